@@ -1,0 +1,93 @@
+"""The composition root: one object that owns the engine and the sessions.
+
+Built once by the CLI or the GUI and passed explicitly to every service; no
+module keeps a global database handle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import N_, DatabaseError
+from db.engine import SchemaError, SchemaState, open_database, session_factory, sqlite_url
+
+_SCHEMA_MESSAGES = {
+    "not_database": N_("The file is not a Thi Đua database."),
+    "foreign": N_("This database belongs to another application or is damaged."),
+    "newer": N_(
+        "This database was written by a newer version of Thi Đua. "
+        "Install that version to open it; nothing was changed."
+    ),
+    "unreadable": N_("The database cannot be read."),
+    "readonly": N_("The database cannot be written: the file or its folder is read-only."),
+}
+
+
+@dataclass
+class AppContext:
+    """Everything a service needs: the engine and a session factory."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    schema: SchemaState
+    url: str
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back otherwise."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            message = str(exc.orig)
+            if "readonly" in message or "read-only" in message:
+                raise DatabaseError(_SCHEMA_MESSAGES["readonly"], detail=message) from exc
+            raise DatabaseError(N_("The database could not be written."), detail=message) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads only; never commits."""
+        session = self.sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def database_url(path_or_url: str | Path) -> str:
+    """Accept a plain file path or an SQLAlchemy URL."""
+    text = str(path_or_url)
+    if "://" in text:
+        return text
+    return sqlite_url(Path(text).expanduser().resolve())
+
+
+def open_context(path_or_url: str | Path) -> AppContext:
+    """Open the database (creating or upgrading it) and build the context."""
+    url = database_url(path_or_url)
+    try:
+        engine, state = open_database(url)
+    except SchemaError as exc:
+        raise DatabaseError(
+            _SCHEMA_MESSAGES.get(exc.reason, _SCHEMA_MESSAGES["unreadable"]),
+            detail=str(path_or_url),
+        ) from exc
+    return AppContext(engine=engine, sessions=session_factory(engine), schema=state, url=url)

@@ -1,0 +1,505 @@
+"""The roster: the organisation tree of one plan year, imported from Excel.
+
+The workbook template (``write_roster_template``) has one row per unit with
+the columns of :data:`COLUMNS`. Import checks every row first and reports
+every problem with its row number; only a workbook with no error is written,
+in one transaction. Re-importing the same workbook updates units by their
+code and changes nothing else, so it is safe to repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import audit, domain
+from app.errors import N_, InputError, UserError
+from app.installation import get_installation
+from app.plans import nfc
+from db import models
+from db.enums import Sector, UnitKind
+
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Vietnamese header printed in the template (forms are Vietnamese)
+    required: bool
+    width: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("code", "Mã đơn vị", True, 14),
+    Column("name", "Tên đơn vị", True, 48),
+    Column("kind", "Loại (CĐCS / Cấp trên)", True, 22),
+    Column("sector", "Khu vực (HCSN / DNNN / NGOÀI NN / FDI)", False, 30),
+    Column("parent", "Mã đơn vị cấp trên", False, 18),
+    Column("cluster", "Cụm thi đua", False, 24),
+    Column("leader", "Cụm trưởng (x)", False, 14),
+    Column("members", "Số đoàn viên", False, 14),
+    Column("workers", "Số lao động", False, 14),
+    Column("chair", "Chủ tịch", False, 24),
+    Column("phone", "Điện thoại", False, 16),
+    Column("email", "Email", False, 26),
+)
+
+_KIND_WORDS: dict[str, UnitKind] = {
+    "cđcs": UnitKind.GRASSROOTS,
+    "cơ sở": UnitKind.GRASSROOTS,
+    "công đoàn cơ sở": UnitKind.GRASSROOTS,
+    "grassroots": UnitKind.GRASSROOTS,
+    "cấp trên": UnitKind.UPPER,
+    "công đoàn cấp trên": UnitKind.UPPER,
+    "cấp trên cơ sở": UnitKind.UPPER,
+    "upper": UnitKind.UPPER,
+}
+
+_SECTOR_WORDS: dict[str, Sector] = {
+    "hcsn": Sector.ADMINISTRATIVE,
+    "hành chính sự nghiệp": Sector.ADMINISTRATIVE,
+    "administrative": Sector.ADMINISTRATIVE,
+    "dnnn": Sector.STATE_ENTERPRISE,
+    "doanh nghiệp nhà nước": Sector.STATE_ENTERPRISE,
+    "state_enterprise": Sector.STATE_ENTERPRISE,
+    "ngoài nn": Sector.NON_STATE_ENTERPRISE,
+    "ngoài nhà nước": Sector.NON_STATE_ENTERPRISE,
+    "doanh nghiệp ngoài nhà nước": Sector.NON_STATE_ENTERPRISE,
+    "non_state_enterprise": Sector.NON_STATE_ENTERPRISE,
+    "fdi": Sector.FDI,
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str  # English msgid
+    params: tuple[tuple[str, object], ...] = ()
+
+    def translated(self) -> str:
+        from app.i18n import gettext
+
+        return gettext(self.message).format(**dict(self.params))
+
+
+class RosterError(InputError):
+    """A roster workbook with row errors; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(
+            N_("The roster was not imported: {count} rows have errors."),
+            params={"count": len({e.row for e in errors})},
+        )
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    code: str
+    name: str
+    kind: UnitKind
+    sector: Sector | None
+    parent: str | None
+    cluster: str | None
+    leader: bool
+    members: int
+    workers: int
+    chair: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class RosterImportResult:
+    year: int
+    created: int
+    updated: int
+    clusters: int
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(str(value).strip())
+
+
+def _parse_count(value: Any, row: int, column: str, errors: list[RowError]) -> int:
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        errors.append(RowError(row, column, N_("must be a whole number")))
+        return 0
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 0 <= value <= 10_000_000:
+            return int(value)
+    else:
+        text = str(value).strip().replace(".", "").replace(" ", "")
+        if text.isdigit() and int(text) <= 10_000_000:
+            return int(text)
+    errors.append(RowError(row, column, N_("must be a whole number from 0 to 10,000,000")))
+    return 0
+
+
+def read_roster_rows(path: Path) -> list[RosterRow]:
+    """Read and check every row; raise :class:`RosterError` listing all problems."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(
+            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or [_cell_text(h) for h in header[: len(COLUMNS)]] != [
+            c.header for c in COLUMNS
+        ]:
+            raise InputError(
+                N_("The first row must hold the roster template's column headings."),
+                detail=path.name,
+            )
+        errors: list[RowError] = []
+        parsed: list[RosterRow] = []
+        seen: dict[str, int] = {}
+        for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS:
+                raise InputError(N_("The roster has too many rows."), detail=path.name)
+            cells = list(values[: len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values))
+            record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
+            if all(_cell_text(v) == "" for v in cells):
+                continue
+            parsed_row = _check_row(number, record, errors)
+            if parsed_row is None:
+                continue
+            if parsed_row.code in seen:
+                errors.append(
+                    RowError(
+                        number,
+                        "code",
+                        N_("code {code} already used on row {other}"),
+                        (("code", parsed_row.code), ("other", seen[parsed_row.code])),
+                    )
+                )
+                continue
+            seen[parsed_row.code] = number
+            parsed.append(parsed_row)
+    finally:
+        workbook.close()
+    if errors:
+        raise RosterError(errors)
+    if not parsed:
+        raise InputError(N_("The roster has no units."), detail=path.name)
+    return parsed
+
+
+def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> RosterRow | None:
+    before = len(errors)
+    code = _cell_text(record["code"])
+    name = _cell_text(record["name"])
+    if not code:
+        errors.append(RowError(number, "code", N_("the unit code is missing")))
+    elif len(code) > 32:
+        errors.append(RowError(number, "code", N_("the unit code is longer than 32 characters")))
+    if not name:
+        errors.append(RowError(number, "name", N_("the unit name is missing")))
+    kind_text = _cell_text(record["kind"]).lower()
+    kind = _KIND_WORDS.get(kind_text)
+    if kind is None:
+        errors.append(
+            RowError(
+                number,
+                "kind",
+                N_("unknown kind “{value}”"),
+                (("value", _cell_text(record["kind"])),),
+            )
+        )
+    sector_text = _cell_text(record["sector"]).lower()
+    sector: Sector | None = None
+    if sector_text:
+        sector = _SECTOR_WORDS.get(sector_text)
+        if sector is None:
+            errors.append(
+                RowError(
+                    number,
+                    "sector",
+                    N_("unknown sector “{value}”"),
+                    (("value", _cell_text(record["sector"])),),
+                )
+            )
+    elif kind is UnitKind.GRASSROOTS:
+        errors.append(RowError(number, "sector", N_("a grassroots union needs a sector")))
+    members = _parse_count(record["members"], number, "members", errors)
+    workers = _parse_count(record["workers"], number, "workers", errors)
+    parent = _cell_text(record["parent"]) or None
+    if parent is not None and parent == code:
+        errors.append(RowError(number, "parent", N_("a unit cannot be its own upper level")))
+    if len(errors) > before or kind is None:
+        return None
+    return RosterRow(
+        row=number,
+        code=code,
+        name=name,
+        kind=kind,
+        sector=sector,
+        parent=parent,
+        cluster=_cell_text(record["cluster"]) or None,
+        leader=_cell_text(record["leader"]).lower() in {"x", "có", "1", "yes"},
+        members=members,
+        workers=workers,
+        chair=_cell_text(record["chair"]),
+        phone=_cell_text(record["phone"]),
+        email=_cell_text(record["email"]),
+    )
+
+
+def import_roster(session: Session, *, path: Path, year: int) -> RosterImportResult:
+    """Import a roster workbook for ``year``; all rows or none.
+
+    Parents may be other rows of the workbook or units already in that
+    year's roster; a row without a parent hangs under the federation.
+    """
+    installation = get_installation(session)
+    if installation is None:
+        raise UserError(N_("Set up the database first (thidua-cli init)."))
+    rows = read_roster_rows(path)
+    by_code = {r.code: r for r in rows}
+    errors: list[RowError] = []
+
+    existing_units = {
+        u.code: u
+        for u in session.scalars(select(models.Unit).where(models.Unit.code.in_(list(by_code))))
+        if u.code is not None
+    }
+    known_parents = {
+        code
+        for (code,) in session.execute(
+            select(models.Unit.code)
+            .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+            .where(models.RosterEntry.year == year, models.Unit.code.is_not(None))
+        )
+    }
+    for row in rows:
+        if row.parent is None:
+            continue
+        parent_row = by_code.get(row.parent)
+        if parent_row is None and row.parent not in known_parents:
+            errors.append(
+                RowError(
+                    row.row,
+                    "parent",
+                    N_("no unit with code {code} in the roster"),
+                    (("code", row.parent),),
+                )
+            )
+        elif parent_row is not None and parent_row.kind is UnitKind.GRASSROOTS:
+            errors.append(
+                RowError(
+                    row.row,
+                    "parent",
+                    N_("the upper level {code} is a grassroots union"),
+                    (("code", row.parent),),
+                )
+            )
+    errors.extend(_cycles(rows))
+    if errors:
+        raise RosterError(sorted(errors, key=lambda e: e.row))
+
+    root_id = installation.own_unit_id
+    created = updated = 0
+    units: dict[str, models.Unit] = {}
+    for row in rows:
+        unit = existing_units.get(row.code)
+        if unit is None:
+            unit = models.Unit(code=row.code, name=row.name, kind=row.kind)
+            session.add(unit)
+            created += 1
+        else:
+            updated += 1
+            unit.name = row.name
+            unit.kind = row.kind
+        unit.phone = row.phone
+        unit.email = row.email
+        unit.chair_name = row.chair
+        units[row.code] = unit
+    session.flush()
+
+    clusters = _clusters(session, year, rows, units)
+    entries = {
+        e.unit_id: e
+        for e in session.scalars(
+            select(models.RosterEntry).where(
+                models.RosterEntry.year == year,
+                models.RosterEntry.unit_id.in_([u.id for u in units.values()]),
+            )
+        )
+    }
+    parent_ids = _parent_ids(session, rows, units)
+    if (
+        session.scalar(
+            select(models.RosterEntry).where(
+                models.RosterEntry.year == year, models.RosterEntry.unit_id == root_id
+            )
+        )
+        is None
+    ):
+        session.add(models.RosterEntry(year=year, unit_id=root_id, parent_id=None))
+    for row in rows:
+        unit = units[row.code]
+        entry = entries.get(unit.id)
+        if entry is None:
+            entry = models.RosterEntry(year=year, unit_id=unit.id)
+            session.add(entry)
+        entry.parent_id = parent_ids.get(row.code) or root_id
+        entry.sector = row.sector
+        entry.member_count = row.members
+        entry.worker_count = row.workers
+        entry.cluster_id = clusters[row.cluster].id if row.cluster else None
+    audit.record(
+        session,
+        action="roster.import",
+        subject=path.name,
+        detail={"year": year, "created": created, "updated": updated},
+    )
+    session.flush()
+    return RosterImportResult(year, created, updated, len(clusters))
+
+
+def _parent_ids(
+    session: Session, rows: Iterable[RosterRow], units: dict[str, models.Unit]
+) -> dict[str, str]:
+    outside = {r.parent for r in rows if r.parent and r.parent not in units}
+    lookup = {
+        code: unit_id
+        for code, unit_id in session.execute(
+            select(models.Unit.code, models.Unit.id).where(models.Unit.code.in_(list(outside)))
+        )
+    }
+    result: dict[str, str] = {}
+    for row in rows:
+        if row.parent:
+            result[row.code] = units[row.parent].id if row.parent in units else lookup[row.parent]
+    return result
+
+
+def _clusters(
+    session: Session, year: int, rows: Iterable[RosterRow], units: dict[str, models.Unit]
+) -> dict[str, models.Cluster]:
+    result: dict[str, models.Cluster] = {}
+    for row in rows:
+        if not row.cluster:
+            continue
+        cluster = result.get(row.cluster)
+        if cluster is None:
+            cluster = session.scalar(
+                select(models.Cluster).where(
+                    models.Cluster.year == year, models.Cluster.code == row.cluster
+                )
+            )
+            if cluster is None:
+                cluster = models.Cluster(year=year, code=row.cluster, name=row.cluster)
+                session.add(cluster)
+            result[row.cluster] = cluster
+        if row.leader:
+            cluster.leader_unit_id = units[row.code].id
+    session.flush()
+    return result
+
+
+def _cycles(rows: list[RosterRow]) -> list[RowError]:
+    parents = {r.code: r.parent for r in rows}
+    errors = []
+    for row in rows:
+        seen = {row.code}
+        current = row.parent
+        while current is not None and current in parents:
+            if current in seen:
+                errors.append(RowError(row.row, "parent", N_("the upper levels form a loop")))
+                break
+            seen.add(current)
+            current = parents[current]
+    return errors
+
+
+def write_roster_template(path: Path, example: bool = True) -> None:
+    """Write the roster template workbook (with two example rows if asked)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Danh sách đơn vị"
+    sheet.append([c.header for c in COLUMNS])
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = column.width
+    if example:
+        sheet.append(
+            ["LDH-01", "LĐLĐ huyện Yên Sơn", "Cấp trên", "", "", "Cụm 1", "x", 0, 0, "", "", ""]
+        )
+        sheet.append(
+            [
+                "CS-0001",
+                "Công đoàn Công ty Cổ phần Xi măng Tân Quang",
+                "CĐCS",
+                "NGOÀI NN",
+                "LDH-01",
+                "Cụm 1",
+                "",
+                350,
+                420,
+                "Nguyễn Văn A",
+                "0207 3822 000",
+                "",
+            ]
+        )
+    sheet.freeze_panes = "A2"
+    workbook.save(path)
+
+
+def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
+    rows = session.execute(
+        select(models.Unit, models.RosterEntry, models.Cluster.code)
+        .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+        .outerjoin(models.Cluster, models.Cluster.id == models.RosterEntry.cluster_id)
+        .where(models.RosterEntry.year == year)
+        .order_by(models.Unit.code)
+    )
+    return [
+        domain.RosterUnit(
+            id=unit.id,
+            code=unit.code,
+            name=unit.name,
+            kind=unit.kind,
+            sector=entry.sector,
+            parent_id=entry.parent_id,
+            cluster_code=cluster_code,
+            member_count=entry.member_count,
+            worker_count=entry.worker_count,
+            phone=unit.phone,
+            email=unit.email,
+        )
+        for unit, entry, cluster_code in rows
+    ]
+
+
+def default_year(session: Session) -> int:
+    """The newest plan's year, or this calendar year when there is no plan."""
+    year = session.scalar(select(models.Plan.year).order_by(models.Plan.year.desc()).limit(1))
+    return year if year is not None else dt.date.today().year

@@ -1,0 +1,251 @@
+"""Statements: a unit's registration (commitments) and period results.
+
+``check_value`` is the single validation of one typed value, used by the
+screen as you type, by the Excel and JSON fill and by package import, so the
+three can never disagree. ``save_statement`` writes a whole statement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app import audit, domain
+from app.audit import utc_now_text
+from app.errors import N_, InputError, NotFoundError
+from app.plans import get_plan, nfc
+from db import models
+from db.enums import REGISTRATION_STREAM, IndicatorKind
+
+MAX_AMOUNT = 10**15  # VND; far above any union's fund, far below int64
+MAX_COUNT = 10**9
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation problem with one indicator's value (English msgid)."""
+
+    indicator_code: str
+    message: str
+
+    def translated(self) -> str:
+        from app.i18n import gettext
+
+        return gettext(self.message)
+
+
+def check_value(
+    indicator: domain.Indicator, value: domain.UnitValue, grade_codes: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Everything wrong with ``value`` for ``indicator``; empty when fine.
+
+    An empty value is fine here (required fields are checked before export).
+    """
+    code = indicator.code
+    problems: list[Problem] = []
+    kind = indicator.kind
+
+    def problem(message: str) -> None:
+        problems.append(Problem(code, message))
+
+    used = {
+        "amount": value.amount is not None,
+        "ratio": value.numerator is not None or value.denominator is not None,
+        "flag": value.flag is not None,
+        "grade": value.grade is not None,
+        "text": bool(value.text),
+    }
+    expected = {
+        IndicatorKind.COUNT: "amount",
+        IndicatorKind.MONEY: "amount",
+        IndicatorKind.RATIO: "ratio",
+        IndicatorKind.YES_NO: "flag",
+        IndicatorKind.GRADE: "grade",
+        IndicatorKind.TEXT: "text",
+    }[kind]
+    if any(flag for name, flag in used.items() if name != expected):
+        problem(N_("This value does not fit the kind of the indicator."))
+        return problems
+    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY) and value.amount is not None:
+        limit = MAX_AMOUNT if kind is IndicatorKind.MONEY else MAX_COUNT
+        if value.amount < 0:
+            problem(N_("The value cannot be negative."))
+        elif value.amount > limit:
+            problem(N_("The value is too large."))
+    if kind is IndicatorKind.RATIO and used["ratio"]:
+        num, den = value.numerator, value.denominator
+        if num is None or den is None:
+            problem(N_("Enter both the number achieved and the total."))
+        elif num < 0 or den < 0:
+            problem(N_("The value cannot be negative."))
+        elif num > den:
+            problem(N_("The number achieved cannot be larger than the total."))
+        elif den > MAX_COUNT:
+            problem(N_("The value is too large."))
+    if kind is IndicatorKind.GRADE and value.grade is not None and value.grade not in grade_codes:
+        problem(N_("Choose a grade from the year's scale."))
+    if kind is IndicatorKind.TEXT and value.text and len(value.text) > 4000:
+        problem(N_("The text is too long (at most 4,000 characters)."))
+    return problems
+
+
+@dataclass(frozen=True)
+class StatementInput:
+    """A whole statement as a unit sends it."""
+
+    plan_id: str
+    unit_id: str
+    stream: str
+    values: Mapping[str, domain.UnitValue]
+    signer_name: str = ""
+    signer_title: str = ""
+    signed_on: dt.date | None = None
+    place: str = ""
+    notes: str = ""
+    movement_codes: tuple[str, ...] = ()
+    titles: tuple[tuple[bool, str, str, str], ...] = ()  # collective, person, position, title
+    works: tuple[tuple[str, str], ...] = ()  # name, occasion
+    revision: int | None = None
+
+
+def save_statement(session: Session, statement: StatementInput) -> str:
+    """Validate and write ``statement``, replacing the unit's current one.
+
+    Raises :class:`InputError` listing the problems; writes nothing then.
+    Returns the statement id.
+    """
+    plan = get_plan(session, statement.plan_id)
+    if statement.stream != REGISTRATION_STREAM and statement.stream not in {
+        p.code for p in plan.periods
+    }:
+        raise InputError(
+            N_("Unknown reporting period {period}."), params={"period": statement.stream}
+        )
+    if session.get(models.Unit, statement.unit_id) is None:
+        raise NotFoundError(N_("Unknown unit."), detail=statement.unit_id)
+    by_code = {i.code: i for i in plan.indicators}
+    grade_codes = tuple(g.code for g in plan.grade_levels)
+    problems: list[Problem] = []
+    for code, value in statement.values.items():
+        indicator = by_code.get(code)
+        if indicator is None:
+            problems.append(Problem(code, N_("This indicator is not in the plan.")))
+            continue
+        problems.extend(check_value(indicator, value, grade_codes))
+    movement_ids = {m.code: m.id for m in plan.movements}
+    for movement in statement.movement_codes:
+        if movement not in movement_ids:
+            problems.append(Problem(movement, N_("This movement is not in the plan.")))
+    if problems:
+        error = InputError(
+            N_("The statement has {count} invalid values; nothing was saved."),
+            params={"count": len(problems)},
+            detail="; ".join(f"{p.indicator_code}: {p.translated()}" for p in problems),
+        )
+        raise error
+
+    row = session.scalar(
+        select(models.Statement).where(
+            models.Statement.plan_id == statement.plan_id,
+            models.Statement.unit_id == statement.unit_id,
+            models.Statement.stream == statement.stream,
+        )
+    )
+    if row is None:
+        row = models.Statement(
+            plan_id=statement.plan_id, unit_id=statement.unit_id, stream=statement.stream
+        )
+        session.add(row)
+        session.flush()
+    else:
+        for table in (
+            models.StatementValue,
+            models.StatementMovement,
+            models.StatementTitle,
+            models.StatementWork,
+        ):
+            session.execute(delete(table).where(table.statement_id == row.id))
+    row.signer_name = nfc(statement.signer_name)
+    row.signer_title = nfc(statement.signer_title)
+    row.signed_on = statement.signed_on
+    row.place = nfc(statement.place)
+    row.notes = nfc(statement.notes)
+    row.updated_at = utc_now_text()
+    if statement.revision is not None:
+        row.revision = statement.revision
+    session.add_all(
+        models.StatementValue(
+            statement_id=row.id,
+            indicator_id=by_code[code].id,
+            amount=value.amount,
+            numerator=value.numerator,
+            denominator=value.denominator,
+            flag=value.flag,
+            grade=value.grade,
+            text=nfc(value.text) if value.text else None,
+            note=nfc(value.note),
+        )
+        for code, value in statement.values.items()
+        if not value.is_empty() or value.note
+    )
+    session.add_all(
+        models.StatementMovement(statement_id=row.id, movement_id=movement_ids[code])
+        for code in dict.fromkeys(statement.movement_codes)
+    )
+    session.add_all(
+        models.StatementTitle(
+            statement_id=row.id,
+            collective=collective,
+            person_name=nfc(person),
+            position=nfc(position),
+            title=nfc(title),
+            sort_order=order,
+        )
+        for order, (collective, person, position, title) in enumerate(statement.titles)
+    )
+    session.add_all(
+        models.StatementWork(
+            statement_id=row.id, name=nfc(name), occasion=nfc(occasion), sort_order=order
+        )
+        for order, (name, occasion) in enumerate(statement.works)
+    )
+    audit.record(
+        session,
+        action="statement.save",
+        subject=statement.stream,
+        detail={"plan": statement.plan_id, "unit": statement.unit_id},
+    )
+    session.flush()
+    return row.id
+
+
+def statement_values(
+    session: Session, *, plan_id: str, unit_id: str, stream: str
+) -> dict[str, domain.UnitValue]:
+    """The unit's current values in one stream, by indicator code."""
+    rows = session.execute(
+        select(models.Indicator.code, models.StatementValue)
+        .join(models.Statement, models.Statement.id == models.StatementValue.statement_id)
+        .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
+        .where(
+            models.Statement.plan_id == plan_id,
+            models.Statement.unit_id == unit_id,
+            models.Statement.stream == stream,
+        )
+    )
+    return {
+        code: domain.UnitValue(
+            amount=v.amount,
+            numerator=v.numerator,
+            denominator=v.denominator,
+            flag=v.flag,
+            grade=v.grade,
+            text=v.text,
+            note=v.note,
+        )
+        for code, v in rows
+    }

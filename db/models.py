@@ -1,0 +1,419 @@
+"""SQLAlchemy 2 models: the whole domain of an installation.
+
+The same schema serves the federation and a unit: a unit's database simply
+holds one unit's statements. Identifiers created offline are UUID strings;
+plans have stable slug identifiers (``tuyen-quang-2017``) because packages
+refer to them. Values that must stay exact (targets, percentages) are kept
+as decimal text; counts and VND amounts are 64-bit integers.
+
+Never change this file without an Alembic migration under
+``db/migrations/versions``; a test compares the two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.enums import (
+    Comparison,
+    GradeDirection,
+    IndicatorKind,
+    Rollup,
+    Sector,
+    TargetScope,
+    UnitKind,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    """A fresh identifier for a row created on this machine."""
+    return str(uuid.uuid4())
+
+
+def _enum(cls: type, name: str) -> SAEnum:
+    return SAEnum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [m.value for m in members],
+        length=32,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Setting(Base):
+    """Key/value facts about this installation (role, own unit, language)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+# --- organisation -----------------------------------------------------------
+
+
+class Unit(Base):
+    """A union: the federation itself, an upper-level union or a CĐCS.
+
+    Identity only; where it sits in the tree is dated, see :class:`RosterEntry`.
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[UnitKind] = mapped_column(_enum(UnitKind, "unit_kind"))
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    chair_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Cluster(Base):
+    """A cụm thi đua of one year, with its leader unit (cụm trưởng)."""
+
+    __tablename__ = "cluster"
+    __table_args__ = (UniqueConstraint("year", "code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    leader_unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+
+
+class RosterEntry(Base):
+    """Where a unit sits in the tree in one year, and its size that year.
+
+    ``parent_id`` is NULL only for the top of the tree (the federation).
+    Depth is not fixed: a CĐCS may hang directly under the federation.
+    """
+
+    __tablename__ = "roster_entry"
+    __table_args__ = (
+        UniqueConstraint("year", "unit_id"),
+        Index("ix_roster_entry_year_parent", "year", "parent_id"),
+        CheckConstraint("member_count >= 0", name="member_count"),
+        CheckConstraint("worker_count >= 0", name="worker_count"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> unit_id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    cluster_id: Mapped[str | None] = mapped_column(ForeignKey("cluster.id"))
+    sector: Mapped[Sector | None] = mapped_column(_enum(Sector, "sector"))
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    worker_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- plans ------------------------------------------------------------------
+
+
+class Plan(Base):
+    """A year's emulation plan (kế hoạch thi đua) issued by a federation."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    parent_issuer: Mapped[str] = mapped_column(String(300), default="")
+    number: Mapped[str] = mapped_column(String(64), default="")
+    issued_on: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(Text)
+    theme: Mapped[str] = mapped_column(Text, default="")
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    #: The plan's prose (purposes, contents, organisation, recipients) as JSON,
+    #: kept so the plan can be printed as issued.
+    body_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: SHA-256 of the canonical plan document; packages refer to it.
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    indicators: Mapped[list[Indicator]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Indicator.sort_order"
+    )
+
+
+class GradeLevel(Base):
+    """One level of the plan year's grade scale; rank 1 is the best."""
+
+    __tablename__ = "grade_level"
+    __table_args__ = (UniqueConstraint("plan_id", "rank"),)
+
+    plan_id: Mapped[str] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    rank: Mapped[int] = mapped_column(Integer)
+
+
+class Period(Base):
+    """A reporting period of a plan (6 months, year)."""
+
+    __tablename__ = "period"
+
+    plan_id: Mapped[str] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Movement(Base):
+    """A phong trào thi đua launched by the plan."""
+
+    __tablename__ = "movement"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    goal: Mapped[str] = mapped_column(Text, default="")
+    #: Comma-separated :class:`Sector` values, empty for every sector.
+    sectors: Mapped[str] = mapped_column(String(200), default="")
+    launched_on: Mapped[dt.date | None] = mapped_column(Date)
+    review_on: Mapped[dt.date | None] = mapped_column(Date)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IndicatorGroup(Base):
+    """A numbered item of the plan's targets section ("2", "9", "9a").
+
+    Holds the item's full wording; the measurable parts are indicators.
+    """
+
+    __tablename__ = "indicator_group"
+
+    plan_id: Mapped[str] = mapped_column(
+        ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Indicator(Base):
+    """One measurable chỉ tiêu of a plan, with one kind of value."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    group_code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[IndicatorKind] = mapped_column(_enum(IndicatorKind, "indicator_kind"))
+    rollup: Mapped[Rollup] = mapped_column(_enum(Rollup, "rollup"))
+    unit_of_measure: Mapped[str] = mapped_column(String(64), default="")
+    numerator_label: Mapped[str] = mapped_column(String(300), default="")
+    denominator_label: Mapped[str] = mapped_column(String(300), default="")
+    #: Comma-separated :class:`Sector` values the indicator applies to; empty = all.
+    sectors: Mapped[str] = mapped_column(String(200), default="")
+    #: Comma-separated :class:`UnitKind` values that report it; empty = all.
+    unit_kinds: Mapped[str] = mapped_column(String(100), default="")
+    #: For ``share_of_units`` over a ratio: when one unit counts as meeting it.
+    unit_goal_comparison: Mapped[Comparison | None] = mapped_column(
+        _enum(Comparison, "unit_goal_comparison")
+    )
+    unit_goal_value: Mapped[str | None] = mapped_column(String(32))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="indicators")
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="indicator", cascade="all, delete-orphan", order_by="Target.sort_order"
+    )
+
+
+class Target(Base):
+    """A target on an indicator, for a set of sectors/kinds or one unit.
+
+    ``value`` is decimal text: a percentage for ratio and share roll-ups, a
+    count or VND amount for sums, a per-unit figure for averages.
+    """
+
+    __tablename__ = "target"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    indicator_id: Mapped[str] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"))
+    comparison: Mapped[Comparison] = mapped_column(_enum(Comparison, "comparison"))
+    value: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[TargetScope] = mapped_column(
+        _enum(TargetScope, "target_scope"), default=TargetScope.AGGREGATE
+    )
+    sectors: Mapped[str] = mapped_column(String(200), default="")
+    unit_kinds: Mapped[str] = mapped_column(String(100), default="")
+    #: Set when the target is given down to one unit.
+    unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    grade_level: Mapped[str | None] = mapped_column(String(32))
+    grade_direction: Mapped[GradeDirection | None] = mapped_column(
+        _enum(GradeDirection, "grade_direction")
+    )
+    #: The plan's own words for this target, e.g. "trên 85%".
+    wording: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="targets")
+
+
+# --- statements: registrations and period reports -----------------------------
+
+
+class Statement(Base):
+    """What a unit declared for a plan in one stream.
+
+    ``stream`` is ``registration`` (commitments) or a period code of the plan
+    (``h1``, ``year``) for results. One current statement per
+    (plan, unit, stream); ``revision`` rises with every export.
+    """
+
+    __tablename__ = "statement"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "unit_id", "stream"),
+        Index("ix_statement_plan_stream", "plan_id", "stream"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    stream: Mapped[str] = mapped_column(String(32))
+    signer_name: Mapped[str] = mapped_column(String(200), default="")
+    signer_title: Mapped[str] = mapped_column(String(200), default="")
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[str] = mapped_column(String(40), default="")
+
+
+class StatementValue(Base):
+    """A unit's value for one indicator in one statement.
+
+    Which columns are used depends on the indicator's kind: ``amount`` for
+    count and money, ``numerator``/``denominator`` for ratios, ``flag`` for
+    yes/no, ``grade`` for grades, ``text`` for text commitments.
+    """
+
+    __tablename__ = "statement_value"
+    __table_args__ = (
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount_non_negative"),
+        CheckConstraint(
+            "numerator IS NULL OR denominator IS NULL OR "
+            "(numerator >= 0 AND denominator >= 0 AND numerator <= denominator)",
+            name="ratio_bounds",
+        ),
+        Index("ix_statement_value_indicator", "indicator_id"),
+    )
+
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    indicator_id: Mapped[str] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    )
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    numerator: Mapped[int | None] = mapped_column(BigInteger)
+    denominator: Mapped[int | None] = mapped_column(BigInteger)
+    flag: Mapped[bool | None] = mapped_column(Boolean)
+    grade: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class StatementMovement(Base):
+    """A movement the unit joins (registration)."""
+
+    __tablename__ = "statement_movement"
+
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
+    )
+    movement_id: Mapped[str] = mapped_column(
+        ForeignKey("movement.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StatementTitle(Base):
+    """A title or commendation registered, for the collective or a person."""
+
+    __tablename__ = "statement_title"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    statement_id: Mapped[str] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    collective: Mapped[bool] = mapped_column(Boolean)
+    person_name: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(300))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatementWork(Base):
+    """A work or product (công trình, sản phẩm) dedicated to an occasion."""
+
+    __tablename__ = "statement_work"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    statement_id: Mapped[str] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    occasion: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- audit ------------------------------------------------------------------
+
+
+class AuditEntry(Base):
+    """Append-only record of what changed the data and who did it."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[str] = mapped_column(String(40), index=True)
+    actor: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -1,0 +1,11 @@
+"""The schema revisions this version of the application knows.
+
+Kept as constants so opening an up-to-date database needs no Alembic import;
+``tests/unit/test_migrations.py`` checks them against the migration scripts.
+"""
+
+from __future__ import annotations
+
+#: Every revision in order, oldest first. Append; never edit or reorder.
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
