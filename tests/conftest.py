@@ -14,10 +14,10 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app import i18n  # noqa: E402
-from app.context import AppContext, open_context  # noqa: E402
-from app.installation import initialize  # noqa: E402
-from db.enums import Role  # noqa: E402
+from app import i18n
+from app.context import AppContext, open_context
+from app.installation import initialize
+from db.enums import Role
 
 
 @pytest.fixture(autouse=True)

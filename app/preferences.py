@@ -1,0 +1,57 @@
+"""Per-user preferences kept outside the database (read before it opens).
+
+A small JSON file in the user data directory: the interface language and the
+last database used. Reading it needs no SQLAlchemy, so the first window can be
+painted in the right language before the heavy imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.paths import user_data_dir
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str = DEFAULT_LANGUAGE
+    database: str = ""
+    font_scale: float = 1.0
+
+    def with_changes(self, **changes: object) -> Preferences:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def preferences_path() -> Path:
+    return user_data_dir() / "preferences.json"
+
+
+def load_preferences() -> Preferences:
+    """The saved preferences; defaults when the file is missing or unreadable."""
+    try:
+        raw = json.loads(preferences_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Preferences()
+    if not isinstance(raw, dict):
+        return Preferences()
+    language = raw.get("language")
+    database = raw.get("database")
+    scale = raw.get("font_scale")
+    return Preferences(
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+        database=database if isinstance(database, str) else "",
+        font_scale=float(scale) if isinstance(scale, (int, float)) and 0.8 <= scale <= 2.5 else 1.0,
+    )
+
+
+def save_preferences(preferences: Preferences) -> None:
+    """Write atomically so a power cut never leaves a half-written file."""
+    path = preferences_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(asdict(preferences), ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,60 @@
+"""Use cases, one function each, each owning its transaction.
+
+The GUI calls only these (from a worker thread) and gets frozen domain
+values back; the CLI may call them or the session-level functions beneath.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import domain
+from app.context import AppContext
+from app.installation import get_installation, initialize
+from app.plans import get_plan, list_plans
+from app.rollup import Scope, TargetRollup, rollup
+from app.roster import RosterImportResult, default_year, import_roster
+from db.enums import Role, Sector, UnitKind
+
+
+def installation(ctx: AppContext) -> domain.Installation | None:
+    with ctx.reading() as session:
+        return get_installation(session)
+
+
+def set_up_installation(
+    ctx: AppContext,
+    *,
+    role: Role,
+    name: str,
+    code: str | None = None,
+    kind: UnitKind | None = None,
+    sector: Sector | None = None,
+    language: str = "vi",
+) -> domain.Installation:
+    with ctx.unit_of_work() as session:
+        return initialize(
+            session, role=role, name=name, code=code, kind=kind, sector=sector, language=language
+        )
+
+
+def plans(ctx: AppContext) -> list[domain.PlanSummary]:
+    with ctx.reading() as session:
+        return list_plans(session)
+
+
+def plan(ctx: AppContext, *, plan_id: str) -> domain.Plan:
+    with ctx.reading() as session:
+        return get_plan(session, plan_id)
+
+
+def import_roster_workbook(
+    ctx: AppContext, *, path: Path, year: int | None = None
+) -> RosterImportResult:
+    with ctx.unit_of_work() as session:
+        return import_roster(session, path=path, year=year or default_year(session))
+
+
+def plan_rollup(ctx: AppContext, *, plan_id: str, scope: Scope | None = None) -> list[TargetRollup]:
+    with ctx.reading() as session:
+        return rollup(session, plan_id=plan_id, scope=scope)

@@ -1,0 +1,131 @@
+"""First run: choose the role of this installation and name the union."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import gettext as _
+from db.enums import Role, Sector, UnitKind
+
+from ui.models import kind_label, sector_label
+
+
+@dataclass(frozen=True)
+class FirstRunChoice:
+    role: Role
+    name: str
+    code: str | None
+    kind: UnitKind | None
+    sector: Sector | None
+
+
+class FirstRunDialog(QDialog):
+    """Asks who uses this computer: the federation or a reporting unit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self._intro = QLabel()
+        self._intro.setWordWrap(True)
+        self._federation = QRadioButton()
+        self._unit = QRadioButton()
+        self._roles = QButtonGroup(self)
+        self._roles.addButton(self._federation)
+        self._roles.addButton(self._unit)
+        self._unit.setChecked(True)
+        self._name = QLineEdit()
+        self._code = QLineEdit()
+        self._kind = QComboBox()
+        for kind in (UnitKind.GRASSROOTS, UnitKind.UPPER):
+            self._kind.addItem("", kind)
+        self._sector = QComboBox()
+        self._sector.addItem("", None)
+        for sector in Sector:
+            self._sector.addItem("", sector)
+        self._error = QLabel()
+        self._error.setStyleSheet("color: #b00020")
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._form = QFormLayout()
+        self._name_label = QLabel()
+        self._code_label = QLabel()
+        self._kind_label = QLabel()
+        self._sector_label = QLabel()
+        self._form.addRow(self._name_label, self._name)
+        self._form.addRow(self._code_label, self._code)
+        self._form.addRow(self._kind_label, self._kind)
+        self._form.addRow(self._sector_label, self._sector)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._intro)
+        layout.addWidget(self._unit)
+        layout.addWidget(self._federation)
+        layout.addLayout(self._form)
+        layout.addWidget(self._error)
+        layout.addWidget(self._buttons)
+        self._buttons.accepted.connect(self._try_accept)
+        self._buttons.rejected.connect(self.reject)
+        self._federation.toggled.connect(self._role_changed)
+        self._name.textChanged.connect(self._validate)
+        self.translateUI()
+        self._role_changed()
+
+    def translateUI(self) -> None:
+        self.setWindowTitle(_("Welcome to Thi Đua"))
+        self._intro.setText(_("Who uses this computer? The choice decides which screens you see."))
+        self._federation.setText(_("Provincial federation (plans, roster, merging, reports)"))
+        self._unit.setText(_("Reporting unit (grassroots or upper-level union)"))
+        self._name_label.setText(_("Name of the union:"))
+        self._code_label.setText(_("Unit code given by the federation:"))
+        self._kind_label.setText(_("Level:"))
+        self._sector_label.setText(_("Sector:"))
+        self._name.setPlaceholderText(_("e.g. Công đoàn Công ty Cổ phần Xi măng Tân Quang"))
+        for index in range(self._kind.count()):
+            self._kind.setItemText(index, kind_label(self._kind.itemData(index)))
+        self._sector.setItemText(0, _("(not applicable)"))
+        for index in range(1, self._sector.count()):
+            self._sector.setItemText(index, sector_label(self._sector.itemData(index)))
+
+    def choice(self) -> FirstRunChoice:
+        federation = self._federation.isChecked()
+        return FirstRunChoice(
+            role=Role.FEDERATION if federation else Role.UNIT,
+            name=self._name.text().strip(),
+            code=None if federation else (self._code.text().strip() or None),
+            kind=None if federation else self._kind.currentData(),
+            sector=None if federation else self._sector.currentData(),
+        )
+
+    @Slot()
+    def _role_changed(self) -> None:
+        unit = self._unit.isChecked()
+        for widget in (self._code, self._kind, self._sector):
+            widget.setEnabled(unit)
+        self._validate()
+
+    @Slot()
+    def _validate(self) -> bool:
+        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        valid = bool(self._name.text().strip())
+        ok_button.setEnabled(valid)
+        self._error.setText("" if valid else _("Enter the name of the union."))
+        return valid
+
+    @Slot()
+    def _try_accept(self) -> None:
+        if self._validate():
+            self.accept()

@@ -1,0 +1,324 @@
+"""The main window: opens the database off the GUI thread, then shows the plan.
+
+The window is painted before the database (and SQLAlchemy) is touched; the
+data appears when the background task delivers it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import i18n
+from app.errors import UserError
+from app.i18n import gettext as _
+from app.preferences import Preferences, save_preferences
+
+from ui.first_run import FirstRunChoice, FirstRunDialog
+from ui.models import IndicatorColumn, IndicatorTableModel
+from ui.tasks import CancelToken, TaskRunner
+
+
+def error_text(error: BaseException) -> str:
+    """What the user reads for a failure: translated for input errors."""
+    if isinstance(error, UserError):
+        return error.translated()
+    return _("An unexpected error occurred: {error}").format(error=error)
+
+
+class MainWindow(QMainWindow):
+    """Shell of both modes: role, plan chooser and the plan's indicators."""
+
+    #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
+    plan_shown = Signal(str)
+    #: Emitted when opening or setting up failed; the text is already translated.
+    failed = Signal(str)
+
+    def __init__(self, database: Path, preferences: Preferences) -> None:
+        super().__init__()
+        self._database = database
+        self._preferences = preferences
+        self._runner = TaskRunner(self)
+        self._ctx: Any = None  # app.context.AppContext once opened (imported lazily)
+        self._installation: Any = None
+        self._plan_ids: list[str] = []
+        self.first_run_dialog: FirstRunDialog | None = None
+
+        self._title = QLabel()
+        self._title.setWordWrap(True)
+        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._plan_label = QLabel()
+        self._plan_combo = QComboBox()
+        self._plan_combo.setMinimumWidth(320)
+        self._model = IndicatorTableModel(self)
+        self._table = QTableView()
+        self._table.setModel(self._model)
+        self._table.setWordWrap(True)
+        self._table.setAlternatingRowColors(True)
+        self._table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(IndicatorColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(IndicatorColumn.TARGET, QHeaderView.ResizeMode.Stretch)
+        self._table.verticalHeader().setVisible(False)
+        self._table.setColumnWidth(IndicatorColumn.CODE, 60)
+        self._table.setColumnWidth(IndicatorColumn.UNIT, 100)
+        self._table.setColumnWidth(IndicatorColumn.APPLIES, 240)
+
+        top = QHBoxLayout()
+        top.addWidget(self._plan_label)
+        top.addWidget(self._plan_combo, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self._title)
+        layout.addWidget(self._table, 1)
+        self.setCentralWidget(central)
+        self._status = QLabel()
+        self.statusBar().addWidget(self._status, 1)
+
+        self._build_menus()
+        self._plan_combo.currentIndexChanged.connect(self._plan_chosen)
+        self.resize(1100, 700)
+        self.translateUI()
+
+    # --- menus and language -------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._file_menu = bar.addMenu("")
+        self._quit_action = QAction(self)
+        self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._quit_action.triggered.connect(self.close)
+        self._file_menu.addAction(self._quit_action)
+        self._view_menu = bar.addMenu("")
+        self._language_menu = self._view_menu.addMenu("")
+        self._language_group = QActionGroup(self)
+        self._language_actions: dict[str, QAction] = {}
+        for code, label in i18n.LANGUAGES.items():
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self._language_group.addAction(action)
+            self._language_menu.addAction(action)
+            self._language_actions[code] = action
+        self._zoom_in = QAction(self)
+        self._zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self._zoom_in.triggered.connect(lambda: self._zoom(1.1))
+        self._zoom_out = QAction(self)
+        self._zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self._zoom_out.triggered.connect(lambda: self._zoom(1 / 1.1))
+        self._view_menu.addAction(self._zoom_in)
+        self._view_menu.addAction(self._zoom_out)
+        self._help_menu = bar.addMenu("")
+        self._about_action = QAction(self)
+        self._about_action.triggered.connect(self._about)
+        self._help_menu.addAction(self._about_action)
+
+    def translateUI(self) -> None:
+        """Set every visible string; re-run when the language changes."""
+        self.setWindowTitle(_("Thi Đua — emulation registration and reporting"))
+        self._file_menu.setTitle(_("&File"))
+        self._quit_action.setText(_("&Quit"))
+        self._view_menu.setTitle(_("&View"))
+        self._language_menu.setTitle(_("&Language"))
+        self._zoom_in.setText(_("Larger text"))
+        self._zoom_out.setText(_("Smaller text"))
+        self._help_menu.setTitle(_("&Help"))
+        self._about_action.setText(_("&About Thi Đua"))
+        self._plan_label.setText(_("Plan:"))
+        self._model.retranslate()
+        self._update_status()
+
+    def set_language(self, language: str) -> None:
+        i18n.set_language(language)
+        self._preferences = self._preferences.with_changes(language=language)
+        save_preferences(self._preferences)
+        self._language_actions[language].setChecked(True)
+        self.translateUI()
+        if self.first_run_dialog is not None:
+            self.first_run_dialog.translateUI()
+
+    def _zoom(self, factor: float) -> None:
+        scale = min(2.5, max(0.8, self._preferences.font_scale * factor))
+        self._preferences = self._preferences.with_changes(font_scale=scale)
+        save_preferences(self._preferences)
+        from ui.main import apply_font_scale
+
+        apply_font_scale(scale)
+
+    @Slot()
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Thi Đua"),
+            _(
+                "Thi Đua works offline: registrations, results and signed packages "
+                "for the trade-union emulation movement."
+            ),
+        )
+
+    def _update_status(self) -> None:
+        if self._installation is None:
+            self._status.setText(
+                _("Database: {path}").format(path=self._database)
+                if self._ctx is not None
+                else _("Opening the database…")
+            )
+            return
+        role = (
+            _("Provincial federation")
+            if self._installation.role.value == "federation"
+            else _("Reporting unit")
+        )
+        self._status.setText(
+            _("{name} — {role} — database: {path}").format(
+                name=self._installation.own_unit_name, role=role, path=self._database
+            )
+        )
+
+    # --- loading ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the database in the background; call after ``show()``."""
+        database = self._database
+
+        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
+            from app import services
+            from app.context import open_context
+
+            ctx = open_context(database)
+            try:
+                return ctx, services.installation(ctx)
+            except BaseException:
+                ctx.close()
+                raise
+
+        self._runner.run(job, self._opened, self._show_error)
+
+    @Slot(object)
+    def _opened(self, result: tuple[Any, Any]) -> None:
+        self._ctx, self._installation = result
+        self._update_status()
+        if self._installation is None:
+            self._ask_first_run()
+        else:
+            self._load_plans()
+
+    def _ask_first_run(self) -> None:
+        dialog = FirstRunDialog(self)
+        self.first_run_dialog = dialog
+        dialog.accepted.connect(lambda: self._set_up(dialog.choice()))
+        dialog.rejected.connect(self.close)
+        dialog.open()
+
+    def _set_up(self, choice: FirstRunChoice) -> None:
+        ctx = self._ctx
+        language = i18n.current_language()
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app import services
+
+            return services.set_up_installation(
+                ctx,
+                role=choice.role,
+                name=choice.name,
+                code=choice.code,
+                kind=choice.kind,
+                sector=choice.sector,
+                language=language,
+            )
+
+        def done(installation: Any) -> None:
+            self.first_run_dialog = None
+            self._installation = installation
+            self._update_status()
+            self._load_plans()
+
+        self._runner.run(job, done, self._show_error)
+
+    def _load_plans(self) -> None:
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app import services
+
+            summaries = services.plans(ctx)
+            first = services.plan(ctx, plan_id=summaries[0].id) if summaries else None
+            return summaries, first
+
+        self._runner.run(job, self._plans_loaded, self._show_error)
+
+    @Slot(object)
+    def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:
+        summaries, first = result
+        self._plan_combo.blockSignals(True)
+        self._plan_combo.clear()
+        self._plan_ids = [s.id for s in summaries]
+        for summary in summaries:
+            self._plan_combo.addItem(f"{summary.year} — {summary.title}", summary.id)
+        self._plan_combo.blockSignals(False)
+        self._show_plan(first)
+
+    @Slot(int)
+    def _plan_chosen(self, index: int) -> None:
+        if index < 0 or self._ctx is None:
+            return
+        ctx = self._ctx
+        plan_id = self._plan_ids[index]
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app import services
+
+            return services.plan(ctx, plan_id=plan_id)
+
+        self._runner.run(job, self._show_plan, self._show_error)
+
+    def _show_plan(self, plan: Any) -> None:
+        self._model.set_plan(plan)
+        if plan is None:
+            self._title.setText(_("No plan yet."))
+            return
+        self._title.setText(
+            f"<b>{plan.issuer}</b> — {plan.number}<br>{plan.title}<br>"
+            + _("Theme: {theme}").format(theme=plan.theme)
+        )
+        self._table.resizeRowsToContents()
+        self.plan_shown.emit(plan.id)
+
+    @Slot(object)
+    def _show_error(self, error: BaseException) -> None:
+        text = error_text(error)
+        self._status.setText(text)
+        self.failed.emit(text)
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
+        box.open()
+
+    # --- shutdown -----------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._runner.wait()
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+        super().closeEvent(event)
+
+    # --- for tests ----------------------------------------------------------------
+
+    @property
+    def indicator_model(self) -> IndicatorTableModel:
+        return self._model
