@@ -134,3 +134,43 @@ def test_readonly_database_gives_a_clear_error(tmp_path: Path) -> None:
             ctx.close()
     finally:
         tmp_path.chmod(0o755)
+
+
+def test_an_older_schema_is_backed_up_then_upgraded_keeping_data(tmp_path: Path) -> None:
+    """A database left at the first revision is copied aside, then migrated."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "old.db"
+    engine = create_engine(f"sqlite:///{path}")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, KNOWN_REVISIONS[0])
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO unit (id, code, name, kind, phone, email, address, chair_name) "
+            "VALUES ('u1', 'CS-1', 'Công đoàn Trường THPT Tân Trào', 'grassroots', '', '', '', '')"
+        )
+    engine.dispose()
+
+    ctx = open_context(path)
+    try:
+        assert ctx.schema.upgraded_from == KNOWN_REVISIONS[0]
+        assert ctx.schema.revision == HEAD_REVISION
+        backup = ctx.schema.backup_path
+        assert backup is not None and backup.exists()
+        assert backup.name.startswith(f"old.before-upgrade-{KNOWN_REVISIONS[0]}-")
+        with ctx.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT name FROM unit").scalar() == (
+                "Công đoàn Trường THPT Tân Trào"
+            )
+            conn.exec_driver_sql("SELECT count(*) FROM package").scalar()
+    finally:
+        ctx.close()
+    old = sqlite3.connect(backup)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (
+        KNOWN_REVISIONS[0],
+    )
+    old.close()
