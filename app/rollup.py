@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import Float, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
@@ -242,6 +243,7 @@ def _each_unit_meeting(
         }.get(target.comparison, amount >= threshold)
     query = (
         select(statement.stream, entry.sector, models.Unit.kind, func.count())
+        .select_from(value)
         .join(statement, statement.id == value.statement_id)
         .join(models.Unit, models.Unit.id == statement.unit_id)
         .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == plan.year))
@@ -410,5 +412,25 @@ def _figure(
         numerator, denominator = each_unit_meeting, applicable
         met = (each_unit_meeting == applicable) if reporting and applicable else None
     elif target is not None and value is not None:
-        met = target.is_met_by(value)
+        met = _attains(target, rollup_kind, numerator, denominator)
     return Figure(value, numerator, denominator, reporting, met)
+
+
+def _attains(
+    target: domain.Target, rollup_kind: Rollup, numerator: int, denominator: int | None
+) -> bool:
+    """Judge the exact figure, not the rounded ``value``: 19 999 of 20 000 is not 100%."""
+    if rollup_kind is Rollup.SUM or denominator is None:
+        exact = Fraction(numerator)
+    elif rollup_kind is Rollup.AVERAGE_PER_UNIT:
+        exact = Fraction(numerator, denominator)
+    else:  # a percentage: ratio or share of units
+        exact = Fraction(numerator * 100, denominator)
+    goal = Fraction(target.value)
+    if target.comparison in (Comparison.REACH, Comparison.AT_LEAST):
+        return exact >= goal
+    if target.comparison is Comparison.MORE_THAN:
+        return exact > goal
+    if target.comparison is Comparison.AT_MOST:
+        return exact <= goal
+    return exact == 0  # Comparison.NONE

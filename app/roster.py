@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -155,10 +157,11 @@ def _parse_count(value: Any, row: int, column: str, errors: list[RowError]) -> i
 def read_roster_rows(path: Path) -> list[RosterRow]:
     """Read and check every row; raise :class:`RosterError` listing all problems."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
         raise InputError(
             N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
         ) from exc
@@ -198,6 +201,11 @@ def read_roster_rows(path: Path) -> list[RosterRow]:
                 continue
             seen[parsed_row.code] = number
             parsed.append(parsed_row)
+    except (ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
+        # read-only workbooks parse the sheet lazily: a damaged sheet fails here
+        raise InputError(
+            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
+        ) from exc
     finally:
         workbook.close()
     if errors:
@@ -286,9 +294,9 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
         if u.code is not None
     }
     known_parents = {
-        code
-        for (code,) in session.execute(
-            select(models.Unit.code)
+        code: kind
+        for code, kind in session.execute(
+            select(models.Unit.code, models.Unit.kind)
             .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
             .where(models.RosterEntry.year == year, models.Unit.code.is_not(None))
         )
@@ -306,7 +314,9 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
                     (("code", row.parent),),
                 )
             )
-        elif parent_row is not None and parent_row.kind is UnitKind.GRASSROOTS:
+        elif (
+            parent_row.kind if parent_row is not None else known_parents[row.parent]
+        ) is UnitKind.GRASSROOTS:
             errors.append(
                 RowError(
                     row.row,
