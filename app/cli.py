@@ -284,6 +284,448 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# --- packages ---------------------------------------------------------------------
+
+
+def _passphrase(args: argparse.Namespace, attribute: str = "passphrase_env") -> str | None:
+    name = getattr(args, attribute, None)
+    if not name:
+        return None
+    value = os.environ.get(name)
+    if value is None:
+        raise UserError(
+            N_("The environment variable {name} holding the passphrase is not set."),
+            params={"name": name},
+        )
+    return value
+
+
+def _default_plan(ctx: AppContext, plan_id: str | None) -> str:
+    if plan_id:
+        return plan_id
+    from app.plans import list_plans
+
+    with ctx.reading() as session:
+        plans = list_plans(session)
+    if not plans:
+        raise UserError(N_("There is no plan yet."))
+    return plans[0].id
+
+
+def _key_json(info: Any) -> dict[str, Any]:
+    return {
+        "keyid": info.keyid,
+        "fingerprint": info.fingerprint,
+        "unit_id": info.unit_id,
+        "unit_code": info.unit_code,
+        "unit_name": info.unit_name,
+        "epoch": info.epoch,
+        "status": info.status,
+        "received_at": info.received_at,
+        "decided_at": info.decided_at,
+        "evidence": info.evidence,
+        "replaces": info.replaces,
+    }
+
+
+def cmd_keys_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages import keys
+
+    with ctx.unit_of_work() as session:
+        keys.ensure_own_key(session, passphrase=_passphrase(args))
+        info = keys.own_key_info(session)
+    assert info is not None
+    if args.json:
+        _emit(out, _key_json(info))
+    else:
+        out.write(_("Key fingerprint: {fingerprint}").format(fingerprint=info.fingerprint) + "\n")
+        out.write(
+            _("Key id: {keyid} (epoch {epoch})").format(keyid=info.keyid, epoch=info.epoch) + "\n"
+        )
+    return 0
+
+
+def cmd_keys_backup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages import keys
+
+    passphrase = _passphrase(args, "backup_passphrase_env")
+    if passphrase is None:
+        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    with ctx.unit_of_work() as session:
+        info = keys.backup_own_key(
+            session,
+            path=Path(args.out),
+            passphrase=passphrase,
+            current_passphrase=_passphrase(args),
+        )
+    out.write(
+        _("Key backed up to {path} ({fingerprint}).").format(
+            path=args.out, fingerprint=info.fingerprint
+        )
+        + "\n"
+    )
+    return 0
+
+
+def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages import keys
+
+    passphrase = _passphrase(args, "backup_passphrase_env")
+    if passphrase is None:
+        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    with ctx.unit_of_work() as session:
+        info = keys.restore_own_key(session, path=Path(args.file), passphrase=passphrase)
+    out.write(_("Key restored ({fingerprint}).").format(fingerprint=info.fingerprint) + "\n")
+    return 0
+
+
+def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import rotate_key
+
+    export = rotate_key(ctx, out=Path(args.out) if args.out else None, passphrase=_passphrase(args))
+    _report_export(export, args, out)
+    return 0
+
+
+def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages import keys
+
+    with ctx.reading() as session:
+        infos = keys.list_keys(session, status=args.status)
+    if args.json:
+        _emit(out, [_key_json(i) for i in infos])
+    else:
+        for info in infos:
+            out.write(
+                f"{info.keyid[:16]}  {info.fingerprint}  {info.status:9} "
+                f"{info.unit_code:10} {info.unit_name}\n"
+            )
+    return 0
+
+
+def _cmd_decide(decision: str) -> Handler:
+    def handler(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+        from app.packages.federation import decide_key
+        from app.packages.merge import KeyStatus
+
+        info, released = decide_key(
+            ctx,
+            keyid=args.keyid,
+            decision=KeyStatus(decision),
+            evidence=args.evidence or "",
+            fingerprint=getattr(args, "fingerprint", None),
+        )
+        if args.json:
+            data = _key_json(info)
+            data["released"] = released.to_json() if released else None
+            _emit(out, data)
+        else:
+            out.write(
+                _("Key {keyid}: {status}.").format(keyid=info.keyid[:16], status=info.status) + "\n"
+            )
+            if released is not None and released.items:
+                out.write(
+                    _("{count} held packages were merged.").format(count=len(released.items)) + "\n"
+                )
+        return 0
+
+    return handler
+
+
+def cmd_plan_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.federation import export_plan_packages
+
+    files = export_plan_packages(
+        ctx,
+        plan_id=_default_plan(ctx, args.plan),
+        out_dir=Path(args.out),
+        unit_codes=[c.strip() for c in args.units.split(",")] if args.units else None,
+    )
+    if args.json:
+        _emit(
+            out,
+            [
+                {"file": str(f.path), "unit_code": f.unit_code, "hash": f.package_hash}
+                for f in files
+            ],
+        )
+    else:
+        out.write(
+            _("{count} plan packages written to {folder}.").format(
+                count=len(files), folder=args.out
+            )
+            + "\n"
+        )
+    return 0
+
+
+def cmd_plan_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import import_plan_package, inspect_plan_package
+
+    path = Path(args.file)
+    fingerprint = args.accept_fingerprint
+    if fingerprint is None:
+        info = inspect_plan_package(ctx, path=path)
+        if not info.federation_pinned:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    N_(
+                        "Confirm the federation's fingerprint {fingerprint} before importing "
+                        "its first plan package."
+                    ),
+                    params={"fingerprint": info.federation_fingerprint},
+                )
+            out.write(
+                _("Federation: {name}\nFingerprint: {fingerprint}\n").format(
+                    name=info.federation_name, fingerprint=info.federation_fingerprint
+                )
+            )
+            fingerprint = input(_("Type the fingerprint from the federation's letter: "))
+    info = import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
+    if args.json:
+        _emit(
+            out,
+            {
+                "plan": info.plan_id,
+                "unit_code": info.unit_code,
+                "unit_name": info.unit_name,
+                "federation": info.federation_name,
+                "federation_fingerprint": info.federation_fingerprint,
+            },
+        )
+    else:
+        out.write(
+            _("Plan {plan} imported for {unit}.").format(plan=info.plan_id, unit=info.unit_name)
+            + "\n"
+        )
+    return 0
+
+
+def cmd_fill(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import fill_from_json
+
+    fill_from_json(ctx, path=Path(args.file))
+    out.write(_("Values saved.") + "\n")
+    return 0
+
+
+def _report_export(export: Any, args: argparse.Namespace, out: TextIO) -> None:
+    if getattr(args, "json", False):
+        _emit(
+            out,
+            {
+                "file": str(export.path),
+                "hash": export.package_hash,
+                "revision": export.revision,
+                "fingerprint": export.fingerprint,
+                "kind": export.kind,
+                "stream": export.stream,
+            },
+        )
+    else:
+        out.write(
+            _("Written {path} (revision {revision}, key {fingerprint}).").format(
+                path=export.path, revision=export.revision, fingerprint=export.fingerprint
+            )
+            + "\n"
+        )
+
+
+def cmd_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import export_enrolment, export_report
+
+    target = Path(args.out) if args.out else None
+    if args.kind == "enrolment":
+        export = export_enrolment(ctx, out=target, passphrase=_passphrase(args))
+    else:
+        export = export_report(
+            ctx,
+            plan_id=_default_plan(ctx, args.plan),
+            stream=args.kind,
+            out=target,
+            passphrase=_passphrase(args),
+        )
+    _report_export(export, args, out)
+    return 0
+
+
+def cmd_bundle(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.merge import iter_package_files
+    from app.packages.unit import make_bundle
+
+    inputs = list(iter_package_files([Path(p) for p in args.inputs]))
+    export = make_bundle(ctx, inputs=inputs, out=Path(args.out), passphrase=_passphrase(args))
+    _report_export(export, args, out)
+    return 0
+
+
+def cmd_verify(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.merge import Outcome, examine_file
+
+    results = examine_file(ctx, Path(args.file))
+    if args.json:
+        _emit(out, [r.to_json() for r in results])
+    else:
+        for r in results:
+            out.write(f"{r.file_name}: {r.outcome.value} {r.reason_text()}\n")
+    return 0 if all(r.outcome is not Outcome.REJECTED for r in results) else 1
+
+
+def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.merge import import_packages
+
+    summary = import_packages(ctx, paths=[Path(p) for p in args.paths], dry_run=args.dry_run)
+    if args.csv:
+        summary.write_csv(Path(args.csv))
+    if args.json:
+        _emit(out, summary.to_json())
+    else:
+        for item in summary.items:
+            out.write(
+                f"{item.file_name}\t{item.unit_code}\t{item.kind}\t{item.stream}\t"
+                f"r{item.revision}\t{item.outcome.value}\t{item.reason_text()}\n"
+            )
+        counts = summary.counts
+        out.write(
+            _(
+                "New {new}, updated {updated}, duplicate {duplicate}, older {older}, "
+                "conflict {conflict}, pending key {pending_key}, rejected {rejected}."
+            ).format(**counts)
+            + "\n"
+        )
+    return 0
+
+
+def cmd_receipts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.federation import write_receipts
+
+    files = write_receipts(ctx, out_dir=Path(args.out), run_id=args.run)
+    out.write(
+        _("{count} receipts written to {folder}.").format(count=len(files), folder=args.out) + "\n"
+    )
+    return 0
+
+
+def cmd_return(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.federation import return_package
+
+    comments = {}
+    for item in args.field or []:
+        code, _sep, text_value = item.partition("=")
+        comments[code.strip()] = text_value.strip()
+    path = return_package(
+        ctx,
+        package_hash=args.package,
+        out=Path(args.out),
+        general_comment=args.comment or "",
+        comments=comments,
+    )
+    out.write(_("Return written to {path}.").format(path=path) + "\n")
+    return 0
+
+
+def cmd_receipt_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import import_receipt
+
+    status = import_receipt(ctx, path=Path(args.file))
+    if args.json:
+        _emit(
+            out,
+            {
+                "plan": status.plan_id,
+                "stream": status.stream,
+                "revision": status.revision,
+                "status": status.status,
+                "comment": status.general_comment,
+                "fields": status.comments,
+            },
+        )
+    else:
+        out.write(f"{status.stream} r{status.revision}: {status.status}\n")
+    return 0
+
+
+def cmd_status(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import stream_statuses
+
+    statuses = stream_statuses(ctx)
+    if args.json:
+        _emit(
+            out,
+            [
+                {
+                    "plan": s.plan_id,
+                    "stream": s.stream,
+                    "revision": s.revision,
+                    "status": s.status,
+                    "comment": s.general_comment,
+                    "fields": s.comments,
+                }
+                for s in statuses
+            ],
+        )
+    else:
+        for s in statuses:
+            out.write(f"{s.plan_id}\t{s.stream}\tr{s.revision}\t{s.status}\n")
+    return 0
+
+
+def cmd_conflicts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.federation import list_conflicts, resolve_conflict
+
+    if args.resolve is not None:
+        info = resolve_conflict(ctx, conflict_id=args.resolve, keep=args.keep)
+        out.write(
+            _("Conflict {id} resolved: kept {keep}.").format(id=info.id, keep=args.keep) + "\n"
+        )
+        return 0
+    conflicts = list_conflicts(ctx)
+    if args.json:
+        _emit(out, [c.__dict__ for c in conflicts])
+    else:
+        for c in conflicts:
+            out.write(f"{c.id}\t{c.unit_id}\t{c.stream}\t{c.reason}\t{c.package_hash[:16]}\n")
+    return 0
+
+
+def cmd_rebuild(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.federation import rebuild
+
+    count = rebuild(ctx)
+    out.write(_("Rebuilt {count} streams from the archive.").format(count=count) + "\n")
+    return 0
+
+
+def cmd_demo(ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.demo import make_demo
+
+    demo = make_demo(out_dir=Path(args.out), units=args.units, seed=args.seed)
+    if args.json:
+        _emit(
+            out,
+            {
+                "database": str(demo.database),
+                "packages": str(demo.packages_dir),
+                "units": len(demo.units),
+                "files": len(demo.files),
+            },
+        )
+    else:
+        out.write(
+            _(
+                "Demo province: {units} units, {files} packages in {folder}; "
+                "federation database {database}."
+            ).format(
+                units=len(demo.units),
+                files=len(demo.files),
+                folder=demo.packages_dir,
+                database=demo.database,
+            )
+            + "\n"
+        )
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------
 
 
@@ -354,6 +796,119 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("plan_id")
     roll.add_argument("--unit", help=_("id of the subtree's top unit (default: everything)"))
     roll.add_argument("--cluster", help=_("id of a cluster"))
+    pexport = add(plan, "export", cmd_plan_export, _("write signed plan packages for the units"))
+    pexport.add_argument("--out", required=True, help=_("folder"))
+    pexport.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    pexport.add_argument("--units", help=_("comma-separated unit codes (default: all)"))
+    pimport = add(plan, "import", cmd_plan_import, _("import the federation's plan package"))
+    pimport.add_argument("file")
+    pimport.add_argument("--accept-fingerprint", help=_("the federation fingerprint, confirmed"))
+
+    keys = commands.add_parser("keys", help=_("this installation's signing key")).add_subparsers(
+        dest="keys_command", required=True, metavar="ACTION"
+    )
+    kshow = add(keys, "show", cmd_keys_show, _("show the key's fingerprint (creates it if needed)"))
+    kbackup = add(
+        keys,
+        "backup",
+        cmd_keys_backup,
+        _("write a passphrase-protected key backup"),
+        json_flag=False,
+    )
+    kbackup.add_argument("--out", required=True)
+    krestore = add(
+        keys, "restore", cmd_keys_restore, _("restore the key from a backup"), json_flag=False
+    )
+    krestore.add_argument("file")
+    krotate = add(
+        keys, "rotate", cmd_keys_rotate, _("replace the key; writes the rotation package")
+    )
+    krotate.add_argument("--out")
+    for command in (kshow, kbackup, krestore, krotate):
+        command.add_argument(
+            "--passphrase-env", help=_("environment variable holding the key's passphrase")
+        )
+    for command in (kbackup, krestore):
+        command.add_argument(
+            "--backup-passphrase-env",
+            default="THIDUA_BACKUP_PASSPHRASE",
+            help=_("environment variable holding the backup's passphrase"),
+        )
+
+    enrol = commands.add_parser("enrol", help=_("unit keys at the federation")).add_subparsers(
+        dest="enrol_command", required=True, metavar="ACTION"
+    )
+    elist = add(enrol, "list", cmd_enrol_list, _("list unit keys"))
+    elist.add_argument("--status", choices=["pending", "accepted", "refused", "revoked", "retired"])
+    for name, help_text in (
+        ("accept", _("accept a pending key")),
+        ("refuse", _("refuse a pending key")),
+        ("revoke", _("revoke a key")),
+    ):
+        decision = {"accept": "accepted", "refuse": "refused", "revoke": "revoked"}[name]
+        command = add(enrol, name, _cmd_decide(decision), help_text)
+        command.add_argument("keyid")
+        command.add_argument("--evidence", help=_("stamped form reference or phone check note"))
+        if name == "accept":
+            command.add_argument("--fingerprint", help=_("fingerprint read from the stamped form"))
+
+    fill = add(commands, "fill", cmd_fill, _("enter a statement from a JSON file"), json_flag=False)
+    fill.add_argument("file")
+    export = add(commands, "export", cmd_export, _("sign and write a package for the federation"))
+    export.add_argument("--kind", required=True, help=_("registration, h1, year or enrolment"))
+    export.add_argument("--out")
+    export.add_argument("--plan")
+    export.add_argument("--passphrase-env")
+    bundle = add(commands, "bundle", cmd_bundle, _("relay member units' packages in one file"))
+    bundle.add_argument("inputs", nargs="+")
+    bundle.add_argument("--out", required=True)
+    bundle.add_argument("--passphrase-env")
+    verify = add(commands, "verify", cmd_verify, _("check a package file without importing it"))
+    verify.add_argument("file")
+    imp = add(commands, "import", cmd_import, _("import package files and folders"))
+    imp.add_argument("paths", nargs="+")
+    imp.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
+    imp.add_argument("--csv", help=_("also write the per-file outcome as CSV"))
+    receipts = add(
+        commands,
+        "receipts",
+        cmd_receipts,
+        _("write signed receipts for merged packages"),
+        json_flag=False,
+    )
+    receipts.add_argument("--out", required=True)
+    receipts.add_argument("--run", type=int, help=_("only the packages of this import run"))
+    ret = add(
+        commands,
+        "return",
+        cmd_return,
+        _("return a package to its unit for correction"),
+        json_flag=False,
+    )
+    ret.add_argument("package", help=_("package hash (or its first 8+ characters)"))
+    ret.add_argument("--out", required=True)
+    ret.add_argument("--comment")
+    ret.add_argument("--field", action="append", help=_("CODE=comment on one indicator"))
+    receipt = commands.add_parser("receipt", help=_("the federation's receipts")).add_subparsers(
+        dest="receipt_command", required=True, metavar="ACTION"
+    )
+    rimp = add(receipt, "import", cmd_receipt_import, _("import a receipt or return"))
+    rimp.add_argument("file")
+    add(commands, "status", cmd_status, _("what was sent and what the federation answered"))
+    conflicts = add(commands, "conflicts", cmd_conflicts, _("quarantined packages"))
+    conflicts.add_argument("--resolve", type=int, metavar="ID")
+    conflicts.add_argument("--keep", choices=["incoming", "current"], default="current")
+    add(
+        commands,
+        "rebuild",
+        cmd_rebuild,
+        _("rebuild merged data from the package archive"),
+        json_flag=False,
+    )
+    demo = add(commands, "demo", cmd_demo, _("make a synthetic province"), needs_db=False)
+    demo.add_argument("--units", type=int, default=200)
+    demo.add_argument("--out", required=True)
+    demo.add_argument("--seed", type=int, default=2017)
     return parser
 
 

@@ -161,9 +161,16 @@ def _split(text: str, enum: type[Any]) -> tuple[Any, ...]:
 
 
 def install_plan_document(
-    session: Session, document: Mapping[str, Any], *, builtin: bool = False
+    session: Session,
+    document: Mapping[str, Any],
+    *,
+    builtin: bool = False,
+    known_hash: str | None = None,
 ) -> str:
     """Validate ``document`` and write it as a plan, replacing one with the same id.
+
+    ``known_hash`` is the plan reference the issuing federation uses (from a
+    signed plan package); by default the document's own hash is used.
 
     Returns the plan id. A plan that units have already registered against
     is never replaced (that would drop their values): the call raises
@@ -221,7 +228,7 @@ def install_plan_document(
         signer_name=_text(signer, "name", required=False),
         signer_title=_text(signer, "title", required=False),
         body_json=json.dumps(document.get("body") or {}, ensure_ascii=False),
-        content_hash=content_hash(document),
+        content_hash=known_hash or content_hash(document),
         builtin=builtin,
     )
     rows: list[object] = []
@@ -595,3 +602,88 @@ def _number_json(value: Decimal) -> int | str:
     if value == value.to_integral_value():
         return int(value)
     return str(value)
+
+
+def plan_document(plan: domain.Plan) -> dict[str, Any]:
+    """The plan as a ``thidua.plan/1`` document (what plan packages carry)."""
+
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    def target_document(target: domain.Target) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "comparison": target.comparison.value,
+            "value": str(target.value),
+            "wording": target.wording,
+            "scope": target.scope.value,
+            "sectors": [s.value for s in target.sectors],
+            "unit_kinds": [k.value for k in target.unit_kinds],
+        }
+        if target.unit_id:
+            data["unit_id"] = target.unit_id
+        if target.grade_level:
+            data["grade_level"] = target.grade_level
+            data["grade_direction"] = (
+                target.grade_direction.value if target.grade_direction else None
+            )
+        return data
+
+    indicators = []
+    for item in plan.indicators:
+        data: dict[str, Any] = {
+            "code": item.code,
+            "group": item.group_code,
+            "title": item.title,
+            "kind": item.kind.value,
+            "rollup": item.rollup.value,
+            "unit_of_measure": item.unit_of_measure,
+            "numerator_label": item.numerator_label,
+            "denominator_label": item.denominator_label,
+            "sectors": [s.value for s in item.sectors],
+            "unit_kinds": [k.value for k in item.unit_kinds],
+            "targets": [target_document(t) for t in item.targets],
+        }
+        if item.unit_goal_comparison is not None and item.unit_goal_value is not None:
+            data["unit_goal"] = {
+                "comparison": item.unit_goal_comparison.value,
+                "value": str(item.unit_goal_value),
+            }
+        indicators.append(data)
+    return {
+        "format": PLAN_FORMAT,
+        "id": plan.id,
+        "year": plan.year,
+        "parent_issuer": plan.parent_issuer,
+        "issuer": plan.issuer,
+        "number": plan.number,
+        "issued_on": day(plan.issued_on),
+        "place": plan.place,
+        "title": plan.title,
+        "theme": plan.theme,
+        "signer": {"name": plan.signer_name, "title": plan.signer_title},
+        "periods": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "starts_on": day(p.starts_on),
+                "ends_on": day(p.ends_on),
+                "due_on": day(p.due_on),
+            }
+            for p in plan.periods
+        ],
+        "grade_scale": [{"code": g.code, "label": g.label} for g in plan.grade_levels],
+        "movements": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "goal": m.goal,
+                "sectors": [s.value for s in m.sectors],
+                "launched_on": day(m.launched_on),
+                "review_on": day(m.review_on),
+            }
+            for m in plan.movements
+        ],
+        "groups": [{"code": g.code, "parent": g.parent_code, "text": g.text} for g in plan.groups],
+        "indicators": indicators,
+        "body": plan.body,
+    }

@@ -77,6 +77,7 @@ __all__ = [
     "payload_format_version",
     "payload_type_for",
     "sign_envelope",
+    "sign_envelope_many",
     "verify_envelope",
 ]
 
@@ -431,6 +432,29 @@ def sign_envelope(private_key: Ed25519PrivateKey, payload_type: str, payload: by
         "payload": _b64encode(payload),
         "payloadType": payload_type,
         "signatures": [{"keyid": key_id(public_raw), "sig": _b64encode(signature)}],
+    }
+    return dumps_canonical(envelope)
+
+
+def sign_envelope_many(
+    private_keys: Sequence[Ed25519PrivateKey], payload_type: str, payload: bytes
+) -> bytes:
+    """Like :func:`sign_envelope` with one signature per key, in the given order.
+
+    Used where two keys must vouch for one payload (a key rotation is signed
+    by the new key and by the old key it replaces).
+    """
+    message = pae(payload_type, payload)
+    signatures = []
+    for private_key in private_keys:
+        public_raw = private_key.public_key().public_bytes_raw()
+        signatures.append(
+            {"keyid": key_id(public_raw), "sig": _b64encode(private_key.sign(message))}
+        )
+    envelope = {
+        "payload": _b64encode(payload),
+        "payloadType": payload_type,
+        "signatures": signatures,
     }
     return dumps_canonical(envelope)
 

@@ -1,0 +1,1088 @@
+"""Import and merge at the federation: dry run, then apply.
+
+Per file: open the envelope, choose the key by the signature's keyid from
+the federation's trust store, verify, parse strictly, check the header
+against the key (unit, epoch), the audience and the plan, check every value,
+then decide the outcome against the stream's head:
+
+=====================================  ===========================================
+same payload hash already archived     duplicate (nothing changes)
+no head yet                            new
+higher (epoch, revision), chain ok     updated (previous one kept as superseded)
+higher, ``supersedes`` ≠ head          conflict: two exports of the unit (quarantined)
+same revision, other content           conflict (quarantined)
+lower (epoch, revision)                older (ignored, logged)
+signed by a pending key                pending key (held; merged when accepted)
+signed by a retired key                conflict (quarantined: the PC was replaced)
+anything wrong                         rejected, with the reason
+=====================================  ===========================================
+
+The decisions of a run are made against the database *plus* the earlier
+files of the same run, so a dry run predicts exactly what apply does.
+Applying writes in batches, one transaction per batch with Core bulk
+statements; a crash leaves every package fully in or fully out, and running
+the same folder again reaches the same state (duplicates are no-ops).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from app import domain
+from app.audit import current_actor, utc_now_text
+from app.context import AppContext
+from app.errors import N_, InputError, UserError
+from app.installation import get_installation
+from app.packages.bodies import (
+    parse_enrolment,
+    parse_statement,
+    statement_problems,
+)
+from app.packages.format import (
+    FILE_SUFFIX,
+    MAX_BUNDLE_BYTES,
+    MAX_ENROLMENT_BYTES,
+    MAX_PACKAGE_BYTES,
+    Kind,
+    Package,
+    parse_payload,
+    payload_hash,
+)
+from app.plans import get_plan
+from app.signing import (
+    WeakKeyError,
+    check_public_key,
+    fingerprint_groups,
+    key_id,
+    open_envelope,
+    payload_format_version,
+    verify_envelope,
+)
+from db import models
+from db.enums import REGISTRATION_STREAM, Role
+
+#: Revisions may skip (a unit exports several times before one arrives), but
+#: a jump this large would freeze the stream against every honest export.
+MAX_REVISION_JUMP = 10_000
+#: Clock skew tolerated before a creation time is called "in the future".
+FUTURE_TOLERANCE = dt.timedelta(days=2)
+STATEMENT_NAMESPACE = uuid.UUID("6f1d2b0e-6a53-4f4e-9a53-7d3c5e0b8a11")
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    DUPLICATE = "duplicate"
+    OLDER = "older"
+    CONFLICT = "conflict"
+    PENDING_KEY = "pending_key"
+    REJECTED = "rejected"
+
+
+class KeyStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    REVOKED = "revoked"
+    RETIRED = "retired"  # replaced by a newer key (rotation or recovery)
+
+
+def statement_id(plan_id: str, unit_id: str, stream: str) -> str:
+    """The same statement row id wherever a stream is merged."""
+    return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{plan_id}|{unit_id}|{stream}"))
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """One package's outcome (a bundle contributes one row per inner package)."""
+
+    file_name: str
+    outcome: Outcome
+    reason: str = ""  # English msgid; translated for display
+    params: dict[str, Any] = field(default_factory=dict)
+    package_hash: str = ""
+    unit_id: str = ""
+    unit_code: str = ""
+    kind: str = ""
+    plan_id: str = ""
+    stream: str = ""
+    revision: int = 0
+    fingerprint: str = ""
+    warning: str = ""
+
+    def reason_text(self) -> str:
+        from app.i18n import gettext
+
+        return gettext(self.reason).format(**self.params) if self.reason else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file_name,
+            "outcome": self.outcome.value,
+            "reason": self.reason_text(),
+            "package_hash": self.package_hash,
+            "unit_id": self.unit_id,
+            "unit_code": self.unit_code,
+            "kind": self.kind,
+            "plan": self.plan_id,
+            "stream": self.stream,
+            "revision": self.revision,
+            "fingerprint": self.fingerprint,
+            "warning": self.warning,
+        }
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    run_id: int | None
+    dry_run: bool
+    items: tuple[ItemResult, ...]
+    cancelled: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counter = Counter(item.outcome.value for item in self.items)
+        return {outcome.value: counter.get(outcome.value, 0) for outcome in Outcome}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "dry_run": self.dry_run,
+            "cancelled": self.cancelled,
+            "counts": self.counts,
+            "items": [item.to_json() for item in self.items],
+        }
+
+    def write_csv(self, path: Path) -> None:
+        import csv
+
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "file",
+                    "unit_code",
+                    "kind",
+                    "plan",
+                    "stream",
+                    "revision",
+                    "fingerprint",
+                    "outcome",
+                    "reason",
+                    "warning",
+                    "package_hash",
+                ]
+            )
+            for item in self.items:
+                writer.writerow(
+                    [
+                        item.file_name,
+                        item.unit_code,
+                        item.kind,
+                        item.plan_id,
+                        item.stream,
+                        item.revision,
+                        item.fingerprint,
+                        item.outcome.value,
+                        item.reason_text(),
+                        item.warning,
+                        item.package_hash,
+                    ]
+                )
+
+
+class _Rejected(Exception):
+    def __init__(self, reason: str, params: dict[str, Any] | None = None, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params or {}
+        self.detail = detail
+
+
+@dataclass
+class _Key:
+    keyid: str
+    public_key: bytes
+    unit_id: str
+    epoch: int
+    status: KeyStatus
+
+
+@dataclass
+class _Head:
+    package_hash: str
+    epoch: int
+    revision: int
+
+
+@dataclass
+class _Action:
+    """What applying one decided package writes."""
+
+    result: ItemResult
+    package: Package | None = None
+    archive_status: str = ""
+    new_key: _Key | None = None
+    key_unit: tuple[str, str, str] | None = None  # code, name, evidence for a new key
+    retire_key: str | None = None
+    supersede: str | None = None
+    conflict_reason: str = ""
+    conflict_head: str | None = None
+    statement: Any = None  # ParsedStatement when the stream is merged
+
+
+class _State:
+    """Everything a decision needs, loaded once, updated as the run goes."""
+
+    def __init__(self, session: Session) -> None:
+        installation = get_installation(session)
+        if installation is None or installation.role is not Role.FEDERATION:
+            raise UserError(N_("Packages can only be imported into a federation database."))
+        self.federation_id = installation.own_unit_id
+        self.keys: dict[str, _Key] = {
+            row.keyid: _Key(
+                row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status)
+            )
+            for row in session.scalars(
+                select(models.SigningKey).where(models.SigningKey.role == "unit")
+            )
+        }
+        self.plans: dict[str, domain.Plan] = {}
+        for plan_id in session.scalars(select(models.Plan.id)):
+            self.plans[plan_id] = get_plan(session, plan_id)
+        self.units: dict[str, str] = {
+            unit_id: code or ""
+            for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
+        }
+        self.heads: dict[tuple[str, str, str], _Head] = {
+            (h.unit_id, h.plan_id, h.stream): _Head(h.package_hash, h.epoch, h.revision)
+            for h in session.scalars(select(models.StreamHead))
+        }
+        self.archived: dict[str, str] = {
+            package_hash: status
+            for package_hash, status in session.execute(
+                select(models.Package.hash, models.Package.status)
+            )
+        }
+        self.now = dt.datetime.now(dt.UTC)
+
+
+def iter_package_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named on the command line, and every ``*.thidua`` below folders."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob(f"*{FILE_SUFFIX}") if p.is_file())
+        else:
+            yield path
+
+
+class Importer:
+    """Decides outcomes for a sequence of files; see the module docstring."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    # --- one file ----------------------------------------------------------------
+
+    def examine(self, data: bytes, file_name: str) -> list[_Action]:
+        try:
+            envelope = open_envelope(data, max_size=MAX_BUNDLE_BYTES)
+            payload_format_version(envelope.payload_type)
+        except UserError as error:
+            return [self._rejected(file_name, error.message, error.params)]
+        # Choose the key: the first signature whose keyid we know.
+        known = [sig.keyid for sig in envelope.signatures if sig.keyid in self.state.keys]
+        if not known:
+            return [self._unknown_signer(envelope, data, file_name)]
+        key = self.state.keys[known[0]]
+        try:
+            payload = verify_envelope(envelope, key.public_key)
+            limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
+            package = parse_payload(payload, data, max_bytes=limit)
+        except UserError as error:
+            return [self._rejected(file_name, error.message, error.params, fingerprint=key)]
+        if package.header.kind is Kind.BUNDLE:
+            return self._bundle(package, key, file_name)
+        if len(data) > MAX_PACKAGE_BYTES:
+            return [self._rejected(file_name, N_("The file is too large for a single package."))]
+        return [self._decide(package, key, file_name)]
+
+    def _unknown_signer(self, envelope: Any, data: bytes, file_name: str) -> _Action:
+        """No known key signed it: only a self-signed enrolment is acceptable."""
+        if len(data) > MAX_ENROLMENT_BYTES or len(envelope.signatures) != 1:
+            return self._rejected(
+                file_name,
+                N_(
+                    "The package is signed by a key this federation does not know. "
+                    "The unit must send its enrolment first."
+                ),
+            )
+        try:
+            package = parse_payload(envelope.payload, data, max_bytes=MAX_ENROLMENT_BYTES)
+        except UserError:
+            package = None
+        if package is None or package.header.kind is not Kind.ENROLMENT:
+            return self._rejected(
+                file_name,
+                N_(
+                    "The package is signed by a key this federation does not know. "
+                    "The unit must send its enrolment first."
+                ),
+            )
+        try:
+            enrolment = parse_enrolment(package.body)
+            check_public_key(enrolment.public_key)
+            if key_id(enrolment.public_key) != envelope.signatures[0].keyid:
+                raise _Rejected(N_("The enrolment is not signed by the key it carries."))
+            verify_envelope(envelope, enrolment.public_key)
+        except WeakKeyError as error:
+            return self._rejected(file_name, error.message, error.params, package=package)
+        except _Rejected as rejected:
+            return self._rejected(file_name, rejected.reason, rejected.params, package=package)
+        except UserError as error:
+            return self._rejected(file_name, error.message, error.params, package=package)
+        return self._enrolment(package, enrolment, file_name)
+
+    def _enrolment(self, package: Package, enrolment: Any, file_name: str) -> _Action:
+        header = package.header
+        state = self.state
+        new_keyid = key_id(enrolment.public_key)
+        base = self._result(
+            file_name, package, fingerprint=fingerprint_groups(enrolment.public_key)
+        )
+        try:
+            self._check_common(package, expect_signer=new_keyid)
+        except _Rejected as rejected:
+            return _Action(
+                replace(
+                    base, outcome=Outcome.REJECTED, reason=rejected.reason, params=rejected.params
+                )
+            )
+        if header.unit_id not in state.units:
+            return _Action(
+                replace(
+                    base,
+                    outcome=Outcome.REJECTED,
+                    reason=N_("The unit is not in the federation's roster."),
+                )
+            )
+        if package.payload_hash in state.archived:
+            return _Action(replace(base, outcome=Outcome.DUPLICATE, reason=N_("Already imported.")))
+        # A rotation signed by the unit's current accepted key as well is accepted
+        # without staff (the old key vouches for the new one).
+        status = KeyStatus.PENDING
+        retire: str | None = None
+        if enrolment.replaces is not None:
+            old = state.keys.get(enrolment.replaces)
+            envelope = open_envelope(package.raw, max_size=MAX_ENROLMENT_BYTES)
+            if (
+                old is not None
+                and old.status is KeyStatus.ACCEPTED
+                and old.unit_id == header.unit_id
+                and any(sig.keyid == old.keyid for sig in envelope.signatures)
+            ):
+                try:
+                    verify_envelope(envelope, old.public_key)
+                    status = KeyStatus.ACCEPTED
+                    retire = old.keyid
+                except UserError:
+                    status = KeyStatus.PENDING
+        key = _Key(new_keyid, enrolment.public_key, header.unit_id, header.epoch, status)
+        state.keys[new_keyid] = key
+        state.archived[package.payload_hash] = "enrolment"
+        if retire is not None:
+            state.keys[retire].status = KeyStatus.RETIRED
+        outcome = Outcome.NEW if status is KeyStatus.ACCEPTED else Outcome.PENDING_KEY
+        reason = (
+            N_("Key rotation accepted: the unit's previous key signed the new one.")
+            if status is KeyStatus.ACCEPTED
+            else N_("New key waiting for confirmation of its fingerprint {fingerprint}.")
+        )
+        return _Action(
+            replace(
+                base,
+                outcome=outcome,
+                reason=reason,
+                params={"fingerprint": fingerprint_groups(enrolment.public_key)},
+            ),
+            package=package,
+            archive_status="enrolment",
+            new_key=key,
+            key_unit=(enrolment.code, enrolment.name, ""),
+            retire_key=retire,
+        )
+
+    def _rotation(self, package: Package, file_name: str) -> _Action:
+        """An enrolment signed by a known key: a new key vouched for by the old one."""
+        enrolment = parse_enrolment(package.body)
+        check_public_key(enrolment.public_key)
+        if key_id(enrolment.public_key) in self.state.keys:
+            raise _Rejected(N_("This key is already enrolled."))
+        envelope = open_envelope(package.raw, max_size=MAX_ENROLMENT_BYTES)
+        verify_envelope(envelope, enrolment.public_key)  # proof of possession
+        return self._enrolment(package, enrolment, file_name)
+
+    def _bundle(self, package: Package, relay: _Key, file_name: str) -> list[_Action]:
+        """Each inner package stands on its own signature; one bad item stops nothing."""
+        import base64
+
+        items = package.body.get("items")
+        if relay.status is not KeyStatus.ACCEPTED:
+            return [
+                self._rejected(file_name, N_("The bundle is signed by a key that is not accepted."))
+            ]
+        if set(package.body) != {"items"} or not isinstance(items, list) or not items:
+            return [
+                self._rejected(
+                    file_name,
+                    N_("The package content is invalid: {field}."),
+                    {"field": "body.items"},
+                )
+            ]
+        actions: list[_Action] = []
+        for index, item in enumerate(items, start=1):
+            name = f"{file_name}#{index}"
+            try:
+                if not isinstance(item, str):
+                    raise ValueError(index)
+                inner = base64.b64decode(item, validate=True)
+            except ValueError:
+                actions.append(
+                    self._rejected(
+                        name,
+                        N_("The package content is invalid: {field}."),
+                        {"field": f"body.items[{index}]"},
+                    )
+                )
+                continue
+            for action in self.examine(inner, name):
+                if action.result.kind == Kind.BUNDLE.value or (
+                    action.package is not None and action.package.header.kind is Kind.BUNDLE
+                ):
+                    action = self._rejected(name, N_("A bundle cannot contain another bundle."))
+                actions.append(action)
+        return actions
+
+    # --- decisions ----------------------------------------------------------------
+
+    def _check_common(self, package: Package, *, expect_signer: str) -> None:
+        header = package.header
+        if header.signer != expect_signer:
+            raise _Rejected(N_("The package names a different signer than the key that signed it."))
+        if header.audience != self.state.federation_id:
+            raise _Rejected(N_("The package is addressed to another federation."))
+
+    def _decide(self, package: Package, key: _Key, file_name: str) -> _Action:
+        header = package.header
+        state = self.state
+        result = self._result(file_name, package, fingerprint=fingerprint_groups(key.public_key))
+        try:
+            if header.kind is Kind.ENROLMENT:
+                if package.payload_hash in state.archived:
+                    return _Action(
+                        replace(result, outcome=Outcome.DUPLICATE, reason=N_("Already imported."))
+                    )
+                return self._rotation(package, file_name)
+            self._check_common(package, expect_signer=key.keyid)
+            if header.kind in (Kind.PLAN, Kind.RECEIPT, Kind.RETURN):
+                raise _Rejected(
+                    N_("A unit cannot send this kind of package ({kind})."),
+                    {"kind": header.kind.value},
+                )
+            if header.unit_id != key.unit_id:
+                raise _Rejected(N_("The key that signed this package belongs to another unit."))
+            if key.status is KeyStatus.REVOKED:
+                raise _Rejected(N_("The package is signed by a revoked key."))
+            if key.status is KeyStatus.REFUSED:
+                raise _Rejected(N_("The package is signed by a key the federation refused."))
+            if header.epoch != key.epoch:
+                raise _Rejected(N_("The package's key epoch does not match the key."))
+            plan = state.plans.get(header.plan_id)
+            if plan is None:
+                raise _Rejected(
+                    N_("The package refers to a plan this federation does not have ({plan})."),
+                    {"plan": header.plan_id},
+                )
+            if header.plan_ref != plan.content_hash:
+                raise _Rejected(N_("The package was made for another version of the plan."))
+            if header.stream != REGISTRATION_STREAM and header.stream not in {
+                p.code for p in plan.periods
+            }:
+                raise _Rejected(N_("Unknown reporting period {period}."), {"period": header.stream})
+            if header.revision < 1:
+                raise _Rejected(N_("The package has no revision number."))
+            statement = parse_statement(package.body)
+            problems = statement_problems(plan, statement)
+            if problems:
+                first = problems[0]
+                raise _Rejected(
+                    N_("The package contains {count} invalid values (first: {code})."),
+                    {"count": len(problems), "code": first.indicator_code},
+                    detail=first.translated(),
+                )
+        except _Rejected as rejected:
+            return _Action(
+                replace(
+                    result, outcome=Outcome.REJECTED, reason=rejected.reason, params=rejected.params
+                )
+            )
+        except UserError as error:
+            return _Action(
+                replace(result, outcome=Outcome.REJECTED, reason=error.message, params=error.params)
+            )
+
+        warning = self._clock_warning(header.created_at)
+        result = replace(result, warning=warning)
+        if package.payload_hash in state.archived:
+            return _Action(
+                replace(result, outcome=Outcome.DUPLICATE, reason=N_("Already imported."))
+            )
+        if key.status is KeyStatus.PENDING:
+            state.archived[package.payload_hash] = "pending_key"
+            return _Action(
+                replace(
+                    result,
+                    outcome=Outcome.PENDING_KEY,
+                    reason=N_("Held until the unit's key is confirmed."),
+                ),
+                package=package,
+                archive_status="pending_key",
+            )
+        return self._against_head(
+            package, statement, result, retired=key.status is KeyStatus.RETIRED
+        )
+
+    def _against_head(
+        self, package: Package, statement: Any, result: ItemResult, *, retired: bool
+    ) -> _Action:
+        header = package.header
+        state = self.state
+        stream_key = (header.unit_id, header.plan_id, header.stream)
+        head = state.heads.get(stream_key)
+        state.archived[package.payload_hash] = "pending"
+
+        def quarantine(reason: str, message: str) -> _Action:
+            state.archived[package.payload_hash] = "quarantined"
+            return _Action(
+                replace(
+                    result,
+                    outcome=Outcome.CONFLICT,
+                    reason=message,
+                    params={"unit": header.unit_code or header.unit_id},
+                ),
+                package=package,
+                archive_status="quarantined",
+                conflict_reason=reason,
+                conflict_head=head.package_hash if head else None,
+            )
+
+        if retired:
+            return quarantine(
+                "retired_key",
+                N_("Signed by a key the unit replaced (dead-PC recovery): held for staff."),
+            )
+        if head is not None:
+            ordering = (header.epoch, header.revision)
+            current = (head.epoch, head.revision)
+            if ordering < current:
+                state.archived.pop(package.payload_hash)
+                return _Action(
+                    replace(
+                        result,
+                        outcome=Outcome.OLDER,
+                        reason=N_("Older than the revision already recorded ({revision})."),
+                        params={"revision": head.revision},
+                    )
+                )
+            if ordering == current:
+                return quarantine(
+                    "same_revision",
+                    N_(
+                        "Same revision as recorded but different content: "
+                        "two exports of unit {unit}."
+                    ),
+                )
+            if header.revision > head.revision + MAX_REVISION_JUMP and header.epoch == head.epoch:
+                state.archived.pop(package.payload_hash)
+                return _Action(
+                    replace(
+                        result,
+                        outcome=Outcome.REJECTED,
+                        reason=N_("The revision number jumps too far ahead ({revision})."),
+                        params={"revision": header.revision},
+                    )
+                )
+            if header.supersedes != head.package_hash:
+                return quarantine(
+                    "broken_chain",
+                    N_(
+                        "The revision does not follow the one recorded: two exports of unit {unit}."
+                    ),
+                )
+        elif header.revision > MAX_REVISION_JUMP:
+            state.archived.pop(package.payload_hash)
+            return _Action(
+                replace(
+                    result,
+                    outcome=Outcome.REJECTED,
+                    reason=N_("The revision number jumps too far ahead ({revision})."),
+                    params={"revision": header.revision},
+                )
+            )
+        state.heads[stream_key] = _Head(package.payload_hash, header.epoch, header.revision)
+        state.archived[package.payload_hash] = "applied"
+        return _Action(
+            replace(result, outcome=Outcome.UPDATED if head else Outcome.NEW),
+            package=package,
+            archive_status="applied",
+            supersede=head.package_hash if head else None,
+            statement=statement,
+        )
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _clock_warning(self, created_at: str) -> str:
+        try:
+            created = dt.datetime.fromisoformat(created_at)
+        except ValueError:
+            return ""
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt.UTC)
+        if created > self.state.now + FUTURE_TOLERANCE:
+            return N_("Created in the future: the unit's computer clock may be wrong.")
+        return ""
+
+    def _result(self, file_name: str, package: Package, *, fingerprint: str = "") -> ItemResult:
+        header = package.header
+        return ItemResult(
+            file_name=file_name,
+            outcome=Outcome.REJECTED,
+            package_hash=package.payload_hash,
+            unit_id=header.unit_id,
+            unit_code=header.unit_code,
+            kind=header.kind.value,
+            plan_id=header.plan_id,
+            stream=header.stream,
+            revision=header.revision,
+            fingerprint=fingerprint,
+        )
+
+    def _rejected(
+        self,
+        file_name: str,
+        reason: str,
+        params: dict[str, Any] | None = None,
+        *,
+        package: Package | None = None,
+        fingerprint: _Key | None = None,
+    ) -> _Action:
+        if package is not None:
+            result = replace(self._result(file_name, package), reason=reason, params=params or {})
+        else:
+            result = ItemResult(
+                file_name=file_name,
+                outcome=Outcome.REJECTED,
+                reason=reason,
+                params=dict(params or {}),
+            )
+        if fingerprint is not None:
+            result = replace(
+                result,
+                fingerprint=fingerprint_groups(fingerprint.public_key),
+                unit_id=fingerprint.unit_id,
+            )
+        return _Action(result)
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def _write_batch(
+    session: Session, run_id: int | None, actions: list[_Action], plans: dict[str, domain.Plan]
+) -> None:
+    """Apply decided actions with bulk statements inside the caller's transaction."""
+    now = utc_now_text()
+    archive_rows = []
+    superseded = []
+    heads: dict[tuple[str, str, str], dict[str, Any]] = {}
+    statements: dict[str, dict[str, Any]] = {}
+    values: dict[str, list[dict[str, Any]]] = {}
+    movements: dict[str, list[dict[str, Any]]] = {}
+    titles: dict[str, list[dict[str, Any]]] = {}
+    works: dict[str, list[dict[str, Any]]] = {}
+    conflicts = []
+    new_keys = []
+    retire = []
+    items = []
+    for action in actions:
+        result = action.result
+        if run_id is not None:
+            items.append(
+                {
+                    "run_id": run_id,
+                    "file_name": result.file_name[:400],
+                    "package_hash": result.package_hash,
+                    "unit_id": result.unit_id,
+                    "unit_code": result.unit_code[:32],
+                    "kind": result.kind,
+                    "stream": (
+                        f"{result.plan_id}/{result.stream}" if result.plan_id else result.stream
+                    )[:100],
+                    "revision": result.revision,
+                    "fingerprint": result.fingerprint,
+                    "outcome": result.outcome.value,
+                    "reason": result.reason,
+                    "params_json": json.dumps(result.params, ensure_ascii=False, default=str),
+                    "warning": result.warning,
+                }
+            )
+        package = action.package
+        if package is None or not action.archive_status:
+            continue
+        header = package.header
+        archive_rows.append(
+            {
+                "hash": package.payload_hash,
+                "raw": package.raw,
+                "kind": header.kind.value,
+                "unit_id": header.unit_id,
+                "plan_id": header.plan_id,
+                "stream": header.stream,
+                "epoch": header.epoch,
+                "revision": header.revision,
+                "supersedes": header.supersedes,
+                "keyid": header.signer,
+                "status": action.archive_status,
+                "received_at": now,
+                "file_name": result.file_name[:400],
+                "created_at": header.created_at[:40],
+            }
+        )
+        if action.new_key is not None:
+            key = action.new_key
+            code, name, evidence = action.key_unit or ("", "", "")
+            new_keys.append(
+                {
+                    "keyid": key.keyid,
+                    "public_key": key.public_key,
+                    "unit_id": key.unit_id,
+                    "unit_code": code[:32],
+                    "unit_name": name[:300],
+                    "epoch": key.epoch,
+                    "status": key.status.value,
+                    "role": "unit",
+                    "received_at": now,
+                    "decided_at": now if key.status is KeyStatus.ACCEPTED else "",
+                    "decided_by": "rotation" if key.status is KeyStatus.ACCEPTED else "",
+                    "evidence": evidence,
+                    "replaces": action.retire_key,
+                    "package_hash": package.payload_hash,
+                }
+            )
+        if action.retire_key:
+            retire.append(action.retire_key)
+        if action.conflict_reason:
+            conflicts.append(
+                {
+                    "package_hash": package.payload_hash,
+                    "head_hash": action.conflict_head,
+                    "unit_id": header.unit_id,
+                    "plan_id": header.plan_id,
+                    "stream": header.stream,
+                    "reason": action.conflict_reason,
+                    "status": "open",
+                    "created_at": now,
+                }
+            )
+        if action.statement is not None:
+            if action.supersede:
+                superseded.append(action.supersede)
+            key3 = (header.unit_id, header.plan_id, header.stream)
+            heads[key3] = {
+                "unit_id": header.unit_id,
+                "plan_id": header.plan_id,
+                "stream": header.stream,
+                "package_hash": package.payload_hash,
+                "epoch": header.epoch,
+                "revision": header.revision,
+            }
+            sid = statement_id(header.plan_id, header.unit_id, header.stream)
+            rows = statement_rows(
+                sid,
+                header.plan_id,
+                header.unit_id,
+                header.stream,
+                header.revision,
+                action.statement,
+                plans[header.plan_id],
+                now,
+            )
+            statements[sid] = rows[0]
+            values[sid], movements[sid], titles[sid], works[sid] = rows[1:]
+
+    if archive_rows:
+        session.execute(insert(models.Package), archive_rows)
+    if superseded:
+        session.execute(
+            update(models.Package)
+            .where(models.Package.hash.in_(superseded))
+            .values(status="superseded")
+        )
+    if new_keys:
+        session.execute(insert(models.SigningKey), new_keys)
+    if retire:
+        session.execute(
+            update(models.SigningKey)
+            .where(models.SigningKey.keyid.in_(retire))
+            .values(status=KeyStatus.RETIRED.value, decided_at=now, decided_by="rotation")
+        )
+    if conflicts:
+        session.execute(insert(models.Conflict), conflicts)
+    if statements:
+        replace_statements(session, statements, values, movements, titles, works)
+        for key3 in heads:
+            session.execute(
+                delete(models.StreamHead).where(
+                    models.StreamHead.unit_id == key3[0],
+                    models.StreamHead.plan_id == key3[1],
+                    models.StreamHead.stream == key3[2],
+                )
+            )
+        session.execute(insert(models.StreamHead), list(heads.values()))
+    if items:
+        session.execute(insert(models.ImportItem), items)
+
+
+def statement_rows(
+    sid: str,
+    plan_id: str,
+    unit_id: str,
+    stream: str,
+    revision: int,
+    statement: Any,
+    plan: domain.Plan,
+    now: str,
+) -> tuple[
+    dict[str, Any],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+]:
+    """The rows of one merged statement (for bulk insertion)."""
+    indicator_ids = {i.code: i.id for i in plan.indicators}
+    movement_ids = {m.code: m.id for m in plan.movements}
+    head = {
+        "id": sid,
+        "plan_id": plan_id,
+        "unit_id": unit_id,
+        "stream": stream,
+        "signer_name": statement.signer_name,
+        "signer_title": statement.signer_title,
+        "signed_on": statement.signed_on,
+        "place": statement.place,
+        "notes": statement.notes,
+        "revision": revision,
+        "updated_at": now,
+    }
+    value_rows = [
+        {
+            "statement_id": sid,
+            "indicator_id": indicator_ids[code],
+            "amount": v.amount,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "flag": v.flag,
+            "grade": v.grade,
+            "text": v.text,
+            "note": v.note,
+        }
+        for code, v in statement.values.items()
+        if not v.is_empty() or v.note
+    ]
+    movement_rows = [
+        {"statement_id": sid, "movement_id": movement_ids[c]}
+        for c in dict.fromkeys(statement.movements)
+    ]
+    title_rows = [
+        {
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|t|{n}")),
+            "statement_id": sid,
+            "collective": c,
+            "person_name": p,
+            "position": pos,
+            "title": t,
+            "sort_order": n,
+        }
+        for n, (c, p, pos, t) in enumerate(statement.titles)
+    ]
+    work_rows = [
+        {
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|w|{n}")),
+            "statement_id": sid,
+            "name": name,
+            "occasion": occasion,
+            "sort_order": n,
+        }
+        for n, (name, occasion) in enumerate(statement.works)
+    ]
+    return head, value_rows, movement_rows, title_rows, work_rows
+
+
+def replace_statements(
+    session: Session,
+    statements: dict[str, dict[str, Any]],
+    values: dict[str, list[dict[str, Any]]],
+    movements: dict[str, list[dict[str, Any]]],
+    titles: dict[str, list[dict[str, Any]]],
+    works: dict[str, list[dict[str, Any]]],
+) -> None:
+    ids = list(statements)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for table in (
+            models.StatementValue,
+            models.StatementMovement,
+            models.StatementTitle,
+            models.StatementWork,
+        ):
+            session.execute(delete(table).where(table.statement_id.in_(chunk)))
+        session.execute(delete(models.Statement).where(models.Statement.id.in_(chunk)))
+    session.execute(insert(models.Statement), list(statements.values()))
+    for table, rows in (
+        (models.StatementValue, values),
+        (models.StatementMovement, movements),
+        (models.StatementTitle, titles),
+        (models.StatementWork, works),
+    ):
+        flat = [row for sid in ids for row in rows.get(sid, [])]
+        if flat:
+            session.execute(insert(table), flat)
+
+
+# --- the service ----------------------------------------------------------------------
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def import_packages(
+    ctx: AppContext,
+    *,
+    paths: list[Path],
+    dry_run: bool,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    batch_size: int = 200,
+    on_item: Callable[[ItemResult], None] | None = None,
+) -> ImportSummary:
+    """Check (dry run) or import files and folders of packages.
+
+    Returns one row per package with its outcome. With ``dry_run`` nothing is
+    written at all. Otherwise every ``batch_size`` files are committed
+    together; ``cancelled()`` is polled between files and stops after the
+    current batch is committed.
+    """
+    files = list(iter_package_files(paths))
+    with ctx.reading() as session:
+        state = _State(session)
+    importer = Importer(state)
+    results: list[ItemResult] = []
+    run_id: int | None = None
+    if not dry_run:
+        with ctx.unit_of_work() as session:
+            run = models.ImportRun(started_at=utc_now_text(), actor=current_actor())
+            session.add(run)
+            session.flush()
+            run_id = run.id
+    pending: list[_Action] = []
+    stopped = False
+
+    def flush() -> None:
+        if pending and not dry_run:
+            with ctx.unit_of_work() as session:
+                _write_batch(session, run_id, pending, state.plans)
+        pending.clear()
+
+    for index, path in enumerate(files, start=1):
+        if cancelled is not None and cancelled():
+            stopped = True
+            break
+        try:
+            data = _read(path)
+        except InputError as error:
+            actions = [importer._rejected(path.name, error.message, error.params)]
+        else:
+            actions = importer.examine(data, path.name)
+        for action in actions:
+            results.append(action.result)
+            if on_item is not None:
+                on_item(action.result)
+        pending.extend(actions)
+        if len(pending) >= batch_size:
+            flush()
+        if progress is not None:
+            progress(index, len(files))
+    flush()
+    summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
+    if not dry_run:
+        from app import audit
+
+        with ctx.unit_of_work() as session:
+            session.execute(
+                update(models.ImportRun)
+                .where(models.ImportRun.id == run_id)
+                .values(finished_at=utc_now_text(), summary_json=json.dumps(summary.counts))
+            )
+            audit.record(
+                session,
+                action="import",
+                subject=f"run {run_id}",
+                detail={"files": len(files), **summary.counts, "cancelled": stopped},
+            )
+    return summary
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise InputError(
+                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
+                params={"size": size, "limit": MAX_BUNDLE_BYTES},
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            N_("The file cannot be read or written: {detail}"),
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
+
+
+def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
+    """What importing one file would do (``verify`` in the CLI)."""
+    with ctx.reading() as session:
+        importer = Importer(_State(session))
+    return [action.result for action in importer.examine(_read(path), path.name)]
+
+
+__all__ = [
+    "ImportSummary",
+    "ItemResult",
+    "KeyStatus",
+    "Outcome",
+    "examine_file",
+    "import_packages",
+    "payload_hash",
+    "statement_id",
+]

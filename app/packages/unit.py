@@ -1,0 +1,698 @@
+"""Unit-side package work: the federation's plan package, enrolment and
+report export, receipts and returns, and relay bundles of upper-level unions.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app import audit, domain
+from app.audit import utc_now_text
+from app.context import AppContext
+from app.errors import N_, InputError, UserError
+from app.installation import get_installation, get_setting, set_setting
+from app.packages import keys as keys_service
+from app.packages.bodies import (
+    enrolment_to_json,
+    parse_receipt,
+    statement_to_json,
+)
+from app.packages.format import (
+    MAX_BUNDLE_BYTES,
+    MAX_PACKAGE_BYTES,
+    Header,
+    Kind,
+    PayloadError,
+    new_package_id,
+    now_text,
+    parse_payload,
+    seal,
+    suggested_file_name,
+)
+from app.plans import get_plan, install_plan_document, nfc
+from app.signing import (
+    check_public_key,
+    decode_base64_canonical,
+    fingerprint_groups,
+    fingerprint_matches,
+    key_id,
+    open_envelope,
+    payload_format_version,
+    verify_envelope,
+)
+from app.statements import StatementInput, save_statement, statement_values
+from db import models
+from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+
+
+def _unit(session: Session) -> domain.Installation:
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.UNIT:
+        raise UserError(N_("This needs a unit database."))
+    return installation
+
+
+# --- the federation's plan package ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanPackageInfo:
+    """What a plan package says before it is accepted (shown to the chair)."""
+
+    federation_name: str
+    federation_fingerprint: str
+    federation_pinned: bool
+    unit_code: str
+    unit_name: str
+    plan_id: str
+    plan_title: str
+
+
+def _read_plan_package(
+    session: Session, data: bytes
+) -> tuple[Any, dict[str, Any], bytes, PlanPackageInfo]:
+    envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
+    payload_format_version(envelope.payload_type)
+    pinned = session.scalar(
+        select(models.SigningKey).where(
+            models.SigningKey.role == "federation", models.SigningKey.status == "accepted"
+        )
+    )
+    if pinned is not None:
+        payload = verify_envelope(envelope, pinned.public_key)
+        federation_key = pinned.public_key
+    else:
+        # First contact: the key is inside; verify with it, then the chair
+        # must confirm its fingerprint (read from the federation's letter).
+        if len(envelope.signatures) != 1:
+            raise PayloadError(
+                N_("The package content is invalid: {field}."), params={"field": "signatures"}
+            )
+        from app.strictjson import loads_strict
+
+        document = loads_strict(
+            envelope.payload, max_bytes=MAX_PACKAGE_BYTES, max_depth=16, allow_floats=False
+        )
+        try:
+            federation_key = decode_base64_canonical(document["body"]["federation"]["public_key"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PayloadError(
+                N_("The package content is invalid: {field}."),
+                params={"field": "body.federation.public_key"},
+            ) from exc
+        check_public_key(federation_key)
+        if key_id(federation_key) != envelope.signatures[0].keyid:
+            raise PayloadError(
+                N_("The plan package is not signed by the federation key it carries.")
+            )
+        payload = verify_envelope(envelope, federation_key)
+    package = parse_payload(payload, data)
+    if package.header.kind is not Kind.PLAN:
+        raise PayloadError(N_("This is not a plan package from the federation."))
+    body = package.body
+    for name in ("plan", "federation", "unit", "keys"):
+        if name not in body:
+            raise PayloadError(
+                N_("The package content is invalid: {field}."), params={"field": f"body.{name}"}
+            )
+    unit = body["unit"]
+    info = PlanPackageInfo(
+        federation_name=str(body["federation"].get("name", "")),
+        federation_fingerprint=fingerprint_groups(federation_key),
+        federation_pinned=pinned is not None,
+        unit_code=str(unit.get("code", "")),
+        unit_name=str(unit.get("name", "")),
+        plan_id=package.header.plan_id,
+        plan_title=str(body["plan"].get("title", "")),
+    )
+    return package, body, federation_key, info
+
+
+def inspect_plan_package(ctx: AppContext, *, path: Path) -> PlanPackageInfo:
+    data = _read_file(path, MAX_PACKAGE_BYTES)
+    with ctx.reading() as session:
+        _unit(session)
+        return _read_plan_package(session, data)[3]
+
+
+def import_plan_package(
+    ctx: AppContext, *, path: Path, confirmed_fingerprint: str | None = None
+) -> PlanPackageInfo:
+    """Install the federation's plan package at a unit.
+
+    The first one pins the federation key, and only after the chair confirms
+    its fingerprint (``confirmed_fingerprint``); later ones must be signed by
+    the pinned key. A package addressed to another unit is refused. Nothing
+    is changed unless everything checks out.
+    """
+    data = _read_file(path, MAX_PACKAGE_BYTES)
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        package, body, federation_key, info = _read_plan_package(session, data)
+        if not info.federation_pinned:
+            if confirmed_fingerprint is None:
+                raise InputError(
+                    N_(
+                        "Confirm the federation's fingerprint {fingerprint} before importing "
+                        "its first plan package."
+                    ),
+                    params={"fingerprint": info.federation_fingerprint},
+                )
+            if not fingerprint_matches(federation_key, confirmed_fingerprint):
+                raise InputError(
+                    N_(
+                        "The fingerprint you entered does not match the federation's key; "
+                        "nothing was imported."
+                    )
+                )
+        header = package.header
+        unit = body["unit"]
+        own = session.get(models.Unit, installation.own_unit_id)
+        assert own is not None
+        adopting = header.audience != installation.own_unit_id
+        if adopting and (
+            get_setting(session, "federation_id") is not None
+            or (own.code and own.code != unit.get("code"))
+        ):
+            raise InputError(
+                N_("This plan package is meant for another unit ({code})."),
+                params={"code": unit.get("code") or header.unit_code},
+            )
+        federation = body["federation"]
+        if info.federation_pinned and federation.get("id") != get_setting(session, "federation_id"):
+            raise InputError(N_("The plan package comes from another federation."))
+        try:
+            sector = Sector(unit["sector"]) if unit.get("sector") else None
+            kind = UnitKind(unit["kind"])
+        except ValueError as exc:
+            raise PayloadError(
+                N_("The package content is invalid: {field}."), params={"field": "body.unit"}
+            ) from exc
+        existing_plan = session.get(models.Plan, header.plan_id)
+        if existing_plan is None or existing_plan.content_hash != header.plan_ref:
+            install_plan_document(session, body["plan"], known_hash=header.plan_ref)
+        if adopting:
+            _adopt_unit_id(session, installation.own_unit_id, header.audience)
+        own = session.get(models.Unit, header.audience)
+        assert own is not None
+        own.code = nfc(str(unit.get("code", ""))) or own.code
+        own.name = nfc(str(unit.get("name", ""))) or own.name
+        own.kind = kind
+        set_setting(session, "own_unit_id", own.id)
+        if sector is not None:
+            set_setting(session, "own_sector", sector.value)
+        set_setting(session, "federation_id", str(federation.get("id", "")))
+        set_setting(session, "federation_name", nfc(str(federation.get("name", ""))))
+        if not info.federation_pinned:
+            session.add(
+                models.SigningKey(
+                    keyid=key_id(federation_key),
+                    public_key=federation_key,
+                    unit_id=str(federation.get("id", "")),
+                    unit_name=info.federation_name,
+                    epoch=header.epoch,
+                    status="accepted",
+                    role="federation",
+                    received_at=utc_now_text(),
+                    decided_at=utc_now_text(),
+                    decided_by=audit.current_actor(),
+                    evidence=confirmed_fingerprint or "",
+                )
+            )
+        for key in body.get("keys", []):
+            if isinstance(key, dict):
+                session.execute(
+                    update(models.SigningKey)
+                    .where(
+                        models.SigningKey.keyid == key.get("keyid"), models.SigningKey.role == "own"
+                    )
+                    .values(decided_at=str(key.get("status")))
+                )
+        set_setting(session, "enrolment_status", json.dumps(body.get("keys", [])))
+        if session.get(models.Package, package.payload_hash) is None:
+            session.add(
+                models.Package(
+                    hash=package.payload_hash,
+                    raw=data,
+                    kind=Kind.PLAN.value,
+                    unit_id=own.id,
+                    plan_id=header.plan_id,
+                    stream="plan",
+                    epoch=header.epoch,
+                    revision=header.revision,
+                    supersedes=None,
+                    keyid=header.signer,
+                    status="applied",
+                    received_at=utc_now_text(),
+                    file_name=path.name,
+                    created_at=header.created_at,
+                )
+            )
+        audit.record(
+            session,
+            action="plan.import",
+            subject=header.plan_id,
+            detail={"federation": info.federation_name, "unit": own.code},
+        )
+    return info
+
+
+def _adopt_unit_id(session: Session, old_id: str, new_id: str) -> None:
+    """Take the id the federation gives this unit, moving anything typed before."""
+    old = session.get(models.Unit, old_id)
+    assert old is not None
+    if session.get(models.Unit, new_id) is None:
+        session.add(
+            models.Unit(
+                id=new_id,
+                code=None,
+                name=old.name,
+                kind=old.kind,
+                phone=old.phone,
+                email=old.email,
+                address=old.address,
+                chair_name=old.chair_name,
+            )
+        )
+        session.flush()
+    session.execute(
+        update(models.Statement).where(models.Statement.unit_id == old_id).values(unit_id=new_id)
+    )
+    session.execute(
+        update(models.SigningKey).where(models.SigningKey.unit_id == old_id).values(unit_id=new_id)
+    )
+    session.execute(
+        update(models.RosterEntry)
+        .where(models.RosterEntry.unit_id == old_id)
+        .values(unit_id=new_id)
+    )
+    session.flush()
+    session.delete(old)
+    session.flush()
+
+
+# --- exports -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Export:
+    path: Path
+    package_hash: str
+    revision: int
+    fingerprint: str
+    kind: str
+    stream: str
+
+
+def _federation_id(session: Session) -> str:
+    federation_id = get_setting(session, "federation_id")
+    if not federation_id:
+        raise InputError(
+            N_("Import the federation's plan package first: it says where to send packages.")
+        )
+    return federation_id
+
+
+def export_enrolment(
+    ctx: AppContext, *, out: Path | None = None, passphrase: str | None = None
+) -> Export:
+    """The enrolment package introducing this unit's key to the federation."""
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        keypair = keys_service.ensure_own_key(session, passphrase=passphrase)
+        row = keys_service.own_key_row(session)
+        assert row is not None
+        return _write_enrolment(
+            session, installation, keypair, [keypair.private_key], replaces=row.replaces, out=out
+        )
+
+
+def rotate_key(
+    ctx: AppContext, *, out: Path | None = None, passphrase: str | None = None
+) -> Export:
+    """New key; the enrolment is signed by both keys so the federation accepts it."""
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        old, new = keys_service.rotate_own_key(session, passphrase=passphrase)
+        return _write_enrolment(
+            session,
+            installation,
+            new,
+            [new.private_key, old.private_key],
+            replaces=old.key_id,
+            out=out,
+        )
+
+
+def _write_enrolment(
+    session: Session,
+    installation: domain.Installation,
+    keypair: Any,
+    signers: list[Any],
+    *,
+    replaces: str | None,
+    out: Path | None,
+) -> Export:
+    unit = session.get(models.Unit, installation.own_unit_id)
+    assert unit is not None
+    header = Header(
+        package_id=new_package_id(),
+        kind=Kind.ENROLMENT,
+        audience=_federation_id(session),
+        unit_id=unit.id,
+        unit_code=unit.code or "",
+        signer=keypair.key_id,
+        epoch=keys_service.own_epoch(session),
+        plan_id="",
+        stream="enrolment",
+        revision=1,
+        supersedes=None,
+        plan_ref="",
+        created_at=now_text(),
+    )
+    body = enrolment_to_json(
+        base64.b64encode(keypair.public_raw).decode("ascii"),
+        name=unit.name,
+        code=unit.code or "",
+        chair=unit.chair_name,
+        phone=unit.phone,
+        email=unit.email,
+        replaces=replaces,
+    )
+    payload_data, digest = seal(header, body, signers)
+    path = out or Path(suggested_file_name(header))
+    path.write_bytes(payload_data)
+    audit.record(
+        session, action="enrolment.export", subject=keypair.key_id, detail={"file": str(path)}
+    )
+    return Export(path, digest, 1, fingerprint_groups(keypair.public_raw), "enrolment", "enrolment")
+
+
+def export_report(
+    ctx: AppContext,
+    *,
+    plan_id: str,
+    stream: str,
+    out: Path | None = None,
+    out_dir: Path | None = None,
+    passphrase: str | None = None,
+) -> Export:
+    """Sign the unit's current statement of ``stream`` as the next revision."""
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        federation_id = _federation_id(session)
+        plan = get_plan(session, plan_id)
+        if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
+            raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
+        statement = session.scalar(
+            select(models.Statement).where(
+                models.Statement.plan_id == plan_id,
+                models.Statement.unit_id == installation.own_unit_id,
+                models.Statement.stream == stream,
+            )
+        )
+        values = statement_values(
+            session, plan_id=plan_id, unit_id=installation.own_unit_id, stream=stream
+        )
+        if statement is None or not values:
+            raise InputError(N_("There is nothing to send yet: enter the values first."))
+        keypair = keys_service.ensure_own_key(session, passphrase=passphrase)
+        epoch = keys_service.own_epoch(session)
+        outbox = session.get(models.Outbox, (plan_id, stream))
+        if outbox is None:
+            outbox = models.Outbox(plan_id=plan_id, stream=stream, revision=0, epoch=epoch)
+            session.add(outbox)
+        movements = [
+            m
+            for (m,) in session.execute(
+                select(models.Movement.code)
+                .join(
+                    models.StatementMovement,
+                    models.StatementMovement.movement_id == models.Movement.id,
+                )
+                .where(models.StatementMovement.statement_id == statement.id)
+            )
+        ]
+        titles = [
+            (t.collective, t.person_name, t.position, t.title)
+            for t in session.scalars(
+                select(models.StatementTitle)
+                .where(models.StatementTitle.statement_id == statement.id)
+                .order_by(models.StatementTitle.sort_order)
+            )
+        ]
+        works = [
+            (w.name, w.occasion)
+            for w in session.scalars(
+                select(models.StatementWork)
+                .where(models.StatementWork.statement_id == statement.id)
+                .order_by(models.StatementWork.sort_order)
+            )
+        ]
+        body = {
+            "statement": statement_to_json(
+                StatementInput(
+                    plan_id=plan_id,
+                    unit_id=installation.own_unit_id,
+                    stream=stream,
+                    values=values,
+                    signer_name=statement.signer_name,
+                    signer_title=statement.signer_title,
+                    signed_on=statement.signed_on,
+                    place=statement.place,
+                    notes=statement.notes,
+                    movement_codes=tuple(sorted(movements)),
+                    titles=tuple(titles),
+                    works=tuple(works),
+                )
+            )
+        }
+        unit = session.get(models.Unit, installation.own_unit_id)
+        assert unit is not None
+        revision = (outbox.revision or 0) + 1
+        header = Header(
+            package_id=new_package_id(),
+            kind=Kind.REPORT,
+            audience=federation_id,
+            unit_id=unit.id,
+            unit_code=unit.code or "",
+            signer=keypair.key_id,
+            epoch=epoch,
+            plan_id=plan_id,
+            stream=stream,
+            revision=revision,
+            supersedes=outbox.last_hash,
+            plan_ref=plan.content_hash,
+            created_at=now_text(),
+        )
+        data, digest = seal(header, body, [keypair.private_key])
+        path = out or (out_dir or Path(".")) / suggested_file_name(header)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        outbox.revision = revision
+        outbox.epoch = epoch
+        outbox.last_hash = digest
+        outbox.exported_at = utc_now_text()
+        outbox.status = "sent"
+        outbox.comments_json = "{}"
+        statement.revision = revision
+        audit.record(
+            session,
+            action="report.export",
+            subject=f"{plan_id}/{stream}",
+            detail={"revision": revision, "hash": digest, "file": str(path)},
+        )
+    return Export(path, digest, revision, keypair.fingerprint, Kind.REPORT.value, stream)
+
+
+def make_bundle(
+    ctx: AppContext, *, inputs: list[Path], out: Path, passphrase: str | None = None
+) -> Export:
+    """Relay member units' package files, byte for byte, under this union's signature."""
+    if not inputs:
+        raise InputError(N_("Name at least one package file to bundle."))
+    items = []
+    total = 0
+    for path in inputs:
+        data = _read_file(path, MAX_PACKAGE_BYTES)
+        total += len(data)
+        if total > MAX_BUNDLE_BYTES // 2:
+            raise InputError(N_("The bundle would be too large; make several."))
+        items.append(base64.b64encode(data).decode("ascii"))
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        keypair = keys_service.ensure_own_key(session, passphrase=passphrase)
+        unit = session.get(models.Unit, installation.own_unit_id)
+        assert unit is not None
+        header = Header(
+            package_id=new_package_id(),
+            kind=Kind.BUNDLE,
+            audience=_federation_id(session),
+            unit_id=unit.id,
+            unit_code=unit.code or "",
+            signer=keypair.key_id,
+            epoch=keys_service.own_epoch(session),
+            plan_id="",
+            stream="bundle",
+            revision=1,
+            supersedes=None,
+            plan_ref="",
+            created_at=now_text(),
+        )
+        data, digest = seal(header, {"items": items}, [keypair.private_key])
+        out.write_bytes(data)
+        audit.record(session, action="bundle.export", detail={"items": len(items)})
+    return Export(out, digest, 1, keypair.fingerprint, Kind.BUNDLE.value, "bundle")
+
+
+# --- receipts and returns ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StreamStatus:
+    plan_id: str
+    stream: str
+    revision: int
+    status: str  # draft | sent | received | returned
+    general_comment: str
+    comments: dict[str, str]
+
+
+def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
+    """Apply the federation's receipt or return to the stream's status."""
+    data = _read_file(path, MAX_PACKAGE_BYTES)
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        pinned = session.scalar(
+            select(models.SigningKey).where(
+                models.SigningKey.role == "federation", models.SigningKey.status == "accepted"
+            )
+        )
+        if pinned is None:
+            raise InputError(
+                N_("Import the federation's plan package first: it says where to send packages.")
+            )
+        envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
+        payload_format_version(envelope.payload_type)
+        package = parse_payload(verify_envelope(envelope, pinned.public_key), data)
+        header = package.header
+        if header.kind not in (Kind.RECEIPT, Kind.RETURN):
+            raise PayloadError(N_("This is not a receipt or return from the federation."))
+        if header.audience != installation.own_unit_id:
+            raise InputError(
+                N_("This package is meant for another unit ({code})."),
+                params={"code": header.unit_code},
+            )
+        receipt = parse_receipt(package.body)
+        outbox = session.get(models.Outbox, (header.plan_id, header.stream))
+        if outbox is None:
+            raise InputError(N_("This receipt is for a stream this unit never sent."))
+        if receipt.revision >= outbox.revision:
+            outbox.status = "returned" if receipt.returned else "received"
+            outbox.comments_json = json.dumps(
+                {"general": receipt.general_comment, "fields": receipt.comments}, ensure_ascii=False
+            )
+        if session.get(models.Package, package.payload_hash) is None:
+            session.add(
+                models.Package(
+                    hash=package.payload_hash,
+                    raw=data,
+                    kind=header.kind.value,
+                    unit_id=installation.own_unit_id,
+                    plan_id=header.plan_id,
+                    stream=header.stream,
+                    epoch=header.epoch,
+                    revision=header.revision,
+                    supersedes=None,
+                    keyid=header.signer,
+                    status="applied",
+                    received_at=utc_now_text(),
+                    file_name=path.name,
+                    created_at=header.created_at,
+                )
+            )
+        audit.record(
+            session,
+            action=f"{header.kind.value}.import",
+            subject=f"{header.plan_id}/{header.stream}",
+            detail={"revision": receipt.revision},
+        )
+        return _status(outbox)
+
+
+def _status(outbox: models.Outbox) -> StreamStatus:
+    comments = json.loads(outbox.comments_json or "{}")
+    return StreamStatus(
+        outbox.plan_id,
+        outbox.stream,
+        outbox.revision,
+        outbox.status,
+        comments.get("general", ""),
+        comments.get("fields", {}),
+    )
+
+
+def stream_statuses(ctx: AppContext) -> list[StreamStatus]:
+    with ctx.reading() as session:
+        return [_status(o) for o in session.scalars(select(models.Outbox))]
+
+
+# --- fill ---------------------------------------------------------------------------------
+
+
+def fill_from_json(ctx: AppContext, *, path: Path) -> str:
+    """Enter a statement from a JSON file (same checks as the screen)."""
+    from app.strictjson import loads_strict
+
+    document = loads_strict(
+        _read_file(path, MAX_PACKAGE_BYTES),
+        max_bytes=MAX_PACKAGE_BYTES,
+        max_depth=8,
+        allow_floats=False,
+    )
+    if not isinstance(document, dict) or not {"plan", "stream", "statement"} <= set(document):
+        raise InputError(N_("The file must hold plan, stream and statement."))
+    from app.packages.bodies import parse_statement
+
+    parsed = parse_statement({"statement": document["statement"]})
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        return save_statement(
+            session,
+            StatementInput(
+                plan_id=str(document["plan"]),
+                unit_id=installation.own_unit_id,
+                stream=str(document["stream"]),
+                values=parsed.values,
+                signer_name=parsed.signer_name,
+                signer_title=parsed.signer_title,
+                signed_on=parsed.signed_on,
+                place=parsed.place,
+                notes=parsed.notes,
+                movement_codes=parsed.movements,
+                titles=parsed.titles,
+                works=parsed.works,
+            ),
+        )
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    try:
+        if path.stat().st_size > limit:
+            raise InputError(
+                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
+                params={"size": path.stat().st_size, "limit": limit},
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            N_("The file cannot be read or written: {detail}"),
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
