@@ -502,10 +502,24 @@ def cmd_plan_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 
 
 def cmd_fill(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.packages.unit import fill_from_json
+    from app.packages.unit import fill_from_json, fill_from_workbook
 
-    fill_from_json(ctx, path=Path(args.file))
+    path = Path(args.file)
+    if path.suffix.lower() == ".json":
+        fill_from_json(ctx, path=path)
+    else:
+        fill_from_workbook(ctx, path=path, plan_id=_default_plan(ctx, args.plan))
     out.write(_("Values saved.") + "\n")
+    return 0
+
+
+def cmd_template(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.packages.unit import write_template
+
+    path = write_template(
+        ctx, plan_id=_default_plan(ctx, args.plan), stream=args.kind, out=Path(args.out)
+    )
+    out.write(_("Template written to {path}.").format(path=path) + "\n")
     return 0
 
 
@@ -852,8 +866,25 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "accept":
             command.add_argument("--fingerprint", help=_("fingerprint read from the stamped form"))
 
-    fill = add(commands, "fill", cmd_fill, _("enter a statement from a JSON file"), json_flag=False)
+    fill = add(
+        commands,
+        "fill",
+        cmd_fill,
+        _("enter a statement from the Excel template or JSON"),
+        json_flag=False,
+    )
     fill.add_argument("file")
+    fill.add_argument("--plan")
+    template = add(
+        commands,
+        "template",
+        cmd_template,
+        _("write the Excel template of a registration or report"),
+        json_flag=False,
+    )
+    template.add_argument("--kind", required=True, help=_("registration, h1 or year"))
+    template.add_argument("--out", required=True)
+    template.add_argument("--plan")
     export = add(commands, "export", cmd_export, _("sign and write a package for the federation"))
     export.add_argument("--kind", required=True, help=_("registration, h1, year or enrolment"))
     export.add_argument("--out")

@@ -696,3 +696,66 @@ def _read_file(path: Path, limit: int) -> bytes:
             N_("The file cannot be read or written: {detail}"),
             params={"detail": exc.strerror or str(exc)},
         ) from exc
+
+
+def write_template(ctx: AppContext, *, plan_id: str, stream: str, out: Path) -> Path:
+    """The Excel template for this unit's statement, pre-filled with what is saved."""
+    from app.workbook import write_statement_template
+
+    with ctx.reading() as session:
+        installation = _unit(session)
+        plan = get_plan(session, plan_id)
+        if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
+            raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
+        own = session.get(models.Unit, installation.own_unit_id)
+        assert own is not None
+        sector_text = get_setting(session, "own_sector")
+        sector = Sector(sector_text) if sector_text else None
+        applicable = {i.code for i in plan.indicators if i.applies_to(own.kind, sector)}
+        values = statement_values(session, plan_id=plan_id, unit_id=own.id, stream=stream)
+        unit_code, unit_name = own.code or "", own.name
+    write_statement_template(
+        out,
+        plan=plan,
+        stream=stream,
+        unit_code=unit_code,
+        unit_name=unit_name,
+        values=values,
+        applicable=applicable,
+    )
+    return out
+
+
+def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> str:
+    """Save the values of a filled template (all rows valid, or nothing)."""
+    from app.workbook import read_statement_workbook
+
+    with ctx.unit_of_work() as session:
+        installation = _unit(session)
+        plan = get_plan(session, plan_id)
+        stream, values = read_statement_workbook(path, plan=plan)
+        existing = session.scalar(
+            select(models.Statement).where(
+                models.Statement.plan_id == plan_id,
+                models.Statement.unit_id == installation.own_unit_id,
+                models.Statement.stream == stream,
+            )
+        )
+        merged = statement_values(
+            session, plan_id=plan_id, unit_id=installation.own_unit_id, stream=stream
+        )
+        merged.update(values)
+        return save_statement(
+            session,
+            StatementInput(
+                plan_id=plan_id,
+                unit_id=installation.own_unit_id,
+                stream=stream,
+                values=merged,
+                signer_name=existing.signer_name if existing else "",
+                signer_title=existing.signer_title if existing else "",
+                signed_on=existing.signed_on if existing else None,
+                place=existing.place if existing else "",
+                notes=existing.notes if existing else "",
+            ),
+        )
