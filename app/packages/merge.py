@@ -295,7 +295,7 @@ class Importer:
 
     # --- one file ----------------------------------------------------------------
 
-    def examine(self, data: bytes, file_name: str) -> list[_Action]:
+    def examine(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> list[_Action]:
         try:
             envelope = open_envelope(data, max_size=MAX_BUNDLE_BYTES)
             payload_format_version(envelope.payload_type)
@@ -313,6 +313,15 @@ class Importer:
         except UserError as error:
             return [self._rejected(file_name, error.message, error.params, fingerprint=key)]
         if package.header.kind is Kind.BUNDLE:
+            if in_bundle:
+                return [
+                    self._rejected(
+                        file_name,
+                        N_("A bundle cannot contain another bundle."),
+                        package=package,
+                        fingerprint=key,
+                    )
+                ]
             return self._bundle(package, key, file_name)
         if len(data) > MAX_PACKAGE_BYTES:
             return [self._rejected(file_name, N_("The file is too large for a single package."))]
@@ -466,12 +475,7 @@ class Importer:
                     )
                 )
                 continue
-            for action in self.examine(inner, name):
-                if action.result.kind == Kind.BUNDLE.value or (
-                    action.package is not None and action.package.header.kind is Kind.BUNDLE
-                ):
-                    action = self._rejected(name, N_("A bundle cannot contain another bundle."))
-                actions.append(action)
+            actions.extend(self.examine(inner, name, in_bundle=True))
         return actions
 
     # --- decisions ----------------------------------------------------------------
