@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from app.preferences import Preferences, save_preferences
 from ui.first_run import FirstRunChoice, FirstRunDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
 from ui.tasks import CancelToken, TaskRunner
+from ui.unit.workspace import UnitWorkspace
 
 
 def error_text(error: BaseException) -> str:
@@ -81,12 +83,15 @@ class MainWindow(QMainWindow):
         top = QHBoxLayout()
         top.addWidget(self._plan_label)
         top.addWidget(self._plan_combo, 1)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self._plan_page = QWidget()
+        layout = QVBoxLayout(self._plan_page)
         layout.addLayout(top)
         layout.addWidget(self._title)
         layout.addWidget(self._table, 1)
-        self.setCentralWidget(central)
+        self._pages = QStackedWidget()
+        self._pages.addWidget(self._plan_page)
+        self.setCentralWidget(self._pages)
+        self.unit_workspace: UnitWorkspace | None = None
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
 
@@ -142,6 +147,8 @@ class MainWindow(QMainWindow):
         self._about_action.setText(_("&About Thi Đua"))
         self._plan_label.setText(_("Plan:"))
         self._model.retranslate()
+        if getattr(self, "unit_workspace", None) is not None:
+            self.unit_workspace.translateUI()  # type: ignore[union-attr]
         self._update_status()
 
     def set_language(self, language: str) -> None:
@@ -252,6 +259,9 @@ class MainWindow(QMainWindow):
         self._runner.run(job, done, self._show_error)
 
     def _load_plans(self) -> None:
+        if self._installation is not None and self._installation.role.value == "unit":
+            self._show_unit_workspace()
+            return
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
@@ -262,6 +272,22 @@ class MainWindow(QMainWindow):
             return summaries, first
 
         self._runner.run(job, self._plans_loaded, self._show_error)
+
+    def _show_unit_workspace(self) -> None:
+        if self.unit_workspace is None:
+            workspace = UnitWorkspace(self._ctx, self._runner, self)
+            workspace.done.connect(lambda text: self._status.setText(text))
+            workspace.failed.connect(lambda text: self._status.setText(text))
+            self._pages.addWidget(workspace)
+            self.unit_workspace = workspace
+        self._pages.setCurrentWidget(self.unit_workspace)
+        try:
+            self.unit_workspace.reload()
+        except UserError as error:
+            self._show_error(error)
+            return
+        assert self.unit_workspace.workspace is not None
+        self.plan_shown.emit(self.unit_workspace.workspace.plan.id)
 
     @Slot(object)
     def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:

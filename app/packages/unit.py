@@ -759,3 +759,29 @@ def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> str:
                 notes=existing.notes if existing else "",
             ),
         )
+
+
+def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPackageInfo | None]:
+    """What a file from the federation is: ``plan`` (with what it says) or ``receipt``.
+
+    Before the federation key is pinned only a plan package can be opened.
+    The signature is verified before anything in the file is looked at.
+    """
+    data = _read_file(path, MAX_PACKAGE_BYTES)
+    with ctx.reading() as session:
+        _unit(session)
+        pinned = session.scalar(
+            select(models.SigningKey).where(
+                models.SigningKey.role == "federation", models.SigningKey.status == "accepted"
+            )
+        )
+        if pinned is None:
+            return "plan", _read_plan_package(session, data)[3]
+        envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
+        payload_format_version(envelope.payload_type)
+        package = parse_payload(verify_envelope(envelope, pinned.public_key), data)
+        if package.header.kind is Kind.PLAN:
+            return "plan", _read_plan_package(session, data)[3]
+        if package.header.kind in (Kind.RECEIPT, Kind.RETURN):
+            return "receipt", None
+        raise PayloadError(N_("This is not a plan package from the federation."))

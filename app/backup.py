@@ -1,0 +1,139 @@
+"""Backup and restore of an installation: its database and its key, to a folder.
+
+A backup folder (on a USB stick) holds a consistent copy of the SQLite
+database (made with SQLite's online backup, WAL included), the signing key
+protected by the passphrase the user chooses, and a manifest. Restoring puts
+both back; the key needs the passphrase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.context import AppContext, open_context
+from app.errors import N_, InputError, UserError
+from app.installation import get_installation
+from app.keystore import export_backup, restore_backup, save_private_key
+
+MANIFEST = "thidua-backup.json"
+BACKUP_FORMAT = "thidua.backup/1"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    folder: Path
+    unit_name: str
+    created_at: str
+    has_key: bool
+
+
+def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> BackupInfo:
+    """Write a backup folder under ``target``; returns where it went."""
+    from app.packages import keys as keys_service
+    from app.registration import record_backup
+
+    if ctx.engine.dialect.name != "sqlite" or ctx.engine.url.database in (None, "", ":memory:"):
+        raise UserError(N_("Only an embedded database can be backed up this way."))
+    with ctx.unit_of_work() as session:
+        installation = get_installation(session)
+        if installation is None:
+            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        keypair = keys_service.ensure_own_key(session)
+        installation_id = keys_service.installation_id(session)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() else "-" for c in installation.own_unit_name)[:40]
+    folder = target / f"ThiDua-sao-luu-{safe}-{stamp}"
+    try:
+        folder.mkdir(parents=True)
+        export_backup(keypair, folder / "khoa.json", passphrase)
+        _copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        (folder / MANIFEST).write_text(
+            json.dumps(
+                {
+                    "format": BACKUP_FORMAT,
+                    "unit": installation.own_unit_name,
+                    "installation_id": installation_id,
+                    "created_at": created,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(
+            N_("The backup could not be written: {detail}"),
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    record_backup(ctx)
+    return BackupInfo(folder, installation.own_unit_name, created, True)
+
+
+def read_backup(folder: Path) -> BackupInfo:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(N_("This folder is not a Thi Đua backup.")) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+        raise InputError(N_("This folder is not a Thi Đua backup."))
+    return BackupInfo(
+        folder,
+        str(manifest.get("unit", "")),
+        str(manifest.get("created_at", "")),
+        (folder / "khoa.json").exists(),
+    )
+
+
+def restore_installation(*, folder: Path, passphrase: str, database: Path) -> BackupInfo:
+    """Restore a backup into ``database`` (the current file is kept aside).
+
+    The key is checked with the passphrase before anything is replaced.
+    """
+    from app.packages.keys import key_directory
+
+    info = read_backup(folder)
+    keypair = restore_backup(folder / "khoa.json", passphrase)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    previous: Path | None = None
+    if database.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        previous = database.with_name(f"{database.stem}.before-restore-{stamp}.db")
+        _copy_sqlite(database, previous)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _copy_sqlite(folder / "thidua.db", database)
+        open_context(database).close()  # refuses a damaged or newer database
+    except BaseException:
+        if previous is not None:
+            _copy_sqlite(previous, database)
+        raise
+    save_private_key(
+        keypair,
+        key_directory(),
+        passphrase=None,
+        file_name=f"{manifest['installation_id']}.json",
+        overwrite=True,
+    )
+    return info
+
+
+def _copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """Copy a database consistently, replacing the target's content."""
+    source = sqlite3.connect(source_path)
+    try:
+        dest = sqlite3.connect(target_path)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()

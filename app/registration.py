@@ -1,0 +1,365 @@
+"""The unit's workspace: what its screens show, and one small save per edit.
+
+Every edit is its own short transaction (``set_value``, ``set_details``…),
+so nothing typed and committed is lost when the power goes. The screens
+validate as the user types with :func:`app.statements.check_value`; the
+save functions check again and refuse invalid values, changing nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app import domain
+from app.audit import utc_now_text
+from app.context import AppContext
+from app.errors import N_, InputError, UserError
+from app.installation import get_installation, get_setting, set_setting
+from app.plans import get_plan, nfc
+from app.statements import check_value, statement_values
+from db import models
+from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: str
+    code: str
+    name: str
+    kind: UnitKind
+    sector: Sector | None
+    chair_name: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class StatementDetails:
+    signer_name: str = ""
+    signer_title: str = ""
+    signed_on: dt.date | None = None
+    place: str = ""
+    notes: str = ""
+    movements: tuple[str, ...] = ()
+    titles: tuple[tuple[bool, str, str, str], ...] = ()
+    works: tuple[tuple[str, str], ...] = ()
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class StreamState:
+    """Export status of one stream as the unit sees it."""
+
+    stream: str
+    revision: int = 0
+    status: str = "draft"  # draft | sent | received | returned
+    exported_at: str = ""
+    general_comment: str = ""
+    comments: dict[str, str] = field(default_factory=dict)
+    last_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    unit: UnitInfo
+    plan: domain.Plan
+    values: dict[str, dict[str, domain.UnitValue]]  # stream → code → value
+    details: dict[str, StatementDetails]
+    states: dict[str, StreamState]
+    federation_name: str
+    federation_pinned: bool
+    key_fingerprint: str
+    last_backup_at: str
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        return (REGISTRATION_STREAM, *(p.code for p in self.plan.periods))
+
+    def applies(self, indicator: domain.Indicator) -> bool:
+        return indicator.applies_to(self.unit.kind, self.unit.sector)
+
+    def unit_targets(self, indicator: domain.Indicator) -> tuple[domain.Target, ...]:
+        """Targets given down to this unit (empty when the plan gives none)."""
+        return tuple(t for t in indicator.targets if t.unit_id == self.unit.id)
+
+
+def _own(session: Session) -> models.Unit:
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.UNIT:
+        raise UserError(N_("This needs a unit database."))
+    unit = session.get(models.Unit, installation.own_unit_id)
+    if unit is None:
+        raise UserError(N_("This needs a unit database."))
+    return unit
+
+
+def current_plan_id(session: Session) -> str | None:
+    """The plan the unit works on: the one chosen, else the newest."""
+    chosen = get_setting(session, "current_plan")
+    if chosen and session.get(models.Plan, chosen) is not None:
+        return chosen
+    return session.scalar(select(models.Plan.id).order_by(models.Plan.year.desc()).limit(1))
+
+
+def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
+    with ctx.reading() as session:
+        unit = _own(session)
+        plan_id = plan_id or current_plan_id(session)
+        if plan_id is None:
+            raise UserError(N_("There is no plan yet."))
+        plan = get_plan(session, plan_id)
+        sector_text = get_setting(session, "own_sector")
+        info = UnitInfo(
+            unit.id,
+            unit.code or "",
+            unit.name,
+            unit.kind,
+            Sector(sector_text) if sector_text else None,
+            unit.chair_name,
+            unit.phone,
+            unit.email,
+        )
+        streams = (REGISTRATION_STREAM, *(p.code for p in plan.periods))
+        values = {
+            s: statement_values(session, plan_id=plan_id, unit_id=unit.id, stream=s)
+            for s in streams
+        }
+        details = {s: _details(session, plan_id, unit.id, s) for s in streams}
+        states = {}
+        for stream in streams:
+            outbox = session.get(models.Outbox, (plan_id, stream))
+            if outbox is None:
+                states[stream] = StreamState(stream)
+            else:
+                comments = json.loads(outbox.comments_json or "{}")
+                states[stream] = StreamState(
+                    stream,
+                    outbox.revision,
+                    outbox.status,
+                    outbox.exported_at,
+                    comments.get("general", ""),
+                    dict(comments.get("fields", {})),
+                    outbox.last_hash,
+                )
+        from app.packages.keys import own_key_info
+
+        key = own_key_info(session)
+        pinned = session.scalar(
+            select(models.SigningKey.keyid).where(
+                models.SigningKey.role == "federation", models.SigningKey.status == "accepted"
+            )
+        )
+        return Workspace(
+            unit=info,
+            plan=plan,
+            values=values,
+            details=details,
+            states=states,
+            federation_name=get_setting(session, "federation_name") or "",
+            federation_pinned=pinned is not None,
+            key_fingerprint=key.fingerprint if key else "",
+            last_backup_at=get_setting(session, "last_backup_at") or "",
+        )
+
+
+def _details(session: Session, plan_id: str, unit_id: str, stream: str) -> StatementDetails:
+    row = _statement(session, plan_id, unit_id, stream, create=False)
+    if row is None:
+        return StatementDetails()
+    movements = tuple(
+        sorted(
+            code
+            for (code,) in session.execute(
+                select(models.Movement.code)
+                .join(
+                    models.StatementMovement,
+                    models.StatementMovement.movement_id == models.Movement.id,
+                )
+                .where(models.StatementMovement.statement_id == row.id)
+            )
+        )
+    )
+    titles = tuple(
+        (t.collective, t.person_name, t.position, t.title)
+        for t in session.scalars(
+            select(models.StatementTitle)
+            .where(models.StatementTitle.statement_id == row.id)
+            .order_by(models.StatementTitle.sort_order)
+        )
+    )
+    works = tuple(
+        (w.name, w.occasion)
+        for w in session.scalars(
+            select(models.StatementWork)
+            .where(models.StatementWork.statement_id == row.id)
+            .order_by(models.StatementWork.sort_order)
+        )
+    )
+    return StatementDetails(
+        row.signer_name,
+        row.signer_title,
+        row.signed_on,
+        row.place,
+        row.notes,
+        movements,
+        titles,
+        works,
+        row.revision,
+    )
+
+
+def _statement(
+    session: Session, plan_id: str, unit_id: str, stream: str, *, create: bool = True
+) -> models.Statement | None:
+    row = session.scalar(
+        select(models.Statement).where(
+            models.Statement.plan_id == plan_id,
+            models.Statement.unit_id == unit_id,
+            models.Statement.stream == stream,
+        )
+    )
+    if row is None and create:
+        from app.packages.merge import statement_id
+
+        row = models.Statement(
+            id=statement_id(plan_id, unit_id, stream),
+            plan_id=plan_id,
+            unit_id=unit_id,
+            stream=stream,
+            updated_at=utc_now_text(),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _check_stream(plan: domain.Plan, stream: str) -> None:
+    if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
+        raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
+
+
+def set_value(
+    ctx: AppContext, *, plan_id: str, stream: str, code: str, value: domain.UnitValue
+) -> None:
+    """Save one indicator's value (an empty value clears it). Invalid → InputError."""
+    with ctx.unit_of_work() as session:
+        unit = _own(session)
+        plan = get_plan(session, plan_id)
+        _check_stream(plan, stream)
+        indicator = plan.indicator(code)
+        problems = check_value(indicator, value, tuple(g.code for g in plan.grade_levels))
+        if problems:
+            raise InputError(problems[0].message)
+        row = _statement(session, plan_id, unit.id, stream)
+        assert row is not None
+        existing = session.get(models.StatementValue, (row.id, indicator.id))
+        if value.is_empty() and not value.note:
+            if existing is not None:
+                session.delete(existing)
+        else:
+            if existing is None:
+                existing = models.StatementValue(statement_id=row.id, indicator_id=indicator.id)
+                session.add(existing)
+            existing.amount = value.amount
+            existing.numerator = value.numerator
+            existing.denominator = value.denominator
+            existing.flag = value.flag
+            existing.grade = value.grade
+            existing.text = nfc(value.text) if value.text else None
+            existing.note = nfc(value.note)
+        row.updated_at = utc_now_text()
+        _mark_changed(session, plan_id, stream)
+
+
+def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: StatementDetails) -> None:
+    """Save signer, date, place, notes, movements, titles and works of a statement."""
+    with ctx.unit_of_work() as session:
+        unit = _own(session)
+        plan = get_plan(session, plan_id)
+        _check_stream(plan, stream)
+        movement_ids = {m.code: m.id for m in plan.movements}
+        unknown = [code for code in details.movements if code not in movement_ids]
+        if unknown:
+            raise InputError(N_("This movement is not in the plan."), detail=unknown[0])
+        row = _statement(session, plan_id, unit.id, stream)
+        assert row is not None
+        row.signer_name = nfc(details.signer_name.strip())
+        row.signer_title = nfc(details.signer_title.strip())
+        row.signed_on = details.signed_on
+        row.place = nfc(details.place.strip())
+        row.notes = nfc(details.notes)
+        row.updated_at = utc_now_text()
+        for table in (models.StatementMovement, models.StatementTitle, models.StatementWork):
+            session.execute(delete(table).where(table.statement_id == row.id))
+        session.add_all(
+            models.StatementMovement(statement_id=row.id, movement_id=movement_ids[c])
+            for c in dict.fromkeys(details.movements)
+        )
+        session.add_all(
+            models.StatementTitle(
+                statement_id=row.id,
+                collective=c,
+                person_name=nfc(p.strip()),
+                position=nfc(pos.strip()),
+                title=nfc(t.strip()),
+                sort_order=i,
+            )
+            for i, (c, p, pos, t) in enumerate(details.titles)
+            if t.strip()
+        )
+        session.add_all(
+            models.StatementWork(
+                statement_id=row.id, name=nfc(n.strip()), occasion=nfc(o.strip()), sort_order=i
+            )
+            for i, (n, o) in enumerate(details.works)
+            if n.strip()
+        )
+        _mark_changed(session, plan_id, stream)
+
+
+def _mark_changed(session: Session, plan_id: str, stream: str) -> None:
+    """An edit after an export means the federation's copy is out of date."""
+    outbox = session.get(models.Outbox, (plan_id, stream))
+    if outbox is not None and outbox.status != "draft":
+        outbox.status = "changed"
+
+
+def missing_before_export(workspace: Workspace, stream: str) -> list[str]:
+    """English msgids of what must be filled before the stream can be sent."""
+    problems: list[str] = []
+    details = workspace.details.get(stream, StatementDetails())
+    if not details.signer_name.strip():
+        problems.append(N_("Enter the name of the person who signs."))
+    if not any(not v.is_empty() for v in workspace.values.get(stream, {}).values()):
+        problems.append(N_("Enter at least one value."))
+    return problems
+
+
+def update_unit_details(
+    ctx: AppContext, *, name: str, chair_name: str, phone: str, email: str, sector: Sector | None
+) -> None:
+    if not name.strip():
+        raise InputError(N_("Enter the name of the union."))
+    with ctx.unit_of_work() as session:
+        unit = _own(session)
+        unit.name = nfc(name.strip())
+        unit.chair_name = nfc(chair_name.strip())
+        unit.phone = phone.strip()
+        unit.email = email.strip()
+        if sector is not None:
+            set_setting(session, "own_sector", sector.value)
+
+
+def record_backup(ctx: AppContext) -> None:
+    with ctx.unit_of_work() as session:
+        set_setting(session, "last_backup_at", utc_now_text())
+
+
+def streams_with_values(workspace: Workspace) -> Sequence[str]:
+    return [s for s in workspace.streams if workspace.values.get(s)]

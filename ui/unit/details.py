@@ -1,0 +1,291 @@
+"""Movements joined, titles and commendations, works, signer and date.
+
+Every change is saved at once through ``save`` (one small transaction) and
+recorded on the shared undo stack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain
+from app.i18n import gettext as _
+from app.registration import StatementDetails
+
+
+class _DetailsChange(QUndoCommand):
+    def __init__(self, panel: DetailsPanel, old: StatementDetails, new: StatementDetails) -> None:
+        super().__init__(_("Change the statement's details"))
+        self._panel = panel
+        self._old = old
+        self._new = new
+
+    def redo(self) -> None:
+        self._panel.apply(self._new)
+
+    def undo(self) -> None:
+        self._panel.apply(self._old)
+
+
+class _RowsTable(QTableWidget):
+    """A small editable list of rows with Add / Remove buttons beside it."""
+
+    def __init__(self, columns: int, parent: QWidget | None = None) -> None:
+        super().__init__(0, columns, parent)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.verticalHeader().setVisible(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setMinimumHeight(90)
+
+    def rows(self) -> list[tuple[str, ...]]:
+        result = []
+        for row in range(self.rowCount()):
+            cells = tuple(self._text(row, c) for c in range(self.columnCount()))
+            if any(cells):
+                result.append(cells)
+        return result
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text().strip() if item is not None else ""
+
+    def set_rows(self, rows: list[tuple[str, ...]]) -> None:
+        self.blockSignals(True)
+        self.setRowCount(0)
+        for values in rows:
+            row = self.rowCount()
+            self.insertRow(row)
+            for column, text in enumerate(values):
+                self.setItem(row, column, QTableWidgetItem(text))
+        self.blockSignals(False)
+
+
+class DetailsPanel(QWidget):
+    """The non-indicator parts of a statement."""
+
+    def __init__(
+        self,
+        *,
+        registration: bool,
+        save: Callable[[StatementDetails], None],
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._registration = registration
+        self._save = save
+        self._undo = undo_stack
+        self._current = StatementDetails()
+        self._loading = False
+
+        self._movements_box = QGroupBox()
+        self.movements = QListWidget()
+        QVBoxLayout(self._movements_box).addWidget(self.movements)
+
+        self._titles_box = QGroupBox()
+        self.collective = _RowsTable(1)
+        self.individuals = _RowsTable(3)
+        self._add_collective = QPushButton()
+        self._add_individual = QPushButton()
+        self._remove_title = QPushButton()
+        titles_layout = QVBoxLayout(self._titles_box)
+        titles_layout.addWidget(self.collective)
+        titles_layout.addWidget(self.individuals)
+        buttons = QHBoxLayout()
+        for button in (self._add_collective, self._add_individual, self._remove_title):
+            buttons.addWidget(button)
+        titles_layout.addLayout(buttons)
+
+        self._works_box = QGroupBox()
+        self.works = _RowsTable(2)
+        self._add_work = QPushButton()
+        self._remove_work = QPushButton()
+        works_layout = QVBoxLayout(self._works_box)
+        works_layout.addWidget(self.works)
+        work_buttons = QHBoxLayout()
+        work_buttons.addWidget(self._add_work)
+        work_buttons.addWidget(self._remove_work)
+        works_layout.addLayout(work_buttons)
+
+        self._sign_box = QGroupBox()
+        self.signer_name = QLineEdit()
+        self.signer_title = QLineEdit()
+        self.place = QLineEdit()
+        self.signed_on = QDateEdit()
+        self.signed_on.setCalendarPopup(True)
+        self.signed_on.setDisplayFormat("dd/MM/yyyy")
+        self.notes = QPlainTextEdit()
+        self.notes.setMaximumHeight(80)
+        self._form = QFormLayout(self._sign_box)
+        self._labels = [QLabel() for _ in range(5)]
+        fields = (self.signer_name, self.signer_title, self.place, self.signed_on, self.notes)
+        for label, field in zip(self._labels, fields, strict=True):
+            label.setBuddy(field)
+            self._form.addRow(label, field)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._sign_box)
+        if registration:
+            layout.addWidget(self._movements_box)
+            layout.addWidget(self._titles_box)
+        layout.addWidget(self._works_box)
+        layout.addStretch(1)
+
+        self.movements.itemChanged.connect(self._changed)
+        for table in (self.collective, self.individuals, self.works):
+            table.itemChanged.connect(self._changed)
+        for line in (self.signer_name, self.signer_title, self.place):
+            line.editingFinished.connect(self._changed)
+        self.signed_on.dateChanged.connect(self._changed)
+        self.notes.textChanged.connect(self._notes_changed)
+        self._add_collective.clicked.connect(lambda: self._append(self.collective))
+        self._add_individual.clicked.connect(lambda: self._append(self.individuals))
+        self._add_work.clicked.connect(lambda: self._append(self.works))
+        self._remove_title.clicked.connect(self._remove_selected_title)
+        self._remove_work.clicked.connect(lambda: self._remove_selected(self.works))
+        self.translateUI()
+
+    def translateUI(self) -> None:
+        self._movements_box.setTitle(_("Movements the unit joins"))
+        self._titles_box.setTitle(_("Titles and commendations registered"))
+        self._works_box.setTitle(_("Works and products dedicated to the occasions"))
+        self._sign_box.setTitle(_("Signature"))
+        self.collective.setHorizontalHeaderLabels([_("Collective title or commendation")])
+        self.individuals.setHorizontalHeaderLabels([_("Full name"), _("Position"), _("Title")])
+        self.works.setHorizontalHeaderLabels([_("Work or product"), _("Dedicated to")])
+        self._add_collective.setText(_("Add a collective title"))
+        self._add_individual.setText(_("Add a person"))
+        self._remove_title.setText(_("Remove the selected row"))
+        self._add_work.setText(_("Add a work"))
+        self._remove_work.setText(_("Remove the selected work"))
+        texts = [_("Signed by (chair):"), _("Position:"), _("Place:"), _("Date:"), _("Notes:")]
+        for label, text in zip(self._labels, texts, strict=True):
+            label.setText(text)
+
+    # --- loading and saving --------------------------------------------------------------
+
+    def load(self, plan: domain.Plan, details: StatementDetails) -> None:
+        self._loading = True
+        self.movements.clear()
+        for movement in plan.movements:
+            item = QListWidgetItem(movement.name)
+            item.setData(Qt.ItemDataRole.UserRole, movement.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.movements.addItem(item)
+        self._current = details
+        self._show(details)
+        self._loading = False
+
+    def _show(self, details: StatementDetails) -> None:
+        self._loading = True
+        for row in range(self.movements.count()):
+            item = self.movements.item(row)
+            code = item.data(Qt.ItemDataRole.UserRole)
+            item.setCheckState(
+                Qt.CheckState.Checked if code in details.movements else Qt.CheckState.Unchecked
+            )
+        self.collective.set_rows([(t,) for c, _p, _pos, t in details.titles if c])
+        self.individuals.set_rows([(p, pos, t) for c, p, pos, t in details.titles if not c])
+        self.works.set_rows([(n, o) for n, o in details.works])
+        self.signer_name.setText(details.signer_name)
+        self.signer_title.setText(details.signer_title or "Chủ tịch")
+        self.place.setText(details.place)
+        day = details.signed_on or dt.date.today()
+        self.signed_on.setDate(QDate(day.year, day.month, day.day))
+        if self.notes.toPlainText() != details.notes:
+            self.notes.setPlainText(details.notes)
+        self._loading = False
+
+    def gathered(self) -> StatementDetails:
+        movements = tuple(
+            self.movements.item(r).data(Qt.ItemDataRole.UserRole)
+            for r in range(self.movements.count())
+            if self.movements.item(r).checkState() == Qt.CheckState.Checked
+        )
+        titles = tuple((True, "", "", row[0]) for row in self.collective.rows()) + tuple(
+            (False, row[0], row[1], row[2]) for row in self.individuals.rows()
+        )
+        works = tuple((row[0], row[1]) for row in self.works.rows())
+        date = self.signed_on.date()
+        return StatementDetails(
+            signer_name=self.signer_name.text().strip(),
+            signer_title=self.signer_title.text().strip(),
+            signed_on=dt.date(date.year(), date.month(), date.day()),
+            place=self.place.text().strip(),
+            notes=self.notes.toPlainText(),
+            movements=movements,
+            titles=titles,
+            works=works,
+            revision=self._current.revision,
+        )
+
+    @Slot()
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        new = self.gathered()
+        if new != self._current:
+            self._undo.push(_DetailsChange(self, self._current, new))
+
+    @Slot()
+    def _notes_changed(self) -> None:
+        if not self._loading and not self.notes.hasFocus():
+            self._changed()
+
+    def focusOutEvent(self, event: object) -> None:
+        self._changed()
+
+    def apply(self, details: StatementDetails) -> None:
+        """Save and show ``details`` (used by undo and redo too)."""
+        self._save(details)
+        self._current = details
+        if details != self.gathered():
+            self._show(details)
+
+    def flush(self) -> None:
+        """Save what is typed in the notes before leaving or exporting."""
+        self._changed()
+
+    def _append(self, table: _RowsTable) -> None:
+        table.blockSignals(True)
+        row = table.rowCount()
+        table.insertRow(row)
+        for column in range(table.columnCount()):
+            table.setItem(row, column, QTableWidgetItem(""))
+        table.blockSignals(False)
+        table.setCurrentCell(row, 0)
+        item = table.item(row, 0)
+        if item is not None:
+            table.editItem(item)
+
+    def _remove_selected(self, table: _RowsTable) -> None:
+        rows = sorted({index.row() for index in table.selectedIndexes()}, reverse=True)
+        for row in rows:
+            table.removeRow(row)
+        self._changed()
+
+    def _remove_selected_title(self) -> None:
+        target = self.individuals if self.individuals.selectedIndexes() else self.collective
+        self._remove_selected(target)

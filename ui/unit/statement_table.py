@@ -1,0 +1,627 @@
+"""The statement table: one row per indicator, grouped as the plan groups them.
+
+Used for the registration (commitments) and for each period's results
+(registered beside achieved). Values are typed as text in the kind's form —
+"25", "15.000.000", "380/420", "Có", a grade — checked on every keystroke
+with the core's ``check_value``; a valid value is saved at once through the
+``save`` callback and recorded on the undo stack.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from app import domain
+from app.errors import N_
+from app.format import format_number, format_percent, format_target, format_vnd
+from app.i18n import gettext as _
+from app.statements import check_value
+from db.enums import REGISTRATION_STREAM, IndicatorKind
+
+from ui.models import applies_to_text
+
+_Index = QModelIndex | QPersistentModelIndex
+ERROR_BRUSH = QBrush(QColor("#fde2e1"))
+GREY_BRUSH = QBrush(QColor("#eeeeee"))
+COMMENT_BRUSH = QBrush(QColor("#fff3cd"))
+
+
+class Column(IntEnum):
+    CODE = 0
+    TITLE = 1
+    UNIT = 2
+    TARGET = 3
+    REGISTERED = 4
+    VALUE = 5
+    PERCENT = 6
+    VERDICT = 7
+    NOTE = 8
+    MESSAGE = 9
+
+    def header(self, registration: bool) -> str:
+        return {
+            Column.CODE: _("Code"),
+            Column.TITLE: _("Indicator"),
+            Column.UNIT: _("Unit of measure"),
+            Column.TARGET: _("Target"),
+            Column.REGISTERED: _("Registered"),
+            Column.VALUE: _("Commitment") if registration else _("Achieved"),
+            Column.PERCENT: _("% of registered"),
+            Column.VERDICT: _("Assessment"),
+            Column.NOTE: _("Notes"),
+            Column.MESSAGE: _("Check"),
+        }[self]
+
+
+# --- text ⇄ value -------------------------------------------------------------------------
+
+
+def value_text(
+    indicator: domain.Indicator, value: domain.UnitValue | None, plan: domain.Plan
+) -> str:
+    """How a value is shown and edited."""
+    if value is None or value.is_empty():
+        return ""
+    kind = indicator.kind
+    if kind is IndicatorKind.MONEY and value.amount is not None:
+        return format_vnd(value.amount)
+    if kind is IndicatorKind.COUNT and value.amount is not None:
+        return format_number(value.amount)
+    if kind is IndicatorKind.RATIO:
+        num = "" if value.numerator is None else format_number(value.numerator)
+        den = "" if value.denominator is None else format_number(value.denominator)
+        return f"{num} / {den}"
+    if kind is IndicatorKind.YES_NO and value.flag is not None:
+        return _("Yes") if value.flag else _("No")
+    if kind is IndicatorKind.GRADE and value.grade:
+        return next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
+    return value.text or ""
+
+
+class ParseError(ValueError):
+    """The text is not in the kind's form; ``message`` is an English msgid."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _integer(text: str) -> int | None:
+    cleaned = re.sub(r"[\s.đĐ]", "", text)
+    if not cleaned:
+        return None
+    if re.fullmatch(r"-?\d{1,18}", cleaned) is None:
+        raise ParseError(N_("Type a whole number, e.g. 1.500."))
+    return int(cleaned)
+
+
+def parse_text(
+    indicator: domain.Indicator, text: str, plan: domain.Plan, note: str = ""
+) -> domain.UnitValue:
+    """Parse what was typed into a value of the indicator's kind."""
+    text = text.strip()
+    kind = indicator.kind
+    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
+        return domain.UnitValue(amount=_integer(text), note=note)
+    if kind is IndicatorKind.RATIO:
+        if not text:
+            return domain.UnitValue(note=note)
+        parts = re.split(r"\s*(?:/|trên|of)\s*", text)
+        if len(parts) != 2:
+            raise ParseError(N_("Type the number achieved and the total, e.g. 170 / 200."))
+        return domain.UnitValue(
+            numerator=_integer(parts[0]), denominator=_integer(parts[1]), note=note
+        )
+    if kind is IndicatorKind.YES_NO:
+        lowered = text.lower()
+        if not lowered:
+            return domain.UnitValue(note=note)
+        if lowered in {"có", "co", "yes", "x", "1", _("Yes").lower()}:
+            return domain.UnitValue(flag=True, note=note)
+        if lowered in {"không", "khong", "no", "0", _("No").lower()}:
+            return domain.UnitValue(flag=False, note=note)
+        raise ParseError(N_("Choose Yes or No."))
+    if kind is IndicatorKind.GRADE:
+        if not text:
+            return domain.UnitValue(note=note)
+        for level in plan.grade_levels:
+            if text.lower() in (level.label.lower(), level.code):
+                return domain.UnitValue(grade=level.code, note=note)
+        raise ParseError(N_("Choose a grade from the year's scale."))
+    return domain.UnitValue(text=text or None, note=note)
+
+
+def ratio_percent(value: domain.UnitValue | None) -> Decimal | None:
+    if value is None or not value.denominator or value.numerator is None:
+        return None
+    return Decimal(value.numerator) * 100 / Decimal(value.denominator)
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: domain.Indicator | None  # None for a group heading
+    group_text: str = ""
+    group_code: str = ""
+
+
+def build_rows(plan: domain.Plan) -> list[Row]:
+    """Indicators under the plan's numbered items ("2", "9" › "9a"), in plan order."""
+    groups = {g.code: g for g in plan.groups}
+    rows: list[Row] = []
+    shown: set[str] = set()
+    for indicator in plan.indicators:
+        chain: list[str] = []
+        code: str | None = indicator.group_code
+        while code is not None and code in groups:
+            chain.insert(0, code)
+            code = groups[code].parent_code
+        for group_code in chain:
+            if group_code not in shown:
+                shown.add(group_code)
+                rows.append(Row(None, groups[group_code].text, group_code))
+        rows.append(Row(indicator))
+    return rows
+
+
+class StatementModel(QAbstractTableModel):
+    """Rows of one stream; edits go through :meth:`commit` (undoable)."""
+
+    #: (row, English msgid or "") when a typed text is checked.
+    message_changed = Signal(int, str)
+
+    def __init__(
+        self,
+        *,
+        stream: str,
+        save: Callable[[str, domain.UnitValue], None],
+        undo_stack: QUndoStack,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.stream = stream
+        self.registration = stream == REGISTRATION_STREAM
+        self._save = save
+        self._undo = undo_stack
+        self._rows: list[Row] = []
+        self._plan: domain.Plan | None = None
+        self._workspace: Any = None
+        self._values: dict[str, domain.UnitValue] = {}
+        self._registered: dict[str, domain.UnitValue] = {}
+        self._pending: dict[str, str] = {}  # code → typed text that is not valid yet
+        self._messages: dict[str, str] = {}  # code → English msgid
+        self._comments: dict[str, str] = {}
+
+    # --- loading ----------------------------------------------------------------------
+
+    def set_workspace(self, workspace: Any) -> None:
+        self.beginResetModel()
+        self._workspace = workspace
+        self._plan = workspace.plan
+        self._rows = build_rows(workspace.plan)
+        self._values = dict(workspace.values.get(self.stream, {}))
+        self._registered = dict(workspace.values.get(REGISTRATION_STREAM, {}))
+        state = workspace.states.get(self.stream)
+        self._comments = dict(state.comments) if state and state.status == "returned" else {}
+        self._pending.clear()
+        self._messages.clear()
+        self.endResetModel()
+
+    def row_of(self, code: str) -> int:
+        for index, row in enumerate(self._rows):
+            if row.indicator is not None and row.indicator.code == code:
+                return index
+        raise KeyError(code)
+
+    def row_at(self, row: int) -> Row:
+        return self._rows[row]
+
+    def value_of(self, code: str) -> domain.UnitValue | None:
+        return self._values.get(code)
+
+    def message_of(self, code: str) -> str:
+        return self._messages.get(code, "")
+
+    def applies(self, row: Row) -> bool:
+        return row.indicator is not None and self._workspace.applies(row.indicator)
+
+    # --- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return Column(section).header(self.registration)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        row = self._rows[index.row()]
+        if row.indicator is None:
+            return Qt.ItemFlag.ItemIsEnabled
+        if not self.applies(row):
+            return Qt.ItemFlag.ItemIsSelectable  # greyed: does not apply to this unit
+        if Column(index.column()) in (Column.VALUE, Column.NOTE):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self._plan is None:
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        if row.indicator is None:
+            return self._group_data(row, column, role)
+        indicator = row.indicator
+        code = indicator.code
+        applies = self.applies(row)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return self._display(indicator, column, role == Qt.ItemDataRole.EditRole, applies)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if not applies:
+                return GREY_BRUSH
+            if column in (Column.VALUE, Column.MESSAGE) and self._messages.get(code):
+                return ERROR_BRUSH
+            if code in self._comments and column in (Column.VALUE, Column.MESSAGE):
+                return COMMENT_BRUSH
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not applies:
+                return _("Does not apply to this unit. Applies to: {who}").format(
+                    who=applies_to_text(indicator)
+                )
+            if column is Column.VALUE:
+                return self._hint(indicator)
+            return indicator.title
+        if role == Qt.ItemDataRole.ForegroundRole and column is Column.MESSAGE:
+            return QBrush(QColor("#b00020")) if self._messages.get(code) else None
+        return None
+
+    def _group_data(self, row: Row, column: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is Column.CODE:
+                return row.group_code
+            if column is Column.TITLE:
+                return row.group_text
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor("#e8eef7"))
+        return None
+
+    def _hint(self, indicator: domain.Indicator) -> str:
+        return {
+            IndicatorKind.COUNT: _("A whole number, e.g. 25"),
+            IndicatorKind.MONEY: _("An amount in đồng, e.g. 15.000.000"),
+            IndicatorKind.RATIO: _("Number achieved / total, e.g. 170 / 200"),
+            IndicatorKind.YES_NO: _("Yes or No"),
+            IndicatorKind.GRADE: _("A grade of the year's scale"),
+            IndicatorKind.TEXT: _("Text"),
+        }[indicator.kind]
+
+    def _display(
+        self, indicator: domain.Indicator, column: Column, editing: bool, applies: bool
+    ) -> Any:
+        assert self._plan is not None
+        code = indicator.code
+        value = self._values.get(code)
+        if column is Column.CODE:
+            return code
+        if column is Column.TITLE:
+            return indicator.title
+        if column is Column.UNIT:
+            return indicator.unit_of_measure
+        if column is Column.TARGET:
+            given = self._workspace.unit_targets(indicator)
+            targets = given or tuple(t for t in indicator.targets if t.unit_id is None)
+            return "; ".join(format_target(indicator, t) for t in targets)
+        if column is Column.REGISTERED:
+            return value_text(indicator, self._registered.get(code), self._plan)
+        if column is Column.VALUE:
+            if code in self._pending:
+                return self._pending[code]
+            text = value_text(indicator, value, self._plan)
+            if not editing and indicator.kind is IndicatorKind.RATIO and value is not None:
+                percent = ratio_percent(value)
+                if percent is not None:
+                    text = f"{text} ({format_percent(percent)})"
+            return text
+        if column is Column.PERCENT:
+            return self._percent_text(indicator)
+        if column is Column.VERDICT:
+            verdict = self._verdict(indicator)
+            return "" if verdict is None else (_("Achieved") if verdict else _("Not achieved"))
+        if column is Column.NOTE:
+            return value.note if value else ""
+        if not applies:
+            return _("Does not apply")
+        message = self._messages.get(code)
+        if message:
+            return _(message)
+        if code in self._comments:
+            return _("Federation: {comment}").format(comment=self._comments[code])
+        return ""
+
+    def _percent_text(self, indicator: domain.Indicator) -> str:
+        registered = self._registered.get(indicator.code)
+        achieved = self._values.get(indicator.code)
+        if registered is None or achieved is None:
+            return ""
+        money_or_count = indicator.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY)
+        if money_or_count and registered.amount and achieved.amount is not None:
+            return format_percent(Decimal(achieved.amount) * 100 / registered.amount)
+        if indicator.kind is IndicatorKind.RATIO:
+            target, actual = ratio_percent(registered), ratio_percent(achieved)
+            if target and actual is not None:
+                return format_percent(actual * 100 / target)
+        return ""
+
+    def _verdict(self, indicator: domain.Indicator) -> bool | None:
+        """Achieved against the unit's own registered value."""
+        assert self._plan is not None
+        registered = self._registered.get(indicator.code)
+        achieved = self._values.get(indicator.code)
+        if self.registration or registered is None or achieved is None or achieved.is_empty():
+            return None
+        kind = indicator.kind
+        if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
+            if registered.amount is None or achieved.amount is None:
+                return None
+            return achieved.amount >= registered.amount
+        if kind is IndicatorKind.RATIO:
+            target, actual = ratio_percent(registered), ratio_percent(achieved)
+            return None if target is None or actual is None else actual >= target
+        if kind is IndicatorKind.YES_NO:
+            return None if achieved.flag is None else bool(achieved.flag or not registered.flag)
+        if kind is IndicatorKind.GRADE and registered.grade and achieved.grade:
+            return self._plan.grade_rank(achieved.grade) <= self._plan.grade_rank(registered.grade)
+        return None
+
+    # --- editing --------------------------------------------------------------------------
+
+    def check_text(self, row: int, text: str) -> str:
+        """The English msgid of what is wrong with ``text`` typed in ``row`` ("" if fine)."""
+        indicator = self._rows[row].indicator
+        if indicator is None or self._plan is None:
+            return ""
+        try:
+            value = parse_text(indicator, text, self._plan)
+        except ParseError as error:
+            return error.message
+        problems = check_value(indicator, value, tuple(g.code for g in self._plan.grade_levels))
+        return problems[0].message if problems else ""
+
+    def live_check(self, row: int, text: str) -> None:
+        """Called on every keystroke: show the message beside the field, block nothing."""
+        indicator = self._rows[row].indicator
+        if indicator is None:
+            return
+        message = self.check_text(row, text)
+        if message:
+            self._messages[indicator.code] = message
+        else:
+            self._messages.pop(indicator.code, None)
+        self._emit_row(row)
+        self.message_changed.emit(row, message)
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or self._plan is None:
+            return False
+        row = self._rows[index.row()]
+        indicator = row.indicator
+        if indicator is None or not self.applies(row):
+            return False
+        column = Column(index.column())
+        current = self._values.get(indicator.code, domain.UnitValue())
+        text = str(value)
+        if column is Column.NOTE:
+            new = dataclasses.replace(current, note=text.strip())
+        else:
+            message = self.check_text(index.row(), text)
+            if message:
+                self._pending[indicator.code] = text
+                self._messages[indicator.code] = message
+                self._emit_row(index.row())
+                self.message_changed.emit(index.row(), message)
+                return False
+            new = parse_text(indicator, text, self._plan, note=current.note)
+        self._pending.pop(indicator.code, None)
+        self._messages.pop(indicator.code, None)
+        if new == current:
+            self._emit_row(index.row())
+            return True
+        self._undo.push(_SetValue(self, indicator.code, current, new))
+        return True
+
+    def apply(self, code: str, value: domain.UnitValue) -> None:
+        """Save ``value`` through the core and show it (used by undo and redo too)."""
+        self._save(code, value)
+        if value.is_empty() and not value.note:
+            self._values.pop(code, None)
+        else:
+            self._values[code] = value
+        self._pending.pop(code, None)
+        self._messages.pop(code, None)
+        row = self.row_of(code)
+        self._emit_row(row)
+        self.message_changed.emit(row, "")
+
+    def _emit_row(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
+            )
+
+
+class _SetValue(QUndoCommand):
+    def __init__(
+        self, model: StatementModel, code: str, old: domain.UnitValue, new: domain.UnitValue
+    ) -> None:
+        super().__init__(_("Change {code}").format(code=code))
+        self._model = model
+        self._code = code
+        self._old = old
+        self._new = new
+
+    def redo(self) -> None:
+        self._model.apply(self._code, self._new)
+
+    def undo(self) -> None:
+        self._model.apply(self._code, self._old)
+
+
+# --- view and editors -------------------------------------------------------------------------
+
+
+class ValueDelegate(QStyledItemDelegate):
+    """Editors by kind; every keystroke is checked and the message shown at once."""
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: _Index,
+    ) -> QWidget:
+        model = index.model()
+        assert isinstance(model, StatementModel)
+        row = model.row_at(index.row())
+        indicator = row.indicator
+        if Column(index.column()) is Column.VALUE and indicator is not None:
+            plan = model._plan
+            assert plan is not None
+            if indicator.kind in (IndicatorKind.YES_NO, IndicatorKind.GRADE):
+                combo = QComboBox(parent)
+                combo.addItem("")
+                if indicator.kind is IndicatorKind.YES_NO:
+                    combo.addItems([_("Yes"), _("No")])
+                else:
+                    combo.addItems([g.label for g in plan.grade_levels])
+                combo.setObjectName(f"editor-{indicator.code}")
+                return combo
+            editor = QLineEdit(parent)
+            editor.setObjectName(f"editor-{indicator.code}")
+            editor.setPlaceholderText(model._hint(indicator))
+            row_number = index.row()
+            editor.textEdited.connect(lambda text: model.live_check(row_number, text))
+            return editor
+        editor = QLineEdit(parent)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        text = index.data(Qt.ItemDataRole.EditRole) or ""
+        if isinstance(editor, QComboBox):
+            position = editor.findText(str(text))
+            editor.setCurrentIndex(max(0, position))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(str(text))
+
+    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class StatementView(QTableView):
+    """Enter commits and moves down to the next field that can be edited."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setItemDelegate(ValueDelegate(self))
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(False)
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QTableView.EditTrigger.DoubleClicked
+            | QTableView.EditTrigger.EditKeyPressed
+            | QTableView.EditTrigger.AnyKeyPressed
+            | QTableView.EditTrigger.SelectedClicked
+        )
+        self.verticalHeader().setVisible(False)
+        self.setTabKeyNavigation(True)
+
+    def configure(self, registration: bool) -> None:
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.setColumnWidth(Column.CODE, 46)
+        self.setColumnWidth(Column.UNIT, 80)
+        self.setColumnWidth(Column.TARGET, 160)
+        self.setColumnWidth(Column.REGISTERED, 120)
+        self.setColumnWidth(Column.VALUE, 150)
+        self.setColumnWidth(Column.PERCENT, 80)
+        self.setColumnWidth(Column.VERDICT, 90)
+        self.setColumnWidth(Column.NOTE, 110)
+        self.setColumnWidth(Column.MESSAGE, 190)
+        for column in (Column.REGISTERED, Column.PERCENT, Column.VERDICT):
+            self.setColumnHidden(column, registration)
+        self.setColumnHidden(Column.TARGET, not registration)
+
+    def span_groups(self) -> None:
+        """Group headings read across the whole table."""
+        self.clearSpans()
+        model = self.model()
+        assert isinstance(model, StatementModel)
+        for row in range(model.rowCount()):
+            if model.row_at(row).indicator is None:
+                self.setSpan(row, Column.TITLE, 1, len(Column) - Column.TITLE)
+
+    def next_editable(self, row: int, column: int) -> QModelIndex:
+        model = self.model()
+        for candidate in range(row + 1, model.rowCount()):
+            index = model.index(candidate, column)
+            if model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                return index
+        return QModelIndex()
+
+    def closeEditor(
+        self,
+        editor: QWidget,
+        hint: QAbstractItemDelegate.EndEditHint,
+    ) -> None:
+        current = self.currentIndex()
+        super().closeEditor(editor, hint)
+        if hint is QAbstractItemDelegate.EndEditHint.SubmitModelCache and current.isValid():
+            following = self.next_editable(current.row(), current.column())
+            if following.isValid():
+                self.setCurrentIndex(following)
+                self.scrollTo(following)

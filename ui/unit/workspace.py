@@ -1,0 +1,676 @@
+"""The union chair's workspace: registration, results, sending, printing, backup.
+
+Edits are saved as they are made (one small transaction each, on the GUI
+thread because they take milliseconds and must be on disk before the next
+keystroke); exports, printing, imports and backups run on the task runner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStorageInfo, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain
+from app.context import AppContext
+from app.errors import N_
+from app.i18n import gettext as _
+from app.registration import StatementDetails, Workspace
+from db.enums import REGISTRATION_STREAM
+
+from ui.tasks import CancelToken, TaskRunner
+from ui.unit.details import DetailsPanel
+from ui.unit.statement_table import Column, StatementModel, StatementView
+
+
+def removable_folders() -> list[Path]:
+    """Mounted removable drives first (USB sticks), as the save dialog's shortcuts."""
+    folders = []
+    for volume in QStorageInfo.mountedVolumes():
+        root = volume.rootPath()
+        if not volume.isValid() or not volume.isReady() or volume.isReadOnly():
+            continue
+        if root in ("/", "") or root.startswith(("/boot", "/snap", "/sys", "/proc", "/run/user")):
+            continue
+        if root.startswith(("/media", "/mnt", "/run/media")) or (len(root) <= 3 and ":" in root):
+            folders.append(Path(root))
+    return folders
+
+
+class StreamPage(QWidget):
+    """One stream: the indicator table beside the details panel."""
+
+    def __init__(self, stream: str, workspace_widget: UnitWorkspace) -> None:
+        super().__init__()
+        self.stream = stream
+        registration = stream == REGISTRATION_STREAM
+        self.model = StatementModel(
+            stream=stream,
+            save=self._save_value,
+            undo_stack=workspace_widget.undo_stack,
+            parent=self,
+        )
+        self.view = StatementView()
+        self.view.setModel(self.model)
+        self.view.configure(registration)
+        self.details = DetailsPanel(
+            registration=registration,
+            save=self._save_details,
+            undo_stack=workspace_widget.undo_stack,
+        )
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020")
+        self._owner = workspace_widget
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.message)
+        splitter.addWidget(left)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.model.message_changed.connect(self._show_message)
+
+    def load(self, workspace: Workspace) -> None:
+        self.model.set_workspace(workspace)
+        self.details.load(workspace.plan, workspace.details.get(self.stream, StatementDetails()))
+        self.view.span_groups()
+        self.view.resizeRowsToContents()
+
+    @Slot(int, str)
+    def _show_message(self, row: int, message: str) -> None:
+        indicator = self.model.row_at(row).indicator
+        if message and indicator is not None:
+            self.message.setText(f"{indicator.code}: {_(message)}")
+        else:
+            self.message.setText("")
+
+    def _save_value(self, code: str, value: domain.UnitValue) -> None:
+        self._owner.save_value(self.stream, code, value)
+
+    def _save_details(self, details: StatementDetails) -> None:
+        self._owner.save_details(self.stream, details)
+
+    def retranslate(self) -> None:
+        self.model.retranslate()
+        self.details.translateUI()
+
+
+class UnitWorkspace(QWidget):
+    """Everything the chair does, for the unit's current plan."""
+
+    #: Emitted after the workspace is (re)loaded from the database.
+    loaded = Signal()
+    #: Emitted with a translated message when something the user asked for failed.
+    failed = Signal(str)
+    #: Emitted with a translated message when a long task finished well.
+    done = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self.workspace: Workspace | None = None
+        self.undo_stack = QUndoStack(self)
+        self.last_export: Any = None
+        self.last_pdf: Path | None = None
+
+        self._header = QLabel()
+        self._header.setWordWrap(True)
+        self._banner = QLabel()
+        self._banner.setWordWrap(True)
+        self._banner.setStyleSheet(
+            "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
+        )
+        self._banner_button = QPushButton()
+        self._banner_button.clicked.connect(self.import_from_federation)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self._banner, 1)
+        banner_row.addWidget(self._banner_button)
+
+        self.tabs = QTabWidget()
+        self.pages: dict[str, StreamPage] = {}
+        self.status_table = QTableWidget(0, 4)
+        self.status_table.verticalHeader().setVisible(False)
+        self.status_table.horizontalHeader().setStretchLastSection(True)
+        self.status_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.export_action = QAction(self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.export_current)
+        self.print_action = QAction(self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_action.triggered.connect(self.print_current)
+        self.template_action = QAction(self)
+        self.template_action.triggered.connect(self.save_template)
+        self.fill_action = QAction(self)
+        self.fill_action.triggered.connect(self.fill_from_excel)
+        self.import_action = QAction(self)
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_action.triggered.connect(self.import_from_federation)
+        self.backup_action = QAction(self)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.backup_action.triggered.connect(self.backup)
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcuts(
+            [QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
+        for action in (
+            self.export_action,
+            self.print_action,
+            self.template_action,
+            self.fill_action,
+            self.import_action,
+            self.backup_action,
+            self.undo_action,
+            self.redo_action,
+        ):
+            self.toolbar.addAction(action)
+            self.addAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        send_page = QWidget()
+        send_layout = QVBoxLayout(send_page)
+        self._send_intro = QLabel()
+        self._send_intro.setWordWrap(True)
+        send_layout.addWidget(self._send_intro)
+        send_layout.addWidget(self.status_table)
+        self._send_page = send_page
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self._header)
+        layout.addLayout(banner_row)
+        layout.addWidget(self.tabs, 1)
+        self.translateUI()
+
+    # --- language ------------------------------------------------------------------------
+
+    def translateUI(self) -> None:
+        self.export_action.setText(_("Send to the federation…"))
+        self.export_action.setToolTip(_("Write the signed package to a USB stick (Ctrl+E)"))
+        self.print_action.setText(_("Print…"))
+        self.template_action.setText(_("Excel template…"))
+        self.fill_action.setText(_("Import from Excel…"))
+        self.import_action.setText(_("Import from the federation…"))
+        self.backup_action.setText(_("Back up…"))
+        self.undo_action.setText(_("Undo"))
+        self.redo_action.setText(_("Redo"))
+        self._banner_button.setText(_("Import the plan package…"))
+        self._send_intro.setText(
+            _(
+                "Each export writes the next revision of the package; the federation keeps the "
+                "newest. Import the federation's receipt or return here to see its answer."
+            )
+        )
+        self.status_table.setHorizontalHeaderLabels(
+            [_("What"), _("Revision"), _("Status"), _("Federation's comments")]
+        )
+        for page in self.pages.values():
+            page.retranslate()
+        self._retitle_tabs()
+        self._refresh_header()
+        self._refresh_status()
+
+    def _retitle_tabs(self) -> None:
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            if isinstance(page, StreamPage):
+                self.tabs.setTabText(index, self.stream_label(page.stream))
+            else:
+                self.tabs.setTabText(index, _("Sending"))
+
+    def stream_label(self, stream: str) -> str:
+        if stream == REGISTRATION_STREAM:
+            return _("Registration")
+        if self.workspace is not None:
+            for period in self.workspace.plan.periods:
+                if period.code == stream:
+                    return _("Results: {period}").format(period=period.name)
+        return stream
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the workspace (small; done on the GUI thread right after an edit)."""
+        from app.registration import load_workspace
+
+        self.workspace = load_workspace(self._ctx)
+        workspace = self.workspace
+        if set(self.pages) != set(workspace.streams):
+            self.tabs.clear()
+            self.pages = {s: StreamPage(s, self) for s in workspace.streams}
+            for page in self.pages.values():
+                self.tabs.addTab(page, "")
+            self.tabs.addTab(self._send_page, "")
+            self._retitle_tabs()
+        for page in self.pages.values():
+            page.load(workspace)
+        self._refresh_header()
+        self._refresh_status()
+        self.loaded.emit()
+
+    def _refresh_header(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        unit = workspace.unit
+        self._header.setText(
+            f"<b>{unit.name}</b> ({unit.code or _('no code yet')}) — {workspace.plan.title}<br>"
+            + _("Key fingerprint: {fingerprint}").format(
+                fingerprint=workspace.key_fingerprint or _("created at the first export")
+            )
+        )
+        if not workspace.federation_pinned:
+            self._banner.setText(
+                _(
+                    "Practice mode: you are using the built-in plan. Import the plan package the "
+                    "federation sent you before sending anything."
+                )
+            )
+            self._banner_button.show()
+            self._banner.show()
+        elif not workspace.last_backup_at:
+            self._banner.setText(
+                _("No backup yet: back up the database and the key to a USB stick (Ctrl+B).")
+            )
+            self._banner_button.hide()
+            self._banner.show()
+        else:
+            self._banner.hide()
+            self._banner_button.hide()
+
+    def status_text(self, state: Any) -> str:
+        template: str = {
+            "draft": _("not sent"),
+            "sent": _("sent, revision {revision}"),
+            "changed": _("changed after sending revision {revision}"),
+            "received": _("received by the federation (revision {revision})"),
+            "returned": _("returned for correction (revision {revision})"),
+        }.get(state.status, state.status)
+        return template.format(revision=state.revision)
+
+    def _refresh_status(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        self.status_table.setRowCount(0)
+        for stream in workspace.streams:
+            state = workspace.states[stream]
+            row = self.status_table.rowCount()
+            self.status_table.insertRow(row)
+            comments = state.general_comment
+            if state.comments:
+                comments += " " + "; ".join(f"{c}: {t}" for c, t in state.comments.items())
+            for column, text in enumerate(
+                (
+                    self.stream_label(stream),
+                    str(state.revision or ""),
+                    self.status_text(state),
+                    comments.strip(),
+                )
+            ):
+                self.status_table.setItem(row, column, QTableWidgetItem(text))
+
+    # --- saving (every edit) ---------------------------------------------------------------------
+
+    def save_value(self, stream: str, code: str, value: domain.UnitValue) -> None:
+        from app.registration import set_value
+
+        assert self.workspace is not None
+        set_value(self._ctx, plan_id=self.workspace.plan.id, stream=stream, code=code, value=value)
+
+    def save_details(self, stream: str, details: StatementDetails) -> None:
+        from app.registration import set_details
+
+        assert self.workspace is not None
+        set_details(self._ctx, plan_id=self.workspace.plan.id, stream=stream, details=details)
+
+    def current_stream(self) -> str:
+        page = self.tabs.currentWidget()
+        return page.stream if isinstance(page, StreamPage) else REGISTRATION_STREAM
+
+    def page(self, stream: str) -> StreamPage:
+        return self.pages[stream]
+
+    # --- export --------------------------------------------------------------------------------
+
+    @Slot()
+    def export_current(self) -> None:
+        from app.packages.format import Header, Kind, suggested_file_name
+        from app.registration import load_workspace, missing_before_export
+
+        stream = self.current_stream()
+        self.pages[stream].details.flush()
+        self.workspace = load_workspace(self._ctx)
+        workspace = self.workspace
+        missing = missing_before_export(workspace, stream)
+        if not workspace.federation_pinned:
+            missing.insert(
+                0, N_("Import the federation's plan package first: it says where to send packages.")
+            )
+        if missing:
+            self._warn("\n".join(_(m) for m in missing))
+            return
+        state = workspace.states[stream]
+        revision = state.revision + 1
+        name = suggested_file_name(
+            Header(
+                package_id="",
+                kind=Kind.REPORT,
+                audience="",
+                unit_id=workspace.unit.id,
+                unit_code=workspace.unit.code,
+                signer="",
+                epoch=1,
+                plan_id=workspace.plan.id,
+                stream=stream,
+                revision=revision,
+                supersedes=None,
+                plan_ref="",
+                created_at="",
+            )
+        )
+        count = sum(1 for v in workspace.values[stream].values() if not v.is_empty())
+        confirm = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Send to the federation"),
+            _(
+                "{what}, revision {revision}: {count} indicators.\n"
+                "Signed with the key {fingerprint}.\nWrite the package now?"
+            ).format(
+                what=self.stream_label(stream),
+                revision=revision,
+                count=count,
+                fingerprint=workspace.key_fingerprint or _("(created now)"),
+            ),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        confirm.setObjectName("confirm-export")
+        confirm.accepted.connect(lambda: self._ask_save_path(name, stream))
+        confirm.open()
+
+    def _ask_save_path(self, name: str, stream: str) -> None:
+        dialog = QFileDialog(self, _("Where to write the package"))
+        dialog.setObjectName("save-package")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
+        folders = removable_folders()
+        start = folders[0] if folders else Path.home()
+        dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
+        dialog.setDirectory(str(start))
+        dialog.selectFile(name)
+        dialog.fileSelected.connect(lambda path: self._export_to(Path(path), stream))
+        dialog.open()
+
+    def _export_to(self, path: Path, stream: str) -> None:
+        from app.packages.unit import export_report
+
+        assert self.workspace is not None
+        ctx, plan_id = self._ctx, self.workspace.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return export_report(ctx, plan_id=plan_id, stream=stream, out=path)
+
+        def finished(export: Any) -> None:
+            self.last_export = export
+            self.reload()
+            self.done.emit(
+                _("Written {path} (revision {revision}, key {fingerprint}).").format(
+                    path=export.path, revision=export.revision, fingerprint=export.fingerprint
+                )
+            )
+
+        self._runner.run(job, finished, self._error)
+
+    # --- import from the federation -------------------------------------------------------
+
+    @Slot()
+    def import_from_federation(self) -> None:
+        dialog = QFileDialog(self, _("Package from the federation"))
+        dialog.setObjectName("open-package")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
+        folders = removable_folders()
+        dialog.setDirectory(str(folders[0] if folders else Path.home()))
+        dialog.fileSelected.connect(lambda path: self.import_file(Path(path)))
+        dialog.open()
+
+    def import_file(self, path: Path) -> None:
+        """A plan package (asks to confirm the fingerprint the first time) or a receipt."""
+        from app.packages.unit import federation_file_kind
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return federation_file_kind(ctx, path=path)
+
+        def classified(result: Any) -> None:
+            kind, info = result
+            if kind == "plan" and info is not None and not info.federation_pinned:
+                self._confirm_fingerprint(path, info)
+            elif kind == "plan":
+                self._import_plan(path, None)
+            else:
+                self._import_receipt(path)
+
+        self._runner.run(job, classified, self._error)
+
+    def _confirm_fingerprint(self, path: Path, info: Any) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("confirm-fingerprint")
+        dialog.setWindowTitle(_("Confirm the federation's key"))
+        dialog.setLabelText(
+            _(
+                "Plan package from {name}.\nIts key fingerprint is:\n{fingerprint}\n\n"
+                "Type the fingerprint printed in the federation's letter to confirm it:"
+            ).format(name=info.federation_name, fingerprint=info.federation_fingerprint)
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(lambda typed: self._import_plan(path, typed))
+        dialog.open()
+
+    def _import_plan(self, path: Path, fingerprint: str | None) -> None:
+        from app.packages.unit import import_plan_package
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
+
+        def finished(info: Any) -> None:
+            self.reload()
+            self.done.emit(
+                _("Plan {plan} imported for {unit}.").format(plan=info.plan_id, unit=info.unit_name)
+            )
+
+        self._runner.run(job, finished, self._error)
+
+    def _import_receipt(self, path: Path) -> None:
+        from app.packages.unit import import_receipt
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return import_receipt(ctx, path=path)
+
+        def finished(status: Any) -> None:
+            self.reload()
+            self.done.emit(self.status_text(status))
+
+        self._runner.run(job, finished, self._error)
+
+    # --- Excel ---------------------------------------------------------------------------------
+
+    @Slot()
+    def save_template(self) -> None:
+        stream = self.current_stream()
+        assert self.workspace is not None
+        name = f"{self.workspace.unit.code or 'don-vi'}_{stream}.xlsx"
+        dialog = QFileDialog(self, _("Save the Excel template"))
+        dialog.setObjectName("save-template")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("Excel workbooks (*.xlsx)"))
+        dialog.selectFile(name)
+        dialog.fileSelected.connect(lambda path: self._write_template(Path(path), stream))
+        dialog.open()
+
+    def _write_template(self, path: Path, stream: str) -> None:
+        from app.packages.unit import write_template
+
+        assert self.workspace is not None
+        ctx, plan_id = self._ctx, self.workspace.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return write_template(ctx, plan_id=plan_id, stream=stream, out=path)
+
+        self._runner.run(
+            job,
+            lambda p: self.done.emit(_("Template written to {path}.").format(path=p)),
+            self._error,
+        )
+
+    @Slot()
+    def fill_from_excel(self) -> None:
+        dialog = QFileDialog(self, _("Import values from Excel"))
+        dialog.setObjectName("open-excel")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setNameFilter(_("Excel workbooks (*.xlsx)"))
+        dialog.fileSelected.connect(lambda path: self.fill_file(Path(path)))
+        dialog.open()
+
+    def fill_file(self, path: Path) -> None:
+        from app.packages.unit import fill_from_workbook
+
+        assert self.workspace is not None
+        ctx, plan_id = self._ctx, self.workspace.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return fill_from_workbook(ctx, path=path, plan_id=plan_id)
+
+        def finished(_result: Any) -> None:
+            self.undo_stack.clear()  # the import is not one of the typed edits
+            self.reload()
+            self.done.emit(_("Values saved."))
+
+        self._runner.run(job, finished, self._error)
+
+    # --- printing ---------------------------------------------------------------------------
+
+    @Slot()
+    def print_current(self) -> None:
+        stream = self.current_stream()
+        self.pages[stream].details.flush()
+        ctx = self._ctx
+        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{stream}.pdf"
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.printing import documents
+
+            if stream == REGISTRATION_STREAM:
+                return documents.print_registration_form(ctx, out=target)
+            return documents.print_results_report(ctx, period=stream, out=target)
+
+        def finished(path: Any) -> None:
+            from ui.pdf_preview import PdfPreviewDialog
+
+            self.last_pdf = Path(path)
+            preview = PdfPreviewDialog(Path(path), self)
+            preview.open()
+
+        self._runner.run(job, finished, self._error)
+
+    # --- backup --------------------------------------------------------------------------------
+
+    @Slot()
+    def backup(self) -> None:
+        dialog = QFileDialog(self, _("Folder for the backup (a USB stick)"))
+        dialog.setObjectName("backup-folder")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        folders = removable_folders()
+        dialog.setDirectory(str(folders[0] if folders else Path.home()))
+        dialog.fileSelected.connect(lambda path: self._ask_backup_passphrase(Path(path)))
+        dialog.open()
+
+    def _ask_backup_passphrase(self, folder: Path) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("backup-passphrase")
+        dialog.setWindowTitle(_("Passphrase for the backup"))
+        dialog.setLabelText(
+            _(
+                "The key in the backup is protected by this passphrase (at least 8 characters). "
+                "Write it down and keep it apart from the USB stick."
+            )
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self.backup_to(folder, text))
+        dialog.open()
+
+    def backup_to(self, folder: Path, passphrase: str) -> None:
+        from app.backup import backup_installation
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return backup_installation(ctx, target=folder, passphrase=passphrase)
+
+        def finished(info: Any) -> None:
+            self.reload()
+            self.done.emit(_("Backup written to {path}.").format(path=info.folder))
+
+        self._runner.run(job, finished, self._error)
+
+    # --- messages ------------------------------------------------------------------------------
+
+    def _warn(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
+        box.setObjectName("warning")
+        box.open()
+        self.failed.emit(text)
+
+    def _error(self, error: BaseException) -> None:
+        from ui.main_window import error_text
+
+        self._warn(error_text(error))
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+__all__ = ["Column", "StreamPage", "UnitWorkspace", "removable_folders"]
