@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -785,3 +786,30 @@ def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPacka
         if package.header.kind in (Kind.RECEIPT, Kind.RETURN):
             return "receipt", None
         raise PayloadError(N_("This is not a plan package from the federation."))
+
+
+def own_key_accepted(ctx: AppContext) -> bool:
+    """Whether the federation's latest plan package lists this unit's key as accepted."""
+    with ctx.reading() as session:
+        row = keys_service.own_key_row(session)
+        if row is None:
+            return False
+        listed = json.loads(get_setting(session, "enrolment_status") or "[]")
+        return any(
+            isinstance(k, dict) and k.get("keyid") == row.keyid and k.get("status") == "accepted"
+            for k in listed
+        )
+
+
+def export_with_enrolment(
+    ctx: AppContext, *, plan_id: str, stream: str, out: Path, passphrase: str | None = None
+) -> tuple[Export, Export | None]:
+    """Export a report; beside it, the key's enrolment until the federation accepted it."""
+    report = export_report(ctx, plan_id=plan_id, stream=stream, out=out, passphrase=passphrase)
+    enrolment = None
+    if not own_key_accepted(ctx):
+        code = re.sub(r"[^\w\-]+", "-", out.stem.split("_")[0]) or "unit"
+        enrolment = export_enrolment(
+            ctx, out=out.with_name(f"{code}_enrolment{out.suffix}"), passphrase=passphrase
+        )
+    return report, enrolment

@@ -436,7 +436,9 @@ class StatementModel(QAbstractTableModel):
             self._messages[indicator.code] = message
         else:
             self._messages.pop(indicator.code, None)
-        self._emit_row(row)
+        # Only the message cell: refreshing the value cell would reset the open editor.
+        cell = self.index(row, Column.MESSAGE)
+        self.dataChanged.emit(cell, cell)
         self.message_changed.emit(row, message)
 
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

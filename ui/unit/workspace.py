@@ -181,9 +181,11 @@ class UnitWorkspace(QWidget):
         self.undo_action = self.undo_stack.createUndoAction(self)
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         self.redo_action = self.undo_stack.createRedoAction(self)
-        self.redo_action.setShortcuts(
-            [QKeySequence("Ctrl+Y"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
+        redo_keys = [QKeySequence("Ctrl+Y")]
+        for binding in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
+            if binding.toString() not in {k.toString() for k in redo_keys}:
+                redo_keys.append(binding)
+        self.redo_action.setShortcuts(redo_keys)  # one action, no duplicate (ambiguous) keys
         for action in (
             self.export_action,
             self.print_action,
@@ -435,22 +437,29 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def _export_to(self, path: Path, stream: str) -> None:
-        from app.packages.unit import export_report
+        from app.packages.unit import export_with_enrolment
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
+        if path.suffix != ".thidua":
+            path = path.with_name(path.name + ".thidua")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            return export_report(ctx, plan_id=plan_id, stream=stream, out=path)
+            return export_with_enrolment(ctx, plan_id=plan_id, stream=stream, out=path)
 
-        def finished(export: Any) -> None:
+        def finished(result: Any) -> None:
+            export, enrolment = result
             self.last_export = export
             self.reload()
-            self.done.emit(
-                _("Written {path} (revision {revision}, key {fingerprint}).").format(
-                    path=export.path, revision=export.revision, fingerprint=export.fingerprint
-                )
+            text = _("Written {path} (revision {revision}, key {fingerprint}).").format(
+                path=export.path, revision=export.revision, fingerprint=export.fingerprint
             )
+            if enrolment is not None:
+                text += " " + _(
+                    "The key's enrolment {name} was written beside it: send both files until "
+                    "the federation confirms the key."
+                ).format(name=enrolment.path.name)
+            self.done.emit(text)
 
         self._runner.run(job, finished, self._error)
 

@@ -1,0 +1,237 @@
+"""The chair's whole path through the real widgets.
+
+First run → import the plan package the federation made → type the
+registration with the keyboard → undo/redo → export → the package verifies
+and merges at the federation with the typed values → 6-month results →
+a returned package shows the federation's comments on the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QRadioButton,
+)
+
+from app import i18n
+from app.context import AppContext, open_context
+from app.installation import initialize
+from app.packages import federation
+from app.packages.keys import ensure_own_key, list_keys
+from app.packages.merge import KeyStatus, import_packages
+from app.preferences import Preferences
+from app.roster import import_roster, write_roster_template
+from app.signing import fingerprint_groups
+from app.statements import statement_values
+from db.enums import REGISTRATION_STREAM, Role
+from tests.gui.typing import type_text
+
+from ui.main_window import MainWindow
+from ui.unit.statement_table import Column
+from ui.unit.workspace import UnitWorkspace
+
+PLAN = "tuyen-quang-2017"
+
+
+@pytest.fixture
+def federation_side(tmp_path: Path) -> tuple[AppContext, Path, str]:
+    ctx = open_context(tmp_path / "fed.db")
+    with ctx.unit_of_work() as session:
+        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
+        fingerprint = fingerprint_groups(ensure_own_key(session).public_raw)
+    workbook = tmp_path / "roster.xlsx"
+    write_roster_template(workbook)
+    with ctx.unit_of_work() as session:
+        import_roster(session, path=workbook, year=2017)
+    plans = tmp_path / "plans"
+    federation.export_plan_packages(ctx, plan_id=PLAN, out_dir=plans)
+    yield ctx, plans, fingerprint  # type: ignore[misc]
+    ctx.close()
+
+
+def wait_for(qtbot: QtBot, kind: type, name: str) -> object:
+    found: list[object] = []
+
+    def present() -> bool:
+        found[:] = [
+            w
+            for w in __import__(
+                "PySide6.QtWidgets", fromlist=["QApplication"]
+            ).QApplication.topLevelWidgets()
+            if isinstance(w, kind) and w.objectName() == name and w.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(present, timeout=10000)
+    return found[0]
+
+
+def type_into_cell(
+    qtbot: QtBot, workspace: UnitWorkspace, stream: str, code: str, text: str
+) -> None:
+    page = workspace.page(stream)
+    view, model = page.view, page.model
+    index = model.index(model.row_of(code), Column.VALUE)
+    view.setFocus()
+    view.setCurrentIndex(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editor = view.focusWidget()
+    editor.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The delegate commits and closes the editor through a queued call.
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=5000)
+
+
+def export(qtbot: QtBot, workspace: UnitWorkspace, target: Path) -> None:
+    with qtbot.waitSignal(workspace.done, timeout=20000):
+        workspace.export_action.trigger()
+        confirm = wait_for(qtbot, QMessageBox, "confirm-export")
+        assert isinstance(confirm, QMessageBox)
+        confirm.button(QMessageBox.StandardButton.Ok).click()
+        dialog = wait_for(qtbot, QFileDialog, "save-package")
+        assert isinstance(dialog, QFileDialog)
+        assert dialog.selectedFiles()[0].endswith(".thidua")
+        dialog.selectFile(str(target))
+        dialog.accept()
+
+
+def test_chair_registers_exports_and_sees_the_federation_answer(
+    qtbot: QtBot, tmp_path: Path, federation_side: tuple[AppContext, Path, str]
+) -> None:
+    fed, plans, fed_fingerprint = federation_side
+    i18n.set_language("vi")
+    window = MainWindow(tmp_path / "unit.db", Preferences(language="vi"))
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+
+    # First run: a reporting unit.
+    qtbot.waitUntil(lambda: window.first_run_dialog is not None, timeout=10000)
+    dialog = window.first_run_dialog
+    assert dialog is not None
+    unit_choice = next(
+        b for b in dialog.findChildren(QRadioButton) if b.text().startswith("Đơn vị")
+    )
+    assert unit_choice.isChecked(), "the unit is the default choice"
+    type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
+    type_text(dialog._code, "CS-0001")
+    with qtbot.waitSignal(window.plan_shown, timeout=10000):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    workspace = window.unit_workspace
+    assert workspace is not None and workspace.workspace is not None
+    assert not workspace.workspace.federation_pinned
+
+    # The federation's plan package, with its fingerprint confirmed.
+    with qtbot.waitSignal(workspace.done, timeout=20000):
+        workspace.import_file(plans / "CS-0001_plan_2017.thidua")
+        ask = wait_for(qtbot, QInputDialog, "confirm-fingerprint")
+        assert isinstance(ask, QInputDialog)
+        assert fed_fingerprint in ask.labelText()
+        ask.setTextValue(fed_fingerprint)
+        ask.accept()
+    assert workspace.workspace.federation_pinned
+
+    # The registration, typed.
+    type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.1", "25")
+    page = workspace.page(REGISTRATION_STREAM)
+    assert page.view.currentIndex().row() > page.model.row_of("2.1"), "Enter moved down"
+    type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "7.1", "15.000.000")
+    type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.3", "500/420")
+    assert page.model.message_of("2.3") == "The number achieved cannot be larger than the total."
+    assert "Số đạt được không được lớn hơn tổng số." in page.message.text()
+    type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.3", "380/420")
+    assert page.model.message_of("2.3") == ""
+    index_23 = page.model.index(page.model.row_of("2.3"), Column.VALUE)
+    assert page.model.data(index_23) == "380 / 420 (90,5%)"
+    type_text(page.details.signer_name, "Nguyễn Văn Ân")
+    page.details.signer_name.editingFinished.emit()
+
+    # Undo and redo across the session, through the shortcuts.
+    type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.1", "30")
+    ctx = window._ctx
+    unit_id = workspace.workspace.unit.id
+
+    def saved(code: str, stream: str = REGISTRATION_STREAM) -> object:
+        with ctx.reading() as session:
+            values = statement_values(session, plan_id=PLAN, unit_id=unit_id, stream=stream)
+        return values.get(code)
+
+    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+    window.activateWindow()  # the dialogs above took the focus; a window manager gives it back
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 25  # type: ignore[attr-defined]
+    qtbot.keyClick(page.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+
+    # Export; beside it the key's enrolment (the federation has not confirmed it yet).
+    outbox = tmp_path / "usb"
+    outbox.mkdir()
+    export(qtbot, workspace, outbox / "CS-0001_registration_r1.thidua")
+    assert sorted(p.name for p in outbox.iterdir()) == [
+        "CS-0001_enrolment.thidua",
+        "CS-0001_registration_r1.thidua",
+    ]
+    assert workspace.workspace.states[REGISTRATION_STREAM].status == "sent"
+
+    # At the federation: pending key, confirmed, then the typed values are merged.
+    result = import_packages(fed, paths=[outbox], dry_run=False)
+    assert sorted(i.outcome.value for i in result.items) == ["pending_key", "pending_key"]
+    with fed.reading() as session:
+        [key] = list_keys(session, status="pending")
+    assert key.fingerprint == workspace.workspace.key_fingerprint
+    federation.decide_key(
+        fed, keyid=key.keyid, decision=KeyStatus.ACCEPTED, fingerprint=key.fingerprint
+    )
+    with fed.reading() as session:
+        merged = statement_values(
+            session, plan_id=PLAN, unit_id=unit_id, stream=REGISTRATION_STREAM
+        )
+    assert merged["2.1"].amount == 30
+    assert merged["7.1"].amount == 15_000_000
+    assert (merged["2.3"].numerator, merged["2.3"].denominator) == (380, 420)
+
+    # Six-month results: registered beside achieved.
+    workspace.tabs.setCurrentWidget(workspace.page("h1"))
+    type_into_cell(qtbot, workspace, "h1", "2.1", "12")
+    h1 = workspace.page("h1").model
+    row = h1.row_of("2.1")
+    assert h1.data(h1.index(row, Column.REGISTERED)) == "30"
+    assert h1.data(h1.index(row, Column.PERCENT)) == "40%"
+    assert h1.data(h1.index(row, Column.VERDICT)) == "Không đạt"
+    type_text(workspace.page("h1").details.signer_name, "Nguyễn Văn Ân")
+    workspace.page("h1").details.signer_name.editingFinished.emit()
+    export(qtbot, workspace, outbox / "CS-0001_h1_r1.thidua")
+    result = import_packages(fed, paths=[outbox / "CS-0001_h1_r1.thidua"], dry_run=False)
+    assert [i.outcome.value for i in result.items] == ["new"]
+
+    # The federation returns the registration with a comment on 2.1.
+    package_hash = workspace.workspace.states[REGISTRATION_STREAM].last_hash
+    assert package_hash is not None
+    returned = federation.return_package(
+        fed,
+        package_hash=package_hash,
+        out=tmp_path / "return.thidua",
+        general_comment="Đề nghị rà soát",
+        comments={"2.1": "Chưa khớp số liệu quý I"},
+    )
+    with qtbot.waitSignal(workspace.done, timeout=20000):
+        workspace.import_file(returned)
+    state = workspace.workspace.states[REGISTRATION_STREAM]
+    assert state.status == "returned"
+    registration = workspace.page(REGISTRATION_STREAM).model
+    message = registration.data(registration.index(registration.row_of("2.1"), Column.MESSAGE))
+    assert message == "Liên đoàn: Chưa khớp số liệu quý I"
+    window.grab().save(str(tmp_path / "unit.png"))
