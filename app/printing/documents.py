@@ -1,0 +1,350 @@
+"""Printing operations: one function per document, each writing a PDF file.
+
+Every function is keyword-only, takes the :class:`~app.context.AppContext`,
+reads what it needs in one read-only session, writes ``out`` atomically and
+returns its path. The batch takes a ``progress(done, total)`` callback and a
+``cancelled()`` check, polled once per form while the PDF is laid out.
+
+At a unit database the registration form and results report are the
+unit's own (``unit=None``); at the federation they are any unit's, read
+from the merged statements (``unit="CODE"``). ``plan_id=None`` means the
+newest plan in the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.platypus import Flowable, PageBreak
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import domain
+from app.context import AppContext
+from app.errors import N_, InputError, UserError
+from app.plans import get_plan
+from app.printing import forms
+from app.printing.layout import FormStart, PageNumbering, build_pdf
+from app.printing.sources import (
+    UnitInfo,
+    cluster_members,
+    federation_name,
+    installation_role,
+    load_statements,
+    load_units,
+    load_verifications,
+    registered_unit_ids,
+    resolve_cluster,
+    resolve_unit,
+)
+from app.rollup import rollup
+from db import models
+from db.enums import REGISTRATION_STREAM, Role, UnitKind
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def _plan(session: Session, plan_id: str | None) -> domain.Plan:
+    """The plan asked for, or the newest one."""
+    if plan_id is None:
+        from app.plans import list_plans
+
+        plans = list_plans(session)
+        if not plans:
+            raise UserError(N_("There is no plan yet."))
+        plan_id = plans[0].id
+    return get_plan(session, plan_id)
+
+
+class _Cancelled(Exception):
+    """Raised inside the layout to stop a cancelled batch."""
+
+
+def _author(unit: UnitInfo) -> str:
+    return unit.name
+
+
+def print_registration_form(
+    ctx: AppContext, *, plan_id: str | None = None, out: Path, unit: str | None = None
+) -> Path:
+    """The unit's signed-and-stamped registration form with its verification box."""
+    with ctx.reading() as session:
+        plan = _plan(session, plan_id)
+        unit_id = resolve_unit(session, unit)
+        units = load_units(session, plan, [unit_id])
+        info = units[unit_id]
+        statement = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
+        check = load_verifications(session, plan, units)[unit_id]
+    form = forms.RegistrationForm(plan, info, statement, check)
+    return build_pdf(
+        out,
+        forms.registration_story(form),
+        title=f"Bản đăng ký thi đua năm {plan.year} - {info.name}",
+        author=_author(info),
+    )
+
+
+def print_results_report(
+    ctx: AppContext, *, plan_id: str | None = None, period: str, out: Path, unit: str | None = None
+) -> Path:
+    """A unit's results of one period against what it registered."""
+    with ctx.reading() as session:
+        plan = _plan(session, plan_id)
+        chosen = next((p for p in plan.periods if p.code == period), None)
+        if chosen is None:
+            raise InputError(N_("Unknown reporting period {period}."), params={"period": period})
+        unit_id = resolve_unit(session, unit)
+        info = load_units(session, plan, [unit_id])[unit_id]
+        registration = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
+        report = load_statements(session, plan, period, [unit_id]).get(unit_id)
+    story = forms.results_story(forms.ResultsReport(plan, info, chosen, registration, report))
+    return build_pdf(
+        out,
+        story,
+        title=f"Báo cáo kết quả thi đua {chosen.name} - {info.name}",
+        author=_author(info),
+    )
+
+
+def print_cluster_covenant(
+    ctx: AppContext, *, plan_id: str | None = None, cluster: str, out: Path
+) -> Path:
+    """The cluster's covenant: each member's registered values side by side (landscape)."""
+    with ctx.reading() as session:
+        plan = _plan(session, plan_id)
+        found = resolve_cluster(session, plan, cluster)
+        member_ids = cluster_members(session, plan, found.id)
+        units = load_units(session, plan, member_ids)
+        members = [units[i] for i in member_ids if i in units]
+        # The cluster leader (cụm trưởng) comes first, then the members by code.
+        members.sort(key=lambda u: u.id != found.leader_unit_id)
+        registrations = load_statements(session, plan, REGISTRATION_STREAM, member_ids)
+        fed = federation_name(session, plan)
+    covenant = forms.Covenant(plan, found, fed, members, registrations)
+    return build_pdf(
+        out,
+        forms.covenant_story(covenant),
+        title=f"Giao ước thi đua năm {plan.year} - {found.name}",
+        author=fed,
+        wide=True,
+    )
+
+
+def print_province_summary(
+    ctx: AppContext, *, plan_id: str | None = None, out: Path, printed_on: dt.date | None = None
+) -> Path:
+    """The federation's summary against the plan's targets, then coverage by group."""
+    with ctx.reading() as session:
+        installation = installation_role(session)
+        if installation.role is not Role.FEDERATION:
+            raise UserError(N_("This needs a federation database."))
+        plan = _plan(session, plan_id)
+        rollups = rollup(session, plan_id=plan.id)
+        by_upper, by_cluster = _coverage(session, plan, installation.own_unit_id)
+        fed = federation_name(session, plan)
+    summary = forms.Summary(plan, fed, rollups, by_upper, by_cluster, printed_on)
+    return build_pdf(
+        out,
+        forms.summary_story(summary),
+        title=f"Báo cáo tổng hợp thi đua năm {plan.year}",
+        author=fed,
+    )
+
+
+def print_plan(ctx: AppContext, *, plan_id: str | None = None, out: Path) -> Path:
+    """The federation's plan as issued (header, sections I–IV, signature, recipients)."""
+    with ctx.reading() as session:
+        plan = _plan(session, plan_id)
+    return build_pdf(out, forms.plan_story(plan), title=plan.title, author=plan.issuer)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch printed: the files, how many forms of how many, and whether it stopped."""
+
+    paths: tuple[Path, ...]
+    printed: int
+    total: int
+    cancelled: bool
+
+
+def print_registration_forms_batch(
+    ctx: AppContext,
+    *,
+    plan_id: str | None = None,
+    out: Path,
+    single_file: bool = True,
+    unit_codes: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BatchResult:
+    """Every registered unit's form (or those of ``unit_codes``), from the merged statements.
+
+    ``single_file``: one PDF at ``out`` (page numbers restart with each
+    form); otherwise one PDF per unit in the folder ``out``, named
+    ``CODE_dang-ky-YEAR.pdf``. A cancelled single file is not written at
+    all; cancelled separate files keep the forms already finished.
+    """
+    with ctx.reading() as session:
+        plan = _plan(session, plan_id)
+        unit_ids = registered_unit_ids(session, plan)
+        if unit_codes is not None:
+            wanted = {resolve_unit(session, code) for code in unit_codes}
+            unit_ids = [u for u in unit_ids if u in wanted]
+        units = load_units(session, plan, unit_ids if unit_codes is not None else None)
+        statements = load_statements(session, plan, REGISTRATION_STREAM)
+        checks = load_verifications(session, plan, {u: units[u] for u in unit_ids if u in units})
+    form_list = [
+        forms.RegistrationForm(plan, units[u], statements.get(u), checks[u])
+        for u in unit_ids
+        if u in units
+    ]
+    total = len(form_list)
+    if total == 0:
+        raise InputError(N_("No unit has registered for this plan yet."))
+    title = f"Bản đăng ký thi đua năm {plan.year}"
+    if not single_file:
+        return _separate_files(form_list, out, title, progress, cancelled)
+
+    numbering = PageNumbering()
+
+    def started(index: int) -> None:
+        if cancelled is not None and cancelled():
+            raise _Cancelled
+        if progress is not None and index > 0:
+            progress(index, total)
+
+    story: list[Flowable] = []
+    for index, form in enumerate(form_list):
+        if index:
+            story.append(PageBreak())
+        story.append(FormStart(numbering, index, started))
+        story += forms.registration_story(form)
+    try:
+        path = build_pdf(out, story, title=title, numbering=numbering)
+    except _Cancelled:
+        return BatchResult((), 0, total, True)
+    if progress is not None:
+        progress(total, total)
+    return BatchResult((path,), total, total, False)
+
+
+def _separate_files(
+    form_list: list[forms.RegistrationForm],
+    folder: Path,
+    title: str,
+    progress: ProgressCallback | None,
+    cancelled: Callable[[], bool] | None,
+) -> BatchResult:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    total = len(form_list)
+    names = Counter(_file_stem(f.unit) for f in form_list)
+    for form in form_list:
+        if cancelled is not None and cancelled():
+            return BatchResult(tuple(paths), len(paths), total, True)
+        stem = _file_stem(form.unit)
+        if names[stem] > 1:
+            stem = f"{stem}-{form.unit.id[:8]}"
+        path = folder / f"{stem}_dang-ky-{form.plan.year}.pdf"
+        paths.append(
+            build_pdf(
+                path,
+                forms.registration_story(form),
+                title=f"{title} - {form.unit.name}",
+                author=form.unit.name,
+            )
+        )
+        if progress is not None:
+            progress(len(paths), total)
+    return BatchResult(tuple(paths), len(paths), total, False)
+
+
+def _file_stem(unit: UnitInfo) -> str:
+    return re.sub(r"[^\w\-]+", "-", unit.code or unit.id).strip("-") or "unit"
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+_GroupKey = tuple[int, tuple[int | str, ...], str]
+
+
+def _natural(text: str) -> tuple[int | str, ...]:
+    """Sort key reading digit runs as numbers: "Cụm 2" before "Cụm 10".
+
+    ``re.split`` with a group alternates text and digits from a text part,
+    so two keys never compare a number with a text.
+    """
+    return tuple(
+        int(part) if index % 2 else part.casefold()
+        for index, part in enumerate(re.split(r"(\d+)", text))
+    )
+
+
+def _coverage(
+    session: Session, plan: domain.Plan, federation_id: str
+) -> tuple[list[forms.CoverageRow], list[forms.CoverageRow]]:
+    """Units, registrations and period reports by upper-level union and by cluster."""
+    entry = models.RosterEntry
+    rows = session.execute(
+        select(
+            entry.unit_id,
+            entry.parent_id,
+            entry.cluster_id,
+            models.Unit.kind,
+            models.Unit.name,
+            models.Unit.code,
+        )
+        .join(models.Unit, models.Unit.id == entry.unit_id)
+        .where(entry.year == plan.year, entry.unit_id != federation_id)
+    ).all()
+    streams: dict[str, set[str]] = {}
+    for unit_id, stream in session.execute(
+        select(models.Statement.unit_id, models.Statement.stream).where(
+            models.Statement.plan_id == plan.id
+        )
+    ):
+        streams.setdefault(stream, set()).add(unit_id)
+    units = {row[0]: row for row in rows}
+    clusters = {
+        c.id: (c.code, c.name)
+        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == plan.year))
+    }
+    direct = "CĐCS trực thuộc LĐLĐ tỉnh"
+    by_upper: dict[_GroupKey, list[str]] = {}
+    by_cluster: dict[_GroupKey, list[str]] = {}
+    for unit_id, parent_id, cluster_id, kind, name, code in rows:
+        parent = units.get(parent_id or "")
+        key: _GroupKey
+        if kind is UnitKind.UPPER:
+            key = (0, _natural(code or name), name)
+        elif parent is not None and parent[3] is UnitKind.UPPER:
+            key = (0, _natural(parent[5] or parent[4]), parent[4])
+        else:
+            key = (1, (), direct)
+        by_upper.setdefault(key, []).append(unit_id)
+        cluster = clusters.get(cluster_id or "")
+        cluster_key = (0, _natural(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
+        by_cluster.setdefault(cluster_key, []).append(unit_id)
+
+    def table(groups: dict[_GroupKey, list[str]]) -> list[forms.CoverageRow]:
+        return [
+            forms.CoverageRow(
+                name=key[2],
+                units=len(members),
+                registered=sum(1 for u in members if u in streams.get(REGISTRATION_STREAM, ())),
+                reported={
+                    p.code: sum(1 for u in members if u in streams.get(p.code, ()))
+                    for p in plan.periods
+                },
+            )
+            for key, members in sorted(groups.items(), key=lambda item: item[0])
+        ]
+
+    return table(by_upper), table(by_cluster)
