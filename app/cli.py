@@ -740,6 +740,91 @@ def cmd_demo(ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+# --- printing ---------------------------------------------------------------------
+
+
+def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
+    if args.json:
+        _emit(out, {"file": str(path)})
+    else:
+        out.write(_("PDF written to {path}.").format(path=path) + "\n")
+    return 0
+
+
+def cmd_print_registration(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_registration_form
+
+    path = print_registration_form(ctx, plan_id=args.plan, unit=args.unit, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_results(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_results_report
+
+    path = print_results_report(
+        ctx, plan_id=args.plan, period=args.period, unit=args.unit, out=Path(args.out)
+    )
+    return _printed(args, out, path)
+
+
+def cmd_print_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_cluster_covenant
+
+    path = print_cluster_covenant(ctx, plan_id=args.plan, cluster=args.cluster, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_summary(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_province_summary
+
+    path = print_province_summary(ctx, plan_id=args.plan, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_plan(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_plan
+
+    path = print_plan(ctx, plan_id=args.plan_id, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing.documents import print_registration_forms_batch
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    result = print_registration_forms_batch(
+        ctx,
+        plan_id=args.plan,
+        out=Path(args.out),
+        single_file=args.single_file,
+        unit_codes=[c.strip() for c in args.units.split(",")] if args.units else None,
+        progress=progress,
+    )
+    if args.json:
+        _emit(
+            out,
+            {
+                "files": [str(p) for p in result.paths],
+                "printed": result.printed,
+                "total": result.total,
+            },
+        )
+    else:
+        out.write(
+            _("{count} registration forms printed to {path}.").format(
+                count=result.printed, path=args.out
+            )
+            + "\n"
+        )
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------
 
 
@@ -940,6 +1025,40 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--units", type=int, default=200)
     demo.add_argument("--out", required=True)
     demo.add_argument("--seed", type=int, default=2017)
+
+    printing = commands.add_parser("print", help=_("printed forms as PDF")).add_subparsers(
+        dest="print_command", required=True, metavar="DOCUMENT"
+    )
+    pregistration = add(
+        printing, "registration", cmd_print_registration, _("a unit's registration form")
+    )
+    presults = add(printing, "results", cmd_print_results, _("a unit's results of a period"))
+    presults.add_argument("--period", required=True, help=_("h1 or year"))
+    for command in (pregistration, presults):
+        command.add_argument(
+            "--unit", help=_("unit code (at the federation; default: this unit database's own)")
+        )
+    pcovenant = add(printing, "covenant", cmd_print_covenant, _("a cluster's covenant"))
+    pcovenant.add_argument("--cluster", required=True, help=_("cluster name or code"))
+    psummary = add(
+        printing, "summary", cmd_print_summary, _("the province summary against the targets")
+    )
+    pplan = add(printing, "plan", cmd_print_plan, _("the plan as issued"))
+    pplan.add_argument("plan_id", nargs="?", help=_("plan id (default: newest plan)"))
+    pbatch = add(
+        printing, "batch", cmd_print_batch, _("every registered unit's form (at the federation)")
+    )
+    pbatch.add_argument(
+        "--single-file", action="store_true", help=_("one PDF instead of one file per unit")
+    )
+    pbatch.add_argument("--units", help=_("comma-separated unit codes (default: all)"))
+    for command in (pregistration, presults, pcovenant, psummary, pbatch):
+        command.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    for command in (pregistration, presults, pcovenant, psummary, pplan):
+        command.add_argument("--out", required=True, help=_("the PDF file to write"))
+    pbatch.add_argument(
+        "--out", required=True, help=_("folder (one file per unit) or the PDF file")
+    )
     return parser
 
 
