@@ -36,7 +36,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import domain
@@ -836,7 +836,7 @@ def _write_batch(
             values[sid], movements[sid], titles[sid], works[sid] = rows[1:]
 
     if archive_rows:
-        session.execute(insert(models.Package), archive_rows)
+        _insert_rows(session, models.Package, archive_rows)
     if superseded:
         session.execute(
             update(models.Package)
@@ -844,7 +844,7 @@ def _write_batch(
             .values(status="superseded")
         )
     if new_keys:
-        session.execute(insert(models.SigningKey), new_keys)
+        _insert_rows(session, models.SigningKey, new_keys)
     if retire:
         session.execute(
             update(models.SigningKey)
@@ -852,20 +852,32 @@ def _write_batch(
             .values(status=KeyStatus.RETIRED.value, decided_at=now, decided_by="rotation")
         )
     if conflicts:
-        session.execute(insert(models.Conflict), conflicts)
+        _insert_rows(session, models.Conflict, conflicts)
     if statements:
         replace_statements(session, statements, values, movements, titles, works)
-        for key3 in heads:
-            session.execute(
-                delete(models.StreamHead).where(
-                    models.StreamHead.unit_id == key3[0],
-                    models.StreamHead.plan_id == key3[1],
-                    models.StreamHead.stream == key3[2],
-                )
-            )
-        session.execute(insert(models.StreamHead), list(heads.values()))
+        head_table = models.Base.metadata.tables[models.StreamHead.__tablename__]
+        session.execute(
+            delete(head_table).where(
+                head_table.c.unit_id == bindparam("key_unit"),
+                head_table.c.plan_id == bindparam("key_plan"),
+                head_table.c.stream == bindparam("key_stream"),
+            ),
+            [{"key_unit": u, "key_plan": p, "key_stream": s} for u, p, s in heads],
+        )
+        _insert_rows(session, models.StreamHead, list(heads.values()))
     if items:
-        session.execute(insert(models.ImportItem), items)
+        _insert_rows(session, models.ImportItem, items)
+
+
+def _insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """One Core ``executemany`` of ``rows`` (every row has the same keys).
+
+    Through the Core table rather than the ORM entity: the ORM's bulk insert
+    leaves out ``None`` values and so splits rows into one statement per run
+    of equal key sets (one per value, nearly, for statement values of mixed
+    kinds). No column written here has a default that ``None`` would skip.
+    """
+    session.execute(insert(model.__table__), rows)
 
 
 def statement_rows(
@@ -963,7 +975,7 @@ def replace_statements(
         ):
             session.execute(delete(table).where(table.statement_id.in_(chunk)))
         session.execute(delete(models.Statement).where(models.Statement.id.in_(chunk)))
-    session.execute(insert(models.Statement), list(statements.values()))
+    _insert_rows(session, models.Statement, list(statements.values()))
     for table, rows in (
         (models.StatementValue, values),
         (models.StatementMovement, movements),
@@ -972,7 +984,7 @@ def replace_statements(
     ):
         flat = [row for sid in ids for row in rows.get(sid, [])]
         if flat:
-            session.execute(insert(table), flat)
+            _insert_rows(session, table, flat)
 
 
 # --- the service ----------------------------------------------------------------------
