@@ -199,6 +199,25 @@ def cmd_roster_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+def cmd_roster_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.roster import default_year
+    from app.spreadsheets import export_roster_workbook
+
+    with ctx.reading() as session:
+        year = args.year or default_year(session)
+        result = export_roster_workbook(session, year=year, path=Path(args.out))
+    if args.json:
+        _emit(out, {"file": str(result.path), "year": year, "rows": result.rows})
+    else:
+        out.write(
+            _("Roster {year} written to {path}: {count} units.").format(
+                year=year, path=result.path, count=result.rows
+            )
+            + "\n"
+        )
+    return 0
+
+
 def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.installation import get_installation
     from db.schema import HEAD_REVISION
@@ -281,6 +300,32 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             )
             wording = r.target.wording if r.target else ""
             out.write(f"{r.indicator.code:6} {wording:40} {figures}\n")
+    return 0
+
+
+def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.spreadsheets import export_province_workbook
+
+    plan_id = _default_plan(ctx, args.plan)
+    with ctx.reading() as session:
+        result = export_province_workbook(session, plan_id=plan_id, path=Path(args.out))
+    if args.json:
+        _emit(
+            out,
+            {
+                "file": str(result.path),
+                "plan": plan_id,
+                "sheets": list(result.sheets),
+                "rows": result.rows,
+            },
+        )
+    else:
+        out.write(
+            _("Province workbook written to {path}: {count} indicator sheets.").format(
+                path=result.path, count=len(result.sheets) - 1
+            )
+            + "\n"
+        )
     return 0
 
 
@@ -885,6 +930,14 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", required=True)
     rlist = add(roster, "list", cmd_roster_list, _("list the roster of a year"))
     rlist.add_argument("--year", type=int)
+    rexport = add(
+        roster,
+        "export",
+        cmd_roster_export,
+        _("write the roster of a year as a workbook in the template's layout"),
+    )
+    rexport.add_argument("--out", required=True, help=_("the .xlsx file to write"))
+    rexport.add_argument("--year", type=int, help=_("plan year (default: newest plan)"))
 
     db = commands.add_parser("db", help=_("database maintenance")).add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
@@ -895,6 +948,18 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("plan_id")
     roll.add_argument("--unit", help=_("id of the subtree's top unit (default: everything)"))
     roll.add_argument("--cluster", help=_("id of a cluster"))
+
+    report = commands.add_parser("report", help=_("reports for the federation")).add_subparsers(
+        dest="report_command", required=True, metavar="ACTION"
+    )
+    xlsx = add(
+        report,
+        "xlsx",
+        cmd_report_xlsx,
+        _("write the province workbook: a summary of formulas and one sheet per indicator"),
+    )
+    xlsx.add_argument("--out", required=True, help=_("the .xlsx file to write"))
+    xlsx.add_argument("--plan", help=_("plan id (default: newest plan)"))
     pexport = add(plan, "export", cmd_plan_export, _("write signed plan packages for the units"))
     pexport.add_argument("--out", required=True, help=_("folder"))
     pexport.add_argument("--plan", help=_("plan id (default: newest plan)"))
