@@ -61,6 +61,15 @@ def _plan(session: Session, plan_id: str | None) -> domain.Plan:
     return get_plan(session, plan_id)
 
 
+def _ensure_unit_key(ctx: AppContext) -> None:
+    from app.packages import keys
+
+    with ctx.unit_of_work() as session:
+        installation = installation_role(session)
+        if installation.role is Role.UNIT and keys.own_key_row(session) is None:
+            keys.ensure_own_key(session)
+
+
 class _Cancelled(Exception):
     """Raised inside the layout to stop a cancelled batch."""
 
@@ -72,7 +81,13 @@ def _author(unit: UnitInfo) -> str:
 def print_registration_form(
     ctx: AppContext, *, plan_id: str | None = None, out: Path, unit: str | None = None
 ) -> Path:
-    """The unit's signed-and-stamped registration form with its verification box."""
+    """The unit's registration form to sign and stamp, with its verification box.
+
+    At a unit database that has no signing key yet, the key is made first
+    (as the first export would): the stamped form is the evidence the
+    federation checks the key's fingerprint against.
+    """
+    _ensure_unit_key(ctx)
     with ctx.reading() as session:
         plan = _plan(session, plan_id)
         unit_id = resolve_unit(session, unit)

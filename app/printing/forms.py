@@ -168,7 +168,7 @@ def _grouped_hex(value: str) -> str:
     return " ".join(value[i : i + 8] for i in range(0, len(value), 8))
 
 
-def verification_box(check: Verification, *, kind: str = "đăng ký") -> Flowable:
+def verification_box(check: Verification, *, kind: str = "đăng ký") -> list[Flowable]:
     """Key fingerprint and package hash as text and QR, to match paper and package."""
     s = styles()
     lines = [
@@ -211,7 +211,7 @@ def verification_box(check: Verification, *, kind: str = "đăng ký") -> Flowab
             ]
         ),
     )
-    return KeepTogether([Spacer(1, 8 * mm), table])
+    return [Spacer(1, 6 * mm), table]
 
 
 # --- (a) registration form ----------------------------------------------------------------------
@@ -353,12 +353,9 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
         story.append(body("Không đăng ký."))
     if statement and statement.notes:
         story.append(body(statement.notes))
-    story.append(Spacer(1, 4))
-    story.append(
-        body(
-            f"Ban Chấp hành {unit.name} quyết tâm phấn đấu hoàn thành và hoàn thành vượt mức "
-            "các chỉ tiêu đã đăng ký./."
-        )
+    closing = body(
+        f"Ban Chấp hành {unit.name} quyết tâm phấn đấu hoàn thành và hoàn thành vượt mức "
+        "các chỉ tiêu đã đăng ký./."
     )
     story.append(
         signature_block(
@@ -366,9 +363,10 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
             title=signer_title(statement),
             signer_name=statement.signer_name if statement else "",
             recipients=unit_recipients(),
+            before=[Spacer(1, 4), closing],
+            after=verification_box(form.verification),
         )
     )
-    story.append(verification_box(form.verification))
     return story
 
 
@@ -674,8 +672,11 @@ def summary_story(summary: Summary) -> list[Flowable]:
                     indicator.code if index == 0 else "",
                     indicator.title if index == 0 else "",
                     target,
-                    format_figure(indicator, item.figures.get(REGISTRATION_STREAM)),
-                    *(format_figure(indicator, item.figures.get(p.code)) for p in periods),
+                    format_figure(indicator, item.figures.get(REGISTRATION_STREAM), item.target),
+                    *(
+                        format_figure(indicator, item.figures.get(p.code), item.target)
+                        for p in periods
+                    ),
                     verdict(item.figures.get(last_period)) if item.target else DASH,
                 ]
             )

@@ -122,6 +122,7 @@ class Styles:
     subheading: ParagraphStyle
     parent: ParagraphStyle
     issuer: ParagraphStyle
+    issuer_small: ParagraphStyle
     number: ParagraphStyle
     national: ParagraphStyle
     motto: ParagraphStyle
@@ -174,6 +175,7 @@ def styles() -> Styles:
         ),
         parent=style("parent", fontSize=13, alignment=TA_CENTER),
         issuer=style("issuer", fontName=BOLD, fontSize=13, alignment=TA_CENTER),
+        issuer_small=style("issuer_small", fontName=BOLD, fontSize=12, alignment=TA_CENTER),
         number=style("number", fontSize=13, alignment=TA_CENTER),
         national=style("national", fontName=BOLD, fontSize=13, alignment=TA_CENTER),
         motto=style("motto", fontName=BOLD, fontSize=14, alignment=TA_CENTER),
@@ -346,12 +348,18 @@ def header_block(
     left_width = HEADER_LEFT_WIDTH + (30 * mm if wide else 0)
     right_width = total - left_width - HEADER_GAP
     issuer_text = vn_upper(issuer)
-    issuer_line = min(stringWidth(issuer_text, BOLD, 13), left_width - 4)
+    issuer_para = para(issuer_text, s.issuer)
+    size = 13
+    if issuer_para.wrap(left_width, 10**6)[1] > 2 * s.issuer.leading + 0.1:
+        # A long name: 12 pt (the decree allows 12–13) rather than three lines.
+        size = 12
+        issuer_para = para(issuer_text, s.issuer_small)
+    issuer_line = min(stringWidth(issuer_text, BOLD, size), left_width - 4)
     left: list[Flowable] = []
     if parent:
         left.append(para(vn_upper(parent), s.parent))
     left += [
-        para(issuer_text, s.issuer),
+        issuer_para,
         Rule(issuer_line * 0.4, space_before=4, space_after=5),
         para(f"Số: {number}" if number else "Số: …", s.number),
     ]
@@ -428,11 +436,15 @@ def signature_block(
     signer_name: str,
     recipients: Sequence[tuple[str, str]] = (),
     wide: bool = False,
+    before: Sequence[Flowable] = (),
+    after: Sequence[Flowable] = (),
 ) -> Flowable:
     """Nơi nhận on the left, the signature on the right, kept on one page.
 
     ``authority`` is the "thay mặt" line ("TM. BAN CHẤP HÀNH"); ``title`` the
     signer's office ("CHỦ TỊCH"); ``recipients`` pairs of (text, note).
+    ``before`` (the closing paragraph) and ``after`` (a verification box)
+    stay on the same page, so a signature never starts a page on its own.
     """
     s = styles()
     total = frame_width(wide=wide)
@@ -483,7 +495,7 @@ def signature_block(
             ]
         ),
     )
-    return KeepTogether([Spacer(1, 6), table])
+    return KeepTogether([*before, Spacer(1, 6), table, *after])
 
 
 def section_heading(value: str) -> Paragraph:

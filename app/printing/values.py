@@ -11,7 +11,7 @@ from app import domain
 from app.format import format_number, format_percent, format_target, format_vnd
 from app.printing.sources import UnitInfo
 from app.rollup import Figure
-from db.enums import IndicatorKind, Rollup
+from db.enums import IndicatorKind, Rollup, TargetScope
 
 MET = "Đạt"
 NOT_MET = "Không đạt"
@@ -124,28 +124,34 @@ def assess(
 BASIS = "\x1f"
 
 
-def format_figure(indicator: domain.Indicator, figure: Figure | None) -> str:
+def format_figure(
+    indicator: domain.Indicator, figure: Figure | None, target: domain.Target | None = None
+) -> str:
     """A roll-up figure in the target's terms, then (after :data:`BASIS`) its basis.
 
     ``"89,9%\x1f3.383 / 3.764"`` for a ratio, ``"85%\x1f17 / 20 đơn vị"`` for
-    a share of units, ``"1,25\x1ftổng 250"`` for an average per unit.
+    a share of units, ``"1,25\x1ftổng 250"`` for an average per unit. For a
+    target every unit must meet, the basis counts the units meeting it.
     """
     if figure is None or figure.reporting_units == 0:
         return DASH
     rollup = indicator.rollup
     numerator = format_number(figure.numerator or 0)
     denominator = format_number(figure.denominator or 0)
+    if target is not None and target.scope is TargetScope.EACH_UNIT:
+        shown = format_percent(figure.value) if figure.value is not None else DASH
+        return f"{shown}{BASIS}{numerator} / {denominator} đơn vị đạt"
     if rollup is Rollup.SUM:
         total = figure.numerator or 0
         return format_vnd(total) if indicator.kind is IndicatorKind.MONEY else format_number(total)
-    if rollup is Rollup.RATIO:
-        if figure.value is None:
+    if rollup in (Rollup.RATIO, Rollup.SHARE_OF_UNITS):
+        # From the exact fraction: the roll-up's value is already rounded to
+        # 0,01 and rounding it again to 0,1 could differ from the true figure.
+        percent = ratio_percent(figure.numerator or 0, figure.denominator or 0)
+        if figure.value is None or percent is None:
             return DASH
-        return f"{format_percent(figure.value)}{BASIS}{numerator} / {denominator}"
-    if rollup is Rollup.SHARE_OF_UNITS:
-        if figure.value is None:
-            return DASH
-        return f"{format_percent(figure.value)}{BASIS}{numerator} / {denominator} đơn vị"
+        units = " đơn vị" if rollup is Rollup.SHARE_OF_UNITS else ""
+        return f"{format_percent(percent)}{BASIS}{numerator} / {denominator}{units}"
     if rollup is Rollup.AVERAGE_PER_UNIT:
         if figure.value is None:
             return DASH
