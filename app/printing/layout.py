@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -621,12 +622,15 @@ def build_pdf(
     at the end, so a failed or cancelled print never leaves half a file.
     """
     register_fonts()
+    # Binary (Flate only) streams: ASCII85 on top makes files a quarter larger
+    # and costs about 5% of the time of a batch, for 7-bit safety no one needs.
+    rl_config.useA85 = 0
     page = landscape(PAGE_SIZE) if wide else PAGE_SIZE
     numbering = numbering or PageNumbering()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".print-", suffix=".pdf", dir=path.parent)
-    os.close(handle)
+    # Not mkstemp: its 0600 mode would stay on the finished file.
+    temporary = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part"))
     try:
         doc = BaseDocTemplate(
             temporary,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -794,7 +795,11 @@ def test_long_table_repeats_its_header_row_on_every_page(tmp_path: Path) -> None
     table = data_table(
         [Column("STT", 1, "center"), Column("Nội dung đăng ký", 6), Column("Số lượng", 2)], rows
     )
-    path = build_pdf(tmp_path / "table.pdf", [table], title="Bảng dài")
+    path = build_pdf(tmp_path / "out" / "table.pdf", [table], title="Bảng dài")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask, "an ordinary file, not 0600"
+    assert [p.name for p in path.parent.iterdir()] == ["table.pdf"], "no temporary file left"
     pages = read_pdf(path)
     assert len(pages) >= 3
     for page in pages:
@@ -861,8 +866,6 @@ def test_page_one_of_every_document_renders(
     The pictures in docs/forms are these, made by running this test with the
     variable set: a person looks at them to judge the layout.
     """
-    import os
-
     folder = SAMPLES if os.environ.get("THIDUA_WRITE_FORM_SAMPLES") == "1" else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     cluster = province.demo.units[0].cluster_code
