@@ -1,0 +1,324 @@
+"""Benchmark of import and merge against its floor (``make bench``).
+
+Collected only when pytest is given this folder (the normal suite ignores
+``tests/bench`` through ``addopts``). Prints figures; asserts only counts,
+never times (machines are noisy).
+
+The province: a federation database made by ``make_demo`` (units with
+accepted keys, no packages), plus a synthetic plan ``bench-60`` whose 60
+indicators are the 2017 plan's 21 indicators cloned with new codes and no
+unit-kind or sector restriction. Every unit sends its registration, 6-month
+and annual report on that plan with a value for all 60 indicators (plus 3
+movements and 1 work), so every package carries exactly 60 values.
+
+Figures:
+
+(a) the FLOOR, in this process: read every file, verify its Ed25519
+    signature (``open_envelope`` + ``verify_envelope``), parse its payload
+    strictly (``loads_strict``), then ONE ``sqlite3`` ``executemany`` of the
+    same value rows into a fresh SQLite file table in WAL mode;
+(b) ``import_packages`` in a fresh child interpreter (module imports and
+    database opening excluded from the time, as the floor excludes them),
+    its ratio to the floor, packages/s, and the child's peak RSS
+    (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` read by a small launcher
+    process, see ``LAUNCHER_SCRIPT``; cross-checked with the child's VmHWM);
+(c) per-package cost at 2,000 and at 20,000 packages (``BENCH_LARGE`` sets
+    the larger size, e.g. ``BENCH_LARGE=10000`` on a slow machine).
+
+At 2,000 packages the floor and the import are each run ``BENCH_REPEAT``
+times (default 3) and the best time is kept; 20,000 is run once.
+
+Run: ``make bench``, or
+``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/test_bench_import.py
+-s -p no:cacheprovider --override-ini addopts=``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import domain
+from app.context import open_context
+from app.packages.demo import DemoUnit, make_demo, write_report
+from app.packages.format import MAX_PACKAGE_BYTES
+from app.plans import get_plan, install_plan_document, load_builtin_document
+from app.signing import open_envelope, verify_envelope
+from app.strictjson import loads_strict
+from db.enums import REGISTRATION_STREAM, IndicatorKind
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = 2_000
+LARGE = int(os.environ.get("BENCH_LARGE", "20000"))
+#: Runs at the small size; the best is kept (the machine may be busy).
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+INDICATORS = 60
+STREAMS = (REGISTRATION_STREAM, "h1", "year")
+BENCH_PLAN = "bench-60"
+
+#: The import, in a fresh interpreter; prints its own timing and peak RSS.
+CHILD_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from app.context import open_context
+from app.packages.merge import import_packages
+ctx = open_context(sys.argv[1])
+started = time.perf_counter()
+summary = import_packages(ctx, paths=[Path(sys.argv[2])], dry_run=False)
+seconds = time.perf_counter() - started
+ctx.close()
+hwm = None
+try:
+    with open("/proc/self/status") as status:
+        hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except OSError:
+    pass
+print(json.dumps({"seconds": seconds, "counts": summary.counts, "vmhwm_kib": hwm}))
+"""
+
+#: Starts the import child and reports getrusage(RUSAGE_CHILDREN).ru_maxrss.
+#: On Linux a child's ru_maxrss starts from its parent's high-water mark
+#: (vfork + exec), so the child is started from this small interpreter, not
+#: from pytest, whose own peak (the floor's 1.2 M rows at 20,000) would
+#: otherwise be reported as the child's.
+LAUNCHER_SCRIPT = """
+import json, resource, subprocess, sys
+done = subprocess.run(
+    [sys.executable, "-c", sys.argv[1], *sys.argv[2:]], capture_output=True, check=True
+)
+report = json.loads(done.stdout)
+report["children_maxrss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps(report))
+"""
+
+
+# --- the province -------------------------------------------------------------------
+
+
+def _plan_document() -> dict[str, Any]:
+    """The 2017 plan with its indicators cloned to 60, applying to every unit."""
+    document = load_builtin_document("tuyen-quang-2017")
+    source = document["indicators"]
+    indicators = []
+    for n in range(INDICATORS):
+        item = dict(source[n % len(source)])
+        item.pop("unit_kinds", None)
+        item.pop("sectors", None)
+        item["code"] = f"B{n + 1:02d}"
+        item["title"] = f"{item['title']} ({n + 1})"
+        indicators.append(item)
+    document["id"] = BENCH_PLAN
+    document["indicators"] = indicators
+    return document
+
+
+def _value(rng: random.Random, indicator: domain.Indicator, grades: list[str]) -> domain.UnitValue:
+    kind = indicator.kind
+    if kind is IndicatorKind.COUNT:
+        return domain.UnitValue(amount=rng.randint(0, 40))
+    if kind is IndicatorKind.MONEY:
+        return domain.UnitValue(amount=rng.randint(0, 100) * 500_000)
+    if kind is IndicatorKind.RATIO:
+        denominator = rng.randint(5, 1500)
+        return domain.UnitValue(
+            numerator=int(denominator * rng.uniform(0.5, 1.0)), denominator=denominator
+        )
+    if kind is IndicatorKind.YES_NO:
+        return domain.UnitValue(flag=rng.random() < 0.8)
+    if kind is IndicatorKind.GRADE:
+        return domain.UnitValue(grade=rng.choice(grades))
+    return domain.UnitValue(text="Công trình chào mừng Đại hội Công đoàn")
+
+
+@dataclass
+class Province:
+    database: Path
+    packages_dir: Path
+    files: list[Path]
+    public_keys: dict[str, bytes]
+    generate_seconds: float
+
+
+def _province(out_dir: Path, count: int) -> Province:
+    started = time.perf_counter()
+    units = -(-count // len(STREAMS))
+    demo = make_demo(out_dir=out_dir, units=units, streams=())
+    ctx = open_context(demo.database)
+    try:
+        with ctx.unit_of_work() as session:
+            install_plan_document(session, _plan_document())
+        with ctx.reading() as session:
+            plan = get_plan(session, BENCH_PLAN)
+    finally:
+        ctx.close()
+    assert len(plan.indicators) == INDICATORS
+    rng = random.Random(count)
+    grades = [g.code for g in plan.grade_levels]
+    files: list[Path] = []
+    unit: DemoUnit
+    for unit in demo.units:
+        for stream in STREAMS:
+            if len(files) == count:
+                break
+            values = {i.code: _value(rng, i, grades) for i in plan.indicators}
+            files.append(
+                write_report(
+                    unit, plan, demo.federation_id, stream, values, demo.packages_dir, revision=1
+                )
+            )
+    keys = {u.keypair.key_id: u.keypair.public_raw for u in demo.units}
+    return Province(demo.database, demo.packages_dir, files, keys, time.perf_counter() - started)
+
+
+# --- (a) the floor ------------------------------------------------------------------
+
+
+def _floor(province: Province, table_file: Path) -> tuple[float, int]:
+    """Verify + strict parse of every file, then one executemany of its values."""
+    started = time.perf_counter()
+    rows: list[tuple[Any, ...]] = []
+    for path in province.files:
+        data = path.read_bytes()
+        envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
+        payload = verify_envelope(envelope, province.public_keys[envelope.signatures[0].keyid])
+        document = loads_strict(
+            payload,
+            max_bytes=MAX_PACKAGE_BYTES,
+            max_depth=16,
+            max_string=200_000,
+            max_items=50_000,
+            allow_floats=False,
+        )
+        package_id = document["header"]["package_id"]
+        for code, value in document["body"]["statement"]["values"].items():
+            rows.append(
+                (
+                    package_id,
+                    code,
+                    value.get("amount"),
+                    value.get("numerator"),
+                    value.get("denominator"),
+                    value.get("flag"),
+                    value.get("grade"),
+                    value.get("text"),
+                    value.get("note", ""),
+                )
+            )
+    conn = sqlite3.connect(table_file)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute(
+            "CREATE TABLE statement_value (statement_id VARCHAR(36) NOT NULL,"
+            " indicator_id VARCHAR(36) NOT NULL, amount BIGINT, numerator BIGINT,"
+            " denominator BIGINT, flag BOOLEAN, grade VARCHAR(32), text TEXT, note TEXT NOT NULL,"
+            " PRIMARY KEY (statement_id, indicator_id))"
+        )
+        conn.commit()
+        with conn:
+            conn.executemany("INSERT INTO statement_value VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    finally:
+        conn.close()
+    return time.perf_counter() - started, len(rows)
+
+
+# --- (b) the import -----------------------------------------------------------------
+
+
+def _import_in_child(province: Province, database: Path) -> dict[str, Any]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LAUNCHER_SCRIPT,
+            CHILD_SCRIPT,
+            str(database),
+            str(province.packages_dir),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
+        timeout=3600,
+    )
+    report: dict[str, Any] = json.loads(completed.stdout)
+    return report
+
+
+def _applied_values(database: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(database)
+    try:
+        packages = conn.execute("SELECT count(*) FROM package WHERE status = 'applied'")
+        applied = packages.fetchone()[0]
+        values = conn.execute("SELECT count(*) FROM statement_value").fetchone()[0]
+    finally:
+        conn.close()
+    return applied, values
+
+
+def _measure(folder: Path, count: int, repeat: int) -> dict[str, float]:
+    """Best of ``repeat`` runs of the floor and of the import (fresh files each time)."""
+    province = _province(folder / "province", count)
+    assert len(province.files) == count
+    print(f"\n[{count} packages] generated in {province.generate_seconds:.1f} s")
+    floors, imports, rss, hwms = [], [], [], []
+    for run in range(repeat):
+        floor, floor_rows = _floor(province, folder / f"floor{run}.db")
+        assert floor_rows == count * INDICATORS
+        floors.append(floor)
+        database = folder / f"import{run}.db"
+        shutil.copyfile(province.database, database)
+        report = _import_in_child(province, database)
+        assert report["counts"]["new"] == count, report["counts"]
+        assert sum(report["counts"].values()) == count
+        assert _applied_values(database) == (count, count * INDICATORS)
+        imports.append(report["seconds"])
+        rss.append(report["children_maxrss_kib"] / 1024)
+        hwms.append((report["vmhwm_kib"] or 0) / 1024)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+            Path(f"{folder / f'floor{run}.db'}{suffix}").unlink(missing_ok=True)
+    seconds, floor, mib = min(imports), min(floors), max(rss)
+    if repeat > 1:
+        print(
+            f"runs: import {', '.join(f'{t:.2f}' for t in imports)} s; "
+            f"floor {', '.join(f'{t:.2f}' for t in floors)} s (best of {repeat} kept)"
+        )
+    print(
+        f"import: {count} packages ({INDICATORS} values each) in {seconds:.2f} s; "
+        f"floor {floor:.2f} s; ratio {seconds / floor:.2f}x; "
+        f"{count / seconds:.0f} packages/s (floor {count / floor:.0f}/s); "
+        f"peak RSS {mib:.0f} MiB (child's ru_maxrss; its VmHWM {max(hwms):.0f} MiB)"
+    )
+    print(
+        f"per package: import {seconds / count * 1000:.3f} ms, floor {floor / count * 1000:.3f} ms"
+    )
+    return {"seconds": seconds, "floor": floor, "rss_mib": mib}
+
+
+def test_import_against_floor_and_flatness(tmp_path: Path) -> None:
+    small = _measure(tmp_path / "small", SMALL, REPEAT)
+    large = _measure(tmp_path / "large", LARGE, 1)
+    per_small = small["seconds"] / SMALL * 1000
+    per_large = large["seconds"] / LARGE * 1000
+    print(
+        f"\nflatness: {per_small:.3f} ms/package at {SMALL}, {per_large:.3f} ms/package at "
+        f"{LARGE}; ratio {per_large / per_small:.2f}x "
+        f"(floor {small['floor'] / SMALL * 1000:.3f} vs {large['floor'] / LARGE * 1000:.3f} ms)"
+    )
+    print(
+        f"goals: import/floor <= 2x (got {small['seconds'] / small['floor']:.2f}x at {SMALL}, "
+        f"{large['seconds'] / large['floor']:.2f}x at {LARGE}); peak RSS <= 300 MiB "
+        f"(got {max(small['rss_mib'], large['rss_mib']):.0f} MiB)"
+    )
