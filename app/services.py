@@ -32,10 +32,15 @@ def set_up_installation(
     sector: Sector | None = None,
     language: str = "vi",
 ) -> domain.Installation:
+    """First run: the installation, its built-in plans and its signing key."""
+    from app.packages.keys import ensure_own_key
+
     with ctx.unit_of_work() as session:
-        return initialize(
+        installation = initialize(
             session, role=role, name=name, code=code, kind=kind, sector=sector, language=language
         )
+        ensure_own_key(session)
+        return installation
 
 
 def plans(ctx: AppContext) -> list[domain.PlanSummary]:

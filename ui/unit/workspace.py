@@ -175,6 +175,8 @@ class UnitWorkspace(QWidget):
         self.import_action = QAction(self)
         self.import_action.setShortcut(QKeySequence("Ctrl+I"))
         self.import_action.triggered.connect(self.import_from_federation)
+        self.key_card_action = QAction(self)
+        self.key_card_action.triggered.connect(self.print_key_card)
         self.backup_action = QAction(self)
         self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
         self.backup_action.triggered.connect(self.backup)
@@ -192,6 +194,7 @@ class UnitWorkspace(QWidget):
             self.template_action,
             self.fill_action,
             self.import_action,
+            self.key_card_action,
             self.backup_action,
             self.undo_action,
             self.redo_action,
@@ -225,6 +228,8 @@ class UnitWorkspace(QWidget):
         self.fill_action.setText(_("Import from Excel…"))
         self.import_action.setText(_("Import from the federation…"))
         self.backup_action.setText(_("Back up…"))
+        self.key_card_action.setText(_("Key card…"))
+        self.key_card_action.setToolTip(_("Print the key's fingerprint to sign, stamp and send"))
         self.undo_action.setText(_("Undo"))
         self.redo_action.setText(_("Redo"))
         self._banner_button.setText(_("Import the plan package…"))
@@ -614,14 +619,25 @@ class UnitWorkspace(QWidget):
                 return documents.print_registration_form(ctx, out=target)
             return documents.print_results_report(ctx, period=stream, out=target)
 
-        def finished(path: Any) -> None:
-            from ui.pdf_preview import PdfPreviewDialog
+        self._runner.run(job, self._preview, self._error)
 
-            self.last_pdf = Path(path)
-            preview = PdfPreviewDialog(Path(path), self)
-            preview.open()
+    @Slot()
+    def print_key_card(self) -> None:
+        ctx = self._ctx
+        target = Path(tempfile.mkdtemp(prefix="thidua-")) / "the-khoa.pdf"
 
-        self._runner.run(job, finished, self._error)
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.printing.key_card import print_key_card
+
+            return print_key_card(ctx, out=target)
+
+        self._runner.run(job, self._preview, self._error)
+
+    def _preview(self, path: Any) -> None:
+        from ui.pdf_preview import PdfPreviewDialog
+
+        self.last_pdf = Path(path)
+        PdfPreviewDialog(Path(path), self).open()
 
     # --- backup --------------------------------------------------------------------------------
 

@@ -1,0 +1,82 @@
+"""The key card: the fingerprint of this installation's key, on paper.
+
+The chair signs and stamps it and sends it (or reads it over the phone) so
+the federation can confirm the key that signs the unit's packages; the
+federation prints one for its own key to send with the plan packages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from app.context import AppContext
+from app.errors import N_, UserError
+from app.installation import get_installation
+from app.printing.layout import (
+    Column,
+    QrCode,
+    body,
+    build_pdf,
+    data_table,
+    header_block,
+    para,
+    signature_block,
+    styles,
+    title_block,
+)
+from db import models
+from db.enums import Role
+
+
+def print_key_card(ctx: AppContext, *, out: Path) -> Path:
+    """Write the key card of this installation (its key is made if missing)."""
+    from app.packages import keys
+
+    with ctx.unit_of_work() as session:
+        installation = get_installation(session)
+        if installation is None:
+            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        keys.ensure_own_key(session)
+        info = keys.own_key_info(session)
+        unit = session.get(models.Unit, installation.own_unit_id)
+        federation = session.get(models.Setting, "federation_name")
+    assert info is not None and unit is not None
+    federation_unit = installation.role is Role.FEDERATION
+    parent = (
+        "TỔNG LĐLĐ VIỆT NAM"
+        if federation_unit
+        else (federation.value if federation is not None else "")
+    )
+    s = styles()
+    story: list[Flowable] = [
+        header_block(parent=parent, issuer=unit.name, number="", place="", date=dt.date.today()),
+        *title_block("Thẻ khóa xác thực", "Dấu vân tay khóa ký gói dữ liệu Thi Đua"),
+        body(
+            f"Đơn vị: {unit.name}"
+            + (f" (mã {unit.code})" if unit.code else "")
+            + ". Các gói dữ liệu gửi đi được ký bằng khóa có dấu vân tay dưới đây. "
+            "Cán bộ nhận gói đối chiếu dấu vân tay này trước khi chấp nhận khóa."
+        ),
+        Spacer(1, 6 * mm),
+        data_table(
+            [Column("Nội dung", 1), Column("Giá trị", 3)],
+            [
+                ["Dấu vân tay", info.fingerprint],
+                ["Mã khóa", info.keyid],
+                ["Thế hệ khóa", str(info.epoch)],
+            ],
+        ),
+        Spacer(1, 6 * mm),
+        QrCode(f"thidua:key:v1;unit={unit.code or unit.id};key={info.keyid}", 40 * mm),
+        para(f"Dấu vân tay: {info.fingerprint}", s.note),
+        signature_block(
+            authority="TM. BAN THƯỜNG VỤ" if federation_unit else "TM. BAN CHẤP HÀNH",
+            title="CHỦ TỊCH",
+            signer_name=unit.chair_name,
+        ),
+    ]
+    return build_pdf(out, story, title=f"Thẻ khóa - {unit.name}", author=unit.name)

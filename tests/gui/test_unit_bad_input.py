@@ -1,0 +1,146 @@
+"""Bad input at a unit: a clear Vietnamese message, and nothing changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from app.workbook import META_SHEET
+from tests.gui.unit_helpers import (
+    digest,
+    find_dialog,
+    import_plan,
+    make_federation,
+    open_unit_window,
+)
+
+from ui.main_window import MainWindow
+from ui.unit.workspace import UnitWorkspace
+
+
+def workspace_of(window: MainWindow) -> UnitWorkspace:
+    assert window.unit_workspace is not None
+    return window.unit_workspace
+
+
+def expect_failure(
+    qtbot: QtBot, workspace: UnitWorkspace, db: Path, action: object, message: str
+) -> None:
+    before = digest(db)
+    with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
+        action()  # type: ignore[operator]
+    assert message in failure.args[0]
+    box = find_dialog(qtbot, QMessageBox, "warning")
+    assert isinstance(box, QMessageBox) and message in box.text()
+    box.accept()
+    assert digest(db) == before
+
+
+@pytest.fixture
+def pinned(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, Path, Path]:
+    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+    fed.close()
+    db = tmp_path / "unit.db"
+    window = open_unit_window(qtbot, db)
+    import_plan(qtbot, workspace_of(window), plans / "CS-0001_plan_2017.thidua", fingerprint)
+    return window, db, plans
+
+
+def test_a_plan_package_from_an_unknown_federation_key_is_refused(
+    qtbot: QtBot, tmp_path: Path, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    window, db, _plans = pinned
+    other, other_plans, _fp = make_federation(tmp_path / "other", "LĐLĐ tỉnh Hà Giang")
+    other.close()
+    expect_failure(
+        qtbot,
+        workspace_of(window),
+        db,
+        lambda: workspace_of(window).import_file(other_plans / "CS-0001_plan_2017.thidua"),
+        "Gói dữ liệu không được ký bằng khóa mong đợi.",
+    )
+
+
+def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
+    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+    fed.close()
+    db = tmp_path / "unit.db"
+    window = open_unit_window(qtbot, db)
+    workspace = workspace_of(window)
+    before = digest(db)
+    with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
+        workspace.import_file(plans / "LDH-01_plan_2017.thidua")
+        ask = find_dialog(qtbot, QInputDialog, "confirm-fingerprint")
+        assert isinstance(ask, QInputDialog)
+        ask.setTextValue(fingerprint)
+        ask.accept()
+    assert "Gói kế hoạch này dành cho đơn vị khác (LDH-01)." in failure.args[0]
+    assert digest(db) == before
+
+
+def test_a_corrupt_excel_file_is_refused(
+    qtbot: QtBot, tmp_path: Path, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    window, db, _plans = pinned
+    corrupt = tmp_path / "dang-ky.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04" + b"\x00" * 300)
+    expect_failure(
+        qtbot,
+        workspace_of(window),
+        db,
+        lambda: workspace_of(window).fill_file(corrupt),
+        "Tệp không phải tệp Excel (.xlsx) đọc được.",
+    )
+
+
+def test_a_workbook_for_another_plan_is_refused(
+    qtbot: QtBot, tmp_path: Path, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    window, db, _plans = pinned
+    workspace = workspace_of(window)
+    template = tmp_path / "mau.xlsx"
+    with qtbot.waitSignal(workspace.done, timeout=20000):
+        workspace._write_template(template, "registration")
+    book = load_workbook(template)
+    book[META_SHEET]["B2"] = "tuyen-quang-2018"
+    book.worksheets[0]["E5"] = 99
+    book.save(template)
+    expect_failure(
+        qtbot,
+        workspace,
+        db,
+        lambda: workspace.fill_file(template),
+        "Tệp Excel này được lập cho kế hoạch khác (tuyen-quang-2018).",
+    )
+
+
+def test_print_preview_shows_the_registration_form(
+    qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pdf_preview import PdfPreviewDialog
+
+    window, _db, _plans = pinned
+    workspace = workspace_of(window)
+    workspace.print_action.trigger()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, PdfPreviewDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=30000,
+    )
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
+    assert preview.page_count() >= 1
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(str(preview.path))[0].get_textpage().get_text_range()
+    assert "BẢN ĐĂNG KÝ THI ĐUA" in text.upper()
+    assert "Xi măng Tân Quang" in text
+    preview.reject()
