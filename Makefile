@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest catalog clean-venv bench
+.PHONY: run test lint typecheck pytest catalog clean-venv bench screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ pytest: $(STAMP)
 ## Refresh the message catalogue from the sources (English msgids).
 catalog: $(STAMP)
 	$(BIN)/python -m app.i18n_tools update
+
+## PNGs of each main screen (offscreen) into docs/screenshots/.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:cacheprovider --override-ini addopts=

@@ -365,7 +365,7 @@ class StatementModel(QAbstractTableModel):
             return self._percent_text(indicator)
         if column is Column.VERDICT:
             verdict = self._verdict(indicator)
-            return "" if verdict is None else (_("Achieved") if verdict else _("Not achieved"))
+            return "" if verdict is None else (_("Met") if verdict else _("Not met"))
         if column is Column.NOTE:
             return value.note if value else ""
         if not applies:

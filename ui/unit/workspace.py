@@ -92,6 +92,7 @@ class StreamPage(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([1000, 360])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.model.message_changed.connect(self._show_message)

@@ -1,0 +1,154 @@
+"""``make screenshots``: PNGs of each main screen, offscreen, into docs/screenshots/.
+
+Builds a small province with the demo generator, a unit that imported its
+plan package and typed a registration and results, then grabs each screen as
+a user sees it (Vietnamese). The federation's screens come from
+``tests/gui/federation_screens.py`` when present.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def settle(seconds: float = 0.3) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def unit_screens(out: Path, work: Path) -> list[Path]:
+    from app import domain, i18n
+    from app.context import open_context
+    from app.installation import initialize
+    from app.packages import federation
+    from app.packages.keys import ensure_own_key
+    from app.packages.unit import import_plan_package
+    from app.preferences import Preferences
+    from app.registration import StatementDetails, set_details, set_value
+    from app.roster import import_roster, write_roster_template
+    from app.signing import fingerprint_groups
+    from db.enums import Role, Sector
+
+    from ui.main_window import MainWindow
+
+    i18n.set_language("vi")
+    fed = open_context(work / "fed.db")
+    with fed.unit_of_work() as session:
+        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
+        fingerprint = fingerprint_groups(ensure_own_key(session).public_raw)
+    write_roster_template(work / "roster.xlsx")
+    with fed.unit_of_work() as session:
+        import_roster(session, path=work / "roster.xlsx", year=2017)
+    federation.export_plan_packages(fed, plan_id="tuyen-quang-2017", out_dir=work / "plans")
+    fed.close()
+
+    unit_db = work / "unit.db"
+    ctx = open_context(unit_db)
+    with ctx.unit_of_work() as session:
+        initialize(
+            session,
+            role=Role.UNIT,
+            name="Công đoàn Công ty CP Xi măng Tân Quang",
+            code="CS-0001",
+            sector=Sector.NON_STATE_ENTERPRISE,
+        )
+        ensure_own_key(session)
+    import_plan_package(
+        ctx, path=work / "plans" / "CS-0001_plan_2017.thidua", confirmed_fingerprint=fingerprint
+    )
+    plan = "tuyen-quang-2017"
+    typed = {
+        "registration": {
+            "2.1": domain.UnitValue(amount=40),
+            "2.3": domain.UnitValue(numerator=380, denominator=420),
+            "4": domain.UnitValue(grade="vung_manh"),
+            "7.1": domain.UnitValue(amount=25_000_000),
+            "9a.2": domain.UnitValue(flag=True),
+        },
+        "h1": {
+            "2.1": domain.UnitValue(amount=18),
+            "2.3": domain.UnitValue(numerator=390, denominator=430),
+            "7.1": domain.UnitValue(amount=9_000_000),
+        },
+    }
+    for stream, values in typed.items():
+        for code, value in values.items():
+            set_value(ctx, plan_id=plan, stream=stream, code=code, value=value)
+        set_details(
+            ctx,
+            plan_id=plan,
+            stream=stream,
+            details=StatementDetails(
+                signer_name="Nguyễn Văn Ân",
+                signer_title="Chủ tịch",
+                place="Tuyên Quang",
+                movements=("LDG-DN", "XSD", "GVN"),
+                titles=(
+                    (True, "", "", "Cờ thi đua của LĐLĐ tỉnh"),
+                    (False, "Trần Thị Bình", "Tổ trưởng sản xuất", "Lao động giỏi"),
+                ),
+                works=(("Sửa chữa nhà văn hóa công nhân", "Đại hội CĐCS nhiệm kỳ 2017-2022"),),
+            ),
+        )
+    ctx.close()
+
+    window = MainWindow(unit_db, Preferences(language="vi"))
+    window.resize(1440, 860)
+    window.show()
+    window.start()
+    while window.unit_workspace is None or window.unit_workspace.workspace is None:
+        settle(0.05)
+    workspace = window.unit_workspace
+    shots = []
+    names = {"registration": "unit-registration.png", "h1": "unit-results-h1.png"}
+    for stream, name in names.items():
+        workspace.tabs.setCurrentWidget(workspace.page(stream))
+        settle()
+        path = out / name
+        window.grab().save(str(path))
+        shots.append(path)
+    workspace.tabs.setCurrentIndex(workspace.tabs.count() - 1)
+    settle()
+    path = out / "unit-sending.png"
+    window.grab().save(str(path))
+    shots.append(path)
+    window.close()
+    return shots
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    out = Path(argv[0]) if argv else Path("docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["THIDUA_HOME"] = str(Path(folder) / "home")
+        app = QApplication(sys.argv[:1])
+        from ui.main import load_bundled_fonts
+
+        load_bundled_fonts()
+        shots = unit_screens(out, Path(folder))
+        try:
+            from tests.gui.federation_screens import federation_screens
+        except ImportError:
+            federation_screens = None
+        if federation_screens is not None:
+            shots.extend(federation_screens(out))
+        app.quit()
+    for shot in shots:
+        print(shot)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
