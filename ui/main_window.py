@@ -13,9 +13,12 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
@@ -49,6 +52,8 @@ class MainWindow(QMainWindow):
     plan_shown = Signal(str)
     #: Emitted when opening or setting up failed; the text is already translated.
     failed = Signal(str)
+    #: Emitted with the backup folder after a restore, before the database reopens.
+    restored = Signal(str)
 
     def __init__(self, database: Path, preferences: Preferences) -> None:
         super().__init__()
@@ -105,6 +110,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self._file_menu = bar.addMenu("")
+        self._restore_action = QAction(self)
+        self._restore_action.triggered.connect(self._ask_restore_folder)
+        self._file_menu.addAction(self._restore_action)
+        self._file_menu.addSeparator()
         self._quit_action = QAction(self)
         self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self._quit_action.triggered.connect(self.close)
@@ -139,6 +148,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Thi Đua — emulation registration and reporting"))
         self._file_menu.setTitle(_("&File"))
         self._quit_action.setText(_("&Quit"))
+        self._restore_action.setText(_("&Restore from a backup…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._zoom_in.setText(_("Larger text"))
@@ -333,6 +343,59 @@ class MainWindow(QMainWindow):
         self.failed.emit(text)
         box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
         box.open()
+
+    # --- restore -----------------------------------------------------------------------
+
+    @Slot()
+    def _ask_restore_folder(self) -> None:
+        dialog = QFileDialog(self, _("The backup folder (on the USB stick)"))
+        dialog.setObjectName("restore-folder")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.fileSelected.connect(lambda path: self._ask_restore_passphrase(Path(path)))
+        dialog.open()
+
+    def _ask_restore_passphrase(self, folder: Path) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("restore-passphrase")
+        dialog.setWindowTitle(_("Restore from a backup"))
+        dialog.setLabelText(
+            _(
+                "The data on this computer will be replaced by the backup (the current file is "
+                "kept beside it). Type the backup's passphrase:"
+            )
+        )
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self.restore_from(folder, text))
+        dialog.open()
+
+    def restore_from(self, folder: Path, passphrase: str) -> None:
+        """Close the database, restore the backup over it, and open it again."""
+        database = self._database
+        self._runner.wait()
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+        self._installation = None
+        if self.unit_workspace is not None:
+            self._pages.removeWidget(self.unit_workspace)
+            self.unit_workspace.deleteLater()
+            self.unit_workspace = None
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.backup import restore_installation
+
+            return restore_installation(folder=folder, passphrase=passphrase, database=database)
+
+        def done(info: Any) -> None:
+            self.restored.emit(str(info.folder))
+            self.start()
+
+        def failed(error: BaseException) -> None:
+            self._show_error(error)
+            self.start()  # keep working on the database as it was
+
+        self._runner.run(job, done, failed)
 
     # --- shutdown -----------------------------------------------------------------
 
