@@ -149,6 +149,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
                 "created": result.created,
                 "updated": result.updated,
                 "clusters": result.clusters,
+                "converted": dict(result.converted),
             },
         )
     else:
@@ -158,6 +159,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
             )
             + "\n"
         )
+        _report_conversions(dict(result.converted), out)
     return 0
 
 
@@ -553,9 +555,20 @@ def cmd_fill(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     if path.suffix.lower() == ".json":
         fill_from_json(ctx, path=path)
     else:
-        fill_from_workbook(ctx, path=path, plan_id=_default_plan(ctx, args.plan))
+        converted = fill_from_workbook(ctx, path=path, plan_id=_default_plan(ctx, args.plan))
+        _report_conversions(converted, out)
     out.write(_("Values saved.") + "\n")
     return 0
+
+
+def _report_conversions(converted: dict[str, int], out: TextIO) -> None:
+    for encoding, count in sorted(converted.items()):
+        out.write(
+            _("{count} cells were converted from {encoding} to Unicode.").format(
+                count=count, encoding=encoding
+            )
+            + "\n"
+        )
 
 
 def cmd_template(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:

@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -743,3 +743,26 @@ def repair_cells(
         values=tuple(value for value, _ in results),
         encodings=tuple(encoding for _, encoding in results),
     )
+
+
+def repair_table(
+    rows: Sequence[Sequence[object]],
+) -> tuple[list[list[object]], Mapping[Encoding, int]]:
+    """Repair every text cell of a sheet's rows in one batch.
+
+    Returns the rows with converted text (other cells untouched) and the
+    count of converted cells per encoding, for the import to report
+    ("12 ô đã được chuyển từ TCVN3 sang Unicode").
+    """
+    positions = [
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, value in enumerate(row)
+        if isinstance(value, str) and value
+    ]
+    report = repair_cells(str(rows[r][c]) for r, c in positions)
+    repaired = [list(row) for row in rows]
+    for index in report.changed:
+        r, c = positions[index]
+        repaired[r][c] = report.values[index]
+    return repaired, report.counts

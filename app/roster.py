@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app import audit, domain
 from app.errors import N_, InputError, UserError
 from app.installation import get_installation
+from app.legacy_text import repair_table
 from app.plans import nfc
 from db import models
 from db.enums import Sector, UnitKind
@@ -127,6 +128,8 @@ class RosterImportResult:
     created: int
     updated: int
     clusters: int
+    #: Cells converted from a legacy Vietnamese encoding, per encoding name.
+    converted: tuple[tuple[str, int], ...] = ()
 
 
 def _cell_text(value: Any) -> str:
@@ -154,8 +157,14 @@ def _parse_count(value: Any, row: int, column: str, errors: list[RowError]) -> i
     return 0
 
 
-def read_roster_rows(path: Path) -> list[RosterRow]:
-    """Read and check every row; raise :class:`RosterError` listing all problems."""
+def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> list[RosterRow]:
+    """Read and check every row; raise :class:`RosterError` listing all problems.
+
+    Text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted to
+    Unicode first; ``conversions`` receives the count per encoding.
+    """
+    if conversions is None:
+        conversions = {}
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -179,10 +188,14 @@ def read_roster_rows(path: Path) -> list[RosterRow]:
         errors: list[RowError] = []
         parsed: list[RosterRow] = []
         seen: dict[str, int] = {}
+        data: list[list[Any]] = []
         for number, values in enumerate(rows, start=2):
             if number > MAX_ROWS:
                 raise InputError(N_("The roster has too many rows."), detail=path.name)
-            cells = list(values[: len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values))
+            data.append(list(values[: len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values)))
+        repaired, counts = repair_table(data)
+        conversions.update({encoding.value: n for encoding, n in counts.items()})
+        for number, cells in enumerate(repaired, start=2):
             record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
             if all(_cell_text(v) == "" for v in cells):
                 continue
@@ -284,7 +297,8 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     installation = get_installation(session)
     if installation is None:
         raise UserError(N_("Set up the database first (thidua-cli init)."))
-    rows = read_roster_rows(path)
+    conversions: dict[str, int] = {}
+    rows = read_roster_rows(path, conversions)
     by_code = {r.code: r for r in rows}
     errors: list[RowError] = []
 
@@ -386,7 +400,9 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
         detail={"year": year, "created": created, "updated": updated},
     )
     session.flush()
-    return RosterImportResult(year, created, updated, len(clusters))
+    return RosterImportResult(
+        year, created, updated, len(clusters), tuple(sorted(conversions.items()))
+    )
 
 
 def _parent_ids(

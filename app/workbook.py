@@ -15,6 +15,7 @@ from typing import Any
 
 from app import domain
 from app.errors import N_, InputError
+from app.legacy_text import repair_table
 from app.plans import nfc
 from app.statements import Problem, check_value
 from db.enums import REGISTRATION_STREAM, IndicatorKind
@@ -188,13 +189,18 @@ def _integer(value: Any) -> int | None:
 
 
 def read_statement_workbook(
-    path: Path, *, plan: domain.Plan, stream: str | None = None
+    path: Path,
+    *,
+    plan: domain.Plan,
+    stream: str | None = None,
+    conversions: dict[str, int] | None = None,
 ) -> tuple[str, dict[str, domain.UnitValue]]:
     """Read a filled template: (stream, values by indicator code), all checked.
 
     Raises :class:`InputError` for a file that is not such a workbook or is
     for another plan or period, and :class:`WorkbookError` listing every bad
-    row otherwise.
+    row otherwise. Text in a legacy Vietnamese encoding (TCVN3, VNI) is
+    converted to Unicode; ``conversions`` receives the count per encoding.
     """
     from openpyxl import load_workbook
 
@@ -229,9 +235,14 @@ def read_statement_workbook(
                 N_("This workbook is for another period ({stream})."),
                 params={"stream": sheet_stream},
             )
-        rows = list(workbook.worksheets[0].iter_rows(min_row=FIRST_ROW, values_only=True))
+        raw_rows = [
+            list(r) for r in workbook.worksheets[0].iter_rows(min_row=FIRST_ROW, values_only=True)
+        ]
     finally:
         workbook.close()
+    rows, counts = repair_table(raw_rows)
+    if conversions is not None:
+        conversions.update({encoding.value: n for encoding, n in counts.items()})
     by_code = {i.code: i for i in plan.indicators}
     grade_by_label = {nfc(g.label).lower(): g.code for g in plan.grade_levels}
     grade_codes = tuple(g.code for g in plan.grade_levels)

@@ -727,14 +727,18 @@ def write_template(ctx: AppContext, *, plan_id: str, stream: str, out: Path) -> 
     return out
 
 
-def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> str:
-    """Save the values of a filled template (all rows valid, or nothing)."""
+def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> dict[str, int]:
+    """Save the values of a filled template (all rows valid, or nothing).
+
+    Returns the number of cells converted from a legacy encoding, per encoding.
+    """
     from app.workbook import read_statement_workbook
 
     with ctx.unit_of_work() as session:
         installation = _unit(session)
         plan = get_plan(session, plan_id)
-        stream, values = read_statement_workbook(path, plan=plan)
+        conversions: dict[str, int] = {}
+        stream, values = read_statement_workbook(path, plan=plan, conversions=conversions)
         existing = session.scalar(
             select(models.Statement).where(
                 models.Statement.plan_id == plan_id,
@@ -746,7 +750,7 @@ def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> str:
             session, plan_id=plan_id, unit_id=installation.own_unit_id, stream=stream
         )
         merged.update(values)
-        return save_statement(
+        save_statement(
             session,
             StatementInput(
                 plan_id=plan_id,
@@ -760,6 +764,7 @@ def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> str:
                 notes=existing.notes if existing else "",
             ),
         )
+    return conversions
 
 
 def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPackageInfo | None]:

@@ -597,10 +597,15 @@ class UnitWorkspace(QWidget):
         def job(_progress: Any, _token: CancelToken) -> Any:
             return fill_from_workbook(ctx, path=path, plan_id=plan_id)
 
-        def finished(_result: Any) -> None:
+        def finished(converted: Any) -> None:
             self.undo_stack.clear()  # the import is not one of the typed edits
             self.reload()
-            self.done.emit(_("Values saved."))
+            text = _("Values saved.")
+            for encoding, count in sorted(converted.items()):
+                text += " " + _("{count} cells were converted from {encoding} to Unicode.").format(
+                    count=count, encoding=encoding
+                )
+            self.done.emit(text)
 
         self._runner.run(job, finished, self._error)
 
