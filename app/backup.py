@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from app.context import AppContext, open_context
 from app.errors import N_, InputError, UserError
 from app.installation import get_installation
 from app.keystore import export_backup, restore_backup, save_private_key
+from db.engine import copy_sqlite
 
 MANIFEST = "thidua-backup.json"
 BACKUP_FORMAT = "thidua.backup/1"
@@ -51,7 +51,7 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
     try:
         folder.mkdir(parents=True)
         export_backup(keypair, folder / "khoa.json", passphrase)
-        _copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         (folder / MANIFEST).write_text(
             json.dumps(
@@ -107,14 +107,14 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
     if database.exists():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         previous = database.with_name(f"{database.stem}.before-restore-{stamp}.db")
-        _copy_sqlite(database, previous)
+        copy_sqlite(database, previous)
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        _copy_sqlite(folder / "thidua.db", database)
+        copy_sqlite(folder / "thidua.db", database)
         open_context(database).close()  # refuses a damaged or newer database
     except BaseException:
         if previous is not None:
-            _copy_sqlite(previous, database)
+            copy_sqlite(previous, database)
         raise
     save_private_key(
         keypair,
@@ -124,16 +124,3 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
         overwrite=True,
     )
     return info
-
-
-def _copy_sqlite(source_path: Path, target_path: Path) -> None:
-    """Copy a database consistently, replacing the target's content."""
-    source = sqlite3.connect(source_path)
-    try:
-        dest = sqlite3.connect(target_path)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()

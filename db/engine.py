@@ -102,16 +102,21 @@ def backup_sqlite(path: Path, suffix: str) -> Path:
     while target.exists():
         target = path.with_name(f"{path.stem}.{suffix}-{stamp}-{counter}{path.suffix or '.db'}")
         counter += 1
-    source = sqlite3.connect(path)
+    copy_sqlite(path, target)
+    return target
+
+
+def copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """Copy a database consistently (SQLite's online backup), replacing the target."""
+    source = sqlite3.connect(source_path)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(target_path)
         try:
             source.backup(dest)
         finally:
             dest.close()
     finally:
         source.close()
-    return target
 
 
 def _current_revision(engine: Engine) -> tuple[str | None, bool]:

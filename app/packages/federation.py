@@ -473,18 +473,6 @@ def rebuild(ctx: AppContext) -> int:
                 )
             )
         )
-        streams = {(p.plan_id, p.unit_id, p.stream) for p in applied}
-        ids = [statement_id(*key) for key in streams]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for table in (
-                models.StatementValue,
-                models.StatementMovement,
-                models.StatementTitle,
-                models.StatementWork,
-            ):
-                session.execute(delete(table).where(table.statement_id.in_(chunk)))
-            session.execute(delete(models.Statement).where(models.Statement.id.in_(chunk)))
         session.execute(delete(models.StreamHead))
         heads: dict[tuple[str, str, str], models.Package] = {}
         for package in applied:

@@ -321,6 +321,36 @@ def _federation_id(session: Session) -> str:
     return federation_id
 
 
+def _unit_header(
+    session: Session,
+    unit: models.Unit,
+    keypair: Any,
+    *,
+    kind: Kind,
+    stream: str,
+    plan_id: str = "",
+    revision: int = 1,
+    supersedes: str | None = None,
+    plan_ref: str = "",
+) -> Header:
+    """The signed header of a package this unit sends to its federation."""
+    return Header(
+        package_id=new_package_id(),
+        kind=kind,
+        audience=_federation_id(session),
+        unit_id=unit.id,
+        unit_code=unit.code or "",
+        signer=keypair.key_id,
+        epoch=keys_service.own_epoch(session),
+        plan_id=plan_id,
+        stream=stream,
+        revision=revision,
+        supersedes=supersedes,
+        plan_ref=plan_ref,
+        created_at=now_text(),
+    )
+
+
 def export_enrolment(
     ctx: AppContext, *, out: Path | None = None, passphrase: str | None = None
 ) -> Export:
@@ -363,21 +393,7 @@ def _write_enrolment(
 ) -> Export:
     unit = session.get(models.Unit, installation.own_unit_id)
     assert unit is not None
-    header = Header(
-        package_id=new_package_id(),
-        kind=Kind.ENROLMENT,
-        audience=_federation_id(session),
-        unit_id=unit.id,
-        unit_code=unit.code or "",
-        signer=keypair.key_id,
-        epoch=keys_service.own_epoch(session),
-        plan_id="",
-        stream="enrolment",
-        revision=1,
-        supersedes=None,
-        plan_ref="",
-        created_at=now_text(),
-    )
+    header = _unit_header(session, unit, keypair, kind=Kind.ENROLMENT, stream="enrolment")
     body = enrolment_to_json(
         base64.b64encode(keypair.public_raw).decode("ascii"),
         name=unit.name,
@@ -408,7 +424,7 @@ def export_report(
     """Sign the unit's current statement of ``stream`` as the next revision."""
     with ctx.unit_of_work() as session:
         installation = _unit(session)
-        federation_id = _federation_id(session)
+        _federation_id(session)  # refuse before signing when no plan package was imported
         plan = get_plan(session, plan_id)
         if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
             raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
@@ -478,20 +494,16 @@ def export_report(
         unit = session.get(models.Unit, installation.own_unit_id)
         assert unit is not None
         revision = (outbox.revision or 0) + 1
-        header = Header(
-            package_id=new_package_id(),
+        header = _unit_header(
+            session,
+            unit,
+            keypair,
             kind=Kind.REPORT,
-            audience=federation_id,
-            unit_id=unit.id,
-            unit_code=unit.code or "",
-            signer=keypair.key_id,
-            epoch=epoch,
-            plan_id=plan_id,
             stream=stream,
+            plan_id=plan_id,
             revision=revision,
             supersedes=outbox.last_hash,
             plan_ref=plan.content_hash,
-            created_at=now_text(),
         )
         data, digest = seal(header, body, [keypair.private_key])
         path = out or (out_dir or Path(".")) / suggested_file_name(header)
@@ -532,21 +544,7 @@ def make_bundle(
         keypair = keys_service.ensure_own_key(session, passphrase=passphrase)
         unit = session.get(models.Unit, installation.own_unit_id)
         assert unit is not None
-        header = Header(
-            package_id=new_package_id(),
-            kind=Kind.BUNDLE,
-            audience=_federation_id(session),
-            unit_id=unit.id,
-            unit_code=unit.code or "",
-            signer=keypair.key_id,
-            epoch=keys_service.own_epoch(session),
-            plan_id="",
-            stream="bundle",
-            revision=1,
-            supersedes=None,
-            plan_ref="",
-            created_at=now_text(),
-        )
+        header = _unit_header(session, unit, keypair, kind=Kind.BUNDLE, stream="bundle")
         data, digest = seal(header, {"items": items}, [keypair.private_key])
         out.write_bytes(data)
         audit.record(session, action="bundle.export", detail={"items": len(items)})

@@ -8,6 +8,7 @@ a returned package shows the federation's comments on the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,17 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
-from app.context import AppContext, open_context
-from app.installation import initialize
+from app.context import AppContext
 from app.packages import federation
-from app.packages.keys import ensure_own_key, list_keys
+from app.packages.keys import list_keys
 from app.packages.merge import KeyStatus, import_packages
 from app.preferences import Preferences
-from app.roster import import_roster, write_roster_template
-from app.signing import fingerprint_groups
 from app.statements import statement_values
-from db.enums import REGISTRATION_STREAM, Role
+from db.enums import REGISTRATION_STREAM
 from tests.gui.typing import type_text
+from tests.gui.unit_helpers import find_dialog, make_federation
 
 from ui.main_window import MainWindow
 from ui.unit.statement_table import Column
@@ -44,36 +43,10 @@ PLAN = "tuyen-quang-2017"
 
 
 @pytest.fixture
-def federation_side(tmp_path: Path) -> tuple[AppContext, Path, str]:
-    ctx = open_context(tmp_path / "fed.db")
-    with ctx.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
-        fingerprint = fingerprint_groups(ensure_own_key(session).public_raw)
-    workbook = tmp_path / "roster.xlsx"
-    write_roster_template(workbook)
-    with ctx.unit_of_work() as session:
-        import_roster(session, path=workbook, year=2017)
-    plans = tmp_path / "plans"
-    federation.export_plan_packages(ctx, plan_id=PLAN, out_dir=plans)
-    yield ctx, plans, fingerprint  # type: ignore[misc]
+def federation_side(tmp_path: Path) -> Iterator[tuple[AppContext, Path, str]]:
+    ctx, plans, fingerprint = make_federation(tmp_path / "fed")
+    yield ctx, plans, fingerprint
     ctx.close()
-
-
-def wait_for(qtbot: QtBot, kind: type, name: str) -> object:
-    found: list[object] = []
-
-    def present() -> bool:
-        found[:] = [
-            w
-            for w in __import__(
-                "PySide6.QtWidgets", fromlist=["QApplication"]
-            ).QApplication.topLevelWidgets()
-            if isinstance(w, kind) and w.objectName() == name and w.isVisible()
-        ]
-        return bool(found)
-
-    qtbot.waitUntil(present, timeout=10000)
-    return found[0]
 
 
 def type_into_cell(
@@ -96,10 +69,10 @@ def type_into_cell(
 def export(qtbot: QtBot, workspace: UnitWorkspace, target: Path) -> None:
     with qtbot.waitSignal(workspace.done, timeout=20000):
         workspace.export_action.trigger()
-        confirm = wait_for(qtbot, QMessageBox, "confirm-export")
+        confirm = find_dialog(qtbot, QMessageBox, "confirm-export")
         assert isinstance(confirm, QMessageBox)
         confirm.button(QMessageBox.StandardButton.Ok).click()
-        dialog = wait_for(qtbot, QFileDialog, "save-package")
+        dialog = find_dialog(qtbot, QFileDialog, "save-package")
         assert isinstance(dialog, QFileDialog)
         assert dialog.selectedFiles()[0].endswith(".thidua")
         dialog.selectFile(str(target))
@@ -135,7 +108,7 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     # The federation's plan package, with its fingerprint confirmed.
     with qtbot.waitSignal(workspace.done, timeout=20000):
         workspace.import_file(plans / "CS-0001_plan_2017.thidua")
-        ask = wait_for(qtbot, QInputDialog, "confirm-fingerprint")
+        ask = find_dialog(qtbot, QInputDialog, "confirm-fingerprint")
         assert isinstance(ask, QInputDialog)
         assert fed_fingerprint in ask.labelText()
         ask.setTextValue(fed_fingerprint)
