@@ -104,10 +104,13 @@ def export_plan_packages(
                     N_("No unit with code {code} in the roster."),
                     params={"code": sorted(missing)[0]},
                 )
-        parents = {
-            unit_id: code
-            for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
-        }
+        parents: dict[str, str | None] = {}
+        parent_names: dict[str, str] = {}
+        for unit_id, code, name in session.execute(
+            select(models.Unit.id, models.Unit.code, models.Unit.name)
+        ):
+            parents[unit_id] = code
+            parent_names[unit_id] = name
         clusters = {
             c.id: c.name
             for c in session.scalars(select(models.Cluster).where(models.Cluster.year == plan.year))
@@ -150,6 +153,7 @@ def export_plan_packages(
                     "kind": unit.kind.value,
                     "sector": entry.sector.value if entry.sector else None,
                     "parent_code": parents.get(entry.parent_id or "") or "",
+                    "parent_name": parent_names.get(entry.parent_id or "", ""),
                     "cluster": clusters.get(entry.cluster_id or "", ""),
                     "members": entry.member_count,
                     "workers": entry.worker_count,
