@@ -1137,6 +1137,9 @@ def build_parser() -> argparse.ArgumentParser:
     pbatch.add_argument(
         "--out", required=True, help=_("folder (one file per unit) or the PDF file")
     )
+    from app.scoring_cli import register as register_scoring
+
+    register_scoring(commands, add)
     return parser
 
 

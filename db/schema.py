@@ -7,5 +7,5 @@ Kept as constants so opening an up-to-date database needs no Alembic import;
 from __future__ import annotations
 
 #: Every revision in order, oldest first. Append; never edit or reorder.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_packages")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_packages", "0004_scoring")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
