@@ -38,59 +38,65 @@ class Problem:
         return gettext(self.message)
 
 
+#: The one field group each kind of indicator uses (see :func:`check_value`).
+_EXPECTED_FIELD = {
+    IndicatorKind.COUNT: "amount",
+    IndicatorKind.MONEY: "amount",
+    IndicatorKind.RATIO: "ratio",
+    IndicatorKind.YES_NO: "flag",
+    IndicatorKind.GRADE: "grade",
+    IndicatorKind.TEXT: "text",
+}
+
+
 def check_value(
     indicator: domain.Indicator, value: domain.UnitValue, grade_codes: tuple[str, ...] = ()
 ) -> list[Problem]:
     """Everything wrong with ``value`` for ``indicator``; empty when fine.
 
     An empty value is fine here (required fields are checked before export).
+    A value using a field of another kind is refused first; otherwise at
+    most one problem of the indicator's own kind is reported. Called once
+    per value of every imported package: no per-call allocations beyond the
+    returned list.
     """
-    code = indicator.code
-    problems: list[Problem] = []
     kind = indicator.kind
-
-    def problem(message: str) -> None:
-        problems.append(Problem(code, message))
-
-    used = {
-        "amount": value.amount is not None,
-        "ratio": value.numerator is not None or value.denominator is not None,
-        "flag": value.flag is not None,
-        "grade": value.grade is not None,
-        "text": bool(value.text),
-    }
-    expected = {
-        IndicatorKind.COUNT: "amount",
-        IndicatorKind.MONEY: "amount",
-        IndicatorKind.RATIO: "ratio",
-        IndicatorKind.YES_NO: "flag",
-        IndicatorKind.GRADE: "grade",
-        IndicatorKind.TEXT: "text",
-    }[kind]
-    if any(flag for name, flag in used.items() if name != expected):
-        problem(N_("This value does not fit the kind of the indicator."))
-        return problems
-    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY) and value.amount is not None:
-        limit = MAX_AMOUNT if kind is IndicatorKind.MONEY else MAX_COUNT
-        if value.amount < 0:
-            problem(N_("The value cannot be negative."))
-        elif value.amount > limit:
-            problem(N_("The value is too large."))
-    if kind is IndicatorKind.RATIO and used["ratio"]:
-        num, den = value.numerator, value.denominator
-        if num is None or den is None:
-            problem(N_("Enter both the number achieved and the total."))
-        elif num < 0 or den < 0:
-            problem(N_("The value cannot be negative."))
-        elif num > den:
-            problem(N_("The number achieved cannot be larger than the total."))
-        elif den > MAX_COUNT:
-            problem(N_("The value is too large."))
-    if kind is IndicatorKind.GRADE and value.grade is not None and value.grade not in grade_codes:
-        problem(N_("Choose a grade from the year's scale."))
-    if kind is IndicatorKind.TEXT and value.text and len(value.text) > 4000:
-        problem(N_("The text is too long (at most 4,000 characters)."))
-    return problems
+    expected = _EXPECTED_FIELD[kind]
+    amount = value.amount
+    numerator, denominator = value.numerator, value.denominator
+    ratio_used = numerator is not None or denominator is not None
+    if (
+        (amount is not None and expected != "amount")
+        or (ratio_used and expected != "ratio")
+        or (value.flag is not None and expected != "flag")
+        or (value.grade is not None and expected != "grade")
+        or (value.text and expected != "text")
+    ):
+        return [Problem(indicator.code, N_("This value does not fit the kind of the indicator."))]
+    message: str | None = None
+    if expected == "amount":
+        if amount is not None:
+            limit = MAX_AMOUNT if kind is IndicatorKind.MONEY else MAX_COUNT
+            if amount < 0:
+                message = N_("The value cannot be negative.")
+            elif amount > limit:
+                message = N_("The value is too large.")
+    elif expected == "ratio":
+        if ratio_used:
+            if numerator is None or denominator is None:
+                message = N_("Enter both the number achieved and the total.")
+            elif numerator < 0 or denominator < 0:
+                message = N_("The value cannot be negative.")
+            elif numerator > denominator:
+                message = N_("The number achieved cannot be larger than the total.")
+            elif denominator > MAX_COUNT:
+                message = N_("The value is too large.")
+    elif expected == "grade":
+        if value.grade is not None and value.grade not in grade_codes:
+            message = N_("Choose a grade from the year's scale.")
+    elif expected == "text" and value.text and len(value.text) > 4000:
+        message = N_("The text is too long (at most 4,000 characters).")
+    return [] if message is None else [Problem(indicator.code, message)]
 
 
 @dataclass(frozen=True)
