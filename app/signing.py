@@ -64,6 +64,7 @@ __all__ = [
     "SignatureEntry",
     "SignatureError",
     "UnsupportedFormatError",
+    "VerifyingKey",
     "WeakKeyError",
     "check_public_key",
     "decode_base64_canonical",
@@ -79,6 +80,7 @@ __all__ = [
     "sign_envelope",
     "sign_envelope_many",
     "verify_envelope",
+    "verifying_key",
 ]
 
 PAYLOAD_MEDIA_TYPE = "application/vnd.thidua.package+json"
@@ -510,25 +512,47 @@ def open_envelope(data: bytes, *, max_size: int) -> Envelope:
     return Envelope(payload_type=payload_type, payload=payload, signatures=tuple(signatures))
 
 
-def verify_envelope(envelope: Envelope, public_raw: bytes) -> bytes:
+@dataclass(frozen=True, slots=True)
+class VerifyingKey:
+    """A public key that passed :func:`check_public_key`, ready to verify.
+
+    Made only by :func:`verifying_key`. Lets a caller that verifies many
+    packages by the same signer (an import run) check and load each key once
+    instead of once per package; :func:`verify_envelope` takes it in place of
+    the raw bytes.
+    """
+
+    raw: bytes
+    keyid: str
+    key: Ed25519PublicKey
+
+
+def verifying_key(public_raw: bytes) -> VerifyingKey:
+    """Check ``public_raw`` (:class:`WeakKeyError`) and load it for verifying."""
+    public_key = load_public_key(public_raw)
+    return VerifyingKey(public_raw, key_id(public_raw), public_key)
+
+
+def verify_envelope(envelope: Envelope, public_raw: bytes | VerifyingKey) -> bytes:
     """Return the payload if a signature by ``public_raw`` verifies over it.
 
     Only signatures whose ``keyid`` equals :func:`key_id` of ``public_raw``
-    are tried. The key is first checked with :func:`check_public_key`
-    (:class:`WeakKeyError`). Raises :class:`SignatureError` with
-    ``MSG_NOT_SIGNED_BY_KEY`` when no signature names this key and with
-    ``MSG_BAD_SIGNATURE`` when one does but does not verify. Malleated
-    signatures (S >= L, RFC 8032 §5.1.7) are refused here explicitly as well
-    as by OpenSSL, so one signed file has exactly one valid signature.
+    are tried. Raw key bytes are first checked with :func:`check_public_key`
+    (:class:`WeakKeyError`); a :class:`VerifyingKey` was checked when it was
+    made. Raises :class:`SignatureError` with ``MSG_NOT_SIGNED_BY_KEY`` when
+    no signature names this key and with ``MSG_BAD_SIGNATURE`` when one does
+    but does not verify. Malleated signatures (S >= L, RFC 8032 §5.1.7) are
+    refused here explicitly as well as by OpenSSL, so one signed file has
+    exactly one valid signature.
     """
-    public_key = load_public_key(public_raw)
-    expected = key_id(public_raw)
+    checked = public_raw if isinstance(public_raw, VerifyingKey) else verifying_key(public_raw)
+    expected = checked.keyid
     candidates = [entry for entry in envelope.signatures if entry.keyid == expected]
     if not candidates:
         raise SignatureError(MSG_NOT_SIGNED_BY_KEY, detail=expected)
     message = envelope.pae()
     for entry in candidates:
-        if _verify_one(public_key, entry.sig, message):
+        if _verify_one(checked.key, entry.sig, message):
             return envelope.payload
     raise SignatureError(MSG_BAD_SIGNATURE, detail=expected)
 
