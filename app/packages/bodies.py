@@ -89,8 +89,8 @@ class ParsedStatement:
     works: tuple[tuple[str, str], ...]
 
 
-def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
-    fields = {
+_STATEMENT_FIELDS = frozenset(
+    {
         "values",
         "signer_name",
         "signer_title",
@@ -101,35 +101,72 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
         "titles",
         "works",
     }
+)
+_VALUE_FIELD_SET = frozenset(_VALUE_FIELDS)
+
+
+def _int_bad(value: Any) -> bool:
+    """Whether an amount field is neither absent nor a whole number in range."""
+    return value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT
+    )
+
+
+def _parse_value(code: str, item: Any) -> domain.UnitValue:
+    """One value of ``statement.values``; the field names of errors are made
+    only when one is raised (this runs for every value of every package)."""
+    if not isinstance(item, dict) or not _VALUE_FIELD_SET.issuperset(item) or len(code) > 32:
+        raise _bad(f"statement.values[{code}]")
+    get = item.get
+    flag = get("flag")
+    if flag is not None and not isinstance(flag, bool):
+        raise _bad(f"statement.values[{code}].flag")
+    grade = get("grade")
+    if grade is not None and (not isinstance(grade, str) or len(grade) > 32):
+        raise _bad(f"statement.values[{code}].grade")
+    amount = get("amount")
+    numerator = get("numerator")
+    denominator = get("denominator")
+    if _int_bad(amount):
+        raise _bad(f"statement.values[{code}].amount")
+    if _int_bad(numerator):
+        raise _bad(f"statement.values[{code}].numerator")
+    if _int_bad(denominator):
+        raise _bad(f"statement.values[{code}].denominator")
+    text = get("text")
+    if text is not None:
+        if not isinstance(text, str) or len(text) > _MAX_TEXT:
+            raise _bad(f"statement.values[{code}].text")
+        text = nfc(text) or None
+    note = get("note")
+    if note is None:
+        note = ""
+    else:
+        if not isinstance(note, str) or len(note) > _MAX_TEXT:
+            raise _bad(f"statement.values[{code}].note")
+        note = nfc(note)
+    return domain.UnitValue(
+        amount=amount,
+        numerator=numerator,
+        denominator=denominator,
+        flag=flag,
+        grade=grade,
+        text=text,
+        note=note,
+    )
+
+
+def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
     if set(body) != {"statement"} or not isinstance(body["statement"], dict):
         raise _bad("body")
     data = body["statement"]
-    if set(data) != fields:
-        extra = sorted(set(data) ^ fields)
+    if data.keys() != _STATEMENT_FIELDS:
+        extra = sorted(set(data) ^ _STATEMENT_FIELDS)
         raise _bad(f"statement.{extra[0]}")
     raw_values = data["values"]
     if not isinstance(raw_values, dict) or len(raw_values) > _MAX_ROWS:
         raise _bad("statement.values")
-    values: dict[str, domain.UnitValue] = {}
-    for code, item in raw_values.items():
-        where = f"statement.values[{code}]"
-        if not isinstance(item, dict) or set(item) - _VALUE_FIELDS or len(code) > 32:
-            raise _bad(where)
-        flag = item.get("flag")
-        if flag is not None and not isinstance(flag, bool):
-            raise _bad(f"{where}.flag")
-        grade = item.get("grade")
-        if grade is not None and (not isinstance(grade, str) or len(grade) > 32):
-            raise _bad(f"{where}.grade")
-        values[code] = domain.UnitValue(
-            amount=_optional_int(item.get("amount"), f"{where}.amount"),
-            numerator=_optional_int(item.get("numerator"), f"{where}.numerator"),
-            denominator=_optional_int(item.get("denominator"), f"{where}.denominator"),
-            flag=flag,
-            grade=grade,
-            text=_text(item.get("text"), f"{where}.text", _MAX_TEXT) or None,
-            note=_text(item.get("note"), f"{where}.note", _MAX_TEXT),
-        )
+    values = {code: _parse_value(code, item) for code, item in raw_values.items()}
     signed_on = data["signed_on"]
     parsed_date: dt.date | None = None
     if signed_on is not None:
@@ -189,18 +226,48 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
     )
 
 
-def statement_problems(plan: domain.Plan, statement: ParsedStatement) -> list[Problem]:
-    """Every value checked against the plan, as the screen checks it."""
-    by_code = {i.code: i for i in plan.indicators}
-    grades = tuple(g.code for g in plan.grade_levels)
+@dataclass(frozen=True)
+class PlanChecks:
+    """What checking a statement against one plan looks up, built once per plan.
+
+    An import run checks thousands of statements against a handful of plans:
+    it keeps one of these per plan (see :mod:`app.packages.merge`).
+    """
+
+    indicators: dict[str, domain.Indicator]
+    grade_codes: tuple[str, ...]
+    movement_codes: frozenset[str]
+
+    @classmethod
+    def of(cls, plan: domain.Plan) -> PlanChecks:
+        return cls(
+            indicators={i.code: i for i in plan.indicators},
+            grade_codes=tuple(g.code for g in plan.grade_levels),
+            movement_codes=frozenset(m.code for m in plan.movements),
+        )
+
+
+def statement_problems(
+    plan: domain.Plan, statement: ParsedStatement, checks: PlanChecks | None = None
+) -> list[Problem]:
+    """Every value checked against the plan, as the screen checks it.
+
+    ``checks`` is ``PlanChecks.of(plan)``, when the caller keeps one.
+    """
+    if checks is None:
+        checks = PlanChecks.of(plan)
+    indicators = checks.indicators
+    grades = checks.grade_codes
     problems: list[Problem] = []
     for code, value in statement.values.items():
-        indicator = by_code.get(code)
+        indicator = indicators.get(code)
         if indicator is None:
             problems.append(Problem(code, N_("This indicator is not in the plan.")))
         else:
-            problems.extend(check_value(indicator, value, grades))
-    movement_codes = {m.code for m in plan.movements}
+            found = check_value(indicator, value, grades)
+            if found:
+                problems.extend(found)
+    movement_codes = checks.movement_codes
     problems.extend(
         Problem(code, N_("This movement is not in the plan."))
         for code in statement.movements
