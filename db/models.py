@@ -384,7 +384,11 @@ class StatementTitle(Base):
     __tablename__ = "statement_title"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    statement_id: Mapped[str] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    #: Indexed: replacing a statement deletes by it, and so does the cascade
+    #: from ``statement`` (SQLite scans an unindexed child table per parent row).
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), index=True
+    )
     collective: Mapped[bool] = mapped_column(Boolean)
     person_name: Mapped[str] = mapped_column(String(200), default="")
     position: Mapped[str] = mapped_column(String(200), default="")
@@ -398,7 +402,10 @@ class StatementWork(Base):
     __tablename__ = "statement_work"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    statement_id: Mapped[str] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    #: Indexed, as ``StatementTitle.statement_id``.
+    statement_id: Mapped[str] = mapped_column(
+        ForeignKey("statement.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(Text)
     occasion: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

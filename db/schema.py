@@ -7,5 +7,10 @@ Kept as constants so opening an up-to-date database needs no Alembic import;
 from __future__ import annotations
 
 #: Every revision in order, oldest first. Append; never edit or reorder.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_initial", "0002_packages", "0004_scoring")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_packages",
+    "0004_scoring",
+    "0005_statement_child_indexes",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]
