@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +46,7 @@ from app.context import AppContext
 from app.errors import N_, InputError, UserError
 from app.installation import get_installation
 from app.packages.bodies import (
+    PlanChecks,
     parse_enrolment,
     parse_statement,
     statement_problems,
@@ -61,6 +63,7 @@ from app.packages.format import (
 )
 from app.plans import get_plan
 from app.signing import (
+    VerifyingKey,
     WeakKeyError,
     check_public_key,
     fingerprint_groups,
@@ -68,6 +71,7 @@ from app.signing import (
     open_envelope,
     payload_format_version,
     verify_envelope,
+    verifying_key,
 )
 from db import models
 from db.enums import REGISTRATION_STREAM, Role
@@ -226,6 +230,16 @@ class _Head:
     revision: int
 
 
+#: One statement's rows: the statement, its values, movements, titles, works.
+StatementRows = tuple[
+    dict[str, Any],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+]
+
+
 @dataclass
 class _Action:
     """What applying one decided package writes."""
@@ -239,7 +253,10 @@ class _Action:
     supersede: str | None = None
     conflict_reason: str = ""
     conflict_head: str | None = None
-    statement: Any = None  # ParsedStatement when the stream is merged
+    #: The statement's rows when the stream is merged (see ``statement_rows``),
+    #: made when the package is decided so its parsed values are freed at
+    #: once; the statement row's ``updated_at`` is filled in when written.
+    statement: StatementRows | None = None
 
 
 class _State:
@@ -261,6 +278,8 @@ class _State:
         self.plans: dict[str, domain.Plan] = {}
         for plan_id in session.scalars(select(models.Plan.id)):
             self.plans[plan_id] = get_plan(session, plan_id)
+        #: Per plan, what checking a statement looks up (made on first use).
+        self.plan_checks: dict[str, PlanChecks] = {}
         self.units: dict[str, str] = {
             unit_id: code or ""
             for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
@@ -292,6 +311,16 @@ class Importer:
 
     def __init__(self, state: _State) -> None:
         self.state = state
+        #: Trusted keys checked and loaded once per run, not once per package.
+        self._verifying_keys: dict[bytes, VerifyingKey] = {}
+
+    def _verify(self, envelope: Any, public_raw: bytes) -> bytes:
+        """``verify_envelope`` with a known key, checked once per run."""
+        checked = self._verifying_keys.get(public_raw)
+        if checked is None:
+            checked = verifying_key(public_raw)  # a weak key raises and is not kept
+            self._verifying_keys[public_raw] = checked
+        return verify_envelope(envelope, checked)
 
     # --- one file ----------------------------------------------------------------
 
@@ -307,7 +336,7 @@ class Importer:
             return [self._unknown_signer(envelope, data, file_name)]
         key = self.state.keys[known[0]]
         try:
-            payload = verify_envelope(envelope, key.public_key)
+            payload = self._verify(envelope, key.public_key)
             limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
             package = parse_payload(payload, data, max_bytes=limit)
         except UserError as error:
@@ -402,7 +431,7 @@ class Importer:
                 and any(sig.keyid == old.keyid for sig in envelope.signatures)
             ):
                 try:
-                    verify_envelope(envelope, old.public_key)
+                    self._verify(envelope, old.public_key)
                     status = KeyStatus.ACCEPTED
                     retire = old.keyid
                 except UserError:
@@ -527,7 +556,10 @@ class Importer:
             if header.revision < 1:
                 raise _Rejected(N_("The package has no revision number."))
             statement = parse_statement(package.body)
-            problems = statement_problems(plan, statement)
+            checks = state.plan_checks.get(plan.id)
+            if checks is None:
+                checks = state.plan_checks[plan.id] = PlanChecks.of(plan)
+            problems = statement_problems(plan, statement, checks)
             if problems:
                 first = problems[0]
                 raise _Rejected(
@@ -646,12 +678,22 @@ class Importer:
             )
         state.heads[stream_key] = _Head(package.payload_hash, header.epoch, header.revision)
         state.archived[package.payload_hash] = "applied"
+        rows = statement_rows(
+            statement_id(header.plan_id, header.unit_id, header.stream),
+            header.plan_id,
+            header.unit_id,
+            header.stream,
+            header.revision,
+            statement,
+            state.plans[header.plan_id],
+            "",
+        )
         return _Action(
             replace(result, outcome=Outcome.UPDATED if head else Outcome.NEW),
             package=package,
             archive_status="applied",
             supersede=head.package_hash if head else None,
-            statement=statement,
+            statement=rows,
         )
 
     # --- helpers ------------------------------------------------------------------
@@ -715,7 +757,11 @@ class Importer:
 def _write_batch(
     session: Session, run_id: int | None, actions: list[_Action], plans: dict[str, domain.Plan]
 ) -> None:
-    """Apply decided actions with bulk statements inside the caller's transaction."""
+    """Apply decided actions with bulk statements inside the caller's transaction.
+
+    ``plans`` is no longer needed (statement rows are made when a package is
+    decided); kept so callers need not change.
+    """
     now = utc_now_text()
     archive_rows = []
     superseded = []
@@ -821,19 +867,16 @@ def _write_batch(
                 "epoch": header.epoch,
                 "revision": header.revision,
             }
-            sid = statement_id(header.plan_id, header.unit_id, header.stream)
-            rows = statement_rows(
-                sid,
-                header.plan_id,
-                header.unit_id,
-                header.stream,
-                header.revision,
-                action.statement,
-                plans[header.plan_id],
-                now,
+            head_row, value_rows, movement_rows, title_rows, work_rows = action.statement
+            head_row["updated_at"] = now
+            sid = head_row["id"]
+            statements[sid] = head_row
+            values[sid], movements[sid], titles[sid], works[sid] = (
+                value_rows,
+                movement_rows,
+                title_rows,
+                work_rows,
             )
-            statements[sid] = rows[0]
-            values[sid], movements[sid], titles[sid], works[sid] = rows[1:]
 
     if archive_rows:
         _insert_rows(session, models.Package, archive_rows)
@@ -870,14 +913,83 @@ def _write_batch(
 
 
 def _insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    """One Core ``executemany`` of ``rows`` (every row has the same keys).
+    """One ``executemany`` of ``rows`` (every row has the same keys).
 
     Through the Core table rather than the ORM entity: the ORM's bulk insert
     leaves out ``None`` values and so splits rows into one statement per run
     of equal key sets (one per value, nearly, for statement values of mixed
     kinds). No column written here has a default that ``None`` would skip.
+
+    Where the driver's own ``executemany`` is what Core would use anyway
+    (SQLite), the insert is compiled once per table and key set and the rows
+    go to the driver as tuples, after the columns' bind processing: the same
+    values Core sends, without Core's per-row parameter building, which cost
+    as much as SQLite's insert of a statement value. Elsewhere (PostgreSQL
+    batches rows into multi-row ``VALUES``) Core's ``insert`` runs as it is.
     """
-    session.execute(insert(model.__table__), rows)
+    if not rows:
+        return
+    connection = session.connection()
+    table = model.__table__
+    keys = tuple(rows[0])
+    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
+    if cache_key in _PREPARED_INSERTS:
+        prepared = _PREPARED_INSERTS[cache_key]
+    else:
+        prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(
+            table, connection.dialect, keys
+        )
+    if prepared is None:
+        session.execute(insert(table), rows)
+    else:
+        connection.exec_driver_sql(prepared.sql, prepared.parameters(rows))
+
+
+class _PreparedInsert:
+    """A compiled positional ``INSERT`` and how row dicts become its parameters."""
+
+    def __init__(
+        self, sql: str, names: tuple[str, ...], processors: list[tuple[int, Callable[[Any], Any]]]
+    ) -> None:
+        self.sql = sql
+        self._get = operator.itemgetter(*names)
+        self._processors = processors
+
+    @classmethod
+    def make(cls, table: Any, dialect: Any, keys: tuple[str, ...]) -> _PreparedInsert | None:
+        """None when Core must do the insert (see :func:`_insert_rows`)."""
+        if (
+            not dialect.positional
+            or getattr(dialect, "use_insertmanyvalues_wo_returning", False)
+            or len(keys) < 2
+        ):
+            return None
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        names = tuple(compiled.positiontup or ())
+        if compiled.insert_prefetch or compiled.postfetch or sorted(names) != sorted(keys):
+            return None  # Python-side defaults or renamed parameters: leave it to Core
+        processors = []
+        for index, name in enumerate(names):
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        return cls(compiled.string, names, processors)
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        get = self._get
+        if not self._processors:
+            return [get(row) for row in rows]
+        processors = self._processors
+        result = []
+        for row in rows:
+            values = list(get(row))
+            for index, process in processors:
+                values[index] = process(values[index])
+            result.append(tuple(values))
+        return result
+
+
+_PREPARED_INSERTS: dict[tuple[Any, str, str, tuple[str, ...]], _PreparedInsert | None] = {}
 
 
 def statement_rows(
@@ -889,13 +1001,7 @@ def statement_rows(
     statement: Any,
     plan: domain.Plan,
     now: str,
-) -> tuple[
-    dict[str, Any],
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-    list[dict[str, Any]],
-]:
+) -> StatementRows:
     """The rows of one merged statement (for bulk insertion)."""
     indicator_ids = {i.code: i.id for i in plan.indicators}
     movement_ids = {m.code: m.id for m in plan.movements}
