@@ -309,8 +309,10 @@ def iter_package_files(paths: Iterable[Path]) -> Iterator[Path]:
 class Importer:
     """Decides outcomes for a sequence of files; see the module docstring."""
 
-    def __init__(self, state: _State) -> None:
+    def __init__(self, state: _State, *, writing: bool = True) -> None:
         self.state = state
+        #: Whether actions carry the rows to write (not for a dry run).
+        self.writing = writing
         #: Trusted keys checked and loaded once per run, not once per package.
         self._verifying_keys: dict[bytes, VerifyingKey] = {}
 
@@ -683,15 +685,19 @@ class Importer:
             )
         state.heads[stream_key] = _Head(package.payload_hash, header.epoch, header.revision)
         state.archived[package.payload_hash] = "applied"
-        rows = statement_rows(
-            statement_id(header.plan_id, header.unit_id, header.stream),
-            header.plan_id,
-            header.unit_id,
-            header.stream,
-            header.revision,
-            statement,
-            state.plans[header.plan_id],
-            "",
+        rows = (
+            statement_rows(
+                statement_id(header.plan_id, header.unit_id, header.stream),
+                header.plan_id,
+                header.unit_id,
+                header.stream,
+                header.revision,
+                statement,
+                state.plans[header.plan_id],
+                "",
+            )
+            if self.writing
+            else None
         )
         return _Action(
             replace(result, outcome=Outcome.UPDATED if head else Outcome.NEW),
@@ -805,6 +811,8 @@ def _write_batch(
         package = action.package
         if package is None or not action.archive_status:
             continue
+        if action.archive_status == "applied" and action.statement is None:
+            raise ValueError("decided by an Importer(writing=False): nothing to write")
         header = package.header
         archive_rows.append(
             {
@@ -1128,7 +1136,7 @@ def import_packages(
     files = list(iter_package_files(paths))
     with ctx.reading() as session:
         state = _State(session)
-    importer = Importer(state)
+    importer = Importer(state, writing=not dry_run)
     results: list[ItemResult] = []
     run_id: int | None = None
     if not dry_run:
@@ -1204,7 +1212,7 @@ def _read(path: Path) -> bytes:
 def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
     """What importing one file would do (``verify`` in the CLI)."""
     with ctx.reading() as session:
-        importer = Importer(_State(session))
+        importer = Importer(_State(session), writing=False)
     return [action.result for action in importer.examine(_read(path), path.name)]
 
 
