@@ -1,8 +1,21 @@
 """``thidua``: the desktop application.
 
-Start-up order matters on old PCs: the window is shown first, then the
-database is opened on a worker thread (SQLAlchemy, Alembic and reportlab
-are imported only there or on first use).
+Start-up order matters on old PCs: the window is shown and painted first;
+only after its first paint is the database opened on a worker thread
+(SQLAlchemy, Alembic, reportlab and openpyxl are imported only there or on
+first use; ``tests/gui/test_startup.py`` checks it).
+
+Environment switches, for smoke tests and benchmarks:
+
+``THIDUA_EXIT_AFTER_SHOW``
+    print ``window-shown: <title>`` shortly after the window is shown, then quit.
+``THIDUA_TRACE_STARTUP``
+    print ``startup first-paint <t> heavy=<modules>`` when the first window has
+    been painted and ``startup data-shown <t>`` when the data is on screen, where
+    ``<t>`` is ``time.monotonic()`` (one clock for every process on the machine,
+    so a parent can subtract its own launch time) and ``<modules>`` lists which
+    of SQLAlchemy, Alembic, reportlab and openpyxl were already imported
+    (``-`` for none).
 """
 
 from __future__ import annotations
@@ -10,10 +23,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +38,59 @@ from app.preferences import load_preferences
 from ui.main_window import MainWindow
 
 _base_point_size: float | None = None
+
+#: Modules the first paint must not wait for (see the module docstring).
+HEAVY_MODULES = ("sqlalchemy", "alembic", "reportlab", "openpyxl")
+#: Open the database anyway if no paint comes (a window started minimised).
+START_FALLBACK_MS = 1000
+
+
+class FirstPaint(QObject):
+    """Event filter calling ``callback`` once, after the watched widget's first paint.
+
+    The callback runs from the event loop right after the paint event, when the
+    frame has been flushed to the screen.
+    """
+
+    def __init__(self, callback: Callable[[], None]) -> None:
+        super().__init__()
+        self._callback: Callable[[], None] | None = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            callback, self._callback = self._callback, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, callback)
+        return False
+
+
+def trace_startup(event: str, detail: str = "") -> None:
+    """One ``THIDUA_TRACE_STARTUP`` line (see the module docstring)."""
+    if sys.stdout is None:  # a windowed Windows executable has no console
+        return
+    print(f"startup {event} {time.monotonic():.6f}{detail}", flush=True)
+
+
+def package_version() -> str:
+    """The installed (or bundled) distribution's version."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("thidua")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, reading the package metadata only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        if sys.stdout is not None:  # None in a windowed Windows executable
+            print(f"thidua {package_version()}", flush=True)
+        parser.exit()
 
 
 def load_bundled_fonts() -> None:
@@ -50,6 +117,13 @@ def apply_font_scale(scale: float) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="thidua")
     parser.add_argument("--db", help="database file (default: the user data folder)")
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument(
+        "packages",
+        nargs="*",
+        type=Path,
+        help="package files to open (a .thidua file double-clicked in the file manager)",
+    )
     args, qt_args = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
     preferences = load_preferences()
     i18n.set_language(preferences.language)
@@ -63,8 +137,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     database = Path(args.db) if args.db else default_database_path()
     window = MainWindow(database, preferences)
+    trace = bool(os.environ.get("THIDUA_TRACE_STARTUP"))
+    started = False
+
+    def start() -> None:
+        nonlocal started
+        if not started:
+            started = True
+            window.start()
+
+    def painted() -> None:
+        if trace:
+            heavy = [name for name in HEAVY_MODULES if name in sys.modules]
+            trace_startup("first-paint", f" heavy={','.join(heavy) or '-'}")
+        start()
+
+    first_paint = FirstPaint(painted)
+    window.installEventFilter(first_paint)
+    opened_packages = False
+
+    def data_shown(_plan_id: str) -> None:
+        nonlocal opened_packages
+        if trace and not opened_packages:
+            trace_startup("data-shown")
+        if not opened_packages:
+            opened_packages = True
+            open_packages(window, args.packages)
+
+    window.plan_shown.connect(data_shown)
     window.show()
-    QTimer.singleShot(0, window.start)
+    QTimer.singleShot(START_FALLBACK_MS, start)
     if os.environ.get("THIDUA_EXIT_AFTER_SHOW"):
         # Smoke test of `make run`: report the first window, then quit.
         def report() -> None:
@@ -74,6 +176,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(200, report)
     return app.exec()
+
+
+def open_packages(window: MainWindow, packages: Sequence[Path]) -> None:
+    """Open the packages given on the command line, once the data is shown.
+
+    A unit imports each one as its *Import from the federation* action does; the
+    federation imports through its own screen, so there they are left alone.
+    """
+    workspace = window.unit_workspace
+    if workspace is None:
+        return
+    for path in packages:
+        workspace.import_file(path)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ data appears when the background task delivers it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -35,7 +35,10 @@ from app.preferences import Preferences, save_preferences
 from ui.first_run import FirstRunChoice, FirstRunDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
 from ui.tasks import CancelToken, TaskRunner
-from ui.unit.workspace import UnitWorkspace
+
+if TYPE_CHECKING:
+    # Imported on first use: it pulls in SQLAlchemy, which must wait for the first paint.
+    from ui.unit.workspace import UnitWorkspace
 
 
 def error_text(error: BaseException) -> str:
@@ -285,6 +288,8 @@ class MainWindow(QMainWindow):
 
     def _show_unit_workspace(self) -> None:
         if self.unit_workspace is None:
+            from ui.unit.workspace import UnitWorkspace
+
             workspace = UnitWorkspace(self._ctx, self._runner, self)
             workspace.done.connect(lambda text: self._status.setText(text))
             workspace.failed.connect(lambda text: self._status.setText(text))

@@ -1,0 +1,63 @@
+"""Fast start: the first window never waits for the database's or the printers' imports.
+
+Each check runs in a fresh interpreter, since this test process has long
+imported everything.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("sqlalchemy", "alembic", "reportlab", "openpyxl")
+
+
+def _run(code: str, tmp_path: Path, *args: str, **env: str) -> str:
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", THIDUA_HOME=str(tmp_path), **env)
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_importing_and_building_the_main_window_loads_no_heavy_module(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from app.preferences import Preferences\n"
+        "import ui.main\n"
+        "app = QApplication([])\n"
+        "window = ui.main.MainWindow(Path(sys.argv[1]), Preferences())\n"
+        "window.show()\n"
+        "app.processEvents()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    out = _run(code, tmp_path, str(tmp_path / "fed.db"))
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_the_first_paint_comes_before_the_heavy_imports(tmp_path: Path) -> None:
+    """``ui.main.main`` as `thidua` runs it, traced: the paint reports no heavy module."""
+    code = "import sys\nfrom ui.main import main\nsys.exit(main(sys.argv[1:]))\n"
+    out = _run(
+        code,
+        tmp_path,
+        "--db",
+        str(tmp_path / "fed.db"),
+        THIDUA_TRACE_STARTUP="1",
+        THIDUA_EXIT_AFTER_SHOW="1",
+    )
+    paint = [line for line in out.splitlines() if line.startswith("startup first-paint ")]
+    assert len(paint) == 1, out
+    assert paint[0].split()[-1] == "heavy=-", paint[0]
+    assert "window-shown: " in out
