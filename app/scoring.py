@@ -1744,6 +1744,23 @@ def scoreboard(ctx: AppContext, *, plan_id: str) -> Scoreboard:
         return scoreboard_in(session, plan_id)
 
 
+def default_plan_id(ctx: AppContext) -> str:
+    """The plan to score when none is named: a unit's current plan, else the newest."""
+    from app.plans import list_plans
+
+    with ctx.reading() as session:
+        if _role(session) is Role.UNIT:
+            from app.registration import current_plan_id
+
+            chosen = current_plan_id(session)
+            if chosen:
+                return chosen
+        plans = list_plans(session)
+    if not plans:
+        raise UserError(N_("There is no plan yet."))
+    return plans[0].id
+
+
 # --- flags and proposals (the federation's decisions, audited) ---------------------------------
 
 

@@ -26,24 +26,9 @@ def _emit(out: TextIO, data: Any) -> None:
 
 
 def _plan(ctx: AppContext, plan_id: str | None) -> str:
-    if plan_id:
-        return plan_id
-    from app.errors import N_, UserError
-    from app.installation import get_installation
-    from app.plans import list_plans
+    from app.scoring import default_plan_id
 
-    with ctx.reading() as session:
-        installation = get_installation(session)
-        if installation is not None and installation.role.value == "unit":
-            from app.registration import current_plan_id
-
-            chosen = current_plan_id(session)
-            if chosen:
-                return chosen
-        plans = list_plans(session)
-    if not plans:
-        raise UserError(N_("There is no plan yet."))
-    return plans[0].id
+    return plan_id or default_plan_id(ctx)
 
 
 # --- score and rank -------------------------------------------------------------------------

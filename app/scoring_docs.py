@@ -293,7 +293,12 @@ def print_ranking(
     cluster: str | None = None,
     upper: str | None = None,
 ) -> Path:
-    """One cluster's (or upper-level union's) ranking as a PDF."""
+    """One cluster's (or upper-level union's) ranking as a PDF.
+
+    ``cluster`` is a name or id (default: the first cluster); ``upper`` an
+    upper-level union's code, name or id, or "" for the units directly under
+    the federation.
+    """
     with ctx.reading() as session:
         installation = get_installation(session)
         if installation is None:
@@ -305,7 +310,8 @@ def print_ranking(
             else get_setting(session, "federation_name") or board.plan.issuer
         )
     if upper is not None:
-        parent_id = board.find_parent(upper)
+        # "" is the units directly under the federation.
+        parent_id = board.find_parent(upper) if upper else None
         placings = board.by_parent.get(parent_id, [])
         scope = board.parent_names.get(parent_id, "") or federation
         issuer, parent = scope, federation

@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self._installation: Any = None
         self._plan_ids: list[str] = []
         self.first_run_dialog: FirstRunDialog | None = None
+        self.scoring_screen: Any = None  # ui.scoring.screen.ScoringScreen once opened
 
         self._title = QLabel()
         self._title.setWordWrap(True)
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self._file_menu = bar.addMenu("")
+        self._scoring_action = QAction(self)
+        self._scoring_action.triggered.connect(self.open_scoring)
+        self._file_menu.addAction(self._scoring_action)
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -150,6 +154,13 @@ class MainWindow(QMainWindow):
         """Set every visible string; re-run when the language changes."""
         self.setWindowTitle(_("Thi Đua — emulation registration and reporting"))
         self._file_menu.setTitle(_("&File"))
+        self._scoring_action.setText(_("&Scoring, ranking and commendations"))
+        if getattr(self, "scoring_screen", None) is not None:
+            from ui.scoring.screen import live
+
+            screen = live(self.scoring_screen)
+            if screen is not None:
+                screen.translateUI()
         self._quit_action.setText(_("&Quit"))
         self._restore_action.setText(_("&Restore from a backup…"))
         self._view_menu.setTitle(_("&View"))
@@ -180,6 +191,18 @@ class MainWindow(QMainWindow):
         from ui.main import apply_font_scale
 
         apply_font_scale(scale)
+
+    @Slot()
+    def open_scoring(self) -> None:
+        """Year-end scoring: a tab of the federation workspace, else its own window."""
+        if self._ctx is None or self._installation is None:
+            return
+        from ui.scoring.screen import open_scoring_screen
+
+        workspace = getattr(self, "federation_workspace", None)
+        self.scoring_screen = open_scoring_screen(
+            self._ctx, self._runner, self, workspace, self.scoring_screen
+        )
 
     @Slot()
     def _about(self) -> None:

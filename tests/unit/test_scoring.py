@@ -195,9 +195,8 @@ UNITS: dict[str, tuple[UnitKind, Sector | None, str | None, dict[str, UnitValue]
 }
 
 
-@pytest.fixture
-def cluster(ctx: AppContext) -> AppContext:
-    """The federation database with the cluster above, its statements and rules."""
+def make_cluster(ctx: AppContext) -> AppContext:
+    """Add the cluster above, its statements, rules and F's flag to a federation database."""
     with ctx.unit_of_work() as session:
         federation = session.scalar(
             select(models.Unit).where(models.Unit.kind == UnitKind.FEDERATION)
@@ -234,6 +233,12 @@ def cluster(ctx: AppContext) -> AppContext:
     scoring.save_rules(ctx, plan_id=PLAN, document=rules_document())
     scoring.set_flag(ctx, plan_id=PLAN, unit="F", flag="fatal_accident", note="1 người chết")
     return ctx
+
+
+@pytest.fixture
+def cluster(ctx: AppContext) -> AppContext:
+    """The federation database with the cluster above, its statements and rules."""
+    return make_cluster(ctx)
 
 
 def board_of(ctx: AppContext) -> scoring.Scoreboard:

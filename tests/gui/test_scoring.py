@@ -1,0 +1,224 @@
+"""The scoring screen through its real widgets: rankings, "why this score", editing the
+rules re-scores everyone, a proposal, the proposal print; the main window's menu opens
+it; a cluster leader's screen reads its members and prints the covenant."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableWidget
+
+from app.context import AppContext, open_context
+from app.installation import initialize
+from app.preferences import Preferences
+from db.enums import Role, UnitKind
+from tests.unit.test_scoring import ADMIN, make_cluster, write_enrolment
+
+from ui.main_window import MainWindow
+from ui.pdf_preview import PdfPreviewDialog
+from ui.scoring.dialogs import ProposeDialog
+from ui.scoring.models import ScoreColumn, WhyColumn
+from ui.scoring.rules_editor import RulesDialog
+from ui.scoring.screen import ScoringScreen
+from ui.tasks import TaskRunner
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def federation(tmp_path: Path) -> Iterator[AppContext]:
+    ctx = open_context(tmp_path / "fed.db")
+    with ctx.unit_of_work() as session:
+        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
+    make_cluster(ctx)
+    yield ctx
+    ctx.close()
+
+
+def open_screen(qtbot: QtBot, ctx: AppContext) -> ScoringScreen:
+    runner = TaskRunner()
+    screen = ScoringScreen(ctx, runner)
+    qtbot.addWidget(screen)
+    screen._keep_runner = runner  # type: ignore[attr-defined]
+    screen.resize(1300, 700)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        screen.reload()
+    return screen
+
+
+def visible(kind: type, name: str) -> object | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
+
+
+def wait_dialog(qtbot: QtBot, kind: type, name: str) -> object:
+    qtbot.waitUntil(lambda: visible(kind, name) is not None, timeout=10000)
+    return visible(kind, name)
+
+
+def column(screen: ScoringScreen, which: ScoreColumn) -> list[str]:
+    proxy = screen.proxy
+    return [str(proxy.index(r, which).data()) for r in range(proxy.rowCount())]
+
+
+def choose_scope(qtbot: QtBot, screen: ScoringScreen, text: str) -> None:
+    index = screen.scope_combo.findText(text)
+    assert index >= 0, [screen.scope_combo.itemText(i) for i in range(screen.scope_combo.count())]
+    screen.scope_combo.setCurrentIndex(index)
+
+
+def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    screen = open_screen(qtbot, federation)
+    # All units by code, each with its place in its cluster.
+    assert column(screen, ScoreColumn.CODE) == list("ABCDEFGHU")
+    assert screen.banner.isHidden()  # the federation's own rules, not the example
+
+    choose_scope(qtbot, screen, "Cụm A")
+    assert column(screen, ScoreColumn.CODE) == list("ACEDUBFGH")
+    assert column(screen, ScoreColumn.RANK) == ["1", "2=", "2=", "4", "5", "6", "—", "—", "—"]
+    assert column(screen, ScoreColumn.SCORE)[:2] == ["103,33", "83,33"]
+
+    # Why this score: the chair who disputes D's fourth place sees the arithmetic.
+    assert screen.select_unit("D")
+    header = screen.unit_header.text()
+    assert "Rank 4 of 6 with 83,33 points. Same score as C, E." in header
+    assert "Score = 100 × 50 / 60 = 83,33." in header
+    why = screen.why_model
+    rows = {why.index(r, WhyColumn.CODE).data(): r for r in range(why.rowCount())}
+    assert why.index(rows["6.2"], WhyColumn.POINTS).data() == "8 / 10"
+    assert why.index(rows["6.2"], WhyColumn.WHY).data() == (
+        "Registered 50/100 (50%), achieved 45/100 (45%): 90% of the registered. "
+        "Band from 90%: 80% of 10 points = 8."
+    )
+    assert why.index(rows["9a.2"], WhyColumn.POINTS).data() == "—"  # not applicable
+
+    # Edit the rules: group 2 weighted 1 instead of 2; everyone is scored again.
+    screen.rules_action.trigger()
+    dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+    assert isinstance(dialog, RulesDialog)
+    groups = dialog.groups
+    assert isinstance(groups, QTableWidget)
+    assert groups.item(1, 0).text() == "G2" and groups.item(1, 2).text() == "2"
+    groups.item(1, 2).setText("1")
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert not dialog.isVisible()
+    assert column(screen, ScoreColumn.CODE)[:2] == ["A", "D"]
+    assert column(screen, ScoreColumn.SCORE)[:2] == ["105,00", "87,50"]
+
+    # A bad figure is refused in the dialog, and nothing changes.
+    screen.rules_action.trigger()
+    dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+    assert isinstance(dialog, RulesDialog)
+    dialog.groups.item(0, 2).setText("-3")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: "groups[G1].weight" in dialog.message.text(), timeout=10000)
+    dialog.reject()
+
+    # Propose A for the Cờ thi đua (the rules suggest it) with its grade.
+    assert screen.select_unit("A")
+    screen.propose_action.trigger()
+    propose = wait_dialog(qtbot, ProposeDialog, "propose-unit")
+    assert isinstance(propose, ProposeDialog)
+    assert propose.award.currentData() == "co_thi_dua"
+    assert propose.grade.currentData() == "vung_manh"
+    assert "Đạt 105,00 điểm" in propose.summary.toPlainText()
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        propose.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert screen.select_unit("A")
+    proposed = screen.proxy.index(screen.table.currentIndex().row(), ScoreColumn.PROPOSED)
+    assert proposed.data() == "Cờ thi đua, Vững mạnh"
+
+    # Print the proposal list: the preview opens on the PDF, in Vietnamese.
+    with qtbot.waitSignal(screen.printed, timeout=30000) as printed:
+        screen.print_proposals_action.trigger()
+    preview = wait_dialog(qtbot, PdfPreviewDialog, "pdf-preview")
+    assert isinstance(preview, PdfPreviewDialog)
+    assert preview.page_count() >= 1
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(printed.args[0])
+    text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    text = text.replace("\r\n", " ")
+    assert "DANH SÁCH" in text and "I. Cờ thi đua (1 tập thể)" in text
+    assert "Công đoàn A" in text and "Đạt 105,00 điểm" in text
+    preview.reject()
+
+
+def test_flags_veto_a_unit_from_the_screen(qtbot: QtBot, federation: AppContext) -> None:
+    from ui.scoring.dialogs import FlagsDialog
+
+    screen = open_screen(qtbot, federation)
+    choose_scope(qtbot, screen, "Cụm A")
+    assert screen.select_unit("F")
+    screen.flags_action.trigger()
+    dialog = wait_dialog(qtbot, FlagsDialog, "unit-flags")
+    assert isinstance(dialog, FlagsDialog)
+    assert dialog.boxes["fatal_accident"].isChecked()
+    dialog.boxes["fatal_accident"].setChecked(False)
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    # Without the flag F is ranked with A's score.
+    assert column(screen, ScoreColumn.CODE)[:2] == ["A", "F"]
+    assert column(screen, ScoreColumn.RANK)[:2] == ["1=", "1="]
+
+
+def test_the_main_window_menu_opens_the_scoring_screen(
+    qtbot: QtBot, federation: AppContext, tmp_path: Path
+) -> None:
+    federation.close()
+    window = MainWindow(tmp_path / "fed.db", Preferences(language="en"))
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window._installation is not None, timeout=20000)
+    window._scoring_action.trigger()
+    screen = window.scoring_screen
+    assert isinstance(screen, ScoringScreen)
+    qtbot.waitUntil(lambda: screen.board is not None, timeout=20000)
+    assert screen.isVisible()
+    assert screen.model.rowCount() == 9
+    # Let every page of the window finish loading before it goes.
+    qtbot.waitUntil(lambda: not window._runner.busy(), timeout=20000)
+    window.close()
+
+
+def test_a_cluster_leader_scores_its_members(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.cluster_members import import_member_packages, trust_member
+    from app.packages.demo import make_demo
+    from app.signing import fingerprint_groups
+
+    demo = make_demo(out_dir=tmp_path / "province", units=12, seed=3)
+    members = [u for u in demo.units if u.kind is UnitKind.GRASSROOTS][:2]
+    leader = open_context(tmp_path / "leader.db")
+    with leader.unit_of_work() as session:
+        initialize(session, role=Role.UNIT, name="Công đoàn cụm trưởng", code="LEAD", sector=ADMIN)
+    for member in members:
+        trust_member(
+            leader,
+            path=write_enrolment(member, demo.federation_id, tmp_path),
+            fingerprint=fingerprint_groups(member.keypair.public_raw),
+            kind=member.kind,
+            sector=member.sector,
+        )
+    import_member_packages(leader, paths=[demo.packages_dir])
+    screen = open_screen(qtbot, leader)
+    assert screen.board is not None and screen.board.source == "cluster_leader"
+    assert not screen.propose_action.isVisible() and screen.covenant_action.isVisible()
+    assert sorted(column(screen, ScoreColumn.CODE)) == sorted(["LEAD", *(m.code for m in members)])
+    with qtbot.waitSignal(screen.printed, timeout=30000):
+        screen.covenant_action.trigger()
+    preview = wait_dialog(qtbot, PdfPreviewDialog, "pdf-preview")
+    assert isinstance(preview, PdfPreviewDialog) and preview.page_count() >= 1
+    preview.reject()
+    qtbot.waitUntil(lambda: not screen._keep_runner.busy(), timeout=20000)  # type: ignore[attr-defined]
+    leader.close()

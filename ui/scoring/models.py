@@ -1,0 +1,307 @@
+"""Qt item models of the scoring screen, over frozen scoring values with named columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.i18n import gettext as _
+from app.scoring import (
+    IndicatorScore,
+    Placing,
+    ProposalInfo,
+    Scoreboard,
+    Status,
+    UnitScore,
+    number_text,
+    percent_text,
+    score_text,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+#: Role giving the value a column sorts by (numbers as numbers, not text).
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+_GREY = QBrush(QColor("#808080"))
+_WARN = QBrush(QColor("#b00020"))
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One unit as the table shows it, within the chosen ranking."""
+
+    score: UnitScore
+    placing: Placing | None
+    grade_label: str
+    suggestion: str
+    proposal: ProposalInfo | None
+    proposal_text: str
+    changed_since_proposed: bool
+    flags: tuple[str, ...]
+
+
+def score_rows(board: Scoreboard, placings: list[Placing] | None) -> list[ScoreRow]:
+    """Rows in ranking order (``placings``), or every unit by code with its cluster place."""
+    grades = {g.code: g.label for g in board.plan.grade_levels}
+    rules_hash = board.rules.content_hash
+
+    def row(score: UnitScore, placing: Placing | None) -> ScoreRow:
+        proposal = board.proposals.get(score.unit.id)
+        suggestion = board.suggestion(score.unit.id)
+        what: list[str] = []
+        if proposal is not None:
+            if proposal.award_label:
+                what.append(proposal.award_label)
+            if proposal.grade:
+                what.append(grades.get(proposal.grade, proposal.grade))
+        changed = proposal is not None and (
+            proposal.rules_hash != rules_hash or proposal.score != score_text(score.score)
+        )
+        return ScoreRow(
+            score=score,
+            placing=placing,
+            grade_label=grades.get(score.grade or "", "—"),
+            suggestion=suggestion.label if suggestion else "",
+            proposal=proposal,
+            proposal_text=", ".join(what),
+            changed_since_proposed=changed,
+            flags=tuple(sorted(board.flags.get(score.unit.id, {}))),
+        )
+
+    if placings is None:
+        return [row(s, board.cluster_placing(s.unit.id)) for s in board.scores]
+    return [row(board.score_of(p.unit_id), p) for p in placings]
+
+
+class ScoreColumn(IntEnum):
+    RANK = 0
+    CODE = 1
+    NAME = 2
+    CLUSTER = 3
+    SCORE = 4
+    ATTAINED = 5
+    GRADE = 6
+    VETO = 7
+    SUGGESTED = 8
+    PROPOSED = 9
+
+    def header(self) -> str:
+        return {
+            ScoreColumn.RANK: _("Rank"),
+            ScoreColumn.CODE: _("Code"),
+            ScoreColumn.NAME: _("Unit"),
+            ScoreColumn.CLUSTER: _("Cluster"),
+            ScoreColumn.SCORE: _("Score"),
+            ScoreColumn.ATTAINED: _("Attained"),
+            ScoreColumn.GRADE: _("Grade"),
+            ScoreColumn.VETO: _("Veto"),
+            ScoreColumn.SUGGESTED: _("Suggested"),
+            ScoreColumn.PROPOSED: _("Proposed"),
+        }[self]
+
+
+class ScoreTableModel(QAbstractTableModel):
+    """The units of one ranking (or all units), read-only."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ScoreRow] = []
+
+    def set_rows(self, rows: list[ScoreRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[ScoreRow]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> ScoreRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(ScoreColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return ScoreColumn(section).header()
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = ScoreColumn(index.column())
+        score = row.score
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, column)
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            ScoreColumn.RANK,
+            ScoreColumn.SCORE,
+            ScoreColumn.ATTAINED,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column is ScoreColumn.VETO and score.vetoes:
+                return _WARN
+            if column is ScoreColumn.PROPOSED and row.changed_since_proposed:
+                return _WARN
+            if not score.eligible:
+                return _GREY
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column is ScoreColumn.RANK and row.placing is not None:
+                return row.placing.explain()
+            if column is ScoreColumn.PROPOSED and row.changed_since_proposed and row.proposal:
+                return _(
+                    "Proposed with {score} points; the score or the rules changed since."
+                ).format(score=row.proposal.score or "—")
+            if column is ScoreColumn.VETO and score.vetoes:
+                return "\n".join(v.label for v in score.vetoes)
+        return None
+
+    def _text(self, row: ScoreRow, column: ScoreColumn) -> str:
+        score = row.score
+        if column is ScoreColumn.RANK:
+            if row.placing is None or row.placing.rank is None:
+                return "—"
+            return f"{row.placing.rank}=" if row.placing.shared_with else str(row.placing.rank)
+        if column is ScoreColumn.CODE:
+            return score.unit.code
+        if column is ScoreColumn.NAME:
+            return score.unit.name
+        if column is ScoreColumn.CLUSTER:
+            return score.unit.cluster_name
+        if column is ScoreColumn.SCORE:
+            return score_text(score.score)
+        if column is ScoreColumn.ATTAINED:
+            return f"{score.attained_count}/{score.counted_count}"
+        if column is ScoreColumn.GRADE:
+            return row.grade_label
+        if column is ScoreColumn.VETO:
+            labels = [v.label for v in score.vetoes]
+            return "; ".join(labels)
+        if column is ScoreColumn.SUGGESTED:
+            return row.suggestion
+        mark = " ⚠" if row.changed_since_proposed else ""
+        return row.proposal_text + mark
+
+    def _sort_value(self, row: ScoreRow, column: ScoreColumn) -> Any:
+        score = row.score
+        if column is ScoreColumn.RANK:
+            rank = row.placing.rank if row.placing is not None else None
+            return rank if rank is not None else 10**9
+        if column is ScoreColumn.SCORE:
+            return float(score.score) if score.score is not None else -1.0
+        if column is ScoreColumn.ATTAINED:
+            return score.attained_count
+        return self._text(row, column).casefold()
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ScoreColumn) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(ScoreColumn) - 1)
+            )
+
+
+class WhyColumn(IntEnum):
+    CODE = 0
+    INDICATOR = 1
+    REGISTERED = 2
+    ACHIEVED = 3
+    ATTAINMENT = 4
+    POINTS = 5
+    WHY = 6
+
+    def header(self) -> str:
+        return {
+            WhyColumn.CODE: _("Code"),
+            WhyColumn.INDICATOR: _("Indicator"),
+            WhyColumn.REGISTERED: _("Registered"),
+            WhyColumn.ACHIEVED: _("Achieved"),
+            WhyColumn.ATTAINMENT: _("Of registered"),
+            WhyColumn.POINTS: _("Points"),
+            WhyColumn.WHY: _("Why"),
+        }[self]
+
+
+class WhyModel(QAbstractTableModel):
+    """One unit's indicators: values, attainment, points and the arithmetic behind them."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[IndicatorScore] = []
+
+    def set_score(self, score: UnitScore | None) -> None:
+        self.beginResetModel()
+        self._rows = list(score.indicators) if score is not None else []
+        self.endResetModel()
+
+    def item(self, row: int) -> IndicatorScore:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(WhyColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return WhyColumn(section).header()
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self._rows[index.row()]
+        column = WhyColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is WhyColumn.CODE:
+                return item.code
+            if column is WhyColumn.INDICATOR:
+                return item.title
+            if column is WhyColumn.REGISTERED:
+                return item.registered_text
+            if column is WhyColumn.ACHIEVED:
+                return item.achieved_text
+            if column is WhyColumn.ATTAINMENT:
+                return percent_text(item.attainment) if item.attainment is not None else "—"
+            if column is WhyColumn.POINTS:
+                if not item.counts:
+                    return "—"
+                return f"{number_text(item.points)} / {number_text(item.max_points)}"
+            return item.explain()
+        if role == Qt.ItemDataRole.ForegroundRole and not item.counts:
+            return _GREY
+        if role == Qt.ItemDataRole.ForegroundRole and item.status in (
+            Status.NOT_REGISTERED,
+            Status.NOT_REPORTED,
+        ):
+            return _WARN
+        if role == Qt.ItemDataRole.ToolTipRole and column in (WhyColumn.INDICATOR, WhyColumn.WHY):
+            return f"{item.title}\n\n{item.explain()}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            WhyColumn.ATTAINMENT,
+            WhyColumn.POINTS,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(WhyColumn) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(WhyColumn) - 1)
+            )
