@@ -1,0 +1,501 @@
+"""The federation's dashboard, headless: roll-up, coverage, who has not sent,
+and the units behind a figure.
+
+For a plan and a scope (the whole province, one cluster, or the subtree of
+an upper-level union) :func:`dashboard` returns every target's roll-up
+(:func:`app.rollup.rollup`), how many of the units in scope have sent each
+stream, and the units that have not ("chưa nộp") with their contact —
+noting those whose package arrived but is held (key not yet confirmed) or
+quarantined (a conflict), so staff know whom to call and whom not to.
+:func:`units_behind` lists the applicable units of one figure with their
+own values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import domain
+from app.installation import get_installation
+from app.plans import get_plan
+from app.rollup import Scope, TargetRollup, rollup
+from db import models
+from db.enums import (
+    REGISTRATION_STREAM,
+    Comparison,
+    GradeDirection,
+    IndicatorKind,
+    Rollup,
+    Sector,
+    TargetScope,
+    UnitKind,
+)
+
+
+class ScopeKind(StrEnum):
+    PROVINCE = "province"
+    CLUSTER = "cluster"
+    SUBTREE = "subtree"
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """One entry of the scope chooser."""
+
+    kind: ScopeKind
+    id: str | None  # cluster id or subtree root unit id
+    code: str
+    name: str
+    units: int  # reporting units in scope
+
+    @property
+    def scope(self) -> Scope:
+        if self.kind is ScopeKind.CLUSTER:
+            return Scope(cluster_id=self.id)
+        if self.kind is ScopeKind.SUBTREE:
+            return Scope(root_unit_id=self.id)
+        return Scope()
+
+
+@dataclass(frozen=True)
+class UnitContact:
+    id: str
+    code: str
+    name: str
+    kind: UnitKind
+    sector: Sector | None
+    cluster: str
+    parent_name: str
+    chair: str
+    phone: str
+    email: str
+
+
+@dataclass(frozen=True)
+class MissingUnit:
+    unit: UnitContact
+    stream: str
+    #: "" when nothing arrived; "pending_key" or "quarantined" when a package
+    #: arrived but is not merged yet.
+    held: str
+
+
+@dataclass(frozen=True)
+class Coverage:
+    stream: str
+    expected: int
+    received: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    plan: domain.Plan
+    scope: Scope
+    units: int
+    rollups: tuple[TargetRollup, ...]
+    coverage: tuple[Coverage, ...]
+    missing: tuple[MissingUnit, ...]
+
+    @property
+    def streams(self) -> list[str]:
+        return [REGISTRATION_STREAM, *(p.code for p in self.plan.periods)]
+
+
+@dataclass(frozen=True)
+class UnitFigure:
+    """One applicable unit behind a figure: its value (None: not sent) and verdict."""
+
+    unit: UnitContact
+    value: domain.UnitValue | None
+    meets: bool | None
+
+
+def _natural(text: str) -> tuple[int | str, ...]:
+    return tuple(
+        int(part) if index % 2 else part.casefold()
+        for index, part in enumerate(re.split(r"(\d+)", text))
+    )
+
+
+@dataclass
+class _Roster:
+    federation_id: str
+    contacts: dict[str, UnitContact]
+    parents: dict[str, str | None]
+    clusters: dict[str, tuple[str, str]]  # id → (code, name)
+    cluster_of: dict[str, str | None]
+
+
+def _roster(session: Session, year: int) -> _Roster:
+    installation = get_installation(session)
+    federation_id = installation.own_unit_id if installation is not None else ""
+    entry = models.RosterEntry
+    clusters = {
+        c.id: (c.code, c.name)
+        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
+    }
+    rows = session.execute(
+        select(
+            models.Unit.id,
+            models.Unit.code,
+            models.Unit.name,
+            models.Unit.kind,
+            models.Unit.chair_name,
+            models.Unit.phone,
+            models.Unit.email,
+            entry.parent_id,
+            entry.cluster_id,
+            entry.sector,
+        )
+        .join(entry, entry.unit_id == models.Unit.id)
+        .where(entry.year == year)
+    ).all()
+    names = {row[0]: row[2] for row in rows}
+    contacts = {}
+    parents: dict[str, str | None] = {}
+    cluster_of: dict[str, str | None] = {}
+    for unit_id, code, name, kind, chair, phone, email, parent, cluster, sector in rows:
+        parents[unit_id] = parent
+        cluster_of[unit_id] = cluster
+        contacts[unit_id] = UnitContact(
+            id=unit_id,
+            code=code or "",
+            name=name,
+            kind=UnitKind(kind),
+            sector=Sector(sector) if sector else None,
+            cluster=clusters[cluster][1] if cluster in clusters else "",
+            parent_name=names.get(parent or "", "") if parent != federation_id else "",
+            chair=chair or "",
+            phone=phone or "",
+            email=email or "",
+        )
+    return _Roster(federation_id, contacts, parents, clusters, cluster_of)
+
+
+def _in_scope(roster: _Roster, scope: Scope, *, with_federation: bool = False) -> list[str]:
+    """Units in scope; the federation itself only with ``with_federation`` (it sends
+    no packages, though the roll-up counts it for indicators that cover its kind)."""
+    if scope.root_unit_id is None:
+        units = set(roster.contacts)
+    else:
+        children: dict[str | None, list[str]] = defaultdict(list)
+        for unit_id, parent in roster.parents.items():
+            children[parent].append(unit_id)
+        units = set()
+        stack = [scope.root_unit_id] if scope.root_unit_id in roster.contacts else []
+        while stack:
+            current = stack.pop()
+            if current in units:
+                continue
+            units.add(current)
+            stack.extend(children.get(current, ()))
+    if scope.cluster_id is not None:
+        units = {u for u in units if roster.cluster_of.get(u) == scope.cluster_id}
+    if not with_federation:
+        units.discard(roster.federation_id)
+    return sorted(units, key=lambda u: _natural(roster.contacts[u].code or roster.contacts[u].name))
+
+
+def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
+    """The whole province, then each cluster, then each unit that has units under it."""
+    roster = _roster(session, year)
+    everyone = _in_scope(roster, Scope())
+    choices = [ScopeChoice(ScopeKind.PROVINCE, None, "", "", len(everyone))]
+    counts: dict[str, int] = defaultdict(int)
+    for unit_id in everyone:
+        cluster = roster.cluster_of.get(unit_id)
+        if cluster is not None:
+            counts[cluster] += 1
+    for cluster_id, (code, name) in sorted(
+        roster.clusters.items(), key=lambda item: _natural(item[1][0])
+    ):
+        choices.append(ScopeChoice(ScopeKind.CLUSTER, cluster_id, code, name, counts[cluster_id]))
+    has_children = {p for p in roster.parents.values() if p and p != roster.federation_id}
+    for unit_id in sorted(has_children, key=lambda u: _natural(roster.contacts[u].code)):
+        if unit_id not in roster.contacts:
+            continue
+        contact = roster.contacts[unit_id]
+        size = len(_in_scope(roster, Scope(root_unit_id=unit_id)))
+        choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
+    return choices
+
+
+def _received(session: Session, plan_id: str) -> dict[str, set[str]]:
+    """stream → units whose statement is merged."""
+    result: dict[str, set[str]] = defaultdict(set)
+    for unit_id, stream in session.execute(
+        select(models.Statement.unit_id, models.Statement.stream).where(
+            models.Statement.plan_id == plan_id
+        )
+    ):
+        result[stream].add(unit_id)
+    return result
+
+
+def _held(session: Session, plan_id: str) -> dict[tuple[str, str], str]:
+    """(unit, stream) → "pending_key" | "quarantined" for packages not merged."""
+    result: dict[tuple[str, str], str] = {}
+    for unit_id, stream, status in session.execute(
+        select(models.Package.unit_id, models.Package.stream, models.Package.status).where(
+            models.Package.plan_id == plan_id,
+            models.Package.status.in_(["pending_key", "quarantined"]),
+        )
+    ):
+        result[(unit_id, stream)] = status
+    return result
+
+
+def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> Dashboard:
+    """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read)."""
+    plan = get_plan(session, plan_id)
+    scope = scope or Scope()
+    roster = _roster(session, plan.year)
+    units = _in_scope(roster, scope)
+    received = _received(session, plan.id)
+    held = _held(session, plan.id)
+    streams = [REGISTRATION_STREAM, *(p.code for p in plan.periods)]
+    coverage = tuple(
+        Coverage(stream, len(units), sum(1 for u in units if u in received.get(stream, ())))
+        for stream in streams
+    )
+    missing = tuple(
+        MissingUnit(roster.contacts[u], stream, held.get((u, stream), ""))
+        for stream in streams
+        for u in units
+        if u not in received.get(stream, ())
+    )
+    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams))
+    return Dashboard(plan, scope, len(units), rollups, coverage, missing)
+
+
+# --- judging one unit -----------------------------------------------------------------------
+
+
+def _percent_meets(comparison: Comparison, numerator: int, denominator: int, goal: Decimal) -> bool:
+    exact = Fraction(numerator * 100, denominator)
+    wanted = Fraction(goal)
+    if comparison is Comparison.MORE_THAN:
+        return exact > wanted
+    if comparison is Comparison.AT_MOST:
+        return exact <= wanted
+    if comparison is Comparison.NONE:
+        return numerator == 0
+    return exact >= wanted
+
+
+def unit_meets(
+    plan: domain.Plan,
+    indicator: domain.Indicator,
+    target: domain.Target | None,
+    value: domain.UnitValue | None,
+) -> bool | None:
+    """Whether one unit's value counts towards the target (None: not judged per unit).
+
+    The same rules as the roll-up's share of units and each-unit targets: yes
+    counts for yes/no; a grade at or above (below) the target's level; a
+    ratio reaching the indicator's unit goal; for a target every unit must
+    meet, the unit's own amount or percentage against the target's value.
+    """
+    if value is None or value.is_empty():
+        return False if _judged(indicator, target) else None
+    if target is not None and target.scope is TargetScope.EACH_UNIT:
+        if indicator.kind is IndicatorKind.RATIO:
+            if not value.denominator or value.numerator is None:
+                return False
+            return _percent_meets(
+                target.comparison, value.numerator, value.denominator, target.value
+            )
+        if value.amount is None:
+            return False
+        return domain.compare(target.comparison, Decimal(value.amount), target.value)
+    if indicator.rollup is not Rollup.SHARE_OF_UNITS:
+        return None
+    if indicator.kind is IndicatorKind.YES_NO:
+        return bool(value.flag)
+    if indicator.kind is IndicatorKind.GRADE:
+        if target is None or target.grade_level is None or value.grade is None:
+            return None
+        try:
+            rank, level = plan.grade_rank(value.grade), plan.grade_rank(target.grade_level)
+        except KeyError:
+            return None
+        return (
+            rank >= level if target.grade_direction is GradeDirection.AT_OR_BELOW else rank <= level
+        )
+    if indicator.unit_goal_value is None or not value.denominator or value.numerator is None:
+        return False
+    return _percent_meets(
+        indicator.unit_goal_comparison or Comparison.AT_LEAST,
+        value.numerator,
+        value.denominator,
+        indicator.unit_goal_value,
+    )
+
+
+def _judged(indicator: domain.Indicator, target: domain.Target | None) -> bool:
+    return (
+        target is not None and target.scope is TargetScope.EACH_UNIT
+    ) or indicator.rollup is Rollup.SHARE_OF_UNITS
+
+
+def _covers(
+    indicator: domain.Indicator, target: domain.Target | None, contact: UnitContact
+) -> bool:
+    if not indicator.applies_to(contact.kind, contact.sector):
+        return False
+    if target is None:
+        return True
+    if target.sectors and contact.sector not in target.sectors:
+        return False
+    return not (target.unit_kinds and contact.kind not in target.unit_kinds)
+
+
+def units_behind(
+    session: Session,
+    *,
+    plan_id: str,
+    indicator_code: str,
+    target: domain.Target | None,
+    stream: str,
+    scope: Scope | None = None,
+) -> list[UnitFigure]:
+    """The units a roll-up figure counts: every applicable unit in scope, with
+    its merged value in ``stream`` (None when it has not sent it)."""
+    plan = get_plan(session, plan_id)
+    indicator = plan.indicator(indicator_code)
+    roster = _roster(session, plan.year)
+    units = [
+        u
+        for u in _in_scope(roster, scope or Scope(), with_federation=True)
+        if _covers(indicator, target, roster.contacts[u])
+    ]
+    value = models.StatementValue
+    values: dict[str, domain.UnitValue] = {}
+    for unit_id, row in session.execute(
+        select(models.Statement.unit_id, value)
+        .join(models.Statement, models.Statement.id == value.statement_id)
+        .where(
+            models.Statement.plan_id == plan.id,
+            models.Statement.stream == stream,
+            value.indicator_id == indicator.id,
+        )
+    ):
+        values[unit_id] = domain.UnitValue(
+            amount=row.amount,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            flag=row.flag,
+            grade=row.grade,
+            text=row.text,
+            note=row.note,
+        )
+    return [
+        UnitFigure(
+            roster.contacts[u],
+            values.get(u),
+            unit_meets(plan, indicator, target, values.get(u)),
+        )
+        for u in units
+    ]
+
+
+# --- attainment -----------------------------------------------------------------------------
+
+
+def attainment(item: TargetRollup, stream: str) -> Decimal | None:
+    """How far a figure is towards its target, in percent (100 = reached).
+
+    For targets to reach or exceed (sums, percentages, averages): value /
+    target. For a target every unit must meet: the share of units meeting it.
+    None when there is no target, no figure, or the target is a ceiling
+    ("at most", "none"), which has no meaningful percentage.
+    """
+    target = item.target
+    figure = item.figures.get(stream)
+    if target is None or figure is None or figure.reporting_units == 0:
+        return None
+    if target.scope is TargetScope.EACH_UNIT:
+        if not figure.denominator:
+            return None
+        return (Decimal(figure.numerator or 0) * 100 / Decimal(figure.denominator)).quantize(
+            Decimal("0.1")
+        )
+    if target.comparison in (Comparison.AT_MOST, Comparison.NONE) or target.value <= 0:
+        return None
+    if figure.value is None:
+        return None
+    return (figure.value * 100 / target.value).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class ClusterFigure:
+    """One cluster's standing in a stream: targets met of those judged, and coverage."""
+
+    cluster_id: str
+    name: str
+    units: int
+    received: int
+    met: int
+    judged: int
+
+
+def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[ClusterFigure]:
+    """Per cluster of the plan year: how many province targets its units meet together."""
+    plan = get_plan(session, plan_id)
+    roster = _roster(session, plan.year)
+    received = _received(session, plan.id).get(stream, set())
+    result = []
+    for cluster_id, (code, name) in sorted(
+        roster.clusters.items(), key=lambda item: _natural(item[1][0])
+    ):
+        scope = Scope(cluster_id=cluster_id)
+        units = _in_scope(roster, scope)
+        figures = [
+            r.figures[stream]
+            for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream])
+        ]
+        judged = [f for f in figures if f.met is not None]
+        result.append(
+            ClusterFigure(
+                cluster_id=cluster_id,
+                name=name or code,
+                units=len(units),
+                received=sum(1 for u in units if u in received),
+                met=sum(1 for f in judged if f.met),
+                judged=len(judged),
+            )
+        )
+    return result
+
+
+def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:
+    """Codes of the reporting units in scope (to export plan packages for them)."""
+    roster = _roster(session, year)
+    return [roster.contacts[u].code for u in _in_scope(roster, scope) if roster.contacts[u].code]
+
+
+__all__ = [
+    "ClusterFigure",
+    "Coverage",
+    "Dashboard",
+    "MissingUnit",
+    "ScopeChoice",
+    "ScopeKind",
+    "UnitContact",
+    "UnitFigure",
+    "attainment",
+    "cluster_standing",
+    "dashboard",
+    "scope_choices",
+    "scope_unit_codes",
+    "unit_meets",
+    "units_behind",
+]

@@ -1,0 +1,479 @@
+"""A province for the federation's screens, and screenshots of each screen.
+
+:func:`build_drop_folder` writes what a USB stick at the federation holds
+around a deadline: every unit's packages made by the demo generator, plus
+the awkward ones — copies (duplicates), a corrected revision and a late
+re-export of the old one (updated, older), two different exports of the
+same revision (conflict), a file altered after signing (rejected), a report
+signed by a key nobody enrolled (rejected), the enrolment and registration
+of a unit new in the roster (pending key) and a new key for a unit that
+already has one (pending key, the changed-key warning). The expected
+counts and the altered values come back so tests can compute the totals
+independently.
+
+:func:`federation_screens` builds such a province, drives the real window
+through the import and saves a PNG of each federation screen; the
+screenshots script (``make screenshots``) calls it.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import domain
+from app.keystore import KeyPair, generate_keypair
+from app.packages.bodies import enrolment_to_json
+from app.packages.demo import Demo, DemoUnit, make_demo, write_report
+from app.packages.format import Header, Kind, new_package_id, payload_hash, seal
+from app.signing import open_envelope
+from db.enums import REGISTRATION_STREAM, Sector, UnitKind
+
+NEW_UNIT_CODE = "CS-NEW01"
+NEW_UNIT_NAME = "Công đoàn Công ty TNHH Mới Thành Lập"
+
+
+@dataclass
+class DropFolder:
+    folder: Path
+    counts: dict[str, int]
+    updated: DemoUnit  # its registration has revision 2 with a new 2.1
+    updated_registration: dict[str, domain.UnitValue]
+    conflicted: DemoUnit  # its year report came twice as revision 1
+    conflict_year: dict[str, domain.UnitValue]
+    tampered: DemoUnit
+    unknown_signer: DemoUnit
+    changed_key: DemoUnit  # sent a new key while its accepted key is on record
+    changed_keypair: KeyPair
+    new_unit: DemoUnit | None  # the unit added by the roster import
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def bump(
+    values: dict[str, domain.UnitValue], code: str, amount: int
+) -> dict[str, domain.UnitValue]:
+    changed = dict(values)
+    changed[code] = dataclasses.replace(values[code], amount=amount)
+    return changed
+
+
+def package_hash_of(path: Path) -> str:
+    envelope = open_envelope(path.read_bytes(), max_size=1 << 24)
+    return payload_hash(envelope.payload)
+
+
+def enrolment_file(
+    demo: Demo, unit: DemoUnit, keypair: KeyPair, out: Path, *, epoch: int = 1
+) -> Path:
+    """A unit's self-signed key enrolment, as the unit application writes it."""
+    header = Header(
+        package_id=new_package_id(),
+        kind=Kind.ENROLMENT,
+        audience=demo.federation_id,
+        unit_id=unit.id,
+        unit_code=unit.code,
+        signer=keypair.key_id,
+        epoch=epoch,
+        plan_id="",
+        stream="enrolment",
+        revision=1,
+        supersedes=None,
+        plan_ref="",
+        created_at="2017-07-01T08:00:00+07:00",
+    )
+    body = enrolment_to_json(
+        base64.b64encode(keypair.public_raw).decode("ascii"),
+        name=unit.name,
+        code=unit.code,
+        chair="Trần Thị Bình",
+        phone="0207 3811 222",
+        email=f"{unit.code.lower()}@example.vn",
+        replaces=None,
+    )
+    data, _digest = seal(header, body, [keypair.private_key])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return out
+
+
+def tamper(source: Path, out: Path) -> Path:
+    """The same file with one name changed inside the signed payload (bytes edited)."""
+    envelope = json.loads(source.read_bytes())
+    payload = base64.b64decode(envelope["payload"])
+    altered = payload.replace("Nguyễn Văn An".encode(), "Nguyễn Văn Ân".encode(), 1)
+    assert altered != payload
+    envelope["payload"] = base64.b64encode(altered).decode("ascii")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(json.dumps(envelope).encode())
+    return out
+
+
+def new_unit_row() -> list[object]:
+    """The roster workbook row of a unit new this year (under CT-001, in Cụm 1)."""
+    return [
+        NEW_UNIT_CODE,
+        NEW_UNIT_NAME,
+        "CĐCS",
+        "NGOÀI NN",
+        "CT-001",
+        "Cụm 1",
+        "",
+        40,
+        52,
+        "Trần Thị Bình",
+        "0207 3811 222",
+        "cs-new01@example.vn",
+    ]
+
+
+def roster_workbook_with_new_unit(demo: Demo, path: Path) -> Path:
+    """The demo's roster exported to Excel, plus one new unit (:func:`new_unit_row`)."""
+    from openpyxl import load_workbook
+
+    from app.context import open_context
+    from app.spreadsheets import export_roster_workbook
+
+    ctx = open_context(demo.database)
+    try:
+        with ctx.reading() as session:
+            export_roster_workbook(session, year=demo.plan.year, path=path)
+    finally:
+        ctx.close()
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    sheet.append(new_unit_row())
+    workbook.save(path)
+    return path
+
+
+def new_demo_unit(demo: Demo, unit_id: str) -> DemoUnit:
+    return DemoUnit(
+        id=unit_id,
+        code=NEW_UNIT_CODE,
+        name=NEW_UNIT_NAME,
+        kind=UnitKind.GRASSROOTS,
+        sector=Sector.NON_STATE_ENTERPRISE,
+        parent_id="",
+        cluster_code="Cụm 1",
+        members=40,
+        workers=52,
+        keypair=generate_keypair(),
+    )
+
+
+def build_drop_folder(demo: Demo, folder: Path, *, new_unit_id: str | None = None) -> DropFolder:
+    """Write the USB stick's folder (see the module docstring) and what to expect of it."""
+    for sub in ("", "copies", "later", "zz-late", "keys"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for path in demo.files:
+        shutil.copy2(path, folder / path.name)
+    grassroots = [u for u in demo.units if u.kind is UnitKind.GRASSROOTS]
+    updated, conflicted, tampered, unknown, changed = grassroots[:5]
+    plan, fed = demo.plan, demo.federation_id
+    counts = {
+        "new": len(demo.files),
+        "updated": 0,
+        "duplicate": 0,
+        "older": 0,
+        "conflict": 0,
+        "pending_key": 0,
+        "rejected": 0,
+    }
+    files: dict[str, Path] = {}
+
+    # Copies of three files in a subfolder (sorted after the originals): duplicates.
+    for path in demo.files[3:6]:
+        target = folder / "copies" / path.name
+        shutil.copy2(path, target)
+        counts["duplicate"] += 1
+        files.setdefault("duplicate", target)
+
+    # A corrected registration (revision 2), then a late re-export of revision 1.
+    first = folder / f"{updated.code}_{REGISTRATION_STREAM}_r1.thidua"
+    updated_values = bump(
+        updated.values[REGISTRATION_STREAM],
+        "2.1",
+        (updated.values[REGISTRATION_STREAM]["2.1"].amount or 0) + 77,
+    )
+    files["updated"] = write_report(
+        updated,
+        plan,
+        fed,
+        REGISTRATION_STREAM,
+        updated_values,
+        folder / "later",
+        revision=2,
+        supersedes=package_hash_of(first),
+    )
+    counts["updated"] += 1
+    files["older"] = write_report(
+        updated,
+        plan,
+        fed,
+        REGISTRATION_STREAM,
+        updated.values[REGISTRATION_STREAM],
+        folder / "zz-late",
+        revision=1,
+        file_name=f"{updated.code}_{REGISTRATION_STREAM}_r1_again.thidua",
+    )
+    counts["older"] += 1
+
+    # The same revision of the year's report exported twice with different values.
+    conflict_values = bump(
+        conflicted.values["year"], "2.1", (conflicted.values["year"]["2.1"].amount or 0) + 500
+    )
+    files["conflict"] = write_report(
+        conflicted,
+        plan,
+        fed,
+        "year",
+        conflict_values,
+        folder / "zz-late",
+        revision=1,
+        file_name=f"{conflicted.code}_year_r1_other-pc.thidua",
+    )
+    counts["conflict"] += 1
+
+    # Altered after signing, and signed by a key nobody enrolled: rejected.
+    files["tampered"] = tamper(
+        folder / f"{tampered.code}_h1_r1.thidua",
+        folder / "zz-late" / f"{tampered.code}_h1_r1.thidua",
+    )
+    files["unknown"] = write_report(
+        unknown,
+        plan,
+        fed,
+        "h1",
+        unknown.values["h1"],
+        folder / "zz-late",
+        revision=2,
+        file_name=f"{unknown.code}_h1_r2_unknown-key.thidua",
+        signer=generate_keypair(),
+    )
+    counts["rejected"] += 2
+
+    # A new key for a unit whose key is accepted (a replaced PC, or an impostor).
+    changed_keypair = generate_keypair()
+    files["changed_key"] = enrolment_file(
+        demo,
+        changed,
+        changed_keypair,
+        folder / "keys" / f"{changed.code}_enrolment.thidua",
+        epoch=2,
+    )
+    counts["pending_key"] += 1
+
+    # The unit new in this year's roster: its enrolment and its registration, held.
+    new_unit = None
+    if new_unit_id is not None:
+        new_unit = new_demo_unit(demo, new_unit_id)
+        enrolment_file(
+            demo, new_unit, new_unit.keypair, folder / "keys" / f"{NEW_UNIT_CODE}_enrolment.thidua"
+        )
+        registration = {
+            i.code: domain.UnitValue(amount=12) if i.code == "2.1" else v
+            for i in plan.indicators
+            if (v := grassroots[5].values[REGISTRATION_STREAM].get(i.code)) is not None
+            and i.applies_to(new_unit.kind, new_unit.sector)
+        }
+        new_unit.values[REGISTRATION_STREAM] = registration
+        files["new_unit"] = write_report(
+            new_unit, plan, fed, REGISTRATION_STREAM, registration, folder / "keys", revision=1
+        )
+        counts["pending_key"] += 2
+    return DropFolder(
+        folder=folder,
+        counts=counts,
+        updated=updated,
+        updated_registration=updated_values,
+        conflicted=conflicted,
+        conflict_year=conflict_values,
+        tampered=tampered,
+        unknown_signer=unknown,
+        changed_key=changed,
+        changed_keypair=changed_keypair,
+        new_unit=new_unit,
+        files=files,
+    )
+
+
+# --- screenshots ----------------------------------------------------------------------------
+
+
+def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") -> list[Path]:
+    """Save a PNG of each federation screen into ``out_dir``; returns the files.
+
+    Needs a QApplication (offscreen is fine). Builds its own province in a
+    temporary folder; nothing outside it and ``out_dir`` is touched except
+    the user data folder ``THIDUA_HOME`` points to (set it for a sandbox).
+    """
+    import os
+    import tempfile
+    import time
+
+    from PySide6.QtCore import QEventLoop, QMimeData, QPoint, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from app import i18n
+    from app.context import open_context
+    from app.preferences import Preferences
+    from app.roster import list_roster
+    from app.services import import_roster_workbook
+
+    from ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication), "federation_screens needs a QApplication"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="thidua-screens-"))
+    # The demo federation's key file goes to a sandboxed user data folder.
+    home = os.environ.get("THIDUA_HOME")
+    os.environ["THIDUA_HOME"] = str(work / "home")
+    demo = make_demo(out_dir=work / "demo", units=units)
+    workbook = roster_workbook_with_new_unit(demo, work / "roster.xlsx")
+    ctx = open_context(demo.database)
+    try:
+        import_roster_workbook(ctx, path=workbook, year=demo.plan.year)
+        with ctx.reading() as session:
+            new_id = next(
+                u.id for u in list_roster(session, year=demo.plan.year) if u.code == NEW_UNIT_CODE
+            )
+    finally:
+        ctx.close()
+    drop = build_drop_folder(demo, work / "usb", new_unit_id=new_id)
+
+    def wait(condition: object, seconds: float = 60) -> None:
+        assert callable(condition)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if condition():
+                return
+        raise TimeoutError("the federation screens did not load")
+
+    def settle(seconds: float = 0.5) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+    previous = i18n.current_language()
+    i18n.set_language(language)
+    window = MainWindow(demo.database, Preferences(language=language))
+    window.resize(1440, 900)
+    window.show()
+    window.start()
+    saved: list[Path] = []
+
+    def shot(name: str) -> None:
+        settle()
+        path = out_dir / f"federation-{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    try:
+        wait(lambda: window.federation_workspace is not None)
+        workspace = window.federation_workspace
+        assert workspace is not None
+        wait(lambda: workspace.dashboard.board is not None)
+
+        checked: list[object] = []
+        workspace.importer.checked.connect(checked.append)
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(drop.folder))])
+        centre = workspace.rect().center()
+        enter = QDragEnterEvent(
+            centre,
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(workspace, enter)
+        drop_event = QDropEvent(
+            QPointF(QPoint(centre)),
+            Qt.DropAction.CopyAction,
+            mime,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(workspace, drop_event)
+        wait(lambda: bool(checked))
+        workspace.importer.set_filter("problems")
+        shot("import-dry-run")
+
+        applied: list[object] = []
+        workspace.importer.applied.connect(applied.append)
+        workspace.importer.apply()
+        wait(lambda: bool(applied))
+        workspace.importer.set_filter("all")
+        shot("import-summary")
+
+        refreshed: list[object] = []
+        workspace.dashboard.refreshed.connect(refreshed.append)
+        wait(lambda: bool(refreshed))
+        workspace.show_page("dashboard")
+        shot("dashboard")
+        workspace.dashboard.tabs.setCurrentIndex(1)
+        shot("dashboard-chart")
+        clusters: list[object] = []
+        workspace.dashboard.clusters_shown.connect(clusters.append)
+        workspace.dashboard.tabs.setCurrentIndex(2)
+        wait(lambda: bool(clusters))
+        shot("dashboard-clusters")
+        workspace.dashboard.tabs.setCurrentIndex(0)
+
+        workspace.show_page("keys")
+        wait(lambda: workspace.keys.pending_count() > 0)
+        workspace.keys.select(drop.changed_keypair.key_id)
+        shot("enrolment")
+        dialog = workspace.keys.ask_accept()
+        if dialog is not None:
+            settle()
+            path = out_dir / "federation-enrolment-accept.png"
+            dialog.grab().save(str(path))
+            saved.append(path)
+            dialog.reject()
+
+        shown: list[object] = []
+        workspace.conflicts.detail_shown.connect(shown.append)
+        workspace.show_page("conflicts")
+        wait(lambda: workspace.conflicts.detail is not None)
+        shot("conflicts")
+
+        workspace.show_page("roster")
+        workspace.roster.search.setText("cong doan cap tren so 1")
+        shot("roster")
+        workspace.roster.search.clear()
+        workspace.show_page("plan")
+        shot("plan")
+        workspace.show_page("audit")
+        workspace.audit.reload()
+        shot("audit")
+    finally:
+        window.close()
+        window.deleteLater()
+        settle(0.2)
+        i18n.set_language(previous)
+        if home is None:
+            os.environ.pop("THIDUA_HOME", None)
+        else:
+            os.environ["THIDUA_HOME"] = home
+        shutil.rmtree(work, ignore_errors=True)
+    return saved
+
+
+__all__ = [
+    "NEW_UNIT_CODE",
+    "DropFolder",
+    "build_drop_folder",
+    "enrolment_file",
+    "federation_screens",
+    "new_unit_row",
+    "roster_workbook_with_new_unit",
+    "tamper",
+]
