@@ -38,6 +38,7 @@ from ui.tasks import CancelToken, TaskRunner
 
 if TYPE_CHECKING:
     # Imported on first use: it pulls in SQLAlchemy, which must wait for the first paint.
+    from ui.federation.workspace import FederationWorkspace
     from ui.unit.workspace import UnitWorkspace
 
 
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._pages.addWidget(self._plan_page)
         self.setCentralWidget(self._pages)
         self.unit_workspace: UnitWorkspace | None = None
+        self.federation_workspace: FederationWorkspace | None = None
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
 
@@ -173,6 +175,8 @@ class MainWindow(QMainWindow):
         self._model.retranslate()
         if getattr(self, "unit_workspace", None) is not None:
             self.unit_workspace.translateUI()  # type: ignore[union-attr]
+        if getattr(self, "federation_workspace", None) is not None:
+            self.federation_workspace.translateUI()  # type: ignore[union-attr]
         self._update_status()
 
     def set_language(self, language: str) -> None:
@@ -298,6 +302,9 @@ class MainWindow(QMainWindow):
         if self._installation is not None and self._installation.role.value == "unit":
             self._show_unit_workspace()
             return
+        if self._installation is not None and self._installation.role.value == "federation":
+            self._show_federation_workspace()
+            return
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
@@ -326,6 +333,21 @@ class MainWindow(QMainWindow):
             return
         assert self.unit_workspace.workspace is not None
         self.plan_shown.emit(self.unit_workspace.workspace.plan.id)
+
+    def _show_federation_workspace(self) -> None:
+        if self.federation_workspace is None:
+            from ui.federation.workspace import FederationWorkspace
+
+            workspace = FederationWorkspace(self._ctx, self._runner, self)
+            workspace.done.connect(lambda text: self._status.setText(text))
+            workspace.failed.connect(lambda text: self._status.setText(text))
+            workspace.loaded.connect(self.plan_shown)
+            self._file_menu.insertActions(self._restore_action, workspace.file_actions())
+            self._file_menu.insertSeparator(self._restore_action)
+            self._pages.addWidget(workspace)
+            self.federation_workspace = workspace
+        self._pages.setCurrentWidget(self.federation_workspace)
+        self.federation_workspace.reload()
 
     @Slot(object)
     def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:
@@ -409,6 +431,10 @@ class MainWindow(QMainWindow):
             self._pages.removeWidget(self.unit_workspace)
             self.unit_workspace.deleteLater()
             self.unit_workspace = None
+        if self.federation_workspace is not None:
+            self._pages.removeWidget(self.federation_workspace)
+            self.federation_workspace.deleteLater()
+            self.federation_workspace = None
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             from app.backup import restore_installation
@@ -438,4 +464,6 @@ class MainWindow(QMainWindow):
 
     @property
     def indicator_model(self) -> IndicatorTableModel:
+        if self.federation_workspace is not None:
+            return self.federation_workspace.plan_page.indicator_model
         return self._model

@@ -1,0 +1,281 @@
+"""Pieces the federation screens share: labels, figure text, colours, dialogs.
+
+Every label is looked up at call time through gettext so a language switch
+(``translateUI``) shows it in the new language.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSortFilterProxyModel, QUrl
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app import domain
+from app.format import format_number, format_percent, format_vnd
+from app.i18n import gettext as _
+from app.packages.merge import Outcome
+from app.rollup import Figure
+from db.enums import REGISTRATION_STREAM, IndicatorKind, Rollup, TargetScope
+
+from ui.unit.workspace import removable_folders
+
+GOOD = QBrush(QColor("#dff0d8"))
+BAD = QBrush(QColor("#f8d7da"))
+WARN = QBrush(QColor("#fff3cd"))
+INFO = QBrush(QColor("#d9edf7"))
+MUTED = QBrush(QColor("#eeeeee"))
+DIFFERS = QBrush(QColor("#ffe08a"))
+BANNER_STYLE = (
+    "background: #f8d7da; border: 2px solid #b00020; padding: 8px; color: #58151c; "
+    "font-weight: bold"
+)
+NOTE_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
+
+
+_monospace: list[QFont] = []
+
+
+@contextmanager
+def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
+    """Change a proxy's row filter inside the block; the proxy re-filters after it.
+
+    Qt 6.10+ wants ``beginFilterChange``/``endFilterChange`` (``invalidateRowsFilter``
+    is deprecated there); older Qt only has the latter.
+    """
+    begin = getattr(proxy, "beginFilterChange", None)
+    if begin is None:
+        yield
+        proxy.invalidateRowsFilter()
+        return
+    begin()
+    yield
+    proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+
+def monospace() -> QFont:
+    """A fixed-width font for fingerprints and hashes (made once, after the app)."""
+    if not _monospace:
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        _monospace.append(font)
+    return _monospace[0]
+
+
+def outcome_label(outcome: Outcome | str) -> str:
+    return {
+        Outcome.NEW: _("New"),
+        Outcome.UPDATED: _("Updated"),
+        Outcome.DUPLICATE: _("Duplicate"),
+        Outcome.OLDER: _("Older"),
+        Outcome.CONFLICT: _("Conflict"),
+        Outcome.PENDING_KEY: _("Pending key"),
+        Outcome.REJECTED: _("Rejected"),
+    }[Outcome(outcome)]
+
+
+def outcome_brush(outcome: Outcome) -> QBrush | None:
+    return {
+        Outcome.NEW: GOOD,
+        Outcome.UPDATED: INFO,
+        Outcome.DUPLICATE: MUTED,
+        Outcome.OLDER: MUTED,
+        Outcome.CONFLICT: WARN,
+        Outcome.PENDING_KEY: WARN,
+        Outcome.REJECTED: BAD,
+    }.get(outcome)
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "report": _("Report"),
+        "enrolment": _("Key enrolment"),
+        "bundle": _("Bundle"),
+        "plan": _("Plan"),
+        "receipt": _("Receipt"),
+        "return": _("Return"),
+    }.get(kind, kind)
+
+
+def stream_label(stream: str, plan: domain.Plan | None) -> str:
+    if stream == REGISTRATION_STREAM:
+        return _("Registration")
+    if plan is not None:
+        for period in plan.periods:
+            if period.code == stream:
+                return period.name
+    return stream
+
+
+def key_status_label(status: str) -> str:
+    return {
+        "pending": _("Pending"),
+        "accepted": _("Accepted"),
+        "refused": _("Refused"),
+        "revoked": _("Revoked"),
+        "retired": _("Retired"),
+    }.get(status, status)
+
+
+def local_time(iso: str) -> str:
+    """``2017-07-05T01:00:00+00:00`` → ``05/07/2017 08:00`` in the PC's time zone."""
+    import datetime as dt
+
+    if not iso:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so "cong doan" finds "Công đoàn"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def figure_text(
+    indicator: domain.Indicator, target: domain.Target | None, figure: Figure | None
+) -> tuple[str, str]:
+    """A roll-up figure for the screen and its arithmetic for the tooltip."""
+    if figure is None or figure.reporting_units == 0:
+        return "—", _("No unit has sent a value yet.")
+    numerator = format_number(figure.numerator or 0)
+    denominator = format_number(figure.denominator or 0)
+    reporting = _("{count} units reported").format(count=format_number(figure.reporting_units))
+    if target is not None and target.scope is TargetScope.EACH_UNIT:
+        shown = format_percent(_percent(figure.numerator, figure.denominator))
+        basis = _("{met} of {units} units meet it").format(met=numerator, units=denominator)
+        return shown, f"{basis}; {reporting}"
+    rollup = indicator.rollup
+    if rollup is Rollup.SUM:
+        total = figure.numerator or 0
+        text = format_vnd(total) if indicator.kind is IndicatorKind.MONEY else format_number(total)
+        return text, reporting
+    if rollup in (Rollup.RATIO, Rollup.SHARE_OF_UNITS):
+        percent = _percent(figure.numerator, figure.denominator)
+        if percent is None:
+            return "—", reporting
+        if rollup is Rollup.SHARE_OF_UNITS:
+            basis = _("{count} of {units} units").format(count=numerator, units=denominator)
+        else:
+            basis = f"{numerator} / {denominator}"
+        return format_percent(percent), f"{basis}; {reporting}"
+    if rollup is Rollup.AVERAGE_PER_UNIT:
+        if figure.value is None:
+            return "—", reporting
+        return format_number(figure.value, 2), _("total {total}").format(total=numerator)
+    return reporting, reporting
+
+
+def _percent(numerator: int | None, denominator: int | None) -> Decimal | None:
+    if not denominator:
+        return None
+    return Decimal(numerator or 0) * 100 / Decimal(denominator)
+
+
+def value_text(
+    plan: domain.Plan, indicator: domain.Indicator, value: domain.UnitValue | None
+) -> str:
+    """One unit's value as the screens show it ("" when it sent none)."""
+    if value is None or value.is_empty():
+        return ""
+    kind = indicator.kind
+    if kind is IndicatorKind.MONEY and value.amount is not None:
+        return format_vnd(value.amount)
+    if kind is IndicatorKind.COUNT and value.amount is not None:
+        return format_number(value.amount)
+    if kind is IndicatorKind.RATIO:
+        percent = _percent(value.numerator, value.denominator)
+        num = "" if value.numerator is None else format_number(value.numerator)
+        den = "" if value.denominator is None else format_number(value.denominator)
+        return f"{num} / {den}" + (f" ({format_percent(percent)})" if percent is not None else "")
+    if kind is IndicatorKind.YES_NO and value.flag is not None:
+        return _("Yes") if value.flag else _("No")
+    if kind is IndicatorKind.GRADE and value.grade:
+        return next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
+    return value.text or ""
+
+
+def met_label(met: bool | None) -> str:
+    if met is None:
+        return ""
+    return _("Met") if met else _("Not met")
+
+
+# --- dialogs ------------------------------------------------------------------------------
+
+
+def file_dialog(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    mode: QFileDialog.FileMode,
+    save: bool = False,
+    name_filter: str = "",
+    suggested: str = "",
+    on_chosen: Callable[[list[Path]], None],
+) -> QFileDialog:
+    """A non-native, non-blocking file dialog with USB sticks first in its sidebar.
+
+    ``objectName`` is ``name`` so tests find it; ``on_chosen`` gets the
+    selected paths when the user accepts.
+    """
+    dialog = QFileDialog(parent, title)
+    dialog.setObjectName(name)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dialog.setFileMode(mode)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    if name_filter:
+        dialog.setNameFilter(name_filter)
+    folders = removable_folders()
+    dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
+    dialog.setDirectory(str(folders[0] if folders else Path.home()))
+    if suggested:
+        dialog.selectFile(suggested)
+    dialog.accepted.connect(lambda: on_chosen([Path(p) for p in dialog.selectedFiles()]))
+    dialog.open()
+    return dialog
+
+
+def confirm(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    on_yes: Callable[[], None],
+    danger: bool = False,
+) -> QMessageBox:
+    """A non-blocking Yes/Cancel question (``objectName`` ``name``)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        parent,
+    )
+    box.setObjectName(name)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.accepted.connect(on_yes)
+    box.open()
+    return box
+
+
+def warn(parent: QWidget, text: str, *, name: str = "warning") -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=parent)
+    box.setObjectName(name)
+    box.open()
+    return box

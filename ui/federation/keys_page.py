@@ -1,0 +1,588 @@
+"""Enrolment: the units' signing keys, and the staff's decisions on them.
+
+A key is trusted only after staff compare its fingerprint with the one
+printed on the unit's stamped form (or read out on the phone): the accept
+dialog never shows the fingerprint, it asks staff to type it, and the core
+refuses a mismatch. A pending key for a unit that already has an accepted
+key (a replaced PC — or an impostor) is shown in red everywhere and its
+acceptance needs an explicit confirmation that the old key is to be retired.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.context import AppContext
+from app.enrolment_view import KeyRow
+from app.i18n import gettext as _
+from app.packages.merge import KeyStatus
+
+from ui.federation.common import (
+    BAD,
+    BANNER_STYLE,
+    GOOD,
+    MUTED,
+    WARN,
+    key_status_label,
+    local_time,
+    monospace,
+    rows_refiltered,
+    warn,
+)
+from ui.tasks import CancelToken, TaskRunner
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class KeyColumn(IntEnum):
+    STATUS = 0
+    CODE = 1
+    UNIT = 2
+    FINGERPRINT = 3
+    RECEIVED = 4
+    HELD = 5
+    WARNING = 6
+
+    def header(self) -> str:
+        return {
+            KeyColumn.STATUS: _("Status"),
+            KeyColumn.CODE: _("Code"),
+            KeyColumn.UNIT: _("Unit"),
+            KeyColumn.FINGERPRINT: _("Key fingerprint"),
+            KeyColumn.RECEIVED: _("Received"),
+            KeyColumn.HELD: _("Packages held"),
+            KeyColumn.WARNING: _("Warning"),
+        }[self]
+
+
+def warning_text(row: KeyRow) -> str:
+    if row.changed_key:
+        old = row.would_retire[0]
+        return _(
+            "CHANGED KEY: accepting it retires the key {fingerprint} accepted on {date}."
+        ).format(fingerprint=old.fingerprint, date=local_time(old.decided_at or old.received_at))
+    if not row.in_roster:
+        return _("The unit is not in the roster.")
+    if row.name_differs:
+        return _("The enrolment names the unit “{declared}”.").format(declared=row.declared_name)
+    return ""
+
+
+class KeyModel(QAbstractTableModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[KeyRow] = []
+
+    def set_rows(self, rows: list[KeyRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> KeyRow:
+        return self._rows[row]
+
+    def rows(self) -> list[KeyRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(KeyColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return KeyColumn(section).header()
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        key = row.key
+        column = KeyColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            return {
+                KeyColumn.STATUS: key_status_label(key.status),
+                KeyColumn.CODE: row.declared_code,
+                KeyColumn.UNIT: row.roster_name or row.declared_name,
+                KeyColumn.FINGERPRINT: key.fingerprint,
+                KeyColumn.RECEIVED: local_time(key.received_at),
+                KeyColumn.HELD: str(row.held_packages) if row.held_packages else "",
+                KeyColumn.WARNING: warning_text(row),
+            }[column]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.changed_key:
+                return BAD
+            if column is KeyColumn.STATUS:
+                return {
+                    KeyStatus.PENDING.value: WARN,
+                    KeyStatus.ACCEPTED.value: GOOD,
+                }.get(key.status, MUTED)
+        if role == Qt.ItemDataRole.ToolTipRole and column is KeyColumn.WARNING:
+            return warning_text(row) or None
+        if role == Qt.ItemDataRole.FontRole and column is KeyColumn.FINGERPRINT:
+            return monospace()
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(KeyColumn) - 1)
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._rows) - 1, len(KeyColumn) - 1)
+            )
+
+
+class KeyFilter(QSortFilterProxyModel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._status: str | None = KeyStatus.PENDING.value
+
+    def set_status(self, status: str | None) -> None:
+        with rows_refiltered(self):
+            self._status = status
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, KeyModel)
+        return self._status is None or model.row_at(source_row).key.status == self._status
+
+
+class AcceptKeyDialog(QDialog):
+    """Type the fingerprint from the stamped form; name the evidence; confirm a change."""
+
+    def __init__(self, row: KeyRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accept-key")
+        self.row = row
+        self.setWindowTitle(_("Accept the key of {code}").format(code=row.declared_code))
+        intro = QLabel(
+            _(
+                "Unit: {name} ({code})\nChair: {chair}  Phone: {phone}\n\n"
+                "Type the key fingerprint printed on the unit's stamped registration form "
+                "(or read out by the chair on the phone). It is compared digit by digit."
+            ).format(
+                name=row.roster_name or row.declared_name,
+                code=row.declared_code,
+                chair=row.chair or "—",
+                phone=row.phone or "—",
+            )
+        )
+        intro.setWordWrap(True)
+        self.fingerprint = QLineEdit()
+        self.fingerprint.setObjectName("typed-fingerprint")
+        self.fingerprint.setFont(monospace())
+        self.fingerprint.setPlaceholderText("0000-0000-0000-0000-0000-0000")
+        self.evidence = QLineEdit()
+        self.evidence.setObjectName("evidence")
+        self.evidence.setPlaceholderText(_("e.g. form no. 12/ĐK dated 10/03/2017, or a call"))
+        self.changed = QCheckBox()
+        self.changed.setObjectName("confirm-change")
+        warning = QLabel()
+        warning.setWordWrap(True)
+        warning.setStyleSheet(BANNER_STYLE)
+        if row.changed_key:
+            old = row.would_retire[0]
+            warning.setText(
+                _(
+                    "This unit already has an accepted key ({fingerprint}). Accepting the new "
+                    "key RETIRES the old one: anything it signs afterwards is quarantined. Do "
+                    "this only when the unit confirms its computer was replaced or its key "
+                    "lost."
+                ).format(fingerprint=old.fingerprint)
+            )
+            self.changed.setText(
+                _("I confirmed with the unit's chair that the old key must be retired.")
+            )
+        else:
+            warning.hide()
+            self.changed.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Accept the key"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(_("Fingerprint from the form:"), self.fingerprint)
+        form.addRow(_("Evidence (form or call):"), self.evidence)
+        layout = QVBoxLayout(self)
+        layout.addWidget(warning)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.changed)
+        layout.addWidget(self.buttons)
+        for signal in (self.fingerprint.textChanged, self.evidence.textChanged):
+            signal.connect(self._update)
+        self.changed.toggled.connect(self._update)
+        self.resize(560, self.sizeHint().height())
+        self._update()
+
+    @Slot()
+    def _update(self) -> None:
+        digits = sum(c.isdigit() for c in self.fingerprint.text())
+        ready = digits == 24 and bool(self.evidence.text().strip())
+        if self.row.changed_key:
+            ready = ready and self.changed.isChecked()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
+
+
+class KeysPage(QWidget):
+    """Pending keys first; accept / refuse / revoke with confirmation."""
+
+    loaded = Signal()
+    decided = Signal(object)  # KeyInfo after a decision
+    data_changed = Signal()
+    failed = Signal(str)
+    done = Signal(str)
+    #: Emitted with the pending changed-key rows after each load (for the banner).
+    changed_keys = Signal(object)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self.model = KeyModel(self)
+        self.proxy = KeyFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("keys-table")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in (
+            (KeyColumn.STATUS, 110),
+            (KeyColumn.CODE, 90),
+            (KeyColumn.UNIT, 230),
+            (KeyColumn.FINGERPRINT, 230),
+            (KeyColumn.RECEIVED, 130),
+            (KeyColumn.HELD, 90),
+        ):
+            self.view.setColumnWidth(column, width)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.banner = QLabel()
+        self.banner.setObjectName("changed-key-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self.status_label = QLabel()
+        self.status_combo = QComboBox()
+        self.status_combo.currentIndexChanged.connect(self._status_chosen)
+        self.details = QLabel()
+        self.details.setObjectName("key-details")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setMinimumWidth(300)
+        self.accept_button = QPushButton()
+        self.accept_button.setObjectName("accept-key-button")
+        self.accept_button.clicked.connect(self.ask_accept)
+        self.refuse_button = QPushButton()
+        self.refuse_button.clicked.connect(self.ask_refuse)
+        self.revoke_button = QPushButton()
+        self.revoke_button.clicked.connect(self.ask_revoke)
+
+        top = QHBoxLayout()
+        top.addWidget(self.status_label)
+        top.addWidget(self.status_combo)
+        top.addStretch(1)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.details, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.refuse_button)
+        buttons.addWidget(self.revoke_button)
+        side_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.view)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self.translateUI()
+
+    def translateUI(self) -> None:
+        self.status_label.setText(_("Show:"))
+        current = max(0, self.status_combo.currentIndex())
+        self.status_combo.blockSignals(True)
+        self.status_combo.clear()
+        self.status_combo.addItem(_("Waiting for a decision"), KeyStatus.PENDING.value)
+        self.status_combo.addItem(_("All keys"), None)
+        for status in (
+            KeyStatus.ACCEPTED,
+            KeyStatus.REFUSED,
+            KeyStatus.REVOKED,
+            KeyStatus.RETIRED,
+        ):
+            self.status_combo.addItem(key_status_label(status.value), status.value)
+        self.status_combo.setCurrentIndex(current)
+        self.status_combo.blockSignals(False)
+        self.accept_button.setText(_("Accept…"))
+        self.refuse_button.setText(_("Refuse…"))
+        self.revoke_button.setText(_("Revoke…"))
+        self.model.retranslate()
+        self._show_banner()
+        self._show_details()
+
+    @Slot(int)
+    def _status_chosen(self, index: int) -> None:
+        self.proxy.set_status(self.status_combo.itemData(index))
+        self._select_first()
+
+    def show_status(self, status: str | None) -> None:
+        self.status_combo.setCurrentIndex(self.status_combo.findData(status))
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        from app.enrolment_view import key_overview
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> list[KeyRow]:
+            return key_overview(ctx)
+
+        self._runner.run(job, self._loaded, self._failed)
+
+    @Slot(object)
+    def _loaded(self, rows: list[KeyRow]) -> None:
+        selected = self.selected()
+        self.model.set_rows(rows)
+        self._show_banner()
+        if selected is not None:
+            self.select(selected.key.keyid)
+        if self.selected() is None:
+            self._select_first()
+        self._show_details()
+        self.changed_keys.emit([r for r in rows if r.changed_key])
+        self.loaded.emit()
+
+    def pending_count(self) -> int:
+        return sum(1 for r in self.model.rows() if r.key.status == KeyStatus.PENDING.value)
+
+    def _show_banner(self) -> None:
+        changed = [r for r in self.model.rows() if r.changed_key]
+        if not changed:
+            self.banner.hide()
+            return
+        units = ", ".join(
+            f"{r.declared_code} ({r.roster_name or r.declared_name})" for r in changed
+        )
+        self.banner.setText(
+            "⚠ "
+            + _(
+                "Changed keys: {units} sent a new key while an accepted key is on record. "
+                "Call the unit's chair before accepting: a new key may mean a replaced PC — "
+                "or someone else signing in the unit's name."
+            ).format(units=units)
+        )
+        self.banner.show()
+
+    # --- selection --------------------------------------------------------------------------
+
+    def selected(self) -> KeyRow | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
+
+    def select(self, keyid: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            if self.model.row_at(source).key.keyid == keyid:
+                self.view.selectRow(row)
+                self.view.setCurrentIndex(self.proxy.index(row, 0))
+                return True
+        return False
+
+    def _select_first(self) -> None:
+        if self.proxy.rowCount():
+            self.view.selectRow(0)
+            self.view.setCurrentIndex(self.proxy.index(0, 0))
+        self._show_details()
+
+    @Slot(QModelIndex, QModelIndex)
+    def _current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_details()
+
+    def _show_details(self) -> None:
+        row = self.selected()
+        if row is None:
+            self.details.setText(_("No key selected."))
+            for button in (self.accept_button, self.refuse_button, self.revoke_button):
+                button.setEnabled(False)
+            return
+        key = row.key
+        lines = [
+            f"<b>{row.roster_name or row.declared_name}</b> ({row.declared_code})",
+            _("Status: {status}").format(status=key_status_label(key.status)),
+            _("Fingerprint:")
+            + f"<br><span style='font-family: monospace; font-size: 13pt'>{key.fingerprint}</span>",
+            _("Received: {when}").format(when=local_time(key.received_at)),
+        ]
+        if row.chair or row.phone or row.email:
+            lines.append(
+                _("Declared contact: {chair} {phone} {email}").format(
+                    chair=row.chair, phone=row.phone, email=row.email
+                )
+            )
+        if row.held_packages:
+            lines.append(
+                _("{count} packages are held until this key is accepted.").format(
+                    count=row.held_packages
+                )
+            )
+        if key.decided_at:
+            lines.append(_("Decided: {when}").format(when=local_time(key.decided_at)))
+        if key.evidence:
+            lines.append(_("Evidence: {evidence}").format(evidence=key.evidence))
+        if row.replaces is not None:
+            lines.append(
+                _("Replaces the key {fingerprint}.").format(fingerprint=row.replaces.fingerprint)
+            )
+        text = warning_text(row)
+        if text:
+            lines.append(f"<span style='color: #b00020; font-weight: bold'>{text}</span>")
+        self.details.setText("<br>".join(lines))
+        status = key.status
+        self.accept_button.setEnabled(status in (KeyStatus.PENDING.value, KeyStatus.REFUSED.value))
+        self.refuse_button.setEnabled(status == KeyStatus.PENDING.value)
+        self.revoke_button.setEnabled(status == KeyStatus.ACCEPTED.value)
+
+    # --- decisions --------------------------------------------------------------------------
+
+    @Slot()
+    def ask_accept(self) -> AcceptKeyDialog | None:
+        row = self.selected()
+        if row is None:
+            return None
+        dialog = AcceptKeyDialog(row, self)
+        dialog.accepted.connect(
+            lambda: self.decide(
+                row,
+                KeyStatus.ACCEPTED,
+                evidence=dialog.evidence.text().strip(),
+                fingerprint=dialog.fingerprint.text(),
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def _ask_reason(self, row: KeyRow, decision: KeyStatus) -> QInputDialog:
+        dialog = QInputDialog(self)
+        refuse = decision is KeyStatus.REFUSED
+        dialog.setObjectName("confirm-refuse-key" if refuse else "confirm-revoke-key")
+        dialog.setWindowTitle(_("Refuse the key") if refuse else _("Revoke the key"))
+        unit = f"{row.declared_code} — {row.roster_name or row.declared_name}"
+        dialog.setLabelText(
+            (
+                _(
+                    "Refuse the key {fingerprint} of {unit}?\n"
+                    "Packages it signed stay held and are rejected in later imports.\n"
+                    "Reason (recorded in the audit log):"
+                )
+                if refuse
+                else _(
+                    "Revoke the key {fingerprint} of {unit}?\n"
+                    "Nothing it signs will be accepted any more; the unit must enrol a new key.\n"
+                    "Reason (recorded in the audit log):"
+                )
+            ).format(fingerprint=row.key.fingerprint, unit=unit)
+        )
+        dialog.setOkButtonText(_("Refuse") if refuse else _("Revoke"))
+        dialog.textValueSelected.connect(
+            lambda reason: self.decide(row, decision, evidence=reason.strip())
+        )
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def ask_refuse(self) -> QInputDialog | None:
+        row = self.selected()
+        return None if row is None else self._ask_reason(row, KeyStatus.REFUSED)
+
+    @Slot()
+    def ask_revoke(self) -> QInputDialog | None:
+        row = self.selected()
+        return None if row is None else self._ask_reason(row, KeyStatus.REVOKED)
+
+    def decide(
+        self,
+        row: KeyRow,
+        decision: KeyStatus,
+        *,
+        evidence: str = "",
+        fingerprint: str | None = None,
+    ) -> None:
+        from app.packages.federation import decide_key
+
+        ctx, keyid = self._ctx, row.key.keyid
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return decide_key(
+                ctx, keyid=keyid, decision=decision, evidence=evidence, fingerprint=fingerprint
+            )
+
+        def finished(result: Any) -> None:
+            info, released = result
+            text = _("Key of {code}: {status}.").format(
+                code=row.declared_code, status=key_status_label(info.status)
+            )
+            if released is not None and released.items:
+                text += " " + _("{count} held packages were merged.").format(
+                    count=len(released.items)
+                )
+            self.done.emit(text)
+            self.data_changed.emit()
+            self.decided.emit(info)
+            self.reload()
+
+        self._runner.run(job, finished, self._failed)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        from ui.main_window import error_text
+
+        text = error_text(error)
+        warn(self, text)
+        self.failed.emit(text)

@@ -1,0 +1,430 @@
+"""The plan: what it asks (header, periods, movements, indicators and targets),
+signed plan packages for the units, printing, and next year's plan.
+
+Plan packages go to all units of the plan year's roster, one cluster, or the
+units under one upper-level union, into a folder, with progress. A plan can
+be cloned for another year (dates and year shifted, number cleared) and the
+header of a plan nobody registered against yet can be edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain
+from app.context import AppContext
+from app.dashboard import ScopeChoice, ScopeKind
+from app.format import format_number
+from app.i18n import gettext as _
+from app.rollup import Scope
+
+from ui.federation.common import file_dialog, warn
+from ui.models import IndicatorColumn, IndicatorTableModel
+from ui.tasks import CancelToken, TaskRunner
+
+
+class ExportPlanDialog(QDialog):
+    """Which units (all, a cluster, a subtree) and which folder."""
+
+    def __init__(
+        self, plan: domain.Plan, choices: list[ScopeChoice], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("export-plan-packages")
+        self.setWindowTitle(_("Plan packages for the units"))
+        self.choices = choices
+        clusters = [c for c in choices if c.kind is ScopeKind.CLUSTER]
+        subtrees = [c for c in choices if c.kind is ScopeKind.SUBTREE]
+        province = next((c for c in choices if c.kind is ScopeKind.PROVINCE), None)
+        intro = QLabel(
+            _(
+                "One signed package per unit of the {year} roster: the plan, the unit's entry "
+                "and the federation's key. Send each unit its file."
+            ).format(year=plan.year)
+        )
+        intro.setWordWrap(True)
+        self.all_units = QRadioButton(
+            _("All units ({count})").format(count=format_number(province.units if province else 0))
+        )
+        self.all_units.setChecked(True)
+        self.one_cluster = QRadioButton(_("One cluster:"))
+        self.one_subtree = QRadioButton(_("The units under:"))
+        self.cluster_combo = QComboBox()
+        for choice in clusters:
+            self.cluster_combo.addItem(f"{choice.name} ({choice.units})", choices.index(choice))
+        self.subtree_combo = QComboBox()
+        for choice in subtrees:
+            self.subtree_combo.addItem(
+                f"{choice.code} {choice.name} ({choice.units})", choices.index(choice)
+            )
+        self.one_cluster.setEnabled(bool(clusters))
+        self.one_subtree.setEnabled(bool(subtrees))
+        group = QButtonGroup(self)
+        for button in (self.all_units, self.one_cluster, self.one_subtree):
+            group.addButton(button)
+        self.folder = QLineEdit(str(Path.home() / f"goi-ke-hoach-{plan.year}"))
+        self.folder.setObjectName("plan-folder")
+        browse = QPushButton(_("Browse…"))
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow(self.all_units)
+        form.addRow(self.one_cluster, self.cluster_combo)
+        form.addRow(self.one_subtree, self.subtree_combo)
+        form.addRow(_("Folder:"), folder_row)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write the packages"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(620, self.sizeHint().height())
+
+    def chosen_scope(self) -> Scope | None:
+        """None for all units of the roster."""
+        combo = None
+        if self.one_cluster.isChecked():
+            combo = self.cluster_combo
+        elif self.one_subtree.isChecked():
+            combo = self.subtree_combo
+        if combo is None or combo.count() == 0:
+            return None
+        choice: ScopeChoice = self.choices[int(combo.currentData())]
+        return choice.scope
+
+    @Slot()
+    def _browse(self) -> None:
+        file_dialog(
+            self,
+            name="plan-packages-folder",
+            title=_("Folder for the plan packages"),
+            mode=QFileDialog.FileMode.Directory,
+            on_chosen=lambda paths: self.folder.setText(str(paths[0])),
+        )
+
+
+class EditPlanDialog(QDialog):
+    def __init__(self, plan: domain.Plan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("edit-plan")
+        self.setWindowTitle(_("Plan header"))
+        self.number = QLineEdit(plan.number)
+        self.issued_on = QDateEdit()
+        self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat("dd/MM/yyyy")
+        day = plan.issued_on or dt.date(plan.year, 1, 1)
+        self.issued_on.setDate(QDate(day.year, day.month, day.day))
+        self.title = QPlainTextEdit(plan.title)
+        self.title.setMaximumHeight(70)
+        self.theme = QLineEdit(plan.theme)
+        form = QFormLayout()
+        form.addRow(_("Number:"), self.number)
+        form.addRow(_("Issued on:"), self.issued_on)
+        form.addRow(_("Title:"), self.title)
+        form.addRow(_("Theme:"), self.theme)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(620, self.sizeHint().height())
+
+    def issued(self) -> dt.date:
+        value = self.issued_on.date()
+        return dt.date(value.year(), value.month(), value.day())
+
+
+class PlanPage(QWidget):
+    exported = Signal(object)  # list of ExportedFile
+    cloned = Signal(str)  # the new plan's id
+    edited = Signal(str)
+    #: The list of plans changed (clone, edit): the workspace reloads them.
+    plans_changed = Signal(str)
+    failed = Signal(str)
+    done = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self.plan: domain.Plan | None = None
+        self.choices: list[ScopeChoice] = []
+
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.indicator_model = IndicatorTableModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("plan-indicators")
+        self.view.setModel(self.indicator_model)
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(IndicatorColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(IndicatorColumn.TARGET, QHeaderView.ResizeMode.Stretch)
+        self.view.setColumnWidth(IndicatorColumn.CODE, 60)
+        self.view.setColumnWidth(IndicatorColumn.UNIT, 100)
+        self.view.setColumnWidth(IndicatorColumn.APPLIES, 240)
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.export_button = QPushButton()
+        self.export_button.setObjectName("export-plan-button")
+        self.export_button.clicked.connect(self.ask_export)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.print_plan)
+        self.clone_button = QPushButton()
+        self.clone_button.setObjectName("clone-plan")
+        self.clone_button.clicked.connect(self.ask_clone)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.ask_edit)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress, 1)
+        buttons.addStretch(1)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.clone_button)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.translateUI()
+
+    def translateUI(self) -> None:
+        self.export_button.setText(_("Plan packages for the units…"))
+        self.print_button.setText(_("Print the plan…"))
+        self.clone_button.setText(_("Copy for another year…"))
+        self.edit_button.setText(_("Edit the header…"))
+        self.indicator_model.retranslate()
+        self._show_title()
+
+    def set_plan(self, plan: domain.Plan, choices: list[ScopeChoice] | None = None) -> None:
+        self.plan = plan
+        if choices is not None:
+            self.choices = choices
+        self.indicator_model.set_plan(plan)
+        self.view.resizeRowsToContents()
+        self.edit_button.setEnabled(not plan.builtin)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.title.setText(_("No plan yet."))
+            return
+        issued = plan.issued_on.strftime("%d/%m/%Y") if plan.issued_on else "—"
+        periods = ", ".join(p.name for p in plan.periods)
+        lines = [
+            f"<b>{plan.issuer}</b> — {plan.number or '—'} — {issued}",
+            f"<b>{plan.title}</b>",
+            _("Theme: {theme}").format(theme=plan.theme),
+            _("Reporting periods: {periods}").format(periods=periods),
+            _("{movements} movements, {indicators} indicators.").format(
+                movements=len(plan.movements), indicators=len(plan.indicators)
+            ),
+        ]
+        if plan.builtin:
+            lines.append(_("Built-in plan: copy it to make your own."))
+        self.title.setText("<br>".join(lines))
+
+    # --- plan packages ----------------------------------------------------------------------
+
+    @Slot()
+    def ask_export(self) -> ExportPlanDialog | None:
+        if self.plan is None:
+            return None
+        plan = self.plan
+        dialog = ExportPlanDialog(plan, self.choices, self)
+        dialog.accepted.connect(
+            lambda: self.export(Path(dialog.folder.text().strip()), dialog.chosen_scope())
+        )
+        dialog.open()
+        return dialog
+
+    def export(self, folder: Path, scope: Scope | None) -> None:
+        """Write the plan packages of ``scope`` (None: every unit) into ``folder``."""
+        from app.dashboard import scope_unit_codes
+        from app.packages.federation import export_plan_packages
+
+        if self.plan is None:
+            return
+        ctx, plan = self._ctx, self.plan
+
+        def job(progress: Any, _token: CancelToken) -> Any:
+            codes = None
+            if scope is not None:
+                with ctx.reading() as session:
+                    codes = scope_unit_codes(session, year=plan.year, scope=scope)
+                if not codes:
+                    return []
+            return export_plan_packages(
+                ctx, plan_id=plan.id, out_dir=folder, unit_codes=codes, progress=progress
+            )
+
+        def finished(files: list[Any]) -> None:
+            self.progress.hide()
+            self.export_button.setEnabled(True)
+            self.done.emit(
+                _("{count} plan packages written to {folder}.").format(
+                    count=len(files), folder=folder
+                )
+            )
+            self.exported.emit(files)
+
+        def failed(error: BaseException) -> None:
+            self.progress.hide()
+            self.export_button.setEnabled(True)
+            self._failed(error)
+
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.export_button.setEnabled(False)
+        self._runner.run(job, finished, failed, self._progress)
+
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done} / {total}")
+
+    # --- printing ---------------------------------------------------------------------------
+
+    @Slot()
+    def print_plan(self) -> None:
+        import tempfile
+
+        from app.printing.documents import print_plan
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{plan_id}.pdf"
+
+        def job(_progress: Any, _token: CancelToken) -> Path:
+            return print_plan(ctx, plan_id=plan_id, out=target)
+
+        def done(path: Path) -> None:
+            from ui.pdf_preview import PdfPreviewDialog
+
+            PdfPreviewDialog(path, self).open()
+
+        self._runner.run(job, done, self._failed)
+
+    # --- clone and edit ---------------------------------------------------------------------
+
+    @Slot()
+    def ask_clone(self) -> QInputDialog | None:
+        if self.plan is None:
+            return None
+        plan = self.plan
+        dialog = QInputDialog(self)
+        dialog.setObjectName("clone-year")
+        dialog.setWindowTitle(_("Copy the plan for another year"))
+        dialog.setLabelText(
+            _(
+                "Copy “{title}” with its movements, indicators and targets as the plan of the year:"
+            ).format(title=plan.title)
+        )
+        dialog.setInputMode(QInputDialog.InputMode.IntInput)
+        dialog.setIntRange(2000, 2200)
+        dialog.setIntValue(plan.year + 1)
+        dialog.intValueSelected.connect(lambda year: self.clone(year))
+        dialog.open()
+        return dialog
+
+    def clone(self, year: int) -> None:
+        from app.plan_copy import clone_plan
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> str:
+            return clone_plan(ctx, plan_id=plan_id, year=year)
+
+        def finished(new_id: str) -> None:
+            self.done.emit(_("Plan {plan} created for {year}.").format(plan=new_id, year=year))
+            self.cloned.emit(new_id)
+            self.plans_changed.emit(new_id)
+
+        self._runner.run(job, finished, self._failed)
+
+    @Slot()
+    def ask_edit(self) -> EditPlanDialog | None:
+        if self.plan is None:
+            return None
+        dialog = EditPlanDialog(self.plan, self)
+        dialog.accepted.connect(
+            lambda: self.edit(
+                dialog.number.text(),
+                dialog.issued(),
+                dialog.title.toPlainText(),
+                dialog.theme.text(),
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def edit(self, number: str, issued_on: dt.date, title: str, theme: str) -> None:
+        from app.plan_copy import edit_plan_header
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> str:
+            return edit_plan_header(
+                ctx, plan_id=plan_id, number=number, issued_on=issued_on, title=title, theme=theme
+            )
+
+        def finished(edited: str) -> None:
+            self.done.emit(_("Plan {plan} saved.").format(plan=edited))
+            self.edited.emit(edited)
+            self.plans_changed.emit(edited)
+
+        self._runner.run(job, finished, self._failed)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        from ui.main_window import error_text
+
+        text = error_text(error)
+        warn(self, text)
+        self.failed.emit(text)

@@ -1,0 +1,612 @@
+"""The roster: the organisation tree of a plan year, searched and filtered,
+imported from and exported to Excel.
+
+The tree is a model over :class:`domain.RosterUnit` values (variable depth:
+the federation, upper-level unions, grassroots unions — or grassroots unions
+directly under the federation). Filtering keeps the ancestors of every
+match visible. An import with errors imports nothing and lists every
+problem with its row and column.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain
+from app.context import AppContext
+from app.format import format_number
+from app.i18n import gettext as _
+from app.roster import COLUMNS, RosterError, RowError
+from db.enums import Sector, UnitKind
+
+from ui.federation.common import file_dialog, fold, rows_refiltered, warn
+from ui.models import kind_label, sector_label
+from ui.tasks import CancelToken, TaskRunner
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class RosterColumn(IntEnum):
+    CODE = 0
+    NAME = 1
+    KIND = 2
+    SECTOR = 3
+    CLUSTER = 4
+    MEMBERS = 5
+    WORKERS = 6
+    PHONE = 7
+    EMAIL = 8
+
+    def header(self) -> str:
+        return {
+            RosterColumn.CODE: _("Code"),
+            RosterColumn.NAME: _("Unit"),
+            RosterColumn.KIND: _("Kind"),
+            RosterColumn.SECTOR: _("Sector"),
+            RosterColumn.CLUSTER: _("Cluster"),
+            RosterColumn.MEMBERS: _("Members"),
+            RosterColumn.WORKERS: _("Workers"),
+            RosterColumn.PHONE: _("Phone"),
+            RosterColumn.EMAIL: _("E-mail"),
+        }[self]
+
+
+class RosterTreeModel(QAbstractItemModel):
+    """A tree over the year's roster; each index's internal id is its unit's position."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._units: list[domain.RosterUnit] = []
+        self._parent: list[int] = []  # position of the parent, -1 at the top
+        self._children: dict[int, list[int]] = {}
+        self._row: list[int] = []  # row under its parent
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_units(self, units: list[domain.RosterUnit]) -> None:
+        self.beginResetModel()
+        self._units = list(units)
+        position = {u.id: n for n, u in enumerate(self._units)}
+        self._parent = [position.get(u.parent_id or "", -1) for u in self._units]
+        # A loop in bad data must not hang the view: cut it at the first repeat.
+        for start in range(len(self._units)):
+            seen = {start}
+            current = self._parent[start]
+            while current != -1:
+                if current in seen:
+                    self._parent[start] = -1
+                    break
+                seen.add(current)
+                current = self._parent[current]
+        self._children = {}
+        for n, parent in enumerate(self._parent):
+            self._children.setdefault(parent, []).append(n)
+        kind_order = {UnitKind.FEDERATION: 0, UnitKind.UPPER: 1, UnitKind.GRASSROOTS: 2}
+        self._row = [0] * len(self._units)
+        for members in self._children.values():
+            members.sort(key=lambda n: (kind_order[self._units[n].kind], self._units[n].code or ""))
+            for row, n in enumerate(members):
+                self._row[n] = row
+        self.endResetModel()
+
+    def unit(self, index: _Index) -> domain.RosterUnit:
+        return self._units[index.internalId()]
+
+    def units(self) -> list[domain.RosterUnit]:
+        return list(self._units)
+
+    def index_of(self, code: str) -> QModelIndex:
+        for n, unit in enumerate(self._units):
+            if unit.code == code:
+                return self.createIndex(self._row[n], 0, n)
+        return QModelIndex()
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        key = parent.internalId() if parent.isValid() else -1
+        members = self._children.get(key, [])
+        if not 0 <= row < len(members) or not 0 <= column < len(RosterColumn):
+            return QModelIndex()
+        return self.createIndex(row, column, members[row])
+
+    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not child.isValid():
+            return QModelIndex()
+        up = self._parent[child.internalId()]
+        if up == -1:
+            return QModelIndex()
+        return self.createIndex(self._row[up], 0, up)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        key = parent.internalId() if parent.isValid() else -1
+        return len(self._children.get(key, []))
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return len(RosterColumn)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return RosterColumn(section).header()
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        unit = self._units[index.internalId()]
+        column = RosterColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is RosterColumn.CODE:
+                return unit.code or ""
+            if column is RosterColumn.NAME:
+                return unit.name
+            if column is RosterColumn.KIND:
+                return kind_label(unit.kind)
+            if column is RosterColumn.SECTOR:
+                return sector_label(unit.sector) if unit.sector else ""
+            if column is RosterColumn.CLUSTER:
+                return unit.cluster_code or ""
+            if column is RosterColumn.MEMBERS:
+                return format_number(unit.member_count) if unit.member_count else ""
+            if column is RosterColumn.WORKERS:
+                return format_number(unit.worker_count) if unit.worker_count else ""
+            if column is RosterColumn.PHONE:
+                return unit.phone
+            return unit.email
+        if role == Qt.ItemDataRole.FontRole and unit.kind is not UnitKind.GRASSROOTS:
+            return self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            RosterColumn.MEMBERS,
+            RosterColumn.WORKERS,
+        ):
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.ToolTipRole and column is RosterColumn.NAME:
+            return unit.name
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RosterColumn) - 1)
+
+
+class RosterFilter(QSortFilterProxyModel):
+    """Words in name or code (without diacritics), sector, cluster; ancestors kept."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRecursiveFilteringEnabled(True)
+        self._words = ""
+        self._sector: Sector | None = None
+        self._cluster: str | None = None
+        self._folded: dict[int, str] = {}
+
+    def setSourceModel(self, model: Any) -> None:
+        super().setSourceModel(model)
+        model.modelReset.connect(self._folded.clear)
+
+    def set_filters(
+        self, *, words: str | None = None, sector: Any = ..., cluster: Any = ...
+    ) -> None:
+        with rows_refiltered(self):
+            if words is not None:
+                self._words = fold(words.strip())
+            if sector is not ...:
+                self._sector = sector
+            if cluster is not ...:
+                self._cluster = cluster
+
+    def active(self) -> bool:
+        return bool(self._words) or self._sector is not None or self._cluster is not None
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        assert isinstance(model, RosterTreeModel)
+        index = model.index(source_row, 0, source_parent)
+        unit = model.unit(index)
+        if self._sector is not None and unit.sector is not self._sector:
+            return False
+        if self._cluster is not None and unit.cluster_code != self._cluster:
+            return False
+        if self._words:
+            key = index.internalId()
+            folded = self._folded.get(key)
+            if folded is None:
+                folded = fold(f"{unit.code or ''} {unit.name}")
+                self._folded[key] = folded
+            return self._words in folded
+        return True
+
+
+class RowErrorModel(QAbstractTableModel):
+    def __init__(self, errors: list[RowError], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._errors = errors
+        self._headers = {c.key: c.header for c in COLUMNS}
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._errors)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (_("Row"), _("Column"), _("Problem"))[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        error = self._errors[index.row()]
+        if index.column() == 0:
+            return str(error.row)
+        if index.column() == 1:
+            return self._headers.get(error.column, error.column)
+        return error.translated()
+
+
+class RowErrorsDialog(QDialog):
+    """Every problem of a roster workbook that was not imported."""
+
+    def __init__(self, path: Path, error: RosterError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("roster-errors")
+        self.setWindowTitle(_("The roster was not imported"))
+        self.errors = error.errors
+        intro = QLabel(
+            error.translated()
+            + "\n"
+            + _("Correct these rows in {file} and import it again; nothing was changed.").format(
+                file=path.name
+            )
+        )
+        intro.setWordWrap(True)
+        self.view = QTableView()
+        self.view.setModel(RowErrorModel(error.errors, self))
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 60)
+        self.view.setColumnWidth(1, 200)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 420)
+
+
+class RosterPage(QWidget):
+    loaded = Signal()
+    imported = Signal(object)  # RosterImportResult
+    import_failed = Signal(object)  # RowErrorsDialog or the error text
+    exported = Signal(object)
+    data_changed = Signal()
+    failed = Signal(str)
+    done = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self.year = 0
+
+        self.model = RosterTreeModel(self)
+        self.proxy = RosterFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.view = QTreeView()
+        self.view.setObjectName("roster-tree")
+        self.view.setModel(self.proxy)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.header().setStretchLastSection(True)
+        for column, width in (
+            (RosterColumn.CODE, 150),
+            (RosterColumn.NAME, 320),
+            (RosterColumn.KIND, 140),
+            (RosterColumn.SECTOR, 190),
+            (RosterColumn.CLUSTER, 90),
+            (RosterColumn.MEMBERS, 80),
+            (RosterColumn.WORKERS, 80),
+            (RosterColumn.PHONE, 110),
+        ):
+            self.view.setColumnWidth(column, width)
+
+        self.year_label = QLabel()
+        self.year_spin = QSpinBox()
+        self.year_spin.setRange(2000, 2200)
+        self.year_spin.setObjectName("roster-year")
+        self.year_spin.editingFinished.connect(self._year_edited)
+        self.search = QLineEdit()
+        self.search.setObjectName("roster-search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.sector_combo = QComboBox()
+        self.sector_combo.currentIndexChanged.connect(self._sector_chosen)
+        self.cluster_combo = QComboBox()
+        self.cluster_combo.currentIndexChanged.connect(self._cluster_chosen)
+        self.summary = QLabel()
+        self.import_button = QPushButton()
+        self.import_button.setObjectName("roster-import")
+        self.import_button.clicked.connect(self.choose_import)
+        self.export_button = QPushButton()
+        self.export_button.clicked.connect(self.choose_export)
+        self.template_button = QPushButton()
+        self.template_button.clicked.connect(self.choose_template)
+
+        top = QHBoxLayout()
+        top.addWidget(self.year_label)
+        top.addWidget(self.year_spin)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.sector_combo)
+        top.addWidget(self.cluster_combo)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.template_button)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.translateUI()
+
+    def translateUI(self) -> None:
+        self.year_label.setText(_("Year:"))
+        self.search.setPlaceholderText(_("Search by name or code (diacritics optional)…"))
+        sector = self.sector_combo.currentData()
+        self.sector_combo.blockSignals(True)
+        self.sector_combo.clear()
+        self.sector_combo.addItem(_("All sectors"), None)
+        for value in Sector:
+            self.sector_combo.addItem(sector_label(value), value)
+        self.sector_combo.setCurrentIndex(max(0, self.sector_combo.findData(sector)))
+        self.sector_combo.blockSignals(False)
+        self._fill_clusters()
+        self.import_button.setText(_("Import from Excel…"))
+        self.export_button.setText(_("Export to Excel…"))
+        self.template_button.setText(_("Empty template…"))
+        self.model.retranslate()
+        self._show_summary()
+
+    def _fill_clusters(self) -> None:
+        current = self.cluster_combo.currentData()
+        clusters = sorted({u.cluster_code for u in self.model.units() if u.cluster_code})
+        self.cluster_combo.blockSignals(True)
+        self.cluster_combo.clear()
+        self.cluster_combo.addItem(_("All clusters"), None)
+        for code in clusters:
+            self.cluster_combo.addItem(code, code)
+        self.cluster_combo.setCurrentIndex(max(0, self.cluster_combo.findData(current)))
+        self.cluster_combo.blockSignals(False)
+
+    def _show_summary(self) -> None:
+        units = self.model.units()
+        upper = sum(1 for u in units if u.kind is UnitKind.UPPER)
+        grassroots = sum(1 for u in units if u.kind is UnitKind.GRASSROOTS)
+        clusters = len({u.cluster_code for u in units if u.cluster_code})
+        self.summary.setText(
+            _(
+                "{year}: {upper} upper-level unions, {grassroots} grassroots unions, "
+                "{clusters} clusters."
+            ).format(
+                year=self.year,
+                upper=format_number(upper),
+                grassroots=format_number(grassroots),
+                clusters=clusters,
+            )
+        )
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        self.year_spin.setValue(year)
+        self.reload()
+
+    @Slot()
+    def _year_edited(self) -> None:
+        if self.year_spin.value() != self.year:
+            self.set_year(self.year_spin.value())
+
+    def reload(self) -> None:
+        from app.roster import list_roster
+
+        ctx, year = self._ctx, self.year
+
+        def job(_progress: Any, _token: CancelToken) -> list[domain.RosterUnit]:
+            with ctx.reading() as session:
+                return list_roster(session, year=year)
+
+        self._runner.run(job, self._loaded, self._failed)
+
+    @Slot(object)
+    def _loaded(self, units: list[domain.RosterUnit]) -> None:
+        self.model.set_units(units)
+        self._fill_clusters()
+        self._show_summary()
+        self._expand_top()
+        self.loaded.emit()
+
+    def _expand_top(self) -> None:
+        """Open the federation's level so the upper-level unions are in sight."""
+        for row in range(self.proxy.rowCount()):
+            self.view.expand(self.proxy.index(row, 0))
+        if self.proxy.active():
+            self.view.expandAll()
+
+    @Slot(str)
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_filters(words=text)
+        self._expand_top()
+
+    @Slot(int)
+    def _sector_chosen(self, _index: int) -> None:
+        self.proxy.set_filters(sector=self.sector_combo.currentData())
+        self._expand_top()
+
+    @Slot(int)
+    def _cluster_chosen(self, _index: int) -> None:
+        self.proxy.set_filters(cluster=self.cluster_combo.currentData())
+        self._expand_top()
+
+    def visible_codes(self) -> list[str]:
+        """Codes of the units the filter shows (depth first), for tests."""
+        codes: list[str] = []
+
+        def walk(parent: QModelIndex) -> None:
+            for row in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(row, 0, parent)
+                unit = self.model.unit(self.proxy.mapToSource(index))
+                codes.append(unit.code or "")
+                walk(index)
+
+        walk(QModelIndex())
+        return codes
+
+    # --- Excel ------------------------------------------------------------------------------
+
+    @Slot()
+    def choose_import(self) -> None:
+        file_dialog(
+            self,
+            name="roster-workbook",
+            title=_("Roster workbook to import"),
+            mode=QFileDialog.FileMode.ExistingFile,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            on_chosen=lambda paths: self.import_workbook(paths[0]),
+        )
+
+    def import_workbook(self, path: Path) -> None:
+        from app.services import import_roster_workbook
+
+        ctx, year = self._ctx, self.year
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return import_roster_workbook(ctx, path=path, year=year)
+
+        def finished(result: Any) -> None:
+            self.done.emit(
+                _("Roster {year} imported: {created} new units, {updated} updated.").format(
+                    year=result.year, created=result.created, updated=result.updated
+                )
+            )
+            self.reload()
+            self.data_changed.emit()
+            self.imported.emit(result)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, RosterError):
+                dialog = RowErrorsDialog(path, error, self)
+                dialog.open()
+                self.failed.emit(error.translated())
+                self.import_failed.emit(dialog)
+                return
+            self._failed(error)
+            self.import_failed.emit(str(error))
+
+        self._runner.run(job, finished, failed)
+
+    @Slot()
+    def choose_export(self) -> None:
+        file_dialog(
+            self,
+            name="roster-export",
+            title=_("Save the roster as Excel"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            suggested=f"danh-sach-don-vi-{self.year}.xlsx",
+            on_chosen=lambda paths: self.export_workbook(paths[0]),
+        )
+
+    def export_workbook(self, path: Path) -> None:
+        from app.spreadsheets import export_roster_workbook
+
+        ctx, year = self._ctx, self.year
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            with ctx.reading() as session:
+                return export_roster_workbook(session, year=year, path=path)
+
+        def finished(result: Any) -> None:
+            self.done.emit(_("Roster written to {path}.").format(path=result.path))
+            self.exported.emit(result)
+
+        self._runner.run(job, finished, self._failed)
+
+    @Slot()
+    def choose_template(self) -> None:
+        file_dialog(
+            self,
+            name="roster-template",
+            title=_("Save an empty roster template"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            suggested="mau-danh-sach-don-vi.xlsx",
+            on_chosen=lambda paths: self.write_template(paths[0]),
+        )
+
+    def write_template(self, path: Path) -> None:
+        from app.roster import write_roster_template
+
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+
+        def job(_progress: Any, _token: CancelToken) -> Path:
+            write_roster_template(path)
+            return path
+
+        self._runner.run(
+            job,
+            lambda p: self.done.emit(_("Template written to {path}.").format(path=p)),
+            self._failed,
+        )
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        from ui.main_window import error_text
+
+        text = error_text(error)
+        warn(self, text)
+        self.failed.emit(text)

@@ -1,0 +1,389 @@
+"""The federation staff's workspace: dashboard, import, enrolment, conflicts,
+roster, plan and audit log, around one chosen plan.
+
+Files and folders dropped anywhere on the workspace go to the import page
+and are checked at once. Every page loads through the shared task runner;
+after anything that changes the merged data (an import, a key decision, a
+conflict resolved) the pages that show it reload.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain
+from app.context import AppContext
+from app.i18n import gettext as _
+
+from ui.federation.audit_page import AuditPage
+from ui.federation.common import BANNER_STYLE, warn
+from ui.federation.conflicts_page import ConflictsPage
+from ui.federation.dashboard_page import DashboardPage
+from ui.federation.import_page import ImportPage
+from ui.federation.keys_page import KeysPage
+from ui.federation.plan_page import PlanPage
+from ui.federation.roster_page import RosterPage
+from ui.tasks import CancelToken, TaskRunner
+
+
+def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
+    """Local files and folders carried by a drag (a USB stick's folder included)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
+
+
+class FederationWorkspace(QWidget):
+    """See the module docstring. ``loaded`` carries the plan id once it is on screen."""
+
+    loaded = Signal(str)
+    failed = Signal(str)
+    done = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        self.plan: domain.Plan | None = None
+        self.plans: dict[str, domain.Plan] = {}
+        self._summaries: list[domain.PlanSummary] = []
+        self.setAcceptDrops(True)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.import_files_action = QAction(self)
+        self.import_files_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.import_folder_action = QAction(self)
+        self.import_folder_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
+        self.export_plan_action = QAction(self)
+        self.receipts_action = QAction(self)
+        self.refresh_action = QAction(self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        for action in (
+            self.import_files_action,
+            self.import_folder_action,
+            self.export_plan_action,
+            self.receipts_action,
+            self.refresh_action,
+        ):
+            self.toolbar.addAction(action)
+            self.addAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.plan_label = QLabel()
+        self.plan_combo = QComboBox()
+        self.plan_combo.setObjectName("federation-plan")
+        self.plan_combo.setMinimumWidth(420)
+        self.plan_combo.currentIndexChanged.connect(self._plan_chosen)
+        self.banner = QLabel()
+        self.banner.setObjectName("workspace-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.hide()
+        self.banner_button = QPushButton()
+        self.banner_button.hide()
+
+        self.dashboard = DashboardPage(ctx, runner)
+        self.importer = ImportPage(ctx, runner)
+        self.keys = KeysPage(ctx, runner)
+        self.conflicts = ConflictsPage(ctx, runner)
+        self.roster = RosterPage(ctx, runner)
+        self.plan_page = PlanPage(ctx, runner)
+        self.audit = AuditPage(ctx, runner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("federation-tabs")
+        for page in (
+            self.dashboard,
+            self.importer,
+            self.keys,
+            self.conflicts,
+            self.roster,
+            self.plan_page,
+            self.audit,
+        ):
+            self.tabs.addTab(page, "")
+            page.failed.connect(self.failed)
+            if hasattr(page, "done"):
+                page.done.connect(self.done)
+
+        self.import_files_action.triggered.connect(self._import_files)
+        self.import_folder_action.triggered.connect(self._import_folder)
+        self.export_plan_action.triggered.connect(self._export_plan)
+        self.receipts_action.triggered.connect(self._receipts)
+        self.refresh_action.triggered.connect(self.refresh_all)
+        self.banner_button.clicked.connect(lambda: self.show_page("keys"))
+        self.importer.data_changed.connect(self._data_changed)
+        self.importer.show_page.connect(self.show_page)
+        self.keys.data_changed.connect(self._data_changed)
+        self.keys.loaded.connect(self._retitle_tabs)
+        self.keys.changed_keys.connect(self._show_changed_keys)
+        self.conflicts.data_changed.connect(self._data_changed)
+        self.conflicts.returned.connect(lambda _path: self.audit.reload())
+        self.conflicts.loaded.connect(self._retitle_tabs)
+        self.roster.data_changed.connect(self._roster_changed)
+        self.plan_page.plans_changed.connect(self.reload)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        header = QHBoxLayout()
+        header.addWidget(self.plan_label)
+        header.addWidget(self.plan_combo, 1)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(header)
+        layout.addLayout(banner_row)
+        layout.addWidget(self.tabs, 1)
+        self.translateUI()
+
+    # --- language ---------------------------------------------------------------------------
+
+    def translateUI(self) -> None:
+        self.import_files_action.setText(_("Import packages…"))
+        self.import_files_action.setToolTip(
+            _("Check and import unit packages (or drop them on the window)")
+        )
+        self.import_folder_action.setText(_("Import a folder (USB)…"))
+        self.export_plan_action.setText(_("Plan packages…"))
+        self.receipts_action.setText(_("Receipts…"))
+        self.refresh_action.setText(_("Refresh"))
+        self.plan_label.setText(_("Plan:"))
+        self.banner_button.setText(_("Review the keys"))
+        for page in (
+            self.dashboard,
+            self.importer,
+            self.keys,
+            self.conflicts,
+            self.roster,
+            self.plan_page,
+            self.audit,
+        ):
+            page.translateUI()
+        self._retitle_tabs()
+
+    def file_actions(self) -> list[QAction]:
+        """The actions the main window puts in its File menu."""
+        return [
+            self.import_files_action,
+            self.import_folder_action,
+            self.export_plan_action,
+            self.receipts_action,
+        ]
+
+    @Slot()
+    def _retitle_tabs(self) -> None:
+        pending = self.keys.pending_count()
+        conflicts = self.conflicts.open_count()
+        changed = any(r.changed_key for r in self.keys.model.rows())
+        titles = (
+            (self.dashboard, _("Dashboard")),
+            (self.importer, _("Import")),
+            (
+                self.keys,
+                _("Keys ({count})").format(count=pending) + (" ⚠" if changed else "")
+                if pending
+                else _("Keys"),
+            ),
+            (
+                self.conflicts,
+                _("Conflicts ({count})").format(count=conflicts) if conflicts else _("Conflicts"),
+            ),
+            (self.roster, _("Roster")),
+            (self.plan_page, _("Plan")),
+            (self.audit, _("Audit log")),
+        )
+        for page, title in titles:
+            self.tabs.setTabText(self.tabs.indexOf(page), title)
+
+    @Slot(object)
+    def _show_changed_keys(self, rows: list[Any]) -> None:
+        if not rows:
+            self.banner.hide()
+            self.banner_button.hide()
+            return
+        self.banner.setText(
+            "⚠ "
+            + _(
+                "{count} units sent a NEW key while their accepted key is on record. Do not "
+                "accept it before calling the unit."
+            ).format(count=len(rows))
+        )
+        self.banner.show()
+        self.banner_button.show()
+
+    def show_page(self, name: str) -> None:
+        pages: dict[str, QWidget] = {
+            "dashboard": self.dashboard,
+            "import": self.importer,
+            "keys": self.keys,
+            "conflicts": self.conflicts,
+            "roster": self.roster,
+            "plan": self.plan_page,
+            "audit": self.audit,
+        }
+        self.tabs.setCurrentWidget(pages[name])
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def reload(self, plan_id: str | None = None) -> None:
+        """Load the plans (keeping the chosen one, or ``plan_id``), then every page."""
+        from app import services
+        from app.import_runs import unit_names
+
+        ctx = self._ctx
+        wanted = plan_id or (self.plan.id if self.plan is not None else None)
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            summaries = services.plans(ctx)
+            plans = {s.id: services.plan(ctx, plan_id=s.id) for s in summaries}
+            return summaries, plans, unit_names(ctx)
+
+        def done(result: Any) -> None:
+            summaries, plans, names = result
+            self._summaries = summaries
+            self.plans = plans
+            self.importer.set_plans(plans, names)
+            self.conflicts.set_plans(plans)
+            self.plan_combo.blockSignals(True)
+            self.plan_combo.clear()
+            for summary in summaries:
+                self.plan_combo.addItem(f"{summary.year} — {summary.title}", summary.id)
+            found = self.plan_combo.findData(wanted) if wanted else -1
+            self.plan_combo.setCurrentIndex(max(0, found))
+            self.plan_combo.blockSignals(False)
+            self._plan_chosen(self.plan_combo.currentIndex())
+            self.keys.reload()
+            self.conflicts.reload()
+            self.importer.refresh_history()
+            self.audit.reload()
+
+        self._runner.run(job, done, self._failed)
+
+    @Slot(int)
+    def _plan_chosen(self, index: int) -> None:
+        plan_id = self.plan_combo.itemData(index) if index >= 0 else None
+        if plan_id is None or plan_id not in self.plans:
+            self.plan = None
+            return
+        self.plan = self.plans[plan_id]
+        plan = self.plan
+        self.roster.set_year(plan.year)
+        self.plan_page.set_plan(plan)
+        self.dashboard.set_plan(plan)
+        self._load_choices(plan)
+        self.loaded.emit(plan.id)
+
+    def _load_choices(self, plan: domain.Plan) -> None:
+        from app.dashboard import scope_choices
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            with ctx.reading() as session:
+                return scope_choices(session, year=plan.year)
+
+        self._runner.run(job, lambda choices: self.plan_page.set_plan(plan, choices), self._failed)
+
+    @Slot()
+    def refresh_all(self) -> None:
+        self.reload()
+
+    @Slot()
+    def _data_changed(self) -> None:
+        """Merged data, keys or conflicts changed: reload what shows them."""
+        self.dashboard.refresh()
+        self.keys.reload()
+        self.conflicts.reload()
+        self.audit.reload()
+
+    @Slot()
+    def _roster_changed(self) -> None:
+        if self.plan is not None:
+            self.dashboard.set_plan(self.plan)
+            self._load_choices(self.plan)
+        self.audit.reload()
+
+    @Slot(int)
+    def _tab_changed(self, _index: int) -> None:
+        if self.tabs.currentWidget() is self.audit:
+            self.audit.reload()
+
+    # --- import -----------------------------------------------------------------------------
+
+    def import_paths(self, paths: list[Path]) -> None:
+        """Check dropped or chosen files and folders (the dry run starts at once)."""
+        self.show_page("import")
+        self.importer.check(paths)
+
+    @Slot()
+    def _import_files(self) -> None:
+        self.show_page("import")
+        self.importer.choose_files()
+
+    @Slot()
+    def _import_folder(self) -> None:
+        self.show_page("import")
+        self.importer.choose_folder()
+
+    @Slot()
+    def _export_plan(self) -> None:
+        self.show_page("plan")
+        self.plan_page.ask_export()
+
+    @Slot()
+    def _receipts(self) -> None:
+        self.show_page("import")
+        if self.importer.last_run_id is None:
+            warn(
+                self,
+                _(
+                    "Import packages first (or reopen an earlier import): receipts are written "
+                    "for the reports an import merged."
+                ),
+            )
+            return
+        self.importer.choose_receipts_folder()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_paths(event)
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_paths(paths)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        from ui.main_window import error_text
+
+        text = error_text(error)
+        warn(self, text)
+        self.failed.emit(text)
