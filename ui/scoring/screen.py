@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -770,6 +770,7 @@ def open_scoring_screen(
     else:
         window = screen.window()
         window.show()
-        window.raise_()
-        window.activateWindow()
+        if QGuiApplication.platformName() != "offscreen":  # which cannot raise a window
+            window.raise_()
+            window.activateWindow()
     return screen
