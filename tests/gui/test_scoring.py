@@ -87,6 +87,13 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     assert column(screen, ScoreColumn.RANK) == ["1", "2=", "2=", "4", "5", "6", "—", "—", "—"]
     assert column(screen, ScoreColumn.SCORE)[:2] == ["103,33", "83,33"]
 
+    choose_scope(qtbot, screen, "Upper-level union: Công đoàn U")
+    assert column(screen, ScoreColumn.CODE) == list("CED")
+    assert column(screen, ScoreColumn.RANK) == ["1=", "1=", "3"]
+    choose_scope(qtbot, screen, "Directly under the federation")
+    assert column(screen, ScoreColumn.CODE)[:2] == ["A", "U"]
+    choose_scope(qtbot, screen, "Cụm A")
+
     # Why this score: the chair who disputes D's fourth place sees the arithmetic.
     assert screen.select_unit("D")
     header = screen.unit_header.text()

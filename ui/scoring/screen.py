@@ -316,12 +316,16 @@ class ScoringScreen(QWidget):
             )
             self.scope_combo.addItem(label or _("The cluster"), f"cluster:{cluster_id}")
         if board.source == "federation":
+            # Upper-level unions are scored units themselves; any other parent is the
+            # federation (units directly under it).
+            uppers = {s.unit.id for s in board.scores}
             for parent_id, name in sorted(
-                board.parent_names.items(), key=lambda item: (item[1] or "").casefold()
+                board.parent_names.items(),
+                key=lambda item: (item[0] not in uppers, (item[1] or "").casefold()),
             ):
                 text = (
                     _("Upper-level union: {name}").format(name=name)
-                    if name
+                    if parent_id in uppers
                     else _("Directly under the federation")
                 )
                 self.scope_combo.addItem(text, f"upper:{parent_id or ''}")
