@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import i18n
@@ -103,6 +103,8 @@ def load_bundled_fonts() -> None:
 
 def apply_font_scale(scale: float) -> None:
     """Enlarge or shrink the whole interface's text from the system size."""
+    from PySide6.QtGui import QFont  # its enums cost ~5 ms: not before the first paint
+
     global _base_point_size
     app = QApplication.instance()
     if not isinstance(app, QApplication):

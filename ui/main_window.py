@@ -32,13 +32,14 @@ from app.errors import UserError
 from app.i18n import gettext as _
 from app.preferences import Preferences, save_preferences
 
-from ui.first_run import FirstRunChoice, FirstRunDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
 from ui.tasks import CancelToken, TaskRunner
 
 if TYPE_CHECKING:
-    # Imported on first use: it pulls in SQLAlchemy, which must wait for the first paint.
+    # Imported on first use: they are not needed for the first paint, and the workspaces
+    # pull in SQLAlchemy, which must wait for it.
     from ui.federation.workspace import FederationWorkspace
+    from ui.first_run import FirstRunChoice, FirstRunDialog
     from ui.unit.workspace import UnitWorkspace
 
 
@@ -267,6 +268,8 @@ class MainWindow(QMainWindow):
             self._load_plans()
 
     def _ask_first_run(self) -> None:
+        from ui.first_run import FirstRunDialog
+
         dialog = FirstRunDialog(self)
         self.first_run_dialog = dialog
         dialog.accepted.connect(lambda: self._set_up(dialog.choice()))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app import domain
-from app.format import format_target
 from app.i18n import gettext as _
 from db.enums import SECTOR_GROUPS, Sector, UnitKind
+
+if TYPE_CHECKING:
+    # Not needed before the first paint (the table is empty until the plan is loaded).
+    from app import domain
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -105,6 +107,8 @@ class IndicatorTableModel(QAbstractTableModel):
             if column is IndicatorColumn.UNIT:
                 return indicator.unit_of_measure
             if column is IndicatorColumn.TARGET:
+                from app.format import format_target
+
                 return "; ".join(format_target(indicator, t) for t in indicator.targets)
             return applies_to_text(indicator)
         if role == Qt.ItemDataRole.ToolTipRole and column in (
