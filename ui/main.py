@@ -183,14 +183,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_packages(window: MainWindow, packages: Sequence[Path]) -> None:
     """Open the packages given on the command line, once the data is shown.
 
-    A unit imports each one as its *Import from the federation* action does; the
-    federation imports through its own screen, so there they are left alone.
+    This is what double-clicking a ``.thidua`` file does (the installer's file
+    association): the federation checks them on its import page (a dry run
+    staff then apply); a unit imports each one as *Import from the federation*
+    does.
     """
-    workspace = window.unit_workspace
-    if workspace is None:
+    if not packages:
         return
-    for path in packages:
-        workspace.import_file(path)
+    if window.federation_workspace is not None:
+        window.federation_workspace.import_paths(list(packages))
+    elif window.unit_workspace is not None:
+        for path in packages:
+            window.unit_workspace.import_file(path)
 
 
 if __name__ == "__main__":
