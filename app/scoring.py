@@ -50,12 +50,13 @@ display, and every figure is explained ("why this score").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
@@ -79,6 +80,7 @@ from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Sector, UnitKind
 
 SCORING_FORMAT = "thidua.scoring/1"
 HUNDRED = Fraction(100)
+ZERO = Fraction(0)
 MAX_POINTS = Fraction(1000)
 MAX_WEIGHT = Fraction(100)
 MAX_CAP = Fraction(1000)
@@ -868,8 +870,9 @@ class IndicatorScore:
     kind: IndicatorKind
     method: Method
     status: Status
-    registered_text: str
-    achieved_text: str
+    registered: domain.UnitValue | None
+    achieved: domain.UnitValue | None
+    grade_levels: tuple[domain.GradeLevel, ...]
     max_points: Fraction
     weight: Fraction
     attainment: Fraction | None = None  # %
@@ -885,6 +888,14 @@ class IndicatorScore:
     @property
     def points(self) -> Fraction:
         return self.base + self.bonus
+
+    @property
+    def registered_text(self) -> str:
+        return _value_text(self.kind, self.grade_levels, self.registered)
+
+    @property
+    def achieved_text(self) -> str:
+        return _value_text(self.kind, self.grade_levels, self.achieved)
 
     @property
     def counts(self) -> bool:
@@ -1019,6 +1030,9 @@ class UnitScore:
     grade_by_score: str | None
     grade: str | None
     reported: bool
+    attained_count: int  # indicators attained in full
+    counted_count: int  # indicators counted (those that apply and can be measured)
+    bonus: Fraction  # weighted bonus points
 
     @property
     def score(self) -> Decimal | None:
@@ -1029,18 +1043,6 @@ class UnitScore:
     def eligible(self) -> bool:
         """Ranked and eligible for commendation: a score and no barring veto."""
         return self.exact is not None and not any(v.no_award for v in self.vetoes)
-
-    @property
-    def attained_count(self) -> int:
-        return sum(1 for i in self.indicators if i.attained)
-
-    @property
-    def counted_count(self) -> int:
-        return sum(1 for i in self.indicators if i.counts)
-
-    @property
-    def bonus(self) -> Fraction:
-        return sum((i.bonus * i.weight for i in self.indicators), Fraction(0))
 
     def indicator(self, code: str) -> IndicatorScore:
         return next(i for i in self.indicators if i.code == code)
@@ -1090,9 +1092,16 @@ def value_text(
     plan: domain.Plan, indicator: domain.Indicator, value: domain.UnitValue | None
 ) -> str:
     """A unit's value as the screens and explanations show it."""
+    return _value_text(indicator.kind, plan.grade_levels, value)
+
+
+def _value_text(
+    kind: IndicatorKind,
+    grade_levels: tuple[domain.GradeLevel, ...],
+    value: domain.UnitValue | None,
+) -> str:
     if value is None or value.is_empty():
         return "—"
-    kind = indicator.kind
     if kind is IndicatorKind.MONEY and value.amount is not None:
         return format_vnd(value.amount)
     if kind is IndicatorKind.COUNT and value.amount is not None:
@@ -1108,7 +1117,7 @@ def value_text(
     if kind is IndicatorKind.YES_NO and value.flag is not None:
         return _("Yes") if value.flag else _("No")
     if kind is IndicatorKind.GRADE and value.grade is not None:
-        return next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
+        return next((g.label for g in grade_levels if g.code == value.grade), value.grade)
     return value.text or "—"
 
 
@@ -1169,8 +1178,8 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
                 earned += result.points
                 possible += result.max_points
         groups.append(GroupScore(group.code, group.title, group.weight, earned, possible))
-    earned_w = sum((g.weighted_earned for g in groups), Fraction(0))
-    possible_w = sum((g.weighted_possible for g in groups), Fraction(0))
+    earned_w = sum((g.weighted_earned for g in groups), ZERO)
+    possible_w = sum((g.weighted_possible for g in groups), ZERO)
     exact: Fraction | None
     if possible_w == 0:
         exact = None
@@ -1197,7 +1206,17 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
         grade_by_score=grade_by_score,
         grade=grade,
         reported=item.reported,
+        attained_count=sum(1 for i in results if i.attained),
+        counted_count=sum(1 for i in results if i.counts),
+        bonus=sum((i.bonus * i.weight for i in results if i.bonus), ZERO),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _share_of(points: Fraction, share: Fraction) -> Fraction:
+    """``share`` % of ``points`` (a pure function of the rules: memoised, as a whole
+    province has only a few distinct pairs)."""
+    return points * share / 100
 
 
 def _score_indicator(
@@ -1214,51 +1233,52 @@ def _score_indicator(
         registered = None
     if achieved is not None and achieved.is_empty():
         achieved = None
-    base = IndicatorScore(
+    status = Status.SCORED
+    attainment: Fraction | None = None
+    counted: Fraction | None = None
+    band: Band | None = None
+    share = base = bonus = ZERO
+    special = ""
+    if not indicator.applies_to(item.unit.kind, item.unit.sector):
+        status = Status.NOT_APPLICABLE
+    elif achieved is None:
+        status = Status.NOT_REPORTED
+    elif rule.method is Method.REPORTED:
+        share, base = HUNDRED, rule.points
+    elif rule.method is Method.GRADE:
+        share = dict(rule.grade_shares).get(achieved.grade or "", ZERO)
+        base = _share_of(rule.points, share)
+    else:
+        status, attainment, special = _attainment(indicator, rule, registered, achieved)
+        if status is Status.SCORED and attainment is not None:
+            band = next((b for b in rules.bands_of(rule) if attainment >= b.start), None)
+            share = band.share if band is not None else ZERO
+            counted = min(attainment, rule.cap)
+            if counted > HUNDRED:
+                bonus = (counted - HUNDRED) * rule.bonus_per_percent
+            base = _share_of(rule.points, share)
+    return IndicatorScore(
         code=rule.code,
         title=indicator.title,
         group_code=group.code,
         kind=indicator.kind,
         method=rule.method,
-        status=Status.SCORED,
-        registered_text=value_text(plan, indicator, registered),
-        achieved_text=value_text(plan, indicator, achieved),
+        status=status,
+        registered=registered,
+        achieved=achieved,
+        grade_levels=plan.grade_levels,
         max_points=rule.points,
         weight=group.weight,
-        cap=rule.cap,
-        bonus_per_percent=rule.bonus_per_percent,
-    )
-    if not indicator.applies_to(item.unit.kind, item.unit.sector):
-        return _replace(base, status=Status.NOT_APPLICABLE)
-    if achieved is None:
-        return _replace(base, status=Status.NOT_REPORTED)
-    if rule.method is Method.REPORTED:
-        return _replace(base, share=HUNDRED, base=rule.points)
-    if rule.method is Method.GRADE:
-        shares = dict(rule.grade_shares)
-        share = shares.get(achieved.grade or "", Fraction(0))
-        return _replace(base, share=share, base=rule.points * share / 100)
-    status, attainment, special = _attainment(indicator, rule, registered, achieved)
-    if status is not Status.SCORED or attainment is None:
-        return _replace(base, status=status)
-    band = next((b for b in rules.bands_of(rule) if attainment >= b.start), None)
-    share = band.share if band is not None else Fraction(0)
-    counted = min(attainment, rule.cap)
-    bonus = (counted - HUNDRED) * rule.bonus_per_percent if counted > HUNDRED else Fraction(0)
-    return _replace(
-        base,
         attainment=attainment,
         counted=counted,
         band=band,
         share=share,
-        base=rule.points * share / 100,
+        base=base,
         bonus=bonus,
         special=special,
+        cap=rule.cap,
+        bonus_per_percent=rule.bonus_per_percent,
     )
-
-
-def _replace(item: IndicatorScore, **changes: Any) -> IndicatorScore:
-    return replace(item, **changes)
 
 
 def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit, ...]:
@@ -1604,19 +1624,30 @@ def _stream_values(
     with_statement = set(session.scalars(select(statement.unit_id).where(*conditions)))
     codes = {i.id: i.code for i in plan.indicators}
     values: dict[str, dict[str, domain.UnitValue]] = defaultdict(dict)
-    for unit_id, v in session.execute(
-        select(statement.unit_id, value)
+    rows = session.execute(
+        select(
+            statement.unit_id,
+            value.indicator_id,
+            value.amount,
+            value.numerator,
+            value.denominator,
+            value.flag,
+            value.grade,
+            value.text,
+            value.note,
+        )
         .join(statement, statement.id == value.statement_id)
         .where(*conditions)
-    ):
-        values[unit_id][codes.get(v.indicator_id, v.indicator_id)] = domain.UnitValue(
-            amount=v.amount,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            flag=v.flag,
-            grade=v.grade,
-            text=v.text,
-            note=v.note,
+    )
+    for unit_id, indicator_id, amount, numerator, denominator, flag, grade, text, note in rows:
+        values[unit_id][codes.get(indicator_id, indicator_id)] = domain.UnitValue(
+            amount=amount,
+            numerator=numerator,
+            denominator=denominator,
+            flag=flag,
+            grade=grade,
+            text=text,
+            note=note,
         )
     return values, with_statement
 
