@@ -762,6 +762,16 @@ def test_cluster_leader_reads_members_packages_read_only(tmp_path: Path) -> None
     ranking = board.by_cluster["cluster"]
     assert ranking[-1].code == "LEAD" and ranking[-1].rank is None  # the leader has no report
 
+    # The same from the command line.
+    listed = run_cli(tmp_path / "leader.db", "members", "list", "--json")
+    assert [m["code"] for m in listed] == [m.code for m in members]
+    assert all(m["streams"] == ["h1", "registration", "year"] for m in listed)
+    ranked = run_cli(tmp_path / "leader.db", "rank", "--json")
+    assert {u["code"] for u in ranked["rankings"][0]["units"]} == {
+        "LEAD",
+        *(m.code for m in members),
+    }
+
     pdf = print_member_covenant(leader, plan_id=PLAN, out=tmp_path / "covenant.pdf")
     import pypdfium2 as pdfium
 
