@@ -407,14 +407,14 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         shot("import-dry-run")
 
         applied: list[object] = []
+        refreshed: list[object] = []
         workspace.importer.applied.connect(applied.append)
+        workspace.dashboard.refreshed.connect(refreshed.append)
         workspace.importer.apply()
         wait(lambda: bool(applied))
         workspace.importer.set_filter("all")
         shot("import-summary")
 
-        refreshed: list[object] = []
-        workspace.dashboard.refreshed.connect(refreshed.append)
         wait(lambda: bool(refreshed))
         workspace.show_page("dashboard")
         shot("dashboard")

@@ -41,6 +41,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def action_label(action: str) -> str:
     return {
+        "init": _("Database set up"),
         "import": _("Packages imported"),
         "conflict.resolve": _("Conflict resolved"),
         "package.return": _("Package returned for correction"),

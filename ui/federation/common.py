@@ -13,8 +13,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, QUrl
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 from app import domain
 from app.format import format_number, format_percent, format_vnd
@@ -63,8 +70,20 @@ def monospace() -> QFont:
     if not _monospace:
         font = QFont("monospace")
         font.setStyleHint(QFont.StyleHint.Monospace)
+        # The same size as the text around it (a generic monospace face runs larger).
+        font.setPointSizeF(max(6.0, QApplication.font().pointSizeF() * 0.95))
         _monospace.append(font)
     return _monospace[0]
+
+
+def fit_width(widget: QWidget, texts: list[str], *, font: QFont | None = None) -> int:
+    """A column width that shows the longest of ``texts`` (labels differ by language)."""
+    metrics = QFontMetrics(font) if font is not None else widget.fontMetrics()
+    return max((metrics.horizontalAdvance(t) for t in texts), default=40) + 24
+
+
+def fingerprint_width(widget: QWidget) -> int:
+    return fit_width(widget, ["0000-0000-0000-0000-0000-0000"], font=monospace())
 
 
 def outcome_label(outcome: Outcome | str) -> str:
@@ -269,9 +288,35 @@ def confirm(
     )
     box.setObjectName(name)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
+    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
     box.accepted.connect(on_yes)
     box.open()
     return box
+
+
+def translate_buttons(buttons: QDialogButtonBox) -> None:
+    """Our words on the standard buttons (Qt's own catalogue is not loaded)."""
+    labels = {
+        QDialogButtonBox.StandardButton.Ok: _("OK"),
+        QDialogButtonBox.StandardButton.Cancel: _("Cancel"),
+        QDialogButtonBox.StandardButton.Close: _("Close"),
+        QDialogButtonBox.StandardButton.Save: _("Save"),
+    }
+    for which, text in labels.items():
+        button = buttons.button(which)
+        if button is not None and button.text().replace("&", "") in (
+            "OK",
+            "Cancel",
+            "Close",
+            "Save",
+        ):
+            button.setText(text)
+
+
+def translate_input(dialog: QInputDialog) -> None:
+    dialog.setOkButtonText(_("OK"))
+    dialog.setCancelButtonText(_("Cancel"))
 
 
 def warn(parent: QWidget, text: str, *, name: str = "warning") -> QMessageBox:

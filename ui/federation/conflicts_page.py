@@ -50,15 +50,20 @@ from ui.federation.common import (
     DIFFERS,
     confirm,
     file_dialog,
+    fit_width,
     local_time,
     rows_refiltered,
     stream_label,
+    translate_buttons,
     value_text,
     warn,
 )
 from ui.tasks import CancelToken, TaskRunner
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+REASONS = ("same_revision", "broken_chain", "retired_key")
 
 
 def reason_label(reason: str) -> str:
@@ -301,6 +306,7 @@ class ReturnDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        translate_buttons(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write the return"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -362,9 +368,10 @@ class ConflictsPage(QWidget):
         self.list_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.list_view.verticalHeader().setVisible(False)
         self.list_view.horizontalHeader().setStretchLastSection(True)
+        self.list_view.setWordWrap(False)
         self.list_view.setColumnWidth(ConflictColumn.UNIT, 240)
         self.list_view.setColumnWidth(ConflictColumn.STREAM, 140)
-        self.list_view.setColumnWidth(ConflictColumn.REASON, 230)
+        self.list_view.setColumnWidth(ConflictColumn.RECEIVED, 140)
         self.list_view.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.empty = QLabel()
@@ -380,6 +387,10 @@ class ConflictsPage(QWidget):
         self.compare_view.setModel(self.compare_proxy)
         self.compare_view.verticalHeader().setVisible(False)
         self.compare_view.setWordWrap(True)
+        # A few dozen rows: each as high as its wrapped text at the current width.
+        self.compare_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.compare_view.horizontalHeader()
         header.setSectionResizeMode(CompareColumn.WHAT, QHeaderView.ResizeMode.Stretch)
         self.compare_view.setColumnWidth(CompareColumn.CODE, 60)
@@ -387,7 +398,6 @@ class ConflictsPage(QWidget):
         self.compare_view.setColumnWidth(CompareColumn.INCOMING, 210)
         self.only_differences = QCheckBox()
         self.only_differences.toggled.connect(self.compare_proxy.set_only)
-        self.only_differences.toggled.connect(lambda _on: self.compare_view.resizeRowsToContents())
         self.keep_incoming = QPushButton()
         self.keep_incoming.setObjectName("keep-incoming")
         self.keep_incoming.clicked.connect(lambda: self.ask_keep("incoming"))
@@ -430,6 +440,11 @@ class ConflictsPage(QWidget):
         self.return_button.setText(_("Return to the unit…"))
         self.list_model.retranslate()
         self.compare_model.retranslate()
+        self.list_view.setColumnWidth(
+            ConflictColumn.REASON, fit_width(self, [reason_label(r) for r in REASONS])
+        )
+        for column in (ConflictColumn.CURRENT, ConflictColumn.INCOMING):
+            self.list_view.setColumnWidth(column, fit_width(self, [column.header()]))
         self._show_title()
 
     def set_plans(self, plans: dict[str, Any]) -> None:
@@ -483,7 +498,6 @@ class ConflictsPage(QWidget):
     def _show_detail(self, detail: ConflictDetail | None) -> None:
         self.detail = detail
         self.compare_model.set_detail(detail)
-        self.compare_view.resizeRowsToContents()
         for button in (self.keep_incoming, self.keep_current, self.return_button):
             button.setEnabled(detail is not None and detail.row.status == "open")
         self.keep_current.setEnabled(

@@ -21,7 +21,6 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import (
@@ -73,9 +72,11 @@ from ui.federation.common import (
     WARN,
     figure_text,
     file_dialog,
+    fit_width,
     met_label,
     rows_refiltered,
     stream_label,
+    translate_buttons,
     value_text,
     warn,
 )
@@ -423,12 +424,21 @@ class UnitsBehindDialog(QDialog):
         )
         summary.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        translate_buttons(buttons)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         self.resize(860, 560)
+
+
+def _replace_chart(view: QChartView, chart: QChart) -> None:
+    """Show ``chart``; the view releases (does not delete) the chart it showed."""
+    previous = view.chart()
+    view.setChart(chart)
+    if previous is not None and previous is not chart:
+        previous.deleteLater()
 
 
 def _scope_text(choice: ScopeChoice | None) -> str:
@@ -735,8 +745,8 @@ class DashboardPage(QWidget):
         self.view.setColumnWidth(DashboardColumn.TARGET, 230)
         self.view.setColumnWidth(DashboardColumn.UNITS, 60)
         for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
-            percent = (column - FIRST_STREAM_COLUMN) % 2
-            self.view.setColumnWidth(column, 75 if percent else 130)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            self.view.setColumnWidth(column, max(75, fit_width(self, title.split("\n"))))
         self.missing_model.set_rows(list(board.missing), board.plan)
         self._show_coverage()
         self._charts_dirty = True
@@ -851,10 +861,10 @@ class DashboardPage(QWidget):
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         chart.setMargins(QMargins(4, 4, 4, 4))
         if board is None:
-            self.indicator_chart.setChart(chart)
+            _replace_chart(self.indicator_chart, chart)
             return
         stream = self.chart_stream()
-        series = QHorizontalBarSeries()
+        series = QBarSeries()
         registered = QBarSet(_("Σ registered"))
         achieved = QBarSet(
             _("Σ achieved: {period}").format(period=stream_label(stream, board.plan))
@@ -862,23 +872,18 @@ class DashboardPage(QWidget):
         registered.setColor(QColor("#7fa7d9"))
         achieved.setColor(QColor("#2e7d32"))
         labels: list[str] = []
-        bars: list[tuple[str, Decimal | None, Decimal | None]] = []
         targets_of: dict[str, int] = {}
         for item in board.rollups:
             targets_of[item.indicator.code] = targets_of.get(item.indicator.code, 0) + 1
         seen: dict[str, int] = {}
         for item in board.rollups:
-            seen[item.indicator.code] = seen.get(item.indicator.code, 0) + 1
+            code = item.indicator.code
+            seen[code] = seen.get(code, 0) + 1
             reg = attainment(item, REGISTRATION_STREAM)
             got = attainment(item, stream)
             if reg is None and got is None:
-                continue
-            label = item.indicator.code
-            if targets_of[label] > 1:
-                label += f" ({seen[label]})"
-            bars.append((label, reg, got))
-        for label, reg, got in reversed(bars):  # the first indicator at the top
-            labels.append(label)
+                continue  # a ceiling ("none", "at most") has no percentage of attainment
+            labels.append(f"{code} ({seen[code]})" if targets_of[code] > 1 else code)
             registered.append(min(float(reg or 0), CHART_CAP))
             achieved.append(min(float(got or 0), CHART_CAP))
         series.append(registered)
@@ -892,15 +897,15 @@ class DashboardPage(QWidget):
         values.setTickCount(9)
         values.setLabelFormat("%d%%")
         values.setTitleText(_("% of the province target (100% = reached)"))
-        chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
         chart.setTitle(
             _("Attainment by indicator — {scope}").format(scope=_scope_text(self.current_choice()))
         )
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.indicator_chart.setChart(chart)
+        _replace_chart(self.indicator_chart, chart)
 
     def _load_clusters(self) -> None:
         from app.dashboard import cluster_standing
@@ -948,7 +953,7 @@ class DashboardPage(QWidget):
         series.attachAxis(values)
         chart.setTitle(_("Clusters — {stream}").format(stream=stream_label(stream, self.plan)))
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.cluster_chart.setChart(chart)
+        _replace_chart(self.cluster_chart, chart)
 
     # --- exports ----------------------------------------------------------------------------
 

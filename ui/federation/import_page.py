@@ -51,6 +51,8 @@ from app.packages.merge import ImportSummary, ItemResult, Outcome
 
 from ui.federation.common import (
     file_dialog,
+    fingerprint_width,
+    fit_width,
     fold,
     kind_label,
     local_time,
@@ -318,7 +320,7 @@ class ImportPage(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setWordWrap(False)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         vertical = self.view.verticalHeader()
         vertical.setVisible(False)
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -326,16 +328,10 @@ class ImportPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in (
-            (ImportColumn.FILE, 230),
-            (ImportColumn.UNIT, 230),
-            (ImportColumn.KIND, 90),
-            (ImportColumn.STREAM, 140),
-            (ImportColumn.REVISION, 70),
-            (ImportColumn.FINGERPRINT, 215),
-            (ImportColumn.OUTCOME, 120),
-        ):
-            self.view.setColumnWidth(column, width)
+        self.view.setColumnWidth(ImportColumn.FILE, 200)
+        self.view.setColumnWidth(ImportColumn.UNIT, 210)
+        self.view.setColumnWidth(ImportColumn.STREAM, 130)
+        self.view.setColumnWidth(ImportColumn.FINGERPRINT, fingerprint_width(self))
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -425,6 +421,12 @@ class ImportPage(QWidget):
         self.csv_button.setText(_("Export CSV…"))
         self.receipts_button.setText(_("Write receipts…"))
         self.model.retranslate()
+        for column, texts in (
+            (ImportColumn.KIND, [kind_label(k) for k in ("report", "enrolment", "bundle")]),
+            (ImportColumn.REVISION, []),
+            (ImportColumn.OUTCOME, [outcome_label(o) for o in Outcome]),
+        ):
+            self.view.setColumnWidth(column, fit_width(self, [*texts, column.header()]))
         self._refill_filter()
         self._refill_history()
         self._show_status()

@@ -51,10 +51,14 @@ from ui.federation.common import (
     GOOD,
     MUTED,
     WARN,
+    fingerprint_width,
+    fit_width,
     key_status_label,
     local_time,
     monospace,
     rows_refiltered,
+    translate_buttons,
+    translate_input,
     warn,
 )
 from ui.tasks import CancelToken, TaskRunner
@@ -230,6 +234,7 @@ class AcceptKeyDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        translate_buttons(self.buttons)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Accept the key"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -285,13 +290,12 @@ class KeysPage(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setWordWrap(False)
         for column, width in (
-            (KeyColumn.STATUS, 110),
             (KeyColumn.CODE, 90),
-            (KeyColumn.UNIT, 230),
-            (KeyColumn.FINGERPRINT, 230),
+            (KeyColumn.UNIT, 220),
+            (KeyColumn.FINGERPRINT, fingerprint_width(self)),
             (KeyColumn.RECEIVED, 130),
-            (KeyColumn.HELD, 90),
         ):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -361,6 +365,9 @@ class KeysPage(QWidget):
         self.refuse_button.setText(_("Refuse…"))
         self.revoke_button.setText(_("Revoke…"))
         self.model.retranslate()
+        statuses = [key_status_label(s.value) for s in KeyStatus]
+        self.view.setColumnWidth(KeyColumn.STATUS, fit_width(self, statuses))
+        self.view.setColumnWidth(KeyColumn.HELD, fit_width(self, [KeyColumn.HELD.header()]))
         self._show_banner()
         self._show_details()
 
@@ -510,6 +517,7 @@ class KeysPage(QWidget):
 
     def _ask_reason(self, row: KeyRow, decision: KeyStatus) -> QInputDialog:
         dialog = QInputDialog(self)
+        translate_input(dialog)
         refuse = decision is KeyStatus.REFUSED
         dialog.setObjectName("confirm-refuse-key" if refuse else "confirm-revoke-key")
         dialog.setWindowTitle(_("Refuse the key") if refuse else _("Revoke the key"))

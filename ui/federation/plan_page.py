@@ -43,7 +43,7 @@ from app.format import format_number
 from app.i18n import gettext as _
 from app.rollup import Scope
 
-from ui.federation.common import file_dialog, warn
+from ui.federation.common import file_dialog, translate_buttons, translate_input, warn
 from ui.models import IndicatorColumn, IndicatorTableModel
 from ui.tasks import CancelToken, TaskRunner
 
@@ -102,6 +102,7 @@ class ExportPlanDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        translate_buttons(buttons)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write the packages"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -156,6 +157,7 @@ class EditPlanDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        translate_buttons(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -193,6 +195,7 @@ class PlanPage(QWidget):
         self.view.setObjectName("plan-indicators")
         self.view.setModel(self.indicator_model)
         self.view.setWordWrap(True)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().setVisible(False)
         header = self.view.horizontalHeader()
@@ -240,7 +243,6 @@ class PlanPage(QWidget):
         if choices is not None:
             self.choices = choices
         self.indicator_model.set_plan(plan)
-        self.view.resizeRowsToContents()
         self.edit_button.setEnabled(not plan.builtin)
         self._show_title()
 
@@ -355,6 +357,7 @@ class PlanPage(QWidget):
             return None
         plan = self.plan
         dialog = QInputDialog(self)
+        translate_input(dialog)
         dialog.setObjectName("clone-year")
         dialog.setWindowTitle(_("Copy the plan for another year"))
         dialog.setLabelText(

@@ -49,7 +49,7 @@ from app.i18n import gettext as _
 from app.roster import COLUMNS, RosterError, RowError
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import file_dialog, fold, rows_refiltered, warn
+from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons, warn
 from ui.models import kind_label, sector_label
 from ui.tasks import CancelToken, TaskRunner
 
@@ -301,6 +301,7 @@ class RowErrorsDialog(QDialog):
         self.view.setColumnWidth(0, 60)
         self.view.setColumnWidth(1, 200)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        translate_buttons(buttons)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -340,11 +341,11 @@ class RosterPage(QWidget):
         for column, width in (
             (RosterColumn.CODE, 150),
             (RosterColumn.NAME, 320),
-            (RosterColumn.KIND, 140),
-            (RosterColumn.SECTOR, 190),
+            (RosterColumn.KIND, 200),
+            (RosterColumn.SECTOR, 210),
             (RosterColumn.CLUSTER, 90),
-            (RosterColumn.MEMBERS, 80),
-            (RosterColumn.WORKERS, 80),
+            (RosterColumn.MEMBERS, 100),
+            (RosterColumn.WORKERS, 120),
             (RosterColumn.PHONE, 110),
         ):
             self.view.setColumnWidth(column, width)
