@@ -37,6 +37,7 @@ EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 INPUT_FOLDERS = ("app", "db", "ui", "resources")
 INPUT_FILES = ("build_installer.spec", "pyproject.toml")
 CACHE_PREFIX = "thidua-bundle-"
+STALE_SECONDS = 3600
 
 pytestmark = pytest.mark.slow
 
@@ -106,9 +107,11 @@ def bundle() -> Path:
     cache = temp / f"{CACHE_PREFIX}{_inputs_digest()}"
     done = cache / "complete"
     for stale in temp.glob(f"{CACHE_PREFIX}*"):
-        if stale != cache:
+        # Other inputs' bundles, unused for an hour (another checkout may be testing one).
+        if stale != cache and time.time() - stale.stat().st_mtime > STALE_SECONDS:
             shutil.rmtree(stale, ignore_errors=True)
     if done.exists():
+        cache.touch()
         bundle = cache / "dist" / "thidua"
         print(f"\nreusing {bundle} ({_size_mib(bundle):.0f} MiB; inputs unchanged)")
         return bundle

@@ -1,0 +1,172 @@
+"""Benchmark of start-up against a bare PySide6 window (``make bench``).
+
+Collected only when pytest is given this folder (the normal suite ignores
+``tests/bench`` through ``addopts``). Prints figures; asserts only what does
+not depend on the machine's speed: that the first paint came before
+SQLAlchemy, Alembic, reportlab and openpyxl were imported, and that the data
+was shown.
+
+Each run is a fresh process, timed from just before it is launched (so the
+interpreter's own start is included) with ``time.monotonic()``, which on
+Linux and Windows is one clock for every process of the machine:
+
+(a) BASELINE: ``BARE_SCRIPT``, a bare ``QMainWindow`` of the main window's
+    size, shown by a bare ``QApplication``; the time to its first painted
+    frame;
+(b) the application (``ui.main.main`` as the ``thidua`` entry point runs it)
+    on a federation database holding the built-in plan, with
+    ``THIDUA_TRACE_STARTUP=1``: the time to its first painted frame and to
+    the plan's indicators on screen (``plan_shown``).
+
+(c) with ``THIDUA_BUNDLE=dist/thidua`` (a bundle built by ``make bundle``),
+    the frozen ``thidua`` the same way.
+
+The runs alternate, after one unmeasured warm-up of each,
+``BENCH_STARTUP_RUNS`` times (default 7); medians are printed with the ratio
+of the first paints. Goal: first paint ≤ 1.5 × the bare window.
+
+Run: ``make bench``, or
+``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/test_bench_startup.py
+-s -p no:cacheprovider --override-ini addopts=``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNS = int(os.environ.get("BENCH_STARTUP_RUNS", "7"))
+GOAL = 1.5
+TIMEOUT = 60.0
+
+#: The baseline: the same trace line as the application's, from a bare window.
+BARE_SCRIPT = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, report)
+        return False
+
+def report():
+    print(f"startup first-paint {time.monotonic():.6f} heavy=-", flush=True)
+    app.quit()
+
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.resize(1100, 700)
+first_paint = FirstPaint()
+window.installEventFilter(first_paint)
+window.show()
+app.exec()
+"""
+
+#: The application exactly as the ``thidua`` entry point starts it.
+APP_SCRIPT = "import sys\nfrom ui.main import main\nsys.exit(main(sys.argv[1:]))\n"
+
+
+def traced_run(command: list[str], env: dict[str, str], until: str) -> dict[str, tuple[float, str]]:
+    """Launch ``command``; the seconds from launch to each ``startup`` line, up to ``until``.
+
+    The process is killed once ``until`` is read (the application would stay open).
+    """
+    started = time.monotonic()
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    events: dict[str, tuple[float, str]] = {}
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "startup":
+                events[parts[1]] = (float(parts[2]) - started, " ".join(parts[3:]))
+                if parts[1] == until:
+                    break
+            if time.monotonic() - started > TIMEOUT:
+                break
+    finally:
+        process.kill()
+        process.wait()
+    assert until in events, f"{command[-1]!r} never reported {until}: {events}"
+    return events
+
+
+def test_bench_startup(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM=env.get("QT_QPA_PLATFORM", "offscreen"),
+        THIDUA_HOME=str(tmp_path / "home"),
+        THIDUA_TRACE_STARTUP="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("THIDUA_EXIT_AFTER_SHOW", None)
+    database = tmp_path / "federation.db"
+    subprocess.run(
+        [
+            *(sys.executable, "-m", "app.cli", "--db", str(database), "init"),
+            *("--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang"),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    bare = [sys.executable, "-c", BARE_SCRIPT]
+    programs = {"thidua": [sys.executable, "-c", APP_SCRIPT, "--db", str(database)]}
+    bundle = os.environ.get("THIDUA_BUNDLE")
+    if bundle:
+        frozen = Path(bundle).resolve() / ("thidua.exe" if sys.platform == "win32" else "thidua")
+        programs["thidua (frozen)"] = [str(frozen), "--db", str(database)]
+
+    traced_run(bare, env, "first-paint")  # warm-ups: disk cache, font cache
+    for command in programs.values():
+        traced_run(command, env, "data-shown")
+    bare_paint: list[float] = []
+    paint: dict[str, list[float]] = {name: [] for name in programs}
+    data: dict[str, list[float]] = {name: [] for name in programs}
+    for _ in range(RUNS):
+        bare_paint.append(traced_run(bare, env, "first-paint")["first-paint"][0])
+        for name, command in programs.items():
+            events = traced_run(command, env, "data-shown")
+            seconds, heavy = events["first-paint"]
+            assert heavy == "heavy=-", f"{name}: the first paint waited for {heavy}"
+            paint[name].append(seconds)
+            data[name].append(events["data-shown"][0])
+
+    def spread(values: list[float]) -> str:
+        return f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f} ms"
+
+    bare_median = statistics.median(bare_paint)
+    print()
+    print(f"start-up, median of {RUNS} runs each (process launch → event), offscreen:")
+    label = "bare QMainWindow, first paint"
+    print(f"  {label:<32}: {bare_median * 1000:6.0f} ms ({spread(bare_paint)})")
+    for name in programs:
+        paint_median = statistics.median(paint[name])
+        data_median = statistics.median(data[name])
+        ratio = paint_median / bare_median
+        verdict = "met" if ratio <= GOAL else "NOT met"
+        print(
+            f"  {name + ', first paint':<32}: {paint_median * 1000:6.0f} ms "
+            f"({spread(paint[name])}) = {ratio:.2f} × bare (goal ≤ {GOAL} ×: {verdict})"
+        )
+        print(
+            f"  {name + ', plan shown':<32}: {data_median * 1000:6.0f} ms "
+            f"({spread(data[name])}) = {data_median / bare_median:.2f} × bare"
+        )
