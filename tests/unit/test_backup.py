@@ -23,10 +23,20 @@ def test_backup_then_restore_on_a_new_pc(tmp_path: Path, monkeypatch: pytest.Mon
     db = tmp_path / "old-pc" / "thidua.db"
     ctx = open_context(db)
     with ctx.unit_of_work() as session:
-        unit = initialize(session, role=Role.UNIT, name="Công đoàn Trường THPT Tân Trào",
-                          code="CS-9", sector=Sector.ADMINISTRATIVE)
-    set_value(ctx, plan_id="tuyen-quang-2017", stream="registration", code="2.1",
-              value=domain.UnitValue(amount=12))
+        unit = initialize(
+            session,
+            role=Role.UNIT,
+            name="Công đoàn Trường THPT Tân Trào",
+            code="CS-9",
+            sector=Sector.ADMINISTRATIVE,
+        )
+    set_value(
+        ctx,
+        plan_id="tuyen-quang-2017",
+        stream="registration",
+        code="2.1",
+        value=domain.UnitValue(amount=12),
+    )
     usb = tmp_path / "usb"
     usb.mkdir()
     info = backup_installation(ctx, target=usb, passphrase="mật khẩu dài")
@@ -46,8 +56,9 @@ def test_backup_then_restore_on_a_new_pc(tmp_path: Path, monkeypatch: pytest.Mon
     restored = open_context(new_db)
     try:
         with restored.reading() as session:
-            values = statement_values(session, plan_id="tuyen-quang-2017",
-                                      unit_id=unit.own_unit_id, stream="registration")
+            values = statement_values(
+                session, plan_id="tuyen-quang-2017", unit_id=unit.own_unit_id, stream="registration"
+            )
             again = own_key_info(session)
         assert values["2.1"].amount == 12
         assert again is not None and again.fingerprint == key.fingerprint
