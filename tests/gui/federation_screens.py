@@ -446,7 +446,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         shot("conflicts")
 
         workspace.show_page("roster")
-        workspace.roster.search.setText("cong doan cap tren so 1")
+        workspace.roster.search_for("cong doan cap tren so 1")
         shot("roster")
         workspace.roster.search.clear()
         workspace.show_page("plan")

@@ -217,7 +217,9 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         choose_file(qtbot, "roster-workbook", good)
     assert (imported.args[0].created, imported.args[0].updated) == (1, UNITS)
     type_text(roster.search, "moi thanh lap")  # no diacritics typed
-    assert roster.visible_codes() == ["", "CT-001", NEW_UNIT_CODE], "found under its parents"
+    qtbot.waitUntil(  # the search runs when typing pauses
+        lambda: roster.visible_codes() == ["", "CT-001", NEW_UNIT_CODE], timeout=5000
+    )
     roster.search.clear()
     ctx = open_context(demo.database)
     with ctx.reading() as session:

@@ -288,6 +288,8 @@ class ImportPage(QWidget):
     checked = Signal(object)  # ImportSummary of the dry run
     applied = Signal(object)  # ImportSummary of the run (saved)
     reopened = Signal(object)
+    #: Files checked or imported so far, and the total (after the table took them in).
+    progressed = Signal(int, int)
     #: The database changed (after apply): other screens reload.
     data_changed = Signal()
     failed = Signal(str)
@@ -623,6 +625,7 @@ class ImportPage(QWidget):
             self.status.setText(_("Checking {count} packages…").format(count=total))
         else:
             self.status.setText(_("Importing… {done} of {total}.").format(done=done, total=total))
+        self.progressed.emit(done, total)
 
     @Slot(object)
     def _checked(self, summary: ImportSummary) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -81,6 +82,18 @@ class RosterColumn(IntEnum):
         }[self]
 
 
+_COLUMNS = len(RosterColumn)
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+    }
+)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
 class RosterTreeModel(QAbstractItemModel):
     """A tree over the year's roster; each index's internal id is its unit's position."""
 
@@ -90,12 +103,16 @@ class RosterTreeModel(QAbstractItemModel):
         self._parent: list[int] = []  # position of the parent, -1 at the top
         self._children: dict[int, list[int]] = {}
         self._row: list[int] = []  # row under its parent
+        self._texts: dict[int, tuple[str, ...]] = {}
+        self._folded: list[str] | None = None  # code and name without diacritics
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_units(self, units: list[domain.RosterUnit]) -> None:
         self.beginResetModel()
         self._units = list(units)
+        self._texts = {}
+        self._folded = None
         position = {u.id: n for n, u in enumerate(self._units)}
         self._parent = [position.get(u.parent_id or "", -1) for u in self._units]
         # A loop in bad data must not hang the view: cut it at the first repeat.
@@ -119,6 +136,24 @@ class RosterTreeModel(QAbstractItemModel):
                 self._row[n] = row
         self.endResetModel()
 
+    def position_at(self, row: int, parent: _Index) -> int:
+        """The position (internal id) of the unit at ``row`` under ``parent``."""
+        return self._children[parent.internalId() if parent.isValid() else -1][row]
+
+    def matching(self, words: str, sector: Sector | None, cluster: str | None) -> frozenset[int]:
+        """Positions of the units whose folded code and name contain ``words`` (already
+        folded) and that have the sector and the cluster, when given."""
+        if self._folded is None:
+            self._folded = [fold(f"{u.code or ''} {u.name}") for u in self._units]
+        folded = self._folded
+        return frozenset(
+            n
+            for n, unit in enumerate(self._units)
+            if (sector is None or unit.sector is sector)
+            and (cluster is None or unit.cluster_code == cluster)
+            and (not words or words in folded[n])
+        )
+
     def unit(self, index: _Index) -> domain.RosterUnit:
         return self._units[index.internalId()]
 
@@ -132,9 +167,8 @@ class RosterTreeModel(QAbstractItemModel):
         return QModelIndex()
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        key = parent.internalId() if parent.isValid() else -1
-        members = self._children.get(key, [])
-        if not 0 <= row < len(members) or not 0 <= column < len(RosterColumn):
+        members = self._children.get(parent.internalId() if parent.isValid() else -1)
+        if members is None or row < 0 or row >= len(members) or column < 0 or column >= _COLUMNS:
             return QModelIndex()
         return self.createIndex(row, column, members[row])
 
@@ -153,7 +187,7 @@ class RosterTreeModel(QAbstractItemModel):
         return len(self._children.get(key, []))
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return len(RosterColumn)
+        return _COLUMNS
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -162,46 +196,53 @@ class RosterTreeModel(QAbstractItemModel):
             return RosterColumn(section).header()
         return None
 
+    def texts(self, position: int) -> tuple[str, ...]:
+        """A unit's cells as shown, made on first paint and kept (a view asks often)."""
+        cached = self._texts.get(position)
+        if cached is None:
+            unit = self._units[position]
+            cached = (
+                unit.code or "",
+                unit.name,
+                kind_label(unit.kind),
+                sector_label(unit.sector) if unit.sector else "",
+                unit.cluster_code or "",
+                format_number(unit.member_count) if unit.member_count else "",
+                format_number(unit.worker_count) if unit.worker_count else "",
+                unit.phone,
+                unit.email,
+            )
+            self._texts[position] = cached
+        return cached
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Painting asks ~10 roles per cell: answer the ones not used at once.
+        if role not in _ROLES or not index.isValid():
             return None
-        unit = self._units[index.internalId()]
-        column = RosterColumn(index.column())
+        position, column = index.internalId(), index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column is RosterColumn.CODE:
-                return unit.code or ""
-            if column is RosterColumn.NAME:
-                return unit.name
-            if column is RosterColumn.KIND:
-                return kind_label(unit.kind)
-            if column is RosterColumn.SECTOR:
-                return sector_label(unit.sector) if unit.sector else ""
-            if column is RosterColumn.CLUSTER:
-                return unit.cluster_code or ""
-            if column is RosterColumn.MEMBERS:
-                return format_number(unit.member_count) if unit.member_count else ""
-            if column is RosterColumn.WORKERS:
-                return format_number(unit.worker_count) if unit.worker_count else ""
-            if column is RosterColumn.PHONE:
-                return unit.phone
-            return unit.email
-        if role == Qt.ItemDataRole.FontRole and unit.kind is not UnitKind.GRASSROOTS:
-            return self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            RosterColumn.MEMBERS,
-            RosterColumn.WORKERS,
-        ):
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.ToolTipRole and column is RosterColumn.NAME:
-            return unit.name
-        return None
+            return self.texts(position)[column]
+        if role == Qt.ItemDataRole.FontRole:
+            grassroots = self._units[position].kind is UnitKind.GRASSROOTS
+            return None if grassroots else self._bold
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (RosterColumn.MEMBERS, RosterColumn.WORKERS):
+                return _RIGHT
+            return None
+        return self._units[position].name if column == RosterColumn.NAME else None
 
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(RosterColumn) - 1)
+        self._texts.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, _COLUMNS - 1)
+        self.layoutChanged.emit()
 
 
 class RosterFilter(QSortFilterProxyModel):
-    """Words in name or code (without diacritics), sector, cluster; ancestors kept."""
+    """Words in name or code (without diacritics), sector, cluster; ancestors kept.
+
+    The matching units are found once per change in a plain loop over the
+    model's values; the proxy then only looks each row up in that set.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,11 +250,11 @@ class RosterFilter(QSortFilterProxyModel):
         self._words = ""
         self._sector: Sector | None = None
         self._cluster: str | None = None
-        self._folded: dict[int, str] = {}
+        self._matches: frozenset[int] | None = None  # None: no filter
 
     def setSourceModel(self, model: Any) -> None:
         super().setSourceModel(model)
-        model.modelReset.connect(self._folded.clear)
+        model.modelReset.connect(self._rematch)
 
     def set_filters(
         self, *, words: str | None = None, sector: Any = ..., cluster: Any = ...
@@ -225,27 +266,24 @@ class RosterFilter(QSortFilterProxyModel):
                 self._sector = sector
             if cluster is not ...:
                 self._cluster = cluster
+            self._rematch()
+
+    def _rematch(self) -> None:
+        model = self.sourceModel()
+        if not isinstance(model, RosterTreeModel) or not self.active():
+            self._matches = None
+            return
+        self._matches = model.matching(self._words, self._sector, self._cluster)
 
     def active(self) -> bool:
         return bool(self._words) or self._sector is not None or self._cluster is not None
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if self._matches is None:
+            return True
         model = self.sourceModel()
         assert isinstance(model, RosterTreeModel)
-        index = model.index(source_row, 0, source_parent)
-        unit = model.unit(index)
-        if self._sector is not None and unit.sector is not self._sector:
-            return False
-        if self._cluster is not None and unit.cluster_code != self._cluster:
-            return False
-        if self._words:
-            key = index.internalId()
-            folded = self._folded.get(key)
-            if folded is None:
-                folded = fold(f"{unit.code or ''} {unit.name}")
-                self._folded[key] = folded
-            return self._words in folded
-        return True
+        return model.position_at(source_row, source_parent) in self._matches
 
 
 class RowErrorModel(QAbstractTableModel):
@@ -358,7 +396,11 @@ class RosterPage(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("roster-search")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self._search_changed)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)  # filter once typing pauses, not per keystroke
+        self._search_timer.timeout.connect(self._search_now)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.sector_combo = QComboBox()
         self.sector_combo.currentIndexChanged.connect(self._sector_chosen)
         self.cluster_combo = QComboBox()
@@ -473,10 +515,16 @@ class RosterPage(QWidget):
         if self.proxy.active():
             self.view.expandAll()
 
-    @Slot(str)
-    def _search_changed(self, text: str) -> None:
-        self.proxy.set_filters(words=text)
+    @Slot()
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self.proxy.set_filters(words=self.search.text())
         self._expand_top()
+
+    def search_for(self, text: str) -> None:
+        """Type ``text`` in the search box and filter at once (no typing pause)."""
+        self.search.setText(text)
+        self._search_now()
 
     @Slot(int)
     def _sector_chosen(self, _index: int) -> None:
