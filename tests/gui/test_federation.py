@@ -469,6 +469,16 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         timeout=20000,
     )
 
+    # --- the province's summary: workbook of the scope, printed summary ---
+    workbook = tmp_path / "tong-hop.xlsx"
+    with qtbot.waitSignal(workspace.dashboard.done, timeout=60000):
+        workspace.dashboard.export_workbook(workbook)
+    assert workbook.stat().st_size > 0
+    workspace.dashboard.print_summary()
+    preview = find_dialog(qtbot, QWidget, "pdf-preview")
+    assert preview.page_count() >= 1  # type: ignore[attr-defined]
+    preview.reject()  # type: ignore[attr-defined]
+
     # --- next year's plan, copied from this one ---
     workspace.show_page("plan")
     with qtbot.waitSignal(workspace.plan_page.cloned, timeout=20000) as cloned:
@@ -480,6 +490,15 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     qtbot.waitUntil(lambda: workspace.plan is not None and workspace.plan.year == 2018)
     assert workspace.plan is not None and workspace.plan.periods[0].name == "6 tháng đầu năm 2018"
     window.grab().save(str(tmp_path / "federation.png"))
+
+    # --- English, in place ---
+    window.set_language("en")
+    tabs = [workspace.tabs.tabText(i) for i in range(workspace.tabs.count())]
+    assert tabs[:3] == ["Dashboard", "Import", "Keys"] and "Audit log" in tabs
+    header = workspace.importer.proxy.headerData(ImportColumn.OUTCOME, Qt.Orientation.Horizontal)
+    assert header == "Outcome"
+    window.set_language("vi")
+    assert workspace.tabs.tabText(0) == "Tổng quan"
 
 
 def test_drop_folder_counts_are_what_the_core_decides(tmp_path: Path) -> None:
