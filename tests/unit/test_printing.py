@@ -440,7 +440,7 @@ def test_registration_form_reads_back_with_every_vietnamese_string(unit_side: Un
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Tuyên Quang, ngày 20 tháng 02 năm 2017",
-        "LĐLĐ TỈNH TUYÊN QUANG",
+        "LĐLĐ HUYỆN YÊN SƠN",  # its upper-level union, named in the plan package
         "CÔNG ĐOÀN CÔNG TY CỔ PHẦN XI MĂNG TÂN QUANG",
         "Số: …/ĐKTĐ",
         "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017",
@@ -530,7 +530,7 @@ def test_registration_header_blocks_sit_where_the_decree_puts_them(unit_side: Un
     assert face("Tuyên Quang, ngày 20 tháng 02 năm 2017") == {("LiberationSerif-Italic", 14.0)}
     # A name that would take three lines at 13 pt is set in 12 pt (12–13 allowed).
     assert face("CÔNG ĐOÀN CÔNG TY CỔ") == {("LiberationSerif-Bold", 12.0)}
-    assert face("LĐLĐ TỈNH TUYÊN QUANG") == {("LiberationSerif", 13.0)}
+    assert face("LĐLĐ HUYỆN YÊN SƠN") == {("LiberationSerif", 13.0)}
     assert face("Số: …/ĐKTĐ") == {("LiberationSerif", 13.0)}
     assert face("BẢN ĐĂNG KÝ THI ĐUA NĂM 2017") == {("LiberationSerif-Bold", 14.0)}
     assert face("Căn cứ Kế hoạch") == {("LiberationSerif", 14.0)}
