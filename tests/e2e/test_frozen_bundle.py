@@ -239,3 +239,39 @@ def test_frozen_gui_shows_its_first_window(bundle: Path, tmp_path: Path) -> None
 
     version = _run(gui, "--version", env=_env(home), cwd=tmp_path).stdout.strip()
     assert version == f"thidua {importlib.metadata.version('thidua')}"
+
+
+def test_frozen_gui_opens_the_federation_workspace(bundle: Path, tmp_path: Path) -> None:
+    """Past the first window: the database opens and the workspace shows the plan.
+
+    This loads, frozen, what only comes after the first paint: SQLAlchemy, the
+    migrations and the federation screens with their charts.
+    """
+    home = tmp_path / "home"
+    db = tmp_path / "fed.db"
+    _run(
+        bundle / f"thidua-cli{EXE_SUFFIX}",
+        *("--db", str(db), "init", "--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang"),
+        env=_env(home),
+        cwd=tmp_path,
+    )
+    log = tmp_path / "gui.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(bundle / f"thidua{EXE_SUFFIX}"), "--db", str(db)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=_env(home, THIDUA_TRACE_STARTUP="1"),
+            cwd=tmp_path,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            while "startup data-shown" not in log.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.2)
+        finally:
+            process.kill()
+            process.wait()
+    text = log.read_text()
+    assert "startup data-shown" in text, text
+    assert "Traceback" not in text, text
