@@ -20,7 +20,7 @@ from app.plans import nfc
 from app.signing import decode_base64_canonical
 from app.statements import MAX_AMOUNT, Problem, StatementInput, check_value
 
-_VALUE_FIELDS = {"amount", "numerator", "denominator", "flag", "grade", "text", "note"}
+_VALUE_FIELDS = frozenset({"amount", "numerator", "denominator", "flag", "grade", "text", "note"})
 _MAX_TEXT = 4000
 _MAX_ROWS = 500
 
@@ -35,14 +35,6 @@ def _text(value: Any, field: str, limit: int = 1000) -> str:
     if not isinstance(value, str) or len(value) > limit:
         raise _bad(field)
     return nfc(value)
-
-
-def _optional_int(value: Any, field: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
-        raise _bad(field)
-    return value
 
 
 # --- statements -------------------------------------------------------------------
@@ -102,7 +94,6 @@ _STATEMENT_FIELDS = frozenset(
         "works",
     }
 )
-_VALUE_FIELD_SET = frozenset(_VALUE_FIELDS)
 
 
 def _int_bad(value: Any) -> bool:
@@ -115,7 +106,7 @@ def _int_bad(value: Any) -> bool:
 def _parse_value(code: str, item: Any) -> domain.UnitValue:
     """One value of ``statement.values``; the field names of errors are made
     only when one is raised (this runs for every value of every package)."""
-    if not isinstance(item, dict) or not _VALUE_FIELD_SET.issuperset(item) or len(code) > 32:
+    if not isinstance(item, dict) or not _VALUE_FIELDS.issuperset(item) or len(code) > 32:
         raise _bad(f"statement.values[{code}]")
     get = item.get
     flag = get("flag")
