@@ -128,7 +128,11 @@ class ItemResult:
     def reason_text(self) -> str:
         from app.i18n import gettext
 
-        return gettext(self.reason).format(**self.params) if self.reason else ""
+        if not self.reason:
+            return ""
+        # A "problem" parameter is itself a msgid (a value check's message).
+        params = {k: gettext(v) if k == "problem" else v for k, v in self.params.items()}
+        return gettext(self.reason).format(**params)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -570,9 +574,12 @@ class Importer:
             if problems:
                 first = problems[0]
                 raise _Rejected(
-                    N_("The package contains {count} invalid values (first: {code})."),
-                    {"count": len(problems), "code": first.indicator_code},
-                    detail=first.translated(),
+                    N_("The package contains {count} invalid values (first: {code}: {problem})"),
+                    {
+                        "count": len(problems),
+                        "code": first.indicator_code,
+                        "problem": first.message,
+                    },
                 )
         except _Rejected as rejected:
             return _Action(

@@ -109,7 +109,7 @@ MSG_UNKNOWN_KEY = (
     "The unit must send its enrolment first."
 )
 MSG_INVALID = "The package content is invalid: {field}."
-MSG_INVALID_VALUES = "The package contains {count} invalid values (first: {code})."
+MSG_INVALID_VALUES = "The package contains {count} invalid values (first: {code}: {problem})"
 MSG_TOO_LARGE_SINGLE = "The file is too large for a single package."
 MSG_UNREADABLE = "The file cannot be read or written: {detail}"
 MSG_OTHER_UNIT = "The key that signed this package belongs to another unit."
@@ -991,7 +991,11 @@ VALUE_CASES = [
     pytest.param(
         with_value("1", domain.UnitValue(numerator=120, denominator=100)),
         MSG_INVALID_VALUES,
-        {"count": 1, "code": "1"},
+        {
+            "count": 1,
+            "code": "1",
+            "problem": "The number achieved cannot be larger than the total.",
+        },
         id="numerator-above-denominator",
     ),
     pytest.param(
@@ -1003,25 +1007,29 @@ VALUE_CASES = [
     pytest.param(
         with_value("4", domain.UnitValue(grade="xuat_sac")),
         MSG_INVALID_VALUES,
-        {"count": 1, "code": "4"},
+        {"count": 1, "code": "4", "problem": "Choose a grade from the year's scale."},
         id="grade-not-in-scale",
     ),
     pytest.param(
         with_value("99.9", domain.UnitValue(amount=3)),
         MSG_INVALID_VALUES,
-        {"count": 1, "code": "99.9"},
+        {"count": 1, "code": "99.9", "problem": "This indicator is not in the plan."},
         id="unknown-indicator",
     ),
     pytest.param(
         with_value("2.1", domain.UnitValue(flag=True)),
         MSG_INVALID_VALUES,
-        {"count": 1, "code": "2.1"},
+        {
+            "count": 1,
+            "code": "2.1",
+            "problem": "This value does not fit the kind of the indicator.",
+        },
         id="value-of-the-wrong-kind",
     ),
     pytest.param(
         unknown_movement,
         MSG_INVALID_VALUES,
-        {"count": 1, "code": "PT-99"},
+        {"count": 1, "code": "PT-99", "problem": "This movement is not in the plan."},
         id="unknown-movement",
     ),
 ]
