@@ -265,7 +265,9 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.format import format_number
     from app.rollup import Scope, rollup
+    from app.rollup_cache import refresh_if_possible
 
+    refresh_if_possible(ctx)
     with ctx.reading() as session:
         rows = rollup(
             session,

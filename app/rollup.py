@@ -13,8 +13,9 @@ every indicator target, compute per stream (registration, each period):
 
 Applicable units are those in scope whose kind and sector the indicator and
 the target both cover. The figures are aggregated in SQL, grouped by
-(stream, indicator, sector, kind, grade, unit goal met), so the cost is one
-query whatever the number of units.
+(stream, indicator, sector, kind, grade, unit goal met); the sums are read
+from cells maintained per parent (``app.rollup_cache``), so a refresh adds up
+a few thousand cells rather than every value of the province.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import Float, and_, case, cast, func, literal, select
+from sqlalchemy import Float, and_, cast, func, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql import Select
 
-from app import domain
+from app import domain, rollup_cache
 from app.plans import get_plan
+from app.rollup_cache import Group
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -79,19 +81,17 @@ class Scope:
     cluster_id: str | None = None
 
 
-@dataclass(frozen=True)
-class _Group:
-    stream: str
-    indicator_id: str
-    sector: Sector | None
-    kind: UnitKind
-    grade: str | None
-    goal_met: bool
-    units: int
-    amount: int
-    numerator: int
-    denominator: int
-    yes: int
+def _subtree(plan_year: int, root_unit_id: str) -> Select[str]:
+    """SELECT of the root and every unit below it in the plan year's tree."""
+    entry = models.RosterEntry
+    tree = (
+        select(entry.unit_id)
+        .where(entry.year == plan_year, entry.unit_id == root_unit_id)
+        .cte("tree", recursive=True)
+    )
+    child = select(entry.unit_id).where(entry.year == plan_year, entry.parent_id == tree.c.unit_id)
+    tree = tree.union_all(child)
+    return select(tree.c.unit_id)
 
 
 def _scope_units(plan_year: int, scope: Scope) -> Select[str]:
@@ -100,101 +100,13 @@ def _scope_units(plan_year: int, scope: Scope) -> Select[str]:
     if scope.root_unit_id is None:
         query = select(entry.unit_id).where(entry.year == plan_year)
     else:
-        tree = (
-            select(entry.unit_id)
-            .where(entry.year == plan_year, entry.unit_id == scope.root_unit_id)
-            .cte("tree", recursive=True)
-        )
-        child = select(entry.unit_id).where(
-            entry.year == plan_year, entry.parent_id == tree.c.unit_id
-        )
-        tree = tree.union_all(child)
-        query = select(tree.c.unit_id)
+        query = _subtree(plan_year, scope.root_unit_id)
     if scope.cluster_id is not None:
         in_cluster = select(entry.unit_id).where(
             entry.year == plan_year, entry.cluster_id == scope.cluster_id
         )
         query = query.where(query.selected_columns[0].in_(in_cluster))
     return query
-
-
-def _goal_met_expression() -> ColumnElement[int]:
-    value = models.StatementValue
-    indicator = models.Indicator
-    goal = cast(indicator.unit_goal_value, Float)
-    scaled = value.numerator * literal(100.0)
-    return case(
-        (
-            and_(
-                indicator.unit_goal_value.is_not(None),
-                value.denominator > 0,
-                case(
-                    (
-                        indicator.unit_goal_comparison == Comparison.MORE_THAN.value,
-                        scaled > goal * value.denominator,
-                    ),
-                    (
-                        indicator.unit_goal_comparison == Comparison.AT_MOST.value,
-                        scaled <= goal * value.denominator,
-                    ),
-                    else_=scaled >= goal * value.denominator,
-                ),
-            ),
-            1,
-        ),
-        else_=0,
-    )
-
-
-def _groups(session: Session, plan: domain.Plan, units: Select[str]) -> list[_Group]:
-    value = models.StatementValue
-    statement = models.Statement
-    entry = models.RosterEntry
-    goal_met = _goal_met_expression()
-    query = (
-        select(
-            statement.stream,
-            value.indicator_id,
-            entry.sector,
-            models.Unit.kind,
-            value.grade,
-            goal_met,
-            func.count(),
-            func.coalesce(func.sum(value.amount), 0),
-            func.coalesce(func.sum(value.numerator), 0),
-            func.coalesce(func.sum(value.denominator), 0),
-            func.coalesce(func.sum(case((value.flag.is_(True), 1), else_=0)), 0),
-        )
-        .join(statement, statement.id == value.statement_id)
-        .join(models.Indicator, models.Indicator.id == value.indicator_id)
-        .join(models.Unit, models.Unit.id == statement.unit_id)
-        .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == plan.year))
-        .where(statement.plan_id == plan.id, statement.unit_id.in_(units))
-        .group_by(
-            statement.stream,
-            value.indicator_id,
-            entry.sector,
-            models.Unit.kind,
-            value.grade,
-            goal_met,
-        )
-    )
-    return [
-        _Group(
-            stream=row[0],
-            indicator_id=row[1],
-            sector=Sector(row[2]) if row[2] else None,
-            kind=UnitKind(row[3]),
-            grade=row[4],
-            goal_met=bool(row[5]),
-            units=int(row[6]),
-            amount=int(row[7] or 0),
-            numerator=int(row[8] or 0),
-            denominator=int(row[9] or 0),
-            yes=int(row[10]),
-        )
-        for row in session.execute(query)
-    ]
 
 
 def _unit_counts(
@@ -303,12 +215,17 @@ def rollup(
     plan_id: str,
     scope: Scope | None = None,
     streams: Iterable[str] | None = None,
+    live: bool = False,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``.
 
     Indicators without targets get one row with ``target=None`` (totals
     only). Targets given down to a single unit are left out: they belong to
     that unit's own view.
+
+    The sums come from the maintained cells (``app.rollup_cache``), exact
+    even when they have not been refreshed; ``live=True`` computes them from
+    the values alone (the reference the cells are tested against).
     """
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
@@ -321,8 +238,22 @@ def rollup(
         ]
     )
     units = _scope_units(plan.year, scope)
-    groups_by_indicator: dict[str, list[_Group]] = defaultdict(list)
-    for group in _groups(session, plan, units):
+    if live:
+        all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
+    else:
+        all_groups = rollup_cache.groups(
+            session,
+            plan_id=plan.id,
+            year=plan.year,
+            units=units,
+            root_unit_id=scope.root_unit_id,
+            subtree=(
+                _subtree(plan.year, scope.root_unit_id) if scope.root_unit_id is not None else None
+            ),
+            cluster_id=scope.cluster_id,
+        )
+    groups_by_indicator: dict[str, list[Group]] = defaultdict(list)
+    for group in all_groups:
         groups_by_indicator[group.indicator_id].append(group)
     unit_counts = _unit_counts(session, plan, units)
 
@@ -364,7 +295,7 @@ def _figure(
     plan: domain.Plan,
     indicator: domain.Indicator,
     target: domain.Target | None,
-    groups: list[_Group],
+    groups: list[Group],
     applicable: int,
     each_unit_meeting: int,
 ) -> Figure:

@@ -670,3 +670,53 @@ class MemberPackage(Base):
     keyid: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[str] = mapped_column(String(40), default="")
     file_name: Mapped[str] = mapped_column(String(400), default="")
+
+
+# --- roll-up cache (derived data) -----------------------------------------------
+
+
+class RollupCell(Base):
+    """Pre-aggregated statement values of the units under one parent.
+
+    Derived from ``statement``, ``statement_value``, ``roster_entry``,
+    ``unit`` and ``indicator``, grouped as the roll-up groups them plus the
+    units' parent and cluster, so a roll-up reads a few thousand cells
+    instead of every value. Never edited by hand: database triggers record
+    what changed in :class:`RollupDirty` and ``app.rollup_cache`` recomputes
+    the affected parents before a roll-up reads.
+    """
+
+    __tablename__ = "rollup_cell"
+    __table_args__ = (
+        Index("ix_rollup_cell_plan_parent", "plan_id", "parent_id"),
+        Index("ix_rollup_cell_plan_cluster", "plan_id", "cluster_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64))
+    parent_id: Mapped[str | None] = mapped_column(String(36))
+    cluster_id: Mapped[str | None] = mapped_column(String(36))
+    stream: Mapped[str] = mapped_column(String(32))
+    indicator_id: Mapped[str] = mapped_column(String(36))
+    sector: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    grade: Mapped[str | None] = mapped_column(String(32))
+    goal_met: Mapped[int] = mapped_column(Integer)  # 0 or 1
+    units: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    numerator: Mapped[int] = mapped_column(BigInteger)
+    denominator: Mapped[int] = mapped_column(BigInteger)
+    yes: Mapped[int] = mapped_column(BigInteger)
+
+
+class RollupDirty(Base):
+    """A (plan, unit) whose statements changed since the cache was computed.
+
+    Written only by triggers; ``unit_id`` ``*`` marks the whole plan (its
+    roster, indicators or units' kinds changed).
+    """
+
+    __tablename__ = "rollup_dirty"
+
+    plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -12,5 +12,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_packages",
     "0004_scoring",
     "0005_statement_child_indexes",
+    "0006_rollup_cache",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

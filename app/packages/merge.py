@@ -1183,7 +1183,7 @@ def import_packages(
     flush()
     summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
     if not dry_run:
-        from app import audit
+        from app import audit, rollup_cache
 
         with ctx.unit_of_work() as session:
             session.execute(
@@ -1197,6 +1197,9 @@ def import_packages(
                 subject=f"run {run_id}",
                 detail={"files": len(files), **summary.counts, "cancelled": stopped},
             )
+            # The dashboard's cells for the parents of the units just merged, so
+            # the first roll-up after an import reads cells, not every value.
+            rollup_cache.refresh(session)
     return summary
 
 

@@ -36,6 +36,7 @@ from app.domain import UnitValue
 from app.errors import InputError
 from app.installation import get_installation
 from app.rollup import Figure, Scope, TargetRollup, rollup
+from app.rollup_cache import refresh_cache
 from app.statements import StatementInput, save_statement, statement_values
 from db import models
 from db.enums import Sector, UnitKind
@@ -211,14 +212,23 @@ def save(session: Session, unit_id: str, stream: str, values: Mapping[str, UnitV
     )
 
 
-@pytest.fixture
-def tree(ctx: AppContext) -> Tree:
-    """The roster with every statement of :data:`STATEMENTS` saved."""
+@pytest.fixture(params=["computed", "cached"])
+def tree(ctx: AppContext, request: pytest.FixtureRequest) -> Tree:
+    """The roster with every statement of :data:`STATEMENTS` saved.
+
+    "computed": the roll-up cells are stale, so the sums come from the values;
+    "cached": the cells are refreshed first, so they come from the cells (and
+    the subtree root's own values).
+    """
     with ctx.unit_of_work() as session:
         built = build_roster(session)
         for stream, by_unit in STATEMENTS.items():
             for key, values in by_unit.items():
                 save(session, built.units[key], stream, values)
+    if request.param == "cached":
+        assert refresh_cache(ctx).cells > 0
+        with ctx.reading() as session:
+            assert session.scalar(select(func.count()).select_from(models.RollupDirty)) == 0
     return built
 
 

@@ -703,6 +703,7 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Recompute on the worker; a refresh asked while one runs runs once after it."""
         from app.dashboard import dashboard
+        from app.rollup_cache import refresh_if_possible
 
         if self.plan is None:
             return
@@ -714,6 +715,7 @@ class DashboardPage(QWidget):
         started = time.perf_counter()
 
         def job(_progress: Any, _token: CancelToken) -> Dashboard:
+            refresh_if_possible(ctx)
             with ctx.reading() as session:
                 return dashboard(session, plan_id=plan_id, scope=scope)
 
