@@ -118,10 +118,13 @@ class UnitFigure:
     meets: bool | None
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
 def _natural(text: str) -> tuple[int | str, ...]:
     return tuple(
         int(part) if index % 2 else part.casefold()
-        for index, part in enumerate(re.split(r"(\d+)", text))
+        for index, part in enumerate(_DIGITS.split(text))
     )
 
 
@@ -259,11 +262,12 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
     scope = scope or Scope()
     roster = _roster(session, plan.year)
     units = _in_scope(roster, scope)
+    in_scope = set(units)
     received = _received(session, plan.id)
     held = _held(session, plan.id)
     streams = [REGISTRATION_STREAM, *(p.code for p in plan.periods)]
     coverage = tuple(
-        Coverage(stream, len(units), sum(1 for u in units if u in received.get(stream, ())))
+        Coverage(stream, len(units), len(in_scope.intersection(received.get(stream, ()))))
         for stream in streams
     )
     missing = tuple(
@@ -272,7 +276,7 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
         for u in units
         if u not in received.get(stream, ())
     )
-    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams))
+    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
     return Dashboard(plan, scope, len(units), rollups, coverage, missing)
 
 

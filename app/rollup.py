@@ -216,6 +216,7 @@ def rollup(
     scope: Scope | None = None,
     streams: Iterable[str] | None = None,
     live: bool = False,
+    plan: domain.Plan | None = None,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``.
 
@@ -225,9 +226,11 @@ def rollup(
 
     The sums come from the maintained cells (``app.rollup_cache``), exact
     even when they have not been refreshed; ``live=True`` computes them from
-    the values alone (the reference the cells are tested against).
+    the values alone (the reference the cells are tested against). A caller
+    that has just read the plan may pass it as ``plan``.
     """
-    plan = get_plan(session, plan_id)
+    if plan is None or plan.id != plan_id:
+        plan = get_plan(session, plan_id)
     scope = scope or Scope()
     stream_list = (
         list(streams)

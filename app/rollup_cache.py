@@ -1,10 +1,12 @@
-"""Maintained aggregates behind the roll-up: one cell per parent and group.
+"""Maintained aggregates behind the roll-up: cells of the roll-up's groups.
 
 The roll-up groups statement values by (stream, indicator, sector, unit
 kind, grade, unit goal met). Summing every value of a province each time the
-dashboard refreshes costs time proportional to the number of values; these
-cells keep the same sums per *parent* in the organisation tree (and per
-cluster), so a roll-up adds up a few thousand cells instead.
+dashboard refreshes costs time proportional to the number of values; cells
+keep the same sums for three families of buckets: the whole plan year, the
+children of each parent in the tree, and each cluster. The whole province
+reads its one bucket, a cluster its own, a subtree the buckets of the
+parents inside it.
 
 How the cells stay right:
 
@@ -14,16 +16,18 @@ How the cells stay right:
   the roster of its year, a unit's kind or its own year change. Every
   writer of statement values rewrites or touches the statement row, so no
   code path can forget to say what changed;
-- :func:`groups` never trusts a stale cell: the parents of marked units are
-  computed from the values themselves, the rest is read from the cells, so
-  a roll-up is exact whenever it runs, refreshed or not;
+- :func:`groups` never trusts a stale cell: buckets holding marked units
+  are computed from the values themselves, the rest is read from the
+  cells, so a roll-up is exact whenever it runs, refreshed or not;
 - :func:`refresh` (run after an import and before the dashboard reads)
-  takes the marks and recomputes just the affected parents.
+  takes the marks and recomputes just the buckets of the marked units, then
+  the plan's bucket from the parents' cells.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +37,6 @@ from sqlalchemy import (
     case,
     cast,
     delete,
-    exists,
     func,
     insert,
     literal,
@@ -76,7 +79,7 @@ class Group:
 @dataclass(frozen=True)
 class RefreshResult:
     plans: int
-    parents: int
+    buckets: int
     whole_plans: int
     cells: int
 
@@ -110,8 +113,10 @@ def goal_met_expression() -> ColumnElement[int]:
     )
 
 
-def _value_groups(plan_id: str, year: int, *, by_parent: bool) -> Select[*tuple[Any, ...]]:
-    """The grouped sums of a plan's values; ``by_parent`` adds parent and cluster."""
+def _value_groups(
+    plan_id: str, year: int, *, bucket: ColumnElement[Any] | None = None
+) -> Select[*tuple[Any, ...]]:
+    """The grouped sums of a plan's values, per ``bucket`` too when given."""
     value = models.StatementValue
     statement = models.Statement
     entry = models.RosterEntry
@@ -124,8 +129,8 @@ def _value_groups(plan_id: str, year: int, *, by_parent: bool) -> Select[*tuple[
         value.grade,
         goal_met,
     ]
-    if by_parent:
-        keys = [entry.parent_id, entry.cluster_id, *keys]
+    if bucket is not None:
+        keys = [bucket, *keys]
     return (
         select(
             *keys,
@@ -163,28 +168,51 @@ def _group(row: tuple[Any, ...]) -> Group:
 
 def live_groups(session: Session, *, plan_id: str, year: int, units: Select[str]) -> list[Group]:
     """The groups computed from the values of ``units`` (the reference roll-up)."""
-    query = _value_groups(plan_id, year, by_parent=False).where(models.Statement.unit_id.in_(units))
+    query = _value_groups(plan_id, year).where(models.Statement.unit_id.in_(units))
     return [_group(tuple(row)) for row in session.execute(query)]
 
 
-def _stale_parents(plan_id: str, year: int) -> Select[str | None]:
-    """Parents (in the plan year) of the units marked since the last refresh."""
-    dirty = models.RollupDirty
-    entry = models.RosterEntry
-    return (
-        select(entry.parent_id)
-        .join(dirty, dirty.unit_id == entry.unit_id)
-        .where(dirty.plan_id == plan_id, entry.year == year)
-    )
+@dataclass(frozen=True)
+class _Stale:
+    """What the marks say is out of date for one plan."""
+
+    whole: bool
+    units: int
+    parents: frozenset[str]
+    clusters: frozenset[str]
 
 
-def _whole_plan_stale(session: Session, plan_id: str) -> bool:
+#: Past this many marked units a read computes from the values rather than
+#: exclude each stale bucket (only a database that could not be refreshed
+#: after a large import gets there).
+_STALE_UNITS_LIMIT = 5000
+
+
+def _stale(session: Session, plan_id: str, year: int) -> _Stale:
     dirty = models.RollupDirty
+    marked = list(session.scalars(select(dirty.unit_id).where(dirty.plan_id == plan_id)))
+    if WHOLE_PLAN in marked or len(marked) > _STALE_UNITS_LIMIT:
+        return _Stale(True, len(marked), frozenset(), frozenset())
+    if not marked:
+        return _Stale(False, 0, frozenset(), frozenset())
+    parents, clusters = _buckets_of(session, year, marked)
+    return _Stale(False, len(marked), frozenset(parents), frozenset(clusters))
+
+
+def _cells(plan_id: str, family: str, *buckets: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    cell = models.RollupCell
+    keys = (cell.stream, cell.indicator_id, cell.sector, cell.kind, cell.grade, cell.goal_met)
     return (
-        session.scalar(
-            select(literal(1)).where(dirty.plan_id == plan_id, dirty.unit_id == WHOLE_PLAN)
+        select(
+            *keys,
+            func.sum(cell.units),
+            func.sum(cell.amount),
+            func.sum(cell.numerator),
+            func.sum(cell.denominator),
+            func.sum(cell.yes),
         )
-        is not None
+        .where(cell.plan_id == plan_id, cell.family == family, *buckets)
+        .group_by(*keys)
     )
 
 
@@ -201,58 +229,62 @@ def groups(
     """The roll-up groups of ``units``: fresh cells plus the stale part computed live.
 
     ``units`` is the scope (a subtree and/or a cluster); ``subtree`` the
-    subtree's nodes when a root is given. Cells are per parent, so the
-    root's own values (kept in its parent's cell with its siblings') are
-    always computed live.
+    subtree's nodes when a root is given. The whole plan year reads its one
+    bucket, a cluster its own, a subtree the buckets of the parents inside
+    it plus the root's own values (which sit in its parent's bucket, beside
+    its siblings'). A cluster inside a subtree is computed from the values.
     """
-    if _whole_plan_stale(session, plan_id):
+    stale = _stale(session, plan_id, year)
+    if stale.whole or (root_unit_id is not None and cluster_id is not None):
         return live_groups(session, plan_id=plan_id, year=year, units=units)
-    entry = models.RosterEntry
     cell = models.RollupCell
-    stale = _stale_parents(plan_id, year).subquery()
-    cell_is_stale = exists().where(stale.c.parent_id.is_not_distinct_from(cell.parent_id))
-    keys = (cell.stream, cell.indicator_id, cell.sector, cell.kind, cell.grade, cell.goal_met)
-    cached = (
-        select(
-            *keys,
-            func.sum(cell.units),
-            func.sum(cell.amount),
-            func.sum(cell.numerator),
-            func.sum(cell.denominator),
-            func.sum(cell.yes),
-        )
-        .where(cell.plan_id == plan_id, ~cell_is_stale)
-        .group_by(*keys)
-    )
+    entry = models.RosterEntry
     if cluster_id is not None:
-        cached = cached.where(cell.cluster_id == cluster_id)
+        if cluster_id in stale.clusters:
+            return live_groups(session, plan_id=plan_id, year=year, units=units)
+        cached = _cells(plan_id, "cluster", cell.bucket_id == cluster_id)
+        return _combine(session.execute(cached), [])
+    if root_unit_id is None and not stale.units:
+        return _combine(session.execute(_cells(plan_id, "plan")), [])
+    conditions: list[ColumnElement[bool]] = []
+    live: list[ColumnElement[bool]] = []
+    if stale.parents:
+        stale_parents = sorted(stale.parents)
+        conditions.append(cell.bucket_id.not_in(stale_parents))
+        live.append(func.coalesce(entry.parent_id, "").in_(stale_parents))
     if subtree is not None:
-        cached = cached.where(cell.parent_id.in_(subtree))
-    entry_is_stale = exists().where(stale.c.parent_id.is_not_distinct_from(entry.parent_id))
-    live_condition: ColumnElement[bool] = entry_is_stale
-    if root_unit_id is not None:
-        live_condition = or_(entry.unit_id == root_unit_id, entry_is_stale)
-    live_units = select(entry.unit_id).where(
-        entry.year == year, entry.unit_id.in_(units), live_condition
-    )
-    combined: dict[tuple[object, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    rows = [tuple(row) for row in session.execute(cached)]
-    for group in live_groups(session, plan_id=plan_id, year=year, units=live_units):
-        rows.append(
-            (
-                group.stream,
-                group.indicator_id,
-                group.sector.value if group.sector else None,
-                group.kind.value,
-                group.grade,
-                group.goal_met,
-                group.units,
-                group.amount,
-                group.numerator,
-                group.denominator,
-                group.yes,
-            )
+        conditions.append(cell.bucket_id.in_(subtree))
+        live.append(entry.unit_id == root_unit_id)
+    cached = _cells(plan_id, "parent", *conditions)
+    live_rows: list[Group] = []
+    if live:
+        live_units = select(entry.unit_id).where(
+            entry.year == year, entry.unit_id.in_(units), or_(*live)
         )
+        live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units)
+    return _combine(session.execute(cached), live_rows)
+
+
+def _combine(cached: Iterable[Any], live: list[Group]) -> list[Group]:
+    """Add up rows of cells and live groups that share the roll-up's keys."""
+    combined: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in cached]
+    rows.extend(
+        (
+            g.stream,
+            g.indicator_id,
+            g.sector.value if g.sector else None,
+            g.kind.value,
+            g.grade,
+            g.goal_met,
+            g.units,
+            g.amount,
+            g.numerator,
+            g.denominator,
+            g.yes,
+        )
+        for g in live
+    )
     for row in rows:
         stream, indicator_id, sector, kind, grade, goal_met = row[:6]
         totals = combined[(stream, indicator_id, sector, kind, grade, bool(goal_met))]
@@ -262,11 +294,11 @@ def groups(
 
 
 def refresh(session: Session) -> RefreshResult:
-    """Recompute the cells of every parent with marked units; clear the marks.
+    """Recompute the buckets holding marked units; clear the marks.
 
     Runs in the caller's transaction. On PostgreSQL refreshes are serialised
-    with an advisory lock so two never rewrite the same parent's cells at once;
-    on SQLite the first write (taking the marks) holds the database's lock.
+    with an advisory lock so two never rewrite the same bucket at once; on
+    SQLite the first write (taking the marks) holds the database's lock.
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
@@ -278,26 +310,35 @@ def refresh(session: Session) -> RefreshResult:
     for plan_id, unit_id in taken:
         marked[plan_id].add(unit_id)
     cell = models.RollupCell
-    parents_done = whole = cells = 0
+    entry = models.RosterEntry
+    buckets = whole = cells = 0
     for plan_id, unit_ids in marked.items():
         year = session.scalar(select(models.Plan.year).where(models.Plan.id == plan_id))
         if year is None or WHOLE_PLAN in unit_ids:
             session.execute(delete(cell).where(cell.plan_id == plan_id))
             if year is not None:
                 whole += 1
-                cells += _fill(session, plan_id, year, None)
+                cells += _fill(session, plan_id, year, "parent", None)
+                cells += _fill(session, plan_id, year, "cluster", None)
+                cells += _fill_plan(session, plan_id)
             continue
-        parents = _parents_of(session, year, sorted(unit_ids))
-        parents_done += len(parents)
-        named = sorted(p for p in parents if p is not None)
-        if None in parents:
-            session.execute(delete(cell).where(cell.plan_id == plan_id, cell.parent_id.is_(None)))
-            cells += _fill(session, plan_id, year, models.RosterEntry.parent_id.is_(None))
-        for start in range(0, len(named), _CHUNK):
-            chunk = named[start : start + _CHUNK]
-            session.execute(delete(cell).where(cell.plan_id == plan_id, cell.parent_id.in_(chunk)))
-            cells += _fill(session, plan_id, year, models.RosterEntry.parent_id.in_(chunk))
-    return RefreshResult(len(marked), parents_done, whole, cells)
+        parents, clusters = _buckets_of(session, year, sorted(unit_ids))
+        buckets += len(parents) + len(clusters)
+        for family, ids, column in (
+            ("parent", sorted(parents), func.coalesce(entry.parent_id, "")),
+            ("cluster", sorted(clusters), entry.cluster_id),
+        ):
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                session.execute(
+                    delete(cell).where(
+                        cell.plan_id == plan_id, cell.family == family, cell.bucket_id.in_(chunk)
+                    )
+                )
+                cells += _fill(session, plan_id, year, family, column.in_(chunk))
+        session.execute(delete(cell).where(cell.plan_id == plan_id, cell.family == "plan"))
+        cells += _fill_plan(session, plan_id)
+    return RefreshResult(len(marked), buckets, whole, cells)
 
 
 def refresh_cache(ctx: AppContext) -> RefreshResult:
@@ -319,40 +360,74 @@ def refresh_if_possible(ctx: AppContext) -> bool:
     return True
 
 
-def _parents_of(session: Session, year: int, unit_ids: list[str]) -> set[str | None]:
+def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[str], set[str]]:
+    """The parent buckets ("" for the top) and clusters of units in the plan year."""
     entry = models.RosterEntry
-    parents: set[str | None] = set()
+    parents: set[str] = set()
+    clusters: set[str] = set()
     for start in range(0, len(unit_ids), _CHUNK):
         chunk = unit_ids[start : start + _CHUNK]
-        parents.update(
-            session.scalars(
-                select(entry.parent_id).where(entry.year == year, entry.unit_id.in_(chunk))
+        rows = session.execute(
+            select(entry.parent_id, entry.cluster_id).where(
+                entry.year == year, entry.unit_id.in_(chunk)
             )
         )
-    return parents
+        for parent_id, cluster_id in rows:
+            parents.add(parent_id or "")
+            if cluster_id is not None:
+                clusters.add(cluster_id)
+    return parents, clusters
 
 
-def _fill(session: Session, plan_id: str, year: int, parents: ColumnElement[bool] | None) -> int:
-    query = _value_groups(plan_id, year, by_parent=True)
-    if parents is not None:
-        query = query.where(parents)
+_CELL_COLUMNS = (
+    "plan_id",
+    "family",
+    "bucket_id",
+    "stream",
+    "indicator_id",
+    "sector",
+    "kind",
+    "grade",
+    "goal_met",
+    "units",
+    "amount",
+    "numerator",
+    "denominator",
+    "yes",
+)
+
+
+def _fill(
+    session: Session,
+    plan_id: str,
+    year: int,
+    family: str,
+    buckets: ColumnElement[bool] | None,
+) -> int:
+    """Insert the cells of a family's buckets (all when ``buckets`` is None)."""
+    entry = models.RosterEntry
+    bucket: ColumnElement[Any] = (
+        func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
+    )
+    query = _value_groups(plan_id, year, bucket=bucket)
+    if family == "cluster":
+        query = query.where(entry.cluster_id.is_not(None))
+    if buckets is not None:
+        query = query.where(buckets)
+    columns = [literal(plan_id), literal(family), *query.selected_columns]
     cell = models.RollupCell
-    query = query.add_columns(literal(plan_id))
-    columns = [
-        cell.parent_id,
-        cell.cluster_id,
-        cell.stream,
-        cell.indicator_id,
-        cell.sector,
-        cell.kind,
-        cell.grade,
-        cell.goal_met,
-        cell.units,
-        cell.amount,
-        cell.numerator,
-        cell.denominator,
-        cell.yes,
-        cell.plan_id,
-    ]
-    result = session.execute(insert(cell).from_select(columns, query))
+    result = session.execute(
+        insert(cell).from_select(list(_CELL_COLUMNS), query.with_only_columns(*columns))
+    )
+    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+
+
+def _fill_plan(session: Session, plan_id: str) -> int:
+    """The plan year's bucket, added up from the parent buckets (every unit is in one)."""
+    cell = models.RollupCell
+    parents = _cells(plan_id, "parent")
+    columns = [literal(plan_id), literal("plan"), literal(""), *parents.selected_columns]
+    result = session.execute(
+        insert(cell).from_select(list(_CELL_COLUMNS), parents.with_only_columns(*columns))
+    )
     return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]

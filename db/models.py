@@ -676,26 +676,25 @@ class MemberPackage(Base):
 
 
 class RollupCell(Base):
-    """Pre-aggregated statement values of the units under one parent.
+    """Pre-aggregated statement values of one bucket of units.
 
     Derived from ``statement``, ``statement_value``, ``roster_entry``,
-    ``unit`` and ``indicator``, grouped as the roll-up groups them plus the
-    units' parent and cluster, so a roll-up reads a few thousand cells
-    instead of every value. Never edited by hand: database triggers record
-    what changed in :class:`RollupDirty` and ``app.rollup_cache`` recomputes
-    the affected parents before a roll-up reads.
+    ``unit`` and ``indicator``, grouped as the roll-up groups them, in three
+    families of buckets: ``plan`` (every unit of the plan year, one bucket
+    ``""``), ``parent`` (the children of one parent; ``""`` for the top of
+    the tree) and ``cluster`` (the units of one cluster). A roll-up reads a
+    few hundred or thousand cells instead of every value. Never edited by
+    hand: database triggers record in :class:`RollupDirty` what changed and
+    ``app.rollup_cache`` recomputes the affected buckets.
     """
 
     __tablename__ = "rollup_cell"
-    __table_args__ = (
-        Index("ix_rollup_cell_plan_parent", "plan_id", "parent_id"),
-        Index("ix_rollup_cell_plan_cluster", "plan_id", "cluster_id"),
-    )
+    __table_args__ = (Index("ix_rollup_cell_bucket", "plan_id", "family", "bucket_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[str] = mapped_column(String(64))
-    parent_id: Mapped[str | None] = mapped_column(String(36))
-    cluster_id: Mapped[str | None] = mapped_column(String(36))
+    family: Mapped[str] = mapped_column(String(8))
+    bucket_id: Mapped[str] = mapped_column(String(36))
     stream: Mapped[str] = mapped_column(String(32))
     indicator_id: Mapped[str] = mapped_column(String(36))
     sector: Mapped[str | None] = mapped_column(String(32))

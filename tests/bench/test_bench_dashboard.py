@@ -7,7 +7,10 @@ runs (default 5), printed; only counts are asserted (machines are noisy):
 
 - the FLOOR in this run: one bare ``sqlite3`` query summing every value by
   indicator on the same file (what any roll-up must at least read);
-- the core ``rollup`` alone (the SQL roll-up of every target);
+- the core ``rollup`` alone (the SQL roll-up of every target, from the
+  cells), the same computed from the values (``live=True``, the way it
+  worked before the cells), and recomputing every cell (what a roster edit
+  costs the next refresh);
 - ``app.dashboard.dashboard`` (roll-up + coverage + who has not sent), the
   whole province and one cluster;
 - the GUI refresh: ``DashboardPage.refresh()`` until the table is on screen
@@ -36,6 +39,8 @@ from app.dashboard import ScopeKind, dashboard, scope_choices
 from app.packages.demo import make_demo
 from app.packages.merge import import_packages
 from app.rollup import Scope, rollup
+from app.rollup_cache import WHOLE_PLAN, refresh
+from db import models
 
 UNITS = int(os.environ.get("BENCH_DASHBOARD_UNITS", "2000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
@@ -83,6 +88,15 @@ def test_dashboard_over_2000_units(qtbot: QtBot, tmp_path: Path) -> None:
         with ctx.reading() as session:
             rollup(session, plan_id=plan_id)
 
+    def live_rollup() -> None:
+        with ctx.reading() as session:
+            rollup(session, plan_id=plan_id, live=True)
+
+    def rebuild_cells() -> None:
+        with ctx.unit_of_work() as session:
+            session.add(models.RollupDirty(plan_id=plan_id, unit_id=WHOLE_PLAN))
+            refresh(session)
+
     def core_dashboard(scope: Scope) -> Callable[[], None]:
         def run() -> None:
             with ctx.reading() as session:
@@ -94,6 +108,8 @@ def test_dashboard_over_2000_units(qtbot: QtBot, tmp_path: Path) -> None:
     core_rollup()
     floor_s = floor(demo.database)
     rollup_s = best(core_rollup)
+    live_s = best(live_rollup)
+    rebuild_s = best(rebuild_cells)
     province_s = best(core_dashboard(Scope()))
     cluster_s = best(core_dashboard(cluster.scope))
     ctx.close()
@@ -129,6 +145,10 @@ def test_dashboard_over_2000_units(qtbot: QtBot, tmp_path: Path) -> None:
         f"  floor: bare sqlite3 sum of every value by indicator {ms(floor_s)}\n"
         f"  core rollup (all targets, 3 streams)           {ms(rollup_s)}  "
         f"x{rollup_s / floor_s:.1f} floor\n"
+        f"    the same from the values, not the cells      {ms(live_s)}  "
+        f"x{live_s / floor_s:.1f} floor\n"
+        f"    recomputing every cell (after a roster edit) {ms(rebuild_s)}  "
+        f"x{rebuild_s / floor_s:.1f} floor\n"
         f"  core dashboard, whole province                 {ms(province_s)}  "
         f"x{province_s / floor_s:.1f} floor\n"
         f"  core dashboard, {cluster.name} ({cluster.units} units)"

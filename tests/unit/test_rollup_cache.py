@@ -113,7 +113,7 @@ def test_an_import_leaves_refreshed_cells_that_agree(imported: tuple[AppContext,
     assert_cells_agree(ctx, demo)
 
 
-def test_a_saved_statement_recomputes_only_its_parent(imported: tuple[AppContext, Demo]) -> None:
+def test_a_saved_statement_recomputes_only_its_buckets(imported: tuple[AppContext, Demo]) -> None:
     ctx, demo = imported
     refresh_cache(ctx)
     unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
@@ -131,7 +131,8 @@ def test_a_saved_statement_recomputes_only_its_parent(imported: tuple[AppContext
         assert _dirty(session) == {(demo.plan.id, unit.id)}
     assert_cells_agree(ctx, demo)
     result = refresh_cache(ctx)
-    assert (result.parents, result.whole_plans) == (1, 0)
+    # Its parent's bucket and its cluster's (the plan's is added up from the parents').
+    assert (result.buckets, result.whole_plans) == (2, 0)
     assert_cells_agree(ctx, demo)
 
 

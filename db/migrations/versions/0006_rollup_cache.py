@@ -1,6 +1,7 @@
 """Roll-up cache: cells per parent, and triggers that mark what changed
 
-``rollup_cell`` holds the roll-up's sums per parent in the tree;
+``rollup_cell`` holds the roll-up's sums for the whole plan year, per parent
+in the tree and per cluster;
 ``rollup_dirty`` lists the (plan, unit) pairs whose statements changed since
 the cells were computed (``*``: the whole plan). The triggers write those
 marks whatever code changes the data, so the cells can never silently go
@@ -137,8 +138,8 @@ def upgrade() -> None:
         "rollup_cell",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("plan_id", sa.String(length=64), nullable=False),
-        sa.Column("parent_id", sa.String(length=36), nullable=True),
-        sa.Column("cluster_id", sa.String(length=36), nullable=True),
+        sa.Column("family", sa.String(length=8), nullable=False),
+        sa.Column("bucket_id", sa.String(length=36), nullable=False),
         sa.Column("stream", sa.String(length=32), nullable=False),
         sa.Column("indicator_id", sa.String(length=36), nullable=False),
         sa.Column("sector", sa.String(length=32), nullable=True),
@@ -153,10 +154,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup_cell")),
     )
     op.create_index(
-        "ix_rollup_cell_plan_parent", "rollup_cell", ["plan_id", "parent_id"], unique=False
-    )
-    op.create_index(
-        "ix_rollup_cell_plan_cluster", "rollup_cell", ["plan_id", "cluster_id"], unique=False
+        "ix_rollup_cell_bucket", "rollup_cell", ["plan_id", "family", "bucket_id"], unique=False
     )
     op.create_table(
         "rollup_dirty",
@@ -191,6 +189,5 @@ def downgrade() -> None:
             name = statement.split()[2]
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("rollup_dirty")
-    op.drop_index("ix_rollup_cell_plan_cluster", table_name="rollup_cell")
-    op.drop_index("ix_rollup_cell_plan_parent", table_name="rollup_cell")
+    op.drop_index("ix_rollup_cell_bucket", table_name="rollup_cell")
     op.drop_table("rollup_cell")
