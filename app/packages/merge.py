@@ -1197,9 +1197,10 @@ def import_packages(
                 subject=f"run {run_id}",
                 detail={"files": len(files), **summary.counts, "cancelled": stopped},
             )
-            # The dashboard's cells for the parents of the units just merged, so
-            # the first roll-up after an import reads cells, not every value.
-            rollup_cache.refresh(session)
+            if summary.counts["new"] or summary.counts["updated"]:
+                # The roll-up cells of the units just merged, so the first
+                # dashboard after an import reads cells, not every value.
+                rollup_cache.refresh(session)
     return summary
 
 
