@@ -94,7 +94,7 @@ class CatalogueTranslator(QTranslator):
     or its source text; English answers nothing, so Qt's own words stay.
     """
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         msgid = QT_STRINGS.get((context, source))
