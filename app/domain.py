@@ -210,6 +210,8 @@ class RosterUnit:
     worker_count: int
     phone: str
     email: str
+    #: Whether it leads its cluster (cụm trưởng) that year.
+    leader: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ A clone keeps the movements, indicators, targets and periods, moves every
 date by the difference in years, writes the new year where the old one
 appears in the title and the period and movement texts, and clears the
 number and date of issue (the new plan gets its own). The header of a plan
-no unit has registered against yet can then be edited.
+no unit holds yet (no plan package written, nothing registered) can then be
+edited.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from app import audit
 from app.context import AppContext
 from app.errors import N_, InputError
+from app.plan_indicators import check_editable
 from app.plans import get_plan, install_plan_document, plan_document
 from db import models
 
@@ -87,11 +89,12 @@ def edit_plan_header(
     title: str,
     theme: str,
 ) -> str:
-    """Change the number, date, title and theme of a plan nobody registered against.
+    """Change the number, date, title and theme of a plan units do not hold yet.
 
-    Returns the plan id. Raises :class:`InputError` for a built-in plan and
-    when units already sent values for the plan (their packages refer to the
-    plan's content).
+    Returns the plan id. Raises :class:`InputError` for a built-in plan, once
+    its plan packages were written and when units already sent values for
+    the plan (their packages refer to the plan's content):
+    :func:`app.plan_indicators.lock_reason`.
     """
     if not title.strip():
         raise InputError(N_("The plan document is invalid: {field}."), params={"field": "title"})
@@ -104,8 +107,7 @@ def edit_plan_header(
             title=title.strip(),
             theme=theme.strip(),
         )
-        if plan.builtin:
-            raise InputError(N_("A built-in plan cannot be changed; clone it first."))
+        check_editable(session, plan)
         install_plan_document(session, document)
         audit.record(session, action="plan.edit", subject=plan_id, detail={"number": number})
     return plan_id

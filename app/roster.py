@@ -19,10 +19,10 @@ from xml.etree import ElementTree
 
 from defusedxml import DefusedXmlException
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app import audit, domain
-from app.errors import N_, InputError, UserError
+from app.errors import N_, InputError, NotFoundError, UserError
 from app.installation import get_installation
 from app.legacy_text import repair_table
 from app.plans import nfc
@@ -114,7 +114,9 @@ class RosterRow:
     sector: Sector | None
     parent: str | None
     cluster: str | None
-    leader: bool
+    #: True: marked as the cluster's leader; False: marked as not the leader ("không",
+    #: "0", "-"), which clears it if it leads its cluster; None: left empty (no change).
+    leader: bool | None
     members: int
     workers: int
     chair: str
@@ -130,6 +132,8 @@ class RosterImportResult:
     clusters: int
     #: Cells converted from a legacy Vietnamese encoding, per encoding name.
     converted: tuple[tuple[str, int], ...] = ()
+    #: Clusters whose leader the workbook cleared (marked "not the leader", or moved away).
+    leaders_cleared: tuple[str, ...] = ()
 
 
 def _cell_text(value: Any) -> str:
@@ -269,6 +273,9 @@ def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> R
     parent = _cell_text(record["parent"]) or None
     if parent is not None and parent == code:
         errors.append(RowError(number, "parent", N_("a unit cannot be its own upper level")))
+    leader = _leader_mark(number, record["leader"], errors)
+    if leader and not _cell_text(record["cluster"]):
+        errors.append(RowError(number, "leader", N_("a cluster leader needs its cluster")))
     if len(errors) > before or kind is None:
         return None
     return RosterRow(
@@ -279,7 +286,7 @@ def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> R
         sector=sector,
         parent=parent,
         cluster=_cell_text(record["cluster"]) or None,
-        leader=_cell_text(record["leader"]).lower() in {"x", "có", "1", "yes"},
+        leader=leader,
         members=members,
         workers=workers,
         chair=_cell_text(record["chair"]),
@@ -288,11 +295,40 @@ def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> R
     )
 
 
+_LEADER_YES = frozenset({"x", "có", "co", "1", "yes", "cụm trưởng"})
+_LEADER_NO = frozenset({"không", "khong", "0", "no", "-"})
+
+
+def _leader_mark(number: int, value: Any, errors: list[RowError]) -> bool | None:
+    text = _cell_text(value).lower()
+    if not text:
+        return None
+    if text in _LEADER_YES:
+        return True
+    if text in _LEADER_NO:
+        return False
+    errors.append(
+        RowError(
+            number,
+            "leader",
+            N_("write x for the cluster leader, or “không” to clear it (not “{value}”)"),
+            (("value", _cell_text(value)),),
+        )
+    )
+    return None
+
+
 def import_roster(session: Session, *, path: Path, year: int) -> RosterImportResult:
     """Import a roster workbook for ``year``; all rows or none.
 
     Parents may be other rows of the workbook or units already in that
-    year's roster; a row without a parent hangs under the federation.
+    year's roster; a row without a parent hangs under the federation. A
+    loop of upper levels is refused on every row it passes through, whether
+    it closes within the workbook or through units already in the roster.
+
+    The leader column sets a cluster's leader ("x"), clears it ("không" on
+    the leader's own row) or leaves it (empty). A leader whose row moves it
+    to another cluster no longer leads the old one.
     """
     installation = get_installation(session)
     if installation is None:
@@ -339,7 +375,8 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
                     (("code", row.parent),),
                 )
             )
-    errors.extend(_cycles(rows))
+    errors.extend(_cycles(rows, _roster_parents(session, year)))
+    errors.extend(_double_leaders(rows))
     if errors:
         raise RosterError(sorted(errors, key=lambda e: e.row))
 
@@ -362,7 +399,7 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
         units[row.code] = unit
     session.flush()
 
-    clusters = _clusters(session, year, rows, units)
+    clusters, cleared = _clusters(session, year, rows, units)
     entries = {
         e.unit_id: e
         for e in session.scalars(
@@ -397,11 +434,21 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
         session,
         action="roster.import",
         subject=path.name,
-        detail={"year": year, "created": created, "updated": updated},
+        detail={
+            "year": year,
+            "created": created,
+            "updated": updated,
+            "leaders_cleared": list(cleared),
+        },
     )
     session.flush()
     return RosterImportResult(
-        year, created, updated, len(clusters), tuple(sorted(conversions.items()))
+        year,
+        created,
+        updated,
+        len(clusters),
+        tuple(sorted(conversions.items())),
+        tuple(cleared),
     )
 
 
@@ -424,8 +471,25 @@ def _parent_ids(
 
 def _clusters(
     session: Session, year: int, rows: Iterable[RosterRow], units: dict[str, models.Unit]
-) -> dict[str, models.Cluster]:
+) -> tuple[dict[str, models.Cluster], list[str]]:
+    """The workbook's clusters (made when new) and the leaders it sets or clears.
+
+    Returns the clusters by code and the codes of the clusters left without
+    their leader.
+    """
     result: dict[str, models.Cluster] = {}
+    cleared: list[str] = []
+    placed = {units[r.code].id: r for r in rows}
+    # A leader the workbook moves out of its cluster (or marks "không") stops leading it.
+    for led in session.scalars(
+        select(models.Cluster).where(
+            models.Cluster.year == year, models.Cluster.leader_unit_id.in_(list(placed))
+        )
+    ):
+        row = placed[led.leader_unit_id or ""]
+        if row.cluster != led.code or row.leader is False:
+            led.leader_unit_id = None
+            cleared.append(led.code)
     for row in rows:
         if not row.cluster:
             continue
@@ -442,23 +506,125 @@ def _clusters(
             result[row.cluster] = cluster
         if row.leader:
             cluster.leader_unit_id = units[row.code].id
+            if row.cluster in cleared:
+                cleared.remove(row.cluster)
     session.flush()
-    return result
+    return result, sorted(cleared)
 
 
-def _cycles(rows: list[RosterRow]) -> list[RowError]:
-    parents = {r.code: r.parent for r in rows}
+def _roster_parents(session: Session, year: int) -> dict[str, str | None]:
+    """Code → upper level's code of every unit in the ``year`` roster (None at the top)."""
+    parent = aliased(models.Unit)
+    return {
+        code: parent_code
+        for code, parent_code in session.execute(
+            select(models.Unit.code, parent.code)
+            .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+            .outerjoin(parent, parent.id == models.RosterEntry.parent_id)
+            .where(models.RosterEntry.year == year, models.Unit.code.is_not(None))
+        )
+        if code is not None
+    }
+
+
+def _cycles(rows: list[RosterRow], known: dict[str, str | None]) -> list[RowError]:
+    """Rows whose chain of upper levels comes back to a unit already on it.
+
+    The chain follows the workbook's rows first and, for a unit the
+    workbook does not list, the upper level the roster already records —
+    so a loop closed through units already in the database is found too.
+    """
+    parents: dict[str, str | None] = dict(known)
+    parents.update({r.code: r.parent for r in rows})
     errors = []
     for row in rows:
-        seen = {row.code}
+        chain = [row.code]
         current = row.parent
         while current is not None and current in parents:
-            if current in seen:
-                errors.append(RowError(row.row, "parent", N_("the upper levels form a loop")))
+            if current in chain:
+                loop = [*chain[chain.index(current) :], current]
+                errors.append(
+                    RowError(
+                        row.row,
+                        "parent",
+                        N_("the upper levels form a loop: {chain}"),
+                        (("chain", " → ".join(loop)),),
+                    )
+                )
                 break
-            seen.add(current)
+            chain.append(current)
             current = parents[current]
     return errors
+
+
+def _double_leaders(rows: list[RosterRow]) -> list[RowError]:
+    first: dict[str, int] = {}
+    errors = []
+    for row in rows:
+        if not row.leader or not row.cluster:
+            continue
+        if row.cluster in first:
+            errors.append(
+                RowError(
+                    row.row,
+                    "leader",
+                    N_("cluster {cluster} already has its leader on row {other}"),
+                    (("cluster", row.cluster), ("other", first[row.cluster])),
+                )
+            )
+        else:
+            first[row.cluster] = row.row
+    return errors
+
+
+def set_cluster_leader(
+    session: Session, *, year: int, cluster: str, unit_code: str | None
+) -> str | None:
+    """Make ``unit_code`` the leader of ``cluster`` in ``year``, or clear it (None).
+
+    The leader must be a member of the cluster that year. Returns the
+    previous leader's code (None when there was none). Audited; raises
+    :class:`NotFoundError` / :class:`InputError` and changes nothing on bad
+    input. Runs inside the caller's transaction.
+    """
+    row = session.scalar(
+        select(models.Cluster).where(models.Cluster.year == year, models.Cluster.code == cluster)
+    )
+    if row is None:
+        raise NotFoundError(
+            N_("There is no cluster {cluster} in {year}."),
+            params={"cluster": cluster, "year": year},
+        )
+    previous = (
+        session.scalar(select(models.Unit.code).where(models.Unit.id == row.leader_unit_id))
+        if row.leader_unit_id
+        else None
+    )
+    leader_id: str | None = None
+    if unit_code is not None:
+        leader_id = session.scalar(
+            select(models.Unit.id)
+            .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+            .where(
+                models.Unit.code == unit_code,
+                models.RosterEntry.year == year,
+                models.RosterEntry.cluster_id == row.id,
+            )
+        )
+        if leader_id is None:
+            raise InputError(
+                N_("{code} is not a member of cluster {cluster} in {year}."),
+                params={"code": unit_code, "cluster": cluster, "year": year},
+            )
+    row.leader_unit_id = leader_id
+    audit.record(
+        session,
+        action="roster.leader",
+        subject=cluster,
+        detail={"year": year, "leader": unit_code or "", "previous": previous or ""},
+    )
+    session.flush()
+    return previous
 
 
 def write_roster_template(path: Path, example: bool = True) -> None:
@@ -501,7 +667,7 @@ def write_roster_template(path: Path, example: bool = True) -> None:
 
 def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
     rows = session.execute(
-        select(models.Unit, models.RosterEntry, models.Cluster.code)
+        select(models.Unit, models.RosterEntry, models.Cluster.code, models.Cluster.leader_unit_id)
         .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
         .outerjoin(models.Cluster, models.Cluster.id == models.RosterEntry.cluster_id)
         .where(models.RosterEntry.year == year)
@@ -520,8 +686,9 @@ def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
             worker_count=entry.worker_count,
             phone=unit.phone,
             email=unit.email,
+            leader=leader_id == unit.id,
         )
-        for unit, entry, cluster_code in rows
+        for unit, entry, cluster_code, leader_id in rows
     ]
 
 

@@ -13,7 +13,7 @@ from app.context import AppContext
 from app.installation import get_installation, initialize
 from app.plans import get_plan, list_plans
 from app.rollup import Scope, TargetRollup, rollup
-from app.roster import RosterImportResult, default_year, import_roster
+from app.roster import RosterImportResult, default_year, import_roster, set_cluster_leader
 from db.enums import Role, Sector, UnitKind
 
 
@@ -58,6 +58,14 @@ def import_roster_workbook(
 ) -> RosterImportResult:
     with ctx.unit_of_work() as session:
         return import_roster(session, path=path, year=year or default_year(session))
+
+
+def choose_cluster_leader(
+    ctx: AppContext, *, year: int, cluster: str, unit_code: str | None
+) -> str | None:
+    """Set (or with None clear) a cluster's leader; returns the previous leader's code."""
+    with ctx.unit_of_work() as session:
+        return set_cluster_leader(session, year=year, cluster=cluster, unit_code=unit_code)
 
 
 def plan_rollup(ctx: AppContext, *, plan_id: str, scope: Scope | None = None) -> list[TargetRollup]:

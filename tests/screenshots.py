@@ -135,8 +135,10 @@ def main(argv: list[str]) -> int:
         os.environ["THIDUA_HOME"] = str(Path(folder) / "home")
         app = QApplication(sys.argv[:1])
         from ui.main import load_bundled_fonts
+        from ui.qt_translations import install_qt_translations
 
         load_bundled_fonts()
+        install_qt_translations(app)  # standard buttons in the screenshot's language
         shots = unit_screens(out, Path(folder))
         try:
             from tests.gui.federation_screens import federation_screens

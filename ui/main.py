@@ -36,6 +36,7 @@ from app.paths import default_database_path, resource_dir
 from app.preferences import load_preferences
 
 from ui.main_window import MainWindow
+from ui.qt_translations import install_qt_translations
 
 _base_point_size: float | None = None
 
@@ -133,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Thi Đua")
     app.setOrganizationName("ThiDua")
+    install_qt_translations(app, i18n.current_language())
     load_bundled_fonts()
     if preferences.font_scale != 1.0:
         apply_font_scale(preferences.font_scale)

@@ -6,6 +6,7 @@ tables from the archive.
 from __future__ import annotations
 
 import base64
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -76,11 +77,19 @@ def export_plan_packages(
     out_dir: Path,
     unit_codes: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[ExportedFile]:
     """One signed plan package per unit of the plan year's roster (or the codes given).
 
     Each carries the plan, the unit's roster entry, the federation's id and
     key, and the unit's keys as the federation has decided them.
+
+    ``cancelled`` is asked before each file; when it answers True the export
+    stops there and returns the files written so far. Each file is written
+    under a temporary name and renamed into place, so a file of the folder is
+    always whole. The export is audited (with how many were written, and
+    whether it was cancelled) and from then on the plan is *published*: its
+    content no longer changes (:func:`app.plan_indicators.lock_reason`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     with ctx.unit_of_work() as session:
@@ -123,7 +132,11 @@ def export_plan_packages(
                 {"keyid": key.keyid, "epoch": key.epoch, "status": key.status}
             )
         written: list[ExportedFile] = []
+        stopped = False
         for index, (unit, entry) in enumerate(rows, start=1):
+            if cancelled is not None and cancelled():
+                stopped = True
+                break
             header = Header(
                 package_id=new_package_id(),
                 kind=Kind.PLAN,
@@ -162,7 +175,9 @@ def export_plan_packages(
             }
             data, digest = seal(header, body, [keypair.private_key])
             path = out_dir / f"{_safe(unit.code or unit.id)}_plan_{plan.year}{FILE_SUFFIX}"
-            path.write_bytes(data)
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(data)
+            os.replace(partial, path)
             written.append(ExportedFile(path, unit.code or "", digest))
             if progress is not None:
                 progress(index, len(rows))
@@ -170,7 +185,12 @@ def export_plan_packages(
             session,
             action="plan.export",
             subject=plan_id,
-            detail={"units": len(written), "folder": str(out_dir)},
+            detail={
+                "units": len(written),
+                "of": len(rows),
+                "folder": str(out_dir),
+                "cancelled": stopped,
+            },
         )
     return written
 

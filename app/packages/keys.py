@@ -240,6 +240,7 @@ def decide_key(
     from app.signing import fingerprint_matches
 
     row = _find_key(session, keyid)
+    replaced: list[str] = []
     if decision is KeyStatus.ACCEPTED:
         if row.status not in (KeyStatus.PENDING.value, KeyStatus.REFUSED.value):
             raise InputError(N_("Only a pending or refused key can be accepted."))
@@ -256,6 +257,7 @@ def decide_key(
             other.status = KeyStatus.RETIRED.value
             other.decided_at = utc_now_text()
             other.decided_by = "recovery"
+            replaced.append(other.keyid)
     elif decision is KeyStatus.REFUSED:
         if row.status != KeyStatus.PENDING.value:
             raise InputError(N_("Only a pending key can be refused."))
@@ -273,7 +275,8 @@ def decide_key(
         session,
         action=f"key.{decision.value}",
         subject=row.keyid,
-        detail={"unit": row.unit_id, "evidence": evidence},
+        detail={"unit": row.unit_id, "evidence": evidence}
+        | ({"replaced": replaced} if replaced else {}),
     )
     session.flush()
     return _info(row)

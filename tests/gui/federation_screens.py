@@ -454,6 +454,32 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         workspace.show_page("audit")
         workspace.audit.reload()
         shot("audit")
+
+        # The plan editor, on next year's copy (the built-in plan itself is locked).
+        cloned: list[object] = []
+        workspace.plan_page.cloned.connect(cloned.append)
+        workspace.show_page("plan")
+        workspace.plan_page.clone(demo.plan.year + 1)
+        wait(lambda: bool(cloned))
+        page = workspace.plan_page
+        wait(lambda: page.plan is not None and page.plan.id == cloned[0] and page.lock_text == "")
+        page.select_indicator("9a.2")
+        shot("plan-editor")
+        editor = page.ask_indicator()
+        if editor is not None:
+            settle()
+            path = out_dir / "federation-plan-indicator.png"
+            editor.grab().save(str(path))
+            saved.append(path)
+            editor.targets.selectRow(1)
+            target = editor.edit_target()
+            if target is not None:
+                settle()
+                path = out_dir / "federation-plan-target.png"
+                target.grab().save(str(path))
+                saved.append(path)
+                target.reject()
+            editor.reject()
     finally:
         window.close()
         window.deleteLater()

@@ -503,3 +503,139 @@ def test_headers_without_units_are_refused(ctx: AppContext, tmp_path: Path) -> N
     """The bare template (headings, no rows) is not a roster."""
     error = refused(ctx, write_workbook(tmp_path / "roster.xlsx", []))
     assert str(error) == "The roster has no units. (roster.xlsx)"
+
+
+# --- loops through the database, cluster leaders ---------------------------------------
+
+
+def leaders(ctx: AppContext) -> dict[str, str]:
+    """Cluster → its leader's code, read back through the roster."""
+    with ctx.reading() as session:
+        return {
+            u.cluster_code or "": u.code or "" for u in list_roster(session, year=YEAR) if u.leader
+        }
+
+
+def test_a_loop_through_units_already_in_the_roster_is_refused(
+    ctx: AppContext, tmp_path: Path, imported: RosterImportResult
+) -> None:
+    """LDH-08 is under LDH-01 in the database; a workbook puts LDH-01 under LDH-08."""
+    first = write_workbook(
+        tmp_path / "a.xlsx", [["LDH-08", "Công đoàn ngành Y tế", "Cấp trên", "", "LDH-01"]]
+    )
+    run_import(ctx, first)
+    second = write_workbook(
+        tmp_path / "b.xlsx",
+        [["LDH-01", "LĐLĐ huyện Yên Sơn", "Cấp trên", "", "LDH-08", "Cụm 1", "x"]],
+    )
+    error = refused(ctx, second)
+    assert isinstance(error, RosterError)
+    [row_error] = error.errors
+    assert (row_error.row, row_error.column) == (2, "parent")
+    assert row_error.translated() == "the upper levels form a loop: LDH-01 → LDH-08 → LDH-01"
+
+
+def test_reimport_sets_keeps_and_clears_cluster_leaders(
+    ctx: AppContext, tmp_path: Path, imported: RosterImportResult
+) -> None:
+    assert leaders(ctx) == {"Cụm 1": "LDH-01", "Cụm 2": "CS-0003", "Cụm 3": "CS-0002"}
+    # An empty leader cell changes nothing.
+    same = write_workbook(tmp_path / "same.xlsx", [GOOD[1][:6]])
+    assert run_import(ctx, same).leaders_cleared == ()
+    assert leaders(ctx)["Cụm 1"] == "LDH-01"
+    # "không" on the leader's own row clears it; a leader moved to another cluster stops
+    # leading the old one.
+    changed = write_workbook(
+        tmp_path / "changed.xlsx",
+        [
+            [*GOOD[1][:6], "không"],
+            ["CS-0003", "CĐCS Công ty TNHH Hàn Việt", "CĐCS", "FDI", "LDH-02", "Cụm 3"],
+        ],
+    )
+    result = run_import(ctx, changed)
+    assert result.leaders_cleared == ("Cụm 1", "Cụm 2")
+    assert leaders(ctx) == {"Cụm 3": "CS-0002"}
+    # A new leader for a cluster replaces the old one.
+    again = write_workbook(
+        tmp_path / "again.xlsx",
+        [
+            [
+                "CS-0005",
+                "CĐCS Cơ quan Đảng ủy Khối doanh nghiệp tỉnh",
+                "CĐCS",
+                "HCSN",
+                "",
+                "Cụm 3",
+                "x",
+            ]
+        ],
+    )
+    assert run_import(ctx, again).leaders_cleared == ()
+    assert leaders(ctx) == {"Cụm 3": "CS-0005"}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected", "message"),
+    [
+        (
+            [
+                ["LDH-08", "Công đoàn ngành Y tế", "Cấp trên", "", "", "Cụm 1", "x"],
+                ["LDH-09", "Công đoàn ngành Giáo dục", "Cấp trên", "", "", "Cụm 1", "x"],
+            ],
+            (3, "leader"),
+            "cluster Cụm 1 already has its leader on row 2",
+        ),
+        (
+            [["LDH-08", "Công đoàn ngành Y tế", "Cấp trên", "", "", "", "x"]],
+            (2, "leader"),
+            "a cluster leader needs its cluster",
+        ),
+        (
+            [["LDH-08", "Công đoàn ngành Y tế", "Cấp trên", "", "", "Cụm 1", "trưởng"]],
+            (2, "leader"),
+            "write x for the cluster leader, or “không” to clear it (not “trưởng”)",
+        ),
+    ],
+)
+def test_bad_leader_cells_are_refused(
+    ctx: AppContext,
+    tmp_path: Path,
+    imported: RosterImportResult,
+    rows: list[Row],
+    expected: tuple[int, str],
+    message: str,
+) -> None:
+    error = refused(ctx, write_workbook(tmp_path / "leaders.xlsx", rows))
+    assert isinstance(error, RosterError)
+    assert [((e.row, e.column), e.translated()) for e in error.errors] == [(expected, message)]
+
+
+def test_set_and_clear_a_cluster_leader(ctx: AppContext, imported: RosterImportResult) -> None:
+    from app.audit_view import list_audit
+    from app.errors import NotFoundError
+    from app.roster import set_cluster_leader
+
+    with ctx.unit_of_work() as session:
+        assert set_cluster_leader(session, year=YEAR, cluster="Cụm 2", unit_code="CS-0001") == (
+            "CS-0003"
+        )
+    assert leaders(ctx)["Cụm 2"] == "CS-0001"
+    with ctx.reading() as session:
+        before = fingerprint(session)
+    for code, cluster, error in (
+        ("CS-0002", "Cụm 2", InputError),  # a member of Cụm 3
+        ("CS-0001", "Cụm 9", NotFoundError),
+    ):
+        with ctx.unit_of_work() as session, pytest.raises(error):
+            set_cluster_leader(session, year=YEAR, cluster=cluster, unit_code=code)
+    with ctx.reading() as session:
+        assert fingerprint(session) == before
+    with ctx.unit_of_work() as session:
+        assert set_cluster_leader(session, year=YEAR, cluster="Cụm 2", unit_code=None) == "CS-0001"
+    assert "Cụm 2" not in leaders(ctx)
+    with ctx.reading() as session:
+        entries = [r for r in list_audit(session) if r.action == "roster.leader"]
+    assert [(e.subject, e.detail["leader"], e.detail["previous"]) for e in entries] == [
+        ("Cụm 2", "", "CS-0001"),
+        ("Cụm 2", "CS-0001", "CS-0003"),
+    ]

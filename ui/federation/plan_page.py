@@ -2,9 +2,12 @@
 signed plan packages for the units, printing, and next year's plan.
 
 Plan packages go to all units of the plan year's roster, one cluster, or the
-units under one upper-level union, into a folder, with progress. A plan can
-be cloned for another year (dates and year shifted, number cleared) and the
-header of a plan nobody registered against yet can be edited.
+units under one upper-level union, into a folder, with progress and Cancel
+(the files already written stay whole and are counted). A plan can be cloned
+for another year (dates and year shifted, number cleared). The header and the
+indicators (with their targets) of a plan units do not hold yet can be
+edited; once its plan packages are written or units registered against it,
+the page says why it is locked (:func:`app.plan_indicators.lock_reason`).
 """
 
 from __future__ import annotations
@@ -41,11 +44,20 @@ from app.context import AppContext
 from app.dashboard import ScopeChoice, ScopeKind
 from app.format import format_number
 from app.i18n import gettext as _
+from app.plan_indicators import RosterRef
 from app.rollup import Scope
 
-from ui.federation.common import file_dialog, translate_buttons, translate_input, warn
+from ui.federation.common import (
+    NOTE_STYLE,
+    confirm,
+    file_dialog,
+    translate_buttons,
+    translate_input,
+    warn,
+)
+from ui.federation.indicator_dialog import IndicatorDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Task, TaskRunner
 
 
 class ExportPlanDialog(QDialog):
@@ -178,6 +190,14 @@ class PlanPage(QWidget):
     plans_changed = Signal(str)
     failed = Signal(str)
     done = Signal(str)
+    #: Whether the plan can be edited and the roster targets can name are known.
+    editing_loaded = Signal()
+    #: An indicator dialog opened (tests fill it in).
+    indicator_dialog_opened = Signal(object)
+    #: The indicators changed (added, changed, removed): the plan as it now is.
+    indicators_changed = Signal(object)
+    #: A plan package export was cancelled: (written, of).
+    export_cancelled = Signal(int, int)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +205,11 @@ class PlanPage(QWidget):
         self._runner = runner
         self.plan: domain.Plan | None = None
         self.choices: list[ScopeChoice] = []
+        #: Why the plan cannot change (translated), "" when it can; None until known.
+        self.lock_text: str | None = None
+        self.units: dict[str, RosterRef] = {}
+        self._editing_for: tuple[str, str] | None = None
+        self.export_task: Task | None = None
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -216,9 +241,37 @@ class PlanPage(QWidget):
         self.clone_button.clicked.connect(self.ask_clone)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.ask_edit)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setObjectName("cancel-plan-export")
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.hide()
+        self.lock_note = QLabel()
+        self.lock_note.setObjectName("plan-lock")
+        self.lock_note.setWordWrap(True)
+        self.lock_note.setStyleSheet(NOTE_STYLE)
+        self.lock_note.hide()
+        self.add_indicator_button = QPushButton()
+        self.add_indicator_button.setObjectName("add-indicator")
+        self.add_indicator_button.clicked.connect(lambda: self.ask_indicator(new=True))
+        self.edit_indicator_button = QPushButton()
+        self.edit_indicator_button.setObjectName("edit-indicator")
+        self.edit_indicator_button.clicked.connect(lambda: self.ask_indicator())
+        self.remove_indicator_button = QPushButton()
+        self.remove_indicator_button.setObjectName("remove-indicator")
+        self.remove_indicator_button.clicked.connect(self.ask_remove_indicator)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.view.doubleClicked.connect(lambda _index: self.ask_indicator())
+        self.view.selectionModel().selectionChanged.connect(self._enable_editing)
 
+        indicator_buttons = QHBoxLayout()
+        indicator_buttons.addWidget(self.lock_note, 1)
+        indicator_buttons.addWidget(self.add_indicator_button)
+        indicator_buttons.addWidget(self.edit_indicator_button)
+        indicator_buttons.addWidget(self.remove_indicator_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.clone_button)
@@ -227,24 +280,174 @@ class PlanPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.view, 1)
+        layout.addLayout(indicator_buttons)
         layout.addLayout(buttons)
         self.translateUI()
+        self._enable_editing()
 
     def translateUI(self) -> None:
         self.export_button.setText(_("Plan packages for the units…"))
         self.print_button.setText(_("Print the plan…"))
         self.clone_button.setText(_("Copy for another year…"))
         self.edit_button.setText(_("Edit the header…"))
+        self.cancel_button.setText(_("Cancel"))
+        self.add_indicator_button.setText(_("Add an indicator…"))
+        self.edit_indicator_button.setText(_("Change the indicator…"))
+        self.remove_indicator_button.setText(_("Remove the indicator"))
         self.indicator_model.retranslate()
         self._show_title()
+        if self.plan is not None and self._editing_for is not None:
+            self._load_editing(self.plan, force=True)  # the lock text in the new language
 
     def set_plan(self, plan: domain.Plan, choices: list[ScopeChoice] | None = None) -> None:
         self.plan = plan
         if choices is not None:
             self.choices = choices
         self.indicator_model.set_plan(plan)
-        self.edit_button.setEnabled(not plan.builtin)
         self._show_title()
+        self._load_editing(plan)
+
+    # --- editing the indicators -------------------------------------------------------------
+
+    def _load_editing(self, plan: domain.Plan, *, force: bool = False) -> None:
+        """Find out (in the background) whether ``plan`` can change, and the year's units."""
+        from app.plan_indicators import lock_reason, roster_refs
+
+        key = (plan.id, plan.content_hash)
+        if key == self._editing_for and not force:
+            return
+        if self._editing_for is None or self._editing_for[0] != plan.id:
+            self.lock_text = None  # another plan: unknown until loaded (same plan: keep)
+        self._editing_for = key
+        self._enable_editing()
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            with ctx.reading() as session:
+                reason = lock_reason(session, plan)
+                return reason, roster_refs(session, year=plan.year)
+
+        def loaded(result: Any) -> None:
+            if self.plan is None or self.plan.id != plan.id:
+                return
+            reason, units = result
+            self.lock_text = reason.translated() if reason is not None else ""
+            self.units = units
+            self._enable_editing()
+            self.editing_loaded.emit()
+
+        self._runner.run(job, loaded, self._failed)
+
+    @Slot()
+    def _enable_editing(self) -> None:
+        editable = self.plan is not None and self.lock_text == ""
+        selected = self._selected_indicator() is not None
+        self.edit_button.setEnabled(editable)
+        self.add_indicator_button.setEnabled(editable)
+        self.edit_indicator_button.setEnabled(editable and selected)
+        self.remove_indicator_button.setEnabled(editable and selected)
+        self.lock_note.setText(self.lock_text or "")
+        self.lock_note.setVisible(bool(self.lock_text))
+
+    def _selected_indicator(self) -> domain.Indicator | None:
+        model = self.view.selectionModel()
+        rows = model.selectedRows() if model is not None else []
+        if not rows or self.plan is None:
+            return None
+        return self.indicator_model.indicator_at(rows[0].row())
+
+    def select_indicator(self, code: str) -> bool:
+        """Select the row of indicator ``code`` (for tests and after a save)."""
+        for row in range(self.indicator_model.rowCount()):
+            if self.indicator_model.indicator_at(row).code == code:
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def ask_indicator(self, *, new: bool = False) -> IndicatorDialog | None:
+        """The indicator dialog: a new indicator, or the selected one to change."""
+        from app.plan_indicators import input_of
+
+        if self.plan is None or self.lock_text != "":
+            return None
+        current = None if new else self._selected_indicator()
+        if not new and current is None:
+            return None
+        codes = {ref.id: ref.code for ref in self.units.values()}
+        typed = input_of(current, codes) if current is not None else None
+        dialog = IndicatorDialog(self.plan, self.units, typed, self)
+        dialog.submitted.connect(lambda item: self.save_indicator(dialog, item))
+        dialog.open()
+        self.indicator_dialog_opened.emit(dialog)
+        return dialog
+
+    def save_indicator(self, dialog: IndicatorDialog, item: Any) -> None:
+        from app.plan_indicators import save_indicator
+
+        if self.plan is None:
+            return
+        ctx, plan_id, replaces = self._ctx, self.plan.id, dialog.replaces
+        dialog.buttons.setEnabled(False)
+
+        def job(_progress: Any, _token: CancelToken) -> domain.Plan:
+            return save_indicator(ctx, plan_id=plan_id, indicator=item, replaces=replaces)
+
+        def finished(plan: domain.Plan) -> None:
+            dialog.buttons.setEnabled(True)
+            dialog.accept()
+            self._indicators_saved(plan, _("Indicator {code} saved.").format(code=item.code))
+            self.select_indicator(item.code)
+
+        def failed(error: BaseException) -> None:
+            from ui.main_window import error_text
+
+            dialog.buttons.setEnabled(True)
+            text = error_text(error)
+            warn(dialog, text, name="indicator-warning")
+            self.failed.emit(text)
+
+        self._runner.run(job, finished, failed)
+
+    @Slot()
+    def ask_remove_indicator(self) -> Any:
+        indicator = self._selected_indicator()
+        if indicator is None or self.plan is None or self.lock_text != "":
+            return None
+        code = indicator.code
+        return confirm(
+            self,
+            name="confirm-remove-indicator",
+            title=_("Remove the indicator"),
+            text=_("Remove indicator {code} “{title}” and its targets from the plan?").format(
+                code=code, title=indicator.title
+            ),
+            on_yes=lambda: self.remove_indicator(code),
+            danger=True,
+        )
+
+    def remove_indicator(self, code: str) -> None:
+        from app.plan_indicators import remove_indicator
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> domain.Plan:
+            return remove_indicator(ctx, plan_id=plan_id, code=code)
+
+        self._runner.run(
+            job,
+            lambda plan: self._indicators_saved(
+                plan, _("Indicator {code} removed.").format(code=code)
+            ),
+            self._failed,
+        )
+
+    def _indicators_saved(self, plan: domain.Plan, message: str) -> None:
+        self.set_plan(plan)
+        self.done.emit(message)
+        self.indicators_changed.emit(plan)
+        self.plans_changed.emit(plan.id)
 
     def _show_title(self) -> None:
         plan = self.plan
@@ -289,36 +492,74 @@ class PlanPage(QWidget):
             return
         ctx, plan = self._ctx, self.plan
 
-        def job(progress: Any, _token: CancelToken) -> Any:
+        total = [0]
+
+        def job(progress: Any, token: CancelToken) -> Any:
             codes = None
             if scope is not None:
                 with ctx.reading() as session:
                     codes = scope_unit_codes(session, year=plan.year, scope=scope)
                 if not codes:
-                    return []
-            return export_plan_packages(
-                ctx, plan_id=plan.id, out_dir=folder, unit_codes=codes, progress=progress
-            )
+                    return [], False
 
-        def finished(files: list[Any]) -> None:
-            self.progress.hide()
-            self.export_button.setEnabled(True)
-            self.done.emit(
-                _("{count} plan packages written to {folder}.").format(
-                    count=len(files), folder=folder
-                )
+            def counted(done: int, of: int) -> None:
+                total[0] = of
+                progress(done, of)
+
+            files = export_plan_packages(
+                ctx,
+                plan_id=plan.id,
+                out_dir=folder,
+                unit_codes=codes,
+                progress=counted,
+                cancelled=lambda: token.cancelled,
             )
+            return files, token.cancelled and len(files) < total[0]
+
+        def finished(result: tuple[list[Any], bool]) -> None:
+            files, stopped = result
+            self._export_ended()
+            if stopped:
+                self.done.emit(
+                    _(
+                        "Cancelled: {count} of {total} plan packages were written to {folder}; "
+                        "each of them is complete."
+                    ).format(count=len(files), total=total[0], folder=folder)
+                )
+                self.export_cancelled.emit(len(files), total[0])
+            else:
+                self.done.emit(
+                    _("{count} plan packages written to {folder}.").format(
+                        count=len(files), folder=folder
+                    )
+                )
             self.exported.emit(files)
 
         def failed(error: BaseException) -> None:
-            self.progress.hide()
-            self.export_button.setEnabled(True)
+            self._export_ended()
             self._failed(error)
 
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.cancel_button.setEnabled(True)
+        self.cancel_button.show()
         self.export_button.setEnabled(False)
-        self._runner.run(job, finished, failed, self._progress)
+        self.export_task = self._runner.run(job, finished, failed, self._progress)
+
+    @Slot()
+    def cancel_export(self) -> None:
+        """Stop the running export after the file being written."""
+        if self.export_task is not None:
+            self.export_task.token.cancel()
+            self.cancel_button.setEnabled(False)
+
+    def _export_ended(self) -> None:
+        self.export_task = None
+        self.progress.hide()
+        self.cancel_button.hide()
+        self.export_button.setEnabled(True)
+        if self.plan is not None:
+            self._load_editing(self.plan, force=True)  # written packages lock the plan
 
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:

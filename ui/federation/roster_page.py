@@ -206,7 +206,11 @@ class RosterTreeModel(QAbstractItemModel):
                 unit.name,
                 kind_label(unit.kind),
                 sector_label(unit.sector) if unit.sector else "",
-                unit.cluster_code or "",
+                (
+                    _("{cluster} — leader").format(cluster=unit.cluster_code)
+                    if unit.leader and unit.cluster_code
+                    else unit.cluster_code or ""
+                ),
                 format_number(unit.member_count) if unit.member_count else "",
                 format_number(unit.worker_count) if unit.worker_count else "",
                 unit.phone,
@@ -356,6 +360,8 @@ class RosterPage(QWidget):
     data_changed = Signal()
     failed = Signal(str)
     done = Signal(str)
+    #: A cluster's leader was set or cleared: (cluster, leader's code or "").
+    leader_changed = Signal(str, str)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -381,7 +387,7 @@ class RosterPage(QWidget):
             (RosterColumn.NAME, 320),
             (RosterColumn.KIND, 200),
             (RosterColumn.SECTOR, 210),
-            (RosterColumn.CLUSTER, 90),
+            (RosterColumn.CLUSTER, 170),
             (RosterColumn.MEMBERS, 100),
             (RosterColumn.WORKERS, 120),
             (RosterColumn.PHONE, 110),
@@ -413,6 +419,13 @@ class RosterPage(QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.template_button = QPushButton()
         self.template_button.clicked.connect(self.choose_template)
+        self.leader_button = QPushButton()
+        self.leader_button.setObjectName("set-cluster-leader")
+        self.leader_button.clicked.connect(lambda: self.set_leader(True))
+        self.clear_leader_button = QPushButton()
+        self.clear_leader_button.setObjectName("clear-cluster-leader")
+        self.clear_leader_button.clicked.connect(lambda: self.set_leader(False))
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
         top.addWidget(self.year_label)
@@ -422,6 +435,8 @@ class RosterPage(QWidget):
         top.addWidget(self.cluster_combo)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.leader_button)
+        bottom.addWidget(self.clear_leader_button)
         bottom.addWidget(self.template_button)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.export_button)
@@ -430,6 +445,7 @@ class RosterPage(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         self.translateUI()
+        self._selection_changed()
 
     def translateUI(self) -> None:
         self.year_label.setText(_("Year:"))
@@ -446,6 +462,11 @@ class RosterPage(QWidget):
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
+        self.leader_button.setText(_("Make cluster leader"))
+        self.leader_button.setToolTip(
+            _("The selected unit leads its cluster (cụm trưởng) this year")
+        )
+        self.clear_leader_button.setText(_("No longer cluster leader"))
         self.model.retranslate()
         self._show_summary()
 
@@ -502,10 +523,14 @@ class RosterPage(QWidget):
 
     @Slot(object)
     def _loaded(self, units: list[domain.RosterUnit]) -> None:
+        selected = self.selected_unit()
         self.model.set_units(units)
         self._fill_clusters()
         self._show_summary()
         self._expand_top()
+        if selected is not None and selected.code:
+            self.select_unit(selected.code)
+        self._selection_changed()
         self.loaded.emit()
 
     def _expand_top(self) -> None:
@@ -549,6 +574,65 @@ class RosterPage(QWidget):
 
         walk(QModelIndex())
         return codes
+
+    # --- cluster leaders --------------------------------------------------------------------
+
+    def selected_unit(self) -> domain.RosterUnit | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.unit(self.proxy.mapToSource(rows[0]))
+
+    def select_unit(self, code: str) -> bool:
+        """Select the row of unit ``code`` (shown by the filter), for tests."""
+        source = self.model.index_of(code)
+        index = self.proxy.mapFromSource(source) if source.isValid() else QModelIndex()
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        return True
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        unit = self.selected_unit()
+        in_cluster = unit is not None and bool(unit.cluster_code)
+        self.leader_button.setEnabled(in_cluster and unit is not None and not unit.leader)
+        self.clear_leader_button.setEnabled(in_cluster and unit is not None and unit.leader)
+
+    def set_leader(self, leader: bool) -> None:
+        """Make the selected unit its cluster's leader, or clear it (audited)."""
+        from app.services import choose_cluster_leader
+
+        unit = self.selected_unit()
+        if unit is None or not unit.cluster_code:
+            return
+        ctx, year, cluster, code = self._ctx, self.year, unit.cluster_code, unit.code or ""
+
+        def job(_progress: Any, _token: CancelToken) -> str | None:
+            return choose_cluster_leader(
+                ctx, year=year, cluster=cluster, unit_code=code if leader else None
+            )
+
+        def finished(previous: str | None) -> None:
+            if leader:
+                text = _("{code} now leads {cluster} in {year}.").format(
+                    code=code, cluster=cluster, year=year
+                )
+                if previous and previous != code:
+                    text += " " + _("(It was {previous}.)").format(previous=previous)
+            else:
+                text = _("{cluster} has no leader in {year} now.").format(
+                    cluster=cluster, year=year
+                )
+            self.done.emit(text)
+            self.reload()
+            self.data_changed.emit()
+            self.leader_changed.emit(cluster, code if leader else "")
+
+        self.leader_button.setEnabled(False)
+        self.clear_leader_button.setEnabled(False)
+        self._runner.run(job, finished, self._failed)
 
     # --- Excel ------------------------------------------------------------------------------
 

@@ -1,0 +1,135 @@
+"""Cluster leaders on the roster screen, through the real widgets.
+
+Staff make a unit its cluster's leader and clear it again from the roster
+tree (each audited), then re-import the year's roster workbook with
+"không" in the leader's row, which clears the leader the workbook names;
+the database is read back through the core each time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app import i18n
+from app.audit_view import list_audit
+from app.context import open_context
+from app.packages.demo import Demo, make_demo
+from app.preferences import Preferences
+from app.roster import COLUMNS, list_roster
+from app.spreadsheets import export_roster_workbook
+from db.enums import UnitKind
+
+from ui.federation.roster_page import RosterColumn, RosterPage
+from ui.main_window import MainWindow
+
+YEAR = 2017
+
+
+@pytest.fixture
+def roster_page(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[Demo, RosterPage]]:
+    demo = make_demo(out_dir=tmp_path / "demo", units=20, streams=())
+    i18n.set_language("vi")
+    window = MainWindow(demo.database, Preferences(language="vi"))
+    qtbot.addWidget(window)
+    window.resize(1300, 800)
+    window.show()
+    with qtbot.waitSignal(window.plan_shown, timeout=20000):
+        window.start()
+    workspace = window.federation_workspace
+    assert workspace is not None
+    workspace.show_page("roster")
+    page = workspace.roster
+    qtbot.waitUntil(lambda: page.model.units() != [], timeout=20000)
+    yield demo, page
+    window.close()
+
+
+def leaders(demo: Demo) -> dict[str, str]:
+    ctx = open_context(demo.database)
+    try:
+        with ctx.reading() as session:
+            return {
+                u.cluster_code or "": u.code or ""
+                for u in list_roster(session, year=YEAR)
+                if u.leader
+            }
+    finally:
+        ctx.close()
+
+
+def test_make_and_clear_a_cluster_leader(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage], tmp_path: Path
+) -> None:
+    demo, page = roster_page
+    before = leaders(demo)
+    unit = next(
+        u
+        for u in page.model.units()
+        if u.kind is UnitKind.GRASSROOTS and u.cluster_code and not u.leader
+    )
+    cluster = unit.cluster_code or ""
+    assert not page.leader_button.isEnabled(), "nothing selected"
+    assert page.select_unit(unit.code or "")
+    assert page.leader_button.isEnabled() and not page.clear_leader_button.isEnabled()
+
+    with qtbot.waitSignal(page.loaded, timeout=20000), qtbot.waitSignal(page.leader_changed):
+        page.leader_button.click()
+    assert leaders(demo) == {**before, cluster: unit.code}
+    index = page.model.index_of(unit.code or "")
+    shown = page.model.index(index.row(), RosterColumn.CLUSTER, index.parent()).data()
+    assert shown == f"{cluster} — cụm trưởng"
+    assert page.selected_unit() is not None and page.clear_leader_button.isEnabled()
+    page.window().grab().save(str(tmp_path / "roster-leader.png"))
+
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.clear_leader_button.click()
+    assert cluster not in leaders(demo)
+    ctx = open_context(demo.database)
+    with ctx.reading() as session:
+        entries = [r for r in list_audit(session) if r.action == "roster.leader"]
+    ctx.close()
+    assert [(e.subject, e.detail["leader"]) for e in entries] == [
+        (cluster, ""),
+        (cluster, unit.code),
+    ]
+
+
+def test_reimport_with_khong_clears_the_leader(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage], tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    demo, page = roster_page
+    unit = next(u for u in page.model.units() if u.cluster_code and u.kind is UnitKind.GRASSROOTS)
+    cluster = unit.cluster_code or ""
+    assert page.select_unit(unit.code or "")
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.leader_button.click()
+    assert leaders(demo)[cluster] == unit.code
+
+    path = tmp_path / "roster.xlsx"
+    ctx = open_context(demo.database)
+    with ctx.reading() as session:
+        export_roster_workbook(session, year=YEAR, path=path)
+    ctx.close()
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    code_column = next(i for i, c in enumerate(COLUMNS, 1) if c.key == "code")
+    leader_column = next(i for i, c in enumerate(COLUMNS, 1) if c.key == "leader")
+    [row] = [
+        r for r in range(2, sheet.max_row + 1) if sheet.cell(r, code_column).value == unit.code
+    ]
+    assert sheet.cell(row, leader_column).value == "x", "the export marks the leader"
+    sheet.cell(row, leader_column).value = "không"
+    workbook.save(path)
+    with (
+        qtbot.waitSignal(page.loaded, timeout=20000),
+        qtbot.waitSignal(page.imported, timeout=20000) as imported,
+    ):
+        page.import_workbook(path)
+    assert imported.args[0].leaders_cleared == (cluster,)
+    assert cluster not in leaders(demo)
