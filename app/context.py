@@ -16,7 +16,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import N_, DatabaseError
-from db.engine import SchemaError, SchemaState, open_database, session_factory, sqlite_url
+from db.engine import (
+    SchemaError,
+    SchemaState,
+    display_url,
+    normalize_url,
+    open_database,
+    session_factory,
+    sqlite_url,
+)
 
 _SCHEMA_MESSAGES = {
     "not_database": N_("The file is not a Thi Đua database."),
@@ -27,6 +35,22 @@ _SCHEMA_MESSAGES = {
     ),
     "unreadable": N_("The database cannot be read."),
     "readonly": N_("The database cannot be written: the file or its folder is read-only."),
+    "bad_url": N_(
+        "The database address is not valid. A shared database is written "
+        "postgresql://user:password@server:5432/database."
+    ),
+    "unreachable": N_(
+        "The database server cannot be reached. Check the server's name and port, "
+        "the network, and that the server is running."
+    ),
+    "login": N_("The database server refused the login: check the user name and password."),
+    "no_database": N_(
+        "The database server has no database of that name. Ask its administrator to create it."
+    ),
+    "permission": N_(
+        "The database user may not create or change tables in this database. "
+        "Ask the server's administrator to make it the database's owner."
+    ),
 }
 
 
@@ -71,12 +95,22 @@ class AppContext:
     def close(self) -> None:
         self.engine.dispose()
 
+    @property
+    def is_shared(self) -> bool:
+        """True for a database server (PostgreSQL), False for the embedded SQLite file."""
+        return self.engine.dialect.name != "sqlite"
+
+    @property
+    def display_url(self) -> str:
+        """The database's URL with its password hidden, for messages and logs."""
+        return display_url(self.url)
+
 
 def database_url(path_or_url: str | Path) -> str:
-    """Accept a plain file path or an SQLAlchemy URL."""
+    """Accept a plain file path or an SQLAlchemy URL (``postgresql://`` means psycopg)."""
     text = str(path_or_url)
     if "://" in text:
-        return text
+        return normalize_url(text)
     return sqlite_url(Path(text).expanduser().resolve())
 
 
@@ -86,8 +120,12 @@ def open_context(path_or_url: str | Path) -> AppContext:
     try:
         engine, state = open_database(url)
     except SchemaError as exc:
+        if url.startswith("sqlite"):
+            detail = str(path_or_url)
+        else:  # the server's own words help its administrator; never the password
+            detail = display_url(url) + (f": {exc.detail}" if exc.detail else "")
         raise DatabaseError(
             _SCHEMA_MESSAGES.get(exc.reason, _SCHEMA_MESSAGES["unreadable"]),
-            detail=str(path_or_url),
+            detail=detail,
         ) from exc
     return AppContext(engine=engine, sessions=session_factory(engine), schema=state, url=url)

@@ -5,6 +5,13 @@ databases and databases written by a newer version of the application,
 takes a backup copy before it migrates an older schema, and returns an
 engine with SQLite in WAL mode and foreign keys enforced.
 
+A federation may instead use a shared PostgreSQL database
+(``postgresql://user:password@host/dbname``, driven by psycopg 3): the same
+migrations create and upgrade it, inside one transaction that holds an
+advisory lock so two PCs opening a new database at once do not both
+migrate it. There is no file to copy, so no backup is taken before an
+upgrade (the failed transaction leaves the old schema as it was).
+
 Alembic is imported only when a migration is actually needed, so a normal
 start does not pay for it.
 """
@@ -35,7 +42,9 @@ class SchemaError(Exception):
     """The database cannot be used by this version of the application.
 
     ``reason`` is one of ``not_database``, ``foreign``, ``newer``,
-    ``unreadable``, ``readonly``; the core turns it into a user message.
+    ``unreadable``, ``readonly``, and for a database server ``bad_url``,
+    ``unreachable``, ``login``, ``no_database``, ``permission``; the core
+    turns it into a user message. ``detail`` never holds a password.
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -68,14 +77,55 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
+#: Seconds to wait for a PostgreSQL server before giving up with a message.
+CONNECT_TIMEOUT = 10
+#: Key of the transaction-level advisory lock that serialises schema upgrades.
+MIGRATION_LOCK_KEY = 0x54447561_0001
+
+
+def normalize_url(url: str) -> str:
+    """The URL with this application's driver: ``postgresql://`` means psycopg 3.
+
+    SQLAlchemy's default for a bare ``postgresql://`` is psycopg2, which is
+    not installed; ``postgres://`` (Heroku style) is accepted too.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def is_postgresql(url: str) -> bool:
+    try:
+        return make_url(normalize_url(url)).get_backend_name() == "postgresql"
+    except Exception:
+        return False
+
+
+def display_url(url: str) -> str:
+    """The URL as it may be shown or logged: the password replaced by ``***``."""
+    try:
+        parsed = make_url(url)
+    except Exception:
+        return "***" if "@" in url else url
+    shown = parsed.render_as_string(hide_password=True)
+    return shown.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine with this application's connection settings, no checks."""
+    url = normalize_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 10.0})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "thidua"},
+    )
 
 
 def _check_sqlite_file(path: Path) -> bool:
@@ -119,6 +169,34 @@ def copy_sqlite(source_path: Path, target_path: Path) -> None:
         source.close()
 
 
+def server_error(exc: SADatabaseError) -> SchemaError:
+    """A database server's refusal as a :class:`SchemaError` (never with the password).
+
+    ``login``: wrong user or password (SQLSTATE class 28); ``no_database``:
+    the named database does not exist (3D000); ``permission``: the user may
+    not create or change the tables (42501); ``unreachable``: no server
+    answered (no SQLSTATE at all: refused, timed out, unknown host).
+    """
+    original = exc.orig
+    sqlstate = str(getattr(original, "sqlstate", "") or "")
+    detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    # libpq reports a refused login or a missing database while connecting
+    # with no SQLSTATE, only the server's message.
+    lowered = detail.lower()
+    if sqlstate.startswith("28") or any(
+        words in lowered
+        for words in ("authentication failed", "no password supplied", "role \"", "pg_hba.conf")
+    ):
+        return SchemaError("login", detail)
+    if sqlstate == "3D000" or ("database \"" in lowered and "does not exist" in lowered):
+        return SchemaError("no_database", detail)
+    if sqlstate == "42501":
+        return SchemaError("permission", detail)
+    if not sqlstate:
+        return SchemaError("unreachable", detail)
+    return SchemaError("unreadable", detail)
+
+
 def _current_revision(engine: Engine) -> tuple[str | None, bool]:
     """(revision, has_tables) of the database behind ``engine``."""
     try:
@@ -128,6 +206,8 @@ def _current_revision(engine: Engine) -> tuple[str | None, bool]:
                 return None, bool(names)
             rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
     except SADatabaseError as exc:
+        if engine.dialect.name != "sqlite":
+            raise server_error(exc) from exc
         raise SchemaError("not_database", str(exc.orig)) from exc
     if len(rows) != 1:
         raise SchemaError("foreign", f"alembic_version has {len(rows)} rows")
@@ -135,13 +215,20 @@ def _current_revision(engine: Engine) -> tuple[str | None, bool]:
 
 
 def upgrade(engine: Engine) -> None:
-    """Run every pending migration inside one transaction."""
+    """Run every pending migration inside one transaction.
+
+    On PostgreSQL the transaction first takes an advisory lock, so a second
+    process waits and then finds the schema already at its head (Alembic
+    reads the current revision after the lock is held).
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
 
@@ -153,7 +240,11 @@ def open_database(url: str) -> tuple[Engine, SchemaState]:
     database of another application, or one from a newer version; the file
     is not modified in any of those cases.
     """
-    parsed = make_url(url)
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # malformed URL: SQLAlchemy raises ArgumentError or ValueError
+        raise SchemaError("bad_url") from exc
     is_sqlite = parsed.get_backend_name() == "sqlite"
     path: Path | None = None
     if is_sqlite and parsed.database not in (None, "", ":memory:"):
@@ -161,7 +252,10 @@ def open_database(url: str) -> tuple[Engine, SchemaState]:
         fresh_file = _check_sqlite_file(path)
         if fresh_file:
             path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_db_engine(url)
+    try:
+        engine = create_db_engine(url)
+    except Exception as exc:  # unknown dialect or driver
+        raise SchemaError("bad_url") from exc
     try:
         revision, has_tables = _current_revision(engine)
         if revision is None and has_tables:
@@ -186,10 +280,17 @@ def open_database(url: str) -> tuple[Engine, SchemaState]:
         return engine, SchemaState(HEAD_REVISION, revision, backup, created=revision is None)
     except OperationalError as exc:
         engine.dispose()
+        if not is_sqlite:
+            raise server_error(exc) from exc
         message = str(exc.orig)
         if "readonly" in message or "read-only" in message:
             raise SchemaError("readonly", message) from exc
         raise SchemaError("unreadable", message) from exc
+    except SADatabaseError as exc:
+        engine.dispose()
+        if not is_sqlite:
+            raise server_error(exc) from exc
+        raise
     except BaseException:
         engine.dispose()
         raise

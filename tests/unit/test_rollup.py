@@ -41,6 +41,9 @@ from app.statements import StatementInput, save_statement, statement_values
 from db import models
 from db.enums import Sector, UnitKind
 
+#: The roll-up runs in SQL: the same figures on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 PLAN = "tuyen-quang-2017"
 YEAR = 2017
 

@@ -32,6 +32,8 @@ from app.roster import (
 from db import models
 from db.enums import Sector, UnitKind
 
+pytestmark = pytest.mark.both_backends
+
 YEAR = 2017
 
 Row = Sequence[object]
