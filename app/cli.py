@@ -20,9 +20,9 @@ from sqlalchemy import text
 
 from app import i18n
 from app.context import AppContext, open_context
+from app.database_location import chosen_database
 from app.errors import N_, UserError
 from app.i18n import gettext as _
-from app.paths import default_database_path
 from db.enums import Role, Sector, UnitKind
 
 Handler = Callable[[AppContext, argparse.Namespace, TextIO], int]
@@ -55,7 +55,7 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
                 "role": installation.role.value,
                 "unit_id": installation.own_unit_id,
                 "name": installation.own_unit_name,
-                "database": ctx.url,
+                "database": ctx.display_url,
             },
         )
     else:
@@ -225,7 +225,7 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from db.schema import HEAD_REVISION
 
     report: dict[str, Any] = {
-        "database": ctx.url,
+        "database": ctx.display_url,
         "schema_revision": ctx.schema.revision,
         "schema_head": HEAD_REVISION,
         "upgraded_from": ctx.schema.upgraded_from,
@@ -648,7 +648,9 @@ def cmd_verify(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.packages.merge import import_packages
 
-    summary = import_packages(ctx, paths=[Path(p) for p in args.paths], dry_run=args.dry_run)
+    summary = import_packages(
+        ctx, paths=[Path(p) for p in args.paths], dry_run=args.dry_run, batch_size=args.batch_size
+    )
     if args.csv:
         summary.write_csv(Path(args.csv))
     if args.json:
@@ -888,13 +890,31 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 # --- parser ---------------------------------------------------------------------
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(_("a whole number of at least 1 is needed"))
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="thidua-cli", description=_("Thi Đua, headless: plans, roster, statements.")
     )
     parser.add_argument(
         "--db",
-        help=_("database file or URL (default: the embedded database in the user data folder)"),
+        "--database-url",
+        dest="db",
+        metavar="FILE_OR_URL",
+        help=_(
+            "database file, or a shared database's URL "
+            "(postgresql://user:password@server:5432/database); default: "
+            "$THIDUA_DATABASE_URL, else the database chosen in the application, "
+            "else the embedded database in the user data folder"
+        ),
     )
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language of messages"))
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -1065,6 +1085,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+")
     imp.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
     imp.add_argument("--csv", help=_("also write the per-file outcome as CSV"))
+    imp.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help=_("packages written per transaction (default 1000)"),
+    )
     receipts = add(
         commands,
         "receipts",
@@ -1163,7 +1190,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     ctx: AppContext | None = None
     try:
         if args.needs_db:
-            ctx = open_context(args.db or default_database_path())
+            ctx = open_context(chosen_database(args.db))
         return int(args.handler(ctx, args, out))
     except UserError as error:
         sys.stderr.write(_("Error: {message}").format(message=error.translated()) + "\n")

@@ -79,6 +79,8 @@ def sqlite_url(path: Path) -> str:
 
 #: Seconds to wait for a PostgreSQL server before giving up with a message.
 CONNECT_TIMEOUT = 10
+#: Milliseconds a statement waits for a lock another connection holds.
+LOCK_TIMEOUT_MS = 10_000
 #: Key of the transaction-level advisory lock that serialises schema upgrades.
 MIGRATION_LOCK_KEY = 0x54447561_0001
 
@@ -124,7 +126,12 @@ def create_db_engine(url: str) -> Engine:
         url,
         pool_pre_ping=True,
         hide_parameters=True,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT, "application_name": "thidua"},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT,
+            "application_name": "thidua",
+            # Like SQLite's busy_timeout: give up on a lock held elsewhere after 10 s.
+            "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
+        },
     )
 
 
@@ -185,10 +192,10 @@ def server_error(exc: SADatabaseError) -> SchemaError:
     lowered = detail.lower()
     if sqlstate.startswith("28") or any(
         words in lowered
-        for words in ("authentication failed", "no password supplied", "role \"", "pg_hba.conf")
+        for words in ("authentication failed", "no password supplied", 'role "', "pg_hba.conf")
     ):
         return SchemaError("login", detail)
-    if sqlstate == "3D000" or ("database \"" in lowered and "does not exist" in lowered):
+    if sqlstate == "3D000" or ('database "' in lowered and "does not exist" in lowered):
         return SchemaError("no_database", detail)
     if sqlstate == "42501":
         return SchemaError("permission", detail)

@@ -44,13 +44,17 @@ def table_rows(
     return sorted(tuple(_canonical(v) for v in row) for row in rows)
 
 
-def table_digests(engine: Engine, *, leave_out: dict[str, Iterable[str]] | None = None) -> dict[str, str]:
+def table_digests(
+    engine: Engine, *, leave_out: dict[str, Iterable[str]] | None = None
+) -> dict[str, str]:
     """SHA-256 of every application table's column names and rows."""
     leave_out = leave_out or {}
     digests: dict[str, str] = {}
     for name, table in sorted(Base.metadata.tables.items()):
         skip = set(leave_out.get(name, ()))
-        digest = hashlib.sha256(repr([c.name for c in table.columns if c.name not in skip]).encode())
+        digest = hashlib.sha256(
+            repr([c.name for c in table.columns if c.name not in skip]).encode()
+        )
         for row in table_rows(engine, name, leave_out=skip):
             digest.update("\x1f".join(row).encode() + b"\n")
         digests[name] = digest.hexdigest()

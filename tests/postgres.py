@@ -164,8 +164,9 @@ def discover() -> tuple[PostgresServer | None, str]:
                     "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
                 ).fetchone()
         except psycopg.Error as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
-            reasons.append(f"{display_url(candidate)}: {first}")
+            first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            first = first.rsplit(" failed: ", 1)[-1]  # libpq's own words, without the preamble
+            reasons.append(f"{display_url(candidate)}: {' '.join(first.split())}")
             continue
         if not allowed or not allowed[0]:
             reasons.append(f"{display_url(candidate)}: the user may not CREATE DATABASE")

@@ -40,6 +40,7 @@ from app.packages.merge import (
     _State,
     _write_batch,
     replace_statements,
+    serialise_merges,
     statement_id,
     statement_rows,
 )
@@ -338,6 +339,7 @@ def decide_key(
 def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
     """Re-decide the packages held for a key that is now accepted."""
     with ctx.unit_of_work() as session:
+        serialise_merges(session)
         held = list(
             session.scalars(
                 select(models.Package)
@@ -399,6 +401,7 @@ def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> Conflic
     if keep not in ("incoming", "current"):
         raise InputError(N_("Choose which version to keep: incoming or current."))
     with ctx.unit_of_work() as session:
+        serialise_merges(session)
         conflict = session.get(models.Conflict, conflict_id)
         if conflict is None or conflict.status != "open":
             raise NotFoundError(N_("No open conflict {id}."), params={"id": conflict_id})
@@ -488,6 +491,7 @@ def rebuild(ctx: AppContext) -> int:
     from app.packages.format import parse_payload
 
     with ctx.unit_of_work() as session:
+        serialise_merges(session)
         _federation(session)
         plans = {p: get_plan(session, p) for p in session.scalars(select(models.Plan.id))}
         applied = list(

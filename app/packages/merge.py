@@ -22,6 +22,18 @@ files of the same run, so a dry run predicts exactly what apply does.
 Applying writes in batches, one transaction per batch with Core bulk
 statements; a crash leaves every package fully in or fully out, and running
 the same folder again reaches the same state (duplicates are no-ops).
+
+Several importers at once (staff on two PCs sharing a PostgreSQL database,
+or two windows on one SQLite file) end as one import would: the costly
+part (reading, signature checks, strict parsing, value checks) runs in
+parallel, outside any lock; then each batch's transaction first takes the
+database's merge lock (:func:`serialise_merges`), reloads from the database
+what the batch's decisions read (its packages, streams, keys and units,
+which another importer may have changed since), decides again against it
+and writes. So a package two importers both hold is new for the one that
+commits first and a duplicate for the other. The primary keys (package
+hash, stream head, statement per stream) make a duplicate row impossible
+even for a writer that did not take the lock.
 """
 
 from __future__ import annotations
@@ -35,9 +47,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from app import domain
@@ -263,42 +275,199 @@ class _Action:
     statement: StatementRows | None = None
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Tracked(dict[_K, _V]):
+    """A dict that remembers every key looked up or written (see ``_State.refresh``)."""
+
+    def __init__(self, items: Iterable[tuple[_K, _V]] = ()) -> None:
+        super().__init__(items)
+        #: Keys used since the last ``reload``.
+        self.seen: set[_K] = set()
+        #: Keys reloaded from the database in the current transaction.
+        self.fresh: set[_K] = set()
+
+    def __getitem__(self, key: _K) -> _V:
+        self.seen.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.seen.add(key)  # type: ignore[arg-type]
+        return super().__contains__(key)
+
+    def __setitem__(self, key: _K, value: _V) -> None:
+        self.seen.add(key)
+        super().__setitem__(key, value)
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        self.seen.add(key)
+        return super().get(key, default)
+
+    def pop(self, key: _K, *default: Any) -> Any:
+        self.seen.add(key)
+        return super().pop(key, *default)
+
+    def reload(self, fresh: dict[_K, _V]) -> None:
+        """Replace every seen key's value by ``fresh`` (absent there: removed)."""
+        for key in self.seen:
+            if key in fresh:
+                super().__setitem__(key, fresh[key])
+            else:
+                super().pop(key, None)
+        self.fresh |= self.seen
+        self.seen.clear()
+
+    def stale(self) -> bool:
+        """Whether a key was used that was not reloaded in this transaction."""
+        return not self.seen <= self.fresh
+
+    def settle(self) -> None:
+        """The transaction is over: what it wrote is what the database holds."""
+        self.seen.clear()
+        self.fresh.clear()
+
+
+#: Rows looked up per ``IN (...)`` when a batch reloads its state.
+_REFRESH_CHUNK = 500
+#: Key of the transaction-level advisory lock that serialises merges on PostgreSQL.
+MERGE_LOCK_KEY = 0x54447561_0002
+#: How long a merge waits for another PC's batch to be committed (PostgreSQL).
+MERGE_LOCK_WAIT = "300s"
+
+
+def serialise_merges(session: Session) -> None:
+    """Make the caller's transaction the only one merging packages until it ends.
+
+    PostgreSQL: a transaction-level advisory lock (released at commit or
+    rollback). SQLite: the first statement of the transaction is a write, so
+    it holds the database's write lock from here on (waiting up to the busy
+    timeout for another writer) and every read after it sees the latest data.
+    Call it first in the transaction, before reading what decisions depend on.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        previous = session.execute(text("SELECT current_setting('lock_timeout')")).scalar()
+        session.execute(
+            text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": MERGE_LOCK_WAIT}
+        )
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MERGE_LOCK_KEY})
+        session.execute(
+            text("SELECT set_config('lock_timeout', :previous, true)"), {"previous": previous}
+        )
+    else:
+        session.execute(
+            update(models.Setting)
+            .where(models.Setting.key == "merge_lock")
+            .values(value=models.Setting.value)
+        )
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), _REFRESH_CHUNK):
+        yield items[start : start + _REFRESH_CHUNK]
+
+
 class _State:
-    """Everything a decision needs, loaded once, updated as the run goes."""
+    """Everything a decision needs, loaded once, updated as the run goes.
+
+    ``keys``, ``units``, ``heads`` and ``archived`` remember which entries the
+    decisions looked at, so :meth:`refresh` can reload just those.
+    """
 
     def __init__(self, session: Session) -> None:
         installation = get_installation(session)
         if installation is None or installation.role is not Role.FEDERATION:
             raise UserError(N_("Packages can only be imported into a federation database."))
         self.federation_id = installation.own_unit_id
-        self.keys: dict[str, _Key] = {
-            row.keyid: _Key(
-                row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status)
-            )
+        self.keys: _Tracked[str, _Key] = _Tracked(
+            (row.keyid, _key(row))
             for row in session.scalars(
                 select(models.SigningKey).where(models.SigningKey.role == "unit")
             )
-        }
+        )
         self.plans: dict[str, domain.Plan] = {}
         for plan_id in session.scalars(select(models.Plan.id)):
             self.plans[plan_id] = get_plan(session, plan_id)
         #: Per plan, what checking a statement looks up (made on first use).
         self.plan_checks: dict[str, PlanChecks] = {}
-        self.units: dict[str, str] = {
-            unit_id: code or ""
+        self.units: _Tracked[str, str] = _Tracked(
+            (unit_id, code or "")
             for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
-        }
-        self.heads: dict[tuple[str, str, str], _Head] = {
-            (h.unit_id, h.plan_id, h.stream): _Head(h.package_hash, h.epoch, h.revision)
+        )
+        self.heads: _Tracked[tuple[str, str, str], _Head] = _Tracked(
+            ((h.unit_id, h.plan_id, h.stream), _Head(h.package_hash, h.epoch, h.revision))
             for h in session.scalars(select(models.StreamHead))
-        }
-        self.archived: dict[str, str] = {
-            package_hash: status
+        )
+        self.archived: _Tracked[str, str] = _Tracked(
+            (package_hash, status)
             for package_hash, status in session.execute(
                 select(models.Package.hash, models.Package.status)
             )
-        }
+        )
         self.now = dt.datetime.now(dt.UTC)
+
+    def _tracked(self) -> tuple[_Tracked[Any, Any], ...]:
+        return (self.keys, self.units, self.heads, self.archived)
+
+    def stale(self) -> bool:
+        """Whether a decision since the last :meth:`refresh` read an entry not reloaded."""
+        return any(tracked.stale() for tracked in self._tracked())
+
+    def settle(self) -> None:
+        for tracked in self._tracked():
+            tracked.settle()
+
+    def refresh(self, session: Session) -> None:
+        """Reload from the database every entry decisions used since the last call.
+
+        Called inside a batch's transaction after :func:`serialise_merges`,
+        before anything of the batch is written: what another importer
+        committed in the meantime replaces what this run had (its own earlier
+        batches are committed, so the database is the whole truth), and any
+        change this run's decisions made to those entries is undone, so the
+        batch can be decided again on it.
+        """
+        keys: dict[str, _Key] = {}
+        for chunk in _chunks(self.keys.seen):
+            for row in session.scalars(
+                select(models.SigningKey).where(
+                    models.SigningKey.keyid.in_(chunk), models.SigningKey.role == "unit"
+                )
+            ):
+                keys[row.keyid] = _key(row)
+        self.keys.reload(keys)
+        units: dict[str, str] = {}
+        for chunk in _chunks(self.units.seen):
+            for unit_id, code in session.execute(
+                select(models.Unit.id, models.Unit.code).where(models.Unit.id.in_(chunk))
+            ):
+                units[unit_id] = code or ""
+        self.units.reload(units)
+        heads: dict[tuple[str, str, str], _Head] = {}
+        head_table = models.StreamHead
+        for chunk in _chunks(self.heads.seen):
+            for h in session.scalars(
+                select(head_table).where(
+                    tuple_(head_table.unit_id, head_table.plan_id, head_table.stream).in_(chunk)
+                )
+            ):
+                heads[(h.unit_id, h.plan_id, h.stream)] = _Head(h.package_hash, h.epoch, h.revision)
+        self.heads.reload(heads)
+        archived: dict[str, str] = {}
+        for chunk in _chunks(self.archived.seen):
+            for package_hash, status in session.execute(
+                select(models.Package.hash, models.Package.status).where(
+                    models.Package.hash.in_(chunk)
+                )
+            ):
+                archived[package_hash] = status
+        self.archived.reload(archived)
+
+
+def _key(row: models.SigningKey) -> _Key:
+    return _Key(row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status))
 
 
 def iter_package_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -319,20 +488,44 @@ class Importer:
         self.writing = writing
         #: Trusted keys checked and loaded once per run, not once per package.
         self._verifying_keys: dict[bytes, VerifyingKey] = {}
+        #: Results of the costly, state-free steps (envelope, signature, parsing,
+        #: value checks) by their input, kept while ``remember`` is on, so that
+        #: deciding a batch again under the merge lock repeats none of them.
+        self.remember = False
+        self._memo: dict[tuple[Any, ...], Any] = {}
+
+    def forget(self) -> None:
+        """Drop the remembered results (after a batch is written)."""
+        self._memo.clear()
+
+    def _recall(self, key: tuple[Any, ...], compute: Callable[[], _V]) -> _V:
+        if not self.remember:
+            return compute()
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        value = compute()  # an exception is not remembered: it is computed again
+        self._memo[key] = value
+        return value
 
     def _verify(self, envelope: Any, public_raw: bytes) -> bytes:
         """``verify_envelope`` with a known key, checked once per run."""
-        checked = self._verifying_keys.get(public_raw)
-        if checked is None:
-            checked = verifying_key(public_raw)  # a weak key raises and is not kept
-            self._verifying_keys[public_raw] = checked
-        return verify_envelope(envelope, checked)
+
+        def verify() -> bytes:
+            checked = self._verifying_keys.get(public_raw)
+            if checked is None:
+                checked = verifying_key(public_raw)  # a weak key raises and is not kept
+                self._verifying_keys[public_raw] = checked
+            return verify_envelope(envelope, checked)
+
+        return self._recall(("verify", envelope, public_raw), verify)
 
     # --- one file ----------------------------------------------------------------
 
     def examine(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> list[_Action]:
         try:
-            envelope = open_envelope(data, max_size=MAX_BUNDLE_BYTES)
+            envelope = self._recall(
+                ("envelope", data), lambda: open_envelope(data, max_size=MAX_BUNDLE_BYTES)
+            )
             payload_format_version(envelope.payload_type)
         except UserError as error:
             return [self._rejected(file_name, error.message, error.params)]
@@ -344,7 +537,10 @@ class Importer:
         try:
             payload = self._verify(envelope, key.public_key)
             limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
-            package = parse_payload(payload, data, max_bytes=limit)
+            package = self._recall(
+                ("payload", data, key.public_key),
+                lambda: parse_payload(payload, data, max_bytes=limit),
+            )
         except UserError as error:
             return [self._rejected(file_name, error.message, error.params, fingerprint=key)]
         if package.header.kind is Kind.BUNDLE:
@@ -566,11 +762,15 @@ class Importer:
                 raise _Rejected(N_("Unknown reporting period {period}."), {"period": header.stream})
             if header.revision < 1:
                 raise _Rejected(N_("The package has no revision number."))
-            statement = parse_statement(package.body)
             checks = state.plan_checks.get(plan.id)
             if checks is None:
                 checks = state.plan_checks[plan.id] = PlanChecks.of(plan)
-            problems = statement_problems(plan, statement, checks)
+
+            def check() -> tuple[Any, Any]:
+                parsed = parse_statement(package.body)
+                return parsed, statement_problems(plan, parsed, checks)
+
+            statement, problems = self._recall(("statement", package.payload_hash, plan.id), check)
             if problems:
                 first = problems[0]
                 raise _Rejected(
@@ -1144,6 +1344,7 @@ def import_packages(
     with ctx.reading() as session:
         state = _State(session)
     importer = Importer(state, writing=not dry_run)
+    importer.remember = not dry_run
     results: list[ItemResult] = []
     run_id: int | None = None
     if not dry_run:
@@ -1152,32 +1353,63 @@ def import_packages(
             session.add(run)
             session.flush()
             run_id = run.id
-    pending: list[_Action] = []
+    #: Files read and checked, not yet decided under the lock and written.
+    pending: list[tuple[str, bytes | InputError]] = []
+    pending_actions = 0
     stopped = False
 
+    def examine(file_name: str, data: bytes | InputError) -> list[_Action]:
+        if isinstance(data, InputError):
+            return [importer._rejected(file_name, data.message, data.params)]
+        return importer.examine(data, file_name)
+
+    def report(actions: list[_Action]) -> None:
+        for action in actions:
+            results.append(action.result)
+            if on_item is not None:
+                on_item(action.result)
+
     def flush() -> None:
-        if pending and not dry_run:
-            with ctx.unit_of_work() as session:
-                _write_batch(session, run_id, pending, state.plans)
+        """Decide the pending files again under the merge lock, and write them."""
+        nonlocal pending_actions
+        if not pending:
+            return
+        with ctx.unit_of_work() as session:
+            serialise_merges(session)
+            while True:
+                state.refresh(session)
+                actions = [action for name, data in pending for action in examine(name, data)]
+                # A decision may now read an entry the first pass did not (a key
+                # accepted meanwhile leads on to the stream's head): reload and
+                # decide again until every entry read is fresh.
+                if not state.stale():
+                    break
+            _write_batch(session, run_id, actions, state.plans)
+        state.settle()
+        importer.forget()
         pending.clear()
+        pending_actions = 0
+        report(actions)
 
     for index, path in enumerate(files, start=1):
         if cancelled is not None and cancelled():
             stopped = True
             break
+        data: bytes | InputError
         try:
             data = _read(path)
         except InputError as error:
-            actions = [importer._rejected(path.name, error.message, error.params)]
+            data = error
+        # Dry run: the decision is final. Apply: the same checks, against the
+        # database as it was; the batch is decided again under the lock (above).
+        actions = examine(path.name, data)
+        if dry_run:
+            report(actions)
         else:
-            actions = importer.examine(data, path.name)
-        for action in actions:
-            results.append(action.result)
-            if on_item is not None:
-                on_item(action.result)
-        pending.extend(actions)
-        if len(pending) >= batch_size:
-            flush()
+            pending.append((path.name, data))
+            pending_actions += len(actions)
+            if pending_actions >= batch_size:
+                flush()
         if progress is not None:
             progress(index, len(files))
     flush()

@@ -17,19 +17,18 @@ so a re-signed package is wrong in exactly one respect.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import random
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from app import domain
 from app.context import AppContext, open_context
@@ -97,7 +96,13 @@ from app.strictjson import (
     MSG_UTF16,
     SAFE_INTEGER_MAX,
 )
+from db import models
 from db.enums import REGISTRATION_STREAM
+from tests import digest
+from tests.digest import changed_tables, combine
+
+#: Refused input changes nothing on either backend.
+pytestmark = pytest.mark.both_backends
 
 #: Tables that record the import attempt itself (by design, also for refused
 #: files); every other table must be byte-for-byte unchanged.
@@ -142,46 +147,14 @@ CREATED_AT = "2017-07-05T08:00:00+07:00"
 # --- database content hashes ------------------------------------------------------------
 
 
-def table_digests(db_path: Path) -> dict[str, str]:
-    """SHA-256 of every table's column names and rows, rows in a total order."""
-    con = sqlite3.connect(db_path)
-    try:
-        names = [
-            name
-            for (name,) in con.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        digests: dict[str, str] = {}
-        for name in names:
-            columns = [row[1] for row in con.execute(f'PRAGMA table_info("{name}")')]
-            order = ", ".join(f'"{column}"' for column in columns)
-            digest = hashlib.sha256(repr(columns).encode())
-            for row in con.execute(f'SELECT * FROM "{name}" ORDER BY {order}'):
-                digest.update(repr(row).encode() + b"\n")
-            digests[name] = digest.hexdigest()
-    finally:
-        con.close()
-    return digests
+def table_digests(env: Env) -> dict[str, str]:
+    """SHA-256 of every table's column names and rows (see ``tests/digest.py``)."""
+    return digest.table_digests(env.ctx.engine)
 
 
-def table_digest(db_path: Path, *, exclude: frozenset[str] = frozenset()) -> str:
+def table_digest(env: Env, *, exclude: frozenset[str] = frozenset()) -> str:
     """One hash over every table not in ``exclude``."""
-    return combine(table_digests(db_path), exclude=exclude)
-
-
-def combine(digests: dict[str, str], *, exclude: frozenset[str] = frozenset()) -> str:
-    digest = hashlib.sha256()
-    for name, value in sorted(digests.items()):
-        if name not in exclude:
-            digest.update(f"{name}={value}\n".encode())
-    return digest.hexdigest()
-
-
-def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(
-        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
-    )
+    return combine(table_digests(env), exclude=exclude)
 
 
 # --- the province ---------------------------------------------------------------------------
@@ -219,7 +192,7 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
 @dataclass
 class Env:
     ctx: AppContext
-    db: Path
+    backend: str
     dir: Path
     demo: Demo
 
@@ -245,15 +218,20 @@ class Env:
 
 
 @pytest.fixture
-def env(province: Province, tmp_path: Path) -> Iterator[Env]:
-    db = tmp_path / "federation.db"
-    shutil.copyfile(province.golden, db)
+def env(
+    province: Province, tmp_path: Path, backend: str, on_backend: Callable[[Path], str]
+) -> Iterator[Env]:
+    if backend == "sqlite":
+        where = str(tmp_path / "federation.db")
+        shutil.copyfile(province.golden, where)
+    else:
+        where = on_backend(province.golden)
     shutil.copytree(province.keys, Path(os.environ["THIDUA_HOME"]) / "keys")
     files = tmp_path / "files"
     files.mkdir()
-    ctx = open_context(db)
+    ctx = open_context(where)
     try:
-        yield Env(ctx=ctx, db=db, dir=files, demo=province.demo)
+        yield Env(ctx=ctx, backend=backend, dir=files, demo=province.demo)
     finally:
         ctx.close()
 
@@ -266,18 +244,22 @@ def import_items(env: Env, path: Path) -> tuple[tuple[ItemResult, ...], dict[str
 
     The dry run must write nothing at all and predict apply exactly.
     """
-    before = table_digests(env.db)
+    before = table_digests(env)
     dry = import_packages(env.ctx, paths=[path], dry_run=True)
-    assert changed_tables(before, table_digests(env.db)) == [], "a dry run writes nothing"
+    assert changed_tables(before, table_digests(env)) == [], "a dry run writes nothing"
     applied = import_packages(env.ctx, paths=[path], dry_run=False)
     assert dry.items == applied.items, "the dry run predicts apply"
     for item in applied.items:
         item.reason_text()  # every placeholder of the message is filled
-    with sqlite3.connect(env.db) as con:
-        recorded = con.execute(
-            "SELECT outcome, reason FROM import_item WHERE run_id = ? ORDER BY id",
-            (applied.run_id,),
-        ).fetchall()
+    with env.ctx.reading() as session:
+        recorded = [
+            tuple(row)
+            for row in session.execute(
+                select(models.ImportItem.outcome, models.ImportItem.reason)
+                .where(models.ImportItem.run_id == applied.run_id)
+                .order_by(models.ImportItem.id)
+            )
+        ]
     assert recorded == [(i.outcome.value, i.reason) for i in applied.items]
     return applied.items, before
 
@@ -290,8 +272,8 @@ def expect_rejected(
     assert [(i.outcome, i.reason) for i in items] == [(Outcome.REJECTED, reason)]
     if params is not None:
         assert items[0].params == params
-    assert table_digest(env.db, exclude=BOOKKEEPING) == combine(before, exclude=BOOKKEEPING), (
-        f"changed: {changed_tables(before, table_digests(env.db))}"
+    assert table_digest(env, exclude=BOOKKEEPING) == combine(before, exclude=BOOKKEEPING), (
+        f"changed: {changed_tables(before, table_digests(env))}"
     )
     return items[0]
 
@@ -450,8 +432,8 @@ def flip_payload_byte(data: bytes, index: int = 40) -> bytes:
 
 
 def stored_hashes(env: Env) -> set[str]:
-    with sqlite3.connect(env.db) as con:
-        return {h for (h,) in con.execute("SELECT hash FROM package")}
+    with env.ctx.reading() as session:
+        return set(session.scalars(select(models.Package.hash)))
 
 
 def hash_of(data: bytes) -> str:
@@ -1174,7 +1156,7 @@ def test_bundle_with_one_tampered_item(env: Env) -> None:
         ("bundle.thidua#3", Outcome.NEW, ""),
     ]
     assert stored_hashes(env) == {hash_of(data) for data in good}
-    assert "package" in changed_tables(before, table_digests(env.db))
+    assert "package" in changed_tables(before, table_digests(env))
 
 
 def test_bundle_whose_outer_signature_no_longer_matches(env: Env) -> None:
@@ -1239,7 +1221,7 @@ def test_far_future_created_at_is_accepted_with_a_warning(env: Env) -> None:
     data = report(env, env.unit("CS-00005"), created_at="2999-12-31T23:59:59+07:00")
     items, before = import_items(env, env.write("future.thidua", data))
     assert [(i.outcome, i.warning) for i in items] == [(Outcome.NEW, MSG_FUTURE)]
-    changed = changed_tables(before, table_digests(env.db))
+    changed = changed_tables(before, table_digests(env))
     assert {"package", "statement", "statement_value", "stream_head"} <= set(changed)
     assert stored_hashes(env) == {hash_of(data)}
 
@@ -1248,29 +1230,59 @@ def test_far_future_created_at_is_accepted_with_a_warning(env: Env) -> None:
 
 
 def fail_fast_when_locked(ctx: AppContext) -> None:
-    """The application waits up to 10 s for a lock (PRAGMA busy_timeout in
-    db/engine.py); wait 50 ms here. Registered after the application's own
-    connect hook, so it wins; disposing the pool makes new connections."""
+    """The application waits up to 10 s for a lock (SQLite's busy_timeout,
+    PostgreSQL's lock_timeout, in db/engine.py); wait 50 ms here. Registered
+    after the application's own connect settings, so it wins; disposing the
+    pool makes new connections."""
 
     @event.listens_for(ctx.engine, "connect")
-    def _short_busy_timeout(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.execute("PRAGMA busy_timeout=50")
+    def _short_lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+        if ctx.engine.dialect.name == "sqlite":
+            dbapi_connection.execute("PRAGMA busy_timeout=50")
+        else:
+            dbapi_connection.execute("SET lock_timeout = '50ms'")
+            dbapi_connection.commit()
 
     ctx.engine.dispose()
 
 
-def hold_write_lock(db: Path) -> sqlite3.Connection:
-    """Another program (a second Thi Đua window, a backup tool) writing."""
-    con = sqlite3.connect(db, isolation_level=None, timeout=0)
-    con.execute("BEGIN EXCLUSIVE")
-    return con
+class WriteLock:
+    """Another program (a second Thi Đua window, a backup tool) writing.
+
+    SQLite: an exclusive transaction on the file. PostgreSQL: a transaction
+    holding every application table in EXCLUSIVE mode (reads go on, writes wait).
+    """
+
+    def __init__(self, env: Env) -> None:
+        if env.backend == "sqlite":
+            path = env.ctx.engine.url.database
+            self._sqlite = sqlite3.connect(str(path), isolation_level=None, timeout=0)
+            self._sqlite.execute("BEGIN EXCLUSIVE")
+        else:
+            import psycopg
+
+            from tests.postgres import _libpq
+
+            url = env.ctx.engine.url.render_as_string(hide_password=False)
+            self._pg = psycopg.connect(_libpq(url))
+            names = ", ".join(f'"{name}"' for name in models.Base.metadata.tables)
+            self._pg.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+
+    def release(self) -> None:
+        connection = getattr(self, "_sqlite", None) or self._pg
+        connection.rollback()
+        connection.close()
+
+
+#: What the database says when it gave up waiting for the other program.
+LOCKED_WORDS = {"sqlite": "locked", "postgresql": "lock timeout"}
 
 
 def test_database_locked_by_another_program(env: Env) -> None:
     fail_fast_when_locked(env.ctx)
     path = env.file("CS-00001")
-    before = table_digests(env.db)
-    lock = hold_write_lock(env.db)
+    before = table_digests(env)
+    lock = WriteLock(env)
     try:
         # Reading still works (WAL): the dry run tells what would happen.
         dry = import_packages(env.ctx, paths=[path], dry_run=True)
@@ -1278,11 +1290,10 @@ def test_database_locked_by_another_program(env: Env) -> None:
         with pytest.raises(DatabaseError) as info:
             import_packages(env.ctx, paths=[path], dry_run=False)
     finally:
-        lock.rollback()
-        lock.close()
+        lock.release()
     assert info.value.message == MSG_DB_WRITE
-    assert "locked" in info.value.detail
-    assert changed_tables(before, table_digests(env.db)) == [], "nothing at all was written"
+    assert LOCKED_WORDS[env.backend] in info.value.detail
+    assert changed_tables(before, table_digests(env)) == [], "nothing at all was written"
     # Once the other program is done, the same file imports normally.
     summary = import_packages(env.ctx, paths=[path], dry_run=False)
     assert [i.outcome for i in summary.items] == [Outcome.NEW]
@@ -1293,25 +1304,24 @@ def test_database_locked_between_deciding_and_writing(env: Env) -> None:
     the package is not merged at all, only the started run is on record."""
     fail_fast_when_locked(env.ctx)
     path = env.file("CS-00002")
-    before = table_digests(env.db)
-    locks: list[sqlite3.Connection] = []
+    before = table_digests(env)
+    locks: list[WriteLock] = []
     try:
         with pytest.raises(DatabaseError) as info:
             import_packages(
                 env.ctx,
                 paths=[path],
                 dry_run=False,
-                progress=lambda _done, _total: locks.append(hold_write_lock(env.db)),
+                progress=lambda _done, _total: locks.append(WriteLock(env)),
             )
     finally:
         for lock in locks:
-            lock.rollback()
-            lock.close()
+            lock.release()
     assert len(locks) == 1
     assert info.value.message == MSG_DB_WRITE
-    assert set(changed_tables(before, table_digests(env.db))) <= BOOKKEEPING
+    assert set(changed_tables(before, table_digests(env))) <= BOOKKEEPING
     assert stored_hashes(env) == set()
-    with sqlite3.connect(env.db) as con:
-        assert con.execute("SELECT finished_at FROM import_run").fetchall() == [("",)]
+    with env.ctx.reading() as session:
+        assert list(session.scalars(select(models.ImportRun.finished_at))) == [""]
     summary = import_packages(env.ctx, paths=[path], dry_run=False)
     assert [i.outcome for i in summary.items] == [Outcome.NEW]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,9 @@ from app.signing import fingerprint_groups
 from app.statements import StatementInput, save_statement, statement_values
 from db.enums import REGISTRATION_STREAM, Role
 
+#: The federation's database runs on both backends (a unit's is always SQLite).
+pytestmark = pytest.mark.both_backends
+
 PLAN = "tuyen-quang-2017"
 
 
@@ -35,8 +38,8 @@ def demo(tmp_path: Path) -> Demo:
 
 
 @pytest.fixture
-def fed(demo: Demo) -> Iterator[AppContext]:
-    ctx = open_context(demo.database)
+def fed(demo: Demo, on_backend: Callable[[Path], str]) -> Iterator[AppContext]:
+    ctx = open_context(on_backend(demo.database))
     yield ctx
     ctx.close()
 
@@ -247,9 +250,9 @@ def test_bundle_relays_each_package_on_its_own_signature(
 
 
 @pytest.fixture
-def province(tmp_path: Path) -> Iterator[tuple[AppContext, AppContext, Path]]:
+def province(tmp_path: Path, database_url: str) -> Iterator[tuple[AppContext, AppContext, Path]]:
     """A federation with a two-unit roster, its plan packages, and a fresh unit database."""
-    fed_ctx = open_context(tmp_path / "fed.db")
+    fed_ctx = open_context(database_url)
     with fed_ctx.unit_of_work() as session:
         initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
     workbook = tmp_path / "roster.xlsx"
@@ -485,11 +488,13 @@ def second_audience(fed_ctx: AppContext) -> str:
         return installation.own_unit_id
 
 
-def test_dead_pc_recovery_retires_the_old_key(tmp_path: Path, demo: Demo) -> None:
+def test_dead_pc_recovery_retires_the_old_key(
+    tmp_path: Path, demo: Demo, on_backend: Callable[[Path], str]
+) -> None:
     """Re-enrolment from a new PC: staff accept the new key, the old one is retired,
     and a package the old key signs afterwards is quarantined."""
     member = demo.units[-1]
-    fed = open_context(demo.database)
+    fed = open_context(on_backend(demo.database))
     import_packages(fed, paths=[demo.packages_dir], dry_run=False)
     from app.keystore import generate_keypair
     from app.packages.bodies import enrolment_to_json

@@ -44,6 +44,9 @@ from app.spreadsheets import (
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Rollup, UnitKind
 
+#: The merged data and the workbook made from it: the same on SQLite and PostgreSQL.
+pytestmark = pytest.mark.both_backends
+
 PLAN = "tuyen-quang-2017"
 YEAR = 2017
 STREAMS = (REGISTRATION_STREAM, "h1", "year")
@@ -310,8 +313,8 @@ def demo(tmp_path: Path) -> Demo:
 
 
 @pytest.fixture
-def fed(demo: Demo) -> Iterator[AppContext]:
-    ctx = open_context(demo.database)
+def fed(demo: Demo, on_backend: Callable[[Path], str]) -> Iterator[AppContext]:
+    ctx = open_context(on_backend(demo.database))
     summary = import_packages(ctx, paths=[demo.packages_dir], dry_run=False)
     assert len(summary.items) == len(demo.files)
     yield ctx
@@ -710,7 +713,7 @@ def test_cli_report_xlsx_and_roster_export(
     demo: Demo, fed: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "tong-hop.xlsx"
-    db = str(demo.database)
+    db = fed.url
     assert cli.main(["--db", db, "--lang", "en", "report", "xlsx", "--out", str(report)]) == 0
     assert "Province workbook written to" in capsys.readouterr().out
     assert load_workbook(report).sheetnames[0] == SUMMARY_SHEET
