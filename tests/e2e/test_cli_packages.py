@@ -9,11 +9,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+#: The federation's database on both backends (the unit's is always its own SQLite file).
+pytestmark = pytest.mark.both_backends
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class Cli:
-    def __init__(self, home: Path, db: Path) -> None:
+    def __init__(self, home: Path, db: Path | str) -> None:
         self.home = home
         self.db = db
 
@@ -36,8 +41,8 @@ class Cli:
         return json.loads(self.run(*args, "--json").stdout)
 
 
-def test_federation_and_unit_exchange_packages_by_files(tmp_path: Path) -> None:
-    fed = Cli(tmp_path / "fed-home", tmp_path / "fed.db")
+def test_federation_and_unit_exchange_packages_by_files(tmp_path: Path, database_url: str) -> None:
+    fed = Cli(tmp_path / "fed-home", database_url)
     member = Cli(tmp_path / "unit-home", tmp_path / "unit.db")
     fed.run("init", "--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang")
     fed.run("roster", "template", "--out", str(tmp_path / "roster.xlsx"))

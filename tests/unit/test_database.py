@@ -6,6 +6,7 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -18,6 +19,9 @@ from app.errors import DatabaseError
 from db.engine import APPLICATION_ID, MIGRATIONS_DIR
 from db.models import Base
 from db.schema import HEAD_REVISION, KNOWN_REVISIONS
+
+if TYPE_CHECKING:
+    from tests.postgres import PostgresServer
 
 
 def digest(path: Path) -> str:
@@ -33,9 +37,10 @@ def test_known_revisions_match_the_migration_scripts() -> None:
     assert script.get_current_head() == HEAD_REVISION
 
 
-def test_migrations_produce_exactly_the_models(tmp_path: Path) -> None:
-    """A model change without a migration fails here."""
-    ctx = open_context(tmp_path / "m.db")
+@pytest.mark.both_backends
+def test_migrations_produce_exactly_the_models(database_url: str) -> None:
+    """A model change without a migration fails here (on SQLite and PostgreSQL)."""
+    ctx = open_context(database_url)
     with ctx.engine.connect() as conn:
         diff = compare_metadata(
             MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
@@ -174,3 +179,157 @@ def test_an_older_schema_is_backed_up_then_upgraded_keeping_data(tmp_path: Path)
         KNOWN_REVISIONS[0],
     )
     old.close()
+
+
+# --- a shared PostgreSQL database -----------------------------------------------------------
+
+
+def schema_digest(url: str) -> str:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(database_url_of(url))
+    try:
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            shape = sorted(
+                (name, sorted(str(c["name"]) + str(c["type"]) for c in inspector.get_columns(name)))
+                for name in inspector.get_table_names()
+            )
+            version = (
+                conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+                if "alembic_version" in inspector.get_table_names()
+                else []
+            )
+    finally:
+        engine.dispose()
+    return hashlib.sha256(repr((shape, version)).encode()).hexdigest()
+
+
+def database_url_of(url: str) -> str:
+    from app.context import database_url
+
+    return database_url(url)
+
+
+def test_postgresql_database_is_created_and_reopened(postgres_server: PostgresServer) -> None:
+    url = postgres_server.empty()
+    ctx = open_context(url)
+    try:
+        assert ctx.schema.created and ctx.schema.backup_path is None
+        assert ctx.is_shared and "***" in ctx.display_url
+    finally:
+        ctx.close()
+    again = open_context(url)
+    try:
+        assert not again.schema.created and again.schema.upgraded_from is None
+    finally:
+        again.close()
+
+
+def test_two_pcs_opening_a_new_postgresql_database_at_once_migrate_it_once(
+    postgres_server: PostgresServer,
+) -> None:
+    """The upgrade takes an advisory lock: the second waits, then finds it done."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = postgres_server.empty()
+    with ThreadPoolExecutor(4) as pool:
+        contexts = list(pool.map(lambda _i: open_context(url), range(4)))
+    for ctx in contexts:
+        assert ctx.schema.revision == HEAD_REVISION
+        ctx.close()
+    assert sum(ctx.schema.created for ctx in contexts) >= 1
+
+
+def test_postgresql_older_schema_is_upgraded_in_place_keeping_data(
+    postgres_server: PostgresServer,
+) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    url = postgres_server.empty()
+    engine = create_engine(database_url_of(url))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, KNOWN_REVISIONS[0])
+        conn.exec_driver_sql(
+            "INSERT INTO unit (id, code, name, kind, phone, email, address, chair_name) "
+            "VALUES ('u1', 'CS-1', 'Công đoàn Trường THPT Tân Trào', 'grassroots', '', '', '', '')"
+        )
+    engine.dispose()
+    ctx = open_context(url)
+    try:
+        assert ctx.schema.upgraded_from == KNOWN_REVISIONS[0]
+        assert ctx.schema.backup_path is None, "a server database is not copied to a file"
+        with ctx.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT name FROM unit").scalar() == (
+                "Công đoàn Trường THPT Tân Trào"
+            )
+    finally:
+        ctx.close()
+
+
+def test_postgresql_database_of_a_newer_version_or_another_application_is_refused_unchanged(
+    postgres_server: PostgresServer,
+) -> None:
+    from sqlalchemy import create_engine
+
+    newer = postgres_server.create()
+    engine = create_engine(database_url_of(newer))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    other = postgres_server.empty()
+    engine2 = create_engine(database_url_of(other))
+    with engine2.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE contacts (name TEXT)")
+    engine.dispose()
+    engine2.dispose()
+    for url, words in ((newer, "newer version"), (other, "another application")):
+        before = schema_digest(url)
+        with pytest.raises(DatabaseError, match=words):
+            open_context(url)
+        assert schema_digest(url) == before
+
+
+def test_postgresql_refusals_are_clear_and_never_show_the_password(
+    postgres_server: PostgresServer,
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    admin = make_url(database_url_of(postgres_server.admin_url))
+    wrong = admin.set(password="not-the-Secret-42").render_as_string(hide_password=False)
+    missing = admin.set(database="thidua_no_such_db").render_as_string(hide_password=False)
+    closed = admin.set(port=1, password="Secret-42").render_as_string(hide_password=False)
+    cases = (
+        (wrong, "refused the login", "not-the-Secret-42"),
+        (missing, "has no database of that name", str(admin.password)),
+        (closed, "cannot be reached", "Secret-42"),
+        ("postgresql://user:Secret-42@host:port/db", "address is not valid", "Secret-42"),
+    )
+    for url, words, password in cases:
+        with pytest.raises(DatabaseError) as caught:
+            open_context(url)
+        shown = caught.value.translated()
+        assert words in shown
+        assert f":{password}@" not in shown and (
+            password == admin.password or password not in shown
+        )
+
+
+def test_file_backup_is_refused_on_a_shared_database(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    from app.backup import backup_installation
+    from app.errors import UserError
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    ctx = open_context(postgres_server.create())
+    try:
+        with pytest.raises(UserError, match="Only an embedded database"):
+            backup_installation(ctx, target=usb, passphrase="a long passphrase")
+    finally:
+        ctx.close()
+    assert list(usb.iterdir()) == []
