@@ -114,18 +114,60 @@ def database_url(path_or_url: str | Path) -> str:
     return sqlite_url(Path(text).expanduser().resolve())
 
 
+@dataclass(frozen=True)
+class DatabaseProbe:
+    """What testing a connection found (nothing was changed)."""
+
+    state: str  # "empty", "current" or "older"
+    server_version: str
+
+    def message(self) -> str:
+        from app.i18n import gettext
+
+        texts = {
+            "empty": N_(
+                "Connected (PostgreSQL {version}). The database is empty: "
+                "Thi Đua will create its tables when it opens it."
+            ),
+            "current": N_("Connected (PostgreSQL {version}) to a Thi Đua database, up to date."),
+            "older": N_(
+                "Connected (PostgreSQL {version}) to a Thi Đua database of an older version: "
+                "it will be upgraded when it is opened."
+            ),
+        }
+        return gettext(texts[self.state]).format(version=self.server_version)
+
+
+def _schema_error(exc: SchemaError, path_or_url: str | Path, url: str) -> DatabaseError:
+    if url.startswith("sqlite"):
+        detail = str(path_or_url)
+    else:  # the server's own words help its administrator; never the password
+        detail = display_url(url) + (f": {exc.detail}" if exc.detail else "")
+    return DatabaseError(
+        _SCHEMA_MESSAGES.get(exc.reason, _SCHEMA_MESSAGES["unreadable"]), detail=detail
+    )
+
+
+def probe_context(url: str) -> DatabaseProbe:
+    """Test a shared database's URL: connect and look, changing nothing.
+
+    Raises :class:`DatabaseError` with the message opening it would give.
+    """
+    from db.engine import probe_database
+
+    url = database_url(url)
+    try:
+        state, version = probe_database(url)
+    except SchemaError as exc:
+        raise _schema_error(exc, url, url) from exc
+    return DatabaseProbe(state, version)
+
+
 def open_context(path_or_url: str | Path) -> AppContext:
     """Open the database (creating or upgrading it) and build the context."""
     url = database_url(path_or_url)
     try:
         engine, state = open_database(url)
     except SchemaError as exc:
-        if url.startswith("sqlite"):
-            detail = str(path_or_url)
-        else:  # the server's own words help its administrator; never the password
-            detail = display_url(url) + (f": {exc.detail}" if exc.detail else "")
-        raise DatabaseError(
-            _SCHEMA_MESSAGES.get(exc.reason, _SCHEMA_MESSAGES["unreadable"]),
-            detail=detail,
-        ) from exc
+        raise _schema_error(exc, path_or_url, url) from exc
     return AppContext(engine=engine, sessions=session_factory(engine), schema=state, url=url)

@@ -1,8 +1,10 @@
 """Per-user preferences kept outside the database (read before it opens).
 
 A small JSON file in the user data directory: the interface language and the
-last database used. Reading it needs no SQLAlchemy, so the first window can be
-painted in the right language before the heavy imports.
+database chosen in the application (a shared database's URL may carry its
+password, so the file is readable by its user only). Reading it needs no
+SQLAlchemy, so the first window can be painted in the right language before
+the heavy imports.
 """
 
 from __future__ import annotations
@@ -53,5 +55,7 @@ def save_preferences(preferences: Preferences) -> None:
     path = preferences_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(asdict(preferences), ensure_ascii=False), encoding="utf-8")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(preferences), ensure_ascii=False))
     os.replace(temporary, path)

@@ -240,6 +240,38 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def probe_database(url: str) -> tuple[str, str]:
+    """Connect and look, changing nothing: (state, server version).
+
+    ``state`` is ``empty`` (the tables will be created), ``current`` or
+    ``older`` (will be upgraded); anything unusable raises :class:`SchemaError`
+    as :func:`open_database` would.
+    """
+    url = normalize_url(url)
+    try:
+        engine = create_db_engine(url)
+    except Exception as exc:  # malformed URL, unknown dialect or driver
+        raise SchemaError("bad_url") from exc
+    try:
+        revision, has_tables = _current_revision(engine)
+        with engine.connect() as conn:
+            version = str(conn.dialect.server_version_info or "")
+            if conn.dialect.name == "postgresql":
+                shown = str(conn.execute(text("SHOW server_version")).scalar())
+                version = shown.split()[0] if shown.strip() else shown
+    except SADatabaseError as exc:
+        raise server_error(exc) from exc
+    finally:
+        engine.dispose()
+    if revision is None:
+        if has_tables:
+            raise SchemaError("foreign", "tables without a schema version")
+        return "empty", version
+    if revision not in KNOWN_REVISIONS:
+        raise SchemaError("newer", revision)
+    return ("current" if revision == HEAD_REVISION else "older"), version
+
+
 def open_database(url: str) -> tuple[Engine, SchemaState]:
     """Open (creating or upgrading as needed) the database at ``url``.
 

@@ -32,7 +32,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from app import i18n
-from app.paths import default_database_path, resource_dir
+from app.database_location import chosen_database
+from app.paths import resource_dir
 from app.preferences import load_preferences
 
 from ui.main_window import MainWindow
@@ -119,7 +120,13 @@ def apply_font_scale(scale: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="thidua")
-    parser.add_argument("--db", help="database file (default: the user data folder)")
+    parser.add_argument(
+        "--db",
+        "--database-url",
+        dest="db",
+        help="database file or a shared database's URL (postgresql://user:password@server/db); "
+        "default: $THIDUA_DATABASE_URL, else File > Shared database, else the user data folder",
+    )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "packages",
@@ -139,8 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if preferences.font_scale != 1.0:
         apply_font_scale(preferences.font_scale)
 
-    database = Path(args.db) if args.db else default_database_path()
-    window = MainWindow(database, preferences)
+    window = MainWindow(chosen_database(args.db, preferences), preferences)
     trace = bool(os.environ.get("THIDUA_TRACE_STARTUP"))
     started = False
 

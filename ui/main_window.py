@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import i18n
+from app.database_location import is_server, shown_location
 from app.errors import UserError
 from app.i18n import gettext as _
 from app.preferences import Preferences, save_preferences
@@ -60,9 +61,13 @@ class MainWindow(QMainWindow):
     #: Emitted with the backup folder after a restore, before the database reopens.
     restored = Signal(str)
 
-    def __init__(self, database: Path, preferences: Preferences) -> None:
+    #: Emitted with the shown location (password hidden) once another database is open.
+    database_switched = Signal(str)
+
+    def __init__(self, database: Path | str, preferences: Preferences) -> None:
         super().__init__()
-        self._database = database
+        #: A file path or a shared database's URL (see app.database_location).
+        self._database = str(database)
         self._preferences = preferences
         self._runner = TaskRunner(self)
         self._ctx: Any = None  # app.context.AppContext once opened (imported lazily)
@@ -70,6 +75,7 @@ class MainWindow(QMainWindow):
         self._plan_ids: list[str] = []
         self.first_run_dialog: FirstRunDialog | None = None
         self.scoring_screen: Any = None  # ui.scoring.screen.ScoringScreen once opened
+        self.shared_database_dialog: Any = None  # ui.shared_database dialog once opened
 
         self._title = QLabel()
         self._title.setWordWrap(True)
@@ -120,6 +126,9 @@ class MainWindow(QMainWindow):
         self._scoring_action = QAction(self)
         self._scoring_action.triggered.connect(self.open_scoring)
         self._file_menu.addAction(self._scoring_action)
+        self._shared_action = QAction(self)
+        self._shared_action.triggered.connect(self.ask_shared_database)
+        self._file_menu.addAction(self._shared_action)
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -166,6 +175,7 @@ class MainWindow(QMainWindow):
                 screen.translateUI()
         self._quit_action.setText(_("&Quit"))
         self._restore_action.setText(_("&Restore from a backup…"))
+        self._shared_action.setText(_("Shared &database…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._zoom_in.setText(_("Larger text"))
@@ -223,7 +233,7 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         if self._installation is None:
             self._status.setText(
-                _("Database: {path}").format(path=self._database)
+                _("Database: {path}").format(path=shown_location(self._database))
                 if self._ctx is not None
                 else _("Opening the database…")
             )
@@ -235,7 +245,9 @@ class MainWindow(QMainWindow):
         )
         self._status.setText(
             _("{name} — {role} — database: {path}").format(
-                name=self._installation.own_unit_name, role=role, path=self._database
+                name=self._installation.own_unit_name,
+                role=role,
+                path=shown_location(self._database),
             )
         )
 
@@ -401,6 +413,19 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _ask_restore_folder(self) -> None:
+        if is_server(self._database):
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                _("Restore from a backup"),
+                _(
+                    "A backup replaces the database file on this PC. This window works on a "
+                    "shared database: its server's administrator restores it."
+                ),
+                parent=self,
+            )
+            box.setObjectName("restore-refused")
+            box.open()
+            return
         dialog = QFileDialog(self, _("The backup folder (on the USB stick)"))
         dialog.setObjectName("restore-folder")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -422,10 +447,20 @@ class MainWindow(QMainWindow):
         dialog.textValueSelected.connect(lambda text: self.restore_from(folder, text))
         dialog.open()
 
-    def restore_from(self, folder: Path, passphrase: str) -> None:
-        """Close the database, restore the backup over it, and open it again."""
-        database = self._database
-        self._runner.wait()
+    def _close_database(self) -> None:
+        """Close the database and drop the workspace built on it.
+
+        The workspace's background jobs are finished and their results
+        delivered first (a result may start a follow-up job: until none is
+        left), so no late result reaches a deleted widget or a closed database.
+        """
+        from PySide6.QtCore import QCoreApplication
+
+        for _round in range(50):
+            self._runner.wait()
+            QCoreApplication.sendPostedEvents()
+            if not self._runner.busy():
+                break
         if self._ctx is not None:
             self._ctx.close()
             self._ctx = None
@@ -438,6 +473,64 @@ class MainWindow(QMainWindow):
             self._pages.removeWidget(self.federation_workspace)
             self.federation_workspace.deleteLater()
             self.federation_workspace = None
+        self._pages.setCurrentWidget(self._plan_page)
+
+    # --- a shared database -------------------------------------------------------------
+
+    @Slot()
+    def ask_shared_database(self) -> None:
+        """File → Shared database…: enter, test and switch to a PostgreSQL database."""
+        from ui.shared_database import SharedDatabaseDialog
+
+        current = self._database if is_server(self._database) else ""
+        dialog = SharedDatabaseDialog(current, self._runner, self)
+        self.shared_database_dialog = dialog
+        dialog.chosen.connect(self.switch_database)
+        dialog.open()
+
+    def switch_database(self, location: str) -> None:
+        """Open ``location`` ("" = the embedded database) and keep it if it opens.
+
+        The preferences are saved only once the new database is open; when it
+        cannot be opened the message says why and the previous one is reopened,
+        so nothing changes.
+        """
+        from app.paths import default_database_path
+
+        previous = self._database
+        target = location or str(default_database_path())
+        self._close_database()
+        self._status.setText(_("Opening the database…"))
+
+        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
+            from app import services
+            from app.context import open_context
+
+            ctx = open_context(target)
+            try:
+                return ctx, services.installation(ctx)
+            except BaseException:
+                ctx.close()
+                raise
+
+        def done(result: tuple[Any, Any]) -> None:
+            self._database = target
+            self._preferences = self._preferences.with_changes(database=location)
+            save_preferences(self._preferences)
+            self._opened(result)
+            self.database_switched.emit(shown_location(target))
+
+        def failed(error: BaseException) -> None:
+            self._database = previous
+            self._show_error(error)
+            self.start()  # keep working on the database as it was
+
+        self._runner.run(job, done, failed)
+
+    def restore_from(self, folder: Path, passphrase: str) -> None:
+        """Close the database, restore the backup over it, and open it again."""
+        database = Path(self._database)
+        self._close_database()
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             from app.backup import restore_installation
