@@ -397,6 +397,10 @@ _CELL_COLUMNS = (
 )
 
 
+#: An INSERT … SELECT's row count is kept only when asked for (psycopg's is -1 otherwise).
+_COUNT_ROWS = {"preserve_rowcount": True}
+
+
 def _fill(
     session: Session,
     plan_id: str,
@@ -417,7 +421,8 @@ def _fill(
     columns = [literal(plan_id), literal(family), *query.selected_columns]
     cell = models.RollupCell
     result = session.execute(
-        insert(cell).from_select(list(_CELL_COLUMNS), query.with_only_columns(*columns))
+        insert(cell).from_select(list(_CELL_COLUMNS), query.with_only_columns(*columns)),
+        execution_options=_COUNT_ROWS,
     )
     return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
 
@@ -428,6 +433,7 @@ def _fill_plan(session: Session, plan_id: str) -> int:
     parents = _cells(plan_id, "parent")
     columns = [literal(plan_id), literal("plan"), literal(""), *parents.selected_columns]
     result = session.execute(
-        insert(cell).from_select(list(_CELL_COLUMNS), parents.with_only_columns(*columns))
+        insert(cell).from_select(list(_CELL_COLUMNS), parents.with_only_columns(*columns)),
+        execution_options=_COUNT_ROWS,
     )
     return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
