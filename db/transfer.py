@@ -56,20 +56,38 @@ def copy_rows(
         if filled is not None:
             raise TargetNotEmptyError(filled)
         for table in _tables():
-            order = list(table.primary_key.columns) or list(table.columns)
-            result = reading.execution_options(stream_results=True).execute(
-                select(table).order_by(*order)
-            )
-            copied = 0
-            for chunk in result.mappings().partitions(CHUNK_ROWS):
-                writing.execute(insert(table), [dict(row) for row in chunk])
-                copied += len(chunk)
-                if progress is not None:
-                    progress(str(table.name), copied)
-            counts[str(table.name)] = copied
+            counts[str(table.name)] = _copy_table(reading, writing, table, progress)
+        # Triggers of the target (the roll-up cache's marks) may have added rows to a
+        # table while others were copied: copy such a table again, exactly.
+        for table in _tables():
+            in_target = writing.execute(select(func.count()).select_from(table)).scalar()
+            if in_target != counts[str(table.name)]:
+                writing.execute(table.delete())
+                _copy_table(reading, writing, table, progress)
         if writing.dialect.name == "postgresql":
             _move_sequences(writing)
     return counts
+
+
+def _copy_table(
+    reading: Connection,
+    writing: Connection,
+    table: Any,
+    progress: Callable[[str, int], None] | None,
+) -> int:
+    if writing.execute(select(table).limit(1)).first() is not None:
+        writing.execute(table.delete())  # rows a trigger made while parents were copied
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = reading.execution_options(stream_results=True).execute(
+        select(table).order_by(*order)
+    )
+    copied = 0
+    for chunk in result.mappings().partitions(CHUNK_ROWS):
+        writing.execute(insert(table), [dict(row) for row in chunk])
+        copied += len(chunk)
+        if progress is not None:
+            progress(str(table.name), copied)
+    return copied
 
 
 def _move_sequences(conn: Connection) -> None:

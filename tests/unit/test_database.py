@@ -333,3 +333,24 @@ def test_file_backup_is_refused_on_a_shared_database(
     finally:
         ctx.close()
     assert list(usb.iterdir()) == []
+
+
+def test_a_federation_copied_to_postgresql_holds_exactly_the_same_rows(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    """db.transfer copies every row (roll-up marks and cells included) and nothing else."""
+    from app.packages.demo import make_demo
+    from app.packages.merge import import_packages
+    from tests.digest import table_digests
+
+    demo = make_demo(out_dir=tmp_path / "demo", units=6)
+    source = open_context(demo.database)
+    import_packages(source, paths=[demo.packages_dir], dry_run=False)
+    target = open_context(
+        postgres_server.create(template=postgres_server.template_of(demo.database))
+    )
+    try:
+        assert table_digests(target.engine) == table_digests(source.engine)
+    finally:
+        source.close()
+        target.close()
