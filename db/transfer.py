@@ -78,9 +78,7 @@ def _copy_table(
     if writing.execute(select(table).limit(1)).first() is not None:
         writing.execute(table.delete())  # rows a trigger made while parents were copied
     order = list(table.primary_key.columns) or list(table.columns)
-    result = reading.execution_options(stream_results=True).execute(
-        select(table).order_by(*order)
-    )
+    result = reading.execution_options(stream_results=True).execute(select(table).order_by(*order))
     copied = 0
     for chunk in result.mappings().partitions(CHUNK_ROWS):
         writing.execute(insert(table), [dict(row) for row in chunk])
