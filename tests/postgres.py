@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import time
 from pathlib import Path
 
 import psycopg
@@ -72,10 +73,20 @@ class PostgresServer:
         self._created.append(name)
 
     def _drop(self, name: str) -> None:
-        with self._admin() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+        """Drop a database; an autovacuum worker (not ours to end) may hold it a moment."""
+        for attempt in range(20):
+            try:
+                with self._admin() as conn:
+                    conn.execute(
+                        sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                            sql.Identifier(name)
+                        )
+                    )
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 19:
+                    return  # left for the next run's drop_stale
+                time.sleep(0.25)
 
     def migrated_template(self) -> str:
         """A database migrated to the head revision, holding no rows."""
