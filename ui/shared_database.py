@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.database_location import is_server
 from app.i18n import gettext as _
 
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 DEFAULT_PORT = 5432
 
@@ -77,10 +77,10 @@ class SharedDatabaseDialog(QDialog):
     #: Emitted with the translated outcome of *Test connection* (tests wait for it).
     tested = Signal(str)
 
-    def __init__(self, current: str, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, current: str, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shared-database")
-        self._runner = runner
+        self._runner = runner.bound(self)
         fields = split_url(current)
         self.host = QLineEdit(fields["host"])
         self.host.setObjectName("host")

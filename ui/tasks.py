@@ -5,6 +5,10 @@ report progress through the callback it receives. ``finished`` and
 ``failed`` are delivered on the main thread (queued signals), so slots
 connected to them may update widgets. Cancellation is cooperative: the job
 checks ``token.cancelled``.
+
+A screen keeps ``runner.bound(self)``: the results of its jobs are then
+dropped once the screen is gone (closed window, another database opened)
+instead of reaching a deleted widget.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 
 @dataclass
@@ -85,3 +90,51 @@ class TaskRunner(QObject):
 
     def busy(self) -> bool:
         return bool(self._running)
+
+    def bound(self, owner: QObject) -> BoundRunner:
+        """This runner, delivering results only while ``owner`` exists."""
+        return BoundRunner(self, owner)
+
+
+class BoundRunner:
+    """A :class:`TaskRunner` seen from one screen: callbacks stop with the screen."""
+
+    def __init__(self, runner: TaskRunner, owner: QObject) -> None:
+        self._runner = runner
+        self._owner = owner
+
+    def _guard(self, callback: Callable[..., None]) -> Callable[..., None]:
+        owner = self._owner
+
+        def deliver(*args: Any) -> None:
+            if isValid(owner):
+                callback(*args)
+
+        return deliver
+
+    def run(
+        self,
+        job: Callable[[Callable[[int, int], None], CancelToken], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Task:
+        return self._runner.run(
+            job,
+            self._guard(on_done),
+            self._guard(on_error),
+            self._guard(on_progress) if on_progress is not None else None,
+        )
+
+    def wait(self, msecs: int = 30000) -> bool:
+        return self._runner.wait(msecs)
+
+    def busy(self) -> bool:
+        return self._runner.busy()
+
+    def bound(self, owner: QObject) -> BoundRunner:
+        return BoundRunner(self._runner, owner)
+
+
+#: What a screen receives: the window's runner, or one bound to an enclosing screen.
+Runner = TaskRunner | BoundRunner

@@ -34,7 +34,7 @@ from app.context import AppContext
 from app.i18n import gettext as _
 
 from ui.federation.common import local_time, warn
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -158,10 +158,10 @@ class AuditPage(QWidget):
     loaded = Signal(object)  # list of AuditRow
     failed = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.model = AuditModel(self)
         self.view = QTableView()
         self.view.setObjectName("audit-table")

@@ -58,7 +58,7 @@ from ui.federation.common import (
     value_text,
     warn,
 )
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -352,10 +352,10 @@ class ConflictsPage(QWidget):
     failed = Signal(str)
     done = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self._plans: dict[str, Any] = {}
         self.detail: ConflictDetail | None = None
         self.return_folder = Path.home()

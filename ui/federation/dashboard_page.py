@@ -80,7 +80,7 @@ from ui.federation.common import (
     value_text,
     warn,
 )
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Attainment bars are cut here so one runaway figure does not flatten the rest.
@@ -457,10 +457,10 @@ class DashboardPage(QWidget):
     failed = Signal(str)
     done = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.plan: domain.Plan | None = None
         self.board: Dashboard | None = None
         self._choices: list[ScopeChoice] = []

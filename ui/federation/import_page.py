@@ -63,7 +63,7 @@ from ui.federation.common import (
     stream_label,
     warn,
 )
-from ui.tasks import CancelToken, Task, TaskRunner
+from ui.tasks import CancelToken, Runner, Task
 
 _Index = QModelIndex | QPersistentModelIndex
 #: How often the worker lets the GUI drain the buffer of checked files.
@@ -297,10 +297,10 @@ class ImportPage(QWidget):
     #: Ask the workspace to show another page: "conflicts" or "keys".
     show_page = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self._plans: dict[str, domain.Plan] = {}
         self._paths: list[Path] = []
         self._task: Task | None = None

@@ -61,7 +61,7 @@ from ui.federation.common import (
     translate_input,
     warn,
 )
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -273,10 +273,10 @@ class KeysPage(QWidget):
     #: Emitted with the pending changed-key rows after each load (for the banner).
     changed_keys = Signal(object)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.model = KeyModel(self)
         self.proxy = KeyFilter(self)
         self.proxy.setSourceModel(self.model)

@@ -57,7 +57,7 @@ from ui.federation.common import (
 )
 from ui.federation.indicator_dialog import IndicatorDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
-from ui.tasks import CancelToken, Task, TaskRunner
+from ui.tasks import CancelToken, Runner, Task
 
 
 class ExportPlanDialog(QDialog):
@@ -199,10 +199,10 @@ class PlanPage(QWidget):
     #: A plan package export was cancelled: (written, of).
     export_cancelled = Signal(int, int)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.plan: domain.Plan | None = None
         self.choices: list[ScopeChoice] = []
         #: Why the plan cannot change (translated), "" when it can; None until known.

@@ -52,7 +52,7 @@ from db.enums import Sector, UnitKind
 
 from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons, warn
 from ui.models import kind_label, sector_label
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -363,10 +363,10 @@ class RosterPage(QWidget):
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.year = 0
 
         self.model = RosterTreeModel(self)

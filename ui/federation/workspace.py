@@ -37,7 +37,7 @@ from ui.federation.import_page import ImportPage
 from ui.federation.keys_page import KeysPage
 from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 
 def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -55,10 +55,10 @@ class FederationWorkspace(QWidget):
     failed = Signal(str)
     done = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.plan: domain.Plan | None = None
         self.plans: dict[str, domain.Plan] = {}
         self._summaries: list[domain.PlanSummary] = []

@@ -49,7 +49,7 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.scoring.rules_editor import RulesDialog
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 
 BANNER_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
 
@@ -73,11 +73,11 @@ class ScoringScreen(QWidget):
     #: The PDF just printed (proposals, a ranking or the covenant), before its preview opens.
     printed = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scoring-screen")
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.board: Scoreboard | None = None
         self.role = ""
         self.last_pdf: Path | None = None
@@ -728,7 +728,7 @@ def _error_text(error: BaseException) -> str:
 class ScoringWindow(QMainWindow):
     """The scoring screen in its own window (opened from the main window's menu)."""
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scoring-window")
         self.screen_widget = ScoringScreen(ctx, runner, self)
@@ -750,7 +750,7 @@ def live(screen: ScoringScreen | None) -> ScoringScreen | None:
 
 def open_scoring_screen(
     ctx: AppContext,
-    runner: TaskRunner,
+    runner: Runner,
     owner: QMainWindow,
     workspace: Any,
     existing: ScoringScreen | None,

@@ -38,7 +38,7 @@ from app.i18n import gettext as _
 from app.registration import StatementDetails, Workspace
 from db.enums import REGISTRATION_STREAM
 
-from ui.tasks import CancelToken, TaskRunner
+from ui.tasks import CancelToken, Runner
 from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
 
@@ -132,10 +132,10 @@ class UnitWorkspace(QWidget):
     #: Emitted with a translated message when a long task finished well.
     done = Signal(str)
 
-    def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
-        self._runner = runner
+        self._runner = runner.bound(self)
         self.workspace: Workspace | None = None
         self.undo_stack = QUndoStack(self)
         self.last_export: Any = None
