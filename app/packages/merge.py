@@ -38,6 +38,8 @@ even for a writer that did not take the lock.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import datetime as dt
 import json
 import operator
@@ -519,7 +521,68 @@ class Importer:
 
         return self._recall(("verify", envelope, public_raw), verify)
 
+    def _checked_statement(self, package: Package, plan: domain.Plan) -> tuple[Any, Any]:
+        """The package's statement and its problems against the plan (remembered)."""
+        state = self.state
+        checks = state.plan_checks.get(plan.id)
+        if checks is None:
+            checks = state.plan_checks[plan.id] = PlanChecks.of(plan)
+
+        def check() -> tuple[Any, Any]:
+            parsed = parse_statement(package.body)
+            return parsed, statement_problems(plan, parsed, checks)
+
+        return self._recall(("statement", package.payload_hash, plan.id), check)
+
     # --- one file ----------------------------------------------------------------
+
+    def prepare(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> int:
+        """Apply's first pass over a file, outside the merge lock; how many packages.
+
+        Does the costly steps that do not depend on the database (envelope,
+        signature, parsing, value checks; remembered for :meth:`examine`) and
+        notes what deciding will read (the key, the stream's head, the archive
+        entry), so the batch, decided once under the lock, reads fresh rows.
+        Whatever goes wrong here is found again, and reported, by :meth:`examine`.
+        """
+        state = self.state
+        try:
+            envelope = self._recall(
+                ("envelope", data), lambda: open_envelope(data, max_size=MAX_BUNDLE_BYTES)
+            )
+            payload_format_version(envelope.payload_type)
+            known = [sig.keyid for sig in envelope.signatures if sig.keyid in state.keys]
+            if not known:
+                return 1
+            key = state.keys[known[0]]
+            payload = self._verify(envelope, key.public_key)
+            limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
+            package = self._recall(
+                ("payload", data, key.public_key),
+                lambda: parse_payload(payload, data, max_bytes=limit),
+            )
+        except UserError:
+            return 1
+        header = package.header
+        if header.kind is Kind.BUNDLE:
+            items = package.body.get("items")
+            if in_bundle or not isinstance(items, list) or not items:
+                return 1
+            count = 0
+            for index, item in enumerate(items, start=1):
+                try:
+                    inner = base64.b64decode(item, validate=True) if isinstance(item, str) else b""
+                except ValueError:
+                    inner = b""
+                count += self.prepare(inner, f"{file_name}#{index}", in_bundle=True)
+            return count
+        state.archived.get(package.payload_hash)
+        state.heads.get((header.unit_id, header.plan_id, header.stream))
+        plan = state.plans.get(header.plan_id)
+        if plan is not None and header.kind is Kind.REPORT:
+            with contextlib.suppress(UserError):
+                self._checked_statement(package, plan)
+        return 1
 
     def examine(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> list[_Action]:
         try:
@@ -762,15 +825,7 @@ class Importer:
                 raise _Rejected(N_("Unknown reporting period {period}."), {"period": header.stream})
             if header.revision < 1:
                 raise _Rejected(N_("The package has no revision number."))
-            checks = state.plan_checks.get(plan.id)
-            if checks is None:
-                checks = state.plan_checks[plan.id] = PlanChecks.of(plan)
-
-            def check() -> tuple[Any, Any]:
-                parsed = parse_statement(package.body)
-                return parsed, statement_problems(plan, parsed, checks)
-
-            statement, problems = self._recall(("statement", package.payload_hash, plan.id), check)
+            statement, problems = self._checked_statement(package, plan)
             if problems:
                 first = problems[0]
                 raise _Rejected(
@@ -1400,14 +1455,15 @@ def import_packages(
             data = _read(path)
         except InputError as error:
             data = error
-        # Dry run: the decision is final. Apply: the same checks, against the
-        # database as it was; the batch is decided again under the lock (above).
-        actions = examine(path.name, data)
+        # Dry run: the decision is final. Apply: the costly checks now, outside
+        # the lock; the batch is decided under the lock (above).
         if dry_run:
-            report(actions)
+            report(examine(path.name, data))
         else:
             pending.append((path.name, data))
-            pending_actions += len(actions)
+            pending_actions += (
+                1 if isinstance(data, InputError) else importer.prepare(data, path.name)
+            )
             if pending_actions >= batch_size:
                 flush()
         if progress is not None:
