@@ -1471,7 +1471,7 @@ def import_packages(
     flush()
     summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
     if not dry_run:
-        from app import audit, rollup_cache
+        from app import audit
 
         with ctx.unit_of_work() as session:
             session.execute(
@@ -1485,10 +1485,6 @@ def import_packages(
                 subject=f"run {run_id}",
                 detail={"files": len(files), **summary.counts, "cancelled": stopped},
             )
-            if summary.counts["new"] or summary.counts["updated"]:
-                # The roll-up cells of the units just merged, so the first
-                # dashboard after an import reads cells, not every value.
-                rollup_cache.refresh(session)
     return summary
 
 

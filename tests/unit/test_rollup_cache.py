@@ -102,15 +102,20 @@ def assert_agree_before_and_after_refresh(ctx: AppContext, demo: Demo) -> None:
     assert_cells_agree(ctx, demo)
 
 
-def test_an_import_leaves_refreshed_cells_that_agree(imported: tuple[AppContext, Demo]) -> None:
+def test_an_import_marks_its_units_and_the_refreshed_cells_agree(
+    imported: tuple[AppContext, Demo],
+) -> None:
     ctx, demo = imported
     with ctx.reading() as session:
-        # The import refreshed what it marked (the plan, whole since it was installed).
-        assert _dirty(session) == set()
+        marked = _dirty(session)
+    # Installing the plan marked it whole; the import marked every reporting unit.
+    assert (demo.plan.id, WHOLE_PLAN) in marked
+    assert {u for p, u in marked if p == demo.plan.id} >= {u.id for u in demo.units}
+    assert_agree_before_and_after_refresh(ctx, demo)
+    with ctx.reading() as session:
         cells = session.scalar(select(func.count()).select_from(models.RollupCell))
         values = session.scalar(select(func.count()).select_from(models.StatementValue))
     assert cells is not None and values is not None and 0 < cells < values
-    assert_cells_agree(ctx, demo)
 
 
 def test_a_saved_statement_recomputes_only_its_buckets(imported: tuple[AppContext, Demo]) -> None:
@@ -251,7 +256,7 @@ def test_a_unit_kind_or_unit_goal_change_marks_the_whole_plan(
 def test_newer_revisions_merged_by_the_import_engine_are_marked(
     imported: tuple[AppContext, Demo], tmp_path: Path
 ) -> None:
-    """Statements replaced by the import engine's bulk path are refreshed."""
+    """Statements replaced by the import engine's bulk path mark their units."""
     ctx, demo = imported
     refresh_cache(ctx)
     folder = tmp_path / "revised"
@@ -281,8 +286,6 @@ def test_newer_revisions_merged_by_the_import_engine_are_marked(
         )
     summary = import_packages(ctx, paths=[folder], dry_run=False)
     assert summary.counts["updated"] == len(revised)
-    # The import refreshed its marks: had the triggers missed the bulk path,
-    # the cells of these units' parents would be stale and unmarked.
     with ctx.reading() as session:
-        assert _dirty(session) == set()
-    assert_cells_agree(ctx, demo)
+        assert _dirty(session) == {(demo.plan.id, u.id) for u in revised}
+    assert_agree_before_and_after_refresh(ctx, demo)
