@@ -51,7 +51,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, text, tuple_, update
+from sqlalchemy import bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from app import domain
@@ -449,13 +449,14 @@ class _State:
         self.units.reload(units)
         heads: dict[tuple[str, str, str], _Head] = {}
         head_table = models.StreamHead
-        for chunk in _chunks(self.heads.seen):
-            for h in session.scalars(
-                select(head_table).where(
-                    tuple_(head_table.unit_id, head_table.plan_id, head_table.stream).in_(chunk)
-                )
-            ):
-                heads[(h.unit_id, h.plan_id, h.stream)] = _Head(h.package_hash, h.epoch, h.revision)
+        wanted = self.heads.seen
+        # By unit (the primary key's first column): SQLite scans the whole table
+        # for a row-value IN list, which made every batch slower as heads grew.
+        for chunk in _chunks({unit_id for unit_id, _plan, _stream in wanted}):
+            for h in session.scalars(select(head_table).where(head_table.unit_id.in_(chunk))):
+                key = (h.unit_id, h.plan_id, h.stream)
+                if key in wanted:
+                    heads[key] = _Head(h.package_hash, h.epoch, h.revision)
         self.heads.reload(heads)
         archived: dict[str, str] = {}
         for chunk in _chunks(self.archived.seen):
