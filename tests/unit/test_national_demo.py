@@ -13,6 +13,7 @@ import pytest
 
 from app.cli import main
 from app.context import open_context
+from app.dashboard import ScopeKind, dashboard, scope_choices
 from app.packages.merge import import_packages
 from app.packages.national import (
     NATIONAL_NAME,
@@ -161,3 +162,31 @@ def test_cli_national_demo_and_its_bad_input(
     assert main(refused, io.StringIO()) == 1
     assert "--national" in capsys.readouterr().err
     assert not (tmp_path / "p").exists()
+
+
+def test_dashboard_scopes_at_every_level_of_the_national_tree(national: NationalDemo) -> None:
+    ctx = open_context(national.database)
+    try:
+        # The sample in (again: a re-import changes nothing, so test order does not matter).
+        import_packages(ctx, paths=[national.packages_dir], dry_run=False)
+        with ctx.reading() as session:
+            choices = scope_choices(session, year=national.plan.year)
+            province = national.provinces[-1]
+            board = dashboard(
+                session, plan_id=national.plan.id, scope=Scope(root_unit_id=province.unit_id)
+            )
+    finally:
+        ctx.close()
+    [country] = [c for c in choices if c.kind is ScopeKind.PROVINCE]
+    assert country.units == len(national.units)
+    subtrees = {c.id: c.units for c in choices if c.kind is ScopeKind.SUBTREE}
+    for each in national.provinces:
+        assert subtrees[each.unit_id] == 1 + each.upper_unions + each.grassroots
+    clusters = {c.code: c.units for c in choices if c.kind is ScopeKind.CLUSTER}
+    assert clusters == Counter(u.cluster_code for u in national.units)
+    # Who has not sent, in the province: every stream of every unit but the sample's.
+    assert board.units == 1 + province.upper_unions + province.grassroots
+    sent = sum(len(u.values) for u in national.sample if u.code.startswith(("LD96", "CS96")))
+    assert len(board.missing) == board.units * 3 - sent
+    codes = [m.unit.code for m in board.missing if m.stream == "registration"]
+    assert codes[0] == "CS96-00001" and codes == sorted(codes, key=lambda c: (c[:2], c[5:]))
