@@ -23,15 +23,19 @@ from a sample of ~6,700 units drawn across the country (20,000 packages,
     complete year. A BENCH FIXTURE (not the import path) writes, with bulk
     Core inserts, a statement with a value for every applicable indicator
     for every unit and stream except the units of one 2,000-package batch;
-    that batch is then imported (per-package cost into a full national
-    database, to compare with (a)), so every unit has every stream (~380,000
-    statements, ~5.5 million values). Then, each the best of
-    ``BENCH_REPEAT`` (default 3) after one warm-up: the FLOOR, one bare
-    ``GROUP BY indicator_id`` over ``statement_value`` (what any roll-up
-    must at least read); ``app.rollup.rollup`` for the whole country, the
-    largest province's subtree and one cluster; ``app.dashboard.dashboard``
-    for the whole country and that province. Goal: the national roll-up
-    under 2 s on SQLite and on PostgreSQL.
+    the roll-up cells are then built (``refresh_cache``: the triggers marked
+    every unit written) and that batch imported (per-package cost into a
+    full national database, its cells refreshed, to compare with (a)), so
+    every unit has every stream (~380,000 statements, ~5 million values).
+    Then, each the best of ``BENCH_REPEAT`` (default 3) after one warm-up:
+    the FLOOR, one bare ``GROUP BY indicator_id`` over ``statement_value``
+    (what any roll-up from the values must at least read);
+    ``app.rollup.rollup`` (from the cells) for the whole country, the
+    largest province's subtree and one cluster, and once from the values
+    (``live=True``); ``app.dashboard.dashboard`` for the whole country and
+    that province; the scope chooser (``scope_choices``); and recomputing
+    every cell once (what the next refresh costs after a roster edit).
+    Goal: the national roll-up under 2 s on SQLite and on PostgreSQL.
 
 PostgreSQL: set ``THIDUA_BENCH_POSTGRES_URL`` (or ``THIDUA_TEST_POSTGRES_URL``)
 to a URL of a role that may create databases, e.g.
@@ -78,6 +82,7 @@ from app.packages.format import MAX_PACKAGE_BYTES
 from app.packages.merge import statement_id
 from app.packages.national import NationalDemo, make_national_demo
 from app.rollup import Scope, rollup
+from app.rollup_cache import WHOLE_PLAN, refresh, refresh_cache
 from app.signing import open_envelope, verify_envelope
 from app.strictjson import loads_strict
 from db import models
@@ -415,9 +420,9 @@ def _best(run: Callable[[], Any], repeat: int = REPEAT) -> float:
     return min(times)
 
 
-def _rollup(ctx: AppContext, plan_id: str, scope: Scope) -> None:
+def _rollup(ctx: AppContext, plan_id: str, scope: Scope, *, live: bool = False) -> None:
     with ctx.reading() as session:
-        rollup(session, plan_id=plan_id, scope=scope)
+        rollup(session, plan_id=plan_id, scope=scope, live=live)
 
 
 def _dashboard(ctx: AppContext, plan_id: str, scope: Scope) -> None:
@@ -470,6 +475,9 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
             with ctx.engine.connect() as connection:
                 connection.execute(text("ANALYZE"))
                 connection.commit()
+        started = time.perf_counter()
+        built = refresh_cache(ctx)  # the triggers marked every unit the fill wrote
+        cells_s = time.perf_counter() - started
     finally:
         ctx.close()
     [imported] = _run_child(database, [batch])
@@ -494,9 +502,15 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
         floor = _floor_query(ctx)
         with ctx.reading() as session:
             choices = scope_choices(session, year=demo.plan.year)
+            from_cells = rollup(session, plan_id=plan_id)
+            started = time.perf_counter()
+            from_values = rollup(session, plan_id=plan_id, live=True)
+            live_s = time.perf_counter() - started
+        assert from_cells == from_values
         assert len([c for c in choices if c.kind is ScopeKind.CLUSTER]) == len(demo.clusters)
         figures = {
             "rollup, whole country": _best(lambda: _rollup(ctx, plan_id, Scope())),
+            "  the same from the values (live=True)": live_s,
             f"rollup, {largest.name} ({largest.grassroots:,} CĐCS)": _best(
                 lambda: _rollup(ctx, plan_id, province_scope)
             ),
@@ -507,6 +521,14 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
             f"dashboard, {largest.name}": _best(lambda: _dashboard(ctx, plan_id, province_scope)),
             f"scope chooser ({len(choices):,} scopes)": _best(lambda: _choices(ctx, demo)),
         }
+        started = time.perf_counter()
+        with ctx.unit_of_work() as session:
+            session.add(models.RollupDirty(plan_id=plan_id, unit_id=WHOLE_PLAN))
+            rebuilt = refresh(session)
+        figures["every cell recomputed (a roster edit's next refresh)"] = (
+            time.perf_counter() - started
+        )
+        assert rebuilt.whole_plans == 1
         _profile(f"{label} rollup", lambda: _rollup(ctx, plan_id, Scope()))
         _profile(f"{label} dashboard", lambda: _dashboard(ctx, plan_id, Scope()))
     finally:
@@ -516,8 +538,11 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
     print(
         f"\n(b) {label}: a complete year, {total:,} statements, {value_count:,} values "
         f"(bench fixture: {statements:,} statements, {values:,} values by bulk inserts in "
-        f"{fill_s:.1f} s{', then ANALYZE' if analyze else ''}; then {len(batch_files):,} "
-        f"packages imported at {per_package:.2f} ms/package), best of {REPEAT}:\n"
+        f"{fill_s:.1f} s{', then ANALYZE' if analyze else ''}; roll-up cells built in "
+        f"{cells_s:.1f} s ({built.cells:,} cells); then {len(batch_files):,} "
+        f"packages imported at {per_package:.2f} ms/package, their cells refreshed),\n"
+        f"  best of {REPEAT} after a warm-up (the live roll-up and the recomputation: once, "
+        f"cold):\n"
         f"  {'floor: bare GROUP BY over statement_value':<{width}}{_ms(floor)}\n"
         + "\n".join(
             f"  {name:<{width}}{_ms(seconds)}  ×{seconds / floor:.1f} floor"
