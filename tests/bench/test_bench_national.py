@@ -33,7 +33,8 @@ from a sample of ~6,700 units drawn across the country (20,000 packages,
     ``app.rollup.rollup`` (from the cells) for the whole country, the
     largest province's subtree and one cluster, and once from the values
     (``live=True``); ``app.dashboard.dashboard`` for the whole country and
-    that province; the scope chooser (``scope_choices``); and recomputing
+    that province; the scope chooser (``scope_choices``) and the clusters'
+    standing (``cluster_standing``, one roll-up per cluster); and recomputing
     every cell once (what the next refresh costs after a roster edit).
     Goal: the national roll-up under 2 s on SQLite and on PostgreSQL.
 
@@ -76,7 +77,7 @@ from sqlalchemy.engine import make_url
 
 from app import domain
 from app.context import AppContext, open_context
-from app.dashboard import ScopeKind, dashboard, scope_choices
+from app.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
 from app.packages.demo import DemoUnit
 from app.packages.format import MAX_PACKAGE_BYTES
 from app.packages.merge import statement_id
@@ -435,6 +436,11 @@ def _choices(ctx: AppContext, demo: NationalDemo) -> None:
         scope_choices(session, year=demo.plan.year)
 
 
+def _standing(ctx: AppContext, plan_id: str) -> None:
+    with ctx.reading() as session:
+        cluster_standing(session, plan_id=plan_id, stream="year")
+
+
 def _floor_query(ctx: AppContext) -> float:
     """The bare aggregate on the same database, through the same driver.
 
@@ -520,6 +526,9 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
             "dashboard, whole country": _best(lambda: _dashboard(ctx, plan_id, Scope())),
             f"dashboard, {largest.name}": _best(lambda: _dashboard(ctx, plan_id, province_scope)),
             f"scope chooser ({len(choices):,} scopes)": _best(lambda: _choices(ctx, demo)),
+            f"cluster standing ({len(demo.clusters)} clusters, one stream)": _best(
+                lambda: _standing(ctx, plan_id), repeat=1
+            ),
         }
         started = time.perf_counter()
         with ctx.unit_of_work() as session:
