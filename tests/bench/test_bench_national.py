@@ -554,7 +554,7 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
         f"cold):\n"
         f"  {'floor: bare GROUP BY over statement_value':<{width}}{_ms(floor)}\n"
         + "\n".join(
-            f"  {name:<{width}}{_ms(seconds)}  ×{seconds / floor:.1f} floor"
+            f"  {name:<{width}}{_ms(seconds)}  ×{seconds / floor:.2f} floor"
             for name, seconds in figures.items()
         )
         + f"\n  goal: national roll-up < {GOAL_SECONDS:.0f} s — "
