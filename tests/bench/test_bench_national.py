@@ -14,9 +14,9 @@ from a sample of ~6,700 units drawn across the country (20,000 packages,
     batches of 2,000 (one import run per USB folder, as staff would), in a
     fresh interpreter (an import does not refresh the roll-up cells; the
     refresh the next dashboard makes is timed apart). Prints wall and CPU
-    time, per-package cost and ratios
-    to the floor; whether the per-package cost grows as the database fills
-    (first batch against last); and the national figure projected linearly
+    time, per-package cost and ratios to the floor; whether the per-package
+    cost grows as the database fills (first batch against last; one run of
+    all 20,000 against ten of 2,000); and the national figure projected linearly
     (every unit × 3 streams). Then the dashboard on that database: the early
     weeks of a year, when most units have not sent and the list of who has
     not is ~360,000 rows long.
