@@ -8,7 +8,8 @@ PO := $(wildcard resources/locale/*/LC_MESSAGES/thidua.po)
 MO := $(PO:.po=.mo)
 PYINSTALLER := pyinstaller>=6.10,<7
 
-.PHONY: run test lint typecheck pytest catalog clean-venv bench screenshots bundle bundle-test
+.PHONY: run test lint typecheck pytest catalog clean-venv bench bench-national screenshots bundle \
+	bundle-test
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,8 +65,16 @@ bundle-test: $(BUNDLE_TOOLS)
 	THIDUA_BUNDLE_TEST=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -s -p no:cacheprovider \
 		tests/e2e/test_frozen_bundle.py
 
+## Every benchmark but the national one (figures printed as ratios to same-run floors).
 bench: $(STAMP) $(MO)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:cacheprovider --override-ini addopts=
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:cacheprovider \
+		--override-ini addopts= --ignore=tests/bench/test_bench_national.py
+
+## The country: 125,000 CĐCS, a 20,000-package import, the roll-up of ~5.5 million values
+## (~10 min; PostgreSQL too when THIDUA_BENCH_POSTGRES_URL is set, see the test's docstring).
+bench-national: $(STAMP) $(MO)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench/test_bench_national.py -s \
+		-p no:cacheprovider --override-ini addopts=
 
 clean-venv:
 	rm -rf $(VENV)

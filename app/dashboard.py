@@ -20,7 +20,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import domain
@@ -65,7 +65,7 @@ class ScopeChoice:
         return Scope()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnitContact:
     id: str
     code: str
@@ -79,7 +79,7 @@ class UnitContact:
     email: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MissingUnit:
     unit: UnitContact
     stream: str
@@ -122,10 +122,11 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def _natural(text: str) -> tuple[int | str, ...]:
-    return tuple(
-        int(part) if index % 2 else part.casefold()
-        for index, part in enumerate(_DIGITS.split(text))
-    )
+    """Sort key: digit runs compare as numbers, the rest case-insensitively."""
+    parts: list[int | str] = list(_DIGITS.split(text))
+    parts[0::2] = [str(part).casefold() for part in parts[0::2]]
+    parts[1::2] = [int(part) for part in parts[1::2]]
+    return tuple(parts)
 
 
 @dataclass
@@ -135,76 +136,105 @@ class _Roster:
     parents: dict[str, str | None]
     clusters: dict[str, tuple[str, str]]  # id → (code, name)
     cluster_of: dict[str, str | None]
+    children: dict[str | None, list[str]]
+    members: dict[str | None, list[str]]  # cluster id → its units
+    #: unit id → its position in the natural order of codes (names when no code)
+    order: dict[str, int]
 
 
 def _roster(session: Session, year: int) -> _Roster:
+    """The year's roster, read once and indexed for every scope.
+
+    At national size (126,000 units) this is the dashboard's largest cost
+    after the roll-up, so it reads plain columns (the enums are converted
+    through a small cache, not per row) and sorts the codes once.
+    """
     installation = get_installation(session)
     federation_id = installation.own_unit_id if installation is not None else ""
     entry = models.RosterEntry
+    unit = models.Unit
     clusters = {
         c.id: (c.code, c.name)
         for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
     }
     rows = session.execute(
         select(
-            models.Unit.id,
-            models.Unit.code,
-            models.Unit.name,
-            models.Unit.kind,
-            models.Unit.chair_name,
-            models.Unit.phone,
-            models.Unit.email,
+            unit.id,
+            unit.code,
+            unit.name,
+            type_coerce(unit.kind, String),
+            unit.chair_name,
+            unit.phone,
+            unit.email,
             entry.parent_id,
             entry.cluster_id,
-            entry.sector,
+            type_coerce(entry.sector, String),
         )
-        .join(entry, entry.unit_id == models.Unit.id)
+        .join(entry, entry.unit_id == unit.id)
         .where(entry.year == year)
     ).all()
     names = {row[0]: row[2] for row in rows}
+    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models._enum)
+    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
+    sectors.update({None: None, "": None})
+    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
     contacts = {}
     parents: dict[str, str | None] = {}
     cluster_of: dict[str, str | None] = {}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    members: dict[str | None, list[str]] = defaultdict(list)
     for unit_id, code, name, kind, chair, phone, email, parent, cluster, sector in rows:
         parents[unit_id] = parent
+        children[parent].append(unit_id)
         cluster_of[unit_id] = cluster
+        members[cluster].append(unit_id)
         contacts[unit_id] = UnitContact(
             id=unit_id,
             code=code or "",
             name=name,
-            kind=UnitKind(kind),
-            sector=Sector(sector) if sector else None,
-            cluster=clusters[cluster][1] if cluster in clusters else "",
+            kind=kinds[kind],
+            sector=sectors[sector],
+            cluster=cluster_names.get(cluster, "") if cluster else "",
             parent_name=names.get(parent or "", "") if parent != federation_id else "",
             chair=chair or "",
             phone=phone or "",
             email=email or "",
         )
-    return _Roster(federation_id, contacts, parents, clusters, cluster_of)
+    ordered = sorted(contacts.values(), key=lambda c: _natural(c.code or c.name))
+    order = {contact.id: index for index, contact in enumerate(ordered)}
+    return _Roster(federation_id, contacts, parents, clusters, cluster_of, children, members, order)
+
+
+def _subtree(roster: _Roster, root: str) -> set[str]:
+    """``root`` and every unit under it (a cycle in bad data ends the walk)."""
+    units: set[str] = set()
+    stack = [root] if root in roster.contacts else []
+    while stack:
+        current = stack.pop()
+        if current in units:
+            continue
+        units.add(current)
+        stack.extend(roster.children.get(current, ()))
+    return units
 
 
 def _in_scope(roster: _Roster, scope: Scope, *, with_federation: bool = False) -> list[str]:
-    """Units in scope; the federation itself only with ``with_federation`` (it sends
-    no packages, though the roll-up counts it for indicators that cover its kind)."""
-    if scope.root_unit_id is None:
-        units = set(roster.contacts)
+    """Units in scope in the natural order of their codes; the federation itself only
+    with ``with_federation`` (it sends no packages, though the roll-up counts it for
+    indicators that cover its kind)."""
+    units: set[str] | list[str]
+    if scope.root_unit_id is not None:
+        units = _subtree(roster, scope.root_unit_id)
+        if scope.cluster_id is not None:
+            units = {u for u in units if roster.cluster_of.get(u) == scope.cluster_id}
+    elif scope.cluster_id is not None:
+        units = roster.members.get(scope.cluster_id, [])
     else:
-        children: dict[str | None, list[str]] = defaultdict(list)
-        for unit_id, parent in roster.parents.items():
-            children[parent].append(unit_id)
-        units = set()
-        stack = [scope.root_unit_id] if scope.root_unit_id in roster.contacts else []
-        while stack:
-            current = stack.pop()
-            if current in units:
-                continue
-            units.add(current)
-            stack.extend(children.get(current, ()))
-    if scope.cluster_id is not None:
-        units = {u for u in units if roster.cluster_of.get(u) == scope.cluster_id}
-    if not with_federation:
-        units.discard(roster.federation_id)
-    return sorted(units, key=lambda u: _natural(roster.contacts[u].code or roster.contacts[u].name))
+        units = list(roster.contacts)
+    return sorted(
+        (u for u in units if with_federation or u != roster.federation_id),
+        key=roster.order.__getitem__,
+    )
 
 
 def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
@@ -221,12 +251,12 @@ def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
         roster.clusters.items(), key=lambda item: _natural(item[1][0])
     ):
         choices.append(ScopeChoice(ScopeKind.CLUSTER, cluster_id, code, name, counts[cluster_id]))
-    has_children = {p for p in roster.parents.values() if p and p != roster.federation_id}
+    has_children = [
+        p for p in roster.children if p and p != roster.federation_id and p in roster.contacts
+    ]
     for unit_id in sorted(has_children, key=lambda u: _natural(roster.contacts[u].code)):
-        if unit_id not in roster.contacts:
-            continue
         contact = roster.contacts[unit_id]
-        size = len(_in_scope(roster, Scope(root_unit_id=unit_id)))
+        size = len(_subtree(roster, unit_id) - {roster.federation_id})
         choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
     return choices
 
@@ -262,22 +292,19 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
     scope = scope or Scope()
     roster = _roster(session, plan.year)
     units = _in_scope(roster, scope)
-    in_scope = set(units)
     received = _received(session, plan.id)
     held = _held(session, plan.id)
     streams = [REGISTRATION_STREAM, *(p.code for p in plan.periods)]
-    coverage = tuple(
-        Coverage(stream, len(units), len(in_scope.intersection(received.get(stream, ()))))
-        for stream in streams
-    )
-    missing = tuple(
-        MissingUnit(roster.contacts[u], stream, held.get((u, stream), ""))
-        for stream in streams
-        for u in units
-        if u not in received.get(stream, ())
-    )
+    coverage = []
+    missing: list[MissingUnit] = []
+    contacts = roster.contacts
+    for stream in streams:
+        got = received.get(stream, set())
+        absent = [u for u in units if u not in got]
+        coverage.append(Coverage(stream, len(units), len(units) - len(absent)))
+        missing.extend(MissingUnit(contacts[u], stream, held.get((u, stream), "")) for u in absent)
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
-    return Dashboard(plan, scope, len(units), rollups, coverage, missing)
+    return Dashboard(plan, scope, len(units), rollups, tuple(coverage), tuple(missing))
 
 
 # --- judging one unit -----------------------------------------------------------------------

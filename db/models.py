@@ -126,6 +126,8 @@ class RosterEntry(Base):
     __table_args__ = (
         UniqueConstraint("year", "unit_id"),
         Index("ix_roster_entry_year_parent", "year", "parent_id"),
+        #: A cluster's roll-up counts its units (0007_roster_cluster_index).
+        Index("ix_roster_entry_year_cluster", "year", "cluster_id"),
         CheckConstraint("member_count >= 0", name="member_count"),
         CheckConstraint("worker_count >= 0", name="worker_count"),
         CheckConstraint("parent_id IS NULL OR parent_id <> unit_id", name="not_own_parent"),

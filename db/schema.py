@@ -13,5 +13,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_scoring",
     "0005_statement_child_indexes",
     "0006_rollup_cache",
+    "0007_roster_cluster_index",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -68,9 +68,10 @@ class Demo:
         return next(u for u in self.units if u.code == code)
 
 
-def _value(
+def random_value(
     rng: random.Random, indicator: domain.Indicator, unit: DemoUnit, stream: str, grades: list[str]
 ) -> domain.UnitValue:
+    """A plausible random value of ``indicator`` for ``unit`` in ``stream``."""
     scale = {"registration": 1.0, "h1": 0.55}.get(stream, 1.0)
     code = indicator.code
     if indicator.kind is IndicatorKind.COUNT:
@@ -252,7 +253,7 @@ def _populate(
     for unit in demo_units:
         for stream in streams:
             values = {
-                i.code: _value(rng, i, unit, stream, grades)
+                i.code: random_value(rng, i, unit, stream, grades)
                 for i in plan.indicators
                 if i.applies_to(unit.kind, unit.sector) and i.kind is not IndicatorKind.TEXT
             }

@@ -1,0 +1,606 @@
+"""Benchmark at the size of the country (``make bench-national``).
+
+The federation: ``make_national_demo`` — the Tổng Liên đoàn with the 63
+provincial federations, their ~1,300 upper-level unions and 125,000 CĐCS
+(``BENCH_NATIONAL_UNITS`` sets the number of CĐCS), every unit with an
+accepted key, and signed packages (registration, 6-month and annual report)
+from a sample of ~6,700 units drawn across the country (20,000 packages,
+``BENCH_NATIONAL_PACKAGES``). Prints figures; asserts only counts.
+
+(a) ``test_import_sample_and_project``: the FLOOR of the same run (every file
+    read, Ed25519-verified and strictly parsed, then ONE ``sqlite3``
+    ``executemany`` of all their value rows, as in ``test_bench_import.py``),
+    then ``import_packages`` of the sample into the national roster in
+    batches of 2,000 (one import run per USB folder, as staff would), in a
+    fresh interpreter (an import does not refresh the roll-up cells; the
+    refresh the next dashboard makes is timed apart). Prints wall and CPU
+    time, per-package cost and ratios to the floor; whether the per-package
+    cost grows as the database fills (first batch against last; one run of
+    all 20,000 against ten of 2,000); and the national figure projected linearly
+    (every unit × 3 streams). Then the dashboard on that database: the early
+    weeks of a year, when most units have not sent and the list of who has
+    not is ~360,000 rows long.
+
+(b) ``test_rollup_at_national_size_sqlite`` / ``..._postgresql``: a
+    complete year. A BENCH FIXTURE (not the import path) writes, with bulk
+    Core inserts, a statement with a value for every applicable indicator
+    for every unit and stream except the units of one 2,000-package batch;
+    the roll-up cells are then built (``refresh_cache``: the triggers marked
+    every unit written), that batch imported (per-package cost into a full
+    national database, to compare with (a)) and the cells refreshed again
+    (what the next dashboard does before reading), so
+    every unit has every stream (~380,000 statements, ~5 million values).
+    Then, each the best of ``BENCH_REPEAT`` (default 3) after one warm-up:
+    the FLOOR, one bare ``GROUP BY indicator_id`` over ``statement_value``
+    (what any roll-up from the values must at least read);
+    ``app.rollup.rollup`` (from the cells) for the whole country, the
+    largest province's subtree and one cluster, and once from the values
+    (``live=True``); ``app.dashboard.dashboard`` for the whole country and
+    that province; the scope chooser (``scope_choices``) and the clusters'
+    standing (``cluster_standing``, one roll-up per cluster); and recomputing
+    every cell once (what the next refresh costs after a roster edit).
+    Goal: the national roll-up under 2 s on SQLite and on PostgreSQL.
+
+PostgreSQL: set ``THIDUA_BENCH_POSTGRES_URL`` (or ``THIDUA_TEST_POSTGRES_URL``)
+to a URL of a role that may create databases, e.g.
+``postgresql+psycopg://me:secret@127.0.0.1/postgres``; the benchmark creates
+a scratch database and drops it afterwards, and is skipped with a message
+otherwise. ``ANALYZE`` runs after the bulk fill (autovacuum would do it
+within a minute of such a load; the timing should not depend on whether it
+has). ``BENCH_PROFILE=1`` prints the cProfile of one national roll-up and
+dashboard.
+
+Run: ``make bench-national`` (~10 minutes with PostgreSQL), or
+``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/test_bench_national.py
+-s -p no:cacheprovider --override-ini addopts=``.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import domain
+from app.context import AppContext, open_context
+from app.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
+from app.packages.demo import DemoUnit
+from app.packages.format import MAX_PACKAGE_BYTES
+from app.packages.merge import statement_id
+from app.packages.national import NationalDemo, make_national_demo
+from app.rollup import Scope, rollup
+from app.rollup_cache import WHOLE_PLAN, refresh, refresh_cache
+from app.signing import open_envelope, verify_envelope
+from app.strictjson import loads_strict
+from db import models
+from db.enums import REGISTRATION_STREAM, IndicatorKind
+
+ROOT = Path(__file__).resolve().parents[2]
+GRASSROOTS = int(os.environ.get("BENCH_NATIONAL_UNITS", "125000"))
+PACKAGES = int(os.environ.get("BENCH_NATIONAL_PACKAGES", "20000"))
+BATCH = 2_000
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+STREAMS = (REGISTRATION_STREAM, "h1", "year")
+GOAL_SECONDS = 2.0
+
+#: Imports each folder given, one ``import_packages`` run each, in a fresh
+#: interpreter; prints per-folder timings (module imports and opening the
+#: database excluded, as the floor excludes them).
+CHILD_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from app.context import open_context
+from app.packages.merge import import_packages
+ctx = open_context(sys.argv[1])
+report = []
+for folder in sys.argv[2:]:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    summary = import_packages(ctx, paths=[Path(folder)], dry_run=False)
+    report.append({
+        "seconds": time.perf_counter() - started,
+        "cpu": time.process_time() - cpu_started,
+        "counts": summary.counts,
+    })
+ctx.close()
+print(json.dumps(report))
+"""
+
+
+# --- the national federation ----------------------------------------------------------
+
+
+@dataclass
+class National:
+    demo: NationalDemo
+    generate_seconds: float
+    batches: list[Path]  # folders of BATCH packages each, in sample order
+
+
+def _split_into_batches(demo: NationalDemo) -> list[Path]:
+    folders = []
+    for number, start in enumerate(range(0, len(demo.files), BATCH), start=1):
+        folder = demo.packages_dir / f"batch-{number:02d}"
+        folder.mkdir()
+        for path in demo.files[start : start + BATCH]:
+            path.rename(folder / path.name)
+        folders.append(folder)
+    demo.files = sorted(p for f in folders for p in f.iterdir())
+    return folders
+
+
+def _build(out_dir: Path, packages: int, database: str | None = None) -> National:
+    started = time.perf_counter()
+    demo = make_national_demo(
+        out_dir=out_dir, grassroots=GRASSROOTS, packages=packages, database=database
+    )
+    seconds = time.perf_counter() - started
+    return National(demo, seconds, _split_into_batches(demo))
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> National:
+    built = _build(tmp_path_factory.mktemp("national"), PACKAGES)
+    demo = built.demo
+    print(
+        f"\nNational federation: {len(demo.provinces)} provinces, {len(demo.units):,} units "
+        f"({GRASSROOTS:,} CĐCS), {len(demo.clusters)} clusters; {len(demo.files):,} packages "
+        f"from {len(demo.sample):,} units; built in {built.generate_seconds:.1f} s"
+    )
+    return built
+
+
+def _copy_sqlite(source: str, target: Path) -> str:
+    shutil.copyfile(source, target)
+    return str(target)
+
+
+def _run_child(database: str, folders: list[Path]) -> list[dict[str, Any]]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    completed = subprocess.run(
+        [sys.executable, "-c", CHILD_SCRIPT, database, *map(str, folders)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=7200,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report: list[dict[str, Any]] = json.loads(completed.stdout)
+    return report
+
+
+# --- (a) the floor and the import -----------------------------------------------------
+
+
+def _floor(files: list[Path], keys: dict[str, bytes], table_file: Path) -> tuple[float, float]:
+    """Verify + strict parse of every file, then one executemany of its values."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    rows: list[tuple[Any, ...]] = []
+    for path in files:
+        envelope = open_envelope(path.read_bytes(), max_size=MAX_PACKAGE_BYTES)
+        payload = verify_envelope(envelope, keys[envelope.signatures[0].keyid])
+        document = loads_strict(
+            payload,
+            max_bytes=MAX_PACKAGE_BYTES,
+            max_depth=16,
+            max_string=200_000,
+            max_items=50_000,
+            allow_floats=False,
+        )
+        package_id = document["header"]["package_id"]
+        for code, value in document["body"]["statement"]["values"].items():
+            rows.append(
+                (
+                    package_id,
+                    code,
+                    value.get("amount"),
+                    value.get("numerator"),
+                    value.get("denominator"),
+                    value.get("flag"),
+                    value.get("grade"),
+                    value.get("text"),
+                    value.get("note", ""),
+                )
+            )
+    connection = sqlite3.connect(table_file)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(
+            "CREATE TABLE statement_value (statement_id VARCHAR(36) NOT NULL,"
+            " indicator_id VARCHAR(36) NOT NULL, amount BIGINT, numerator BIGINT,"
+            " denominator BIGINT, flag BOOLEAN, grade VARCHAR(32), text TEXT, note TEXT NOT NULL,"
+            " PRIMARY KEY (statement_id, indicator_id))"
+        )
+        connection.commit()
+        with connection:
+            connection.executemany(
+                "INSERT INTO statement_value VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+    finally:
+        connection.close()
+    return time.perf_counter() - started, time.process_time() - cpu_started
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:8.1f} ms"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds:.1f} s"
+
+
+def test_import_sample_and_project(national: National, tmp_path: Path) -> None:
+    demo = national.demo
+    count = len(demo.files)
+    keys = {u.keypair.key_id: u.keypair.public_raw for u in demo.sample}
+    floor, floor_cpu = _floor(demo.files, keys, tmp_path / "floor.db")
+    one_run = _copy_sqlite(demo.database, tmp_path / "one-run.db")
+    [whole] = _run_child(one_run, [demo.packages_dir])
+    assert whole["counts"].get("new") == count
+    Path(one_run).unlink()
+    database = _copy_sqlite(demo.database, tmp_path / "import.db")
+    report = _run_child(database, national.batches)
+    assert sum(r["counts"].get("new", 0) for r in report) == count
+    assert all(sum(r["counts"].values()) == r["counts"].get("new") for r in report)
+    seconds = sum(r["seconds"] for r in report)
+    cpu = sum(r["cpu"] for r in report)
+    sizes = [len(list(folder.iterdir())) for folder in national.batches]
+    per = [r["seconds"] / n * 1000 for r, n in zip(report, sizes, strict=True)]
+    per_cpu = [r["cpu"] / n * 1000 for r, n in zip(report, sizes, strict=True)]
+    # What a run costs whatever its size (loading the trust store, stream heads…):
+    # ten runs of 2,000 against one of 20,000.
+    fixed = max(0.0, (seconds - whole["seconds"]) / max(1, len(report) - 1))
+    national_packages = len(demo.units) * len(STREAMS)
+    projected = max(per[-1], seconds / count * 1000) / 1000 * national_packages
+    print(
+        f"\n(a) import of {count:,} packages into the national roster "
+        f"({len(national.batches)} runs of ≤ {BATCH:,}):\n"
+        f"  floor (verify + parse + one sqlite3 executemany): {floor:.2f} s wall, "
+        f"{floor_cpu:.2f} s CPU; {floor / count * 1000:.3f} ms/package\n"
+        f"  import: {seconds:.2f} s wall ({seconds / floor:.2f}× floor), {cpu:.2f} s CPU "
+        f"({cpu / floor_cpu:.2f}× floor); {seconds / count * 1000:.3f} ms/package, "
+        f"{count / seconds:.0f} packages/s\n"
+        f"  per package, batch by batch (ms wall): {', '.join(f'{p:.2f}' for p in per)}\n"
+        f"  per package, batch by batch (ms CPU):  {', '.join(f'{p:.2f}' for p in per_cpu)}\n"
+        f"  growth as the database fills: last batch / first = {per[-1] / per[0]:.2f}× wall, "
+        f"{per_cpu[-1] / per_cpu[0]:.2f}× CPU\n"
+        f"  the same {count:,} packages in ONE run: {whole['seconds']:.2f} s wall "
+        f"({whole['seconds'] / floor:.2f}× floor), {whole['cpu']:.2f} s CPU "
+        f"({whole['cpu'] / floor_cpu:.2f}× floor); {whole['seconds'] / count * 1000:.3f} "
+        f"ms/package; so each run costs ~{fixed:.2f} s whatever its size\n"
+        f"  projected national import ({len(demo.units):,} units × {len(STREAMS)} streams = "
+        f"{national_packages:,} packages, at the larger of the mean and the last batch's "
+        f"cost): {_duration(projected)}; in one run at its cost "
+        f"{_duration(whole['seconds'] / count * national_packages)}; "
+        f"floor {_duration(floor / count * national_packages)}"
+    )
+
+    # The dashboard early in the year: 20,000 packages in, most units still missing.
+    ctx = open_context(database)
+    try:
+        # What the first dashboard after these imports refreshes before reading.
+        started = time.perf_counter()
+        refresh_cache(ctx)
+        first_refresh = time.perf_counter() - started
+        with ctx.reading() as session:
+            board = dashboard(session, plan_id=demo.plan.id)
+        expected = (len(demo.units) * len(STREAMS)) - count
+        assert len(board.missing) == expected
+        board_s = _best(lambda: _dashboard(ctx, demo.plan.id, Scope()))
+        rollup_s = _best(lambda: _rollup(ctx, demo.plan.id, Scope()))
+        floor_q = _floor_query(ctx)
+    finally:
+        ctx.close()
+    print(
+        f"  the roll-up cells refreshed after these imports (the next dashboard does it): "
+        f"{first_refresh:.2f} s\n"
+        f"  dashboard early in the year ({count:,} streams in, {expected:,} missing), "
+        f"best of {REPEAT}:\n"
+        f"    floor: bare GROUP BY over statement_value {_ms(floor_q)}\n"
+        f"    rollup, whole country                    {_ms(rollup_s)}  "
+        f"×{rollup_s / floor_q:.1f} floor\n"
+        f"    dashboard, whole country                 {_ms(board_s)}  "
+        f"×{board_s / floor_q:.1f} floor"
+    )
+
+
+# --- (b) a complete year --------------------------------------------------------------
+
+
+def _values(
+    rng: random.Random,
+    indicators: list[domain.Indicator],
+    unit: DemoUnit,
+    sid: str,
+    grades: list[str],
+) -> Iterator[dict[str, Any]]:
+    for indicator in indicators:
+        row: dict[str, Any] = {
+            "statement_id": sid,
+            "indicator_id": indicator.id,
+            "amount": None,
+            "numerator": None,
+            "denominator": None,
+            "flag": None,
+            "grade": None,
+            "text": None,
+            "note": "",
+        }
+        kind = indicator.kind
+        if kind is IndicatorKind.COUNT:
+            row["amount"] = rng.randint(0, 40)
+        elif kind is IndicatorKind.MONEY:
+            row["amount"] = rng.randint(0, 100) * 500_000
+        elif kind is IndicatorKind.RATIO:
+            denominator = rng.randint(5, max(6, unit.workers or 50))
+            row["denominator"] = denominator
+            row["numerator"] = int(denominator * rng.uniform(0.55, 1.0))
+        elif kind is IndicatorKind.YES_NO:
+            row["flag"] = rng.random() < 0.8
+        else:
+            row["grade"] = rng.choice(grades)
+        yield row
+
+
+def _fill(
+    ctx: AppContext, demo: NationalDemo, skip: set[tuple[str, ...]]
+) -> tuple[int, int, float]:
+    """BENCH FIXTURE: every stream of every unit but ``skip`` (unit code, stream),
+    by bulk Core inserts.
+
+    Returns (statements, values, seconds).
+    """
+    started = time.perf_counter()
+    rng = random.Random(7)
+    plan = demo.plan
+    grades = [g.code for g in plan.grade_levels]
+    applicable: dict[tuple[Any, Any], list[domain.Indicator]] = {}
+    statements = values = 0
+    units = demo.units
+    statement_table = models.Statement.__table__
+    value_table = models.StatementValue.__table__
+    for start in range(0, len(units), 2_000):
+        statement_rows: list[dict[str, Any]] = []
+        value_rows: list[dict[str, Any]] = []
+        for unit in units[start : start + 2_000]:
+            key = (unit.kind, unit.sector)
+            if key not in applicable:
+                applicable[key] = [
+                    i
+                    for i in plan.indicators
+                    if i.applies_to(unit.kind, unit.sector) and i.kind is not IndicatorKind.TEXT
+                ]
+            for stream in STREAMS:
+                if (unit.code, stream) in skip:
+                    continue
+                sid = statement_id(plan.id, unit.id, stream)
+                statement_rows.append(
+                    {
+                        "id": sid,
+                        "plan_id": plan.id,
+                        "unit_id": unit.id,
+                        "stream": stream,
+                        "signer_name": "Nguyễn Văn An",
+                        "signer_title": "Chủ tịch",
+                        "signed_on": None,
+                        "place": "",
+                        "notes": "",
+                        "revision": 1,
+                        "updated_at": "2017-12-20T08:00:00+07:00",
+                    }
+                )
+                value_rows.extend(_values(rng, applicable[key], unit, sid, grades))
+        with ctx.engine.begin() as connection:
+            connection.execute(statement_table.insert(), statement_rows)
+            connection.execute(value_table.insert(), value_rows)
+        statements += len(statement_rows)
+        values += len(value_rows)
+    return statements, values, time.perf_counter() - started
+
+
+def _best(run: Callable[[], Any], repeat: int = REPEAT) -> float:
+    run()  # warm the caches as every figure is warmed
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _rollup(ctx: AppContext, plan_id: str, scope: Scope, *, live: bool = False) -> None:
+    with ctx.reading() as session:
+        rollup(session, plan_id=plan_id, scope=scope, live=live)
+
+
+def _dashboard(ctx: AppContext, plan_id: str, scope: Scope) -> None:
+    with ctx.reading() as session:
+        dashboard(session, plan_id=plan_id, scope=scope)
+
+
+def _choices(ctx: AppContext, demo: NationalDemo) -> None:
+    with ctx.reading() as session:
+        scope_choices(session, year=demo.plan.year)
+
+
+def _standing(ctx: AppContext, plan_id: str) -> None:
+    with ctx.reading() as session:
+        cluster_standing(session, plan_id=plan_id, stream="year")
+
+
+def _floor_query(ctx: AppContext) -> float:
+    """The bare aggregate on the same database, through the same driver.
+
+    On SQLite as a full scan (``NOT INDEXED``): left to itself SQLite walks the
+    indicator index and fetches every row from it, twice as slow.
+    """
+    hint = " NOT INDEXED" if ctx.engine.dialect.name == "sqlite" else ""
+    sql = text(
+        "SELECT indicator_id, count(*), sum(amount), sum(numerator), sum(denominator), "
+        f"sum(CASE WHEN flag THEN 1 ELSE 0 END) FROM statement_value{hint} GROUP BY indicator_id"
+    )
+    with ctx.engine.connect() as connection:
+        return _best(lambda: connection.execute(sql).fetchall())
+
+
+def _profile(label: str, run: Callable[[], Any]) -> None:
+    if not os.environ.get("BENCH_PROFILE"):
+        return
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run()
+    profiler.disable()
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(25)
+    print(f"\n--- profile: {label} ---\n{stream.getvalue()}")
+
+
+def _complete_year(national: National, database: str, label: str, analyze: bool) -> None:
+    demo = national.demo
+    batch = national.batches[0]
+    batch_files = sorted(batch.iterdir())
+    # (unit code, stream) of each package of the batch: CODE_stream_r1.thidua
+    batch_streams = {tuple(f.name.rsplit("_", 2)[:2]) for f in batch_files}
+    ctx = open_context(database)
+    try:
+        statements, values, fill_s = _fill(ctx, demo, batch_streams)
+        if analyze:
+            with ctx.engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+        started = time.perf_counter()
+        built = refresh_cache(ctx)  # the triggers marked every unit the fill wrote
+        cells_s = time.perf_counter() - started
+    finally:
+        ctx.close()
+    [imported] = _run_child(database, [batch])
+    assert imported["counts"].get("new") == len(batch_files)
+    per_package = imported["seconds"] / len(batch_files) * 1000
+
+    ctx = open_context(database)
+    try:
+        started = time.perf_counter()
+        refresh_cache(ctx)  # as the next dashboard would, before reading
+        batch_refresh_s = time.perf_counter() - started
+        with ctx.reading() as session:
+            [(total,)] = session.execute(text("SELECT count(*) FROM statement")).all()
+            [(value_count,)] = session.execute(text("SELECT count(*) FROM statement_value")).all()
+        assert total == len(demo.units) * len(STREAMS)
+        largest = max(demo.provinces, key=lambda p: p.grassroots)
+        province_scope = Scope(root_unit_id=largest.unit_id)
+        cluster_code = f"{largest.code[2:]}-C01"
+        cluster_scope = Scope(cluster_id=demo.clusters[cluster_code])
+        cluster_size = sum(1 for u in demo.units if u.cluster_code == cluster_code)
+        plan_id = demo.plan.id
+        with ctx.reading() as session:
+            board = dashboard(session, plan_id=plan_id)
+        assert board.units == len(demo.units) and not board.missing
+        floor = _floor_query(ctx)
+        with ctx.reading() as session:
+            choices = scope_choices(session, year=demo.plan.year)
+            from_cells = rollup(session, plan_id=plan_id)
+            started = time.perf_counter()
+            from_values = rollup(session, plan_id=plan_id, live=True)
+            live_s = time.perf_counter() - started
+        assert from_cells == from_values
+        assert len([c for c in choices if c.kind is ScopeKind.CLUSTER]) == len(demo.clusters)
+        figures = {
+            "rollup, whole country": _best(lambda: _rollup(ctx, plan_id, Scope())),
+            "  the same from the values (live=True)": live_s,
+            f"rollup, {largest.name} ({largest.grassroots:,} CĐCS)": _best(
+                lambda: _rollup(ctx, plan_id, province_scope)
+            ),
+            f"rollup, one cluster ({cluster_size} units)": _best(
+                lambda: _rollup(ctx, plan_id, cluster_scope)
+            ),
+            "dashboard, whole country": _best(lambda: _dashboard(ctx, plan_id, Scope())),
+            f"dashboard, {largest.name}": _best(lambda: _dashboard(ctx, plan_id, province_scope)),
+            f"scope chooser ({len(choices):,} scopes)": _best(lambda: _choices(ctx, demo)),
+            f"cluster standing ({len(demo.clusters)} clusters, one stream)": _best(
+                lambda: _standing(ctx, plan_id), repeat=1
+            ),
+        }
+        started = time.perf_counter()
+        with ctx.unit_of_work() as session:
+            session.add(models.RollupDirty(plan_id=plan_id, unit_id=WHOLE_PLAN))
+            rebuilt = refresh(session)
+        figures["every cell recomputed (a roster edit's next refresh)"] = (
+            time.perf_counter() - started
+        )
+        assert rebuilt.whole_plans == 1
+        _profile(f"{label} rollup", lambda: _rollup(ctx, plan_id, Scope()))
+        _profile(f"{label} dashboard", lambda: _dashboard(ctx, plan_id, Scope()))
+    finally:
+        ctx.close()
+    national_s = figures["rollup, whole country"]
+    width = max(map(len, figures)) + 2
+    print(
+        f"\n(b) {label}: a complete year, {total:,} statements, {value_count:,} values "
+        f"(bench fixture: {statements:,} statements, {values:,} values by bulk inserts in "
+        f"{fill_s:.1f} s{', then ANALYZE' if analyze else ''}; roll-up cells built in "
+        f"{cells_s:.1f} s ({built.cells:,} cells); then {len(batch_files):,} "
+        f"packages imported at {per_package:.2f} ms/package, their cells refreshed in "
+        f"{batch_refresh_s:.1f} s),\n"
+        f"  best of {REPEAT} after a warm-up (the live roll-up and the recomputation: once, "
+        f"cold):\n"
+        f"  {'floor: bare GROUP BY over statement_value':<{width}}{_ms(floor)}\n"
+        + "\n".join(
+            f"  {name:<{width}}{_ms(seconds)}  ×{seconds / floor:.2f} floor"
+            for name, seconds in figures.items()
+        )
+        + f"\n  goal: national roll-up < {GOAL_SECONDS:.0f} s — "
+        f"{'met' if national_s < GOAL_SECONDS else 'NOT met'} ({national_s:.2f} s)"
+    )
+
+
+def test_rollup_at_national_size_sqlite(national: National, tmp_path: Path) -> None:
+    database = _copy_sqlite(national.demo.database, tmp_path / "complete.db")
+    _complete_year(national, database, "SQLite", analyze=False)
+
+
+def _postgres_admin_url() -> str | None:
+    return os.environ.get("THIDUA_BENCH_POSTGRES_URL") or os.environ.get("THIDUA_TEST_POSTGRES_URL")
+
+
+def test_rollup_at_national_size_postgresql(tmp_path: Path) -> None:
+    admin_url = _postgres_admin_url()
+    if not admin_url:
+        pytest.skip(
+            "PostgreSQL half skipped: set THIDUA_BENCH_POSTGRES_URL (or "
+            "THIDUA_TEST_POSTGRES_URL) to a URL of a role that may create databases"
+        )
+    name = f"thidua_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+        built = _build(tmp_path / "national", BATCH, database=url)
+        print(f"\nPostgreSQL national federation built in {built.generate_seconds:.1f} s")
+        _complete_year(built, url, "PostgreSQL", analyze=True)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
