@@ -37,6 +37,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -324,10 +325,7 @@ def refresh(session: Session) -> RefreshResult:
             continue
         parents, clusters = _buckets_of(session, year, sorted(unit_ids))
         buckets += len(parents) + len(clusters)
-        for family, ids, column in (
-            ("parent", sorted(parents), func.coalesce(entry.parent_id, "")),
-            ("cluster", sorted(clusters), entry.cluster_id),
-        ):
+        for family, ids in (("parent", sorted(parents)), ("cluster", sorted(clusters))):
             for start in range(0, len(ids), _CHUNK):
                 chunk = ids[start : start + _CHUNK]
                 session.execute(
@@ -335,7 +333,17 @@ def refresh(session: Session) -> RefreshResult:
                         cell.plan_id == plan_id, cell.family == family, cell.bucket_id.in_(chunk)
                     )
                 )
-                cells += _fill(session, plan_id, year, family, column.in_(chunk))
+                members: ColumnElement[bool]
+                if family == "cluster":
+                    members = entry.cluster_id.in_(chunk)
+                else:
+                    named = [p for p in chunk if p]
+                    members = or_(
+                        entry.parent_id.in_(named),
+                        entry.parent_id.is_(None) if "" in chunk else false(),
+                    )
+                units = select(entry.unit_id).where(entry.year == year, members)
+                cells += _fill(session, plan_id, year, family, units)
         session.execute(delete(cell).where(cell.plan_id == plan_id, cell.family == "plan"))
         cells += _fill_plan(session, plan_id)
     return RefreshResult(len(marked), buckets, whole, cells)
@@ -406,9 +414,14 @@ def _fill(
     plan_id: str,
     year: int,
     family: str,
-    buckets: ColumnElement[bool] | None,
+    units: Select[str] | None,
 ) -> int:
-    """Insert the cells of a family's buckets (all when ``buckets`` is None)."""
+    """Insert the cells of a family's buckets: those of ``units``, or every one.
+
+    The values are reached from ``units`` (the roster's year/parent and
+    year/cluster indexes, then each unit's statements by the plan's index),
+    so refreshing a few buckets reads their units' values, not the plan's.
+    """
     entry = models.RosterEntry
     bucket: ColumnElement[Any] = (
         func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
@@ -416,8 +429,8 @@ def _fill(
     query = _value_groups(plan_id, year, bucket=bucket)
     if family == "cluster":
         query = query.where(entry.cluster_id.is_not(None))
-    if buckets is not None:
-        query = query.where(buckets)
+    if units is not None:
+        query = query.where(models.Statement.unit_id.in_(units.subquery().select()))
     columns = [literal(plan_id), literal(family), *query.selected_columns]
     cell = models.RollupCell
     result = session.execute(

@@ -383,11 +383,10 @@ class _State:
         if installation is None or installation.role is not Role.FEDERATION:
             raise UserError(N_("Packages can only be imported into a federation database."))
         self.federation_id = installation.own_unit_id
+        # Plain columns, not ORM objects: a national roster has 125,000 keys.
         self.keys: _Tracked[str, _Key] = _Tracked(
             (row.keyid, _key(row))
-            for row in session.scalars(
-                select(models.SigningKey).where(models.SigningKey.role == "unit")
-            )
+            for row in session.execute(_KEY_COLUMNS.where(models.SigningKey.role == "unit"))
         )
         self.plans: dict[str, domain.Plan] = {}
         for plan_id in session.scalars(select(models.Plan.id)):
@@ -433,8 +432,8 @@ class _State:
         """
         keys: dict[str, _Key] = {}
         for chunk in _chunks(self.keys.seen):
-            for row in session.scalars(
-                select(models.SigningKey).where(
+            for row in session.execute(
+                _KEY_COLUMNS.where(
                     models.SigningKey.keyid.in_(chunk), models.SigningKey.role == "unit"
                 )
             ):
@@ -469,7 +468,16 @@ class _State:
         self.archived.reload(archived)
 
 
-def _key(row: models.SigningKey) -> _Key:
+_KEY_COLUMNS = select(
+    models.SigningKey.keyid,
+    models.SigningKey.public_key,
+    models.SigningKey.unit_id,
+    models.SigningKey.epoch,
+    models.SigningKey.status,
+)
+
+
+def _key(row: Any) -> _Key:
     return _Key(row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status))
 
 
