@@ -53,11 +53,9 @@ from typing import Any
 from app import domain
 from app.context import open_context
 from app.packages.demo import DemoUnit, make_demo, write_report
-from app.packages.format import MAX_PACKAGE_BYTES
 from app.plans import get_plan, install_plan_document, load_builtin_document
-from app.signing import open_envelope, verify_envelope
-from app.strictjson import loads_strict
 from db.enums import REGISTRATION_STREAM, IndicatorKind
+from tests.bench.floors import import_floor
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = 2_000
@@ -186,55 +184,7 @@ def _province(out_dir: Path, count: int) -> Province:
 
 
 def _floor(province: Province, table_file: Path) -> tuple[float, float, int]:
-    """Verify + strict parse of every file, then one executemany of its values.
-
-    Returns wall seconds, CPU seconds (this process) and the number of rows.
-    """
-    started, cpu_started = time.perf_counter(), time.process_time()
-    rows: list[tuple[Any, ...]] = []
-    for path in province.files:
-        data = path.read_bytes()
-        envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
-        payload = verify_envelope(envelope, province.public_keys[envelope.signatures[0].keyid])
-        document = loads_strict(
-            payload,
-            max_bytes=MAX_PACKAGE_BYTES,
-            max_depth=16,
-            max_string=200_000,
-            max_items=50_000,
-            allow_floats=False,
-        )
-        package_id = document["header"]["package_id"]
-        for code, value in document["body"]["statement"]["values"].items():
-            rows.append(
-                (
-                    package_id,
-                    code,
-                    value.get("amount"),
-                    value.get("numerator"),
-                    value.get("denominator"),
-                    value.get("flag"),
-                    value.get("grade"),
-                    value.get("text"),
-                    value.get("note", ""),
-                )
-            )
-    conn = sqlite3.connect(table_file)
-    try:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(
-            "CREATE TABLE statement_value (statement_id VARCHAR(36) NOT NULL,"
-            " indicator_id VARCHAR(36) NOT NULL, amount BIGINT, numerator BIGINT,"
-            " denominator BIGINT, flag BOOLEAN, grade VARCHAR(32), text TEXT, note TEXT NOT NULL,"
-            " PRIMARY KEY (statement_id, indicator_id))"
-        )
-        conn.commit()
-        with conn:
-            conn.executemany("INSERT INTO statement_value VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    finally:
-        conn.close()
-    return time.perf_counter() - started, time.process_time() - cpu_started, len(rows)
+    return import_floor(province.files, province.public_keys, table_file)
 
 
 # --- (b) the import -----------------------------------------------------------------

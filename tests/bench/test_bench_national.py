@@ -64,7 +64,6 @@ import os
 import pstats
 import random
 import shutil
-import sqlite3
 import subprocess
 import sys
 import time
@@ -82,15 +81,13 @@ from app import domain
 from app.context import AppContext, open_context
 from app.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
 from app.packages.demo import DemoUnit
-from app.packages.format import MAX_PACKAGE_BYTES
 from app.packages.merge import statement_id
 from app.packages.national import NationalDemo, make_national_demo
 from app.rollup import Scope, rollup
 from app.rollup_cache import WHOLE_PLAN, refresh, refresh_cache
-from app.signing import open_envelope, verify_envelope
-from app.strictjson import loads_strict
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind
+from tests.bench.floors import import_floor
 
 ROOT = Path(__file__).resolve().parents[2]
 GRASSROOTS = int(os.environ.get("BENCH_NATIONAL_UNITS", "125000"))
@@ -189,56 +186,6 @@ def _run_child(database: str, folders: list[Path]) -> list[dict[str, Any]]:
 # --- (a) the floor and the import -----------------------------------------------------
 
 
-def _floor(files: list[Path], keys: dict[str, bytes], table_file: Path) -> tuple[float, float]:
-    """Verify + strict parse of every file, then one executemany of its values."""
-    started, cpu_started = time.perf_counter(), time.process_time()
-    rows: list[tuple[Any, ...]] = []
-    for path in files:
-        envelope = open_envelope(path.read_bytes(), max_size=MAX_PACKAGE_BYTES)
-        payload = verify_envelope(envelope, keys[envelope.signatures[0].keyid])
-        document = loads_strict(
-            payload,
-            max_bytes=MAX_PACKAGE_BYTES,
-            max_depth=16,
-            max_string=200_000,
-            max_items=50_000,
-            allow_floats=False,
-        )
-        package_id = document["header"]["package_id"]
-        for code, value in document["body"]["statement"]["values"].items():
-            rows.append(
-                (
-                    package_id,
-                    code,
-                    value.get("amount"),
-                    value.get("numerator"),
-                    value.get("denominator"),
-                    value.get("flag"),
-                    value.get("grade"),
-                    value.get("text"),
-                    value.get("note", ""),
-                )
-            )
-    connection = sqlite3.connect(table_file)
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute(
-            "CREATE TABLE statement_value (statement_id VARCHAR(36) NOT NULL,"
-            " indicator_id VARCHAR(36) NOT NULL, amount BIGINT, numerator BIGINT,"
-            " denominator BIGINT, flag BOOLEAN, grade VARCHAR(32), text TEXT, note TEXT NOT NULL,"
-            " PRIMARY KEY (statement_id, indicator_id))"
-        )
-        connection.commit()
-        with connection:
-            connection.executemany(
-                "INSERT INTO statement_value VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
-            )
-    finally:
-        connection.close()
-    return time.perf_counter() - started, time.process_time() - cpu_started
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
@@ -255,7 +202,7 @@ def test_import_sample_and_project(national: National, tmp_path: Path) -> None:
     demo = national.demo
     count = len(demo.files)
     keys = {u.keypair.key_id: u.keypair.public_raw for u in demo.sample}
-    floor, floor_cpu = _floor(demo.files, keys, tmp_path / "floor.db")
+    floor, floor_cpu, _rows = import_floor(demo.files, keys, tmp_path / "floor.db")
     one_run = _copy_sqlite(demo.database, tmp_path / "one-run.db")
     [whole] = _run_child(one_run, [demo.packages_dir])
     assert whole["counts"].get("new") == count
