@@ -22,6 +22,7 @@ copied (``app.plan_copy.clone_plan``) to make a changed one.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -517,6 +518,8 @@ def save_indicator(
         else:
             document["indicators"][codes.index(replaces)] = item
         updated = _write(session, plan, document)
+        if replaces is not None:
+            _check_saved_rules(session, updated, replaces)
         audit.record(
             session,
             action="plan.indicator.add" if replaces is None else "plan.indicator.edit",
@@ -538,10 +541,36 @@ def remove_indicator(ctx: AppContext, *, plan_id: str, code: str) -> domain.Plan
             raise NotFoundError(N_("The plan has no indicator {code}."), params={"code": code})
         document["indicators"] = kept
         updated = _write(session, plan, document)
+        _check_saved_rules(session, updated, code)
         audit.record(
             session, action="plan.indicator.remove", subject=plan_id, detail={"code": code}
         )
         return updated
+
+
+def _check_saved_rules(session: Session, plan: domain.Plan, code: str) -> None:
+    """Refuse an edit that would leave the plan's saved scoring rules unreadable.
+
+    Rules saved for the plan name indicators by code; taking indicator ``code``
+    away (or changing its code or kind) under them would break scoring for the
+    whole plan. The caller's transaction is rolled back by the error.
+    """
+    from app.scoring import parse_rules
+
+    row = session.get(models.ScoringRules, plan.id)
+    if row is None:
+        return
+    try:
+        parse_rules(json.loads(row.document_json), plan)
+    except (UserError, ValueError) as error:
+        raise InputError(
+            N_(
+                "The scoring rules saved for this plan use indicator {code}: change those "
+                "rules first, then the indicator. Nothing was changed."
+            ),
+            params={"code": code},
+            detail=str(error),
+        ) from error
 
 
 __all__ = [

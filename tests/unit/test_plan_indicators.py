@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -304,3 +305,32 @@ def test_a_published_plan_is_locked(draft: tuple[Demo, AppContext], tmp_path: Pa
         assert get_plan(session, DRAFT) == before
     with pytest.raises(NotFoundError):
         remove_indicator(ctx, plan_id=PLAN + "-x", code="10")
+
+
+def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
+    draft: tuple[Demo, AppContext],
+) -> None:
+    from app.scoring import default_rules_document, load_rules, save_rules
+
+    _demo, ctx = draft
+    plan = get_plan(ctx.sessions(), DRAFT)
+    document = default_rules_document(plan)
+    used = document["groups"][0]["indicators"][0]["code"]
+    save_rules(ctx, plan_id=DRAFT, document=document)
+    before = get_plan(ctx.sessions(), DRAFT)
+
+    with pytest.raises(InputError) as removed:
+        remove_indicator(ctx, plan_id=DRAFT, code=used)
+    assert removed.value.params == {"code": used}
+    assert "scoring rules saved for this plan use indicator" in removed.value.translated()
+    renamed = replace(input_of(before.indicator(used), {}), code=used + "x")
+    with pytest.raises(InputError):
+        save_indicator(ctx, plan_id=DRAFT, indicator=renamed, replaces=used)
+    after = get_plan(ctx.sessions(), DRAFT)
+    assert after.content_hash == before.content_hash
+    assert load_rules(ctx, plan_id=DRAFT).rules.content_hash
+    # Without saved rules (the example applies) the same removal goes through.
+    from app.scoring import reset_rules
+
+    reset_rules(ctx, plan_id=DRAFT)
+    assert used not in {i.code for i in remove_indicator(ctx, plan_id=DRAFT, code=used).indicators}
