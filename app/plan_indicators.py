@@ -519,7 +519,7 @@ def save_indicator(
             document["indicators"][codes.index(replaces)] = item
         updated = _write(session, plan, document)
         if replaces is not None:
-            _check_saved_rules(session, updated, replaces)
+            _check_saved_rules(session, plan, updated, replaces)
         audit.record(
             session,
             action="plan.indicator.add" if replaces is None else "plan.indicator.edit",
@@ -541,27 +541,36 @@ def remove_indicator(ctx: AppContext, *, plan_id: str, code: str) -> domain.Plan
             raise NotFoundError(N_("The plan has no indicator {code}."), params={"code": code})
         document["indicators"] = kept
         updated = _write(session, plan, document)
-        _check_saved_rules(session, updated, code)
+        _check_saved_rules(session, plan, updated, code)
         audit.record(
             session, action="plan.indicator.remove", subject=plan_id, detail={"code": code}
         )
         return updated
 
 
-def _check_saved_rules(session: Session, plan: domain.Plan, code: str) -> None:
+def _check_saved_rules(
+    session: Session, before: domain.Plan, after: domain.Plan, code: str
+) -> None:
     """Refuse an edit that would leave the plan's saved scoring rules unreadable.
 
     Rules saved for the plan name indicators by code; taking indicator ``code``
     away (or changing its code or kind) under them would break scoring for the
-    whole plan. The caller's transaction is rolled back by the error.
+    whole plan. Rules that did not fit the plan before the edit are not this
+    edit's doing, and must not block repairing the plan. The caller's
+    transaction is rolled back by the error.
     """
     from app.scoring import parse_rules
 
-    row = session.get(models.ScoringRules, plan.id)
+    row = session.get(models.ScoringRules, after.id)
     if row is None:
         return
     try:
-        parse_rules(json.loads(row.document_json), plan)
+        document = json.loads(row.document_json)
+        parse_rules(document, before)
+    except (UserError, ValueError):
+        return
+    try:
+        parse_rules(document, after)
     except (UserError, ValueError) as error:
         raise InputError(
             N_(

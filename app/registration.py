@@ -22,7 +22,7 @@ from app.context import AppContext
 from app.errors import N_, InputError, UserError
 from app.installation import get_installation, get_setting, set_setting
 from app.plans import get_plan, nfc
-from app.statements import check_value, statement_values
+from app.statements import check_value, statement_values, touch_statement
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 
@@ -274,6 +274,7 @@ def set_value(
             existing.text = nfc(value.text) if value.text else None
             existing.note = nfc(value.note)
         row.updated_at = utc_now_text()
+        touch_statement(session, row.id)
         _mark_changed(session, plan_id, stream)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, domain
@@ -198,6 +198,7 @@ def save_statement(session: Session, statement: StatementInput) -> str:
         for code, value in statement.values.items()
         if not value.is_empty() or value.note
     )
+    touch_statement(session, row.id)
     session.add_all(
         models.StatementMovement(statement_id=row.id, movement_id=movement_ids[code])
         for code in dict.fromkeys(statement.movement_codes)
@@ -227,6 +228,23 @@ def save_statement(session: Session, statement: StatementInput) -> str:
     )
     session.flush()
     return row.id
+
+
+def touch_statement(session: Session, statement_id: str) -> None:
+    """Rewrite the statement row's time stamp: every writer of values calls it.
+
+    The roll-up cells learn what changed from triggers on statement rows
+    (``app.rollup_cache``), and the ORM sends no UPDATE when nothing of the
+    row itself changed — a second save in the same second, say. A Core
+    UPDATE always reaches the database, so the trigger always fires.
+    """
+    session.flush()
+    session.execute(
+        update(models.Statement)
+        .where(models.Statement.id == statement_id)
+        .values(updated_at=utc_now_text()),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def statement_values(

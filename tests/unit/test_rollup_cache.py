@@ -289,3 +289,33 @@ def test_newer_revisions_merged_by_the_import_engine_are_marked(
     with ctx.reading() as session:
         assert _dirty(session) == {(demo.plan.id, u.id) for u in revised}
     assert_agree_before_and_after_refresh(ctx, demo)
+
+
+def test_a_second_save_in_the_same_second_is_marked(
+    imported: tuple[AppContext, Demo], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ORM sends no UPDATE for an unchanged statement row; the writer must still mark."""
+    import app.statements
+
+    ctx, demo = imported
+    monkeypatch.setattr(app.statements, "utc_now_text", lambda: "2017-12-20T08:00:00+00:00")
+    unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+
+    def save(amount: int) -> None:
+        with ctx.unit_of_work() as session:
+            save_statement(
+                session,
+                StatementInput(
+                    plan_id=demo.plan.id,
+                    unit_id=unit.id,
+                    stream="year",
+                    values={"2.1": UnitValue(amount=amount)},
+                ),
+            )
+
+    save(111)
+    refresh_cache(ctx)
+    save(222)
+    with ctx.reading() as session:
+        assert _dirty(session) == {(demo.plan.id, unit.id)}
+    assert_agree_before_and_after_refresh(ctx, demo)

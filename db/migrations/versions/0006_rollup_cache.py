@@ -79,7 +79,13 @@ _SQLITE_TRIGGERS = [
     END""",
 ]
 
-_PG_MARK = "INSERT INTO rollup_dirty (plan_id, unit_id) {source} ON CONFLICT DO NOTHING;"
+# DO UPDATE, not DO NOTHING: the no-op update locks an existing mark until this
+# transaction ends, so a refresh cannot take (delete) the mark and recompute
+# without this transaction's changes, leaving them unmarked once it commits.
+_PG_MARK = (
+    "INSERT INTO rollup_dirty (plan_id, unit_id) {source} "
+    "ON CONFLICT (plan_id, unit_id) DO UPDATE SET unit_id = EXCLUDED.unit_id;"
+)
 
 _PG_FUNCTIONS = {
     "thidua_rollup_mark_statement": (
