@@ -14,8 +14,9 @@ How the cells stay right:
   ``rollup_dirty`` every (plan, unit) whose statement row was inserted,
   updated or deleted, and mark the whole plan (``*``) when its indicators,
   the roster of its year, a unit's kind or its own year change. Every
-  writer of statement values rewrites or touches the statement row, so no
-  code path can forget to say what changed;
+  writer of statement values rewrites its statement rows (the import) or
+  ends with ``app.statements.touch_statement`` (a Core UPDATE, which fires
+  the trigger even when no column changed), so a change is always marked;
 - :func:`groups` never trusts a stale cell: buckets holding marked units
   are computed from the values themselves, the rest is read from the
   cells, so a roll-up is exact whenever it runs, refreshed or not;
