@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import IntEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -15,6 +16,61 @@ if TYPE_CHECKING:
     from app import domain
 
 _Index = QModelIndex | QPersistentModelIndex
+_Row = TypeVar("_Row")
+
+
+class _Column(Protocol):
+    """A column enum member: its position and translated header."""
+
+    def __int__(self) -> int: ...
+
+    def header(self) -> str: ...
+
+
+class RowTableModel(QAbstractTableModel, Generic[_Row]):
+    """A read-only table over a list of frozen rows, one column per ``columns`` member.
+
+    Subclasses name their column enum (each member with ``header()``) and
+    write ``data``; rows, counts, headers and re-translation are here.
+    """
+
+    columns: ClassVar[Any]  # an IntEnum class whose members have header()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+
+    def set_rows(self, rows: Iterable[_Row]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> _Row:
+        return self._rows[row]
+
+    def rows(self) -> list[_Row]:
+        return list(self._rows)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            column: _Column = self.columns(section)
+            return column.header()
+        return None
+
+    def retranslate(self) -> None:
+        """Headers and texts again, in the language now chosen."""
+        last = len(self.columns) - 1
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, last)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, last))
 
 
 def sector_label(sector: Sector) -> str:

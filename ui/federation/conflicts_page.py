@@ -58,6 +58,7 @@ from ui.federation.common import (
     value_text,
     warn,
 )
+from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -95,36 +96,18 @@ class ConflictColumn(IntEnum):
         }[self]
 
 
-class ConflictListModel(QAbstractTableModel):
+class ConflictListModel(RowTableModel[ConflictRow]):
+    columns = ConflictColumn
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ConflictRow] = []
         self._plans: dict[str, Any] = {}
 
-    def set_rows(self, rows: list[ConflictRow], plans: dict[str, Any]) -> None:
+    def set_conflicts(self, rows: list[ConflictRow], plans: dict[str, Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._plans = plans
         self.endResetModel()
-
-    def row_at(self, row: int) -> ConflictRow:
-        return self._rows[row]
-
-    def rows(self) -> list[ConflictRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ConflictColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ConflictColumn(section).header()
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -144,13 +127,6 @@ class ConflictListModel(QAbstractTableModel):
         if column is ConflictColumn.RECEIVED:
             return local_time(row.received_at)
         return local_time(row.returned_at)
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ConflictColumn) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(ConflictColumn) - 1)
-            )
 
 
 class CompareColumn(IntEnum):
@@ -468,7 +444,7 @@ class ConflictsPage(QWidget):
     @Slot(object)
     def _loaded(self, rows: list[ConflictRow]) -> None:
         previous = self.detail.row.id if self.detail is not None else None
-        self.list_model.set_rows(rows, self._plans)
+        self.list_model.set_conflicts(rows, self._plans)
         self.empty.setVisible(not rows)
         self._splitter.setVisible(bool(rows))
         target = next((i for i, r in enumerate(rows) if r.id == previous), 0 if rows else None)

@@ -80,6 +80,7 @@ from ui.federation.common import (
     value_text,
     warn,
 )
+from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -243,35 +244,20 @@ def held_text(held: str) -> str:
     }.get(held, "")
 
 
-class MissingModel(QAbstractTableModel):
+class MissingModel(RowTableModel[MissingUnit]):
     """Units that have not sent a stream ("chưa nộp"), with their contact."""
+
+    columns = MissingColumn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[MissingUnit] = []
         self._plan: domain.Plan | None = None
 
-    def set_rows(self, rows: list[MissingUnit], plan: domain.Plan | None) -> None:
+    def set_missing(self, rows: list[MissingUnit], plan: domain.Plan | None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._plan = plan
         self.endResetModel()
-
-    def row_at(self, row: int) -> MissingUnit:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(MissingColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return MissingColumn(section).header()
-        return None
 
     def text(self, row: int, column: MissingColumn) -> str:
         item = self._rows[row]
@@ -336,7 +322,9 @@ class BehindColumn(IntEnum):
         }[self]
 
 
-class UnitsBehindModel(QAbstractTableModel):
+class UnitsBehindModel(RowTableModel[UnitFigure]):
+    columns = BehindColumn
+
     def __init__(
         self, plan: domain.Plan, item: TargetRollup, rows: list[UnitFigure], parent: Any = None
     ) -> None:
@@ -344,22 +332,6 @@ class UnitsBehindModel(QAbstractTableModel):
         self._plan = plan
         self._item = item
         self._rows = rows
-
-    def row_at(self, row: int) -> UnitFigure:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(BehindColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return BehindColumn(section).header()
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -749,7 +721,7 @@ class DashboardPage(QWidget):
         for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             self.view.setColumnWidth(column, max(75, fit_width(self, title.split("\n"))))
-        self.missing_model.set_rows(list(board.missing), board.plan)
+        self.missing_model.set_missing(list(board.missing), board.plan)
         self._show_coverage()
         self._charts_dirty = True
         self._tab_changed(self.tabs.currentIndex())

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -63,6 +62,7 @@ from ui.federation.common import (
     stream_label,
     warn,
 )
+from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner, Task
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -93,12 +93,13 @@ class ImportColumn(IntEnum):
         }[self]
 
 
-class ImportModel(QAbstractTableModel):
+class ImportModel(RowTableModel[ItemResult]):
     """The packages of one check or run, one row per :class:`ItemResult`."""
+
+    columns = ImportColumn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ItemResult] = []
         self._names: dict[str, str] = {}
         self._plans: dict[str, domain.Plan] = {}
 
@@ -134,19 +135,6 @@ class ImportModel(QAbstractTableModel):
 
     def items(self) -> list[ItemResult]:
         return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ImportColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ImportColumn(section).header()
-        return None
 
     def unit_text(self, item: ItemResult) -> str:
         name = self._names.get(item.unit_id, "")
@@ -198,13 +186,6 @@ class ImportModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return item.outcome.value
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ImportColumn) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(ImportColumn) - 1)
-            )
 
 
 class ImportFilter(QSortFilterProxyModel):

@@ -14,7 +14,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -61,6 +60,7 @@ from ui.federation.common import (
     translate_input,
     warn,
 )
+from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -100,34 +100,11 @@ def warning_text(row: KeyRow) -> str:
     return ""
 
 
-class KeyModel(QAbstractTableModel):
+class KeyModel(RowTableModel[KeyRow]):
+    columns = KeyColumn
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[KeyRow] = []
-
-    def set_rows(self, rows: list[KeyRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> KeyRow:
-        return self._rows[row]
-
-    def rows(self) -> list[KeyRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(KeyColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return KeyColumn(section).header()
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -158,13 +135,6 @@ class KeyModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and column is KeyColumn.FINGERPRINT:
             return monospace()
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(KeyColumn) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(KeyColumn) - 1)
-            )
 
 
 class KeyFilter(QSortFilterProxyModel):

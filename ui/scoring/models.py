@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import gettext as _
@@ -21,6 +21,8 @@ from app.scoring import (
     percent_text,
     score_text,
 )
+
+from ui.models import RowTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Role giving the value a column sorts by (numbers as numbers, not text).
@@ -103,36 +105,13 @@ class ScoreColumn(IntEnum):
         }[self]
 
 
-class ScoreTableModel(QAbstractTableModel):
+class ScoreTableModel(RowTableModel[ScoreRow]):
     """The units of one ranking (or all units), read-only."""
+
+    columns = ScoreColumn
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[ScoreRow] = []
-
-    def set_rows(self, rows: list[ScoreRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ScoreRow]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> ScoreRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(ScoreColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return ScoreColumn(section).header()
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -205,13 +184,6 @@ class ScoreTableModel(QAbstractTableModel):
             return score.attained_count
         return self._text(row, column).casefold()
 
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(ScoreColumn) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(ScoreColumn) - 1)
-            )
-
 
 class WhyColumn(IntEnum):
     CODE = 0
@@ -234,12 +206,13 @@ class WhyColumn(IntEnum):
         }[self]
 
 
-class WhyModel(QAbstractTableModel):
+class WhyModel(RowTableModel[IndicatorScore]):
     """One unit's indicators: values, attainment, points and the arithmetic behind them."""
+
+    columns = WhyColumn
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[IndicatorScore] = []
 
     def set_score(self, score: UnitScore | None) -> None:
         self.beginResetModel()
@@ -248,19 +221,6 @@ class WhyModel(QAbstractTableModel):
 
     def item(self, row: int) -> IndicatorScore:
         return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(WhyColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return WhyColumn(section).header()
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -298,10 +258,3 @@ class WhyModel(QAbstractTableModel):
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(WhyColumn) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(WhyColumn) - 1)
-            )
