@@ -286,17 +286,17 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.format import format_number
-    from app.rollup import Scope, rollup
+    from app import figures
+    from app.format import half_up
+    from app.plans import get_plan
+    from app.rollup import resolve_scope, rollup
     from app.rollup_cache import refresh_if_possible
 
     refresh_if_possible(ctx)
     with ctx.reading() as session:
-        rows = rollup(
-            session,
-            plan_id=args.plan_id,
-            scope=Scope(root_unit_id=args.unit, cluster_id=args.cluster),
-        )
+        plan = get_plan(session, args.plan_id)
+        scope = resolve_scope(session, year=plan.year, unit=args.unit, cluster=args.cluster)
+        rows = rollup(session, plan_id=plan.id, scope=scope, plan=plan)
     if args.json:
         _emit(
             out,
@@ -304,14 +304,33 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
                 {
                     "indicator": r.indicator.code,
                     "target": r.target.wording if r.target else None,
+                    "own_target": r.own,
+                    "judged_stream": (
+                        figures.judged_stream(plan, r.target) if r.target is not None else None
+                    ),
                     "applicable_units": r.applicable_units,
                     "streams": {
                         stream: {
+                            "text": figures.figure_text(r.indicator, f),
+                            "basis": figures.basis_text(f),
                             "value": str(f.value) if f.value is not None else None,
+                            "exact": (
+                                f"{f.exact.numerator}/{f.exact.denominator}"
+                                if f.exact is not None
+                                else None
+                            ),
                             "numerator": f.numerator,
                             "denominator": f.denominator,
                             "reporting_units": f.reporting_units,
+                            "verdict": f.verdict.value,
+                            "verdict_text": figures.verdict_text(f.verdict),
                             "met": f.met,
+                            "attainment": (
+                                str(half_up(f.attainment, figures.PERCENT_PLACES))
+                                if f.attainment is not None
+                                else None
+                            ),
+                            "attainment_text": figures.figure_attainment_text(f),
                         }
                         for stream, f in r.figures.items()
                     },
@@ -321,21 +340,30 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         for r in rows:
-            figures = "  ".join(
-                f"{stream}={format_number(f.value) if f.value is not None else '—'}"
-                for stream, f in r.figures.items()
-            )
+            shown = []
+            for stream, f in r.figures.items():
+                word = figures.verdict_text(f.verdict) if figures.is_verdict(f.verdict) else ""
+                shown.append(
+                    f"{stream}={figures.figure_text(r.indicator, f)}"
+                    + (f" ({word})" if word else "")
+                )
             wording = r.target.wording if r.target else ""
-            out.write(f"{r.indicator.code:6} {wording:40} {figures}\n")
+            out.write(f"{r.indicator.code:6} {wording:40} {'  '.join(shown)}\n")
     return 0
 
 
 def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.plans import get_plan
+    from app.rollup import resolve_scope
     from app.spreadsheets import export_province_workbook
 
     plan_id = _default_plan(ctx, args.plan)
     with ctx.reading() as session:
-        result = export_province_workbook(session, plan_id=plan_id, path=Path(args.out))
+        year = get_plan(session, plan_id).year
+        scope = resolve_scope(session, year=year, unit=args.unit, cluster=args.cluster)
+        result = export_province_workbook(
+            session, plan_id=plan_id, path=Path(args.out), scope=scope
+        )
     if args.json:
         _emit(
             out,
@@ -919,8 +947,15 @@ def cmd_print_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
 
 def cmd_print_summary(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.printing.documents import print_province_summary
+    from app.rollup import resolve_scope
 
-    path = print_province_summary(ctx, plan_id=args.plan, out=Path(args.out))
+    plan_id = _default_plan(ctx, args.plan)
+    with ctx.reading() as session:
+        from app.plans import get_plan
+
+        year = get_plan(session, plan_id).year
+        scope = resolve_scope(session, year=year, unit=args.unit, cluster=args.cluster)
+    path = print_province_summary(ctx, plan_id=plan_id, out=Path(args.out), scope=scope)
     return _printed(args, out, path)
 
 
@@ -979,6 +1014,13 @@ def _positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(_("a whole number of at least 1 is needed"))
     return number
+
+
+def _scope_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--unit", help=_("code of an upper-level union: its area only (default: the province)")
+    )
+    command.add_argument("--cluster", help=_("code or name of a cluster: its units only"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1062,8 +1104,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     roll = add(commands, "rollup", cmd_rollup, _("targets against registered and achieved totals"))
     roll.add_argument("plan_id")
-    roll.add_argument("--unit", help=_("id of the subtree's top unit (default: everything)"))
-    roll.add_argument("--cluster", help=_("id of a cluster"))
+    _scope_arguments(roll)
 
     report = commands.add_parser("report", help=_("reports for the federation")).add_subparsers(
         dest="report_command", required=True, metavar="ACTION"
@@ -1076,6 +1117,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     xlsx.add_argument("--out", required=True, help=_("the .xlsx file to write"))
     xlsx.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    _scope_arguments(xlsx)
     pexport = add(plan, "export", cmd_plan_export, _("write signed plan packages for the units"))
     pexport.add_argument("--out", required=True, help=_("folder"))
     pexport.add_argument("--plan", help=_("plan id (default: newest plan)"))
@@ -1250,6 +1292,7 @@ def build_parser() -> argparse.ArgumentParser:
     psummary = add(
         printing, "summary", cmd_print_summary, _("the province summary against the targets")
     )
+    _scope_arguments(psummary)
     pplan = add(printing, "plan", cmd_print_plan, _("the plan as issued"))
     pplan.add_argument("plan_id", nargs="?", help=_("plan id (default: newest plan)"))
     pbatch = add(

@@ -16,26 +16,20 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
-from fractions import Fraction
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import domain
+from app.figures import is_verdict, unit_counts_towards
 from app.installation import get_installation
 from app.plans import get_plan
-from app.rollup import Scope, TargetRollup, rollup
+from app.rollup import Scope, TargetRollup, covers, rollup
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
-    Comparison,
-    GradeDirection,
-    IndicatorKind,
-    Rollup,
     Sector,
-    TargetScope,
     UnitKind,
 )
 
@@ -218,10 +212,9 @@ def _subtree(roster: _Roster, root: str) -> set[str]:
     return units
 
 
-def _in_scope(roster: _Roster, scope: Scope, *, with_federation: bool = False) -> list[str]:
-    """Units in scope in the natural order of their codes; the federation itself only
-    with ``with_federation`` (it sends no packages, though the roll-up counts it for
-    indicators that cover its kind)."""
+def _in_scope(roster: _Roster, scope: Scope) -> list[str]:
+    """Reporting units in scope in the natural order of their codes; never the
+    federation itself (it sends no packages, and the roll-up does not count it)."""
     units: set[str] | list[str]
     if scope.root_unit_id is not None:
         units = _subtree(roster, scope.root_unit_id)
@@ -231,10 +224,7 @@ def _in_scope(roster: _Roster, scope: Scope, *, with_federation: bool = False) -
         units = roster.members.get(scope.cluster_id, [])
     else:
         units = list(roster.contacts)
-    return sorted(
-        (u for u in units if with_federation or u != roster.federation_id),
-        key=roster.order.__getitem__,
-    )
+    return sorted((u for u in units if u != roster.federation_id), key=roster.order.__getitem__)
 
 
 def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
@@ -307,86 +297,13 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
     return Dashboard(plan, scope, len(units), rollups, tuple(coverage), tuple(missing))
 
 
-# --- judging one unit -----------------------------------------------------------------------
-
-
-def _percent_meets(comparison: Comparison, numerator: int, denominator: int, goal: Decimal) -> bool:
-    exact = Fraction(numerator * 100, denominator)
-    wanted = Fraction(goal)
-    if comparison is Comparison.MORE_THAN:
-        return exact > wanted
-    if comparison is Comparison.AT_MOST:
-        return exact <= wanted
-    if comparison is Comparison.NONE:
-        return numerator == 0
-    return exact >= wanted
-
-
-def unit_meets(
-    plan: domain.Plan,
-    indicator: domain.Indicator,
-    target: domain.Target | None,
-    value: domain.UnitValue | None,
-) -> bool | None:
-    """Whether one unit's value counts towards the target (None: not judged per unit).
-
-    The same rules as the roll-up's share of units and each-unit targets: yes
-    counts for yes/no; a grade at or above (below) the target's level; a
-    ratio reaching the indicator's unit goal; for a target every unit must
-    meet, the unit's own amount or percentage against the target's value.
-    """
-    if value is None or value.is_empty():
-        return False if _judged(indicator, target) else None
-    if target is not None and target.scope is TargetScope.EACH_UNIT:
-        if indicator.kind is IndicatorKind.RATIO:
-            if not value.denominator or value.numerator is None:
-                return False
-            return _percent_meets(
-                target.comparison, value.numerator, value.denominator, target.value
-            )
-        if value.amount is None:
-            return False
-        return domain.compare(target.comparison, Decimal(value.amount), target.value)
-    if indicator.rollup is not Rollup.SHARE_OF_UNITS:
-        return None
-    if indicator.kind is IndicatorKind.YES_NO:
-        return bool(value.flag)
-    if indicator.kind is IndicatorKind.GRADE:
-        if target is None or target.grade_level is None or value.grade is None:
-            return None
-        try:
-            rank, level = plan.grade_rank(value.grade), plan.grade_rank(target.grade_level)
-        except KeyError:
-            return None
-        return (
-            rank >= level if target.grade_direction is GradeDirection.AT_OR_BELOW else rank <= level
-        )
-    if indicator.unit_goal_value is None or not value.denominator or value.numerator is None:
-        return False
-    return _percent_meets(
-        indicator.unit_goal_comparison or Comparison.AT_LEAST,
-        value.numerator,
-        value.denominator,
-        indicator.unit_goal_value,
-    )
-
-
-def _judged(indicator: domain.Indicator, target: domain.Target | None) -> bool:
-    return (
-        target is not None and target.scope is TargetScope.EACH_UNIT
-    ) or indicator.rollup is Rollup.SHARE_OF_UNITS
+# --- the units behind a figure -----------------------------------------------------------
 
 
 def _covers(
     indicator: domain.Indicator, target: domain.Target | None, contact: UnitContact
 ) -> bool:
-    if not indicator.applies_to(contact.kind, contact.sector):
-        return False
-    if target is None:
-        return True
-    if target.sectors and contact.sector not in target.sectors:
-        return False
-    return not (target.unit_kinds and contact.kind not in target.unit_kinds)
+    return covers(indicator, target, contact.sector, contact.kind)
 
 
 def units_behind(
@@ -405,7 +322,7 @@ def units_behind(
     roster = _roster(session, plan.year)
     units = [
         u
-        for u in _in_scope(roster, scope or Scope(), with_federation=True)
+        for u in _in_scope(roster, scope or Scope())
         if _covers(indicator, target, roster.contacts[u])
     ]
     value = models.StatementValue
@@ -432,43 +349,23 @@ def units_behind(
         UnitFigure(
             roster.contacts[u],
             values.get(u),
-            unit_meets(plan, indicator, target, values.get(u)),
+            unit_counts_towards(plan, indicator, target, values.get(u)),
         )
         for u in units
     ]
 
 
-# --- attainment -----------------------------------------------------------------------------
-
-
-def attainment(item: TargetRollup, stream: str) -> Decimal | None:
-    """How far a figure is towards its target, in percent (100 = reached).
-
-    For targets to reach or exceed (sums, percentages, averages): value /
-    target. For a target every unit must meet: the share of units meeting it.
-    None when there is no target, no figure, or the target is a ceiling
-    ("at most", "none"), which has no meaningful percentage.
-    """
-    target = item.target
-    figure = item.figures.get(stream)
-    if target is None or figure is None or figure.reporting_units == 0:
-        return None
-    if target.scope is TargetScope.EACH_UNIT:
-        if not figure.denominator:
-            return None
-        return (Decimal(figure.numerator or 0) * 100 / Decimal(figure.denominator)).quantize(
-            Decimal("0.1")
-        )
-    if target.comparison in (Comparison.AT_MOST, Comparison.NONE) or target.value <= 0:
-        return None
-    if figure.value is None:
-        return None
-    return (figure.value * 100 / target.value).quantize(Decimal("0.1"))
+# --- clusters -------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ClusterFigure:
-    """One cluster's standing in a stream: targets met of those judged, and coverage."""
+    """One cluster's standing in a stream: targets met of those judged, and coverage.
+
+    Only figures with a verdict at a cluster are judged (shares, ratios,
+    averages, each-unit targets, in the stream they are set for); a cluster's
+    part of a province total is a contribution and is not counted here.
+    """
 
     cluster_id: str
     name: str
@@ -479,7 +376,7 @@ class ClusterFigure:
 
 
 def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[ClusterFigure]:
-    """Per cluster of the plan year: how many province targets its units meet together."""
+    """Per cluster of the plan year: how many of the targets judged at a cluster it meets."""
     plan = get_plan(session, plan_id)
     roster = _roster(session, plan.year)
     received = _received(session, plan.id).get(stream, set())
@@ -493,7 +390,7 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
             r.figures[stream]
             for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream])
         ]
-        judged = [f for f in figures if f.met is not None]
+        judged = [f for f in figures if is_verdict(f.verdict)]
         result.append(
             ClusterFigure(
                 cluster_id=cluster_id,
@@ -522,11 +419,9 @@ __all__ = [
     "ScopeKind",
     "UnitContact",
     "UnitFigure",
-    "attainment",
     "cluster_standing",
     "dashboard",
     "scope_choices",
     "scope_unit_codes",
-    "unit_meets",
     "units_behind",
 ]

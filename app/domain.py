@@ -99,23 +99,10 @@ class Target:
     unit_id: str | None = None
     grade_level: str | None = None
     grade_direction: GradeDirection | None = None
-
-    def is_met_by(self, achieved: Decimal | None) -> bool | None:
-        """Whether ``achieved`` attains this target; None when unknown."""
-        if achieved is None:
-            return None
-        return compare(self.comparison, achieved, self.value)
-
-
-def compare(comparison: Comparison, value: Decimal, target: Decimal) -> bool:
-    """Judge ``value`` against ``target`` the way the plan words it."""
-    if comparison in (Comparison.REACH, Comparison.AT_LEAST):
-        return value >= target
-    if comparison is Comparison.MORE_THAN:
-        return value > target
-    if comparison is Comparison.AT_MOST:
-        return value <= target
-    return value == 0  # Comparison.NONE: "không có"
+    #: The reporting period the target is set for (a period code of the plan);
+    #: None is the year, i.e. the plan's last period. How a figure is judged
+    #: against it is :mod:`app.figures`' business, never this value's.
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +180,17 @@ class Plan:
             if level.code == code:
                 return level.rank
         raise KeyError(code)
+
+    @property
+    def final_period(self) -> str:
+        """The stream the year's targets are judged in: the last reporting period."""
+        return self.periods[-1].code if self.periods else REGISTRATION_STREAM
+
+    def period_name(self, code: str) -> str:
+        for period in self.periods:
+            if period.code == code:
+                return period.name
+        return code
 
 
 @dataclass(frozen=True)

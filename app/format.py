@@ -2,29 +2,57 @@
 
 Dot for thousands, comma for decimals: 700.000.000; 99,1%. Used by screens,
 printed forms and spreadsheets alike so the three always agree.
+
+One rounding rule, stated here once: a figure is rounded **half up on its
+exact value** (a :class:`~fractions.Fraction` or :class:`~decimal.Decimal`,
+never a float), only when it is shown: 13/16 = 81,25% reads 81,3%.
+How many places each kind of figure shows is :mod:`app.figures`' business.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from app import domain
 from db.enums import Comparison, IndicatorKind
 
 
-def format_number(value: Decimal | int, places: int | None = None) -> str:
-    """``1234567.5`` → ``"1.234.567,5"``; trailing zero decimals dropped.
+def half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
+    """``value`` rounded half up (away from zero) to ``places`` decimals, exactly.
 
-    ``places`` rounds half up to that many decimals first.
+    A Fraction is rounded on its exact value: ``Fraction(13, 16) * 100`` →
+    ``81.3`` at one place; so is a Decimal (``Decimal("81.25")`` → ``81.3``).
     """
-    number = Decimal(value)
-    if places is not None:
-        number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if isinstance(value, Fraction):
+        scaled = abs(value) * 10**places
+        whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
+        result = Decimal(whole).scaleb(-places)
+        return -result if value < 0 else result
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_number(
+    value: Fraction | Decimal | int, places: int | None = None, *, fixed: bool = False
+) -> str:
+    """``1234567.5`` → ``"1.234.567,5"``; trailing zero decimals dropped unless ``fixed``.
+
+    ``places`` rounds half up to that many decimals first (see :func:`half_up`);
+    with ``fixed`` it also shows exactly that many (``89,0``), as a
+    spreadsheet's number format does.
+    """
+    if isinstance(value, Fraction):
+        number = half_up(value, 6 if places is None else places)
+    elif places is not None:
+        number = half_up(value, places)
+    else:
+        number = Decimal(value)
     sign = "-" if number < 0 else ""
     number = abs(number)
     text = format(number, "f")
     whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
+    if not (fixed and places):
+        fraction = fraction.rstrip("0")
     groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
@@ -36,8 +64,10 @@ def format_number(value: Decimal | int, places: int | None = None) -> str:
     return sign + result
 
 
-def format_percent(value: Decimal | None, places: int = 1) -> str:
-    return "—" if value is None else f"{format_number(value, places)}%"
+def format_percent(value: Fraction | Decimal | None, places: int = 1) -> str:
+    """A percentage (already ×100) rounded half up, always with ``places`` decimals:
+    ``Fraction(325, 4)`` → ``"81,3%"``, ``89`` → ``"89,0%"``."""
+    return "—" if value is None else f"{format_number(value, places, fixed=True)}%"
 
 
 def format_vnd(amount: int) -> str:

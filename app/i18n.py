@@ -5,13 +5,17 @@ catalogue lives in ``resources/locale/<lang>/LC_MESSAGES/thidua.po``; a
 compiled ``.mo`` beside it is used when it is newer, otherwise the ``.po`` is
 compiled in memory (so a fresh checkout works without a build step).
 
-Printed forms are always Vietnamese and do not go through this module.
+Printed forms are always Vietnamese: their fixed wording is literal, and a
+figure's words (verdicts, bases, units) come from :func:`translator` ``("vi")``
+whatever the screen's language, so paper and a Vietnamese screen say the
+same thing in the same terms.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from app.paths import resource_dir
@@ -22,6 +26,10 @@ LANGUAGES: dict[str, str] = {"vi": "Tiếng Việt", "en": "English"}
 
 _translations: _gettext.NullTranslations = _gettext.NullTranslations()
 _language = "en"
+_fixed: dict[str, _gettext.NullTranslations] = {}
+
+#: A gettext-like function: English msgid in, text of one language out.
+Translate = Callable[[str], str]
 
 
 def locale_dir() -> Path:
@@ -59,6 +67,18 @@ def set_language(language: str) -> None:
         language = DEFAULT_LANGUAGE
     _translations = _load(language)
     _language = language
+
+
+def translator(language: str) -> Translate:
+    """``gettext`` of one language whatever the current one (printed forms: ``"vi"``)."""
+    if language not in _fixed:
+        _fixed[language] = _load(language if language in LANGUAGES else DEFAULT_LANGUAGE)
+    return _fixed[language].gettext
+
+
+def vietnamese(message: str) -> str:
+    """``message`` in Vietnamese, for what is printed."""
+    return translator("vi")(message)
 
 
 def current_language() -> str:

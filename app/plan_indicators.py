@@ -71,6 +71,8 @@ class TargetInput:
     grade_level: str | None = None
     grade_direction: GradeDirection | None = None
     wording: str = ""
+    #: The reporting period it is set for (a period code); None: the year.
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -391,6 +393,11 @@ def indicator_document(
             raise TargetInputError(number, N_("Only a grade indicator counts grades."))
         else:
             direction = None
+        period = target.period or None
+        if period is not None and period not in {p.code for p in plan.periods}:
+            raise TargetInputError(number, N_("Choose one of the plan's reporting periods."))
+        if period == plan.final_period:
+            period = None  # the year's period is the default
         key = (
             tuple(sorted(target.sectors)),
             tuple(sorted(target.unit_kinds)),
@@ -398,6 +405,7 @@ def indicator_document(
             target.grade_level,
             direction,
             target.scope,
+            period,
         )
         if key in seen:
             raise TargetInputError(
@@ -419,6 +427,8 @@ def indicator_document(
         if item.kind is IndicatorKind.GRADE:
             data["grade_level"] = target.grade_level
             data["grade_direction"] = direction.value if direction else None
+        if period is not None:
+            data["period"] = period
         document["targets"].append(data)
     return document
 
@@ -453,6 +463,7 @@ def input_of(indicator: domain.Indicator, codes_by_id: dict[str, str]) -> Indica
                 grade_level=t.grade_level,
                 grade_direction=t.grade_direction,
                 wording=t.wording,
+                period=t.period,
             )
             for t in indicator.targets
         ),

@@ -111,6 +111,8 @@ def _decimal(value: Any, field: str) -> Decimal:
         raise _bad(field) from exc
     if not number.is_finite() or number < 0 or number > Decimal(10) ** 15:
         raise _bad(field)
+    if number != number.quantize(Decimal("0.000001")):
+        raise _bad(field)  # at most 6 decimals: judged exactly in 64-bit integers
     return number
 
 
@@ -286,7 +288,9 @@ def install_plan_document(
         )
     seen_codes: set[str] = set()
     for order, item in enumerate(indicators):
-        rows.append(_indicator_row(plan_id, item, order, group_codes, grade_codes, seen_codes))
+        rows.append(
+            _indicator_row(plan_id, item, order, group_codes, grade_codes, seen_codes, period_codes)
+        )
 
     in_use = session.scalar(
         select(models.Statement.id).where(models.Statement.plan_id == plan_id).limit(1)
@@ -312,6 +316,7 @@ def _indicator_row(
     group_codes: list[str],
     grade_codes: list[str],
     seen_codes: set[str],
+    period_codes: list[str],
 ) -> models.Indicator:
     code = _text(item, "code", where="indicators.")
     where = f"indicators[{code}]."
@@ -367,8 +372,12 @@ def _indicator_row(
             direction = _enum_value(GradeDirection, direction, f"{where}targets.grade_direction")
         elif grade_level is not None or direction is not None:
             raise _bad(f"{where}targets.grade_level")
+        period = target.get("period")
+        if period is not None and period not in period_codes:
+            raise _bad(f"{where}targets.period")
         indicator.targets.append(
             models.Target(
+                period=period,
                 comparison=_enum_value(
                     Comparison, target.get("comparison"), f"{where}targets.comparison"
                 ),
@@ -515,6 +524,7 @@ def _indicator_value(row: models.Indicator) -> domain.Indicator:
                 unit_id=t.unit_id,
                 grade_level=t.grade_level,
                 grade_direction=t.grade_direction,
+                period=t.period,
             )
             for t in row.targets
         ),
@@ -535,6 +545,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
             "unit_id": target.unit_id,
             "grade_level": target.grade_level,
             "grade_direction": target.grade_direction.value if target.grade_direction else None,
+            "period": target.period,
         }
 
     return {
@@ -626,6 +637,8 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
             data["grade_direction"] = (
                 target.grade_direction.value if target.grade_direction else None
             )
+        if target.period:
+            data["period"] = target.period
         return data
 
     indicators = []

@@ -12,7 +12,9 @@ every indicator target, compute per stream (registration, each period):
 - each-unit targets: met only when every applicable unit meets the value.
 
 Applicable units are those in scope whose kind and sector the indicator and
-the target both cover. The figures are aggregated in SQL, grouped by
+the target both cover; the federation itself is never one. Each figure is
+judged by :func:`app.figures.judge_figure` — the one judge — which decides
+what the target means at the scope and in the stream. The figures are aggregated in SQL, grouped by
 (stream, indicator, sector, kind, grade, unit goal met); the sums are read
 from cells maintained per parent (``app.rollup_cache``), so a refresh adds up
 a few thousand cells rather than every value of the province.
@@ -23,54 +25,40 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
 
-from sqlalchemy import Float, and_, cast, func, literal, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from app import domain, rollup_cache
+from app.errors import N_, NotFoundError
+from app.figures import Figure, Measure, grade_counts, judge_figure, measure_of
+from app.installation import get_installation
 from app.plans import get_plan
 from app.rollup_cache import Group
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
-    Comparison,
-    GradeDirection,
     IndicatorKind,
-    Rollup,
+    Role,
     Sector,
     TargetScope,
     UnitKind,
 )
 
-HUNDRED = Decimal(100)
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One stream's aggregate for one target.
-
-    ``value`` is in the target's terms: a percentage for ratio and share
-    roll-ups, the total for sums, the per-unit figure for averages.
-    ``numerator``/``denominator`` show the arithmetic behind it (Σnum/Σden,
-    or meeting units / applicable units).
-    """
-
-    value: Decimal | None
-    numerator: int | None
-    denominator: int | None
-    reporting_units: int
-    met: bool | None
-
 
 @dataclass(frozen=True)
 class TargetRollup:
+    """One target's figures over a scope, by stream (``target=None``: totals only).
+
+    ``own`` when the target is given down to the scope's root unit.
+    """
+
     indicator: domain.Indicator
     target: domain.Target | None
     applicable_units: int
     figures: dict[str, Figure]  # by stream
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,7 +82,7 @@ def _subtree(plan_year: int, root_unit_id: str) -> Select[str]:
     return select(tree.c.unit_id)
 
 
-def _scope_units(plan_year: int, scope: Scope) -> Select[str]:
+def scope_units(plan_year: int, scope: Scope) -> Select[str]:
     """SELECT of the unit ids in scope for the plan year."""
     entry = models.RosterEntry
     if scope.root_unit_id is None:
@@ -109,14 +97,70 @@ def _scope_units(plan_year: int, scope: Scope) -> Select[str]:
     return query
 
 
+def describe_scope(session: Session, *, year: int, scope: Scope) -> str:
+    """The scope as printed forms and workbooks name it (always Vietnamese)."""
+    parts = []
+    if scope.root_unit_id is not None and scope.root_unit_id != federation_unit_id(session):
+        root = session.get(models.Unit, scope.root_unit_id)
+        name = root.name if root is not None else scope.root_unit_id
+        parts.append(f"Phạm vi: {name} và các đơn vị trực thuộc")
+    if scope.cluster_id is not None:
+        cluster = session.get(models.Cluster, scope.cluster_id)
+        name = cluster.name if cluster is not None and cluster.year == year else scope.cluster_id
+        parts.append(f"Cụm thi đua: {name}")
+    return "; ".join(parts) or "Phạm vi: toàn tỉnh"
+
+
+def resolve_scope(
+    session: Session, *, year: int, unit: str | None = None, cluster: str | None = None
+) -> Scope:
+    """A scope from a unit's code or id and a cluster's code, name or id (CLI, tests).
+
+    Raises :class:`~app.errors.NotFoundError` for a unit or cluster that is
+    not in the year's roster.
+    """
+    root: str | None = None
+    if unit:
+        entry = models.RosterEntry
+        root = session.scalar(
+            select(models.Unit.id)
+            .join(entry, entry.unit_id == models.Unit.id)
+            .where(entry.year == year, or_(models.Unit.code == unit, models.Unit.id == unit))
+        )
+        if root is None:
+            raise NotFoundError(N_("No unit with code {code}."), params={"code": unit})
+    cluster_id: str | None = None
+    if cluster:
+        wanted = cluster.strip().casefold()
+        for row in session.scalars(select(models.Cluster).where(models.Cluster.year == year)):
+            if wanted in (row.code.casefold(), row.name.casefold(), row.id.casefold()):
+                cluster_id = row.id
+                break
+        else:
+            raise NotFoundError(
+                N_("There is no cluster {cluster} in {year}."),
+                params={"cluster": cluster, "year": year},
+            )
+    return Scope(root_unit_id=root, cluster_id=cluster_id)
+
+
+def federation_unit_id(session: Session) -> str:
+    """The federation's own unit (never counted as a reporting unit); "" at a unit."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.FEDERATION:
+        return ""
+    return installation.own_unit_id
+
+
 def _unit_counts(
-    session: Session, plan: domain.Plan, units: Select[str]
+    session: Session, plan: domain.Plan, units: Select[str], federation_id: str
 ) -> dict[tuple[Sector | None, UnitKind], int]:
+    """Reporting units in scope by (sector, kind); the federation is not one."""
     entry = models.RosterEntry
     rows = session.execute(
         select(entry.sector, models.Unit.kind, func.count())
         .join(models.Unit, models.Unit.id == entry.unit_id)
-        .where(entry.year == plan.year, entry.unit_id.in_(units))
+        .where(entry.year == plan.year, entry.unit_id.in_(units), entry.unit_id != federation_id)
         .group_by(entry.sector, models.Unit.kind)
     )
     return {
@@ -133,26 +177,22 @@ def _each_unit_meeting(
     target: domain.Target,
     streams: Iterable[str],
 ) -> dict[str, int]:
-    """For an each-unit target: per stream, how many applicable units meet it."""
+    """For an each-unit target: per stream, how many applicable units meet it.
+
+    The condition is :func:`app.figures.unit_value_meets`' own, in SQL.
+    """
+    from app.figures import amount_condition, percent_condition
+
     value = models.StatementValue
     statement = models.Statement
     entry = models.RosterEntry
-    threshold = float(target.value)
     if indicator.kind is IndicatorKind.RATIO:
-        scaled = value.numerator * literal(100.0)
-        meets = {
-            Comparison.MORE_THAN: scaled > threshold * value.denominator,
-            Comparison.AT_MOST: scaled <= threshold * value.denominator,
-            Comparison.NONE: value.numerator == 0,
-        }.get(target.comparison, scaled >= threshold * value.denominator)
-        condition = and_(value.denominator > 0, meets)
+        condition = and_(
+            value.denominator > 0,
+            percent_condition(target.comparison, target.value, value.numerator, value.denominator),
+        )
     else:
-        amount = cast(value.amount, Float)
-        condition = {
-            Comparison.MORE_THAN: amount > threshold,
-            Comparison.AT_MOST: amount <= threshold,
-            Comparison.NONE: value.amount == 0,
-        }.get(target.comparison, amount >= threshold)
+        condition = amount_condition(target.comparison, target.value, value.amount)
     query = (
         select(statement.stream, entry.sector, models.Unit.kind, func.count())
         .select_from(value)
@@ -170,17 +210,18 @@ def _each_unit_meeting(
     )
     result: dict[str, int] = defaultdict(int)
     for stream, sector, kind, count in session.execute(query):
-        if _covers(indicator, target, Sector(sector) if sector else None, UnitKind(kind)):
+        if covers(indicator, target, Sector(sector) if sector else None, UnitKind(kind)):
             result[stream] += int(count)
     return result
 
 
-def _covers(
+def covers(
     indicator: domain.Indicator,
     target: domain.Target | None,
     sector: Sector | None,
     kind: UnitKind,
 ) -> bool:
+    """Whether a unit of ``kind`` and ``sector`` is counted by the indicator and target."""
     if not indicator.applies_to(kind, sector):
         return False
     if target is None:
@@ -190,23 +231,22 @@ def _covers(
     return not (target.unit_kinds and kind not in target.unit_kinds)
 
 
-def _percent(numerator: int, denominator: int) -> Decimal | None:
-    if denominator <= 0:
-        return None
-    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(Decimal("0.01"))
+def scope_targets(
+    indicator: domain.Indicator, scope: Scope
+) -> list[tuple[domain.Target | None, bool]]:
+    """The targets shown at ``scope``, each with whether it is the scope's own.
 
-
-def _grade_counts(plan: domain.Plan, target: domain.Target, grade: str | None) -> bool:
-    if grade is None or target.grade_level is None:
-        return False
-    try:
-        rank = plan.grade_rank(grade)
-    except KeyError:
-        return False
-    level = plan.grade_rank(target.grade_level)
-    if target.grade_direction is GradeDirection.AT_OR_BELOW:
-        return rank >= level
-    return rank <= level
+    The province's targets everywhere; a target given down to a unit only at
+    that unit's own area (where it is judged as the area's own). An
+    indicator without targets gets one row of totals (``None``).
+    """
+    own_root = scope.root_unit_id if scope.cluster_id is None else None
+    chosen: list[tuple[domain.Target | None, bool]] = [
+        (t, t.unit_id is not None)
+        for t in indicator.targets
+        if t.unit_id is None or (own_root is not None and t.unit_id == own_root)
+    ]
+    return chosen or [(None, False)]
 
 
 def rollup(
@@ -218,11 +258,10 @@ def rollup(
     live: bool = False,
     plan: domain.Plan | None = None,
 ) -> list[TargetRollup]:
-    """Roll up every indicator target of the plan over ``scope``.
+    """Roll up every indicator target of the plan over ``scope``, judged.
 
     Indicators without targets get one row with ``target=None`` (totals
-    only). Targets given down to a single unit are left out: they belong to
-    that unit's own view.
+    only). Targets given down to a unit appear at that unit's own area only.
 
     The sums come from the maintained cells (``app.rollup_cache``), exact
     even when they have not been refreshed; ``live=True`` computes them from
@@ -232,6 +271,10 @@ def rollup(
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)
     scope = scope or Scope()
+    federation_id = federation_unit_id(session)
+    if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
+        scope = Scope(cluster_id=scope.cluster_id)
+    whole = scope.root_unit_id is None and scope.cluster_id is None
     stream_list = (
         list(streams)
         if streams is not None
@@ -240,7 +283,7 @@ def rollup(
             *(p.code for p in plan.periods),
         ]
     )
-    units = _scope_units(plan.year, scope)
+    units = scope_units(plan.year, scope)
     if live:
         all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
     else:
@@ -258,23 +301,20 @@ def rollup(
     groups_by_indicator: dict[str, list[Group]] = defaultdict(list)
     for group in all_groups:
         groups_by_indicator[group.indicator_id].append(group)
-    unit_counts = _unit_counts(session, plan, units)
+    unit_counts = _unit_counts(session, plan, units, federation_id)
 
     result: list[TargetRollup] = []
     for indicator in plan.indicators:
-        targets: list[domain.Target | None] = [
-            t for t in indicator.targets if t.unit_id is None
-        ] or [None]
-        for target in targets:
+        for target, own in scope_targets(indicator, scope):
             applicable = sum(
                 count
                 for (sector, kind), count in unit_counts.items()
-                if _covers(indicator, target, sector, kind)
+                if covers(indicator, target, sector, kind)
             )
             groups = [
                 g
                 for g in groups_by_indicator.get(indicator.id, [])
-                if _covers(indicator, target, g.sector, g.kind)
+                if covers(indicator, target, g.sector, g.kind)
             ]
             meeting: dict[str, int] = {}
             if target is not None and target.scope is TargetScope.EACH_UNIT:
@@ -287,10 +327,13 @@ def rollup(
                     [g for g in groups if g.stream == stream],
                     applicable,
                     meeting.get(stream, 0),
+                    stream=stream,
+                    whole=whole,
+                    own=own,
                 )
                 for stream in stream_list
             }
-            result.append(TargetRollup(indicator, target, applicable, figures))
+            result.append(TargetRollup(indicator, target, applicable, figures, own))
     return result
 
 
@@ -301,70 +344,62 @@ def _figure(
     groups: list[Group],
     applicable: int,
     each_unit_meeting: int,
+    *,
+    stream: str,
+    whole: bool,
+    own: bool,
 ) -> Figure:
+    """Add up one stream's groups into the integers behind the figure, then judge it."""
     reporting = sum(g.units for g in groups)
-    value: Decimal | None
-    numerator: int | None
+    numerator: int
     denominator: int | None
-    rollup_kind = indicator.rollup
-    if rollup_kind is Rollup.SUM:
-        numerator = sum(g.amount for g in groups)
-        denominator = None
-        value = Decimal(numerator) if reporting else None
-    elif rollup_kind is Rollup.RATIO:
+    measure = measure_of(indicator, target)
+    if measure is Measure.EACH_UNIT:
+        numerator, denominator = each_unit_meeting, applicable
+    elif measure is Measure.TOTAL:
+        numerator, denominator = sum(g.amount for g in groups), None
+    elif measure is Measure.PERCENT:
         numerator = sum(g.numerator for g in groups)
         denominator = sum(g.denominator for g in groups)
-        value = _percent(numerator, denominator)
-    elif rollup_kind is Rollup.AVERAGE_PER_UNIT:
-        numerator = sum(g.amount for g in groups)
-        denominator = applicable
-        value = (
-            (Decimal(numerator) / Decimal(applicable)).quantize(Decimal("0.01"))
-            if applicable and reporting
-            else None
-        )
-    elif rollup_kind is Rollup.SHARE_OF_UNITS:
+    elif measure is Measure.AVERAGE:
+        numerator, denominator = sum(g.amount for g in groups), applicable
+    elif measure is Measure.SHARE:
         if indicator.kind is IndicatorKind.YES_NO:
             numerator = sum(g.yes for g in groups)
         elif indicator.kind is IndicatorKind.GRADE:
             numerator = (
-                sum(g.units for g in groups if _grade_counts(plan, target, g.grade))
+                sum(g.units for g in groups if grade_counts(plan, target, g.grade))
                 if target is not None
                 else 0
             )
         else:
             numerator = sum(g.units for g in groups if g.goal_met)
         denominator = applicable
-        value = _percent(numerator, applicable) if reporting else None
-    else:  # Rollup.NONE: text commitments are listed, not computed
-        numerator = reporting
-        denominator = applicable
-        value = None
+    else:  # text commitments are listed, not computed
+        numerator, denominator = reporting, applicable
+    return judge_figure(
+        plan,
+        indicator,
+        target,
+        stream=stream,
+        numerator=numerator,
+        denominator=denominator,
+        reporting_units=reporting,
+        applicable_units=applicable,
+        whole=whole,
+        own=own,
+    )
 
-    met: bool | None = None
-    if target is not None and target.scope is TargetScope.EACH_UNIT:
-        numerator, denominator = each_unit_meeting, applicable
-        met = (each_unit_meeting == applicable) if reporting and applicable else None
-    elif target is not None and value is not None:
-        met = _attains(target, rollup_kind, numerator, denominator)
-    return Figure(value, numerator, denominator, reporting, met)
 
-
-def _attains(
-    target: domain.Target, rollup_kind: Rollup, numerator: int, denominator: int | None
-) -> bool:
-    """Judge the exact figure, not the rounded ``value``: 19 999 of 20 000 is not 100%."""
-    if rollup_kind is Rollup.SUM or denominator is None:
-        exact = Fraction(numerator)
-    elif rollup_kind is Rollup.AVERAGE_PER_UNIT:
-        exact = Fraction(numerator, denominator)
-    else:  # a percentage: ratio or share of units
-        exact = Fraction(numerator * 100, denominator)
-    goal = Fraction(target.value)
-    if target.comparison in (Comparison.REACH, Comparison.AT_LEAST):
-        return exact >= goal
-    if target.comparison is Comparison.MORE_THAN:
-        return exact > goal
-    if target.comparison is Comparison.AT_MOST:
-        return exact <= goal
-    return exact == 0  # Comparison.NONE
+__all__ = [
+    "Figure",
+    "Scope",
+    "TargetRollup",
+    "covers",
+    "describe_scope",
+    "federation_unit_id",
+    "resolve_scope",
+    "rollup",
+    "scope_targets",
+    "scope_units",
+]

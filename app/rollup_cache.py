@@ -30,13 +30,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
-    Float,
     and_,
     case,
-    cast,
     delete,
     false,
     func,
@@ -51,8 +51,9 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from app.context import AppContext
 from app.errors import DatabaseError
+from app.figures import percent_condition
 from db import models
-from db.enums import Comparison, Sector, UnitKind
+from db.enums import Comparison, IndicatorKind, Sector, UnitKind
 
 #: ``rollup_dirty.unit_id`` that marks a whole plan for recomputation.
 WHOLE_PLAN = "*"
@@ -86,43 +87,59 @@ class RefreshResult:
     cells: int
 
 
-def goal_met_expression() -> ColumnElement[int]:
-    """1 when a ratio value meets its indicator's unit goal, else 0."""
-    value = models.StatementValue
+def _unit_goals(session: Session, plan_id: str) -> dict[str, tuple[Comparison, Fraction]]:
+    """indicator id → (comparison, exact goal %) of the plan's ratios with a unit goal."""
     indicator = models.Indicator
-    goal = cast(indicator.unit_goal_value, Float)
-    scaled = value.numerator * literal(100.0)
-    return case(
+    rows = session.execute(
+        select(indicator.id, indicator.unit_goal_comparison, indicator.unit_goal_value).where(
+            indicator.plan_id == plan_id,
+            indicator.kind == IndicatorKind.RATIO,
+            indicator.unit_goal_value.is_not(None),
+        )
+    )
+    goals: dict[str, tuple[Comparison, Fraction]] = {}
+    for indicator_id, comparison, value in rows:
+        try:
+            exact = Fraction(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            continue  # not a number: no unit meets it (plans are checked on load)
+        if comparison is None or comparison is Comparison.NONE:
+            comparison = Comparison.AT_LEAST  # as app.figures.unit_goal_comparison reads it
+        goals[indicator_id] = (Comparison(comparison), exact)
+    return goals
+
+
+def goal_met_expression(goals: dict[str, tuple[Comparison, Fraction]]) -> ColumnElement[int]:
+    """1 when a ratio value meets its indicator's unit goal, else 0.
+
+    The test is :func:`app.figures.percent_condition` in SQL: integers
+    cross-multiplied, exact, the same as every other surface.
+    """
+    value = models.StatementValue
+    whens = [
         (
             and_(
-                indicator.unit_goal_value.is_not(None),
+                value.indicator_id == indicator_id,
                 value.denominator > 0,
-                case(
-                    (
-                        indicator.unit_goal_comparison == Comparison.MORE_THAN.value,
-                        scaled > goal * value.denominator,
-                    ),
-                    (
-                        indicator.unit_goal_comparison == Comparison.AT_MOST.value,
-                        scaled <= goal * value.denominator,
-                    ),
-                    else_=scaled >= goal * value.denominator,
-                ),
+                percent_condition(comparison, exact, value.numerator, value.denominator),
             ),
             1,
-        ),
-        else_=0,
-    )
+        )
+        for indicator_id, (comparison, exact) in sorted(goals.items())
+    ]
+    if not whens:
+        return literal(0)
+    return case(*whens, else_=0)
 
 
 def _value_groups(
-    plan_id: str, year: int, *, bucket: ColumnElement[Any] | None = None
+    session: Session, plan_id: str, year: int, *, bucket: ColumnElement[Any] | None = None
 ) -> Select[*tuple[Any, ...]]:
     """The grouped sums of a plan's values, per ``bucket`` too when given."""
     value = models.StatementValue
     statement = models.Statement
     entry = models.RosterEntry
-    goal_met = goal_met_expression()
+    goal_met = goal_met_expression(_unit_goals(session, plan_id))
     keys: list[Any] = [
         statement.stream,
         value.indicator_id,
@@ -170,7 +187,7 @@ def _group(row: tuple[Any, ...]) -> Group:
 
 def live_groups(session: Session, *, plan_id: str, year: int, units: Select[str]) -> list[Group]:
     """The groups computed from the values of ``units`` (the reference roll-up)."""
-    query = _value_groups(plan_id, year).where(models.Statement.unit_id.in_(units))
+    query = _value_groups(session, plan_id, year).where(models.Statement.unit_id.in_(units))
     return [_group(tuple(row)) for row in session.execute(query)]
 
 
@@ -427,7 +444,7 @@ def _fill(
     bucket: ColumnElement[Any] = (
         func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
     )
-    query = _value_groups(plan_id, year, bucket=bucket)
+    query = _value_groups(session, plan_id, year, bucket=bucket)
     if family == "cluster":
         query = query.where(entry.cluster_id.is_not(None))
     if units is not None:

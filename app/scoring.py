@@ -66,11 +66,12 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import audit, domain
+from app import audit, domain, figures
 from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, NotFoundError, UserError
-from app.format import format_number, format_vnd
+from app.figures import Special
+from app.format import format_number, format_percent, half_up
 from app.i18n import gettext as _
 from app.installation import get_installation
 from app.paths import resource_dir
@@ -129,11 +130,8 @@ class Status(StrEnum):
 
 
 def rounded(value: Fraction, places: int = 2) -> Decimal:
-    """``value`` rounded half up to ``places`` decimals (values here are never negative)."""
-    scale = 10**places
-    scaled = value * scale
-    whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-    return Decimal(whole).scaleb(-places)
+    """``value`` rounded half up to ``places`` decimals (:func:`app.format.half_up`)."""
+    return half_up(value, places)
 
 
 def number_text(value: Fraction, places: int = 2) -> str:
@@ -150,7 +148,9 @@ def score_text(value: Decimal | None) -> str:
 
 
 def percent_text(value: Fraction, places: int = 1) -> str:
-    return f"{number_text(value, places)}%"
+    """A percentage as every figure reads (:func:`app.format.format_percent`): ``80,0%``;
+    rule parameters use ``places=0`` (``75%``)."""
+    return format_percent(value, places)
 
 
 def _json_number(value: Fraction) -> int | str:
@@ -1100,31 +1100,8 @@ def _value_text(
     grade_levels: tuple[domain.GradeLevel, ...],
     value: domain.UnitValue | None,
 ) -> str:
-    if value is None or value.is_empty():
-        return "—"
-    if kind is IndicatorKind.MONEY and value.amount is not None:
-        return format_vnd(value.amount)
-    if kind is IndicatorKind.COUNT and value.amount is not None:
-        return format_number(value.amount)
-    if kind is IndicatorKind.RATIO and value.numerator is not None and value.denominator:
-        share = Fraction(value.numerator * 100, value.denominator)
-        return (
-            f"{format_number(value.numerator)}/{format_number(value.denominator)}"
-            f" ({percent_text(share)})"
-        )
-    if kind is IndicatorKind.RATIO and value.numerator is not None:
-        return f"{format_number(value.numerator)}/{format_number(value.denominator or 0)}"
-    if kind is IndicatorKind.YES_NO and value.flag is not None:
-        return _("Yes") if value.flag else _("No")
-    if kind is IndicatorKind.GRADE and value.grade is not None:
-        return next((g.label for g in grade_levels if g.code == value.grade), value.grade)
-    return value.text or "—"
-
-
-def _ratio(value: domain.UnitValue | None) -> tuple[int, int] | None:
-    if value is None or value.numerator is None or value.denominator is None:
-        return None
-    return value.numerator, value.denominator
+    """A unit's value as :func:`app.figures.value_text` reads it; "—" for none."""
+    return figures.value_text_of(kind, grade_levels, value) or "—"
 
 
 def _attainment(
@@ -1133,33 +1110,33 @@ def _attainment(
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue,
 ) -> tuple[Status, Fraction | None, str]:
-    """(status, attainment %, special case) of an attainment-scored indicator."""
-    kind = indicator.kind
-    if kind is IndicatorKind.YES_NO:
-        return Status.SCORED, (HUNDRED if achieved.flag else Fraction(0)), ""
-    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
-        if registered is None or registered.amount is None:
-            return Status.NOT_REGISTERED, None, ""
-        got = achieved.amount or 0
-        if registered.amount == 0:  # nothing registered to compare against
-            return Status.SCORED, (HUNDRED if got == 0 else rule.cap), "registered_zero"
-        return Status.SCORED, Fraction(got * 100, registered.amount), ""
-    # ratio
-    got_ratio = _ratio(achieved)
-    if got_ratio is None:
-        return Status.NOT_REPORTED, None, ""
-    if got_ratio[1] == 0:
+    """(status, attainment %, special case) of an attainment-scored indicator.
+
+    The attainment is :func:`app.figures.commitment_progress` — the same
+    percentage of the registered value the unit's screen and its printed
+    report show; only what scoring does with the special cases is its own.
+    """
+    progress, special, _reaches = figures.commitment_progress(indicator, registered, achieved)
+    if indicator.kind is IndicatorKind.YES_NO:
+        return Status.SCORED, progress or Fraction(0), ""
+    if special is Special.NO_BASE:
         return Status.NO_BASE, None, ""
-    want_ratio = _ratio(registered)
-    if want_ratio is None:
+    if indicator.kind is IndicatorKind.RATIO and (
+        achieved.numerator is None or achieved.denominator is None
+    ):
+        return Status.NOT_REPORTED, None, ""
+    if special is Special.REGISTERED_ZERO:
+        got_nothing = (
+            not achieved.numerator
+            if indicator.kind is IndicatorKind.RATIO
+            else not (achieved.amount or 0)
+        )
+        return Status.SCORED, (HUNDRED if got_nothing else rule.cap), special.value
+    if special is Special.REGISTERED_TOTAL_ZERO:
+        return Status.SCORED, progress, special.value
+    if progress is None:
         return Status.NOT_REGISTERED, None, ""
-    achieved_share = Fraction(got_ratio[0], got_ratio[1])
-    if want_ratio[1] == 0:
-        return Status.SCORED, achieved_share * 100, "registered_total_zero"
-    want = Fraction(want_ratio[0], want_ratio[1])
-    if want == 0:
-        return Status.SCORED, (HUNDRED if achieved_share == 0 else rule.cap), "registered_zero"
-    return Status.SCORED, achieved_share / want * 100, ""
+    return Status.SCORED, progress, ""
 
 
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:

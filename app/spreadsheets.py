@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from itertools import product
 from pathlib import Path
 from typing import Any
@@ -37,18 +38,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import domain
+from app import domain, figures
 from app.errors import N_, InputError, NotFoundError
+from app.figures import AVERAGE_PLACES, PERCENT_PLACES, Formula, Measure, Verdict
 from app.format import format_target
+from app.i18n import vietnamese
 from app.installation import get_installation
 from app.plans import get_plan
-from app.rollup import Scope
+from app.rollup import Scope, describe_scope, federation_unit_id, scope_targets
 from app.roster import COLUMNS, list_roster
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
     Comparison,
-    GradeDirection,
     IndicatorKind,
     Rollup,
     Sector,
@@ -65,14 +67,12 @@ GROUP_ROW = 3
 HEADER_ROW = 4
 
 COUNT_FORMAT = "#,##0"  # counts and VND
-PERCENT_FORMAT = "0.0%"
+PERCENT_FORMAT = "#,##0.0%"
 AVERAGE_FORMAT = "#,##0.00"
 LINE_HEIGHT = 15  # points per line of the default 11 pt font
 
 YES = "Có"
 NO = "Không"
-MET = "Đạt"
-NOT_MET = "Không đạt"
 
 #: The words the roster template uses (and :func:`app.roster.import_roster` reads).
 SECTOR_LABELS: dict[Sector, str] = {
@@ -316,17 +316,6 @@ def _units_in_scope(
         code = cluster.code if cluster is not None and cluster.year == year else None
         units = [u for u in units if code is not None and u.cluster_code == code]
     return sorted(units, key=lambda u: (_KIND_ORDER[u.kind], u.code or "", u.name))
-
-
-def _scope_text(scope: Scope, roster: list[domain.RosterUnit], session: Session) -> str:
-    parts = []
-    if scope.root_unit_id is not None:
-        root = next((u for u in roster if u.id == scope.root_unit_id), None)
-        parts.append(f"Phạm vi: {root.name if root else scope.root_unit_id}")
-    if scope.cluster_id is not None:
-        cluster = session.get(models.Cluster, scope.cluster_id)
-        parts.append(f"Cụm thi đua: {cluster.name if cluster else scope.cluster_id}")
-    return "; ".join(parts) or "Phạm vi: toàn tỉnh"
 
 
 # --- the province workbook: indicator sheets --------------------------------------------
@@ -592,130 +581,213 @@ class _Formulas:
             return f"COUNTIF({self.sheet.rng(column)},{criterion})"
         return self._ifs("COUNTIFS", [self.sheet.rng(column), criterion])
 
-
-def _criterion(comparison: Comparison | None, value: Decimal) -> str:
-    """A COUNTIF criterion; ``">="&0.8`` lets Excel write the number in its own locale."""
-    if comparison is Comparison.NONE:
-        return "0"
-    operator = {Comparison.MORE_THAN: ">", Comparison.AT_MOST: "<="}.get(
-        comparison or Comparison.AT_LEAST, ">="
-    )
-    return f'"{operator}"&{_number_literal(value)}'
+    def count_where(self, test: str) -> str:
+        """Listed units (within the filters) for which the array ``test`` holds."""
+        factors = [f"({test})"]
+        for column, labels in self.filters:
+            either = "+".join(f"({self.sheet.rng(column)}={_text_literal(x)})" for x in labels)
+            factors.append(f"(({either})>0)")
+        return f"SUMPRODUCT({'*'.join(factors)})"
 
 
 def _grade_labels(plan: domain.Plan, target: domain.Target) -> list[str]:
-    """The grade labels a grade target counts (at or above / at or below its level)."""
-    if target.grade_level is None:
-        return []
-    level = plan.grade_rank(target.grade_level)
-    if target.grade_direction is GradeDirection.AT_OR_BELOW:
-        return [g.label for g in plan.grade_levels if g.rank >= level]
-    return [g.label for g in plan.grade_levels if g.rank <= level]
+    """The grade labels a grade target counts (:func:`app.figures.grade_counts`)."""
+    return [g.label for g in plan.grade_levels if figures.grade_counts(plan, target, g.code)]
 
 
-def _percent_valued(indicator: domain.Indicator) -> bool:
-    return indicator.rollup in (Rollup.RATIO, Rollup.SHARE_OF_UNITS)
+def _percent_valued(indicator: domain.Indicator, target: domain.Target | None) -> bool:
+    return figures.measure_of(indicator, target) in (
+        Measure.PERCENT,
+        Measure.SHARE,
+        Measure.EACH_UNIT,
+    )
 
 
-def _row_format(indicator: domain.Indicator) -> str:
-    if _percent_valued(indicator):
+def _row_format(indicator: domain.Indicator, target: domain.Target | None) -> str:
+    if _percent_valued(indicator, target):
         return PERCENT_FORMAT
     if indicator.rollup is Rollup.AVERAGE_PER_UNIT:
         return AVERAGE_FORMAT
     return COUNT_FORMAT
 
 
-def _stream_formula(
+@dataclass(frozen=True)
+class _Terms:
+    """One stream's figure as formulas: the integers behind it and units reporting.
+
+    ``numerator``/``denominator`` are those of :class:`app.figures.Figure`;
+    the figure is numerator / denominator (×100 for a percentage, shown by
+    the cell's percent format as a fraction of 1).
+    """
+
+    numerator: str
+    denominator: str | None
+    reported: str
+
+
+def _stream_terms(
     plan: domain.Plan,
     target: domain.Target | None,
     formulas: _Formulas,
     columns: _StreamColumns,
-) -> str | None:
-    """The roll-up of one stream as a formula; blank ("") where the roll-up is None."""
+) -> _Terms | None:
+    """The integers behind one stream's figure, as :func:`app.rollup.rollup` adds them up."""
     indicator = formulas.sheet.indicator
-    rollup_kind = indicator.rollup
-    if rollup_kind is Rollup.RATIO:
+    measure = figures.measure_of(indicator, target)
+    if measure is Measure.EACH_UNIT:
+        assert target is not None
+        if indicator.kind is IndicatorKind.RATIO:
+            assert columns.numerator and columns.denominator
+            num = Formula(formulas.sheet.rng(columns.numerator))
+            den = Formula(formulas.sheet.rng(columns.denominator))
+            test = figures.percent_condition(target.comparison, target.value, num, den)
+            meeting = formulas.count_where(f"({den}>0)*({test})")
+            reported = formulas.reported(columns.denominator)
+        else:
+            assert columns.value
+            amount = Formula(formulas.sheet.rng(columns.value))
+            test = figures.amount_condition(target.comparison, target.value, amount)
+            meeting = formulas.count_where(f"ISNUMBER({amount})*({test})")
+            reported = formulas.reported(columns.value)
+        return _Terms(meeting, formulas.units(), reported)
+    if measure is Measure.PERCENT:
         assert columns.numerator and columns.denominator
-        return (
-            f'IFERROR({formulas.total(columns.numerator)}/{formulas.total(columns.denominator)},"")'
+        return _Terms(
+            formulas.total(columns.numerator),
+            formulas.total(columns.denominator),
+            formulas.reported(columns.denominator),
         )
-    if rollup_kind is Rollup.SUM:
+    if measure is Measure.TOTAL:
         assert columns.value
-        return f'IF({formulas.reported(columns.value)}=0,"",{formulas.total(columns.value)})'
-    if rollup_kind is Rollup.AVERAGE_PER_UNIT:
+        return _Terms(formulas.total(columns.value), None, formulas.reported(columns.value))
+    if measure is Measure.AVERAGE:
         assert columns.value
-        return (
-            f'IF({formulas.reported(columns.value)}=0,"",'
-            f'IFERROR({formulas.total(columns.value)}/{formulas.units()},""))'
+        return _Terms(
+            formulas.total(columns.value), formulas.units(), formulas.reported(columns.value)
         )
-    if rollup_kind is not Rollup.SHARE_OF_UNITS:
+    if measure is not Measure.SHARE:
         return None  # text commitments are listed, not computed
     if indicator.kind is IndicatorKind.YES_NO:
         assert columns.value
-        reported = formulas.reported(columns.value)
         meeting = formulas.count_if(columns.value, _text_literal(YES))
+        reported = formulas.reported(columns.value)
     elif indicator.kind is IndicatorKind.GRADE:
         assert columns.value
         if target is None:
             return None
-        reported = formulas.reported(columns.value)
         labels = _grade_labels(plan, target)
         meeting = "+".join(formulas.count_if(columns.value, _text_literal(g)) for g in labels)
         meeting = f"({meeting})" if len(labels) > 1 else meeting or "0"
+        reported = formulas.reported(columns.value)
     else:  # a ratio: units whose own ratio meets the indicator's unit goal
-        assert columns.denominator and columns.ratio
+        assert columns.numerator and columns.denominator
         if indicator.unit_goal_value is None:
             return None
+        num = Formula(formulas.sheet.rng(columns.numerator))
+        den = Formula(formulas.sheet.rng(columns.denominator))
+        test = figures.percent_condition(
+            figures.unit_goal_comparison(indicator), indicator.unit_goal_value, num, den
+        )
+        meeting = formulas.count_where(f"({den}>0)*({test})")
         reported = formulas.reported(columns.denominator)
-        criterion = _criterion(
-            indicator.unit_goal_comparison
-            if indicator.unit_goal_comparison is not Comparison.NONE
-            else Comparison.AT_LEAST,
-            indicator.unit_goal_value / 100,
-        )
-        meeting = formulas.count_if(columns.ratio, criterion)
-    return f'IF({reported}=0,"",IFERROR({meeting}/{formulas.units()},""))'
+    return _Terms(meeting, formulas.units(), reported)
 
 
-def _met_formula(
-    target: domain.Target,
-    formulas: _Formulas,
-    columns: _StreamColumns,
-    value_cell: str,
-    target_cell: str,
+def _shown(numerator: str, denominator: str, places: int) -> str:
+    """``numerator / denominator`` rounded half up to ``places`` decimals, in integers.
+
+    :func:`app.format.half_up` as a formula: INT((2·10^p·N + D) / (2·D)) / 10^p.
+    The division of two exact integers lands within far less than one unit of
+    the exact quotient, so the floor is exact; Excel's and LibreOffice's own
+    display rounding of a float quotient (0,0565 is stored as 0,05649999…)
+    could otherwise show 5,6% where every other surface shows 5,7%.
+    """
+    scale = 10**places
+    return f"INT((2*{scale}*({numerator})+({denominator}))/(2*({denominator})))/{scale}"
+
+
+def _figure_formula(measure: Measure, terms: _Terms) -> str:
+    """The figure a stream shows, as :class:`app.figures.Figure` rounds it; blank ("")
+    where the roll-up has none. A percentage is held as a fraction of 1."""
+    if terms.denominator is None:
+        return f'IF({terms.reported}=0,"",{terms.numerator})'
+    places = AVERAGE_PLACES if measure is Measure.AVERAGE else PERCENT_PLACES + 2
+    shown = _shown(terms.numerator, terms.denominator, places)
+    return f'IF({terms.reported}=0,"",IFERROR({shown},""))'
+
+
+def _attainment_formula(measure: Measure, target: domain.Target, terms: _Terms) -> str | None:
+    """The judged stream's figure as a fraction of the target (shown ``0.0%``), as
+    :func:`app.figures.judge_figure` computes its attainment; None for a ceiling.
+
+    From the integers, N·q·s / (D·p) for a goal p/q (s = 100 when the figure is
+    a percentage), rounded as every surface rounds it (:func:`_shown`).
+    """
+    places = PERCENT_PLACES + 2
+    if measure is Measure.EACH_UNIT:
+        assert terms.denominator is not None
+        shown = _shown(terms.numerator, terms.denominator, places)
+        return f'IF({terms.reported}=0,"",IFERROR({shown},""))'
+    if target.comparison in (Comparison.AT_MOST, Comparison.NONE) or target.value <= 0:
+        return None
+    exact = Fraction(target.value)
+    scale = 100 if measure in (Measure.PERCENT, Measure.SHARE) else 1
+    numerator = f"({terms.numerator})*{exact.denominator * scale}"
+    denominator = (
+        str(exact.numerator)
+        if terms.denominator is None
+        else f"({terms.denominator})*{exact.numerator}"
+    )
+    shown = _shown(numerator, denominator, places)
+    return f'IF({terms.reported}=0,"",IFERROR({shown},""))'
+
+
+def verdict_word(verdict: Verdict) -> str:
+    """The verdict's word as the workbook writes it (always Vietnamese)."""
+    return figures.verdict_text(verdict, vietnamese)
+
+
+def _verdict_formula(
+    measure: Measure, target: domain.Target, terms: _Terms, *, contribution: bool
 ) -> str:
-    """Đạt / Không đạt on the last period, judged as :func:`app.rollup` judges it."""
-    met, not_met = _text_literal(MET), _text_literal(NOT_MET)
-    indicator = formulas.sheet.indicator
-    if target.scope is TargetScope.EACH_UNIT:
-        if indicator.kind is IndicatorKind.RATIO:
-            assert columns.ratio and columns.denominator
-            column, reported_column = columns.ratio, columns.denominator
-            threshold = target.value / 100
-        else:
-            assert columns.value
-            column = reported_column = columns.value
-            threshold = target.value
-        meeting = formulas.count_if(column, _criterion(target.comparison, threshold))
+    """Đạt / Không đạt from the one definition (:func:`app.figures.aggregate_condition`)
+    over the integers, never over rounded cells."""
+    no_data = _text_literal(verdict_word(Verdict.NO_DATA))
+    if contribution:
         return (
-            f'IF({formulas.reported(reported_column)}=0,"",'
-            f"IF({meeting}={formulas.units()},{met},{not_met}))"
+            f"IF({terms.reported}=0,{no_data},{_text_literal(verdict_word(Verdict.CONTRIBUTION))})"
         )
-    if target.comparison is Comparison.NONE:
-        test = f"{value_cell}=0"
+    met = _text_literal(verdict_word(Verdict.MET))
+    not_met = _text_literal(verdict_word(Verdict.NOT_MET))
+    if measure is Measure.EACH_UNIT:
+        test = f"{terms.numerator}={terms.denominator}"
     else:
-        operator = {Comparison.MORE_THAN: ">", Comparison.AT_MOST: "<="}.get(
-            target.comparison, ">="
+        test = figures.aggregate_condition(
+            measure,
+            target,
+            Formula(terms.numerator),
+            Formula(terms.denominator or "1"),
         )
-        test = f"{value_cell}{operator}{target_cell}"
-    return f'IF({value_cell}="","",IF({test},{met},{not_met}))'
+    return f"IF({terms.reported}=0,{no_data},IF({test},{met},{not_met}))"
+
+
+def _goal_cell(indicator: domain.Indicator, target: domain.Target) -> tuple[float, str]:
+    """The target's value as the summary's "Mục tiêu" column shows it, with its format."""
+    percent = indicator.kind is IndicatorKind.RATIO or indicator.rollup is Rollup.SHARE_OF_UNITS
+    if percent:
+        return float(target.value / 100), PERCENT_FORMAT
+    if indicator.rollup is Rollup.AVERAGE_PER_UNIT and target.scope is TargetScope.AGGREGATE:
+        return float(target.value), AVERAGE_FORMAT
+    return float(target.value), COUNT_FORMAT
 
 
 def _write_summary(
     sheet: Any,
     plan: domain.Plan,
     sheets: list[_IndicatorSheet],
+    scope: Scope,
     scope_text: str,
+    whole: bool,
 ) -> int:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -731,7 +803,6 @@ def _write_summary(
     first_stream_col = UNITS_COL + 1
     percent_col = first_stream_col + len(streams)
     result_col = percent_col + 1
-    last_period_col = percent_col - 1
 
     _put(sheet, 1, 1, f"TỔNG HỢP KẾT QUẢ THI ĐUA NĂM {plan.year}").font = Font(bold=True, size=14)
     _put(sheet, 2, 1, f"{plan.issuer} — {plan.title}").font = Font(italic=True)
@@ -740,11 +811,13 @@ def _write_summary(
         3,
         1,
         f"{scope_text}. Các số tổng hợp là công thức tính từ các trang chỉ tiêu: "
-        "sửa số liệu ở trang chỉ tiêu thì số tổng hợp tự tính lại.",
+        "sửa số liệu ở trang chỉ tiêu thì số tổng hợp tự tính lại. Kết quả đánh giá theo số "
+        "liệu của kỳ mà chỉ tiêu đặt ra (cả năm nếu kế hoạch không nói khác)"
+        + ("; chỉ tiêu tổng số của tỉnh ở phạm vi này là phần đóng góp." if not whole else "."),
     )
     for column, heading in enumerate(headers, start=1):
         _header_cell(sheet, HEADER_ROW, column, heading)
-    widths = [8.0, 56.0, 34.0, 13.0, 10.0] + [14.0] * len(streams) + [12.0, 12.0]
+    widths = [8.0, 56.0, 34.0, 13.0, 10.0] + [14.0] * len(streams) + [12.0, 16.0]
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     _fit_height(sheet, HEADER_ROW, list(zip(headers, widths, strict=True)), bold=True)
@@ -752,11 +825,9 @@ def _write_summary(
     row = FIRST_ROW
     for item in sheets:
         indicator = item.indicator
-        targets: list[domain.Target | None] = [
-            t for t in indicator.targets if t.unit_id is None
-        ] or [None]
-        number_format = _row_format(indicator)
-        for target in targets:
+        for target, own in scope_targets(indicator, scope):
+            measure = figures.measure_of(indicator, target)
+            number_format = _row_format(indicator, target)
             code_cell = _put(sheet, row, 1, indicator.code)
             code_cell.hyperlink = Hyperlink(
                 ref=code_cell.coordinate, location=f"{_quoted(item.title)}!A1"
@@ -767,32 +838,37 @@ def _write_summary(
             _put(sheet, row, 3, wording)
             _fit_height(sheet, row, [(indicator.title, widths[1]), (wording, widths[2])])
             if target is not None:
-                goal = target.value / 100 if _percent_valued(indicator) else target.value
-                cell = sheet.cell(row=row, column=TARGET_VALUE_COL, value=float(goal))
-                cell.number_format = number_format
+                goal, goal_format = _goal_cell(indicator, target)
+                cell = sheet.cell(row=row, column=TARGET_VALUE_COL, value=goal)
+                cell.number_format = goal_format
             formulas = _Formulas(item, _target_filters(indicator, target))
             _formula(sheet, row, UNITS_COL, formulas.units(), COUNT_FORMAT)
+            terms_by_stream: dict[str, _Terms] = {}
             for offset, (stream, _name) in enumerate(streams):
-                formula = _stream_formula(plan, target, formulas, item.streams[stream])
-                if formula is not None:
-                    _formula(sheet, row, first_stream_col + offset, formula, number_format)
-            value_cell = f"{get_column_letter(last_period_col)}{row}"
-            target_cell = f"{get_column_letter(TARGET_VALUE_COL)}{row}"
-            if target is not None and indicator.rollup is not Rollup.NONE:
+                terms = _stream_terms(plan, target, formulas, item.streams[stream])
+                if terms is None:
+                    continue
+                terms_by_stream[stream] = terms
                 _formula(
                     sheet,
                     row,
-                    percent_col,
-                    f'IFERROR({value_cell}/{target_cell},"")',
-                    PERCENT_FORMAT,
+                    first_stream_col + offset,
+                    _figure_formula(measure, terms),
+                    number_format,
                 )
+            if target is not None and terms_by_stream:
+                judged = terms_by_stream[figures.judged_stream(plan, target)]
+                contribution = (
+                    not whole and not own and figures.is_absolute_total(indicator, target)
+                )
+                attainment = _attainment_formula(measure, target, judged)
+                if attainment is not None:
+                    _formula(sheet, row, percent_col, attainment, PERCENT_FORMAT)
                 _formula(
                     sheet,
                     row,
                     result_col,
-                    _met_formula(
-                        target, formulas, item.streams[streams[-1][0]], value_cell, target_cell
-                    ),
+                    _verdict_formula(measure, target, judged, contribution=contribution),
                     "General",
                 )
             for column in range(1, result_col + 1):
@@ -821,8 +897,12 @@ def export_province_workbook(
     plan = get_plan(session, plan_id)
     _check_output(path)
     scope = scope or Scope()
+    federation_id = federation_unit_id(session)
+    if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
+        scope = Scope(cluster_id=scope.cluster_id)
+    whole = scope.root_unit_id is None and scope.cluster_id is None
     roster = list_roster(session, year=plan.year)
-    units = _units_in_scope(session, plan.year, scope, roster)
+    units = [u for u in _units_in_scope(session, plan.year, scope, roster) if u.id != federation_id]
     names = {u.id: u.name for u in roster}
     values = _statement_values(session, plan.id)
 
@@ -843,7 +923,9 @@ def export_province_workbook(
         )
         for indicator in plan.indicators
     ]
-    rows = _write_summary(summary, plan, sheets, _scope_text(scope, roster, session))
+    rows = _write_summary(
+        summary, plan, sheets, scope, describe_scope(session, year=plan.year, scope=scope), whole
+    )
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     workbook.properties.title = f"Tổng hợp thi đua năm {plan.year}"
     workbook.properties.creator = "Thi Đua"

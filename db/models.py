@@ -299,6 +299,8 @@ class Target(Base):
     #: The plan's own words for this target, e.g. "trên 85%".
     wording: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    #: The period code the target is set for; NULL is the year (0008_target_period).
+    period: Mapped[str | None] = mapped_column(String(32))
 
     indicator: Mapped[Indicator] = relationship(back_populates="targets")
 

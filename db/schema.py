@@ -14,5 +14,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0005_statement_child_indexes",
     "0006_rollup_cache",
     "0007_roster_cluster_index",
+    "0008_target_period",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

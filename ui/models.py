@@ -7,6 +7,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from app.i18n import gettext as _
 from db.enums import SECTOR_GROUPS, Sector, UnitKind
@@ -14,6 +15,22 @@ from db.enums import SECTOR_GROUPS, Sector, UnitKind
 if TYPE_CHECKING:
     # Not needed before the first paint (the table is empty until the plan is loaded).
     from app import domain
+    from app.figures import Verdict
+
+#: The one colour of each verdict, on every screen (:func:`verdict_brush`).
+VERDICT_COLOURS = {"met": "#dff0d8", "not_met": "#f8d7da", "contribution": "#d9edf7"}
+_verdict_brushes: dict[str, QBrush] = {}
+
+
+def verdict_brush(verdict: Verdict | None) -> QBrush | None:
+    """Green for Đạt, red for Không đạt, blue for a contribution; none otherwise."""
+    colour = VERDICT_COLOURS.get(verdict.value) if verdict is not None else None
+    if colour is None:
+        return None
+    if colour not in _verdict_brushes:
+        _verdict_brushes[colour] = QBrush(QColor(colour))
+    return _verdict_brushes[colour]
+
 
 _Index = QModelIndex | QPersistentModelIndex
 _Row = TypeVar("_Row")

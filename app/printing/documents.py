@@ -42,7 +42,7 @@ from app.printing.sources import (
     resolve_cluster,
     resolve_unit,
 )
-from app.rollup import rollup
+from app.rollup import Scope, describe_scope, rollup, scope_units
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, UnitKind
 
@@ -151,18 +151,32 @@ def print_cluster_covenant(
 
 
 def print_province_summary(
-    ctx: AppContext, *, plan_id: str | None = None, out: Path, printed_on: dt.date | None = None
+    ctx: AppContext,
+    *,
+    plan_id: str | None = None,
+    out: Path,
+    printed_on: dt.date | None = None,
+    scope: Scope | None = None,
 ) -> Path:
-    """The federation's summary against the plan's targets, then coverage by group."""
+    """The federation's summary against the plan's targets over ``scope`` (default: the
+    whole province), then coverage by group of the units in scope."""
+    scope = scope or Scope()
     with ctx.reading() as session:
         installation = installation_role(session)
         if installation.role is not Role.FEDERATION:
             raise UserError(N_("This needs a federation database."))
         plan = _plan(session, plan_id)
-        rollups = rollup(session, plan_id=plan.id)
-        by_upper, by_cluster = _coverage(session, plan, installation.own_unit_id)
+        if scope.root_unit_id == installation.own_unit_id:
+            scope = Scope(cluster_id=scope.cluster_id)
+        rollups = rollup(session, plan_id=plan.id, scope=scope)
+        in_scope = set(session.scalars(scope_units(plan.year, scope)))
+        by_upper, by_cluster = _coverage(session, plan, installation.own_unit_id, in_scope)
         fed = federation_name(session, plan)
-    summary = forms.Summary(plan, fed, rollups, by_upper, by_cluster, printed_on)
+        scope_text = describe_scope(session, year=plan.year, scope=scope)
+    whole = scope.root_unit_id is None and scope.cluster_id is None
+    summary = forms.Summary(
+        plan, fed, rollups, by_upper, by_cluster, printed_on, scope_text=scope_text, whole=whole
+    )
     return build_pdf(
         out,
         forms.summary_story(summary),
@@ -303,9 +317,10 @@ def _natural(text: str) -> tuple[int | str, ...]:
 
 
 def _coverage(
-    session: Session, plan: domain.Plan, federation_id: str
+    session: Session, plan: domain.Plan, federation_id: str, in_scope: set[str] | None = None
 ) -> tuple[list[forms.CoverageRow], list[forms.CoverageRow]]:
-    """Units, registrations and period reports by upper-level union and by cluster."""
+    """Units (of ``in_scope``, default all), registrations and period reports by
+    upper-level union and by cluster."""
     entry = models.RosterEntry
     rows = session.execute(
         select(
@@ -335,6 +350,8 @@ def _coverage(
     by_upper: dict[_GroupKey, list[str]] = {}
     by_cluster: dict[_GroupKey, list[str]] = {}
     for unit_id, parent_id, cluster_id, kind, name, code in rows:
+        if in_scope is not None and unit_id not in in_scope:
+            continue
         parent = units.get(parent_id or "")
         key: _GroupKey
         if kind is UnitKind.UPPER:

@@ -15,7 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from app import domain
+from app import domain, figures
+from app.figures import Verdict
 from app.format import format_target
 from app.printing.fonts import REGULAR
 from app.printing.layout import (
@@ -41,13 +42,11 @@ from app.printing.layout import (
 from app.printing.sources import StatementDoc, UnitInfo, Verification
 from app.printing.values import (
     DASH,
-    MET,
-    NOT_MET,
-    assess,
     format_figure,
     format_unit_value,
     unit_target_text,
     verdict,
+    verdict_word,
 )
 from app.rollup import TargetRollup
 from db.enums import REGISTRATION_STREAM, IndicatorKind, UnitKind
@@ -409,51 +408,73 @@ def results_story(report: ResultsReport) -> list[Flowable]:
         ),
     ]
     indicators = applicable_indicators(plan, [unit], [registered, achieved])
-    counts = {MET: 0, NOT_MET: 0}
+    readings = {
+        indicator.code: figures.read_unit_result(
+            plan,
+            indicator,
+            registered.get(indicator.code),
+            achieved.get(indicator.code),
+            stream=period.code,
+            unit_id=unit.id,
+            kind=unit.kind,
+            sector=unit.sector,
+        )
+        for indicator in indicators
+    }
+    final = period.code == plan.final_period
+    judged = final or any(figures.is_verdict(r.verdict) for r in readings.values())
+    counts = {Verdict.MET: 0, Verdict.NOT_MET: 0}
 
     def row(indicator: domain.Indicator) -> list[list[str]]:
-        reg = registered.get(indicator.code)
-        got = achieved.get(indicator.code)
-        share, judged = assess(plan, indicator, reg, got)
-        if judged in counts:
-            counts[judged] += 1
-        return [
-            [
-                indicator.code,
-                indicator.title,
-                measure(indicator),
-                format_unit_value(plan, indicator, reg) or DASH,
-                format_unit_value(plan, indicator, got) or DASH,
-                share,
-                judged,
-            ]
+        reading = readings[indicator.code]
+        if reading.verdict in counts:
+            counts[reading.verdict] += 1
+        cells = [
+            indicator.code,
+            indicator.title,
+            measure(indicator),
+            format_unit_value(plan, indicator, registered.get(indicator.code)) or DASH,
+            format_unit_value(plan, indicator, achieved.get(indicator.code)) or DASH,
+            figures.commitment_progress_text(indicator, reading) or DASH,
         ]
+        if judged:
+            cells.append(verdict_word(reading.verdict) or DASH)
+        return [cells]
 
-    rows, groups = grouped(plan, indicators, row, 7)
+    columns = [
+        Column("STT", 1.3, "center"),
+        Column("Chỉ tiêu", 5.6 if judged else 7.5),
+        Column("ĐVT", 1.8, "center"),
+        Column("Đăng ký", 2.8, "right"),
+        Column("Thực hiện", 2.8, "right"),
+        Column("% so với đăng ký" if final else "% so với đăng ký cả năm", 1.9, "right"),
+    ]
+    if judged:
+        columns.append(Column("Đánh giá", 1.9, "center"))
+    rows, groups = grouped(plan, indicators, row, len(columns))
     story += keep_with_next(section_heading("I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"))
-    story.append(
-        data_table(
-            [
-                Column("STT", 1.3, "center"),
-                Column("Chỉ tiêu", 5.6),
-                Column("ĐVT", 1.8, "center"),
-                Column("Đăng ký", 2.8, "right"),
-                Column("Thực hiện", 2.8, "right"),
-                Column("% so với đăng ký", 1.9, "right"),
-                Column("Đánh giá", 1.9, "center"),
-            ],
-            rows,
-            group_rows=groups,
-            small=True,
-        )
-    )
+    story.append(data_table(columns, rows, group_rows=groups, small=True))
     story.append(Spacer(1, 4))
-    story.append(
-        body(
-            f"Tổng hợp: {counts[MET]} chỉ tiêu đạt, {counts[NOT_MET]} chỉ tiêu không đạt "
-            "so với đăng ký."
+    if final:
+        story.append(
+            body(
+                f"Tổng hợp: {counts[Verdict.MET]} chỉ tiêu đạt, "
+                f"{counts[Verdict.NOT_MET]} chỉ tiêu không đạt so với đăng ký."
+            )
         )
-    )
+    else:
+        story.append(
+            body(
+                f"Số liệu {period.name[:1].lower()}{period.name[1:]} so với mức đăng ký cả năm; "
+                "việc đánh giá đạt, không đạt thực hiện khi tổng kết năm."
+                + (
+                    f" Chỉ tiêu kế hoạch giao cho kỳ này: {counts[Verdict.MET]} đạt, "
+                    f"{counts[Verdict.NOT_MET]} không đạt."
+                    if judged
+                    else ""
+                )
+            )
+        )
     notes = [
         (i.code, achieved[i.code].note)
         for i in indicators
@@ -633,6 +654,9 @@ class Summary:
     by_upper: list[CoverageRow]
     by_cluster: list[CoverageRow]
     printed_on: dt.date | None
+    #: "Phạm vi: toàn tỉnh", or the area / cluster the summary covers.
+    scope_text: str = "Phạm vi: toàn tỉnh"
+    whole: bool = True
 
 
 def summary_story(summary: Summary) -> list[Flowable]:
@@ -656,39 +680,41 @@ def summary_story(summary: Summary) -> list[Flowable]:
             f"về việc {plan.title[:1].lower()}{plan.title[1:]}, trên cơ sở đăng ký và báo cáo "
             "của các đơn vị, kết quả tổng hợp như sau:"
         ),
+        para(f"{summary.scope_text}.", styles().note),
     ]
     periods = list(plan.periods)
     by_indicator: dict[str, list[TargetRollup]] = {}
     for item in summary.rollups:
         by_indicator.setdefault(item.indicator.code, []).append(item)
-    last_period = periods[-1].code if periods else REGISTRATION_STREAM
 
     def row(indicator: domain.Indicator) -> list[list[str]]:
         result = []
         for index, item in enumerate(by_indicator.get(indicator.code, [])):
             target = format_target(indicator, item.target) if item.target else DASH
+            judged = (
+                item.figures.get(figures.judged_stream(plan, item.target))
+                if item.target is not None
+                else None
+            )
             result.append(
                 [
                     indicator.code if index == 0 else "",
                     indicator.title if index == 0 else "",
                     target,
-                    format_figure(indicator, item.figures.get(REGISTRATION_STREAM), item.target),
-                    *(
-                        format_figure(indicator, item.figures.get(p.code), item.target)
-                        for p in periods
-                    ),
-                    verdict(item.figures.get(last_period)) if item.target else DASH,
+                    format_figure(indicator, item.figures.get(REGISTRATION_STREAM)),
+                    *(format_figure(indicator, item.figures.get(p.code)) for p in periods),
+                    verdict(judged) if item.target else DASH,
                 ]
             )
         return result
 
     columns = [
         Column("STT", 1.1, "center"),
-        Column("Chỉ tiêu", 3.7),
-        Column("Mục tiêu kế hoạch", 2.7),
-        Column("Tổng đăng ký", 2.5, "right"),
-        *(Column(f"Thực hiện {p.name[:1].lower()}{p.name[1:]}", 2.5, "right") for p in periods),
-        Column("Đánh giá", 1.7, "center"),
+        Column("Chỉ tiêu", 3.5),
+        Column("Mục tiêu kế hoạch", 2.6),
+        Column("Tổng đăng ký", 2.3, "right"),
+        *(Column(f"Thực hiện {p.name[:1].lower()}{p.name[1:]}", 2.3, "right") for p in periods),
+        Column("Đánh giá", 2.4, "center"),
     ]
     indicators = [i for i in plan.indicators if i.code in by_indicator]
     rows, groups = grouped(plan, indicators, row, len(columns))
@@ -707,8 +733,13 @@ def summary_story(summary: Summary) -> list[Flowable]:
     story.append(
         para(
             "Tỷ lệ tính trên tổng tử số/tổng mẫu số của các đơn vị; chỉ tiêu theo đơn vị tính "
-            "trên số đơn vị thuộc đối tượng; đánh giá theo số liệu thực hiện "
-            f"{periods[-1].name.lower() if periods else ''}.",
+            "trên số đơn vị thuộc đối tượng; đánh giá theo số liệu của kỳ mà chỉ tiêu đặt ra "
+            f"({periods[-1].name.lower() if periods else ''} nếu kế hoạch không nói khác)"
+            + (
+                "; chỉ tiêu tổng số của tỉnh ở phạm vi này là phần đóng góp vào chỉ tiêu của tỉnh."
+                if not summary.whole
+                else "."
+            ),
             styles().note,
         )
     )

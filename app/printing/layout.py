@@ -159,7 +159,9 @@ def styles() -> Styles:
         return ParagraphStyle(name, **kw)
 
     def cell(name: str, size: int, **kw: Any) -> ParagraphStyle:
-        return style(name, fontSize=size, leading=size * 1.18, **kw)
+        # A word is never broken inside a table cell: "Không" must not print as
+        # "Khôn g", nor 100.000,0% as "100.0 00,0%".
+        return style(name, fontSize=size, leading=size * 1.18, splitLongWords=0, **kw)
 
     return Styles(
         body=style(
@@ -575,8 +577,8 @@ def data_table(
         else:
             data.append(
                 [
-                    _cell(value, aligned[column.align])
-                    for value, column in zip(row, columns, strict=True)
+                    _cell(value, aligned[column.align], width - 6)
+                    for value, column, width in zip(row, columns, widths, strict=True)
                 ]
             )
     for column, first, last in spans:
@@ -586,7 +588,26 @@ def data_table(
     return Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", style=TableStyle(commands))
 
 
-def _cell(value: str, style: ParagraphStyle) -> Paragraph:
+def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
+    """``style``, smaller if a word of ``value`` (never broken) is wider than ``room``.
+
+    Numbers and words are not split inside a cell, so an unusually long figure
+    ("12.493,8%") shrinks its own cell's type instead of spilling into the next.
+    """
+    words = value.replace("\x1f", " ").split()
+    if not words:
+        return style
+    widest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
+    if widest <= room:
+        return style
+    size = max(5.0, style.fontSize * room / widest)
+    return ParagraphStyle(
+        f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.18
+    )
+
+
+def _cell(value: str, style: ParagraphStyle, room: float) -> Paragraph:
+    style = _fitted(value, style, room)
     if "\n" not in value and "\x1f" not in value:
         return para(value, style)
     main, _sep, small = value.partition("\x1f")

@@ -418,6 +418,16 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         wait(lambda: bool(refreshed))
         workspace.show_page("dashboard")
         shot("dashboard")
+        # A cluster: shares judged on its own units, province totals as its contribution.
+        from app.dashboard import ScopeKind
+
+        refreshed.clear()
+        workspace.dashboard.choose_scope(ScopeKind.CLUSTER, "Cụm 1")
+        wait(lambda: bool(refreshed))
+        shot("dashboard-cluster")
+        refreshed.clear()
+        workspace.dashboard.choose_scope(ScopeKind.PROVINCE)
+        wait(lambda: bool(refreshed))
         workspace.dashboard.tabs.setCurrentIndex(1)
         shot("dashboard-chart")
         clusters: list[object] = []

@@ -339,9 +339,9 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     dialog = behind.args[0]
     assert isinstance(dialog, UnitsBehindDialog)
     figures = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]
-    # Every unit the roll-up counts for 2.1: the roster's units, the new one, and the
-    # federation itself (2.1 covers every kind of unit; it sends no package).
-    assert len(figures) == model.rollup_at(model.row_of("2.1")).applicable_units == UNITS + 2
+    # Every unit the roll-up counts for 2.1: the roster's units and the new one; never the
+    # federation itself (it sends no package and is no reporting unit).
+    assert len(figures) == model.rollup_at(model.row_of("2.1")).applicable_units == UNITS + 1
     assert sum((f.value.amount or 0) for f in figures if f.value is not None) == year_21
     dialog.reject()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,6 @@ from app.conflict_view import conflict_detail, list_conflict_rows
 from app.context import AppContext, open_context
 from app.dashboard import (
     ScopeKind,
-    attainment,
     cluster_standing,
     dashboard,
     scope_choices,
@@ -141,9 +141,9 @@ def test_units_behind_a_figure_add_up_to_it(province: tuple[Demo, AppContext, Dr
         )
         assert sum(1 for r in behind if r.meets) == share.figures["year"].numerator
         assert len(behind) == share.applicable_units
-    assert attainment(item, "year") is not None
-    expected = item.figures["year"].value * 100 / item.target.value  # type: ignore[operator,union-attr]
-    assert attainment(item, "year") == expected.quantize(attainment(item, "year"))  # type: ignore[arg-type]
+    figure = item.figures["year"]
+    assert item.target is not None and figure.attainment is not None
+    assert figure.attainment == Fraction(figure.numerator * 100) / Fraction(item.target.value)
 
 
 def test_scopes_clusters_and_subtrees(province: tuple[Demo, AppContext, DropFolder]) -> None:

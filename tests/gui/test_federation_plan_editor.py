@@ -104,6 +104,7 @@ def add_target(
     value: str,
     sectors: tuple[Sector, ...] = (),
     unit_code: str = "",
+    period: str = "",
     row: int | None = None,
 ) -> None:
     """Fill the target dialog (new, or the target on ``row``) and press OK."""
@@ -122,6 +123,8 @@ def add_target(
         target.sectors.boxes[sector].click()
     if unit_code:
         target.unit.setCurrentIndex(target.unit.findData(unit_code))
+    if period:
+        target.period.setCurrentIndex(target.period.findData(period))
     target.buttons.button(target.buttons.StandardButton.Ok).click()
     assert not target.isVisible()
 
@@ -163,11 +166,17 @@ def test_add_change_and_remove_an_indicator(
         sectors=(Sector.NON_STATE_ENTERPRISE,),
     )
     add_target(
-        qtbot, dialog, comparison=Comparison.REACH, value="200.000.000", unit_code=upper.code
+        qtbot,
+        dialog,
+        comparison=Comparison.REACH,
+        value="200.000.000",
+        unit_code=upper.code,
+        period="h1",  # a target for the first half, judged on its results
     )
     model = dialog.target_model
     assert model.rowCount() == 3
     assert model.index(2, TargetColumn.FOR).data().startswith(upper.code)
+    assert model.index(2, TargetColumn.SCOPE).data().endswith("6 tháng đầu năm 2017")
 
     # Save: the core refuses the second target; the dialog and the database stay.
     with qtbot.waitSignal(page.failed, timeout=20000) as refused:
@@ -196,10 +205,10 @@ def test_add_change_and_remove_an_indicator(
         "Thu kinh phí công đoàn đúng hạn",
     )
     assert stored.sectors == (Sector.STATE_ENTERPRISE, Sector.NON_STATE_ENTERPRISE)
-    assert [(t.comparison, t.value, t.sectors, t.unit_id) for t in stored.targets] == [
-        (Comparison.AT_LEAST, Decimal(1_500_000_000), (Sector.STATE_ENTERPRISE,), None),
-        (Comparison.MORE_THAN, Decimal(700_000_000), (Sector.NON_STATE_ENTERPRISE,), None),
-        (Comparison.REACH, Decimal(200_000_000), (), upper.id),
+    assert [(t.comparison, t.value, t.sectors, t.unit_id, t.period) for t in stored.targets] == [
+        (Comparison.AT_LEAST, Decimal(1_500_000_000), (Sector.STATE_ENTERPRISE,), None, None),
+        (Comparison.MORE_THAN, Decimal(700_000_000), (Sector.NON_STATE_ENTERPRISE,), None, None),
+        (Comparison.REACH, Decimal(200_000_000), (), upper.id, "h1"),
     ]
     qtbot.waitUntil(lambda: page.indicator_model.rowCount() == len(before.indicators) + 1)  # type: ignore[attr-defined]
     dialog.grab().save(str(tmp_path / "indicator-dialog.png"))
@@ -299,3 +308,20 @@ def test_cancel_a_plan_package_export(
     ctx.close()
     assert entry.action == "plan.export" and entry.detail["units"] == 5
     assert entry.detail["cancelled"] is True
+
+
+def test_every_period_choice_of_the_target_dialog(
+    qtbot: QtBot, draft_window: tuple[Demo, FederationWorkspace]
+) -> None:
+    """Each entry of the target's "Kỳ" list gives that period (the year: none)."""
+    demo, workspace = draft_window
+    plan = stored_plan(demo)
+    dialog = TargetDialog(plan, IndicatorKind.COUNT, {}, None, workspace)  # type: ignore[arg-type]
+    qtbot.addWidget(dialog)
+    choices = [dialog.period.itemData(i) for i in range(dialog.period.count())]
+    assert choices == ["", "h1"]  # the year, then each period before it
+    for index, wanted in enumerate([None, "h1"]):
+        dialog.period.setCurrentIndex(index)
+        type_text(dialog.value, "5")
+        assert dialog.target().period == wanted
+        dialog.value.clear()

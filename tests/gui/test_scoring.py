@@ -103,7 +103,7 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     rows = {why.index(r, WhyColumn.CODE).data(): r for r in range(why.rowCount())}
     assert why.index(rows["6.2"], WhyColumn.POINTS).data() == "8 / 10"
     assert why.index(rows["6.2"], WhyColumn.WHY).data() == (
-        "Registered 50/100 (50%), achieved 45/100 (45%): 90% of the registered. "
+        "Registered 50/100 (50,0%), achieved 45/100 (45,0%): 90,0% of the registered. "
         "Band from 90%: 80% of 10 points = 8."
     )
     assert why.index(rows["9a.2"], WhyColumn.POINTS).data() == "—"  # not applicable

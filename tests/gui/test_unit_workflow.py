@@ -126,7 +126,7 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.3", "380/420")
     assert page.model.message_of("2.3") == ""
     index_23 = page.model.index(page.model.row_of("2.3"), Column.VALUE)
-    assert page.model.data(index_23) == "380 / 420 (90,5%)"
+    assert page.model.data(index_23) == "380/420 (90,5%)"
     type_text(page.details.signer_name, "Nguyễn Văn Ân")
     page.details.signer_name.editingFinished.emit()
 
@@ -182,8 +182,13 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     h1 = workspace.page("h1").model
     row = h1.row_of("2.1")
     assert h1.data(h1.index(row, Column.REGISTERED)) == "30"
-    assert h1.data(h1.index(row, Column.PERCENT)) == "40%"
-    assert h1.data(h1.index(row, Column.VERDICT)) == "Không đạt"
+    # Mid-year: progress against the year's commitment, never a verdict on it.
+    assert h1.data(h1.index(row, Column.PERCENT)) == "40,0%"
+    assert h1.data(h1.index(row, Column.PERCENT), Qt.ItemDataRole.ToolTipRole) == (
+        "đạt 40,0% mức đăng ký cả năm"
+    )
+    assert h1.data(h1.index(row, Column.VERDICT)) == ""
+    assert h1.headerData(Column.PERCENT, Qt.Orientation.Horizontal) == "% so với đăng ký cả năm"
     type_text(workspace.page("h1").details.signer_name, "Nguyễn Văn Ân")
     workspace.page("h1").details.signer_name.editingFinished.emit()
     export(qtbot, workspace, outbox / "CS-0001_h1_r1.thidua")

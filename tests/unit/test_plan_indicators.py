@@ -334,3 +334,41 @@ def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
 
     reset_rules(ctx, plan_id=DRAFT)
     assert used not in {i.code for i in remove_indicator(ctx, plan_id=DRAFT, code=used).indicators}
+
+
+def test_a_target_can_be_set_for_a_period_before_the_year(
+    draft: tuple[Demo, AppContext],
+) -> None:
+    """The first half may get its own target; it travels in the plan document, and a
+    target "for the year" is stored as the default (no period)."""
+    _demo, ctx = draft
+    item = IndicatorInput(
+        **{  # type: ignore[arg-type]
+            **union_dues().__dict__,
+            "targets": (
+                TargetInput(Comparison.AT_LEAST, "700.000.000", period="h1"),
+                TargetInput(Comparison.AT_LEAST, "1.500.000.000", period="year"),
+            ),
+        }
+    )
+    plan = save_indicator(ctx, plan_id=DRAFT, indicator=item)
+    assert [t.period for t in plan.indicator("10").targets] == ["h1", None]
+    assert [t.period for t in input_of(plan.indicator("10"), {}).targets] == ["h1", None]
+    from app.plans import plan_document
+
+    document = next(i for i in plan_document(plan)["indicators"] if i["code"] == "10")
+    assert [t.get("period") for t in document["targets"]] == ["h1", None]
+    with ctx.reading() as session:
+        before = get_plan(session, DRAFT)
+    bad = IndicatorInput(
+        **{  # type: ignore[arg-type]
+            **union_dues().__dict__,
+            "code": "11",
+            "targets": (TargetInput(Comparison.AT_LEAST, "5", period="q3"),),
+        }
+    )
+    with pytest.raises(TargetInputError) as raised:
+        save_indicator(ctx, plan_id=DRAFT, indicator=bad)
+    assert str(raised.value) == "Target 1: Choose one of the plan's reporting periods."
+    with ctx.reading() as session:
+        assert get_plan(session, DRAFT) == before

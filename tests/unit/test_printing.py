@@ -28,7 +28,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
-from app import domain
+from app import domain, figures
 from app.cli import main
 from app.context import AppContext, open_context
 from app.format import format_number, format_percent, format_vnd
@@ -50,7 +50,7 @@ from app.printing.layout import (
     format_vn_date,
 )
 from app.printing.sources import Verification
-from app.printing.values import assess, format_unit_value
+from app.printing.values import format_unit_value, verdict_word
 from app.roster import import_roster, write_roster_template
 from app.signing import fingerprint_groups
 from app.statements import StatementInput, save_statement
@@ -407,11 +407,16 @@ def test_results_are_judged_against_what_was_registered(province: Province) -> N
     plan = province.demo.plan
 
     def judged(code: str, registered: domain.UnitValue, achieved: domain.UnitValue) -> tuple:
-        return assess(plan, plan.indicator(code), registered, achieved)
+        indicator = plan.indicator(code)
+        reading = figures.read_commitment(plan, indicator, registered, achieved, stream="year")
+        return (
+            figures.commitment_progress_text(indicator, reading) or "—",
+            verdict_word(reading.verdict),
+        )
 
     count = domain.UnitValue
-    assert judged("2.1", count(amount=25), count(amount=30)) == ("120%", "Đạt")
-    assert judged("2.1", count(amount=25), count(amount=20)) == ("80%", "Không đạt")
+    assert judged("2.1", count(amount=25), count(amount=30)) == ("120,0%", "Đạt")
+    assert judged("2.1", count(amount=25), count(amount=20)) == ("80,0%", "Không đạt")
     assert judged("7.1", count(amount=15_000_000), count(amount=9_500_000)) == (
         "63,3%",
         "Không đạt",
@@ -422,12 +427,12 @@ def test_results_are_judged_against_what_was_registered(province: Province) -> N
     ) == ("92,1%", "Không đạt")
     assert judged(
         "2.3", count(numerator=9, denominator=10), count(numerator=90, denominator=100)
-    ) == ("100%", "Đạt")
+    ) == ("100,0%", "Đạt")
     assert judged("9b", count(flag=True), count(flag=True))[1] == "Đạt"
     assert judged("9b", count(flag=False), count(flag=False))[1] == "Không đạt"
     assert judged("4", count(grade="kha"), count(grade="vung_manh"))[1] == "Đạt"
     assert judged("4", count(grade="vung_manh"), count(grade="kha"))[1] == "Không đạt"
-    assert judged("2.1", count(amount=25), count())[1] == "Chưa báo cáo"
+    assert judged("2.1", count(amount=25), count())[1] == "Chưa có số liệu"
 
 
 # --- the registration form -----------------------------------------------------------------------
@@ -611,16 +616,21 @@ def test_results_report_judges_each_indicator(unit_side: UnitSide) -> None:
         "BÁO CÁO",
         "Tuyên Quang, ngày 05 tháng 7 năm 2017",
         "Kết quả thực hiện đăng ký thi đua 6 tháng đầu năm 2017",
-        "% so với đăng ký",
-        "Đánh giá",
-        "2.1 Số đoàn viên phát triển tăng thêm thực tế đoàn viên 25 30 120% Đạt",
-        "350/420 (83,3%) 92,1% Không đạt",
-        "15.000.000 đ 9.500.000 đ 63,3% Không đạt",
-        "Vững mạnh Khá — Không đạt",
+        # Mid-year: progress against the year's commitment, no verdict (the plan sets
+        # no target for the first half).
+        "% so với đăng ký cả năm",
+        "2.1 Số đoàn viên phát triển tăng thêm thực tế đoàn viên 25 30 120,0%",
+        "350/420 (83,3%) 92,1%",
+        "15.000.000 đ 9.500.000 đ 63,3%",
+        "Vững mạnh Khá —",
+        "Số liệu 6 tháng đầu năm 2017 so với mức đăng ký cả năm; việc đánh giá đạt, "
+        "không đạt thực hiện khi tổng kết năm.",
         "Chỉ tiêu 7.1: Đang vận động đợt 2",
         "TM. BAN CHẤP HÀNH",
     ):
         assert expected in text, expected
+    for absent in ("Đánh giá", "Không đạt", "chỉ tiêu đạt"):
+        assert absent not in text, absent
     assert_within_margins(pages)
     assert_liberation_serif_embedded(unit_side.results)
 
@@ -656,7 +666,7 @@ def test_province_summary_totals_match_the_units_values(province: Province) -> N
         "Thực hiện 6 tháng đầu năm 2017",
         "Theo công đoàn cấp trên trực tiếp cơ sở",
         "Theo cụm thi đua",
-        "Tổng cộng 12 12 100%",
+        "Tổng cộng 12 12 100,0%",
         "TM. BAN THƯỜNG VỤ",
         "Nguyễn Thị Thu Thủy",
     ):

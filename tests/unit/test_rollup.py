@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
@@ -34,8 +35,9 @@ from sqlalchemy.orm import Session
 from app.context import AppContext
 from app.domain import UnitValue
 from app.errors import InputError
+from app.figures import Figure, Measure, Verdict, aggregate_condition
 from app.installation import get_installation
-from app.rollup import Figure, Scope, TargetRollup, rollup
+from app.rollup import Scope, TargetRollup, rollup
 from app.rollup_cache import refresh_cache
 from app.statements import StatementInput, save_statement, statement_values
 from db import models
@@ -278,8 +280,9 @@ def test_every_target_gets_a_row_with_every_stream(tree: Tree, session: Session)
 def test_sum_counts_members_over_the_whole_federation(tree: Tree, session: Session) -> None:
     """2.1 sums new members; other streams and units outside the year's roster stay out."""
     row = pick(whole(session), "2.1")
-    # 2.1 applies to every kind and sector: F + U1 + U2 + 7 CĐCS = 10 (OLD is 2016 only).
-    assert row.applicable_units == 10
+    # 2.1 applies to every kind and sector: U1 + U2 + 7 CĐCS = 9 (OLD is 2016 only; the
+    # federation F is never counted as a reporting unit).
+    assert row.applicable_units == 9
     year = row.figures["year"]
     # A1 10 + S1 25 + N1 40 + X1 100 + D1 5 = 180 (OLD's 1000 is not in the 2017 roster).
     assert year.value == Decimal(180)
@@ -307,9 +310,10 @@ def test_sum_of_money_is_exact_vnd_including_upper_level_unions(
     assert year.reporting_units == 4
     assert year.met is True
     h1 = row.figures["h1"]
-    # X1 300.000.000 đ only: below 700.000.000 đ.
+    # X1 300.000.000 đ only: progress towards the year's target, no verdict at mid-year.
     assert h1.value == Decimal(300_000_000)
-    assert h1.met is False
+    assert (h1.met, h1.verdict) == (None, Verdict.PROGRESS)
+    assert h1.attainment == Fraction(300_000_000 * 100, 700_000_000)  # 42,9% of the target
 
 
 # --- ratio -------------------------------------------------------------------------
@@ -327,7 +331,8 @@ def test_ratio_is_sum_of_numerators_over_sum_of_denominators_per_sector(
     year = administrative.figures["year"]
     # A1 50/50 + D1 29/30 = 79/80 = 98.75% < 100% -> not met
     assert (year.numerator, year.denominator) == (79, 80)
-    assert year.value == Decimal("98.75")
+    assert year.exact == Fraction(9875, 100)
+    assert year.value == Decimal("98.8")  # shown half up on the exact 98,75
     assert year.met is False
 
     enterprise = pick(rows, "1", 1)
@@ -339,7 +344,8 @@ def test_ratio_is_sum_of_numerators_over_sum_of_denominators_per_sector(
     # The average of the percentages, (90 + 50 + 88.89) / 3 = 76.30%, would miss 80%.
     # U1's 0/100 has no sector and lands in neither side.
     assert (year.numerator, year.denominator) == (900, 1020)
-    assert year.value == Decimal("88.24")
+    assert year.exact == Fraction(90000, 1020)
+    assert year.value == Decimal("88.2")
     assert year.reporting_units == 3
     assert year.met is True
 
@@ -353,13 +359,14 @@ def test_more_than_85_percent_is_not_met_by_exactly_85(tree: Tree, session: Sess
     # S1 85/100 + N1 170/200 = 255/300 = 85.00%; A1's 0/50 (administrative) is left out,
     # otherwise it would read 255/350.
     assert (year.numerator, year.denominator) == (255, 300)
-    assert year.value == Decimal("85.00")
+    assert year.exact == Fraction(85)
     assert year.reporting_units == 2
     assert year.met is False
     registration = row.figures["registration"]
-    # S1 86/100 = 86% > 85%
-    assert registration.value == Decimal("86.00")
-    assert registration.met is True
+    # S1 86/100 = 86% > 85%: the commitments would reach it; a registration has no verdict.
+    assert registration.exact == Fraction(86)
+    assert (registration.met, registration.verdict) == (None, Verdict.PROGRESS)
+    assert aggregate_condition(Measure.PERCENT, row.target, 86, 100) is True
 
 
 def test_ratio_targets_are_judged_on_the_exact_fraction_not_the_rounded_percentage(
@@ -396,15 +403,11 @@ def test_yes_no_share_is_over_applicable_units_split_state_and_non_state(
     assert state.applicable_units == 2  # S1, S2
     year = state.figures["year"]
     # S1 yes, S2 yes: 2/2 = 100% -> met
-    assert (year.numerator, year.denominator, year.value, year.met) == (
-        2,
-        2,
-        Decimal("100.00"),
-        True,
-    )
+    assert (year.numerator, year.denominator, year.exact, year.met) == (2, 2, Fraction(100), True)
     h1 = state.figures["h1"]
-    # S1 yes, S2 no: 1/2 = 50% < 100%
-    assert (h1.numerator, h1.denominator, h1.value, h1.met) == (1, 2, Decimal("50.00"), False)
+    # S1 yes, S2 no: 1/2 = 50% < 100%: progress at mid-year, no verdict.
+    assert (h1.numerator, h1.denominator, h1.exact) == (1, 2, Fraction(50))
+    assert (h1.met, h1.verdict, h1.attainment) == (None, Verdict.PROGRESS, Fraction(50))
 
     non_state = pick(rows, "9a.2", 1)
     assert non_state.target is not None
@@ -414,12 +417,12 @@ def test_yes_no_share_is_over_applicable_units_split_state_and_non_state(
     year = non_state.figures["year"]
     # N1 yes, X1 (FDI) yes, N2 did not report: 2/3 = 66.67% < 70%
     assert (year.numerator, year.denominator) == (2, 3)
-    assert year.value == Decimal("66.67")
+    assert year.value == Decimal("66.7")
     assert year.reporting_units == 2
     assert year.met is False
     h1 = non_state.figures["h1"]
-    # N1, N2, X1 all yes: 3/3 = 100% >= 70%
-    assert (h1.numerator, h1.denominator, h1.met) == (3, 3, True)
+    # N1, N2, X1 all yes: 3/3 = 100% >= 70%, still only progress at mid-year.
+    assert (h1.numerator, h1.denominator, h1.verdict) == (3, 3, Verdict.PROGRESS)
 
 
 # --- share of units: grades -----------------------------------------------------------
@@ -435,27 +438,23 @@ def test_grade_share_more_than_80_percent_strong_and_none_weak(
     year = strong.figures["year"]
     # vững mạnh: A1, S1, N1, X1, D1 = 5; S2 is khá; N2 did not report -> 5/7 = 71.43%
     assert (year.numerator, year.denominator) == (5, 7)
-    assert year.value == Decimal("71.43")
+    assert year.value == Decimal("71.4")
     assert year.reporting_units == 6
     assert year.met is False  # needs more than 80%
     h1 = strong.figures["h1"]
-    # vững mạnh: every CĐCS but N2 -> 6/7 = 85.71% > 80%
-    assert (h1.numerator, h1.value, h1.met) == (6, Decimal("85.71"), True)
+    # vững mạnh: every CĐCS but N2 -> 6/7 = 85.71% > 80% (progress, no verdict at mid-year)
+    assert (h1.numerator, h1.value, h1.verdict) == (6, Decimal("85.7"), Verdict.PROGRESS)
 
     weak = pick(rows, "4", 1)
     assert weak.target is not None
     assert weak.target.grade_level == "yeu"
     year = weak.figures["year"]
     # No CĐCS is "yếu" (U1's and OLD's "yếu" do not count): 0/7 -> "không có" met.
-    assert (year.numerator, year.denominator, year.value, year.met) == (
-        0,
-        7,
-        Decimal("0.00"),
-        True,
-    )
+    assert (year.numerator, year.denominator, year.exact, year.met) == (0, 7, Fraction(0), True)
     h1 = weak.figures["h1"]
-    # N2 is "yếu": 1/7 = 14.29% -> not met
-    assert (h1.numerator, h1.value, h1.met) == (1, Decimal("14.29"), False)
+    # N2 is "yếu": 1/7 = 14.29%; a ceiling has no percentage of attainment
+    assert (h1.numerator, h1.value, h1.verdict) == (1, Decimal("14.3"), Verdict.PROGRESS)
+    assert h1.attainment is None
 
 
 # --- average per unit -------------------------------------------------------------------
@@ -470,7 +469,7 @@ def test_average_per_cdcs_divides_by_every_applicable_cdcs(tree: Tree, session: 
     # A1 2 + S1 1 + N1 0 + X1 2 + D1 1 = 6 over 7 CĐCS = 0.857 -> 0.86 < 1 -> not met.
     # Over the 5 reporters it would read 1.2; with U1's 10 it would read 16/7.
     assert (year.numerator, year.denominator) == (6, 7)
-    assert year.value == Decimal("0.86")
+    assert (year.exact, year.value) == (Fraction(6, 7), Decimal("0.86"))
     assert year.reporting_units == 5
     assert year.met is False
 
@@ -484,8 +483,9 @@ def test_average_per_cdcs_divides_by_every_applicable_cdcs(tree: Tree, session: 
         True,
     )
     registration = works.figures["registration"]
-    # A1 1 + S1 1 + N1 1 = 3 over 7 = 0.43
-    assert (registration.value, registration.met) == (Decimal("0.43"), False)
+    # A1 1 + S1 1 + N1 1 = 3 over 7 = 0.43: registered 43% of the target
+    assert (registration.value, registration.verdict) == (Decimal("0.43"), Verdict.PROGRESS)
+    assert registration.attainment == Fraction(300, 7)
 
 
 # --- share of units meeting a unit goal ---------------------------------------------------
@@ -501,19 +501,14 @@ def test_unit_goal_share_counts_enterprises_training_at_least_80_percent(
     year = state.figures["year"]
     # S1 80/100 = 80% meets (at least); S2 79/100 does not -> 1/2 = 50% < 100%.
     # (Σnum/Σden would be 159/200 = 79.5%: not what 9c measures.)
-    assert (year.numerator, year.denominator, year.value, year.met) == (
-        1,
-        2,
-        Decimal("50.00"),
-        False,
-    )
+    assert (year.numerator, year.denominator, year.exact, year.met) == (1, 2, Fraction(50), False)
     non_state = pick(rows, "9c", 1)
     assert non_state.applicable_units == 3
     year = non_state.figures["year"]
     # N1 160/200 = 80% meets, N2 90/100 meets, X1 (FDI) 500/1000 = 50% does not
     # -> 2/3 = 66.67% >= 55% -> met
     assert (year.numerator, year.denominator) == (2, 3)
-    assert year.value == Decimal("66.67")
+    assert year.exact == Fraction(200, 3)
     assert year.met is True
 
 
@@ -533,8 +528,9 @@ def test_each_unit_target_needs_every_upper_level_union_at_40_percent(
     assert (year.numerator, year.denominator, year.met) == (1, 2, False)
     assert year.reporting_units == 2
     h1 = row.figures["h1"]
-    # U1 2/5 = 40%, U2 4/10 = 40%: both meet -> met
-    assert (h1.numerator, h1.denominator, h1.met) == (2, 2, True)
+    # U1 2/5 = 40%, U2 4/10 = 40%: both meet (exactly 40%), progress only at mid-year
+    assert (h1.numerator, h1.denominator, h1.verdict) == (2, 2, Verdict.PROGRESS)
+    assert h1.attainment == Fraction(100)
     registration = row.figures["registration"]
     # Nobody registered 9đ.2: no verdict.
     assert registration.met is None
@@ -550,15 +546,18 @@ def test_subtree_scope_sees_only_the_upper_level_union_and_its_cdcs(
     rows = rollup(session, plan_id=PLAN, scope=Scope(root_unit_id=tree.units["U1"]))
     members = pick(rows, "2.1")
     assert members.applicable_units == 4  # U1, A1, S1, N1
-    # A1 10 + S1 25 + N1 40 = 75
+    # A1 10 + S1 25 + N1 40 = 75: a part of the province's 2.000, never a failure
     assert members.figures["year"].value == Decimal(75)
-    # S1 50.000.000 + N1 120.500.000 + U1 30.000.000 = 200.500.000 đ < 700 triệu
+    assert members.figures["year"].verdict is Verdict.CONTRIBUTION
+    # S1 50.000.000 + N1 120.500.000 + U1 30.000.000 = 200.500.000 đ: 28,6% of 700 triệu
     money = figure(rows, "7.1", "year")
-    assert (money.value, money.met) == (Decimal(200_500_000), False)
-    # Indicator 1, enterprise: S1 90/100 + N1 10/20 = 100/120 = 83.33% >= 80%
+    assert (money.value, money.verdict) == (Decimal(200_500_000), Verdict.CONTRIBUTION)
+    assert money.attainment == Fraction(200_500_000 * 100, 700_000_000)
+    # Indicator 1, enterprise: S1 90/100 + N1 10/20 = 100/120 = 83.33% >= 80%, judged
+    # on the area's own units
     enterprise = pick(rows, "1", 1)
     assert enterprise.applicable_units == 2
-    assert enterprise.figures["year"].value == Decimal("83.33")
+    assert enterprise.figures["year"].exact == Fraction(10000, 120)
     assert enterprise.figures["year"].met is True
     # Indicator 4: A1, S1, N1 all vững mạnh -> 3/3
     strong = pick(rows, "4", 0)
@@ -577,10 +576,11 @@ def test_subtree_scope_of_the_other_upper_level_union(tree: Tree, session: Sessi
     rows = rollup(session, plan_id=PLAN, scope=Scope(root_unit_id=tree.units["U2"]))
     non_state = pick(rows, "9a.2", 1)
     assert non_state.applicable_units == 2  # X1, N2
-    assert figure(rows, "9a.2", "year", 1).value == Decimal("50.00")
+    assert figure(rows, "9a.2", "year", 1).exact == Fraction(50)
     assert pick(rows, "2.1").figures["year"].value == Decimal(100)  # X1 only
     each = figure(rows, "9đ.2", "year")
     assert (each.numerator, each.denominator, each.met) == (0, 1, False)  # U2 3/10 = 30%
+    assert figure(rows, "9a.2", "year", 1).value == Decimal("50.0")
 
 
 def test_subtree_of_a_cdcs_directly_under_the_federation_is_itself(
@@ -637,21 +637,21 @@ def test_cluster_and_subtree_scopes_intersect(tree: Tree, session: Session) -> N
     administrative = rollup(session, plan_id=PLAN, scope=Scope(cluster_id=tree.clusters["HC"]))
     # A1 (under U1) 50/50 + D1 (under F) 29/30 = 79/80 = 98.75%
     year = figure(administrative, "1", "year", 0)
-    assert (year.numerator, year.denominator, year.value) == (79, 80, Decimal("98.75"))
+    assert (year.numerator, year.denominator, year.exact) == (79, 80, Fraction(9875, 100))
 
 
 def test_applicability_by_kind_and_sector(tree: Tree, session: Session) -> None:
     """applicable_units follows the indicator's and the target's kinds and sectors."""
     by_code = {(r.indicator.code, r.target.wording if r.target else ""): r for r in whole(session)}
     counts = {code: r.applicable_units for (code, _), r in by_code.items()}
-    assert counts["2.2"] == 3  # federation + upper: F, U1, U2
-    assert counts["3.1"] == 3  # federation + upper
+    assert counts["2.2"] == 2  # federation + upper, the federation itself not counted: U1, U2
+    assert counts["3.1"] == 2  # federation + upper
     assert counts["3.2"] == 7  # CĐCS
     assert counts["9a.1"] == 2  # administrative CĐCS: A1, D1
     assert counts["9b"] == 5  # enterprise CĐCS
     assert counts["9d"] == 5
-    assert counts["9đ.1"] == 3
-    assert counts["7.1"] == 10  # every unit in the 2017 roster
+    assert counts["9đ.1"] == 2
+    assert counts["7.1"] == 9  # every reporting unit in the 2017 roster
 
 
 # --- save_statement validation -----------------------------------------------------------

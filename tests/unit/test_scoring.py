@@ -276,18 +276,18 @@ def test_each_indicator_is_explained_with_its_arithmetic(cluster: AppContext) ->
     bonus = a.indicator("2.1")
     assert (bonus.attainment, bonus.base, bonus.bonus) == (Fraction(120), 10, 2)
     assert bonus.explain() == (
-        "Registered 10, achieved 12: 120% of the registered. "
+        "Registered 10, achieved 12: 120,0% of the registered. "
         "Band from 100%: 100% of 10 points = 10. "
         "Bonus: (120 − 100) × 0,1 = 2 points (counted up to 120%)."
     )
     assert a.indicator("6.2").attainment == Fraction(90 * 100, 80)
     assert a.indicator("4").explain() == "Grade Vững mạnh: 100% of 10 points = 10."
-    assert a.indicator("9a.1").explain() == "Achieved Yes: counted as 100%. " + (
+    assert a.indicator("9a.1").explain() == "Achieved Yes: counted as 100,0%. " + (
         "Band from 100%: 100% of 10 points = 10."
     )
     b = board_of(cluster).by_code("B")
     assert b.indicator("6.2").explain() == (
-        "Registered 90/100 (90%), achieved 72/100 (72%): 80% of the registered. "
+        "Registered 90/100 (90,0%), achieved 72/100 (72,0%): 80,0% of the registered. "
         "Band from 75%: 60% of 10 points = 6."
     )
     assert a.explain() == [
@@ -351,7 +351,7 @@ def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> N
     )
     item = score.indicator("2.1")
     assert (item.attainment, item.points) == (Fraction(120), 12)
-    assert "more than a registered 0 counts as 120%" in item.explain()
+    assert "more than a registered 0 counts as 120,0%" in item.explain()
 
 
 # --- ranking, ties, vetoes ---------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSortFilterProxyModel, QUrl
@@ -23,13 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.format import format_number, format_percent, format_vnd
+from app import domain, figures
+from app.figures import Figure
+from app.format import format_number
 from app.i18n import gettext as _
 from app.packages.merge import Outcome
-from app.rollup import Figure
-from db.enums import REGISTRATION_STREAM, IndicatorKind, Rollup, TargetScope
+from db.enums import REGISTRATION_STREAM
 
+from ui.models import verdict_brush as verdict_brush
 from ui.unit.workspace import removable_folders
 
 GOOD = QBrush(QColor("#dff0d8"))
@@ -163,73 +163,34 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def figure_text(
-    indicator: domain.Indicator, target: domain.Target | None, figure: Figure | None
-) -> tuple[str, str]:
-    """A roll-up figure for the screen and its arithmetic for the tooltip."""
+def figure_text(indicator: domain.Indicator, figure: Figure | None) -> tuple[str, str]:
+    """A roll-up figure for the screen and, for its tooltip, its arithmetic and what
+    it says about the target (all from :mod:`app.figures`)."""
     if figure is None or figure.reporting_units == 0:
-        return "—", _("No unit has sent a value yet.")
-    numerator = format_number(figure.numerator or 0)
-    denominator = format_number(figure.denominator or 0)
+        return figures.DASH, figures.basis_text(figure)
     reporting = _("{count} units reported").format(count=format_number(figure.reporting_units))
-    if target is not None and target.scope is TargetScope.EACH_UNIT:
-        shown = format_percent(_percent(figure.numerator, figure.denominator))
-        basis = _("{met} of {units} units meet it").format(met=numerator, units=denominator)
-        return shown, f"{basis}; {reporting}"
-    rollup = indicator.rollup
-    if rollup is Rollup.SUM:
-        total = figure.numerator or 0
-        text = format_vnd(total) if indicator.kind is IndicatorKind.MONEY else format_number(total)
-        return text, reporting
-    if rollup in (Rollup.RATIO, Rollup.SHARE_OF_UNITS):
-        percent = _percent(figure.numerator, figure.denominator)
-        if percent is None:
-            return "—", reporting
-        if rollup is Rollup.SHARE_OF_UNITS:
-            basis = _("{count} of {units} units").format(count=numerator, units=denominator)
-        else:
-            basis = f"{numerator} / {denominator}"
-        return format_percent(percent), f"{basis}; {reporting}"
-    if rollup is Rollup.AVERAGE_PER_UNIT:
-        if figure.value is None:
-            return "—", reporting
-        return format_number(figure.value, 2), _("total {total}").format(total=numerator)
-    return reporting, reporting
-
-
-def _percent(numerator: int | None, denominator: int | None) -> Decimal | None:
-    if not denominator:
-        return None
-    return Decimal(numerator or 0) * 100 / Decimal(denominator)
+    basis = figures.basis_text(figure)
+    lines = [basis if basis == reporting else f"{basis}; {reporting}"]
+    attained = figures.figure_attainment_text(figure)
+    if attained:
+        lines.append(attained)
+    word = figures.verdict_text(figure.verdict)
+    if word:
+        lines.append(word)
+    return figures.figure_text(indicator, figure), "\n".join(lines)
 
 
 def value_text(
     plan: domain.Plan, indicator: domain.Indicator, value: domain.UnitValue | None
 ) -> str:
     """One unit's value as the screens show it ("" when it sent none)."""
-    if value is None or value.is_empty():
-        return ""
-    kind = indicator.kind
-    if kind is IndicatorKind.MONEY and value.amount is not None:
-        return format_vnd(value.amount)
-    if kind is IndicatorKind.COUNT and value.amount is not None:
-        return format_number(value.amount)
-    if kind is IndicatorKind.RATIO:
-        percent = _percent(value.numerator, value.denominator)
-        num = "" if value.numerator is None else format_number(value.numerator)
-        den = "" if value.denominator is None else format_number(value.denominator)
-        return f"{num} / {den}" + (f" ({format_percent(percent)})" if percent is not None else "")
-    if kind is IndicatorKind.YES_NO and value.flag is not None:
-        return _("Yes") if value.flag else _("No")
-    if kind is IndicatorKind.GRADE and value.grade:
-        return next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
-    return value.text or ""
+    return figures.value_text(plan, indicator, value)
 
 
 def met_label(met: bool | None) -> str:
     if met is None:
         return ""
-    return _("Met") if met else _("Not met")
+    return figures.verdict_text(figures.Verdict.MET if met else figures.Verdict.NOT_MET)
 
 
 # --- dialogs ------------------------------------------------------------------------------

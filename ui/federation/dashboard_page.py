@@ -59,8 +59,8 @@ from app.dashboard import (
     ScopeChoice,
     ScopeKind,
     UnitFigure,
-    attainment,
 )
+from app.figures import figure_attainment_text, percent_text
 from app.format import format_number, format_percent
 from app.i18n import gettext as _
 from app.rollup import Scope, TargetRollup
@@ -78,6 +78,7 @@ from ui.federation.common import (
     stream_label,
     translate_buttons,
     value_text,
+    verdict_brush,
     warn,
 )
 from ui.models import RowTableModel
@@ -195,15 +196,15 @@ class DashboardModel(QAbstractTableModel):
         percent_column = bool((column - FIRST_STREAM_COLUMN) % 2)
         if role == Qt.ItemDataRole.DisplayRole:
             if percent_column:
-                share = attainment(item, stream)
-                return format_percent(share) if share is not None else ""
-            return figure_text(indicator, target, figure)[0]
+                share = figure.attainment if figure is not None else None
+                return percent_text(share) if share is not None else ""
+            return figure_text(indicator, figure)[0]
         if role == Qt.ItemDataRole.ToolTipRole:
-            _text, basis = figure_text(indicator, target, figure)
-            verdict = met_label(figure.met if figure is not None else None)
-            return "\n".join(p for p in (basis, verdict) if p)
-        if role == Qt.ItemDataRole.BackgroundRole and figure is not None and figure.met is not None:
-            return GOOD if figure.met else BAD
+            if percent_column:
+                return figure_attainment_text(figure)
+            return figure_text(indicator, figure)[1]
+        if role == Qt.ItemDataRole.BackgroundRole and figure is not None:
+            return verdict_brush(figure.verdict)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -853,8 +854,9 @@ class DashboardPage(QWidget):
         for item in board.rollups:
             code = item.indicator.code
             seen[code] = seen.get(code, 0) + 1
-            reg = attainment(item, REGISTRATION_STREAM)
-            got = attainment(item, stream)
+            reg_figure, got_figure = item.figures.get(REGISTRATION_STREAM), item.figures.get(stream)
+            reg = reg_figure.attainment if reg_figure is not None else None
+            got = got_figure.attainment if got_figure is not None else None
             if reg is None and got is None:
                 continue  # a ceiling ("none", "at most") has no percentage of attainment
             labels.append(f"{code} ({seen[code]})" if targets_of[code] > 1 else code)
@@ -870,7 +872,7 @@ class DashboardPage(QWidget):
         values.setRange(0, CHART_CAP)
         values.setTickCount(9)
         values.setLabelFormat("%d%%")
-        values.setTitleText(_("% of the province target (100% = reached)"))
+        values.setTitleText(_("% of the target (100% = reached)"))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
@@ -975,11 +977,11 @@ class DashboardPage(QWidget):
 
         if self.plan is None:
             return
-        ctx, plan_id = self._ctx, self.plan.id
+        ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
         target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"tong-hop-{self.plan.year}.pdf"
 
         def job(_progress: Any, _token: CancelToken) -> Path:
-            return print_province_summary(ctx, plan_id=plan_id, out=target)
+            return print_province_summary(ctx, plan_id=plan_id, out=target, scope=scope)
 
         def done(path: Path) -> None:
             from ui.pdf_preview import PdfPreviewDialog

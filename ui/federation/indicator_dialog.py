@@ -164,11 +164,17 @@ class TargetColumn(IntEnum):
 class TargetModel(QAbstractTableModel):
     """The targets being edited, as typed (not yet checked)."""
 
-    def __init__(self, units: dict[str, RosterRef], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        units: dict[str, RosterRef],
+        periods: dict[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._rows: list[TargetInput] = []
         self._units = units
         self._grades: dict[str, str] = {}
+        self._periods = periods or {}
 
     def set_targets(self, targets: list[TargetInput], grades: dict[str, str]) -> None:
         self.beginResetModel()
@@ -211,6 +217,9 @@ class TargetModel(QAbstractTableModel):
                 text = f"{text} — {direction.lower()} {grade}"
             return text
         if column is TargetColumn.SCOPE:
+            if target.period:
+                name = self._periods.get(target.period, target.period)
+                return f"{scope_label(target.scope)} — {name}"
             return scope_label(target.scope)
         return target.wording
 
@@ -260,6 +269,17 @@ class TargetDialog(QDialog):
         self.wording = QLineEdit()
         self.wording.setObjectName("target-wording")
         self.wording.setPlaceholderText(_("as the plan words it (optional)"))
+        self.period = QComboBox()
+        self.period.setObjectName("target-period")
+        _fill(
+            self.period,
+            [(_("The year (judged on the year's results)"), "")]
+            + [
+                (_("{period} (judged on that period's results)").format(period=p.name), p.code)
+                for p in plan.periods
+                if p.code != plan.final_period
+            ],
+        )
         grade_row = QHBoxLayout()
         grade_row.addWidget(self.direction)
         grade_row.addWidget(self.grade, 1)
@@ -270,6 +290,7 @@ class TargetDialog(QDialog):
         form.addRow(_("Kinds of unit (none ticked: all):"), self.unit_kinds)
         form.addRow(_("Given to one unit:"), self.unit)
         form.addRow(_("Counted:"), self.scope)
+        form.addRow(_("Period:"), self.period)
         if kind is IndicatorKind.GRADE:
             form.addRow(_("Units graded:"), grade_row)
         else:
@@ -298,6 +319,7 @@ class TargetDialog(QDialog):
             if target.grade_direction:
                 self.direction.setCurrentIndex(self.direction.findData(target.grade_direction))
             self.wording.setText(target.wording)
+            self.period.setCurrentIndex(max(0, self.period.findData(target.period or "")))
         self.resize(720, self.sizeHint().height())
 
     def target(self) -> TargetInput:
@@ -312,6 +334,7 @@ class TargetDialog(QDialog):
             grade_level=self.grade.currentData() if grade else None,
             grade_direction=GradeDirection(self.direction.currentData()) if grade else None,
             wording=self.wording.text().strip(),
+            period=self.period.currentData() or None,
         )
 
 
@@ -381,7 +404,7 @@ class IndicatorDialog(QDialog):
         self.unit_kinds = _Checks(list(UnitKind), kind_label)
         self.sectors = _Checks(list(Sector), sector_label)
 
-        self.target_model = TargetModel(units, self)
+        self.target_model = TargetModel(units, {p.code: p.name for p in plan.periods}, self)
         self.targets = QTableView()
         self.targets.setObjectName("indicator-targets")
         self.targets.setModel(self.target_model)

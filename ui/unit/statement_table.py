@@ -13,7 +13,6 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import IntEnum
 from typing import Any
 
@@ -36,14 +35,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
+from app import domain, figures
 from app.errors import N_
-from app.format import format_number, format_percent, format_target, format_vnd
+from app.format import format_target
 from app.i18n import gettext as _
 from app.statements import check_value
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
-from ui.models import applies_to_text
+from ui.models import applies_to_text, verdict_brush
 
 _Index = QModelIndex | QPersistentModelIndex
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
@@ -63,7 +62,7 @@ class Column(IntEnum):
     NOTE = 8
     MESSAGE = 9
 
-    def header(self, registration: bool) -> str:
+    def header(self, registration: bool, final: bool = True) -> str:
         return {
             Column.CODE: _("Code"),
             Column.TITLE: _("Indicator"),
@@ -71,7 +70,7 @@ class Column(IntEnum):
             Column.TARGET: _("Target"),
             Column.REGISTERED: _("Registered"),
             Column.VALUE: _("Commitment") if registration else _("Achieved"),
-            Column.PERCENT: _("% of registered"),
+            Column.PERCENT: _("% of registered") if final else _("% of the year's registered"),
             Column.VERDICT: _("Assessment"),
             Column.NOTE: _("Notes"),
             Column.MESSAGE: _("Check"),
@@ -84,23 +83,8 @@ class Column(IntEnum):
 def value_text(
     indicator: domain.Indicator, value: domain.UnitValue | None, plan: domain.Plan
 ) -> str:
-    """How a value is shown and edited."""
-    if value is None or value.is_empty():
-        return ""
-    kind = indicator.kind
-    if kind is IndicatorKind.MONEY and value.amount is not None:
-        return format_vnd(value.amount)
-    if kind is IndicatorKind.COUNT and value.amount is not None:
-        return format_number(value.amount)
-    if kind is IndicatorKind.RATIO:
-        num = "" if value.numerator is None else format_number(value.numerator)
-        den = "" if value.denominator is None else format_number(value.denominator)
-        return f"{num} / {den}"
-    if kind is IndicatorKind.YES_NO and value.flag is not None:
-        return _("Yes") if value.flag else _("No")
-    if kind is IndicatorKind.GRADE and value.grade:
-        return next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
-    return value.text or ""
+    """How a value is typed and edited ("380/420", "15.000.000 đ", "Có")."""
+    return figures.value_text(plan, indicator, value, with_percent=False)
 
 
 class ParseError(ValueError):
@@ -154,12 +138,6 @@ def parse_text(
                 return domain.UnitValue(grade=level.code, note=note)
         raise ParseError(N_("Choose a grade from the year's scale."))
     return domain.UnitValue(text=text or None, note=note)
-
-
-def ratio_percent(value: domain.UnitValue | None) -> Decimal | None:
-    if value is None or not value.denominator or value.numerator is None:
-        return None
-    return Decimal(value.numerator) * 100 / Decimal(value.denominator)
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -264,7 +242,8 @@ class StatementModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return Column(section).header(self.registration)
+            final = self._plan is None or self.stream == self._plan.final_period
+            return Column(section).header(self.registration, final)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -297,6 +276,8 @@ class StatementModel(QAbstractTableModel):
                 return ERROR_BRUSH
             if code in self._comments and column in (Column.VALUE, Column.MESSAGE):
                 return COMMENT_BRUSH
+            if column is Column.VERDICT and not self.registration:
+                return verdict_brush(self.result(indicator).verdict)
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if not applies:
@@ -305,6 +286,9 @@ class StatementModel(QAbstractTableModel):
                 )
             if column is Column.VALUE:
                 return self._hint(indicator)
+            if column is Column.PERCENT and not self.registration:
+                reading = self.result(indicator)
+                return figures.attainment_text(reading.progress, reading.against)
             return indicator.title
         if role == Qt.ItemDataRole.ForegroundRole and column is Column.MESSAGE:
             return QBrush(QColor("#b00020")) if self._messages.get(code) else None
@@ -355,17 +339,18 @@ class StatementModel(QAbstractTableModel):
         if column is Column.VALUE:
             if code in self._pending:
                 return self._pending[code]
-            text = value_text(indicator, value, self._plan)
-            if not editing and indicator.kind is IndicatorKind.RATIO and value is not None:
-                percent = ratio_percent(value)
-                if percent is not None:
-                    text = f"{text} ({format_percent(percent)})"
-            return text
+            if editing:
+                return value_text(indicator, value, self._plan)
+            return figures.value_text(self._plan, indicator, value)
         if column is Column.PERCENT:
-            return self._percent_text(indicator)
+            if self.registration:
+                return ""
+            return figures.commitment_progress_text(indicator, self.result(indicator))
         if column is Column.VERDICT:
-            verdict = self._verdict(indicator)
-            return "" if verdict is None else (_("Met") if verdict else _("Not met"))
+            if self.registration:
+                return ""
+            verdict = self.result(indicator).verdict
+            return figures.verdict_text(verdict) if figures.is_verdict(verdict) else ""
         if column is Column.NOTE:
             return value.note if value else ""
         if not applies:
@@ -377,40 +362,20 @@ class StatementModel(QAbstractTableModel):
             return _("Federation: {comment}").format(comment=self._comments[code])
         return ""
 
-    def _percent_text(self, indicator: domain.Indicator) -> str:
-        registered = self._registered.get(indicator.code)
-        achieved = self._values.get(indicator.code)
-        if registered is None or achieved is None:
-            return ""
-        money_or_count = indicator.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY)
-        if money_or_count and registered.amount and achieved.amount is not None:
-            return format_percent(Decimal(achieved.amount) * 100 / registered.amount)
-        if indicator.kind is IndicatorKind.RATIO:
-            target, actual = ratio_percent(registered), ratio_percent(achieved)
-            if target and actual is not None:
-                return format_percent(actual * 100 / target)
-        return ""
-
-    def _verdict(self, indicator: domain.Indicator) -> bool | None:
-        """Achieved against the unit's own registered value."""
+    def result(self, indicator: domain.Indicator) -> figures.Commitment:
+        """This stream's value against the registered one, as :mod:`app.figures` reads it."""
         assert self._plan is not None
-        registered = self._registered.get(indicator.code)
-        achieved = self._values.get(indicator.code)
-        if self.registration or registered is None or achieved is None or achieved.is_empty():
-            return None
-        kind = indicator.kind
-        if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
-            if registered.amount is None or achieved.amount is None:
-                return None
-            return achieved.amount >= registered.amount
-        if kind is IndicatorKind.RATIO:
-            target, actual = ratio_percent(registered), ratio_percent(achieved)
-            return None if target is None or actual is None else actual >= target
-        if kind is IndicatorKind.YES_NO:
-            return None if achieved.flag is None else bool(achieved.flag or not registered.flag)
-        if kind is IndicatorKind.GRADE and registered.grade and achieved.grade:
-            return self._plan.grade_rank(achieved.grade) <= self._plan.grade_rank(registered.grade)
-        return None
+        unit = self._workspace.unit
+        return figures.read_unit_result(
+            self._plan,
+            indicator,
+            self._registered.get(indicator.code),
+            self._values.get(indicator.code),
+            stream=self.stream,
+            unit_id=unit.id,
+            kind=unit.kind,
+            sector=unit.sector,
+        )
 
     # --- editing --------------------------------------------------------------------------
 
