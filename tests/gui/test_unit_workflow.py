@@ -188,6 +188,8 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
         "đạt 40,0% mức đăng ký cả năm"
     )
     assert h1.data(h1.index(row, Column.VERDICT)) == ""
+    assert workspace.page("h1").view.isColumnHidden(Column.VERDICT)
+    assert not workspace.page("year").view.isColumnHidden(Column.VERDICT)
     assert h1.headerData(Column.PERCENT, Qt.Orientation.Horizontal) == "% so với đăng ký cả năm"
     type_text(workspace.page("h1").details.signer_name, "Nguyễn Văn Ân")
     workspace.page("h1").details.signer_name.editingFinished.emit()

@@ -563,6 +563,12 @@ class StatementView(QTableView):
             self.setColumnHidden(column, registration)
         self.setColumnHidden(Column.TARGET, not registration)
 
+    def fit_header(self, column: Column) -> None:
+        """Widen ``column`` to its header's text (headers differ by period and language)."""
+        text = str(self.model().headerData(column, Qt.Orientation.Horizontal) or "")
+        width = self.horizontalHeader().fontMetrics().horizontalAdvance(text) + 16
+        self.setColumnWidth(column, max(self.columnWidth(column), width))
+
     def span_groups(self) -> None:
         """Group headings read across the whole table."""
         self.clearSpans()

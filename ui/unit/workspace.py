@@ -100,6 +100,14 @@ class StreamPage(QWidget):
     def load(self, workspace: Workspace) -> None:
         self.model.set_workspace(workspace)
         self.details.load(workspace.plan, workspace.details.get(self.stream, StatementDetails()))
+        if self.stream != REGISTRATION_STREAM:
+            # Mid-year there is no verdict to show unless the plan sets a target for the period.
+            plan = workspace.plan
+            judged = self.stream == plan.final_period or any(
+                t.period == self.stream for i in plan.indicators for t in i.targets
+            )
+            self.view.setColumnHidden(Column.VERDICT, not judged)
+            self.view.fit_header(Column.PERCENT)
         self.view.span_groups()
         self.view.resizeRowsToContents()
 
