@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -248,21 +248,43 @@ def set_value(
     ctx: AppContext, *, plan_id: str, stream: str, code: str, value: domain.UnitValue
 ) -> None:
     """Save one indicator's value (an empty value clears it). Invalid → InputError."""
+    set_values(ctx, plan_id=plan_id, stream=stream, values={code: value})
+
+
+def set_values(
+    ctx: AppContext, *, plan_id: str, stream: str, values: Mapping[str, domain.UnitValue]
+) -> None:
+    """Save several indicators' values in one transaction: all of them, or none.
+
+    Only the indicators named change; the rest of the statement (other values,
+    movements, titles, works, signer) is left as it is. An empty value (no
+    note either) clears that indicator. The first invalid value raises
+    :class:`InputError` and nothing is written.
+    """
     with ctx.unit_of_work() as session:
         unit = _own(session)
         plan = get_plan(session, plan_id)
         _check_stream(plan, stream)
-        indicator = plan.indicator(code)
-        problems = check_value(indicator, value, tuple(g.code for g in plan.grade_levels))
-        if problems:
-            raise InputError(problems[0].message)
+        grade_codes = tuple(g.code for g in plan.grade_levels)
+        indicators = {}
+        for code, value in values.items():
+            try:
+                indicator = plan.indicator(code)
+            except KeyError as exc:
+                raise InputError(N_("This indicator is not in the plan."), detail=code) from exc
+            problems = check_value(indicator, value, grade_codes)
+            if problems:
+                raise InputError(problems[0].message)
+            indicators[code] = indicator
         row = _statement(session, plan_id, unit.id, stream)
         assert row is not None
-        existing = session.get(models.StatementValue, (row.id, indicator.id))
-        if value.is_empty() and not value.note:
-            if existing is not None:
-                session.delete(existing)
-        else:
+        for code, value in values.items():
+            indicator = indicators[code]
+            existing = session.get(models.StatementValue, (row.id, indicator.id))
+            if value.is_empty() and not value.note:
+                if existing is not None:
+                    session.delete(existing)
+                continue
             if existing is None:
                 existing = models.StatementValue(statement_id=row.id, indicator_id=indicator.id)
                 session.add(existing)

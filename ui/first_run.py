@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.i18n import gettext as _
 from db.enums import Role, Sector, UnitKind
 
+from ui.choices import ChoiceBox
 from ui.models import kind_label, sector_label
 
 
@@ -49,13 +49,12 @@ class FirstRunDialog(QDialog):
         self._unit.setChecked(True)
         self._name = QLineEdit()
         self._code = QLineEdit()
-        self._kind = QComboBox()
-        for kind in (UnitKind.GRASSROOTS, UnitKind.UPPER):
-            self._kind.addItem("", kind)
-        self._sector = QComboBox()
-        self._sector.addItem("", None)
-        for sector in Sector:
-            self._sector.addItem("", sector)
+        self._kind: ChoiceBox[UnitKind] = ChoiceBox()
+        self._kind.setObjectName("first-run-kind")
+        self._kind.set_choices(("", k) for k in (UnitKind.GRASSROOTS, UnitKind.UPPER))
+        self._sector: ChoiceBox[Sector | None] = ChoiceBox()
+        self._sector.setObjectName("first-run-sector")
+        self._sector.set_choices([("", None), *(("", s) for s in Sector)])
         self._error = QLabel()
         self._error.setStyleSheet("color: #b00020")
         self._buttons = QDialogButtonBox(
@@ -94,11 +93,8 @@ class FirstRunDialog(QDialog):
         self._kind_label.setText(_("Level:"))
         self._sector_label.setText(_("Sector:"))
         self._name.setPlaceholderText(_("e.g. Công đoàn Công ty Cổ phần Xi măng Tân Quang"))
-        for index in range(self._kind.count()):
-            self._kind.setItemText(index, kind_label(self._kind.itemData(index)))
-        self._sector.setItemText(0, _("(not applicable)"))
-        for index in range(1, self._sector.count()):
-            self._sector.setItemText(index, sector_label(self._sector.itemData(index)))
+        self._kind.relabel(kind_label)
+        self._sector.relabel(lambda s: sector_label(s) if s is not None else _("(not applicable)"))
 
     def choice(self) -> FirstRunChoice:
         federation = self._federation.isChecked()
@@ -106,9 +102,21 @@ class FirstRunDialog(QDialog):
             role=Role.FEDERATION if federation else Role.UNIT,
             name=self._name.text().strip(),
             code=None if federation else (self._code.text().strip() or None),
-            kind=None if federation else self._kind.currentData(),
-            sector=None if federation else self._sector.currentData(),
+            kind=None if federation else self._kind.current(),
+            sector=None if federation else self._sector.current(),
         )
+
+    def restore(self, choice: FirstRunChoice, message: str = "") -> None:
+        """Show ``choice`` again (after setting up failed), with what went wrong."""
+        (self._federation if choice.role is Role.FEDERATION else self._unit).setChecked(True)
+        self._name.setText(choice.name)
+        self._code.setText(choice.code or "")
+        if choice.kind is not None:
+            self._kind.select(choice.kind)
+        self._sector.select(choice.sector)
+        self._validate()
+        if message:
+            self._error.setText(message)
 
     @Slot()
     def _role_changed(self) -> None:

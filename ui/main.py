@@ -75,12 +75,9 @@ def trace_startup(event: str, detail: str = "") -> None:
 
 def package_version() -> str:
     """The installed (or bundled) distribution's version."""
-    from importlib.metadata import PackageNotFoundError, version
+    from app.crashlog import app_version
 
-    try:
-        return version("thidua")
-    except PackageNotFoundError:
-        return "unknown"
+    return app_version()
 
 
 class _VersionAction(argparse.Action):
@@ -142,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Thi Đua")
     app.setOrganizationName("ThiDua")
     install_qt_translations(app, i18n.current_language())
+    from ui.errors import install_crash_handler
+
+    install_crash_handler()  # uncaught errors: logged, and a report the user can save
     load_bundled_fonts()
     if preferences.font_scale != 1.0:
         apply_font_scale(preferences.font_scale)

@@ -33,6 +33,7 @@ from app.errors import UserError
 from app.i18n import gettext as _
 from app.preferences import Preferences, save_preferences
 
+from ui.errors import error_text, report_failure
 from ui.models import IndicatorColumn, IndicatorTableModel
 from ui.tasks import CancelToken, TaskRunner
 
@@ -42,13 +43,6 @@ if TYPE_CHECKING:
     from ui.federation.workspace import FederationWorkspace
     from ui.first_run import FirstRunChoice, FirstRunDialog
     from ui.unit.workspace import UnitWorkspace
-
-
-def error_text(error: BaseException) -> str:
-    """What the user reads for a failure: translated for input errors."""
-    if isinstance(error, UserError):
-        return error.translated()
-    return _("An unexpected error occurred: {error}").format(error=error)
 
 
 class MainWindow(QMainWindow):
@@ -158,6 +152,9 @@ class MainWindow(QMainWindow):
         self._view_menu.addAction(self._zoom_in)
         self._view_menu.addAction(self._zoom_out)
         self._help_menu = bar.addMenu("")
+        self._report_action = QAction(self)
+        self._report_action.triggered.connect(self.save_error_report)
+        self._help_menu.addAction(self._report_action)
         self._about_action = QAction(self)
         self._about_action.triggered.connect(self._about)
         self._help_menu.addAction(self._about_action)
@@ -182,6 +179,7 @@ class MainWindow(QMainWindow):
         self._zoom_out.setText(_("Smaller text"))
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Thi Đua"))
+        self._report_action.setText(_("Save error report…"))
         self._plan_label.setText(_("Plan:"))
         self._model.retranslate()
         if getattr(self, "unit_workspace", None) is not None:
@@ -218,6 +216,38 @@ class MainWindow(QMainWindow):
         self.scoring_screen = open_scoring_screen(
             self._ctx, self._runner, self, workspace, self.scoring_screen
         )
+
+    @Slot()
+    def save_error_report(self) -> QFileDialog:
+        """Save the log's newest lines and the versions, for support (no data of the unit)."""
+        from app.crashlog import write_report
+
+        from ui.errors import qt_versions
+        from ui.folders import removable_folders
+
+        dialog = QFileDialog(self, _("Save the error report"))
+        dialog.setObjectName("save-error-report-file")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("Text files (*.txt)"))
+        folders = removable_folders()
+        dialog.setDirectory(str(folders[0] if folders else Path.home()))
+        dialog.selectFile("thidua-bao-cao-loi.txt")
+
+        def chosen(path: str) -> None:
+            target = Path(path)
+            if target.suffix.lower() != ".txt":
+                target = target.with_name(target.name + ".txt")
+            try:
+                written = write_report(target, extra=qt_versions())
+            except UserError as error:
+                self._show_error(error)
+                return
+            self._status.setText(_("Error report saved: {path}").format(path=written))
+
+        dialog.fileSelected.connect(chosen)
+        dialog.open()
+        return dialog
 
     @Slot()
     def _about(self) -> None:
@@ -279,10 +309,12 @@ class MainWindow(QMainWindow):
         else:
             self._load_plans()
 
-    def _ask_first_run(self) -> None:
+    def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
         from ui.first_run import FirstRunDialog
 
         dialog = FirstRunDialog(self)
+        if previous is not None:
+            dialog.restore(previous, message)
         self.first_run_dialog = dialog
         dialog.accepted.connect(lambda: self._set_up(dialog.choice()))
         dialog.rejected.connect(self.close)
@@ -311,7 +343,14 @@ class MainWindow(QMainWindow):
             self._update_status()
             self._load_plans()
 
-        self._runner.run(job, done, self._show_error)
+        def failed(error: BaseException) -> None:
+            # Nothing was set up: ask again, with what was typed and what went wrong.
+            text = error_text(error)
+            self._status.setText(text)
+            self.failed.emit(text)
+            self._ask_first_run(choice, text)
+
+        self._runner.run(job, done, failed)
 
     def _load_plans(self) -> None:
         if self._installation is not None and self._installation.role.value == "unit":
@@ -403,11 +442,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _show_error(self, error: BaseException) -> None:
-        text = error_text(error)
+        text = report_failure(self, error)
         self._status.setText(text)
         self.failed.emit(text)
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
-        box.open()
 
     # --- restore -----------------------------------------------------------------------
 

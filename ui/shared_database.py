@@ -184,7 +184,7 @@ class SharedDatabaseDialog(QDialog):
             return probe_context(url).message()
 
         def failed(error: BaseException) -> None:
-            from ui.main_window import error_text
+            from ui.errors import error_text
 
             self._show(error_text(error))
 

@@ -725,44 +725,117 @@ def write_template(ctx: AppContext, *, plan_id: str, stream: str, out: Path) -> 
     return out
 
 
-def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> dict[str, int]:
-    """Save the values of a filled template (all rows valid, or nothing).
+@dataclass(frozen=True)
+class ValueChange:
+    """One indicator an import would change: what is saved now, and what it would be."""
 
-    Returns the number of cells converted from a legacy encoding, per encoding.
+    code: str
+    title: str
+    old: domain.UnitValue | None
+    new: domain.UnitValue
+
+
+@dataclass(frozen=True)
+class WorkbookPreview:
+    """What importing a filled template would change, before anything is written."""
+
+    path: Path
+    plan_id: str
+    stream: str
+    changes: tuple[ValueChange, ...]
+    #: Values the workbook holds that equal what is saved already.
+    unchanged: int
+    #: Cells converted from a legacy encoding, per encoding.
+    conversions: dict[str, int]
+
+
+def merged_value(old: domain.UnitValue | None, held: domain.UnitValue) -> domain.UnitValue:
+    """What a workbook's row makes of a saved value: it changes only what it holds.
+
+    Figures the row has replace the saved figures; a note it has replaces the
+    saved note. An empty figure or note cell keeps what is saved.
+    """
+    if old is None:
+        return held
+    figures = held if not held.is_empty() else old
+    return domain.UnitValue(
+        amount=figures.amount,
+        numerator=figures.numerator,
+        denominator=figures.denominator,
+        flag=figures.flag,
+        grade=figures.grade,
+        text=figures.text,
+        note=held.note or old.note,
+    )
+
+
+def preview_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> WorkbookPreview:
+    """Read a filled template and say what importing it would change (old → new).
+
+    Every row is checked first (:func:`app.workbook.read_statement_workbook`);
+    a bad one raises and nothing is read further. The workbook carries values
+    and notes only: the movements, titles, works and signer are never touched.
     """
     from app.workbook import read_statement_workbook
 
-    with ctx.unit_of_work() as session:
+    with ctx.reading() as session:
         installation = _unit(session)
         plan = get_plan(session, plan_id)
         conversions: dict[str, int] = {}
-        stream, values = read_statement_workbook(path, plan=plan, conversions=conversions)
-        existing = session.scalar(
-            select(models.Statement).where(
-                models.Statement.plan_id == plan_id,
-                models.Statement.unit_id == installation.own_unit_id,
-                models.Statement.stream == stream,
-            )
-        )
-        merged = statement_values(
+        stream, held = read_statement_workbook(path, plan=plan, conversions=conversions)
+        saved = statement_values(
             session, plan_id=plan_id, unit_id=installation.own_unit_id, stream=stream
         )
-        merged.update(values)
-        save_statement(
+    changes: list[ValueChange] = []
+    unchanged = 0
+    for indicator in plan.indicators:
+        if indicator.code not in held:
+            continue
+        old = saved.get(indicator.code)
+        new = merged_value(old, held[indicator.code])
+        if old == new:
+            unchanged += 1
+        else:
+            changes.append(ValueChange(indicator.code, indicator.title, old, new))
+    return WorkbookPreview(path, plan_id, stream, tuple(changes), unchanged, conversions)
+
+
+def apply_workbook(ctx: AppContext, *, preview: WorkbookPreview) -> int:
+    """Write the changes a preview showed, in one transaction; returns how many.
+
+    Refused (nothing written) when a value changed since the preview was made.
+    """
+    from app.registration import set_values
+
+    with ctx.reading() as session:
+        installation = _unit(session)
+        saved = statement_values(
             session,
-            StatementInput(
-                plan_id=plan_id,
-                unit_id=installation.own_unit_id,
-                stream=stream,
-                values=merged,
-                signer_name=existing.signer_name if existing else "",
-                signer_title=existing.signer_title if existing else "",
-                signed_on=existing.signed_on if existing else None,
-                place=existing.place if existing else "",
-                notes=existing.notes if existing else "",
-            ),
+            plan_id=preview.plan_id,
+            unit_id=installation.own_unit_id,
+            stream=preview.stream,
         )
-    return conversions
+    if any(saved.get(change.code) != change.old for change in preview.changes):
+        raise InputError(
+            N_("The values changed since the workbook was read; import it again to see them.")
+        )
+    set_values(
+        ctx,
+        plan_id=preview.plan_id,
+        stream=preview.stream,
+        values={change.code: change.new for change in preview.changes},
+    )
+    return len(preview.changes)
+
+
+def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> dict[str, int]:
+    """Import a filled template at once (the CLI): only the values it holds change.
+
+    Returns the number of cells converted from a legacy encoding, per encoding.
+    """
+    preview = preview_workbook(ctx, path=path, plan_id=plan_id)
+    apply_workbook(ctx, preview=preview)
+    return preview.conversions
 
 
 def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPackageInfo | None]:

@@ -32,7 +32,8 @@ from app.audit_view import ActionGroup, AuditRow
 from app.context import AppContext
 from app.i18n import gettext as _
 
-from ui.federation.common import local_time, warn
+from ui.errors import report_failure
+from ui.federation.common import local_time
 from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
 
@@ -249,8 +250,5 @@ class AuditPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

@@ -29,8 +29,8 @@ from app.i18n import gettext as _
 from app.packages.merge import Outcome
 from db.enums import REGISTRATION_STREAM
 
+from ui.folders import removable_folders
 from ui.models import verdict_brush as verdict_brush
-from ui.unit.workspace import removable_folders
 
 GOOD = QBrush(QColor("#dff0d8"))
 BAD = QBrush(QColor("#f8d7da"))

@@ -46,6 +46,7 @@ from app.conflict_view import ConflictDetail, ConflictRow
 from app.context import AppContext
 from app.i18n import gettext as _
 
+from ui.errors import report_failure
 from ui.federation.common import (
     DIFFERS,
     confirm,
@@ -56,7 +57,6 @@ from ui.federation.common import (
     stream_label,
     translate_buttons,
     value_text,
-    warn,
 )
 from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
@@ -609,8 +609,5 @@ class ConflictsPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

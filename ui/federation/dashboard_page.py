@@ -66,6 +66,7 @@ from app.i18n import gettext as _
 from app.rollup import Scope, TargetRollup
 from db.enums import REGISTRATION_STREAM
 
+from ui.errors import report_failure
 from ui.federation.common import (
     BAD,
     GOOD,
@@ -79,7 +80,6 @@ from ui.federation.common import (
     translate_buttons,
     value_text,
     verdict_brush,
-    warn,
 )
 from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
@@ -992,8 +992,5 @@ class DashboardPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

@@ -48,6 +48,7 @@ from app.context import AppContext
 from app.i18n import gettext as _
 from app.packages.merge import ImportSummary, ItemResult, Outcome
 
+from ui.errors import report_failure
 from ui.federation.common import (
     file_dialog,
     fingerprint_width,
@@ -659,13 +660,10 @@ class ImportPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
         self._task = None
         gc.unfreeze()
         self._set_mode("idle" if not self.model.rowCount() else "checked")
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)
 
     # --- history ----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from app.enrolment_view import KeyRow
 from app.i18n import gettext as _
 from app.packages.merge import KeyStatus
 
+from ui.errors import report_failure
 from ui.federation.common import (
     BAD,
     BANNER_STYLE,
@@ -58,7 +59,6 @@ from ui.federation.common import (
     rows_refiltered,
     translate_buttons,
     translate_input,
-    warn,
 )
 from ui.models import RowTableModel
 from ui.tasks import CancelToken, Runner
@@ -559,8 +559,5 @@ class KeysPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

@@ -47,13 +47,13 @@ from app.i18n import gettext as _
 from app.plan_indicators import RosterRef
 from app.rollup import Scope
 
+from ui.errors import report_failure
 from ui.federation.common import (
     NOTE_STYLE,
     confirm,
     file_dialog,
     translate_buttons,
     translate_input,
-    warn,
 )
 from ui.federation.indicator_dialog import IndicatorDialog
 from ui.models import IndicatorColumn, IndicatorTableModel
@@ -399,11 +399,8 @@ class PlanPage(QWidget):
             self.select_indicator(item.code)
 
         def failed(error: BaseException) -> None:
-            from ui.main_window import error_text
-
             dialog.buttons.setEnabled(True)
-            text = error_text(error)
-            warn(dialog, text, name="indicator-warning")
+            text = report_failure(dialog, error, name="indicator-warning")
             self.failed.emit(text)
 
         self._runner.run(job, finished, failed)
@@ -667,8 +664,5 @@ class PlanPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

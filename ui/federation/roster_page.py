@@ -50,7 +50,8 @@ from app.i18n import gettext as _
 from app.roster import COLUMNS, RosterError, RowError
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons, warn
+from ui.errors import report_failure
+from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons
 from ui.models import kind_label, sector_label
 from ui.tasks import CancelToken, Runner
 
@@ -738,8 +739,5 @@ class RosterPage(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

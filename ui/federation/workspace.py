@@ -29,6 +29,7 @@ from app import domain
 from app.context import AppContext
 from app.i18n import gettext as _
 
+from ui.errors import report_failure
 from ui.federation.audit_page import AuditPage
 from ui.federation.common import BANNER_STYLE, warn
 from ui.federation.conflicts_page import ConflictsPage
@@ -382,8 +383,5 @@ class FederationWorkspace(QWidget):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        text = error_text(error)
-        warn(self, text)
+        text = report_failure(self, error)
         self.failed.emit(text)

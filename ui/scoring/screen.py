@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,10 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.context import AppContext
-from app.errors import UserError
 from app.i18n import gettext as _
 from app.scoring import Placing, Scoreboard, UnitScore
 
+from ui.errors import error_text, report_failure
 from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
 from ui.scoring.models import (
     SORT_ROLE,
@@ -449,7 +448,7 @@ class ScoringScreen(QWidget):
             )
             self.reload()
 
-        self._runner.run(job, finished, lambda error: dialog.show_error(_error_text(error)))
+        self._runner.run(job, finished, lambda error: dialog.show_error(error_text(error)))
 
     def _reset_rules(self, dialog: RulesDialog) -> None:
         from app.scoring import reset_rules
@@ -465,7 +464,7 @@ class ScoringScreen(QWidget):
             self.done.emit(_("The default scoring rules apply again."))
             self.reload()
 
-        self._runner.run(job, finished, lambda error: dialog.show_error(_error_text(error)))
+        self._runner.run(job, finished, lambda error: dialog.show_error(error_text(error)))
 
     # --- proposals and flags (federation) ---------------------------------------------------------
 
@@ -711,18 +710,7 @@ class ScoringScreen(QWidget):
     # --- errors -----------------------------------------------------------------------------------
 
     def _error(self, error: BaseException) -> None:
-        text = _error_text(error)
-        self.failed.emit(text)
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
-        box.setObjectName("scoring-error")
-        box.open()
-
-
-def _error_text(error: BaseException) -> str:
-    """What the user reads for a failure: translated for input errors."""
-    if isinstance(error, UserError):
-        return error.translated()
-    return _("An unexpected error occurred: {error}").format(error=error)
+        self.failed.emit(report_failure(self, error, name="scoring-error"))
 
 
 class ScoringWindow(QMainWindow):

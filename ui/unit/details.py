@@ -36,7 +36,7 @@ from app.registration import StatementDetails
 
 class _DetailsChange(QUndoCommand):
     def __init__(self, panel: DetailsPanel, old: StatementDetails, new: StatementDetails) -> None:
-        super().__init__(_("Change the statement's details"))
+        super().__init__(_("change the statement's details"))
         self._panel = panel
         self._old = old
         self._new = new

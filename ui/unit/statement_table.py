@@ -181,12 +181,14 @@ class StatementModel(QAbstractTableModel):
         stream: str,
         save: Callable[[str, domain.UnitValue], None],
         undo_stack: QUndoStack,
+        save_many: Callable[[dict[str, domain.UnitValue]], None] | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self.stream = stream
         self.registration = stream == REGISTRATION_STREAM
         self._save = save
+        self._save_many = save_many
         self._undo = undo_stack
         self._rows: list[Row] = []
         self._plan: domain.Plan | None = None
@@ -448,6 +450,32 @@ class StatementModel(QAbstractTableModel):
         self._emit_row(row)
         self.message_changed.emit(row, "")
 
+    def show_values(self, values: dict[str, domain.UnitValue]) -> None:
+        """Show values already saved (an import), without saving them again."""
+        for code, value in values.items():
+            if value.is_empty() and not value.note:
+                self._values.pop(code, None)
+            else:
+                self._values[code] = value
+            self._pending.pop(code, None)
+            self._messages.pop(code, None)
+            self._emit_row(self.row_of(code))
+
+    def apply_many(self, values: dict[str, domain.UnitValue]) -> None:
+        """Save several values in one transaction and show them (undo/redo of an import)."""
+        if self._save_many is not None:
+            self._save_many(values)
+        else:
+            for code, value in values.items():
+                self._save(code, value)
+        self.show_values(values)
+
+    def record_import(
+        self, changes: dict[str, tuple[domain.UnitValue | None, domain.UnitValue]], label: str
+    ) -> None:
+        """Put an import that is already saved on the undo stack, as one step."""
+        self._undo.push(_Imported(self, changes, label))
+
     def _emit_row(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
@@ -463,7 +491,7 @@ class _SetValue(QUndoCommand):
     def __init__(
         self, model: StatementModel, code: str, old: domain.UnitValue, new: domain.UnitValue
     ) -> None:
-        super().__init__(_("Change {code}").format(code=code))
+        super().__init__(_("change {code}").format(code=code))
         self._model = model
         self._code = code
         self._old = old
@@ -474,6 +502,32 @@ class _SetValue(QUndoCommand):
 
     def undo(self) -> None:
         self._model.apply(self._code, self._old)
+
+
+class _Imported(QUndoCommand):
+    """Values imported at once (already saved when pushed): undone and redone together."""
+
+    def __init__(
+        self,
+        model: StatementModel,
+        changes: dict[str, tuple[domain.UnitValue | None, domain.UnitValue]],
+        label: str,
+    ) -> None:
+        super().__init__(label)
+        self._model = model
+        self._old = {code: old or domain.UnitValue() for code, (old, _new) in changes.items()}
+        self._new = {code: new for code, (_old, new) in changes.items()}
+        self._saved = True
+
+    def redo(self) -> None:
+        if self._saved:  # pushed after the import was written: only show it
+            self._saved = False
+            self._model.show_values(self._new)
+            return
+        self._model.apply_many(self._new)
+
+    def undo(self) -> None:
+        self._model.apply_many(self._old)
 
 
 # --- view and editors -------------------------------------------------------------------------

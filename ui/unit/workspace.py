@@ -12,8 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStorageInfo, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -38,23 +38,11 @@ from app.i18n import gettext as _
 from app.registration import StatementDetails, Workspace
 from db.enums import REGISTRATION_STREAM
 
+from ui.errors import report_failure
+from ui.folders import removable_folders
 from ui.tasks import CancelToken, Runner
 from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
-
-
-def removable_folders() -> list[Path]:
-    """Mounted removable drives first (USB sticks), as the save dialog's shortcuts."""
-    folders = []
-    for volume in QStorageInfo.mountedVolumes():
-        root = volume.rootPath()
-        if not volume.isValid() or not volume.isReady() or volume.isReadOnly():
-            continue
-        if root in ("/", "") or root.startswith(("/boot", "/snap", "/sys", "/proc", "/run/user")):
-            continue
-        if root.startswith(("/media", "/mnt", "/run/media")) or (len(root) <= 3 and ":" in root):
-            folders.append(Path(root))
-    return folders
 
 
 class StreamPage(QWidget):
@@ -64,10 +52,14 @@ class StreamPage(QWidget):
         super().__init__()
         self.stream = stream
         registration = stream == REGISTRATION_STREAM
+        #: This tab's own edits: Ctrl+Z never reaches into another tab (another report).
+        self.undo_stack = QUndoStack(self)
+        workspace_widget.undo_group.addStack(self.undo_stack)
         self.model = StatementModel(
             stream=stream,
             save=self._save_value,
-            undo_stack=workspace_widget.undo_stack,
+            save_many=self._save_values,
+            undo_stack=self.undo_stack,
             parent=self,
         )
         self.view = StatementView()
@@ -76,7 +68,7 @@ class StreamPage(QWidget):
         self.details = DetailsPanel(
             registration=registration,
             save=self._save_details,
-            undo_stack=workspace_widget.undo_stack,
+            undo_stack=self.undo_stack,
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -122,6 +114,9 @@ class StreamPage(QWidget):
     def _save_value(self, code: str, value: domain.UnitValue) -> None:
         self._owner.save_value(self.stream, code, value)
 
+    def _save_values(self, values: dict[str, domain.UnitValue]) -> None:
+        self._owner.save_values(self.stream, values)
+
     def _save_details(self, details: StatementDetails) -> None:
         self._owner.save_details(self.stream, details)
 
@@ -145,9 +140,11 @@ class UnitWorkspace(QWidget):
         self._ctx = ctx
         self._runner = runner.bound(self)
         self.workspace: Workspace | None = None
-        self.undo_stack = QUndoStack(self)
+        #: One undo stack per tab; the toolbar's Undo and Redo act on the tab shown.
+        self.undo_group = QUndoGroup(self)
         self.last_export: Any = None
         self.last_pdf: Path | None = None
+        self.preview_dialog: Any = None  # the Excel import's old → new dialog, when open
 
         self._header = QLabel()
         self._header.setWordWrap(True)
@@ -163,6 +160,7 @@ class UnitWorkspace(QWidget):
         banner_row.addWidget(self._banner_button)
 
         self.tabs = QTabWidget()
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.pages: dict[str, StreamPage] = {}
         self.status_table = QTableWidget(0, 4)
         self.status_table.verticalHeader().setVisible(False)
@@ -189,14 +187,21 @@ class UnitWorkspace(QWidget):
         self.backup_action = QAction(self)
         self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
         self.backup_action.triggered.connect(self.backup)
-        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action = QAction(self)
         self.undo_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.undo_action.triggered.connect(self.undo_group.undo)
+        self.redo_action = QAction(self)
         redo_keys = [QKeySequence("Ctrl+Y")]
         for binding in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo):
             if binding.toString() not in {k.toString() for k in redo_keys}:
                 redo_keys.append(binding)
         self.redo_action.setShortcuts(redo_keys)  # one action, no duplicate (ambiguous) keys
+        self.redo_action.triggered.connect(self.undo_group.redo)
+        self.undo_group.canUndoChanged.connect(lambda _can: self._refresh_undo_actions())
+        self.undo_group.canRedoChanged.connect(lambda _can: self._refresh_undo_actions())
+        self.undo_group.undoTextChanged.connect(lambda _text: self._refresh_undo_actions())
+        self.undo_group.redoTextChanged.connect(lambda _text: self._refresh_undo_actions())
+        self.undo_group.activeStackChanged.connect(lambda _stack: self._refresh_undo_actions())
         for action in (
             self.export_action,
             self.print_action,
@@ -239,8 +244,7 @@ class UnitWorkspace(QWidget):
         self.backup_action.setText(_("Back up…"))
         self.key_card_action.setText(_("Key card…"))
         self.key_card_action.setToolTip(_("Print the key's fingerprint to sign, stamp and send"))
-        self.undo_action.setText(_("Undo"))
-        self.redo_action.setText(_("Redo"))
+        self._refresh_undo_actions()
         self._banner_button.setText(_("Import the plan package…"))
         self._send_intro.setText(
             _(
@@ -256,6 +260,27 @@ class UnitWorkspace(QWidget):
         self._retitle_tabs()
         self._refresh_header()
         self._refresh_status()
+
+    def _refresh_undo_actions(self) -> None:
+        """Undo/Redo name the current tab's next step, in the user's language."""
+        group = self.undo_group
+        undo, redo = group.undoText(), group.redoText()
+        self.undo_action.setEnabled(group.canUndo())
+        self.redo_action.setEnabled(group.canRedo())
+        self.undo_action.setText(
+            _("Undo: {step}").format(step=undo) if group.canUndo() and undo else _("Undo")
+        )
+        self.redo_action.setText(
+            _("Redo: {step}").format(step=redo) if group.canRedo() and redo else _("Redo")
+        )
+
+    @Slot(int)
+    def _tab_changed(self, _index: int) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, StreamPage):
+            self.undo_group.setActiveStack(page.undo_stack)
+        else:  # the sending tab: nothing to undo there
+            self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
 
     def _retitle_tabs(self) -> None:
         for index in range(self.tabs.count()):
@@ -284,6 +309,8 @@ class UnitWorkspace(QWidget):
         workspace = self.workspace
         if set(self.pages) != set(workspace.streams):
             self.tabs.clear()
+            for old in self.pages.values():
+                self.undo_group.removeStack(old.undo_stack)
             self.pages = {s: StreamPage(s, self) for s in workspace.streams}
             for page in self.pages.values():
                 self.tabs.addTab(page, "")
@@ -291,6 +318,7 @@ class UnitWorkspace(QWidget):
             self._retitle_tabs()
         for page in self.pages.values():
             page.load(workspace)
+        self._tab_changed(self.tabs.currentIndex())
         self._refresh_header()
         self._refresh_status()
         self.loaded.emit()
@@ -364,6 +392,12 @@ class UnitWorkspace(QWidget):
 
         assert self.workspace is not None
         set_value(self._ctx, plan_id=self.workspace.plan.id, stream=stream, code=code, value=value)
+
+    def save_values(self, stream: str, values: dict[str, domain.UnitValue]) -> None:
+        from app.registration import set_values
+
+        assert self.workspace is not None
+        set_values(self._ctx, plan_id=self.workspace.plan.id, stream=stream, values=values)
 
     def save_details(self, stream: str, details: StatementDetails) -> None:
         from app.registration import set_details
@@ -597,21 +631,56 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def fill_file(self, path: Path) -> None:
-        from app.packages.unit import fill_from_workbook
+        """Read the workbook, show what it would change (old → new), apply when confirmed."""
+        from app.packages.unit import preview_workbook
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            return fill_from_workbook(ctx, path=path, plan_id=plan_id)
+            return preview_workbook(ctx, path=path, plan_id=plan_id)
 
-        def finished(converted: Any) -> None:
-            self.undo_stack.clear()  # the import is not one of the typed edits
+        self._runner.run(job, self._show_workbook_preview, self._error)
+
+    def _show_workbook_preview(self, preview: Any) -> None:
+        from ui.unit.import_preview import ImportPreviewDialog
+
+        assert self.workspace is not None
+        if not preview.changes:
+            self._inform(
+                _("The workbook holds nothing new: {count} values are the same as saved.").format(
+                    count=preview.unchanged
+                )
+            )
+            return
+        dialog = ImportPreviewDialog(self.workspace.plan, preview, self.stream_label, self)
+        dialog.accepted.connect(lambda: self.apply_workbook(preview))
+        dialog.open()
+        self.preview_dialog = dialog
+
+    def apply_workbook(self, preview: Any) -> None:
+        """Write the previewed changes (one transaction) as one step of the tab's undo."""
+        from app.packages.unit import apply_workbook
+
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return apply_workbook(ctx, preview=preview)
+
+        def finished(count: int) -> None:
+            page = self.pages[preview.stream]
+            page.model.record_import(
+                {c.code: (c.old, c.new) for c in preview.changes},
+                _("Import from Excel ({count} values)").format(count=count),
+            )
+            self.tabs.setCurrentWidget(page)
             self.reload()
-            text = _("Values saved.")
-            for encoding, count in sorted(converted.items()):
+            text = _("{count} values imported from the workbook; nothing else changed.").format(
+                count=count
+            )
+            for encoding, converted in sorted(preview.conversions.items()):
                 text += " " + _("{count} cells were converted from {encoding} to Unicode.").format(
-                    count=count, encoding=encoding
+                    count=converted, encoding=encoding
                 )
             self.done.emit(text)
 
@@ -696,6 +765,12 @@ class UnitWorkspace(QWidget):
 
     # --- messages ------------------------------------------------------------------------------
 
+    def _inform(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, _("Thi Đua"), text, parent=self)
+        box.setObjectName("information")
+        box.open()
+        self.done.emit(text)
+
     def _warn(self, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
         box.setObjectName("warning")
@@ -703,9 +778,7 @@ class UnitWorkspace(QWidget):
         self.failed.emit(text)
 
     def _error(self, error: BaseException) -> None:
-        from ui.main_window import error_text
-
-        self._warn(error_text(error))
+        self.failed.emit(report_failure(self, error))
 
 
 def today() -> dt.date:
