@@ -16,7 +16,7 @@ from pathlib import Path
 
 from app.context import AppContext, open_context
 from app.errors import N_, InputError, UserError
-from app.installation import get_installation
+from app.installation import get_installation, set_setting
 from app.keystore import export_backup, restore_backup, save_private_key
 from db.engine import copy_sqlite
 
@@ -93,14 +93,51 @@ def read_backup(folder: Path) -> BackupInfo:
     )
 
 
+def find_backup(folder: Path) -> BackupInfo:
+    """The backup in ``folder``: the folder itself, or the newest backup inside it.
+
+    A backup is written into its own sub-folder of the folder chosen (the USB
+    stick); choosing the stick again to restore finds it there. Raises
+    :class:`InputError` when there is none.
+    """
+    try:
+        return read_backup(folder)
+    except InputError:
+        pass
+    found: list[BackupInfo] = []
+    try:
+        children = sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError as exc:
+        raise InputError(
+            N_("The folder {folder} cannot be read."),
+            params={"folder": str(folder)},
+            detail=exc.strerror or str(exc),
+        ) from exc
+    for child in children:
+        try:
+            found.append(read_backup(child))
+        except InputError:
+            continue
+    if not found:
+        raise InputError(
+            N_("There is no Thi Đua backup in {folder} or in the folders directly inside it."),
+            params={"folder": str(folder)},
+        )
+    return max(found, key=lambda b: (b.created_at, b.folder.name))
+
+
 def restore_installation(*, folder: Path, passphrase: str, database: Path) -> BackupInfo:
     """Restore a backup into ``database`` (the current file is kept aside).
 
-    The key is checked with the passphrase before anything is replaced.
+    ``folder`` is the backup or a folder holding backups (the newest is taken).
+    The key is checked with the passphrase before anything is replaced. The
+    restored database remembers the backup's date, so it does not ask for a
+    first backup again.
     """
     from app.packages.keys import key_directory
 
-    info = read_backup(folder)
+    info = find_backup(folder)
+    folder = info.folder
     keypair = restore_backup(folder / "khoa.json", passphrase)
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     previous: Path | None = None
@@ -111,7 +148,12 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
         copy_sqlite(folder / "thidua.db", database)
-        open_context(database).close()  # refuses a damaged or newer database
+        restored = open_context(database)  # refuses a damaged or newer database
+        try:
+            with restored.unit_of_work() as session:
+                set_setting(session, "last_backup_at", info.created_at or "restored")
+        finally:
+            restored.close()
     except BaseException:
         if previous is not None:
             copy_sqlite(previous, database)

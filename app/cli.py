@@ -303,7 +303,9 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             [
                 {
                     "indicator": r.indicator.code,
-                    "target": r.target.wording if r.target else None,
+                    "target": (
+                        figures.target_text(plan, r.indicator, r.target) if r.target else None
+                    ),
                     "own_target": r.own,
                     "judged_stream": (
                         figures.judged_stream(plan, r.target) if r.target is not None else None
@@ -342,12 +344,12 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         for r in rows:
             shown = []
             for stream, f in r.figures.items():
-                word = figures.verdict_text(f.verdict) if figures.is_verdict(f.verdict) else ""
+                word = figures.verdict_text(f.verdict) if f.reporting_units else ""
                 shown.append(
                     f"{stream}={figures.figure_text(r.indicator, f)}"
                     + (f" ({word})" if word else "")
                 )
-            wording = r.target.wording if r.target else ""
+            wording = figures.target_text(plan, r.indicator, r.target) if r.target else ""
             out.write(f"{r.indicator.code:6} {wording:40} {'  '.join(shown)}\n")
     return 0
 

@@ -26,6 +26,7 @@ from db.enums import (
 __all__ = [
     "REGISTRATION_STREAM",
     "SECTOR_GROUPS",
+    "Award",
     "Cluster",
     "Comparison",
     "GradeDirection",
@@ -35,6 +36,7 @@ __all__ = [
     "IndicatorKind",
     "Installation",
     "Movement",
+    "Narrative",
     "Period",
     "Plan",
     "PlanSummary",
@@ -106,6 +108,16 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Award:
+    """A title or form of commendation the plan offers, with who issues it."""
+
+    label: str  # "Cờ thi đua của LĐLĐ tỉnh Tuyên Quang"
+    level: str  # "LĐLĐ tỉnh"
+    collective: bool = True
+    individual: bool = False
+
+
+@dataclass(frozen=True)
 class IndicatorGroup:
     code: str
     parent_code: str | None
@@ -168,6 +180,7 @@ class Plan:
     groups: tuple[IndicatorGroup, ...]
     indicators: tuple[Indicator, ...]
     body: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    awards: tuple[Award, ...] = ()
 
     def indicator(self, code: str) -> Indicator:
         for indicator in self.indicators:
@@ -219,6 +232,19 @@ class Cluster:
     code: str
     name: str
     leader_unit_id: str | None
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """What a period's report says in words: the overall assessment, the shortcomings,
+    and the direction for the next period (đánh giá chung, tồn tại, phương hướng)."""
+
+    assessment: str = ""
+    shortcomings: str = ""
+    direction: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.assessment.strip() or self.shortcomings.strip() or self.direction.strip())
 
 
 @dataclass(frozen=True)

@@ -239,6 +239,29 @@ def judged_stream(plan: domain.Plan, target: domain.Target) -> str:
     return plan.final_period
 
 
+def stream_order(plan: domain.Plan, stream: str) -> int:
+    """The registration first, then the periods in the plan's order."""
+    if stream == REGISTRATION_STREAM:
+        return 0
+    for index, period in enumerate(plan.periods, start=1):
+        if period.code == stream:
+            return index
+    return len(plan.periods) + 1
+
+
+def target_text(plan: domain.Plan, indicator: domain.Indicator, target: domain.Target) -> str:
+    """A target as every surface names it: the plan's words, and the period it is set
+    for when that is not the year ("6 tháng: 1.000 đoàn viên (6 tháng đầu năm 2017)")."""
+    from app.format import format_target
+
+    text = format_target(indicator, target)
+    if target.period and target.period != plan.final_period:
+        name = plan.period_name(target.period)
+        if name.casefold() not in text.casefold():
+            text = f"{text} ({name})"
+    return text
+
+
 def is_absolute_total(indicator: domain.Indicator, target: domain.Target) -> bool:
     """A target on a province total (Σ), which a part of the province only contributes to."""
     return indicator.rollup is Rollup.SUM and target.scope is TargetScope.AGGREGATE
@@ -273,6 +296,8 @@ class Against(StrEnum):
     YEAR_TARGET = "year_target"  # the target, before its stream (progress)
     REGISTERED_TARGET = "registered_target"  # Σ commitments against the target
     PROVINCE_TARGET = "province_target"  # a part of the province's total
+    UNITS_MEETING = "units_meeting"  # an each-unit target: the share of units meeting it
+    PROVINCE_CEILING = "province_ceiling"  # a part of a province maximum ("không quá")
     COMMITMENT = "commitment"  # a unit's own registered value, judged
     YEAR_COMMITMENT = "year_commitment"  # a unit's own registered value, before the year
 
@@ -368,18 +393,28 @@ def judge_figure(
         verdict = Verdict.NONE
     elif exact is None:
         verdict = Verdict.NO_DATA
+    elif stream_order(plan, stream) > stream_order(plan, judged_stream(plan, target)):
+        verdict = Verdict.NONE  # a target set for an earlier period says nothing here
     else:
+        ceiling = target.comparison in (Comparison.AT_MOST, Comparison.NONE)
         if measure is Measure.EACH_UNIT:
-            attainment = exact  # the share of units meeting it
-        elif target.comparison not in (Comparison.AT_MOST, Comparison.NONE) and target.value > 0:
+            attainment, against = exact, Against.UNITS_MEETING
+        elif not ceiling and target.value > 0:
             attainment = exact * 100 / Fraction(target.value)
         if not whole and not own and is_absolute_total(indicator, target):
             verdict, against = Verdict.CONTRIBUTION, Against.PROVINCE_TARGET
+            if ceiling:
+                against = Against.PROVINCE_CEILING
+                if target.comparison is Comparison.AT_MOST and target.value > 0:
+                    attainment = exact * 100 / Fraction(target.value)
         elif stream != judged_stream(plan, target):
             verdict = Verdict.PROGRESS
-            against = (
-                Against.REGISTERED_TARGET if stream == REGISTRATION_STREAM else Against.YEAR_TARGET
-            )
+            if against is Against.TARGET:
+                against = (
+                    Against.REGISTERED_TARGET
+                    if stream == REGISTRATION_STREAM
+                    else Against.YEAR_TARGET
+                )
         elif measure is Measure.EACH_UNIT:
             verdict = Verdict.MET if numerator == denominator else Verdict.NOT_MET
         else:
@@ -671,6 +706,8 @@ _AGAINST_WORDS: dict[Against, str] = {
     Against.YEAR_TARGET: N_("{percent} of the year's target"),
     Against.REGISTERED_TARGET: N_("registered {percent} of the target"),
     Against.PROVINCE_TARGET: N_("{percent} of the province's target"),
+    Against.UNITS_MEETING: N_("{percent} of the units meet it"),
+    Against.PROVINCE_CEILING: N_("{percent} of the province's maximum"),
     Against.COMMITMENT: N_("{percent} of the registered"),
     Against.YEAR_COMMITMENT: N_("{percent} of the year's registered"),
 }
@@ -764,6 +801,18 @@ def commitment_progress_text(
     return percent_text(reading.progress)
 
 
+def measure_text(indicator: domain.Indicator, tr: Translate = gettext) -> str:
+    """The unit of measure of one unit's value: "Có/Không" for yes/no, "Xếp loại" for a
+    grade (the plan's "%" is the province's share of units, not the unit's answer)."""
+    if indicator.kind is IndicatorKind.YES_NO:
+        return tr(N_("Yes/No"))
+    if indicator.kind is IndicatorKind.GRADE:
+        return tr(N_("Grade"))
+    if indicator.kind is IndicatorKind.TEXT:
+        return ""
+    return indicator.unit_of_measure
+
+
 def value_text(
     plan: domain.Plan,
     indicator: domain.Indicator,
@@ -842,12 +891,15 @@ __all__ = [
     "judge_figure",
     "judged_stream",
     "measure_of",
+    "measure_text",
     "meets",
     "percent_condition",
     "percent_of",
     "percent_text",
     "read_commitment",
     "read_unit_result",
+    "stream_order",
+    "target_text",
     "unit_counts_towards",
     "unit_goal_comparison",
     "unit_period_targets",

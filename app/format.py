@@ -70,9 +70,13 @@ def format_percent(value: Fraction | Decimal | None, places: int = 1) -> str:
     return "—" if value is None else f"{format_number(value, places, fixed=True)}%"
 
 
+#: Between an amount and "đ": a no-break space, so "đ" never wraps onto a line of its own.
+CURRENCY_SPACE = "\u00a0"
+
+
 def format_vnd(amount: int) -> str:
-    """``700000000`` → ``"700.000.000 đ"``."""
-    return f"{format_number(amount)} đ"
+    """``700000000`` → ``"700.000.000 đ"`` (a no-break space before "đ")."""
+    return f"{format_number(amount)}{CURRENCY_SPACE}đ"
 
 
 def format_target(indicator: domain.Indicator, target: domain.Target) -> str:

@@ -35,7 +35,14 @@ from app import audit, domain
 from app.context import AppContext
 from app.errors import N_, InputError, NotFoundError, UserError
 from app.format import format_number
-from app.plans import ALLOWED_ROLLUPS, get_plan, install_plan_document, nfc, plan_document
+from app.plans import (
+    ALLOWED_ROLLUPS,
+    EACH_UNIT_KINDS,
+    get_plan,
+    install_plan_document,
+    nfc,
+    plan_document,
+)
 from app.statements import MAX_AMOUNT, MAX_COUNT, check_value
 from db import models
 from db.enums import (
@@ -393,6 +400,14 @@ def indicator_document(
             raise TargetInputError(number, N_("Only a grade indicator counts grades."))
         else:
             direction = None
+        if target.scope is TargetScope.EACH_UNIT and item.kind not in EACH_UNIT_KINDS:
+            raise TargetInputError(
+                number,
+                N_(
+                    "A yes/no or grade indicator counts a share of the units: give its target "
+                    "as a percentage of the units (100% for every unit), counted of the total."
+                ),
+            )
         period = target.period or None
         if period is not None and period not in {p.code for p in plan.periods}:
             raise TargetInputError(number, N_("Choose one of the plan's reporting periods."))

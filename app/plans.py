@@ -38,6 +38,11 @@ from db.enums import (
 )
 
 PLAN_FORMAT = "thidua.plan/1"
+#: The kinds a target "for each unit on its own" can judge (a yes/no or grade target is
+#: already a share of units: "100% of the units").
+EACH_UNIT_KINDS = (IndicatorKind.COUNT, IndicatorKind.MONEY, IndicatorKind.RATIO)
+#: Who a title or commendation of the plan's ``awards`` is for.
+AWARD_FOR = ("collective", "individual", "both")
 BUILTIN_PLAN_IDS = ("tuyen-quang-2017",)
 
 #: Which roll-ups make sense for which kind of value.
@@ -217,6 +222,20 @@ def install_plan_document(
     if len(set(period_codes)) != len(period_codes) or "registration" in period_codes:
         raise _bad("periods.code")
 
+    awards = document.get("awards") or []
+    if not isinstance(awards, list) or len(awards) > 200:
+        raise _bad("awards")
+    award_rows = []
+    for award in awards:
+        if not isinstance(award, dict) or award.get("for") not in AWARD_FOR:
+            raise _bad("awards")
+        award_rows.append(
+            {
+                "label": _text(award, "label", where="awards."),
+                "level": _text(award, "level", required=False, where="awards."),
+                "for": award["for"],
+            }
+        )
     plan = models.Plan(
         id=plan_id,
         year=year,
@@ -230,6 +249,7 @@ def install_plan_document(
         signer_name=_text(signer, "name", required=False),
         signer_title=_text(signer, "title", required=False),
         body_json=json.dumps(document.get("body") or {}, ensure_ascii=False),
+        awards_json=json.dumps(award_rows, ensure_ascii=False),
         content_hash=known_hash or content_hash(document),
         builtin=builtin,
     )
@@ -375,6 +395,9 @@ def _indicator_row(
         period = target.get("period")
         if period is not None and period not in period_codes:
             raise _bad(f"{where}targets.period")
+        scope = _enum_value(TargetScope, target.get("scope", "aggregate"), f"{where}targets.scope")
+        if scope is TargetScope.EACH_UNIT and kind not in EACH_UNIT_KINDS:
+            raise _bad(f"{where}targets.scope")
         indicator.targets.append(
             models.Target(
                 period=period,
@@ -382,9 +405,7 @@ def _indicator_row(
                     Comparison, target.get("comparison"), f"{where}targets.comparison"
                 ),
                 value=str(_decimal(target.get("value"), f"{where}targets.value")),
-                scope=_enum_value(
-                    TargetScope, target.get("scope", "aggregate"), f"{where}targets.scope"
-                ),
+                scope=scope,
                 sectors=_join(_sectors(target.get("sectors"), f"{where}targets.sectors")),
                 unit_kinds=_join(_kinds(target.get("unit_kinds"), f"{where}targets.unit_kinds")),
                 unit_id=target.get("unit_id"),
@@ -495,6 +516,15 @@ def get_plan(session: Session, plan_id: str) -> domain.Plan:
         groups=tuple(domain.IndicatorGroup(g.code, g.parent_code, g.text) for g in groups),
         indicators=tuple(_indicator_value(i) for i in row.indicators),
         body=json.loads(row.body_json or "{}"),
+        awards=tuple(
+            domain.Award(
+                label=a["label"],
+                level=a.get("level", ""),
+                collective=a["for"] in ("collective", "both"),
+                individual=a["for"] in ("individual", "both"),
+            )
+            for a in json.loads(row.awards_json or "[]")
+        ),
     )
 
 
@@ -605,6 +635,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
             }
             for i in plan.indicators
         ],
+        "awards": _awards_document(plan),
     }
 
 
@@ -699,4 +730,18 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
         "groups": [{"code": g.code, "parent": g.parent_code, "text": g.text} for g in plan.groups],
         "indicators": indicators,
         "body": plan.body,
+        **({"awards": _awards_document(plan)} if plan.awards else {}),
     }
+
+
+def _awards_document(plan: domain.Plan) -> list[dict[str, str]]:
+    return [
+        {
+            "label": a.label,
+            "level": a.level,
+            "for": "both"
+            if a.collective and a.individual
+            else ("collective" if a.collective else "individual"),
+        }
+        for a in plan.awards
+    ]

@@ -23,6 +23,8 @@ class Preferences:
     language: str = DEFAULT_LANGUAGE
     database: str = ""
     font_scale: float = 1.0
+    #: The main window's size, place and maximised state (Qt's saveGeometry, base64).
+    window_geometry: str = ""
 
     def with_changes(self, **changes: object) -> Preferences:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -43,10 +45,12 @@ def load_preferences() -> Preferences:
     language = raw.get("language")
     database = raw.get("database")
     scale = raw.get("font_scale")
+    geometry = raw.get("window_geometry")
     return Preferences(
         language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         database=database if isinstance(database, str) else "",
         font_scale=float(scale) if isinstance(scale, (int, float)) and 0.8 <= scale <= 2.5 else 1.0,
+        window_geometry=geometry if isinstance(geometry, str) and len(geometry) < 4096 else "",
     )
 
 

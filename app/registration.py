@@ -24,7 +24,16 @@ from app.installation import get_installation, get_setting, set_setting
 from app.plans import get_plan, nfc
 from app.statements import check_value, statement_values, touch_statement
 from db import models
-from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+from db.enums import (
+    REGISTRATION_STREAM,
+    Comparison,
+    IndicatorKind,
+    Role,
+    Rollup,
+    Sector,
+    TargetScope,
+    UnitKind,
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class StatementDetails:
     titles: tuple[tuple[bool, str, str, str], ...] = ()
     works: tuple[tuple[str, str], ...] = ()
     revision: int = 0
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ class StreamState:
     general_comment: str = ""
     comments: dict[str, str] = field(default_factory=dict)
     last_hash: str | None = None
+    #: The values last sent (as the package carried them), by indicator code.
+    sent_values: dict[str, domain.UnitValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,6 +158,7 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
                     comments.get("general", ""),
                     dict(comments.get("fields", {})),
                     outbox.last_hash,
+                    _sent_values(outbox.sent_values_json),
                 )
         from app.packages.keys import own_key_info
 
@@ -211,6 +224,7 @@ def _details(session: Session, plan_id: str, unit_id: str, stream: str) -> State
         titles,
         works,
         row.revision,
+        domain.Narrative(row.assessment, row.shortcomings, row.direction),
     )
 
 
@@ -317,6 +331,9 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
         row.signed_on = details.signed_on
         row.place = nfc(details.place.strip())
         row.notes = nfc(details.notes)
+        row.assessment = nfc(details.narrative.assessment)
+        row.shortcomings = nfc(details.narrative.shortcomings)
+        row.direction = nfc(details.narrative.direction)
         row.updated_at = utc_now_text()
         for table in (models.StatementMovement, models.StatementTitle, models.StatementWork):
             session.execute(delete(table).where(table.statement_id == row.id))
@@ -351,6 +368,156 @@ def _mark_changed(session: Session, plan_id: str, stream: str) -> None:
     outbox = session.get(models.Outbox, (plan_id, stream))
     if outbox is not None and outbox.status != "draft":
         outbox.status = "changed"
+
+
+def _sent_values(raw: str | None) -> dict[str, domain.UnitValue]:
+    from app.packages.bodies import _parse_value
+    from app.packages.format import PayloadError
+
+    try:
+        data = json.loads(raw or "{}")
+        return {code: _parse_value(code, item) for code, item in data.items()}
+    except (ValueError, AttributeError, PayloadError):
+        return {}
+
+
+@dataclass(frozen=True)
+class SendWarning:
+    """A soft warning before sending: a reason to look again, never a refusal.
+
+    ``message`` is an English msgid; ``params`` fill its placeholders.
+    """
+
+    code: str
+    message: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SendingReview:
+    """What a package will carry, checked before it is written."""
+
+    stream: str
+    revision: int  # the revision about to be written
+    values: int  # indicators with a value
+    empty: tuple[str, ...]  # applicable indicators without a value (codes)
+    #: What changed since the last send: (code, as sent, as now), empty at the first send.
+    changes: tuple[tuple[str, domain.UnitValue | None, domain.UnitValue | None], ...]
+    warnings: tuple[SendWarning, ...]
+    first_send: bool
+
+
+#: Beyond these a figure is very likely mistyped (an extra zero, a phone number).
+IMPLAUSIBLE_COUNT = 100_000
+IMPLAUSIBLE_MONEY = 100_000_000_000  # 100 tỷ đồng
+
+
+def review_before_sending(workspace: Workspace, stream: str) -> SendingReview:
+    """Check a stream before it is sent: what is empty, what changed, what looks wrong.
+
+    Soft warnings (never blocking): a commitment below the province's target
+    for the unit's own percentage (or below a target given to the unit);
+    figures of an implausible size; results ten times the registered value.
+    """
+    from app import figures
+
+    plan, unit = workspace.plan, workspace.unit
+    values = workspace.values.get(stream, {})
+    registered = workspace.values.get(REGISTRATION_STREAM, {})
+    state = workspace.states.get(stream, StreamState(stream))
+    applicable = [i for i in plan.indicators if workspace.applies(i)]
+    empty = tuple(
+        i.code for i in applicable if values.get(i.code) is None or values[i.code].is_empty()
+    )
+    changes: list[tuple[str, domain.UnitValue | None, domain.UnitValue | None]] = []
+    if state.revision:
+        for indicator in plan.indicators:
+            before, now = state.sent_values.get(indicator.code), values.get(indicator.code)
+            if (before or domain.UnitValue()) != (now or domain.UnitValue()):
+                changes.append((indicator.code, before, now))
+    warnings: list[SendWarning] = []
+    for indicator in applicable:
+        value = values.get(indicator.code)
+        if value is None or value.is_empty():
+            continue
+        amount = value.amount if value.amount is not None else value.denominator
+        limit = IMPLAUSIBLE_MONEY if indicator.kind is IndicatorKind.MONEY else IMPLAUSIBLE_COUNT
+        if amount is not None and amount > limit:
+            warnings.append(
+                SendWarning(
+                    indicator.code,
+                    N_("{code}: {value} is unusually large; check it."),
+                    {"value": figures.value_text(plan, indicator, value)},
+                )
+            )
+        if stream == REGISTRATION_STREAM:
+            for target in _targets_for_unit(indicator, unit):
+                if indicator.rollup is Rollup.SHARE_OF_UNITS and target.unit_id is None:
+                    meets = figures.unit_counts_towards(plan, indicator, target, value)
+                elif (
+                    indicator.rollup in (Rollup.SUM, Rollup.AVERAGE_PER_UNIT)
+                    and target.scope is TargetScope.AGGREGATE
+                    and target.unit_id is None
+                ):
+                    continue  # a province total: a unit's part is not compared with it
+                else:
+                    meets = figures.unit_value_meets(plan, indicator, target, value)
+                if meets is False:
+                    warnings.append(
+                        SendWarning(
+                            indicator.code,
+                            N_("{code}: the commitment {value} is below the target ({target})."),
+                            {
+                                "value": figures.value_text(plan, indicator, value),
+                                "target": figures.target_text(plan, indicator, target),
+                            },
+                        )
+                    )
+        else:
+            base = registered.get(indicator.code)
+            if (
+                base is not None
+                and indicator.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY)
+                and base.amount
+                and value.amount is not None
+                and value.amount > 10 * base.amount
+            ):
+                warnings.append(
+                    SendWarning(
+                        indicator.code,
+                        N_("{code}: {value} is more than ten times the registered {registered}."),
+                        {
+                            "value": figures.value_text(plan, indicator, value),
+                            "registered": figures.value_text(plan, indicator, base),
+                        },
+                    )
+                )
+    return SendingReview(
+        stream=stream,
+        revision=state.revision + 1,
+        values=sum(1 for v in values.values() if not v.is_empty()),
+        empty=empty,
+        changes=tuple(changes),
+        warnings=tuple(warnings),
+        first_send=not state.revision,
+    )
+
+
+def _targets_for_unit(indicator: domain.Indicator, unit: UnitInfo) -> list[domain.Target]:
+    """The targets that judge this unit's own value: given down to it, else the
+    province's targets that cover its kind and sector (for the year)."""
+    own = [t for t in indicator.targets if t.unit_id == unit.id and not t.period]
+    if own:
+        return own
+    return [
+        t
+        for t in indicator.targets
+        if t.unit_id is None
+        and not t.period
+        and (not t.sectors or unit.sector in t.sectors)
+        and (not t.unit_kinds or unit.kind in t.unit_kinds)
+        and t.comparison not in (Comparison.AT_MOST, Comparison.NONE)
+    ]
 
 
 def missing_before_export(workspace: Workspace, stream: str) -> list[str]:

@@ -143,8 +143,7 @@ def score_text(value: Decimal | None) -> str:
     """A score as shown and compared, always two decimals: ``84,00``; ``—`` for none."""
     if value is None:
         return "—"
-    whole, _sep, fraction = f"{value:.2f}".partition(".")
-    return f"{format_number(int(whole))},{fraction}"
+    return format_number(value, 2, fixed=True)
 
 
 def percent_text(value: Fraction, places: int = 1) -> str:

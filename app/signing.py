@@ -325,9 +325,13 @@ def fingerprint_matches(public_raw: bytes, typed: str) -> bool:
     Ignores spaces, hyphens and dots, so staff may type what they hear in any
     grouping; every one of the 24 digits must be there.
     """
+    return same_fingerprint(fingerprint_groups(public_raw), typed)
+
+
+def same_fingerprint(shown: str, typed: str) -> bool:
+    """Whether ``typed`` is the fingerprint ``shown`` (any grouping, all 24 digits)."""
     cleaned = re.sub(r"[\s.\-]", "", typed)
-    expected = fingerprint_groups(public_raw).replace("-", "")
-    return cleaned == expected
+    return bool(cleaned) and cleaned == shown.replace("-", "")
 
 
 def check_public_key(public_raw: bytes) -> None:

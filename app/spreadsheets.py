@@ -834,7 +834,7 @@ def _write_summary(
             )
             code_cell.style = "Hyperlink"
             _put(sheet, row, 2, indicator.title)
-            wording = format_target(indicator, target) if target is not None else ""
+            wording = figures.target_text(plan, indicator, target) if target is not None else ""
             _put(sheet, row, 3, wording)
             _fit_height(sheet, row, [(indicator.title, widths[1]), (wording, widths[2])])
             if target is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -116,6 +116,7 @@ class StatementInput:
     titles: tuple[tuple[bool, str, str, str], ...] = ()  # collective, person, position, title
     works: tuple[tuple[str, str], ...] = ()  # name, occasion
     revision: int | None = None
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
 def save_statement(session: Session, statement: StatementInput) -> str:
@@ -180,6 +181,9 @@ def save_statement(session: Session, statement: StatementInput) -> str:
     row.signed_on = statement.signed_on
     row.place = nfc(statement.place)
     row.notes = nfc(statement.notes)
+    row.assessment = nfc(statement.narrative.assessment)
+    row.shortcomings = nfc(statement.narrative.shortcomings)
+    row.direction = nfc(statement.narrative.direction)
     row.updated_at = utc_now_text()
     if statement.revision is not None:
         row.revision = statement.revision

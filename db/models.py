@@ -165,6 +165,8 @@ class Plan(Base):
     #: The plan's prose (purposes, contents, organisation, recipients) as JSON,
     #: kept so the plan can be printed as issued.
     body_json: Mapped[str] = mapped_column(Text, default="{}")
+    #: The titles and commendations the plan offers, as JSON (0009_narrative_and_awards).
+    awards_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     #: SHA-256 of the canonical plan document; packages refer to it.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -331,6 +333,10 @@ class Statement(Base):
     signed_on: Mapped[dt.date | None] = mapped_column(Date)
     place: Mapped[str] = mapped_column(String(100), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: A period report's narrative (0009_narrative_and_awards); empty for a registration.
+    assessment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    shortcomings: Mapped[str] = mapped_column(Text, default="", server_default="")
+    direction: Mapped[str] = mapped_column(Text, default="", server_default="")
     revision: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[str] = mapped_column(String(40), default="")
 
@@ -569,6 +575,8 @@ class Outbox(Base):
     epoch: Mapped[int] = mapped_column(Integer, default=1)
     last_hash: Mapped[str | None] = mapped_column(String(64))
     exported_at: Mapped[str] = mapped_column(String(40), default="")
+    #: The values last sent, as the package carried them (0009_narrative_and_awards).
+    sent_values_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     #: draft | sent | received | returned
     status: Mapped[str] = mapped_column(String(16), default="draft")
     comments_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -15,5 +15,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0006_rollup_cache",
     "0007_roster_cluster_index",
     "0008_target_period",
+    "0009_narrative_and_awards",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

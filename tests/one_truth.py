@@ -219,10 +219,9 @@ def expected_cell(indicator: domain.Indicator, figure: figures.Figure | None) ->
 
 def expected_row_text(plan: domain.Plan, item: Any) -> str:
     """A target's row of the printed summary, cell after cell, as pdftotext reads it."""
-    from app.format import format_target
     from app.printing.values import format_figure, verdict
 
-    cells = [format_target(item.indicator, item.target) if item.target else "—"]
+    cells = [figures.target_text(plan, item.indicator, item.target) if item.target else "—"]
     cells += [format_figure(item.indicator, item.figures.get(s)) for s in STREAMS]
     judged = (
         item.figures.get(figures.judged_stream(plan, item.target))

@@ -103,7 +103,7 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     ctx.close()
 
     window = MainWindow(unit_db, Preferences(language="vi"))
-    window.resize(1440, 860)
+    window.resize(1366, 768)
     window.show()
     window.start()
     while window.unit_workspace is None or window.unit_workspace.workspace is None:

@@ -6,10 +6,11 @@ data appears when the background task delivers it.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,10 +32,11 @@ from app import i18n
 from app.database_location import is_server, shown_location
 from app.errors import UserError
 from app.i18n import gettext as _
-from app.preferences import Preferences, save_preferences
+from app.preferences import Preferences, load_preferences, save_preferences
 
 from ui.errors import error_text, report_failure
 from ui.models import IndicatorColumn, IndicatorTableModel
+from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, TaskRunner
 
 if TYPE_CHECKING:
@@ -43,6 +45,19 @@ if TYPE_CHECKING:
     from ui.federation.workspace import FederationWorkspace
     from ui.first_run import FirstRunChoice, FirstRunDialog
     from ui.unit.workspace import UnitWorkspace
+
+
+def local_day(iso: str) -> str:
+    """``2017-07-05T01:00:00+00:00`` → ``05/07/2017 08:00`` (the PC's time zone)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 class MainWindow(QMainWindow):
@@ -109,7 +124,11 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self._plan_combo.currentIndexChanged.connect(self._plan_chosen)
-        self.resize(1100, 700)
+        if not (
+            preferences.window_geometry
+            and self.restoreGeometry(QByteArray.fromBase64(preferences.window_geometry.encode()))
+        ):
+            fit_to_screen(self, 1280, 800)
         self.translateUI()
 
     # --- menus and language -------------------------------------------------------
@@ -467,19 +486,34 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("restore-folder")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
-        dialog.fileSelected.connect(lambda path: self._ask_restore_passphrase(Path(path)))
+        dialog.fileSelected.connect(lambda path: self.choose_restore_folder(Path(path)))
         dialog.open()
 
-    def _ask_restore_passphrase(self, folder: Path) -> None:
+    def choose_restore_folder(self, folder: Path) -> None:
+        """Find the backup (the folder or the newest one in it) before asking anything."""
+        from app.backup import find_backup
+
+        try:
+            info = find_backup(folder)
+        except UserError as error:
+            self._show_error(error)
+            return
+        self._ask_restore_passphrase(info)
+
+    def _ask_restore_passphrase(self, info: Any) -> None:
+        folder = info.folder
         dialog = QInputDialog(self)
         dialog.setObjectName("restore-passphrase")
         dialog.setWindowTitle(_("Restore from a backup"))
         dialog.setLabelText(
             _(
+                "Backup of {unit}, made {when} ({folder}).\n\n"
                 "The data on this computer will be replaced by the backup (the current file is "
                 "kept beside it). Type the backup's passphrase:"
-            )
+            ).format(unit=info.unit_name, when=local_day(info.created_at), folder=folder.name)
         )
+        dialog.setOkButtonText(_("Restore"))
+        dialog.setCancelButtonText(_("Cancel"))
         dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
         dialog.textValueSelected.connect(lambda text: self.restore_from(folder, text))
         dialog.open()
@@ -587,6 +621,12 @@ class MainWindow(QMainWindow):
     # --- shutdown -----------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.unit_workspace is not None:
+            self.unit_workspace.flush()  # a note still being typed is saved, not lost
+        # Only the geometry changes: what the file says (language, database) stays.
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        with contextlib.suppress(OSError):  # a read-only profile: default size next time
+            save_preferences(load_preferences().with_changes(window_geometry=geometry))
         self._runner.wait()
         if self._ctx is not None:
             self._ctx.close()

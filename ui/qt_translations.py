@@ -63,6 +63,19 @@ QT_STRINGS: dict[tuple[str, str], str] = {
     ("QFileDialog", "All Files (*)"): N_("All Files (*)"),
     ("QFileDialog", "Files"): N_("Files"),
     ("QFileDialog", "Directory:"): N_("Directory:"),
+    ("QFileDialog", "Directories"): N_("Directories"),
+    ("QFileDialog", "Recent Places"): N_("Recent Places"),
+    (
+        "QFileDialog",
+        "%1\nDirectory not found.\nPlease verify the correct directory name was given.",
+    ): N_("%1\nDirectory not found.\nPlease verify the correct directory name was given."),
+    (
+        "QFileDialog",
+        "%1\nFile not found.\nPlease verify the correct file name was given.",
+    ): N_("%1\nFile not found.\nPlease verify the correct file name was given."),
+    ("QFileDialog", "%1 already exists.\nDo you want to replace it?"): N_(
+        "%1 already exists.\nDo you want to replace it?"
+    ),
     ("QFileSystemModel", "Name"): N_("Name"),
     ("QFileSystemModel", "Size"): N_("Size"),
     ("QFileSystemModel", "Type"): N_("Type"),

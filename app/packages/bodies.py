@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app import domain
@@ -52,7 +52,7 @@ def value_to_json(value: domain.UnitValue) -> dict[str, Any]:
 
 
 def statement_to_json(statement: StatementInput) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "values": {code: value_to_json(v) for code, v in sorted(statement.values.items())},
         "signer_name": statement.signer_name,
         "signer_title": statement.signer_title,
@@ -66,6 +66,14 @@ def statement_to_json(statement: StatementInput) -> dict[str, Any]:
         ],
         "works": [{"name": n, "occasion": o} for n, o in statement.works],
     }
+    narrative = statement.narrative
+    if not narrative.is_empty():  # a registration carries none: its body is as before
+        data["narrative"] = {
+            "assessment": narrative.assessment,
+            "shortcomings": narrative.shortcomings,
+            "direction": narrative.direction,
+        }
+    return data
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,10 @@ class ParsedStatement:
     movements: tuple[str, ...]
     titles: tuple[tuple[bool, str, str, str], ...]
     works: tuple[tuple[str, str], ...]
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
+_NARRATIVE_FIELDS = frozenset({"assessment", "shortcomings", "direction"})
 _STATEMENT_FIELDS = frozenset(
     {
         "values",
@@ -151,9 +161,19 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
     if set(body) != {"statement"} or not isinstance(body["statement"], dict):
         raise _bad("body")
     data = body["statement"]
-    if data.keys() != _STATEMENT_FIELDS:
-        extra = sorted(set(data) ^ _STATEMENT_FIELDS)
+    if data.keys() - {"narrative"} != _STATEMENT_FIELDS:
+        extra = sorted((set(data) - {"narrative"}) ^ _STATEMENT_FIELDS)
         raise _bad(f"statement.{extra[0]}")
+    narrative = domain.Narrative()
+    if "narrative" in data:
+        raw = data["narrative"]
+        if not isinstance(raw, dict) or set(raw) != _NARRATIVE_FIELDS:
+            raise _bad("statement.narrative")
+        narrative = domain.Narrative(
+            assessment=_text(raw["assessment"], "statement.narrative.assessment", _MAX_TEXT),
+            shortcomings=_text(raw["shortcomings"], "statement.narrative.shortcomings", _MAX_TEXT),
+            direction=_text(raw["direction"], "statement.narrative.direction", _MAX_TEXT),
+        )
     raw_values = data["values"]
     if not isinstance(raw_values, dict) or len(raw_values) > _MAX_ROWS:
         raise _bad("statement.values")
@@ -214,6 +234,7 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
         movements=tuple(movements),
         titles=tuple(titles),
         works=tuple(works),
+        narrative=narrative,
     )
 
 

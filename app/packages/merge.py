@@ -1299,6 +1299,9 @@ def statement_rows(
         "signed_on": statement.signed_on,
         "place": statement.place,
         "notes": statement.notes,
+        "assessment": statement.narrative.assessment,
+        "shortcomings": statement.narrative.shortcomings,
+        "direction": statement.narrative.direction,
         "revision": revision,
         "updated_at": now,
     }

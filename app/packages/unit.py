@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app import audit, domain
@@ -74,6 +74,35 @@ class PlanPackageInfo:
     unit_name: str
     plan_id: str
     plan_title: str
+    #: Values typed on the built-in practice plan before the federation's plan came.
+    practice_values: int = 0
+
+
+def practice_values(session: Session) -> int:
+    """How many values a unit typed on the built-in plans while practising."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(models.StatementValue)
+            .join(models.Statement, models.Statement.id == models.StatementValue.statement_id)
+            .join(models.Plan, models.Plan.id == models.Statement.plan_id)
+            .where(models.Plan.builtin.is_(True))
+        )
+        or 0
+    )
+
+
+def _discard_practice(session: Session) -> int:
+    """Delete what was typed on the built-in plans (their statements and send status)."""
+    builtin = select(models.Plan.id).where(models.Plan.builtin.is_(True))
+    statements = list(
+        session.scalars(select(models.Statement).where(models.Statement.plan_id.in_(builtin)))
+    )
+    for statement in statements:
+        session.delete(statement)
+    session.execute(delete(models.Outbox).where(models.Outbox.plan_id.in_(builtin)))
+    session.flush()
+    return len(statements)
 
 
 def _read_plan_package(
@@ -132,6 +161,7 @@ def _read_plan_package(
         unit_name=str(unit.get("name", "")),
         plan_id=package.header.plan_id,
         plan_title=str(body["plan"].get("title", "")),
+        practice_values=practice_values(session) if pinned is None else 0,
     )
     return package, body, federation_key, info
 
@@ -144,14 +174,22 @@ def inspect_plan_package(ctx: AppContext, *, path: Path) -> PlanPackageInfo:
 
 
 def import_plan_package(
-    ctx: AppContext, *, path: Path, confirmed_fingerprint: str | None = None
+    ctx: AppContext,
+    *,
+    path: Path,
+    confirmed_fingerprint: str | None = None,
+    discard_practice: bool = False,
 ) -> PlanPackageInfo:
     """Install the federation's plan package at a unit.
 
     The first one pins the federation key, and only after the chair confirms
     its fingerprint (``confirmed_fingerprint``); later ones must be signed by
     the pinned key. A package addressed to another unit is refused. Nothing
-    is changed unless everything checks out.
+    is changed unless everything checks out. With ``discard_practice`` the
+    first one also deletes what was typed on the built-in plans while
+    practising (the chair is asked, :attr:`PlanPackageInfo.practice_values`);
+    otherwise those values stay, to be checked before they are sent. The
+    imported plan becomes the plan the unit works on.
     """
     data = _read_file(path, MAX_PACKAGE_BYTES)
     with ctx.unit_of_work() as session:
@@ -177,6 +215,8 @@ def import_plan_package(
         unit = body["unit"]
         own = session.get(models.Unit, installation.own_unit_id)
         assert own is not None
+        if discard_practice and not info.federation_pinned:
+            _discard_practice(session)
         adopting = header.audience != installation.own_unit_id
         if adopting and (
             get_setting(session, "federation_id") is not None
@@ -256,11 +296,16 @@ def import_plan_package(
                     created_at=header.created_at,
                 )
             )
+        set_setting(session, "current_plan", header.plan_id)
         audit.record(
             session,
             action="plan.import",
             subject=header.plan_id,
-            detail={"federation": info.federation_name, "unit": own.code},
+            detail={
+                "federation": info.federation_name,
+                "unit": own.code,
+                **({"practice_discarded": True} if discard_practice else {}),
+            },
         )
     return info
 
@@ -488,6 +533,9 @@ def export_report(
                     movement_codes=tuple(sorted(movements)),
                     titles=tuple(titles),
                     works=tuple(works),
+                    narrative=domain.Narrative(
+                        statement.assessment, statement.shortcomings, statement.direction
+                    ),
                 )
             )
         }
@@ -514,6 +562,9 @@ def export_report(
         outbox.last_hash = digest
         outbox.exported_at = utc_now_text()
         outbox.status = "sent"
+        outbox.sent_values_json = json.dumps(
+            body["statement"]["values"], ensure_ascii=False, sort_keys=True
+        )
         outbox.comments_json = "{}"
         statement.revision = revision
         audit.record(
@@ -593,6 +644,8 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
         outbox = session.get(models.Outbox, (header.plan_id, header.stream))
         if outbox is None:
             raise InputError(N_("This receipt is for a stream this unit never sent."))
+        if not receipt.returned:
+            _note_key_accepted(session)  # a receipt means the federation trusts this key
         if receipt.revision >= outbox.revision:
             outbox.status = "returned" if receipt.returned else "received"
             outbox.comments_json = json.dumps(
@@ -624,6 +677,23 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
             detail={"revision": receipt.revision},
         )
         return _status(outbox)
+
+
+def _note_key_accepted(session: Session) -> None:
+    """Remember that the federation accepted this unit's key (its receipt is signed proof),
+    so exports stop writing the enrolment beside each package."""
+    row = keys_service.own_key_row(session)
+    if row is None:
+        return
+    listed = json.loads(get_setting(session, "enrolment_status") or "[]")
+    if not isinstance(listed, list):
+        listed = []
+    if not any(isinstance(k, dict) and k.get("keyid") == row.keyid for k in listed):
+        listed.append({"keyid": row.keyid, "status": "accepted"})
+    for key in listed:
+        if isinstance(key, dict) and key.get("keyid") == row.keyid:
+            key["status"] = "accepted"
+    set_setting(session, "enrolment_status", json.dumps(listed))
 
 
 def _status(outbox: models.Outbox) -> StreamStatus:

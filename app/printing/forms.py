@@ -17,7 +17,6 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app import domain, figures
 from app.figures import Verdict
-from app.format import format_target
 from app.printing.fonts import REGULAR
 from app.printing.layout import (
     Column,
@@ -49,7 +48,7 @@ from app.printing.values import (
     verdict_word,
 )
 from app.rollup import TargetRollup
-from db.enums import REGISTRATION_STREAM, IndicatorKind, UnitKind
+from db.enums import REGISTRATION_STREAM, UnitKind
 
 #: Member units per covenant table (landscape A4): more go to further tables.
 COVENANT_UNITS_PER_TABLE = 6
@@ -148,12 +147,10 @@ def grouped(
 
 
 def measure(indicator: domain.Indicator) -> str:
-    """The unit of measure of one unit's value (the plan's is the aggregate's)."""
-    if indicator.kind is IndicatorKind.YES_NO:
-        return "Có/Không"
-    if indicator.kind is IndicatorKind.GRADE:
-        return "Xếp loại"
-    return indicator.unit_of_measure
+    """The unit of measure of one unit's value (:func:`app.figures.measure_text`)."""
+    from app.i18n import vietnamese
+
+    return figures.measure_text(indicator, vietnamese)
 
 
 def _numbered(items: Sequence[str]) -> list[list[str]]:
@@ -480,19 +477,38 @@ def results_story(report: ResultsReport) -> list[Flowable]:
         for i in indicators
         if i.code in achieved and achieved[i.code].note
     ]
+    numerals = iter(("II", "III", "IV", "V", "VI"))
+    narrative = statement.narrative if statement else domain.Narrative()
+    for heading, words in (
+        ("ĐÁNH GIÁ CHUNG", narrative.assessment),
+        ("TỒN TẠI, HẠN CHẾ", narrative.shortcomings),
+        ("PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", narrative.direction),
+    ):
+        if words.strip():
+            story += keep_with_next(section_heading(f"{next(numerals)}. {heading}"), room=25 * mm)
+            story += [
+                body(paragraph) for paragraph in words.strip().split("\n") if paragraph.strip()
+            ]
     if notes or (statement and statement.notes):
-        story += keep_with_next(section_heading("II. GHI CHÚ, GIẢI TRÌNH"), room=25 * mm)
+        story += keep_with_next(
+            section_heading(f"{next(numerals)}. GHI CHÚ, GIẢI TRÌNH"), room=25 * mm
+        )
         for code, note in notes:
             story.append(body(f"- Chỉ tiêu {code}: {note}"))
         if statement and statement.notes:
             story.append(body(statement.notes))
     signed = statement or report.registration
+    closing = body(
+        f"Trên đây là báo cáo kết quả thực hiện đăng ký thi đua "
+        f"{period.name[:1].lower()}{period.name[1:]} của Ban Chấp hành {unit.name}./."
+    )
     story.append(
         signature_block(
             authority=authority_for(unit.kind),
             title=signer_title(signed),
             signer_name=signed.signer_name if signed else "",
             recipients=unit_recipients(),
+            before=[Spacer(1, 4), closing],  # the signature never sits alone on a page
         )
     )
     return story
@@ -690,7 +706,7 @@ def summary_story(summary: Summary) -> list[Flowable]:
     def row(indicator: domain.Indicator) -> list[list[str]]:
         result = []
         for index, item in enumerate(by_indicator.get(indicator.code, [])):
-            target = format_target(indicator, item.target) if item.target else DASH
+            target = figures.target_text(plan, indicator, item.target) if item.target else DASH
             judged = (
                 item.figures.get(figures.judged_stream(plan, item.target))
                 if item.target is not None
@@ -763,12 +779,10 @@ def summary_story(summary: Summary) -> list[Flowable]:
 
 
 def _coverage_table(rows: list[CoverageRow], periods: list[domain.Period], label: str) -> Table:
-    from decimal import Decimal
-
-    from app.format import format_number, format_percent
+    from app.format import format_number
 
     def percent(part: int, whole: int) -> str:
-        return format_percent(Decimal(part) * 100 / whole) if whole else DASH
+        return figures.percent_text(figures.percent_of(part, whole))
 
     total = CoverageRow(
         "Tổng cộng",

@@ -63,6 +63,7 @@ class StatementDoc:
     movement_codes: tuple[str, ...] = ()
     titles: tuple[Title, ...] = ()
     works: tuple[tuple[str, str], ...] = ()  # name, occasion
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def load_statements(
             movement_codes=tuple(sorted(movements.get(row.id, []), key=lambda c: order.get(c, 99))),
             titles=tuple(titles.get(row.id, [])),
             works=tuple(works.get(row.id, [])),
+            narrative=domain.Narrative(row.assessment, row.shortcomings, row.direction),
         )
         for row in rows.values()
     }

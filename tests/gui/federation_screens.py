@@ -364,7 +364,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     previous = i18n.current_language()
     i18n.set_language(language)
     window = MainWindow(demo.database, Preferences(language=language))
-    window.resize(1440, 900)
+    window.resize(1366, 768)
     window.show()
     window.start()
     saved: list[Path] = []

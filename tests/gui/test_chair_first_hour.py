@@ -192,7 +192,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
         )
         for r in range(table.rowCount())
     }
-    assert shown == {"2.1": ("25", "40"), "7.1": ("—", "15.000.000 đ")}
+    assert shown == {"2.1": ("25", "40"), "7.1": ("—", "15.000.000\u00a0đ")}
     # Cancel changes nothing at all.
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
     assert digest(tmp_path / "unit.db") == before
@@ -323,3 +323,246 @@ def test_an_uncaught_exception_goes_to_the_log_and_the_dialog(
     dialog.reject()
     log = (log_dir() / "thidua.log").read_text(encoding="utf-8")
     assert "an uncaught slot error" in log
+
+
+# --- the first plan package: the fingerprint, and what was typed while practising ---------
+
+
+@pytest.mark.parametrize("keep", [True, False], ids=["keep", "delete"])
+def test_the_first_plan_package_asks_the_fingerprint_then_about_practice_values(
+    qtbot: QtBot, tmp_path: Path, keep: bool
+) -> None:
+    """Regressions: the fingerprint dialog showed the very fingerprint it asked for, and
+    a mismatch meant choosing the file again; practice values became real without a word."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.registration import set_value
+    from tests.gui.unit_helpers import find_dialog, make_federation, open_unit_window
+
+    from ui.unit.fingerprint import FingerprintDialog
+
+    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+    fed.close()
+    window = open_unit_window(qtbot, tmp_path / "unit.db")
+    workspace = workspace_of(window)
+    ctx = window._ctx
+    set_value(
+        ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, code="2.1", value=domain.UnitValue(amount=7)
+    )
+    workspace.import_file(plans / "CS-0001_plan_2017.thidua")
+    ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
+    assert isinstance(ask, FingerprintDialog)
+    assert fingerprint.replace("-", "") not in ask.labelText().replace("-", "")
+    wrong = "1111-2222-3333-4444-5555-6666"
+    type_text(ask.typed, wrong)
+    ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert ask.isVisible() and "không phải dấu vân tay" in ask.error.text()
+    assert ask.typed.text() == wrong, "what was typed stays, to be corrected"
+    ask.typed.clear()
+    type_text(ask.typed, fingerprint)
+    ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    box = find_dialog(qtbot, QMessageBox, "practice-values")
+    assert isinstance(box, QMessageBox) and "1 " in box.text()
+    chosen = next(
+        b for b in box.buttons() if b.text() == ("Giữ lại" if keep else "Xóa số liệu thử")
+    )
+    with qtbot.waitSignal(workspace.done, timeout=20000):
+        chosen.click()
+    ws = load_workspace(ctx)
+    assert ws.federation_pinned
+    values = ws.values[REGISTRATION_STREAM]
+    assert ("2.1" in values) is keep
+
+
+# --- typing values ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "expected", "message"),
+    [
+        ("7.1", "15 triệu", domain.UnitValue(amount=15_000_000), ""),
+        ("7.1", "1,5 tỷ", domain.UnitValue(amount=1_500_000_000), ""),
+        ("7.1", "2 tỷ 300 triệu", domain.UnitValue(amount=2_300_000_000), ""),
+        ("7.1", "15.000.000 đ", domain.UnitValue(amount=15_000_000), ""),
+        ("2.1", "12345678901234567890123", None, "Số quá lớn."),
+        ("2.1", "abc", None, "Hãy nhập số nguyên"),
+        ("9a.2", "x", domain.UnitValue(flag=True), ""),
+        ("9a.2", "có", domain.UnitValue(flag=True), ""),
+        ("9a.2", "abc", None, "Hãy chọn Có hoặc Không."),
+    ],
+)
+def test_values_are_read_as_a_chair_types_them(
+    unit_window: MainWindow, code: str, typed: str, expected: object, message: str
+) -> None:
+    """Regressions: "15 triệu" and "1,5 tỷ" were refused; 23 digits said "type a whole
+    number"; "x" in a Có/Không cell was silently ignored."""
+    from app import i18n as i18n_module
+
+    from ui.unit.statement_table import Column
+
+    workspace = workspace_of(unit_window)
+    page = workspace.page(REGISTRATION_STREAM)
+    model = page.model
+    row = model.row_of(code)
+    index = model.index(row, Column.VALUE)
+    accepted = model.setData(index, typed)
+    if expected is None:
+        assert not accepted
+        assert i18n_module.gettext(model.message_of(code)).startswith(message)
+        assert code not in load_workspace(unit_window._ctx).values.get(REGISTRATION_STREAM, {})
+    else:
+        assert accepted and model.message_of(code) == ""
+        saved = load_workspace(unit_window._ctx).values[REGISTRATION_STREAM][code]
+        assert saved == expected
+
+
+def test_delete_clears_a_value_and_yes_no_has_no_percent_unit(
+    qtbot: QtBot, unit_window: MainWindow
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.unit.statement_table import Column
+
+    workspace = workspace_of(unit_window)
+    page = workspace.page(REGISTRATION_STREAM)
+    model, view = page.model, page.view
+    assert model.setData(model.index(model.row_of("2.1"), Column.VALUE), "25")
+    view.setFocus()
+    view.setCurrentIndex(model.index(model.row_of("2.1"), Column.VALUE))
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert "2.1" not in load_workspace(unit_window._ctx).values.get(REGISTRATION_STREAM, {})
+    workspace.undo_action.trigger()
+    assert load_workspace(unit_window._ctx).values[REGISTRATION_STREAM]["2.1"].amount == 25
+    # Regression: grade and yes/no indicators showed "%" as the unit's unit of measure.
+    assert model.index(model.row_of("9a.2"), Column.UNIT).data() == "Có/Không"
+    assert model.index(model.row_of("4"), Column.UNIT).data() == "Xếp loại"
+
+
+# --- before sending, and what the report says in words -------------------------------------------
+
+
+@pytest.fixture
+def pinned_window(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, object]:
+    from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
+
+    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+    window = open_unit_window(qtbot, tmp_path / "unit.db")
+    import_plan(qtbot, workspace_of(window), plans / "CS-0001_plan_2017.thidua", fingerprint)
+    yield window, fed
+    fed.close()
+
+
+def test_the_review_before_sending_warns_but_never_blocks(
+    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, object]
+) -> None:
+    from tests.gui.test_unit_workflow import export
+    from tests.gui.unit_helpers import find_dialog
+
+    from ui.unit.review import ReviewDialog
+
+    window, _fed = pinned_window
+    workspace = workspace_of(window)
+    ctx = window._ctx
+    from app.registration import set_value
+
+    def put(code: str, value: domain.UnitValue) -> None:
+        set_value(ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, code=code, value=value)
+
+    put("2.1", domain.UnitValue(amount=25))
+    put("2.3", domain.UnitValue(numerator=70, denominator=100))  # below "trên 85%"
+    put("7.1", domain.UnitValue(amount=200_000_000_000))  # 200 tỷ: an extra zero or three
+    set_details(ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, details=DETAILS)
+    workspace.reload()
+    workspace.export_action.trigger()
+    review = find_dialog(qtbot, ReviewDialog, "confirm-export")
+    assert isinstance(review, ReviewDialog)
+    assert "chưa nhập" in review.empty_label.text()
+    warnings = review.warnings_label.text()
+    assert "2.3: mức đăng ký 70/100 (70,0%) thấp hơn chỉ tiêu (trên 85%)" in warnings
+    assert "7.1: 200.000.000.000\u00a0đ lớn bất thường" in warnings
+    assert review.send_button.isEnabled(), "a warning never blocks"
+    review.reject()
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export(qtbot, workspace, usb / "CS-0001_registration_r1.thidua")
+    put("2.1", domain.UnitValue(amount=30))
+    workspace.reload()
+    workspace.export_action.trigger()
+    again = find_dialog(qtbot, ReviewDialog, "confirm-export")
+    assert isinstance(again, ReviewDialog) and again is not review
+    rows = {
+        again.changes.item(r, 0).text(): (
+            again.changes.item(r, 1).text(),
+            again.changes.item(r, 2).text(),
+        )
+        for r in range(again.changes.rowCount())
+    }
+    assert rows == {"2.1": ("25", "30")}
+    again.reject()
+
+
+def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
+    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, object]
+) -> None:
+    from app.packages.merge import import_packages
+    from app.printing.documents import print_results_report
+    from app.registration import set_value
+    from tests.gui.test_unit_workflow import export
+    from tests.one_truth import pdf_text
+
+    window, fed = pinned_window
+    workspace = workspace_of(window)
+    ctx = window._ctx
+    set_value(ctx, plan_id=PLAN, stream="h1", code="2.1", value=domain.UnitValue(amount=12))
+    workspace.reload()
+    page = workspace.page("h1")
+    workspace.tabs.setCurrentWidget(page)
+    details = page.details
+    assert details._narrative_box.isVisibleTo(page)
+    assert not workspace.page(REGISTRATION_STREAM).details._narrative_box.isVisibleTo(
+        workspace.page(REGISTRATION_STREAM)
+    )
+    type_text(details.signer_name, "Nguyễn Văn Ân")
+    details.signer_name.editingFinished.emit()
+    details.assessment.setPlainText("Phong trào thi đua được triển khai sâu rộng.")
+    details.shortcomings.setPlainText("Một số chỉ tiêu còn chậm.")
+    details.direction.setPlainText("Tập trung phát triển đoàn viên quý III.")
+    details.flush()
+    saved = load_workspace(ctx).details["h1"].narrative
+    assert saved.shortcomings == "Một số chỉ tiêu còn chậm."
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    export(qtbot, workspace, usb / "CS-0001_h1_r1.thidua")
+    import_packages(fed, paths=[usb], dry_run=False)  # the key is pending: held
+    from app.packages import federation
+    from app.packages.keys import list_keys
+    from app.packages.merge import KeyStatus
+
+    with fed.reading() as session:
+        [key] = list_keys(session, status="pending")
+    federation.decide_key(
+        fed, keyid=key.keyid, decision=KeyStatus.ACCEPTED, fingerprint=key.fingerprint
+    )
+    pdf = print_results_report(
+        fed, plan_id=PLAN, period="h1", unit="CS-0001", out=tmp_path / "kq.pdf"
+    )
+    text = pdf_text(pdf)
+    assert "II. ĐÁNH GIÁ CHUNG Phong trào thi đua được triển khai sâu rộng." in text
+    assert "III. TỒN TẠI, HẠN CHẾ Một số chỉ tiêu còn chậm." in text
+    assert (
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI Tập trung phát triển đoàn viên quý III." in text
+    )
+    assert "./." in text
+
+
+def test_titles_are_picked_from_the_plans_list_or_typed(unit_window: MainWindow) -> None:
+    workspace = workspace_of(unit_window)
+    details = workspace.page(REGISTRATION_STREAM).details
+    assert "Cờ thi đua của LĐLĐ tỉnh Tuyên Quang" in details.collective_titles.choices
+    assert "Bằng Lao động sáng tạo của Tổng Liên đoàn Lao động Việt Nam" in (
+        details.individual_titles.choices
+    )
+    assert "Bằng Lao động sáng tạo của Tổng Liên đoàn Lao động Việt Nam" not in (
+        details.collective_titles.choices
+    )

@@ -6,11 +6,14 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 
 from app import domain
 from app.registration import set_value
+from tests.gui.typing import type_text
 from tests.gui.unit_helpers import PLAN, find_dialog, open_unit_window
+
+from ui.unit.passphrase import PassphraseDialog
 
 
 def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> None:
@@ -30,19 +33,40 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
         assert isinstance(folder, QFileDialog)
         folder.selectFile(str(usb))
         folder.accept()
-        secret = find_dialog(qtbot, QInputDialog, "backup-passphrase")
-        assert isinstance(secret, QInputDialog)
-        secret.setTextValue("mật khẩu sao lưu")
-        secret.accept()
+        secret = find_dialog(qtbot, PassphraseDialog, "backup-passphrase")
+        assert isinstance(secret, PassphraseDialog)
+        type_text(secret.first, "mật khẩu sao lưu")
+        type_text(secret.second, "mật khẩu sao lưu nhầm")
+        ok = secret.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()
+        assert secret.isVisible() and "khác nhau" in secret.error.text()
+        type_text(secret.second, "mật khẩu sao lưu")
+        ok.click()
     assert workspace.workspace.last_backup_at, "the reminder goes away"
     [backup] = list(usb.iterdir())
 
     set_value(
         ctx, plan_id=PLAN, stream="registration", code="2.1", value=domain.UnitValue(amount=99)
     )
+    # Regression: choosing the USB folder itself (the backup is in a sub-folder) failed
+    # after the passphrase was typed. It is found first, and named in the question.
+    window.choose_restore_folder(usb)
+    ask = find_dialog(qtbot, QInputDialog, "restore-passphrase")
+    assert isinstance(ask, QInputDialog) and backup.name in ask.labelText()
+    ask.reject()
     with qtbot.waitSignal(window.plan_shown, timeout=30000):
-        window.restore_from(backup, "mật khẩu sao lưu")
+        window.restore_from(usb, "mật khẩu sao lưu")
     restored = window.unit_workspace
     assert restored is not None and restored.workspace is not None
     assert restored.workspace.values["registration"]["2.1"].amount == 10
     assert list(tmp_path.glob("unit.before-restore-*.db")), "the replaced file is kept"
+    # Regression: the "no backup yet" banner came back after a restore.
+    assert restored.workspace.last_backup_at
+    assert not restored._banner.isVisible() or "sao lưu" not in restored._banner.text()
+
+    # A folder with no backup is refused before any passphrase is asked.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with qtbot.waitSignal(window.failed, timeout=10000) as failed:
+        window.choose_restore_folder(empty)
+    assert "Không có bản sao lưu" in failed.args[0]

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.workbook import META_SHEET
 from tests.gui.unit_helpers import (
@@ -20,6 +20,7 @@ from tests.gui.unit_helpers import (
 )
 
 from ui.main_window import MainWindow
+from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
 
 
@@ -75,10 +76,10 @@ def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path
     before = digest(db)
     with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
         workspace.import_file(plans / "LDH-01_plan_2017.thidua")
-        ask = find_dialog(qtbot, QInputDialog, "confirm-fingerprint")
-        assert isinstance(ask, QInputDialog)
+        ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
+        assert isinstance(ask, FingerprintDialog)
         ask.setTextValue(fingerprint)
-        ask.accept()
+        ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert "Gói kế hoạch này dành cho đơn vị khác (LDH-01)." in failure.args[0]
     assert digest(db) == before
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from app import i18n
 from app.context import AppContext, open_context
@@ -23,6 +23,7 @@ from db.enums import Role
 from tests.gui.typing import type_text
 
 from ui.main_window import MainWindow
+from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
 
 PLAN = "tuyen-quang-2017"
@@ -81,10 +82,10 @@ def open_unit_window(qtbot: QtBot, db: Path, *, code: str = "CS-0001") -> MainWi
 def import_plan(qtbot: QtBot, workspace: UnitWorkspace, path: Path, fingerprint: str) -> None:
     with qtbot.waitSignal(workspace.done, timeout=20000):
         workspace.import_file(path)
-        ask = find_dialog(qtbot, QInputDialog, "confirm-fingerprint")
-        assert isinstance(ask, QInputDialog)
+        ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
+        assert isinstance(ask, FingerprintDialog)
         ask.setTextValue(fingerprint)
-        ask.accept()
+        ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
 def digest(db: Path) -> str:

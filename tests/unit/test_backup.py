@@ -74,6 +74,6 @@ def test_a_folder_that_is_not_a_backup_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "usb"
     folder.mkdir()
     (folder / "thidua-backup.json").write_text("{}", encoding="utf-8")
-    with pytest.raises(InputError, match="not a Thi Đua backup"):
+    with pytest.raises(InputError, match="no Thi Đua backup"):
         restore_installation(folder=folder, passphrase="x" * 8, database=folder / "t.db")
     assert os.listdir(folder) == ["thidua-backup.json"]

@@ -240,7 +240,11 @@ def test_before_the_year_a_figure_is_progress_unless_the_period_has_a_target() -
         Against.REGISTERED_TARGET,
     )
     assert judge(members, MID_YEAR, stream="h1", numerator=1200).verdict is Verdict.MET
-    assert judge(members, MID_YEAR, stream="year", numerator=1200).verdict is Verdict.PROGRESS
+    # After its period a period's target says nothing (the year has its own).
+    assert judge(members, MID_YEAR, stream="year", numerator=1200).verdict is Verdict.NONE
+    assert figures.target_text(_plan(members), members, MID_YEAR) == (
+        "6 tháng: 1.000 (6 tháng đầu năm 2017)"
+    )
 
 
 def test_each_unit_targets_read_as_the_units_meeting_them() -> None:

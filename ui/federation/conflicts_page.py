@@ -59,6 +59,7 @@ from ui.federation.common import (
     value_text,
 )
 from ui.models import RowTableModel
+from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -294,7 +295,7 @@ class ReturnDialog(QDialog):
         layout.addWidget(self.comments, 1)
         layout.addLayout(path_row)
         layout.addWidget(buttons)
-        self.resize(720, 480)
+        fit_to_screen(self, 720, 480)
 
     def field_comments(self) -> dict[str, str]:
         result = {}

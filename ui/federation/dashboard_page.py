@@ -10,7 +10,6 @@ the units it counts (:func:`app.dashboard.units_behind`).
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -60,8 +59,14 @@ from app.dashboard import (
     ScopeKind,
     UnitFigure,
 )
-from app.figures import figure_attainment_text, percent_text
-from app.format import format_number, format_percent
+from app.figures import (
+    Verdict,
+    figure_attainment_text,
+    percent_of,
+    percent_text,
+    target_text,
+)
+from app.format import format_number
 from app.i18n import gettext as _
 from app.rollup import Scope, TargetRollup
 from db.enums import REGISTRATION_STREAM
@@ -82,6 +87,7 @@ from ui.federation.common import (
     verdict_brush,
 )
 from ui.models import RowTableModel
+from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -184,7 +190,9 @@ class DashboardModel(QAbstractTableModel):
                 if fixed is DashboardColumn.INDICATOR:
                     return indicator.title
                 if fixed is DashboardColumn.TARGET:
-                    return target.wording if target is not None else "—"
+                    if target is None or self._plan is None:
+                        return "—"
+                    return target_text(self._plan, indicator, target)
                 return format_number(item.applicable_units)
             if role == Qt.ItemDataRole.ToolTipRole and fixed is DashboardColumn.INDICATOR:
                 return indicator.title
@@ -391,7 +399,7 @@ class UnitsBehindDialog(QDialog):
         self.setWindowTitle(title)
         summary = QLabel(
             f"<b>{item.indicator.title}</b><br>"
-            + (item.target.wording if item.target is not None else "")
+            + (target_text(plan, item.indicator, item.target) if item.target is not None else "")
             + "<br>"
             + _("{units} applicable units; {sent} sent a value.").format(units=len(rows), sent=sent)
         )
@@ -403,7 +411,7 @@ class UnitsBehindDialog(QDialog):
         layout.addWidget(summary)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(860, 560)
+        fit_to_screen(self, 860, 560)
 
 
 def _replace_chart(view: QChartView, chart: QChart) -> None:
@@ -714,6 +722,9 @@ class DashboardPage(QWidget):
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
         self.model.set_dashboard(board)
+        # Figures such as 1.268.000.000 đ are shown whole, never cut to "1.268.000.0…".
+        for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
+            self.view.resizeColumnToContents(column)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(DashboardColumn.INDICATOR, QHeaderView.ResizeMode.Stretch)
         self.view.setColumnWidth(DashboardColumn.CODE, 55)
@@ -734,11 +745,7 @@ class DashboardPage(QWidget):
             return
         parts = []
         for item in board.coverage:
-            share = (
-                format_percent(Decimal(item.received) * 100 / Decimal(item.expected))
-                if item.expected
-                else "—"
-            )
+            share = percent_text(percent_of(item.received, item.expected))
             parts.append(
                 _("{stream}: <b>{received}</b> of {expected} units ({share})").format(
                     stream=stream_label(item.stream, board.plan),
@@ -855,6 +862,8 @@ class DashboardPage(QWidget):
             code = item.indicator.code
             seen[code] = seen.get(code, 0) + 1
             reg_figure, got_figure = item.figures.get(REGISTRATION_STREAM), item.figures.get(stream)
+            if got_figure is not None and got_figure.verdict is Verdict.CONTRIBUTION:
+                continue  # a part of a province total: not "100% = reached" here
             reg = reg_figure.attainment if reg_figure is not None else None
             got = got_figure.attainment if got_figure is not None else None
             if reg is None and got is None:
@@ -927,7 +936,10 @@ class DashboardPage(QWidget):
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
-        chart.setTitle(_("Clusters — {stream}").format(stream=stream_label(stream, self.plan)))
+        title = _("Clusters — {stream}").format(stream=stream_label(stream, self.plan))
+        if figures and not any(f.judged for f in figures):
+            title += " — " + _("no target is judged in this period yet")
+        chart.setTitle(title)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         _replace_chart(self.cluster_chart, chart)
 

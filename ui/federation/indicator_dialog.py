@@ -47,6 +47,7 @@ from db.enums import (
 
 from ui.federation.common import translate_buttons
 from ui.models import kind_label, sector_label
+from ui.screen_fit import fit_to_screen
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -486,7 +487,7 @@ class IndicatorDialog(QDialog):
             list(indicator.targets) if indicator else [],
             {g.code: g.label for g in plan.grade_levels},
         )
-        self.resize(960, 760)
+        fit_to_screen(self, 960, 760)
 
     # --- kind-dependent fields --------------------------------------------------------------
 

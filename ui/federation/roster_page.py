@@ -53,6 +53,7 @@ from db.enums import Sector, UnitKind
 from ui.errors import report_failure
 from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons
 from ui.models import kind_label, sector_label
+from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -350,7 +351,7 @@ class RowErrorsDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(720, 420)
+        fit_to_screen(self, 720, 420)
 
 
 class RosterPage(QWidget):

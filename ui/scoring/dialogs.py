@@ -21,6 +21,7 @@ from app.scoring import ProposalInfo, Scoreboard, UnitScore, achievement_summary
 from db.enums import Sector, UnitKind
 
 from ui.models import kind_label, sector_label
+from ui.screen_fit import fit_to_screen
 
 
 class ProposeDialog(QDialog):
@@ -75,7 +76,7 @@ class ProposeDialog(QDialog):
         layout.addLayout(self._form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(640, 420)
+        fit_to_screen(self, 640, 420)
         self.translateUI()
 
     def translateUI(self) -> None:

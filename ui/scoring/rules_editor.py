@@ -43,6 +43,8 @@ from app.scoring import (
     VetoCondition,
 )
 
+from ui.screen_fit import fit_to_screen
+
 #: The tie-breaker orders offered, as stored.
 TIE_BREAKER_CHOICES: tuple[tuple[str, ...], ...] = (
     (TieBreaker.INDICATORS_ATTAINED.value, TieBreaker.BONUS_POINTS.value),
@@ -234,7 +236,7 @@ class RulesDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.translateUI()
 
     # --- filling the tables -------------------------------------------------------------------

@@ -48,6 +48,7 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.scoring.rules_editor import RulesDialog
+from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, Runner
 
 BANNER_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
@@ -725,7 +726,7 @@ class ScoringWindow(QMainWindow):
         self.statusBar().addWidget(self._status, 1)
         self.screen_widget.done.connect(self._status.setText)
         self.screen_widget.failed.connect(self._status.setText)
-        self.resize(1300, 760)
+        fit_to_screen(self, 1300, 760)
         self.screen_widget.translateUI()
 
 

@@ -1,18 +1,23 @@
-"""Movements joined, titles and commendations, works, signer and date.
+"""Movements joined, titles and commendations, works, a period's narrative, signer
+and date.
 
 Every change is saved at once through ``save`` (one small transaction) and
-recorded on the shared undo stack.
+recorded on the tab's undo stack. A title is picked from the commendations the
+plan lists (with who issues each) or typed freely; the date stays "not dated
+yet" until the chair sets it, so a form never prints today's date by itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDateEdit,
     QFormLayout,
     QGroupBox,
@@ -23,6 +28,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -81,6 +88,33 @@ class _RowsTable(QTableWidget):
         self.blockSignals(False)
 
 
+#: The date edit's lowest date stands for "not dated yet" (shown as a text, stored as None).
+NOT_DATED = QDate(2000, 1, 1)
+
+
+class _TitleDelegate(QStyledItemDelegate):
+    """The title column: an editable list of the plan's commendations (free text too)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices: list[str] = []
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Any) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.addItems(["", *self.choices])
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data() or ""))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText().strip())
+
+
 class DetailsPanel(QWidget):
     """The non-indicator parts of a statement."""
 
@@ -106,6 +140,10 @@ class DetailsPanel(QWidget):
         self._titles_box = QGroupBox()
         self.collective = _RowsTable(1)
         self.individuals = _RowsTable(3)
+        self.collective_titles = _TitleDelegate(self.collective)
+        self.individual_titles = _TitleDelegate(self.individuals)
+        self.collective.setItemDelegateForColumn(0, self.collective_titles)
+        self.individuals.setItemDelegateForColumn(2, self.individual_titles)
         self._add_collective = QPushButton()
         self._add_individual = QPushButton()
         self._remove_title = QPushButton()
@@ -133,8 +171,11 @@ class DetailsPanel(QWidget):
         self.signer_title = QLineEdit()
         self.place = QLineEdit()
         self.signed_on = QDateEdit()
+        self.signed_on.setObjectName("signed-on")
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setDisplayFormat("dd/MM/yyyy")
+        self.signed_on.setMinimumDate(NOT_DATED)
+        self.signed_on.setDate(NOT_DATED)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(80)
         self._form = QFormLayout(self._sign_box)
@@ -144,11 +185,32 @@ class DetailsPanel(QWidget):
             label.setBuddy(field)
             self._form.addRow(label, field)
 
+        self._narrative_box = QGroupBox()
+        self.assessment = QPlainTextEdit()
+        self.shortcomings = QPlainTextEdit()
+        self.direction = QPlainTextEdit()
+        self._narrative_form = QFormLayout(self._narrative_box)
+        self._narrative_labels = [QLabel() for _ in range(3)]
+        for label, field, name in zip(
+            self._narrative_labels,
+            (self.assessment, self.shortcomings, self.direction),
+            ("narrative-assessment", "narrative-shortcomings", "narrative-direction"),
+            strict=True,
+        ):
+            field.setObjectName(name)
+            field.setMinimumHeight(60)
+            field.setTabChangesFocus(True)
+            label.setBuddy(field)
+            self._narrative_form.addRow(label, field)
+            field.textChanged.connect(self._notes_changed)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self._sign_box)
         if registration:
             layout.addWidget(self._movements_box)
             layout.addWidget(self._titles_box)
+        else:
+            layout.addWidget(self._narrative_box)
         layout.addWidget(self._works_box)
         layout.addStretch(1)
 
@@ -159,6 +221,8 @@ class DetailsPanel(QWidget):
             line.editingFinished.connect(self._changed)
         self.signed_on.dateChanged.connect(self._changed)
         self.notes.textChanged.connect(self._notes_changed)
+        for text_field in (self.notes, self.assessment, self.shortcomings, self.direction):
+            text_field.installEventFilter(self)
         self._add_collective.clicked.connect(lambda: self._append(self.collective))
         self._add_individual.clicked.connect(lambda: self._append(self.individuals))
         self._add_work.clicked.connect(lambda: self._append(self.works))
@@ -182,11 +246,18 @@ class DetailsPanel(QWidget):
         texts = [_("Signed by (chair):"), _("Position:"), _("Place:"), _("Date:"), _("Notes:")]
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
+        self.signed_on.setSpecialValueText(_("not dated yet"))
+        self._narrative_box.setTitle(_("The report in words"))
+        narrative = [_("Overall assessment:"), _("Shortcomings:"), _("Direction ahead:")]
+        for label, text in zip(self._narrative_labels, narrative, strict=True):
+            label.setText(text)
 
     # --- loading and saving --------------------------------------------------------------
 
     def load(self, plan: domain.Plan, details: StatementDetails) -> None:
         self._loading = True
+        self.collective_titles.choices = [a.label for a in plan.awards if a.collective]
+        self.individual_titles.choices = [a.label for a in plan.awards if a.individual]
         self.movements.clear()
         for movement in plan.movements:
             item = QListWidgetItem(movement.name)
@@ -212,10 +283,18 @@ class DetailsPanel(QWidget):
         self.signer_name.setText(details.signer_name)
         self.signer_title.setText(details.signer_title or "Chủ tịch")
         self.place.setText(details.place)
-        day = details.signed_on or dt.date.today()
-        self.signed_on.setDate(QDate(day.year, day.month, day.day))
+        day = details.signed_on
+        self.signed_on.setDate(QDate(day.year, day.month, day.day) if day else NOT_DATED)
         if self.notes.toPlainText() != details.notes:
             self.notes.setPlainText(details.notes)
+        narrative = details.narrative
+        for field, text in (
+            (self.assessment, narrative.assessment),
+            (self.shortcomings, narrative.shortcomings),
+            (self.direction, narrative.direction),
+        ):
+            if field.toPlainText() != text:
+                field.setPlainText(text)
         self._loading = False
 
     def gathered(self) -> StatementDetails:
@@ -232,13 +311,20 @@ class DetailsPanel(QWidget):
         return StatementDetails(
             signer_name=self.signer_name.text().strip(),
             signer_title=self.signer_title.text().strip(),
-            signed_on=dt.date(date.year(), date.month(), date.day()),
+            signed_on=(
+                None if date == NOT_DATED else dt.date(date.year(), date.month(), date.day())
+            ),
             place=self.place.text().strip(),
             notes=self.notes.toPlainText(),
             movements=movements,
             titles=titles,
             works=works,
             revision=self._current.revision,
+            narrative=domain.Narrative(
+                self.assessment.toPlainText(),
+                self.shortcomings.toPlainText(),
+                self.direction.toPlainText(),
+            ),
         )
 
     @Slot()
@@ -251,11 +337,21 @@ class DetailsPanel(QWidget):
 
     @Slot()
     def _notes_changed(self) -> None:
-        if not self._loading and not self.notes.hasFocus():
+        """Long texts are saved when the field is left (or before export), not per key."""
+        typing = any(
+            f.hasFocus() for f in (self.notes, self.assessment, self.shortcomings, self.direction)
+        )
+        if not self._loading and not typing:
             self._changed()
 
     def focusOutEvent(self, event: object) -> None:
         self._changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Leaving a long text field saves it (typing saves nothing per key)."""
+        if event.type() == QEvent.Type.FocusOut:
+            self._changed()
+        return False
 
     def apply(self, details: StatementDetails) -> None:
         """Save and show ``details`` (used by undo and redo too)."""

@@ -28,6 +28,8 @@ from app import domain, figures
 from app.i18n import gettext as _
 from app.packages.unit import WorkbookPreview
 
+from ui.screen_fit import fit_to_screen
+
 
 class PreviewColumn(IntEnum):
     CODE = 0
@@ -116,7 +118,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.buttons)
-        self.resize(820, 460)
+        fit_to_screen(self, 820, 460)
 
 
 __all__ = ["ImportPreviewDialog", "PreviewColumn"]

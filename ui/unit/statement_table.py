@@ -10,7 +10,6 @@ with the core's ``check_value``; a valid value is saved at once through the
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -23,9 +22,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
+    QAbstractItemView,
     QComboBox,
     QHeaderView,
     QLineEdit,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import domain, figures
-from app.errors import N_
+from app.entry import ParseError, parse_text
 from app.format import format_target
 from app.i18n import gettext as _
 from app.statements import check_value
@@ -85,59 +85,6 @@ def value_text(
 ) -> str:
     """How a value is typed and edited ("380/420", "15.000.000 đ", "Có")."""
     return figures.value_text(plan, indicator, value, with_percent=False)
-
-
-class ParseError(ValueError):
-    """The text is not in the kind's form; ``message`` is an English msgid."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _integer(text: str) -> int | None:
-    cleaned = re.sub(r"[\s.đĐ]", "", text)
-    if not cleaned:
-        return None
-    if re.fullmatch(r"-?\d{1,18}", cleaned) is None:
-        raise ParseError(N_("Type a whole number, e.g. 1.500."))
-    return int(cleaned)
-
-
-def parse_text(
-    indicator: domain.Indicator, text: str, plan: domain.Plan, note: str = ""
-) -> domain.UnitValue:
-    """Parse what was typed into a value of the indicator's kind."""
-    text = text.strip()
-    kind = indicator.kind
-    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
-        return domain.UnitValue(amount=_integer(text), note=note)
-    if kind is IndicatorKind.RATIO:
-        if not text:
-            return domain.UnitValue(note=note)
-        parts = re.split(r"\s*(?:/|trên|of)\s*", text)
-        if len(parts) != 2:
-            raise ParseError(N_("Type the number achieved and the total, e.g. 170 / 200."))
-        return domain.UnitValue(
-            numerator=_integer(parts[0]), denominator=_integer(parts[1]), note=note
-        )
-    if kind is IndicatorKind.YES_NO:
-        lowered = text.lower()
-        if not lowered:
-            return domain.UnitValue(note=note)
-        if lowered in {"có", "co", "yes", "x", "1", _("Yes").lower()}:
-            return domain.UnitValue(flag=True, note=note)
-        if lowered in {"không", "khong", "no", "0", _("No").lower()}:
-            return domain.UnitValue(flag=False, note=note)
-        raise ParseError(N_("Choose Yes or No."))
-    if kind is IndicatorKind.GRADE:
-        if not text:
-            return domain.UnitValue(note=note)
-        for level in plan.grade_levels:
-            if text.lower() in (level.label.lower(), level.code):
-                return domain.UnitValue(grade=level.code, note=note)
-        raise ParseError(N_("Choose a grade from the year's scale."))
-    return domain.UnitValue(text=text or None, note=note)
 
 
 # --- rows ---------------------------------------------------------------------------------
@@ -290,6 +237,8 @@ class StatementModel(QAbstractTableModel):
                 return self._hint(indicator)
             if column is Column.PERCENT and not self.registration:
                 reading = self.result(indicator)
+                if not figures.commitment_progress_text(indicator, reading):
+                    return ""  # yes/no and grades have no percentage
                 return figures.attainment_text(reading.progress, reading.against)
             return indicator.title
         if role == Qt.ItemDataRole.ForegroundRole and column is Column.MESSAGE:
@@ -331,7 +280,7 @@ class StatementModel(QAbstractTableModel):
         if column is Column.TITLE:
             return indicator.title
         if column is Column.UNIT:
-            return indicator.unit_of_measure
+            return figures.measure_text(indicator)
         if column is Column.TARGET:
             given = self._workspace.unit_targets(indicator)
             targets = given or tuple(t for t in indicator.targets if t.unit_id is None)
@@ -557,6 +506,11 @@ class ValueDelegate(QStyledItemDelegate):
                 else:
                     combo.addItems([g.label for g in plan.grade_levels])
                 combo.setObjectName(f"editor-{indicator.code}")
+                # Typed text is read and checked like any cell: "x" is yes, "abc" a message.
+                combo.setEditable(True)
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                row_number = index.row()
+                combo.editTextChanged.connect(lambda text: model.live_check(row_number, text))
                 return combo
             editor = QLineEdit(parent)
             editor.setObjectName(f"editor-{indicator.code}")
@@ -600,6 +554,22 @@ class StatementView(QTableView):
         )
         self.verticalHeader().setVisible(False)
         self.setTabKeyNavigation(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Delete or Backspace on a value (not while typing in it) clears it, undoably."""
+        index = self.currentIndex()
+        clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+        if (
+            clearing
+            and self.state() != QAbstractItemView.State.EditingState
+            and index.isValid()
+            and Column(index.column()) in (Column.VALUE, Column.NOTE)
+            and self.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+        ):
+            self.model().setData(index, "", Qt.ItemDataRole.EditRole)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def configure(self, registration: bool) -> None:
         header = self.horizontalHeader()

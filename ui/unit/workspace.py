@@ -17,11 +17,10 @@ from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -81,7 +80,12 @@ class StreamPage(QWidget):
         left_layout.addWidget(self.view, 1)
         left_layout.addWidget(self.message)
         splitter.addWidget(left)
-        splitter.addWidget(self.details)
+        # The details scroll rather than make the window taller than a 768-pixel screen.
+        self.details_scroll = QScrollArea()
+        self.details_scroll.setWidget(self.details)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(self.details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([1000, 360])
@@ -145,6 +149,8 @@ class UnitWorkspace(QWidget):
         self.last_export: Any = None
         self.last_pdf: Path | None = None
         self.preview_dialog: Any = None  # the Excel import's old → new dialog, when open
+        self.practice_box: Any = None  # keep or delete what was typed while practising
+        self.review_dialog: Any = None  # the review before sending, when open
 
         self._header = QLabel()
         self._header.setWordWrap(True)
@@ -334,6 +340,25 @@ class UnitWorkspace(QWidget):
                 fingerprint=workspace.key_fingerprint or _("created at the first export")
             )
         )
+        returned = [s for s in workspace.streams if workspace.states[s].status == "returned"]
+        if workspace.federation_pinned and returned:
+            state = workspace.states[returned[0]]
+            self._banner.setText(
+                _(
+                    "The federation returned {what} (revision {revision}) for correction: "
+                    "{comment} The cells it commented on are marked in yellow; correct them "
+                    "and send again."
+                ).format(
+                    what=self.stream_label(returned[0]),
+                    revision=state.revision,
+                    comment=(state.general_comment.strip() + ".").replace("..", ".")
+                    if state.general_comment.strip()
+                    else "",
+                )
+            )
+            self._banner_button.hide()
+            self._banner.show()
+            return
         if not workspace.federation_pinned:
             self._banner.setText(
                 _(
@@ -405,6 +430,16 @@ class UnitWorkspace(QWidget):
         assert self.workspace is not None
         set_details(self._ctx, plan_id=self.workspace.plan.id, stream=stream, details=details)
 
+    def flush(self) -> None:
+        """Save what is still being typed in any tab's details (before closing)."""
+        for page in self.pages.values():
+            try:
+                page.details.flush()
+            except Exception as error:  # closing must not fail; the log keeps what happened
+                from app.crashlog import record_unexpected
+
+                record_unexpected(error, where="flush before closing")
+
     def current_stream(self) -> str:
         page = self.tabs.currentWidget()
         return page.stream if isinstance(page, StreamPage) else REGISTRATION_STREAM
@@ -450,25 +485,17 @@ class UnitWorkspace(QWidget):
                 created_at="",
             )
         )
-        count = sum(1 for v in workspace.values[stream].values() if not v.is_empty())
-        confirm = QMessageBox(
-            QMessageBox.Icon.Question,
-            _("Send to the federation"),
-            _(
-                "{what}, revision {revision}: {count} indicators.\n"
-                "Signed with the key {fingerprint}.\nWrite the package now?"
-            ).format(
-                what=self.stream_label(stream),
-                revision=revision,
-                count=count,
-                fingerprint=workspace.key_fingerprint or _("(created now)"),
-            ),
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-            self,
+        from app.registration import review_before_sending
+
+        from ui.unit.review import ReviewDialog
+
+        review = review_before_sending(workspace, stream)
+        confirm = ReviewDialog(
+            workspace.plan, review, self.stream_label, workspace.key_fingerprint, self
         )
-        confirm.setObjectName("confirm-export")
         confirm.accepted.connect(lambda: self._ask_save_path(name, stream))
         confirm.open()
+        self.review_dialog = confirm
 
     def _ask_save_path(self, name: str, stream: str) -> None:
         dialog = QFileDialog(self, _("Where to write the package"))
@@ -503,11 +530,11 @@ class UnitWorkspace(QWidget):
                 path=export.path, revision=export.revision, fingerprint=export.fingerprint
             )
             if enrolment is not None:
-                text += " " + _(
+                text += "\n\n" + _(
                     "The key's enrolment {name} was written beside it: send both files until "
                     "the federation confirms the key."
                 ).format(name=enrolment.path.name)
-            self.done.emit(text)
+            self._inform(text)
 
         self._runner.run(job, finished, self._error)
 
@@ -546,26 +573,57 @@ class UnitWorkspace(QWidget):
         self._runner.run(job, classified, self._error)
 
     def _confirm_fingerprint(self, path: Path, info: Any) -> None:
-        dialog = QInputDialog(self)
-        dialog.setObjectName("confirm-fingerprint")
-        dialog.setWindowTitle(_("Confirm the federation's key"))
-        dialog.setLabelText(
-            _(
-                "Plan package from {name}.\nIts key fingerprint is:\n{fingerprint}\n\n"
-                "Type the fingerprint printed in the federation's letter to confirm it:"
-            ).format(name=info.federation_name, fingerprint=info.federation_fingerprint)
-        )
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.textValueSelected.connect(lambda typed: self._import_plan(path, typed))
+        from ui.unit.fingerprint import FingerprintDialog
+
+        dialog = FingerprintDialog(info.federation_name, info.federation_fingerprint, self)
+        dialog.confirmed.connect(lambda typed: self._ask_about_practice(path, info, typed))
         dialog.open()
 
-    def _import_plan(self, path: Path, fingerprint: str | None) -> None:
+    def _ask_about_practice(self, path: Path, info: Any, fingerprint: str) -> None:
+        """Values typed while practising: keep them for the real plan, or start clean."""
+        if not info.practice_values:
+            self._import_plan(path, fingerprint)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Values typed while practising"),
+            _(
+                "You typed {count} values on the built-in practice plan. Keep them for the "
+                "federation's plan (check them before you send anything), or delete them and "
+                "start clean?"
+            ).format(count=info.practice_values),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("practice-values")
+        keep = box.addButton(_("Keep them"), QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton(_("Delete them"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+
+        def chosen(button: Any) -> None:
+            if button is keep:
+                self._import_plan(path, fingerprint)
+            elif button is discard:
+                self._import_plan(path, fingerprint, discard_practice=True)
+
+        box.buttonClicked.connect(chosen)
+        box.open()
+        self.practice_box = box
+
+    def _import_plan(
+        self, path: Path, fingerprint: str | None, *, discard_practice: bool = False
+    ) -> None:
         from app.packages.unit import import_plan_package
 
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            return import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
+            return import_plan_package(
+                ctx,
+                path=path,
+                confirmed_fingerprint=fingerprint,
+                discard_practice=discard_practice,
+            )
 
         def finished(info: Any) -> None:
             self.reload()
@@ -585,7 +643,11 @@ class UnitWorkspace(QWidget):
 
         def finished(status: Any) -> None:
             self.reload()
-            self.done.emit(self.status_text(status))
+            self._inform(
+                _("{what}: {status}.").format(
+                    what=self.stream_label(status.stream), status=self.status_text(status)
+                )
+            )
 
         self._runner.run(job, finished, self._error)
 
@@ -736,17 +798,10 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def _ask_backup_passphrase(self, folder: Path) -> None:
-        dialog = QInputDialog(self)
-        dialog.setObjectName("backup-passphrase")
-        dialog.setWindowTitle(_("Passphrase for the backup"))
-        dialog.setLabelText(
-            _(
-                "The key in the backup is protected by this passphrase (at least 8 characters). "
-                "Write it down and keep it apart from the USB stick."
-            )
-        )
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.textValueSelected.connect(lambda text: self.backup_to(folder, text))
+        from ui.unit.passphrase import PassphraseDialog
+
+        dialog = PassphraseDialog(self)
+        dialog.chosen.connect(lambda text: self.backup_to(folder, text))
         dialog.open()
 
     def backup_to(self, folder: Path, passphrase: str) -> None:

@@ -1,0 +1,132 @@
+"""Before a package is written: what it carries, what changed, what to look at again.
+
+The chair sees the revision about to be sent, how many indicators have a
+value and which applicable ones are still empty, what changed since the last
+send (as sent → as now), and soft warnings from the core's review
+(:func:`app.registration.review_before_sending`): a commitment below the
+target, a figure of an implausible size. Nothing here blocks: "Send" is
+always there, and one click confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import domain, figures
+from app.i18n import gettext as _
+from app.registration import SendingReview
+
+from ui.screen_fit import fit_to_screen
+
+WARNING_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
+
+
+class ReviewDialog(QDialog):
+    """Review before sending; OK ("Send") writes the package, Cancel changes nothing."""
+
+    def __init__(
+        self,
+        plan: domain.Plan,
+        review: SendingReview,
+        stream_label: Callable[[str], str],
+        fingerprint: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirm-export")
+        self.review = review
+        self.setWindowTitle(_("Send to the federation"))
+        layout = QVBoxLayout(self)
+        summary = QLabel(
+            _(
+                "{what}, revision {revision}: {count} indicators have a value.\n"
+                "Signed with the key {fingerprint}."
+            ).format(
+                what=stream_label(review.stream),
+                revision=review.revision,
+                count=review.values,
+                fingerprint=fingerprint or _("(created now)"),
+            )
+        )
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("review-empty")
+        self.empty_label.setWordWrap(True)
+        if review.empty:
+            self.empty_label.setText(
+                _("{count} indicators are still empty: {codes}.").format(
+                    count=len(review.empty), codes=", ".join(review.empty)
+                )
+            )
+            self.empty_label.setStyleSheet(WARNING_STYLE)
+            layout.addWidget(self.empty_label)
+        self.warnings_label = QLabel()
+        self.warnings_label.setObjectName("review-warnings")
+        self.warnings_label.setWordWrap(True)
+        if review.warnings:
+            lines = ["• " + _(w.message).format(code=w.code, **w.params) for w in review.warnings]
+            self.warnings_label.setText(
+                _("Please look again (you can still send):") + "\n" + "\n".join(lines)
+            )
+            self.warnings_label.setStyleSheet(WARNING_STYLE)
+            layout.addWidget(self.warnings_label)
+        self.changes = QTableWidget(len(review.changes), 3)
+        self.changes.setObjectName("review-changes")
+        if not review.first_send:
+            heading = QLabel(
+                _("What changed since revision {revision} was sent:").format(
+                    revision=review.revision - 1
+                )
+                if review.changes
+                else _("Nothing changed since revision {revision} was sent.").format(
+                    revision=review.revision - 1
+                )
+            )
+            heading.setWordWrap(True)
+            layout.addWidget(heading)
+        if review.changes:
+            self.changes.setHorizontalHeaderLabels([_("Code"), _("As sent"), _("Now")])
+            self.changes.verticalHeader().setVisible(False)
+            self.changes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.changes.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            self.changes.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+            for row, (code, before, now) in enumerate(review.changes):
+                indicator = plan.indicator(code)
+                for column, text in enumerate(
+                    (
+                        code,
+                        figures.value_text(plan, indicator, before) or "—",
+                        figures.value_text(plan, indicator, now) or "—",
+                    )
+                ):
+                    self.changes.setItem(row, column, QTableWidgetItem(text))
+            layout.addWidget(self.changes, 1)
+        else:
+            self.changes.hide()
+        self.buttons = QDialogButtonBox()
+        self.send_button = QPushButton(_("Send"))
+        self.send_button.setObjectName("send")
+        self.buttons.addButton(self.send_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = self.buttons.addButton(_("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancel")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.send_button.setDefault(True)
+        fit_to_screen(self, 640, 300 if not review.changes else 480)
+
+
+__all__ = ["ReviewDialog"]
