@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.context import AppContext, open_context
 from app.errors import N_, InputError, UserError
+from app.files import read_limited
 from app.installation import get_installation, set_setting
 from app.keystore import export_backup, restore_backup, save_private_key
 from db.engine import copy_sqlite
@@ -80,8 +81,8 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
 
 def read_backup(folder: Path) -> BackupInfo:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
+    except (UserError, ValueError) as exc:
         raise InputError(N_("This folder is not a Thi Đua backup.")) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
         raise InputError(N_("This folder is not a Thi Đua backup."))
@@ -139,7 +140,7 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
     info = find_backup(folder)
     folder = info.folder
     keypair = restore_backup(folder / "khoa.json", passphrase)
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
     previous: Path | None = None
     if database.exists():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from app import i18n
 from app.context import AppContext, open_context
 from app.database_location import chosen_database
-from app.errors import N_, UserError
+from app.errors import N_, InputError, UserError
 from app.i18n import gettext as _
 from db.enums import Role, Sector, UnitKind
 
@@ -680,7 +680,11 @@ def cmd_bundle(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.packages.merge import iter_package_files
     from app.packages.unit import make_bundle
 
-    inputs = list(iter_package_files([Path(p) for p in args.inputs]))
+    found = list(iter_package_files([Path(p) for p in args.inputs]))
+    for entry in found:
+        if entry.problem:
+            raise InputError(entry.problem, detail=entry.name)
+    inputs = [entry.path for entry in found]
     export = make_bundle(ctx, inputs=inputs, out=Path(args.out), passphrase=_passphrase(args))
     _report_export(export, args, out)
     return 0

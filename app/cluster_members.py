@@ -66,17 +66,10 @@ def _leader(session: Session) -> domain.Installation:
 
 
 def _read(path: Path, limit: int) -> bytes:
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as exc:
-        raise InputError(
-            N_("The file cannot be read or written: {detail}"),
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
-    if len(data) > limit:
-        raise InputError(N_("The file is too large for a single package."))
-    return data
+    """A regular file's bytes, at most ``limit`` (:func:`app.files.read_limited`)."""
+    from app.files import read_limited
+
+    return read_limited(path, limit)
 
 
 # --- members' keys --------------------------------------------------------------------------
@@ -252,18 +245,21 @@ def import_member_packages(
     """
     files = list(iter_package_files(list(paths)))
     results: list[MemberImport] = []
-    for index, path in enumerate(files, start=1):
+    for index, found in enumerate(files, start=1):
+        if found.problem:
+            results.append(MemberImport(found.name, "rejected", reason=found.problem))
+            continue
         with ctx.unit_of_work() as session:
             installation = _leader(session)
-            results.append(_import_one(session, installation, path))
+            results.append(_import_one(session, installation, found.path, found.name))
         if progress is not None:
             progress(index, len(files))
     return results
 
 
-def _import_one(session: Session, installation: domain.Installation, path: Path) -> MemberImport:
-    name = path.name
-
+def _import_one(
+    session: Session, installation: domain.Installation, path: Path, name: str
+) -> MemberImport:
     def rejected(reason: str, **params: Any) -> MemberImport:
         return MemberImport(name, "rejected", reason=reason, params=params or None)
 

@@ -22,7 +22,7 @@ from app.context import AppContext
 from app.errors import N_, InputError, UserError
 from app.installation import get_installation, get_setting, set_setting
 from app.plans import get_plan, nfc
-from app.statements import check_value, statement_values, touch_statement
+from app.statements import check_value, details_problems, statement_values, touch_statement
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -324,6 +324,13 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
         unknown = [code for code in details.movements if code not in movement_ids]
         if unknown:
             raise InputError(N_("This movement is not in the plan."), detail=unknown[0])
+        problems = details_problems(details)
+        if problems:
+            raise InputError(
+                N_("The statement has {count} invalid values; nothing was saved."),
+                params={"count": len(problems)},
+                detail="; ".join(f"{p.indicator_code}: {p.translated()}" for p in problems),
+            )
         row = _statement(session, plan_id, unit.id, stream)
         assert row is not None
         row.signer_name = nfc(details.signer_name.strip())

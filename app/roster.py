@@ -10,22 +10,22 @@ code and changes nothing else, so it is safe to repeat.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
-from defusedxml import DefusedXmlException
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, domain
 from app.errors import N_, InputError, NotFoundError, UserError
+from app.files import display_name, write_output
 from app.installation import get_installation
 from app.legacy_text import repair_table
 from app.plans import nfc
+from app.text import forbidden_character
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -169,71 +169,66 @@ def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> l
     """
     if conversions is None:
         conversions = {}
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from app.sheets import read_rows
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
+    table, problems = read_rows(path, columns=len(COLUMNS), max_rows=MAX_ROWS)
+    header = table[0] if table else None
+    if header is None or [_cell_text(h) for h in header] != [c.header for c in COLUMNS]:
         raise InputError(
-            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None or [_cell_text(h) for h in header[: len(COLUMNS)]] != [
-            c.header for c in COLUMNS
-        ]:
-            raise InputError(
-                N_("The first row must hold the roster template's column headings."),
-                detail=path.name,
-            )
-        errors: list[RowError] = []
-        parsed: list[RosterRow] = []
-        seen: dict[str, int] = {}
-        data: list[list[Any]] = []
-        for number, values in enumerate(rows, start=2):
-            if number > MAX_ROWS:
-                raise InputError(N_("The roster has too many rows."), detail=path.name)
-            data.append(list(values[: len(COLUMNS)]) + [None] * (len(COLUMNS) - len(values)))
-        repaired, counts = repair_table(data)
-        conversions.update({encoding.value: n for encoding, n in counts.items()})
-        for number, cells in enumerate(repaired, start=2):
-            record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
-            if all(_cell_text(v) == "" for v in cells):
-                continue
-            parsed_row = _check_row(number, record, errors)
-            if parsed_row is None:
-                continue
-            if parsed_row.code in seen:
-                errors.append(
-                    RowError(
-                        number,
-                        "code",
-                        N_("code {code} already used on row {other}"),
-                        (("code", parsed_row.code), ("other", seen[parsed_row.code])),
-                    )
+            N_("The first row must hold the roster template's column headings."),
+            detail=display_name(path.name),
+        )
+    errors: list[RowError] = [
+        RowError(p.row, COLUMNS[p.column - 1].key, p.message) for p in problems
+    ]
+    parsed: list[RosterRow] = []
+    seen: dict[str, int] = {}
+    repaired, counts = repair_table(table[1:])
+    conversions.update({encoding.value: n for encoding, n in counts.items()})
+    for number, cells in enumerate(repaired, start=2):
+        record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
+        if all(_cell_text(v) == "" for v in cells):
+            continue
+        parsed_row = _check_row(number, record, errors)
+        if parsed_row is None:
+            continue
+        if parsed_row.code in seen:
+            errors.append(
+                RowError(
+                    number,
+                    "code",
+                    N_("code {code} already used on row {other}"),
+                    (("code", parsed_row.code), ("other", seen[parsed_row.code])),
                 )
-                continue
-            seen[parsed_row.code] = number
-            parsed.append(parsed_row)
-    except (ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
-        # read-only workbooks parse the sheet lazily: a damaged sheet fails here
-        raise InputError(
-            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
-        ) from exc
-    finally:
-        workbook.close()
+            )
+            continue
+        seen[parsed_row.code] = number
+        parsed.append(parsed_row)
     if errors:
         raise RosterError(errors)
     if not parsed:
-        raise InputError(N_("The roster has no units."), detail=path.name)
+        raise InputError(N_("The roster has no units."), detail=display_name(path.name))
     return parsed
 
 
 def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> RosterRow | None:
     before = len(errors)
+    for key in ("code", "name", "parent", "cluster", "chair", "phone", "email"):
+        value = record[key]
+        if isinstance(value, dt.date | dt.time):
+            # Excel turned what was typed into a date: never take it as a code or a name.
+            errors.append(RowError(number, key, N_("a date where text is expected")))
+            record[key] = None
+        elif isinstance(value, str) and forbidden_character(value) is not None:
+            errors.append(
+                RowError(
+                    number,
+                    key,
+                    N_("a character that is not allowed ({character})"),
+                    (("character", forbidden_character(value) or ""),),
+                )
+            )
+            record[key] = None
     code = _cell_text(record["code"])
     name = _cell_text(record["name"])
     if not code:
@@ -662,7 +657,9 @@ def write_roster_template(path: Path, example: bool = True) -> None:
             ]
         )
     sheet.freeze_panes = "A2"
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_output(path, buffer.getvalue())
 
 
 def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:

@@ -802,17 +802,10 @@ def load_rules(ctx: AppContext, *, plan_id: str) -> RulesInfo:
 
 def read_rules_file(path: Path) -> dict[str, Any]:
     """A rules document from a JSON file (exported here or edited by hand)."""
+    from app.files import read_limited
     from app.strictjson import loads_strict
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            N_("The file cannot be read or written: {detail}"),
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
-    if len(data) > MAX_RULES_BYTES:
-        raise InputError(N_("This is not a scoring rules document this version understands."))
+    data = read_limited(path, MAX_RULES_BYTES)
     try:
         document = loads_strict(data, max_bytes=MAX_RULES_BYTES, max_depth=16, allow_floats=True)
     except (UserError, ValueError) as exc:
@@ -826,10 +819,10 @@ def read_rules_file(path: Path) -> dict[str, Any]:
 
 
 def write_rules_file(rules: Rules, path: Path) -> Path:
-    path.write_text(
-        json.dumps(rules.to_document(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    return path
+    from app.files import write_output
+
+    text = json.dumps(rules.to_document(), ensure_ascii=False, indent=1) + "\n"
+    return write_output(path, text.encode("utf-8"))
 
 
 # --- the engine ------------------------------------------------------------------------------

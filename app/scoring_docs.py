@@ -24,6 +24,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from app.context import AppContext
 from app.errors import N_, InputError, UserError
+from app.files import check_output
 from app.installation import get_installation, get_setting
 from app.printing.layout import (
     Column,
@@ -339,25 +340,19 @@ def print_ranking(
 
 
 def _check_output(path: Path) -> None:
-    if path.is_dir():
-        raise InputError(
-            N_("{path} is a folder; give a file name ending in .xlsx."), params={"path": str(path)}
-        )
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(N_("The file name must end in .xlsx."), detail=path.name)
-    if not path.parent.is_dir():
-        raise InputError(
-            N_("The folder {folder} does not exist."), params={"folder": str(path.parent)}
-        )
+    """Refuse an output path that cannot become an .xlsx file, before any work."""
+    check_output(path, suffix=".xlsx")
 
 
 def _save(workbook: Any, path: Path) -> None:
     """Save beside ``path`` and rename into place: all of the workbook or nothing."""
+    check_output(path)
     handle, name = tempfile.mkstemp(prefix=".~thidua-", suffix=".xlsx", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
     try:
         workbook.save(temporary)
+        check_output(path)  # nothing was put in its place meanwhile
         os.replace(temporary, path)
     except OSError as exc:
         raise InputError(
@@ -394,16 +389,14 @@ def _sheet(workbook: Any, title: str, headers: Sequence[str], widths: Sequence[i
 
 
 def _row(sheet: Any, values: Sequence[object]) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment
+
+    from app.sheets import put
 
     row = sheet.max_row + 1
     for column, value in enumerate(values, start=1):
+        cell = put(sheet, row, column, value)  # text stays text, never a formula
         if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell = sheet.cell(row=row, column=column, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text starting with "=" stays text
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 

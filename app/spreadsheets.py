@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from app import domain, figures
 from app.errors import N_, InputError, NotFoundError
 from app.figures import AVERAGE_PLACES, PERCENT_PLACES, Formula, Measure, Verdict
+from app.files import check_output
 from app.format import format_target
 from app.i18n import vietnamese
 from app.installation import get_installation
@@ -125,26 +126,19 @@ class WorkbookExport:
 
 def _check_output(path: Path) -> None:
     """Refuse an output path that cannot become an .xlsx file, before any work."""
-    if path.is_dir():
-        raise InputError(
-            N_("{path} is a folder; give a file name ending in .xlsx."), params={"path": str(path)}
-        )
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(N_("The file name must end in .xlsx."), detail=path.name)
-    if not path.parent.is_dir():
-        raise InputError(
-            N_("The folder {folder} does not exist."), params={"folder": str(path.parent)}
-        )
+    check_output(path, suffix=".xlsx")
 
 
 def _save(workbook: Any, path: Path) -> None:
     """Save next to ``path`` and rename into place: all of the workbook or nothing."""
     temporary: Path | None = None
     try:
+        check_output(path)
         handle, name = tempfile.mkstemp(prefix=".~thidua-", suffix=".xlsx", dir=path.parent)
         os.close(handle)
         temporary = Path(name)
         workbook.save(temporary)
+        check_output(path)  # nothing was put in its place meanwhile
         os.replace(temporary, path)
         temporary = None
     except OSError as exc:
@@ -162,19 +156,10 @@ def _save(workbook: Any, path: Path) -> None:
 
 
 def _put(sheet: Any, row: int, column: int, value: object) -> Any:
-    """Write a value; text starting with ``=`` stays text, never a formula.
+    """Write a value as data (:func:`app.sheets.put`): text never becomes a formula."""
+    from app.sheets import put
 
-    Control characters (which a package's text may carry) cannot be stored
-    in an .xlsx file and are dropped.
-    """
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-    return cell
+    return put(sheet, row, column, value)
 
 
 def _formula(sheet: Any, row: int, column: int, formula: str, number_format: str) -> Any:

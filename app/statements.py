@@ -8,8 +8,9 @@ three can never disagree. ``save_statement`` writes a whole statement.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -18,11 +19,32 @@ from app import audit, domain
 from app.audit import utc_now_text
 from app.errors import N_, InputError, NotFoundError
 from app.plans import get_plan, nfc
+from app.text import FORBIDDEN
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 MAX_AMOUNT = 10**15  # VND; far above any union's fund, far below int64
 MAX_COUNT = 10**9
+MAX_TEXT = 4000
+#: The longest each free text of a statement may be: the screen, the Excel fill,
+#: the package reader and the printed form all hold to these.
+LIMITS = {
+    "signer_name": 200,
+    "signer_title": 200,
+    "place": 100,
+    "notes": MAX_TEXT,
+    "narrative": MAX_TEXT,
+    "person": 200,
+    "position": 200,
+    "title": 300,
+    "work": 2000,
+    "occasion": 1000,
+}
+#: The most titles or works one statement may list.
+MAX_ROWS = 500
+MSG_FORBIDDEN_CHARACTER = N_(
+    "The text holds a character that cannot be kept (a control or text-direction character)."
+)
 
 
 @dataclass(frozen=True)
@@ -31,11 +53,31 @@ class Problem:
 
     indicator_code: str
     message: str
+    params: tuple[tuple[str, object], ...] = ()
 
     def translated(self) -> str:
         from app.i18n import gettext
 
-        return gettext(self.message)
+        return gettext(self.message).format(**dict(self.params))
+
+
+class StatementDetailsLike(Protocol):
+    """What a statement says beside its values (``registration.StatementDetails``)."""
+
+    @property
+    def signer_name(self) -> str: ...
+    @property
+    def signer_title(self) -> str: ...
+    @property
+    def place(self) -> str: ...
+    @property
+    def notes(self) -> str: ...
+    @property
+    def narrative(self) -> domain.Narrative: ...
+    @property
+    def titles(self) -> Sequence[tuple[bool, str, str, str]]: ...
+    @property
+    def works(self) -> Sequence[tuple[str, str]]: ...
 
 
 #: The one field group each kind of indicator uses (see :func:`check_value`).
@@ -94,9 +136,26 @@ def check_value(
     elif expected == "grade":
         if value.grade is not None and value.grade not in grade_codes:
             message = N_("Choose a grade from the year's scale.")
-    elif expected == "text" and value.text and len(value.text) > 4000:
+    elif expected == "text" and value.text and len(value.text) > MAX_TEXT:
         message = N_("The text is too long (at most 4,000 characters).")
-    return [] if message is None else [Problem(indicator.code, message)]
+    if message is None:
+        problem = text_problem(value.text) or text_problem(value.note)
+        return [] if problem is None else [replace(problem, indicator_code=indicator.code)]
+    return [Problem(indicator.code, message)]
+
+
+def text_problem(text: str | None, limit: int = MAX_TEXT) -> Problem | None:
+    """Why a free text cannot be stored, or None: longer than ``limit``, or holding
+    a character no database keeps alike (:data:`app.text.FORBIDDEN`)."""
+    if not text:
+        return None
+    if len(text) > limit:
+        return Problem(
+            "", N_("The text is too long (at most {limit} characters)."), (("limit", limit),)
+        )
+    if FORBIDDEN.search(text):
+        return Problem("", MSG_FORBIDDEN_CHARACTER)
+    return None
 
 
 @dataclass(frozen=True)
@@ -117,6 +176,41 @@ class StatementInput:
     works: tuple[tuple[str, str], ...] = ()  # name, occasion
     revision: int | None = None
     narrative: domain.Narrative = field(default_factory=domain.Narrative)
+
+
+def free_texts(
+    details: StatementInput | StatementDetailsLike,
+) -> Iterator[tuple[str, str, int]]:
+    """(field, text, longest allowed) of every free text of a statement beyond its values."""
+    yield "signer_name", details.signer_name, LIMITS["signer_name"]
+    yield "signer_title", details.signer_title, LIMITS["signer_title"]
+    yield "place", details.place, LIMITS["place"]
+    yield "notes", details.notes, LIMITS["notes"]
+    narrative = details.narrative
+    for text in (narrative.assessment, narrative.shortcomings, narrative.direction):
+        yield "narrative", text, LIMITS["narrative"]
+    for _collective, person, position, title in details.titles:
+        yield "titles", person, LIMITS["person"]
+        yield "titles", position, LIMITS["position"]
+        yield "titles", title, LIMITS["title"]
+    for name, occasion in details.works:
+        yield "works", name, LIMITS["work"]
+        yield "works", occasion, LIMITS["occasion"]
+
+
+def details_problems(details: StatementInput | StatementDetailsLike) -> list[Problem]:
+    """Every free text of a statement that cannot be kept, and too many rows."""
+    problems = []
+    for where, text, limit in free_texts(details):
+        problem = text_problem(text, limit)
+        if problem is not None:
+            problems.append(replace(problem, indicator_code=where))
+    for where, rows in (("titles", details.titles), ("works", details.works)):
+        if len(rows) > MAX_ROWS:
+            problems.append(
+                Problem(where, N_("At most {limit} rows may be listed."), (("limit", MAX_ROWS),))
+            )
+    return problems
 
 
 def save_statement(session: Session, statement: StatementInput) -> str:
@@ -143,6 +237,7 @@ def save_statement(session: Session, statement: StatementInput) -> str:
             problems.append(Problem(code, N_("This indicator is not in the plan.")))
             continue
         problems.extend(check_value(indicator, value, grade_codes))
+    problems.extend(details_problems(statement))
     movement_ids = {m.code: m.id for m in plan.movements}
     for movement in statement.movement_codes:
         if movement not in movement_ids:

@@ -8,19 +8,22 @@ screen (:func:`app.statements.check_value`), all rows or none.
 
 from __future__ import annotations
 
-import zipfile
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import domain
+from app import domain, figures
 from app.errors import N_, InputError
+from app.files import display_name, write_output
 from app.legacy_text import repair_table
 from app.plans import nfc
 from app.statements import Problem, check_value
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 TEMPLATE_FORMAT = "thidua.statement-template/1"
+#: A plan has a few dozen indicators; a template with more rows is not ours.
+MAX_TEMPLATE_ROWS = 2000
 META_SHEET = "_thidua"
 HEADERS = (
     "Mã",
@@ -62,16 +65,16 @@ def write_statement_template(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from app.format import format_target
+    from app.i18n import vietnamese
+    from app.sheets import put
 
     values = values or {}
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Số liệu"
-    sheet["A1"] = stream_title(plan, stream)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"{unit_name} ({unit_code}) — {plan.title}"
+    put(sheet, 1, 1, stream_title(plan, stream)).font = Font(bold=True, size=14)
+    put(sheet, 2, 1, f"{unit_name} ({unit_code}) — {plan.title}")
     sheet["A3"] = "Điền vào các ô trắng phù hợp với từng chỉ tiêu; các ô xám không dùng."
     for column, header in enumerate(HEADERS, start=1):
         cell = sheet.cell(row=FIRST_ROW - 1, column=column, value=header)
@@ -91,13 +94,14 @@ def write_statement_template(
         if applicable is not None and indicator.code not in applicable:
             continue
         value = values.get(indicator.code, domain.UnitValue())
-        sheet.cell(row=row, column=1, value=indicator.code)
-        sheet.cell(row=row, column=2, value=indicator.title).alignment = Alignment(wrap_text=True)
-        sheet.cell(row=row, column=3, value=indicator.unit_of_measure)
-        sheet.cell(
-            row=row,
-            column=4,
-            value="; ".join(format_target(indicator, t) for t in indicator.targets),
+        put(sheet, row, 1, indicator.code)
+        put(sheet, row, 2, indicator.title).alignment = Alignment(wrap_text=True)
+        put(sheet, row, 3, figures.measure_text(indicator, vietnamese))
+        put(
+            sheet,
+            row,
+            4,
+            "; ".join(figures.target_text(plan, indicator, t) for t in indicator.targets),
         )
         used = {
             IndicatorKind.COUNT: (5,),
@@ -112,16 +116,16 @@ def write_statement_template(
                 sheet.cell(row=row, column=column).fill = grey
         if indicator.kind is IndicatorKind.MONEY:
             sheet.cell(row=row, column=5).number_format = "#,##0"
-        sheet.cell(row=row, column=5, value=value.amount)
-        sheet.cell(row=row, column=6, value=value.numerator)
-        sheet.cell(row=row, column=7, value=value.denominator)
+        put(sheet, row, 5, value.amount)
+        put(sheet, row, 6, value.numerator)
+        put(sheet, row, 7, value.denominator)
         if value.flag is not None:
-            sheet.cell(row=row, column=8, value="Có" if value.flag else "Không")
+            put(sheet, row, 8, "Có" if value.flag else "Không")
         if value.grade is not None:
             label = next((g.label for g in plan.grade_levels if g.code == value.grade), value.grade)
-            sheet.cell(row=row, column=9, value=label)
-        sheet.cell(row=row, column=10, value=value.text)
-        sheet.cell(row=row, column=11, value=value.note or None)
+            put(sheet, row, 9, label)
+        put(sheet, row, 10, value.text)
+        put(sheet, row, 11, value.note or None)
         if indicator.kind is IndicatorKind.YES_NO:
             yes_no.add(f"H{row}")
         if indicator.kind is IndicatorKind.GRADE:
@@ -139,10 +143,12 @@ def write_statement_template(
         ),
         start=1,
     ):
-        meta.cell(row=index, column=1, value=key)
-        meta.cell(row=index, column=2, value=text)
+        put(meta, index, 1, key)
+        put(meta, index, 2, text)
     meta.sheet_state = "hidden"
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_output(path, buffer.getvalue())
 
 
 @dataclass(frozen=True)
@@ -202,51 +208,45 @@ def read_statement_workbook(
     row otherwise. Text in a legacy Vietnamese encoding (TCVN3, VNI) is
     converted to Unicode; ``conversions`` receives the count per encoding.
     """
-    from openpyxl import load_workbook
+    from app.sheets import read_rows
 
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise InputError(
-            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
-        ) from exc
-    except Exception as exc:
-        raise InputError(
-            N_("The file is not an Excel workbook (.xlsx) that can be read."), detail=path.name
-        ) from exc
-    try:
+    name = display_name(path.name)
+    meta: dict[str, str] = {}
+
+    def check_template(workbook: Any) -> None:
         if META_SHEET not in workbook.sheetnames:
-            raise InputError(N_("This workbook is not a Thi Đua template."), detail=path.name)
-        meta = {
-            str(row[0]): str(row[1])
-            for row in workbook[META_SHEET].iter_rows(values_only=True)
-            if row and row[0] is not None and len(row) > 1
-        }
+            raise InputError(N_("This workbook is not a Thi Đua template."), detail=name)
+        for row in workbook[META_SHEET].iter_rows(max_row=20, max_col=2, values_only=True):
+            if row and row[0] is not None and len(row) > 1:
+                meta[str(row[0])[:40]] = str(row[1])[:200]
         if meta.get("format") != TEMPLATE_FORMAT:
-            raise InputError(N_("This workbook is not a Thi Đua template."), detail=path.name)
+            raise InputError(N_("This workbook is not a Thi Đua template."), detail=name)
         if meta.get("plan") != plan.id or meta.get("plan_ref") != plan.content_hash:
             raise InputError(
                 N_("This workbook was made for another plan ({plan})."),
                 params={"plan": meta.get("plan", "?")},
             )
-        sheet_stream = meta.get("stream", "")
-        if stream is not None and sheet_stream != stream:
+        if stream is not None and meta.get("stream", "") != stream:
             raise InputError(
                 N_("This workbook is for another period ({stream})."),
-                params={"stream": sheet_stream},
+                params={"stream": meta.get("stream", "")},
             )
-        raw_rows = [
-            list(r) for r in workbook.worksheets[0].iter_rows(min_row=FIRST_ROW, values_only=True)
-        ]
-    finally:
-        workbook.close()
+
+    raw_rows, cell_problems = read_rows(
+        path,
+        columns=len(HEADERS),
+        max_rows=MAX_TEMPLATE_ROWS,
+        first_row=FIRST_ROW,
+        meta=check_template,
+    )
+    sheet_stream = meta.get("stream", "")
     rows, counts = repair_table(raw_rows)
     if conversions is not None:
         conversions.update({encoding.value: n for encoding, n in counts.items()})
     by_code = {i.code: i for i in plan.indicators}
     grade_by_label = {nfc(g.label).lower(): g.code for g in plan.grade_levels}
     grade_codes = tuple(g.code for g in plan.grade_levels)
-    errors: list[WorkbookRowError] = []
+    errors = [WorkbookRowError(p.row, HEADERS[p.column - 1], p.message) for p in cell_problems]
     values: dict[str, domain.UnitValue] = {}
     for offset, raw in enumerate(rows):
         number = FIRST_ROW + offset

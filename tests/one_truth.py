@@ -331,7 +331,11 @@ def assert_surfaces_agree(province: Province, readings: list[ScopeReading], fold
             indicator = item.indicator
             what = f"{where}, {indicator.code} {item.target.wording if item.target else ''}"
             # The summary PDF carries the row exactly as the figures read.
-            assert expected_row_text(plan, item) in reading.pdf, what
+            row_text = expected_row_text(plan, item)
+            assert row_text in reading.pdf, (
+                f"{what}: {row_text!r} not printed; "
+                f"near: {reading.pdf[reading.pdf.find(row_text[:12]) :][:400]!r}"
+            )
             assert cli["indicator"] == indicator.code, what
             assert sheet_row[0] == indicator.code, what
             assert sheet_row[4] == vietnamese_number(str(item.applicable_units)) or (

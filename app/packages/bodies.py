@@ -18,11 +18,18 @@ from app.errors import N_
 from app.packages.format import PayloadError
 from app.plans import nfc
 from app.signing import decode_base64_canonical
-from app.statements import MAX_AMOUNT, Problem, StatementInput, check_value
+from app.statements import (
+    LIMITS,
+    MAX_AMOUNT,
+    MAX_ROWS,
+    Problem,
+    StatementInput,
+    check_value,
+)
 
 _VALUE_FIELDS = frozenset({"amount", "numerator", "denominator", "flag", "grade", "text", "note"})
 _MAX_TEXT = 4000
-_MAX_ROWS = 500
+_MAX_ROWS = MAX_ROWS
 
 
 def _bad(field: str) -> PayloadError:
@@ -206,9 +213,9 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
         titles.append(
             (
                 item["collective"],
-                _text(item["person"], "statement.titles.person", 200),
-                _text(item["position"], "statement.titles.position", 200),
-                _text(item["title"], "statement.titles.title", 300),
+                _text(item["person"], "statement.titles.person", LIMITS["person"]),
+                _text(item["position"], "statement.titles.position", LIMITS["position"]),
+                _text(item["title"], "statement.titles.title", LIMITS["title"]),
             )
         )
     works = []
@@ -220,16 +227,16 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
             raise _bad("statement.works")
         works.append(
             (
-                _text(item["name"], "statement.works.name", 2000),
-                _text(item["occasion"], "statement.works.occasion", 1000),
+                _text(item["name"], "statement.works.name", LIMITS["work"]),
+                _text(item["occasion"], "statement.works.occasion", LIMITS["occasion"]),
             )
         )
     return ParsedStatement(
         values=values,
-        signer_name=_text(data["signer_name"], "statement.signer_name", 200),
-        signer_title=_text(data["signer_title"], "statement.signer_title", 200),
+        signer_name=_text(data["signer_name"], "statement.signer_name", LIMITS["signer_name"]),
+        signer_title=_text(data["signer_title"], "statement.signer_title", LIMITS["signer_title"]),
         signed_on=parsed_date,
-        place=_text(data["place"], "statement.place", 100),
+        place=_text(data["place"], "statement.place", LIMITS["place"]),
         notes=_text(data["notes"], "statement.notes", _MAX_TEXT),
         movements=tuple(movements),
         titles=tuple(titles),

@@ -6,7 +6,6 @@ tables from the archive.
 from __future__ import annotations
 
 import base64
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from app import audit
 from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, NotFoundError, UserError
+from app.files import write_output
 from app.installation import get_installation
 from app.packages import keys as keys_service
 from app.packages.bodies import parse_statement, receipt_to_json
@@ -176,9 +176,7 @@ def export_plan_packages(
             }
             data, digest = seal(header, body, [keypair.private_key])
             path = out_dir / f"{_safe(unit.code or unit.id)}_plan_{plan.year}{FILE_SUFFIX}"
-            partial = path.with_name(path.name + ".part")
-            partial.write_bytes(data)
-            os.replace(partial, path)
+            write_output(path, data)
             written.append(ExportedFile(path, unit.code or "", digest))
             if progress is not None:
                 progress(index, len(rows))
@@ -262,7 +260,7 @@ def write_receipts(ctx: AppContext, *, out_dir: Path, run_id: int | None = None)
             unit = session.get(models.Unit, package.unit_id)
             code = _safe((unit.code if unit else None) or package.unit_id)
             path = out_dir / f"{code}_{package.stream}_r{package.revision}_receipt{FILE_SUFFIX}"
-            path.write_bytes(data)
+            write_output(path, data)
             written.append(path)
         audit.record(session, action="receipt.export", detail={"count": len(written)})
     return written
@@ -289,7 +287,7 @@ def return_package(
             comments=comments,
         )
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+        write_output(out, data)
         audit.record(
             session,
             action="package.return",

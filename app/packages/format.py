@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from app.errors import N_, InputError
 from app.signing import PAYLOAD_TYPE, sign_envelope, sign_envelope_many
 from app.strictjson import dumps_canonical, loads_strict
+from app.text import first_unclean
 
 PACKAGE_FORMAT = "thidua.package/1"
 FILE_SUFFIX = ".thidua"
@@ -261,6 +262,16 @@ def parse_payload(payload: bytes, raw: bytes, *, max_bytes: int = MAX_PACKAGE_BY
         max_items=50_000,
         allow_floats=False,
     )
+    unclean = first_unclean(document)
+    if unclean is not None:
+        where, character = unclean
+        raise PayloadError(
+            N_(
+                "The package contains a character that is not allowed ({character}) in "
+                "{field}; nothing from it was imported."
+            ),
+            params={"character": character, "field": where[:80]},
+        )
     header = parse_header(document)
     body = document["body"]
     if not isinstance(body, dict):

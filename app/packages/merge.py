@@ -58,6 +58,7 @@ from app import domain
 from app.audit import current_actor, utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, UserError
+from app.files import FoundFile, display_name, package_files, read_limited
 from app.installation import get_installation
 from app.packages.bodies import (
     PlanChecks,
@@ -188,40 +189,47 @@ class ImportSummary:
 
     def write_csv(self, path: Path) -> None:
         import csv
+        import io
 
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+        from app.files import write_output
+        from app.text import inert_csv
+
+        handle = io.StringIO(newline="")
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "file",
+                "unit_code",
+                "kind",
+                "plan",
+                "stream",
+                "revision",
+                "fingerprint",
+                "outcome",
+                "reason",
+                "warning",
+                "package_hash",
+            ]
+        )
+        for item in self.items:
+            # Every text here may come from a sender: none may run as a formula.
             writer.writerow(
-                [
-                    "file",
-                    "unit_code",
-                    "kind",
-                    "plan",
-                    "stream",
-                    "revision",
-                    "fingerprint",
-                    "outcome",
-                    "reason",
-                    "warning",
-                    "package_hash",
+                inert_csv(cell)
+                for cell in [
+                    item.file_name,
+                    item.unit_code,
+                    item.kind,
+                    item.plan_id,
+                    item.stream,
+                    item.revision,
+                    item.fingerprint,
+                    item.outcome.value,
+                    item.reason_text(),
+                    item.warning,
+                    item.package_hash,
                 ]
             )
-            for item in self.items:
-                writer.writerow(
-                    [
-                        item.file_name,
-                        item.unit_code,
-                        item.kind,
-                        item.plan_id,
-                        item.stream,
-                        item.revision,
-                        item.fingerprint,
-                        item.outcome.value,
-                        item.reason_text(),
-                        item.warning,
-                        item.package_hash,
-                    ]
-                )
+        write_output(path, handle.getvalue().encode("utf-8-sig"))
 
 
 class _Rejected(Exception):
@@ -481,13 +489,10 @@ def _key(row: Any) -> _Key:
     return _Key(row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status))
 
 
-def iter_package_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named on the command line, and every ``*.thidua`` below folders."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob(f"*{FILE_SUFFIX}") if p.is_file())
-        else:
-            yield path
+def iter_package_files(paths: Iterable[Path]) -> Iterator[FoundFile]:
+    """Files named on the command line, and every ``*.thidua`` below folders
+    (:func:`app.files.package_files`: odd entries come with their problem)."""
+    return package_files(paths, FILE_SUFFIX)
 
 
 class Importer:
@@ -759,6 +764,15 @@ class Importer:
             return [
                 self._rejected(file_name, N_("The bundle is signed by a key that is not accepted."))
             ]
+        try:
+            # The bundle's own header is held to what its signature proves.
+            self._check_common(package, expect_signer=relay.keyid)
+            if package.header.unit_id != relay.unit_id:
+                raise _Rejected(N_("The key that signed this package belongs to another unit."))
+            if package.header.epoch != relay.epoch:
+                raise _Rejected(N_("The package's key epoch does not match the key."))
+        except _Rejected as refusal:
+            return [self._rejected(file_name, refusal.reason, refusal.params, package=package)]
         if set(package.body) != {"items"} or not isinstance(items, list) or not items:
             return [
                 self._rejected(
@@ -814,6 +828,16 @@ class Importer:
                 )
             if header.unit_id != key.unit_id:
                 raise _Rejected(N_("The key that signed this package belongs to another unit."))
+            known_code = state.units.get(header.unit_id)
+            if known_code and header.unit_code != known_code:
+                # The log, summary and CSV show the code: it must be the signer's unit's.
+                raise _Rejected(
+                    N_(
+                        "The package names unit code {claimed}, but the key that signed it "
+                        "is unit {code}'s."
+                    ),
+                    {"claimed": header.unit_code, "code": known_code},
+                )
             if key.status is KeyStatus.REVOKED:
                 raise _Rejected(N_("The package is signed by a revoked key."))
             if key.status is KeyStatus.REFUSED:
@@ -1458,24 +1482,26 @@ def import_packages(
         pending_actions = 0
         report(actions)
 
-    for index, path in enumerate(files, start=1):
+    for index, found in enumerate(files, start=1):
         if cancelled is not None and cancelled():
             stopped = True
             break
         data: bytes | InputError
-        try:
-            data = _read(path)
-        except InputError as error:
-            data = error
+        name = found.name
+        if found.problem:
+            data = InputError(found.problem)
+        else:
+            try:
+                data = _read(found.path)
+            except InputError as error:
+                data = error
         # Dry run: the decision is final. Apply: the costly checks now, outside
         # the lock; the batch is decided under the lock (above).
         if dry_run:
-            report(examine(path.name, data))
+            report(examine(name, data))
         else:
-            pending.append((path.name, data))
-            pending_actions += (
-                1 if isinstance(data, InputError) else importer.prepare(data, path.name)
-            )
+            pending.append((name, data))
+            pending_actions += 1 if isinstance(data, InputError) else importer.prepare(data, name)
             if pending_actions >= batch_size:
                 flush()
         if progress is not None:
@@ -1501,26 +1527,15 @@ def import_packages(
 
 
 def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BUNDLE_BYTES:
-            raise InputError(
-                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                params={"size": size, "limit": MAX_BUNDLE_BYTES},
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            N_("The file cannot be read or written: {detail}"),
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+    """A package file's bytes: a regular file of at most the bundle limit."""
+    return read_limited(path, MAX_BUNDLE_BYTES)
 
 
 def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
     """What importing one file would do (``verify`` in the CLI)."""
     with ctx.reading() as session:
         importer = Importer(_State(session), writing=False)
-    return [action.result for action in importer.examine(_read(path), path.name)]
+    return [action.result for action in importer.examine(_read(path), display_name(path))]
 
 
 __all__ = [

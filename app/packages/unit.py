@@ -18,6 +18,7 @@ from app import audit, domain
 from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, UserError
+from app.files import write_output
 from app.installation import get_installation, get_setting, set_setting
 from app.packages import keys as keys_service
 from app.packages.bodies import (
@@ -105,9 +106,77 @@ def _discard_practice(session: Session) -> int:
     return len(statements)
 
 
+@dataclass(frozen=True)
+class _PlanBody:
+    """A plan package's body with every field's type checked before it is used."""
+
+    plan: dict[str, Any]
+    federation_id: str
+    federation_name: str
+    unit_code: str
+    unit_name: str
+    unit_kind: UnitKind
+    sector: Sector | None
+    keys: list[dict[str, str]]
+
+
+def _body_text(
+    obj: dict[str, Any], name: str, where: str, limit: int, *, empty: bool = True
+) -> str:
+    value = obj.get(name, "")
+    if value is None:
+        value = ""
+    if not isinstance(value, str) or len(value) > limit or (not empty and not value):
+        raise PayloadError(
+            N_("The package content is invalid: {field}."), params={"field": f"{where}.{name}"}
+        )
+    return nfc(value)
+
+
+def _parse_plan_body(body: dict[str, Any]) -> _PlanBody:
+    """Check a (signed) plan package body field by field: a federation's tool may be
+    wrong or its key misused, and nothing here may fail other than with a message."""
+
+    def bad(field: str) -> PayloadError:
+        return PayloadError(N_("The package content is invalid: {field}."), params={"field": field})
+
+    for name in ("plan", "federation", "unit"):
+        if not isinstance(body.get(name), dict):
+            raise bad(f"body.{name}")
+    federation, unit = body["federation"], body["unit"]
+    try:
+        kind = UnitKind(unit.get("kind"))
+        sector = Sector(unit["sector"]) if unit.get("sector") else None
+    except (ValueError, TypeError) as exc:
+        raise bad("body.unit") from exc
+    keys = body.get("keys", [])
+    if not isinstance(keys, list) or len(keys) > 1000:
+        raise bad("body.keys")
+    checked_keys = []
+    for key in keys:
+        if not isinstance(key, dict):
+            raise bad("body.keys")
+        checked_keys.append(
+            {
+                "keyid": _body_text(key, "keyid", "body.keys", 128),
+                "status": _body_text(key, "status", "body.keys", 32),
+            }
+        )
+    return _PlanBody(
+        plan=body["plan"],
+        federation_id=_body_text(federation, "id", "body.federation", 64, empty=False),
+        federation_name=_body_text(federation, "name", "body.federation", 300),
+        unit_code=_body_text(unit, "code", "body.unit", 32),
+        unit_name=_body_text(unit, "name", "body.unit", 300),
+        unit_kind=kind,
+        sector=sector,
+        keys=checked_keys,
+    )
+
+
 def _read_plan_package(
     session: Session, data: bytes
-) -> tuple[Any, dict[str, Any], bytes, PlanPackageInfo]:
+) -> tuple[Any, _PlanBody, bytes, PlanPackageInfo]:
     envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
     payload_format_version(envelope.payload_type)
     pinned = session.scalar(
@@ -146,21 +215,21 @@ def _read_plan_package(
     package = parse_payload(payload, data)
     if package.header.kind is not Kind.PLAN:
         raise PayloadError(N_("This is not a plan package from the federation."))
-    body = package.body
     for name in ("plan", "federation", "unit", "keys"):
-        if name not in body:
+        if name not in package.body:
             raise PayloadError(
                 N_("The package content is invalid: {field}."), params={"field": f"body.{name}"}
             )
-    unit = body["unit"]
+    body = _parse_plan_body(package.body)
+    plan_title = body.plan.get("title", "")
     info = PlanPackageInfo(
-        federation_name=str(body["federation"].get("name", "")),
+        federation_name=body.federation_name,
         federation_fingerprint=fingerprint_groups(federation_key),
         federation_pinned=pinned is not None,
-        unit_code=str(unit.get("code", "")),
-        unit_name=str(unit.get("name", "")),
+        unit_code=body.unit_code,
+        unit_name=body.unit_name,
         plan_id=package.header.plan_id,
-        plan_title=str(body["plan"].get("title", "")),
+        plan_title=plan_title if isinstance(plan_title, str) else "",
         practice_values=practice_values(session) if pinned is None else 0,
     )
     return package, body, federation_key, info
@@ -212,7 +281,6 @@ def import_plan_package(
                     )
                 )
         header = package.header
-        unit = body["unit"]
         own = session.get(models.Unit, installation.own_unit_id)
         assert own is not None
         if discard_practice and not info.federation_pinned:
@@ -220,43 +288,35 @@ def import_plan_package(
         adopting = header.audience != installation.own_unit_id
         if adopting and (
             get_setting(session, "federation_id") is not None
-            or (own.code and own.code != unit.get("code"))
+            or (own.code and own.code != body.unit_code)
         ):
             raise InputError(
                 N_("This plan package is meant for another unit ({code})."),
-                params={"code": unit.get("code") or header.unit_code},
+                params={"code": body.unit_code or header.unit_code},
             )
-        federation = body["federation"]
-        if info.federation_pinned and federation.get("id") != get_setting(session, "federation_id"):
+        if info.federation_pinned and body.federation_id != get_setting(session, "federation_id"):
             raise InputError(N_("The plan package comes from another federation."))
-        try:
-            sector = Sector(unit["sector"]) if unit.get("sector") else None
-            kind = UnitKind(unit["kind"])
-        except ValueError as exc:
-            raise PayloadError(
-                N_("The package content is invalid: {field}."), params={"field": "body.unit"}
-            ) from exc
         existing_plan = session.get(models.Plan, header.plan_id)
         if existing_plan is None or existing_plan.content_hash != header.plan_ref:
-            install_plan_document(session, body["plan"], known_hash=header.plan_ref)
+            install_plan_document(session, body.plan, known_hash=header.plan_ref)
         if adopting:
             _adopt_unit_id(session, installation.own_unit_id, header.audience)
         own = session.get(models.Unit, header.audience)
         assert own is not None
-        own.code = nfc(str(unit.get("code", ""))) or own.code
-        own.name = nfc(str(unit.get("name", ""))) or own.name
-        own.kind = kind
+        own.code = body.unit_code or own.code
+        own.name = body.unit_name or own.name
+        own.kind = body.unit_kind
         set_setting(session, "own_unit_id", own.id)
-        if sector is not None:
-            set_setting(session, "own_sector", sector.value)
-        set_setting(session, "federation_id", str(federation.get("id", "")))
-        set_setting(session, "federation_name", nfc(str(federation.get("name", ""))))
+        if body.sector is not None:
+            set_setting(session, "own_sector", body.sector.value)
+        set_setting(session, "federation_id", body.federation_id)
+        set_setting(session, "federation_name", body.federation_name)
         if not info.federation_pinned:
             session.add(
                 models.SigningKey(
                     keyid=key_id(federation_key),
                     public_key=federation_key,
-                    unit_id=str(federation.get("id", "")),
+                    unit_id=body.federation_id,
                     unit_name=info.federation_name,
                     epoch=header.epoch,
                     status="accepted",
@@ -267,16 +327,13 @@ def import_plan_package(
                     evidence=confirmed_fingerprint or "",
                 )
             )
-        for key in body.get("keys", []):
-            if isinstance(key, dict):
-                session.execute(
-                    update(models.SigningKey)
-                    .where(
-                        models.SigningKey.keyid == key.get("keyid"), models.SigningKey.role == "own"
-                    )
-                    .values(decided_at=str(key.get("status")))
-                )
-        set_setting(session, "enrolment_status", json.dumps(body.get("keys", [])))
+        for key in body.keys:
+            session.execute(
+                update(models.SigningKey)
+                .where(models.SigningKey.keyid == key["keyid"], models.SigningKey.role == "own")
+                .values(decided_at=key["status"])
+            )
+        set_setting(session, "enrolment_status", json.dumps(body.keys))
         if session.get(models.Package, package.payload_hash) is None:
             session.add(
                 models.Package(
@@ -450,7 +507,7 @@ def _write_enrolment(
     )
     payload_data, digest = seal(header, body, signers)
     path = out or Path(suggested_file_name(header))
-    path.write_bytes(payload_data)
+    write_output(path, payload_data)
     audit.record(
         session, action="enrolment.export", subject=keypair.key_id, detail={"file": str(path)}
     )
@@ -556,7 +613,7 @@ def export_report(
         data, digest = seal(header, body, [keypair.private_key])
         path = out or (out_dir or Path(".")) / suggested_file_name(header)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_output(path, data)
         outbox.revision = revision
         outbox.epoch = epoch
         outbox.last_hash = digest
@@ -597,7 +654,7 @@ def make_bundle(
         assert unit is not None
         header = _unit_header(session, unit, keypair, kind=Kind.BUNDLE, stream="bundle")
         data, digest = seal(header, {"items": items}, [keypair.private_key])
-        out.write_bytes(data)
+        write_output(out, data)
         audit.record(session, action="bundle.export", detail={"items": len(items)})
     return Export(out, digest, 1, keypair.fingerprint, Kind.BUNDLE.value, "bundle")
 
@@ -753,18 +810,10 @@ def fill_from_json(ctx: AppContext, *, path: Path) -> str:
 
 
 def _read_file(path: Path, limit: int) -> bytes:
-    try:
-        if path.stat().st_size > limit:
-            raise InputError(
-                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                params={"size": path.stat().st_size, "limit": limit},
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            N_("The file cannot be read or written: {detail}"),
-            params={"detail": exc.strerror or str(exc)},
-        ) from exc
+    """A regular file's bytes, at most ``limit`` (:func:`app.files.read_limited`)."""
+    from app.files import read_limited
+
+    return read_limited(path, limit)
 
 
 def write_template(ctx: AppContext, *, plan_id: str, stream: str, out: Path) -> Path:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.files import check_output
 from app.printing.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, nfc, register_fonts
 
 PAGE_SIZE: tuple[float, float] = A4
@@ -572,7 +574,7 @@ def data_table(
             cells += [""] * (len(columns) - 2)
             data.append(cells)
             commands.append(("SPAN", (1, index + 1), (-1, index + 1)))
-            if index + 1 < len(rows):
+            if index + 1 < len(rows) and not _tall(rows[index + 1]):
                 commands.append(("NOSPLIT", (0, index + 1), (-1, index + 2)))
         else:
             data.append(
@@ -584,23 +586,47 @@ def data_table(
     for column, first, last in spans:
         if last > first:
             commands.append(("SPAN", (column, first + 1), (column, last + 1)))
-            commands.append(("NOSPLIT", (0, first + 1), (-1, last + 1)))
-    return Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT", style=TableStyle(commands))
+            if not any(_tall(rows[i]) for i in range(first, last + 1)):
+                commands.append(("NOSPLIT", (0, first + 1), (-1, last + 1)))
+    # A row taller than a page (a 4,000-character note) continues on the next page;
+    # rows kept together (NOSPLIT) are only those that surely fit on one.
+    return Table(
+        data,
+        colWidths=widths,
+        repeatRows=1,
+        hAlign="LEFT",
+        style=TableStyle(commands),
+        splitInRow=1,
+    )
+
+
+#: Characters in a cell beyond which its row may be taller than a page.
+TALL_CELL = 600
+
+
+def _tall(row: Sequence[str]) -> bool:
+    return any(isinstance(value, str) and len(value) > TALL_CELL for value in row)
 
 
 def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     """``style``, smaller if a word of ``value`` (never broken) is wider than ``room``.
 
     Numbers and words are not split inside a cell, so an unusually long figure
-    ("12.493,8%") shrinks its own cell's type instead of spilling into the next.
+    ("12.493,8%") shrinks its own cell's type instead of spilling into the next;
+    only a word far too long for any cell is broken.
     """
-    words = value.replace("\x1f", " ").split()
+    # Only ordinary spaces break a line: "750.000.001\u00a0đ" is one word.
+    words = [w for w in re.split(r"[ \t\n\x1f]+", value) if w]
     if not words:
         return style
     widest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
     if widest <= room:
         return style
-    size = max(5.0, style.fontSize * room / widest)
+    size = style.fontSize * room / widest
+    if size < style.fontSize * 0.7:
+        # Not a figure but a run of letters no cell can hold (validation allows a
+        # 4,000-character word): break it across lines at the usual size.
+        return ParagraphStyle(f"{style.name}-split", parent=style, splitLongWords=1)
     return ParagraphStyle(
         f"{style.name}-{size:.2f}", parent=style, fontSize=size, leading=size * 1.18
     )
@@ -649,7 +675,9 @@ def build_pdf(
     page = landscape(PAGE_SIZE) if wide else PAGE_SIZE
     numbering = numbering or PageNumbering()
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if str(path).strip():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    check_output(path)
     # Not mkstemp: its 0600 mode would stay on the finished file.
     temporary = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part"))
     try:
@@ -683,6 +711,7 @@ def build_pdf(
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=numbering)])
         doc.build(story)
+        check_output(path)  # nothing was put in its place meanwhile
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

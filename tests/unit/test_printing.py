@@ -910,3 +910,59 @@ def test_page_one_of_every_document_renders(
             assert abs(image.size[1] - height * 150 / 72) <= 1
             assert image.getextrema() == (0, 255), f"{name}: the page has ink"
         document.close()
+
+
+# --- what validation accepts, printing lays out ----------------------------------------------
+
+
+def test_the_longest_unbroken_texts_validation_accepts_still_print(
+    unit_side: UnitSide, tmp_path: Path
+) -> None:
+    """One unbroken word as long as each free field may hold (4,000 characters in a
+    note): the forms print, break the word across lines and pages, keep all of it
+    and stay inside the margins (issue 14, item 8)."""
+    import sqlite3
+
+    source = sqlite3.connect(str(unit_side.unit.engine.url.database))
+    with sqlite3.connect(tmp_path / "unit.db") as copy:
+        source.backup(copy)  # the module's unit, WAL included, left as it was
+    source.close()
+    ctx = open_context(tmp_path / "unit.db")
+    word = "Sángkiến" + "x" * 3992
+    long_values = {
+        **REGISTERED,
+        "7.1": domain.UnitValue(amount=15_000_000, note=word),
+    }
+    with ctx.unit_of_work() as session:
+        for stream, values in ((REGISTRATION_STREAM, long_values), ("h1", long_values)):
+            save_statement(
+                session,
+                StatementInput(
+                    plan_id=PLAN,
+                    unit_id=_own_unit_id(ctx),
+                    stream=stream,
+                    values=values,
+                    signer_name=word[:200],
+                    signer_title=word[:200],
+                    signed_on=dt.date(2017, 2, 20),
+                    place="Tuyên Quang",
+                    notes=word,
+                    titles=((False, word[:200], word[:200], word[:300]),),
+                    works=((word[:2000], word[:1000]),),
+                    narrative=domain.Narrative(word, word, word),
+                ),
+            )
+    try:
+        registration = documents.print_registration_form(ctx, out=tmp_path / "reg.pdf")
+        results = documents.print_results_report(ctx, period="h1", out=tmp_path / "res.pdf")
+    finally:
+        ctx.close()
+    for path in (registration, results):
+        pages = read_pdf(path)
+        body = "".join(  # the page's text without its page number (top margin)
+            c.char for page in pages for c in page.chars if c not in page_number_chars(page)
+        )
+        text = re.sub(r"\s+", "", body)
+        # Every character of the word is on paper, in order, across lines and pages.
+        assert word in text, path.name
+        assert_within_margins(pages)

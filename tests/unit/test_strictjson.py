@@ -289,3 +289,42 @@ def test_json_like_text_parses_or_raises_malformed(text: str) -> None:
     data = text.encode("utf-8", "surrogatepass")
     with contextlib.suppress(MalformedJSONError):
         loads_strict(data, max_bytes=LIMIT, max_depth=4, max_items=8, max_string=16)
+
+
+# --- linear time on hostile text (issue 14, item 1) ---------------------------------------------
+
+
+def _hostile(kind: str, size: int) -> bytes:
+    """Inputs that made the old depth pre-scan quadratic, ``size`` bytes long."""
+    if kind == "unclosed-after-escaped-quotes":
+        return b'{"a":"' + b'\\"' * (size // 2)
+    if kind == "escaped-quotes-closed":
+        return b'{"a":"' + b'\\"' * (size // 2) + b'"}'
+    if kind == "brackets-in-strings":
+        return b'["' + b"[{" * (size // 2) + b'"]'
+    return b"[" * size  # deep nesting, refused at the depth limit
+
+
+def _seconds(data: bytes) -> float:
+    import time
+
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        with contextlib.suppress(strictjson.MalformedJSONError):
+            strictjson.loads_strict(data, max_bytes=10_000_000, max_string=10_000_000)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["unclosed-after-escaped-quotes", "escaped-quotes-closed", "brackets-in-strings", "deep"],
+)
+def test_parsing_time_grows_linearly_with_size(kind: str) -> None:
+    """8× the bytes costs about 8× the time, not 64× (the old pre-scan took 33 s on 100 KB).
+
+    A ratio of two timings of the same machine and run, not a wall-clock limit: a
+    quadratic parser fails it by a factor of eight."""
+    small, large = _seconds(_hostile(kind, 100_000)), _seconds(_hostile(kind, 800_000))
+    assert large / max(small, 1e-4) < 24, (kind, small, large)
