@@ -106,6 +106,9 @@ def read_rows(
         if meta is not None:
             meta(workbook)
         worksheet = sheet(workbook) if sheet is not None else workbook.worksheets[0]
+        # The declared <dimension> may claim a million rows in a 5 KB file, or be
+        # missing: read only the rows the sheet really holds.
+        worksheet.reset_dimensions()
         for number, values in enumerate(
             worksheet.iter_rows(min_row=first_row, max_col=columns, values_only=True),
             start=first_row,

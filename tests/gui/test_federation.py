@@ -513,3 +513,29 @@ def test_drop_folder_counts_are_what_the_core_decides(tmp_path: Path) -> None:
     finally:
         ctx.close()
     assert result.counts == usb.counts
+
+
+def test_a_run_cut_off_is_not_shown_as_finished(qtbot: QtBot, tmp_path: Path) -> None:
+    """A run killed mid-way has no end; the history says so (issue 14, item 12)."""
+    from app.import_runs import list_import_runs
+    from app.packages.merge import import_packages
+
+    demo = make_demo(out_dir=tmp_path / "demo", units=2)
+    ctx = open_context(demo.database)
+    import_packages(ctx, paths=demo.files[:2], dry_run=False)
+    with ctx.unit_of_work() as session:
+        from db import models
+
+        session.add(models.ImportRun(started_at="2017-07-05T08:00:00+00:00", actor="kill -9"))
+    runs = list_import_runs(ctx)
+    ctx.close()
+    assert [run.finished for run in runs] == [False, True]
+    window, workspace = open_window(qtbot, demo.database)
+    workspace.show_page("import")
+    page = workspace.importer
+    page.refresh_history()
+    qtbot.waitUntil(lambda: page.history.count() == 3, timeout=20000)
+    labels = [page.history.itemText(i) for i in range(page.history.count())]
+    assert labels[1].startswith(f"Lần {runs[0].id} — ") and labels[1].endswith(" — chưa kết thúc")
+    assert labels[2].startswith(f"Lần {runs[1].id} — ") and "chưa kết thúc" not in labels[2]
+    window.close()

@@ -1333,7 +1333,9 @@ MSG_CHARACTER = (
     "The package contains a character that is not allowed ({character}) in {field}; "
     "nothing from it was imported."
 )
-MSG_OTHER_CODE = "The package names unit code {claimed}, but the key that signed it is unit {code}'s."
+MSG_OTHER_CODE = (
+    "The package names unit code {claimed}, but the key that signed it is unit {code}'s."
+)
 
 
 @pytest.mark.parametrize(

@@ -687,10 +687,15 @@ class ImportPage(QWidget):
         self.history.clear()
         self.history.addItem(_("Choose a run to reopen…"), None)
         for run in self._runs:
+            # A run without an end was cut off (the PC lost power, the program was
+            # killed) or is running elsewhere right now: it is not called finished.
+            label = (
+                _("Run {run} — {when} — {files} packages")
+                if run.finished
+                else _("Run {run} — {when} — {files} packages — not finished")
+            )
             self.history.addItem(
-                _("Run {run} — {when} — {files} packages").format(
-                    run=run.id, when=local_time(run.started_at), files=run.files
-                ),
+                label.format(run=run.id, when=local_time(run.started_at), files=run.files),
                 run.id,
             )
         self.history.setCurrentIndex(0)
