@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.context import AppContext, open_context
@@ -31,6 +31,8 @@ class BackupInfo:
     unit_name: str
     created_at: str
     has_key: bool
+    #: After a restore: where the database it replaced was kept (None if there was none).
+    kept_aside: Path | None = None
 
 
 def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> BackupInfo:
@@ -127,6 +129,14 @@ def find_backup(folder: Path) -> BackupInfo:
     return max(found, key=lambda b: (b.created_at, b.folder.name))
 
 
+def check_backup(folder: Path, passphrase: str) -> BackupInfo:
+    """The backup in ``folder``, once its key opens with ``passphrase``; nothing is
+    touched (a wrong passphrase is said before the open database is closed)."""
+    info = find_backup(folder)
+    restore_backup(info.folder / "khoa.json", passphrase)
+    return info
+
+
 def restore_installation(*, folder: Path, passphrase: str, database: Path) -> BackupInfo:
     """Restore a backup into ``database`` (the current file is kept aside).
 
@@ -166,4 +176,4 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
         file_name=f"{manifest['installation_id']}.json",
         overwrite=True,
     )
-    return info
+    return replace(info, kept_aside=previous)

@@ -11,6 +11,7 @@ How many places each kind of figure shows is :mod:`app.figures`' business.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -77,6 +78,19 @@ CURRENCY_SPACE = "\u00a0"
 def format_vnd(amount: int) -> str:
     """``700000000`` → ``"700.000.000 đ"`` (a no-break space before "đ")."""
     return f"{format_number(amount)}{CURRENCY_SPACE}đ"
+
+
+def file_slug(text: str, *, lower: bool = True) -> str:
+    """``text`` as part of a file name any USB stick and e-mail keeps: Vietnamese
+    letters without their marks (đ → d), words joined by "-" ("Kết quả: 6 tháng đầu
+    năm 2017" → "ket-qua-6-thang-dau-nam-2017")."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    words = re.findall(r"[A-Za-z0-9]+", plain)
+    slug = "-".join(words)[:80]
+    return slug.lower() if lower else slug
 
 
 def format_target(indicator: domain.Indicator, target: domain.Target) -> str:

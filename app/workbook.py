@@ -145,7 +145,7 @@ def write_statement_template(
     ):
         put(meta, index, 1, key)
         put(meta, index, 2, text)
-    meta.sheet_state = "hidden"
+    meta.sheet_state = "veryHidden"  # not in Excel's "Unhide" list either
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_output(path, buffer.getvalue())

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.first_run_dialog: FirstRunDialog | None = None
         self.scoring_screen: Any = None  # ui.scoring.screen.ScoringScreen once opened
         self.shared_database_dialog: Any = None  # ui.shared_database dialog once opened
+        self.restore_box: QMessageBox | None = None  # what a restore did, once done
 
         self._title = QLabel()
         self._title.setWordWrap(True)
@@ -168,8 +170,12 @@ class MainWindow(QMainWindow):
         self._zoom_out = QAction(self)
         self._zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
         self._zoom_out.triggered.connect(lambda: self._zoom(1 / 1.1))
+        self._zoom_reset = QAction(self)
+        self._zoom_reset.setShortcut(QKeySequence("Ctrl+0"))
+        self._zoom_reset.triggered.connect(lambda: self._zoom(0))
         self._view_menu.addAction(self._zoom_in)
         self._view_menu.addAction(self._zoom_out)
+        self._view_menu.addAction(self._zoom_reset)
         self._help_menu = bar.addMenu("")
         self._report_action = QAction(self)
         self._report_action.triggered.connect(self.save_error_report)
@@ -196,6 +202,7 @@ class MainWindow(QMainWindow):
         self._language_menu.setTitle(_("&Language"))
         self._zoom_in.setText(_("Larger text"))
         self._zoom_out.setText(_("Smaller text"))
+        self._zoom_reset.setText(_("Normal text size"))
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Thi Đua"))
         self._report_action.setText(_("Save error report…"))
@@ -208,7 +215,12 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def set_language(self, language: str) -> None:
+        from ui.qt_translations import install_qt_translations
+
         i18n.set_language(language)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_qt_translations(app, language)  # Qt's own dialogs and calendars too
         self._preferences = self._preferences.with_changes(language=language)
         save_preferences(self._preferences)
         self._language_actions[language].setChecked(True)
@@ -217,7 +229,8 @@ class MainWindow(QMainWindow):
             self.first_run_dialog.translateUI()
 
     def _zoom(self, factor: float) -> None:
-        scale = min(2.5, max(0.8, self._preferences.font_scale * factor))
+        """Text larger or smaller by ``factor``; 0 goes back to the system's size."""
+        scale = 1.0 if factor == 0 else min(2.5, max(0.8, self._preferences.font_scale * factor))
         self._preferences = self._preferences.with_changes(font_scale=scale)
         save_preferences(self._preferences)
         from ui.main import apply_font_scale
@@ -599,7 +612,20 @@ class MainWindow(QMainWindow):
         self._runner.run(job, done, failed)
 
     def restore_from(self, folder: Path, passphrase: str) -> None:
-        """Close the database, restore the backup over it, and open it again."""
+        """Check the passphrase, then close the database, restore the backup over it,
+        open it again and say what was done (and where the replaced data was kept)."""
+
+        def check(_progress: Any, _token: CancelToken) -> Any:
+            from app.backup import check_backup
+
+            return check_backup(folder, passphrase)
+
+        # A wrong passphrase is said while the database stays open, undo history and all.
+        self._runner.run(
+            check, lambda _info: self._restore_checked(folder, passphrase), self._show_error
+        )
+
+    def _restore_checked(self, folder: Path, passphrase: str) -> None:
         database = Path(self._database)
         self._close_database()
 
@@ -609,8 +635,21 @@ class MainWindow(QMainWindow):
             return restore_installation(folder=folder, passphrase=passphrase, database=database)
 
         def done(info: Any) -> None:
+            from ui.federation.common import local_time
+
             self.restored.emit(str(info.folder))
             self.start()
+            text = _("The backup of {date} was restored.").format(
+                date=local_time(info.created_at) if info.created_at else info.folder.name
+            )
+            if info.kept_aside is not None:
+                text += " " + _("The data it replaced is kept in {path}.").format(
+                    path=info.kept_aside
+                )
+            box = QMessageBox(QMessageBox.Icon.Information, _("Restore"), text, parent=self)
+            box.setObjectName("restore-done")
+            box.open()
+            self.restore_box = box
 
         def failed(error: BaseException) -> None:
             self._show_error(error)

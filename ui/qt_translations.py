@@ -14,7 +14,7 @@ when Qt has one for the language (it covers the strings not listed here).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app.errors import N_
 from app.i18n import current_language, gettext
@@ -130,6 +130,12 @@ def install_qt_translations(app: QCoreApplication, language: str | None = None) 
     """
     remove_qt_translations(app)
     language = language or current_language()
+    # Month and day names (a calendar), number formats: the language's own locale.
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+        if language == "vi"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
     loaded: list[str] = []
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt_own = QTranslator(app)

@@ -54,8 +54,21 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
     ask = find_dialog(qtbot, QInputDialog, "restore-passphrase")
     assert isinstance(ask, QInputDialog) and backup.name in ask.labelText()
     ask.reject()
+    # A wrong passphrase is said with the database still open: the workspace (and its
+    # undo history) is the same object, not reloaded before the message.
+    before = window.unit_workspace
+    with qtbot.waitSignal(window.failed, timeout=30000) as wrong:
+        window.restore_from(usb, "mật khẩu khác hẳn")
+    assert "Mật khẩu" in wrong.args[0] or "mật khẩu" in wrong.args[0]
+    assert window.unit_workspace is before and window._ctx is not None
     with qtbot.waitSignal(window.plan_shown, timeout=30000):
         window.restore_from(usb, "mật khẩu sao lưu")
+    # It says what it did, and where the replaced data is kept.
+    qtbot.waitUntil(lambda: window.restore_box is not None, timeout=10000)
+    assert window.restore_box is not None
+    said = window.restore_box.text()
+    assert said.startswith("Đã khôi phục bản sao lưu") and "before-restore" in said
+    window.restore_box.close()
     restored = window.unit_workspace
     assert restored is not None and restored.workspace is not None
     assert restored.workspace.values["registration"]["2.1"].amount == 10

@@ -192,7 +192,8 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     assert h1.data(h1.index(row, Column.VERDICT)) == ""
     assert workspace.page("h1").view.isColumnHidden(Column.VERDICT)
     assert not workspace.page("year").view.isColumnHidden(Column.VERDICT)
-    assert h1.headerData(Column.PERCENT, Qt.Orientation.Horizontal) == "% so với đăng ký cả năm"
+    heading = h1.headerData(Column.PERCENT, Qt.Orientation.Horizontal)
+    assert heading == "% so với đăng\nký cả năm"  # on two lines: the column stays narrow
     type_text(workspace.page("h1").details.signer_name, "Nguyễn Văn Ân")
     workspace.page("h1").details.signer_name.editingFinished.emit()
     export(qtbot, workspace, outbox / "CS-0001_h1_r1.thidua")

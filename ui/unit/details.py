@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -92,6 +93,42 @@ class _RowsTable(QTableWidget):
 NOT_DATED = QDate(2000, 1, 1)
 
 
+class SigningDateEdit(QDateEdit):
+    """The signing date: "not dated" until the chair types or picks one.
+
+    Typing a digit over "chưa ghi ngày" starts a date in the plan's year (before,
+    the digits were appended to that text and thrown away), and the calendar
+    opens on the plan's year rather than on January 2000.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.year = QDate.currentDate().year()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setMinimumDate(NOT_DATED)
+        self.setDate(NOT_DATED)
+        self.calendarWidget().window().installEventFilter(self)  # the popup that holds it
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.date() == NOT_DATED and event.text().isdigit():
+            self.setDate(QDate(self.year, 1, 1))
+            self.setCurrentSection(QDateEdit.Section.DaySection)
+            self.lineEdit().setSelection(0, 2)  # the digit replaces the day
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.calendarWidget().window()
+            and event.type() is QEvent.Type.Show
+            and self.date() == NOT_DATED
+        ):
+            today = QDate.currentDate()
+            month = today.month() if today.year() == self.year else 1
+            self.calendarWidget().setCurrentPage(self.year, month)
+        return super().eventFilter(watched, event)
+
+
 class _TitleDelegate(QStyledItemDelegate):
     """The title column: an editable list of the plan's commendations (free text too)."""
 
@@ -135,6 +172,10 @@ class DetailsPanel(QWidget):
 
         self._movements_box = QGroupBox()
         self.movements = QListWidget()
+        # Long movement names wrap within the panel instead of running off its edge.
+        self.movements.setWordWrap(True)
+        self.movements.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.movements.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         QVBoxLayout(self._movements_box).addWidget(self.movements)
 
         self._titles_box = QGroupBox()
@@ -150,9 +191,11 @@ class DetailsPanel(QWidget):
         titles_layout = QVBoxLayout(self._titles_box)
         titles_layout.addWidget(self.collective)
         titles_layout.addWidget(self.individuals)
-        buttons = QHBoxLayout()
-        for button in (self._add_collective, self._add_individual, self._remove_title):
-            buttons.addWidget(button)
+        # Two buttons a row: three side by side made the panel wider than a small screen allows.
+        buttons = QGridLayout()
+        buttons.addWidget(self._add_collective, 0, 0)
+        buttons.addWidget(self._add_individual, 0, 1)
+        buttons.addWidget(self._remove_title, 1, 0, 1, 2)
         titles_layout.addLayout(buttons)
 
         self._works_box = QGroupBox()
@@ -170,15 +213,14 @@ class DetailsPanel(QWidget):
         self.signer_name = QLineEdit()
         self.signer_title = QLineEdit()
         self.place = QLineEdit()
-        self.signed_on = QDateEdit()
+        self.signed_on = SigningDateEdit()
         self.signed_on.setObjectName("signed-on")
-        self.signed_on.setCalendarPopup(True)
-        self.signed_on.setDisplayFormat("dd/MM/yyyy")
-        self.signed_on.setMinimumDate(NOT_DATED)
-        self.signed_on.setDate(NOT_DATED)
         self.notes = QPlainTextEdit()
         self.notes.setMaximumHeight(80)
         self._form = QFormLayout(self._sign_box)
+        # A narrow panel (125% text, a small screen) puts labels above their fields
+        # rather than cut the fields off.
+        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self._labels = [QLabel() for _ in range(5)]
         fields = (self.signer_name, self.signer_title, self.place, self.signed_on, self.notes)
         for label, field in zip(self._labels, fields, strict=True):
@@ -190,6 +232,7 @@ class DetailsPanel(QWidget):
         self.shortcomings = QPlainTextEdit()
         self.direction = QPlainTextEdit()
         self._narrative_form = QFormLayout(self._narrative_box)
+        self._narrative_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._narrative_labels = [QLabel() for _ in range(3)]
         for label, field, name in zip(
             self._narrative_labels,
@@ -256,11 +299,13 @@ class DetailsPanel(QWidget):
 
     def load(self, plan: domain.Plan, details: StatementDetails) -> None:
         self._loading = True
+        self.signed_on.year = plan.year  # typing or the calendar starts in the plan's year
         self.collective_titles.choices = [a.label for a in plan.awards if a.collective]
         self.individual_titles.choices = [a.label for a in plan.awards if a.individual]
         self.movements.clear()
         for movement in plan.movements:
             item = QListWidgetItem(movement.name)
+            item.setToolTip(movement.name)
             item.setData(Qt.ItemDataRole.UserRole, movement.code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

@@ -76,6 +76,11 @@ class FingerprintDialog(QDialog):
             )
             self.typed.selectAll()
             self.typed.setFocus()
+            # Grow to the message: a fixed height cut its first and last lines off.
+            layout = self.layout()
+            if layout is not None:
+                layout.activate()
+            self.resize(self.width(), max(self.height(), self.sizeHint().height()))
             return
         self.error.clear()
         self.accept()

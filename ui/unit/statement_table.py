@@ -13,16 +13,25 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QResizeEvent,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -77,6 +86,16 @@ class Column(IntEnum):
         }[self]
 
 
+def _two_lines(text: str, longest: int = 14) -> str:
+    """A long header on two lines, broken at the space nearest its middle."""
+    if len(text) <= longest or " " not in text:
+        return text
+    middle = len(text) // 2
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return f"{text[:cut]}\n{text[cut + 1 :]}"
+
+
 # --- text ⇄ value -------------------------------------------------------------------------
 
 
@@ -121,6 +140,8 @@ class StatementModel(QAbstractTableModel):
 
     #: (row, English msgid or "") when a typed text is checked.
     message_changed = Signal(int, str)
+    #: An indicator's value was saved or shown anew (its code).
+    value_changed = Signal(str)
 
     def __init__(
         self,
@@ -157,9 +178,22 @@ class StatementModel(QAbstractTableModel):
         self._registered = dict(workspace.values.get(REGISTRATION_STREAM, {}))
         state = workspace.states.get(self.stream)
         self._comments = dict(state.comments) if state and state.status == "returned" else {}
-        self._pending.clear()
-        self._messages.clear()
+        # What was typed but is not valid yet stays on screen, with its message, across
+        # a reload (a plan package imported meanwhile): it was lost without a word.
+        codes = {row.indicator.code for row in self._rows if row.indicator is not None}
+        self._pending = {c: t for c, t in self._pending.items() if c in codes}
+        self._messages = {c: m for c, m in self._messages.items() if c in self._pending}
         self.endResetModel()
+
+    def show_registered(self, code: str, value: domain.UnitValue | None) -> None:
+        """The registration's value of ``code`` changed on its tab: show it here too
+        (the registered column and the progress against it)."""
+        if value is None or (value.is_empty() and not value.note):
+            self._registered.pop(code, None)
+        else:
+            self._registered[code] = value
+        if any(r.indicator is not None and r.indicator.code == code for r in self._rows):
+            self._emit_row(self.row_of(code))
 
     def row_of(self, code: str) -> int:
         for index, row in enumerate(self._rows):
@@ -192,7 +226,7 @@ class StatementModel(QAbstractTableModel):
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             final = self._plan is None or self.stream == self._plan.final_period
-            return Column(section).header(self.registration, final)
+            return _two_lines(Column(section).header(self.registration, final))
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -398,6 +432,7 @@ class StatementModel(QAbstractTableModel):
         row = self.row_of(code)
         self._emit_row(row)
         self.message_changed.emit(row, "")
+        self.value_changed.emit(code)
 
     def show_values(self, values: dict[str, domain.UnitValue]) -> None:
         """Show values already saved (an import), without saving them again."""
@@ -409,6 +444,7 @@ class StatementModel(QAbstractTableModel):
             self._pending.pop(code, None)
             self._messages.pop(code, None)
             self._emit_row(self.row_of(code))
+            self.value_changed.emit(code)
 
     def apply_many(self, values: dict[str, domain.UnitValue]) -> None:
         """Save several values in one transaction and show them (undo/redo of an import)."""
@@ -546,11 +582,12 @@ class StatementView(QTableView):
         self.setAlternatingRowColors(False)
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        # Not SelectedClicked: its delayed editor (a double-click interval after the
+        # click) swallowed the first key typed in that time, "30" becoming "0".
         self.setEditTriggers(
             QTableView.EditTrigger.DoubleClicked
             | QTableView.EditTrigger.EditKeyPressed
             | QTableView.EditTrigger.AnyKeyPressed
-            | QTableView.EditTrigger.SelectedClicked
         )
         self.verticalHeader().setVisible(False)
         self.setTabKeyNavigation(True)
@@ -571,26 +608,71 @@ class StatementView(QTableView):
             return
         super().keyPressEvent(event)
 
+    #: Column widths in average characters of the table's font, so that larger text
+    #: (Ctrl++ or 125%) widens them instead of cutting their contents.
+    WIDTHS: ClassVar[dict[Column, int]] = {
+        Column.CODE: 5,
+        Column.UNIT: 10,
+        Column.TARGET: 20,
+        Column.REGISTERED: 14,
+        Column.VALUE: 17,
+        Column.PERCENT: 10,
+        Column.VERDICT: 10,
+        Column.NOTE: 14,
+        Column.MESSAGE: 22,
+    }
+    #: The indicator's name never gets less than this (characters); below it the
+    #: table scrolls sideways rather than wrap a name one word per line.
+    TITLE_MINIMUM = 30
+
     def configure(self, registration: bool) -> None:
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        self.setColumnWidth(Column.CODE, 46)
-        self.setColumnWidth(Column.UNIT, 80)
-        self.setColumnWidth(Column.TARGET, 160)
-        self.setColumnWidth(Column.REGISTERED, 120)
-        self.setColumnWidth(Column.VALUE, 150)
-        self.setColumnWidth(Column.PERCENT, 80)
-        self.setColumnWidth(Column.VERDICT, 90)
-        self.setColumnWidth(Column.NOTE, 110)
-        self.setColumnWidth(Column.MESSAGE, 190)
         for column in (Column.REGISTERED, Column.PERCENT, Column.VERDICT):
             self.setColumnHidden(column, registration)
         self.setColumnHidden(Column.TARGET, not registration)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """Every column from the font and its header; the indicator's name gets the rest."""
+        character = max(1, self.fontMetrics().averageCharWidth())
+        for column, characters in self.WIDTHS.items():
+            self.setColumnWidth(column, characters * character)
+        for column in Column:
+            if column is not Column.TITLE:
+                self.fit_header(column)
+        self.fit_title()
+
+    def fit_title(self) -> None:
+        character = max(1, self.fontMetrics().averageCharWidth())
+        others = sum(
+            self.columnWidth(c)
+            for c in Column
+            if c is not Column.TITLE and not self.isColumnHidden(c)
+        )
+        room = self.viewport().width() - others
+        width = max(self.TITLE_MINIMUM * character, room)
+        if width != self.columnWidth(Column.TITLE):
+            self.setColumnWidth(Column.TITLE, width)
+            self.resizeRowsToContents()  # names wrap to the new width
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() is QEvent.Type.FontChange and self.model() is not None:
+            self.size_columns()
+            self.resizeRowsToContents()
 
     def fit_header(self, column: Column) -> None:
         """Widen ``column`` to its header's text (headers differ by period and language)."""
         text = str(self.model().headerData(column, Qt.Orientation.Horizontal) or "")
-        width = self.horizontalHeader().fontMetrics().horizontalAdvance(text) + 16
+        metrics = self.horizontalHeader().fontMetrics()
+        width = max(metrics.horizontalAdvance(line) for line in text.split("\n")) + 16
         self.setColumnWidth(column, max(self.columnWidth(column), width))
 
     def span_groups(self) -> None:

@@ -44,6 +44,15 @@ from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
 
 
+def vietnamese_stream_label(plan: Any, stream: str) -> str:
+    """What a stream's paper is called, in Vietnamese whatever the screen's language
+    (files are named after the printed form)."""
+    if stream == REGISTRATION_STREAM:
+        return f"Đăng ký thi đua {plan.year}"
+    name = next((p.name for p in plan.periods if p.code == stream), stream)
+    return f"Kết quả {name}"
+
+
 class StreamPage(QWidget):
     """One stream: the indicator table beside the details panel."""
 
@@ -85,10 +94,18 @@ class StreamPage(QWidget):
         self.details_scroll.setWidget(self.details)
         self.details_scroll.setWidgetResizable(True)
         self.details_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # The panel's own tables scroll sideways if they must; the panel itself never.
+        self.details_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(self.details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([1000, 360])
+        # Wide enough for the panel's widest row (more with larger text); the table,
+        # which scrolls sideways, gives up the room.
+        character = max(1, self.fontMetrics().averageCharWidth())
+        scrollbar = self.details_scroll.verticalScrollBar().sizeHint().width()
+        panel = max(44 * character, self.details.minimumSizeHint().width() + scrollbar + 4)
+        self.details_scroll.setMinimumWidth(self.details.minimumSizeHint().width() + scrollbar + 4)
+        splitter.setSizes([1000, panel])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.model.message_changed.connect(self._show_message)
@@ -318,6 +335,9 @@ class UnitWorkspace(QWidget):
             for old in self.pages.values():
                 self.undo_group.removeStack(old.undo_stack)
             self.pages = {s: StreamPage(s, self) for s in workspace.streams}
+            registration = self.pages.get(REGISTRATION_STREAM)
+            if registration is not None:
+                registration.model.value_changed.connect(self._registration_changed)
             for page in self.pages.values():
                 self.tabs.addTab(page, "")
             self.tabs.addTab(self._send_page, "")
@@ -328,6 +348,14 @@ class UnitWorkspace(QWidget):
         self._refresh_header()
         self._refresh_status()
         self.loaded.emit()
+
+    @Slot(str)
+    def _registration_changed(self, code: str) -> None:
+        """A registered value changed: every results tab shows it, and its progress."""
+        value = self.pages[REGISTRATION_STREAM].model.value_of(code)
+        for stream, page in self.pages.items():
+            if stream != REGISTRATION_STREAM:
+                page.model.show_registered(code, value)
 
     def _refresh_header(self) -> None:
         workspace = self.workspace
@@ -628,7 +656,9 @@ class UnitWorkspace(QWidget):
         def finished(info: Any) -> None:
             self.reload()
             self.done.emit(
-                _("Plan {plan} imported for {unit}.").format(plan=info.plan_id, unit=info.unit_name)
+                _("Plan {plan} imported for {unit}.").format(
+                    plan=info.plan_title or info.plan_id, unit=info.unit_name
+                )
             )
 
         self._runner.run(job, finished, self._error)
@@ -657,7 +687,7 @@ class UnitWorkspace(QWidget):
     def save_template(self) -> None:
         stream = self.current_stream()
         assert self.workspace is not None
-        name = f"{self.workspace.unit.code or 'don-vi'}_{stream}.xlsx"
+        name = f"{self._file_stem(stream)}.xlsx"
         dialog = QFileDialog(self, _("Save the Excel template"))
         dialog.setObjectName("save-template")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -750,12 +780,21 @@ class UnitWorkspace(QWidget):
 
     # --- printing ---------------------------------------------------------------------------
 
+    def _file_stem(self, stream: str) -> str:
+        """A file name that says whose and what in Vietnamese, without marks:
+        ``CS-0001_dang-ky-thi-dua-2017``, ``CS-0001_ket-qua-6-thang-dau-nam-2017``."""
+        from app.format import file_slug
+
+        code = file_slug(self.workspace.unit.code or "", lower=False) if self.workspace else ""
+        label = vietnamese_stream_label(self.workspace.plan, stream) if self.workspace else stream
+        return f"{code or 'don-vi'}_{file_slug(label)}"
+
     @Slot()
     def print_current(self) -> None:
         stream = self.current_stream()
         self.pages[stream].details.flush()
         ctx = self._ctx
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{stream}.pdf"
+        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{self._file_stem(stream)}.pdf"
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             from app.printing import documents
