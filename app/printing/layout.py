@@ -600,6 +600,8 @@ def data_table(
     )
 
 
+#: The smallest type a cell shrinks to so that a figure stays whole.
+MIN_FITTED_SIZE = 5.0
 #: Characters in a cell beyond which its row may be taller than a page.
 TALL_CELL = 600
 
@@ -623,7 +625,7 @@ def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     if widest <= room:
         return style
     size = style.fontSize * room / widest
-    if size < style.fontSize * 0.7:
+    if size < MIN_FITTED_SIZE:
         # Not a figure but a run of letters no cell can hold (validation allows a
         # 4,000-character word): break it across lines at the usual size.
         return ParagraphStyle(f"{style.name}-split", parent=style, splitLongWords=1)

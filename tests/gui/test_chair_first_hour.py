@@ -480,6 +480,8 @@ def test_the_review_before_sending_warns_but_never_blocks(
     review = find_dialog(qtbot, ReviewDialog, "confirm-export")
     assert isinstance(review, ReviewDialog)
     assert "chưa nhập" in review.empty_label.text()
+    # Each empty indicator is named, not only coded.
+    assert "• 9b " in review.empty_label.text() or "• 8 " in review.empty_label.text()
     warnings = review.warnings_label.text()
     assert "2.3: mức đăng ký 70/100 (70,0%) thấp hơn chỉ tiêu (trên 85%)" in warnings
     assert "7.1: 200.000.000.000\u00a0đ lớn bất thường" in warnings

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -159,6 +160,11 @@ def figure(
     return str(model.data(model.index(row, model.figure_column(stream))))
 
 
+def dropped(usb: Any, key: str) -> str:
+    """A dropped file as the import names it: its path within the folder dropped."""
+    return str(usb.files[key].relative_to(usb.folder))
+
+
 def outcome_rows(workspace: FederationWorkspace, outcome: Outcome) -> list[tuple[str, str]]:
     """(file, reason) of the rows the outcome filter shows, read from the view's model."""
     page = workspace.importer
@@ -250,23 +256,23 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     assert workspace.importer.model.rowCount() == total
     assert not workspace.importer.apply_button.isHidden()
     rejected = dict(outcome_rows(workspace, Outcome.REJECTED))
-    assert rejected[usb.files["tampered"].name] == gettext(MSG_BAD_SIGNATURE)
-    assert rejected[usb.files["unknown"].name] == (
+    assert rejected[dropped(usb, "tampered")] == gettext(MSG_BAD_SIGNATURE)
+    assert rejected[dropped(usb, "unknown")] == (
         "Gói được ký bằng khóa mà Liên đoàn chưa biết. Đơn vị cần gửi gói đăng ký khóa trước."
     )
     assert outcome_rows(workspace, Outcome.OLDER) == [
         (
-            usb.files["older"].name,
+            dropped(usb, "older"),
             gettext("Older than the revision already recorded ({revision}).").format(revision=2),
         )
     ]
     [(conflict_file, conflict_reason)] = outcome_rows(workspace, Outcome.CONFLICT)
-    assert conflict_file == usb.files["conflict"].name
+    assert conflict_file == dropped(usb, "conflict")
     assert usb.conflicted.code in conflict_reason
     duplicates = outcome_rows(workspace, Outcome.DUPLICATE)
     assert len(duplicates) == 3
     assert {r for _f, r in duplicates} == {gettext("Already imported.")}
-    assert [f for f, _r in outcome_rows(workspace, Outcome.UPDATED)] == [usb.files["updated"].name]
+    assert [f for f, _r in outcome_rows(workspace, Outcome.UPDATED)] == [dropped(usb, "updated")]
     pending = outcome_rows(workspace, Outcome.PENDING_KEY)
     assert len(pending) == 3 and all(reason for _f, reason in pending)
     assert len(outcome_rows(workspace, Outcome.NEW)) == len(demo.files)

@@ -66,10 +66,18 @@ class ReviewDialog(QDialog):
         self.empty_label.setObjectName("review-empty")
         self.empty_label.setWordWrap(True)
         if review.empty:
+            # Each with its name: a list of bare codes ("1, 6.2, 7.2") said little.
+            titles = {i.code: i.title for i in plan.indicators}
+            shown = review.empty[:8]  # the dialog must still fit a 768-pixel screen
+            named = "\n".join(f"• {code} {titles.get(code, '')[:70]}".rstrip() for code in shown)
+            if len(review.empty) > len(shown):
+                named += "\n…"
             self.empty_label.setText(
                 _("{count} indicators are still empty: {codes}.").format(
                     count=len(review.empty), codes=", ".join(review.empty)
                 )
+                + "\n"
+                + named
             )
             self.empty_label.setStyleSheet(WARNING_STYLE)
             layout.addWidget(self.empty_label)
