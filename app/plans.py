@@ -128,6 +128,8 @@ def _sectors(values: Any, field: str) -> tuple[Sector, ...]:
         raise _bad(field)
     result: list[Sector] = []
     for value in values:
+        if not isinstance(value, str):
+            raise _bad(field)
         if value in SECTOR_GROUPS:
             result.extend(SECTOR_GROUPS[value])
         else:
@@ -141,7 +143,7 @@ def _sectors(values: Any, field: str) -> tuple[Sector, ...]:
 def _kinds(values: Any, field: str) -> tuple[UnitKind, ...]:
     if values is None:
         return ()
-    if not isinstance(values, list):
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise _bad(field)
     try:
         return tuple(UnitKind(v) for v in values)
@@ -150,6 +152,8 @@ def _kinds(values: Any, field: str) -> tuple[UnitKind, ...]:
 
 
 def _enum_value(enum: type[Any], value: Any, field: str) -> Any:
+    if not isinstance(value, str):
+        raise _bad(field)
     try:
         return enum(value)
     except ValueError as exc:

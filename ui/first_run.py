@@ -80,6 +80,8 @@ class FirstRunDialog(QDialog):
         self._buttons.rejected.connect(self.reject)
         self._federation.toggled.connect(self._role_changed)
         self._name.textChanged.connect(self._validate)
+        self._kind.currentIndexChanged.connect(self._kind_changed)
+        self._sector.currentIndexChanged.connect(self._validate)
         self.translateUI()
         self._role_changed()
 
@@ -94,7 +96,7 @@ class FirstRunDialog(QDialog):
         self._sector_label.setText(_("Sector:"))
         self._name.setPlaceholderText(_("e.g. Công đoàn Công ty Cổ phần Xi măng Tân Quang"))
         self._kind.relabel(kind_label)
-        self._sector.relabel(lambda s: sector_label(s) if s is not None else _("(not applicable)"))
+        self._kind_changed()
 
     def choice(self) -> FirstRunChoice:
         federation = self._federation.isChecked()
@@ -123,15 +125,31 @@ class FirstRunDialog(QDialog):
         unit = self._unit.isChecked()
         for widget in (self._code, self._kind, self._sector):
             widget.setEnabled(unit)
+        self._kind_changed()
+
+    def _grassroots(self) -> bool:
+        return self._unit.isChecked() and self._kind.current() is UnitKind.GRASSROOTS
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        # A CĐCS belongs to a sector, which decides the indicators it reports (a
+        # "không áp dụng" default greyed out 2.3 and 9a for a new chair).
+        grassroots = self._grassroots()
+        none_label = _("(choose the sector)") if grassroots else _("(not applicable)")
+        self._sector.relabel(lambda s: sector_label(s) if s is not None else none_label)
         self._validate()
 
     @Slot()
     def _validate(self) -> bool:
         ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
-        valid = bool(self._name.text().strip())
-        ok_button.setEnabled(valid)
-        self._error.setText("" if valid else _("Enter the name of the union."))
-        return valid
+        message = ""
+        if not self._name.text().strip():
+            message = _("Enter the name of the union.")
+        elif self._grassroots() and self._sector.current() is None:
+            message = _("Choose the sector of the grassroots union.")
+        ok_button.setEnabled(not message)
+        self._error.setText(message)
+        return not message
 
     @Slot()
     def _try_accept(self) -> None:

@@ -615,15 +615,21 @@ class MainWindow(QMainWindow):
         """Check the passphrase, then close the database, restore the backup over it,
         open it again and say what was done (and where the replaced data was kept)."""
 
+        from app.keystore import WrongPassphraseError
+
         def check(_progress: Any, _token: CancelToken) -> Any:
             from app.backup import check_backup
 
             return check_backup(folder, passphrase)
 
-        # A wrong passphrase is said while the database stays open, undo history and all.
-        self._runner.run(
-            check, lambda _info: self._restore_checked(folder, passphrase), self._show_error
-        )
+        def refused(error: BaseException) -> None:
+            # Said while the database stays open (undo history and all); a mistyped
+            # passphrase is asked again rather than ending the restore.
+            self._show_error(error)
+            if isinstance(error, WrongPassphraseError):
+                self.choose_restore_folder(folder)
+
+        self._runner.run(check, lambda _info: self._restore_checked(folder, passphrase), refused)
 
     def _restore_checked(self, folder: Path, passphrase: str) -> None:
         database = Path(self._database)

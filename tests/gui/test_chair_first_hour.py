@@ -64,6 +64,13 @@ def test_first_run_with_any_choice_of_every_list_does_not_crash(
         dialog._kind.setCurrentIndex(dialog._kind.index_of(kind))
         dialog._sector.setCurrentIndex(dialog._sector.index_of(sector))
         assert (dialog.choice().kind, dialog.choice().sector) == (kind, sector)
+        if kind is UnitKind.GRASSROOTS and sector is None:
+            # A CĐCS must say its sector (it decides its indicators): asked, not defaulted.
+            ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            assert not ok.isEnabled()
+            assert dialog._error.text() == "Hãy chọn khu vực của công đoàn cơ sở."
+            assert dialog._sector.currentText() == "(chọn khu vực)"
+            return
     failures: list[str] = []
     window.failed.connect(failures.append)
     with qtbot.waitSignal(window.plan_shown, timeout=15000):
@@ -88,6 +95,7 @@ def test_a_failed_set_up_asks_again_with_what_was_typed(qtbot: QtBot, tmp_path: 
         session.add(models.Unit(code="CS-0001", name="Đơn vị khác", kind=UnitKind.GRASSROOTS))
     dialog._name.setText("Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, "CS-0001")
+    dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.ADMINISTRATIVE))
     with qtbot.waitSignal(window.failed, timeout=10000) as failed:
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     assert "CS-0001" in failed.args[0]
@@ -631,7 +639,7 @@ def test_the_signing_date_can_be_typed_and_the_calendar_opens_on_the_plan_year(
 ) -> None:
     """Typing 15012017 over "chưa ghi ngày" gave "chưa ghi ngày15012017" and was lost;
     the calendar opened on January 2000 with English month names."""
-    from PySide6.QtCore import QDate, QLocale
+    from PySide6.QtCore import QDate, QLocale, Qt
     from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QApplication
 
@@ -643,6 +651,11 @@ def test_the_signing_date_can_be_typed_and_the_calendar_opens_on_the_plan_year(
     assert date_edit.date() == NOT_DATED
     qtbot.keyClicks(date_edit, "15012017")
     assert date_edit.date() == QDate(2017, 1, 15)
+    # A date already set is corrected by typing a new one, after a click anywhere in it.
+    qtbot.mouseClick(date_edit.lineEdit(), Qt.MouseButton.LeftButton)
+    date_edit.lineEdit().setCursorPosition(7)  # inside the year
+    qtbot.keyClicks(date_edit, "20022017")
+    assert date_edit.date() == QDate(2017, 2, 20)
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -710,6 +723,13 @@ def test_the_indicator_column_stays_readable_and_columns_grow_with_the_text(
         qtbot.waitUntil(lambda: view.columnWidth(Column.VALUE) > value_before, timeout=5000)
         character = view.fontMetrics().averageCharWidth()
         assert view.columnWidth(Column.TITLE) >= StatementView.TITLE_MINIMUM * character
+        # The details panel widens with the text instead of being cut at its right edge.
+        page = workspace.page("h1")
+        qtbot.waitUntil(
+            lambda: page.details_scroll.viewport().width()
+            >= page.details.minimumSizeHint().width(),
+            timeout=5000,
+        )
     finally:
         apply_font_scale(1.0)
 

@@ -61,6 +61,9 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
         window.restore_from(usb, "mật khẩu khác hẳn")
     assert "Mật khẩu" in wrong.args[0] or "mật khẩu" in wrong.args[0]
     assert window.unit_workspace is before and window._ctx is not None
+    again = find_dialog(qtbot, QInputDialog, "restore-passphrase")  # asked again at once
+    assert isinstance(again, QInputDialog) and backup.name in again.labelText()
+    again.reject()
     with qtbot.waitSignal(window.plan_shown, timeout=30000):
         window.restore_from(usb, "mật khẩu sao lưu")
     # It says what it did, and where the replaced data is kept.

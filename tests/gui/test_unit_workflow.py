@@ -29,7 +29,7 @@ from app.packages.keys import list_keys
 from app.packages.merge import KeyStatus, import_packages
 from app.preferences import Preferences
 from app.statements import statement_values
-from db.enums import REGISTRATION_STREAM
+from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import find_dialog, make_federation
 
@@ -99,8 +99,11 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     assert unit_choice.isChecked(), "the unit is the default choice"
     type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, "CS-0001")
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled(), "a CĐCS chooses its sector"
+    dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        ok.click()
     workspace = window.unit_workspace
     assert workspace is not None and workspace.workspace is not None
     assert not workspace.workspace.federation_pinned

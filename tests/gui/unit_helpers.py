@@ -19,7 +19,7 @@ from app.packages.keys import ensure_own_key
 from app.preferences import Preferences
 from app.roster import import_roster, write_roster_template
 from app.signing import fingerprint_groups
-from db.enums import Role
+from db.enums import Role, Sector
 from tests.gui.typing import type_text
 
 from ui.main_window import MainWindow
@@ -74,6 +74,7 @@ def open_unit_window(qtbot: QtBot, db: Path, *, code: str = "CS-0001") -> MainWi
     assert dialog is not None
     type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, code)
+    dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
     return window

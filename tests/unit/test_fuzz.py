@@ -241,6 +241,8 @@ def test_fuzz_unit_plan_import_of_resigned_plans(
 ) -> None:
     raw, keypair, fingerprint, golden = plan_source
     document = data.draw(mutated(_payload(raw)))
+    if data.draw(st.booleans()) and isinstance(document.get("header"), dict):
+        document["header"]["plan_ref"] = "f" * 64  # a new version: its document is installed
     path = tmp_path / "plan.thidua"
     path.write_bytes(_resign(keypair.private_key, document))
     ctx = _unit_copy(golden, tmp_path / "unit.db")
@@ -323,3 +325,85 @@ def test_fuzz_workbook_readers(env: Env, tmp_path: Path, data: st.DataObject) ->
             read_statement_workbook(target, plan=env.plan)
     except UserError as error:
         error.translated()
+
+
+# --- named regressions of the plan import (issue 14, item 10) ------------------------------------
+
+
+def _edit(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    copy = json.loads(json.dumps(document))
+    node = copy
+    *parents, last = path.split(".")
+    for step in parents:
+        node = node[int(step)] if isinstance(node, list) else node[step]
+    if value is _DELETE:
+        del node[last]
+    elif isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return copy
+
+
+_DELETE = object()
+
+
+def _new_plan(document: dict[str, Any]) -> dict[str, Any]:
+    """A plan version the unit does not have yet, so its document is installed (a
+    version it has is recognised by its reference and its document not read again)."""
+    return _edit(document, "header.plan_ref", "f" * 64)
+
+
+def _duplicate_indicator(document: dict[str, Any]) -> dict[str, Any]:
+    copy = _new_plan(document)
+    indicators = copy["body"]["plan"]["indicators"]
+    indicators.append(json.loads(json.dumps(indicators[0])))
+    return copy
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda d: _edit(d, "body.federation", ["not", "an", "object"]), id="federation-a-list"
+        ),
+        pytest.param(lambda d: _edit(d, "body.federation.id", 7), id="federation-id-a-number"),
+        pytest.param(
+            lambda d: _edit(d, "body.federation.name", {"x": 1}), id="federation-name-an-object"
+        ),
+        pytest.param(lambda d: _edit(d, "body.unit", "CS-00001"), id="unit-a-string"),
+        pytest.param(lambda d: _edit(d, "body.unit.kind", "commune"), id="unit-kind-unknown"),
+        pytest.param(lambda d: _edit(d, "body.unit.kind", ["grassroots"]), id="unit-kind-a-list"),
+        pytest.param(lambda d: _edit(d, "body.unit.sector", 3), id="sector-a-number"),
+        pytest.param(lambda d: _edit(d, "body.unit.code", None), id="unit-code-null"),
+        pytest.param(lambda d: _edit(d, "body.keys", {"keyid": "x"}), id="keys-an-object"),
+        pytest.param(lambda d: _edit(d, "body.keys", [1, 2]), id="keys-of-numbers"),
+        pytest.param(lambda d: _edit(d, "body.plan", []), id="plan-a-list"),
+        pytest.param(
+            lambda d: _edit(_new_plan(d), "body.plan.title", 12), id="plan-title-a-number"
+        ),
+        pytest.param(
+            lambda d: _edit(_new_plan(d), "body.plan.indicators", "all"), id="indicators-a-string"
+        ),
+        pytest.param(lambda d: _edit(_new_plan(d), "body.plan.periods", _DELETE), id="no-periods"),
+        pytest.param(_duplicate_indicator, id="an-indicator-twice"),
+    ],
+)
+def test_a_hostile_plan_package_is_refused_with_nothing_changed(
+    plan_source: tuple[bytes, Any, str, Path], tmp_path: Path, change: Any
+) -> None:
+    """Signed by the real federation key, each once raised AttributeError, TypeError,
+    KeyError or IntegrityError at the unit (some before the fingerprint was asked)."""
+    raw, keypair, fingerprint, golden = plan_source
+    path = tmp_path / "plan.thidua"
+    path.write_bytes(_resign(keypair.private_key, change(_payload(raw))))
+    ctx = _unit_copy(golden, tmp_path / "unit.db")
+    try:
+        before = digest.combine(digest.table_digests(ctx.engine))
+        with pytest.raises(UserError) as info:
+            unit_side.inspect_plan_package(ctx, path=path)
+            unit_side.import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
+        assert info.value.translated()
+        assert digest.combine(digest.table_digests(ctx.engine)) == before
+    finally:
+        ctx.close()

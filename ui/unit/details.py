@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -65,6 +65,9 @@ class _RowsTable(QTableWidget):
         self.verticalHeader().setVisible(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setMinimumHeight(90)
+        # A long title wraps and keeps its end ("…" in the middle hid the issuer).
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
 
     def rows(self) -> list[tuple[str, ...]]:
         result = []
@@ -104,20 +107,37 @@ class SigningDateEdit(QDateEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.year = QDate.currentDate().year()
+        self._fresh = True
         self.setCalendarPopup(True)
         self.setDisplayFormat("dd/MM/yyyy")
         self.setMinimumDate(NOT_DATED)
         self.setDate(NOT_DATED)
         self.calendarWidget().window().installEventFilter(self)  # the popup that holds it
+        self.lineEdit().installEventFilter(self)  # a click in the text
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.date() == NOT_DATED and event.text().isdigit():
-            self.setDate(QDate(self.year, 1, 1))
+        line = self.lineEdit()
+        if event.text().isdigit() and (
+            self.date() == NOT_DATED
+            or self._fresh
+            or line.selectedText() == line.text()  # Ctrl+A, or focus by Tab
+        ):
+            # A date is typed whole, from its day: "20022017" over "15/01/2017" was
+            # ignored when the cursor sat elsewhere (the chair saw nothing happen).
+            if self.date() == NOT_DATED:
+                self.setDate(QDate(self.year, 1, 1))
             self.setCurrentSection(QDateEdit.Section.DaySection)
-            self.lineEdit().setSelection(0, 2)  # the digit replaces the day
+            line.setSelection(0, 2)  # the digit replaces the day
+        self._fresh = False
         super().keyPressEvent(event)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self._fresh = True  # the first digit after coming here starts a new date
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.lineEdit() and event.type() is QEvent.Type.MouseButtonPress:
+            self._fresh = True
         if (
             watched is self.calendarWidget().window()
             and event.type() is QEvent.Type.Show
@@ -419,6 +439,7 @@ class DetailsPanel(QWidget):
         table.setCurrentCell(row, 0)
         item = table.item(row, 0)
         if item is not None:
+            table.scrollToItem(item)  # the new row's editor is in view, not below it
             table.editItem(item)
 
     def _remove_selected(self, table: _RowsTable) -> None:

@@ -10,6 +10,7 @@ always there, and one click confirms.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 from PySide6.QtWidgets import (
@@ -69,7 +70,10 @@ class ReviewDialog(QDialog):
             # Each with its name: a list of bare codes ("1, 6.2, 7.2") said little.
             titles = {i.code: i.title for i in plan.indicators}
             shown = review.empty[:8]  # the dialog must still fit a 768-pixel screen
-            named = "\n".join(f"• {code} {titles.get(code, '')[:70]}".rstrip() for code in shown)
+            named = "\n".join(
+                f"• {code} {textwrap.shorten(titles.get(code, ''), 80, placeholder=' …')}".rstrip()
+                for code in shown
+            )
             if len(review.empty) > len(shown):
                 named += "\n…"
             self.empty_label.setText(

@@ -611,7 +611,7 @@ class StatementView(QTableView):
     #: Column widths in average characters of the table's font, so that larger text
     #: (Ctrl++ or 125%) widens them instead of cutting their contents.
     WIDTHS: ClassVar[dict[Column, int]] = {
-        Column.CODE: 5,
+        Column.CODE: 6,  # "9a.1", "9đ.2" whole at any text size
         Column.UNIT: 10,
         Column.TARGET: 20,
         Column.REGISTERED: 14,

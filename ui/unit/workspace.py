@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -99,16 +99,31 @@ class StreamPage(QWidget):
         splitter.addWidget(self.details_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        # Wide enough for the panel's widest row (more with larger text); the table,
-        # which scrolls sideways, gives up the room.
-        character = max(1, self.fontMetrics().averageCharWidth())
-        scrollbar = self.details_scroll.verticalScrollBar().sizeHint().width()
-        panel = max(44 * character, self.details.minimumSizeHint().width() + scrollbar + 4)
-        self.details_scroll.setMinimumWidth(self.details.minimumSizeHint().width() + scrollbar + 4)
-        splitter.setSizes([1000, panel])
+        self.splitter = splitter
+        self._fit_details()
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.model.message_changed.connect(self._show_message)
+
+    def _fit_details(self) -> None:
+        """The panel as wide as its widest row (more with larger text); the table, which
+        scrolls sideways, gives up the room."""
+        character = max(1, self.fontMetrics().averageCharWidth())
+        scrollbar = self.details_scroll.verticalScrollBar().sizeHint().width()
+        needed = self.details.minimumSizeHint().width() + scrollbar + 4
+        self.details_scroll.setMinimumWidth(needed)
+        sizes = self.splitter.sizes()
+        panel = max(44 * character, needed)
+        if sum(sizes) > 0 and sizes[1] < panel:
+            self.splitter.setSizes([max(0, sum(sizes) - panel), panel])
+        elif sum(sizes) == 0:
+            self.splitter.setSizes([1000, panel])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() is QEvent.Type.FontChange:
+            # Once every child has its new font: Ctrl++ cut the panel off at its right edge.
+            QTimer.singleShot(0, self, self._fit_details)  # dropped with the page
 
     def load(self, workspace: Workspace) -> None:
         self.model.set_workspace(workspace)
