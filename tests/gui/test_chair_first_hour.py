@@ -726,8 +726,9 @@ def test_the_indicator_column_stays_readable_and_columns_grow_with_the_text(
         # The details panel widens with the text instead of being cut at its right edge.
         page = workspace.page("h1")
         qtbot.waitUntil(
-            lambda: page.details_scroll.viewport().width()
-            >= page.details.minimumSizeHint().width(),
+            lambda: (
+                page.details_scroll.viewport().width() >= page.details.minimumSizeHint().width()
+            ),
             timeout=5000,
         )
     finally:
