@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,12 +82,20 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
     return BackupInfo(folder, installation.own_unit_name, created, True)
 
 
+_INSTALLATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+
+
 def read_backup(folder: Path) -> BackupInfo:
     try:
         manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
     except (UserError, ValueError) as exc:
         raise InputError(N_("This folder is not a Thi Đua backup.")) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+        raise InputError(N_("This folder is not a Thi Đua backup."))
+    installation_id = manifest.get("installation_id")
+    if not isinstance(installation_id, str) or not _INSTALLATION_ID.fullmatch(installation_id):
+        # It names the key file written on restore: "../../settings" overwrote a file
+        # outside the key folder; a missing one failed after the database was replaced.
         raise InputError(N_("This folder is not a Thi Đua backup."))
     return BackupInfo(
         folder,

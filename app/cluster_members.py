@@ -31,6 +31,7 @@ from app import audit, domain
 from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, UserError
+from app.files import display_name
 from app.installation import get_installation, get_setting
 from app.packages.bodies import ParsedStatement, parse_enrolment, parse_statement
 from app.packages.format import (
@@ -375,7 +376,7 @@ def _store(session: Session, package: Package, path: Path, keyid: str) -> None:
             revision=header.revision,
             keyid=keyid,
             received_at=utc_now_text(),
-            file_name=path.name[:400],
+            file_name=display_name(path.name)[:400],
         )
     )
     session.flush()

@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.errors import N_, DatabaseError
+from app.errors import N_, DatabaseError, InputError
 from db.engine import (
     SchemaError,
     SchemaState,
@@ -170,4 +170,26 @@ def open_context(path_or_url: str | Path) -> AppContext:
         engine, state = open_database(url)
     except SchemaError as exc:
         raise _schema_error(exc, path_or_url, url) from exc
-    return AppContext(engine=engine, sessions=session_factory(engine), schema=state, url=url)
+    sessions = session_factory(engine)
+    event.listen(sessions, "before_flush", _check_text_lengths)
+    return AppContext(engine=engine, sessions=sessions, schema=state, url=url)
+
+
+def _check_text_lengths(session: Session, _context: object, _instances: object) -> None:
+    """Refuse, before anything is written, a text longer than its column holds.
+
+    SQLite stores it whole and PostgreSQL refuses it with a bare ``DataError`` (a
+    plan package, a roster, a composed character that grew threefold): the same
+    clear refusal on both, naming the field, with nothing written.
+    """
+    for row in (*session.new, *session.dirty):
+        for column in row.__table__.columns:
+            longest = getattr(column.type, "length", None)
+            if longest is None:
+                continue
+            value = getattr(row, column.key, None)
+            if isinstance(value, str) and len(value) > longest:
+                raise InputError(
+                    N_("A text is too long to be kept ({field}: at most {limit} characters)."),
+                    params={"field": f"{row.__table__.name}.{column.key}", "limit": longest},
+                )

@@ -36,7 +36,11 @@ def display_name(path: Path | str, *, base: Path | None = None) -> str:
         target = target.relative_to(base)
     raw = os.fsencode(target)
     text = raw.decode("utf-8", errors="replace")
-    return FORBIDDEN.sub("\ufffd", text)
+    # Line breaks and tabs too: a name must not print a line of its own in a summary.
+    return FORBIDDEN.sub("\ufffd", text).translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = str.maketrans({"\n": "\ufffd", "\r": "\ufffd", "\t": "\ufffd"})
 
 
 def _kind_problem(mode: int) -> str | None:

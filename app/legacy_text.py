@@ -719,17 +719,26 @@ def repair_cells(
     results: list[tuple[str, Encoding | None]] = []
     weak: dict[int, Encoding] = {}
     strong: Counter[Encoding] = Counter()
+    # A workbook repeats its shared strings: each distinct text is read once (a 200 KB
+    # roster of one long string repeated took minutes).
+    readings: dict[str, _Reading | None] = {}
+    converted: dict[tuple[str, Encoding], str] = {}
     for index, (text, font_name) in enumerate(zip(cells, fonts, strict=True)):
         font = legacy_font(font_name)
         if font is not None:
             results.append(repair(text, font_name=font_name))
             continue
-        reading = _best_reading(text)
+        if text not in readings:
+            readings[text] = _best_reading(text)
+        reading = readings[text]
         if reading is None:
             results.append((text, None))
         elif reading.strength == _STRONG:
             strong[reading.encoding] += 1
-            results.append((to_unicode(text, reading.encoding, capitals=None), reading.encoding))
+            key = (text, reading.encoding)
+            if key not in converted:
+                converted[key] = to_unicode(text, reading.encoding, capitals=None)
+            results.append((converted[key], reading.encoding))
         else:
             weak[index] = reading.encoding
             results.append((text, None))

@@ -297,10 +297,18 @@ def install_plan_document(
                 sort_order=order,
             )
         )
+    group_parents = {g.get("code"): g.get("parent") for g in groups}
     for order, group in enumerate(groups):
         parent = group.get("parent")
-        if parent is not None and parent not in group_codes:
+        if parent is not None and (not isinstance(parent, str) or parent not in group_codes):
             raise _bad("groups.parent")
+        # A group that is its own ancestor made every reader of the plan loop for ever.
+        seen, current = {group.get("code")}, parent
+        while current is not None:
+            if current in seen:
+                raise _bad("groups.parent")
+            seen.add(current)
+            current = group_parents.get(current)
         rows.append(
             models.IndicatorGroup(
                 plan_id=plan_id,

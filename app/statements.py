@@ -149,7 +149,7 @@ def text_problem(text: str | None, limit: int = MAX_TEXT) -> Problem | None:
     a character no database keeps alike (:data:`app.text.FORBIDDEN`)."""
     if not text:
         return None
-    if len(text) > limit:
+    if len(text) > limit or len(nfc(text)) > limit:  # stored composed: measured so
         return Problem(
             "", N_("The text is too long (at most {limit} characters)."), (("limit", limit),)
         )

@@ -28,23 +28,40 @@ def forbidden_character(text: str) -> str | None:
 def first_unclean(document: Any, path: str = "") -> tuple[str, str] | None:
     """(where, which character) of the first forbidden character in a JSON value.
 
-    Walks names and strings iteratively; None when every text is clean.
+    Walks names and strings iteratively in memory linear in the document: the path
+    to an item is kept as a link to its parent and spelled out only for the item
+    found (building every path eagerly made a 400 KB payload — a long member name
+    over a long list — take gigabytes).
     """
-    stack: list[tuple[Any, str]] = [(document, path)]
+    # Each stack entry: (item, index of its parent in ``links``, its own label).
+    links: list[tuple[int, str]] = []  # (parent link, label) of containers entered
+
+    def spelled(parent: int, label: str) -> str:
+        parts = [label]
+        while parent >= 0:
+            parent, name = links[parent]
+            parts.append(name)
+        return "".join(reversed(parts)).lstrip(".") or "value"
+
+    stack: list[tuple[Any, int, str]] = [(document, -1, path)]
     while stack:
-        item, where = stack.pop()
+        item, parent, label = stack.pop()
         if isinstance(item, str):
             bad = forbidden_character(item)
             if bad is not None:
-                return where or "value", bad
+                return spelled(parent, label), bad
         elif isinstance(item, dict):
+            links.append((parent, label))
+            here = len(links) - 1
             for name, member in item.items():
                 bad = forbidden_character(name)
                 if bad is not None:
-                    return f"{where}.{name[:20]!r}" if where else repr(name[:20]), bad
-                stack.append((member, f"{where}.{name}" if where else name))
+                    return spelled(here, f".{name[:20]!r}"), bad
+                stack.append((member, here, f".{name[:40]}"))
         elif isinstance(item, list):
-            stack.extend((member, f"{where}[{n}]") for n, member in enumerate(item))
+            links.append((parent, label))
+            here = len(links) - 1
+            stack.extend((member, here, f"[{n}]") for n, member in enumerate(item))
     return None
 
 

@@ -110,7 +110,7 @@ class Cluster(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     year: Mapped[int] = mapped_column(Integer)
-    code: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str] = mapped_column(String(120))
     name: Mapped[str] = mapped_column(String(300))
     leader_unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
 

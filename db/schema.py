@@ -16,5 +16,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0007_roster_cluster_index",
     "0008_target_period",
     "0009_narrative_and_awards",
+    "0010_cluster_name_length",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

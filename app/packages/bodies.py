@@ -37,11 +37,16 @@ def _bad(field: str) -> PayloadError:
 
 
 def _text(value: Any, field: str, limit: int = 1000) -> str:
+    """A text field as it will be stored: composed (NFC) first, then measured — some
+    characters grow threefold when composed, past the database column."""
     if value is None:
         return ""
-    if not isinstance(value, str) or len(value) > limit:
+    if not isinstance(value, str) or len(value) > 4 * limit:
         raise _bad(field)
-    return nfc(value)
+    composed: str = nfc(value)
+    if len(composed) > limit:
+        raise _bad(field)
+    return composed
 
 
 # --- statements -------------------------------------------------------------------
@@ -143,16 +148,9 @@ def _parse_value(code: str, item: Any) -> domain.UnitValue:
         raise _bad(f"statement.values[{code}].denominator")
     text = get("text")
     if text is not None:
-        if not isinstance(text, str) or len(text) > _MAX_TEXT:
-            raise _bad(f"statement.values[{code}].text")
-        text = nfc(text) or None
+        text = _text(text, f"statement.values[{code}].text", _MAX_TEXT) or None
     note = get("note")
-    if note is None:
-        note = ""
-    else:
-        if not isinstance(note, str) or len(note) > _MAX_TEXT:
-            raise _bad(f"statement.values[{code}].note")
-        note = nfc(note)
+    note = "" if note is None else _text(note, f"statement.values[{code}].note", _MAX_TEXT)
     return domain.UnitValue(
         amount=amount,
         numerator=numerator,

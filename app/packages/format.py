@@ -171,6 +171,8 @@ def _str(
     value = obj.get(name)
     if not isinstance(value, str) or len(value) > limit or (not empty and not value):
         raise _bad(f"{where}{name}")
+    if any(c in value for c in "\t\n\r"):
+        raise _bad(f"{where}{name}")  # a header field is one line (it is printed in summaries)
     if pattern is not None and value and not pattern.fullmatch(value):
         raise _bad(f"{where}{name}")
     return value

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.audit import utc_now_text
 from app.errors import N_, InputError, NotFoundError
+from app.files import display_name
 from app.installation import get_installation, get_setting, set_setting
 from app.keystore import (
     KeyPair,
@@ -168,7 +169,12 @@ def backup_own_key(
 ) -> KeyInfo:
     keypair = ensure_own_key(session, passphrase=current_passphrase)
     export_backup(keypair, path, passphrase)
-    audit.record(session, action="key.backup", subject=keypair.key_id, detail={"file": path.name})
+    audit.record(
+        session,
+        action="key.backup",
+        subject=keypair.key_id,
+        detail={"file": display_name(path.name)},
+    )
     row = own_key_row(session)
     assert row is not None
     return _info(row)

@@ -18,7 +18,7 @@ from app import audit, domain
 from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, UserError
-from app.files import write_output
+from app.files import display_name, write_output
 from app.installation import get_installation, get_setting, set_setting
 from app.packages import keys as keys_service
 from app.packages.bodies import (
@@ -221,6 +221,11 @@ def _read_plan_package(
                 N_("The package content is invalid: {field}."), params={"field": f"body.{name}"}
             )
     body = _parse_plan_body(package.body)
+    if body.plan.get("id") != package.header.plan_id:
+        # Installed under its own id, the unit's current plan named one that did not exist.
+        raise PayloadError(
+            N_("The package content is invalid: {field}."), params={"field": "body.plan.id"}
+        )
     plan_title = body.plan.get("title", "")
     info = PlanPackageInfo(
         federation_name=body.federation_name,
@@ -349,7 +354,7 @@ def import_plan_package(
                     keyid=header.signer,
                     status="applied",
                     received_at=utc_now_text(),
-                    file_name=path.name,
+                    file_name=display_name(path.name)[:400],
                     created_at=header.created_at,
                 )
             )
@@ -509,7 +514,10 @@ def _write_enrolment(
     path = out or Path(suggested_file_name(header))
     write_output(path, payload_data)
     audit.record(
-        session, action="enrolment.export", subject=keypair.key_id, detail={"file": str(path)}
+        session,
+        action="enrolment.export",
+        subject=keypair.key_id,
+        detail={"file": display_name(path)},
     )
     return Export(path, digest, 1, fingerprint_groups(keypair.public_raw), "enrolment", "enrolment")
 
@@ -628,7 +636,7 @@ def export_report(
             session,
             action="report.export",
             subject=f"{plan_id}/{stream}",
-            detail={"revision": revision, "hash": digest, "file": str(path)},
+            detail={"revision": revision, "hash": digest, "file": display_name(path)},
         )
     return Export(path, digest, revision, keypair.fingerprint, Kind.REPORT.value, stream)
 
@@ -723,7 +731,7 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
                     keyid=header.signer,
                     status="applied",
                     received_at=utc_now_text(),
-                    file_name=path.name,
+                    file_name=display_name(path.name)[:400],
                     created_at=header.created_at,
                 )
             )

@@ -602,12 +602,18 @@ def data_table(
 
 #: The smallest type a cell shrinks to so that a figure stays whole.
 MIN_FITTED_SIZE = 5.0
-#: Characters in a cell beyond which its row may be taller than a page.
-TALL_CELL = 600
+#: Characters, or lines, in a cell beyond which its row may be taller than a page
+#: (a 600-character note of wide letters or of 300 line breaks was, kept together
+#: with its group heading, and the form could not be printed).
+TALL_CELL = 150
+TALL_LINES = 8
 
 
 def _tall(row: Sequence[str]) -> bool:
-    return any(isinstance(value, str) and len(value) > TALL_CELL for value in row)
+    return any(
+        isinstance(value, str) and (len(value) > TALL_CELL or value.count("\n") >= TALL_LINES)
+        for value in row
+    )
 
 
 def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:

@@ -966,3 +966,25 @@ def test_the_longest_unbroken_texts_validation_accepts_still_print(
         # Every character of the word is on paper, in order, across lines and pages.
         assert word in text, path.name
         assert_within_margins(pages)
+
+
+@pytest.mark.parametrize("note", ["\n" * 300 + "x", "W" * 600], ids=["300-line-breaks", "600-wide"])
+def test_a_tall_note_under_a_group_heading_still_prints(
+    unit_side: UnitSide, tmp_path: Path, note: str
+) -> None:
+    """Kept together with its group heading, such a row was taller than a page:
+    reportlab's LayoutError, and no form printed (the federation's batch neither)."""
+    import sqlite3
+
+    source = sqlite3.connect(str(unit_side.unit.engine.url.database))
+    with sqlite3.connect(tmp_path / "unit.db") as copy:
+        source.backup(copy)
+    source.close()
+    ctx = open_context(tmp_path / "unit.db")
+    try:
+        values = {**REGISTERED, "2.1": domain.UnitValue(amount=25, note=note)}
+        _save(ctx, REGISTRATION_STREAM, values, dt.date(2017, 2, 20))
+        path = documents.print_registration_form(ctx, out=tmp_path / "reg.pdf")
+    finally:
+        ctx.close()
+    assert_within_margins(read_pdf(path))
