@@ -90,6 +90,8 @@ def _import_sentence(detail: dict[str, object]) -> str:
         _("{count} waiting for a key").format(count=_number(detail.get("pending_key"))),
         _("{count} rejected").format(count=_number(detail.get("rejected"))),
     ]
+    if detail.get("skipped"):
+        parts.append(_("{count} skipped").format(count=_number(detail.get("skipped"))))
     text = _("{files} files checked: {outcomes}.").format(
         files=_number(detail.get("files")), outcomes=", ".join(parts)
     )

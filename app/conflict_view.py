@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from app import domain
 from app.context import AppContext
@@ -93,21 +92,6 @@ class ConflictDetail:
         return [v.indicator.code for v in self.values if v.differs]
 
 
-def _returned(session: Session, hashes: list[str]) -> dict[str, str]:
-    """When a return for correction was last written for each package (audit log)."""
-    if not hashes:
-        return {}
-    result: dict[str, str] = {}
-    for subject, at in session.execute(
-        select(models.AuditEntry.subject, models.AuditEntry.at)
-        .where(models.AuditEntry.action == "package.return")
-        .where(models.AuditEntry.subject.in_(hashes))
-        .order_by(models.AuditEntry.id)
-    ):
-        result[subject] = at
-    return result
-
-
 def list_conflict_rows(ctx: AppContext, *, open_only: bool = True) -> list[ConflictRow]:
     """Conflicts with their unit and both revisions, oldest first."""
     with ctx.reading() as session:
@@ -128,7 +112,6 @@ def list_conflict_rows(ctx: AppContext, *, open_only: bool = True) -> list[Confl
                 )
             )
         }
-        returned = _returned(session, [c.package_hash for c, *_rest in found])
         return [
             ConflictRow(
                 id=conflict.id,
@@ -143,7 +126,7 @@ def list_conflict_rows(ctx: AppContext, *, open_only: bool = True) -> list[Confl
                 current_revision=heads.get((conflict.unit_id, conflict.plan_id, conflict.stream)),
                 received_at=package.received_at,
                 status=conflict.status,
-                returned_at=returned.get(conflict.package_hash, ""),
+                returned_at=package.returned_at,
             )
             for conflict, code, name, package in found
         ]

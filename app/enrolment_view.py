@@ -1,10 +1,12 @@
 """What the enrolment screen shows about each unit key, beyond :class:`KeyInfo`.
 
 For every unit key: what the unit declared in its enrolment (chair, phone,
-e-mail: the people to call to confirm the fingerprint), whether the unit is
-in the roster, how many packages wait for the key, and — the warning staff
-must not miss — which accepted key of the same unit accepting it would
-retire (a changed key: a replaced PC, or someone pretending to be the unit).
+e-mail), the contact the federation's own roster holds (the number staff
+call back to confirm the fingerprint: a number the package itself carries
+would reach whoever made the package), whether the unit is in the roster,
+how many packages wait for the key, and — the warning staff must not miss —
+which accepted key of the same unit accepting it would retire (a changed
+key: a replaced PC, or someone pretending to be the unit).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ class KeyRow:
     email: str
     in_roster: bool
     roster_name: str
+    #: The contact in the federation's own roster: the one to call back.
+    roster_chair: str
+    roster_phone: str
+    roster_email: str
     held_packages: int
     #: Accepted keys of the same unit that accepting this one would retire.
     would_retire: tuple[KeyInfo, ...]
@@ -93,13 +99,18 @@ def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
                 .group_by(models.Package.keyid)
             ).all()
         )
-        roster_names = dict(
-            session.execute(
-                select(models.Unit.id, models.Unit.name).where(
-                    models.Unit.id.in_({k.unit_id for k in wanted})
-                )
-            ).all()
-        )
+        roster = {
+            unit_id: (name, chair or "", phone or "", email or "")
+            for unit_id, name, chair, phone, email in session.execute(
+                select(
+                    models.Unit.id,
+                    models.Unit.name,
+                    models.Unit.chair_name,
+                    models.Unit.phone,
+                    models.Unit.email,
+                ).where(models.Unit.id.in_({k.unit_id for k in wanted}))
+            )
+        }
     rows = []
     for key in wanted:
         name, code, chair, phone, email = _declared(raws.get(package_hashes.get(key.keyid) or ""))
@@ -116,8 +127,11 @@ def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
                 chair=chair,
                 phone=phone,
                 email=email,
-                in_roster=key.unit_id in roster_names,
-                roster_name=roster_names.get(key.unit_id, ""),
+                in_roster=key.unit_id in roster,
+                roster_name=roster.get(key.unit_id, ("",) * 4)[0],
+                roster_chair=roster.get(key.unit_id, ("",) * 4)[1],
+                roster_phone=roster.get(key.unit_id, ("",) * 4)[2],
+                roster_email=roster.get(key.unit_id, ("",) * 4)[3],
                 held_packages=int(held.get(key.keyid, 0)),
                 would_retire=would_retire,
                 replaces=by_id.get(key.replaces) if key.replaces else None,

@@ -496,6 +496,10 @@ class Package(Base):
     received_at: Mapped[str] = mapped_column(String(40))
     file_name: Mapped[str] = mapped_column(String(400), default="")
     created_at: Mapped[str] = mapped_column(String(40), default="")
+    #: When staff returned it to the unit for correction (0011_stream_life).
+    returned_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: When its receipt was written; owed while empty for a merged report.
+    receipt_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
 
 class StreamHead(Base):

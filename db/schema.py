@@ -17,5 +17,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0008_target_period",
     "0009_narrative_and_awards",
     "0010_cluster_name_length",
+    "0011_stream_life",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -276,6 +276,7 @@ def write_report(
     supersedes: str | None = None,
     file_name: str | None = None,
     signer: KeyPair | None = None,
+    created_at: str = "2017-07-05T08:00:00+07:00",
 ) -> Path:
     """A unit's signed report package, as the unit application would write it."""
     keypair = signer or unit.keypair
@@ -302,7 +303,7 @@ def write_report(
         revision=revision,
         supersedes=supersedes,
         plan_ref=plan.content_hash,
-        created_at="2017-07-05T08:00:00+07:00",
+        created_at=created_at,
     )
     data, _digest = seal(header, {"statement": statement_to_json(statement)}, [keypair.private_key])
     path = out_dir / (file_name or f"{unit.code}_{stream}_r{revision}{FILE_SUFFIX}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from app import audit
@@ -36,11 +36,11 @@ from app.packages.merge import (
     ImportSummary,
     ItemResult,
     KeyStatus,
-    Outcome,
     _State,
     _write_batch,
     replace_statements,
     serialise_merges,
+    settle_streams,
     statement_id,
     statement_rows,
 )
@@ -233,27 +233,45 @@ def _receipt(
     return seal(header, body, [keypair.private_key])
 
 
+def _owed(session: Session, run_id: int | None = None) -> Select[Any]:
+    """Merged reports whose receipt is not written yet (a returned one is owed none)."""
+    query = (
+        select(models.Package.hash)
+        .join(models.StreamHead, models.StreamHead.package_hash == models.Package.hash)
+        .where(
+            models.Package.kind == Kind.REPORT.value,
+            models.Package.status == "applied",
+            models.Package.receipt_at == "",
+            models.Package.returned_at == "",
+        )
+        .order_by(models.Package.unit_id, models.Package.plan_id, models.Package.stream)
+    )
+    if run_id is not None:
+        query = query.where(
+            models.Package.hash.in_(
+                select(models.ImportItem.package_hash).where(models.ImportItem.run_id == run_id)
+            )
+        )
+    return query
+
+
+def owed_receipts(ctx: AppContext) -> int:
+    """How many receipts are owed: every merged report's, by whatever path it
+    was merged (import, key acceptance, conflict resolution), until written."""
+    with ctx.reading() as session:
+        return session.scalar(select(func.count()).select_from(_owed(session).subquery())) or 0
+
+
 def write_receipts(ctx: AppContext, *, out_dir: Path, run_id: int | None = None) -> list[Path]:
-    """A signed receipt for every package merged (by one run, or every stream head)."""
+    """A signed receipt for every report merged whose receipt is still owed
+    (or only those of one import run); each is written once."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with ctx.unit_of_work() as session:
-        if run_id is not None:
-            hashes = list(
-                session.scalars(
-                    select(models.ImportItem.package_hash).where(
-                        models.ImportItem.run_id == run_id,
-                        models.ImportItem.outcome.in_([Outcome.NEW.value, Outcome.UPDATED.value]),
-                        models.ImportItem.kind == Kind.REPORT.value,
-                    )
-                )
-            )
-        else:
-            hashes = list(session.scalars(select(models.StreamHead.package_hash)))
-        for package_hash in hashes:
+        now = utc_now_text()
+        for package_hash in list(session.scalars(_owed(session, run_id))):
             package = session.get(models.Package, package_hash)
-            if package is None or package.status != "applied":
-                continue
+            assert package is not None
             data, _digest = _receipt(
                 session, package, returned=False, general_comment="", comments={}
             )
@@ -261,6 +279,7 @@ def write_receipts(ctx: AppContext, *, out_dir: Path, run_id: int | None = None)
             code = _safe((unit.code if unit else None) or package.unit_id)
             path = out_dir / f"{code}_{package.stream}_r{package.revision}_receipt{FILE_SUFFIX}"
             write_output(path, data)
+            package.receipt_at = now
             written.append(path)
         audit.record(session, action="receipt.export", detail={"count": len(written)})
     return written
@@ -288,6 +307,7 @@ def return_package(
         )
         out.parent.mkdir(parents=True, exist_ok=True)
         write_output(out, data)
+        package.returned_at = utc_now_text()
         audit.record(
             session,
             action="package.return",
@@ -354,7 +374,8 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
         actions = []
         for _hash, data, file_name in raw:
             actions.extend(importer.examine(data, file_name))
-        _write_batch(session, None, actions, state.plans)
+        changes = settle_streams(session, actions, state)
+        _write_batch(session, None, actions, changes)
     return ImportSummary(None, False, tuple(a.result for a in actions))
 
 
@@ -373,108 +394,72 @@ class ConflictInfo:
     status: str
 
 
+def _info(c: models.Conflict) -> ConflictInfo:
+    return ConflictInfo(
+        c.id, c.unit_id, c.plan_id, c.stream, c.reason, c.package_hash, c.head_hash, c.status
+    )
+
+
 def list_conflicts(ctx: AppContext, *, open_only: bool = True) -> list[ConflictInfo]:
     with ctx.reading() as session:
         query = select(models.Conflict).order_by(models.Conflict.id)
         if open_only:
             query = query.where(models.Conflict.status == "open")
-        return [
-            ConflictInfo(
-                c.id,
-                c.unit_id,
-                c.plan_id,
-                c.stream,
-                c.reason,
-                c.package_hash,
-                c.head_hash,
-                c.status,
-            )
-            for c in session.scalars(query)
-        ]
+        return [_info(c) for c in session.scalars(query)]
 
 
 def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> ConflictInfo:
-    """Staff choose: ``keep="incoming"`` merges the quarantined package as the
-    stream's head, ``keep="current"`` discards it. Audited either way."""
+    """Staff choose: ``keep="incoming"`` makes the quarantined package the
+    stream's head, ``keep="current"`` discards it. Audited either way.
+
+    The choice is one more fact the stream is settled from
+    (:mod:`app.packages.streams`), so a later import cannot undo it, and it
+    cannot undo what arrived since: a version below the stream's head can
+    only be discarded (or returned to the unit), never brought back.
+    """
     if keep not in ("incoming", "current"):
         raise InputError(N_("Choose which version to keep: incoming or current."))
     with ctx.unit_of_work() as session:
         serialise_merges(session)
         conflict = session.get(models.Conflict, conflict_id)
         if conflict is None or conflict.status != "open":
-            raise NotFoundError(N_("No open conflict {id}."), params={"id": conflict_id})
+            raise NotFoundError(
+                N_("No open conflict {id}: it may have been settled since."),
+                params={"id": conflict_id},
+            )
         package = session.get(models.Package, conflict.package_hash)
         assert package is not None
-        if keep == "incoming":
-            plan = get_plan(session, package.plan_id)
-            envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-            from app.packages.format import parse_payload
-
-            parsed = parse_payload(envelope.payload, package.raw)
-            statement = parse_statement(parsed.body)
-            head = session.get(
-                models.StreamHead, (package.unit_id, package.plan_id, package.stream)
+        key = (package.unit_id, package.plan_id, package.stream)
+        head = session.get(models.StreamHead, key)
+        if (
+            keep == "incoming"
+            and head is not None
+            and (package.epoch, package.revision) < (head.epoch, head.revision)
+        ):
+            raise InputError(
+                N_(
+                    "A later revision ({revision}) has been merged since: this version can "
+                    "only be discarded or returned to the unit."
+                ),
+                params={"revision": head.revision},
             )
-            if head is not None:
-                session.execute(
-                    update(models.Package)
-                    .where(models.Package.hash == head.package_hash)
-                    .values(status="superseded")
-                )
-                session.delete(head)
-                session.flush()
-            session.add(
-                models.StreamHead(
-                    unit_id=package.unit_id,
-                    plan_id=package.plan_id,
-                    stream=package.stream,
-                    package_hash=package.hash,
-                    epoch=package.epoch,
-                    revision=package.revision,
-                )
-            )
-            package.status = "applied"
-            sid = statement_id(package.plan_id, package.unit_id, package.stream)
-            rows = statement_rows(
-                sid,
-                package.plan_id,
-                package.unit_id,
-                package.stream,
-                package.revision,
-                statement,
-                plan,
-                utc_now_text(),
-            )
-            replace_statements(
-                session,
-                {sid: rows[0]},
-                {sid: rows[1]},
-                {sid: rows[2]},
-                {sid: rows[3]},
-                {sid: rows[4]},
-            )
-        else:
+        if keep == "current":
             package.status = "discarded"
         conflict.status = "resolved"
         conflict.resolution = keep
         conflict.resolved_at = utc_now_text()
         conflict.resolved_by = audit.current_actor()
+        session.flush()
+        state = _State(session)
+        changes = settle_streams(session, [], state, extra=[key])
+        _write_batch(session, None, [], changes)
         audit.record(
             session,
             action="conflict.resolve",
             subject=str(conflict_id),
             detail={"keep": keep, "package": package.hash},
         )
-        return ConflictInfo(
-            conflict.id,
-            conflict.unit_id,
-            conflict.plan_id,
-            conflict.stream,
-            conflict.reason,
-            conflict.package_hash,
-            conflict.head_hash,
-            conflict.status,
-        )
+        return _info(conflict)
 
 
 # --- rebuild ------------------------------------------------------------------------------
@@ -544,6 +529,7 @@ __all__ = [
     "decide_key",
     "export_plan_packages",
     "list_conflicts",
+    "owed_receipts",
     "rebuild",
     "release_held",
     "resolve_conflict",

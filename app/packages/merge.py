@@ -43,6 +43,7 @@ import contextlib
 import datetime as dt
 import json
 import operator
+import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +61,7 @@ from app.context import AppContext
 from app.errors import N_, InputError, UserError
 from app.files import FoundFile, display_name, package_files, read_limited
 from app.installation import get_installation
+from app.packages import streams
 from app.packages.bodies import (
     PlanChecks,
     parse_enrolment,
@@ -91,9 +93,7 @@ from app.signing import (
 from db import models
 from db.enums import REGISTRATION_STREAM, Role
 
-#: Revisions may skip (a unit exports several times before one arrives), but
-#: a jump this large would freeze the stream against every honest export.
-MAX_REVISION_JUMP = 10_000
+MAX_REVISION_JUMP = streams.MAX_REVISION_JUMP
 #: Clock skew tolerated before a creation time is called "in the future".
 FUTURE_TOLERANCE = dt.timedelta(days=2)
 STATEMENT_NAMESPACE = uuid.UUID("6f1d2b0e-6a53-4f4e-9a53-7d3c5e0b8a11")
@@ -107,6 +107,7 @@ class Outcome(StrEnum):
     CONFLICT = "conflict"
     PENDING_KEY = "pending_key"
     REJECTED = "rejected"
+    SKIPPED = "skipped"  # the federation's own file (plan, receipt, return)
 
 
 class KeyStatus(StrEnum):
@@ -249,11 +250,7 @@ class _Key:
     status: KeyStatus
 
 
-@dataclass
-class _Head:
-    package_hash: str
-    epoch: int
-    revision: int
+StreamKey = tuple[str, str, str]  # unit id, plan id, stream
 
 
 #: One statement's rows: the statement, its values, movements, titles, works.
@@ -276,9 +273,8 @@ class _Action:
     new_key: _Key | None = None
     key_unit: tuple[str, str, str] | None = None  # code, name, evidence for a new key
     retire_key: str | None = None
-    supersede: str | None = None
-    conflict_reason: str = ""
-    conflict_head: str | None = None
+    #: A report waiting for its stream to be settled (archive status "candidate").
+    entry: streams.Entry | None = None
     #: The statement's rows when the stream is merged (see ``statement_rows``),
     #: made when the package is decided so its parsed values are freed at
     #: once; the statement row's ``updated_at`` is filled in when written.
@@ -382,7 +378,7 @@ def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
 class _State:
     """Everything a decision needs, loaded once, updated as the run goes.
 
-    ``keys``, ``units``, ``heads`` and ``archived`` remember which entries the
+    ``keys``, ``units`` and ``archived`` remember which entries the
     decisions looked at, so :meth:`refresh` can reload just those.
     """
 
@@ -405,20 +401,24 @@ class _State:
             (unit_id, code or "")
             for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
         )
-        self.heads: _Tracked[tuple[str, str, str], _Head] = _Tracked(
-            ((h.unit_id, h.plan_id, h.stream), _Head(h.package_hash, h.epoch, h.revision))
-            for h in session.scalars(select(models.StreamHead))
-        )
         self.archived: _Tracked[str, str] = _Tracked(
             (package_hash, status)
             for package_hash, status in session.execute(
                 select(models.Package.hash, models.Package.status)
             )
         )
+        #: The federation's own keys: files it wrote itself are skipped.
+        self.own_keys = frozenset(
+            session.scalars(
+                select(models.SigningKey.keyid).where(models.SigningKey.role.in_(("own",)))
+            )
+        )
+        #: Per stream touched by the run, its head before the run (for the labels).
+        self.run_heads: dict[StreamKey, str | None] = {}
         self.now = dt.datetime.now(dt.UTC)
 
     def _tracked(self) -> tuple[_Tracked[Any, Any], ...]:
-        return (self.keys, self.units, self.heads, self.archived)
+        return (self.keys, self.units, self.archived)
 
     def stale(self) -> bool:
         """Whether a decision since the last :meth:`refresh` read an entry not reloaded."""
@@ -454,17 +454,6 @@ class _State:
             ):
                 units[unit_id] = code or ""
         self.units.reload(units)
-        heads: dict[tuple[str, str, str], _Head] = {}
-        head_table = models.StreamHead
-        wanted = self.heads.seen
-        # By unit (the primary key's first column): SQLite scans the whole table
-        # for a row-value IN list, which made every batch slower as heads grew.
-        for chunk in _chunks({unit_id for unit_id, _plan, _stream in wanted}):
-            for h in session.scalars(select(head_table).where(head_table.unit_id.in_(chunk))):
-                key = (h.unit_id, h.plan_id, h.stream)
-                if key in wanted:
-                    heads[key] = _Head(h.package_hash, h.epoch, h.revision)
-        self.heads.reload(heads)
         archived: dict[str, str] = {}
         for chunk in _chunks(self.archived.seen):
             for package_hash, status in session.execute(
@@ -591,7 +580,6 @@ class Importer:
                 count += self.prepare(inner, f"{file_name}#{index}", in_bundle=True)
             return count
         state.archived.get(package.payload_hash)
-        state.heads.get((header.unit_id, header.plan_id, header.stream))
         plan = state.plans.get(header.plan_id)
         if plan is not None and header.kind is Kind.REPORT:
             with contextlib.suppress(UserError):
@@ -609,6 +597,19 @@ class Importer:
         # Choose the key: the first signature whose keyid we know.
         known = [sig.keyid for sig in envelope.signatures if sig.keyid in self.state.keys]
         if not known:
+            if any(sig.keyid in self.state.own_keys for sig in envelope.signatures):
+                return [
+                    _Action(
+                        ItemResult(
+                            file_name=file_name,
+                            outcome=Outcome.SKIPPED,
+                            reason=N_(
+                                "A file this federation wrote itself (a plan, receipt or "
+                                "return): there is nothing to import."
+                            ),
+                        )
+                    )
+                ]
             return [self._unknown_signer(envelope, data, file_name)]
         key = self.state.keys[known[0]]
         try:
@@ -643,25 +644,13 @@ class Importer:
     def _unknown_signer(self, envelope: Any, data: bytes, file_name: str) -> _Action:
         """No known key signed it: only a self-signed enrolment is acceptable."""
         if len(data) > MAX_ENROLMENT_BYTES or len(envelope.signatures) != 1:
-            return self._rejected(
-                file_name,
-                N_(
-                    "The package is signed by a key this federation does not know. "
-                    "The unit must send its enrolment first."
-                ),
-            )
+            return self._rejected(file_name, _UNKNOWN_SIGNER)
         try:
             package = parse_payload(envelope.payload, data, max_bytes=MAX_ENROLMENT_BYTES)
         except UserError:
             package = None
         if package is None or package.header.kind is not Kind.ENROLMENT:
-            return self._rejected(
-                file_name,
-                N_(
-                    "The package is signed by a key this federation does not know. "
-                    "The unit must send its enrolment first."
-                ),
-            )
+            return self._rejected(file_name, _UNKNOWN_SIGNER)
         try:
             enrolment = parse_enrolment(package.body)
             check_public_key(enrolment.public_key)
@@ -897,89 +886,15 @@ class Importer:
                 package=package,
                 archive_status="pending_key",
             )
-        return self._against_head(
-            package, statement, result, retired=key.status is KeyStatus.RETIRED
-        )
+        return self._candidate(package, statement, result, retired=key.status is KeyStatus.RETIRED)
 
-    def _against_head(
+    def _candidate(
         self, package: Package, statement: Any, result: ItemResult, *, retired: bool
     ) -> _Action:
+        """A report that passed every check: its stream decides what it becomes
+        (:func:`settle_streams`), with every other package of the stream."""
         header = package.header
-        state = self.state
-        stream_key = (header.unit_id, header.plan_id, header.stream)
-        head = state.heads.get(stream_key)
-        state.archived[package.payload_hash] = "pending"
-
-        def quarantine(reason: str, message: str) -> _Action:
-            state.archived[package.payload_hash] = "quarantined"
-            return _Action(
-                replace(
-                    result,
-                    outcome=Outcome.CONFLICT,
-                    reason=message,
-                    params={"unit": header.unit_code or header.unit_id},
-                ),
-                package=package,
-                archive_status="quarantined",
-                conflict_reason=reason,
-                conflict_head=head.package_hash if head else None,
-            )
-
-        if retired:
-            return quarantine(
-                "retired_key",
-                N_("Signed by a key the unit replaced (dead-PC recovery): held for staff."),
-            )
-        if head is not None:
-            ordering = (header.epoch, header.revision)
-            current = (head.epoch, head.revision)
-            if ordering < current:
-                state.archived.pop(package.payload_hash)
-                return _Action(
-                    replace(
-                        result,
-                        outcome=Outcome.OLDER,
-                        reason=N_("Older than the revision already recorded ({revision})."),
-                        params={"revision": head.revision},
-                    )
-                )
-            if ordering == current:
-                return quarantine(
-                    "same_revision",
-                    N_(
-                        "Same revision as recorded but different content: "
-                        "two exports of unit {unit}."
-                    ),
-                )
-            if header.revision > head.revision + MAX_REVISION_JUMP and header.epoch == head.epoch:
-                state.archived.pop(package.payload_hash)
-                return _Action(
-                    replace(
-                        result,
-                        outcome=Outcome.REJECTED,
-                        reason=N_("The revision number jumps too far ahead ({revision})."),
-                        params={"revision": header.revision},
-                    )
-                )
-            if header.supersedes != head.package_hash:
-                return quarantine(
-                    "broken_chain",
-                    N_(
-                        "The revision does not follow the one recorded: two exports of unit {unit}."
-                    ),
-                )
-        elif header.revision > MAX_REVISION_JUMP:
-            state.archived.pop(package.payload_hash)
-            return _Action(
-                replace(
-                    result,
-                    outcome=Outcome.REJECTED,
-                    reason=N_("The revision number jumps too far ahead ({revision})."),
-                    params={"revision": header.revision},
-                )
-            )
-        state.heads[stream_key] = _Head(package.payload_hash, header.epoch, header.revision)
-        state.archived[package.payload_hash] = "applied"
+        self.state.archived[package.payload_hash] = "candidate"
         rows = (
             statement_rows(
                 statement_id(header.plan_id, header.unit_id, header.stream),
@@ -988,17 +903,25 @@ class Importer:
                 header.stream,
                 header.revision,
                 statement,
-                state.plans[header.plan_id],
+                self.state.plans[header.plan_id],
                 "",
             )
             if self.writing
             else None
         )
         return _Action(
-            replace(result, outcome=Outcome.UPDATED if head else Outcome.NEW),
+            replace(result, outcome=Outcome.NEW),
             package=package,
-            archive_status="applied",
-            supersede=head.package_hash if head else None,
+            archive_status="candidate",
+            entry=streams.Entry(
+                package.payload_hash,
+                header.epoch,
+                header.revision,
+                header.supersedes,
+                retired=retired,
+                new=True,
+                created=streams.utc_created(header.created_at),
+            ),
             statement=rows,
         )
 
@@ -1061,23 +984,18 @@ class Importer:
 
 
 def _write_batch(
-    session: Session, run_id: int | None, actions: list[_Action], plans: dict[str, domain.Plan]
+    session: Session,
+    run_id: int | None,
+    actions: list[_Action],
+    changes: StreamChanges | None = None,
 ) -> None:
     """Apply decided actions with bulk statements inside the caller's transaction.
 
-    ``plans`` is no longer needed (statement rows are made when a package is
-    decided); kept so callers need not change.
+    Reports must have been settled first (:func:`settle_streams`): ``changes``
+    carries what their streams became.
     """
     now = utc_now_text()
     archive_rows = []
-    superseded = []
-    heads: dict[tuple[str, str, str], dict[str, Any]] = {}
-    statements: dict[str, dict[str, Any]] = {}
-    values: dict[str, list[dict[str, Any]]] = {}
-    movements: dict[str, list[dict[str, Any]]] = {}
-    titles: dict[str, list[dict[str, Any]]] = {}
-    works: dict[str, list[dict[str, Any]]] = {}
-    conflicts = []
     new_keys = []
     retire = []
     items = []
@@ -1106,8 +1024,8 @@ def _write_batch(
         package = action.package
         if package is None or not action.archive_status:
             continue
-        if action.archive_status == "applied" and action.statement is None:
-            raise ValueError("decided by an Importer(writing=False): nothing to write")
+        if action.archive_status == "candidate":
+            raise ValueError("a report written before its stream was settled")
         header = package.header
         archive_rows.append(
             {
@@ -1150,50 +1068,8 @@ def _write_batch(
             )
         if action.retire_key:
             retire.append(action.retire_key)
-        if action.conflict_reason:
-            conflicts.append(
-                {
-                    "package_hash": package.payload_hash,
-                    "head_hash": action.conflict_head,
-                    "unit_id": header.unit_id,
-                    "plan_id": header.plan_id,
-                    "stream": header.stream,
-                    "reason": action.conflict_reason,
-                    "status": "open",
-                    "created_at": now,
-                }
-            )
-        if action.statement is not None:
-            if action.supersede:
-                superseded.append(action.supersede)
-            key3 = (header.unit_id, header.plan_id, header.stream)
-            heads[key3] = {
-                "unit_id": header.unit_id,
-                "plan_id": header.plan_id,
-                "stream": header.stream,
-                "package_hash": package.payload_hash,
-                "epoch": header.epoch,
-                "revision": header.revision,
-            }
-            head_row, value_rows, movement_rows, title_rows, work_rows = action.statement
-            head_row["updated_at"] = now
-            sid = head_row["id"]
-            statements[sid] = head_row
-            values[sid], movements[sid], titles[sid], works[sid] = (
-                value_rows,
-                movement_rows,
-                title_rows,
-                work_rows,
-            )
-
     if archive_rows:
         _insert_rows(session, models.Package, archive_rows)
-    if superseded:
-        session.execute(
-            update(models.Package)
-            .where(models.Package.hash.in_(superseded))
-            .values(status="superseded")
-        )
     if new_keys:
         _insert_rows(session, models.SigningKey, new_keys)
     if retire:
@@ -1202,20 +1078,8 @@ def _write_batch(
             .where(models.SigningKey.keyid.in_(retire))
             .values(status=KeyStatus.RETIRED.value, decided_at=now, decided_by="rotation")
         )
-    if conflicts:
-        _insert_rows(session, models.Conflict, conflicts)
-    if statements:
-        replace_statements(session, statements, values, movements, titles, works)
-        head_table = models.Base.metadata.tables[models.StreamHead.__tablename__]
-        session.execute(
-            delete(head_table).where(
-                head_table.c.unit_id == bindparam("key_unit"),
-                head_table.c.plan_id == bindparam("key_plan"),
-                head_table.c.stream == bindparam("key_stream"),
-            ),
-            [{"key_unit": u, "key_plan": p, "key_stream": s} for u, p, s in heads],
-        )
-        _insert_rows(session, models.StreamHead, list(heads.values()))
+    if changes is not None:
+        _write_changes(session, changes, now)
     if items:
         _insert_rows(session, models.ImportItem, items)
 
@@ -1404,6 +1268,330 @@ def replace_statements(
             _insert_rows(session, table, flat)
 
 
+# --- streams ---------------------------------------------------------------------------
+
+_SETTLED_STATUSES = (streams.APPLIED, streams.SUPERSEDED, streams.QUARANTINED)
+_CONFLICT_MESSAGES = {
+    streams.SAME_REVISION: N_(
+        "Same revision as recorded but different content: two exports of unit {unit}."
+    ),
+    streams.BROKEN_CHAIN: N_(
+        "The revision does not follow the one recorded: two exports of unit {unit}."
+    ),
+    streams.RETIRED_KEY: N_(
+        "Signed by a key the unit replaced (dead-PC recovery): held for staff."
+    ),
+}
+
+
+@dataclass
+class _StreamNow:
+    """A stream as the archive holds it, before this batch."""
+
+    entries: list[streams.Entry] = field(default_factory=list)
+    status: dict[str, str] = field(default_factory=dict)
+    returned: set[str] = field(default_factory=set)
+    #: Conflict rows by package hash: (id, status, resolution, reason, head).
+    conflicts: dict[str, tuple[int, str, str, str, str | None]] = field(default_factory=dict)
+    head: str | None = None
+
+
+@dataclass
+class StreamChanges:
+    """What settling the streams of a batch writes besides the new packages."""
+
+    status: dict[str, str] = field(default_factory=dict)
+    open_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    update_conflicts: list[dict[str, Any]] = field(default_factory=list)
+    heads: dict[StreamKey, dict[str, Any]] = field(default_factory=dict)
+    statements: dict[str, StatementRows] = field(default_factory=dict)
+
+
+def _load_streams(session: Session, keys: set[StreamKey]) -> dict[StreamKey, _StreamNow]:
+    """Every settled package, return and conflict of the given streams."""
+    found: dict[StreamKey, _StreamNow] = {key: _StreamNow() for key in keys}
+    unit_ids = {unit_id for unit_id, _plan, _stream in keys}
+    table = models.Package
+    conflict = models.Conflict
+    for chunk in _chunks(unit_ids):
+        rows = session.execute(
+            select(
+                table.hash,
+                table.unit_id,
+                table.plan_id,
+                table.stream,
+                table.epoch,
+                table.revision,
+                table.supersedes,
+                table.status,
+                table.returned_at,
+                table.created_at,
+            ).where(table.unit_id.in_(chunk), table.kind == Kind.REPORT.value)
+        ).all()
+        conflicts = session.execute(
+            select(
+                conflict.package_hash,
+                conflict.unit_id,
+                conflict.plan_id,
+                conflict.stream,
+                conflict.id,
+                conflict.status,
+                conflict.resolution,
+                conflict.reason,
+                conflict.head_hash,
+            ).where(conflict.unit_id.in_(chunk))
+        ).all()
+        for c in conflicts:
+            stream = found.get((c.unit_id, c.plan_id, c.stream))
+            if stream is not None:
+                stream.conflicts[c.package_hash] = (
+                    c.id,
+                    c.status,
+                    c.resolution,
+                    c.reason,
+                    c.head_hash,
+                )
+        for row in rows:
+            stream = found.get((row.unit_id, row.plan_id, row.stream))
+            if stream is None:
+                continue
+            if row.returned_at:
+                stream.returned.add(row.hash)
+            if row.status not in _SETTLED_STATUSES:
+                continue
+            known = stream.conflicts.get(row.hash)
+            stream.entries.append(
+                streams.Entry(
+                    row.hash,
+                    row.epoch,
+                    row.revision,
+                    row.supersedes,
+                    retired=known is not None and known[3] == streams.RETIRED_KEY,
+                    forced=known is not None and known[1] == "resolved" and known[2] == "incoming",
+                    created=streams.utc_created(row.created_at),
+                )
+            )
+            stream.status[row.hash] = row.status
+            if row.status == streams.APPLIED:
+                stream.head = row.hash
+    return found
+
+
+def settle_streams(
+    session: Session,
+    actions: list[_Action],
+    state: _State,
+    *,
+    extra: Iterable[StreamKey] = (),
+) -> StreamChanges:
+    """Settle every stream the batch's reports belong to (and ``extra`` ones).
+
+    Sets each candidate's archive status and outcome, and returns what
+    changes for the packages, conflicts, heads and statements already
+    stored. Pure reading: the caller writes (or, for a dry run, does not).
+    """
+    candidates: dict[StreamKey, list[_Action]] = {}
+    for action in actions:
+        if action.archive_status == "candidate" and action.package is not None:
+            header = action.package.header
+            candidates.setdefault((header.unit_id, header.plan_id, header.stream), []).append(
+                action
+            )
+    keys = set(candidates) | set(extra)
+    if not keys:
+        return StreamChanges()
+    loaded = _load_streams(session, keys)
+    changes = StreamChanges()
+    now = utc_now_text()
+    for key in sorted(keys):
+        current = loaded[key]
+        mine = candidates.get(key, [])
+        state.run_heads.setdefault(key, current.head)
+        new_entries = [a.entry for a in mine if a.entry is not None]
+        settled = streams.settle(current.entries + new_entries, current.returned)
+        head = settled.head
+        for action in mine:
+            assert action.entry is not None
+            if action.entry.hash in settled.too_far:
+                action.archive_status = ""
+                state.archived.pop(action.entry.hash, None)
+                action.result = replace(
+                    action.result,
+                    outcome=Outcome.REJECTED,
+                    reason=N_("The revision number jumps too far ahead ({revision})."),
+                    params={"revision": action.entry.revision},
+                )
+                continue
+            action.archive_status = settled.status[action.entry.hash]
+            state.archived[action.entry.hash] = action.archive_status
+        for entry in current.entries:
+            status = settled.status.get(entry.hash, current.status[entry.hash])
+            if status != current.status[entry.hash]:
+                changes.status[entry.hash] = status
+        for package_hash, (reason, against) in settled.conflicts.items():
+            row = current.conflicts.get(package_hash)
+            if row is None:
+                changes.open_conflicts.append(
+                    {
+                        "package_hash": package_hash,
+                        "head_hash": against,
+                        "unit_id": key[0],
+                        "plan_id": key[1],
+                        "stream": key[2],
+                        "reason": reason,
+                        "status": "open",
+                        "created_at": now,
+                    }
+                )
+            elif row[1] == "open" and (row[3], row[4]) != (reason, against):
+                changes.update_conflicts.append(
+                    {"id": row[0], "reason": reason, "head_hash": against}
+                )
+            elif row[1] == "resolved" and row[2] in (streams.CORRECTED, streams.SETTLED):
+                changes.update_conflicts.append(
+                    {
+                        "id": row[0],
+                        "reason": reason,
+                        "head_hash": against,
+                        "status": "open",
+                        "resolution": "",
+                        "resolved_at": "",
+                    }
+                )
+        for package_hash, row in current.conflicts.items():
+            if row[1] == "open" and package_hash not in settled.conflicts:
+                changes.update_conflicts.append(
+                    {
+                        "id": row[0],
+                        "status": "resolved",
+                        "resolution": streams.CORRECTED
+                        if package_hash in settled.answered
+                        else streams.SETTLED,
+                        "resolved_at": now,
+                    }
+                )
+        if head is not None and head.hash != current.head:
+            changes.heads[key] = {
+                "unit_id": key[0],
+                "plan_id": key[1],
+                "stream": key[2],
+                "package_hash": head.hash,
+                "epoch": head.epoch,
+                "revision": head.revision,
+            }
+            chosen = next(
+                (a for a in mine if a.entry is not None and a.entry.hash == head.hash), None
+            )
+            if chosen is not None:
+                if chosen.statement is not None:
+                    changes.statements[head.hash] = chosen.statement
+            elif state.plans.get(key[1]) is not None:
+                changes.statements[head.hash] = _archived_rows(session, head.hash, state.plans)
+        for action in mine:
+            if action.archive_status:
+                action.result = _label(
+                    action.result, action.archive_status, state, key, head, settled
+                )
+    return changes
+
+
+def _label(
+    result: ItemResult,
+    status: str,
+    state: _State,
+    key: StreamKey,
+    head: streams.Entry | None,
+    settled: streams.Settled,
+) -> ItemResult:
+    """A settled report's outcome, from its status and the stream's head before the run."""
+    if status == streams.APPLIED:
+        outcome = Outcome.NEW if state.run_heads.get(key) is None else Outcome.UPDATED
+        return replace(result, outcome=outcome, reason="", params={})
+    if status == streams.SUPERSEDED:
+        return replace(
+            result,
+            outcome=Outcome.OLDER,
+            reason=N_("Older than the revision already recorded ({revision})."),
+            params={"revision": head.revision if head else 0},
+        )
+    reason = settled.conflicts.get(result.package_hash, (streams.BROKEN_CHAIN, None))[0]
+    return replace(
+        result,
+        outcome=Outcome.CONFLICT,
+        reason=_CONFLICT_MESSAGES[reason],
+        params={"unit": result.unit_code or result.unit_id},
+    )
+
+
+def _archived_rows(
+    session: Session, package_hash: str, plans: dict[str, domain.Plan]
+) -> StatementRows:
+    """The statement rows of a package already in the archive (a head that moved back)."""
+    package = session.get(models.Package, package_hash)
+    assert package is not None
+    envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
+    parsed = parse_payload(envelope.payload, package.raw)
+    return statement_rows(
+        statement_id(package.plan_id, package.unit_id, package.stream),
+        package.plan_id,
+        package.unit_id,
+        package.stream,
+        package.revision,
+        parse_statement(parsed.body),
+        plans[package.plan_id],
+        "",
+    )
+
+
+def _write_changes(session: Session, changes: StreamChanges, now: str) -> None:
+    by_status: dict[str, list[str]] = {}
+    for package_hash, status in changes.status.items():
+        by_status.setdefault(status, []).append(package_hash)
+    for status, hashes in by_status.items():
+        for chunk in _chunks(hashes):
+            session.execute(
+                update(models.Package).where(models.Package.hash.in_(chunk)).values(status=status)
+            )
+    if changes.open_conflicts:
+        _insert_rows(session, models.Conflict, changes.open_conflicts)
+    for row in changes.update_conflicts:
+        values = {k: v for k, v in row.items() if k != "id"}
+        session.execute(
+            update(models.Conflict).where(models.Conflict.id == row["id"]).values(**values)
+        )
+    if changes.statements:
+        statements: dict[str, dict[str, Any]] = {}
+        values_rows, movements, titles, works = {}, {}, {}, {}
+        for (
+            head_row,
+            value_rows,
+            movement_rows,
+            title_rows,
+            work_rows,
+        ) in changes.statements.values():
+            head_row = dict(head_row, updated_at=now)
+            sid = head_row["id"]
+            statements[sid] = head_row
+            values_rows[sid], movements[sid], titles[sid], works[sid] = (
+                value_rows,
+                movement_rows,
+                title_rows,
+                work_rows,
+            )
+        replace_statements(session, statements, values_rows, movements, titles, works)
+    if changes.heads:
+        head_table = models.Base.metadata.tables[models.StreamHead.__tablename__]
+        session.execute(
+            delete(head_table).where(
+                head_table.c.unit_id == bindparam("key_unit"),
+                head_table.c.plan_id == bindparam("key_plan"),
+                head_table.c.stream == bindparam("key_stream"),
+            ),
+            [{"key_unit": u, "key_plan": p, "key_stream": s} for u, p, s in changes.heads],
+        )
+        _insert_rows(session, models.StreamHead, list(changes.heads.values()))
+
+
 # --- the service ----------------------------------------------------------------------
 
 ProgressCallback = Callable[[int, int], None]
@@ -1425,6 +1613,13 @@ def import_packages(
     written at all. Otherwise every ``batch_size`` files are committed
     together; ``cancelled()`` is polled between files and stops after the
     current batch is committed.
+
+    The outcomes do not depend on the order of the files: each stream is
+    settled from all its packages (:mod:`app.packages.streams`); of several
+    copies of one package the plainest name is the one imported; a report
+    read before its unit's enrolment is decided again once the enrolment is
+    in. A dry run settles once at the end, apply after every batch; both
+    label each package by what its stream finally made of it.
 
     Each commit rewrites the pages every batch touches (the ends of tables
     and indexes) and checkpoints the WAL: 1,000 packages a batch imported
@@ -1448,6 +1643,12 @@ def import_packages(
     pending: list[tuple[str, bytes | InputError]] = []
     pending_actions = 0
     stopped = False
+    batches = 0
+    #: Dry run: the reports waiting for their streams to be settled, by place.
+    waiting: list[tuple[int, _Action]] = []
+    #: Files refused for an unknown key, by name: read again if a key comes in.
+    unknown: dict[str, Path] = {}
+    enrolled = False
 
     def examine(file_name: str, data: bytes | InputError) -> list[_Action]:
         if isinstance(data, InputError):
@@ -1455,14 +1656,17 @@ def import_packages(
         return importer.examine(data, file_name)
 
     def report(actions: list[_Action]) -> None:
+        nonlocal enrolled
         for action in actions:
+            if action.new_key is not None:
+                enrolled = True
             results.append(action.result)
             if on_item is not None:
                 on_item(action.result)
 
     def flush() -> None:
         """Decide the pending files again under the merge lock, and write them."""
-        nonlocal pending_actions
+        nonlocal pending_actions, batches
         if not pending:
             return
         with ctx.unit_of_work() as session:
@@ -1475,12 +1679,43 @@ def import_packages(
                 # decide again until every entry read is fresh.
                 if not state.stale():
                     break
-            _write_batch(session, run_id, actions, state.plans)
+            changes = settle_streams(session, actions, state)
+            _write_batch(session, run_id, actions, changes)
         state.settle()
         importer.forget()
         pending.clear()
         pending_actions = 0
+        batches += 1
         report(actions)
+
+    def settle_waiting() -> None:
+        """Dry run: settle the streams of every report read, and label them."""
+        if not waiting:
+            return
+        with ctx.reading() as session:
+            settle_streams(session, [action for _place, action in waiting], state)
+        for place, action in waiting:
+            results[place] = action.result
+            if on_item is not None:
+                on_item(action.result)
+        waiting.clear()
+
+    def take(name: str, data: bytes | InputError) -> None:
+        nonlocal pending_actions
+        # Dry run: decided now, reports settled at the end. Apply: the costly
+        # checks now, outside the lock; the batch is decided under the lock.
+        if dry_run:
+            for action in examine(name, data):
+                if action.archive_status == "candidate":
+                    waiting.append((len(results), action))
+                    results.append(action.result)  # its place; labelled when settled
+                else:
+                    report([action])
+        else:
+            pending.append((name, data))
+            pending_actions += 1 if isinstance(data, InputError) else importer.prepare(data, name)
+            if pending_actions >= batch_size:
+                flush()
 
     for index, found in enumerate(files, start=1):
         if cancelled is not None and cancelled():
@@ -1493,20 +1728,43 @@ def import_packages(
         else:
             try:
                 data = _read(found.path)
+                unknown[name] = found.path
             except InputError as error:
                 data = error
-        # Dry run: the decision is final. Apply: the costly checks now, outside
-        # the lock; the batch is decided under the lock (above).
-        if dry_run:
-            report(examine(name, data))
-        else:
-            pending.append((name, data))
-            pending_actions += 1 if isinstance(data, InputError) else importer.prepare(data, name)
-            if pending_actions >= batch_size:
-                flush()
+        take(name, data)
         if progress is not None:
             progress(index, len(files))
     flush()
+    settle_waiting()
+    # A report read before its unit's enrolment: decided again now the key is known.
+    again = [
+        r.file_name
+        for r in results
+        if r.outcome is Outcome.REJECTED and r.reason == _UNKNOWN_SIGNER and r.file_name in unknown
+    ]
+    if enrolled and again and not stopped:
+        retried = set(again)
+        results[:] = [r for r in results if r.file_name not in retried]
+        if run_id is not None:
+            with ctx.unit_of_work() as session:
+                session.execute(
+                    delete(models.ImportItem).where(
+                        models.ImportItem.run_id == run_id,
+                        models.ImportItem.file_name.in_(again),
+                        models.ImportItem.outcome == Outcome.REJECTED.value,
+                    )
+                )
+        waiting.clear()
+        for name in again:
+            try:
+                take(name, _read(unknown[name]))
+            except InputError as error:
+                take(name, error)
+        flush()
+        settle_waiting()
+    if not dry_run and batches > 1:
+        _final_labels(ctx, run_id, results, state)
+    _prefer_plain_names(ctx, run_id, results)
     summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
     if not dry_run:
         from app import audit
@@ -1526,6 +1784,140 @@ def import_packages(
     return summary
 
 
+_UNKNOWN_SIGNER = N_(
+    "The package is signed by a key this federation does not know. "
+    "The unit must send its enrolment first."
+)
+#: A copy's name as file managers and mail programs make it.
+_COPY_NAME = re.compile(r"\(\d+\)|\bcopy\b|bản sao|\bsao\b", re.IGNORECASE)
+
+
+def _name_rank(name: str) -> tuple[bool, int, int, str]:
+    """Which of several copies of one package is the original: the plainest name."""
+    return (bool(_COPY_NAME.search(name)), name.count("/"), len(name), name)
+
+
+def _prefer_plain_names(ctx: AppContext, run_id: int | None, results: list[ItemResult]) -> None:
+    """Of the copies of one package in a run, the plainest name carries its outcome.
+
+    Which copy a run reads first depends on the folder; what it reports must
+    not: the outcomes trade file names so the original, not "x (1).thidua",
+    is the one imported and the copies are the duplicates.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, result in enumerate(results):
+        if result.package_hash and result.outcome is not Outcome.REJECTED:
+            groups.setdefault(result.package_hash, []).append(index)
+    swaps: list[tuple[str, str, str]] = []  # package hash, primary's name, preferred name
+    for package_hash, indexes in groups.items():
+        if len(indexes) < 2:
+            continue
+        primary = [i for i in indexes if results[i].outcome is not Outcome.DUPLICATE]
+        if len(primary) != 1:
+            continue
+        preferred = min(indexes, key=lambda i: _name_rank(results[i].file_name))
+        first = primary[0]
+        if preferred == first:
+            continue
+        old, new = results[first].file_name, results[preferred].file_name
+        results[first] = replace(results[first], file_name=new)
+        results[preferred] = replace(results[preferred], file_name=old)
+        swaps.append((package_hash, old, new))
+    if run_id is None or not swaps:
+        return
+    item = models.ImportItem
+    with ctx.unit_of_work() as session:
+        for package_hash, old, new in swaps:
+            rows = {
+                row.file_name: row.id
+                for row in session.execute(
+                    select(item.id, item.file_name).where(
+                        item.run_id == run_id,
+                        item.package_hash == package_hash,
+                        item.file_name.in_((old[:400], new[:400])),
+                    )
+                )
+            }
+            if old[:400] in rows and new[:400] in rows:
+                session.execute(
+                    update(item).where(item.id == rows[old[:400]]).values(file_name=new[:400])
+                )
+                session.execute(
+                    update(item).where(item.id == rows[new[:400]]).values(file_name=old[:400])
+                )
+            session.execute(
+                update(models.Package)
+                .where(models.Package.hash == package_hash, models.Package.file_name == old[:400])
+                .values(file_name=new[:400])
+            )
+
+
+def _final_labels(
+    ctx: AppContext, run_id: int | None, results: list[ItemResult], state: _State
+) -> None:
+    """Label again the reports of a run whose streams later batches settled further."""
+    settled = (Outcome.NEW, Outcome.UPDATED, Outcome.OLDER, Outcome.CONFLICT)
+    indexes = [
+        i
+        for i, r in enumerate(results)
+        if r.outcome in settled and r.kind == Kind.REPORT.value and r.package_hash
+    ]
+    if not indexes:
+        return
+    hashes = [results[i].package_hash for i in indexes]
+    with ctx.unit_of_work() as session:
+        status: dict[str, str] = {}
+        reasons: dict[str, str] = {}
+        for chunk in _chunks(hashes):
+            status.update(
+                session.execute(
+                    select(models.Package.hash, models.Package.status).where(
+                        models.Package.hash.in_(chunk)
+                    )
+                ).all()
+            )
+            reasons.update(
+                session.execute(
+                    select(models.Conflict.package_hash, models.Conflict.reason).where(
+                        models.Conflict.package_hash.in_(chunk)
+                    )
+                ).all()
+            )
+        heads: dict[StreamKey, int] = {}
+        for i in indexes:
+            r = results[i]
+            key = (r.unit_id, r.plan_id, r.stream)
+            if key not in heads:
+                head = session.get(models.StreamHead, key)
+                heads[key] = head.revision if head else 0
+        for i in indexes:
+            r = results[i]
+            key = (r.unit_id, r.plan_id, r.stream)
+            head_entry = streams.Entry("", 0, heads[key], None)
+            outcome = status.get(r.package_hash, "")
+            verdict = streams.Settled(
+                conflicts={
+                    r.package_hash: (reasons.get(r.package_hash, streams.BROKEN_CHAIN), None)
+                }
+            )
+            label = _label(r, outcome, state, key, head_entry, verdict) if outcome else r
+            if label != r:
+                results[i] = label
+                session.execute(
+                    update(models.ImportItem)
+                    .where(
+                        models.ImportItem.run_id == run_id,
+                        models.ImportItem.package_hash == r.package_hash,
+                        models.ImportItem.file_name == r.file_name[:400],
+                    )
+                    .values(
+                        outcome=label.outcome.value,
+                        reason=label.reason,
+                        params_json=json.dumps(label.params, ensure_ascii=False, default=str),
+                    )
+                )
+
+
 def _read(path: Path) -> bytes:
     """A package file's bytes: a regular file of at most the bundle limit."""
     return read_limited(path, MAX_BUNDLE_BYTES)
@@ -1533,9 +1925,12 @@ def _read(path: Path) -> bytes:
 
 def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
     """What importing one file would do (``verify`` in the CLI)."""
+    data = _read(path)
     with ctx.reading() as session:
-        importer = Importer(_State(session), writing=False)
-    return [action.result for action in importer.examine(_read(path), display_name(path))]
+        state = _State(session)
+        actions = Importer(state, writing=False).examine(data, display_name(path))
+        settle_streams(session, actions, state)
+    return [action.result for action in actions]
 
 
 __all__ = [
@@ -1543,8 +1938,10 @@ __all__ = [
     "ItemResult",
     "KeyStatus",
     "Outcome",
+    "StreamChanges",
     "examine_file",
     "import_packages",
     "payload_hash",
+    "settle_streams",
     "statement_id",
 ]

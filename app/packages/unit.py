@@ -711,7 +711,13 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
             raise InputError(N_("This receipt is for a stream this unit never sent."))
         if not receipt.returned:
             _note_key_accepted(session)  # a receipt means the federation trusts this key
-        if receipt.revision >= outbox.revision:
+        # A return wins over a receipt of the same revision, whichever is read first.
+        overruled = (
+            not receipt.returned
+            and receipt.revision == outbox.revision
+            and outbox.status == "returned"
+        )
+        if receipt.revision >= outbox.revision and not overruled:
             outbox.status = "returned" if receipt.returned else "received"
             outbox.comments_json = json.dumps(
                 {"general": receipt.general_comment, "fields": receipt.comments}, ensure_ascii=False

@@ -182,6 +182,7 @@ def build_drop_folder(demo: Demo, folder: Path, *, new_unit_id: str | None = Non
         "conflict": 0,
         "pending_key": 0,
         "rejected": 0,
+        "skipped": 0,
     }
     files: dict[str, Path] = {}
 
@@ -209,7 +210,8 @@ def build_drop_folder(demo: Demo, folder: Path, *, new_unit_id: str | None = Non
         revision=2,
         supersedes=package_hash_of(first),
     )
-    counts["updated"] += 1
+    # In one run with its r1 the stream is new: r2 is its first head, r1 is older.
+    counts["older"] += 1
     files["older"] = write_report(
         updated,
         plan,
@@ -235,6 +237,7 @@ def build_drop_folder(demo: Demo, folder: Path, *, new_unit_id: str | None = Non
         folder / "zz-late",
         revision=1,
         file_name=f"{conflicted.code}_year_r1_other-pc.thidua",
+        created_at="2017-07-06T08:00:00+07:00",  # the other PC exported a day later
     )
     counts["conflict"] += 1
 

@@ -155,6 +155,7 @@ def test_same_revision_other_content_is_quarantined_and_staff_choose(
         bump(member.values["year"], "2.1", 555),
         tmp_path,
         revision=1,
+        created_at="2017-07-06T08:00:00+07:00",  # a second export, a day later
     )
     result = import_packages(fed, paths=[other], dry_run=False)
     assert outcomes(result) == ["conflict"]

@@ -95,6 +95,7 @@ def outcome_label(outcome: Outcome | str) -> str:
         Outcome.CONFLICT: _("Conflict"),
         Outcome.PENDING_KEY: _("Pending key"),
         Outcome.REJECTED: _("Rejected"),
+        Outcome.SKIPPED: _("Skipped"),
     }[Outcome(outcome)]
 
 
@@ -107,6 +108,7 @@ def outcome_brush(outcome: Outcome) -> QBrush | None:
         Outcome.CONFLICT: WARN,
         Outcome.PENDING_KEY: WARN,
         Outcome.REJECTED: BAD,
+        Outcome.SKIPPED: MUTED,
     }.get(outcome)
 
 

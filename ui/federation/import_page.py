@@ -403,7 +403,7 @@ class ImportPage(QWidget):
         self.apply_button.setText(_("Apply"))
         self.cancel_button.setText(_("Cancel"))
         self.csv_button.setText(_("Export CSV…"))
-        self.receipts_button.setText(_("Write receipts…"))
+        self.owed_receipts()
         self.model.retranslate()
         for column, texts in (
             (ImportColumn.KIND, [kind_label(k) for k in ("report", "enrolment", "bundle")]),
@@ -468,7 +468,7 @@ class ImportPage(QWidget):
         self.apply_button.setVisible(mode == "checked")
         self.apply_button.setEnabled(mode == "checked" and self._has_work())
         self.csv_button.setEnabled(mode in ("checked", "applied", "reopened"))
-        self.receipts_button.setVisible(mode in ("applied", "reopened"))
+        self.owed_receipts()
         self.files_button.setEnabled(not busy)
         self.folder_button.setEnabled(not busy)
         self.history.setEnabled(not busy)
@@ -477,7 +477,13 @@ class ImportPage(QWidget):
         return self._mode in ("checking", "applying")
 
     def _has_work(self) -> bool:
-        writes = {Outcome.NEW, Outcome.UPDATED, Outcome.CONFLICT, Outcome.PENDING_KEY}
+        writes = {
+            Outcome.NEW,
+            Outcome.UPDATED,
+            Outcome.OLDER,  # kept in the archive: a stream is settled from all its packages
+            Outcome.CONFLICT,
+            Outcome.PENDING_KEY,
+        }
         return any(item.outcome in writes for item in self.model.items())
 
     def _show_status(self) -> None:
@@ -487,6 +493,10 @@ class ImportPage(QWidget):
             "New {new}, updated {updated}, duplicate {duplicate}, older {older}, "
             "conflict {conflict}, pending key {pending_key}, rejected {rejected}."
         ).format(**counts)
+        if counts.get(Outcome.SKIPPED.value):
+            line += " " + _("Skipped {count} files the federation wrote itself.").format(
+                count=counts[Outcome.SKIPPED.value]
+            )
         mode = self._mode
         if mode == "idle":
             text = ""
@@ -764,8 +774,20 @@ class ImportPage(QWidget):
             self._failed,
         )
 
+    def owed_receipts(self) -> int:
+        """Receipts owed now (every merged report's until written), and the button says so."""
+        from app.packages.federation import owed_receipts
+
+        owed = owed_receipts(self._ctx)
+        self.receipts_button.setText(_("Write receipts ({count})…").format(count=owed))
+        self.receipts_button.setVisible(owed > 0)
+        return owed
+
     @Slot()
     def choose_receipts_folder(self) -> None:
+        if self.owed_receipts() == 0:
+            self.done.emit(_("No receipt is owed: every merged report's receipt is written."))
+            return
         file_dialog(
             self,
             name="receipts-folder",
@@ -775,20 +797,19 @@ class ImportPage(QWidget):
         )
 
     def write_receipts(self, folder: Path) -> None:
-        """A signed receipt for each report this run merged, into ``folder``."""
+        """A signed receipt for every merged report still owed one, into ``folder``."""
         from app.packages.federation import write_receipts
 
-        ctx, run_id = self._ctx, self.last_run_id
-        if run_id is None:
-            return
+        ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> list[Path]:
-            return write_receipts(ctx, out_dir=folder, run_id=run_id)
+            return write_receipts(ctx, out_dir=folder)
 
         def done(paths: list[Path]) -> None:
             self.done.emit(
                 _("{count} receipts written to {folder}.").format(count=len(paths), folder=folder)
             )
+            self.owed_receipts()
             self.data_changed.emit()
 
         self._runner.run(job, done, self._failed)

@@ -43,6 +43,7 @@ from app.context import AppContext
 from app.enrolment_view import KeyRow
 from app.i18n import gettext as _
 from app.packages.merge import KeyStatus
+from app.signing import same_fingerprint
 
 from ui.errors import report_failure
 from ui.federation.common import (
@@ -160,18 +161,39 @@ class AcceptKeyDialog(QDialog):
         self.setObjectName("accept-key")
         self.row = row
         self.setWindowTitle(_("Accept the key of {code}").format(code=row.declared_code))
+        if row.roster_phone or row.roster_email:
+            call = _(
+                "Call back on the contact in the federation's roster: {chair}, {phone} {email}"
+            ).format(
+                chair=row.roster_chair or "—",
+                phone=row.roster_phone or "—",
+                email=row.roster_email,
+            )
+        else:
+            call = _(
+                "The roster has no phone number for this unit: confirm with the stamped "
+                "paper form, or add the number to the roster first."
+            )
+        declared = ""
+        if row.phone or row.email or row.chair:
+            declared = "\n" + _(
+                "Declared in the package (do not call this number to confirm: whoever made "
+                "the package wrote it): {chair} {phone} {email}"
+            ).format(chair=row.chair, phone=row.phone, email=row.email)
         intro = QLabel(
-            _(
-                "Unit: {name} ({code})\nChair: {chair}  Phone: {phone}\n\n"
+            _("Unit: {name} ({code})").format(
+                name=row.roster_name or row.declared_name, code=row.declared_code
+            )
+            + "\n"
+            + call
+            + declared
+            + "\n\n"
+            + _(
                 "Type the key fingerprint printed on the unit's stamped registration form "
                 "(or read out by the chair on the phone). It is compared digit by digit."
-            ).format(
-                name=row.roster_name or row.declared_name,
-                code=row.declared_code,
-                chair=row.chair or "—",
-                phone=row.phone or "—",
             )
         )
+        intro.setObjectName("call-back")
         intro.setWordWrap(True)
         self.fingerprint = QLineEdit()
         self.fingerprint.setObjectName("typed-fingerprint")
@@ -180,6 +202,11 @@ class AcceptKeyDialog(QDialog):
         self.evidence = QLineEdit()
         self.evidence.setObjectName("evidence")
         self.evidence.setPlaceholderText(_("e.g. form no. 12/ĐK dated 10/03/2017, or a call"))
+        self.mismatch = QLabel()
+        self.mismatch.setObjectName("fingerprint-mismatch")
+        self.mismatch.setWordWrap(True)
+        self.mismatch.setStyleSheet(BANNER_STYLE)
+        self.mismatch.hide()
         self.changed = QCheckBox()
         self.changed.setObjectName("confirm-change")
         warning = QLabel()
@@ -215,6 +242,7 @@ class AcceptKeyDialog(QDialog):
         layout.addWidget(warning)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.mismatch)
         layout.addWidget(self.changed)
         layout.addWidget(self.buttons)
         for signal in (self.fingerprint.textChanged, self.evidence.textChanged):
@@ -223,8 +251,24 @@ class AcceptKeyDialog(QDialog):
         self.resize(560, self.sizeHint().height())
         self._update()
 
+    def accept(self) -> None:
+        """Close only on the right fingerprint: a wrong one keeps what was typed."""
+        if not same_fingerprint(self.row.key.fingerprint, self.fingerprint.text()):
+            self.mismatch.setText(
+                _(
+                    "The fingerprint does not match this key. Check each digit with the "
+                    "form or the chair; what you typed is kept."
+                )
+            )
+            self.mismatch.show()
+            self.fingerprint.setFocus()
+            self.fingerprint.selectAll()
+            return
+        super().accept()
+
     @Slot()
     def _update(self) -> None:
+        self.mismatch.hide()
         digits = sum(c.isdigit() for c in self.fingerprint.text())
         ready = digits == 24 and bool(self.evidence.text().strip())
         if self.row.changed_key:
@@ -437,9 +481,14 @@ class KeysPage(QWidget):
             + f"<br><span style='font-family: monospace; font-size: 13pt'>{key.fingerprint}</span>",
             _("Received: {when}").format(when=local_time(key.received_at)),
         ]
+        lines.append(
+            _("Roster contact (call this one): {chair} {phone} {email}").format(
+                chair=row.roster_chair or "—", phone=row.roster_phone or "—", email=row.roster_email
+            )
+        )
         if row.chair or row.phone or row.email:
             lines.append(
-                _("Declared contact: {chair} {phone} {email}").format(
+                _("Declared in the package: {chair} {phone} {email}").format(
                     chair=row.chair, phone=row.phone, email=row.email
                 )
             )

@@ -31,7 +31,7 @@ from app.i18n import gettext as _
 
 from ui.errors import report_failure
 from ui.federation.audit_page import AuditPage
-from ui.federation.common import BANNER_STYLE, warn
+from ui.federation.common import BANNER_STYLE
 from ui.federation.conflicts_page import ConflictsPage
 from ui.federation.dashboard_page import DashboardPage
 from ui.federation.import_page import ImportPage
@@ -312,6 +312,7 @@ class FederationWorkspace(QWidget):
         self.keys.reload()
         self.conflicts.reload()
         self.audit.reload()
+        self.importer.owed_receipts()
 
     @Slot()
     def _roster_changed(self) -> None:
@@ -350,15 +351,6 @@ class FederationWorkspace(QWidget):
     @Slot()
     def _receipts(self) -> None:
         self.show_page("import")
-        if self.importer.last_run_id is None:
-            warn(
-                self,
-                _(
-                    "Import packages first (or reopen an earlier import): receipts are written "
-                    "for the reports an import merged."
-                ),
-            )
-            return
         self.importer.choose_receipts_folder()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

@@ -1,0 +1,233 @@
+"""The federation's season on real widgets: receipts owed by every path and
+written after a restart, the call-back number from the roster, the return →
+correction loop on the conflicts page."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import delete, update
+
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QWidget
+
+from app.context import open_context
+from app.keystore import generate_keypair
+from app.packages.demo import Demo, make_demo, write_report
+from app.packages.merge import Outcome
+from db import models
+from db.enums import REGISTRATION_STREAM
+from tests.gui.federation_screens import bump, enrolment_file, package_hash_of
+from tests.gui.test_federation import FAILURES, choose_file, find_dialog, open_window
+from tests.gui.typing import type_text
+
+from ui.federation.keys_page import AcceptKeyDialog
+from ui.federation.workspace import FederationWorkspace
+
+UNITS = 8
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Demo:
+    return make_demo(out_dir=tmp_path / "demo", units=UNITS)
+
+
+def edit(demo: Demo, statement: Any) -> None:
+    """Change the demo database before the window opens (as an earlier session would)."""
+    ctx = open_context(demo.database)
+    try:
+        with ctx.unit_of_work() as session:
+            session.execute(statement)
+    finally:
+        ctx.close()
+
+
+def apply_folder(qtbot: QtBot, workspace: FederationWorkspace, *paths: Path) -> object:
+    with qtbot.waitSignal(workspace.importer.checked, timeout=60000):
+        workspace.import_paths(list(paths))
+    with (
+        qtbot.waitSignal(workspace.dashboard.refreshed, timeout=60000),
+        qtbot.waitSignal(workspace.importer.applied, timeout=60000) as applied,
+    ):
+        workspace.importer.apply_button.click()
+    return applied.args[0]
+
+
+def write_owed(qtbot: QtBot, workspace: FederationWorkspace, folder: Path) -> list[Path]:
+    """The toolbar's "Giấy báo nhận…": every receipt owed, into ``folder``."""
+    with qtbot.waitSignal(workspace.importer.done, timeout=30000) as done:
+        workspace.receipts_action.trigger()
+        choose_file(qtbot, "receipts-folder", folder)
+    assert "giấy báo nhận" in done.args[0].lower() or str(folder) in done.args[0]
+    return sorted(folder.glob("*.thidua"))
+
+
+def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: after a restart "Giấy báo nhận" wrote 0 files without a word;
+    packages merged by key acceptance or conflict resolution got no receipt; a
+    returned package got one too."""
+    late = demo.units[2]
+    # A unit whose key the federation has not accepted yet: its enrolment comes
+    # with its reports (a new CĐCS), named so the reports are read first.
+    edit(demo, delete(models.SigningKey).where(models.SigningKey.unit_id == late.id))
+    usb = tmp_path / "usb"
+    shutil.copytree(demo.packages_dir, usb)
+    enrolment_file(demo, late, late.keypair, usb / "zz_enrolment.thidua")
+    conflicted = demo.units[4]
+    sibling = write_report(
+        conflicted,
+        demo.plan,
+        demo.federation_id,
+        "year",
+        bump(conflicted.values["year"], "2.1", 4321),
+        usb,
+        revision=1,
+        file_name="may-2.thidua",
+        created_at="2017-07-06T08:00:00+07:00",
+    )
+    window, workspace = open_window(qtbot, demo.database)
+    summary = apply_folder(qtbot, workspace, usb)
+    counts = summary.counts  # type: ignore[attr-defined]
+    assert counts["pending_key"] == 4, "the reports read before the enrolment are held"
+    assert counts["conflict"] == 1
+    merged = 3 * (UNITS - 1)
+    qtbot.waitUntil(lambda: f"({merged})" in workspace.importer.receipts_button.text())
+    window.close()
+
+    # --- a restart: the receipts still owed are the same ---
+    window, workspace = open_window(qtbot, demo.database)
+    page = workspace.importer
+    qtbot.waitUntil(lambda: not page.receipts_button.isHidden())
+    assert f"({merged})" in page.receipts_button.text()
+    first = write_owed(qtbot, workspace, tmp_path / "receipts-1")
+    assert len(first) == merged, FAILURES
+    assert page.receipts_button.isHidden(), "nothing owed any more"
+    with qtbot.waitSignal(workspace.importer.done, timeout=30000) as nothing:
+        workspace.receipts_action.trigger()
+    assert nothing.args[0] == (
+        "Không còn giấy báo nhận nào phải ghi: mọi báo cáo đã ghi nhận đều đã có giấy báo nhận."
+    )
+
+    # --- the held reports merge when the key is accepted: their receipts are owed ---
+    workspace.show_page("keys")
+    keys = workspace.keys
+    qtbot.waitUntil(lambda: keys.select(late.keypair.key_id), timeout=20000)
+    accept = keys.ask_accept()
+    assert isinstance(accept, AcceptKeyDialog)
+    with qtbot.waitSignal(keys.decided, timeout=20000):
+        type_text(accept.fingerprint, late.keypair.fingerprint)
+        type_text(accept.evidence, "Phiếu đăng ký số 7/ĐK")
+        accept.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "(3)" in page.receipts_button.text(), timeout=20000)
+
+    # --- the conflict, resolved by keeping the incoming version: one more owed ---
+    workspace.show_page("conflicts")
+    conflicts = workspace.conflicts
+    qtbot.waitUntil(lambda: conflicts.detail is not None, timeout=20000)
+    with qtbot.waitSignal(conflicts.resolved, timeout=20000):
+        conflicts.keep_incoming.click()
+        box = find_dialog(qtbot, QMessageBox, "confirm-keep")
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: "(4)" in page.receipts_button.text(), timeout=20000)
+    second = write_owed(qtbot, workspace, tmp_path / "receipts-2")
+    assert len(second) == 4
+    assert any(p.name.startswith(f"{conflicted.code}_year_r1") for p in second)
+    assert package_hash_of(sibling)  # the kept version is the one acknowledged
+    window.close()
+
+
+def test_the_call_back_number_is_the_rosters_not_the_packages(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: the phone staff were shown came from the package itself."""
+    target = demo.units[1]
+    edit(
+        demo,
+        update(models.Unit)
+        .where(models.Unit.id == target.id)
+        .values(phone="0207 3555 111", chair_name="Lê Văn Chính"),
+    )
+    impostor = generate_keypair()
+    path = enrolment_file(demo, target, impostor, tmp_path / "in" / "enrol.thidua")
+    window, workspace = open_window(qtbot, demo.database)
+    summary = apply_folder(qtbot, workspace, path)
+    assert [i.outcome for i in summary.items] == [Outcome.PENDING_KEY]  # type: ignore[attr-defined]
+    workspace.show_page("keys")
+    keys = workspace.keys
+    qtbot.waitUntil(lambda: keys.select(impostor.key_id), timeout=20000)
+    accept = keys.ask_accept()
+    assert isinstance(accept, AcceptKeyDialog)
+    call_back = accept.findChild(QLabel, "call-back")
+    assert isinstance(call_back, QLabel)
+    text = call_back.text()
+    assert (
+        "Gọi lại theo liên hệ trong danh sách đơn vị của Liên đoàn: Lê Văn Chính, 0207 3555 111"
+        in (text)
+    )
+    # The package's own number is only shown as what it declares.
+    call_line = next(line for line in text.splitlines() if line.startswith("Gọi lại"))
+    assert "0207 3811 222" not in call_line
+    assert "Khai trong gói (không gọi số này để xác nhận" in text
+    assert "0207 3555 111" in keys.details.text()
+    accept.reject()
+    window.close()
+
+
+def test_return_then_correction_closes_the_conflict_on_screen(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: the r2 sent after a return was "không nối tiếp" and the old
+    conflict stayed open; keeping its version would roll the correction back."""
+    unit = demo.units[3]
+    usb = tmp_path / "usb"
+    shutil.copytree(demo.packages_dir, usb)
+    sibling = write_report(
+        unit,
+        demo.plan,
+        demo.federation_id,
+        REGISTRATION_STREAM,
+        bump(unit.values[REGISTRATION_STREAM], "2.1", 777),
+        usb,
+        revision=1,
+        file_name="may-2.thidua",
+        created_at="2017-07-06T08:00:00+07:00",
+    )
+    window, workspace = open_window(qtbot, demo.database)
+    apply_folder(qtbot, workspace, usb)
+    workspace.show_page("conflicts")
+    conflicts = workspace.conflicts
+    qtbot.waitUntil(lambda: conflicts.detail is not None, timeout=20000)
+    assert conflicts.open_count() == 1
+    back = tmp_path / "return" / "back.thidua"
+    with qtbot.waitSignal(conflicts.returned, timeout=20000):
+        conflicts.return_button.click()
+        dialog = find_dialog(qtbot, QWidget, "return-package")
+        dialog.general.setPlainText("Hai máy gửi hai bản: gửi lại một bản đúng.")  # type: ignore[attr-defined]
+        dialog.path.setText(str(back))  # type: ignore[attr-defined]
+        dialog.accept()  # type: ignore[attr-defined]
+    assert back.exists()
+    # The unit corrects the returned version and sends revision 2.
+    (tmp_path / "usb2").mkdir()
+    correction = write_report(
+        unit,
+        demo.plan,
+        demo.federation_id,
+        REGISTRATION_STREAM,
+        bump(unit.values[REGISTRATION_STREAM], "2.1", 780),
+        tmp_path / "usb2",
+        revision=2,
+        supersedes=package_hash_of(sibling),
+    )
+    summary = apply_folder(qtbot, workspace, correction)
+    assert [i.outcome for i in summary.items] == [Outcome.UPDATED]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: conflicts.open_count() == 0, timeout=20000)
+    assert not conflicts.empty.isHidden()
+    tab = workspace.tabs.tabText(workspace.tabs.indexOf(conflicts))
+    assert tab == "Xung đột", "no open conflict is counted on the tab"
+    window.close()
