@@ -58,6 +58,14 @@ class AuditRow:
     def group(self) -> ActionGroup:
         return action_group(self.action)
 
+    def subject_text(self) -> str:
+        """What the entry is about, in words: an import run by its number, not "run 7"."""
+        from app.i18n import gettext as _
+
+        if self.action == "import" and self.subject.startswith("run "):
+            return _("Import run {number}").format(number=self.subject[4:])
+        return self.subject
+
     def detail_text(self) -> str:
         """The entry as a sentence in the current language (see :func:`describe`)."""
         return describe(self)
@@ -199,11 +207,24 @@ def describe(row: AuditRow) -> str:
             created=_number(d.get("created")),
             updated=_number(d.get("updated")),
         )
+        if d.get("unchanged"):
+            text += " " + _("{count} unchanged.").format(count=_number(d.get("unchanged")))
         if d.get("leaders_cleared"):
             text += " " + _("Clusters left without their leader: {clusters}.").format(
                 clusters=_text(d.get("leaders_cleared"))
             )
         return text
+    if action in ("roster.unit.add", "roster.unit.edit"):
+        text = (
+            _("{code} {name} added to the {year} roster.")
+            if action == "roster.unit.add"
+            else _("{code} {name} changed in the {year} roster.")
+        )
+        return text.format(code=row.subject, name=_text(d.get("name")), year=_text(d.get("year")))
+    if action == "roster.unit.retire":
+        return _("{code} {name} taken out of the {year} roster.").format(
+            code=row.subject, name=_text(d.get("name")), year=_text(d.get("year"))
+        )
     if action == "roster.leader":
         leader, previous = _text(d.get("leader")), _text(d.get("previous"))
         if leader:
@@ -238,8 +259,12 @@ def describe(row: AuditRow) -> str:
         note = _text(d.get("note"))
         return f"{text} {note}".strip()
     if action == "proposal.set":
+        from app.scoring import STANDARD_AWARDS
+
+        code = _text(d.get("award"))
+        award = _text(d.get("award_label")) or dict(STANDARD_AWARDS).get(code, code)
         return _("Commendation proposed for {unit}: {award} (score {score}).").format(
-            unit=row.subject, award=_text(d.get("award")) or "—", score=_text(d.get("score"))
+            unit=row.subject, award=award or "—", score=_text(d.get("score"))
         )
     if action == "proposal.clear":
         return _("Commendation proposal for {unit} withdrawn.").format(unit=row.subject)

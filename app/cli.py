@@ -709,7 +709,14 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         ctx, paths=[Path(p) for p in args.paths], dry_run=args.dry_run, batch_size=args.batch_size
     )
     if args.csv:
-        summary.write_csv(Path(args.csv))
+        from app.plans import get_plan
+
+        with ctx.reading() as session:
+            plans = {
+                plan_id: get_plan(session, plan_id)
+                for plan_id in {item.plan_id for item in summary.items if item.plan_id}
+            }
+        summary.write_csv(Path(args.csv), plans=plans)
     if args.json:
         _emit(out, summary.to_json())
     else:

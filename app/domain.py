@@ -223,6 +223,8 @@ class RosterUnit:
     email: str
     #: Whether it leads its cluster (cụm trưởng) that year.
     leader: bool = False
+    #: The union chair's name (the roster's contact for call-backs).
+    chair: str = ""
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,60 @@ def save_preferences(preferences: Preferences) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(json.dumps(asdict(preferences), ensure_ascii=False))
     os.replace(temporary, path)
+
+
+# --- the last folder of each purpose -------------------------------------------------------
+
+#: At most this many purposes are remembered (names are the dialogs' object names).
+MAX_REMEMBERED_FOLDERS = 64
+
+
+def folders_path() -> Path:
+    return user_data_dir() / "folders.json"
+
+
+def _remembered() -> dict[str, str]:
+    try:
+        raw = json.loads(folders_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        k: v
+        for k, v in raw.items()
+        if isinstance(k, str) and isinstance(v, str) and len(k) < 100 and len(v) < 4096
+    }
+
+
+def last_folder(purpose: str) -> Path | None:
+    """The folder last used for ``purpose`` (reading packages, writing receipts, …),
+    if it still exists."""
+    text = _remembered().get(purpose)
+    if not text:
+        return None
+    folder = Path(text)
+    try:
+        return folder if folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def remember_folder(purpose: str, folder: Path) -> None:
+    """Remember where a file dialog of ``purpose`` ended; a failure to write is
+    harmless (the next dialog opens on the USB stick or the home folder)."""
+    known = _remembered()
+    known.pop(purpose, None)
+    known[purpose] = str(folder)
+    while len(known) > MAX_REMEMBERED_FOLDERS:
+        known.pop(next(iter(known)))
+    path = folders_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(known, ensure_ascii=False))
+        os.replace(temporary, path)
+    except OSError:
+        return

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app import audit, domain
@@ -94,6 +95,23 @@ class RowError:
         return gettext(self.message).format(**dict(self.params))
 
 
+@dataclass(frozen=True)
+class RosterNote:
+    """A cell the import read differently from how it was typed (a legacy font's
+    text converted, "1.200" read as 1200, "hcsn" as HCSN, an empty count as 0):
+    imported, and shown to staff so nothing changes without a word."""
+
+    row: int
+    column: str
+    message: str  # English msgid
+    params: tuple[tuple[str, object], ...] = ()
+
+    def translated(self) -> str:
+        from app.i18n import gettext
+
+        return gettext(self.message).format(**dict(self.params))
+
+
 class RosterError(InputError):
     """A roster workbook with row errors; nothing was imported."""
 
@@ -134,6 +152,10 @@ class RosterImportResult:
     converted: tuple[tuple[str, int], ...] = ()
     #: Clusters whose leader the workbook cleared (marked "not the leader", or moved away).
     leaders_cleared: tuple[str, ...] = ()
+    #: Rows of units already in the roster that change nothing.
+    unchanged: int = 0
+    #: Every cell read differently from how it was typed, per cell.
+    notes: tuple[RosterNote, ...] = ()
 
 
 def _cell_text(value: Any) -> str:
@@ -144,8 +166,11 @@ def _cell_text(value: Any) -> str:
     return nfc(str(value).strip())
 
 
-def _parse_count(value: Any, row: int, column: str, errors: list[RowError]) -> int:
-    if value is None or value == "":
+def _parse_count(
+    value: Any, row: int, column: str, errors: list[RowError], notes: list[RosterNote]
+) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        notes.append(RosterNote(row, column, N_("empty: taken as 0")))
         return 0
     if isinstance(value, bool):
         errors.append(RowError(row, column, N_("must be a whole number")))
@@ -154,8 +179,18 @@ def _parse_count(value: Any, row: int, column: str, errors: list[RowError]) -> i
         if float(value).is_integer() and 0 <= value <= 10_000_000:
             return int(value)
     else:
-        text = str(value).strip().replace(".", "").replace(" ", "")
+        typed = str(value).strip()
+        text = typed.replace(".", "").replace(" ", "")
         if text.isdigit() and int(text) <= 10_000_000:
+            if text != typed:
+                notes.append(
+                    RosterNote(
+                        row,
+                        column,
+                        N_("“{value}” read as {number}"),
+                        (("value", typed), ("number", int(text))),
+                    )
+                )
             return int(text)
     errors.append(RowError(row, column, N_("must be a whole number from 0 to 10,000,000")))
     return 0
@@ -167,8 +202,16 @@ def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> l
     Text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted to
     Unicode first; ``conversions`` receives the count per encoding.
     """
-    if conversions is None:
-        conversions = {}
+    rows, errors, _notes = _read_rows(path, conversions if conversions is not None else {})
+    if errors:
+        raise RosterError(errors)
+    return rows
+
+
+def _read_rows(
+    path: Path, conversions: dict[str, int]
+) -> tuple[list[RosterRow], list[RowError], list[RosterNote]]:
+    """Every row checked on its own: the good rows, every row error, every note."""
     from app.sheets import read_rows
 
     table, problems = read_rows(path, columns=len(COLUMNS), max_rows=MAX_ROWS)
@@ -181,15 +224,26 @@ def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> l
     errors: list[RowError] = [
         RowError(p.row, COLUMNS[p.column - 1].key, p.message) for p in problems
     ]
+    notes: list[RosterNote] = []
     parsed: list[RosterRow] = []
     seen: dict[str, int] = {}
     repaired, counts = repair_table(table[1:])
     conversions.update({encoding.value: n for encoding, n in counts.items()})
-    for number, cells in enumerate(repaired, start=2):
+    for number, (typed, cells) in enumerate(zip(table[1:], repaired, strict=True), start=2):
         record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
         if all(_cell_text(v) == "" for v in cells):
             continue
-        parsed_row = _check_row(number, record, errors)
+        for column, before, after in zip(COLUMNS, typed, cells, strict=True):
+            if before != after:
+                notes.append(
+                    RosterNote(
+                        number,
+                        column.key,
+                        N_("typed in an old Vietnamese font: “{before}” converted to “{after}”"),
+                        (("before", str(before)), ("after", str(after))),
+                    )
+                )
+        parsed_row = _check_row(number, record, errors, notes)
         if parsed_row is None:
             continue
         if parsed_row.code in seen:
@@ -204,18 +258,29 @@ def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> l
             continue
         seen[parsed_row.code] = number
         parsed.append(parsed_row)
-    if errors:
-        raise RosterError(errors)
-    if not parsed:
+    if not parsed and not errors:
         raise InputError(N_("The roster has no units."), detail=display_name(path.name))
-    return parsed
+    return parsed, errors, notes
 
 
 #: The longest each text column may be (the unit code is checked on its own).
 _LONGEST = {"name": 300, "parent": 32, "cluster": 120, "chair": 200, "phone": 64, "email": 200}
 
 
-def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> RosterRow | None:
+#: How the template writes each kind and sector (what a note says a word was read as).
+_KIND_SHOWN = {UnitKind.GRASSROOTS: "CĐCS", UnitKind.UPPER: "Cấp trên"}
+_SECTOR_SHOWN = {
+    Sector.ADMINISTRATIVE: "HCSN",
+    Sector.STATE_ENTERPRISE: "DNNN",
+    Sector.NON_STATE_ENTERPRISE: "NGOÀI NN",
+    Sector.FDI: "FDI",
+}
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+
+
+def _check_row(
+    number: int, record: dict[str, Any], errors: list[RowError], notes: list[RosterNote]
+) -> RosterRow | None:
     before = len(errors)
     for key in ("code", "name", "parent", "cluster", "chair", "phone", "email"):
         value = record[key]
@@ -278,8 +343,31 @@ def _check_row(number: int, record: dict[str, Any], errors: list[RowError]) -> R
             )
     elif kind is UnitKind.GRASSROOTS:
         errors.append(RowError(number, "sector", N_("a grassroots union needs a sector")))
-    members = _parse_count(record["members"], number, "members", errors)
-    workers = _parse_count(record["workers"], number, "workers", errors)
+    if kind is not None and _cell_text(record["kind"]) != _KIND_SHOWN[kind]:
+        notes.append(
+            RosterNote(
+                number,
+                "kind",
+                N_("“{value}” read as {word}"),
+                (("value", _cell_text(record["kind"])), ("word", _KIND_SHOWN[kind])),
+            )
+        )
+    if sector is not None and _cell_text(record["sector"]) != _SECTOR_SHOWN[sector]:
+        notes.append(
+            RosterNote(
+                number,
+                "sector",
+                N_("“{value}” read as {word}"),
+                (("value", _cell_text(record["sector"])), ("word", _SECTOR_SHOWN[sector])),
+            )
+        )
+    email = _cell_text(record["email"])
+    if email and not _EMAIL.fullmatch(email):
+        errors.append(
+            RowError(number, "email", N_("not an e-mail address (“{value}”)"), (("value", email),))
+        )
+    members = _parse_count(record["members"], number, "members", errors, notes)
+    workers = _parse_count(record["workers"], number, "workers", errors, notes)
     parent = _cell_text(record["parent"]) or None
     if parent is not None and parent == code:
         errors.append(RowError(number, "parent", N_("a unit cannot be its own upper level")))
@@ -335,6 +423,8 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     year's roster; a row without a parent hangs under the federation. A
     loop of upper levels is refused on every row it passes through, whether
     it closes within the workbook or through units already in the roster.
+    Every problem of every row is reported at once (a row's own cells, its
+    upper level, loops, two leaders of one cluster).
 
     The leader column sets a cluster's leader ("x"), clears it ("không" on
     the leader's own row) or leaves it (empty). A leader whose row moves it
@@ -344,15 +434,42 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     if installation is None:
         raise UserError(N_("Set up the database first (thidua-cli init)."))
     conversions: dict[str, int] = {}
-    rows = read_roster_rows(path, conversions)
-    by_code = {r.code: r for r in rows}
-    errors: list[RowError] = []
+    rows, errors, notes = _read_rows(path, conversions)
+    errors.extend(_relations(session, rows, year))
+    if errors:
+        raise RosterError(sorted(errors, key=lambda e: e.row))
+    created, updated, unchanged, clusters, cleared = _apply_rows(
+        session, rows, year, installation.own_unit_id
+    )
+    audit.record(
+        session,
+        action="roster.import",
+        subject=display_name(path.name),
+        detail={
+            "year": year,
+            "created": created,
+            "updated": updated,
+            "unchanged": unchanged,
+            "leaders_cleared": list(cleared),
+        },
+    )
+    session.flush()
+    return RosterImportResult(
+        year,
+        created,
+        updated,
+        clusters,
+        tuple(sorted(conversions.items())),
+        tuple(cleared),
+        unchanged,
+        tuple(notes),
+    )
 
-    existing_units = {
-        u.code: u
-        for u in session.scalars(select(models.Unit).where(models.Unit.code.in_(list(by_code))))
-        if u.code is not None
-    }
+
+def _relations(session: Session, rows: list[RosterRow], year: int) -> list[RowError]:
+    """What rows are wrong in relation to others: upper levels, loops, leaders."""
+    errors: list[RowError] = []
+    by_code = {r.code: r for r in rows}
     known_parents = {
         code: kind
         for code, kind in session.execute(
@@ -387,22 +504,39 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
             )
     errors.extend(_cycles(rows, _roster_parents(session, year)))
     errors.extend(_double_leaders(rows))
-    if errors:
-        raise RosterError(sorted(errors, key=lambda e: e.row))
+    return errors
 
-    root_id = installation.own_unit_id
-    created = updated = 0
+
+def _apply_rows(
+    session: Session, rows: list[RosterRow], year: int, root_id: str
+) -> tuple[int, int, int, int, list[str]]:
+    """Write checked rows: (created, updated, unchanged, clusters, leaders cleared)."""
+    existing_units = {
+        u.code: u
+        for u in session.scalars(
+            select(models.Unit).where(models.Unit.code.in_([r.code for r in rows]))
+        )
+        if u.code is not None
+    }
+    created = 0
     units: dict[str, models.Unit] = {}
+    changed: set[str] = set()
     for row in rows:
         unit = existing_units.get(row.code)
         if unit is None:
             unit = models.Unit(code=row.code, name=row.name, kind=row.kind)
             session.add(unit)
             created += 1
-        else:
-            updated += 1
-            unit.name = row.name
-            unit.kind = row.kind
+        elif (unit.name, unit.kind, unit.phone, unit.email, unit.chair_name) != (
+            row.name,
+            row.kind,
+            row.phone,
+            row.email,
+            row.chair,
+        ):
+            changed.add(row.code)
+        unit.name = row.name
+        unit.kind = row.kind
         unit.phone = row.phone
         unit.email = row.email
         unit.chair_name = row.chair
@@ -432,34 +566,35 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     for row in rows:
         unit = units[row.code]
         entry = entries.get(unit.id)
+        wanted = (
+            parent_ids.get(row.code) or root_id,
+            row.sector,
+            row.members,
+            row.workers,
+            clusters[row.cluster].id if row.cluster else None,
+        )
         if entry is None:
             entry = models.RosterEntry(year=year, unit_id=unit.id)
             session.add(entry)
-        entry.parent_id = parent_ids.get(row.code) or root_id
-        entry.sector = row.sector
-        entry.member_count = row.members
-        entry.worker_count = row.workers
-        entry.cluster_id = clusters[row.cluster].id if row.cluster else None
-    audit.record(
-        session,
-        action="roster.import",
-        subject=display_name(path.name),
-        detail={
-            "year": year,
-            "created": created,
-            "updated": updated,
-            "leaders_cleared": list(cleared),
-        },
-    )
-    session.flush()
-    return RosterImportResult(
-        year,
-        created,
-        updated,
-        len(clusters),
-        tuple(sorted(conversions.items())),
-        tuple(cleared),
-    )
+            changed.add(row.code)
+        elif (
+            entry.parent_id,
+            entry.sector,
+            entry.member_count,
+            entry.worker_count,
+            entry.cluster_id,
+        ) != wanted:
+            changed.add(row.code)
+        (
+            entry.parent_id,
+            entry.sector,
+            entry.member_count,
+            entry.worker_count,
+            entry.cluster_id,
+        ) = wanted
+    updated = len(changed - {r.code for r in rows if r.code not in existing_units})
+    unchanged = len(existing_units) - updated
+    return created, updated, unchanged, len(clusters), cleared
 
 
 def _parent_ids(
@@ -604,6 +739,101 @@ def _double_leaders(rows: list[RosterRow]) -> list[RowError]:
     return errors
 
 
+# --- one unit on screen --------------------------------------------------------------------
+
+
+def save_roster_unit(
+    session: Session, *, year: int, values: dict[str, Any], creating: bool
+) -> RosterImportResult:
+    """Add a unit to the ``year`` roster, or change one (its code is its identity).
+
+    ``values`` holds the template's columns by key (``code``, ``name``,
+    ``kind``, …) as a person types them; they pass exactly the checks a
+    workbook row passes (a row numbered 0). Moving a unit is changing its
+    upper level or cluster. Audited; raises :class:`RosterError` and changes
+    nothing on bad input.
+    """
+    installation = get_installation(session)
+    if installation is None:
+        raise UserError(N_("Set up the database first (thidua-cli init)."))
+    record: dict[str, Any] = {c.key: values.get(c.key) for c in COLUMNS}
+    errors: list[RowError] = []
+    notes: list[RosterNote] = []
+    row = _check_row(0, record, errors, notes)
+    code = _cell_text(record["code"])
+    listed = session.scalar(
+        select(models.RosterEntry.unit_id)
+        .join(models.Unit, models.Unit.id == models.RosterEntry.unit_id)
+        .where(models.RosterEntry.year == year, models.Unit.code == code)
+    )
+    if code and creating and listed is not None:
+        errors.append(
+            RowError(0, "code", N_("code {code} is already in the roster"), (("code", code),))
+        )
+    if code and not creating and listed is None:
+        errors.append(
+            RowError(0, "code", N_("no unit with code {code} in the roster"), (("code", code),))
+        )
+    if row is not None:
+        errors.extend(_relations(session, [row], year))
+    if errors or row is None:
+        raise RosterError(errors)
+    created, updated, unchanged, clusters, cleared = _apply_rows(
+        session, [row], year, installation.own_unit_id
+    )
+    audit.record(
+        session,
+        action="roster.unit.add" if creating else "roster.unit.edit",
+        subject=code,
+        detail={"year": year, "name": row.name, "parent": row.parent or "", "changed": updated},
+    )
+    session.flush()
+    return RosterImportResult(
+        year, created, updated, clusters, (), tuple(cleared), unchanged, tuple(notes)
+    )
+
+
+def retire_roster_unit(session: Session, *, year: int, code: str) -> None:
+    """Take a unit out of the ``year`` roster (dissolved, merged): its packages and
+    figures stay in the archive. Refused while units of that year sit under it."""
+    unit = session.scalar(select(models.Unit).where(models.Unit.code == code))
+    entry = (
+        session.scalar(
+            select(models.RosterEntry).where(
+                models.RosterEntry.year == year, models.RosterEntry.unit_id == unit.id
+            )
+        )
+        if unit is not None
+        else None
+    )
+    if unit is None or entry is None:
+        raise NotFoundError(
+            N_("No unit with code {code} in the {year} roster."),
+            params={"code": code, "year": year},
+        )
+    below = session.scalar(
+        select(func.count())
+        .select_from(models.RosterEntry)
+        .where(models.RosterEntry.year == year, models.RosterEntry.parent_id == unit.id)
+    )
+    if below:
+        raise InputError(
+            N_("{count} units are under {code}: move them to another upper level first."),
+            params={"count": below, "code": code},
+        )
+    for cluster in session.scalars(
+        select(models.Cluster).where(
+            models.Cluster.year == year, models.Cluster.leader_unit_id == unit.id
+        )
+    ):
+        cluster.leader_unit_id = None
+    session.delete(entry)
+    audit.record(
+        session, action="roster.unit.retire", subject=code, detail={"year": year, "name": unit.name}
+    )
+    session.flush()
+
+
 def set_cluster_leader(
     session: Session, *, year: int, cluster: str, unit_code: str | None
 ) -> str | None:
@@ -654,20 +884,63 @@ def set_cluster_leader(
     return previous
 
 
+#: What each column takes, for the template's instructions sheet (printed Vietnamese).
+_INSTRUCTIONS = {
+    "code": "Bắt buộc. Mã riêng của đơn vị, không trùng, tối đa 32 ký tự (ví dụ CS-0001).",
+    "name": "Bắt buộc. Tên đầy đủ của đơn vị.",
+    "kind": "Bắt buộc. Chọn trong danh sách: CĐCS hoặc Cấp trên.",
+    "sector": "Bắt buộc với CĐCS. Chọn: HCSN, DNNN, NGOÀI NN hoặc FDI.",
+    "parent": "Mã của công đoàn cấp trên trực tiếp; để trống nếu trực thuộc LĐLĐ tỉnh.",
+    "cluster": "Tên cụm thi đua của đơn vị (tối đa 120 ký tự); để trống nếu chưa xếp cụm.",
+    "leader": "Ghi x nếu đơn vị là cụm trưởng; ghi “không” để bỏ cụm trưởng.",
+    "members": "Số nguyên từ 0 đến 10.000.000, không dùng dấu chấm ngăn cách.",
+    "workers": "Số nguyên từ 0 đến 10.000.000, không dùng dấu chấm ngăn cách.",
+    "chair": "Họ tên chủ tịch công đoàn (Liên đoàn gọi số này để xác nhận khóa).",
+    "phone": "Số điện thoại liên hệ của đơn vị.",
+    "email": "Địa chỉ thư điện tử, dạng ten@donvi.vn.",
+}
+
+
 def write_roster_template(path: Path, example: bool = True) -> None:
-    """Write the roster template workbook (with two example rows if asked)."""
+    """Write the roster template workbook: the units' sheet first (with two example
+    rows if asked), drop-down lists where a column takes fixed words, whole
+    numbers checked as they are typed, and a sheet of instructions."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Danh sách đơn vị"
     sheet.append([c.header for c in COLUMNS])
+    letters: dict[str, str] = {}
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index)
         cell.font = Font(bold=True)
+        letters[column.key] = cell.column_letter
         sheet.column_dimensions[cell.column_letter].width = column.width
+    last = MAX_ROWS + 1
+    for key, words, prompt in (
+        ("kind", ["CĐCS", "Cấp trên"], "CĐCS hoặc Cấp trên"),
+        ("sector", list(_SECTOR_SHOWN.values()), "HCSN, DNNN, NGOÀI NN hoặc FDI"),
+        ("leader", ["x", "không"], "x: cụm trưởng; không: bỏ cụm trưởng"),
+    ):
+        rule = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True)
+        rule.error = "Chọn một giá trị trong danh sách: " + prompt
+        rule.errorTitle = "Giá trị không hợp lệ"
+        rule.prompt = prompt
+        rule.showErrorMessage = True
+        rule.add(f"{letters[key]}2:{letters[key]}{last}")
+        sheet.add_data_validation(rule)
+    counts = DataValidation(
+        type="whole", operator="between", formula1="0", formula2="10000000", allow_blank=True
+    )
+    counts.error = "Nhập số nguyên từ 0 đến 10.000.000."
+    counts.errorTitle = "Số không hợp lệ"
+    counts.showErrorMessage = True
+    counts.add(f"{letters['members']}2:{letters['workers']}{last}")
+    sheet.add_data_validation(counts)
     if example:
         sheet.append(
             ["LDH-01", "LĐLĐ huyện Yên Sơn", "Cấp trên", "", "", "Cụm 1", "x", 0, 0, "", "", ""]
@@ -689,6 +962,26 @@ def write_roster_template(path: Path, example: bool = True) -> None:
             ]
         )
     sheet.freeze_panes = "A2"
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Cách ghi"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for column in COLUMNS:
+        guide.append([column.header, _INSTRUCTIONS[column.key]])
+    guide.append([])
+    guide.append(
+        [
+            "Lưu ý",
+            "Mỗi đơn vị một dòng, trên trang “Danh sách đơn vị”. Nhập lại cùng tệp là an "
+            "toàn: đơn vị được nhận ra theo mã, dòng không đổi được báo “không thay đổi”. "
+            "Chữ gõ bằng phông TCVN3 hoặc VNI được tự chuyển sang Unicode và báo từng ô.",
+        ]
+    )
+    guide.column_dimensions["A"].width = 40
+    guide.column_dimensions["B"].width = 90
+    for row in guide.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
+    workbook.active = 0
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_output(path, buffer.getvalue())
@@ -716,6 +1009,7 @@ def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
             phone=unit.phone,
             email=unit.email,
             leader=leader_id == unit.id,
+            chair=unit.chair_name or "",
         )
         for unit, entry, cluster_code, leader_id in rows
     ]

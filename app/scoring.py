@@ -1878,6 +1878,7 @@ def set_proposal(
             detail={
                 "plan": plan_id,
                 "award": award,
+                "award_label": row.award_label,
                 "grade": grade,
                 "score": row.score,
                 "cluster_rank": row.cluster_rank,

@@ -7,6 +7,7 @@ values back; the CLI may call them or the session-level functions beneath.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from app import domain
 from app.context import AppContext
@@ -58,6 +59,24 @@ def import_roster_workbook(
 ) -> RosterImportResult:
     with ctx.unit_of_work() as session:
         return import_roster(session, path=path, year=year or default_year(session))
+
+
+def save_roster_unit(
+    ctx: AppContext, *, year: int, values: dict[str, Any], creating: bool
+) -> RosterImportResult:
+    """Add or change one unit of the ``year`` roster (the workbook's checks, audited)."""
+    from app.roster import save_roster_unit as save
+
+    with ctx.unit_of_work() as session:
+        return save(session, year=year, values=values, creating=creating)
+
+
+def retire_roster_unit(ctx: AppContext, *, year: int, code: str) -> None:
+    """Take a unit out of the ``year`` roster (audited; its archive stays)."""
+    from app.roster import retire_roster_unit as retire
+
+    with ctx.unit_of_work() as session:
+        retire(session, year=year, code=code)
 
 
 def choose_cluster_leader(

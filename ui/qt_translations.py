@@ -65,6 +65,12 @@ QT_STRINGS: dict[tuple[str, str], str] = {
     ("QFileDialog", "Directory:"): N_("Directory:"),
     ("QFileDialog", "Directories"): N_("Directories"),
     ("QFileDialog", "Recent Places"): N_("Recent Places"),
+    ("QFileDialog", "Go back"): N_("Go back"),
+    ("QFileDialog", "Go forward"): N_("Go forward"),
+    ("QFileDialog", "Go to the parent directory"): N_("Go to the parent directory"),
+    ("QFileDialog", "Create a New Folder"): N_("Create a New Folder"),
+    ("QFileDialog", "Change to list view mode"): N_("Change to list view mode"),
+    ("QFileDialog", "Change to detail view mode"): N_("Change to detail view mode"),
     (
         "QFileDialog",
         "%1\nDirectory not found.\nPlease verify the correct directory name was given.",

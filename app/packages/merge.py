@@ -141,14 +141,16 @@ class ItemResult:
     fingerprint: str = ""
     warning: str = ""
 
-    def reason_text(self) -> str:
+    def reason_text(self, tr: Callable[[str], str] | None = None) -> str:
+        """The reason in the interface language (or through ``tr``: a CSV's Vietnamese)."""
         from app.i18n import gettext
 
+        tr = tr or gettext
         if not self.reason:
             return ""
         # A "problem" parameter is itself a msgid (a value check's message).
-        params = {k: gettext(v) if k == "problem" else v for k, v in self.params.items()}
-        return gettext(self.reason).format(**params)
+        params = {k: tr(v) if k == "problem" else v for k, v in self.params.items()}
+        return tr(self.reason).format(**params)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -188,30 +190,24 @@ class ImportSummary:
             "items": [item.to_json() for item in self.items],
         }
 
-    def write_csv(self, path: Path) -> None:
+    def write_csv(self, path: Path, *, plans: dict[str, domain.Plan] | None = None) -> None:
+        """The outcome of every file, for people: Vietnamese headers and words
+        (whatever the interface language, like the printed forms), UTF-8 with a
+        BOM and ";" between cells, which is what Excel reads into columns under
+        Vietnamese regional settings (where "," is the decimal separator)."""
         import csv
         import io
 
         from app.files import write_output
+        from app.i18n import translator
+        from app.labels import kind_label, outcome_label, stream_label
         from app.text import inert_csv
 
+        _ = translator("vi")
+        plans = plans or {}
         handle = io.StringIO(newline="")
-        writer = csv.writer(handle)
-        writer.writerow(
-            [
-                "file",
-                "unit_code",
-                "kind",
-                "plan",
-                "stream",
-                "revision",
-                "fingerprint",
-                "outcome",
-                "reason",
-                "warning",
-                "package_hash",
-            ]
-        )
+        writer = csv.writer(handle, delimiter=CSV_DELIMITER)
+        writer.writerow([_(header) for header in CSV_HEADERS])
         for item in self.items:
             # Every text here may come from a sender: none may run as a formula.
             writer.writerow(
@@ -219,18 +215,35 @@ class ImportSummary:
                 for cell in [
                     item.file_name,
                     item.unit_code,
-                    item.kind,
-                    item.plan_id,
-                    item.stream,
-                    item.revision,
+                    kind_label(item.kind, _) if item.kind else "",
+                    plans[item.plan_id].title if item.plan_id in plans else item.plan_id,
+                    stream_label(item.stream, plans.get(item.plan_id), _) if item.stream else "",
+                    item.revision or "",
                     item.fingerprint,
-                    item.outcome.value,
-                    item.reason_text(),
-                    item.warning,
+                    outcome_label(item.outcome.value, _),
+                    item.reason_text(_),
+                    _(item.warning) if item.warning else "",
                     item.package_hash,
                 ]
             )
         write_output(path, handle.getvalue().encode("utf-8-sig"))
+
+
+#: Excel under Vietnamese regional settings splits CSV cells on ";".
+CSV_DELIMITER = ";"
+CSV_HEADERS = (
+    N_("File"),
+    N_("Unit code"),
+    N_("Kind"),
+    N_("Plan"),
+    N_("Stream"),
+    N_("Revision"),
+    N_("Signer's key fingerprint"),
+    N_("Outcome"),
+    N_("Reason"),
+    N_("Warning"),
+    N_("Package hash"),
+)
 
 
 class _Rejected(Exception):

@@ -221,7 +221,11 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     ):
         roster.import_button.click()
         choose_file(qtbot, "roster-workbook", good)
-    assert (imported.args[0].created, imported.args[0].updated) == (1, UNITS)
+    result = imported.args[0]
+    assert (result.created, result.updated, result.unchanged) == (1, 0, UNITS)
+    notes = roster.notes_dialog if result.notes else None
+    if notes is not None:
+        notes.reject()
     type_text(roster.search, "moi thanh lap")  # no diacritics typed
     qtbot.waitUntil(  # the search runs when typing pauses
         lambda: roster.visible_codes() == ["", "CT-001", NEW_UNIT_CODE], timeout=5000
@@ -299,7 +303,9 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         workspace.importer.csv_button.click()
         choose_file(qtbot, "save-csv", csv_path)
     lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == total + 1 and lines[0].startswith("file,unit_code")
+    assert len(lines) == total + 1 and lines[0].startswith("Tệp;Mã đơn vị;Loại;Kế hoạch;")
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf"), "a BOM: Excel reads it as UTF-8"
+    assert any(";Mới;" in line for line in lines[1:]), "outcomes in words, not codes"
     with qtbot.waitSignal(workspace.importer.reopened, timeout=20000) as reopened:
         workspace.importer.reopen(summary.run_id)
     assert reopened.args[0].counts == usb.counts

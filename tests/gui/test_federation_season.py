@@ -231,3 +231,149 @@ def test_return_then_correction_closes_the_conflict_on_screen(
     tab = workspace.tabs.tabText(workspace.tabs.indexOf(conflicts))
     assert tab == "Xung đột", "no open conflict is counted on the tab"
     window.close()
+
+
+def test_file_dialogs_remember_the_last_folder_of_each_purpose(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Regression: every file dialog opened in the home folder."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from ui.federation.common import file_dialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    usb = tmp_path / "USB" / "Đợt 1"
+    usb.mkdir(parents=True)
+    chosen: list[list[Path]] = []
+    first = file_dialog(
+        parent,
+        name="receipts-folder",
+        title="x",
+        mode=QFileDialog.FileMode.Directory,
+        on_chosen=chosen.append,
+    )
+    first.setDirectory(str(usb.parent))
+    first.selectFile(usb.name)
+    first.accept()
+    assert chosen == [[usb]]
+    again = file_dialog(
+        parent,
+        name="receipts-folder",
+        title="x",
+        mode=QFileDialog.FileMode.Directory,
+        on_chosen=chosen.append,
+    )
+    assert Path(again.directory().absolutePath()) == usb, "opens where it ended"
+    again.reject()
+    other = file_dialog(
+        parent, name="save-csv", title="x", mode=QFileDialog.FileMode.AnyFile, on_chosen=print
+    )
+    assert Path(other.directory().absolutePath()) != usb, "each purpose keeps its own"
+    other.reject()
+
+
+def test_the_file_column_shows_the_sub_folder_and_the_name(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: the file column hid the sub-folder a package came from."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui.federation.import_page import ImportColumn
+
+    usb = tmp_path / "usb"
+    sub = usb / "Huyện Sơn Dương"
+    sub.mkdir(parents=True)
+    shutil.copy2(demo.files[0], sub / demo.files[0].name)
+    window, workspace = open_window(qtbot, demo.database)
+    with qtbot.waitSignal(workspace.importer.checked, timeout=60000):
+        workspace.import_paths([usb])
+    page = workspace.importer
+    index = page.proxy.index(0, ImportColumn.FILE)
+    assert index.data() == f"Huyện Sơn Dương/{demo.files[0].name}"
+    option = QStyleOptionViewItem()
+    delegate = page.view.itemDelegateForColumn(ImportColumn.FILE)
+    delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+    window.close()
+
+
+def test_the_roster_unit_editor_adds_changes_and_retires_units(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: there was no way to add or change one unit on screen."""
+    from PySide6.QtWidgets import QComboBox
+
+    from ui.federation.roster_page import RosterUnitDialog
+
+    window, workspace = open_window(qtbot, demo.database)
+    workspace.show_page("roster")
+    roster = workspace.roster
+    qtbot.waitUntil(lambda: roster.model.units() != [], timeout=20000)
+
+    def fill(dialog: RosterUnitDialog, code: str, kind: int, sector: int) -> None:
+        type_text(dialog.code, code)
+        type_text(dialog.name, f"CĐCS thử {code}")
+        dialog.kind.setCurrentIndex(kind)
+        dialog.sector.setCurrentIndex(sector)
+        dialog.parent_combo.setCurrentIndex(dialog.parent_combo.count() - 1)
+        dialog.members.setValue(1200)
+        type_text(dialog.email, "ct@example.vn")
+
+    # Every kind × every sector choice, as a new chair of the federation would try them.
+    saved: list[str] = []
+    probe = RosterUnitDialog(roster.model.units(), None, roster)
+    kinds, sectors = probe.kind.count(), probe.sector.count()
+    probe.reject()
+    for kind in range(kinds):
+        for sector in range(sectors):
+            code = f"CS-T{kind}{sector}"
+            dialog = roster.ask_add()
+            fill(dialog, code, kind, sector)
+            grassroots_without_sector = kind == 0 and sector == 0
+            if grassroots_without_sector:
+                dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+                qtbot.waitUntil(lambda d=dialog: not d.problems.isHidden(), timeout=10000)  # type: ignore[misc]
+                assert "Khu vực" in dialog.problems.text() and dialog.isVisible()
+                assert dialog.name.text() == f"CĐCS thử {code}", "nothing typed is lost"
+                dialog.reject()
+                continue
+            with qtbot.waitSignal(roster.unit_saved, timeout=20000):
+                dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+            assert not dialog.isVisible()
+            saved.append(code)
+    qtbot.waitUntil(lambda: all(roster.select_unit(c) for c in saved), timeout=20000)
+
+    # A bad e-mail is refused in the dialog, which keeps what was typed.
+    dialog = roster.ask_add()
+    fill(dialog, "CS-MAIL", 0, 1)
+    dialog.email.clear()
+    type_text(dialog.email, "ct@")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: not dialog.problems.isHidden(), timeout=10000)
+    assert "không phải địa chỉ thư điện tử" in dialog.problems.text()
+    dialog.reject()
+
+    # Changed: the chair and the phone; the code cannot be edited.
+    assert roster.select_unit(saved[0])
+    edit = roster.ask_edit()
+    assert edit is not None and edit.code.isReadOnly()
+    type_text(edit.chair, "Vũ Thị Hoa")
+    with qtbot.waitSignal(roster.unit_saved, timeout=20000):
+        edit.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(
+        lambda: next(u for u in roster.model.units() if u.code == saved[0]).chair == "Vũ Thị Hoa",
+        timeout=20000,
+    )
+
+    # Taken out of the year's roster, after a confirmation.
+    assert roster.select_unit(saved[0])
+    with qtbot.waitSignal(roster.unit_saved, timeout=20000):
+        roster.retire_button.click()
+        box = find_dialog(qtbot, QMessageBox, "confirm-retire")
+        assert isinstance(box, QMessageBox)
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: saved[0] not in [u.code for u in roster.model.units()], timeout=20000)
+    assert isinstance(edit.kind, QComboBox)
+    window.close()

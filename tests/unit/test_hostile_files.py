@@ -141,7 +141,8 @@ def test_a_folder_of_odd_files_reports_every_file(env: Env) -> None:
     # The summary table carries every name, readable.
     out = env.dir / "summary.csv"
     applied.write_csv(out)
-    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Tệp", "Mã đơn vị"]
     assert {row[0] for row in rows[1:]} == set(expected)
 
 

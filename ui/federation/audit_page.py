@@ -62,6 +62,9 @@ def action_label(action: str) -> str:
         "plan.indicator.edit": _("Indicator changed"),
         "plan.indicator.remove": _("Indicator removed"),
         "roster.leader": _("Cluster leader changed"),
+        "roster.unit.add": _("Unit added to the roster"),
+        "roster.unit.edit": _("Unit changed in the roster"),
+        "roster.unit.retire": _("Unit taken out of the roster"),
         "scoring.rules.save": _("Scoring rules saved"),
         "scoring.rules.reset": _("Scoring rules reset"),
         "scoring.flag.set": _("Scoring flag set"),
@@ -123,7 +126,7 @@ class AuditModel(RowTableModel[AuditRow]):
         if column is AuditColumn.ACTION:
             return action_label(row.action)
         if column is AuditColumn.SUBJECT:
-            return row.subject
+            return row.subject_text()
         return row.detail_text()
 
     def retranslate(self) -> None:

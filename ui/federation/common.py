@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QSortFilterProxyModel, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QUrl
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMessageBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QWidget,
 )
 
@@ -26,8 +28,15 @@ from app import domain, figures
 from app.figures import Figure
 from app.format import format_number
 from app.i18n import gettext as _
+from app.labels import (  # one definition for screen, CSV and workbooks; re-exported here
+    key_status_label as key_status_label,
+)
+from app.labels import kind_label as kind_label
+from app.labels import local_time as local_time
+from app.labels import outcome_label as outcome_label
+from app.labels import stream_label as stream_label
 from app.packages.merge import Outcome
-from db.enums import REGISTRATION_STREAM
+from app.preferences import last_folder, remember_folder
 
 from ui.folders import removable_folders
 from ui.models import verdict_brush as verdict_brush
@@ -86,17 +95,14 @@ def fingerprint_width(widget: QWidget) -> int:
     return fit_width(widget, ["0000-0000-0000-0000-0000-0000"], font=monospace())
 
 
-def outcome_label(outcome: Outcome | str) -> str:
-    return {
-        Outcome.NEW: _("New"),
-        Outcome.UPDATED: _("Updated"),
-        Outcome.DUPLICATE: _("Duplicate"),
-        Outcome.OLDER: _("Older"),
-        Outcome.CONFLICT: _("Conflict"),
-        Outcome.PENDING_KEY: _("Pending key"),
-        Outcome.REJECTED: _("Rejected"),
-        Outcome.SKIPPED: _("Skipped"),
-    }[Outcome(outcome)]
+class MiddleElided(QStyledItemDelegate):
+    """Shortens a path in the middle, so its folder and its file name both show."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 def outcome_brush(outcome: Outcome) -> QBrush | None:
@@ -110,52 +116,6 @@ def outcome_brush(outcome: Outcome) -> QBrush | None:
         Outcome.REJECTED: BAD,
         Outcome.SKIPPED: MUTED,
     }.get(outcome)
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "report": _("Report"),
-        "enrolment": _("Key enrolment"),
-        "bundle": _("Bundle"),
-        "plan": _("Plan"),
-        "receipt": _("Receipt"),
-        "return": _("Return"),
-    }.get(kind, kind)
-
-
-def stream_label(stream: str, plan: domain.Plan | None) -> str:
-    if stream == REGISTRATION_STREAM:
-        return _("Registration")
-    if plan is not None:
-        for period in plan.periods:
-            if period.code == stream:
-                return period.name
-    return stream
-
-
-def key_status_label(status: str) -> str:
-    return {
-        "pending": _("Pending"),
-        "accepted": _("Accepted"),
-        "refused": _("Refused"),
-        "revoked": _("Revoked"),
-        "retired": _("Retired"),
-    }.get(status, status)
-
-
-def local_time(iso: str) -> str:
-    """``2017-07-05T01:00:00+00:00`` → ``05/07/2017 08:00`` in the PC's time zone."""
-    import datetime as dt
-
-    if not iso:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 def fold(text: str) -> str:
@@ -224,10 +184,20 @@ def file_dialog(
         dialog.setNameFilter(name_filter)
     folders = removable_folders()
     dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-    dialog.setDirectory(str(folders[0] if folders else Path.home()))
+    # The folder this kind of dialog last ended in, else the USB stick, else home.
+    start = last_folder(name) or (folders[0] if folders else Path.home())
+    dialog.setDirectory(str(start))
     if suggested:
         dialog.selectFile(suggested)
-    dialog.accepted.connect(lambda: on_chosen([Path(p) for p in dialog.selectedFiles()]))
+
+    def chosen() -> None:
+        paths = [Path(p) for p in dialog.selectedFiles()]
+        if paths:
+            directory = mode is QFileDialog.FileMode.Directory and not save
+            remember_folder(name, paths[0] if directory else paths[0].parent)
+        on_chosen(paths)
+
+    dialog.accepted.connect(chosen)
     dialog.open()
     return dialog
 

@@ -50,6 +50,7 @@ from app.packages.merge import ImportSummary, ItemResult, Outcome
 
 from ui.errors import report_failure
 from ui.federation.common import (
+    MiddleElided,
     file_dialog,
     fingerprint_width,
     fit_width,
@@ -312,7 +313,10 @@ class ImportPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.view.setColumnWidth(ImportColumn.FILE, 200)
+        self.view.setColumnWidth(ImportColumn.FILE, 260)
+        # "Huyện Sơn Dương/CS-00005_r1.thidua": both the sub-folder and the name show.
+        self.file_delegate = MiddleElided(self.view)
+        self.view.setItemDelegateForColumn(ImportColumn.FILE, self.file_delegate)
         self.view.setColumnWidth(ImportColumn.UNIT, 210)
         self.view.setColumnWidth(ImportColumn.STREAM, 130)
         self.view.setColumnWidth(ImportColumn.FINGERPRINT, fingerprint_width(self))
@@ -764,8 +768,10 @@ class ImportPage(QWidget):
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
 
+        plans = dict(self._plans)
+
         def job(_progress: Any, _token: CancelToken) -> Path:
-            summary.write_csv(path)
+            summary.write_csv(path, plans=plans)
             return path
 
         self._runner.run(
@@ -778,7 +784,7 @@ class ImportPage(QWidget):
         """Receipts owed now (every merged report's until written), and the button says so."""
         from app.packages.federation import owed_receipts
 
-        owed = owed_receipts(self._ctx)
+        owed = owed_receipts(self._ctx) if self._ctx is not None else 0
         self.receipts_button.setText(_("Write receipts ({count})…").format(count=owed))
         self.receipts_button.setVisible(owed > 0)
         return owed

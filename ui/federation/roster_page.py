@@ -27,10 +27,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -47,11 +49,18 @@ from app import domain
 from app.context import AppContext
 from app.format import format_number
 from app.i18n import gettext as _
-from app.roster import COLUMNS, RosterError, RowError
+from app.roster import COLUMNS, RosterError
 from db.enums import Sector, UnitKind
 
 from ui.errors import report_failure
-from ui.federation.common import file_dialog, fold, rows_refiltered, translate_buttons
+from ui.federation.common import (
+    BANNER_STYLE,
+    confirm,
+    file_dialog,
+    fold,
+    rows_refiltered,
+    translate_buttons,
+)
 from ui.models import kind_label, sector_label
 from ui.screen_fit import fit_to_screen
 from ui.tasks import CancelToken, Runner
@@ -293,10 +302,13 @@ class RosterFilter(QSortFilterProxyModel):
 
 
 class RowErrorModel(QAbstractTableModel):
-    def __init__(self, errors: list[RowError], parent: Any = None) -> None:
+    """Row, column and what was wrong (or, for notes, how a cell was read)."""
+
+    def __init__(self, errors: list[Any], parent: Any = None, *, third: str = "") -> None:
         super().__init__(parent)
         self._errors = errors
         self._headers = {c.key: c.header for c in COLUMNS}
+        self._third = third
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._errors)
@@ -308,7 +320,7 @@ class RowErrorModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (_("Row"), _("Column"), _("Problem"))[section]
+            return (_("Row"), _("Column"), self._third or _("Problem"))[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -354,6 +366,181 @@ class RowErrorsDialog(QDialog):
         fit_to_screen(self, 720, 420)
 
 
+class RosterNotesDialog(QDialog):
+    """Every cell the import read differently from how it was typed (imported)."""
+
+    def __init__(self, path: Path, notes: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("roster-notes")
+        self.setWindowTitle(_("Read differently from how it was typed"))
+        self.notes = notes
+        intro = QLabel(
+            _(
+                "The roster {file} is imported. These {count} cells were read differently "
+                "from how they were typed; check them, and correct the workbook if a reading "
+                "is wrong."
+            ).format(file=path.name, count=len(notes))
+        )
+        intro.setWordWrap(True)
+        self.view = QTableView()
+        self.view.setModel(RowErrorModel(notes, self, third=_("Read as")))
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 60)
+        self.view.setColumnWidth(1, 200)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        translate_buttons(buttons)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 720, 420)
+
+
+class RosterUnitDialog(QDialog):
+    """Add or change one unit of the year's roster (its code is its identity).
+
+    The values go through the workbook's own checks in the core; a refusal
+    is shown in the dialog, which stays open with everything typed.
+    """
+
+    def __init__(
+        self,
+        units: list[domain.RosterUnit],
+        unit: domain.RosterUnit | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("roster-unit")
+        self.creating = unit is None
+        self.was_leader = bool(unit and unit.leader)
+        self.setWindowTitle(
+            _("Add a unit to the roster")
+            if unit is None
+            else _("Change the unit {code}").format(code=unit.code)
+        )
+        self.code = QLineEdit(unit.code or "" if unit else "")
+        self.code.setObjectName("unit-code")
+        self.code.setReadOnly(unit is not None)
+        self.name = QLineEdit(unit.name if unit else "")
+        self.name.setObjectName("unit-name")
+        self.kind = QComboBox()
+        self.kind.setObjectName("unit-kind")
+        for kind, kind_word in ((UnitKind.GRASSROOTS, "CĐCS"), (UnitKind.UPPER, "Cấp trên")):
+            self.kind.addItem(kind_label(kind), kind_word)
+        if unit is not None:
+            self.kind.setCurrentIndex(0 if unit.kind is UnitKind.GRASSROOTS else 1)
+        self.sector = QComboBox()
+        self.sector.setObjectName("unit-sector")
+        self.sector.addItem(_("(none)"), "")
+        for value, word in (
+            (Sector.ADMINISTRATIVE, "HCSN"),
+            (Sector.STATE_ENTERPRISE, "DNNN"),
+            (Sector.NON_STATE_ENTERPRISE, "NGOÀI NN"),
+            (Sector.FDI, "FDI"),
+        ):
+            self.sector.addItem(sector_label(value), word)
+            if unit is not None and unit.sector is value:
+                self.sector.setCurrentIndex(self.sector.count() - 1)
+        by_id = {u.id: u for u in units}
+        self.parent_combo = QComboBox()
+        self.parent_combo.setObjectName("unit-parent")
+        self.parent_combo.addItem(_("(directly under the federation)"), "")
+        for upper in sorted(
+            (u for u in units if u.kind is UnitKind.UPPER and u.code), key=lambda u: u.code or ""
+        ):
+            if unit is not None and upper.id == unit.id:
+                continue
+            self.parent_combo.addItem(f"{upper.code} — {upper.name}", upper.code)
+        if unit is not None and unit.parent_id in by_id:
+            found = self.parent_combo.findData(by_id[unit.parent_id].code or "")
+            self.parent_combo.setCurrentIndex(max(0, found))
+        self.cluster = QComboBox()
+        self.cluster.setObjectName("unit-cluster")
+        self.cluster.setEditable(True)
+        self.cluster.addItem("")
+        for name in sorted({u.cluster_code for u in units if u.cluster_code}):
+            self.cluster.addItem(name)
+        self.cluster.setCurrentText(unit.cluster_code or "" if unit else "")
+        self.leader = QCheckBox(_("Leads its cluster this year (cụm trưởng)"))
+        self.leader.setObjectName("unit-leader")
+        self.leader.setChecked(self.was_leader)
+        self.members = QSpinBox()
+        self.members.setObjectName("unit-members")
+        self.workers = QSpinBox()
+        self.workers.setObjectName("unit-workers")
+        for box, count in (
+            (self.members, unit.member_count if unit else 0),
+            (self.workers, unit.worker_count if unit else 0),
+        ):
+            box.setRange(0, 10_000_000)
+            box.setGroupSeparatorShown(True)
+            box.setValue(count)
+        self.chair = QLineEdit(unit.chair if unit else "")
+        self.chair.setObjectName("unit-chair")
+        self.phone = QLineEdit(unit.phone if unit else "")
+        self.phone.setObjectName("unit-phone")
+        self.email = QLineEdit(unit.email if unit else "")
+        self.email.setObjectName("unit-email")
+        self.problems = QLabel()
+        self.problems.setObjectName("unit-problems")
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet(BANNER_STYLE)
+        self.problems.hide()
+        form = QFormLayout()
+        form.addRow(_("Unit code:"), self.code)
+        form.addRow(_("Unit name:"), self.name)
+        form.addRow(_("Kind:"), self.kind)
+        form.addRow(_("Sector:"), self.sector)
+        form.addRow(_("Upper level:"), self.parent_combo)
+        form.addRow(_("Cluster:"), self.cluster)
+        form.addRow("", self.leader)
+        form.addRow(_("Members:"), self.members)
+        form.addRow(_("Workers:"), self.workers)
+        form.addRow(_("Chair:"), self.chair)
+        form.addRow(_("Phone:"), self.phone)
+        form.addRow(_("E-mail:"), self.email)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        translate_buttons(self.buttons)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(self.buttons)
+        fit_to_screen(self, 620, 560)
+
+    def values(self) -> dict[str, Any]:
+        """The unit as the workbook's columns hold it (checked by the core)."""
+        # Unticking the leader of its cluster clears it ("không"), as in the workbook.
+        leader = "x" if self.leader.isChecked() else ("không" if self.was_leader else "")
+        return {
+            "code": self.code.text(),
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "sector": self.sector.currentData(),
+            "parent": self.parent_combo.currentData(),
+            "cluster": self.cluster.currentText(),
+            "leader": leader,
+            "members": self.members.value(),
+            "workers": self.workers.value(),
+            "chair": self.chair.text(),
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+        }
+
+    def show_problems(self, error: RosterError) -> None:
+        """The core's refusal, per field, with everything typed kept."""
+        headers = {c.key: c.header for c in COLUMNS}
+        lines = [f"{headers.get(e.column, e.column)}: {e.translated()}" for e in error.errors] or [
+            error.translated()
+        ]
+        self.problems.setText(_("Not saved:") + "\n" + "\n".join(lines))
+        self.problems.show()
+
+
 class RosterPage(QWidget):
     loaded = Signal()
     imported = Signal(object)  # RosterImportResult
@@ -364,6 +551,8 @@ class RosterPage(QWidget):
     done = Signal(str)
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
+    #: A unit was added, changed or taken out on screen (its code).
+    unit_saved = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -421,6 +610,16 @@ class RosterPage(QWidget):
         self.export_button.clicked.connect(self.choose_export)
         self.template_button = QPushButton()
         self.template_button.clicked.connect(self.choose_template)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("roster-add")
+        self.add_button.clicked.connect(self.ask_add)
+        self.edit_button = QPushButton()
+        self.edit_button.setObjectName("roster-edit")
+        self.edit_button.clicked.connect(self.ask_edit)
+        self.view.doubleClicked.connect(lambda _index: self.ask_edit())
+        self.retire_button = QPushButton()
+        self.retire_button.setObjectName("roster-retire")
+        self.retire_button.clicked.connect(self.ask_retire)
         self.leader_button = QPushButton()
         self.leader_button.setObjectName("set-cluster-leader")
         self.leader_button.clicked.connect(lambda: self.set_leader(True))
@@ -435,16 +634,25 @@ class RosterPage(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.sector_combo)
         top.addWidget(self.cluster_combo)
+        units_row = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.retire_button,
+            self.leader_button,
+            self.clear_leader_button,
+        ):
+            units_row.addWidget(button)
+        units_row.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
-        bottom.addWidget(self.leader_button)
-        bottom.addWidget(self.clear_leader_button)
         bottom.addWidget(self.template_button)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addLayout(units_row)
         layout.addLayout(bottom)
         self.translateUI()
         self._selection_changed()
@@ -461,6 +669,9 @@ class RosterPage(QWidget):
         self.sector_combo.setCurrentIndex(max(0, self.sector_combo.findData(sector)))
         self.sector_combo.blockSignals(False)
         self._fill_clusters()
+        self.add_button.setText(_("Add a unit…"))
+        self.edit_button.setText(_("Change the unit…"))
+        self.retire_button.setText(_("Take out of this year's roster…"))
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -601,6 +812,93 @@ class RosterPage(QWidget):
         in_cluster = unit is not None and bool(unit.cluster_code)
         self.leader_button.setEnabled(in_cluster and unit is not None and not unit.leader)
         self.clear_leader_button.setEnabled(in_cluster and unit is not None and unit.leader)
+        real = unit is not None and bool(unit.code)  # not the federation itself
+        self.edit_button.setEnabled(real)
+        self.retire_button.setEnabled(real)
+
+    # --- one unit ---------------------------------------------------------------------------
+
+    @Slot()
+    def ask_add(self) -> RosterUnitDialog:
+        return self._open_unit_dialog(None)
+
+    @Slot()
+    def ask_edit(self) -> RosterUnitDialog | None:
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        return self._open_unit_dialog(unit)
+
+    def _open_unit_dialog(self, unit: domain.RosterUnit | None) -> RosterUnitDialog:
+        dialog = RosterUnitDialog(self.model.units(), unit, self)
+        save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.clicked.connect(lambda: self.save_unit(dialog))
+        dialog.open()
+        return dialog
+
+    def save_unit(self, dialog: RosterUnitDialog) -> None:
+        """Save through the core; the dialog closes only when the unit is saved."""
+        from app.services import save_roster_unit
+
+        ctx, year, values, creating = self._ctx, self.year, dialog.values(), dialog.creating
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return save_roster_unit(ctx, year=year, values=values, creating=creating)
+
+        def finished(_result: Any) -> None:
+            code = str(values["code"]).strip()
+            dialog.accept()
+            self.done.emit(
+                _("The unit {code} is saved in the {year} roster.").format(code=code, year=year)
+            )
+            self.reload()
+            self.data_changed.emit()
+            self.unit_saved.emit(code)
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, RosterError):
+                dialog.show_problems(error)
+                return
+            self._failed(error)
+
+        self._runner.run(job, finished, failed)
+
+    @Slot()
+    def ask_retire(self) -> None:
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return
+        code, year = unit.code, self.year
+        confirm(
+            self,
+            name="confirm-retire",
+            title=_("Take out of this year's roster"),
+            text=_(
+                "Take {code} — {name} out of the {year} roster (dissolved or merged)? Its "
+                "packages and figures stay in the archive; the change is recorded in the "
+                "audit log."
+            ).format(code=code, name=unit.name, year=year),
+            on_yes=lambda: self.retire(code),
+            danger=True,
+        )
+
+    def retire(self, code: str) -> None:
+        from app.services import retire_roster_unit
+
+        ctx, year = self._ctx, self.year
+
+        def job(_progress: Any, _token: CancelToken) -> None:
+            retire_roster_unit(ctx, year=year, code=code)
+
+        def finished(_result: Any) -> None:
+            self.done.emit(
+                _("{code} is no longer in the {year} roster.").format(code=code, year=year)
+            )
+            self.reload()
+            self.data_changed.emit()
+            self.unit_saved.emit(code)
+
+        self._runner.run(job, finished, self._failed)
 
     def set_leader(self, leader: bool) -> None:
         """Make the selected unit its cluster's leader, or clear it (audited)."""
@@ -659,10 +957,19 @@ class RosterPage(QWidget):
 
         def finished(result: Any) -> None:
             self.done.emit(
-                _("Roster {year} imported: {created} new units, {updated} updated.").format(
-                    year=result.year, created=result.created, updated=result.updated
+                _(
+                    "Roster {year} imported: {created} new units, {updated} updated, "
+                    "{unchanged} unchanged."
+                ).format(
+                    year=result.year,
+                    created=result.created,
+                    updated=result.updated,
+                    unchanged=result.unchanged,
                 )
             )
+            if result.notes:
+                self.notes_dialog = RosterNotesDialog(path, list(result.notes), self)
+                self.notes_dialog.open()
             self.reload()
             self.data_changed.emit()
             self.imported.emit(result)

@@ -1,0 +1,212 @@
+"""The roster on screen and the workbook's messages: one unit added, changed,
+moved and retired with the workbook's own checks (audited); every row error
+in one pass; every conversion and coercion reported per cell; the template's
+drop-down lists and instructions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from app.context import AppContext
+from app.errors import InputError, NotFoundError
+from app.legacy_text import Encoding, from_unicode
+from app.roster import (
+    RosterError,
+    import_roster,
+    list_roster,
+    retire_roster_unit,
+    save_roster_unit,
+    write_roster_template,
+)
+from db import models
+from tests.unit.test_roster import GOOD, YEAR, fingerprint, run_import, write_workbook
+
+pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def roster(ctx: AppContext, tmp_path: Path) -> AppContext:
+    run_import(ctx, write_workbook(tmp_path / "roster.xlsx", GOOD))
+    return ctx
+
+
+def unit_values(**changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "code": "CS-0100",
+        "name": "CĐCS Trường Tiểu học Kim Phú",
+        "kind": "CĐCS",
+        "sector": "HCSN",
+        "parent": "LDH-01",
+        "cluster": "Cụm 3",
+        "leader": "",
+        "members": 31,
+        "workers": 33,
+        "chair": "Hoàng Thị Lan",
+        "phone": "0207 3811 999",
+        "email": "kimphu@example.vn",
+    }
+    values.update(changes)
+    return values
+
+
+def by_code(ctx: AppContext) -> dict[str | None, Any]:
+    with ctx.reading() as session:
+        return {u.code: u for u in list_roster(session, year=YEAR)}
+
+
+def save(ctx: AppContext, *, creating: bool, **changes: Any) -> Any:
+    with ctx.unit_of_work() as session:
+        return save_roster_unit(
+            session, year=YEAR, values=unit_values(**changes), creating=creating
+        )
+
+
+def refused_save(ctx: AppContext, *, creating: bool, **changes: Any) -> RosterError:
+    with ctx.reading() as session:
+        before = fingerprint(session)
+    with pytest.raises(RosterError) as info:
+        save(ctx, creating=creating, **changes)
+    with ctx.reading() as session:
+        assert fingerprint(session) == before, "a refused unit changes nothing"
+    return info.value
+
+
+def test_a_unit_is_added_changed_moved_and_retired_on_screen(roster: AppContext) -> None:
+    added = save(roster, creating=True)
+    assert (added.created, added.updated) == (1, 0)
+    unit = by_code(roster)["CS-0100"]
+    assert (unit.name, unit.cluster_code, unit.member_count) == (
+        "CĐCS Trường Tiểu học Kim Phú",
+        "Cụm 3",
+        31,
+    )
+    # Changed: the chair and the count; moved: another upper level and cluster.
+    changed = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 1")
+    assert (changed.created, changed.updated) == (0, 1)
+    parent_ids = {u.code: u.id for u in by_code(roster).values()}
+    unit = by_code(roster)["CS-0100"]
+    assert (unit.parent_id, unit.cluster_code) == (parent_ids["LDH-02"], "Cụm 1")
+    same = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 1")
+    assert (same.updated, same.unchanged) == (0, 1)
+    with roster.unit_of_work() as session:
+        retire_roster_unit(session, year=YEAR, code="CS-0100")
+    assert "CS-0100" not in by_code(roster)
+    with roster.reading() as session:
+        actions = list(
+            session.scalars(
+                select(models.AuditEntry.action)
+                .where(models.AuditEntry.subject == "CS-0100")
+                .order_by(models.AuditEntry.id)
+            )
+        )
+    assert actions == [
+        "roster.unit.add",
+        "roster.unit.edit",
+        "roster.unit.edit",
+        "roster.unit.retire",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "creating", "column", "message"),
+    [
+        ({"code": "CS-0001"}, True, "code", "code CS-0001 is already in the roster"),
+        ({"code": "CS-9999"}, False, "code", "no unit with code CS-9999 in the roster"),
+        ({"name": ""}, True, "name", "the unit name is missing"),
+        ({"kind": "hội"}, True, "kind", "unknown kind “hội”"),
+        ({"sector": ""}, True, "sector", "a grassroots union needs a sector"),
+        ({"parent": "CS-0001"}, True, "parent", "the upper level CS-0001 is a grassroots union"),
+        ({"parent": "XX-1"}, True, "parent", "no unit with code XX-1 in the roster"),
+        ({"members": "nhiều"}, True, "members", "must be a whole number from 0 to 10,000,000"),
+        ({"email": "kimphu@"}, True, "email", "not an e-mail address (“kimphu@”)"),
+        ({"name": "x" * 301}, True, "name", "longer than 300 characters"),
+        ({"leader": "x", "cluster": ""}, True, "leader", "a cluster leader needs its cluster"),
+    ],
+)
+def test_the_editor_refuses_what_the_workbook_refuses(
+    roster: AppContext, changes: dict[str, Any], creating: bool, column: str, message: str
+) -> None:
+    error = refused_save(roster, creating=creating, **changes)
+    assert (column, message) in {(e.column, e.translated()) for e in error.errors}
+
+
+def test_moving_an_upper_level_under_its_own_unit_is_a_loop(roster: AppContext) -> None:
+    # LDH-01 moved under a unit that sits under it would close a loop.
+    save(roster, creating=True, code="LDH-03", kind="Cấp trên", sector="", parent="LDH-01")
+    loop = refused_save(
+        roster,
+        creating=False,
+        code="LDH-01",
+        name="LĐLĐ huyện Yên Sơn",
+        kind="Cấp trên",
+        sector="",
+        parent="LDH-03",
+        cluster="Cụm 1",
+    )
+    assert any("loop" in e.message for e in loop.errors)
+
+
+def test_a_unit_with_units_under_it_is_not_retired(roster: AppContext) -> None:
+    with roster.reading() as session:
+        before = fingerprint(session)
+    with roster.unit_of_work() as session, pytest.raises(InputError) as info:
+        retire_roster_unit(session, year=YEAR, code="LDH-01")
+    assert "move them to another upper level first" in info.value.message
+    with roster.unit_of_work() as session, pytest.raises(NotFoundError):
+        retire_roster_unit(session, year=YEAR, code="NOPE")
+    with roster.reading() as session:
+        assert fingerprint(session) == before
+
+
+def test_every_row_error_comes_in_one_pass(ctx: AppContext, tmp_path: Path) -> None:
+    """Regression: a messy workbook's errors came in three rounds (cells, then
+    upper levels, then loops)."""
+    rows = [list(r) for r in GOOD]
+    rows[0][7] = "nhiều"  # row 2: a count that is not a number (a cell error)
+    rows[3][4] = "XX-9"  # row 5: an upper level nobody knows (a relation error)
+    rows[6][6] = "x"  # row 8: Cụm 3 led twice (CS-0002 on row 6 leads it)
+    path = write_workbook(tmp_path / "messy.xlsx", rows)
+    with ctx.unit_of_work() as session, pytest.raises(RosterError) as info:
+        import_roster(session, path=path, year=YEAR)
+    found = {(e.row, e.column) for e in info.value.errors}
+    assert {(2, "members"), (5, "parent"), (8, "leader")} <= found
+
+
+def test_conversions_and_coercions_are_reported_per_cell(ctx: AppContext, tmp_path: Path) -> None:
+    """Regression: TCVN3 names were converted silently; "1.200", empty counts and
+    "hcsn" were taken without a word; an invalid e-mail was accepted."""
+    rows = [list(r) for r in GOOD]
+    rows[4][1] = from_unicode("CĐCS Trường THPT Yên Sơn", Encoding.TCVN3)
+    rows[4][3] = "hcsn"
+    path = write_workbook(tmp_path / "legacy.xlsx", rows)
+    result = run_import(ctx, path)
+    notes = {(n.row, n.column): n.translated() for n in result.notes}
+    assert notes[(6, "name")].endswith("converted to “CĐCS Trường THPT Yên Sơn”")
+    assert notes[(6, "sector")] == "“hcsn” read as HCSN"
+    assert notes[(2, "members")] == "“1.200” read as 1200"
+    rows[3][11] = "xmtq.example.vn"
+    with ctx.unit_of_work() as session, pytest.raises(RosterError) as info:
+        import_roster(session, path=write_workbook(tmp_path / "mail.xlsx", rows), year=YEAR)
+    assert (5, "email") in {(e.row, e.column) for e in info.value.errors}
+
+
+def test_the_template_has_lists_instructions_and_examples(tmp_path: Path) -> None:
+    path = tmp_path / "mau.xlsx"
+    write_roster_template(path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["Danh sách đơn vị", "Hướng dẫn"]
+    sheet = book["Danh sách đơn vị"]
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert lists["C2"] == '"CĐCS,Cấp trên"'
+    assert lists["D2"] == '"HCSN,DNNN,NGOÀI NN,FDI"'
+    assert lists["G2"] == '"x,không"'
+    assert lists["H2"] == "0"  # whole numbers from 0
+    guide = book["Hướng dẫn"]
+    assert guide.cell(row=2, column=1).value == "Mã đơn vị"
+    assert "Bắt buộc" in str(guide.cell(row=2, column=2).value)
+    assert sheet.max_row == 3, "two example rows"
