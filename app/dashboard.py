@@ -78,7 +78,8 @@ class MissingUnit:
     unit: UnitContact
     stream: str
     #: "" when nothing arrived; "pending_key" or "quarantined" when a package
-    #: arrived but is not merged yet.
+    #: arrived but is not merged yet; "returned" when staff sent it back for
+    #: correction (its figures still count until the correction arrives).
     held: str
 
 
@@ -86,7 +87,10 @@ class MissingUnit:
 class Coverage:
     stream: str
     expected: int
+    #: Units whose statement is merged and not returned for correction.
     received: int
+    #: Units whose merged statement staff returned for correction.
+    returned: int = 0
 
 
 @dataclass(frozen=True)
@@ -276,6 +280,18 @@ def _held(session: Session, plan_id: str) -> dict[tuple[str, str], str]:
     return result
 
 
+def _returned(session: Session, plan_id: str) -> set[tuple[str, str]]:
+    """(unit, stream) whose merged package staff returned for correction."""
+    return {
+        (unit_id, stream)
+        for unit_id, stream in session.execute(
+            select(models.StreamHead.unit_id, models.StreamHead.stream)
+            .join(models.Package, models.Package.hash == models.StreamHead.package_hash)
+            .where(models.StreamHead.plan_id == plan_id, models.Package.returned_at != "")
+        )
+    }
+
+
 def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> Dashboard:
     """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read)."""
     plan = get_plan(session, plan_id)
@@ -284,15 +300,25 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
     units = _in_scope(roster, scope)
     received = _received(session, plan.id)
     held = _held(session, plan.id)
+    returned = _returned(session, plan.id)
     streams = [REGISTRATION_STREAM, *(p.code for p in plan.periods)]
     coverage = []
     missing: list[MissingUnit] = []
     contacts = roster.contacts
     for stream in streams:
         got = received.get(stream, set())
-        absent = [u for u in units if u not in got]
-        coverage.append(Coverage(stream, len(units), len(units) - len(absent)))
-        missing.extend(MissingUnit(contacts[u], stream, held.get((u, stream), "")) for u in absent)
+        # A statement returned for correction is owed again: not counted as sent.
+        back = [u for u in units if u in got and (u, stream) in returned]
+        absent = [u for u in units if u not in got or (u, stream) in returned]
+        coverage.append(Coverage(stream, len(units), len(units) - len(absent), len(back)))
+        missing.extend(
+            MissingUnit(
+                contacts[u],
+                stream,
+                "returned" if (u, stream) in returned else held.get((u, stream), ""),
+            )
+            for u in absent
+        )
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
     return Dashboard(plan, scope, len(units), rollups, tuple(coverage), tuple(missing))
 

@@ -26,6 +26,7 @@ from app.context import AppContext
 from app.errors import N_, InputError, UserError
 from app.files import check_output
 from app.installation import get_installation, get_setting
+from app.labels import local_time
 from app.printing.layout import (
     Column,
     body,
@@ -401,7 +402,8 @@ def _row(sheet: Any, values: Sequence[object]) -> None:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if value is not None else None
+    """A score for a cell: two decimals, as the screen and the paper show it."""
+    return round(float(value), 2) if value is not None else None
 
 
 def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path:
@@ -450,7 +452,7 @@ def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path
                     proposal.cluster_rank,
                     proposal.summary,
                     proposal.updated_by,
-                    proposal.updated_at,
+                    local_time(proposal.updated_at),  # the PC's time, not UTC
                 ],
             )
 
@@ -489,8 +491,8 @@ def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path
                 score.unit.cluster_name,
                 score.unit.parent_name,
                 _number(score.score),
-                float(score.earned),
-                float(score.possible),
+                round(float(score.earned), 2),  # 82.97, not 82.96540849512171
+                round(float(score.possible), 2),
                 f"{score.attained_count}/{score.counted_count}",
                 board.grade_label(score.grade_by_score),
                 board.grade_label(score.grade),
@@ -543,10 +545,10 @@ def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path
                     status_words[item.status.value],
                     item.registered_text,
                     item.achieved_text,
-                    float(item.attainment) if item.attainment is not None else None,
-                    float(item.max_points),
-                    float(item.base),
-                    float(item.bonus),
+                    round(float(item.attainment), 2) if item.attainment is not None else None,
+                    round(float(item.max_points), 2),
+                    round(float(item.base), 2),
+                    round(float(item.bonus), 2),
                     item.explain(),
                 ],
             )

@@ -12,6 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, update
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QWidget
 
 from app.context import open_context
@@ -376,4 +377,55 @@ def test_the_roster_unit_editor_adds_changes_and_retires_units(
         box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: saved[0] not in [u.code for u in roster.model.units()], timeout=20000)
     assert isinstance(edit.kind, QComboBox)
+    window.close()
+
+
+def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: labels cut to "9a....", bars clipped at 200%, no 100% line, no
+    tooltip, no click-through."""
+    from PySide6.QtCharts import QBarSeries, QLineSeries, QValueAxis
+
+    from ui.federation.dashboard_page import UnitsBehindDialog
+
+    window, workspace = open_window(qtbot, demo.database)
+    apply_folder(qtbot, workspace, demo.packages_dir)
+    board = workspace.dashboard
+    # "chưa nộp" has its count (regression: it had none).
+    assert board.missing_title.text() == (f"Đơn vị chưa nộp: {board.missing_proxy.rowCount()}")
+    # Every figure column is as wide as its widest figure (regression: "950.000.00…").
+    from ui.federation.dashboard_page import FIRST_STREAM_COLUMN
+
+    metrics = board.view.fontMetrics()
+    for column in range(FIRST_STREAM_COLUMN, board.model.columnCount()):
+        widest = max(
+            metrics.horizontalAdvance(str(board.model.index(r, column).data() or ""))
+            for r in range(board.model.rowCount())
+        )
+        assert board.view.columnWidth(column) >= widest
+    board.tabs.setCurrentIndex(1)
+    chart = board.indicator_chart.chart()
+    qtbot.waitUntil(lambda: bool(board.indicator_chart.chart().series()), timeout=20000)
+    chart = board.indicator_chart.chart()
+    bars = next(s for s in chart.series() if isinstance(s, QBarSeries))
+    line = next(s for s in chart.series() if isinstance(s, QLineSeries))
+    assert {p.y() for p in line.points()} == {100.0}, "the 100% line"
+    highest = max(
+        float(figure.attainment or 0)
+        for item in (board.board.rollups if board.board else [])
+        for figure in item.figures.values()
+        if figure is not None and figure.attainment is not None
+    )
+    [axis] = [a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QValueAxis)]
+    assert axis.max() >= min(highest, 1000.0), "no bar is cut at 200%"
+    categories = chart.axes(Qt.Orientation.Horizontal)[0]
+    assert categories.labelsAngle() == -90, "codes turned upright: none cut"
+    assert len(board.chart_tips) == bars.barSets()[0].count()
+    assert "Bấm để xem các đơn vị" in board.chart_tips[0]
+    with qtbot.waitSignal(board.behind_shown, timeout=20000) as shown:
+        bars.clicked.emit(0, bars.barSets()[-1])
+    dialog = shown.args[0]
+    assert isinstance(dialog, UnitsBehindDialog)
+    dialog.reject()
     window.close()

@@ -623,6 +623,19 @@ def test_proposal_pdf_and_workbook(cluster: AppContext, tmp_path: Path) -> None:
     ]
     details = list(workbook["Chi tiết điểm"].iter_rows(min_row=2, values_only=True))
     assert len(details) == len(UNITS) * 5
+    # For people: the time in the PC's zone (not ISO UTC), scores to two decimals
+    # (regression: "2026-12-04T03:15:00+00:00" and 82.96540849512171).
+    import re
+
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", str(r[10])) for r in rows)
+    numbers = [
+        cell
+        for sheet in ("Điểm và xếp hạng", "Chi tiết điểm")
+        for row in workbook[sheet].iter_rows(min_row=2, values_only=True)
+        for cell in row
+        if isinstance(cell, float)
+    ]
+    assert numbers and all(round(n, 2) == n for n in numbers)
 
 
 # --- the command line ---------------------------------------------------------------------------

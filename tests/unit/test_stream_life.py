@@ -508,3 +508,31 @@ def test_settle_is_a_function_of_the_set() -> None:
         shuffled = list(base)
         rng.shuffle(shuffled)
         assert life.settle(shuffled) == expected
+
+
+def test_a_returned_unit_is_not_counted_as_sent(
+    env: Env, fresh: Callable[[], AppContext], tmp_path: Path
+) -> None:
+    """Regression: a unit whose report was returned for correction counted as sent."""
+    from app.dashboard import dashboard
+
+    ctx = fresh()
+    import_packages(ctx, paths=[env.demo.packages_dir], dry_run=False)
+    with ctx.reading() as session:
+        before = dashboard(session, plan_id=env.plan.id).coverage[0]
+    unit = env.unit("CS-00004")
+    federation.return_package(
+        ctx,
+        package_hash=hash_of(env.file("CS-00004").read_bytes()),
+        out=tmp_path / "back.thidua",
+        general_comment="Sửa chỉ tiêu 2.1",
+        comments={},
+    )
+    with ctx.reading() as session:
+        board = dashboard(session, plan_id=env.plan.id)
+    after = board.coverage[0]
+    assert (after.received, after.returned) == (before.received - 1, 1)
+    [missing] = [
+        m for m in board.missing if m.unit.code == unit.code and m.stream == "registration"
+    ]
+    assert missing.held == "returned"

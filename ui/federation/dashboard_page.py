@@ -9,6 +9,7 @@ the units it counts (:func:`app.dashboard.units_behind`).
 
 from __future__ import annotations
 
+import math
 import time
 from enum import IntEnum
 from pathlib import Path
@@ -20,6 +21,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
+    QLineSeries,
     QValueAxis,
 )
 from PySide6.QtCore import (
@@ -32,7 +34,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -45,6 +55,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +104,8 @@ from ui.tasks import CancelToken, Runner
 _Index = QModelIndex | QPersistentModelIndex
 #: Attainment bars are cut here so one runaway figure does not flatten the rest.
 CHART_CAP = 200.0
+#: A figure above this is drawn at it (its value stays in the tooltip and the table).
+CHART_LIMIT = 1000.0
 
 
 class DashboardColumn(IntEnum):
@@ -250,6 +263,7 @@ def held_text(held: str) -> str:
     return {
         "pending_key": _("Received, held: the key is not confirmed yet"),
         "quarantined": _("Received, in conflict: staff must choose"),
+        "returned": _("Returned for correction: the corrected report is awaited"),
     }.get(held, "")
 
 
@@ -587,7 +601,7 @@ class DashboardPage(QWidget):
                 "share of the province's targets its units meet together."
             )
         )
-        self.missing_title.setText(_("Who has not sent (chưa nộp):"))
+        self._count_missing()
         self.copy_button.setText(_("Copy the list"))
         self.model.retranslate()
         self.missing_model.retranslate()
@@ -731,9 +745,17 @@ class DashboardPage(QWidget):
         self.view.setColumnWidth(DashboardColumn.TARGET, 230)
         self.view.setColumnWidth(DashboardColumn.UNITS, 60)
         for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
+            # As wide as its title and its widest figure ("950.000.000 đ" is never cut).
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            self.view.setColumnWidth(column, max(75, fit_width(self, title.split("\n"))))
+            figures = [
+                str(self.model.index(row, column).data() or "")
+                for row in range(self.model.rowCount())
+            ]
+            self.view.setColumnWidth(
+                column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
+            )
         self.missing_model.set_missing(list(board.missing), board.plan)
+        self._count_missing()
         self._show_coverage()
         self._charts_dirty = True
         self._tab_changed(self.tabs.currentIndex())
@@ -746,14 +768,17 @@ class DashboardPage(QWidget):
         parts = []
         for item in board.coverage:
             share = percent_text(percent_of(item.received, item.expected))
-            parts.append(
-                _("{stream}: <b>{received}</b> of {expected} units ({share})").format(
-                    stream=stream_label(item.stream, board.plan),
-                    received=format_number(item.received),
-                    expected=format_number(item.expected),
-                    share=share,
-                )
+            part = _("{stream}: <b>{received}</b> of {expected} units ({share})").format(
+                stream=stream_label(item.stream, board.plan),
+                received=format_number(item.received),
+                expected=format_number(item.expected),
+                share=share,
             )
+            if item.returned:
+                part += " " + _("({count} returned for correction)").format(
+                    count=format_number(item.returned)
+                )
+            parts.append(part)
         scope = _scope_text(self.current_choice())
         self.coverage.setText(f"<b>{scope}</b> — " + " · ".join(parts))
 
@@ -800,6 +825,15 @@ class DashboardPage(QWidget):
     @Slot(int)
     def _missing_stream_chosen(self, _index: int) -> None:
         self.missing_proxy.set_stream(self.missing_stream.currentData())
+        self._count_missing()
+
+    def _count_missing(self) -> None:
+        """The title says how many units are listed ("chưa nộp" has a count)."""
+        self.missing_title.setText(
+            _("Who has not sent (chưa nộp): {count}").format(
+                count=format_number(self.missing_proxy.rowCount())
+            )
+        )
 
     @Slot()
     def copy_missing(self) -> None:
@@ -854,11 +888,15 @@ class DashboardPage(QWidget):
         registered.setColor(QColor("#7fa7d9"))
         achieved.setColor(QColor("#2e7d32"))
         labels: list[str] = []
+        #: Per bar group: the board row it shows, and its two figures as text.
+        self.chart_rows: list[int] = []
+        self.chart_tips: list[str] = []
         targets_of: dict[str, int] = {}
         for item in board.rollups:
             targets_of[item.indicator.code] = targets_of.get(item.indicator.code, 0) + 1
         seen: dict[str, int] = {}
-        for item in board.rollups:
+        highest = 0.0
+        for row, item in enumerate(board.rollups):
             code = item.indicator.code
             seen[code] = seen.get(code, 0) + 1
             reg_figure, got_figure = item.figures.get(REGISTRATION_STREAM), item.figures.get(stream)
@@ -869,28 +907,75 @@ class DashboardPage(QWidget):
             if reg is None and got is None:
                 continue  # a ceiling ("none", "at most") has no percentage of attainment
             labels.append(f"{code} ({seen[code]})" if targets_of[code] > 1 else code)
-            registered.append(min(float(reg or 0), CHART_CAP))
-            achieved.append(min(float(got or 0), CHART_CAP))
+            self.chart_rows.append(row)
+            reg_value, got_value = float(reg or 0), float(got or 0)
+            highest = max(highest, reg_value, got_value)
+            registered.append(min(reg_value, CHART_LIMIT))
+            achieved.append(min(got_value, CHART_LIMIT))
+            wording = item.target.wording if item.target else ""
+            tip = [f"{code} — {item.indicator.title}", wording]
+            tip.append(_("Registered: {figure} of the target").format(figure=percent_text(reg)))
+            if stream != REGISTRATION_STREAM:
+                tip.append(_("Achieved: {figure} of the target").format(figure=percent_text(got)))
+            tip.append(_("Click to see the units behind the figure."))
+            self.chart_tips.append("\n".join(t for t in tip if t))
         series.append(registered)
         if stream != REGISTRATION_STREAM:
             series.append(achieved)
+        series.hovered.connect(self._bar_hovered)
+        series.clicked.connect(self._bar_clicked)
         chart.addSeries(series)
         categories = QBarCategoryAxis()
         categories.append(labels)
+        categories.setLabelsAngle(-90)  # every code readable, however many indicators
+        # The axis reaches the highest figure (7.2 at 573% shows as 573%), in steps of 50%.
+        top = max(CHART_CAP, min(CHART_LIMIT, 50.0 * math.ceil(highest / 50.0)))
         values = QValueAxis()
-        values.setRange(0, CHART_CAP)
-        values.setTickCount(9)
+        values.setRange(0, top)
+        values.setTickCount(int(top // 50) + 1 if top <= 400 else int(top // 100) + 1)
         values.setLabelFormat("%d%%")
         values.setTitleText(_("% of the target (100% = reached)"))
         chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
+        # The 100% line: reached at or above it.
+        reached = QLineSeries()
+        reached.setName(_("100% = reached"))
+        reached.append(-0.5, 100.0)
+        reached.append(max(len(labels), 1) - 0.5, 100.0)
+        pen = QPen(QColor("#c62828"))
+        pen.setWidth(2)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        reached.setPen(pen)
+        chart.addSeries(reached)
+        line_axis = QValueAxis()
+        line_axis.setRange(-0.5, max(len(labels), 1) - 0.5)
+        line_axis.setVisible(False)
+        chart.addAxis(line_axis, Qt.AlignmentFlag.AlignTop)
+        reached.attachAxis(line_axis)
+        reached.attachAxis(values)
         chart.setTitle(
             _("Attainment by indicator — {scope}").format(scope=_scope_text(self.current_choice()))
         )
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         _replace_chart(self.indicator_chart, chart)
+
+    @Slot(bool, int, QBarSet)
+    def _bar_hovered(self, inside: bool, index: int, _bars: QBarSet) -> None:
+        if inside and 0 <= index < len(self.chart_tips):
+            QToolTip.showText(QCursor.pos(), self.chart_tips[index], self.indicator_chart)
+        else:
+            QToolTip.hideText()
+
+    @Slot(int, QBarSet)
+    def _bar_clicked(self, index: int, bars: QBarSet) -> None:
+        """Click-through: the units behind the bar's figure."""
+        if 0 <= index < len(self.chart_rows):
+            registered = bars.label() == _("Σ registered")
+            self.show_units_behind(
+                self.chart_rows[index], REGISTRATION_STREAM if registered else self.chart_stream()
+            )
 
     def _load_clusters(self) -> None:
         from app.dashboard import cluster_standing
