@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -229,3 +230,65 @@ def test_a_cluster_leader_scores_its_members(qtbot: QtBot, tmp_path: Path) -> No
     preview.reject()
     qtbot.waitUntil(lambda: not screen._keep_runner.busy(), timeout=20000)  # type: ignore[attr-defined]
     leader.close()
+
+
+def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppContext) -> None:
+    """Regression: the editor showed no_report, grade, flag, fatal_accident and
+    "vung_manh:100; kha:70"; the words it shows now read back to the same rules."""
+    from app import i18n
+    from app.plans import get_plan
+    from app.scoring import load_rules, parse_rules
+
+    i18n.set_language("vi")
+    screen = open_screen(qtbot, federation)
+    screen.rules_action.trigger()
+    dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+    assert isinstance(dialog, RulesDialog)
+    tokens = {"flag", "grade", "no_report", "reported", "vung_manh", "kha", "fatal_accident"}
+    for table in (dialog.vetoes, dialog.indicators):
+        for row in range(table.rowCount()):
+            for col in range(table.columnCount()):
+                item = table.item(row, col)
+                if item is None or col == 0:  # the code column is a code by design
+                    continue
+                words = set(item.text().replace(":", " ").replace(";", " ").split())
+                assert not words & tokens, (row, col, item.text())
+    saved = load_rules(federation, plan_id="tuyen-quang-2017").rules
+    with federation.reading() as session:
+        plan = get_plan(session, "tuyen-quang-2017")
+    back = parse_rules(dialog.document(), plan)
+
+    def by_code(rules: Any) -> list[Any]:  # the editor lists indicators in the plan's order
+        return [sorted(g.indicators, key=lambda r: r.code) for g in rules.groups]
+
+    assert by_code(back) == by_code(saved), "the words read back to the same rules"
+    assert (back.vetoes, back.flags, back.awards) == (saved.vetoes, saved.flags, saved.awards)
+    dialog.reject()
+
+
+def test_explanation_rows_shrink_when_the_pane_widens(qtbot: QtBot, federation: AppContext) -> None:
+    """Regression: rows measured while the pane was narrow stayed 300 px tall."""
+    from PySide6.QtWidgets import QSplitter
+
+    screen = open_screen(qtbot, federation)
+    splitter = screen.findChild(QSplitter)
+    assert splitter is not None
+    total = sum(splitter.sizes())
+    splitter.setSizes([total - 420, 420])  # the explanation pane squeezed
+    assert screen.select_unit("A")
+    why = screen.why
+    qtbot.waitUntil(lambda: screen.why_model.rowCount() > 0, timeout=5000)
+
+    def heights() -> list[int]:
+        return [why.rowHeight(r) for r in range(screen.why_model.rowCount())]
+
+    def fitted() -> bool:  # every row as tall as its text needs at the width it has now
+        least = why.verticalHeader().minimumSectionSize()
+        return heights() == [
+            max(least, why.sizeHintForRow(r)) for r in range(screen.why_model.rowCount())
+        ]
+
+    qtbot.waitUntil(fitted, timeout=5000)
+    narrow = max(heights())
+    splitter.setSizes([total // 5, total - total // 5])  # then dragged wide
+    qtbot.waitUntil(lambda: fitted() and max(heights()) < narrow, timeout=5000)

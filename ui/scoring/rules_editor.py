@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import domain
+from app.errors import N_
 from app.i18n import gettext as _
 from app.scoring import (
     SCORING_FORMAT,
@@ -96,6 +97,32 @@ def _item(text: str, *, editable: bool = True) -> QTableWidgetItem:
     if not editable:
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
+
+
+_CONDITIONS = {
+    VetoCondition.FLAG: N_("a flag"),
+    VetoCondition.GRADE: N_("an indicator's grade"),
+    VetoCondition.NO_REPORT: N_("no report"),
+}
+
+
+def condition_word(condition: VetoCondition) -> str:
+    """How the table shows a veto's condition: words, not ``no_report``."""
+    return _(_CONDITIONS[condition])
+
+
+def condition_code(text: str) -> str:
+    """The condition typed as its words or its code (the core refuses anything else)."""
+    wanted = text.strip().casefold()
+    for condition, msgid in _CONDITIONS.items():
+        if wanted in (condition.value, _(msgid).casefold()):
+            return condition.value
+    return text.strip()
+
+
+def reported_word() -> str:
+    """The method "points as reported", in words."""
+    return _("as reported")
 
 
 def _text(table: QTableWidget, row: int, column: int) -> str:
@@ -252,6 +279,15 @@ class RulesDialog(QDialog):
                 return level.code
         return text.strip()
 
+    def _flag_code(self, text: str) -> str:
+        """A flag typed as its label or its code (the flags table says which)."""
+        wanted = text.strip().casefold()
+        for row in range(self.flags.rowCount()):
+            code, label = _text(self.flags, row, 0), _text(self.flags, row, 1)
+            if wanted in (code.casefold(), label.casefold()):
+                return code
+        return text.strip()
+
     def _fill(self) -> None:
         rules, plan = self._rules, self._plan
         found = {r.code: (g, r) for g in rules.groups for r in g.indicators}
@@ -269,9 +305,11 @@ class RulesDialog(QDialog):
                     number_cell(rule.bonus_per_percent) if rule and rule.bonus_per_percent else ""
                 ),
                 _item(
-                    "; ".join(f"{g}:{number_cell(s)}" for g, s in rule.grade_shares)
+                    "; ".join(
+                        f"{self._grade_cell(g)}: {number_cell(s)}" for g, s in rule.grade_shares
+                    )
                     if rule and rule.method is Method.GRADE
-                    else (rule.method.value if rule and rule.method is Method.REPORTED else "")
+                    else (reported_word() if rule and rule.method is Method.REPORTED else "")
                 ),
             ]
             for column, cell in enumerate(cells):
@@ -287,11 +325,14 @@ class RulesDialog(QDialog):
             self.grades.setItem(row, 1, _item(number_cell(thresholds.get(level.code))))
         self.vetoes.setRowCount(len(rules.vetoes))
         for row, veto in enumerate(rules.vetoes):
-            subject = veto.flag or veto.indicator or ""
+            flag_labels = {f.code: f.label for f in rules.flags}
+            subject = (flag_labels.get(veto.flag, veto.flag) if veto.flag else None) or (
+                veto.indicator or ""
+            )
             cells = [
                 _item(veto.code),
                 _item(veto.label),
-                _item(veto.when.value),
+                _item(condition_word(veto.when)),
                 _item(subject),
                 _item(self._grade_cell(veto.at_or_below)),
                 _item(""),
@@ -406,7 +447,7 @@ class RulesDialog(QDialog):
             [
                 _("Code"),
                 _("Label"),
-                _("When (flag, grade, no_report)"),
+                _("When (a flag, an indicator's grade, no report)"),
                 _("Flag or indicator"),
                 _("At or below grade"),
                 _("No commendation"),
@@ -470,7 +511,7 @@ class RulesDialog(QDialog):
             if bonus is not None:
                 item["bonus_per_percent"] = bonus
             extra = _text(self.indicators, row, 7)
-            if extra == Method.REPORTED.value:
+            if extra.casefold() in (Method.REPORTED.value, reported_word().casefold()):
                 item["method"] = Method.REPORTED.value
             elif extra:
                 shares: dict[str, str] = {}
@@ -490,11 +531,11 @@ class RulesDialog(QDialog):
             code = _text(self.vetoes, row, 0)
             if not code:
                 continue
-            when = _text(self.vetoes, row, 2)
+            when = condition_code(_text(self.vetoes, row, 2))
             veto: dict[str, Any] = {"code": code, "label": _text(self.vetoes, row, 1), "when": when}
             subject = _text(self.vetoes, row, 3)
             if when == VetoCondition.FLAG.value:
-                veto["flag"] = subject
+                veto["flag"] = self._flag_code(subject)
             elif when == VetoCondition.GRADE.value:
                 veto["indicator"] = subject
                 veto["at_or_below"] = self._grade_code(_text(self.vetoes, row, 4))

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -182,6 +182,13 @@ class ScoringScreen(QWidget):
             why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.ResizeToContents)
         why_header.setSectionResizeMode(WhyColumn.WHY, QHeaderView.ResizeMode.Stretch)
         self.why.setColumnWidth(WhyColumn.INDICATOR, 190)
+        # Row heights follow the width the explanation has now, not the one it had
+        # when the unit was chosen (rows 300 px tall stayed after the pane widened).
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(40)
+        self._rows_fit.timeout.connect(self.why.resizeRowsToContents)
+        why_header.sectionResized.connect(lambda *_args: self._rows_fit.start())
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
