@@ -126,6 +126,45 @@ def load_import_run(ctx: AppContext, *, run_id: int) -> ImportSummary:
     return ImportSummary(run_id, False, tuple(items), cancelled=False)
 
 
+#: What became of a held or disputed package since its run, by its archive status.
+SINCE = {
+    "applied": N_("merged since"),
+    "superseded": N_("merged since, then replaced"),
+    "discarded": N_("discarded by staff"),
+    "quarantined": N_("now in conflict"),
+}
+
+
+def since_the_run(ctx: AppContext, summary: ImportSummary) -> dict[str, str]:
+    """Package hash → what happened to it after the run (an msgid of :data:`SINCE`),
+    for the packages the run held for a key or left in conflict: a run's
+    summary is its record, and this keeps it from reading as the present."""
+    waiting = {
+        item.package_hash
+        for item in summary.items
+        if item.outcome.value in ("pending_key", "conflict") and item.package_hash
+    }
+    if not waiting:
+        return {}
+    found: dict[str, str] = {}
+    with ctx.reading() as session:
+        hashes = sorted(waiting)
+        for start in range(0, len(hashes), 500):
+            for package_hash, status in session.execute(
+                select(models.Package.hash, models.Package.status).where(
+                    models.Package.hash.in_(hashes[start : start + 500])
+                )
+            ):
+                found[package_hash] = status
+    outcomes = {i.package_hash: i.outcome.value for i in summary.items}
+    return {
+        package_hash: SINCE[status]
+        for package_hash, status in found.items()
+        if status in SINCE
+        and not (status == "quarantined" and outcomes.get(package_hash) == "conflict")
+    }
+
+
 def unit_names(ctx: AppContext) -> dict[str, str]:
     """Every unit's name by id (the import table shows names, packages carry ids)."""
     with ctx.reading() as session:
@@ -135,4 +174,11 @@ def unit_names(ctx: AppContext) -> dict[str, str]:
         }
 
 
-__all__ = ["ImportRunInfo", "list_import_runs", "load_import_run", "unit_names"]
+__all__ = [
+    "SINCE",
+    "ImportRunInfo",
+    "list_import_runs",
+    "load_import_run",
+    "since_the_run",
+    "unit_names",
+]

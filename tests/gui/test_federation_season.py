@@ -125,6 +125,16 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
         type_text(accept.evidence, "Phiếu đăng ký số 7/ĐK")
         accept.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: "(3)" in page.receipts_button.text(), timeout=20000)
+    # The run's summary says what became of its held packages (regression: it stayed
+    # "waiting for a key" after the key was accepted).
+    with qtbot.waitSignal(page.reopened, timeout=20000):
+        page.reopen(summary.run_id)  # type: ignore[attr-defined]
+    from ui.federation.import_page import ImportColumn
+
+    outcomes = [
+        str(page.model.index(r, ImportColumn.OUTCOME).data()) for r in range(page.model.rowCount())
+    ]
+    assert sum(o == "Chờ xác nhận khóa → nay đã ghi nhận" for o in outcomes) == 3, outcomes
 
     # --- the conflict, resolved by keeping the incoming version: one more owed ---
     workspace.show_page("conflicts")

@@ -104,6 +104,7 @@ class ImportModel(RowTableModel[ItemResult]):
         super().__init__(parent)
         self._names: dict[str, str] = {}
         self._plans: dict[str, domain.Plan] = {}
+        self._since: dict[str, str] = {}
 
     def set_context(self, names: dict[str, str], plans: dict[str, domain.Plan]) -> None:
         """Unit names by id and plans by id, to show names instead of ids."""
@@ -121,6 +122,7 @@ class ImportModel(RowTableModel[ItemResult]):
 
     def set_items(self, items: list[ItemResult]) -> None:
         self.beginResetModel()
+        self._since = {}
         self._rows = list(items)
         self.endResetModel()
 
@@ -137,6 +139,13 @@ class ImportModel(RowTableModel[ItemResult]):
 
     def items(self) -> list[ItemResult]:
         return list(self._rows)
+
+    def set_since(self, since: dict[str, str]) -> None:
+        """What became of held or disputed packages after the run (see ``since_the_run``)."""
+        self._since = since
+        if self._rows:
+            column = ImportColumn.OUTCOME
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def unit_text(self, item: ItemResult) -> str:
         name = self._names.get(item.unit_id, "")
@@ -172,7 +181,9 @@ class ImportModel(RowTableModel[ItemResult]):
             if column is ImportColumn.FINGERPRINT:
                 return item.fingerprint
             if column is ImportColumn.OUTCOME:
-                return outcome_label(item.outcome)
+                since = self._since.get(item.package_hash)
+                label = outcome_label(item.outcome)
+                return f"{label} → {_(since)}" if since else label
             return self.reason_text(item)
         if role == Qt.ItemDataRole.BackgroundRole and column is ImportColumn.OUTCOME:
             return outcome_brush(item.outcome)
@@ -666,6 +677,16 @@ class ImportPage(QWidget):
         self.data_changed.emit()
         self.applied.emit(summary)
 
+    def refresh_since(self) -> None:
+        """Show what became of the run's held and disputed packages since (a key
+        accepted, a conflict decided): the run's record no longer reads as now."""
+        from app.import_runs import since_the_run
+
+        summary = self.summary
+        if self._ctx is None or summary is None or summary.dry_run:
+            return
+        self.model.set_since(since_the_run(self._ctx, summary))
+
     @Slot()
     def cancel(self) -> None:
         if self._task is not None:
@@ -738,6 +759,7 @@ class ImportPage(QWidget):
             self._set_mode("reopened")
             self._refill_filter()
             self._show_status()
+            self.refresh_since()
             self.reopened.emit(summary)
 
         self._runner.run(job, done, self._failed)

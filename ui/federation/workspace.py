@@ -313,6 +313,7 @@ class FederationWorkspace(QWidget):
         self.conflicts.reload()
         self.audit.reload()
         self.importer.owed_receipts()
+        self.importer.refresh_since()
 
     @Slot()
     def _roster_changed(self) -> None:
