@@ -1232,7 +1232,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands,
         "receipts",
         cmd_receipts,
-        _("write signed receipts for merged packages"),
+        _("write the signed receipts still owed for merged reports"),
         json_flag=False,
     )
     receipts.add_argument("--out", required=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QStorageInfo
+from PySide6.QtWidgets import QComboBox, QFileDialog
+
+from app.i18n import gettext as _
 
 
 def removable_folders() -> list[Path]:
@@ -21,4 +24,14 @@ def removable_folders() -> list[Path]:
     return folders
 
 
-__all__ = ["removable_folders"]
+def name_the_folder_filter(dialog: QFileDialog) -> None:
+    """A folder dialog's "type" box says "Thư mục", whichever translators Qt has
+    (it wrote "Directories" where its own lookup found none)."""
+    if dialog.fileMode() is not QFileDialog.FileMode.Directory:
+        return
+    box = dialog.findChild(QComboBox, "fileTypeCombo")
+    if box is not None and box.count() == 1:
+        box.setItemText(0, _("Directories"))
+
+
+__all__ = ["name_the_folder_filter", "removable_folders"]

@@ -499,6 +499,9 @@ class MainWindow(QMainWindow):
         dialog.setObjectName("restore-folder")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
+        from ui.folders import name_the_folder_filter
+
+        name_the_folder_filter(dialog)
         dialog.fileSelected.connect(lambda path: self.choose_restore_folder(Path(path)))
         dialog.open()
 

@@ -250,8 +250,10 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
     """Regression: every file dialog opened in the home folder."""
     from PySide6.QtWidgets import QFileDialog
 
+    from app import i18n
     from ui.federation.common import file_dialog
 
+    i18n.set_language("vi")
     parent = QWidget()
     qtbot.addWidget(parent)
     usb = tmp_path / "USB" / "Đợt 1"
@@ -264,6 +266,10 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
         mode=QFileDialog.FileMode.Directory,
         on_chosen=chosen.append,
     )
+    from PySide6.QtWidgets import QComboBox
+
+    kinds = first.findChild(QComboBox, "fileTypeCombo")
+    assert kinds is not None and kinds.itemText(0) == "Thư mục", "not Qt's “Directories”"
     first.setDirectory(str(usb.parent))
     first.selectFile(usb.name)
     first.accept()

@@ -713,7 +713,7 @@ def test_roster_round_trip_changes_nothing(demo: Demo, fed: AppContext, tmp_path
 
     with fed.unit_of_work() as session:
         imported = import_roster(session, path=path, year=YEAR)
-    assert (imported.created, imported.updated) == (0, len(demo.units))
+    assert (imported.created, imported.updated, imported.unchanged) == (0, 0, len(demo.units))
     assert roster_state(fed) == before
 
 

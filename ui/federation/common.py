@@ -38,7 +38,7 @@ from app.labels import stream_label as stream_label
 from app.packages.merge import Outcome
 from app.preferences import last_folder, remember_folder
 
-from ui.folders import removable_folders
+from ui.folders import name_the_folder_filter, removable_folders
 from ui.models import verdict_brush as verdict_brush
 
 GOOD = QBrush(QColor("#dff0d8"))
@@ -178,6 +178,7 @@ def file_dialog(
     dialog.setObjectName(name)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setFileMode(mode)
+    name_the_folder_filter(dialog)
     if save:
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     if name_filter:

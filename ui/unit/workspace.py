@@ -38,7 +38,7 @@ from app.registration import StatementDetails, Workspace
 from db.enums import REGISTRATION_STREAM
 
 from ui.errors import report_failure
-from ui.folders import removable_folders
+from ui.folders import name_the_folder_filter, removable_folders
 from ui.tasks import CancelToken, Runner
 from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
@@ -846,6 +846,7 @@ class UnitWorkspace(QWidget):
         dialog.setObjectName("backup-folder")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
+        name_the_folder_filter(dialog)
         folders = removable_folders()
         dialog.setDirectory(str(folders[0] if folders else Path.home()))
         dialog.fileSelected.connect(lambda path: self._ask_backup_passphrase(Path(path)))
