@@ -251,6 +251,7 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
     from PySide6.QtWidgets import QFileDialog
 
     from app import i18n
+
     from ui.federation.common import file_dialog
 
     i18n.set_language("vi")
