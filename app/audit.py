@@ -17,6 +17,17 @@ def utc_now_text() -> str:
 
 
 def current_actor() -> str:
+    """Who is acting: the staff member's name set on this PC (``THIDUA_STAFF_NAME``
+    for the command line, else the preference), or the OS account when none is set."""
+    import os
+
+    from app.preferences import clean_staff_name, load_preferences
+
+    named = clean_staff_name(os.environ.get("THIDUA_STAFF_NAME", "")) or (
+        load_preferences().staff_name
+    )
+    if named:
+        return named
     try:
         return getpass.getuser()
     except Exception:

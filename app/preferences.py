@@ -25,6 +25,9 @@ class Preferences:
     font_scale: float = 1.0
     #: The main window's size, place and maximised state (Qt's saveGeometry, base64).
     window_geometry: str = ""
+    #: The name of the person using this PC, written in the audit log and on
+    #: proposals instead of the OS account ("root", "Admin").
+    staff_name: str = ""
 
     def with_changes(self, **changes: object) -> Preferences:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -46,12 +49,26 @@ def load_preferences() -> Preferences:
     database = raw.get("database")
     scale = raw.get("font_scale")
     geometry = raw.get("window_geometry")
+    staff = raw.get("staff_name")
     return Preferences(
         language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         database=database if isinstance(database, str) else "",
         font_scale=float(scale) if isinstance(scale, (int, float)) and 0.8 <= scale <= 2.5 else 1.0,
         window_geometry=geometry if isinstance(geometry, str) and len(geometry) < 4096 else "",
+        staff_name=clean_staff_name(staff) if isinstance(staff, str) else "",
     )
+
+
+#: The longest staff name kept (the audit's actor column holds 200 characters).
+MAX_STAFF_NAME = 100
+
+
+def clean_staff_name(text: str) -> str:
+    """A person's name as typed, trimmed: no control characters, at most 100 characters."""
+    import unicodedata  # not app.plans: preferences are read before the heavy imports
+
+    kept = "".join(c if c.isprintable() else " " if c.isspace() else "" for c in text)
+    return " ".join(unicodedata.normalize("NFC", kept).split())[:MAX_STAFF_NAME]
 
 
 def save_preferences(preferences: Preferences) -> None:

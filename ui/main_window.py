@@ -147,6 +147,9 @@ class MainWindow(QMainWindow):
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
+        self._staff_action = QAction(self)
+        self._staff_action.triggered.connect(self.ask_staff_name)
+        self._file_menu.addAction(self._staff_action)
         self._file_menu.addSeparator()
         self._quit_action = QAction(self)
         self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -198,6 +201,7 @@ class MainWindow(QMainWindow):
         self._quit_action.setText(_("&Quit"))
         self._restore_action.setText(_("&Restore from a backup…"))
         self._shared_action.setText(_("Shared &database…"))
+        self._staff_action.setText(_("Who uses this computer…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
         self._zoom_in.setText(_("Larger text"))
@@ -515,6 +519,37 @@ class MainWindow(QMainWindow):
             self._show_error(error)
             return
         self._ask_restore_passphrase(info)
+
+    def ask_staff_name(self) -> QInputDialog:
+        """The name written in the audit log and on proposals instead of the OS account."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("staff-name")
+        dialog.setWindowTitle(_("Who uses this computer"))
+        dialog.setLabelText(
+            _(
+                "Your full name, as the audit log and the proposals should show who did "
+                "what (instead of the computer's account name):"
+            )
+        )
+        dialog.setTextValue(self._preferences.staff_name)
+        dialog.setOkButtonText(_("Save"))
+        dialog.setCancelButtonText(_("Cancel"))
+        dialog.textValueSelected.connect(self.set_staff_name)
+        dialog.open()
+        return dialog
+
+    def set_staff_name(self, text: str) -> None:
+        from app.preferences import clean_staff_name
+
+        name = clean_staff_name(text)
+        self._preferences = self._preferences.with_changes(staff_name=name)
+        save_preferences(self._preferences)
+        self.statusBar().showMessage(
+            _("From now on the audit log names {name}.").format(name=name)
+            if name
+            else _("From now on the audit log names the computer's account."),
+            8000,
+        )
 
     def _ask_restore_passphrase(self, info: Any) -> None:
         folder = info.folder

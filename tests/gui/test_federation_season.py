@@ -446,3 +446,37 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
     assert isinstance(dialog, UnitsBehindDialog)
     dialog.reject()
     window.close()
+
+
+def test_the_audit_names_the_staff_member_not_the_os_account(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: the audit and the proposals said "root" (the OS account)."""
+    from sqlalchemy import select
+
+    from PySide6.QtWidgets import QInputDialog
+
+    window, workspace = open_window(qtbot, demo.database)
+    dialog = window.ask_staff_name()
+    assert isinstance(dialog, QInputDialog)
+    dialog.setTextValue("  Nguyễn Thị\tHà  ")
+    dialog.accept()
+    roster = workspace.roster
+    workspace.show_page("roster")
+    qtbot.waitUntil(lambda: roster.model.units() != [], timeout=20000)
+    unit = roster.ask_add()
+    type_text(unit.code, "CS-STAFF")
+    type_text(unit.name, "CĐCS thử người dùng")
+    unit.sector.setCurrentIndex(1)
+    with qtbot.waitSignal(roster.unit_saved, timeout=20000):
+        unit.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    ctx = open_context(demo.database)
+    try:
+        with ctx.reading() as session:
+            actor = session.scalar(
+                select(models.AuditEntry.actor).where(models.AuditEntry.subject == "CS-STAFF")
+            )
+    finally:
+        ctx.close()
+    assert actor == "Nguyễn Thị Hà"
+    window.close()
