@@ -148,18 +148,35 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
                 "year": result.year,
                 "created": result.created,
                 "updated": result.updated,
+                "unchanged": result.unchanged,
                 "clusters": result.clusters,
                 "converted": dict(result.converted),
+                "notes": [
+                    {"row": n.row, "column": n.column, "message": n.translated()}
+                    for n in result.notes
+                ],
             },
         )
     else:
         out.write(
-            _("Roster {year}: {created} units added, {updated} updated.").format(
-                year=result.year, created=result.created, updated=result.updated
+            _(
+                "Roster {year}: {created} units added, {updated} updated, {unchanged} unchanged."
+            ).format(
+                year=result.year,
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
             )
             + "\n"
         )
         _report_conversions(dict(result.converted), out)
+        for note in result.notes:
+            out.write(
+                _("Row {row}, column {column}: {message}").format(
+                    row=note.row, column=note.column, message=note.translated()
+                )
+                + "\n"
+            )
     return 0
 
 

@@ -480,3 +480,54 @@ def test_the_audit_names_the_staff_member_not_the_os_account(
         ctx.close()
     assert actor == "Nguyễn Thị Hà"
     window.close()
+
+
+def test_roster_notes_list_every_cell_read_differently(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """Regression: TCVN3 names were converted silently on screen; "1.200" and "hcsn"
+    were taken without a word; an unchanged roster said every unit was updated."""
+    from openpyxl import load_workbook
+
+    from app.legacy_text import Encoding, from_unicode
+    from app.roster import write_roster_template
+
+    from ui.federation.roster_page import RosterNotesDialog
+
+    path = tmp_path / "roster.xlsx"
+    write_roster_template(path)
+    book = load_workbook(path)
+    sheet = book["Danh sách đơn vị"]
+    sheet.append(
+        [
+            "CS-0777",
+            from_unicode("Công đoàn Trường Mầm non Hoa Sen", Encoding.TCVN3),
+            "CĐCS",
+            "hcsn",
+            "LDH-01",
+            "",
+            "",
+            "1.200",
+            None,
+        ]
+    )
+    book.save(path)
+    window, workspace = open_window(qtbot, demo.database)
+    workspace.show_page("roster")
+    roster = workspace.roster
+    with qtbot.waitSignal(roster.imported, timeout=20000) as imported:
+        roster.import_workbook(path)
+    assert imported.args[0].created == 3
+    dialog = roster.notes_dialog
+    assert isinstance(dialog, RosterNotesDialog) and dialog.isVisible()
+    model = dialog.view.model()
+    said = {(model.index(r, 0).data(), model.index(r, 2).data()) for r in range(model.rowCount())}
+    assert ("4", "“hcsn” được đọc là HCSN") in said
+    assert ("4", "“1.200” được đọc là 1200") in said
+    assert ("4", "để trống: tính là 0") in said
+    assert any(text.endswith("thành “Công đoàn Trường Mầm non Hoa Sen”") for _r, text in said)
+    dialog.reject()
+    with qtbot.waitSignal(roster.imported, timeout=20000) as again:
+        roster.import_workbook(path)
+    assert (again.args[0].created, again.args[0].updated, again.args[0].unchanged) == (0, 0, 3)
+    window.close()
