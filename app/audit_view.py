@@ -215,12 +215,26 @@ def describe(row: AuditRow) -> str:
             )
         return text
     if action in ("roster.unit.add", "roster.unit.edit"):
+        from app.roster import FIELD_WORDS
+
         text = (
             _("{code} {name} added to the {year} roster.")
             if action == "roster.unit.add"
             else _("{code} {name} changed in the {year} roster.")
-        )
-        return text.format(code=row.subject, name=_text(d.get("name")), year=_text(d.get("year")))
+        ).format(code=row.subject, name=_text(d.get("name")), year=_text(d.get("year")))
+        changes = d.get("changes")
+        if isinstance(changes, dict) and changes:
+            parts = [
+                _("{field}: {old} → {new}").format(
+                    field=_(FIELD_WORDS[key]) if key in FIELD_WORDS else key,
+                    old=_text(pair[0]) or "—",
+                    new=_text(pair[1]) or "—",
+                )
+                for key, pair in changes.items()
+                if isinstance(pair, list) and len(pair) == 2
+            ]
+            text += " " + "; ".join(parts) + "."
+        return text
     if action == "roster.unit.retire":
         return _("{code} {name} taken out of the {year} roster.").format(
             code=row.subject, name=_text(d.get("name")), year=_text(d.get("year"))

@@ -756,7 +756,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_receipts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.packages.federation import write_receipts
 
-    files = write_receipts(ctx, out_dir=Path(args.out), run_id=args.run)
+    files = write_receipts(ctx, out_dir=Path(args.out), run_id=args.run, again=args.again)
     out.write(
         _("{count} receipts written to {folder}.").format(count=len(files), folder=args.out) + "\n"
     )
@@ -1254,6 +1254,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     receipts.add_argument("--out", required=True)
     receipts.add_argument("--run", type=int, help=_("only the packages of this import run"))
+    receipts.add_argument(
+        "--again",
+        action="store_true",
+        help=_("write again the receipts already written (the USB stick was lost)"),
+    )
     ret = add(
         commands,
         "return",

@@ -412,6 +412,8 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
     ):
         scope = Scope(cluster_id=cluster_id)
         units = _in_scope(roster, scope)
+        if not units:
+            continue  # a cluster nobody belongs to any more (every unit moved out)
         figures = [
             r.figures[stream]
             for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream])

@@ -150,7 +150,7 @@ def package_files(paths: Iterable[Path], suffix: str) -> Iterator[FoundFile]:
                         pending.append(path)
                         continue
                     if entry.is_symlink() and _points_to_folder(path):
-                        if entry.name.endswith(suffix):
+                        if _has_suffix(entry.name, suffix):
                             found.append(
                                 FoundFile(
                                     path,
@@ -161,10 +161,16 @@ def package_files(paths: Iterable[Path], suffix: str) -> Iterator[FoundFile]:
                         continue
                 except OSError:
                     pass
-                if not os.fsencode(entry.name).endswith(os.fsencode(suffix)):
+                if not _has_suffix(entry.name, suffix):
                     continue
                 found.append(FoundFile(path, display_name(path, base=given), _problem(path)))
         yield from sorted(found, key=lambda f: os.fsencode(f.path))
+
+
+def _has_suffix(name: str, suffix: str) -> bool:
+    """``.thidua`` in any case (old USB tools and Windows write ``.THIDUA``); the
+    name's bytes are compared, so a name that is not valid UTF-8 is still found."""
+    return os.fsencode(name).lower().endswith(os.fsencode(suffix).lower())
 
 
 def _points_to_folder(path: Path) -> bool:

@@ -267,6 +267,23 @@ def _read_rows(
 _LONGEST = {"name": 300, "parent": 32, "cluster": 120, "chair": 200, "phone": 64, "email": 200}
 
 
+#: Each column in words, for messages and the audit (the template's headings are
+#: printed Vietnamese; these follow the interface language).
+FIELD_WORDS: dict[str, str] = {
+    "code": N_("Unit code"),
+    "name": N_("Unit name"),
+    "kind": N_("Kind"),
+    "sector": N_("Sector"),
+    "parent": N_("Upper level"),
+    "cluster": N_("Cluster"),
+    "leader": N_("Cluster leader"),
+    "members": N_("Members"),
+    "workers": N_("Workers"),
+    "chair": N_("Chair"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+}
+
 #: How the template writes each kind and sector (what a note says a word was read as).
 _KIND_SHOWN = {UnitKind.GRASSROOTS: "CĐCS", UnitKind.UPPER: "Cấp trên"}
 _SECTOR_SHOWN = {
@@ -504,6 +521,31 @@ def _relations(session: Session, rows: list[RosterRow], year: int) -> list[RowEr
             )
     errors.extend(_cycles(rows, _roster_parents(session, year)))
     errors.extend(_double_leaders(rows))
+    errors.extend(_case_twins(session, rows))
+    return errors
+
+
+def _case_twins(session: Session, rows: list[RosterRow]) -> list[RowError]:
+    """Codes that differ from another unit's only in upper and lower case
+    ("cs-00009" beside "CS-00009"): two units nobody could tell apart."""
+    known: dict[str, str] = {}
+    for code in session.scalars(select(models.Unit.code).where(models.Unit.code.is_not(None))):
+        if code:
+            known.setdefault(code.casefold(), code)
+    errors = []
+    for row in rows:
+        twin = known.get(row.code.casefold())
+        if twin is not None and twin != row.code:
+            errors.append(
+                RowError(
+                    row.row,
+                    "code",
+                    N_("code {code} differs from unit code {other} only in letter case"),
+                    (("code", row.code), ("other", twin)),
+                )
+            )
+        else:
+            known[row.code.casefold()] = row.code
     return errors
 
 
@@ -594,7 +636,7 @@ def _apply_rows(
         ) = wanted
     updated = len(changed - {r.code for r in rows if r.code not in existing_units})
     unchanged = len(existing_units) - updated
-    return created, updated, unchanged, len(clusters), cleared
+    return created, updated, unchanged, len({c.id for c in clusters.values()}), cleared
 
 
 def _parent_ids(
@@ -612,6 +654,11 @@ def _parent_ids(
         if row.parent:
             result[row.code] = units[row.parent].id if row.parent in units else lookup[row.parent]
     return result
+
+
+def cluster_key(name: str) -> str:
+    """One cluster however its name is cased or spaced ("cụm 1 " is "Cụm 1")."""
+    return " ".join(nfc(name).split()).casefold()
 
 
 def _clusters(
@@ -632,27 +679,26 @@ def _clusters(
         )
     ):
         row = placed[led.leader_unit_id or ""]
-        if row.cluster != led.code or row.leader is False:
+        if cluster_key(row.cluster or "") != cluster_key(led.code) or row.leader is False:
             led.leader_unit_id = None
             cleared.append(led.code)
+    known = {
+        cluster_key(c.code): c
+        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
+    }
     for row in rows:
         if not row.cluster:
             continue
-        cluster = result.get(row.cluster)
+        cluster = known.get(cluster_key(row.cluster))
         if cluster is None:
-            cluster = session.scalar(
-                select(models.Cluster).where(
-                    models.Cluster.year == year, models.Cluster.code == row.cluster
-                )
-            )
-            if cluster is None:
-                cluster = models.Cluster(year=year, code=row.cluster, name=row.cluster)
-                session.add(cluster)
-            result[row.cluster] = cluster
+            cluster = models.Cluster(year=year, code=row.cluster, name=row.cluster)
+            session.add(cluster)
+            known[cluster_key(row.cluster)] = cluster
+        result[row.cluster] = cluster
         if row.leader:
             cluster.leader_unit_id = units[row.code].id
-            if row.cluster in cleared:
-                cleared.remove(row.cluster)
+            if cluster.code in cleared:
+                cleared.remove(cluster.code)
     session.flush()
     return result, sorted(cleared)
 
@@ -725,17 +771,17 @@ def _double_leaders(rows: list[RosterRow]) -> list[RowError]:
     for row in rows:
         if not row.leader or not row.cluster:
             continue
-        if row.cluster in first:
+        if cluster_key(row.cluster) in first:
             errors.append(
                 RowError(
                     row.row,
                     "leader",
                     N_("cluster {cluster} already has its leader on row {other}"),
-                    (("cluster", row.cluster), ("other", first[row.cluster])),
+                    (("cluster", row.cluster), ("other", first[cluster_key(row.cluster)])),
                 )
             )
         else:
-            first[row.cluster] = row.row
+            first[cluster_key(row.cluster)] = row.row
     return errors
 
 
@@ -778,19 +824,73 @@ def save_roster_unit(
         errors.extend(_relations(session, [row], year))
     if errors or row is None:
         raise RosterError(errors)
+    before = _unit_fields(session, year, code)
+    if creating:
+        earlier = session.scalar(select(models.Unit.name).where(models.Unit.code == code))
+        if earlier is not None:
+            notes.append(
+                RosterNote(
+                    0,
+                    "code",
+                    N_(
+                        "code {code} was {name}'s, taken out of the roster earlier: that unit "
+                        "comes back with these details"
+                    ),
+                    (("code", code), ("name", earlier)),
+                )
+            )
     created, updated, unchanged, clusters, cleared = _apply_rows(
         session, [row], year, installation.own_unit_id
     )
+    after = _unit_fields(session, year, code)
     audit.record(
         session,
         action="roster.unit.add" if creating else "roster.unit.edit",
         subject=code,
-        detail={"year": year, "name": row.name, "parent": row.parent or "", "changed": updated},
+        detail={
+            "year": year,
+            "name": row.name,
+            "parent": row.parent or "",
+            "changed": updated,
+            # What changed, old → new, so a rename or a move can be traced.
+            "changes": {
+                key: [before.get(key, ""), value]
+                for key, value in after.items()
+                if before and before.get(key, "") != value
+            },
+        },
     )
     session.flush()
     return RosterImportResult(
         year, created, updated, clusters, (), tuple(cleared), unchanged, tuple(notes)
     )
+
+
+def _unit_fields(session: Session, year: int, code: str) -> dict[str, str]:
+    """A unit of the ``year`` roster as words per column ({} when not in it)."""
+    parent = aliased(models.Unit)
+    found = session.execute(
+        select(models.Unit, models.RosterEntry, parent.code, models.Cluster.code)
+        .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+        .outerjoin(parent, parent.id == models.RosterEntry.parent_id)
+        .outerjoin(models.Cluster, models.Cluster.id == models.RosterEntry.cluster_id)
+        .where(models.RosterEntry.year == year, models.Unit.code == code)
+    ).first()
+    if found is None:
+        return {}
+    unit, entry, parent_code, cluster = found
+    return {
+        "name": unit.name,
+        "kind": _KIND_SHOWN.get(unit.kind, ""),
+        "sector": _SECTOR_SHOWN.get(entry.sector, "") if entry.sector else "",
+        "parent": parent_code or "",
+        "cluster": cluster or "",
+        "members": str(entry.member_count),
+        "workers": str(entry.worker_count),
+        "chair": unit.chair_name or "",
+        "phone": unit.phone or "",
+        "email": unit.email or "",
+    }
 
 
 def retire_roster_unit(session: Session, *, year: int, code: str) -> None:

@@ -20,7 +20,10 @@ from app.audit import utc_now_text
 from app.context import AppContext
 from app.errors import N_, InputError, NotFoundError, UserError
 from app.files import write_output
+from app.format import file_slug
+from app.i18n import vietnamese
 from app.installation import get_installation
+from app.labels import stream_label
 from app.packages import keys as keys_service
 from app.packages.bodies import parse_statement, receipt_to_json
 from app.packages.format import (
@@ -233,19 +236,21 @@ def _receipt(
     return seal(header, body, [keypair.private_key])
 
 
-def _owed(session: Session, run_id: int | None = None) -> Select[Any]:
-    """Merged reports whose receipt is not written yet (a returned one is owed none)."""
+def _owed(session: Session, run_id: int | None = None, *, again: bool = False) -> Select[Any]:
+    """Merged reports whose receipt is not written yet (a returned one is owed none);
+    ``again``: every merged report not returned, its receipt written or not."""
     query = (
         select(models.Package.hash)
         .join(models.StreamHead, models.StreamHead.package_hash == models.Package.hash)
         .where(
             models.Package.kind == Kind.REPORT.value,
             models.Package.status == "applied",
-            models.Package.receipt_at == "",
             models.Package.returned_at == "",
         )
         .order_by(models.Package.unit_id, models.Package.plan_id, models.Package.stream)
     )
+    if not again:
+        query = query.where(models.Package.receipt_at == "")
     if run_id is not None:
         query = query.where(
             models.Package.hash.in_(
@@ -262,14 +267,19 @@ def owed_receipts(ctx: AppContext) -> int:
         return session.scalar(select(func.count()).select_from(_owed(session).subquery())) or 0
 
 
-def write_receipts(ctx: AppContext, *, out_dir: Path, run_id: int | None = None) -> list[Path]:
+def write_receipts(
+    ctx: AppContext, *, out_dir: Path, run_id: int | None = None, again: bool = False
+) -> list[Path]:
     """A signed receipt for every report merged whose receipt is still owed
-    (or only those of one import run); each is written once."""
+    (or only those of one import run); each is written once. ``again``: the
+    receipts of every merged report, written before or not (the USB stick
+    they went on was lost)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with ctx.unit_of_work() as session:
         now = utc_now_text()
-        for package_hash in list(session.scalars(_owed(session, run_id))):
+        plans: dict[str, Any] = {}
+        for package_hash in list(session.scalars(_owed(session, run_id, again=again))):
             package = session.get(models.Package, package_hash)
             assert package is not None
             data, _digest = _receipt(
@@ -277,7 +287,11 @@ def write_receipts(ctx: AppContext, *, out_dir: Path, run_id: int | None = None)
             )
             unit = session.get(models.Unit, package.unit_id)
             code = _safe((unit.code if unit else None) or package.unit_id)
-            path = out_dir / f"{code}_{package.stream}_r{package.revision}_receipt{FILE_SUFFIX}"
+            if package.plan_id not in plans:
+                plans[package.plan_id] = get_plan(session, package.plan_id)
+            stream = file_slug(stream_label(package.stream, plans[package.plan_id], vietnamese))
+            # Named for the people who carry it: CS-0001_dang-ky_lan2_giay-bao-nhan.thidua
+            path = out_dir / f"{code}_{stream}_lan{package.revision}_giay-bao-nhan{FILE_SUFFIX}"
             write_output(path, data)
             package.receipt_at = now
             written.append(path)

@@ -1811,18 +1811,20 @@ def _name_rank(name: str) -> tuple[bool, int, int, str]:
 
 
 def _prefer_plain_names(ctx: AppContext, run_id: int | None, results: list[ItemResult]) -> None:
-    """Of the copies of one package in a run, the plainest name carries its outcome.
+    """Of the copies of one package in a run, the plainest name carries its outcome,
+    and the others say which file they copy.
 
     Which copy a run reads first depends on the folder; what it reports must
     not: the outcomes trade file names so the original, not "x (1).thidua",
-    is the one imported and the copies are the duplicates.
+    is the one imported, and each copy is a duplicate "of" it (not "already
+    imported", which reads as an earlier run's).
     """
     groups: dict[str, list[int]] = {}
     for index, result in enumerate(results):
         if result.package_hash and result.outcome is not Outcome.REJECTED:
             groups.setdefault(result.package_hash, []).append(index)
-    swaps: list[tuple[str, str, str]] = []  # package hash, primary's name, preferred name
-    for package_hash, indexes in groups.items():
+    changed: list[tuple[ItemResult, ItemResult]] = []  # (as written, as it should read)
+    for indexes in groups.values():
         if len(indexes) < 2:
             continue
         primary = [i for i in indexes if results[i].outcome is not Outcome.DUPLICATE]
@@ -1830,39 +1832,58 @@ def _prefer_plain_names(ctx: AppContext, run_id: int | None, results: list[ItemR
             continue
         preferred = min(indexes, key=lambda i: _name_rank(results[i].file_name))
         first = primary[0]
-        if preferred == first:
-            continue
-        old, new = results[first].file_name, results[preferred].file_name
-        results[first] = replace(results[first], file_name=new)
-        results[preferred] = replace(results[preferred], file_name=old)
-        swaps.append((package_hash, old, new))
-    if run_id is None or not swaps:
+        before = {i: results[i] for i in indexes}
+        if preferred != first:
+            old, new = results[first].file_name, results[preferred].file_name
+            results[first] = replace(results[first], file_name=new)
+            results[preferred] = replace(results[preferred], file_name=old)
+        original = results[first].file_name
+        for i in indexes:
+            if i != first:
+                results[i] = replace(
+                    results[i], reason=_COPY_IN_RUN, params={"file": original}, warning=""
+                )
+        changed.extend((before[i], results[i]) for i in indexes if before[i] != results[i])
+    if run_id is None or not changed:
         return
     item = models.ImportItem
     with ctx.unit_of_work() as session:
-        for package_hash, old, new in swaps:
-            rows = {
-                row.file_name: row.id
-                for row in session.execute(
-                    select(item.id, item.file_name).where(
+        # Each written row is found by what it was written with, then rewritten whole.
+        ids = []
+        for written, _now in changed:
+            ids.append(
+                session.scalar(
+                    select(item.id).where(
                         item.run_id == run_id,
-                        item.package_hash == package_hash,
-                        item.file_name.in_((old[:400], new[:400])),
+                        item.package_hash == written.package_hash,
+                        item.file_name == written.file_name[:400],
+                        item.outcome == written.outcome.value,
                     )
                 )
-            }
-            if old[:400] in rows and new[:400] in rows:
-                session.execute(
-                    update(item).where(item.id == rows[old[:400]]).values(file_name=new[:400])
-                )
-                session.execute(
-                    update(item).where(item.id == rows[new[:400]]).values(file_name=old[:400])
-                )
-            session.execute(
-                update(models.Package)
-                .where(models.Package.hash == package_hash, models.Package.file_name == old[:400])
-                .values(file_name=new[:400])
             )
+        for row_id, (_written, now) in zip(ids, changed, strict=True):
+            if row_id is None:
+                continue
+            session.execute(
+                update(item)
+                .where(item.id == row_id)
+                .values(
+                    file_name=now.file_name[:400],
+                    outcome=now.outcome.value,
+                    reason=now.reason,
+                    params_json=json.dumps(now.params, ensure_ascii=False, default=str),
+                    warning=now.warning,
+                )
+            )
+            if now.outcome is not Outcome.DUPLICATE:
+                session.execute(
+                    update(models.Package)
+                    .where(models.Package.hash == now.package_hash)
+                    .values(file_name=now.file_name[:400])
+                )
+
+
+_COPY_IN_RUN = N_("A copy of {file} in this same import.")
 
 
 def _final_labels(

@@ -98,6 +98,7 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
     assert counts["conflict"] == 1
     merged = 3 * (UNITS - 1)
     qtbot.waitUntil(lambda: f"({merged})" in workspace.importer.receipts_button.text())
+    assert workspace.receipts_action.text() == f"Giấy báo nhận ({merged})…", "on the toolbar too"
     window.close()
 
     # --- a restart: the receipts still owed are the same ---
@@ -113,6 +114,14 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
     assert nothing.args[0] == (
         "Không còn giấy báo nhận nào phải ghi: mọi báo cáo đã ghi nhận đều đã có giấy báo nhận."
     )
+    # Said in a box too, which offers to write them all again (a lost USB stick).
+    again = find_dialog(qtbot, QMessageBox, "receipts-again")
+    assert isinstance(again, QMessageBox)
+    with qtbot.waitSignal(workspace.importer.done, timeout=30000):
+        again.button(QMessageBox.StandardButton.Yes).click()
+        choose_file(qtbot, "receipts-folder", tmp_path / "receipts-again")
+    assert len(list((tmp_path / "receipts-again").glob("*.thidua"))) == merged
+    assert workspace.receipts_action.text() == "Giấy báo nhận…"
 
     # --- the held reports merge when the key is accepted: their receipts are owed ---
     workspace.show_page("keys")
@@ -148,7 +157,7 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
     qtbot.waitUntil(lambda: "(4)" in page.receipts_button.text(), timeout=20000)
     second = write_owed(qtbot, workspace, tmp_path / "receipts-2")
     assert len(second) == 4
-    assert any(p.name.startswith(f"{conflicted.code}_year_r1") for p in second)
+    assert any(p.name == f"{conflicted.code}_nam-2017_lan1_giay-bao-nhan.thidua" for p in second)
     assert package_hash_of(sibling)  # the kept version is the one acknowledged
     window.close()
 

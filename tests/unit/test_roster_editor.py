@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.context import AppContext
 from app.errors import InputError, NotFoundError
@@ -210,3 +210,55 @@ def test_the_template_has_lists_instructions_and_examples(tmp_path: Path) -> Non
     assert guide.cell(row=2, column=1).value == "Mã đơn vị"
     assert "Bắt buộc" in str(guide.cell(row=2, column=2).value)
     assert sheet.max_row == 3, "two example rows"
+
+
+def test_a_cluster_is_one_however_it_is_cased(roster: AppContext) -> None:
+    """Regression: "cụm 3 " made a second cluster beside "Cụm 3"."""
+    with roster.reading() as session:
+        before = session.scalar(select(func.count()).select_from(models.Cluster))
+    result = save(roster, creating=True, cluster="  cụm   3 ")
+    with roster.reading() as session:
+        assert session.scalar(select(func.count()).select_from(models.Cluster)) == before
+    assert result.clusters == 1
+    assert by_code(roster)["CS-0100"].cluster_code == "Cụm 3"
+
+
+def test_a_code_differing_only_in_case_is_refused(roster: AppContext) -> None:
+    """Regression: "cs-0001" was added as a new unit beside "CS-0001"."""
+    error = refused_save(roster, creating=True, code="cs-0001")
+    assert ("code", "code cs-0001 differs from unit code CS-0001 only in letter case") in {
+        (e.column, e.translated()) for e in error.errors
+    }
+
+
+def test_adding_back_a_retired_code_says_so(roster: AppContext) -> None:
+    save(roster, creating=True)
+    with roster.unit_of_work() as session:
+        retire_roster_unit(session, year=YEAR, code="CS-0100")
+    again = save(roster, creating=True, name="CĐCS Trường Tiểu học Kim Phú mới")
+    assert [n.translated() for n in again.notes if n.column == "code"] == [
+        "code CS-0100 was CĐCS Trường Tiểu học Kim Phú's, taken out of the roster earlier: "
+        "that unit comes back with these details"
+    ]
+
+
+def test_an_edit_is_audited_with_what_changed(roster: AppContext) -> None:
+    """Regression: the audit said only "changed": a rename or a move could not be traced."""
+    from app.audit_view import list_audit
+
+    save(roster, creating=True)
+    save(roster, creating=False, name="CĐCS Trường TH Kim Phú", parent="LDH-02")
+    with roster.reading() as session:
+        rows = [r for r in list_audit(session) if r.action == "roster.unit.edit"]
+    assert rows[-1].detail["changes"] == {
+        "name": ["CĐCS Trường Tiểu học Kim Phú", "CĐCS Trường TH Kim Phú"],
+        "parent": ["LDH-01", "LDH-02"],
+    }
+    assert (
+        rows[-1]
+        .detail_text()
+        .endswith(
+            "Unit name: CĐCS Trường Tiểu học Kim Phú → CĐCS Trường TH Kim Phú; "
+            "Upper level: LDH-01 → LDH-02."
+        )
+    )

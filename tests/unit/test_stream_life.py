@@ -366,6 +366,8 @@ def test_copies_are_the_duplicates_whatever_the_order(
             "CS-00001_r1.thidua": Outcome.NEW,
             "CS-00001_r1 (1).thidua": Outcome.DUPLICATE,
         }
+        [copy] = [i for i in summary.items if i.outcome is Outcome.DUPLICATE]
+        assert copy.reason_text() == "A copy of CS-00001_r1.thidua in this same import."
 
 
 # --- the return → correction loop ---------------------------------------------------------
@@ -536,3 +538,18 @@ def test_a_returned_unit_is_not_counted_as_sent(
         m for m in board.missing if m.unit.code == unit.code and m.stream == "registration"
     ]
     assert missing.held == "returned"
+
+
+def test_a_package_with_an_upper_case_extension_is_found(
+    env: Env, fresh: Callable[[], AppContext], tmp_path: Path
+) -> None:
+    """Regression: ``X.THIDUA`` (an old USB tool's copy) was skipped without a word."""
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    shutil.copy2(env.file("CS-00001"), folder / "COPY_CS-00001.THIDUA")
+    shutil.copy2(env.file("CS-00002"), folder / "CS-00002.Thidua")
+    summary = import_packages(fresh(), paths=[folder], dry_run=True)
+    assert sorted((i.file_name, i.outcome) for i in summary.items) == [
+        ("COPY_CS-00001.THIDUA", Outcome.NEW),
+        ("CS-00002.Thidua", Outcome.NEW),
+    ]

@@ -51,6 +51,7 @@ from app.packages.merge import ImportSummary, ItemResult, Outcome
 from ui.errors import report_failure
 from ui.federation.common import (
     MiddleElided,
+    confirm,
     file_dialog,
     fingerprint_width,
     fit_width,
@@ -281,6 +282,8 @@ class ImportPage(QWidget):
     #: A check or a run has filled the table (tests wait for these).
     checked = Signal(object)  # ImportSummary of the dry run
     applied = Signal(object)  # ImportSummary of the run (saved)
+    #: How many receipts are owed now (after an import, a key accepted, a conflict decided).
+    owed_changed = Signal(int)
     reopened = Signal(object)
     #: Files checked or imported so far, and the total (after the table took them in).
     progressed = Signal(int, int)
@@ -809,29 +812,46 @@ class ImportPage(QWidget):
         owed = owed_receipts(self._ctx) if self._ctx is not None else 0
         self.receipts_button.setText(_("Write receipts ({count})…").format(count=owed))
         self.receipts_button.setVisible(owed > 0)
+        self.owed_changed.emit(owed)
         return owed
 
     @Slot()
     def choose_receipts_folder(self) -> None:
         if self.owed_receipts() == 0:
+            # Said in a box, not only the status bar; and the lost USB stick has a way out.
+            confirm(
+                self,
+                name="receipts-again",
+                title=_("Receipts"),
+                text=_(
+                    "No receipt is owed: every merged report's receipt is written. Write the "
+                    "receipts of every merged report again (for instance, the USB stick they "
+                    "went on was lost)?"
+                ),
+                on_yes=lambda: self._choose_folder(again=True),
+            )
             self.done.emit(_("No receipt is owed: every merged report's receipt is written."))
             return
+        self._choose_folder(again=False)
+
+    def _choose_folder(self, *, again: bool) -> None:
         file_dialog(
             self,
             name="receipts-folder",
             title=_("Folder for the receipts"),
             mode=QFileDialog.FileMode.Directory,
-            on_chosen=lambda paths: self.write_receipts(paths[0]),
+            on_chosen=lambda paths: self.write_receipts(paths[0], again=again),
         )
 
-    def write_receipts(self, folder: Path) -> None:
-        """A signed receipt for every merged report still owed one, into ``folder``."""
+    def write_receipts(self, folder: Path, *, again: bool = False) -> None:
+        """A signed receipt for every merged report still owed one (``again``: every
+        merged report's), into ``folder``."""
         from app.packages.federation import write_receipts
 
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> list[Path]:
-            return write_receipts(ctx, out_dir=folder)
+            return write_receipts(ctx, out_dir=folder, again=again)
 
         def done(paths: list[Path]) -> None:
             self.done.emit(

@@ -49,7 +49,7 @@ from app import domain
 from app.context import AppContext
 from app.format import format_number
 from app.i18n import gettext as _
-from app.roster import COLUMNS, RosterError
+from app.roster import COLUMNS, FIELD_WORDS, RosterError
 from db.enums import Sector, UnitKind
 
 from ui.errors import report_failure
@@ -366,6 +366,10 @@ class RowErrorsDialog(QDialog):
         fit_to_screen(self, 720, 420)
 
 
+#: A field the core refused.
+PROBLEM_STYLE = "border: 2px solid #c62828;"
+
+
 class RosterNotesDialog(QDialog):
     """Every cell the import read differently from how it was typed (imported)."""
 
@@ -422,7 +426,9 @@ class RosterUnitDialog(QDialog):
         )
         self.code = QLineEdit(unit.code or "" if unit else "")
         self.code.setObjectName("unit-code")
+        # A unit's code is its identity (packages carry it): shown, greyed, not editable.
         self.code.setReadOnly(unit is not None)
+        self.code.setEnabled(unit is None)
         self.name = QLineEdit(unit.name if unit else "")
         self.name.setObjectName("unit-name")
         self.kind = QComboBox()
@@ -489,18 +495,26 @@ class RosterUnitDialog(QDialog):
         self.problems.setStyleSheet(BANNER_STYLE)
         self.problems.hide()
         form = QFormLayout()
-        form.addRow(_("Unit code:"), self.code)
-        form.addRow(_("Unit name:"), self.name)
-        form.addRow(_("Kind:"), self.kind)
-        form.addRow(_("Sector:"), self.sector)
-        form.addRow(_("Upper level:"), self.parent_combo)
-        form.addRow(_("Cluster:"), self.cluster)
+        # The same words as the messages (FIELD_WORDS); "*" marks what must be filled.
+        field: QWidget
+        for key, field, required in (
+            ("code", self.code, True),
+            ("name", self.name, True),
+            ("kind", self.kind, True),
+            ("sector", self.sector, False),
+            ("parent", self.parent_combo, False),
+            ("cluster", self.cluster, False),
+        ):
+            form.addRow(_(FIELD_WORDS[key]) + (" *" if required else "") + ":", field)
         form.addRow("", self.leader)
-        form.addRow(_("Members:"), self.members)
-        form.addRow(_("Workers:"), self.workers)
-        form.addRow(_("Chair:"), self.chair)
-        form.addRow(_("Phone:"), self.phone)
-        form.addRow(_("E-mail:"), self.email)
+        for key, field in (
+            ("members", self.members),
+            ("workers", self.workers),
+            ("chair", self.chair),
+            ("phone", self.phone),
+            ("email", self.email),
+        ):
+            form.addRow(_(FIELD_WORDS[key]) + ":", field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -671,7 +685,7 @@ class RosterPage(QWidget):
         self._fill_clusters()
         self.add_button.setText(_("Add a unit…"))
         self.edit_button.setText(_("Change the unit…"))
-        self.retire_button.setText(_("Take out of this year's roster…"))
+        self.retire_button.setText(_("Take out of the roster…"))
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -845,12 +859,12 @@ class RosterPage(QWidget):
         def job(_progress: Any, _token: CancelToken) -> Any:
             return save_roster_unit(ctx, year=year, values=values, creating=creating)
 
-        def finished(_result: Any) -> None:
+        def finished(result: Any) -> None:
             code = str(values["code"]).strip()
             dialog.accept()
-            self.done.emit(
-                _("The unit {code} is saved in the {year} roster.").format(code=code, year=year)
-            )
+            text = _("The unit {code} is saved in the {year} roster.").format(code=code, year=year)
+            notes = " ".join(note.translated() + "." for note in result.notes)
+            self.done.emit(f"{text} {notes}".strip())
             self.reload()
             self.data_changed.emit()
             self.unit_saved.emit(code)

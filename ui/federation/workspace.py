@@ -129,6 +129,7 @@ class FederationWorkspace(QWidget):
         self.refresh_action.triggered.connect(self.refresh_all)
         self.banner_button.clicked.connect(lambda: self.show_page("keys"))
         self.importer.data_changed.connect(self._data_changed)
+        self.importer.owed_changed.connect(self._owed_changed)
         self.importer.show_page.connect(self.show_page)
         self.keys.data_changed.connect(self._data_changed)
         self.keys.loaded.connect(self._retitle_tabs)
@@ -162,7 +163,7 @@ class FederationWorkspace(QWidget):
         )
         self.import_folder_action.setText(_("Import a folder (USB)…"))
         self.export_plan_action.setText(_("Plan packages…"))
-        self.receipts_action.setText(_("Receipts…"))
+        self._owed_changed(getattr(self, "_owed", 0))
         self.refresh_action.setText(_("Refresh"))
         self.plan_label.setText(_("Plan:"))
         self.banner_button.setText(_("Review the keys"))
@@ -348,6 +349,14 @@ class FederationWorkspace(QWidget):
     def _export_plan(self) -> None:
         self.show_page("plan")
         self.plan_page.ask_export()
+
+    @Slot(int)
+    def _owed_changed(self, owed: int) -> None:
+        """The toolbar and the File menu say how many receipts are owed."""
+        self._owed = owed
+        self.receipts_action.setText(
+            _("Receipts ({count})…").format(count=owed) if owed else _("Receipts…")
+        )
 
     @Slot()
     def _receipts(self) -> None:
