@@ -733,7 +733,9 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
                 plan_id: get_plan(session, plan_id)
                 for plan_id in {item.plan_id for item in summary.items if item.plan_id}
             }
-        summary.write_csv(Path(args.csv), plans=plans)
+        from app.import_runs import unit_names
+
+        summary.write_csv(Path(args.csv), plans=plans, names=unit_names(ctx))
     if args.json:
         _emit(out, summary.to_json())
     else:

@@ -119,6 +119,18 @@ def last_folder(purpose: str) -> Path | None:
         return None
 
 
+def recent_folder() -> Path | None:
+    """The folder any file dialog ended in last (where the USB stick was), if it exists."""
+    for text in reversed(list(_remembered().values())):
+        folder = Path(text)
+        try:
+            if folder.is_dir():
+                return folder
+        except OSError:
+            continue
+    return None
+
+
 def remember_folder(purpose: str, folder: Path) -> None:
     """Remember where a file dialog of ``purpose`` ended; a failure to write is
     harmless (the next dialog opens on the USB stick or the home folder)."""

@@ -190,7 +190,13 @@ class ImportSummary:
             "items": [item.to_json() for item in self.items],
         }
 
-    def write_csv(self, path: Path, *, plans: dict[str, domain.Plan] | None = None) -> None:
+    def write_csv(
+        self,
+        path: Path,
+        *,
+        plans: dict[str, domain.Plan] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> None:
         """The outcome of every file, for people: Vietnamese headers and words
         (whatever the interface language, like the printed forms), UTF-8 with a
         BOM and ";" between cells, which is what Excel reads into columns under
@@ -205,6 +211,7 @@ class ImportSummary:
 
         _ = translator("vi")
         plans = plans or {}
+        names = names or {}
         handle = io.StringIO(newline="")
         writer = csv.writer(handle, delimiter=CSV_DELIMITER)
         writer.writerow([_(header) for header in CSV_HEADERS])
@@ -215,6 +222,7 @@ class ImportSummary:
                 for cell in [
                     item.file_name,
                     item.unit_code,
+                    names.get(item.unit_id, ""),
                     kind_label(item.kind, _) if item.kind else "",
                     plans[item.plan_id].title if item.plan_id in plans else item.plan_id,
                     stream_label(item.stream, plans.get(item.plan_id), _) if item.stream else "",
@@ -234,6 +242,7 @@ CSV_DELIMITER = ";"
 CSV_HEADERS = (
     N_("File"),
     N_("Unit code"),
+    N_("Unit name"),
     N_("Kind"),
     N_("Plan"),
     N_("Stream"),

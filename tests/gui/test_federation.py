@@ -304,7 +304,8 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         workspace.importer.csv_button.click()
         choose_file(qtbot, "save-csv", csv_path)
     lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
-    assert len(lines) == total + 1 and lines[0].startswith("Tệp;Mã đơn vị;Loại;Kế hoạch;")
+    assert len(lines) == total + 1
+    assert lines[0].startswith("Tệp;Mã đơn vị;Tên đơn vị;Loại;Kế hoạch;")
     assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf"), "a BOM: Excel reads it as UTF-8"
     assert any(";Mới;" in line for line in lines[1:]), "outcomes in words, not codes"
     with qtbot.waitSignal(workspace.importer.reopened, timeout=20000) as reopened:

@@ -293,11 +293,47 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
     )
     assert Path(again.directory().absolutePath()) == usb, "opens where it ended"
     again.reject()
+    csv_folder = tmp_path / "csv"
+    csv_folder.mkdir()
     other = file_dialog(
         parent, name="save-csv", title="x", mode=QFileDialog.FileMode.AnyFile, on_chosen=print
     )
-    assert Path(other.directory().absolutePath()) != usb, "each purpose keeps its own"
-    other.reject()
+    # A purpose never used opens where the last dialog ended (regression: /root).
+    assert Path(other.directory().absolutePath()) == usb
+    other.setDirectory(str(csv_folder))
+    other.selectFile("tong-hop.csv")
+    other.accept()
+    again = file_dialog(
+        parent,
+        name="receipts-folder",
+        title="x",
+        mode=QFileDialog.FileMode.Directory,
+        on_chosen=chosen.append,
+    )
+    assert Path(again.directory().absolutePath()) == usb, "each purpose keeps its own"
+    again.reject()
+    # The two ways of choosing packages (files, a folder) share where they ended.
+    folder_dialog = file_dialog(
+        parent,
+        name="import-folder",
+        title="x",
+        mode=QFileDialog.FileMode.Directory,
+        remember_as="packages",
+        on_chosen=chosen.append,
+    )
+    folder_dialog.setDirectory(str(usb.parent))
+    folder_dialog.selectFile(usb.name)
+    folder_dialog.accept()
+    files_dialog = file_dialog(
+        parent,
+        name="import-files",
+        title="x",
+        mode=QFileDialog.FileMode.ExistingFiles,
+        remember_as="packages",
+        on_chosen=chosen.append,
+    )
+    assert Path(files_dialog.directory().absolutePath()) == usb
+    files_dialog.reject()
 
 
 def test_the_file_column_shows_the_sub_folder_and_the_name(
@@ -419,7 +455,10 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
     apply_folder(qtbot, workspace, demo.packages_dir)
     board = workspace.dashboard
     # "chưa nộp" has its count (regression: it had none).
-    assert board.missing_title.text() == (f"Đơn vị chưa nộp: {board.missing_proxy.rowCount()}")
+    missing_units = {m.unit.code for m in board.board.missing} if board.board else set()
+    assert board.missing_title.text() == (
+        f"Chưa nộp: {board.missing_proxy.rowCount()} báo cáo của {len(missing_units)} đơn vị"
+    ), "reports and units, not one number called units"
     # Every figure column is as wide as its widest figure (regression: "950.000.00…").
     from ui.federation.dashboard_page import FIRST_STREAM_COLUMN
 

@@ -36,7 +36,7 @@ from app.labels import local_time as local_time
 from app.labels import outcome_label as outcome_label
 from app.labels import stream_label as stream_label
 from app.packages.merge import Outcome
-from app.preferences import last_folder, remember_folder
+from app.preferences import last_folder, recent_folder, remember_folder
 
 from ui.folders import name_the_folder_filter, removable_folders
 from ui.models import verdict_brush as verdict_brush
@@ -167,6 +167,7 @@ def file_dialog(
     save: bool = False,
     name_filter: str = "",
     suggested: str = "",
+    remember_as: str = "",
     on_chosen: Callable[[list[Path]], None],
 ) -> QFileDialog:
     """A non-native, non-blocking file dialog with USB sticks first in its sidebar.
@@ -185,8 +186,12 @@ def file_dialog(
         dialog.setNameFilter(name_filter)
     folders = removable_folders()
     dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-    # The folder this kind of dialog last ended in, else the USB stick, else home.
-    start = last_folder(name) or (folders[0] if folders else Path.home())
+    # The folder this kind of dialog last ended in (dialogs of one purpose share it:
+    # "remember_as"), else where any dialog ended last, else the USB stick, else home.
+    purpose = remember_as or name
+    start = (
+        last_folder(purpose) or recent_folder() or (folders[0] if folders else Path.home())
+    )
     dialog.setDirectory(str(start))
     if suggested:
         dialog.selectFile(suggested)
@@ -195,7 +200,7 @@ def file_dialog(
         paths = [Path(p) for p in dialog.selectedFiles()]
         if paths:
             directory = mode is QFileDialog.FileMode.Directory and not save
-            remember_folder(name, paths[0] if directory else paths[0].parent)
+            remember_folder(purpose, paths[0] if directory else paths[0].parent)
         on_chosen(paths)
 
     dialog.accepted.connect(chosen)

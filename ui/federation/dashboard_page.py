@@ -576,7 +576,7 @@ class DashboardPage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tabs)
         splitter.addWidget(missing_box)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 5)  # the targets and the charts first
         splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -828,10 +828,14 @@ class DashboardPage(QWidget):
         self._count_missing()
 
     def _count_missing(self) -> None:
-        """The title says how many units are listed ("chưa nộp" has a count)."""
+        """The title says how many reports from how many units are missing."""
+        proxy = self.missing_proxy
+        units = {
+            str(proxy.index(row, MissingColumn.CODE).data()) for row in range(proxy.rowCount())
+        }
         self.missing_title.setText(
-            _("Who has not sent (chưa nộp): {count}").format(
-                count=format_number(self.missing_proxy.rowCount())
+            _("Not sent (chưa nộp): {reports} reports from {units} units").format(
+                reports=format_number(proxy.rowCount()), units=format_number(len(units))
             )
         )
 
@@ -913,7 +917,7 @@ class DashboardPage(QWidget):
             registered.append(min(reg_value, CHART_LIMIT))
             achieved.append(min(got_value, CHART_LIMIT))
             wording = item.target.wording if item.target else ""
-            tip = [f"{code} — {item.indicator.title}", wording]
+            tip = [f"{labels[-1]} — {item.indicator.title}", wording]
             tip.append(_("Registered: {figure} of the target").format(figure=percent_text(reg)))
             if stream != REGISTRATION_STREAM:
                 tip.append(_("Achieved: {figure} of the target").format(figure=percent_text(got)))

@@ -141,6 +141,10 @@ class ImportModel(RowTableModel[ItemResult]):
     def items(self) -> list[ItemResult]:
         return list(self._rows)
 
+    def names(self) -> dict[str, str]:
+        """Unit names by id, as the table shows them."""
+        return self._names
+
     def set_since(self, since: dict[str, str]) -> None:
         """What became of held or disputed packages after the run (see ``since_the_run``)."""
         self._since = since
@@ -566,6 +570,7 @@ class ImportPage(QWidget):
         file_dialog(
             self,
             name="import-files",
+            remember_as="packages",
             title=_("Unit packages to import"),
             mode=QFileDialog.FileMode.ExistingFiles,
             name_filter=_("Thi Đua packages (*.thidua)"),
@@ -577,6 +582,7 @@ class ImportPage(QWidget):
         file_dialog(
             self,
             name="import-folder",
+            remember_as="packages",
             title=_("Folder of unit packages (a USB stick)"),
             mode=QFileDialog.FileMode.Directory,
             on_chosen=self.check,
@@ -642,6 +648,7 @@ class ImportPage(QWidget):
         self._task = None
         gc.unfreeze()
         self.summary = summary
+        self.history.setCurrentIndex(0)  # the table is this check, not an earlier run
         self.model.set_items(list(summary.items))
         self._feed.take()
         self._set_mode("checked")
@@ -793,10 +800,10 @@ class ImportPage(QWidget):
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
 
-        plans = dict(self._plans)
+        plans, names = dict(self._plans), dict(self.model.names())
 
         def job(_progress: Any, _token: CancelToken) -> Path:
-            summary.write_csv(path, plans=plans)
+            summary.write_csv(path, plans=plans, names=names)
             return path
 
         self._runner.run(
