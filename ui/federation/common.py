@@ -189,9 +189,7 @@ def file_dialog(
     # The folder this kind of dialog last ended in (dialogs of one purpose share it:
     # "remember_as"), else where any dialog ended last, else the USB stick, else home.
     purpose = remember_as or name
-    start = (
-        last_folder(purpose) or recent_folder() or (folders[0] if folders else Path.home())
-    )
+    start = last_folder(purpose) or recent_folder() or (folders[0] if folders else Path.home())
     dialog.setDirectory(str(start))
     if suggested:
         dialog.selectFile(suggested)
