@@ -23,6 +23,7 @@ out and writes the file atomically.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import secrets
@@ -574,7 +575,7 @@ def data_table(
             cells += [""] * (len(columns) - 2)
             data.append(cells)
             commands.append(("SPAN", (1, index + 1), (-1, index + 1)))
-            if index + 1 < len(rows) and not _tall(rows[index + 1]):
+            if index + 1 < len(rows) and _height(rows[index + 1], widths, plain) <= TALL_ROW:
                 commands.append(("NOSPLIT", (0, index + 1), (-1, index + 2)))
         else:
             data.append(
@@ -586,34 +587,49 @@ def data_table(
     for column, first, last in spans:
         if last > first:
             commands.append(("SPAN", (column, first + 1), (column, last + 1)))
-            if not any(_tall(rows[i]) for i in range(first, last + 1)):
+            if sum(_height(rows[i], widths, plain) for i in range(first, last + 1)) <= TALL_ROW:
                 commands.append(("NOSPLIT", (0, first + 1), (-1, last + 1)))
     # A row taller than a page (a 4,000-character note) continues on the next page;
-    # rows kept together (NOSPLIT) are only those that surely fit on one.
+    # rows kept together (NOSPLIT) are only those that surely fit on one. Only a
+    # table holding such a row may split inside rows: elsewhere a row that does not
+    # fit at a page's foot moves whole to the next page (split, its cells read out
+    # of order and a figure sat a page away from its target).
+    giant = any(_height(row, widths, plain) > PAGE_ROW for row in rows)
     return Table(
         data,
         colWidths=widths,
         repeatRows=1,
         hAlign="LEFT",
         style=TableStyle(commands),
-        splitInRow=1,
+        splitInRow=1 if giant else 0,
     )
 
 
 #: The smallest type a cell shrinks to so that a figure stays whole.
 MIN_FITTED_SIZE = 5.0
-#: Characters, or lines, in a cell beyond which its row may be taller than a page
-#: (a 600-character note of wide letters or of 300 line breaks was, kept together
-#: with its group heading, and the form could not be printed).
-TALL_CELL = 150
-TALL_LINES = 8
+#: Rows kept together (with their group heading, or merged down) only when they are
+#: surely shorter than this, in points (a third of a page): a 600-character note of
+#: wide letters or of 300 line breaks, kept with its heading, could not be printed;
+#: a target's 250-character wording must still not be split from its heading.
+TALL_ROW = 250.0
+#: A row at least this tall (points) may not fit on a page at all: its table may
+#: split inside rows.
+PAGE_ROW = 400.0
 
 
-def _tall(row: Sequence[str]) -> bool:
-    return any(
-        isinstance(value, str) and (len(value) > TALL_CELL or value.count("\n") >= TALL_LINES)
-        for value in row
-    )
+def _height(row: Sequence[str], widths: Sequence[float], style: ParagraphStyle) -> float:
+    """How tall a row's tallest cell would set, measured with the cell's font."""
+    tallest = 0.0
+    for value, width in zip(row, widths, strict=False):
+        if not isinstance(value, str):
+            continue
+        room = max(width - 6, 10.0)
+        lines = sum(
+            max(1, math.ceil(stringWidth(line, style.fontName, style.fontSize) / room))
+            for line in value.replace("\x1f", "\n").split("\n")
+        )
+        tallest = max(tallest, lines * style.leading)
+    return tallest
 
 
 def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:

@@ -228,6 +228,33 @@ def test_every_surface_carries_the_same_figure_and_verdict(
             province.ctx.close()
 
 
+def test_a_province_whose_target_row_fell_at_a_page_foot(qapp: object, tmp_path: Path) -> None:
+    """Found by the property above: a printed summary split a target's row at a page's
+    foot (its figures a page away from its target). The falsifying province is kept
+    as the property printed it (``tests/one_truth_cases``)."""
+    from decimal import Decimal
+
+    text = (
+        Path(__file__).parent.parent / "one_truth_cases" / "row_split_at_page_foot.txt"
+    ).read_text(encoding="utf-8")
+    names = {
+        "ProvinceSpec": ProvinceSpec,
+        "UnitSpec": UnitSpec,
+        "UnitValue": UnitValue,
+        "UnitKind": UnitKind,
+        "Sector": Sector,
+        "Fraction": Fraction,
+        "Decimal": Decimal,
+    }
+    # Our own fixture, read with these names only and no builtins.
+    spec = eval(text, {"__builtins__": {}}, names)
+    province = build_province(tmp_path / "federation.db", spec)
+    try:
+        assert_surfaces_agree(province, read_surfaces(province, tmp_path / "out"), tmp_path)
+    finally:
+        province.ctx.close()
+
+
 # --- the disagreements staff found, one by one --------------------------------------------------
 
 
