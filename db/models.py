@@ -550,7 +550,10 @@ class ImportItem(Base):
     """One file's outcome in an import run."""
 
     __tablename__ = "import_item"
-    __table_args__ = (Index("ix_import_item_run", "run_id", "outcome"),)
+    __table_args__ = (
+        Index("ix_import_item_run", "run_id", "outcome"),
+        Index("ix_import_item_package", "run_id", "package_hash"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("import_run.id", ondelete="CASCADE"))

@@ -18,5 +18,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0009_narrative_and_awards",
     "0010_cluster_name_length",
     "0011_stream_life",
+    "0012_import_item_package_index",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

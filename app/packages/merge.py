@@ -1390,6 +1390,7 @@ def _load_streams(session: Session, keys: set[StreamKey]) -> dict[StreamKey, _St
                     row.supersedes,
                     retired=known is not None and known[3] == streams.RETIRED_KEY,
                     forced=known is not None and known[1] == "resolved" and known[2] == "incoming",
+                    held=row.status == streams.QUARANTINED,
                     created=streams.utc_created(row.created_at),
                 )
             )

@@ -72,6 +72,8 @@ class Entry:
     forced: bool = False
     #: Not in the archive yet (the revision jump check applies to it only).
     new: bool = False
+    #: In the archive, quarantined (its conflict waits for staff).
+    held: bool = False
     #: When the unit made it, in UTC (:func:`utc_created`): of two versions of
     #: one revision the earlier export stays, the later waits for staff.
     created: str = ""
@@ -98,13 +100,27 @@ class Settled:
 
 def settle(entries: Iterable[Entry], returned: Iterable[str] = ()) -> Settled:
     """Replay a stream's packages; see the module docstring."""
-    returned = frozenset(returned)
+    entries = list(entries)
+    first = _replay(entries, frozenset(returned))
+    if not first.too_far:
+        return first
+    # A package refused for its jump is not kept: it must not weigh on the others
+    # (as the version some sibling was "continued" by), now or when it is gone.
+    kept = [e for e in entries if e.hash not in first.too_far]
+    again = _replay(kept, frozenset(returned))
+    again.too_far = first.too_far | again.too_far
+    return again
+
+
+def _replay(entries: list[Entry], returned: frozenset[str]) -> Settled:
     result = Settled()
     head: Entry | None = None
     ordered = sorted(entries, key=lambda e: (e.epoch, e.revision, e.hash))
     #: Entries some other entry names as the one it replaces: a version the
-    #: unit went on from wins its revision over a sibling nobody continued.
-    named = frozenset(e.supersedes for e in ordered if e.supersedes)
+    #: unit went on from wins its revision over a sibling nobody continued. A
+    #: retired key's package does not count (staff may discard it: the head
+    #: must not change when they do).
+    named = frozenset(e.supersedes for e in ordered if e.supersedes and not e.retired)
     for _order, members in groupby(ordered, key=lambda e: e.order):
         group = list(members)
         kept: list[Entry] = []
@@ -130,8 +146,10 @@ def settle(entries: Iterable[Entry], returned: Iterable[str] = ()) -> Settled:
         for entry in kept:
             if entry is winner:
                 continue
-            if winner is not None and winner.forced:
-                result.status[entry.hash] = SUPERSEDED  # staff chose between them
+            if winner is not None and winner.forced and not (entry.new or entry.held):
+                # Staff chose between them; a version they have not seen (new, or
+                # held in its own conflict) waits for them.
+                result.status[entry.hash] = SUPERSEDED
                 continue
             if entry.retired and not entry.forced:
                 reason = RETIRED_KEY

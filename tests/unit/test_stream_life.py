@@ -553,3 +553,37 @@ def test_a_package_with_an_upper_case_extension_is_found(
         ("COPY_CS-00001.THIDUA", Outcome.NEW),
         ("CS-00002.Thidua", Outcome.NEW),
     ]
+
+
+def test_a_package_refused_for_its_jump_weighs_on_nothing() -> None:
+    """Review finding: a refused r10003 naming one of two r1s chose the head, which
+    flipped when the stream was settled again without it."""
+    a1 = life.Entry("a1", 1, 1, None, created="1")
+    s1 = life.Entry("s1", 1, 1, None, created="2")
+    jump = life.Entry("t", 1, 10_003, "s1", new=True)
+    with_jump = life.settle([a1, s1, jump])
+    assert with_jump.too_far == {"t"}
+    assert with_jump.head == life.settle([a1, s1]).head == a1
+
+
+def test_discarding_a_retired_keys_package_does_not_move_the_head() -> None:
+    """Review finding: a retired key's package naming one r1 made it the head; once
+    staff discarded it the other r1 became the head."""
+    h0 = life.Entry("h0", 1, 1, None)
+    h4 = life.Entry("h4", 1, 1, None, created="1")
+    h3 = life.Entry("h3", 1, 2, "h0", retired=True)
+    assert life.settle([h0, h4, h3]).head == life.settle([h0, h4]).head
+
+
+def test_a_version_staff_have_not_seen_is_not_buried_by_their_choice() -> None:
+    """Review finding: a third r1 arriving after staff kept one was silently superseded."""
+    kept = life.Entry("k", 1, 1, None, forced=True)
+    other = life.Entry("o", 1, 1, None)  # the version staff decided against
+    later = life.Entry("n", 1, 1, None, new=True)
+    settled = life.settle([kept, other, later])
+    assert settled.head == kept
+    assert settled.status["o"] == life.SUPERSEDED
+    assert settled.status["n"] == life.QUARANTINED and "n" in settled.conflicts
+    # ... and it stays held when the stream is settled again.
+    held = life.Entry("n", 1, 1, None, held=True)
+    assert life.settle([kept, other, held]).status["n"] == life.QUARANTINED
