@@ -52,8 +52,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, delete, insert, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, case, delete, insert, select, text, update
+from sqlalchemy.orm import Session, aliased
 
 from app import domain
 from app.audit import current_actor, utc_now_text
@@ -270,6 +270,11 @@ class _Key:
     unit_id: str
     epoch: int
     status: KeyStatus
+    #: For a key the unit itself replaced (a rotation): when the rotation was made
+    #: (UTC, see ``streams.utc_created``). What it signed before is the unit's own
+    #: report, whatever order the files are read in; only what it signs after is
+    #: held for staff. "" for a key staff retired (a lost PC): everything is held.
+    retired_since: str = ""
 
 
 StreamKey = tuple[str, str, str]  # unit id, plan id, stream
@@ -487,17 +492,41 @@ class _State:
         self.archived.reload(archived)
 
 
+_REPLACER = aliased(models.SigningKey)
+#: When the unit rotated a retired key: its new key's enrolment's creation time.
+_ROTATED_AT = case(
+    (
+        and_(
+            models.SigningKey.status == KeyStatus.RETIRED.value,
+            models.SigningKey.decided_by == "rotation",
+        ),
+        select(models.Package.created_at)
+        .join(_REPLACER, _REPLACER.package_hash == models.Package.hash)
+        .where(_REPLACER.replaces == models.SigningKey.keyid)
+        .limit(1)
+        .scalar_subquery(),
+    ),
+    else_="",
+).label("rotated_at")
 _KEY_COLUMNS = select(
     models.SigningKey.keyid,
     models.SigningKey.public_key,
     models.SigningKey.unit_id,
     models.SigningKey.epoch,
     models.SigningKey.status,
+    _ROTATED_AT,
 )
 
 
 def _key(row: Any) -> _Key:
-    return _Key(row.keyid, row.public_key, row.unit_id, row.epoch, KeyStatus(row.status))
+    return _Key(
+        row.keyid,
+        row.public_key,
+        row.unit_id,
+        row.epoch,
+        KeyStatus(row.status),
+        streams.utc_created(row.rotated_at or ""),
+    )
 
 
 def iter_package_files(paths: Iterable[Path]) -> Iterator[FoundFile]:
@@ -736,6 +765,7 @@ class Importer:
         state.archived[package.payload_hash] = "enrolment"
         if retire is not None:
             state.keys[retire].status = KeyStatus.RETIRED
+            state.keys[retire].retired_since = streams.utc_created(header.created_at)
         outcome = Outcome.NEW if status is KeyStatus.ACCEPTED else Outcome.PENDING_KEY
         reason = (
             N_("Key rotation accepted: the unit's previous key signed the new one.")
@@ -908,7 +938,10 @@ class Importer:
                 package=package,
                 archive_status="pending_key",
             )
-        return self._candidate(package, statement, result, retired=key.status is KeyStatus.RETIRED)
+        retired = key.status is KeyStatus.RETIRED and (
+            not key.retired_since or streams.utc_created(header.created_at) > key.retired_since
+        )
+        return self._candidate(package, statement, result, retired=retired)
 
     def _candidate(
         self, package: Package, statement: Any, result: ItemResult, *, retired: bool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -461,7 +462,8 @@ def test_rotation_is_accepted_and_the_old_key_is_then_quarantined(
         3,
         second.package_hash,
         plan_ref.content_hash,
-        "2017-09-01T08:00:00+07:00",
+        # Signed after the rotation (what it signed before is the unit's own report).
+        (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat(timespec="seconds"),
     )
     statement = StatementInput(
         plan_id=PLAN,
