@@ -193,7 +193,8 @@ def _roster(session: Session, year: int) -> _Roster:
             kind=kinds[kind],
             sector=sectors[sector],
             cluster=cluster_names.get(cluster, "") if cluster else "",
-            parent_name=names.get(parent or "", "") if parent != federation_id else "",
+            # Units directly under the federation name it (a blank read as "no upper level").
+            parent_name=names.get(parent or "", ""),
             chair=chair or "",
             phone=phone or "",
             email=email or "",

@@ -587,3 +587,17 @@ def test_a_version_staff_have_not_seen_is_not_buried_by_their_choice() -> None:
     # ... and it stays held when the stream is settled again.
     held = life.Entry("n", 1, 1, None, held=True)
     assert life.settle([kept, other, held]).status["n"] == life.QUARANTINED
+
+
+def test_a_unit_directly_under_the_federation_names_it_as_its_upper_level(
+    env: Env, fresh: Callable[[], AppContext]
+) -> None:
+    """Walk-through: "Cấp trên" was blank in the missing list for such units."""
+    from app.dashboard import dashboard
+
+    ctx = fresh()
+    with ctx.reading() as session:
+        board = dashboard(session, plan_id=env.plan.id)
+    upper = env.unit("CT-001")  # directly under the federation
+    [row, *_rest] = [m for m in board.missing if m.unit.code == upper.code]
+    assert row.unit.parent_name == "LĐLĐ tỉnh Tuyên Quang"
