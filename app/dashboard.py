@@ -282,13 +282,16 @@ def _held(session: Session, plan_id: str) -> dict[tuple[str, str], str]:
 
 
 def _returned(session: Session, plan_id: str) -> set[tuple[str, str]]:
-    """(unit, stream) whose merged package staff returned for correction."""
+    """(unit, stream) whose merged package staff returned for correction (read
+    through the index on ``returned_at``, not the package rows)."""
+    returned = select(models.Package.hash).where(models.Package.returned_at > "")
     return {
         (unit_id, stream)
         for unit_id, stream in session.execute(
-            select(models.StreamHead.unit_id, models.StreamHead.stream)
-            .join(models.Package, models.Package.hash == models.StreamHead.package_hash)
-            .where(models.StreamHead.plan_id == plan_id, models.Package.returned_at != "")
+            select(models.StreamHead.unit_id, models.StreamHead.stream).where(
+                models.StreamHead.plan_id == plan_id,
+                models.StreamHead.package_hash.in_(returned),
+            )
         )
     }
 

@@ -480,6 +480,10 @@ class Package(Base):
     __tablename__ = "package"
     __table_args__ = (
         Index("ix_package_stream", "unit_id", "plan_id", "stream", "epoch", "revision"),
+        # Covering: which packages were returned or acknowledged, without reading
+        # rows whose signed bytes come first (0013_package_return_indexes).
+        Index("ix_package_returned", "returned_at", "hash"),
+        Index("ix_package_receipt", "receipt_at", "hash"),
     )
 
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)

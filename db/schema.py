@@ -19,5 +19,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0010_cluster_name_length",
     "0011_stream_life",
     "0012_import_item_package_index",
+    "0013_package_return_indexes",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -238,22 +238,24 @@ def _receipt(
 
 def _owed(session: Session, run_id: int | None = None, *, again: bool = False) -> Select[Any]:
     """Merged reports whose receipt is not written yet (a returned one is owed none);
-    ``again``: every merged report not returned, its receipt written or not."""
-    query = (
-        select(models.Package.hash)
-        .join(models.StreamHead, models.StreamHead.package_hash == models.Package.hash)
-        .where(
-            models.Package.kind == Kind.REPORT.value,
-            models.Package.status == "applied",
-            models.Package.returned_at == "",
-        )
-        .order_by(models.Package.unit_id, models.Package.plan_id, models.Package.stream)
-    )
+    ``again``: every merged report not returned, its receipt written or not.
+
+    A stream head is a merged report by definition; which heads were returned or
+    acknowledged is read from the small indexes on ``returned_at`` and
+    ``receipt_at`` (migration 0013), never from the package rows, whose signed
+    bytes come first: reading a column after them walked every overflow page.
+    """
+    head = models.StreamHead
+    package = models.Package
+    settled = [select(package.hash).where(package.returned_at > "")]
     if not again:
-        query = query.where(models.Package.receipt_at == "")
+        settled.append(select(package.hash).where(package.receipt_at > ""))
+    query = select(head.package_hash).order_by(head.unit_id, head.plan_id, head.stream)
+    for done in settled:
+        query = query.where(head.package_hash.not_in(done))
     if run_id is not None:
         query = query.where(
-            models.Package.hash.in_(
+            head.package_hash.in_(
                 select(models.ImportItem.package_hash).where(models.ImportItem.run_id == run_id)
             )
         )
