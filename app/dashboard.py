@@ -285,6 +285,8 @@ def _returned(session: Session, plan_id: str) -> set[tuple[str, str]]:
     """(unit, stream) whose merged package staff returned for correction (read
     through the index on ``returned_at``, not the package rows)."""
     returned = select(models.Package.hash).where(models.Package.returned_at > "")
+    if session.scalar(returned.limit(1)) is None:
+        return set()  # the usual case, answered by the index alone
     return {
         (unit_id, stream)
         for unit_id, stream in session.execute(

@@ -829,13 +829,14 @@ class DashboardPage(QWidget):
 
     def _count_missing(self) -> None:
         """The title says how many reports from how many units are missing."""
-        proxy = self.missing_proxy
-        units = {
-            str(proxy.index(row, MissingColumn.CODE).data()) for row in range(proxy.rowCount())
-        }
+        stream = self.missing_stream.currentData()
+        shown = [
+            m for m in self.missing_model.rows() if stream is None or m.stream == stream
+        ]  # what the filter shows, counted from the rows (no view calls per row)
         self.missing_title.setText(
             _("Not sent (chưa nộp): {reports} reports from {units} units").format(
-                reports=format_number(proxy.rowCount()), units=format_number(len(units))
+                reports=format_number(len(shown)),
+                units=format_number(len({m.unit.id for m in shown})),
             )
         )
 
