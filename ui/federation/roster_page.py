@@ -334,24 +334,27 @@ class RowErrorModel(QAbstractTableModel):
         return error.translated()
 
 
-class RowErrorsDialog(QDialog):
-    """Every problem of a roster workbook that was not imported."""
+class CellsDialog(QDialog):
+    """A roster workbook's cells by row and column, with an introduction: the
+    problems of a workbook refused, or the cells an import read differently."""
 
-    def __init__(self, path: Path, error: RosterError, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        name: str,
+        title: str,
+        intro: str,
+        cells: list[Any],
+        third: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setObjectName("roster-errors")
-        self.setWindowTitle(_("The roster was not imported"))
-        self.errors = error.errors
-        intro = QLabel(
-            error.translated()
-            + "\n"
-            + _("Correct these rows in {file} and import it again; nothing was changed.").format(
-                file=path.name
-            )
-        )
-        intro.setWordWrap(True)
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        label = QLabel(intro)
+        label.setWordWrap(True)
         self.view = QTableView()
-        self.view.setModel(RowErrorModel(error.errors, self))
+        self.view.setModel(RowErrorModel(cells, self, third=third))
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(0, 60)
@@ -360,46 +363,51 @@ class RowErrorsDialog(QDialog):
         translate_buttons(buttons)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(intro)
+        layout.addWidget(label)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, 720, 420)
+
+
+class RowErrorsDialog(CellsDialog):
+    """Every problem of a roster workbook that was not imported."""
+
+    def __init__(self, path: Path, error: RosterError, parent: QWidget | None = None) -> None:
+        super().__init__(
+            name="roster-errors",
+            title=_("The roster was not imported"),
+            intro=error.translated()
+            + "\n"
+            + _("Correct these rows in {file} and import it again; nothing was changed.").format(
+                file=path.name
+            ),
+            cells=list(error.errors),
+            parent=parent,
+        )
+        self.errors = error.errors
 
 
 #: A field the core refused.
 PROBLEM_STYLE = "border: 2px solid #c62828;"
 
 
-class RosterNotesDialog(QDialog):
+class RosterNotesDialog(CellsDialog):
     """Every cell the import read differently from how it was typed (imported)."""
 
     def __init__(self, path: Path, notes: list[Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("roster-notes")
-        self.setWindowTitle(_("Read differently from how it was typed"))
-        self.notes = notes
-        intro = QLabel(
-            _(
+        super().__init__(
+            name="roster-notes",
+            title=_("Read differently from how it was typed"),
+            intro=_(
                 "The roster {file} is imported. These {count} cells were read differently "
                 "from how they were typed; check them, and correct the workbook if a reading "
                 "is wrong."
-            ).format(file=path.name, count=len(notes))
+            ).format(file=path.name, count=len(notes)),
+            cells=notes,
+            third=_("Read as"),
+            parent=parent,
         )
-        intro.setWordWrap(True)
-        self.view = QTableView()
-        self.view.setModel(RowErrorModel(notes, self, third=_("Read as")))
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 60)
-        self.view.setColumnWidth(1, 200)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        translate_buttons(buttons)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        fit_to_screen(self, 720, 420)
+        self.notes = notes
 
 
 class RosterUnitDialog(QDialog):
