@@ -187,9 +187,10 @@ def test_frozen_cli_init_plan_demo_import(bundle: Path, tmp_path: Path) -> None:
     federation_db = demo["database"]
     summary = run_json("--db", federation_db, "import", demo["packages"])
     assert summary["counts"]["new"] == 60
-    assert {k: v for k, v in summary["counts"].items() if k != "new"} == dict.fromkeys(
-        ("updated", "duplicate", "older", "conflict", "pending_key", "rejected"), 0
-    )
+    # Every other outcome the frozen program reports is zero, whatever outcomes it knows.
+    others = {k: v for k, v in summary["counts"].items() if k != "new"}
+    assert {"duplicate", "conflict", "rejected"} <= others.keys()
+    assert set(others.values()) == {0}, others
     again = run_json("--db", federation_db, "import", demo["packages"])
     assert again["counts"]["duplicate"] == 60
 
