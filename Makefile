@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## The compiled catalogues (not in git): start-up reads them instead of compiling the .po
-## (about 35 ms); app.i18n ignores a .mo older than its .po.
+## (about 35 ms); app.core.i18n ignores a .mo older than its .po.
 %.mo: %.po $(STAMP)
 	$(BIN)/python -c 'import sys; from babel.messages import mofile, pofile; \
 		mofile.write_mo(open(sys.argv[2], "wb"), pofile.read_po(open(sys.argv[1], "rb"), \
@@ -44,7 +44,7 @@ pytest: $(STAMP)
 
 ## Refresh the message catalogue from the sources (English msgids).
 catalog: $(STAMP)
-	$(BIN)/python -m app.i18n_tools update
+	$(BIN)/python -m app.core.i18n_tools update
 
 ## PNGs of each main screen (offscreen) into docs/screenshots/.
 screenshots: $(STAMP)

@@ -708,7 +708,7 @@ class RollupCell(Base):
     the tree) and ``cluster`` (the units of one cluster). A roll-up reads a
     few hundred or thousand cells instead of every value. Never edited by
     hand: database triggers record in :class:`RollupDirty` what changed and
-    ``app.rollup_cache`` recomputes the affected buckets.
+    ``app.rollup.cache`` recomputes the affected buckets.
     """
 
     __tablename__ = "rollup_cell"

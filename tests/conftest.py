@@ -21,12 +21,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app import i18n
-from app.context import AppContext, open_context
+from app.core import i18n
+from app.core.context import AppContext, open_context
 
 if TYPE_CHECKING:
     from tests.postgres import PostgresServer
-from app.installation import initialize
+from app.setup.first_run import initialize
 from db.enums import Role
 
 BACKENDS = ("sqlite", "postgresql")

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app import domain, figures
-from app.context import AppContext, open_context
-from app.format import format_number
-from app.i18n import vietnamese
-from app.installation import initialize
-from app.plans import install_plan_document, load_builtin_document
-from app.rollup import Scope
-from app.statements import StatementInput, save_statement
+from app.core import domain, figures
+from app.core.context import AppContext, open_context
+from app.core.format import format_number
+from app.core.i18n import vietnamese
+from app.plans.document import install_plan_document, load_builtin_document
+from app.rollup.query import Scope
+from app.setup.first_run import initialize
+from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import Role, Sector, UnitKind
 
@@ -84,7 +84,7 @@ def build_province(path: Path, spec: ProvinceSpec) -> Province:
     with ctx.unit_of_work() as session:
         initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
     with ctx.unit_of_work() as session:
-        from app.installation import get_installation
+        from app.core.installation import get_installation
 
         installation = get_installation(session)
         assert installation is not None
@@ -264,11 +264,11 @@ def read_surfaces(
     """
     from PySide6.QtCore import Qt
 
-    from app.dashboard import dashboard
-    from app.i18n import set_language
+    from app.core.i18n import set_language
     from app.printing.documents import print_province_summary
-    from app.rollup import rollup
-    from app.spreadsheets import export_province_workbook
+    from app.rollup.dashboard import dashboard
+    from app.rollup.query import rollup
+    from app.rollup.workbook import export_province_workbook
 
     from ui.federation.dashboard_page import FIRST_STREAM_COLUMN, DashboardModel
 
@@ -314,8 +314,8 @@ def read_surfaces(
 
 def assert_surfaces_agree(province: Province, readings: list[ScopeReading], folder: Path) -> None:
     """Every target × scope × stream: the same figure and verdict on every surface."""
-    from app.dashboard import units_behind
-    from app.plans import get_plan
+    from app.plans.document import get_plan
+    from app.rollup.dashboard import units_behind
 
     with province.ctx.reading() as session:
         plan = get_plan(session, province.plan_id)
@@ -397,12 +397,12 @@ def assert_surfaces_agree(province: Province, readings: list[ScopeReading], fold
 
 def assert_units_agree(province: Province, folder: Path, unit_keys: Sequence[str]) -> None:
     """Each unit's results: scoring's attainment, the printed results report and the
-    one reading (:func:`app.figures.read_unit_result`) agree, in every period."""
-    from app.plans import get_plan
+    one reading (:func:`app.core.figures.read_unit_result`) agree, in every period."""
+    from app.plans.document import get_plan
     from app.printing.documents import print_results_report
     from app.printing.values import format_unit_value, verdict_word
-    from app.scoring import Method, Status, scoreboard
-    from app.statements import statement_values
+    from app.scoring.engine import Method, Status, scoreboard
+    from app.statements.records import statement_values
 
     board = scoreboard(province.ctx, plan_id=province.plan_id)
     with province.ctx.reading() as session:

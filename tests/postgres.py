@@ -23,7 +23,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from app.context import database_url
+from app.core.context import database_url
 from db.engine import display_url, open_database
 from db.transfer import copy_rows
 

@@ -27,19 +27,19 @@ def settle(seconds: float = 0.3) -> None:
 
 
 def unit_screens(out: Path, work: Path) -> list[Path]:
-    from app import domain, i18n
-    from app.context import open_context
-    from app.installation import initialize
-    from app.packages import federation
-    from app.packages.keys import ensure_own_key
-    from app.packages.unit import import_plan_package
-    from app.preferences import Preferences
-    from app.registration import StatementDetails, set_details, set_value
-    from app.roster import import_roster, write_roster_template
-    from app.signing import fingerprint_groups
+    from app.core import domain, i18n
+    from app.core.context import open_context
+    from app.core.preferences import Preferences
+    from app.exchange import federation
+    from app.exchange.keys import ensure_own_key
+    from app.exchange.signing import fingerprint_groups
+    from app.roster.tree import import_roster, write_roster_template
+    from app.setup.first_run import initialize
+    from app.unit.exchange import import_plan_package
+    from app.unit.workspace import StatementDetails, set_details, set_value
     from db.enums import Role, Sector
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     i18n.set_language("vi")
     fed = open_context(work / "fed.db")
@@ -134,8 +134,8 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["THIDUA_HOME"] = str(Path(folder) / "home")
         app = QApplication(sys.argv[:1])
-        from ui.main import load_bundled_fonts
-        from ui.qt_translations import install_qt_translations
+        from ui.widgets.fonts import load_bundled_fonts
+        from ui.widgets.qt_translations import install_qt_translations
 
         load_bundled_fonts()
         install_qt_translations(app)  # standard buttons in the screenshot's language

@@ -28,18 +28,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from app import i18n
-from app.database_location import chosen_database
-from app.paths import resource_dir
-from app.preferences import load_preferences
+from app.core import i18n
+from app.core.location import chosen_database
+from app.core.preferences import load_preferences
 
-from ui.main_window import MainWindow
-from ui.qt_translations import install_qt_translations
-
-_base_point_size: float | None = None
+from ui.shell.main_window import MainWindow
+from ui.widgets.fonts import apply_font_scale, load_bundled_fonts
+from ui.widgets.qt_translations import install_qt_translations
 
 #: Modules the first paint must not wait for (see the module docstring).
 HEAVY_MODULES = ("sqlalchemy", "alembic", "reportlab", "openpyxl")
@@ -75,7 +72,7 @@ def trace_startup(event: str, detail: str = "") -> None:
 
 def package_version() -> str:
     """The installed (or bundled) distribution's version."""
-    from app.crashlog import app_version
+    from app.core.crashlog import app_version
 
     return app_version()
 
@@ -90,29 +87,6 @@ class _VersionAction(argparse.Action):
         if sys.stdout is not None:  # None in a windowed Windows executable
             print(f"thidua {package_version()}", flush=True)
         parser.exit()
-
-
-def load_bundled_fonts() -> None:
-    """Register the bundled fonts so a PC without them still shows Vietnamese."""
-    fonts = resource_dir() / "fonts"
-    if fonts.is_dir():
-        for path in sorted(fonts.glob("*.ttf")):
-            QFontDatabase.addApplicationFont(str(path))
-
-
-def apply_font_scale(scale: float) -> None:
-    """Enlarge or shrink the whole interface's text from the system size."""
-    from PySide6.QtGui import QFont  # its enums cost ~5 ms: not before the first paint
-
-    global _base_point_size
-    app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
-    font = QFont(app.font())
-    if _base_point_size is None:
-        _base_point_size = font.pointSizeF() if font.pointSizeF() > 0 else 10.0
-    font.setPointSizeF(_base_point_size * scale)
-    app.setFont(font)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -139,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Thi Đua")
     app.setOrganizationName("ThiDua")
     install_qt_translations(app, i18n.current_language())
-    from ui.errors import install_crash_handler
+    from ui.widgets.errors import install_crash_handler
 
     install_crash_handler()  # uncaught errors: logged, and a report the user can save
     load_bundled_fonts()

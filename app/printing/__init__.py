@@ -5,3 +5,58 @@ metrics, complete Vietnamese), embedded in every file. Printed forms are
 always Vietnamese: their wording is literal here, not in the catalogue.
 The public operations live in :mod:`app.printing.documents`.
 """
+
+from app.printing.documents import (
+    print_cluster_covenant,
+    print_plan,
+    print_province_summary,
+    print_registration_form,
+    print_registration_forms_batch,
+    print_results_report,
+)
+from app.printing.key_card import print_key_card
+from app.printing.layout import (
+    Column,
+    body,
+    body_plain,
+    build_pdf,
+    data_table,
+    header_block,
+    keep_with_next,
+    markup,
+    section_heading,
+    short_date,
+    signature_block,
+    styles,
+    text,
+    title_block,
+)
+from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
+
+__all__ = [
+    "Column",
+    "StatementDoc",
+    "Title",
+    "UnitInfo",
+    "body",
+    "body_plain",
+    "build_pdf",
+    "data_table",
+    "header_block",
+    "keep_with_next",
+    "load_statements",
+    "markup",
+    "print_cluster_covenant",
+    "print_key_card",
+    "print_plan",
+    "print_province_summary",
+    "print_registration_form",
+    "print_registration_forms_batch",
+    "print_results_report",
+    "section_heading",
+    "short_date",
+    "signature_block",
+    "styles",
+    "text",
+    "title_block",
+]

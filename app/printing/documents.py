@@ -1,6 +1,6 @@
 """Printing operations: one function per document, each writing a PDF file.
 
-Every function is keyword-only, takes the :class:`~app.context.AppContext`,
+Every function is keyword-only, takes the :class:`~app.core.context.AppContext`,
 reads what it needs in one read-only session, writes ``out`` atomically and
 returns its path. The batch takes a ``progress(done, total)`` callback and a
 ``cancelled()`` check, polled once per form while the PDF is laid out.
@@ -24,9 +24,9 @@ from reportlab.platypus import Flowable, PageBreak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import domain
-from app.context import AppContext
-from app.errors import N_, InputError, UserError
+from app.core import domain
+from app.core.context import AppContext
+from app.core.errors import N_, InputError, UserError
 from app.plans import get_plan
 from app.printing import forms
 from app.printing.layout import FormStart, PageNumbering, build_pdf
@@ -62,12 +62,12 @@ def _plan(session: Session, plan_id: str | None) -> domain.Plan:
 
 
 def _ensure_unit_key(ctx: AppContext) -> None:
-    from app.packages import keys
+    from app.exchange import ensure_own_key, own_key_row
 
     with ctx.unit_of_work() as session:
         installation = installation_role(session)
-        if installation.role is Role.UNIT and keys.own_key_row(session) is None:
-            keys.ensure_own_key(session)
+        if installation.role is Role.UNIT and own_key_row(session) is None:
+            ensure_own_key(session)
 
 
 class _Cancelled(Exception):

@@ -12,7 +12,7 @@ import threading
 import unicodedata
 from pathlib import Path
 
-from app.paths import resource_dir
+from app.core.paths import resource_dir
 
 REGULAR = "LiberationSerif"
 BOLD = "LiberationSerif-Bold"

@@ -15,8 +15,8 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from app import domain, figures
-from app.figures import Verdict
+from app.core import domain, figures
+from app.core.figures import Verdict
 from app.printing.fonts import REGULAR
 from app.printing.layout import (
     Column,
@@ -147,8 +147,8 @@ def grouped(
 
 
 def measure(indicator: domain.Indicator) -> str:
-    """The unit of measure of one unit's value (:func:`app.figures.measure_text`)."""
-    from app.i18n import vietnamese
+    """The unit of measure of one unit's value (:func:`app.core.figures.measure_text`)."""
+    from app.core.i18n import vietnamese
 
     return figures.measure_text(indicator, vietnamese)
 
@@ -779,7 +779,7 @@ def summary_story(summary: Summary) -> list[Flowable]:
 
 
 def _coverage_table(rows: list[CoverageRow], periods: list[domain.Period], label: str) -> Table:
-    from app.format import format_number
+    from app.core.format import format_number
 
     def percent(part: int, whole: int) -> str:
         return figures.percent_text(figures.percent_of(part, whole))

@@ -13,9 +13,9 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from app.context import AppContext
-from app.errors import N_, UserError
-from app.installation import get_installation
+from app.core.context import AppContext
+from app.core.errors import N_, UserError
+from app.core.installation import get_installation
 from app.printing.layout import (
     Column,
     QrCode,
@@ -34,14 +34,14 @@ from db.enums import Role
 
 def print_key_card(ctx: AppContext, *, out: Path) -> Path:
     """Write the key card of this installation (its key is made if missing)."""
-    from app.packages import keys
+    from app.exchange import ensure_own_key, own_key_info
 
     with ctx.unit_of_work() as session:
         installation = get_installation(session)
         if installation is None:
             raise UserError(N_("Set up the database first (thidua-cli init)."))
-        keys.ensure_own_key(session)
-        info = keys.own_key_info(session)
+        ensure_own_key(session)
+        info = own_key_info(session)
         unit = session.get(models.Unit, installation.own_unit_id)
         federation = session.get(models.Setting, "federation_name")
     assert info is not None and unit is not None

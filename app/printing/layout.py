@@ -54,7 +54,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.files import check_output
+from app.core.files import check_output
 from app.printing.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, nfc, register_fonts
 
 PAGE_SIZE: tuple[float, float] = A4

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import domain
-from app.errors import N_, NotFoundError, UserError
-from app.installation import get_installation, get_setting
+from app.core import domain
+from app.core.errors import N_, NotFoundError, UserError
+from app.core.installation import get_installation, get_setting
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 
@@ -143,8 +143,7 @@ def _plan_package_unit(session: Session, plan_id: str) -> dict[str, Any]:
     It was verified when imported; here it only supplies names (the cluster,
     the upper-level union) the unit database does not otherwise keep.
     """
-    from app.packages.format import MAX_PACKAGE_BYTES, parse_payload
-    from app.signing import open_envelope
+    from app.exchange import MAX_PACKAGE_BYTES, open_envelope, parse_payload
 
     raw = session.scalar(
         select(models.Package.raw)
@@ -299,12 +298,12 @@ def load_verifications(
     units: dict[str, UnitInfo],
 ) -> dict[str, Verification]:
     """Key fingerprint and last registration package of each unit given."""
-    from app.signing import fingerprint_groups
+    from app.exchange import fingerprint_groups
 
     installation = installation_role(session)
     result: dict[str, Verification] = {}
     if installation.role is Role.UNIT:
-        from app.packages.keys import own_key_info
+        from app.exchange import own_key_info
 
         key = own_key_info(session)
         outbox = session.get(models.Outbox, (plan.id, REGISTRATION_STREAM))

@@ -1,16 +1,16 @@
-"""How values read on paper: :mod:`app.figures` in Vietnamese.
+"""How values read on paper: :mod:`app.core.figures` in Vietnamese.
 
 Printed forms are always Vietnamese: every figure, basis and verdict comes
-from the one judge and formatter (:mod:`app.figures`) through the
+from the one judge and formatter (:mod:`app.core.figures`) through the
 Vietnamese catalogue, so paper says what a Vietnamese screen says.
 """
 
 from __future__ import annotations
 
-from app import domain, figures
-from app.figures import BASIS, DASH, Figure, Verdict
-from app.format import format_target
-from app.i18n import vietnamese
+from app.core import domain, figures
+from app.core.figures import BASIS, DASH, Figure, Verdict
+from app.core.format import format_target
+from app.core.i18n import vietnamese
 from app.printing.sources import UnitInfo
 
 __all__ = [

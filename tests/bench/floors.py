@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from app.packages.format import MAX_PACKAGE_BYTES
-from app.signing import open_envelope, verify_envelope
-from app.strictjson import loads_strict
+from app.core.strictjson import loads_strict
+from app.exchange.format import MAX_PACKAGE_BYTES
+from app.exchange.signing import open_envelope, verify_envelope
 
 
 def import_floor(

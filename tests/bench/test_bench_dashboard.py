@@ -11,7 +11,7 @@ runs (default 5), printed; only counts are asserted (machines are noisy):
   cells), the same computed from the values (``live=True``, the way it
   worked before the cells), and recomputing every cell (what a roster edit
   costs the next refresh);
-- ``app.dashboard.dashboard`` (roll-up + coverage + who has not sent), the
+- ``app.rollup.dashboard.dashboard`` (roll-up + coverage + who has not sent), the
   whole province and one cluster;
 - the GUI refresh: ``DashboardPage.refresh()`` until the table is on screen
   (worker + GUI thread), and the part spent on the GUI thread.
@@ -34,12 +34,12 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from app.context import open_context
-from app.dashboard import ScopeKind, dashboard, scope_choices
-from app.packages.demo import make_demo
-from app.packages.merge import import_packages
-from app.rollup import Scope, rollup
-from app.rollup_cache import WHOLE_PLAN, refresh, refresh_cache
+from app.core.context import open_context
+from app.demo.province import make_demo
+from app.exchange.merge import import_packages
+from app.rollup.cache import WHOLE_PLAN, refresh, refresh_cache
+from app.rollup.dashboard import ScopeKind, dashboard, scope_choices
+from app.rollup.query import Scope, rollup
 from db import models
 
 UNITS = int(os.environ.get("BENCH_DASHBOARD_UNITS", "2000"))
@@ -116,7 +116,7 @@ def test_dashboard_over_2000_units(qtbot: QtBot, tmp_path: Path) -> None:
     ctx.close()
 
     from ui.federation.dashboard_page import DashboardPage
-    from ui.tasks import TaskRunner
+    from ui.widgets.tasks import TaskRunner
 
     gui_ctx = open_context(demo.database)
     runner = TaskRunner()

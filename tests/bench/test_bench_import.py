@@ -50,10 +50,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import domain
-from app.context import open_context
-from app.packages.demo import DemoUnit, make_demo, write_report
-from app.plans import get_plan, install_plan_document, load_builtin_document
+from app.core import domain
+from app.core.context import open_context
+from app.demo.province import DemoUnit, make_demo, write_report
+from app.plans.document import get_plan, install_plan_document, load_builtin_document
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 from tests.bench.floors import import_floor
 
@@ -70,8 +70,8 @@ BENCH_PLAN = "bench-60"
 CHILD_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from app.context import open_context
-from app.packages.merge import import_packages
+from app.core.context import open_context
+from app.exchange.merge import import_packages
 ctx = open_context(sys.argv[1])
 started, cpu_started = time.perf_counter(), time.process_time()
 summary = import_packages(ctx, paths=[Path(sys.argv[2])], dry_run=False)

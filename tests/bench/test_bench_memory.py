@@ -79,8 +79,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app import i18n
-from app.preferences import Preferences
-from ui.main_window import MainWindow
+from app.core.preferences import Preferences
+from ui.shell.main_window import MainWindow
 
 sys.stdout.reconfigure(line_buffering=True)
 app = QApplication(sys.argv[:1])
@@ -168,9 +168,9 @@ def _province(folder: Path, units: int) -> Path:
     marker = folder / f"ready-{units}"
     if marker.exists() and database.exists():
         return database
-    from app.context import open_context
-    from app.packages.demo import make_demo
-    from app.packages.merge import import_packages
+    from app.core.context import open_context
+    from app.demo.province import make_demo
+    from app.exchange.merge import import_packages
 
     shutil.rmtree(folder, ignore_errors=True)
     started = time.monotonic()

@@ -33,9 +33,9 @@ from a sample of ~6,700 units drawn across the country (20,000 packages,
     Then, each the best of ``BENCH_REPEAT`` (default 3) after one warm-up:
     the FLOOR, one bare ``GROUP BY indicator_id`` over ``statement_value``
     (what any roll-up from the values must at least read);
-    ``app.rollup.rollup`` (from the cells) for the whole country, the
+    ``app.rollup.query.rollup`` (from the cells) for the whole country, the
     largest province's subtree and one cluster, and once from the values
-    (``live=True``); ``app.dashboard.dashboard`` for the whole country and
+    (``live=True``); ``app.rollup.dashboard.dashboard`` for the whole country and
     that province; the scope chooser (``scope_choices``) and the clusters'
     standing (``cluster_standing``, one roll-up per cluster); and recomputing
     every cell once (what the next refresh costs after a roster edit).
@@ -77,14 +77,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app import domain
-from app.context import AppContext, open_context
-from app.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
-from app.packages.demo import DemoUnit
-from app.packages.merge import statement_id
-from app.packages.national import NationalDemo, make_national_demo
-from app.rollup import Scope, rollup
-from app.rollup_cache import WHOLE_PLAN, refresh, refresh_cache
+from app.core import domain
+from app.core.context import AppContext, open_context
+from app.demo.national import NationalDemo, make_national_demo
+from app.demo.province import DemoUnit
+from app.exchange.merge import statement_id
+from app.rollup.cache import WHOLE_PLAN, refresh, refresh_cache
+from app.rollup.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
+from app.rollup.query import Scope, rollup
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 from tests.bench.floors import import_floor
@@ -103,8 +103,8 @@ GOAL_SECONDS = 2.0
 CHILD_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from app.context import open_context
-from app.packages.merge import import_packages
+from app.core.context import open_context
+from app.exchange.merge import import_packages
 ctx = open_context(sys.argv[1])
 report = []
 for folder in sys.argv[2:]:

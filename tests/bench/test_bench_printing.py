@@ -34,9 +34,9 @@ import sys
 import time
 from pathlib import Path
 
-from app.context import open_context
-from app.packages.demo import make_demo
-from app.packages.merge import import_packages
+from app.core.context import open_context
+from app.demo.province import make_demo
+from app.exchange.merge import import_packages
 from db.enums import REGISTRATION_STREAM
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ COLD_SCRIPT = """
 import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
-from app.context import open_context
+from app.core.context import open_context
 from app.printing import documents
 imported = time.perf_counter()
 ctx = open_context(sys.argv[1])

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from app.context import open_context
-from app.packages.demo import make_demo
-from app.packages.merge import Outcome, import_packages
+from app.core.context import open_context
+from app.demo.province import make_demo
+from app.exchange.merge import Outcome, import_packages
 from tests.digest import table_digests, table_rows
 
 pytestmark = [pytest.mark.both_backends, pytest.mark.slow]

@@ -38,9 +38,9 @@ from typing import Any
 
 import pytest
 
-from app.context import open_context
-from app.packages.demo import Demo, make_demo, write_report
-from app.packages.merge import Outcome, import_packages
+from app.core.context import open_context
+from app.demo.province import Demo, make_demo, write_report
+from app.exchange.merge import Outcome, import_packages
 
 pytestmark = pytest.mark.slow
 
@@ -55,8 +55,8 @@ SMALL_BATCHES = (1, 3, 8, 25)
 CHILD_SCRIPT = """
 import sys
 from pathlib import Path
-from app.context import open_context
-from app.packages.merge import import_packages
+from app.core.context import open_context
+from app.exchange.merge import import_packages
 ctx = open_context(sys.argv[1])
 print("ready", flush=True)
 import_packages(ctx, paths=[Path(sys.argv[2])], dry_run=False, batch_size=int(sys.argv[3]))

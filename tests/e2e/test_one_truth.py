@@ -24,11 +24,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from app import figures
-from app.domain import UnitValue
-from app.figures import Verdict
-from app.i18n import vietnamese
-from app.rollup import Scope, rollup
+from app.core import figures
+from app.core.domain import UnitValue
+from app.core.figures import Verdict
+from app.core.i18n import vietnamese
+from app.rollup.query import Scope, rollup
 from db.enums import Comparison, Sector, UnitKind
 from tests.one_truth import (
     COLOURS,
@@ -144,7 +144,7 @@ def values_for(draw: st.DrawFn, kind: str, grades: list[str]) -> UnitValue | Non
 
 @st.composite
 def provinces(draw: st.DrawFn) -> ProvinceSpec:
-    from app.plans import load_builtin_document
+    from app.plans.document import load_builtin_document
 
     document = load_builtin_document("tuyen-quang-2017")
     grades = [g["code"] for g in document["grade_scale"]]
@@ -413,7 +413,7 @@ def test_33_of_375_meets_at_least_8_8_percent(regression: tuple) -> None:
 def test_unit_counts_leave_the_federation_out(regression: tuple) -> None:
     """ "Số đơn vị" read 204 while the scope said 203: the federation was counted."""
     province, readings, _folder = regression
-    from app.dashboard import dashboard
+    from app.rollup.dashboard import dashboard
 
     _reading, item, _shown, cli = _row(readings, "province", "2.1", "2.000")
     with province.ctx.reading() as session:
@@ -444,7 +444,7 @@ def test_mid_year_figures_are_progress_not_verdicts(regression: tuple) -> None:
 
 def test_the_cluster_chart_counts_only_judged_targets(tmp_path: Path) -> None:
     """The clusters' "Chỉ tiêu đạt" counted province totals as failures (~20%)."""
-    from app.dashboard import cluster_standing
+    from app.rollup.dashboard import cluster_standing
 
     province = build_province(tmp_path / "f.db", _regression_spec())
     try:

@@ -25,12 +25,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app import domain
-from app.keystore import KeyPair, generate_keypair
-from app.packages.bodies import enrolment_to_json
-from app.packages.demo import Demo, DemoUnit, make_demo, write_report
-from app.packages.format import Header, Kind, new_package_id, payload_hash, seal
-from app.signing import open_envelope
+from app.core import domain
+from app.demo.province import Demo, DemoUnit, make_demo, write_report
+from app.exchange.bodies import enrolment_to_json
+from app.exchange.format import Header, Kind, new_package_id, payload_hash, seal
+from app.exchange.keystore import KeyPair, generate_keypair
+from app.exchange.signing import open_envelope
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
 
 NEW_UNIT_CODE = "CS-NEW01"
@@ -134,8 +134,8 @@ def roster_workbook_with_new_unit(demo: Demo, path: Path) -> Path:
     """The demo's roster exported to Excel, plus one new unit (:func:`new_unit_row`)."""
     from openpyxl import load_workbook
 
-    from app.context import open_context
-    from app.spreadsheets import export_roster_workbook
+    from app.core.context import open_context
+    from app.rollup.workbook import export_roster_workbook
 
     ctx = open_context(demo.database)
     try:
@@ -322,13 +322,13 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
-    from app import i18n
-    from app.context import open_context
-    from app.preferences import Preferences
-    from app.roster import list_roster
-    from app.services import import_roster_workbook
+    from app.core import i18n
+    from app.core.context import open_context
+    from app.core.preferences import Preferences
+    from app.roster import import_roster_workbook
+    from app.roster.tree import list_roster
 
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication), "federation_screens needs a QApplication"
@@ -422,7 +422,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         workspace.show_page("dashboard")
         shot("dashboard")
         # A cluster: shares judged on its own units, province totals as its contribution.
-        from app.dashboard import ScopeKind
+        from app.rollup.dashboard import ScopeKind
 
         refreshed.clear()
         workspace.dashboard.choose_scope(ScopeKind.CLUSTER, "Cụm 1")

@@ -12,19 +12,19 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import domain, i18n
-from app.crashlog import log_dir
-from app.preferences import Preferences
-from app.registration import StatementDetails, load_workspace, set_details
-from app.statements import statement_values
+from app.core import domain, i18n
+from app.core.crashlog import log_dir
+from app.core.preferences import Preferences
+from app.statements.records import statement_values
+from app.unit.workspace import StatementDetails, load_workspace, set_details
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import PLAN, digest
 
-from ui import errors
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.unit.import_preview import ImportPreviewDialog, PreviewColumn
 from ui.unit.workspace import UnitWorkspace
+from ui.widgets import errors
 
 CHOICES = [
     pytest.param(
@@ -158,7 +158,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
     workspace = workspace_of(unit_window)
     ctx = unit_window._ctx
     set_details(ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, details=DETAILS)
-    from app.registration import set_value
+    from app.unit.workspace import set_value
 
     set_value(
         ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, code="2.1", value=domain.UnitValue(amount=25)
@@ -281,7 +281,7 @@ def test_an_unexpected_failure_is_logged_reported_and_can_be_tried_again(
     """A bug in a step (injected here) shows the crash dialog in Vietnamese with "Lưu
     báo cáo lỗi", writes the traceback to the log, and the step works when tried again."""
     workspace = workspace_of(unit_window)
-    from app.packages import unit as unit_service
+    from app.unit import exchange as unit_service
 
     real = unit_service.write_template
 
@@ -344,7 +344,7 @@ def test_the_first_plan_package_asks_the_fingerprint_then_about_practice_values(
     a mismatch meant choosing the file again; practice values became real without a word."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.registration import set_value
+    from app.unit.workspace import set_value
     from tests.gui.unit_helpers import find_dialog, make_federation, open_unit_window
 
     from ui.unit.fingerprint import FingerprintDialog
@@ -407,7 +407,7 @@ def test_values_are_read_as_a_chair_types_them(
 ) -> None:
     """Regressions: "15 triệu" and "1,5 tỷ" were refused; 23 digits said "type a whole
     number"; "x" in a Có/Không cell was silently ignored."""
-    from app import i18n as i18n_module
+    from app.core import i18n as i18n_module
 
     from ui.unit.statement_table import Column
 
@@ -474,7 +474,7 @@ def test_the_review_before_sending_warns_but_never_blocks(
     window, _fed = pinned_window
     workspace = workspace_of(window)
     ctx = window._ctx
-    from app.registration import set_value
+    from app.unit.workspace import set_value
 
     def put(code: str, value: domain.UnitValue) -> None:
         set_value(ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, code=code, value=value)
@@ -518,9 +518,9 @@ def test_the_review_before_sending_warns_but_never_blocks(
 def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
     qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, object]
 ) -> None:
-    from app.packages.merge import import_packages
+    from app.exchange.merge import import_packages
     from app.printing.documents import print_results_report
-    from app.registration import set_value
+    from app.unit.workspace import set_value
     from tests.gui.test_unit_workflow import export
     from tests.one_truth import pdf_text
 
@@ -548,9 +548,9 @@ def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
     usb.mkdir()
     export(qtbot, workspace, usb / "CS-0001_h1_r1.thidua")
     import_packages(fed, paths=[usb], dry_run=False)  # the key is pending: held
-    from app.packages import federation
-    from app.packages.keys import list_keys
-    from app.packages.merge import KeyStatus
+    from app.exchange import federation
+    from app.exchange.keys import list_keys
+    from app.exchange.merge import KeyStatus
 
     with fed.reading() as session:
         [key] = list_keys(session, status="pending")
@@ -643,8 +643,8 @@ def test_the_signing_date_can_be_typed_and_the_calendar_opens_on_the_plan_year(
     from PySide6.QtGui import QShowEvent
     from PySide6.QtWidgets import QApplication
 
-    from ui.qt_translations import install_qt_translations
     from ui.unit.details import NOT_DATED, SigningDateEdit
+    from ui.widgets.qt_translations import install_qt_translations
 
     page = workspace_of(unit_window).page(REGISTRATION_STREAM)
     date_edit = page.details.signed_on
@@ -693,7 +693,7 @@ def test_files_are_named_after_the_unit_and_the_form_in_vietnamese(
     unit_window: MainWindow,
 ) -> None:
     """Default names were "registration.pdf" and "CS-0001_registration.xlsx"."""
-    from app.format import file_slug
+    from app.core.format import file_slug
 
     workspace = workspace_of(unit_window)
     assert workspace._file_stem(REGISTRATION_STREAM) == "CS-0001_dang-ky-thi-dua-2017"
@@ -706,8 +706,8 @@ def test_the_indicator_column_stays_readable_and_columns_grow_with_the_text(
 ) -> None:
     """On 1366×768 the 6-month tab left the indicator column ~30 px ("hi tiê"), one word
     a line; Ctrl++ cut the other columns' contents instead of widening them."""
-    from ui.main import apply_font_scale
     from ui.unit.statement_table import Column, StatementView
+    from ui.widgets.fonts import apply_font_scale
 
     unit_window.resize(1366, 728)
     workspace = workspace_of(unit_window)
@@ -748,6 +748,6 @@ def test_text_size_goes_back_to_normal(unit_window: MainWindow) -> None:
         assert QApplication.font().pointSizeF() == normal
         assert unit_window._preferences.font_scale == 1.0
     finally:
-        from ui.main import apply_font_scale
+        from ui.widgets.fonts import apply_font_scale
 
         apply_font_scale(1.0)

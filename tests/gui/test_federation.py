@@ -32,15 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import i18n
-from app.context import open_context
-from app.format import format_number, format_percent, format_vnd
-from app.i18n import gettext
-from app.packages.demo import Demo, DemoUnit, make_demo
-from app.packages.merge import Outcome
-from app.preferences import Preferences
-from app.roster import list_roster
-from app.signing import MSG_BAD_SIGNATURE
+from app.core import i18n
+from app.core.context import open_context
+from app.core.format import format_number, format_percent, format_vnd
+from app.core.i18n import gettext
+from app.core.preferences import Preferences
+from app.demo.province import Demo, DemoUnit, make_demo
+from app.exchange.merge import Outcome
+from app.exchange.signing import MSG_BAD_SIGNATURE
+from app.roster.tree import list_roster
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
 from tests.gui.federation_screens import (
     NEW_UNIT_CODE,
@@ -56,7 +56,7 @@ from ui.federation.dashboard_page import UnitsBehindDialog
 from ui.federation.import_page import ImportColumn
 from ui.federation.keys_page import AcceptKeyDialog
 from ui.federation.workspace import FederationWorkspace
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 UNITS = 66  # x 3 streams = 198 packages from the generator
 #: What the workspace reported as failed (shown in assertion messages).
@@ -365,7 +365,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     cluster = "Cụm 1"
     members = [u for u in units if u.cluster_code == cluster]
     with qtbot.waitSignal(workspace.dashboard.refreshed, timeout=20000):
-        from app.dashboard import ScopeKind
+        from app.rollup.dashboard import ScopeKind
 
         workspace.dashboard.choose_scope(ScopeKind.CLUSTER, cluster)
     assert figure(workspace, "2.1", "year") == format_number(
@@ -486,7 +486,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     assert not conflicts.empty.isHidden()
 
     # --- the audit log, filtered to decisions ---
-    from app.audit_view import ActionGroup
+    from app.audit.view import ActionGroup
 
     workspace.show_page("audit")
     audit = workspace.audit.model
@@ -533,7 +533,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
 
 def test_drop_folder_counts_are_what_the_core_decides(tmp_path: Path) -> None:
     """The drop folder's expected counts hold headless too (the GUI adds nothing)."""
-    from app.packages.merge import import_packages
+    from app.exchange.merge import import_packages
 
     demo = make_demo(out_dir=tmp_path / "demo", units=12, seed=5)
     usb: DropFolder = build_drop_folder(demo, tmp_path / "usb")
@@ -547,8 +547,8 @@ def test_drop_folder_counts_are_what_the_core_decides(tmp_path: Path) -> None:
 
 def test_a_run_cut_off_is_not_shown_as_finished(qtbot: QtBot, tmp_path: Path) -> None:
     """A run killed mid-way has no end; the history says so (issue 14, item 12)."""
-    from app.import_runs import list_import_runs
-    from app.packages.merge import import_packages
+    from app.exchange.merge import import_packages
+    from app.exchange.runs import list_import_runs
 
     demo = make_demo(out_dir=tmp_path / "demo", units=2)
     ctx = open_context(demo.database)

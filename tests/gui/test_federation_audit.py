@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import i18n
-from app.audit_view import AuditRow, describe, list_audit
-from app.context import AppContext, open_context
-from app.packages import federation
-from app.packages.demo import Demo, make_demo
-from app.packages.merge import KeyStatus, import_packages
-from app.roster import set_cluster_leader
+from app.audit.view import AuditRow, describe, list_audit
+from app.core import i18n
+from app.core.context import AppContext, open_context
+from app.demo.province import Demo, make_demo
+from app.exchange import federation
+from app.exchange.merge import KeyStatus, import_packages
+from app.roster.tree import set_cluster_leader
 from tests.gui.federation_screens import DropFolder, build_drop_folder
 
 from ui.federation.audit_page import AuditColumn, AuditModel

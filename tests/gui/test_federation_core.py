@@ -16,10 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from app.audit_view import ActionGroup, action_group, list_audit
-from app.conflict_view import conflict_detail, list_conflict_rows
-from app.context import AppContext, open_context
-from app.dashboard import (
+from app.audit.view import ActionGroup, action_group, list_audit
+from app.core.context import AppContext, open_context
+from app.core.errors import InputError, NotFoundError
+from app.demo.province import Demo, make_demo
+from app.exchange import federation
+from app.exchange.conflicts import conflict_detail, list_conflict_rows
+from app.exchange.enrolment import key_overview
+from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.runs import list_import_runs, load_import_run, unit_names
+from app.plans.copy import clone_plan, edit_plan_header
+from app.plans.document import get_plan
+from app.rollup.dashboard import (
     ScopeKind,
     cluster_standing,
     dashboard,
@@ -27,15 +35,7 @@ from app.dashboard import (
     scope_unit_codes,
     units_behind,
 )
-from app.enrolment_view import key_overview
-from app.errors import InputError, NotFoundError
-from app.import_runs import list_import_runs, load_import_run, unit_names
-from app.packages import federation
-from app.packages.demo import Demo, make_demo
-from app.packages.merge import KeyStatus, import_packages
-from app.plan_copy import clone_plan, edit_plan_header
-from app.plans import get_plan
-from app.rollup import Scope
+from app.rollup.query import Scope
 from db.enums import REGISTRATION_STREAM
 from tests.gui.federation_screens import DropFolder, build_drop_folder
 
@@ -66,7 +66,7 @@ def test_dashboard_counts_who_sent_and_who_is_held(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.packages.merge import statement_id
+        from app.exchange.merge import statement_id
         from db import models
 
         sid = statement_id(PLAN, usb.tampered.id, "year")
@@ -85,8 +85,8 @@ def test_a_held_package_is_noted_on_the_missing_unit(
     province: tuple[Demo, AppContext, DropFolder], tmp_path: Path
 ) -> None:
     demo, ctx, usb = province
-    from app.keystore import generate_keypair
-    from app.packages.demo import DemoUnit, write_report
+    from app.demo.province import DemoUnit, write_report
+    from app.exchange.keystore import generate_keypair
     from tests.gui.federation_screens import enrolment_file
 
     # A unit of the roster whose first key is still pending has sent its registration.
@@ -95,7 +95,7 @@ def test_a_held_package_is_noted_on_the_missing_unit(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.packages.merge import statement_id
+        from app.exchange.merge import statement_id
         from db import models
 
         sid = statement_id(PLAN, unit.id, REGISTRATION_STREAM)

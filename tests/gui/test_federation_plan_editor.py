@@ -23,22 +23,22 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import i18n
-from app.audit_view import list_audit
-from app.context import open_context
-from app.errors import InputError
-from app.packages.demo import Demo, make_demo
-from app.plan_copy import clone_plan
-from app.plan_indicators import IndicatorInput, save_indicator
-from app.plans import get_plan
-from app.preferences import Preferences
-from app.signing import open_envelope
+from app.audit.view import list_audit
+from app.core import i18n
+from app.core.context import open_context
+from app.core.errors import InputError
+from app.core.preferences import Preferences
+from app.demo.province import Demo, make_demo
+from app.exchange.signing import open_envelope
+from app.plans.copy import clone_plan
+from app.plans.document import get_plan
+from app.plans.indicators import IndicatorInput, save_indicator
 from db.enums import Comparison, IndicatorKind, Sector, UnitKind
 from tests.gui.typing import type_text
 
 from ui.federation.indicator_dialog import IndicatorDialog, TargetColumn, TargetDialog
 from ui.federation.workspace import FederationWorkspace
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 PLAN = "tuyen-quang-2017"
 DRAFT = "tq-2017-du-thao"

@@ -19,12 +19,12 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractItemView
 
-from app import i18n
-from app.packages.demo import make_demo
-from app.preferences import Preferences
+from app.core import i18n
+from app.core.preferences import Preferences
+from app.demo.province import make_demo
 from tests.gui.test_federation import drop
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 PACKAGES = 2_000
 #: Far above the goal (100 ms): fails only when work lands on the GUI thread.
@@ -128,13 +128,13 @@ def _scroll_through(view: QAbstractItemView, steps: int = 100) -> tuple[float, f
 
 def test_tables_of_20000_rows_scroll_smoothly(qtbot: QtBot) -> None:
     """Model/view over values: a repaint costs the visible rows only, whatever the size."""
-    from app import domain
-    from app.packages.merge import ItemResult, Outcome
+    from app.core import domain
+    from app.exchange.merge import ItemResult, Outcome
     from db.enums import Sector, UnitKind
 
     from ui.federation.import_page import ImportPage
     from ui.federation.roster_page import RosterPage
-    from ui.tasks import TaskRunner
+    from ui.widgets.tasks import TaskRunner
 
     outcomes = list(Outcome)
     items = [

@@ -14,17 +14,17 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app import i18n
-from app.audit_view import list_audit
-from app.context import open_context
-from app.packages.demo import Demo, make_demo
-from app.preferences import Preferences
-from app.roster import COLUMNS, list_roster
-from app.spreadsheets import export_roster_workbook
+from app.audit.view import list_audit
+from app.core import i18n
+from app.core.context import open_context
+from app.core.preferences import Preferences
+from app.demo.province import Demo, make_demo
+from app.rollup.workbook import export_roster_workbook
+from app.roster.tree import COLUMNS, list_roster
 from db.enums import UnitKind
 
 from ui.federation.roster_page import RosterColumn, RosterPage
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 YEAR = 2017
 

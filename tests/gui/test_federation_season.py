@@ -15,10 +15,10 @@ from sqlalchemy import delete, update
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QWidget
 
-from app.context import open_context
-from app.keystore import generate_keypair
-from app.packages.demo import Demo, make_demo, write_report
-from app.packages.merge import Outcome
+from app.core.context import open_context
+from app.demo.province import Demo, make_demo, write_report
+from app.exchange.keystore import generate_keypair
+from app.exchange.merge import Outcome
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests.gui.federation_screens import bump, enrolment_file, package_hash_of
@@ -259,7 +259,7 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
     """Regression: every file dialog opened in the home folder."""
     from PySide6.QtWidgets import QFileDialog
 
-    from app import i18n
+    from app.core import i18n
 
     from ui.federation.common import file_dialog
 
@@ -537,8 +537,8 @@ def test_roster_notes_list_every_cell_read_differently(
     were taken without a word; an unchanged roster said every unit was updated."""
     from openpyxl import load_workbook
 
-    from app.legacy_text import Encoding, from_unicode
-    from app.roster import write_roster_template
+    from app.core.legacy_text import Encoding, from_unicode
+    from app.roster.tree import write_roster_template
 
     from ui.federation.roster_page import RosterNotesDialog
 

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app import i18n
-from app.packages.demo import make_demo
-from app.preferences import Preferences
+from app.core import i18n
+from app.core.preferences import Preferences
+from app.demo.province import make_demo
 
 from ui.main import open_packages
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 
 def test_the_federation_checks_a_double_clicked_package(qtbot: QtBot, tmp_path: Path) -> None:

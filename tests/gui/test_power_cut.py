@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.context import open_context
-from app.installation import get_installation, initialize
-from app.statements import statement_values
+from app.core.context import open_context
+from app.core.installation import get_installation
+from app.setup.first_run import initialize
+from app.statements.records import statement_values
 from db.enums import Role, Sector
 
 ROOT = Path(__file__).resolve().parents[2]

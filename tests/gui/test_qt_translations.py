@@ -16,9 +16,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from app import i18n
+from app.core import i18n
 
-from ui.qt_translations import QT_STRINGS, install_qt_translations, remove_qt_translations
+from ui.widgets.qt_translations import QT_STRINGS, install_qt_translations, remove_qt_translations
 
 Button = QDialogButtonBox.StandardButton
 BUTTONS = (

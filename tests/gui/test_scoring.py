@@ -13,19 +13,19 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableWidget
 
-from app.context import AppContext, open_context
-from app.installation import initialize
-from app.preferences import Preferences
+from app.core.context import AppContext, open_context
+from app.core.preferences import Preferences
+from app.setup.first_run import initialize
 from db.enums import Role, UnitKind
 from tests.unit.test_scoring import ADMIN, make_cluster, write_enrolment
 
-from ui.main_window import MainWindow
-from ui.pdf_preview import PdfPreviewDialog
 from ui.scoring.dialogs import ProposeDialog
 from ui.scoring.models import ScoreColumn, WhyColumn
 from ui.scoring.rules_editor import RulesDialog
 from ui.scoring.screen import ScoringScreen
-from ui.tasks import TaskRunner
+from ui.shell.main_window import MainWindow
+from ui.widgets.pdf_preview import PdfPreviewDialog
+from ui.widgets.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
@@ -201,9 +201,9 @@ def test_the_main_window_menu_opens_the_scoring_screen(
 
 
 def test_a_cluster_leader_scores_its_members(qtbot: QtBot, tmp_path: Path) -> None:
-    from app.cluster_members import import_member_packages, trust_member
-    from app.packages.demo import make_demo
-    from app.signing import fingerprint_groups
+    from app.demo.province import make_demo
+    from app.exchange.signing import fingerprint_groups
+    from app.scoring.cluster_leader import import_member_packages, trust_member
 
     demo = make_demo(out_dir=tmp_path / "province", units=12, seed=3)
     members = [u for u in demo.units if u.kind is UnitKind.GRASSROOTS][:2]
@@ -235,9 +235,9 @@ def test_a_cluster_leader_scores_its_members(qtbot: QtBot, tmp_path: Path) -> No
 def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppContext) -> None:
     """Regression: the editor showed no_report, grade, flag, fatal_accident and
     "vung_manh:100; kha:70"; the words it shows now read back to the same rules."""
-    from app import i18n
-    from app.plans import get_plan
-    from app.scoring import load_rules, parse_rules
+    from app.core import i18n
+    from app.plans.document import get_plan
+    from app.scoring.engine import load_rules, parse_rules
 
     i18n.set_language("vi")
     screen = open_screen(qtbot, federation)

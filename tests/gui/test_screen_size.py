@@ -21,15 +21,15 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app import i18n
-from app.context import AppContext, open_context
-from app.preferences import Preferences
+from app.core import i18n
+from app.core.context import AppContext, open_context
+from app.core.preferences import Preferences
 from db.enums import REGISTRATION_STREAM
 from tests.gui.unit_helpers import PLAN
 
-from ui.main import apply_font_scale
-from ui.main_window import MainWindow
-from ui.screen_fit import available_size
+from ui.shell.main_window import MainWindow
+from ui.widgets.fonts import apply_font_scale
+from ui.widgets.screen_fit import available_size
 
 SCREEN = (1366, 728)
 SCALES = (1.0, 1.25)
@@ -44,8 +44,8 @@ def scale(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[float]
 
 @pytest.fixture(scope="module")
 def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, AppContext]]:
-    from app.packages.demo import make_demo
-    from app.packages.merge import import_packages
+    from app.demo.province import make_demo
+    from app.exchange.merge import import_packages
     from tests.gui.federation_screens import build_drop_folder
 
     folder = tmp_path_factory.mktemp("size")
@@ -77,7 +77,7 @@ def window_on(qtbot: QtBot, database: Path, scale: float) -> MainWindow:
 
 
 def test_the_unit_window_fits(qtbot: QtBot, tmp_path: Path, scale: float) -> None:
-    from app.installation import initialize
+    from app.setup.first_run import initialize
     from db.enums import Role, Sector
 
     database = tmp_path / "unit.db"
@@ -112,33 +112,33 @@ def test_the_federation_window_fits(
 
 def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWidget]]:
     """Every dialog and secondary window, built on real values of the province."""
-    from app import domain
-    from app.conflict_view import conflict_detail, list_conflict_rows
-    from app.crashlog import Incident
-    from app.dashboard import scope_choices, units_behind
-    from app.enrolment_view import key_overview
-    from app.packages.unit import ValueChange, WorkbookPreview
-    from app.plans import get_plan
+    from app.core import domain
+    from app.core.crashlog import Incident
+    from app.exchange.conflicts import conflict_detail, list_conflict_rows
+    from app.exchange.enrolment import key_overview
+    from app.plans.document import get_plan
     from app.printing.documents import print_province_summary
-    from app.rollup import rollup
-    from app.roster import RosterError, RowError
-    from app.scoring import scoreboard
+    from app.rollup.dashboard import scope_choices, units_behind
+    from app.rollup.query import rollup
+    from app.roster.tree import RosterError, RowError
+    from app.scoring.engine import scoreboard
+    from app.unit.exchange import ValueChange, WorkbookPreview
 
-    from ui.errors import CrashDialog
     from ui.federation.conflicts_page import ReturnDialog
     from ui.federation.dashboard_page import UnitsBehindDialog
     from ui.federation.indicator_dialog import IndicatorDialog, TargetDialog
     from ui.federation.keys_page import AcceptKeyDialog
     from ui.federation.plan_page import EditPlanDialog, ExportPlanDialog
     from ui.federation.roster_page import RowErrorsDialog
-    from ui.first_run import FirstRunDialog
-    from ui.pdf_preview import PdfPreviewDialog
     from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
     from ui.scoring.rules_editor import RulesDialog
     from ui.scoring.screen import ScoringWindow
-    from ui.shared_database import SharedDatabaseDialog
-    from ui.tasks import TaskRunner
+    from ui.shell.first_run import FirstRunDialog
+    from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.import_preview import ImportPreviewDialog
+    from ui.widgets.errors import CrashDialog
+    from ui.widgets.pdf_preview import PdfPreviewDialog
+    from ui.widgets.tasks import TaskRunner
 
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
@@ -167,7 +167,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
         {},
     )
     roster_error = RosterError([RowError(n, "B", "Tên đơn vị bị trống.") for n in range(5, 40)])
-    from app.scoring import get_rules
+    from app.scoring.engine import get_rules
 
     with ctx.reading() as session:
         rules = get_rules(session, plan).rules

@@ -14,14 +14,15 @@ from sqlalchemy.engine import make_url
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app import i18n, services
-from app.context import database_url, open_context
-from app.preferences import Preferences, load_preferences
+from app.core import i18n
+from app.core.context import database_url, open_context
+from app.core.preferences import Preferences, load_preferences
+from app.setup import set_up_installation
 from db.enums import Role
 from tests.gui.typing import type_text
 
-from ui.main_window import MainWindow
-from ui.shared_database import SharedDatabaseDialog, build_url, split_url
+from ui.shell.main_window import MainWindow
+from ui.shell.shared_database import SharedDatabaseDialog, build_url, split_url
 
 if TYPE_CHECKING:
     from tests.postgres import PostgresServer
@@ -31,7 +32,7 @@ SECRET = "S3cret/pa@ss"
 
 def federation_file(path: Path, name: str) -> Path:
     ctx = open_context(path)
-    services.set_up_installation(ctx, role=Role.FEDERATION, name=name)
+    set_up_installation(ctx, role=Role.FEDERATION, name=name)
     ctx.close()
     return path
 

@@ -12,13 +12,13 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QRadioButton
 
-from app import i18n
-from app.preferences import Preferences
+from app.core import i18n
+from app.core.preferences import Preferences
 from tests.gui.typing import type_text
 
-from ui.first_run import FirstRunDialog
-from ui.main_window import MainWindow
-from ui.models import IndicatorColumn
+from ui.shell.first_run import FirstRunDialog
+from ui.shell.main_window import MainWindow
+from ui.widgets.tables import IndicatorColumn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,12 +67,12 @@ def test_first_run_as_federation_then_the_plan_is_listed(qtbot: QtBot, tmp_path:
 
 def test_second_start_skips_first_run(qtbot: QtBot, tmp_path: Path) -> None:
     db = tmp_path / "unit.db"
-    from app import services
-    from app.context import open_context
+    from app.core.context import open_context
+    from app.setup import set_up_installation
     from db.enums import Role
 
     ctx = open_context(db)
-    services.set_up_installation(ctx, role=Role.UNIT, name="CĐCS Xi măng Tân Quang")
+    set_up_installation(ctx, role=Role.UNIT, name="CĐCS Xi măng Tân Quang")
     ctx.close()
     window = open_window(qtbot, db)
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
@@ -98,12 +98,12 @@ def test_a_file_that_is_not_a_database_gives_a_message_not_a_crash(
 
 def test_switching_to_english_retranslates_in_place(qtbot: QtBot, tmp_path: Path) -> None:
     db = tmp_path / "fed.db"
-    from app import services
-    from app.context import open_context
+    from app.core.context import open_context
+    from app.setup import set_up_installation
     from db.enums import Role
 
     ctx = open_context(db)
-    services.set_up_installation(ctx, role=Role.FEDERATION, name="LĐLĐ")
+    set_up_installation(ctx, role=Role.FEDERATION, name="LĐLĐ")
     ctx.close()
     window = open_window(qtbot, db)
     with qtbot.waitSignal(window.plan_shown, timeout=10000):

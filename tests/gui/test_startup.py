@@ -34,7 +34,7 @@ def test_importing_and_building_the_main_window_loads_no_heavy_module(tmp_path: 
         "import sys\n"
         "from pathlib import Path\n"
         "from PySide6.QtWidgets import QApplication\n"
-        "from app.preferences import Preferences\n"
+        "from app.core.preferences import Preferences\n"
         "import ui.main\n"
         "app = QApplication([])\n"
         "window = ui.main.MainWindow(Path(sys.argv[1]), Preferences())\n"

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QWidget
 from shiboken6 import delete, isValid
 
-from ui.tasks import CancelToken, TaskRunner
+from ui.widgets.tasks import CancelToken, TaskRunner
 
 
 def test_a_result_for_a_deleted_screen_is_dropped(qtbot: QtBot) -> None:

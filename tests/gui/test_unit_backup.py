@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 
-from app import domain
-from app.registration import set_value
+from app.core import domain
+from app.unit.workspace import set_value
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import PLAN, find_dialog, open_unit_window
 

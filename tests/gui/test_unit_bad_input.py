@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
-from app.workbook import META_SHEET
+from app.unit.template import META_SHEET
 from tests.gui.unit_helpers import (
     digest,
     find_dialog,
@@ -19,7 +19,7 @@ from tests.gui.unit_helpers import (
     open_unit_window,
 )
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
 
@@ -125,7 +125,7 @@ def test_print_preview_shows_the_registration_form(
 ) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.pdf_preview import PdfPreviewDialog
+    from ui.widgets.pdf_preview import PdfPreviewDialog
 
     window, _db, _plans = pinned
     workspace = workspace_of(window)

@@ -22,18 +22,18 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from app import i18n
-from app.context import AppContext
-from app.packages import federation
-from app.packages.keys import list_keys
-from app.packages.merge import KeyStatus, import_packages
-from app.preferences import Preferences
-from app.statements import statement_values
+from app.core import i18n
+from app.core.context import AppContext
+from app.core.preferences import Preferences
+from app.exchange import federation
+from app.exchange.keys import list_keys
+from app.exchange.merge import KeyStatus, import_packages
+from app.statements.records import statement_values
 from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import find_dialog, make_federation
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.review import ReviewDialog
 from ui.unit.statement_table import Column

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
-from app import i18n
-from app.preferences import Preferences
+from app.core import i18n
+from app.core.preferences import Preferences
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.unit.statement_table import Column
 
 EDITS = (

@@ -11,18 +11,18 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from app import i18n
-from app.context import AppContext, open_context
-from app.installation import initialize
-from app.packages import federation
-from app.packages.keys import ensure_own_key
-from app.preferences import Preferences
-from app.roster import import_roster, write_roster_template
-from app.signing import fingerprint_groups
+from app.core import i18n
+from app.core.context import AppContext, open_context
+from app.core.preferences import Preferences
+from app.exchange import federation
+from app.exchange.keys import ensure_own_key
+from app.exchange.signing import fingerprint_groups
+from app.roster.tree import import_roster, write_roster_template
+from app.setup.first_run import initialize
 from db.enums import Role, Sector
 from tests.gui.typing import type_text
 
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
 

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from app import domain
-from app.backup import backup_installation, read_backup, restore_installation
-from app.context import open_context
-from app.errors import InputError
-from app.installation import initialize
-from app.keystore import WrongPassphraseError
-from app.packages.keys import own_key_info
-from app.registration import set_value
-from app.statements import statement_values
+from app.core import domain
+from app.core.context import open_context
+from app.core.errors import InputError
+from app.exchange.keys import own_key_info
+from app.exchange.keystore import WrongPassphraseError
+from app.setup.backup import backup_installation, read_backup, restore_installation
+from app.setup.first_run import initialize
+from app.statements.records import statement_values
+from app.unit.workspace import set_value
 from db.enums import Role, Sector
 
 
@@ -62,7 +62,7 @@ def test_backup_then_restore_on_a_new_pc(tmp_path: Path, monkeypatch: pytest.Mon
             again = own_key_info(session)
         assert values["2.1"].amount == 12
         assert again is not None and again.fingerprint == key.fingerprint
-        from app.packages.keys import ensure_own_key
+        from app.exchange.keys import ensure_own_key
 
         with restored.unit_of_work() as session:
             assert ensure_own_key(session).key_id == key.keyid, "the private key came back"

@@ -14,8 +14,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from app.context import open_context
-from app.errors import DatabaseError
+from app.core.context import open_context
+from app.core.errors import DatabaseError
 from db.engine import APPLICATION_ID, MIGRATIONS_DIR
 from db.models import Base
 from db.schema import HEAD_REVISION, KNOWN_REVISIONS
@@ -206,7 +206,7 @@ def schema_digest(url: str) -> str:
 
 
 def database_url_of(url: str) -> str:
-    from app.context import database_url
+    from app.core.context import database_url
 
     return database_url(url)
 
@@ -321,8 +321,8 @@ def test_postgresql_refusals_are_clear_and_never_show_the_password(
 def test_file_backup_is_refused_on_a_shared_database(
     postgres_server: PostgresServer, tmp_path: Path
 ) -> None:
-    from app.backup import backup_installation
-    from app.errors import UserError
+    from app.core.errors import UserError
+    from app.setup.backup import backup_installation
 
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -339,8 +339,8 @@ def test_a_federation_copied_to_postgresql_holds_exactly_the_same_rows(
     postgres_server: PostgresServer, tmp_path: Path
 ) -> None:
     """db.transfer copies every row (roll-up marks and cells included) and nothing else."""
-    from app.packages.demo import make_demo
-    from app.packages.merge import import_packages
+    from app.demo.province import make_demo
+    from app.exchange.merge import import_packages
     from tests.digest import table_digests
 
     demo = make_demo(out_dir=tmp_path / "demo", units=6)

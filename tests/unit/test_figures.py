@@ -1,4 +1,4 @@
-"""The one judge and formatter of figures (:mod:`app.figures`), on its own.
+"""The one judge and formatter of figures (:mod:`app.core.figures`), on its own.
 
 The comparisons are checked against exact fractions for any integers
 (hypothesis), in Python, as SQL on a real SQLite database, and as the
@@ -17,10 +17,10 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app import domain, figures
-from app.figures import Against, Formula, Measure, Verdict
-from app.format import format_number, format_percent, half_up
-from app.i18n import vietnamese
+from app.core import domain, figures
+from app.core.figures import Against, Formula, Measure, Verdict
+from app.core.format import format_number, format_percent, half_up
+from app.core.i18n import vietnamese
 from db.enums import Comparison, IndicatorKind, Rollup, TargetScope, UnitKind
 
 GOALS = st.builds(

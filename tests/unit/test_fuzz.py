@@ -31,17 +31,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.context import AppContext, open_context
-from app.errors import UserError
-from app.installation import initialize
-from app.packages import federation
-from app.packages import unit as unit_side
-from app.packages.format import MAX_PACKAGE_BYTES, parse_payload
-from app.packages.keys import ensure_own_key
-from app.packages.merge import import_packages
-from app.roster import read_roster_rows, write_roster_template
-from app.signing import PAYLOAD_TYPE, fingerprint_groups, open_envelope, sign_envelope
-from app.workbook import read_statement_workbook, write_statement_template
+from app.core.context import AppContext, open_context
+from app.core.errors import UserError
+from app.exchange import federation
+from app.exchange.format import MAX_PACKAGE_BYTES, parse_payload
+from app.exchange.keys import ensure_own_key
+from app.exchange.merge import import_packages
+from app.exchange.signing import PAYLOAD_TYPE, fingerprint_groups, open_envelope, sign_envelope
+from app.roster.tree import read_roster_rows, write_roster_template
+from app.setup.first_run import initialize
+from app.unit import exchange as unit_side
+from app.unit.template import read_statement_workbook, write_statement_template
 from db.enums import Role
 from tests import digest
 from tests.unit.test_import_bad_input import Env, valid

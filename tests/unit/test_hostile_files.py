@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.errors import InputError
-from app.files import check_output, display_name, read_limited, write_output
-from app.packages.merge import Outcome, import_packages
+from app.core.errors import InputError
+from app.core.files import check_output, display_name, read_limited, write_output
+from app.exchange.merge import Outcome, import_packages
 from tests.unit.test_import_bad_input import Env, valid
 
 pytestmark = pytest.mark.both_backends

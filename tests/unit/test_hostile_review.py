@@ -19,16 +19,16 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from app.backup import BACKUP_FORMAT, MANIFEST, check_backup, find_backup
-from app.context import AppContext
-from app.errors import InputError, UserError
-from app.files import display_name
-from app.packages.bodies import _text
-from app.packages.format import PayloadError
-from app.plans import install_plan_document, plan_document
-from app.roster import RosterError, import_roster, list_roster, write_roster_template
-from app.statements import text_problem
-from app.text import first_unclean
+from app.core.context import AppContext
+from app.core.errors import InputError, UserError
+from app.core.files import display_name
+from app.core.text import first_unclean
+from app.core.values import text_problem
+from app.exchange.bodies import _text
+from app.exchange.format import PayloadError
+from app.plans.document import install_plan_document, plan_document
+from app.roster.tree import RosterError, import_roster, list_roster, write_roster_template
+from app.setup.backup import BACKUP_FORMAT, MANIFEST, check_backup, find_backup
 
 pytestmark = pytest.mark.both_backends
 
@@ -51,7 +51,7 @@ def test_the_character_check_stays_small_on_a_long_name_over_a_long_list() -> No
 def test_text_is_measured_as_it_will_be_stored(character: str) -> None:
     """U+FB2C composes to three code points: 200 of them passed a 200-character limit
     and became 600 in a 200-character column."""
-    from app.plans import nfc
+    from app.core.text import nfc
 
     assert len(nfc(character * 10)) > 10
     with pytest.raises(PayloadError):
@@ -94,7 +94,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
     """One row of 14 million empty cells (58 KB packed) made openpyxl use 4.6 GB."""
     import zipfile
 
-    from app.roster import read_roster_rows
+    from app.roster.tree import read_roster_rows
 
     path = tmp_path / "wide.xlsx"
     Workbook().save(path)
@@ -117,7 +117,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
 
 
 def _plan(ctx: AppContext, **changes: Any) -> dict[str, Any]:
-    from app.plans import get_plan
+    from app.plans.document import get_plan
 
     with ctx.reading() as session:
         document = json.loads(json.dumps(plan_document(get_plan(session, "tuyen-quang-2017"))))

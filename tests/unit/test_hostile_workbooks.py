@@ -23,13 +23,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.context import AppContext, open_context
-from app.errors import UserError
-from app.i18n import current_language, set_language
-from app.installation import initialize
-from app.packages.unit import fill_from_workbook, write_template
-from app.roster import import_roster, write_roster_template
-from app.text import inert_csv
+from app.core.context import AppContext, open_context
+from app.core.errors import UserError
+from app.core.i18n import current_language, set_language
+from app.core.text import inert_csv
+from app.roster.tree import import_roster, write_roster_template
+from app.setup.first_run import initialize
+from app.unit.exchange import fill_from_workbook, write_template
 from db.enums import Role, Sector, UnitKind
 from tests import digest
 
@@ -289,7 +289,8 @@ def test_a_unit_name_or_note_never_becomes_a_formula_in_the_template(
                 kind=UnitKind.GRASSROOTS,
                 sector=Sector.NON_STATE_ENTERPRISE,
             )
-        from app import domain, registration
+        from app.core import domain
+        from app.unit import workspace as registration
 
         registration.set_values(
             ctx,

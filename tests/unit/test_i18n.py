@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from app import i18n
-from app.errors import InputError
-from app.i18n_tools import extract, missing, read_catalog
+from app.core import i18n
+from app.core.errors import InputError
+from app.core.i18n_tools import extract, missing, read_catalog
 
 
 def test_every_msgid_is_translated_to_vietnamese() -> None:

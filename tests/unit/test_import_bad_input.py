@@ -30,14 +30,27 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from app import domain
-from app.context import AppContext, open_context
-from app.errors import DatabaseError
-from app.keystore import KeyPair, generate_keypair
-from app.packages import federation
-from app.packages.bodies import enrolment_to_json, statement_to_json
-from app.packages.demo import Demo, DemoUnit, make_demo
-from app.packages.format import (
+from app.core import domain
+from app.core.context import AppContext, open_context
+from app.core.errors import DatabaseError
+from app.core.strictjson import (
+    MSG_BOM,
+    MSG_DUPLICATE_KEY,
+    MSG_FLOAT_NOT_ALLOWED,
+    MSG_INT_RANGE,
+    MSG_NON_FINITE,
+    MSG_NOT_UTF8,
+    MSG_SURROGATE,
+    MSG_SYNTAX,
+    MSG_TOO_DEEP,
+    MSG_TOO_LARGE,
+    MSG_UTF16,
+    SAFE_INTEGER_MAX,
+)
+from app.demo.province import Demo, DemoUnit, make_demo
+from app.exchange import federation
+from app.exchange.bodies import enrolment_to_json, statement_to_json
+from app.exchange.format import (
     MAX_BUNDLE_BYTES,
     MAX_PACKAGE_BYTES,
     MAX_REVISION,
@@ -48,14 +61,15 @@ from app.packages.format import (
     payload_hash,
     seal,
 )
-from app.packages.merge import (
+from app.exchange.keystore import KeyPair, generate_keypair
+from app.exchange.merge import (
     MAX_REVISION_JUMP,
     ItemResult,
     KeyStatus,
     Outcome,
     import_packages,
 )
-from app.signing import (
+from app.exchange.signing import (
     MAX_SIGNATURES,
     MSG_BAD_SIGNATURE,
     MSG_ENVELOPE_BASE64,
@@ -81,21 +95,7 @@ from app.signing import (
     sign_envelope,
     sign_envelope_many,
 )
-from app.statements import StatementInput
-from app.strictjson import (
-    MSG_BOM,
-    MSG_DUPLICATE_KEY,
-    MSG_FLOAT_NOT_ALLOWED,
-    MSG_INT_RANGE,
-    MSG_NON_FINITE,
-    MSG_NOT_UTF8,
-    MSG_SURROGATE,
-    MSG_SYNTAX,
-    MSG_TOO_DEEP,
-    MSG_TOO_LARGE,
-    MSG_UTF16,
-    SAFE_INTEGER_MAX,
-)
+from app.statements.records import StatementInput
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests import digest

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.keystore import (
+from app.exchange.keystore import (
     BACKUP_FORMAT,
     DEFAULT_SCRYPT,
     KEY_FILE_FORMAT,
@@ -38,7 +38,7 @@ from app.keystore import (
     restore_backup,
     save_private_key,
 )
-from app.signing import (
+from app.exchange.signing import (
     PAYLOAD_TYPE,
     fingerprint_groups,
     key_id,

@@ -40,7 +40,7 @@ def test_running_the_cli_loads_no_qt(tmp_path: Path) -> None:
         "from app.cli import main\n"
         f"main(['--db', {str(tmp_path / 'x.db')!r}, 'init', '--role', 'federation', "
         "'--name', 'LĐLĐ'])\n"
-        "from app import rollup, roster, statements, services\n"
+        "from app import rollup, roster, setup, statements\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'ui')))\n"
         "print(bad)\n"
     )

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from app.context import AppContext, open_context
-from app.installation import initialize
-from app.legacy_text import Encoding, from_unicode
-from app.packages.unit import fill_from_workbook, write_template
-from app.roster import import_roster, list_roster, write_roster_template
-from app.statements import statement_values
+from app.core.context import AppContext, open_context
+from app.core.legacy_text import Encoding, from_unicode
+from app.roster.tree import import_roster, list_roster, write_roster_template
+from app.setup.first_run import initialize
+from app.statements.records import statement_values
+from app.unit.exchange import fill_from_workbook, write_template
 from db.enums import Role, Sector
 
 

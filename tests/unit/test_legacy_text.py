@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.legacy_text import (
+from app.core.legacy_text import (
     VIETNAMESE_LETTERS,
     Encoding,
     LegacyFont,

@@ -12,17 +12,17 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.context import open_context
-from app.dashboard import ScopeKind, dashboard, scope_choices
-from app.packages.merge import import_packages
-from app.packages.national import (
+from app.core.context import open_context
+from app.demo.national import (
     NATIONAL_NAME,
     PROVINCES,
     NationalDemo,
     make_national_demo,
     province_shares,
 )
-from app.rollup import Scope, rollup
+from app.exchange.merge import import_packages
+from app.rollup.dashboard import ScopeKind, dashboard, scope_choices
+from app.rollup.query import Scope, rollup
 from db.enums import UnitKind
 
 GRASSROOTS = 1_500

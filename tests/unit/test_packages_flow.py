@@ -9,18 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from app import domain
-from app.context import AppContext, open_context
-from app.errors import InputError
-from app.installation import initialize
-from app.packages import federation, unit
-from app.packages.demo import Demo, make_demo, write_report
-from app.packages.keys import list_keys
-from app.packages.merge import ImportSummary, KeyStatus, Outcome, import_packages
-from app.plans import get_plan
-from app.roster import import_roster, write_roster_template
-from app.signing import fingerprint_groups
-from app.statements import StatementInput, save_statement, statement_values
+from app.core import domain
+from app.core.context import AppContext, open_context
+from app.core.errors import InputError
+from app.demo.province import Demo, make_demo, write_report
+from app.exchange import federation
+from app.exchange.keys import list_keys
+from app.exchange.merge import ImportSummary, KeyStatus, Outcome, import_packages
+from app.exchange.signing import fingerprint_groups
+from app.plans.document import get_plan
+from app.roster.tree import import_roster, write_roster_template
+from app.setup.first_run import initialize
+from app.statements.records import StatementInput, save_statement, statement_values
+from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 #: The federation's database runs on both backends (a unit's is always SQLite).
@@ -72,7 +73,7 @@ def test_demo_province_merges_and_sums_match_the_generated_values(
         assert session.query(models.Statement).count() == 0, "a dry run writes nothing"
     applied = import_packages(fed, paths=[demo.packages_dir], dry_run=False)
     assert outcomes(applied) == outcomes(dry), "the dry run predicted apply exactly"
-    from app.rollup import rollup
+    from app.rollup.query import rollup
 
     with fed.reading() as session:
         rows = {
@@ -214,7 +215,7 @@ def test_bundle_relays_each_package_on_its_own_signature(
     """An upper-level union relays its units' files; the federation checks each one."""
     import base64
 
-    from app.packages.format import Header, Kind, new_package_id, seal
+    from app.exchange.format import Header, Kind, new_package_id, seal
 
     relay = next(u for u in demo.units if u.kind.value == "upper")
     members = [u for u in demo.units if u.parent_id == relay.id][:3] or demo.units[-3:]
@@ -272,7 +273,7 @@ def province(tmp_path: Path, database_url: str) -> Iterator[tuple[AppContext, Ap
 
 
 def federation_fingerprint(fed_ctx: AppContext) -> str:
-    from app.packages.keys import ensure_own_key
+    from app.exchange.keys import ensure_own_key
 
     with fed_ctx.unit_of_work() as session:
         return fingerprint_groups(ensure_own_key(session).public_raw)
@@ -280,7 +281,7 @@ def federation_fingerprint(fed_ctx: AppContext) -> str:
 
 def enter_registration(unit_ctx: AppContext, members: int) -> None:
     with unit_ctx.unit_of_work() as session:
-        from app.installation import get_installation
+        from app.core.installation import get_installation
 
         installation = get_installation(session)
         assert installation is not None
@@ -440,9 +441,9 @@ def test_rotation_is_accepted_and_the_old_key_is_then_quarantined(
     # Whatever the retired key signs from now on is held for staff, not merged.
     import os
 
-    from app.keystore import load_private_key
-    from app.packages.bodies import statement_to_json
-    from app.packages.format import Header, Kind, new_package_id, seal
+    from app.exchange.bodies import statement_to_json
+    from app.exchange.format import Header, Kind, new_package_id, seal
+    from app.exchange.keystore import load_private_key
 
     [old_file] = (Path(os.environ["THIDUA_HOME"]) / "keys").glob("*.epoch1.json")
     old = load_private_key(old_file, None)
@@ -484,7 +485,7 @@ def test_rotation_is_accepted_and_the_old_key_is_then_quarantined(
 
 def second_audience(fed_ctx: AppContext) -> str:
     with fed_ctx.reading() as session:
-        from app.installation import get_installation
+        from app.core.installation import get_installation
 
         installation = get_installation(session)
         assert installation is not None
@@ -499,9 +500,9 @@ def test_dead_pc_recovery_retires_the_old_key(
     member = demo.units[-1]
     fed = open_context(on_backend(demo.database))
     import_packages(fed, paths=[demo.packages_dir], dry_run=False)
-    from app.keystore import generate_keypair
-    from app.packages.bodies import enrolment_to_json
-    from app.packages.format import Header, Kind, new_package_id, seal
+    from app.exchange.bodies import enrolment_to_json
+    from app.exchange.format import Header, Kind, new_package_id, seal
+    from app.exchange.keystore import generate_keypair
 
     new_key = generate_keypair()
     import base64

@@ -17,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from app import i18n
-from app.audit_view import list_audit
-from app.context import AppContext, open_context
-from app.errors import InputError, NotFoundError
-from app.packages import federation
-from app.packages.demo import Demo, make_demo
-from app.plan_copy import clone_plan, edit_plan_header
-from app.plan_indicators import (
+from app.audit.view import list_audit
+from app.core import i18n
+from app.core.context import AppContext, open_context
+from app.core.errors import InputError, NotFoundError
+from app.demo.province import Demo, make_demo
+from app.exchange import federation
+from app.plans.copy import clone_plan, edit_plan_header
+from app.plans.document import get_plan
+from app.plans.indicators import (
     IndicatorInput,
     TargetInput,
     TargetInputError,
@@ -34,7 +35,6 @@ from app.plan_indicators import (
     remove_indicator,
     save_indicator,
 )
-from app.plans import get_plan
 from db.enums import (
     Comparison,
     GradeDirection,
@@ -310,7 +310,7 @@ def test_a_published_plan_is_locked(draft: tuple[Demo, AppContext], tmp_path: Pa
 def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
     draft: tuple[Demo, AppContext],
 ) -> None:
-    from app.scoring import default_rules_document, load_rules, save_rules
+    from app.scoring.engine import default_rules_document, load_rules, save_rules
 
     _demo, ctx = draft
     plan = get_plan(ctx.sessions(), DRAFT)
@@ -330,7 +330,7 @@ def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
     assert after.content_hash == before.content_hash
     assert load_rules(ctx, plan_id=DRAFT).rules.content_hash
     # Without saved rules (the example applies) the same removal goes through.
-    from app.scoring import reset_rules
+    from app.scoring.engine import reset_rules
 
     reset_rules(ctx, plan_id=DRAFT)
     assert used not in {i.code for i in remove_indicator(ctx, plan_id=DRAFT, code=used).indicators}
@@ -354,7 +354,7 @@ def test_a_target_can_be_set_for_a_period_before_the_year(
     plan = save_indicator(ctx, plan_id=DRAFT, indicator=item)
     assert [t.period for t in plan.indicator("10").targets] == ["h1", None]
     assert [t.period for t in input_of(plan.indicator("10"), {}).targets] == ["h1", None]
-    from app.plans import plan_document
+    from app.plans.document import plan_document
 
     document = next(i for i in plan_document(plan)["indicators"] if i["code"] == "10")
     assert [t.get("period") for t in document["targets"]] == ["h1", None]

@@ -28,15 +28,16 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
-from app import domain, figures
 from app.cli import main
-from app.context import AppContext, open_context
-from app.format import format_number, format_percent, format_vnd
-from app.installation import get_installation, initialize
-from app.packages import federation, unit
-from app.packages.demo import Demo, make_demo
-from app.packages.keys import ensure_own_key, list_keys, own_key_info
-from app.packages.merge import KeyStatus, import_packages
+from app.core import domain, figures
+from app.core.context import AppContext, open_context
+from app.core.format import format_number, format_percent, format_vnd
+from app.core.installation import get_installation
+from app.demo.province import Demo, make_demo
+from app.exchange import federation
+from app.exchange.keys import ensure_own_key, list_keys, own_key_info
+from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.signing import fingerprint_groups
 from app.printing import documents
 from app.printing.layout import (
     MARGIN_BOTTOM,
@@ -51,9 +52,10 @@ from app.printing.layout import (
 )
 from app.printing.sources import Verification
 from app.printing.values import format_unit_value, verdict_word
-from app.roster import import_roster, write_roster_template
-from app.signing import fingerprint_groups
-from app.statements import StatementInput, save_statement
+from app.roster.tree import import_roster, write_roster_template
+from app.setup.first_run import initialize
+from app.statements.records import StatementInput, save_statement
+from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 PLAN = "tuyen-quang-2017"

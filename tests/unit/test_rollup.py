@@ -32,14 +32,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.context import AppContext
-from app.domain import UnitValue
-from app.errors import InputError
-from app.figures import Figure, Measure, Verdict, aggregate_condition
-from app.installation import get_installation
-from app.rollup import Scope, TargetRollup, rollup
-from app.rollup_cache import refresh_cache
-from app.statements import StatementInput, save_statement, statement_values
+from app.core.context import AppContext
+from app.core.domain import UnitValue
+from app.core.errors import InputError
+from app.core.figures import Figure, Measure, Verdict, aggregate_condition
+from app.core.installation import get_installation
+from app.rollup.cache import refresh_cache
+from app.rollup.query import Scope, TargetRollup, rollup
+from app.statements.records import StatementInput, save_statement, statement_values
 from db import models
 from db.enums import Sector, UnitKind
 

@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from app.context import AppContext, open_context
-from app.domain import UnitValue
-from app.packages.demo import Demo, make_demo, write_report
-from app.packages.merge import import_packages
-from app.rollup import Scope, TargetRollup, rollup
-from app.rollup_cache import WHOLE_PLAN, refresh_cache
-from app.statements import StatementInput, save_statement
+from app.core.context import AppContext, open_context
+from app.core.domain import UnitValue
+from app.demo.province import Demo, make_demo, write_report
+from app.exchange.merge import import_packages
+from app.rollup.cache import WHOLE_PLAN, refresh_cache
+from app.rollup.query import Scope, TargetRollup, rollup
+from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import UnitKind
 
@@ -295,10 +295,10 @@ def test_a_second_save_in_the_same_second_is_marked(
     imported: tuple[AppContext, Demo], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The ORM sends no UPDATE for an unchanged statement row; the writer must still mark."""
-    import app.statements
+    import app.statements.records
 
     ctx, demo = imported
-    monkeypatch.setattr(app.statements, "utc_now_text", lambda: "2017-12-20T08:00:00+00:00")
+    monkeypatch.setattr(app.statements.records, "utc_now_text", lambda: "2017-12-20T08:00:00+00:00")
     unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
 
     def save(amount: int) -> None:

@@ -19,10 +19,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.context import AppContext
-from app.errors import InputError
-from app.installation import get_installation
-from app.roster import (
+from app.core.context import AppContext
+from app.core.errors import InputError
+from app.core.installation import get_installation
+from app.roster.tree import (
     COLUMNS,
     RosterError,
     RosterImportResult,
@@ -622,9 +622,9 @@ def test_bad_leader_cells_are_refused(
 
 
 def test_set_and_clear_a_cluster_leader(ctx: AppContext, imported: RosterImportResult) -> None:
-    from app.audit_view import list_audit
-    from app.errors import NotFoundError
-    from app.roster import set_cluster_leader
+    from app.audit.view import list_audit
+    from app.core.errors import NotFoundError
+    from app.roster.tree import set_cluster_leader
 
     with ctx.unit_of_work() as session:
         assert set_cluster_leader(session, year=YEAR, cluster="Cụm 2", unit_code="CS-0001") == (

@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app.context import AppContext
-from app.errors import InputError, NotFoundError
-from app.legacy_text import Encoding, from_unicode
-from app.roster import (
+from app.core.context import AppContext
+from app.core.errors import InputError, NotFoundError
+from app.core.legacy_text import Encoding, from_unicode
+from app.roster.tree import (
     RosterError,
     import_roster,
     list_roster,
@@ -244,7 +244,7 @@ def test_adding_back_a_retired_code_says_so(roster: AppContext) -> None:
 
 def test_an_edit_is_audited_with_what_changed(roster: AppContext) -> None:
     """Regression: the audit said only "changed": a rename or a move could not be traced."""
-    from app.audit_view import list_audit
+    from app.audit.view import list_audit
 
     save(roster, creating=True)
     save(roster, creating=False, name="CĐCS Trường TH Kim Phú", parent="LDH-02")

@@ -18,12 +18,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.context import AppContext, open_context
-from app.installation import initialize
-from app.packages import federation, unit
-from app.packages.keys import list_keys
-from app.packages.merge import KeyStatus, Outcome, import_packages
-from app.roster import import_roster, write_roster_template
+from app.core.context import AppContext, open_context
+from app.exchange import federation
+from app.exchange.keys import list_keys
+from app.exchange.merge import KeyStatus, Outcome, import_packages
+from app.roster.tree import import_roster, write_roster_template
+from app.setup.first_run import initialize
+from app.unit import exchange as unit
 from db import models
 from db.enums import REGISTRATION_STREAM, Role
 from tests.unit.test_packages_flow import PLAN, enter_registration, federation_fingerprint

@@ -35,13 +35,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import scoring
 from app.cli import main as cli_main
-from app.context import AppContext
-from app.domain import UnitValue
-from app.errors import InputError, UserError
-from app.plans import get_plan
-from app.statements import StatementInput, save_statement
+from app.core.context import AppContext
+from app.core.domain import UnitValue
+from app.core.errors import InputError, UserError
+from app.plans.document import get_plan
+from app.scoring import engine as scoring
+from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
 
@@ -592,7 +592,7 @@ def test_proposal_pdf_and_workbook(cluster: AppContext, tmp_path: Path) -> None:
     import pypdfium2 as pdfium
     from openpyxl import load_workbook
 
-    from app.scoring_docs import export_scoring_workbook, print_proposals
+    from app.scoring.documents import export_scoring_workbook, print_proposals
 
     scoring.set_proposal(cluster, plan_id=PLAN, unit="A", award="co_thi_dua", grade="vung_manh")
     scoring.set_proposal(cluster, plan_id=PLAN, unit="C", award="bang_khen")
@@ -677,8 +677,8 @@ def test_scoring_needs_a_plan(ctx: AppContext) -> None:
 def write_enrolment(unit: Any, federation_id: str, folder: Path) -> Path:
     import base64
 
-    from app.packages.bodies import enrolment_to_json
-    from app.packages.format import Header, Kind, new_package_id, seal
+    from app.exchange.bodies import enrolment_to_json
+    from app.exchange.format import Header, Kind, new_package_id, seal
 
     header = Header(
         package_id=new_package_id(),
@@ -711,17 +711,17 @@ def write_enrolment(unit: Any, federation_id: str, folder: Path) -> Path:
 
 
 def test_cluster_leader_reads_members_packages_read_only(tmp_path: Path) -> None:
-    from app.cluster_members import (
+    from app.core.context import open_context
+    from app.demo.province import make_demo
+    from app.exchange.merge import import_packages
+    from app.exchange.signing import fingerprint_groups
+    from app.scoring.cluster_leader import (
         import_member_packages,
         list_members,
         print_member_covenant,
         trust_member,
     )
-    from app.context import open_context
-    from app.installation import initialize
-    from app.packages.demo import make_demo
-    from app.packages.merge import import_packages
-    from app.signing import fingerprint_groups
+    from app.setup.first_run import initialize
     from db.enums import Role
 
     demo = make_demo(out_dir=tmp_path / "province", units=12, seed=8)

@@ -24,9 +24,10 @@ from securesystemslib.dsse import Envelope as SslibEnvelope
 from securesystemslib.exceptions import VerificationError
 from securesystemslib.signer import CryptoSigner, SSlibKey
 
-from app import signing
-from app.errors import UserError
-from app.signing import (
+from app.core.errors import UserError
+from app.core.strictjson import MalformedJSONError
+from app.exchange import signing
+from app.exchange.signing import (
     PAYLOAD_TYPE,
     SMALL_ORDER_CANONICAL,
     SMALL_ORDER_NONCANONICAL,
@@ -51,7 +52,6 @@ from app.signing import (
     sign_envelope,
     verify_envelope,
 )
-from app.strictjson import MalformedJSONError
 
 MAX = 1 << 20
 

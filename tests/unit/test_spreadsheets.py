@@ -5,7 +5,7 @@ below computes the few formula shapes the export emits (SUM, SUMIFS, COUNT,
 COUNTA, COUNTIF(S), SUMPRODUCT over arrays, ISNUMBER, IF, IFERROR,
 arithmetic, comparisons, ``&``) straight from the cells of the workbook as
 written. The summary's figures are then
-compared with :func:`app.rollup.rollup` on the same database, and the
+compared with :func:`app.rollup.query.rollup` on the same database, and the
 indicator sheets with the values the demo generated. When LibreOffice is
 installed, a real spreadsheet engine recomputes the workbook as well.
 """
@@ -30,22 +30,22 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app import cli
-from app.context import AppContext, open_context
-from app.errors import InputError, NotFoundError
-from app.figures import Measure, figure_verdict_text
-from app.format import format_target, half_up
-from app.i18n import vietnamese
-from app.installation import initialize
-from app.packages.demo import Demo, make_demo
-from app.packages.merge import import_packages
-from app.rollup import Scope, TargetRollup, rollup
-from app.roster import COLUMNS, import_roster, list_roster
-from app.spreadsheets import (
+from app.core.context import AppContext, open_context
+from app.core.errors import InputError, NotFoundError
+from app.core.figures import Measure, figure_verdict_text
+from app.core.format import format_target, half_up
+from app.core.i18n import vietnamese
+from app.demo.province import Demo, make_demo
+from app.exchange.merge import import_packages
+from app.rollup.query import Scope, TargetRollup, rollup
+from app.rollup.workbook import (
     FIRST_ROW,
     SUMMARY_SHEET,
     export_province_workbook,
     export_roster_workbook,
 )
+from app.roster.tree import COLUMNS, import_roster, list_roster
+from app.setup.first_run import initialize
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Rollup, UnitKind
 
@@ -785,7 +785,7 @@ def test_cli_report_xlsx_and_roster_export(
 
 
 def test_sheet_titles_are_made_valid_and_unique() -> None:
-    from app.spreadsheets import _sheet_title
+    from app.rollup.workbook import _sheet_title
 
     used = {SUMMARY_SHEET.casefold(), "history"}
     assert _sheet_title("9đ.1", used) == "9đ.1"
@@ -801,7 +801,7 @@ def test_demo_values_are_what_the_workbook_shows_after_a_resend(
     demo: Demo, fed: AppContext, tmp_path: Path
 ) -> None:
     """A unit that resends its annual report: the workbook shows the merged (new) values."""
-    from app.packages.demo import write_report
+    from app.demo.province import write_report
 
     unit = next(u for u in demo.units if "2.1" in u.values["year"])
     values = dict(unit.values["year"])
@@ -836,7 +836,7 @@ def test_demo_values_are_what_the_workbook_shows_after_a_resend(
 
 
 def test_target_filters_narrow_the_indicator_sheet_like_the_rollup(demo: Demo) -> None:
-    from app.spreadsheets import KIND_COL, SECTOR_COL, _target_filters
+    from app.rollup.workbook import KIND_COL, SECTOR_COL, _target_filters
     from db.enums import Sector
 
     plan = demo.plan

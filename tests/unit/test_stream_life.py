@@ -21,14 +21,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import domain
-from app.context import AppContext, open_context
-from app.keystore import generate_keypair
-from app.packages import federation
-from app.packages import streams as life
-from app.packages.format import seal
-from app.packages.merge import ImportSummary, Outcome, import_packages
-from app.statements import statement_values
+from app.core import domain
+from app.core.context import AppContext, open_context
+from app.exchange import federation
+from app.exchange import streams as life
+from app.exchange.format import seal
+from app.exchange.keystore import generate_keypair
+from app.exchange.merge import ImportSummary, Outcome, import_packages
+from app.statements.records import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests import digest
@@ -516,7 +516,7 @@ def test_a_returned_unit_is_not_counted_as_sent(
     env: Env, fresh: Callable[[], AppContext], tmp_path: Path
 ) -> None:
     """Regression: a unit whose report was returned for correction counted as sent."""
-    from app.dashboard import dashboard
+    from app.rollup.dashboard import dashboard
 
     ctx = fresh()
     import_packages(ctx, paths=[env.demo.packages_dir], dry_run=False)
@@ -593,7 +593,7 @@ def test_a_unit_directly_under_the_federation_names_it_as_its_upper_level(
     env: Env, fresh: Callable[[], AppContext]
 ) -> None:
     """Walk-through: "Cấp trên" was blank in the missing list for such units."""
-    from app.dashboard import dashboard
+    from app.rollup.dashboard import dashboard
 
     ctx = fresh()
     with ctx.reading() as session:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app import strictjson
-from app.strictjson import (
+from app.core import strictjson
+from app.core.strictjson import (
     SAFE_INTEGER_MAX,
     MalformedJSONError,
     dumps_canonical,

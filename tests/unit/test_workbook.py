@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from app.context import AppContext, open_context
-from app.errors import InputError
-from app.installation import initialize
-from app.packages.unit import fill_from_workbook, write_template
-from app.workbook import META_SHEET, WorkbookError
+from app.core.context import AppContext, open_context
+from app.core.errors import InputError
+from app.setup.first_run import initialize
+from app.unit.exchange import fill_from_workbook, write_template
+from app.unit.template import META_SHEET, WorkbookError
 from db.enums import Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"

@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audit_view import ActionGroup, AuditRow
-from app.context import AppContext
-from app.i18n import gettext as _
+from app.audit import ActionGroup, AuditRow
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
 
-from ui.errors import report_failure
 from ui.federation.common import local_time
-from ui.models import RowTableModel
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.tables import RowTableModel
+from ui.widgets.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -224,7 +224,7 @@ class AuditPage(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        from app.audit_view import list_audit
+        from app.audit import list_audit
 
         self._timer.stop()
         ctx = self._ctx

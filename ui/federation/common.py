@@ -24,22 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain, figures
-from app.figures import Figure
-from app.format import format_number
-from app.i18n import gettext as _
-from app.labels import (  # one definition for screen, CSV and workbooks; re-exported here
-    key_status_label as key_status_label,
-)
-from app.labels import kind_label as kind_label
-from app.labels import local_time as local_time
-from app.labels import outcome_label as outcome_label
-from app.labels import stream_label as stream_label
-from app.packages.merge import Outcome
-from app.preferences import last_folder, recent_folder, remember_folder
+from app.core import domain, figures
+from app.core.figures import Figure
+from app.core.format import format_number
+from app.core.i18n import gettext as _
+from app.core.preferences import last_folder, recent_folder, remember_folder
+from app.exchange import Outcome
+from app.exchange import key_status_label as key_status_label
+from app.exchange import kind_label as kind_label
+from app.exchange import local_time as local_time
+from app.exchange import outcome_label as outcome_label
+from app.exchange import stream_label as stream_label
 
-from ui.folders import name_the_folder_filter, removable_folders
-from ui.models import verdict_brush as verdict_brush
+from ui.widgets.folders import name_the_folder_filter, removable_folders
+from ui.widgets.tables import verdict_brush as verdict_brush
 
 GOOD = QBrush(QColor("#dff0d8"))
 BAD = QBrush(QColor("#f8d7da"))
@@ -127,7 +125,7 @@ def fold(text: str) -> str:
 
 def figure_text(indicator: domain.Indicator, figure: Figure | None) -> tuple[str, str]:
     """A roll-up figure for the screen and, for its tooltip, its arithmetic and what
-    it says about the target (all from :mod:`app.figures`)."""
+    it says about the target (all from :mod:`app.core.figures`)."""
     if figure is None or figure.reporting_units == 0:
         return figures.DASH, figures.basis_text(figure)
     reporting = _("{count} units reported").format(count=format_number(figure.reporting_units))

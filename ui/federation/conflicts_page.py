@@ -1,7 +1,7 @@
 """Conflicts: two versions of one unit's stream side by side; staff choose.
 
 Keep incoming merges the quarantined package, keep current discards it
-(:func:`app.packages.federation.resolve_conflict`, audited either way);
+(:func:`app.exchange.federation.resolve_conflict`, audited either way);
 Return writes a signed return package with comments for the unit, prefilled
 with the differing values, and leaves the conflict open until the unit's
 corrected revision arrives or staff choose.
@@ -42,11 +42,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.conflict_view import ConflictDetail, ConflictRow
-from app.context import AppContext
-from app.i18n import gettext as _
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
+from app.exchange import ConflictDetail, ConflictRow
 
-from ui.errors import report_failure
 from ui.federation.common import (
     DIFFERS,
     confirm,
@@ -58,9 +57,10 @@ from ui.federation.common import (
     translate_buttons,
     value_text,
 )
-from ui.models import RowTableModel
-from ui.screen_fit import fit_to_screen
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import RowTableModel
+from ui.widgets.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -433,7 +433,7 @@ class ConflictsPage(QWidget):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        from app.conflict_view import list_conflict_rows
+        from app.exchange import list_conflict_rows
 
         ctx = self._ctx
 
@@ -462,7 +462,7 @@ class ConflictsPage(QWidget):
             self.load_detail(self.list_model.row_at(current.row()).id)
 
     def load_detail(self, conflict_id: int) -> None:
-        from app.conflict_view import conflict_detail
+        from app.exchange import conflict_detail
 
         ctx = self._ctx
 
@@ -544,7 +544,7 @@ class ConflictsPage(QWidget):
         )
 
     def resolve(self, conflict_id: int, keep: str) -> None:
-        from app.packages.federation import resolve_conflict
+        from app.exchange import resolve_conflict
 
         ctx = self._ctx
 
@@ -584,7 +584,7 @@ class ConflictsPage(QWidget):
     def write_return(
         self, detail: ConflictDetail, path: Path, general: str, comments: dict[str, str]
     ) -> None:
-        from app.packages.federation import return_package
+        from app.exchange import return_package
 
         ctx = self._ctx
         if path.suffix != ".thidua":

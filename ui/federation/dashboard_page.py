@@ -1,10 +1,10 @@
 """The dashboard: targets against Σ registered and Σ achieved, who has not sent,
 charts, and the units behind any figure.
 
-One background read (:func:`app.dashboard.dashboard`) per refresh; the GUI
+One background read (:func:`app.rollup.dashboard.dashboard`) per refresh; the GUI
 thread only resets two models. The charts are rebuilt when their tab is
 shown, not on every refresh. A double click on a figure opens the list of
-the units it counts (:func:`app.dashboard.units_behind`).
+the units it counts (:func:`app.rollup.dashboard.units_behind`).
 """
 
 from __future__ import annotations
@@ -60,29 +60,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.dashboard import (
-    ClusterFigure,
-    Dashboard,
-    MissingUnit,
-    ScopeChoice,
-    ScopeKind,
-    UnitFigure,
-)
-from app.figures import (
+from app.core import domain
+from app.core.context import AppContext
+from app.core.figures import (
     Verdict,
     figure_attainment_text,
     percent_of,
     percent_text,
     target_text,
 )
-from app.format import format_number
-from app.i18n import gettext as _
-from app.rollup import Scope, TargetRollup
+from app.core.format import format_number
+from app.core.i18n import gettext as _
+from app.rollup import (
+    ClusterFigure,
+    Dashboard,
+    MissingUnit,
+    Scope,
+    ScopeChoice,
+    ScopeKind,
+    TargetRollup,
+    UnitFigure,
+)
 from db.enums import REGISTRATION_STREAM
 
-from ui.errors import report_failure
 from ui.federation.common import (
     BAD,
     GOOD,
@@ -97,9 +97,10 @@ from ui.federation.common import (
     value_text,
     verdict_brush,
 )
-from ui.models import RowTableModel
-from ui.screen_fit import fit_to_screen
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import RowTableModel
+from ui.widgets.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Attainment bars are cut here so one runaway figure does not flatten the rest.
@@ -648,7 +649,7 @@ class DashboardPage(QWidget):
 
     def set_plan(self, plan: domain.Plan) -> None:
         """Load the scopes of the plan's year, then refresh."""
-        from app.dashboard import scope_choices
+        from app.rollup import scope_choices
 
         self.plan = plan
         self._clusters = None
@@ -697,8 +698,7 @@ class DashboardPage(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Recompute on the worker; a refresh asked while one runs runs once after it."""
-        from app.dashboard import dashboard
-        from app.rollup_cache import refresh_if_possible
+        from app.rollup import dashboard, refresh_if_possible
 
         if self.plan is None:
             return
@@ -794,7 +794,7 @@ class DashboardPage(QWidget):
         self.show_units_behind(index.row(), stream)
 
     def show_units_behind(self, row: int, stream: str) -> None:
-        from app.dashboard import units_behind
+        from app.rollup import units_behind
 
         if self.plan is None:
             return
@@ -983,7 +983,7 @@ class DashboardPage(QWidget):
             )
 
     def _load_clusters(self) -> None:
-        from app.dashboard import cluster_standing
+        from app.rollup import cluster_standing
 
         if self.plan is None:
             return
@@ -1051,7 +1051,7 @@ class DashboardPage(QWidget):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.spreadsheets import export_province_workbook
+        from app.rollup import export_province_workbook
 
         if self.plan is None:
             return
@@ -1075,7 +1075,7 @@ class DashboardPage(QWidget):
     def print_summary(self) -> None:
         import tempfile
 
-        from app.printing.documents import print_province_summary
+        from app.printing import print_province_summary
 
         if self.plan is None:
             return
@@ -1086,7 +1086,7 @@ class DashboardPage(QWidget):
             return print_province_summary(ctx, plan_id=plan_id, out=target, scope=scope)
 
         def done(path: Path) -> None:
-            from ui.pdf_preview import PdfPreviewDialog
+            from ui.widgets.pdf_preview import PdfPreviewDialog
 
             PdfPreviewDialog(path, self).open()
 

@@ -1,7 +1,7 @@
 """Import of unit packages: dry run first, then apply, then the saved summary.
 
 Files or folders dropped on the window (or chosen from the menu) are
-checked at once with :func:`app.packages.merge.import_packages` in dry-run
+checked at once with :func:`app.exchange.merge.import_packages` in dry-run
 mode on the task runner; each file's :class:`ItemResult` is handed from the
 worker to the GUI thread through a buffer that the progress callback drains,
 so the table fills while the files are being checked and the window stays
@@ -43,12 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.i18n import gettext as _
-from app.packages.merge import ImportSummary, ItemResult, Outcome
+from app.core import domain
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
+from app.exchange import ImportSummary, ItemResult, Outcome
 
-from ui.errors import report_failure
 from ui.federation.common import (
     MiddleElided,
     confirm,
@@ -65,8 +64,9 @@ from ui.federation.common import (
     stream_label,
     warn,
 )
-from ui.models import RowTableModel
-from ui.tasks import CancelToken, Runner, Task
+from ui.widgets.errors import report_failure
+from ui.widgets.tables import RowTableModel
+from ui.widgets.tasks import CancelToken, Runner, Task
 
 _Index = QModelIndex | QPersistentModelIndex
 #: How often the worker lets the GUI drain the buffer of checked files.
@@ -605,7 +605,7 @@ class ImportPage(QWidget):
         self._run(dry_run=True)
 
     def _run(self, *, dry_run: bool) -> None:
-        from app.packages.merge import import_packages
+        from app.exchange import import_packages
 
         ctx, paths, feed = self._ctx, list(self._paths), _Feed()
         self._feed = feed
@@ -690,7 +690,7 @@ class ImportPage(QWidget):
     def refresh_since(self) -> None:
         """Show what became of the run's held and disputed packages since (a key
         accepted, a conflict decided): the run's record no longer reads as now."""
-        from app.import_runs import since_the_run
+        from app.exchange import since_the_run
 
         summary = self.summary
         if self._ctx is None or summary is None or summary.dry_run:
@@ -714,7 +714,7 @@ class ImportPage(QWidget):
     # --- history ----------------------------------------------------------------------------
 
     def refresh_history(self) -> None:
-        from app.import_runs import list_import_runs
+        from app.exchange import list_import_runs
 
         ctx = self._ctx
 
@@ -754,7 +754,7 @@ class ImportPage(QWidget):
 
     def reopen(self, run_id: int) -> None:
         """Show a saved run's summary again (to review or export it)."""
-        from app.import_runs import load_import_run
+        from app.exchange import load_import_run
 
         ctx = self._ctx
 
@@ -814,7 +814,7 @@ class ImportPage(QWidget):
 
     def owed_receipts(self) -> int:
         """Receipts owed now (every merged report's until written), and the button says so."""
-        from app.packages.federation import owed_receipts
+        from app.exchange import owed_receipts
 
         owed = owed_receipts(self._ctx) if self._ctx is not None else 0
         self.receipts_button.setText(_("Write receipts ({count})…").format(count=owed))
@@ -853,7 +853,7 @@ class ImportPage(QWidget):
     def write_receipts(self, folder: Path, *, again: bool = False) -> None:
         """A signed receipt for every merged report still owed one (``again``: every
         merged report's), into ``folder``."""
-        from app.packages.federation import write_receipts
+        from app.exchange import write_receipts
 
         ctx = self._ctx
 

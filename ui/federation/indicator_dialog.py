@@ -1,7 +1,7 @@
 """The plan editor's indicator dialog and its target dialog.
 
 The dialogs only gather what staff type into :class:`IndicatorInput` /
-:class:`TargetInput` values; the core (:mod:`app.plan_indicators`) checks
+:class:`TargetInput` values; the core (:mod:`app.plans.indicators`) checks
 and writes them. Saving is asynchronous: the indicator dialog emits
 ``submitted`` and stays open until the plan page reports success, so a
 refused edit keeps what was typed on screen next to the message.
@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.i18n import gettext as _
-from app.plan_indicators import IndicatorInput, RosterRef, TargetInput, is_percent
-from app.plans import ALLOWED_ROLLUPS
+from app.core import domain
+from app.core.i18n import gettext as _
+from app.plans import ALLOWED_ROLLUPS, IndicatorInput, RosterRef, TargetInput, is_percent
 from db.enums import (
     Comparison,
     GradeDirection,
@@ -46,8 +45,8 @@ from db.enums import (
 )
 
 from ui.federation.common import translate_buttons
-from ui.models import kind_label, sector_label
-from ui.screen_fit import fit_to_screen
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import kind_label, sector_label
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -39,13 +39,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import AppContext
-from app.enrolment_view import KeyRow
-from app.i18n import gettext as _
-from app.packages.merge import KeyStatus
-from app.signing import same_fingerprint
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
+from app.exchange import KeyRow, KeyStatus, same_fingerprint
 
-from ui.errors import report_failure
 from ui.federation.common import (
     BAD,
     BANNER_STYLE,
@@ -61,8 +58,9 @@ from ui.federation.common import (
     translate_buttons,
     translate_input,
 )
-from ui.models import RowTableModel
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.tables import RowTableModel
+from ui.widgets.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -396,7 +394,7 @@ class KeysPage(QWidget):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        from app.enrolment_view import key_overview
+        from app.exchange import key_overview
 
         ctx = self._ctx
 
@@ -581,7 +579,7 @@ class KeysPage(QWidget):
         evidence: str = "",
         fingerprint: str | None = None,
     ) -> None:
-        from app.packages.federation import decide_key
+        from app.exchange import decide_key
 
         ctx, keyid = self._ctx, row.key.keyid
 

@@ -7,7 +7,7 @@ units under one upper-level union, into a folder, with progress and Cancel
 for another year (dates and year shifted, number cleared). The header and the
 indicators (with their targets) of a plan units do not hold yet can be
 edited; once its plan packages are written or units registered against it,
-the page says why it is locked (:func:`app.plan_indicators.lock_reason`).
+the page says why it is locked (:func:`app.plans.indicators.lock_reason`).
 """
 
 from __future__ import annotations
@@ -39,15 +39,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.dashboard import ScopeChoice, ScopeKind
-from app.format import format_number
-from app.i18n import gettext as _
-from app.plan_indicators import RosterRef
-from app.rollup import Scope
+from app.core import domain
+from app.core.context import AppContext
+from app.core.format import format_number
+from app.core.i18n import gettext as _
+from app.plans import RosterRef
+from app.rollup import Scope, ScopeChoice, ScopeKind
 
-from ui.errors import report_failure
 from ui.federation.common import (
     NOTE_STYLE,
     confirm,
@@ -56,8 +54,9 @@ from ui.federation.common import (
     translate_input,
 )
 from ui.federation.indicator_dialog import IndicatorDialog
-from ui.models import IndicatorColumn, IndicatorTableModel
-from ui.tasks import CancelToken, Runner, Task
+from ui.widgets.errors import report_failure
+from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
+from ui.widgets.tasks import CancelToken, Runner, Task
 
 
 class ExportPlanDialog(QDialog):
@@ -311,7 +310,7 @@ class PlanPage(QWidget):
 
     def _load_editing(self, plan: domain.Plan, *, force: bool = False) -> None:
         """Find out (in the background) whether ``plan`` can change, and the year's units."""
-        from app.plan_indicators import lock_reason, roster_refs
+        from app.plans import lock_reason, roster_refs
 
         key = (plan.id, plan.content_hash)
         if key == self._editing_for and not force:
@@ -366,7 +365,7 @@ class PlanPage(QWidget):
 
     def ask_indicator(self, *, new: bool = False) -> IndicatorDialog | None:
         """The indicator dialog: a new indicator, or the selected one to change."""
-        from app.plan_indicators import input_of
+        from app.plans import input_of
 
         if self.plan is None or self.lock_text != "":
             return None
@@ -382,7 +381,7 @@ class PlanPage(QWidget):
         return dialog
 
     def save_indicator(self, dialog: IndicatorDialog, item: Any) -> None:
-        from app.plan_indicators import save_indicator
+        from app.plans import save_indicator
 
         if self.plan is None:
             return
@@ -423,7 +422,7 @@ class PlanPage(QWidget):
         )
 
     def remove_indicator(self, code: str) -> None:
-        from app.plan_indicators import remove_indicator
+        from app.plans import remove_indicator
 
         if self.plan is None:
             return
@@ -482,8 +481,8 @@ class PlanPage(QWidget):
 
     def export(self, folder: Path, scope: Scope | None) -> None:
         """Write the plan packages of ``scope`` (None: every unit) into ``folder``."""
-        from app.dashboard import scope_unit_codes
-        from app.packages.federation import export_plan_packages
+        from app.exchange import export_plan_packages
+        from app.rollup import scope_unit_codes
 
         if self.plan is None:
             return
@@ -570,7 +569,7 @@ class PlanPage(QWidget):
     def print_plan(self) -> None:
         import tempfile
 
-        from app.printing.documents import print_plan
+        from app.printing import print_plan
 
         if self.plan is None:
             return
@@ -581,7 +580,7 @@ class PlanPage(QWidget):
             return print_plan(ctx, plan_id=plan_id, out=target)
 
         def done(path: Path) -> None:
-            from ui.pdf_preview import PdfPreviewDialog
+            from ui.widgets.pdf_preview import PdfPreviewDialog
 
             PdfPreviewDialog(path, self).open()
 
@@ -611,7 +610,7 @@ class PlanPage(QWidget):
         return dialog
 
     def clone(self, year: int) -> None:
-        from app.plan_copy import clone_plan
+        from app.plans import clone_plan
 
         if self.plan is None:
             return
@@ -644,7 +643,7 @@ class PlanPage(QWidget):
         return dialog
 
     def edit(self, number: str, issued_on: dt.date, title: str, theme: str) -> None:
-        from app.plan_copy import edit_plan_header
+        from app.plans import edit_plan_header
 
         if self.plan is None:
             return

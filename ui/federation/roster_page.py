@@ -45,14 +45,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.format import format_number
-from app.i18n import gettext as _
+from app.core import domain
+from app.core.context import AppContext
+from app.core.format import format_number
+from app.core.i18n import gettext as _
 from app.roster import COLUMNS, FIELD_WORDS, RosterError
 from db.enums import Sector, UnitKind
 
-from ui.errors import report_failure
 from ui.federation.common import (
     BANNER_STYLE,
     confirm,
@@ -61,9 +60,10 @@ from ui.federation.common import (
     rows_refiltered,
     translate_buttons,
 )
-from ui.models import kind_label, sector_label
-from ui.screen_fit import fit_to_screen
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import kind_label, sector_label
+from ui.widgets.tasks import CancelToken, Runner
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -860,7 +860,7 @@ class RosterPage(QWidget):
 
     def save_unit(self, dialog: RosterUnitDialog) -> None:
         """Save through the core; the dialog closes only when the unit is saved."""
-        from app.services import save_roster_unit
+        from app.roster import save_roster_unit
 
         ctx, year, values, creating = self._ctx, self.year, dialog.values(), dialog.creating
 
@@ -905,7 +905,7 @@ class RosterPage(QWidget):
         )
 
     def retire(self, code: str) -> None:
-        from app.services import retire_roster_unit
+        from app.roster import retire_roster_unit
 
         ctx, year = self._ctx, self.year
 
@@ -924,7 +924,7 @@ class RosterPage(QWidget):
 
     def set_leader(self, leader: bool) -> None:
         """Make the selected unit its cluster's leader, or clear it (audited)."""
-        from app.services import choose_cluster_leader
+        from app.roster import choose_cluster_leader
 
         unit = self.selected_unit()
         if unit is None or not unit.cluster_code:
@@ -970,7 +970,7 @@ class RosterPage(QWidget):
         )
 
     def import_workbook(self, path: Path) -> None:
-        from app.services import import_roster_workbook
+        from app.roster import import_roster_workbook
 
         ctx, year = self._ctx, self.year
 
@@ -1022,7 +1022,7 @@ class RosterPage(QWidget):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.spreadsheets import export_roster_workbook
+        from app.rollup import export_roster_workbook
 
         ctx, year = self._ctx, self.year
         if path.suffix.lower() != ".xlsx":

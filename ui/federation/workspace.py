@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.i18n import gettext as _
+from app.core import domain
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
 
-from ui.errors import report_failure
 from ui.federation.audit_page import AuditPage
 from ui.federation.common import BANNER_STYLE
 from ui.federation.conflicts_page import ConflictsPage
@@ -38,7 +37,8 @@ from ui.federation.import_page import ImportPage
 from ui.federation.keys_page import KeysPage
 from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import report_failure
+from ui.widgets.tasks import CancelToken, Runner
 
 
 def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -245,15 +245,15 @@ class FederationWorkspace(QWidget):
 
     def reload(self, plan_id: str | None = None) -> None:
         """Load the plans (keeping the chosen one, or ``plan_id``), then every page."""
-        from app import services
-        from app.import_runs import unit_names
+        from app.exchange import unit_names
+        from app.plans import available_plans, read_plan
 
         ctx = self._ctx
         wanted = plan_id or (self.plan.id if self.plan is not None else None)
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            summaries = services.plans(ctx)
-            plans = {s.id: services.plan(ctx, plan_id=s.id) for s in summaries}
+            summaries = available_plans(ctx)
+            plans = {s.id: read_plan(ctx, plan_id=s.id) for s in summaries}
             return summaries, plans, unit_names(ctx)
 
         def done(result: Any) -> None:
@@ -292,7 +292,7 @@ class FederationWorkspace(QWidget):
         self.loaded.emit(plan.id)
 
     def _load_choices(self, plan: domain.Plan) -> None:
-        from app.dashboard import scope_choices
+        from app.rollup import scope_choices
 
         ctx = self._ctx
 

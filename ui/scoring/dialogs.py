@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.scoring import ProposalInfo, Scoreboard, UnitScore, achievement_summary, score_text
 from db.enums import Sector, UnitKind
 
-from ui.models import kind_label, sector_label
-from ui.screen_fit import fit_to_screen
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import kind_label, sector_label
 
 
 class ProposeDialog(QDialog):

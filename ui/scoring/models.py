@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 from app.scoring import (
     IndicatorScore,
     Placing,
@@ -22,7 +22,7 @@ from app.scoring import (
     score_text,
 )
 
-from ui.models import RowTableModel
+from ui.widgets.tables import RowTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 #: Role giving the value a column sorts by (numbers as numbers, not text).

@@ -33,11 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.context import AppContext
-from app.i18n import gettext as _
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
 from app.scoring import Placing, Scoreboard, UnitScore
 
-from ui.errors import error_text, report_failure
 from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
 from ui.scoring.models import (
     SORT_ROLE,
@@ -48,8 +47,9 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.scoring.rules_editor import RulesDialog
-from ui.screen_fit import fit_to_screen
-from ui.tasks import CancelToken, Runner
+from ui.widgets.errors import error_text, report_failure
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tasks import CancelToken, Runner
 
 BANNER_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
 
@@ -267,12 +267,14 @@ class ScoringScreen(QWidget):
         ctx, chosen = self._ctx, self._chosen_plan
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            from app import scoring, services
+            from app.core.installation import current_installation
+            from app.plans import available_plans
+            from app.scoring import default_plan_id, scoreboard
 
-            installation = services.installation(ctx)
-            summaries = services.plans(ctx)
+            installation = current_installation(ctx)
+            summaries = available_plans(ctx)
             plan_id = chosen if chosen in {s.id for s in summaries} else None
-            board = scoring.scoreboard(ctx, plan_id=plan_id or scoring.default_plan_id(ctx))
+            board = scoreboard(ctx, plan_id=plan_id or default_plan_id(ctx))
             return installation, summaries, board
 
         self._runner.run(job, self._loaded, self._error)
@@ -556,7 +558,7 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def print_proposals(self) -> None:
-        from app.scoring_docs import print_proposals
+        from app.scoring import print_proposals
 
         ctx, plan_id = self._ctx, self._chosen_plan
         assert plan_id is not None
@@ -569,7 +571,7 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def print_ranking(self) -> None:
-        from app.scoring_docs import print_ranking
+        from app.scoring import print_ranking
 
         board = self.board
         if board is None:
@@ -601,7 +603,7 @@ class ScoringScreen(QWidget):
         dialog.open()
 
     def export_to(self, path: Path) -> None:
-        from app.scoring_docs import export_scoring_workbook
+        from app.scoring import export_scoring_workbook
 
         ctx, plan_id = self._ctx, self._chosen_plan
         assert plan_id is not None
@@ -617,7 +619,7 @@ class ScoringScreen(QWidget):
         self._runner.run(job, finished, self._error)
 
     def _preview(self, path: Any) -> None:
-        from ui.pdf_preview import PdfPreviewDialog
+        from ui.widgets.pdf_preview import PdfPreviewDialog
 
         self.last_pdf = Path(path)
         self.printed.emit(str(path))
@@ -636,7 +638,7 @@ class ScoringScreen(QWidget):
         dialog.open()
 
     def trust_member_file(self, path: Path) -> None:
-        from app.cluster_members import inspect_enrolment
+        from app.scoring import inspect_enrolment
 
         ctx = self._ctx
 
@@ -653,7 +655,7 @@ class ScoringScreen(QWidget):
         self._runner.run(job, inspected, self._error)
 
     def _trust(self, path: Path, typed: str, kind: Any, sector: Any) -> None:
-        from app.cluster_members import trust_member
+        from app.scoring import trust_member
 
         ctx = self._ctx
 
@@ -683,7 +685,7 @@ class ScoringScreen(QWidget):
         dialog.open()
 
     def import_member_files(self, paths: list[Path]) -> None:
-        from app.cluster_members import import_member_packages
+        from app.scoring import import_member_packages
 
         ctx = self._ctx
 
@@ -705,7 +707,7 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def print_covenant(self) -> None:
-        from app.cluster_members import print_member_covenant
+        from app.scoring import print_member_covenant
 
         ctx, plan_id = self._ctx, self._chosen_plan
         target = Path(tempfile.mkdtemp(prefix="thidua-")) / "giao-uoc.pdf"

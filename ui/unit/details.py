@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.i18n import gettext as _
-from app.registration import StatementDetails
+from app.core import domain
+from app.core.i18n import gettext as _
+from app.unit import StatementDetails
 
 
 class _DetailsChange(QUndoCommand):

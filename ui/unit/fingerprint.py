@@ -12,8 +12,8 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.i18n import gettext as _
-from app.signing import same_fingerprint
+from app.core.i18n import gettext as _
+from app.exchange import same_fingerprint
 
 
 class FingerprintDialog(QDialog):

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain, figures
-from app.i18n import gettext as _
-from app.packages.unit import WorkbookPreview
+from app.core import domain, figures
+from app.core.i18n import gettext as _
+from app.unit import WorkbookPreview
 
-from ui.screen_fit import fit_to_screen
+from ui.widgets.screen_fit import fit_to_screen
 
 
 class PreviewColumn(IntEnum):

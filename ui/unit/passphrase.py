@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.i18n import gettext as _
+from app.core.i18n import gettext as _
 
 MIN_LENGTH = 8
 

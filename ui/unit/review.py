@@ -3,7 +3,7 @@
 The chair sees the revision about to be sent, how many indicators have a
 value and which applicable ones are still empty, what changed since the last
 send (as sent → as now), and soft warnings from the core's review
-(:func:`app.registration.review_before_sending`): a commitment below the
+(:func:`app.unit.workspace.review_before_sending`): a commitment below the
 target, a figure of an implausible size. Nothing here blocks: "Send" is
 always there, and one click confirms.
 """
@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain, figures
-from app.i18n import gettext as _
-from app.registration import SendingReview
+from app.core import domain, figures
+from app.core.i18n import gettext as _
+from app.unit import SendingReview
 
-from ui.screen_fit import fit_to_screen
+from ui.widgets.screen_fit import fit_to_screen
 
 WARNING_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
 

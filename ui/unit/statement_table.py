@@ -44,14 +44,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain, figures
-from app.entry import ParseError, parse_text
-from app.format import format_target
-from app.i18n import gettext as _
-from app.statements import check_value
+from app.core import domain, figures
+from app.core.format import format_target
+from app.core.i18n import gettext as _
+from app.core.values import check_value
+from app.statements import ParseError, parse_text
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
-from ui.models import applies_to_text, verdict_brush
+from ui.widgets.tables import applies_to_text, verdict_brush
 
 _Index = QModelIndex | QPersistentModelIndex
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
@@ -348,7 +348,7 @@ class StatementModel(QAbstractTableModel):
         return ""
 
     def result(self, indicator: domain.Indicator) -> figures.Commitment:
-        """This stream's value against the registered one, as :mod:`app.figures` reads it."""
+        """This stream's value against the registered one, as :mod:`app.core.figures` reads it."""
         assert self._plan is not None
         unit = self._workspace.unit
         return figures.read_unit_result(

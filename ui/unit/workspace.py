@@ -30,18 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import domain
-from app.context import AppContext
-from app.errors import N_
-from app.i18n import gettext as _
-from app.registration import StatementDetails, Workspace
+from app.core import domain
+from app.core.context import AppContext
+from app.core.errors import N_
+from app.core.i18n import gettext as _
+from app.unit import StatementDetails, Workspace
 from db.enums import REGISTRATION_STREAM
 
-from ui.errors import report_failure
-from ui.folders import name_the_folder_filter, removable_folders
-from ui.tasks import CancelToken, Runner
 from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
+from ui.widgets.errors import report_failure
+from ui.widgets.folders import name_the_folder_filter, removable_folders
+from ui.widgets.tasks import CancelToken, Runner
 
 
 def vietnamese_stream_label(plan: Any, stream: str) -> str:
@@ -341,7 +341,7 @@ class UnitWorkspace(QWidget):
 
     def reload(self) -> None:
         """Load the workspace (small; done on the GUI thread right after an edit)."""
-        from app.registration import load_workspace
+        from app.unit import load_workspace
 
         self.workspace = load_workspace(self._ctx)
         workspace = self.workspace
@@ -456,19 +456,19 @@ class UnitWorkspace(QWidget):
     # --- saving (every edit) ---------------------------------------------------------------------
 
     def save_value(self, stream: str, code: str, value: domain.UnitValue) -> None:
-        from app.registration import set_value
+        from app.unit import set_value
 
         assert self.workspace is not None
         set_value(self._ctx, plan_id=self.workspace.plan.id, stream=stream, code=code, value=value)
 
     def save_values(self, stream: str, values: dict[str, domain.UnitValue]) -> None:
-        from app.registration import set_values
+        from app.unit import set_values
 
         assert self.workspace is not None
         set_values(self._ctx, plan_id=self.workspace.plan.id, stream=stream, values=values)
 
     def save_details(self, stream: str, details: StatementDetails) -> None:
-        from app.registration import set_details
+        from app.unit import set_details
 
         assert self.workspace is not None
         set_details(self._ctx, plan_id=self.workspace.plan.id, stream=stream, details=details)
@@ -479,7 +479,7 @@ class UnitWorkspace(QWidget):
             try:
                 page.details.flush()
             except Exception as error:  # closing must not fail; the log keeps what happened
-                from app.crashlog import record_unexpected
+                from app.core.crashlog import record_unexpected
 
                 record_unexpected(error, where="flush before closing")
 
@@ -494,8 +494,8 @@ class UnitWorkspace(QWidget):
 
     @Slot()
     def export_current(self) -> None:
-        from app.packages.format import Header, Kind, suggested_file_name
-        from app.registration import load_workspace, missing_before_export
+        from app.exchange import Header, Kind, suggested_file_name
+        from app.unit import load_workspace, missing_before_export
 
         stream = self.current_stream()
         self.pages[stream].details.flush()
@@ -528,7 +528,7 @@ class UnitWorkspace(QWidget):
                 created_at="",
             )
         )
-        from app.registration import review_before_sending
+        from app.unit import review_before_sending
 
         from ui.unit.review import ReviewDialog
 
@@ -555,7 +555,7 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def _export_to(self, path: Path, stream: str) -> None:
-        from app.packages.unit import export_with_enrolment
+        from app.unit import export_with_enrolment
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
@@ -597,7 +597,7 @@ class UnitWorkspace(QWidget):
 
     def import_file(self, path: Path) -> None:
         """A plan package (asks to confirm the fingerprint the first time) or a receipt."""
-        from app.packages.unit import federation_file_kind
+        from app.unit import federation_file_kind
 
         ctx = self._ctx
 
@@ -656,7 +656,7 @@ class UnitWorkspace(QWidget):
     def _import_plan(
         self, path: Path, fingerprint: str | None, *, discard_practice: bool = False
     ) -> None:
-        from app.packages.unit import import_plan_package
+        from app.unit import import_plan_package
 
         ctx = self._ctx
 
@@ -679,7 +679,7 @@ class UnitWorkspace(QWidget):
         self._runner.run(job, finished, self._error)
 
     def _import_receipt(self, path: Path) -> None:
-        from app.packages.unit import import_receipt
+        from app.unit import import_receipt
 
         ctx = self._ctx
 
@@ -713,7 +713,7 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def _write_template(self, path: Path, stream: str) -> None:
-        from app.packages.unit import write_template
+        from app.unit import write_template
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
@@ -739,7 +739,7 @@ class UnitWorkspace(QWidget):
 
     def fill_file(self, path: Path) -> None:
         """Read the workbook, show what it would change (old → new), apply when confirmed."""
-        from app.packages.unit import preview_workbook
+        from app.unit import preview_workbook
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
@@ -767,7 +767,7 @@ class UnitWorkspace(QWidget):
 
     def apply_workbook(self, preview: Any) -> None:
         """Write the previewed changes (one transaction) as one step of the tab's undo."""
-        from app.packages.unit import apply_workbook
+        from app.unit import apply_workbook
 
         ctx = self._ctx
 
@@ -798,7 +798,7 @@ class UnitWorkspace(QWidget):
     def _file_stem(self, stream: str) -> str:
         """A file name that says whose and what in Vietnamese, without marks:
         ``CS-0001_dang-ky-thi-dua-2017``, ``CS-0001_ket-qua-6-thang-dau-nam-2017``."""
-        from app.format import file_slug
+        from app.core.format import file_slug
 
         code = file_slug(self.workspace.unit.code or "", lower=False) if self.workspace else ""
         label = vietnamese_stream_label(self.workspace.plan, stream) if self.workspace else stream
@@ -826,14 +826,14 @@ class UnitWorkspace(QWidget):
         target = Path(tempfile.mkdtemp(prefix="thidua-")) / "the-khoa.pdf"
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.printing.key_card import print_key_card
+            from app.printing import print_key_card
 
             return print_key_card(ctx, out=target)
 
         self._runner.run(job, self._preview, self._error)
 
     def _preview(self, path: Any) -> None:
-        from ui.pdf_preview import PdfPreviewDialog
+        from ui.widgets.pdf_preview import PdfPreviewDialog
 
         self.last_pdf = Path(path)
         PdfPreviewDialog(Path(path), self).open()
@@ -860,7 +860,7 @@ class UnitWorkspace(QWidget):
         dialog.open()
 
     def backup_to(self, folder: Path, passphrase: str) -> None:
-        from app.backup import backup_installation
+        from app.setup import backup_installation
 
         ctx = self._ctx
 

@@ -5,7 +5,7 @@ in the tree and per cluster;
 ``rollup_dirty`` lists the (plan, unit) pairs whose statements changed since
 the cells were computed (``*``: the whole plan). The triggers write those
 marks whatever code changes the data, so the cells can never silently go
-stale: ``app.rollup_cache`` recomputes marked parents, and treats them as
+stale: ``app.rollup.cache`` recomputes marked parents, and treats them as
 stale until it has. Every existing plan starts marked whole.
 
 Triggers are on statement rows, not on each value: every writer of values

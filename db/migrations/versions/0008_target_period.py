@@ -1,7 +1,7 @@
 """A target may be set for a reporting period before the year.
 
 ``target.period`` holds the period code ("h1"); NULL (every existing target)
-is the year, judged in the plan's last period. See ``app.figures``.
+is the year, judged in the plan's last period. See ``app.core.figures``.
 
 Revision ID: 0008_target_period
 Revises: 0007_roster_cluster_index

@@ -1,0 +1,5 @@
+"""``thidua-cli``: everything the application does, headless."""
+
+from app.cli.program import main
+
+__all__ = ["main"]

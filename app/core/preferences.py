@@ -1,0 +1,151 @@
+"""Per-user preferences kept outside the database (read before it opens).
+
+A small JSON file in the user data directory: the interface language and the
+database chosen in the application (a shared database's URL may carry its
+password, so the file is readable by its user only). Reading it needs no
+SQLAlchemy, so the first window can be painted in the right language before
+the heavy imports.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.core.paths import user_data_dir
+
+
+@dataclass(frozen=True)
+class Preferences:
+    language: str = DEFAULT_LANGUAGE
+    database: str = ""
+    font_scale: float = 1.0
+    #: The main window's size, place and maximised state (Qt's saveGeometry, base64).
+    window_geometry: str = ""
+    #: The name of the person using this PC, written in the audit log and on
+    #: proposals instead of the OS account ("root", "Admin").
+    staff_name: str = ""
+
+    def with_changes(self, **changes: object) -> Preferences:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def preferences_path() -> Path:
+    return user_data_dir() / "preferences.json"
+
+
+def load_preferences() -> Preferences:
+    """The saved preferences; defaults when the file is missing or unreadable."""
+    try:
+        raw = json.loads(preferences_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Preferences()
+    if not isinstance(raw, dict):
+        return Preferences()
+    language = raw.get("language")
+    database = raw.get("database")
+    scale = raw.get("font_scale")
+    geometry = raw.get("window_geometry")
+    staff = raw.get("staff_name")
+    return Preferences(
+        language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+        database=database if isinstance(database, str) else "",
+        font_scale=float(scale) if isinstance(scale, (int, float)) and 0.8 <= scale <= 2.5 else 1.0,
+        window_geometry=geometry if isinstance(geometry, str) and len(geometry) < 4096 else "",
+        staff_name=clean_staff_name(staff) if isinstance(staff, str) else "",
+    )
+
+
+#: The longest staff name kept (the audit's actor column holds 200 characters).
+MAX_STAFF_NAME = 100
+
+
+def clean_staff_name(text: str) -> str:
+    """A person's name as typed, trimmed: no control characters, at most 100 characters."""
+    import unicodedata  # not app.plans.document: preferences are read before the heavy imports
+
+    kept = "".join(c if c.isprintable() else " " if c.isspace() else "" for c in text)
+    return " ".join(unicodedata.normalize("NFC", kept).split())[:MAX_STAFF_NAME]
+
+
+def save_preferences(preferences: Preferences) -> None:
+    """Write atomically so a power cut never leaves a half-written file."""
+    path = preferences_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(asdict(preferences), ensure_ascii=False))
+    os.replace(temporary, path)
+
+
+# --- the last folder of each purpose -------------------------------------------------------
+
+#: At most this many purposes are remembered (names are the dialogs' object names).
+MAX_REMEMBERED_FOLDERS = 64
+
+
+def folders_path() -> Path:
+    return user_data_dir() / "folders.json"
+
+
+def _remembered() -> dict[str, str]:
+    try:
+        raw = json.loads(folders_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        k: v
+        for k, v in raw.items()
+        if isinstance(k, str) and isinstance(v, str) and len(k) < 100 and len(v) < 4096
+    }
+
+
+def last_folder(purpose: str) -> Path | None:
+    """The folder last used for ``purpose`` (reading packages, writing receipts, …),
+    if it still exists."""
+    text = _remembered().get(purpose)
+    if not text:
+        return None
+    folder = Path(text)
+    try:
+        return folder if folder.is_dir() else None
+    except OSError:
+        return None
+
+
+def recent_folder() -> Path | None:
+    """The folder any file dialog ended in last (where the USB stick was), if it exists."""
+    for text in reversed(list(_remembered().values())):
+        folder = Path(text)
+        try:
+            if folder.is_dir():
+                return folder
+        except OSError:
+            continue
+    return None
+
+
+def remember_folder(purpose: str, folder: Path) -> None:
+    """Remember where a file dialog of ``purpose`` ended; a failure to write is
+    harmless (the next dialog opens on the USB stick or the home folder)."""
+    known = _remembered()
+    known.pop(purpose, None)
+    known[purpose] = str(folder)
+    while len(known) > MAX_REMEMBERED_FOLDERS:
+        known.pop(next(iter(known)))
+    path = folders_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(known, ensure_ascii=False))
+        os.replace(temporary, path)
+    except OSError:
+        return

@@ -1,0 +1,88 @@
+"""What text the application accepts, the same for every database and every door.
+
+SQLite stores a NUL character that PostgreSQL refuses (a ``DataError`` that rolled
+back a whole import batch), and a right-to-left override can make a unit's name
+read differently from what it is. Every text that comes in — package fields,
+plan documents, workbook cells, what is typed — is checked here: no control
+characters except tab and line breaks, no bidirectional overrides or isolates,
+no byte order mark, no lone surrogate.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC: decomposed Vietnamese breaks PDFs and comparisons."""
+    return unicodedata.normalize("NFC", text)
+
+
+#: Characters never accepted in stored text.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character :data:`FORBIDDEN` finds, as ``U+0000``; None when clean."""
+    found = FORBIDDEN.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
+
+
+def first_unclean(document: Any, path: str = "") -> tuple[str, str] | None:
+    """(where, which character) of the first forbidden character in a JSON value.
+
+    Walks names and strings iteratively in memory linear in the document: the path
+    to an item is kept as a link to its parent and spelled out only for the item
+    found (building every path eagerly made a 400 KB payload — a long member name
+    over a long list — take gigabytes).
+    """
+    # Each stack entry: (item, index of its parent in ``links``, its own label).
+    links: list[tuple[int, str]] = []  # (parent link, label) of containers entered
+
+    def spelled(parent: int, label: str) -> str:
+        parts = [label]
+        while parent >= 0:
+            parent, name = links[parent]
+            parts.append(name)
+        return "".join(reversed(parts)).lstrip(".") or "value"
+
+    stack: list[tuple[Any, int, str]] = [(document, -1, path)]
+    while stack:
+        item, parent, label = stack.pop()
+        if isinstance(item, str):
+            bad = forbidden_character(item)
+            if bad is not None:
+                return spelled(parent, label), bad
+        elif isinstance(item, dict):
+            links.append((parent, label))
+            here = len(links) - 1
+            for name, member in item.items():
+                bad = forbidden_character(name)
+                if bad is not None:
+                    return spelled(here, f".{name[:20]!r}"), bad
+                stack.append((member, here, f".{name[:40]}"))
+        elif isinstance(item, list):
+            links.append((parent, label))
+            here = len(links) - 1
+            stack.extend((member, here, f"[{n}]") for n, member in enumerate(item))
+    return None
+
+
+#: What makes a spreadsheet program read a cell as a formula (or a command in
+#: older ones): the CSV convention is to quote such text with a leading "'".
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def inert_csv(value: object) -> object:
+    """``value`` for a CSV cell: text a spreadsheet would run as a formula gets a
+    leading apostrophe, so it is shown, not evaluated; numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+__all__ = ["FORBIDDEN", "FORMULA_START", "first_unclean", "forbidden_character", "inert_csv"]

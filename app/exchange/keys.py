@@ -1,0 +1,288 @@
+"""This installation's own signing key, and the federation's trust decisions.
+
+The private key lives in the user data directory (``keys/<installation>.json``),
+never in the database, and leaves the PC only as a passphrase-protected
+backup. The database records the public half (``signing_key`` rows with role
+``own``) so the history of rotations survives.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.core import audit
+from app.core.audit import utc_now_text
+from app.core.errors import N_, InputError, NotFoundError
+from app.core.files import display_name
+from app.core.installation import get_installation, get_setting, set_setting
+from app.core.paths import user_data_dir
+from app.exchange.keystore import (
+    KeyPair,
+    export_backup,
+    generate_keypair,
+    load_private_key,
+    restore_backup,
+    save_private_key,
+)
+from app.exchange.merge import KeyStatus
+from app.exchange.signing import fingerprint_groups
+from db import models
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as shown to people (no private material)."""
+
+    keyid: str
+    fingerprint: str
+    unit_id: str
+    unit_code: str
+    unit_name: str
+    epoch: int
+    status: str
+    role: str
+    received_at: str
+    decided_at: str
+    evidence: str
+    replaces: str | None
+
+
+def _info(row: models.SigningKey) -> KeyInfo:
+    return KeyInfo(
+        keyid=row.keyid,
+        fingerprint=fingerprint_groups(row.public_key),
+        unit_id=row.unit_id,
+        unit_code=row.unit_code,
+        unit_name=row.unit_name,
+        epoch=row.epoch,
+        status=row.status,
+        role=row.role,
+        received_at=row.received_at,
+        decided_at=row.decided_at,
+        evidence=row.evidence,
+        replaces=row.replaces,
+    )
+
+
+def installation_id(session: Session) -> str:
+    """A stable id of this installation (names its key file)."""
+    value = get_setting(session, "installation_id")
+    if value is None:
+        value = str(uuid.uuid4())
+        set_setting(session, "installation_id", value)
+    return value
+
+
+def key_directory() -> Path:
+    return user_data_dir() / "keys"
+
+
+def own_key_path(session: Session) -> Path:
+    return key_directory() / f"{installation_id(session)}.json"
+
+
+def own_key_row(session: Session) -> models.SigningKey | None:
+    keyid = get_setting(session, "own_keyid")
+    return None if keyid is None else session.get(models.SigningKey, keyid)
+
+
+def _record_own(session: Session, keypair: KeyPair, epoch: int, replaces: str | None) -> None:
+    installation = get_installation(session)
+    if installation is None:
+        raise InputError(N_("Set up the database first (thidua-cli init)."))
+    unit = session.get(models.Unit, installation.own_unit_id)
+    if session.get(models.SigningKey, keypair.key_id) is None:
+        session.add(
+            models.SigningKey(
+                keyid=keypair.key_id,
+                public_key=keypair.public_raw,
+                unit_id=installation.own_unit_id,
+                unit_code=(unit.code or "") if unit else "",
+                unit_name=unit.name if unit else "",
+                epoch=epoch,
+                status="own",
+                role="own",
+                received_at=utc_now_text(),
+                replaces=replaces,
+            )
+        )
+    set_setting(session, "own_keyid", keypair.key_id)
+    set_setting(session, "own_epoch", str(epoch))
+
+
+def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPair:
+    """Load this installation's key, creating it at the first call."""
+    row = own_key_row(session)
+    path = own_key_path(session)
+    if row is not None:
+        return load_private_key(path, passphrase)
+    keypair = generate_keypair()
+    save_private_key(keypair, path.parent, passphrase=passphrase, file_name=path.name)
+    _record_own(session, keypair, 1, None)
+    audit.record(
+        session,
+        action="key.create",
+        subject=keypair.key_id,
+        detail={"fingerprint": keypair.fingerprint},
+    )
+    return keypair
+
+
+def own_epoch(session: Session) -> int:
+    return int(get_setting(session, "own_epoch") or "1")
+
+
+def rotate_own_key(
+    session: Session, *, passphrase: str | None = None, epoch_floor: int = 0
+) -> tuple[KeyPair, KeyPair]:
+    """Make a new key with a higher epoch; returns (old, new).
+
+    The old key file is kept (renamed) so packages it signed can still be
+    explained; the caller sends a rotation enrolment signed by both keys.
+    """
+    old = ensure_own_key(session, passphrase=passphrase)
+    path = own_key_path(session)
+    epoch = max(own_epoch(session), epoch_floor) + 1
+    retired = path.with_name(f"{path.stem}.epoch{epoch - 1}.json")
+    path.replace(retired)
+    new = generate_keypair()
+    save_private_key(new, path.parent, passphrase=passphrase, file_name=path.name)
+    session.execute(
+        update(models.SigningKey)
+        .where(models.SigningKey.keyid == old.key_id)
+        .values(status="retired", decided_at=utc_now_text())
+    )
+    _record_own(session, new, epoch, old.key_id)
+    audit.record(
+        session, action="key.rotate", subject=new.key_id, detail={"old": old.key_id, "epoch": epoch}
+    )
+    return old, new
+
+
+def backup_own_key(
+    session: Session, *, path: Path, passphrase: str, current_passphrase: str | None = None
+) -> KeyInfo:
+    keypair = ensure_own_key(session, passphrase=current_passphrase)
+    export_backup(keypair, path, passphrase)
+    audit.record(
+        session,
+        action="key.backup",
+        subject=keypair.key_id,
+        detail={"file": display_name(path.name)},
+    )
+    row = own_key_row(session)
+    assert row is not None
+    return _info(row)
+
+
+def restore_own_key(session: Session, *, path: Path, passphrase: str) -> KeyInfo:
+    """Put a backed-up key back as this installation's key (same PC or a new one)."""
+    keypair = restore_backup(path, passphrase)
+    target = own_key_path(session)
+    save_private_key(keypair, target.parent, passphrase=None, file_name=target.name, overwrite=True)
+    existing = session.get(models.SigningKey, keypair.key_id)
+    epoch = existing.epoch if existing is not None else own_epoch(session)
+    _record_own(session, keypair, epoch, None)
+    audit.record(session, action="key.restore", subject=keypair.key_id)
+    row = own_key_row(session)
+    assert row is not None
+    return _info(row)
+
+
+def own_key_info(session: Session) -> KeyInfo | None:
+    row = own_key_row(session)
+    return None if row is None else _info(row)
+
+
+# --- the federation's decisions -------------------------------------------------------
+
+
+def list_keys(session: Session, *, status: str | None = None) -> list[KeyInfo]:
+    query = select(models.SigningKey).where(models.SigningKey.role == "unit")
+    if status:
+        query = query.where(models.SigningKey.status == status)
+    return [_info(row) for row in session.scalars(query.order_by(models.SigningKey.received_at))]
+
+
+def _find_key(session: Session, keyid: str) -> models.SigningKey:
+    """By full keyid or an unambiguous prefix of it (≥ 8 hex digits)."""
+    keyid = keyid.strip().lower()
+    row = session.get(models.SigningKey, keyid)
+    if row is None and len(keyid) >= 8:
+        matches = list(
+            session.scalars(
+                select(models.SigningKey).where(
+                    models.SigningKey.keyid.startswith(keyid), models.SigningKey.role == "unit"
+                )
+            )
+        )
+        if len(matches) == 1:
+            row = matches[0]
+    if row is None or row.role != "unit":
+        raise NotFoundError(N_("No unit key {keyid}."), params={"keyid": keyid})
+    return row
+
+
+def decide_key(
+    session: Session,
+    *,
+    keyid: str,
+    decision: KeyStatus,
+    evidence: str = "",
+    fingerprint: str | None = None,
+) -> KeyInfo:
+    """Accept, refuse or revoke a unit key (audited).
+
+    Accepting requires the fingerprint the staff read from the stamped form
+    or heard on the phone when ``fingerprint`` is given. Accepting a new key
+    for a unit that already has an accepted one is the dead-PC recovery: the
+    old key is retired, and whatever it signs from now on is quarantined.
+    """
+    from app.exchange.signing import fingerprint_matches
+
+    row = _find_key(session, keyid)
+    replaced: list[str] = []
+    if decision is KeyStatus.ACCEPTED:
+        if row.status not in (KeyStatus.PENDING.value, KeyStatus.REFUSED.value):
+            raise InputError(N_("Only a pending or refused key can be accepted."))
+        if fingerprint is not None and not fingerprint_matches(row.public_key, fingerprint):
+            raise InputError(N_("The fingerprint does not match this key; it was not accepted."))
+        for other in session.scalars(
+            select(models.SigningKey).where(
+                models.SigningKey.unit_id == row.unit_id,
+                models.SigningKey.role == "unit",
+                models.SigningKey.status == KeyStatus.ACCEPTED.value,
+                models.SigningKey.keyid != row.keyid,
+            )
+        ):
+            other.status = KeyStatus.RETIRED.value
+            other.decided_at = utc_now_text()
+            other.decided_by = "recovery"
+            replaced.append(other.keyid)
+    elif decision is KeyStatus.REFUSED:
+        if row.status != KeyStatus.PENDING.value:
+            raise InputError(N_("Only a pending key can be refused."))
+    elif decision is KeyStatus.REVOKED:
+        if row.status == KeyStatus.REVOKED.value:
+            raise InputError(N_("This key is already revoked."))
+    else:
+        raise InputError(N_("Unknown decision."))
+    row.status = decision.value
+    row.decided_at = utc_now_text()
+    row.decided_by = audit.current_actor()
+    if evidence:
+        row.evidence = evidence
+    audit.record(
+        session,
+        action=f"key.{decision.value}",
+        subject=row.keyid,
+        detail={"unit": row.unit_id, "evidence": evidence}
+        | ({"replaced": replaced} if replaced else {}),
+    )
+    session.flush()
+    return _info(row)

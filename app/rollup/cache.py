@@ -1,0 +1,470 @@
+"""Maintained aggregates behind the roll-up: cells of the roll-up's groups.
+
+The roll-up groups statement values by (stream, indicator, sector, unit
+kind, grade, unit goal met). Summing every value of a province each time the
+dashboard refreshes costs time proportional to the number of values; cells
+keep the same sums for three families of buckets: the whole plan year, the
+children of each parent in the tree, and each cluster. The whole province
+reads its one bucket, a cluster its own, a subtree the buckets of the
+parents inside it.
+
+How the cells stay right:
+
+- database triggers (migration ``0006_rollup_cache``) record in
+  ``rollup_dirty`` every (plan, unit) whose statement row was inserted,
+  updated or deleted, and mark the whole plan (``*``) when its indicators,
+  the roster of its year, a unit's kind or its own year change. Every
+  writer of statement values rewrites its statement rows (the import) or
+  ends with ``app.statements.records.touch_statement`` (a Core UPDATE, which fires
+  the trigger even when no column changed), so a change is always marked;
+- :func:`groups` never trusts a stale cell: buckets holding marked units
+  are computed from the values themselves, the rest is read from the
+  cells, so a roll-up is exact whenever it runs, refreshed or not;
+- :func:`refresh` (run after an import and before the dashboard reads)
+  takes the marks and recomputes just the buckets of the marked units, then
+  the plan's bucket from the parents' cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement, Select
+
+from app.core.context import AppContext
+from app.core.errors import DatabaseError
+from app.core.figures import percent_condition
+from db import models
+from db.enums import Comparison, IndicatorKind, Sector, UnitKind
+
+#: ``rollup_dirty.unit_id`` that marks a whole plan for recomputation.
+WHOLE_PLAN = "*"
+#: pg_advisory_xact_lock key serialising refreshes on a shared database ("TDrc").
+_PG_LOCK_KEY = 0x54447263
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Group:
+    """Aggregated values of the units sharing one roll-up group."""
+
+    stream: str
+    indicator_id: str
+    sector: Sector | None
+    kind: UnitKind
+    grade: str | None
+    goal_met: bool
+    units: int
+    amount: int
+    numerator: int
+    denominator: int
+    yes: int
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    plans: int
+    buckets: int
+    whole_plans: int
+    cells: int
+
+
+def _unit_goals(session: Session, plan_id: str) -> dict[str, tuple[Comparison, Fraction]]:
+    """indicator id → (comparison, exact goal %) of the plan's ratios with a unit goal."""
+    indicator = models.Indicator
+    rows = session.execute(
+        select(indicator.id, indicator.unit_goal_comparison, indicator.unit_goal_value).where(
+            indicator.plan_id == plan_id,
+            indicator.kind == IndicatorKind.RATIO,
+            indicator.unit_goal_value.is_not(None),
+        )
+    )
+    goals: dict[str, tuple[Comparison, Fraction]] = {}
+    for indicator_id, comparison, value in rows:
+        try:
+            exact = Fraction(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            continue  # not a number: no unit meets it (plans are checked on load)
+        if comparison is None or comparison is Comparison.NONE:
+            comparison = Comparison.AT_LEAST  # as app.core.figures.unit_goal_comparison reads it
+        goals[indicator_id] = (Comparison(comparison), exact)
+    return goals
+
+
+def goal_met_expression(goals: dict[str, tuple[Comparison, Fraction]]) -> ColumnElement[int]:
+    """1 when a ratio value meets its indicator's unit goal, else 0.
+
+    The test is :func:`app.core.figures.percent_condition` in SQL: integers
+    cross-multiplied, exact, the same as every other surface.
+    """
+    value = models.StatementValue
+    whens = [
+        (
+            and_(
+                value.indicator_id == indicator_id,
+                value.denominator > 0,
+                percent_condition(comparison, exact, value.numerator, value.denominator),
+            ),
+            1,
+        )
+        for indicator_id, (comparison, exact) in sorted(goals.items())
+    ]
+    if not whens:
+        return literal(0)
+    return case(*whens, else_=0)
+
+
+def _value_groups(
+    session: Session, plan_id: str, year: int, *, bucket: ColumnElement[Any] | None = None
+) -> Select[*tuple[Any, ...]]:
+    """The grouped sums of a plan's values, per ``bucket`` too when given."""
+    value = models.StatementValue
+    statement = models.Statement
+    entry = models.RosterEntry
+    goal_met = goal_met_expression(_unit_goals(session, plan_id))
+    keys: list[Any] = [
+        statement.stream,
+        value.indicator_id,
+        entry.sector,
+        models.Unit.kind,
+        value.grade,
+        goal_met,
+    ]
+    if bucket is not None:
+        keys = [bucket, *keys]
+    return (
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(value.amount), 0),
+            func.coalesce(func.sum(value.numerator), 0),
+            func.coalesce(func.sum(value.denominator), 0),
+            func.coalesce(func.sum(case((value.flag.is_(True), 1), else_=0)), 0),
+        )
+        .join(statement, statement.id == value.statement_id)
+        .join(models.Indicator, models.Indicator.id == value.indicator_id)
+        .join(models.Unit, models.Unit.id == statement.unit_id)
+        .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == year))
+        .where(statement.plan_id == plan_id)
+        .group_by(*keys)
+    )
+
+
+def _group(row: tuple[Any, ...]) -> Group:
+    stream, indicator_id, sector, kind, grade, goal_met, units, amount, num, den, yes = row
+    return Group(
+        stream=str(stream),
+        indicator_id=str(indicator_id),
+        sector=Sector(sector) if sector else None,
+        kind=UnitKind(kind),
+        grade=str(grade) if grade is not None else None,
+        goal_met=bool(goal_met),
+        units=int(units),
+        amount=int(amount or 0),
+        numerator=int(num or 0),
+        denominator=int(den or 0),
+        yes=int(yes or 0),
+    )
+
+
+def live_groups(session: Session, *, plan_id: str, year: int, units: Select[str]) -> list[Group]:
+    """The groups computed from the values of ``units`` (the reference roll-up)."""
+    query = _value_groups(session, plan_id, year).where(models.Statement.unit_id.in_(units))
+    return [_group(tuple(row)) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class _Stale:
+    """What the marks say is out of date for one plan."""
+
+    whole: bool
+    units: int
+    parents: frozenset[str]
+    clusters: frozenset[str]
+
+
+#: Past this many marked units a read computes from the values rather than
+#: exclude each stale bucket (only a database that could not be refreshed
+#: after a large import gets there).
+_STALE_UNITS_LIMIT = 5000
+
+
+def _stale(session: Session, plan_id: str, year: int) -> _Stale:
+    dirty = models.RollupDirty
+    marked = list(session.scalars(select(dirty.unit_id).where(dirty.plan_id == plan_id)))
+    if WHOLE_PLAN in marked or len(marked) > _STALE_UNITS_LIMIT:
+        return _Stale(True, len(marked), frozenset(), frozenset())
+    if not marked:
+        return _Stale(False, 0, frozenset(), frozenset())
+    parents, clusters = _buckets_of(session, year, marked)
+    return _Stale(False, len(marked), frozenset(parents), frozenset(clusters))
+
+
+def _cells(plan_id: str, family: str, *buckets: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    cell = models.RollupCell
+    keys = (cell.stream, cell.indicator_id, cell.sector, cell.kind, cell.grade, cell.goal_met)
+    return (
+        select(
+            *keys,
+            func.sum(cell.units),
+            func.sum(cell.amount),
+            func.sum(cell.numerator),
+            func.sum(cell.denominator),
+            func.sum(cell.yes),
+        )
+        .where(cell.plan_id == plan_id, cell.family == family, *buckets)
+        .group_by(*keys)
+    )
+
+
+def groups(
+    session: Session,
+    *,
+    plan_id: str,
+    year: int,
+    units: Select[str],
+    root_unit_id: str | None,
+    subtree: Select[str] | None,
+    cluster_id: str | None,
+) -> list[Group]:
+    """The roll-up groups of ``units``: fresh cells plus the stale part computed live.
+
+    ``units`` is the scope (a subtree and/or a cluster); ``subtree`` the
+    subtree's nodes when a root is given. The whole plan year reads its one
+    bucket, a cluster its own, a subtree the buckets of the parents inside
+    it plus the root's own values (which sit in its parent's bucket, beside
+    its siblings'). A cluster inside a subtree is computed from the values.
+    """
+    stale = _stale(session, plan_id, year)
+    if stale.whole or (root_unit_id is not None and cluster_id is not None):
+        return live_groups(session, plan_id=plan_id, year=year, units=units)
+    cell = models.RollupCell
+    entry = models.RosterEntry
+    if cluster_id is not None:
+        if cluster_id in stale.clusters:
+            return live_groups(session, plan_id=plan_id, year=year, units=units)
+        cached = _cells(plan_id, "cluster", cell.bucket_id == cluster_id)
+        return _combine(session.execute(cached), [])
+    if root_unit_id is None and not stale.units:
+        return _combine(session.execute(_cells(plan_id, "plan")), [])
+    conditions: list[ColumnElement[bool]] = []
+    live: list[ColumnElement[bool]] = []
+    if stale.parents:
+        stale_parents = sorted(stale.parents)
+        conditions.append(cell.bucket_id.not_in(stale_parents))
+        live.append(func.coalesce(entry.parent_id, "").in_(stale_parents))
+    if subtree is not None:
+        conditions.append(cell.bucket_id.in_(subtree))
+        live.append(entry.unit_id == root_unit_id)
+    cached = _cells(plan_id, "parent", *conditions)
+    live_rows: list[Group] = []
+    if live:
+        live_units = select(entry.unit_id).where(
+            entry.year == year, entry.unit_id.in_(units), or_(*live)
+        )
+        live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units)
+    return _combine(session.execute(cached), live_rows)
+
+
+def _combine(cached: Iterable[Any], live: list[Group]) -> list[Group]:
+    """Add up rows of cells and live groups that share the roll-up's keys."""
+    combined: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    rows: list[tuple[Any, ...]] = [tuple(row) for row in cached]
+    rows.extend(
+        (
+            g.stream,
+            g.indicator_id,
+            g.sector.value if g.sector else None,
+            g.kind.value,
+            g.grade,
+            g.goal_met,
+            g.units,
+            g.amount,
+            g.numerator,
+            g.denominator,
+            g.yes,
+        )
+        for g in live
+    )
+    for row in rows:
+        stream, indicator_id, sector, kind, grade, goal_met = row[:6]
+        totals = combined[(stream, indicator_id, sector, kind, grade, bool(goal_met))]
+        for n, figure in enumerate(row[6:]):
+            totals[n] += int(figure or 0)
+    return [_group((*key, *totals)) for key, totals in combined.items()]
+
+
+def refresh(session: Session) -> RefreshResult:
+    """Recompute the buckets holding marked units; clear the marks.
+
+    Runs in the caller's transaction. On PostgreSQL refreshes are serialised
+    with an advisory lock so two never rewrite the same bucket at once; on
+    SQLite the first write (taking the marks) holds the database's lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    dirty = models.RollupDirty
+    taken = session.execute(delete(dirty).returning(dirty.plan_id, dirty.unit_id)).all()
+    if not taken:
+        return RefreshResult(0, 0, 0, 0)
+    marked: dict[str, set[str]] = defaultdict(set)
+    for plan_id, unit_id in taken:
+        marked[plan_id].add(unit_id)
+    cell = models.RollupCell
+    entry = models.RosterEntry
+    buckets = whole = cells = 0
+    for plan_id, unit_ids in marked.items():
+        year = session.scalar(select(models.Plan.year).where(models.Plan.id == plan_id))
+        if year is None or WHOLE_PLAN in unit_ids:
+            session.execute(delete(cell).where(cell.plan_id == plan_id))
+            if year is not None:
+                whole += 1
+                cells += _fill(session, plan_id, year, "parent", None)
+                cells += _fill(session, plan_id, year, "cluster", None)
+                cells += _fill_plan(session, plan_id)
+            continue
+        parents, clusters = _buckets_of(session, year, sorted(unit_ids))
+        buckets += len(parents) + len(clusters)
+        for family, ids in (("parent", sorted(parents)), ("cluster", sorted(clusters))):
+            for start in range(0, len(ids), _CHUNK):
+                chunk = ids[start : start + _CHUNK]
+                session.execute(
+                    delete(cell).where(
+                        cell.plan_id == plan_id, cell.family == family, cell.bucket_id.in_(chunk)
+                    )
+                )
+                members: ColumnElement[bool]
+                if family == "cluster":
+                    members = entry.cluster_id.in_(chunk)
+                else:
+                    named = [p for p in chunk if p]
+                    members = or_(
+                        entry.parent_id.in_(named),
+                        entry.parent_id.is_(None) if "" in chunk else false(),
+                    )
+                units = select(entry.unit_id).where(entry.year == year, members)
+                cells += _fill(session, plan_id, year, family, units)
+        session.execute(delete(cell).where(cell.plan_id == plan_id, cell.family == "plan"))
+        cells += _fill_plan(session, plan_id)
+    return RefreshResult(len(marked), buckets, whole, cells)
+
+
+def refresh_cache(ctx: AppContext) -> RefreshResult:
+    """:func:`refresh` in its own transaction (after an import, before a dashboard)."""
+    with ctx.unit_of_work() as session:
+        return refresh(session)
+
+
+def refresh_if_possible(ctx: AppContext) -> bool:
+    """Refresh before reading, unless the database cannot be written now.
+
+    A read-only or busy database still gets exact roll-ups (stale parents
+    are computed from the values), only slower; so this never fails a read.
+    """
+    try:
+        refresh_cache(ctx)
+    except DatabaseError:
+        return False
+    return True
+
+
+def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[str], set[str]]:
+    """The parent buckets ("" for the top) and clusters of units in the plan year."""
+    entry = models.RosterEntry
+    parents: set[str] = set()
+    clusters: set[str] = set()
+    for start in range(0, len(unit_ids), _CHUNK):
+        chunk = unit_ids[start : start + _CHUNK]
+        rows = session.execute(
+            select(entry.parent_id, entry.cluster_id).where(
+                entry.year == year, entry.unit_id.in_(chunk)
+            )
+        )
+        for parent_id, cluster_id in rows:
+            parents.add(parent_id or "")
+            if cluster_id is not None:
+                clusters.add(cluster_id)
+    return parents, clusters
+
+
+_CELL_COLUMNS = (
+    "plan_id",
+    "family",
+    "bucket_id",
+    "stream",
+    "indicator_id",
+    "sector",
+    "kind",
+    "grade",
+    "goal_met",
+    "units",
+    "amount",
+    "numerator",
+    "denominator",
+    "yes",
+)
+
+
+#: An INSERT … SELECT's row count is kept only when asked for (psycopg's is -1 otherwise).
+_COUNT_ROWS = {"preserve_rowcount": True}
+
+
+def _fill(
+    session: Session,
+    plan_id: str,
+    year: int,
+    family: str,
+    units: Select[str] | None,
+) -> int:
+    """Insert the cells of a family's buckets: those of ``units``, or every one.
+
+    The values are reached from ``units`` (the roster's year/parent and
+    year/cluster indexes, then each unit's statements by the plan's index),
+    so refreshing a few buckets reads their units' values, not the plan's.
+    """
+    entry = models.RosterEntry
+    bucket: ColumnElement[Any] = (
+        func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
+    )
+    query = _value_groups(session, plan_id, year, bucket=bucket)
+    if family == "cluster":
+        query = query.where(entry.cluster_id.is_not(None))
+    if units is not None:
+        query = query.where(models.Statement.unit_id.in_(units.subquery().select()))
+    columns = [literal(plan_id), literal(family), *query.selected_columns]
+    cell = models.RollupCell
+    result = session.execute(
+        insert(cell).from_select(list(_CELL_COLUMNS), query.with_only_columns(*columns)),
+        execution_options=_COUNT_ROWS,
+    )
+    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+
+
+def _fill_plan(session: Session, plan_id: str) -> int:
+    """The plan year's bucket, added up from the parent buckets (every unit is in one)."""
+    cell = models.RollupCell
+    parents = _cells(plan_id, "parent")
+    columns = [literal(plan_id), literal("plan"), literal(""), *parents.selected_columns]
+    result = session.execute(
+        insert(cell).from_select(list(_CELL_COLUMNS), parents.with_only_columns(*columns)),
+        execution_options=_COUNT_ROWS,
+    )
+    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]

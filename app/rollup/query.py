@@ -1,0 +1,406 @@
+"""Roll-up: an indicator's registered and achieved totals over a subtree.
+
+For any subtree of the plan year's organisation tree (or one cluster) and
+every indicator target, compute per stream (registration, each period):
+
+- sum: Σ amount;
+- ratio: Σ numerator / Σ denominator (never an average of percentages);
+- share of units: applicable units meeting the unit goal (yes, a grade at or
+  above/below a level, a ratio reaching the indicator's unit goal) over all
+  applicable units in scope — a unit that has not reported does not meet it;
+- average per unit: Σ amount / applicable units;
+- each-unit targets: met only when every applicable unit meets the value.
+
+Applicable units are those in scope whose kind and sector the indicator and
+the target both cover; the federation itself is never one. Each figure is
+judged by :func:`app.core.figures.judge_figure` — the one judge — which decides
+what the target means at the scope and in the stream. The figures are aggregated in SQL, grouped by
+(stream, indicator, sector, kind, grade, unit goal met); the sums are read
+from cells maintained per parent (``app.rollup.cache``), so a refresh adds up
+a few thousand cells rather than every value of the province.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from app.core import domain
+from app.core.errors import N_, NotFoundError
+from app.core.figures import Figure, Measure, grade_counts, judge_figure, measure_of
+from app.core.installation import get_installation
+from app.plans import get_plan
+from app.rollup import cache as rollup_cache
+from app.rollup.cache import Group
+from db import models
+from db.enums import (
+    REGISTRATION_STREAM,
+    IndicatorKind,
+    Role,
+    Sector,
+    TargetScope,
+    UnitKind,
+)
+
+
+@dataclass(frozen=True)
+class TargetRollup:
+    """One target's figures over a scope, by stream (``target=None``: totals only).
+
+    ``own`` when the target is given down to the scope's root unit.
+    """
+
+    indicator: domain.Indicator
+    target: domain.Target | None
+    applicable_units: int
+    figures: dict[str, Figure]  # by stream
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which units to roll up: a subtree root and/or a cluster of the plan year."""
+
+    root_unit_id: str | None = None
+    cluster_id: str | None = None
+
+
+def _subtree(plan_year: int, root_unit_id: str) -> Select[str]:
+    """SELECT of the root and every unit below it in the plan year's tree."""
+    entry = models.RosterEntry
+    tree = (
+        select(entry.unit_id)
+        .where(entry.year == plan_year, entry.unit_id == root_unit_id)
+        .cte("tree", recursive=True)
+    )
+    child = select(entry.unit_id).where(entry.year == plan_year, entry.parent_id == tree.c.unit_id)
+    tree = tree.union_all(child)
+    return select(tree.c.unit_id)
+
+
+def scope_units(plan_year: int, scope: Scope) -> Select[str]:
+    """SELECT of the unit ids in scope for the plan year."""
+    entry = models.RosterEntry
+    if scope.root_unit_id is None:
+        query = select(entry.unit_id).where(entry.year == plan_year)
+    else:
+        query = _subtree(plan_year, scope.root_unit_id)
+    if scope.cluster_id is not None:
+        in_cluster = select(entry.unit_id).where(
+            entry.year == plan_year, entry.cluster_id == scope.cluster_id
+        )
+        query = query.where(query.selected_columns[0].in_(in_cluster))
+    return query
+
+
+def describe_scope(session: Session, *, year: int, scope: Scope) -> str:
+    """The scope as printed forms and workbooks name it (always Vietnamese)."""
+    parts = []
+    if scope.root_unit_id is not None and scope.root_unit_id != federation_unit_id(session):
+        root = session.get(models.Unit, scope.root_unit_id)
+        name = root.name if root is not None else scope.root_unit_id
+        parts.append(f"Phạm vi: {name} và các đơn vị trực thuộc")
+    if scope.cluster_id is not None:
+        cluster = session.get(models.Cluster, scope.cluster_id)
+        name = cluster.name if cluster is not None and cluster.year == year else scope.cluster_id
+        parts.append(f"Cụm thi đua: {name}")
+    return "; ".join(parts) or "Phạm vi: toàn tỉnh"
+
+
+def resolve_scope(
+    session: Session, *, year: int, unit: str | None = None, cluster: str | None = None
+) -> Scope:
+    """A scope from a unit's code or id and a cluster's code, name or id (CLI, tests).
+
+    Raises :class:`~app.core.errors.NotFoundError` for a unit or cluster that is
+    not in the year's roster.
+    """
+    root: str | None = None
+    if unit:
+        entry = models.RosterEntry
+        root = session.scalar(
+            select(models.Unit.id)
+            .join(entry, entry.unit_id == models.Unit.id)
+            .where(entry.year == year, or_(models.Unit.code == unit, models.Unit.id == unit))
+        )
+        if root is None:
+            raise NotFoundError(N_("No unit with code {code}."), params={"code": unit})
+    cluster_id: str | None = None
+    if cluster:
+        wanted = cluster.strip().casefold()
+        for row in session.scalars(select(models.Cluster).where(models.Cluster.year == year)):
+            if wanted in (row.code.casefold(), row.name.casefold(), row.id.casefold()):
+                cluster_id = row.id
+                break
+        else:
+            raise NotFoundError(
+                N_("There is no cluster {cluster} in {year}."),
+                params={"cluster": cluster, "year": year},
+            )
+    return Scope(root_unit_id=root, cluster_id=cluster_id)
+
+
+def federation_unit_id(session: Session) -> str:
+    """The federation's own unit (never counted as a reporting unit); "" at a unit."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.FEDERATION:
+        return ""
+    return installation.own_unit_id
+
+
+def _unit_counts(
+    session: Session, plan: domain.Plan, units: Select[str], federation_id: str
+) -> dict[tuple[Sector | None, UnitKind], int]:
+    """Reporting units in scope by (sector, kind); the federation is not one."""
+    entry = models.RosterEntry
+    rows = session.execute(
+        select(entry.sector, models.Unit.kind, func.count())
+        .join(models.Unit, models.Unit.id == entry.unit_id)
+        .where(entry.year == plan.year, entry.unit_id.in_(units), entry.unit_id != federation_id)
+        .group_by(entry.sector, models.Unit.kind)
+    )
+    return {
+        (Sector(sector) if sector else None, UnitKind(kind)): int(count)
+        for sector, kind, count in rows
+    }
+
+
+def _each_unit_meeting(
+    session: Session,
+    plan: domain.Plan,
+    units: Select[str],
+    indicator: domain.Indicator,
+    target: domain.Target,
+    streams: Iterable[str],
+) -> dict[str, int]:
+    """For an each-unit target: per stream, how many applicable units meet it.
+
+    The condition is :func:`app.core.figures.unit_value_meets`' own, in SQL.
+    """
+    from app.core.figures import amount_condition, percent_condition
+
+    value = models.StatementValue
+    statement = models.Statement
+    entry = models.RosterEntry
+    if indicator.kind is IndicatorKind.RATIO:
+        condition = and_(
+            value.denominator > 0,
+            percent_condition(target.comparison, target.value, value.numerator, value.denominator),
+        )
+    else:
+        condition = amount_condition(target.comparison, target.value, value.amount)
+    query = (
+        select(statement.stream, entry.sector, models.Unit.kind, func.count())
+        .select_from(value)
+        .join(statement, statement.id == value.statement_id)
+        .join(models.Unit, models.Unit.id == statement.unit_id)
+        .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == plan.year))
+        .where(
+            statement.plan_id == plan.id,
+            statement.unit_id.in_(units),
+            statement.stream.in_(list(streams)),
+            value.indicator_id == indicator.id,
+            condition,
+        )
+        .group_by(statement.stream, entry.sector, models.Unit.kind)
+    )
+    result: dict[str, int] = defaultdict(int)
+    for stream, sector, kind, count in session.execute(query):
+        if covers(indicator, target, Sector(sector) if sector else None, UnitKind(kind)):
+            result[stream] += int(count)
+    return result
+
+
+def covers(
+    indicator: domain.Indicator,
+    target: domain.Target | None,
+    sector: Sector | None,
+    kind: UnitKind,
+) -> bool:
+    """Whether a unit of ``kind`` and ``sector`` is counted by the indicator and target."""
+    if not indicator.applies_to(kind, sector):
+        return False
+    if target is None:
+        return True
+    if target.sectors and sector not in target.sectors:
+        return False
+    return not (target.unit_kinds and kind not in target.unit_kinds)
+
+
+def scope_targets(
+    indicator: domain.Indicator, scope: Scope
+) -> list[tuple[domain.Target | None, bool]]:
+    """The targets shown at ``scope``, each with whether it is the scope's own.
+
+    The province's targets everywhere; a target given down to a unit only at
+    that unit's own area (where it is judged as the area's own). An
+    indicator without targets gets one row of totals (``None``).
+    """
+    own_root = scope.root_unit_id if scope.cluster_id is None else None
+    chosen: list[tuple[domain.Target | None, bool]] = [
+        (t, t.unit_id is not None)
+        for t in indicator.targets
+        if t.unit_id is None or (own_root is not None and t.unit_id == own_root)
+    ]
+    return chosen or [(None, False)]
+
+
+def rollup(
+    session: Session,
+    *,
+    plan_id: str,
+    scope: Scope | None = None,
+    streams: Iterable[str] | None = None,
+    live: bool = False,
+    plan: domain.Plan | None = None,
+) -> list[TargetRollup]:
+    """Roll up every indicator target of the plan over ``scope``, judged.
+
+    Indicators without targets get one row with ``target=None`` (totals
+    only). Targets given down to a unit appear at that unit's own area only.
+
+    The sums come from the maintained cells (``app.rollup.cache``), exact
+    even when they have not been refreshed; ``live=True`` computes them from
+    the values alone (the reference the cells are tested against). A caller
+    that has just read the plan may pass it as ``plan``.
+    """
+    if plan is None or plan.id != plan_id:
+        plan = get_plan(session, plan_id)
+    scope = scope or Scope()
+    federation_id = federation_unit_id(session)
+    if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
+        scope = Scope(cluster_id=scope.cluster_id)
+    whole = scope.root_unit_id is None and scope.cluster_id is None
+    stream_list = (
+        list(streams)
+        if streams is not None
+        else [
+            REGISTRATION_STREAM,
+            *(p.code for p in plan.periods),
+        ]
+    )
+    units = scope_units(plan.year, scope)
+    if live:
+        all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
+    else:
+        all_groups = rollup_cache.groups(
+            session,
+            plan_id=plan.id,
+            year=plan.year,
+            units=units,
+            root_unit_id=scope.root_unit_id,
+            subtree=(
+                _subtree(plan.year, scope.root_unit_id) if scope.root_unit_id is not None else None
+            ),
+            cluster_id=scope.cluster_id,
+        )
+    groups_by_indicator: dict[str, list[Group]] = defaultdict(list)
+    for group in all_groups:
+        groups_by_indicator[group.indicator_id].append(group)
+    unit_counts = _unit_counts(session, plan, units, federation_id)
+
+    result: list[TargetRollup] = []
+    for indicator in plan.indicators:
+        for target, own in scope_targets(indicator, scope):
+            applicable = sum(
+                count
+                for (sector, kind), count in unit_counts.items()
+                if covers(indicator, target, sector, kind)
+            )
+            groups = [
+                g
+                for g in groups_by_indicator.get(indicator.id, [])
+                if covers(indicator, target, g.sector, g.kind)
+            ]
+            meeting: dict[str, int] = {}
+            if target is not None and target.scope is TargetScope.EACH_UNIT:
+                meeting = _each_unit_meeting(session, plan, units, indicator, target, stream_list)
+            figures = {
+                stream: _figure(
+                    plan,
+                    indicator,
+                    target,
+                    [g for g in groups if g.stream == stream],
+                    applicable,
+                    meeting.get(stream, 0),
+                    stream=stream,
+                    whole=whole,
+                    own=own,
+                )
+                for stream in stream_list
+            }
+            result.append(TargetRollup(indicator, target, applicable, figures, own))
+    return result
+
+
+def _figure(
+    plan: domain.Plan,
+    indicator: domain.Indicator,
+    target: domain.Target | None,
+    groups: list[Group],
+    applicable: int,
+    each_unit_meeting: int,
+    *,
+    stream: str,
+    whole: bool,
+    own: bool,
+) -> Figure:
+    """Add up one stream's groups into the integers behind the figure, then judge it."""
+    reporting = sum(g.units for g in groups)
+    numerator: int
+    denominator: int | None
+    measure = measure_of(indicator, target)
+    if measure is Measure.EACH_UNIT:
+        numerator, denominator = each_unit_meeting, applicable
+    elif measure is Measure.TOTAL:
+        numerator, denominator = sum(g.amount for g in groups), None
+    elif measure is Measure.PERCENT:
+        numerator = sum(g.numerator for g in groups)
+        denominator = sum(g.denominator for g in groups)
+    elif measure is Measure.AVERAGE:
+        numerator, denominator = sum(g.amount for g in groups), applicable
+    elif measure is Measure.SHARE:
+        if indicator.kind is IndicatorKind.YES_NO:
+            numerator = sum(g.yes for g in groups)
+        elif indicator.kind is IndicatorKind.GRADE:
+            numerator = (
+                sum(g.units for g in groups if grade_counts(plan, target, g.grade))
+                if target is not None
+                else 0
+            )
+        else:
+            numerator = sum(g.units for g in groups if g.goal_met)
+        denominator = applicable
+    else:  # text commitments are listed, not computed
+        numerator, denominator = reporting, applicable
+    return judge_figure(
+        plan,
+        indicator,
+        target,
+        stream=stream,
+        numerator=numerator,
+        denominator=denominator,
+        reporting_units=reporting,
+        applicable_units=applicable,
+        whole=whole,
+        own=own,
+    )
+
+
+__all__ = [
+    "Figure",
+    "Scope",
+    "TargetRollup",
+    "covers",
+    "describe_scope",
+    "federation_unit_id",
+    "resolve_scope",
+    "rollup",
+    "scope_targets",
+    "scope_units",
+]

@@ -1,0 +1,189 @@
+"""Backup and restore of an installation: its database and its key, to a folder.
+
+A backup folder (on a USB stick) holds a consistent copy of the SQLite
+database (made with SQLite's online backup, WAL included), the signing key
+protected by the passphrase the user chooses, and a manifest. Restoring puts
+both back; the key needs the passphrase.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from app.core.context import AppContext, open_context
+from app.core.errors import N_, InputError, UserError
+from app.core.files import read_limited
+from app.core.installation import get_installation, set_setting
+from app.exchange import export_backup, restore_backup, save_private_key
+from db.engine import copy_sqlite
+
+MANIFEST = "thidua-backup.json"
+BACKUP_FORMAT = "thidua.backup/1"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    folder: Path
+    unit_name: str
+    created_at: str
+    has_key: bool
+    #: After a restore: where the database it replaced was kept (None if there was none).
+    kept_aside: Path | None = None
+
+
+def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> BackupInfo:
+    """Write a backup folder under ``target``; returns where it went."""
+    from app.exchange import ensure_own_key
+    from app.exchange import installation_id as keys_installation_id
+    from app.unit import record_backup
+
+    if ctx.engine.dialect.name != "sqlite" or ctx.engine.url.database in (None, "", ":memory:"):
+        raise UserError(N_("Only an embedded database can be backed up this way."))
+    with ctx.unit_of_work() as session:
+        installation = get_installation(session)
+        if installation is None:
+            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        keypair = ensure_own_key(session)
+        installation_id = keys_installation_id(session)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() else "-" for c in installation.own_unit_name)[:40]
+    folder = target / f"ThiDua-sao-luu-{safe}-{stamp}"
+    try:
+        folder.mkdir(parents=True)
+        export_backup(keypair, folder / "khoa.json", passphrase)
+        copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        (folder / MANIFEST).write_text(
+            json.dumps(
+                {
+                    "format": BACKUP_FORMAT,
+                    "unit": installation.own_unit_name,
+                    "installation_id": installation_id,
+                    "created_at": created,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(
+            N_("The backup could not be written: {detail}"),
+            params={"detail": exc.strerror or str(exc)},
+        ) from exc
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    record_backup(ctx)
+    return BackupInfo(folder, installation.own_unit_name, created, True)
+
+
+_INSTALLATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
+
+
+def read_backup(folder: Path) -> BackupInfo:
+    try:
+        manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
+    except (UserError, ValueError) as exc:
+        raise InputError(N_("This folder is not a Thi Đua backup.")) from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+        raise InputError(N_("This folder is not a Thi Đua backup."))
+    installation_id = manifest.get("installation_id")
+    if not isinstance(installation_id, str) or not _INSTALLATION_ID.fullmatch(installation_id):
+        # It names the key file written on restore: "../../settings" overwrote a file
+        # outside the key folder; a missing one failed after the database was replaced.
+        raise InputError(N_("This folder is not a Thi Đua backup."))
+    return BackupInfo(
+        folder,
+        str(manifest.get("unit", "")),
+        str(manifest.get("created_at", "")),
+        (folder / "khoa.json").exists(),
+    )
+
+
+def find_backup(folder: Path) -> BackupInfo:
+    """The backup in ``folder``: the folder itself, or the newest backup inside it.
+
+    A backup is written into its own sub-folder of the folder chosen (the USB
+    stick); choosing the stick again to restore finds it there. Raises
+    :class:`InputError` when there is none.
+    """
+    try:
+        return read_backup(folder)
+    except InputError:
+        pass
+    found: list[BackupInfo] = []
+    try:
+        children = sorted(p for p in folder.iterdir() if p.is_dir())
+    except OSError as exc:
+        raise InputError(
+            N_("The folder {folder} cannot be read."),
+            params={"folder": str(folder)},
+            detail=exc.strerror or str(exc),
+        ) from exc
+    for child in children:
+        try:
+            found.append(read_backup(child))
+        except InputError:
+            continue
+    if not found:
+        raise InputError(
+            N_("There is no Thi Đua backup in {folder} or in the folders directly inside it."),
+            params={"folder": str(folder)},
+        )
+    return max(found, key=lambda b: (b.created_at, b.folder.name))
+
+
+def check_backup(folder: Path, passphrase: str) -> BackupInfo:
+    """The backup in ``folder``, once its key opens with ``passphrase``; nothing is
+    touched (a wrong passphrase is said before the open database is closed)."""
+    info = find_backup(folder)
+    restore_backup(info.folder / "khoa.json", passphrase)
+    return info
+
+
+def restore_installation(*, folder: Path, passphrase: str, database: Path) -> BackupInfo:
+    """Restore a backup into ``database`` (the current file is kept aside).
+
+    ``folder`` is the backup or a folder holding backups (the newest is taken).
+    The key is checked with the passphrase before anything is replaced. The
+    restored database remembers the backup's date, so it does not ask for a
+    first backup again.
+    """
+    from app.exchange import key_directory
+
+    info = find_backup(folder)
+    folder = info.folder
+    keypair = restore_backup(folder / "khoa.json", passphrase)
+    manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
+    previous: Path | None = None
+    if database.exists():
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        previous = database.with_name(f"{database.stem}.before-restore-{stamp}.db")
+        copy_sqlite(database, previous)
+    database.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        copy_sqlite(folder / "thidua.db", database)
+        restored = open_context(database)  # refuses a damaged or newer database
+        try:
+            with restored.unit_of_work() as session:
+                set_setting(session, "last_backup_at", info.created_at or "restored")
+        finally:
+            restored.close()
+    except BaseException:
+        if previous is not None:
+            copy_sqlite(previous, database)
+        raise
+    save_private_key(
+        keypair,
+        key_directory(),
+        passphrase=None,
+        file_name=f"{manifest['installation_id']}.json",
+        overwrite=True,
+    )
+    return replace(info, kept_aside=previous)

@@ -1,0 +1,20 @@
+"""Statements: a unit's registration (commitments) and period results, and their values."""
+
+from app.statements.entry import ParseError, parse_text
+from app.statements.records import (
+    StatementInput,
+    details_problems,
+    save_statement,
+    statement_values,
+    touch_statement,
+)
+
+__all__ = [
+    "ParseError",
+    "StatementInput",
+    "details_problems",
+    "parse_text",
+    "save_statement",
+    "statement_values",
+    "touch_statement",
+]

@@ -1,0 +1,157 @@
+"""First run: choose the role of this installation and name the union."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.i18n import gettext as _
+from db.enums import Role, Sector, UnitKind
+
+from ui.widgets.choices import ChoiceBox
+from ui.widgets.tables import kind_label, sector_label
+
+
+@dataclass(frozen=True)
+class FirstRunChoice:
+    role: Role
+    name: str
+    code: str | None
+    kind: UnitKind | None
+    sector: Sector | None
+
+
+class FirstRunDialog(QDialog):
+    """Asks who uses this computer: the federation or a reporting unit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModal(True)
+        self._intro = QLabel()
+        self._intro.setWordWrap(True)
+        self._federation = QRadioButton()
+        self._unit = QRadioButton()
+        self._roles = QButtonGroup(self)
+        self._roles.addButton(self._federation)
+        self._roles.addButton(self._unit)
+        self._unit.setChecked(True)
+        self._name = QLineEdit()
+        self._code = QLineEdit()
+        self._kind: ChoiceBox[UnitKind] = ChoiceBox()
+        self._kind.setObjectName("first-run-kind")
+        self._kind.set_choices(("", k) for k in (UnitKind.GRASSROOTS, UnitKind.UPPER))
+        self._sector: ChoiceBox[Sector | None] = ChoiceBox()
+        self._sector.setObjectName("first-run-sector")
+        self._sector.set_choices([("", None), *(("", s) for s in Sector)])
+        self._error = QLabel()
+        self._error.setStyleSheet("color: #b00020")
+        self._buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self._form = QFormLayout()
+        self._name_label = QLabel()
+        self._code_label = QLabel()
+        self._kind_label = QLabel()
+        self._sector_label = QLabel()
+        self._form.addRow(self._name_label, self._name)
+        self._form.addRow(self._code_label, self._code)
+        self._form.addRow(self._kind_label, self._kind)
+        self._form.addRow(self._sector_label, self._sector)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._intro)
+        layout.addWidget(self._unit)
+        layout.addWidget(self._federation)
+        layout.addLayout(self._form)
+        layout.addWidget(self._error)
+        layout.addWidget(self._buttons)
+        self._buttons.accepted.connect(self._try_accept)
+        self._buttons.rejected.connect(self.reject)
+        self._federation.toggled.connect(self._role_changed)
+        self._name.textChanged.connect(self._validate)
+        self._kind.currentIndexChanged.connect(self._kind_changed)
+        self._sector.currentIndexChanged.connect(self._validate)
+        self.translateUI()
+        self._role_changed()
+
+    def translateUI(self) -> None:
+        self.setWindowTitle(_("Welcome to Thi Đua"))
+        self._intro.setText(_("Who uses this computer? The choice decides which screens you see."))
+        self._federation.setText(_("Provincial federation (plans, roster, merging, reports)"))
+        self._unit.setText(_("Reporting unit (grassroots or upper-level union)"))
+        self._name_label.setText(_("Name of the union:"))
+        self._code_label.setText(_("Unit code given by the federation:"))
+        self._kind_label.setText(_("Level:"))
+        self._sector_label.setText(_("Sector:"))
+        self._name.setPlaceholderText(_("e.g. Công đoàn Công ty Cổ phần Xi măng Tân Quang"))
+        self._kind.relabel(kind_label)
+        self._kind_changed()
+
+    def choice(self) -> FirstRunChoice:
+        federation = self._federation.isChecked()
+        return FirstRunChoice(
+            role=Role.FEDERATION if federation else Role.UNIT,
+            name=self._name.text().strip(),
+            code=None if federation else (self._code.text().strip() or None),
+            kind=None if federation else self._kind.current(),
+            sector=None if federation else self._sector.current(),
+        )
+
+    def restore(self, choice: FirstRunChoice, message: str = "") -> None:
+        """Show ``choice`` again (after setting up failed), with what went wrong."""
+        (self._federation if choice.role is Role.FEDERATION else self._unit).setChecked(True)
+        self._name.setText(choice.name)
+        self._code.setText(choice.code or "")
+        if choice.kind is not None:
+            self._kind.select(choice.kind)
+        self._sector.select(choice.sector)
+        self._validate()
+        if message:
+            self._error.setText(message)
+
+    @Slot()
+    def _role_changed(self) -> None:
+        unit = self._unit.isChecked()
+        for widget in (self._code, self._kind, self._sector):
+            widget.setEnabled(unit)
+        self._kind_changed()
+
+    def _grassroots(self) -> bool:
+        return self._unit.isChecked() and self._kind.current() is UnitKind.GRASSROOTS
+
+    @Slot()
+    def _kind_changed(self) -> None:
+        # A CĐCS belongs to a sector, which decides the indicators it reports (a
+        # "không áp dụng" default greyed out 2.3 and 9a for a new chair).
+        grassroots = self._grassroots()
+        none_label = _("(choose the sector)") if grassroots else _("(not applicable)")
+        self._sector.relabel(lambda s: sector_label(s) if s is not None else none_label)
+        self._validate()
+
+    @Slot()
+    def _validate(self) -> bool:
+        ok_button = self._buttons.button(QDialogButtonBox.StandardButton.Ok)
+        message = ""
+        if not self._name.text().strip():
+            message = _("Enter the name of the union.")
+        elif self._grassroots() and self._sector.current() is None:
+            message = _("Choose the sector of the grassroots union.")
+        ok_button.setEnabled(not message)
+        self._error.setText(message)
+        return not message
+
+    @Slot()
+    def _try_accept(self) -> None:
+        if self._validate():
+            self.accept()

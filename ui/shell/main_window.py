@@ -1,0 +1,725 @@
+"""The main window: opens the database off the GUI thread, then shows the plan.
+
+The window is painted before the database (and SQLAlchemy) is touched; the
+data appears when the background task delivers it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import i18n
+from app.core.errors import UserError
+from app.core.i18n import gettext as _
+from app.core.location import is_server, shown_location
+from app.core.preferences import Preferences, load_preferences, save_preferences
+
+from ui.widgets.errors import error_text, report_failure
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
+from ui.widgets.tasks import CancelToken, TaskRunner
+
+if TYPE_CHECKING:
+    # Imported on first use: they are not needed for the first paint, and the workspaces
+    # pull in SQLAlchemy, which must wait for it.
+    from ui.federation.workspace import FederationWorkspace
+    from ui.shell.first_run import FirstRunChoice, FirstRunDialog
+    from ui.unit.workspace import UnitWorkspace
+
+
+def local_day(iso: str) -> str:
+    """``2017-07-05T01:00:00+00:00`` → ``05/07/2017 08:00`` (the PC's time zone)."""
+    import datetime as dt
+
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+class MainWindow(QMainWindow):
+    """Shell of both modes: role, plan chooser and the plan's indicators."""
+
+    #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
+    plan_shown = Signal(str)
+    #: Emitted when opening or setting up failed; the text is already translated.
+    failed = Signal(str)
+    #: Emitted with the backup folder after a restore, before the database reopens.
+    restored = Signal(str)
+
+    #: Emitted with the shown location (password hidden) once another database is open.
+    database_switched = Signal(str)
+
+    def __init__(self, database: Path | str, preferences: Preferences) -> None:
+        super().__init__()
+        #: A file path or a shared database's URL (see app.core.location).
+        self._database = str(database)
+        self._preferences = preferences
+        self._runner = TaskRunner(self)
+        self._ctx: Any = None  # app.core.context.AppContext once opened (imported lazily)
+        self._installation: Any = None
+        self._plan_ids: list[str] = []
+        self.first_run_dialog: FirstRunDialog | None = None
+        self.scoring_screen: Any = None  # ui.scoring.screen.ScoringScreen once opened
+        self.shared_database_dialog: Any = None  # ui.shell.shared_database dialog once opened
+        self.restore_box: QMessageBox | None = None  # what a restore did, once done
+
+        self._title = QLabel()
+        self._title.setWordWrap(True)
+        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._plan_label = QLabel()
+        self._plan_combo = QComboBox()
+        self._plan_combo.setMinimumWidth(320)
+        self._model = IndicatorTableModel(self)
+        self._table = QTableView()
+        self._table.setModel(self._model)
+        self._table.setWordWrap(True)
+        self._table.setAlternatingRowColors(True)
+        self._table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(IndicatorColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(IndicatorColumn.TARGET, QHeaderView.ResizeMode.Stretch)
+        self._table.verticalHeader().setVisible(False)
+        self._table.setColumnWidth(IndicatorColumn.CODE, 60)
+        self._table.setColumnWidth(IndicatorColumn.UNIT, 100)
+        self._table.setColumnWidth(IndicatorColumn.APPLIES, 240)
+
+        top = QHBoxLayout()
+        top.addWidget(self._plan_label)
+        top.addWidget(self._plan_combo, 1)
+        self._plan_page = QWidget()
+        layout = QVBoxLayout(self._plan_page)
+        layout.addLayout(top)
+        layout.addWidget(self._title)
+        layout.addWidget(self._table, 1)
+        self._pages = QStackedWidget()
+        self._pages.addWidget(self._plan_page)
+        self.setCentralWidget(self._pages)
+        self.unit_workspace: UnitWorkspace | None = None
+        self.federation_workspace: FederationWorkspace | None = None
+        self._status = QLabel()
+        self.statusBar().addWidget(self._status, 1)
+
+        self._build_menus()
+        self._plan_combo.currentIndexChanged.connect(self._plan_chosen)
+        if not (
+            preferences.window_geometry
+            and self.restoreGeometry(QByteArray.fromBase64(preferences.window_geometry.encode()))
+        ):
+            fit_to_screen(self, 1280, 800)
+        self.translateUI()
+
+    # --- menus and language -------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self._file_menu = bar.addMenu("")
+        self._scoring_action = QAction(self)
+        self._scoring_action.triggered.connect(self.open_scoring)
+        self._file_menu.addAction(self._scoring_action)
+        self._shared_action = QAction(self)
+        self._shared_action.triggered.connect(self.ask_shared_database)
+        self._file_menu.addAction(self._shared_action)
+        self._restore_action = QAction(self)
+        self._restore_action.triggered.connect(self._ask_restore_folder)
+        self._file_menu.addAction(self._restore_action)
+        self._staff_action = QAction(self)
+        self._staff_action.triggered.connect(self.ask_staff_name)
+        self._file_menu.addAction(self._staff_action)
+        self._file_menu.addSeparator()
+        self._quit_action = QAction(self)
+        self._quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self._quit_action.triggered.connect(self.close)
+        self._file_menu.addAction(self._quit_action)
+        self._view_menu = bar.addMenu("")
+        self._language_menu = self._view_menu.addMenu("")
+        self._language_group = QActionGroup(self)
+        self._language_actions: dict[str, QAction] = {}
+        for code, label in i18n.LANGUAGES.items():
+            action = QAction(label, self)
+            action.setCheckable(True)
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            self._language_group.addAction(action)
+            self._language_menu.addAction(action)
+            self._language_actions[code] = action
+        self._zoom_in = QAction(self)
+        self._zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self._zoom_in.triggered.connect(lambda: self._zoom(1.1))
+        self._zoom_out = QAction(self)
+        self._zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self._zoom_out.triggered.connect(lambda: self._zoom(1 / 1.1))
+        self._zoom_reset = QAction(self)
+        self._zoom_reset.setShortcut(QKeySequence("Ctrl+0"))
+        self._zoom_reset.triggered.connect(lambda: self._zoom(0))
+        self._view_menu.addAction(self._zoom_in)
+        self._view_menu.addAction(self._zoom_out)
+        self._view_menu.addAction(self._zoom_reset)
+        self._help_menu = bar.addMenu("")
+        self._report_action = QAction(self)
+        self._report_action.triggered.connect(self.save_error_report)
+        self._help_menu.addAction(self._report_action)
+        self._about_action = QAction(self)
+        self._about_action.triggered.connect(self._about)
+        self._help_menu.addAction(self._about_action)
+
+    def translateUI(self) -> None:
+        """Set every visible string; re-run when the language changes."""
+        self.setWindowTitle(_("Thi Đua — emulation registration and reporting"))
+        self._file_menu.setTitle(_("&File"))
+        self._scoring_action.setText(_("&Scoring, ranking and commendations"))
+        if getattr(self, "scoring_screen", None) is not None:
+            from ui.scoring.screen import live
+
+            screen = live(self.scoring_screen)
+            if screen is not None:
+                screen.translateUI()
+        self._quit_action.setText(_("&Quit"))
+        self._restore_action.setText(_("&Restore from a backup…"))
+        self._shared_action.setText(_("Shared &database…"))
+        self._staff_action.setText(_("Who uses this computer…"))
+        self._view_menu.setTitle(_("&View"))
+        self._language_menu.setTitle(_("&Language"))
+        self._zoom_in.setText(_("Larger text"))
+        self._zoom_out.setText(_("Smaller text"))
+        self._zoom_reset.setText(_("Normal text size"))
+        self._help_menu.setTitle(_("&Help"))
+        self._about_action.setText(_("&About Thi Đua"))
+        self._report_action.setText(_("Save error report…"))
+        self._plan_label.setText(_("Plan:"))
+        self._model.retranslate()
+        if getattr(self, "unit_workspace", None) is not None:
+            self.unit_workspace.translateUI()  # type: ignore[union-attr]
+        if getattr(self, "federation_workspace", None) is not None:
+            self.federation_workspace.translateUI()  # type: ignore[union-attr]
+        self._update_status()
+
+    def set_language(self, language: str) -> None:
+        from ui.widgets.qt_translations import install_qt_translations
+
+        i18n.set_language(language)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_qt_translations(app, language)  # Qt's own dialogs and calendars too
+        self._preferences = self._preferences.with_changes(language=language)
+        save_preferences(self._preferences)
+        self._language_actions[language].setChecked(True)
+        self.translateUI()
+        if self.first_run_dialog is not None:
+            self.first_run_dialog.translateUI()
+
+    def _zoom(self, factor: float) -> None:
+        """Text larger or smaller by ``factor``; 0 goes back to the system's size."""
+        scale = 1.0 if factor == 0 else min(2.5, max(0.8, self._preferences.font_scale * factor))
+        self._preferences = self._preferences.with_changes(font_scale=scale)
+        save_preferences(self._preferences)
+        from ui.widgets.fonts import apply_font_scale
+
+        apply_font_scale(scale)
+
+    @Slot()
+    def open_scoring(self) -> None:
+        """Year-end scoring: a tab of the federation workspace, else its own window."""
+        if self._ctx is None or self._installation is None:
+            return
+        from ui.scoring.screen import open_scoring_screen
+
+        workspace = getattr(self, "federation_workspace", None)
+        self.scoring_screen = open_scoring_screen(
+            self._ctx, self._runner, self, workspace, self.scoring_screen
+        )
+
+    @Slot()
+    def save_error_report(self) -> QFileDialog:
+        """Save the log's newest lines and the versions, for support (no data of the unit)."""
+        from app.core.crashlog import write_report
+
+        from ui.widgets.errors import qt_versions
+        from ui.widgets.folders import removable_folders
+
+        dialog = QFileDialog(self, _("Save the error report"))
+        dialog.setObjectName("save-error-report-file")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setNameFilter(_("Text files (*.txt)"))
+        folders = removable_folders()
+        dialog.setDirectory(str(folders[0] if folders else Path.home()))
+        dialog.selectFile("thidua-bao-cao-loi.txt")
+
+        def chosen(path: str) -> None:
+            target = Path(path)
+            if target.suffix.lower() != ".txt":
+                target = target.with_name(target.name + ".txt")
+            try:
+                written = write_report(target, extra=qt_versions())
+            except UserError as error:
+                self._show_error(error)
+                return
+            self._status.setText(_("Error report saved: {path}").format(path=written))
+
+        dialog.fileSelected.connect(chosen)
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About Thi Đua"),
+            _(
+                "Thi Đua works offline: registrations, results and signed packages "
+                "for the trade-union emulation movement."
+            ),
+        )
+
+    def _update_status(self) -> None:
+        if self._installation is None:
+            self._status.setText(
+                _("Database: {path}").format(path=shown_location(self._database))
+                if self._ctx is not None
+                else _("Opening the database…")
+            )
+            return
+        role = (
+            _("Provincial federation")
+            if self._installation.role.value == "federation"
+            else _("Reporting unit")
+        )
+        self._status.setText(
+            _("{name} — {role} — database: {path}").format(
+                name=self._installation.own_unit_name,
+                role=role,
+                path=shown_location(self._database),
+            )
+        )
+
+    # --- loading ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open the database in the background; call after ``show()``."""
+        database = self._database
+
+        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
+            from app.core.context import open_context
+            from app.core.installation import current_installation
+
+            ctx = open_context(database)
+            try:
+                return ctx, current_installation(ctx)
+            except BaseException:
+                ctx.close()
+                raise
+
+        self._runner.run(job, self._opened, self._show_error)
+
+    @Slot(object)
+    def _opened(self, result: tuple[Any, Any]) -> None:
+        self._ctx, self._installation = result
+        self._update_status()
+        if self._installation is None:
+            self._ask_first_run()
+        else:
+            self._load_plans()
+
+    def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
+        from ui.shell.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(self)
+        if previous is not None:
+            dialog.restore(previous, message)
+        self.first_run_dialog = dialog
+        dialog.accepted.connect(lambda: self._set_up(dialog.choice()))
+        dialog.rejected.connect(self.close)
+        dialog.open()
+
+    def _set_up(self, choice: FirstRunChoice) -> None:
+        ctx = self._ctx
+        language = i18n.current_language()
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.setup import set_up_installation
+
+            return set_up_installation(
+                ctx,
+                role=choice.role,
+                name=choice.name,
+                code=choice.code,
+                kind=choice.kind,
+                sector=choice.sector,
+                language=language,
+            )
+
+        def done(installation: Any) -> None:
+            self.first_run_dialog = None
+            self._installation = installation
+            self._update_status()
+            self._load_plans()
+
+        def failed(error: BaseException) -> None:
+            # Nothing was set up: ask again, with what was typed and what went wrong.
+            text = error_text(error)
+            self._status.setText(text)
+            self.failed.emit(text)
+            self._ask_first_run(choice, text)
+
+        self._runner.run(job, done, failed)
+
+    def _load_plans(self) -> None:
+        if self._installation is not None and self._installation.role.value == "unit":
+            self._show_unit_workspace()
+            return
+        if self._installation is not None and self._installation.role.value == "federation":
+            self._show_federation_workspace()
+            return
+        ctx = self._ctx
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.plans import available_plans, read_plan
+
+            summaries = available_plans(ctx)
+            first = read_plan(ctx, plan_id=summaries[0].id) if summaries else None
+            return summaries, first
+
+        self._runner.run(job, self._plans_loaded, self._show_error)
+
+    def _show_unit_workspace(self) -> None:
+        if self.unit_workspace is None:
+            from ui.unit.workspace import UnitWorkspace
+
+            workspace = UnitWorkspace(self._ctx, self._runner, self)
+            workspace.done.connect(lambda text: self._status.setText(text))
+            workspace.failed.connect(lambda text: self._status.setText(text))
+            self._pages.addWidget(workspace)
+            self.unit_workspace = workspace
+        self._pages.setCurrentWidget(self.unit_workspace)
+        try:
+            self.unit_workspace.reload()
+        except UserError as error:
+            self._show_error(error)
+            return
+        assert self.unit_workspace.workspace is not None
+        self.plan_shown.emit(self.unit_workspace.workspace.plan.id)
+
+    def _show_federation_workspace(self) -> None:
+        if self.federation_workspace is None:
+            from ui.federation.workspace import FederationWorkspace
+
+            workspace = FederationWorkspace(self._ctx, self._runner, self)
+            workspace.done.connect(lambda text: self._status.setText(text))
+            workspace.failed.connect(lambda text: self._status.setText(text))
+            workspace.loaded.connect(self.plan_shown)
+            self._file_menu.insertActions(self._restore_action, workspace.file_actions())
+            self._file_menu.insertSeparator(self._restore_action)
+            self._pages.addWidget(workspace)
+            self.federation_workspace = workspace
+        self._pages.setCurrentWidget(self.federation_workspace)
+        self.federation_workspace.reload()
+
+    @Slot(object)
+    def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:
+        summaries, first = result
+        self._plan_combo.blockSignals(True)
+        self._plan_combo.clear()
+        self._plan_ids = [s.id for s in summaries]
+        for summary in summaries:
+            self._plan_combo.addItem(f"{summary.year} — {summary.title}", summary.id)
+        self._plan_combo.blockSignals(False)
+        self._show_plan(first)
+
+    @Slot(int)
+    def _plan_chosen(self, index: int) -> None:
+        if index < 0 or self._ctx is None:
+            return
+        ctx = self._ctx
+        plan_id = self._plan_ids[index]
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.plans import read_plan
+
+            return read_plan(ctx, plan_id=plan_id)
+
+        self._runner.run(job, self._show_plan, self._show_error)
+
+    def _show_plan(self, plan: Any) -> None:
+        self._model.set_plan(plan)
+        if plan is None:
+            self._title.setText(_("No plan yet."))
+            return
+        self._title.setText(
+            f"<b>{plan.issuer}</b> — {plan.number}<br>{plan.title}<br>"
+            + _("Theme: {theme}").format(theme=plan.theme)
+        )
+        self._table.resizeRowsToContents()
+        self.plan_shown.emit(plan.id)
+
+    @Slot(object)
+    def _show_error(self, error: BaseException) -> None:
+        text = report_failure(self, error)
+        self._status.setText(text)
+        self.failed.emit(text)
+
+    # --- restore -----------------------------------------------------------------------
+
+    @Slot()
+    def _ask_restore_folder(self) -> None:
+        if is_server(self._database):
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                _("Restore from a backup"),
+                _(
+                    "A backup replaces the database file on this PC. This window works on a "
+                    "shared database: its server's administrator restores it."
+                ),
+                parent=self,
+            )
+            box.setObjectName("restore-refused")
+            box.open()
+            return
+        dialog = QFileDialog(self, _("The backup folder (on the USB stick)"))
+        dialog.setObjectName("restore-folder")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        from ui.widgets.folders import name_the_folder_filter
+
+        name_the_folder_filter(dialog)
+        dialog.fileSelected.connect(lambda path: self.choose_restore_folder(Path(path)))
+        dialog.open()
+
+    def choose_restore_folder(self, folder: Path) -> None:
+        """Find the backup (the folder or the newest one in it) before asking anything."""
+        from app.setup import find_backup
+
+        try:
+            info = find_backup(folder)
+        except UserError as error:
+            self._show_error(error)
+            return
+        self._ask_restore_passphrase(info)
+
+    def ask_staff_name(self) -> QInputDialog:
+        """The name written in the audit log and on proposals instead of the OS account."""
+        dialog = QInputDialog(self)
+        dialog.setObjectName("staff-name")
+        dialog.setWindowTitle(_("Who uses this computer"))
+        dialog.setLabelText(
+            _(
+                "Your full name, as the audit log and the proposals should show who did "
+                "what (instead of the computer's account name):"
+            )
+        )
+        dialog.setTextValue(self._preferences.staff_name)
+        dialog.setOkButtonText(_("Save"))
+        dialog.setCancelButtonText(_("Cancel"))
+        dialog.textValueSelected.connect(self.set_staff_name)
+        dialog.open()
+        return dialog
+
+    def set_staff_name(self, text: str) -> None:
+        from app.core.preferences import clean_staff_name
+
+        name = clean_staff_name(text)
+        self._preferences = self._preferences.with_changes(staff_name=name)
+        save_preferences(self._preferences)
+        self.statusBar().showMessage(
+            _("From now on the audit log names {name}.").format(name=name)
+            if name
+            else _("From now on the audit log names the computer's account."),
+            8000,
+        )
+
+    def _ask_restore_passphrase(self, info: Any) -> None:
+        folder = info.folder
+        dialog = QInputDialog(self)
+        dialog.setObjectName("restore-passphrase")
+        dialog.setWindowTitle(_("Restore from a backup"))
+        dialog.setLabelText(
+            _(
+                "Backup of {unit}, made {when} ({folder}).\n\n"
+                "The data on this computer will be replaced by the backup (the current file is "
+                "kept beside it). Type the backup's passphrase:"
+            ).format(unit=info.unit_name, when=local_day(info.created_at), folder=folder.name)
+        )
+        dialog.setOkButtonText(_("Restore"))
+        dialog.setCancelButtonText(_("Cancel"))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        dialog.textValueSelected.connect(lambda text: self.restore_from(folder, text))
+        dialog.open()
+
+    def _close_database(self) -> None:
+        """Close the database and drop the workspace built on it.
+
+        The workspace's background jobs are finished and their results
+        delivered first (a result may start a follow-up job: until none is
+        left), so no late result reaches a deleted widget or a closed database.
+        """
+        from PySide6.QtCore import QCoreApplication
+
+        for _round in range(50):
+            self._runner.wait()
+            QCoreApplication.sendPostedEvents()
+            if not self._runner.busy():
+                break
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+        self._installation = None
+        if self.unit_workspace is not None:
+            self._pages.removeWidget(self.unit_workspace)
+            self.unit_workspace.deleteLater()
+            self.unit_workspace = None
+        if self.federation_workspace is not None:
+            self._pages.removeWidget(self.federation_workspace)
+            self.federation_workspace.deleteLater()
+            self.federation_workspace = None
+        self._pages.setCurrentWidget(self._plan_page)
+
+    # --- a shared database -------------------------------------------------------------
+
+    @Slot()
+    def ask_shared_database(self) -> None:
+        """File → Shared database…: enter, test and switch to a PostgreSQL database."""
+        from ui.shell.shared_database import SharedDatabaseDialog
+
+        current = self._database if is_server(self._database) else ""
+        dialog = SharedDatabaseDialog(current, self._runner, self)
+        self.shared_database_dialog = dialog
+        dialog.chosen.connect(self.switch_database)
+        dialog.open()
+
+    def switch_database(self, location: str) -> None:
+        """Open ``location`` ("" = the embedded database) and keep it if it opens.
+
+        The preferences are saved only once the new database is open; when it
+        cannot be opened the message says why and the previous one is reopened,
+        so nothing changes.
+        """
+        from app.core.paths import default_database_path
+
+        previous = self._database
+        target = location or str(default_database_path())
+        self._close_database()
+        self._status.setText(_("Opening the database…"))
+
+        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
+            from app.core.context import open_context
+            from app.core.installation import current_installation
+
+            ctx = open_context(target)
+            try:
+                return ctx, current_installation(ctx)
+            except BaseException:
+                ctx.close()
+                raise
+
+        def done(result: tuple[Any, Any]) -> None:
+            self._database = target
+            self._preferences = self._preferences.with_changes(database=location)
+            save_preferences(self._preferences)
+            self._opened(result)
+            self.database_switched.emit(shown_location(target))
+
+        def failed(error: BaseException) -> None:
+            self._database = previous
+            self._show_error(error)
+            self.start()  # keep working on the database as it was
+
+        self._runner.run(job, done, failed)
+
+    def restore_from(self, folder: Path, passphrase: str) -> None:
+        """Check the passphrase, then close the database, restore the backup over it,
+        open it again and say what was done (and where the replaced data was kept)."""
+
+        from app.exchange import WrongPassphraseError
+
+        def check(_progress: Any, _token: CancelToken) -> Any:
+            from app.setup import check_backup
+
+            return check_backup(folder, passphrase)
+
+        def refused(error: BaseException) -> None:
+            # Said while the database stays open (undo history and all); a mistyped
+            # passphrase is asked again rather than ending the restore.
+            self._show_error(error)
+            if isinstance(error, WrongPassphraseError):
+                self.choose_restore_folder(folder)
+
+        self._runner.run(check, lambda _info: self._restore_checked(folder, passphrase), refused)
+
+    def _restore_checked(self, folder: Path, passphrase: str) -> None:
+        database = Path(self._database)
+        self._close_database()
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.setup import restore_installation
+
+            return restore_installation(folder=folder, passphrase=passphrase, database=database)
+
+        def done(info: Any) -> None:
+            from ui.federation.common import local_time
+
+            self.restored.emit(str(info.folder))
+            self.start()
+            text = _("The backup of {date} was restored.").format(
+                date=local_time(info.created_at) if info.created_at else info.folder.name
+            )
+            if info.kept_aside is not None:
+                text += " " + _("The data it replaced is kept in {path}.").format(
+                    path=info.kept_aside
+                )
+            box = QMessageBox(QMessageBox.Icon.Information, _("Restore"), text, parent=self)
+            box.setObjectName("restore-done")
+            box.open()
+            self.restore_box = box
+
+        def failed(error: BaseException) -> None:
+            self._show_error(error)
+            self.start()  # keep working on the database as it was
+
+        self._runner.run(job, done, failed)
+
+    # --- shutdown -----------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.unit_workspace is not None:
+            self.unit_workspace.flush()  # a note still being typed is saved, not lost
+        # Only the geometry changes: what the file says (language, database) stays.
+        geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        with contextlib.suppress(OSError):  # a read-only profile: default size next time
+            save_preferences(load_preferences().with_changes(window_geometry=geometry))
+        self._runner.wait()
+        if self._ctx is not None:
+            self._ctx.close()
+            self._ctx = None
+        super().closeEvent(event)
+
+    # --- for tests ----------------------------------------------------------------
+
+    @property
+    def indicator_model(self) -> IndicatorTableModel:
+        if self.federation_workspace is not None:
+            return self.federation_workspace.plan_page.indicator_model
+        return self._model
