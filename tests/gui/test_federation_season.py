@@ -261,7 +261,7 @@ def test_file_dialogs_remember_the_last_folder_of_each_purpose(
 
     from app.core import i18n
 
-    from ui.federation.common import file_dialog
+    from ui.widgets.dialogs import file_dialog
 
     i18n.set_language("vi")
     parent = QWidget()

@@ -7,18 +7,13 @@ Every label is looked up at call time through gettext so a language switch
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
-    QDialogButtonBox,
-    QFileDialog,
-    QInputDialog,
-    QMessageBox,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -28,7 +23,6 @@ from app.core import domain, figures
 from app.core.figures import Figure
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.core.preferences import last_folder, recent_folder, remember_folder
 from app.exchange import Outcome
 from app.exchange import key_status_label as key_status_label
 from app.exchange import kind_label as kind_label
@@ -36,7 +30,6 @@ from app.exchange import local_time as local_time
 from app.exchange import outcome_label as outcome_label
 from app.exchange import stream_label as stream_label
 
-from ui.widgets.folders import name_the_folder_filter, removable_folders
 from ui.widgets.tables import verdict_brush as verdict_brush
 
 GOOD = QBrush(QColor("#dff0d8"))
@@ -151,111 +144,3 @@ def met_label(met: bool | None) -> str:
     if met is None:
         return ""
     return figures.verdict_text(figures.Verdict.MET if met else figures.Verdict.NOT_MET)
-
-
-# --- dialogs ------------------------------------------------------------------------------
-
-
-def file_dialog(
-    parent: QWidget,
-    *,
-    name: str,
-    title: str,
-    mode: QFileDialog.FileMode,
-    save: bool = False,
-    name_filter: str = "",
-    suggested: str = "",
-    remember_as: str = "",
-    on_chosen: Callable[[list[Path]], None],
-) -> QFileDialog:
-    """A non-native, non-blocking file dialog with USB sticks first in its sidebar.
-
-    ``objectName`` is ``name`` so tests find it; ``on_chosen`` gets the
-    selected paths when the user accepts.
-    """
-    dialog = QFileDialog(parent, title)
-    dialog.setObjectName(name)
-    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dialog.setFileMode(mode)
-    name_the_folder_filter(dialog)
-    if save:
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    if name_filter:
-        dialog.setNameFilter(name_filter)
-    folders = removable_folders()
-    dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-    # The folder this kind of dialog last ended in (dialogs of one purpose share it:
-    # "remember_as"), else where any dialog ended last, else the USB stick, else home.
-    purpose = remember_as or name
-    start = last_folder(purpose) or recent_folder() or (folders[0] if folders else Path.home())
-    dialog.setDirectory(str(start))
-    if suggested:
-        dialog.selectFile(suggested)
-
-    def chosen() -> None:
-        paths = [Path(p) for p in dialog.selectedFiles()]
-        if paths:
-            directory = mode is QFileDialog.FileMode.Directory and not save
-            remember_folder(purpose, paths[0] if directory else paths[0].parent)
-        on_chosen(paths)
-
-    dialog.accepted.connect(chosen)
-    dialog.open()
-    return dialog
-
-
-def confirm(
-    parent: QWidget,
-    *,
-    name: str,
-    title: str,
-    text: str,
-    on_yes: Callable[[], None],
-    danger: bool = False,
-) -> QMessageBox:
-    """A non-blocking Yes/Cancel question (``objectName`` ``name``)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning if danger else QMessageBox.Icon.Question,
-        title,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        parent,
-    )
-    box.setObjectName(name)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
-    box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
-    box.accepted.connect(on_yes)
-    box.open()
-    return box
-
-
-def translate_buttons(buttons: QDialogButtonBox) -> None:
-    """Our words on the standard buttons (Qt's own catalogue is not loaded)."""
-    labels = {
-        QDialogButtonBox.StandardButton.Ok: _("OK"),
-        QDialogButtonBox.StandardButton.Cancel: _("Cancel"),
-        QDialogButtonBox.StandardButton.Close: _("Close"),
-        QDialogButtonBox.StandardButton.Save: _("Save"),
-    }
-    for which, text in labels.items():
-        button = buttons.button(which)
-        if button is not None and button.text().replace("&", "") in (
-            "OK",
-            "Cancel",
-            "Close",
-            "Save",
-        ):
-            button.setText(text)
-
-
-def translate_input(dialog: QInputDialog) -> None:
-    dialog.setOkButtonText(_("OK"))
-    dialog.setCancelButtonText(_("Cancel"))
-
-
-def warn(parent: QWidget, text: str, *, name: str = "warning") -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=parent)
-    box.setObjectName(name)
-    box.open()
-    return box

@@ -48,15 +48,13 @@ from app.exchange import ConflictDetail, ConflictRow
 
 from ui.federation.common import (
     DIFFERS,
-    confirm,
-    file_dialog,
     fit_width,
     local_time,
     rows_refiltered,
     stream_label,
-    translate_buttons,
     value_text,
 )
+from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import RowTableModel

@@ -88,15 +88,14 @@ from ui.federation.common import (
     GOOD,
     WARN,
     figure_text,
-    file_dialog,
     fit_width,
     met_label,
     rows_refiltered,
     stream_label,
-    translate_buttons,
     value_text,
     verdict_brush,
 )
+from ui.widgets.dialogs import file_dialog, translate_buttons
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import RowTableModel

@@ -50,8 +50,6 @@ from app.exchange import ImportSummary, ItemResult, Outcome
 
 from ui.federation.common import (
     MiddleElided,
-    confirm,
-    file_dialog,
     fingerprint_width,
     fit_width,
     fold,
@@ -62,8 +60,8 @@ from ui.federation.common import (
     outcome_label,
     rows_refiltered,
     stream_label,
-    warn,
 )
+from ui.widgets.dialogs import confirm, file_dialog, warn
 from ui.widgets.errors import report_failure
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task

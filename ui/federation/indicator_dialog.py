@@ -44,7 +44,7 @@ from db.enums import (
     UnitKind,
 )
 
-from ui.federation.common import translate_buttons
+from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import kind_label, sector_label
 

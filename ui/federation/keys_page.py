@@ -55,9 +55,8 @@ from ui.federation.common import (
     local_time,
     monospace,
     rows_refiltered,
-    translate_buttons,
-    translate_input,
 )
+from ui.widgets.dialogs import translate_buttons, translate_input
 from ui.widgets.errors import report_failure
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner

@@ -46,14 +46,9 @@ from app.core.i18n import gettext as _
 from app.plans import RosterRef
 from app.rollup import Scope, ScopeChoice, ScopeKind
 
-from ui.federation.common import (
-    NOTE_STYLE,
-    confirm,
-    file_dialog,
-    translate_buttons,
-    translate_input,
-)
+from ui.federation.common import NOTE_STYLE
 from ui.federation.indicator_dialog import IndicatorDialog
+from ui.widgets.dialogs import confirm, file_dialog, translate_buttons, translate_input
 from ui.widgets.errors import report_failure
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task

@@ -52,14 +52,8 @@ from app.core.i18n import gettext as _
 from app.roster import COLUMNS, FIELD_WORDS, RosterError
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import (
-    BANNER_STYLE,
-    confirm,
-    file_dialog,
-    fold,
-    rows_refiltered,
-    translate_buttons,
-)
+from ui.federation.common import BANNER_STYLE, fold, rows_refiltered
+from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import kind_label, sector_label
