@@ -1,7 +1,7 @@
 """The schema revisions this version of the application knows.
 
 Kept as constants so opening an up-to-date database needs no Alembic import;
-``tests/unit/test_migrations.py`` checks them against the migration scripts.
+``tests/unit/test_database.py`` checks them against the migration scripts.
 """
 
 from __future__ import annotations
