@@ -47,6 +47,7 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.scoring.rules_editor import RulesDialog
+from ui.widgets.dialogs import file_dialog
 from ui.widgets.errors import error_text, report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner
@@ -593,14 +594,16 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def export_workbook(self) -> None:
-        dialog = QFileDialog(self, _("Save the scores and proposals as Excel"))
-        dialog.setObjectName("save-scoring-workbook")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Excel workbooks (*.xlsx)"))
-        dialog.selectFile(f"thi-dua-{self.board.plan.year if self.board else ''}.xlsx")
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="save-scoring-workbook",
+            title=_("Save the scores and proposals as Excel"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            suggested=f"thi-dua-{self.board.plan.year if self.board else ''}.xlsx",
+            on_chosen=lambda paths: self.export_to(paths[0]),
+        )
 
     def export_to(self, path: Path) -> None:
         from app.scoring import export_scoring_workbook
@@ -629,13 +632,15 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def trust_member(self) -> None:
-        dialog = QFileDialog(self, _("The member's enrolment file"))
-        dialog.setObjectName("open-enrolment")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
-        dialog.fileSelected.connect(lambda path: self.trust_member_file(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="open-enrolment",
+            title=_("The member's enrolment file"),
+            mode=QFileDialog.FileMode.ExistingFile,
+            name_filter=_("Thi Đua packages (*.thidua)"),
+            remember_as="packages",
+            on_chosen=lambda paths: self.trust_member_file(paths[0]),
+        )
 
     def trust_member_file(self, path: Path) -> None:
         from app.scoring import inspect_enrolment
@@ -674,15 +679,15 @@ class ScoringScreen(QWidget):
 
     @Slot()
     def import_members(self) -> None:
-        dialog = QFileDialog(self, _("Members' packages"))
-        dialog.setObjectName("open-member-packages")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
-        dialog.filesSelected.connect(
-            lambda paths: self.import_member_files([Path(p) for p in paths])
+        file_dialog(
+            self,
+            name="open-member-packages",
+            title=_("Members' packages"),
+            mode=QFileDialog.FileMode.ExistingFiles,
+            name_filter=_("Thi Đua packages (*.thidua)"),
+            remember_as="packages",
+            on_chosen=self.import_member_files,
         )
-        dialog.open()
 
     def import_member_files(self, paths: list[Path]) -> None:
         from app.scoring import import_member_packages

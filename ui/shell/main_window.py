@@ -35,7 +35,8 @@ from app.core.i18n import gettext as _
 from app.core.location import is_server, shown_location
 from app.core.preferences import Preferences, load_preferences, save_preferences
 
-from ui.widgets.errors import error_text, report_failure
+from ui.widgets.dialogs import file_dialog
+from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, TaskRunner
@@ -256,34 +257,16 @@ class MainWindow(QMainWindow):
     @Slot()
     def save_error_report(self) -> QFileDialog:
         """Save the log's newest lines and the versions, for support (no data of the unit)."""
-        from app.core.crashlog import write_report
 
-        from ui.widgets.errors import qt_versions
-        from ui.widgets.folders import removable_folders
-
-        dialog = QFileDialog(self, _("Save the error report"))
-        dialog.setObjectName("save-error-report-file")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Text files (*.txt)"))
-        folders = removable_folders()
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.selectFile("thidua-bao-cao-loi.txt")
-
-        def chosen(path: str) -> None:
-            target = Path(path)
-            if target.suffix.lower() != ".txt":
-                target = target.with_name(target.name + ".txt")
+        def chosen(path: Path) -> None:
             try:
-                written = write_report(target, extra=qt_versions())
+                written = write_error_report(path)
             except UserError as error:
                 self._show_error(error)
                 return
             self._status.setText(_("Error report saved: {path}").format(path=written))
 
-        dialog.fileSelected.connect(chosen)
-        dialog.open()
-        return dialog
+        return ask_report_file(self, suggested="thidua-bao-cao-loi.txt", on_chosen=chosen)
 
     @Slot()
     def _about(self) -> None:
@@ -499,15 +482,13 @@ class MainWindow(QMainWindow):
             box.setObjectName("restore-refused")
             box.open()
             return
-        dialog = QFileDialog(self, _("The backup folder (on the USB stick)"))
-        dialog.setObjectName("restore-folder")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        from ui.widgets.folders import name_the_folder_filter
-
-        name_the_folder_filter(dialog)
-        dialog.fileSelected.connect(lambda path: self.choose_restore_folder(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="restore-folder",
+            title=_("The backup folder (on the USB stick)"),
+            mode=QFileDialog.FileMode.Directory,
+            on_chosen=lambda paths: self.choose_restore_folder(paths[0]),
+        )
 
     def choose_restore_folder(self, folder: Path) -> None:
         """Find the backup (the folder or the newest one in it) before asking anything."""

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -39,8 +39,9 @@ from db.enums import REGISTRATION_STREAM
 
 from ui.unit.details import DetailsPanel
 from ui.unit.statement_table import Column, StatementModel, StatementView
+from ui.widgets.dialogs import file_dialog, warn
 from ui.widgets.errors import report_failure
-from ui.widgets.folders import name_the_folder_filter, removable_folders
+from ui.widgets.folders import removable_folders
 from ui.widgets.tasks import CancelToken, Runner
 
 
@@ -541,18 +542,17 @@ class UnitWorkspace(QWidget):
         self.review_dialog = confirm
 
     def _ask_save_path(self, name: str, stream: str) -> None:
-        dialog = QFileDialog(self, _("Where to write the package"))
-        dialog.setObjectName("save-package")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
-        folders = removable_folders()
-        start = folders[0] if folders else Path.home()
-        dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-        dialog.setDirectory(str(start))
-        dialog.selectFile(name)
-        dialog.fileSelected.connect(lambda path: self._export_to(Path(path), stream))
-        dialog.open()
+        file_dialog(
+            self,
+            name="save-package",
+            title=_("Where to write the package"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("Thi Đua packages (*.thidua)"),
+            suggested=name,
+            remember_as="packages",
+            on_chosen=lambda paths: self._export_to(paths[0], stream),
+        )
 
     def _export_to(self, path: Path, stream: str) -> None:
         from app.unit import export_with_enrolment
@@ -585,15 +585,15 @@ class UnitWorkspace(QWidget):
 
     @Slot()
     def import_from_federation(self) -> None:
-        dialog = QFileDialog(self, _("Package from the federation"))
-        dialog.setObjectName("open-package")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter(_("Thi Đua packages (*.thidua)"))
-        folders = removable_folders()
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.fileSelected.connect(lambda path: self.import_file(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="open-package",
+            title=_("Package from the federation"),
+            mode=QFileDialog.FileMode.ExistingFile,
+            name_filter=_("Thi Đua packages (*.thidua)"),
+            remember_as="packages",
+            on_chosen=lambda paths: self.import_file(paths[0]),
+        )
 
     def import_file(self, path: Path) -> None:
         """A plan package (asks to confirm the fingerprint the first time) or a receipt."""
@@ -703,14 +703,16 @@ class UnitWorkspace(QWidget):
         stream = self.current_stream()
         assert self.workspace is not None
         name = f"{self._file_stem(stream)}.xlsx"
-        dialog = QFileDialog(self, _("Save the Excel template"))
-        dialog.setObjectName("save-template")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Excel workbooks (*.xlsx)"))
-        dialog.selectFile(name)
-        dialog.fileSelected.connect(lambda path: self._write_template(Path(path), stream))
-        dialog.open()
+        file_dialog(
+            self,
+            name="save-template",
+            title=_("Save the Excel template"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            suggested=name,
+            on_chosen=lambda paths: self._write_template(paths[0], stream),
+        )
 
     def _write_template(self, path: Path, stream: str) -> None:
         from app.unit import write_template
@@ -729,13 +731,14 @@ class UnitWorkspace(QWidget):
 
     @Slot()
     def fill_from_excel(self) -> None:
-        dialog = QFileDialog(self, _("Import values from Excel"))
-        dialog.setObjectName("open-excel")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.setNameFilter(_("Excel workbooks (*.xlsx)"))
-        dialog.fileSelected.connect(lambda path: self.fill_file(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="open-excel",
+            title=_("Import values from Excel"),
+            mode=QFileDialog.FileMode.ExistingFile,
+            name_filter=_("Excel workbooks (*.xlsx)"),
+            on_chosen=lambda paths: self.fill_file(paths[0]),
+        )
 
     def fill_file(self, path: Path) -> None:
         """Read the workbook, show what it would change (old → new), apply when confirmed."""
@@ -842,15 +845,13 @@ class UnitWorkspace(QWidget):
 
     @Slot()
     def backup(self) -> None:
-        dialog = QFileDialog(self, _("Folder for the backup (a USB stick)"))
-        dialog.setObjectName("backup-folder")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        name_the_folder_filter(dialog)
-        folders = removable_folders()
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.fileSelected.connect(lambda path: self._ask_backup_passphrase(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="backup-folder",
+            title=_("Folder for the backup (a USB stick)"),
+            mode=QFileDialog.FileMode.Directory,
+            on_chosen=lambda paths: self._ask_backup_passphrase(paths[0]),
+        )
 
     def _ask_backup_passphrase(self, folder: Path) -> None:
         from ui.unit.passphrase import PassphraseDialog
@@ -882,9 +883,7 @@ class UnitWorkspace(QWidget):
         self.done.emit(text)
 
     def _warn(self, text: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=self)
-        box.setObjectName("warning")
-        box.open()
+        warn(self, text)
         self.failed.emit(text)
 
     def _error(self, error: BaseException) -> None:
