@@ -332,6 +332,18 @@ class StatementModel(QAbstractTableModel):
     def apply(self, code: str, value: domain.UnitValue) -> None:
         """Save ``value`` through the core and show it (used by undo and redo too)."""
         self._save(code, value)
+        row = self._show(code, value)
+        self.message_changed.emit(row, "")
+        self.value_changed.emit(code)
+
+    def show_values(self, values: dict[str, domain.UnitValue]) -> None:
+        """Show values already saved (an import), without saving them again."""
+        for code, value in values.items():
+            self._show(code, value)
+            self.value_changed.emit(code)
+
+    def _show(self, code: str, value: domain.UnitValue) -> int:
+        """Hold ``value`` as the saved one (what was typed over it is gone); its row."""
         if value.is_empty() and not value.note:
             self._values.pop(code, None)
         else:
@@ -340,20 +352,7 @@ class StatementModel(QAbstractTableModel):
         self._messages.pop(code, None)
         row = self.row_of(code)
         self._emit_row(row)
-        self.message_changed.emit(row, "")
-        self.value_changed.emit(code)
-
-    def show_values(self, values: dict[str, domain.UnitValue]) -> None:
-        """Show values already saved (an import), without saving them again."""
-        for code, value in values.items():
-            if value.is_empty() and not value.note:
-                self._values.pop(code, None)
-            else:
-                self._values[code] = value
-            self._pending.pop(code, None)
-            self._messages.pop(code, None)
-            self._emit_row(self.row_of(code))
-            self.value_changed.emit(code)
+        return row
 
     def apply_many(self, values: dict[str, domain.UnitValue]) -> None:
         """Save several values in one transaction and show them (undo/redo of an import)."""
