@@ -41,9 +41,8 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.widgets.errors import report_failure
+from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import CancelToken, Runner
-
-BANNER_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
 
 
 class ScoreFilter(QSortFilterProxyModel):
@@ -128,7 +127,7 @@ class ScoreboardView(QWidget):
         self.banner = QLabel()
         self.banner.setObjectName("scoring-banner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER_STYLE)
+        self.banner.setStyleSheet(NOTE_STYLE)
         self.banner.hide()
         self.banner_button = QPushButton()
         self.banner_button.hide()

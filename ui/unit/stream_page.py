@@ -17,6 +17,7 @@ from ui.unit.details import DetailsPanel
 from ui.unit.statement_model import StatementModel
 from ui.unit.statement_rows import Column
 from ui.unit.statement_table import StatementView
+from ui.widgets.styles import ERROR_TEXT_STYLE
 
 
 class PageOwner(Protocol):
@@ -58,7 +59,7 @@ class StreamPage(QWidget):
         )
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(ERROR_TEXT_STYLE)
         self._owner = workspace_widget
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()

@@ -34,6 +34,7 @@ from db.enums import REGISTRATION_STREAM
 from ui.unit.stream_page import StreamPage
 from ui.widgets.dialogs import warn
 from ui.widgets.errors import report_failure
+from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import Runner
 
 
@@ -60,9 +61,7 @@ class WorkspaceView(QWidget):
         self._header.setWordWrap(True)
         self._banner = QLabel()
         self._banner.setWordWrap(True)
-        self._banner.setStyleSheet(
-            "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
-        )
+        self._banner.setStyleSheet(NOTE_STYLE)
         self._banner_button = QPushButton()
         banner_row = QHBoxLayout()
         banner_row.addWidget(self._banner, 1)
