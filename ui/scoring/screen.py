@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
+    QTabWidget,
     QWidget,
 )
 
@@ -380,11 +381,17 @@ def live(screen: ScoringScreen | None) -> ScoringScreen | None:
     return screen if screen is not None and isValid(screen) else None
 
 
+class TabbedWorkspace(Protocol):
+    """A workspace the scoring screen can be a tab of (the federation's)."""
+
+    tabs: QTabWidget
+
+
 def open_scoring_screen(
     ctx: AppContext,
     runner: Runner,
     owner: QMainWindow,
-    workspace: Any,
+    workspace: TabbedWorkspace | None,
     existing: ScoringScreen | None,
 ) -> ScoringScreen:
     """Show the scoring screen: a tab of the federation workspace when there is one (its
@@ -412,4 +419,4 @@ def open_scoring_screen(
     return screen
 
 
-__all__ = ["ScoringScreen", "ScoringWindow", "live", "open_scoring_screen"]
+__all__ = ["ScoringScreen", "ScoringWindow", "TabbedWorkspace", "live", "open_scoring_screen"]
