@@ -241,7 +241,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
 
 def edit(model: object, code: str, text: str) -> None:
     """Type ``text`` into the value cell of ``code`` as the delegate does."""
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     index = model.index(model.row_of(code), Column.VALUE)  # type: ignore[attr-defined]
     assert model.setData(index, text)  # type: ignore[attr-defined]
@@ -281,7 +281,7 @@ def test_an_unexpected_failure_is_logged_reported_and_can_be_tried_again(
     """A bug in a step (injected here) shows the crash dialog in Vietnamese with "Lưu
     báo cáo lỗi", writes the traceback to the log, and the step works when tried again."""
     workspace = workspace_of(unit_window)
-    from app.unit import exchange as unit_service
+    import app.unit as unit_service
 
     real = unit_service.write_template
 
@@ -409,7 +409,7 @@ def test_values_are_read_as_a_chair_types_them(
     number"; "x" in a Có/Không cell was silently ignored."""
     from app.core import i18n as i18n_module
 
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     workspace = workspace_of(unit_window)
     page = workspace.page(REGISTRATION_STREAM)
@@ -432,7 +432,7 @@ def test_delete_clears_a_value_and_yes_no_has_no_percent_unit(
 ) -> None:
     from PySide6.QtCore import Qt
 
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     workspace = workspace_of(unit_window)
     page = workspace.page(REGISTRATION_STREAM)
@@ -590,7 +590,7 @@ def test_typing_at_once_into_a_clicked_cell_keeps_the_first_character(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QLineEdit
 
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     page = workspace_of(unit_window).page(REGISTRATION_STREAM)
     model, view = page.model, page.view
@@ -619,7 +619,7 @@ def test_typing_at_once_into_a_clicked_cell_keeps_the_first_character(
 def test_a_results_tab_shows_what_was_just_registered(unit_window: MainWindow) -> None:
     """The 6-month tab's "registered" column stayed empty for this session's registration
     until the window was reloaded."""
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     workspace = workspace_of(unit_window)
     registration = workspace.page(REGISTRATION_STREAM).model
@@ -675,7 +675,7 @@ def test_the_signing_date_can_be_typed_and_the_calendar_opens_on_the_plan_year(
 
 def test_a_value_not_yet_valid_survives_a_reload(unit_window: MainWindow) -> None:
     """A red entry vanished without a word when the workspace reloaded (a plan import)."""
-    from ui.unit.statement_table import Column
+    from ui.unit.statement_rows import Column
 
     workspace = workspace_of(unit_window)
     model = workspace.page(REGISTRATION_STREAM).model
@@ -706,7 +706,8 @@ def test_the_indicator_column_stays_readable_and_columns_grow_with_the_text(
 ) -> None:
     """On 1366×768 the 6-month tab left the indicator column ~30 px ("hi tiê"), one word
     a line; Ctrl++ cut the other columns' contents instead of widening them."""
-    from ui.unit.statement_table import Column, StatementView
+    from ui.unit.statement_rows import Column
+    from ui.unit.statement_table import StatementView
     from ui.widgets.fonts import apply_font_scale
 
     unit_window.resize(1366, 728)

@@ -36,7 +36,7 @@ from tests.gui.unit_helpers import find_dialog, make_federation
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.review import ReviewDialog
-from ui.unit.statement_table import Column
+from ui.unit.statement_rows import Column
 from ui.unit.workspace import UnitWorkspace
 
 PLAN = "tuyen-quang-2017"

@@ -19,7 +19,7 @@ from app.core import i18n
 from app.core.preferences import Preferences
 
 from ui.shell.main_window import MainWindow
-from ui.unit.statement_table import Column
+from ui.unit.statement_rows import Column
 
 EDITS = (
     ("registration", "2.1", "42"),

@@ -21,6 +21,7 @@ from app.scoring import ProposalInfo, Scoreboard, UnitScore, achievement_summary
 from db.enums import Sector, UnitKind
 
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.styles import ERROR_TEXT_STYLE
 from ui.widgets.tables import kind_label, sector_label
 
 
@@ -64,7 +65,7 @@ class ProposeDialog(QDialog):
         self._form.addRow(self._grade_label, self.grade)
         self._form.addRow(self._summary_label, self.summary)
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(ERROR_TEXT_STYLE)
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -38,6 +38,7 @@ from app.core.i18n import gettext as _
 from app.scoring import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
 
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.styles import ERROR_TEXT_STYLE, NOTE_STYLE
 
 #: The tie-breaker orders offered, as stored.
 TIE_BREAKER_CHOICES: tuple[tuple[str, ...], ...] = (
@@ -235,15 +236,13 @@ class RulesDialog(QDialog):
             self.tabs.addTab(page, "")
         self.example_banner = QLabel()
         self.example_banner.setWordWrap(True)
-        self.example_banner.setStyleSheet(
-            "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
-        )
+        self.example_banner.setStyleSheet(NOTE_STYLE)
         self.example_banner.setVisible(rules.example)
         self.example.toggled.connect(self.example_banner.setVisible)
         self.message = QLabel()
         self.message.setObjectName("rules-message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(ERROR_TEXT_STYLE)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

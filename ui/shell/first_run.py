@@ -21,6 +21,7 @@ from app.core.i18n import gettext as _
 from db.enums import Role, Sector, UnitKind
 
 from ui.widgets.choices import ChoiceBox
+from ui.widgets.styles import ERROR_TEXT_STYLE
 from ui.widgets.tables import kind_label, sector_label
 
 
@@ -56,7 +57,7 @@ class FirstRunDialog(QDialog):
         self._sector.setObjectName("first-run-sector")
         self._sector.set_choices([("", None), *(("", s) for s in Sector)])
         self._error = QLabel()
-        self._error.setStyleSheet("color: #b00020")
+        self._error.setStyleSheet(ERROR_TEXT_STYLE)
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

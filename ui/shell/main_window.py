@@ -10,23 +10,16 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, Signal, Slot
+from PySide6.QtCore import QByteArray, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.core import i18n
@@ -35,30 +28,42 @@ from app.core.i18n import gettext as _
 from app.core.location import is_server, shown_location
 from app.core.preferences import Preferences, load_preferences, save_preferences
 
-from ui.widgets.errors import error_text, report_failure
+from ui.shell.plan_view import PlanView
+from ui.shell.restore import ask_passphrase, refuse_on_server, say_restored
+from ui.widgets.dialogs import file_dialog
+from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
+from ui.widgets.tables import IndicatorTableModel
 from ui.widgets.tasks import CancelToken, TaskRunner
 
 if TYPE_CHECKING:
     # Imported on first use: they are not needed for the first paint, and the workspaces
     # pull in SQLAlchemy, which must wait for it.
+    from app.core import domain
+    from app.core.context import AppContext
+
     from ui.federation.workspace import FederationWorkspace
+    from ui.scoring.screen import ScoringScreen
     from ui.shell.first_run import FirstRunChoice, FirstRunDialog
+    from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.workspace import UnitWorkspace
 
+#: An open database and its installation (None before the first run).
+Opened = tuple["AppContext", "domain.Installation | None"]
 
-def local_day(iso: str) -> str:
-    """``2017-07-05T01:00:00+00:00`` → ``05/07/2017 08:00`` (the PC's time zone)."""
-    import datetime as dt
 
+def open_database(location: str) -> Opened:
+    """Open ``location`` and read its installation (on the task runner, never before the
+    first paint); the database is closed again when that fails."""
+    from app.core.context import open_context
+    from app.core.installation import current_installation
+
+    ctx = open_context(location)
     try:
-        moment = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime("%d/%m/%Y %H:%M")
+        return ctx, current_installation(ctx)
+    except BaseException:
+        ctx.close()
+        raise
 
 
 class MainWindow(QMainWindow):
@@ -80,42 +85,17 @@ class MainWindow(QMainWindow):
         self._database = str(database)
         self._preferences = preferences
         self._runner = TaskRunner(self)
-        self._ctx: Any = None  # app.core.context.AppContext once opened (imported lazily)
-        self._installation: Any = None
-        self._plan_ids: list[str] = []
+        self._ctx: AppContext | None = None  # once opened
+        self._installation: domain.Installation | None = None  # once set up
         self.first_run_dialog: FirstRunDialog | None = None
-        self.scoring_screen: Any = None  # ui.scoring.screen.ScoringScreen once opened
-        self.shared_database_dialog: Any = None  # ui.shell.shared_database dialog once opened
+        self.scoring_screen: ScoringScreen | None = None  # once opened
+        self.shared_database_dialog: SharedDatabaseDialog | None = None  # once opened
         self.restore_box: QMessageBox | None = None  # what a restore did, once done
 
-        self._title = QLabel()
-        self._title.setWordWrap(True)
-        self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._plan_label = QLabel()
-        self._plan_combo = QComboBox()
-        self._plan_combo.setMinimumWidth(320)
-        self._model = IndicatorTableModel(self)
-        self._table = QTableView()
-        self._table.setModel(self._model)
-        self._table.setWordWrap(True)
-        self._table.setAlternatingRowColors(True)
-        self._table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        header = self._table.horizontalHeader()
-        header.setSectionResizeMode(IndicatorColumn.TITLE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(IndicatorColumn.TARGET, QHeaderView.ResizeMode.Stretch)
-        self._table.verticalHeader().setVisible(False)
-        self._table.setColumnWidth(IndicatorColumn.CODE, 60)
-        self._table.setColumnWidth(IndicatorColumn.UNIT, 100)
-        self._table.setColumnWidth(IndicatorColumn.APPLIES, 240)
-
-        top = QHBoxLayout()
-        top.addWidget(self._plan_label)
-        top.addWidget(self._plan_combo, 1)
-        self._plan_page = QWidget()
-        layout = QVBoxLayout(self._plan_page)
-        layout.addLayout(top)
-        layout.addWidget(self._title)
-        layout.addWidget(self._table, 1)
+        self._plan_page = PlanView(
+            self._runner, context=lambda: self._ctx, on_error=self._show_error
+        )
+        self._plan_page.shown.connect(self.plan_shown)
         self._pages = QStackedWidget()
         self._pages.addWidget(self._plan_page)
         self.setCentralWidget(self._pages)
@@ -125,7 +105,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self._status, 1)
 
         self._build_menus()
-        self._plan_combo.currentIndexChanged.connect(self._plan_chosen)
         if not (
             preferences.window_geometry
             and self.restoreGeometry(QByteArray.fromBase64(preferences.window_geometry.encode()))
@@ -192,7 +171,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Thi Đua — emulation registration and reporting"))
         self._file_menu.setTitle(_("&File"))
         self._scoring_action.setText(_("&Scoring, ranking and commendations"))
-        if getattr(self, "scoring_screen", None) is not None:
+        if self.scoring_screen is not None:
             from ui.scoring.screen import live
 
             screen = live(self.scoring_screen)
@@ -210,12 +189,11 @@ class MainWindow(QMainWindow):
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Thi Đua"))
         self._report_action.setText(_("Save error report…"))
-        self._plan_label.setText(_("Plan:"))
-        self._model.retranslate()
-        if getattr(self, "unit_workspace", None) is not None:
-            self.unit_workspace.translateUI()  # type: ignore[union-attr]
-        if getattr(self, "federation_workspace", None) is not None:
-            self.federation_workspace.translateUI()  # type: ignore[union-attr]
+        self._plan_page.translateUI()
+        if self.unit_workspace is not None:
+            self.unit_workspace.translateUI()
+        if self.federation_workspace is not None:
+            self.federation_workspace.translateUI()
         self._update_status()
 
     def set_language(self, language: str) -> None:
@@ -248,42 +226,23 @@ class MainWindow(QMainWindow):
             return
         from ui.scoring.screen import open_scoring_screen
 
-        workspace = getattr(self, "federation_workspace", None)
         self.scoring_screen = open_scoring_screen(
-            self._ctx, self._runner, self, workspace, self.scoring_screen
+            self._ctx, self._runner, self, self.federation_workspace, self.scoring_screen
         )
 
     @Slot()
     def save_error_report(self) -> QFileDialog:
         """Save the log's newest lines and the versions, for support (no data of the unit)."""
-        from app.core.crashlog import write_report
 
-        from ui.widgets.errors import qt_versions
-        from ui.widgets.folders import removable_folders
-
-        dialog = QFileDialog(self, _("Save the error report"))
-        dialog.setObjectName("save-error-report-file")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Text files (*.txt)"))
-        folders = removable_folders()
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.selectFile("thidua-bao-cao-loi.txt")
-
-        def chosen(path: str) -> None:
-            target = Path(path)
-            if target.suffix.lower() != ".txt":
-                target = target.with_name(target.name + ".txt")
+        def chosen(path: Path) -> None:
             try:
-                written = write_report(target, extra=qt_versions())
+                written = write_error_report(path)
             except UserError as error:
                 self._show_error(error)
                 return
             self._status.setText(_("Error report saved: {path}").format(path=written))
 
-        dialog.fileSelected.connect(chosen)
-        dialog.open()
-        return dialog
+        return ask_report_file(self, suggested="thidua-bao-cao-loi.txt", on_chosen=chosen)
 
     @Slot()
     def _about(self) -> None:
@@ -323,21 +282,13 @@ class MainWindow(QMainWindow):
         """Open the database in the background; call after ``show()``."""
         database = self._database
 
-        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
-            from app.core.context import open_context
-            from app.core.installation import current_installation
-
-            ctx = open_context(database)
-            try:
-                return ctx, current_installation(ctx)
-            except BaseException:
-                ctx.close()
-                raise
+        def job(_progress: Any, _token: CancelToken) -> Opened:
+            return open_database(database)
 
         self._runner.run(job, self._opened, self._show_error)
 
     @Slot(object)
-    def _opened(self, result: tuple[Any, Any]) -> None:
+    def _opened(self, result: Opened) -> None:
         self._ctx, self._installation = result
         self._update_status()
         if self._installation is None:
@@ -358,6 +309,7 @@ class MainWindow(QMainWindow):
 
     def _set_up(self, choice: FirstRunChoice) -> None:
         ctx = self._ctx
+        assert ctx is not None, "the first run follows the opening"
         language = i18n.current_language()
 
         def job(_progress: Any, _token: CancelToken) -> Any:
@@ -395,21 +347,13 @@ class MainWindow(QMainWindow):
         if self._installation is not None and self._installation.role.value == "federation":
             self._show_federation_workspace()
             return
-        ctx = self._ctx
-
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.plans import available_plans, read_plan
-
-            summaries = available_plans(ctx)
-            first = read_plan(ctx, plan_id=summaries[0].id) if summaries else None
-            return summaries, first
-
-        self._runner.run(job, self._plans_loaded, self._show_error)
+        self._plan_page.load()
 
     def _show_unit_workspace(self) -> None:
         if self.unit_workspace is None:
             from ui.unit.workspace import UnitWorkspace
 
+            assert self._ctx is not None
             workspace = UnitWorkspace(self._ctx, self._runner, self)
             workspace.done.connect(lambda text: self._status.setText(text))
             workspace.failed.connect(lambda text: self._status.setText(text))
@@ -428,6 +372,7 @@ class MainWindow(QMainWindow):
         if self.federation_workspace is None:
             from ui.federation.workspace import FederationWorkspace
 
+            assert self._ctx is not None
             workspace = FederationWorkspace(self._ctx, self._runner, self)
             workspace.done.connect(lambda text: self._status.setText(text))
             workspace.failed.connect(lambda text: self._status.setText(text))
@@ -440,43 +385,6 @@ class MainWindow(QMainWindow):
         self.federation_workspace.reload()
 
     @Slot(object)
-    def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:
-        summaries, first = result
-        self._plan_combo.blockSignals(True)
-        self._plan_combo.clear()
-        self._plan_ids = [s.id for s in summaries]
-        for summary in summaries:
-            self._plan_combo.addItem(f"{summary.year} — {summary.title}", summary.id)
-        self._plan_combo.blockSignals(False)
-        self._show_plan(first)
-
-    @Slot(int)
-    def _plan_chosen(self, index: int) -> None:
-        if index < 0 or self._ctx is None:
-            return
-        ctx = self._ctx
-        plan_id = self._plan_ids[index]
-
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.plans import read_plan
-
-            return read_plan(ctx, plan_id=plan_id)
-
-        self._runner.run(job, self._show_plan, self._show_error)
-
-    def _show_plan(self, plan: Any) -> None:
-        self._model.set_plan(plan)
-        if plan is None:
-            self._title.setText(_("No plan yet."))
-            return
-        self._title.setText(
-            f"<b>{plan.issuer}</b> — {plan.number}<br>{plan.title}<br>"
-            + _("Theme: {theme}").format(theme=plan.theme)
-        )
-        self._table.resizeRowsToContents()
-        self.plan_shown.emit(plan.id)
-
-    @Slot(object)
     def _show_error(self, error: BaseException) -> None:
         text = report_failure(self, error)
         self._status.setText(text)
@@ -487,27 +395,15 @@ class MainWindow(QMainWindow):
     @Slot()
     def _ask_restore_folder(self) -> None:
         if is_server(self._database):
-            box = QMessageBox(
-                QMessageBox.Icon.Information,
-                _("Restore from a backup"),
-                _(
-                    "A backup replaces the database file on this PC. This window works on a "
-                    "shared database: its server's administrator restores it."
-                ),
-                parent=self,
-            )
-            box.setObjectName("restore-refused")
-            box.open()
+            refuse_on_server(self)
             return
-        dialog = QFileDialog(self, _("The backup folder (on the USB stick)"))
-        dialog.setObjectName("restore-folder")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.Directory)
-        from ui.widgets.folders import name_the_folder_filter
-
-        name_the_folder_filter(dialog)
-        dialog.fileSelected.connect(lambda path: self.choose_restore_folder(Path(path)))
-        dialog.open()
+        file_dialog(
+            self,
+            name="restore-folder",
+            title=_("The backup folder (on the USB stick)"),
+            mode=QFileDialog.FileMode.Directory,
+            on_chosen=lambda paths: self.choose_restore_folder(paths[0]),
+        )
 
     def choose_restore_folder(self, folder: Path) -> None:
         """Find the backup (the folder or the newest one in it) before asking anything."""
@@ -518,7 +414,7 @@ class MainWindow(QMainWindow):
         except UserError as error:
             self._show_error(error)
             return
-        self._ask_restore_passphrase(info)
+        ask_passphrase(self, info, lambda text: self.restore_from(info.folder, text))
 
     def ask_staff_name(self) -> QInputDialog:
         """The name written in the audit log and on proposals instead of the OS account."""
@@ -550,24 +446,6 @@ class MainWindow(QMainWindow):
             else _("From now on the audit log names the computer's account."),
             8000,
         )
-
-    def _ask_restore_passphrase(self, info: Any) -> None:
-        folder = info.folder
-        dialog = QInputDialog(self)
-        dialog.setObjectName("restore-passphrase")
-        dialog.setWindowTitle(_("Restore from a backup"))
-        dialog.setLabelText(
-            _(
-                "Backup of {unit}, made {when} ({folder}).\n\n"
-                "The data on this computer will be replaced by the backup (the current file is "
-                "kept beside it). Type the backup's passphrase:"
-            ).format(unit=info.unit_name, when=local_day(info.created_at), folder=folder.name)
-        )
-        dialog.setOkButtonText(_("Restore"))
-        dialog.setCancelButtonText(_("Cancel"))
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-        dialog.textValueSelected.connect(lambda text: self.restore_from(folder, text))
-        dialog.open()
 
     def _close_database(self) -> None:
         """Close the database and drop the workspace built on it.
@@ -624,18 +502,10 @@ class MainWindow(QMainWindow):
         self._close_database()
         self._status.setText(_("Opening the database…"))
 
-        def job(_progress: Any, _token: CancelToken) -> tuple[Any, Any]:
-            from app.core.context import open_context
-            from app.core.installation import current_installation
+        def job(_progress: Any, _token: CancelToken) -> Opened:
+            return open_database(target)
 
-            ctx = open_context(target)
-            try:
-                return ctx, current_installation(ctx)
-            except BaseException:
-                ctx.close()
-                raise
-
-        def done(result: tuple[Any, Any]) -> None:
+        def done(result: Opened) -> None:
             self._database = target
             self._preferences = self._preferences.with_changes(database=location)
             save_preferences(self._preferences)
@@ -679,21 +549,9 @@ class MainWindow(QMainWindow):
             return restore_installation(folder=folder, passphrase=passphrase, database=database)
 
         def done(info: Any) -> None:
-            from ui.federation.common import local_time
-
             self.restored.emit(str(info.folder))
             self.start()
-            text = _("The backup of {date} was restored.").format(
-                date=local_time(info.created_at) if info.created_at else info.folder.name
-            )
-            if info.kept_aside is not None:
-                text += " " + _("The data it replaced is kept in {path}.").format(
-                    path=info.kept_aside
-                )
-            box = QMessageBox(QMessageBox.Icon.Information, _("Restore"), text, parent=self)
-            box.setObjectName("restore-done")
-            box.open()
-            self.restore_box = box
+            self.restore_box = say_restored(self, info)
 
         def failed(error: BaseException) -> None:
             self._show_error(error)
@@ -722,4 +580,4 @@ class MainWindow(QMainWindow):
     def indicator_model(self) -> IndicatorTableModel:
         if self.federation_workspace is not None:
             return self.federation_workspace.plan_page.indicator_model
-        return self._model
+        return self._plan_page.model

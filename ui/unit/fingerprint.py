@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from app.core.i18n import gettext as _
 from app.exchange import same_fingerprint
 
+from ui.widgets.styles import ERROR_TEXT_STYLE
+
 
 class FingerprintDialog(QDialog):
     """Type the federation's fingerprint; ``confirmed`` carries it once it matches."""
@@ -42,7 +44,7 @@ class FingerprintDialog(QDialog):
         self.typed.setPlaceholderText("0000-0000-0000-0000-0000-0000")
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(ERROR_TEXT_STYLE)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

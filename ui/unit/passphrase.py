@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.core.i18n import gettext as _
 
+from ui.widgets.styles import ERROR_TEXT_STYLE
+
 MIN_LENGTH = 8
 
 
@@ -47,7 +49,7 @@ class PassphraseDialog(QDialog):
         self.second.setEchoMode(QLineEdit.EchoMode.Password)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
+        self.error.setStyleSheet(ERROR_TEXT_STYLE)
         form = QFormLayout()
         form.addRow(_("Passphrase:"), self.first)
         form.addRow(_("Type it again:"), self.second)

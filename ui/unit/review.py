@@ -30,8 +30,7 @@ from app.core.i18n import gettext as _
 from app.unit import SendingReview
 
 from ui.widgets.screen_fit import fit_to_screen
-
-WARNING_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
+from ui.widgets.styles import NOTE_STYLE
 
 
 class ReviewDialog(QDialog):
@@ -83,7 +82,7 @@ class ReviewDialog(QDialog):
                 + "\n"
                 + named
             )
-            self.empty_label.setStyleSheet(WARNING_STYLE)
+            self.empty_label.setStyleSheet(NOTE_STYLE)
             layout.addWidget(self.empty_label)
         self.warnings_label = QLabel()
         self.warnings_label.setObjectName("review-warnings")
@@ -93,7 +92,7 @@ class ReviewDialog(QDialog):
             self.warnings_label.setText(
                 _("Please look again (you can still send):") + "\n" + "\n".join(lines)
             )
-            self.warnings_label.setStyleSheet(WARNING_STYLE)
+            self.warnings_label.setStyleSheet(NOTE_STYLE)
             layout.addWidget(self.warnings_label)
         self.changes = QTableWidget(len(review.changes), 3)
         self.changes.setObjectName("review-changes")

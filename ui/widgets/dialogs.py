@@ -27,7 +27,7 @@ def file_dialog(
     name_filter: str = "",
     suggested: str = "",
     remember_as: str = "",
-    on_chosen: Callable[[list[Path]], None],
+    on_chosen: Callable[[list[Path]], object],
 ) -> QFileDialog:
     """A non-native, non-blocking file dialog with USB sticks first in its sidebar.
 
@@ -115,7 +115,8 @@ def translate_input(dialog: QInputDialog) -> None:
     dialog.setCancelButtonText(_("Cancel"))
 
 
-def warn(parent: QWidget, text: str, *, name: str = "warning") -> QMessageBox:
+def warn(parent: QWidget | None, text: str, *, name: str = "warning") -> QMessageBox:
+    """A non-blocking warning (``objectName`` ``name``)."""
     box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=parent)
     box.setObjectName(name)
     box.open()

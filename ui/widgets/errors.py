@@ -18,14 +18,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QtMsgType, QUrl, Slot, qInstallMessageHandler
+from PySide6.QtCore import QtMsgType, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -36,7 +35,7 @@ from app.core.crashlog import Incident, record_message, record_unexpected, write
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 
-from ui.widgets.folders import removable_folders
+from ui.widgets.dialogs import file_dialog, warn
 
 #: The crash dialogs open now (tests look for them; a burst of errors shows one).
 open_dialogs: list[CrashDialog] = []
@@ -105,24 +104,16 @@ class CrashDialog(QDialog):
 
     @Slot()
     def ask_where(self) -> None:
-        dialog = QFileDialog(self, _("Save the error report"))
-        dialog.setObjectName("save-error-report-file")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("Text files (*.txt)"))
-        folders = removable_folders()
-        dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.selectFile(f"thidua-bao-cao-loi-{self.incident.reference}.txt")
-        dialog.fileSelected.connect(lambda path: self.save_to(Path(path)))
-        dialog.open()
+        ask_report_file(
+            self,
+            suggested=f"thidua-bao-cao-loi-{self.incident.reference}.txt",
+            on_chosen=self.save_to,
+        )
 
     def save_to(self, path: Path) -> Path | None:
         """Write the report to ``path``; a problem is said in the dialog, not raised."""
-        if path.suffix.lower() != ".txt":
-            path = path.with_name(path.name + ".txt")
         try:
-            self.saved = write_report(path, incident=self.incident, extra=qt_versions())
+            self.saved = write_error_report(path, self.incident)
         except UserError as error:
             self._saved_label.setText(error.translated())
             return None
@@ -140,6 +131,30 @@ def qt_versions() -> dict[str, str]:
     from PySide6.QtCore import qVersion
 
     return {"qt": qVersion(), "pyside6": pyside_version}
+
+
+def ask_report_file(
+    parent: QWidget, *, suggested: str, on_chosen: Callable[[Path], object]
+) -> QFileDialog:
+    """Where to save an error report: a text file, USB sticks first."""
+    return file_dialog(
+        parent,
+        name="save-error-report-file",
+        title=_("Save the error report"),
+        mode=QFileDialog.FileMode.AnyFile,
+        save=True,
+        name_filter=_("Text files (*.txt)"),
+        suggested=suggested,
+        on_chosen=lambda paths: on_chosen(paths[0]),
+    )
+
+
+def write_error_report(path: Path, incident: Incident | None = None) -> Path:
+    """Write the report (the log's newest lines, ``incident``, the versions) to ``path``,
+    ``.txt`` added when the name has no such ending."""
+    if path.suffix.lower() != ".txt":
+        path = path.with_name(path.name + ".txt")
+    return write_report(path, incident=incident, extra=qt_versions())
 
 
 def show_unexpected(
@@ -163,9 +178,7 @@ def report_failure(parent: QWidget | None, error: BaseException, *, name: str = 
     """
     text = error_text(error)
     if isinstance(error, UserError):
-        box = QMessageBox(QMessageBox.Icon.Warning, _("Thi Đua"), text, parent=parent)
-        box.setObjectName(name)
-        box.open()
+        warn(parent, text, name=name)
     else:
         show_unexpected(error, parent, where=type(parent).__name__ if parent else "")
     return text
@@ -217,9 +230,11 @@ def install_crash_handler() -> None:
 
 __all__ = [
     "CrashDialog",
+    "ask_report_file",
     "error_text",
     "install_crash_handler",
     "open_dialogs",
     "report_failure",
     "show_unexpected",
+    "write_error_report",
 ]

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QUrl, Slot
+from PySide6.QtCore import QPointF, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core.i18n import gettext as _
 
-from ui.widgets.folders import removable_folders
+from ui.widgets.dialogs import file_dialog
 from ui.widgets.screen_fit import fit_to_screen
 
 #: What a real printer receives: sharp text without hundreds of megabytes of pixels.
@@ -82,18 +82,16 @@ class PdfPreviewDialog(QDialog):
 
     @Slot()
     def ask_where(self) -> QFileDialog:
-        dialog = QFileDialog(self, _("Save the PDF"))
-        dialog.setObjectName("save-pdf-file")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setNameFilter(_("PDF documents (*.pdf)"))
-        folders = removable_folders()
-        dialog.setSidebarUrls([QUrl.fromLocalFile(str(f)) for f in [*folders, Path.home()]])
-        dialog.setDirectory(str(folders[0] if folders else Path.home()))
-        dialog.selectFile(self.path.name)
-        dialog.fileSelected.connect(lambda chosen: self.save_to(Path(chosen)))
-        dialog.open()
-        return dialog
+        return file_dialog(
+            self,
+            name="save-pdf-file",
+            title=_("Save the PDF"),
+            mode=QFileDialog.FileMode.AnyFile,
+            save=True,
+            name_filter=_("PDF documents (*.pdf)"),
+            suggested=self.path.name,
+            on_chosen=lambda paths: self.save_to(paths[0]),
+        )
 
     def save_to(self, target: Path) -> Path | None:
         """Copy the vector PDF to ``target`` (whole or not at all); says how it went."""

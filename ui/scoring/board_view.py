@@ -1,0 +1,421 @@
+"""The scoring screen's view: the plan and ranking choosers, the scores, "why this score".
+
+It loads a scoreboard off the GUI thread and shows frozen values; what the
+toolbar's actions do (rules, proposals, documents, the cluster leader's
+members) is in :mod:`ui.scoring.screen`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.context import AppContext
+from app.core.i18n import gettext as _
+from app.scoring import Placing, Scoreboard, UnitScore
+
+from ui.scoring.models import (
+    SORT_ROLE,
+    ScoreColumn,
+    ScoreTableModel,
+    WhyColumn,
+    WhyModel,
+    score_rows,
+)
+from ui.widgets.errors import report_failure
+from ui.widgets.styles import NOTE_STYLE
+from ui.widgets.tasks import CancelToken, Runner
+
+
+class ScoreFilter(QSortFilterProxyModel):
+    """Sorts by each column's value (numbers as numbers) and filters by code or name."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+
+
+class ScoreboardView(QWidget):
+    """See the module docstring. ``loaded`` is emitted each time a scoreboard is shown."""
+
+    loaded = Signal()
+    failed = Signal(str)
+    done = Signal(str)
+    #: The PDF just printed (proposals, a ranking or the covenant), before its preview opens.
+    printed = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoring-screen")
+        self._ctx = ctx
+        self._runner = runner.bound(self)
+        self.board: Scoreboard | None = None
+        self.role = ""
+        self.last_pdf: Path | None = None
+        self._plan_ids: list[str] = []
+        self._chosen_plan: str | None = None
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.refresh_action = QAction(self)
+        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.rules_action = QAction(self)
+        self.propose_action = QAction(self)
+        self.withdraw_action = QAction(self)
+        self.flags_action = QAction(self)
+        self.print_proposals_action = QAction(self)
+        self.export_action = QAction(self)
+        self.print_ranking_action = QAction(self)
+        self.trust_action = QAction(self)
+        self.import_members_action = QAction(self)
+        self.covenant_action = QAction(self)
+        self._federation_actions = (
+            self.propose_action,
+            self.withdraw_action,
+            self.flags_action,
+            self.print_proposals_action,
+        )
+        self._leader_actions = (self.trust_action, self.import_members_action, self.covenant_action)
+        self.refresh_action.triggered.connect(self.reload)
+        for action in (
+            self.refresh_action,
+            self.rules_action,
+            self.propose_action,
+            self.withdraw_action,
+            self.flags_action,
+            self.print_proposals_action,
+            self.export_action,
+            self.print_ranking_action,
+            self.trust_action,
+            self.import_members_action,
+            self.covenant_action,
+        ):
+            self.toolbar.addAction(action)
+
+        self._plan_label = QLabel()
+        self.plan_combo = QComboBox()
+        self.plan_combo.setObjectName("scoring-plan")
+        self.plan_combo.setMinimumWidth(300)
+        self.plan_combo.currentIndexChanged.connect(self._plan_chosen)
+        self._scope_label = QLabel()
+        self.scope_combo = QComboBox()
+        self.scope_combo.setObjectName("scoring-scope")
+        self.scope_combo.setMinimumWidth(260)
+        self.scope_combo.currentIndexChanged.connect(self._show_scope)
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.banner = QLabel()
+        self.banner.setObjectName("scoring-banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(NOTE_STYLE)
+        self.banner.hide()
+        self.banner_button = QPushButton()
+        self.banner_button.hide()
+
+        self.model = ScoreTableModel(self)
+        self.proxy = ScoreFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setObjectName("scoring-table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(
+            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.unit_header = QLabel()
+        self.unit_header.setObjectName("scoring-unit")
+        self.unit_header.setWordWrap(True)
+        self.unit_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.why_model = WhyModel(self)
+        self.why = QTableView()
+        self.why.setObjectName("scoring-why")
+        self.why.setModel(self.why_model)
+        self.why.setWordWrap(True)
+        self.why.verticalHeader().setVisible(False)
+        why_header = self.why.horizontalHeader()
+        for why_column in (
+            WhyColumn.CODE,
+            WhyColumn.REGISTERED,
+            WhyColumn.ACHIEVED,
+            WhyColumn.ATTAINMENT,
+            WhyColumn.POINTS,
+        ):
+            why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.ResizeToContents)
+        why_header.setSectionResizeMode(WhyColumn.WHY, QHeaderView.ResizeMode.Stretch)
+        self.why.setColumnWidth(WhyColumn.INDICATOR, 190)
+        # Row heights follow the width the explanation has now, not the one it had
+        # when the unit was chosen (rows 300 px tall stayed after the pane widened).
+        self._rows_fit = QTimer(self)
+        self._rows_fit.setSingleShot(True)
+        self._rows_fit.setInterval(40)
+        self._rows_fit.timeout.connect(self.why.resizeRowsToContents)
+        why_header.sectionResized.connect(lambda *_args: self._rows_fit.start())
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.unit_header)
+        right_layout.addWidget(self.why, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        top = QHBoxLayout()
+        top.addWidget(self._plan_label)
+        top.addWidget(self.plan_combo, 1)
+        top.addWidget(self._scope_label)
+        top.addWidget(self.scope_combo, 1)
+        top.addWidget(self.search)
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.banner, 1)
+        banner_row.addWidget(self.banner_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(top)
+        layout.addLayout(banner_row)
+        layout.addWidget(splitter, 1)
+        self.translateUI()
+
+    # --- language ---------------------------------------------------------------------------------
+
+    def host_tabs(self) -> QTabWidget | None:
+        """The tab widget holding this screen, if it is a tab (of the federation workspace)."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QTabWidget):
+            parent = parent.parentWidget()
+        return parent if isinstance(parent, QTabWidget) else None
+
+    def translateUI(self) -> None:
+        tabs = self.host_tabs()
+        if tabs is not None:
+            tabs.setTabText(tabs.indexOf(self), _("Scoring"))
+        self.refresh_action.setText(_("Refresh"))
+        self.rules_action.setText(_("Scoring rules…"))
+        self.propose_action.setText(_("Propose…"))
+        self.withdraw_action.setText(_("Withdraw the proposal"))
+        self.flags_action.setText(_("Flags…"))
+        self.print_proposals_action.setText(_("Print the proposals…"))
+        self.export_action.setText(_("Export to Excel…"))
+        self.print_ranking_action.setText(_("Print the ranking…"))
+        self.trust_action.setText(_("Trust a member's key…"))
+        self.import_members_action.setText(_("Import members' packages…"))
+        self.covenant_action.setText(_("Print the covenant…"))
+        self._plan_label.setText(_("Plan:"))
+        self._scope_label.setText(_("Ranking:"))
+        self.search.setPlaceholderText(_("Find a unit by code or name"))
+        self.banner_button.setText(_("Review the rules…"))
+        self.banner.setText(
+            _(
+                "Scored with the example rules shipped with the software: the federation should "
+                "review and adopt its own before ranking and proposing."
+            )
+        )
+        self.model.retranslate()
+        self.why_model.retranslate()
+        if self.board is not None:
+            self._fill_scopes()
+        self._show_selected()
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    @Slot()
+    def reload(self) -> None:
+        """Score everything again with the current rules (off the GUI thread)."""
+        ctx, chosen = self._ctx, self._chosen_plan
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.core.installation import current_installation
+            from app.plans import available_plans
+            from app.scoring import default_plan_id, scoreboard
+
+            installation = current_installation(ctx)
+            summaries = available_plans(ctx)
+            plan_id = chosen if chosen in {s.id for s in summaries} else None
+            board = scoreboard(ctx, plan_id=plan_id or default_plan_id(ctx))
+            return installation, summaries, board
+
+        self._runner.run(job, self._loaded, self._error)
+
+    def _loaded(self, result: tuple[Any, list[Any], Scoreboard]) -> None:
+        installation, summaries, board = result
+        self.role = installation.role.value if installation is not None else ""
+        leader = self.role == "unit"
+        for action in self._federation_actions:
+            action.setVisible(not leader)
+        for action in self._leader_actions:
+            action.setVisible(leader)
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        self._plan_ids = [s.id for s in summaries]
+        for summary in summaries:
+            self.plan_combo.addItem(f"{summary.year} — {summary.title}", summary.id)
+        self.plan_combo.setCurrentIndex(max(0, self._plan_ids.index(board.plan.id)))
+        self.plan_combo.blockSignals(False)
+        self._chosen_plan = board.plan.id
+        self.show_board(board)
+
+    def show_board(self, board: Scoreboard) -> None:
+        selected = self.selected_score()
+        self.board = board
+        self.banner.setVisible(board.rules.rules.example)
+        self.banner_button.setVisible(board.rules.rules.example)
+        self._fill_scopes()
+        if selected is not None:
+            self.select_unit(selected.unit.code)
+        self.loaded.emit()
+
+    def _fill_scopes(self) -> None:
+        board = self.board
+        assert board is not None
+        current = self.scope_combo.currentData()
+        self.scope_combo.blockSignals(True)
+        self.scope_combo.clear()
+        if board.source == "federation":
+            self.scope_combo.addItem(_("All units (rank in their cluster)"), "all:")
+        for cluster_id, name in sorted(
+            board.cluster_names.items(), key=lambda item: (item[0] is None, item[1])
+        ):
+            if cluster_id is None:
+                continue
+            label = (
+                name if name.casefold().startswith("cụm") else _("Cluster {name}").format(name=name)
+            )
+            self.scope_combo.addItem(label or _("The cluster"), f"cluster:{cluster_id}")
+        if board.source == "federation":
+            # Upper-level unions are scored units themselves; any other parent is the
+            # federation (units directly under it).
+            uppers = {s.unit.id for s in board.scores}
+            for parent_id, name in sorted(
+                board.parent_names.items(),
+                key=lambda item: (item[0] not in uppers, (item[1] or "").casefold()),
+            ):
+                text = (
+                    _("Upper-level union: {name}").format(name=name)
+                    if parent_id in uppers
+                    else _("Directly under the federation")
+                )
+                self.scope_combo.addItem(text, f"upper:{parent_id or ''}")
+        index = self.scope_combo.findData(current) if current is not None else -1
+        self.scope_combo.setCurrentIndex(max(0, index))
+        self.scope_combo.blockSignals(False)
+        self._show_scope()
+
+    def scope(self) -> tuple[str, str | None]:
+        """The chosen ranking: ("all" | "cluster" | "upper", its id or None)."""
+        kind, _sep, scope_id = str(self.scope_combo.currentData() or "all:").partition(":")
+        return kind, scope_id or None
+
+    @Slot()
+    def _show_scope(self) -> None:
+        board = self.board
+        if board is None:
+            return
+        kind, scope_id = self.scope()
+        placings: list[Placing] | None = None
+        if kind == "cluster":
+            placings = board.by_cluster.get(scope_id, [])
+        elif kind == "upper":
+            placings = board.by_parent.get(scope_id, [])
+        self.model.set_rows(score_rows(board, placings))
+        # A ranking shows in its order (ties listed by code); all units by code.
+        column = ScoreColumn.CODE if placings is None else ScoreColumn.RANK
+        self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(
+            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
+        )
+        self._show_selected()
+
+    @Slot(int)
+    def _plan_chosen(self, index: int) -> None:
+        if 0 <= index < len(self._plan_ids):
+            self._chosen_plan = self._plan_ids[index]
+            self.reload()
+
+    # --- selection and "why" -------------------------------------------------------------------
+
+    def selected_score(self) -> UnitScore | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        source = self.proxy.mapToSource(index)
+        return self.model.row_at(source.row()).score
+
+    def select_unit(self, code: str) -> bool:
+        """Make the unit with ``code`` current (tests and keyboard users)."""
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, ScoreColumn.CODE)
+            if index.data() == code:
+                self.table.setCurrentIndex(index)
+                self.table.selectRow(row)
+                return True
+        return False
+
+    @Slot(QModelIndex, QModelIndex)
+    def _row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_selected()
+
+    def _show_selected(self) -> None:
+        score = self.selected_score()
+        board = self.board
+        self.why_model.set_score(score)
+        if score is None or board is None:
+            self.unit_header.setText(_("Choose a unit to see why it has its score."))
+            return
+        lines = [f"<b>{score.unit.code} — {score.unit.name}</b>"]
+        placing = board.cluster_placing(score.unit.id)
+        if placing is not None and score.unit.cluster_name:
+            lines.append(
+                _("In {cluster}: {explanation}").format(
+                    cluster=score.unit.cluster_name, explanation=placing.explain()
+                )
+            )
+        parent = board.parent_placing(score.unit.id)
+        if parent is not None and score.unit.parent_name and board.source == "federation":
+            lines.append(
+                _("In {parent}: {explanation}").format(
+                    parent=score.unit.parent_name, explanation=parent.explain()
+                )
+            )
+        lines += score.explain()
+        grade = board.grade_label(score.grade)
+        lines.append(_("Grade: {grade}.").format(grade=grade))
+        self.unit_header.setText("<br>".join(lines))
+        self.why.resizeRowsToContents()
+
+    # --- errors -----------------------------------------------------------------------------------
+
+    def _error(self, error: BaseException) -> None:
+        self.failed.emit(report_failure(self, error, name="scoring-error"))
+
+
+__all__ = ["ScoreFilter", "ScoreboardView"]

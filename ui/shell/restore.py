@@ -1,0 +1,71 @@
+"""The dialogs of File → Restore from a backup: refused on a shared database, the backup's
+passphrase, and what the restore did. The main window runs the restore itself.
+
+Each is non-blocking (``open()``) and named (``objectName``) so tests find it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from app.core.i18n import gettext as _
+
+
+def refuse_on_server(parent: QWidget) -> QMessageBox:
+    """A shared database is restored by its server's administrator, not from here."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        _("Restore from a backup"),
+        _(
+            "A backup replaces the database file on this PC. This window works on a "
+            "shared database: its server's administrator restores it."
+        ),
+        parent=parent,
+    )
+    box.setObjectName("restore-refused")
+    box.open()
+    return box
+
+
+def ask_passphrase(parent: QWidget, info: Any, on_typed: Callable[[str], None]) -> QInputDialog:
+    """Name the backup found (``app.setup.find_backup``: whose, when, which folder) and ask
+    for its passphrase."""
+    from app.exchange import local_time
+
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("restore-passphrase")
+    dialog.setWindowTitle(_("Restore from a backup"))
+    dialog.setLabelText(
+        _(
+            "Backup of {unit}, made {when} ({folder}).\n\n"
+            "The data on this computer will be replaced by the backup (the current file is "
+            "kept beside it). Type the backup's passphrase:"
+        ).format(unit=info.unit_name, when=local_time(info.created_at), folder=info.folder.name)
+    )
+    dialog.setOkButtonText(_("Restore"))
+    dialog.setCancelButtonText(_("Cancel"))
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.textValueSelected.connect(on_typed)
+    dialog.open()
+    return dialog
+
+
+def say_restored(parent: QWidget, info: Any) -> QMessageBox:
+    """Which backup was restored, and where the data it replaced is kept."""
+    from app.exchange import local_time
+
+    text = _("The backup of {date} was restored.").format(
+        date=local_time(info.created_at) if info.created_at else info.folder.name
+    )
+    if info.kept_aside is not None:
+        text += " " + _("The data it replaced is kept in {path}.").format(path=info.kept_aside)
+    box = QMessageBox(QMessageBox.Icon.Information, _("Restore"), text, parent=parent)
+    box.setObjectName("restore-done")
+    box.open()
+    return box
+
+
+__all__ = ["ask_passphrase", "refuse_on_server", "say_restored"]
