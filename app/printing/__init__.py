@@ -14,24 +14,20 @@ from app.printing.documents import (
     print_registration_forms_batch,
     print_results_report,
 )
-from app.printing.key_card import print_key_card
-from app.printing.layout import (
-    Column,
+from app.printing.furniture import (
     body,
     body_plain,
-    build_pdf,
-    data_table,
     header_block,
     keep_with_next,
-    markup,
     section_heading,
-    short_date,
     signature_block,
-    styles,
-    text,
     title_block,
 )
+from app.printing.key_card import print_key_card
+from app.printing.layout import build_pdf
 from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import markup, short_date, styles, text
 
 __all__ = [
     "Column",

@@ -18,27 +18,20 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from app.core import domain, figures
 from app.core.figures import Verdict
 from app.printing.fonts import REGULAR
-from app.printing.layout import (
-    Column,
-    QrCode,
+from app.printing.furniture import (
     addressee_block,
     body,
     body_plain,
-    data_table,
-    frame_width,
     header_block,
     keep_with_next,
-    markup,
-    para,
     section_heading,
-    short_date,
     signature_block,
-    styles,
-    text,
     title_block,
-    vn_upper,
 )
+from app.printing.qr import QrCode
 from app.printing.sources import StatementDoc, UnitInfo, Verification
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import frame_width, markup, para, short_date, styles, text, vn_upper
 from app.printing.values import (
     DASH,
     format_figure,
