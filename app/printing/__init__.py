@@ -6,6 +6,7 @@ always Vietnamese: their wording is literal here, not in the catalogue.
 The public operations live in :mod:`app.printing.documents`.
 """
 
+from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
     print_cluster_covenant,
     print_plan,
@@ -31,12 +32,14 @@ from app.printing.typesetting import markup, short_date, styles, text
 
 __all__ = [
     "Column",
+    "Covenant",
     "StatementDoc",
     "Title",
     "UnitInfo",
     "body",
     "body_plain",
     "build_pdf",
+    "covenant_story",
     "data_table",
     "header_block",
     "keep_with_next",
