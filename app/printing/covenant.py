@@ -27,7 +27,7 @@ from app.printing.furniture import (
 )
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import frame_width, markup, para, styles, text, vn_upper
+from app.printing.typesetting import frame_width, lower_first, markup, para, styles, text, vn_upper
 from app.printing.values import (
     DASH,
     format_unit_value,
@@ -64,7 +64,7 @@ def covenant_story(covenant: Covenant) -> list[Flowable]:
         *title_block(f"GIAO ƯỚC THI ĐUA NĂM {plan.year}", label),
         body(
             f"Căn cứ {plan_reference(plan, 'Ban Thường vụ ' + covenant.federation_name)} "
-            f"về việc {plan.title[:1].lower()}{plan.title[1:]}; các đơn vị thành viên "
+            f"về việc {lower_first(plan.title)}; các đơn vị thành viên "
             f"{label}{f' (Cụm trưởng: {leader.name})' if leader else ''} thống nhất "
             f"ký kết giao ước thi đua năm {plan.year} với các chỉ tiêu đăng ký của từng "
             "đơn vị như sau:"

@@ -25,7 +25,7 @@ from app.printing.furniture import (
     title_block,
 )
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import para, styles
+from app.printing.typesetting import lower_first, para, styles
 from app.printing.values import (
     DASH,
     format_figure,
@@ -74,7 +74,7 @@ def summary_story(summary: Summary) -> list[Flowable]:
         ),
         body(
             f"Thực hiện {plan_reference(plan, 'Ban Thường vụ ' + summary.federation_name)} "
-            f"về việc {plan.title[:1].lower()}{plan.title[1:]}, trên cơ sở đăng ký và báo cáo "
+            f"về việc {lower_first(plan.title)}, trên cơ sở đăng ký và báo cáo "
             "của các đơn vị, kết quả tổng hợp như sau:"
         ),
         para(f"{summary.scope_text}.", styles().note),
@@ -110,7 +110,7 @@ def summary_story(summary: Summary) -> list[Flowable]:
         Column("Chỉ tiêu", 3.5),
         Column("Mục tiêu kế hoạch", 2.6),
         Column("Tổng đăng ký", 2.3, "right"),
-        *(Column(f"Thực hiện {p.name[:1].lower()}{p.name[1:]}", 2.3, "right") for p in periods),
+        *(Column(f"Thực hiện {lower_first(p.name)}", 2.3, "right") for p in periods),
         Column("Đánh giá", 2.4, "center"),
     ]
     indicators = [i for i in plan.indicators if i.code in by_indicator]
@@ -187,7 +187,7 @@ def _coverage_table(rows: list[CoverageRow], periods: list[domain.Period], label
             Column("Số đơn vị", 1.6, "right"),
             Column("Đã đăng ký", 1.7, "right"),
             Column("Tỷ lệ đăng ký", 1.7, "right"),
-            *(Column(f"Đã báo cáo {p.name[:1].lower()}{p.name[1:]}", 2, "right") for p in periods),
+            *(Column(f"Đã báo cáo {lower_first(p.name)}", 2, "right") for p in periods),
         ],
         data,
         small=True,

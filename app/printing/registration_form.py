@@ -30,6 +30,7 @@ from app.printing.furniture import (
 )
 from app.printing.sources import StatementDoc, UnitInfo, Verification
 from app.printing.tables import Column, data_table
+from app.printing.typesetting import lower_first
 from app.printing.values import (
     format_unit_value,
     unit_target_text,
@@ -69,7 +70,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
         addressee_block(addressees(unit)),
         body(
             f"Căn cứ {plan_reference(plan, 'Ban Thường vụ ' + unit.federation_name)} "
-            f"về việc {plan.title[:1].lower()}{plan.title[1:]}; "
+            f"về việc {lower_first(plan.title)}; "
             f"Ban Chấp hành {unit.name} đăng ký thi đua năm {plan.year} như sau:"
         ),
     ]

@@ -31,6 +31,7 @@ from app.printing.furniture import (
 )
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
+from app.printing.typesetting import lower_first
 from app.printing.values import (
     DASH,
     format_unit_value,
@@ -64,13 +65,13 @@ def results_story(report: ResultsReport) -> list[Flowable]:
         ),
         *title_block(
             "BÁO CÁO",
-            f"Kết quả thực hiện đăng ký thi đua {period.name[:1].lower()}{period.name[1:]}",
+            f"Kết quả thực hiện đăng ký thi đua {lower_first(period.name)}",
         ),
         addressee_block(addressees(unit)),
         body(
             f"Thực hiện {plan_reference(plan, 'Ban Thường vụ ' + unit.federation_name)}, "
             f"Ban Chấp hành {unit.name} báo cáo kết quả thực hiện các chỉ tiêu đã đăng ký "
-            f"thi đua {period.name[:1].lower()}{period.name[1:]} như sau:"
+            f"thi đua {lower_first(period.name)} như sau:"
         ),
     ]
     indicators = applicable_indicators(plan, [unit], [registered, achieved])
@@ -131,7 +132,7 @@ def results_story(report: ResultsReport) -> list[Flowable]:
     else:
         story.append(
             body(
-                f"Số liệu {period.name[:1].lower()}{period.name[1:]} so với mức đăng ký cả năm; "
+                f"Số liệu {lower_first(period.name)} so với mức đăng ký cả năm; "
                 "việc đánh giá đạt, không đạt thực hiện khi tổng kết năm."
                 + (
                     f" Chỉ tiêu kế hoạch giao cho kỳ này: {counts[Verdict.MET]} đạt, "
@@ -169,7 +170,7 @@ def results_story(report: ResultsReport) -> list[Flowable]:
     signed = statement or report.registration
     closing = body(
         f"Trên đây là báo cáo kết quả thực hiện đăng ký thi đua "
-        f"{period.name[:1].lower()}{period.name[1:]} của Ban Chấp hành {unit.name}./."
+        f"{lower_first(period.name)} của Ban Chấp hành {unit.name}./."
     )
     story.append(
         signature_block(

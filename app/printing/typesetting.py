@@ -7,7 +7,8 @@
 
 Every text goes through :func:`text` (NFC, XML-escaped) before it becomes a
 paragraph; dates and capitals are written as administrative documents write
-them (:func:`format_vn_date`, :func:`short_date`, :func:`vn_upper`).
+them (:func:`format_vn_date`, :func:`short_date`, :func:`vn_upper`,
+:func:`lower_first`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,12 @@ def text(value: object) -> str:
 def vn_upper(value: str) -> str:
     """Capitals as Vietnamese documents write them ("đ" → "Đ")."""
     return nfc(value).upper()
+
+
+def lower_first(value: str) -> str:
+    """A title or period name inside a sentence: its first letter in lower case
+    ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm")."""
+    return f"{value[:1].lower()}{value[1:]}"
 
 
 def format_vn_date(place: str, date: dt.date | None, *, year: int | None = None) -> str:
