@@ -18,20 +18,11 @@ from app.printing.form_parts import (
     plan_reference,
     signer_title,
 )
-from app.printing.furniture import (
-    body,
-    header_block,
-    keep_with_next,
-    section_heading,
-    title_block,
-)
+from app.printing.furniture import body, header_block, keep_with_next, section_heading, title_block
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import frame_width, lower_first, markup, para, styles, text, vn_upper
-from app.printing.values import (
-    DASH,
-    format_unit_value,
-)
+from app.printing.values import DASH, format_unit_value
 
 #: Member units per covenant table (landscape A4): more go to further tables.
 COVENANT_UNITS_PER_TABLE = 6

@@ -32,14 +32,7 @@ from reportlab.platypus import (
 
 from app.core.text import nfc
 from app.printing.fonts import BOLD, REGULAR
-from app.printing.typesetting import (
-    BODY_SIZE,
-    format_vn_date,
-    frame_width,
-    para,
-    styles,
-    vn_upper,
-)
+from app.printing.typesetting import BODY_SIZE, format_vn_date, frame_width, para, styles, vn_upper
 
 #: Width of the header's left column, and the gap after it; the right one
 #: takes the rest, enough for the quốc hiệu in 13 pt bold (96 mm) on one line.

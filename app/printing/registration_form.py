@@ -31,10 +31,7 @@ from app.printing.furniture import (
 from app.printing.sources import StatementDoc, UnitInfo, Verification
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import lower_first
-from app.printing.values import (
-    format_unit_value,
-    unit_target_text,
-)
+from app.printing.values import format_unit_value, unit_target_text
 from app.printing.verification_box import verification_box
 
 

@@ -32,11 +32,7 @@ from app.printing.furniture import (
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import lower_first
-from app.printing.values import (
-    DASH,
-    format_unit_value,
-    verdict_word,
-)
+from app.printing.values import DASH, format_unit_value, verdict_word
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ from app.printing.fonts import REGULAR
 from app.printing.qr import QrCode
 from app.printing.sources import Verification
 from app.printing.typesetting import frame_width, markup, para, styles
-from app.printing.values import (
-    DASH,
-)
+from app.printing.values import DASH
 
 
 def _grouped_hex(value: str) -> str:
