@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -44,6 +45,20 @@ RULE_WIDTH = 0.6
 
 
 # --- small flowables -----------------------------------------------------------------
+
+
+def _unruled(*commands: tuple[Any, ...]) -> TableStyle:
+    """The style of a table that only places blocks side by side: no rules, cells at
+    the top in the body font, no padding at the sides; then ``commands``."""
+    return TableStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            *commands,
+        ]
+    )
 
 
 class Rule(Flowable):  # type: ignore[misc]
@@ -112,15 +127,9 @@ def header_block(
         [[left, "", right]],
         colWidths=[left_width, HEADER_GAP, right_width],
         hAlign="LEFT",
-        style=TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
+        style=_unruled(
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ),
     )
     return table
@@ -154,15 +163,7 @@ def addressee_block(recipients: Sequence[str], *, wide: bool = False) -> Flowabl
         [[para(label, s.addressee), lines]],
         colWidths=[label_width, list_width],
         hAlign="CENTER",
-        style=TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ]
-        ),
+        style=_unruled(("BOTTOMPADDING", (0, 0), (-1, -1), 6)),
     )
     return table
 
@@ -204,15 +205,10 @@ def signature_block(
                     rows,
                     colWidths=[left_width * 0.68, left_width * 0.3],
                     hAlign="LEFT",
-                    style=TableStyle(
-                        [
-                            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                            ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                            ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                            ("TOPPADDING", (0, 0), (-1, -1), 0),
-                            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                        ]
+                    style=_unruled(
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
                     ),
                 )
             )
@@ -222,15 +218,9 @@ def signature_block(
         [[left, right]],
         colWidths=[left_width, right_width],
         hAlign="LEFT",
-        style=TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (0, 0), 4),
-                ("TOPPADDING", (1, 0), (1, 0), 0),
-            ]
+        style=_unruled(
+            ("TOPPADDING", (0, 0), (0, 0), 4),
+            ("TOPPADDING", (1, 0), (1, 0), 0),
         ),
     )
     return KeepTogether([*before, Spacer(1, 6), table, *after])
