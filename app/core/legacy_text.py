@@ -16,10 +16,11 @@ points), so a cell that looked like "một số chỉ tiêu" on screen arrives a
   accent character (``"Vieät"`` is "Việt"), except for đ, ơ, ư, the toned
   i's and ỵ, which have their own code.
 
-Conversion is table-driven over all 134 precomposed Vietnamese letters and
-always returns NFC. :func:`from_unicode` is the exact inverse (TCVN3 writes a
-toned capital as its base letter plus a combining tone code unless asked for
-the ``…H`` font convention), which the tests use to build fixtures.
+Conversion is table-driven (:mod:`app.core.legacy_tables`) over all 134
+precomposed Vietnamese letters (:mod:`app.core.syllables`) and always
+returns NFC. :func:`from_unicode` is the exact inverse (TCVN3 writes a toned
+capital as its base letter plus a combining tone code unless asked for the
+``…H`` font convention), which the tests use to build fixtures.
 
 Detection (:func:`detect_legacy`) must never touch ordinary text, so it only
 says yes when all of these hold:
@@ -56,7 +57,32 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+
+from app.core.legacy_tables import (
+    ASCII_LETTERS,
+    CP1252_PUNCTUATION,
+    LATIN1_LETTERS,
+    LEGACY_CHARS,
+    PASSTHROUGH,
+    TCVN3_CAPITAL_CODES,
+    TCVN3_COMBINING,
+    TCVN3_DECODE,
+    TCVN3_ENCODE,
+    TCVN3_TONE_CODE,
+    VNI_ACCENTS,
+    VNI_DECODE,
+    VNI_ENCODE,
+    Encoding,
+)
+from app.core.syllables import (
+    TONE_SET,
+    TONELESS_VOWELS,
+    VIETNAMESE_LETTERS,
+    has_vowel,
+    is_plausible,
+    is_syllable,
+)
+from app.core.text import nfc
 
 __all__ = [
     "VIETNAMESE_LETTERS",
@@ -68,190 +94,11 @@ __all__ = [
     "legacy_font",
     "repair",
     "repair_cells",
+    "repair_table",
     "to_unicode",
 ]
 
-
-class Encoding(StrEnum):
-    """A legacy Vietnamese 8-bit font encoding."""
-
-    TCVN3 = "TCVN3"
-    VNI = "VNI"
-
-
-# --- Letters ---------------------------------------------------------------
-
-_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
-#: The five tone marks in the order of the TCVN3 chart (huyền, hỏi, ngã, sắc, nặng).
-_TONES = (_GRAVE, _HOOK, _TILDE, _ACUTE, _DOT)
-_TONE_SET = frozenset(_TONES)
-_CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
-
-#: (base letter, modifier mark) of every lower-case vowel: a ă â e ê i o ô ơ u ư y.
-_VOWEL_SHAPES: tuple[tuple[str, str], ...] = (
-    ("a", ""),
-    ("a", _BREVE),
-    ("a", _CIRCUMFLEX),
-    ("e", ""),
-    ("e", _CIRCUMFLEX),
-    ("i", ""),
-    ("o", ""),
-    ("o", _CIRCUMFLEX),
-    ("o", _HORN),
-    ("u", ""),
-    ("u", _HORN),
-    ("y", ""),
-)
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _lower_letters() -> list[tuple[str, str, str, str | None]]:
-    """(letter, base, modifier, tone) of the 67 lower-case precomposed letters."""
-    letters: list[tuple[str, str, str, str | None]] = []
-    for base, modifier in _VOWEL_SHAPES:
-        for tone in (None, *_TONES):
-            if modifier or tone:
-                letters.append((_nfc(base + modifier + (tone or "")), base, modifier, tone))
-    return letters
-
-
-_LOWER = _lower_letters()
-_LOWER_LETTERS = (*(entry[0] for entry in _LOWER), "đ")
-#: The 134 precomposed Vietnamese letters (NFC), lower case then upper case.
-VIETNAMESE_LETTERS: tuple[str, ...] = (
-    *_LOWER_LETTERS,
-    *(letter.upper() for letter in _LOWER_LETTERS),
-)
-
-# --- TCVN3 table (TCVN 5712:1993 VN3) ----------------------------------------
-
-#: Code of each toned lower-case vowel, tones in _TONES order.
-_TCVN3_TONED: dict[str, tuple[int, int, int, int, int]] = {
-    "a": (0xB5, 0xB6, 0xB7, 0xB8, 0xB9),
-    "ă": (0xBB, 0xBC, 0xBD, 0xBE, 0xC6),
-    "â": (0xC7, 0xC8, 0xC9, 0xCA, 0xCB),
-    "e": (0xCC, 0xCE, 0xCF, 0xD0, 0xD1),
-    "ê": (0xD2, 0xD3, 0xD4, 0xD5, 0xD6),
-    "i": (0xD7, 0xD8, 0xDC, 0xDD, 0xDE),
-    "o": (0xDF, 0xE1, 0xE2, 0xE3, 0xE4),
-    "ô": (0xE5, 0xE6, 0xE7, 0xE8, 0xE9),
-    "ơ": (0xEA, 0xEB, 0xEC, 0xED, 0xEE),
-    "u": (0xEF, 0xF1, 0xF2, 0xF3, 0xF4),
-    "ư": (0xF5, 0xF6, 0xF7, 0xF8, 0xF9),
-    "y": (0xFA, 0xFB, 0xFC, 0xFD, 0xFE),
-}
-#: Letters without a tone that have their own code, capitals included.
-_TCVN3_PLAIN: dict[str, int] = {
-    "Ă": 0xA1,
-    "Â": 0xA2,
-    "Ê": 0xA3,
-    "Ô": 0xA4,
-    "Ơ": 0xA5,
-    "Ư": 0xA6,
-    "Đ": 0xA7,
-    "ă": 0xA8,
-    "â": 0xA9,
-    "ê": 0xAA,
-    "ô": 0xAB,
-    "ơ": 0xAC,
-    "ư": 0xAD,
-    "đ": 0xAE,
-}
-#: Combining tone marks 0xB0–0xB4, in _TONES order.
-_TCVN3_COMBINING: dict[str, str] = {chr(0xB0 + i): tone for i, tone in enumerate(_TONES)}
-_TCVN3_TONE_CODE: dict[str, str] = {tone: code for code, tone in _TCVN3_COMBINING.items()}
-
-
-def _tcvn3_tables() -> tuple[dict[str, str], dict[str, str]]:
-    decode: dict[str, str] = {chr(code): letter for letter, code in _TCVN3_PLAIN.items()}
-    for vowel, codes in _TCVN3_TONED.items():
-        for tone, code in zip(_TONES, codes, strict=True):
-            decode[chr(code)] = _nfc(vowel + tone)
-    encode = {letter: code for code, letter in decode.items()}
-    return decode, encode
-
-
-_TCVN3_DECODE, _TCVN3_ENCODE = _tcvn3_tables()
-#: Codes of TCVN3 capitals (they carry case even in the ``…H`` fonts).
-_TCVN3_CAPITAL_CODES = frozenset(chr(code) for code in range(0xA1, 0xA8))
-
-# --- VNI table (VNI-Windows) -----------------------------------------------
-
-#: Accent characters after a vowel (lower-case forms; capitals are ``.upper()``).
-_VNI_TONE = {_GRAVE: "ø", _ACUTE: "ù", _HOOK: "û", _TILDE: "õ", _DOT: "ï"}
-_VNI_CIRCUMFLEX = {None: "â", _GRAVE: "à", _ACUTE: "á", _HOOK: "å", _TILDE: "ã", _DOT: "ä"}
-_VNI_BREVE = {None: "ê", _GRAVE: "è", _ACUTE: "é", _HOOK: "ú", _TILDE: "ü", _DOT: "ë"}
-#: Letters with a code of their own.
-_VNI_I = {_GRAVE: "ì", _ACUTE: "í", _HOOK: "æ", _TILDE: "ó", _DOT: "ò"}
-_VNI_O_HORN, _VNI_U_HORN, _VNI_D_BAR, _VNI_Y_DOT = "ô", "ö", "ñ", "î"
-
-
-def _vni_lower(base: str, modifier: str, tone: str | None) -> str:
-    """The VNI spelling of one lower-case letter."""
-    if base == "i":
-        assert tone is not None
-        return _VNI_I[tone]
-    if base == "y" and tone == _DOT:
-        return _VNI_Y_DOT
-    if modifier == _HORN:
-        head = _VNI_O_HORN if base == "o" else _VNI_U_HORN
-        return head + (_VNI_TONE[tone] if tone else "")
-    if modifier == _CIRCUMFLEX:
-        return base + _VNI_CIRCUMFLEX[tone]
-    if modifier == _BREVE:
-        return base + _VNI_BREVE[tone]
-    assert tone is not None
-    return base + _VNI_TONE[tone]
-
-
-def _vni_tables() -> tuple[dict[str, str], dict[str, str], frozenset[str]]:
-    encode: dict[str, str] = {"đ": _VNI_D_BAR, "Đ": _VNI_D_BAR.upper()}
-    for letter, base, modifier, tone in _LOWER:
-        spelling = _vni_lower(base, modifier, tone)
-        encode[letter] = spelling
-        encode[letter.upper()] = spelling.upper()
-    decode: dict[str, str] = {}
-    accents: set[str] = set()
-    for letter, spelling in encode.items():
-        decode[spelling] = letter
-        if len(spelling) == 2:
-            head, accent = spelling[0], spelling[1]
-            accents.update((accent.lower(), accent.upper()))
-            # Lenient: an accent typed in the other case still belongs to
-            # the letter before it; the letter keeps its own case.
-            decode.setdefault(head + accent.swapcase(), letter)
-    return decode, encode, frozenset(accents)
-
-
-_VNI_DECODE, _VNI_ENCODE, _VNI_ACCENTS = _vni_tables()
-
-# --- Character classes -------------------------------------------------------
-
-#: Vowels that can still take a tone (a ă â e ê i o ô ơ u ư y, both cases).
-_TONELESS_VOWELS = frozenset(_nfc(base + modifier) for base, modifier in _VOWEL_SHAPES) | frozenset(
-    _nfc(base + modifier).upper() for base, modifier in _VOWEL_SHAPES
-)
-
-#: Characters cp1252 puts at 0x80–0x9F that are not letters (quotes, dashes…).
-_CP1252_PUNCTUATION = frozenset(
-    char
-    for char in bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
-    if not char.isalpha()
-)
-_LATIN1_LETTERS = frozenset(chr(code) for code in range(0xA0, 0x100) if chr(code).isalpha())
-_ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_PASSTHROUGH = _CP1252_PUNCTUATION | {"\u00a0"}
-
-#: Characters that mean something else in the encoding (ý in TCVN3, ì í in
-#: VNI are their own code and prove nothing).
-_LEGACY_CHARS: dict[Encoding, frozenset[str]] = {
-    Encoding.TCVN3: frozenset(code for code, letter in _TCVN3_DECODE.items() if code != letter),
-    Encoding.VNI: frozenset("".join(code for code, letter in _VNI_DECODE.items() if code != letter))
-    - _ASCII_LETTERS,
-}
+# --- Words -------------------------------------------------------------------------
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -265,14 +112,14 @@ def _word_pattern(encoding: Encoding) -> re.Pattern[str]:
     vowel without a tone (``"C¤´NG"``); elsewhere (``"30°C"``, ``"m²"``) it
     is a symbol.
     """
-    letters = _char_class(_ASCII_LETTERS | _LATIN1_LETTERS | _LEGACY_CHARS[encoding])
+    letters = _char_class(ASCII_LETTERS | LATIN1_LETTERS | LEGACY_CHARS[encoding])
     if encoding is Encoding.VNI:
         return re.compile(letters + "+")
     vowels = _char_class(
         {*"aeiouyAEIOUY"}
-        | {char for char, letter in _TCVN3_DECODE.items() if letter in _TONELESS_VOWELS}
+        | {char for char, letter in TCVN3_DECODE.items() if letter in TONELESS_VOWELS}
     )
-    tones = _char_class(_TCVN3_COMBINING)
+    tones = _char_class(TCVN3_COMBINING)
     return re.compile(f"(?:{letters}|(?<={vowels}){tones})+")
 
 
@@ -292,7 +139,7 @@ def _looks_capitals(text: str) -> bool:
     for char in text:
         if "a" <= char <= "z":
             return False
-        if "A" <= char <= "Z" or char in _TCVN3_CAPITAL_CODES:
+        if "A" <= char <= "Z" or char in TCVN3_CAPITAL_CODES:
             capitals += 1
     return capitals >= 2
 
@@ -302,16 +149,16 @@ def _decode_tcvn3(text: str, capitals: bool) -> tuple[str, int, int]:
     out: list[str] = []
     converted = leftovers = 0
     for char in text:
-        letter = _TCVN3_DECODE.get(char)
+        letter = TCVN3_DECODE.get(char)
         if letter is not None:
             out.append(letter.upper() if capitals else letter)
             converted += 1
-        elif char in _TCVN3_COMBINING and out and out[-1] in _TONELESS_VOWELS:
-            out[-1] = _nfc(out[-1] + _TCVN3_COMBINING[char])
+        elif char in TCVN3_COMBINING and out and out[-1] in TONELESS_VOWELS:
+            out[-1] = nfc(out[-1] + TCVN3_COMBINING[char])
         else:
-            if capitals and char in _ASCII_LETTERS:
+            if capitals and char in ASCII_LETTERS:
                 char = char.upper()
-            elif char in _LATIN1_LETTERS:
+            elif char in LATIN1_LETTERS:
                 leftovers += 1
             out.append(char)
     return "".join(out), converted, leftovers
@@ -322,19 +169,19 @@ def _decode_vni(text: str) -> tuple[str, int, int]:
     out: list[str] = []
     converted = leftovers = index = 0
     while index < len(text):
-        pair = _VNI_DECODE.get(text[index : index + 2])
+        pair = VNI_DECODE.get(text[index : index + 2])
         if pair is not None:
             out.append(pair)
             converted += 1
             index += 2
             continue
         char = text[index]
-        single = _VNI_DECODE.get(char)
-        if single is not None and char not in _VNI_ACCENTS:
+        single = VNI_DECODE.get(char)
+        if single is not None and char not in VNI_ACCENTS:
             out.append(single)
             converted += char != single
         else:
-            leftovers += char in _VNI_ACCENTS or char in _LATIN1_LETTERS
+            leftovers += char in VNI_ACCENTS or char in LATIN1_LETTERS
             out.append(char)
         index += 1
     return "".join(out), converted, leftovers
@@ -359,7 +206,7 @@ def to_unicode(text: str, encoding: Encoding, *, capitals: bool | None = False) 
     if encoding is Encoding.VNI and capitals:
         raise ValueError("capitals applies to TCVN3 only")
     use_capitals = _looks_capitals(text) if capitals is None else capitals
-    return _nfc(_decode(text, encoding, use_capitals)[0])
+    return nfc(_decode(text, encoding, use_capitals)[0])
 
 
 def from_unicode(text: str, encoding: Encoding, *, capitals: bool = False) -> str:
@@ -376,157 +223,24 @@ def from_unicode(text: str, encoding: Encoding, *, capitals: bool = False) -> st
     if encoding is Encoding.VNI and capitals:
         raise ValueError("capitals applies to TCVN3 only")
     out: list[str] = []
-    for char in _nfc(text):
-        if char.isascii() or char in _PASSTHROUGH:
+    for char in nfc(text):
+        if char.isascii() or char in PASSTHROUGH:
             out.append(char)
-        elif encoding is Encoding.VNI and char in _VNI_ENCODE:
-            out.append(_VNI_ENCODE[char])
-        elif encoding is Encoding.TCVN3 and char in _TCVN3_ENCODE:
-            out.append(_TCVN3_ENCODE[char])
-        elif encoding is Encoding.TCVN3 and char.lower() in _TCVN3_ENCODE:
+        elif encoding is Encoding.VNI and char in VNI_ENCODE:
+            out.append(VNI_ENCODE[char])
+        elif encoding is Encoding.TCVN3 and char in TCVN3_ENCODE:
+            out.append(TCVN3_ENCODE[char])
+        elif encoding is Encoding.TCVN3 and char.lower() in TCVN3_ENCODE:
             if capitals:
-                out.append(_TCVN3_ENCODE[char.lower()])
+                out.append(TCVN3_ENCODE[char.lower()])
             else:
                 parts = unicodedata.normalize("NFD", char)
-                tone = next(mark for mark in parts if mark in _TONE_SET)
-                base = _nfc(parts.replace(tone, ""))
-                out.append(_TCVN3_ENCODE.get(base, base) + _TCVN3_TONE_CODE[tone])
+                tone = next(mark for mark in parts if mark in TONE_SET)
+                base = nfc(parts.replace(tone, ""))
+                out.append(TCVN3_ENCODE.get(base, base) + TCVN3_TONE_CODE[tone])
         else:
             raise ValueError(f"{char!r} (U+{ord(char):04X}) cannot be written in {encoding}")
     return "".join(out)
-
-
-# --- Vietnamese syllables --------------------------------------------------------
-
-_VOWELS = frozenset("aăâeêioôơuưy")
-_ALPHABET = _VOWELS | frozenset("bcdđghklmnpqrstvx")
-#: Letters of loan words and names, accepted in a plausible word.
-_ALPHABET_WIDE = _ALPHABET | frozenset("fjwz")
-#: Onsets, longest first; the last group is found in minority place names
-#: (Krông Búk, M'Đrắk, Đăk Glei).
-_ONSETS = (
-    *("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr"),
-    *("b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x"),
-    *("kr", "gr", "dr", "đr", "bl", "pl", "kl"),
-    "",
-)
-_STOPS = ("ch", "c", "p", "t", "k")
-_OPEN_RHYMES = (
-    *("a", "ai", "ao", "au", "ay", "âu", "ây", "e", "eo", "ê", "êu", "i", "ia", "iu"),
-    *("iêu", "yêu", "o", "oi", "ô", "ôi", "ơ", "ơi", "u", "ua", "ui", "uôi", "ư", "ưa"),
-    *("ưi", "ưu", "ươi", "ươu", "y", "oa", "oai", "oao", "oay", "oe", "oeo", "uê", "uy"),
-    *("uya", "uyu", "uơ"),
-)
-#: Vowel nucleus → the consonant finals it takes.
-_CLOSED_RHYMES: dict[str, tuple[str, ...]] = {
-    "a": ("c", "ch", "m", "n", "ng", "nh", "p", "t", "k"),
-    "ă": ("c", "m", "n", "ng", "p", "t", "k"),
-    "â": ("c", "m", "n", "ng", "p", "t", "k"),
-    "e": ("c", "m", "n", "ng", "p", "t"),
-    "ê": ("ch", "m", "n", "nh", "p", "t"),
-    "i": ("ch", "m", "n", "nh", "p", "t"),
-    "iê": ("c", "m", "n", "ng", "p", "t"),
-    "yê": ("m", "n", "t"),
-    "o": ("c", "m", "n", "ng", "p", "t"),
-    "oo": ("c", "ng"),
-    "ô": ("c", "m", "n", "ng", "p", "t"),
-    "ơ": ("m", "n", "p", "t"),
-    "u": ("c", "m", "n", "ng", "p", "t", "k"),
-    "uô": ("c", "m", "n", "ng", "t"),
-    "ư": ("c", "m", "n", "ng", "t"),
-    "ươ": ("c", "m", "n", "ng", "p", "t"),
-    "oa": ("c", "ch", "m", "n", "ng", "nh", "p", "t"),
-    "oă": ("c", "m", "n", "ng", "t"),
-    "oe": ("m", "n", "t"),
-    "uâ": ("n", "ng", "t"),
-    "uê": ("ch", "n", "nh"),
-    "uy": ("ch", "n", "nh", "p", "t"),
-    "uyê": ("n", "t"),
-    "y": ("ch", "n", "nh", "t"),
-}
-
-
-def _tone_positions(nucleus: str, closed: bool) -> frozenset[int]:
-    """Where the tone mark may sit in ``nucleus`` (old and new styles both)."""
-    marked = [index for index, letter in enumerate(nucleus) if letter in "ăâêôơư"]
-    if marked:
-        return frozenset({marked[-1]})
-    if closed:
-        return frozenset({len(nucleus) - 1})
-    if len(nucleus) == 3:
-        return frozenset({1})
-    if nucleus in ("oa", "oe", "uy"):  # hòa / hoà, thúy / thuý
-        return frozenset({0, 1})
-    return frozenset({0})
-
-
-def _rhyme_table() -> dict[str, tuple[frozenset[int], bool]]:
-    """Rhyme → (allowed tone positions, ends in a stop)."""
-    table = {rhyme: (_tone_positions(rhyme, False), False) for rhyme in _OPEN_RHYMES}
-    for nucleus, finals in _CLOSED_RHYMES.items():
-        for final in finals:
-            table[nucleus + final] = (_tone_positions(nucleus, True), final in _STOPS)
-    return table
-
-
-_RHYMES = _rhyme_table()
-
-
-def _case_ok(word: str) -> bool:
-    lower = word.lower()
-    return word in (lower, word.upper()) or (word[0] == word[0].upper() and word[1:] == lower[1:])
-
-
-def _split_tone(word: str) -> tuple[str, str | None, int] | None:
-    """(toneless lower-case letters, tone mark, its index), or None if not Vietnamese-shaped."""
-    letters: list[str] = []
-    tone: str | None = None
-    position = -1
-    for index, char in enumerate(word.lower()):
-        parts = unicodedata.normalize("NFD", char)
-        marks = [mark for mark in parts if mark in _TONE_SET]
-        if marks:
-            if tone is not None or len(marks) > 1:
-                return None
-            tone, position = marks[0], index
-        base = _nfc("".join(mark for mark in parts if mark not in _TONE_SET))
-        if base not in _ALPHABET_WIDE:
-            return None
-        letters.append(base)
-    return "".join(letters), tone, position
-
-
-def _is_plausible(word: str) -> bool:
-    """Letters of the Vietnamese alphabet (and f j w z), one tone at most, sane case."""
-    return _case_ok(word) and _split_tone(word) is not None
-
-
-def _is_syllable(word: str) -> bool:
-    """Whether ``word`` is a well-formed Vietnamese syllable (any case, NFC)."""
-    if not _case_ok(word):
-        return False
-    split = _split_tone(word)
-    if split is None:
-        return False
-    letters, tone, position = split
-    for onset in _ONSETS:
-        if not letters.startswith(onset):
-            continue
-        rule = _RHYMES.get(letters[len(onset) :])
-        if rule is None:
-            continue
-        positions, stop = rule
-        if tone is None:
-            if not stop:
-                return True
-        elif (not stop or tone in (_ACUTE, _DOT)) and position - len(onset) in positions:
-            return True
-    return False
-
-
-def _has_vowel(word: str) -> bool:
-    split = _split_tone(word)
-    return split is not None and any(letter in _VOWELS for letter in split[0])
 
 
 # --- Detection ----------------------------------------------------------------
@@ -545,13 +259,13 @@ class _Reading:
 
 
 def _in_legacy_range(text: str) -> bool:
-    return all(char <= "\u00ff" or char in _CP1252_PUNCTUATION for char in text)
+    return all(char <= "\u00ff" or char in CP1252_PUNCTUATION for char in text)
 
 
 def _read(text: str, encoding: Encoding) -> _Reading:
     """Score ``text`` as ``encoding``; strength 0 when it cannot be that encoding."""
     none = _Reading(encoding, _NONE, (0, 0, 0))
-    legacy = _LEGACY_CHARS[encoding]
+    legacy = LEGACY_CHARS[encoding]
     capitals = encoding is Encoding.TCVN3 and _looks_capitals(text)
     words = good = bad = odd = rescued = evidence = 0
     longest = 0
@@ -560,14 +274,14 @@ def _read(text: str, encoding: Encoding) -> _Reading:
         if not any(char in legacy for char in original):
             continue
         converted, _, leftovers = _decode(original, encoding, capitals)
-        converted = _nfc(converted)
+        converted = nfc(converted)
         if leftovers:
             return none
-        original_ok = _is_syllable(original)
-        if not _is_plausible(converted):
+        original_ok = is_syllable(original)
+        if not is_plausible(converted):
             words += 1
             bad += 1
-        elif _is_syllable(converted):
+        elif is_syllable(converted):
             words += 1
             good += 1
             if not original_ok:
@@ -575,7 +289,7 @@ def _read(text: str, encoding: Encoding) -> _Reading:
                 if len(converted) >= 2:
                     evidence += 1
                     longest = max(longest, len(converted))
-        elif not _has_vowel(converted):
+        elif not has_vowel(converted):
             # An abbreviation such as CĐCS or LĐLĐ: neither for nor against.
             rescued += not original_ok
         else:
@@ -653,7 +367,7 @@ def _convert_with_font(text: str, font: LegacyFont) -> str | None:
     converted, count, leftovers = _decode(text, font.encoding, font.capitals)
     if count == 0 or leftovers:
         return None
-    return _nfc(converted)
+    return nfc(converted)
 
 
 # --- Repair ---------------------------------------------------------------------

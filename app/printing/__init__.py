@@ -6,6 +6,7 @@ always Vietnamese: their wording is literal here, not in the catalogue.
 The public operations live in :mod:`app.printing.documents`.
 """
 
+from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
     print_cluster_covenant,
     print_plan,
@@ -14,33 +15,31 @@ from app.printing.documents import (
     print_registration_forms_batch,
     print_results_report,
 )
-from app.printing.key_card import print_key_card
-from app.printing.layout import (
-    Column,
+from app.printing.furniture import (
     body,
     body_plain,
-    build_pdf,
-    data_table,
     header_block,
     keep_with_next,
-    markup,
     section_heading,
-    short_date,
     signature_block,
-    styles,
-    text,
     title_block,
 )
+from app.printing.key_card import print_key_card
+from app.printing.layout import build_pdf
 from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import markup, short_date, styles, text
 
 __all__ = [
     "Column",
+    "Covenant",
     "StatementDoc",
     "Title",
     "UnitInfo",
     "body",
     "body_plain",
     "build_pdf",
+    "covenant_story",
     "data_table",
     "header_block",
     "keep_with_next",

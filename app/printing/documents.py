@@ -28,8 +28,12 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.plans import get_plan
-from app.printing import forms
+from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
+from app.printing.plan_form import plan_story
+from app.printing.province_summary import CoverageRow, Summary, summary_story
+from app.printing.registration_form import RegistrationForm, registration_story
+from app.printing.results_report import ResultsReport, results_story
 from app.printing.sources import (
     UnitInfo,
     cluster_members,
@@ -95,10 +99,10 @@ def print_registration_form(
         info = units[unit_id]
         statement = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
         check = load_verifications(session, plan, units)[unit_id]
-    form = forms.RegistrationForm(plan, info, statement, check)
+    form = RegistrationForm(plan, info, statement, check)
     return build_pdf(
         out,
-        forms.registration_story(form),
+        registration_story(form),
         title=f"Bản đăng ký thi đua năm {plan.year} - {info.name}",
         author=_author(info),
     )
@@ -117,7 +121,7 @@ def print_results_report(
         info = load_units(session, plan, [unit_id])[unit_id]
         registration = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
         report = load_statements(session, plan, period, [unit_id]).get(unit_id)
-    story = forms.results_story(forms.ResultsReport(plan, info, chosen, registration, report))
+    story = results_story(ResultsReport(plan, info, chosen, registration, report))
     return build_pdf(
         out,
         story,
@@ -140,10 +144,10 @@ def print_cluster_covenant(
         members.sort(key=lambda u: u.id != found.leader_unit_id)
         registrations = load_statements(session, plan, REGISTRATION_STREAM, member_ids)
         fed = federation_name(session, plan)
-    covenant = forms.Covenant(plan, found, fed, members, registrations)
+    covenant = Covenant(plan, found, fed, members, registrations)
     return build_pdf(
         out,
-        forms.covenant_story(covenant),
+        covenant_story(covenant),
         title=f"Giao ước thi đua năm {plan.year} - {found.name}",
         author=fed,
         wide=True,
@@ -174,12 +178,12 @@ def print_province_summary(
         fed = federation_name(session, plan)
         scope_text = describe_scope(session, year=plan.year, scope=scope)
     whole = scope.root_unit_id is None and scope.cluster_id is None
-    summary = forms.Summary(
+    summary = Summary(
         plan, fed, rollups, by_upper, by_cluster, printed_on, scope_text=scope_text, whole=whole
     )
     return build_pdf(
         out,
-        forms.summary_story(summary),
+        summary_story(summary),
         title=f"Báo cáo tổng hợp thi đua năm {plan.year}",
         author=fed,
     )
@@ -189,7 +193,7 @@ def print_plan(ctx: AppContext, *, plan_id: str | None = None, out: Path) -> Pat
     """The federation's plan as issued (header, sections I–IV, signature, recipients)."""
     with ctx.reading() as session:
         plan = _plan(session, plan_id)
-    return build_pdf(out, forms.plan_story(plan), title=plan.title, author=plan.issuer)
+    return build_pdf(out, plan_story(plan), title=plan.title, author=plan.issuer)
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ def print_registration_forms_batch(
         statements = load_statements(session, plan, REGISTRATION_STREAM)
         checks = load_verifications(session, plan, {u: units[u] for u in unit_ids if u in units})
     form_list = [
-        forms.RegistrationForm(plan, units[u], statements.get(u), checks[u])
+        RegistrationForm(plan, units[u], statements.get(u), checks[u])
         for u in unit_ids
         if u in units
     ]
@@ -253,7 +257,7 @@ def print_registration_forms_batch(
         if index:
             story.append(PageBreak())
         story.append(FormStart(numbering, index, started))
-        story += forms.registration_story(form)
+        story += registration_story(form)
     try:
         path = build_pdf(out, story, title=title, numbering=numbering)
     except _Cancelled:
@@ -264,7 +268,7 @@ def print_registration_forms_batch(
 
 
 def _separate_files(
-    form_list: list[forms.RegistrationForm],
+    form_list: list[RegistrationForm],
     folder: Path,
     title: str,
     progress: ProgressCallback | None,
@@ -284,7 +288,7 @@ def _separate_files(
         paths.append(
             build_pdf(
                 path,
-                forms.registration_story(form),
+                registration_story(form),
                 title=f"{title} - {form.unit.name}",
                 author=form.unit.name,
             )
@@ -318,7 +322,7 @@ def _natural(text: str) -> tuple[int | str, ...]:
 
 def _coverage(
     session: Session, plan: domain.Plan, federation_id: str, in_scope: set[str] | None = None
-) -> tuple[list[forms.CoverageRow], list[forms.CoverageRow]]:
+) -> tuple[list[CoverageRow], list[CoverageRow]]:
     """Units (of ``in_scope``, default all), registrations and period reports by
     upper-level union and by cluster."""
     entry = models.RosterEntry
@@ -365,9 +369,9 @@ def _coverage(
         cluster_key = (0, _natural(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
         by_cluster.setdefault(cluster_key, []).append(unit_id)
 
-    def table(groups: dict[_GroupKey, list[str]]) -> list[forms.CoverageRow]:
+    def table(groups: dict[_GroupKey, list[str]]) -> list[CoverageRow]:
         return [
-            forms.CoverageRow(
+            CoverageRow(
                 name=key[2],
                 units=len(members),
                 registered=sum(1 for u in members if u in streams.get(REGISTRATION_STREAM, ())),

@@ -2,14 +2,13 @@
 
 reportlab keeps registered fonts in a process-wide table, so registration is
 idempotent and cheap after the first call (about 40 ms for the four faces).
-Every text that reaches a PDF goes through :func:`nfc` first: reportlab
-places the combining accents of decomposed (NFD) Vietnamese wrongly.
+Every text that reaches a PDF goes through :func:`app.core.text.nfc` first:
+reportlab places the combining accents of decomposed (NFD) Vietnamese wrongly.
 """
 
 from __future__ import annotations
 
 import threading
-import unicodedata
 from pathlib import Path
 
 from app.core.paths import resource_dir
@@ -53,8 +52,3 @@ def register_fonts() -> str:
             )
             _registered = True
     return REGULAR
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC; decomposed accents would be misplaced in the PDF."""
-    return unicodedata.normalize("NFC", text)

@@ -16,18 +16,11 @@ from reportlab.platypus import Flowable, Spacer
 from app.core.context import AppContext
 from app.core.errors import N_, UserError
 from app.core.installation import get_installation
-from app.printing.layout import (
-    Column,
-    QrCode,
-    body,
-    build_pdf,
-    data_table,
-    header_block,
-    para,
-    signature_block,
-    styles,
-    title_block,
-)
+from app.printing.furniture import body, header_block, signature_block, title_block
+from app.printing.layout import build_pdf
+from app.printing.qr import QrCode
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import para, styles
 from db import models
 from db.enums import Role
 

@@ -520,7 +520,15 @@ def _has_own_statement(session: Session, plan_id: str, unit_id: str, stream: str
 
 def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: Path) -> Path:
     """The cluster covenant from the leader's own registration and its members' packages."""
-    from app.printing import StatementDoc, Title, UnitInfo, build_pdf, forms, load_statements
+    from app.printing import (
+        Covenant,
+        StatementDoc,
+        Title,
+        UnitInfo,
+        build_pdf,
+        covenant_story,
+        load_statements,
+    )
 
     with ctx.reading() as session:
         installation = _leader(session)
@@ -579,7 +587,7 @@ def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: P
                 works=parsed.works,
             )
     label = cluster or installation.own_unit_name
-    covenant = forms.Covenant(
+    covenant = Covenant(
         plan,
         domain.Cluster(id="cluster", year=plan.year, code=label, name=label, leader_unit_id=own.id),
         federation,
@@ -588,7 +596,7 @@ def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: P
     )
     return build_pdf(
         out,
-        forms.covenant_story(covenant),
+        covenant_story(covenant),
         title=f"Giao ước thi đua năm {plan.year} - {label}",
         author=installation.own_unit_name,
         wide=True,

@@ -39,18 +39,17 @@ from app.exchange.keys import ensure_own_key, list_keys, own_key_info
 from app.exchange.merge import KeyStatus, import_packages
 from app.exchange.signing import fingerprint_groups
 from app.printing import documents
-from app.printing.layout import (
+from app.printing.furniture import body
+from app.printing.layout import build_pdf
+from app.printing.sources import Verification
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
     MARGIN_RIGHT,
     MARGIN_TOP,
-    Column,
-    body,
-    build_pdf,
-    data_table,
     format_vn_date,
 )
-from app.printing.sources import Verification
 from app.printing.values import format_unit_value, verdict_word
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize

@@ -1,0 +1,162 @@
+"""The cluster covenant: ``GIAO ƯỚC THI ĐUA`` with one column per member unit,
+then every member's signature."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from app.core import domain
+from app.printing.fonts import REGULAR
+from app.printing.form_parts import (
+    applicable_indicators,
+    cluster_label,
+    grouped,
+    measure,
+    plan_reference,
+    signer_title,
+)
+from app.printing.furniture import body, header_block, keep_with_next, section_heading, title_block
+from app.printing.sources import StatementDoc, UnitInfo
+from app.printing.tables import Column, data_table
+from app.printing.typesetting import frame_width, lower_first, markup, para, styles, text, vn_upper
+from app.printing.values import DASH, format_unit_value
+
+#: Member units per covenant table (landscape A4): more go to further tables.
+COVENANT_UNITS_PER_TABLE = 6
+
+
+@dataclass(frozen=True)
+class Covenant:
+    plan: domain.Plan
+    cluster: domain.Cluster
+    federation_name: str
+    members: list[UnitInfo]
+    registrations: dict[str, StatementDoc]
+
+
+def covenant_story(covenant: Covenant) -> list[Flowable]:
+    """``GIAO ƯỚC THI ĐUA`` of a cluster: one column per member, then the signatures."""
+    plan, cluster = covenant.plan, covenant.cluster
+    label = cluster_label(cluster.name)
+    leader = next((u for u in covenant.members if u.id == cluster.leader_unit_id), None)
+    story: list[Flowable] = [
+        header_block(
+            parent=covenant.federation_name,
+            issuer=label,
+            number="…/GƯTĐ",
+            place=plan.place,
+            date=None,
+            year=plan.year,
+            wide=True,
+        ),
+        *title_block(f"GIAO ƯỚC THI ĐUA NĂM {plan.year}", label),
+        body(
+            f"Căn cứ {plan_reference(plan, 'Ban Thường vụ ' + covenant.federation_name)} "
+            f"về việc {lower_first(plan.title)}; các đơn vị thành viên "
+            f"{label}{f' (Cụm trưởng: {leader.name})' if leader else ''} thống nhất "
+            f"ký kết giao ước thi đua năm {plan.year} với các chỉ tiêu đăng ký của từng "
+            "đơn vị như sau:"
+        ),
+    ]
+    members = covenant.members
+    values = {
+        u.id: covenant.registrations[u.id].values for u in members if u.id in covenant.registrations
+    }
+    chunks = [
+        members[i : i + COVENANT_UNITS_PER_TABLE]
+        for i in range(0, len(members), COVENANT_UNITS_PER_TABLE)
+    ] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        if len(chunks) > 1:
+            first = (number - 1) * COVENANT_UNITS_PER_TABLE + 1
+            story += keep_with_next(
+                section_heading(
+                    f"Bảng {number}/{len(chunks)}: đơn vị thứ {first} đến {first + len(chunk) - 1}"
+                ),
+                room=60 * mm,
+            )
+        elif number == 1:
+            story.append(Spacer(1, 2))
+
+        def row(indicator: domain.Indicator, chunk: list[UnitInfo] = chunk) -> list[list[str]]:
+            return [
+                [indicator.code, indicator.title, measure(indicator)]
+                + [
+                    format_unit_value(plan, indicator, values.get(u.id, {}).get(indicator.code))
+                    or (DASH if not indicator.applies_to(u.kind, u.sector) else "")
+                    for u in chunk
+                ]
+            ]
+
+        indicators = applicable_indicators(plan, chunk, (values.get(u.id, {}) for u in chunk))
+        rows, groups = grouped(plan, indicators, row, 3 + len(chunk))
+        columns = [
+            Column("STT", 1.1, "center"),
+            Column("Chỉ tiêu", 6.5 if chunk else 12),
+            Column("ĐVT", 1.7, "center"),
+        ] + [Column(u.name, 2.5, "right") for u in chunk]
+        story.append(data_table(columns, rows, group_rows=groups, wide=True, small=True))
+        story.append(Spacer(1, 6))
+    story.append(
+        body(
+            "Các đơn vị thành viên cam kết tổ chức thực hiện đạt và vượt các chỉ tiêu đã "
+            "giao ước; định kỳ 6 tháng, năm báo cáo kết quả về Cụm trưởng để tổng hợp, "
+            f"báo cáo Ban Thường vụ {covenant.federation_name}./."
+        )
+    )
+    story.append(_signature_grid(covenant))
+    return story
+
+
+def _signature_grid(covenant: Covenant, per_row: int = 3) -> Flowable:
+    """Each member's name, "CHỦ TỊCH", room to sign and stamp, the chair's name.
+
+    One table row per line, so names and titles line up across a row of
+    members, and a row of members is never split across pages.
+    """
+    s = styles()
+    width = frame_width(wide=True)
+    members = covenant.members
+    rows: list[list[object]] = []
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    for start in range(0, len(members), per_row):
+        chunk = members[start : start + per_row]
+        pad: list[object] = [""] * (per_row - len(chunk))
+        statements = [covenant.registrations.get(u.id) for u in chunk]
+        first = len(rows)
+        leader_note = markup(f"<i>{text('(Cụm trưởng)')}</i>", s.cell_center)
+        heads: list[object] = [
+            [para(vn_upper(u.name), s.sign_authority)]
+            + ([leader_note] if u.id == covenant.cluster.leader_unit_id else [])
+            for u in chunk
+        ]
+        rows.append(heads + pad)
+        rows.append([para(signer_title(st), s.sign_authority) for st in statements] + pad)
+        rows.append([""] * per_row)
+        names = [st.signer_name if st else "" for st in statements]
+        rows.append([para(name, s.sign_name) if name else "" for name in names] + pad)
+        commands += [
+            ("NOSPLIT", (0, first), (-1, first + 3)),
+            ("TOPPADDING", (0, first), (-1, first), 16),
+        ]
+    if not rows:
+        return Spacer(1, 1)
+    heights: list[float | None] = [None, None, 22 * mm, None] * (len(rows) // 4)
+    grid = Table(
+        rows,
+        colWidths=[width / per_row] * per_row,
+        rowHeights=heights,
+        hAlign="LEFT",
+        style=TableStyle(commands),
+    )
+    heading = markup(f"<b>{text('ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN')}</b>", s.title)
+    return KeepTogether([Spacer(1, 6), heading, grid])

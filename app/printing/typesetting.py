@@ -1,0 +1,188 @@
+"""The page and its type, after Nghị định 30/2020, Phụ lục I.
+
+- A4 portrait (landscape for wide tables); margins top 20 mm, bottom 20 mm,
+  left 30 mm, right 15 mm.
+- Body text 14 pt, justified, first line indented 1 cm, 6 pt between
+  paragraphs. Tables use 12 pt (11 pt where many columns must fit).
+
+Every text goes through :func:`text` (NFC, XML-escaped) before it becomes a
+paragraph; dates and capitals are written as administrative documents write
+them (:func:`format_vn_date`, :func:`short_date`, :func:`vn_upper`,
+:func:`lower_first`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph
+
+from app.core.text import nfc
+from app.printing.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
+
+PAGE_SIZE: tuple[float, float] = A4
+MARGIN_TOP = 20 * mm
+MARGIN_BOTTOM = 20 * mm
+MARGIN_LEFT = 30 * mm
+MARGIN_RIGHT = 15 * mm
+BODY_SIZE = 14
+TABLE_SIZE = 12
+SMALL_TABLE_SIZE = 11
+
+
+def frame_width(*, wide: bool = False) -> float:
+    page_width = landscape(PAGE_SIZE)[0] if wide else PAGE_SIZE[0]
+    return float(page_width - MARGIN_LEFT - MARGIN_RIGHT)
+
+
+# --- text ---------------------------------------------------------------------------
+
+
+def text(value: object) -> str:
+    """Paragraph markup for a plain value: NFC, with ``& < >`` escaped."""
+    return escape(nfc(str(value)))
+
+
+def vn_upper(value: str) -> str:
+    """Capitals as Vietnamese documents write them ("đ" → "Đ")."""
+    return nfc(value).upper()
+
+
+def lower_first(value: str) -> str:
+    """A title or period name inside a sentence: its first letter in lower case
+    ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm")."""
+    return f"{value[:1].lower()}{value[1:]}"
+
+
+def format_vn_date(place: str, date: dt.date | None, *, year: int | None = None) -> str:
+    """``"Tuyên Quang, ngày 07 tháng 02 năm 2017"`` (Nghị định 30/2020).
+
+    Days below 10 and the months January and February take a leading zero
+    ("ngày 07", "tháng 01", "tháng 02"); other months do not ("tháng 3",
+    "tháng 12"). Without a date the day and month are left blank to be
+    written by hand ("ngày … tháng … năm 2017"), with ``year`` if known.
+    """
+    place = nfc(place.strip())
+    if date is None:
+        words = f"ngày … tháng … năm {year if year is not None else '…'}"
+    else:
+        day = f"{date.day:02d}"
+        month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+        words = f"ngày {day} tháng {month} năm {date.year}"
+    return f"{place}, {words}" if place else words.capitalize()
+
+
+def short_date(date: dt.date) -> str:
+    """``07/02/2017`` as used inside sentences ("ngày 07/02/2017")."""
+    return f"{date.day:02d}/{date.month:02d}/{date.year}"
+
+
+# --- styles --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    body: ParagraphStyle
+    body_plain: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    parent: ParagraphStyle
+    issuer: ParagraphStyle
+    issuer_small: ParagraphStyle
+    number: ParagraphStyle
+    national: ParagraphStyle
+    motto: ParagraphStyle
+    dateline: ParagraphStyle
+    title: ParagraphStyle
+    subject: ParagraphStyle
+    addressee: ParagraphStyle
+    sign_authority: ParagraphStyle
+    sign_name: ParagraphStyle
+    recipients_label: ParagraphStyle
+    recipients: ParagraphStyle
+    cell: ParagraphStyle
+    cell_center: ParagraphStyle
+    cell_right: ParagraphStyle
+    cell_head: ParagraphStyle
+    small_cell: ParagraphStyle
+    small_cell_center: ParagraphStyle
+    small_cell_right: ParagraphStyle
+    small_cell_head: ParagraphStyle
+    note: ParagraphStyle
+    page_number_size: int
+
+
+@cache
+def styles() -> Styles:
+    """The paragraph styles (fonts registered on first use)."""
+    register_fonts()
+
+    def style(name: str, **kw: Any) -> ParagraphStyle:
+        kw.setdefault("fontName", REGULAR)
+        kw.setdefault("fontSize", BODY_SIZE)
+        kw.setdefault("leading", kw["fontSize"] * 1.2)
+        return ParagraphStyle(name, **kw)
+
+    def cell(name: str, size: int, **kw: Any) -> ParagraphStyle:
+        # A word is never broken inside a table cell: "Không" must not print as
+        # "Khôn g", nor 100.000,0% as "100.0 00,0%".
+        return style(name, fontSize=size, leading=size * 1.18, splitLongWords=0, **kw)
+
+    return Styles(
+        body=style(
+            "body", alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceBefore=0, spaceAfter=6
+        ),
+        body_plain=style("body_plain", alignment=TA_JUSTIFY, spaceAfter=6),
+        heading=style("heading", fontName=BOLD, alignment=TA_JUSTIFY, spaceBefore=6, spaceAfter=6),
+        subheading=style(
+            "subheading",
+            fontName=BOLD,
+            alignment=TA_JUSTIFY,
+            firstLineIndent=10 * mm,
+            spaceAfter=6,
+        ),
+        parent=style("parent", fontSize=13, alignment=TA_CENTER),
+        issuer=style("issuer", fontName=BOLD, fontSize=13, alignment=TA_CENTER),
+        issuer_small=style("issuer_small", fontName=BOLD, fontSize=12, alignment=TA_CENTER),
+        number=style("number", fontSize=13, alignment=TA_CENTER),
+        national=style("national", fontName=BOLD, fontSize=13, alignment=TA_CENTER),
+        motto=style("motto", fontName=BOLD, fontSize=14, alignment=TA_CENTER),
+        dateline=style("dateline", fontName=ITALIC, fontSize=14, alignment=TA_CENTER),
+        title=style("title", fontName=BOLD, fontSize=14, alignment=TA_CENTER),
+        subject=style("subject", fontName=BOLD, fontSize=14, alignment=TA_CENTER),
+        addressee=style("addressee", alignment=TA_LEFT),
+        sign_authority=style("sign_authority", fontName=BOLD, fontSize=13, alignment=TA_CENTER),
+        sign_name=style("sign_name", fontName=BOLD, fontSize=14, alignment=TA_CENTER),
+        recipients_label=style("recipients_label", fontName=BOLD_ITALIC, fontSize=12),
+        recipients=style("recipients", fontSize=11, leading=13),
+        cell=cell("cell", TABLE_SIZE),
+        cell_center=cell("cell_center", TABLE_SIZE, alignment=TA_CENTER),
+        cell_right=cell("cell_right", TABLE_SIZE, alignment=TA_RIGHT),
+        cell_head=cell("cell_head", TABLE_SIZE, fontName=BOLD, alignment=TA_CENTER),
+        small_cell=cell("small_cell", SMALL_TABLE_SIZE),
+        small_cell_center=cell("small_cell_center", SMALL_TABLE_SIZE, alignment=TA_CENTER),
+        small_cell_right=cell("small_cell_right", SMALL_TABLE_SIZE, alignment=TA_RIGHT),
+        small_cell_head=cell(
+            "small_cell_head", SMALL_TABLE_SIZE, fontName=BOLD, alignment=TA_CENTER
+        ),
+        note=style("note", fontSize=11, leading=13, alignment=TA_JUSTIFY),
+        page_number_size=14,
+    )
+
+
+def para(value: object, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped, NFC)."""
+    return Paragraph(text(value), style)
+
+
+def markup(value: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of markup the caller built with :func:`text` pieces."""
+    return Paragraph(value, style)

@@ -1,0 +1,55 @@
+"""The roll-up cache (derived data): pre-aggregated values per bucket of units, and
+what changed since they were computed."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base
+
+
+class RollupCell(Base):
+    """Pre-aggregated statement values of one bucket of units.
+
+    Derived from ``statement``, ``statement_value``, ``roster_entry``,
+    ``unit`` and ``indicator``, grouped as the roll-up groups them, in three
+    families of buckets: ``plan`` (every unit of the plan year, one bucket
+    ``""``), ``parent`` (the children of one parent; ``""`` for the top of
+    the tree) and ``cluster`` (the units of one cluster). A roll-up reads a
+    few hundred or thousand cells instead of every value. Never edited by
+    hand: database triggers record in :class:`RollupDirty` what changed and
+    ``app.rollup.cache`` recomputes the affected buckets.
+    """
+
+    __tablename__ = "rollup_cell"
+    __table_args__ = (Index("ix_rollup_cell_bucket", "plan_id", "family", "bucket_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64))
+    family: Mapped[str] = mapped_column(String(8))
+    bucket_id: Mapped[str] = mapped_column(String(36))
+    stream: Mapped[str] = mapped_column(String(32))
+    indicator_id: Mapped[str] = mapped_column(String(36))
+    sector: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    grade: Mapped[str | None] = mapped_column(String(32))
+    goal_met: Mapped[int] = mapped_column(Integer)  # 0 or 1
+    units: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    numerator: Mapped[int] = mapped_column(BigInteger)
+    denominator: Mapped[int] = mapped_column(BigInteger)
+    yes: Mapped[int] = mapped_column(BigInteger)
+
+
+class RollupDirty(Base):
+    """A (plan, unit) whose statements changed since the cache was computed.
+
+    Written only by triggers; ``unit_id`` ``*`` marks the whole plan (its
+    roster, indicators or units' kinds changed).
+    """
+
+    __tablename__ = "rollup_dirty"
+
+    plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit_id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -1,0 +1,68 @@
+"""The organisation: unions, the clusters of a year, and where each union sits in the tree."""
+
+from __future__ import annotations
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.enums import Sector, UnitKind
+from db.models.base import Base, enum_column, new_id
+
+
+class Unit(Base):
+    """A union: the federation itself, an upper-level union or a CĐCS.
+
+    Identity only; where it sits in the tree is dated, see :class:`RosterEntry`.
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "unit_kind"))
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    chair_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Cluster(Base):
+    """A cụm thi đua of one year, with its leader unit (cụm trưởng)."""
+
+    __tablename__ = "cluster"
+    __table_args__ = (UniqueConstraint("year", "code"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    year: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(300))
+    leader_unit_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+
+
+class RosterEntry(Base):
+    """Where a unit sits in the tree in one year, and its size that year.
+
+    ``parent_id`` is NULL only for the top of the tree (the federation).
+    Depth is not fixed: a CĐCS may hang directly under the federation.
+    """
+
+    __tablename__ = "roster_entry"
+    __table_args__ = (
+        UniqueConstraint("year", "unit_id"),
+        Index("ix_roster_entry_year_parent", "year", "parent_id"),
+        #: A cluster's roll-up counts its units (0007_roster_cluster_index).
+        Index("ix_roster_entry_year_cluster", "year", "cluster_id"),
+        CheckConstraint("member_count >= 0", name="member_count"),
+        CheckConstraint("worker_count >= 0", name="worker_count"),
+        CheckConstraint("parent_id IS NULL OR parent_id <> unit_id", name="not_own_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    year: Mapped[int] = mapped_column(Integer)
+    unit_id: Mapped[str] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("unit.id"))
+    cluster_id: Mapped[str | None] = mapped_column(ForeignKey("cluster.id"))
+    sector: Mapped[Sector | None] = mapped_column(enum_column(Sector, "sector"))
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+    worker_count: Mapped[int] = mapped_column(Integer, default=0)
