@@ -33,7 +33,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.core.files import display_name
 from app.core.installation import get_installation, get_setting
-from app.core.text import nfc
+from app.core.text import natural_key, nfc
 from app.core.values import check_value
 from app.exchange import (
     MAX_ENROLMENT_BYTES,
@@ -194,8 +194,6 @@ def _members(session: Session) -> list[Member]:
         select(models.MemberPackage.unit_id, models.MemberPackage.stream).distinct()
     ):
         streams.setdefault(unit_id, set()).add(stream)
-    from app.scoring.engine import natural_key
-
     rows = sorted(session.scalars(select(models.MemberKey)), key=lambda r: natural_key(r.unit_code))
     return [
         Member(

@@ -26,6 +26,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.core.files import check_output
 from app.core.installation import get_installation, get_setting
+from app.core.text import natural_key
 from app.exchange import local_time
 from app.printing import (
     Column,
@@ -48,7 +49,6 @@ from app.scoring.engine import (
     ProposalInfo,
     Scoreboard,
     UnitScore,
-    natural_key,
     score_text,
     scoreboard_in,
 )

@@ -75,7 +75,7 @@ from app.core.format import format_number, format_percent, half_up
 from app.core.i18n import gettext as _
 from app.core.installation import get_installation
 from app.core.paths import resource_dir
-from app.core.text import nfc
+from app.core.text import natural_key, nfc
 from app.plans import content_hash, get_plan
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Sector, UnitKind
@@ -1288,15 +1288,6 @@ def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -
 
 
 # --- ranking -------------------------------------------------------------------------------------
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """``CS-2`` before ``CS-10``."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.casefold())
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
 
 
 @dataclass(frozen=True)
