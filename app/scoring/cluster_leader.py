@@ -52,13 +52,13 @@ from app.exchange import (
     parse_statement,
     verify_envelope,
 )
-from app.plans import get_plan
+from app.plans import Rules, get_plan
 from app.statements import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 
 if TYPE_CHECKING:  # app.scoring.engine imports this module lazily; no cycle at run time
-    from app.scoring.engine import Rules, ScoreInput
+    from app.scoring.engine import ScoreInput
 
 
 def _leader(session: Session) -> domain.Installation:

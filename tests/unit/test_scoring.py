@@ -40,6 +40,9 @@ from app.core.context import AppContext
 from app.core.domain import UnitValue
 from app.core.errors import InputError, UserError
 from app.plans.document import get_plan
+from app.plans.rules import SCORING_FORMAT
+from app.plans.rules_default import generic_rules_document
+from app.plans.rules_parse import parse_rules
 from app.scoring import engine as scoring
 from app.statements.records import StatementInput, save_statement
 from db import models
@@ -51,7 +54,7 @@ YEAR = 2017
 
 def rules_document(weight_g2: int | str = 2) -> dict[str, Any]:
     return {
-        "format": scoring.SCORING_FORMAT,
+        "format": SCORING_FORMAT,
         "plan": PLAN,
         "example": False,
         "period": "year",
@@ -318,7 +321,7 @@ def test_indicators_that_do_not_apply_are_left_out_of_the_possible_points(
 def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(rules_document(), plan)
+    rules = parse_rules(rules_document(), plan)
     unit = scoring.UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
     score = scoring.score_unit(
         plan,
@@ -342,7 +345,7 @@ def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> 
 def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(rules_document(), plan)
+    rules = parse_rules(rules_document(), plan)
     unit = scoring.UnitFacts("x", "X", "X", UnitKind.UPPER, None)
     score = scoring.score_unit(
         plan,
@@ -480,13 +483,13 @@ def test_the_2017_plan_ships_example_rules_that_fit_it(ctx: AppContext) -> None:
     assert scored == {i.code for i in plan.indicators}
     assert [a.label for a in info.rules.awards] == ["Cờ thi đua", "Bằng khen", "Giấy khen"]
     # The stored form reads back to the same rules.
-    assert scoring.parse_rules(info.rules.to_document(), plan) == info.rules
+    assert parse_rules(info.rules.to_document(), plan) == info.rules
 
 
 def test_generic_rules_for_a_plan_without_shipped_ones_are_valid(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(scoring.generic_rules_document(plan), plan)
+    rules = parse_rules(generic_rules_document(plan), plan)
     assert rules.example
     assert sum(len(g.indicators) for g in rules.groups) == len(plan.indicators)
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.errors import N_
 from app.core.i18n import gettext as _
-from app.scoring import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
+from app.plans import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
 
 from ui.widgets.screen_fit import fit_to_screen
 
