@@ -3,7 +3,6 @@
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import (
     ALLOWED_ROLLUPS,
-    content_hash,
     get_plan,
     install_builtin_plans,
     install_plan_document,
@@ -55,7 +54,6 @@ __all__ = [
     "VetoCondition",
     "available_plans",
     "clone_plan",
-    "content_hash",
     "default_rules_document",
     "edit_plan_header",
     "get_plan",

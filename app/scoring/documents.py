@@ -44,14 +44,11 @@ from app.printing import (
     text,
     title_block,
 )
-from app.scoring.engine import (
-    Placing,
-    ProposalInfo,
-    Scoreboard,
-    UnitScore,
-    score_text,
-    scoreboard_in,
-)
+from app.scoring.board import ProposalInfo, Scoreboard
+from app.scoring.engine import UnitScore
+from app.scoring.numbers import score_text
+from app.scoring.ranking import Placing
+from app.scoring.sources import scoreboard_in
 from db.enums import Role
 
 EXAMPLE_NOTE = (
