@@ -156,11 +156,16 @@ def load_proposals(session: Session, plan_id: str) -> dict[str, ProposalInfo]:
     }
 
 
-def role_of(session: Session) -> Role:
+def installation_in(session: Session) -> domain.Installation:
+    """This database's installation; :class:`UserError` before it is set up."""
     installation = get_installation(session)
     if installation is None:
         raise UserError(N_("Set up the database first (thidua-cli init)."))
-    return installation.role
+    return installation
+
+
+def role_of(session: Session) -> Role:
+    return installation_in(session).role
 
 
 def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:
