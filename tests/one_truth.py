@@ -399,9 +399,11 @@ def assert_units_agree(province: Province, folder: Path, unit_keys: Sequence[str
     """Each unit's results: scoring's attainment, the printed results report and the
     one reading (:func:`app.core.figures.read_unit_result`) agree, in every period."""
     from app.plans.document import get_plan
+    from app.plans.rules import Method
     from app.printing.documents import print_results_report
     from app.printing.values import format_unit_value, verdict_word
-    from app.scoring.engine import Method, Status, scoreboard
+    from app.scoring.engine import Status
+    from app.scoring.sources import scoreboard
     from app.statements.records import statement_values
 
     board = scoreboard(province.ctx, plan_id=province.plan_id)

@@ -273,7 +273,7 @@ def describe(row: AuditRow) -> str:
         note = _text(d.get("note"))
         return f"{text} {note}".strip()
     if action == "proposal.set":
-        from app.scoring import STANDARD_AWARDS
+        from app.plans import STANDARD_AWARDS
 
         code = _text(d.get("award"))
         award = _text(d.get("award_label")) or dict(STANDARD_AWARDS).get(code, code)

@@ -20,6 +20,15 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key reading digit runs as numbers: ``CS-2`` before ``CS-10``."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.casefold())
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
 #: Characters never accepted in stored text.
 FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
@@ -85,4 +94,11 @@ def inert_csv(value: object) -> object:
     return value
 
 
-__all__ = ["FORBIDDEN", "FORMULA_START", "first_unclean", "forbidden_character", "inert_csv"]
+__all__ = [
+    "FORBIDDEN",
+    "FORMULA_START",
+    "first_unclean",
+    "forbidden_character",
+    "inert_csv",
+    "natural_key",
+]

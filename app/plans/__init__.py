@@ -1,9 +1,8 @@
-"""Plans: the plan document, its indicators and targets, next year's copy."""
+"""Plans: the plan document, its indicators and targets, its scoring rules, next year's copy."""
 
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import (
     ALLOWED_ROLLUPS,
-    content_hash,
     get_plan,
     install_builtin_plans,
     install_plan_document,
@@ -22,16 +21,40 @@ from app.plans.indicators import (
     roster_refs,
     save_indicator,
 )
+from app.plans.rules import (
+    SCORING_FORMAT,
+    STANDARD_AWARDS,
+    AwardRule,
+    Band,
+    GroupRule,
+    IndicatorRule,
+    Method,
+    Rules,
+    TieBreaker,
+    VetoCondition,
+)
+from app.plans.rules_default import default_rules_document
+from app.plans.rules_parse import parse_rules
 from app.plans.services import available_plans, read_plan
 
 __all__ = [
     "ALLOWED_ROLLUPS",
+    "SCORING_FORMAT",
+    "STANDARD_AWARDS",
+    "AwardRule",
+    "Band",
+    "GroupRule",
     "IndicatorInput",
+    "IndicatorRule",
+    "Method",
     "RosterRef",
+    "Rules",
     "TargetInput",
+    "TieBreaker",
+    "VetoCondition",
     "available_plans",
     "clone_plan",
-    "content_hash",
+    "default_rules_document",
     "edit_plan_header",
     "get_plan",
     "input_of",
@@ -40,6 +63,7 @@ __all__ = [
     "is_percent",
     "list_plans",
     "lock_reason",
+    "parse_rules",
     "plan_document",
     "plan_to_json",
     "read_plan",

@@ -44,6 +44,7 @@ from app.plans.document import (
     install_plan_document,
     plan_document,
 )
+from app.plans.rules_parse import parse_rules
 from db import models
 from db.enums import (
     Comparison,
@@ -585,8 +586,6 @@ def _check_saved_rules(
     edit's doing, and must not block repairing the plan. The caller's
     transaction is rolled back by the error.
     """
-    from app.scoring import parse_rules
-
     row = session.get(models.ScoringRules, after.id)
     if row is None:
         return

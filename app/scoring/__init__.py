@@ -1,5 +1,6 @@
 """Scoring, ranking and commendation proposals at year end; the cluster leader's view."""
 
+from app.scoring.board import ProposalInfo, Scoreboard
 from app.scoring.cluster_leader import (
     import_member_packages,
     inspect_enrolment,
@@ -7,60 +8,39 @@ from app.scoring.cluster_leader import (
     print_member_covenant,
     trust_member,
 )
+from app.scoring.decisions import (
+    achievement_summary,
+    clear_flag,
+    clear_proposal,
+    set_flag,
+    set_proposal,
+)
 from app.scoring.documents import (
     export_scoring_workbook,
     print_proposals,
     print_ranking,
     proposal_groups,
 )
-from app.scoring.engine import (
-    SCORING_FORMAT,
-    STANDARD_AWARDS,
-    Band,
-    IndicatorScore,
-    Method,
-    Placing,
-    ProposalInfo,
-    Rules,
-    Scoreboard,
-    Status,
-    TieBreaker,
-    UnitScore,
-    VetoCondition,
-    achievement_summary,
-    clear_flag,
-    clear_proposal,
-    default_plan_id,
+from app.scoring.engine import IndicatorScore, Status, UnitScore
+from app.scoring.json_output import ranking_json, score_json
+from app.scoring.numbers import number_text, percent_text, score_text
+from app.scoring.ranking import Placing
+from app.scoring.rules import (
     load_rules,
-    number_text,
-    parse_rules,
-    percent_text,
-    ranking_json,
     read_rules_file,
     reset_rules,
     save_rules,
-    score_json,
-    score_text,
-    scoreboard,
-    set_flag,
-    set_proposal,
     write_rules_file,
 )
+from app.scoring.sources import default_plan_id, scoreboard
 
 __all__ = [
-    "SCORING_FORMAT",
-    "STANDARD_AWARDS",
-    "Band",
     "IndicatorScore",
-    "Method",
     "Placing",
     "ProposalInfo",
-    "Rules",
     "Scoreboard",
     "Status",
-    "TieBreaker",
     "UnitScore",
-    "VetoCondition",
     "achievement_summary",
     "clear_flag",
     "clear_proposal",
@@ -71,7 +51,6 @@ __all__ = [
     "list_members",
     "load_rules",
     "number_text",
-    "parse_rules",
     "percent_text",
     "print_member_covenant",
     "print_proposals",

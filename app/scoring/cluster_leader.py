@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +33,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.core.files import display_name
 from app.core.installation import get_installation, get_setting
-from app.core.text import nfc
+from app.core.text import natural_key, nfc
 from app.core.values import check_value
 from app.exchange import (
     MAX_ENROLMENT_BYTES,
@@ -52,13 +52,11 @@ from app.exchange import (
     parse_statement,
     verify_envelope,
 )
-from app.plans import get_plan
+from app.plans import Rules, get_plan
+from app.scoring.engine import ScoreInput, UnitFacts
 from app.statements import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
-
-if TYPE_CHECKING:  # app.scoring.engine imports this module lazily; no cycle at run time
-    from app.scoring.engine import Rules, ScoreInput
 
 
 def _leader(session: Session) -> domain.Installation:
@@ -194,8 +192,6 @@ def _members(session: Session) -> list[Member]:
         select(models.MemberPackage.unit_id, models.MemberPackage.stream).distinct()
     ):
         streams.setdefault(unit_id, set()).add(stream)
-    from app.scoring.engine import natural_key
-
     rows = sorted(session.scalars(select(models.MemberKey)), key=lambda r: natural_key(r.unit_code))
     return [
         Member(
@@ -436,10 +432,8 @@ def _cluster_name(session: Session, plan_id: str) -> str:
     return str(unit.get("cluster") or "") if isinstance(unit, dict) else ""
 
 
-def _own_facts(session: Session, plan: domain.Plan) -> tuple[Any, str]:
+def _own_facts(session: Session, plan: domain.Plan) -> tuple[UnitFacts, str]:
     """This unit (the leader) as a scored unit, and its cluster's name."""
-    from app.scoring.engine import UnitFacts
-
     installation = _leader(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     assert unit is not None
@@ -459,8 +453,6 @@ def _own_facts(session: Session, plan: domain.Plan) -> tuple[Any, str]:
 
 def leader_inputs(session: Session, plan: domain.Plan, rules: Rules) -> list[ScoreInput]:
     """The cluster as its leader sees it: itself and every trusted member with packages."""
-    from app.scoring.engine import ScoreInput, UnitFacts
-
     own, cluster = _own_facts(session, plan)
     inputs = [
         ScoreInput(

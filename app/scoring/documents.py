@@ -26,6 +26,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.core.files import check_output
 from app.core.installation import get_installation, get_setting
+from app.core.text import natural_key
 from app.exchange import local_time
 from app.printing import (
     Column,
@@ -43,15 +44,11 @@ from app.printing import (
     text,
     title_block,
 )
-from app.scoring.engine import (
-    Placing,
-    ProposalInfo,
-    Scoreboard,
-    UnitScore,
-    natural_key,
-    score_text,
-    scoreboard_in,
-)
+from app.scoring.board import ProposalInfo, Scoreboard, cluster_words
+from app.scoring.engine import UnitScore
+from app.scoring.numbers import score_text
+from app.scoring.ranking import Placing
+from app.scoring.sources import installation_in, scoreboard_in
 from db.enums import Role
 
 EXAMPLE_NOTE = (
@@ -302,9 +299,7 @@ def print_ranking(
     the federation.
     """
     with ctx.reading() as session:
-        installation = get_installation(session)
-        if installation is None:
-            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        installation = installation_in(session)
         board = scoreboard_in(session, plan_id)
         federation = (
             installation.own_unit_name
@@ -325,7 +320,7 @@ def print_ranking(
         )
         placings = board.by_cluster.get(cluster_id, [])
         name = board.cluster_names.get(cluster_id, "")
-        scope = name if name.casefold().startswith("cụm") else f"Cụm thi đua {name}"
+        scope = cluster_words(name)
         issuer = scope
         parent = federation
     return build_pdf(

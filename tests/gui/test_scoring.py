@@ -237,7 +237,8 @@ def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppC
     "vung_manh:100; kha:70"; the words it shows now read back to the same rules."""
     from app.core import i18n
     from app.plans.document import get_plan
-    from app.scoring.engine import load_rules, parse_rules
+    from app.plans.rules_parse import parse_rules
+    from app.scoring.rules import load_rules
 
     i18n.set_language("vi")
     screen = open_screen(qtbot, federation)

@@ -121,7 +121,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.rollup.dashboard import scope_choices, units_behind
     from app.rollup.query import rollup
     from app.roster.tree import RosterError, RowError
-    from app.scoring.engine import scoreboard
+    from app.scoring.sources import scoreboard
     from app.unit.exchange import ValueChange, WorkbookPreview
 
     from ui.federation.conflicts_page import ReturnDialog
@@ -167,7 +167,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
         {},
     )
     roster_error = RosterError([RowError(n, "B", "Tên đơn vị bị trống.") for n in range(5, 40)])
-    from app.scoring.engine import get_rules
+    from app.scoring.rules import get_rules
 
     with ctx.reading() as session:
         rules = get_rules(session, plan).rules

@@ -310,7 +310,8 @@ def test_a_published_plan_is_locked(draft: tuple[Demo, AppContext], tmp_path: Pa
 def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
     draft: tuple[Demo, AppContext],
 ) -> None:
-    from app.scoring.engine import default_rules_document, load_rules, save_rules
+    from app.plans.rules_default import default_rules_document
+    from app.scoring.rules import load_rules, save_rules
 
     _demo, ctx = draft
     plan = get_plan(ctx.sessions(), DRAFT)
@@ -330,7 +331,7 @@ def test_an_indicator_the_saved_scoring_rules_use_cannot_be_taken_away(
     assert after.content_hash == before.content_hash
     assert load_rules(ctx, plan_id=DRAFT).rules.content_hash
     # Without saved rules (the example applies) the same removal goes through.
-    from app.scoring.engine import reset_rules
+    from app.scoring.rules import reset_rules
 
     reset_rules(ctx, plan_id=DRAFT)
     assert used not in {i.code for i in remove_indicator(ctx, plan_id=DRAFT, code=used).indicators}

@@ -40,7 +40,15 @@ from app.core.context import AppContext
 from app.core.domain import UnitValue
 from app.core.errors import InputError, UserError
 from app.plans.document import get_plan
-from app.scoring import engine as scoring
+from app.plans.rules import SCORING_FORMAT
+from app.plans.rules_default import generic_rules_document
+from app.plans.rules_parse import parse_rules
+from app.scoring.board import Scoreboard
+from app.scoring.decisions import clear_flag, clear_proposal, set_flag, set_proposal
+from app.scoring.engine import ScoreInput, Status, UnitFacts, score_unit
+from app.scoring.ranking import rank_units
+from app.scoring.rules import load_rules, read_rules_file, reset_rules, save_rules, write_rules_file
+from app.scoring.sources import scoreboard
 from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
@@ -51,7 +59,7 @@ YEAR = 2017
 
 def rules_document(weight_g2: int | str = 2) -> dict[str, Any]:
     return {
-        "format": scoring.SCORING_FORMAT,
+        "format": SCORING_FORMAT,
         "plan": PLAN,
         "example": False,
         "period": "year",
@@ -230,8 +238,8 @@ def make_cluster(ctx: AppContext) -> AppContext:
             )
             if achieved is not None:
                 save_statement(session, StatementInput(PLAN, ids[code], "year", achieved))
-    scoring.save_rules(ctx, plan_id=PLAN, document=rules_document())
-    scoring.set_flag(ctx, plan_id=PLAN, unit="F", flag="fatal_accident", note="1 người chết")
+    save_rules(ctx, plan_id=PLAN, document=rules_document())
+    set_flag(ctx, plan_id=PLAN, unit="F", flag="fatal_accident", note="1 người chết")
     return ctx
 
 
@@ -241,11 +249,11 @@ def cluster(ctx: AppContext) -> AppContext:
     return make_cluster(ctx)
 
 
-def board_of(ctx: AppContext) -> scoring.Scoreboard:
-    return scoring.scoreboard(ctx, plan_id=PLAN)
+def board_of(ctx: AppContext) -> Scoreboard:
+    return scoreboard(ctx, plan_id=PLAN)
 
 
-def cluster_ranking(board: scoring.Scoreboard) -> list[tuple[str, int | None]]:
+def cluster_ranking(board: Scoreboard) -> list[tuple[str, int | None]]:
     (placings,) = [p for cid, p in board.by_cluster.items() if cid is not None]
     return [(p.code, p.rank) for p in placings]
 
@@ -302,9 +310,9 @@ def test_indicators_that_do_not_apply_are_left_out_of_the_possible_points(
 ) -> None:
     board = board_of(cluster)
     b = board.by_code("B")  # a non-state enterprise: 9a.1 (administrative) does not apply
-    assert b.indicator("9a.1").status is scoring.Status.NOT_APPLICABLE
+    assert b.indicator("9a.1").status is Status.NOT_APPLICABLE
     assert not b.indicator("9a.1").counts
-    assert b.indicator("9a.2").status is scoring.Status.SCORED
+    assert b.indicator("9a.2").status is Status.SCORED
     assert b.indicator("9a.1").explain() == (
         "Does not apply to this unit's kind or sector: not counted."
     )
@@ -318,22 +326,22 @@ def test_indicators_that_do_not_apply_are_left_out_of_the_possible_points(
 def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(rules_document(), plan)
-    unit = scoring.UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
-    score = scoring.score_unit(
+    rules = parse_rules(rules_document(), plan)
+    unit = UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
+    score = score_unit(
         plan,
         rules,
-        scoring.ScoreInput(
+        ScoreInput(
             unit,
             registered={"6.2": ratio(5, 10)},
             achieved={"2.1": count(4), "6.2": ratio(0, 0), "4": grade("kha")},
             reported=True,
         ),
     )
-    assert score.indicator("2.1").status is scoring.Status.NOT_REGISTERED
+    assert score.indicator("2.1").status is Status.NOT_REGISTERED
     assert score.indicator("2.1").explain() == "Nothing registered: 0 of 10 points."
-    assert score.indicator("9a.1").status is scoring.Status.NOT_REPORTED
-    assert score.indicator("6.2").status is scoring.Status.NO_BASE  # 0 of 0: left out
+    assert score.indicator("9a.1").status is Status.NOT_REPORTED
+    assert score.indicator("6.2").status is Status.NO_BASE  # 0 of 0: left out
     # G1: 2.1 0/10, 9a.1 0/10; G2: 4 khá 7/10 (6.2 left out) → (0 + 2 × 7) / (20 + 2 × 10)
     assert score.exact == Fraction(100 * 14, 40)
     assert score.score == Decimal("35.00")
@@ -342,12 +350,12 @@ def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> 
 def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(rules_document(), plan)
-    unit = scoring.UnitFacts("x", "X", "X", UnitKind.UPPER, None)
-    score = scoring.score_unit(
+    rules = parse_rules(rules_document(), plan)
+    unit = UnitFacts("x", "X", "X", UnitKind.UPPER, None)
+    score = score_unit(
         plan,
         rules,
-        scoring.ScoreInput(unit, {"2.1": count(0)}, {"2.1": count(3)}, reported=True),
+        ScoreInput(unit, {"2.1": count(0)}, {"2.1": count(3)}, reported=True),
     )
     item = score.indicator("2.1")
     assert (item.attainment, item.points) == (Fraction(120), 12)
@@ -391,8 +399,8 @@ def test_cluster_ranking_with_a_broken_tie_a_shared_rank_and_vetoes(cluster: App
 def test_the_ranking_is_the_same_whatever_the_input_order(cluster: AppContext) -> None:
     board = board_of(cluster)
     scores = list(board.scores)
-    first = scoring.rank_units(scores, board.rules.rules)
-    again = scoring.rank_units(list(reversed(scores)), board.rules.rules)
+    first = rank_units(scores, board.rules.rules)
+    again = rank_units(list(reversed(scores)), board.rules.rules)
     assert first == again
 
 
@@ -446,7 +454,7 @@ def test_grades_and_award_suggestions(cluster: AppContext) -> None:
 
 def test_a_change_of_rules_rescores_everyone(cluster: AppContext) -> None:
     before = {s.unit.code: s.score for s in board_of(cluster).scores}
-    scoring.save_rules(cluster, plan_id=PLAN, document=rules_document(weight_g2=1))
+    save_rules(cluster, plan_id=PLAN, document=rules_document(weight_g2=1))
     board = board_of(cluster)
     after = {s.unit.code: s.score for s in board.scores}
     # With G2 weighted 1: A (22 + 20) / 40, B (8 + 13) / 40, C/E (10 + 20) / 40,
@@ -471,7 +479,7 @@ def test_a_change_of_rules_rescores_everyone(cluster: AppContext) -> None:
 
 
 def test_the_2017_plan_ships_example_rules_that_fit_it(ctx: AppContext) -> None:
-    info = scoring.load_rules(ctx, plan_id=PLAN)
+    info = load_rules(ctx, plan_id=PLAN)
     assert not info.stored and info.rules.example
     assert "VÍ DỤ" in info.rules.note
     with ctx.reading() as session:
@@ -480,13 +488,13 @@ def test_the_2017_plan_ships_example_rules_that_fit_it(ctx: AppContext) -> None:
     assert scored == {i.code for i in plan.indicators}
     assert [a.label for a in info.rules.awards] == ["Cờ thi đua", "Bằng khen", "Giấy khen"]
     # The stored form reads back to the same rules.
-    assert scoring.parse_rules(info.rules.to_document(), plan) == info.rules
+    assert parse_rules(info.rules.to_document(), plan) == info.rules
 
 
 def test_generic_rules_for_a_plan_without_shipped_ones_are_valid(ctx: AppContext) -> None:
     with ctx.reading() as session:
         plan = get_plan(session, PLAN)
-    rules = scoring.parse_rules(scoring.generic_rules_document(plan), plan)
+    rules = parse_rules(generic_rules_document(plan), plan)
     assert rules.example
     assert sum(len(g.indicators) for g in rules.groups) == len(plan.indicators)
 
@@ -508,18 +516,18 @@ def test_generic_rules_for_a_plan_without_shipped_ones_are_valid(ctx: AppContext
 def test_bad_rules_are_refused_and_change_nothing(
     cluster: AppContext, change: Any, message: str
 ) -> None:
-    before = scoring.load_rules(cluster, plan_id=PLAN)
+    before = load_rules(cluster, plan_id=PLAN)
     document = rules_document()
     change(document)
     with pytest.raises(InputError) as caught:
-        scoring.save_rules(cluster, plan_id=PLAN, document=document)
+        save_rules(cluster, plan_id=PLAN, document=document)
     assert message in caught.value.translated()
-    assert scoring.load_rules(cluster, plan_id=PLAN) == before
+    assert load_rules(cluster, plan_id=PLAN) == before
 
 
 def test_saving_and_resetting_rules_is_audited(cluster: AppContext) -> None:
-    scoring.reset_rules(cluster, plan_id=PLAN)
-    assert scoring.load_rules(cluster, plan_id=PLAN).rules.example
+    reset_rules(cluster, plan_id=PLAN)
+    assert load_rules(cluster, plan_id=PLAN).rules.example
     with cluster.reading() as session:
         actions = list(
             session.scalars(
@@ -532,28 +540,26 @@ def test_saving_and_resetting_rules_is_audited(cluster: AppContext) -> None:
 
 
 def test_rules_round_trip_through_a_file(cluster: AppContext, tmp_path: Path) -> None:
-    info = scoring.load_rules(cluster, plan_id=PLAN)
-    path = scoring.write_rules_file(info.rules, tmp_path / "rules.json")
-    assert scoring.read_rules_file(path) == info.rules.to_document()
+    info = load_rules(cluster, plan_id=PLAN)
+    path = write_rules_file(info.rules, tmp_path / "rules.json")
+    assert read_rules_file(path) == info.rules.to_document()
 
 
 # --- flags and proposals ------------------------------------------------------------------------
 
 
 def test_proposals_keep_their_score_and_are_audited(cluster: AppContext) -> None:
-    proposal = scoring.set_proposal(
-        cluster, plan_id=PLAN, unit="A", award="co_thi_dua", grade="vung_manh"
-    )
+    proposal = set_proposal(cluster, plan_id=PLAN, unit="A", award="co_thi_dua", grade="vung_manh")
     assert (proposal.award_label, proposal.score, proposal.cluster_rank) == (
         "Cờ thi đua",
         "103,33",
         1,
     )
     assert proposal.summary.startswith("Đạt 103,33 điểm, xếp thứ 1/6 Cụm A")
-    scoring.set_proposal(cluster, plan_id=PLAN, unit="B", grade="trung_binh")
+    set_proposal(cluster, plan_id=PLAN, unit="B", grade="trung_binh")
     board = board_of(cluster)
     assert set(board.proposals) == {board.by_code("A").unit.id, board.by_code("B").unit.id}
-    assert scoring.clear_proposal(cluster, plan_id=PLAN, unit="B")
+    assert clear_proposal(cluster, plan_id=PLAN, unit="B")
     with cluster.reading() as session:
         entries = session.execute(
             select(
@@ -572,17 +578,17 @@ def test_proposals_keep_their_score_and_are_audited(cluster: AppContext) -> None
 
 def test_a_vetoed_unit_cannot_be_proposed_for_an_award(cluster: AppContext) -> None:
     with pytest.raises(InputError, match="cannot be proposed"):
-        scoring.set_proposal(cluster, plan_id=PLAN, unit="F", award="bang_khen")
+        set_proposal(cluster, plan_id=PLAN, unit="F", award="bang_khen")
     # Grading it is still possible (its grade is capped by the veto).
-    scoring.set_proposal(cluster, plan_id=PLAN, unit="F", grade="kha")
+    set_proposal(cluster, plan_id=PLAN, unit="F", grade="kha")
     with pytest.raises(InputError, match="no award"):
-        scoring.set_proposal(cluster, plan_id=PLAN, unit="A", award="huan_chuong")
+        set_proposal(cluster, plan_id=PLAN, unit="A", award="huan_chuong")
     with pytest.raises(InputError, match="no flag"):
-        scoring.set_flag(cluster, plan_id=PLAN, unit="A", flag="unknown")
+        set_flag(cluster, plan_id=PLAN, unit="A", flag="unknown")
 
 
 def test_clearing_a_flag_lifts_the_veto(cluster: AppContext) -> None:
-    assert scoring.clear_flag(cluster, plan_id=PLAN, unit="F", flag="fatal_accident")
+    assert clear_flag(cluster, plan_id=PLAN, unit="F", flag="fatal_accident")
     board = board_of(cluster)
     assert board.by_code("F").eligible
     assert cluster_ranking(board)[:2] == [("A", 1), ("F", 1)]
@@ -594,9 +600,9 @@ def test_proposal_pdf_and_workbook(cluster: AppContext, tmp_path: Path) -> None:
 
     from app.scoring.documents import export_scoring_workbook, print_proposals
 
-    scoring.set_proposal(cluster, plan_id=PLAN, unit="A", award="co_thi_dua", grade="vung_manh")
-    scoring.set_proposal(cluster, plan_id=PLAN, unit="C", award="bang_khen")
-    scoring.set_proposal(cluster, plan_id=PLAN, unit="B", grade="trung_binh")
+    set_proposal(cluster, plan_id=PLAN, unit="A", award="co_thi_dua", grade="vung_manh")
+    set_proposal(cluster, plan_id=PLAN, unit="C", award="bang_khen")
+    set_proposal(cluster, plan_id=PLAN, unit="B", grade="trung_binh")
     path = print_proposals(cluster, plan_id=PLAN, out=tmp_path / "de-nghi.pdf")
     pdf = pdfium.PdfDocument(path)
     content = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
@@ -668,7 +674,7 @@ def test_cli_refuses_an_unknown_cluster(cluster: AppContext, db_path: Path) -> N
 
 def test_scoring_needs_a_plan(ctx: AppContext) -> None:
     with pytest.raises(UserError):
-        scoring.scoreboard(ctx, plan_id="no-such-plan")
+        scoreboard(ctx, plan_id="no-such-plan")
 
 
 # --- the cluster leader (unit mode) -------------------------------------------------------------
@@ -763,12 +769,12 @@ def test_cluster_leader_reads_members_packages_read_only(tmp_path: Path) -> None
         assert session.scalar(select(models.Statement.id).limit(1)) is None  # read-only
 
     # The leader's ranking scores the members exactly as the federation will.
-    board = scoring.scoreboard(leader, plan_id=PLAN)
+    board = scoreboard(leader, plan_id=PLAN)
     assert board.source == "cluster_leader"
     assert {s.unit.code for s in board.scores} == {"LEAD", *(m.code for m in members)}
     federation = open_context(demo.database)
     import_packages(federation, paths=[demo.packages_dir], dry_run=False)
-    at_federation = scoring.scoreboard(federation, plan_id=PLAN)
+    at_federation = scoreboard(federation, plan_id=PLAN)
     for member in members:
         assert board.by_code(member.code).exact == at_federation.by_code(member.code).exact
     federation.close()

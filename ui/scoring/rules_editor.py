@@ -1,7 +1,7 @@
 """Editing a plan's scoring rules: one table per part of the ``thidua.scoring/1`` document.
 
 The dialog only turns the tables into a document; the core validates it
-when it is saved (:func:`app.scoring.engine.save_rules`), and its message is shown
+when it is saved (:func:`app.scoring.rules.save_rules`), and its message is shown
 here, so the screen and the command line accept exactly the same rules.
 Numbers are typed with a comma or a dot for decimals and no thousands
 separator ("0,1", "1.5", "120").
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.errors import N_
 from app.core.i18n import gettext as _
-from app.scoring import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
+from app.plans import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
 
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.styles import ERROR_TEXT_STYLE, NOTE_STYLE

@@ -1,0 +1,144 @@
+"""Ranking scored units within a cluster or an upper-level union.
+
+Units are compared on the score as shown (two decimals), then on the rules'
+tie-breakers in order (indicators attained in full, bonus points); units
+still equal share the rank (1, 2, 2, 4) and are listed by code. Units a veto
+bars from commendation, or with nothing to score, are not ranked.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from app.core.i18n import gettext as _
+from app.core.text import natural_key
+from app.plans import Rules, TieBreaker
+from app.scoring.engine import UnitScore
+from app.scoring.numbers import number_text, rounded_fraction, score_text
+
+
+@dataclass(frozen=True)
+class Placing:
+    """A unit's place in one ranking (a cluster, an upper-level union)."""
+
+    unit_id: str
+    code: str
+    rank: int | None  # None: not ranked (veto or no score)
+    ranked_units: int
+    score: Decimal | None
+    tied_with: tuple[str, ...] = ()  # codes with the same score as shown
+    shared_with: tuple[str, ...] = ()  # codes sharing the rank
+    breaker_values: tuple[tuple[TieBreaker, Fraction], ...] = ()
+    reasons: tuple[str, ...] = ()  # veto labels when not ranked
+
+    def explain(self) -> str:
+        """Why this place, in the current language."""
+        if self.rank is None:
+            if self.reasons:
+                return _("Not ranked: {reasons}.").format(reasons="; ".join(self.reasons))
+            return _("Not ranked: nothing to score.")
+        text = _("Rank {rank} of {total} with {score} points.").format(
+            rank=self.rank, total=self.ranked_units, score=score_text(self.score)
+        )
+        if not self.tied_with:
+            return text
+        values = "; ".join(_breaker_text(b, v) for b, v in self.breaker_values)
+        text += " " + _("Same score as {units}.").format(units=", ".join(self.tied_with))
+        if self.shared_with:
+            if values:
+                text += " " + _(
+                    "The tie-breakers are equal too ({values}): the rank is shared, listed by code."
+                ).format(values=values)
+            else:
+                text += " " + _("The rank is shared, listed by code.")
+        elif values:
+            text += " " + _("Order decided by the tie-breakers: {values}.").format(values=values)
+        return text
+
+
+def _breaker_text(breaker: TieBreaker, value: Fraction) -> str:
+    if breaker is TieBreaker.INDICATORS_ATTAINED:
+        return _("indicators attained in full: {count}").format(count=number_text(value))
+    return _("bonus points: {points}").format(points=number_text(value))
+
+
+def _breaker_value(score: UnitScore, breaker: TieBreaker) -> Fraction:
+    if breaker is TieBreaker.INDICATORS_ATTAINED:
+        return Fraction(score.attained_count)
+    return rounded_fraction(score.bonus)
+
+
+def _others(codes: list[str], own: str) -> list[str]:
+    result = list(codes)
+    result.remove(own)
+    return result
+
+
+def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
+    """Rank ``scores`` (one cluster or one upper-level union): best first, then the unranked.
+
+    Compared on the score as shown (two decimals), then each tie-breaker in
+    the rules' order (more is better); units equal on all of them share
+    the rank (1, 2, 2, 4). Ties are listed by unit code, so the order is
+    the same on every run and machine.
+    """
+    ranked = [s for s in scores if s.eligible]
+    others = [s for s in scores if not s.eligible]
+
+    def key(s: UnitScore) -> tuple[Fraction, ...]:
+        assert s.exact is not None
+        return (
+            -rounded_fraction(s.exact),
+            *(-_breaker_value(s, b) for b in rules.tie_breakers),
+        )
+
+    ranked.sort(key=lambda s: (key(s), natural_key(s.unit.code), s.unit.id))
+    keys = {id(s): key(s) for s in ranked}
+    by_score: dict[Fraction, list[str]] = defaultdict(list)
+    by_key: dict[tuple[Fraction, ...], list[str]] = defaultdict(list)
+    for s in ranked:
+        by_score[keys[id(s)][0]].append(s.unit.code)
+        by_key[keys[id(s)]].append(s.unit.code)
+    placings: list[Placing] = []
+    rank = 0
+    previous: tuple[Fraction, ...] | None = None
+    for position, score in enumerate(ranked, start=1):
+        current = keys[id(score)]
+        if current != previous:
+            rank = position
+            previous = current
+        same_score = _others(by_score[current[0]], score.unit.code)
+        shared = _others(by_key[current], score.unit.code)
+        placings.append(
+            Placing(
+                unit_id=score.unit.id,
+                code=score.unit.code,
+                rank=rank,
+                ranked_units=len(ranked),
+                score=score.score,
+                tied_with=tuple(same_score),
+                shared_with=tuple(shared),
+                breaker_values=(
+                    tuple((b, _breaker_value(score, b)) for b in rules.tie_breakers)
+                    if same_score
+                    else ()
+                ),
+            )
+        )
+    others.sort(key=lambda s: (natural_key(s.unit.code), s.unit.id))
+    for score in others:
+        placings.append(
+            Placing(
+                unit_id=score.unit.id,
+                code=score.unit.code,
+                rank=None,
+                ranked_units=len(ranked),
+                score=score.score,
+                reasons=tuple(v.label for v in score.vetoes if v.no_award),
+            )
+        )
+    return placings
