@@ -385,11 +385,11 @@ class UnitWorkspace(WorkspaceView):
         target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{self._file_stem(stream)}.pdf"
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.printing import documents
+            from app.printing import print_registration_form, print_results_report
 
             if stream == REGISTRATION_STREAM:
-                return documents.print_registration_form(ctx, out=target)
-            return documents.print_results_report(ctx, period=stream, out=target)
+                return print_registration_form(ctx, out=target)
+            return print_results_report(ctx, period=stream, out=target)
 
         self._runner.run(job, self._preview, self._error)
 
