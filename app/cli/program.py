@@ -9,15 +9,25 @@ changed then. Status 2 is a usage error.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import text
 
+from app.cli.common import (
+    chosen_scope,
+    default_plan,
+    emit,
+    passphrase,
+    positive_int,
+    report_conversions,
+    report_export,
+    scope_arguments,
+    unit_codes,
+)
 from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.core.errors import N_, InputError, UserError
@@ -25,12 +35,8 @@ from app.core.i18n import gettext as _
 from app.core.location import chosen_database
 from db.enums import Role, Sector, UnitKind
 
-Handler = Callable[[AppContext, argparse.Namespace, TextIO], int]
-
-
-def _emit(out: TextIO, data: Any) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
+if TYPE_CHECKING:
+    from app.cli.common import Handler
 
 
 # --- commands -------------------------------------------------------------------
@@ -49,7 +55,7 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             sector=Sector(args.sector) if args.sector else None,
         )
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "role": installation.role.value,
@@ -74,7 +80,7 @@ def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
     with ctx.reading() as session:
         plans = list_plans(session)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -102,7 +108,7 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
     with ctx.reading() as session:
         plan = get_plan(session, args.plan_id)
     if args.json:
-        _emit(out, plan_to_json(plan))
+        emit(out, plan_to_json(plan))
         return 0
     out.write(f"{plan.title}\n{plan.issuer} — {plan.number}\n")
     for indicator in plan.indicators:
@@ -120,7 +126,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
             result = import_roster(session, path=Path(args.file), year=year)
     except RosterError as error:
         if args.json:
-            _emit(
+            emit(
                 out,
                 {
                     "imported": False,
@@ -141,7 +147,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
                 )
         raise
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "imported": True,
@@ -169,7 +175,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
             )
             + "\n"
         )
-        _report_conversions(dict(result.converted), out)
+        report_conversions(dict(result.converted), out)
         for note in result.notes:
             out.write(
                 _("Row {row}, column {column}: {message}").format(
@@ -195,7 +201,7 @@ def cmd_roster_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         year = args.year or default_year(session)
         units = list_roster(session, year=year)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -226,7 +232,7 @@ def cmd_roster_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
         year = args.year or default_year(session)
         result = export_roster_workbook(session, year=year, path=Path(args.out))
     if args.json:
-        _emit(out, {"file": str(result.path), "year": year, "rows": result.rows})
+        emit(out, {"file": str(result.path), "year": year, "rows": result.rows})
     else:
         out.write(
             _("Roster {year} written to {path}: {count} units.").format(
@@ -287,7 +293,7 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     report["ok"] = not problems
     report["problems"] = problems
     if args.json:
-        _emit(out, report)
+        emit(out, report)
     else:
         out.write(
             _("Schema {revision} (current {head}).").format(
@@ -314,7 +320,7 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         scope = resolve_scope(session, year=plan.year, unit=args.unit, cluster=args.cluster)
         rows = rollup(session, plan_id=plan.id, scope=scope, plan=plan)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -371,18 +377,16 @@ def cmd_rollup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.plans import get_plan
-    from app.rollup import export_province_workbook, resolve_scope
+    from app.rollup import export_province_workbook
 
-    plan_id = _default_plan(ctx, args.plan)
+    plan_id = default_plan(ctx, args.plan)
     with ctx.reading() as session:
-        year = get_plan(session, plan_id).year
-        scope = resolve_scope(session, year=year, unit=args.unit, cluster=args.cluster)
+        scope = chosen_scope(session, plan_id, args)
         result = export_province_workbook(
             session, plan_id=plan_id, path=Path(args.out), scope=scope
         )
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "file": str(result.path),
@@ -404,31 +408,6 @@ def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 # --- packages ---------------------------------------------------------------------
 
 
-def _passphrase(args: argparse.Namespace, attribute: str = "passphrase_env") -> str | None:
-    name = getattr(args, attribute, None)
-    if not name:
-        return None
-    value = os.environ.get(name)
-    if value is None:
-        raise UserError(
-            N_("The environment variable {name} holding the passphrase is not set."),
-            params={"name": name},
-        )
-    return value
-
-
-def _default_plan(ctx: AppContext, plan_id: str | None) -> str:
-    if plan_id:
-        return plan_id
-    from app.plans import list_plans
-
-    with ctx.reading() as session:
-        plans = list_plans(session)
-    if not plans:
-        raise UserError(N_("There is no plan yet."))
-    return plans[0].id
-
-
 def _key_json(info: Any) -> dict[str, Any]:
     return {
         "keyid": info.keyid,
@@ -445,6 +424,14 @@ def _key_json(info: Any) -> dict[str, Any]:
     }
 
 
+def _backup_passphrase(args: argparse.Namespace) -> str:
+    """The passphrase of a key backup: there is no backup without one."""
+    chosen = passphrase(args, "backup_passphrase_env")
+    if chosen is None:
+        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    return chosen
+
+
 def cmd_keys_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange import (
         ensure_own_key,
@@ -452,11 +439,11 @@ def cmd_keys_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
     )
 
     with ctx.unit_of_work() as session:
-        ensure_own_key(session, passphrase=_passphrase(args))
+        ensure_own_key(session, passphrase=passphrase(args))
         info = own_key_info(session)
     assert info is not None
     if args.json:
-        _emit(out, _key_json(info))
+        emit(out, _key_json(info))
     else:
         out.write(_("Key fingerprint: {fingerprint}").format(fingerprint=info.fingerprint) + "\n")
         out.write(
@@ -470,15 +457,13 @@ def cmd_keys_backup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         backup_own_key,
     )
 
-    passphrase = _passphrase(args, "backup_passphrase_env")
-    if passphrase is None:
-        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    backup = _backup_passphrase(args)
     with ctx.unit_of_work() as session:
         info = backup_own_key(
             session,
             path=Path(args.out),
-            passphrase=passphrase,
-            current_passphrase=_passphrase(args),
+            passphrase=backup,
+            current_passphrase=passphrase(args),
         )
     out.write(
         _("Key backed up to {path} ({fingerprint}).").format(
@@ -494,11 +479,9 @@ def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
         restore_own_key,
     )
 
-    passphrase = _passphrase(args, "backup_passphrase_env")
-    if passphrase is None:
-        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    backup = _backup_passphrase(args)
     with ctx.unit_of_work() as session:
-        info = restore_own_key(session, path=Path(args.file), passphrase=passphrase)
+        info = restore_own_key(session, path=Path(args.file), passphrase=backup)
     out.write(_("Key restored ({fingerprint}).").format(fingerprint=info.fingerprint) + "\n")
     return 0
 
@@ -506,8 +489,8 @@ def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
 def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.unit import rotate_key
 
-    export = rotate_key(ctx, out=Path(args.out) if args.out else None, passphrase=_passphrase(args))
-    _report_export(export, args, out)
+    export = rotate_key(ctx, out=Path(args.out) if args.out else None, passphrase=passphrase(args))
+    report_export(export, args, out)
     return 0
 
 
@@ -519,7 +502,7 @@ def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> in
     with ctx.reading() as session:
         infos = list_keys(session, status=args.status)
     if args.json:
-        _emit(out, [_key_json(i) for i in infos])
+        emit(out, [_key_json(i) for i in infos])
     else:
         for info in infos:
             out.write(
@@ -543,7 +526,7 @@ def _cmd_decide(decision: str) -> Handler:
         if args.json:
             data = _key_json(info)
             data["released"] = released.to_json() if released else None
-            _emit(out, data)
+            emit(out, data)
         else:
             out.write(
                 _("Key {keyid}: {status}.").format(keyid=info.keyid[:16], status=info.status) + "\n"
@@ -562,12 +545,12 @@ def cmd_plan_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 
     files = export_plan_packages(
         ctx,
-        plan_id=_default_plan(ctx, args.plan),
+        plan_id=default_plan(ctx, args.plan),
         out_dir=Path(args.out),
-        unit_codes=[c.strip() for c in args.units.split(",")] if args.units else None,
+        unit_codes=unit_codes(args.units),
     )
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {"file": str(f.path), "unit_code": f.unit_code, "hash": f.package_hash}
@@ -608,7 +591,7 @@ def cmd_plan_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
             fingerprint = input(_("Type the fingerprint from the federation's letter: "))
     info = import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "plan": info.plan_id,
@@ -633,52 +616,20 @@ def cmd_fill(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     if path.suffix.lower() == ".json":
         fill_from_json(ctx, path=path)
     else:
-        converted = fill_from_workbook(ctx, path=path, plan_id=_default_plan(ctx, args.plan))
-        _report_conversions(converted, out)
+        converted = fill_from_workbook(ctx, path=path, plan_id=default_plan(ctx, args.plan))
+        report_conversions(converted, out)
     out.write(_("Values saved.") + "\n")
     return 0
-
-
-def _report_conversions(converted: dict[str, int], out: TextIO) -> None:
-    for encoding, count in sorted(converted.items()):
-        out.write(
-            _("{count} cells were converted from {encoding} to Unicode.").format(
-                count=count, encoding=encoding
-            )
-            + "\n"
-        )
 
 
 def cmd_template(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.unit import write_template
 
     path = write_template(
-        ctx, plan_id=_default_plan(ctx, args.plan), stream=args.kind, out=Path(args.out)
+        ctx, plan_id=default_plan(ctx, args.plan), stream=args.kind, out=Path(args.out)
     )
     out.write(_("Template written to {path}.").format(path=path) + "\n")
     return 0
-
-
-def _report_export(export: Any, args: argparse.Namespace, out: TextIO) -> None:
-    if getattr(args, "json", False):
-        _emit(
-            out,
-            {
-                "file": str(export.path),
-                "hash": export.package_hash,
-                "revision": export.revision,
-                "fingerprint": export.fingerprint,
-                "kind": export.kind,
-                "stream": export.stream,
-            },
-        )
-    else:
-        out.write(
-            _("Written {path} (revision {revision}, key {fingerprint}).").format(
-                path=export.path, revision=export.revision, fingerprint=export.fingerprint
-            )
-            + "\n"
-        )
 
 
 def cmd_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
@@ -686,16 +637,16 @@ def cmd_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
     target = Path(args.out) if args.out else None
     if args.kind == "enrolment":
-        export = export_enrolment(ctx, out=target, passphrase=_passphrase(args))
+        export = export_enrolment(ctx, out=target, passphrase=passphrase(args))
     else:
         export = export_report(
             ctx,
-            plan_id=_default_plan(ctx, args.plan),
+            plan_id=default_plan(ctx, args.plan),
             stream=args.kind,
             out=target,
-            passphrase=_passphrase(args),
+            passphrase=passphrase(args),
         )
-    _report_export(export, args, out)
+    report_export(export, args, out)
     return 0
 
 
@@ -708,8 +659,8 @@ def cmd_bundle(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         if entry.problem:
             raise InputError(entry.problem, detail=entry.name)
     inputs = [entry.path for entry in found]
-    export = make_bundle(ctx, inputs=inputs, out=Path(args.out), passphrase=_passphrase(args))
-    _report_export(export, args, out)
+    export = make_bundle(ctx, inputs=inputs, out=Path(args.out), passphrase=passphrase(args))
+    report_export(export, args, out)
     return 0
 
 
@@ -718,7 +669,7 @@ def cmd_verify(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
     results = examine_file(ctx, Path(args.file))
     if args.json:
-        _emit(out, [r.to_json() for r in results])
+        emit(out, [r.to_json() for r in results])
     else:
         for r in results:
             out.write(f"{r.file_name}: {r.outcome.value} {r.reason_text()}\n")
@@ -743,7 +694,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
         summary.write_csv(Path(args.csv), plans=plans, names=unit_names(ctx))
     if args.json:
-        _emit(out, summary.to_json())
+        emit(out, summary.to_json())
     else:
         for item in summary.items:
             out.write(
@@ -794,7 +745,7 @@ def cmd_receipt_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
 
     status = import_receipt(ctx, path=Path(args.file))
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "plan": status.plan_id,
@@ -815,7 +766,7 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
     statuses = stream_statuses(ctx)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -846,7 +797,7 @@ def cmd_conflicts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         return 0
     conflicts = list_conflicts(ctx)
     if args.json:
-        _emit(out, [c.__dict__ for c in conflicts])
+        emit(out, [c.__dict__ for c in conflicts])
     else:
         for c in conflicts:
             out.write(f"{c.id}\t{c.unit_id}\t{c.stream}\t{c.reason}\t{c.package_hash[:16]}\n")
@@ -873,7 +824,7 @@ def cmd_demo(ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> i
         raise UserError(N_("The number of units must be at least 1."))
     demo = make_demo(out_dir=Path(args.out), units=units, seed=args.seed)
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "database": str(demo.database),
@@ -917,7 +868,7 @@ def _national_demo(args: argparse.Namespace, out: TextIO) -> int:
         out_dir=folder, grassroots=grassroots, packages=packages, seed=args.seed
     )
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "database": demo.database,
@@ -954,7 +905,7 @@ def _national_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
     if args.json:
-        _emit(out, {"file": str(path)})
+        emit(out, {"file": str(path)})
     else:
         out.write(_("PDF written to {path}.").format(path=path) + "\n")
     return 0
@@ -985,14 +936,10 @@ def cmd_print_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
 
 def cmd_print_summary(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.printing import print_province_summary
-    from app.rollup import resolve_scope
 
-    plan_id = _default_plan(ctx, args.plan)
+    plan_id = default_plan(ctx, args.plan)
     with ctx.reading() as session:
-        from app.plans import get_plan
-
-        year = get_plan(session, plan_id).year
-        scope = resolve_scope(session, year=year, unit=args.unit, cluster=args.cluster)
+        scope = chosen_scope(session, plan_id, args)
     path = print_province_summary(ctx, plan_id=plan_id, out=Path(args.out), scope=scope)
     return _printed(args, out, path)
 
@@ -1019,11 +966,11 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         plan_id=args.plan,
         out=Path(args.out),
         single_file=args.single_file,
-        unit_codes=[c.strip() for c in args.units.split(",")] if args.units else None,
+        unit_codes=unit_codes(args.units),
         progress=progress,
     )
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "files": [str(p) for p in result.paths],
@@ -1042,23 +989,6 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 
 
 # --- parser ---------------------------------------------------------------------
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(_("a whole number of at least 1 is needed"))
-    return number
-
-
-def _scope_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--unit", help=_("code of an upper-level union: its area only (default: the province)")
-    )
-    command.add_argument("--cluster", help=_("code or name of a cluster: its units only"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1142,7 +1072,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     roll = add(commands, "rollup", cmd_rollup, _("targets against registered and achieved totals"))
     roll.add_argument("plan_id")
-    _scope_arguments(roll)
+    scope_arguments(roll)
 
     report = commands.add_parser("report", help=_("reports for the federation")).add_subparsers(
         dest="report_command", required=True, metavar="ACTION"
@@ -1155,7 +1085,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     xlsx.add_argument("--out", required=True, help=_("the .xlsx file to write"))
     xlsx.add_argument("--plan", help=_("plan id (default: newest plan)"))
-    _scope_arguments(xlsx)
+    scope_arguments(xlsx)
     pexport = add(plan, "export", cmd_plan_export, _("write signed plan packages for the units"))
     pexport.add_argument("--out", required=True, help=_("folder"))
     pexport.add_argument("--plan", help=_("plan id (default: newest plan)"))
@@ -1248,7 +1178,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--csv", help=_("also write the per-file outcome as CSV"))
     imp.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=1000,
         metavar="N",
         help=_("packages written per transaction (default 1000)"),
@@ -1335,7 +1265,7 @@ def build_parser() -> argparse.ArgumentParser:
     psummary = add(
         printing, "summary", cmd_print_summary, _("the province summary against the targets")
     )
-    _scope_arguments(psummary)
+    scope_arguments(psummary)
     pplan = add(printing, "plan", cmd_print_plan, _("the plan as issued"))
     pplan.add_argument("plan_id", nargs="?", help=_("plan id (default: newest plan)"))
     pbatch = add(
