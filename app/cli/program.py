@@ -30,13 +30,13 @@ from app.cli.roster import register as register_roster
 from app.cli.scoring import register as register_scoring
 from app.cli.statements import register as register_statements
 from app.core import i18n
-from app.core.context import AppContext, open_context
 from app.core.errors import N_, UserError
 from app.core.i18n import gettext as _
 from app.core.location import chosen_database
 
 if TYPE_CHECKING:
     from app.cli.common import Commands
+    from app.core.context import AppContext
 
 #: Each command group's ``register``, in the order ``thidua-cli --help`` lists the commands.
 GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
@@ -112,6 +112,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     ctx: AppContext | None = None
     try:
         if args.needs_db:
+            # The database layer loads only for a command that opens one (not for --help).
+            from app.core.context import open_context
+
             ctx = open_context(chosen_database(args.db))
         return int(args.handler(ctx, args, out))
     except UserError as error:
