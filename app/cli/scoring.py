@@ -1,4 +1,4 @@
-"""Command-line interface of the year-end scoring (registered by :mod:`app.cli`).
+"""Command-line interface of the year-end scoring (registered by :mod:`app.cli.program`).
 
 ``score``, ``rank``, ``rules``, ``flag``, ``proposals`` (federation) and
 ``members`` (a cluster leader's unit database). Read commands take
@@ -8,21 +8,16 @@
 from __future__ import annotations
 
 import argparse
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from app.core.context import AppContext
+from app.cli.common import AddCommand, emit
 from app.core.i18n import gettext as _
 from db.enums import Sector, UnitKind
 
-AddCommand = Callable[..., argparse.ArgumentParser]
-
-
-def _emit(out: TextIO, data: Any) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
+if TYPE_CHECKING:
+    from app.cli.common import Commands
+    from app.core.context import AppContext
 
 
 def _plan(ctx: AppContext, plan_id: str | None) -> str:
@@ -41,7 +36,7 @@ def cmd_score(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     rules = board.rules.rules
     chosen = [board.by_code(args.unit)] if args.unit else list(board.scores)
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "plan": board.plan.id,
@@ -102,7 +97,7 @@ def cmd_rank(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             )
         ]
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "plan": board.plan.id,
@@ -136,7 +131,7 @@ def cmd_rules_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> in
 
     info = load_rules(ctx, plan_id=_plan(ctx, args.plan))
     if args.json:
-        _emit(
+        emit(
             out,
             {
                 "stored": info.stored,
@@ -218,7 +213,7 @@ def cmd_proposals_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
     board = scoreboard(ctx, plan_id=_plan(ctx, args.plan))
     groups = proposal_groups(board)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -261,7 +256,7 @@ def cmd_proposals_set(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
         summary=args.summary,
     )
     if args.json:
-        _emit(out, {"unit": args.unit, "award": proposal.award, "grade": proposal.grade})
+        emit(out, {"unit": args.unit, "award": proposal.award, "grade": proposal.grade})
         return 0
     from app.plans import read_plan as load_plan
 
@@ -306,7 +301,7 @@ def cmd_members_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
 
     members = list_members(ctx)
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -349,7 +344,7 @@ def cmd_members_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
 
     results = import_member_packages(ctx, paths=[Path(p) for p in args.paths])
     if args.json:
-        _emit(
+        emit(
             out,
             [
                 {
@@ -380,9 +375,7 @@ def cmd_members_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO)
 # --- the parser --------------------------------------------------------------------------
 
 
-def register(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], add: AddCommand
-) -> None:
+def register(commands: Commands, add: AddCommand) -> None:
     """Add the scoring commands to ``thidua-cli`` (``add`` is the CLI's own helper)."""
     score = add(commands, "score", cmd_score, _("every unit's score under the plan's rules"))
     score.add_argument("--unit", help=_("one unit's code: its score explained per indicator"))

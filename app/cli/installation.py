@@ -1,0 +1,56 @@
+"""``thidua-cli init``: set up a database for the federation or a unit."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, TextIO
+
+from app.cli.common import AddCommand, emit
+from app.core.i18n import gettext as _
+from db.enums import Role, Sector, UnitKind
+
+if TYPE_CHECKING:
+    from app.cli.common import Commands
+    from app.core.context import AppContext
+
+
+def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.setup import initialize
+
+    with ctx.unit_of_work() as session:
+        installation = initialize(
+            session,
+            role=Role(args.role),
+            name=args.name,
+            code=args.code,
+            kind=UnitKind(args.kind) if args.kind else None,
+            sector=Sector(args.sector) if args.sector else None,
+        )
+    if args.json:
+        emit(
+            out,
+            {
+                "role": installation.role.value,
+                "unit_id": installation.own_unit_id,
+                "name": installation.own_unit_name,
+                "database": ctx.display_url,
+            },
+        )
+    else:
+        out.write(
+            _("Database ready for {name} ({role}).").format(
+                name=installation.own_unit_name, role=installation.role.value
+            )
+            + "\n"
+        )
+    return 0
+
+
+def register(commands: Commands, add: AddCommand) -> None:
+    """Add ``init``."""
+    init = add(commands, "init", cmd_init, _("set up a database for the federation or a unit"))
+    init.add_argument("--role", required=True, choices=[r.value for r in Role])
+    init.add_argument("--name", required=True, help=_("name of the union"))
+    init.add_argument("--code", help=_("unit code given by the federation"))
+    init.add_argument("--kind", choices=[UnitKind.GRASSROOTS.value, UnitKind.UPPER.value])
+    init.add_argument("--sector", choices=[s.value for s in Sector])

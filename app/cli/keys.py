@@ -1,0 +1,195 @@
+"""``thidua-cli keys`` and ``enrol``: this installation's key, units' keys at the federation."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from app.cli.common import AddCommand, emit, passphrase, report_export
+from app.core.errors import N_, UserError
+from app.core.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from app.cli.common import Commands, Handler
+    from app.core.context import AppContext
+
+
+def _key_json(info: Any) -> dict[str, Any]:
+    return {
+        "keyid": info.keyid,
+        "fingerprint": info.fingerprint,
+        "unit_id": info.unit_id,
+        "unit_code": info.unit_code,
+        "unit_name": info.unit_name,
+        "epoch": info.epoch,
+        "status": info.status,
+        "received_at": info.received_at,
+        "decided_at": info.decided_at,
+        "evidence": info.evidence,
+        "replaces": info.replaces,
+    }
+
+
+def _backup_passphrase(args: argparse.Namespace) -> str:
+    """The passphrase of a key backup: there is no backup without one."""
+    chosen = passphrase(args, "backup_passphrase_env")
+    if chosen is None:
+        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    return chosen
+
+
+# --- this installation's key ----------------------------------------------------------------
+
+
+def cmd_keys_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import ensure_own_key, own_key_info
+
+    with ctx.unit_of_work() as session:
+        ensure_own_key(session, passphrase=passphrase(args))
+        info = own_key_info(session)
+    assert info is not None
+    if args.json:
+        emit(out, _key_json(info))
+    else:
+        out.write(_("Key fingerprint: {fingerprint}").format(fingerprint=info.fingerprint) + "\n")
+        out.write(
+            _("Key id: {keyid} (epoch {epoch})").format(keyid=info.keyid, epoch=info.epoch) + "\n"
+        )
+    return 0
+
+
+def cmd_keys_backup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import backup_own_key
+
+    backup = _backup_passphrase(args)
+    with ctx.unit_of_work() as session:
+        info = backup_own_key(
+            session,
+            path=Path(args.out),
+            passphrase=backup,
+            current_passphrase=passphrase(args),
+        )
+    out.write(
+        _("Key backed up to {path} ({fingerprint}).").format(
+            path=args.out, fingerprint=info.fingerprint
+        )
+        + "\n"
+    )
+    return 0
+
+
+def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import restore_own_key
+
+    backup = _backup_passphrase(args)
+    with ctx.unit_of_work() as session:
+        info = restore_own_key(session, path=Path(args.file), passphrase=backup)
+    out.write(_("Key restored ({fingerprint}).").format(fingerprint=info.fingerprint) + "\n")
+    return 0
+
+
+def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.unit import rotate_key
+
+    export = rotate_key(ctx, out=Path(args.out) if args.out else None, passphrase=passphrase(args))
+    report_export(export, args, out)
+    return 0
+
+
+# --- units' keys at the federation ----------------------------------------------------------
+
+
+def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import list_keys
+
+    with ctx.reading() as session:
+        infos = list_keys(session, status=args.status)
+    if args.json:
+        emit(out, [_key_json(i) for i in infos])
+    else:
+        for info in infos:
+            out.write(
+                f"{info.keyid[:16]}  {info.fingerprint}  {info.status:9} "
+                f"{info.unit_code:10} {info.unit_name}\n"
+            )
+    return 0
+
+
+def _cmd_decide(decision: str) -> Handler:
+    def handler(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+        from app.exchange import KeyStatus, decide_key
+
+        info, released = decide_key(
+            ctx,
+            keyid=args.keyid,
+            decision=KeyStatus(decision),
+            evidence=args.evidence or "",
+            fingerprint=getattr(args, "fingerprint", None),
+        )
+        if args.json:
+            data = _key_json(info)
+            data["released"] = released.to_json() if released else None
+            emit(out, data)
+        else:
+            out.write(
+                _("Key {keyid}: {status}.").format(keyid=info.keyid[:16], status=info.status) + "\n"
+            )
+            if released is not None and released.items:
+                out.write(
+                    _("{count} held packages were merged.").format(count=len(released.items)) + "\n"
+                )
+        return 0
+
+    return handler
+
+
+def register(commands: Commands, add: AddCommand) -> None:
+    """Add ``keys show|backup|restore|rotate`` and ``enrol list|accept|refuse|revoke``."""
+    keys = commands.add_parser("keys", help=_("this installation's signing key")).add_subparsers(
+        dest="keys_command", required=True, metavar="ACTION"
+    )
+    kshow = add(keys, "show", cmd_keys_show, _("show the key's fingerprint (creates it if needed)"))
+    kbackup = add(
+        keys,
+        "backup",
+        cmd_keys_backup,
+        _("write a passphrase-protected key backup"),
+        json_flag=False,
+    )
+    kbackup.add_argument("--out", required=True)
+    krestore = add(
+        keys, "restore", cmd_keys_restore, _("restore the key from a backup"), json_flag=False
+    )
+    krestore.add_argument("file")
+    krotate = add(
+        keys, "rotate", cmd_keys_rotate, _("replace the key; writes the rotation package")
+    )
+    krotate.add_argument("--out")
+    for command in (kshow, kbackup, krestore, krotate):
+        command.add_argument(
+            "--passphrase-env", help=_("environment variable holding the key's passphrase")
+        )
+    for command in (kbackup, krestore):
+        command.add_argument(
+            "--backup-passphrase-env",
+            default="THIDUA_BACKUP_PASSPHRASE",
+            help=_("environment variable holding the backup's passphrase"),
+        )
+
+    enrol = commands.add_parser("enrol", help=_("unit keys at the federation")).add_subparsers(
+        dest="enrol_command", required=True, metavar="ACTION"
+    )
+    elist = add(enrol, "list", cmd_enrol_list, _("list unit keys"))
+    elist.add_argument("--status", choices=["pending", "accepted", "refused", "revoked", "retired"])
+    for name, help_text in (
+        ("accept", _("accept a pending key")),
+        ("refuse", _("refuse a pending key")),
+        ("revoke", _("revoke a key")),
+    ):
+        decision = {"accept": "accepted", "refuse": "refused", "revoke": "revoked"}[name]
+        command = add(enrol, name, _cmd_decide(decision), help_text)
+        command.add_argument("keyid")
+        command.add_argument("--evidence", help=_("stamped form reference or phone check note"))
+        if name == "accept":
+            command.add_argument("--fingerprint", help=_("fingerprint read from the stamped form"))

@@ -1,0 +1,145 @@
+"""``thidua-cli plan``: list and show the plans; the federation sends them, a unit imports one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from app.cli.common import AddCommand, default_plan, emit, unit_codes
+from app.core.errors import N_, UserError
+from app.core.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from app.cli.common import Commands
+    from app.core.context import AppContext
+
+
+def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.plans import list_plans
+
+    with ctx.reading() as session:
+        plans = list_plans(session)
+    if args.json:
+        emit(
+            out,
+            [
+                {
+                    "id": p.id,
+                    "year": p.year,
+                    "issuer": p.issuer,
+                    "number": p.number,
+                    "issued_on": p.issued_on.isoformat() if p.issued_on else None,
+                    "title": p.title,
+                    "builtin": p.builtin,
+                }
+                for p in plans
+            ],
+        )
+    else:
+        for p in plans:
+            out.write(f"{p.id}\t{p.year}\t{p.title}\n")
+    return 0
+
+
+def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.format import format_target
+    from app.plans import get_plan, plan_to_json
+
+    with ctx.reading() as session:
+        plan = get_plan(session, args.plan_id)
+    if args.json:
+        emit(out, plan_to_json(plan))
+        return 0
+    out.write(f"{plan.title}\n{plan.issuer} — {plan.number}\n")
+    for indicator in plan.indicators:
+        targets = "; ".join(format_target(indicator, t) for t in indicator.targets)
+        out.write(f"{indicator.code:6} {indicator.title}: {targets}\n")
+    return 0
+
+
+def cmd_plan_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import export_plan_packages
+
+    files = export_plan_packages(
+        ctx,
+        plan_id=default_plan(ctx, args.plan),
+        out_dir=Path(args.out),
+        unit_codes=unit_codes(args.units),
+    )
+    if args.json:
+        emit(
+            out,
+            [
+                {"file": str(f.path), "unit_code": f.unit_code, "hash": f.package_hash}
+                for f in files
+            ],
+        )
+    else:
+        out.write(
+            _("{count} plan packages written to {folder}.").format(
+                count=len(files), folder=args.out
+            )
+            + "\n"
+        )
+    return 0
+
+
+def cmd_plan_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.unit import import_plan_package, inspect_plan_package
+
+    path = Path(args.file)
+    fingerprint = args.accept_fingerprint
+    if fingerprint is None:
+        info = inspect_plan_package(ctx, path=path)
+        if not info.federation_pinned:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    N_(
+                        "Confirm the federation's fingerprint {fingerprint} before importing "
+                        "its first plan package."
+                    ),
+                    params={"fingerprint": info.federation_fingerprint},
+                )
+            out.write(
+                _("Federation: {name}\nFingerprint: {fingerprint}\n").format(
+                    name=info.federation_name, fingerprint=info.federation_fingerprint
+                )
+            )
+            fingerprint = input(_("Type the fingerprint from the federation's letter: "))
+    info = import_plan_package(ctx, path=path, confirmed_fingerprint=fingerprint)
+    if args.json:
+        emit(
+            out,
+            {
+                "plan": info.plan_id,
+                "unit_code": info.unit_code,
+                "unit_name": info.unit_name,
+                "federation": info.federation_name,
+                "federation_fingerprint": info.federation_fingerprint,
+            },
+        )
+    else:
+        out.write(
+            _("Plan {plan} imported for {unit}.").format(plan=info.plan_id, unit=info.unit_name)
+            + "\n"
+        )
+    return 0
+
+
+def register(commands: Commands, add: AddCommand) -> None:
+    """Add ``plan list|show|export|import``."""
+    plan = commands.add_parser("plan", help=_("plans")).add_subparsers(
+        dest="plan_command", required=True, metavar="ACTION"
+    )
+    add(plan, "list", cmd_plan_list, _("list the plans"))
+    show = add(plan, "show", cmd_plan_show, _("show a plan with its indicators and targets"))
+    show.add_argument("plan_id")
+    pexport = add(plan, "export", cmd_plan_export, _("write signed plan packages for the units"))
+    pexport.add_argument("--out", required=True, help=_("folder"))
+    pexport.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    pexport.add_argument("--units", help=_("comma-separated unit codes (default: all)"))
+    pimport = add(plan, "import", cmd_plan_import, _("import the federation's plan package"))
+    pimport.add_argument("file")
+    pimport.add_argument("--accept-fingerprint", help=_("the federation fingerprint, confirmed"))

@@ -1,0 +1,145 @@
+"""``thidua-cli print``: the printed forms as PDF, a unit's or the federation's."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from app.cli.common import (
+    AddCommand,
+    chosen_scope,
+    default_plan,
+    emit,
+    scope_arguments,
+    unit_codes,
+)
+from app.core.i18n import gettext as _
+
+if TYPE_CHECKING:
+    from app.cli.common import Commands
+    from app.core.context import AppContext
+
+
+def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
+    if args.json:
+        emit(out, {"file": str(path)})
+    else:
+        out.write(_("PDF written to {path}.").format(path=path) + "\n")
+    return 0
+
+
+def cmd_print_registration(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_registration_form
+
+    path = print_registration_form(ctx, plan_id=args.plan, unit=args.unit, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_results(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_results_report
+
+    path = print_results_report(
+        ctx, plan_id=args.plan, period=args.period, unit=args.unit, out=Path(args.out)
+    )
+    return _printed(args, out, path)
+
+
+def cmd_print_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_cluster_covenant
+
+    path = print_cluster_covenant(ctx, plan_id=args.plan, cluster=args.cluster, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_summary(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_province_summary
+
+    plan_id = default_plan(ctx, args.plan)
+    with ctx.reading() as session:
+        scope = chosen_scope(session, plan_id, args)
+    path = print_province_summary(ctx, plan_id=plan_id, out=Path(args.out), scope=scope)
+    return _printed(args, out, path)
+
+
+def cmd_print_plan(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_plan
+
+    path = print_plan(ctx, plan_id=args.plan_id, out=Path(args.out))
+    return _printed(args, out, path)
+
+
+def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.printing import print_registration_forms_batch
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r{done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    result = print_registration_forms_batch(
+        ctx,
+        plan_id=args.plan,
+        out=Path(args.out),
+        single_file=args.single_file,
+        unit_codes=unit_codes(args.units),
+        progress=progress,
+    )
+    if args.json:
+        emit(
+            out,
+            {
+                "files": [str(p) for p in result.paths],
+                "printed": result.printed,
+                "total": result.total,
+            },
+        )
+    else:
+        out.write(
+            _("{count} registration forms printed to {path}.").format(
+                count=result.printed, path=args.out
+            )
+            + "\n"
+        )
+    return 0
+
+
+def register(commands: Commands, add: AddCommand) -> None:
+    """Add ``print registration|results|covenant|summary|plan|batch``."""
+    printing = commands.add_parser("print", help=_("printed forms as PDF")).add_subparsers(
+        dest="print_command", required=True, metavar="DOCUMENT"
+    )
+    pregistration = add(
+        printing, "registration", cmd_print_registration, _("a unit's registration form")
+    )
+    presults = add(printing, "results", cmd_print_results, _("a unit's results of a period"))
+    presults.add_argument("--period", required=True, help=_("h1 or year"))
+    for command in (pregistration, presults):
+        command.add_argument(
+            "--unit", help=_("unit code (at the federation; default: this unit database's own)")
+        )
+    pcovenant = add(printing, "covenant", cmd_print_covenant, _("a cluster's covenant"))
+    pcovenant.add_argument("--cluster", required=True, help=_("cluster name or code"))
+    psummary = add(
+        printing, "summary", cmd_print_summary, _("the province summary against the targets")
+    )
+    scope_arguments(psummary)
+    pplan = add(printing, "plan", cmd_print_plan, _("the plan as issued"))
+    pplan.add_argument("plan_id", nargs="?", help=_("plan id (default: newest plan)"))
+    pbatch = add(
+        printing, "batch", cmd_print_batch, _("every registered unit's form (at the federation)")
+    )
+    pbatch.add_argument(
+        "--single-file", action="store_true", help=_("one PDF instead of one file per unit")
+    )
+    pbatch.add_argument("--units", help=_("comma-separated unit codes (default: all)"))
+    for command in (pregistration, presults, pcovenant, psummary, pbatch):
+        command.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    for command in (pregistration, presults, pcovenant, psummary, pplan):
+        command.add_argument("--out", required=True, help=_("the PDF file to write"))
+    pbatch.add_argument(
+        "--out", required=True, help=_("folder (one file per unit) or the PDF file")
+    )
