@@ -55,7 +55,7 @@ from ui.federation.common import (
     value_text,
 )
 from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
@@ -318,19 +318,16 @@ class ReturnDialog(QDialog):
         )
 
 
-class ConflictsPage(QWidget):
+class ConflictsPage(Page):
     loaded = Signal()
     detail_shown = Signal(object)  # ConflictDetail
     resolved = Signal(object)  # ConflictInfo
     returned = Signal(object)  # Path of the return package
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self._plans: dict[str, Any] = {}
         self.detail: ConflictDetail | None = None
         self.return_folder = Path.home()
@@ -605,8 +602,3 @@ class ConflictsPage(QWidget):
             self.reload()
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

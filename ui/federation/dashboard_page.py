@@ -96,7 +96,7 @@ from ui.federation.common import (
     verdict_brush,
 )
 from ui.widgets.dialogs import file_dialog, translate_buttons
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
@@ -444,18 +444,15 @@ def _scope_text(choice: ScopeChoice | None) -> str:
     return _("Under {code} {name}").format(code=choice.code, name=choice.name)
 
 
-class DashboardPage(QWidget):
+class DashboardPage(Page):
     #: Emitted with the :class:`Dashboard` once it is on screen.
     refreshed = Signal(object)
     clusters_shown = Signal(object)
     behind_shown = Signal(object)  # UnitsBehindDialog
-    failed = Signal(str)
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.board: Dashboard | None = None
         self._choices: list[ScopeChoice] = []
@@ -1090,8 +1087,3 @@ class DashboardPage(QWidget):
             PdfPreviewDialog(path, self).open()
 
         self._runner.run(job, done, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

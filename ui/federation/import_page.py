@@ -62,7 +62,7 @@ from ui.federation.common import (
     stream_label,
 )
 from ui.widgets.dialogs import confirm, file_dialog, warn
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task
 
@@ -278,7 +278,7 @@ def _throttled(progress: Callable[[int, int], None]) -> Callable[[int, int], Non
     return report
 
 
-class ImportPage(QWidget):
+class ImportPage(Page):
     """Check, apply, review; see the module docstring."""
 
     #: A check or a run has filled the table (tests wait for these).
@@ -291,15 +291,12 @@ class ImportPage(QWidget):
     progressed = Signal(int, int)
     #: The database changed (after apply): other screens reload.
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: Ask the workspace to show another page: "conflicts" or "keys".
     show_page = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self._plans: dict[str, domain.Plan] = {}
         self._paths: list[Path] = []
         self._task: Task | None = None
@@ -706,8 +703,7 @@ class ImportPage(QWidget):
         self._task = None
         gc.unfreeze()
         self._set_mode("idle" if not self.model.rowCount() else "checked")
-        text = report_failure(self, error)
-        self.failed.emit(text)
+        super()._failed(error)
 
     # --- history ----------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ from ui.federation.common import (
     rows_refiltered,
 )
 from ui.widgets.dialogs import translate_buttons, translate_input
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -273,21 +273,18 @@ class AcceptKeyDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
 
 
-class KeysPage(QWidget):
+class KeysPage(Page):
     """Pending keys first; accept / refuse / revoke with confirmation."""
 
     loaded = Signal()
     decided = Signal(object)  # KeyInfo after a decision
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: Emitted with the pending changed-key rows after each load (for the banner).
     changed_keys = Signal(object)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.model = KeyModel(self)
         self.proxy = KeyFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -602,8 +599,3 @@ class KeysPage(QWidget):
             self.reload()
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

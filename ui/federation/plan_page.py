@@ -50,6 +50,7 @@ from ui.federation.common import NOTE_STYLE
 from ui.federation.indicator_dialog import IndicatorDialog
 from ui.widgets.dialogs import confirm, file_dialog, translate_buttons, translate_input
 from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task
 
@@ -176,13 +177,12 @@ class EditPlanDialog(QDialog):
         return dt.date(value.year(), value.month(), value.day())
 
 
-class PlanPage(QWidget):
+class PlanPage(Page):
     exported = Signal(object)  # list of ExportedFile
     cloned = Signal(str)  # the new plan's id
     edited = Signal(str)
     #: The list of plans changed (clone, edit): the workspace reloads them.
     plans_changed = Signal(str)
-    failed = Signal(str)
     done = Signal(str)
     #: Whether the plan can be edited and the roster targets can name are known.
     editing_loaded = Signal()
@@ -194,9 +194,7 @@ class PlanPage(QWidget):
     export_cancelled = Signal(int, int)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.choices: list[ScopeChoice] = []
         #: Why the plan cannot change (translated), "" when it can; None until known.
@@ -655,8 +653,3 @@ class PlanPage(QWidget):
             self.plans_changed.emit(edited)
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

@@ -54,7 +54,7 @@ from db.enums import Sector, UnitKind
 
 from ui.federation.common import BANNER_STYLE, fold, rows_refiltered
 from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import kind_label, sector_label
 from ui.widgets.tasks import CancelToken, Runner
@@ -557,13 +557,12 @@ class RosterUnitDialog(QDialog):
         self.problems.show()
 
 
-class RosterPage(QWidget):
+class RosterPage(Page):
     loaded = Signal()
     imported = Signal(object)  # RosterImportResult
     import_failed = Signal(object)  # RowErrorsDialog or the error text
     exported = Signal(object)
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
@@ -571,9 +570,7 @@ class RosterPage(QWidget):
     unit_saved = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.year = 0
 
         self.model = RosterTreeModel(self)
@@ -1060,8 +1057,3 @@ class RosterPage(QWidget):
             lambda p: self.done.emit(_("Template written to {path}.").format(path=p)),
             self._failed,
         )
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

@@ -1,0 +1,39 @@
+"""The base of a workspace and its pages: the context, a task runner bound to the
+widget, and one way to report a job that failed.
+
+A page runs its reads and writes through ``self._runner`` and passes
+``self._failed`` as their failure slot: the failure is shown to the user
+(:func:`ui.widgets.errors.report_failure`) and its text goes out as ``failed``
+for the status bar. A page with more to undo on a failure overrides
+``_failed`` and calls this one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from ui.widgets.errors import report_failure
+from ui.widgets.tasks import Runner
+
+if TYPE_CHECKING:
+    from app.core.context import AppContext
+
+
+class Page(QWidget):
+    """A workspace or one of its pages (see the module docstring)."""
+
+    #: The text of a failure, once the user has been shown it.
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner.bound(self)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        text = report_failure(self, error)
+        self.failed.emit(text)
