@@ -17,12 +17,10 @@ from app.plans.indicators import (
     TargetInput,
     input_of,
     is_percent,
-    lock_reason,
     remove_indicator,
-    roster_refs,
     save_indicator,
 )
-from app.plans.services import available_plans, read_plan
+from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
     "ALLOWED_ROLLUPS",
@@ -39,11 +37,10 @@ __all__ = [
     "install_plan_document",
     "is_percent",
     "list_plans",
-    "lock_reason",
     "plan_document",
     "plan_to_json",
     "read_plan",
+    "read_plan_editing",
     "remove_indicator",
-    "roster_refs",
     "save_indicator",
 ]

@@ -221,7 +221,7 @@ class AuditPage(Page):
 
     @Slot()
     def reload(self) -> None:
-        from app.audit import list_audit
+        from app.audit import read_audit
 
         self._timer.stop()
         ctx = self._ctx
@@ -232,8 +232,7 @@ class AuditPage(Page):
         until = self._day(self.until) if self.use_until.isChecked() else None
 
         def job(_progress: Any, _token: CancelToken) -> list[AuditRow]:
-            with ctx.reading() as session:
-                return list_audit(session, groups=groups, text=text, since=since, until=until)
+            return read_audit(ctx, groups=groups, text=text, since=since, until=until)
 
         self._runner.run(job, self._loaded, self._failed)
 

@@ -645,15 +645,14 @@ class DashboardPage(Page):
 
     def set_plan(self, plan: domain.Plan) -> None:
         """Load the scopes of the plan's year, then refresh."""
-        from app.rollup import scope_choices
+        from app.rollup import read_scope_choices
 
         self.plan = plan
         self._clusters = None
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
-            with ctx.reading() as session:
-                return scope_choices(session, year=year)
+            return read_scope_choices(ctx, year=year)
 
         def done(choices: list[ScopeChoice]) -> None:
             current = self.current_choice()
@@ -694,7 +693,7 @@ class DashboardPage(Page):
     @Slot()
     def refresh(self) -> None:
         """Recompute on the worker; a refresh asked while one runs runs once after it."""
-        from app.rollup import dashboard, refresh_if_possible
+        from app.rollup import fresh_dashboard
 
         if self.plan is None:
             return
@@ -706,9 +705,7 @@ class DashboardPage(Page):
         started = time.perf_counter()
 
         def job(_progress: Any, _token: CancelToken) -> Dashboard:
-            refresh_if_possible(ctx)
-            with ctx.reading() as session:
-                return dashboard(session, plan_id=plan_id, scope=scope)
+            return fresh_dashboard(ctx, plan_id=plan_id, scope=scope)
 
         def finished(board: Dashboard) -> None:
             gui_started = time.perf_counter()
@@ -790,7 +787,7 @@ class DashboardPage(Page):
         self.show_units_behind(index.row(), stream)
 
     def show_units_behind(self, row: int, stream: str) -> None:
-        from app.rollup import units_behind
+        from app.rollup import read_units_behind
 
         if self.plan is None:
             return
@@ -799,15 +796,14 @@ class DashboardPage(Page):
         scope_text = _scope_text(self.current_choice())
 
         def job(_progress: Any, _token: CancelToken) -> list[UnitFigure]:
-            with ctx.reading() as session:
-                return units_behind(
-                    session,
-                    plan_id=plan.id,
-                    indicator_code=item.indicator.code,
-                    target=item.target,
-                    stream=stream,
-                    scope=scope,
-                )
+            return read_units_behind(
+                ctx,
+                plan_id=plan.id,
+                indicator_code=item.indicator.code,
+                target=item.target,
+                stream=stream,
+                scope=scope,
+            )
 
         def done(rows: list[UnitFigure]) -> None:
             dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, self)
@@ -979,15 +975,14 @@ class DashboardPage(Page):
             )
 
     def _load_clusters(self) -> None:
-        from app.rollup import cluster_standing
+        from app.rollup import read_cluster_standing
 
         if self.plan is None:
             return
         ctx, plan_id, stream = self._ctx, self.plan.id, self.chart_stream()
 
         def job(_progress: Any, _token: CancelToken) -> list[ClusterFigure]:
-            with ctx.reading() as session:
-                return cluster_standing(session, plan_id=plan_id, stream=stream)
+            return read_cluster_standing(ctx, plan_id=plan_id, stream=stream)
 
         def done(figures: list[ClusterFigure]) -> None:
             self._clusters = figures
@@ -1047,7 +1042,7 @@ class DashboardPage(Page):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import export_province_workbook
+        from app.rollup import save_province_workbook
 
         if self.plan is None:
             return
@@ -1056,8 +1051,7 @@ class DashboardPage(Page):
             path = path.with_name(path.name + ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                return export_province_workbook(session, plan_id=plan_id, path=path, scope=scope)
+            return save_province_workbook(ctx, plan_id=plan_id, path=path, scope=scope)
 
         self._runner.run(
             job,

@@ -303,7 +303,7 @@ class PlanPage(Page):
 
     def _load_editing(self, plan: domain.Plan, *, force: bool = False) -> None:
         """Find out (in the background) whether ``plan`` can change, and the year's units."""
-        from app.plans import lock_reason, roster_refs
+        from app.plans import read_plan_editing
 
         key = (plan.id, plan.content_hash)
         if key == self._editing_for and not force:
@@ -315,9 +315,7 @@ class PlanPage(Page):
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                reason = lock_reason(session, plan)
-                return reason, roster_refs(session, year=plan.year)
+            return read_plan_editing(ctx, plan=plan)
 
         def loaded(result: Any) -> None:
             if self.plan is None or self.plan.id != plan.id:
@@ -475,7 +473,7 @@ class PlanPage(Page):
     def export(self, folder: Path, scope: Scope | None) -> None:
         """Write the plan packages of ``scope`` (None: every unit) into ``folder``."""
         from app.exchange import export_plan_packages
-        from app.rollup import scope_unit_codes
+        from app.rollup import read_scope_unit_codes
 
         if self.plan is None:
             return
@@ -486,8 +484,7 @@ class PlanPage(Page):
         def job(progress: Any, token: CancelToken) -> Any:
             codes = None
             if scope is not None:
-                with ctx.reading() as session:
-                    codes = scope_unit_codes(session, year=plan.year, scope=scope)
+                codes = read_scope_unit_codes(ctx, year=plan.year, scope=scope)
                 if not codes:
                     return [], False
 

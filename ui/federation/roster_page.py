@@ -737,13 +737,12 @@ class RosterPage(Page):
             self.set_year(self.year_spin.value())
 
     def reload(self) -> None:
-        from app.roster import list_roster
+        from app.roster import read_roster
 
         ctx, year = self._ctx, self.year
 
         def job(_progress: Any, _token: CancelToken) -> list[domain.RosterUnit]:
-            with ctx.reading() as session:
-                return list_roster(session, year=year)
+            return read_roster(ctx, year=year)
 
         self._runner.run(job, self._loaded, self._failed)
 
@@ -1013,15 +1012,14 @@ class RosterPage(Page):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import export_roster_workbook
+        from app.rollup import save_roster_workbook
 
         ctx, year = self._ctx, self.year
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                return export_roster_workbook(session, year=year, path=path)
+            return save_roster_workbook(ctx, year=year, path=path)
 
         def finished(result: Any) -> None:
             self.done.emit(_("Roster written to {path}.").format(path=result.path))

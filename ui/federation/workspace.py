@@ -289,13 +289,12 @@ class FederationWorkspace(Page):
         self.loaded.emit(plan.id)
 
     def _load_choices(self, plan: domain.Plan) -> None:
-        from app.rollup import scope_choices
+        from app.rollup import read_scope_choices
 
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                return scope_choices(session, year=plan.year)
+            return read_scope_choices(ctx, year=plan.year)
 
         self._runner.run(job, lambda choices: self.plan_page.set_plan(plan, choices), self._failed)
 
