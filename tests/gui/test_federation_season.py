@@ -449,7 +449,7 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
     tooltip, no click-through."""
     from PySide6.QtCharts import QBarSeries, QLineSeries, QValueAxis
 
-    from ui.federation.dashboard_page import UnitsBehindDialog
+    from ui.federation.units_behind import UnitsBehindDialog
 
     window, workspace = open_window(qtbot, demo.database)
     apply_folder(qtbot, workspace, demo.packages_dir)
@@ -460,7 +460,7 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
         f"Chưa nộp: {board.missing_proxy.rowCount()} báo cáo của {len(missing_units)} đơn vị"
     ), "reports and units, not one number called units"
     # Every figure column is as wide as its widest figure (regression: "950.000.00…").
-    from ui.federation.dashboard_page import FIRST_STREAM_COLUMN
+    from ui.federation.dashboard_models import FIRST_STREAM_COLUMN
 
     metrics = board.view.fontMetrics()
     for column in range(FIRST_STREAM_COLUMN, board.model.columnCount()):
