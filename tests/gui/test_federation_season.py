@@ -368,7 +368,7 @@ def test_the_roster_unit_editor_adds_changes_and_retires_units(
     """Regression: there was no way to add or change one unit on screen."""
     from PySide6.QtWidgets import QComboBox
 
-    from ui.federation.roster_page import RosterUnitDialog
+    from ui.federation.roster_dialogs import RosterUnitDialog
 
     window, workspace = open_window(qtbot, demo.database)
     workspace.show_page("roster")
@@ -540,7 +540,7 @@ def test_roster_notes_list_every_cell_read_differently(
     from app.core.legacy_text import Encoding, from_unicode
     from app.roster.tree import write_roster_template
 
-    from ui.federation.roster_page import RosterNotesDialog
+    from ui.federation.roster_dialogs import RosterNotesDialog
 
     path = tmp_path / "roster.xlsx"
     write_roster_template(path)
