@@ -138,7 +138,7 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
     # "waiting for a key" after the key was accepted).
     with qtbot.waitSignal(page.reopened, timeout=20000):
         page.reopen(summary.run_id)  # type: ignore[attr-defined]
-    from ui.federation.import_page import ImportColumn
+    from ui.federation.import_models import ImportColumn
 
     outcomes = [
         str(page.model.index(r, ImportColumn.OUTCOME).data()) for r in range(page.model.rowCount())
@@ -343,7 +343,7 @@ def test_the_file_column_shows_the_sub_folder_and_the_name(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from ui.federation.import_page import ImportColumn
+    from ui.federation.import_models import ImportColumn
 
     usb = tmp_path / "usb"
     sub = usb / "Huyện Sơn Dương"
