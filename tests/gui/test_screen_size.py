@@ -127,7 +127,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from ui.federation.conflicts_page import ReturnDialog
     from ui.federation.indicator_dialog import IndicatorDialog, TargetDialog
     from ui.federation.keys_page import AcceptKeyDialog
-    from ui.federation.plan_page import EditPlanDialog, ExportPlanDialog
+    from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
     from ui.federation.roster_dialogs import RowErrorsDialog
     from ui.federation.units_behind import UnitsBehindDialog
     from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
