@@ -51,7 +51,7 @@ from tests.gui.federation_screens import (
 )
 from tests.gui.typing import type_text
 
-from ui.federation.conflicts_page import CompareColumn
+from ui.federation.conflict_models import CompareColumn
 from ui.federation.import_models import ImportColumn
 from ui.federation.keys_page import AcceptKeyDialog
 from ui.federation.units_behind import UnitsBehindDialog
