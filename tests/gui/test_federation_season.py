@@ -25,7 +25,7 @@ from tests.gui.federation_screens import bump, enrolment_file, package_hash_of
 from tests.gui.test_federation import FAILURES, choose_file, find_dialog, open_window
 from tests.gui.typing import type_text
 
-from ui.federation.keys_page import AcceptKeyDialog
+from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.workspace import FederationWorkspace
 
 UNITS = 8

@@ -124,8 +124,8 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.scoring.engine import scoreboard
     from app.unit.exchange import ValueChange, WorkbookPreview
 
+    from ui.federation.accept_key_dialog import AcceptKeyDialog
     from ui.federation.indicator_dialog import IndicatorDialog, TargetDialog
-    from ui.federation.keys_page import AcceptKeyDialog
     from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
     from ui.federation.return_dialog import ReturnDialog
     from ui.federation.roster_dialogs import RowErrorsDialog
