@@ -39,7 +39,7 @@ from app.core.i18n import gettext as _
 from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, UnitFigure
 from db.enums import REGISTRATION_STREAM
 
-from ui.federation.common import fit_width, stream_label
+from ui.federation.common import ending_in, fit_width, stream_label
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
@@ -483,8 +483,7 @@ class DashboardPage(Page):
         if self.plan is None:
             return
         ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return save_province_workbook(ctx, plan_id=plan_id, path=path, scope=scope)
@@ -499,21 +498,12 @@ class DashboardPage(Page):
 
     @Slot()
     def print_summary(self) -> None:
-        import tempfile
-
         from app.printing import print_province_summary
 
         if self.plan is None:
             return
         ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"tong-hop-{self.plan.year}.pdf"
-
-        def job(_progress: Any, _token: CancelToken) -> Path:
-            return print_province_summary(ctx, plan_id=plan_id, out=target, scope=scope)
-
-        def done(path: Path) -> None:
-            from ui.widgets.pdf_preview import PdfPreviewDialog
-
-            PdfPreviewDialog(path, self).open()
-
-        self._runner.run(job, done, self._failed)
+        self._preview_pdf(
+            f"tong-hop-{self.plan.year}.pdf",
+            lambda out: print_province_summary(ctx, plan_id=plan_id, out=out, scope=scope),
+        )

@@ -39,6 +39,7 @@ from app.exchange import ImportSummary, Outcome
 
 from ui.federation.common import (
     MiddleElided,
+    ending_in,
     fingerprint_width,
     fit_width,
     kind_label,
@@ -502,8 +503,7 @@ class ImportPage(Page):
         summary = self.summary
         if summary is None:
             return
-        if path.suffix.lower() != ".csv":
-            path = path.with_name(path.name + ".csv")
+        path = ending_in(path, ".csv")
 
         plans, names = dict(self._plans), dict(self.model.names())
 

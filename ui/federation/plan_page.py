@@ -425,24 +425,12 @@ class PlanPage(Page):
 
     @Slot()
     def print_plan(self) -> None:
-        import tempfile
-
         from app.printing import print_plan
 
         if self.plan is None:
             return
         ctx, plan_id = self._ctx, self.plan.id
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{plan_id}.pdf"
-
-        def job(_progress: Any, _token: CancelToken) -> Path:
-            return print_plan(ctx, plan_id=plan_id, out=target)
-
-        def done(path: Path) -> None:
-            from ui.widgets.pdf_preview import PdfPreviewDialog
-
-            PdfPreviewDialog(path, self).open()
-
-        self._runner.run(job, done, self._failed)
+        self._preview_pdf(f"{plan_id}.pdf", lambda out: print_plan(ctx, plan_id=plan_id, out=out))
 
     # --- clone and edit ---------------------------------------------------------------------
 

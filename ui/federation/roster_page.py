@@ -36,6 +36,7 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
+from ui.federation.common import ending_in
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
 from ui.widgets.dialogs import confirm, file_dialog
@@ -502,8 +503,7 @@ class RosterPage(Page):
         from app.rollup import save_roster_workbook
 
         ctx, year = self._ctx, self.year
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return save_roster_workbook(ctx, year=year, path=path)
@@ -530,8 +530,7 @@ class RosterPage(Page):
     def write_template(self, path: Path) -> None:
         from app.roster import write_roster_template
 
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Path:
             write_roster_template(path)
