@@ -270,7 +270,7 @@ def read_surfaces(
     from app.rollup.query import rollup
     from app.rollup.workbook import export_province_workbook
 
-    from ui.federation.dashboard_page import FIRST_STREAM_COLUMN, DashboardModel
+    from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardModel
 
     set_language("vi")
     folder.mkdir(parents=True, exist_ok=True)

@@ -16,9 +16,7 @@ from app.plans.indicators import (
     TargetInput,
     input_of,
     is_percent,
-    lock_reason,
     remove_indicator,
-    roster_refs,
     save_indicator,
 )
 from app.plans.rules import (
@@ -35,7 +33,7 @@ from app.plans.rules import (
 )
 from app.plans.rules_default import default_rules_document
 from app.plans.rules_parse import parse_rules
-from app.plans.services import available_plans, read_plan
+from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
     "ALLOWED_ROLLUPS",
@@ -62,12 +60,11 @@ __all__ = [
     "install_plan_document",
     "is_percent",
     "list_plans",
-    "lock_reason",
     "parse_rules",
     "plan_document",
     "plan_to_json",
     "read_plan",
+    "read_plan_editing",
     "remove_indicator",
-    "roster_refs",
     "save_indicator",
 ]

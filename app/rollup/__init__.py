@@ -8,13 +8,17 @@ from app.rollup.dashboard import (
     ScopeChoice,
     ScopeKind,
     UnitFigure,
-    cluster_standing,
-    dashboard,
-    scope_choices,
-    scope_unit_codes,
-    units_behind,
 )
 from app.rollup.query import Scope, TargetRollup, describe_scope, resolve_scope, rollup, scope_units
+from app.rollup.services import (
+    fresh_dashboard,
+    read_cluster_standing,
+    read_scope_choices,
+    read_scope_unit_codes,
+    read_units_behind,
+    save_province_workbook,
+    save_roster_workbook,
+)
 from app.rollup.workbook import export_province_workbook, export_roster_workbook
 
 __all__ = [
@@ -26,16 +30,18 @@ __all__ = [
     "ScopeKind",
     "TargetRollup",
     "UnitFigure",
-    "cluster_standing",
-    "dashboard",
     "describe_scope",
     "export_province_workbook",
     "export_roster_workbook",
+    "fresh_dashboard",
+    "read_cluster_standing",
+    "read_scope_choices",
+    "read_scope_unit_codes",
+    "read_units_behind",
     "refresh_if_possible",
     "resolve_scope",
     "rollup",
-    "scope_choices",
-    "scope_unit_codes",
+    "save_province_workbook",
+    "save_roster_workbook",
     "scope_units",
-    "units_behind",
 ]

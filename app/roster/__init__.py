@@ -3,6 +3,7 @@
 from app.roster.services import (
     choose_cluster_leader,
     import_roster_workbook,
+    read_roster,
     retire_roster_unit,
     save_roster_unit,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "import_roster",
     "import_roster_workbook",
     "list_roster",
+    "read_roster",
     "retire_roster_unit",
     "save_roster_unit",
     "set_cluster_leader",

@@ -1,13 +1,21 @@
-"""Roster changes as the screens make them, each in its own audited transaction."""
+"""The roster as the screens read and change it: each read in its own transaction,
+each change in its own audited one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from app.core import domain
 from app.core.context import AppContext
 from app.roster import tree
-from app.roster.tree import RosterImportResult, default_year
+from app.roster.tree import RosterImportResult, default_year, list_roster
+
+
+def read_roster(ctx: AppContext, *, year: int) -> list[domain.RosterUnit]:
+    """The ``year`` roster, every unit of its tree (:func:`list_roster`)."""
+    with ctx.reading() as session:
+        return list_roster(session, year=year)
 
 
 def import_roster_workbook(

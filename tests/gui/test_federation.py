@@ -51,10 +51,10 @@ from tests.gui.federation_screens import (
 )
 from tests.gui.typing import type_text
 
-from ui.federation.conflicts_page import CompareColumn
-from ui.federation.dashboard_page import UnitsBehindDialog
-from ui.federation.import_page import ImportColumn
-from ui.federation.keys_page import AcceptKeyDialog
+from ui.federation.accept_key_dialog import AcceptKeyDialog
+from ui.federation.conflict_models import CompareColumn
+from ui.federation.import_models import ImportColumn
+from ui.federation.units_behind import UnitsBehindDialog
 from ui.federation.workspace import FederationWorkspace
 from ui.shell.main_window import MainWindow
 

@@ -23,7 +23,8 @@ from app.rollup.workbook import export_roster_workbook
 from app.roster.tree import COLUMNS, list_roster
 from db.enums import UnitKind
 
-from ui.federation.roster_page import RosterColumn, RosterPage
+from ui.federation.roster_models import RosterColumn
+from ui.federation.roster_page import RosterPage
 from ui.shell.main_window import MainWindow
 
 YEAR = 2017

@@ -25,7 +25,7 @@ from tests.gui.federation_screens import bump, enrolment_file, package_hash_of
 from tests.gui.test_federation import FAILURES, choose_file, find_dialog, open_window
 from tests.gui.typing import type_text
 
-from ui.federation.keys_page import AcceptKeyDialog
+from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.workspace import FederationWorkspace
 
 UNITS = 8
@@ -138,7 +138,7 @@ def test_receipts_are_owed_by_every_path_and_written_after_a_restart(
     # "waiting for a key" after the key was accepted).
     with qtbot.waitSignal(page.reopened, timeout=20000):
         page.reopen(summary.run_id)  # type: ignore[attr-defined]
-    from ui.federation.import_page import ImportColumn
+    from ui.federation.import_models import ImportColumn
 
     outcomes = [
         str(page.model.index(r, ImportColumn.OUTCOME).data()) for r in range(page.model.rowCount())
@@ -343,7 +343,7 @@ def test_the_file_column_shows_the_sub_folder_and_the_name(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from ui.federation.import_page import ImportColumn
+    from ui.federation.import_models import ImportColumn
 
     usb = tmp_path / "usb"
     sub = usb / "Huyện Sơn Dương"
@@ -368,7 +368,7 @@ def test_the_roster_unit_editor_adds_changes_and_retires_units(
     """Regression: there was no way to add or change one unit on screen."""
     from PySide6.QtWidgets import QComboBox
 
-    from ui.federation.roster_page import RosterUnitDialog
+    from ui.federation.roster_dialogs import RosterUnitDialog
 
     window, workspace = open_window(qtbot, demo.database)
     workspace.show_page("roster")
@@ -449,7 +449,7 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
     tooltip, no click-through."""
     from PySide6.QtCharts import QBarSeries, QLineSeries, QValueAxis
 
-    from ui.federation.dashboard_page import UnitsBehindDialog
+    from ui.federation.units_behind import UnitsBehindDialog
 
     window, workspace = open_window(qtbot, demo.database)
     apply_folder(qtbot, workspace, demo.packages_dir)
@@ -460,7 +460,7 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
         f"Chưa nộp: {board.missing_proxy.rowCount()} báo cáo của {len(missing_units)} đơn vị"
     ), "reports and units, not one number called units"
     # Every figure column is as wide as its widest figure (regression: "950.000.00…").
-    from ui.federation.dashboard_page import FIRST_STREAM_COLUMN
+    from ui.federation.dashboard_models import FIRST_STREAM_COLUMN
 
     metrics = board.view.fontMetrics()
     for column in range(FIRST_STREAM_COLUMN, board.model.columnCount()):
@@ -540,7 +540,7 @@ def test_roster_notes_list_every_cell_read_differently(
     from app.core.legacy_text import Encoding, from_unicode
     from app.roster.tree import write_roster_template
 
-    from ui.federation.roster_page import RosterNotesDialog
+    from ui.federation.roster_dialogs import RosterNotesDialog
 
     path = tmp_path / "roster.xlsx"
     write_roster_template(path)

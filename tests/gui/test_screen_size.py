@@ -124,12 +124,12 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.scoring.sources import scoreboard
     from app.unit.exchange import ValueChange, WorkbookPreview
 
-    from ui.federation.conflicts_page import ReturnDialog
-    from ui.federation.dashboard_page import UnitsBehindDialog
+    from ui.federation.accept_key_dialog import AcceptKeyDialog
     from ui.federation.indicator_dialog import IndicatorDialog, TargetDialog
-    from ui.federation.keys_page import AcceptKeyDialog
-    from ui.federation.plan_page import EditPlanDialog, ExportPlanDialog
-    from ui.federation.roster_page import RowErrorsDialog
+    from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
+    from ui.federation.return_dialog import ReturnDialog
+    from ui.federation.roster_dialogs import RowErrorsDialog
+    from ui.federation.units_behind import UnitsBehindDialog
     from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
     from ui.scoring.rules_editor import RulesDialog
     from ui.scoring.screen import ScoringWindow

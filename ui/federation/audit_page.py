@@ -33,7 +33,7 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 
 from ui.federation.common import local_time
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tables import RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -138,14 +138,11 @@ class AuditModel(RowTableModel[AuditRow]):
             )
 
 
-class AuditPage(QWidget):
+class AuditPage(Page):
     loaded = Signal(object)  # list of AuditRow
-    failed = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.model = AuditModel(self)
         self.view = QTableView()
         self.view.setObjectName("audit-table")
@@ -224,7 +221,7 @@ class AuditPage(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        from app.audit import list_audit
+        from app.audit import read_audit
 
         self._timer.stop()
         ctx = self._ctx
@@ -235,8 +232,7 @@ class AuditPage(QWidget):
         until = self._day(self.until) if self.use_until.isChecked() else None
 
         def job(_progress: Any, _token: CancelToken) -> list[AuditRow]:
-            with ctx.reading() as session:
-                return list_audit(session, groups=groups, text=text, since=since, until=until)
+            return read_audit(ctx, groups=groups, text=text, since=since, until=until)
 
         self._runner.run(job, self._loaded, self._failed)
 
@@ -250,8 +246,3 @@ class AuditPage(QWidget):
         self.model.set_rows(rows)
         self.count.setText(_("{count} entries.").format(count=len(rows)))
         self.loaded.emit(rows)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

@@ -1,4 +1,4 @@
-"""Pieces the federation screens share: labels, figure text, colours, dialogs.
+"""Pieces the federation screens share: labels, figure text, colours, file names.
 
 Every label is looked up at call time through gettext so a language switch
 (``translateUI``) shows it in the new language.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
@@ -107,6 +108,14 @@ def outcome_brush(outcome: Outcome) -> QBrush | None:
         Outcome.REJECTED: BAD,
         Outcome.SKIPPED: MUTED,
     }.get(outcome)
+
+
+def ending_in(path: Path, suffix: str) -> Path:
+    """``path``, with ``suffix`` (".xlsx") added when its name does not end in it in
+    any case: a name typed in a save dialog without its extension."""
+    if path.suffix.lower() != suffix:
+        return path.with_name(path.name + suffix)
+    return path
 
 
 def fold(text: str) -> str:

@@ -9,35 +9,18 @@ corrected revision arrives or staff choose.
 
 from __future__ import annotations
 
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -46,291 +29,32 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 from app.exchange import ConflictDetail, ConflictRow
 
-from ui.federation.common import (
-    DIFFERS,
-    fit_width,
-    local_time,
-    rows_refiltered,
-    stream_label,
-    value_text,
+from ui.federation.common import fit_width, local_time, stream_label
+from ui.federation.conflict_models import (
+    REASONS,
+    CompareColumn,
+    CompareModel,
+    ConflictColumn,
+    ConflictListModel,
+    DifferencesOnly,
+    reason_label,
 )
-from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
-from ui.widgets.errors import report_failure
-from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import RowTableModel
+from ui.federation.return_dialog import ReturnDialog
+from ui.widgets.dialogs import confirm
+from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-REASONS = ("same_revision", "broken_chain", "retired_key")
-
-
-def reason_label(reason: str) -> str:
-    return {
-        "same_revision": _("Same revision, different content"),
-        "broken_chain": _("Revision does not follow the one recorded"),
-        "retired_key": _("Signed by a retired key"),
-    }.get(reason, reason)
-
-
-class ConflictColumn(IntEnum):
-    UNIT = 0
-    STREAM = 1
-    REASON = 2
-    CURRENT = 3
-    INCOMING = 4
-    RECEIVED = 5
-    RETURNED = 6
-
-    def header(self) -> str:
-        return {
-            ConflictColumn.UNIT: _("Unit"),
-            ConflictColumn.STREAM: _("Stream"),
-            ConflictColumn.REASON: _("Why"),
-            ConflictColumn.CURRENT: _("Current revision"),
-            ConflictColumn.INCOMING: _("Incoming revision"),
-            ConflictColumn.RECEIVED: _("Received"),
-            ConflictColumn.RETURNED: _("Returned to the unit"),
-        }[self]
-
-
-class ConflictListModel(RowTableModel[ConflictRow]):
-    columns = ConflictColumn
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._plans: dict[str, Any] = {}
-
-    def set_conflicts(self, rows: list[ConflictRow], plans: dict[str, Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._plans = plans
-        self.endResetModel()
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        row = self._rows[index.row()]
-        column = ConflictColumn(index.column())
-        if column is ConflictColumn.UNIT:
-            return f"{row.unit_code} — {row.unit_name}" if row.unit_code else row.unit_name
-        if column is ConflictColumn.STREAM:
-            return stream_label(row.stream, self._plans.get(row.plan_id))
-        if column is ConflictColumn.REASON:
-            return reason_label(row.reason)
-        if column is ConflictColumn.CURRENT:
-            return "" if row.current_revision is None else str(row.current_revision)
-        if column is ConflictColumn.INCOMING:
-            return str(row.incoming_revision)
-        if column is ConflictColumn.RECEIVED:
-            return local_time(row.received_at)
-        return local_time(row.returned_at)
-
-
-class CompareColumn(IntEnum):
-    CODE = 0
-    WHAT = 1
-    CURRENT = 2
-    INCOMING = 3
-
-    def header(self) -> str:
-        return {
-            CompareColumn.CODE: _("Code"),
-            CompareColumn.WHAT: _("Indicator"),
-            CompareColumn.CURRENT: _("Current (merged)"),
-            CompareColumn.INCOMING: _("Incoming (quarantined)"),
-        }[self]
-
-
-class CompareModel(QAbstractTableModel):
-    """The two versions' values, then the other statement details; differences marked."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._detail: ConflictDetail | None = None
-        self._rows: list[tuple[str, str, str, str, bool]] = []
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_detail(self, detail: ConflictDetail | None) -> None:
-        self.beginResetModel()
-        self._detail = detail
-        self._rows = []
-        if detail is not None:
-            plan = detail.plan
-            for item in detail.values:
-                self._rows.append(
-                    (
-                        item.indicator.code,
-                        item.indicator.title,
-                        value_text(plan, item.indicator, item.current),
-                        value_text(plan, item.indicator, item.incoming),
-                        item.differs,
-                    )
-                )
-            for field in detail.fields:
-                self._rows.append(
-                    ("", _(field.label), field.current, field.incoming, field.differs)
-                )
-        self.endResetModel()
-
-    def differs(self, row: int) -> bool:
-        return self._rows[row][4]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CompareColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return CompareColumn(section).header()
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        code, what, current, incoming, differs = self._rows[index.row()]
-        column = CompareColumn(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (code, what, current, incoming)[column]
-        if differs and column in (CompareColumn.CURRENT, CompareColumn.INCOMING):
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return DIFFERS
-            if role == Qt.ItemDataRole.FontRole:
-                return self._bold
-        return None
-
-    def retranslate(self) -> None:
-        self.set_detail(self._detail)
-
-
-class DifferencesOnly(QSortFilterProxyModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._only = False
-
-    def set_only(self, only: bool) -> None:
-        with rows_refiltered(self):
-            self._only = only
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, CompareModel)
-        return not self._only or model.differs(source_row)
-
-
-class ReturnDialog(QDialog):
-    """Comments for the unit (general and per indicator) and where to write the return."""
-
-    def __init__(self, detail: ConflictDetail, folder: Path, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("return-package")
-        row = detail.row
-        self.setWindowTitle(_("Return to {code} for correction").format(code=row.unit_code))
-        intro = QLabel(
-            _(
-                "A signed return package is written for {unit}. Send it to the unit; its "
-                "chair sees your comments beside the values and sends a new revision."
-            ).format(unit=f"{row.unit_code} — {row.unit_name}")
-        )
-        intro.setWordWrap(True)
-        self.general = QPlainTextEdit()
-        self.general.setObjectName("general-comment")
-        self.general.setPlainText(
-            _(
-                "We received two different versions of revision {revision}. Please check the "
-                "values below and send a new revision."
-            ).format(revision=row.incoming_revision)
-        )
-        self.general.setMaximumHeight(90)
-        differing = [v for v in detail.values if v.differs]
-        self.comments = QTableWidget(len(differing), 2)
-        self.comments.setObjectName("field-comments")
-        self.comments.setHorizontalHeaderLabels([_("Indicator"), _("Comment")])
-        self.comments.verticalHeader().setVisible(False)
-        self.comments.horizontalHeader().setStretchLastSection(True)
-        self.comments.setColumnWidth(0, 80)
-        plan = detail.plan
-        for index, item in enumerate(differing):
-            code_item = QTableWidgetItem(item.indicator.code)
-            code_item.setFlags(code_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            self.comments.setItem(index, 0, code_item)
-            text = _("Received both {current} and {incoming}; which is right?").format(
-                current=value_text(plan, item.indicator, item.current) or "—",
-                incoming=value_text(plan, item.indicator, item.incoming) or "—",
-            )
-            self.comments.setItem(index, 1, QTableWidgetItem(text))
-        self.path = QLineEdit(
-            str(
-                folder
-                / f"{row.unit_code or 'unit'}_{row.stream}_r{row.incoming_revision}_return.thidua"
-            )
-        )
-        self.path.setObjectName("return-path")
-        browse = QPushButton(_("Browse…"))
-        browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(QLabel(_("Write to:")))
-        path_row.addWidget(self.path, 1)
-        path_row.addWidget(browse)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        translate_buttons(buttons)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write the return"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(QLabel(_("Comment for the unit:")))
-        layout.addWidget(self.general)
-        layout.addWidget(QLabel(_("Comments on the values:")))
-        layout.addWidget(self.comments, 1)
-        layout.addLayout(path_row)
-        layout.addWidget(buttons)
-        fit_to_screen(self, 720, 480)
-
-    def field_comments(self) -> dict[str, str]:
-        result = {}
-        for row in range(self.comments.rowCount()):
-            code = self.comments.item(row, 0)
-            text = self.comments.item(row, 1)
-            if code is not None and text is not None and text.text().strip():
-                result[code.text()] = text.text().strip()
-        return result
-
-    @Slot()
-    def _browse(self) -> None:
-        file_dialog(
-            self,
-            name="return-file",
-            title=_("Where to write the return"),
-            mode=QFileDialog.FileMode.AnyFile,
-            save=True,
-            name_filter=_("Thi Đua packages (*.thidua)"),
-            suggested=Path(self.path.text()).name,
-            on_chosen=lambda paths: self.path.setText(str(paths[0])),
-        )
-
-
-class ConflictsPage(QWidget):
+class ConflictsPage(Page):
     loaded = Signal()
     detail_shown = Signal(object)  # ConflictDetail
     resolved = Signal(object)  # ConflictInfo
     returned = Signal(object)  # Path of the return package
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self._plans: dict[str, Any] = {}
         self.detail: ConflictDetail | None = None
         self.return_folder = Path.home()
@@ -605,8 +329,3 @@ class ConflictsPage(QWidget):
             self.reload()
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

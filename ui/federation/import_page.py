@@ -13,22 +13,11 @@ and exported as CSV.
 from __future__ import annotations
 
 import gc
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -46,239 +35,26 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.exchange import ImportSummary, ItemResult, Outcome
+from app.exchange import ImportSummary, Outcome
 
 from ui.federation.common import (
     MiddleElided,
+    ending_in,
     fingerprint_width,
     fit_width,
-    fold,
     kind_label,
     local_time,
-    monospace,
-    outcome_brush,
     outcome_label,
-    rows_refiltered,
-    stream_label,
 )
+from ui.federation.import_feed import ItemFeed, throttled
+from ui.federation.import_models import FILTERS, ImportColumn, ImportFilter, ImportModel
+from ui.federation.import_status import status_text
 from ui.widgets.dialogs import confirm, file_dialog, warn
-from ui.widgets.errors import report_failure
-from ui.widgets.tables import RowTableModel
+from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner, Task
 
-_Index = QModelIndex | QPersistentModelIndex
-#: How often the worker lets the GUI drain the buffer of checked files.
-UPDATE_INTERVAL = 0.05
 
-
-class ImportColumn(IntEnum):
-    FILE = 0
-    UNIT = 1
-    KIND = 2
-    STREAM = 3
-    REVISION = 4
-    FINGERPRINT = 5
-    OUTCOME = 6
-    REASON = 7
-
-    def header(self) -> str:
-        return {
-            ImportColumn.FILE: _("File"),
-            ImportColumn.UNIT: _("Unit"),
-            ImportColumn.KIND: _("Kind"),
-            ImportColumn.STREAM: _("Stream"),
-            ImportColumn.REVISION: _("Revision"),
-            ImportColumn.FINGERPRINT: _("Signer's key fingerprint"),
-            ImportColumn.OUTCOME: _("Outcome"),
-            ImportColumn.REASON: _("Reason"),
-        }[self]
-
-
-class ImportModel(RowTableModel[ItemResult]):
-    """The packages of one check or run, one row per :class:`ItemResult`."""
-
-    columns = ImportColumn
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._names: dict[str, str] = {}
-        self._plans: dict[str, domain.Plan] = {}
-        self._since: dict[str, str] = {}
-
-    def set_context(self, names: dict[str, str], plans: dict[str, domain.Plan]) -> None:
-        """Unit names by id and plans by id, to show names instead of ids."""
-        self._names = names
-        self._plans = plans
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(ImportColumn) - 1)
-            )
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.endResetModel()
-
-    def set_items(self, items: list[ItemResult]) -> None:
-        self.beginResetModel()
-        self._since = {}
-        self._rows = list(items)
-        self.endResetModel()
-
-    def append(self, items: list[ItemResult]) -> None:
-        if not items:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
-        self._rows.extend(items)
-        self.endInsertRows()
-
-    def item(self, row: int) -> ItemResult:
-        return self._rows[row]
-
-    def items(self) -> list[ItemResult]:
-        return list(self._rows)
-
-    def names(self) -> dict[str, str]:
-        """Unit names by id, as the table shows them."""
-        return self._names
-
-    def set_since(self, since: dict[str, str]) -> None:
-        """What became of held or disputed packages after the run (see ``since_the_run``)."""
-        self._since = since
-        if self._rows:
-            column = ImportColumn.OUTCOME
-            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
-
-    def unit_text(self, item: ItemResult) -> str:
-        name = self._names.get(item.unit_id, "")
-        if item.unit_code and name:
-            return f"{item.unit_code} — {name}"
-        return item.unit_code or name or item.unit_id
-
-    def reason_text(self, item: ItemResult) -> str:
-        text = item.reason_text()
-        if item.warning:
-            warning = _(item.warning)
-            text = f"{text} {warning}".strip()
-        return text
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self._rows[index.row()]
-        column = ImportColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column is ImportColumn.FILE:
-                return item.file_name
-            if column is ImportColumn.UNIT:
-                return self.unit_text(item)
-            if column is ImportColumn.KIND:
-                return kind_label(item.kind) if item.kind else ""
-            if column is ImportColumn.STREAM:
-                if not item.stream or item.kind == "enrolment":
-                    return ""
-                return stream_label(item.stream, self._plans.get(item.plan_id))
-            if column is ImportColumn.REVISION:
-                return str(item.revision) if item.revision else ""
-            if column is ImportColumn.FINGERPRINT:
-                return item.fingerprint
-            if column is ImportColumn.OUTCOME:
-                since = self._since.get(item.package_hash)
-                label = outcome_label(item.outcome)
-                return f"{label} → {_(since)}" if since else label
-            return self.reason_text(item)
-        if role == Qt.ItemDataRole.BackgroundRole and column is ImportColumn.OUTCOME:
-            return outcome_brush(item.outcome)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column is ImportColumn.REASON:
-                return self.reason_text(item) or None
-            if column is ImportColumn.FILE:
-                return item.file_name
-            if column is ImportColumn.UNIT:
-                return self.unit_text(item)
-        if role == Qt.ItemDataRole.FontRole and column is ImportColumn.FINGERPRINT:
-            return monospace()
-        if role == Qt.ItemDataRole.UserRole:
-            return item.outcome.value
-        return None
-
-
-class ImportFilter(QSortFilterProxyModel):
-    """Filters by outcome (a set; empty shows all) and by words in file, unit or reason."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._outcomes: frozenset[Outcome] = frozenset()
-        self._words = ""
-
-    def set_outcomes(self, outcomes: frozenset[Outcome]) -> None:
-        with rows_refiltered(self):
-            self._outcomes = outcomes
-
-    def set_text(self, text: str) -> None:
-        with rows_refiltered(self):
-            self._words = fold(text.strip())
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, ImportModel)
-        item = model.item(source_row)
-        if self._outcomes and item.outcome not in self._outcomes:
-            return False
-        if self._words:
-            haystack = fold(f"{item.file_name} {model.unit_text(item)} {item.unit_code}")
-            return self._words in haystack
-        return True
-
-    def lessThan(self, left: _Index, right: _Index) -> bool:
-        if left.column() == ImportColumn.REVISION:
-            model = self.sourceModel()
-            assert isinstance(model, ImportModel)
-            return model.item(left.row()).revision < model.item(right.row()).revision
-        return super().lessThan(left, right)
-
-
-#: The outcome filter's entries: (key, outcomes shown).
-FILTERS: tuple[tuple[str, frozenset[Outcome]], ...] = (
-    ("all", frozenset()),
-    ("problems", frozenset({Outcome.CONFLICT, Outcome.PENDING_KEY, Outcome.REJECTED})),
-    *((o.value, frozenset({o})) for o in Outcome),
-)
-
-
-class _Feed:
-    """Items checked on the worker, waiting for the GUI thread (thread-safe)."""
-
-    def __init__(self) -> None:
-        self._items: deque[ItemResult] = deque()
-        self._lock = threading.Lock()
-
-    def put(self, item: ItemResult) -> None:
-        with self._lock:
-            self._items.append(item)
-
-    def take(self) -> list[ItemResult]:
-        with self._lock:
-            items = list(self._items)
-            self._items.clear()
-        return items
-
-
-def _throttled(progress: Callable[[int, int], None]) -> Callable[[int, int], None]:
-    """Report at most every :data:`UPDATE_INTERVAL` seconds, and always the last file."""
-    last = [0.0]
-
-    def report(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done >= total or now - last[0] >= UPDATE_INTERVAL:
-            last[0] = now
-            progress(done, total)
-
-    return report
-
-
-class ImportPage(QWidget):
+class ImportPage(Page):
     """Check, apply, review; see the module docstring."""
 
     #: A check or a run has filled the table (tests wait for these).
@@ -291,19 +67,16 @@ class ImportPage(QWidget):
     progressed = Signal(int, int)
     #: The database changed (after apply): other screens reload.
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: Ask the workspace to show another page: "conflicts" or "keys".
     show_page = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self._plans: dict[str, domain.Plan] = {}
         self._paths: list[Path] = []
         self._task: Task | None = None
-        self._feed = _Feed()
+        self._feed = ItemFeed()
         self._mode = "idle"  # idle | checking | checked | applying | applied | reopened
         self.summary: ImportSummary | None = None
         self.last_run_id: int | None = None
@@ -436,7 +209,7 @@ class ImportPage(QWidget):
         self._show_status()
 
     def _refill_filter(self) -> None:
-        counts = self._counts()
+        counts = self.model.outcome_counts()
         current = max(0, self.filter_combo.currentIndex())
         self.filter_combo.blockSignals(True)
         self.filter_combo.clear()
@@ -453,12 +226,6 @@ class ImportPage(QWidget):
             self.filter_combo.addItem(f"{label} ({count})", key)
         self.filter_combo.setCurrentIndex(current)
         self.filter_combo.blockSignals(False)
-
-    def _counts(self) -> dict[str, int]:
-        counts = {o.value: 0 for o in Outcome}
-        for item in self.model.items():
-            counts[item.outcome.value] += 1
-        return counts
 
     @Slot(int)
     def _filter_chosen(self, index: int) -> None:
@@ -486,7 +253,7 @@ class ImportPage(QWidget):
         self.progress.setVisible(busy)
         self.cancel_button.setVisible(busy)
         self.apply_button.setVisible(mode == "checked")
-        self.apply_button.setEnabled(mode == "checked" and self._has_work())
+        self.apply_button.setEnabled(mode == "checked" and self.model.has_work())
         self.csv_button.setEnabled(mode in ("checked", "applied", "reopened"))
         self.owed_receipts()
         self.files_button.setEnabled(not busy)
@@ -496,66 +263,8 @@ class ImportPage(QWidget):
     def busy(self) -> bool:
         return self._mode in ("checking", "applying")
 
-    def _has_work(self) -> bool:
-        writes = {
-            Outcome.NEW,
-            Outcome.UPDATED,
-            Outcome.OLDER,  # kept in the archive: a stream is settled from all its packages
-            Outcome.CONFLICT,
-            Outcome.PENDING_KEY,
-        }
-        return any(item.outcome in writes for item in self.model.items())
-
     def _show_status(self) -> None:
-        counts = self._counts()
-        total = sum(counts.values())
-        line = _(
-            "New {new}, updated {updated}, duplicate {duplicate}, older {older}, "
-            "conflict {conflict}, pending key {pending_key}, rejected {rejected}."
-        ).format(**counts)
-        if counts.get(Outcome.SKIPPED.value):
-            line += " " + _("Skipped {count} files the federation wrote itself.").format(
-                count=counts[Outcome.SKIPPED.value]
-            )
-        mode = self._mode
-        if mode == "idle":
-            text = ""
-        elif mode == "checking":
-            text = _("Checking {count} packages…").format(count=total)
-        elif mode == "checked":
-            cancelled = self.summary is not None and self.summary.cancelled
-            lead = (
-                _("Check stopped after {count} packages.")
-                if cancelled
-                else _("Checked {count} packages; nothing is imported yet.")
-            ).format(count=total)
-            text = f"<b>{lead}</b> {line}"
-            if self.summary is not None and not self._has_work():
-                text += " " + _("There is nothing new to import.")
-        elif mode == "applying":
-            text = _("Importing… {count} packages so far.").format(count=total)
-        else:
-            run = self.summary.run_id if self.summary is not None else None
-            cancelled = self.summary is not None and self.summary.cancelled
-            if mode == "reopened":
-                lead = _("Import run {run} (saved).").format(run=run)
-            elif cancelled:
-                lead = _("Import run {run} stopped; the packages before it are imported.").format(
-                    run=run
-                )
-            else:
-                lead = _("Import run {run} finished and saved.").format(run=run)
-            text = f"<b>{lead}</b> {line}"
-            links = []
-            if counts["conflict"]:
-                review = _("Review the conflicts")
-                links.append(f'<a href="conflicts">{review}</a>')
-            if counts["pending_key"]:
-                keys = _("Confirm the new keys")
-                links.append(f'<a href="keys">{keys}</a>')
-            if links:
-                text += " " + " · ".join(links)
-        self.status.setText(text)
+        self.status.setText(status_text(self._mode, self.model, self.summary))
 
     @Slot(str)
     def _link(self, target: str) -> None:
@@ -605,7 +314,7 @@ class ImportPage(QWidget):
     def _run(self, *, dry_run: bool) -> None:
         from app.exchange import import_packages
 
-        ctx, paths, feed = self._ctx, list(self._paths), _Feed()
+        ctx, paths, feed = self._ctx, list(self._paths), ItemFeed()
         self._feed = feed
 
         def job(progress: Callable[[int, int], None], token: CancelToken) -> ImportSummary:
@@ -613,7 +322,7 @@ class ImportPage(QWidget):
                 ctx,
                 paths=paths,
                 dry_run=dry_run,
-                progress=_throttled(progress),
+                progress=throttled(progress),
                 cancelled=lambda: token.cancelled,
                 on_item=feed.put,
             )
@@ -706,8 +415,7 @@ class ImportPage(QWidget):
         self._task = None
         gc.unfreeze()
         self._set_mode("idle" if not self.model.rowCount() else "checked")
-        text = report_failure(self, error)
-        self.failed.emit(text)
+        super()._failed(error)
 
     # --- history ----------------------------------------------------------------------------
 
@@ -795,8 +503,7 @@ class ImportPage(QWidget):
         summary = self.summary
         if summary is None:
             return
-        if path.suffix.lower() != ".csv":
-            path = path.with_name(path.name + ".csv")
+        path = ending_in(path, ".csv")
 
         plans, names = dict(self._plans), dict(self.model.names())
 

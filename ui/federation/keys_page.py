@@ -10,28 +10,15 @@ acceptance needs an explicit confirmation that the old key is to be retired.
 
 from __future__ import annotations
 
-from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -41,253 +28,34 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.exchange import KeyRow, KeyStatus, same_fingerprint
+from app.exchange import KeyRow, KeyStatus
 
+from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.common import (
-    BAD,
     BANNER_STYLE,
-    GOOD,
-    MUTED,
-    WARN,
     fingerprint_width,
     fit_width,
     key_status_label,
     local_time,
-    monospace,
-    rows_refiltered,
 )
-from ui.widgets.dialogs import translate_buttons, translate_input
-from ui.widgets.errors import report_failure
-from ui.widgets.tables import RowTableModel
+from ui.federation.key_models import KeyColumn, KeyFilter, KeyModel, warning_text
+from ui.widgets.dialogs import translate_input
+from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class KeyColumn(IntEnum):
-    STATUS = 0
-    CODE = 1
-    UNIT = 2
-    FINGERPRINT = 3
-    RECEIVED = 4
-    HELD = 5
-    WARNING = 6
-
-    def header(self) -> str:
-        return {
-            KeyColumn.STATUS: _("Status"),
-            KeyColumn.CODE: _("Code"),
-            KeyColumn.UNIT: _("Unit"),
-            KeyColumn.FINGERPRINT: _("Key fingerprint"),
-            KeyColumn.RECEIVED: _("Received"),
-            KeyColumn.HELD: _("Packages held"),
-            KeyColumn.WARNING: _("Warning"),
-        }[self]
-
-
-def warning_text(row: KeyRow) -> str:
-    if row.changed_key:
-        old = row.would_retire[0]
-        return _(
-            "CHANGED KEY: accepting it retires the key {fingerprint} accepted on {date}."
-        ).format(fingerprint=old.fingerprint, date=local_time(old.decided_at or old.received_at))
-    if not row.in_roster:
-        return _("The unit is not in the roster.")
-    if row.name_differs:
-        return _("The enrolment names the unit “{declared}”.").format(declared=row.declared_name)
-    return ""
-
-
-class KeyModel(RowTableModel[KeyRow]):
-    columns = KeyColumn
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        key = row.key
-        column = KeyColumn(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return {
-                KeyColumn.STATUS: key_status_label(key.status),
-                KeyColumn.CODE: row.declared_code,
-                KeyColumn.UNIT: row.roster_name or row.declared_name,
-                KeyColumn.FINGERPRINT: key.fingerprint,
-                KeyColumn.RECEIVED: local_time(key.received_at),
-                KeyColumn.HELD: str(row.held_packages) if row.held_packages else "",
-                KeyColumn.WARNING: warning_text(row),
-            }[column]
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.changed_key:
-                return BAD
-            if column is KeyColumn.STATUS:
-                return {
-                    KeyStatus.PENDING.value: WARN,
-                    KeyStatus.ACCEPTED.value: GOOD,
-                }.get(key.status, MUTED)
-        if role == Qt.ItemDataRole.ToolTipRole and column is KeyColumn.WARNING:
-            return warning_text(row) or None
-        if role == Qt.ItemDataRole.FontRole and column is KeyColumn.FINGERPRINT:
-            return monospace()
-        return None
-
-
-class KeyFilter(QSortFilterProxyModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._status: str | None = KeyStatus.PENDING.value
-
-    def set_status(self, status: str | None) -> None:
-        with rows_refiltered(self):
-            self._status = status
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        model = self.sourceModel()
-        assert isinstance(model, KeyModel)
-        return self._status is None or model.row_at(source_row).key.status == self._status
-
-
-class AcceptKeyDialog(QDialog):
-    """Type the fingerprint from the stamped form; name the evidence; confirm a change."""
-
-    def __init__(self, row: KeyRow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("accept-key")
-        self.row = row
-        self.setWindowTitle(_("Accept the key of {code}").format(code=row.declared_code))
-        if row.roster_phone or row.roster_email:
-            call = _(
-                "Call back on the contact in the federation's roster: {chair}, {phone} {email}"
-            ).format(
-                chair=row.roster_chair or "—",
-                phone=row.roster_phone or "—",
-                email=row.roster_email,
-            )
-        else:
-            call = _(
-                "The roster has no phone number for this unit: confirm with the stamped "
-                "paper form, or add the number to the roster first."
-            )
-        declared = ""
-        if row.phone or row.email or row.chair:
-            declared = "\n" + _(
-                "Declared in the package (do not call this number to confirm: whoever made "
-                "the package wrote it): {chair} {phone} {email}"
-            ).format(chair=row.chair, phone=row.phone, email=row.email)
-        intro = QLabel(
-            _("Unit: {name} ({code})").format(
-                name=row.roster_name or row.declared_name, code=row.declared_code
-            )
-            + "\n"
-            + call
-            + declared
-            + "\n\n"
-            + _(
-                "Type the key fingerprint printed on the unit's stamped registration form "
-                "(or read out by the chair on the phone). It is compared digit by digit."
-            )
-        )
-        intro.setObjectName("call-back")
-        intro.setWordWrap(True)
-        self.fingerprint = QLineEdit()
-        self.fingerprint.setObjectName("typed-fingerprint")
-        self.fingerprint.setFont(monospace())
-        self.fingerprint.setPlaceholderText("0000-0000-0000-0000-0000-0000")
-        self.evidence = QLineEdit()
-        self.evidence.setObjectName("evidence")
-        self.evidence.setPlaceholderText(_("e.g. form no. 12/ĐK dated 10/03/2017, or a call"))
-        self.mismatch = QLabel()
-        self.mismatch.setObjectName("fingerprint-mismatch")
-        self.mismatch.setWordWrap(True)
-        self.mismatch.setStyleSheet(BANNER_STYLE)
-        self.mismatch.hide()
-        self.changed = QCheckBox()
-        self.changed.setObjectName("confirm-change")
-        warning = QLabel()
-        warning.setWordWrap(True)
-        warning.setStyleSheet(BANNER_STYLE)
-        if row.changed_key:
-            old = row.would_retire[0]
-            warning.setText(
-                _(
-                    "This unit already has an accepted key ({fingerprint}). Accepting the new "
-                    "key RETIRES the old one: anything it signs afterwards is quarantined. Do "
-                    "this only when the unit confirms its computer was replaced or its key "
-                    "lost."
-                ).format(fingerprint=old.fingerprint)
-            )
-            self.changed.setText(
-                _("I confirmed with the unit's chair that the old key must be retired.")
-            )
-        else:
-            warning.hide()
-            self.changed.hide()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        translate_buttons(self.buttons)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Accept the key"))
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        form = QFormLayout()
-        form.addRow(_("Fingerprint from the form:"), self.fingerprint)
-        form.addRow(_("Evidence (form or call):"), self.evidence)
-        layout = QVBoxLayout(self)
-        layout.addWidget(warning)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.mismatch)
-        layout.addWidget(self.changed)
-        layout.addWidget(self.buttons)
-        for signal in (self.fingerprint.textChanged, self.evidence.textChanged):
-            signal.connect(self._update)
-        self.changed.toggled.connect(self._update)
-        self.resize(560, self.sizeHint().height())
-        self._update()
-
-    def accept(self) -> None:
-        """Close only on the right fingerprint: a wrong one keeps what was typed."""
-        if not same_fingerprint(self.row.key.fingerprint, self.fingerprint.text()):
-            self.mismatch.setText(
-                _(
-                    "The fingerprint does not match this key. Check each digit with the "
-                    "form or the chair; what you typed is kept."
-                )
-            )
-            self.mismatch.show()
-            self.fingerprint.setFocus()
-            self.fingerprint.selectAll()
-            return
-        super().accept()
-
-    @Slot()
-    def _update(self) -> None:
-        self.mismatch.hide()
-        digits = sum(c.isdigit() for c in self.fingerprint.text())
-        ready = digits == 24 and bool(self.evidence.text().strip())
-        if self.row.changed_key:
-            ready = ready and self.changed.isChecked()
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
-
-
-class KeysPage(QWidget):
+class KeysPage(Page):
     """Pending keys first; accept / refuse / revoke with confirmation."""
 
     loaded = Signal()
     decided = Signal(object)  # KeyInfo after a decision
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: Emitted with the pending changed-key rows after each load (for the banner).
     changed_keys = Signal(object)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.model = KeyModel(self)
         self.proxy = KeyFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -602,8 +370,3 @@ class KeysPage(QWidget):
             self.reload()
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

@@ -16,24 +16,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QButtonGroup,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QRadioButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,148 +31,26 @@ from PySide6.QtWidgets import (
 
 from app.core import domain
 from app.core.context import AppContext
-from app.core.format import format_number
 from app.core.i18n import gettext as _
 from app.plans import RosterRef
-from app.rollup import Scope, ScopeChoice, ScopeKind
+from app.rollup import Scope, ScopeChoice
 
 from ui.federation.common import NOTE_STYLE
 from ui.federation.indicator_dialog import IndicatorDialog
-from ui.widgets.dialogs import confirm, file_dialog, translate_buttons, translate_input
+from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
+from ui.widgets.dialogs import confirm, translate_input
 from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task
 
 
-class ExportPlanDialog(QDialog):
-    """Which units (all, a cluster, a subtree) and which folder."""
-
-    def __init__(
-        self, plan: domain.Plan, choices: list[ScopeChoice], parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("export-plan-packages")
-        self.setWindowTitle(_("Plan packages for the units"))
-        self.choices = choices
-        clusters = [c for c in choices if c.kind is ScopeKind.CLUSTER]
-        subtrees = [c for c in choices if c.kind is ScopeKind.SUBTREE]
-        province = next((c for c in choices if c.kind is ScopeKind.PROVINCE), None)
-        intro = QLabel(
-            _(
-                "One signed package per unit of the {year} roster: the plan, the unit's entry "
-                "and the federation's key. Send each unit its file."
-            ).format(year=plan.year)
-        )
-        intro.setWordWrap(True)
-        self.all_units = QRadioButton(
-            _("All units ({count})").format(count=format_number(province.units if province else 0))
-        )
-        self.all_units.setChecked(True)
-        self.one_cluster = QRadioButton(_("One cluster:"))
-        self.one_subtree = QRadioButton(_("The units under:"))
-        self.cluster_combo = QComboBox()
-        for choice in clusters:
-            self.cluster_combo.addItem(f"{choice.name} ({choice.units})", choices.index(choice))
-        self.subtree_combo = QComboBox()
-        for choice in subtrees:
-            self.subtree_combo.addItem(
-                f"{choice.code} {choice.name} ({choice.units})", choices.index(choice)
-            )
-        self.one_cluster.setEnabled(bool(clusters))
-        self.one_subtree.setEnabled(bool(subtrees))
-        group = QButtonGroup(self)
-        for button in (self.all_units, self.one_cluster, self.one_subtree):
-            group.addButton(button)
-        self.folder = QLineEdit(str(Path.home() / f"goi-ke-hoach-{plan.year}"))
-        self.folder.setObjectName("plan-folder")
-        browse = QPushButton(_("Browse…"))
-        browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.addWidget(self.folder, 1)
-        folder_row.addWidget(browse)
-        form = QFormLayout()
-        form.addRow(self.all_units)
-        form.addRow(self.one_cluster, self.cluster_combo)
-        form.addRow(self.one_subtree, self.subtree_combo)
-        form.addRow(_("Folder:"), folder_row)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        translate_buttons(buttons)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write the packages"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(620, self.sizeHint().height())
-
-    def chosen_scope(self) -> Scope | None:
-        """None for all units of the roster."""
-        combo = None
-        if self.one_cluster.isChecked():
-            combo = self.cluster_combo
-        elif self.one_subtree.isChecked():
-            combo = self.subtree_combo
-        if combo is None or combo.count() == 0:
-            return None
-        choice: ScopeChoice = self.choices[int(combo.currentData())]
-        return choice.scope
-
-    @Slot()
-    def _browse(self) -> None:
-        file_dialog(
-            self,
-            name="plan-packages-folder",
-            title=_("Folder for the plan packages"),
-            mode=QFileDialog.FileMode.Directory,
-            on_chosen=lambda paths: self.folder.setText(str(paths[0])),
-        )
-
-
-class EditPlanDialog(QDialog):
-    def __init__(self, plan: domain.Plan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("edit-plan")
-        self.setWindowTitle(_("Plan header"))
-        self.number = QLineEdit(plan.number)
-        self.issued_on = QDateEdit()
-        self.issued_on.setCalendarPopup(True)
-        self.issued_on.setDisplayFormat("dd/MM/yyyy")
-        day = plan.issued_on or dt.date(plan.year, 1, 1)
-        self.issued_on.setDate(QDate(day.year, day.month, day.day))
-        self.title = QPlainTextEdit(plan.title)
-        self.title.setMaximumHeight(70)
-        self.theme = QLineEdit(plan.theme)
-        form = QFormLayout()
-        form.addRow(_("Number:"), self.number)
-        form.addRow(_("Issued on:"), self.issued_on)
-        form.addRow(_("Title:"), self.title)
-        form.addRow(_("Theme:"), self.theme)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        translate_buttons(buttons)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(620, self.sizeHint().height())
-
-    def issued(self) -> dt.date:
-        value = self.issued_on.date()
-        return dt.date(value.year(), value.month(), value.day())
-
-
-class PlanPage(QWidget):
+class PlanPage(Page):
     exported = Signal(object)  # list of ExportedFile
     cloned = Signal(str)  # the new plan's id
     edited = Signal(str)
     #: The list of plans changed (clone, edit): the workspace reloads them.
     plans_changed = Signal(str)
-    failed = Signal(str)
     done = Signal(str)
     #: Whether the plan can be edited and the roster targets can name are known.
     editing_loaded = Signal()
@@ -194,9 +62,7 @@ class PlanPage(QWidget):
     export_cancelled = Signal(int, int)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.choices: list[ScopeChoice] = []
         #: Why the plan cannot change (translated), "" when it can; None until known.
@@ -305,7 +171,7 @@ class PlanPage(QWidget):
 
     def _load_editing(self, plan: domain.Plan, *, force: bool = False) -> None:
         """Find out (in the background) whether ``plan`` can change, and the year's units."""
-        from app.plans import lock_reason, roster_refs
+        from app.plans import read_plan_editing
 
         key = (plan.id, plan.content_hash)
         if key == self._editing_for and not force:
@@ -317,9 +183,7 @@ class PlanPage(QWidget):
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                reason = lock_reason(session, plan)
-                return reason, roster_refs(session, year=plan.year)
+            return read_plan_editing(ctx, plan=plan)
 
         def loaded(result: Any) -> None:
             if self.plan is None or self.plan.id != plan.id:
@@ -477,7 +341,7 @@ class PlanPage(QWidget):
     def export(self, folder: Path, scope: Scope | None) -> None:
         """Write the plan packages of ``scope`` (None: every unit) into ``folder``."""
         from app.exchange import export_plan_packages
-        from app.rollup import scope_unit_codes
+        from app.rollup import read_scope_unit_codes
 
         if self.plan is None:
             return
@@ -488,8 +352,7 @@ class PlanPage(QWidget):
         def job(progress: Any, token: CancelToken) -> Any:
             codes = None
             if scope is not None:
-                with ctx.reading() as session:
-                    codes = scope_unit_codes(session, year=plan.year, scope=scope)
+                codes = read_scope_unit_codes(ctx, year=plan.year, scope=scope)
                 if not codes:
                     return [], False
 
@@ -562,24 +425,12 @@ class PlanPage(QWidget):
 
     @Slot()
     def print_plan(self) -> None:
-        import tempfile
-
         from app.printing import print_plan
 
         if self.plan is None:
             return
         ctx, plan_id = self._ctx, self.plan.id
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{plan_id}.pdf"
-
-        def job(_progress: Any, _token: CancelToken) -> Path:
-            return print_plan(ctx, plan_id=plan_id, out=target)
-
-        def done(path: Path) -> None:
-            from ui.widgets.pdf_preview import PdfPreviewDialog
-
-            PdfPreviewDialog(path, self).open()
-
-        self._runner.run(job, done, self._failed)
+        self._preview_pdf(f"{plan_id}.pdf", lambda out: print_plan(ctx, plan_id=plan_id, out=out))
 
     # --- clone and edit ---------------------------------------------------------------------
 
@@ -655,8 +506,3 @@ class PlanPage(QWidget):
             self.plans_changed.emit(edited)
 
         self._runner.run(job, finished, self._failed)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

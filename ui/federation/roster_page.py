@@ -1,45 +1,29 @@
 """The roster: the organisation tree of a plan year, searched and filtered,
 imported from and exported to Excel.
 
-The tree is a model over :class:`domain.RosterUnit` values (variable depth:
-the federation, upper-level unions, grassroots unions — or grassroots unions
-directly under the federation). Filtering keeps the ancestors of every
-match visible. An import with errors imports nothing and lists every
-problem with its row and column.
+The tree (:mod:`ui.federation.roster_models`) is a model over
+:class:`domain.RosterUnit` values; filtering keeps the ancestors of every
+match visible. One unit is added or changed in a dialog checked by the core;
+an import with errors imports nothing and lists every problem with its row
+and column (:mod:`ui.federation.roster_dialogs`).
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -49,521 +33,24 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.roster import COLUMNS, FIELD_WORDS, RosterError
+from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import BANNER_STYLE, fold, rows_refiltered
-from ui.widgets.dialogs import confirm, file_dialog, translate_buttons
-from ui.widgets.errors import report_failure
-from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import kind_label, sector_label
+from ui.federation.common import ending_in
+from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
+from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
+from ui.widgets.dialogs import confirm, file_dialog
+from ui.widgets.pages import Page
+from ui.widgets.tables import sector_label
 from ui.widgets.tasks import CancelToken, Runner
 
-_Index = QModelIndex | QPersistentModelIndex
 
-
-class RosterColumn(IntEnum):
-    CODE = 0
-    NAME = 1
-    KIND = 2
-    SECTOR = 3
-    CLUSTER = 4
-    MEMBERS = 5
-    WORKERS = 6
-    PHONE = 7
-    EMAIL = 8
-
-    def header(self) -> str:
-        return {
-            RosterColumn.CODE: _("Code"),
-            RosterColumn.NAME: _("Unit"),
-            RosterColumn.KIND: _("Kind"),
-            RosterColumn.SECTOR: _("Sector"),
-            RosterColumn.CLUSTER: _("Cluster"),
-            RosterColumn.MEMBERS: _("Members"),
-            RosterColumn.WORKERS: _("Workers"),
-            RosterColumn.PHONE: _("Phone"),
-            RosterColumn.EMAIL: _("E-mail"),
-        }[self]
-
-
-_COLUMNS = len(RosterColumn)
-_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.ToolTipRole,
-    }
-)
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-
-
-class RosterTreeModel(QAbstractItemModel):
-    """A tree over the year's roster; each index's internal id is its unit's position."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._units: list[domain.RosterUnit] = []
-        self._parent: list[int] = []  # position of the parent, -1 at the top
-        self._children: dict[int, list[int]] = {}
-        self._row: list[int] = []  # row under its parent
-        self._texts: dict[int, tuple[str, ...]] = {}
-        self._folded: list[str] | None = None  # code and name without diacritics
-        self._bold = QFont()
-        self._bold.setBold(True)
-
-    def set_units(self, units: list[domain.RosterUnit]) -> None:
-        self.beginResetModel()
-        self._units = list(units)
-        self._texts = {}
-        self._folded = None
-        position = {u.id: n for n, u in enumerate(self._units)}
-        self._parent = [position.get(u.parent_id or "", -1) for u in self._units]
-        # A loop in bad data must not hang the view: cut it at the first repeat.
-        for start in range(len(self._units)):
-            seen = {start}
-            current = self._parent[start]
-            while current != -1:
-                if current in seen:
-                    self._parent[start] = -1
-                    break
-                seen.add(current)
-                current = self._parent[current]
-        self._children = {}
-        for n, parent in enumerate(self._parent):
-            self._children.setdefault(parent, []).append(n)
-        kind_order = {UnitKind.FEDERATION: 0, UnitKind.UPPER: 1, UnitKind.GRASSROOTS: 2}
-        self._row = [0] * len(self._units)
-        for members in self._children.values():
-            members.sort(key=lambda n: (kind_order[self._units[n].kind], self._units[n].code or ""))
-            for row, n in enumerate(members):
-                self._row[n] = row
-        self.endResetModel()
-
-    def position_at(self, row: int, parent: _Index) -> int:
-        """The position (internal id) of the unit at ``row`` under ``parent``."""
-        return self._children[parent.internalId() if parent.isValid() else -1][row]
-
-    def matching(self, words: str, sector: Sector | None, cluster: str | None) -> frozenset[int]:
-        """Positions of the units whose folded code and name contain ``words`` (already
-        folded) and that have the sector and the cluster, when given."""
-        if self._folded is None:
-            self._folded = [fold(f"{u.code or ''} {u.name}") for u in self._units]
-        folded = self._folded
-        return frozenset(
-            n
-            for n, unit in enumerate(self._units)
-            if (sector is None or unit.sector is sector)
-            and (cluster is None or unit.cluster_code == cluster)
-            and (not words or words in folded[n])
-        )
-
-    def unit(self, index: _Index) -> domain.RosterUnit:
-        return self._units[index.internalId()]
-
-    def units(self) -> list[domain.RosterUnit]:
-        return list(self._units)
-
-    def index_of(self, code: str) -> QModelIndex:
-        for n, unit in enumerate(self._units):
-            if unit.code == code:
-                return self.createIndex(self._row[n], 0, n)
-        return QModelIndex()
-
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        members = self._children.get(parent.internalId() if parent.isValid() else -1)
-        if members is None or row < 0 or row >= len(members) or column < 0 or column >= _COLUMNS:
-            return QModelIndex()
-        return self.createIndex(row, column, members[row])
-
-    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not child.isValid():
-            return QModelIndex()
-        up = self._parent[child.internalId()]
-        if up == -1:
-            return QModelIndex()
-        return self.createIndex(self._row[up], 0, up)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        if parent.isValid() and parent.column() != 0:
-            return 0
-        key = parent.internalId() if parent.isValid() else -1
-        return len(self._children.get(key, []))
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return _COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return RosterColumn(section).header()
-        return None
-
-    def texts(self, position: int) -> tuple[str, ...]:
-        """A unit's cells as shown, made on first paint and kept (a view asks often)."""
-        cached = self._texts.get(position)
-        if cached is None:
-            unit = self._units[position]
-            cached = (
-                unit.code or "",
-                unit.name,
-                kind_label(unit.kind),
-                sector_label(unit.sector) if unit.sector else "",
-                (
-                    _("{cluster} — leader").format(cluster=unit.cluster_code)
-                    if unit.leader and unit.cluster_code
-                    else unit.cluster_code or ""
-                ),
-                format_number(unit.member_count) if unit.member_count else "",
-                format_number(unit.worker_count) if unit.worker_count else "",
-                unit.phone,
-                unit.email,
-            )
-            self._texts[position] = cached
-        return cached
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Painting asks ~10 roles per cell: answer the ones not used at once.
-        if role not in _ROLES or not index.isValid():
-            return None
-        position, column = index.internalId(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.texts(position)[column]
-        if role == Qt.ItemDataRole.FontRole:
-            grassroots = self._units[position].kind is UnitKind.GRASSROOTS
-            return None if grassroots else self._bold
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (RosterColumn.MEMBERS, RosterColumn.WORKERS):
-                return _RIGHT
-            return None
-        return self._units[position].name if column == RosterColumn.NAME else None
-
-    def retranslate(self) -> None:
-        self._texts.clear()
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, _COLUMNS - 1)
-        self.layoutChanged.emit()
-
-
-class RosterFilter(QSortFilterProxyModel):
-    """Words in name or code (without diacritics), sector, cluster; ancestors kept.
-
-    The matching units are found once per change in a plain loop over the
-    model's values; the proxy then only looks each row up in that set.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        self._words = ""
-        self._sector: Sector | None = None
-        self._cluster: str | None = None
-        self._matches: frozenset[int] | None = None  # None: no filter
-
-    def setSourceModel(self, model: Any) -> None:
-        super().setSourceModel(model)
-        model.modelReset.connect(self._rematch)
-
-    def set_filters(
-        self, *, words: str | None = None, sector: Any = ..., cluster: Any = ...
-    ) -> None:
-        with rows_refiltered(self):
-            if words is not None:
-                self._words = fold(words.strip())
-            if sector is not ...:
-                self._sector = sector
-            if cluster is not ...:
-                self._cluster = cluster
-            self._rematch()
-
-    def _rematch(self) -> None:
-        model = self.sourceModel()
-        if not isinstance(model, RosterTreeModel) or not self.active():
-            self._matches = None
-            return
-        self._matches = model.matching(self._words, self._sector, self._cluster)
-
-    def active(self) -> bool:
-        return bool(self._words) or self._sector is not None or self._cluster is not None
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
-        if self._matches is None:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, RosterTreeModel)
-        return model.position_at(source_row, source_parent) in self._matches
-
-
-class RowErrorModel(QAbstractTableModel):
-    """Row, column and what was wrong (or, for notes, how a cell was read)."""
-
-    def __init__(self, errors: list[Any], parent: Any = None, *, third: str = "") -> None:
-        super().__init__(parent)
-        self._errors = errors
-        self._headers = {c.key: c.header for c in COLUMNS}
-        self._third = third
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._errors)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (_("Row"), _("Column"), self._third or _("Problem"))[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        error = self._errors[index.row()]
-        if index.column() == 0:
-            return str(error.row)
-        if index.column() == 1:
-            return self._headers.get(error.column, error.column)
-        return error.translated()
-
-
-class CellsDialog(QDialog):
-    """A roster workbook's cells by row and column, with an introduction: the
-    problems of a workbook refused, or the cells an import read differently."""
-
-    def __init__(
-        self,
-        *,
-        name: str,
-        title: str,
-        intro: str,
-        cells: list[Any],
-        third: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setWindowTitle(title)
-        label = QLabel(intro)
-        label.setWordWrap(True)
-        self.view = QTableView()
-        self.view.setModel(RowErrorModel(cells, self, third=third))
-        self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 60)
-        self.view.setColumnWidth(1, 200)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        translate_buttons(buttons)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(label)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(buttons)
-        fit_to_screen(self, 720, 420)
-
-
-class RowErrorsDialog(CellsDialog):
-    """Every problem of a roster workbook that was not imported."""
-
-    def __init__(self, path: Path, error: RosterError, parent: QWidget | None = None) -> None:
-        super().__init__(
-            name="roster-errors",
-            title=_("The roster was not imported"),
-            intro=error.translated()
-            + "\n"
-            + _("Correct these rows in {file} and import it again; nothing was changed.").format(
-                file=path.name
-            ),
-            cells=list(error.errors),
-            parent=parent,
-        )
-        self.errors = error.errors
-
-
-#: A field the core refused.
-PROBLEM_STYLE = "border: 2px solid #c62828;"
-
-
-class RosterNotesDialog(CellsDialog):
-    """Every cell the import read differently from how it was typed (imported)."""
-
-    def __init__(self, path: Path, notes: list[Any], parent: QWidget | None = None) -> None:
-        super().__init__(
-            name="roster-notes",
-            title=_("Read differently from how it was typed"),
-            intro=_(
-                "The roster {file} is imported. These {count} cells were read differently "
-                "from how they were typed; check them, and correct the workbook if a reading "
-                "is wrong."
-            ).format(file=path.name, count=len(notes)),
-            cells=notes,
-            third=_("Read as"),
-            parent=parent,
-        )
-        self.notes = notes
-
-
-class RosterUnitDialog(QDialog):
-    """Add or change one unit of the year's roster (its code is its identity).
-
-    The values go through the workbook's own checks in the core; a refusal
-    is shown in the dialog, which stays open with everything typed.
-    """
-
-    def __init__(
-        self,
-        units: list[domain.RosterUnit],
-        unit: domain.RosterUnit | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("roster-unit")
-        self.creating = unit is None
-        self.was_leader = bool(unit and unit.leader)
-        self.setWindowTitle(
-            _("Add a unit to the roster")
-            if unit is None
-            else _("Change the unit {code}").format(code=unit.code)
-        )
-        self.code = QLineEdit(unit.code or "" if unit else "")
-        self.code.setObjectName("unit-code")
-        # A unit's code is its identity (packages carry it): shown, greyed, not editable.
-        self.code.setReadOnly(unit is not None)
-        self.code.setEnabled(unit is None)
-        self.name = QLineEdit(unit.name if unit else "")
-        self.name.setObjectName("unit-name")
-        self.kind = QComboBox()
-        self.kind.setObjectName("unit-kind")
-        for kind, kind_word in ((UnitKind.GRASSROOTS, "CĐCS"), (UnitKind.UPPER, "Cấp trên")):
-            self.kind.addItem(kind_label(kind), kind_word)
-        if unit is not None:
-            self.kind.setCurrentIndex(0 if unit.kind is UnitKind.GRASSROOTS else 1)
-        self.sector = QComboBox()
-        self.sector.setObjectName("unit-sector")
-        self.sector.addItem(_("(none)"), "")
-        for value, word in (
-            (Sector.ADMINISTRATIVE, "HCSN"),
-            (Sector.STATE_ENTERPRISE, "DNNN"),
-            (Sector.NON_STATE_ENTERPRISE, "NGOÀI NN"),
-            (Sector.FDI, "FDI"),
-        ):
-            self.sector.addItem(sector_label(value), word)
-            if unit is not None and unit.sector is value:
-                self.sector.setCurrentIndex(self.sector.count() - 1)
-        by_id = {u.id: u for u in units}
-        self.parent_combo = QComboBox()
-        self.parent_combo.setObjectName("unit-parent")
-        self.parent_combo.addItem(_("(directly under the federation)"), "")
-        for upper in sorted(
-            (u for u in units if u.kind is UnitKind.UPPER and u.code), key=lambda u: u.code or ""
-        ):
-            if unit is not None and upper.id == unit.id:
-                continue
-            self.parent_combo.addItem(f"{upper.code} — {upper.name}", upper.code)
-        if unit is not None and unit.parent_id in by_id:
-            found = self.parent_combo.findData(by_id[unit.parent_id].code or "")
-            self.parent_combo.setCurrentIndex(max(0, found))
-        self.cluster = QComboBox()
-        self.cluster.setObjectName("unit-cluster")
-        self.cluster.setEditable(True)
-        self.cluster.addItem("")
-        for name in sorted({u.cluster_code for u in units if u.cluster_code}):
-            self.cluster.addItem(name)
-        self.cluster.setCurrentText(unit.cluster_code or "" if unit else "")
-        self.leader = QCheckBox(_("Leads its cluster this year (cụm trưởng)"))
-        self.leader.setObjectName("unit-leader")
-        self.leader.setChecked(self.was_leader)
-        self.members = QSpinBox()
-        self.members.setObjectName("unit-members")
-        self.workers = QSpinBox()
-        self.workers.setObjectName("unit-workers")
-        for box, count in (
-            (self.members, unit.member_count if unit else 0),
-            (self.workers, unit.worker_count if unit else 0),
-        ):
-            box.setRange(0, 10_000_000)
-            box.setGroupSeparatorShown(True)
-            box.setValue(count)
-        self.chair = QLineEdit(unit.chair if unit else "")
-        self.chair.setObjectName("unit-chair")
-        self.phone = QLineEdit(unit.phone if unit else "")
-        self.phone.setObjectName("unit-phone")
-        self.email = QLineEdit(unit.email if unit else "")
-        self.email.setObjectName("unit-email")
-        self.problems = QLabel()
-        self.problems.setObjectName("unit-problems")
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet(BANNER_STYLE)
-        self.problems.hide()
-        form = QFormLayout()
-        # The same words as the messages (FIELD_WORDS); "*" marks what must be filled.
-        field: QWidget
-        for key, field, required in (
-            ("code", self.code, True),
-            ("name", self.name, True),
-            ("kind", self.kind, True),
-            ("sector", self.sector, False),
-            ("parent", self.parent_combo, False),
-            ("cluster", self.cluster, False),
-        ):
-            form.addRow(_(FIELD_WORDS[key]) + (" *" if required else "") + ":", field)
-        form.addRow("", self.leader)
-        for key, field in (
-            ("members", self.members),
-            ("workers", self.workers),
-            ("chair", self.chair),
-            ("phone", self.phone),
-            ("email", self.email),
-        ):
-            form.addRow(_(FIELD_WORDS[key]) + ":", field)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        translate_buttons(self.buttons)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.buttons)
-        fit_to_screen(self, 620, 560)
-
-    def values(self) -> dict[str, Any]:
-        """The unit as the workbook's columns hold it (checked by the core)."""
-        # Unticking the leader of its cluster clears it ("không"), as in the workbook.
-        leader = "x" if self.leader.isChecked() else ("không" if self.was_leader else "")
-        return {
-            "code": self.code.text(),
-            "name": self.name.text(),
-            "kind": self.kind.currentData(),
-            "sector": self.sector.currentData(),
-            "parent": self.parent_combo.currentData(),
-            "cluster": self.cluster.currentText(),
-            "leader": leader,
-            "members": self.members.value(),
-            "workers": self.workers.value(),
-            "chair": self.chair.text(),
-            "phone": self.phone.text(),
-            "email": self.email.text(),
-        }
-
-    def show_problems(self, error: RosterError) -> None:
-        """The core's refusal, per field, with everything typed kept."""
-        headers = {c.key: c.header for c in COLUMNS}
-        lines = [f"{headers.get(e.column, e.column)}: {e.translated()}" for e in error.errors] or [
-            error.translated()
-        ]
-        self.problems.setText(_("Not saved:") + "\n" + "\n".join(lines))
-        self.problems.show()
-
-
-class RosterPage(QWidget):
+class RosterPage(Page):
     loaded = Signal()
     imported = Signal(object)  # RosterImportResult
     import_failed = Signal(object)  # RowErrorsDialog or the error text
     exported = Signal(object)
     data_changed = Signal()
-    failed = Signal(str)
     done = Signal(str)
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
@@ -571,9 +58,7 @@ class RosterPage(QWidget):
     unit_saved = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.year = 0
 
         self.model = RosterTreeModel(self)
@@ -740,13 +225,12 @@ class RosterPage(QWidget):
             self.set_year(self.year_spin.value())
 
     def reload(self) -> None:
-        from app.roster import list_roster
+        from app.roster import read_roster
 
         ctx, year = self._ctx, self.year
 
         def job(_progress: Any, _token: CancelToken) -> list[domain.RosterUnit]:
-            with ctx.reading() as session:
-                return list_roster(session, year=year)
+            return read_roster(ctx, year=year)
 
         self._runner.run(job, self._loaded, self._failed)
 
@@ -1016,15 +500,13 @@ class RosterPage(QWidget):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import export_roster_workbook
+        from app.rollup import save_roster_workbook
 
         ctx, year = self._ctx, self.year
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                return export_roster_workbook(session, year=year, path=path)
+            return save_roster_workbook(ctx, year=year, path=path)
 
         def finished(result: Any) -> None:
             self.done.emit(_("Roster written to {path}.").format(path=result.path))
@@ -1048,8 +530,7 @@ class RosterPage(QWidget):
     def write_template(self, path: Path) -> None:
         from app.roster import write_roster_template
 
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Path:
             write_roster_template(path)
@@ -1060,8 +541,3 @@ class RosterPage(QWidget):
             lambda p: self.done.emit(_("Template written to {path}.").format(path=p)),
             self._failed,
         )
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

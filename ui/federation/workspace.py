@@ -37,7 +37,7 @@ from ui.federation.import_page import ImportPage
 from ui.federation.keys_page import KeysPage
 from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
-from ui.widgets.errors import report_failure
+from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
 
@@ -49,17 +49,14 @@ def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
-class FederationWorkspace(QWidget):
+class FederationWorkspace(Page):
     """See the module docstring. ``loaded`` carries the plan id once it is on screen."""
 
     loaded = Signal(str)
-    failed = Signal(str)
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._ctx = ctx
-        self._runner = runner.bound(self)
+        super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.plans: dict[str, domain.Plan] = {}
         self._summaries: list[domain.PlanSummary] = []
@@ -292,13 +289,12 @@ class FederationWorkspace(QWidget):
         self.loaded.emit(plan.id)
 
     def _load_choices(self, plan: domain.Plan) -> None:
-        from app.rollup import scope_choices
+        from app.rollup import read_scope_choices
 
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            with ctx.reading() as session:
-                return scope_choices(session, year=plan.year)
+            return read_scope_choices(ctx, year=plan.year)
 
         self._runner.run(job, lambda choices: self.plan_page.set_plan(plan, choices), self._failed)
 
@@ -382,8 +378,3 @@ class FederationWorkspace(QWidget):
             return
         event.acceptProposedAction()
         self.import_paths(paths)
-
-    @Slot(object)
-    def _failed(self, error: BaseException) -> None:
-        text = report_failure(self, error)
-        self.failed.emit(text)

@@ -1,0 +1,174 @@
+"""The dashboard's charts: attainment by indicator (registered and achieved against
+the target, the 100% line dashed) and each cluster's standing.
+
+The builders only draw; the page shows the chart (:func:`replace_chart`) and
+connects the bars to its tooltips and click-through.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPen
+
+from app.core import domain
+from app.core.figures import Verdict, percent_text
+from app.core.i18n import gettext as _
+from app.rollup import ClusterFigure, Dashboard
+from db.enums import REGISTRATION_STREAM
+
+from ui.federation.common import stream_label
+
+#: Attainment bars are cut here so one runaway figure does not flatten the rest.
+CHART_CAP = 200.0
+#: A figure above this is drawn at it (its value stays in the tooltip and the table).
+CHART_LIMIT = 1000.0
+
+
+def replace_chart(view: QChartView, chart: QChart) -> None:
+    """Show ``chart``; the view releases (does not delete) the chart it showed."""
+    previous = view.chart()
+    view.setChart(chart)
+    if previous is not None and previous is not chart:
+        previous.deleteLater()
+
+
+def new_chart() -> QChart:
+    """An empty chart as the dashboard draws them: no animation, thin margins."""
+    chart = QChart()
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    return chart
+
+
+@dataclass
+class IndicatorChart:
+    """The attainment chart, its bars, and per bar group the board row it shows
+    and its two figures as text (the tooltip)."""
+
+    chart: QChart
+    bars: QBarSeries
+    rows: list[int]
+    tips: list[str]
+
+
+def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart:
+    """Σ registered and Σ achieved in ``stream`` as a share of each target, over the
+    scope named ``scope``; a ceiling or a province total's part has no bar."""
+    chart = new_chart()
+    series = QBarSeries()
+    registered = QBarSet(_("Σ registered"))
+    achieved = QBarSet(_("Σ achieved: {period}").format(period=stream_label(stream, board.plan)))
+    registered.setColor(QColor("#7fa7d9"))
+    achieved.setColor(QColor("#2e7d32"))
+    labels: list[str] = []
+    rows: list[int] = []
+    tips: list[str] = []
+    targets_of: dict[str, int] = {}
+    for item in board.rollups:
+        targets_of[item.indicator.code] = targets_of.get(item.indicator.code, 0) + 1
+    seen: dict[str, int] = {}
+    highest = 0.0
+    for row, item in enumerate(board.rollups):
+        code = item.indicator.code
+        seen[code] = seen.get(code, 0) + 1
+        reg_figure, got_figure = item.figures.get(REGISTRATION_STREAM), item.figures.get(stream)
+        if got_figure is not None and got_figure.verdict is Verdict.CONTRIBUTION:
+            continue  # a part of a province total: not "100% = reached" here
+        reg = reg_figure.attainment if reg_figure is not None else None
+        got = got_figure.attainment if got_figure is not None else None
+        if reg is None and got is None:
+            continue  # a ceiling ("none", "at most") has no percentage of attainment
+        labels.append(f"{code} ({seen[code]})" if targets_of[code] > 1 else code)
+        rows.append(row)
+        reg_value, got_value = float(reg or 0), float(got or 0)
+        highest = max(highest, reg_value, got_value)
+        registered.append(min(reg_value, CHART_LIMIT))
+        achieved.append(min(got_value, CHART_LIMIT))
+        wording = item.target.wording if item.target else ""
+        tip = [f"{labels[-1]} — {item.indicator.title}", wording]
+        tip.append(_("Registered: {figure} of the target").format(figure=percent_text(reg)))
+        if stream != REGISTRATION_STREAM:
+            tip.append(_("Achieved: {figure} of the target").format(figure=percent_text(got)))
+        tip.append(_("Click to see the units behind the figure."))
+        tips.append("\n".join(t for t in tip if t))
+    series.append(registered)
+    if stream != REGISTRATION_STREAM:
+        series.append(achieved)
+    chart.addSeries(series)
+    categories = QBarCategoryAxis()
+    categories.append(labels)
+    categories.setLabelsAngle(-90)  # every code readable, however many indicators
+    # The axis reaches the highest figure (7.2 at 573% shows as 573%), in steps of 50%.
+    top = max(CHART_CAP, min(CHART_LIMIT, 50.0 * math.ceil(highest / 50.0)))
+    values = QValueAxis()
+    values.setRange(0, top)
+    values.setTickCount(int(top // 50) + 1 if top <= 400 else int(top // 100) + 1)
+    values.setLabelFormat("%d%%")
+    values.setTitleText(_("% of the target"))  # "100% = reached" is the dashed line
+    chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(categories)
+    series.attachAxis(values)
+    # The 100% line: reached at or above it.
+    reached = QLineSeries()
+    reached.setName(_("100% = reached"))
+    reached.append(-0.5, 100.0)
+    reached.append(max(len(labels), 1) - 0.5, 100.0)
+    pen = QPen(QColor("#c62828"))
+    pen.setWidth(2)
+    pen.setStyle(Qt.PenStyle.DashLine)
+    reached.setPen(pen)
+    chart.addSeries(reached)
+    line_axis = QValueAxis()
+    line_axis.setRange(-0.5, max(len(labels), 1) - 0.5)
+    line_axis.setVisible(False)
+    chart.addAxis(line_axis, Qt.AlignmentFlag.AlignTop)
+    reached.attachAxis(line_axis)
+    reached.attachAxis(values)
+    chart.setTitle(_("Attainment by indicator — {scope}").format(scope=scope))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return IndicatorChart(chart, series, rows, tips)
+
+
+def cluster_chart(figures: list[ClusterFigure], stream: str, plan: domain.Plan | None) -> QChart:
+    """Per cluster: the share of its units that sent ``stream`` and the share of the
+    targets judged at a cluster that its units meet."""
+    chart = new_chart()
+    received = QBarSet(_("Units that sent (%)"))
+    met = QBarSet(_("Targets met (%)"))
+    received.setColor(QColor("#7fa7d9"))
+    met.setColor(QColor("#2e7d32"))
+    for figure in figures:
+        received.append(100.0 * figure.received / figure.units if figure.units else 0.0)
+        met.append(100.0 * figure.met / figure.judged if figure.judged else 0.0)
+    series = QBarSeries()
+    series.append(received)
+    series.append(met)
+    chart.addSeries(series)
+    categories = QBarCategoryAxis()
+    categories.append([f.name for f in figures])
+    values = QValueAxis()
+    values.setRange(0, 100)
+    values.setLabelFormat("%d%%")
+    chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(categories)
+    series.attachAxis(values)
+    title = _("Clusters — {stream}").format(stream=stream_label(stream, plan))
+    if figures and not any(f.judged for f in figures):
+        title += " — " + _("no target is judged in this period yet")
+    chart.setTitle(title)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart

@@ -1,0 +1,122 @@
+"""The dashboard's "not sent" panel (chưa nộp): the units that have not sent a
+stream, with their contact, under a title that counts them; filtered by stream
+and copied as text for an e-mail or a sheet.
+
+The page fills it after each refresh (:meth:`MissingPanel.show_missing`) and
+fills its stream chooser with the chart's (``stream``); its texts are set by
+:meth:`MissingPanel.translateUI`, which the page calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import domain
+from app.core.format import format_number
+from app.core.i18n import gettext as _
+from app.rollup import MissingUnit
+
+from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
+
+
+class MissingPanel(QWidget):
+    """See the module docstring; ``done`` says how many rows were copied."""
+
+    done = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = MissingModel(self)
+        self.proxy = StreamFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setObjectName("missing-table")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for column, width in (
+            (MissingColumn.STREAM, 130),
+            (MissingColumn.CODE, 90),
+            (MissingColumn.UNIT, 230),
+            (MissingColumn.CLUSTER, 90),
+            (MissingColumn.UPPER, 190),
+            (MissingColumn.CHAIR, 130),
+            (MissingColumn.PHONE, 110),
+            (MissingColumn.EMAIL, 170),
+        ):
+            self.view.setColumnWidth(column, width)
+        copy = QShortcut(QKeySequence.StandardKey.Copy, self.view)
+        copy.activated.connect(self.copy_rows)
+        self.title = QLabel()
+        self.stream = QComboBox()
+        self.stream.setObjectName("missing-stream")
+        self.stream.currentIndexChanged.connect(self._stream_chosen)
+        self.copy_button = QPushButton()
+        self.copy_button.clicked.connect(self.copy_rows)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addWidget(self.stream)
+        top.addStretch(1)
+        top.addWidget(self.copy_button)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+    def translateUI(self) -> None:
+        self.show_count()
+        self.copy_button.setText(_("Copy the list"))
+        self.model.retranslate()
+
+    def show_missing(self, rows: Iterable[MissingUnit], plan: domain.Plan | None) -> None:
+        self.model.set_missing(list(rows), plan)
+        self.show_count()
+
+    @Slot(int)
+    def _stream_chosen(self, _index: int) -> None:
+        self.proxy.set_stream(self.stream.currentData())
+        self.show_count()
+
+    def show_count(self) -> None:
+        """The title says how many reports from how many units are missing."""
+        stream = self.stream.currentData()
+        shown = [
+            m for m in self.model.rows() if stream is None or m.stream == stream
+        ]  # what the filter shows, counted from the rows (no view calls per row)
+        self.title.setText(
+            _("Not sent (chưa nộp): {reports} reports from {units} units").format(
+                reports=format_number(len(shown)),
+                units=format_number(len({m.unit.id for m in shown})),
+            )
+        )
+
+    @Slot()
+    def copy_rows(self) -> None:
+        """The shown (or selected) rows as tab-separated text, for an e-mail or a sheet."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        if not rows:
+            rows = list(range(self.proxy.rowCount()))
+        lines = ["\t".join(c.header() for c in MissingColumn)]
+        for row in rows:
+            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            lines.append("\t".join(self.model.text(source, c) for c in MissingColumn))
+        QGuiApplication.clipboard().setText("\n".join(lines))
+        self.done.emit(_("{count} rows copied.").format(count=len(rows)))

@@ -1,0 +1,126 @@
+"""The units behind one figure of the dashboard: each applicable unit with its own
+value, and whether it counts towards the target (a non-modal dialog).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
+
+from app.core import domain
+from app.core.figures import target_text
+from app.core.i18n import gettext as _
+from app.rollup import TargetRollup, UnitFigure
+
+from ui.federation.common import BAD, GOOD, met_label, stream_label, value_text
+from ui.widgets.dialogs import translate_buttons
+from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tables import RowTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class BehindColumn(IntEnum):
+    CODE = 0
+    UNIT = 1
+    CLUSTER = 2
+    VALUE = 3
+    VERDICT = 4
+    PHONE = 5
+
+    def header(self) -> str:
+        return {
+            BehindColumn.CODE: _("Code"),
+            BehindColumn.UNIT: _("Unit"),
+            BehindColumn.CLUSTER: _("Cluster"),
+            BehindColumn.VALUE: _("Value"),
+            BehindColumn.VERDICT: _("Counts towards the target"),
+            BehindColumn.PHONE: _("Phone"),
+        }[self]
+
+
+class UnitsBehindModel(RowTableModel[UnitFigure]):
+    columns = BehindColumn
+
+    def __init__(
+        self, plan: domain.Plan, item: TargetRollup, rows: list[UnitFigure], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._plan = plan
+        self._item = item
+        self._rows = rows
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = BehindColumn(index.column())
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column is BehindColumn.CODE:
+                return row.unit.code
+            if column is BehindColumn.UNIT:
+                return row.unit.name
+            if column is BehindColumn.CLUSTER:
+                return row.unit.cluster
+            if column is BehindColumn.VALUE:
+                return value_text(self._plan, self._item.indicator, row.value) or _("not sent")
+            if column is BehindColumn.VERDICT:
+                return met_label(row.meets)
+            return row.unit.phone
+        if role == Qt.ItemDataRole.BackgroundRole and column is BehindColumn.VERDICT:
+            if row.meets is None:
+                return None
+            return GOOD if row.meets else BAD
+        if role == Qt.ItemDataRole.ForegroundRole and row.value is None:
+            return QColor("#8a8a8a")
+        return None
+
+
+class UnitsBehindDialog(QDialog):
+    """The units one figure counts, with their own values (non-modal, resizable)."""
+
+    def __init__(
+        self,
+        plan: domain.Plan,
+        item: TargetRollup,
+        stream: str,
+        scope_text: str,
+        rows: list[UnitFigure],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("units-behind")
+        self.model = UnitsBehindModel(plan, item, rows, self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.view.verticalHeader().setVisible(False)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(BehindColumn.UNIT, 260)
+        self.view.setColumnWidth(BehindColumn.VALUE, 170)
+        self.view.setColumnWidth(BehindColumn.VERDICT, 150)
+        sent = sum(1 for r in rows if r.value is not None)
+        title = f"{item.indicator.code} · {stream_label(stream, plan)} · {scope_text}"
+        self.setWindowTitle(title)
+        summary = QLabel(
+            f"<b>{item.indicator.title}</b><br>"
+            + (target_text(plan, item.indicator, item.target) if item.target is not None else "")
+            + "<br>"
+            + _("{units} applicable units; {sent} sent a value.").format(units=len(rows), sent=sent)
+        )
+        summary.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        translate_buttons(buttons)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(summary)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(buttons)
+        fit_to_screen(self, 860, 560)

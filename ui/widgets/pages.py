@@ -1,0 +1,60 @@
+"""The base of a workspace and its pages: the context, a task runner bound to the
+widget, and one way to report a job that failed.
+
+A page runs its reads and writes through ``self._runner`` and passes
+``self._failed`` as their failure slot: the failure is shown to the user
+(:func:`ui.widgets.errors.report_failure`) and its text goes out as ``failed``
+for the status bar. A page with more to undo on a failure overrides
+``_failed`` and calls this one. A page that prints shows the PDF it writes
+with :meth:`Page._preview_pdf`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from ui.widgets.errors import report_failure
+from ui.widgets.tasks import CancelToken, Runner
+
+if TYPE_CHECKING:
+    from app.core.context import AppContext
+
+
+class Page(QWidget):
+    """A workspace or one of its pages (see the module docstring)."""
+
+    #: The text of a failure, once the user has been shown it.
+    failed = Signal(str)
+
+    def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner.bound(self)
+
+    @Slot(object)
+    def _failed(self, error: BaseException) -> None:
+        text = report_failure(self, error)
+        self.failed.emit(text)
+
+    def _preview_pdf(self, name: str, write: Callable[[Path], Path]) -> None:
+        """Write a PDF called ``name`` into a new temporary folder on the worker
+        (``write`` gets the file to write and returns the file written), then show
+        it in the preview, from where it is printed or saved."""
+        import tempfile
+
+        target = Path(tempfile.mkdtemp(prefix="thidua-")) / name
+
+        def job(_progress: Any, _token: CancelToken) -> Path:
+            return write(target)
+
+        def done(path: Path) -> None:
+            from ui.widgets.pdf_preview import PdfPreviewDialog
+
+            PdfPreviewDialog(path, self).open()
+
+        self._runner.run(job, done, self._failed)
