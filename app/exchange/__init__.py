@@ -35,6 +35,7 @@ from app.exchange.format import (
     seal,
     suggested_file_name,
 )
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
     ensure_own_key,
@@ -62,16 +63,8 @@ from app.exchange.labels import (
     outcome_label,
     stream_label,
 )
-from app.exchange.merge import (
-    ImportSummary,
-    ItemResult,
-    KeyStatus,
-    Outcome,
-    examine_file,
-    import_packages,
-    iter_package_files,
-    statement_id,
-)
+from app.exchange.merge import examine_file, import_packages, iter_package_files, statement_id
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
 from app.exchange.signing import (
     check_public_key,

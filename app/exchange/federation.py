@@ -33,12 +33,10 @@ from app.exchange.format import (
     now_text,
     seal,
 )
+from app.exchange.key_status import KeyStatus
 from app.exchange.labels import stream_label
 from app.exchange.merge import (
     Importer,
-    ImportSummary,
-    ItemResult,
-    KeyStatus,
     _State,
     _write_batch,
     replace_statements,
@@ -47,6 +45,7 @@ from app.exchange.merge import (
     statement_id,
     statement_rows,
 )
+from app.exchange.outcomes import ImportSummary
 from app.exchange.signing import open_envelope
 from app.plans import get_plan, plan_document
 from db import models
@@ -541,7 +540,6 @@ def rebuild(ctx: AppContext) -> int:
 __all__ = [
     "ConflictInfo",
     "ExportedFile",
-    "ItemResult",
     "decide_key",
     "export_plan_packages",
     "list_conflicts",

@@ -21,6 +21,7 @@ from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import display_name
 from app.core.installation import get_installation, get_setting, set_setting
 from app.core.paths import user_data_dir
+from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
     KeyPair,
     export_backup,
@@ -29,7 +30,6 @@ from app.exchange.keystore import (
     restore_backup,
     save_private_key,
 )
-from app.exchange.merge import KeyStatus
 from app.exchange.signing import fingerprint_groups
 from db import models
 

@@ -45,10 +45,8 @@ import json
 import operator
 import re
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -78,6 +76,8 @@ from app.exchange.format import (
     parse_payload,
     payload_hash,
 )
+from app.exchange.key_status import KeyStatus
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.signing import (
     VerifyingKey,
     WeakKeyError,
@@ -99,160 +99,9 @@ FUTURE_TOLERANCE = dt.timedelta(days=2)
 STATEMENT_NAMESPACE = uuid.UUID("6f1d2b0e-6a53-4f4e-9a53-7d3c5e0b8a11")
 
 
-class Outcome(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    DUPLICATE = "duplicate"
-    OLDER = "older"
-    CONFLICT = "conflict"
-    PENDING_KEY = "pending_key"
-    REJECTED = "rejected"
-    SKIPPED = "skipped"  # the federation's own file (plan, receipt, return)
-
-
-class KeyStatus(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    REFUSED = "refused"
-    REVOKED = "revoked"
-    RETIRED = "retired"  # replaced by a newer key (rotation or recovery)
-
-
 def statement_id(plan_id: str, unit_id: str, stream: str) -> str:
     """The same statement row id wherever a stream is merged."""
     return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{plan_id}|{unit_id}|{stream}"))
-
-
-@dataclass(frozen=True)
-class ItemResult:
-    """One package's outcome (a bundle contributes one row per inner package)."""
-
-    file_name: str
-    outcome: Outcome
-    reason: str = ""  # English msgid; translated for display
-    params: dict[str, Any] = field(default_factory=dict)
-    package_hash: str = ""
-    unit_id: str = ""
-    unit_code: str = ""
-    kind: str = ""
-    plan_id: str = ""
-    stream: str = ""
-    revision: int = 0
-    fingerprint: str = ""
-    warning: str = ""
-
-    def reason_text(self, tr: Callable[[str], str] | None = None) -> str:
-        """The reason in the interface language (or through ``tr``: a CSV's Vietnamese)."""
-        from app.core.i18n import gettext
-
-        tr = tr or gettext
-        if not self.reason:
-            return ""
-        # A "problem" parameter is itself a msgid (a value check's message).
-        params = {k: tr(v) if k == "problem" else v for k, v in self.params.items()}
-        return tr(self.reason).format(**params)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "file": self.file_name,
-            "outcome": self.outcome.value,
-            "reason": self.reason_text(),
-            "package_hash": self.package_hash,
-            "unit_id": self.unit_id,
-            "unit_code": self.unit_code,
-            "kind": self.kind,
-            "plan": self.plan_id,
-            "stream": self.stream,
-            "revision": self.revision,
-            "fingerprint": self.fingerprint,
-            "warning": self.warning,
-        }
-
-
-@dataclass(frozen=True)
-class ImportSummary:
-    run_id: int | None
-    dry_run: bool
-    items: tuple[ItemResult, ...]
-    cancelled: bool = False
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counter = Counter(item.outcome.value for item in self.items)
-        return {outcome.value: counter.get(outcome.value, 0) for outcome in Outcome}
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "dry_run": self.dry_run,
-            "cancelled": self.cancelled,
-            "counts": self.counts,
-            "items": [item.to_json() for item in self.items],
-        }
-
-    def write_csv(
-        self,
-        path: Path,
-        *,
-        plans: dict[str, domain.Plan] | None = None,
-        names: dict[str, str] | None = None,
-    ) -> None:
-        """The outcome of every file, for people: Vietnamese headers and words
-        (whatever the interface language, like the printed forms), UTF-8 with a
-        BOM and ";" between cells, which is what Excel reads into columns under
-        Vietnamese regional settings (where "," is the decimal separator)."""
-        import csv
-        import io
-
-        from app.core.files import write_output
-        from app.core.i18n import translator
-        from app.core.text import inert_csv
-        from app.exchange.labels import kind_label, outcome_label, stream_label
-
-        _ = translator("vi")
-        plans = plans or {}
-        names = names or {}
-        handle = io.StringIO(newline="")
-        writer = csv.writer(handle, delimiter=CSV_DELIMITER)
-        writer.writerow([_(header) for header in CSV_HEADERS])
-        for item in self.items:
-            # Every text here may come from a sender: none may run as a formula.
-            writer.writerow(
-                inert_csv(cell)
-                for cell in [
-                    item.file_name,
-                    item.unit_code,
-                    names.get(item.unit_id, ""),
-                    kind_label(item.kind, _) if item.kind else "",
-                    plans[item.plan_id].title if item.plan_id in plans else item.plan_id,
-                    stream_label(item.stream, plans.get(item.plan_id), _) if item.stream else "",
-                    item.revision or "",
-                    item.fingerprint,
-                    outcome_label(item.outcome.value, _),
-                    item.reason_text(_),
-                    _(item.warning) if item.warning else "",
-                    item.package_hash,
-                ]
-            )
-        write_output(path, handle.getvalue().encode("utf-8-sig"))
-
-
-#: Excel under Vietnamese regional settings splits CSV cells on ";".
-CSV_DELIMITER = ";"
-CSV_HEADERS = (
-    N_("File"),
-    N_("Unit code"),
-    N_("Unit name"),
-    N_("Kind"),
-    N_("Plan"),
-    N_("Stream"),
-    N_("Revision"),
-    N_("Signer's key fingerprint"),
-    N_("Outcome"),
-    N_("Reason"),
-    N_("Warning"),
-    N_("Package hash"),
-)
 
 
 class _Rejected(Exception):
@@ -2011,10 +1860,6 @@ def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
 
 
 __all__ = [
-    "ImportSummary",
-    "ItemResult",
-    "KeyStatus",
-    "Outcome",
     "StreamChanges",
     "examine_file",
     "import_packages",

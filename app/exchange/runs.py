@@ -3,7 +3,7 @@
 ``import_packages`` saves every applied run (``import_run``) and one row per
 package (``import_item``) with the reason as its English msgid and the
 parameters as JSON; this module turns them back into the same
-:class:`~app.exchange.merge.ImportSummary` the run returned, so a summary can
+:class:`~app.exchange.outcomes.ImportSummary` the run returned, so a summary can
 be reopened (and exported as CSV) in any language later.
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app.core.context import AppContext
 from app.core.errors import N_, NotFoundError
-from app.exchange.merge import ImportSummary, ItemResult, Outcome
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from db import models
 
 

@@ -549,8 +549,8 @@ def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
     export(qtbot, workspace, usb / "CS-0001_h1_r1.thidua")
     import_packages(fed, paths=[usb], dry_run=False)  # the key is pending: held
     from app.exchange import federation
+    from app.exchange.key_status import KeyStatus
     from app.exchange.keys import list_keys
-    from app.exchange.merge import KeyStatus
 
     with fed.reading() as session:
         [key] = list_keys(session, status="pending")

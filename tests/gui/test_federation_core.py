@@ -23,7 +23,8 @@ from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.exchange.conflicts import conflict_detail, list_conflict_rows
 from app.exchange.enrolment import key_overview
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.key_status import KeyStatus
+from app.exchange.merge import import_packages
 from app.exchange.runs import list_import_runs, load_import_run, unit_names
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import get_plan

@@ -61,14 +61,10 @@ from app.exchange.format import (
     payload_hash,
     seal,
 )
+from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import KeyPair, generate_keypair
-from app.exchange.merge import (
-    MAX_REVISION_JUMP,
-    ItemResult,
-    KeyStatus,
-    Outcome,
-    import_packages,
-)
+from app.exchange.merge import MAX_REVISION_JUMP, import_packages
+from app.exchange.outcomes import ItemResult, Outcome
 from app.exchange.signing import (
     MAX_SIGNATURES,
     MSG_BAD_SIGNATURE,

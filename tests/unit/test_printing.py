@@ -35,8 +35,9 @@ from app.core.format import format_number, format_percent, format_vnd
 from app.core.installation import get_installation
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import ensure_own_key, list_keys, own_key_info
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.merge import import_packages
 from app.exchange.signing import fingerprint_groups
 from app.printing import documents
 from app.printing.layout import (
