@@ -63,7 +63,7 @@ from app.exchange.labels import (
     outcome_label,
     stream_label,
 )
-from app.exchange.merge import examine_file, import_packages, iter_package_files, statement_id
+from app.exchange.merge import examine_file, import_packages, iter_package_files
 from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
 from app.exchange.signing import (
@@ -77,6 +77,7 @@ from app.exchange.signing import (
     same_fingerprint,
     verify_envelope,
 )
+from app.exchange.statement_rows import statement_id
 
 __all__ = [
     "FILE_SUFFIX",

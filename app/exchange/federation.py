@@ -35,18 +35,13 @@ from app.exchange.format import (
 )
 from app.exchange.key_status import KeyStatus
 from app.exchange.labels import stream_label
-from app.exchange.merge import (
-    Importer,
-    _State,
-    _write_batch,
-    replace_statements,
-    serialise_merges,
-    settle_streams,
-    statement_id,
-    statement_rows,
-)
+from app.exchange.merge_decide import Importer
+from app.exchange.merge_settle import settle_streams
+from app.exchange.merge_state import MergeState, serialise_merges
+from app.exchange.merge_write import write_batch
 from app.exchange.outcomes import ImportSummary
 from app.exchange.signing import open_envelope
+from app.exchange.statement_rows import replace_statements, statement_id, statement_rows
 from app.plans import get_plan, plan_document
 from db import models
 from db.enums import Role
@@ -384,13 +379,13 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
         session.execute(
             delete(models.Package).where(models.Package.hash.in_([h for h, _r, _f in raw]))
         )
-        state = _State(session)
+        state = MergeState(session)
         importer = Importer(state)
         actions = []
         for _hash, data, file_name in raw:
             actions.extend(importer.examine(data, file_name))
         changes = settle_streams(session, actions, state)
-        _write_batch(session, None, actions, changes)
+        write_batch(session, None, actions, changes)
     return ImportSummary(None, False, tuple(a.result for a in actions))
 
 
@@ -465,9 +460,9 @@ def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> Conflic
         conflict.resolved_at = utc_now_text()
         conflict.resolved_by = audit.current_actor()
         session.flush()
-        state = _State(session)
+        state = MergeState(session)
         changes = settle_streams(session, [], state, extra=[key])
-        _write_batch(session, None, [], changes)
+        write_batch(session, None, [], changes)
         audit.record(
             session,
             action="conflict.resolve",

@@ -67,7 +67,7 @@ def test_dashboard_counts_who_sent_and_who_is_held(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.exchange.merge import statement_id
+        from app.exchange.statement_rows import statement_id
         from db import models
 
         sid = statement_id(PLAN, usb.tampered.id, "year")
@@ -96,7 +96,7 @@ def test_a_held_package_is_noted_on_the_missing_unit(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.exchange.merge import statement_id
+        from app.exchange.statement_rows import statement_id
         from db import models
 
         sid = statement_id(PLAN, unit.id, REGISTRATION_STREAM)
