@@ -58,7 +58,8 @@ from app.core.files import FoundFile, display_name, package_files, read_limited
 from app.exchange import streams
 from app.exchange.bulk import chunks
 from app.exchange.format import FILE_SUFFIX, MAX_BUNDLE_BYTES, Kind
-from app.exchange.merge_decide import UNKNOWN_SIGNER, Action, Importer, rejection
+from app.exchange.merge_actions import UNKNOWN_SIGNER, Action, rejection
+from app.exchange.merge_decide import Importer
 from app.exchange.merge_settle import label_settled, settle_streams
 from app.exchange.merge_state import MergeState, StreamKey, serialise_merges
 from app.exchange.merge_write import write_batch

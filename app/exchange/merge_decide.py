@@ -11,7 +11,7 @@ import base64
 import contextlib
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from app.core import domain
@@ -32,6 +32,13 @@ from app.exchange.format import (
     parse_payload,
 )
 from app.exchange.key_status import KeyStatus
+from app.exchange.merge_actions import (
+    UNKNOWN_SIGNER,
+    Action,
+    Rejected,
+    package_result,
+    rejection,
+)
 from app.exchange.merge_state import KnownKey, MergeState
 from app.exchange.outcomes import ItemResult, Outcome
 from app.exchange.signing import (
@@ -45,45 +52,11 @@ from app.exchange.signing import (
     verify_envelope,
     verifying_key,
 )
-from app.exchange.statement_rows import StatementRows, statement_id, statement_rows
+from app.exchange.statement_rows import statement_id, statement_rows
 from db.enums import REGISTRATION_STREAM
 
 #: Clock skew tolerated before a creation time is called "in the future".
 FUTURE_TOLERANCE = dt.timedelta(days=2)
-#: Why a file signed by no key the federation knows is rejected (read again, in
-#: the same run, once an enrolment brings its key).
-UNKNOWN_SIGNER = N_(
-    "The package is signed by a key this federation does not know. "
-    "The unit must send its enrolment first."
-)
-
-
-class Rejected(Exception):
-    """A check failed: the package is rejected for ``reason`` (an msgid)."""
-
-    def __init__(self, reason: str, params: dict[str, Any] | None = None, detail: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params or {}
-        self.detail = detail
-
-
-@dataclass
-class Action:
-    """What applying one decided package writes."""
-
-    result: ItemResult
-    package: Package | None = None
-    archive_status: str = ""
-    new_key: KnownKey | None = None
-    key_unit: tuple[str, str, str] | None = None  # code, name, evidence for a new key
-    retire_key: str | None = None
-    #: A report waiting for its stream to be settled (archive status "candidate").
-    entry: streams.Entry | None = None
-    #: The statement's rows when the stream is merged (see ``statement_rows``),
-    #: made when the package is decided so its parsed values are freed at
-    #: once; the statement row's ``updated_at`` is filled in when written.
-    statement: StatementRows | None = None
 
 
 _V = TypeVar("_V")
@@ -142,6 +115,28 @@ class Importer:
 
         return self._recall(("statement", package.payload_hash, plan.id), check)
 
+    def _envelope(self, data: bytes) -> Any:
+        """The file's envelope, in a payload format this version reads (remembered)."""
+        envelope = self._recall(
+            ("envelope", data), lambda: open_envelope(data, max_size=MAX_BUNDLE_BYTES)
+        )
+        payload_format_version(envelope.payload_type)
+        return envelope
+
+    def _signer(self, envelope: Any) -> KnownKey | None:
+        """The key of the first signature whose keyid the federation knows."""
+        known = [sig.keyid for sig in envelope.signatures if sig.keyid in self.state.keys]
+        return self.state.keys[known[0]] if known else None
+
+    def _package(self, envelope: Any, data: bytes, key: KnownKey) -> Package:
+        """What ``key``'s signature proves: the package, verified and parsed (remembered)."""
+        payload = self._verify(envelope, key.public_key)
+        limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
+        return self._recall(
+            ("payload", data, key.public_key),
+            lambda: parse_payload(payload, data, max_bytes=limit),
+        )
+
     # --- one file ----------------------------------------------------------------
 
     def prepare(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> int:
@@ -155,20 +150,11 @@ class Importer:
         """
         state = self.state
         try:
-            envelope = self._recall(
-                ("envelope", data), lambda: open_envelope(data, max_size=MAX_BUNDLE_BYTES)
-            )
-            payload_format_version(envelope.payload_type)
-            known = [sig.keyid for sig in envelope.signatures if sig.keyid in state.keys]
-            if not known:
+            envelope = self._envelope(data)
+            key = self._signer(envelope)
+            if key is None:
                 return 1
-            key = state.keys[known[0]]
-            payload = self._verify(envelope, key.public_key)
-            limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
-            package = self._recall(
-                ("payload", data, key.public_key),
-                lambda: parse_payload(payload, data, max_bytes=limit),
-            )
+            package = self._package(envelope, data, key)
         except UserError:
             return 1
         header = package.header
@@ -178,10 +164,7 @@ class Importer:
                 return 1
             count = 0
             for index, item in enumerate(items, start=1):
-                try:
-                    inner = base64.b64decode(item, validate=True) if isinstance(item, str) else b""
-                except ValueError:
-                    inner = b""
+                inner = _bundle_item(item) or b""
                 count += self.prepare(inner, f"{file_name}#{index}", in_bundle=True)
             return count
         state.archived.get(package.payload_hash)
@@ -193,15 +176,11 @@ class Importer:
 
     def examine(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> list[Action]:
         try:
-            envelope = self._recall(
-                ("envelope", data), lambda: open_envelope(data, max_size=MAX_BUNDLE_BYTES)
-            )
-            payload_format_version(envelope.payload_type)
+            envelope = self._envelope(data)
         except UserError as error:
             return [rejection(file_name, error.message, error.params)]
-        # Choose the key: the first signature whose keyid we know.
-        known = [sig.keyid for sig in envelope.signatures if sig.keyid in self.state.keys]
-        if not known:
+        key = self._signer(envelope)
+        if key is None:
             if any(sig.keyid in self.state.own_keys for sig in envelope.signatures):
                 return [
                     Action(
@@ -216,14 +195,8 @@ class Importer:
                     )
                 ]
             return [self._unknown_signer(envelope, data, file_name)]
-        key = self.state.keys[known[0]]
         try:
-            payload = self._verify(envelope, key.public_key)
-            limit = MAX_BUNDLE_BYTES if len(data) > MAX_PACKAGE_BYTES else MAX_PACKAGE_BYTES
-            package = self._recall(
-                ("payload", data, key.public_key),
-                lambda: parse_payload(payload, data, max_bytes=limit),
-            )
+            package = self._package(envelope, data, key)
         except UserError as error:
             return [rejection(file_name, error.message, error.params, signer=key)]
         if package.header.kind is Kind.BUNDLE:
@@ -274,7 +247,9 @@ class Importer:
         header = package.header
         state = self.state
         new_keyid = key_id(enrolment.public_key)
-        base = _result(file_name, package, fingerprint=fingerprint_groups(enrolment.public_key))
+        base = package_result(
+            file_name, package, fingerprint=fingerprint_groups(enrolment.public_key)
+        )
         try:
             self._check_common(package, expect_signer=new_keyid)
         except Rejected as rejected:
@@ -350,8 +325,6 @@ class Importer:
 
     def _bundle(self, package: Package, relay: KnownKey, file_name: str) -> list[Action]:
         """Each inner package stands on its own signature; one bad item stops nothing."""
-        import base64
-
         items = package.body.get("items")
         if relay.status is not KeyStatus.ACCEPTED:
             return [rejection(file_name, N_("The bundle is signed by a key that is not accepted."))]
@@ -375,11 +348,8 @@ class Importer:
         actions: list[Action] = []
         for index, item in enumerate(items, start=1):
             name = f"{file_name}#{index}"
-            try:
-                if not isinstance(item, str):
-                    raise ValueError(index)
-                inner = base64.b64decode(item, validate=True)
-            except ValueError:
+            inner = _bundle_item(item)
+            if inner is None:
                 actions.append(
                     rejection(
                         name,
@@ -403,7 +373,7 @@ class Importer:
     def _decide(self, package: Package, key: KnownKey, file_name: str) -> Action:
         header = package.header
         state = self.state
-        result = _result(file_name, package, fingerprint=fingerprint_groups(key.public_key))
+        result = package_result(file_name, package, fingerprint=fingerprint_groups(key.public_key))
         try:
             if header.kind is Kind.ENROLMENT:
                 if package.payload_hash in state.archived:
@@ -544,48 +514,14 @@ class Importer:
         return ""
 
 
-def _result(file_name: str, package: Package, *, fingerprint: str = "") -> ItemResult:
-    """A package's row, rejected until decided otherwise."""
-    header = package.header
-    return ItemResult(
-        file_name=file_name,
-        outcome=Outcome.REJECTED,
-        package_hash=package.payload_hash,
-        unit_id=header.unit_id,
-        unit_code=header.unit_code,
-        kind=header.kind.value,
-        plan_id=header.plan_id,
-        stream=header.stream,
-        revision=header.revision,
-        fingerprint=fingerprint,
-    )
+def _bundle_item(item: Any) -> bytes | None:
+    """A bundle item's package bytes; None unless it is base64 text."""
+    if not isinstance(item, str):
+        return None
+    try:
+        return base64.b64decode(item, validate=True)
+    except ValueError:
+        return None
 
 
-def rejection(
-    file_name: str,
-    reason: str,
-    params: dict[str, Any] | None = None,
-    *,
-    package: Package | None = None,
-    signer: KnownKey | None = None,
-) -> Action:
-    """A file refused for ``reason`` (an msgid), with what is known of it."""
-    if package is not None:
-        result = replace(_result(file_name, package), reason=reason, params=params or {})
-    else:
-        result = ItemResult(
-            file_name=file_name,
-            outcome=Outcome.REJECTED,
-            reason=reason,
-            params=dict(params or {}),
-        )
-    if signer is not None:
-        result = replace(
-            result,
-            fingerprint=fingerprint_groups(signer.public_key),
-            unit_id=signer.unit_id,
-        )
-    return Action(result)
-
-
-__all__ = ["FUTURE_TOLERANCE", "UNKNOWN_SIGNER", "Action", "Importer", "Rejected", "rejection"]
+__all__ = ["FUTURE_TOLERANCE", "Importer"]

@@ -20,7 +20,7 @@ from app.exchange import streams
 from app.exchange.bodies import parse_statement
 from app.exchange.bulk import chunks
 from app.exchange.format import Kind, parse_payload
-from app.exchange.merge_decide import Action
+from app.exchange.merge_actions import Action
 from app.exchange.merge_state import MergeState, StreamKey
 from app.exchange.outcomes import ItemResult, Outcome
 from app.exchange.signing import open_envelope

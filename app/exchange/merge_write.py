@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.audit import utc_now_text
 from app.exchange.bulk import chunks, insert_rows
 from app.exchange.key_status import KeyStatus
-from app.exchange.merge_decide import Action
+from app.exchange.merge_actions import Action
 from app.exchange.merge_settle import StreamChanges
 from app.exchange.statement_rows import replace_statements
 from db import models
