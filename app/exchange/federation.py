@@ -24,7 +24,7 @@ from app.core.format import file_slug
 from app.core.i18n import vietnamese
 from app.core.installation import get_installation
 from app.exchange import keys as keys_service
-from app.exchange.bodies import parse_statement, receipt_to_json
+from app.exchange.bodies import receipt_to_json
 from app.exchange.format import (
     FILE_SUFFIX,
     Header,
@@ -36,12 +36,10 @@ from app.exchange.format import (
 from app.exchange.key_status import KeyStatus
 from app.exchange.labels import stream_label
 from app.exchange.merge_decide import Importer
-from app.exchange.merge_settle import settle_streams
 from app.exchange.merge_state import MergeState, serialise_merges
-from app.exchange.merge_write import write_batch
+from app.exchange.merge_write import settle_and_write
 from app.exchange.outcomes import ImportSummary
-from app.exchange.signing import open_envelope
-from app.exchange.statement_rows import replace_statements, statement_id, statement_rows
+from app.exchange.statement_rows import archived_statement_rows, replace_statements
 from app.plans import get_plan, plan_document
 from db import models
 from db.enums import Role
@@ -384,8 +382,7 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
         actions = []
         for _hash, data, file_name in raw:
             actions.extend(importer.examine(data, file_name))
-        changes = settle_streams(session, actions, state)
-        write_batch(session, None, actions, changes)
+        settle_and_write(session, actions, state)
     return ImportSummary(None, False, tuple(a.result for a in actions))
 
 
@@ -461,8 +458,7 @@ def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> Conflic
         conflict.resolved_by = audit.current_actor()
         session.flush()
         state = MergeState(session)
-        changes = settle_streams(session, [], state, extra=[key])
-        write_batch(session, None, [], changes)
+        settle_and_write(session, [], state, extra=[key])
         audit.record(
             session,
             action="conflict.resolve",
@@ -481,8 +477,6 @@ def rebuild(ctx: AppContext) -> int:
     Every merged value comes back from the verbatim packages; returns the
     number of streams rebuilt. One transaction: all or nothing.
     """
-    from app.exchange.format import parse_payload
-
     with ctx.unit_of_work() as session:
         serialise_merges(session)
         _federation(session)
@@ -503,19 +497,9 @@ def rebuild(ctx: AppContext) -> int:
                     N_("The archive has two applied packages for one stream."), detail=str(key)
                 )
             heads[key] = package
-        statements: dict[str, dict[str, Any]] = {}
-        values, movements, titles, works = {}, {}, {}, {}
-        now = utc_now_text()
+        statements = []
         for (unit_id, plan_id, stream), package in heads.items():
-            envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-            parsed = parse_payload(envelope.payload, package.raw)
-            statement = parse_statement(parsed.body)
-            sid = statement_id(plan_id, unit_id, stream)
-            rows = statement_rows(
-                sid, plan_id, unit_id, stream, package.revision, statement, plans[plan_id], now
-            )
-            statements[sid] = rows[0]
-            values[sid], movements[sid], titles[sid], works[sid] = rows[1:]
+            statements.append(archived_statement_rows(package, plans[plan_id]))
             session.add(
                 models.StreamHead(
                     unit_id=unit_id,
@@ -526,8 +510,7 @@ def rebuild(ctx: AppContext) -> int:
                     revision=package.revision,
                 )
             )
-        if statements:
-            replace_statements(session, statements, values, movements, titles, works)
+        replace_statements(session, statements, updated_at=utc_now_text())
         audit.record(session, action="rebuild", detail={"streams": len(heads)})
         return len(heads)
 

@@ -62,7 +62,7 @@ from app.exchange.merge_actions import UNKNOWN_SIGNER, Action, rejection
 from app.exchange.merge_decide import Importer
 from app.exchange.merge_settle import label_settled, settle_streams
 from app.exchange.merge_state import MergeState, StreamKey, serialise_merges
-from app.exchange.merge_write import write_batch
+from app.exchange.merge_write import settle_and_write
 from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from db import models
 
@@ -160,8 +160,7 @@ def import_packages(
                 # decide again until every entry read is fresh.
                 if not state.stale():
                     break
-            changes = settle_streams(session, actions, state)
-            write_batch(session, run_id, actions, changes)
+            settle_and_write(session, actions, state, run_id=run_id)
         state.settle()
         importer.forget()
         pending.clear()

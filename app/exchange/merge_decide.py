@@ -52,7 +52,7 @@ from app.exchange.signing import (
     verify_envelope,
     verifying_key,
 )
-from app.exchange.statement_rows import statement_id, statement_rows
+from app.exchange.statement_rows import statement_rows
 from db.enums import REGISTRATION_STREAM
 
 #: Clock skew tolerated before a creation time is called "in the future".
@@ -467,19 +467,18 @@ class Importer:
         self, package: Package, statement: Any, result: ItemResult, *, retired: bool
     ) -> Action:
         """A report that passed every check: its stream decides what it becomes
-        (:func:`settle_streams`), with every other package of the stream."""
+        (:func:`~app.exchange.merge_settle.settle_streams`), with every other
+        package of the stream."""
         header = package.header
         self.state.archived[package.payload_hash] = "candidate"
         rows = (
             statement_rows(
-                statement_id(header.plan_id, header.unit_id, header.stream),
                 header.plan_id,
                 header.unit_id,
                 header.stream,
                 header.revision,
                 statement,
                 self.state.plans[header.plan_id],
-                "",
             )
             if self.writing
             else None

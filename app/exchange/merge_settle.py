@@ -13,18 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.errors import N_
 from app.exchange import streams
-from app.exchange.bodies import parse_statement
 from app.exchange.bulk import chunks
-from app.exchange.format import Kind, parse_payload
+from app.exchange.format import Kind
 from app.exchange.merge_actions import Action
 from app.exchange.merge_state import MergeState, StreamKey
 from app.exchange.outcomes import ItemResult, Outcome
-from app.exchange.signing import open_envelope
-from app.exchange.statement_rows import StatementRows, statement_id, statement_rows
+from app.exchange.statement_rows import StatementRows, archived_statement_rows
 from db import models
 
 _SETTLED_STATUSES = (streams.APPLIED, streams.SUPERSEDED, streams.QUARANTINED)
@@ -244,7 +241,11 @@ def settle_streams(
                 if chosen.statement is not None:
                     changes.statements[head.hash] = chosen.statement
             elif state.plans.get(key[1]) is not None:
-                changes.statements[head.hash] = _archived_rows(session, head.hash, state.plans)
+                archived = session.get(models.Package, head.hash)
+                assert archived is not None
+                changes.statements[head.hash] = archived_statement_rows(
+                    archived, state.plans[archived.plan_id]
+                )
         for action in mine:
             if action.archive_status:
                 action.result = label_settled(
@@ -278,26 +279,6 @@ def label_settled(
         outcome=Outcome.CONFLICT,
         reason=_CONFLICT_MESSAGES[reason],
         params={"unit": result.unit_code or result.unit_id},
-    )
-
-
-def _archived_rows(
-    session: Session, package_hash: str, plans: dict[str, domain.Plan]
-) -> StatementRows:
-    """The statement rows of a package already in the archive (a head that moved back)."""
-    package = session.get(models.Package, package_hash)
-    assert package is not None
-    envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-    parsed = parse_payload(envelope.payload, package.raw)
-    return statement_rows(
-        statement_id(package.plan_id, package.unit_id, package.stream),
-        package.plan_id,
-        package.unit_id,
-        package.stream,
-        package.revision,
-        parse_statement(parsed.body),
-        plans[package.plan_id],
-        "",
     )
 
 

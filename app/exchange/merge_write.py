@@ -6,7 +6,7 @@ run's log, with bulk statements inside the caller's transaction.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, update
 from sqlalchemy.orm import Session
@@ -15,22 +15,29 @@ from app.core.audit import utc_now_text
 from app.exchange.bulk import chunks, insert_rows
 from app.exchange.key_status import KeyStatus
 from app.exchange.merge_actions import Action
-from app.exchange.merge_settle import StreamChanges
+from app.exchange.merge_settle import StreamChanges, settle_streams
+from app.exchange.merge_state import MergeState, StreamKey
 from app.exchange.statement_rows import replace_statements
 from db import models
 
 
-def write_batch(
+def settle_and_write(
     session: Session,
-    run_id: int | None,
     actions: list[Action],
-    changes: StreamChanges | None = None,
+    state: MergeState,
+    *,
+    run_id: int | None = None,
+    extra: Iterable[StreamKey] = (),
 ) -> None:
-    """Apply decided actions with bulk statements inside the caller's transaction.
+    """Settle the streams of decided ``actions`` (and ``extra`` ones) and write it all
+    with bulk statements inside the caller's transaction (logged under ``run_id``)."""
+    _write_batch(session, run_id, actions, settle_streams(session, actions, state, extra=extra))
 
-    Reports must have been settled first (:func:`settle_streams`): ``changes``
-    carries what their streams became.
-    """
+
+def _write_batch(
+    session: Session, run_id: int | None, actions: list[Action], changes: StreamChanges
+) -> None:
+    """Apply decided actions; their reports settled into ``changes``."""
     now = utc_now_text()
     archive_rows = []
     new_keys = []
@@ -115,8 +122,7 @@ def write_batch(
             .where(models.SigningKey.keyid.in_(retire))
             .values(status=KeyStatus.RETIRED.value, decided_at=now, decided_by="rotation")
         )
-    if changes is not None:
-        _write_changes(session, changes, now)
+    _write_changes(session, changes, now)
     if items:
         insert_rows(session, models.ImportItem, items)
 
@@ -137,26 +143,7 @@ def _write_changes(session: Session, changes: StreamChanges, now: str) -> None:
         session.execute(
             update(models.Conflict).where(models.Conflict.id == row["id"]).values(**values)
         )
-    if changes.statements:
-        statements: dict[str, dict[str, Any]] = {}
-        values_rows, movements, titles, works = {}, {}, {}, {}
-        for (
-            head_row,
-            value_rows,
-            movement_rows,
-            title_rows,
-            work_rows,
-        ) in changes.statements.values():
-            head_row = dict(head_row, updated_at=now)
-            sid = head_row["id"]
-            statements[sid] = head_row
-            values_rows[sid], movements[sid], titles[sid], works[sid] = (
-                value_rows,
-                movement_rows,
-                title_rows,
-                work_rows,
-            )
-        replace_statements(session, statements, values_rows, movements, titles, works)
+    replace_statements(session, changes.statements.values(), updated_at=now)
     if changes.heads:
         head_table = models.Base.metadata.tables[models.StreamHead.__tablename__]
         session.execute(
@@ -170,4 +157,4 @@ def _write_changes(session: Session, changes: StreamChanges, now: str) -> None:
         insert_rows(session, models.StreamHead, list(changes.heads.values()))
 
 
-__all__ = ["write_batch"]
+__all__ = ["settle_and_write"]

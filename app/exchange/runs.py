@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from app.core.context import AppContext
 from app.core.errors import N_, NotFoundError
+from app.exchange.bulk import chunks
 from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from db import models
 
@@ -148,11 +149,10 @@ def since_the_run(ctx: AppContext, summary: ImportSummary) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     with ctx.reading() as session:
-        hashes = sorted(waiting)
-        for start in range(0, len(hashes), 500):
+        for chunk in chunks(sorted(waiting)):
             for package_hash, status in session.execute(
                 select(models.Package.hash, models.Package.status).where(
-                    models.Package.hash.in_(hashes[start : start + 500])
+                    models.Package.hash.in_(chunk)
                 )
             ):
                 found[package_hash] = status
