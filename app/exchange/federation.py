@@ -23,7 +23,6 @@ from app.core.files import write_output
 from app.core.format import file_slug
 from app.core.i18n import vietnamese
 from app.core.installation import get_installation
-from app.exchange import keys as keys_service
 from app.exchange.bodies import receipt_to_json
 from app.exchange.format import (
     FILE_SUFFIX,
@@ -34,6 +33,7 @@ from app.exchange.format import (
     seal,
 )
 from app.exchange.key_status import KeyStatus
+from app.exchange.keys import KeyInfo, ensure_own_key, own_epoch, record_key_decision
 from app.exchange.labels import stream_label
 from app.exchange.merge_decide import Importer
 from app.exchange.merge_state import MergeState, serialise_merges
@@ -90,8 +90,8 @@ def export_plan_packages(
     out_dir.mkdir(parents=True, exist_ok=True)
     with ctx.unit_of_work() as session:
         federation_id, federation_name = _federation(session)
-        keypair = keys_service.ensure_own_key(session)
-        epoch = keys_service.own_epoch(session)
+        keypair = ensure_own_key(session)
+        epoch = own_epoch(session)
         plan = get_plan(session, plan_id)
         document = plan_document(plan)
         rows = session.execute(
@@ -201,7 +201,7 @@ def _receipt(
     comments: dict[str, str],
 ) -> tuple[bytes, str]:
     _federation(session)
-    keypair = keys_service.ensure_own_key(session)
+    keypair = ensure_own_key(session)
     unit = session.get(models.Unit, package.unit_id)
     header = Header(
         package_id=new_package_id(),
@@ -210,7 +210,7 @@ def _receipt(
         unit_id=package.unit_id,
         unit_code=(unit.code or "") if unit else "",
         signer=keypair.key_id,
-        epoch=keys_service.own_epoch(session),
+        epoch=own_epoch(session),
         plan_id=package.plan_id,
         stream=package.stream,
         revision=package.revision,
@@ -351,10 +351,11 @@ def decide_key(
     decision: KeyStatus,
     evidence: str = "",
     fingerprint: str | None = None,
-) -> tuple[keys_service.KeyInfo, ImportSummary | None]:
-    """Record the decision; on acceptance merge the packages held for that key."""
+) -> tuple[KeyInfo, ImportSummary | None]:
+    """Accept, refuse or revoke a unit key (:func:`~app.exchange.keys.record_key_decision`);
+    on acceptance merge the packages held for that key."""
     with ctx.unit_of_work() as session:
-        info = keys_service.decide_key(
+        info = record_key_decision(
             session, keyid=keyid, decision=decision, evidence=evidence, fingerprint=fingerprint
         )
     if decision is not KeyStatus.ACCEPTED:
