@@ -281,7 +281,7 @@ def test_an_unexpected_failure_is_logged_reported_and_can_be_tried_again(
     """A bug in a step (injected here) shows the crash dialog in Vietnamese with "Lưu
     báo cáo lỗi", writes the traceback to the log, and the step works when tried again."""
     workspace = workspace_of(unit_window)
-    from app.unit import exchange as unit_service
+    from app import unit as unit_service
 
     real = unit_service.write_template
 

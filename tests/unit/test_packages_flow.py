@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app import unit
 from app.core import domain
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
@@ -23,7 +24,6 @@ from app.plans.document import get_plan
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
-from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 #: The federation's database runs on both backends (a unit's is always SQLite).

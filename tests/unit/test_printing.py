@@ -28,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
+from app import unit
 from app.cli import main
 from app.core import domain, figures
 from app.core.context import AppContext, open_context
@@ -56,7 +57,6 @@ from app.printing.values import format_unit_value, verdict_word
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
-from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 PLAN = "tuyen-quang-2017"
