@@ -242,7 +242,7 @@ class PlanChecks:
     """What checking a statement against one plan looks up, built once per plan.
 
     An import run checks thousands of statements against a handful of plans:
-    it keeps one of these per plan (see :mod:`app.exchange.merge`).
+    it keeps one of these per plan (see :class:`app.exchange.merge_state.MergeState`).
     """
 
     indicators: dict[str, domain.Indicator]

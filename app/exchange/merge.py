@@ -51,6 +51,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, select, update
 
+from app.core import audit
 from app.core.audit import current_actor, utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
@@ -247,8 +248,6 @@ def import_packages(
     _prefer_plain_names(ctx, run_id, results)
     summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
     if not dry_run:
-        from app.core import audit
-
         with ctx.unit_of_work() as session:
             session.execute(
                 update(models.ImportRun)
