@@ -35,7 +35,7 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     from app.exchange.signing import fingerprint_groups
     from app.roster.tree import import_roster, write_roster_template
     from app.setup.first_run import initialize
-    from app.unit.exchange import import_plan_package
+    from app.unit.plan_package import import_plan_package
     from app.unit.workspace import StatementDetails, set_details, set_value
     from db.enums import Role, Sector
 

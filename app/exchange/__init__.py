@@ -6,6 +6,7 @@ from app.exchange.bodies import (
     parse_enrolment,
     parse_receipt,
     parse_statement,
+    parse_values,
     statement_to_json,
 )
 from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
@@ -35,6 +36,7 @@ from app.exchange.format import (
     seal,
     suggested_file_name,
 )
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
     ensure_own_key,
@@ -62,16 +64,8 @@ from app.exchange.labels import (
     outcome_label,
     stream_label,
 )
-from app.exchange.merge import (
-    ImportSummary,
-    ItemResult,
-    KeyStatus,
-    Outcome,
-    examine_file,
-    import_packages,
-    iter_package_files,
-    statement_id,
-)
+from app.exchange.merge import examine_file, import_packages, iter_package_files
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
 from app.exchange.signing import (
     check_public_key,
@@ -84,6 +78,7 @@ from app.exchange.signing import (
     same_fingerprint,
     verify_envelope,
 )
+from app.exchange.statement_rows import statement_id
 
 __all__ = [
     "FILE_SUFFIX",
@@ -143,6 +138,7 @@ __all__ = [
     "parse_payload",
     "parse_receipt",
     "parse_statement",
+    "parse_values",
     "payload_format_version",
     "rebuild",
     "resolve_conflict",

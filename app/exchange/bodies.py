@@ -119,6 +119,13 @@ def _int_bad(value: Any) -> bool:
     )
 
 
+def parse_values(raw_values: Any) -> dict[str, domain.UnitValue]:
+    """The values of a statement as a package carries them (``statement.values``)."""
+    if not isinstance(raw_values, dict) or len(raw_values) > _MAX_ROWS:
+        raise _bad("statement.values")
+    return {code: _parse_value(code, item) for code, item in raw_values.items()}
+
+
 def _parse_value(code: str, item: Any) -> domain.UnitValue:
     """One value of ``statement.values``; the field names of errors are made
     only when one is raised (this runs for every value of every package)."""
@@ -173,10 +180,7 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
             shortcomings=_text(raw["shortcomings"], "statement.narrative.shortcomings", _MAX_TEXT),
             direction=_text(raw["direction"], "statement.narrative.direction", _MAX_TEXT),
         )
-    raw_values = data["values"]
-    if not isinstance(raw_values, dict) or len(raw_values) > _MAX_ROWS:
-        raise _bad("statement.values")
-    values = {code: _parse_value(code, item) for code, item in raw_values.items()}
+    values = parse_values(data["values"])
     signed_on = data["signed_on"]
     parsed_date: dt.date | None = None
     if signed_on is not None:
@@ -242,7 +246,7 @@ class PlanChecks:
     """What checking a statement against one plan looks up, built once per plan.
 
     An import run checks thousands of statements against a handful of plans:
-    it keeps one of these per plan (see :mod:`app.exchange.merge`).
+    it keeps one of these per plan (see :class:`app.exchange.merge_state.MergeState`).
     """
 
     indicators: dict[str, domain.Indicator]

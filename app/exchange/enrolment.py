@@ -19,8 +19,8 @@ from app.core.context import AppContext
 from app.core.errors import UserError
 from app.exchange.bodies import parse_enrolment
 from app.exchange.format import MAX_ENROLMENT_BYTES, parse_payload
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import KeyInfo, list_keys
-from app.exchange.merge import KeyStatus
 from app.exchange.signing import open_envelope
 from db import models
 

@@ -23,8 +23,7 @@ from app.core.files import write_output
 from app.core.format import file_slug
 from app.core.i18n import vietnamese
 from app.core.installation import get_installation
-from app.exchange import keys as keys_service
-from app.exchange.bodies import parse_statement, receipt_to_json
+from app.exchange.bodies import receipt_to_json
 from app.exchange.format import (
     FILE_SUFFIX,
     Header,
@@ -33,21 +32,14 @@ from app.exchange.format import (
     now_text,
     seal,
 )
+from app.exchange.key_status import KeyStatus
+from app.exchange.keys import KeyInfo, ensure_own_key, own_epoch, record_key_decision
 from app.exchange.labels import stream_label
-from app.exchange.merge import (
-    Importer,
-    ImportSummary,
-    ItemResult,
-    KeyStatus,
-    _State,
-    _write_batch,
-    replace_statements,
-    serialise_merges,
-    settle_streams,
-    statement_id,
-    statement_rows,
-)
-from app.exchange.signing import open_envelope
+from app.exchange.merge_decide import Importer
+from app.exchange.merge_state import MergeState, serialise_merges
+from app.exchange.merge_write import settle_and_write
+from app.exchange.outcomes import ImportSummary
+from app.exchange.statement_rows import archived_statement_rows, replace_statements
 from app.plans import get_plan, plan_document
 from db import models
 from db.enums import Role
@@ -98,8 +90,8 @@ def export_plan_packages(
     out_dir.mkdir(parents=True, exist_ok=True)
     with ctx.unit_of_work() as session:
         federation_id, federation_name = _federation(session)
-        keypair = keys_service.ensure_own_key(session)
-        epoch = keys_service.own_epoch(session)
+        keypair = ensure_own_key(session)
+        epoch = own_epoch(session)
         plan = get_plan(session, plan_id)
         document = plan_document(plan)
         rows = session.execute(
@@ -209,7 +201,7 @@ def _receipt(
     comments: dict[str, str],
 ) -> tuple[bytes, str]:
     _federation(session)
-    keypair = keys_service.ensure_own_key(session)
+    keypair = ensure_own_key(session)
     unit = session.get(models.Unit, package.unit_id)
     header = Header(
         package_id=new_package_id(),
@@ -218,7 +210,7 @@ def _receipt(
         unit_id=package.unit_id,
         unit_code=(unit.code or "") if unit else "",
         signer=keypair.key_id,
-        epoch=keys_service.own_epoch(session),
+        epoch=own_epoch(session),
         plan_id=package.plan_id,
         stream=package.stream,
         revision=package.revision,
@@ -359,10 +351,11 @@ def decide_key(
     decision: KeyStatus,
     evidence: str = "",
     fingerprint: str | None = None,
-) -> tuple[keys_service.KeyInfo, ImportSummary | None]:
-    """Record the decision; on acceptance merge the packages held for that key."""
+) -> tuple[KeyInfo, ImportSummary | None]:
+    """Accept, refuse or revoke a unit key (:func:`~app.exchange.keys.record_key_decision`);
+    on acceptance merge the packages held for that key."""
     with ctx.unit_of_work() as session:
-        info = keys_service.decide_key(
+        info = record_key_decision(
             session, keyid=keyid, decision=decision, evidence=evidence, fingerprint=fingerprint
         )
     if decision is not KeyStatus.ACCEPTED:
@@ -385,13 +378,12 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
         session.execute(
             delete(models.Package).where(models.Package.hash.in_([h for h, _r, _f in raw]))
         )
-        state = _State(session)
+        state = MergeState(session)
         importer = Importer(state)
         actions = []
         for _hash, data, file_name in raw:
             actions.extend(importer.examine(data, file_name))
-        changes = settle_streams(session, actions, state)
-        _write_batch(session, None, actions, changes)
+        settle_and_write(session, actions, state)
     return ImportSummary(None, False, tuple(a.result for a in actions))
 
 
@@ -466,9 +458,8 @@ def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> Conflic
         conflict.resolved_at = utc_now_text()
         conflict.resolved_by = audit.current_actor()
         session.flush()
-        state = _State(session)
-        changes = settle_streams(session, [], state, extra=[key])
-        _write_batch(session, None, [], changes)
+        state = MergeState(session)
+        settle_and_write(session, [], state, extra=[key])
         audit.record(
             session,
             action="conflict.resolve",
@@ -487,8 +478,6 @@ def rebuild(ctx: AppContext) -> int:
     Every merged value comes back from the verbatim packages; returns the
     number of streams rebuilt. One transaction: all or nothing.
     """
-    from app.exchange.format import parse_payload
-
     with ctx.unit_of_work() as session:
         serialise_merges(session)
         _federation(session)
@@ -509,19 +498,9 @@ def rebuild(ctx: AppContext) -> int:
                     N_("The archive has two applied packages for one stream."), detail=str(key)
                 )
             heads[key] = package
-        statements: dict[str, dict[str, Any]] = {}
-        values, movements, titles, works = {}, {}, {}, {}
-        now = utc_now_text()
+        statements = []
         for (unit_id, plan_id, stream), package in heads.items():
-            envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-            parsed = parse_payload(envelope.payload, package.raw)
-            statement = parse_statement(parsed.body)
-            sid = statement_id(plan_id, unit_id, stream)
-            rows = statement_rows(
-                sid, plan_id, unit_id, stream, package.revision, statement, plans[plan_id], now
-            )
-            statements[sid] = rows[0]
-            values[sid], movements[sid], titles[sid], works[sid] = rows[1:]
+            statements.append(archived_statement_rows(package, plans[plan_id]))
             session.add(
                 models.StreamHead(
                     unit_id=unit_id,
@@ -532,8 +511,7 @@ def rebuild(ctx: AppContext) -> int:
                     revision=package.revision,
                 )
             )
-        if statements:
-            replace_statements(session, statements, values, movements, titles, works)
+        replace_statements(session, statements, updated_at=utc_now_text())
         audit.record(session, action="rebuild", detail={"streams": len(heads)})
         return len(heads)
 
@@ -541,7 +519,6 @@ def rebuild(ctx: AppContext) -> int:
 __all__ = [
     "ConflictInfo",
     "ExportedFile",
-    "ItemResult",
     "decide_key",
     "export_plan_packages",
     "list_conflicts",

@@ -21,6 +21,7 @@ from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import display_name
 from app.core.installation import get_installation, get_setting, set_setting
 from app.core.paths import user_data_dir
+from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
     KeyPair,
     export_backup,
@@ -29,8 +30,7 @@ from app.exchange.keystore import (
     restore_backup,
     save_private_key,
 )
-from app.exchange.merge import KeyStatus
-from app.exchange.signing import fingerprint_groups
+from app.exchange.signing import fingerprint_groups, fingerprint_matches
 from db import models
 
 
@@ -228,7 +228,7 @@ def _find_key(session: Session, keyid: str) -> models.SigningKey:
     return row
 
 
-def decide_key(
+def record_key_decision(
     session: Session,
     *,
     keyid: str,
@@ -236,15 +236,15 @@ def decide_key(
     evidence: str = "",
     fingerprint: str | None = None,
 ) -> KeyInfo:
-    """Accept, refuse or revoke a unit key (audited).
+    """Accept, refuse or revoke a unit key in ``session`` (audited); what the
+    screens and the CLI call is :func:`app.exchange.federation.decide_key`, which
+    also merges the packages held for a key it accepts.
 
     Accepting requires the fingerprint the staff read from the stamped form
     or heard on the phone when ``fingerprint`` is given. Accepting a new key
     for a unit that already has an accepted one is the dead-PC recovery: the
     old key is retired, and whatever it signs from now on is quarantined.
     """
-    from app.exchange.signing import fingerprint_matches
-
     row = _find_key(session, keyid)
     replaced: list[str] = []
     if decision is KeyStatus.ACCEPTED:

@@ -3,7 +3,7 @@
 ``import_packages`` saves every applied run (``import_run``) and one row per
 package (``import_item``) with the reason as its English msgid and the
 parameters as JSON; this module turns them back into the same
-:class:`~app.exchange.merge.ImportSummary` the run returned, so a summary can
+:class:`~app.exchange.outcomes.ImportSummary` the run returned, so a summary can
 be reopened (and exported as CSV) in any language later.
 """
 
@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 
 from app.core.context import AppContext
 from app.core.errors import N_, NotFoundError
-from app.exchange.merge import ImportSummary, ItemResult, Outcome
+from app.exchange.bulk import chunks
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from db import models
 
 
@@ -148,11 +149,10 @@ def since_the_run(ctx: AppContext, summary: ImportSummary) -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     with ctx.reading() as session:
-        hashes = sorted(waiting)
-        for start in range(0, len(hashes), 500):
+        for chunk in chunks(sorted(waiting)):
             for package_hash, status in session.execute(
                 select(models.Package.hash, models.Package.status).where(
-                    models.Package.hash.in_(hashes[start : start + 500])
+                    models.Package.hash.in_(chunk)
                 )
             ):
                 found[package_hash] = status

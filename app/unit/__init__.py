@@ -1,23 +1,17 @@
 """The unit's workspace: its statements on screen, its packages, its Excel template."""
 
-from app.unit.exchange import (
+from app.unit.enrolment import export_enrolment, export_with_enrolment, rotate_key
+from app.unit.filling import (
     WorkbookPreview,
     apply_workbook,
-    export_enrolment,
-    export_report,
-    export_with_enrolment,
-    federation_file_kind,
     fill_from_json,
     fill_from_workbook,
-    import_plan_package,
-    import_receipt,
-    inspect_plan_package,
-    make_bundle,
     preview_workbook,
-    rotate_key,
-    stream_statuses,
     write_template,
 )
+from app.unit.plan_package import federation_file_kind, import_plan_package, inspect_plan_package
+from app.unit.receipts import import_receipt, stream_statuses
+from app.unit.sending import export_report, make_bundle
 from app.unit.workspace import (
     SendingReview,
     StatementDetails,

@@ -380,12 +380,10 @@ def _mark_changed(session: Session, plan_id: str, stream: str) -> None:
 
 
 def _sent_values(raw: str | None) -> dict[str, domain.UnitValue]:
-    from app.exchange import PayloadError
-    from app.exchange.bodies import _parse_value
+    from app.exchange import PayloadError, parse_values
 
     try:
-        data = json.loads(raw or "{}")
-        return {code: _parse_value(code, item) for code, item in data.items()}
+        return parse_values(json.loads(raw or "{}"))
     except (ValueError, AttributeError, PayloadError):
         return {}
 

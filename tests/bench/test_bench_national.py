@@ -81,7 +81,7 @@ from app.core import domain
 from app.core.context import AppContext, open_context
 from app.demo.national import NationalDemo, make_national_demo
 from app.demo.province import DemoUnit
-from app.exchange.merge import statement_id
+from app.exchange.statement_rows import statement_id
 from app.rollup.cache import WHOLE_PLAN, refresh, refresh_cache
 from app.rollup.dashboard import ScopeKind, cluster_standing, dashboard, scope_choices
 from app.rollup.query import Scope, rollup

@@ -23,7 +23,8 @@ import pytest
 
 from app.core.context import open_context
 from app.demo.province import make_demo
-from app.exchange.merge import Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import Outcome
 from tests.digest import table_digests, table_rows
 
 pytestmark = [pytest.mark.both_backends, pytest.mark.slow]

@@ -40,7 +40,8 @@ import pytest
 
 from app.core.context import open_context
 from app.demo.province import Demo, make_demo, write_report
-from app.exchange.merge import Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import Outcome
 
 pytestmark = pytest.mark.slow
 

@@ -281,7 +281,7 @@ def test_an_unexpected_failure_is_logged_reported_and_can_be_tried_again(
     """A bug in a step (injected here) shows the crash dialog in Vietnamese with "Lưu
     báo cáo lỗi", writes the traceback to the log, and the step works when tried again."""
     workspace = workspace_of(unit_window)
-    import app.unit as unit_service
+    from app import unit as unit_service
 
     real = unit_service.write_template
 
@@ -549,8 +549,8 @@ def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
     export(qtbot, workspace, usb / "CS-0001_h1_r1.thidua")
     import_packages(fed, paths=[usb], dry_run=False)  # the key is pending: held
     from app.exchange import federation
+    from app.exchange.key_status import KeyStatus
     from app.exchange.keys import list_keys
-    from app.exchange.merge import KeyStatus
 
     with fed.reading() as session:
         [key] = list_keys(session, status="pending")

@@ -38,7 +38,7 @@ from app.core.format import format_number, format_percent, format_vnd
 from app.core.i18n import gettext
 from app.core.preferences import Preferences
 from app.demo.province import Demo, DemoUnit, make_demo
-from app.exchange.merge import Outcome
+from app.exchange.outcomes import Outcome
 from app.exchange.signing import MSG_BAD_SIGNATURE
 from app.roster.tree import list_roster
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind

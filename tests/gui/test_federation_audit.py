@@ -20,7 +20,8 @@ from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.key_status import KeyStatus
+from app.exchange.merge import import_packages
 from app.roster.tree import set_cluster_leader
 from tests.gui.federation_screens import DropFolder, build_drop_folder
 

@@ -23,7 +23,8 @@ from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.exchange.conflicts import conflict_detail, list_conflict_rows
 from app.exchange.enrolment import key_overview
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.key_status import KeyStatus
+from app.exchange.merge import import_packages
 from app.exchange.runs import list_import_runs, load_import_run, unit_names
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import get_plan
@@ -66,7 +67,7 @@ def test_dashboard_counts_who_sent_and_who_is_held(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.exchange.merge import statement_id
+        from app.exchange.statement_rows import statement_id
         from db import models
 
         sid = statement_id(PLAN, usb.tampered.id, "year")
@@ -95,7 +96,7 @@ def test_a_held_package_is_noted_on_the_missing_unit(
     with ctx.unit_of_work() as session:
         from sqlalchemy import delete
 
-        from app.exchange.merge import statement_id
+        from app.exchange.statement_rows import statement_id
         from db import models
 
         sid = statement_id(PLAN, unit.id, REGISTRATION_STREAM)

@@ -129,7 +129,7 @@ def _scroll_through(view: QAbstractItemView, steps: int = 100) -> tuple[float, f
 def test_tables_of_20000_rows_scroll_smoothly(qtbot: QtBot) -> None:
     """Model/view over values: a repaint costs the visible rows only, whatever the size."""
     from app.core import domain
-    from app.exchange.merge import ItemResult, Outcome
+    from app.exchange.outcomes import ItemResult, Outcome
     from db.enums import Sector, UnitKind
 
     from ui.federation.import_page import ImportPage

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QWidget
 from app.core.context import open_context
 from app.demo.province import Demo, make_demo, write_report
 from app.exchange.keystore import generate_keypair
-from app.exchange.merge import Outcome
+from app.exchange.outcomes import Outcome
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests.gui.federation_screens import bump, enrolment_file, package_hash_of

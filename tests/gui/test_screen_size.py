@@ -122,7 +122,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.rollup.query import rollup
     from app.roster.tree import RosterError, RowError
     from app.scoring.sources import scoreboard
-    from app.unit.exchange import ValueChange, WorkbookPreview
+    from app.unit.filling import ValueChange, WorkbookPreview
 
     from ui.federation.accept_key_dialog import AcceptKeyDialog
     from ui.federation.indicator_dialog import IndicatorDialog, TargetDialog

@@ -26,8 +26,9 @@ from app.core import i18n
 from app.core.context import AppContext
 from app.core.preferences import Preferences
 from app.exchange import federation
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.merge import import_packages
 from app.statements.records import statement_values
 from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text

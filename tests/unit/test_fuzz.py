@@ -31,6 +31,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app import unit as unit_side
 from app.core.context import AppContext, open_context
 from app.core.errors import UserError
 from app.exchange import federation
@@ -40,7 +41,6 @@ from app.exchange.merge import import_packages
 from app.exchange.signing import PAYLOAD_TYPE, fingerprint_groups, open_envelope, sign_envelope
 from app.roster.tree import read_roster_rows, write_roster_template
 from app.setup.first_run import initialize
-from app.unit import exchange as unit_side
 from app.unit.template import read_statement_workbook, write_statement_template
 from db.enums import Role
 from tests import digest

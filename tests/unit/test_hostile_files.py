@@ -22,7 +22,8 @@ import pytest
 from app.cli import main
 from app.core.errors import InputError
 from app.core.files import check_output, display_name, read_limited, write_output
-from app.exchange.merge import Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import Outcome
 from tests.unit.test_import_bad_input import Env, valid
 
 pytestmark = pytest.mark.both_backends

@@ -29,7 +29,7 @@ from app.core.i18n import current_language, set_language
 from app.core.text import inert_csv
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
-from app.unit.exchange import fill_from_workbook, write_template
+from app.unit.filling import fill_from_workbook, write_template
 from db.enums import Role, Sector, UnitKind
 from tests import digest
 

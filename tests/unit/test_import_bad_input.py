@@ -61,14 +61,10 @@ from app.exchange.format import (
     payload_hash,
     seal,
 )
+from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import KeyPair, generate_keypair
-from app.exchange.merge import (
-    MAX_REVISION_JUMP,
-    ItemResult,
-    KeyStatus,
-    Outcome,
-    import_packages,
-)
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import ItemResult, Outcome
 from app.exchange.signing import (
     MAX_SIGNATURES,
     MSG_BAD_SIGNATURE,
@@ -95,6 +91,7 @@ from app.exchange.signing import (
     sign_envelope,
     sign_envelope_many,
 )
+from app.exchange.streams import MAX_REVISION_JUMP
 from app.statements.records import StatementInput
 from db import models
 from db.enums import REGISTRATION_STREAM

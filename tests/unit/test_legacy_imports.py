@@ -11,7 +11,7 @@ from app.core.legacy_text import Encoding, from_unicode
 from app.roster.tree import import_roster, list_roster, write_roster_template
 from app.setup.first_run import initialize
 from app.statements.records import statement_values
-from app.unit.exchange import fill_from_workbook, write_template
+from app.unit.filling import fill_from_workbook, write_template
 from db.enums import Role, Sector
 
 

@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from app import unit
 from app.core import domain
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
 from app.demo.province import Demo, make_demo, write_report
 from app.exchange import federation
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
-from app.exchange.merge import ImportSummary, KeyStatus, Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import ImportSummary, Outcome
 from app.exchange.signing import fingerprint_groups
 from app.plans.document import get_plan
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
-from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 #: The federation's database runs on both backends (a unit's is always SQLite).

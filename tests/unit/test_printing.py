@@ -28,6 +28,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 
+from app import unit
 from app.cli import main
 from app.core import domain, figures
 from app.core.context import AppContext, open_context
@@ -35,8 +36,9 @@ from app.core.format import format_number, format_percent, format_vnd
 from app.core.installation import get_installation
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import ensure_own_key, list_keys, own_key_info
-from app.exchange.merge import KeyStatus, import_packages
+from app.exchange.merge import import_packages
 from app.exchange.signing import fingerprint_groups
 from app.printing import documents
 from app.printing.furniture import body
@@ -54,7 +56,6 @@ from app.printing.values import format_unit_value, verdict_word
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
-from app.unit import exchange as unit
 from db.enums import REGISTRATION_STREAM, Role
 
 PLAN = "tuyen-quang-2017"

@@ -18,13 +18,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from app import unit
 from app.core.context import AppContext, open_context
 from app.exchange import federation
+from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
-from app.exchange.merge import KeyStatus, Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import Outcome
 from app.roster.tree import import_roster, write_roster_template
 from app.setup.first_run import initialize
-from app.unit import exchange as unit
 from db import models
 from db.enums import REGISTRATION_STREAM, Role
 from tests.unit.test_packages_flow import PLAN, enter_registration, federation_fingerprint

@@ -27,7 +27,8 @@ from app.exchange import federation
 from app.exchange import streams as life
 from app.exchange.format import seal
 from app.exchange.keystore import generate_keypair
-from app.exchange.merge import ImportSummary, Outcome, import_packages
+from app.exchange.merge import import_packages
+from app.exchange.outcomes import ImportSummary, Outcome
 from app.statements.records import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
 from app.setup.first_run import initialize
-from app.unit.exchange import fill_from_workbook, write_template
+from app.unit.filling import fill_from_workbook, write_template
 from app.unit.template import META_SHEET, WorkbookError
 from db.enums import Role, Sector, UnitKind
 

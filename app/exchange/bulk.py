@@ -1,0 +1,107 @@
+"""Many rows at once: ``IN (...)`` lists in chunks, and one ``executemany`` insert.
+
+The merge reads back and writes tens of thousands of rows per batch; these
+two helpers keep that to a few statements.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+#: Values per ``IN (...)`` list (a batch reloading its state, a stream's packages).
+CHUNK = 500
+
+
+def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """``values`` in lists of at most :data:`CHUNK`, for one ``IN (...)`` each."""
+    items = list(values)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """One ``executemany`` of ``rows`` (every row has the same keys).
+
+    Through the Core table rather than the ORM entity: the ORM's bulk insert
+    leaves out ``None`` values and so splits rows into one statement per run
+    of equal key sets (one per value, nearly, for statement values of mixed
+    kinds). No column written here has a default that ``None`` would skip.
+
+    Where the driver's own ``executemany`` is what Core would use anyway
+    (SQLite), the insert is compiled once per table and key set and the rows
+    go to the driver as tuples, after the columns' bind processing: the same
+    values Core sends, without Core's per-row parameter building, which cost
+    as much as SQLite's insert of a statement value. Elsewhere (PostgreSQL
+    batches rows into multi-row ``VALUES``) Core's ``insert`` runs as it is.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    table = model.__table__
+    keys = tuple(rows[0])
+    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
+    if cache_key in _PREPARED_INSERTS:
+        prepared = _PREPARED_INSERTS[cache_key]
+    else:
+        prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(
+            table, connection.dialect, keys
+        )
+    if prepared is None:
+        session.execute(insert(table), rows)
+    else:
+        connection.exec_driver_sql(prepared.sql, prepared.parameters(rows))
+
+
+class _PreparedInsert:
+    """A compiled positional ``INSERT`` and how row dicts become its parameters."""
+
+    def __init__(
+        self, sql: str, names: tuple[str, ...], processors: list[tuple[int, Callable[[Any], Any]]]
+    ) -> None:
+        self.sql = sql
+        self._get = operator.itemgetter(*names)
+        self._processors = processors
+
+    @classmethod
+    def make(cls, table: Any, dialect: Any, keys: tuple[str, ...]) -> _PreparedInsert | None:
+        """None when Core must do the insert (see :func:`insert_rows`)."""
+        if (
+            not dialect.positional
+            or getattr(dialect, "use_insertmanyvalues_wo_returning", False)
+            or len(keys) < 2
+        ):
+            return None
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        names = tuple(compiled.positiontup or ())
+        if compiled.insert_prefetch or compiled.postfetch or sorted(names) != sorted(keys):
+            return None  # Python-side defaults or renamed parameters: leave it to Core
+        processors = []
+        for index, name in enumerate(names):
+            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                processors.append((index, process))
+        return cls(compiled.string, names, processors)
+
+    def parameters(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+        get = self._get
+        if not self._processors:
+            return [get(row) for row in rows]
+        processors = self._processors
+        result = []
+        for row in rows:
+            values = list(get(row))
+            for index, process in processors:
+                values[index] = process(values[index])
+            result.append(tuple(values))
+        return result
+
+
+_PREPARED_INSERTS: dict[tuple[Any, str, str, tuple[str, ...]], _PreparedInsert | None] = {}
+
+
+__all__ = ["CHUNK", "chunks", "insert_rows"]

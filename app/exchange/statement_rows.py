@@ -1,0 +1,162 @@
+"""A merged statement as rows: its id, its rows made from a parsed statement (or
+an archived report), and their replacement in the merged tables (import,
+conflicts, rebuild)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from app.core import domain
+from app.exchange.bodies import parse_statement
+from app.exchange.bulk import chunks, insert_rows
+from app.exchange.format import parse_payload
+from app.exchange.signing import open_envelope
+from db import models
+
+STATEMENT_NAMESPACE = uuid.UUID("6f1d2b0e-6a53-4f4e-9a53-7d3c5e0b8a11")
+
+#: One statement's rows: the statement, its values, movements, titles, works.
+StatementRows = tuple[
+    dict[str, Any],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+    list[dict[str, Any]],
+]
+
+
+def statement_id(plan_id: str, unit_id: str, stream: str) -> str:
+    """The same statement row id wherever a stream is merged."""
+    return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{plan_id}|{unit_id}|{stream}"))
+
+
+def statement_rows(
+    plan_id: str, unit_id: str, stream: str, revision: int, statement: Any, plan: domain.Plan
+) -> StatementRows:
+    """The rows of one merged statement (for bulk insertion; the statement's
+    ``updated_at`` is filled in when written, :func:`replace_statements`)."""
+    sid = statement_id(plan_id, unit_id, stream)
+    indicator_ids = {i.code: i.id for i in plan.indicators}
+    movement_ids = {m.code: m.id for m in plan.movements}
+    head = {
+        "id": sid,
+        "plan_id": plan_id,
+        "unit_id": unit_id,
+        "stream": stream,
+        "signer_name": statement.signer_name,
+        "signer_title": statement.signer_title,
+        "signed_on": statement.signed_on,
+        "place": statement.place,
+        "notes": statement.notes,
+        "assessment": statement.narrative.assessment,
+        "shortcomings": statement.narrative.shortcomings,
+        "direction": statement.narrative.direction,
+        "revision": revision,
+        "updated_at": "",
+    }
+    value_rows = [
+        {
+            "statement_id": sid,
+            "indicator_id": indicator_ids[code],
+            "amount": v.amount,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "flag": v.flag,
+            "grade": v.grade,
+            "text": v.text,
+            "note": v.note,
+        }
+        for code, v in statement.values.items()
+        if not v.is_empty() or v.note
+    ]
+    movement_rows = [
+        {"statement_id": sid, "movement_id": movement_ids[c]}
+        for c in dict.fromkeys(statement.movements)
+    ]
+    title_rows = [
+        {
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|t|{n}")),
+            "statement_id": sid,
+            "collective": c,
+            "person_name": p,
+            "position": pos,
+            "title": t,
+            "sort_order": n,
+        }
+        for n, (c, p, pos, t) in enumerate(statement.titles)
+    ]
+    work_rows = [
+        {
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|w|{n}")),
+            "statement_id": sid,
+            "name": name,
+            "occasion": occasion,
+            "sort_order": n,
+        }
+        for n, (name, occasion) in enumerate(statement.works)
+    ]
+    return head, value_rows, movement_rows, title_rows, work_rows
+
+
+def archived_statement_rows(package: models.Package, plan: domain.Plan) -> StatementRows:
+    """The statement rows of a report in the archive (a head that moved back, a rebuild)."""
+    envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
+    parsed = parse_payload(envelope.payload, package.raw)
+    return statement_rows(
+        package.plan_id,
+        package.unit_id,
+        package.stream,
+        package.revision,
+        parse_statement(parsed.body),
+        plan,
+    )
+
+
+#: The tables of a statement's rows after the statement itself, in their order.
+_DETAIL_TABLES = (
+    models.StatementValue,
+    models.StatementMovement,
+    models.StatementTitle,
+    models.StatementWork,
+)
+
+
+def replace_statements(
+    session: Session, statements: Iterable[StatementRows], *, updated_at: str
+) -> None:
+    """Put these statements, each as its rows, in place of what the merged tables
+    hold for them (by statement id), marked as updated at ``updated_at``."""
+    by_id = {rows[0]["id"]: rows for rows in statements}
+    if not by_id:
+        return
+    ids = list(by_id)
+    for chunk in chunks(ids):
+        for table in _DETAIL_TABLES:
+            session.execute(delete(table).where(table.statement_id.in_(chunk)))
+        session.execute(delete(models.Statement).where(models.Statement.id.in_(chunk)))
+    insert_rows(
+        session, models.Statement, [dict(by_id[sid][0], updated_at=updated_at) for sid in ids]
+    )
+    details: list[list[dict[str, Any]]] = [[] for _table in _DETAIL_TABLES]
+    for sid in ids:
+        _head, *rows = by_id[sid]
+        for flat, more in zip(details, rows, strict=True):
+            flat.extend(more)
+    for model, flat in zip(_DETAIL_TABLES, details, strict=True):
+        if flat:
+            insert_rows(session, model, flat)
+
+
+__all__ = [
+    "STATEMENT_NAMESPACE",
+    "StatementRows",
+    "archived_statement_rows",
+    "replace_statements",
+    "statement_id",
+    "statement_rows",
+]

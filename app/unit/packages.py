@@ -1,0 +1,92 @@
+"""What the unit's package work shares: its database checked to be a unit's,
+package files read within their limit, the federation key it pinned, a file
+from the federation opened with that key, and the archive row of a package
+it received (a plan package, a receipt or a return)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.core import domain
+from app.core.audit import utc_now_text
+from app.core.errors import N_, UserError
+from app.core.files import display_name, read_limited
+from app.core.installation import get_installation
+from app.exchange import (
+    MAX_PACKAGE_BYTES,
+    Package,
+    open_envelope,
+    parse_payload,
+    payload_format_version,
+    verify_envelope,
+)
+from db import models
+from db.enums import Role
+
+
+def unit_installation(session: Session) -> domain.Installation:
+    """This database's installation, refused unless it is a unit's."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.UNIT:
+        raise UserError(N_("This needs a unit database."))
+    return installation
+
+
+def read_package_file(path: Path, limit: int = MAX_PACKAGE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit`` (:func:`app.core.files.read_limited`)."""
+    return read_limited(path, limit)
+
+
+def pinned_federation_key(session: Session) -> models.SigningKey | None:
+    """The federation's key the chair confirmed with the first plan package (None before)."""
+    return session.scalar(
+        select(models.SigningKey).where(
+            models.SigningKey.role == "federation", models.SigningKey.status == "accepted"
+        )
+    )
+
+
+def open_from_federation(data: bytes, pinned: models.SigningKey) -> Package:
+    """A package the pinned federation key signed, verified before it is parsed."""
+    envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
+    payload_format_version(envelope.payload_type)
+    return parse_payload(verify_envelope(envelope, pinned.public_key), data)
+
+
+def archive_received(
+    session: Session, package: Package, *, unit_id: str, stream: str, path: Path
+) -> None:
+    """Keep a package from the federation, byte for byte, once (the unit's archive)."""
+    if session.get(models.Package, package.payload_hash) is not None:
+        return
+    header = package.header
+    session.add(
+        models.Package(
+            hash=package.payload_hash,
+            raw=package.raw,
+            kind=header.kind.value,
+            unit_id=unit_id,
+            plan_id=header.plan_id,
+            stream=stream,
+            epoch=header.epoch,
+            revision=header.revision,
+            supersedes=None,
+            keyid=header.signer,
+            status="applied",
+            received_at=utc_now_text(),
+            file_name=display_name(path.name)[:400],
+            created_at=header.created_at,
+        )
+    )
+
+
+__all__ = [
+    "archive_received",
+    "open_from_federation",
+    "pinned_federation_key",
+    "read_package_file",
+    "unit_installation",
+]
