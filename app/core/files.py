@@ -5,9 +5,10 @@
 - :func:`display_name` shows any file name safely: names that are not valid
   UTF-8 (old names from another system) or that hold control characters are
   shown with replacement marks instead of crashing when printed or stored.
-- :func:`check_output` / :func:`write_output` write only a regular file in an
-  existing folder: never through a link planted where the file should be, never
-  over a device or a folder, always whole (a temporary file renamed into place).
+- :func:`check_output` / :func:`write_atomically` / :func:`write_output` write
+  only a regular file in an existing folder: never through a link planted where
+  the file should be, never over a device or a folder, always whole (a temporary
+  file beside it renamed into place).
 - :func:`package_files` walks folders without following links to folders
   (which may loop) and reports, rather than skips in silence, every entry
   that looks like a package but cannot be one: a FIFO, a device, a dangling
@@ -19,7 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -239,24 +240,48 @@ def check_output(path: Path | str, *, suffix: str = "") -> Path:
     return target
 
 
-def write_output(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole (:func:`check_output`, then a temporary file
-    in the same folder renamed into place); :class:`InputError` if it cannot be."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
+    """Put a file at ``path`` whole: ``write`` fills a new, empty temporary file
+    beside it, which then replaces ``path`` in one step, so a reader (or a power
+    cut) finds the old file or the new one, never half of one.
+
+    ``path`` passes :func:`check_output` before anything is written and again
+    just before the replace. The temporary file is created here, never through a
+    link, with the mode a new file gets (not ``mkstemp``'s 0600, which would stay
+    on the finished file). An :class:`OSError` (a full disk, a folder that
+    cannot be written to, a target another program holds open on Windows) is
+    raised as it is, for the caller to word; the temporary file is removed
+    whatever happens.
+    """
     target = check_output(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.part")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | _NOFOLLOW
+    os.close(os.open(temporary, flags, 0o644))
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(temporary, flags, 0o644)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+        write(temporary)
         check_output(target)  # nothing was put in its place meanwhile
         os.replace(temporary, target)
-    except OSError as exc:
-        raise _os_error(exc) from exc
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def write_output(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole (:func:`write_atomically`); :class:`InputError`
+    if it cannot be."""
+
+    def fill(temporary: Path) -> None:
+        flags = os.O_WRONLY | getattr(os, "O_BINARY", 0) | _NOFOLLOW
+        with os.fdopen(os.open(temporary, flags), "wb") as handle:
+            handle.write(data)
+
+    try:
+        return write_atomically(path, fill)
+    except OSError as exc:
+        raise _os_error(exc) from exc
 
 
 __all__ = [
@@ -265,5 +290,6 @@ __all__ = [
     "display_name",
     "package_files",
     "read_limited",
+    "write_atomically",
     "write_output",
 ]

@@ -16,16 +16,14 @@ below it, and Excel widens the formulas.
 layout (:data:`app.roster.tree.COLUMNS`), so the federation can edit it and import
 it back with :func:`app.roster.tree.import_roster`.
 
-Both write to a temporary file next to the target and rename it into place,
-so a failure never leaves a partial workbook.
+Both are saved whole (:func:`app.core.workbooks.save_workbook`), so a failure
+never leaves a partial workbook.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,12 +37,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain, figures
-from app.core.errors import N_, InputError, NotFoundError
+from app.core.errors import N_, NotFoundError
 from app.core.figures import AVERAGE_PLACES, PERCENT_PLACES, Formula, Measure, Verdict
 from app.core.files import check_output
 from app.core.format import format_target
 from app.core.i18n import vietnamese
 from app.core.installation import get_installation
+from app.core.workbooks import save_workbook
 from app.plans import get_plan
 from app.rollup.query import Scope, describe_scope, federation_unit_id, scope_targets
 from app.roster import COLUMNS, list_roster
@@ -119,37 +118,6 @@ class WorkbookExport:
     path: Path
     sheets: tuple[str, ...]
     rows: int
-
-
-# --- output file ------------------------------------------------------------------
-
-
-def _check_output(path: Path) -> None:
-    """Refuse an output path that cannot become an .xlsx file, before any work."""
-    check_output(path, suffix=".xlsx")
-
-
-def _save(workbook: Any, path: Path) -> None:
-    """Save next to ``path`` and rename into place: all of the workbook or nothing."""
-    temporary: Path | None = None
-    try:
-        check_output(path)
-        handle, name = tempfile.mkstemp(prefix=".~thidua-", suffix=".xlsx", dir=path.parent)
-        os.close(handle)
-        temporary = Path(name)
-        workbook.save(temporary)
-        check_output(path)  # nothing was put in its place meanwhile
-        os.replace(temporary, path)
-        temporary = None
-    except OSError as exc:
-        raise InputError(
-            N_("The workbook cannot be written to {path}; if it is open, close it and try again."),
-            params={"path": str(path)},
-            detail=exc.strerror or str(exc),
-        ) from exc
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
 
 
 # --- cells and sheets ---------------------------------------------------------------
@@ -880,7 +848,7 @@ def export_province_workbook(
     from openpyxl.workbook.properties import CalcProperties
 
     plan = get_plan(session, plan_id)
-    _check_output(path)
+    check_output(path, suffix=".xlsx")
     scope = scope or Scope()
     federation_id = federation_unit_id(session)
     if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
@@ -914,7 +882,7 @@ def export_province_workbook(
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     workbook.properties.title = f"Tổng hợp thi đua năm {plan.year}"
     workbook.properties.creator = "Thi Đua"
-    _save(workbook, path)
+    save_workbook(workbook, path)
     return WorkbookExport(path, tuple(workbook.sheetnames), rows)
 
 
@@ -956,7 +924,7 @@ def export_roster_workbook(session: Session, *, year: int, path: Path) -> Workbo
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    _check_output(path)
+    check_output(path, suffix=".xlsx")
     roster = list_roster(session, year=year)
     installation = get_installation(session)
     top = {u.id for u in roster if u.parent_id is None}
@@ -999,7 +967,7 @@ def export_roster_workbook(session: Session, *, year: int, path: Path) -> Workbo
     _print_setup(sheet, "1:1")
     workbook.properties.title = f"Danh sách đơn vị năm {year}"
     workbook.properties.creator = "Thi Đua"
-    _save(workbook, path)
+    save_workbook(workbook, path)
     return WorkbookExport(path, tuple(workbook.sheetnames), len(ordered))
 
 

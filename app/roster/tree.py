@@ -10,7 +10,6 @@ code and changes nothing else, so it is safe to repeat.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,10 +21,11 @@ from sqlalchemy.orm import Session, aliased
 
 from app.core import audit, domain
 from app.core.errors import N_, InputError, NotFoundError, UserError
-from app.core.files import display_name, write_output
+from app.core.files import display_name
 from app.core.installation import get_installation
 from app.core.legacy_text import repair_table
 from app.core.text import forbidden_character, nfc
+from app.core.workbooks import save_workbook
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -1081,9 +1081,7 @@ def write_roster_template(path: Path, example: bool = True) -> None:
     for row in guide.iter_rows(min_row=2):
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
     workbook.active = 0
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_output(path, buffer.getvalue())
+    save_workbook(workbook, path)
 
 
 def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:

@@ -8,17 +8,17 @@ screen (:func:`app.statements.records.check_value`), all rows or none.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.core import domain, figures
 from app.core.errors import N_, InputError
-from app.core.files import display_name, write_output
+from app.core.files import display_name
 from app.core.legacy_text import repair_table
 from app.core.text import nfc
 from app.core.values import Problem, check_value
+from app.core.workbooks import save_workbook
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 TEMPLATE_FORMAT = "thidua.statement-template/1"
@@ -146,9 +146,7 @@ def write_statement_template(
         put(meta, index, 1, key)
         put(meta, index, 2, text)
     meta.sheet_state = "veryHidden"  # not in Excel's "Unhide" list either
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_output(path, buffer.getvalue())
+    save_workbook(workbook, path)
 
 
 @dataclass(frozen=True)
