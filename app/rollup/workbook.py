@@ -13,8 +13,8 @@ does. Ranges cover exactly the listed units: insert rows inside a list, not
 below it, and Excel widens the formulas.
 
 ``export_roster_workbook`` writes a year's roster in the roster template's
-layout (:data:`app.roster.tree.COLUMNS`), so the federation can edit it and import
-it back with :func:`app.roster.tree.import_roster`.
+layout (:data:`app.roster.columns.COLUMNS`), so the federation can edit it and import
+it back with :func:`app.roster.workbook_import.import_roster`.
 
 Both are saved whole (:func:`app.core.workbooks.save_workbook`), so a failure
 never leaves a partial workbook.
@@ -74,7 +74,7 @@ LINE_HEIGHT = 15  # points per line of the default 11 pt font
 YES = "Có"
 NO = "Không"
 
-#: The words the roster template uses (and :func:`app.roster.tree.import_roster` reads).
+#: The words the roster template uses (and :func:`app.roster.workbook_import.import_roster` reads).
 SECTOR_LABELS: dict[Sector, str] = {
     Sector.ADMINISTRATIVE: "HCSN",
     Sector.STATE_ENTERPRISE: "DNNN",

@@ -6,15 +6,17 @@ from pathlib import Path
 from typing import Any
 
 from app.core.context import AppContext
-from app.roster import tree
-from app.roster.tree import RosterImportResult, default_year
+from app.roster import unit_edit
+from app.roster.rows import RosterImportResult
+from app.roster.tree import default_year
+from app.roster.workbook_import import import_roster
 
 
 def import_roster_workbook(
     ctx: AppContext, *, path: Path, year: int | None = None
 ) -> RosterImportResult:
     with ctx.unit_of_work() as session:
-        return tree.import_roster(session, path=path, year=year or default_year(session))
+        return import_roster(session, path=path, year=year or default_year(session))
 
 
 def save_roster_unit(
@@ -22,13 +24,13 @@ def save_roster_unit(
 ) -> RosterImportResult:
     """Add or change one unit of the ``year`` roster (the workbook's checks, audited)."""
     with ctx.unit_of_work() as session:
-        return tree.save_roster_unit(session, year=year, values=values, creating=creating)
+        return unit_edit.save_roster_unit(session, year=year, values=values, creating=creating)
 
 
 def retire_roster_unit(ctx: AppContext, *, year: int, code: str) -> None:
     """Take a unit out of the ``year`` roster (audited; its archive stays)."""
     with ctx.unit_of_work() as session:
-        tree.retire_roster_unit(session, year=year, code=code)
+        unit_edit.retire_roster_unit(session, year=year, code=code)
 
 
 def choose_cluster_leader(
@@ -36,4 +38,6 @@ def choose_cluster_leader(
 ) -> str | None:
     """Set (or with None clear) a cluster's leader; returns the previous leader's code."""
     with ctx.unit_of_work() as session:
-        return tree.set_cluster_leader(session, year=year, cluster=cluster, unit_code=unit_code)
+        return unit_edit.set_cluster_leader(
+            session, year=year, cluster=cluster, unit_code=unit_code
+        )

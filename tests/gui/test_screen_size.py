@@ -120,7 +120,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.printing.documents import print_province_summary
     from app.rollup.dashboard import scope_choices, units_behind
     from app.rollup.query import rollup
-    from app.roster.tree import RosterError, RowError
+    from app.roster.rows import RosterError, RowError
     from app.scoring.engine import scoreboard
     from app.unit.exchange import ValueChange, WorkbookPreview
 

@@ -27,7 +27,10 @@ from app.core.values import text_problem
 from app.exchange.bodies import _text
 from app.exchange.format import PayloadError
 from app.plans.document import install_plan_document, plan_document
-from app.roster.tree import RosterError, import_roster, list_roster, write_roster_template
+from app.roster.rows import RosterError
+from app.roster.template import write_roster_template
+from app.roster.tree import list_roster
+from app.roster.workbook_import import import_roster
 from app.setup.backup import BACKUP_FORMAT, MANIFEST, check_backup, find_backup
 
 pytestmark = pytest.mark.both_backends
@@ -94,7 +97,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
     """One row of 14 million empty cells (58 KB packed) made openpyxl use 4.6 GB."""
     import zipfile
 
-    from app.roster.tree import read_roster_rows
+    from app.roster.workbook_import import read_roster_rows
 
     path = tmp_path / "wide.xlsx"
     Workbook().save(path)

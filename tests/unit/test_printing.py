@@ -52,7 +52,8 @@ from app.printing.layout import (
 )
 from app.printing.sources import Verification
 from app.printing.values import format_unit_value, verdict_word
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
 from app.unit import exchange as unit

@@ -22,7 +22,8 @@ from app.core.context import AppContext, open_context
 from app.exchange import federation
 from app.exchange.keys import list_keys
 from app.exchange.merge import KeyStatus, Outcome, import_packages
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.unit import exchange as unit
 from db import models

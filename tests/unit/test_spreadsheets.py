@@ -44,7 +44,9 @@ from app.rollup.workbook import (
     export_province_workbook,
     export_roster_workbook,
 )
-from app.roster.tree import COLUMNS, import_roster, list_roster
+from app.roster.columns import COLUMNS
+from app.roster.tree import list_roster
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Rollup, UnitKind

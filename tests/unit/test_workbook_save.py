@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from app.core.errors import InputError
 from app.core.workbooks import save_workbook
-from app.roster.tree import write_roster_template
+from app.roster.template import write_roster_template
 
 MSG = "The workbook cannot be written to {path}; if it is open, close it and try again."
 OLD = b"the workbook that was there"
