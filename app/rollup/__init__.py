@@ -15,7 +15,7 @@ from app.rollup.dashboard import (
     units_behind,
 )
 from app.rollup.query import Scope, TargetRollup, describe_scope, resolve_scope, rollup, scope_units
-from app.rollup.workbook import export_province_workbook, export_roster_workbook
+from app.rollup.workbook import export_province_workbook
 
 __all__ = [
     "ClusterFigure",
@@ -30,7 +30,6 @@ __all__ = [
     "dashboard",
     "describe_scope",
     "export_province_workbook",
-    "export_roster_workbook",
     "refresh_if_possible",
     "resolve_scope",
     "rollup",

@@ -1,4 +1,4 @@
-"""The federation's Excel workbooks: the province workbook and the roster.
+"""The province workbook: every unit's figures and the province's totals, in Excel.
 
 ``export_province_workbook`` writes one sheet per indicator listing every
 applicable unit of the roster with its registered and achieved values, and a
@@ -12,11 +12,7 @@ total that nothing was reported for stays blank as the roll-up's ``None``
 does. Ranges cover exactly the listed units: insert rows inside a list, not
 below it, and Excel widens the formulas.
 
-``export_roster_workbook`` writes a year's roster in the roster template's
-layout (:data:`app.roster.columns.COLUMNS`), so the federation can edit it and import
-it back with :func:`app.roster.workbook_import.import_roster`.
-
-Both are saved whole (:func:`app.core.workbooks.save_workbook`), so a failure
+It is saved whole (:func:`app.core.workbooks.save_workbook`), so a failure
 never leaves a partial workbook.
 """
 
@@ -37,16 +33,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain, figures
-from app.core.errors import N_, NotFoundError
 from app.core.figures import AVERAGE_PLACES, PERCENT_PLACES, Formula, Measure, Verdict
 from app.core.files import check_output
 from app.core.format import format_target
 from app.core.i18n import vietnamese
-from app.core.installation import get_installation
-from app.core.workbooks import save_workbook
+from app.core.sheets import put
+from app.core.workbooks import COUNT_FORMAT, WorkbookExport, print_setup, save_workbook
 from app.plans import get_plan
 from app.rollup.query import Scope, describe_scope, federation_unit_id, scope_targets
-from app.roster import COLUMNS, list_roster
+from app.roster import KIND_LABELS, SECTOR_LABELS, list_roster, listing_order
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -59,34 +54,18 @@ from db.enums import (
 )
 
 SUMMARY_SHEET = "Tổng hợp"
-ROSTER_SHEET = "Danh sách đơn vị"
 
 #: Rows 3–4 hold the headings of every indicator sheet; units start on row 5.
 FIRST_ROW = 5
 GROUP_ROW = 3
 HEADER_ROW = 4
 
-COUNT_FORMAT = "#,##0"  # counts and VND
 PERCENT_FORMAT = "#,##0.0%"
 AVERAGE_FORMAT = "#,##0.00"
 LINE_HEIGHT = 15  # points per line of the default 11 pt font
 
 YES = "Có"
 NO = "Không"
-
-#: The words the roster template uses (and :func:`app.roster.workbook_import.import_roster` reads).
-SECTOR_LABELS: dict[Sector, str] = {
-    Sector.ADMINISTRATIVE: "HCSN",
-    Sector.STATE_ENTERPRISE: "DNNN",
-    Sector.NON_STATE_ENTERPRISE: "NGOÀI NN",
-    Sector.FDI: "FDI",
-}
-KIND_LABELS: dict[UnitKind, str] = {
-    UnitKind.FEDERATION: "LĐLĐ tỉnh",
-    UnitKind.UPPER: "Cấp trên",
-    UnitKind.GRASSROOTS: "CĐCS",
-}
-_KIND_ORDER = {UnitKind.FEDERATION: 0, UnitKind.UPPER: 1, UnitKind.GRASSROOTS: 2}
 
 # Columns of an indicator sheet before the values (1-based).
 CODE_COL, NAME_COL, KIND_COL, PARENT_COL, CLUSTER_COL, SECTOR_COL = 1, 2, 3, 4, 5, 6
@@ -104,30 +83,10 @@ SUMMARY_HEADERS = (
 TARGET_VALUE_COL = 4
 UNITS_COL = 5
 
-# Nghị định 30/2020 margins, in inches as Excel stores them.
-_MM = 1 / 25.4
-MARGINS = {"left": 30 * _MM, "right": 15 * _MM, "top": 20 * _MM, "bottom": 20 * _MM}
-
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
-@dataclass(frozen=True)
-class WorkbookExport:
-    """What was written: the file, its sheets and its data rows."""
-
-    path: Path
-    sheets: tuple[str, ...]
-    rows: int
-
-
 # --- cells and sheets ---------------------------------------------------------------
-
-
-def _put(sheet: Any, row: int, column: int, value: object) -> Any:
-    """Write a value as data (:func:`app.core.sheets.put`): text never becomes a formula."""
-    from app.core.sheets import put
-
-    return put(sheet, row, column, value)
 
 
 def _formula(sheet: Any, row: int, column: int, formula: str, number_format: str) -> Any:
@@ -164,24 +123,6 @@ def _number_literal(value: Decimal) -> str:
     return text or "0"
 
 
-def _print_setup(sheet: Any, title_rows: str) -> None:
-    """A4 landscape, one page wide, headings repeated on every page, page numbers."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
-    sheet.page_margins.left = MARGINS["left"]
-    sheet.page_margins.right = MARGINS["right"]
-    sheet.page_margins.top = MARGINS["top"]
-    sheet.page_margins.bottom = MARGINS["bottom"]
-    sheet.page_margins.header = 0.3
-    sheet.page_margins.footer = 0.3
-    sheet.oddFooter.center.text = "Trang &P/&N"
-    sheet.print_options.horizontalCentered = True
-
-
 def _fit_height(
     sheet: Any, row: int, texts: Sequence[tuple[str, float]], *, bold: bool = False
 ) -> None:
@@ -210,7 +151,7 @@ def _header_cell(sheet: Any, row: int, column: int, text: str) -> None:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     thin = Side(style="thin", color="999999")
-    cell = _put(sheet, row, column, text)
+    cell = put(sheet, row, column, text)
     cell.font = Font(bold=True)
     cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
     cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -268,7 +209,7 @@ def _units_in_scope(
         cluster = session.get(models.Cluster, scope.cluster_id)
         code = cluster.code if cluster is not None and cluster.year == year else None
         units = [u for u in units if code is not None and u.cluster_code == code]
-    return sorted(units, key=lambda u: (_KIND_ORDER[u.kind], u.code or "", u.name))
+    return sorted(units, key=listing_order)
 
 
 # --- the province workbook: indicator sheets --------------------------------------------
@@ -342,10 +283,10 @@ def _write_indicator_sheet(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     sheet = workbook.create_sheet(title)
-    _put(sheet, 1, 1, f"{indicator.code}. {indicator.title}").font = Font(bold=True, size=13)
+    put(sheet, 1, 1, f"{indicator.code}. {indicator.title}").font = Font(bold=True, size=13)
     targets = "; ".join(format_target(indicator, t) for t in indicator.targets) or "—"
     measure = f" — Đơn vị tính: {indicator.unit_of_measure}" if indicator.unit_of_measure else ""
-    _put(sheet, 2, 1, f"Chỉ tiêu của tỉnh: {targets}{measure}").font = Font(italic=True)
+    put(sheet, 2, 1, f"Chỉ tiêu của tỉnh: {targets}{measure}").font = Font(italic=True)
 
     for column, (heading, width) in enumerate(zip(UNIT_HEADERS, UNIT_WIDTHS, strict=True), 1):
         _header_cell(sheet, GROUP_ROW, column, heading)
@@ -378,12 +319,12 @@ def _write_indicator_sheet(
     grade_labels = {g.code: g.label for g in plan.grade_levels}
     for offset, unit in enumerate(units):
         row = FIRST_ROW + offset
-        _put(sheet, row, CODE_COL, unit.code)
-        _put(sheet, row, NAME_COL, unit.name)
-        _put(sheet, row, KIND_COL, KIND_LABELS[unit.kind])
-        _put(sheet, row, PARENT_COL, names.get(unit.parent_id or "", ""))
-        _put(sheet, row, CLUSTER_COL, unit.cluster_code)
-        _put(sheet, row, SECTOR_COL, SECTOR_LABELS[unit.sector] if unit.sector else None)
+        put(sheet, row, CODE_COL, unit.code)
+        put(sheet, row, NAME_COL, unit.name)
+        put(sheet, row, KIND_COL, KIND_LABELS[unit.kind])
+        put(sheet, row, PARENT_COL, names.get(unit.parent_id or "", ""))
+        put(sheet, row, CLUSTER_COL, unit.cluster_code)
+        put(sheet, row, SECTOR_COL, SECTOR_LABELS[unit.sector] if unit.sector else None)
         for stream, columns in streams.items():
             value = values.get((unit.id, stream, indicator.code))
             _write_value(sheet, row, indicator, columns, value, grade_labels)
@@ -412,7 +353,7 @@ def _write_indicator_sheet(
             _fit_height(sheet, row, texts)
 
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=KIND_COL)
-    _print_setup(sheet, f"{GROUP_ROW}:{HEADER_ROW}")
+    print_setup(sheet, f"{GROUP_ROW}:{HEADER_ROW}")
     return _IndicatorSheet(title, indicator, streams, len(units))
 
 
@@ -452,12 +393,12 @@ def _write_value(
         return
     elif kind is IndicatorKind.YES_NO:
         if value.flag is not None:
-            _put(sheet, row, columns.value, YES if value.flag else NO)
+            put(sheet, row, columns.value, YES if value.flag else NO)
     elif kind is IndicatorKind.GRADE:
         if value.grade is not None:
-            _put(sheet, row, columns.value, grade_labels.get(value.grade, value.grade))
+            put(sheet, row, columns.value, grade_labels.get(value.grade, value.grade))
     else:
-        _put(sheet, row, columns.value, value.text)
+        put(sheet, row, columns.value, value.text)
 
 
 # --- the province workbook: summary formulas --------------------------------------------
@@ -757,9 +698,9 @@ def _write_summary(
     percent_col = first_stream_col + len(streams)
     result_col = percent_col + 1
 
-    _put(sheet, 1, 1, f"TỔNG HỢP KẾT QUẢ THI ĐUA NĂM {plan.year}").font = Font(bold=True, size=14)
-    _put(sheet, 2, 1, f"{plan.issuer} — {plan.title}").font = Font(italic=True)
-    _put(
+    put(sheet, 1, 1, f"TỔNG HỢP KẾT QUẢ THI ĐUA NĂM {plan.year}").font = Font(bold=True, size=14)
+    put(sheet, 2, 1, f"{plan.issuer} — {plan.title}").font = Font(italic=True)
+    put(
         sheet,
         3,
         1,
@@ -781,14 +722,14 @@ def _write_summary(
         for target, own in scope_targets(indicator, scope):
             measure = figures.measure_of(indicator, target)
             number_format = _row_format(indicator, target)
-            code_cell = _put(sheet, row, 1, indicator.code)
+            code_cell = put(sheet, row, 1, indicator.code)
             code_cell.hyperlink = Hyperlink(
                 ref=code_cell.coordinate, location=f"{_quoted(item.title)}!A1"
             )
             code_cell.style = "Hyperlink"
-            _put(sheet, row, 2, indicator.title)
+            put(sheet, row, 2, indicator.title)
             wording = figures.target_text(plan, indicator, target) if target is not None else ""
-            _put(sheet, row, 3, wording)
+            put(sheet, row, 3, wording)
             _fit_height(sheet, row, [(indicator.title, widths[1]), (wording, widths[2])])
             if target is not None:
                 goal, goal_format = _goal_cell(indicator, target)
@@ -831,7 +772,7 @@ def _write_summary(
                 )
             row += 1
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=3)
-    _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
     return row - FIRST_ROW
 
 
@@ -886,94 +827,8 @@ def export_province_workbook(
     return WorkbookExport(path, tuple(workbook.sheetnames), rows)
 
 
-# --- the roster workbook ---------------------------------------------------------------
-
-
-def _roster_row(
-    unit: domain.RosterUnit,
-    codes: dict[str, str | None],
-    leaders: dict[str, str | None],
-    chairs: dict[str, str],
-) -> dict[str, object]:
-    return {
-        "code": unit.code,
-        "name": unit.name,
-        "kind": KIND_LABELS[unit.kind],
-        "sector": SECTOR_LABELS[unit.sector] if unit.sector else None,
-        "parent": codes.get(unit.parent_id or ""),
-        "cluster": unit.cluster_code,
-        "leader": "x"
-        if unit.cluster_code is not None and leaders.get(unit.cluster_code) == unit.id
-        else None,
-        "members": unit.member_count,
-        "workers": unit.worker_count,
-        "chair": chairs.get(unit.id) or None,
-        "phone": unit.phone or None,
-        "email": unit.email or None,
-    }
-
-
-def export_roster_workbook(session: Session, *, year: int, path: Path) -> WorkbookExport:
-    """Write the ``year`` roster in the roster template's columns, ready to edit and import.
-
-    The top of the tree (this federation) is left out, as in the template: a
-    unit directly under it has an empty upper-level code. Raises
-    :class:`NotFoundError` when the year has no roster and :class:`InputError`
-    for a bad output path.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    check_output(path, suffix=".xlsx")
-    roster = list_roster(session, year=year)
-    installation = get_installation(session)
-    top = {u.id for u in roster if u.parent_id is None}
-    if installation is not None:
-        top.add(installation.own_unit_id)
-    units = [u for u in roster if u.id not in top]
-    if not units:
-        raise NotFoundError(N_("There is no roster for {year}."), params={"year": year})
-    codes = {u.id: u.code for u in roster if u.id not in top}
-    leaders = dict(
-        session.execute(
-            select(models.Cluster.code, models.Cluster.leader_unit_id).where(
-                models.Cluster.year == year
-            )
-        ).all()
-    )
-    chairs = dict(
-        session.execute(
-            select(models.Unit.id, models.Unit.chair_name).where(
-                models.Unit.id.in_([u.id for u in units])
-            )
-        ).all()
-    )
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = ROSTER_SHEET
-    for column, spec in enumerate(COLUMNS, start=1):
-        _put(sheet, 1, column, spec.header).font = Font(bold=True)
-        sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = spec.width
-    ordered = sorted(units, key=lambda u: (_KIND_ORDER[u.kind], u.code or "", u.name))
-    for row, unit in enumerate(ordered, start=2):
-        record = _roster_row(unit, codes, leaders, chairs)
-        for column, spec in enumerate(COLUMNS, start=1):
-            cell = _put(sheet, row, column, record[spec.key])
-            if spec.key in ("members", "workers"):
-                cell.number_format = COUNT_FORMAT
-    sheet.freeze_panes = "C2"
-    _print_setup(sheet, "1:1")
-    workbook.properties.title = f"Danh sách đơn vị năm {year}"
-    workbook.properties.creator = "Thi Đua"
-    save_workbook(workbook, path)
-    return WorkbookExport(path, tuple(workbook.sheetnames), len(ordered))
-
-
 __all__ = [
     "SUMMARY_SHEET",
     "WorkbookExport",
     "export_province_workbook",
-    "export_roster_workbook",
 ]

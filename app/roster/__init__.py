@@ -1,6 +1,6 @@
 """The roster: the organisation tree of one plan year, its clusters and leaders."""
 
-from app.roster.columns import COLUMNS, FIELD_WORDS
+from app.roster.columns import COLUMNS, FIELD_WORDS, KIND_LABELS, SECTOR_LABELS, listing_order
 from app.roster.rows import RosterError, RosterImportResult
 from app.roster.services import (
     choose_cluster_leader,
@@ -11,18 +11,23 @@ from app.roster.services import (
 from app.roster.template import write_roster_template
 from app.roster.tree import default_year, list_roster
 from app.roster.unit_edit import set_cluster_leader
+from app.roster.workbook_export import export_roster_workbook
 from app.roster.workbook_import import import_roster
 
 __all__ = [
     "COLUMNS",
     "FIELD_WORDS",
+    "KIND_LABELS",
+    "SECTOR_LABELS",
     "RosterError",
     "RosterImportResult",
     "choose_cluster_leader",
     "default_year",
+    "export_roster_workbook",
     "import_roster",
     "import_roster_workbook",
     "list_roster",
+    "listing_order",
     "retire_roster_unit",
     "save_roster_unit",
     "set_cluster_leader",

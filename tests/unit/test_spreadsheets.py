@@ -38,14 +38,10 @@ from app.core.i18n import vietnamese
 from app.demo.province import Demo, make_demo
 from app.exchange.merge import import_packages
 from app.rollup.query import Scope, TargetRollup, rollup
-from app.rollup.workbook import (
-    FIRST_ROW,
-    SUMMARY_SHEET,
-    export_province_workbook,
-    export_roster_workbook,
-)
+from app.rollup.workbook import FIRST_ROW, SUMMARY_SHEET, export_province_workbook
 from app.roster.columns import COLUMNS
 from app.roster.tree import list_roster
+from app.roster.workbook_export import export_roster_workbook
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models

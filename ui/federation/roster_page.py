@@ -1016,7 +1016,7 @@ class RosterPage(QWidget):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import export_roster_workbook
+        from app.roster import export_roster_workbook
 
         ctx, year = self._ctx, self.year
         if path.suffix.lower() != ".xlsx":
