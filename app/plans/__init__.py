@@ -1,16 +1,8 @@
 """Plans: the plan document, its indicators and targets, next year's copy."""
 
+from app.plans.builtin import install_builtin_plans
 from app.plans.copy import clone_plan, edit_plan_header
-from app.plans.document import (
-    ALLOWED_ROLLUPS,
-    content_hash,
-    get_plan,
-    install_builtin_plans,
-    install_plan_document,
-    list_plans,
-    plan_document,
-    plan_to_json,
-)
+from app.plans.document import ALLOWED_ROLLUPS, content_hash, install_plan_document
 from app.plans.indicators import (
     IndicatorInput,
     RosterRef,
@@ -22,6 +14,8 @@ from app.plans.indicators import (
     roster_refs,
     save_indicator,
 )
+from app.plans.json_forms import plan_document, plan_to_json
+from app.plans.reading import get_plan, list_plans
 from app.plans.services import available_plans, read_plan
 
 __all__ = [

@@ -17,8 +17,10 @@ from typing import Any
 from app.core import audit
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.plans.document import get_plan, install_plan_document, plan_document
+from app.plans.document import install_plan_document
 from app.plans.indicators import check_editable
+from app.plans.json_forms import plan_document
+from app.plans.reading import get_plan
 from db import models
 
 

@@ -37,13 +37,9 @@ from app.core.errors import N_, InputError, NotFoundError, UserError
 from app.core.format import format_number
 from app.core.text import nfc
 from app.core.values import MAX_AMOUNT, MAX_COUNT, check_value
-from app.plans.document import (
-    ALLOWED_ROLLUPS,
-    EACH_UNIT_KINDS,
-    get_plan,
-    install_plan_document,
-    plan_document,
-)
+from app.plans.document import ALLOWED_ROLLUPS, EACH_UNIT_KINDS, install_plan_document
+from app.plans.json_forms import plan_document
+from app.plans.reading import get_plan
 from db import models
 from db.enums import (
     Comparison,

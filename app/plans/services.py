@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.core import domain
 from app.core.context import AppContext
-from app.plans.document import get_plan, list_plans
+from app.plans.reading import get_plan, list_plans
 
 
 def available_plans(ctx: AppContext) -> list[domain.PlanSummary]:

@@ -26,7 +26,8 @@ from app.core.text import first_unclean
 from app.core.values import text_problem
 from app.exchange.bodies import _text
 from app.exchange.format import PayloadError
-from app.plans.document import install_plan_document, plan_document
+from app.plans.document import install_plan_document
+from app.plans.json_forms import plan_document
 from app.roster.rows import RosterError
 from app.roster.template import write_roster_template
 from app.roster.tree import list_roster
@@ -120,7 +121,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
 
 
 def _plan(ctx: AppContext, **changes: Any) -> dict[str, Any]:
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
 
     with ctx.reading() as session:
         document = json.loads(json.dumps(plan_document(get_plan(session, "tuyen-quang-2017"))))

@@ -17,7 +17,7 @@ from app.exchange import federation
 from app.exchange.keys import list_keys
 from app.exchange.merge import ImportSummary, KeyStatus, Outcome, import_packages
 from app.exchange.signing import fingerprint_groups
-from app.plans.document import get_plan
+from app.plans.reading import get_plan
 from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
