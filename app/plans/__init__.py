@@ -3,18 +3,17 @@
 from app.plans.builtin import install_builtin_plans
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import ALLOWED_ROLLUPS, content_hash, install_plan_document
-from app.plans.indicators import (
+from app.plans.indicator_input import (
     IndicatorInput,
     RosterRef,
     TargetInput,
     input_of,
     is_percent,
-    lock_reason,
-    remove_indicator,
     roster_refs,
-    save_indicator,
 )
+from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
+from app.plans.lock import lock_reason
 from app.plans.reading import get_plan, list_plans
 from app.plans.services import available_plans, read_plan
 

@@ -24,16 +24,15 @@ from app.core.errors import InputError, NotFoundError
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.plans.copy import clone_plan, edit_plan_header
-from app.plans.indicators import (
+from app.plans.indicator_input import (
     IndicatorInput,
     TargetInput,
     TargetInputError,
     input_of,
     parse_decimal,
-    plan_lock,
-    remove_indicator,
-    save_indicator,
 )
+from app.plans.indicators import remove_indicator, save_indicator
+from app.plans.lock import plan_lock
 from app.plans.reading import get_plan
 from db.enums import (
     Comparison,
