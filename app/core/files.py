@@ -1,7 +1,8 @@
 """Reading files from a USB stick as if any of them could be hostile.
 
 - :func:`read_limited` reads only a regular file (a FIFO would hang a read, a
-  device such as ``/dev/zero`` never ends), and never more than a limit.
+  device such as ``/dev/zero`` never ends), and never more than a limit: it is
+  the one way a file from outside is read.
 - :func:`display_name` shows any file name safely: names that are not valid
   UTF-8 (old names from another system) or that hold control characters are
   shown with replacement marks instead of crashing when printed or stored.
@@ -58,11 +59,19 @@ def _kind_problem(mode: int) -> str | None:
     return N_("This is not a regular file; it was not read.")
 
 
+class FileTooLargeError(InputError):
+    """A file larger than the limit :func:`read_limited` reads it with."""
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; :class:`InputError` otherwise.
 
     The file is opened without blocking and checked on the open descriptor,
-    so a FIFO or device put in its place after a check is refused too.
+    so a FIFO or device put in its place after a check is refused too. A file
+    over the limit is refused before it is read (:class:`FileTooLargeError`),
+    and never more than ``limit`` + 1 bytes are read of one that grows. A
+    file that cannot be opened or read raises an :class:`InputError` whose
+    ``__cause__`` is the :class:`OSError`, for a caller that words it its own way.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -75,10 +84,7 @@ def read_limited(path: Path, limit: int) -> bytes:
         if problem is not None:
             raise InputError(problem)
         if info.st_size > limit:
-            raise InputError(
-                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                params={"size": info.st_size, "limit": limit},
-            )
+            raise _too_large(info.st_size, limit)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -88,15 +94,19 @@ def read_limited(path: Path, limit: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew while being read
-                raise InputError(
-                    N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                    params={"size": total, "limit": limit},
-                )
+                raise _too_large(total, limit)
         return b"".join(chunks)
     except OSError as exc:
         raise _os_error(exc) from exc
     finally:
         os.close(descriptor)
+
+
+def _too_large(size: int, limit: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
+        params={"size": size, "limit": limit},
+    )
 
 
 def _os_error(exc: OSError) -> InputError:
@@ -285,6 +295,7 @@ def write_output(path: Path | str, data: bytes) -> Path:
 
 
 __all__ = [
+    "FileTooLargeError",
     "FoundFile",
     "check_output",
     "display_name",
