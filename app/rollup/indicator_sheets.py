@@ -22,6 +22,7 @@ from app.core.format import format_target
 from app.core.sheets import put
 from app.core.workbooks import COUNT_FORMAT, print_setup
 from app.roster import KIND_LABELS, SECTOR_LABELS
+from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
@@ -121,18 +122,7 @@ def statement_values(session: Session, plan_id: str) -> Values:
         .join(models.Indicator, models.Indicator.id == value.indicator_id)
         .where(statement.plan_id == plan_id)
     )
-    return {
-        (unit_id, stream, code): domain.UnitValue(
-            amount=v.amount,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            flag=v.flag,
-            grade=v.grade,
-            text=v.text,
-            note=v.note,
-        )
-        for unit_id, stream, code, v in rows
-    }
+    return {(unit_id, stream, code): saved_value(v) for unit_id, stream, code, v in rows}
 
 
 # --- one indicator's sheet ----------------------------------------------------------------
