@@ -20,7 +20,9 @@ from db.enums import Sector, UnitKind
 
 
 @dataclass(frozen=True)
-class RowError:
+class CellMessage:
+    """Something to say about one cell: its row, its column's key, an English msgid."""
+
     row: int
     column: str
     message: str  # English msgid
@@ -33,20 +35,15 @@ class RowError:
 
 
 @dataclass(frozen=True)
-class RosterNote:
+class RowError(CellMessage):
+    """A cell that keeps its row (and so the roster) from being imported."""
+
+
+@dataclass(frozen=True)
+class RosterNote(CellMessage):
     """A cell the import read differently from how it was typed (a legacy font's
     text converted, "1.200" read as 1200, "hcsn" as HCSN, an empty count as 0):
     imported, and shown to staff so nothing changes without a word."""
-
-    row: int
-    column: str
-    message: str  # English msgid
-    params: tuple[tuple[str, object], ...] = ()
-
-    def translated(self) -> str:
-        from app.core.i18n import gettext
-
-        return gettext(self.message).format(**dict(self.params))
 
 
 class RosterError(InputError):
