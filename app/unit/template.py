@@ -18,7 +18,7 @@ from app.core.files import display_name
 from app.core.legacy_text import repair_table
 from app.core.text import nfc
 from app.core.values import Problem, check_value
-from app.core.workbooks import save_workbook
+from app.core.workbooks import COUNT_FORMAT, save_workbook
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 TEMPLATE_FORMAT = "thidua.statement-template/1"
@@ -115,7 +115,7 @@ def write_statement_template(
             if column not in used:
                 sheet.cell(row=row, column=column).fill = grey
         if indicator.kind is IndicatorKind.MONEY:
-            sheet.cell(row=row, column=5).number_format = "#,##0"
+            sheet.cell(row=row, column=5).number_format = COUNT_FORMAT
         put(sheet, row, 5, value.amount)
         put(sheet, row, 6, value.numerator)
         put(sheet, row, 7, value.denominator)
