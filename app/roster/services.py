@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import app.roster.unit_edit as unit_edit
 from app.core.context import AppContext
-from app.roster import unit_edit
 from app.roster.rows import RosterImportResult
 from app.roster.tree import default_year
 from app.roster.workbook_import import import_roster
