@@ -23,7 +23,8 @@ from app.core import domain, figures
 from app.core.context import AppContext, open_context
 from app.core.format import format_number
 from app.core.i18n import vietnamese
-from app.plans.document import install_plan_document, load_builtin_document
+from app.plans.builtin import load_builtin_document
+from app.plans.document import install_plan_document
 from app.rollup.query import Scope
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
@@ -314,7 +315,7 @@ def read_surfaces(
 
 def assert_surfaces_agree(province: Province, readings: list[ScopeReading], folder: Path) -> None:
     """Every target × scope × stream: the same figure and verdict on every surface."""
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
     from app.rollup.dashboard import units_behind
 
     with province.ctx.reading() as session:
@@ -398,7 +399,7 @@ def assert_surfaces_agree(province: Province, readings: list[ScopeReading], fold
 def assert_units_agree(province: Province, folder: Path, unit_keys: Sequence[str]) -> None:
     """Each unit's results: scoring's attainment, the printed results report and the
     one reading (:func:`app.core.figures.read_unit_result`) agree, in every period."""
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
     from app.plans.rules import Method
     from app.printing.documents import print_results_report
     from app.printing.values import format_unit_value, verdict_word

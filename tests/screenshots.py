@@ -33,7 +33,8 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     from app.exchange import federation
     from app.exchange.keys import ensure_own_key
     from app.exchange.signing import fingerprint_groups
-    from app.roster.tree import import_roster, write_roster_template
+    from app.roster.template import write_roster_template
+    from app.roster.workbook_import import import_roster
     from app.setup.first_run import initialize
     from app.unit.plan_package import import_plan_package
     from app.unit.workspace import StatementDetails, set_details, set_value

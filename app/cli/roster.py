@@ -123,8 +123,7 @@ def cmd_roster_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 
 
 def cmd_roster_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.rollup import export_roster_workbook
-    from app.roster import default_year
+    from app.roster import default_year, export_roster_workbook
 
     with ctx.reading() as session:
         year = args.year or default_year(session)

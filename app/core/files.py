@@ -1,13 +1,15 @@
 """Reading files from a USB stick as if any of them could be hostile.
 
 - :func:`read_limited` reads only a regular file (a FIFO would hang a read, a
-  device such as ``/dev/zero`` never ends), and never more than a limit.
+  device such as ``/dev/zero`` never ends), and never more than a limit: it is
+  the one way a file from outside is read.
 - :func:`display_name` shows any file name safely: names that are not valid
   UTF-8 (old names from another system) or that hold control characters are
   shown with replacement marks instead of crashing when printed or stored.
-- :func:`check_output` / :func:`write_output` write only a regular file in an
-  existing folder: never through a link planted where the file should be, never
-  over a device or a folder, always whole (a temporary file renamed into place).
+- :func:`check_output` / :func:`write_atomically` / :func:`write_output` write
+  only a regular file in an existing folder: never through a link planted where
+  the file should be, never over a device or a folder, always whole (a temporary
+  file beside it renamed into place).
 - :func:`package_files` walks folders without following links to folders
   (which may loop) and reports, rather than skips in silence, every entry
   that looks like a package but cannot be one: a FIFO, a device, a dangling
@@ -19,7 +21,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,11 +59,19 @@ def _kind_problem(mode: int) -> str | None:
     return N_("This is not a regular file; it was not read.")
 
 
+class FileTooLargeError(InputError):
+    """A file larger than the limit :func:`read_limited` reads it with."""
+
+
 def read_limited(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; :class:`InputError` otherwise.
 
     The file is opened without blocking and checked on the open descriptor,
-    so a FIFO or device put in its place after a check is refused too.
+    so a FIFO or device put in its place after a check is refused too. A file
+    over the limit is refused before it is read (:class:`FileTooLargeError`),
+    and never more than ``limit`` + 1 bytes are read of one that grows. A
+    file that cannot be opened or read raises an :class:`InputError` whose
+    ``__cause__`` is the :class:`OSError`, for a caller that words it its own way.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -74,10 +84,7 @@ def read_limited(path: Path, limit: int) -> bytes:
         if problem is not None:
             raise InputError(problem)
         if info.st_size > limit:
-            raise InputError(
-                N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                params={"size": info.st_size, "limit": limit},
-            )
+            raise _too_large(info.st_size, limit)
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -87,15 +94,19 @@ def read_limited(path: Path, limit: int) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # it grew while being read
-                raise InputError(
-                    N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
-                    params={"size": total, "limit": limit},
-                )
+                raise _too_large(total, limit)
         return b"".join(chunks)
     except OSError as exc:
         raise _os_error(exc) from exc
     finally:
         os.close(descriptor)
+
+
+def _too_large(size: int, limit: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        N_("The file is too large ({size} bytes; the limit is {limit} bytes)."),
+        params={"size": size, "limit": limit},
+    )
 
 
 def _os_error(exc: OSError) -> InputError:
@@ -239,31 +250,57 @@ def check_output(path: Path | str, *, suffix: str = "") -> Path:
     return target
 
 
-def write_output(path: Path | str, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole (:func:`check_output`, then a temporary file
-    in the same folder renamed into place); :class:`InputError` if it cannot be."""
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def write_atomically(path: Path | str, write: Callable[[Path], object]) -> Path:
+    """Put a file at ``path`` whole: ``write`` fills a new, empty temporary file
+    beside it, which then replaces ``path`` in one step, so a reader (or a power
+    cut) finds the old file or the new one, never half of one.
+
+    ``path`` passes :func:`check_output` before anything is written and again
+    just before the replace. The temporary file is created here, never through a
+    link, with the mode a new file gets (not ``mkstemp``'s 0600, which would stay
+    on the finished file). An :class:`OSError` (a full disk, a folder that
+    cannot be written to, a target another program holds open on Windows) is
+    raised as it is, for the caller to word; the temporary file is removed
+    whatever happens.
+    """
     target = check_output(path)
     temporary = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.part")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | _NOFOLLOW
+    os.close(os.open(temporary, flags, 0o644))
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        flags |= getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(temporary, flags, 0o644)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+        write(temporary)
         check_output(target)  # nothing was put in its place meanwhile
         os.replace(temporary, target)
-    except OSError as exc:
-        raise _os_error(exc) from exc
     finally:
         temporary.unlink(missing_ok=True)
     return target
 
 
+def write_output(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` whole (:func:`write_atomically`); :class:`InputError`
+    if it cannot be."""
+
+    def fill(temporary: Path) -> None:
+        flags = os.O_WRONLY | getattr(os, "O_BINARY", 0) | _NOFOLLOW
+        with os.fdopen(os.open(temporary, flags), "wb") as handle:
+            handle.write(data)
+
+    try:
+        return write_atomically(path, fill)
+    except OSError as exc:
+        raise _os_error(exc) from exc
+
+
 __all__ = [
+    "FileTooLargeError",
     "FoundFile",
     "check_output",
     "display_name",
     "package_files",
     "read_limited",
+    "write_atomically",
     "write_output",
 ]

@@ -57,6 +57,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from app.core.errors import N_, InputError
+from app.core.files import FileTooLargeError, read_limited
 from app.core.strictjson import MalformedJSONError, dumps_canonical, loads_strict
 from app.exchange.signing import (
     WeakKeyError,
@@ -484,13 +485,17 @@ def _b64(raw: bytes) -> str:
 
 
 def _read_document(path: Path) -> dict[str, Any]:
+    """A key file or backup as JSON: a regular file (a FIFO would hang the read) of at
+    most ``_MAX_FILE_SIZE`` bytes (:func:`app.core.files.read_limited`)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_FILE_SIZE + 1)
-    except FileNotFoundError:
-        raise KeyStoreError(MSG_FILE_MISSING, detail=str(path)) from None
-    except OSError as exc:
-        raise KeyStoreError(MSG_FILE_UNREADABLE, detail=f"{path}: {exc}") from None
+        data = read_limited(path, _MAX_FILE_SIZE)
+    except FileTooLargeError as exc:
+        raise CorruptKeyFileError(MSG_CORRUPT, detail=exc.message) from None
+    except InputError as exc:
+        if isinstance(exc.__cause__, FileNotFoundError):
+            raise KeyStoreError(MSG_FILE_MISSING, detail=str(path)) from None
+        reason = exc.__cause__ or exc.translated()
+        raise KeyStoreError(MSG_FILE_UNREADABLE, detail=f"{path}: {reason}") from None
     try:
         document = loads_strict(data, max_bytes=_MAX_FILE_SIZE, max_depth=2, max_items=32)
     except MalformedJSONError as exc:

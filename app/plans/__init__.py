@@ -1,24 +1,18 @@
 """Plans: the plan document, its indicators and targets, its scoring rules, next year's copy."""
 
+from app.plans.builtin import install_builtin_plans
 from app.plans.copy import clone_plan, edit_plan_header
-from app.plans.document import (
-    ALLOWED_ROLLUPS,
-    get_plan,
-    install_builtin_plans,
-    install_plan_document,
-    list_plans,
-    plan_document,
-    plan_to_json,
-)
-from app.plans.indicators import (
+from app.plans.document import ALLOWED_ROLLUPS, install_plan_document
+from app.plans.indicator_input import (
     IndicatorInput,
     RosterRef,
     TargetInput,
     input_of,
     is_percent,
-    remove_indicator,
-    save_indicator,
 )
+from app.plans.indicators import remove_indicator, save_indicator
+from app.plans.json_forms import plan_document, plan_to_json
+from app.plans.reading import get_plan, list_plans
 from app.plans.rules import (
     SCORING_FORMAT,
     STANDARD_AWARDS,

@@ -17,8 +17,10 @@ from typing import Any
 from app.core import audit
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.plans.document import get_plan, install_plan_document, plan_document
-from app.plans.indicators import check_editable
+from app.plans.document import install_plan_document
+from app.plans.json_forms import plan_document
+from app.plans.lock import check_editable
+from app.plans.reading import get_plan
 from db import models
 
 
@@ -94,7 +96,7 @@ def edit_plan_header(
     Returns the plan id. Raises :class:`InputError` for a built-in plan, once
     its plan packages were written and when units already sent values for
     the plan (their packages refer to the plan's content):
-    :func:`app.plans.indicators.lock_reason`.
+    :func:`app.plans.lock.lock_reason`.
     """
     if not title.strip():
         raise InputError(N_("The plan document is invalid: {field}."), params={"field": "title"})

@@ -1,9 +1,9 @@
-"""Plans: the plan document format, built-in plans, reading plans back.
+"""The plan document format (``thidua.plan/1``), checked field by field and installed.
 
-A plan document is the JSON form of a plan (``thidua.plan/1``): the built-in
-plans under ``resources/plans`` use it, and plan packages will carry it. It
-is validated field by field before anything is written, so a bad document
-changes nothing. ``content_hash`` is the SHA-256 of its canonical JSON; the
+A plan document is the JSON form of a plan: the built-in plans under
+``resources/plans`` use it, and plan packages carry it. It is validated
+field by field before anything is written, so a bad document changes
+nothing. ``content_hash`` is the SHA-256 of its canonical JSON; the
 packages refer to a plan by it.
 """
 
@@ -14,15 +14,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.core import domain
-from app.core.errors import N_, InputError, NotFoundError
-from app.core.paths import resource_dir
+from app.core.errors import N_, InputError
 from app.core.strictjson import dumps_canonical
 from app.core.text import nfc
 from db import models
@@ -43,7 +40,6 @@ PLAN_FORMAT = "thidua.plan/1"
 EACH_UNIT_KINDS = (IndicatorKind.COUNT, IndicatorKind.MONEY, IndicatorKind.RATIO)
 #: Who a title or commendation of the plan's ``awards`` is for.
 AWARD_FOR = ("collective", "individual", "both")
-BUILTIN_PLAN_IDS = ("tuyen-quang-2017",)
 
 #: Which roll-ups make sense for which kind of value.
 ALLOWED_ROLLUPS: dict[IndicatorKind, tuple[Rollup, ...]] = {
@@ -54,20 +50,6 @@ ALLOWED_ROLLUPS: dict[IndicatorKind, tuple[Rollup, ...]] = {
     IndicatorKind.GRADE: (Rollup.SHARE_OF_UNITS,),
     IndicatorKind.TEXT: (Rollup.NONE,),
 }
-
-
-def builtin_plan_path(plan_id: str) -> Path:
-    return resource_dir() / "plans" / f"{plan_id}.json"
-
-
-def load_builtin_document(plan_id: str) -> dict[str, Any]:
-    path = builtin_plan_path(plan_id)
-    if plan_id not in BUILTIN_PLAN_IDS or not path.exists():
-        raise NotFoundError(
-            N_("There is no plan with the id {plan_id}."), params={"plan_id": plan_id}
-        )
-    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return document
 
 
 def content_hash(document: Mapping[str, Any]) -> str:
@@ -157,10 +139,6 @@ def _enum_value(enum: type[Any], value: Any, field: str) -> Any:
 
 def _join(values: Iterable[str]) -> str:
     return ",".join(values)
-
-
-def _split(text: str, enum: type[Any]) -> tuple[Any, ...]:
-    return tuple(enum(part) for part in text.split(",") if part)
 
 
 # --- install --------------------------------------------------------------------
@@ -423,332 +401,3 @@ def _indicator_row(
             )
         )
     return indicator
-
-
-def install_builtin_plans(session: Session) -> list[str]:
-    """Install (or refresh) every built-in plan; returns their ids."""
-    installed = []
-    for plan_id in BUILTIN_PLAN_IDS:
-        document = load_builtin_document(plan_id)
-        existing = session.get(models.Plan, plan_id)
-        if existing is not None and existing.content_hash == content_hash(document):
-            installed.append(plan_id)
-            continue
-        in_use = session.scalar(
-            select(models.Statement.id).where(models.Statement.plan_id == plan_id).limit(1)
-        )
-        if existing is not None and in_use is not None:
-            installed.append(plan_id)  # keep the plan the units registered against
-            continue
-        installed.append(install_plan_document(session, document, builtin=True))
-    return installed
-
-
-# --- reading --------------------------------------------------------------------
-
-
-def list_plans(session: Session) -> list[domain.PlanSummary]:
-    rows = session.scalars(select(models.Plan).order_by(models.Plan.year.desc(), models.Plan.id))
-    return [
-        domain.PlanSummary(
-            id=row.id,
-            year=row.year,
-            issuer=row.issuer,
-            number=row.number,
-            issued_on=row.issued_on,
-            title=row.title,
-            builtin=row.builtin,
-        )
-        for row in rows
-    ]
-
-
-def get_plan(session: Session, plan_id: str) -> domain.Plan:
-    """The whole plan as domain values; :class:`NotFoundError` if unknown."""
-    row = session.get(models.Plan, plan_id)
-    if row is None:
-        raise NotFoundError(
-            N_("There is no plan with the id {plan_id}."), params={"plan_id": plan_id}
-        )
-    levels = session.scalars(
-        select(models.GradeLevel)
-        .where(models.GradeLevel.plan_id == plan_id)
-        .order_by(models.GradeLevel.rank)
-    )
-    periods = session.scalars(
-        select(models.Period)
-        .where(models.Period.plan_id == plan_id)
-        .order_by(models.Period.sort_order)
-    )
-    movements = session.scalars(
-        select(models.Movement)
-        .where(models.Movement.plan_id == plan_id)
-        .order_by(models.Movement.sort_order)
-    )
-    groups = session.scalars(
-        select(models.IndicatorGroup)
-        .where(models.IndicatorGroup.plan_id == plan_id)
-        .order_by(models.IndicatorGroup.sort_order)
-    )
-    return domain.Plan(
-        id=row.id,
-        year=row.year,
-        issuer=row.issuer,
-        parent_issuer=row.parent_issuer,
-        number=row.number,
-        issued_on=row.issued_on,
-        place=row.place,
-        title=row.title,
-        theme=row.theme,
-        signer_name=row.signer_name,
-        signer_title=row.signer_title,
-        content_hash=row.content_hash,
-        builtin=row.builtin,
-        periods=tuple(
-            domain.Period(p.code, p.name, p.starts_on, p.ends_on, p.due_on) for p in periods
-        ),
-        grade_levels=tuple(domain.GradeLevel(g.code, g.label, g.rank) for g in levels),
-        movements=tuple(
-            domain.Movement(
-                id=m.id,
-                code=m.code,
-                name=m.name,
-                goal=m.goal,
-                sectors=_split(m.sectors, Sector),
-                launched_on=m.launched_on,
-                review_on=m.review_on,
-            )
-            for m in movements
-        ),
-        groups=tuple(domain.IndicatorGroup(g.code, g.parent_code, g.text) for g in groups),
-        indicators=tuple(_indicator_value(i) for i in row.indicators),
-        body=json.loads(row.body_json or "{}"),
-        awards=tuple(
-            domain.Award(
-                label=a["label"],
-                level=a.get("level", ""),
-                collective=a["for"] in ("collective", "both"),
-                individual=a["for"] in ("individual", "both"),
-            )
-            for a in json.loads(row.awards_json or "[]")
-        ),
-    )
-
-
-def _indicator_value(row: models.Indicator) -> domain.Indicator:
-    return domain.Indicator(
-        id=row.id,
-        code=row.code,
-        group_code=row.group_code,
-        title=row.title,
-        kind=row.kind,
-        rollup=row.rollup,
-        unit_of_measure=row.unit_of_measure,
-        numerator_label=row.numerator_label,
-        denominator_label=row.denominator_label,
-        sectors=_split(row.sectors, Sector),
-        unit_kinds=_split(row.unit_kinds, UnitKind),
-        unit_goal_comparison=row.unit_goal_comparison,
-        unit_goal_value=Decimal(row.unit_goal_value) if row.unit_goal_value else None,
-        targets=tuple(
-            domain.Target(
-                comparison=t.comparison,
-                value=Decimal(t.value),
-                wording=t.wording,
-                scope=t.scope,
-                sectors=_split(t.sectors, Sector),
-                unit_kinds=_split(t.unit_kinds, UnitKind),
-                unit_id=t.unit_id,
-                grade_level=t.grade_level,
-                grade_direction=t.grade_direction,
-                period=t.period,
-            )
-            for t in row.targets
-        ),
-    )
-
-
-def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
-    """A JSON-ready description of a plan for ``plan show --json``."""
-
-    def target_json(target: domain.Target) -> dict[str, Any]:
-        return {
-            "comparison": target.comparison.value,
-            "value": _number_json(target.value),
-            "wording": target.wording,
-            "scope": target.scope.value,
-            "sectors": [s.value for s in target.sectors],
-            "unit_kinds": [k.value for k in target.unit_kinds],
-            "unit_id": target.unit_id,
-            "grade_level": target.grade_level,
-            "grade_direction": target.grade_direction.value if target.grade_direction else None,
-            "period": target.period,
-        }
-
-    return {
-        "id": plan.id,
-        "year": plan.year,
-        "issuer": plan.issuer,
-        "parent_issuer": plan.parent_issuer,
-        "number": plan.number,
-        "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
-        "place": plan.place,
-        "title": plan.title,
-        "theme": plan.theme,
-        "signer": {"name": plan.signer_name, "title": plan.signer_title},
-        "content_hash": plan.content_hash,
-        "builtin": plan.builtin,
-        "periods": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "starts_on": p.starts_on.isoformat() if p.starts_on else None,
-                "ends_on": p.ends_on.isoformat() if p.ends_on else None,
-            }
-            for p in plan.periods
-        ],
-        "grade_scale": [
-            {"code": g.code, "label": g.label, "rank": g.rank} for g in plan.grade_levels
-        ],
-        "movements": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "goal": m.goal,
-                "sectors": [s.value for s in m.sectors],
-            }
-            for m in plan.movements
-        ],
-        "groups": [{"code": g.code, "parent": g.parent_code, "text": g.text} for g in plan.groups],
-        "indicators": [
-            {
-                "code": i.code,
-                "group": i.group_code,
-                "title": i.title,
-                "kind": i.kind.value,
-                "rollup": i.rollup.value,
-                "unit_of_measure": i.unit_of_measure,
-                "sectors": [s.value for s in i.sectors],
-                "unit_kinds": [k.value for k in i.unit_kinds],
-                "unit_goal": (
-                    {
-                        "comparison": i.unit_goal_comparison.value,
-                        "value": _number_json(i.unit_goal_value),
-                    }
-                    if i.unit_goal_comparison and i.unit_goal_value is not None
-                    else None
-                ),
-                "targets": [target_json(t) for t in i.targets],
-            }
-            for i in plan.indicators
-        ],
-        "awards": _awards_document(plan),
-    }
-
-
-def _number_json(value: Decimal) -> int | str:
-    """Integers as JSON numbers, fractions as exact decimal strings."""
-    if value == value.to_integral_value():
-        return int(value)
-    return str(value)
-
-
-def plan_document(plan: domain.Plan) -> dict[str, Any]:
-    """The plan as a ``thidua.plan/1`` document (what plan packages carry)."""
-
-    def day(value: dt.date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    def target_document(target: domain.Target) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "comparison": target.comparison.value,
-            "value": str(target.value),
-            "wording": target.wording,
-            "scope": target.scope.value,
-            "sectors": [s.value for s in target.sectors],
-            "unit_kinds": [k.value for k in target.unit_kinds],
-        }
-        if target.unit_id:
-            data["unit_id"] = target.unit_id
-        if target.grade_level:
-            data["grade_level"] = target.grade_level
-            data["grade_direction"] = (
-                target.grade_direction.value if target.grade_direction else None
-            )
-        if target.period:
-            data["period"] = target.period
-        return data
-
-    indicators = []
-    for item in plan.indicators:
-        data: dict[str, Any] = {
-            "code": item.code,
-            "group": item.group_code,
-            "title": item.title,
-            "kind": item.kind.value,
-            "rollup": item.rollup.value,
-            "unit_of_measure": item.unit_of_measure,
-            "numerator_label": item.numerator_label,
-            "denominator_label": item.denominator_label,
-            "sectors": [s.value for s in item.sectors],
-            "unit_kinds": [k.value for k in item.unit_kinds],
-            "targets": [target_document(t) for t in item.targets],
-        }
-        if item.unit_goal_comparison is not None and item.unit_goal_value is not None:
-            data["unit_goal"] = {
-                "comparison": item.unit_goal_comparison.value,
-                "value": str(item.unit_goal_value),
-            }
-        indicators.append(data)
-    return {
-        "format": PLAN_FORMAT,
-        "id": plan.id,
-        "year": plan.year,
-        "parent_issuer": plan.parent_issuer,
-        "issuer": plan.issuer,
-        "number": plan.number,
-        "issued_on": day(plan.issued_on),
-        "place": plan.place,
-        "title": plan.title,
-        "theme": plan.theme,
-        "signer": {"name": plan.signer_name, "title": plan.signer_title},
-        "periods": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "starts_on": day(p.starts_on),
-                "ends_on": day(p.ends_on),
-                "due_on": day(p.due_on),
-            }
-            for p in plan.periods
-        ],
-        "grade_scale": [{"code": g.code, "label": g.label} for g in plan.grade_levels],
-        "movements": [
-            {
-                "code": m.code,
-                "name": m.name,
-                "goal": m.goal,
-                "sectors": [s.value for s in m.sectors],
-                "launched_on": day(m.launched_on),
-                "review_on": day(m.review_on),
-            }
-            for m in plan.movements
-        ],
-        "groups": [{"code": g.code, "parent": g.parent_code, "text": g.text} for g in plan.groups],
-        "indicators": indicators,
-        "body": plan.body,
-        **({"awards": _awards_document(plan)} if plan.awards else {}),
-    }
-
-
-def _awards_document(plan: domain.Plan) -> list[dict[str, str]]:
-    return [
-        {
-            "label": a.label,
-            "level": a.level,
-            "for": "both"
-            if a.collective and a.individual
-            else ("collective" if a.collective else "individual"),
-        }
-        for a in plan.awards
-    ]

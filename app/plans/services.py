@@ -5,8 +5,9 @@ from __future__ import annotations
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import UserError
-from app.plans.document import get_plan, list_plans
-from app.plans.indicators import RosterRef, lock_reason, roster_refs
+from app.plans.indicator_input import RosterRef, roster_refs
+from app.plans.lock import lock_reason
+from app.plans.reading import get_plan, list_plans
 
 
 def available_plans(ctx: AppContext) -> list[domain.PlanSummary]:

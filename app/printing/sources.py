@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
 from app.core.installation import get_installation, get_setting
+from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 
@@ -238,15 +239,7 @@ def load_statements(
     values: dict[str, dict[str, domain.UnitValue]] = defaultdict(dict)
     value = models.StatementValue
     for v in session.scalars(select(value).where(value.statement_id.in_(ids))):
-        values[v.statement_id][codes.get(v.indicator_id, v.indicator_id)] = domain.UnitValue(
-            amount=v.amount,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            flag=v.flag,
-            grade=v.grade,
-            text=v.text,
-            note=v.note,
-        )
+        values[v.statement_id][codes.get(v.indicator_id, v.indicator_id)] = saved_value(v)
     movements: dict[str, list[str]] = defaultdict(list)
     for statement_id, movement_id in session.execute(
         select(models.StatementMovement.statement_id, models.StatementMovement.movement_id).where(

@@ -17,9 +17,8 @@ from app.rollup.services import (
     read_scope_unit_codes,
     read_units_behind,
     save_province_workbook,
-    save_roster_workbook,
 )
-from app.rollup.workbook import export_province_workbook, export_roster_workbook
+from app.rollup.workbook import export_province_workbook
 
 __all__ = [
     "ClusterFigure",
@@ -32,7 +31,6 @@ __all__ = [
     "UnitFigure",
     "describe_scope",
     "export_province_workbook",
-    "export_roster_workbook",
     "fresh_dashboard",
     "read_cluster_standing",
     "read_scope_choices",
@@ -42,6 +40,5 @@ __all__ = [
     "resolve_scope",
     "rollup",
     "save_province_workbook",
-    "save_roster_workbook",
     "scope_units",
 ]

@@ -26,6 +26,7 @@ from app.core.figures import is_verdict, unit_counts_towards
 from app.core.installation import get_installation
 from app.plans import get_plan
 from app.rollup.query import Scope, TargetRollup, covers, rollup
+from app.statements import saved_value
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -368,15 +369,7 @@ def units_behind(
             value.indicator_id == indicator.id,
         )
     ):
-        values[unit_id] = domain.UnitValue(
-            amount=row.amount,
-            numerator=row.numerator,
-            denominator=row.denominator,
-            flag=row.flag,
-            grade=row.grade,
-            text=row.text,
-            note=row.note,
-        )
+        values[unit_id] = saved_value(row)
     return [
         UnitFigure(
             roster.contacts[u],

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.core import domain
 from app.core.context import AppContext
+from app.core.workbooks import WorkbookExport
 from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
     ClusterFigure,
@@ -24,7 +25,7 @@ from app.rollup.dashboard import (
     units_behind,
 )
 from app.rollup.query import Scope
-from app.rollup.workbook import WorkbookExport, export_province_workbook, export_roster_workbook
+from app.rollup.workbook import export_province_workbook
 
 
 def read_scope_choices(ctx: AppContext, *, year: int) -> list[ScopeChoice]:
@@ -82,12 +83,6 @@ def save_province_workbook(
         return export_province_workbook(session, plan_id=plan_id, path=path, scope=scope)
 
 
-def save_roster_workbook(ctx: AppContext, *, year: int, path: Path) -> WorkbookExport:
-    """Write the ``year`` roster to ``path`` in the roster template's columns."""
-    with ctx.reading() as session:
-        return export_roster_workbook(session, year=year, path=path)
-
-
 __all__ = [
     "fresh_dashboard",
     "read_cluster_standing",
@@ -95,5 +90,4 @@ __all__ = [
     "read_scope_unit_codes",
     "read_units_behind",
     "save_province_workbook",
-    "save_roster_workbook",
 ]

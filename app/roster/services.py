@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import app.roster.unit_edit as unit_edit
 from app.core import domain
 from app.core.context import AppContext
-from app.roster import tree
-from app.roster.tree import RosterImportResult, default_year, list_roster
+from app.core.workbooks import WorkbookExport
+from app.roster.rows import RosterImportResult
+from app.roster.tree import default_year, list_roster
+from app.roster.workbook_export import export_roster_workbook
+from app.roster.workbook_import import import_roster
 
 
 def read_roster(ctx: AppContext, *, year: int) -> list[domain.RosterUnit]:
@@ -18,11 +22,17 @@ def read_roster(ctx: AppContext, *, year: int) -> list[domain.RosterUnit]:
         return list_roster(session, year=year)
 
 
+def save_roster_workbook(ctx: AppContext, *, year: int, path: Path) -> WorkbookExport:
+    """Write the ``year`` roster to ``path`` in the roster template's columns."""
+    with ctx.reading() as session:
+        return export_roster_workbook(session, year=year, path=path)
+
+
 def import_roster_workbook(
     ctx: AppContext, *, path: Path, year: int | None = None
 ) -> RosterImportResult:
     with ctx.unit_of_work() as session:
-        return tree.import_roster(session, path=path, year=year or default_year(session))
+        return import_roster(session, path=path, year=year or default_year(session))
 
 
 def save_roster_unit(
@@ -30,13 +40,13 @@ def save_roster_unit(
 ) -> RosterImportResult:
     """Add or change one unit of the ``year`` roster (the workbook's checks, audited)."""
     with ctx.unit_of_work() as session:
-        return tree.save_roster_unit(session, year=year, values=values, creating=creating)
+        return unit_edit.save_roster_unit(session, year=year, values=values, creating=creating)
 
 
 def retire_roster_unit(ctx: AppContext, *, year: int, code: str) -> None:
     """Take a unit out of the ``year`` roster (audited; its archive stays)."""
     with ctx.unit_of_work() as session:
-        tree.retire_roster_unit(session, year=year, code=code)
+        unit_edit.retire_roster_unit(session, year=year, code=code)
 
 
 def choose_cluster_leader(
@@ -44,4 +54,6 @@ def choose_cluster_leader(
 ) -> str | None:
     """Set (or with None clear) a cluster's leader; returns the previous leader's code."""
     with ctx.unit_of_work() as session:
-        return tree.set_cluster_leader(session, year=year, cluster=cluster, unit_code=unit_code)
+        return unit_edit.set_cluster_leader(
+            session, year=year, cluster=cluster, unit_code=unit_code
+        )

@@ -13,8 +13,6 @@ When the rules are still the shipped example, every document says so.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -23,10 +21,11 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app.core.context import AppContext
-from app.core.errors import N_, InputError, UserError
+from app.core.errors import N_, UserError
 from app.core.files import check_output
 from app.core.installation import get_installation, get_setting
 from app.core.text import natural_key
+from app.core.workbooks import save_workbook
 from app.exchange import local_time
 from app.printing import (
     Column,
@@ -335,31 +334,6 @@ def print_ranking(
 # --- the workbook -----------------------------------------------------------------------------
 
 
-def _check_output(path: Path) -> None:
-    """Refuse an output path that cannot become an .xlsx file, before any work."""
-    check_output(path, suffix=".xlsx")
-
-
-def _save(workbook: Any, path: Path) -> None:
-    """Save beside ``path`` and rename into place: all of the workbook or nothing."""
-    check_output(path)
-    handle, name = tempfile.mkstemp(prefix=".~thidua-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        workbook.save(temporary)
-        check_output(path)  # nothing was put in its place meanwhile
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise InputError(
-            N_("The workbook cannot be written to {path}; if it is open, close it and try again."),
-            params={"path": str(path)},
-            detail=exc.strerror or str(exc),
-        ) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
 def _sheet(workbook: Any, title: str, headers: Sequence[str], widths: Sequence[int]) -> Any:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -405,7 +379,7 @@ def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path
     """Proposals, every unit's score and ranks, and every indicator's points (.xlsx)."""
     from openpyxl import Workbook
 
-    _check_output(out)
+    check_output(out, suffix=".xlsx")
     with ctx.reading() as session:
         board = scoreboard_in(session, plan_id)
     workbook = Workbook()
@@ -550,5 +524,5 @@ def export_scoring_workbook(ctx: AppContext, *, plan_id: str, out: Path) -> Path
     if example:
         for sheet in (proposals, scores, details):
             sheet.oddHeader.center.text = EXAMPLE_NOTE
-    _save(workbook, out)
+    save_workbook(workbook, out)
     return out

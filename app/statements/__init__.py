@@ -5,6 +5,7 @@ from app.statements.records import (
     StatementInput,
     details_problems,
     save_statement,
+    saved_value,
     statement_values,
     touch_statement,
 )
@@ -15,6 +16,7 @@ __all__ = [
     "details_problems",
     "parse_text",
     "save_statement",
+    "saved_value",
     "statement_values",
     "touch_statement",
 ]

@@ -232,6 +232,19 @@ def touch_statement(session: Session, statement_id: str) -> None:
     )
 
 
+def saved_value(row: models.StatementValue) -> domain.UnitValue:
+    """A value as saved in a statement, as the rest of the application holds it."""
+    return domain.UnitValue(
+        amount=row.amount,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        flag=row.flag,
+        grade=row.grade,
+        text=row.text,
+        note=row.note,
+    )
+
+
 def statement_values(
     session: Session, *, plan_id: str, unit_id: str, stream: str
 ) -> dict[str, domain.UnitValue]:
@@ -246,15 +259,4 @@ def statement_values(
             models.Statement.stream == stream,
         )
     )
-    return {
-        code: domain.UnitValue(
-            amount=v.amount,
-            numerator=v.numerator,
-            denominator=v.denominator,
-            flag=v.flag,
-            grade=v.grade,
-            text=v.text,
-            note=v.note,
-        )
-        for code, v in rows
-    }
+    return {code: saved_value(v) for code, v in rows}

@@ -8,17 +8,17 @@ screen (:func:`app.statements.records.check_value`), all rows or none.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from app.core import domain, figures
 from app.core.errors import N_, InputError
-from app.core.files import display_name, write_output
+from app.core.files import display_name
 from app.core.legacy_text import repair_table
 from app.core.text import nfc
 from app.core.values import Problem, check_value
+from app.core.workbooks import COUNT_FORMAT, save_workbook
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 TEMPLATE_FORMAT = "thidua.statement-template/1"
@@ -115,7 +115,7 @@ def write_statement_template(
             if column not in used:
                 sheet.cell(row=row, column=column).fill = grey
         if indicator.kind is IndicatorKind.MONEY:
-            sheet.cell(row=row, column=5).number_format = "#,##0"
+            sheet.cell(row=row, column=5).number_format = COUNT_FORMAT
         put(sheet, row, 5, value.amount)
         put(sheet, row, 6, value.numerator)
         put(sheet, row, 7, value.denominator)
@@ -146,9 +146,7 @@ def write_statement_template(
         put(meta, index, 1, key)
         put(meta, index, 2, text)
     meta.sheet_state = "veryHidden"  # not in Excel's "Unhide" list either
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    write_output(path, buffer.getvalue())
+    save_workbook(workbook, path)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ from typing import Any
 from app.core import domain
 from app.core.context import open_context
 from app.demo.province import DemoUnit, make_demo, write_report
-from app.plans.document import get_plan, install_plan_document, load_builtin_document
+from app.plans.builtin import load_builtin_document
+from app.plans.document import install_plan_document
+from app.plans.reading import get_plan
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 from tests.bench.floors import import_floor
 

@@ -144,7 +144,7 @@ def values_for(draw: st.DrawFn, kind: str, grades: list[str]) -> UnitValue | Non
 
 @st.composite
 def provinces(draw: st.DrawFn) -> ProvinceSpec:
-    from app.plans.document import load_builtin_document
+    from app.plans.builtin import load_builtin_document
 
     document = load_builtin_document("tuyen-quang-2017")
     grades = [g["code"] for g in document["grade_scale"]]

@@ -135,7 +135,7 @@ def roster_workbook_with_new_unit(demo: Demo, path: Path) -> Path:
     from openpyxl import load_workbook
 
     from app.core.context import open_context
-    from app.rollup.workbook import export_roster_workbook
+    from app.roster.workbook_export import export_roster_workbook
 
     ctx = open_context(demo.database)
     try:

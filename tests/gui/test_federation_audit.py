@@ -22,7 +22,7 @@ from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.exchange.key_status import KeyStatus
 from app.exchange.merge import import_packages
-from app.roster.tree import set_cluster_leader
+from app.roster.unit_edit import set_cluster_leader
 from tests.gui.federation_screens import DropFolder, build_drop_folder
 
 from ui.federation.audit_page import AuditColumn, AuditModel

@@ -27,7 +27,7 @@ from app.exchange.key_status import KeyStatus
 from app.exchange.merge import import_packages
 from app.exchange.runs import list_import_runs, load_import_run, unit_names
 from app.plans.copy import clone_plan, edit_plan_header
-from app.plans.document import get_plan
+from app.plans.reading import get_plan
 from app.rollup.dashboard import (
     ScopeKind,
     cluster_standing,

@@ -31,8 +31,9 @@ from app.core.preferences import Preferences
 from app.demo.province import Demo, make_demo
 from app.exchange.signing import open_envelope
 from app.plans.copy import clone_plan
-from app.plans.document import get_plan
-from app.plans.indicators import IndicatorInput, save_indicator
+from app.plans.indicator_input import IndicatorInput
+from app.plans.indicators import save_indicator
+from app.plans.reading import get_plan
 from db.enums import Comparison, IndicatorKind, Sector, UnitKind
 from tests.gui.typing import type_text
 

@@ -19,8 +19,9 @@ from app.core import i18n
 from app.core.context import open_context
 from app.core.preferences import Preferences
 from app.demo.province import Demo, make_demo
-from app.rollup.workbook import export_roster_workbook
-from app.roster.tree import COLUMNS, list_roster
+from app.roster.columns import COLUMNS
+from app.roster.tree import list_roster
+from app.roster.workbook_export import export_roster_workbook
 from db.enums import UnitKind
 
 from ui.federation.roster_models import RosterColumn

@@ -538,7 +538,7 @@ def test_roster_notes_list_every_cell_read_differently(
     from openpyxl import load_workbook
 
     from app.core.legacy_text import Encoding, from_unicode
-    from app.roster.tree import write_roster_template
+    from app.roster.template import write_roster_template
 
     from ui.federation.roster_dialogs import RosterNotesDialog
 

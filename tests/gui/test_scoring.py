@@ -236,7 +236,7 @@ def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppC
     """Regression: the editor showed no_report, grade, flag, fatal_accident and
     "vung_manh:100; kha:70"; the words it shows now read back to the same rules."""
     from app.core import i18n
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
     from app.plans.rules_parse import parse_rules
     from app.scoring.rules import load_rules
 

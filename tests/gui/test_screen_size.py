@@ -116,11 +116,11 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from app.core.crashlog import Incident
     from app.exchange.conflicts import conflict_detail, list_conflict_rows
     from app.exchange.enrolment import key_overview
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
     from app.printing.documents import print_province_summary
     from app.rollup.dashboard import scope_choices, units_behind
     from app.rollup.query import rollup
-    from app.roster.tree import RosterError, RowError
+    from app.roster.rows import RosterError, RowError
     from app.scoring.sources import scoreboard
     from app.unit.filling import ValueChange, WorkbookPreview
 

@@ -17,7 +17,8 @@ from app.core.preferences import Preferences
 from app.exchange import federation
 from app.exchange.keys import ensure_own_key
 from app.exchange.signing import fingerprint_groups
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db.enums import Role, Sector
 from tests.gui.typing import type_text

@@ -39,7 +39,8 @@ from app.exchange.format import MAX_PACKAGE_BYTES, parse_payload
 from app.exchange.keys import ensure_own_key
 from app.exchange.merge import import_packages
 from app.exchange.signing import PAYLOAD_TYPE, fingerprint_groups, open_envelope, sign_envelope
-from app.roster.tree import read_roster_rows, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import read_roster_rows
 from app.setup.first_run import initialize
 from app.unit.template import read_statement_workbook, write_statement_template
 from db.enums import Role

@@ -26,8 +26,12 @@ from app.core.text import first_unclean
 from app.core.values import text_problem
 from app.exchange.bodies import _text
 from app.exchange.format import PayloadError
-from app.plans.document import install_plan_document, plan_document
-from app.roster.tree import RosterError, import_roster, list_roster, write_roster_template
+from app.plans.document import install_plan_document
+from app.plans.json_forms import plan_document
+from app.roster.rows import RosterError
+from app.roster.template import write_roster_template
+from app.roster.tree import list_roster
+from app.roster.workbook_import import import_roster
 from app.setup.backup import BACKUP_FORMAT, MANIFEST, check_backup, find_backup
 
 pytestmark = pytest.mark.both_backends
@@ -94,7 +98,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
     """One row of 14 million empty cells (58 KB packed) made openpyxl use 4.6 GB."""
     import zipfile
 
-    from app.roster.tree import read_roster_rows
+    from app.roster.workbook_import import read_roster_rows
 
     path = tmp_path / "wide.xlsx"
     Workbook().save(path)
@@ -117,7 +121,7 @@ def test_a_row_of_millions_of_cells_is_refused_before_it_is_built(tmp_path: Path
 
 
 def _plan(ctx: AppContext, **changes: Any) -> dict[str, Any]:
-    from app.plans.document import get_plan
+    from app.plans.reading import get_plan
 
     with ctx.reading() as session:
         document = json.loads(json.dumps(plan_document(get_plan(session, "tuyen-quang-2017"))))

@@ -27,7 +27,8 @@ from app.core.context import AppContext, open_context
 from app.core.errors import UserError
 from app.core.i18n import current_language, set_language
 from app.core.text import inert_csv
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.unit.filling import fill_from_workbook, write_template
 from db.enums import Role, Sector, UnitKind

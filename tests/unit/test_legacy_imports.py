@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 
 from app.core.context import AppContext, open_context
 from app.core.legacy_text import Encoding, from_unicode
-from app.roster.tree import import_roster, list_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.tree import list_roster
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import statement_values
 from app.unit.filling import fill_from_workbook, write_template

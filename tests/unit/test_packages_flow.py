@@ -20,8 +20,9 @@ from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import ImportSummary, Outcome
 from app.exchange.signing import fingerprint_groups
-from app.plans.document import get_plan
-from app.roster.tree import import_roster, write_roster_template
+from app.plans.reading import get_plan
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
 from db.enums import REGISTRATION_STREAM, Role

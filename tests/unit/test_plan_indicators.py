@@ -24,17 +24,16 @@ from app.core.errors import InputError, NotFoundError
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.plans.copy import clone_plan, edit_plan_header
-from app.plans.document import get_plan
-from app.plans.indicators import (
+from app.plans.indicator_input import (
     IndicatorInput,
     TargetInput,
     TargetInputError,
     input_of,
     parse_decimal,
-    plan_lock,
-    remove_indicator,
-    save_indicator,
 )
+from app.plans.indicators import remove_indicator, save_indicator
+from app.plans.lock import plan_lock
+from app.plans.reading import get_plan
 from db.enums import (
     Comparison,
     GradeDirection,
@@ -355,7 +354,7 @@ def test_a_target_can_be_set_for_a_period_before_the_year(
     plan = save_indicator(ctx, plan_id=DRAFT, indicator=item)
     assert [t.period for t in plan.indicator("10").targets] == ["h1", None]
     assert [t.period for t in input_of(plan.indicator("10"), {}).targets] == ["h1", None]
-    from app.plans.document import plan_document
+    from app.plans.json_forms import plan_document
 
     document = next(i for i in plan_document(plan)["indicators"] if i["code"] == "10")
     assert [t.get("period") for t in document["targets"]] == ["h1", None]

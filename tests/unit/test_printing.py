@@ -53,7 +53,8 @@ from app.printing.typesetting import (
     format_vn_date,
 )
 from app.printing.values import format_unit_value, verdict_word
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
 from db.enums import REGISTRATION_STREAM, Role

@@ -22,14 +22,11 @@ from sqlalchemy.orm import Session
 from app.core.context import AppContext
 from app.core.errors import InputError
 from app.core.installation import get_installation
-from app.roster.tree import (
-    COLUMNS,
-    RosterError,
-    RosterImportResult,
-    import_roster,
-    list_roster,
-    write_roster_template,
-)
+from app.roster.columns import COLUMNS
+from app.roster.rows import RosterError, RosterImportResult
+from app.roster.template import write_roster_template
+from app.roster.tree import list_roster
+from app.roster.workbook_import import import_roster
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -624,7 +621,7 @@ def test_bad_leader_cells_are_refused(
 def test_set_and_clear_a_cluster_leader(ctx: AppContext, imported: RosterImportResult) -> None:
     from app.audit.view import list_audit
     from app.core.errors import NotFoundError
-    from app.roster.tree import set_cluster_leader
+    from app.roster.unit_edit import set_cluster_leader
 
     with ctx.unit_of_work() as session:
         assert set_cluster_leader(session, year=YEAR, cluster="Cụm 2", unit_code="CS-0001") == (

@@ -15,14 +15,11 @@ from sqlalchemy import func, select
 from app.core.context import AppContext
 from app.core.errors import InputError, NotFoundError
 from app.core.legacy_text import Encoding, from_unicode
-from app.roster.tree import (
-    RosterError,
-    import_roster,
-    list_roster,
-    retire_roster_unit,
-    save_roster_unit,
-    write_roster_template,
-)
+from app.roster.rows import RosterError
+from app.roster.template import write_roster_template
+from app.roster.tree import list_roster
+from app.roster.unit_edit import retire_roster_unit, save_roster_unit
+from app.roster.workbook_import import import_roster
 from db import models
 from tests.unit.test_roster import GOOD, YEAR, fingerprint, run_import, write_workbook
 

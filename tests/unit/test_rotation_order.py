@@ -25,7 +25,8 @@ from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import Outcome
-from app.roster.tree import import_roster, write_roster_template
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models
 from db.enums import REGISTRATION_STREAM, Role

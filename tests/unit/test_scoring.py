@@ -39,7 +39,7 @@ from app.cli import main as cli_main
 from app.core.context import AppContext
 from app.core.domain import UnitValue
 from app.core.errors import InputError, UserError
-from app.plans.document import get_plan
+from app.plans.reading import get_plan
 from app.plans.rules import SCORING_FORMAT
 from app.plans.rules_default import generic_rules_document
 from app.plans.rules_parse import parse_rules

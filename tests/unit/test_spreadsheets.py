@@ -37,14 +37,13 @@ from app.core.format import format_target, half_up
 from app.core.i18n import vietnamese
 from app.demo.province import Demo, make_demo
 from app.exchange.merge import import_packages
+from app.rollup.indicator_sheets import FIRST_ROW
 from app.rollup.query import Scope, TargetRollup, rollup
-from app.rollup.workbook import (
-    FIRST_ROW,
-    SUMMARY_SHEET,
-    export_province_workbook,
-    export_roster_workbook,
-)
-from app.roster.tree import COLUMNS, import_roster, list_roster
+from app.rollup.workbook import SUMMARY_SHEET, export_province_workbook
+from app.roster.columns import COLUMNS
+from app.roster.tree import list_roster
+from app.roster.workbook_export import export_roster_workbook
+from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Role, Rollup, UnitKind
@@ -785,7 +784,7 @@ def test_cli_report_xlsx_and_roster_export(
 
 
 def test_sheet_titles_are_made_valid_and_unique() -> None:
-    from app.rollup.workbook import _sheet_title
+    from app.rollup.indicator_sheets import sheet_title as _sheet_title
 
     used = {SUMMARY_SHEET.casefold(), "history"}
     assert _sheet_title("9đ.1", used) == "9đ.1"
@@ -836,7 +835,8 @@ def test_demo_values_are_what_the_workbook_shows_after_a_resend(
 
 
 def test_target_filters_narrow_the_indicator_sheet_like_the_rollup(demo: Demo) -> None:
-    from app.rollup.workbook import KIND_COL, SECTOR_COL, _target_filters
+    from app.rollup.indicator_sheets import KIND_COL, SECTOR_COL
+    from app.rollup.summary_formulas import target_filters as _target_filters
     from db.enums import Sector
 
     plan = demo.plan

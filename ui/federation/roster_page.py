@@ -500,7 +500,7 @@ class RosterPage(Page):
         )
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import save_roster_workbook
+        from app.roster import save_roster_workbook
 
         ctx, year = self._ctx, self.year
         path = ending_in(path, ".xlsx")
