@@ -8,7 +8,7 @@ PO := $(wildcard resources/locale/*/LC_MESSAGES/thidua.po)
 MO := $(PO:.po=.mo)
 PYINSTALLER := pyinstaller>=6.10,<7
 
-.PHONY: run test lint typecheck pytest catalog clean-venv bench bench-national screenshots bundle \
+.PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-national screenshots bundle \
 	bundle-test
 
 $(STAMP): pyproject.toml
@@ -35,12 +35,18 @@ test: $(STAMP) lint typecheck pytest
 lint: $(STAMP)
 	$(BIN)/ruff check app db ui tests
 	$(BIN)/ruff format --check app db ui tests
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+## The inner loop: lint, types and the suite without the slow tests (crash, subprocess and
+## whole-province runs, marked `slow`); `make test` before a commit still runs everything.
+test-fast: $(STAMP) lint typecheck
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow" -q
 
 ## Refresh the message catalogue from the sources (English msgids).
 catalog: $(STAMP)
