@@ -20,6 +20,7 @@ from db.enums import REGISTRATION_STREAM
 
 from ui.unit.workspace_view import WorkspaceView
 from ui.widgets.dialogs import ending_in, file_dialog
+from ui.widgets.passphrase import PassphraseDialog
 from ui.widgets.print_preview import preview_pdf
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -418,9 +419,17 @@ class UnitWorkspace(WorkspaceView):
         )
 
     def _ask_backup_passphrase(self, folder: Path) -> None:
-        from ui.unit.passphrase import PassphraseDialog
-
-        dialog = PassphraseDialog(self)
+        dialog = PassphraseDialog(
+            self,
+            name="backup-passphrase",
+            title=_("Passphrase for the backup"),
+            intro=_(
+                "The key in the backup is protected by this passphrase (at least 8 characters). "
+                "Write it down and keep it apart from the USB stick."
+            ),
+            ok_text=_("Back up"),
+            twice=True,
+        )
         dialog.chosen.connect(lambda text: self.backup_to(folder, text))
         dialog.open()
 
