@@ -11,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -22,10 +21,7 @@ from app.core.i18n import gettext as _
 from app.exchange import ConflictDetail, ConflictRow
 
 from ui.federation.common import DIFFERS, local_time, rows_refiltered, stream_label, value_text
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
-
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 REASONS = ("same_revision", "broken_chain", "retired_key")
 
@@ -72,7 +68,7 @@ class ConflictListModel(RowTableModel[ConflictRow]):
         self._plans = plans
         self.endResetModel()
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._rows[index.row()]
@@ -142,10 +138,10 @@ class CompareModel(QAbstractTableModel):
     def differs(self, row: int) -> bool:
         return self._rows[row][4]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(CompareColumn)
 
     def headerData(
@@ -155,7 +151,7 @@ class CompareModel(QAbstractTableModel):
             return CompareColumn(section).header()
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         code, what, current, incoming, differs = self._rows[index.row()]
@@ -182,7 +178,7 @@ class DifferencesOnly(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._only = only
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, CompareModel)
         return not self._only or model.differs(source_row)

@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -24,9 +23,7 @@ from app.rollup import Dashboard, MissingUnit, TargetRollup
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation.common import WARN, figure_text, rows_refiltered, stream_label, verdict_brush
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 
 class DashboardColumn(IntEnum):
@@ -86,10 +83,10 @@ class DashboardModel(QAbstractTableModel):
                 return row
         raise KeyError(code)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else FIRST_STREAM_COLUMN + 2 * len(self._streams)
 
     def headerData(
@@ -110,7 +107,7 @@ class DashboardModel(QAbstractTableModel):
             return _("Double-click a figure to see the units behind it.")
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
@@ -218,7 +215,7 @@ class MissingModel(RowTableModel[MissingUnit]):
             MissingColumn.NOTE: held_text(item.held),
         }[column]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = MissingColumn(index.column())
@@ -241,7 +238,7 @@ class StreamFilter(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._stream = stream
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, MissingModel)
         return self._stream is None or model.row_at(source_row).stream == self._stream

@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.core import domain
@@ -23,9 +23,8 @@ from ui.federation.common import (
     rows_refiltered,
     stream_label,
 )
-from ui.widgets.tables import RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 #: The outcomes that applying writes.
 _WRITES = frozenset(
     {
@@ -141,7 +140,7 @@ class ImportModel(RowTableModel[ItemResult]):
             text = f"{text} {warning}".strip()
         return text
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
@@ -198,7 +197,7 @@ class ImportFilter(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._words = fold(text.strip())
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ImportModel)
         item = model.item(source_row)
@@ -209,7 +208,7 @@ class ImportFilter(QSortFilterProxyModel):
             return self._words in haystack
         return True
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
         if left.column() == ImportColumn.REVISION:
             model = self.sourceModel()
             assert isinstance(model, ImportModel)

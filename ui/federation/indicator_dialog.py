@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,9 +46,7 @@ from db.enums import (
 
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import kind_label, sector_label
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, kind_label, sector_label
 
 
 def indicator_kind_label(kind: IndicatorKind) -> str:
@@ -185,10 +183,10 @@ class TargetModel(QAbstractTableModel):
     def targets(self) -> list[TargetInput]:
         return list(self._rows)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(TargetColumn)
 
     def headerData(
@@ -200,7 +198,7 @@ class TargetModel(QAbstractTableModel):
             return TargetColumn(section).header()
         return str(section + 1)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         target = self._rows[index.row()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,9 +31,8 @@ from db.enums import Sector, UnitKind
 from ui.federation.common import BANNER_STYLE
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import kind_label, sector_label
+from ui.widgets.tables import ModelIndex, kind_label, sector_label
 
-_Index = QModelIndex | QPersistentModelIndex
 #: The workbook's header of each column, by the key the core's messages name it with.
 _HEADERS = {c.key: c.header for c in COLUMNS}
 
@@ -51,10 +50,10 @@ class RowErrorModel(QAbstractTableModel):
         self._errors = errors
         self._third = third
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._errors)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 3
 
     def headerData(
@@ -64,7 +63,7 @@ class RowErrorModel(QAbstractTableModel):
             return (_("Row"), _("Column"), self._third or _("Problem"))[section]
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         error = self._errors[index.row()]

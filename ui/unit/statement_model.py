@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -36,9 +35,8 @@ from app.statements import ParseError, parse_text
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 from ui.unit.statement_rows import Column, Row, build_rows, two_lines, value_text
-from ui.widgets.tables import applies_to_text, verdict_brush
+from ui.widgets.tables import ModelIndex, applies_to_text, verdict_brush
 
-_Index = QModelIndex | QPersistentModelIndex
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
 GREY_BRUSH = QBrush(QColor("#eeeeee"))
 COMMENT_BRUSH = QBrush(QColor("#fff3cd"))
@@ -124,10 +122,10 @@ class StatementModel(QAbstractTableModel):
 
     # --- Qt model -----------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
     def headerData(
@@ -138,7 +136,7 @@ class StatementModel(QAbstractTableModel):
             return two_lines(Column(section).header(self.registration, final))
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         row = self._rows[index.row()]
         if row.indicator is None:
@@ -149,7 +147,7 @@ class StatementModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self._plan is None:
             return None
         row = self._rows[index.row()]
@@ -300,7 +298,7 @@ class StatementModel(QAbstractTableModel):
         self.dataChanged.emit(cell, cell)
         self.message_changed.emit(row, message)
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or self._plan is None:
             return False
         row = self._rows[index.row()]

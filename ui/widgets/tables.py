@@ -32,7 +32,8 @@ def verdict_brush(verdict: Verdict | None) -> QBrush | None:
     return _verdict_brushes[colour]
 
 
-_Index = QModelIndex | QPersistentModelIndex
+#: Any index a model's methods receive.
+ModelIndex = QModelIndex | QPersistentModelIndex
 _Row = TypeVar("_Row")
 
 
@@ -68,10 +69,10 @@ class RowTableModel(QAbstractTableModel, Generic[_Row]):
     def rows(self) -> list[_Row]:
         return list(self._rows)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -154,10 +155,10 @@ class IndicatorTableModel(QAbstractTableModel):
     def indicator_at(self, row: int) -> domain.Indicator:
         return self._rows[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(IndicatorColumn)
 
     def headerData(
@@ -167,7 +168,7 @@ class IndicatorTableModel(QAbstractTableModel):
             return IndicatorColumn(section).header()
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         indicator = self._rows[index.row()]
