@@ -9,8 +9,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -63,10 +61,8 @@ class ConflictListModel(RowTableModel[ConflictRow]):
         self._plans: dict[str, Any] = {}
 
     def set_conflicts(self, rows: list[ConflictRow], plans: dict[str, Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._plans = plans
-        self.endResetModel()
+        self.set_rows(rows)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -103,24 +99,28 @@ class CompareColumn(IntEnum):
         }[self]
 
 
-class CompareModel(QAbstractTableModel):
+#: One line of the comparison: code, what, current, incoming, whether they differ.
+_CompareRow = tuple[str, str, str, str, bool]
+
+
+class CompareModel(RowTableModel[_CompareRow]):
     """The two versions' values, then the other statement details; differences marked."""
+
+    columns = CompareColumn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._detail: ConflictDetail | None = None
-        self._rows: list[tuple[str, str, str, str, bool]] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_detail(self, detail: ConflictDetail | None) -> None:
-        self.beginResetModel()
         self._detail = detail
-        self._rows = []
+        rows: list[_CompareRow] = []
         if detail is not None:
             plan = detail.plan
             for item in detail.values:
-                self._rows.append(
+                rows.append(
                     (
                         item.indicator.code,
                         item.indicator.title,
@@ -130,26 +130,11 @@ class CompareModel(QAbstractTableModel):
                     )
                 )
             for field in detail.fields:
-                self._rows.append(
-                    ("", _(field.label), field.current, field.incoming, field.differs)
-                )
-        self.endResetModel()
+                rows.append(("", _(field.label), field.current, field.incoming, field.differs))
+        self.set_rows(rows)
 
     def differs(self, row: int) -> bool:
         return self._rows[row][4]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CompareColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return CompareColumn(section).header()
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

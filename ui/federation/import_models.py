@@ -80,16 +80,10 @@ class ImportModel(RowTableModel[ItemResult]):
                 self.index(0, 0), self.index(len(self._rows) - 1, len(ImportColumn) - 1)
             )
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.endResetModel()
-
     def set_items(self, items: list[ItemResult]) -> None:
-        self.beginResetModel()
+        """The rows of a new check or run (what became of held packages is not known yet)."""
         self._since = {}
-        self._rows = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def append(self, items: list[ItemResult]) -> None:
         if not items:
@@ -98,12 +92,6 @@ class ImportModel(RowTableModel[ItemResult]):
         self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
         self._rows.extend(items)
         self.endInsertRows()
-
-    def item(self, row: int) -> ItemResult:
-        return self._rows[row]
-
-    def items(self) -> list[ItemResult]:
-        return list(self._rows)
 
     def outcome_counts(self) -> dict[str, int]:
         """How many rows have each outcome (every outcome, 0 included), by its value."""
@@ -200,7 +188,7 @@ class ImportFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ImportModel)
-        item = model.item(source_row)
+        item = model.row_at(source_row)
         if self._outcomes and item.outcome not in self._outcomes:
             return False
         if self._words:
@@ -212,7 +200,7 @@ class ImportFilter(QSortFilterProxyModel):
         if left.column() == ImportColumn.REVISION:
             model = self.sourceModel()
             assert isinstance(model, ImportModel)
-            return model.item(left.row()).revision < model.item(right.row()).revision
+            return model.row_at(left.row()).revision < model.row_at(right.row()).revision
         return super().lessThan(left, right)
 
 

@@ -303,7 +303,7 @@ class ImportPage(Page):
             return
         self._paths = list(paths)
         self.summary = None
-        self.model.clear()
+        self.model.set_rows([])
         self.set_filter("all")
         self._set_mode("checking")
         self.progress.setRange(0, 0)
@@ -371,7 +371,7 @@ class ImportPage(Page):
     def apply(self) -> None:
         if self._mode != "checked" or not self._paths:
             return
-        self.model.clear()
+        self.model.set_rows([])
         self.set_filter("all")
         self._set_mode("applying")
         self.progress.setRange(0, 0)

@@ -140,33 +140,16 @@ class IndicatorColumn(IntEnum):
         }[self]
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowTableModel["domain.Indicator"]):
     """The indicators of one plan with their targets, read-only."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[domain.Indicator] = []
+    columns = IndicatorColumn
 
     def set_plan(self, plan: domain.Plan | None) -> None:
-        self.beginResetModel()
-        self._rows = list(plan.indicators) if plan else []
-        self.endResetModel()
+        self.set_rows(plan.indicators if plan else [])
 
     def indicator_at(self, row: int) -> domain.Indicator:
-        return self._rows[row]
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(IndicatorColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return IndicatorColumn(section).header()
-        return None
+        return self.row_at(row)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
