@@ -37,6 +37,9 @@ class Page(QWidget):
         self._ctx = ctx
         self._runner = runner.bound(self)
 
+    def translateUI(self) -> None:
+        """Its texts again, in the language now chosen (each page says its own)."""
+
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
         text = report_failure(self, error)
