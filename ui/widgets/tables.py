@@ -46,10 +46,11 @@ class _Column(Protocol):
 
 
 class RowTableModel(QAbstractTableModel, Generic[_Row]):
-    """A read-only table over a list of frozen rows, one column per ``columns`` member.
+    """A table over a list of frozen rows, one column per ``columns`` member.
 
     Subclasses name their column enum (each member with ``header()``) and
-    write ``data``; rows, counts, headers and re-translation are here.
+    write ``data``; rows, counts, headers and re-translation are here. It is
+    read-only unless a subclass adds ``flags`` and ``setData``.
     """
 
     columns: ClassVar[Any]  # an IntEnum class whose members have header()
