@@ -6,14 +6,14 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from app.core import domain
 from app.unit.workspace import set_value
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import PLAN, find_dialog, open_unit_window
 
-from ui.unit.passphrase import PassphraseDialog
+from ui.widgets.passphrase import PassphraseDialog
 
 
 def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> None:
@@ -51,8 +51,8 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
     # Regression: choosing the USB folder itself (the backup is in a sub-folder) failed
     # after the passphrase was typed. It is found first, and named in the question.
     window.choose_restore_folder(usb)
-    ask = find_dialog(qtbot, QInputDialog, "restore-passphrase")
-    assert isinstance(ask, QInputDialog) and backup.name in ask.labelText()
+    ask = find_dialog(qtbot, PassphraseDialog, "restore-passphrase")
+    assert isinstance(ask, PassphraseDialog) and backup.name in ask.intro_text()
     ask.reject()
     # A wrong passphrase is said with the database still open: the workspace (and its
     # undo history) is the same object, not reloaded before the message.
@@ -61,8 +61,8 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
         window.restore_from(usb, "mật khẩu khác hẳn")
     assert "Mật khẩu" in wrong.args[0] or "mật khẩu" in wrong.args[0]
     assert window.unit_workspace is before and window._ctx is not None
-    again = find_dialog(qtbot, QInputDialog, "restore-passphrase")  # asked again at once
-    assert isinstance(again, QInputDialog) and backup.name in again.labelText()
+    again = find_dialog(qtbot, PassphraseDialog, "restore-passphrase")  # asked again at once
+    assert isinstance(again, PassphraseDialog) and backup.name in again.intro_text()
     again.reject()
     with qtbot.waitSignal(window.plan_shown, timeout=30000):
         window.restore_from(usb, "mật khẩu sao lưu")

@@ -8,8 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -34,10 +32,8 @@ from app.core.i18n import gettext as _
 
 from ui.federation.common import local_time
 from ui.widgets.pages import Page
-from ui.widgets.tables import RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
-
-_Index = QModelIndex | QPersistentModelIndex
 
 
 def action_label(action: str) -> str:
@@ -111,7 +107,7 @@ class AuditModel(RowTableModel[AuditRow]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (
             Qt.ItemDataRole.DisplayRole,
             Qt.ItemDataRole.ToolTipRole,

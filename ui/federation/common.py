@@ -1,4 +1,4 @@
-"""Pieces the federation screens share: labels, figure text, colours, file names.
+"""Pieces the federation screens share: labels, figure text, colours, fonts.
 
 Every label is looked up at call time through gettext so a language switch
 (``translateUI``) shows it in the new language.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
@@ -43,7 +42,6 @@ BANNER_STYLE = (
     "background: #f8d7da; border: 2px solid #b00020; padding: 8px; color: #58151c; "
     "font-weight: bold"
 )
-NOTE_STYLE = "background: #fff3cd; border: 1px solid #e0c36c; padding: 6px; color: #5c4400"
 
 
 _monospace: list[QFont] = []
@@ -108,14 +106,6 @@ def outcome_brush(outcome: Outcome) -> QBrush | None:
         Outcome.REJECTED: BAD,
         Outcome.SKIPPED: MUTED,
     }.get(outcome)
-
-
-def ending_in(path: Path, suffix: str) -> Path:
-    """``path``, with ``suffix`` (".xlsx") added when its name does not end in it in
-    any case: a name typed in a save dialog without its extension."""
-    if path.suffix.lower() != suffix:
-        return path.with_name(path.name + suffix)
-    return path
 
 
 def fold(text: str) -> str:

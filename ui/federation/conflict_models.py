@@ -9,9 +9,6 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -22,10 +19,7 @@ from app.core.i18n import gettext as _
 from app.exchange import ConflictDetail, ConflictRow
 
 from ui.federation.common import DIFFERS, local_time, rows_refiltered, stream_label, value_text
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
-
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 REASONS = ("same_revision", "broken_chain", "retired_key")
 
@@ -67,12 +61,10 @@ class ConflictListModel(RowTableModel[ConflictRow]):
         self._plans: dict[str, Any] = {}
 
     def set_conflicts(self, rows: list[ConflictRow], plans: dict[str, Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._plans = plans
-        self.endResetModel()
+        self.set_rows(rows)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         row = self._rows[index.row()]
@@ -107,24 +99,28 @@ class CompareColumn(IntEnum):
         }[self]
 
 
-class CompareModel(QAbstractTableModel):
+#: One line of the comparison: code, what, current, incoming, whether they differ.
+_CompareRow = tuple[str, str, str, str, bool]
+
+
+class CompareModel(RowTableModel[_CompareRow]):
     """The two versions' values, then the other statement details; differences marked."""
+
+    columns = CompareColumn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._detail: ConflictDetail | None = None
-        self._rows: list[tuple[str, str, str, str, bool]] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_detail(self, detail: ConflictDetail | None) -> None:
-        self.beginResetModel()
         self._detail = detail
-        self._rows = []
+        rows: list[_CompareRow] = []
         if detail is not None:
             plan = detail.plan
             for item in detail.values:
-                self._rows.append(
+                rows.append(
                     (
                         item.indicator.code,
                         item.indicator.title,
@@ -134,28 +130,13 @@ class CompareModel(QAbstractTableModel):
                     )
                 )
             for field in detail.fields:
-                self._rows.append(
-                    ("", _(field.label), field.current, field.incoming, field.differs)
-                )
-        self.endResetModel()
+                rows.append(("", _(field.label), field.current, field.incoming, field.differs))
+        self.set_rows(rows)
 
     def differs(self, row: int) -> bool:
         return self._rows[row][4]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(CompareColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return CompareColumn(section).header()
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         code, what, current, incoming, differs = self._rows[index.row()]
@@ -182,7 +163,7 @@ class DifferencesOnly(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._only = only
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, CompareModel)
         return not self._only or model.differs(source_row)

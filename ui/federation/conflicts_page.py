@@ -40,7 +40,7 @@ from ui.federation.conflict_models import (
     reason_label,
 )
 from ui.federation.return_dialog import ReturnDialog
-from ui.widgets.dialogs import confirm
+from ui.widgets.dialogs import confirm, ending_in
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -309,8 +309,7 @@ class ConflictsPage(Page):
         from app.exchange import return_package
 
         ctx = self._ctx
-        if path.suffix != ".thidua":
-            path = path.with_name(path.name + ".thidua")
+        path = ending_in(path, ".thidua")
         package_hash = detail.incoming.package_hash
 
         def job(_progress: Any, _token: CancelToken) -> Path:

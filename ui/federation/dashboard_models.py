@@ -8,9 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -24,9 +22,7 @@ from app.rollup import Dashboard, MissingUnit, TargetRollup
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation.common import WARN, figure_text, rows_refiltered, stream_label, verdict_brush
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 
 class DashboardColumn(IntEnum):
@@ -48,27 +44,27 @@ class DashboardColumn(IntEnum):
 FIRST_STREAM_COLUMN = len(DashboardColumn)
 
 
-class DashboardModel(QAbstractTableModel):
-    """One row per target (:class:`TargetRollup`); two columns per stream."""
+class DashboardModel(RowTableModel[TargetRollup]):
+    """One row per target (:class:`TargetRollup`); the fixed columns, then two per stream."""
+
+    columns = DashboardColumn
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[TargetRollup] = []
         self._streams: list[str] = [REGISTRATION_STREAM]
         self._plan: domain.Plan | None = None
 
     def set_dashboard(self, board: Dashboard | None) -> None:
-        self.beginResetModel()
         if board is None:
-            self._rows, self._plan = [], None
+            self._plan = None
+            self.set_rows([])
         else:
-            self._rows = list(board.rollups)
             self._streams = board.streams
             self._plan = board.plan
-        self.endResetModel()
+            self.set_rows(board.rollups)
 
     def rollup_at(self, row: int) -> TargetRollup:
-        return self._rows[row]
+        return self.row_at(row)
 
     def stream_of(self, column: int) -> str | None:
         if column < FIRST_STREAM_COLUMN:
@@ -86,10 +82,7 @@ class DashboardModel(QAbstractTableModel):
                 return row
         raise KeyError(code)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else FIRST_STREAM_COLUMN + 2 * len(self._streams)
 
     def headerData(
@@ -110,7 +103,7 @@ class DashboardModel(QAbstractTableModel):
             return _("Double-click a figure to see the units behind it.")
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
@@ -152,6 +145,7 @@ class DashboardModel(QAbstractTableModel):
         return None
 
     def retranslate(self) -> None:
+        """The headers again (the figures do not change with the language)."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
 
 
@@ -198,10 +192,8 @@ class MissingModel(RowTableModel[MissingUnit]):
         self._plan: domain.Plan | None = None
 
     def set_missing(self, rows: list[MissingUnit], plan: domain.Plan | None) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._plan = plan
-        self.endResetModel()
+        self.set_rows(rows)
 
     def text(self, row: int, column: MissingColumn) -> str:
         item = self._rows[row]
@@ -218,7 +210,7 @@ class MissingModel(RowTableModel[MissingUnit]):
             MissingColumn.NOTE: held_text(item.held),
         }[column]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         column = MissingColumn(index.column())
@@ -241,7 +233,7 @@ class StreamFilter(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._stream = stream
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, MissingModel)
         return self._stream is None or model.row_at(source_row).stream == self._stream

@@ -39,12 +39,12 @@ from app.core.i18n import gettext as _
 from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, UnitFigure
 from db.enums import REGISTRATION_STREAM
 
-from ui.federation.common import ending_in, fit_width, stream_label
+from ui.federation.common import fit_width, stream_label
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.units_behind import UnitsBehindDialog
-from ui.widgets.dialogs import file_dialog
+from ui.widgets.dialogs import ending_in, file_dialog
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 

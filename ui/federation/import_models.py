@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.core import domain
@@ -23,9 +23,8 @@ from ui.federation.common import (
     rows_refiltered,
     stream_label,
 )
-from ui.widgets.tables import RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 #: The outcomes that applying writes.
 _WRITES = frozenset(
     {
@@ -81,16 +80,10 @@ class ImportModel(RowTableModel[ItemResult]):
                 self.index(0, 0), self.index(len(self._rows) - 1, len(ImportColumn) - 1)
             )
 
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.endResetModel()
-
     def set_items(self, items: list[ItemResult]) -> None:
-        self.beginResetModel()
+        """The rows of a new check or run (what became of held packages is not known yet)."""
         self._since = {}
-        self._rows = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def append(self, items: list[ItemResult]) -> None:
         if not items:
@@ -99,12 +92,6 @@ class ImportModel(RowTableModel[ItemResult]):
         self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
         self._rows.extend(items)
         self.endInsertRows()
-
-    def item(self, row: int) -> ItemResult:
-        return self._rows[row]
-
-    def items(self) -> list[ItemResult]:
-        return list(self._rows)
 
     def outcome_counts(self) -> dict[str, int]:
         """How many rows have each outcome (every outcome, 0 included), by its value."""
@@ -141,7 +128,7 @@ class ImportModel(RowTableModel[ItemResult]):
             text = f"{text} {warning}".strip()
         return text
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]
@@ -198,10 +185,10 @@ class ImportFilter(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._words = fold(text.strip())
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, ImportModel)
-        item = model.item(source_row)
+        item = model.row_at(source_row)
         if self._outcomes and item.outcome not in self._outcomes:
             return False
         if self._words:
@@ -209,11 +196,11 @@ class ImportFilter(QSortFilterProxyModel):
             return self._words in haystack
         return True
 
-    def lessThan(self, left: _Index, right: _Index) -> bool:
+    def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:
         if left.column() == ImportColumn.REVISION:
             model = self.sourceModel()
             assert isinstance(model, ImportModel)
-            return model.item(left.row()).revision < model.item(right.row()).revision
+            return model.row_at(left.row()).revision < model.row_at(right.row()).revision
         return super().lessThan(left, right)
 
 

@@ -39,7 +39,6 @@ from app.exchange import ImportSummary, Outcome
 
 from ui.federation.common import (
     MiddleElided,
-    ending_in,
     fingerprint_width,
     fit_width,
     kind_label,
@@ -49,7 +48,7 @@ from ui.federation.common import (
 from ui.federation.import_feed import ItemFeed, throttled
 from ui.federation.import_models import FILTERS, ImportColumn, ImportFilter, ImportModel
 from ui.federation.import_status import status_text
-from ui.widgets.dialogs import confirm, file_dialog, warn
+from ui.widgets.dialogs import confirm, ending_in, file_dialog, warn
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner, Task
 
@@ -304,7 +303,7 @@ class ImportPage(Page):
             return
         self._paths = list(paths)
         self.summary = None
-        self.model.clear()
+        self.model.set_rows([])
         self.set_filter("all")
         self._set_mode("checking")
         self.progress.setRange(0, 0)
@@ -372,7 +371,7 @@ class ImportPage(Page):
     def apply(self) -> None:
         if self._mode != "checked" or not self._paths:
             return
-        self.model.clear()
+        self.model.set_rows([])
         self.set_filter("all")
         self._set_mode("applying")
         self.progress.setRange(0, 0)

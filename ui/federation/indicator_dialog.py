@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,9 +46,7 @@ from db.enums import (
 
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import kind_label, sector_label
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, RowTableModel, kind_label, sector_label
 
 
 def indicator_kind_label(kind: IndicatorKind) -> str:
@@ -161,8 +159,10 @@ class TargetColumn(IntEnum):
         }[self]
 
 
-class TargetModel(QAbstractTableModel):
-    """The targets being edited, as typed (not yet checked)."""
+class TargetModel(RowTableModel[TargetInput]):
+    """The targets being edited, as typed (not yet checked), numbered down the side."""
+
+    columns = TargetColumn
 
     def __init__(
         self,
@@ -171,36 +171,25 @@ class TargetModel(QAbstractTableModel):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._rows: list[TargetInput] = []
         self._units = units
         self._grades: dict[str, str] = {}
         self._periods = periods or {}
 
     def set_targets(self, targets: list[TargetInput], grades: dict[str, str]) -> None:
-        self.beginResetModel()
-        self._rows = list(targets)
         self._grades = grades
-        self.endResetModel()
+        self.set_rows(targets)
 
     def targets(self) -> list[TargetInput]:
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(TargetColumn)
+        return self.rows()
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation is Qt.Orientation.Horizontal:
-            return TargetColumn(section).header()
-        return str(section + 1)
+        if orientation is Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         target = self._rows[index.row()]

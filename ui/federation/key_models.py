@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QWidget
 
 from app.core.i18n import gettext as _
@@ -23,9 +23,7 @@ from ui.federation.common import (
     monospace,
     rows_refiltered,
 )
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 
 class KeyColumn(IntEnum):
@@ -68,7 +66,7 @@ class KeyModel(RowTableModel[KeyRow]):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -108,7 +106,7 @@ class KeyFilter(QSortFilterProxyModel):
         with rows_refiltered(self):
             self._status = status
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         assert isinstance(model, KeyModel)
         return self._status is None or model.row_at(source_row).key.status == self._status

@@ -35,12 +35,12 @@ from app.core.i18n import gettext as _
 from app.plans import RosterRef
 from app.rollup import Scope, ScopeChoice
 
-from ui.federation.common import NOTE_STYLE
 from ui.federation.indicator_dialog import IndicatorDialog
 from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
 from ui.widgets.dialogs import confirm, translate_input
 from ui.widgets.errors import report_failure
 from ui.widgets.pages import Page
+from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task
 

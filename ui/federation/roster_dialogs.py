@@ -5,10 +5,11 @@ import read differently).
 
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,9 +32,8 @@ from db.enums import Sector, UnitKind
 from ui.federation.common import BANNER_STYLE
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import kind_label, sector_label
+from ui.widgets.tables import ModelIndex, RowTableModel, kind_label, sector_label
 
-_Index = QModelIndex | QPersistentModelIndex
 #: The workbook's header of each column, by the key the core's messages name it with.
 _HEADERS = {c.key: c.header for c in COLUMNS}
 
@@ -43,34 +43,49 @@ def column_header(key: str) -> str:
     return _HEADERS.get(key, key)
 
 
-class RowErrorModel(QAbstractTableModel):
-    """Row, column and what was wrong (or, for notes, how a cell was read)."""
+class CellColumn(IntEnum):
+    ROW = 0
+    COLUMN = 1
+    PROBLEM = 2
+
+    def header(self) -> str:
+        return {
+            CellColumn.ROW: _("Row"),
+            CellColumn.COLUMN: _("Column"),
+            CellColumn.PROBLEM: _("Problem"),
+        }[self]
+
+
+class RowErrorModel(RowTableModel[Any]):
+    """Row, column and what was wrong (or, for notes, how a cell was read: the header
+    of that column is then ``third``)."""
+
+    columns = CellColumn
 
     def __init__(self, errors: list[Any], parent: Any = None, *, third: str = "") -> None:
         super().__init__(parent)
-        self._errors = errors
+        self._rows = list(errors)
         self._third = third
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._errors)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 3
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (_("Row"), _("Column"), self._third or _("Problem"))[section]
-        return None
+        if (
+            section == CellColumn.PROBLEM
+            and self._third
+            and orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return self._third
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
-        error = self._errors[index.row()]
-        if index.column() == 0:
+        error = self._rows[index.row()]
+        if index.column() == CellColumn.ROW:
             return str(error.row)
-        if index.column() == 1:
+        if index.column() == CellColumn.COLUMN:
             return column_header(error.column)
         return error.translated()
 

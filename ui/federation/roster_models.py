@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractItemModel,
     QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
@@ -25,9 +24,7 @@ from app.core.i18n import gettext as _
 from db.enums import Sector, UnitKind
 
 from ui.federation.common import fold, rows_refiltered
-from ui.widgets.tables import kind_label, sector_label
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, kind_label, sector_label
 
 
 class RosterColumn(IntEnum):
@@ -109,7 +106,7 @@ class RosterTreeModel(QAbstractItemModel):
                 self._row[n] = row
         self.endResetModel()
 
-    def position_at(self, row: int, parent: _Index) -> int:
+    def position_at(self, row: int, parent: ModelIndex) -> int:
         """The position (internal id) of the unit at ``row`` under ``parent``."""
         return self._children[parent.internalId() if parent.isValid() else -1][row]
 
@@ -127,7 +124,7 @@ class RosterTreeModel(QAbstractItemModel):
             and (not words or words in folded[n])
         )
 
-    def unit(self, index: _Index) -> domain.RosterUnit:
+    def unit(self, index: ModelIndex) -> domain.RosterUnit:
         return self._units[index.internalId()]
 
     def units(self) -> list[domain.RosterUnit]:
@@ -139,13 +136,13 @@ class RosterTreeModel(QAbstractItemModel):
                 return self.createIndex(self._row[n], 0, n)
         return QModelIndex()
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         members = self._children.get(parent.internalId() if parent.isValid() else -1)
         if members is None or row < 0 or row >= len(members) or column < 0 or column >= _COLUMNS:
             return QModelIndex()
         return self.createIndex(row, column, members[row])
 
-    def parent(self, child: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+    def parent(self, child: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not child.isValid():
             return QModelIndex()
         up = self._parent[child.internalId()]
@@ -153,13 +150,13 @@ class RosterTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(self._row[up], 0, up)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:
             return 0
         key = parent.internalId() if parent.isValid() else -1
         return len(self._children.get(key, []))
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return _COLUMNS
 
     def headerData(
@@ -192,7 +189,7 @@ class RosterTreeModel(QAbstractItemModel):
             self._texts[position] = cached
         return cached
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Painting asks ~10 roles per cell: answer the ones not used at once.
         if role not in _ROLES or not index.isValid():
             return None
@@ -255,7 +252,7 @@ class RosterFilter(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._words) or self._sector is not None or self._cluster is not None
 
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         if self._matches is None:
             return True
         model = self.sourceModel()

@@ -36,10 +36,9 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import ending_in
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
-from ui.widgets.dialogs import confirm, file_dialog
+from ui.widgets.dialogs import confirm, ending_in, file_dialog
 from ui.widgets.pages import Page
 from ui.widgets.tables import sector_label
 from ui.widgets.tasks import CancelToken, Runner

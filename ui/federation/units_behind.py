@@ -7,7 +7,7 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
@@ -19,9 +19,7 @@ from app.rollup import TargetRollup, UnitFigure
 from ui.federation.common import BAD, GOOD, met_label, stream_label, value_text
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
-from ui.widgets.tables import RowTableModel
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex, RowTableModel
 
 
 class BehindColumn(IntEnum):
@@ -54,7 +52,7 @@ class UnitsBehindModel(RowTableModel[UnitFigure]):
         self._item = item
         self._rows = rows
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self._rows[index.row()]

@@ -103,9 +103,8 @@ class FederationWorkspace(Page):
         self.roster = RosterPage(ctx, runner)
         self.plan_page = PlanPage(ctx, runner)
         self.audit = AuditPage(ctx, runner)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("federation-tabs")
-        for page in (
+        #: The pages, in the order of their tabs.
+        self._pages: tuple[Page, ...] = (
             self.dashboard,
             self.importer,
             self.keys,
@@ -113,7 +112,10 @@ class FederationWorkspace(Page):
             self.roster,
             self.plan_page,
             self.audit,
-        ):
+        )
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("federation-tabs")
+        for page in self._pages:
             self.tabs.addTab(page, "")
             page.failed.connect(self.failed)
             if hasattr(page, "done"):
@@ -164,15 +166,7 @@ class FederationWorkspace(Page):
         self.refresh_action.setText(_("Refresh"))
         self.plan_label.setText(_("Plan:"))
         self.banner_button.setText(_("Review the keys"))
-        for page in (
-            self.dashboard,
-            self.importer,
-            self.keys,
-            self.conflicts,
-            self.roster,
-            self.plan_page,
-            self.audit,
-        ):
+        for page in self._pages:
             page.translateUI()
         self._retitle_tabs()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
@@ -22,9 +22,8 @@ from app.scoring import (
     score_text,
 )
 
-from ui.widgets.tables import RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel
 
-_Index = QModelIndex | QPersistentModelIndex
 #: Role giving the value a column sorts by (numbers as numbers, not text).
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _GREY = QBrush(QColor("#808080"))
@@ -113,7 +112,7 @@ class ScoreTableModel(RowTableModel[ScoreRow]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         row = self._rows[index.row()]
@@ -222,7 +221,7 @@ class WhyModel(RowTableModel[IndicatorScore]):
     def item(self, row: int) -> IndicatorScore:
         return self._rows[row]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         item = self._rows[index.row()]

@@ -9,7 +9,7 @@ runs on the shared task runner; the screen only shows frozen values.
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,8 +29,9 @@ from app.core.i18n import gettext as _
 from ui.scoring.board_view import ScoreboardView
 from ui.scoring.dialogs import FlagsDialog, ProposeDialog, TrustMemberDialog
 from ui.scoring.rules_editor import RulesDialog
-from ui.widgets.dialogs import file_dialog
+from ui.widgets.dialogs import ending_in, file_dialog
 from ui.widgets.errors import error_text
+from ui.widgets.print_preview import preview_pdf
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -198,12 +199,10 @@ class ScoringScreen(ScoreboardView):
 
         ctx, plan_id = self._ctx, self._chosen_plan
         assert plan_id is not None
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / "de-nghi-khen-thuong.pdf"
-
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            return print_proposals(ctx, plan_id=plan_id, out=target)
-
-        self._runner.run(job, self._preview, self._error)
+        self._preview(
+            "de-nghi-khen-thuong.pdf",
+            lambda target: print_proposals(ctx, plan_id=plan_id, out=target),
+        )
 
     @Slot()
     def print_ranking(self) -> None:
@@ -218,14 +217,13 @@ class ScoringScreen(ScoreboardView):
             scope_id = score.unit.cluster_id if score is not None else None
             kind = "cluster"
         ctx, plan_id = self._ctx, board.plan.id
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / "xep-hang.pdf"
 
-        def job(_progress: Any, _token: CancelToken) -> Any:
+        def write(target: Path) -> Path:
             if kind == "upper":
                 return print_ranking(ctx, plan_id=plan_id, out=target, upper=scope_id or "")
             return print_ranking(ctx, plan_id=plan_id, out=target, cluster=scope_id)
 
-        self._runner.run(job, self._preview, self._error)
+        self._preview("xep-hang.pdf", write)
 
     @Slot()
     def export_workbook(self) -> None:
@@ -245,8 +243,7 @@ class ScoringScreen(ScoreboardView):
 
         ctx, plan_id = self._ctx, self._chosen_plan
         assert plan_id is not None
-        if path.suffix.lower() != ".xlsx":
-            path = path.with_name(path.name + ".xlsx")
+        path = ending_in(path, ".xlsx")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return export_scoring_workbook(ctx, plan_id=plan_id, out=path)
@@ -256,12 +253,12 @@ class ScoringScreen(ScoreboardView):
 
         self._runner.run(job, finished, self._error)
 
-    def _preview(self, path: Any) -> None:
-        from ui.widgets.pdf_preview import PdfPreviewDialog
+    def _preview(self, name: str, write: Callable[[Path], Path]) -> None:
+        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed)
 
-        self.last_pdf = Path(path)
+    def _printed(self, path: Path) -> None:
+        self.last_pdf = path
         self.printed.emit(str(path))
-        PdfPreviewDialog(Path(path), self).open()
 
     # --- the cluster leader -----------------------------------------------------------------------
 
@@ -350,12 +347,9 @@ class ScoringScreen(ScoreboardView):
         from app.scoring import print_member_covenant
 
         ctx, plan_id = self._ctx, self._chosen_plan
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / "giao-uoc.pdf"
-
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            return print_member_covenant(ctx, plan_id=plan_id, out=target)
-
-        self._runner.run(job, self._preview, self._error)
+        self._preview(
+            "giao-uoc.pdf", lambda target: print_member_covenant(ctx, plan_id=plan_id, out=target)
+        )
 
 
 class ScoringWindow(QMainWindow):

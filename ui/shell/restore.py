@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.i18n import gettext as _
+
+from ui.widgets.passphrase import PassphraseDialog
 
 
 def refuse_on_server(parent: QWidget) -> QMessageBox:
@@ -30,25 +32,23 @@ def refuse_on_server(parent: QWidget) -> QMessageBox:
     return box
 
 
-def ask_passphrase(parent: QWidget, info: Any, on_typed: Callable[[str], None]) -> QInputDialog:
+def ask_passphrase(parent: QWidget, info: Any, on_typed: Callable[[str], None]) -> PassphraseDialog:
     """Name the backup found (``app.setup.find_backup``: whose, when, which folder) and ask
     for its passphrase."""
     from app.exchange import local_time
 
-    dialog = QInputDialog(parent)
-    dialog.setObjectName("restore-passphrase")
-    dialog.setWindowTitle(_("Restore from a backup"))
-    dialog.setLabelText(
-        _(
+    dialog = PassphraseDialog(
+        parent,
+        name="restore-passphrase",
+        title=_("Restore from a backup"),
+        intro=_(
             "Backup of {unit}, made {when} ({folder}).\n\n"
             "The data on this computer will be replaced by the backup (the current file is "
             "kept beside it). Type the backup's passphrase:"
-        ).format(unit=info.unit_name, when=local_time(info.created_at), folder=info.folder.name)
+        ).format(unit=info.unit_name, when=local_time(info.created_at), folder=info.folder.name),
+        ok_text=_("Restore"),
     )
-    dialog.setOkButtonText(_("Restore"))
-    dialog.setCancelButtonText(_("Cancel"))
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    dialog.textValueSelected.connect(on_typed)
+    dialog.chosen.connect(on_typed)
     dialog.open()
     return dialog
 

@@ -14,9 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -36,16 +33,17 @@ from app.statements import ParseError, parse_text
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 
 from ui.unit.statement_rows import Column, Row, build_rows, two_lines, value_text
-from ui.widgets.tables import applies_to_text, verdict_brush
+from ui.widgets.tables import ModelIndex, RowTableModel, applies_to_text, verdict_brush
 
-_Index = QModelIndex | QPersistentModelIndex
 ERROR_BRUSH = QBrush(QColor("#fde2e1"))
 GREY_BRUSH = QBrush(QColor("#eeeeee"))
 COMMENT_BRUSH = QBrush(QColor("#fff3cd"))
 
 
-class StatementModel(QAbstractTableModel):
+class StatementModel(RowTableModel[Row]):
     """Rows of one stream; edits go through :meth:`commit` (undoable)."""
+
+    columns = Column
 
     #: (row, English msgid or "") when a typed text is checked.
     message_changed = Signal(int, str)
@@ -67,7 +65,6 @@ class StatementModel(QAbstractTableModel):
         self._save = save
         self._save_many = save_many
         self._undo = undo_stack
-        self._rows: list[Row] = []
         self._plan: domain.Plan | None = None
         self._workspace: Any = None
         self._values: dict[str, domain.UnitValue] = {}
@@ -110,9 +107,6 @@ class StatementModel(QAbstractTableModel):
                 return index
         raise KeyError(code)
 
-    def row_at(self, row: int) -> Row:
-        return self._rows[row]
-
     def value_of(self, code: str) -> domain.UnitValue | None:
         return self._values.get(code)
 
@@ -124,12 +118,6 @@ class StatementModel(QAbstractTableModel):
 
     # --- Qt model -----------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -138,7 +126,7 @@ class StatementModel(QAbstractTableModel):
             return two_lines(Column(section).header(self.registration, final))
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         row = self._rows[index.row()]
         if row.indicator is None:
@@ -149,7 +137,7 @@ class StatementModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self._plan is None:
             return None
         row = self._rows[index.row()]
@@ -300,7 +288,7 @@ class StatementModel(QAbstractTableModel):
         self.dataChanged.emit(cell, cell)
         self.message_changed.emit(row, message)
 
-    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: ModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or self._plan is None:
             return False
         row = self._rows[index.row()]
@@ -371,13 +359,6 @@ class StatementModel(QAbstractTableModel):
 
     def _emit_row(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
-            )
 
 
 class _SetValue(QUndoCommand):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -26,8 +26,7 @@ from db.enums import IndicatorKind
 
 from ui.unit.statement_model import StatementModel
 from ui.unit.statement_rows import Column
-
-_Index = QModelIndex | QPersistentModelIndex
+from ui.widgets.tables import ModelIndex
 
 
 class ValueDelegate(QStyledItemDelegate):
@@ -37,7 +36,7 @@ class ValueDelegate(QStyledItemDelegate):
         self,
         parent: QWidget,
         option: QStyleOptionViewItem,
-        index: _Index,
+        index: ModelIndex,
     ) -> QWidget:
         model = index.model()
         assert isinstance(model, StatementModel)
@@ -69,7 +68,7 @@ class ValueDelegate(QStyledItemDelegate):
         editor = QLineEdit(parent)
         return editor
 
-    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+    def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if isinstance(editor, QComboBox):
             position = editor.findText(str(text))
@@ -77,7 +76,7 @@ class ValueDelegate(QStyledItemDelegate):
         elif isinstance(editor, QLineEdit):
             editor.setText(str(text))
 
-    def setModelData(self, editor: QWidget, model: Any, index: _Index) -> None:
+    def setModelData(self, editor: QWidget, model: Any, index: ModelIndex) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QLineEdit):

@@ -6,7 +6,7 @@ Exports, printing, imports and backups run on the task runner.
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,9 @@ from app.core.i18n import gettext as _
 from db.enums import REGISTRATION_STREAM
 
 from ui.unit.workspace_view import WorkspaceView
-from ui.widgets.dialogs import file_dialog
+from ui.widgets.dialogs import ending_in, file_dialog
+from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.print_preview import preview_pdf
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:
@@ -129,8 +131,7 @@ class UnitWorkspace(WorkspaceView):
 
         assert self.workspace is not None
         ctx, plan_id = self._ctx, self.workspace.plan.id
-        if path.suffix != ".thidua":
-            path = path.with_name(path.name + ".thidua")
+        path = ending_in(path, ".thidua")
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return export_with_enrolment(ctx, plan_id=plan_id, stream=stream, out=path)
@@ -379,37 +380,31 @@ class UnitWorkspace(WorkspaceView):
 
     @Slot()
     def print_current(self) -> None:
+        from app.printing import print_registration_form, print_results_report
+
         stream = self.current_stream()
         self.pages[stream].details.flush()
         ctx = self._ctx
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / f"{self._file_stem(stream)}.pdf"
 
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.printing import print_registration_form, print_results_report
-
+        def write(target: Path) -> Path:
             if stream == REGISTRATION_STREAM:
                 return print_registration_form(ctx, out=target)
             return print_results_report(ctx, period=stream, out=target)
 
-        self._runner.run(job, self._preview, self._error)
+        self._preview(f"{self._file_stem(stream)}.pdf", write)
 
     @Slot()
     def print_key_card(self) -> None:
+        from app.printing import print_key_card
+
         ctx = self._ctx
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / "the-khoa.pdf"
+        self._preview("the-khoa.pdf", lambda target: print_key_card(ctx, out=target))
 
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.printing import print_key_card
+    def _preview(self, name: str, write: Callable[[Path], Path]) -> None:
+        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed)
 
-            return print_key_card(ctx, out=target)
-
-        self._runner.run(job, self._preview, self._error)
-
-    def _preview(self, path: Any) -> None:
-        from ui.widgets.pdf_preview import PdfPreviewDialog
-
-        self.last_pdf = Path(path)
-        PdfPreviewDialog(Path(path), self).open()
+    def _printed(self, path: Path) -> None:
+        self.last_pdf = path
 
     # --- backup --------------------------------------------------------------------------------
 
@@ -424,9 +419,17 @@ class UnitWorkspace(WorkspaceView):
         )
 
     def _ask_backup_passphrase(self, folder: Path) -> None:
-        from ui.unit.passphrase import PassphraseDialog
-
-        dialog = PassphraseDialog(self)
+        dialog = PassphraseDialog(
+            self,
+            name="backup-passphrase",
+            title=_("Passphrase for the backup"),
+            intro=_(
+                "The key in the backup is protected by this passphrase (at least 8 characters). "
+                "Write it down and keep it apart from the USB stick."
+            ),
+            ok_text=_("Back up"),
+            twice=True,
+        )
         dialog.chosen.connect(lambda text: self.backup_to(folder, text))
         dialog.open()
 

@@ -65,6 +65,14 @@ def file_dialog(
     return dialog
 
 
+def ending_in(path: Path, suffix: str) -> Path:
+    """``path``, with ``suffix`` (".xlsx") added when its name does not end in it in
+    any case: a name typed in a save dialog without its extension."""
+    if path.suffix.lower() != suffix:
+        return path.with_name(path.name + suffix)
+    return path
+
+
 def confirm(
     parent: QWidget,
     *,

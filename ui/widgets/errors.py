@@ -35,7 +35,7 @@ from app.core.crashlog import Incident, record_message, record_unexpected, write
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 
-from ui.widgets.dialogs import file_dialog, warn
+from ui.widgets.dialogs import ending_in, file_dialog, warn
 
 #: The crash dialogs open now (tests look for them; a burst of errors shows one).
 open_dialogs: list[CrashDialog] = []
@@ -152,9 +152,7 @@ def ask_report_file(
 def write_error_report(path: Path, incident: Incident | None = None) -> Path:
     """Write the report (the log's newest lines, ``incident``, the versions) to ``path``,
     ``.txt`` added when the name has no such ending."""
-    if path.suffix.lower() != ".txt":
-        path = path.with_name(path.name + ".txt")
-    return write_report(path, incident=incident, extra=qt_versions())
+    return write_report(ending_in(path, ".txt"), incident=incident, extra=qt_versions())
 
 
 def show_unexpected(

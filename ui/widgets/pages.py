@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from ui.widgets.errors import report_failure
-from ui.widgets.tasks import CancelToken, Runner
+from ui.widgets.print_preview import preview_pdf
+from ui.widgets.tasks import Runner
 
 if TYPE_CHECKING:
     from app.core.context import AppContext
@@ -36,25 +37,15 @@ class Page(QWidget):
         self._ctx = ctx
         self._runner = runner.bound(self)
 
+    def translateUI(self) -> None:
+        """Its texts again, in the language now chosen (each page says its own)."""
+
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
         text = report_failure(self, error)
         self.failed.emit(text)
 
     def _preview_pdf(self, name: str, write: Callable[[Path], Path]) -> None:
-        """Write a PDF called ``name`` into a new temporary folder on the worker
-        (``write`` gets the file to write and returns the file written), then show
-        it in the preview, from where it is printed or saved."""
-        import tempfile
-
-        target = Path(tempfile.mkdtemp(prefix="thidua-")) / name
-
-        def job(_progress: Any, _token: CancelToken) -> Path:
-            return write(target)
-
-        def done(path: Path) -> None:
-            from ui.widgets.pdf_preview import PdfPreviewDialog
-
-            PdfPreviewDialog(path, self).open()
-
-        self._runner.run(job, done, self._failed)
+        """Write a PDF called ``name`` on the worker and show it in the preview
+        (:func:`ui.widgets.print_preview.preview_pdf`)."""
+        preview_pdf(self, self._runner, name, write, self._failed)

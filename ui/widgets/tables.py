@@ -32,7 +32,8 @@ def verdict_brush(verdict: Verdict | None) -> QBrush | None:
     return _verdict_brushes[colour]
 
 
-_Index = QModelIndex | QPersistentModelIndex
+#: Any index a model's methods receive.
+ModelIndex = QModelIndex | QPersistentModelIndex
 _Row = TypeVar("_Row")
 
 
@@ -45,10 +46,11 @@ class _Column(Protocol):
 
 
 class RowTableModel(QAbstractTableModel, Generic[_Row]):
-    """A read-only table over a list of frozen rows, one column per ``columns`` member.
+    """A table over a list of frozen rows, one column per ``columns`` member.
 
     Subclasses name their column enum (each member with ``header()``) and
-    write ``data``; rows, counts, headers and re-translation are here.
+    write ``data``; rows, counts, headers and re-translation are here. It is
+    read-only unless a subclass adds ``flags`` and ``setData``.
     """
 
     columns: ClassVar[Any]  # an IntEnum class whose members have header()
@@ -68,10 +70,10 @@ class RowTableModel(QAbstractTableModel, Generic[_Row]):
     def rows(self) -> list[_Row]:
         return list(self._rows)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(
@@ -139,35 +141,18 @@ class IndicatorColumn(IntEnum):
         }[self]
 
 
-class IndicatorTableModel(QAbstractTableModel):
+class IndicatorTableModel(RowTableModel["domain.Indicator"]):
     """The indicators of one plan with their targets, read-only."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[domain.Indicator] = []
+    columns = IndicatorColumn
 
     def set_plan(self, plan: domain.Plan | None) -> None:
-        self.beginResetModel()
-        self._rows = list(plan.indicators) if plan else []
-        self.endResetModel()
+        self.set_rows(plan.indicators if plan else [])
 
     def indicator_at(self, row: int) -> domain.Indicator:
-        return self._rows[row]
+        return self.row_at(row)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(IndicatorColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return IndicatorColumn(section).header()
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         indicator = self._rows[index.row()]
