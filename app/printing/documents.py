@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.plans import get_plan
+from app.plans import get_plan, plan_or_newest
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
 from app.printing.plan_form import plan_story
@@ -55,14 +55,7 @@ ProgressCallback = Callable[[int, int], None]
 
 def _plan(session: Session, plan_id: str | None) -> domain.Plan:
     """The plan asked for, or the newest one."""
-    if plan_id is None:
-        from app.plans import list_plans
-
-        plans = list_plans(session)
-        if not plans:
-            raise UserError(N_("There is no plan yet."))
-        plan_id = plans[0].id
-    return get_plan(session, plan_id)
+    return get_plan(session, plan_or_newest(session, plan_id))
 
 
 def _ensure_unit_key(ctx: AppContext) -> None:

@@ -521,16 +521,11 @@ def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: P
         covenant_story,
         load_statements,
     )
+    from app.unit import working_plan_id
 
     with ctx.reading() as session:
         installation = _leader(session)
-        if plan_id is None:
-            from app.unit import current_plan_id
-
-            plan_id = current_plan_id(session)
-            if plan_id is None:
-                raise UserError(N_("There is no plan yet."))
-        plan = get_plan(session, plan_id)
+        plan = get_plan(session, working_plan_id(session, plan_id))
         own, cluster = _own_facts(session, plan)
         federation = get_setting(session, "federation_name") or plan.issuer
         registrations = member_statements(session, plan, REGISTRATION_STREAM)

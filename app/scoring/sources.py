@@ -19,7 +19,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, UserError
 from app.core.installation import get_installation
 from app.core.text import natural_key
-from app.plans import Rules, get_plan, list_plans
+from app.plans import Rules, get_plan, plan_or_newest
 from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.cluster_leader import leader_inputs
 from app.scoring.engine import ScoreInput, UnitFacts
@@ -195,15 +195,11 @@ def scoreboard(ctx: AppContext, *, plan_id: str) -> Scoreboard:
 
 
 def default_plan_id(ctx: AppContext) -> str:
-    """The plan to score when none is named: a unit's current plan, else the newest."""
+    """The plan to score when none is named: at a unit, the plan it works on (the one
+    its chair chose, else the newest); elsewhere the newest."""
     with ctx.reading() as session:
         if role_of(session) is Role.UNIT:
-            from app.unit import current_plan_id
+            from app.unit import working_plan_id
 
-            chosen = current_plan_id(session)
-            if chosen:
-                return chosen
-        plans = list_plans(session)
-    if not plans:
-        raise UserError(N_("There is no plan yet."))
-    return plans[0].id
+            return working_plan_id(session)
+        return plan_or_newest(session, None)

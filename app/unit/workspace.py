@@ -23,7 +23,7 @@ from app.core.errors import N_, InputError, UserError
 from app.core.installation import get_installation, get_setting, set_setting
 from app.core.text import nfc
 from app.core.values import check_value
-from app.plans import get_plan
+from app.plans import get_plan, plan_or_newest
 from app.statements import details_problems, statement_values, touch_statement
 from db import models
 from db.enums import (
@@ -113,20 +113,24 @@ def _own(session: Session) -> models.Unit:
     return unit
 
 
-def current_plan_id(session: Session) -> str | None:
-    """The plan the unit works on: the one chosen, else the newest."""
+def _chosen_plan_id(session: Session) -> str | None:
+    """The plan the chair chose to work on, if it is still there."""
     chosen = get_setting(session, "current_plan")
     if chosen and session.get(models.Plan, chosen) is not None:
         return chosen
-    return session.scalar(select(models.Plan.id).order_by(models.Plan.year.desc()).limit(1))
+    return None
+
+
+def working_plan_id(session: Session, plan_id: str | None = None) -> str:
+    """``plan_id`` when given, else the plan the unit works on: the one its chair
+    chose, else the newest; :class:`UserError` when there is no plan yet."""
+    return plan_or_newest(session, plan_id or _chosen_plan_id(session))
 
 
 def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
     with ctx.reading() as session:
         unit = _own(session)
-        plan_id = plan_id or current_plan_id(session)
-        if plan_id is None:
-            raise UserError(N_("There is no plan yet."))
+        plan_id = working_plan_id(session, plan_id)
         plan = get_plan(session, plan_id)
         sector_text = get_setting(session, "own_sector")
         info = UnitInfo(
