@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
+from app.core.text import natural_key
 from app.plans import get_plan, plan_or_newest
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
@@ -298,19 +299,7 @@ def _file_stem(unit: UnitInfo) -> str:
 # --- coverage -------------------------------------------------------------------------------
 
 
-_GroupKey = tuple[int, tuple[int | str, ...], str]
-
-
-def _natural(text: str) -> tuple[int | str, ...]:
-    """Sort key reading digit runs as numbers: "Cụm 2" before "Cụm 10".
-
-    ``re.split`` with a group alternates text and digits from a text part,
-    so two keys never compare a number with a text.
-    """
-    return tuple(
-        int(part) if index % 2 else part.casefold()
-        for index, part in enumerate(re.split(r"(\d+)", text))
-    )
+_GroupKey = tuple[int, tuple[tuple[int, int | str], ...], str]
 
 
 def _coverage(
@@ -352,14 +341,16 @@ def _coverage(
         parent = units.get(parent_id or "")
         key: _GroupKey
         if kind is UnitKind.UPPER:
-            key = (0, _natural(code or name), name)
+            key = (0, natural_key(code or name), name)
         elif parent is not None and parent[3] is UnitKind.UPPER:
-            key = (0, _natural(parent[5] or parent[4]), parent[4])
+            key = (0, natural_key(parent[5] or parent[4]), parent[4])
         else:
             key = (1, (), direct)
         by_upper.setdefault(key, []).append(unit_id)
         cluster = clusters.get(cluster_id or "")
-        cluster_key = (0, _natural(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
+        cluster_key: _GroupKey = (
+            (0, natural_key(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
+        )
         by_cluster.setdefault(cluster_key, []).append(unit_id)
 
     def table(groups: dict[_GroupKey, list[str]]) -> list[CoverageRow]:
