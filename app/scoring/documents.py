@@ -23,6 +23,7 @@ from reportlab.platypus import Flowable, Spacer
 from app.core.context import AppContext
 from app.core.errors import N_, UserError
 from app.core.files import check_output
+from app.core.format import cluster_label
 from app.core.installation import get_installation, get_setting
 from app.core.text import natural_key
 from app.core.workbooks import save_workbook
@@ -43,7 +44,7 @@ from app.printing import (
     text,
     title_block,
 )
-from app.scoring.board import ProposalInfo, Scoreboard, cluster_words
+from app.scoring.board import ProposalInfo, Scoreboard
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import score_text
 from app.scoring.ranking import Placing
@@ -319,7 +320,7 @@ def print_ranking(
         )
         placings = board.by_cluster.get(cluster_id, [])
         name = board.cluster_names.get(cluster_id, "")
-        scope = cluster_words(name)
+        scope = cluster_label(name)
         issuer = scope
         parent = federation
     return build_pdf(
