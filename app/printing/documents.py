@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
+from app.core.installation import require_installation
 from app.core.text import natural_key
 from app.plans import get_plan, plan_or_newest
 from app.printing.covenant import Covenant, covenant_story
@@ -39,7 +40,6 @@ from app.printing.sources import (
     UnitInfo,
     cluster_members,
     federation_name,
-    installation_role,
     load_statements,
     load_units,
     load_verifications,
@@ -63,7 +63,7 @@ def _ensure_unit_key(ctx: AppContext) -> None:
     from app.exchange import ensure_own_key, own_key_row
 
     with ctx.unit_of_work() as session:
-        installation = installation_role(session)
+        installation = require_installation(session)
         if installation.role is Role.UNIT and own_key_row(session) is None:
             ensure_own_key(session)
 
@@ -160,7 +160,7 @@ def print_province_summary(
     whole province), then coverage by group of the units in scope."""
     scope = scope or Scope()
     with ctx.reading() as session:
-        installation = installation_role(session)
+        installation = require_installation(session)
         if installation.role is not Role.FEDERATION:
             raise UserError(N_("This needs a federation database."))
         plan = _plan(session, plan_id)

@@ -32,7 +32,7 @@ from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
 from app.core.files import display_name
-from app.core.installation import get_installation, get_setting
+from app.core.installation import get_setting, require_unit_installation
 from app.core.text import natural_key, nfc
 from app.core.values import check_value
 from app.exchange import (
@@ -56,14 +56,7 @@ from app.plans import Rules, get_plan
 from app.scoring.engine import ScoreInput, UnitFacts
 from app.statements import statement_values
 from db import models
-from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
-
-
-def _leader(session: Session) -> domain.Installation:
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.UNIT:
-        raise UserError(N_("This needs a unit database."))
-    return installation
+from db.enums import REGISTRATION_STREAM, Sector, UnitKind
 
 
 def _read(path: Path, limit: int) -> bytes:
@@ -127,7 +120,7 @@ def read_enrolment(path: Path) -> MemberCandidate:
 
 def inspect_enrolment(ctx: AppContext, *, path: Path) -> MemberCandidate:
     with ctx.reading() as session:
-        _leader(session)
+        require_unit_installation(session)
     return read_enrolment(path)
 
 
@@ -155,7 +148,7 @@ def trust_member(
     if kind is UnitKind.GRASSROOTS and sector is None:
         raise InputError(N_("Choose the member's sector."))
     with ctx.unit_of_work() as session:
-        installation = _leader(session)
+        installation = require_unit_installation(session)
         if candidate.unit_id == installation.own_unit_id:
             raise InputError(N_("This is this unit's own key, not a member's."))
         row = session.get(models.MemberKey, candidate.keyid)
@@ -182,7 +175,7 @@ def trust_member(
 
 def list_members(ctx: AppContext) -> list[Member]:
     with ctx.reading() as session:
-        _leader(session)
+        require_unit_installation(session)
         return _members(session)
 
 
@@ -249,7 +242,7 @@ def import_member_packages(
             results.append(MemberImport(found.name, "rejected", reason=found.problem))
             continue
         with ctx.unit_of_work() as session:
-            installation = _leader(session)
+            installation = require_unit_installation(session)
             results.append(_import_one(session, installation, found.path, found.name))
         if progress is not None:
             progress(index, len(files))
@@ -434,7 +427,7 @@ def _cluster_name(session: Session, plan_id: str) -> str:
 
 def _own_facts(session: Session, plan: domain.Plan) -> tuple[UnitFacts, str]:
     """This unit (the leader) as a scored unit, and its cluster's name."""
-    installation = _leader(session)
+    installation = require_unit_installation(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     assert unit is not None
     sector_text = get_setting(session, "own_sector")
@@ -524,7 +517,7 @@ def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: P
     from app.unit import working_plan_id
 
     with ctx.reading() as session:
-        installation = _leader(session)
+        installation = require_unit_installation(session)
         plan = get_plan(session, working_plan_id(session, plan_id))
         own, cluster = _own_facts(session, plan)
         federation = get_setting(session, "federation_name") or plan.issuer

@@ -24,7 +24,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, UserError
 from app.core.files import check_output
 from app.core.format import cluster_label
-from app.core.installation import get_installation, get_setting
+from app.core.installation import get_installation, get_setting, require_installation
 from app.core.text import natural_key
 from app.core.workbooks import save_workbook
 from app.exchange import local_time
@@ -48,7 +48,7 @@ from app.scoring.board import ProposalInfo, Scoreboard
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import score_text
 from app.scoring.ranking import Placing
-from app.scoring.sources import installation_in, scoreboard_in
+from app.scoring.sources import scoreboard_in
 from db.enums import Role
 
 EXAMPLE_NOTE = (
@@ -299,7 +299,7 @@ def print_ranking(
     the federation.
     """
     with ctx.reading() as session:
-        installation = installation_in(session)
+        installation = require_installation(session)
         board = scoreboard_in(session, plan_id)
         federation = (
             installation.own_unit_name

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.context import AppContext
-from app.core.errors import N_, UserError
-from app.core.installation import get_installation
+from app.core.installation import require_installation
 from app.core.text import natural_key
 from app.plans import Rules, get_plan, plan_or_newest
 from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
@@ -156,16 +155,8 @@ def load_proposals(session: Session, plan_id: str) -> dict[str, ProposalInfo]:
     }
 
 
-def installation_in(session: Session) -> domain.Installation:
-    """This database's installation; :class:`UserError` before it is set up."""
-    installation = get_installation(session)
-    if installation is None:
-        raise UserError(N_("Set up the database first (thidua-cli init)."))
-    return installation
-
-
 def role_of(session: Session) -> Role:
-    return installation_in(session).role
+    return require_installation(session).role
 
 
 def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:

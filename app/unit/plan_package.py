@@ -16,7 +16,7 @@ from app.core import audit
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.core.installation import get_setting, set_setting
+from app.core.installation import get_setting, require_unit_installation, set_setting
 from app.core.strictjson import loads_strict
 from app.core.text import nfc
 from app.exchange import (
@@ -40,7 +40,6 @@ from app.unit.packages import (
     open_from_federation,
     pinned_federation_key,
     read_package_file,
-    unit_installation,
 )
 from db import models
 from db.enums import Sector, UnitKind
@@ -219,7 +218,7 @@ def _read_plan_package(
 def inspect_plan_package(ctx: AppContext, *, path: Path) -> PlanPackageInfo:
     data = read_package_file(path)
     with ctx.reading() as session:
-        unit_installation(session)
+        require_unit_installation(session)
         return _read_plan_package(session, data)[3]
 
 
@@ -243,7 +242,7 @@ def import_plan_package(
     """
     data = read_package_file(path)
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         package, body, federation_key, info = _read_plan_package(session, data)
         if not info.federation_pinned:
             if confirmed_fingerprint is None:
@@ -372,7 +371,7 @@ def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPacka
     """
     data = read_package_file(path)
     with ctx.reading() as session:
-        unit_installation(session)
+        require_unit_installation(session)
         pinned = pinned_federation_key(session)
         if pinned is None:
             return "plan", _read_plan_package(session, data)[3]

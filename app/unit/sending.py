@@ -19,7 +19,7 @@ from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
 from app.core.files import display_name, write_output
-from app.core.installation import get_setting
+from app.core.installation import get_setting, require_unit_installation
 from app.exchange import (
     MAX_BUNDLE_BYTES,
     Header,
@@ -34,7 +34,7 @@ from app.exchange import (
 )
 from app.plans import get_plan
 from app.statements import StatementInput, statement_values
-from app.unit.packages import read_package_file, unit_installation
+from app.unit.packages import read_package_file
 from app.unit.workspace import _check_stream, _details
 from db import models
 
@@ -101,7 +101,7 @@ def export_report(
 ) -> Export:
     """Sign the unit's current statement of ``stream`` as the next revision."""
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         _federation_id(session)  # refuse before signing when no plan package was imported
         plan = get_plan(session, plan_id)
         _check_stream(plan, stream)
@@ -195,7 +195,7 @@ def make_bundle(
             raise InputError(N_("The bundle would be too large; make several."))
         items.append(base64.b64encode(data).decode("ascii"))
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         keypair = ensure_own_key(session, passphrase=passphrase)
         unit = session.get(models.Unit, installation.own_unit_id)
         assert unit is not None

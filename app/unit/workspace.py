@@ -20,7 +20,11 @@ from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.core.installation import get_installation, get_setting, set_setting
+from app.core.installation import (
+    get_setting,
+    require_unit_installation,
+    set_setting,
+)
 from app.core.text import nfc
 from app.core.values import check_value
 from app.plans import get_plan, plan_or_newest
@@ -30,7 +34,6 @@ from db.enums import (
     REGISTRATION_STREAM,
     Comparison,
     IndicatorKind,
-    Role,
     Rollup,
     Sector,
     TargetScope,
@@ -104,9 +107,7 @@ class Workspace:
 
 
 def _own(session: Session) -> models.Unit:
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.UNIT:
-        raise UserError(N_("This needs a unit database."))
+    installation = require_unit_installation(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     if unit is None:
         raise UserError(N_("This needs a unit database."))
