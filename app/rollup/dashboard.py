@@ -162,7 +162,7 @@ def _roster(session: Session, year: int) -> _Roster:
         .where(entry.year == year)
     ).all()
     names = {row[0]: row[2] for row in rows}
-    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models._enum)
+    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
     sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
     sectors.update({None: None, "": None})
     cluster_names = {cid: name for cid, (_code, name) in clusters.items()}

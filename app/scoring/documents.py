@@ -3,7 +3,7 @@
 The proposal list (``DANH SÁCH đề nghị khen thưởng``) groups the proposed
 units by award in the rules' order, then the units proposed for a grade
 only, then each unit's short achievement summary; it is laid out with
-:mod:`app.printing.layout` after Nghị định 30/2020 and is always Vietnamese.
+:mod:`app.printing.furniture` after Nghị định 30/2020 and is always Vietnamese.
 A ranking (one cluster or one upper-level union) prints the same way. The
 workbook has the proposal list, every unit's score and ranks, and the
 points of every indicator with its explanation.
