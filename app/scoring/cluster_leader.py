@@ -31,7 +31,7 @@ from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.core.files import display_name
+from app.core.files import display_name, read_limited
 from app.core.installation import get_setting, require_unit_installation
 from app.core.text import natural_key, nfc
 from app.core.values import check_value
@@ -57,14 +57,6 @@ from app.scoring.engine import ScoreInput, UnitFacts
 from app.statements import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
-
-
-def _read(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` (:func:`app.core.files.read_limited`)."""
-    from app.core.files import read_limited
-
-    return read_limited(path, limit)
-
 
 # --- members' keys --------------------------------------------------------------------------
 
@@ -96,7 +88,7 @@ class Member:
 
 def read_enrolment(path: Path) -> MemberCandidate:
     """A member's enrolment file, verified with the key it carries (self-signed)."""
-    data = _read(path, MAX_ENROLMENT_BYTES)
+    data = read_limited(path, MAX_ENROLMENT_BYTES)
     envelope = open_envelope(data, max_size=MAX_ENROLMENT_BYTES)
     if len(envelope.signatures) != 1:
         raise InputError(N_("This is not a member's enrolment file."))
@@ -256,7 +248,7 @@ def _import_one(
         return MemberImport(name, "rejected", reason=reason, params=params or None)
 
     try:
-        data = _read(path, MAX_PACKAGE_BYTES)
+        data = read_limited(path, MAX_PACKAGE_BYTES)
         envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
     except UserError as error:
         return rejected(error.message, **error.params)

@@ -1,6 +1,6 @@
-"""What the unit's package work shares: package files read within their limit,
-the federation key it pinned, a file from the federation opened with that key,
-and the archive row of a package it received (a plan package, a receipt or a return)."""
+"""What the unit's package work shares: the federation key it pinned, a file
+from the federation opened with that key, and the archive row of a package it
+received (a plan package, a receipt or a return)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.audit import utc_now_text
-from app.core.files import display_name, read_limited
+from app.core.files import display_name
 from app.exchange import (
     MAX_PACKAGE_BYTES,
     Package,
@@ -20,11 +20,6 @@ from app.exchange import (
     verify_envelope,
 )
 from db import models
-
-
-def read_package_file(path: Path, limit: int = MAX_PACKAGE_BYTES) -> bytes:
-    """A regular file's bytes, at most ``limit`` (:func:`app.core.files.read_limited`)."""
-    return read_limited(path, limit)
 
 
 def pinned_federation_key(session: Session) -> models.SigningKey | None:
@@ -74,5 +69,4 @@ __all__ = [
     "archive_received",
     "open_from_federation",
     "pinned_federation_key",
-    "read_package_file",
 ]

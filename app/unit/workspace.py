@@ -149,7 +149,7 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
             s: statement_values(session, plan_id=plan_id, unit_id=unit.id, stream=s)
             for s in streams
         }
-        details = {s: _details(session, plan_id, unit.id, s) for s in streams}
+        details = {s: statement_details(session, plan_id, unit.id, s) for s in streams}
         states = {}
         for stream in streams:
             outbox = session.get(models.Outbox, (plan_id, stream))
@@ -188,7 +188,9 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
         )
 
 
-def _details(session: Session, plan_id: str, unit_id: str, stream: str) -> StatementDetails:
+def statement_details(
+    session: Session, plan_id: str, unit_id: str, stream: str
+) -> StatementDetails:
     row = _statement(session, plan_id, unit_id, stream, create=False)
     if row is None:
         return StatementDetails()
@@ -260,7 +262,7 @@ def _statement(
     return row
 
 
-def _check_stream(plan: domain.Plan, stream: str) -> None:
+def check_stream(plan: domain.Plan, stream: str) -> None:
     if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
         raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
 
@@ -285,7 +287,7 @@ def set_values(
     with ctx.unit_of_work() as session:
         unit = _own(session)
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         grade_codes = tuple(g.code for g in plan.grade_levels)
         indicators = {}
         for code, value in values.items():
@@ -326,7 +328,7 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
     with ctx.unit_of_work() as session:
         unit = _own(session)
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         movement_ids = {m.code: m.id for m in plan.movements}
         unknown = [code for code in details.movements if code not in movement_ids]
         if unknown:
