@@ -61,13 +61,10 @@ def default_plan(ctx: AppContext, plan_id: str | None) -> str:
     """``plan_id`` when given, else the newest plan's."""
     if plan_id:
         return plan_id
-    from app.plans import list_plans
+    from app.plans import plan_or_newest
 
     with ctx.reading() as session:
-        plans = list_plans(session)
-    if not plans:
-        raise UserError(N_("There is no plan yet."))
-    return plans[0].id
+        return plan_or_newest(session, None)
 
 
 def unit_codes(text: str | None) -> list[str] | None:

@@ -15,7 +15,7 @@ from app.core import domain
 from app.core.comparisons import percent_of
 from app.core.errors import N_
 from app.core.format import format_number, format_percent, format_target, format_vnd
-from app.core.i18n import Translate, gettext
+from app.core.i18n import Translate, gettext, vietnamese
 from app.core.verdicts import (
     AVERAGE_PLACES,
     PERCENT_PLACES,
@@ -65,6 +65,12 @@ def verdict_text(verdict: Verdict, tr: Translate = gettext) -> str:
     """The verdict's word: "Đạt", "Không đạt", "Đang thực hiện", "Phần đóng góp"…"""
     words = _VERDICT_WORDS[verdict]
     return tr(words) if words else ""
+
+
+def verdict_word(verdict: Verdict) -> str:
+    """The verdict's word as paper says it, always in Vietnamese (printed forms and
+    workbooks): "Đạt", "Không đạt", "Đang thực hiện"…"""
+    return verdict_text(verdict, vietnamese)
 
 
 def target_text(plan: domain.Plan, indicator: domain.Indicator, target: domain.Target) -> str:

@@ -77,6 +77,7 @@ from app.core.figure_display import (
     value_text,
     value_text_of,
     verdict_text,
+    verdict_word,
 )
 from app.core.verdicts import (
     AVERAGE_PLACES,
@@ -516,4 +517,5 @@ __all__ = [
     "value_text",
     "value_text_of",
     "verdict_text",
+    "verdict_word",
 ]

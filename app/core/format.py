@@ -1,4 +1,4 @@
-"""Vietnamese number and target formatting.
+"""Vietnamese number and target formatting, and a cluster's name in Vietnamese words.
 
 Dot for thousands, comma for decimals: 700.000.000; 99,1%. Used by screens,
 printed forms and spreadsheets alike so the three always agree.
@@ -78,6 +78,12 @@ CURRENCY_SPACE = "\u00a0"
 def format_vnd(amount: int) -> str:
     """``700000000`` → ``"700.000.000 đ"`` (a no-break space before "đ")."""
     return f"{format_number(amount)}{CURRENCY_SPACE}đ"
+
+
+def cluster_label(name: str) -> str:
+    """A cluster as Vietnamese text names it: ``Cụm thi đua 2``, or its name as is
+    when it already says "Cụm"."""
+    return name if name.casefold().startswith("cụm") else f"Cụm thi đua {name}"
 
 
 def file_slug(text: str, *, lower: bool = True) -> str:

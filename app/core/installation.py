@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.context import AppContext
-from app.core.errors import N_, InputError
+from app.core.errors import N_, InputError, UserError
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from db import models
 from db.enums import Role
@@ -38,6 +38,22 @@ def get_installation(session: Session) -> domain.Installation | None:
         own_unit_name=unit.name if unit else "",
         language=get_setting(session, "language") or DEFAULT_LANGUAGE,
     )
+
+
+def require_installation(session: Session) -> domain.Installation:
+    """The installation; :class:`UserError` before the first run made it."""
+    installation = get_installation(session)
+    if installation is None:
+        raise UserError(N_("Set up the database first (thidua-cli init)."))
+    return installation
+
+
+def require_unit_installation(session: Session) -> domain.Installation:
+    """The installation, refused unless this database is a unit's."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.UNIT:
+        raise UserError(N_("This needs a unit database."))
+    return installation
 
 
 def set_language(session: Session, language: str) -> None:

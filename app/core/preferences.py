@@ -13,6 +13,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.core.paths import user_data_dir
@@ -73,12 +74,16 @@ def clean_staff_name(text: str) -> str:
 
 def save_preferences(preferences: Preferences) -> None:
     """Write atomically so a power cut never leaves a half-written file."""
-    path = preferences_path()
+    _write_private_json(preferences_path(), asdict(preferences))
+
+
+def _write_private_json(path: Path, data: dict[str, Any]) -> None:
+    """``data`` as JSON at ``path`` (the user's eyes only), replaced in one step."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(asdict(preferences), ensure_ascii=False))
+        handle.write(json.dumps(data, ensure_ascii=False))
     os.replace(temporary, path)
 
 
@@ -141,11 +146,6 @@ def remember_folder(purpose: str, folder: Path) -> None:
         known.pop(next(iter(known)))
     path = folders_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(".tmp")
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(known, ensure_ascii=False))
-        os.replace(temporary, path)
+        _write_private_json(path, known)
     except OSError:
         return

@@ -39,7 +39,14 @@ from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.context import open_context
 from app.core.text import nfc
-from app.demo.province import DEMO_PLAN, DemoUnit, random_value, write_report
+from app.demo.province import (
+    DEMO_PLAN,
+    DemoUnit,
+    accepted_key_rows,
+    random_value,
+    roster_entry_rows,
+    write_report,
+)
 from app.exchange import ensure_own_key, generate_keypair
 from app.plans import get_plan
 from app.setup import initialize
@@ -484,52 +491,12 @@ def make_national_demo(
             _insert(
                 connection,
                 models.RosterEntry.__table__,  # type: ignore[arg-type]
-                [
-                    {
-                        "year": plan.year,
-                        "unit_id": federation_id,
-                        "parent_id": None,
-                        "cluster_id": None,
-                        "sector": None,
-                        "member_count": 0,
-                        "worker_count": 0,
-                    },
-                    *(
-                        {
-                            "year": plan.year,
-                            "unit_id": u.id,
-                            "parent_id": u.parent_id,
-                            "cluster_id": cluster_ids[u.cluster_code],
-                            "sector": u.sector,
-                            "member_count": u.members,
-                            "worker_count": u.workers,
-                        }
-                        for u in units
-                    ),
-                ],
+                roster_entry_rows(plan.year, federation_id, units, cluster_ids),
             )
             _insert(
                 connection,
                 models.SigningKey.__table__,  # type: ignore[arg-type]
-                [
-                    {
-                        "keyid": u.keypair.key_id,
-                        "public_key": u.keypair.public_raw,
-                        "unit_id": u.id,
-                        "unit_code": u.code,
-                        "unit_name": nfc(u.name),
-                        "epoch": 1,
-                        "status": "accepted",
-                        "role": "unit",
-                        "received_at": now,
-                        "decided_at": now,
-                        "decided_by": "demo",
-                        "evidence": "demo",
-                        "replaces": None,
-                        "package_hash": None,
-                    }
-                    for u in units
-                ],
+                accepted_key_rows(units, now),
             )
     finally:
         ctx.close()

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
 from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext, open_context
+from app.core.text import nfc
 from app.exchange import (
     FILE_SUFFIX,
     Header,
@@ -73,6 +76,58 @@ class Demo:
 
     def unit(self, code: str) -> DemoUnit:
         return next(u for u in self.units if u.code == code)
+
+
+def roster_entry_rows(
+    year: int, federation_id: str, units: Sequence[DemoUnit], cluster_ids: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The roster of a demo year: the federation, then every unit in its cluster."""
+    return [
+        {
+            "year": year,
+            "unit_id": federation_id,
+            "parent_id": None,
+            "cluster_id": None,
+            "sector": None,
+            "member_count": 0,
+            "worker_count": 0,
+        },
+        *(
+            {
+                "year": year,
+                "unit_id": u.id,
+                "parent_id": u.parent_id,
+                "cluster_id": cluster_ids[u.cluster_code],
+                "sector": u.sector,
+                "member_count": u.members,
+                "worker_count": u.workers,
+            }
+            for u in units
+        ),
+    ]
+
+
+def accepted_key_rows(units: Sequence[DemoUnit], now: str) -> list[dict[str, Any]]:
+    """Every demo unit's key, accepted by the federation at ``now``."""
+    return [
+        {
+            "keyid": u.keypair.key_id,
+            "public_key": u.keypair.public_raw,
+            "unit_id": u.id,
+            "unit_code": u.code,
+            "unit_name": nfc(u.name),
+            "epoch": 1,
+            "status": "accepted",
+            "role": "unit",
+            "received_at": now,
+            "decided_at": now,
+            "decided_by": "demo",
+            "evidence": "demo",
+            "replaces": None,
+            "package_hash": None,
+        }
+        for u in units
+    ]
 
 
 def random_value(
@@ -208,51 +263,11 @@ def _populate(
         )
         session.execute(
             insert(models.RosterEntry),
-            [
-                {
-                    "year": plan.year,
-                    "unit_id": federation_id,
-                    "parent_id": None,
-                    "cluster_id": None,
-                    "sector": None,
-                    "member_count": 0,
-                    "worker_count": 0,
-                }
-            ]
-            + [
-                {
-                    "year": plan.year,
-                    "unit_id": u.id,
-                    "parent_id": u.parent_id,
-                    "cluster_id": cluster_ids[u.cluster_code],
-                    "sector": u.sector,
-                    "member_count": u.members,
-                    "worker_count": u.workers,
-                }
-                for u in demo_units
-            ],
+            roster_entry_rows(plan.year, federation_id, demo_units, cluster_ids),
         )
         session.execute(
             insert(models.SigningKey),
-            [
-                {
-                    "keyid": u.keypair.key_id,
-                    "public_key": u.keypair.public_raw,
-                    "unit_id": u.id,
-                    "unit_code": u.code,
-                    "unit_name": u.name,
-                    "epoch": 1,
-                    "status": "accepted",
-                    "role": "unit",
-                    "received_at": now,
-                    "decided_at": now,
-                    "decided_by": "demo",
-                    "evidence": "demo",
-                    "replaces": None,
-                    "package_hash": None,
-                }
-                for u in demo_units
-            ],
+            accepted_key_rows(demo_units, now),
         )
 
     grades = [g.code for g in plan.grade_levels]

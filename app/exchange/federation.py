@@ -85,7 +85,7 @@ def export_plan_packages(
     under a temporary name and renamed into place, so a file of the folder is
     always whole. The export is audited (with how many were written, and
     whether it was cancelled) and from then on the plan is *published*: its
-    content no longer changes (:func:`app.plans.indicators.lock_reason`).
+    content no longer changes (:func:`app.plans.lock.lock_reason`).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     with ctx.unit_of_work() as session:

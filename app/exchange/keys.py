@@ -19,7 +19,7 @@ from app.core import audit
 from app.core.audit import utc_now_text
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import display_name
-from app.core.installation import get_installation, get_setting, set_setting
+from app.core.installation import get_setting, require_installation, set_setting
 from app.core.paths import user_data_dir
 from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
@@ -92,9 +92,7 @@ def own_key_row(session: Session) -> models.SigningKey | None:
 
 
 def _record_own(session: Session, keypair: KeyPair, epoch: int, replaces: str | None) -> None:
-    installation = get_installation(session)
-    if installation is None:
-        raise InputError(N_("Set up the database first (thidua-cli init)."))
+    installation = require_installation(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     if session.get(models.SigningKey, keypair.key_id) is None:
         session.add(

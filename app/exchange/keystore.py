@@ -1,6 +1,6 @@
 """Ed25519 signing keys of a unit or federation: generation, storage, backup.
 
-Each installation generates its key at first run (DESIGN §4). The private
+Each installation generates its key at first run (README, "Signed packages"). The private
 key never leaves the PC except as a passphrase-protected backup, so this
 module stores it in one of two small versioned JSON files:
 

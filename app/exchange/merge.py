@@ -333,7 +333,7 @@ def _prefer_plain_names(ctx: AppContext, run_id: int | None, results: list[ItemR
                     file_name=now.file_name[:400],
                     outcome=now.outcome.value,
                     reason=now.reason,
-                    params_json=json.dumps(now.params, ensure_ascii=False, default=str),
+                    params_json=now.params_json(),
                     warning=now.warning,
                 )
             )
@@ -409,7 +409,7 @@ def _final_labels(
                     .values(
                         outcome=label.outcome.value,
                         reason=label.reason,
-                        params_json=json.dumps(label.params, ensure_ascii=False, default=str),
+                        params_json=label.params_json(),
                     )
                 )
 

@@ -5,7 +5,6 @@ run's log, with bulk statements inside the caller's transaction.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, delete, update
@@ -61,7 +60,7 @@ def _write_batch(
                     "fingerprint": result.fingerprint,
                     "outcome": result.outcome.value,
                     "reason": result.reason,
-                    "params_json": json.dumps(result.params, ensure_ascii=False, default=str),
+                    "params_json": result.params_json(),
                     "warning": result.warning,
                 }
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +63,10 @@ class ItemResult:
         params = {k: tr(v) if k == "problem" else v for k, v in self.params.items()}
         return tr(self.reason).format(**params)
 
+    def params_json(self) -> str:
+        """``params`` as an ``import_item`` row stores them (read back by :func:`stored_params`)."""
+        return json.dumps(self.params, ensure_ascii=False, default=str)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "file": self.file_name,
@@ -77,6 +82,16 @@ class ItemResult:
             "fingerprint": self.fingerprint,
             "warning": self.warning,
         }
+
+
+def stored_params(text: str) -> dict[str, Any]:
+    """The ``params`` an ``import_item`` row stored (:meth:`ItemResult.params_json`);
+    empty when they cannot be read."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 @dataclass(frozen=True)

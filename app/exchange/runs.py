@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 
 from app.core.context import AppContext
 from app.core.errors import N_, NotFoundError
 from app.exchange.bulk import chunks
-from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
+from app.exchange.outcomes import ImportSummary, ItemResult, Outcome, stored_params
 from db import models
 
 
@@ -86,14 +85,6 @@ def list_import_runs(ctx: AppContext, *, limit: int = 500) -> list[ImportRunInfo
         ]
 
 
-def _params(text: str) -> dict[str, Any]:
-    try:
-        data = json.loads(text or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def load_import_run(ctx: AppContext, *, run_id: int) -> ImportSummary:
     """The saved run as the summary it produced (items in their original order)."""
     with ctx.reading() as session:
@@ -112,7 +103,7 @@ def load_import_run(ctx: AppContext, *, run_id: int) -> ImportSummary:
                     file_name=row.file_name,
                     outcome=Outcome(row.outcome),
                     reason=row.reason,
-                    params=_params(row.params_json),
+                    params=stored_params(row.params_json),
                     package_hash=row.package_hash,
                     unit_id=row.unit_id,
                     unit_code=row.unit_code,

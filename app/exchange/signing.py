@@ -279,7 +279,7 @@ def _b64encode(raw: bytes) -> str:
 
 
 def key_id(public_raw: bytes) -> str:
-    """Lowercase hex SHA-256 of the raw 32-byte public key (DESIGN §4).
+    """Lowercase hex SHA-256 of the raw 32-byte public key (README, "Signed packages").
 
     Does not judge the key (a refused key still needs a name in an error
     message); raises :class:`WeakKeyError` only for a length other than 32.

@@ -12,7 +12,7 @@ from app.plans.indicator_input import (
 )
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
-from app.plans.reading import get_plan, list_plans
+from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
     SCORING_FORMAT,
     STANDARD_AWARDS,
@@ -54,8 +54,10 @@ __all__ = [
     "install_plan_document",
     "is_percent",
     "list_plans",
+    "newest_plan_id",
     "parse_rules",
     "plan_document",
+    "plan_or_newest",
     "plan_to_json",
     "read_plan",
     "read_plan_editing",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain
-from app.core.errors import N_, NotFoundError
+from app.core.errors import N_, NotFoundError, UserError
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -29,6 +29,21 @@ def list_plans(session: Session) -> list[domain.PlanSummary]:
         )
         for row in rows
     ]
+
+
+def newest_plan_id(session: Session) -> str | None:
+    """The newest plan's id (the latest year, then the first id), or None when there is none."""
+    return session.scalar(
+        select(models.Plan.id).order_by(models.Plan.year.desc(), models.Plan.id).limit(1)
+    )
+
+
+def plan_or_newest(session: Session, plan_id: str | None) -> str:
+    """``plan_id`` when given, else the newest plan's; :class:`UserError` when there is none."""
+    chosen = plan_id or newest_plan_id(session)
+    if chosen is None:
+        raise UserError(N_("There is no plan yet."))
+    return chosen
 
 
 def get_plan(session: Session, plan_id: str) -> domain.Plan:

@@ -9,10 +9,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.core import domain
+from app.core.format import cluster_label
 from app.printing.fonts import REGULAR
 from app.printing.form_parts import (
     applicable_indicators,
-    cluster_label,
     grouped,
     measure,
     plan_reference,

@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.plans import get_plan
+from app.core.installation import require_installation
+from app.core.text import natural_key
+from app.plans import get_plan, plan_or_newest
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
 from app.printing.plan_form import plan_story
@@ -38,7 +40,6 @@ from app.printing.sources import (
     UnitInfo,
     cluster_members,
     federation_name,
-    installation_role,
     load_statements,
     load_units,
     load_verifications,
@@ -55,21 +56,14 @@ ProgressCallback = Callable[[int, int], None]
 
 def _plan(session: Session, plan_id: str | None) -> domain.Plan:
     """The plan asked for, or the newest one."""
-    if plan_id is None:
-        from app.plans import list_plans
-
-        plans = list_plans(session)
-        if not plans:
-            raise UserError(N_("There is no plan yet."))
-        plan_id = plans[0].id
-    return get_plan(session, plan_id)
+    return get_plan(session, plan_or_newest(session, plan_id))
 
 
 def _ensure_unit_key(ctx: AppContext) -> None:
     from app.exchange import ensure_own_key, own_key_row
 
     with ctx.unit_of_work() as session:
-        installation = installation_role(session)
+        installation = require_installation(session)
         if installation.role is Role.UNIT and own_key_row(session) is None:
             ensure_own_key(session)
 
@@ -166,7 +160,7 @@ def print_province_summary(
     whole province), then coverage by group of the units in scope."""
     scope = scope or Scope()
     with ctx.reading() as session:
-        installation = installation_role(session)
+        installation = require_installation(session)
         if installation.role is not Role.FEDERATION:
             raise UserError(N_("This needs a federation database."))
         plan = _plan(session, plan_id)
@@ -305,19 +299,7 @@ def _file_stem(unit: UnitInfo) -> str:
 # --- coverage -------------------------------------------------------------------------------
 
 
-_GroupKey = tuple[int, tuple[int | str, ...], str]
-
-
-def _natural(text: str) -> tuple[int | str, ...]:
-    """Sort key reading digit runs as numbers: "Cụm 2" before "Cụm 10".
-
-    ``re.split`` with a group alternates text and digits from a text part,
-    so two keys never compare a number with a text.
-    """
-    return tuple(
-        int(part) if index % 2 else part.casefold()
-        for index, part in enumerate(re.split(r"(\d+)", text))
-    )
+_GroupKey = tuple[int, tuple[tuple[int, int | str], ...], str]
 
 
 def _coverage(
@@ -359,14 +341,16 @@ def _coverage(
         parent = units.get(parent_id or "")
         key: _GroupKey
         if kind is UnitKind.UPPER:
-            key = (0, _natural(code or name), name)
+            key = (0, natural_key(code or name), name)
         elif parent is not None and parent[3] is UnitKind.UPPER:
-            key = (0, _natural(parent[5] or parent[4]), parent[4])
+            key = (0, natural_key(parent[5] or parent[4]), parent[4])
         else:
             key = (1, (), direct)
         by_upper.setdefault(key, []).append(unit_id)
         cluster = clusters.get(cluster_id or "")
-        cluster_key = (0, _natural(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
+        cluster_key: _GroupKey = (
+            (0, natural_key(cluster[0]), cluster[1]) if cluster else (1, (), "Chưa xếp cụm")
+        )
         by_cluster.setdefault(cluster_key, []).append(unit_id)
 
     def table(groups: dict[_GroupKey, list[str]]) -> list[CoverageRow]:

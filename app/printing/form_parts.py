@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from app.core import domain, figures
+from app.core.format import cluster_label
 from app.core.i18n import vietnamese
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.typesetting import short_date, vn_upper
@@ -34,10 +35,6 @@ def plan_reference(plan: domain.Plan, issuer: str = "") -> str:
     number = f" số {plan.number}" if plan.number else ""
     day = f" ngày {short_date(plan.issued_on)}" if plan.issued_on else ""
     return f"Kế hoạch{number}{day}" + (f" của {issuer}" if issuer else "")
-
-
-def cluster_label(name: str) -> str:
-    return name if name.casefold().startswith("cụm") else f"Cụm thi đua {name}"
 
 
 def addressees(unit: UnitInfo) -> list[str]:

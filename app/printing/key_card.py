@@ -14,8 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app.core.context import AppContext
-from app.core.errors import N_, UserError
-from app.core.installation import get_installation
+from app.core.installation import require_installation
 from app.printing.furniture import body, header_block, signature_block, title_block
 from app.printing.layout import build_pdf
 from app.printing.qr import QrCode
@@ -30,9 +29,7 @@ def print_key_card(ctx: AppContext, *, out: Path) -> Path:
     from app.exchange import ensure_own_key, own_key_info
 
     with ctx.unit_of_work() as session:
-        installation = get_installation(session)
-        if installation is None:
-            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        installation = require_installation(session)
         ensure_own_key(session)
         info = own_key_info(session)
         unit = session.get(models.Unit, installation.own_unit_id)

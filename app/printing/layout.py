@@ -8,8 +8,6 @@ lays a story out and writes the file atomically.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import landscape
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from app.core.files import check_output
+from app.core.files import write_atomically
 from app.core.text import nfc
 from app.printing.fonts import REGULAR, register_fonts
 from app.printing.typesetting import (
@@ -94,8 +92,8 @@ def build_pdf(
 ) -> Path:
     """Lay ``story`` out on A4 (landscape when ``wide``) and write ``path``.
 
-    The file is written beside ``path`` under a temporary name and renamed
-    at the end, so a failed or cancelled print never leaves half a file.
+    The file is written whole (:func:`app.core.files.write_atomically`), so a
+    failed or cancelled print never leaves half a file.
     """
     register_fonts()
     # Binary (Flate only) streams: ASCII85 on top makes files a quarter larger
@@ -106,12 +104,10 @@ def build_pdf(
     path = Path(path)
     if str(path).strip():
         path.parent.mkdir(parents=True, exist_ok=True)
-    check_output(path)
-    # Not mkstemp: its 0600 mode would stay on the finished file.
-    temporary = str(path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part"))
-    try:
+
+    def write(temporary: Path) -> None:
         doc = BaseDocTemplate(
-            temporary,
+            str(temporary),
             pagesize=page,
             leftMargin=MARGIN_LEFT,
             rightMargin=MARGIN_RIGHT,
@@ -140,9 +136,6 @@ def build_pdf(
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=numbering)])
         doc.build(story)
-        check_output(path)  # nothing was put in its place meanwhile
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    write_atomically(path, write)
     return path

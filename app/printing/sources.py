@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
-from app.core.installation import get_installation, get_setting
+from app.core.installation import get_setting, require_installation
 from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
@@ -93,16 +93,9 @@ class Verification:
 # --- who is printing --------------------------------------------------------------------
 
 
-def installation_role(session: Session) -> domain.Installation:
-    installation = get_installation(session)
-    if installation is None:
-        raise UserError(N_("Set up the database first (thidua-cli init)."))
-    return installation
-
-
 def resolve_unit(session: Session, unit: str | None) -> str:
     """A unit id from a code or id; None means this unit database's own unit."""
-    installation = installation_role(session)
+    installation = require_installation(session)
     if unit is None:
         if installation.role is Role.FEDERATION:
             raise UserError(N_("Name the unit to print (--unit CODE)."))
@@ -116,7 +109,7 @@ def resolve_unit(session: Session, unit: str | None) -> str:
 
 
 def federation_name(session: Session, plan: domain.Plan) -> str:
-    installation = installation_role(session)
+    installation = require_installation(session)
     if installation.role is Role.FEDERATION:
         return installation.own_unit_name
     return get_setting(session, "federation_name") or plan.issuer
@@ -166,7 +159,7 @@ def load_units(
     session: Session, plan: domain.Plan, unit_ids: Collection[str] | None = None
 ) -> dict[str, UnitInfo]:
     """The units (all in the plan year's roster, or those given) by id."""
-    installation = installation_role(session)
+    installation = require_installation(session)
     fed_name = federation_name(session, plan)
     entry = models.RosterEntry
     query = (
@@ -293,7 +286,7 @@ def load_verifications(
     """Key fingerprint and last registration package of each unit given."""
     from app.exchange import fingerprint_groups
 
-    installation = installation_role(session)
+    installation = require_installation(session)
     result: dict[str, Verification] = {}
     if installation.role is Role.UNIT:
         from app.exchange import own_key_info

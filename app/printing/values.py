@@ -8,7 +8,7 @@ Vietnamese catalogue, so paper says what a Vietnamese screen says.
 from __future__ import annotations
 
 from app.core import domain, figures
-from app.core.figures import BASIS, DASH, Figure, Verdict
+from app.core.figures import BASIS, DASH, Figure, verdict_word
 from app.core.format import format_target
 from app.core.i18n import vietnamese
 from app.printing.sources import UnitInfo
@@ -23,11 +23,6 @@ __all__ = [
     "verdict",
     "verdict_word",
 ]
-
-
-def verdict_word(verdict: Verdict) -> str:
-    """ "Đạt", "Không đạt", "Đang thực hiện"…: the verdict as printed."""
-    return figures.verdict_text(verdict, vietnamese)
 
 
 def format_unit_value(

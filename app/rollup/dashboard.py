@@ -13,7 +13,6 @@ own values.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.figures import is_verdict, unit_counts_towards
 from app.core.installation import get_installation
+from app.core.text import natural_key
 from app.plans import get_plan
 from app.rollup.query import Scope, TargetRollup, covers, rollup
 from app.statements import saved_value
@@ -117,17 +117,6 @@ class UnitFigure:
     meets: bool | None
 
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-def _natural(text: str) -> tuple[int | str, ...]:
-    """Sort key: digit runs compare as numbers, the rest case-insensitively."""
-    parts: list[int | str] = list(_DIGITS.split(text))
-    parts[0::2] = [str(part).casefold() for part in parts[0::2]]
-    parts[1::2] = [int(part) for part in parts[1::2]]
-    return tuple(parts)
-
-
 @dataclass
 class _Roster:
     federation_id: str
@@ -173,7 +162,7 @@ def _roster(session: Session, year: int) -> _Roster:
         .where(entry.year == year)
     ).all()
     names = {row[0]: row[2] for row in rows}
-    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models._enum)
+    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
     sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
     sectors.update({None: None, "": None})
     cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
@@ -200,7 +189,7 @@ def _roster(session: Session, year: int) -> _Roster:
             phone=phone or "",
             email=email or "",
         )
-    ordered = sorted(contacts.values(), key=lambda c: _natural(c.code or c.name))
+    ordered = sorted(contacts.values(), key=lambda c: natural_key(c.code or c.name))
     order = {contact.id: index for index, contact in enumerate(ordered)}
     return _Roster(federation_id, contacts, parents, clusters, cluster_of, children, members, order)
 
@@ -244,13 +233,13 @@ def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
         if cluster is not None:
             counts[cluster] += 1
     for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: _natural(item[1][0])
+        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
     ):
         choices.append(ScopeChoice(ScopeKind.CLUSTER, cluster_id, code, name, counts[cluster_id]))
     has_children = [
         p for p in roster.children if p and p != roster.federation_id and p in roster.contacts
     ]
-    for unit_id in sorted(has_children, key=lambda u: _natural(roster.contacts[u].code)):
+    for unit_id in sorted(has_children, key=lambda u: natural_key(roster.contacts[u].code)):
         contact = roster.contacts[unit_id]
         size = len(_subtree(roster, unit_id) - {roster.federation_id})
         choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
@@ -407,7 +396,7 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
     received = _received(session, plan.id).get(stream, set())
     result = []
     for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: _natural(item[1][0])
+        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
     ):
         scope = Scope(cluster_id=cluster_id)
         units = _in_scope(roster, scope)

@@ -15,8 +15,14 @@ from fractions import Fraction
 from itertools import product
 
 from app.core import domain, figures
-from app.core.figures import AVERAGE_PLACES, PERCENT_PLACES, Formula, Measure, Verdict
-from app.core.i18n import vietnamese
+from app.core.figures import (
+    AVERAGE_PLACES,
+    PERCENT_PLACES,
+    Formula,
+    Measure,
+    Verdict,
+    verdict_word,
+)
 from app.core.workbooks import COUNT_FORMAT
 from app.rollup.indicator_sheets import (
     AVERAGE_FORMAT,
@@ -269,23 +275,18 @@ def attainment_formula(measure: Measure, target: domain.Target, terms: Terms) ->
     return f'IF({terms.reported}=0,"",IFERROR({shown},""))'
 
 
-def _verdict_word(verdict: Verdict) -> str:
-    """The verdict's word as the workbook writes it (always Vietnamese)."""
-    return figures.verdict_text(verdict, vietnamese)
-
-
 def verdict_formula(
     measure: Measure, target: domain.Target, terms: Terms, *, contribution: bool
 ) -> str:
     """Đạt / Không đạt from the one definition (:func:`app.core.figures.aggregate_condition`)
     over the integers, never over rounded cells."""
-    no_data = _text_literal(_verdict_word(Verdict.NO_DATA))
+    no_data = _text_literal(verdict_word(Verdict.NO_DATA))
     if contribution:
         return (
-            f"IF({terms.reported}=0,{no_data},{_text_literal(_verdict_word(Verdict.CONTRIBUTION))})"
+            f"IF({terms.reported}=0,{no_data},{_text_literal(verdict_word(Verdict.CONTRIBUTION))})"
         )
-    met = _text_literal(_verdict_word(Verdict.MET))
-    not_met = _text_literal(_verdict_word(Verdict.NOT_MET))
+    met = _text_literal(verdict_word(Verdict.MET))
+    not_met = _text_literal(verdict_word(Verdict.NOT_MET))
     if measure is Measure.EACH_UNIT:
         test = f"{terms.numerator}={terms.denominator}"
     else:

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.core import audit
-from app.core.errors import N_, InputError, NotFoundError, UserError
-from app.core.installation import get_installation
+from app.core.errors import N_, InputError, NotFoundError
+from app.core.installation import require_installation
 from app.roster.apply import apply_rows
 from app.roster.columns import COLUMNS, KIND_SHOWN, SECTOR_LABELS
 from app.roster.relations import relation_errors
@@ -38,9 +38,7 @@ def save_roster_unit(
     upper level or cluster. Audited; raises :class:`RosterError` and changes
     nothing on bad input.
     """
-    installation = get_installation(session)
-    if installation is None:
-        raise UserError(N_("Set up the database first (thidua-cli init)."))
+    installation = require_installation(session)
     record: dict[str, Any] = {c.key: values.get(c.key) for c in COLUMNS}
     errors: list[RowError] = []
     notes: list[RosterNote] = []

@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.core import audit
-from app.core.errors import N_, InputError, UserError
+from app.core.errors import N_, InputError
 from app.core.files import display_name
-from app.core.installation import get_installation
+from app.core.installation import require_installation
 from app.core.legacy_text import repair_table
 from app.roster.apply import apply_rows
 from app.roster.columns import COLUMNS, MAX_ROWS
@@ -113,9 +113,7 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     the leader's own row) or leaves it (empty). A leader whose row moves it
     to another cluster no longer leads the old one.
     """
-    installation = get_installation(session)
-    if installation is None:
-        raise UserError(N_("Set up the database first (thidua-cli init)."))
+    installation = require_installation(session)
     conversions: dict[str, int] = {}
     rows, errors, notes = _read_rows(path, conversions)
     errors.extend(relation_errors(session, rows, year))

@@ -170,8 +170,3 @@ def build_scoreboard(
         flags={k: dict(v) for k, v in (flags or {}).items()},
         source=source,
     )
-
-
-def cluster_words(name: str) -> str:
-    """A cluster as Vietnamese text names it: ``Cụm thi đua 2``, or its name as is."""
-    return name if name.casefold().startswith("cụm") else f"Cụm thi đua {name}"

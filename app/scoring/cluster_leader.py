@@ -31,8 +31,8 @@ from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.core.files import display_name
-from app.core.installation import get_installation, get_setting
+from app.core.files import display_name, read_limited
+from app.core.installation import get_setting, require_unit_installation
 from app.core.text import natural_key, nfc
 from app.core.values import check_value
 from app.exchange import (
@@ -56,22 +56,7 @@ from app.plans import Rules, get_plan
 from app.scoring.engine import ScoreInput, UnitFacts
 from app.statements import statement_values
 from db import models
-from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
-
-
-def _leader(session: Session) -> domain.Installation:
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.UNIT:
-        raise UserError(N_("This needs a unit database."))
-    return installation
-
-
-def _read(path: Path, limit: int) -> bytes:
-    """A regular file's bytes, at most ``limit`` (:func:`app.core.files.read_limited`)."""
-    from app.core.files import read_limited
-
-    return read_limited(path, limit)
-
+from db.enums import REGISTRATION_STREAM, Sector, UnitKind
 
 # --- members' keys --------------------------------------------------------------------------
 
@@ -103,7 +88,7 @@ class Member:
 
 def read_enrolment(path: Path) -> MemberCandidate:
     """A member's enrolment file, verified with the key it carries (self-signed)."""
-    data = _read(path, MAX_ENROLMENT_BYTES)
+    data = read_limited(path, MAX_ENROLMENT_BYTES)
     envelope = open_envelope(data, max_size=MAX_ENROLMENT_BYTES)
     if len(envelope.signatures) != 1:
         raise InputError(N_("This is not a member's enrolment file."))
@@ -127,7 +112,7 @@ def read_enrolment(path: Path) -> MemberCandidate:
 
 def inspect_enrolment(ctx: AppContext, *, path: Path) -> MemberCandidate:
     with ctx.reading() as session:
-        _leader(session)
+        require_unit_installation(session)
     return read_enrolment(path)
 
 
@@ -155,7 +140,7 @@ def trust_member(
     if kind is UnitKind.GRASSROOTS and sector is None:
         raise InputError(N_("Choose the member's sector."))
     with ctx.unit_of_work() as session:
-        installation = _leader(session)
+        installation = require_unit_installation(session)
         if candidate.unit_id == installation.own_unit_id:
             raise InputError(N_("This is this unit's own key, not a member's."))
         row = session.get(models.MemberKey, candidate.keyid)
@@ -182,7 +167,7 @@ def trust_member(
 
 def list_members(ctx: AppContext) -> list[Member]:
     with ctx.reading() as session:
-        _leader(session)
+        require_unit_installation(session)
         return _members(session)
 
 
@@ -249,7 +234,7 @@ def import_member_packages(
             results.append(MemberImport(found.name, "rejected", reason=found.problem))
             continue
         with ctx.unit_of_work() as session:
-            installation = _leader(session)
+            installation = require_unit_installation(session)
             results.append(_import_one(session, installation, found.path, found.name))
         if progress is not None:
             progress(index, len(files))
@@ -263,7 +248,7 @@ def _import_one(
         return MemberImport(name, "rejected", reason=reason, params=params or None)
 
     try:
-        data = _read(path, MAX_PACKAGE_BYTES)
+        data = read_limited(path, MAX_PACKAGE_BYTES)
         envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
     except UserError as error:
         return rejected(error.message, **error.params)
@@ -434,7 +419,7 @@ def _cluster_name(session: Session, plan_id: str) -> str:
 
 def _own_facts(session: Session, plan: domain.Plan) -> tuple[UnitFacts, str]:
     """This unit (the leader) as a scored unit, and its cluster's name."""
-    installation = _leader(session)
+    installation = require_unit_installation(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     assert unit is not None
     sector_text = get_setting(session, "own_sector")
@@ -521,16 +506,11 @@ def print_member_covenant(ctx: AppContext, *, plan_id: str | None = None, out: P
         covenant_story,
         load_statements,
     )
+    from app.unit import working_plan_id
 
     with ctx.reading() as session:
-        installation = _leader(session)
-        if plan_id is None:
-            from app.unit import current_plan_id
-
-            plan_id = current_plan_id(session)
-            if plan_id is None:
-                raise UserError(N_("There is no plan yet."))
-        plan = get_plan(session, plan_id)
+        installation = require_unit_installation(session)
+        plan = get_plan(session, working_plan_id(session, plan_id))
         own, cluster = _own_facts(session, plan)
         federation = get_setting(session, "federation_name") or plan.issuer
         registrations = member_statements(session, plan, REGISTRATION_STREAM)

@@ -15,10 +15,11 @@ from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError, UserError
+from app.core.format import cluster_label
 from app.core.i18n import gettext as _
 from app.core.text import nfc
 from app.plans import get_plan
-from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard, cluster_words
+from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.engine import HUNDRED
 from app.scoring.numbers import percent_text, score_text
 from app.scoring.rules import RulesInfo, get_rules
@@ -205,7 +206,7 @@ def achievement_summary(board: Scoreboard, unit_id: str) -> str:
         if placing is not None and placing.rank is not None and score.unit.cluster_name:
             text += (
                 f", xếp thứ {placing.rank}/{placing.ranked_units} "
-                f"{cluster_words(score.unit.cluster_name)}"
+                f"{cluster_label(score.unit.cluster_name)}"
             )
         parts.append(text)
     attained = [i for i in score.indicators if i.attained]

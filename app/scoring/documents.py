@@ -3,7 +3,7 @@
 The proposal list (``DANH SÁCH đề nghị khen thưởng``) groups the proposed
 units by award in the rules' order, then the units proposed for a grade
 only, then each unit's short achievement summary; it is laid out with
-:mod:`app.printing.layout` after Nghị định 30/2020 and is always Vietnamese.
+:mod:`app.printing.furniture` after Nghị định 30/2020 and is always Vietnamese.
 A ranking (one cluster or one upper-level union) prints the same way. The
 workbook has the proposal list, every unit's score and ranks, and the
 points of every indicator with its explanation.
@@ -23,7 +23,8 @@ from reportlab.platypus import Flowable, Spacer
 from app.core.context import AppContext
 from app.core.errors import N_, UserError
 from app.core.files import check_output
-from app.core.installation import get_installation, get_setting
+from app.core.format import cluster_label
+from app.core.installation import get_installation, get_setting, require_installation
 from app.core.text import natural_key
 from app.core.workbooks import save_workbook
 from app.exchange import local_time
@@ -43,11 +44,11 @@ from app.printing import (
     text,
     title_block,
 )
-from app.scoring.board import ProposalInfo, Scoreboard, cluster_words
+from app.scoring.board import ProposalInfo, Scoreboard
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import score_text
 from app.scoring.ranking import Placing
-from app.scoring.sources import installation_in, scoreboard_in
+from app.scoring.sources import scoreboard_in
 from db.enums import Role
 
 EXAMPLE_NOTE = (
@@ -298,7 +299,7 @@ def print_ranking(
     the federation.
     """
     with ctx.reading() as session:
-        installation = installation_in(session)
+        installation = require_installation(session)
         board = scoreboard_in(session, plan_id)
         federation = (
             installation.own_unit_name
@@ -319,7 +320,7 @@ def print_ranking(
         )
         placings = board.by_cluster.get(cluster_id, [])
         name = board.cluster_names.get(cluster_id, "")
-        scope = cluster_words(name)
+        scope = cluster_label(name)
         issuer = scope
         parent = federation
     return build_pdf(

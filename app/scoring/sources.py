@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.context import AppContext
-from app.core.errors import N_, UserError
-from app.core.installation import get_installation
+from app.core.installation import require_installation
 from app.core.text import natural_key
-from app.plans import Rules, get_plan, list_plans
+from app.plans import Rules, get_plan, plan_or_newest
 from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.cluster_leader import leader_inputs
 from app.scoring.engine import ScoreInput, UnitFacts
@@ -156,16 +155,8 @@ def load_proposals(session: Session, plan_id: str) -> dict[str, ProposalInfo]:
     }
 
 
-def installation_in(session: Session) -> domain.Installation:
-    """This database's installation; :class:`UserError` before it is set up."""
-    installation = get_installation(session)
-    if installation is None:
-        raise UserError(N_("Set up the database first (thidua-cli init)."))
-    return installation
-
-
 def role_of(session: Session) -> Role:
-    return installation_in(session).role
+    return require_installation(session).role
 
 
 def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:
@@ -195,15 +186,11 @@ def scoreboard(ctx: AppContext, *, plan_id: str) -> Scoreboard:
 
 
 def default_plan_id(ctx: AppContext) -> str:
-    """The plan to score when none is named: a unit's current plan, else the newest."""
+    """The plan to score when none is named: at a unit, the plan it works on (the one
+    its chair chose, else the newest); elsewhere the newest."""
     with ctx.reading() as session:
         if role_of(session) is Role.UNIT:
-            from app.unit import current_plan_id
+            from app.unit import working_plan_id
 
-            chosen = current_plan_id(session)
-            if chosen:
-                return chosen
-        plans = list_plans(session)
-    if not plans:
-        raise UserError(N_("There is no plan yet."))
-    return plans[0].id
+            return working_plan_id(session)
+        return plan_or_newest(session, None)

@@ -18,7 +18,7 @@ from pathlib import Path
 from app.core.context import AppContext, open_context
 from app.core.errors import N_, InputError, UserError
 from app.core.files import read_limited
-from app.core.installation import get_installation, set_setting
+from app.core.installation import require_installation, set_setting
 from app.exchange import export_backup, restore_backup, save_private_key
 from db.engine import copy_sqlite
 
@@ -45,9 +45,7 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
     if ctx.engine.dialect.name != "sqlite" or ctx.engine.url.database in (None, "", ":memory:"):
         raise UserError(N_("Only an embedded database can be backed up this way."))
     with ctx.unit_of_work() as session:
-        installation = get_installation(session)
-        if installation is None:
-            raise UserError(N_("Set up the database first (thidua-cli init)."))
+        installation = require_installation(session)
         keypair = ensure_own_key(session)
         installation_id = keys_installation_id(session)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -16,7 +16,6 @@ from app.unit.workspace import (
     SendingReview,
     StatementDetails,
     Workspace,
-    current_plan_id,
     load_workspace,
     missing_before_export,
     record_backup,
@@ -24,6 +23,7 @@ from app.unit.workspace import (
     set_details,
     set_value,
     set_values,
+    working_plan_id,
 )
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "WorkbookPreview",
     "Workspace",
     "apply_workbook",
-    "current_plan_id",
     "export_enrolment",
     "export_report",
     "export_with_enrolment",
@@ -53,5 +52,6 @@ __all__ = [
     "set_value",
     "set_values",
     "stream_statuses",
+    "working_plan_id",
     "write_template",
 ]

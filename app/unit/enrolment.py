@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.core import audit, domain
 from app.core.context import AppContext
 from app.core.files import display_name, write_output
-from app.core.installation import get_setting, set_setting
+from app.core.installation import get_setting, require_unit_installation, set_setting
 from app.exchange import (
     Kind,
     enrolment_to_json,
@@ -27,7 +27,6 @@ from app.exchange import (
     seal,
     suggested_file_name,
 )
-from app.unit.packages import unit_installation
 from app.unit.sending import Export, export_report, unit_header
 from db import models
 
@@ -40,7 +39,7 @@ def export_enrolment(
 ) -> Export:
     """The enrolment package introducing this unit's key to the federation."""
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         keypair = ensure_own_key(session, passphrase=passphrase)
         row = own_key_row(session)
         assert row is not None
@@ -54,7 +53,7 @@ def rotate_key(
 ) -> Export:
     """New key; the enrolment is signed by both keys so the federation accepts it."""
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         old, new = rotate_own_key(session, passphrase=passphrase)
         return _write_enrolment(
             session,

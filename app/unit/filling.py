@@ -10,14 +10,14 @@ from pathlib import Path
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.core.installation import get_setting
+from app.core.files import read_limited
+from app.core.installation import get_setting, require_unit_installation
 from app.core.strictjson import loads_strict
 from app.exchange import MAX_PACKAGE_BYTES, parse_statement
 from app.plans import get_plan
 from app.statements import StatementInput, save_statement, statement_values
-from app.unit.packages import read_package_file, unit_installation
 from app.unit.template import read_statement_workbook, write_statement_template
-from app.unit.workspace import _check_stream, set_values
+from app.unit.workspace import check_stream, set_values
 from db import models
 from db.enums import Sector
 
@@ -25,7 +25,7 @@ from db.enums import Sector
 def fill_from_json(ctx: AppContext, *, path: Path) -> str:
     """Enter a statement from a JSON file (same checks as the screen)."""
     document = loads_strict(
-        read_package_file(path),
+        read_limited(path, MAX_PACKAGE_BYTES),
         max_bytes=MAX_PACKAGE_BYTES,
         max_depth=8,
         allow_floats=False,
@@ -34,7 +34,7 @@ def fill_from_json(ctx: AppContext, *, path: Path) -> str:
         raise InputError(N_("The file must hold plan, stream and statement."))
     parsed = parse_statement({"statement": document["statement"]})
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         return save_statement(
             session,
             StatementInput(
@@ -57,9 +57,9 @@ def fill_from_json(ctx: AppContext, *, path: Path) -> str:
 def write_template(ctx: AppContext, *, plan_id: str, stream: str, out: Path) -> Path:
     """The Excel template for this unit's statement, pre-filled with what is saved."""
     with ctx.reading() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         own = session.get(models.Unit, installation.own_unit_id)
         assert own is not None
         sector_text = get_setting(session, "own_sector")
@@ -131,7 +131,7 @@ def preview_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> WorkbookPr
     and notes only: the movements, titles, works and signer are never touched.
     """
     with ctx.reading() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         plan = get_plan(session, plan_id)
         conversions: dict[str, int] = {}
         stream, held = read_statement_workbook(path, plan=plan, conversions=conversions)
@@ -158,7 +158,7 @@ def apply_workbook(ctx: AppContext, *, preview: WorkbookPreview) -> int:
     Refused (nothing written) when a value changed since the preview was made.
     """
     with ctx.reading() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         saved = statement_values(
             session,
             plan_id=preview.plan_id,

@@ -1,7 +1,6 @@
-"""What the unit's package work shares: its database checked to be a unit's,
-package files read within their limit, the federation key it pinned, a file
-from the federation opened with that key, and the archive row of a package
-it received (a plan package, a receipt or a return)."""
+"""What the unit's package work shares: the federation key it pinned, a file
+from the federation opened with that key, and the archive row of a package it
+received (a plan package, a receipt or a return)."""
 
 from __future__ import annotations
 
@@ -10,11 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import domain
 from app.core.audit import utc_now_text
-from app.core.errors import N_, UserError
-from app.core.files import display_name, read_limited
-from app.core.installation import get_installation
+from app.core.files import display_name
 from app.exchange import (
     MAX_PACKAGE_BYTES,
     Package,
@@ -24,20 +20,6 @@ from app.exchange import (
     verify_envelope,
 )
 from db import models
-from db.enums import Role
-
-
-def unit_installation(session: Session) -> domain.Installation:
-    """This database's installation, refused unless it is a unit's."""
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.UNIT:
-        raise UserError(N_("This needs a unit database."))
-    return installation
-
-
-def read_package_file(path: Path, limit: int = MAX_PACKAGE_BYTES) -> bytes:
-    """A regular file's bytes, at most ``limit`` (:func:`app.core.files.read_limited`)."""
-    return read_limited(path, limit)
 
 
 def pinned_federation_key(session: Session) -> models.SigningKey | None:
@@ -87,6 +69,4 @@ __all__ = [
     "archive_received",
     "open_from_federation",
     "pinned_federation_key",
-    "read_package_file",
-    "unit_installation",
 ]

@@ -16,7 +16,8 @@ from app.core import audit
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.core.installation import get_setting, set_setting
+from app.core.files import read_limited
+from app.core.installation import get_setting, require_unit_installation, set_setting
 from app.core.strictjson import loads_strict
 from app.core.text import nfc
 from app.exchange import (
@@ -39,8 +40,6 @@ from app.unit.packages import (
     archive_received,
     open_from_federation,
     pinned_federation_key,
-    read_package_file,
-    unit_installation,
 )
 from db import models
 from db.enums import Sector, UnitKind
@@ -217,9 +216,9 @@ def _read_plan_package(
 
 
 def inspect_plan_package(ctx: AppContext, *, path: Path) -> PlanPackageInfo:
-    data = read_package_file(path)
+    data = read_limited(path, MAX_PACKAGE_BYTES)
     with ctx.reading() as session:
-        unit_installation(session)
+        require_unit_installation(session)
         return _read_plan_package(session, data)[3]
 
 
@@ -241,9 +240,9 @@ def import_plan_package(
     otherwise those values stay, to be checked before they are sent. The
     imported plan becomes the plan the unit works on.
     """
-    data = read_package_file(path)
+    data = read_limited(path, MAX_PACKAGE_BYTES)
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         package, body, federation_key, info = _read_plan_package(session, data)
         if not info.federation_pinned:
             if confirmed_fingerprint is None:
@@ -370,9 +369,9 @@ def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPacka
     Before the federation key is pinned only a plan package can be opened.
     The signature is verified before anything in the file is looked at.
     """
-    data = read_package_file(path)
+    data = read_limited(path, MAX_PACKAGE_BYTES)
     with ctx.reading() as session:
-        unit_installation(session)
+        require_unit_installation(session)
         pinned = pinned_federation_key(session)
         if pinned is None:
             return "plan", _read_plan_package(session, data)[3]

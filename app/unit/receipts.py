@@ -12,14 +12,14 @@ from sqlalchemy import select
 from app.core import audit
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.exchange import Kind, PayloadError, parse_receipt
+from app.core.files import read_limited
+from app.core.installation import require_unit_installation
+from app.exchange import MAX_PACKAGE_BYTES, Kind, PayloadError, parse_receipt
 from app.unit.enrolment import note_key_accepted
 from app.unit.packages import (
     archive_received,
     open_from_federation,
     pinned_federation_key,
-    read_package_file,
-    unit_installation,
 )
 from db import models
 
@@ -36,9 +36,9 @@ class StreamStatus:
 
 def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
     """Apply the federation's receipt or return to the stream's status."""
-    data = read_package_file(path)
+    data = read_limited(path, MAX_PACKAGE_BYTES)
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         pinned = pinned_federation_key(session)
         if pinned is None:
             raise InputError(

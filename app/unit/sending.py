@@ -18,10 +18,11 @@ from app.core import audit
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
-from app.core.files import display_name, write_output
-from app.core.installation import get_setting
+from app.core.files import display_name, read_limited, write_output
+from app.core.installation import get_setting, require_unit_installation
 from app.exchange import (
     MAX_BUNDLE_BYTES,
+    MAX_PACKAGE_BYTES,
     Header,
     Kind,
     ensure_own_key,
@@ -34,8 +35,7 @@ from app.exchange import (
 )
 from app.plans import get_plan
 from app.statements import StatementInput, statement_values
-from app.unit.packages import read_package_file, unit_installation
-from app.unit.workspace import _check_stream, _details
+from app.unit.workspace import check_stream, statement_details
 from db import models
 
 
@@ -101,10 +101,10 @@ def export_report(
 ) -> Export:
     """Sign the unit's current statement of ``stream`` as the next revision."""
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         _federation_id(session)  # refuse before signing when no plan package was imported
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         statement = session.scalar(
             select(models.Statement).where(
                 models.Statement.plan_id == plan_id,
@@ -123,7 +123,7 @@ def export_report(
         if outbox is None:
             outbox = models.Outbox(plan_id=plan_id, stream=stream, revision=0, epoch=epoch)
             session.add(outbox)
-        details = _details(session, plan_id, installation.own_unit_id, stream)
+        details = statement_details(session, plan_id, installation.own_unit_id, stream)
         body = {
             "statement": statement_to_json(
                 StatementInput(
@@ -189,13 +189,13 @@ def make_bundle(
     items = []
     total = 0
     for path in inputs:
-        data = read_package_file(path)
+        data = read_limited(path, MAX_PACKAGE_BYTES)
         total += len(data)
         if total > MAX_BUNDLE_BYTES // 2:
             raise InputError(N_("The bundle would be too large; make several."))
         items.append(base64.b64encode(data).decode("ascii"))
     with ctx.unit_of_work() as session:
-        installation = unit_installation(session)
+        installation = require_unit_installation(session)
         keypair = ensure_own_key(session, passphrase=passphrase)
         unit = session.get(models.Unit, installation.own_unit_id)
         assert unit is not None

@@ -20,17 +20,20 @@ from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
-from app.core.installation import get_installation, get_setting, set_setting
+from app.core.installation import (
+    get_setting,
+    require_unit_installation,
+    set_setting,
+)
 from app.core.text import nfc
 from app.core.values import check_value
-from app.plans import get_plan
+from app.plans import get_plan, plan_or_newest
 from app.statements import details_problems, statement_values, touch_statement
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
     Comparison,
     IndicatorKind,
-    Role,
     Rollup,
     Sector,
     TargetScope,
@@ -104,29 +107,31 @@ class Workspace:
 
 
 def _own(session: Session) -> models.Unit:
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.UNIT:
-        raise UserError(N_("This needs a unit database."))
+    installation = require_unit_installation(session)
     unit = session.get(models.Unit, installation.own_unit_id)
     if unit is None:
         raise UserError(N_("This needs a unit database."))
     return unit
 
 
-def current_plan_id(session: Session) -> str | None:
-    """The plan the unit works on: the one chosen, else the newest."""
+def _chosen_plan_id(session: Session) -> str | None:
+    """The plan the chair chose to work on, if it is still there."""
     chosen = get_setting(session, "current_plan")
     if chosen and session.get(models.Plan, chosen) is not None:
         return chosen
-    return session.scalar(select(models.Plan.id).order_by(models.Plan.year.desc()).limit(1))
+    return None
+
+
+def working_plan_id(session: Session, plan_id: str | None = None) -> str:
+    """``plan_id`` when given, else the plan the unit works on: the one its chair
+    chose, else the newest; :class:`UserError` when there is no plan yet."""
+    return plan_or_newest(session, plan_id or _chosen_plan_id(session))
 
 
 def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
     with ctx.reading() as session:
         unit = _own(session)
-        plan_id = plan_id or current_plan_id(session)
-        if plan_id is None:
-            raise UserError(N_("There is no plan yet."))
+        plan_id = working_plan_id(session, plan_id)
         plan = get_plan(session, plan_id)
         sector_text = get_setting(session, "own_sector")
         info = UnitInfo(
@@ -144,7 +149,7 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
             s: statement_values(session, plan_id=plan_id, unit_id=unit.id, stream=s)
             for s in streams
         }
-        details = {s: _details(session, plan_id, unit.id, s) for s in streams}
+        details = {s: statement_details(session, plan_id, unit.id, s) for s in streams}
         states = {}
         for stream in streams:
             outbox = session.get(models.Outbox, (plan_id, stream))
@@ -183,7 +188,9 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
         )
 
 
-def _details(session: Session, plan_id: str, unit_id: str, stream: str) -> StatementDetails:
+def statement_details(
+    session: Session, plan_id: str, unit_id: str, stream: str
+) -> StatementDetails:
     row = _statement(session, plan_id, unit_id, stream, create=False)
     if row is None:
         return StatementDetails()
@@ -255,7 +262,7 @@ def _statement(
     return row
 
 
-def _check_stream(plan: domain.Plan, stream: str) -> None:
+def check_stream(plan: domain.Plan, stream: str) -> None:
     if stream != REGISTRATION_STREAM and stream not in {p.code for p in plan.periods}:
         raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
 
@@ -280,7 +287,7 @@ def set_values(
     with ctx.unit_of_work() as session:
         unit = _own(session)
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         grade_codes = tuple(g.code for g in plan.grade_levels)
         indicators = {}
         for code, value in values.items():
@@ -321,7 +328,7 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
     with ctx.unit_of_work() as session:
         unit = _own(session)
         plan = get_plan(session, plan_id)
-        _check_stream(plan, stream)
+        check_stream(plan, stream)
         movement_ids = {m.code: m.id for m in plan.movements}
         unknown = [code for code in details.movements if code not in movement_ids]
         if unknown:

@@ -3,7 +3,7 @@ message, no exception escapes, and the merged data is exactly as before.
 
 "Exactly as before" is checked by a content hash of every table, except the
 import bookkeeping tables (``import_run``, ``import_item``, ``audit_log``):
-those record every attempt, refused ones included, by design (DESIGN §5: the
+those record every attempt, refused ones included, by design (README, "Import and merge": the
 run ends with a summary and an audit log entry). Every case first runs a dry
 run, which must predict the same result and write nothing at all, not even
 the bookkeeping.

@@ -1,8 +1,8 @@
 """The plan editor's indicator dialog and its target dialog.
 
 The dialogs only gather what staff type into :class:`IndicatorInput` /
-:class:`TargetInput` values; the core (:mod:`app.plans.indicators`) checks
-and writes them. Saving is asynchronous: the indicator dialog emits
+:class:`TargetInput` values; the core checks them (:mod:`app.plans.indicator_input`)
+and writes them (:mod:`app.plans.indicators`). Saving is asynchronous: the indicator dialog emits
 ``submitted`` and stays open until the plan page reports success, so a
 refused edit keeps what was typed on screen next to the message.
 """

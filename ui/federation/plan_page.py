@@ -7,7 +7,7 @@ units under one upper-level union, into a folder, with progress and Cancel
 for another year (dates and year shifted, number cleared). The header and the
 indicators (with their targets) of a plan units do not hold yet can be
 edited; once its plan packages are written or units registered against it,
-the page says why it is locked (:func:`app.plans.indicators.lock_reason`).
+the page says why it is locked (:func:`app.plans.lock.lock_reason`).
 """
 
 from __future__ import annotations
