@@ -8,6 +8,7 @@ from app.statements.records import (
     saved_value,
     statement_values,
     touch_statement,
+    write_details,
 )
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "saved_value",
     "statement_values",
     "touch_statement",
+    "write_details",
 ]

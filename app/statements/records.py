@@ -26,12 +26,14 @@ from db.enums import REGISTRATION_STREAM
 
 
 class StatementDetailsLike(Protocol):
-    """What a statement says beside its values (``registration.StatementDetails``)."""
+    """What a statement says beside its values (``app.unit.workspace.StatementDetails``)."""
 
     @property
     def signer_name(self) -> str: ...
     @property
     def signer_title(self) -> str: ...
+    @property
+    def signed_on(self) -> dt.date | None: ...
     @property
     def place(self) -> str: ...
     @property
@@ -150,22 +152,9 @@ def save_statement(session: Session, statement: StatementInput) -> str:
         session.add(row)
         session.flush()
     else:
-        for table in (
-            models.StatementValue,
-            models.StatementMovement,
-            models.StatementTitle,
-            models.StatementWork,
-        ):
-            session.execute(delete(table).where(table.statement_id == row.id))
-    row.signer_name = nfc(statement.signer_name)
-    row.signer_title = nfc(statement.signer_title)
-    row.signed_on = statement.signed_on
-    row.place = nfc(statement.place)
-    row.notes = nfc(statement.notes)
-    row.assessment = nfc(statement.narrative.assessment)
-    row.shortcomings = nfc(statement.narrative.shortcomings)
-    row.direction = nfc(statement.narrative.direction)
-    row.updated_at = utc_now_text()
+        session.execute(
+            delete(models.StatementValue).where(models.StatementValue.statement_id == row.id)
+        )
     if statement.revision is not None:
         row.revision = statement.revision
     session.add_all(
@@ -183,28 +172,7 @@ def save_statement(session: Session, statement: StatementInput) -> str:
         for code, value in statement.values.items()
         if not value.is_empty() or value.note
     )
-    touch_statement(session, row.id)
-    session.add_all(
-        models.StatementMovement(statement_id=row.id, movement_id=movement_ids[code])
-        for code in dict.fromkeys(statement.movement_codes)
-    )
-    session.add_all(
-        models.StatementTitle(
-            statement_id=row.id,
-            collective=collective,
-            person_name=nfc(person),
-            position=nfc(position),
-            title=nfc(title),
-            sort_order=order,
-        )
-        for order, (collective, person, position, title) in enumerate(statement.titles)
-    )
-    session.add_all(
-        models.StatementWork(
-            statement_id=row.id, name=nfc(name), occasion=nfc(occasion), sort_order=order
-        )
-        for order, (name, occasion) in enumerate(statement.works)
-    )
+    write_details(session, row, statement, [movement_ids[c] for c in statement.movement_codes])
     audit.record(
         session,
         action="statement.save",
@@ -213,6 +181,62 @@ def save_statement(session: Session, statement: StatementInput) -> str:
     )
     session.flush()
     return row.id
+
+
+def write_details(
+    session: Session,
+    row: models.Statement,
+    details: StatementInput | StatementDetailsLike,
+    movement_ids: Sequence[str],
+    *,
+    typed: bool = False,
+) -> None:
+    """Write what a statement says beside its values — signer, date, place, notes,
+    narrative, the movements (``movement_ids``), titles and works — replacing its rows,
+    and mark the statement changed (:func:`touch_statement`).
+
+    ``typed``: as the chair typed it on screen — the spaces around each name go, and a
+    title or a work left blank is not kept (the others keep their places in the order).
+    """
+
+    def clean(text: str) -> str:
+        return nfc(text.strip() if typed else text)
+
+    row.signer_name = clean(details.signer_name)
+    row.signer_title = clean(details.signer_title)
+    row.signed_on = details.signed_on
+    row.place = clean(details.place)
+    row.notes = nfc(details.notes)
+    row.assessment = nfc(details.narrative.assessment)
+    row.shortcomings = nfc(details.narrative.shortcomings)
+    row.direction = nfc(details.narrative.direction)
+    row.updated_at = utc_now_text()
+    for table in (models.StatementMovement, models.StatementTitle, models.StatementWork):
+        session.execute(delete(table).where(table.statement_id == row.id))
+    touch_statement(session, row.id)
+    session.add_all(
+        models.StatementMovement(statement_id=row.id, movement_id=movement_id)
+        for movement_id in dict.fromkeys(movement_ids)
+    )
+    session.add_all(
+        models.StatementTitle(
+            statement_id=row.id,
+            collective=collective,
+            person_name=clean(person),
+            position=clean(position),
+            title=clean(title),
+            sort_order=order,
+        )
+        for order, (collective, person, position, title) in enumerate(details.titles)
+        if not typed or title.strip()
+    )
+    session.add_all(
+        models.StatementWork(
+            statement_id=row.id, name=clean(name), occasion=clean(occasion), sort_order=order
+        )
+        for order, (name, occasion) in enumerate(details.works)
+        if not typed or name.strip()
+    )
 
 
 def touch_statement(session: Session, statement_id: str) -> None:

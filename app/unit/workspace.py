@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain
@@ -28,7 +28,7 @@ from app.core.installation import (
 from app.core.text import nfc
 from app.core.values import check_value
 from app.plans import get_plan, plan_or_newest
-from app.statements import details_problems, statement_values, touch_statement
+from app.statements import details_problems, statement_values, touch_statement, write_details
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -342,39 +342,8 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
             )
         row = _statement(session, plan_id, unit.id, stream)
         assert row is not None
-        row.signer_name = nfc(details.signer_name.strip())
-        row.signer_title = nfc(details.signer_title.strip())
-        row.signed_on = details.signed_on
-        row.place = nfc(details.place.strip())
-        row.notes = nfc(details.notes)
-        row.assessment = nfc(details.narrative.assessment)
-        row.shortcomings = nfc(details.narrative.shortcomings)
-        row.direction = nfc(details.narrative.direction)
-        row.updated_at = utc_now_text()
-        for table in (models.StatementMovement, models.StatementTitle, models.StatementWork):
-            session.execute(delete(table).where(table.statement_id == row.id))
-        session.add_all(
-            models.StatementMovement(statement_id=row.id, movement_id=movement_ids[c])
-            for c in dict.fromkeys(details.movements)
-        )
-        session.add_all(
-            models.StatementTitle(
-                statement_id=row.id,
-                collective=c,
-                person_name=nfc(p.strip()),
-                position=nfc(pos.strip()),
-                title=nfc(t.strip()),
-                sort_order=i,
-            )
-            for i, (c, p, pos, t) in enumerate(details.titles)
-            if t.strip()
-        )
-        session.add_all(
-            models.StatementWork(
-                statement_id=row.id, name=nfc(n.strip()), occasion=nfc(o.strip()), sort_order=i
-            )
-            for i, (n, o) in enumerate(details.works)
-            if n.strip()
+        write_details(
+            session, row, details, [movement_ids[c] for c in details.movements], typed=True
         )
         _mark_changed(session, plan_id, stream)
 
