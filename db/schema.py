@@ -20,5 +20,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0011_stream_life",
     "0012_import_item_package_index",
     "0013_package_return_indexes",
+    "0014_deadlines",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

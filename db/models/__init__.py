@@ -17,6 +17,7 @@ Never change a model without an Alembic migration under
 
 from db.models.audit import AuditEntry
 from db.models.base import NAMING, Base, new_id
+from db.models.deadlines import Deadline, DeadlineExtension
 from db.models.exchange import (
     Conflict,
     ImportItem,
@@ -52,6 +53,8 @@ __all__ = [
     "Cluster",
     "CommendationProposal",
     "Conflict",
+    "Deadline",
+    "DeadlineExtension",
     "GradeLevel",
     "ImportItem",
     "ImportRun",
