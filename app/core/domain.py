@@ -195,6 +195,11 @@ class Plan:
         raise KeyError(code)
 
     @property
+    def streams(self) -> tuple[str, ...]:
+        """What a unit reports on this plan, in order: registration, then each period."""
+        return (REGISTRATION_STREAM, *(p.code for p in self.periods))
+
+    @property
     def final_period(self) -> str:
         """The stream the year's targets are judged in: the last reporting period."""
         return self.periods[-1].code if self.periods else REGISTRATION_STREAM

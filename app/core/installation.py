@@ -48,6 +48,14 @@ def require_installation(session: Session) -> domain.Installation:
     return installation
 
 
+def require_federation_installation(session: Session) -> domain.Installation:
+    """The installation, refused unless this database is the federation's."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.FEDERATION:
+        raise UserError(N_("This needs a federation database."))
+    return installation
+
+
 def require_unit_installation(session: Session) -> domain.Installation:
     """The installation, refused unless this database is a unit's."""
     installation = get_installation(session)

@@ -1,5 +1,6 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
+from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
     ParsedStatement,
     enrolment_to_json,
@@ -111,6 +112,7 @@ __all__ = [
     "export_plan_packages",
     "fingerprint_groups",
     "fingerprint_matches",
+    "first_arrivals",
     "generate_keypair",
     "import_packages",
     "installation_id",

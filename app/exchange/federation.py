@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core import audit
@@ -22,7 +22,7 @@ from app.core.errors import N_, InputError, NotFoundError, UserError
 from app.core.files import write_output
 from app.core.format import file_slug
 from app.core.i18n import vietnamese
-from app.core.installation import get_installation
+from app.core.installation import require_federation_installation
 from app.exchange.bodies import receipt_to_json
 from app.exchange.format import (
     FILE_SUFFIX,
@@ -42,13 +42,10 @@ from app.exchange.outcomes import ImportSummary
 from app.exchange.statement_rows import archived_statement_rows, replace_statements
 from app.plans import get_plan, plan_document
 from db import models
-from db.enums import Role
 
 
 def _federation(session: Session) -> tuple[str, str]:
-    installation = get_installation(session)
-    if installation is None or installation.role is not Role.FEDERATION:
-        raise UserError(N_("This needs a federation database."))
+    installation = require_federation_installation(session)
     return installation.own_unit_id, installation.own_unit_name
 
 
@@ -375,6 +372,8 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
             )
         )
         raw = [(p.hash, p.raw, p.file_name) for p in held]
+        # The files arrived when they were first imported, not now: deadlines count from then.
+        arrived = {p.hash: p.received_at for p in held}
         session.execute(
             delete(models.Package).where(models.Package.hash.in_([h for h, _r, _f in raw]))
         )
@@ -384,6 +383,12 @@ def release_held(ctx: AppContext, *, keyid: str) -> ImportSummary:
         for _hash, data, file_name in raw:
             actions.extend(importer.examine(data, file_name))
         settle_and_write(session, actions, state)
+        for package_hash, received_at in arrived.items():
+            session.execute(
+                update(models.Package)
+                .where(models.Package.hash == package_hash)
+                .values(received_at=received_at)
+            )
     return ImportSummary(None, False, tuple(a.result for a in actions))
 
 

@@ -28,7 +28,7 @@ from app.printing.key_card import print_key_card
 from app.printing.layout import build_pdf
 from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import markup, short_date, styles, text
+from app.printing.typesetting import markup, styles, text
 
 __all__ = [
     "Column",
@@ -53,7 +53,6 @@ __all__ = [
     "print_registration_forms_batch",
     "print_results_report",
     "section_heading",
-    "short_date",
     "signature_block",
     "styles",
     "text",

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from app.core import domain, figures
+from app.core.days import short_date
 from app.core.format import cluster_label
 from app.core.i18n import vietnamese
 from app.printing.sources import StatementDoc, UnitInfo
-from app.printing.typesetting import short_date, vn_upper
+from app.printing.typesetting import vn_upper
 from db.enums import UnitKind
 
 

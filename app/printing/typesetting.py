@@ -7,8 +7,8 @@
 
 Every text goes through :func:`text` (NFC, XML-escaped) before it becomes a
 paragraph; dates and capitals are written as administrative documents write
-them (:func:`format_vn_date`, :func:`short_date`, :func:`vn_upper`,
-:func:`lower_first`).
+them (:func:`format_vn_date`, :func:`vn_upper`, :func:`lower_first`; a day inside a
+sentence is :func:`app.core.days.short_date`).
 """
 
 from __future__ import annotations
@@ -78,11 +78,6 @@ def format_vn_date(place: str, date: dt.date | None, *, year: int | None = None)
         month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
         words = f"ngày {day} tháng {month} năm {date.year}"
     return f"{place}, {words}" if place else words.capitalize()
-
-
-def short_date(date: dt.date) -> str:
-    """``07/02/2017`` as used inside sentences ("ngày 07/02/2017")."""
-    return f"{date.day:02d}/{date.month:02d}/{date.year}"
 
 
 # --- styles --------------------------------------------------------------------------

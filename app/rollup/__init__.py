@@ -1,4 +1,5 @@
-"""Roll-up: totals over the roster, their maintained cells, the dashboard, the province workbook."""
+"""Roll-up: totals over the roster, their maintained cells, the dashboard, the province
+workbook, and deadlines with who reported on time."""
 
 from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
@@ -9,36 +10,55 @@ from app.rollup.dashboard import (
     ScopeKind,
     UnitFigure,
 )
+from app.rollup.deadlines import Extension, StreamDeadline
 from app.rollup.query import Scope, TargetRollup, describe_scope, resolve_scope, rollup, scope_units
 from app.rollup.services import (
     fresh_dashboard,
     read_cluster_standing,
+    read_deadlines,
     read_scope_choices,
     read_scope_unit_codes,
+    read_timeliness,
     read_units_behind,
+    remove_deadline,
+    remove_extension,
+    save_deadline,
+    save_extension,
     save_province_workbook,
 )
+from app.rollup.timeliness import LateUnit, StreamTimeliness, Timeliness
 from app.rollup.workbook import export_province_workbook
 
 __all__ = [
     "ClusterFigure",
     "Dashboard",
+    "Extension",
+    "LateUnit",
     "MissingUnit",
     "Scope",
     "ScopeChoice",
     "ScopeKind",
+    "StreamDeadline",
+    "StreamTimeliness",
     "TargetRollup",
+    "Timeliness",
     "UnitFigure",
     "describe_scope",
     "export_province_workbook",
     "fresh_dashboard",
     "read_cluster_standing",
+    "read_deadlines",
     "read_scope_choices",
     "read_scope_unit_codes",
+    "read_timeliness",
     "read_units_behind",
     "refresh_if_possible",
+    "remove_deadline",
+    "remove_extension",
     "resolve_scope",
     "rollup",
+    "save_deadline",
+    "save_extension",
     "save_province_workbook",
     "scope_units",
 ]

@@ -29,7 +29,6 @@ from app.rollup.query import Scope, TargetRollup, covers, rollup
 from app.statements import saved_value
 from db import models
 from db.enums import (
-    REGISTRATION_STREAM,
     Sector,
     UnitKind,
 )
@@ -105,7 +104,7 @@ class Dashboard:
 
     @property
     def streams(self) -> list[str]:
-        return [REGISTRATION_STREAM, *(p.code for p in self.plan.periods)]
+        return list(self.plan.streams)
 
 
 @dataclass(frozen=True)
@@ -297,7 +296,7 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
     received = _received(session, plan.id)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
-    streams = [REGISTRATION_STREAM, *(p.code for p in plan.periods)]
+    streams = list(plan.streams)
     coverage = []
     missing: list[MissingUnit] = []
     contacts = roster.contacts
@@ -420,10 +419,16 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
     return result
 
 
+def scope_contacts(session: Session, *, year: int, scope: Scope) -> list[UnitContact]:
+    """The reporting units in scope, as the dashboard counts them: every unit of the
+    ``year`` roster in scope but the federation, in the natural order of their codes."""
+    roster = _roster(session, year)
+    return [roster.contacts[u] for u in _in_scope(roster, scope)]
+
+
 def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:
     """Codes of the reporting units in scope (to export plan packages for them)."""
-    roster = _roster(session, year)
-    return [roster.contacts[u].code for u in _in_scope(roster, scope) if roster.contacts[u].code]
+    return [c.code for c in scope_contacts(session, year=year, scope=scope) if c.code]
 
 
 __all__ = [
@@ -438,6 +443,7 @@ __all__ = [
     "cluster_standing",
     "dashboard",
     "scope_choices",
+    "scope_contacts",
     "scope_unit_codes",
     "units_behind",
 ]

@@ -7,11 +7,13 @@ take a session (:mod:`app.rollup.dashboard`, :mod:`app.rollup.workbook`).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from app.core import domain
 from app.core.context import AppContext
 from app.core.workbooks import WorkbookExport
+from app.plans import get_plan
 from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
     ClusterFigure,
@@ -24,7 +26,17 @@ from app.rollup.dashboard import (
     scope_unit_codes,
     units_behind,
 )
+from app.rollup.deadlines import (
+    Extension,
+    StreamDeadline,
+    clear_deadline,
+    grant_extension,
+    plan_deadlines,
+    set_deadline,
+    withdraw_extension,
+)
 from app.rollup.query import Scope
+from app.rollup.timeliness import Timeliness, timeliness
 from app.rollup.workbook import export_province_workbook
 
 
@@ -83,11 +95,67 @@ def save_province_workbook(
         return export_province_workbook(session, plan_id=plan_id, path=path, scope=scope)
 
 
+# --- deadlines and timeliness ----------------------------------------------------------
+
+
+def read_deadlines(ctx: AppContext, *, plan_id: str) -> list[StreamDeadline]:
+    """Each stream of ``plan_id`` with its deadline and extensions."""
+    with ctx.reading() as session:
+        return plan_deadlines(session, get_plan(session, plan_id))
+
+
+def save_deadline(ctx: AppContext, *, plan_id: str, stream: str, due_on: dt.date | str) -> dt.date:
+    """Set the last day of ``stream`` (:func:`app.rollup.deadlines.set_deadline`)."""
+    with ctx.unit_of_work() as session:
+        return set_deadline(session, plan_id=plan_id, stream=stream, due_on=due_on)
+
+
+def remove_deadline(ctx: AppContext, *, plan_id: str, stream: str) -> None:
+    """Clear the deadline of ``stream`` (:func:`app.rollup.deadlines.clear_deadline`)."""
+    with ctx.unit_of_work() as session:
+        clear_deadline(session, plan_id=plan_id, stream=stream)
+
+
+def save_extension(
+    ctx: AppContext, *, plan_id: str, stream: str, unit: str, due_on: dt.date | str, reason: str
+) -> Extension:
+    """Grant ``unit`` an extension (:func:`app.rollup.deadlines.grant_extension`)."""
+    with ctx.unit_of_work() as session:
+        return grant_extension(
+            session, plan_id=plan_id, stream=stream, unit=unit, due_on=due_on, reason=reason
+        )
+
+
+def remove_extension(ctx: AppContext, *, plan_id: str, stream: str, unit: str) -> None:
+    """Withdraw ``unit``'s extension (:func:`app.rollup.deadlines.withdraw_extension`)."""
+    with ctx.unit_of_work() as session:
+        withdraw_extension(session, plan_id=plan_id, stream=stream, unit=unit)
+
+
+def read_timeliness(
+    ctx: AppContext,
+    *,
+    plan_id: str,
+    scope: Scope | None = None,
+    stream: str | None = None,
+    as_of: dt.date | None = None,
+) -> Timeliness:
+    """Reporting and on-time rates and the late units (:func:`app.rollup.timeliness.timeliness`)."""
+    with ctx.reading() as session:
+        return timeliness(session, plan_id=plan_id, scope=scope, stream=stream, as_of=as_of)
+
+
 __all__ = [
     "fresh_dashboard",
     "read_cluster_standing",
+    "read_deadlines",
     "read_scope_choices",
     "read_scope_unit_codes",
+    "read_timeliness",
     "read_units_behind",
+    "remove_deadline",
+    "remove_extension",
+    "save_deadline",
+    "save_extension",
     "save_province_workbook",
 ]

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app.core.context import AppContext
+from app.core.days import short_date
 from app.core.errors import N_, UserError
 from app.core.files import check_output
 from app.core.format import cluster_label
@@ -38,7 +39,6 @@ from app.printing import (
     keep_with_next,
     markup,
     section_heading,
-    short_date,
     signature_block,
     styles,
     text,

@@ -96,7 +96,7 @@ class Workspace:
 
     @property
     def streams(self) -> tuple[str, ...]:
-        return (REGISTRATION_STREAM, *(p.code for p in self.plan.periods))
+        return self.plan.streams
 
     def applies(self, indicator: domain.Indicator) -> bool:
         return indicator.applies_to(self.unit.kind, self.unit.sector)
@@ -144,7 +144,7 @@ def load_workspace(ctx: AppContext, *, plan_id: str | None = None) -> Workspace:
             unit.phone,
             unit.email,
         )
-        streams = (REGISTRATION_STREAM, *(p.code for p in plan.periods))
+        streams = plan.streams
         values = {
             s: statement_values(session, plan_id=plan_id, unit_id=unit.id, stream=s)
             for s in streams

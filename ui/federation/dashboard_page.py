@@ -200,7 +200,7 @@ class DashboardPage(Page):
         self.scope_combo.blockSignals(False)
 
     def _fill_streams(self) -> None:
-        streams = [REGISTRATION_STREAM, *(p.code for p in self.plan.periods)] if self.plan else []
+        streams = list(self.plan.streams) if self.plan else []
         for combo, with_all in ((self.missing.stream, True), (self.chart_stream_combo, False)):
             current = combo.currentData()
             combo.blockSignals(True)

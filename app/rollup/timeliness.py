@@ -1,0 +1,175 @@
+"""Who reported, and on time: the reporting rate and the on-time rate of each
+stream of a plan over a scope, and the units late or missing, by how long.
+
+Definitions (as DHIS2 counts reporting):
+
+* **expected** — the reporting units in scope, counted as the dashboard counts
+  them (:func:`app.rollup.dashboard.scope_contacts`: the plan year's roster in
+  scope, never the federation itself);
+* **received** — expected units a report of the stream arrived from by the end
+  of ``as_of``, by the federation's first receipt of any of its revisions
+  (:func:`app.exchange.first_arrivals`; the time a package says it was made is
+  never trusted);
+* **on time** — received on or before the unit's last day (the stream's
+  deadline, or the unit's extension when later), days counted in the
+  federation's calendar (UTC+7, :func:`app.core.days.local_day`): a package
+  received at 23:30 on the last day is on time, at 00:10 the next day it is
+  one day late;
+* **late** — received after the last day; **missing** — not received;
+* **reporting rate** = received / expected, **on-time rate** = on time / expected,
+  as exact fractions (None with no unit expected; the on-time rate also None
+  while the stream has no deadline).
+
+The list names every late unit (days late at its first receipt) and every
+missing unit (days past its last day as of ``as_of``, 0 while not yet due).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy.orm import Session
+
+from app.core import figures
+from app.core.days import local_day, today_local
+from app.core.installation import require_federation_installation
+from app.exchange import first_arrivals
+from app.plans import get_plan
+from app.rollup.dashboard import UnitContact, scope_contacts
+from app.rollup.deadlines import StreamDeadline, check_stream, plan_deadlines
+from app.rollup.query import Scope
+
+
+@dataclass(frozen=True)
+class LateUnit:
+    """A unit late with a stream, or whose report has not arrived."""
+
+    unit: UnitContact
+    stream: str
+    #: The unit's last day (its extension when it has one).
+    due_on: dt.date | None
+    #: The day its first report arrived, in the federation's calendar; None: missing.
+    arrived_on: dt.date | None
+    #: Days after the last day: at its arrival, or as of the day asked when missing.
+    days_late: int
+    extended: bool
+
+
+@dataclass(frozen=True)
+class StreamTimeliness:
+    """One stream's counts and rates over the scope."""
+
+    stream: str
+    due_on: dt.date | None
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    missing: int
+    extensions: int
+    units: tuple[LateUnit, ...]
+
+    @property
+    def reporting_rate(self) -> Fraction | None:
+        return Fraction(self.received, self.expected) if self.expected else None
+
+    @property
+    def on_time_rate(self) -> Fraction | None:
+        if not self.expected or self.due_on is None:
+            return None
+        return Fraction(self.on_time, self.expected)
+
+    @property
+    def reporting_text(self) -> str:
+        """``83,3%`` as every surface shows a percentage; ``—`` for none."""
+        return _percent(self.reporting_rate)
+
+    @property
+    def on_time_text(self) -> str:
+        return _percent(self.on_time_rate)
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    plan_id: str
+    scope: Scope
+    as_of: dt.date
+    streams: tuple[StreamTimeliness, ...]
+
+
+def _percent(rate: Fraction | None) -> str:
+    return figures.percent_text(None if rate is None else rate * 100)
+
+
+def _stream(
+    deadline: StreamDeadline,
+    contacts: list[UnitContact],
+    arrivals: dict[tuple[str, str], str],
+    as_of: dt.date,
+) -> StreamTimeliness:
+    received = on_time = late = 0
+    units: list[LateUnit] = []
+    extended = {e.unit_id for e in deadline.extensions}
+    for contact in contacts:
+        due = deadline.due_for(contact.id)
+        arrived = local_day(arrivals.get((contact.id, deadline.stream), ""))
+        if arrived is not None and arrived > as_of:
+            arrived = None  # not yet arrived on the day asked about
+        has_extension = contact.id in extended and due is not None
+        if arrived is None:
+            overdue = 0 if due is None else max(0, (as_of - due).days)
+            units.append(LateUnit(contact, deadline.stream, due, None, overdue, has_extension))
+            continue
+        received += 1
+        if due is None:
+            continue
+        if arrived <= due:
+            on_time += 1
+        else:
+            late += 1
+            units.append(
+                LateUnit(
+                    contact, deadline.stream, due, arrived, (arrived - due).days, has_extension
+                )
+            )
+    return StreamTimeliness(
+        stream=deadline.stream,
+        due_on=deadline.due_on,
+        expected=len(contacts),
+        received=received,
+        on_time=on_time,
+        late=late,
+        missing=len(contacts) - received,
+        extensions=sum(1 for c in contacts if c.id in extended),
+        units=tuple(units),
+    )
+
+
+def timeliness(
+    session: Session,
+    *,
+    plan_id: str,
+    scope: Scope | None = None,
+    stream: str | None = None,
+    as_of: dt.date | None = None,
+) -> Timeliness:
+    """The counts, rates and late units of each stream of ``plan_id`` (or of
+    ``stream`` only) over ``scope``, as of the end of ``as_of`` (default today)."""
+    require_federation_installation(session)
+    plan = get_plan(session, plan_id)
+    scope = scope or Scope()
+    day = as_of or today_local()
+    deadlines = plan_deadlines(session, plan)
+    if stream is not None:
+        check_stream(plan, stream)
+        deadlines = [d for d in deadlines if d.stream == stream]
+    contacts = scope_contacts(session, year=plan.year, scope=scope)
+    arrivals = first_arrivals(session, plan_id=plan.id)
+    return Timeliness(
+        plan.id, scope, day, tuple(_stream(d, contacts, arrivals, day) for d in deadlines)
+    )
+
+
+__all__ = ["LateUnit", "StreamTimeliness", "Timeliness", "timeliness"]
