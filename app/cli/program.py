@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand
 from app.cli.database import register as register_database
+from app.cli.deadlines import register as register_deadlines
 from app.cli.demo import register as register_demo
 from app.cli.installation import register as register_installation
 from app.cli.keys import register as register_keys
@@ -45,6 +46,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_roster,
     register_database,
     register_reports,
+    register_deadlines,
     register_keys,
     register_statements,
     register_packages,
