@@ -16,6 +16,7 @@ from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
     from app.cli.common import Commands
+    from app.core import domain
     from app.core.context import AppContext
     from app.rollup import StreamTimeliness
 
@@ -97,6 +98,7 @@ def cmd_withdraw(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.plans import read_plan
     from app.rollup import read_deadlines
 
     plan_id = default_plan(ctx, args.plan)
@@ -129,8 +131,9 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             },
         )
         return 0
+    plan = read_plan(ctx, plan_id=plan_id)
     for d in deadlines:
-        out.write(f"{d.stream:14} {_day_text(d.due_on)}\n")
+        out.write(f"{_stream_name(d.stream, plan):28} {_day_text(d.due_on)}\n")
         for e in d.extensions:
             out.write(
                 "    "
@@ -171,7 +174,16 @@ def _stream_json(s: StreamTimeliness) -> dict[str, Any]:
     }
 
 
+def _stream_name(stream: str, plan: domain.Plan) -> str:
+    """The report's name as the screens say it, with the code typed on the command line."""
+    from app.exchange import stream_label
+
+    return f"{stream_label(stream, plan)} ({stream})"
+
+
 def cmd_late(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import stream_label
+    from app.plans import read_plan
     from app.rollup import read_timeliness
 
     plan_id = default_plan(ctx, args.plan)
@@ -190,13 +202,14 @@ def cmd_late(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             },
         )
         return 0
+    plan = read_plan(ctx, plan_id=plan_id)
     for s in report.streams:
         out.write(
             _(
                 "{stream} (deadline {date}): {received} of {expected} units reported ({rate}), "
                 "{on_time} on time ({on_time_rate}), {late} late, {missing} not sent."
             ).format(
-                stream=s.stream,
+                stream=stream_label(s.stream, plan),
                 date=_day_text(s.due_on),
                 received=s.received,
                 expected=s.expected,
