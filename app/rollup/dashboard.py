@@ -13,25 +13,30 @@ own values.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain
+from app.core.days import today_local
 from app.core.figures import is_verdict, unit_counts_towards
-from app.core.installation import get_installation
 from app.core.text import natural_key
 from app.plans import get_plan
 from app.rollup.query import Scope, TargetRollup, covers, rollup
+from app.rollup.scope_roster import (
+    UnitContact,
+    in_scope,
+    read_scope_roster,
+    scope_contacts,
+    subtree,
+)
+from app.rollup.timeliness import StreamTimeliness, streams_timeliness
 from app.statements import saved_value
 from db import models
-from db.enums import (
-    Sector,
-    UnitKind,
-)
 
 
 class ScopeKind(StrEnum):
@@ -57,20 +62,6 @@ class ScopeChoice:
         if self.kind is ScopeKind.SUBTREE:
             return Scope(root_unit_id=self.id)
         return Scope()
-
-
-@dataclass(frozen=True, slots=True)
-class UnitContact:
-    id: str
-    code: str
-    name: str
-    kind: UnitKind
-    sector: Sector | None
-    cluster: str
-    parent_name: str
-    chair: str
-    phone: str
-    email: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +92,10 @@ class Dashboard:
     rollups: tuple[TargetRollup, ...]
     coverage: tuple[Coverage, ...]
     missing: tuple[MissingUnit, ...]
+    #: The day the on-time rates are counted to (today, unless asked otherwise).
+    as_of: dt.date
+    #: Per stream: reporting and on-time rates, the deadline, who is late or missing.
+    timeliness: tuple[StreamTimeliness, ...]
 
     @property
     def streams(self) -> list[str]:
@@ -116,115 +111,10 @@ class UnitFigure:
     meets: bool | None
 
 
-@dataclass
-class _Roster:
-    federation_id: str
-    contacts: dict[str, UnitContact]
-    parents: dict[str, str | None]
-    clusters: dict[str, tuple[str, str]]  # id → (code, name)
-    cluster_of: dict[str, str | None]
-    children: dict[str | None, list[str]]
-    members: dict[str | None, list[str]]  # cluster id → its units
-    #: unit id → its position in the natural order of codes (names when no code)
-    order: dict[str, int]
-
-
-def _roster(session: Session, year: int) -> _Roster:
-    """The year's roster, read once and indexed for every scope.
-
-    At national size (126,000 units) this is the dashboard's largest cost
-    after the roll-up, so it reads plain columns (the enums are converted
-    through a small cache, not per row) and sorts the codes once.
-    """
-    installation = get_installation(session)
-    federation_id = installation.own_unit_id if installation is not None else ""
-    entry = models.RosterEntry
-    unit = models.Unit
-    clusters = {
-        c.id: (c.code, c.name)
-        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
-    }
-    rows = session.execute(
-        select(
-            unit.id,
-            unit.code,
-            unit.name,
-            type_coerce(unit.kind, String),
-            unit.chair_name,
-            unit.phone,
-            unit.email,
-            entry.parent_id,
-            entry.cluster_id,
-            type_coerce(entry.sector, String),
-        )
-        .join(entry, entry.unit_id == unit.id)
-        .where(entry.year == year)
-    ).all()
-    names = {row[0]: row[2] for row in rows}
-    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
-    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
-    sectors.update({None: None, "": None})
-    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
-    contacts = {}
-    parents: dict[str, str | None] = {}
-    cluster_of: dict[str, str | None] = {}
-    children: dict[str | None, list[str]] = defaultdict(list)
-    members: dict[str | None, list[str]] = defaultdict(list)
-    for unit_id, code, name, kind, chair, phone, email, parent, cluster, sector in rows:
-        parents[unit_id] = parent
-        children[parent].append(unit_id)
-        cluster_of[unit_id] = cluster
-        members[cluster].append(unit_id)
-        contacts[unit_id] = UnitContact(
-            id=unit_id,
-            code=code or "",
-            name=name,
-            kind=kinds[kind],
-            sector=sectors[sector],
-            cluster=cluster_names.get(cluster, "") if cluster else "",
-            # Units directly under the federation name it (a blank read as "no upper level").
-            parent_name=names.get(parent or "", ""),
-            chair=chair or "",
-            phone=phone or "",
-            email=email or "",
-        )
-    ordered = sorted(contacts.values(), key=lambda c: natural_key(c.code or c.name))
-    order = {contact.id: index for index, contact in enumerate(ordered)}
-    return _Roster(federation_id, contacts, parents, clusters, cluster_of, children, members, order)
-
-
-def _subtree(roster: _Roster, root: str) -> set[str]:
-    """``root`` and every unit under it (a cycle in bad data ends the walk)."""
-    units: set[str] = set()
-    stack = [root] if root in roster.contacts else []
-    while stack:
-        current = stack.pop()
-        if current in units:
-            continue
-        units.add(current)
-        stack.extend(roster.children.get(current, ()))
-    return units
-
-
-def _in_scope(roster: _Roster, scope: Scope) -> list[str]:
-    """Reporting units in scope in the natural order of their codes; never the
-    federation itself (it sends no packages, and the roll-up does not count it)."""
-    units: set[str] | list[str]
-    if scope.root_unit_id is not None:
-        units = _subtree(roster, scope.root_unit_id)
-        if scope.cluster_id is not None:
-            units = {u for u in units if roster.cluster_of.get(u) == scope.cluster_id}
-    elif scope.cluster_id is not None:
-        units = roster.members.get(scope.cluster_id, [])
-    else:
-        units = list(roster.contacts)
-    return sorted((u for u in units if u != roster.federation_id), key=roster.order.__getitem__)
-
-
 def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
     """The whole province, then each cluster, then each unit that has units under it."""
-    roster = _roster(session, year)
-    everyone = _in_scope(roster, Scope())
+    roster = read_scope_roster(session, year)
+    everyone = in_scope(roster, Scope())
     choices = [ScopeChoice(ScopeKind.PROVINCE, None, "", "", len(everyone))]
     counts: dict[str, int] = defaultdict(int)
     for unit_id in everyone:
@@ -240,7 +130,7 @@ def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
     ]
     for unit_id in sorted(has_children, key=lambda u: natural_key(roster.contacts[u].code)):
         contact = roster.contacts[unit_id]
-        size = len(_subtree(roster, unit_id) - {roster.federation_id})
+        size = len(subtree(roster, unit_id) - {roster.federation_id})
         choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
     return choices
 
@@ -287,12 +177,16 @@ def _returned(session: Session, plan_id: str) -> set[tuple[str, str]]:
     }
 
 
-def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> Dashboard:
-    """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read)."""
+def dashboard(
+    session: Session, *, plan_id: str, scope: Scope | None = None, as_of: dt.date | None = None
+) -> Dashboard:
+    """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read), its
+    on-time rates counted to the end of ``as_of`` (default today)."""
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
-    roster = _roster(session, plan.year)
-    units = _in_scope(roster, scope)
+    day = as_of or today_local()
+    roster = read_scope_roster(session, plan.year)
+    units = in_scope(roster, scope)
     received = _received(session, plan.id)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
@@ -315,7 +209,10 @@ def dashboard(session: Session, *, plan_id: str, scope: Scope | None = None) -> 
             for u in absent
         )
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
-    return Dashboard(plan, scope, len(units), rollups, tuple(coverage), tuple(missing))
+    on_time = streams_timeliness(session, plan, [contacts[u] for u in units], day)
+    return Dashboard(
+        plan, scope, len(units), rollups, tuple(coverage), tuple(missing), day, on_time
+    )
 
 
 # --- the units behind a figure -----------------------------------------------------------
@@ -340,10 +237,10 @@ def units_behind(
     its merged value in ``stream`` (None when it has not sent it)."""
     plan = get_plan(session, plan_id)
     indicator = plan.indicator(indicator_code)
-    roster = _roster(session, plan.year)
+    roster = read_scope_roster(session, plan.year)
     units = [
         u
-        for u in _in_scope(roster, scope or Scope())
+        for u in in_scope(roster, scope or Scope())
         if _covers(indicator, target, roster.contacts[u])
     ]
     value = models.StatementValue
@@ -391,14 +288,14 @@ class ClusterFigure:
 def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[ClusterFigure]:
     """Per cluster of the plan year: how many of the targets judged at a cluster it meets."""
     plan = get_plan(session, plan_id)
-    roster = _roster(session, plan.year)
+    roster = read_scope_roster(session, plan.year)
     received = _received(session, plan.id).get(stream, set())
     result = []
     for cluster_id, (code, name) in sorted(
         roster.clusters.items(), key=lambda item: natural_key(item[1][0])
     ):
         scope = Scope(cluster_id=cluster_id)
-        units = _in_scope(roster, scope)
+        units = in_scope(roster, scope)
         if not units:
             continue  # a cluster nobody belongs to any more (every unit moved out)
         figures = [
@@ -419,13 +316,6 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
     return result
 
 
-def scope_contacts(session: Session, *, year: int, scope: Scope) -> list[UnitContact]:
-    """The reporting units in scope, as the dashboard counts them: every unit of the
-    ``year`` roster in scope but the federation, in the natural order of their codes."""
-    roster = _roster(session, year)
-    return [roster.contacts[u] for u in _in_scope(roster, scope)]
-
-
 def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:
     """Codes of the reporting units in scope (to export plan packages for them)."""
     return [c.code for c in scope_contacts(session, year=year, scope=scope) if c.code]
@@ -438,12 +328,10 @@ __all__ = [
     "MissingUnit",
     "ScopeChoice",
     "ScopeKind",
-    "UnitContact",
     "UnitFigure",
     "cluster_standing",
     "dashboard",
     "scope_choices",
-    "scope_contacts",
     "scope_unit_codes",
     "units_behind",
 ]

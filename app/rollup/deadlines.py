@@ -228,8 +228,15 @@ def withdraw_extension(session: Session, *, plan_id: str, stream: str, unit: str
 
 
 def plan_deadlines(session: Session, plan: domain.Plan) -> list[StreamDeadline]:
-    """Every stream of ``plan`` in order, with its deadline and extensions."""
+    """Every stream of ``plan`` in order, with its deadline and extensions (the
+    federation's only)."""
     require_federation_installation(session)
+    return stored_deadlines(session, plan)
+
+
+def stored_deadlines(session: Session, plan: domain.Plan) -> list[StreamDeadline]:
+    """Every stream of ``plan`` in order, with what the database holds of its
+    deadline and extensions (nothing at a unit): for reads that run anywhere."""
     deadlines = {
         row.stream: row
         for row in session.scalars(
@@ -281,5 +288,6 @@ __all__ = [
     "grant_extension",
     "plan_deadlines",
     "set_deadline",
+    "stored_deadlines",
     "withdraw_extension",
 ]

@@ -52,12 +52,15 @@ def read_scope_unit_codes(ctx: AppContext, *, year: int, scope: Scope) -> list[s
         return scope_unit_codes(session, year=year, scope=scope)
 
 
-def fresh_dashboard(ctx: AppContext, *, plan_id: str, scope: Scope) -> Dashboard:
-    """The dashboard of ``plan_id`` over ``scope``, its roll-up cells refreshed first
-    when the database can be written now (:func:`refresh_if_possible`)."""
+def fresh_dashboard(
+    ctx: AppContext, *, plan_id: str, scope: Scope, as_of: dt.date | None = None
+) -> Dashboard:
+    """The dashboard of ``plan_id`` over ``scope`` (on-time rates to the end of
+    ``as_of``, default today), its roll-up cells refreshed first when the database
+    can be written now (:func:`refresh_if_possible`)."""
     refresh_if_possible(ctx)
     with ctx.reading() as session:
-        return dashboard(session, plan_id=plan_id, scope=scope)
+        return dashboard(session, plan_id=plan_id, scope=scope, as_of=as_of)
 
 
 def read_units_behind(

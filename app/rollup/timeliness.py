@@ -4,7 +4,7 @@ stream of a plan over a scope, and the units late or missing, by how long.
 Definitions (as DHIS2 counts reporting):
 
 * **expected** — the reporting units in scope, counted as the dashboard counts
-  them (:func:`app.rollup.dashboard.scope_contacts`: the plan year's roster in
+  them (:func:`app.rollup.scope_roster.scope_contacts`: the plan year's roster in
   scope, never the federation itself);
 * **received** — expected units a report of the stream arrived from by the end
   of ``as_of``, by the federation's first receipt of any of its revisions
@@ -32,14 +32,14 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from app.core import figures
+from app.core import domain, figures
 from app.core.days import local_day, today_local
 from app.core.installation import require_federation_installation
 from app.exchange import first_arrivals
 from app.plans import get_plan
-from app.rollup.dashboard import UnitContact, scope_contacts
-from app.rollup.deadlines import StreamDeadline, check_stream, plan_deadlines
+from app.rollup.deadlines import StreamDeadline, check_stream, stored_deadlines
 from app.rollup.query import Scope
+from app.rollup.scope_roster import UnitContact, scope_contacts
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,24 @@ def _stream(
     )
 
 
+def streams_timeliness(
+    session: Session,
+    plan: domain.Plan,
+    contacts: list[UnitContact],
+    as_of: dt.date,
+    stream: str | None = None,
+) -> tuple[StreamTimeliness, ...]:
+    """The counts, rates and late units of each stream of ``plan`` (or of ``stream``
+    only) over the units ``contacts``, as of the end of ``as_of``: for a caller that
+    has read the scope's units already (the dashboard)."""
+    deadlines = stored_deadlines(session, plan)
+    if stream is not None:
+        check_stream(plan, stream)
+        deadlines = [d for d in deadlines if d.stream == stream]
+    arrivals = first_arrivals(session, plan_id=plan.id)
+    return tuple(_stream(d, contacts, arrivals, as_of) for d in deadlines)
+
+
 def timeliness(
     session: Session,
     *,
@@ -161,15 +179,8 @@ def timeliness(
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
     day = as_of or today_local()
-    deadlines = plan_deadlines(session, plan)
-    if stream is not None:
-        check_stream(plan, stream)
-        deadlines = [d for d in deadlines if d.stream == stream]
     contacts = scope_contacts(session, year=plan.year, scope=scope)
-    arrivals = first_arrivals(session, plan_id=plan.id)
-    return Timeliness(
-        plan.id, scope, day, tuple(_stream(d, contacts, arrivals, day) for d in deadlines)
-    )
+    return Timeliness(plan.id, scope, day, streams_timeliness(session, plan, contacts, day, stream))
 
 
-__all__ = ["LateUnit", "StreamTimeliness", "Timeliness", "timeliness"]
+__all__ = ["LateUnit", "StreamTimeliness", "Timeliness", "streams_timeliness", "timeliness"]
