@@ -1,14 +1,16 @@
 """The dashboard: targets against Σ registered and Σ achieved, who has not sent,
-charts, and the units behind any figure.
+the reporting and on-time rates of each report with who is late, charts, and the
+units behind any figure; the plan's deadlines set from here.
 
-One background read (:func:`app.rollup.fresh_dashboard`) per refresh; the GUI
-thread only resets two models. The charts are rebuilt when their tab is
-shown, not on every refresh. A double click on a figure opens the list of
+One background read (:func:`app.rollup.fresh_dashboard`, the on-time rates
+included) per refresh; the GUI thread only resets two models. The charts are
+rebuilt when their tab is shown, not on every refresh. A double click on a figure opens the list of
 the units it counts (:func:`app.rollup.read_units_behind`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,8 @@ from ui.federation.common import fit_width, stream_label
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
+from ui.federation.deadlines_dialog import DeadlinesDialog
+from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.units_behind import UnitsBehindDialog
 from ui.widgets.dialogs import ending_in, file_dialog
 from ui.widgets.pages import Page
@@ -62,6 +66,8 @@ class DashboardPage(Page):
     refreshed = Signal(object)
     clusters_shown = Signal(object)
     behind_shown = Signal(object)  # UnitsBehindDialog
+    late_shown = Signal(object)  # LateUnitsDialog
+    deadlines_shown = Signal(object)  # DeadlinesDialog
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
@@ -73,6 +79,8 @@ class DashboardPage(Page):
         self._clusters: list[ClusterFigure] | None = None
         self._pending_refresh = False
         self._refreshing = False
+        #: The day the on-time rates are counted to; None: today.
+        self.as_of: dt.date | None = None
         #: Seconds of the last refresh: whole (request → on screen) and on the GUI thread.
         self.last_timing: tuple[float, float] = (0.0, 0.0)
 
@@ -91,6 +99,15 @@ class DashboardPage(Page):
         self.coverage.setObjectName("coverage")
         self.coverage.setWordWrap(True)
         self.coverage.setTextFormat(Qt.TextFormat.RichText)
+        self.on_time = QLabel()
+        self.on_time.setObjectName("on-time")
+        self.on_time.setWordWrap(True)
+        self.late_button = QPushButton()
+        self.late_button.setObjectName("late-button")
+        self.late_button.clicked.connect(self.show_late)
+        self.deadlines_button = QPushButton()
+        self.deadlines_button.setObjectName("deadlines-button")
+        self.deadlines_button.clicked.connect(self.ask_deadlines)
 
         self.model = DashboardModel(self)
         self.view = QTableView()
@@ -156,6 +173,11 @@ class DashboardPage(Page):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.coverage)
+        on_time_row = QHBoxLayout()
+        on_time_row.addWidget(self.on_time, 1)
+        on_time_row.addWidget(self.late_button)
+        on_time_row.addWidget(self.deadlines_button)
+        layout.addLayout(on_time_row)
         layout.addWidget(splitter, 1)
         self.translateUI()
 
@@ -166,6 +188,7 @@ class DashboardPage(Page):
         self.refresh_button.setText(_("Refresh"))
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
+        self.deadlines_button.setText(_("Deadlines…"))
         self.tabs.setTabText(0, _("Targets"))
         self.tabs.setTabText(1, _("Chart by indicator"))
         self.tabs.setTabText(2, _("Chart by cluster"))
@@ -277,11 +300,11 @@ class DashboardPage(Page):
             self._pending_refresh = True
             return
         self._refreshing = True
-        ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
+        ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
         def job(_progress: Any, _token: CancelToken) -> Dashboard:
-            return fresh_dashboard(ctx, plan_id=plan_id, scope=scope)
+            return fresh_dashboard(ctx, plan_id=plan_id, scope=scope, as_of=as_of)
 
         def finished(board: Dashboard) -> None:
             gui_started = time.perf_counter()
@@ -332,6 +355,9 @@ class DashboardPage(Page):
         board = self.board
         if board is None:
             self.coverage.setText("")
+            self.on_time.setText("")
+            self.late_button.setText(_("Late or not sent…"))
+            self.late_button.setEnabled(False)
             return
         parts = []
         for item in board.coverage:
@@ -349,6 +375,37 @@ class DashboardPage(Page):
             parts.append(part)
         scope = _scope_text(self.current_choice())
         self.coverage.setText(f"<b>{scope}</b> — " + " · ".join(parts))
+        self.on_time.setText("\n".join(rates_text(item, board.plan) for item in board.timeliness))
+        late = behind(board.timeliness)
+        self.late_button.setText(_("Late or not sent ({count})…").format(count=len(late)))
+        self.late_button.setEnabled(bool(late))
+
+    # --- deadlines and who is late ----------------------------------------------------------
+
+    @Slot()
+    def show_late(self) -> LateUnitsDialog | None:
+        """The units late or not sent, from the last refresh (no second read)."""
+        board = self.board
+        if board is None:
+            return None
+        dialog = LateUnitsDialog(
+            board.plan, board.timeliness, board.as_of, _scope_text(self.current_choice()), self
+        )
+        dialog.open()
+        self.late_shown.emit(dialog)
+        return dialog
+
+    @Slot()
+    def ask_deadlines(self) -> DeadlinesDialog | None:
+        """The plan's deadlines and extensions; the dashboard refreshes after each change."""
+        if self.plan is None:
+            return None
+        dialog = DeadlinesDialog(self._ctx, self._runner, self.plan, self)
+        dialog.changed.connect(lambda _message: self.refresh())
+        dialog.changed.connect(self.done)
+        dialog.open()
+        self.deadlines_shown.emit(dialog)
+        return dialog
 
     # --- click-through ----------------------------------------------------------------------
 
