@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -304,6 +305,52 @@ def build_drop_folder(demo: Demo, folder: Path, *, new_unit_id: str | None = Non
     )
 
 
+#: The deadlines the screenshots' province sets (and the day its rates are counted to).
+SCREEN_DEADLINES = {
+    "registration": dt.date(2017, 3, 31),
+    "h1": dt.date(2017, 7, 15),
+    "year": dt.date(2017, 12, 15),
+}
+SCREEN_AS_OF = dt.date(2017, 12, 31)
+
+
+def date_the_arrivals(database: Path, demo: Demo) -> None:
+    """Deadlines for every report, an extension, and each report package received
+    a few days before or after its deadline (from its hash, so the same every run),
+    for the dashboard's on-time rates in the screenshots."""
+    from sqlalchemy import select
+
+    from app.core.context import open_context
+    from app.rollup import save_deadline, save_extension
+    from db import models
+
+    ctx = open_context(database)
+    try:
+        for stream, due in SCREEN_DEADLINES.items():
+            save_deadline(ctx, plan_id=demo.plan.id, stream=stream, due_on=due)
+        with ctx.unit_of_work() as session:
+            for package in session.scalars(
+                select(models.Package).where(models.Package.kind == "report")
+            ):
+                last_day = SCREEN_DEADLINES.get(package.stream)
+                if last_day is None:
+                    continue
+                offset = int(package.hash[:4], 16) % 12 - 8
+                moment = dt.datetime.combine(last_day + dt.timedelta(days=offset), dt.time(2, 0))
+                package.received_at = moment.replace(tzinfo=dt.UTC).isoformat()
+        late = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+        save_extension(
+            ctx,
+            plan_id=demo.plan.id,
+            stream="h1",
+            unit=late.code,
+            due_on=dt.date(2017, 7, 31),
+            reason="Chủ tịch công đoàn đi công tác dài ngày",
+        )
+    finally:
+        ctx.close()
+
+
 # --- screenshots ----------------------------------------------------------------------------
 
 
@@ -419,8 +466,28 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         shot("import-summary")
 
         wait(lambda: bool(refreshed))
+        date_the_arrivals(demo.database, demo)
+        refreshed.clear()
+        workspace.dashboard.as_of = SCREEN_AS_OF
+        workspace.dashboard.refresh()
+        wait(lambda: bool(refreshed))
         workspace.show_page("dashboard")
         shot("dashboard")
+        late = workspace.dashboard.show_late()
+        if late is not None:
+            settle()
+            path = out_dir / "federation-late-units.png"
+            late.grab().save(str(path))
+            saved.append(path)
+            late.reject()
+        deadlines = workspace.dashboard.ask_deadlines()
+        if deadlines is not None:
+            wait(lambda: deadlines.extension_table.rowCount() > 0)
+            settle()
+            path = out_dir / "federation-deadlines.png"
+            deadlines.grab().save(str(path))
+            saved.append(path)
+            deadlines.reject()
         # A cluster: shares judged on its own units, province totals as its contribution.
         from app.rollup.dashboard import ScopeKind
 
