@@ -6,19 +6,21 @@ when the file was imported) of the report packages the archive keeps for that
 unit, plan and stream. The time a package says it was made is the unit's PC's
 and is never trusted for this.
 
-Which archived packages count (:data:`ARRIVED_STATUSES`): every version the
-federation keeps, merged or not — applied, superseded by a later revision,
-quarantined in a conflict, discarded by staff in a conflict (it did arrive,
-staff chose the other version), and held for a key staff have not confirmed
-yet. Not counted: a package held for a key staff *refused* (nothing that key
-signed is taken as the unit's), and a rejected file, which is never archived.
-A package held for a key keeps its first arrival when the key is accepted
-(:func:`app.exchange.federation.release_held`).
+A unit has sent a stream when the federation holds its statement of it — one
+of its report packages is merged (``applied``): the same "sent" the dashboard
+counts, so the rates and the dashboard never disagree. Its arrival is the first
+of every version the federation keeps of that stream (:data:`ARRIVED_STATUSES`),
+merged or not — applied, superseded by a later revision, quarantined or
+discarded in a conflict (it did arrive, staff chose the other version), held
+for a key. A report held for a key staff have not confirmed is therefore not
+sent yet; once the key is accepted it counts from the day it arrived (its
+arrival is kept: :func:`app.exchange.federation.release_held`). A package held
+for a key staff *refused* never counts, nor a rejected file (never archived).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, not_, select
+from sqlalchemy import and_, case, func, not_, select
 from sqlalchemy.orm import Session
 
 from app.exchange.format import Kind
@@ -50,6 +52,8 @@ def first_arrivals(session: Session, *, plan_id: str) -> dict[tuple[str, str], s
             ),
         )
         .group_by(package.unit_id, package.stream)
+        # Sent: the federation holds the statement (one version of it is merged).
+        .having(func.max(case((package.status == APPLIED, 1), else_=0)) == 1)
     )
     return {(unit_id, stream): first for unit_id, stream, first in rows}
 

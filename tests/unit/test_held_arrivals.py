@@ -1,6 +1,6 @@
-"""A report held for a key staff have not confirmed yet did arrive: it counts as
-received at its first import, keeps that time when the key is accepted, and
-does not count once the key is refused (app.exchange.arrivals)."""
+"""A report held for a key staff have not confirmed yet is not sent until the key is
+accepted, and then counts from when it arrived; one held for a refused key never counts
+(app.exchange.arrivals) — the same "sent" as the dashboard's."""
 
 from __future__ import annotations
 
@@ -72,15 +72,16 @@ def _statuses(ctx: AppContext, unit_id: str) -> list[tuple[str, str]]:
         ]
 
 
-def test_a_report_held_for_a_pending_key_counts_and_keeps_its_time(
+def test_a_report_held_for_a_pending_key_counts_once_accepted_from_its_arrival(
     held: tuple[AppContext, Demo, str],
 ) -> None:
     ctx, demo, keyid = held
     unit_id = demo.unit(CODE).id
+    # Not sent yet, as the dashboard says: the federation does not hold its statement.
     with ctx.reading() as session:
-        assert first_arrivals(session, plan_id=PLAN)[(unit_id, "h1")] == RECEIVED_AT
+        assert (unit_id, "h1") not in first_arrivals(session, plan_id=PLAN)
     received, on_time, listed = _h1(ctx)
-    assert (received, on_time) == (1, 1) and CODE not in listed
+    assert (received, on_time) == (0, 0) and CODE in listed
 
     decide_key(ctx, keyid=keyid, decision=KeyStatus.ACCEPTED)
     assert _statuses(ctx, unit_id) == [("applied", RECEIVED_AT)]
