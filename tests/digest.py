@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,7 +45,7 @@ def table_rows(
 
 
 def table_digests(
-    engine: Engine, *, leave_out: dict[str, Iterable[str]] | None = None
+    engine: Engine, *, leave_out: Mapping[str, Iterable[str]] | None = None
 ) -> dict[str, str]:
     """SHA-256 of every application table's column names and rows."""
     leave_out = leave_out or {}

@@ -4,15 +4,18 @@ that leaves a report to carry away and an application that still works."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core import domain, i18n
+from app.core.context import AppContext
 from app.core.crashlog import log_dir
 from app.core.preferences import Preferences
 from app.statements.records import statement_values
@@ -20,6 +23,7 @@ from app.unit.workspace import StatementDetails, load_workspace, set_details
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import PLAN, digest
+from tests.gui.widgets import cell, context_of, standard_button
 
 from ui.shell.main_window import MainWindow
 from ui.unit.import_preview import ImportPreviewDialog, PreviewColumn
@@ -66,7 +70,7 @@ def test_first_run_with_any_choice_of_every_list_does_not_crash(
         assert (dialog.choice().kind, dialog.choice().sector) == (kind, sector)
         if kind is UnitKind.GRASSROOTS and sector is None:
             # A CĐCS must say its sector (it decides its indicators): asked, not defaulted.
-            ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+            ok = standard_button(dialog, QDialogButtonBox.StandardButton.Ok)
             assert not ok.isEnabled()
             assert dialog._error.text() == "Hãy chọn khu vực của công đoàn cơ sở."
             assert dialog._sector.currentText() == "(chọn khu vực)"
@@ -74,8 +78,9 @@ def test_first_run_with_any_choice_of_every_list_does_not_crash(
     failures: list[str] = []
     window.failed.connect(failures.append)
     with qtbot.waitSignal(window.plan_shown, timeout=15000):
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     assert failures == []
+    assert window._installation is not None
     assert window._installation.role is role
     if role is Role.UNIT:
         assert window.unit_workspace is not None
@@ -91,27 +96,27 @@ def test_a_failed_set_up_asks_again_with_what_was_typed(qtbot: QtBot, tmp_path: 
     # A unit with the same code exists already (as if a half-finished earlier run).
     from db import models
 
-    with window._ctx.unit_of_work() as session:
+    with context_of(window).unit_of_work() as session:
         session.add(models.Unit(code="CS-0001", name="Đơn vị khác", kind=UnitKind.GRASSROOTS))
     dialog._name.setText("Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, "CS-0001")
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.ADMINISTRATIVE))
     with qtbot.waitSignal(window.failed, timeout=10000) as failed:
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     assert "CS-0001" in failed.args[0]
     qtbot.waitUntil(
         lambda: window.first_run_dialog is not None and window.first_run_dialog.isVisible(),
         timeout=10000,
     )
     again = window.first_run_dialog
-    assert again is not dialog
+    assert again is not None and again is not dialog
     assert again._name.text() == "Công đoàn Công ty CP Xi măng Tân Quang"
     assert again._code.text() == "CS-0001"
     assert "CS-0001" in again._error.text()
     again._code.clear()
     type_text(again._code, "CS-0002")
     with qtbot.waitSignal(window.plan_shown, timeout=15000):
-        again.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(again, QDialogButtonBox.StandardButton.Ok).click()
     assert window.unit_workspace is not None
 
 
@@ -127,7 +132,7 @@ def unit_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     type_text(dialog._code, "CS-0001")
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=15000):
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     return window
 
 
@@ -156,7 +161,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
     the titles and the works (the template does not carry them) and cleared undo.
     Now it shows old → new first, changes only what the workbook holds, and undoes."""
     workspace = workspace_of(unit_window)
-    ctx = unit_window._ctx
+    ctx = context_of(unit_window)
     set_details(ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, details=DETAILS)
     from app.unit.workspace import set_value
 
@@ -192,11 +197,12 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
         timeout=20000,
     )
     dialog = workspace.preview_dialog
+    assert dialog is not None
     table = dialog.table
     shown = {
-        table.item(r, PreviewColumn.CODE).text(): (
-            table.item(r, PreviewColumn.OLD).text(),
-            table.item(r, PreviewColumn.NEW).text(),
+        cell(table, r, PreviewColumn.CODE).text(): (
+            cell(table, r, PreviewColumn.OLD).text(),
+            cell(table, r, PreviewColumn.NEW).text(),
         )
         for r in range(table.rowCount())
     }
@@ -207,8 +213,10 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
 
     workspace.fill_file(template)
     qtbot.waitUntil(lambda: workspace.preview_dialog is not dialog, timeout=20000)
+    preview = workspace.preview_dialog
+    assert preview is not None
     with qtbot.waitSignal(workspace.done, timeout=20000) as done:
-        workspace.preview_dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        preview.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert "2" in done.args[0]
     ws = load_workspace(ctx)
     values = ws.values[REGISTRATION_STREAM]
@@ -250,7 +258,7 @@ def edit(model: object, code: str, text: str) -> None:
 def test_undo_stays_on_its_tab(qtbot: QtBot, unit_window: MainWindow) -> None:
     """Regression: Ctrl+Z on the registration tab undid an edit on the 6-month tab."""
     workspace = workspace_of(unit_window)
-    ctx = unit_window._ctx
+    ctx = context_of(unit_window)
     registration, h1 = workspace.page(REGISTRATION_STREAM), workspace.page("h1")
     workspace.tabs.setCurrentWidget(registration)
     edit(registration.model, "2.1", "25")
@@ -353,7 +361,7 @@ def test_the_first_plan_package_asks_the_fingerprint_then_about_practice_values(
     fed.close()
     window = open_unit_window(qtbot, tmp_path / "unit.db")
     workspace = workspace_of(window)
-    ctx = window._ctx
+    ctx = context_of(window)
     set_value(
         ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, code="2.1", value=domain.UnitValue(amount=7)
     )
@@ -420,10 +428,12 @@ def test_values_are_read_as_a_chair_types_them(
     if expected is None:
         assert not accepted
         assert i18n_module.gettext(model.message_of(code)).startswith(message)
-        assert code not in load_workspace(unit_window._ctx).values.get(REGISTRATION_STREAM, {})
+        assert code not in load_workspace(context_of(unit_window)).values.get(
+            REGISTRATION_STREAM, {}
+        )
     else:
         assert accepted and model.message_of(code) == ""
-        saved = load_workspace(unit_window._ctx).values[REGISTRATION_STREAM][code]
+        saved = load_workspace(context_of(unit_window)).values[REGISTRATION_STREAM][code]
         assert saved == expected
 
 
@@ -440,10 +450,10 @@ def test_delete_clears_a_value_and_yes_no_has_no_percent_unit(
     assert model.setData(model.index(model.row_of("2.1"), Column.VALUE), "25")
     view.setFocus()
     view.setCurrentIndex(model.index(model.row_of("2.1"), Column.VALUE))
-    qtbot.keyClick(view, Qt.Key.Key_Delete)
-    assert "2.1" not in load_workspace(unit_window._ctx).values.get(REGISTRATION_STREAM, {})
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    assert "2.1" not in load_workspace(context_of(unit_window)).values.get(REGISTRATION_STREAM, {})
     workspace.undo_action.trigger()
-    assert load_workspace(unit_window._ctx).values[REGISTRATION_STREAM]["2.1"].amount == 25
+    assert load_workspace(context_of(unit_window)).values[REGISTRATION_STREAM]["2.1"].amount == 25
     # Regression: grade and yes/no indicators showed "%" as the unit's unit of measure.
     assert model.index(model.row_of("9a.2"), Column.UNIT).data() == "Có/Không"
     assert model.index(model.row_of("4"), Column.UNIT).data() == "Xếp loại"
@@ -453,7 +463,7 @@ def test_delete_clears_a_value_and_yes_no_has_no_percent_unit(
 
 
 @pytest.fixture
-def pinned_window(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, object]:
+def pinned_window(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, AppContext]]:
     from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
 
     fed, plans, fingerprint = make_federation(tmp_path / "fed")
@@ -464,7 +474,7 @@ def pinned_window(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, object]:
 
 
 def test_the_review_before_sending_warns_but_never_blocks(
-    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, object]
+    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, AppContext]
 ) -> None:
     from tests.gui.test_unit_workflow import export
     from tests.gui.unit_helpers import find_dialog
@@ -473,7 +483,7 @@ def test_the_review_before_sending_warns_but_never_blocks(
 
     window, _fed = pinned_window
     workspace = workspace_of(window)
-    ctx = window._ctx
+    ctx = context_of(window)
     from app.unit.workspace import set_value
 
     def put(code: str, value: domain.UnitValue) -> None:
@@ -505,9 +515,9 @@ def test_the_review_before_sending_warns_but_never_blocks(
     again = find_dialog(qtbot, ReviewDialog, "confirm-export")
     assert isinstance(again, ReviewDialog) and again is not review
     rows = {
-        again.changes.item(r, 0).text(): (
-            again.changes.item(r, 1).text(),
-            again.changes.item(r, 2).text(),
+        cell(again.changes, r, 0).text(): (
+            cell(again.changes, r, 1).text(),
+            cell(again.changes, r, 2).text(),
         )
         for r in range(again.changes.rowCount())
     }
@@ -516,7 +526,7 @@ def test_the_review_before_sending_warns_but_never_blocks(
 
 
 def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
-    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, object]
+    qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, AppContext]
 ) -> None:
     from app.exchange.merge import import_packages
     from app.printing.documents import print_results_report
@@ -526,7 +536,7 @@ def test_a_period_report_carries_its_narrative_to_the_federation_and_onto_paper(
 
     window, fed = pinned_window
     workspace = workspace_of(window)
-    ctx = window._ctx
+    ctx = context_of(window)
     set_value(ctx, plan_id=PLAN, stream="h1", code="2.1", value=domain.UnitValue(amount=12))
     workspace.reload()
     page = workspace.page("h1")
@@ -598,8 +608,8 @@ def test_typing_at_once_into_a_clicked_cell_keeps_the_first_character(
     view.setFocus()
     view.setCurrentIndex(index)  # selected, as Enter leaves the next row
     centre = view.visualRect(index).center()
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.keyClicks(view, "3")
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    QTest.keyClicks(view, "3")
 
     def editor() -> QLineEdit:
         [open_editor] = [w for w in view.findChildren(QLineEdit) if w.isVisible()]
@@ -608,12 +618,12 @@ def test_typing_at_once_into_a_clicked_cell_keeps_the_first_character(
     def editor_open() -> bool:
         return any(w.isVisible() for w in view.findChildren(QLineEdit))
 
-    qtbot.keyClicks(editor(), "0")
+    QTest.keyClicks(editor(), "0")
     qtbot.wait(QApplication.doubleClickInterval() + 200)  # the delayed edit would fire here
     assert editor().text() == "30"
-    qtbot.keyClick(editor(), Qt.Key.Key_Return)
+    QTest.keyClick(editor(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not editor_open(), timeout=5000)  # Qt commits on a queued call
-    assert load_workspace(unit_window._ctx).values[REGISTRATION_STREAM]["2.1"].amount == 30
+    assert load_workspace(context_of(unit_window)).values[REGISTRATION_STREAM]["2.1"].amount == 30
 
 
 def test_a_results_tab_shows_what_was_just_registered(unit_window: MainWindow) -> None:
@@ -649,12 +659,12 @@ def test_the_signing_date_can_be_typed_and_the_calendar_opens_on_the_plan_year(
     page = workspace_of(unit_window).page(REGISTRATION_STREAM)
     date_edit = page.details.signed_on
     assert date_edit.date() == NOT_DATED
-    qtbot.keyClicks(date_edit, "15012017")
+    QTest.keyClicks(date_edit, "15012017")
     assert date_edit.date() == QDate(2017, 1, 15)
     # A date already set is corrected by typing a new one, after a click anywhere in it.
-    qtbot.mouseClick(date_edit.lineEdit(), Qt.MouseButton.LeftButton)
+    QTest.mouseClick(date_edit.lineEdit(), Qt.MouseButton.LeftButton)
     date_edit.lineEdit().setCursorPosition(7)  # inside the year
-    qtbot.keyClicks(date_edit, "20022017")
+    QTest.keyClicks(date_edit, "20022017")
     assert date_edit.date() == QDate(2017, 2, 20)
 
     app = QApplication.instance()

@@ -358,7 +358,7 @@ def test_the_file_column_shows_the_sub_folder_and_the_name(
     option = QStyleOptionViewItem()
     delegate = page.view.itemDelegateForColumn(ImportColumn.FILE)
     delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
-    assert option.textElideMode == Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle
     window.close()
 
 

@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from app.core import i18n
+from app.core import domain, i18n
 from app.core.context import AppContext
 from app.core.preferences import Preferences
 from app.exchange import federation
@@ -33,6 +34,7 @@ from app.statements.records import statement_values
 from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import find_dialog, make_federation
+from tests.gui.widgets import context_of, standard_button
 
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
@@ -58,11 +60,11 @@ def type_into_cell(
     index = model.index(model.row_of(code), Column.VALUE)
     view.setFocus()
     view.setCurrentIndex(index)
-    qtbot.keyClick(view, Qt.Key.Key_F2)
+    QTest.keyClick(view, Qt.Key.Key_F2)
     editor = view.focusWidget()
     editor.selectAll()  # type: ignore[attr-defined]
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
     # The delegate commits and closes the editor through a queued call.
     qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=5000)
 
@@ -100,14 +102,15 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     assert unit_choice.isChecked(), "the unit is the default choice"
     type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, "CS-0001")
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok = standard_button(dialog, QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled(), "a CĐCS chooses its sector"
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
         ok.click()
     workspace = window.unit_workspace
     assert workspace is not None and workspace.workspace is not None
-    assert not workspace.workspace.federation_pinned
+    before_the_plan = workspace.workspace
+    assert not before_the_plan.federation_pinned
 
     # The federation's plan package, with its fingerprint confirmed.
     with qtbot.waitSignal(workspace.done, timeout=20000):
@@ -138,22 +141,24 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
 
     # Undo and redo across the session, through the shortcuts.
     type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.1", "30")
-    ctx = window._ctx
+    ctx = context_of(window)
     unit_id = workspace.workspace.unit.id
 
-    def saved(code: str, stream: str = REGISTRATION_STREAM) -> object:
+    def saved(code: str, stream: str = REGISTRATION_STREAM) -> domain.UnitValue:
         with ctx.reading() as session:
             values = statement_values(session, plan_id=PLAN, unit_id=unit_id, stream=stream)
-        return values.get(code)
+        value = values.get(code)
+        assert value is not None, code
+        return value
 
-    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+    assert saved("2.1").amount == 30
     window.activateWindow()  # the dialogs above took the focus; a window manager gives it back
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     page.view.setFocus()
-    qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert saved("2.1").amount == 25  # type: ignore[attr-defined]
-    qtbot.keyClick(page.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+    QTest.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 25
+    QTest.keyClick(page.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 30
 
     # Export; beside it the key's enrolment (the federation has not confirmed it yet).
     outbox = tmp_path / "usb"

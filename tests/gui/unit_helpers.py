@@ -22,6 +22,7 @@ from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db.enums import Role, Sector
 from tests.gui.typing import type_text
+from tests.gui.widgets import standard_button
 
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
@@ -77,7 +78,7 @@ def open_unit_window(qtbot: QtBot, db: Path, *, code: str = "CS-0001") -> MainWi
     type_text(dialog._code, code)
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     return window
 
 

@@ -27,6 +27,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from app import unit
 from app.cli import main
@@ -184,7 +185,9 @@ def fonts_of(path: Path) -> set[tuple[str, bool]]:
     """(base font, embedded) of every font resource of every page."""
     found = set()
     for page in PdfReader(path).pages:
-        fonts = page["/Resources"].get("/Font", {})
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources.get("/Font", {})
         for ref in fonts.values():
             font = ref.get_object()
             descriptor = font.get("/FontDescriptor")
@@ -411,7 +414,9 @@ def test_values_read_the_vietnamese_way(province: Province) -> None:
 def test_results_are_judged_against_what_was_registered(province: Province) -> None:
     plan = province.demo.plan
 
-    def judged(code: str, registered: domain.UnitValue, achieved: domain.UnitValue) -> tuple:
+    def judged(
+        code: str, registered: domain.UnitValue, achieved: domain.UnitValue
+    ) -> tuple[str, str]:
         indicator = plan.indicator(code)
         reading = figures.read_commitment(plan, indicator, registered, achieved, stream="year")
         return (
@@ -555,7 +560,8 @@ def test_rendered_page_one_has_ink_only_inside_the_margins(unit_side: UnitSide) 
 
     def ink(box: tuple[float, float, float, float]) -> tuple[int, int, int, int] | None:
         region = image.crop(tuple(round(v) for v in box)).point(lambda v: 255 if v < 160 else 0)
-        return region.getbbox()
+        found: tuple[int, int, int, int] | None = region.getbbox()
+        return found
 
     assert ink((0, 0, MARGIN_LEFT - 2, height)) is None, "left margin is blank"
     assert ink((width - MARGIN_RIGHT + 2, 0, width, height)) is None, "right margin is blank"
@@ -831,7 +837,9 @@ def test_decomposed_input_is_printed_composed(tmp_path: Path) -> None:
     [page] = read_pdf(path)
     assert name in page.text
     assert not any(unicodedata.combining(c) for c in page.text)
-    assert PdfReader(path).metadata.title == name
+    metadata = PdfReader(path).metadata
+    assert metadata is not None
+    assert metadata.title == name
 
 
 # --- command line --------------------------------------------------------------------------------

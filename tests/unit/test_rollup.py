@@ -366,6 +366,7 @@ def test_more_than_85_percent_is_not_met_by_exactly_85(tree: Tree, session: Sess
     # S1 86/100 = 86% > 85%: the commitments would reach it; a registration has no verdict.
     assert registration.exact == Fraction(86)
     assert (registration.met, registration.verdict) == (None, Verdict.PROGRESS)
+    assert row.target is not None
     assert aggregate_condition(Measure.PERCENT, row.target, 86, 100) is True
 
 

@@ -282,7 +282,7 @@ def test_scores_match_the_hand_computation(cluster: AppContext) -> None:
 def test_each_indicator_is_explained_with_its_arithmetic(cluster: AppContext) -> None:
     a = board_of(cluster).by_code("A")
     bonus = a.indicator("2.1")
-    assert (bonus.attainment, bonus.base, bonus.bonus) == (Fraction(120), 10, 2)
+    assert (bonus.attainment, bonus.base, bonus.bonus) == (Fraction(120), Fraction(10), Fraction(2))
     assert bonus.explain() == (
         "Registered 10, achieved 12: 120,0% of the registered. "
         "Band from 100%: 100% of 10 points = 10. "
@@ -358,7 +358,7 @@ def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> N
         ScoreInput(unit, {"2.1": count(0)}, {"2.1": count(3)}, reported=True),
     )
     item = score.indicator("2.1")
-    assert (item.attainment, item.points) == (Fraction(120), 12)
+    assert (item.attainment, item.points) == (Fraction(120), Fraction(12))
     assert "more than a registered 0 counts as 120,0%" in item.explain()
 
 

@@ -397,6 +397,7 @@ def check_against_rollup(
             if figure.measure is Measure.TOTAL:
                 assert Decimal(int(value)) == figure.value and value == int(value), where
             elif figure.measure is Measure.AVERAGE:
+                assert figure.value is not None
                 assert abs(value - float(figure.value)) <= 1e-9, (where, stream)
             else:  # a percentage, rounded as shown, held as a fraction of 1
                 assert figure.value is not None

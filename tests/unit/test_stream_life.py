@@ -23,9 +23,11 @@ from sqlalchemy import select
 
 from app.core import domain
 from app.core.context import AppContext, open_context
+from app.core.errors import NotFoundError
 from app.exchange import federation
 from app.exchange import streams as life
 from app.exchange.format import seal
+from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import generate_keypair
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import ImportSummary, Outcome
@@ -315,7 +317,7 @@ def test_a_report_read_before_its_enrolment_is_held_then_merged(
         )
         assert new_keyid is not None
     _info, released = federation.decide_key(
-        ctx, keyid=new_keyid, decision=federation.KeyStatus.ACCEPTED, evidence="phone"
+        ctx, keyid=new_keyid, decision=KeyStatus.ACCEPTED, evidence="phone"
     )
     assert released is not None and [i.outcome for i in released.items] == [Outcome.NEW]
     assert federation.owed_receipts(ctx) == 1, "merged by acceptance: a receipt is owed"
@@ -412,7 +414,7 @@ def test_a_correction_after_a_return_supersedes_and_closes_the_conflict(
             session, plan_id=env.plan.id, unit_id=u3.id, stream=REGISTRATION_STREAM
         )
     assert values["2.1"].amount == 350
-    with pytest.raises(federation.NotFoundError):
+    with pytest.raises(NotFoundError):
         federation.resolve_conflict(ctx, conflict_id=conflict.id, keep="incoming")
     # Importing the old files again changes nothing.
     import_packages(ctx, paths=[env.file("CS-00003"), usb.sibling], dry_run=False)
