@@ -19,7 +19,6 @@ screenshots script (``make screenshots``) calls it.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from app.exchange.format import Header, Kind, new_package_id, payload_hash, seal
 from app.exchange.keystore import KeyPair, generate_keypair
 from app.exchange.signing import open_envelope
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
+from tests.helpers import bump
 
 NEW_UNIT_CODE = "CS-NEW01"
 NEW_UNIT_NAME = "Công đoàn Công ty TNHH Mới Thành Lập"
@@ -51,14 +51,6 @@ class DropFolder:
     changed_keypair: KeyPair
     new_unit: DemoUnit | None  # the unit added by the roster import
     files: dict[str, Path] = field(default_factory=dict)
-
-
-def bump(
-    values: dict[str, domain.UnitValue], code: str, amount: int
-) -> dict[str, domain.UnitValue]:
-    changed = dict(values)
-    changed[code] = dataclasses.replace(values[code], amount=amount)
-    return changed
 
 
 def package_hash_of(path: Path) -> str:
@@ -318,8 +310,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     import tempfile
     import time
 
-    from PySide6.QtCore import QEventLoop, QMimeData, QPoint, QPointF, Qt, QUrl
-    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from app.core import i18n
@@ -327,6 +318,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     from app.core.preferences import Preferences
     from app.roster import import_roster_workbook
     from app.roster.tree import list_roster
+    from tests.gui.widgets import drop_files
 
     from ui.shell.main_window import MainWindow
 
@@ -386,25 +378,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
 
         checked: list[object] = []
         workspace.importer.checked.connect(checked.append)
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(drop.folder))])
-        centre = workspace.rect().center()
-        enter = QDragEnterEvent(
-            centre,
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(workspace, enter)
-        drop_event = QDropEvent(
-            QPointF(QPoint(centre)),
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(workspace, drop_event)
+        drop_files(workspace, drop.folder)
         wait(lambda: bool(checked))
         workspace.importer.set_filter("problems")
         shot("import-dry-run")

@@ -14,16 +14,17 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from app.core import domain, i18n
+from app.core import domain
 from app.core.context import AppContext
 from app.core.crashlog import log_dir
-from app.core.preferences import Preferences
 from app.statements.records import statement_values
 from app.unit.workspace import StatementDetails, load_workspace, set_details
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+from tests.digest import file_digest
 from tests.gui.typing import type_text
-from tests.gui.unit_helpers import PLAN, digest
+from tests.gui.unit_helpers import open_unit_window, start_window
 from tests.gui.widgets import cell, context_of, standard_button
+from tests.helpers import PLAN
 
 from ui.shell.main_window import MainWindow
 from ui.unit.import_preview import ImportPreviewDialog, PreviewColumn
@@ -37,16 +38,6 @@ CHOICES = [
     for kind in (UnitKind.GRASSROOTS, UnitKind.UPPER)
     for sector in (None, *Sector)
 ] + [pytest.param(Role.FEDERATION, None, None, id="federation")]
-
-
-def start_window(qtbot: QtBot, db: Path) -> MainWindow:
-    i18n.set_language("vi")
-    window = MainWindow(db, Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-    qtbot.waitUntil(lambda: window.first_run_dialog is not None, timeout=10000)
-    return window
 
 
 @pytest.mark.parametrize(("role", "kind", "sector"), CHOICES)
@@ -125,15 +116,7 @@ def test_a_failed_set_up_asks_again_with_what_was_typed(qtbot: QtBot, tmp_path: 
 
 @pytest.fixture
 def unit_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
-    window = start_window(qtbot, tmp_path / "unit.db")
-    dialog = window.first_run_dialog
-    assert dialog is not None
-    type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
-    type_text(dialog._code, "CS-0001")
-    dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
-    with qtbot.waitSignal(window.plan_shown, timeout=15000):
-        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
-    return window
+    return open_unit_window(qtbot, tmp_path / "unit.db")
 
 
 def workspace_of(window: MainWindow) -> UnitWorkspace:
@@ -186,7 +169,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
     sheet.cell(rows["7.1"], 5).value = 15_000_000  # new
     sheet.cell(rows["2.3"], 11).value = None  # an emptied note keeps what is saved
     book.save(template)
-    before = digest(tmp_path / "unit.db")
+    before = file_digest(tmp_path / "unit.db")
 
     workspace.fill_file(template)
     qtbot.waitUntil(
@@ -209,7 +192,7 @@ def test_an_excel_round_trip_keeps_movements_titles_and_works(
     assert shown == {"2.1": ("25", "40"), "7.1": ("—", "15.000.000\u00a0đ")}
     # Cancel changes nothing at all.
     dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
-    assert digest(tmp_path / "unit.db") == before
+    assert file_digest(tmp_path / "unit.db") == before
 
     workspace.fill_file(template)
     qtbot.waitUntil(lambda: workspace.preview_dialog is not dialog, timeout=20000)
@@ -353,7 +336,8 @@ def test_the_first_plan_package_asks_the_fingerprint_then_about_practice_values(
     from PySide6.QtWidgets import QMessageBox
 
     from app.unit.workspace import set_value
-    from tests.gui.unit_helpers import find_dialog, make_federation, open_unit_window
+    from tests.gui.unit_helpers import make_federation, open_unit_window
+    from tests.gui.widgets import find_dialog
 
     from ui.unit.fingerprint import FingerprintDialog
 
@@ -477,7 +461,7 @@ def test_the_review_before_sending_warns_but_never_blocks(
     qtbot: QtBot, tmp_path: Path, pinned_window: tuple[MainWindow, AppContext]
 ) -> None:
     from tests.gui.test_unit_workflow import export
-    from tests.gui.unit_helpers import find_dialog
+    from tests.gui.widgets import find_dialog
 
     from ui.unit.review import ReviewDialog
 

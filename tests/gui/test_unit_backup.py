@@ -11,8 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog
 from app.core import domain
 from app.unit.workspace import set_value
 from tests.gui.typing import type_text
-from tests.gui.unit_helpers import PLAN, find_dialog, open_unit_window
-from tests.gui.widgets import context_of
+from tests.gui.unit_helpers import open_unit_window
+from tests.gui.widgets import context_of, find_dialog
+from tests.helpers import PLAN
 
 from ui.unit.passphrase import PassphraseDialog
 

@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from app.core import domain, i18n
+from app.core import domain
 from app.core.context import AppContext
-from app.core.preferences import Preferences
 from app.exchange import federation
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
@@ -33,10 +32,9 @@ from app.exchange.merge import import_packages
 from app.statements.records import statement_values
 from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text
-from tests.gui.unit_helpers import find_dialog, make_federation
-from tests.gui.widgets import context_of, standard_button
+from tests.gui.unit_helpers import make_federation, start_window
+from tests.gui.widgets import context_of, find_dialog, standard_button
 
-from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.review import ReviewDialog
 from ui.unit.statement_rows import Column
@@ -86,14 +84,8 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     qtbot: QtBot, tmp_path: Path, federation_side: tuple[AppContext, Path, str]
 ) -> None:
     fed, plans, fed_fingerprint = federation_side
-    i18n.set_language("vi")
-    window = MainWindow(tmp_path / "unit.db", Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-
     # First run: a reporting unit.
-    qtbot.waitUntil(lambda: window.first_run_dialog is not None, timeout=10000)
+    window = start_window(qtbot, tmp_path / "unit.db")
     dialog = window.first_run_dialog
     assert dialog is not None
     unit_choice = next(

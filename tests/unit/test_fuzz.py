@@ -45,7 +45,7 @@ from app.setup.first_run import initialize
 from app.unit.template import read_statement_workbook, write_statement_template
 from db.enums import Role
 from tests import digest
-from tests.unit.test_import_bad_input import Env, valid
+from tests.unit.package_forge import Env, valid
 
 EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(

@@ -35,7 +35,7 @@ from app.statements.records import statement_values
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests import digest
-from tests.unit.test_import_bad_input import (
+from tests.unit.package_forge import (
     BOOKKEEPING,
     Env,
     Province,
