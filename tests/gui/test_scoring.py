@@ -18,7 +18,7 @@ from app.core.preferences import Preferences
 from app.setup.first_run import initialize
 from db.enums import Role, UnitKind
 from tests.gui.widgets import cell, standard_button
-from tests.unit.test_scoring import ADMIN, make_cluster, write_enrolment
+from tests.unit.scoring.cluster import ADMIN, make_cluster, write_enrolment
 
 from ui.scoring.dialogs import ProposeDialog
 from ui.scoring.models import ScoreColumn, WhyColumn
