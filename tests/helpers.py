@@ -1,20 +1,25 @@
 """Setup steps several test modules share, without Qt: a federation with the template
 roster and its plan packages, a unit's database, the unit enrolled with the federation,
-and a unit's values with one figure changed."""
+a unit's key enrolment built by hand, and a unit's values with one figure changed."""
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from app import unit
 from app.core import domain
 from app.core.context import AppContext, open_context
 from app.exchange import federation
+from app.exchange.bodies import enrolment_to_json
+from app.exchange.format import Header, Kind, new_package_id, seal
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import KeyInfo, ensure_own_key, list_keys
+from app.exchange.keystore import KeyPair
 from app.exchange.merge import import_packages
-from app.exchange.signing import fingerprint_groups
+from app.exchange.signing import fingerprint_groups, key_id
 from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
@@ -84,3 +89,62 @@ def bump(
     changed = dict(values)
     changed[code] = dataclasses.replace(values[code], amount=amount)
     return changed
+
+
+def enrolment_parts(
+    *,
+    audience: str,
+    unit_id: str,
+    code: str,
+    name: str,
+    public_raw: bytes,
+    created_at: str,
+    epoch: int = 1,
+    chair: str = "",
+    phone: str = "",
+    email: str = "",
+) -> tuple[Header, dict[str, Any]]:
+    """The header and body of a unit's key enrolment (to seal with that key)."""
+    header = Header(
+        package_id=new_package_id(),
+        kind=Kind.ENROLMENT,
+        audience=audience,
+        unit_id=unit_id,
+        unit_code=code,
+        signer=key_id(public_raw),
+        epoch=epoch,
+        plan_id="",
+        stream="enrolment",
+        revision=1,
+        supersedes=None,
+        plan_ref="",
+        created_at=created_at,
+    )
+    body = enrolment_to_json(
+        base64.b64encode(public_raw).decode("ascii"),
+        name=name,
+        code=code,
+        chair=chair,
+        phone=phone,
+        email=email,
+        replaces=None,
+    )
+    return header, body
+
+
+def enrolment_package(
+    key: KeyPair, *, audience: str, unit_id: str, code: str, name: str, created_at: str, **more: Any
+) -> bytes:
+    """A unit's self-signed key enrolment, sealed as the unit application writes it
+    (``more``: the epoch and the chair's name, phone and e-mail)."""
+    header, body = enrolment_parts(
+        audience=audience,
+        unit_id=unit_id,
+        code=code,
+        name=name,
+        public_raw=key.public_raw,
+        created_at=created_at,
+        **more,
+    )
+    data, _digest = seal(header, body, [key.private_key])
+    return data

@@ -26,12 +26,11 @@ from pathlib import Path
 
 from app.core import domain
 from app.demo.province import Demo, DemoUnit, make_demo, write_report
-from app.exchange.bodies import enrolment_to_json
-from app.exchange.format import Header, Kind, new_package_id, payload_hash, seal
+from app.exchange.format import payload_hash
 from app.exchange.keystore import KeyPair, generate_keypair
 from app.exchange.signing import open_envelope
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
-from tests.helpers import bump
+from tests.helpers import bump, enrolment_package
 
 NEW_UNIT_CODE = "CS-NEW01"
 NEW_UNIT_NAME = "Công đoàn Công ty TNHH Mới Thành Lập"
@@ -62,31 +61,18 @@ def enrolment_file(
     demo: Demo, unit: DemoUnit, keypair: KeyPair, out: Path, *, epoch: int = 1
 ) -> Path:
     """A unit's self-signed key enrolment, as the unit application writes it."""
-    header = Header(
-        package_id=new_package_id(),
-        kind=Kind.ENROLMENT,
+    data = enrolment_package(
+        keypair,
         audience=demo.federation_id,
         unit_id=unit.id,
-        unit_code=unit.code,
-        signer=keypair.key_id,
-        epoch=epoch,
-        plan_id="",
-        stream="enrolment",
-        revision=1,
-        supersedes=None,
-        plan_ref="",
-        created_at="2017-07-01T08:00:00+07:00",
-    )
-    body = enrolment_to_json(
-        base64.b64encode(keypair.public_raw).decode("ascii"),
-        name=unit.name,
         code=unit.code,
+        name=unit.name,
+        created_at="2017-07-01T08:00:00+07:00",
+        epoch=epoch,
         chair="Trần Thị Bình",
         phone="0207 3811 222",
         email=f"{unit.code.lower()}@example.vn",
-        replaces=None,
     )
-    data, _digest = seal(header, body, [keypair.private_key])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return out

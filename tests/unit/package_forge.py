@@ -25,7 +25,7 @@ from sqlalchemy import select
 from app.core import domain
 from app.core.context import AppContext, open_context
 from app.demo.province import Demo, DemoUnit, make_demo
-from app.exchange.bodies import enrolment_to_json, statement_to_json
+from app.exchange.bodies import statement_to_json
 from app.exchange.format import (
     Header,
     Kind,
@@ -40,7 +40,6 @@ from app.exchange.outcomes import ItemResult, Outcome
 from app.exchange.signing import (
     MAX_SIGNATURES,
     PAYLOAD_TYPE,
-    key_id,
     sign_envelope,
     sign_envelope_many,
 )
@@ -49,6 +48,7 @@ from db import models
 from db.enums import REGISTRATION_STREAM
 from tests import digest
 from tests.digest import changed_tables, combine
+from tests.helpers import enrolment_parts
 
 #: Tables that record the import attempt itself (by design, also for refused
 #: files); every other table must be byte-for-byte unchanged.
@@ -319,31 +319,17 @@ def enrolment(
     unit_id: str | None = None,
     audience: str | None = None,
 ) -> tuple[Header, dict[str, Any]]:
-    head = Header(
-        package_id=new_package_id(),
-        kind=Kind.ENROLMENT,
+    return enrolment_parts(
         audience=audience or env.federation_id,
         unit_id=unit_id or unit.id,
-        unit_code=unit.code,
-        signer=key_id(public_raw),
-        epoch=1,
-        plan_id="",
-        stream="enrolment",
-        revision=1,
-        supersedes=None,
-        plan_ref="",
-        created_at=CREATED_AT,
-    )
-    content = enrolment_to_json(
-        b64(public_raw),
-        name=unit.name,
         code=unit.code,
+        name=unit.name,
+        public_raw=public_raw,
+        created_at=CREATED_AT,
         chair="Nguyễn Văn An",
         phone="0207 3822 000",
         email="cd@example.vn",
-        replaces=None,
     )
-    return head, content
 
 
 def bundle(env: Env, relay: DemoUnit, items: list[bytes], signer: KeyPair | None = None) -> bytes:

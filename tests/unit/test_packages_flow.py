@@ -27,6 +27,7 @@ from db.enums import REGISTRATION_STREAM, Role
 from tests.helpers import (
     bump,
     enrol_unit,
+    enrolment_package,
     federation_fingerprint,
     federation_with_roster,
     unit_database,
@@ -474,38 +475,18 @@ def test_dead_pc_recovery_retires_the_old_key(
     member = demo.units[-1]
     fed = open_context(on_backend(demo.database))
     import_packages(fed, paths=[demo.packages_dir], dry_run=False)
-    from app.exchange.bodies import enrolment_to_json
-    from app.exchange.format import Header, Kind, new_package_id, seal
     from app.exchange.keystore import generate_keypair
 
     new_key = generate_keypair()
-    import base64
-
-    header = Header(
-        new_package_id(),
-        Kind.ENROLMENT,
-        demo.federation_id,
-        member.id,
-        member.code,
-        new_key.key_id,
-        2,
-        "",
-        "enrolment",
-        1,
-        None,
-        "",
-        "2017-08-01T08:00:00+07:00",
-    )
-    body = enrolment_to_json(
-        base64.b64encode(new_key.public_raw).decode(),
-        name=member.name,
+    data = enrolment_package(
+        new_key,
+        audience=demo.federation_id,
+        unit_id=member.id,
         code=member.code,
-        chair="",
-        phone="",
-        email="",
-        replaces=None,
+        name=member.name,
+        created_at="2017-08-01T08:00:00+07:00",
+        epoch=2,
     )
-    data, _ = seal(header, body, [new_key.private_key])
     (tmp_path / "new_pc.thidua").write_bytes(data)
     result = import_packages(fed, paths=[tmp_path / "new_pc.thidua"], dry_run=False)
     assert outcomes(result) == ["pending_key"]

@@ -42,6 +42,7 @@ from app.scoring.sources import scoreboard
 from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
+from tests.helpers import enrolment_package
 
 PLAN = "tuyen-quang-2017"
 YEAR = 2017
@@ -249,36 +250,14 @@ def run_cli(db: Path, *args: str) -> Any:
 
 
 def write_enrolment(unit: Any, federation_id: str, folder: Path) -> Path:
-    import base64
-
-    from app.exchange.bodies import enrolment_to_json
-    from app.exchange.format import Header, Kind, new_package_id, seal
-
-    header = Header(
-        package_id=new_package_id(),
-        kind=Kind.ENROLMENT,
+    data = enrolment_package(
+        unit.keypair,
         audience=federation_id,
         unit_id=unit.id,
-        unit_code=unit.code,
-        signer=unit.keypair.key_id,
-        epoch=1,
-        plan_id="",
-        stream="enrolment",
-        revision=1,
-        supersedes=None,
-        plan_ref="",
+        code=unit.code,
+        name=unit.name,
         created_at="2017-03-01T08:00:00+07:00",
     )
-    body = enrolment_to_json(
-        base64.b64encode(unit.keypair.public_raw).decode("ascii"),
-        name=unit.name,
-        code=unit.code,
-        chair="",
-        phone="",
-        email="",
-        replaces=None,
-    )
-    data, _digest = seal(header, body, [unit.keypair.private_key])
     path = folder / f"{unit.code}_enrolment.thidua"
     path.write_bytes(data)
     return path
