@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -45,7 +47,7 @@ def table_rows(
 
 
 def table_digests(
-    engine: Engine, *, leave_out: dict[str, Iterable[str]] | None = None
+    engine: Engine, *, leave_out: Mapping[str, Iterable[str]] | None = None
 ) -> dict[str, str]:
     """SHA-256 of every application table's column names and rows."""
     leave_out = leave_out or {}
@@ -74,3 +76,24 @@ def changed_tables(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return sorted(
         name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
     )
+
+
+def file_digest(db: Path) -> str:
+    """One hash of every table's rows of the SQLite file ``db`` (the audit log aside), in a
+    stable order: the same before and after a step that changed nothing."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
+        h = hashlib.sha256()
+        for table in tables:
+            if table == "audit_log":
+                continue
+            h.update(table.encode())
+            for row in sorted(conn.execute(f'SELECT * FROM "{table}"'), key=repr):
+                h.update(repr(row).encode())
+        return h.hexdigest()
+    finally:
+        conn.close()

@@ -130,8 +130,7 @@ def build_province(path: Path, spec: ProvinceSpec) -> Province:
 
 
 def _test_plan(spec: ProvinceSpec, ids: Mapping[str, str]) -> dict[str, Any]:
-    document = load_builtin_document(PLAN)
-    document = json.loads(json.dumps(document))
+    document: dict[str, Any] = json.loads(json.dumps(load_builtin_document(PLAN)))
     document["id"] = TEST_PLAN
     document["indicators"].extend(spec.extra_indicators)
     for indicator in document["indicators"]:
@@ -198,7 +197,7 @@ def recompute_as_displayed(workbooks: Sequence[Path], folder: Path) -> dict[Path
 
 def vietnamese_number(text: str) -> str:
     """LibreOffice's en-US display ("2,000", "81.3%") the Vietnamese way ("2.000", "81,3%")."""
-    return text.translate(str.maketrans({",": ".", ".": ","}))
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def cli_json(path: Path, argv: list[str]) -> Any:

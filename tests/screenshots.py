@@ -144,8 +144,8 @@ def main(argv: list[str]) -> int:
         try:
             from tests.gui.federation_screens import federation_screens
         except ImportError:
-            federation_screens = None
-        if federation_screens is not None:
+            pass
+        else:
             shots.extend(federation_screens(out))
         app.quit()
     for shot in shots:

@@ -106,7 +106,7 @@ _D = -121665 * pow(121666, -1, _P) % _P
 #: A makes [h]A take at most 8 values, so a signature can be made to verify
 #: without the private key (and "key ownership" means nothing).
 #:
-#: Derivation (re-done independently in tests/unit/test_signing.py): the
+#: Derivation (re-done independently in tests/unit/signing/): the
 #: identity (x=0, y=1); the order-2 point (0, -1); the two order-4 points
 #: (±sqrt(-1), 0); and the four order-8 points [k]T, k odd, where T = [L]Q
 #: for any curve point Q with a nonzero order-8 component. Encoding is RFC

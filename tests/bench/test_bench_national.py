@@ -74,7 +74,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Table, create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.core import domain
@@ -328,6 +328,7 @@ def _fill(
     units = demo.units
     statement_table = models.Statement.__table__
     value_table = models.StatementValue.__table__
+    assert isinstance(statement_table, Table) and isinstance(value_table, Table)
     for start in range(0, len(units), 2_000):
         statement_rows: list[dict[str, Any]] = []
         value_rows: list[dict[str, Any]] = []

@@ -17,8 +17,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -32,7 +34,9 @@ from app.rollup.query import Scope, rollup
 from db.enums import Comparison, Sector, UnitKind
 from tests.one_truth import (
     COLOURS,
+    Province,
     ProvinceSpec,
+    ScopeReading,
     UnitSpec,
     assert_surfaces_agree,
     assert_units_agree,
@@ -42,6 +46,12 @@ from tests.one_truth import (
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.gui]
+
+#: The regression province, what each surface showed of it, and its folder.
+Regression = tuple[Province, list[ScopeReading], Path]
+#: One indicator's target at a scope: the scope's reading, its truth, the dashboard's and
+#: the CLI's row.
+Row = tuple[ScopeReading, Any, dict[str, tuple[str, str | None, str]], dict[str, Any]]
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +76,7 @@ ADM, STATE, NON_STATE, FDI = (
 #: Indicators the built-in plan lacks, for the boundaries staff met: a ratio each
 #: upper-level union must reach at "8,8% trở lên" (33/375 is exactly 8,8%), and a
 #: share of upper-level unions whose own ratio reaches 8,8%.
-EXTRA_INDICATORS = [
+EXTRA_INDICATORS: list[dict[str, Any]] = [
     {
         "code": "10.1",
         "group": "9",
@@ -305,7 +315,7 @@ def _regression_spec() -> ProvinceSpec:
 
 
 @pytest.fixture(scope="module")
-def regression(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> object:
+def regression(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> Iterator[Regression]:
     folder = tmp_path_factory.mktemp("one-truth")
     province = build_province(folder / "federation.db", _regression_spec())
     readings = read_surfaces(province, folder / "out")
@@ -313,7 +323,7 @@ def regression(tmp_path_factory: pytest.TempPathFactory, qapp: object) -> object
     province.ctx.close()
 
 
-def _row(readings: list, scope: str, code: str, wording: str = "") -> tuple:
+def _row(readings: list[ScopeReading], scope: str, code: str, wording: str = "") -> Row:
     reading = next(r for r in readings if r.label == scope)
     for n, item in enumerate(reading.truth):
         if item.indicator.code == code and (
@@ -323,13 +333,15 @@ def _row(readings: list, scope: str, code: str, wording: str = "") -> tuple:
     raise KeyError(code)
 
 
-def test_regression_province_agrees_on_every_surface(regression: tuple, tmp_path: Path) -> None:
+def test_regression_province_agrees_on_every_surface(
+    regression: Regression, tmp_path: Path
+) -> None:
     province, readings, _folder = regression
     assert_surfaces_agree(province, readings, tmp_path)
     assert_units_agree(province, tmp_path / "units", ["U1", "S1", "A1"])
 
 
-def test_each_unit_target_reads_as_units_meeting_it_everywhere(regression: tuple) -> None:
+def test_each_unit_target_reads_as_units_meeting_it_everywhere(regression: Regression) -> None:
     """9đ.2 read 75% on screen, "62%, 6/8 đơn vị đạt" on paper, "62,0%, 155,1%, Không đạt"
     in Excel. It is 6 of 8 upper-level unions: 75,0%, Không đạt, on every surface."""
     _province, readings, _folder = regression
@@ -344,7 +356,7 @@ def test_each_unit_target_reads_as_units_meeting_it_everywhere(regression: tuple
     assert "75,0% 6 / 8 đơn vị đạt Không đạt 75,0% số đơn vị đạt" in reading.pdf
 
 
-def test_none_weak_is_judged_and_coloured_alike(regression: tuple) -> None:
+def test_none_weak_is_judged_and_coloured_alike(regression: Regression) -> None:
     """ "Không có CĐCS xếp loại yếu" at 5,6% was uncoloured on the dashboard and "Không
     đạt" on paper and in Excel: it is Không đạt, red, everywhere."""
     _province, readings, _folder = regression
@@ -356,7 +368,7 @@ def test_none_weak_is_judged_and_coloured_alike(regression: tuple) -> None:
     assert "5,6% 1 / 18 đơn vị" in reading.pdf
 
 
-def test_province_totals_at_an_area_or_cluster_are_contributions(regression: tuple) -> None:
+def test_province_totals_at_an_area_or_cluster_are_contributions(regression: Regression) -> None:
     """An upper-level union's 2.1 showed its members as "28%" in red against the
     province's 2.000: an area's total is its contribution, blue, never a failure."""
     _province, readings, _folder = regression
@@ -384,7 +396,9 @@ def test_province_totals_at_an_area_or_cluster_are_contributions(regression: tup
             assert item.figures["year"].verdict in wanted
 
 
-def test_13_of_16_reads_81_3_percent_on_every_surface(regression: tuple, tmp_path: Path) -> None:
+def test_13_of_16_reads_81_3_percent_on_every_surface(
+    regression: Regression, tmp_path: Path
+) -> None:
     """81,3% stood next to 81,2% for 13/16: one rounding rule, half up on the exact value."""
     _province, readings, _folder = regression
     reading, item, shown, cli = _row(readings, "province", "9b")
@@ -399,7 +413,7 @@ def test_13_of_16_reads_81_3_percent_on_every_surface(regression: tuple, tmp_pat
     assert row[7] == "81.3%"  # LibreOffice's en-US display of the same cell
 
 
-def test_33_of_375_meets_at_least_8_8_percent(regression: tuple) -> None:
+def test_33_of_375_meets_at_least_8_8_percent(regression: Regression) -> None:
     """A float threshold rejected exactly 33/375 against "8,8% trở lên"."""
     _province, readings, _folder = regression
     _reading, each, _shown, _cli = _row(readings, "U1", "10.1")
@@ -410,7 +424,7 @@ def test_33_of_375_meets_at_least_8_8_percent(regression: tuple) -> None:
     assert figures.percent_condition(Comparison.AT_LEAST, Fraction("8.8"), 33, 375)
 
 
-def test_unit_counts_leave_the_federation_out(regression: tuple) -> None:
+def test_unit_counts_leave_the_federation_out(regression: Regression) -> None:
     """ "Số đơn vị" read 204 while the scope said 203: the federation was counted."""
     province, readings, _folder = regression
     from app.rollup.dashboard import dashboard
@@ -421,7 +435,7 @@ def test_unit_counts_leave_the_federation_out(regression: tuple) -> None:
     assert item.applicable_units == board.units == 26 == cli["applicable_units"]
 
 
-def test_mid_year_figures_are_progress_not_verdicts(regression: tuple) -> None:
+def test_mid_year_figures_are_progress_not_verdicts(regression: Regression) -> None:
     """At mid-year 2.1 was judged against the year's target; now it is progress, unless
     the plan sets a target for the period ("6 tháng: 100 đoàn viên")."""
     _province, readings, _folder = regression

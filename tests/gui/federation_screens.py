@@ -19,7 +19,6 @@ screenshots script (``make screenshots``) calls it.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -28,11 +27,11 @@ from pathlib import Path
 
 from app.core import domain
 from app.demo.province import Demo, DemoUnit, make_demo, write_report
-from app.exchange.bodies import enrolment_to_json
-from app.exchange.format import Header, Kind, new_package_id, payload_hash, seal
+from app.exchange.format import payload_hash
 from app.exchange.keystore import KeyPair, generate_keypair
 from app.exchange.signing import open_envelope
 from db.enums import REGISTRATION_STREAM, Sector, UnitKind
+from tests.helpers import bump, enrolment_package
 
 NEW_UNIT_CODE = "CS-NEW01"
 NEW_UNIT_NAME = "Công đoàn Công ty TNHH Mới Thành Lập"
@@ -54,14 +53,6 @@ class DropFolder:
     files: dict[str, Path] = field(default_factory=dict)
 
 
-def bump(
-    values: dict[str, domain.UnitValue], code: str, amount: int
-) -> dict[str, domain.UnitValue]:
-    changed = dict(values)
-    changed[code] = dataclasses.replace(values[code], amount=amount)
-    return changed
-
-
 def package_hash_of(path: Path) -> str:
     envelope = open_envelope(path.read_bytes(), max_size=1 << 24)
     return payload_hash(envelope.payload)
@@ -71,31 +62,18 @@ def enrolment_file(
     demo: Demo, unit: DemoUnit, keypair: KeyPair, out: Path, *, epoch: int = 1
 ) -> Path:
     """A unit's self-signed key enrolment, as the unit application writes it."""
-    header = Header(
-        package_id=new_package_id(),
-        kind=Kind.ENROLMENT,
+    data = enrolment_package(
+        keypair,
         audience=demo.federation_id,
         unit_id=unit.id,
-        unit_code=unit.code,
-        signer=keypair.key_id,
-        epoch=epoch,
-        plan_id="",
-        stream="enrolment",
-        revision=1,
-        supersedes=None,
-        plan_ref="",
-        created_at="2017-07-01T08:00:00+07:00",
-    )
-    body = enrolment_to_json(
-        base64.b64encode(keypair.public_raw).decode("ascii"),
-        name=unit.name,
         code=unit.code,
+        name=unit.name,
+        created_at="2017-07-01T08:00:00+07:00",
+        epoch=epoch,
         chair="Trần Thị Bình",
         phone="0207 3811 222",
         email=f"{unit.code.lower()}@example.vn",
-        replaces=None,
     )
-    data, _digest = seal(header, body, [keypair.private_key])
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return out
@@ -365,8 +343,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     import tempfile
     import time
 
-    from PySide6.QtCore import QEventLoop, QMimeData, QPoint, QPointF, Qt, QUrl
-    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from app.core import i18n
@@ -374,6 +351,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     from app.core.preferences import Preferences
     from app.roster import import_roster_workbook
     from app.roster.tree import list_roster
+    from tests.gui.widgets import drop_files
 
     from ui.shell.main_window import MainWindow
 
@@ -433,25 +411,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
 
         checked: list[object] = []
         workspace.importer.checked.connect(checked.append)
-        mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(drop.folder))])
-        centre = workspace.rect().center()
-        enter = QDragEnterEvent(
-            centre,
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(workspace, enter)
-        drop_event = QDropEvent(
-            QPointF(QPoint(centre)),
-            Qt.DropAction.CopyAction,
-            mime,
-            Qt.MouseButton.LeftButton,
-            Qt.KeyboardModifier.NoModifier,
-        )
-        QApplication.sendEvent(workspace, drop_event)
+        drop_files(workspace, drop.folder)
         wait(lambda: bool(checked))
         workspace.importer.set_filter("problems")
         shot("import-dry-run")

@@ -20,10 +20,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDialogButtonBox,
     QFileDialog,
     QInputDialog,
@@ -50,6 +48,7 @@ from tests.gui.federation_screens import (
     roster_workbook_with_new_unit,
 )
 from tests.gui.typing import type_text
+from tests.gui.widgets import drop_files, find_dialog
 
 from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.conflict_models import CompareColumn
@@ -65,21 +64,6 @@ ENTERPRISE = (Sector.STATE_ENTERPRISE, Sector.NON_STATE_ENTERPRISE, Sector.FDI)
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def find_dialog(qtbot: QtBot, kind: type, name: str) -> QWidget:
-    found: list[QWidget] = []
-
-    def present() -> bool:
-        found[:] = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, kind) and w.objectName() == name and w.isVisible()
-        ]
-        return bool(found)
-
-    qtbot.waitUntil(present, timeout=10000)
-    return found[-1]
 
 
 def choose_file(qtbot: QtBot, name: str, path: Path) -> None:
@@ -99,26 +83,7 @@ def choose_file(qtbot: QtBot, name: str, path: Path) -> None:
 
 def drop(widget: QWidget, *paths: Path) -> None:
     """Drag files or folders from the file manager and drop them on ``widget``."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    centre = widget.rect().center()
-    enter = QDragEnterEvent(
-        centre,
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, enter)
-    assert enter.isAccepted(), "the workspace accepts dropped folders"
-    event = QDropEvent(
-        QPointF(QPoint(centre)),
-        Qt.DropAction.CopyAction,
-        mime,
-        Qt.MouseButton.LeftButton,
-        Qt.KeyboardModifier.NoModifier,
-    )
-    QApplication.sendEvent(widget, event)
+    assert drop_files(widget, *paths), "the workspace accepts dropped folders"
 
 
 def open_window(qtbot: QtBot, database: Path) -> tuple[MainWindow, FederationWorkspace]:

@@ -21,13 +21,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.audit.view import list_audit
-from app.core import i18n
 from app.core.context import open_context
 from app.core.errors import InputError
-from app.core.preferences import Preferences
 from app.demo.province import Demo, make_demo
 from app.exchange.signing import open_envelope
 from app.plans.copy import clone_plan
@@ -36,28 +34,17 @@ from app.plans.indicators import save_indicator
 from app.plans.reading import get_plan
 from db.enums import Comparison, IndicatorKind, Sector, UnitKind
 from tests.gui.typing import type_text
+from tests.gui.widgets import find_dialog, open_federation_window
 
 from ui.federation.indicator_dialog import IndicatorDialog, TargetColumn, TargetDialog
 from ui.federation.workspace import FederationWorkspace
-from ui.shell.main_window import MainWindow
 
 PLAN = "tuyen-quang-2017"
 DRAFT = "tq-2017-du-thao"
 
 
 def find_box(qtbot: QtBot, name: str) -> QMessageBox:
-    found: list[QMessageBox] = []
-
-    def present() -> bool:
-        found[:] = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()
-        ]
-        return bool(found)
-
-    qtbot.waitUntil(present, timeout=10000)
-    return found[-1]
+    return find_dialog(qtbot, QMessageBox, name)
 
 
 @pytest.fixture
@@ -66,15 +53,7 @@ def draft_window(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[Demo, Federatio
     ctx = open_context(demo.database)
     clone_plan(ctx, plan_id=PLAN, year=2017, new_id=DRAFT)
     ctx.close()
-    i18n.set_language("vi")
-    window = MainWindow(demo.database, Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.resize(1300, 860)
-    window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=20000):
-        window.start()
-    workspace = window.federation_workspace
-    assert workspace is not None
+    window, workspace = open_federation_window(qtbot, demo.database, size=(1300, 860))
     qtbot.waitUntil(lambda: DRAFT in workspace.plans, timeout=20000)
     workspace.show_page("plan")
     page = workspace.plan_page

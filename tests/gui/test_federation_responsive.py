@@ -19,12 +19,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractItemView
 
-from app.core import i18n
-from app.core.preferences import Preferences
 from app.demo.province import make_demo
 from tests.gui.test_federation import drop
-
-from ui.shell.main_window import MainWindow
+from tests.gui.widgets import open_federation_window
 
 PACKAGES = 2_000
 #: Far above the goal (100 ms): fails only when work lands on the GUI thread.
@@ -66,15 +63,9 @@ def test_importing_2000_packages_keeps_the_window_responsive(qtbot: QtBot, tmp_p
     units = -(-PACKAGES // 3)
     demo = make_demo(out_dir=tmp_path / "demo", units=units)
     assert len(demo.files) >= PACKAGES
-    i18n.set_language("vi")
-    window = MainWindow(demo.database, Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=30000):
-        window.start()
-    workspace = window.federation_workspace
-    assert workspace is not None
+    _window, workspace = open_federation_window(
+        qtbot, demo.database, size=(1280, 800), timeout=30000
+    )
     qtbot.waitUntil(lambda: workspace.dashboard.board is not None, timeout=30000)
 
     meter = GapMeter()
@@ -233,14 +224,7 @@ def test_tables_of_20000_rows_scroll_smoothly(qtbot: QtBot) -> None:
 def test_cancel_stops_the_import_and_the_rest_comes_in_later(qtbot: QtBot, tmp_path: Path) -> None:
     demo = make_demo(out_dir=tmp_path / "demo", units=400)
     total = len(demo.files)
-    i18n.set_language("vi")
-    window = MainWindow(demo.database, Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=30000):
-        window.start()
-    workspace = window.federation_workspace
-    assert workspace is not None
+    _window, workspace = open_federation_window(qtbot, demo.database, timeout=30000)
     page = workspace.importer
     with qtbot.waitSignal(page.checked, timeout=120000):
         drop(workspace, demo.packages_dir)

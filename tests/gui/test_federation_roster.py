@@ -15,18 +15,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.audit.view import list_audit
-from app.core import i18n
 from app.core.context import open_context
-from app.core.preferences import Preferences
 from app.demo.province import Demo, make_demo
 from app.roster.columns import COLUMNS
 from app.roster.tree import list_roster
 from app.roster.workbook_export import export_roster_workbook
 from db.enums import UnitKind
+from tests.gui.widgets import open_federation_window
 
 from ui.federation.roster_models import RosterColumn
 from ui.federation.roster_page import RosterPage
-from ui.shell.main_window import MainWindow
 
 YEAR = 2017
 
@@ -34,15 +32,7 @@ YEAR = 2017
 @pytest.fixture
 def roster_page(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[Demo, RosterPage]]:
     demo = make_demo(out_dir=tmp_path / "demo", units=20, streams=())
-    i18n.set_language("vi")
-    window = MainWindow(demo.database, Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.resize(1300, 800)
-    window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=20000):
-        window.start()
-    workspace = window.federation_workspace
-    assert workspace is not None
+    window, workspace = open_federation_window(qtbot, demo.database, size=(1300, 800))
     workspace.show_page("roster")
     page = workspace.roster
     qtbot.waitUntil(lambda: page.model.units() != [], timeout=20000)

@@ -21,9 +21,11 @@ from app.exchange.keystore import generate_keypair
 from app.exchange.outcomes import Outcome
 from db import models
 from db.enums import REGISTRATION_STREAM
-from tests.gui.federation_screens import bump, enrolment_file, package_hash_of
-from tests.gui.test_federation import FAILURES, choose_file, find_dialog, open_window
+from tests.gui.federation_screens import enrolment_file, package_hash_of
+from tests.gui.test_federation import FAILURES, choose_file, open_window
 from tests.gui.typing import type_text
+from tests.gui.widgets import find_dialog
+from tests.helpers import bump
 
 from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.workspace import FederationWorkspace
@@ -358,7 +360,7 @@ def test_the_file_column_shows_the_sub_folder_and_the_name(
     option = QStyleOptionViewItem()
     delegate = page.view.itemDelegateForColumn(ImportColumn.FILE)
     delegate.initStyleOption(option, index)  # type: ignore[attr-defined]
-    assert option.textElideMode == Qt.TextElideMode.ElideMiddle  # type: ignore[attr-defined]
+    assert option.textElideMode == Qt.TextElideMode.ElideMiddle
     window.close()
 
 

@@ -10,25 +10,21 @@ from pathlib import Path
 
 from app.core.context import open_context
 from app.core.installation import get_installation
-from app.setup.first_run import initialize
 from app.statements.records import statement_values
-from db.enums import Role, Sector
+from db.enums import Sector
+from tests.helpers import unit_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_sigkill_after_typing_loses_no_committed_edit(tmp_path: Path) -> None:
     db = tmp_path / "unit.db"
-    ctx = open_context(db)
-    with ctx.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="Công đoàn Công ty Xi măng Tân Quang",
-            code="CS-7",
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
-    ctx.close()
+    unit_database(
+        db,
+        name="Công đoàn Công ty Xi măng Tân Quang",
+        code="CS-7",
+        sector=Sector.NON_STATE_ENTERPRISE,
+    ).close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", THIDUA_HOME=str(tmp_path / "home"))
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.gui.typing_app", str(db)],

@@ -86,7 +86,7 @@ def test_every_standard_button_string_qt_asks_for_is_covered(
     asked: set[tuple[str, str]] = set()
 
     class Recorder(QTranslator):
-        def translate(  # type: ignore[override]
+        def translate(
             self, context: str, source: str, disambiguation: str | None = None, n: int = -1
         ) -> str | None:
             asked.add((context, source))

@@ -17,7 +17,8 @@ from app.core.context import AppContext, open_context
 from app.core.preferences import Preferences
 from app.setup.first_run import initialize
 from db.enums import Role, UnitKind
-from tests.unit.test_scoring import ADMIN, make_cluster, write_enrolment
+from tests.gui.widgets import cell, standard_button
+from tests.unit.scoring.cluster import ADMIN, make_cluster, write_enrolment
 
 from ui.scoring.dialogs import ProposeDialog
 from ui.scoring.models import ScoreColumn, WhyColumn
@@ -115,8 +116,8 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     assert isinstance(dialog, RulesDialog)
     groups = dialog.groups
     assert isinstance(groups, QTableWidget)
-    assert groups.item(1, 0).text() == "G2" and groups.item(1, 2).text() == "2"
-    groups.item(1, 2).setText("1")
+    assert cell(groups, 1, 0).text() == "G2" and cell(groups, 1, 2).text() == "2"
+    cell(groups, 1, 2).setText("1")
     with qtbot.waitSignal(screen.loaded, timeout=20000):
         dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert not dialog.isVisible()
@@ -127,7 +128,7 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     screen.rules_action.trigger()
     dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
     assert isinstance(dialog, RulesDialog)
-    dialog.groups.item(0, 2).setText("-3")
+    cell(dialog.groups, 0, 2).setText("-3")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: "groups[G1].weight" in dialog.message.text(), timeout=10000)
     dialog.reject()
@@ -141,7 +142,7 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     assert propose.grade.currentData() == "vung_manh"
     assert "Đạt 105,00 điểm" in propose.summary.toPlainText()
     with qtbot.waitSignal(screen.loaded, timeout=20000):
-        propose.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(propose, QDialogButtonBox.StandardButton.Ok).click()
     assert screen.select_unit("A")
     proposed = screen.proxy.index(screen.table.currentIndex().row(), ScoreColumn.PROPOSED)
     assert proposed.data() == "Cờ thi đua, Vững mạnh"
@@ -174,7 +175,7 @@ def test_flags_veto_a_unit_from_the_screen(qtbot: QtBot, federation: AppContext)
     assert dialog.boxes["fatal_accident"].isChecked()
     dialog.boxes["fatal_accident"].setChecked(False)
     with qtbot.waitSignal(screen.loaded, timeout=20000):
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     # Without the flag F is ranked with A's score.
     assert column(screen, ScoreColumn.CODE)[:2] == ["A", "F"]
     assert column(screen, ScoreColumn.RANK)[:2] == ["1=", "1="]

@@ -25,7 +25,7 @@ from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.core.preferences import Preferences
 from db.enums import REGISTRATION_STREAM
-from tests.gui.unit_helpers import PLAN
+from tests.helpers import PLAN
 
 from ui.shell.main_window import MainWindow
 from ui.widgets.fonts import apply_font_scale
@@ -77,20 +77,16 @@ def window_on(qtbot: QtBot, database: Path, scale: float) -> MainWindow:
 
 
 def test_the_unit_window_fits(qtbot: QtBot, tmp_path: Path, scale: float) -> None:
-    from app.setup.first_run import initialize
-    from db.enums import Role, Sector
+    from db.enums import Sector
+    from tests.helpers import unit_database
 
     database = tmp_path / "unit.db"
-    ctx = open_context(database)
-    with ctx.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="Công đoàn Công ty Cổ phần Xi măng Tân Quang",
-            code="CS-0001",
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
-    ctx.close()
+    unit_database(
+        database,
+        name="Công đoàn Công ty Cổ phần Xi măng Tân Quang",
+        code="CS-0001",
+        sector=Sector.NON_STATE_ENTERPRISE,
+    ).close()
     window = window_on(qtbot, database, scale)
     assert window.unit_workspace is not None
     for stream in window.unit_workspace.pages:

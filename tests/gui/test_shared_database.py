@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core import i18n
@@ -20,6 +21,7 @@ from app.core.preferences import Preferences, load_preferences
 from app.setup import set_up_installation
 from db.enums import Role
 from tests.gui.typing import type_text
+from tests.gui.widgets import standard_button
 
 from ui.shell.main_window import MainWindow
 from ui.shell.shared_database import SharedDatabaseDialog, build_url, split_url
@@ -106,18 +108,18 @@ def test_shared_database_is_tested_switched_to_and_left(
     # A wrong password: a clear message, the password nowhere, nothing saved.
     fill(dialog, fields, "wrong-" + SECRET)
     with qtbot.waitSignal(dialog.tested, timeout=20000) as tested:
-        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     assert "refused the login" in tested.args[0]
     assert SECRET not in tested.args[0] and "***" in tested.args[0]
 
     fill(dialog, fields, password)
     with qtbot.waitSignal(dialog.tested, timeout=20000) as tested:
-        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     assert tested.args[0].startswith("Connected (PostgreSQL ")
     assert "up to date" in tested.args[0]
-    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    save = standard_button(dialog, QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(window.database_switched, timeout=20000) as switched:
-        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "LĐLĐ tỉnh dùng chung" in window._status.text(), timeout=20000)
     user = str(fields["user"])
     assert hidden(password, switched.args[0], user)
@@ -129,9 +131,10 @@ def test_shared_database_is_tested_switched_to_and_left(
     # Back to the embedded database on this PC.
     window._shared_action.trigger()
     dialog = window.shared_database_dialog
+    assert dialog is not None
     assert dialog.embedded_button.isEnabled()
     with qtbot.waitSignal(window.database_switched, timeout=20000):
-        qtbot.mouseClick(dialog.embedded_button, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(dialog.embedded_button, Qt.MouseButton.LeftButton)
     assert load_preferences().database == ""
 
 
@@ -143,10 +146,11 @@ def test_an_unreachable_server_changes_nothing(
     window = open_window(qtbot, local)
     window._shared_action.trigger()
     dialog = window.shared_database_dialog
+    assert dialog is not None
     fill(dialog, {**fields, "port": 1}, password)
-    save = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    save = standard_button(dialog, QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(window.failed, timeout=30000) as failure:
-        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(save, Qt.MouseButton.LeftButton)
     assert "cannot be reached" in failure.args[0]
     assert hidden(password, failure.args[0], str(fields["user"]))
     # The window goes back to the database it had; the preferences were not touched.

@@ -10,11 +10,13 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QRadioButton
 
 from app.core import i18n
 from app.core.preferences import Preferences
 from tests.gui.typing import type_text
+from tests.gui.widgets import standard_button
 
 from ui.shell.first_run import FirstRunDialog
 from ui.shell.main_window import MainWindow
@@ -46,13 +48,13 @@ def test_first_run_as_federation_then_the_plan_is_listed(qtbot: QtBot, tmp_path:
     federation = next(
         b for b in dialog.findChildren(QRadioButton) if b.text().startswith("Liên đoàn")
     )
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok = standard_button(dialog, QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled(), "no name typed yet"
-    qtbot.mouseClick(federation, Qt.MouseButton.LeftButton)
+    QTest.mouseClick(federation, Qt.MouseButton.LeftButton)
     type_text(dialog._name, "LĐLĐ tỉnh Tuyên Quang")
     assert ok.isEnabled()
     with qtbot.waitSignal(window.plan_shown, timeout=10000) as shown:
-        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert shown.args == ["tuyen-quang-2017"]
     codes = column_texts(window, IndicatorColumn.CODE)
     assert codes[:3] == ["1", "2.1", "2.2"] and "9đ.2" in codes and len(codes) == 21

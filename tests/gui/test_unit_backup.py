@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 from app.core import domain
 from app.unit.workspace import set_value
 from tests.gui.typing import type_text
-from tests.gui.unit_helpers import PLAN, find_dialog, open_unit_window
+from tests.gui.unit_helpers import open_unit_window
+from tests.gui.widgets import context_of, find_dialog
+from tests.helpers import PLAN
 
 from ui.widgets.passphrase import PassphraseDialog
 
@@ -21,7 +23,7 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
     window = open_unit_window(qtbot, db)
     workspace = window.unit_workspace
     assert workspace is not None and workspace.workspace is not None
-    ctx = window._ctx
+    ctx = context_of(window)
     set_value(
         ctx, plan_id=PLAN, stream="registration", code="2.1", value=domain.UnitValue(amount=10)
     )
@@ -34,7 +36,7 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
         folder.selectFile(str(usb))
         folder.accept()
         secret = find_dialog(qtbot, PassphraseDialog, "backup-passphrase")
-        assert isinstance(secret, PassphraseDialog)
+        assert isinstance(secret, PassphraseDialog) and secret.second is not None
         type_text(secret.first, "mật khẩu sao lưu")
         type_text(secret.second, "mật khẩu sao lưu nhầm")
         ok = secret.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -60,7 +62,7 @@ def test_backup_reminder_backup_and_restore(qtbot: QtBot, tmp_path: Path) -> Non
     with qtbot.waitSignal(window.failed, timeout=30000) as wrong:
         window.restore_from(usb, "mật khẩu khác hẳn")
     assert "Mật khẩu" in wrong.args[0] or "mật khẩu" in wrong.args[0]
-    assert window.unit_workspace is before and window._ctx is not None
+    assert window.unit_workspace is before and context_of(window) is not None
     again = find_dialog(qtbot, PassphraseDialog, "restore-passphrase")  # asked again at once
     assert isinstance(again, PassphraseDialog) and backup.name in again.intro_text()
     again.reject()

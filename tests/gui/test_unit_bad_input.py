@@ -11,13 +11,9 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from app.unit.template import META_SHEET
-from tests.gui.unit_helpers import (
-    digest,
-    find_dialog,
-    import_plan,
-    make_federation,
-    open_unit_window,
-)
+from tests.digest import file_digest
+from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
+from tests.gui.widgets import find_dialog
 
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
@@ -32,14 +28,14 @@ def workspace_of(window: MainWindow) -> UnitWorkspace:
 def expect_failure(
     qtbot: QtBot, workspace: UnitWorkspace, db: Path, action: object, message: str
 ) -> None:
-    before = digest(db)
+    before = file_digest(db)
     with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
         action()  # type: ignore[operator]
     assert message in failure.args[0]
     box = find_dialog(qtbot, QMessageBox, "warning")
     assert isinstance(box, QMessageBox) and message in box.text()
     box.accept()
-    assert digest(db) == before
+    assert file_digest(db) == before
 
 
 @pytest.fixture
@@ -73,7 +69,7 @@ def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path
     db = tmp_path / "unit.db"
     window = open_unit_window(qtbot, db)
     workspace = workspace_of(window)
-    before = digest(db)
+    before = file_digest(db)
     with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
         workspace.import_file(plans / "LDH-01_plan_2017.thidua")
         ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
@@ -81,7 +77,7 @@ def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path
         ask.setTextValue(fingerprint)
         ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert "Gói kế hoạch này dành cho đơn vị khác (LDH-01)." in failure.args[0]
-    assert digest(db) == before
+    assert file_digest(db) == before
 
 
 def test_a_corrupt_excel_file_is_refused(

@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -22,9 +23,8 @@ from PySide6.QtWidgets import (
     QRadioButton,
 )
 
-from app.core import i18n
+from app.core import domain
 from app.core.context import AppContext
-from app.core.preferences import Preferences
 from app.exchange import federation
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
@@ -32,9 +32,9 @@ from app.exchange.merge import import_packages
 from app.statements.records import statement_values
 from db.enums import REGISTRATION_STREAM, Sector
 from tests.gui.typing import type_text
-from tests.gui.unit_helpers import find_dialog, make_federation
+from tests.gui.unit_helpers import make_federation, start_window
+from tests.gui.widgets import context_of, find_dialog, standard_button
 
-from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.review import ReviewDialog
 from ui.unit.statement_rows import Column
@@ -58,11 +58,11 @@ def type_into_cell(
     index = model.index(model.row_of(code), Column.VALUE)
     view.setFocus()
     view.setCurrentIndex(index)
-    qtbot.keyClick(view, Qt.Key.Key_F2)
+    QTest.keyClick(view, Qt.Key.Key_F2)
     editor = view.focusWidget()
     editor.selectAll()  # type: ignore[attr-defined]
-    qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    QTest.keyClicks(editor, text)
+    QTest.keyClick(editor, Qt.Key.Key_Return)
     # The delegate commits and closes the editor through a queued call.
     qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=5000)
 
@@ -84,14 +84,8 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     qtbot: QtBot, tmp_path: Path, federation_side: tuple[AppContext, Path, str]
 ) -> None:
     fed, plans, fed_fingerprint = federation_side
-    i18n.set_language("vi")
-    window = MainWindow(tmp_path / "unit.db", Preferences(language="vi"))
-    qtbot.addWidget(window)
-    window.show()
-    window.start()
-
     # First run: a reporting unit.
-    qtbot.waitUntil(lambda: window.first_run_dialog is not None, timeout=10000)
+    window = start_window(qtbot, tmp_path / "unit.db")
     dialog = window.first_run_dialog
     assert dialog is not None
     unit_choice = next(
@@ -100,14 +94,15 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
     assert unit_choice.isChecked(), "the unit is the default choice"
     type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, "CS-0001")
-    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok = standard_button(dialog, QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled(), "a CĐCS chooses its sector"
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
     with qtbot.waitSignal(window.plan_shown, timeout=10000):
         ok.click()
     workspace = window.unit_workspace
     assert workspace is not None and workspace.workspace is not None
-    assert not workspace.workspace.federation_pinned
+    before_the_plan = workspace.workspace
+    assert not before_the_plan.federation_pinned
 
     # The federation's plan package, with its fingerprint confirmed.
     with qtbot.waitSignal(workspace.done, timeout=20000):
@@ -138,22 +133,24 @@ def test_chair_registers_exports_and_sees_the_federation_answer(
 
     # Undo and redo across the session, through the shortcuts.
     type_into_cell(qtbot, workspace, REGISTRATION_STREAM, "2.1", "30")
-    ctx = window._ctx
+    ctx = context_of(window)
     unit_id = workspace.workspace.unit.id
 
-    def saved(code: str, stream: str = REGISTRATION_STREAM) -> object:
+    def saved(code: str, stream: str = REGISTRATION_STREAM) -> domain.UnitValue:
         with ctx.reading() as session:
             values = statement_values(session, plan_id=PLAN, unit_id=unit_id, stream=stream)
-        return values.get(code)
+        value = values.get(code)
+        assert value is not None, code
+        return value
 
-    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+    assert saved("2.1").amount == 30
     window.activateWindow()  # the dialogs above took the focus; a window manager gives it back
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     page.view.setFocus()
-    qtbot.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert saved("2.1").amount == 25  # type: ignore[attr-defined]
-    qtbot.keyClick(page.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-    assert saved("2.1").amount == 30  # type: ignore[attr-defined]
+    QTest.keyClick(page.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 25
+    QTest.keyClick(page.view, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert saved("2.1").amount == 30
 
     # Export; beside it the key's enrolment (the federation has not confirmed it yet).
     outbox = tmp_path / "usb"

@@ -57,6 +57,7 @@ def main() -> int:
             print(f"cannot edit {code}", flush=True)
             return 1
         editor = QApplication.focusWidget()
+        assert editor is not None
         QTest.keyClicks(editor, text)  # digits, dots, spaces and "/" only
         QTest.keyClick(editor, Qt.Key.Key_Return)
         while page.view.state() == QAbstractItemView.State.EditingState:

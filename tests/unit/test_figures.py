@@ -224,7 +224,11 @@ def test_a_total_is_judged_for_the_province_and_is_a_contribution_below_it() -> 
 def test_a_ratio_is_judged_on_the_scopes_own_units() -> None:
     ratio = _indicator(IndicatorKind.RATIO, Rollup.RATIO, SHARE)
     below = judge(ratio, SHARE, numerator=85, denominator=100, whole=False)
-    assert (below.verdict, below.measure, below.exact) == (Verdict.NOT_MET, Measure.PERCENT, 85)
+    assert (below.verdict, below.measure, below.exact) == (
+        Verdict.NOT_MET,
+        Measure.PERCENT,
+        Fraction(85),
+    )
     assert figures.figure_text(ratio, below, vietnamese) == "85,0%"
     assert figures.basis_text(below, vietnamese) == "85 / 100"
 

@@ -45,7 +45,7 @@ from app.setup.first_run import initialize
 from app.unit.template import read_statement_workbook, write_statement_template
 from db.enums import Role
 from tests import digest
-from tests.unit.test_import_bad_input import Env, valid
+from tests.unit.package_forge import Env, valid
 
 EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
@@ -114,7 +114,7 @@ def _parent(document: Any, path: tuple[Any, ...]) -> Any:
 @st.composite
 def mutated(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with one to three of its nodes replaced, removed or added to."""
-    copy = json.loads(json.dumps(document))
+    copy: dict[str, Any] = json.loads(json.dumps(document))
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(copy) if p]
         path = draw(st.sampled_from(paths))
@@ -136,7 +136,8 @@ def mutated(draw: st.DrawFn, document: dict[str, Any]) -> dict[str, Any]:
 
 def _payload(data: bytes) -> dict[str, Any]:
     envelope = json.loads(data)
-    return json.loads(base64.b64decode(envelope["payload"]))
+    payload: dict[str, Any] = json.loads(base64.b64decode(envelope["payload"]))
+    return payload
 
 
 def _resign(private_key: Any, document: Any) -> bytes:
@@ -332,8 +333,8 @@ def test_fuzz_workbook_readers(env: Env, tmp_path: Path, data: st.DataObject) ->
 
 
 def _edit(document: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    copy = json.loads(json.dumps(document))
-    node = copy
+    copy: dict[str, Any] = json.loads(json.dumps(document))
+    node: Any = copy  # a dict or a list, down the path
     *parents, last = path.split(".")
     for step in parents:
         node = node[int(step)] if isinstance(node, list) else node[step]

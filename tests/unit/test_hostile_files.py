@@ -24,7 +24,7 @@ from app.core.errors import InputError
 from app.core.files import check_output, display_name, read_limited, write_output
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import Outcome
-from tests.unit.test_import_bad_input import Env, valid
+from tests.unit.package_forge import Env, valid
 
 pytestmark = pytest.mark.both_backends
 

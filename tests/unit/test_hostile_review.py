@@ -124,7 +124,9 @@ def _plan(ctx: AppContext, **changes: Any) -> dict[str, Any]:
     from app.plans.reading import get_plan
 
     with ctx.reading() as session:
-        document = json.loads(json.dumps(plan_document(get_plan(session, "tuyen-quang-2017"))))
+        document: dict[str, Any] = json.loads(
+            json.dumps(plan_document(get_plan(session, "tuyen-quang-2017")))
+        )
     document.update(changes)
     return document
 

@@ -38,22 +38,6 @@ PLAN = "tuyen-quang-2017"
 
 
 @pytest.fixture
-def unit_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(tmp_path / "unit.db")
-    with ctx.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="Công đoàn Công ty Xi măng Tân Quang",
-            code="CS-0001",
-            kind=UnitKind.GRASSROOTS,
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
 def federation_ctx(tmp_path: Path) -> Iterator[AppContext]:
     ctx = open_context(tmp_path / "federation.db")
     with ctx.unit_of_work() as session:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from app.core import files
 from app.core.files import FileTooLargeError, read_limited
 from app.exchange.keystore import KeyStoreError, load_private_key, restore_backup
 
@@ -30,8 +29,8 @@ def test_a_file_that_grows_while_read_is_read_no_further_than_the_limit(
         asked.append(size)
         return read(descriptor, size)
 
-    monkeypatch.setattr(files.os, "fstat", small_when_checked)
-    monkeypatch.setattr(files.os, "read", counted)
+    monkeypatch.setattr(os, "fstat", small_when_checked)
+    monkeypatch.setattr(os, "read", counted)
     with pytest.raises(FileTooLargeError):
         read_limited(path, 100)
     assert sum(asked) <= 101

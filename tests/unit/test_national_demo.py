@@ -8,6 +8,7 @@ import sqlite3
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> NationalDemo:
     )
 
 
-def _rows(demo: NationalDemo, sql: str) -> list[tuple[object, ...]]:
+def _rows(demo: NationalDemo, sql: str) -> list[tuple[Any, ...]]:
     connection = sqlite3.connect(demo.database)
     try:
         return connection.execute(sql).fetchall()

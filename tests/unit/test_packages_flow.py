@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,13 +18,20 @@ from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import ImportSummary, Outcome
-from app.exchange.signing import fingerprint_groups
 from app.plans.reading import get_plan
 from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
 from db.enums import REGISTRATION_STREAM, Role
+from tests.helpers import (
+    bump,
+    enrol_unit,
+    enrolment_package,
+    federation_fingerprint,
+    federation_with_roster,
+    unit_database,
+)
 
 #: The federation's database runs on both backends (a unit's is always SQLite).
 pytestmark = pytest.mark.both_backends
@@ -52,14 +58,6 @@ def fed(demo: Demo, on_backend: Callable[[Path], str]) -> Iterator[AppContext]:
 def merged(ctx: AppContext, unit_id: str, stream: str) -> dict[str, domain.UnitValue]:
     with ctx.reading() as session:
         return statement_values(session, plan_id=PLAN, unit_id=unit_id, stream=stream)
-
-
-def bump(
-    values: dict[str, domain.UnitValue], code: str, amount: int
-) -> dict[str, domain.UnitValue]:
-    changed = dict(values)
-    changed[code] = dataclasses.replace(values[code], amount=amount)
-    return changed
 
 
 # --- outcomes -----------------------------------------------------------------------------
@@ -258,28 +256,11 @@ def test_bundle_relays_each_package_on_its_own_signature(
 @pytest.fixture
 def province(tmp_path: Path, database_url: str) -> Iterator[tuple[AppContext, AppContext, Path]]:
     """A federation with a two-unit roster, its plan packages, and a fresh unit database."""
-    fed_ctx = open_context(database_url)
-    with fed_ctx.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
-    workbook = tmp_path / "roster.xlsx"
-    write_roster_template(workbook)
-    with fed_ctx.unit_of_work() as session:
-        import_roster(session, path=workbook, year=2017)
-    plans = tmp_path / "plans"
-    federation.export_plan_packages(fed_ctx, plan_id=PLAN, out_dir=plans)
-    unit_ctx = open_context(tmp_path / "unit.db")
-    with unit_ctx.unit_of_work() as session:
-        initialize(session, role=Role.UNIT, name="CĐ Xi măng Tân Quang", code="CS-0001")
+    fed_ctx, plans = federation_with_roster(database_url, tmp_path)
+    unit_ctx = unit_database(tmp_path / "unit.db", name="CĐ Xi măng Tân Quang", code="CS-0001")
     yield fed_ctx, unit_ctx, plans
     fed_ctx.close()
     unit_ctx.close()
-
-
-def federation_fingerprint(fed_ctx: AppContext) -> str:
-    from app.exchange.keys import ensure_own_key
-
-    with fed_ctx.unit_of_work() as session:
-        return fingerprint_groups(ensure_own_key(session).public_raw)
 
 
 def enter_registration(unit_ctx: AppContext, members: int) -> None:
@@ -412,16 +393,7 @@ def test_rotation_is_accepted_and_the_old_key_is_then_quarantined(
     province: tuple[AppContext, AppContext, Path], tmp_path: Path
 ) -> None:
     fed_ctx, unit_ctx, plans = province
-    unit.import_plan_package(
-        unit_ctx,
-        path=plans / "CS-0001_plan_2017.thidua",
-        confirmed_fingerprint=federation_fingerprint(fed_ctx),
-    )
-    enrolment = unit.export_enrolment(unit_ctx, out=tmp_path / "enrol.thidua")
-    import_packages(fed_ctx, paths=[enrolment.path], dry_run=False)
-    with fed_ctx.reading() as session:
-        [key] = list_keys(session, status="pending")
-    federation.decide_key(fed_ctx, keyid=key.keyid, decision=KeyStatus.ACCEPTED)
+    key = enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
     enter_registration(unit_ctx, 10)
     first = unit.export_report(
         unit_ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, out_dir=tmp_path / "a"
@@ -503,38 +475,18 @@ def test_dead_pc_recovery_retires_the_old_key(
     member = demo.units[-1]
     fed = open_context(on_backend(demo.database))
     import_packages(fed, paths=[demo.packages_dir], dry_run=False)
-    from app.exchange.bodies import enrolment_to_json
-    from app.exchange.format import Header, Kind, new_package_id, seal
     from app.exchange.keystore import generate_keypair
 
     new_key = generate_keypair()
-    import base64
-
-    header = Header(
-        new_package_id(),
-        Kind.ENROLMENT,
-        demo.federation_id,
-        member.id,
-        member.code,
-        new_key.key_id,
-        2,
-        "",
-        "enrolment",
-        1,
-        None,
-        "",
-        "2017-08-01T08:00:00+07:00",
-    )
-    body = enrolment_to_json(
-        base64.b64encode(new_key.public_raw).decode(),
-        name=member.name,
+    data = enrolment_package(
+        new_key,
+        audience=demo.federation_id,
+        unit_id=member.id,
         code=member.code,
-        chair="",
-        phone="",
-        email="",
-        replaces=None,
+        name=member.name,
+        created_at="2017-08-01T08:00:00+07:00",
+        epoch=2,
     )
-    data, _ = seal(header, body, [new_key.private_key])
     (tmp_path / "new_pc.thidua").write_bytes(data)
     result = import_packages(fed, paths=[tmp_path / "new_pc.thidua"], dry_run=False)
     assert outcomes(result) == ["pending_key"]

@@ -261,7 +261,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     _demo, ctx = draft
     with ctx.reading() as session:
         before = get_plan(session, DRAFT)
-    bad = IndicatorInput(**{**union_dues().__dict__, **change})  # type: ignore[arg-type]
+    bad = IndicatorInput(**{**union_dues().__dict__, **change})
     with pytest.raises(InputError) as raised:
         save_indicator(ctx, plan_id=DRAFT, indicator=bad)
     assert str(raised.value).startswith(message), str(raised.value)
@@ -273,7 +273,7 @@ def test_target_messages_are_translated(draft: tuple[Demo, AppContext]) -> None:
     _demo, ctx = draft
     i18n.set_language("vi")
     bad = IndicatorInput(
-        **{**union_dues().__dict__, "targets": (TargetInput(Comparison.AT_LEAST, "-1"),)}  # type: ignore[arg-type]
+        **{**union_dues().__dict__, "targets": (TargetInput(Comparison.AT_LEAST, "-1"),)}
     )
     with pytest.raises(TargetInputError) as raised:
         save_indicator(ctx, plan_id=DRAFT, indicator=bad)
@@ -343,7 +343,7 @@ def test_a_target_can_be_set_for_a_period_before_the_year(
     target "for the year" is stored as the default (no period)."""
     _demo, ctx = draft
     item = IndicatorInput(
-        **{  # type: ignore[arg-type]
+        **{
             **union_dues().__dict__,
             "targets": (
                 TargetInput(Comparison.AT_LEAST, "700.000.000", period="h1"),
@@ -361,7 +361,7 @@ def test_a_target_can_be_set_for_a_period_before_the_year(
     with ctx.reading() as session:
         before = get_plan(session, DRAFT)
     bad = IndicatorInput(
-        **{  # type: ignore[arg-type]
+        **{
             **union_dues().__dict__,
             "code": "11",
             "targets": (TargetInput(Comparison.AT_LEAST, "5", period="q3"),),

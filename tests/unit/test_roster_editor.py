@@ -21,7 +21,7 @@ from app.roster.tree import list_roster
 from app.roster.unit_edit import retire_roster_unit, save_roster_unit
 from app.roster.workbook_import import import_roster
 from db import models
-from tests.unit.test_roster import GOOD, YEAR, fingerprint, run_import, write_workbook
+from tests.unit.roster.workbooks import GOOD, YEAR, fingerprint, run_import, write_workbook
 
 pytestmark = pytest.mark.both_backends
 

@@ -20,17 +20,13 @@ from sqlalchemy import select
 
 from app import unit
 from app.core.context import AppContext, open_context
-from app.exchange import federation
-from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import Outcome
-from app.roster.template import write_roster_template
-from app.roster.workbook_import import import_roster
-from app.setup.first_run import initialize
 from db import models
-from db.enums import REGISTRATION_STREAM, Role
-from tests.unit.test_packages_flow import PLAN, enter_registration, federation_fingerprint
+from db.enums import REGISTRATION_STREAM
+from tests.helpers import enrol_unit, federation_with_roster, unit_database
+from tests.unit.test_packages_flow import PLAN, enter_registration
 
 
 def state(ctx: AppContext) -> dict[str, Any]:
@@ -61,28 +57,9 @@ def state(ctx: AppContext) -> dict[str, Any]:
 @pytest.fixture
 def rotated(tmp_path: Path) -> tuple[Callable[[], AppContext], Path, Path, Path]:
     """A federation that accepted CS-0001's key, and the unit's three files."""
-    fed = open_context(str(tmp_path / "fed.db"))
-    with fed.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
-    workbook = tmp_path / "roster.xlsx"
-    write_roster_template(workbook)
-    with fed.unit_of_work() as session:
-        import_roster(session, path=workbook, year=2017)
-    plans = tmp_path / "plans"
-    federation.export_plan_packages(fed, plan_id=PLAN, out_dir=plans)
-    side = open_context(tmp_path / "unit.db")
-    with side.unit_of_work() as session:
-        initialize(session, role=Role.UNIT, name="CĐCS Xi măng", code="CS-0001")
-    unit.import_plan_package(
-        side,
-        path=plans / "CS-0001_plan_2017.thidua",
-        confirmed_fingerprint=federation_fingerprint(fed),
-    )
-    enrolment = unit.export_enrolment(side, out=tmp_path / "enrol.thidua")
-    import_packages(fed, paths=[enrolment.path], dry_run=False)
-    with fed.reading() as session:
-        [key] = list_keys(session, status="pending")
-    federation.decide_key(fed, keyid=key.keyid, decision=KeyStatus.ACCEPTED)
+    fed, plans = federation_with_roster(tmp_path / "fed.db", tmp_path)
+    side = unit_database(tmp_path / "unit.db", name="CĐCS Xi măng", code="CS-0001")
+    enrol_unit(fed, side, plans, tmp_path)
     enter_registration(side, 10)
     first = unit.export_report(
         side,

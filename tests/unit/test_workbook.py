@@ -2,54 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.core.errors import InputError
-from app.setup.first_run import initialize
 from app.unit.filling import fill_from_workbook, write_template
 from app.unit.template import META_SHEET, WorkbookError
-from db.enums import Role, Sector, UnitKind
+from tests.digest import file_digest
 
 PLAN = "tuyen-quang-2017"
-
-
-@pytest.fixture
-def unit_ctx(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(tmp_path / "unit.db")
-    with ctx.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="Công đoàn Công ty Xi măng Tân Quang",
-            code="CS-0001",
-            kind=UnitKind.GRASSROOTS,
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
-    yield ctx
-    ctx.close()
-
-
-def digest(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    tables = [
-        r[0]
-        for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
-    ]
-    h = hashlib.sha256()
-    for table in tables:
-        if table == "audit_log":
-            continue
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-            h.update(repr(row).encode())
-    conn.close()
-    return h.hexdigest()
 
 
 def rows_by_code(path: Path) -> dict[str, int]:
@@ -120,12 +84,12 @@ def test_a_bad_row_saves_nothing(
 ) -> None:
     path = write_template(unit_ctx, plan_id=PLAN, stream="h1", out=tmp_path / "t.xlsx")
     fill(path, {("2.1", 5): 7, **cells})
-    before = digest(tmp_path / "unit.db")
+    before = file_digest(tmp_path / "unit.db")
     with pytest.raises(WorkbookError) as caught:
         fill_from_workbook(unit_ctx, path=path, plan_id=PLAN)
     assert message in caught.value.errors[0].translated()
     assert caught.value.errors[0].row >= 5
-    assert digest(tmp_path / "unit.db") == before
+    assert file_digest(tmp_path / "unit.db") == before
 
 
 def test_a_workbook_for_another_plan_is_refused(unit_ctx: AppContext, tmp_path: Path) -> None:
@@ -133,10 +97,10 @@ def test_a_workbook_for_another_plan_is_refused(unit_ctx: AppContext, tmp_path: 
     workbook = load_workbook(path)
     workbook[META_SHEET]["B3"] = "0" * 64
     workbook.save(path)
-    before = digest(tmp_path / "unit.db")
+    before = file_digest(tmp_path / "unit.db")
     with pytest.raises(InputError, match="made for another plan"):
         fill_from_workbook(unit_ctx, path=path, plan_id=PLAN)
-    assert digest(tmp_path / "unit.db") == before
+    assert file_digest(tmp_path / "unit.db") == before
 
 
 @pytest.mark.parametrize(
@@ -146,10 +110,10 @@ def test_a_workbook_for_another_plan_is_refused(unit_ctx: AppContext, tmp_path: 
 def test_a_corrupt_file_is_refused(unit_ctx: AppContext, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
-    before = digest(tmp_path / "unit.db")
+    before = file_digest(tmp_path / "unit.db")
     with pytest.raises(InputError, match="not an Excel workbook"):
         fill_from_workbook(unit_ctx, path=path, plan_id=PLAN)
-    assert digest(tmp_path / "unit.db") == before
+    assert file_digest(tmp_path / "unit.db") == before
 
 
 def test_an_ordinary_workbook_is_not_a_template(unit_ctx: AppContext, tmp_path: Path) -> None:

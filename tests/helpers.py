@@ -1,0 +1,150 @@
+"""Setup steps several test modules share, without Qt: a federation with the template
+roster and its plan packages, a unit's database, the unit enrolled with the federation,
+a unit's key enrolment built by hand, and a unit's values with one figure changed."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from app import unit
+from app.core import domain
+from app.core.context import AppContext, open_context
+from app.exchange import federation
+from app.exchange.bodies import enrolment_to_json
+from app.exchange.format import Header, Kind, new_package_id, seal
+from app.exchange.key_status import KeyStatus
+from app.exchange.keys import KeyInfo, ensure_own_key, list_keys
+from app.exchange.keystore import KeyPair
+from app.exchange.merge import import_packages
+from app.exchange.signing import fingerprint_groups, key_id
+from app.roster.template import write_roster_template
+from app.roster.workbook_import import import_roster
+from app.setup.first_run import initialize
+from db.enums import Role, Sector, UnitKind
+
+PLAN = "tuyen-quang-2017"
+
+
+def federation_with_roster(
+    where: str | Path, folder: Path, *, name: str = "LĐLĐ tỉnh Tuyên Quang"
+) -> tuple[AppContext, Path]:
+    """A federation database at ``where`` with the template roster (2017) and the plan
+    packages of its units, written to ``folder / "plans"`` (returned)."""
+    ctx = open_context(str(where))
+    with ctx.unit_of_work() as session:
+        initialize(session, role=Role.FEDERATION, name=name)
+    workbook = folder / "roster.xlsx"
+    write_roster_template(workbook)
+    with ctx.unit_of_work() as session:
+        import_roster(session, path=workbook, year=2017)
+    plans = folder / "plans"
+    federation.export_plan_packages(ctx, plan_id=PLAN, out_dir=plans)
+    return ctx, plans
+
+
+def federation_fingerprint(fed_ctx: AppContext) -> str:
+    """The federation's own key fingerprint, as a unit's chair types it."""
+    with fed_ctx.unit_of_work() as session:
+        return fingerprint_groups(ensure_own_key(session).public_raw)
+
+
+def unit_database(
+    path: Path,
+    *,
+    name: str,
+    code: str,
+    kind: UnitKind | None = None,
+    sector: Sector | None = None,
+) -> AppContext:
+    """A unit's database at ``path``, set up as the first-run dialog does (left open)."""
+    ctx = open_context(path)
+    with ctx.unit_of_work() as session:
+        initialize(session, role=Role.UNIT, name=name, code=code, kind=kind, sector=sector)
+    return ctx
+
+
+def enrol_unit(fed_ctx: AppContext, unit_ctx: AppContext, plans: Path, folder: Path) -> KeyInfo:
+    """CS-0001 imports its plan package and sends its key; the federation accepts it
+    (the key as it was listed, pending)."""
+    unit.import_plan_package(
+        unit_ctx,
+        path=plans / "CS-0001_plan_2017.thidua",
+        confirmed_fingerprint=federation_fingerprint(fed_ctx),
+    )
+    enrolment = unit.export_enrolment(unit_ctx, out=folder / "enrol.thidua")
+    import_packages(fed_ctx, paths=[enrolment.path], dry_run=False)
+    with fed_ctx.reading() as session:
+        [key] = list_keys(session, status="pending")
+    federation.decide_key(fed_ctx, keyid=key.keyid, decision=KeyStatus.ACCEPTED)
+    return key
+
+
+def bump(
+    values: dict[str, domain.UnitValue], code: str, amount: int
+) -> dict[str, domain.UnitValue]:
+    """``values`` with the amount of ``code`` changed (its other parts kept)."""
+    changed = dict(values)
+    changed[code] = dataclasses.replace(values[code], amount=amount)
+    return changed
+
+
+def enrolment_parts(
+    *,
+    audience: str,
+    unit_id: str,
+    code: str,
+    name: str,
+    public_raw: bytes,
+    created_at: str,
+    epoch: int = 1,
+    chair: str = "",
+    phone: str = "",
+    email: str = "",
+) -> tuple[Header, dict[str, Any]]:
+    """The header and body of a unit's key enrolment (to seal with that key)."""
+    header = Header(
+        package_id=new_package_id(),
+        kind=Kind.ENROLMENT,
+        audience=audience,
+        unit_id=unit_id,
+        unit_code=code,
+        signer=key_id(public_raw),
+        epoch=epoch,
+        plan_id="",
+        stream="enrolment",
+        revision=1,
+        supersedes=None,
+        plan_ref="",
+        created_at=created_at,
+    )
+    body = enrolment_to_json(
+        base64.b64encode(public_raw).decode("ascii"),
+        name=name,
+        code=code,
+        chair=chair,
+        phone=phone,
+        email=email,
+        replaces=None,
+    )
+    return header, body
+
+
+def enrolment_package(
+    key: KeyPair, *, audience: str, unit_id: str, code: str, name: str, created_at: str, **more: Any
+) -> bytes:
+    """A unit's self-signed key enrolment, sealed as the unit application writes it
+    (``more``: the epoch and the chair's name, phone and e-mail)."""
+    header, body = enrolment_parts(
+        audience=audience,
+        unit_id=unit_id,
+        code=code,
+        name=name,
+        public_raw=key.public_raw,
+        created_at=created_at,
+        **more,
+    )
+    data, _digest = seal(header, body, [key.private_key])
+    return data

@@ -1,0 +1,184 @@
+"""The federation's documents: the province summary, the cluster covenant, the plan, and
+the batch of forms.
+
+Printed forms read back from the PDF (see ``pdf_reading.py``); the setups are built once
+for the folder."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from app.core.format import format_number, format_percent, format_vnd
+from app.printing import documents
+from db.enums import REGISTRATION_STREAM
+from tests.unit.printing.pdf_reading import (
+    A4,
+    PLAN,
+    all_text,
+    assert_liberation_serif_embedded,
+    assert_page_numbers,
+    assert_within_margins,
+    read_pdf,
+)
+from tests.unit.printing.setups import (
+    Province,
+)
+
+# --- federation documents ------------------------------------------------------------------------
+
+
+def test_province_summary_totals_match_the_units_values(province: Province) -> None:
+    path = documents.print_province_summary(
+        province.ctx, plan_id=PLAN, out=province.out / "summary.pdf"
+    )
+    pages = read_pdf(path)
+    text = all_text(pages)
+    units = province.demo.units
+    money = sum(
+        u.values[REGISTRATION_STREAM]["7.1"].amount or 0
+        for u in units
+        if "7.1" in u.values[REGISTRATION_STREAM]
+    )
+    assert format_vnd(money).replace("\u00a0", " ") in text
+    women = [u.values[REGISTRATION_STREAM]["6.2"] for u in units if "6.2" in u.values["h1"]]
+    numerator = sum(v.numerator or 0 for v in women)
+    denominator = sum(v.denominator or 0 for v in women)
+    percent = format_percent(Decimal(numerator) * 100 / Decimal(denominator))
+    assert f"{percent} {format_number(numerator)} / {format_number(denominator)}" in text
+    for expected in (
+        "TỔNG LĐLĐ VIỆT NAM",
+        "BÁO CÁO TỔNG HỢP",
+        "Kết quả đăng ký và thực hiện các chỉ tiêu thi đua năm 2017",
+        "Mục tiêu kế hoạch",
+        "từ 700 triệu đồng trở lên",
+        "2.000 đoàn viên",
+        "Thực hiện 6 tháng đầu năm 2017",
+        "Theo công đoàn cấp trên trực tiếp cơ sở",
+        "Theo cụm thi đua",
+        "Tổng cộng 12 12 100,0%",
+        "TM. BAN THƯỜNG VỤ",
+        "Nguyễn Thị Thu Thủy",
+    ):
+        assert expected in text, expected
+    assert re.search(r"(Không đạt|Đạt)", text)
+    assert_within_margins(pages)
+    assert_page_numbers(pages)
+    assert_liberation_serif_embedded(path)
+
+
+def test_cluster_covenant_is_landscape_with_a_column_per_member(province: Province) -> None:
+    cluster = province.demo.units[0].cluster_code
+    members = [u for u in province.demo.units if u.cluster_code == cluster]
+    path = documents.print_cluster_covenant(
+        province.ctx, plan_id=PLAN, cluster=cluster, out=province.out / "covenant.pdf"
+    )
+    pages = read_pdf(path)
+    for page in pages:
+        assert (round(page.width, 2), round(page.height, 2)) == (A4[1], A4[0])
+    text = all_text(pages)
+    assert f"GIAO ƯỚC THI ĐUA NĂM 2017 {cluster}" in text
+    for member in members:
+        assert member.name in text, member.name
+        assert member.name.upper() in text  # its place in the signature grid
+    assert text.count("CHỦ TỊCH") >= len(members)
+    assert "(Cụm trưởng)" in text
+    tables = 1 + (len(members) - 1) // 6
+    if tables > 1:
+        assert f"Bảng {tables}/{tables}" in text
+    assert_within_margins(pages)
+    assert_page_numbers(pages)
+    assert_liberation_serif_embedded(path)
+
+
+def test_plan_reproduces_the_issued_document(province: Province) -> None:
+    path = documents.print_plan(province.ctx, plan_id=PLAN, out=province.out / "plan.pdf")
+    pages = read_pdf(path)
+    text = all_text(pages)
+    for expected in (
+        "TỔNG LĐLĐ VIỆT NAM",
+        "LĐLĐ TỈNH TUYÊN QUANG",
+        "Số: …/KH-LĐLĐ",
+        "Tuyên Quang, ngày 07 tháng 02 năm 2017",
+        "KẾ HOẠCH",
+        "Phát động, tổ chức các phong trào thi đua trong các cấp Công đoàn",
+        "“Năm vì lợi ích đoàn viên”",
+        "I- MỤC ĐÍCH, YÊU CẦU",
+        "II- MỤC TIÊU THI ĐUA",
+        "1- 100% đoàn viên, CNVCLĐ khối hành chính sự nghiệp",
+        "2- Số đoàn viên phát triển tăng thêm thực tế 2.000 đoàn viên",
+        "9- Phối hợp chặt chẽ với chính quyền",
+        "a- 100% cơ quan hành chính nhà nước",
+        "đ- Thanh tra, kiểm tra, giám sát",
+        "III- NỘI DUNG THI ĐUA",
+        "IV- TỔ CHỨC THỰC HIỆN",
+        "Nơi nhận:",
+        "- TT LĐLĐ tỉnh;",
+        "(Chỉ đạo)",
+        "- Lưu VT, CS-PL.",
+        "TM. BAN THƯỜNG VỤ",
+        "CHỦ TỊCH",
+        "Nguyễn Thị Thu Thủy",
+    ):
+        assert expected in text, expected
+    last = next(p for p in reversed(pages) if "Nơi nhận:" in p.text)
+    assert {(c.font, round(c.size)) for c in last.chars_of("Nơi nhận:")} == {
+        ("LiberationSerif-BoldItalic", 12)
+    }
+    assert {round(c.size) for c in last.chars_of("- TT LĐLĐ tỉnh;")} == {11}
+    assert {c.font for c in last.chars_of("TM. BAN THƯỜNG VỤ")} == {"LiberationSerif-Bold"}
+    assert last.box("Nguyễn Thị Thu Thủy")[0] > last.width / 2, "the signature sits on the right"
+    assert last.box("Nơi nhận:")[2] < last.width / 2, "the recipients sit on the left"
+    assert_within_margins(pages)
+    assert_page_numbers(pages)
+    assert_liberation_serif_embedded(path)
+
+
+# --- batch ---------------------------------------------------------------------------------------
+
+
+def test_batch_in_one_file_restarts_page_numbers_with_each_form(province: Province) -> None:
+    calls: list[tuple[int, int]] = []
+    result = documents.print_registration_forms_batch(
+        province.ctx,
+        plan_id=PLAN,
+        out=province.out / "all.pdf",
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    total = len(province.demo.units)
+    assert (result.printed, result.total, result.cancelled) == (total, total, False)
+    assert calls[-1] == (total, total) and [d for d, _t in calls] == sorted(d for d, _t in calls)
+    pages = read_pdf(result.paths[0])
+    starts = [i for i, p in enumerate(pages) if "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017" in p.text]
+    assert len(starts) == total
+    for start, end in zip(starts, [*starts[1:], len(pages)], strict=True):
+        assert_page_numbers(pages[start:end])
+    codes = [u.code for u in sorted(province.demo.units, key=lambda u: u.code)]
+    assert [re.search(r"Mã đơn vị: (\S+)", pages[i].flat) for i in starts] != []
+    printed_codes = re.findall(r"Mã đơn vị: (\S+)", all_text(pages))
+    assert printed_codes == codes
+
+
+def test_batch_cancelled_leaves_no_file(province: Province) -> None:
+    polls = iter(range(100))
+    out = province.out / "cancelled" / "all.pdf"
+    result = documents.print_registration_forms_batch(
+        province.ctx, plan_id=PLAN, out=out, cancelled=lambda: next(polls) >= 3
+    )
+    assert result.cancelled and result.paths == () and result.printed == 0
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == [], "no temporary file is left behind"
+
+
+def test_batch_one_file_per_unit(province: Province) -> None:
+    codes = [u.code for u in province.demo.units[:3]]
+    result = documents.print_registration_forms_batch(
+        province.ctx,
+        plan_id=PLAN,
+        out=province.out / "each",
+        single_file=False,
+        unit_codes=codes,
+    )
+    assert sorted(p.name for p in result.paths) == sorted(f"{c}_dang-ky-2017.pdf" for c in codes)
+    for path in result.paths:
+        assert "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017" in all_text(read_pdf(path))
