@@ -14,6 +14,9 @@ from typing import Any
 
 import pytest
 
+#: Subprocesses and whole provinces: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ENTERPRISE = ["state_enterprise", "non_state_enterprise", "fdi"]
 NON_STATE = ["non_state_enterprise", "fdi"]
 

@@ -12,6 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+#: Subprocesses and whole provinces: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 #: When each unit's h1 report reached the federation (UTC), as staff's clock stamped it.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 #: The federation's database on both backends (the unit's is always its own SQLite file).
-pytestmark = pytest.mark.both_backends
+pytestmark = [pytest.mark.both_backends, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 

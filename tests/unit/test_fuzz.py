@@ -47,6 +47,9 @@ from db.enums import Role
 from tests import digest
 from tests.unit.package_forge import Env, valid
 
+#: Subprocesses and whole provinces: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("THIDUA_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(
     max_examples=EXAMPLES,
