@@ -10,31 +10,20 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QApplication, QWidget
-
 from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.demo.province import make_demo
 from app.plans import get_plan
 from app.rollup import read_timeliness, save_deadline, save_extension
+from tests.gui.screen_size import check
 
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.late_units import LateUnitsDialog
-from ui.widgets.fonts import apply_font_scale
-from ui.widgets.screen_fit import available_size
 from ui.widgets.tasks import TaskRunner
 
 pytestmark = pytest.mark.gui
 
-SCREEN = (1366, 728)
 PLAN = "tuyen-quang-2017"
-
-
-@pytest.fixture(params=(1.0, 1.25), ids=["100%", "125%"])
-def scale(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[float]:
-    apply_font_scale(request.param)
-    yield request.param
-    apply_font_scale(1.0)
 
 
 @pytest.fixture(scope="module")
@@ -55,14 +44,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppContext]:
         )
     yield ctx
     ctx.close()
-
-
-def check(widget: QWidget, name: str) -> None:
-    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-    assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (name, hint.toTuple())
-    room = available_size(widget)
-    assert widget.width() <= max(room[0], hint.width()), (name, widget.size().toTuple())
-    assert widget.height() <= max(room[1], hint.height()), (name, widget.size().toTuple())
 
 
 def test_the_deadlines_dialog_fits(qtbot: QtBot, province: AppContext, scale: float) -> None:

@@ -19,27 +19,16 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.core.preferences import Preferences
 from db.enums import REGISTRATION_STREAM
+from tests.gui.screen_size import check
 from tests.helpers import PLAN
 
 from ui.shell.main_window import MainWindow
-from ui.widgets.fonts import apply_font_scale
-from ui.widgets.screen_fit import available_size
-
-SCREEN = (1366, 728)
-SCALES = (1.0, 1.25)
-
-
-@pytest.fixture(params=SCALES, ids=["100%", "125%"])
-def scale(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[float]:
-    apply_font_scale(request.param)
-    yield request.param
-    apply_font_scale(1.0)
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +45,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Ap
     import_packages(ctx, paths=[drop.folder], dry_run=False)
     yield demo, ctx
     ctx.close()
-
-
-def check(widget: QWidget, name: str) -> None:
-    hint = widget.minimumSizeHint().expandedTo(widget.minimumSize())
-    assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (name, hint.toTuple())
-    room = available_size(widget)
-    assert widget.width() <= max(room[0], hint.width()), (name, widget.size().toTuple())
-    assert widget.height() <= max(room[1], hint.height()), (name, widget.size().toTuple())
 
 
 def window_on(qtbot: QtBot, database: Path, scale: float) -> MainWindow:
