@@ -13,6 +13,7 @@ When no server answers, the PostgreSQL variants skip with the reason, unless
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -90,6 +91,32 @@ def on_backend(backend: str, request: pytest.FixtureRequest) -> Callable[[Path],
         return url
 
     return place
+
+
+@pytest.fixture
+def fresh_copy(
+    backend: str, tmp_path: Path, on_backend: Callable[[Path], str]
+) -> Callable[[Path, Path], str]:
+    """A prepared federation to change freely: ``fresh_copy(database, keys)`` puts a copy of
+    the SQLite ``database`` on the test's backend (a file beside the test on SQLite, a new
+    database on PostgreSQL) and its ``keys`` folder in the test's user data folder, and
+    says where the database is; each call makes another copy."""
+
+    made: list[str] = []
+
+    def copy(database: Path, keys: Path) -> str:
+        home_keys = Path(os.environ["THIDUA_HOME"]) / "keys"
+        if not home_keys.exists():
+            shutil.copytree(keys, home_keys)
+        if backend != "sqlite":
+            made.append(on_backend(database))
+        else:
+            where = tmp_path / ("federation.db" if not made else f"federation-{len(made) + 1}.db")
+            shutil.copyfile(database, where)
+            made.append(str(where))
+        return made[-1]
+
+    return copy
 
 
 @pytest.fixture

@@ -37,6 +37,6 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
 
 @pytest.fixture
 def env(
-    province: Province, tmp_path: Path, backend: str, on_backend: Callable[[Path], str]
+    province: Province, tmp_path: Path, backend: str, fresh_copy: Callable[[Path, Path], str]
 ) -> Iterator[Env]:
-    yield from open_env(province, tmp_path, backend, on_backend)
+    yield from open_env(province, tmp_path, backend, fresh_copy)

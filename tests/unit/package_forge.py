@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -164,15 +162,10 @@ class Env:
 
 
 def open_env(
-    province: Province, tmp_path: Path, backend: str, on_backend: Callable[[Path], str]
+    province: Province, tmp_path: Path, backend: str, fresh_copy: Callable[[Path, Path], str]
 ) -> Iterator[Env]:
     """A fresh copy of ``province``'s database on ``backend`` and of its key folder."""
-    if backend == "sqlite":
-        where = str(tmp_path / "federation.db")
-        shutil.copyfile(province.golden, where)
-    else:
-        where = on_backend(province.golden)
-    shutil.copytree(province.keys, Path(os.environ["THIDUA_HOME"]) / "keys")
+    where = fresh_copy(province.golden, province.keys)
     files = tmp_path / "files"
     files.mkdir()
     ctx = open_context(where)

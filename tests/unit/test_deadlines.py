@@ -8,8 +8,6 @@ here from the raw package rows, not by the code under test.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,16 +79,10 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
 
 @pytest.fixture
 def fed(
-    golden: Golden, backend: str, on_backend: Callable[[Path], str], tmp_path: Path
+    golden: Golden, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
 ) -> Iterator[AppContext]:
     """The province with the h1 reports of :data:`ARRIVALS` imported at their times."""
-    if backend == "sqlite":
-        where = str(tmp_path / "federation.db")
-        shutil.copyfile(golden.database, where)
-    else:
-        where = on_backend(golden.database)
-    shutil.copytree(golden.keys, Path(os.environ["THIDUA_HOME"]) / "keys")
-    ctx = open_context(where)
+    ctx = open_context(fresh_copy(golden.database, golden.keys))
     demo, files = golden.demo, tmp_path / "files"
     files.mkdir()
     for code, revisions in ARRIVALS.items():

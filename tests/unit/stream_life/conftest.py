@@ -3,8 +3,6 @@ module they began in), and fresh copies of its federation database on the test's
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,21 +19,13 @@ def province(tmp_path_factory: pytest.TempPathFactory) -> Province:
 
 @pytest.fixture
 def fresh(
-    province: Province, tmp_path: Path, backend: str, on_backend: Callable[[Path], str]
+    province: Province, fresh_copy: Callable[[Path, Path], str]
 ) -> Iterator[Callable[[], AppContext]]:
     """Make a fresh copy of the province's federation database on the backend."""
-    keys = Path(os.environ["THIDUA_HOME"]) / "keys"
-    if not keys.exists():
-        shutil.copytree(province.keys, keys)
     opened: list[AppContext] = []
 
     def make() -> AppContext:
-        if backend == "sqlite":
-            where = str(tmp_path / f"copy{len(opened)}.db")
-            shutil.copyfile(province.golden, where)
-        else:
-            where = on_backend(province.golden)
-        opened.append(open_context(where))
+        opened.append(open_context(fresh_copy(province.golden, province.keys)))
         return opened[-1]
 
     yield make
