@@ -13,6 +13,7 @@ from app.printing.documents import (
     print_province_summary,
     print_registration_form,
     print_registration_forms_batch,
+    print_reminders,
     print_results_report,
 )
 from app.printing.furniture import (
@@ -51,6 +52,7 @@ __all__ = [
     "print_province_summary",
     "print_registration_form",
     "print_registration_forms_batch",
+    "print_reminders",
     "print_results_report",
     "section_heading",
     "signature_block",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.context import AppContext
+from app.core.days import short_date
 from app.core.errors import N_, InputError, UserError
 from app.core.installation import require_installation
 from app.core.text import natural_key
@@ -35,6 +36,7 @@ from app.printing.layout import FormStart, PageNumbering, build_pdf
 from app.printing.plan_form import plan_story
 from app.printing.province_summary import CoverageRow, Summary, summary_story
 from app.printing.registration_form import RegistrationForm, registration_story
+from app.printing.reminder import ReminderForm, reminder_story, report_name
 from app.printing.results_report import ResultsReport, results_story
 from app.printing.sources import (
     UnitInfo,
@@ -47,7 +49,7 @@ from app.printing.sources import (
     resolve_cluster,
     resolve_unit,
 )
-from app.rollup import Scope, describe_scope, rollup, scope_units
+from app.rollup import Reminders, Scope, describe_scope, rollup, scope_units
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, UnitKind
 
@@ -271,13 +273,10 @@ def _separate_files(
     folder.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     total = len(form_list)
-    names = Counter(_file_stem(f.unit) for f in form_list)
-    for form in form_list:
+    stems = _file_stems([(f.unit.code, f.unit.id) for f in form_list])
+    for form, stem in zip(form_list, stems, strict=True):
         if cancelled is not None and cancelled():
             return BatchResult(tuple(paths), len(paths), total, True)
-        stem = _file_stem(form.unit)
-        if names[stem] > 1:
-            stem = f"{stem}-{form.unit.id[:8]}"
         path = folder / f"{stem}_dang-ky-{form.plan.year}.pdf"
         paths.append(
             build_pdf(
@@ -292,8 +291,77 @@ def _separate_files(
     return BatchResult(tuple(paths), len(paths), total, False)
 
 
-def _file_stem(unit: UnitInfo) -> str:
-    return re.sub(r"[^\w\-]+", "-", unit.code or unit.id).strip("-") or "unit"
+def _file_stems(units: list[tuple[str, str]]) -> list[str]:
+    """A file name stem for each (code, id): the code made safe, with the start of
+    the id when two codes would give the same name."""
+    stems = [
+        re.sub(r"[^\w\-]+", "-", code or unit_id).strip("-") or "unit" for code, unit_id in units
+    ]
+    names = Counter(stems)
+    return [
+        f"{stem}-{unit_id[:8]}" if names[stem] > 1 else stem
+        for stem, (_code, unit_id) in zip(stems, units, strict=True)
+    ]
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+#: How long a reminder gives by default to send the report.
+REPLY_DAYS = 7
+
+
+def print_reminders(
+    ctx: AppContext,
+    *,
+    reminders: Reminders,
+    out: Path,
+    single_file: bool = True,
+    reply_by: dt.date | None = None,
+) -> BatchResult:
+    """The reminder letters (công văn đôn đốc) of ``reminders``
+    (:func:`app.rollup.read_reminders`), asking to send by ``reply_by`` (default a
+    week after the day counted to).
+
+    ``single_file``: one PDF at ``out``, one letter after another (page numbers
+    restart with each); otherwise one PDF per letter in the folder ``out``, named
+    ``CODE_don-doc-STREAM.pdf`` after the recipient. Nothing to remind is an
+    :class:`InputError`, and no file is written.
+    """
+    reminders.require_letters()
+    reply = reply_by or reminders.as_of + dt.timedelta(days=REPLY_DAYS)
+    if reply <= reminders.as_of:
+        raise InputError(
+            N_("The day to send the report by ({date}) must come after {as_of}."),
+            params={"date": short_date(reply), "as_of": short_date(reminders.as_of)},
+        )
+    with ctx.reading() as session:
+        fed = federation_name(session, reminders.plan)
+    forms = [ReminderForm(reminders, fed, letter, reply) for letter in reminders.letters]
+    title = f"Công văn đôn đốc gửi {report_name(reminders.plan, reminders.stream)}"
+    total = len(forms)
+    if not single_file:
+        out.mkdir(parents=True, exist_ok=True)
+        stems = _file_stems([(f.letter.recipient.code, f.letter.recipient.id) for f in forms])
+        paths = tuple(
+            build_pdf(
+                out / f"{stem}_don-doc-{reminders.stream}.pdf",
+                reminder_story(form),
+                title=f"{title} - {form.letter.recipient.name}",
+                author=fed,
+            )
+            for form, stem in zip(forms, stems, strict=True)
+        )
+        return BatchResult(paths, total, total, False)
+    numbering = PageNumbering()
+    story: list[Flowable] = []
+    for index, form in enumerate(forms):
+        if index:
+            story.append(PageBreak())
+        story.append(FormStart(numbering, index, None))
+        story += reminder_story(form)
+    path = build_pdf(out, story, title=title, author=fed, numbering=numbering)
+    return BatchResult((path,), total, total, False)
 
 
 # --- coverage -------------------------------------------------------------------------------

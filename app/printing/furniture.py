@@ -5,6 +5,7 @@
   "Số: …"; on the right the quốc hiệu (13 pt bold capitals) over the tiêu
   ngữ (14 pt bold) with a rule as long as the tiêu ngữ, then the place and
   date in 14 pt italics.
+  A letter (công văn) has no title: its trích yếu "V/v …" sits under "Số: …".
 - Title 14 pt bold capitals centred, trích yếu 14 pt bold centred, a rule.
 - Signature block on the right (authority, title, space for signature and
   stamp, name), "Nơi nhận:" on the left (12 pt bold italic, list 11 pt).
@@ -94,8 +95,12 @@ def header_block(
     date: dt.date | None,
     year: int | None = None,
     wide: bool = False,
+    subject: str = "",
 ) -> Table:
-    """The two-column header: issuing body and number | quốc hiệu, tiêu ngữ, date."""
+    """The two-column header: issuing body and number | quốc hiệu, tiêu ngữ, date.
+
+    ``subject``: a letter's trích yếu ("V/v …"), under its number (13 pt, centred).
+    """
     s = styles()
     total = frame_width(wide=wide)
     left_width = HEADER_LEFT_WIDTH + (30 * mm if wide else 0)
@@ -116,6 +121,8 @@ def header_block(
         Rule(issuer_line * 0.4, space_before=4, space_after=5),
         para(f"Số: {number}" if number else "Số: …", s.number),
     ]
+    if subject:
+        left.append(para(subject, s.number))
     motto_width = stringWidth(MOTTO, BOLD, 14)
     right: list[Flowable] = [
         para(NATIONAL_NAME, s.national),

@@ -1,5 +1,5 @@
 """Roll-up: totals over the roster, their maintained cells, the dashboard, the province
-workbook, and deadlines with who reported on time."""
+workbook, deadlines with who reported on time, and the units to remind."""
 
 from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
@@ -12,10 +12,13 @@ from app.rollup.dashboard import (
 )
 from app.rollup.deadlines import Extension, StreamDeadline
 from app.rollup.query import Scope, TargetRollup, describe_scope, resolve_scope, rollup, scope_units
+from app.rollup.reminder_workbook import export_reminder_workbook
+from app.rollup.reminders import NOT_DUE, ReminderLetter, ReminderRequest, Reminders
 from app.rollup.services import (
     fresh_dashboard,
     read_cluster_standing,
     read_deadlines,
+    read_reminders,
     read_scope_choices,
     read_scope_unit_codes,
     read_timeliness,
@@ -30,11 +33,15 @@ from app.rollup.timeliness import LateUnit, StreamTimeliness, Timeliness
 from app.rollup.workbook import export_province_workbook
 
 __all__ = [
+    "NOT_DUE",
     "ClusterFigure",
     "Dashboard",
     "Extension",
     "LateUnit",
     "MissingUnit",
+    "ReminderLetter",
+    "ReminderRequest",
+    "Reminders",
     "Scope",
     "ScopeChoice",
     "ScopeKind",
@@ -45,9 +52,11 @@ __all__ = [
     "UnitFigure",
     "describe_scope",
     "export_province_workbook",
+    "export_reminder_workbook",
     "fresh_dashboard",
     "read_cluster_standing",
     "read_deadlines",
+    "read_reminders",
     "read_scope_choices",
     "read_scope_unit_codes",
     "read_timeliness",

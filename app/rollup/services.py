@@ -36,6 +36,7 @@ from app.rollup.deadlines import (
     withdraw_extension,
 )
 from app.rollup.query import Scope
+from app.rollup.reminders import ReminderRequest, Reminders, reminders
 from app.rollup.timeliness import Timeliness, timeliness
 from app.rollup.workbook import export_province_workbook
 
@@ -148,10 +149,17 @@ def read_timeliness(
         return timeliness(session, plan_id=plan_id, scope=scope, stream=stream, as_of=as_of)
 
 
+def read_reminders(ctx: AppContext, request: ReminderRequest) -> Reminders:
+    """The units to remind and whom to write to (:func:`app.rollup.reminders.reminders`)."""
+    with ctx.reading() as session:
+        return reminders(session, request)
+
+
 __all__ = [
     "fresh_dashboard",
     "read_cluster_standing",
     "read_deadlines",
+    "read_reminders",
     "read_scope_choices",
     "read_scope_unit_codes",
     "read_timeliness",
