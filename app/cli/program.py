@@ -26,6 +26,7 @@ from app.cli.keys import register as register_keys
 from app.cli.packages import register as register_packages
 from app.cli.plans import register as register_plans
 from app.cli.printing import register as register_printing
+from app.cli.reminders import register as register_reminders
 from app.cli.reports import register as register_reports
 from app.cli.roster import register as register_roster
 from app.cli.scoring import register as register_scoring
@@ -47,6 +48,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_database,
     register_reports,
     register_deadlines,
+    register_reminders,
     register_keys,
     register_statements,
     register_packages,
