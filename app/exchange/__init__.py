@@ -37,6 +37,7 @@ from app.exchange.format import (
     seal,
     suggested_file_name,
 )
+from app.exchange.history import compare_versions, unit_history
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
@@ -102,6 +103,7 @@ __all__ = [
     "WrongPassphraseError",
     "backup_own_key",
     "check_public_key",
+    "compare_versions",
     "conflict_detail",
     "decide_key",
     "decode_base64_canonical",
@@ -156,6 +158,7 @@ __all__ = [
     "statement_to_json",
     "stream_label",
     "suggested_file_name",
+    "unit_history",
     "unit_names",
     "verify_envelope",
     "write_receipts",

@@ -35,6 +35,7 @@ from app.exchange.format import (
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import KeyInfo, ensure_own_key, own_epoch, record_key_decision
 from app.exchange.labels import stream_label
+from app.exchange.lookup import find_package
 from app.exchange.merge_decide import Importer
 from app.exchange.merge_state import MergeState, serialise_merges
 from app.exchange.merge_write import settle_and_write
@@ -302,7 +303,7 @@ def return_package(
     if not general_comment.strip() and not comments:
         raise InputError(N_("Write at least one comment for the unit."))
     with ctx.unit_of_work() as session:
-        package = _find_package(session, package_hash)
+        package = find_package(session, package_hash)
         data, _digest = _receipt(
             session,
             package,
@@ -320,22 +321,6 @@ def return_package(
             detail={"comment": general_comment, "fields": sorted(comments)},
         )
     return out
-
-
-def _find_package(session: Session, package_hash: str) -> models.Package:
-    package_hash = package_hash.strip().lower()
-    package = session.get(models.Package, package_hash)
-    if package is None and len(package_hash) >= 8:
-        found = list(
-            session.scalars(
-                select(models.Package).where(models.Package.hash.startswith(package_hash))
-            )
-        )
-        if len(found) == 1:
-            package = found[0]
-    if package is None:
-        raise NotFoundError(N_("No package {hash} in the archive."), params={"hash": package_hash})
-    return package
 
 
 # --- enrolment decisions and held packages ----------------------------------------------

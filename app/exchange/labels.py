@@ -1,6 +1,6 @@
 """Words for the import's codes, one definition for the screen, CSV and workbooks.
 
-Outcomes, package kinds, streams and key statuses are stored as English
+Outcomes, package kinds and statuses, streams and key statuses are stored as English
 codes (``pending_key``, ``enrolment``, ``h1``); people read them through
 these functions, in the interface language (Vietnamese by default). Times
 are stored in UTC and shown in the PC's time zone.
@@ -42,6 +42,15 @@ KEY_STATUSES = {
     "retired": N_("Retired"),
 }
 
+#: A package's place in the archive (the ``package.status`` column).
+PACKAGE_STATUSES = {
+    "applied": N_("Merged"),
+    "superseded": N_("Replaced by a later revision"),
+    "quarantined": N_("In conflict"),
+    "discarded": N_("Discarded by staff"),
+    "pending_key": N_("Pending key"),
+}
+
 
 #: A translation function: the interface language's by default, or one fixed
 #: language's (``app.core.i18n.translator("vi")`` for what is written for people).
@@ -58,6 +67,10 @@ def kind_label(kind: str, tr: Tr = None) -> str:
 
 def key_status_label(status: str, tr: Tr = None) -> str:
     return (tr or _)(KEY_STATUSES[status]) if status in KEY_STATUSES else status
+
+
+def package_status_label(status: str, tr: Tr = None) -> str:
+    return (tr or _)(PACKAGE_STATUSES[status]) if status in PACKAGE_STATUSES else status
 
 
 def stream_label(stream: str, plan: domain.Plan | None, tr: Tr = None) -> str:
@@ -87,9 +100,11 @@ __all__ = [
     "KEY_STATUSES",
     "KINDS",
     "OUTCOMES",
+    "PACKAGE_STATUSES",
     "key_status_label",
     "kind_label",
     "local_time",
     "outcome_label",
+    "package_status_label",
     "stream_label",
 ]
