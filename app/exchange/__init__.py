@@ -37,7 +37,13 @@ from app.exchange.format import (
     seal,
     suggested_file_name,
 )
-from app.exchange.history import compare_versions, unit_history
+from app.exchange.history import (
+    HistoryEntry,
+    UnitHistory,
+    VersionComparison,
+    compare_versions,
+    unit_history,
+)
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
@@ -90,6 +96,7 @@ __all__ = [
     "ConflictDetail",
     "ConflictRow",
     "Header",
+    "HistoryEntry",
     "ImportSummary",
     "ItemResult",
     "KeyPair",
@@ -100,6 +107,8 @@ __all__ = [
     "Package",
     "ParsedStatement",
     "PayloadError",
+    "UnitHistory",
+    "VersionComparison",
     "WrongPassphraseError",
     "backup_own_key",
     "check_public_key",
