@@ -1,17 +1,22 @@
 """Setup steps several test modules share, without Qt: a federation with the template
 roster and its plan packages, a unit's database, the unit enrolled with the federation,
-a unit's key enrolment built by hand, and a unit's values with one figure changed."""
+a unit's key enrolment built by hand, a unit's values with one figure changed, and a demo
+province kept as one closed file for each test to copy (``fresh_copy``)."""
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import sqlite3
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from app import unit
 from app.core import domain
 from app.core.context import AppContext, open_context
+from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.exchange.bodies import enrolment_to_json
 from app.exchange.format import Header, Kind, new_package_id, seal
@@ -26,6 +31,47 @@ from app.setup.first_run import initialize
 from db.enums import Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"
+
+
+@dataclasses.dataclass(frozen=True)
+class GoldenProvince:
+    """A demo province built once: its federation database as one closed SQLite file and
+    the folder of the federation's key (both for ``fresh_copy`` to copy per test)."""
+
+    demo: Demo
+    database: Path
+    keys: Path
+
+
+def golden_province(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    *,
+    units: int,
+    seed: int = 2017,
+    streams: tuple[str, ...] | None = None,
+) -> GoldenProvince:
+    """Build a demo province (``make_demo``; ``streams`` None: its default reports) in a
+    folder of its own, its database checkpointed into one self-contained file."""
+    root = tmp_path_factory.mktemp(name)
+    home = root / "home"
+    # The autouse THIDUA_HOME fixture is per test; point this build at its own
+    # folder so the federation key is never written to the real user data dir.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("THIDUA_HOME", str(home))
+        if streams is None:
+            demo = make_demo(out_dir=root / "demo", units=units, seed=seed)
+        else:
+            demo = make_demo(out_dir=root / "demo", units=units, seed=seed, streams=streams)
+    database = root / "golden.db"
+    # The backup API copies the database with its WAL content into one file.
+    source, target = sqlite3.connect(demo.database), sqlite3.connect(database)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return GoldenProvince(demo, database, home / "keys")
 
 
 def federation_with_roster(

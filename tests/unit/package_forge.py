@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from sqlalchemy import select
 
 from app.core import domain
 from app.core.context import AppContext, open_context
-from app.demo.province import Demo, DemoUnit, make_demo
+from app.demo.province import Demo, DemoUnit
 from app.exchange.bodies import statement_to_json
 from app.exchange.format import (
     Header,
@@ -46,7 +45,7 @@ from db import models
 from db.enums import REGISTRATION_STREAM
 from tests import digest
 from tests.digest import changed_tables, combine
-from tests.helpers import enrolment_parts
+from tests.helpers import enrolment_parts, golden_province
 
 #: Tables that record the import attempt itself (by design, also for refused
 #: files); every other table must be byte-for-byte unchanged.
@@ -113,24 +112,8 @@ class Province:
 
 def build_province(tmp_path_factory: pytest.TempPathFactory) -> Province:
     """A demo province of six units, its database checkpointed into one file."""
-    root = tmp_path_factory.mktemp("province")
-    home = root / "home"
-    # The autouse THIDUA_HOME fixture is per test; point this build at its own
-    # folder so the federation key is never written to the real user data dir.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("THIDUA_HOME", str(home))
-        demo = make_demo(out_dir=root / "demo", units=6)
-    golden = root / "golden.db"
-    # The backup API copies the database with its WAL content into one
-    # self-contained file; each test then copies that closed file.
-    source = sqlite3.connect(demo.database)
-    target = sqlite3.connect(golden)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    return Province(demo=demo, golden=golden, keys=home / "keys")
+    built = golden_province(tmp_path_factory, "province", units=6)
+    return Province(demo=built.demo, golden=built.database, keys=built.keys)
 
 
 @dataclass

@@ -8,9 +8,7 @@ here from the raw package rows, not by the code under test.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from sqlalchemy import func, select, update
 from app.core.context import AppContext, open_context
 from app.core.days import local_day, parse_day
 from app.core.errors import InputError, NotFoundError, UserError
-from app.demo.province import Demo, make_demo, write_report
+from app.demo.province import write_report
 from app.exchange import import_packages
 from app.rollup import (
     read_deadlines,
@@ -34,6 +32,7 @@ from app.rollup import (
 from app.setup import initialize
 from db import models
 from db.enums import Role
+from tests.helpers import GoldenProvince, golden_province
 
 pytestmark = pytest.mark.both_backends
 
@@ -53,33 +52,14 @@ ARRIVALS = {
 }
 
 
-@dataclass(frozen=True)
-class Golden:
-    demo: Demo
-    database: Path
-    keys: Path
-
-
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    root = tmp_path_factory.mktemp("deadlines")
-    home = root / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("THIDUA_HOME", str(home))
-        demo = make_demo(out_dir=root / "demo", units=6, seed=17, streams=())
-    database = root / "golden.db"
-    source, target = sqlite3.connect(demo.database), sqlite3.connect(database)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    return Golden(demo, database, home / "keys")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
+    return golden_province(tmp_path_factory, "deadlines", units=6, seed=17, streams=())
 
 
 @pytest.fixture
 def fed(
-    golden: Golden, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
+    golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
 ) -> Iterator[AppContext]:
     """The province with the h1 reports of :data:`ARRIVALS` imported at their times."""
     ctx = open_context(fresh_copy(golden.database, golden.keys))

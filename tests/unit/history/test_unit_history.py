@@ -7,7 +7,6 @@ the comparison exactly the two changed values, written as the screens write them
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,13 @@ from app.core import domain
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError, NotFoundError, UserError
 from app.core.i18n import translator
-from app.demo.province import Demo, make_demo, write_report
+from app.demo.province import Demo, write_report
 from app.exchange import compare_versions, import_packages, unit_history
 from app.exchange.labels import local_time
 from app.exchange.signing import fingerprint_groups
 from db import models
 from db.enums import IndicatorKind
+from tests.helpers import GoldenProvince, golden_province
 
 pytestmark = pytest.mark.both_backends
 
@@ -32,13 +32,6 @@ PLAN = "tuyen-quang-2017"
 UNIT = "CS-00001"
 RECEIVED = ("2017-07-10T02:00:00+00:00", "2017-07-12T03:30:00+00:00")
 MADE_AT = "2017-07-05T08:00:00+07:00"
-
-
-@dataclass(frozen=True)
-class Golden:
-    demo: Demo
-    database: Path
-    keys: Path
 
 
 @dataclass(frozen=True)
@@ -50,20 +43,8 @@ class Federation:
 
 
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    root = tmp_path_factory.mktemp("history")
-    home = root / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("THIDUA_HOME", str(home))
-        demo = make_demo(out_dir=root / "demo", units=4, seed=17, streams=())
-    database = root / "golden.db"
-    source, target = sqlite3.connect(demo.database), sqlite3.connect(database)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    return Golden(demo, database, home / "keys")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
+    return golden_province(tmp_path_factory, "history", units=4, seed=17, streams=())
 
 
 def _counts(demo: Demo) -> list[domain.Indicator]:
@@ -77,7 +58,7 @@ def _counts(demo: Demo) -> list[domain.Indicator]:
 
 @pytest.fixture
 def fed(
-    golden: Golden, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
+    golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
 ) -> Iterator[Federation]:
     """The province with CS-00001's h1 r1 and r2 received at :data:`RECEIVED`."""
     ctx = open_context(fresh_copy(golden.database, golden.keys))

@@ -9,9 +9,7 @@ deadline is 15/07/2017 and CS-00003 has until 25/07/2017.
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from sqlalchemy import update
 
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
-from app.demo.province import Demo, make_demo, write_report
+from app.demo.province import write_report
 from app.exchange import import_packages
 from app.printing import print_reminders
 from app.rollup import (
@@ -31,6 +29,7 @@ from app.rollup import (
     save_extension,
 )
 from db import models
+from tests.helpers import GoldenProvince, golden_province
 from tests.unit.printing.pdf_reading import (
     all_text,
     assert_liberation_serif_embedded,
@@ -43,33 +42,14 @@ AS_OF = dt.date(2017, 7, 20)
 HOSTILE = "=cmd|' /C calc'!A0"
 
 
-@dataclass(frozen=True)
-class Golden:
-    demo: Demo
-    database: Path
-    keys: Path
-
-
 @pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Golden:
-    root = tmp_path_factory.mktemp("reminders")
-    home = root / "home"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("THIDUA_HOME", str(home))
-        demo = make_demo(out_dir=root / "demo", units=6, seed=17, streams=())
-    database = root / "golden.db"
-    source, target = sqlite3.connect(demo.database), sqlite3.connect(database)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
-    return Golden(demo, database, home / "keys")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
+    return golden_province(tmp_path_factory, "reminders", units=6, seed=17, streams=())
 
 
 @pytest.fixture
 def fed(
-    golden: Golden, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
+    golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
 ) -> Iterator[AppContext]:
     ctx = open_context(fresh_copy(golden.database, golden.keys))
     demo = golden.demo
