@@ -31,6 +31,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.core import i18n
+from app.core.i18n import gettext as _
 from app.core.location import chosen_database
 from app.core.preferences import load_preferences
 
@@ -81,7 +82,7 @@ class _VersionAction(argparse.Action):
     """``--version``, reading the package metadata only when asked."""
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+        super().__init__(option_strings, dest, nargs=0, help=_("show the version and exit"))
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
         if sys.stdout is not None:  # None in a windowed Windows executable
@@ -90,24 +91,29 @@ class _VersionAction(argparse.Action):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="thidua")
+    preferences = load_preferences()
+    i18n.set_language(preferences.language)
+    i18n.translate_argparse()
+    parser = argparse.ArgumentParser(prog="thidua", description=_("Thi Đua: the application"))
     parser.add_argument(
         "--db",
         "--database-url",
         dest="db",
-        help="database file or a shared database's URL (postgresql://user:password@server/db); "
-        "default: $THIDUA_DATABASE_URL, else File > Shared database, else the user data folder",
+        metavar="FILE_OR_URL",
+        help=_(
+            "database file or a shared database's URL (postgresql://user:password@server/db); "
+            "default: $THIDUA_DATABASE_URL, else File > Shared database, else the user data folder"
+        ),
     )
     parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "packages",
         nargs="*",
         type=Path,
-        help="package files to open (a .thidua file double-clicked in the file manager)",
+        metavar="PACKAGE",
+        help=_("package files to open (a .thidua file double-clicked in the file manager)"),
     )
     args, qt_args = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
-    preferences = load_preferences()
-    i18n.set_language(preferences.language)
 
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("Thi Đua")

@@ -114,6 +114,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = out or sys.stdout
     i18n.set_language(_language_from(argv))
+    i18n.translate_argparse()
     args = build_parser().parse_args(argv)
     ctx: AppContext | None = None
     try:

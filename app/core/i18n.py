@@ -94,4 +94,18 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def translate_argparse() -> None:
+    """Make the standard library's argparse speak the current language.
+
+    argparse looks its own words ("usage: ", "invalid choice…", "unrecognized
+    arguments…") up through the module-level ``_`` and ``ngettext`` it imported
+    from :mod:`gettext`; they are pointed at this catalogue, which carries those
+    messages (``i18n_tools`` extracts them from the running Python's argparse).
+    """
+    import argparse
+
+    argparse._ = gettext  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
 _ = gettext

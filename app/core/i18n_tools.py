@@ -7,11 +7,13 @@ keeping existing translations; ``check`` lists msgids missing a translation
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.extract import extract as extract_messages
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
@@ -37,7 +39,19 @@ def extract() -> Catalog:
                 locations=[(f"{folder}/{filename}", lineno)],
                 auto_comments=comments,
             )
+    _add_argparse_messages(catalog)
     return catalog
+
+
+def _add_argparse_messages(catalog: Catalog) -> None:
+    """The standard library's argparse messages ("usage: ", "invalid choice…"), which
+    :func:`app.core.i18n.translate_argparse` routes through this catalogue."""
+    source = Path(argparse.__file__)
+    with source.open("rb") as handle:
+        for lineno, message, _comments, _context in extract_messages(
+            "python", handle, keywords={"_": None, "ngettext": (1, 2)}
+        ):
+            catalog.add(message, locations=[("stdlib/argparse.py", lineno)])
 
 
 def po_path(language: str) -> Path:
