@@ -101,7 +101,7 @@ def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 
 
 def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.exchange import list_keys
+    from app.exchange import key_status_label, list_keys
 
     with ctx.reading() as session:
         infos = list_keys(session, status=args.status)
@@ -110,7 +110,7 @@ def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> in
     else:
         for info in infos:
             out.write(
-                f"{info.keyid[:16]}  {info.fingerprint}  {info.status:9} "
+                f"{info.keyid[:16]}  {info.fingerprint}  {key_status_label(info.status):14} "
                 f"{info.unit_code:10} {info.unit_name}\n"
             )
     return 0
@@ -118,7 +118,7 @@ def cmd_enrol_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> in
 
 def _cmd_decide(decision: str) -> Handler:
     def handler(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-        from app.exchange import KeyStatus, decide_key
+        from app.exchange import KeyStatus, decide_key, key_status_label
 
         info, released = decide_key(
             ctx,
@@ -133,7 +133,10 @@ def _cmd_decide(decision: str) -> Handler:
             emit(out, data)
         else:
             out.write(
-                _("Key {keyid}: {status}.").format(keyid=info.keyid[:16], status=info.status) + "\n"
+                _("Key {keyid}: {status}.").format(
+                    keyid=info.keyid[:16], status=key_status_label(info.status).lower()
+                )
+                + "\n"
             )
             if released is not None and released.items:
                 out.write(

@@ -26,6 +26,7 @@ from app.core.i18n import gettext as _
 if TYPE_CHECKING:
     from app.cli.common import Commands
     from app.core.context import AppContext
+    from app.core.domain import Plan
 
 
 # --- a unit sends ---------------------------------------------------------------------------
@@ -78,20 +79,22 @@ def cmd_verify(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if all(r.outcome is not Outcome.REJECTED for r in results) else 1
 
 
+def _plans_named(ctx: AppContext, plan_ids: set[str]) -> dict[str, Plan]:
+    """The plans of this database among ``plan_ids`` (a package may name an unknown one)."""
+    from app.plans import available_plans, read_plan
+
+    known = {summary.id for summary in available_plans(ctx)}
+    return {plan_id: read_plan(ctx, plan_id=plan_id) for plan_id in plan_ids & known}
+
+
 def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange import import_packages
 
     summary = import_packages(
         ctx, paths=[Path(p) for p in args.paths], dry_run=args.dry_run, batch_size=args.batch_size
     )
+    plans = _plans_named(ctx, {item.plan_id for item in summary.items})
     if args.csv:
-        from app.plans import get_plan
-
-        with ctx.reading() as session:
-            plans = {
-                plan_id: get_plan(session, plan_id)
-                for plan_id in {item.plan_id for item in summary.items if item.plan_id}
-            }
         from app.exchange import unit_names
 
         summary.write_csv(Path(args.csv), plans=plans, names=unit_names(ctx))
@@ -99,10 +102,10 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         emit(out, summary.to_json())
     else:
         for item in summary.items:
-            out.write(
-                f"{item.file_name}\t{item.unit_code}\t{item.kind}\t{item.stream}\t"
-                f"r{item.revision}\t{item.outcome.value}\t{item.reason_text()}\n"
-            )
+            kind, stream, outcome = item.words(plans)
+            revision = f"r{item.revision}" if item.revision else ""
+            cells = (item.file_name, item.unit_code, kind, stream, revision, outcome)
+            out.write("\t".join((*cells, item.reason_text())) + "\n")
         counts = summary.counts
         out.write(
             _(
@@ -115,7 +118,7 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_conflicts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.exchange import list_conflicts, resolve_conflict
+    from app.exchange import conflict_reason_label, list_conflicts, resolve_conflict
 
     if args.resolve is not None:
         info = resolve_conflict(ctx, conflict_id=args.resolve, keep=args.keep)
@@ -128,7 +131,8 @@ def cmd_conflicts(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         emit(out, [c.__dict__ for c in conflicts])
     else:
         for c in conflicts:
-            out.write(f"{c.id}\t{c.unit_id}\t{c.stream}\t{c.reason}\t{c.package_hash[:16]}\n")
+            reason = conflict_reason_label(c.reason)
+            out.write(f"{c.id}\t{c.unit_id}\t{c.stream}\t{reason}\t{c.package_hash[:16]}\n")
     return 0
 
 
@@ -175,7 +179,7 @@ def cmd_return(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_receipt_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.unit import import_receipt
+    from app.unit import import_receipt, send_status_text
 
     status = import_receipt(ctx, path=Path(args.file))
     if args.json:
@@ -191,12 +195,13 @@ def cmd_receipt_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
             },
         )
     else:
-        out.write(f"{status.stream} r{status.revision}: {status.status}\n")
+        words = send_status_text(status.status, status.revision)
+        out.write(f"{status.stream} r{status.revision}: {words}\n")
     return 0
 
 
 def cmd_status(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.unit import stream_statuses
+    from app.unit import send_status_text, stream_statuses
 
     statuses = stream_statuses(ctx)
     if args.json:
@@ -216,7 +221,8 @@ def cmd_status(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         )
     else:
         for s in statuses:
-            out.write(f"{s.plan_id}\t{s.stream}\tr{s.revision}\t{s.status}\n")
+            words = send_status_text(s.status, s.revision)
+            out.write(f"{s.plan_id}\t{s.stream}\tr{s.revision}\t{words}\n")
     return 0
 
 

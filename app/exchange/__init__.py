@@ -66,6 +66,8 @@ from app.exchange.keystore import (
     save_private_key,
 )
 from app.exchange.labels import (
+    CONFLICT_REASONS,
+    conflict_reason_label,
     key_status_label,
     kind_label,
     local_time,
@@ -89,6 +91,7 @@ from app.exchange.signing import (
 from app.exchange.statement_rows import statement_id
 
 __all__ = [
+    "CONFLICT_REASONS",
     "FILE_SUFFIX",
     "MAX_BUNDLE_BYTES",
     "MAX_ENROLMENT_BYTES",
@@ -114,6 +117,7 @@ __all__ = [
     "check_public_key",
     "compare_versions",
     "conflict_detail",
+    "conflict_reason_label",
     "decide_key",
     "decode_base64_canonical",
     "enrolment_to_json",

@@ -51,6 +51,13 @@ PACKAGE_STATUSES = {
     "pending_key": N_("Pending key"),
 }
 
+#: Why a report waits in the conflicts list (the ``conflict.reason`` column).
+CONFLICT_REASONS = {
+    "same_revision": N_("Same revision, different content"),
+    "broken_chain": N_("Revision does not follow the one recorded"),
+    "retired_key": N_("Signed by a retired key"),
+}
+
 
 #: A translation function: the interface language's by default, or one fixed
 #: language's (``app.core.i18n.translator("vi")`` for what is written for people).
@@ -71,6 +78,10 @@ def key_status_label(status: str, tr: Tr = None) -> str:
 
 def package_status_label(status: str, tr: Tr = None) -> str:
     return (tr or _)(PACKAGE_STATUSES[status]) if status in PACKAGE_STATUSES else status
+
+
+def conflict_reason_label(reason: str, tr: Tr = None) -> str:
+    return (tr or _)(CONFLICT_REASONS[reason]) if reason in CONFLICT_REASONS else reason
 
 
 def stream_label(stream: str, plan: domain.Plan | None, tr: Tr = None) -> str:
@@ -97,10 +108,12 @@ def local_time(iso: str) -> str:
 
 
 __all__ = [
+    "CONFLICT_REASONS",
     "KEY_STATUSES",
     "KINDS",
     "OUTCOMES",
     "PACKAGE_STATUSES",
+    "conflict_reason_label",
     "key_status_label",
     "kind_label",
     "local_time",

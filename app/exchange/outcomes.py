@@ -63,6 +63,16 @@ class ItemResult:
         params = {k: tr(v) if k == "problem" else v for k, v in self.params.items()}
         return tr(self.reason).format(**params)
 
+    def words(
+        self, plans: dict[str, domain.Plan], tr: Callable[[str], str] | None = None
+    ) -> tuple[str, str, str]:
+        """Its kind, stream and outcome as people read them (``plans`` names the periods)."""
+        return (
+            kind_label(self.kind, tr) if self.kind else "",
+            stream_label(self.stream, plans.get(self.plan_id), tr) if self.stream else "",
+            outcome_label(self.outcome.value, tr),
+        )
+
     def params_json(self) -> str:
         """``params`` as an ``import_item`` row stores them (read back by :func:`stored_params`)."""
         return json.dumps(self.params, ensure_ascii=False, default=str)
@@ -133,6 +143,7 @@ class ImportSummary:
         writer = csv.writer(handle, delimiter=CSV_DELIMITER)
         writer.writerow([_(header) for header in CSV_HEADERS])
         for item in self.items:
+            kind, stream, outcome = item.words(plans, _)
             # Every text here may come from a sender: none may run as a formula.
             writer.writerow(
                 inert_csv(cell)
@@ -140,12 +151,12 @@ class ImportSummary:
                     item.file_name,
                     item.unit_code,
                     names.get(item.unit_id, ""),
-                    kind_label(item.kind, _) if item.kind else "",
+                    kind,
                     plans[item.plan_id].title if item.plan_id in plans else item.plan_id,
-                    stream_label(item.stream, plans.get(item.plan_id), _) if item.stream else "",
+                    stream,
                     item.revision or "",
                     item.fingerprint,
-                    outcome_label(item.outcome.value, _),
+                    outcome,
                     item.reason_text(_),
                     _(item.warning) if item.warning else "",
                     item.package_hash,

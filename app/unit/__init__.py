@@ -12,6 +12,7 @@ from app.unit.filling import (
 from app.unit.plan_package import federation_file_kind, import_plan_package, inspect_plan_package
 from app.unit.receipts import import_receipt, stream_statuses
 from app.unit.sending import export_report, make_bundle
+from app.unit.status_words import SEND_STATUSES, send_status_text
 from app.unit.workspace import (
     SendingReview,
     StatementDetails,
@@ -27,6 +28,7 @@ from app.unit.workspace import (
 )
 
 __all__ = [
+    "SEND_STATUSES",
     "SendingReview",
     "StatementDetails",
     "WorkbookPreview",
@@ -48,6 +50,7 @@ __all__ = [
     "record_backup",
     "review_before_sending",
     "rotate_key",
+    "send_status_text",
     "set_details",
     "set_value",
     "set_values",

@@ -65,3 +65,21 @@ def test_application_help_in_vietnamese(tmp_path: Path) -> None:
     assert "hiện phiên bản rồi thoát" in result.stdout
     assert "tệp cơ sở dữ liệu" in result.stdout
     assert not [word for word in ENGLISH if word in result.stdout], result.stdout
+
+
+@pytest.mark.slow
+def test_import_and_keys_in_words_not_codes(tmp_path: Path) -> None:
+    """The text output names kinds, periods, outcomes and key statuses as people say
+    them; the codes (report, h1, new, accepted) stay in --json only."""
+    demo = run(tmp_path, "app.cli", "demo", "--out", str(tmp_path / "demo"), "--units", "3")
+    assert demo.returncode == 0, demo.stderr
+    db = str(tmp_path / "demo" / "federation.db")
+    imported = run(tmp_path, "app.cli", "--db", db, "import", str(tmp_path / "demo" / "packages"))
+    assert imported.returncode == 0, imported.stderr
+    rows = [line.split("\t") for line in imported.stdout.splitlines() if "\t" in line]
+    assert rows
+    assert {(row[2], row[5]) for row in rows} == {("Báo cáo", "Mới")}
+    assert {row[3] for row in rows} == {"Đăng ký thi đua", "6 tháng đầu năm 2017", "Năm 2017"}
+    keys = run(tmp_path, "app.cli", "--db", db, "enrol", "list")
+    assert "Đã chấp nhận" in keys.stdout
+    assert "accepted" not in keys.stdout

@@ -16,20 +16,13 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QWidget
 
 from app.core.i18n import gettext as _
-from app.exchange import ConflictDetail, ConflictRow
+from app.exchange import CONFLICT_REASONS, ConflictDetail, ConflictRow, conflict_reason_label
 
 from ui.federation.common import DIFFERS, local_time, rows_refiltered, stream_label, value_text
 from ui.widgets.tables import ModelIndex, RowTableModel
 
-REASONS = ("same_revision", "broken_chain", "retired_key")
-
-
-def reason_label(reason: str) -> str:
-    return {
-        "same_revision": _("Same revision, different content"),
-        "broken_chain": _("Revision does not follow the one recorded"),
-        "retired_key": _("Signed by a retired key"),
-    }.get(reason, reason)
+REASONS = tuple(CONFLICT_REASONS)
+reason_label = conflict_reason_label
 
 
 class ConflictColumn(IntEnum):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.unit import StatementDetails, Workspace
+from app.unit import StatementDetails, Workspace, send_status_text
 from db.enums import REGISTRATION_STREAM
 
 from ui.unit.stream_page import StreamPage
@@ -285,14 +285,7 @@ class WorkspaceView(QWidget):
             self._banner_button.hide()
 
     def status_text(self, state: Any) -> str:
-        template: str = {
-            "draft": _("not sent"),
-            "sent": _("sent, revision {revision}"),
-            "changed": _("changed after sending revision {revision}"),
-            "received": _("received by the federation (revision {revision})"),
-            "returned": _("returned for correction (revision {revision})"),
-        }.get(state.status, state.status)
-        return template.format(revision=state.revision)
+        return send_status_text(state.status, state.revision)
 
     def _refresh_status(self) -> None:
         workspace = self.workspace
