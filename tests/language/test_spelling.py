@@ -28,8 +28,8 @@ def catalogue_texts() -> list[str]:
     texts: list[str] = []
     for message in catalog:
         if message.id and message.string:
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
-            texts.extend(strings)
+            string = message.string
+            texts.extend(string if isinstance(string, tuple) else [str(string)])
     return texts
 
 
