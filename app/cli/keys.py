@@ -164,7 +164,7 @@ def register(commands: Commands, add: AddCommand) -> None:
     krestore = add(
         keys, "restore", cmd_keys_restore, _("restore the key from a backup"), json_flag=False
     )
-    krestore.add_argument("file")
+    krestore.add_argument("file", metavar="FILE", help=_("the key backup file"))
     krotate = add(
         keys, "rotate", cmd_keys_rotate, _("replace the key; writes the rotation package")
     )
@@ -192,7 +192,9 @@ def register(commands: Commands, add: AddCommand) -> None:
     ):
         decision = {"accept": "accepted", "refuse": "refused", "revoke": "revoked"}[name]
         command = add(enrol, name, _cmd_decide(decision), help_text)
-        command.add_argument("keyid")
+        command.add_argument(
+            "keyid", metavar="KEYID", help=_("key id (or its first characters, as listed)")
+        )
         command.add_argument("--evidence", help=_("stamped form reference or phone check note"))
         if name == "accept":
             command.add_argument("--fingerprint", help=_("fingerprint read from the stamped form"))

@@ -238,13 +238,17 @@ def register(commands: Commands, add: AddCommand) -> None:
     export.add_argument("--plan")
     export.add_argument("--passphrase-env")
     bundle = add(commands, "bundle", cmd_bundle, _("relay member units' packages in one file"))
-    bundle.add_argument("inputs", nargs="+")
+    bundle.add_argument(
+        "inputs", nargs="+", metavar="FILE", help=_("package files or folders to bundle")
+    )
     bundle.add_argument("--out", required=True)
     bundle.add_argument("--passphrase-env")
     verify = add(commands, "verify", cmd_verify, _("check a package file without importing it"))
-    verify.add_argument("file")
+    verify.add_argument("file", metavar="FILE", help=_("the package file"))
     imp = add(commands, "import", cmd_import, _("import package files and folders"))
-    imp.add_argument("paths", nargs="+")
+    imp.add_argument(
+        "paths", nargs="+", metavar="PATH", help=_("package files, bundles or folders")
+    )
     imp.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
     imp.add_argument("--csv", help=_("also write the per-file outcome as CSV"))
     imp.add_argument(
@@ -275,7 +279,9 @@ def register(commands: Commands, add: AddCommand) -> None:
         _("return a package to its unit for correction"),
         json_flag=False,
     )
-    ret.add_argument("package", help=_("package hash (or its first 8+ characters)"))
+    ret.add_argument(
+        "package", metavar="PACKAGE", help=_("package hash (or its first 8+ characters)")
+    )
     ret.add_argument("--out", required=True)
     ret.add_argument("--comment")
     ret.add_argument("--field", action="append", help=_("CODE=comment on one indicator"))
@@ -283,7 +289,7 @@ def register(commands: Commands, add: AddCommand) -> None:
         dest="receipt_command", required=True, metavar="ACTION"
     )
     rimp = add(receipt, "import", cmd_receipt_import, _("import a receipt or return"))
-    rimp.add_argument("file")
+    rimp.add_argument("file", metavar="FILE", help=_("the receipt file from the federation"))
     add(commands, "status", cmd_status, _("what was sent and what the federation answered"))
     conflicts = add(commands, "conflicts", cmd_conflicts, _("quarantined packages"))
     conflicts.add_argument("--resolve", type=int, metavar="ID")

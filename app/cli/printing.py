@@ -128,7 +128,9 @@ def register(commands: Commands, add: AddCommand) -> None:
     )
     scope_arguments(psummary)
     pplan = add(printing, "plan", cmd_print_plan, _("the plan as issued"))
-    pplan.add_argument("plan_id", nargs="?", help=_("plan id (default: newest plan)"))
+    pplan.add_argument(
+        "plan_id", nargs="?", metavar="PLAN_ID", help=_("plan id (default: newest plan)")
+    )
     pbatch = add(
         printing, "batch", cmd_print_batch, _("every registered unit's form (at the federation)")
     )

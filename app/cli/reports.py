@@ -114,7 +114,7 @@ def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 def register(commands: Commands, add: AddCommand) -> None:
     """Add ``rollup`` and ``report xlsx``."""
     roll = add(commands, "rollup", cmd_rollup, _("targets against registered and achieved totals"))
-    roll.add_argument("plan_id")
+    roll.add_argument("plan_id", metavar="PLAN_ID", help=_("plan id"))
     scope_arguments(roll)
 
     report = commands.add_parser("report", help=_("reports for the federation")).add_subparsers(

@@ -146,7 +146,7 @@ def register(commands: Commands, add: AddCommand) -> None:
         dest="roster_command", required=True, metavar="ACTION"
     )
     rimport = add(roster, "import", cmd_roster_import, _("import the roster from a workbook"))
-    rimport.add_argument("file")
+    rimport.add_argument("file", metavar="FILE", help=_("the roster workbook (.xlsx)"))
     rimport.add_argument("--year", type=int, help=_("plan year (default: newest plan)"))
     template = add(
         roster,

@@ -396,7 +396,7 @@ def register(commands: Commands, add: AddCommand) -> None:
     rimport = add(
         rules, "import", cmd_rules_import, _("save rules from a JSON file"), json_flag=False
     )
-    rimport.add_argument("file")
+    rimport.add_argument("file", metavar="FILE", help=_("the scoring rules file (JSON)"))
     rreset = add(
         rules, "reset", cmd_rules_reset, _("go back to the default rules"), json_flag=False
     )
@@ -446,7 +446,7 @@ def register(commands: Commands, add: AddCommand) -> None:
         _("trust a member's key from its enrolment file"),
         json_flag=False,
     )
-    mtrust.add_argument("file", help=_("the member's enrolment file"))
+    mtrust.add_argument("file", metavar="FILE", help=_("the member's enrolment file"))
     mtrust.add_argument(
         "--fingerprint", required=True, help=_("read from the member's stamped form")
     )
@@ -456,7 +456,9 @@ def register(commands: Commands, add: AddCommand) -> None:
     mtrust.add_argument("--sector", choices=[s.value for s in Sector])
     mtrust.add_argument("--evidence", help=_("stamped form reference or phone check note"))
     mimport = add(members, "import", cmd_members_import, _("read members' packages"))
-    mimport.add_argument("paths", nargs="+")
+    mimport.add_argument(
+        "paths", nargs="+", metavar="PATH", help=_("member package files or folders")
+    )
     mcovenant = add(
         members, "covenant", cmd_members_covenant, _("the cluster covenant"), json_flag=False
     )

@@ -46,7 +46,9 @@ def register(commands: Commands, add: AddCommand) -> None:
         _("enter a statement from the Excel template or JSON"),
         json_flag=False,
     )
-    fill.add_argument("file")
+    fill.add_argument(
+        "file", metavar="FILE", help=_("the filled Excel template (.xlsx) or a JSON file")
+    )
     fill.add_argument("--plan")
     template = add(
         commands,
