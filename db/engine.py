@@ -30,7 +30,7 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.schema import HEAD_REVISION, KNOWN_REVISIONS
+from db.schema import HEAD_REVISION, KNOWN_REVISIONS, MOVE_MARKER
 
 #: PRAGMA application_id of every Thi Đua SQLite file ("TDua").
 APPLICATION_ID = 0x54447561
@@ -42,7 +42,7 @@ class SchemaError(Exception):
     """The database cannot be used by this version of the application.
 
     ``reason`` is one of ``not_database``, ``foreign``, ``newer``,
-    ``unreadable``, ``readonly``, and for a database server ``bad_url``,
+    ``unreadable``, ``readonly``, ``unfinished_move``, and for a database server ``bad_url``,
     ``unreachable``, ``login``, ``no_database``, ``permission``; the core
     turns it into a user message. ``detail`` never holds a password.
     """
@@ -269,11 +269,29 @@ def probe_database(url: str) -> tuple[str, str]:
         return "empty", version
     if revision not in KNOWN_REVISIONS:
         raise SchemaError("newer", revision)
+    engine = create_db_engine(url)
+    try:
+        _refuse_unfinished_move(engine)
+    finally:
+        engine.dispose()
     return ("current" if revision == HEAD_REVISION else "older"), version
 
 
-def open_database(url: str) -> tuple[Engine, SchemaState]:
+def _refuse_unfinished_move(engine: Engine) -> None:
+    """A database whose move into it was interrupted holds part of nothing: refused."""
+    with engine.connect() as conn:
+        started = conn.execute(
+            text("SELECT value FROM setting WHERE key = :key"), {"key": MOVE_MARKER}
+        ).scalar()
+    if started is not None:
+        raise SchemaError("unfinished_move", str(started))
+
+
+def open_database(url: str, *, moving_into: bool = False) -> tuple[Engine, SchemaState]:
     """Open (creating or upgrading as needed) the database at ``url``.
+
+    A database whose move into it did not finish is refused, unless ``moving_into``
+    (a new move may start over it: ``db.transfer``).
 
     Raises :class:`SchemaError` for a file that is not a database, a
     database of another application, or one from a newer version; the file
@@ -307,6 +325,8 @@ def open_database(url: str) -> tuple[Engine, SchemaState]:
                 if revision is not None and app_id not in (0, APPLICATION_ID):
                     raise SchemaError("foreign", f"application_id {app_id}")
                 conn.execute(text("PRAGMA journal_mode=WAL"))
+        if revision is not None and not moving_into:
+            _refuse_unfinished_move(engine)
         if revision == HEAD_REVISION:
             return engine, SchemaState(HEAD_REVISION, None, None, created=False)
         backup: Path | None = None

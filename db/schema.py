@@ -23,3 +23,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0014_deadlines",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+#: The ``setting`` key that marks a database whose move into it has not finished
+#: (``db.transfer``); such a database is refused when opened.
+MOVE_MARKER = "database_move_unfinished"

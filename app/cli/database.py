@@ -1,8 +1,10 @@
-"""``thidua-cli db``: database maintenance (integrity and schema version)."""
+"""``thidua-cli db``: database maintenance (integrity and schema version), moving a
+whole database to another one (``copy``) and every table's digest (``digest``)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli.common import AddCommand, emit
@@ -95,9 +97,74 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if not problems else 1
 
 
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_db_copy(_ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> int:
+    from app.setup import move_database
+
+    report = move_database(source=args.source, target=args.target, progress=_progress)
+    if args.json:
+        emit(out, report.to_json())
+    else:
+        out.write(
+            _(
+                "Copied {rows} rows in {tables} tables from {source} to {target}; "
+                "every table's rows and digest match."
+            ).format(
+                rows=report.rows,
+                tables=len(report.tables),
+                source=report.source,
+                target=report.target,
+            )
+            + "\n"
+        )
+    return 0
+
+
+def cmd_db_digest(_ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.location import chosen_database
+    from app.setup import database_digests_at
+
+    digests = database_digests_at(args.source or chosen_database(args.db))
+    if args.json:
+        emit(out, {name: {"rows": d.rows, "digest": d.digest} for name, d in digests.items()})
+    else:
+        for name, digest in digests.items():
+            out.write(f"{name:32} {digest.rows:>9}  {digest.digest[:16]}\n")
+    return 0
+
+
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``db check``."""
+    """Add ``db check``, ``db copy`` and ``db digest``."""
     db = commands.add_parser("db", help=_("database maintenance")).add_subparsers(
         dest="db_command", required=True, metavar="ACTION"
     )
     add(db, "check", cmd_db_check, _("check integrity and schema version"))
+    copy = add(
+        db,
+        "copy",
+        cmd_db_copy,
+        _(
+            "copy everything from one database into an empty one (file or "
+            "postgresql://…), checked table by table; the source is only read"
+        ),
+        needs_db=False,
+    )
+    copy.add_argument("source", metavar="SOURCE", help=_("database file or URL to copy from"))
+    copy.add_argument("target", metavar="TARGET", help=_("empty database file or URL to copy to"))
+    digest = add(
+        db,
+        "digest",
+        cmd_db_digest,
+        _("every table's row count and digest (to compare two databases)"),
+        needs_db=False,
+    )
+    digest.add_argument(
+        "source", nargs="?", metavar="SOURCE", help=_("database file or URL (default: --db)")
+    )

@@ -34,6 +34,11 @@ _SCHEMA_MESSAGES = {
         "Install that version to open it; nothing was changed."
     ),
     "unreadable": N_("The database cannot be read."),
+    "unfinished_move": N_(
+        "Moving data into this database was interrupted before it finished: it holds "
+        "nothing usable. Move the data again (the source was not changed), or choose "
+        "another database."
+    ),
     "readonly": N_("The database cannot be written: the file or its folder is read-only."),
     "bad_url": N_(
         "The database address is not valid. A shared database is written "
@@ -138,7 +143,8 @@ class DatabaseProbe:
         return gettext(texts[self.state]).format(version=self.server_version)
 
 
-def _schema_error(exc: SchemaError, path_or_url: str | Path, url: str) -> DatabaseError:
+def schema_error(exc: SchemaError, path_or_url: str | Path, url: str) -> DatabaseError:
+    """The user message for a database this version cannot use."""
     if url.startswith("sqlite"):
         detail = str(path_or_url)
     else:  # the server's own words help its administrator; never the password
@@ -159,7 +165,7 @@ def probe_context(url: str) -> DatabaseProbe:
     try:
         state, version = probe_database(url)
     except SchemaError as exc:
-        raise _schema_error(exc, url, url) from exc
+        raise schema_error(exc, url, url) from exc
     return DatabaseProbe(state, version)
 
 
@@ -169,7 +175,7 @@ def open_context(path_or_url: str | Path) -> AppContext:
     try:
         engine, state = open_database(url)
     except SchemaError as exc:
-        raise _schema_error(exc, path_or_url, url) from exc
+        raise schema_error(exc, path_or_url, url) from exc
     sessions = session_factory(engine)
     event.listen(sessions, "before_flush", _check_text_lengths)
     return AppContext(engine=engine, sessions=sessions, schema=state, url=url)

@@ -204,7 +204,8 @@ def list_keys(session: Session, *, status: str | None = None) -> list[KeyInfo]:
     query = select(models.SigningKey).where(models.SigningKey.role == "unit")
     if status:
         query = query.where(models.SigningKey.status == status)
-    return [_info(row) for row in session.scalars(query.order_by(models.SigningKey.received_at))]
+    order = (models.SigningKey.received_at, models.SigningKey.unit_code, models.SigningKey.keyid)
+    return [_info(row) for row in session.scalars(query.order_by(*order))]
 
 
 def _find_key(session: Session, keyid: str) -> models.SigningKey:
