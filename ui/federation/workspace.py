@@ -10,7 +10,7 @@ conflict resolved) the pages that show it reload.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -31,7 +31,6 @@ from app.core.i18n import gettext as _
 from app.rollup import ScopeChoice
 
 from ui.federation.audit_page import AuditPage
-from ui.federation.batch_print_dialog import BatchPrintDialog
 from ui.federation.common import BANNER_STYLE
 from ui.federation.conflicts_page import ConflictsPage
 from ui.federation.dashboard_page import DashboardPage
@@ -41,6 +40,9 @@ from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
+
+if TYPE_CHECKING:
+    from ui.federation.batch_print_dialog import BatchPrintDialog
 
 
 def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -363,6 +365,9 @@ class FederationWorkspace(Page):
     ) -> BatchPrintDialog | None:
         """The "print in batch" dialog, with the roster's selected units or the
         dashboard's scope chosen."""
+        # The printing (reportlab) loads when first asked for, not with the window.
+        from ui.federation.batch_print_dialog import BatchPrintDialog
+
         if self.plan is None:
             return None
         dialog = BatchPrintDialog(
