@@ -15,11 +15,16 @@ from app.cli.common import (
     scope_arguments,
     unit_codes,
 )
+from app.core.errors import N_
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
     from app.cli.common import Commands
     from app.core.context import AppContext
+
+#: The values of :class:`app.printing.BatchDocument` (spelled out so the command line
+#: starts without loading the printing; a test keeps the two the same).
+BATCH_DOCUMENTS = ("registration", "results_h1", "results_year", "key_card")
 
 
 def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
@@ -71,7 +76,8 @@ def cmd_print_plan(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> in
 
 
 def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.printing import print_registration_forms_batch
+    from app.core.errors import InputError
+    from app.printing import print_batch
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
@@ -80,12 +86,23 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
-    result = print_registration_forms_batch(
+    codes = unit_codes(args.units)
+    scope = None
+    if args.cluster or args.unit:
+        if codes is not None:
+            raise InputError(N_("Choose the units either by code or by a part of the province."))
+        plan_id = default_plan(ctx, args.plan)
+        with ctx.reading() as session:
+            scope = chosen_scope(session, plan_id, args)
+    result = print_batch(
         ctx,
+        document=args.document,
         plan_id=args.plan,
         out=Path(args.out),
         single_file=args.single_file,
-        unit_codes=unit_codes(args.units),
+        unit_codes=codes,
+        scope=scope,
+        replace=args.replace,
         progress=progress,
     )
     if args.json:
@@ -95,12 +112,19 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
                 "files": [str(p) for p in result.paths],
                 "printed": result.printed,
                 "total": result.total,
+                "skipped": [
+                    {"code": s.code, "name": s.name, "reason": _(s.reason)} for s in result.skipped
+                ],
             },
         )
-    else:
+        return 0
+    out.write(
+        _("{count} documents printed to {path}.").format(count=result.printed, path=args.out) + "\n"
+    )
+    for skipped in result.skipped:
         out.write(
-            _("{count} registration forms printed to {path}.").format(
-                count=result.printed, path=args.out
+            _("Skipped {code} {name}: {reason}.").format(
+                code=skipped.code, name=skipped.name, reason=_(skipped.reason)
             )
             + "\n"
         )
@@ -132,12 +156,33 @@ def register(commands: Commands, add: AddCommand) -> None:
         "plan_id", nargs="?", metavar="PLAN_ID", help=_("plan id (default: newest plan)")
     )
     pbatch = add(
-        printing, "batch", cmd_print_batch, _("every registered unit's form (at the federation)")
+        printing,
+        "batch",
+        cmd_print_batch,
+        _("one document for many units: one PDF or one file each (at the federation)"),
+    )
+    pbatch.add_argument(
+        "--document",
+        choices=BATCH_DOCUMENTS,
+        default=BATCH_DOCUMENTS[0],
+        help=_("which document (default: registration)"),
     )
     pbatch.add_argument(
         "--single-file", action="store_true", help=_("one PDF instead of one file per unit")
     )
-    pbatch.add_argument("--units", help=_("comma-separated unit codes (default: all)"))
+    pbatch.add_argument(
+        "--units", help=_("comma-separated unit codes (default: every unit of the roster)")
+    )
+    pbatch.add_argument(
+        "--union",
+        "--unit",
+        dest="unit",
+        help=_("code of an upper-level union: the units of its area"),
+    )
+    pbatch.add_argument("--cluster", help=_("code or name of a cluster: its units only"))
+    pbatch.add_argument(
+        "--replace", action="store_true", help=_("replace files that already exist")
+    )
     for command in (pregistration, presults, pcovenant, psummary, pbatch):
         command.add_argument("--plan", help=_("plan id (default: newest plan)"))
     for command in (pregistration, presults, pcovenant, psummary, pplan):

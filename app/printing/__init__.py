@@ -6,13 +6,20 @@ always Vietnamese: their wording is literal here, not in the catalogue.
 The public operations live in :mod:`app.printing.documents`.
 """
 
+from app.printing.batch import (
+    DOCUMENT_LABELS,
+    BatchDocument,
+    BatchResult,
+    OutputExists,
+    SkippedUnit,
+    print_batch,
+)
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
     print_cluster_covenant,
     print_plan,
     print_province_summary,
     print_registration_form,
-    print_registration_forms_batch,
     print_reminders,
     print_results_report,
 )
@@ -32,8 +39,13 @@ from app.printing.tables import Column, data_table
 from app.printing.typesetting import markup, styles, text
 
 __all__ = [
+    "DOCUMENT_LABELS",
+    "BatchDocument",
+    "BatchResult",
     "Column",
     "Covenant",
+    "OutputExists",
+    "SkippedUnit",
     "StatementDoc",
     "Title",
     "UnitInfo",
@@ -46,12 +58,12 @@ __all__ = [
     "keep_with_next",
     "load_statements",
     "markup",
+    "print_batch",
     "print_cluster_covenant",
     "print_key_card",
     "print_plan",
     "print_province_summary",
     "print_registration_form",
-    "print_registration_forms_batch",
     "print_reminders",
     "print_results_report",
     "section_heading",

@@ -2,8 +2,8 @@
 
 Every function is keyword-only, takes the :class:`~app.core.context.AppContext`,
 reads what it needs in one read-only session, writes ``out`` atomically and
-returns its path. The batch takes a ``progress(done, total)`` callback and a
-``cancelled()`` check, polled once per form while the PDF is laid out.
+returns its path. Batches of one document for many units are
+:mod:`app.printing.batch`'s.
 
 At a unit database the registration form and results report are the
 unit's own (``unit=None``); at the federation they are any unit's, read
@@ -14,10 +14,6 @@ newest plan in the database.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.platypus import Flowable, PageBreak
@@ -31,29 +27,31 @@ from app.core.errors import N_, InputError, UserError
 from app.core.installation import require_installation
 from app.core.text import natural_key
 from app.plans import get_plan, plan_or_newest
+from app.printing.batch import (
+    BatchResult,
+    file_stems,
+    plan_period,
+    registration_job,
+    results_job,
+    story_of,
+)
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
 from app.printing.plan_form import plan_story
 from app.printing.province_summary import CoverageRow, Summary, summary_story
-from app.printing.registration_form import RegistrationForm, registration_story
 from app.printing.reminder import ReminderForm, reminder_story, report_name
-from app.printing.results_report import ResultsReport, results_story
 from app.printing.sources import (
-    UnitInfo,
     cluster_members,
     federation_name,
     load_statements,
     load_units,
     load_verifications,
-    registered_unit_ids,
     resolve_cluster,
     resolve_unit,
 )
 from app.rollup import Reminders, Scope, describe_scope, rollup, scope_units
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, UnitKind
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def _plan(session: Session, plan_id: str | None) -> domain.Plan:
@@ -68,14 +66,6 @@ def _ensure_unit_key(ctx: AppContext) -> None:
         installation = require_installation(session)
         if installation.role is Role.UNIT and own_key_row(session) is None:
             ensure_own_key(session)
-
-
-class _Cancelled(Exception):
-    """Raised inside the layout to stop a cancelled batch."""
-
-
-def _author(unit: UnitInfo) -> str:
-    return unit.name
 
 
 def print_registration_form(
@@ -95,13 +85,8 @@ def print_registration_form(
         info = units[unit_id]
         statement = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
         check = load_verifications(session, plan, units)[unit_id]
-    form = RegistrationForm(plan, info, statement, check)
-    return build_pdf(
-        out,
-        registration_story(form),
-        title=f"Bản đăng ký thi đua năm {plan.year} - {info.name}",
-        author=_author(info),
-    )
+    job = registration_job(plan, info, statement, check)
+    return build_pdf(out, story_of(job.form), title=job.title, author=job.author)
 
 
 def print_results_report(
@@ -110,20 +95,13 @@ def print_results_report(
     """A unit's results of one period against what it registered."""
     with ctx.reading() as session:
         plan = _plan(session, plan_id)
-        chosen = next((p for p in plan.periods if p.code == period), None)
-        if chosen is None:
-            raise InputError(N_("Unknown reporting period {period}."), params={"period": period})
+        chosen = plan_period(plan, period)
         unit_id = resolve_unit(session, unit)
         info = load_units(session, plan, [unit_id])[unit_id]
         registration = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
         report = load_statements(session, plan, period, [unit_id]).get(unit_id)
-    story = results_story(ResultsReport(plan, info, chosen, registration, report))
-    return build_pdf(
-        out,
-        story,
-        title=f"Báo cáo kết quả thi đua {chosen.name} - {info.name}",
-        author=_author(info),
-    )
+    job = results_job(plan, info, chosen, registration, report)
+    return build_pdf(out, story_of(job.form), title=job.title, author=job.author)
 
 
 def print_cluster_covenant(
@@ -192,118 +170,6 @@ def print_plan(ctx: AppContext, *, plan_id: str | None = None, out: Path) -> Pat
     return build_pdf(out, plan_story(plan), title=plan.title, author=plan.issuer)
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    """What a batch printed: the files, how many forms of how many, and whether it stopped."""
-
-    paths: tuple[Path, ...]
-    printed: int
-    total: int
-    cancelled: bool
-
-
-def print_registration_forms_batch(
-    ctx: AppContext,
-    *,
-    plan_id: str | None = None,
-    out: Path,
-    single_file: bool = True,
-    unit_codes: list[str] | None = None,
-    progress: ProgressCallback | None = None,
-    cancelled: Callable[[], bool] | None = None,
-) -> BatchResult:
-    """Every registered unit's form (or those of ``unit_codes``), from the merged statements.
-
-    ``single_file``: one PDF at ``out`` (page numbers restart with each
-    form); otherwise one PDF per unit in the folder ``out``, named
-    ``CODE_dang-ky-YEAR.pdf``. A cancelled single file is not written at
-    all; cancelled separate files keep the forms already finished.
-    """
-    with ctx.reading() as session:
-        plan = _plan(session, plan_id)
-        unit_ids = registered_unit_ids(session, plan)
-        if unit_codes is not None:
-            wanted = {resolve_unit(session, code) for code in unit_codes}
-            unit_ids = [u for u in unit_ids if u in wanted]
-        units = load_units(session, plan, unit_ids if unit_codes is not None else None)
-        statements = load_statements(session, plan, REGISTRATION_STREAM)
-        checks = load_verifications(session, plan, {u: units[u] for u in unit_ids if u in units})
-    form_list = [
-        RegistrationForm(plan, units[u], statements.get(u), checks[u])
-        for u in unit_ids
-        if u in units
-    ]
-    total = len(form_list)
-    if total == 0:
-        raise InputError(N_("No unit has registered for this plan yet."))
-    title = f"Bản đăng ký thi đua năm {plan.year}"
-    if not single_file:
-        return _separate_files(form_list, out, title, progress, cancelled)
-
-    numbering = PageNumbering()
-
-    def started(index: int) -> None:
-        if cancelled is not None and cancelled():
-            raise _Cancelled
-        if progress is not None and index > 0:
-            progress(index, total)
-
-    story: list[Flowable] = []
-    for index, form in enumerate(form_list):
-        if index:
-            story.append(PageBreak())
-        story.append(FormStart(numbering, index, started))
-        story += registration_story(form)
-    try:
-        path = build_pdf(out, story, title=title, numbering=numbering)
-    except _Cancelled:
-        return BatchResult((), 0, total, True)
-    if progress is not None:
-        progress(total, total)
-    return BatchResult((path,), total, total, False)
-
-
-def _separate_files(
-    form_list: list[RegistrationForm],
-    folder: Path,
-    title: str,
-    progress: ProgressCallback | None,
-    cancelled: Callable[[], bool] | None,
-) -> BatchResult:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    total = len(form_list)
-    stems = _file_stems([(f.unit.code, f.unit.id) for f in form_list])
-    for form, stem in zip(form_list, stems, strict=True):
-        if cancelled is not None and cancelled():
-            return BatchResult(tuple(paths), len(paths), total, True)
-        path = folder / f"{stem}_dang-ky-{form.plan.year}.pdf"
-        paths.append(
-            build_pdf(
-                path,
-                registration_story(form),
-                title=f"{title} - {form.unit.name}",
-                author=form.unit.name,
-            )
-        )
-        if progress is not None:
-            progress(len(paths), total)
-    return BatchResult(tuple(paths), len(paths), total, False)
-
-
-def _file_stems(units: list[tuple[str, str]]) -> list[str]:
-    """A file name stem for each (code, id): the code made safe, with the start of
-    the id when two codes would give the same name."""
-    stems = [
-        re.sub(r"[^\w\-]+", "-", code or unit_id).strip("-") or "unit" for code, unit_id in units
-    ]
-    names = Counter(stems)
-    return [
-        f"{stem}-{unit_id[:8]}" if names[stem] > 1 else stem
-        for stem, (_code, unit_id) in zip(stems, units, strict=True)
-    ]
-
-
 # --- reminders ------------------------------------------------------------------------------
 
 
@@ -342,7 +208,7 @@ def print_reminders(
     total = len(forms)
     if not single_file:
         out.mkdir(parents=True, exist_ok=True)
-        stems = _file_stems([(f.letter.recipient.code, f.letter.recipient.id) for f in forms])
+        stems = file_stems([(f.letter.recipient.code, f.letter.recipient.id) for f in forms])
         paths = tuple(
             build_pdf(
                 out / f"{stem}_don-doc-{reminders.stream}.pdf",

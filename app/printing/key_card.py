@@ -8,6 +8,7 @@ federation prints one for its own key to send with the plan packages.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -22,6 +23,25 @@ from app.printing.tables import Column, data_table
 from app.printing.typesetting import para, styles
 from db import models
 from db.enums import Role
+
+
+@dataclass(frozen=True)
+class KeyCard:
+    """What a key card shows: whose key, under whom, and the key itself."""
+
+    parent: str
+    unit_name: str
+    unit_code: str
+    unit_id: str
+    chair_name: str
+    fingerprint: str
+    keyid: str
+    epoch: int
+    federation: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"Thẻ khóa - {self.unit_name}"
 
 
 def print_key_card(ctx: AppContext, *, out: Path) -> Path:
@@ -41,13 +61,31 @@ def print_key_card(ctx: AppContext, *, out: Path) -> Path:
         if federation_unit
         else (federation.value if federation is not None else "")
     )
+    card = KeyCard(
+        parent=parent,
+        unit_name=unit.name,
+        unit_code=unit.code or "",
+        unit_id=unit.id,
+        chair_name=unit.chair_name,
+        fingerprint=info.fingerprint,
+        keyid=info.keyid,
+        epoch=info.epoch,
+        federation=federation_unit,
+    )
+    return build_pdf(out, key_card_story(card), title=card.title, author=unit.name)
+
+
+def key_card_story(card: KeyCard) -> list[Flowable]:
+    """The card laid out: header, title, the key's table, its QR code, the signature."""
     s = styles()
-    story: list[Flowable] = [
-        header_block(parent=parent, issuer=unit.name, number="", place="", date=dt.date.today()),
+    return [
+        header_block(
+            parent=card.parent, issuer=card.unit_name, number="", place="", date=dt.date.today()
+        ),
         *title_block("Thẻ khóa xác thực", "Dấu vân tay khóa ký gói dữ liệu Thi Đua"),
         body(
-            f"Đơn vị: {unit.name}"
-            + (f" (mã {unit.code})" if unit.code else "")
+            f"Đơn vị: {card.unit_name}"
+            + (f" (mã {card.unit_code})" if card.unit_code else "")
             + ". Các gói dữ liệu gửi đi được ký bằng khóa có dấu vân tay dưới đây. "
             "Cán bộ nhận gói đối chiếu dấu vân tay này trước khi chấp nhận khóa."
         ),
@@ -55,18 +93,17 @@ def print_key_card(ctx: AppContext, *, out: Path) -> Path:
         data_table(
             [Column("Nội dung", 1), Column("Giá trị", 3)],
             [
-                ["Dấu vân tay", info.fingerprint],
-                ["Mã khóa", info.keyid],
-                ["Thế hệ khóa", str(info.epoch)],
+                ["Dấu vân tay", card.fingerprint],
+                ["Mã khóa", card.keyid],
+                ["Thế hệ khóa", str(card.epoch)],
             ],
         ),
         Spacer(1, 6 * mm),
-        QrCode(f"thidua:key:v1;unit={unit.code or unit.id};key={info.keyid}", 40 * mm),
-        para(f"Dấu vân tay: {info.fingerprint}", s.note),
+        QrCode(f"thidua:key:v1;unit={card.unit_code or card.unit_id};key={card.keyid}", 40 * mm),
+        para(f"Dấu vân tay: {card.fingerprint}", s.note),
         signature_block(
-            authority="TM. BAN THƯỜNG VỤ" if federation_unit else "TM. BAN CHẤP HÀNH",
+            authority="TM. BAN THƯỜNG VỤ" if card.federation else "TM. BAN CHẤP HÀNH",
             title="CHỦ TỊCH",
-            signer_name=unit.chair_name,
+            signer_name=card.chair_name,
         ),
     ]
-    return build_pdf(out, story, title=f"Thẻ khóa - {unit.name}", author=unit.name)

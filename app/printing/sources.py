@@ -321,21 +321,11 @@ def load_verifications(
             .where(models.Package.hash.in_(head_hashes))
         ):
             signers[unit_id] = public_key
-    accepted: dict[str, tuple[int, bytes]] = {}
-    for unit_id, epoch, public_key in session.execute(
-        select(
-            models.SigningKey.unit_id, models.SigningKey.epoch, models.SigningKey.public_key
-        ).where(
-            models.SigningKey.role == "unit",
-            models.SigningKey.status == "accepted",
-            models.SigningKey.unit_id.in_(list(units)),
-        )
-    ):
-        if unit_id not in accepted or epoch > accepted[unit_id][0]:
-            accepted[unit_id] = (epoch, public_key)
+    accepted = accepted_unit_keys(session, units)
     for unit in units.values():
         head = heads.get(unit.id)
-        public = signers.get(unit.id) or accepted.get(unit.id, (0, b""))[1]
+        known = accepted.get(unit.id)
+        public = signers.get(unit.id) or (known.public_key if known else b"")
         result[unit.id] = Verification(
             unit_code=unit.code,
             fingerprint=fingerprint_groups(public) if public else None,
@@ -343,6 +333,29 @@ def load_verifications(
             package_hash=head.package_hash if head else None,
         )
     return result
+
+
+@dataclass(frozen=True)
+class AcceptedKey:
+    """A unit's newest accepted signing key, as the federation holds it."""
+
+    keyid: str
+    epoch: int
+    public_key: bytes
+
+
+def accepted_unit_keys(session: Session, unit_ids: Collection[str]) -> dict[str, AcceptedKey]:
+    """The newest accepted key (highest epoch) of each unit given that has one."""
+    key = models.SigningKey
+    accepted: dict[str, AcceptedKey] = {}
+    for unit_id, keyid, epoch, public_key in session.execute(
+        select(key.unit_id, key.keyid, key.epoch, key.public_key).where(
+            key.role == "unit", key.status == "accepted", key.unit_id.in_(list(unit_ids))
+        )
+    ):
+        if unit_id not in accepted or epoch > accepted[unit_id].epoch:
+            accepted[unit_id] = AcceptedKey(keyid, epoch, public_key)
+    return accepted
 
 
 def cluster_members(session: Session, plan: domain.Plan, cluster_id: str) -> list[str]:
@@ -354,22 +367,6 @@ def cluster_members(session: Session, plan: domain.Plan, cluster_id: str) -> lis
             select(entry.unit_id)
             .join(models.Unit, models.Unit.id == entry.unit_id)
             .where(entry.year == plan.year, entry.cluster_id == cluster_id)
-            .order_by(models.Unit.code)
-        )
-    ]
-
-
-def registered_unit_ids(session: Session, plan: domain.Plan) -> list[str]:
-    """Units with a registration statement, by code."""
-    return [
-        unit_id
-        for (unit_id,) in session.execute(
-            select(models.Statement.unit_id)
-            .join(models.Unit, models.Unit.id == models.Statement.unit_id)
-            .where(
-                models.Statement.plan_id == plan.id,
-                models.Statement.stream == REGISTRATION_STREAM,
-            )
             .order_by(models.Unit.code)
         )
     ]

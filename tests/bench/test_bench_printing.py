@@ -14,7 +14,7 @@ into the federation database with ``import_packages``. Then:
     the same font (``SimpleDocTemplate``), the median of 50;
 (c) one registration form at the federation, warm (fonts loaded), the
     median of 20, and its ratio to the baseline;
-(d) every unit's form as ONE PDF (``print_registration_forms_batch``), and
+(d) every unit's form as ONE PDF (``print_batch``), and
     (e) as one file per unit; time, forms/s, per form and ratio to (b).
 
 With fewer units than 2,000 the batch figures are also projected linearly
@@ -90,7 +90,7 @@ def _row(label: str, value: str) -> None:
 
 
 def test_bench_printing(tmp_path: Path) -> None:
-    from app.printing import documents
+    from app.printing import BatchDocument, documents, print_batch
 
     print()
     print(f"Printing benchmark: {UNITS} units (python {sys.version.split()[0]})")
@@ -151,8 +151,11 @@ def test_bench_printing(tmp_path: Path) -> None:
     # (d) batch, one file
     calls: list[int] = []
     begin = time.perf_counter()
-    single = documents.print_registration_forms_batch(
-        ctx, out=tmp_path / "all.pdf", progress=lambda done, _total: calls.append(done)
+    single = print_batch(
+        ctx,
+        document=BatchDocument.REGISTRATION,
+        out=tmp_path / "all.pdf",
+        progress=lambda done, _total: calls.append(done),
     )
     batch = time.perf_counter() - begin
     assert single.printed == UNITS and calls[-1] == UNITS
@@ -166,8 +169,8 @@ def test_bench_printing(tmp_path: Path) -> None:
 
     # (e) batch, one file per unit
     begin = time.perf_counter()
-    separate = documents.print_registration_forms_batch(
-        ctx, out=tmp_path / "each", single_file=False
+    separate = print_batch(
+        ctx, document=BatchDocument.REGISTRATION, out=tmp_path / "each", single_file=False
     )
     each = time.perf_counter() - begin
     assert separate.printed == UNITS and len(separate.paths) == UNITS

@@ -498,6 +498,22 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
             unit_dialog.grab().save(str(path))
             saved.append(path)
             unit_dialog.reject()
+        # Printing in batch for the units selected on the roster, after the run.
+        workspace.roster.select_units([u.code for u in demo.units[:8]])
+        batch = workspace.ask_batch_print(unit_codes=workspace.roster.selected_codes())
+        if batch is not None:
+            printed: list[object] = []
+            batch.printed.connect(printed.append)
+            batch.choose(batch.document_combo, "results_year")
+            batch.choose(batch.layout_combo, "each")
+            batch.path_edit.setText(str(work / "batch"))
+            batch.start()
+            wait(lambda: bool(printed))
+            settle()
+            path = out_dir / "federation-batch-print.png"
+            batch.grab().save(str(path))
+            saved.append(path)
+            batch.reject()
         workspace.show_page("plan")
         shot("plan")
         workspace.show_page("audit")

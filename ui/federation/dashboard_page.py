@@ -69,6 +69,8 @@ class DashboardPage(Page):
     late_shown = Signal(object)  # LateUnitsDialog
     deadlines_shown = Signal(object)  # DeadlinesDialog
     done = Signal(str)
+    #: "Print in batch" asked for the scope shown (the ScopeChoice, or None).
+    batch_print = Signal(object)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -95,6 +97,9 @@ class DashboardPage(Page):
         self.workbook_button.clicked.connect(self.choose_workbook)
         self.print_button = QPushButton()
         self.print_button.clicked.connect(self.print_summary)
+        self.batch_button = QPushButton()
+        self.batch_button.setObjectName("dashboard-batch-print")
+        self.batch_button.clicked.connect(lambda: self.batch_print.emit(self.current_choice()))
         self.coverage = QLabel()
         self.coverage.setObjectName("coverage")
         self.coverage.setWordWrap(True)
@@ -165,6 +170,7 @@ class DashboardPage(Page):
         top.addStretch(1)
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
+        top.addWidget(self.batch_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tabs)
         splitter.addWidget(self.missing)
@@ -188,6 +194,8 @@ class DashboardPage(Page):
         self.refresh_button.setText(_("Refresh"))
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
+        self.batch_button.setText(_("Print in batch…"))
+        self.batch_button.setToolTip(_("Forms, reports or key cards for the units of this scope"))
         self.deadlines_button.setText(_("Deadlines…"))
         self.tabs.setTabText(0, _("Targets"))
         self.tabs.setTabText(1, _("Chart by indicator"))

@@ -50,7 +50,7 @@ from ui.federation.import_models import FILTERS, ImportColumn, ImportFilter, Imp
 from ui.federation.import_status import status_text
 from ui.widgets.dialogs import confirm, ending_in, file_dialog, warn
 from ui.widgets.pages import Page
-from ui.widgets.tasks import CancelToken, Runner, Task
+from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
 
 class ImportPage(Page):
@@ -340,9 +340,7 @@ class ImportPage(Page):
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
         self.model.append(self._feed.take())
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total}")
+        show_count(self.progress, done, total)
         if self._mode == "checking":
             self.status.setText(_("Checking {count} packages…").format(count=total))
         else:

@@ -42,7 +42,7 @@ from ui.widgets.errors import report_failure
 from ui.widgets.pages import Page
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
-from ui.widgets.tasks import CancelToken, Runner, Task
+from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
 
 class PlanPage(Page):
@@ -417,9 +417,7 @@ class PlanPage(Page):
 
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        self.progress.setFormat(f"{done} / {total}")
+        show_count(self.progress, done, total)
 
     # --- printing ---------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
@@ -55,6 +56,8 @@ class RosterPage(Page):
     leader_changed = Signal(str, str)
     #: A unit was added, changed or taken out on screen (its code).
     unit_saved = Signal(str)
+    #: "Print in batch" asked for the selected units (their codes).
+    batch_print = Signal(object)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -69,6 +72,7 @@ class RosterPage(Page):
         self.view.setModel(self.proxy)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -126,6 +130,9 @@ class RosterPage(Page):
         self.clear_leader_button = QPushButton()
         self.clear_leader_button.setObjectName("clear-cluster-leader")
         self.clear_leader_button.clicked.connect(lambda: self.set_leader(False))
+        self.batch_button = QPushButton()
+        self.batch_button.setObjectName("roster-batch-print")
+        self.batch_button.clicked.connect(lambda: self.batch_print.emit(self.selected_codes()))
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -141,6 +148,7 @@ class RosterPage(Page):
             self.retire_button,
             self.leader_button,
             self.clear_leader_button,
+            self.batch_button,
         ):
             units_row.addWidget(button)
         units_row.addStretch(1)
@@ -180,6 +188,8 @@ class RosterPage(Page):
             _("The selected unit leads its cluster (cụm trưởng) this year")
         )
         self.clear_leader_button.setText(_("No longer cluster leader"))
+        self.batch_button.setText(_("Print in batch…"))
+        self.batch_button.setToolTip(_("Forms, reports or key cards for the selected units"))
         self.model.retranslate()
         self._show_summary()
 
@@ -295,6 +305,22 @@ class RosterPage(Page):
             return None
         return self.model.unit(self.proxy.mapToSource(rows[0]))
 
+    def selected_codes(self) -> list[str]:
+        """Codes of the selected units (the federation itself left out)."""
+        rows = self.view.selectionModel().selectedRows()
+        units = [self.model.unit(self.proxy.mapToSource(row)) for row in rows]
+        return [u.code for u in units if u.code]
+
+    def select_units(self, codes: list[str]) -> None:
+        """Select the rows of the units ``codes`` (shown by the filter), for tests."""
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for code in codes:
+            source = self.model.index_of(code)
+            if source.isValid():
+                selection.select(self.proxy.mapFromSource(source), flags)
+
     def select_unit(self, code: str) -> bool:
         """Select the row of unit ``code`` (shown by the filter), for tests."""
         source = self.model.index_of(code)
@@ -314,6 +340,7 @@ class RosterPage(Page):
         real = unit is not None and bool(unit.code)  # not the federation itself
         self.edit_button.setEnabled(real)
         self.retire_button.setEnabled(real)
+        self.batch_button.setEnabled(bool(self.selected_codes()))
 
     # --- one unit ---------------------------------------------------------------------------
 

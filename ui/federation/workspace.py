@@ -10,7 +10,7 @@ conflict resolved) the pages that show it reload.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
+from app.rollup import ScopeChoice
 
 from ui.federation.audit_page import AuditPage
 from ui.federation.common import BANNER_STYLE
@@ -39,6 +40,9 @@ from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
+
+if TYPE_CHECKING:
+    from ui.federation.batch_print_dialog import BatchPrintDialog
 
 
 def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -59,6 +63,7 @@ class FederationWorkspace(Page):
         super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.plans: dict[str, domain.Plan] = {}
+        self.scope_choices: list[ScopeChoice] = []
         self._summaries: list[domain.PlanSummary] = []
         self.setAcceptDrops(True)
 
@@ -70,6 +75,8 @@ class FederationWorkspace(Page):
         self.import_folder_action.setShortcut(QKeySequence("Ctrl+Shift+I"))
         self.export_plan_action = QAction(self)
         self.receipts_action = QAction(self)
+        self.batch_print_action = QAction(self)
+        self.batch_print_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.refresh_action = QAction(self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         for action in (
@@ -77,6 +84,7 @@ class FederationWorkspace(Page):
             self.import_folder_action,
             self.export_plan_action,
             self.receipts_action,
+            self.batch_print_action,
             self.refresh_action,
         ):
             self.toolbar.addAction(action)
@@ -125,6 +133,9 @@ class FederationWorkspace(Page):
         self.import_folder_action.triggered.connect(self._import_folder)
         self.export_plan_action.triggered.connect(self._export_plan)
         self.receipts_action.triggered.connect(self._receipts)
+        self.batch_print_action.triggered.connect(lambda: self.ask_batch_print())
+        self.roster.batch_print.connect(lambda codes: self.ask_batch_print(unit_codes=codes))
+        self.dashboard.batch_print.connect(lambda choice: self.ask_batch_print(scope=choice))
         self.refresh_action.triggered.connect(self.refresh_all)
         self.banner_button.clicked.connect(lambda: self.show_page("keys"))
         self.importer.data_changed.connect(self._data_changed)
@@ -162,6 +173,10 @@ class FederationWorkspace(Page):
         )
         self.import_folder_action.setText(_("Import a folder (USB)…"))
         self.export_plan_action.setText(_("Plan packages…"))
+        self.batch_print_action.setText(_("Print in batch…"))
+        self.batch_print_action.setToolTip(
+            _("Registration forms, results reports or key cards for many units")
+        )
         self._owed_changed(getattr(self, "_owed", 0))
         self.refresh_action.setText(_("Refresh"))
         self.plan_label.setText(_("Plan:"))
@@ -177,6 +192,7 @@ class FederationWorkspace(Page):
             self.import_folder_action,
             self.export_plan_action,
             self.receipts_action,
+            self.batch_print_action,
         ]
 
     @Slot()
@@ -290,7 +306,11 @@ class FederationWorkspace(Page):
         def job(_progress: Any, _token: CancelToken) -> Any:
             return read_scope_choices(ctx, year=plan.year)
 
-        self._runner.run(job, lambda choices: self.plan_page.set_plan(plan, choices), self._failed)
+        def done(choices: list[ScopeChoice]) -> None:
+            self.scope_choices = choices
+            self.plan_page.set_plan(plan, choices)
+
+        self._runner.run(job, done, self._failed)
 
     @Slot()
     def refresh_all(self) -> None:
@@ -339,6 +359,28 @@ class FederationWorkspace(Page):
     def _export_plan(self) -> None:
         self.show_page("plan")
         self.plan_page.ask_export()
+
+    def ask_batch_print(
+        self, *, unit_codes: list[str] | None = None, scope: ScopeChoice | None = None
+    ) -> BatchPrintDialog | None:
+        """The "print in batch" dialog, with the roster's selected units or the
+        dashboard's scope chosen."""
+        # The printing (reportlab) loads when first asked for, not with the window.
+        from ui.federation.batch_print_dialog import BatchPrintDialog
+
+        if self.plan is None:
+            return None
+        dialog = BatchPrintDialog(
+            self._ctx,
+            self._runner,
+            self.plan,
+            self.scope_choices,
+            unit_codes=unit_codes,
+            scope=scope,
+            parent=self,
+        )
+        dialog.open()
+        return dialog
 
     @Slot(int)
     def _owed_changed(self, owed: int) -> None:

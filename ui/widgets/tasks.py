@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressBar
 from shiboken6 import isValid
 
 
@@ -134,6 +135,13 @@ class BoundRunner:
 
     def bound(self, owner: QObject) -> BoundRunner:
         return BoundRunner(self._runner, owner)
+
+
+def show_count(bar: QProgressBar, done: int, total: int) -> None:
+    """A task's progress on ``bar``: filled to ``done`` of ``total``, reading "done / total"."""
+    bar.setRange(0, max(total, 1))
+    bar.setValue(done)
+    bar.setFormat(f"{done} / {total}")
 
 
 #: What a screen receives: the window's runner, or one bound to an enclosing screen.

@@ -1,5 +1,5 @@
-"""The federation's documents: the province summary, the cluster covenant, the plan, and
-the batch of forms.
+"""The federation's documents: the province summary, the cluster covenant and the plan
+(batches of forms: ``test_batch.py``).
 
 Printed forms read back from the PDF (see ``pdf_reading.py``); the setups are built once
 for the folder."""
@@ -132,53 +132,3 @@ def test_plan_reproduces_the_issued_document(province: Province) -> None:
     assert_within_margins(pages)
     assert_page_numbers(pages)
     assert_liberation_serif_embedded(path)
-
-
-# --- batch ---------------------------------------------------------------------------------------
-
-
-def test_batch_in_one_file_restarts_page_numbers_with_each_form(province: Province) -> None:
-    calls: list[tuple[int, int]] = []
-    result = documents.print_registration_forms_batch(
-        province.ctx,
-        plan_id=PLAN,
-        out=province.out / "all.pdf",
-        progress=lambda done, total: calls.append((done, total)),
-    )
-    total = len(province.demo.units)
-    assert (result.printed, result.total, result.cancelled) == (total, total, False)
-    assert calls[-1] == (total, total) and [d for d, _t in calls] == sorted(d for d, _t in calls)
-    pages = read_pdf(result.paths[0])
-    starts = [i for i, p in enumerate(pages) if "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017" in p.text]
-    assert len(starts) == total
-    for start, end in zip(starts, [*starts[1:], len(pages)], strict=True):
-        assert_page_numbers(pages[start:end])
-    codes = [u.code for u in sorted(province.demo.units, key=lambda u: u.code)]
-    assert [re.search(r"Mã đơn vị: (\S+)", pages[i].flat) for i in starts] != []
-    printed_codes = re.findall(r"Mã đơn vị: (\S+)", all_text(pages))
-    assert printed_codes == codes
-
-
-def test_batch_cancelled_leaves_no_file(province: Province) -> None:
-    polls = iter(range(100))
-    out = province.out / "cancelled" / "all.pdf"
-    result = documents.print_registration_forms_batch(
-        province.ctx, plan_id=PLAN, out=out, cancelled=lambda: next(polls) >= 3
-    )
-    assert result.cancelled and result.paths == () and result.printed == 0
-    assert not out.exists()
-    assert list(out.parent.iterdir()) == [], "no temporary file is left behind"
-
-
-def test_batch_one_file_per_unit(province: Province) -> None:
-    codes = [u.code for u in province.demo.units[:3]]
-    result = documents.print_registration_forms_batch(
-        province.ctx,
-        plan_id=PLAN,
-        out=province.out / "each",
-        single_file=False,
-        unit_codes=codes,
-    )
-    assert sorted(p.name for p in result.paths) == sorted(f"{c}_dang-ky-2017.pdf" for c in codes)
-    for path in result.paths:
-        assert "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017" in all_text(read_pdf(path))
