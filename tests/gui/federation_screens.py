@@ -344,7 +344,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     import time
 
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from app.core import i18n
     from app.core.context import open_context
@@ -401,6 +401,12 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         settle()
         path = out_dir / f"federation-{name}.png"
         window.grab().save(str(path))
+        saved.append(path)
+
+    def dialog_shot(dialog: QWidget, name: str) -> None:
+        settle()
+        path = out_dir / f"federation-{name}.png"
+        dialog.grab().save(str(path))
         saved.append(path)
 
     try:
@@ -484,6 +490,11 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         workspace.show_page("conflicts")
         wait(lambda: workspace.conflicts.detail is not None)
         shot("conflicts")
+        history = workspace.conflicts.show_history()
+        if history is not None:
+            wait(lambda: history.comparison is not None)
+            dialog_shot(history, "unit-history")
+            history.close()
 
         workspace.show_page("roster")
         workspace.roster.search_for("cong doan cap tren so 1")

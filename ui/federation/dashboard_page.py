@@ -46,6 +46,7 @@ from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_c
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.units_behind import UnitsBehindDialog
 from ui.widgets.dialogs import ending_in, file_dialog
@@ -68,6 +69,7 @@ class DashboardPage(Page):
     behind_shown = Signal(object)  # UnitsBehindDialog
     late_shown = Signal(object)  # LateUnitsDialog
     deadlines_shown = Signal(object)  # DeadlinesDialog
+    history_shown = Signal(object)  # UnitHistoryDialog
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
@@ -153,6 +155,7 @@ class DashboardPage(Page):
 
         self.missing = MissingPanel()
         self.missing.done.connect(self.done)
+        self.missing.history_requested.connect(self.show_history)
         #: The panel's table and title, as the tests know them.
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
@@ -391,8 +394,17 @@ class DashboardPage(Page):
         dialog = LateUnitsDialog(
             board.plan, board.timeliness, board.as_of, _scope_text(self.current_choice()), self
         )
+        dialog.history_requested.connect(self.show_history)
         dialog.open()
         self.late_shown.emit(dialog)
+        return dialog
+
+    @Slot(str)
+    def show_history(self, unit_code: str) -> UnitHistoryDialog:
+        """A unit's report history, over the plan shown."""
+        plan_id = self.plan.id if self.plan else None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit_code, plan_id=plan_id)
+        self.history_shown.emit(dialog)
         return dialog
 
     @Slot()

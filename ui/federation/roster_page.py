@@ -36,6 +36,7 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
 from ui.widgets.dialogs import confirm, ending_in, file_dialog
@@ -55,6 +56,7 @@ class RosterPage(Page):
     leader_changed = Signal(str, str)
     #: A unit was added, changed or taken out on screen (its code).
     unit_saved = Signal(str)
+    history_shown = Signal(object)  # UnitHistoryDialog
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -126,6 +128,9 @@ class RosterPage(Page):
         self.clear_leader_button = QPushButton()
         self.clear_leader_button.setObjectName("clear-cluster-leader")
         self.clear_leader_button.clicked.connect(lambda: self.set_leader(False))
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("roster-history")
+        self.history_button.clicked.connect(self.show_history)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -141,6 +146,7 @@ class RosterPage(Page):
             self.retire_button,
             self.leader_button,
             self.clear_leader_button,
+            self.history_button,
         ):
             units_row.addWidget(button)
         units_row.addStretch(1)
@@ -172,6 +178,7 @@ class RosterPage(Page):
         self.add_button.setText(_("Add a unit…"))
         self.edit_button.setText(_("Change the unit…"))
         self.retire_button.setText(_("Take out of the roster…"))
+        self.history_button.setText(_("Report history…"))
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -314,8 +321,19 @@ class RosterPage(Page):
         real = unit is not None and bool(unit.code)  # not the federation itself
         self.edit_button.setEnabled(real)
         self.retire_button.setEnabled(real)
+        self.history_button.setEnabled(real)
 
     # --- one unit ---------------------------------------------------------------------------
+
+    @Slot()
+    def show_history(self) -> UnitHistoryDialog | None:
+        """The selected unit's report history."""
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit.code)
+        self.history_shown.emit(dialog)
+        return dialog
 
     @Slot()
     def ask_add(self) -> RosterUnitDialog:
