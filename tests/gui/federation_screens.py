@@ -454,6 +454,10 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
             deadlines.grab().save(str(path))
             saved.append(path)
             deadlines.reject()
+        reminders = workspace.dashboard.ask_reminders("h1")
+        if reminders is not None:
+            dialog_shot(reminders, "reminders")
+            reminders.reject()
         # A cluster: shares judged on its own units, province totals as its contribution.
         from app.rollup.dashboard import ScopeKind
 

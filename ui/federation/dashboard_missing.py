@@ -5,7 +5,8 @@ and copied as text for an e-mail or a sheet.
 The page fills it after each refresh (:meth:`MissingPanel.show_missing`) and
 fills its stream chooser with the chart's (``stream``); its texts are set by
 :meth:`MissingPanel.translateUI`, which the page calls. The selected unit's
-history is asked for here (``history_requested``) and opened by the page.
+history and the reminder letters are asked for here (``history_requested``,
+``remind_requested``) and opened by the page.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class MissingPanel(QWidget):
     done = Signal(str)
     #: The code of the unit whose history is asked for.
     history_requested = Signal(str)
+    #: The stream chosen in the panel ("" for every stream): write reminder letters.
+    remind_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +82,11 @@ class MissingPanel(QWidget):
         self.view.activated.connect(lambda _index: self.ask_history())
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.history_button.setEnabled(False)
+        self.remind_button = QPushButton()
+        self.remind_button.setObjectName("missing-remind")
+        self.remind_button.clicked.connect(
+            lambda: self.remind_requested.emit(self.stream.currentData() or "")
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -87,6 +95,7 @@ class MissingPanel(QWidget):
         top.addWidget(self.stream)
         top.addStretch(1)
         top.addWidget(self.history_button)
+        top.addWidget(self.remind_button)
         top.addWidget(self.copy_button)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -95,6 +104,7 @@ class MissingPanel(QWidget):
         self.show_count()
         self.copy_button.setText(_("Copy the list"))
         self.history_button.setText(_("Report history…"))
+        self.remind_button.setText(_("Reminder letters…"))
         self.model.retranslate()
 
     def show_missing(self, rows: Iterable[MissingUnit], plan: domain.Plan | None) -> None:

@@ -170,10 +170,12 @@ class LateFilter(QSortFilterProxyModel):
 
 class LateUnitsDialog(QDialog):
     """The units late or not sent, by report, as of the dashboard's day (non-modal);
-    the selected unit's history is asked for from here."""
+    the selected unit's history and the reminder letters are asked for from here."""
 
     #: The code of the unit whose history is asked for.
     history_requested = Signal(str)
+    #: The report chosen ("" for every report): write reminder letters.
+    remind_requested = Signal(str)
 
     def __init__(
         self,
@@ -235,7 +237,13 @@ class LateUnitsDialog(QDialog):
         self.history_button.setObjectName("late-history")
         self.history_button.clicked.connect(self.ask_history)
         self.view.activated.connect(lambda _index: self.ask_history())
-        buttons.addButton(self.history_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.remind_button = QPushButton(_("Reminder letters…"))
+        self.remind_button.setObjectName("late-remind")
+        self.remind_button.clicked.connect(
+            lambda: self.remind_requested.emit(self.stream.currentData() or "")
+        )
+        for button in (self.history_button, self.remind_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Report:")))
         top.addWidget(self.stream)
