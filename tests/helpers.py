@@ -1,7 +1,8 @@
 """Setup steps several test modules share, without Qt: a federation with the template
 roster and its plan packages, a unit's database, the unit enrolled with the federation,
-a unit's key enrolment built by hand, a unit's values with one figure changed, and a demo
-province kept as one closed file for each test to copy (``fresh_copy``)."""
+a unit's key enrolment built by hand, a unit's values with one figure changed, a demo
+province kept as one closed file for each test to copy (``fresh_copy``), units moved in
+its roster and a package imported with a known arrival time."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from app import unit
 from app.core import domain
@@ -28,6 +30,7 @@ from app.exchange.signing import fingerprint_groups, key_id
 from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
+from db import models
 from db.enums import Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"
@@ -72,6 +75,32 @@ def golden_province(
         target.close()
         source.close()
     return GoldenProvince(demo, database, home / "keys")
+
+
+def place_units(ctx: AppContext, demo: Demo, parents: dict[str, str]) -> None:
+    """Move units in the roster: unit code → the code of its new parent ("" for directly
+    under the federation)."""
+    entry = models.RosterEntry
+    with ctx.unit_of_work() as session:
+        for code, parent in parents.items():
+            parent_id = demo.unit(parent).id if parent else demo.federation_id
+            session.execute(
+                update(entry).where(entry.unit_id == demo.unit(code).id).values(parent_id=parent_id)
+            )
+
+
+def import_received(ctx: AppContext, path: Path, received_at: str) -> str:
+    """Import the package at ``path`` as if it arrived at ``received_at`` (ISO, UTC); its hash."""
+    summary = import_packages(ctx, paths=[path], dry_run=False)
+    package_hash = summary.items[0].package_hash
+    assert package_hash, summary.items[0]
+    with ctx.unit_of_work() as session:
+        session.execute(
+            update(models.Package)
+            .where(models.Package.hash == package_hash)
+            .values(received_at=received_at)
+        )
+    return package_hash
 
 
 def federation_with_roster(

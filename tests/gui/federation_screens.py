@@ -344,7 +344,7 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
     import time
 
     from PySide6.QtCore import QEventLoop
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from app.core import i18n
     from app.core.context import open_context
@@ -403,6 +403,12 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         window.grab().save(str(path))
         saved.append(path)
 
+    def dialog_shot(dialog: QWidget, name: str) -> None:
+        settle()
+        path = out_dir / f"federation-{name}.png"
+        dialog.grab().save(str(path))
+        saved.append(path)
+
     try:
         wait(lambda: window.federation_workspace is not None)
         workspace = window.federation_workspace
@@ -448,6 +454,10 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
             deadlines.grab().save(str(path))
             saved.append(path)
             deadlines.reject()
+        reminders = workspace.dashboard.ask_reminders("h1")
+        if reminders is not None:
+            dialog_shot(reminders, "reminders")
+            reminders.reject()
         # A cluster: shares judged on its own units, province totals as its contribution.
         from app.rollup.dashboard import ScopeKind
 
@@ -484,6 +494,11 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         workspace.show_page("conflicts")
         wait(lambda: workspace.conflicts.detail is not None)
         shot("conflicts")
+        history = workspace.conflicts.show_history()
+        if history is not None:
+            wait(lambda: history.comparison is not None)
+            dialog_shot(history, "unit-history")
+            history.close()
 
         workspace.show_page("roster")
         workspace.roster.search_for("cong doan cap tren so 1")

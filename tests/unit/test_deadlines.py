@@ -13,13 +13,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.core.context import AppContext, open_context
 from app.core.days import local_day, parse_day
 from app.core.errors import InputError, NotFoundError, UserError
 from app.demo.province import write_report
-from app.exchange import import_packages
 from app.rollup import (
     read_deadlines,
     read_timeliness,
@@ -32,7 +31,7 @@ from app.rollup import (
 from app.setup import initialize
 from db import models
 from db.enums import Role
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince, golden_province, import_received
 
 pytestmark = pytest.mark.both_backends
 
@@ -80,16 +79,7 @@ def fed(
                 supersedes=supersedes,
                 file_name=f"{code}_h1_r{revision}.thidua",
             )
-            summary = import_packages(ctx, paths=[path], dry_run=False)
-            package_hash = summary.items[0].package_hash
-            assert package_hash, summary.items[0]
-            with ctx.unit_of_work() as session:
-                session.execute(
-                    update(models.Package)
-                    .where(models.Package.hash == package_hash)
-                    .values(received_at=received_at)
-                )
-            supersedes = package_hash
+            supersedes = import_received(ctx, path, received_at)
     try:
         yield ctx
     finally:

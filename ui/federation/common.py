@@ -29,8 +29,19 @@ from app.exchange import kind_label as kind_label
 from app.exchange import local_time as local_time
 from app.exchange import outcome_label as outcome_label
 from app.exchange import stream_label as stream_label
+from app.rollup import ScopeChoice, ScopeKind
 
 from ui.widgets.tables import verdict_brush as verdict_brush
+
+
+def scope_text(choice: ScopeChoice | None) -> str:
+    """A scope of the dashboard in words: the province, a cluster, or under a union."""
+    if choice is None or choice.kind is ScopeKind.PROVINCE:
+        return _("Whole province")
+    if choice.kind is ScopeKind.CLUSTER:
+        return _("Cluster: {name}").format(name=choice.name)
+    return _("Under {code} {name}").format(code=choice.code, name=choice.name)
+
 
 GOOD = QBrush(QColor("#dff0d8"))
 BAD = QBrush(QColor("#f8d7da"))

@@ -39,6 +39,7 @@ from ui.federation.conflict_models import (
     DifferencesOnly,
     reason_label,
 )
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.return_dialog import ReturnDialog
 from ui.widgets.dialogs import confirm, ending_in
 from ui.widgets.pages import Page
@@ -50,6 +51,7 @@ class ConflictsPage(Page):
     detail_shown = Signal(object)  # ConflictDetail
     resolved = Signal(object)  # ConflictInfo
     returned = Signal(object)  # Path of the return package
+    history_shown = Signal(object)  # UnitHistoryDialog
     data_changed = Signal()
     done = Signal(str)
 
@@ -106,6 +108,9 @@ class ConflictsPage(Page):
         self.return_button = QPushButton()
         self.return_button.setObjectName("return-button")
         self.return_button.clicked.connect(self.ask_return)
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("conflict-history")
+        self.history_button.clicked.connect(self.show_history)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -117,6 +122,7 @@ class ConflictsPage(Page):
         buttons.addWidget(self.keep_current)
         buttons.addWidget(self.keep_incoming)
         buttons.addStretch(1)
+        buttons.addWidget(self.history_button)
         buttons.addWidget(self.return_button)
         right_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -137,6 +143,7 @@ class ConflictsPage(Page):
         self.keep_incoming.setText(_("Keep incoming"))
         self.keep_current.setText(_("Keep current"))
         self.return_button.setText(_("Return to the unit…"))
+        self.history_button.setText(_("Report history…"))
         self.list_model.retranslate()
         self.compare_model.retranslate()
         self.list_view.setColumnWidth(
@@ -202,6 +209,7 @@ class ConflictsPage(Page):
         self.keep_current.setEnabled(
             detail is not None and detail.row.status == "open" and detail.current is not None
         )
+        self.history_button.setEnabled(detail is not None)
         self._show_title()
         if detail is not None:
             self.detail_shown.emit(detail)
@@ -285,6 +293,19 @@ class ConflictsPage(Page):
             self.reload()
 
         self._runner.run(job, finished, self._failed)
+
+    @Slot()
+    def show_history(self) -> UnitHistoryDialog | None:
+        """The history of the conflict's unit, at the conflict's report."""
+        detail = self.detail
+        if detail is None:
+            return None
+        row = detail.row
+        dialog = show_unit_history(
+            self, self._ctx, self._runner, row.unit_code, plan_id=detail.plan.id, stream=row.stream
+        )
+        self.history_shown.emit(dialog)
+        return dialog
 
     @Slot()
     def ask_return(self) -> ReturnDialog | None:

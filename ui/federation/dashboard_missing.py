@@ -4,7 +4,9 @@ and copied as text for an e-mail or a sheet.
 
 The page fills it after each refresh (:meth:`MissingPanel.show_missing`) and
 fills its stream chooser with the chart's (``stream``); its texts are set by
-:meth:`MissingPanel.translateUI`, which the page calls.
+:meth:`MissingPanel.translateUI`, which the page calls. The selected unit's
+history and the reminder letters are asked for here (``history_requested``,
+``remind_requested``) and opened by the page.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ class MissingPanel(QWidget):
     """See the module docstring; ``done`` says how many rows were copied."""
 
     done = Signal(str)
+    #: The code of the unit whose history is asked for.
+    history_requested = Signal(str)
+    #: The stream chosen in the panel ("" for every stream): write reminder letters.
+    remind_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +76,17 @@ class MissingPanel(QWidget):
         self.stream.currentIndexChanged.connect(self._stream_chosen)
         self.copy_button = QPushButton()
         self.copy_button.clicked.connect(self.copy_rows)
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("missing-history")
+        self.history_button.clicked.connect(self.ask_history)
+        self.view.activated.connect(lambda _index: self.ask_history())
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.history_button.setEnabled(False)
+        self.remind_button = QPushButton()
+        self.remind_button.setObjectName("missing-remind")
+        self.remind_button.clicked.connect(
+            lambda: self.remind_requested.emit(self.stream.currentData() or "")
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -77,6 +94,8 @@ class MissingPanel(QWidget):
         top.addWidget(self.title)
         top.addWidget(self.stream)
         top.addStretch(1)
+        top.addWidget(self.history_button)
+        top.addWidget(self.remind_button)
         top.addWidget(self.copy_button)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
@@ -84,11 +103,14 @@ class MissingPanel(QWidget):
     def translateUI(self) -> None:
         self.show_count()
         self.copy_button.setText(_("Copy the list"))
+        self.history_button.setText(_("Report history…"))
+        self.remind_button.setText(_("Reminder letters…"))
         self.model.retranslate()
 
     def show_missing(self, rows: Iterable[MissingUnit], plan: domain.Plan | None) -> None:
         self.model.set_missing(list(rows), plan)
         self.show_count()
+        self._current_changed()
 
     @Slot(int)
     def _stream_chosen(self, _index: int) -> None:
@@ -107,6 +129,24 @@ class MissingPanel(QWidget):
                 units=format_number(len({m.unit.id for m in shown})),
             )
         )
+
+    def selected_code(self) -> str:
+        """The code of the unit on the current row ("" when none)."""
+        current = self.view.currentIndex()
+        if not current.isValid():
+            return ""
+        row = self.proxy.mapToSource(current).row()
+        return self.model.row_at(row).unit.code if row >= 0 else ""
+
+    @Slot()
+    def _current_changed(self) -> None:
+        self.history_button.setEnabled(bool(self.selected_code()))
+
+    @Slot()
+    def ask_history(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.history_requested.emit(code)
 
     @Slot()
     def copy_rows(self) -> None:

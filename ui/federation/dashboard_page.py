@@ -42,23 +42,18 @@ from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, 
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation.common import fit_width, stream_label
+from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
+from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
 from ui.widgets.dialogs import ending_in, file_dialog
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
-
-
-def _scope_text(choice: ScopeChoice | None) -> str:
-    if choice is None or choice.kind is ScopeKind.PROVINCE:
-        return _("Whole province")
-    if choice.kind is ScopeKind.CLUSTER:
-        return _("Cluster: {name}").format(name=choice.name)
-    return _("Under {code} {name}").format(code=choice.code, name=choice.name)
 
 
 class DashboardPage(Page):
@@ -68,6 +63,8 @@ class DashboardPage(Page):
     behind_shown = Signal(object)  # UnitsBehindDialog
     late_shown = Signal(object)  # LateUnitsDialog
     deadlines_shown = Signal(object)  # DeadlinesDialog
+    history_shown = Signal(object)  # UnitHistoryDialog
+    reminders_shown = Signal(object)  # ReminderDialog
     done = Signal(str)
     #: "Print in batch" asked for the scope shown (the ScopeChoice, or None).
     batch_print = Signal(object)
@@ -158,6 +155,8 @@ class DashboardPage(Page):
 
         self.missing = MissingPanel()
         self.missing.done.connect(self.done)
+        self.missing.history_requested.connect(self.show_history)
+        self.missing.remind_requested.connect(self.ask_reminders)
         #: The panel's table and title, as the tests know them.
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
@@ -399,8 +398,39 @@ class DashboardPage(Page):
         dialog = LateUnitsDialog(
             board.plan, board.timeliness, board.as_of, _scope_text(self.current_choice()), self
         )
+        dialog.history_requested.connect(self.show_history)
+        dialog.remind_requested.connect(self.ask_reminders)
         dialog.open()
         self.late_shown.emit(dialog)
+        return dialog
+
+    @Slot(str)
+    def show_history(self, unit_code: str) -> UnitHistoryDialog:
+        """A unit's report history, over the plan shown."""
+        plan_id = self.plan.id if self.plan else None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit_code, plan_id=plan_id)
+        self.history_shown.emit(dialog)
+        return dialog
+
+    @Slot(str)
+    def ask_reminders(self, stream: str = "") -> ReminderDialog | None:
+        """The reminder letters over the scope shown, counted to the dashboard's day."""
+        if self.plan is None:
+            return None
+        scopes = [(_scope_text(c), c.scope) for c in self._choices]
+        index, as_of = max(self.scope_combo.currentIndex(), 0), self.as_of
+        dialog = ReminderDialog(
+            self._ctx,
+            self._runner,
+            self.plan,
+            scopes,
+            scope_index=index,
+            stream=stream,
+            as_of=as_of,
+            parent=self,
+        )
+        dialog.open()
+        self.reminders_shown.emit(dialog)
         return dialog
 
     @Slot()

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Slot
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -168,7 +169,13 @@ class LateFilter(QSortFilterProxyModel):
 
 
 class LateUnitsDialog(QDialog):
-    """The units late or not sent, by report, as of the dashboard's day (non-modal)."""
+    """The units late or not sent, by report, as of the dashboard's day (non-modal);
+    the selected unit's history and the reminder letters are asked for from here."""
+
+    #: The code of the unit whose history is asked for.
+    history_requested = Signal(str)
+    #: The report chosen ("" for every report): write reminder letters.
+    remind_requested = Signal(str)
 
     def __init__(
         self,
@@ -226,6 +233,17 @@ class LateUnitsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         translate_buttons(buttons)
         buttons.rejected.connect(self.reject)
+        self.history_button = QPushButton(_("Report history…"))
+        self.history_button.setObjectName("late-history")
+        self.history_button.clicked.connect(self.ask_history)
+        self.view.activated.connect(lambda _index: self.ask_history())
+        self.remind_button = QPushButton(_("Reminder letters…"))
+        self.remind_button.setObjectName("late-remind")
+        self.remind_button.clicked.connect(
+            lambda: self.remind_requested.emit(self.stream.currentData() or "")
+        )
+        for button in (self.history_button, self.remind_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Report:")))
         top.addWidget(self.stream)
@@ -252,6 +270,14 @@ class LateUnitsDialog(QDialog):
                 missing=format_number(sum(1 for r in rows if r.arrived_on is None)),
             )
         )
+
+    @Slot()
+    def ask_history(self) -> None:
+        """The history of the unit on the current row."""
+        current = self.view.currentIndex()
+        if current.isValid():
+            row = self.proxy.mapToSource(current).row()
+            self.history_requested.emit(self.model.row_at(row).unit.code)
 
     def shown_rows(self) -> list[LateUnit]:
         """The rows in the order the table shows them."""

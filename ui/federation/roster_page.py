@@ -37,6 +37,7 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
 from ui.widgets.dialogs import confirm, ending_in, file_dialog
@@ -58,6 +59,7 @@ class RosterPage(Page):
     unit_saved = Signal(str)
     #: "Print in batch" asked for the selected units (their codes).
     batch_print = Signal(object)
+    history_shown = Signal(object)  # UnitHistoryDialog
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -133,6 +135,9 @@ class RosterPage(Page):
         self.batch_button = QPushButton()
         self.batch_button.setObjectName("roster-batch-print")
         self.batch_button.clicked.connect(lambda: self.batch_print.emit(self.selected_codes()))
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("roster-history")
+        self.history_button.clicked.connect(self.show_history)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -149,6 +154,7 @@ class RosterPage(Page):
             self.leader_button,
             self.clear_leader_button,
             self.batch_button,
+            self.history_button,
         ):
             units_row.addWidget(button)
         units_row.addStretch(1)
@@ -180,6 +186,7 @@ class RosterPage(Page):
         self.add_button.setText(_("Add a unit…"))
         self.edit_button.setText(_("Change the unit…"))
         self.retire_button.setText(_("Take out of the roster…"))
+        self.history_button.setText(_("Report history…"))
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -341,8 +348,19 @@ class RosterPage(Page):
         self.edit_button.setEnabled(real)
         self.retire_button.setEnabled(real)
         self.batch_button.setEnabled(bool(self.selected_codes()))
+        self.history_button.setEnabled(real)
 
     # --- one unit ---------------------------------------------------------------------------
+
+    @Slot()
+    def show_history(self) -> UnitHistoryDialog | None:
+        """The selected unit's report history."""
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit.code)
+        self.history_shown.emit(dialog)
+        return dialog
 
     @Slot()
     def ask_add(self) -> RosterUnitDialog:

@@ -12,19 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
 from app.core import domain
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError, NotFoundError, UserError
 from app.core.i18n import translator
 from app.demo.province import Demo, write_report
-from app.exchange import compare_versions, import_packages, unit_history
+from app.exchange import compare_versions, unit_history
 from app.exchange.labels import local_time
 from app.exchange.signing import fingerprint_groups
 from db import models
 from db.enums import IndicatorKind
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince, golden_province, import_received
 
 pytestmark = pytest.mark.both_backends
 
@@ -81,15 +80,7 @@ def fed(
             supersedes=supersedes,
             created_at=MADE_AT,
         )
-        summary = import_packages(ctx, paths=[path], dry_run=False)
-        package_hash = summary.items[0].package_hash
-        assert package_hash, summary.items[0]
-        with ctx.unit_of_work() as session:
-            session.execute(
-                update(models.Package)
-                .where(models.Package.hash == package_hash)
-                .values(received_at=received_at)
-            )
+        package_hash = import_received(ctx, path, received_at)
         hashes.append(package_hash)
         supersedes = package_hash
     try:

@@ -19,7 +19,6 @@ from sqlalchemy import update
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
 from app.demo.province import write_report
-from app.exchange import import_packages
 from app.printing import print_reminders
 from app.rollup import (
     ReminderRequest,
@@ -29,7 +28,7 @@ from app.rollup import (
     save_extension,
 )
 from db import models
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince, golden_province, import_received, place_units
 from tests.unit.printing.pdf_reading import (
     all_text,
     assert_liberation_serif_embedded,
@@ -53,18 +52,10 @@ def fed(
 ) -> Iterator[AppContext]:
     ctx = open_context(fresh_copy(golden.database, golden.keys))
     demo = golden.demo
-    entry, unit = models.RosterEntry, models.Unit
+    unit = models.Unit
+    area = ("CS-00001", "CS-00002", "CS-00003", "CS-00004")
+    place_units(ctx, demo, {**dict.fromkeys(area, "CT-001"), "CS-00005": ""})
     with ctx.unit_of_work() as session:
-        upper = demo.unit("CT-001").id
-        for code in ("CS-00001", "CS-00002", "CS-00003", "CS-00004"):
-            session.execute(
-                update(entry).where(entry.unit_id == demo.unit(code).id).values(parent_id=upper)
-            )
-        session.execute(
-            update(entry)
-            .where(entry.unit_id == demo.unit("CS-00005").id)
-            .values(parent_id=demo.federation_id)
-        )
         session.execute(
             update(unit).where(unit.id == demo.unit("CS-00004").id).values(name=HOSTILE)
         )
@@ -78,13 +69,7 @@ def fed(
     path = write_report(
         demo.unit("CS-00001"), demo.plan, demo.federation_id, "h1", {}, files, revision=1
     )
-    summary = import_packages(ctx, paths=[path], dry_run=False)
-    with ctx.unit_of_work() as session:
-        session.execute(
-            update(models.Package)
-            .where(models.Package.hash == summary.items[0].package_hash)
-            .values(received_at="2017-07-10T02:00:00+00:00")
-        )
+    import_received(ctx, path, "2017-07-10T02:00:00+00:00")
     save_deadline(ctx, plan_id=PLAN, stream="h1", due_on="15/07/2017")
     save_extension(
         ctx, plan_id=PLAN, stream="h1", unit="CS-00003", due_on="25/07/2017", reason="Lũ lụt"
