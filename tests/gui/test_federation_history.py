@@ -105,7 +105,7 @@ def test_from_the_dashboard_r1_to_r2_shows_exactly_the_changed_values(
     ]
     assert table(dialog)[0][1:] == ["1.250", "1.300"]
     assert dialog.note.text() == (
-        "Từ lần gửi 1 đến lần gửi 2: khác nhau 2 giá trị và 0 nội dung khác."
+        "Từ lần gửi 1 đến lần gửi 2: khác nhau 2 giá trị."
     )
     # Back the other way: old and new swap; the same version twice compares nothing.
     dialog.comparison = None

@@ -348,21 +348,25 @@ class UnitHistoryDialog(QDialog):
                 return  # another pair was chosen meanwhile
             self.comparison = compared
             self.changes.set_comparison(compared)
-            self.note.setText(
-                _("From r{old} to r{new}: {values} values and {details} details differ.").format(
-                    old=compared.first.revision,
-                    new=compared.second.revision,
-                    values=len(compared.values),
-                    details=len(compared.details),
-                )
-                if compared.values or compared.details
-                else _("From r{old} to r{new}: no difference.").format(
-                    old=compared.first.revision, new=compared.second.revision
-                )
-            )
+            self.note.setText(comparison_note(compared))
             self.compared.emit(compared)
 
         self._runner.run(job, done, self._failed)
+
+
+def comparison_note(compared: VersionComparison) -> str:
+    """How two versions differ, in one line (only the kinds of difference there are)."""
+    words = {"old": compared.first.revision, "new": compared.second.revision}
+    values, details = len(compared.values), len(compared.details)
+    if values and details:
+        text = _("From r{old} to r{new}: {values} values and {details} details differ.")
+    elif values:
+        text = _("From r{old} to r{new}: {values} values differ.")
+    elif details:
+        text = _("From r{old} to r{new}: {details} details differ.")
+    else:
+        text = _("From r{old} to r{new}: no difference.")
+    return text.format(values=values, details=details, **words)
 
 
 def show_unit_history(
