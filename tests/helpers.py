@@ -28,7 +28,7 @@ from app.exchange.signing import fingerprint_groups, key_id
 from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
-from db.enums import Role, Sector, UnitKind
+from db.enums import IndicatorKind, Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"
 
@@ -72,6 +72,19 @@ def golden_province(
         target.close()
         source.close()
     return GoldenProvince(demo, database, home / "keys")
+
+
+def plain_count(demo: Demo, unit_code: str) -> str:
+    """The first count indicator reported by ``unit_code`` whose unit of measure has no
+    per-worker limit among the default checks for suspicious values (not people)."""
+    unit = demo.unit(unit_code)
+    return next(
+        i.code
+        for i in demo.plan.indicators
+        if i.kind is IndicatorKind.COUNT
+        and i.applies_to(unit.kind, unit.sector)
+        and i.unit_of_measure not in ("người", "đoàn viên")
+    )
 
 
 def federation_with_roster(

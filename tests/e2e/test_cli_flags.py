@@ -12,8 +12,8 @@ import pytest
 
 from app.core import domain
 from app.demo.province import make_demo, write_report
-from db.enums import IndicatorKind
 from tests.e2e.test_cli_deadlines import as_json, cli
+from tests.helpers import plain_count
 
 #: Subprocesses and a whole province: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -30,13 +30,7 @@ def test_flags_listed_verified_and_thresholds_tuned(
     db = demo.database
     plan = demo.plan.id
     unit = demo.unit(UNIT)
-    code = next(
-        i.code
-        for i in demo.plan.indicators
-        if i.kind is IndicatorKind.COUNT
-        and i.applies_to(unit.kind, unit.sector)
-        and i.unit_of_measure not in ("người", "đoàn viên")
-    )
+    code = plain_count(demo, UNIT)
     with sqlite3.connect(db) as connection:  # no members-over-workers flag for this test
         connection.execute("UPDATE roster_entry SET member_count = 1, worker_count = 2")
 

@@ -22,8 +22,7 @@ from app.exchange.statement_rows import replace_statements, statement_rows
 from app.plans import CheckKind, clone_plan, get_plan, save_value_checks
 from app.statements.records import StatementInput
 from db import models
-from db.enums import IndicatorKind
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince, golden_province, plain_count
 
 pytestmark = pytest.mark.both_backends
 
@@ -96,13 +95,7 @@ def fed(
     ctx = open_context(fresh_copy(golden.database, golden.keys))
     demo = golden.demo
     unit = demo.unit(UNIT)
-    code = next(
-        i.code
-        for i in demo.plan.indicators
-        if i.kind is IndicatorKind.COUNT
-        and i.applies_to(unit.kind, unit.sector)
-        and i.unit_of_measure not in ("người", "đoàn viên")
-    )
+    code = plain_count(demo, UNIT)
     with ctx.unit_of_work() as session:  # the unit's size: no members-over-workers flag
         session.execute(
             update(models.RosterEntry)
