@@ -31,7 +31,7 @@ from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models
-from db.enums import Role, Sector, UnitKind
+from db.enums import IndicatorKind, Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"
 
@@ -101,6 +101,19 @@ def import_received(ctx: AppContext, path: Path, received_at: str) -> str:
             .values(received_at=received_at)
         )
     return package_hash
+
+
+def plain_count(demo: Demo, unit_code: str) -> str:
+    """The first count indicator reported by ``unit_code`` whose unit of measure has no
+    per-worker limit among the default checks for suspicious values (not people)."""
+    unit = demo.unit(unit_code)
+    return next(
+        i.code
+        for i in demo.plan.indicators
+        if i.kind is IndicatorKind.COUNT
+        and i.applies_to(unit.kind, unit.sector)
+        and i.unit_of_measure not in ("người", "đoàn viên")
+    )
 
 
 def federation_with_roster(

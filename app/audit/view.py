@@ -30,9 +30,9 @@ class ActionGroup(StrEnum):
 #: Action name prefixes of each group; an action matches the first group it fits.
 GROUP_PREFIXES: dict[ActionGroup, tuple[str, ...]] = {
     ActionGroup.IMPORTS: ("import", "receipt.", "rebuild"),
-    ActionGroup.DECISIONS: ("conflict.", "package."),
+    ActionGroup.DECISIONS: ("conflict.", "package.", "value_flag."),
     ActionGroup.KEYS: ("key.",),
-    ActionGroup.ROSTER_AND_PLANS: ("roster.", "plan.", "plan"),
+    ActionGroup.ROSTER_AND_PLANS: ("roster.", "plan.", "plan", "value_checks."),
 }
 
 

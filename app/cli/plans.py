@@ -45,12 +45,13 @@ def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 
 def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.core.format import format_target
-    from app.plans import get_plan, plan_to_json
+    from app.plans import checks_to_json, get_checks, get_plan, plan_to_json
 
     with ctx.reading() as session:
         plan = get_plan(session, args.plan_id)
+        checks = get_checks(session, plan.id)
     if args.json:
-        emit(out, plan_to_json(plan))
+        emit(out, {**plan_to_json(plan), "checks": checks_to_json(checks)})
         return 0
     out.write(f"{plan.title}\n{plan.issuer} — {plan.number}\n")
     for indicator in plan.indicators:
@@ -128,8 +129,36 @@ def cmd_plan_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+def cmd_plan_checks(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.plans import (
+        checks_to_json,
+        read_checks_file,
+        read_value_checks,
+        reset_value_checks,
+        save_value_checks,
+    )
+
+    plan_id = default_plan(ctx, args.plan)
+    if args.set and args.reset:
+        raise UserError(N_("Give either --set or --reset, not both."))
+    if args.set:
+        data = read_checks_file(Path(args.set))
+        checks = save_value_checks(ctx, plan_id=plan_id, data=data)
+    elif args.reset:
+        checks = reset_value_checks(ctx, plan_id=plan_id)
+    else:
+        checks = read_value_checks(ctx, plan_id=plan_id)
+    document = checks_to_json(checks)
+    if args.json:
+        emit(out, {"plan": plan_id, "checks": document})
+    else:
+        out.write(_("Checks for suspicious values, plan {plan}:").format(plan=plan_id) + "\n")
+        emit(out, document)
+    return 0
+
+
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``plan list|show|export|import``."""
+    """Add ``plan list|show|export|import|checks``."""
     plan = commands.add_parser("plan", help=_("plans")).add_subparsers(
         dest="plan_command", required=True, metavar="ACTION"
     )
@@ -145,3 +174,9 @@ def register(commands: Commands, add: AddCommand) -> None:
         "file", metavar="FILE", help=_("the plan package file from the federation")
     )
     pimport.add_argument("--accept-fingerprint", help=_("the federation fingerprint, confirmed"))
+    checks = add(
+        plan, "checks", cmd_plan_checks, _("show or set the plan's checks for suspicious values")
+    )
+    checks.add_argument("--plan", help=_("plan id (default: newest plan)"))
+    checks.add_argument("--set", metavar="FILE", help=_("a JSON file of thresholds to keep"))
+    checks.add_argument("--reset", action="store_true", help=_("back to the default thresholds"))

@@ -22,6 +22,8 @@ from app.exchange.federation import (
     return_package,
     write_receipts,
 )
+from app.exchange.flag_text import check_label, flag_values_text
+from app.exchange.flags import FlagInfo, list_flags, unverify_flag, verify_flag
 from app.exchange.format import (
     FILE_SUFFIX,
     MAX_BUNDLE_BYTES,
@@ -98,6 +100,7 @@ __all__ = [
     "MAX_PACKAGE_BYTES",
     "ConflictDetail",
     "ConflictRow",
+    "FlagInfo",
     "Header",
     "HistoryEntry",
     "ImportSummary",
@@ -114,6 +117,7 @@ __all__ = [
     "VersionComparison",
     "WrongPassphraseError",
     "backup_own_key",
+    "check_label",
     "check_public_key",
     "compare_versions",
     "conflict_detail",
@@ -128,6 +132,7 @@ __all__ = [
     "fingerprint_groups",
     "fingerprint_matches",
     "first_arrivals",
+    "flag_values_text",
     "generate_keypair",
     "import_packages",
     "installation_id",
@@ -139,6 +144,7 @@ __all__ = [
     "kind_label",
     "list_conflict_rows",
     "list_conflicts",
+    "list_flags",
     "list_import_runs",
     "list_keys",
     "load_import_run",
@@ -173,6 +179,8 @@ __all__ = [
     "suggested_file_name",
     "unit_history",
     "unit_names",
+    "unverify_flag",
     "verify_envelope",
+    "verify_flag",
     "write_receipts",
 ]

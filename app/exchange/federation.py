@@ -24,6 +24,7 @@ from app.core.format import file_slug
 from app.core.i18n import vietnamese
 from app.core.installation import require_federation_installation
 from app.exchange.bodies import receipt_to_json
+from app.exchange.flags import refresh_flags
 from app.exchange.format import (
     FILE_SUFFIX,
     Header,
@@ -502,6 +503,8 @@ def rebuild(ctx: AppContext) -> int:
                 )
             )
         replace_statements(session, statements, updated_at=utc_now_text())
+        session.flush()
+        refresh_flags(session, ((p, u, s, h.hash) for (u, p, s), h in heads.items()))
         audit.record(session, action="rebuild", detail={"streams": len(heads)})
         return len(heads)
 

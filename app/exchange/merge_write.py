@@ -1,6 +1,6 @@
 """Writing a decided and settled batch: the archive rows, new and retired keys,
-the stream changes (package statuses, conflicts, statements, heads) and the
-run's log, with bulk statements inside the caller's transaction.
+the stream changes (package statuses, conflicts, statements, heads, the flags on
+suspicious values) and the run's log, with bulk statements inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.audit import utc_now_text
 from app.exchange.bulk import chunks, insert_rows
+from app.exchange.flags import refresh_flags
 from app.exchange.key_status import KeyStatus
 from app.exchange.merge_actions import Action
 from app.exchange.merge_settle import StreamChanges, settle_streams
@@ -154,6 +155,13 @@ def _write_changes(session: Session, changes: StreamChanges, now: str) -> None:
             [{"key_unit": u, "key_plan": p, "key_stream": s} for u, p, s in changes.heads],
         )
         insert_rows(session, models.StreamHead, list(changes.heads.values()))
+    refresh_flags(
+        session,
+        (
+            (rows[0]["plan_id"], rows[0]["unit_id"], rows[0]["stream"], package_hash)
+            for package_hash, rows in changes.statements.items()
+        ),
+    )
 
 
 __all__ = ["settle_and_write"]

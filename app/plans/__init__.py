@@ -1,6 +1,21 @@
 """Plans: the plan document, its indicators and targets, its scoring rules, next year's copy."""
 
 from app.plans.builtin import install_builtin_plans
+from app.plans.check_store import (
+    get_checks,
+    read_checks_file,
+    read_value_checks,
+    reset_value_checks,
+    save_value_checks,
+)
+from app.plans.checks import (
+    DEFAULT_CHECKS,
+    CheckKind,
+    Ratio,
+    ValueChecks,
+    checks_to_json,
+    parse_checks,
+)
 from app.plans.copy import clone_plan, edit_plan_header
 from app.plans.document import ALLOWED_ROLLUPS, install_plan_document
 from app.plans.indicator_input import (
@@ -12,6 +27,7 @@ from app.plans.indicator_input import (
 )
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
+from app.plans.json_numbers import json_number
 from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
     SCORING_FORMAT,
@@ -31,36 +47,48 @@ from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
     "ALLOWED_ROLLUPS",
+    "DEFAULT_CHECKS",
     "SCORING_FORMAT",
     "STANDARD_AWARDS",
     "AwardRule",
     "Band",
+    "CheckKind",
     "GroupRule",
     "IndicatorInput",
     "IndicatorRule",
     "Method",
+    "Ratio",
     "RosterRef",
     "Rules",
     "TargetInput",
     "TieBreaker",
+    "ValueChecks",
     "VetoCondition",
     "available_plans",
+    "checks_to_json",
     "clone_plan",
     "default_rules_document",
     "edit_plan_header",
+    "get_checks",
     "get_plan",
     "input_of",
     "install_builtin_plans",
     "install_plan_document",
     "is_percent",
+    "json_number",
     "list_plans",
     "newest_plan_id",
+    "parse_checks",
     "parse_rules",
     "plan_document",
     "plan_or_newest",
     "plan_to_json",
+    "read_checks_file",
     "read_plan",
     "read_plan_editing",
+    "read_value_checks",
     "remove_indicator",
+    "reset_value_checks",
     "save_indicator",
+    "save_value_checks",
 ]

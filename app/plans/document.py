@@ -3,8 +3,9 @@
 A plan document is the JSON form of a plan: the built-in plans under
 ``resources/plans`` use it, and plan packages carry it. It is validated
 field by field before anything is written, so a bad document changes
-nothing. ``content_hash`` is the SHA-256 of its canonical JSON; the
-packages refer to a plan by it.
+nothing. ``content_hash`` is the SHA-256 of its canonical JSON (without the
+optional ``checks``, :mod:`app.plans.checks`, which are kept beside the
+plan); the packages refer to a plan by it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from sqlalchemy.orm import Session
 from app.core.errors import N_, InputError
 from app.core.strictjson import dumps_canonical
 from app.core.text import nfc
+from app.plans.check_store import store_checks
+from app.plans.checks import parse_checks
 from db import models
 from db.enums import (
     SECTOR_GROUPS,
@@ -199,6 +202,7 @@ def install_plan_document(
     if len(set(period_codes)) != len(period_codes) or "registration" in period_codes:
         raise _bad("periods.code")
 
+    checks = parse_checks(document["checks"]) if "checks" in document else None
     awards = document.get("awards") or []
     if not isinstance(awards, list) or len(awards) > 200:
         raise _bad("awards")
@@ -227,7 +231,7 @@ def install_plan_document(
         signer_title=_text(signer, "title", required=False),
         body_json=json.dumps(document.get("body") or {}, ensure_ascii=False),
         awards_json=json.dumps(award_rows, ensure_ascii=False),
-        content_hash=known_hash or content_hash(document),
+        content_hash=known_hash or content_hash(_hashed_part(document)),
         builtin=builtin,
     )
     rows: list[object] = []
@@ -311,7 +315,15 @@ def install_plan_document(
     session.flush()
     session.add_all(rows)
     session.flush()
+    if checks is not None:
+        store_checks(session, plan_id, checks)
     return plan_id
+
+
+def _hashed_part(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The document without its ``checks``: thresholds the federation tunes later do
+    not change what the plan is (packages quote its hash)."""
+    return {key: value for key, value in document.items() if key != "checks"}
 
 
 def _indicator_row(

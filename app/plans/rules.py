@@ -50,12 +50,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from app.plans.document import content_hash
+from app.plans.json_numbers import json_number
 
 SCORING_FORMAT = "thidua.scoring/1"
 HUNDRED = Fraction(100)
@@ -86,14 +86,6 @@ class VetoCondition(StrEnum):
 class TieBreaker(StrEnum):
     INDICATORS_ATTAINED = "indicators_attained"
     BONUS_POINTS = "bonus_points"
-
-
-def json_number(value: Fraction) -> int | str:
-    """Integers as JSON numbers; other values as exact decimal text."""
-    if value.denominator == 1:
-        return value.numerator
-    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)

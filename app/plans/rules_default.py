@@ -8,12 +8,12 @@ from typing import Any
 
 from app.core import domain
 from app.core.paths import resource_dir
+from app.plans.json_numbers import json_number
 from app.plans.rules import (
     DEFAULT_BANDS,
     SCORING_FORMAT,
     STANDARD_AWARDS,
     TieBreaker,
-    json_number,
 )
 from db.enums import IndicatorKind
 

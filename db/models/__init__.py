@@ -27,6 +27,7 @@ from db.models.exchange import (
     SigningKey,
     StreamHead,
 )
+from db.models.flags import ValueCheckSettings, ValueFlag
 from db.models.installation import Setting
 from db.models.plans import GradeLevel, Indicator, IndicatorGroup, Movement, Period, Plan, Target
 from db.models.rollup import RollupCell, RollupDirty
@@ -82,5 +83,7 @@ __all__ = [
     "StreamHead",
     "Target",
     "Unit",
+    "ValueCheckSettings",
+    "ValueFlag",
     "new_id",
 ]

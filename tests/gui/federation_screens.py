@@ -500,6 +500,25 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
             dialog_shot(history, "unit-history")
             history.close()
 
+        flags: list[object] = []
+        workspace.flags.loaded.connect(flags.append)
+        workspace.flags.reload()
+        wait(lambda: bool(flags))
+        workspace.show_page("flags")
+        if workspace.flags.model.rowCount():
+            workspace.flags.view.selectRow(0)
+        shot("suspicious-values")
+        workspace.show_page("plan")
+        workspace.plan_page.checks_button.click()
+        wait(lambda: workspace.plan_page.checks_dialog is not None)
+        checks_dialog = workspace.plan_page.checks_dialog
+        if checks_dialog is not None:
+            settle()
+            path = out_dir / "federation-value-checks.png"
+            checks_dialog.grab().save(str(path))
+            saved.append(path)
+            checks_dialog.reject()
+
         workspace.show_page("roster")
         workspace.roster.search_for("cong doan cap tren so 1")
         shot("roster")

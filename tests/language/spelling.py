@@ -30,7 +30,7 @@ _SKIP = re.compile(
     r"|%\([^)]*\)[a-z]|%[a-z]"  # printf placeholders
     r"|<[^>]+>"  # markup
     r"|\$\w+"  # environment variables
-    r"|https?://\S+|\S+@\S+"  # addresses
+    r"|[a-z+]+://\S*|\S+@\S+"  # addresses
     r"|(?<!\w)--?[A-Za-z][\w-]*=?"  # command-line options
     r"|“[^”]*”|\"[^\"]*\"|'[^']*'"  # quoted values, typed as they are
     r"|\S*\d\S*"  # codes, hashes, dates, figures

@@ -69,6 +69,10 @@ def action_label(action: str) -> str:
         "proposal.clear": _("Commendation proposal withdrawn"),
         "receipt.export": _("Receipts written"),
         "rebuild": _("Merged data rebuilt from the archive"),
+        "value_flag.verify": _("Suspicious value verified"),
+        "value_flag.unverify": _("Suspicious value opened again"),
+        "value_checks.save": _("Checks for suspicious values saved"),
+        "value_checks.reset": _("Checks for suspicious values reset"),
     }.get(action, action)
 
 

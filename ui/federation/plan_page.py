@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.plans import RosterRef
+from app.plans import RosterRef, ValueChecks
 from app.rollup import Scope, ScopeChoice
 
+from ui.federation.checks_dialog import ValueChecksDialog
 from ui.federation.indicator_dialog import IndicatorDialog
 from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
 from ui.widgets.dialogs import confirm, translate_input
@@ -65,6 +66,7 @@ class PlanPage(Page):
         super().__init__(ctx, runner, parent)
         self.plan: domain.Plan | None = None
         self.choices: list[ScopeChoice] = []
+        self.checks_dialog: ValueChecksDialog | None = None
         #: Why the plan cannot change (translated), "" when it can; None until known.
         self.lock_text: str | None = None
         self.units: dict[str, RosterRef] = {}
@@ -99,6 +101,9 @@ class PlanPage(Page):
         self.clone_button = QPushButton()
         self.clone_button.setObjectName("clone-plan")
         self.clone_button.clicked.connect(self.ask_clone)
+        self.checks_button = QPushButton()
+        self.checks_button.setObjectName("edit-checks")
+        self.checks_button.clicked.connect(self.ask_checks)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.ask_edit)
         self.cancel_button = QPushButton()
@@ -133,6 +138,7 @@ class PlanPage(Page):
         buttons.addWidget(self.progress, 1)
         buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.checks_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.clone_button)
         buttons.addWidget(self.print_button)
@@ -150,6 +156,7 @@ class PlanPage(Page):
         self.print_button.setText(_("Print the plan…"))
         self.clone_button.setText(_("Copy for another year…"))
         self.edit_button.setText(_("Edit the header…"))
+        self.checks_button.setText(_("Checks for suspicious values…"))
         self.cancel_button.setText(_("Cancel"))
         self.add_indicator_button.setText(_("Add an indicator…"))
         self.edit_indicator_button.setText(_("Change the indicator…"))
@@ -502,5 +509,42 @@ class PlanPage(Page):
             self.done.emit(_("Plan {plan} saved.").format(plan=edited))
             self.edited.emit(edited)
             self.plans_changed.emit(edited)
+
+        self._runner.run(job, finished, self._failed)
+
+    @Slot()
+    def ask_checks(self) -> None:
+        """Read the plan's thresholds, then open them in :class:`ValueChecksDialog`."""
+        from app.plans import read_value_checks
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> ValueChecks:
+            return read_value_checks(ctx, plan_id=plan_id)
+
+        self._runner.run(job, self._open_checks, self._failed)
+
+    @Slot(object)
+    def _open_checks(self, checks: ValueChecks) -> None:
+        dialog = ValueChecksDialog(checks, self)
+        dialog.accepted.connect(lambda: self.save_checks(dialog.data()))
+        self.checks_dialog = dialog
+        dialog.open()
+
+    def save_checks(self, data: dict[str, Any]) -> None:
+        from app.plans import save_value_checks
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> ValueChecks:
+            return save_value_checks(ctx, plan_id=plan_id, data=data)
+
+        def finished(_checks: ValueChecks) -> None:
+            saved = _("Checks for suspicious values of plan {plan} saved.")
+            self.done.emit(saved.format(plan=plan_id))
 
         self._runner.run(job, finished, self._failed)

@@ -1,4 +1,4 @@
-"""The federation staff's workspace: dashboard, import, enrolment, conflicts,
+"""The federation staff's workspace: dashboard, import, enrolment, conflicts, suspicious values,
 roster, plan and audit log, around one chosen plan.
 
 Files and folders dropped anywhere on the workspace go to the import page
@@ -34,6 +34,7 @@ from ui.federation.audit_page import AuditPage
 from ui.federation.common import BANNER_STYLE
 from ui.federation.conflicts_page import ConflictsPage
 from ui.federation.dashboard_page import DashboardPage
+from ui.federation.flags_page import FlagsPage
 from ui.federation.import_page import ImportPage
 from ui.federation.keys_page import KeysPage
 from ui.federation.plan_page import PlanPage
@@ -108,6 +109,7 @@ class FederationWorkspace(Page):
         self.importer = ImportPage(ctx, runner)
         self.keys = KeysPage(ctx, runner)
         self.conflicts = ConflictsPage(ctx, runner)
+        self.flags = FlagsPage(ctx, runner)
         self.roster = RosterPage(ctx, runner)
         self.plan_page = PlanPage(ctx, runner)
         self.audit = AuditPage(ctx, runner)
@@ -117,6 +119,7 @@ class FederationWorkspace(Page):
             self.importer,
             self.keys,
             self.conflicts,
+            self.flags,
             self.roster,
             self.plan_page,
             self.audit,
@@ -147,6 +150,8 @@ class FederationWorkspace(Page):
         self.conflicts.data_changed.connect(self._data_changed)
         self.conflicts.returned.connect(lambda _path: self.audit.reload())
         self.conflicts.loaded.connect(self._retitle_tabs)
+        self.flags.loaded.connect(self._retitle_tabs)
+        self.flags.changed.connect(self.audit.reload)
         self.roster.data_changed.connect(self._roster_changed)
         self.plan_page.plans_changed.connect(self.reload)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -199,6 +204,7 @@ class FederationWorkspace(Page):
     def _retitle_tabs(self) -> None:
         pending = self.keys.pending_count()
         conflicts = self.conflicts.open_count()
+        flags = self.flags.open_count()
         changed = any(r.changed_key for r in self.keys.model.rows())
         titles = (
             (self.dashboard, _("Dashboard")),
@@ -212,6 +218,12 @@ class FederationWorkspace(Page):
             (
                 self.conflicts,
                 _("Conflicts ({count})").format(count=conflicts) if conflicts else _("Conflicts"),
+            ),
+            (
+                self.flags,
+                _("Suspicious values ({count})").format(count=flags)
+                if flags
+                else _("Suspicious values"),
             ),
             (self.roster, _("Roster")),
             (self.plan_page, _("Plan")),
@@ -242,6 +254,7 @@ class FederationWorkspace(Page):
             "import": self.importer,
             "keys": self.keys,
             "conflicts": self.conflicts,
+            "flags": self.flags,
             "roster": self.roster,
             "plan": self.plan_page,
             "audit": self.audit,
@@ -295,6 +308,7 @@ class FederationWorkspace(Page):
         self.roster.set_year(plan.year)
         self.plan_page.set_plan(plan)
         self.dashboard.set_plan(plan)
+        self.flags.set_plan(plan)
         self._load_choices(plan)
         self.loaded.emit(plan.id)
 
@@ -322,6 +336,7 @@ class FederationWorkspace(Page):
         self.dashboard.refresh()
         self.keys.reload()
         self.conflicts.reload()
+        self.flags.reload()
         self.audit.reload()
         self.importer.owed_receipts()
         self.importer.refresh_since()

@@ -36,6 +36,7 @@ LEAVE_OUT = {
     "conflict": (*WHEN, "id", "created_at"),
     "signing_key": WHEN,
     "statement": WHEN,
+    "value_flag": ("id", "raised_at", "verified_at"),
 }
 
 
