@@ -20,6 +20,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def lower_first(value: str) -> str:
+    """A title or period name inside a sentence: its first letter in lower case
+    ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm", "Thực hiện năm 2017")."""
+    return f"{value[:1].lower()}{value[1:]}"
+
+
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key reading digit runs as numbers: ``CS-2`` before ``CS-10``."""
     return tuple(

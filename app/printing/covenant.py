@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from app.core import domain
 from app.core.format import cluster_label
+from app.core.text import lower_first
 from app.printing.fonts import REGULAR
 from app.printing.form_parts import (
     applicable_indicators,
@@ -21,7 +22,7 @@ from app.printing.form_parts import (
 from app.printing.furniture import body, header_block, keep_with_next, section_heading, title_block
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import frame_width, lower_first, markup, para, styles, text, vn_upper
+from app.printing.typesetting import frame_width, markup, para, styles, text, vn_upper
 from app.printing.values import DASH, format_unit_value
 
 #: Member units per covenant table (landscape A4): more go to further tables.

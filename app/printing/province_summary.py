@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from app.core import domain, figures
 from app.core.format import format_number
+from app.core.text import lower_first
 from app.printing.form_parts import grouped, plan_reference
 from app.printing.furniture import (
     body,
@@ -22,7 +23,7 @@ from app.printing.furniture import (
     title_block,
 )
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import lower_first, para, styles
+from app.printing.typesetting import para, styles
 from app.printing.values import DASH, format_figure, verdict
 from app.rollup import TargetRollup
 from db.enums import REGISTRATION_STREAM

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reportlab.platypus import Flowable, Spacer
 
 from app.core import domain
+from app.core.text import lower_first
 from app.printing.form_parts import (
     addressees,
     applicable_indicators,
@@ -30,7 +31,6 @@ from app.printing.furniture import (
 )
 from app.printing.sources import StatementDoc, UnitInfo, Verification
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import lower_first
 from app.printing.values import format_unit_value, unit_target_text
 from app.printing.verification_box import verification_box
 

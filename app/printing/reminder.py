@@ -17,10 +17,10 @@ from reportlab.platypus import Flowable
 
 from app.core import domain
 from app.core.days import short_date
+from app.core.text import lower_first
 from app.printing.form_parts import authority_for, plan_reference
 from app.printing.furniture import addressee_block, body, header_block, signature_block
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import lower_first
 from app.printing.values import DASH
 from app.rollup import NOT_DUE, LateUnit, ReminderLetter, Reminders
 from db.enums import REGISTRATION_STREAM, UnitKind

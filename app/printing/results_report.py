@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from app.core import domain, figures
 from app.core.figures import Verdict
+from app.core.text import lower_first
 from app.printing.form_parts import (
     addressees,
     applicable_indicators,
@@ -31,7 +32,6 @@ from app.printing.furniture import (
 )
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import lower_first
 from app.printing.values import DASH, format_unit_value, verdict_word
 
 

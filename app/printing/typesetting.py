@@ -56,12 +56,6 @@ def vn_upper(value: str) -> str:
     return nfc(value).upper()
 
 
-def lower_first(value: str) -> str:
-    """A title or period name inside a sentence: its first letter in lower case
-    ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm")."""
-    return f"{value[:1].lower()}{value[1:]}"
-
-
 def format_vn_date(place: str, date: dt.date | None, *, year: int | None = None) -> str:
     """``"Tuyên Quang, ngày 07 tháng 02 năm 2017"`` (Nghị định 30/2020).
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.core import domain, figures
 from app.core.files import check_output
 from app.core.sheets import put
+from app.core.text import lower_first
 from app.core.workbooks import COUNT_FORMAT, WorkbookExport, print_setup, save_workbook
 from app.plans import get_plan
 from app.rollup.indicator_sheets import (
@@ -113,7 +114,10 @@ def _write_summary(
     streams = stream_names(plan)
     headers = [
         *SUMMARY_HEADERS,
-        *("Đăng ký" if s == REGISTRATION_STREAM else f"Thực hiện {n}" for s, n in streams),
+        *(
+            "Đăng ký" if s == REGISTRATION_STREAM else f"Thực hiện {lower_first(n)}"
+            for s, n in streams
+        ),
         "% so với mục tiêu",
         "Kết quả",
     ]

@@ -184,7 +184,7 @@ def test_layout_formats_and_print_setup(fed: AppContext, tmp_path: Path) -> None
         "Số đơn vị áp dụng",
         "Đăng ký",
         "Thực hiện 6 tháng đầu năm 2017",
-        "Thực hiện Năm 2017",
+        "Thực hiện năm 2017",
         "% so với mục tiêu",
         "Kết quả",
     ]
