@@ -95,7 +95,7 @@ def key_card_story(card: KeyCard) -> list[Flowable]:
             [
                 ["Dấu vân tay", card.fingerprint],
                 ["Mã khóa", card.keyid],
-                ["Thế hệ khóa", str(card.epoch)],
+                ["Số thứ tự khóa", str(card.epoch)],
             ],
         ),
         Spacer(1, 6 * mm),

@@ -70,6 +70,7 @@ KIND_WORDS: dict[str, UnitKind] = {
     "cấp trên": UnitKind.UPPER,
     "công đoàn cấp trên": UnitKind.UPPER,
     "cấp trên cơ sở": UnitKind.UPPER,
+    "công đoàn cấp trên cơ sở": UnitKind.UPPER,
     "upper": UnitKind.UPPER,
 }
 

@@ -104,9 +104,7 @@ def test_from_the_dashboard_r1_to_r2_shows_exactly_the_changed_values(
         [f"{b.code} {b.title}", format_number(R1[1]), format_number(R2[1])],
     ]
     assert table(dialog)[0][1:] == ["1.250", "1.300"]
-    assert dialog.note.text() == (
-        "Từ lần gửi 1 đến lần gửi 2: khác nhau 2 giá trị."
-    )
+    assert dialog.note.text() == ("Từ lần gửi 1 đến lần gửi 2: khác nhau 2 giá trị.")
     # Back the other way: old and new swap; the same version twice compares nothing.
     dialog.comparison = None
     dialog.choose_versions(1, 0)

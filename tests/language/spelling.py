@@ -21,8 +21,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po
 
 WORDS_FILE = Path(__file__).with_name("words.txt")
+CATALOGUE = Path(__file__).resolve().parents[2] / "resources/locale/vi/LC_MESSAGES/thidua.po"
 DICTIONARY = "vi_VN"
 
 _SKIP = re.compile(
@@ -113,3 +115,14 @@ def unknown_words(texts: Iterable[str]) -> dict[str, str]:
     retried = {word: older_tone_placement(word) for word in unknown}
     still = _hunspell_unknown(set(retried.values()))
     return {word: where[word][:120] for word in sorted(unknown) if retried[word] in still}
+
+
+def catalogue_texts() -> list[str]:
+    with CATALOGUE.open("rb") as handle:
+        catalog = read_po(handle, locale="vi")
+    texts: list[str] = []
+    for message in catalog:
+        if message.id and message.string:
+            string = message.string
+            texts.extend(string if isinstance(string, tuple) else [str(string)])
+    return texts

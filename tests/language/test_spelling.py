@@ -9,28 +9,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
-from tests.language.spelling import older_tone_placement, readable, require_hunspell, unknown_words
+from tests.language.spelling import (
+    catalogue_texts,
+    older_tone_placement,
+    readable,
+    require_hunspell,
+    unknown_words,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "resources" / "locale" / "vi" / "LC_MESSAGES" / "thidua.po"
 
 
 @pytest.fixture(autouse=True)
 def _hunspell() -> None:
     require_hunspell()
-
-
-def catalogue_texts() -> list[str]:
-    with CATALOGUE.open("rb") as handle:
-        catalog = read_po(handle, locale="vi")
-    texts: list[str] = []
-    for message in catalog:
-        if message.id and message.string:
-            string = message.string
-            texts.extend(string if isinstance(string, tuple) else [str(string)])
-    return texts
 
 
 def test_the_checker_finds_mistakes_and_english() -> None:

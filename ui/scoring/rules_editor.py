@@ -433,7 +433,7 @@ class RulesDialog(QDialog):
                 _("Grade shares / method"),
             ]
         )
-        self.groups.setHorizontalHeaderLabels([_("Group"), _("Title"), _("Weight")])
+        self.groups.setHorizontalHeaderLabels([_("Group"), _("Group name"), _("Weight")])
         self.grades.setHorizontalHeaderLabels([_("Grade"), _("Minimum score")])
         self.vetoes.setHorizontalHeaderLabels(
             [
