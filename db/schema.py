@@ -21,5 +21,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0012_import_item_package_index",
     "0013_package_return_indexes",
     "0014_deadlines",
+    "0015_staff_entries",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]

@@ -1,5 +1,6 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
+from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER
 from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
     ParsedStatement,
@@ -12,6 +13,7 @@ from app.exchange.bodies import (
 )
 from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
 from app.exchange.enrolment import KeyRow, key_overview
+from app.exchange.entries import EntryDetails, EntryResult, enter_statement
 from app.exchange.federation import (
     decide_key,
     export_plan_packages,
@@ -89,12 +91,17 @@ from app.exchange.signing import (
 from app.exchange.statement_rows import statement_id
 
 __all__ = [
+    "ENTRY_SOURCES",
+    "EXCEL",
     "FILE_SUFFIX",
     "MAX_BUNDLE_BYTES",
     "MAX_ENROLMENT_BYTES",
     "MAX_PACKAGE_BYTES",
+    "PAPER",
     "ConflictDetail",
     "ConflictRow",
+    "EntryDetails",
+    "EntryResult",
     "Header",
     "HistoryEntry",
     "ImportSummary",
@@ -118,6 +125,7 @@ __all__ = [
     "decode_base64_canonical",
     "enrolment_to_json",
     "ensure_own_key",
+    "enter_statement",
     "examine_file",
     "export_backup",
     "export_plan_packages",

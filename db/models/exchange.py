@@ -42,8 +42,9 @@ class SigningKey(Base):
 class Package(Base):
     """The append-only archive: every package accepted or held, byte for byte.
 
-    ``hash`` is the SHA-256 of the signed payload. The merged tables can be
-    rebuilt from the rows whose status is ``applied`` or ``superseded``.
+    ``hash`` is the SHA-256 of the signed payload (of the canonical entry for a
+    statement staff entered, ``source`` set). The merged tables can be rebuilt
+    from the rows whose status is ``applied`` or ``superseded``.
     """
 
     __tablename__ = "package"
@@ -73,6 +74,12 @@ class Package(Base):
     returned_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: When its receipt was written; owed while empty for a merged report.
     receipt_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: A statement staff entered on the unit's behalf (0015_staff_entries): from its
+    #: paper form or its Excel template (paper | excel); empty for a signed package.
+    #: Such a row carries no signature (``keyid`` empty, ``raw`` the canonical entry).
+    source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: Who entered it (the audit log's actor); empty for a signed package.
+    entered_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class StreamHead(Base):

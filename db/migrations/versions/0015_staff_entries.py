@@ -1,0 +1,30 @@
+"""A report archived at the federation may be a statement staff entered on a unit's
+behalf (from its paper form or its filled Excel template): the package row says
+from what (``source``: paper | excel, empty for the unit's signed package) and who
+entered it (``entered_by``).
+
+Revision ID: 0015_staff_entries
+Revises: 0014_deadlines
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015_staff_entries"
+down_revision = "0014_deadlines"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("package") as batch:
+        batch.add_column(sa.Column("source", sa.String(16), nullable=False, server_default=""))
+        batch.add_column(sa.Column("entered_by", sa.String(200), nullable=False, server_default=""))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("package") as batch:
+        batch.drop_column("entered_by")
+        batch.drop_column("source")
