@@ -121,6 +121,28 @@ def _signed_report(session: Session, key: tuple[str, str, str]) -> models.Packag
     )
 
 
+def _previous_entry(session: Session, key: tuple[str, str, str]) -> models.Package | None:
+    """The staff entry heading the stream, if one does."""
+    head = session.get(models.StreamHead, key)
+    previous = session.get(models.Package, head.package_hash) if head else None
+    return previous if previous is not None and is_staff_entry(previous) else None
+
+
+def _details_of(entry: models.Package) -> EntryDetails:
+    statement = archived_statement(entry)
+    return EntryDetails(
+        signer_name=statement.signer_name,
+        signer_title=statement.signer_title,
+        signed_on=statement.signed_on,
+        place=statement.place,
+        notes=statement.notes,
+        movement_codes=statement.movements,
+        titles=statement.titles,
+        works=statement.works,
+        narrative=statement.narrative,
+    )
+
+
 def _checked_body(plan: domain.Plan, statement: StatementInput) -> tuple[dict[str, object], int]:
     """The statement body as a package carries it, every value and text checked."""
     body: dict[str, object] = {"statement": statement_to_json(statement)}
@@ -153,13 +175,13 @@ def enter_statement(
 
     Refused, changing nothing, when a value or text cannot be kept, when nothing
     changed since the last entry, or when the stream already holds the unit's own
-    signed report. One transaction, audited (``statement.enter``).
+    signed report. ``details`` None: those of the entry it corrects (none for a
+    first entry). One transaction, audited (``statement.enter``).
     """
     if source not in ENTRY_SOURCES:
         raise InputError(
             N_("Unknown source {source}: choose paper or excel."), params={"source": source}
         )
-    details = details or EntryDetails()
     with ctx.unit_of_work() as session:
         serialise_merges(session)
         require_federation_installation(session)
@@ -176,6 +198,9 @@ def enter_statement(
                 ),
                 params={"code": unit.code or unit_code},
             )
+        previous = _previous_entry(session, key)
+        if details is None:
+            details = _details_of(previous) if previous is not None else EntryDetails()
         statement = StatementInput(
             plan_id=plan.id,
             unit_id=unit.id,
@@ -192,10 +217,6 @@ def enter_statement(
             narrative=details.narrative,
         )
         body, count = _checked_body(plan, statement)
-        head = session.get(models.StreamHead, key)
-        previous = session.get(models.Package, head.package_hash) if head else None
-        if previous is not None and not is_staff_entry(previous):
-            previous = None
         if previous is not None and archived_statement(previous) == parse_statement(body):
             raise InputError(
                 N_("Nothing differs from the statement already entered; nothing was saved.")

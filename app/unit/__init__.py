@@ -1,6 +1,12 @@
 """The unit's workspace: its statements on screen, its packages, its Excel template."""
 
 from app.unit.enrolment import export_enrolment, export_with_enrolment, rotate_key
+from app.unit.entry_workbook import (
+    EntryPreview,
+    apply_entry_workbook,
+    enter_from_workbook,
+    preview_entry_workbook,
+)
 from app.unit.filling import (
     WorkbookPreview,
     apply_workbook,
@@ -27,11 +33,14 @@ from app.unit.workspace import (
 )
 
 __all__ = [
+    "EntryPreview",
     "SendingReview",
     "StatementDetails",
     "WorkbookPreview",
     "Workspace",
+    "apply_entry_workbook",
     "apply_workbook",
+    "enter_from_workbook",
     "export_enrolment",
     "export_report",
     "export_with_enrolment",
@@ -44,6 +53,7 @@ __all__ = [
     "load_workspace",
     "make_bundle",
     "missing_before_export",
+    "preview_entry_workbook",
     "preview_workbook",
     "record_backup",
     "review_before_sending",
