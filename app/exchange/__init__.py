@@ -1,6 +1,6 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
-from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER
+from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
 from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
     ParsedStatement,
@@ -171,6 +171,7 @@ __all__ = [
     "save_private_key",
     "seal",
     "since_the_run",
+    "staff_entered",
     "statement_id",
     "statement_to_json",
     "stream_label",

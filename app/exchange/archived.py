@@ -6,12 +6,17 @@ source (``package.source``: paper | excel) whose ``raw`` is not a signed envelop
 but the canonical entry (:func:`entry_bytes`): who entered it, when, from what, and
 the statement body exactly as a unit's package carries it. Everything that reads a
 report back from the archive (the merged tables' rows, a rebuild, a version
-compared) goes through :func:`archived_statement`, so the two kinds never part.
+compared) goes through :func:`archived_statement`, so the two kinds never part;
+:func:`staff_entered` says which merged statements are such entries (the dashboard's
+marker, the printed forms' line).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.core.strictjson import dumps_canonical, loads_strict
 from app.exchange.bodies import ParsedStatement, parse_statement
@@ -67,6 +72,27 @@ def archived_statement(package: models.Package) -> ParsedStatement:
     return parse_statement(archived_body(package))
 
 
+def staff_entered(session: Session, plan_id: str) -> dict[tuple[str, str], str]:
+    """(unit, stream) → paper | excel, for the streams whose merged statement staff
+    entered on the unit's behalf (read through the index on ``source``)."""
+    entered = select(models.Package.hash).where(models.Package.source > "")
+    if session.scalar(entered.limit(1)) is None:
+        return {}  # the usual case, answered by the index alone
+    hashes = select(models.Package.hash, models.Package.source).where(models.Package.source > "")
+    sources: dict[str, str] = {h: source for h, source in session.execute(hashes)}
+    return {
+        (unit_id, stream): sources[package_hash]
+        for unit_id, stream, package_hash in session.execute(
+            select(
+                models.StreamHead.unit_id, models.StreamHead.stream, models.StreamHead.package_hash
+            ).where(
+                models.StreamHead.plan_id == plan_id,
+                models.StreamHead.package_hash.in_(entered),
+            )
+        )
+    }
+
+
 __all__ = [
     "ENTRY_FORMAT",
     "ENTRY_SOURCES",
@@ -77,4 +103,5 @@ __all__ = [
     "entry_bytes",
     "is_staff_entry",
     "signed_statement",
+    "staff_entered",
 ]

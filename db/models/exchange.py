@@ -54,6 +54,8 @@ class Package(Base):
         # rows whose signed bytes come first (0013_package_return_indexes).
         Index("ix_package_returned", "returned_at", "hash"),
         Index("ix_package_receipt", "receipt_at", "hash"),
+        # Covering: which reports staff entered on a unit's behalf (0015_staff_entries).
+        Index("ix_package_source", "source", "hash"),
     )
 
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)

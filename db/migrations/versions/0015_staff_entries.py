@@ -1,7 +1,8 @@
 """A report archived at the federation may be a statement staff entered on a unit's
 behalf (from its paper form or its filled Excel template): the package row says
 from what (``source``: paper | excel, empty for the unit's signed package) and who
-entered it (``entered_by``).
+entered it (``entered_by``); which are such entries is read from a covering index,
+never from the package rows, whose bytes come first.
 
 Revision ID: 0015_staff_entries
 Revises: 0014_deadlines
@@ -22,9 +23,11 @@ def upgrade() -> None:
     with op.batch_alter_table("package") as batch:
         batch.add_column(sa.Column("source", sa.String(16), nullable=False, server_default=""))
         batch.add_column(sa.Column("entered_by", sa.String(200), nullable=False, server_default=""))
+    op.create_index("ix_package_source", "package", ["source", "hash"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_package_source", table_name="package")
     with op.batch_alter_table("package") as batch:
         batch.drop_column("entered_by")
         batch.drop_column("source")
