@@ -13,7 +13,13 @@ from app.exchange.bodies import (
 )
 from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
 from app.exchange.enrolment import KeyRow, key_overview
-from app.exchange.entries import EntryDetails, EntryResult, enter_statement
+from app.exchange.entries import (
+    EntryDetails,
+    EntryResult,
+    enter_statement,
+    statement_from_json,
+    typed_values,
+)
 from app.exchange.federation import (
     decide_key,
     export_plan_packages,
@@ -172,10 +178,12 @@ __all__ = [
     "seal",
     "since_the_run",
     "staff_entered",
+    "statement_from_json",
     "statement_id",
     "statement_to_json",
     "stream_label",
     "suggested_file_name",
+    "typed_values",
     "unit_history",
     "unit_names",
     "verify_envelope",

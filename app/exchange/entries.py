@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,20 +34,27 @@ from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
+from app.core.files import read_limited
 from app.core.installation import require_federation_installation
+from app.core.strictjson import loads_strict
 from app.exchange.archived import (
     ENTRY_SOURCES,
     archived_statement,
     entry_bytes,
     is_staff_entry,
 )
-from app.exchange.bodies import parse_statement, statement_problems, statement_to_json
-from app.exchange.format import Kind, payload_hash
+from app.exchange.bodies import (
+    ParsedStatement,
+    parse_statement,
+    statement_problems,
+    statement_to_json,
+)
+from app.exchange.format import MAX_PACKAGE_BYTES, Kind, payload_hash
 from app.exchange.merge_state import MergeState, serialise_merges
 from app.exchange.merge_write import settle_and_write
 from app.exchange.streams import APPLIED, QUARANTINED, SUPERSEDED
 from app.plans import get_plan
-from app.statements import StatementInput, details_problems
+from app.statements import ParseError, StatementInput, details_problems, parse_text
 from db import models
 
 #: Statuses of a unit's signed report that close its stream to staff entries.
@@ -129,7 +137,11 @@ def _previous_entry(session: Session, key: tuple[str, str, str]) -> models.Packa
 
 
 def _details_of(entry: models.Package) -> EntryDetails:
-    statement = archived_statement(entry)
+    return details_of(archived_statement(entry))
+
+
+def details_of(statement: ParsedStatement) -> EntryDetails:
+    """What a statement carries besides its values."""
     return EntryDetails(
         signer_name=statement.signer_name,
         signer_title=statement.signer_title,
@@ -149,14 +161,50 @@ def _checked_body(plan: domain.Plan, statement: StatementInput) -> tuple[dict[st
     parsed = parse_statement(body)
     problems = statement_problems(plan, parsed) + details_problems(statement)
     if problems:
-        first = problems[0]
         raise InputError(
-            N_("{count} values cannot be kept (first: {code}: {problem}); nothing was saved."),
-            params={"count": len(problems), "code": first.indicator_code, "problem": first.message},
+            N_("The statement has {count} invalid values; nothing was saved."),
+            params={"count": len(problems)},
+            detail="; ".join(f"{p.indicator_code}: {p.translated()}" for p in problems),
         )
     if not any(not v.is_empty() for v in parsed.values.values()):
         raise InputError(N_("Enter at least one value; nothing was saved."))
     return body, len(parsed.values)
+
+
+def typed_values(
+    ctx: AppContext, *, plan_id: str, texts: Mapping[str, str]
+) -> dict[str, domain.UnitValue]:
+    """Values typed as the statement screen reads them (``"170 / 200"``, ``"có"``,
+    a grade's name…), by indicator code; :class:`InputError` naming the first one
+    that cannot be read."""
+    with ctx.reading() as session:
+        plan = get_plan(session, plan_id)
+    by_code = {i.code: i for i in plan.indicators}
+    values: dict[str, domain.UnitValue] = {}
+    for code, text in texts.items():
+        indicator = by_code.get(code.strip())
+        if indicator is None:
+            raise InputError(N_("This indicator is not in the plan."), detail=code)
+        try:
+            values[indicator.code] = parse_text(indicator, text, plan)
+        except ParseError as error:
+            raise InputError(error.message, detail=code) from error
+    return values
+
+
+def statement_from_json(path: Path) -> tuple[dict[str, domain.UnitValue], EntryDetails]:
+    """A statement as a JSON file gives it (``{"statement": {…}}``, the body a unit's
+    package carries): its values and details, read strictly."""
+    document = loads_strict(
+        read_limited(path, MAX_PACKAGE_BYTES),
+        max_bytes=MAX_PACKAGE_BYTES,
+        max_depth=8,
+        allow_floats=False,
+    )
+    if not isinstance(document, dict) or set(document) != {"statement"}:
+        raise InputError(N_('The file must hold one statement (the "statement" object).'))
+    parsed = parse_statement(document)
+    return dict(parsed.values), details_of(parsed)
 
 
 def enter_statement(
@@ -169,6 +217,7 @@ def enter_statement(
     values: Mapping[str, domain.UnitValue],
     details: EntryDetails | None = None,
     file_name: str = "",
+    only_these: bool = False,
 ) -> EntryResult:
     """Enter (or correct) a unit's statement on its behalf from its paper form
     (``source="paper"``) or its Excel file (``"excel"``; ``file_name`` its name).
@@ -176,7 +225,9 @@ def enter_statement(
     Refused, changing nothing, when a value or text cannot be kept, when nothing
     changed since the last entry, or when the stream already holds the unit's own
     signed report. ``details`` None: those of the entry it corrects (none for a
-    first entry). One transaction, audited (``statement.enter``).
+    first entry). ``only_these``: ``values`` change only the indicators they name,
+    the entry it corrects gives the others. One transaction, audited
+    (``statement.enter``).
     """
     if source not in ENTRY_SOURCES:
         raise InputError(
@@ -201,6 +252,8 @@ def enter_statement(
         previous = _previous_entry(session, key)
         if details is None:
             details = _details_of(previous) if previous is not None else EntryDetails()
+        if only_these and previous is not None:
+            values = {**archived_statement(previous).values, **values}
         statement = StatementInput(
             plan_id=plan.id,
             unit_id=unit.id,
@@ -295,4 +348,11 @@ def enter_statement(
         )
 
 
-__all__ = ["EntryDetails", "EntryResult", "enter_statement"]
+__all__ = [
+    "EntryDetails",
+    "EntryResult",
+    "details_of",
+    "enter_statement",
+    "statement_from_json",
+    "typed_values",
+]

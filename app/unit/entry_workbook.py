@@ -49,12 +49,12 @@ class EntryPreview:
 
 
 def preview_entry_workbook(
-    ctx: AppContext, *, unit_code: str, plan_id: str, path: Path
+    ctx: AppContext, *, unit_code: str, plan_id: str, path: Path, stream: str | None = None
 ) -> EntryPreview:
     """Read a unit's filled template and say what entering it would change (old → new).
 
-    Every row is checked first; a bad one, or another unit's or plan's workbook,
-    raises and nothing is written.
+    Every row is checked first; a bad one, or another unit's or plan's workbook (or
+    another period's, ``stream`` given), raises and nothing is written.
     """
     with ctx.reading() as session:
         require_federation_installation(session)
@@ -64,7 +64,7 @@ def preview_entry_workbook(
             raise NotFoundError(N_("No unit with code {code}."), params={"code": unit_code})
         conversions: dict[str, int] = {}
         stream, workbook = read_statement_workbook(
-            path, plan=plan, conversions=conversions, unit_code=unit.code
+            path, plan=plan, stream=stream, conversions=conversions, unit_code=unit.code
         )
         held = statement_values(session, plan_id=plan.id, unit_id=unit.id, stream=stream)
         code, name = unit.code or "", unit.name
@@ -129,10 +129,12 @@ def apply_entry_workbook(ctx: AppContext, *, preview: EntryPreview) -> EntryResu
 
 
 def enter_from_workbook(
-    ctx: AppContext, *, unit_code: str, plan_id: str, path: Path
+    ctx: AppContext, *, unit_code: str, plan_id: str, path: Path, stream: str | None = None
 ) -> tuple[EntryPreview, EntryResult]:
     """Enter a unit's filled template at once (the CLI): the preview and the entry."""
-    preview = preview_entry_workbook(ctx, unit_code=unit_code, plan_id=plan_id, path=path)
+    preview = preview_entry_workbook(
+        ctx, unit_code=unit_code, plan_id=plan_id, path=path, stream=stream
+    )
     return preview, apply_entry_workbook(ctx, preview=preview)
 
 
