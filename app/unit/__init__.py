@@ -1,6 +1,7 @@
 """The unit's workspace: its statements on screen, its packages, its Excel template."""
 
 from app.unit.enrolment import export_enrolment, export_with_enrolment, rotate_key
+from app.unit.entry_draft import SIGNED, EntryWorkspace, entry_details, load_entry_workspace
 from app.unit.entry_workbook import (
     EntryPreview,
     apply_entry_workbook,
@@ -8,6 +9,7 @@ from app.unit.entry_workbook import (
     preview_entry_workbook,
 )
 from app.unit.filling import (
+    ValueChange,
     WorkbookPreview,
     apply_workbook,
     fill_from_json,
@@ -33,14 +35,18 @@ from app.unit.workspace import (
 )
 
 __all__ = [
+    "SIGNED",
     "EntryPreview",
+    "EntryWorkspace",
     "SendingReview",
     "StatementDetails",
+    "ValueChange",
     "WorkbookPreview",
     "Workspace",
     "apply_entry_workbook",
     "apply_workbook",
     "enter_from_workbook",
+    "entry_details",
     "export_enrolment",
     "export_report",
     "export_with_enrolment",
@@ -50,6 +56,7 @@ __all__ = [
     "import_plan_package",
     "import_receipt",
     "inspect_plan_package",
+    "load_entry_workspace",
     "load_workspace",
     "make_bundle",
     "missing_before_export",

@@ -46,6 +46,7 @@ from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_c
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
+from ui.federation.entry_dialog import EntryDialog
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.units_behind import UnitsBehindDialog
 from ui.widgets.dialogs import ending_in, file_dialog
@@ -68,6 +69,7 @@ class DashboardPage(Page):
     behind_shown = Signal(object)  # UnitsBehindDialog
     late_shown = Signal(object)  # LateUnitsDialog
     deadlines_shown = Signal(object)  # DeadlinesDialog
+    entry_shown = Signal(object)  # EntryDialog
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
@@ -153,6 +155,7 @@ class DashboardPage(Page):
 
         self.missing = MissingPanel()
         self.missing.done.connect(self.done)
+        self.missing.enter_requested.connect(self.enter_for)
         #: The panel's table and title, as the tests know them.
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
@@ -346,7 +349,7 @@ class DashboardPage(Page):
             self.view.setColumnWidth(
                 column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
             )
-        self.missing.show_missing(board.missing, board.plan)
+        self.missing.show_missing(board.missing, board.plan, board.entered)
         self._show_coverage()
         self._charts_dirty = True
         self._tab_changed(self.tabs.currentIndex())
@@ -372,6 +375,10 @@ class DashboardPage(Page):
                 part += " " + _("({count} returned for correction)").format(
                     count=format_number(item.returned)
                 )
+            if item.entered:
+                part += " " + _("({count} entered by staff)").format(
+                    count=format_number(item.entered)
+                )
             parts.append(part)
         scope = _scope_text(self.current_choice())
         self.coverage.setText(f"<b>{scope}</b> — " + " · ".join(parts))
@@ -379,6 +386,22 @@ class DashboardPage(Page):
         late = behind(board.timeliness)
         self.late_button.setText(_("Late or not sent ({count})…").format(count=len(late)))
         self.late_button.setEnabled(bool(late))
+
+    @Slot(str, str)
+    def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
+        """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
+        dialog = EntryDialog(
+            self._ctx,
+            self._runner,
+            unit_code,
+            plan_id=self.plan.id if self.plan else None,
+            stream=stream,
+            parent=self,
+        )
+        dialog.saved.connect(lambda _text: self.refresh())
+        dialog.open()
+        self.entry_shown.emit(dialog)
+        return dialog
 
     # --- deadlines and who is late ----------------------------------------------------------
 

@@ -36,6 +36,7 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
+from ui.federation.entry_dialog import EntryDialog
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
 from ui.widgets.dialogs import confirm, ending_in, file_dialog
@@ -50,6 +51,7 @@ class RosterPage(Page):
     import_failed = Signal(object)  # RowErrorsDialog or the error text
     exported = Signal(object)
     data_changed = Signal()
+    entry_shown = Signal(object)  # EntryDialog
     done = Signal(str)
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
@@ -126,6 +128,9 @@ class RosterPage(Page):
         self.clear_leader_button = QPushButton()
         self.clear_leader_button.setObjectName("clear-cluster-leader")
         self.clear_leader_button.clicked.connect(lambda: self.set_leader(False))
+        self.enter_button = QPushButton()
+        self.enter_button.setObjectName("roster-enter")
+        self.enter_button.clicked.connect(self.enter_for_selected)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -141,6 +146,7 @@ class RosterPage(Page):
             self.retire_button,
             self.leader_button,
             self.clear_leader_button,
+            self.enter_button,
         ):
             units_row.addWidget(button)
         units_row.addStretch(1)
@@ -172,6 +178,10 @@ class RosterPage(Page):
         self.add_button.setText(_("Add a unit…"))
         self.edit_button.setText(_("Change the unit…"))
         self.retire_button.setText(_("Take out of the roster…"))
+        self.enter_button.setText(_("Enter on its behalf…"))
+        self.enter_button.setToolTip(
+            _("Type the unit's paper form, or read its Excel file (nhập hộ)")
+        )
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -314,6 +324,19 @@ class RosterPage(Page):
         real = unit is not None and bool(unit.code)  # not the federation itself
         self.edit_button.setEnabled(real)
         self.retire_button.setEnabled(real)
+        self.enter_button.setEnabled(real)
+
+    @Slot()
+    def enter_for_selected(self) -> EntryDialog | None:
+        """Enter the selected unit's reports on its behalf (the newest plan)."""
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        dialog = EntryDialog(self._ctx, self._runner, unit.code, parent=self)
+        dialog.saved.connect(lambda _text: self.data_changed.emit())
+        dialog.open()
+        self.entry_shown.emit(dialog)
+        return dialog
 
     # --- one unit ---------------------------------------------------------------------------
 
