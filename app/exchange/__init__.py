@@ -14,7 +14,6 @@ from app.exchange.bodies import (
 from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
 from app.exchange.enrolment import KeyRow, key_overview
 from app.exchange.entries import (
-    EntryDetails,
     EntryResult,
     enter_statement,
     statement_from_json,
@@ -106,7 +105,6 @@ __all__ = [
     "PAPER",
     "ConflictDetail",
     "ConflictRow",
-    "EntryDetails",
     "EntryResult",
     "Header",
     "HistoryEntry",

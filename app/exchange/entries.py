@@ -22,9 +22,8 @@ unit's name.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
@@ -54,26 +53,17 @@ from app.exchange.merge_state import MergeState, serialise_merges
 from app.exchange.merge_write import settle_and_write
 from app.exchange.streams import APPLIED, QUARANTINED, SUPERSEDED
 from app.plans import get_plan
-from app.statements import ParseError, StatementInput, details_problems, parse_text
+from app.statements import (
+    ParseError,
+    StatementDetails,
+    StatementInput,
+    details_problems,
+    parse_text,
+)
 from db import models
 
 #: Statuses of a unit's signed report that close its stream to staff entries.
 _SIGNED_KEPT = (APPLIED, SUPERSEDED, QUARANTINED, "pending_key")
-
-
-@dataclass(frozen=True)
-class EntryDetails:
-    """What a paper form carries besides its values (all optional)."""
-
-    signer_name: str = ""
-    signer_title: str = ""
-    signed_on: dt.date | None = None
-    place: str = ""
-    notes: str = ""
-    movement_codes: tuple[str, ...] = ()
-    titles: tuple[tuple[bool, str, str, str], ...] = ()
-    works: tuple[tuple[str, str], ...] = ()
-    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
 @dataclass(frozen=True)
@@ -136,19 +126,19 @@ def _previous_entry(session: Session, key: tuple[str, str, str]) -> models.Packa
     return previous if previous is not None and is_staff_entry(previous) else None
 
 
-def _details_of(entry: models.Package) -> EntryDetails:
+def _details_of(entry: models.Package) -> StatementDetails:
     return details_of(archived_statement(entry))
 
 
-def details_of(statement: ParsedStatement) -> EntryDetails:
+def details_of(statement: ParsedStatement) -> StatementDetails:
     """What a statement carries besides its values."""
-    return EntryDetails(
+    return StatementDetails(
         signer_name=statement.signer_name,
         signer_title=statement.signer_title,
         signed_on=statement.signed_on,
         place=statement.place,
         notes=statement.notes,
-        movement_codes=statement.movements,
+        movements=statement.movements,
         titles=statement.titles,
         works=statement.works,
         narrative=statement.narrative,
@@ -192,7 +182,7 @@ def typed_values(
     return values
 
 
-def statement_from_json(path: Path) -> tuple[dict[str, domain.UnitValue], EntryDetails]:
+def statement_from_json(path: Path) -> tuple[dict[str, domain.UnitValue], StatementDetails]:
     """A statement as a JSON file gives it (``{"statement": {…}}``, the body a unit's
     package carries): its values and details, read strictly."""
     document = loads_strict(
@@ -215,7 +205,7 @@ def enter_statement(
     stream: str,
     source: str,
     values: Mapping[str, domain.UnitValue],
-    details: EntryDetails | None = None,
+    details: StatementDetails | None = None,
     file_name: str = "",
     only_these: bool = False,
 ) -> EntryResult:
@@ -251,7 +241,7 @@ def enter_statement(
             )
         previous = _previous_entry(session, key)
         if details is None:
-            details = _details_of(previous) if previous is not None else EntryDetails()
+            details = _details_of(previous) if previous is not None else StatementDetails()
         if only_these and previous is not None:
             values = {**archived_statement(previous).values, **values}
         statement = StatementInput(
@@ -264,7 +254,7 @@ def enter_statement(
             signed_on=details.signed_on,
             place=details.place,
             notes=details.notes,
-            movement_codes=details.movement_codes,
+            movement_codes=details.movements,
             titles=details.titles,
             works=details.works,
             narrative=details.narrative,
@@ -349,7 +339,6 @@ def enter_statement(
 
 
 __all__ = [
-    "EntryDetails",
     "EntryResult",
     "details_of",
     "enter_statement",

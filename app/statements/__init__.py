@@ -2,6 +2,7 @@
 
 from app.statements.entry import ParseError, parse_text
 from app.statements.records import (
+    StatementDetails,
     StatementInput,
     details_problems,
     save_statement,
@@ -13,6 +14,7 @@ from app.statements.records import (
 
 __all__ = [
     "ParseError",
+    "StatementDetails",
     "StatementInput",
     "details_problems",
     "parse_text",

@@ -25,8 +25,25 @@ from db import models
 from db.enums import REGISTRATION_STREAM
 
 
+@dataclass(frozen=True)
+class StatementDetails:
+    """What a statement says beside its values: the chair's details panel, and a
+    statement staff enter on a unit's behalf at the federation."""
+
+    signer_name: str = ""
+    signer_title: str = ""
+    signed_on: dt.date | None = None
+    place: str = ""
+    notes: str = ""
+    movements: tuple[str, ...] = ()
+    titles: tuple[tuple[bool, str, str, str], ...] = ()
+    works: tuple[tuple[str, str], ...] = ()
+    revision: int = 0
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
+
+
 class StatementDetailsLike(Protocol):
-    """What a statement says beside its values (``app.unit.workspace.StatementDetails``)."""
+    """What a statement says beside its values (:class:`StatementDetails`)."""
 
     @property
     def signer_name(self) -> str: ...

@@ -1,7 +1,7 @@
 """The unit's workspace: its statements on screen, its packages, its Excel template."""
 
 from app.unit.enrolment import export_enrolment, export_with_enrolment, rotate_key
-from app.unit.entry_draft import SIGNED, EntryWorkspace, entry_details, load_entry_workspace
+from app.unit.entry_draft import SIGNED, EntryWorkspace, load_entry_workspace
 from app.unit.entry_workbook import (
     EntryPreview,
     apply_entry_workbook,
@@ -46,7 +46,6 @@ __all__ = [
     "apply_entry_workbook",
     "apply_workbook",
     "enter_from_workbook",
-    "entry_details",
     "export_enrolment",
     "export_report",
     "export_with_enrolment",

@@ -19,11 +19,10 @@ from sqlalchemy import select
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.installation import get_setting, require_federation_installation
-from app.exchange import EntryDetails, staff_entered
+from app.exchange import staff_entered
 from app.plans import get_plan, plan_or_newest
 from app.statements import statement_values
 from app.unit.workspace import (
-    StatementDetails,
     StreamState,
     UnitInfo,
     Workspace,
@@ -104,19 +103,4 @@ def load_entry_workspace(
     return EntryWorkspace(workspace, sources)
 
 
-def entry_details(details: StatementDetails) -> EntryDetails:
-    """The details typed on the statement screen, as an entry carries them."""
-    return EntryDetails(
-        signer_name=details.signer_name,
-        signer_title=details.signer_title,
-        signed_on=details.signed_on,
-        place=details.place,
-        notes=details.notes,
-        movement_codes=details.movements,
-        titles=details.titles,
-        works=details.works,
-        narrative=details.narrative,
-    )
-
-
-__all__ = ["SIGNED", "EntryWorkspace", "entry_details", "load_entry_workspace"]
+__all__ = ["SIGNED", "EntryWorkspace", "load_entry_workspace"]

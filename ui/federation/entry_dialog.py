@@ -203,7 +203,6 @@ class EntryDialog(QDialog):
     def save(self) -> None:
         """Save what is typed for the chosen report as an entry from the paper form."""
         from app.exchange import PAPER, enter_statement
-        from app.unit import entry_details
 
         stream = self.current_stream()
         if stream is None or self._plan_id is None:
@@ -212,7 +211,7 @@ class EntryDialog(QDialog):
         values = {
             c: v for c, v in self.values.get(stream, {}).items() if not v.is_empty() or v.note
         }
-        details = entry_details(self.details.get(stream, StatementDetails()))
+        details = self.details.get(stream, StatementDetails())
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return enter_statement(

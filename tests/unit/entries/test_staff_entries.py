@@ -20,7 +20,6 @@ from app.core.errors import InputError, NotFoundError, UserError
 from app.core.i18n import translator
 from app.demo.province import Demo, write_report
 from app.exchange import (
-    EntryDetails,
     Outcome,
     compare_versions,
     enter_statement,
@@ -31,6 +30,7 @@ from app.exchange import (
     return_package,
     unit_history,
 )
+from app.statements import StatementDetails
 from db import models
 from db.enums import IndicatorKind
 from tests.helpers import GoldenProvince, golden_province
@@ -128,7 +128,7 @@ def test_paper_entry_is_merged_marked_and_audited(fed: Federation) -> None:
         stream="h1",
         source="paper",
         values=_values(fed.codes, (120, 8, 3)),
-        details=EntryDetails(signer_name="Nguyễn Văn An", signer_title="Chủ tịch"),
+        details=StatementDetails(signer_name="Nguyễn Văn An", signer_title="Chủ tịch"),
     )
     assert (entered.revision, entered.supersedes, entered.source) == (1, None, "paper")
     assert entered.entered_by == STAFF
@@ -326,7 +326,7 @@ def _vietnamese(error: pytest.ExceptionInfo[UserError]) -> str:
         ({"values": {}}, InputError),
         ({"values": {"NOT-A-CODE": domain.UnitValue(amount=1)}}, InputError),
         ({"bad_amount": True}, InputError),
-        ({"details": EntryDetails(place="x" * 5000)}, InputError),
+        ({"details": StatementDetails(place="x" * 5000)}, InputError),
     ],
     ids=["source", "unit", "stream", "plan", "empty", "unknown-indicator", "amount", "text"],
 )
