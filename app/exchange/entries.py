@@ -59,6 +59,7 @@ from app.statements import (
     StatementInput,
     details_problems,
     parse_text,
+    statement_input,
 )
 from db import models
 
@@ -244,20 +245,8 @@ def enter_statement(
             details = _details_of(previous) if previous is not None else StatementDetails()
         if only_these and previous is not None:
             values = {**archived_statement(previous).values, **values}
-        statement = StatementInput(
-            plan_id=plan.id,
-            unit_id=unit.id,
-            stream=stream,
-            values=dict(values),
-            signer_name=details.signer_name,
-            signer_title=details.signer_title,
-            signed_on=details.signed_on,
-            place=details.place,
-            notes=details.notes,
-            movement_codes=details.movements,
-            titles=details.titles,
-            works=details.works,
-            narrative=details.narrative,
+        statement = statement_input(
+            plan_id=plan.id, unit_id=unit.id, stream=stream, values=dict(values), details=details
         )
         body, count = _checked_body(plan, statement)
         if previous is not None and archived_statement(previous) == parse_statement(body):

@@ -83,6 +83,32 @@ class StatementInput:
     narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
+def statement_input(
+    *,
+    plan_id: str,
+    unit_id: str,
+    stream: str,
+    values: Mapping[str, domain.UnitValue],
+    details: StatementDetails,
+) -> StatementInput:
+    """A whole statement from its values and its details."""
+    return StatementInput(
+        plan_id=plan_id,
+        unit_id=unit_id,
+        stream=stream,
+        values=values,
+        signer_name=details.signer_name,
+        signer_title=details.signer_title,
+        signed_on=details.signed_on,
+        place=details.place,
+        notes=details.notes,
+        movement_codes=details.movements,
+        titles=details.titles,
+        works=details.works,
+        narrative=details.narrative,
+    )
+
+
 def free_texts(
     details: StatementInput | StatementDetailsLike,
 ) -> Iterator[tuple[str, str, int]]:

@@ -7,37 +7,20 @@ signed report takes over, the marker and the line are gone."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
 from app.core import domain
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.demo.province import write_report
 from app.exchange import enter_statement, import_packages
 from app.printing import print_registration_form, print_results_report
 from app.printing.sources import load_units, load_verifications
 from app.rollup.dashboard import dashboard
 from db.enums import REGISTRATION_STREAM, IndicatorKind
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince
 
 PLAN = "tuyen-quang-2017"
 UNIT = "CS-00001"
-
-
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
-    return golden_province(tmp_path_factory, "entry-surfaces", units=3, seed=17, streams=())
-
-
-@pytest.fixture
-def ctx(golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str]) -> Iterator[AppContext]:
-    context = open_context(fresh_copy(golden.database, golden.keys))
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def _text(pdf: Path) -> str:

@@ -6,7 +6,6 @@ of the merged tables gives the same rows with entries present.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core import domain
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.core.errors import InputError, NotFoundError, UserError
 from app.core.i18n import translator
 from app.demo.province import Demo, write_report
 from app.exchange import (
+    EntryResult,
     Outcome,
     compare_versions,
     enter_statement,
@@ -33,7 +33,7 @@ from app.exchange import (
 from app.statements import StatementDetails
 from db import models
 from db.enums import IndicatorKind
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince
 
 pytestmark = pytest.mark.both_backends
 
@@ -49,19 +49,9 @@ class Federation:
     codes: tuple[str, str, str]  # three count indicators of the unit
 
 
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
-    return golden_province(tmp_path_factory, "entries", units=4, seed=17, streams=())
-
-
 @pytest.fixture
-def fed(
-    golden: GoldenProvince,
-    fresh_copy: Callable[[Path, Path], str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Federation]:
+def fed(golden: GoldenProvince, monkeypatch: pytest.MonkeyPatch, ctx: AppContext) -> Federation:
     monkeypatch.setenv("THIDUA_STAFF_NAME", STAFF)
-    ctx = open_context(fresh_copy(golden.database, golden.keys))
     demo = golden.demo
     unit = demo.unit(UNIT)
     counts = [
@@ -69,14 +59,24 @@ def fed(
         for i in demo.plan.indicators
         if i.kind is IndicatorKind.COUNT and i.applies_to(unit.kind, unit.sector)
     ][:3]
-    try:
-        yield Federation(ctx, demo, (counts[0], counts[1], counts[2]))
-    finally:
-        ctx.close()
+    return Federation(ctx, demo, (counts[0], counts[1], counts[2]))
 
 
 def _values(codes: tuple[str, ...], amounts: tuple[int, ...]) -> dict[str, domain.UnitValue]:
     return {c: domain.UnitValue(amount=n) for c, n in zip(codes, amounts, strict=True)}
+
+
+def _enter(fed: Federation, amounts: tuple[int, ...], **changes: Any) -> EntryResult:
+    """Enter CS-00001's h1 from paper with ``amounts`` of the unit's count indicators."""
+    arguments: dict[str, Any] = {
+        "unit_code": UNIT,
+        "plan_id": PLAN,
+        "stream": "h1",
+        "source": "paper",
+        "values": _values(fed.codes[: len(amounts)], amounts),
+    }
+    arguments.update(changes)
+    return enter_statement(fed.ctx, **arguments)
 
 
 def _merged(ctx: AppContext, unit_code: str, stream: str) -> dict[str, int | None]:
@@ -121,13 +121,10 @@ def _signed_r1(fed: Federation, folder: Path, amounts: tuple[int, ...]) -> Path:
 
 def test_paper_entry_is_merged_marked_and_audited(fed: Federation) -> None:
     receipts_before = owed_receipts(fed.ctx)
-    entered = enter_statement(
-        fed.ctx,
-        unit_code=UNIT,
-        plan_id=PLAN,
-        stream="h1",
+    entered = _enter(
+        fed,
+        (120, 8, 3),
         source="paper",
-        values=_values(fed.codes, (120, 8, 3)),
         details=StatementDetails(signer_name="Nguyễn Văn An", signer_title="Chủ tịch"),
     )
     assert (entered.revision, entered.supersedes, entered.source) == (1, None, "paper")
@@ -168,23 +165,8 @@ def test_paper_entry_is_merged_marked_and_audited(fed: Federation) -> None:
 
 
 def test_correction_supersedes_the_entry_and_history_shows_both(fed: Federation) -> None:
-    first = enter_statement(
-        fed.ctx,
-        unit_code=UNIT,
-        plan_id=PLAN,
-        stream="h1",
-        source="paper",
-        values=_values(fed.codes, (120, 8, 3)),
-    )
-    second = enter_statement(
-        fed.ctx,
-        unit_code=UNIT,
-        plan_id=PLAN,
-        stream="h1",
-        source="excel",
-        values=_values(fed.codes, (125, 8, 3)),
-        file_name="CS-00001.xlsx",
-    )
+    first = _enter(fed, (120, 8, 3))
+    second = _enter(fed, (125, 8, 3), source="excel", file_name="CS-00001.xlsx")
     assert (second.revision, second.supersedes) == (2, first.package_hash)
     assert _merged(fed.ctx, UNIT, "h1")[fed.codes[0]] == 125
     (h1,) = unit_history(fed.ctx, unit_code=UNIT, plan_id=PLAN, stream="h1").streams
@@ -208,27 +190,13 @@ def test_correction_supersedes_the_entry_and_history_shows_both(fed: Federation)
     # The same statement again changes nothing.
     archive = _archive(fed.ctx)
     with pytest.raises(InputError) as same:
-        enter_statement(
-            fed.ctx,
-            unit_code=UNIT,
-            plan_id=PLAN,
-            stream="h1",
-            source="paper",
-            values=_values(fed.codes, (125, 8, 3)),
-        )
+        _enter(fed, (125, 8, 3))
     _vietnamese(same)
     assert _archive(fed.ctx) == archive
 
 
 def test_signed_r1_takes_over_and_says_what_differs(fed: Federation, tmp_path: Path) -> None:
-    entered = enter_statement(
-        fed.ctx,
-        unit_code=UNIT,
-        plan_id=PLAN,
-        stream="h1",
-        source="paper",
-        values=_values(fed.codes, (120, 8, 3)),
-    )
+    entered = _enter(fed, (120, 8, 3))
     summary = import_packages(
         fed.ctx, paths=[_signed_r1(fed, tmp_path, (120, 9, 4))], dry_run=False
     )
@@ -262,14 +230,7 @@ def test_signed_r1_takes_over_and_says_what_differs(fed: Federation, tmp_path: P
     # From now on the stream is the unit's: staff cannot enter over it.
     archive = _archive(fed.ctx)
     with pytest.raises(InputError) as refused:
-        enter_statement(
-            fed.ctx,
-            unit_code=UNIT,
-            plan_id=PLAN,
-            stream="h1",
-            source="paper",
-            values=_values(fed.codes, (1, 1, 1)),
-        )
+        _enter(fed, (1, 1, 1))
     assert UNIT in refused.value.translated()
     _vietnamese(refused)
     assert _archive(fed.ctx) == archive

@@ -5,14 +5,13 @@ stale, are refused and change nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.core import domain
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.core.errors import InputError
 from app.core.i18n import translator
 from app.demo.province import Demo
@@ -21,24 +20,10 @@ from app.unit import apply_entry_workbook, enter_from_workbook, preview_entry_wo
 from app.unit.template import write_statement_template
 from db import models
 from db.enums import IndicatorKind
-from tests.helpers import GoldenProvince, golden_province
+from tests.helpers import GoldenProvince
 
 PLAN = "tuyen-quang-2017"
 UNIT = "CS-00001"
-
-
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
-    return golden_province(tmp_path_factory, "entry-workbook", units=3, seed=17, streams=())
-
-
-@pytest.fixture
-def ctx(golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str]) -> Iterator[AppContext]:
-    context = open_context(fresh_copy(golden.database, golden.keys))
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def _codes(demo: Demo) -> list[str]:
