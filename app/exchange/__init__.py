@@ -16,6 +16,7 @@ from app.exchange.enrolment import KeyRow, key_overview
 from app.exchange.entries import (
     EntryResult,
     enter_statement,
+    signed_streams,
     statement_from_json,
     typed_values,
 )
@@ -174,6 +175,7 @@ __all__ = [
     "same_fingerprint",
     "save_private_key",
     "seal",
+    "signed_streams",
     "since_the_run",
     "staff_entered",
     "statement_from_json",

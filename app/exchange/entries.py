@@ -103,20 +103,22 @@ def _unit(session: Session, unit_code: str, year: int) -> models.Unit:
     return unit
 
 
-def _signed_report(session: Session, key: tuple[str, str, str]) -> models.Package | None:
-    """The unit's own signed report of the stream the federation keeps, if any."""
-    unit_id, plan_id, stream = key
-    return session.scalar(
-        select(models.Package)
-        .where(
-            models.Package.unit_id == unit_id,
-            models.Package.plan_id == plan_id,
-            models.Package.stream == stream,
-            models.Package.kind == Kind.REPORT.value,
-            models.Package.source == "",
-            models.Package.status.in_(_SIGNED_KEPT),
+def signed_streams(session: Session, *, unit_id: str, plan_id: str) -> set[str]:
+    """The streams of a plan for which the federation keeps a signed report of the unit
+    (merged, replaced, in conflict or held for its key): closed to staff entries."""
+    package = models.Package
+    return set(
+        session.scalars(
+            select(package.stream)
+            .where(
+                package.unit_id == unit_id,
+                package.plan_id == plan_id,
+                package.kind == Kind.REPORT.value,
+                package.source == "",
+                package.status.in_(_SIGNED_KEPT),
+            )
+            .distinct()
         )
-        .limit(1)
     )
 
 
@@ -232,7 +234,7 @@ def enter_statement(
             raise InputError(N_("Unknown reporting period {period}."), params={"period": stream})
         unit = _unit(session, unit_code, plan.year)
         key = (unit.id, plan.id, stream)
-        if _signed_report(session, key) is not None:
+        if stream in signed_streams(session, unit_id=unit.id, plan_id=plan.id):
             raise InputError(
                 N_(
                     "Unit {code} has sent its own signed report for this period: it cannot "
@@ -331,6 +333,7 @@ __all__ = [
     "EntryResult",
     "details_of",
     "enter_statement",
+    "signed_streams",
     "statement_from_json",
     "typed_values",
 ]

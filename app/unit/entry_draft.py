@@ -4,10 +4,10 @@ staff entering them on the unit's behalf.
 The screen the chair types into (``ui.unit``) reads a :class:`~app.unit.Workspace`;
 :func:`load_entry_workspace` makes one for any unit of the federation's roster from
 what the federation holds (its merged statements, values and details), and says for
-each report whether the federation holds it from the unit itself (``signed``: staff
-may not enter it), from staff (``paper`` | ``excel``) or not at all (""). What staff
-type is saved through :func:`app.exchange.enter_statement`, never through the unit's
-own savers.
+each report whether the federation holds it from the unit itself (``signed``, also
+while it waits in a conflict or for its key: staff may not enter it), from staff
+(``paper`` | ``excel``) or not at all (""). What staff type is saved through
+:func:`app.exchange.enter_statement`, never through the unit's own savers.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.installation import get_setting, require_federation_installation
-from app.exchange import staff_entered
+from app.exchange import signed_streams, staff_entered
 from app.plans import get_plan, plan_or_newest
 from app.statements import statement_values
 from app.unit.workspace import (
@@ -81,14 +81,8 @@ def load_entry_workspace(
         }
         details = {s: statement_details(session, plan.id, unit.id, s) for s in streams}
         entered = staff_entered(session, plan.id)
-        heads = set(
-            session.scalars(
-                select(models.StreamHead.stream).where(
-                    models.StreamHead.unit_id == unit.id, models.StreamHead.plan_id == plan.id
-                )
-            )
-        )
-        sources = {s: entered.get((unit.id, s), SIGNED if s in heads else "") for s in streams}
+        signed = signed_streams(session, unit_id=unit.id, plan_id=plan.id)
+        sources = {s: SIGNED if s in signed else entered.get((unit.id, s), "") for s in streams}
         workspace = Workspace(
             unit=info,
             plan=plan,

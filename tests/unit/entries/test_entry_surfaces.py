@@ -16,6 +16,8 @@ from app.exchange import enter_statement, import_packages
 from app.printing import print_registration_form, print_results_report
 from app.printing.sources import load_units, load_verifications
 from app.rollup.dashboard import dashboard
+from app.statements import StatementDetails
+from app.unit import SIGNED, load_entry_workspace
 from db.enums import REGISTRATION_STREAM, IndicatorKind
 from tests.helpers import GoldenProvince
 
@@ -92,3 +94,36 @@ def test_dashboard_and_forms_show_entries_until_the_unit_takes_over(
         units = load_units(session, demo.plan, [unit.id])
         check = load_verifications(session, demo.plan, units)[unit.id]
     assert check.revision == 1 and check.package_hash
+
+
+def test_the_statement_screen_at_the_federation_says_who_each_report_is_from(
+    golden: GoldenProvince, ctx: AppContext, tmp_path: Path
+) -> None:
+    demo = golden.demo
+    unit = demo.unit(UNIT)
+    code = next(
+        i.code
+        for i in demo.plan.indicators
+        if i.kind is IndicatorKind.COUNT and i.applies_to(unit.kind, unit.sector)
+    )
+    enter_statement(
+        ctx,
+        unit_code=UNIT,
+        plan_id=PLAN,
+        stream=REGISTRATION_STREAM,
+        source="paper",
+        values={code: domain.UnitValue(amount=40)},
+        details=StatementDetails(signer_name="Nguyễn Văn An", place="Tuyên Quang"),
+    )
+    signed = write_report(
+        unit, demo.plan, demo.federation_id, "h1", {code: domain.UnitValue(amount=9)},
+        tmp_path, revision=1,
+    )  # fmt: skip
+    import_packages(ctx, paths=[signed], dry_run=False)
+    entry = load_entry_workspace(ctx, unit_code=UNIT)
+    assert entry.sources == {REGISTRATION_STREAM: "paper", "h1": SIGNED, "year": ""}
+    workspace = entry.workspace
+    assert workspace.plan.id == PLAN and workspace.unit.code == UNIT
+    assert workspace.values[REGISTRATION_STREAM] == {code: domain.UnitValue(amount=40)}
+    assert workspace.details[REGISTRATION_STREAM].place == "Tuyên Quang"
+    assert workspace.values["h1"] == {code: domain.UnitValue(amount=9)}
