@@ -22,6 +22,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0013_package_return_indexes",
     "0014_deadlines",
     "0015_value_flags",
+    "0016_staff_entries",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -21,6 +21,7 @@ from app.cli.common import AddCommand
 from app.cli.database import register as register_database
 from app.cli.deadlines import register as register_deadlines
 from app.cli.demo import register as register_demo
+from app.cli.entries import register as register_entries
 from app.cli.flags import register as register_flags
 from app.cli.history import register as register_history
 from app.cli.installation import register as register_installation
@@ -56,6 +57,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_packages,
     register_history,
     register_flags,
+    register_entries,
     register_demo,
     register_printing,
     register_scoring,

@@ -1,5 +1,6 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
+from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
 from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
     ParsedStatement,
@@ -12,6 +13,13 @@ from app.exchange.bodies import (
 )
 from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
 from app.exchange.enrolment import KeyRow, key_overview
+from app.exchange.entries import (
+    EntryResult,
+    enter_statement,
+    signed_streams,
+    statement_from_json,
+    typed_values,
+)
 from app.exchange.federation import (
     decide_key,
     export_plan_packages,
@@ -94,12 +102,16 @@ from app.exchange.statement_rows import statement_id
 
 __all__ = [
     "CONFLICT_REASONS",
+    "ENTRY_SOURCES",
+    "EXCEL",
     "FILE_SUFFIX",
     "MAX_BUNDLE_BYTES",
     "MAX_ENROLMENT_BYTES",
     "MAX_PACKAGE_BYTES",
+    "PAPER",
     "ConflictDetail",
     "ConflictRow",
+    "EntryResult",
     "FlagInfo",
     "Header",
     "HistoryEntry",
@@ -126,6 +138,7 @@ __all__ = [
     "decode_base64_canonical",
     "enrolment_to_json",
     "ensure_own_key",
+    "enter_statement",
     "examine_file",
     "export_backup",
     "export_plan_packages",
@@ -172,11 +185,15 @@ __all__ = [
     "same_fingerprint",
     "save_private_key",
     "seal",
+    "signed_streams",
     "since_the_run",
+    "staff_entered",
+    "statement_from_json",
     "statement_id",
     "statement_to_json",
     "stream_label",
     "suggested_file_name",
+    "typed_values",
     "unit_history",
     "unit_names",
     "unverify_flag",

@@ -238,7 +238,11 @@ def _owed(session: Session, run_id: int | None = None, *, again: bool = False) -
     """
     head = models.StreamHead
     package = models.Package
-    settled = [select(package.hash).where(package.returned_at > "")]
+    # A statement staff entered is owed none either: the unit signed nothing.
+    settled = [
+        select(package.hash).where(package.returned_at > ""),
+        select(package.hash).where(package.source > ""),
+    ]
     if not again:
         settled.append(select(package.hash).where(package.receipt_at > ""))
     query = select(head.package_hash).order_by(head.unit_id, head.plan_id, head.stream)
@@ -305,6 +309,13 @@ def return_package(
         raise InputError(N_("Write at least one comment for the unit."))
     with ctx.unit_of_work() as session:
         package = find_package(session, package_hash)
+        if package.source:
+            raise InputError(
+                N_(
+                    "This statement was entered by staff on the unit's behalf: correct the "
+                    "entry instead of returning it."
+                )
+            )
         data, _digest = _receipt(
             session,
             package,

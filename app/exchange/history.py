@@ -22,6 +22,7 @@ from app.core import domain, figures
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.i18n import gettext as _
+from app.exchange.archived import EXCEL, PAPER
 from app.exchange.labels import local_time, package_status_label, stream_label
 from app.exchange.lookup import find_package
 from app.exchange.signing import fingerprint_groups
@@ -34,10 +35,15 @@ from app.exchange.versions import (
 from app.plans import get_plan
 from db import models
 
-#: How a version came to the federation (the only way today: a later slice adds
-#: the paper form and the Excel file entered by staff).
+#: How a version came to the federation: the unit's signed package, or a statement
+#: staff entered on its behalf from its paper form or its Excel file
+#: (:mod:`app.exchange.entries`; ``package.source``).
 SIGNED_PACKAGE = "signed_package"
-SOURCES = {SIGNED_PACKAGE: N_("Signed package")}
+SOURCES = {
+    SIGNED_PACKAGE: N_("Signed package"),
+    PAPER: N_("Entered by staff from the paper form"),
+    EXCEL: N_("Entered by staff from the Excel file"),
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,9 @@ class HistoryEntry:
     supersedes: str | None
     status: str  # applied | superseded | quarantined | discarded | pending_key
     status_label: str
-    source: str  # signed_package (SOURCES)
+    source: str  # signed_package | paper | excel (SOURCES)
     source_label: str
+    entered_by: str  # who entered it on the unit's behalf ("" for a signed package)
     received_at: str
     received_local: str
     made_at: str
@@ -130,6 +137,7 @@ def _unit(session: Session, unit_code: str) -> models.Unit:
 
 def _entry(package: models.Package, public_keys: dict[str, bytes]) -> HistoryEntry:
     key = public_keys.get(package.keyid)
+    source = package.source or SIGNED_PACKAGE
     return HistoryEntry(
         package_hash=package.hash,
         epoch=package.epoch,
@@ -137,8 +145,9 @@ def _entry(package: models.Package, public_keys: dict[str, bytes]) -> HistoryEnt
         supersedes=package.supersedes,
         status=package.status,
         status_label=package_status_label(package.status),
-        source=SIGNED_PACKAGE,
-        source_label=_(SOURCES[SIGNED_PACKAGE]),
+        source=source,
+        source_label=_(SOURCES[source]),
+        entered_by=package.entered_by,
         received_at=package.received_at,
         received_local=local_time(package.received_at),
         made_at=package.created_at,

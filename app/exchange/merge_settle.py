@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.errors import N_
 from app.exchange import streams
+from app.exchange.archived import EXCEL, PAPER, archived_statement, signed_statement
 from app.exchange.bulk import chunks
 from app.exchange.format import Kind
 from app.exchange.merge_actions import Action
@@ -48,6 +50,8 @@ class _StreamNow:
     #: Conflict rows by package hash: (id, status, resolution, reason, head).
     conflicts: dict[str, tuple[int, str, str, str, str | None]] = field(default_factory=dict)
     head: str | None = None
+    #: Statements staff entered (hash → source: paper | excel).
+    staff: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +84,7 @@ def _load_streams(session: Session, keys: set[StreamKey]) -> dict[StreamKey, _St
                 table.status,
                 table.returned_at,
                 table.created_at,
+                table.source,
             ).where(table.unit_id.in_(chunk), table.kind == Kind.REPORT.value)
         ).all()
         conflicts = session.execute(
@@ -124,8 +129,11 @@ def _load_streams(session: Session, keys: set[StreamKey]) -> dict[StreamKey, _St
                     forced=known is not None and known[1] == "resolved" and known[2] == "incoming",
                     held=row.status == streams.QUARANTINED,
                     created=streams.utc_created(row.created_at),
+                    staff=bool(row.source),
                 )
             )
+            if row.source:
+                stream.staff[row.hash] = row.source
             stream.status[row.hash] = row.status
             if row.status == streams.APPLIED:
                 stream.head = row.hash
@@ -251,7 +259,49 @@ def settle_streams(
                 action.result = label_settled(
                     action.result, action.archive_status, state, key, head, settled
                 )
+            if action.archive_status == streams.APPLIED and current.head in current.staff:
+                action.result = _took_over(session, action, current, state.plans.get(key[1]))
     return changes
+
+
+_TAKEOVER_MESSAGES = {
+    PAPER: N_(
+        "Takes over the statement staff entered from the unit's paper form "
+        "({count} values differ: {codes})."
+    ),
+    EXCEL: N_(
+        "Takes over the statement staff entered from the unit's Excel file "
+        "({count} values differ: {codes})."
+    ),
+}
+
+
+def _took_over(
+    session: Session, action: Action, current: _StreamNow, plan: domain.Plan | None
+) -> ItemResult:
+    """The outcome of the unit's report that takes over a statement staff entered:
+    which values differ between the entry and the report (compare the two in the
+    unit's history for the whole difference)."""
+    assert current.head is not None and action.package is not None
+    entry = session.get(models.Package, current.head)
+    assert entry is not None
+    old = archived_statement(entry).values
+    new = signed_statement(action.package.raw).values
+    empty = domain.UnitValue()
+    order = [i.code for i in plan.indicators] if plan is not None else []
+    codes = sorted(
+        (c for c in set(old) | set(new) if old.get(c, empty) != new.get(c, empty)),
+        key=lambda c: (order.index(c) if c in order else len(order), c),
+    )
+    return replace(
+        action.result,
+        reason=_TAKEOVER_MESSAGES[current.staff[current.head]],
+        params={
+            "count": len(codes),
+            "codes": ", ".join(codes) or "—",
+            "entry": current.head,
+        },
+    )
 
 
 def label_settled(
@@ -265,6 +315,8 @@ def label_settled(
     """A settled report's outcome, from its status and the stream's head before the run."""
     if status == streams.APPLIED:
         outcome = Outcome.NEW if state.run_heads.get(key) is None else Outcome.UPDATED
+        if result.reason in _TAKEOVER_MESSAGES.values():  # it stays the one that took over
+            return replace(result, outcome=Outcome.UPDATED)
         return replace(result, outcome=outcome, reason="", params={})
     if status == streams.SUPERSEDED:
         return replace(

@@ -12,10 +12,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.core import domain
-from app.exchange.bodies import parse_statement
+from app.exchange.archived import archived_statement
 from app.exchange.bulk import chunks, insert_rows
-from app.exchange.format import parse_payload
-from app.exchange.signing import open_envelope
 from db import models
 
 STATEMENT_NAMESPACE = uuid.UUID("6f1d2b0e-6a53-4f4e-9a53-7d3c5e0b8a11")
@@ -104,15 +102,14 @@ def statement_rows(
 
 
 def archived_statement_rows(package: models.Package, plan: domain.Plan) -> StatementRows:
-    """The statement rows of a report in the archive (a head that moved back, a rebuild)."""
-    envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-    parsed = parse_payload(envelope.payload, package.raw)
+    """The statement rows of a report in the archive (a head that moved back, a rebuild),
+    signed by the unit or entered by staff."""
     return statement_rows(
         package.plan_id,
         package.unit_id,
         package.stream,
         package.revision,
-        parse_statement(parsed.body),
+        archived_statement(package),
         plan,
     )
 

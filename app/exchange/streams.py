@@ -28,6 +28,14 @@ kept by staff in a conflict            the new head of its revision (the other
                                        versions of that revision are superseded)
 =====================================  ===========================================
 
+Statements staff entered on the unit's behalf (from its paper form or its Excel
+file, :mod:`app.exchange.entries`) are entries of their own chain (``staff``,
+epoch 0): the unit's signed packages are replayed first and alone, and when
+they give the stream a head every staff entry is superseded — the unit's own
+report takes over whatever its revision, even an r1 naming nothing, and never
+conflicts with an entry. Only while no signed package heads the stream are the
+staff entries replayed (each correction names the entry before it).
+
 Because the replay starts from scratch each time, a file that arrives late
 (the r1 after its r2, the missing r2 between r1 and r3) settles the stream
 exactly as if every file had come in one run, in order.
@@ -77,6 +85,8 @@ class Entry:
     #: When the unit made it, in UTC (:func:`utc_created`): of two versions of
     #: one revision the earlier export stays, the later waits for staff.
     created: str = ""
+    #: A statement staff entered on the unit's behalf, not signed by the unit.
+    staff: bool = False
 
     @property
     def order(self) -> tuple[int, int]:
@@ -101,6 +111,22 @@ class Settled:
 def settle(entries: Iterable[Entry], returned: Iterable[str] = ()) -> Settled:
     """Replay a stream's packages; see the module docstring."""
     entries = list(entries)
+    staff = [e for e in entries if e.staff]
+    result = _settle_signed([e for e in entries if not e.staff], returned)
+    if not staff:
+        return result
+    if result.head is not None:
+        # The unit's own report takes over every statement staff entered.
+        result.status.update((e.hash, SUPERSEDED) for e in staff)
+        return result
+    entered = _replay(staff, frozenset())
+    result.status.update(entered.status)
+    result.conflicts.update(entered.conflicts)
+    result.head = entered.head
+    return result
+
+
+def _settle_signed(entries: list[Entry], returned: Iterable[str]) -> Settled:
     first = _replay(entries, frozenset(returned))
     if not first.too_far:
         return first

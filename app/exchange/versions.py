@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.core import domain
 from app.core.errors import N_
-from app.exchange.bodies import ParsedStatement, parse_statement
-from app.exchange.format import parse_payload
-from app.exchange.signing import fingerprint_groups, open_envelope
+from app.exchange.archived import archived_statement
+from app.exchange.bodies import ParsedStatement
+from app.exchange.signing import fingerprint_groups
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -62,9 +62,8 @@ class ComparedField:
 
 
 def read_version(package: models.Package, public_keys: dict[str, bytes]) -> Version:
-    """An archived report parsed back (``public_keys``: key id → key, for its fingerprint)."""
-    envelope = open_envelope(package.raw, max_size=len(package.raw) + 1)
-    parsed = parse_payload(envelope.payload, package.raw)
+    """An archived report parsed back, signed package or staff entry (``public_keys``:
+    key id → key, for its fingerprint)."""
     key = public_keys.get(package.keyid)
     return Version(
         package_hash=package.hash,
@@ -73,7 +72,7 @@ def read_version(package: models.Package, public_keys: dict[str, bytes]) -> Vers
         received_at=package.received_at,
         file_name=package.file_name,
         fingerprint=fingerprint_groups(key) if key is not None else "",
-        statement=parse_statement(parsed.body),
+        statement=archived_statement(package),
     )
 
 

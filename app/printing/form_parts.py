@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from reportlab.platypus import Flowable
+
 from app.core import domain, figures
 from app.core.days import short_date
 from app.core.format import cluster_label
 from app.core.i18n import vietnamese
+from app.printing.furniture import body
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.typesetting import vn_upper
 from db.enums import UnitKind
@@ -29,6 +32,24 @@ def authority_for(kind: UnitKind) -> str:
 def signer_title(statement: StatementDoc | None) -> str:
     title = (statement.signer_title if statement else "").strip()
     return vn_upper(title) if title else "CHỦ TỊCH"
+
+
+#: What a statement staff entered on a unit's behalf was entered from, as forms say it.
+ENTERED_FROM = {"paper": "bản giấy", "excel": "tệp Excel"}
+
+
+def entry_note(statement: StatementDoc | None, federation_name: str) -> list[Flowable]:
+    """The line a form carries above its signature when staff entered its figures on
+    the unit's behalf (the unit signed nothing); none for a statement the unit sent."""
+    if statement is None or not statement.entered_from:
+        return []
+    source = ENTERED_FROM.get(statement.entered_from, statement.entered_from)
+    return [
+        body(
+            f"Số liệu do {federation_name} nhập hộ từ {source} của đơn vị; "
+            "đây không phải bản đơn vị ký gửi qua phần mềm."
+        )
+    ]
 
 
 def plan_reference(plan: domain.Plan, issuer: str = "") -> str:

@@ -13,6 +13,7 @@ from app.printing.form_parts import (
     addressees,
     applicable_indicators,
     authority_for,
+    entry_note,
     grouped,
     measure,
     plan_reference,
@@ -185,7 +186,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
             title=signer_title(statement),
             signer_name=statement.signer_name if statement else "",
             recipients=unit_recipients(),
-            before=[Spacer(1, 4), closing],
+            before=[Spacer(1, 4), closing, *entry_note(statement, unit.federation_name)],
             after=verification_box(form.verification),
         )
     )

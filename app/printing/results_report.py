@@ -15,6 +15,7 @@ from app.printing.form_parts import (
     addressees,
     applicable_indicators,
     authority_for,
+    entry_note,
     grouped,
     measure,
     plan_reference,
@@ -174,7 +175,8 @@ def results_story(report: ResultsReport) -> list[Flowable]:
             title=signer_title(signed),
             signer_name=signed.signer_name if signed else "",
             recipients=unit_recipients(),
-            before=[Spacer(1, 4), closing],  # the signature never sits alone on a page
+            # the signature never sits alone on a page
+            before=[Spacer(1, 4), closing, *entry_note(statement, unit.federation_name)],
         )
     )
     return story

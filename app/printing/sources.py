@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
 from app.core.installation import get_setting, require_installation
+from app.exchange import staff_entered
 from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
@@ -65,6 +66,9 @@ class StatementDoc:
     titles: tuple[Title, ...] = ()
     works: tuple[tuple[str, str], ...] = ()  # name, occasion
     narrative: domain.Narrative = field(default_factory=domain.Narrative)
+    #: "paper" | "excel" when staff entered it on the unit's behalf; "" when the
+    #: unit sent it signed (or, at a unit, typed it itself).
+    entered_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -248,6 +252,7 @@ def load_statements(
         .order_by(models.StatementTitle.statement_id, models.StatementTitle.sort_order)
     ):
         titles[t.statement_id].append(Title(t.collective, t.person_name, t.position, t.title))
+    entered = staff_entered(session, plan.id)
     works: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for w in session.scalars(
         select(models.StatementWork)
@@ -270,6 +275,7 @@ def load_statements(
             titles=tuple(titles.get(row.id, [])),
             works=tuple(works.get(row.id, [])),
             narrative=domain.Narrative(row.assessment, row.shortcomings, row.direction),
+            entered_from=entered.get((row.unit_id, row.stream), ""),
         )
         for row in rows.values()
     }
@@ -301,6 +307,8 @@ def load_verifications(
                 package_hash=outbox.last_hash if outbox else None,
             )
         return result
+    # A statement staff entered is tied to no signed package: the box shows none.
+    entered = staff_entered(session, plan.id)
     heads = {
         head.unit_id: head
         for head in session.scalars(
@@ -310,6 +318,7 @@ def load_verifications(
                 models.StreamHead.unit_id.in_(list(units)),
             )
         )
+        if (head.unit_id, REGISTRATION_STREAM) not in entered
     }
     # The key that signed the merged package; else the unit's accepted key.
     signers: dict[str, bytes] = {}

@@ -5,6 +5,7 @@ from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
     ClusterFigure,
     Dashboard,
+    EnteredUnit,
     MissingUnit,
     ScopeChoice,
     ScopeKind,
@@ -36,6 +37,7 @@ __all__ = [
     "NOT_DUE",
     "ClusterFigure",
     "Dashboard",
+    "EnteredUnit",
     "Extension",
     "LateUnit",
     "MissingUnit",

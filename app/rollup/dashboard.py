@@ -25,6 +25,7 @@ from app.core import domain
 from app.core.days import today_local
 from app.core.figures import is_verdict, unit_counts_towards
 from app.core.text import natural_key
+from app.exchange import staff_entered
 from app.plans import get_plan
 from app.rollup.query import Scope, TargetRollup, covers, rollup
 from app.rollup.scope_roster import (
@@ -74,6 +75,15 @@ class MissingUnit:
     held: str
 
 
+@dataclass(frozen=True, slots=True)
+class EnteredUnit:
+    """A unit whose merged statement staff entered on its behalf (nothing signed by it)."""
+
+    unit: UnitContact
+    stream: str
+    source: str  # paper | excel
+
+
 @dataclass(frozen=True)
 class Coverage:
     stream: str
@@ -82,6 +92,8 @@ class Coverage:
     received: int
     #: Units whose merged statement staff returned for correction.
     returned: int = 0
+    #: Of the received, units whose statement staff entered on their behalf.
+    entered: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,8 @@ class Dashboard:
     as_of: dt.date
     #: Per stream: reporting and on-time rates, the deadline, who is late or missing.
     timeliness: tuple[StreamTimeliness, ...]
+    #: Units counted as sent whose statement staff entered (paper form, Excel file).
+    entered: tuple[EnteredUnit, ...] = ()
 
     @property
     def streams(self) -> list[str]:
@@ -190,16 +204,22 @@ def dashboard(
     received = _received(session, plan.id)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
+    by_staff = staff_entered(session, plan.id)
     streams = list(plan.streams)
     coverage = []
     missing: list[MissingUnit] = []
+    entered: list[EnteredUnit] = []
     contacts = roster.contacts
     for stream in streams:
         got = received.get(stream, set())
         # A statement returned for correction is owed again: not counted as sent.
         back = [u for u in units if u in got and (u, stream) in returned]
         absent = [u for u in units if u not in got or (u, stream) in returned]
-        coverage.append(Coverage(stream, len(units), len(units) - len(absent), len(back)))
+        typed = [u for u in units if u in got and (u, stream) in by_staff]
+        coverage.append(
+            Coverage(stream, len(units), len(units) - len(absent), len(back), len(typed))
+        )
+        entered.extend(EnteredUnit(contacts[u], stream, by_staff[(u, stream)]) for u in typed)
         missing.extend(
             MissingUnit(
                 contacts[u],
@@ -211,7 +231,15 @@ def dashboard(
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
     on_time = streams_timeliness(session, plan, [contacts[u] for u in units], day)
     return Dashboard(
-        plan, scope, len(units), rollups, tuple(coverage), tuple(missing), day, on_time
+        plan,
+        scope,
+        len(units),
+        rollups,
+        tuple(coverage),
+        tuple(missing),
+        day,
+        on_time,
+        tuple(entered),
     )
 
 
@@ -325,6 +353,7 @@ __all__ = [
     "ClusterFigure",
     "Coverage",
     "Dashboard",
+    "EnteredUnit",
     "MissingUnit",
     "ScopeChoice",
     "ScopeKind",

@@ -2,10 +2,12 @@
 
 from app.statements.entry import ParseError, parse_text
 from app.statements.records import (
+    StatementDetails,
     StatementInput,
     details_problems,
     save_statement,
     saved_value,
+    statement_input,
     statement_values,
     touch_statement,
     write_details,
@@ -13,11 +15,13 @@ from app.statements.records import (
 
 __all__ = [
     "ParseError",
+    "StatementDetails",
     "StatementInput",
     "details_problems",
     "parse_text",
     "save_statement",
     "saved_value",
+    "statement_input",
     "statement_values",
     "touch_statement",
     "write_details",

@@ -25,8 +25,25 @@ from db import models
 from db.enums import REGISTRATION_STREAM
 
 
+@dataclass(frozen=True)
+class StatementDetails:
+    """What a statement says beside its values: the chair's details panel, and a
+    statement staff enter on a unit's behalf at the federation."""
+
+    signer_name: str = ""
+    signer_title: str = ""
+    signed_on: dt.date | None = None
+    place: str = ""
+    notes: str = ""
+    movements: tuple[str, ...] = ()
+    titles: tuple[tuple[bool, str, str, str], ...] = ()
+    works: tuple[tuple[str, str], ...] = ()
+    revision: int = 0
+    narrative: domain.Narrative = field(default_factory=domain.Narrative)
+
+
 class StatementDetailsLike(Protocol):
-    """What a statement says beside its values (``app.unit.workspace.StatementDetails``)."""
+    """What a statement says beside its values (:class:`StatementDetails`)."""
 
     @property
     def signer_name(self) -> str: ...
@@ -64,6 +81,32 @@ class StatementInput:
     works: tuple[tuple[str, str], ...] = ()  # name, occasion
     revision: int | None = None
     narrative: domain.Narrative = field(default_factory=domain.Narrative)
+
+
+def statement_input(
+    *,
+    plan_id: str,
+    unit_id: str,
+    stream: str,
+    values: Mapping[str, domain.UnitValue],
+    details: StatementDetails,
+) -> StatementInput:
+    """A whole statement from its values and its details."""
+    return StatementInput(
+        plan_id=plan_id,
+        unit_id=unit_id,
+        stream=stream,
+        values=values,
+        signer_name=details.signer_name,
+        signer_title=details.signer_title,
+        signed_on=details.signed_on,
+        place=details.place,
+        notes=details.notes,
+        movement_codes=details.movements,
+        titles=details.titles,
+        works=details.works,
+        narrative=details.narrative,
+    )
 
 
 def free_texts(

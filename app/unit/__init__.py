@@ -1,7 +1,15 @@
 """The unit's workspace: its statements on screen, its packages, its Excel template."""
 
 from app.unit.enrolment import export_enrolment, export_with_enrolment, rotate_key
+from app.unit.entry_draft import SIGNED, EntryWorkspace, load_entry_workspace
+from app.unit.entry_workbook import (
+    EntryPreview,
+    apply_entry_workbook,
+    enter_from_workbook,
+    preview_entry_workbook,
+)
 from app.unit.filling import (
+    ValueChange,
     WorkbookPreview,
     apply_workbook,
     fill_from_json,
@@ -29,11 +37,17 @@ from app.unit.workspace import (
 
 __all__ = [
     "SEND_STATUSES",
+    "SIGNED",
+    "EntryPreview",
+    "EntryWorkspace",
     "SendingReview",
     "StatementDetails",
+    "ValueChange",
     "WorkbookPreview",
     "Workspace",
+    "apply_entry_workbook",
     "apply_workbook",
+    "enter_from_workbook",
     "export_enrolment",
     "export_report",
     "export_with_enrolment",
@@ -43,9 +57,11 @@ __all__ = [
     "import_plan_package",
     "import_receipt",
     "inspect_plan_package",
+    "load_entry_workspace",
     "load_workspace",
     "make_bundle",
     "missing_before_export",
+    "preview_entry_workbook",
     "preview_workbook",
     "record_backup",
     "review_before_sending",

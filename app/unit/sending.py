@@ -34,7 +34,7 @@ from app.exchange import (
     suggested_file_name,
 )
 from app.plans import get_plan
-from app.statements import StatementInput, statement_values
+from app.statements import statement_input, statement_values
 from app.unit.workspace import check_stream, statement_details
 from db import models
 
@@ -126,20 +126,12 @@ def export_report(
         details = statement_details(session, plan_id, installation.own_unit_id, stream)
         body = {
             "statement": statement_to_json(
-                StatementInput(
+                statement_input(
                     plan_id=plan_id,
                     unit_id=installation.own_unit_id,
                     stream=stream,
                     values=values,
-                    signer_name=details.signer_name,
-                    signer_title=details.signer_title,
-                    signed_on=details.signed_on,
-                    place=details.place,
-                    notes=details.notes,
-                    movement_codes=details.movements,
-                    titles=details.titles,
-                    works=details.works,
-                    narrative=details.narrative,
+                    details=details,
                 )
             )
         }

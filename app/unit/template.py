@@ -198,8 +198,12 @@ def read_statement_workbook(
     plan: domain.Plan,
     stream: str | None = None,
     conversions: dict[str, int] | None = None,
+    unit_code: str | None = None,
 ) -> tuple[str, dict[str, domain.UnitValue]]:
     """Read a filled template: (stream, values by indicator code), all checked.
+
+    ``unit_code``: the template must be that unit's (the federation entering a
+    unit's filled template on its behalf).
 
     Raises :class:`InputError` for a file that is not such a workbook or is
     for another plan or period, and :class:`WorkbookError` listing every bad
@@ -223,6 +227,11 @@ def read_statement_workbook(
             raise InputError(
                 N_("This workbook was made for another plan ({plan})."),
                 params={"plan": meta.get("plan", "?")},
+            )
+        if unit_code is not None and meta.get("unit", "") != unit_code:
+            raise InputError(
+                N_("This workbook was made for another unit ({unit})."),
+                params={"unit": meta.get("unit", "") or "?"},
             )
         if stream is not None and meta.get("stream", "") != stream:
             raise InputError(

@@ -8,7 +8,6 @@ save functions check again and refuse invalid values, changing nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,7 +27,15 @@ from app.core.installation import (
 from app.core.text import nfc
 from app.core.values import check_value
 from app.plans import get_plan, plan_or_newest
-from app.statements import details_problems, statement_values, touch_statement, write_details
+from app.statements import (
+    StatementDetails as StatementDetails,  # the details panel's, named here as before
+)
+from app.statements import (
+    details_problems,
+    statement_values,
+    touch_statement,
+    write_details,
+)
 from db import models
 from db.enums import (
     REGISTRATION_STREAM,
@@ -51,20 +58,6 @@ class UnitInfo:
     chair_name: str
     phone: str
     email: str
-
-
-@dataclass(frozen=True)
-class StatementDetails:
-    signer_name: str = ""
-    signer_title: str = ""
-    signed_on: dt.date | None = None
-    place: str = ""
-    notes: str = ""
-    movements: tuple[str, ...] = ()
-    titles: tuple[tuple[bool, str, str, str], ...] = ()
-    works: tuple[tuple[str, str], ...] = ()
-    revision: int = 0
-    narrative: domain.Narrative = field(default_factory=domain.Narrative)
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,9 @@ class SigningKey(Base):
 class Package(Base):
     """The append-only archive: every package accepted or held, byte for byte.
 
-    ``hash`` is the SHA-256 of the signed payload. The merged tables can be
-    rebuilt from the rows whose status is ``applied`` or ``superseded``.
+    ``hash`` is the SHA-256 of the signed payload (of the canonical entry for a
+    statement staff entered, ``source`` set). The merged tables can be rebuilt
+    from the rows whose status is ``applied`` or ``superseded``.
     """
 
     __tablename__ = "package"
@@ -53,6 +54,8 @@ class Package(Base):
         # rows whose signed bytes come first (0013_package_return_indexes).
         Index("ix_package_returned", "returned_at", "hash"),
         Index("ix_package_receipt", "receipt_at", "hash"),
+        # Covering: which reports staff entered on a unit's behalf (0015_staff_entries).
+        Index("ix_package_source", "source", "hash"),
     )
 
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -73,6 +76,12 @@ class Package(Base):
     returned_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
     #: When its receipt was written; owed while empty for a merged report.
     receipt_at: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    #: A statement staff entered on the unit's behalf (0015_staff_entries): from its
+    #: paper form or its Excel template (paper | excel); empty for a signed package.
+    #: Such a row carries no signature (``keyid`` empty, ``raw`` the canonical entry).
+    source: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    #: Who entered it (the audit log's actor); empty for a signed package.
+    entered_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class StreamHead(Base):

@@ -458,6 +458,17 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         if reminders is not None:
             dialog_shot(reminders, "reminders")
             reminders.reject()
+        # Entry on behalf of a unit that has not sent its report (nhập hộ).
+        board = workspace.dashboard.board
+        absent = next(iter(board.missing), None) if board is not None else None
+        if absent is not None:
+            entry = workspace.dashboard.enter_for(absent.unit.code, absent.stream)
+            wait(lambda: entry.entry is not None and entry.isEnabled())
+            settle()
+            path = out_dir / "federation-entry.png"
+            entry.grab().save(str(path))
+            saved.append(path)
+            entry.reject()
         # A cluster: shares judged on its own units, province totals as its contribution.
         from app.rollup.dashboard import ScopeKind
 

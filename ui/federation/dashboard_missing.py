@@ -1,6 +1,8 @@
 """The dashboard's "not sent" panel (chưa nộp): the units that have not sent a
 stream, with their contact, under a title that counts them; filtered by stream
-and copied as text for an e-mail or a sheet.
+and copied as text for an e-mail or a sheet. "Nhập hộ…" asks to enter the chosen
+unit's report on its behalf (``enter_requested``), and a line lists the reports
+counted as sent that staff entered (paper form, Excel file), never signed by the unit.
 
 The page fills it after each refresh (:meth:`MissingPanel.show_missing`) and
 fills its stream chooser with the chart's (``stream``); its texts are set by
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import MissingUnit
+from app.rollup import EnteredUnit, MissingUnit
 
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
 
@@ -42,6 +44,8 @@ class MissingPanel(QWidget):
     history_requested = Signal(str)
     #: The stream chosen in the panel ("" for every stream): write reminder letters.
     remind_requested = Signal(str)
+    #: Enter a unit's report on its behalf: (unit code, stream).
+    enter_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +91,13 @@ class MissingPanel(QWidget):
         self.remind_button.clicked.connect(
             lambda: self.remind_requested.emit(self.stream.currentData() or "")
         )
+        self.enter_button = QPushButton()
+        self.enter_button.setObjectName("missing-enter")
+        self.enter_button.clicked.connect(self.enter_chosen)
+        self.entered_label = QLabel()
+        self.entered_label.setObjectName("entered-units")
+        self.entered_label.setWordWrap(True)
+        self._entered: list[EnteredUnit] = []
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -96,21 +107,42 @@ class MissingPanel(QWidget):
         top.addStretch(1)
         top.addWidget(self.history_button)
         top.addWidget(self.remind_button)
+        top.addWidget(self.enter_button)
         top.addWidget(self.copy_button)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.entered_label)
 
     def translateUI(self) -> None:
         self.show_count()
         self.copy_button.setText(_("Copy the list"))
         self.history_button.setText(_("Report history…"))
         self.remind_button.setText(_("Reminder letters…"))
+        self.enter_button.setText(_("Enter on its behalf…"))
+        self.enter_button.setToolTip(
+            _("Type the chosen unit's paper form, or read its Excel file (nhập hộ)")
+        )
         self.model.retranslate()
 
-    def show_missing(self, rows: Iterable[MissingUnit], plan: domain.Plan | None) -> None:
+    def show_missing(
+        self,
+        rows: Iterable[MissingUnit],
+        plan: domain.Plan | None,
+        entered: Iterable[EnteredUnit] = (),
+    ) -> None:
         self.model.set_missing(list(rows), plan)
+        self._entered = list(entered)
         self.show_count()
         self._current_changed()
+
+    @Slot()
+    def enter_chosen(self) -> None:
+        """Ask to enter the chosen (else the first shown) unit's report on its behalf."""
+        rows = self.view.selectionModel().selectedRows() or [self.proxy.index(0, 0)]
+        if not rows[0].isValid():
+            return
+        item = self.model.rows()[self.proxy.mapToSource(rows[0]).row()]
+        self.enter_requested.emit(item.unit.code, item.stream)
 
     @Slot(int)
     def _stream_chosen(self, _index: int) -> None:
@@ -129,6 +161,17 @@ class MissingPanel(QWidget):
                 units=format_number(len({m.unit.id for m in shown})),
             )
         )
+        self.enter_button.setEnabled(bool(shown))
+        typed = [e for e in self._entered if stream is None or e.stream == stream]
+        sources = {"paper": _("paper form"), "excel": _("Excel file")}
+        self.entered_label.setText(
+            _("Entered by staff, not signed by the unit (nhập hộ): {units}").format(
+                units=", ".join(f"{e.unit.code} ({sources[e.source]})" for e in typed)
+            )
+            if typed
+            else ""
+        )
+        self.entered_label.setVisible(bool(typed))
 
     def selected_code(self) -> str:
         """The code of the unit on the current row ("" when none)."""

@@ -41,13 +41,15 @@ from app.core.i18n import gettext as _
 from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, UnitFigure
 from db.enums import REGISTRATION_STREAM
 
+from ui.federation import dashboard_dialogs
 from ui.federation.common import fit_width, stream_label
 from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
-from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
+from ui.federation.entry_dialog import EntryDialog
+from ui.federation.history_dialog import UnitHistoryDialog
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
@@ -65,6 +67,7 @@ class DashboardPage(Page):
     deadlines_shown = Signal(object)  # DeadlinesDialog
     history_shown = Signal(object)  # UnitHistoryDialog
     reminders_shown = Signal(object)  # ReminderDialog
+    entry_shown = Signal(object)  # EntryDialog
     done = Signal(str)
     #: "Print in batch" asked for the scope shown (the ScopeChoice, or None).
     batch_print = Signal(object)
@@ -157,6 +160,7 @@ class DashboardPage(Page):
         self.missing.done.connect(self.done)
         self.missing.history_requested.connect(self.show_history)
         self.missing.remind_requested.connect(self.ask_reminders)
+        self.missing.enter_requested.connect(self.enter_for)
         #: The panel's table and title, as the tests know them.
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
@@ -353,7 +357,7 @@ class DashboardPage(Page):
             self.view.setColumnWidth(
                 column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
             )
-        self.missing.show_missing(board.missing, board.plan)
+        self.missing.show_missing(board.missing, board.plan, board.entered)
         self._show_coverage()
         self._charts_dirty = True
         self._tab_changed(self.tabs.currentIndex())
@@ -379,6 +383,10 @@ class DashboardPage(Page):
                 part += " " + _("({count} returned for correction)").format(
                     count=format_number(item.returned)
                 )
+            if item.entered:
+                part += " " + _("({count} entered by staff)").format(
+                    count=format_number(item.entered)
+                )
             parts.append(part)
         scope = _scope_text(self.current_choice())
         self.coverage.setText(f"<b>{scope}</b> — " + " · ".join(parts))
@@ -387,63 +395,32 @@ class DashboardPage(Page):
         self.late_button.setText(_("Late or not sent ({count})…").format(count=len(late)))
         self.late_button.setEnabled(bool(late))
 
+    @Slot(str, str)
+    def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
+        return dashboard_dialogs.open_entry(self, unit_code, stream)
+
     # --- deadlines and who is late ----------------------------------------------------------
 
     @Slot()
     def show_late(self) -> LateUnitsDialog | None:
-        """The units late or not sent, from the last refresh (no second read)."""
-        board = self.board
-        if board is None:
-            return None
-        dialog = LateUnitsDialog(
-            board.plan, board.timeliness, board.as_of, _scope_text(self.current_choice()), self
-        )
-        dialog.history_requested.connect(self.show_history)
-        dialog.remind_requested.connect(self.ask_reminders)
-        dialog.open()
-        self.late_shown.emit(dialog)
-        return dialog
+        return dashboard_dialogs.open_late(self)
 
     @Slot(str)
     def show_history(self, unit_code: str) -> UnitHistoryDialog:
-        """A unit's report history, over the plan shown."""
-        plan_id = self.plan.id if self.plan else None
-        dialog = show_unit_history(self, self._ctx, self._runner, unit_code, plan_id=plan_id)
-        self.history_shown.emit(dialog)
-        return dialog
+        return dashboard_dialogs.open_history(self, unit_code)
 
     @Slot(str)
     def ask_reminders(self, stream: str = "") -> ReminderDialog | None:
-        """The reminder letters over the scope shown, counted to the dashboard's day."""
-        if self.plan is None:
-            return None
-        scopes = [(_scope_text(c), c.scope) for c in self._choices]
-        index, as_of = max(self.scope_combo.currentIndex(), 0), self.as_of
-        dialog = ReminderDialog(
-            self._ctx,
-            self._runner,
-            self.plan,
-            scopes,
-            scope_index=index,
-            stream=stream,
-            as_of=as_of,
-            parent=self,
-        )
-        dialog.open()
-        self.reminders_shown.emit(dialog)
-        return dialog
+        return dashboard_dialogs.open_reminders(self, stream)
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
-        """The plan's deadlines and extensions; the dashboard refreshes after each change."""
-        if self.plan is None:
-            return None
-        dialog = DeadlinesDialog(self._ctx, self._runner, self.plan, self)
-        dialog.changed.connect(lambda _message: self.refresh())
-        dialog.changed.connect(self.done)
-        dialog.open()
-        self.deadlines_shown.emit(dialog)
-        return dialog
+        return dashboard_dialogs.open_deadlines(self)
+
+    @property
+    def choices(self) -> list[ScopeChoice]:
+        """The scopes offered, in the chooser's order."""
+        return self._choices
 
     # --- click-through ----------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -37,10 +36,12 @@ from app.core.i18n import gettext as _
 from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
-from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
+from ui.federation import roster_actions
+from ui.federation.entry_dialog import EntryDialog
+from ui.federation.history_dialog import UnitHistoryDialog
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
-from ui.widgets.dialogs import confirm, ending_in, file_dialog
+from ui.widgets.dialogs import confirm, ending_in
 from ui.widgets.pages import Page
 from ui.widgets.tables import sector_label
 from ui.widgets.tasks import CancelToken, Runner
@@ -52,6 +53,7 @@ class RosterPage(Page):
     import_failed = Signal(object)  # RowErrorsDialog or the error text
     exported = Signal(object)
     data_changed = Signal()
+    entry_shown = Signal(object)  # EntryDialog
     done = Signal(str)
     #: A cluster's leader was set or cleared: (cluster, leader's code or "").
     leader_changed = Signal(str, str)
@@ -138,6 +140,9 @@ class RosterPage(Page):
         self.history_button = QPushButton()
         self.history_button.setObjectName("roster-history")
         self.history_button.clicked.connect(self.show_history)
+        self.enter_button = QPushButton()
+        self.enter_button.setObjectName("roster-enter")
+        self.enter_button.clicked.connect(self.enter_for_selected)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -155,6 +160,7 @@ class RosterPage(Page):
             self.clear_leader_button,
             self.batch_button,
             self.history_button,
+            self.enter_button,
         ):
             units_row.addWidget(button)
         units_row.addStretch(1)
@@ -187,6 +193,10 @@ class RosterPage(Page):
         self.edit_button.setText(_("Change the unit…"))
         self.retire_button.setText(_("Take out of the roster…"))
         self.history_button.setText(_("Report history…"))
+        self.enter_button.setText(_("Enter on its behalf…"))
+        self.enter_button.setToolTip(
+            _("Type the unit's paper form, or read its Excel file (nhập hộ)")
+        )
         self.import_button.setText(_("Import from Excel…"))
         self.export_button.setText(_("Export to Excel…"))
         self.template_button.setText(_("Empty template…"))
@@ -349,18 +359,17 @@ class RosterPage(Page):
         self.retire_button.setEnabled(real)
         self.batch_button.setEnabled(bool(self.selected_codes()))
         self.history_button.setEnabled(real)
+        self.enter_button.setEnabled(real)
+
+    @Slot()
+    def enter_for_selected(self) -> EntryDialog | None:
+        return roster_actions.open_entry(self)
 
     # --- one unit ---------------------------------------------------------------------------
 
     @Slot()
     def show_history(self) -> UnitHistoryDialog | None:
-        """The selected unit's report history."""
-        unit = self.selected_unit()
-        if unit is None or not unit.code:
-            return None
-        dialog = show_unit_history(self, self._ctx, self._runner, unit.code)
-        self.history_shown.emit(dialog)
-        return dialog
+        return roster_actions.open_history(self)
 
     @Slot()
     def ask_add(self) -> RosterUnitDialog:
@@ -482,14 +491,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_import(self) -> None:
-        file_dialog(
-            self,
-            name="roster-workbook",
-            title=_("Roster workbook to import"),
-            mode=QFileDialog.FileMode.ExistingFile,
-            name_filter=_("Excel workbooks (*.xlsx)"),
-            on_chosen=lambda paths: self.import_workbook(paths[0]),
-        )
+        roster_actions.ask_import(self)
 
     def import_workbook(self, path: Path) -> None:
         from app.roster import import_roster_workbook
@@ -532,16 +534,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_export(self) -> None:
-        file_dialog(
-            self,
-            name="roster-export",
-            title=_("Save the roster as Excel"),
-            mode=QFileDialog.FileMode.AnyFile,
-            save=True,
-            name_filter=_("Excel workbooks (*.xlsx)"),
-            suggested=f"danh-sach-don-vi-{self.year}.xlsx",
-            on_chosen=lambda paths: self.export_workbook(paths[0]),
-        )
+        roster_actions.ask_export(self)
 
     def export_workbook(self, path: Path) -> None:
         from app.roster import save_roster_workbook
@@ -560,16 +553,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_template(self) -> None:
-        file_dialog(
-            self,
-            name="roster-template",
-            title=_("Save an empty roster template"),
-            mode=QFileDialog.FileMode.AnyFile,
-            save=True,
-            name_filter=_("Excel workbooks (*.xlsx)"),
-            suggested="mau-danh-sach-don-vi.xlsx",
-            on_chosen=lambda paths: self.write_template(paths[0]),
-        )
+        roster_actions.ask_template(self)
 
     def write_template(self, path: Path) -> None:
         from app.roster import write_roster_template

@@ -8,9 +8,10 @@ chair confirms. The import is then one step of the tab's undo.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import IntEnum
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -26,9 +27,23 @@ from PySide6.QtWidgets import (
 
 from app.core import domain, figures
 from app.core.i18n import gettext as _
-from app.unit import WorkbookPreview
+from app.unit import ValueChange
 
 from ui.widgets.screen_fit import fit_to_screen
+
+
+class Preview(Protocol):
+    """A workbook read and what it would change (the unit's import, or the federation's
+    entry of a unit's workbook on its behalf)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def stream(self) -> str: ...
+
+    @property
+    def changes(self) -> Sequence[ValueChange]: ...
 
 
 class PreviewColumn(IntEnum):
@@ -59,20 +74,25 @@ class ImportPreviewDialog(QDialog):
     def __init__(
         self,
         plan: domain.Plan,
-        preview: WorkbookPreview,
+        preview: Preview,
         stream_label: Callable[[str], str],
         parent: QWidget | None = None,
+        *,
+        intro_text: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("import-preview")
         self.preview = preview
         self.setWindowTitle(_("Import from Excel: what changes"))
         intro = QLabel(
-            _(
-                "The workbook {name} ({what}) changes {count} values. Only values and notes "
-                "come from a workbook: the movements, titles, works and the signer stay as "
-                "they are, and a cell left empty keeps what is saved. You can undo the "
-                "import afterwards (Ctrl+Z)."
+            (
+                intro_text
+                or _(
+                    "The workbook {name} ({what}) changes {count} values. Only values and "
+                    "notes come from a workbook: the movements, titles, works and the signer "
+                    "stay as they are, and a cell left empty keeps what is saved. You can "
+                    "undo the import afterwards (Ctrl+Z)."
+                )
             ).format(
                 name=preview.path.name,
                 what=stream_label(preview.stream),
@@ -121,4 +141,4 @@ class ImportPreviewDialog(QDialog):
         fit_to_screen(self, 820, 460)
 
 
-__all__ = ["ImportPreviewDialog", "PreviewColumn"]
+__all__ = ["ImportPreviewDialog", "Preview", "PreviewColumn"]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from ui.widgets.errors import report_failure
 from ui.widgets.print_preview import preview_pdf
-from ui.widgets.tasks import Runner
+from ui.widgets.tasks import BoundRunner, Runner
 
 if TYPE_CHECKING:
     from app.core.context import AppContext
@@ -36,6 +36,16 @@ class Page(QWidget):
         super().__init__(parent)
         self._ctx = ctx
         self._runner = runner.bound(self)
+
+    @property
+    def context(self) -> AppContext:
+        """The database this page works on (for the dialogs it opens)."""
+        return self._ctx
+
+    @property
+    def runner(self) -> BoundRunner:
+        """Its background tasks, delivered only while the page is alive."""
+        return self._runner
 
     def translateUI(self) -> None:
         """Its texts again, in the language now chosen (each page says its own)."""
