@@ -1,90 +1,107 @@
-"""The dialogs the dashboard opens for the units it lists: entry on a unit's behalf,
-who is late, a unit's report history, reminder letters and the deadlines.
+"""The dialogs the dashboard opens for the units it lists (entry on a unit's behalf,
+who is late, reminder letters, the deadlines) and for its workbook.
 
-Each function opens its dialog over the dashboard's plan, scope and day, wires it back
-(a change refreshes the dashboard) and tells the page's signal which dialog is open.
+Each takes the page that opens it (its parent, database and background runner) and
+what the dialog is about; the page tells its own signals which dialog is open.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
-from ui.federation.common import scope_text
+from PySide6.QtWidgets import QFileDialog
+
+from app.core import domain
+from app.core.i18n import gettext as _
+from app.rollup import Dashboard, Scope
+
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
-from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
+from ui.widgets.dialogs import file_dialog
+from ui.widgets.pages import Page
 
-if TYPE_CHECKING:
-    from ui.federation.dashboard_page import DashboardPage
 
-
-def open_entry(page: DashboardPage, unit_code: str, stream: str) -> EntryDialog:
-    """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
+def open_entry(
+    page: Page,
+    unit_code: str,
+    *,
+    plan: domain.Plan | None,
+    stream: str,
+    saved: Callable[[], None],
+) -> EntryDialog:
+    """Enter a unit's report on its behalf; ``saved`` after each entry."""
+    plan_id = plan.id if plan else None
     dialog = EntryDialog(
-        page.context,
-        page.runner,
-        unit_code,
-        plan_id=page.plan.id if page.plan else None,
-        stream=stream,
-        parent=page,
+        page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=page
     )
-    dialog.saved.connect(lambda _text: page.refresh())
+    dialog.saved.connect(lambda _text: saved())
     dialog.open()
-    page.entry_shown.emit(dialog)
     return dialog
 
 
-def open_late(page: DashboardPage) -> LateUnitsDialog | None:
+def open_late(
+    page: Page,
+    board: Dashboard,
+    scope: str,
+    *,
+    history: Callable[[str], object],
+    remind: Callable[[str], object],
+) -> LateUnitsDialog:
     """The units late or not sent, from the last refresh (no second read)."""
-    board = page.board
-    if board is None:
-        return None
-    dialog = LateUnitsDialog(
-        board.plan, board.timeliness, board.as_of, scope_text(page.current_choice()), page
-    )
-    dialog.history_requested.connect(page.show_history)
-    dialog.remind_requested.connect(page.ask_reminders)
+    dialog = LateUnitsDialog(board.plan, board.timeliness, board.as_of, scope, page)
+    dialog.history_requested.connect(history)
+    dialog.remind_requested.connect(remind)
     dialog.open()
-    page.late_shown.emit(dialog)
     return dialog
 
 
-def open_history(page: DashboardPage, unit_code: str) -> UnitHistoryDialog:
-    """A unit's report history, over the plan shown."""
-    plan_id = page.plan.id if page.plan else None
-    dialog = show_unit_history(page, page.context, page.runner, unit_code, plan_id=plan_id)
-    page.history_shown.emit(dialog)
-    return dialog
-
-
-def open_reminders(page: DashboardPage, stream: str) -> ReminderDialog | None:
-    """The reminder letters over the scope shown, counted to the dashboard's day."""
-    if page.plan is None:
-        return None
+def open_reminders(
+    page: Page,
+    plan: domain.Plan,
+    scopes: list[tuple[str, Scope]],
+    *,
+    scope_index: int,
+    stream: str,
+    as_of: dt.date | None,
+) -> ReminderDialog:
+    """The reminder letters over the scopes offered, counted to the dashboard's day."""
     dialog = ReminderDialog(
         page.context,
         page.runner,
-        page.plan,
-        [(scope_text(choice), choice.scope) for choice in page.choices],
-        scope_index=max(page.scope_combo.currentIndex(), 0),
+        plan,
+        scopes,
+        scope_index=scope_index,
         stream=stream,
-        as_of=page.as_of,
+        as_of=as_of,
         parent=page,
     )
     dialog.open()
-    page.reminders_shown.emit(dialog)
     return dialog
 
 
-def open_deadlines(page: DashboardPage) -> DeadlinesDialog | None:
-    """The plan's deadlines and extensions; the dashboard refreshes after each change."""
-    if page.plan is None:
-        return None
-    dialog = DeadlinesDialog(page.context, page.runner, page.plan, page)
-    dialog.changed.connect(lambda _message: page.refresh())
-    dialog.changed.connect(page.done)
+def open_deadlines(
+    page: Page, plan: domain.Plan, changed: Callable[[str], None]
+) -> DeadlinesDialog:
+    """The plan's deadlines and extensions; ``changed`` with each change's message."""
+    dialog = DeadlinesDialog(page.context, page.runner, plan, page)
+    dialog.changed.connect(changed)
     dialog.open()
-    page.deadlines_shown.emit(dialog)
     return dialog
+
+
+def ask_workbook(page: Page, year: int, chosen: Callable[[Path], None]) -> None:
+    """Where to save the province workbook."""
+    file_dialog(
+        page,
+        name="save-workbook",
+        title=_("Save the province workbook"),
+        mode=QFileDialog.FileMode.AnyFile,
+        save=True,
+        name_filter=_("Excel workbooks (*.xlsx)"),
+        suggested=f"tong-hop-thi-dua-{year}.xlsx",
+        on_chosen=lambda paths: chosen(paths[0]),
+    )

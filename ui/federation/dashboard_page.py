@@ -20,7 +20,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -49,11 +48,11 @@ from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
-from ui.federation.history_dialog import UnitHistoryDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
-from ui.widgets.dialogs import ending_in, file_dialog
+from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -397,30 +396,59 @@ class DashboardPage(Page):
 
     @Slot(str, str)
     def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
-        return dashboard_dialogs.open_entry(self, unit_code, stream)
+        """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
+        dialog = dashboard_dialogs.open_entry(
+            self, unit_code, plan=self.plan, stream=stream, saved=self.refresh
+        )
+        self.entry_shown.emit(dialog)
+        return dialog
 
     # --- deadlines and who is late ----------------------------------------------------------
 
     @Slot()
     def show_late(self) -> LateUnitsDialog | None:
-        return dashboard_dialogs.open_late(self)
+        if self.board is None:
+            return None
+        scope = _scope_text(self.current_choice())
+        dialog = dashboard_dialogs.open_late(
+            self, self.board, scope, history=self.show_history, remind=self.ask_reminders
+        )
+        self.late_shown.emit(dialog)
+        return dialog
 
     @Slot(str)
     def show_history(self, unit_code: str) -> UnitHistoryDialog:
-        return dashboard_dialogs.open_history(self, unit_code)
+        plan_id = self.plan.id if self.plan else None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit_code, plan_id=plan_id)
+        self.history_shown.emit(dialog)
+        return dialog
 
     @Slot(str)
     def ask_reminders(self, stream: str = "") -> ReminderDialog | None:
-        return dashboard_dialogs.open_reminders(self, stream)
+        if self.plan is None:
+            return None
+        dialog = dashboard_dialogs.open_reminders(
+            self,
+            self.plan,
+            [(_scope_text(choice), choice.scope) for choice in self._choices],
+            scope_index=max(self.scope_combo.currentIndex(), 0),
+            stream=stream,
+            as_of=self.as_of,
+        )
+        self.reminders_shown.emit(dialog)
+        return dialog
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
-        return dashboard_dialogs.open_deadlines(self)
+        if self.plan is None:
+            return None
+        dialog = dashboard_dialogs.open_deadlines(self, self.plan, self._deadline_changed)
+        self.deadlines_shown.emit(dialog)
+        return dialog
 
-    @property
-    def choices(self) -> list[ScopeChoice]:
-        """The scopes offered, in the chooser's order."""
-        return self._choices
+    def _deadline_changed(self, message: str) -> None:
+        self.refresh()
+        self.done.emit(message)
 
     # --- click-through ----------------------------------------------------------------------
 
@@ -536,18 +564,8 @@ class DashboardPage(Page):
 
     @Slot()
     def choose_workbook(self) -> None:
-        if self.plan is None:
-            return
-        file_dialog(
-            self,
-            name="save-workbook",
-            title=_("Save the province workbook"),
-            mode=QFileDialog.FileMode.AnyFile,
-            save=True,
-            name_filter=_("Excel workbooks (*.xlsx)"),
-            suggested=f"tong-hop-thi-dua-{self.plan.year}.xlsx",
-            on_chosen=lambda paths: self.export_workbook(paths[0]),
-        )
+        if self.plan is not None:
+            dashboard_dialogs.ask_workbook(self, self.plan.year, self.export_workbook)
 
     def export_workbook(self, path: Path) -> None:
         from app.rollup import save_province_workbook

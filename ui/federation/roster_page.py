@@ -38,7 +38,7 @@ from db.enums import Sector, UnitKind
 
 from ui.federation import roster_actions
 from ui.federation.entry_dialog import EntryDialog
-from ui.federation.history_dialog import UnitHistoryDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
 from ui.widgets.dialogs import confirm, ending_in
@@ -363,13 +363,27 @@ class RosterPage(Page):
 
     @Slot()
     def enter_for_selected(self) -> EntryDialog | None:
-        return roster_actions.open_entry(self)
+        """Enter the selected unit's reports on its behalf (the newest plan)."""
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        dialog = EntryDialog(self._ctx, self._runner, unit.code, parent=self)
+        dialog.saved.connect(lambda _text: self.data_changed.emit())
+        dialog.open()
+        self.entry_shown.emit(dialog)
+        return dialog
 
     # --- one unit ---------------------------------------------------------------------------
 
     @Slot()
     def show_history(self) -> UnitHistoryDialog | None:
-        return roster_actions.open_history(self)
+        """The selected unit's report history."""
+        unit = self.selected_unit()
+        if unit is None or not unit.code:
+            return None
+        dialog = show_unit_history(self, self._ctx, self._runner, unit.code)
+        self.history_shown.emit(dialog)
+        return dialog
 
     @Slot()
     def ask_add(self) -> RosterUnitDialog:
@@ -491,7 +505,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_import(self) -> None:
-        roster_actions.ask_import(self)
+        roster_actions.ask_import(self, self.import_workbook)
 
     def import_workbook(self, path: Path) -> None:
         from app.roster import import_roster_workbook
@@ -534,7 +548,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_export(self) -> None:
-        roster_actions.ask_export(self)
+        roster_actions.ask_export(self, self.year, self.export_workbook)
 
     def export_workbook(self, path: Path) -> None:
         from app.roster import save_roster_workbook
@@ -553,7 +567,7 @@ class RosterPage(Page):
 
     @Slot()
     def choose_template(self) -> None:
-        roster_actions.ask_template(self)
+        roster_actions.ask_template(self, self.write_template)
 
     def write_template(self, path: Path) -> None:
         from app.roster import write_roster_template
