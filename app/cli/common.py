@@ -155,7 +155,7 @@ def restore_variable(name: str, value: str | None) -> None:
 def unlock_for_command(ctx: AppContext, args: argparse.Namespace) -> None:
     """``--key-passphrase-env``: unlock the federation's key before the command runs."""
     chosen = passphrase(args, "key_passphrase_env")
-    if chosen is not None:
+    if chosen is not None and getattr(args, "unlocks_key", True):
         from app.exchange import unlock_key
 
         unlock_key(ctx, passphrase=chosen)

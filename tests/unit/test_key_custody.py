@@ -198,3 +198,24 @@ def test_audit_entries_carry_the_staff_name(
             )
         ).all()
     assert sorted(entries) == [("key.create", "Nguyễn Thị Lan"), ("plan.export", "Nguyễn Thị Lan")]
+
+
+def test_keys_restore_puts_the_backup_into_the_database_under_a_new_passphrase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = federation(tmp_path / "federation.db", tmp_path)
+    kept = unlock_key(ctx, passphrase=PASSPHRASE).keyid
+    backup = tmp_path / "federation-key.backup"
+    with ctx.unit_of_work() as session:
+        backup_own_key(session, path=backup, passphrase="sao lưu khóa 2017")
+    ctx.close()
+    monkeypatch.setenv("BACKUP", "sao lưu khóa 2017")
+    monkeypatch.setenv("KEY", "mật khẩu mới 2018")
+    rebuilt = tmp_path / "rebuilt.db"
+    federation(rebuilt, tmp_path).close()
+    restore = ["keys", "restore", str(backup), "--backup-passphrase-env", "BACKUP"]
+    assert main(["--db", str(rebuilt), "--key-passphrase-env", "KEY", *restore]) == 0
+    again = open_context(rebuilt)
+    with pytest.raises(WrongPassphraseError):
+        unlock_key(again, passphrase=PASSPHRASE)
+    assert unlock_key(again, passphrase="mật khẩu mới 2018").keyid == kept
