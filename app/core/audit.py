@@ -17,18 +17,23 @@ def utc_now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def staff_name() -> str:
+    """The staff member named for this run or on this PC; "" when nobody is."""
+    import os
+
+    from app.core.preferences import clean_staff_name, load_preferences
+
+    return clean_staff_name(os.environ.get("THIDUA_STAFF_NAME", "")) or (
+        load_preferences().staff_name
+    )
+
+
 def current_actor(session: Session | None = None) -> str:
     """Who is acting, the one answer for every writer: the staff member's name for this
     run (``THIDUA_STAFF_NAME``, or ``--staff`` on the command line), else the name set on
     this PC (the preference), else on PostgreSQL the database role (a server names its
     staff by their logins), else the OS account."""
-    import os
-
-    from app.core.preferences import clean_staff_name, load_preferences
-
-    named = clean_staff_name(os.environ.get("THIDUA_STAFF_NAME", "")) or (
-        load_preferences().staff_name
-    )
+    named = staff_name()
     if named:
         return named
     if session is not None and session.get_bind().dialect.name == "postgresql":

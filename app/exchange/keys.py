@@ -12,6 +12,7 @@ rows with role ``own``) so the history of rotations survives.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,16 +178,31 @@ def unlock_federation_key(session: Session, passphrase: str | None) -> KeyPair:
         return keypair
     if passphrase is None:
         raise PassphraseRequiredError(MSG_KEY_LOCKED)
-    if own_key_row(session) is not None:
-        if not own_key_path(session).exists():
-            raise KeyStoreError(MSG_KEY_ELSEWHERE)
-        keypair = load_private_key(own_key_path(session), passphrase)
-        store_key(session, keypair, passphrase)
-        action = "key.share"
-    else:
+    if own_key_row(session) is None:
         return create_kept_key(session, passphrase=passphrase)
+    if not own_key_path(session).exists():
+        raise KeyStoreError(MSG_KEY_ELSEWHERE)
+    keypair = load_private_key(own_key_path(session), passphrase)
+    store_key(session, keypair, passphrase)
     audit.record(
-        session, action=action, subject=keypair.key_id, detail={"fingerprint": keypair.fingerprint}
+        session,
+        action="key.share",
+        subject=keypair.key_id,
+        detail={"fingerprint": keypair.fingerprint},
+    )
+    return keypair
+
+
+def _new_own_key(session: Session, keep: Callable[[KeyPair], object]) -> KeyPair:
+    """A new key of this installation: ``keep`` stores its private half; audited."""
+    keypair = generate_keypair()
+    keep(keypair)
+    _record_own(session, keypair, 1, None)
+    audit.record(
+        session,
+        action="key.create",
+        subject=keypair.key_id,
+        detail={"fingerprint": keypair.fingerprint},
     )
     return keypair
 
@@ -194,36 +210,22 @@ def unlock_federation_key(session: Session, passphrase: str | None) -> KeyPair:
 def create_kept_key(session: Session, *, passphrase: str | None) -> KeyPair:
     """A new federation key kept in the database, protected by ``passphrase`` (None only
     for the throwaway demo, whose database is its own and whose key signs nothing real)."""
-    keypair = generate_keypair()
-    store_key(session, keypair, passphrase)
-    _record_own(session, keypair, 1, None)
-    audit.record(
-        session,
-        action="key.create",
-        subject=keypair.key_id,
-        detail={"fingerprint": keypair.fingerprint},
-    )
-    return keypair
+    return _new_own_key(session, lambda keypair: store_key(session, keypair, passphrase))
 
 
 def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPair:
     """Load this installation's key, creating it at the first call."""
     if _kept_in_database(session, passphrase):
         return unlock_federation_key(session, passphrase)
-    row = own_key_row(session)
     path = own_key_path(session)
-    if row is not None:
+    if own_key_row(session) is not None:
         return load_private_key(path, passphrase)
-    keypair = generate_keypair()
-    save_private_key(keypair, path.parent, passphrase=passphrase, file_name=path.name)
-    _record_own(session, keypair, 1, None)
-    audit.record(
+    return _new_own_key(
         session,
-        action="key.create",
-        subject=keypair.key_id,
-        detail={"fingerprint": keypair.fingerprint},
+        lambda keypair: save_private_key(
+            keypair, path.parent, passphrase=passphrase, file_name=path.name
+        ),
     )
-    return keypair
 
 
 def own_epoch(session: Session) -> int:
