@@ -39,9 +39,8 @@ from ui.federation.indicator_dialog import IndicatorDialog
 from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
 from ui.widgets.dialogs import confirm, translate_input
 from ui.widgets.errors import report_failure
-from ui.widgets.key_unlock import ask_key_passphrase, needs_unlock
+from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
-from ui.widgets.passphrase import PassphraseDialog
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
@@ -72,8 +71,6 @@ class PlanPage(Page):
         self.units: dict[str, RosterRef] = {}
         self._editing_for: tuple[str, str] | None = None
         self.export_task: Task | None = None
-        #: The passphrase dialog of the federation's key, while it is asked.
-        self.key_dialog: PassphraseDialog | None = None
 
         self.title = QLabel()
         self.title.setWordWrap(True)
@@ -393,12 +390,11 @@ class PlanPage(Page):
                 )
             self.exported.emit(files)
 
+        unlock = unlock_or_fail(self, ctx, lambda: self.export(folder, scope), self._failed)
+
         def failed(error: BaseException) -> None:
             self._export_ended()
-            if needs_unlock(error):
-                self.key_dialog = ask_key_passphrase(self, ctx, lambda: self.export(folder, scope))
-                return
-            self._failed(error)
+            unlock(error)
 
         self.progress.setRange(0, 0)
         self.progress.show()

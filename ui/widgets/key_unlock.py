@@ -15,9 +15,22 @@ from app.exchange import PassphraseRequiredError, unlock_key
 from ui.widgets.passphrase import PassphraseDialog
 
 
-def needs_unlock(error: BaseException) -> bool:
-    """Whether ``error`` means the federation's key is still locked on this PC."""
-    return isinstance(error, PassphraseRequiredError)
+def unlock_or_fail(
+    parent: QWidget,
+    ctx: AppContext,
+    retry: Callable[[], None],
+    failed: Callable[[BaseException], None],
+) -> Callable[[BaseException], None]:
+    """A task's failure handler: the key still locked on this PC asks its passphrase and
+    then runs ``retry``; any other error goes to ``failed``."""
+
+    def handle(error: BaseException) -> None:
+        if isinstance(error, PassphraseRequiredError):
+            ask_key_passphrase(parent, ctx, retry)
+        else:
+            failed(error)
+
+    return handle
 
 
 def ask_key_passphrase(
@@ -51,4 +64,4 @@ def ask_key_passphrase(
     return dialog
 
 
-__all__ = ["ask_key_passphrase", "needs_unlock"]
+__all__ = ["ask_key_passphrase", "unlock_or_fail"]
