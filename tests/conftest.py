@@ -106,7 +106,7 @@ def fresh_copy(
 
     def copy(database: Path, keys: Path) -> str:
         home_keys = Path(os.environ["THIDUA_HOME"]) / "keys"
-        if not home_keys.exists():
+        if keys.exists() and not home_keys.exists():
             shutil.copytree(keys, home_keys)
         if backend != "sqlite":
             made.append(on_backend(database))

@@ -127,6 +127,29 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     return shots
 
 
+def key_unlock_screen(out: Path, work: Path) -> list[Path]:
+    """The federation key's passphrase, asked on a staff PC (a wrong one typed first)."""
+    from PySide6.QtWidgets import QWidget
+
+    from app.core.context import open_context
+    from app.core.i18n import gettext, set_language
+
+    from ui.widgets.key_unlock import ask_key_passphrase
+
+    set_language("vi")
+    ctx = open_context(work / "key-unlock.db")
+    parent = QWidget()
+    parent.resize(1366, 768)
+    dialog = ask_key_passphrase(parent, ctx, lambda: None)
+    dialog.error.setText(gettext("The passphrase is wrong."))
+    settle()
+    path = out / "federation-key-passphrase.png"
+    dialog.grab().save(str(path))
+    dialog.close()
+    ctx.close()
+    return [path]
+
+
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -141,6 +164,7 @@ def main(argv: list[str]) -> int:
         load_bundled_fonts()
         install_qt_translations(app)  # standard buttons in the screenshot's language
         shots = unit_screens(out, Path(folder))
+        shots.extend(key_unlock_screen(out, Path(folder)))
         try:
             from tests.gui.federation_screens import federation_screens
         except ImportError:

@@ -132,3 +132,30 @@ def chosen_scope(session: Session, plan_id: str, args: argparse.Namespace) -> Sc
 
     year = get_plan(session, plan_id).year
     return resolve_scope(session, year=year, unit=args.unit, cluster=args.cluster)
+
+
+def staff_name(text: str) -> str:
+    """``--staff NAME``, checked as the screens check the staff name."""
+    from app.core.preferences import clean_staff_name
+
+    name = clean_staff_name(text)
+    if not name:
+        raise UserError(N_("The staff name is empty."))
+    return name
+
+
+def restore_variable(name: str, value: str | None) -> None:
+    """Put the environment variable ``name`` back as it was (``None``: unset)."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def unlock_for_command(ctx: AppContext, args: argparse.Namespace) -> None:
+    """``--key-passphrase-env``: unlock the federation's key before the command runs."""
+    chosen = passphrase(args, "key_passphrase_env")
+    if chosen is not None and getattr(args, "unlocks_key", True):
+        from app.exchange import unlock_key
+
+        unlock_key(ctx, passphrase=chosen)

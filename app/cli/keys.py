@@ -84,7 +84,12 @@ def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
 
     backup = _backup_passphrase(args)
     with ctx.unit_of_work() as session:
-        info = restore_own_key(session, path=Path(args.file), passphrase=backup)
+        info = restore_own_key(
+            session,
+            path=Path(args.file),
+            passphrase=backup,
+            key_passphrase=passphrase(args, "key_passphrase_env"),
+        )
     out.write(_("Key restored ({fingerprint}).").format(fingerprint=info.fingerprint) + "\n")
     return 0
 
@@ -165,6 +170,8 @@ def register(commands: Commands, add: AddCommand) -> None:
         keys, "restore", cmd_keys_restore, _("restore the key from a backup"), json_flag=False
     )
     krestore.add_argument("file", metavar="FILE", help=_("the key backup file"))
+    # --key-passphrase-env names the restored key's new passphrase here, not one to unlock.
+    krestore.set_defaults(unlocks_key=False)
     krotate = add(
         keys, "rotate", cmd_keys_rotate, _("replace the key; writes the rotation package")
     )

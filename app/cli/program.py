@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.common import AddCommand
+from app.cli.common import AddCommand, restore_variable, staff_name, unlock_for_command
 from app.cli.database import register as register_database
 from app.cli.deadlines import register as register_deadlines
 from app.cli.demo import register as register_demo
@@ -98,6 +98,22 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help=_("language of messages"))
+    parser.add_argument(
+        "--staff",
+        metavar="NAME",
+        help=_(
+            "the staff member's name for the audit log (default: $THIDUA_STAFF_NAME, else "
+            "the name set on this computer, else the database login, else the account)"
+        ),
+    )
+    parser.add_argument(
+        "--key-passphrase-env",
+        metavar="VARIABLE",
+        help=_(
+            "environment variable holding the passphrase of the federation's signing key, "
+            "to unlock it for this command"
+        ),
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for register in GROUPS:
         register(commands, _add)
@@ -121,12 +137,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     i18n.translate_argparse()
     args = build_parser().parse_args(argv)
     ctx: AppContext | None = None
+    named = os.environ.get("THIDUA_STAFF_NAME")
     try:
+        if args.staff is not None:
+            os.environ["THIDUA_STAFF_NAME"] = staff_name(args.staff)
         if args.needs_db:
             # The database layer loads only for a command that opens one (not for --help).
             from app.core.context import open_context
 
             ctx = open_context(chosen_database(args.db))
+            unlock_for_command(ctx, args)
         return int(args.handler(ctx, args, out))
     except UserError as error:
         sys.stderr.write(_("Error: {message}").format(message=error.translated()) + "\n")
@@ -142,6 +162,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         )
         return 1
     finally:
+        if args.staff is not None:
+            restore_variable("THIDUA_STAFF_NAME", named)
         if ctx is not None:
             ctx.close()
 

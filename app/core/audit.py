@@ -7,6 +7,7 @@ import getpass
 import json
 from collections.abc import Mapping
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from db import models
@@ -16,18 +17,29 @@ def utc_now_text() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def current_actor() -> str:
-    """Who is acting: the staff member's name set on this PC (``THIDUA_STAFF_NAME``
-    for the command line, else the preference), or the OS account when none is set."""
+def staff_name() -> str:
+    """The staff member named for this run or on this PC; "" when nobody is."""
     import os
 
     from app.core.preferences import clean_staff_name, load_preferences
 
-    named = clean_staff_name(os.environ.get("THIDUA_STAFF_NAME", "")) or (
+    return clean_staff_name(os.environ.get("THIDUA_STAFF_NAME", "")) or (
         load_preferences().staff_name
     )
+
+
+def current_actor(session: Session | None = None) -> str:
+    """Who is acting, the one answer for every writer: the staff member's name for this
+    run (``THIDUA_STAFF_NAME``, or ``--staff`` on the command line), else the name set on
+    this PC (the preference), else on PostgreSQL the database role (a server names its
+    staff by their logins), else the OS account."""
+    named = staff_name()
     if named:
         return named
+    if session is not None and session.get_bind().dialect.name == "postgresql":
+        role = session.execute(text("SELECT current_user")).scalar()
+        if role:
+            return str(role)
     try:
         return getpass.getuser()
     except Exception:
@@ -46,7 +58,7 @@ def record(
     session.add(
         models.AuditEntry(
             at=utc_now_text(),
-            actor=current_actor() if actor is None else actor,
+            actor=current_actor(session) if actor is None else actor,
             action=action,
             subject=subject,
             detail_json=json.dumps(dict(detail or {}), ensure_ascii=False, default=str),

@@ -47,7 +47,7 @@ from app.demo.province import (
     roster_entry_rows,
     write_report,
 )
-from app.exchange import ensure_own_key, generate_keypair
+from app.exchange import create_kept_key, generate_keypair
 from app.plans import get_plan
 from app.setup import initialize
 from db import models
@@ -449,7 +449,7 @@ def make_national_demo(
         with ctx.unit_of_work() as session:
             installation = initialize(session, role=Role.FEDERATION, name=NATIONAL_NAME)
             federation_id = installation.own_unit_id
-            ensure_own_key(session)
+            create_kept_key(session, passphrase=None)  # throwaway: in its own database
             plan = get_plan(session, DEMO_PLAN)
         builder = _Builder(rng, federation_id, grassroots)
         builder.build()

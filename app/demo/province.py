@@ -29,7 +29,7 @@ from app.exchange import (
     Header,
     KeyPair,
     Kind,
-    ensure_own_key,
+    create_kept_key,
     generate_keypair,
     new_package_id,
     seal,
@@ -186,7 +186,7 @@ def _populate(
     with ctx.unit_of_work() as session:
         installation = initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
         federation_id = installation.own_unit_id
-        ensure_own_key(session)
+        create_kept_key(session, passphrase=None)  # throwaway: in its own database
         plan = get_plan(session, DEMO_PLAN)
     n_upper = max(1, count // 25)
     n_clusters = max(1, (n_upper + 4) // 5)

@@ -54,9 +54,11 @@ from app.exchange.history import (
     compare_versions,
     unit_history,
 )
+from app.exchange.key_services import lock_key, unlock_key
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
+    create_kept_key,
     ensure_own_key,
     installation_id,
     key_directory,
@@ -69,6 +71,7 @@ from app.exchange.keys import (
 )
 from app.exchange.keystore import (
     KeyPair,
+    PassphraseRequiredError,
     WrongPassphraseError,
     export_backup,
     generate_keypair,
@@ -124,6 +127,7 @@ __all__ = [
     "Outcome",
     "Package",
     "ParsedStatement",
+    "PassphraseRequiredError",
     "PayloadError",
     "UnitHistory",
     "VersionComparison",
@@ -134,6 +138,7 @@ __all__ = [
     "compare_versions",
     "conflict_detail",
     "conflict_reason_label",
+    "create_kept_key",
     "decide_key",
     "decode_base64_canonical",
     "enrolment_to_json",
@@ -162,6 +167,7 @@ __all__ = [
     "list_keys",
     "load_import_run",
     "local_time",
+    "lock_key",
     "new_package_id",
     "now_text",
     "open_envelope",
@@ -196,6 +202,7 @@ __all__ = [
     "typed_values",
     "unit_history",
     "unit_names",
+    "unlock_key",
     "unverify_flag",
     "verify_envelope",
     "verify_flag",

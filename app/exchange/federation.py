@@ -458,7 +458,7 @@ def resolve_conflict(ctx: AppContext, *, conflict_id: int, keep: str) -> Conflic
         conflict.status = "resolved"
         conflict.resolution = keep
         conflict.resolved_at = utc_now_text()
-        conflict.resolved_by = audit.current_actor()
+        conflict.resolved_by = audit.current_actor(session)
         session.flush()
         state = MergeState(session)
         settle_and_write(session, [], state, extra=[key])

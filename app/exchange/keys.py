@@ -1,14 +1,18 @@
 """This installation's own signing key, and the federation's trust decisions.
 
-The private key lives in the user data directory (``keys/<installation>.json``),
-never in the database, and leaves the PC only as a passphrase-protected
-backup. The database records the public half (``signing_key`` rows with role
-``own``) so the history of rotations survives.
+A unit's private key lives in the user data directory (``keys/<installation>.json``),
+never in the database, and leaves the PC only as a passphrase-protected backup. The
+federation's key, once a passphrase protects it, lives in its database instead
+(:mod:`app.exchange.key_custody`) so that every staff PC can unlock it: the first
+unlock moves a key file of the user folder there (the file is kept) or, with no key
+yet, creates the key there. The database records the public half (``signing_key``
+rows with role ``own``) so the history of rotations survives.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,19 +23,38 @@ from app.core import audit
 from app.core.audit import utc_now_text
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import display_name
-from app.core.installation import get_setting, require_installation, set_setting
+from app.core.installation import (
+    get_installation,
+    get_setting,
+    require_installation,
+    set_setting,
+)
 from app.core.paths import user_data_dir
+from app.exchange.key_custody import remember, store_key, stored_key_text, unlocked_key
 from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
     KeyPair,
+    KeyStoreError,
+    PassphraseRequiredError,
     export_backup,
     generate_keypair,
+    key_from_text,
     load_private_key,
     restore_backup,
     save_private_key,
 )
 from app.exchange.signing import fingerprint_groups, fingerprint_matches
 from db import models
+from db.enums import Role
+
+MSG_KEY_LOCKED = N_(
+    "The federation's signing key is locked. Enter its passphrase to unlock it on this computer."
+)
+MSG_KEY_ELSEWHERE = N_(
+    "The federation's signing key is still a file on the computer that set the federation "
+    "up. Unlock it there once with a passphrase; from then on every staff computer can "
+    "unlock it."
+)
 
 
 @dataclass(frozen=True)
@@ -113,14 +136,67 @@ def _record_own(session: Session, keypair: KeyPair, epoch: int, replaces: str | 
     set_setting(session, "own_epoch", str(epoch))
 
 
-def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPair:
-    """Load this installation's key, creating it at the first call."""
-    row = own_key_row(session)
+def _kept_in_database(session: Session, passphrase: str | None) -> bool:
+    """Whether this installation's key is (or is now to be) the database's."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.FEDERATION:
+        return False
+    return passphrase is not None or stored_key_text(session) is not None
+
+
+def _own_file_key(session: Session) -> KeyPair | None:
+    """The key file of this PC, if it is still the current key and needs no passphrase."""
     path = own_key_path(session)
-    if row is not None:
-        return load_private_key(path, passphrase)
+    try:
+        keypair = load_private_key(path, None)
+    except KeyStoreError:
+        return None
+    return keypair if keypair.key_id == get_setting(session, "own_keyid") else None
+
+
+def unlock_federation_key(session: Session, passphrase: str | None) -> KeyPair:
+    """The federation's key from its database, unlocked once per context.
+
+    Without a key in the database yet, ``passphrase`` (required) protects the one
+    put there: this PC's key file (kept, audited ``key.share``) or, with none, a new
+    key (``key.create``). Raises :class:`PassphraseRequiredError` while locked and
+    :class:`~app.exchange.keystore.WrongPassphraseError` for a wrong passphrase.
+    """
+    cached = unlocked_key(session)
+    if cached is not None:
+        return cached
+    text = stored_key_text(session)
+    if text is not None:
+        try:
+            keypair = key_from_text(text, passphrase)
+        except PassphraseRequiredError:
+            found = _own_file_key(session)
+            if found is None:
+                raise PassphraseRequiredError(MSG_KEY_LOCKED) from None
+            keypair = found
+        remember(session, keypair)
+        return keypair
+    if passphrase is None:
+        raise PassphraseRequiredError(MSG_KEY_LOCKED)
+    if own_key_row(session) is None:
+        return create_kept_key(session, passphrase=passphrase)
+    if not own_key_path(session).exists():
+        raise KeyStoreError(MSG_KEY_ELSEWHERE)
+    keypair = load_private_key(own_key_path(session), passphrase)
+    store_key(session, keypair, passphrase)
+    audit.record(
+        session,
+        action="key.share",
+        subject=keypair.key_id,
+        detail={"fingerprint": keypair.fingerprint},
+    )
+    return keypair
+
+
+def _new_own_key(session: Session, keep: Callable[[KeyPair], object]) -> KeyPair:
+    """A new key of this installation: ``keep`` stores its private half; audited."""
     keypair = generate_keypair()
-    save_private_key(keypair, path.parent, passphrase=passphrase, file_name=path.name)
+    keep(keypair)
     _record_own(session, keypair, 1, None)
     audit.record(
         session,
@@ -131,25 +207,57 @@ def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPai
     return keypair
 
 
+def create_kept_key(session: Session, *, passphrase: str | None) -> KeyPair:
+    """A new federation key kept in the database, protected by ``passphrase`` (None only
+    for the throwaway demo, whose database is its own and whose key signs nothing real)."""
+    return _new_own_key(session, lambda keypair: store_key(session, keypair, passphrase))
+
+
+def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPair:
+    """Load this installation's key, creating it at the first call."""
+    if _kept_in_database(session, passphrase):
+        return unlock_federation_key(session, passphrase)
+    path = own_key_path(session)
+    if own_key_row(session) is not None:
+        return load_private_key(path, passphrase)
+    return _new_own_key(
+        session,
+        lambda keypair: save_private_key(
+            keypair, path.parent, passphrase=passphrase, file_name=path.name
+        ),
+    )
+
+
 def own_epoch(session: Session) -> int:
     return int(get_setting(session, "own_epoch") or "1")
 
 
 def rotate_own_key(
-    session: Session, *, passphrase: str | None = None, epoch_floor: int = 0
+    session: Session,
+    *,
+    passphrase: str | None = None,
+    epoch_floor: int = 0,
+    new_passphrase: str | None = None,
 ) -> tuple[KeyPair, KeyPair]:
     """Make a new key with a higher epoch; returns (old, new).
 
     The old key file is kept (renamed) so packages it signed can still be
-    explained; the caller sends a rotation enrolment signed by both keys.
+    explained; the caller sends a rotation enrolment signed by both keys. The
+    federation's key kept in the database needs its passphrase, and the new key is
+    protected by ``new_passphrase`` (else the same); the old one stays as retired.
     """
-    old = ensure_own_key(session, passphrase=passphrase)
-    path = own_key_path(session)
     epoch = max(own_epoch(session), epoch_floor) + 1
-    retired = path.with_name(f"{path.stem}.epoch{epoch - 1}.json")
-    path.replace(retired)
     new = generate_keypair()
-    save_private_key(new, path.parent, passphrase=passphrase, file_name=path.name)
+    text = stored_key_text(session)
+    if text is not None:
+        # The federation's key in the database: its passphrase must unlock the old one.
+        old = key_from_text(text, passphrase)
+        store_key(session, new, new_passphrase or passphrase)
+    else:
+        old = ensure_own_key(session, passphrase=passphrase)
+        path = own_key_path(session)
+        path.replace(path.with_name(f"{path.stem}.epoch{epoch - 1}.json"))
+        save_private_key(new, path.parent, passphrase=passphrase, file_name=path.name)
     session.execute(
         update(models.SigningKey)
         .where(models.SigningKey.keyid == old.key_id)
@@ -178,11 +286,22 @@ def backup_own_key(
     return _info(row)
 
 
-def restore_own_key(session: Session, *, path: Path, passphrase: str) -> KeyInfo:
-    """Put a backed-up key back as this installation's key (same PC or a new one)."""
+def restore_own_key(
+    session: Session, *, path: Path, passphrase: str, key_passphrase: str | None = None
+) -> KeyInfo:
+    """Put a backed-up key back as this installation's key (same PC or a new one).
+
+    At a federation whose key is the database's (or given ``key_passphrase``), the key
+    goes back into the database, protected by ``key_passphrase`` (else the backup's).
+    """
     keypair = restore_backup(path, passphrase)
-    target = own_key_path(session)
-    save_private_key(keypair, target.parent, passphrase=None, file_name=target.name, overwrite=True)
+    if _kept_in_database(session, key_passphrase):
+        store_key(session, keypair, key_passphrase or passphrase)
+    else:
+        target = own_key_path(session)
+        save_private_key(
+            keypair, target.parent, passphrase=None, file_name=target.name, overwrite=True
+        )
     existing = session.get(models.SigningKey, keypair.key_id)
     epoch = existing.epoch if existing is not None else own_epoch(session)
     _record_own(session, keypair, epoch, None)
@@ -273,7 +392,7 @@ def record_key_decision(
         raise InputError(N_("Unknown decision."))
     row.status = decision.value
     row.decided_at = utc_now_text()
-    row.decided_by = audit.current_actor()
+    row.decided_by = audit.current_actor(session)
     if evidence:
         row.evidence = evidence
     audit.record(

@@ -83,6 +83,8 @@ __all__ = [
     "WrongPassphraseError",
     "export_backup",
     "generate_keypair",
+    "key_from_text",
+    "key_text",
     "load_private_key",
     "read_key_file_info",
     "restore_backup",
@@ -238,12 +240,7 @@ def save_private_key(
     never replaced unless ``overwrite`` is true (:class:`KeyStoreError`),
     because losing a key means re-enrolling the unit.
     """
-    if passphrase is None:
-        document = _document(KEY_FILE_FORMAT, keypair)
-        document["protection"] = PROTECTION_NONE
-        document["seed"] = _b64(_seed(keypair))
-    else:
-        document = _encrypted_document(KEY_FILE_FORMAT, keypair, passphrase, scrypt)
+    document = _key_document(keypair, passphrase, scrypt)
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
@@ -279,20 +276,42 @@ def load_private_key(path: Path, passphrase: str | None) -> KeyPair:
     backup, and :class:`KeyStoreError` if it is missing or unreadable. A
     passphrase given for an unencrypted key is ignored.
     """
-    document = _read_document(path)
+    return _unlock(_read_document(path), passphrase, str(path))
+
+
+def key_text(
+    keypair: KeyPair, passphrase: str | None, *, scrypt: ScryptParams = DEFAULT_SCRYPT
+) -> str:
+    """What :func:`save_private_key` writes, as text, for keeping elsewhere than in a
+    file (the federation's key in its database). ``None`` leaves it unprotected."""
+    return dumps_canonical(_key_document(keypair, passphrase, scrypt)).decode("ascii")
+
+
+def key_from_text(text: str, passphrase: str | None) -> KeyPair:
+    """The key pair of a :func:`key_text`; raises as :func:`load_private_key` does."""
+    return _unlock(_parse_document(text.encode("utf-8")), passphrase, "key text")
+
+
+def _key_document(keypair: KeyPair, passphrase: str | None, scrypt: ScryptParams) -> dict[str, Any]:
+    if passphrase is not None:
+        return _encrypted_document(KEY_FILE_FORMAT, keypair, passphrase, scrypt)
+    document = _document(KEY_FILE_FORMAT, keypair)
+    document["protection"] = PROTECTION_NONE
+    document["seed"] = _b64(_seed(keypair))
+    return document
+
+
+def _unlock(document: dict[str, Any], passphrase: str | None, where: str) -> KeyPair:
     form, public_raw = _check_header(document)
     if form != KEY_FILE_FORMAT:
-        raise CorruptKeyFileError(MSG_IS_BACKUP, detail=str(path))
+        raise CorruptKeyFileError(MSG_IS_BACKUP, detail=where)
     protection = document.get("protection")
     if protection == PROTECTION_NONE:
         _require_fields(document, {"seed"})
-        seed = _field_b64(document, "seed", SEED_SIZE)
-        return _keypair_from_seed(seed, public_raw)
-    if protection == PROTECTION_SCRYPT_AES_GCM:
-        if passphrase is None:
-            raise PassphraseRequiredError(MSG_PASSPHRASE_REQUIRED, detail=str(path))
-        return _decrypt_document(document, form, public_raw, passphrase)
-    raise CorruptKeyFileError(MSG_CORRUPT, detail=f"unknown protection {protection!r}")
+        return _keypair_from_seed(_field_b64(document, "seed", SEED_SIZE), public_raw)
+    if passphrase is None:
+        raise PassphraseRequiredError(MSG_PASSPHRASE_REQUIRED, detail=where)
+    return _decrypt_document(document, form, public_raw, passphrase)
 
 
 def export_backup(
@@ -496,6 +515,10 @@ def _read_document(path: Path) -> dict[str, Any]:
             raise KeyStoreError(MSG_FILE_MISSING, detail=str(path)) from None
         reason = exc.__cause__ or exc.translated()
         raise KeyStoreError(MSG_FILE_UNREADABLE, detail=f"{path}: {reason}") from None
+    return _parse_document(data)
+
+
+def _parse_document(data: bytes) -> dict[str, Any]:
     try:
         document = loads_strict(data, max_bytes=_MAX_FILE_SIZE, max_depth=2, max_items=32)
     except MalformedJSONError as exc:

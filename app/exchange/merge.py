@@ -117,7 +117,7 @@ def import_packages(
     run_id: int | None = None
     if not dry_run:
         with ctx.unit_of_work() as session:
-            run = models.ImportRun(started_at=utc_now_text(), actor=current_actor())
+            run = models.ImportRun(started_at=utc_now_text(), actor=current_actor(session))
             session.add(run)
             session.flush()
             run_id = run.id

@@ -103,7 +103,7 @@ def set_deadline(session: Session, *, plan_id: str, stream: str, due_on: dt.date
         session.add(row)
     row.due_on = day
     row.set_at = utc_now_text()
-    row.set_by = audit.current_actor()
+    row.set_by = audit.current_actor(session)
     audit.record(
         session,
         action="deadline.set",
@@ -191,7 +191,7 @@ def grant_extension(
     row.due_on = day
     row.reason = text
     row.granted_at = utc_now_text()
-    row.granted_by = audit.current_actor()
+    row.granted_by = audit.current_actor(session)
     audit.record(
         session,
         action="deadline.extend",

@@ -153,7 +153,7 @@ def trust_member(
         row.kind = kind
         row.sector = sector
         row.confirmed_at = utc_now_text()
-        row.confirmed_by = audit.current_actor()
+        row.confirmed_by = audit.current_actor(session)
         row.evidence = nfc(evidence.strip())
         audit.record(
             session,

@@ -53,7 +53,7 @@ def set_flag(ctx: AppContext, *, plan_id: str, unit: str, flag: str, note: str =
             session.add(row)
         row.note = nfc(note.strip())
         row.set_at = utc_now_text()
-        row.set_by = audit.current_actor()
+        row.set_by = audit.current_actor(session)
         audit.record(
             session,
             action="scoring.flag.set",
@@ -134,7 +134,7 @@ def set_proposal(
         row.cluster_rank = placing.rank if placing is not None else None
         row.rules_hash = info.content_hash
         row.updated_at = utc_now_text()
-        row.updated_by = audit.current_actor()
+        row.updated_by = audit.current_actor(session)
         audit.record(
             session,
             action="proposal.set",

@@ -72,7 +72,7 @@ def save_rules_document(session: Session, plan: domain.Plan, document: Mapping[s
     row.content_hash = rules.content_hash
     row.revision = (row.revision or 0) + 1
     row.updated_at = utc_now_text()
-    row.updated_by = audit.current_actor()
+    row.updated_by = audit.current_actor(session)
     audit.record(
         session,
         action="scoring.rules.save",

@@ -303,7 +303,7 @@ def import_plan_package(
                     role="federation",
                     received_at=utc_now_text(),
                     decided_at=utc_now_text(),
-                    decided_by=audit.current_actor(),
+                    decided_by=audit.current_actor(session),
                     evidence=confirmed_fingerprint or "",
                 )
             )

@@ -18,12 +18,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import func, make_url, select
 
 from app.core.context import open_context
 from app.exchange.format import seal
 from app.exchange.keystore import generate_keypair
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import Outcome
+from db import models
 from db.enums import REGISTRATION_STREAM
 from db.schema import MOVE_MARKER
 from tests.helpers import bump, golden_province
@@ -39,6 +41,7 @@ COUNTED = "2.1"
 
 def cli(home: Path, *args: str, status: int = 0) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, THIDUA_HOME=str(home), THIDUA_LANG="vi")
+    env.pop("THIDUA_STAFF_NAME", None)
     result = subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         capture_output=True,
@@ -112,6 +115,10 @@ def test_move_to_server_and_back(
     assert source_digests["package"]["rows"] > 18 and source_digests["conflict"]["rows"] == 1
 
     moved = as_json(home, "db", "copy", str(database), server)
+    ctx = open_context(server)
+    with ctx.reading() as session:
+        max_before = session.scalar(select(func.max(models.AuditEntry.id))) or 0
+    ctx.close()
     assert moved["tables"] == source_digests
     assert "ci-secret" not in json.dumps(moved)  # the password is never shown
     assert as_json(home, "db", "digest", server) == source_digests
@@ -128,8 +135,22 @@ def test_move_to_server_and_back(
     values = bump(unit.values[REGISTRATION_STREAM], COUNTED, 4242)
     r1 = hash_of(env.file("CS-00003").read_bytes())
     revision = env.write("r2.thidua", report(env, unit, values=values, revision=2, supersedes=r1))
-    imported = as_json(home, "--db", server, "import", str(revision))
+    imported = as_json(home, "--db", server, "--staff", "Phạm Thu Hà", "import", str(revision))
     assert imported["counts"]["updated"] == 1
+    # Who did it: the staff name given, else on the server the database login.
+    cli(home, "--db", server, "receipts", "--out", str(tmp_path / "receipts"))
+    ctx = open_context(server)
+    with ctx.reading() as session:
+        actors = dict(
+            session.execute(
+                select(models.AuditEntry.action, models.AuditEntry.actor).where(
+                    models.AuditEntry.action.in_(["import", "receipt.export"]),
+                    models.AuditEntry.id > max_before,
+                )
+            ).all()
+        )
+    ctx.close()
+    assert actors == {"import": "Phạm Thu Hà", "receipt.export": make_url(server).username}
     after = as_json(home, "db", "digest", server)
     assert after != source_digests
 

@@ -42,6 +42,7 @@ from ui.federation.conflict_models import (
 from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.return_dialog import ReturnDialog
 from ui.widgets.dialogs import confirm, ending_in
+from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -348,4 +349,7 @@ class ConflictsPage(Page):
             self.returned.emit(written)
             self.reload()
 
-        self._runner.run(job, finished, self._failed)
+        def retry() -> None:
+            self.write_return(detail, path, general, comments)
+
+        self._runner.run(job, finished, unlock_or_fail(self, ctx, retry, self._failed))

@@ -49,6 +49,7 @@ from ui.federation.import_feed import ItemFeed, throttled
 from ui.federation.import_models import FILTERS, ImportColumn, ImportFilter, ImportModel
 from ui.federation.import_status import status_text
 from ui.widgets.dialogs import confirm, ending_in, file_dialog, warn
+from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
@@ -569,4 +570,7 @@ class ImportPage(Page):
             self.owed_receipts()
             self.data_changed.emit()
 
-        self._runner.run(job, done, self._failed)
+        def retry() -> None:
+            self.write_receipts(folder, again=again)
+
+        self._runner.run(job, done, unlock_or_fail(self, ctx, retry, self._failed))

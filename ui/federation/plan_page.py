@@ -40,6 +40,7 @@ from ui.federation.indicator_dialog import IndicatorDialog
 from ui.federation.plan_dialogs import EditPlanDialog, ExportPlanDialog
 from ui.widgets.dialogs import confirm, translate_input
 from ui.widgets.errors import report_failure
+from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import IndicatorColumn, IndicatorTableModel
@@ -396,9 +397,11 @@ class PlanPage(Page):
                 )
             self.exported.emit(files)
 
+        unlock = unlock_or_fail(self, ctx, lambda: self.export(folder, scope), self._failed)
+
         def failed(error: BaseException) -> None:
             self._export_ended()
-            self._failed(error)
+            unlock(error)
 
         self.progress.setRange(0, 0)
         self.progress.show()

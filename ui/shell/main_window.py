@@ -381,6 +381,10 @@ class MainWindow(QMainWindow):
             self._file_menu.insertSeparator(self._restore_action)
             self._pages.addWidget(workspace)
             self.federation_workspace = workspace
+            from app.core.audit import staff_name
+
+            if not (self._preferences.staff_name or staff_name()):  # first use: ask who it is
+                self.ask_staff_name()
         self._pages.setCurrentWidget(self.federation_workspace)
         self.federation_workspace.reload()
 
