@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test (nor a CLI it starts) reaches the OS keyring: passwords stay in the preferences
+# file unless a test sets a keyring of its own (tests/unit/test_passwords.py).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 from app.core import i18n
 from app.core.context import AppContext, open_context

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -37,6 +38,15 @@ if TYPE_CHECKING:
 AddCommand = Callable[..., argparse.ArgumentParser]
 
 
+def progress_on_stderr(done: int, total: int) -> None:
+    """A long copy's ``done/total`` on the terminal (nothing when stderr is not one)."""
+    if sys.stderr.isatty():
+        sys.stderr.write(f"\r{done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def emit(out: TextIO, data: Any) -> None:
     """Print ``data`` as one JSON document (what ``--json`` promises)."""
     json.dump(data, out, ensure_ascii=False, indent=2, default=str)
@@ -55,6 +65,14 @@ def passphrase(args: argparse.Namespace, attribute: str = "passphrase_env") -> s
             params={"name": name},
         )
     return value
+
+
+def backup_passphrase(args: argparse.Namespace) -> str:
+    """The passphrase of a backup (``--backup-passphrase-env``): there is no backup without one."""
+    chosen = passphrase(args, "backup_passphrase_env")
+    if not chosen:
+        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
+    return chosen
 
 
 def default_plan(ctx: AppContext, plan_id: str | None) -> str:

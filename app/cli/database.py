@@ -4,10 +4,9 @@ whole database to another one (``copy``) and every table's digest (``digest``)."
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.cli.common import AddCommand, emit
+from app.cli.common import AddCommand, emit, progress_on_stderr
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -97,18 +96,10 @@ def cmd_db_check(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0 if not problems else 1
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        sys.stderr.write(f"\r{done}/{total}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 def cmd_db_copy(_ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> int:
     from app.setup import move_database
 
-    report = move_database(source=args.source, target=args.target, progress=_progress)
+    report = move_database(source=args.source, target=args.target, progress=progress_on_stderr)
     if args.json:
         emit(out, report.to_json())
     else:

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.cli.common import AddCommand, emit, passphrase, report_export
-from app.core.errors import N_, UserError
+from app.cli.common import AddCommand, backup_passphrase, emit, passphrase, report_export
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -29,14 +28,6 @@ def _key_json(info: Any) -> dict[str, Any]:
         "evidence": info.evidence,
         "replaces": info.replaces,
     }
-
-
-def _backup_passphrase(args: argparse.Namespace) -> str:
-    """The passphrase of a key backup: there is no backup without one."""
-    chosen = passphrase(args, "backup_passphrase_env")
-    if chosen is None:
-        raise UserError(N_("A backup needs a passphrase (--backup-passphrase-env)."))
-    return chosen
 
 
 # --- this installation's key ----------------------------------------------------------------
@@ -62,7 +53,7 @@ def cmd_keys_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 def cmd_keys_backup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange import backup_own_key
 
-    backup = _backup_passphrase(args)
+    backup = backup_passphrase(args)
     with ctx.unit_of_work() as session:
         info = backup_own_key(
             session,
@@ -82,7 +73,7 @@ def cmd_keys_backup(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
 def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange import restore_own_key
 
-    backup = _backup_passphrase(args)
+    backup = backup_passphrase(args)
     with ctx.unit_of_work() as session:
         info = restore_own_key(
             session,

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
+from app.cli.backup import register as register_backup
 from app.cli.common import AddCommand, restore_variable, staff_name, unlock_for_command
 from app.cli.database import register as register_database
 from app.cli.deadlines import register as register_deadlines
@@ -49,6 +50,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_plans,
     register_roster,
     register_database,
+    register_backup,
     register_reports,
     register_deadlines,
     register_reminders,

@@ -29,6 +29,9 @@ class Preferences:
     #: The name of the person using this PC, written in the audit log and on
     #: proposals instead of the OS account ("root", "Admin").
     staff_name: str = ""
+    #: The database file that was open before a shared database was chosen: File →
+    #: Shared database… → *Use the embedded database* goes back to it.
+    local_database: str = ""
 
     def with_changes(self, **changes: object) -> Preferences:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -51,12 +54,14 @@ def load_preferences() -> Preferences:
     scale = raw.get("font_scale")
     geometry = raw.get("window_geometry")
     staff = raw.get("staff_name")
+    local = raw.get("local_database")
     return Preferences(
         language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         database=database if isinstance(database, str) else "",
         font_scale=float(scale) if isinstance(scale, (int, float)) and 0.8 <= scale <= 2.5 else 1.0,
         window_geometry=geometry if isinstance(geometry, str) and len(geometry) < 4096 else "",
         staff_name=clean_staff_name(staff) if isinstance(staff, str) else "",
+        local_database=local if isinstance(local, str) and "://" not in local else "",
     )
 
 

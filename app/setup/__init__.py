@@ -1,18 +1,35 @@
-"""Setting an installation up and carrying it: first run, backup and restore."""
+"""Setting an installation up and carrying it: first run, backup and restore (a unit's
+or the federation's), moving a whole database, what a database holds."""
 
-from app.setup.backup import backup_installation, check_backup, find_backup, restore_installation
+from app.setup.backup import (
+    BackupInfo,
+    RestorePlan,
+    backup_installation,
+    check_backup,
+    find_backup,
+    last_backup_at,
+    plan_restore,
+    restore_installation,
+)
+from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.first_run import initialize, set_up_installation
 from app.setup.moving import MoveCancelled, MoveReport, database_digests_at, move_database
 
 __all__ = [
+    "BackupInfo",
+    "DatabaseSummary",
     "MoveCancelled",
     "MoveReport",
+    "RestorePlan",
     "backup_installation",
     "check_backup",
     "database_digests_at",
+    "describe_database",
     "find_backup",
     "initialize",
+    "last_backup_at",
     "move_database",
+    "plan_restore",
     "restore_installation",
     "set_up_installation",
 ]

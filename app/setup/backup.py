@@ -1,9 +1,12 @@
-"""Backup and restore of an installation: its database and its key, to a folder.
+"""Backup and restore of an installation (a unit's or the federation's): its database
+and its key, to a folder.
 
-A backup folder (on a USB stick) holds a consistent copy of the SQLite
-database (made with SQLite's online backup, WAL included), the signing key
-protected by the passphrase the user chooses, and a manifest. Restoring puts
-both back; the key needs the passphrase.
+A backup folder (on a USB stick) holds a consistent SQLite copy of the database
+(of a file: SQLite's online backup, WAL included; of a shared PostgreSQL database:
+the whole-database move into a new file, proven whole table by table), the signing
+key protected by the passphrase the user chooses (never in clear), and a manifest.
+Restoring puts both back into a file; the key needs the passphrase. A shared
+database is restored by moving the restored file onto an empty server.
 """
 
 from __future__ import annotations
@@ -12,15 +15,19 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext, open_context, probe_context
 from app.core.errors import N_, InputError, UserError
 from app.core.files import read_limited
-from app.core.installation import require_installation, set_setting
+from app.core.installation import get_setting, require_installation, set_setting
 from app.exchange import export_backup, restore_backup, save_private_key
+from app.setup.describing import DatabaseSummary, describe_database
+from app.setup.moving import move_database
 from db.engine import copy_sqlite
+from db.transfer import Progress
 
 MANIFEST = "thidua-backup.json"
 BACKUP_FORMAT = "thidua.backup/1"
@@ -34,16 +41,33 @@ class BackupInfo:
     has_key: bool
     #: After a restore: where the database it replaced was kept (None if there was none).
     kept_aside: Path | None = None
+    #: "federation" or "unit" ("" in a backup written before the role was kept).
+    role: str = ""
+    #: Where the data was backed up from (shown: never a password).
+    source: str = ""
+    #: After a restore onto a server: the server's database (shown), else "".
+    moved_to: str = ""
 
 
-def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> BackupInfo:
-    """Write a backup folder under ``target``; returns where it went."""
+def backup_installation(
+    ctx: AppContext,
+    *,
+    target: Path,
+    passphrase: str,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BackupInfo:
+    """Write a backup folder under ``target``; returns where it went.
+
+    ``progress`` and ``cancelled`` follow the copy of a shared database (a file is
+    copied at once); a cancelled or failed backup leaves no folder behind.
+    """
     from app.exchange import ensure_own_key
     from app.exchange import installation_id as keys_installation_id
     from app.unit import record_backup
 
-    if ctx.engine.dialect.name != "sqlite" or ctx.engine.url.database in (None, "", ":memory:"):
-        raise UserError(N_("Only an embedded database can be backed up this way."))
+    if not ctx.is_shared and ctx.engine.url.database in (None, "", ":memory:"):
+        raise UserError(N_("Only a database kept in a file or on a server can be backed up."))
     with ctx.unit_of_work() as session:
         installation = require_installation(session)
         keypair = ensure_own_key(session)
@@ -54,13 +78,20 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
     try:
         folder.mkdir(parents=True)
         export_backup(keypair, folder / "khoa.json", passphrase)
-        copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        if ctx.is_shared:  # a portable file, by the move that proves every table whole
+            move_database(
+                source=ctx.url, target=folder / "thidua.db", progress=progress, cancelled=cancelled
+            )
+        else:
+            copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         (folder / MANIFEST).write_text(
             json.dumps(
                 {
                     "format": BACKUP_FORMAT,
                     "unit": installation.own_unit_name,
+                    "role": installation.role.value,
+                    "source": ctx.display_url,
                     "installation_id": installation_id,
                     "created_at": created,
                 },
@@ -78,7 +109,20 @@ def backup_installation(ctx: AppContext, *, target: Path, passphrase: str) -> Ba
         shutil.rmtree(folder, ignore_errors=True)
         raise
     record_backup(ctx)
-    return BackupInfo(folder, installation.own_unit_name, created, True)
+    return BackupInfo(
+        folder,
+        installation.own_unit_name,
+        created,
+        True,
+        role=installation.role.value,
+        source=ctx.display_url,
+    )
+
+
+def last_backup_at(ctx: AppContext) -> str:
+    """When this database was last backed up (UTC, ISO) or restored; "" when never."""
+    with ctx.reading() as session:
+        return get_setting(session, "last_backup_at") or ""
 
 
 _INSTALLATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
@@ -101,6 +145,8 @@ def read_backup(folder: Path) -> BackupInfo:
         str(manifest.get("unit", "")),
         str(manifest.get("created_at", "")),
         (folder / "khoa.json").exists(),
+        role=str(manifest.get("role", "")),
+        source=str(manifest.get("source", "")),
     )
 
 
@@ -145,19 +191,50 @@ def check_backup(folder: Path, passphrase: str) -> BackupInfo:
     return info
 
 
-def restore_installation(*, folder: Path, passphrase: str, database: Path) -> BackupInfo:
+@dataclass(frozen=True)
+class RestorePlan:
+    """What a restore would do, said before anything is asked or replaced."""
+
+    backup: BackupInfo
+    replaces: DatabaseSummary
+
+
+def plan_restore(folder: Path, location: str | Path) -> RestorePlan:
+    """The backup found in ``folder`` and what restoring it over ``location`` (the
+    database in use) would replace: its place, whose it is, its counts."""
+    return RestorePlan(find_backup(folder), describe_database(location))
+
+
+def restore_installation(
+    *,
+    folder: Path,
+    passphrase: str,
+    database: Path,
+    onto: str | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> BackupInfo:
     """Restore a backup into ``database`` (the current file is kept aside).
 
     ``folder`` is the backup or a folder holding backups (the newest is taken).
     The key is checked with the passphrase before anything is replaced. The
     restored database remembers the backup's date, so it does not ask for a
-    first backup again.
+    first backup again. With ``onto`` (a shared database's URL), the restored file
+    is then moved onto that database, which must be empty (:func:`move_database`:
+    proven whole, or the server is left empty and the restored file stays).
     """
     from app.exchange import key_directory
 
     info = find_backup(folder)
     folder = info.folder
     keypair = restore_backup(folder / "khoa.json", passphrase)
+    if onto and probe_context(onto).state != "empty":
+        raise InputError(
+            N_(
+                "The database to move to already holds data: nothing was restored. "
+                "Choose an empty database."
+            )
+        )
     manifest = json.loads(read_limited(folder / MANIFEST, 64 * 1024).decode("utf-8"))
     previous: Path | None = None
     if database.exists():
@@ -184,4 +261,8 @@ def restore_installation(*, folder: Path, passphrase: str, database: Path) -> Ba
         file_name=f"{manifest['installation_id']}.json",
         overwrite=True,
     )
-    return replace(info, kept_aside=previous)
+    moved_to = ""
+    if onto:
+        report = move_database(source=database, target=onto, progress=progress, cancelled=cancelled)
+        moved_to = report.target
+    return replace(info, kept_aside=previous, moved_to=moved_to)

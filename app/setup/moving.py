@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 from app.core.context import database_url, schema_error
 from app.core.errors import N_, DatabaseError, InputError, UserError
 from db.engine import SchemaError, display_url, open_database, probe_database
@@ -59,16 +61,19 @@ class MoveReport:
         }
 
 
-def _sqlite_path(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL (``sqlite:///…`` or ``sqlite+pysqlite:///…``), else None."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
 
 
 def _open_source(location: str | Path) -> str:
     """The source's URL, once it is known to be a current Thi Đua database (nothing
     is created or upgraded: a move only reads its source)."""
     url = database_url(location)
-    path = _sqlite_path(url)
+    path = sqlite_file(url)
     if path is not None and not path.is_file():
         raise InputError(N_("There is no database at {path}."), params={"path": str(path)})
     try:
@@ -166,7 +171,7 @@ def move_database(
 
 
 def _same_database(first: str, second: str) -> bool:
-    first_path, second_path = _sqlite_path(first), _sqlite_path(second)
+    first_path, second_path = sqlite_file(first), sqlite_file(second)
     if first_path is not None and second_path is not None:
         return first_path.resolve() == second_path.resolve()
     return first == second

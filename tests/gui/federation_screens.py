@@ -559,6 +559,27 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
             batch.grab().save(str(path))
             saved.append(path)
             batch.reject()
+        # Moving the data to another database, and the shared database's offer to.
+        from app.core.i18n import gettext as _
+
+        move = window.ask_move_database("postgresql://thidua@csdl.tuyenquang.vn:5432/thidua")
+        dialog_shot(move, "move-database")
+        move.reject()
+        window.ask_shared_database()
+        shared = window.shared_database_dialog
+        if shared is not None:
+            shared.move_button.show()
+            shared.empty_button.show()
+            shared.result_label.setText(
+                _(
+                    "The database in use holds data and this one is empty: move the data "
+                    "there (copied and checked table by table; the database in use is left "
+                    "as it is), or open the empty database and start over."
+                )
+            )
+            shared.adjustSize()  # as after a test: grown to the message and the offer
+            dialog_shot(shared, "shared-database")
+            shared.reject()
         workspace.show_page("plan")
         shot("plan")
         workspace.show_page("audit")

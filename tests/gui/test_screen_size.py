@@ -111,6 +111,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     from ui.scoring.rules_editor import RulesDialog
     from ui.scoring.screen import ScoringWindow
     from ui.shell.first_run import FirstRunDialog
+    from ui.shell.move_dialog import MoveDialog
     from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.import_preview import ImportPreviewDialog
     from ui.widgets.errors import CrashDialog
@@ -154,6 +155,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
             Incident("20171231-000000-abcd", "RuntimeError: x", "Traceback…")
         ),
         "shared database": lambda: SharedDatabaseDialog("", runner),
+        "move the data": lambda: MoveDialog(str(demo.database), runner),
         "roster errors": lambda: RowErrorsDialog(tmp / "danh-sach.xlsx", roster_error),
         "plan packages": lambda: ExportPlanDialog(plan, choices),
         "plan header": lambda: EditPlanDialog(plan),
@@ -176,6 +178,7 @@ DIALOGS = [
     "first run",
     "crash",
     "shared database",
+    "move the data",
     "roster errors",
     "plan packages",
     "plan header",

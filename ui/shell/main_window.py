@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 from app.core import i18n
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
-from app.core.location import is_server, shown_location
+from app.core.location import shown_location
 from app.core.preferences import Preferences, load_preferences, save_preferences
 
+from ui.shell.database_menu import DatabaseMenu, Opened, open_database
 from ui.shell.plan_view import PlanView
-from ui.shell.restore import ask_passphrase, refuse_on_server, say_restored
-from ui.widgets.dialogs import file_dialog
 from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import IndicatorTableModel
@@ -45,28 +44,12 @@ if TYPE_CHECKING:
     from ui.federation.workspace import FederationWorkspace
     from ui.scoring.screen import ScoringScreen
     from ui.shell.first_run import FirstRunChoice, FirstRunDialog
+    from ui.shell.move_dialog import MoveDialog
     from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.workspace import UnitWorkspace
 
-#: An open database and its installation (None before the first run).
-Opened = tuple["AppContext", "domain.Installation | None"]
 
-
-def open_database(location: str) -> Opened:
-    """Open ``location`` and read its installation (on the task runner, never before the
-    first paint); the database is closed again when that fails."""
-    from app.core.context import open_context
-    from app.core.installation import current_installation
-
-    ctx = open_context(location)
-    try:
-        return ctx, current_installation(ctx)
-    except BaseException:
-        ctx.close()
-        raise
-
-
-class MainWindow(QMainWindow):
+class MainWindow(DatabaseMenu, QMainWindow):
     """Shell of both modes: role, plan chooser and the plan's indicators."""
 
     #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
@@ -90,7 +73,9 @@ class MainWindow(QMainWindow):
         self.first_run_dialog: FirstRunDialog | None = None
         self.scoring_screen: ScoringScreen | None = None  # once opened
         self.shared_database_dialog: SharedDatabaseDialog | None = None  # once opened
+        self.move_dialog: MoveDialog | None = None  # once opened
         self.restore_box: QMessageBox | None = None  # what a restore did, once done
+        self.backup_box: QMessageBox | None = None  # where a backup went, once done
 
         self._plan_page = PlanView(
             self._runner, context=lambda: self._ctx, on_error=self._show_error
@@ -103,6 +88,10 @@ class MainWindow(QMainWindow):
         self.federation_workspace: FederationWorkspace | None = None
         self._status = QLabel()
         self.statusBar().addWidget(self._status, 1)
+        self.backup_reminder = QLabel()  # the federation's, while it has no backup
+        self.backup_reminder.setObjectName("backup-reminder")
+        self.statusBar().addPermanentWidget(self.backup_reminder)
+        self.backup_reminder.hide()
 
         self._build_menus()
         if not (
@@ -123,6 +112,14 @@ class MainWindow(QMainWindow):
         self._shared_action = QAction(self)
         self._shared_action.triggered.connect(self.ask_shared_database)
         self._file_menu.addAction(self._shared_action)
+        self._move_action = QAction(self)
+        self._move_action.triggered.connect(lambda: self.ask_move_database())
+        self._file_menu.addAction(self._move_action)
+        self._backup_action = QAction(self)  # the federation's (the unit's is its workspace's)
+        self._backup_action.setShortcut(QKeySequence("Ctrl+B"))
+        self._backup_action.setVisible(False)
+        self._backup_action.triggered.connect(self.ask_backup)
+        self._file_menu.addAction(self._backup_action)
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -180,6 +177,8 @@ class MainWindow(QMainWindow):
         self._quit_action.setText(_("&Quit"))
         self._restore_action.setText(_("&Restore from a backup…"))
         self._shared_action.setText(_("Shared &database…"))
+        self._move_action.setText(_("&Move the data to another database…"))
+        self._backup_action.setText(_("&Back up…"))
         self._staff_action.setText(_("Who uses this computer…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
@@ -387,6 +386,8 @@ class MainWindow(QMainWindow):
                 self.ask_staff_name()
         self._pages.setCurrentWidget(self.federation_workspace)
         self.federation_workspace.reload()
+        self._backup_action.setVisible(True)
+        self.remind_backup()
 
     @Slot(object)
     def _show_error(self, error: BaseException) -> None:
@@ -394,49 +395,11 @@ class MainWindow(QMainWindow):
         self._status.setText(text)
         self.failed.emit(text)
 
-    # --- restore -----------------------------------------------------------------------
-
-    @Slot()
-    def _ask_restore_folder(self) -> None:
-        if is_server(self._database):
-            refuse_on_server(self)
-            return
-        file_dialog(
-            self,
-            name="restore-folder",
-            title=_("The backup folder (on the USB stick)"),
-            mode=QFileDialog.FileMode.Directory,
-            on_chosen=lambda paths: self.choose_restore_folder(paths[0]),
-        )
-
-    def choose_restore_folder(self, folder: Path) -> None:
-        """Find the backup (the folder or the newest one in it) before asking anything."""
-        from app.setup import find_backup
-
-        try:
-            info = find_backup(folder)
-        except UserError as error:
-            self._show_error(error)
-            return
-        ask_passphrase(self, info, lambda text: self.restore_from(info.folder, text))
-
     def ask_staff_name(self) -> QInputDialog:
         """The name written in the audit log and on proposals instead of the OS account."""
-        dialog = QInputDialog(self)
-        dialog.setObjectName("staff-name")
-        dialog.setWindowTitle(_("Who uses this computer"))
-        dialog.setLabelText(
-            _(
-                "Your full name, as the audit log and the proposals should show who did "
-                "what (instead of the computer's account name):"
-            )
-        )
-        dialog.setTextValue(self._preferences.staff_name)
-        dialog.setOkButtonText(_("Save"))
-        dialog.setCancelButtonText(_("Cancel"))
-        dialog.textValueSelected.connect(self.set_staff_name)
-        dialog.open()
-        return dialog
+        from ui.shell.staff_name import ask_staff_name
+
+        return ask_staff_name(self, self._preferences.staff_name, self.set_staff_name)
 
     def set_staff_name(self, text: str) -> None:
         from app.core.preferences import clean_staff_name
@@ -469,6 +432,8 @@ class MainWindow(QMainWindow):
             self._ctx.close()
             self._ctx = None
         self._installation = None
+        self._backup_action.setVisible(False)
+        self.backup_reminder.hide()
         if self.unit_workspace is not None:
             self._pages.removeWidget(self.unit_workspace)
             self.unit_workspace.deleteLater()
@@ -478,90 +443,6 @@ class MainWindow(QMainWindow):
             self.federation_workspace.deleteLater()
             self.federation_workspace = None
         self._pages.setCurrentWidget(self._plan_page)
-
-    # --- a shared database -------------------------------------------------------------
-
-    @Slot()
-    def ask_shared_database(self) -> None:
-        """File → Shared database…: enter, test and switch to a PostgreSQL database."""
-        from ui.shell.shared_database import SharedDatabaseDialog
-
-        current = self._database if is_server(self._database) else ""
-        dialog = SharedDatabaseDialog(current, self._runner, self)
-        self.shared_database_dialog = dialog
-        dialog.chosen.connect(self.switch_database)
-        dialog.open()
-
-    def switch_database(self, location: str) -> None:
-        """Open ``location`` ("" = the embedded database) and keep it if it opens.
-
-        The preferences are saved only once the new database is open; when it
-        cannot be opened the message says why and the previous one is reopened,
-        so nothing changes.
-        """
-        from app.core.paths import default_database_path
-
-        previous = self._database
-        target = location or str(default_database_path())
-        self._close_database()
-        self._status.setText(_("Opening the database…"))
-
-        def job(_progress: Any, _token: CancelToken) -> Opened:
-            return open_database(target)
-
-        def done(result: Opened) -> None:
-            self._database = target
-            self._preferences = self._preferences.with_changes(database=location)
-            save_preferences(self._preferences)
-            self._opened(result)
-            self.database_switched.emit(shown_location(target))
-
-        def failed(error: BaseException) -> None:
-            self._database = previous
-            self._show_error(error)
-            self.start()  # keep working on the database as it was
-
-        self._runner.run(job, done, failed)
-
-    def restore_from(self, folder: Path, passphrase: str) -> None:
-        """Check the passphrase, then close the database, restore the backup over it,
-        open it again and say what was done (and where the replaced data was kept)."""
-
-        from app.exchange import WrongPassphraseError
-
-        def check(_progress: Any, _token: CancelToken) -> Any:
-            from app.setup import check_backup
-
-            return check_backup(folder, passphrase)
-
-        def refused(error: BaseException) -> None:
-            # Said while the database stays open (undo history and all); a mistyped
-            # passphrase is asked again rather than ending the restore.
-            self._show_error(error)
-            if isinstance(error, WrongPassphraseError):
-                self.choose_restore_folder(folder)
-
-        self._runner.run(check, lambda _info: self._restore_checked(folder, passphrase), refused)
-
-    def _restore_checked(self, folder: Path, passphrase: str) -> None:
-        database = Path(self._database)
-        self._close_database()
-
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            from app.setup import restore_installation
-
-            return restore_installation(folder=folder, passphrase=passphrase, database=database)
-
-        def done(info: Any) -> None:
-            self.restored.emit(str(info.folder))
-            self.start()
-            self.restore_box = say_restored(self, info)
-
-        def failed(error: BaseException) -> None:
-            self._show_error(error)
-            self.start()  # keep working on the database as it was
-
-        self._runner.run(job, done, failed)
 
     # --- shutdown -----------------------------------------------------------------
 

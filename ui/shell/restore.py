@@ -1,5 +1,5 @@
-"""The dialogs of File → Restore from a backup: refused on a shared database, the backup's
-passphrase, and what the restore did. The main window runs the restore itself.
+"""The dialogs of File → Restore from a backup: the backup found, what it would replace and
+its passphrase; and what the restore did. The main window runs the restore itself.
 
 Each is non-blocking (``open()``) and named (``objectName``) so tests find it.
 """
@@ -16,36 +16,24 @@ from app.core.i18n import gettext as _
 from ui.widgets.passphrase import PassphraseDialog
 
 
-def refuse_on_server(parent: QWidget) -> QMessageBox:
-    """A shared database is restored by its server's administrator, not from here."""
-    box = QMessageBox(
-        QMessageBox.Icon.Information,
-        _("Restore from a backup"),
-        _(
-            "A backup replaces the database file on this PC. This window works on a "
-            "shared database: its server's administrator restores it."
-        ),
-        parent=parent,
-    )
-    box.setObjectName("restore-refused")
-    box.open()
-    return box
-
-
-def ask_passphrase(parent: QWidget, info: Any, on_typed: Callable[[str], None]) -> PassphraseDialog:
-    """Name the backup found (``app.setup.find_backup``: whose, when, which folder) and ask
-    for its passphrase."""
+def ask_passphrase(
+    parent: QWidget, info: Any, on_typed: Callable[[str], None], *, replaces: str
+) -> PassphraseDialog:
+    """Name the backup found (``app.setup.find_backup``: whose, when, which folder), say
+    what it would replace (``replaces``) and ask for its passphrase."""
     from app.exchange import local_time
 
     dialog = PassphraseDialog(
         parent,
         name="restore-passphrase",
         title=_("Restore from a backup"),
-        intro=_(
-            "Backup of {unit}, made {when} ({folder}).\n\n"
-            "The data on this computer will be replaced by the backup (the current file is "
-            "kept beside it). Type the backup's passphrase:"
-        ).format(unit=info.unit_name, when=local_time(info.created_at), folder=info.folder.name),
+        intro=_("Backup of {unit}, made {when} ({folder}).").format(
+            unit=info.unit_name, when=local_time(info.created_at), folder=info.folder.name
+        )
+        + "\n\n"
+        + replaces
+        + "\n\n"
+        + _("The replaced file is kept beside it. Type the backup's passphrase:"),
         ok_text=_("Restore"),
     )
     dialog.chosen.connect(on_typed)
@@ -68,4 +56,4 @@ def say_restored(parent: QWidget, info: Any) -> QMessageBox:
     return box
 
 
-__all__ = ["ask_passphrase", "refuse_on_server", "say_restored"]
+__all__ = ["ask_passphrase", "say_restored"]

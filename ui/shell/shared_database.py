@@ -1,27 +1,28 @@
 """File → Shared database…: point the federation at a PostgreSQL server.
 
 Staff type the server, port, database, user and password; *Test connection*
-connects and looks (changing nothing) off the GUI thread; *Save and reopen*
-hands the URL to the main window, which saves it in the preferences and
-reopens on it only once it opened. *Use the embedded database* goes back to
-the file on this PC. The password is typed in a password field and never
-shown in a message: addresses are always rendered with ``***``.
+connects and looks (changing nothing) off the GUI thread. When the database
+found is empty and the one in use holds data, the dialog says so and offers to
+*move the existing data there* (the checked whole-database move) or to *open the
+empty database*; a database whose move was interrupted is named as such. *Save
+and reopen* hands the URL to the main window, which saves it in the preferences
+and reopens on it only once it opened. *Use the embedded database* goes back to
+the file that was open before the server. The password is typed in a password
+field and never shown in a message (addresses are rendered with ``***``); the
+dialog says where it will be kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,44 +30,8 @@ from PySide6.QtWidgets import (
 from app.core.i18n import gettext as _
 from app.core.location import is_server
 
+from ui.shell.server_fields import DEFAULT_PORT, ServerFields, build_url, split_url
 from ui.widgets.tasks import CancelToken, Runner
-
-DEFAULT_PORT = 5432
-
-
-def build_url(*, host: str, port: int, database: str, user: str, password: str) -> str:
-    """A ``postgresql://`` URL with every part quoted (a password may hold ``@`` or ``/``)."""
-    credentials = quote(user, safe="")
-    if password:
-        credentials += ":" + quote(password, safe="")
-    host_part = f"[{host}]" if ":" in host else host
-    return f"postgresql://{credentials}@{host_part}:{port}/{quote(database, safe='')}"
-
-
-def split_url(url: str) -> dict[str, Any]:
-    """The fields of a saved URL (empty ones when it is not a server URL)."""
-    fields: dict[str, Any] = {
-        "host": "",
-        "port": DEFAULT_PORT,
-        "database": "thidua",
-        "user": "",
-        "password": "",
-    }
-    if not is_server(url):
-        return fields
-    try:
-        parts = urlsplit(url)
-        port = parts.port or DEFAULT_PORT
-    except ValueError:
-        return fields
-    fields.update(
-        host=parts.hostname or "",
-        port=port,
-        database=unquote(parts.path.lstrip("/")) or "thidua",
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-    )
-    return fields
 
 
 class SharedDatabaseDialog(QDialog):
@@ -74,41 +39,32 @@ class SharedDatabaseDialog(QDialog):
 
     #: The URL to switch to (a server's), or "" for the embedded database.
     chosen = Signal(str)
+    #: The (empty) server database to move the data in use to.
+    move_requested = Signal(str)
     #: Emitted with the translated outcome of *Test connection* (tests wait for it).
     tested = Signal(str)
 
-    def __init__(self, current: str, runner: Runner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current: str,
+        runner: Runner,
+        parent: QWidget | None = None,
+        *,
+        holds_data: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("shared-database")
         self._runner = runner.bound(self)
-        fields = split_url(current)
-        self.host = QLineEdit(fields["host"])
-        self.host.setObjectName("host")
-        self.port = QSpinBox()
-        self.port.setObjectName("port")
-        self.port.setRange(1, 65535)
-        self.port.setValue(int(fields["port"]))
-        self.database = QLineEdit(fields["database"])
-        self.database.setObjectName("database")
-        self.user = QLineEdit(fields["user"])
-        self.user.setObjectName("user")
-        self.password = QLineEdit(fields["password"])
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self._holds_data = holds_data
+        self.fields = ServerFields(current)
+        self.host, self.port = self.fields.host, self.fields.port
+        self.database, self.user = self.fields.database, self.fields.user
+        self.password = self.fields.password
         self._intro = QLabel()
         self._intro.setWordWrap(True)
         self.result_label = QLabel()
         self.result_label.setObjectName("result")
         self.result_label.setWordWrap(True)
-        self._form = QFormLayout()
-        self._labels = [QLabel() for _ in range(5)]
-        for label, field in zip(
-            self._labels,
-            (self.host, self.port, self.database, self.user, self.password),
-            strict=True,
-        ):
-            label.setBuddy(field)
-            self._form.addRow(label, field)
         self.test_button = QPushButton()
         self.test_button.setObjectName("test")
         self.test_button.clicked.connect(self.test_connection)
@@ -116,6 +72,18 @@ class SharedDatabaseDialog(QDialog):
         self.embedded_button.setObjectName("embedded")
         self.embedded_button.clicked.connect(self._use_embedded)
         self.embedded_button.setEnabled(is_server(current))
+        self.move_button = QPushButton()
+        self.move_button.setObjectName("move-there")
+        self.move_button.clicked.connect(self._move_there)
+        self.empty_button = QPushButton()
+        self.empty_button.setObjectName("open-empty")
+        self.empty_button.clicked.connect(self._save)
+        for button in (self.move_button, self.empty_button):
+            button.hide()
+        offer = QHBoxLayout()  # shown when the database tested is empty and ours is not
+        offer.addStretch(1)
+        offer.addWidget(self.move_button)
+        offer.addWidget(self.empty_button)
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -125,8 +93,9 @@ class SharedDatabaseDialog(QDialog):
         self._buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self._intro)
-        layout.addLayout(self._form)
+        layout.addWidget(self.fields)
         layout.addWidget(self.result_label)
+        layout.addLayout(offer)
         layout.addWidget(self._buttons)
         self.translateUI()
 
@@ -138,66 +107,63 @@ class SharedDatabaseDialog(QDialog):
                 "administrator for an empty database and a user that owns it."
             )
         )
-        for label, text in zip(
-            self._labels,
-            (_("&Server:"), _("P&ort:"), _("&Database:"), _("&User:"), _("Pass&word:")),
-            strict=True,
-        ):
-            label.setText(text)
+        self.fields.translateUI()
         self.test_button.setText(_("&Test connection"))
         self.embedded_button.setText(_("Use the &embedded database"))
+        self.move_button.setText(_("&Move the existing data there"))
+        self.empty_button.setText(_("Open the em&pty database"))
         save = self._buttons.button(QDialogButtonBox.StandardButton.Save)
         save.setText(_("Save and &reopen"))
 
     def url(self) -> str:
-        return build_url(
-            host=self.host.text().strip(),
-            port=self.port.value(),
-            database=self.database.text().strip(),
-            user=self.user.text().strip(),
-            password=self.password.text(),
-        )
-
-    def _missing(self) -> str:
-        if not self.host.text().strip():
-            return _("Type the server's name or address.")
-        if not self.database.text().strip():
-            return _("Type the database's name.")
-        if not self.user.text().strip():
-            return _("Type the user name.")
-        return ""
+        return self.fields.url()
 
     @Slot()
     def test_connection(self) -> None:
         """Connect and look, off the GUI thread; the outcome shows below the form."""
-        missing = self._missing()
+        missing = self.fields.missing()
         if missing:
             self._show(missing)
             return
         url = self.url()
         self.test_button.setEnabled(False)
+        self.move_button.hide()
+        self.empty_button.hide()
         self.result_label.setText(_("Connecting…"))
 
-        def job(_progress: Any, _token: CancelToken) -> str:
+        def job(_progress: Any, _token: CancelToken) -> Any:
             from app.core.context import probe_context
 
-            return probe_context(url).message()
+            return probe_context(url)
 
         def failed(error: BaseException) -> None:
             from ui.widgets.errors import error_text
 
             self._show(error_text(error))
 
-        self._runner.run(job, self._show, failed)
+        self._runner.run(job, self._found, failed)
+
+    def _found(self, probe: Any) -> None:
+        text = probe.message()
+        if probe.state == "empty" and self._holds_data:
+            text += "\n\n" + _(
+                "The database in use holds data and this one is empty: move the data there "
+                "(copied and checked table by table; the database in use is left as it is), "
+                "or open the empty database and start over."
+            )
+            self.move_button.show()
+            self.empty_button.show()
+        self._show(text)
 
     def _show(self, text: str) -> None:
         self.test_button.setEnabled(True)
         self.result_label.setText(text)
+        self.adjustSize()  # grow to the wrapped text and the offer, never squash the form
         self.tested.emit(text)
 
     @Slot()
     def _save(self) -> None:
-        missing = self._missing()
+        missing = self.fields.missing()
         if missing:
             self._show(missing)
             return
@@ -205,6 +171,14 @@ class SharedDatabaseDialog(QDialog):
         self.accept()
 
     @Slot()
+    def _move_there(self) -> None:
+        self.move_requested.emit(self.url())
+        self.accept()
+
+    @Slot()
     def _use_embedded(self) -> None:
         self.chosen.emit("")
         self.accept()
+
+
+__all__ = ["DEFAULT_PORT", "SharedDatabaseDialog", "build_url", "split_url"]

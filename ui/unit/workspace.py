@@ -19,8 +19,8 @@ from app.core.i18n import gettext as _
 from db.enums import REGISTRATION_STREAM
 
 from ui.unit.workspace_view import WorkspaceView
+from ui.widgets.backup import ask_backup_folder, ask_backup_passphrase
 from ui.widgets.dialogs import ending_in, file_dialog
-from ui.widgets.passphrase import PassphraseDialog
 from ui.widgets.print_preview import preview_pdf
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -410,28 +410,9 @@ class UnitWorkspace(WorkspaceView):
 
     @Slot()
     def backup(self) -> None:
-        file_dialog(
-            self,
-            name="backup-folder",
-            title=_("Folder for the backup (a USB stick)"),
-            mode=QFileDialog.FileMode.Directory,
-            on_chosen=lambda paths: self._ask_backup_passphrase(paths[0]),
+        ask_backup_folder(
+            self, lambda folder: ask_backup_passphrase(self, lambda t: self.backup_to(folder, t))
         )
-
-    def _ask_backup_passphrase(self, folder: Path) -> None:
-        dialog = PassphraseDialog(
-            self,
-            name="backup-passphrase",
-            title=_("Passphrase for the backup"),
-            intro=_(
-                "The key in the backup is protected by this passphrase (at least 8 characters). "
-                "Write it down and keep it apart from the USB stick."
-            ),
-            ok_text=_("Back up"),
-            twice=True,
-        )
-        dialog.chosen.connect(lambda text: self.backup_to(folder, text))
-        dialog.open()
 
     def backup_to(self, folder: Path, passphrase: str) -> None:
         from app.setup import backup_installation
