@@ -139,9 +139,7 @@ def _looks_capitals(text: str) -> bool:
         return False
     for word in text.split():
         capitals = sum("A" <= char <= "Z" or char in TCVN3_CAPITAL_CODES for char in word)
-        lower_code = any(
-            char in TCVN3_DECODE and char not in TCVN3_CAPITAL_CODES for char in word
-        )
+        lower_code = any(char in TCVN3_DECODE and char not in TCVN3_CAPITAL_CODES for char in word)
         if capitals >= 2 and lower_code:
             return True
     return False

@@ -7,7 +7,9 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from app.core.context import AppContext, open_context
+from app.core.legacy_repair import BOTH_ENCODINGS, FONT_MISMATCH, LegacyReport
 from app.core.legacy_text import Encoding, from_unicode
+from app.plans import get_plan
 from app.roster.template import write_roster_template
 from app.roster.tree import list_roster
 from app.roster.workbook_import import import_roster
@@ -65,7 +67,7 @@ def test_a_template_filled_with_vni_notes_is_converted(tmp_path: Path) -> None:
         value=from_unicode("Kết nạp đoàn viên mới ở phân xưởng", Encoding.VNI),
     )
     book.save(path)
-    converted = fill_from_workbook(unit, path=path, plan_id="tuyen-quang-2017")
+    converted = fill_from_workbook(unit, path=path, plan_id="tuyen-quang-2017").counts
     with unit.reading() as session:
         values = statement_values(
             session,
@@ -76,3 +78,115 @@ def test_a_template_filled_with_vni_notes_is_converted(tmp_path: Path) -> None:
     unit.close()
     assert converted == {"VNI": 1}
     assert values["2.1"].note == "Kết nạp đoàn viên mới ở phân xưởng"
+
+
+def _office_roster(path: Path) -> None:
+    """A roster as an old office file has it: cluster names in .VnTime (TCVN3), one chair
+    typed in VNI-Times, a new unit typed in Unicode, and a chair in VNI-Times whose text
+    is not VNI."""
+    from openpyxl.styles import Font
+
+    write_roster_template(path, example=False)
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    units = [
+        ("CS-0101", "Công đoàn Trường THCS Tân Trào", "Côm 1", ".VnTime", ""),
+        ("CS-0102", "Công đoàn Bệnh viện Đa khoa tỉnh", "Côm 1", ".VnTime", ""),
+        ("CS-0103", "Công đoàn Công ty Xi măng Tân Quang", "Côm 1", ".VnTime", "Noâng Thò Hoa"),
+        ("CS-0104", "Công đoàn Chi cục Thuế", "Cụm 1", "Times New Roman", "Lª"),
+    ]
+    for row, (code, name, cluster, font, chair) in enumerate(units, start=2):
+        sheet.cell(row=row, column=1, value=code)
+        sheet.cell(row=row, column=2, value=name)
+        sheet.cell(row=row, column=3, value="CĐCS")
+        sheet.cell(row=row, column=4, value="HCSN")
+        cell = sheet.cell(row=row, column=6, value=cluster)
+        cell.font = Font(name=font)
+        if chair:
+            chair_cell = sheet.cell(row=row, column=10, value=chair)
+            chair_cell.font = Font(name="VNI-Times")
+    book.save(path)
+
+
+def test_the_office_roster_is_stored_in_unicode_and_reported(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    path = tmp_path / "danh-sach.xlsx"
+    _office_roster(path)
+    with ctx.unit_of_work() as session:
+        result = import_roster(session, path=path, year=2017)
+        units = {u.code: u for u in list_roster(session, year=2017)}
+    # One cluster "Cụm 1", not a second one spelled "Côm 1".
+    assert {units[code].cluster_code for code in ("CS-0101", "CS-0102", "CS-0103")} == {"Cụm 1"}
+    assert units["CS-0104"].cluster_code == "Cụm 1"
+    assert result.clusters == 1
+    assert units["CS-0103"].chair == "Nông Thị Hoa"
+    report = result.legacy
+    assert [(c.cell, c.before, c.after, c.encoding) for c in report.converted] == [
+        ("F2", "Côm 1", "Cụm 1", Encoding.TCVN3),
+        ("F3", "Côm 1", "Cụm 1", Encoding.TCVN3),
+        ("F4", "Côm 1", "Cụm 1", Encoding.TCVN3),
+        ("J4", "Noâng Thò Hoa", "Nông Thị Hoa", Encoding.VNI),
+    ]
+    assert {c.sheet for c in report.converted} == {book_sheet_title(path)}
+    assert report.majority is Encoding.TCVN3
+    # "Lª" is "Lê" in TCVN3, but its font says VNI, where it means nothing: left, and said so.
+    assert [(c.cell, c.before) for c in report.left] == [("J5", "Lª")]
+    assert report.left[0].reason == FONT_MISMATCH
+    assert "Lª" in report.left[0].translated_reason()
+    assert dict(result.converted) == {"TCVN3": 3, "VNI": 1}
+    assert units["CS-0104"].chair == "Lª"
+    notes = [(n.row, n.column) for n in result.notes]
+    assert (4, "chair") in notes and (5, "chair") in notes
+
+
+def book_sheet_title(path: Path) -> str:
+    return str(load_workbook(path, read_only=True).worksheets[0].title)
+
+
+def test_a_template_cell_in_a_legacy_font_is_converted_and_reported(tmp_path: Path) -> None:
+    from openpyxl.styles import Font
+
+    from app.unit.template import read_statement_workbook
+
+    unit = open_context(tmp_path / "unit.db")
+    with unit.unit_of_work() as session:
+        initialize(
+            session,
+            role=Role.UNIT,
+            name="CĐ Xi măng",
+            code="CS-1",
+            sector=Sector.NON_STATE_ENTERPRISE,
+        )
+    path = write_template(
+        unit, plan_id="tuyen-quang-2017", stream="registration", out=tmp_path / "mau.xlsx"
+    )
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
+    sheet.cell(row=rows["2.1"], column=5, value=12)
+    note = sheet.cell(row=rows["2.1"], column=11, value="Tæ 1")  # "Tổ 1", in .VnTime
+    note.font = Font(name=".VnTime")
+    second, other = [code for code in rows if code and code != "2.1"][:2]
+    vni = sheet.cell(row=rows[second], column=11, value="Toå 2")  # "Tổ 2", in VNI-Times
+    vni.font = Font(name="VNI-Times")
+    # No font, fits TCVN3 ("Tổ") and VNI ("Tỉ"), and the sheet is half one, half the other.
+    sheet.cell(row=rows[other], column=11, value="Tæ")
+    book.save(path)
+    with unit.reading() as session:
+        plan = get_plan(session, "tuyen-quang-2017")
+    unit.close()
+    reports: list[LegacyReport] = []
+    _stream, values = read_statement_workbook(path, plan=plan, legacy=reports)
+    assert values["2.1"].note == "Tổ 1"
+    assert values[other].note == "Tæ"
+    (report,) = reports
+    assert {(c.before, c.after, c.encoding) for c in report.converted} == {
+        ("Tæ 1", "Tổ 1", Encoding.TCVN3),
+        ("Toå 2", "Tổ 2", Encoding.VNI),
+    }
+    assert values[second].note == "Tổ 2"
+    assert report.majority is None
+    assert [(c.cell, c.before, c.reason) for c in report.left] == [
+        (f"K{rows[other]}", "Tæ", BOTH_ENCODINGS)
+    ]
