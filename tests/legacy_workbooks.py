@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.context import AppContext
+from app.core.context import AppContext, open_context
+
+
+def new_unit(database: Path) -> tuple[AppContext, str]:
+    """A unit's database, set up: (its context, its own unit's id)."""
+    from app.setup.first_run import initialize
+    from db.enums import Role, Sector
+
+    ctx = open_context(database)
+    with ctx.unit_of_work() as session:
+        installation = initialize(
+            session,
+            role=Role.UNIT,
+            name="CĐ Xi măng",
+            code="CS-1",
+            sector=Sector.NON_STATE_ENTERPRISE,
+        )
+    return ctx, installation.own_unit_id
 
 
 def office_template(ctx: AppContext, out: Path) -> Path:

@@ -14,9 +14,9 @@ from app.core.i18n import set_language
 from app.plans import get_plan
 from app.setup.first_run import initialize
 from app.unit import WorkbookPreview, preview_workbook
-from db.enums import Role, Sector
+from db.enums import Role
 from tests.gui.screen_size import check
-from tests.legacy_workbooks import office_template
+from tests.legacy_workbooks import new_unit, office_template
 
 from ui.unit.import_preview import ImportPreviewDialog
 from ui.widgets.legacy_cells import LegacyColumn
@@ -25,15 +25,7 @@ PLAN = "tuyen-quang-2017"
 
 
 def _preview(tmp_path: Path, legacy: bool) -> tuple[domain.Plan, WorkbookPreview]:
-    ctx = open_context(tmp_path / "unit.db")
-    with ctx.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="CĐ Xi măng",
-            code="CS-1",
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
+    ctx, _own = new_unit(tmp_path / "unit.db")
     if legacy:
         path = office_template(ctx, tmp_path / "mau.xlsx")
     else:

@@ -6,17 +6,16 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.core.legacy_repair import BOTH_ENCODINGS, FONT_MISMATCH, LegacyReport
 from app.core.legacy_text import Encoding, from_unicode
 from app.plans import get_plan
 from app.roster.template import write_roster_template
 from app.roster.tree import list_roster
 from app.roster.workbook_import import import_roster
-from app.setup.first_run import initialize
 from app.statements.records import statement_values
 from app.unit.filling import fill_from_workbook, write_template
-from db.enums import Role, Sector
+from tests.legacy_workbooks import new_unit, office_template
 
 
 def test_roster_names_typed_in_tcvn3_arrive_in_unicode(ctx: AppContext, tmp_path: Path) -> None:
@@ -45,15 +44,7 @@ def test_unicode_roster_is_not_touched(ctx: AppContext, tmp_path: Path) -> None:
 
 
 def test_a_template_filled_with_vni_notes_is_converted(tmp_path: Path) -> None:
-    unit = open_context(tmp_path / "unit.db")
-    with unit.unit_of_work() as session:
-        installation = initialize(
-            session,
-            role=Role.UNIT,
-            name="CĐ Xi măng",
-            code="CS-1",
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
+    unit, own_unit_id = new_unit(tmp_path / "unit.db")
     path = write_template(
         unit, plan_id="tuyen-quang-2017", stream="registration", out=tmp_path / "mau.xlsx"
     )
@@ -72,7 +63,7 @@ def test_a_template_filled_with_vni_notes_is_converted(tmp_path: Path) -> None:
         values = statement_values(
             session,
             plan_id="tuyen-quang-2017",
-            unit_id=installation.own_unit_id,
+            unit_id=own_unit_id,
             stream="registration",
         )
     unit.close()
@@ -144,49 +135,25 @@ def book_sheet_title(path: Path) -> str:
     return str(load_workbook(path, read_only=True).worksheets[0].title)
 
 
-def test_a_template_cell_in_a_legacy_font_is_converted_and_reported(tmp_path: Path) -> None:
-    from openpyxl.styles import Font
-
+def test_template_cells_in_legacy_fonts_are_converted_and_reported(tmp_path: Path) -> None:
     from app.unit.template import read_statement_workbook
 
-    unit = open_context(tmp_path / "unit.db")
-    with unit.unit_of_work() as session:
-        initialize(
-            session,
-            role=Role.UNIT,
-            name="CĐ Xi măng",
-            code="CS-1",
-            sector=Sector.NON_STATE_ENTERPRISE,
-        )
-    path = write_template(
-        unit, plan_id="tuyen-quang-2017", stream="registration", out=tmp_path / "mau.xlsx"
-    )
-    book = load_workbook(path)
-    sheet = book.worksheets[0]
-    rows = {sheet.cell(row=r, column=1).value: r for r in range(5, sheet.max_row + 1)}
-    sheet.cell(row=rows["2.1"], column=5, value=12)
-    note = sheet.cell(row=rows["2.1"], column=11, value="Tæ 1")  # "Tổ 1", in .VnTime
-    note.font = Font(name=".VnTime")
-    second, other = [code for code in rows if code and code != "2.1"][:2]
-    vni = sheet.cell(row=rows[second], column=11, value="Toå 2")  # "Tổ 2", in VNI-Times
-    vni.font = Font(name="VNI-Times")
-    # No font, fits TCVN3 ("Tổ") and VNI ("Tỉ"), and the sheet is half one, half the other.
-    sheet.cell(row=rows[other], column=11, value="Tæ")
-    book.save(path)
+    unit, _own = new_unit(tmp_path / "unit.db")
+    path = office_template(unit, tmp_path / "mau.xlsx")
     with unit.reading() as session:
         plan = get_plan(session, "tuyen-quang-2017")
     unit.close()
     reports: list[LegacyReport] = []
     _stream, values = read_statement_workbook(path, plan=plan, legacy=reports)
-    assert values["2.1"].note == "Tổ 1"
-    assert values[other].note == "Tæ"
+    notes = [value.note for value in values.values()]
+    assert notes == ["Kết nạp đoàn viên mới ở phân xưởng", "Tổ 2 và tổ 3", "Tæ"]
     (report,) = reports
-    assert {(c.before, c.after, c.encoding) for c in report.converted} == {
-        ("Tæ 1", "Tổ 1", Encoding.TCVN3),
-        ("Toå 2", "Tổ 2", Encoding.VNI),
-    }
-    assert values[second].note == "Tổ 2"
+    assert [(c.after, c.encoding) for c in report.converted] == [
+        ("Kết nạp đoàn viên mới ở phân xưởng", Encoding.TCVN3),
+        ("Tổ 2 và tổ 3", Encoding.VNI),
+    ]
+    # One cell each way: no majority, and "Tæ" (Arial) fits TCVN3 ("Tổ") and VNI ("Tỉ").
     assert report.majority is None
-    assert [(c.cell, c.before, c.reason) for c in report.left] == [
-        (f"K{rows[other]}", "Tæ", BOTH_ENCODINGS)
+    assert [(c.sheet, c.before, c.reason) for c in report.left] == [
+        ("Số liệu", "Tæ", BOTH_ENCODINGS)
     ]
