@@ -23,7 +23,5 @@ def test_roster_import_reports_converted_and_left_cells(tmp_path: Path) -> None:
     assert "“Lª” dùng phông tiếng Việt cũ nhưng được giữ nguyên" in out
     roster = json.loads(fed.run("roster", "list", "--json").stdout)
     units = {u["code"]: u for u in roster}
-    assert {units[c]["cluster"] for c in ("CS-0101", "CS-0102", "CS-0103", "CS-0104")} == {
-        "Cụm 1"
-    }
+    assert {units[c]["cluster"] for c in ("CS-0101", "CS-0102", "CS-0103", "CS-0104")} == {"Cụm 1"}
     assert units["CS-0103"]["chair"] == "Nông Thị Hoa"
