@@ -101,6 +101,14 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
                 works=(("Sửa chữa nhà văn hóa công nhân", "Đại hội CĐCS nhiệm kỳ 2017-2022"),),
             ),
         )
+    # An Excel import typed in old fonts, as its preview shows it (converted and left cells).
+    from app.plans import get_plan
+    from app.unit import preview_workbook
+    from tests.legacy_workbooks import office_template
+
+    old_fonts = preview_workbook(ctx, path=office_template(ctx, work / "mau-cu.xlsx"), plan_id=plan)
+    with ctx.reading() as session:
+        plan_shown = get_plan(session, plan)
     ctx.close()
 
     window = MainWindow(unit_db, Preferences(language="vi"))
@@ -123,6 +131,15 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     path = out / "unit-sending.png"
     window.grab().save(str(path))
     shots.append(path)
+    from ui.unit.import_preview import ImportPreviewDialog
+
+    dialog = ImportPreviewDialog(plan_shown, old_fonts, lambda _stream: "Đăng ký thi đua")
+    dialog.show()
+    settle()
+    path = out / "unit-import-old-fonts.png"
+    dialog.grab().save(str(path))
+    shots.append(path)
+    dialog.close()
     window.close()
     return shots
 

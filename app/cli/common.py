@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from app.core.context import AppContext
+    from app.core.legacy_repair import LegacyReport
     from app.rollup import Scope
 
     #: The sub-parsers a group adds its commands to.
@@ -90,15 +91,26 @@ def unit_codes(text: str | None) -> list[str] | None:
     return [c.strip() for c in text.split(",")] if text else None
 
 
-def report_conversions(converted: dict[str, int], out: TextIO) -> None:
-    """One line per legacy encoding cells of a workbook were converted from."""
-    for encoding, count in sorted(converted.items()):
+def report_legacy(report: LegacyReport, out: TextIO, *, cells: bool = True) -> None:
+    """The legacy-font cells of an imported workbook: how many were converted, per
+    encoding, and how many were left as they were; with ``cells``, each left cell."""
+    for encoding, count in sorted(report.counts.items()):
         out.write(
             _("{count} cells were converted from {encoding} to Unicode.").format(
                 count=count, encoding=encoding
             )
             + "\n"
         )
+    if report.left:
+        out.write(
+            _("{count} cells that may be typed in an old font were left as they were.").format(
+                count=len(report.left)
+            )
+            + "\n"
+        )
+    if cells:
+        for cell in report.left:
+            out.write(f"{cell.sheet}!{cell.cell}: {cell.translated_reason()}\n")
 
 
 def report_export(export: Any, args: argparse.Namespace, out: TextIO) -> None:

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.cli.common import AddCommand, default_plan, emit, report_conversions
+from app.cli.common import AddCommand, default_plan, emit, report_legacy
 from app.core.errors import N_, InputError
 from app.core.i18n import gettext as _
 
@@ -94,7 +94,7 @@ def cmd_enter(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             stream=args.stream,
         )
         if not args.json:
-            report_conversions(preview.conversions, out)
+            report_legacy(preview.legacy, out)
         changes = _preview_json(ctx, preview)
     else:
         if not args.stream:

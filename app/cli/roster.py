@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.common import AddCommand, emit, report_conversions
+from app.cli.common import AddCommand, emit, report_legacy
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
                 "unchanged": result.unchanged,
                 "clusters": result.clusters,
                 "converted": dict(result.converted),
+                "left_as_typed": len(result.legacy.left),
                 "notes": [
                     {"row": n.row, "column": n.column, "message": n.translated()}
                     for n in result.notes
@@ -73,7 +74,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
             )
             + "\n"
         )
-        report_conversions(dict(result.converted), out)
+        report_legacy(result.legacy, out, cells=False)
         for note in result.notes:
             out.write(
                 _("Row {row}, column {column}: {message}").format(
@@ -112,6 +113,7 @@ def cmd_roster_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
                     "cluster": u.cluster_code,
                     "members": u.member_count,
                     "workers": u.worker_count,
+                    "chair": u.chair,
                 }
                 for u in units
             ],

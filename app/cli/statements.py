@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.common import AddCommand, default_plan, report_conversions
+from app.cli.common import AddCommand, default_plan, report_legacy
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ def cmd_fill(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     if path.suffix.lower() == ".json":
         fill_from_json(ctx, path=path)
     else:
-        converted = fill_from_workbook(ctx, path=path, plan_id=default_plan(ctx, args.plan))
-        report_conversions(converted, out)
+        report = fill_from_workbook(ctx, path=path, plan_id=default_plan(ctx, args.plan))
+        report_legacy(report, out)
     out.write(_("Values saved.") + "\n")
     return 0
 

@@ -37,25 +37,23 @@ says yes when all of these hold:
   three letters or more. A short string that reads as valid Vietnamese both
   ways ("Tô" is "Tụ" in TCVN3) is left alone.
 
-:func:`repair_cells` repairs a batch (a column, a sheet) and uses the batch as
-context: a cell with thin evidence ("Lª", "Lê") is converted when other cells
-of the batch are clearly in the same encoding. When the font of a cell is
-known (openpyxl's ``cell.font.name``), :func:`legacy_font` turns it into a
-certain answer, which also settles the ``.VnTimeH`` capitals.
+Deciding which cells of a workbook to convert, with their fonts
+(:func:`legacy_font`) and the workbook's majority encoding as context, and
+repairing text that mixes Unicode with legacy spans, is
+:mod:`app.core.legacy_repair`'s.
 
 Limits: text that reads as valid Vietnamese in both Unicode and a legacy
-encoding is not converted without a font or batch context; ``…H`` capitals
-are guessed only when the text has no lower-case ASCII letter and at least
-two capitals (``"Hµ"`` alone stays "Hà"); a cell mixing encodings or fonts is
-left alone; other legacy encodings (VISCII, VPS, VIQR) are not recognised.
+encoding is not converted without a font; ``…H`` capitals are guessed only
+when the text has no lower-case ASCII letter and a word with a lower-case
+code has two capitals or more (``"Hµ"`` alone stays "Hà"); other legacy encodings
+(VISCII, VPS, VIQR) are not recognised.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.legacy_tables import (
@@ -88,13 +86,14 @@ __all__ = [
     "VIETNAMESE_LETTERS",
     "Encoding",
     "LegacyFont",
-    "RepairReport",
+    "Reading",
+    "convert_with_font",
     "detect_legacy",
     "from_unicode",
+    "in_legacy_range",
     "legacy_font",
-    "repair",
-    "repair_cells",
-    "repair_table",
+    "legacy_readings",
+    "read_as",
     "to_unicode",
 ]
 
@@ -131,17 +130,19 @@ _WORDS = {encoding: _word_pattern(encoding) for encoding in Encoding}
 def _looks_capitals(text: str) -> bool:
     """Guess whether TCVN3 text was set in a capitals-only ``…H`` font.
 
-    True when the text has no lower-case ASCII letter and at least two
-    capitals (ASCII or TCVN3 Ă Â Ê Ô Ơ Ư Đ): its lower-case TCVN3 codes then
-    stand for capitals, as in ``"CéNG HOµ X· HéI"``.
+    True when the text has no lower-case ASCII letter and some word holds a
+    lower-case TCVN3 code among two capitals or more (ASCII or TCVN3 Ă Â Ê Ô
+    Ơ Ư Đ): its lower-case codes then stand for capitals, as in ``"CéNG HOµ
+    X· HéI"``; ``"Sè: 15/KH"`` ("Số") is not.
     """
-    capitals = 0
-    for char in text:
-        if "a" <= char <= "z":
-            return False
-        if "A" <= char <= "Z" or char in TCVN3_CAPITAL_CODES:
-            capitals += 1
-    return capitals >= 2
+    if any("a" <= char <= "z" for char in text):
+        return False
+    for word in text.split():
+        capitals = sum("A" <= char <= "Z" or char in TCVN3_CAPITAL_CODES for char in word)
+        lower_code = any(char in TCVN3_DECODE and char not in TCVN3_CAPITAL_CODES for char in word)
+        if capitals >= 2 and lower_code:
+            return True
+    return False
 
 
 def _decode_tcvn3(text: str, capitals: bool) -> tuple[str, int, int]:
@@ -249,26 +250,51 @@ _NONE, _WEAK, _STRONG = 0, 1, 2
 
 
 @dataclass(frozen=True)
-class _Reading:
-    """How the text reads in one encoding."""
+class Reading:
+    """How a text reads in one legacy encoding."""
 
     encoding: Encoding
+    #: 0: it cannot be that encoding; 1: it fits, on thin evidence; 2: it clearly is.
     strength: int
     #: Sort key between two encodings that both fit.
-    weight: tuple[int, int, int]
+    weight: tuple[int, int, int, int]
+
+    @property
+    def strong(self) -> bool:
+        """Whether the evidence suffices on its own."""
+        return self.strength == _STRONG
 
 
-def _in_legacy_range(text: str) -> bool:
+def in_legacy_range(text: str) -> bool:
+    """Whether every character of ``text`` could come from a legacy font (latin-1, cp1252)."""
     return all(char <= "\u00ff" or char in CP1252_PUNCTUATION for char in text)
 
 
-def _read(text: str, encoding: Encoding) -> _Reading:
-    """Score ``text`` as ``encoding``; strength 0 when it cannot be that encoding."""
-    none = _Reading(encoding, _NONE, (0, 0, 0))
+def _is_abbreviation(word: str) -> bool:
+    """Capitals that are no syllable, such as CĐCS, ĐUKDN, LĐLĐ."""
+    return len(word) >= 2 and word.isupper()
+
+
+def _is_rare(word: str) -> bool:
+    """A syllable with a rhyme offices hardly write (oong, ooc): a tie-breaker only."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if c.isascii())
+    return "oo" in bare
+
+
+def read_as(text: str, encoding: Encoding) -> Reading:
+    """Score ``text`` as ``encoding``; strength 0 when it cannot be that encoding.
+
+    A word whose legacy code is a symbol in Unicode (``"§·"``, ``"C¬"``) and
+    reads as a syllable is clear evidence even when short, and so is an
+    abbreviation spelling Đ that way (``"L§L§"``); other abbreviations in
+    capitals count neither for nor against.
+    """
+    none = Reading(encoding, _NONE, (0, 0, 0, 0))
     legacy = LEGACY_CHARS[encoding]
     capitals = encoding is Encoding.TCVN3 and _looks_capitals(text)
-    words = good = bad = odd = rescued = evidence = 0
+    words = good = bad = odd = rescued = evidence = rare = 0
     longest = 0
+    marked = False
     for match in _WORDS[encoding].finditer(text):
         original = match.group()
         if not any(char in legacy for char in original):
@@ -284,32 +310,43 @@ def _read(text: str, encoding: Encoding) -> _Reading:
         elif is_syllable(converted):
             words += 1
             good += 1
+            rare += _is_rare(converted)
             if not original_ok:
                 rescued += 1
                 if len(converted) >= 2:
                     evidence += 1
                     longest = max(longest, len(converted))
-        elif not has_vowel(converted):
-            # An abbreviation such as CĐCS or LĐLĐ: neither for nor against.
+                    marked = marked or not all(char.isalpha() for char in original)
+        elif not has_vowel(converted) or _is_abbreviation(converted):
+            # An abbreviation such as CĐCS or ĐUKDN: neither for nor against, unless
+            # it spells Đ with a code no Unicode text has there ("L§L§", "LÑLÑ").
             rescued += not original_ok
+            marked = marked or (not original_ok and len(converted) >= 3 and "Đ" in converted)
         else:
             words += 1
             odd += 1
     if rescued == 0 or bad > words // 10 or bad + odd > words // 4:
         return none
-    strength = _STRONG if evidence >= 2 or longest >= 3 else _WEAK
-    return _Reading(encoding, strength, (evidence, rescued, good))
+    strength = _STRONG if evidence >= 2 or longest >= 3 or marked else _WEAK
+    return Reading(encoding, strength, (evidence, rescued, good, -rare))
 
 
-def _best_reading(text: str) -> _Reading | None:
-    """The legacy reading of ``text`` that fits best, or None."""
-    if text.isascii() or not _in_legacy_range(text):
-        return None
-    readings = sorted(
-        (reading for reading in (_read(text, enc) for enc in Encoding) if reading.strength),
-        key=lambda reading: (reading.strength, reading.weight),
-        reverse=True,
+def legacy_readings(text: str) -> tuple[Reading, ...]:
+    """The legacy readings that fit ``text``, best first (none for Unicode or ASCII)."""
+    if text.isascii() or not in_legacy_range(text):
+        return ()
+    return tuple(
+        sorted(
+            (reading for reading in (read_as(text, enc) for enc in Encoding) if reading.strength),
+            key=lambda reading: (reading.strength, reading.weight),
+            reverse=True,
+        )
     )
+
+
+def _best_reading(text: str) -> Reading | None:
+    """The legacy reading of ``text`` that fits best, or None (none fits, or a tie)."""
+    readings = legacy_readings(text)
     if not readings:
         return None
     first = readings[0]
@@ -360,132 +397,11 @@ def legacy_font(name: str | None) -> LegacyFont | None:
     return None
 
 
-def _convert_with_font(text: str, font: LegacyFont) -> str | None:
+def convert_with_font(text: str, font: LegacyFont) -> str | None:
     """``text`` converted as its font says, or None when it is not legacy text."""
-    if text.isascii() or not _in_legacy_range(text):
+    if text.isascii() or not in_legacy_range(text):
         return None
     converted, count, leftovers = _decode(text, font.encoding, font.capitals)
     if count == 0 or leftovers:
         return None
     return nfc(converted)
-
-
-# --- Repair ---------------------------------------------------------------------
-
-
-def repair(text: str, *, font_name: str | None = None) -> tuple[str, Encoding | None]:
-    """Convert ``text`` to Unicode if it is legacy text: (text, encoding converted from).
-
-    With the cell's ``font_name`` a legacy font decides (text that is not
-    legacy, such as Unicode typed later into an old sheet, is still left
-    alone); otherwise :func:`detect_legacy` does. When nothing is converted
-    the very same ``text`` object comes back with None.
-    """
-    font = legacy_font(font_name)
-    if font is not None:
-        converted = _convert_with_font(text, font)
-        return (text, None) if converted is None else (converted, font.encoding)
-    encoding = detect_legacy(text)
-    if encoding is None:
-        return text, None
-    return to_unicode(text, encoding, capitals=None), encoding
-
-
-@dataclass(frozen=True)
-class RepairReport:
-    """The outcome of :func:`repair_cells`, cell by cell in input order."""
-
-    #: Every value, converted or (the same object) unchanged.
-    values: tuple[str, ...]
-    #: The encoding each value was converted from, None where unchanged.
-    encodings: tuple[Encoding | None, ...]
-
-    @property
-    def counts(self) -> Mapping[Encoding, int]:
-        """Converted cells per encoding (encodings with none are absent)."""
-        return dict(Counter(enc for enc in self.encodings if enc is not None))
-
-    @property
-    def converted(self) -> int:
-        """How many cells were converted."""
-        return sum(enc is not None for enc in self.encodings)
-
-    @property
-    def changed(self) -> tuple[int, ...]:
-        """Indexes of the converted cells."""
-        return tuple(index for index, enc in enumerate(self.encodings) if enc is not None)
-
-
-def repair_cells(
-    values: Iterable[str], *, font_names: Iterable[str | None] | None = None
-) -> RepairReport:
-    """Repair a batch of cells (a column, a sheet), using the batch as context.
-
-    Each cell is repaired as :func:`repair` does. In addition, a cell whose
-    evidence alone is too thin (a short name such as ``"Lª"``) is converted
-    when the batch holds more cells clearly in that encoding than in the
-    other. ``font_names``, when given, has one font name (or None) per value.
-    """
-    cells = list(values)
-    fonts = [None] * len(cells) if font_names is None else list(font_names)
-    if len(fonts) != len(cells):
-        raise ValueError("font_names must have one entry per value")
-    results: list[tuple[str, Encoding | None]] = []
-    weak: dict[int, Encoding] = {}
-    strong: Counter[Encoding] = Counter()
-    # A workbook repeats its shared strings: each distinct text is read once (a 200 KB
-    # roster of one long string repeated took minutes).
-    readings: dict[str, _Reading | None] = {}
-    converted: dict[tuple[str, Encoding], str] = {}
-    for index, (text, font_name) in enumerate(zip(cells, fonts, strict=True)):
-        font = legacy_font(font_name)
-        if font is not None:
-            results.append(repair(text, font_name=font_name))
-            continue
-        if text not in readings:
-            readings[text] = _best_reading(text)
-        reading = readings[text]
-        if reading is None:
-            results.append((text, None))
-        elif reading.strength == _STRONG:
-            strong[reading.encoding] += 1
-            key = (text, reading.encoding)
-            if key not in converted:
-                converted[key] = to_unicode(text, reading.encoding, capitals=None)
-            results.append((converted[key], reading.encoding))
-        else:
-            weak[index] = reading.encoding
-            results.append((text, None))
-    ranked = strong.most_common()
-    if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
-        dominant = ranked[0][0]
-        for index, encoding in weak.items():
-            if encoding is dominant:
-                results[index] = (to_unicode(cells[index], dominant, capitals=None), dominant)
-    return RepairReport(
-        values=tuple(value for value, _ in results),
-        encodings=tuple(encoding for _, encoding in results),
-    )
-
-
-def repair_table(
-    rows: Sequence[Sequence[object]],
-) -> tuple[list[list[object]], Mapping[Encoding, int]]:
-    """Repair every text cell of a sheet's rows in one batch.
-
-    Returns the rows with converted text (other cells untouched) and the
-    count of converted cells per encoding, for the import to report
-    ("12 ô đã được chuyển từ TCVN3 sang Unicode").
-    """
-    positions = [
-        (r, c)
-        for r, row in enumerate(rows)
-        for c, value in enumerate(row)
-        if isinstance(value, str) and value
-    ]
-    report = repair_cells(str(rows[r][c]) for r, c in positions)
-    repaired = [list(row) for row in rows]
-    for index in report.changed:
-        r, c = positions[index]
-        repaired[r][c] = report.values[index]
-    return repaired, report.counts

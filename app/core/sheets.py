@@ -17,7 +17,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,15 @@ MAX_PART_BYTES = 60 * 1024 * 1024
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 
 NOT_A_WORKBOOK = N_("The file is not an Excel workbook (.xlsx) that can be read.")
+
+
+@dataclass
+class SheetFonts:
+    """Filled by :func:`read_rows` when asked: the sheet's name and each cell's font name."""
+
+    sheet: str = ""
+    #: One list per row read, one font name (or None) per cell.
+    rows: list[list[str | None]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,7 @@ def read_rows(
     first_row: int = 1,
     sheet: Callable[[Any], Any] | None = None,
     meta: Callable[[Any], None] | None = None,
+    fonts: SheetFonts | None = None,
 ) -> tuple[list[list[Any]], list[CellProblem]]:
     """The rows (``first_row`` on) of a workbook's sheet, ``columns`` cells each.
 
@@ -116,7 +126,9 @@ def read_rows(
     ``meta`` may look at the workbook before its rows are read (a template's
     hidden sheet) and raise to refuse it. More than ``max_rows`` rows is
     refused. Cells holding NaN or infinity are reported as problems (and read
-    as None). Trailing blank rows are left out. Raises :class:`InputError`
+    as None). Trailing blank rows are left out. ``fonts``, when given, receives
+    the sheet's name and the font name of every cell read (a legacy font such as
+    ``.VnTime`` tells the encoding of its text). Raises :class:`InputError`
     for anything that is not a readable workbook within the limits.
     """
     name = display_name(path.name)
@@ -141,10 +153,15 @@ def read_rows(
         # The declared <dimension> may claim a million rows in a 5 KB file, or be
         # missing: read only the rows the sheet really holds.
         worksheet.reset_dimensions()
-        for number, values in enumerate(
-            worksheet.iter_rows(min_row=first_row, max_col=columns, values_only=True),
+        if fonts is not None:
+            fonts.sheet = str(worksheet.title)
+        for number, read in enumerate(
+            worksheet.iter_rows(min_row=first_row, max_col=columns, values_only=fonts is None),
             start=first_row,
         ):
+            values = read if fonts is None else tuple(cell.value for cell in read)
+            if fonts is not None:
+                fonts.rows.append([_font_name(cell) for cell in read[:columns]])
             cells = list(values[:columns]) + [None] * (columns - len(values))
             blank = all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
             filled += not blank
@@ -173,6 +190,12 @@ def read_rows(
     return rows, problems
 
 
+def _font_name(cell: Any) -> str | None:
+    font = getattr(cell, "font", None)
+    name = getattr(font, "name", None)
+    return name if isinstance(name, str) else None
+
+
 def put(sheet: Any, row: int, column: int, value: object) -> Any:
     """Write ``value`` into a cell as data, never as a formula.
 
@@ -193,4 +216,11 @@ def put(sheet: Any, row: int, column: int, value: object) -> Any:
     return cell
 
 
-__all__ = ["MAX_WORKBOOK_BYTES", "NOT_A_WORKBOOK", "CellProblem", "put", "read_rows"]
+__all__ = [
+    "MAX_WORKBOOK_BYTES",
+    "NOT_A_WORKBOOK",
+    "CellProblem",
+    "SheetFonts",
+    "put",
+    "read_rows",
+]

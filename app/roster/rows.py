@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.errors import N_, InputError
+from app.core.legacy_repair import LegacyReport
 from app.core.text import forbidden_character, nfc
 from app.roster.columns import KIND_SHOWN, KIND_WORDS, SECTOR_LABELS, SECTOR_WORDS
 from db.enums import Sector, UnitKind
@@ -90,6 +91,8 @@ class RosterImportResult:
     unchanged: int = 0
     #: Every cell read differently from how it was typed, per cell.
     notes: tuple[RosterNote, ...] = ()
+    #: Every cell converted from a legacy font, and every one left as it was.
+    legacy: LegacyReport = field(default_factory=LegacyReport)
 
 
 def cell_text(value: Any) -> str:

@@ -17,7 +17,7 @@ from app.core import audit
 from app.core.errors import N_, InputError
 from app.core.files import display_name
 from app.core.installation import require_installation
-from app.core.legacy_text import repair_table
+from app.core.legacy_repair import LegacyReport, repair_table
 from app.roster.apply import apply_rows
 from app.roster.columns import COLUMNS, MAX_ROWS
 from app.roster.relations import relation_errors
@@ -38,19 +38,42 @@ def read_roster_rows(path: Path, conversions: dict[str, int] | None = None) -> l
     Text typed in a legacy Vietnamese encoding (TCVN3, VNI) is converted to
     Unicode first; ``conversions`` receives the count per encoding.
     """
-    rows, errors, _notes = _read_rows(path, conversions if conversions is not None else {})
+    rows, errors, _notes = _read_rows(path, conversions if conversions is not None else {}, [])
     if errors:
         raise RosterError(errors)
     return rows
 
 
+def legacy_notes(report: LegacyReport) -> list[RosterNote]:
+    """One note per cell converted from a legacy font, and per cell left as it was."""
+    notes = [
+        RosterNote(
+            c.row,
+            COLUMNS[c.column - 1].key,
+            N_("typed in {encoding}: “{before}” converted to “{after}”"),
+            (
+                ("encoding", c.encoding.value if c.encoding else ""),
+                ("before", c.before),
+                ("after", c.after),
+            ),
+        )
+        for c in report.converted
+    ]
+    notes.extend(
+        RosterNote(c.row, COLUMNS[c.column - 1].key, c.reason, (("text", c.before),))
+        for c in report.left
+    )
+    return notes
+
+
 def _read_rows(
-    path: Path, conversions: dict[str, int]
+    path: Path, conversions: dict[str, int], legacy: list[LegacyReport]
 ) -> tuple[list[RosterRow], list[RowError], list[RosterNote]]:
     """Every row checked on its own: the good rows, every row error, every note."""
-    from app.core.sheets import read_rows
+    from app.core.sheets import SheetFonts, read_rows
 
-    table, problems = read_rows(path, columns=len(COLUMNS), max_rows=MAX_ROWS)
+    fonts = SheetFonts()
+    table, problems = read_rows(path, columns=len(COLUMNS), max_rows=MAX_ROWS, fonts=fonts)
     header = table[0] if table else None
     if header is None or [cell_text(h) for h in header] != [c.header for c in COLUMNS]:
         raise InputError(
@@ -63,22 +86,14 @@ def _read_rows(
     notes: list[RosterNote] = []
     parsed: list[RosterRow] = []
     seen: dict[str, int] = {}
-    repaired, counts = repair_table(table[1:])
-    conversions.update({encoding.value: n for encoding, n in counts.items()})
-    for number, (typed, cells) in enumerate(zip(table[1:], repaired, strict=True), start=2):
+    repaired, report = repair_table(table[1:], fonts.rows[1:], sheet=fonts.sheet, first_row=2)
+    conversions.update(report.counts)
+    legacy.append(report)
+    notes.extend(legacy_notes(report))
+    for number, cells in enumerate(repaired, start=2):
         record = dict(zip((c.key for c in COLUMNS), cells, strict=True))
         if all(cell_text(v) == "" for v in cells):
             continue
-        for column, before, after in zip(COLUMNS, typed, cells, strict=True):
-            if before != after:
-                notes.append(
-                    RosterNote(
-                        number,
-                        column.key,
-                        N_("typed in an old Vietnamese font: “{before}” converted to “{after}”"),
-                        (("before", str(before)), ("after", str(after))),
-                    )
-                )
         parsed_row = check_row(number, record, errors, notes)
         if parsed_row is None:
             continue
@@ -96,6 +111,7 @@ def _read_rows(
         parsed.append(parsed_row)
     if not parsed and not errors:
         raise InputError(N_("The roster has no units."), detail=display_name(path.name))
+    notes.sort(key=lambda note: note.row)
     return parsed, errors, notes
 
 
@@ -115,7 +131,8 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
     """
     installation = require_installation(session)
     conversions: dict[str, int] = {}
-    rows, errors, notes = _read_rows(path, conversions)
+    legacy: list[LegacyReport] = []
+    rows, errors, notes = _read_rows(path, conversions, legacy)
     errors.extend(relation_errors(session, rows, year))
     if errors:
         raise RosterError(sorted(errors, key=lambda e: e.row))
@@ -144,4 +161,5 @@ def import_roster(session: Session, *, path: Path, year: int) -> RosterImportRes
         tuple(cleared),
         unchanged,
         tuple(notes),
+        legacy[0] if legacy else LegacyReport(),
     )

@@ -12,7 +12,7 @@ and audits it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import display_name
 from app.core.installation import require_federation_installation
+from app.core.legacy_repair import LegacyReport
 from app.exchange import EXCEL, EntryResult, enter_statement
 from app.plans import get_plan
 from app.statements import statement_values
@@ -46,6 +47,8 @@ class EntryPreview:
     conversions: dict[str, int]
     #: What the federation holds for the unit now (the preview's "old").
     held: dict[str, domain.UnitValue]
+    #: Every cell converted from a legacy font, and every one left as it was.
+    legacy: LegacyReport = field(default_factory=LegacyReport)
 
 
 def preview_entry_workbook(
@@ -63,8 +66,14 @@ def preview_entry_workbook(
         if unit is None:
             raise NotFoundError(N_("No unit with code {code}."), params={"code": unit_code})
         conversions: dict[str, int] = {}
+        legacy: list[LegacyReport] = []
         stream, workbook = read_statement_workbook(
-            path, plan=plan, stream=stream, conversions=conversions, unit_code=unit.code
+            path,
+            plan=plan,
+            stream=stream,
+            conversions=conversions,
+            legacy=legacy,
+            unit_code=unit.code,
         )
         held = statement_values(session, plan_id=plan.id, unit_id=unit.id, stream=stream)
         code, name = unit.code or "", unit.name
@@ -89,6 +98,7 @@ def preview_entry_workbook(
         unchanged,
         conversions,
         held,
+        legacy[0] if legacy else LegacyReport(),
     )
 
 

@@ -4,7 +4,7 @@ then applied)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core import domain
@@ -12,6 +12,7 @@ from app.core.context import AppContext
 from app.core.errors import N_, InputError
 from app.core.files import read_limited
 from app.core.installation import get_setting, require_unit_installation
+from app.core.legacy_repair import LegacyReport
 from app.core.strictjson import loads_strict
 from app.exchange import MAX_PACKAGE_BYTES, parse_statement
 from app.plans import get_plan
@@ -101,6 +102,8 @@ class WorkbookPreview:
     unchanged: int
     #: Cells converted from a legacy encoding, per encoding.
     conversions: dict[str, int]
+    #: Every cell converted from a legacy font, and every one left as it was.
+    legacy: LegacyReport = field(default_factory=LegacyReport)
 
 
 def merged_value(old: domain.UnitValue | None, held: domain.UnitValue) -> domain.UnitValue:
@@ -134,7 +137,10 @@ def preview_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> WorkbookPr
         installation = require_unit_installation(session)
         plan = get_plan(session, plan_id)
         conversions: dict[str, int] = {}
-        stream, held = read_statement_workbook(path, plan=plan, conversions=conversions)
+        legacy: list[LegacyReport] = []
+        stream, held = read_statement_workbook(
+            path, plan=plan, conversions=conversions, legacy=legacy
+        )
         saved = statement_values(
             session, plan_id=plan_id, unit_id=installation.own_unit_id, stream=stream
         )
@@ -149,7 +155,7 @@ def preview_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> WorkbookPr
             unchanged += 1
         else:
             changes.append(ValueChange(indicator.code, indicator.title, old, new))
-    return WorkbookPreview(path, plan_id, stream, tuple(changes), unchanged, conversions)
+    return WorkbookPreview(path, plan_id, stream, tuple(changes), unchanged, conversions, legacy[0])
 
 
 def apply_workbook(ctx: AppContext, *, preview: WorkbookPreview) -> int:
@@ -178,14 +184,14 @@ def apply_workbook(ctx: AppContext, *, preview: WorkbookPreview) -> int:
     return len(preview.changes)
 
 
-def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> dict[str, int]:
+def fill_from_workbook(ctx: AppContext, *, path: Path, plan_id: str) -> LegacyReport:
     """Import a filled template at once (the CLI): only the values it holds change.
 
-    Returns the number of cells converted from a legacy encoding, per encoding.
+    Returns the report of cells converted from a legacy font, and of cells left.
     """
     preview = preview_workbook(ctx, path=path, plan_id=plan_id)
     apply_workbook(ctx, preview=preview)
-    return preview.conversions
+    return preview.legacy
 
 
 __all__ = [

@@ -15,7 +15,7 @@ from typing import Any
 from app.core import domain, figures
 from app.core.errors import N_, InputError
 from app.core.files import display_name
-from app.core.legacy_text import repair_table
+from app.core.legacy_repair import LegacyReport, repair_table
 from app.core.text import nfc
 from app.core.values import Problem, check_value
 from app.core.workbooks import COUNT_FORMAT, save_workbook
@@ -199,6 +199,7 @@ def read_statement_workbook(
     stream: str | None = None,
     conversions: dict[str, int] | None = None,
     unit_code: str | None = None,
+    legacy: list[LegacyReport] | None = None,
 ) -> tuple[str, dict[str, domain.UnitValue]]:
     """Read a filled template: (stream, values by indicator code), all checked.
 
@@ -208,9 +209,11 @@ def read_statement_workbook(
     Raises :class:`InputError` for a file that is not such a workbook or is
     for another plan or period, and :class:`WorkbookError` listing every bad
     row otherwise. Text in a legacy Vietnamese encoding (TCVN3, VNI) is
-    converted to Unicode; ``conversions`` receives the count per encoding.
+    converted to Unicode, each cell judged with its font and the sheet's
+    majority encoding; ``conversions`` receives the count per encoding and
+    ``legacy`` the report of every cell converted or left.
     """
-    from app.core.sheets import read_rows
+    from app.core.sheets import SheetFonts, read_rows
 
     name = display_name(path.name)
     meta: dict[str, str] = {}
@@ -245,11 +248,14 @@ def read_statement_workbook(
         max_rows=MAX_TEMPLATE_ROWS,
         first_row=FIRST_ROW,
         meta=check_template,
+        fonts=(fonts := SheetFonts()),
     )
     sheet_stream = meta.get("stream", "")
-    rows, counts = repair_table(raw_rows)
+    rows, report = repair_table(raw_rows, fonts.rows, sheet=fonts.sheet, first_row=FIRST_ROW)
     if conversions is not None:
-        conversions.update({encoding.value: n for encoding, n in counts.items()})
+        conversions.update(report.counts)
+    if legacy is not None:
+        legacy.append(report)
     by_code = {i.code: i for i in plan.indicators}
     grade_by_label = {nfc(g.label).lower(): g.code for g in plan.grade_levels}
     grade_codes = tuple(g.code for g in plan.grade_levels)

@@ -33,7 +33,8 @@ _SKIP = re.compile(
     r"|<[^>]+>"  # markup
     r"|\$\w+"  # environment variables
     r"|[a-z+]+://\S*|\S+@\S+"  # addresses
-    r"|(?<!\w)--?[A-Za-z][\w-]*=?"  # command-line options
+    # command-line options, with a plain value typed after them ("--source excel")
+    r"|(?<!\w)--?[A-Za-z][\w-]*(?:[ =][a-z0-9][a-z0-9_-]*(?![\w-]))?=?"
     r"|“[^”]*”|\"[^\"]*\"|'[^']*'"  # quoted values, typed as they are
     r"|\S*\d\S*"  # codes, hashes, dates, figures
     r"|\S*[_=]\S*"  # identifiers

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.legacy_repair import BOTH_ENCODINGS, THIN_EVIDENCE, repair, repair_table
 from app.core.legacy_text import (
     VIETNAMESE_LETTERS,
     Encoding,
@@ -15,8 +16,6 @@ from app.core.legacy_text import (
     detect_legacy,
     from_unicode,
     legacy_font,
-    repair,
-    repair_cells,
     to_unicode,
 )
 
@@ -190,24 +189,24 @@ def test_to_unicode_keeps_what_the_encoding_does_not_use() -> None:
 def test_tcvn3_literals(legacy: str, unicode: str) -> None:
     assert to_unicode(legacy, TCVN3) == unicode
     assert detect_legacy(legacy) is TCVN3
-    assert repair(legacy) == (unicode, TCVN3)
+    assert repair(legacy)[:2] == (unicode, TCVN3)
 
 
 def test_the_seed_document_phrase() -> None:
-    assert repair("mét sè chØ tiªu cô thÓ") == ("một số chỉ tiêu cụ thể", TCVN3)
+    assert repair("mét sè chØ tiªu cô thÓ")[:2] == ("một số chỉ tiêu cụ thể", TCVN3)
 
 
 @pytest.mark.parametrize(("legacy", "unicode"), TCVN3_CAPITALS_LITERALS)
 def test_tcvn3_capitals_font_literals(legacy: str, unicode: str) -> None:
     assert detect_legacy(legacy) is TCVN3
-    assert repair(legacy) == (unicode, TCVN3)
+    assert repair(legacy)[:2] == (unicode, TCVN3)
 
 
 @pytest.mark.parametrize(("legacy", "unicode"), VNI_LITERALS)
 def test_vni_literals(legacy: str, unicode: str) -> None:
     assert to_unicode(legacy, VNI) == unicode
     assert detect_legacy(legacy) is VNI
-    assert repair(legacy) == (unicode, VNI)
+    assert repair(legacy)[:2] == (unicode, VNI)
 
 
 # --- Generated fixtures ------------------------------------------------------------
@@ -219,16 +218,16 @@ def test_union_phrases(phrase: str, encoding: Encoding) -> None:
     legacy = from_unicode(phrase, encoding)
     assert legacy != phrase
     assert detect_legacy(legacy) is encoding
-    assert repair(legacy) == (phrase, encoding)
-    assert repair(nfd(phrase)) == (nfd(phrase), None)
+    assert repair(legacy)[:2] == (phrase, encoding)
+    assert repair(nfd(phrase))[:2] == (nfd(phrase), None)
     assert detect_legacy(phrase) is None
 
 
 @pytest.mark.parametrize("phrase", [phrase.upper() for phrase in UNION_PHRASES[:6]])
 def test_capital_phrases(phrase: str) -> None:
     for legacy in (from_unicode(phrase, TCVN3), from_unicode(phrase, TCVN3, capitals=True)):
-        assert repair(legacy) == (phrase, TCVN3)
-    assert repair(from_unicode(phrase, VNI)) == (phrase, VNI)
+        assert repair(legacy)[:2] == (phrase, TCVN3)
+    assert repair(from_unicode(phrase, VNI))[:2] == (phrase, VNI)
 
 
 # --- What is never touched -------------------------------------------------------------
@@ -237,7 +236,7 @@ def test_capital_phrases(phrase: str) -> None:
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_text_is_never_altered(text: str) -> None:
     assert detect_legacy(text) is None
-    repaired, encoding = repair(text)
+    repaired, encoding, _ = repair(text)
     assert repaired is text
     assert encoding is None
 
@@ -264,44 +263,61 @@ def test_legacy_font_names() -> None:
 
 
 def test_a_font_settles_what_the_text_cannot() -> None:
-    assert repair("Bé", font_name=".VnTime") == ("Bộ", TCVN3)
-    assert repair("Hµ", font_name=".VnTimeH") == ("HÀ", TCVN3)
-    assert repair("Hoà", font_name="VNI-Times") == ("Hồ", VNI)
+    assert repair("Bé", font_name=".VnTime")[:2] == ("Bộ", TCVN3)
+    assert repair("Hµ", font_name=".VnTimeH")[:2] == ("HÀ", TCVN3)
+    assert repair("Hoà", font_name="VNI-Times")[:2] == ("Hồ", VNI)
     # Unicode typed later into an old sheet stays as it is.
     text = "Công đoàn"
     assert repair(text, font_name=".VnTime")[0] is text
-    assert repair("abc", font_name=".VnTimeH") == ("abc", None)
+    assert repair("abc", font_name=".VnTimeH")[:2] == ("abc", None)
 
 
-def test_repair_cells_reports_conversions() -> None:
+def test_repair_table_uses_the_majority_and_reports_every_cell() -> None:
     tcvn3 = [from_unicode(phrase, TCVN3) for phrase in UNION_PHRASES[:4]]
     cells = [*tcvn3, "Lª", "Hoa", "Công đoàn", "Bé", from_unicode("Việt Nam", VNI)]
-    report = repair_cells(cells)
-    assert report.values[:4] == tuple(UNION_PHRASES[:4])
-    assert report.values[4] == "Lê"  # thin evidence, backed by the batch
-    assert report.values[5] is cells[5]
-    assert report.values[6] is cells[6]
-    assert report.values[7] is cells[7]  # valid as it stands: never guessed
-    assert report.values[8] == "Việt Nam"
-    assert report.counts == {TCVN3: 5, VNI: 1}
-    assert report.converted == 6
-    assert report.changed == (0, 1, 2, 3, 4, 8)
-    assert report.encodings[4] is TCVN3 and report.encodings[5] is None
+    values, report = repair_table([[cell] for cell in cells], sheet="S", first_row=2)
+    column = [row[0] for row in values]
+    assert column[:4] == UNION_PHRASES[:4]
+    assert column[4] == "Lê"  # thin evidence, backed by the workbook's majority
+    assert column[5] is cells[5]
+    assert column[6] is cells[6]
+    assert column[7] is cells[7]  # valid as it stands: never guessed
+    assert column[8] == "Việt Nam"
+    assert report.majority is TCVN3
+    assert report.counts == {"TCVN3": 5, "VNI": 1}
+    assert [(c.cell, c.encoding) for c in report.converted][4:] == [("A6", TCVN3), ("A10", VNI)]
+    assert report.converted[4].before == "Lª" and report.converted[4].after == "Lê"
+    assert report.left == ()
 
 
-def test_repair_cells_without_batch_support_keeps_thin_cells() -> None:
-    report = repair_cells(["Lª", "Hoa"])
-    assert report.values == ("Lª", "Hoa")
-    assert report.converted == 0
-    assert report.counts == {}
+def test_without_a_majority_thin_cells_are_left_and_listed() -> None:
+    values, report = repair_table([["Lª", "Hoa"]], sheet="Danh sách")
+    assert values == [["Lª", "Hoa"]]
+    assert report.converted == ()
+    assert [(c.sheet, c.cell, c.before, c.reason) for c in report.left] == [
+        ("Danh sách", "A1", "Lª", THIN_EVIDENCE)
+    ]
 
 
-def test_repair_cells_with_fonts() -> None:
-    report = repair_cells(["Bé", "Bé", "CéNG"], font_names=[".VnTime", None, ".VnTimeH"])
-    assert report.values == ("Bộ", "Bé", "CỘNG")
-    assert report.counts == {TCVN3: 2}
-    with pytest.raises(ValueError):
-        repair_cells(["a"], font_names=[])
+def test_a_rare_rhyme_breaks_the_tie_between_encodings() -> None:
+    # "Noâng Thò Hoa" reads "Noõng Thũ Hoa" in TCVN3 (well-formed, but "oong" is
+    # rare) and "Nông Thị Hoa" in VNI.
+    values, report = repair_table([["Noâng Thò Hoa"]])
+    assert values[0][0] == "Nông Thị Hoa"
+    assert report.counts == {"VNI": 1}
+
+
+def test_a_cell_fitting_both_encodings_equally_is_left_with_why() -> None:
+    # "Tæ" is "Tổ" in TCVN3 and "Tỉ" in VNI: nothing to choose between them.
+    values, report = repair_table([["Tæ"]])
+    assert [(c.before, c.reason) for c in report.left] == [("Tæ", BOTH_ENCODINGS)]
+    assert values == [["Tæ"]]
+
+
+def test_repair_table_with_fonts() -> None:
+    values, report = repair_table([["Bé", "Bé", "CéNG"]], [[".VnTime", None, ".VnTimeH"]])
+    assert values == [["Bộ", "Bé", "CỘNG"]]
+    assert report.counts == {"TCVN3": 2}
 
 
 # --- Properties --------------------------------------------------------------------------
@@ -356,4 +372,4 @@ def test_unicode_vietnamese_is_never_flagged(text: str) -> None:
 def test_ascii_is_never_flagged(text: str) -> None:
     assert detect_legacy(text) is None
     assert repair(text)[0] is text
-    assert repair_cells([text]).values[0] is text
+    assert repair_table([[text]])[0][0][0] is text

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 
 from app.core import domain
 from app.core.i18n import gettext as _
+from app.core.legacy_repair import LegacyReport
 from app.roster import COLUMNS, FIELD_WORDS, RosterError
 from db.enums import Sector, UnitKind
 
 from ui.federation.common import BANNER_STYLE
 from ui.widgets.dialogs import translate_buttons
+from ui.widgets.legacy_cells import legacy_summary
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import ModelIndex, RowTableModel, kind_label, sector_label
 
@@ -108,7 +110,9 @@ class CellsDialog(QDialog):
         self.setObjectName(name)
         self.setWindowTitle(title)
         label = QLabel(intro)
+        label.setObjectName("cells-intro")
         label.setWordWrap(True)
+        self.intro = label
         self.view = QTableView()
         self.view.setModel(RowErrorModel(cells, self, third=third))
         self.view.verticalHeader().setVisible(False)
@@ -146,15 +150,24 @@ class RowErrorsDialog(CellsDialog):
 class RosterNotesDialog(CellsDialog):
     """Every cell the import read differently from how it was typed (imported)."""
 
-    def __init__(self, path: Path, notes: list[Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        notes: list[Any],
+        parent: QWidget | None = None,
+        legacy: LegacyReport | None = None,
+    ) -> None:
+        intro = _(
+            "The roster {file} is imported. These {count} cells were read differently "
+            "from how they were typed; check them, and correct the workbook if a reading "
+            "is wrong."
+        ).format(file=path.name, count=len(notes))
+        if legacy is not None and (legacy.converted or legacy.left):
+            intro += " " + legacy_summary(legacy)
         super().__init__(
             name="roster-notes",
             title=_("Read differently from how it was typed"),
-            intro=_(
-                "The roster {file} is imported. These {count} cells were read differently "
-                "from how they were typed; check them, and correct the workbook if a reading "
-                "is wrong."
-            ).format(file=path.name, count=len(notes)),
+            intro=intro,
             cells=notes,
             third=_("Read as"),
             parent=parent,

@@ -528,7 +528,9 @@ class RosterPage(Page):
                 )
             )
             if result.notes:
-                self.notes_dialog = RosterNotesDialog(path, list(result.notes), self)
+                self.notes_dialog = RosterNotesDialog(
+                    path, list(result.notes), self, legacy=result.legacy
+                )
                 self.notes_dialog.open()
             self.reload()
             self.data_changed.emit()

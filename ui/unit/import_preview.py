@@ -2,8 +2,9 @@
 
 The workbook carries values and notes; the dialog lists every indicator whose
 saved value would change, beside the value in the file, says that nothing
-else is touched (movements, titles, works, signer), and imports only when the
-chair confirms. The import is then one step of the tab's undo.
+else is touched (movements, titles, works, signer), lists the cells typed in
+an old Vietnamese font (converted, or left as they were and why), and imports
+only when the chair confirms. The import is then one step of the tab's undo.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from app.core import domain, figures
 from app.core.i18n import gettext as _
+from app.core.legacy_repair import LegacyReport
 from app.unit import ValueChange
 
+from ui.widgets.legacy_cells import LegacyCellsBox
 from ui.widgets.screen_fit import fit_to_screen
 
 
@@ -44,6 +47,9 @@ class Preview(Protocol):
 
     @property
     def changes(self) -> Sequence[ValueChange]: ...
+
+    @property
+    def legacy(self) -> LegacyReport: ...
 
 
 class PreviewColumn(IntEnum):
@@ -126,6 +132,7 @@ class ImportPreviewDialog(QDialog):
                     )
                 self.table.setItem(row, column, item)
         self.table.resizeRowsToContents()
+        self.legacy = LegacyCellsBox(preview.legacy)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -137,6 +144,10 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
+        if preview.legacy.converted or preview.legacy.left:
+            layout.addWidget(self.legacy)
+        else:
+            self.legacy.hide()
         layout.addWidget(self.buttons)
         fit_to_screen(self, 820, 460)
 

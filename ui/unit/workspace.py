@@ -21,6 +21,7 @@ from db.enums import REGISTRATION_STREAM
 from ui.unit.workspace_view import WorkspaceView
 from ui.widgets.backup import ask_backup_folder, ask_backup_passphrase
 from ui.widgets.dialogs import ending_in, file_dialog
+from ui.widgets.legacy_cells import legacy_summary
 from ui.widgets.print_preview import preview_pdf
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -359,10 +360,8 @@ class UnitWorkspace(WorkspaceView):
             text = _("{count} values imported from the workbook; nothing else changed.").format(
                 count=count
             )
-            for encoding, converted in sorted(preview.conversions.items()):
-                text += " " + _("{count} cells were converted from {encoding} to Unicode.").format(
-                    count=converted, encoding=encoding
-                )
+            if preview.legacy.converted or preview.legacy.left:
+                text += " " + legacy_summary(preview.legacy)
             self.done.emit(text)
 
         self._runner.run(job, finished, self._error)
