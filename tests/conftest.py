@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from tests.postgres import PostgresServer
 from app.setup.first_run import initialize
 from db.enums import Role
+from tests.helpers import KEY_PASSPHRASE
 
 BACKENDS = ("sqlite", "postgresql")
 
@@ -138,6 +139,11 @@ def ctx(database_url: str) -> Iterator[AppContext]:
     """A federation database with the built-in plans installed."""
     context = open_context(database_url)
     with context.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
+        initialize(
+            session,
+            role=Role.FEDERATION,
+            name="LĐLĐ tỉnh Tuyên Quang",
+            key_passphrase=KEY_PASSPHRASE,
+        )
     yield context
     context.close()

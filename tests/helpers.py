@@ -18,13 +18,14 @@ from sqlalchemy import update
 from app import unit
 from app.core import domain
 from app.core.context import AppContext, open_context
+from app.core.installation import get_setting, set_setting
 from app.demo.province import Demo, make_demo
 from app.exchange import federation
 from app.exchange.bodies import enrolment_to_json
 from app.exchange.format import Header, Kind, new_package_id, seal
 from app.exchange.key_status import KeyStatus
-from app.exchange.keys import KeyInfo, ensure_own_key, list_keys
-from app.exchange.keystore import KeyPair
+from app.exchange.keys import KeyInfo, ensure_own_key, list_keys, own_key_path
+from app.exchange.keystore import KeyPair, generate_keypair, save_private_key
 from app.exchange.merge import import_packages
 from app.exchange.signing import fingerprint_groups, key_id
 from app.roster.template import write_roster_template
@@ -34,6 +35,8 @@ from db import models
 from db.enums import IndicatorKind, Role, Sector, UnitKind
 
 PLAN = "tuyen-quang-2017"
+#: The passphrase protecting a test federation's signing key (in its database).
+KEY_PASSPHRASE = "khóa-thử-Tuyên-Quang"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,10 +123,11 @@ def federation_with_roster(
     where: str | Path, folder: Path, *, name: str = "LĐLĐ tỉnh Tuyên Quang"
 ) -> tuple[AppContext, Path]:
     """A federation database at ``where`` with the template roster (2017) and the plan
-    packages of its units, written to ``folder / "plans"`` (returned)."""
+    packages of its units, written to ``folder / "plans"`` (returned); its key is in the
+    database, protected by :data:`KEY_PASSPHRASE` and unlocked for the context returned."""
     ctx = open_context(str(where))
     with ctx.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name=name)
+        initialize(session, role=Role.FEDERATION, name=name, key_passphrase=KEY_PASSPHRASE)
     workbook = folder / "roster.xlsx"
     write_roster_template(workbook)
     with ctx.unit_of_work() as session:
@@ -131,6 +135,29 @@ def federation_with_roster(
     plans = folder / "plans"
     federation.export_plan_packages(ctx, plan_id=PLAN, out_dir=plans)
     return ctx, plans
+
+
+def older_federation_key(ctx: AppContext) -> str:
+    """Give the federation of ``ctx`` the key an older version made: an unprotected key
+    file in the user folder of this PC, its public half recorded; the key's id."""
+    keypair = generate_keypair()
+    with ctx.unit_of_work() as session:
+        path = own_key_path(session)
+        save_private_key(keypair, path.parent, passphrase=None, file_name=path.name)
+        session.add(
+            models.SigningKey(
+                keyid=keypair.key_id,
+                public_key=keypair.public_raw,
+                unit_id=get_setting(session, "own_unit_id") or "",
+                epoch=1,
+                status="own",
+                role="own",
+                received_at="2017-01-05T08:00:00Z",
+            )
+        )
+        set_setting(session, "own_keyid", keypair.key_id)
+        set_setting(session, "own_epoch", "1")
+    return keypair.key_id
 
 
 def federation_fingerprint(fed_ctx: AppContext) -> str:

@@ -167,6 +167,41 @@ def key_unlock_screen(out: Path, work: Path) -> list[Path]:
     return [path]
 
 
+def key_protection_screens(out: Path, work: Path) -> list[Path]:
+    """A federation's first run (its key's passphrase typed twice) and File → Protect the
+    key for every staff computer… (a mismatched passphrase typed)."""
+    from PySide6.QtWidgets import QWidget
+
+    from app.core.context import open_context
+    from app.core.i18n import gettext, set_language
+
+    from ui.shell.first_run import FirstRunDialog
+    from ui.shell.key_protection import ask_protect_key
+    from ui.widgets.tasks import TaskRunner
+
+    set_language("vi")
+    first_run = FirstRunDialog()
+    first_run._federation.setChecked(True)
+    first_run._name.setText("LĐLĐ tỉnh Tuyên Quang")
+    first_run._passphrase.setText("mật khẩu khóa")
+    first_run.show()
+    settle()
+    shots = [out / "first-run-federation-key.png"]
+    first_run.grab().save(str(shots[0]))
+    first_run.close()
+    ctx = open_context(work / "key-protect.db")
+    parent = QWidget()
+    parent.resize(1366, 768)
+    dialog = ask_protect_key(parent, ctx, TaskRunner(parent), lambda _text: None)
+    dialog.error.setText(gettext("The two passphrases differ; type the same one twice."))
+    settle()
+    shots.append(out / "federation-protect-key.png")
+    dialog.grab().save(str(shots[1]))
+    dialog.close()
+    ctx.close()
+    return shots
+
+
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -182,6 +217,7 @@ def main(argv: list[str]) -> int:
         install_qt_translations(app)  # standard buttons in the screenshot's language
         shots = unit_screens(out, Path(folder))
         shots.extend(key_unlock_screen(out, Path(folder)))
+        shots.extend(key_protection_screens(out, Path(folder)))
         try:
             from tests.gui.federation_screens import federation_screens
         except ImportError:

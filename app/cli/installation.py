@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, TextIO
 
-from app.cli.common import AddCommand, emit
+from app.cli.common import AddCommand, emit, passphrase
 from app.core.i18n import gettext as _
 from db.enums import Role, Sector, UnitKind
 
@@ -25,6 +25,7 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             code=args.code,
             kind=UnitKind(args.kind) if args.kind else None,
             sector=Sector(args.sector) if args.sector else None,
+            key_passphrase=passphrase(args, "key_passphrase_env"),
         )
     if args.json:
         emit(
@@ -43,6 +44,14 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             )
             + "\n"
         )
+        if installation.role is Role.FEDERATION and args.key_passphrase_env is None:
+            out.write(
+                _(
+                    "The federation's signing key will be made inside the database, protected "
+                    "by the passphrase given with --key-passphrase-env at the first signature."
+                )
+                + "\n"
+            )
     return 0
 
 
@@ -54,3 +63,5 @@ def register(commands: Commands, add: AddCommand) -> None:
     init.add_argument("--code", help=_("unit code given by the federation"))
     init.add_argument("--kind", choices=[UnitKind.GRASSROOTS.value, UnitKind.UPPER.value])
     init.add_argument("--sector", choices=[s.value for s in Sector])
+    # --key-passphrase-env names the new federation key's passphrase here, not one to unlock.
+    init.set_defaults(unlocks_key=False)

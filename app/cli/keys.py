@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli.common import AddCommand, backup_passphrase, emit, passphrase, report_export
+from app.core.errors import N_, UserError
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -85,9 +86,61 @@ def cmd_keys_restore(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
     return 0
 
 
+def _required(args: argparse.Namespace, attribute: str) -> str:
+    """The passphrase named by ``args.<attribute>`` (or ``--key-passphrase-env``); one is needed."""
+    value = passphrase(args, attribute) or passphrase(args, "key_passphrase_env")
+    if value is None:
+        raise UserError(
+            N_("Name the environment variable holding the key's passphrase (--passphrase-env).")
+        )
+    return value
+
+
+def cmd_keys_protect(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import protect_key
+
+    info = protect_key(ctx, passphrase=_required(args, "passphrase_env"))
+    out.write(
+        _(
+            "The federation's key ({fingerprint}) is now kept in the database, protected by "
+            "the passphrase; every staff computer unlocks it with that passphrase."
+        ).format(fingerprint=info.fingerprint)
+        + "\n"
+    )
+    return 0
+
+
+def _federation(ctx: AppContext) -> bool:
+    from app.core.installation import get_installation
+    from db.enums import Role
+
+    with ctx.reading() as session:
+        installation = get_installation(session)
+    return installation is not None and installation.role is Role.FEDERATION
+
+
 def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.unit import rotate_key
 
+    if _federation(ctx):
+        from app.exchange import rotate_federation_key
+
+        info = rotate_federation_key(
+            ctx,
+            passphrase=_required(args, "passphrase_env"),
+            new_passphrase=passphrase(args, "new_passphrase_env"),
+        )
+        if args.json:
+            emit(out, _key_json(info))
+        else:
+            out.write(
+                _(
+                    "New key {fingerprint} (epoch {epoch}); send the units their plan packages "
+                    "again so they learn it."
+                ).format(fingerprint=info.fingerprint, epoch=info.epoch)
+                + "\n"
+            )
+        return 0
     export = rotate_key(ctx, out=Path(args.out) if args.out else None, passphrase=passphrase(args))
     report_export(export, args, out)
     return 0
@@ -144,7 +197,7 @@ def _cmd_decide(decision: str) -> Handler:
 
 
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``keys show|backup|restore|rotate`` and ``enrol list|accept|refuse|revoke``."""
+    """Add ``keys show|backup|restore|rotate|protect`` and ``enrol list|accept|refuse|revoke``."""
     keys = commands.add_parser("keys", help=_("this installation's signing key")).add_subparsers(
         dest="keys_command", required=True, metavar="ACTION"
     )
@@ -166,8 +219,22 @@ def register(commands: Commands, add: AddCommand) -> None:
     krotate = add(
         keys, "rotate", cmd_keys_rotate, _("replace the key; writes the rotation package")
     )
-    krotate.add_argument("--out")
-    for command in (kshow, kbackup, krestore, krotate):
+    krotate.add_argument("--out", help=_("the rotation package (a unit's key only)"))
+    krotate.add_argument(
+        "--new-passphrase-env",
+        help=_("environment variable holding the new key's passphrase (the federation's)"),
+    )
+    # The federation's old passphrase is --passphrase-env (or --key-passphrase-env).
+    krotate.set_defaults(unlocks_key=False)
+    kprotect = add(
+        keys,
+        "protect",
+        cmd_keys_protect,
+        _("keep the federation's key file in the database, protected by a passphrase"),
+        json_flag=False,
+    )
+    kprotect.set_defaults(unlocks_key=False)
+    for command in (kshow, kbackup, krestore, krotate, kprotect):
         command.add_argument(
             "--passphrase-env", help=_("environment variable holding the key's passphrase")
         )

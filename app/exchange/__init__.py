@@ -54,7 +54,14 @@ from app.exchange.history import (
     compare_versions,
     unit_history,
 )
-from app.exchange.key_services import lock_key, unlock_key
+from app.exchange.key_custody import stored_key_text
+from app.exchange.key_services import (
+    key_needs_protection,
+    lock_key,
+    protect_key,
+    rotate_federation_key,
+    unlock_key,
+)
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
@@ -157,6 +164,7 @@ __all__ = [
     "iter_package_files",
     "key_directory",
     "key_id",
+    "key_needs_protection",
     "key_overview",
     "key_status_label",
     "kind_label",
@@ -182,11 +190,13 @@ __all__ = [
     "parse_statement",
     "parse_values",
     "payload_format_version",
+    "protect_key",
     "rebuild",
     "resolve_conflict",
     "restore_backup",
     "restore_own_key",
     "return_package",
+    "rotate_federation_key",
     "rotate_own_key",
     "same_fingerprint",
     "save_private_key",
@@ -197,6 +207,7 @@ __all__ = [
     "statement_from_json",
     "statement_id",
     "statement_to_json",
+    "stored_key_text",
     "stream_label",
     "suggested_file_name",
     "typed_values",

@@ -1,12 +1,20 @@
 """Unlocking and locking the federation's signing key for a context (the screens' and
-the command line's calls; see :mod:`app.exchange.key_custody`)."""
+the command line's calls; see :mod:`app.exchange.key_custody`), protecting an older
+federation's key file in the database and rotating the key kept there."""
 
 from __future__ import annotations
 
 from app.core.context import AppContext
 from app.core.installation import require_federation_installation
 from app.exchange.key_custody import forget
-from app.exchange.keys import KeyInfo, own_key_info, unlock_federation_key
+from app.exchange.keys import (
+    KeyInfo,
+    key_is_unprotected_file,
+    own_key_info,
+    protect_federation_key,
+    rotate_own_key,
+    unlock_federation_key,
+)
 
 
 def unlock_key(ctx: AppContext, *, passphrase: str) -> KeyInfo:
@@ -23,3 +31,35 @@ def unlock_key(ctx: AppContext, *, passphrase: str) -> KeyInfo:
 def lock_key(ctx: AppContext) -> None:
     """Forget the unlocked key of ``ctx`` (the next signature asks the passphrase again)."""
     forget(ctx.engine)
+
+
+def key_needs_protection(ctx: AppContext) -> bool:
+    """Whether this federation's key is still an unprotected file (the window says so)."""
+    with ctx.reading() as session:
+        return key_is_unprotected_file(session)
+
+
+def protect_key(ctx: AppContext, *, passphrase: str) -> KeyInfo:
+    """Move an older federation's unprotected key file into its database, protected by
+    ``passphrase``, so every staff computer can unlock it (audited ``key.share``)."""
+    with ctx.unit_of_work() as session:
+        require_federation_installation(session)
+        protect_federation_key(session, passphrase)
+        info = own_key_info(session)
+    assert info is not None
+    return info
+
+
+def rotate_federation_key(
+    ctx: AppContext, *, passphrase: str, new_passphrase: str | None = None
+) -> KeyInfo:
+    """Replace the federation's key kept in its database (returns the new key's info):
+    ``passphrase`` unlocks the current key, ``new_passphrase`` (else the same) protects
+    the new one; the old stays as retired (audited ``key.rotate``). Units learn the new
+    key from their next plan package."""
+    with ctx.unit_of_work() as session:
+        require_federation_installation(session)
+        rotate_own_key(session, passphrase=passphrase, new_passphrase=new_passphrase)
+        info = own_key_info(session)
+    assert info is not None
+    return info

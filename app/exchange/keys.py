@@ -55,6 +55,17 @@ MSG_KEY_ELSEWHERE = N_(
     "up. Unlock it there once with a passphrase; from then on every staff computer can "
     "unlock it."
 )
+MSG_ALREADY_PROTECTED = N_(
+    "The federation's signing key is already kept protected in its database; nothing to do."
+)
+MSG_ROTATE_FILE_FIRST = N_(
+    "The federation's signing key is still an unprotected file: protect it first "
+    "(File → Protect the key for every staff computer, or thidua-cli keys protect)."
+)
+MSG_KEY_NEW = N_(
+    "The federation has no signing key yet. Choose the passphrase that will protect it "
+    "(at least 8 characters); every staff computer unlocks it with that passphrase."
+)
 
 
 @dataclass(frozen=True)
@@ -137,11 +148,31 @@ def _record_own(session: Session, keypair: KeyPair, epoch: int, replaces: str | 
 
 
 def _kept_in_database(session: Session, passphrase: str | None) -> bool:
-    """Whether this installation's key is (or is now to be) the database's."""
+    """Whether this installation's key is (or is now to be) the database's: a
+    federation's, unless it is an older federation's unprotected key file."""
     installation = get_installation(session)
     if installation is None or installation.role is not Role.FEDERATION:
         return False
-    return passphrase is not None or stored_key_text(session) is not None
+    if passphrase is not None or stored_key_text(session) is not None:
+        return True
+    return own_key_row(session) is None
+
+
+def key_is_unprotected_file(session: Session) -> bool:
+    """Whether this is an older federation whose key is still an unprotected file (to be
+    protected in the database, :func:`protect_federation_key`)."""
+    installation = get_installation(session)
+    if installation is None or installation.role is not Role.FEDERATION:
+        return False
+    return stored_key_text(session) is None and own_key_row(session) is not None
+
+
+def protect_federation_key(session: Session, passphrase: str) -> KeyPair:
+    """Move an older federation's unprotected key file into the database, protected by
+    ``passphrase`` (at least 8 characters; the file stays where it was); audited."""
+    if not key_is_unprotected_file(session):
+        raise InputError(MSG_ALREADY_PROTECTED)
+    return unlock_federation_key(session, passphrase)
 
 
 def _own_file_key(session: Session) -> KeyPair | None:
@@ -177,7 +208,7 @@ def unlock_federation_key(session: Session, passphrase: str | None) -> KeyPair:
         remember(session, keypair)
         return keypair
     if passphrase is None:
-        raise PassphraseRequiredError(MSG_KEY_LOCKED)
+        raise PassphraseRequiredError(MSG_KEY_LOCKED if own_key_row(session) else MSG_KEY_NEW)
     if own_key_row(session) is None:
         return create_kept_key(session, passphrase=passphrase)
     if not own_key_path(session).exists():
@@ -254,6 +285,8 @@ def rotate_own_key(
         old = key_from_text(text, passphrase)
         store_key(session, new, new_passphrase or passphrase)
     else:
+        if key_is_unprotected_file(session):
+            raise InputError(MSG_ROTATE_FILE_FIRST)
         old = ensure_own_key(session, passphrase=passphrase)
         path = own_key_path(session)
         path.replace(path.with_name(f"{path.stem}.epoch{epoch - 1}.json"))

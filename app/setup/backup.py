@@ -223,7 +223,7 @@ def restore_installation(
     is then moved onto that database, which must be empty (:func:`move_database`:
     proven whole, or the server is left empty and the restored file stays).
     """
-    from app.exchange import key_directory
+    from app.exchange import key_directory, stored_key_text
 
     info = find_backup(folder)
     folder = info.folder
@@ -248,19 +248,22 @@ def restore_installation(
         try:
             with restored.unit_of_work() as session:
                 set_setting(session, "last_backup_at", info.created_at or "restored")
+                # A federation's key kept (protected) in its database is never a file.
+                key_in_database = stored_key_text(session) is not None
         finally:
             restored.close()
     except BaseException:
         if previous is not None:
             copy_sqlite(previous, database)
         raise
-    save_private_key(
-        keypair,
-        key_directory(),
-        passphrase=None,
-        file_name=f"{manifest['installation_id']}.json",
-        overwrite=True,
-    )
+    if not key_in_database:
+        save_private_key(
+            keypair,
+            key_directory(),
+            passphrase=None,
+            file_name=f"{manifest['installation_id']}.json",
+            overwrite=True,
+        )
     moved_to = ""
     if onto:
         report = move_database(source=database, target=onto, progress=progress, cancelled=cancelled)

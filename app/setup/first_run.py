@@ -11,10 +11,14 @@ from app.core.errors import N_, InputError
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.core.installation import get_installation, set_setting
 from app.core.text import nfc
-from app.exchange import ensure_own_key
+from app.exchange import create_kept_key, ensure_own_key
 from app.plans import install_builtin_plans
 from db import models
 from db.enums import Role, Sector, UnitKind
+
+MSG_CHOOSE_KEY_PASSPHRASE = N_(
+    "Choose the passphrase that protects the federation's signing key (at least 8 characters)."
+)
 
 
 def initialize(
@@ -26,9 +30,13 @@ def initialize(
     kind: UnitKind | None = None,
     sector: Sector | None = None,
     language: str = DEFAULT_LANGUAGE,
+    key_passphrase: str | None = None,
 ) -> domain.Installation:
     """Make this database a federation's or a unit's, and install built-in plans.
 
+    A federation given ``key_passphrase`` (at least 8 characters) gets its signing key
+    at once, inside the database and protected by it; without one, the key is made
+    there at the first unlock. A federation's key is never an unprotected file.
     Calling it again with the same role and name changes nothing; a different
     role is refused (a database serves one side only).
     """
@@ -70,6 +78,8 @@ def initialize(
         subject=name,
         detail={"role": role.value, "unit_id": unit.id, "plans": plan_ids},
     )
+    if role is Role.FEDERATION and key_passphrase is not None:
+        create_kept_key(session, passphrase=key_passphrase)
     return domain.Installation(role, unit.id, name, language)
 
 
@@ -82,11 +92,22 @@ def set_up_installation(
     kind: UnitKind | None = None,
     sector: Sector | None = None,
     language: str = "vi",
+    key_passphrase: str | None = None,
 ) -> domain.Installation:
-    """First run: the installation, its built-in plans and its signing key."""
+    """First run: the installation, its built-in plans and its signing key (a
+    federation's inside the database, protected by ``key_passphrase``, required)."""
+    if role is Role.FEDERATION and key_passphrase is None:
+        raise InputError(MSG_CHOOSE_KEY_PASSPHRASE)
     with ctx.unit_of_work() as session:
         installation = initialize(
-            session, role=role, name=name, code=code, kind=kind, sector=sector, language=language
+            session,
+            role=role,
+            name=name,
+            code=code,
+            kind=kind,
+            sector=sector,
+            language=language,
+            key_passphrase=key_passphrase,
         )
-        ensure_own_key(session)
+        ensure_own_key(session, passphrase=key_passphrase)
         return installation

@@ -14,12 +14,16 @@ from tests.e2e.test_database_move import as_json, cli
 from tests.postgres import PostgresServer
 
 SECRET = "mật khẩu sao lưu"
+KEY_SECRET = "mật khẩu khóa ký"
+#: Unlocks the federation's key (kept in its database) for one command.
+UNLOCK = ("--key-passphrase-env", "KEY_SECRET")
 
 
 @pytest.fixture(autouse=True)
 def _secret(monkeypatch: pytest.MonkeyPatch) -> None:
     """The backup passphrase in the environment variable the commands are given."""
     monkeypatch.setenv("BACKUP_SECRET", SECRET)
+    monkeypatch.setenv("KEY_SECRET", KEY_SECRET)
 
 
 def _digests(location: str | Path) -> dict[str, object]:
@@ -29,17 +33,19 @@ def _digests(location: str | Path) -> dict[str, object]:
 def _federation(tmp_path: Path) -> tuple[Path, Path]:
     home = tmp_path / "home-old"
     db = tmp_path / "old" / "thidua.db"
-    cli(home, "--db", str(db), "init", "--role", "federation", "--name", "LĐLĐ tỉnh Hà Giang")
-    cli(home, "--db", str(db), "keys", "show")
+    init = ("init", "--role", "federation", "--name", "LĐLĐ tỉnh Hà Giang")
+    cli(home, "--db", str(db), *UNLOCK, *init)
+    cli(home, "--db", str(db), *UNLOCK, "keys", "show")
     return home, db
 
 
 def test_backup_and_restore_a_federation_file(tmp_path: Path) -> None:
     home, db = _federation(tmp_path)
-    refused = cli(home, "--db", str(db), "backup", "--out", str(tmp_path / "usb"), status=2)
+    usb = str(tmp_path / "usb")
+    refused = cli(home, "--db", str(db), *UNLOCK, "backup", "--out", usb, status=2)
     assert "--backup-passphrase-env" in refused.stderr
     made = as_json(
-        home, "--db", str(db), "backup", "--out", str(tmp_path / "usb"),
+        home, "--db", str(db), *UNLOCK, "backup", "--out", str(tmp_path / "usb"),
         "--backup-passphrase-env", "BACKUP_SECRET",
     )  # fmt: skip
     assert made["role"] == "federation" and made["name"] == "LĐLĐ tỉnh Hà Giang"
@@ -70,7 +76,7 @@ def test_a_shared_federation_backs_up_and_restores_onto_an_empty_server(
     server = postgres_server.empty()
     cli(home, "db", "copy", str(db), server)
     made = as_json(
-        home, "--db", server, "backup", "--out", str(tmp_path / "usb"),
+        home, "--db", server, *UNLOCK, "backup", "--out", str(tmp_path / "usb"),
         "--backup-passphrase-env", "BACKUP_SECRET",
     )  # fmt: skip
     assert made["source"].startswith("postgresql://")
@@ -101,7 +107,7 @@ def test_a_shared_federation_backs_up_and_restores_onto_an_empty_server(
 def test_an_unset_passphrase_variable_writes_nothing(tmp_path: Path, missing: str) -> None:
     home, db = _federation(tmp_path)
     result = cli(
-        home, "--db", str(db), "backup", "--out", str(tmp_path / "usb"),
+        home, "--db", str(db), *UNLOCK, "backup", "--out", str(tmp_path / "usb"),
         "--backup-passphrase-env", missing, status=1,
     )  # fmt: skip
     assert missing in result.stderr

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.test_cli_packages import Cli
+from tests.e2e.test_cli_packages import FEDERATION_KEY, Cli
 from tests.unit.test_legacy_imports import _office_roster
 
 
 def test_roster_import_reports_converted_and_left_cells(tmp_path: Path) -> None:
-    fed = Cli(tmp_path / "home", tmp_path / "fed.db")
+    fed = Cli(tmp_path / "home", tmp_path / "fed.db", key=FEDERATION_KEY)
     fed.run("init", "--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang")
     path = tmp_path / "danh-sach.xlsx"
     _office_roster(path)

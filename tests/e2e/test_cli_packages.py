@@ -17,15 +17,27 @@ pytestmark = [pytest.mark.both_backends, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 
+#: The passphrase protecting a test federation's signing key (kept in its database).
+FEDERATION_KEY = "khóa-thử-Tuyên-Quang"
+
+
 class Cli:
-    def __init__(self, home: Path, db: Path | str) -> None:
+    """``thidua-cli`` run as one PC does; a federation's (``key``) unlocks its key for
+    every command with ``--key-passphrase-env``, as staff scripts do."""
+
+    def __init__(self, home: Path, db: Path | str, *, key: str | None = None) -> None:
         self.home = home
         self.db = db
+        self.key = key
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, THIDUA_HOME=str(self.home), THIDUA_LANG="vi")
+        unlock: tuple[str, ...] = ()
+        if self.key is not None:
+            env["THIDUA_TEST_KEY"] = self.key
+            unlock = ("--key-passphrase-env", "THIDUA_TEST_KEY")
         result = subprocess.run(
-            [sys.executable, "-m", "app.cli", "--db", str(self.db), *args],
+            [sys.executable, "-m", "app.cli", "--db", str(self.db), *unlock, *args],
             capture_output=True,
             text=True,
             env=env,
@@ -42,7 +54,7 @@ class Cli:
 
 
 def test_federation_and_unit_exchange_packages_by_files(tmp_path: Path, database_url: str) -> None:
-    fed = Cli(tmp_path / "fed-home", database_url)
+    fed = Cli(tmp_path / "fed-home", database_url, key=FEDERATION_KEY)
     member = Cli(tmp_path / "unit-home", tmp_path / "unit.db")
     fed.run("init", "--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang")
     fed.run("roster", "template", "--out", str(tmp_path / "roster.xlsx"))

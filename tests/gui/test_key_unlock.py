@@ -12,7 +12,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QProgressBar
 
 from app import unit
 from app.core.context import open_context
@@ -21,12 +21,12 @@ from app.exchange import import_packages, unlock_key
 from db import models
 from tests.gui.typing import type_text
 from tests.gui.widgets import find_dialog, open_federation_window
-from tests.helpers import PLAN, enrol_unit, federation_with_roster, unit_database
+from tests.helpers import KEY_PASSPHRASE, PLAN, enrol_unit, federation_with_roster, unit_database
 from tests.unit.test_packages_flow import enter_registration
 
 from ui.widgets.passphrase import PassphraseDialog
 
-PASSPHRASE = "mật khẩu LĐLĐ tỉnh"
+PASSPHRASE = KEY_PASSPHRASE  # the one federation_with_roster protects the key with
 
 
 def test_the_federation_window_asks_the_staff_name_at_first_use(
@@ -53,7 +53,7 @@ def test_plan_packages_on_a_pc_without_the_key_ask_its_passphrase_once(
     database = tmp_path / "federation.db"
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc1"))
     ctx, _plans = federation_with_roster(database, tmp_path)
-    keyid = unlock_key(ctx, passphrase=PASSPHRASE).keyid  # the key file moves to the database
+    keyid = unlock_key(ctx, passphrase=PASSPHRASE).keyid  # born in the database, protected
     ctx.close()
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc2"))
     monkeypatch.setenv("THIDUA_STAFF_NAME", "Hoàng Văn Dũng")
@@ -68,7 +68,9 @@ def test_plan_packages_on_a_pc_without_the_key_ask_its_passphrase_once(
     type_text(dialog.first, "không phải mật khẩu")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     dialog = find_dialog(qtbot, PassphraseDialog, "key-passphrase")
-    assert dialog.error.text() == "Mật khẩu không đúng."
+    # The unlock runs on the task runner: the dialog is busy, then says why.
+    qtbot.waitUntil(lambda: dialog.error.text() == "Mật khẩu không đúng.", timeout=20000)
+    assert dialog.first.isEnabled() and not dialog.findChild(QProgressBar).isVisible()  # type: ignore[union-attr]
     assert not (tmp_path / "first").exists() or not list((tmp_path / "first").iterdir())
     with qtbot.waitSignal(page.exported, timeout=60000) as exported:
         type_text(dialog.first, PASSPHRASE)

@@ -22,6 +22,7 @@ from app.setup import set_up_installation
 from db.enums import Role
 from tests.gui.typing import type_text
 from tests.gui.widgets import standard_button
+from tests.helpers import KEY_PASSPHRASE
 
 from ui.shell.main_window import MainWindow
 from ui.shell.shared_database import SharedDatabaseDialog, build_url, split_url
@@ -34,7 +35,7 @@ SECRET = "S3cret/pa@ss"
 
 def federation_file(path: Path, name: str) -> Path:
     ctx = open_context(path)
-    set_up_installation(ctx, role=Role.FEDERATION, name=name)
+    set_up_installation(ctx, role=Role.FEDERATION, name=name, key_passphrase=KEY_PASSPHRASE)
     ctx.close()
     return path
 

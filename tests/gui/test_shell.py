@@ -11,12 +11,13 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QRadioButton
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox, QRadioButton
 
 from app.core import i18n
 from app.core.preferences import Preferences
 from tests.gui.typing import type_text
 from tests.gui.widgets import standard_button
+from tests.helpers import KEY_PASSPHRASE
 
 from ui.shell.first_run import FirstRunDialog
 from ui.shell.main_window import MainWindow
@@ -52,10 +53,38 @@ def test_first_run_as_federation_then_the_plan_is_listed(qtbot: QtBot, tmp_path:
     assert not ok.isEnabled(), "no name typed yet"
     QTest.mouseClick(federation, Qt.MouseButton.LeftButton)
     type_text(dialog._name, "LĐLĐ tỉnh Tuyên Quang")
-    assert ok.isEnabled()
-    with qtbot.waitSignal(window.plan_shown, timeout=10000) as shown:
+    # A federation chooses its key's passphrase, typed twice, at least 8 characters.
+    passphrase = dialog.findChild(QLineEdit, "first-run-passphrase")
+    again = dialog.findChild(QLineEdit, "first-run-passphrase-again")
+    assert passphrase is not None and again is not None and passphrase.isVisible()
+    error = dialog._error
+    assert not ok.isEnabled() and error.text() == "Mật khẩu cần ít nhất 8 ký tự."
+    type_text(passphrase, "ngắn")
+    type_text(again, "ngắn")
+    assert not ok.isEnabled() and error.text() == "Mật khẩu cần ít nhất 8 ký tự."
+    passphrase.clear()
+    type_text(passphrase, KEY_PASSPHRASE)
+    assert not ok.isEnabled() and "hai lần" in error.text()
+    again.clear()
+    type_text(again, KEY_PASSPHRASE + "x")
+    assert not ok.isEnabled() and "hai lần" in error.text()
+    again.clear()
+    type_text(again, KEY_PASSPHRASE)
+    assert ok.isEnabled() and not error.text()
+    with qtbot.waitSignal(window.plan_shown, timeout=20000) as shown:
         QTest.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert shown.args == ["tuyen-quang-2017"]
+    keys = Path(os.environ["THIDUA_HOME"]) / "keys"
+    assert not keys.exists() or not list(keys.iterdir())  # no key file: in the database
+    from app.core.context import open_context
+    from app.exchange import stored_key_text
+    from app.exchange.keystore import key_from_text
+
+    check = open_context(tmp_path / "fed.db")
+    with check.reading() as session:
+        text = stored_key_text(session)
+    check.close()
+    assert text is not None and key_from_text(text, KEY_PASSPHRASE).key_id
     codes = column_texts(window, IndicatorColumn.CODE)
     assert codes[:3] == ["1", "2.1", "2.2"] and "9đ.2" in codes and len(codes) == 21
     targets = column_texts(window, IndicatorColumn.TARGET)
@@ -105,7 +134,7 @@ def test_switching_to_english_retranslates_in_place(qtbot: QtBot, tmp_path: Path
     from db.enums import Role
 
     ctx = open_context(db)
-    set_up_installation(ctx, role=Role.FEDERATION, name="LĐLĐ")
+    set_up_installation(ctx, role=Role.FEDERATION, name="LĐLĐ", key_passphrase=KEY_PASSPHRASE)
     ctx.close()
     window = open_window(qtbot, db)
     with qtbot.waitSignal(window.plan_shown, timeout=10000):

@@ -12,6 +12,7 @@ import pytest
 
 from app.core.context import database_url, open_context
 from app.core.errors import InputError
+from app.exchange import unlock_key
 from app.exchange.keys import ensure_own_key
 from app.exchange.keystore import WrongPassphraseError
 from app.setup import (
@@ -24,7 +25,7 @@ from app.setup import (
     restore_installation,
 )
 from db.engine import display_url
-from tests.helpers import federation_with_roster
+from tests.helpers import KEY_PASSPHRASE, federation_with_roster
 from tests.postgres import PostgresServer
 
 PASSPHRASE = "mật khẩu của liên đoàn"
@@ -60,6 +61,7 @@ def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
 ) -> None:
     db, key_id = _federation_file(tmp_path)
     ctx = open_context(db)
+    unlock_key(ctx, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:
         info = backup_installation(ctx, target=tmp_path / "usb", passphrase=PASSPHRASE)
     finally:
@@ -85,6 +87,7 @@ def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
     assert restored.kept_aside is None and restored.moved_to == ""
     assert _without_settings(new_db) == _without_settings(db)
     again = open_context(new_db)
+    unlock_key(again, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:
         with again.unit_of_work() as session:
             assert ensure_own_key(session).key_id == key_id, "the federation's key came back"
@@ -99,6 +102,7 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_onto_an_empty_serve
     server = postgres_server.empty()
     move_database(source=db, target=server)
     ctx = open_context(server)
+    unlock_key(ctx, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:
         seen: list[tuple[int, int]] = []
         info = backup_installation(
@@ -131,6 +135,7 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_onto_an_empty_serve
     assert restored.moved_to == display_url(database_url(fresh))
     assert _without_settings(fresh) == _without_settings(server)
     again = open_context(fresh)
+    unlock_key(again, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:
         with again.unit_of_work() as session:
             assert ensure_own_key(session).key_id == key_id
@@ -145,6 +150,7 @@ def test_a_cancelled_backup_of_a_shared_database_leaves_no_folder(
     server = postgres_server.empty()
     move_database(source=db, target=server)
     ctx = open_context(server)
+    unlock_key(ctx, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:
         with pytest.raises(MoveCancelled):
             backup_installation(

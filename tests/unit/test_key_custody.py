@@ -29,6 +29,7 @@ from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from db import models
 from db.enums import Role
+from tests.helpers import older_federation_key
 
 PASSPHRASE = "mật khẩu chung của LĐLĐ"
 PLAN = "tuyen-quang-2017"
@@ -86,7 +87,7 @@ def test_an_old_key_file_moves_into_the_database_and_is_kept(
     database = tmp_path / "federation.db"
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc1"))
     ctx = federation(database, tmp_path)
-    old = signer(ctx)  # the key file of before, unprotected in the user folder
+    old = older_federation_key(ctx)  # the key file of before, unprotected in the user folder
     with ctx.reading() as session:
         path = own_key_path(session)
     assert path.exists()
@@ -109,7 +110,7 @@ def test_a_key_file_left_on_the_first_pc_is_named_on_another(
     database = tmp_path / "federation.db"
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc1"))
     ctx = federation(database, tmp_path)
-    signer(ctx)
+    older_federation_key(ctx)
     ctx.close()
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc2"))
     other = open_context(database)

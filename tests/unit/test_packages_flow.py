@@ -25,6 +25,7 @@ from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
 from db.enums import REGISTRATION_STREAM, Role
 from tests.helpers import (
+    KEY_PASSPHRASE,
     bump,
     enrol_unit,
     enrolment_package,
@@ -311,7 +312,9 @@ def test_plan_package_needs_the_confirmed_fingerprint_and_the_right_unit(
     # A plan package signed by another federation's key is refused once pinned.
     other = open_context(plans.parent / "other.db")
     with other.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh khác")
+        initialize(
+            session, role=Role.FEDERATION, name="LĐLĐ tỉnh khác", key_passphrase=KEY_PASSPHRASE
+        )
     workbook = plans.parent / "roster2.xlsx"
     write_roster_template(workbook)
     with other.unit_of_work() as session:

@@ -1,7 +1,10 @@
-"""First run: choose the role of this installation and name the union."""
+"""First run: choose the role of this installation and name the union; a federation
+also chooses the passphrase protecting its signing key (typed twice, at least 8
+characters), which is born inside its database and unlocked with it on every staff PC."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from PySide6.QtCore import Slot
@@ -21,6 +24,7 @@ from app.core.i18n import gettext as _
 from db.enums import Role, Sector, UnitKind
 
 from ui.widgets.choices import ChoiceBox
+from ui.widgets.passphrase import MIN_LENGTH
 from ui.widgets.styles import ERROR_TEXT_STYLE
 from ui.widgets.tables import kind_label, sector_label
 
@@ -32,6 +36,8 @@ class FirstRunChoice:
     code: str | None
     kind: UnitKind | None
     sector: Sector | None
+    #: The federation's key passphrase (None for a unit).
+    key_passphrase: str | None = None
 
 
 class FirstRunDialog(QDialog):
@@ -56,7 +62,14 @@ class FirstRunDialog(QDialog):
         self._sector: ChoiceBox[Sector | None] = ChoiceBox()
         self._sector.setObjectName("first-run-sector")
         self._sector.set_choices([("", None), *(("", s) for s in Sector)])
+        self._passphrase = QLineEdit()
+        self._passphrase.setObjectName("first-run-passphrase")
+        self._passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self._again = QLineEdit()
+        self._again.setObjectName("first-run-passphrase-again")
+        self._again.setEchoMode(QLineEdit.EchoMode.Password)
         self._error = QLabel()
+        self._error.setWordWrap(True)
         self._error.setStyleSheet(ERROR_TEXT_STYLE)
         self._buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -70,6 +83,10 @@ class FirstRunDialog(QDialog):
         self._form.addRow(self._code_label, self._code)
         self._form.addRow(self._kind_label, self._kind)
         self._form.addRow(self._sector_label, self._sector)
+        self._passphrase_label = QLabel()
+        self._again_label = QLabel()
+        self._form.addRow(self._passphrase_label, self._passphrase)
+        self._form.addRow(self._again_label, self._again)
         layout = QVBoxLayout(self)
         layout.addWidget(self._intro)
         layout.addWidget(self._unit)
@@ -83,6 +100,8 @@ class FirstRunDialog(QDialog):
         self._name.textChanged.connect(self._validate)
         self._kind.currentIndexChanged.connect(self._kind_changed)
         self._sector.currentIndexChanged.connect(self._validate)
+        self._passphrase.textChanged.connect(self._validate)
+        self._again.textChanged.connect(self._validate)
         self.translateUI()
         self._role_changed()
 
@@ -95,6 +114,11 @@ class FirstRunDialog(QDialog):
         self._code_label.setText(_("Unit code given by the federation:"))
         self._kind_label.setText(_("Level:"))
         self._sector_label.setText(_("Sector:"))
+        self._passphrase_label.setText(_("Passphrase of the federation's signing key:"))
+        self._again_label.setText(_("Type it again:"))
+        self._passphrase.setPlaceholderText(
+            _("at least 8 characters; every staff computer unlocks the key with it")
+        )
         self._name.setPlaceholderText(_("e.g. Công đoàn Công ty Cổ phần Xi măng Tân Quang"))
         self._kind.relabel(kind_label)
         self._kind_changed()
@@ -107,6 +131,7 @@ class FirstRunDialog(QDialog):
             code=None if federation else (self._code.text().strip() or None),
             kind=None if federation else self._kind.current(),
             sector=None if federation else self._sector.current(),
+            key_passphrase=self._passphrase.text() if federation else None,
         )
 
     def restore(self, choice: FirstRunChoice, message: str = "") -> None:
@@ -117,6 +142,8 @@ class FirstRunDialog(QDialog):
         if choice.kind is not None:
             self._kind.select(choice.kind)
         self._sector.select(choice.sector)
+        self._passphrase.setText(choice.key_passphrase or "")
+        self._again.setText(choice.key_passphrase or "")
         self._validate()
         if message:
             self._error.setText(message)
@@ -126,6 +153,8 @@ class FirstRunDialog(QDialog):
         unit = self._unit.isChecked()
         for widget in (self._code, self._kind, self._sector):
             widget.setEnabled(unit)
+        for field in (self._passphrase, self._again):
+            self._form.setRowVisible(field, not unit)
         self._kind_changed()
 
     def _grassroots(self) -> bool:
@@ -148,9 +177,20 @@ class FirstRunDialog(QDialog):
             message = _("Enter the name of the union.")
         elif self._grassroots() and self._sector.current() is None:
             message = _("Choose the sector of the grassroots union.")
+        elif self._federation.isChecked():
+            message = self._passphrase_problem()
         ok_button.setEnabled(not message)
         self._error.setText(message)
         return not message
+
+    def _passphrase_problem(self) -> str:
+        """What is wrong with the federation's key passphrase typed twice ("" if nothing)."""
+        first = self._passphrase.text()
+        if len(unicodedata.normalize("NFC", first)) < MIN_LENGTH:
+            return _("The passphrase needs at least 8 characters.")
+        if first != self._again.text():
+            return _("The two passphrases differ; type the same one twice.")
+        return ""
 
     @Slot()
     def _try_accept(self) -> None:

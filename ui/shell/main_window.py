@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -29,6 +30,7 @@ from app.core.location import shown_location
 from app.core.preferences import Preferences, load_preferences, save_preferences
 
 from ui.shell.database_menu import DatabaseMenu, Opened, open_database
+from ui.shell.key_protection import key_warning_text
 from ui.shell.plan_view import PlanView
 from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
 from ui.widgets.screen_fit import fit_to_screen
@@ -92,6 +94,11 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.backup_reminder.setObjectName("backup-reminder")
         self.statusBar().addPermanentWidget(self.backup_reminder)
         self.backup_reminder.hide()
+        self.key_warning = QLabel()  # an older federation's key, still an unprotected file
+        self.key_warning.setObjectName("key-warning")
+        self.statusBar().addPermanentWidget(self.key_warning)
+        self.key_warning.hide()
+        self.protect_key_dialog: QDialog | None = None  # once asked
 
         self._build_menus()
         if not (
@@ -120,6 +127,10 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._backup_action.setVisible(False)
         self._backup_action.triggered.connect(self.ask_backup)
         self._file_menu.addAction(self._backup_action)
+        self._protect_action = QAction(self)  # an older federation's, while its key is a file
+        self._protect_action.setVisible(False)
+        self._protect_action.triggered.connect(self.ask_protect_key)
+        self._file_menu.addAction(self._protect_action)
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -179,6 +190,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._shared_action.setText(_("Shared &database…"))
         self._move_action.setText(_("&Move the data to another database…"))
         self._backup_action.setText(_("&Back up…"))
+        self._protect_action.setText(_("Protect the key for every staff computer…"))
+        self.key_warning.setText(key_warning_text())
         self._staff_action.setText(_("Who uses this computer…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
@@ -322,6 +335,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
                 kind=choice.kind,
                 sector=choice.sector,
                 language=language,
+                key_passphrase=choice.key_passphrase,
             )
 
         def done(installation: Any) -> None:
@@ -388,6 +402,28 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.federation_workspace.reload()
         self._backup_action.setVisible(True)
         self.remind_backup()
+        self._show_key_protection()
+
+    def _show_key_protection(self) -> None:
+        """The protect action and the warning, while the federation's key is a file."""
+        from app.exchange import key_needs_protection
+
+        needed = self._ctx is not None and key_needs_protection(self._ctx)
+        self._protect_action.setVisible(needed)
+        self.key_warning.setVisible(needed)
+
+    @Slot()
+    def ask_protect_key(self) -> None:
+        """File → Protect the key for every staff computer… (passphrase twice)."""
+        if self._ctx is None:
+            return
+        from ui.shell.key_protection import ask_protect_key
+
+        def done(text: str) -> None:
+            self._status.setText(text)
+            self._show_key_protection()
+
+        self.protect_key_dialog = ask_protect_key(self, self._ctx, self._runner, done)
 
     @Slot(object)
     def _show_error(self, error: BaseException) -> None:
@@ -434,6 +470,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._installation = None
         self._backup_action.setVisible(False)
         self.backup_reminder.hide()
+        self._protect_action.setVisible(False)
+        self.key_warning.hide()
         if self.unit_workspace is not None:
             self._pages.removeWidget(self.unit_workspace)
             self.unit_workspace.deleteLater()

@@ -1,18 +1,22 @@
 """Unlocking the federation's signing key when a signature first needs it: the
-passphrase typed once, a wrong one asked again with the reason, then the work retried."""
+passphrase typed once, a wrong one asked again with the reason, then the work retried.
+The unlock (scrypt, about half a second) runs on the task runner, the dialog busy
+meanwhile, so the window never freezes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
 from app.core.context import AppContext
-from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.exchange import PassphraseRequiredError, unlock_key
 
+from ui.widgets.errors import error_text
 from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.tasks import CancelToken, TaskRunner
 
 
 def unlock_or_fail(
@@ -49,15 +53,40 @@ def ask_key_passphrase(
         ok_text=_("Unlock"),
     )
 
-    def typed(passphrase: str) -> None:
-        try:
-            unlock_key(ctx, passphrase=passphrase)
-        except UserError as error:  # a wrong passphrase: asked again, with why
-            dialog.error.setText(error.translated())
-            dialog.first.clear()
-            dialog.open()
-            return
+    runner = TaskRunner(dialog)
+    busy = QProgressBar()
+    busy.setObjectName("key-unlocking")
+    busy.setRange(0, 0)  # busy: no measure of scrypt's progress
+    busy.setTextVisible(False)
+    busy.hide()
+    layout = dialog.layout()
+    assert layout is not None
+    layout.addWidget(busy)
+
+    def working(on: bool) -> None:
+        busy.setVisible(on)
+        dialog.first.setEnabled(not on)
+        dialog.buttons.setEnabled(not on)
+
+    def unlocked(_info: Any) -> None:
+        working(False)
+        dialog.close()
         then()
+
+    def refused(error: BaseException) -> None:  # a wrong passphrase: asked again, with why
+        working(False)
+        dialog.error.setText(error_text(error))
+        dialog.first.clear()
+        dialog.first.setFocus()
+
+    def typed(passphrase: str) -> None:
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            return unlock_key(ctx, passphrase=passphrase)
+
+        dialog.error.setText(_("Unlocking the key…"))
+        working(True)
+        dialog.open()  # stays on screen, busy, until the key is unlocked or refused
+        runner.run(job, unlocked, refused)
 
     dialog.chosen.connect(typed)
     dialog.open()
