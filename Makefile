@@ -8,7 +8,7 @@ PO := $(wildcard resources/locale/*/LC_MESSAGES/thidua.po)
 MO := $(PO:.po=.mo)
 PYINSTALLER := pyinstaller>=6.10,<7
 
-.PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-national screenshots bundle \
+.PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-readme bench-national screenshots bundle \
 	bundle-test
 
 $(STAMP): pyproject.toml
@@ -75,6 +75,10 @@ bundle-test: $(BUNDLE_TOOLS)
 bench: $(STAMP) $(MO)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:cacheprovider \
 		--override-ini addopts= --ignore=tests/bench/test_bench_national.py
+
+## `make bench`, then the README's import figures rewritten from its output.
+bench-readme: bench
+	$(BIN)/python tests/bench/readme.py build/bench/import.json
 
 ## The country: 125,000 CĐCS, a 20,000-package import, the roll-up of ~5.5 million values
 ## (~10 min; PostgreSQL too when THIDUA_BENCH_POSTGRES_URL is set, see the test's docstring).

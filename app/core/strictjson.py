@@ -19,9 +19,13 @@ memory or the stack:
 Everything runs in time linear in the input: the C scanner of :func:`json.loads`
 reads the text once (an unclosed string with thousands of escaped quotes costs
 no more than any other string — a regular-expression pre-scan made that
-quadratic, a minute for 100 KB), and the limits are checked by one iterative
-walk over the result. Nesting deeper than the interpreter's recursion limit
-stops the C scanner with a ``RecursionError``, refused as too deep; the walk
+quadratic, a minute for 100 KB), duplicate names are caught during that parse
+(``object_pairs_hook``), and the limits are checked by one iterative walk over
+the result: over its containers only when the text is no longer than
+``max_string`` and has no surrogate escape, as no string can then break a rule.
+Integers are read by the C parser itself when no run of digits in the text is
+long enough to leave the range. Nesting deeper than the interpreter's recursion
+limit stops the C scanner with a ``RecursionError``, refused as too deep; the walk
 refuses anything deeper than ``max_depth``.
 
 :func:`dumps_canonical` is the deterministic encoding used whenever bytes are
@@ -83,6 +87,9 @@ class MalformedJSONError(InputError):
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: The only way to a surrogate in strictly decoded UTF-8 JSON (or an escaped
+#: backslash before "uD8..": then the full walk decides).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 # Longest decimal literal that may still be inside any sane integer range;
@@ -133,11 +140,15 @@ def loads_strict(
     def parse_constant(name: str) -> Any:
         raise MalformedJSONError(MSG_NON_FINITE, detail=name)
 
+    # Integers of fewer digits than the narrower bound has are inside the range:
+    # when the text has no longer run of digits, the C parser reads them itself.
+    safe_digits = len(str(max(min(-int_min, int_max), 0))) - 1
+    long_digits = safe_digits < 1 or re.search(rf"\d{{{safe_digits + 1}}}", text)
     try:
         value = json.loads(
             text,
             object_pairs_hook=_object_without_duplicates,
-            parse_int=parse_int,
+            parse_int=parse_int if long_digits else None,
             parse_float=parse_float,
             parse_constant=parse_constant,
         )
@@ -147,7 +158,12 @@ def loads_strict(
         ) from None
     except RecursionError:  # nested deeper than the interpreter allows: far too deep
         raise MalformedJSONError(MSG_TOO_DEEP, params={"limit": max_depth}) from None
-    _check_values(value, max_depth=max_depth, max_string=max_string, max_items=max_items)
+    if len(text) <= max_string and not _SURROGATE_ESCAPE.search(text):
+        # No string can be longer than the whole text, and a lone surrogate can
+        # only come from a "\\uD8.." escape: only containers are left to check.
+        _check_containers(value, max_depth=max_depth, max_items=max_items)
+    else:
+        _check_values(value, max_depth=max_depth, max_string=max_string, max_items=max_items)
     return value
 
 
@@ -223,6 +239,23 @@ def _check_values(value: Any, *, max_depth: int, max_string: int, max_items: int
             for name, member in item.items():
                 _check_string(name, max_string)
                 stack.append((member, depth))
+
+
+def _check_containers(value: Any, *, max_depth: int, max_items: int) -> None:
+    """The walk of :func:`_check_values` for containers only: depth and entry counts."""
+    if type(value) is not dict and type(value) is not list:
+        return
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > max_depth:
+            raise MalformedJSONError(MSG_TOO_DEEP, params={"limit": max_depth})
+        if len(item) > max_items:
+            raise MalformedJSONError(MSG_TOO_MANY_ITEMS, params={"limit": max_items})
+        deeper = depth + 1
+        for member in item.values() if type(item) is dict else item:
+            if type(member) is dict or type(member) is list:
+                stack.append((member, deeper))
 
 
 def _check_string(text: str, max_string: int) -> None:

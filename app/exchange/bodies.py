@@ -141,12 +141,19 @@ def _parse_value(code: str, item: Any) -> domain.UnitValue:
     amount = get("amount")
     numerator = get("numerator")
     denominator = get("denominator")
-    if _int_bad(amount):
-        raise _bad(f"statement.values[{code}].amount")
-    if _int_bad(numerator):
-        raise _bad(f"statement.values[{code}].numerator")
-    if _int_bad(denominator):
-        raise _bad(f"statement.values[{code}].denominator")
+    # The common case in one test (JSON integers are exactly ``int``; a bool is not).
+    if not (
+        (amount is None or (type(amount) is int and 0 <= amount <= MAX_AMOUNT))
+        and (numerator is None or (type(numerator) is int and 0 <= numerator <= MAX_AMOUNT))
+        and (denominator is None or (type(denominator) is int and 0 <= denominator <= MAX_AMOUNT))
+    ):
+        for name, number in (
+            ("amount", amount),
+            ("numerator", numerator),
+            ("denominator", denominator),
+        ):
+            if _int_bad(number):
+                raise _bad(f"statement.values[{code}].{name}")
     text = get("text")
     if text is not None:
         text = _text(text, f"statement.values[{code}].text", _MAX_TEXT) or None

@@ -23,7 +23,7 @@ from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
-from app.exchange.bulk import chunks
+from app.exchange.bulk import chunks, insert_rows
 from app.exchange.value_checks import Finding, UnitSize, find_suspicious
 from app.plans import CheckKind, get_checks, get_plan
 from db import models
@@ -214,17 +214,32 @@ def _sync(
     gone = [flag.id for key, flag in existing.items() if key not in wanted]
     for ids in chunks(gone):
         session.execute(delete(models.ValueFlag).where(models.ValueFlag.id.in_(ids)))
+    new_rows: list[dict[str, str]] = []
     for key, (values_json, package_hash) in wanted.items():
         flag = existing.get(key)
-        if flag is not None and flag.values_json == values_json:
+        if flag is None:
+            # New flags in one executemany, not one ORM object each.
+            unit_id, stream, code, kind = key
+            new_rows.append(
+                {
+                    "plan_id": plan_id,
+                    "unit_id": unit_id,
+                    "stream": stream,
+                    "indicator_code": code,
+                    "check_kind": kind,
+                    "values_json": values_json,
+                    "package_hash": package_hash,
+                    "raised_at": now,
+                    "verified_at": "",
+                    "verified_by": "",
+                    "note": "",
+                }
+            )
+            continue
+        if flag.values_json == values_json:
             # Unchanged figures (a revision repeating them): still verified if it was.
             flag.package_hash = package_hash
             continue
-        if flag is None:
-            unit_id, stream, code, kind = key
-            flag = models.ValueFlag(plan_id=plan_id, unit_id=unit_id, stream=stream)
-            flag.indicator_code, flag.check_kind = code, kind
-            session.add(flag)
         flag.values_json = values_json
         flag.package_hash = package_hash
         flag.raised_at = now
@@ -232,6 +247,7 @@ def _sync(
         flag.verified_by = ""
         flag.note = ""
     session.flush()
+    insert_rows(session, models.ValueFlag, new_rows)
 
 
 # --- listing and verifying --------------------------------------------------------

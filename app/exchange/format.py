@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.core.errors import N_, InputError
 from app.core.strictjson import dumps_canonical, loads_strict
-from app.core.text import first_unclean
+from app.core.text import first_unclean_json
 from app.exchange.signing import PAYLOAD_TYPE, sign_envelope, sign_envelope_many
 
 PACKAGE_FORMAT = "thidua.package/1"
@@ -264,7 +264,7 @@ def parse_payload(payload: bytes, raw: bytes, *, max_bytes: int = MAX_PACKAGE_BY
         max_items=50_000,
         allow_floats=False,
     )
-    unclean = first_unclean(document)
+    unclean = first_unclean_json(payload, document)
     if unclean is not None:
         where, character = unclean
         raise PayloadError(

@@ -380,16 +380,21 @@ def _final_labels(
                 ).all()
             )
         heads: dict[StreamKey, int] = {}
+        head = models.StreamHead
+        for chunk in chunks(sorted({results[i].unit_id for i in indexes})):
+            # One query per chunk of units, not one ORM get per stream.
+            heads.update(
+                ((unit_id, plan_id, stream), revision)
+                for unit_id, plan_id, stream, revision in session.execute(
+                    select(head.unit_id, head.plan_id, head.stream, head.revision).where(
+                        head.unit_id.in_(chunk)
+                    )
+                )
+            )
         for i in indexes:
             r = results[i]
             key = (r.unit_id, r.plan_id, r.stream)
-            if key not in heads:
-                head = session.get(models.StreamHead, key)
-                heads[key] = head.revision if head else 0
-        for i in indexes:
-            r = results[i]
-            key = (r.unit_id, r.plan_id, r.stream)
-            head_entry = streams.Entry("", 0, heads[key], None)
+            head_entry = streams.Entry("", 0, heads.get(key, 0), None)
             outcome = status.get(r.package_hash, "")
             verdict = streams.Settled(
                 conflicts={

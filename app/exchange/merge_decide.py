@@ -472,13 +472,16 @@ class Importer:
         header = package.header
         self.state.archived[package.payload_hash] = "candidate"
         rows = (
-            statement_rows(
-                header.plan_id,
-                header.unit_id,
-                header.stream,
-                header.revision,
-                statement,
-                self.state.plans[header.plan_id],
+            self._recall(
+                ("rows", package.payload_hash, header.plan_id),
+                lambda: statement_rows(
+                    header.plan_id,
+                    header.unit_id,
+                    header.stream,
+                    header.revision,
+                    statement,
+                    self.state.plans[header.plan_id],
+                ),
             )
             if self.writing
             else None

@@ -13,10 +13,12 @@ movements and 1 work), so every package carries exactly 60 values.
 
 Figures:
 
-(a) the FLOOR, in this process: read every file, verify its Ed25519
-    signature (``open_envelope`` + ``verify_envelope``), parse its payload
-    strictly (``loads_strict``), then ONE ``sqlite3`` ``executemany`` of the
-    same value rows into a fresh SQLite file table in WAL mode;
+(a) the TRUE FLOOR (``tests/bench/floors.py``: public primitives only,
+    nothing of the project), in this process: read every file, verify its
+    Ed25519 signature with ``cryptography``, parse it with ``json.loads``,
+    then ONE ``sqlite3`` ``executemany`` of the same value rows into a fresh
+    SQLite file table in WAL mode; and the same as a whole process
+    (``python floors.py``), beside ``thidua-cli import`` as a whole process;
 (b) ``import_packages`` in a fresh child interpreter (module imports and
     database opening excluded from the time, as the floor excludes them),
     its ratio to the floor, packages/s, and the child's peak RSS
@@ -29,7 +31,10 @@ Figures:
     machine; wall time also counts waiting for the disk (WAL checkpoints).
 
 At 2,000 packages the floor and the import are each run ``BENCH_REPEAT``
-times (default 3) and the best time is kept; 20,000 is run once.
+times (default 3) and the best time is kept; 20,000 is run once. Every figure
+is printed beside its floor measured in the same run, and written as JSON to
+``build/bench/import.json`` (``BENCH_JSON``), from which ``make bench-readme``
+regenerates the README's table (``tests/bench/readme.py``).
 
 Run: ``make bench``, or
 ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest tests/bench/test_bench_import.py
@@ -57,13 +62,15 @@ from app.plans.builtin import load_builtin_document
 from app.plans.document import install_plan_document
 from app.plans.reading import get_plan
 from db.enums import REGISTRATION_STREAM, IndicatorKind
-from tests.bench.floors import import_floor
+from tests.bench.floors import floor_process, import_floor, whole_process
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = 2_000
 LARGE = int(os.environ.get("BENCH_LARGE", "20000"))
 #: Runs at the small size; the best is kept (the machine may be busy).
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+#: Where the figures go for ``tests/bench/readme.py``.
+JSON_OUT = Path(os.environ.get("BENCH_JSON", str(ROOT / "build" / "bench" / "import.json")))
 INDICATORS = 60
 STREAMS = (REGISTRATION_STREAM, "h1", "year")
 BENCH_PLAN = "bench-60"
@@ -231,7 +238,37 @@ def _measure(folder: Path, count: int, repeat: int) -> dict[str, float]:
     assert len(province.files) == count
     print(f"\n[{count} packages] generated in {province.generate_seconds:.1f} s")
     floors, imports, rss, hwms, floor_cpus, import_cpus = [], [], [], [], [], []
+    processes: list[dict[str, Any]] = []
+    floor_processes: list[dict[str, Any]] = []
     for run in range(repeat):
+        floor_processes.append(
+            floor_process(
+                province.packages_dir,
+                province.public_keys,
+                folder / f"floorp{run}.db",
+                scratch=folder,
+            )
+        )
+        assert json.loads(floor_processes[-1]["stdout"])["rows"] == count * INDICATORS
+        command_db = folder / f"command{run}.db"
+        shutil.copyfile(province.database, command_db)
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
+        processes.append(
+            whole_process(
+                [
+                    sys.executable,
+                    "-m",
+                    "app.cli",
+                    "--db",
+                    str(command_db),
+                    "import",
+                    str(province.packages_dir),
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        assert _applied_values(command_db) == (count, count * INDICATORS)
         floor, floor_cpu, floor_rows = _floor(province, folder / f"floor{run}.db")
         assert floor_rows == count * INDICATORS
         floors.append(floor)
@@ -247,8 +284,13 @@ def _measure(folder: Path, count: int, repeat: int) -> dict[str, float]:
         rss.append(report["children_maxrss_kib"] / 1024)
         hwms.append((report["vmhwm_kib"] or 0) / 1024)
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-            Path(f"{folder / f'floor{run}.db'}{suffix}").unlink(missing_ok=True)
+            for name in (
+                database,
+                command_db,
+                folder / f"floor{run}.db",
+                folder / f"floorp{run}.db",
+            ):
+                Path(f"{name}{suffix}").unlink(missing_ok=True)
     seconds, floor, mib = min(imports), min(floors), max(rss)
     cpu, floor_cpu = min(import_cpus), min(floor_cpus)
     if repeat > 1:
@@ -271,7 +313,28 @@ def _measure(folder: Path, count: int, repeat: int) -> dict[str, float]:
         f"cpu: import {cpu:.2f} s, floor {floor_cpu:.2f} s; ratio {cpu / floor_cpu:.2f}x; "
         f"per package {cpu / count * 1000:.3f} ms, floor {floor_cpu / count * 1000:.3f} ms"
     )
-    return {"seconds": seconds, "floor": floor, "rss_mib": mib, "cpu": cpu, "floor_cpu": floor_cpu}
+    process = min(p["wall"] for p in processes)
+    process_cpu = min(p["cpu"] for p in processes)
+    floor_process_wall = min(p["wall"] for p in floor_processes)
+    floor_process_cpu = min(p["cpu"] for p in floor_processes)
+    print(
+        f"whole process: thidua-cli import {process:.2f} s wall, {process_cpu:.2f} s CPU; "
+        f"floor process {floor_process_wall:.2f} s wall, {floor_process_cpu:.2f} s CPU; "
+        f"ratio {process / floor_process_wall:.2f}x wall, "
+        f"{process_cpu / floor_process_cpu:.2f}x CPU"
+    )
+    return {
+        "packages": count,
+        "seconds": seconds,
+        "floor": floor,
+        "rss_mib": mib,
+        "cpu": cpu,
+        "floor_cpu": floor_cpu,
+        "process": process,
+        "process_cpu": process_cpu,
+        "floor_process": floor_process_wall,
+        "floor_process_cpu": floor_process_cpu,
+    }
 
 
 def test_import_against_floor_and_flatness(tmp_path: Path) -> None:
@@ -294,3 +357,6 @@ def test_import_against_floor_and_flatness(tmp_path: Path) -> None:
         f"{large['seconds'] / large['floor']:.2f}x at {LARGE}); peak RSS <= 300 MiB "
         f"(got {max(small['rss_mib'], large['rss_mib']):.0f} MiB)"
     )
+    JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
+    JSON_OUT.write_text(json.dumps({"sizes": [small, large]}, indent=1), encoding="utf-8")
+    print(f"figures written to {JSON_OUT}")

@@ -224,7 +224,8 @@ def test_import_sample_and_project(national: National, tmp_path: Path) -> None:
     print(
         f"\n(a) import of {count:,} packages into the national roster "
         f"({len(national.batches)} runs of ≤ {BATCH:,}):\n"
-        f"  floor (verify + parse + one sqlite3 executemany): {floor:.2f} s wall, "
+        f"  true floor (tests/bench/floors.py: cryptography verify + json.loads + one "
+        f"sqlite3 executemany): {floor:.2f} s wall, "
         f"{floor_cpu:.2f} s CPU; {floor / count * 1000:.3f} ms/package\n"
         f"  import: {seconds:.2f} s wall ({seconds / floor:.2f}× floor), {cpu:.2f} s CPU "
         f"({cpu / floor_cpu:.2f}× floor); {seconds / count * 1000:.3f} ms/package, "
