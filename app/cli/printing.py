@@ -29,7 +29,9 @@ BATCH_DOCUMENTS = ("registration", "results_h1", "results_year", "key_card")
 
 def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
     if args.json:
-        emit(out, {"file": str(path)})
+        from app.printing import printing_font
+
+        emit(out, {"file": str(path), "font": printing_font()})
     else:
         out.write(_("PDF written to {path}.").format(path=path) + "\n")
     return 0
@@ -106,10 +108,13 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         progress=progress,
     )
     if args.json:
+        from app.printing import printing_font
+
         emit(
             out,
             {
                 "files": [str(p) for p in result.paths],
+                "font": printing_font(),
                 "printed": result.printed,
                 "total": result.total,
                 "skipped": [

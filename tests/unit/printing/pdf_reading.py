@@ -163,5 +163,9 @@ def assert_liberation_serif_embedded(path: Path) -> None:
     fonts = fonts_of(path)
     assert fonts, "the PDF has fonts"
     for name, embedded in fonts:
-        assert re.fullmatch(r"/[A-Z]{6}\+LiberationSerif(-Bold|-Italic|-BoldItalic)?", name), name
+        assert re.fullmatch(
+            r"/[A-Z]{6}\+(LiberationSerif(-Bold|-Italic|-BoldItalic)?"
+            r"|TimesNewRomanPS(-Bold|-Italic|-BoldItalic)?MT)",
+            name,
+        ), name
         assert embedded, f"{name} is embedded"
