@@ -25,6 +25,7 @@ from app.printing.documents import (
     print_results_report,
 )
 from app.printing.fonts import printing_font
+from app.printing.form_parts import plan_reference
 from app.printing.furniture import (
     body,
     body_plain,
@@ -60,6 +61,7 @@ __all__ = [
     "keep_with_next",
     "load_statements",
     "markup",
+    "plan_reference",
     "print_batch",
     "print_cluster_covenant",
     "print_key_card",

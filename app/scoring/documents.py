@@ -21,7 +21,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app.core.context import AppContext
-from app.core.days import short_date
 from app.core.errors import N_, UserError
 from app.core.files import check_output
 from app.core.format import cluster_label
@@ -38,6 +37,7 @@ from app.printing import (
     header_block,
     keep_with_next,
     markup,
+    plan_reference,
     section_heading,
     signature_block,
     styles,
@@ -71,10 +71,7 @@ def _rank_text(placing: Placing | None) -> str:
 
 
 def _plan_words(board: Scoreboard, federation: str) -> str:
-    plan = board.plan
-    number = f" số {plan.number}" if plan.number else ""
-    day = f" ngày {short_date(plan.issued_on)}" if plan.issued_on else ""
-    return f"Kế hoạch{number}{day} của Ban Thường vụ {federation}"
+    return plan_reference(board.plan, f"Ban Thường vụ {federation}")
 
 
 def _federation_name(board: Scoreboard, own_name: str) -> str:
