@@ -136,6 +136,7 @@ def build_unit_side(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitSi
     federation; closed when the generator ends."""
     base = tmp_path_factory.mktemp("unit_side")
     out = base / "pdf"
+    out.mkdir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("THIDUA_HOME", str(base / "home"))
         fed, plans = federation_with_roster(base / "fed.db", base)

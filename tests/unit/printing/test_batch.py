@@ -145,6 +145,7 @@ def test_an_upper_level_unions_units(province: Province) -> None:
 def test_cancelled_single_file_writes_nothing(province: Province) -> None:
     polls = iter(range(100))
     out = province.out / "cancelled" / "all.pdf"
+    out.parent.mkdir()
     result = print_batch(
         province.ctx,
         document=BatchDocument.KEY_CARD,
@@ -185,7 +186,7 @@ def test_outputs_are_checked_before_anything_is_written(province: Province) -> N
         print_batch(
             province.ctx, document="registration", unit_codes=[code], single_file=False, out=a_file
         )
-    with pytest.raises(InputError, match="is not a folder"):
+    with pytest.raises(InputError, match="does not exist"):
         print_batch(
             province.ctx, document="registration", unit_codes=[code], out=a_file / "x" / "y.pdf"
         )
