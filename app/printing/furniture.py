@@ -43,6 +43,8 @@ HEADER_GAP = 5 * mm
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RULE_WIDTH = 0.6
+#: Width of the signature column (the right of the signature block).
+SIGNATURE_WIDTH = 85 * mm
 
 
 # --- small flowables -----------------------------------------------------------------
@@ -194,7 +196,7 @@ def signature_block(
     """
     s = styles()
     total = frame_width(wide=wide)
-    right_width = 85 * mm
+    right_width = SIGNATURE_WIDTH
     left_width = total - right_width
     right: list[Flowable] = []
     if authority:
@@ -202,25 +204,7 @@ def signature_block(
     right.append(para(vn_upper(title or "CHỦ TỊCH"), s.sign_authority))
     right.append(Spacer(1, 28 * mm))
     right.append(para(signer_name, s.sign_name) if signer_name else Spacer(1, 14))
-    left: list[Flowable] = []
-    if recipients:
-        left.append(para("Nơi nhận:", s.recipients_label))
-        if any(note for _t, note in recipients):
-            rows = [[para(f"- {t}", s.recipients), para(n, s.recipients)] for t, n in recipients]
-            left.append(
-                Table(
-                    rows,
-                    colWidths=[left_width * 0.68, left_width * 0.3],
-                    hAlign="LEFT",
-                    style=_unruled(
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                        ("TOPPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ),
-                )
-            )
-        else:
-            left += [para(f"- {t}", s.recipients) for t, _n in recipients]
+    left = _recipients(recipients, left_width)
     table = Table(
         [[left, right]],
         colWidths=[left_width, right_width],
@@ -231,6 +215,43 @@ def signature_block(
         ),
     )
     return KeepTogether([*before, Spacer(1, 6), table, *after])
+
+
+def _recipients(recipients: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
+    """ "Nơi nhận:" (12 pt bold italic) over its dashed list (11 pt), notes beside."""
+    s = styles()
+    if not recipients:
+        return []
+    left: list[Flowable] = [para("Nơi nhận:", s.recipients_label)]
+    if any(note for _t, note in recipients):
+        rows = [[para(f"- {t}", s.recipients), para(n, s.recipients)] for t, n in recipients]
+        left.append(
+            Table(
+                rows,
+                colWidths=[width * 0.68, width * 0.3],
+                hAlign="LEFT",
+                style=_unruled(
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ),
+            )
+        )
+    else:
+        left += [para(f"- {t}", s.recipients) for t, _n in recipients]
+    return left
+
+
+def recipients_block(recipients: Sequence[tuple[str, str]], *, wide: bool = False) -> Flowable:
+    """Nơi nhận on its own, at the left, as wide as :func:`signature_block` gives it:
+    for a document whose signatures are not one block (a covenant's grid)."""
+    width = frame_width(wide=wide) - SIGNATURE_WIDTH
+    return Table(
+        [[_recipients(recipients, width)]],
+        colWidths=[width],
+        hAlign="LEFT",
+        style=_unruled(("TOPPADDING", (0, 0), (-1, -1), 0)),
+    )
 
 
 def section_heading(value: str) -> Paragraph:
