@@ -403,14 +403,14 @@ def _key_card_jobs(session: Session, plan: domain.Plan, units: list[UnitInfo]) -
             select(models.Unit.id, models.Unit.chair_name).where(models.Unit.id.in_(ids))
         )
     }
-    parent = federation_name(session, plan)
     jobs = []
     for unit in units:
         key = keys.get(unit.id)
         if key is None:
             continue
         card = KeyCard(
-            parent=parent,
+            parent=unit.parent_name,
+            place=plan.place,
             unit_name=unit.name,
             unit_code=unit.code,
             unit_id=unit.id,

@@ -21,12 +21,15 @@ from app.demo.province import Demo, make_demo
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys, record_key_decision
 from app.exchange.merge import import_packages
+from app.plans import get_plan
 from app.printing import (
     BatchDocument,
     OutputExists,
     print_batch,
 )
 from app.printing.batch import NO_ACCEPTED_KEY, NOT_REGISTERED, NOT_REPORTED, file_stems
+from app.printing.sources import load_units
+from app.printing.typesetting import vn_upper
 from app.rollup import Scope, resolve_scope
 from db.enums import REGISTRATION_STREAM, UnitKind
 from tests.unit.printing.pdf_reading import PLAN, Page, all_text, assert_page_numbers, read_pdf
@@ -97,7 +100,10 @@ def test_key_cards_carry_each_units_accepted_fingerprint(province: Province) -> 
     assert path.name == f"{code}_the-khoa-2017.pdf"
     text = all_text(read_pdf(path))
     assert keys[code].fingerprint in text and keys[code].keyid in text
-    assert "LĐLĐ TỈNH TUYÊN QUANG" in text, "the federation heads the unit's card"
+    with province.ctx.reading() as session:
+        units = load_units(session, get_plan(session, PLAN)).values()
+    parent = next(u.parent_name for u in units if u.code == code)
+    assert text.startswith(vn_upper(parent)), "the parent body on its forms heads the card"
 
 
 def _scope(province: Province, *, unit: str | None = None, cluster: str | None = None) -> Scope:

@@ -6,12 +6,17 @@ line, the same parent body on every paper of a unit."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
-from app.printing import documents
+from app.exchange.keys import list_keys
+from app.plans import get_plan
+from app.printing import documents, print_batch
+from app.printing.sources import load_units
+from app.printing.typesetting import vn_upper
 from tests.unit.printing.pdf_reading import PLAN, read_pdf
-from tests.unit.printing.setups import Province
+from tests.unit.printing.setups import Province, UnitSide
 
 
 def pages_text(path: Path) -> list[str]:
@@ -51,3 +56,40 @@ def test_covenant_members_sign_for_their_committees_with_nơi_nhận_and_never_a
     title = page.box("CHỦ TỊCH")
     assert authority[1] > title[3] - 1
     assert abs((authority[0] + authority[2]) / 2 - (title[0] + title[2]) / 2) < 2
+
+
+def test_key_card_dates_at_the_plans_place_under_the_same_parent_as_the_registration(
+    province: Province,
+) -> None:
+    with province.ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+        units = load_units(session, plan)
+        keys = {k.unit_code for k in list_keys(session, status="accepted")}
+    under_upper = [
+        u for u in units.values() if u.parent_name != u.federation_name and u.code in keys
+    ]
+    assert under_upper, "the demo has a grassroots union under an upper-level union"
+    unit = under_upper[0]
+    cards = print_batch(
+        province.ctx,
+        document="key_card",
+        unit_codes=[unit.code],
+        single_file=False,
+        out=province.out / "cards-parent",
+    )
+    form = documents.print_registration_form(
+        province.ctx, plan_id=PLAN, unit=unit.code, out=province.out / "form-parent.pdf"
+    )
+    card_head = pages_text(cards.paths[0])[0]
+    form_head = pages_text(form)[0]
+    parent = vn_upper(unit.parent_name)
+    assert card_head.startswith(parent) and form_head.startswith(parent)
+    assert "LĐLĐ TỈNH TUYÊN QUANG" not in card_head
+    assert re.search(r"Tuyên Quang, ngày \d\d tháng \d{1,2} năm \d{4}", card_head)
+
+
+def test_the_units_own_key_card_has_its_forms_parent_and_place(unit_side: UnitSide) -> None:
+    card_head = pages_text(unit_side.key_card)[0]
+    form_head = pages_text(unit_side.before_export)[0]
+    assert card_head.startswith("LĐLĐ HUYỆN YÊN SƠN") and form_head.startswith("LĐLĐ HUYỆN YÊN SƠN")
+    assert re.search(r"Tuyên Quang, ngày \d\d tháng \d{1,2} năm \d{4}", card_head)
