@@ -34,7 +34,15 @@ from reportlab.platypus import (
 
 from app.core.text import nfc
 from app.printing.fonts import BOLD, REGULAR
-from app.printing.typesetting import BODY_SIZE, format_vn_date, frame_width, para, styles, vn_upper
+from app.printing.typesetting import (
+    BODY_SIZE,
+    format_vn_date,
+    frame_width,
+    para,
+    styles,
+    unbroken_name,
+    vn_upper,
+)
 
 #: Width of the header's left column, and the gap after it; the right one
 #: takes the rest, enough for the quốc hiệu in 13 pt bold (96 mm) on one line.
@@ -107,7 +115,7 @@ def header_block(
     total = frame_width(wide=wide)
     left_width = HEADER_LEFT_WIDTH + (30 * mm if wide else 0)
     right_width = total - left_width - HEADER_GAP
-    issuer_text = vn_upper(issuer)
+    issuer_text = unbroken_name(vn_upper(issuer))
     issuer_para = para(issuer_text, s.issuer)
     size = 13
     if issuer_para.wrap(left_width, 10**6)[1] > 2 * s.issuer.leading + 0.1:
@@ -117,7 +125,7 @@ def header_block(
     issuer_line = min(stringWidth(issuer_text, BOLD, size), left_width - 4)
     left: list[Flowable] = []
     if parent:
-        left.append(para(vn_upper(parent), s.parent))
+        left.append(para(unbroken_name(vn_upper(parent)), s.parent))
     left += [
         issuer_para,
         Rule(issuer_line * 0.4, space_before=4, space_after=5),

@@ -6,15 +6,24 @@ line, the same parent body on every paper of a unit."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
+import pytest
+
+from app.core import figures
+from app.core.i18n import vietnamese
 from app.exchange.keys import list_keys
-from app.plans import get_plan
+from app.plans import get_plan, plan_document
 from app.printing import documents, print_batch
-from app.printing.sources import load_units
+from app.printing.form_parts import applicable_indicators
+from app.printing.sources import UnitInfo, load_statements, load_units
 from app.printing.typesetting import vn_upper
+from app.printing.values import unit_target_text
+from db.enums import REGISTRATION_STREAM, UnitKind
 from tests.unit.printing.pdf_reading import PLAN, read_pdf
 from tests.unit.printing.setups import Province, UnitSide
 
@@ -93,3 +102,79 @@ def test_the_units_own_key_card_has_its_forms_parent_and_place(unit_side: UnitSi
     form_head = pages_text(unit_side.before_export)[0]
     assert card_head.startswith("LĐLĐ HUYỆN YÊN SƠN") and form_head.startswith("LĐLĐ HUYỆN YÊN SƠN")
     assert re.search(r"Tuyên Quang, ngày \d\d tháng \d{1,2} năm \d{4}", card_head)
+
+
+# --- the registration form of an upper-level union ------------------------------------------------
+
+
+def _upper_form(province: Province, kind: UnitKind = UnitKind.UPPER) -> tuple[UnitInfo, Path]:
+    with province.ctx.reading() as session:
+        units = load_units(session, get_plan(session, PLAN))
+    unit = next(u for u in units.values() if u.kind is kind)
+    path = documents.print_registration_form(
+        province.ctx, plan_id=PLAN, unit=unit.code, out=province.out / f"{kind}-form.pdf"
+    )
+    return unit, path
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text))}
+
+
+@pytest.mark.parametrize("kind", [UnitKind.UPPER, UnitKind.GRASSROOTS])
+def test_registration_words_are_never_split_across_lines(
+    province: Province, kind: UnitKind
+) -> None:
+    """Every word pdftotext reads is a word of the plan, the unit or the form's wording:
+    a word broken across lines ("Khôn" / "g") would read as two words that are neither."""
+    upper, path = _upper_form(province, kind)
+    with province.ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+        statements = load_statements(session, plan, REGISTRATION_STREAM, [upper.id])
+    sources = Path(documents.__file__).parent
+    vocabulary = _words(json.dumps(plan_document(plan), ensure_ascii=False))
+    vocabulary |= _words(upper.name + " " + upper.parent_name + " " + upper.federation_name)
+    for module in sources.glob("*.py"):
+        vocabulary |= _words(module.read_text(encoding="utf-8"))
+    for indicator in plan.indicators:
+        vocabulary |= _words(figures.measure_text(indicator, vietnamese))
+    for statement in statements.values():
+        vocabulary |= _words(repr(statement))
+    vocabulary |= _words(vn_upper(" ".join(sorted(vocabulary))))
+    # the package hash and key id are hexadecimal: their letters are no words
+    printed = {w for w in _words(" ".join(pages_text(path))) if not re.fullmatch("[a-f]+", w)}
+    assert printed - vocabulary == set()
+    if kind is UnitKind.GRASSROOTS:
+        assert "Có/Không" in " ".join(pages_text(path))
+
+
+def test_upper_level_unions_header_number_and_targets(province: Province) -> None:
+    upper, path = _upper_form(province)
+    lines = subprocess.run(
+        ["pdftotext", "-layout", "-l", "1", str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    left = [line[:40].strip() for line in lines[:6]]
+    last_word = upper.name.upper().split()[-1]
+    assert last_word not in left, "the name's number never stands alone on a line"
+    assert any(part.replace("\u00a0", " ").endswith(f"SỐ {last_word}") for part in left)
+    text = " ".join(pages_text(path))
+    # ký hiệu as Nghị định 30/2020 composes it: kind of document, hyphen, issuer
+    assert "Số: …/ĐKTĐ-CĐCT" in text
+    # no target cell left empty: a target, the grassroots unions' targets, or a dash why
+    with province.ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+    for indicator in applicable_indicators(plan, [upper], [{}]):
+        assert unit_target_text(indicator, upper).strip(), indicator.code
+    assert "2.000 đoàn viên" in text
+    assert "không giao)" in text or "CĐCS trực thuộc:" in text
+
+
+def test_the_signature_shares_its_page_with_the_last_section(province: Province) -> None:
+    _upper, path = _upper_form(province)
+    pages = pages_text(path)
+    signed = next(page for page in pages if "TM. BAN CHẤP HÀNH" in page)
+    assert "IV. CÔNG TRÌNH, SẢN PHẨM, VIỆC LÀM THIẾT THỰC CHÀO MỪNG" in signed
+    assert "quyết tâm phấn đấu hoàn thành" in signed
