@@ -21,8 +21,9 @@ from app.plans import get_plan, plan_document
 from app.printing import documents, print_batch
 from app.printing.form_parts import applicable_indicators
 from app.printing.sources import UnitInfo, load_statements, load_units
-from app.printing.typesetting import vn_upper
+from app.printing.typesetting import SMALL_TABLE_SIZE, vn_upper
 from app.printing.values import unit_target_text
+from app.rollup import Scope, resolve_scope
 from db.enums import REGISTRATION_STREAM, UnitKind
 from tests.unit.printing.pdf_reading import PLAN, read_pdf
 from tests.unit.printing.setups import Province, UnitSide
@@ -178,3 +179,37 @@ def test_the_signature_shares_its_page_with_the_last_section(province: Province)
     signed = next(page for page in pages if "TM. BAN CHẤP HÀNH" in page)
     assert "IV. CÔNG TRÌNH, SẢN PHẨM, VIỆC LÀM THIẾT THỰC CHÀO MỪNG" in signed
     assert "quyết tâm phấn đấu hoàn thành" in signed
+
+
+# --- the province summary --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("part", ["province", "cluster", "upper"])
+def test_summary_is_addressed_names_its_scope_and_prints_figures_at_table_size(
+    province: Province, part: str
+) -> None:
+    with province.ctx.reading() as session:
+        units = load_units(session, get_plan(session, PLAN))
+        upper = next(u for u in units.values() if u.kind is UnitKind.UPPER)
+        cluster = province.demo.units[0].cluster_code
+        scope = {
+            "province": Scope(),
+            "cluster": resolve_scope(session, year=2017, cluster=cluster),
+            "upper": resolve_scope(session, year=2017, unit=upper.code),
+        }[part]
+    path = documents.print_province_summary(
+        province.ctx, plan_id=PLAN, out=province.out / f"summary-{part}.pdf", scope=scope
+    )
+    text = " ".join(pages_text(path))
+    assert "Kính gửi: Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam" in text
+    assert "- Như Kính gửi;" in text
+    phrase = {
+        "province": "toàn tỉnh",
+        "cluster": cluster,
+        "upper": f"{upper.name} và các đơn vị trực thuộc",
+    }[part]
+    assert f"thi đua năm 2017 ({phrase})" in text
+    assert f"I. KẾT QUẢ THEO CHỈ TIÊU CỦA KẾ HOẠCH ({vn_upper(phrase)})" in text
+    # No figure (nor the arithmetic under one) below the table's size: 11 pt.
+    sizes = {round(c.size, 1) for page in read_pdf(path) for c in page.chars if c.char.strip()}
+    assert min(sizes) >= SMALL_TABLE_SIZE, sizes
