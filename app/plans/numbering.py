@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.core import audit, domain
 from app.core.context import AppContext
-from app.core.errors import N_, InputError
+from app.core.errors import N_, InputError, UserError
 from app.plans.document import install_plan_document
 from app.plans.json_forms import plan_document
 from app.plans.lock import issued_reason
@@ -85,6 +85,12 @@ def set_plan_number(
         return get_plan(session, plan_id)
 
 
+def plan_issue_lock(ctx: AppContext, *, plan_id: str) -> UserError | None:
+    """Why the plan's number and date can no longer be set (it is issued), or None."""
+    with ctx.reading() as session:
+        return issued_reason(session, get_plan(session, plan_id))
+
+
 def keep_issue_fields(session: Session, document: Mapping[str, Any]) -> dict[str, Any]:
     """A built-in plan's shipped ``document`` with the number and date staff set, if any."""
     kept = dict(document)
@@ -95,4 +101,10 @@ def keep_issue_fields(session: Session, document: Mapping[str, Any]) -> dict[str
     return kept
 
 
-__all__ = ["check_issue_date", "check_number", "keep_issue_fields", "set_plan_number"]
+__all__ = [
+    "check_issue_date",
+    "check_number",
+    "keep_issue_fields",
+    "plan_issue_lock",
+    "set_plan_number",
+]
