@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.core.errors import InputError, UserError
 from app.core.i18n import vietnamese
 from app.exchange import federation
@@ -30,11 +30,8 @@ from app.printing import (
     print_registration_form,
     print_results_report,
 )
-from app.roster.template import write_roster_template
-from app.roster.workbook_import import import_roster
-from app.setup.first_run import initialize
 from db import models
-from db.enums import Role
+from tests.helpers import federation_with_roster_only
 from tests.unit.printing.pdf_reading import PLAN
 
 CITED = "Kế hoạch số 45/KH-LĐLĐ ngày 07/02/2017"
@@ -43,12 +40,7 @@ CITED = "Kế hoạch số 45/KH-LĐLĐ ngày 07/02/2017"
 @pytest.fixture
 def fed(tmp_path: Path) -> Iterator[AppContext]:
     """A federation with its roster whose plan packages are not written yet."""
-    ctx = open_context(str(tmp_path / "fed.db"))
-    with ctx.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
-    write_roster_template(tmp_path / "roster.xlsx")
-    with ctx.unit_of_work() as session:
-        import_roster(session, path=tmp_path / "roster.xlsx", year=2017)
+    ctx = federation_with_roster_only(tmp_path / "fed.db", tmp_path)
     yield ctx
     ctx.close()
 

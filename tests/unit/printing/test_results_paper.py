@@ -13,14 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from app.core import domain
-from app.core.context import AppContext, open_context
+from app.core.context import AppContext
 from app.printing import print_results_report
-from app.roster.template import write_roster_template
-from app.roster.workbook_import import import_roster
-from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement
 from db import models
-from db.enums import Role
+from tests.helpers import federation_with_roster_only
 from tests.unit.printing.pdf_reading import PLAN
 
 NARRATIVE = domain.Narrative(
@@ -32,12 +29,8 @@ NARRATIVE = domain.Narrative(
 
 @pytest.fixture
 def fed(tmp_path: Path) -> Iterator[AppContext]:
-    ctx = open_context(str(tmp_path / "fed.db"))
-    with ctx.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
-    write_roster_template(tmp_path / "roster.xlsx")
-    with ctx.unit_of_work() as session:
-        import_roster(session, path=tmp_path / "roster.xlsx", year=2017)
+    """A federation with its roster whose plan packages are not written yet."""
+    ctx = federation_with_roster_only(tmp_path / "fed.db", tmp_path)
     yield ctx
     ctx.close()
 
