@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,19 @@ def read_pdf(path: Path) -> list[Page]:
         page.close()
     document.close()
     return pages
+
+
+def layout_pages(path: Path) -> list[str]:
+    """Each page's text as ``pdftotext -layout`` reads it, whitespace runs as one space."""
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [" ".join(page.split()) for page in out.split("\f") if page.strip()]
+
+
+def layout_text(path: Path) -> str:
+    """The whole document's :func:`layout_pages`, as one line."""
+    return " ".join(layout_pages(path))
 
 
 def all_text(pages: list[Page]) -> str:

@@ -25,16 +25,8 @@ from app.printing.typesetting import SMALL_TABLE_SIZE, vn_upper
 from app.printing.values import unit_target_text
 from app.rollup import Scope, resolve_scope
 from db.enums import REGISTRATION_STREAM, UnitKind
-from tests.unit.printing.pdf_reading import PLAN, read_pdf
+from tests.unit.printing.pdf_reading import PLAN, layout_pages, read_pdf
 from tests.unit.printing.setups import Province, UnitSide
-
-
-def pages_text(path: Path) -> list[str]:
-    """Each page's text as pdftotext lays it out, whitespace runs as one space."""
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return [" ".join(page.split()) for page in out.split("\f") if page.strip()]
 
 
 def test_covenant_members_sign_for_their_committees_with_nơi_nhận_and_never_alone(
@@ -45,7 +37,7 @@ def test_covenant_members_sign_for_their_committees_with_nơi_nhận_and_never_a
     path = documents.print_cluster_covenant(
         province.ctx, plan_id=PLAN, cluster=cluster, out=province.out / "covenant-signers.pdf"
     )
-    pages = pages_text(path)
+    pages = layout_pages(path)
     text = " ".join(pages)
     # Each member: its name, "TM. BAN CHẤP HÀNH" over "CHỦ TỊCH" (positions below).
     assert text.count("TM. BAN CHẤP HÀNH") == len(members)
@@ -90,8 +82,8 @@ def test_key_card_dates_at_the_plans_place_under_the_same_parent_as_the_registra
     form = documents.print_registration_form(
         province.ctx, plan_id=PLAN, unit=unit.code, out=province.out / "form-parent.pdf"
     )
-    card_head = pages_text(cards.paths[0])[0]
-    form_head = pages_text(form)[0]
+    card_head = layout_pages(cards.paths[0])[0]
+    form_head = layout_pages(form)[0]
     parent = vn_upper(unit.parent_name)
     assert card_head.startswith(parent) and form_head.startswith(parent)
     assert "LĐLĐ TỈNH TUYÊN QUANG" not in card_head
@@ -99,8 +91,8 @@ def test_key_card_dates_at_the_plans_place_under_the_same_parent_as_the_registra
 
 
 def test_the_units_own_key_card_has_its_forms_parent_and_place(unit_side: UnitSide) -> None:
-    card_head = pages_text(unit_side.key_card)[0]
-    form_head = pages_text(unit_side.before_export)[0]
+    card_head = layout_pages(unit_side.key_card)[0]
+    form_head = layout_pages(unit_side.before_export)[0]
     assert card_head.startswith("LĐLĐ HUYỆN YÊN SƠN") and form_head.startswith("LĐLĐ HUYỆN YÊN SƠN")
     assert re.search(r"Tuyên Quang, ngày \d\d tháng \d{1,2} năm \d{4}", card_head)
 
@@ -143,10 +135,10 @@ def test_registration_words_are_never_split_across_lines(
         vocabulary |= _words(repr(statement))
     vocabulary |= _words(vn_upper(" ".join(sorted(vocabulary))))
     # the package hash and key id are hexadecimal: their letters are no words
-    printed = {w for w in _words(" ".join(pages_text(path))) if not re.fullmatch("[a-f]+", w)}
+    printed = {w for w in _words(" ".join(layout_pages(path))) if not re.fullmatch("[a-f]+", w)}
     assert printed - vocabulary == set()
     if kind is UnitKind.GRASSROOTS:
-        assert "Có/Không" in " ".join(pages_text(path))
+        assert "Có/Không" in " ".join(layout_pages(path))
 
 
 def test_upper_level_unions_header_number_and_targets(province: Province) -> None:
@@ -161,7 +153,7 @@ def test_upper_level_unions_header_number_and_targets(province: Province) -> Non
     last_word = upper.name.upper().split()[-1]
     assert last_word not in left, "the name's number never stands alone on a line"
     assert any(part.replace("\u00a0", " ").endswith(f"SỐ {last_word}") for part in left)
-    text = " ".join(pages_text(path))
+    text = " ".join(layout_pages(path))
     # ký hiệu as Nghị định 30/2020 composes it: kind of document, hyphen, issuer
     assert "Số: …/ĐKTĐ-CĐCT" in text
     # no target cell left empty: a target, the grassroots unions' targets, or a dash why
@@ -175,7 +167,7 @@ def test_upper_level_unions_header_number_and_targets(province: Province) -> Non
 
 def test_the_signature_shares_its_page_with_the_last_section(province: Province) -> None:
     _upper, path = _upper_form(province)
-    pages = pages_text(path)
+    pages = layout_pages(path)
     signed = next(page for page in pages if "TM. BAN CHẤP HÀNH" in page)
     assert "IV. CÔNG TRÌNH, SẢN PHẨM, VIỆC LÀM THIẾT THỰC CHÀO MỪNG" in signed
     assert "quyết tâm phấn đấu hoàn thành" in signed
@@ -200,7 +192,7 @@ def test_summary_is_addressed_names_its_scope_and_prints_figures_at_table_size(
     path = documents.print_province_summary(
         province.ctx, plan_id=PLAN, out=province.out / f"summary-{part}.pdf", scope=scope
     )
-    text = " ".join(pages_text(path))
+    text = " ".join(layout_pages(path))
     assert "Kính gửi: Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam" in text
     assert "- Như Kính gửi;" in text
     phrase = {

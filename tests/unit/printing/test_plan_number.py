@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from app.printing import (
 )
 from db import models
 from tests.helpers import federation_with_roster_only
-from tests.unit.printing.pdf_reading import PLAN
+from tests.unit.printing.pdf_reading import PLAN, layout_text
 
 CITED = "Kế hoạch số 45/KH-LĐLĐ ngày 07/02/2017"
 
@@ -43,13 +42,6 @@ def fed(tmp_path: Path) -> Iterator[AppContext]:
     ctx = federation_with_roster_only(tmp_path / "fed.db", tmp_path)
     yield ctx
     ctx.close()
-
-
-def pdf_text(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(out.split())
 
 
 def in_vietnamese(error: UserError) -> str:
@@ -84,8 +76,8 @@ def test_every_form_cites_the_number_set(fed: AppContext, tmp_path: Path) -> Non
         cluster = session.scalars(select(models.Cluster.name)).first()
     assert code is not None and cluster is not None
     plan_pdf = print_plan(fed, plan_id=PLAN, out=tmp_path / "plan.pdf")
-    assert "Số: 45/KH-LĐLĐ" in pdf_text(plan_pdf)
-    assert "ngày 07 tháng 02 năm 2017" in pdf_text(plan_pdf)
+    assert "Số: 45/KH-LĐLĐ" in layout_text(plan_pdf)
+    assert "ngày 07 tháng 02 năm 2017" in layout_text(plan_pdf)
     forms = [
         print_registration_form(fed, plan_id=PLAN, unit=code, out=tmp_path / "r.pdf"),
         print_results_report(fed, plan_id=PLAN, unit=code, period="year", out=tmp_path / "k.pdf"),
@@ -93,7 +85,7 @@ def test_every_form_cites_the_number_set(fed: AppContext, tmp_path: Path) -> Non
         print_province_summary(fed, plan_id=PLAN, out=tmp_path / "s.pdf"),
     ]
     for form in forms:
-        words = pdf_text(form)
+        words = layout_text(form)
         assert CITED in words, form.name
         assert "…/KH-LĐLĐ" not in words, form.name
 

@@ -5,7 +5,6 @@ Nơi nhận. Read back with pdftotext from a federation's real database."""
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from app.printing import print_results_report
 from app.statements.records import StatementInput, save_statement
 from db import models
 from tests.helpers import federation_with_roster_only
-from tests.unit.printing.pdf_reading import PLAN
+from tests.unit.printing.pdf_reading import PLAN, layout_text
 
 NARRATIVE = domain.Narrative(
     assessment="Đơn vị hoàn thành vượt mức phần lớn các chỉ tiêu đã đăng ký.",
@@ -33,13 +32,6 @@ def fed(tmp_path: Path) -> Iterator[AppContext]:
     ctx = federation_with_roster_only(tmp_path / "fed.db", tmp_path)
     yield ctx
     ctx.close()
-
-
-def words_of(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(out.split())
 
 
 def test_the_results_report_holds_its_narrative_and_ends_with_its_closing(
@@ -64,7 +56,7 @@ def test_the_results_report_holds_its_narrative_and_ends_with_its_closing(
     path = print_results_report(
         fed, plan_id=PLAN, unit="CS-0001", period="year", out=tmp_path / "bc.pdf"
     )
-    text = words_of(path)
+    text = layout_text(path)
     headings = [
         "ĐÁNH GIÁ CHUNG",
         "TỒN TẠI, HẠN CHẾ",

@@ -5,21 +5,14 @@ pdftotext."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from app.core.context import AppContext
 from app.scoring.documents import print_ranking
+from tests.unit.printing.pdf_reading import layout_text
 from tests.unit.scoring.cluster import PLAN
-
-
-def words_of(path: Path) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    return " ".join(out.split())
 
 
 @pytest.mark.parametrize(
@@ -38,7 +31,7 @@ def test_a_ranking_is_signed_with_nơi_nhận(
     units: str,
 ) -> None:
     path = print_ranking(cluster, plan_id=PLAN, out=tmp_path / "bxh.pdf", **scope)
-    text = words_of(path)
+    text = layout_text(path)
     assert "BẢNG XẾP HẠNG THI ĐUA" in text
     assert "Nơi nhận:" in text and units in text and "- Lưu: VT." in text
     assert authority in text and title in text
@@ -47,6 +40,6 @@ def test_a_ranking_is_signed_with_nơi_nhận(
 
 
 def test_a_score_above_100_is_shown_with_its_bonus(cluster: AppContext, tmp_path: Path) -> None:
-    text = words_of(print_ranking(cluster, plan_id=PLAN, out=tmp_path / "bxh.pdf"))
+    text = layout_text(print_ranking(cluster, plan_id=PLAN, out=tmp_path / "bxh.pdf"))
     assert "103,33" in text
     assert "cộng điểm thưởng cho các chỉ tiêu vượt mức, nên có đơn vị trên 100 điểm" in text
