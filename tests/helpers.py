@@ -119,12 +119,12 @@ def plain_count(demo: Demo, unit_code: str) -> str:
     )
 
 
-def federation_with_roster(
+def federation_with_roster_only(
     where: str | Path, folder: Path, *, name: str = "LĐLĐ tỉnh Tuyên Quang"
-) -> tuple[AppContext, Path]:
-    """A federation database at ``where`` with the template roster (2017) and the plan
-    packages of its units, written to ``folder / "plans"`` (returned); its key is in the
-    database, protected by :data:`KEY_PASSPHRASE` and unlocked for the context returned."""
+) -> AppContext:
+    """A federation database at ``where`` with the template roster (2017), its plan not
+    issued yet (no plan packages written); its key is in the database, protected by
+    :data:`KEY_PASSPHRASE` and unlocked for the context returned (left open)."""
     ctx = open_context(str(where))
     with ctx.unit_of_work() as session:
         initialize(session, role=Role.FEDERATION, name=name, key_passphrase=KEY_PASSPHRASE)
@@ -132,6 +132,16 @@ def federation_with_roster(
     write_roster_template(workbook)
     with ctx.unit_of_work() as session:
         import_roster(session, path=workbook, year=2017)
+    return ctx
+
+
+def federation_with_roster(
+    where: str | Path, folder: Path, *, name: str = "LĐLĐ tỉnh Tuyên Quang"
+) -> tuple[AppContext, Path]:
+    """A federation database at ``where`` with the template roster (2017) and the plan
+    packages of its units, written to ``folder / "plans"`` (returned); its key as
+    :func:`federation_with_roster_only` leaves it."""
+    ctx = federation_with_roster_only(where, folder, name=name)
     plans = folder / "plans"
     federation.export_plan_packages(ctx, plan_id=PLAN, out_dir=plans)
     return ctx, plans

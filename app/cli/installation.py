@@ -38,12 +38,12 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             },
         )
     else:
-        out.write(
-            _("Database ready for {name} ({role}).").format(
-                name=installation.own_unit_name, role=installation.role.value
-            )
-            + "\n"
+        text = (
+            _("Database ready for the federation {name}.")
+            if installation.role is Role.FEDERATION
+            else _("Database ready for the unit {name}.")
         )
+        out.write(text.format(name=installation.own_unit_name) + "\n")
         if installation.role is Role.FEDERATION and args.key_passphrase_env is None:
             out.write(
                 _(

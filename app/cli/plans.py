@@ -157,8 +157,28 @@ def cmd_plan_checks(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+def cmd_plan_set_number(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.days import parse_day, short_date
+    from app.plans import set_plan_number
+
+    plan = set_plan_number(
+        ctx, plan_id=args.plan_id, number=args.number, issued_on=parse_day(args.date)
+    )
+    assert plan.issued_on is not None
+    if args.json:
+        emit(out, {"plan": plan.id, "number": plan.number, "issued_on": plan.issued_on})
+    else:
+        out.write(
+            _("Plan {plan} is now number {number} of {date}.").format(
+                plan=plan.id, number=plan.number, date=short_date(plan.issued_on)
+            )
+            + "\n"
+        )
+    return 0
+
+
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``plan list|show|export|import|checks``."""
+    """Add ``plan list|show|export|import|checks|set-number``."""
     plan = commands.add_parser("plan", help=_("plans")).add_subparsers(
         dest="plan_command", required=True, metavar="ACTION"
     )
@@ -180,3 +200,12 @@ def register(commands: Commands, add: AddCommand) -> None:
     checks.add_argument("--plan", help=_("plan id (default: newest plan)"))
     checks.add_argument("--set", metavar="FILE", help=_("a JSON file of thresholds to keep"))
     checks.add_argument("--reset", action="store_true", help=_("back to the default thresholds"))
+    numbered = add(
+        plan,
+        "set-number",
+        cmd_plan_set_number,
+        _("set the plan's number and date of issue (before its plan packages are written)"),
+    )
+    numbered.add_argument("plan_id", metavar="PLAN_ID", help=_("plan id"))
+    numbered.add_argument("--number", required=True, help=_("the number, e.g. 45/KH-LĐLĐ"))
+    numbered.add_argument("--date", required=True, help=_("date of issue, DD/MM/YYYY"))

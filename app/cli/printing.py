@@ -16,6 +16,7 @@ from app.cli.common import (
     unit_codes,
 )
 from app.core.errors import N_
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -29,7 +30,9 @@ BATCH_DOCUMENTS = ("registration", "results_h1", "results_year", "key_card")
 
 def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
     if args.json:
-        emit(out, {"file": str(path)})
+        from app.printing import printing_font
+
+        emit(out, {"file": str(path), "font": printing_font()})
     else:
         out.write(_("PDF written to {path}.").format(path=path) + "\n")
     return 0
@@ -38,7 +41,9 @@ def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
 def cmd_print_registration(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.printing import print_registration_form
 
-    path = print_registration_form(ctx, plan_id=args.plan, unit=args.unit, out=Path(args.out))
+    path = print_registration_form(
+        ctx, plan_id=args.plan, unit=args.unit, out=output_file(args.out)
+    )
     return _printed(args, out, path)
 
 
@@ -46,7 +51,7 @@ def cmd_print_results(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
     from app.printing import print_results_report
 
     path = print_results_report(
-        ctx, plan_id=args.plan, period=args.period, unit=args.unit, out=Path(args.out)
+        ctx, plan_id=args.plan, period=args.period, unit=args.unit, out=output_file(args.out)
     )
     return _printed(args, out, path)
 
@@ -54,7 +59,9 @@ def cmd_print_results(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
 def cmd_print_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.printing import print_cluster_covenant
 
-    path = print_cluster_covenant(ctx, plan_id=args.plan, cluster=args.cluster, out=Path(args.out))
+    path = print_cluster_covenant(
+        ctx, plan_id=args.plan, cluster=args.cluster, out=output_file(args.out)
+    )
     return _printed(args, out, path)
 
 
@@ -64,14 +71,14 @@ def cmd_print_summary(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
     plan_id = default_plan(ctx, args.plan)
     with ctx.reading() as session:
         scope = chosen_scope(session, plan_id, args)
-    path = print_province_summary(ctx, plan_id=plan_id, out=Path(args.out), scope=scope)
+    path = print_province_summary(ctx, plan_id=plan_id, out=output_file(args.out), scope=scope)
     return _printed(args, out, path)
 
 
 def cmd_print_plan(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.printing import print_plan
 
-    path = print_plan(ctx, plan_id=args.plan_id, out=Path(args.out))
+    path = print_plan(ctx, plan_id=args.plan_id, out=output_file(args.out))
     return _printed(args, out, path)
 
 
@@ -98,7 +105,7 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         ctx,
         document=args.document,
         plan_id=args.plan,
-        out=Path(args.out),
+        out=output_file(args.out) if args.single_file else Path(args.out),
         single_file=args.single_file,
         unit_codes=codes,
         scope=scope,
@@ -106,10 +113,13 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         progress=progress,
     )
     if args.json:
+        from app.printing import printing_font
+
         emit(
             out,
             {
                 "files": [str(p) for p in result.paths],
+                "font": printing_font(),
                 "printed": result.printed,
                 "total": result.total,
                 "skipped": [

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand, chosen_scope, default_plan, emit, scope_arguments
 from app.cli.deadlines import day
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     result = print_reminders(
         ctx,
         reminders=found,
-        out=Path(args.out),
+        out=output_file(args.out) if args.single_file else Path(args.out),
         single_file=args.single_file,
         reply_by=args.reply_by,
     )

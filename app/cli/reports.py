@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand, chosen_scope, default_plan, emit, scope_arguments
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def cmd_report_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
     with ctx.reading() as session:
         scope = chosen_scope(session, plan_id, args)
         result = export_province_workbook(
-            session, plan_id=plan_id, path=Path(args.out), scope=scope
+            session, plan_id=plan_id, path=output_file(args.out), scope=scope
         )
     if args.json:
         emit(

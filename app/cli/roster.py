@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand, emit, report_legacy
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def cmd_roster_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
 def cmd_roster_template(ctx: AppContext | None, args: argparse.Namespace, out: TextIO) -> int:
     from app.roster import write_roster_template
 
-    write_roster_template(Path(args.out))
+    write_roster_template(output_file(args.out))
     out.write(_("Template written to {path}.").format(path=args.out) + "\n")
     return 0
 
@@ -129,7 +130,7 @@ def cmd_roster_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) ->
 
     with ctx.reading() as session:
         year = args.year or default_year(session)
-        result = export_roster_workbook(session, year=year, path=Path(args.out))
+        result = export_roster_workbook(session, year=year, path=output_file(args.out))
     if args.json:
         emit(out, {"file": str(result.path), "year": year, "rows": result.rows})
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand, emit
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 from db.enums import Sector, UnitKind
 
@@ -157,7 +158,7 @@ def cmd_rules_export(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> 
     from app.scoring import load_rules, write_rules_file
 
     info = load_rules(ctx, plan_id=_plan(ctx, args.plan))
-    path = write_rules_file(info.rules, Path(args.out))
+    path = write_rules_file(info.rules, output_file(args.out))
     out.write(_("Scoring rules written to {path}.").format(path=path) + "\n")
     return 0
 
@@ -280,7 +281,7 @@ def cmd_proposals_clear(ctx: AppContext, args: argparse.Namespace, out: TextIO) 
 def cmd_proposals_print(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.scoring import print_proposals
 
-    path = print_proposals(ctx, plan_id=_plan(ctx, args.plan), out=Path(args.out))
+    path = print_proposals(ctx, plan_id=_plan(ctx, args.plan), out=output_file(args.out))
     out.write(_("PDF written to {path}.").format(path=path) + "\n")
     return 0
 
@@ -288,7 +289,7 @@ def cmd_proposals_print(ctx: AppContext, args: argparse.Namespace, out: TextIO) 
 def cmd_proposals_xlsx(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.scoring import export_scoring_workbook
 
-    path = export_scoring_workbook(ctx, plan_id=_plan(ctx, args.plan), out=Path(args.out))
+    path = export_scoring_workbook(ctx, plan_id=_plan(ctx, args.plan), out=output_file(args.out))
     out.write(_("Workbook written to {path}.").format(path=path) + "\n")
     return 0
 
@@ -367,7 +368,7 @@ def cmd_members_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -
 def cmd_members_covenant(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.scoring import print_member_covenant
 
-    path = print_member_covenant(ctx, plan_id=args.plan, out=Path(args.out))
+    path = print_member_covenant(ctx, plan_id=args.plan, out=output_file(args.out))
     out.write(_("PDF written to {path}.").format(path=path) + "\n")
     return 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from app.cli.common import AddCommand, default_plan, report_legacy
+from app.core.files import output_file
 from app.core.i18n import gettext as _
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def cmd_template(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.unit import write_template
 
     path = write_template(
-        ctx, plan_id=default_plan(ctx, args.plan), stream=args.kind, out=Path(args.out)
+        ctx, plan_id=default_plan(ctx, args.plan), stream=args.kind, out=output_file(args.out)
     )
     out.write(_("Template written to {path}.").format(path=path) + "\n")
     return 0

@@ -204,31 +204,51 @@ def _problem(path: Path) -> str:
     return _kind_problem(info.st_mode) or ""
 
 
+def _names_folder(path: Path | str) -> bool:
+    """A typed path ending in a separator ("forms/"), or an existing folder."""
+    text = os.fspath(path)
+    separators = tuple(sep for sep in (os.sep, os.altsep, "/") if sep)
+    return text.endswith(separators) or Path(text).is_dir()
+
+
+def output_file(text: str, *, suffix: str = "") -> Path:
+    """The file a user typed to write to (``--out``), checked (:func:`check_output`).
+
+    Checked as typed: ``Path("forms/")`` drops the separator that says a folder was
+    meant, so a command line that names a file takes the text through here.
+    """
+    return check_output(text, suffix=suffix)
+
+
 def check_output(path: Path | str, *, suffix: str = "") -> Path:
     """``path`` as a place to write a file to, or :class:`InputError` saying why not.
 
-    Refused: an empty name, a folder, a link (a link planted in an output folder
-    would send the file elsewhere), a device, a pipe or anything else that is not
-    a regular file, and a folder that does not exist; with ``suffix`` (".xlsx"),
-    a name not ending in it.
+    The one check every command that writes a file makes. Refused: an empty name,
+    a folder (one that exists, or a typed name ending in a separator), a link (a
+    link planted in an output folder would send the file elsewhere), a device, a
+    pipe or anything else that is not a regular file, and a folder that does not
+    exist (it is never created: a mistyped folder is said, not made); with
+    ``suffix`` (".xlsx"), a name not ending in it.
     """
     if not str(path).strip() or str(path) in {".", ".."}:
         raise InputError(N_("Give the name of the file to write."))
     target = Path(path)
-    if suffix == ".xlsx":
-        if target.is_dir():
+    if _names_folder(path):
+        if suffix == ".xlsx":
             raise InputError(
                 N_("{path} is a folder; give a file name ending in .xlsx."),
                 params={"path": display_name(target)},
             )
-        if target.suffix.lower() != suffix:
-            raise InputError(
-                N_("The file name must end in .xlsx."), detail=display_name(target.name)
-            )
+        raise InputError(
+            N_("{path} is a folder; give the name of the file to write in it."),
+            params={"path": display_name(target)},
+        )
+    if suffix == ".xlsx" and target.suffix.lower() != suffix:
+        raise InputError(N_("The file name must end in .xlsx."), detail=display_name(target.name))
     try:
         info = os.lstat(target)
-    except FileNotFoundError:
-        info = None
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # its folder is missing: said below
     except OSError as exc:
         raise _os_error(exc) from exc
     name = display_name(target)
@@ -299,6 +319,7 @@ __all__ = [
     "FoundFile",
     "check_output",
     "display_name",
+    "output_file",
     "package_files",
     "read_limited",
     "write_atomically",

@@ -28,6 +28,7 @@ from app.plans.indicator_input import (
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
 from app.plans.json_numbers import json_number
+from app.plans.numbering import plan_issue_lock, set_plan_number
 from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
     SCORING_FORMAT,
@@ -81,6 +82,7 @@ __all__ = [
     "parse_checks",
     "parse_rules",
     "plan_document",
+    "plan_issue_lock",
     "plan_or_newest",
     "plan_to_json",
     "read_checks_file",
@@ -91,4 +93,5 @@ __all__ = [
     "reset_value_checks",
     "save_indicator",
     "save_value_checks",
+    "set_plan_number",
 ]

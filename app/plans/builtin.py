@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.core.errors import N_, NotFoundError
 from app.core.paths import resource_dir
 from app.plans.document import content_hash, install_plan_document
+from app.plans.numbering import keep_issue_fields
 from db import models
 
 BUILTIN_PLAN_IDS = ("tuyen-quang-2017",)
@@ -32,10 +33,13 @@ def load_builtin_document(plan_id: str) -> dict[str, Any]:
 
 
 def install_builtin_plans(session: Session) -> list[str]:
-    """Install (or refresh) every built-in plan; returns their ids."""
+    """Install (or refresh) every built-in plan; returns their ids.
+
+    The number and date of issue staff set (:mod:`app.plans.numbering`) are kept.
+    """
     installed = []
     for plan_id in BUILTIN_PLAN_IDS:
-        document = load_builtin_document(plan_id)
+        document = keep_issue_fields(session, load_builtin_document(plan_id))
         existing = session.get(models.Plan, plan_id)
         if existing is not None and existing.content_hash == content_hash(document):
             installed.append(plan_id)

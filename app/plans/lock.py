@@ -35,6 +35,15 @@ def lock_reason(session: Session, plan: domain.Plan) -> UserError | None:
     """Why the plan's content can no longer change, or None when it can."""
     if plan.builtin:
         return InputError(N_("A built-in plan cannot be changed; clone it first."))
+    return issued_reason(session, plan)
+
+
+def issued_reason(session: Session, plan: domain.Plan) -> UserError | None:
+    """Why the plan counts as issued (units hold it or sent values for it), or None.
+
+    Until then even a built-in plan's number and date of issue may be set
+    (:mod:`app.plans.numbering`); its content stays as shipped.
+    """
     in_use = session.scalar(
         select(models.Statement.id).where(models.Statement.plan_id == plan.id).limit(1)
     )
@@ -69,4 +78,4 @@ def check_editable(session: Session, plan: domain.Plan) -> None:
         raise reason
 
 
-__all__ = ["check_editable", "lock_reason", "plan_lock", "published"]
+__all__ = ["check_editable", "issued_reason", "lock_reason", "plan_lock", "published"]

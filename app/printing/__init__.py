@@ -1,7 +1,8 @@
 """Printed forms: PDF documents laid out after Nghị định 30/2020, Phụ lục I.
 
-Built with reportlab on the bundled Liberation Serif (Times New Roman
-metrics, complete Vietnamese), embedded in every file. Printed forms are
+Built with reportlab in Times New Roman where the system has it, else the bundled
+Liberation Serif (Times New Roman's metrics, complete Vietnamese), embedded in every
+file (:mod:`app.printing.fonts`). Printed forms are
 always Vietnamese: their wording is literal here, not in the catalogue.
 The public operations live in :mod:`app.printing.documents`.
 """
@@ -23,6 +24,8 @@ from app.printing.documents import (
     print_reminders,
     print_results_report,
 )
+from app.printing.fonts import printing_font
+from app.printing.form_parts import plan_reference
 from app.printing.furniture import (
     body,
     body_plain,
@@ -58,6 +61,7 @@ __all__ = [
     "keep_with_next",
     "load_statements",
     "markup",
+    "plan_reference",
     "print_batch",
     "print_cluster_covenant",
     "print_key_card",
@@ -66,6 +70,7 @@ __all__ = [
     "print_registration_form",
     "print_reminders",
     "print_results_report",
+    "printing_font",
     "section_heading",
     "signature_block",
     "styles",

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, UserError
+from app.core.files import check_output as check_file
 from app.core.installation import require_installation
 from app.core.text import natural_key
 from app.exchange import fingerprint_groups
@@ -273,6 +274,9 @@ def print_jobs(
     check_output(out, None if single_file else [job.file_name for job in jobs], replace=replace)
     total = len(jobs)
     if not single_file:
+        # The folder of one file per unit is made, as plan export makes its folder; a
+        # single file's folder must exist (app.core.files.check_output).
+        out.mkdir(parents=True, exist_ok=True)
         paths: list[Path] = []
         for job in jobs:
             if cancelled is not None and cancelled():
@@ -310,11 +314,7 @@ def check_output(out: Path, file_names: Sequence[str] | None, *, replace: bool =
     """Refuse, before anything is written, an output that cannot be: ``file_names`` None
     for one PDF at ``out``, else the files to write in the folder ``out``."""
     if file_names is None:
-        if out.is_dir():
-            raise InputError(
-                N_("{path} is a folder: name the PDF file to write."), params={"path": out}
-            )
-        _writable_folder(out.parent)
+        check_file(out)
         if out.exists() and not replace:
             raise OutputExists(
                 N_("The file {path} already exists."), paths=[out], params={"path": out}
@@ -403,14 +403,14 @@ def _key_card_jobs(session: Session, plan: domain.Plan, units: list[UnitInfo]) -
             select(models.Unit.id, models.Unit.chair_name).where(models.Unit.id.in_(ids))
         )
     }
-    parent = federation_name(session, plan)
     jobs = []
     for unit in units:
         key = keys.get(unit.id)
         if key is None:
             continue
         card = KeyCard(
-            parent=parent,
+            parent=unit.parent_name,
+            place=plan.place,
             unit_name=unit.name,
             unit_code=unit.code,
             unit_id=unit.id,

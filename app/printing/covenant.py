@@ -14,12 +14,20 @@ from app.core.text import lower_first
 from app.printing.fonts import REGULAR
 from app.printing.form_parts import (
     applicable_indicators,
+    authority_for,
     grouped,
     measure,
     plan_reference,
     signer_title,
 )
-from app.printing.furniture import body, header_block, keep_with_next, section_heading, title_block
+from app.printing.furniture import (
+    body,
+    header_block,
+    keep_with_next,
+    recipients_block,
+    section_heading,
+    title_block,
+)
 from app.printing.sources import StatementDoc, UnitInfo
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import frame_width, markup, para, styles, text, vn_upper
@@ -101,63 +109,101 @@ def covenant_story(covenant: Covenant) -> list[Flowable]:
         ] + [Column(u.name, 2.5, "right") for u in chunk]
         story.append(data_table(columns, rows, group_rows=groups, wide=True, small=True))
         story.append(Spacer(1, 6))
-    story.append(
-        body(
-            "Các đơn vị thành viên cam kết tổ chức thực hiện đạt và vượt các chỉ tiêu đã "
-            "giao ước; định kỳ 6 tháng, năm báo cáo kết quả về Cụm trưởng để tổng hợp, "
-            f"báo cáo Ban Thường vụ {covenant.federation_name}./."
-        )
+    closing = body(
+        "Các đơn vị thành viên cam kết tổ chức thực hiện đạt và vượt các chỉ tiêu đã "
+        "giao ước; định kỳ 6 tháng, năm báo cáo kết quả về Cụm trưởng để tổng hợp, "
+        f"báo cáo Ban Thường vụ {covenant.federation_name}./."
     )
-    story.append(_signature_grid(covenant))
+    story += _signatures(covenant, closing)
     return story
 
 
-def _signature_grid(covenant: Covenant, per_row: int = 3) -> Flowable:
-    """Each member's name, "CHỦ TỊCH", room to sign and stamp, the chair's name.
+def covenant_recipients(covenant: Covenant) -> list[tuple[str, str]]:
+    """Nơi nhận of a covenant: the federation, every member, the cluster's file."""
+    return [
+        (f"Ban Thường vụ {covenant.federation_name};", "(b/c)"),
+        ("Các đơn vị thành viên cụm;", "(t/h)"),
+        (f"Lưu: {cluster_label(covenant.cluster.name)}.", ""),
+    ]
+
+
+def _signatures(covenant: Covenant, closing: Flowable, per_row: int = 3) -> list[Flowable]:
+    """The closing paragraph, every member's signature, then Nơi nhận.
+
+    Each member signs as its executive committee does on any document
+    ("TM. BAN CHẤP HÀNH" over "CHỦ TỊCH", :func:`authority_for`). The closing
+    paragraph is kept with the first row of signatures; further rows repeat the
+    caption on each page they run onto, so no page holds signatures that do not
+    say what they sign; Nơi nhận is kept with the last row.
+    """
+    members = covenant.members
+    chunks = [members[i : i + per_row] for i in range(0, len(members), per_row)]
+    if not chunks:
+        return [closing]
+    recipients = recipients_block(covenant_recipients(covenant), wide=True)
+    first = _grid(covenant, chunks[:1], per_row)
+    story: list[Flowable] = [KeepTogether([closing, Spacer(1, 6), first])]
+    if len(chunks) == 1:
+        return [KeepTogether([*story, Spacer(1, 8), recipients])]
+    if len(chunks) > 2:
+        story.append(_grid(covenant, chunks[1:-1], per_row, continued=True))
+    last = _grid(covenant, chunks[-1:], per_row, continued=True)
+    story.append(KeepTogether([last, Spacer(1, 8), recipients]))
+    return story
+
+
+def _grid(
+    covenant: Covenant, chunks: list[list[UnitInfo]], per_row: int, *, continued: bool = False
+) -> Table:
+    """Rows of members' signatures under a caption row repeated on every page.
 
     One table row per line, so names and titles line up across a row of
     members, and a row of members is never split across pages.
     """
     s = styles()
     width = frame_width(wide=True)
-    members = covenant.members
-    rows: list[list[object]] = []
+    words = "ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN KÝ GIAO ƯỚC"
+    label = f"Giao ước thi đua năm {covenant.plan.year} - {cluster_label(covenant.cluster.name)}"
+    if continued:
+        label += ", tiếp theo"
+    caption = markup(f"<b>{text(words)}</b><br/><i>{text(f'({label})')}</i>", s.cell_center)
+    rows: list[list[object]] = [[caption] + [""] * (per_row - 1)]
     commands: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
         ("ALIGN", (0, 0), (-1, -1), "CENTER"),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BOTTOMPADDING", (0, 0), (-1, 0), 4),
     ]
-    for start in range(0, len(members), per_row):
-        chunk = members[start : start + per_row]
+    heights: list[float | None] = [None]
+    leader_note = markup(f"<i>{text('(Cụm trưởng)')}</i>", s.cell_center)
+    for chunk in chunks:
         pad: list[object] = [""] * (per_row - len(chunk))
         statements = [covenant.registrations.get(u.id) for u in chunk]
         first = len(rows)
-        leader_note = markup(f"<i>{text('(Cụm trưởng)')}</i>", s.cell_center)
         heads: list[object] = [
             [para(vn_upper(u.name), s.sign_authority)]
             + ([leader_note] if u.id == covenant.cluster.leader_unit_id else [])
             for u in chunk
         ]
         rows.append(heads + pad)
+        rows.append([para(authority_for(u.kind), s.sign_authority) for u in chunk] + pad)
         rows.append([para(signer_title(st), s.sign_authority) for st in statements] + pad)
         rows.append([""] * per_row)
         names = [st.signer_name if st else "" for st in statements]
         rows.append([para(name, s.sign_name) if name else "" for name in names] + pad)
+        heights += [None, None, None, 22 * mm, None]
         commands += [
-            ("NOSPLIT", (0, first), (-1, first + 3)),
-            ("TOPPADDING", (0, first), (-1, first), 16),
+            ("NOSPLIT", (0, first), (-1, first + 4)),
+            ("TOPPADDING", (0, first), (-1, first), 12),
         ]
-    if not rows:
-        return Spacer(1, 1)
-    heights: list[float | None] = [None, None, 22 * mm, None] * (len(rows) // 4)
-    grid = Table(
+    return Table(
         rows,
         colWidths=[width / per_row] * per_row,
         rowHeights=heights,
+        repeatRows=1,
         hAlign="LEFT",
         style=TableStyle(commands),
     )
-    heading = markup(f"<b>{text('ĐẠI DIỆN CÁC ĐƠN VỊ THÀNH VIÊN')}</b>", s.title)
-    return KeepTogether([Spacer(1, 6), heading, grid])

@@ -29,6 +29,21 @@ def authority_for(kind: UnitKind) -> str:
     return "TM. BAN THƯỜNG VỤ" if kind is UnitKind.FEDERATION else "TM. BAN CHẤP HÀNH"
 
 
+#: The issuer's part of a document's ký hiệu, by the level of the union that issues it.
+ISSUER_SIGNS = {
+    UnitKind.FEDERATION: "LĐLĐ",
+    UnitKind.UPPER: "CĐCT",
+    UnitKind.GRASSROOTS: "CĐCS",
+}
+
+
+def document_number(kind_sign: str, issuer: UnitKind) -> str:
+    """ "Số" of a document as Nghị định 30/2020 composes it (Phụ lục I, mục II.3): the
+    number left to write by hand, the kind of document and its issuer, joined by a
+    hyphen ("…/ĐKTĐ-CĐCS")."""
+    return f"…/{kind_sign}-{ISSUER_SIGNS[issuer]}"
+
+
 def signer_title(statement: StatementDoc | None) -> str:
     title = (statement.signer_title if statement else "").strip()
     return vn_upper(title) if title else "CHỦ TỊCH"

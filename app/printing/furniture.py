@@ -34,7 +34,15 @@ from reportlab.platypus import (
 
 from app.core.text import nfc
 from app.printing.fonts import BOLD, REGULAR
-from app.printing.typesetting import BODY_SIZE, format_vn_date, frame_width, para, styles, vn_upper
+from app.printing.typesetting import (
+    BODY_SIZE,
+    format_vn_date,
+    frame_width,
+    para,
+    styles,
+    unbroken_name,
+    vn_upper,
+)
 
 #: Width of the header's left column, and the gap after it; the right one
 #: takes the rest, enough for the quốc hiệu in 13 pt bold (96 mm) on one line.
@@ -43,6 +51,8 @@ HEADER_GAP = 5 * mm
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RULE_WIDTH = 0.6
+#: Width of the signature column (the right of the signature block).
+SIGNATURE_WIDTH = 85 * mm
 
 
 # --- small flowables -----------------------------------------------------------------
@@ -105,7 +115,7 @@ def header_block(
     total = frame_width(wide=wide)
     left_width = HEADER_LEFT_WIDTH + (30 * mm if wide else 0)
     right_width = total - left_width - HEADER_GAP
-    issuer_text = vn_upper(issuer)
+    issuer_text = unbroken_name(vn_upper(issuer))
     issuer_para = para(issuer_text, s.issuer)
     size = 13
     if issuer_para.wrap(left_width, 10**6)[1] > 2 * s.issuer.leading + 0.1:
@@ -115,7 +125,7 @@ def header_block(
     issuer_line = min(stringWidth(issuer_text, BOLD, size), left_width - 4)
     left: list[Flowable] = []
     if parent:
-        left.append(para(vn_upper(parent), s.parent))
+        left.append(para(unbroken_name(vn_upper(parent)), s.parent))
     left += [
         issuer_para,
         Rule(issuer_line * 0.4, space_before=4, space_after=5),
@@ -194,7 +204,7 @@ def signature_block(
     """
     s = styles()
     total = frame_width(wide=wide)
-    right_width = 85 * mm
+    right_width = SIGNATURE_WIDTH
     left_width = total - right_width
     right: list[Flowable] = []
     if authority:
@@ -202,25 +212,7 @@ def signature_block(
     right.append(para(vn_upper(title or "CHỦ TỊCH"), s.sign_authority))
     right.append(Spacer(1, 28 * mm))
     right.append(para(signer_name, s.sign_name) if signer_name else Spacer(1, 14))
-    left: list[Flowable] = []
-    if recipients:
-        left.append(para("Nơi nhận:", s.recipients_label))
-        if any(note for _t, note in recipients):
-            rows = [[para(f"- {t}", s.recipients), para(n, s.recipients)] for t, n in recipients]
-            left.append(
-                Table(
-                    rows,
-                    colWidths=[left_width * 0.68, left_width * 0.3],
-                    hAlign="LEFT",
-                    style=_unruled(
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                        ("TOPPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-                    ),
-                )
-            )
-        else:
-            left += [para(f"- {t}", s.recipients) for t, _n in recipients]
+    left = _recipients(recipients, left_width)
     table = Table(
         [[left, right]],
         colWidths=[left_width, right_width],
@@ -231,6 +223,43 @@ def signature_block(
         ),
     )
     return KeepTogether([*before, Spacer(1, 6), table, *after])
+
+
+def _recipients(recipients: Sequence[tuple[str, str]], width: float) -> list[Flowable]:
+    """ "Nơi nhận:" (12 pt bold italic) over its dashed list (11 pt), notes beside."""
+    s = styles()
+    if not recipients:
+        return []
+    left: list[Flowable] = [para("Nơi nhận:", s.recipients_label)]
+    if any(note for _t, note in recipients):
+        rows = [[para(f"- {t}", s.recipients), para(n, s.recipients)] for t, n in recipients]
+        left.append(
+            Table(
+                rows,
+                colWidths=[width * 0.68, width * 0.3],
+                hAlign="LEFT",
+                style=_unruled(
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ),
+            )
+        )
+    else:
+        left += [para(f"- {t}", s.recipients) for t, _n in recipients]
+    return left
+
+
+def recipients_block(recipients: Sequence[tuple[str, str]], *, wide: bool = False) -> Flowable:
+    """Nơi nhận on its own, at the left, as wide as :func:`signature_block` gives it:
+    for a document whose signatures are not one block (a covenant's grid)."""
+    width = frame_width(wide=wide) - SIGNATURE_WIDTH
+    return Table(
+        [[_recipients(recipients, width)]],
+        colWidths=[width],
+        hAlign="LEFT",
+        style=_unruled(("TOPPADDING", (0, 0), (-1, -1), 0)),
+    )
 
 
 def section_heading(value: str) -> Paragraph:

@@ -7,18 +7,21 @@ federation prints one for its own key to send with the plan packages.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
+from sqlalchemy.orm import Session
 
 from app.core.context import AppContext
+from app.core.days import today_local
 from app.core.installation import require_installation
+from app.plans import get_plan, newest_plan_id
 from app.printing.furniture import body, header_block, signature_block, title_block
 from app.printing.layout import build_pdf
 from app.printing.qr import QrCode
+from app.printing.sources import load_units
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import para, styles
 from db import models
@@ -38,6 +41,8 @@ class KeyCard:
     keyid: str
     epoch: int
     federation: bool = False
+    #: Where it is signed (the date line's place: the plan's, as on the unit's forms).
+    place: str = ""
 
     @property
     def title(self) -> str:
@@ -54,25 +59,35 @@ def print_key_card(ctx: AppContext, *, out: Path) -> Path:
         info = own_key_info(session)
         unit = session.get(models.Unit, installation.own_unit_id)
         federation = session.get(models.Setting, "federation_name")
-    assert info is not None and unit is not None
-    federation_unit = installation.role is Role.FEDERATION
-    parent = (
-        "TỔNG LĐLĐ VIỆT NAM"
-        if federation_unit
-        else (federation.value if federation is not None else "")
-    )
-    card = KeyCard(
-        parent=parent,
-        unit_name=unit.name,
-        unit_code=unit.code or "",
-        unit_id=unit.id,
-        chair_name=unit.chair_name,
-        fingerprint=info.fingerprint,
-        keyid=info.keyid,
-        epoch=info.epoch,
-        federation=federation_unit,
-    )
+        assert info is not None and unit is not None
+        federation_unit = installation.role is Role.FEDERATION
+        fed_name = federation.value if federation is not None else ""
+        parent, place = _parent_and_place(session, unit.id, fed_name)
+        card = KeyCard(
+            parent="TỔNG LĐLĐ VIỆT NAM" if federation_unit else parent,
+            unit_name=unit.name,
+            unit_code=unit.code or "",
+            unit_id=unit.id,
+            chair_name=unit.chair_name,
+            fingerprint=info.fingerprint,
+            keyid=info.keyid,
+            epoch=info.epoch,
+            federation=federation_unit,
+            place=place,
+        )
     return build_pdf(out, key_card_story(card), title=card.title, author=unit.name)
+
+
+def _parent_and_place(session: Session, unit_id: str, federation_name: str) -> tuple[str, str]:
+    """The unit's parent body as its registration form prints it (the upper-level
+    union, else the federation) and the plan's place; the federation and no place
+    before any plan is installed."""
+    plan_id = newest_plan_id(session)
+    if plan_id is None:
+        return federation_name, ""
+    plan = get_plan(session, plan_id)
+    info = load_units(session, plan, [unit_id]).get(unit_id)
+    return (info.parent_name if info else federation_name), plan.place
 
 
 def key_card_story(card: KeyCard) -> list[Flowable]:
@@ -80,7 +95,11 @@ def key_card_story(card: KeyCard) -> list[Flowable]:
     s = styles()
     return [
         header_block(
-            parent=card.parent, issuer=card.unit_name, number="", place="", date=dt.date.today()
+            parent=card.parent,
+            issuer=card.unit_name,
+            number="",
+            place=card.place,
+            date=today_local(),
         ),
         *title_block("Thẻ khóa xác thực", "Dấu vân tay khóa ký gói dữ liệu Thi Đua"),
         body(

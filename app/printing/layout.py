@@ -16,7 +16,7 @@ from reportlab import rl_config
 from reportlab.lib.pagesizes import landscape
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from app.core.files import write_atomically
+from app.core.files import check_output, write_atomically
 from app.core.text import nfc
 from app.printing.fonts import REGULAR, register_fonts
 from app.printing.typesetting import (
@@ -93,7 +93,9 @@ def build_pdf(
     """Lay ``story`` out on A4 (landscape when ``wide``) and write ``path``.
 
     The file is written whole (:func:`app.core.files.write_atomically`), so a
-    failed or cancelled print never leaves half a file.
+    failed or cancelled print never leaves half a file; ``path`` passes
+    :func:`app.core.files.check_output` first (a folder that does not exist is
+    refused, as for every file the application writes).
     """
     register_fonts()
     # Binary (Flate only) streams: ASCII85 on top makes files a quarter larger
@@ -101,9 +103,8 @@ def build_pdf(
     rl_config.useA85 = 0
     page = landscape(PAGE_SIZE) if wide else PAGE_SIZE
     numbering = numbering or PageNumbering()
-    path = Path(path)
-    if str(path).strip():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    # Checked before the pages are laid out: a missing folder is refused, never made.
+    path = check_output(path)
 
     def write(temporary: Path) -> None:
         doc = BaseDocTemplate(

@@ -14,6 +14,7 @@ from app.core.format import format_number
 from app.core.text import lower_first
 from app.printing.form_parts import grouped, plan_reference
 from app.printing.furniture import (
+    addressee_block,
     body,
     body_plain,
     header_block,
@@ -23,7 +24,7 @@ from app.printing.furniture import (
     title_block,
 )
 from app.printing.tables import Column, data_table
-from app.printing.typesetting import para, styles
+from app.printing.typesetting import para, styles, vn_upper
 from app.printing.values import DASH, format_figure, verdict
 from app.rollup import TargetRollup
 from db.enums import REGISTRATION_STREAM
@@ -50,6 +51,24 @@ class Summary:
     whole: bool = True
 
 
+#: The parent body's presidium a province federation reports to, by its short name.
+_PRESIDIUMS = {"TỔNG LĐLĐ VIỆT NAM": "Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam"}
+
+
+def addressee(plan: domain.Plan) -> str:
+    """Whom the summary is sent to ("Kính gửi"): the parent body's presidium."""
+    parent = plan.parent_issuer.strip()
+    return _PRESIDIUMS.get(vn_upper(parent), f"Ban Thường vụ {parent}" if parent else "")
+
+
+def scope_phrase(scope_text: str) -> str:
+    """The scope as the title says it: "toàn tỉnh", "Cụm 1", "… và các đơn vị trực thuộc"."""
+    return "; ".join(
+        part.split(": ", 1)[-1] if part.startswith(("Phạm vi: ", "Cụm thi đua: ")) else part
+        for part in scope_text.split("; ")
+    )
+
+
 def summary_story(summary: Summary) -> list[Flowable]:
     """``BÁO CÁO TỔNG HỢP`` against the plan's targets, then coverage by group."""
     plan = summary.plan
@@ -64,14 +83,15 @@ def summary_story(summary: Summary) -> list[Flowable]:
         ),
         *title_block(
             "BÁO CÁO TỔNG HỢP",
-            f"Kết quả đăng ký và thực hiện các chỉ tiêu thi đua năm {plan.year}",
+            f"Kết quả đăng ký và thực hiện các chỉ tiêu thi đua năm {plan.year} "
+            f"({scope_phrase(summary.scope_text)})",
         ),
+        addressee_block([addressee(plan)]),
         body(
             f"Thực hiện {plan_reference(plan, 'Ban Thường vụ ' + summary.federation_name)} "
             f"về việc {lower_first(plan.title)}, trên cơ sở đăng ký và báo cáo "
             "của các đơn vị, kết quả tổng hợp như sau:"
         ),
-        para(f"{summary.scope_text}.", styles().note),
     ]
     periods = list(plan.periods)
     by_indicator: dict[str, list[TargetRollup]] = {}
@@ -119,7 +139,11 @@ def summary_story(summary: Summary) -> list[Flowable]:
         if end > index and index not in groups:
             spans += [(0, index, end), (1, index, end)]
         index = end + 1
-    story += keep_with_next(section_heading("I. KẾT QUẢ THEO CHỈ TIÊU CỦA KẾ HOẠCH"))
+    story += keep_with_next(
+        section_heading(
+            f"I. KẾT QUẢ THEO CHỈ TIÊU CỦA KẾ HOẠCH ({vn_upper(scope_phrase(summary.scope_text))})"
+        )
+    )
     story.append(data_table(columns, rows, group_rows=groups, spans=spans, small=True))
     story.append(
         para(
@@ -147,7 +171,12 @@ def summary_story(summary: Summary) -> list[Flowable]:
             authority="TM. BAN THƯỜNG VỤ",
             title=plan.signer_title or "CHỦ TỊCH",
             signer_name=plan.signer_name,
-            recipients=[("TT LĐLĐ tỉnh;", ""), ("Các Cụm thi đua;", ""), ("Lưu: VT, CS-PL.", "")],
+            recipients=[
+                ("Như Kính gửi;", ""),
+                ("TT LĐLĐ tỉnh;", ""),
+                ("Các Cụm thi đua;", ""),
+                ("Lưu: VT, CS-PL.", ""),
+            ],
         )
     )
     return story

@@ -13,6 +13,7 @@ from app.printing.form_parts import (
     addressees,
     applicable_indicators,
     authority_for,
+    document_number,
     entry_note,
     grouped,
     measure,
@@ -56,7 +57,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
         header_block(
             parent=unit.parent_name,
             issuer=unit.name,
-            number="…/ĐKTĐ",
+            number=document_number("ĐKTĐ", unit.kind),
             place=(statement.place if statement and statement.place else plan.place),
             date=statement.signed_on if statement else None,
             year=plan.year,
@@ -156,13 +157,14 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
     else:
         story.append(body("Không đăng ký."))
 
-    # IV. Works and products
+    # IV. Works and products: kept on the page of the signature, so the signature
+    # never stands apart from the form's last table
     works = statement.works if statement else ()
-    story += keep_with_next(
+    last: list[Flowable] = [
         section_heading("IV. CÔNG TRÌNH, SẢN PHẨM, VIỆC LÀM THIẾT THỰC CHÀO MỪNG")
-    )
+    ]
     if works:
-        story.append(
+        last.append(
             data_table(
                 [
                     Column("STT", 1, "center"),
@@ -173,9 +175,9 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
             )
         )
     else:
-        story.append(body("Không đăng ký."))
+        last.append(body("Không đăng ký."))
     if statement and statement.notes:
-        story.append(body(statement.notes))
+        last.append(body(statement.notes))
     closing = body(
         f"Ban Chấp hành {unit.name} quyết tâm phấn đấu hoàn thành và hoàn thành vượt mức "
         "các chỉ tiêu đã đăng ký./."
@@ -186,7 +188,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
             title=signer_title(statement),
             signer_name=statement.signer_name if statement else "",
             recipients=unit_recipients(),
-            before=[Spacer(1, 4), closing, *entry_note(statement, unit.federation_name)],
+            before=[*last, Spacer(1, 4), closing, *entry_note(statement, unit.federation_name)],
             after=verification_box(form.verification),
         )
     )

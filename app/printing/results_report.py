@@ -15,6 +15,7 @@ from app.printing.form_parts import (
     addressees,
     applicable_indicators,
     authority_for,
+    document_number,
     entry_note,
     grouped,
     measure,
@@ -55,7 +56,7 @@ def results_story(report: ResultsReport) -> list[Flowable]:
         header_block(
             parent=unit.parent_name,
             issuer=unit.name,
-            number="…/BC-CĐ",
+            number=document_number("BC", unit.kind),
             place=statement.place if statement and statement.place else plan.place,
             date=statement.signed_on if statement else None,
             year=plan.year,

@@ -1,8 +1,9 @@
 """Ruled tables whose header row repeats on every page they span.
 
 Cells are paragraphs, so long Vietnamese text wraps; a figure or a word is
-never broken inside a cell: an unusually long one shrinks its own cell's
-type instead. Rows that surely fit on a page are kept together with their
+never broken inside a cell: a figure column takes the room its widest figure
+needs from the text columns, and only a figure longer still shrinks its own
+cell's type. Rows that surely fit on a page are kept together with their
 group heading; only a table holding a row taller than a page splits inside
 rows.
 """
@@ -46,7 +47,7 @@ def data_table(
     """A ruled table whose header row repeats on every page it spans.
 
     Cells are paragraphs, so long Vietnamese text wraps; a line break in a
-    value starts a new line, and text after a ``"\x1f"`` is set smaller
+    value starts a new line, and text after a ``"\x1f"`` is set in italics
     (the arithmetic behind a figure). ``group_rows`` are indexes (into
     ``rows``) of group headings: the first cell bold, the second spanning to
     the last column, in italics, never left alone at a page's foot.
@@ -63,6 +64,9 @@ def data_table(
     weight = sum(c.weight for c in columns)
     widths = [total * c.weight / weight for c in columns]
     groups = set(group_rows)
+    widths = _room_for_figures(
+        widths, columns, [r for i, r in enumerate(rows) if i not in groups], plain
+    )
     data: list[list[Any]] = [[para(c.heading, head) for c in columns]]
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -164,6 +168,50 @@ def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     )
 
 
+#: Cell padding left and right (see the table style), and a hair for rounding.
+_PADDING = 3 + 3 + 1
+
+
+def _room_for_figures(
+    widths: list[float],
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Any]],
+    style: ParagraphStyle,
+) -> list[float]:
+    """Widths with each figure column (right-aligned) as wide as its widest figure,
+    the room taken from the text columns (left-aligned, which wrap), none of them
+    below half its width: a figure prints at the table's size, not shrunk."""
+    needed = list(widths)
+    for index, column in enumerate(columns):
+        if column.align != "right":
+            continue
+        words = [
+            w
+            for row in rows
+            if index < len(row) and isinstance(row[index], str)
+            for w in re.split(r"[ \t\n\x1f]+", row[index])
+            if w
+        ]
+        widest = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+        needed[index] = max(widths[index], widest + _PADDING)
+    deficit = sum(needed) - sum(widths)
+    if deficit <= 0:
+        return widths
+    text_columns = [i for i, c in enumerate(columns) if c.align == "left"]
+    spare = sum(widths[i] / 2 for i in text_columns)
+    if not text_columns or spare <= 0:
+        return widths
+    taken = min(deficit, spare)
+    for i in text_columns:
+        needed[i] = widths[i] - taken * (widths[i] / 2) / spare
+    if taken < deficit:  # not all figures fit: share what there is
+        figure_columns = [i for i, c in enumerate(columns) if needed[i] > widths[i]]
+        extra = sum(needed[i] - widths[i] for i in figure_columns)
+        for i in figure_columns:
+            needed[i] = widths[i] + (needed[i] - widths[i]) * taken / extra
+    return needed
+
+
 def _cell(value: str, style: ParagraphStyle, room: float) -> Paragraph:
     style = _fitted(value, style, room)
     if "\n" not in value and "\x1f" not in value:
@@ -171,7 +219,8 @@ def _cell(value: str, style: ParagraphStyle, room: float) -> Paragraph:
     main, _sep, small = value.partition("\x1f")
     content = "<br/>".join(text(line) for line in main.split("\n"))
     if small:
-        size = style.fontSize - 2
+        # The arithmetic under a figure is a figure too: the cell's size (a form's
+        # figures are never below its table size), in italics to set it apart.
         lines = "<br/>".join(text(line) for line in small.split("\n"))
-        content += f'<br/><font size="{size}">{lines}</font>'
+        content += f"<br/><i>{lines}</i>"
     return Paragraph(content, style)

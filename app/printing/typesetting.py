@@ -74,6 +74,24 @@ def format_vn_date(place: str, date: dt.date | None, *, year: int | None = None)
     return f"{place}, {words}" if place else words.capitalize()
 
 
+#: A space no line breaks at (reportlab keeps the words either side together).
+NBSP = "\u00a0"
+
+
+def unbroken_name(value: str) -> str:
+    """A name whose number or short last word never starts a line on its own:
+    "CÔNG ĐOÀN CẤP TRÊN SỐ 1" wraps before "SỐ 1", never as "… SỐ" over "1"."""
+    words = nfc(value).split()
+    if len(words) < 2:
+        return " ".join(words)
+    joined = words[0]
+    for index, word in enumerate(words[1:], start=1):
+        last_and_short = index == len(words) - 1 and (len(word) <= 3 or word.isdigit())
+        after_number_word = words[index - 1].upper() in {"SỐ", "SỐ:"}
+        joined += (NBSP if last_and_short or after_number_word else " ") + word
+    return joined
+
+
 # --- styles --------------------------------------------------------------------------
 
 

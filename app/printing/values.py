@@ -7,15 +7,19 @@ Vietnamese catalogue, so paper says what a Vietnamese screen says.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.core import domain, figures
 from app.core.figures import BASIS, DASH, Figure, verdict_word
 from app.core.format import format_target
 from app.core.i18n import vietnamese
 from app.printing.sources import UnitInfo
+from db.enums import UnitKind
 
 __all__ = [
     "BASIS",
     "DASH",
+    "NO_TARGET",
     "format_figure",
     "format_unit_value",
     "target_covers",
@@ -44,11 +48,29 @@ def target_covers(target: domain.Target, unit: UnitInfo) -> bool:
     return not (target.unit_kinds and unit.kind not in target.unit_kinds)
 
 
+#: The target cell of an indicator the plan gives no target for at the unit's level.
+NO_TARGET = f"{DASH} (kế hoạch không giao)"
+#: Before the targets an upper-level union's grassroots unions are given.
+FOR_GRASSROOTS = "CĐCS trực thuộc: "
+
+
 def unit_target_text(indicator: domain.Indicator, unit: UnitInfo) -> str:
-    """The target given to this unit, else the province's wording that covers it."""
+    """The target given to this unit, else the province's wording that covers it.
+
+    An upper-level union that no target covers is shown the targets of its
+    grassroots unions ("CĐCS trực thuộc: …"), which it answers for; a cell
+    is never left empty: without any target it says the plan gives none.
+    """
     own = [t for t in indicator.targets if t.unit_id == unit.id]
     chosen = own or [t for t in indicator.targets if t.unit_id is None and target_covers(t, unit)]
-    return "; ".join(format_target(indicator, t) for t in chosen)
+    if chosen:
+        return "; ".join(format_target(indicator, t) for t in chosen)
+    if unit.kind is UnitKind.UPPER:
+        below = replace(unit, kind=UnitKind.GRASSROOTS, sector=None)
+        theirs = [t for t in indicator.targets if t.unit_id is None and target_covers(t, below)]
+        if theirs:
+            return FOR_GRASSROOTS + "; ".join(format_target(indicator, t) for t in theirs)
+    return NO_TARGET
 
 
 def format_figure(indicator: domain.Indicator, figure: Figure | None) -> str:

@@ -21,7 +21,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app.core.context import AppContext
-from app.core.days import short_date
 from app.core.errors import N_, UserError
 from app.core.files import check_output
 from app.core.format import cluster_label
@@ -38,6 +37,7 @@ from app.printing import (
     header_block,
     keep_with_next,
     markup,
+    plan_reference,
     section_heading,
     signature_block,
     styles,
@@ -47,6 +47,12 @@ from app.printing import (
 from app.scoring.board import ProposalInfo, Scoreboard
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import score_text
+from app.scoring.paper_parts import (
+    award_with_level,
+    ranking_recipients,
+    ranking_signer,
+    scale_note,
+)
 from app.scoring.ranking import Placing
 from app.scoring.sources import scoreboard_in
 from db.enums import Role
@@ -71,10 +77,7 @@ def _rank_text(placing: Placing | None) -> str:
 
 
 def _plan_words(board: Scoreboard, federation: str) -> str:
-    plan = board.plan
-    number = f" số {plan.number}" if plan.number else ""
-    day = f" ngày {short_date(plan.issued_on)}" if plan.issued_on else ""
-    return f"Kế hoạch{number}{day} của Ban Thường vụ {federation}"
+    return plan_reference(board.plan, f"Ban Thường vụ {federation}")
 
 
 def _federation_name(board: Scoreboard, own_name: str) -> str:
@@ -85,7 +88,7 @@ def _federation_name(board: Scoreboard, own_name: str) -> str:
 
 
 def proposal_groups(
-    board: Scoreboard,
+    board: Scoreboard, federation: str = ""
 ) -> list[tuple[str, list[tuple[UnitScore, ProposalInfo]]]]:
     """(heading, proposals) per award in the rules' order, then grading-only proposals."""
     rows = [
@@ -104,7 +107,7 @@ def proposal_groups(
     for award in board.rules.rules.awards:
         chosen = [r for r in rows if r[1].award == award.code]
         if chosen:
-            groups.append((award.label, chosen))
+            groups.append((award_with_level(board.plan, award.label, federation), chosen))
     other = [r for r in rows if r[1].award and r[1].award not in known]
     if other:
         groups.append(("Hình thức khen thưởng khác", other))
@@ -141,7 +144,7 @@ def proposals_story(board: Scoreboard, federation: str) -> list[Flowable]:
     if board.rules.rules.example:
         story.append(markup(f"<i>{text(EXAMPLE_NOTE)}</i>", s.note))
         story.append(Spacer(1, 4))
-    groups = proposal_groups(board)
+    groups = proposal_groups(board, federation)
     if not groups:
         story.append(body_plain("(Chưa có đơn vị nào được đề nghị.)"))
     columns = [
@@ -178,7 +181,10 @@ def proposals_story(board: Scoreboard, federation: str) -> list[Flowable]:
         for _heading, rows in groups:
             for score, proposal in rows:
                 position += 1
-                award = proposal.award_label or "công nhận xếp loại"
+                award = (
+                    award_with_level(board.plan, proposal.award_label, federation)
+                    or "công nhận xếp loại"
+                )
                 story.append(
                     markup(
                         f"<b>{position}. {text(score.unit.name)}</b> ({text(score.unit.code)}"
@@ -196,6 +202,10 @@ def proposals_story(board: Scoreboard, federation: str) -> list[Flowable]:
                 ("Lưu VT, CS-PL.", ""),
             ],
             wide=True,
+            before=[
+                body(scale_note(board.scores, normalised=board.rules.rules.normalise)),
+                body(f"Danh sách gồm {position if groups else 0} tập thể./."),
+            ],
         )
     )
     return story
@@ -222,7 +232,13 @@ def print_proposals(ctx: AppContext, *, plan_id: str, out: Path) -> Path:
 
 
 def ranking_story(
-    board: Scoreboard, placings: Sequence[Placing], scope: str, issuer: str, parent: str
+    board: Scoreboard,
+    placings: Sequence[Placing],
+    scope: str,
+    issuer: str,
+    parent: str,
+    *,
+    cluster: bool = True,
 ) -> list[Flowable]:
     """``BẢNG XẾP HẠNG THI ĐUA`` of one cluster or upper-level union."""
     plan = board.plan
@@ -274,11 +290,19 @@ def ranking_story(
         )
     story.append(data_table(columns, rows, wide=True, small=True))
     story.append(Spacer(1, 6))
+    shown = [board.score_of(p.unit_id) for p in placings]
+    authority, title = ranking_signer(cluster=cluster, directly_under_federation=issuer == parent)
     story.append(
-        body(
-            "Điểm là điểm quy đổi thang 100 theo quy tắc chấm điểm của Liên đoàn; các đơn vị "
-            "bằng điểm được xếp theo số chỉ tiêu hoàn thành, rồi điểm thưởng; bằng nhau cả "
-            "các tiêu chí này thì đồng hạng."
+        signature_block(
+            authority=authority,
+            title=title,
+            signer_name="",
+            recipients=ranking_recipients(parent, cluster=cluster),
+            wide=True,
+            before=[
+                body(scale_note(shown, normalised=board.rules.rules.normalise)),
+                body(f"Bảng xếp hạng gồm {len(placings)} đơn vị./."),
+            ],
         )
     )
     return story
@@ -325,7 +349,7 @@ def print_ranking(
         parent = federation
     return build_pdf(
         out,
-        ranking_story(board, placings, scope, issuer, parent),
+        ranking_story(board, placings, scope, issuer, parent, cluster=upper is None),
         title=f"Bảng xếp hạng thi đua năm {board.plan.year} - {scope}",
         author=issuer,
         wide=True,

@@ -158,7 +158,7 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     document = pdfium.PdfDocument(printed.args[0])
     text = " ".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
     text = text.replace("\r\n", " ")
-    assert "DANH SÁCH" in text and "I. Cờ thi đua (1 tập thể)" in text
+    assert "DANH SÁCH" in text and "I. Cờ thi đua của LĐLĐ tỉnh Tuyên Quang (1 tập thể)" in text
     assert "Công đoàn A" in text and "Đạt 105,00 điểm" in text
     preview.reject()
 

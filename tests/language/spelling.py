@@ -40,7 +40,7 @@ _SKIP = re.compile(
     r"|\S*[_=]\S*"  # identifiers
     r"|\bCtrl\+\S+"  # shortcuts
     r"|\b[IVXLC]+\b"  # Roman numerals
-    r"|\bthidua(?:-cli)?(?:\s+[a-z]+)*"  # commands
+    r"|\bthidua(?:-cli)?(?:\s+[a-z][a-z-]*)*"  # commands
     r"|\S*\.(?:thidua|xlsx|pdf|csv|json|txt|db)\b"  # file names and suffixes
 )
 

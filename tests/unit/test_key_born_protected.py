@@ -169,7 +169,7 @@ def test_cli_init_protect_and_rotate(
         assert stored_key_text(session) is not None
     # A federation whose key is already protected has nothing to protect.
     assert main(["--db", database, "keys", "protect", "--passphrase-env", "KEY"]) == 1
-    assert "already" in capsys.readouterr().err
+    assert "đã được bảo vệ" in capsys.readouterr().err  # the CLI speaks Vietnamese
     rotate = ["keys", "rotate", "--passphrase-env", "KEY", "--new-passphrase-env", "NEW_KEY"]
     assert main(["--db", database, *rotate, "--json"]) == 0
     assert '"epoch": 2' in capsys.readouterr().out
@@ -178,14 +178,14 @@ def test_cli_init_protect_and_rotate(
 
     older = str(tmp_path / "older.db")
     assert main(["--db", older, *init]) == 0
-    assert "first signature" in capsys.readouterr().out
+    assert "lần ký đầu tiên" in capsys.readouterr().out
     ctx = open_context(older)
     older_federation_key(ctx)
     ctx.close()
     assert main(["--db", older, *rotate]) == 1
-    assert "protect it first" in capsys.readouterr().err
+    assert "hãy bảo vệ khóa trước" in capsys.readouterr().err
     assert main(["--db", older, "keys", "protect", "--passphrase-env", "KEY"]) == 0
-    assert "every staff computer" in capsys.readouterr().out
+    assert "mọi máy của cán bộ" in capsys.readouterr().out
     assert main(["--db", older, *rotate]) == 0
     with open_context(older).reading() as session:
         done = list(session.scalars(select(models.AuditEntry.action)))

@@ -124,7 +124,9 @@ class ExportPlanDialog(QDialog):
 class EditPlanDialog(QDialog):
     """The plan's header: number, date issued, title and theme."""
 
-    def __init__(self, plan: domain.Plan, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, plan: domain.Plan, parent: QWidget | None = None, *, only_number: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("edit-plan")
         self.setWindowTitle(_("Plan header"))
@@ -142,6 +144,16 @@ class EditPlanDialog(QDialog):
         form.addRow(_("Issued on:"), self.issued_on)
         form.addRow(_("Title:"), self.title)
         form.addRow(_("Theme:"), self.theme)
+        self.title.setReadOnly(only_number)
+        self.theme.setReadOnly(only_number)
+        self.note = QLabel(
+            _(
+                "This plan's content cannot change; its number and date of issue can be set "
+                "until its plan packages are written."
+            )
+        )
+        self.note.setWordWrap(True)
+        self.note.setVisible(only_number)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -150,6 +162,7 @@ class EditPlanDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.note)
         layout.addWidget(buttons)
         self.resize(620, self.sizeHint().height())
 

@@ -70,6 +70,8 @@ class PlanPage(Page):
         self.checks_dialog: ValueChecksDialog | None = None
         #: Why the plan cannot change (translated), "" when it can; None until known.
         self.lock_text: str | None = None
+        #: Whether the plan's number and date may still be set (it is not issued).
+        self.numberable = False
         self.units: dict[str, RosterRef] = {}
         self._editing_for: tuple[str, str] | None = None
         self.export_task: Task | None = None
@@ -179,25 +181,27 @@ class PlanPage(Page):
 
     def _load_editing(self, plan: domain.Plan, *, force: bool = False) -> None:
         """Find out (in the background) whether ``plan`` can change, and the year's units."""
-        from app.plans import read_plan_editing
+        from app.plans import plan_issue_lock, read_plan_editing
 
         key = (plan.id, plan.content_hash)
         if key == self._editing_for and not force:
             return
         if self._editing_for is None or self._editing_for[0] != plan.id:
             self.lock_text = None  # another plan: unknown until loaded (same plan: keep)
+            self.numberable = False
         self._editing_for = key
         self._enable_editing()
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            return read_plan_editing(ctx, plan=plan)
+            return read_plan_editing(ctx, plan=plan), plan_issue_lock(ctx, plan_id=plan.id)
 
         def loaded(result: Any) -> None:
             if self.plan is None or self.plan.id != plan.id:
                 return
-            reason, units = result
+            (reason, units), issued = result
             self.lock_text = reason.translated() if reason is not None else ""
+            self.numberable = issued is None
             self.units = units
             self._enable_editing()
             self.editing_loaded.emit()
@@ -208,7 +212,8 @@ class PlanPage(Page):
     def _enable_editing(self) -> None:
         editable = self.plan is not None and self.lock_text == ""
         selected = self._selected_indicator() is not None
-        self.edit_button.setEnabled(editable)
+        # A plan not issued yet may get its number and date, a built-in one included.
+        self.edit_button.setEnabled(editable or (self.plan is not None and self.numberable))
         self.add_indicator_button.setEnabled(editable)
         self.edit_indicator_button.setEnabled(editable and selected)
         self.remove_indicator_button.setEnabled(editable and selected)
@@ -484,17 +489,40 @@ class PlanPage(Page):
     def ask_edit(self) -> EditPlanDialog | None:
         if self.plan is None:
             return None
-        dialog = EditPlanDialog(self.plan, self)
+        only_number = self.lock_text != "" and self.numberable
+        dialog = EditPlanDialog(self.plan, self, only_number=only_number)
         dialog.accepted.connect(
-            lambda: self.edit(
-                dialog.number.text(),
-                dialog.issued(),
-                dialog.title.toPlainText(),
-                dialog.theme.text(),
+            lambda: (
+                self.set_number(dialog.number.text(), dialog.issued())
+                if only_number
+                else self.edit(
+                    dialog.number.text(),
+                    dialog.issued(),
+                    dialog.title.toPlainText(),
+                    dialog.theme.text(),
+                )
             )
         )
         dialog.open()
         return dialog
+
+    def set_number(self, number: str, issued_on: dt.date) -> None:
+        """The number and date of a plan whose content cannot change (the built-in one)."""
+        from app.plans import set_plan_number
+
+        if self.plan is None:
+            return
+        ctx, plan_id = self._ctx, self.plan.id
+
+        def job(_progress: Any, _token: CancelToken) -> str:
+            return set_plan_number(ctx, plan_id=plan_id, number=number, issued_on=issued_on).id
+
+        def finished(edited: str) -> None:
+            self.done.emit(_("Plan {plan} saved.").format(plan=edited))
+            self.edited.emit(edited)
+            self.plans_changed.emit(edited)
+
+        self._runner.run(job, finished, self._failed)
 
     def edit(self, number: str, issued_on: dt.date, title: str, theme: str) -> None:
         from app.plans import edit_plan_header

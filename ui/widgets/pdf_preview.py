@@ -30,12 +30,23 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import gettext as _
+from app.printing import printing_font
 
 from ui.widgets.dialogs import file_dialog
 from ui.widgets.screen_fit import fit_to_screen
 
 #: What a real printer receives: sharp text without hundreds of megabytes of pixels.
 PRINT_DPI = 300
+
+
+def font_note(family: str) -> str:
+    """Which font the forms print in, as the preview says it."""
+    if family == "Times New Roman":
+        return _("Font: Times New Roman (as Decree 30/2020 requires).")
+    return _(
+        "Font: {family} (Times New Roman is not installed on this computer; this font has "
+        "the same letter widths, so the pages break the same way)."
+    ).format(family=family)
 
 
 class PdfPreviewDialog(QDialog):
@@ -52,6 +63,9 @@ class PdfPreviewDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.font_note = QLabel(font_note(printing_font()))
+        self.font_note.setObjectName("print-font")
+        self.font_note.setWordWrap(True)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -70,6 +84,7 @@ class PdfPreviewDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.font_note)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.setWindowTitle(_("Preview: {name}").format(name=path.name))

@@ -23,7 +23,7 @@ from app.exchange import federation
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
-from app.printing import documents
+from app.printing import documents, print_key_card
 from app.statements.records import StatementInput, save_statement
 from db.enums import REGISTRATION_STREAM
 from tests.helpers import federation_fingerprint, federation_with_roster, unit_database
@@ -62,6 +62,7 @@ class UnitSide:
     package_hash: str
     revision: int
     fingerprint: str
+    key_card: Path
 
 
 REGISTERED = {
@@ -136,6 +137,7 @@ def build_unit_side(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitSi
     federation; closed when the generator ends."""
     base = tmp_path_factory.mktemp("unit_side")
     out = base / "pdf"
+    out.mkdir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("THIDUA_HOME", str(base / "home"))
         fed, plans = federation_with_roster(base / "fed.db", base)
@@ -154,6 +156,7 @@ def build_unit_side(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitSi
         after = documents.print_registration_form(ctx, plan_id=PLAN, out=out / "after.pdf")
         _save(ctx, "h1", ACHIEVED_H1, dt.date(2017, 7, 5))
         results = documents.print_results_report(ctx, period="h1", out=out / "results.pdf")
+        key_card = print_key_card(ctx, out=out / "key-card.pdf")
         import_packages(fed, paths=[enrolment.path, report.path], dry_run=False)
         with fed.reading() as session:
             [pending] = list_keys(session, status="pending")
@@ -173,6 +176,7 @@ def build_unit_side(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UnitSi
         report.package_hash,
         report.revision,
         report.fingerprint,
+        key_card,
     )
     fed.close()
     ctx.close()

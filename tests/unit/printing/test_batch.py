@@ -21,12 +21,15 @@ from app.demo.province import Demo, make_demo
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import list_keys, record_key_decision
 from app.exchange.merge import import_packages
+from app.plans import get_plan
 from app.printing import (
     BatchDocument,
     OutputExists,
     print_batch,
 )
 from app.printing.batch import NO_ACCEPTED_KEY, NOT_REGISTERED, NOT_REPORTED, file_stems
+from app.printing.sources import load_units
+from app.printing.typesetting import vn_upper
 from app.rollup import Scope, resolve_scope
 from db.enums import REGISTRATION_STREAM, UnitKind
 from tests.unit.printing.pdf_reading import PLAN, Page, all_text, assert_page_numbers, read_pdf
@@ -97,7 +100,10 @@ def test_key_cards_carry_each_units_accepted_fingerprint(province: Province) -> 
     assert path.name == f"{code}_the-khoa-2017.pdf"
     text = all_text(read_pdf(path))
     assert keys[code].fingerprint in text and keys[code].keyid in text
-    assert "LĐLĐ TỈNH TUYÊN QUANG" in text, "the federation heads the unit's card"
+    with province.ctx.reading() as session:
+        units = load_units(session, get_plan(session, PLAN)).values()
+    parent = next(u.parent_name for u in units if u.code == code)
+    assert text.startswith(vn_upper(parent)), "the parent body on its forms heads the card"
 
 
 def _scope(province: Province, *, unit: str | None = None, cluster: str | None = None) -> Scope:
@@ -145,6 +151,7 @@ def test_an_upper_level_unions_units(province: Province) -> None:
 def test_cancelled_single_file_writes_nothing(province: Province) -> None:
     polls = iter(range(100))
     out = province.out / "cancelled" / "all.pdf"
+    out.parent.mkdir()
     result = print_batch(
         province.ctx,
         document=BatchDocument.KEY_CARD,
@@ -185,7 +192,7 @@ def test_outputs_are_checked_before_anything_is_written(province: Province) -> N
         print_batch(
             province.ctx, document="registration", unit_codes=[code], single_file=False, out=a_file
         )
-    with pytest.raises(InputError, match="is not a folder"):
+    with pytest.raises(InputError, match="does not exist"):
         print_batch(
             province.ctx, document="registration", unit_codes=[code], out=a_file / "x" / "y.pdf"
         )

@@ -51,6 +51,7 @@ def test_long_table_repeats_its_header_row_on_every_page(tmp_path: Path) -> None
     table = data_table(
         [Column("STT", 1, "center"), Column("Nội dung đăng ký", 6), Column("Số lượng", 2)], rows
     )
+    (tmp_path / "out").mkdir()
     path = build_pdf(tmp_path / "out" / "table.pdf", [table], title="Bảng dài")
     umask = os.umask(0)
     os.umask(umask)

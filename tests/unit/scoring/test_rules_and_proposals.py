@@ -166,8 +166,12 @@ def test_proposal_pdf_and_workbook(cluster: AppContext, tmp_path: Path) -> None:
     content = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
     for words in (
         "DANH SÁCH",
-        "I. Cờ thi đua (1 tập thể)",
-        "II. Bằng khen (1 tập thể)",
+        # each award with the level that issues it (the plan's wording)
+        "I. Cờ thi đua của LĐLĐ tỉnh Tuyên Quang (1 tập thể)",
+        "II. Bằng khen của LĐLĐ tỉnh Tuyên Quang (1 tập thể)",
+        # 103,33 points: the scale is said with its bonus, never a bare "thang 100"
+        "cộng điểm thưởng cho các chỉ tiêu vượt mức, nên có đơn vị trên 100 điểm",
+        "Danh sách gồm 3 tập thể./.",
         "III. Đề nghị công nhận xếp loại (1 tập thể)",
         "TÓM TẮT THÀNH TÍCH",
         "Đạt 103,33 điểm, xếp thứ 1/6 Cụm A",
