@@ -44,6 +44,7 @@ def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 
 
 def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.figure_display import unit_goal_text
     from app.core.format import format_target
     from app.plans import checks_to_json, get_checks, get_plan, plan_to_json
 
@@ -57,6 +58,9 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
     for indicator in plan.indicators:
         targets = "; ".join(format_target(indicator, t) for t in indicator.targets)
         out.write(f"{indicator.code:6} {indicator.title}: {targets}\n")
+        goal = unit_goal_text(indicator)
+        if goal:
+            out.write(f"{'':6} {goal}\n")
     return 0
 
 

@@ -140,6 +140,8 @@ class Indicator:
     unit_goal_comparison: Comparison | None
     unit_goal_value: Decimal | None
     targets: tuple[Target, ...]
+    #: The plan's own words for the unit goal; empty when it has none.
+    unit_goal_wording: str = ""
 
     def applies_to(self, kind: UnitKind, sector: Sector | None) -> bool:
         """Whether a unit of this kind and sector reports the indicator."""

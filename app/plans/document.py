@@ -352,11 +352,15 @@ def _indicator_row(
     goal = item.get("unit_goal")
     goal_comparison: Comparison | None = None
     goal_value: str | None = None
+    goal_wording = ""
     if goal is not None:
         if not isinstance(goal, dict) or kind is not IndicatorKind.RATIO:
             raise _bad(f"{where}unit_goal")
         goal_comparison = _enum_value(Comparison, goal.get("comparison"), f"{where}unit_goal")
         goal_value = str(_decimal(goal.get("value"), f"{where}unit_goal.value"))
+        goal_wording = _text(goal, "wording", required=False, where=f"{where}unit_goal.")
+        if len(goal_wording) > 300:
+            raise _bad(f"{where}unit_goal.wording")
     elif kind is IndicatorKind.RATIO and rollup is Rollup.SHARE_OF_UNITS:
         raise _bad(f"{where}unit_goal")
     indicator = models.Indicator(
@@ -373,6 +377,7 @@ def _indicator_row(
         unit_kinds=_join(_kinds(item.get("unit_kinds"), f"{where}unit_kinds")),
         unit_goal_comparison=goal_comparison,
         unit_goal_value=goal_value,
+        unit_goal_wording=goal_wording,
         sort_order=order,
     )
     targets = item.get("targets") or []

@@ -84,6 +84,8 @@ class IndicatorInput:
     unit_goal_comparison: Comparison | None = None
     unit_goal_value: str = ""
     targets: tuple[TargetInput, ...] = ()
+    #: The plan's words for the goal each unit must reach (kept as typed).
+    unit_goal_wording: str = ""
 
 
 class TargetInputError(InputError):
@@ -292,6 +294,8 @@ def indicator_document(
             "comparison": (item.unit_goal_comparison or Comparison.AT_LEAST).value,
             "value": str(goal),
         }
+        if item.unit_goal_wording.strip():
+            document["unit_goal"]["wording"] = item.unit_goal_wording.strip()
     if item.kind is IndicatorKind.TEXT and item.targets:
         raise InputError(
             N_("A text indicator has no figure to aim at: remove its targets."),
@@ -397,6 +401,7 @@ def input_of(indicator: domain.Indicator, codes_by_id: dict[str, str]) -> Indica
             if indicator.unit_goal_value is not None
             else ""
         ),
+        unit_goal_wording=indicator.unit_goal_wording,
         targets=tuple(
             TargetInput(
                 comparison=t.comparison,

@@ -82,6 +82,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
                     {
                         "comparison": i.unit_goal_comparison.value,
                         "value": _number_json(i.unit_goal_value),
+                        **({"wording": i.unit_goal_wording} if i.unit_goal_wording else {}),
                     }
                     if i.unit_goal_comparison and i.unit_goal_value is not None
                     else None
@@ -147,6 +148,8 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
                 "comparison": item.unit_goal_comparison.value,
                 "value": str(item.unit_goal_value),
             }
+            if item.unit_goal_wording:
+                data["unit_goal"]["wording"] = item.unit_goal_wording
         indicators.append(data)
     return {
         "format": PLAN_FORMAT,

@@ -133,6 +133,7 @@ def _indicator_value(row: models.Indicator) -> domain.Indicator:
         unit_kinds=_split(row.unit_kinds, UnitKind),
         unit_goal_comparison=row.unit_goal_comparison,
         unit_goal_value=Decimal(row.unit_goal_value) if row.unit_goal_value else None,
+        unit_goal_wording=row.unit_goal_wording or "",
         targets=tuple(
             domain.Target(
                 comparison=t.comparison,

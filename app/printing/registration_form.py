@@ -15,6 +15,7 @@ from app.printing.form_parts import (
     authority_for,
     entry_note,
     grouped,
+    indicator_heading,
     measure,
     plan_reference,
     signer_title,
@@ -96,7 +97,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
         return [
             [
                 indicator.code,
-                indicator.title,
+                indicator_heading(indicator),
                 measure(indicator),
                 unit_target_text(indicator, unit),
                 format_unit_value(plan, indicator, value),

@@ -132,6 +132,8 @@ class Indicator(Base):
         enum_column(Comparison, "unit_goal_comparison")
     )
     unit_goal_value: Mapped[str | None] = mapped_column(String(32))
+    #: The plan's own words for the unit goal ("80% trở lên công nhân, lao động").
+    unit_goal_wording: Mapped[str] = mapped_column(String(300), default="", server_default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")

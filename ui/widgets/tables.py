@@ -165,9 +165,12 @@ class IndicatorTableModel(RowTableModel["domain.Indicator"]):
             if column is IndicatorColumn.UNIT:
                 return indicator.unit_of_measure
             if column is IndicatorColumn.TARGET:
+                from app.core.figure_display import unit_goal_text
                 from app.core.format import format_target
 
-                return "; ".join(format_target(indicator, t) for t in indicator.targets)
+                targets = "; ".join(format_target(indicator, t) for t in indicator.targets)
+                goal = unit_goal_text(indicator)
+                return f"{targets}\n{goal}" if goal else targets
             return applies_to_text(indicator)
         if role == Qt.ItemDataRole.ToolTipRole and column in (
             IndicatorColumn.TITLE,

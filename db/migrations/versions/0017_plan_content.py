@@ -1,0 +1,29 @@
+"""The plan's content as its text says it: the wording of an indicator's per-unit
+threshold ("80% trở lên công nhân, lao động"), kept beside its comparison and value
+so every surface can quote it.
+
+Revision ID: 0017_plan_content
+Revises: 0016_staff_entries
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0017_plan_content"
+down_revision = "0016_staff_entries"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("indicator") as batch:
+        batch.add_column(
+            sa.Column("unit_goal_wording", sa.String(300), nullable=False, server_default="")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("indicator") as batch:
+        batch.drop_column("unit_goal_wording")
