@@ -87,6 +87,11 @@ class Movement:
     launched_on: dt.date | None
     review_on: dt.date | None
 
+    def offered_to(self, sector: Sector | None) -> bool:
+        """Whether a unit of this sector may join the movement: every unit when the plan
+        limits it to no sector; a unit whose sector is not known yet is offered all."""
+        return not self.sectors or sector is None or sector in self.sectors
+
 
 @dataclass(frozen=True)
 class Target:

@@ -75,7 +75,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
     ]
 
     # I. Movements
-    movements = {m.code: m for m in plan.movements}
+    movements = {m.code: m for m in plan.movements if m.offered_to(unit.sector)}
     joined = [
         movements[c].name for c in (statement.movement_codes if statement else ()) if c in movements
     ]
