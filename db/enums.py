@@ -85,6 +85,17 @@ class TargetScope(StrEnum):
     EACH_UNIT = "each_unit"
 
 
+class MovementKind(StrEnum):
+    """What a plan's movement is: a phong trào thi đua, a cuộc vận động (III.4), a short
+    themed campaign (thi đua ngắn hạn theo đợt, chuyên đề, IV.3) or the đề tài and sáng kiến
+    units register (IV.3); units join each the same way, in their registration."""
+
+    MOVEMENT = "movement"
+    CAMPAIGN = "campaign"
+    SHORT_TERM = "short_term"
+    INITIATIVE = "initiative"
+
+
 class GradeDirection(StrEnum):
     """For grade targets: count the units at or above, or at or below, a level."""
 

@@ -46,7 +46,14 @@ def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.core.figure_display import unit_goal_text
     from app.core.format import format_target
-    from app.plans import checks_to_json, get_checks, get_plan, plan_to_json
+    from app.plans import (
+        checks_to_json,
+        get_checks,
+        get_plan,
+        movement_kind_heading,
+        movements_by_kind,
+        plan_to_json,
+    )
 
     with ctx.reading() as session:
         plan = get_plan(session, args.plan_id)
@@ -55,6 +62,10 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         emit(out, {**plan_to_json(plan), "checks": checks_to_json(checks)})
         return 0
     out.write(f"{plan.title}\n{plan.issuer} — {plan.number}\n")
+    for kind, movements in movements_by_kind(plan):
+        out.write(f"{movement_kind_heading(kind)}:\n")
+        for movement in movements:
+            out.write(f"  {movement.code:10} {movement.name}\n")
     for indicator in plan.indicators:
         targets = "; ".join(format_target(indicator, t) for t in indicator.targets)
         out.write(f"{indicator.code:6} {indicator.title}: {targets}\n")

@@ -16,6 +16,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    MovementKind,
     Role,
     Rollup,
     Sector,
@@ -86,6 +87,7 @@ class Movement:
     sectors: tuple[Sector, ...]
     launched_on: dt.date | None
     review_on: dt.date | None
+    kind: MovementKind = MovementKind.MOVEMENT
 
     def offered_to(self, sector: Sector | None) -> bool:
         """Whether a unit of this sector may join the movement: every unit when the plan

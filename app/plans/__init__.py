@@ -28,6 +28,7 @@ from app.plans.indicator_input import (
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
 from app.plans.json_numbers import json_number
+from app.plans.movements import movement_kind_heading, movements_by_kind
 from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
     SCORING_FORMAT,
@@ -77,6 +78,8 @@ __all__ = [
     "is_percent",
     "json_number",
     "list_plans",
+    "movement_kind_heading",
+    "movements_by_kind",
     "newest_plan_id",
     "parse_checks",
     "parse_rules",

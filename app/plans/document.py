@@ -31,6 +31,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    MovementKind,
     Rollup,
     Sector,
     TargetScope,
@@ -269,6 +270,9 @@ def install_plan_document(
                 name=_text(movement, "name", where="movements."),
                 goal=_text(movement, "goal", required=False),
                 sectors=_join(_sectors(movement.get("sectors"), "movements.sectors")),
+                kind=_enum_value(
+                    MovementKind, movement.get("kind", "movement"), "movements.kind"
+                ).value,
                 launched_on=_date(movement, "launched_on", "movements."),
                 review_on=_date(movement, "review_on", "movements."),
                 sort_order=order,

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core import domain
 from app.plans.document import PLAN_FORMAT
+from db.enums import MovementKind
 
 
 def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
@@ -64,6 +65,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
                 "name": m.name,
                 "goal": m.goal,
                 "sectors": [s.value for s in m.sectors],
+                "kind": m.kind.value,
             }
             for m in plan.movements
         ],
@@ -182,6 +184,7 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
                 "sectors": [s.value for s in m.sectors],
                 "launched_on": day(m.launched_on),
                 "review_on": day(m.review_on),
+                **({"kind": m.kind.value} if m.kind is not MovementKind.MOVEMENT else {}),
             }
             for m in plan.movements
         ],

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
 from db import models
-from db.enums import Sector, UnitKind
+from db.enums import MovementKind, Sector, UnitKind
 
 
 def list_plans(session: Session) -> list[domain.PlanSummary]:
@@ -98,6 +98,7 @@ def get_plan(session: Session, plan_id: str) -> domain.Plan:
                 name=m.name,
                 goal=m.goal,
                 sectors=_split(m.sectors, Sector),
+                kind=MovementKind(m.kind or MovementKind.MOVEMENT),
                 launched_on=m.launched_on,
                 review_on=m.review_on,
             )

@@ -85,6 +85,8 @@ class Movement(Base):
     goal: Mapped[str] = mapped_column(Text, default="")
     #: Comma-separated :class:`Sector` values, empty for every sector.
     sectors: Mapped[str] = mapped_column(String(200), default="")
+    #: A :class:`db.enums.MovementKind` value.
+    kind: Mapped[str] = mapped_column(String(16), default="movement", server_default="movement")
     launched_on: Mapped[dt.date | None] = mapped_column(Date)
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)

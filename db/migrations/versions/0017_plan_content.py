@@ -1,6 +1,7 @@
 """The plan's content as its text says it: the wording of an indicator's per-unit
 threshold ("80% trở lên công nhân, lao động"), kept beside its comparison and value
-so every surface can quote it.
+so every surface can quote it; what each of the plan's movements is (a movement, a
+campaign, a short themed campaign, the đề tài and sáng kiến units register).
 
 Revision ID: 0017_plan_content
 Revises: 0016_staff_entries
@@ -18,6 +19,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("movement") as batch:
+        batch.add_column(
+            sa.Column("kind", sa.String(16), nullable=False, server_default="movement")
+        )
     with op.batch_alter_table("indicator") as batch:
         batch.add_column(
             sa.Column("unit_goal_wording", sa.String(300), nullable=False, server_default="")
@@ -27,3 +32,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("indicator") as batch:
         batch.drop_column("unit_goal_wording")
+    with op.batch_alter_table("movement") as batch:
+        batch.drop_column("kind")
