@@ -47,6 +47,7 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
     from app.core.figure_display import unit_goal_text
     from app.core.format import format_target
     from app.plans import (
+        AREA_TOTAL_NOTE,
         checks_to_json,
         get_checks,
         get_plan,
@@ -54,6 +55,7 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         movements_by_kind,
         plan_to_json,
     )
+    from db.enums import Levels
 
     with ctx.reading() as session:
         plan = get_plan(session, args.plan_id)
@@ -72,6 +74,8 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         goal = unit_goal_text(indicator)
         if goal:
             out.write(f"{'':6} {goal}\n")
+        if indicator.levels is Levels.AREA_TOTAL:
+            out.write(f"{'':6} {_(AREA_TOTAL_NOTE)}\n")
     return 0
 
 

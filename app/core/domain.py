@@ -16,6 +16,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
     MovementKind,
     Role,
     Rollup,
@@ -149,6 +150,8 @@ class Indicator:
     targets: tuple[Target, ...]
     #: The plan's own words for the unit goal; empty when it has none.
     unit_goal_wording: str = ""
+    #: How a sum counts the levels (an upper-level union's area total counted once).
+    levels: Levels = Levels.EVERY_UNIT
 
     def applies_to(self, kind: UnitKind, sector: Sector | None) -> bool:
         """Whether a unit of this kind and sector reports the indicator."""

@@ -28,7 +28,7 @@ from app.plans.indicator_input import (
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
 from app.plans.json_numbers import json_number
-from app.plans.movements import movement_kind_heading, movements_by_kind
+from app.plans.movements import AREA_TOTAL_NOTE, movement_kind_heading, movements_by_kind
 from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
     SCORING_FORMAT,
@@ -48,6 +48,7 @@ from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
     "ALLOWED_ROLLUPS",
+    "AREA_TOTAL_NOTE",
     "DEFAULT_CHECKS",
     "SCORING_FORMAT",
     "STANDARD_AWARDS",

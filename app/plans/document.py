@@ -31,6 +31,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
     MovementKind,
     Rollup,
     Sector,
@@ -367,6 +368,9 @@ def _indicator_row(
             raise _bad(f"{where}unit_goal.wording")
     elif kind is IndicatorKind.RATIO and rollup is Rollup.SHARE_OF_UNITS:
         raise _bad(f"{where}unit_goal")
+    levels = _enum_value(Levels, item.get("levels", "every_unit"), f"{where}levels")
+    if levels is Levels.AREA_TOTAL and rollup is not Rollup.SUM:
+        raise _bad(f"{where}levels")  # only a sum adds the levels up
     indicator = models.Indicator(
         plan_id=plan_id,
         code=code,
@@ -382,6 +386,7 @@ def _indicator_row(
         unit_goal_comparison=goal_comparison,
         unit_goal_value=goal_value,
         unit_goal_wording=goal_wording,
+        levels=levels.value,
         sort_order=order,
     )
     targets = item.get("targets") or []

@@ -32,6 +32,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
     Rollup,
     Sector,
     TargetScope,
@@ -86,6 +87,8 @@ class IndicatorInput:
     targets: tuple[TargetInput, ...] = ()
     #: The plan's words for the goal each unit must reach (kept as typed).
     unit_goal_wording: str = ""
+    #: How a sum counts the levels (kept when the indicator is edited).
+    levels: Levels = Levels.EVERY_UNIT
 
 
 class TargetInputError(InputError):
@@ -286,6 +289,8 @@ def indicator_document(
         "unit_kinds": [k.value for k in item.unit_kinds],
         "targets": [],
     }
+    if item.levels is not Levels.EVERY_UNIT and item.rollup is Rollup.SUM:
+        document["levels"] = item.levels.value
     if item.kind is IndicatorKind.RATIO and (
         item.rollup is Rollup.SHARE_OF_UNITS or item.unit_goal_value.strip()
     ):
@@ -402,6 +407,7 @@ def input_of(indicator: domain.Indicator, codes_by_id: dict[str, str]) -> Indica
             else ""
         ),
         unit_goal_wording=indicator.unit_goal_wording,
+        levels=indicator.levels,
         targets=tuple(
             TargetInput(
                 comparison=t.comparison,

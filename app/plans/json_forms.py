@@ -14,7 +14,7 @@ from typing import Any
 
 from app.core import domain
 from app.plans.document import PLAN_FORMAT
-from db.enums import MovementKind
+from db.enums import Levels, MovementKind
 
 
 def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
@@ -89,6 +89,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
                     if i.unit_goal_comparison and i.unit_goal_value is not None
                     else None
                 ),
+                "levels": i.levels.value,
                 "targets": [target_json(t) for t in i.targets],
             }
             for i in plan.indicators
@@ -145,6 +146,8 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
             "unit_kinds": [k.value for k in item.unit_kinds],
             "targets": [target_document(t) for t in item.targets],
         }
+        if item.levels is not Levels.EVERY_UNIT:
+            data["levels"] = item.levels.value
         if item.unit_goal_comparison is not None and item.unit_goal_value is not None:
             data["unit_goal"] = {
                 "comparison": item.unit_goal_comparison.value,

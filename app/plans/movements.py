@@ -1,4 +1,5 @@
-"""What each kind of a plan's movement is called, and which a unit may join.
+"""What each kind of a plan's movement is called, which a unit may join; the note on an
+indicator that counts the levels once.
 
 A plan launches phong trào thi đua, names cuộc vận động (its section III.4), asks for
 short themed campaigns (thi đua ngắn hạn theo đợt, theo chuyên đề, IV.3) and for the
@@ -13,6 +14,11 @@ from app.core import domain
 from app.core.errors import N_
 from app.core.i18n import Translate, gettext
 from db.enums import MovementKind, Sector
+
+#: How plan show and the plan page say an indicator counts the levels once.
+AREA_TOTAL_NOTE = N_(
+    "Upper-level unions report their area's total: the units under them are not added again."
+)
 
 #: The heading of each kind, in the plan's order of kinds.
 KIND_HEADINGS: dict[MovementKind, str] = {

@@ -136,6 +136,10 @@ class Indicator(Base):
     unit_goal_value: Mapped[str | None] = mapped_column(String(32))
     #: The plan's own words for the unit goal ("80% trở lên công nhân, lao động").
     unit_goal_wording: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: A :class:`db.enums.Levels` value: how a sum counts the levels of the organisation.
+    levels: Mapped[str] = mapped_column(
+        String(16), default="every_unit", server_default="every_unit"
+    )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")

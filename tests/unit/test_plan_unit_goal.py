@@ -17,7 +17,7 @@ from app.plans.builtin import load_builtin_document
 from app.plans.document import install_plan_document
 from app.plans.json_forms import plan_document
 from app.setup.first_run import initialize
-from db.enums import Role
+from db.enums import Levels, Role
 
 PLAN = "tuyen-quang-2017"
 WORDING = "80% trở lên công nhân, lao động"
@@ -86,3 +86,25 @@ def test_plan_show_says_the_goal_each_unit_must_reach(ctx: AppContext, database:
     text = out.getvalue()
     assert f"Mức mỗi đơn vị phải đạt: {WORDING}" in text
     assert text.count("Mức mỗi đơn vị phải đạt") == 1
+
+
+def test_levels_counted_once_round_trip_and_old_plans_count_every_unit(ctx: AppContext) -> None:
+    with ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+    levels = {i.code: i.levels for i in plan.indicators}
+    assert {c for c, v in levels.items() if v is Levels.AREA_TOTAL} == {"2.1", "7.1", "7.2"}
+    written = {i["code"]: i for i in plan_document(plan)["indicators"]}
+    assert written["7.1"]["levels"] == "area_total" and "levels" not in written["1"]
+    old = copy.deepcopy(load_builtin_document(PLAN))
+    old["id"] = "old-levels"
+    for item in old["indicators"]:
+        item.pop("levels", None)
+    with ctx.unit_of_work() as session:
+        install_plan_document(session, old)
+    with ctx.reading() as session:
+        assert {i.levels for i in get_plan(session, "old-levels").indicators} == {Levels.EVERY_UNIT}
+    bad = copy.deepcopy(load_builtin_document(PLAN))
+    bad["id"] = "bad-levels"
+    next(i for i in bad["indicators"] if i["code"] == "1")["levels"] = "area_total"  # a ratio
+    with pytest.raises(InputError, match=r"indicators\[1\]\.levels"), ctx.unit_of_work() as s:
+        install_plan_document(s, bad)
