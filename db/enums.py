@@ -85,6 +85,30 @@ class TargetScope(StrEnum):
     EACH_UNIT = "each_unit"
 
 
+class Levels(StrEnum):
+    """How a summed indicator counts the levels of the organisation.
+
+    ``every_unit``: every unit's value is added. ``area_total``: an upper-level union
+    reports its area's total, so where it reported, the values of the units directly
+    under it are not added again (a scope that holds both counts the union's total; a
+    scope without the union counts its members). See :mod:`app.rollup.cache`.
+    """
+
+    EVERY_UNIT = "every_unit"
+    AREA_TOTAL = "area_total"
+
+
+class MovementKind(StrEnum):
+    """What a plan's movement is: a phong trào thi đua, a cuộc vận động (III.4), a short
+    themed campaign (thi đua ngắn hạn theo đợt, chuyên đề, IV.3) or the đề tài and sáng kiến
+    units register (IV.3); units join each the same way, in their registration."""
+
+    MOVEMENT = "movement"
+    CAMPAIGN = "campaign"
+    SHORT_TERM = "short_term"
+    INITIATIVE = "initiative"
+
+
 class GradeDirection(StrEnum):
     """For grade targets: count the units at or above, or at or below, a level."""
 

@@ -23,6 +23,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0014_deadlines",
     "0015_value_flags",
     "0016_staff_entries",
+    "0017_plan_content",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

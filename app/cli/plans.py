@@ -44,8 +44,18 @@ def cmd_plan_list(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
 
 
 def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.figure_display import unit_goal_text
     from app.core.format import format_target
-    from app.plans import checks_to_json, get_checks, get_plan, plan_to_json
+    from app.plans import (
+        AREA_TOTAL_NOTE,
+        checks_to_json,
+        get_checks,
+        get_plan,
+        movement_kind_heading,
+        movements_by_kind,
+        plan_to_json,
+    )
+    from db.enums import Levels
 
     with ctx.reading() as session:
         plan = get_plan(session, args.plan_id)
@@ -54,9 +64,18 @@ def cmd_plan_show(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int
         emit(out, {**plan_to_json(plan), "checks": checks_to_json(checks)})
         return 0
     out.write(f"{plan.title}\n{plan.issuer} — {plan.number}\n")
+    for kind, movements in movements_by_kind(plan):
+        out.write(f"{movement_kind_heading(kind)}:\n")
+        for movement in movements:
+            out.write(f"  {movement.code:10} {movement.name}\n")
     for indicator in plan.indicators:
         targets = "; ".join(format_target(indicator, t) for t in indicator.targets)
         out.write(f"{indicator.code:6} {indicator.title}: {targets}\n")
+        goal = unit_goal_text(indicator)
+        if goal:
+            out.write(f"{'':6} {goal}\n")
+        if indicator.levels is Levels.AREA_TOTAL:
+            out.write(f"{'':6} {_(AREA_TOTAL_NOTE)}\n")
     return 0
 
 

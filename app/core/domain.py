@@ -16,6 +16,8 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
+    MovementKind,
     Role,
     Rollup,
     Sector,
@@ -86,6 +88,12 @@ class Movement:
     sectors: tuple[Sector, ...]
     launched_on: dt.date | None
     review_on: dt.date | None
+    kind: MovementKind = MovementKind.MOVEMENT
+
+    def offered_to(self, sector: Sector | None) -> bool:
+        """Whether a unit of this sector may join the movement: every unit when the plan
+        limits it to no sector; a unit whose sector is not known yet is offered all."""
+        return not self.sectors or sector is None or sector in self.sectors
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,10 @@ class Indicator:
     unit_goal_comparison: Comparison | None
     unit_goal_value: Decimal | None
     targets: tuple[Target, ...]
+    #: The plan's own words for the unit goal; empty when it has none.
+    unit_goal_wording: str = ""
+    #: How a sum counts the levels (an upper-level union's area total counted once).
+    levels: Levels = Levels.EVERY_UNIT
 
     def applies_to(self, kind: UnitKind, sector: Sector | None) -> bool:
         """Whether a unit of this kind and sector reports the indicator."""

@@ -25,7 +25,7 @@ from app.core.verdicts import (
     Measure,
     Verdict,
 )
-from db.enums import IndicatorKind
+from db.enums import Comparison, IndicatorKind
 
 __all__ = [
     "BASIS",
@@ -40,6 +40,8 @@ __all__ = [
     "measure_text",
     "percent_text",
     "target_text",
+    "unit_goal_comparison",
+    "unit_goal_text",
     "value_text",
     "value_text_of",
     "verdict_text",
@@ -243,3 +245,29 @@ def value_text_of(
     if kind is IndicatorKind.GRADE and value.grade:
         return next((g.label for g in grade_levels if g.code == value.grade), value.grade)
     return value.text or ""
+
+
+def unit_goal_text(indicator: domain.Indicator, tr: Translate = gettext) -> str:
+    """What each unit must reach to count as meeting a ratio indicator ("Mức mỗi đơn vị
+    phải đạt: 80% trở lên công nhân, lao động"), in the plan's words when it has them;
+    empty when the indicator has no such goal."""
+    if indicator.unit_goal_value is None:
+        return ""
+    goal = format_target(
+        indicator,
+        domain.Target(
+            comparison=unit_goal_comparison(indicator),
+            value=indicator.unit_goal_value,
+            wording=indicator.unit_goal_wording,
+        ),
+    )
+    return tr(N_("Goal each unit must reach: {goal}")).format(goal=goal)
+
+
+def unit_goal_comparison(indicator: domain.Indicator) -> Comparison:
+    """How a unit's ratio is compared with the indicator's unit goal ("at least" by default;
+    "none" makes no sense for a goal and reads as "at least")."""
+    comparison = indicator.unit_goal_comparison
+    if comparison is None or comparison is Comparison.NONE:
+        return Comparison.AT_LEAST
+    return comparison

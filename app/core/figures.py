@@ -74,6 +74,8 @@ from app.core.figure_display import (
     measure_text,
     percent_text,
     target_text,
+    unit_goal_comparison,
+    unit_goal_text,
     value_text,
     value_text_of,
     verdict_text,
@@ -282,15 +284,6 @@ def unit_counts_towards(
             value.denominator,
         )
     )
-
-
-def unit_goal_comparison(indicator: domain.Indicator) -> Comparison:
-    """How a unit's ratio is compared with the indicator's unit goal ("at least" by default;
-    "none" makes no sense for a goal and reads as "at least")."""
-    comparison = indicator.unit_goal_comparison
-    if comparison is None or comparison is Comparison.NONE:
-        return Comparison.AT_LEAST
-    return comparison
 
 
 def unit_value_meets(
@@ -512,6 +505,7 @@ __all__ = [
     "target_text",
     "unit_counts_towards",
     "unit_goal_comparison",
+    "unit_goal_text",
     "unit_period_targets",
     "unit_value_meets",
     "value_text",

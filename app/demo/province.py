@@ -309,7 +309,7 @@ def write_report(
         values=values,
         signer_name="Nguyễn Văn An",
         signer_title="Chủ tịch",
-        movement_codes=tuple(m.code for m in plan.movements[:3]),
+        movement_codes=tuple(m.code for m in plan.movements if m.offered_to(unit.sector))[:3],
         works=(("Công trình thanh niên chào mừng Đại hội", "Đại hội CĐCS"),),
     )
     header = Header(

@@ -28,6 +28,7 @@ from app.plans.indicator_input import (
 from app.plans.indicators import remove_indicator, save_indicator
 from app.plans.json_forms import plan_document, plan_to_json
 from app.plans.json_numbers import json_number
+from app.plans.movements import AREA_TOTAL_NOTE, movement_kind_heading, movements_by_kind
 from app.plans.numbering import plan_issue_lock, set_plan_number
 from app.plans.reading import get_plan, list_plans, newest_plan_id, plan_or_newest
 from app.plans.rules import (
@@ -48,6 +49,7 @@ from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
     "ALLOWED_ROLLUPS",
+    "AREA_TOTAL_NOTE",
     "DEFAULT_CHECKS",
     "SCORING_FORMAT",
     "STANDARD_AWARDS",
@@ -78,6 +80,8 @@ __all__ = [
     "is_percent",
     "json_number",
     "list_plans",
+    "movement_kind_heading",
+    "movements_by_kind",
     "newest_plan_id",
     "parse_checks",
     "parse_rules",

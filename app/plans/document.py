@@ -31,6 +31,8 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
+    MovementKind,
     Rollup,
     Sector,
     TargetScope,
@@ -269,6 +271,9 @@ def install_plan_document(
                 name=_text(movement, "name", where="movements."),
                 goal=_text(movement, "goal", required=False),
                 sectors=_join(_sectors(movement.get("sectors"), "movements.sectors")),
+                kind=_enum_value(
+                    MovementKind, movement.get("kind", "movement"), "movements.kind"
+                ).value,
                 launched_on=_date(movement, "launched_on", "movements."),
                 review_on=_date(movement, "review_on", "movements."),
                 sort_order=order,
@@ -352,13 +357,20 @@ def _indicator_row(
     goal = item.get("unit_goal")
     goal_comparison: Comparison | None = None
     goal_value: str | None = None
+    goal_wording = ""
     if goal is not None:
         if not isinstance(goal, dict) or kind is not IndicatorKind.RATIO:
             raise _bad(f"{where}unit_goal")
         goal_comparison = _enum_value(Comparison, goal.get("comparison"), f"{where}unit_goal")
         goal_value = str(_decimal(goal.get("value"), f"{where}unit_goal.value"))
+        goal_wording = _text(goal, "wording", required=False, where=f"{where}unit_goal.")
+        if len(goal_wording) > 300:
+            raise _bad(f"{where}unit_goal.wording")
     elif kind is IndicatorKind.RATIO and rollup is Rollup.SHARE_OF_UNITS:
         raise _bad(f"{where}unit_goal")
+    levels = _enum_value(Levels, item.get("levels", "every_unit"), f"{where}levels")
+    if levels is Levels.AREA_TOTAL and rollup is not Rollup.SUM:
+        raise _bad(f"{where}levels")  # only a sum adds the levels up
     indicator = models.Indicator(
         plan_id=plan_id,
         code=code,
@@ -373,6 +385,8 @@ def _indicator_row(
         unit_kinds=_join(_kinds(item.get("unit_kinds"), f"{where}unit_kinds")),
         unit_goal_comparison=goal_comparison,
         unit_goal_value=goal_value,
+        unit_goal_wording=goal_wording,
+        levels=levels.value,
         sort_order=order,
     )
     targets = item.get("targets") or []

@@ -32,6 +32,7 @@ from db.enums import (
     Comparison,
     GradeDirection,
     IndicatorKind,
+    Levels,
     Rollup,
     Sector,
     TargetScope,
@@ -84,6 +85,10 @@ class IndicatorInput:
     unit_goal_comparison: Comparison | None = None
     unit_goal_value: str = ""
     targets: tuple[TargetInput, ...] = ()
+    #: The plan's words for the goal each unit must reach (kept as typed).
+    unit_goal_wording: str = ""
+    #: How a sum counts the levels (kept when the indicator is edited).
+    levels: Levels = Levels.EVERY_UNIT
 
 
 class TargetInputError(InputError):
@@ -284,6 +289,8 @@ def indicator_document(
         "unit_kinds": [k.value for k in item.unit_kinds],
         "targets": [],
     }
+    if item.levels is not Levels.EVERY_UNIT and item.rollup is Rollup.SUM:
+        document["levels"] = item.levels.value
     if item.kind is IndicatorKind.RATIO and (
         item.rollup is Rollup.SHARE_OF_UNITS or item.unit_goal_value.strip()
     ):
@@ -292,6 +299,8 @@ def indicator_document(
             "comparison": (item.unit_goal_comparison or Comparison.AT_LEAST).value,
             "value": str(goal),
         }
+        if item.unit_goal_wording.strip():
+            document["unit_goal"]["wording"] = item.unit_goal_wording.strip()
     if item.kind is IndicatorKind.TEXT and item.targets:
         raise InputError(
             N_("A text indicator has no figure to aim at: remove its targets."),
@@ -397,6 +406,8 @@ def input_of(indicator: domain.Indicator, codes_by_id: dict[str, str]) -> Indica
             if indicator.unit_goal_value is not None
             else ""
         ),
+        unit_goal_wording=indicator.unit_goal_wording,
+        levels=indicator.levels,
         targets=tuple(
             TargetInput(
                 comparison=t.comparison,

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core import domain
 from app.plans.document import PLAN_FORMAT
+from db.enums import Levels, MovementKind
 
 
 def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
@@ -64,6 +65,7 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
                 "name": m.name,
                 "goal": m.goal,
                 "sectors": [s.value for s in m.sectors],
+                "kind": m.kind.value,
             }
             for m in plan.movements
         ],
@@ -82,10 +84,12 @@ def plan_to_json(plan: domain.Plan) -> dict[str, Any]:
                     {
                         "comparison": i.unit_goal_comparison.value,
                         "value": _number_json(i.unit_goal_value),
+                        **({"wording": i.unit_goal_wording} if i.unit_goal_wording else {}),
                     }
                     if i.unit_goal_comparison and i.unit_goal_value is not None
                     else None
                 ),
+                "levels": i.levels.value,
                 "targets": [target_json(t) for t in i.targets],
             }
             for i in plan.indicators
@@ -142,11 +146,15 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
             "unit_kinds": [k.value for k in item.unit_kinds],
             "targets": [target_document(t) for t in item.targets],
         }
+        if item.levels is not Levels.EVERY_UNIT:
+            data["levels"] = item.levels.value
         if item.unit_goal_comparison is not None and item.unit_goal_value is not None:
             data["unit_goal"] = {
                 "comparison": item.unit_goal_comparison.value,
                 "value": str(item.unit_goal_value),
             }
+            if item.unit_goal_wording:
+                data["unit_goal"]["wording"] = item.unit_goal_wording
         indicators.append(data)
     return {
         "format": PLAN_FORMAT,
@@ -179,6 +187,7 @@ def plan_document(plan: domain.Plan) -> dict[str, Any]:
                 "sectors": [s.value for s in m.sectors],
                 "launched_on": day(m.launched_on),
                 "review_on": day(m.review_on),
+                **({"kind": m.kind.value} if m.kind is not MovementKind.MOVEMENT else {}),
             }
             for m in plan.movements
         ],

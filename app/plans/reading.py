@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
 from db import models
-from db.enums import Sector, UnitKind
+from db.enums import Levels, MovementKind, Sector, UnitKind
 
 
 def list_plans(session: Session) -> list[domain.PlanSummary]:
@@ -98,6 +98,7 @@ def get_plan(session: Session, plan_id: str) -> domain.Plan:
                 name=m.name,
                 goal=m.goal,
                 sectors=_split(m.sectors, Sector),
+                kind=MovementKind(m.kind or MovementKind.MOVEMENT),
                 launched_on=m.launched_on,
                 review_on=m.review_on,
             )
@@ -133,6 +134,8 @@ def _indicator_value(row: models.Indicator) -> domain.Indicator:
         unit_kinds=_split(row.unit_kinds, UnitKind),
         unit_goal_comparison=row.unit_goal_comparison,
         unit_goal_value=Decimal(row.unit_goal_value) if row.unit_goal_value else None,
+        unit_goal_wording=row.unit_goal_wording or "",
+        levels=Levels(row.levels or Levels.EVERY_UNIT),
         targets=tuple(
             domain.Target(
                 comparison=t.comparison,

@@ -16,6 +16,7 @@ from app.printing.form_parts import (
     applicable_indicators,
     authority_for,
     grouped,
+    indicator_heading,
     measure,
     plan_reference,
     signer_title,
@@ -92,7 +93,7 @@ def covenant_story(covenant: Covenant) -> list[Flowable]:
 
         def row(indicator: domain.Indicator, chunk: list[UnitInfo] = chunk) -> list[list[str]]:
             return [
-                [indicator.code, indicator.title, measure(indicator)]
+                [indicator.code, indicator_heading(indicator), measure(indicator)]
                 + [
                     format_unit_value(plan, indicator, values.get(u.id, {}).get(indicator.code))
                     or (DASH if not indicator.applies_to(u.kind, u.sector) else "")

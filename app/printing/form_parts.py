@@ -145,3 +145,9 @@ def grouped(
 def measure(indicator: domain.Indicator) -> str:
     """The unit of measure of one unit's value (:func:`app.core.figures.measure_text`)."""
     return figures.measure_text(indicator, vietnamese)
+
+
+def indicator_heading(indicator: domain.Indicator) -> str:
+    """The indicator's title, with the goal each unit must reach set smaller beneath it."""
+    goal = figures.unit_goal_text(indicator, vietnamese)
+    return f"{indicator.title}\x1f{goal}" if goal else indicator.title

@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from app.core import domain, figures
 from app.core.format import format_number
 from app.core.text import lower_first
-from app.printing.form_parts import grouped, plan_reference
+from app.printing.form_parts import grouped, indicator_heading, plan_reference
 from app.printing.furniture import (
     addressee_block,
     body,
@@ -110,7 +110,7 @@ def summary_story(summary: Summary) -> list[Flowable]:
             result.append(
                 [
                     indicator.code if index == 0 else "",
-                    indicator.title if index == 0 else "",
+                    indicator_heading(indicator) if index == 0 else "",
                     target,
                     format_figure(indicator, item.figures.get(REGISTRATION_STREAM)),
                     *(format_figure(indicator, item.figures.get(p.code)) for p in periods),

@@ -16,6 +16,7 @@ from app.printing.form_parts import (
     document_number,
     entry_note,
     grouped,
+    indicator_heading,
     measure,
     plan_reference,
     signer_title,
@@ -75,7 +76,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
     ]
 
     # I. Movements
-    movements = {m.code: m for m in plan.movements}
+    movements = {m.code: m for m in plan.movements if m.offered_to(unit.sector)}
     joined = [
         movements[c].name for c in (statement.movement_codes if statement else ()) if c in movements
     ]
@@ -97,7 +98,7 @@ def registration_story(form: RegistrationForm) -> list[Flowable]:
         return [
             [
                 indicator.code,
-                indicator.title,
+                indicator_heading(indicator),
                 measure(indicator),
                 unit_target_text(indicator, unit),
                 format_unit_value(plan, indicator, value),

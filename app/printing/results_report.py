@@ -18,6 +18,7 @@ from app.printing.form_parts import (
     document_number,
     entry_note,
     grouped,
+    indicator_heading,
     measure,
     plan_reference,
     signer_title,
@@ -96,7 +97,7 @@ def results_story(report: ResultsReport) -> list[Flowable]:
             counts[reading.verdict] += 1
         cells = [
             indicator.code,
-            indicator.title,
+            indicator_heading(indicator),
             measure(indicator),
             format_unit_value(plan, indicator, registered.get(indicator.code)) or DASH,
             format_unit_value(plan, indicator, achieved.get(indicator.code)) or DASH,

@@ -23,6 +23,16 @@ How the cells stay right:
 - :func:`refresh` (run after an import and before the dashboard reads)
   takes the marks and recomputes just the buckets of the marked units, then
   the plan's bucket from the parents' cells.
+
+Levels counted once (an indicator's ``levels`` is ``area_total``, e.g. 2.1, 7.1 and
+7.2 of the 2017 plan): an upper-level union reports its area's total, so a unit whose
+parent is an upper-level union that reported the indicator in the same stream adds
+nothing to a scope that holds that parent too (it still counts as a reporting unit).
+Every family is such a scope or none: a parent bucket's units all have the bucket's
+parent in any subtree that reads the bucket, a cluster bucket holds the parent only
+when it is in the same cluster, and a live read is given its scope. A unit's values
+therefore also decide its children's buckets: a marked unit marks the bucket of its
+children and their clusters as well (:func:`_buckets_of`).
 """
 
 from __future__ import annotations
@@ -46,14 +56,14 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.core.context import AppContext
 from app.core.errors import DatabaseError
 from app.core.figures import percent_condition
 from db import models
-from db.enums import Comparison, IndicatorKind, Sector, UnitKind
+from db.enums import Comparison, IndicatorKind, Levels, Sector, UnitKind
 
 #: ``rollup_dirty.unit_id`` that marks a whole plan for recomputation.
 WHOLE_PLAN = "*"
@@ -132,14 +142,73 @@ def goal_met_expression(goals: dict[str, tuple[Comparison, Fraction]]) -> Column
     return case(*whens, else_=0)
 
 
+def _area_totals(session: Session, plan_id: str) -> list[str]:
+    """Ids of the plan's indicators whose upper-level unions report their area's total."""
+    indicator = models.Indicator
+    return sorted(
+        session.scalars(
+            select(indicator.id).where(
+                indicator.plan_id == plan_id, indicator.levels == Levels.AREA_TOTAL.value
+            )
+        )
+    )
+
+
+def _counted_once(
+    plan_id: str, year: int, area_totals: list[str], parent_within: str | Select[str] | None
+) -> ColumnElement[bool]:
+    """True for a value already in its parent's area total (see the module docstring).
+
+    ``parent_within``: ``"cluster"`` (the parent must share the unit's cluster), a
+    scope's units (the parent must be one of them), or None (a parent bucket).
+    """
+    if not area_totals:
+        return false()
+    value = models.StatementValue
+    statement = models.Statement
+    entry = models.RosterEntry
+    parent_value = aliased(models.StatementValue)
+    parent_statement = aliased(models.Statement)
+    parent_unit = aliased(models.Unit)
+    reported = (
+        select(parent_value.statement_id)
+        .join(parent_statement, parent_statement.id == parent_value.statement_id)
+        .join(parent_unit, parent_unit.id == parent_statement.unit_id)
+        .where(
+            parent_statement.plan_id == plan_id,
+            parent_statement.unit_id == entry.parent_id,
+            parent_statement.stream == statement.stream,
+            parent_value.indicator_id == value.indicator_id,
+            parent_value.amount.is_not(None),
+            parent_unit.kind == UnitKind.UPPER,
+        )
+    )
+    if isinstance(parent_within, str):  # "cluster"
+        parent_entry = aliased(models.RosterEntry)
+        reported = reported.join(
+            parent_entry,
+            and_(parent_entry.unit_id == parent_statement.unit_id, parent_entry.year == year),
+        ).where(parent_entry.cluster_id == entry.cluster_id)
+    elif parent_within is not None:
+        # never correlated with the outer query's roster row (that would name the unit itself)
+        reported = reported.where(parent_statement.unit_id.in_(parent_within.correlate(None)))
+    return and_(value.indicator_id.in_(area_totals), reported.exists())
+
+
 def _value_groups(
-    session: Session, plan_id: str, year: int, *, bucket: ColumnElement[Any] | None = None
+    session: Session,
+    plan_id: str,
+    year: int,
+    *,
+    bucket: ColumnElement[Any] | None = None,
+    parent_within: str | Select[str] | None = None,
 ) -> Select[*tuple[Any, ...]]:
     """The grouped sums of a plan's values, per ``bucket`` too when given."""
     value = models.StatementValue
     statement = models.Statement
     entry = models.RosterEntry
     goal_met = goal_met_expression(_unit_goals(session, plan_id))
+    once = _counted_once(plan_id, year, _area_totals(session, plan_id), parent_within)
     keys: list[Any] = [
         statement.stream,
         value.indicator_id,
@@ -154,7 +223,7 @@ def _value_groups(
         select(
             *keys,
             func.count(),
-            func.coalesce(func.sum(value.amount), 0),
+            func.coalesce(func.sum(case((once, 0), else_=value.amount)), 0),
             func.coalesce(func.sum(value.numerator), 0),
             func.coalesce(func.sum(value.denominator), 0),
             func.coalesce(func.sum(case((value.flag.is_(True), 1), else_=0)), 0),
@@ -185,9 +254,19 @@ def _group(row: tuple[Any, ...]) -> Group:
     )
 
 
-def live_groups(session: Session, *, plan_id: str, year: int, units: Select[str]) -> list[Group]:
-    """The groups computed from the values of ``units`` (the reference roll-up)."""
-    query = _value_groups(session, plan_id, year).where(models.Statement.unit_id.in_(units))
+def live_groups(
+    session: Session,
+    *,
+    plan_id: str,
+    year: int,
+    units: Select[str],
+    scope: Select[str] | None = None,
+) -> list[Group]:
+    """The groups computed from the values of ``units`` (the reference roll-up), in a
+    roll-up of ``scope`` (``units`` themselves when not given)."""
+    query = _value_groups(
+        session, plan_id, year, parent_within=scope if scope is not None else units
+    ).where(models.Statement.unit_id.in_(units))
     return [_group(tuple(row)) for row in session.execute(query)]
 
 
@@ -280,7 +359,7 @@ def groups(
         live_units = select(entry.unit_id).where(
             entry.year == year, entry.unit_id.in_(units), or_(*live)
         )
-        live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units)
+        live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units, scope=units)
     return _combine(session.execute(cached), live_rows)
 
 
@@ -387,7 +466,8 @@ def refresh_if_possible(ctx: AppContext) -> bool:
 
 
 def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[str], set[str]]:
-    """The parent buckets ("" for the top) and clusters of units in the plan year."""
+    """The parent buckets ("" for the top) and clusters of units in the plan year, and
+    those of their children (whose values a parent's area total may leave out)."""
     entry = models.RosterEntry
     parents: set[str] = set()
     clusters: set[str] = set()
@@ -399,6 +479,15 @@ def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[s
             )
         )
         for parent_id, cluster_id in rows:
+            parents.add(parent_id or "")
+            if cluster_id is not None:
+                clusters.add(cluster_id)
+        children = session.execute(
+            select(entry.parent_id, entry.cluster_id).where(
+                entry.year == year, entry.parent_id.in_([u for u in chunk if u != WHOLE_PLAN])
+            )
+        )
+        for parent_id, cluster_id in children:
             parents.add(parent_id or "")
             if cluster_id is not None:
                 clusters.add(cluster_id)
@@ -444,7 +533,13 @@ def _fill(
     bucket: ColumnElement[Any] = (
         func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
     )
-    query = _value_groups(session, plan_id, year, bucket=bucket)
+    query = _value_groups(
+        session,
+        plan_id,
+        year,
+        bucket=bucket,
+        parent_within="cluster" if family == "cluster" else None,
+    )
     if family == "cluster":
         query = query.where(entry.cluster_id.is_not(None))
     if units is not None:

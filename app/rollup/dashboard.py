@@ -38,6 +38,7 @@ from app.rollup.scope_roster import (
 from app.rollup.timeliness import StreamTimeliness, streams_timeliness
 from app.statements import saved_value
 from db import models
+from db.enums import Levels, UnitKind
 
 
 class ScopeKind(StrEnum):
@@ -123,6 +124,9 @@ class UnitFigure:
     unit: UnitContact
     value: domain.UnitValue | None
     meets: bool | None
+    #: The value is already in the area total its upper-level union (in scope) reported,
+    #: so the figure does not add it again (an indicator that counts the levels once).
+    in_area_total: bool = False
 
 
 def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
@@ -266,11 +270,8 @@ def units_behind(
     plan = get_plan(session, plan_id)
     indicator = plan.indicator(indicator_code)
     roster = read_scope_roster(session, plan.year)
-    units = [
-        u
-        for u in in_scope(roster, scope or Scope())
-        if _covers(indicator, target, roster.contacts[u])
-    ]
+    scoped = list(in_scope(roster, scope or Scope()))
+    units = [u for u in scoped if _covers(indicator, target, roster.contacts[u])]
     value = models.StatementValue
     values: dict[str, domain.UnitValue] = {}
     for unit_id, row in session.execute(
@@ -283,11 +284,21 @@ def units_behind(
         )
     ):
         values[unit_id] = saved_value(row)
+    totals: set[str] = set()
+    if indicator.levels is Levels.AREA_TOTAL:  # the rule of app.rollup.cache, unit by unit
+        totals = {
+            u
+            for u in scoped
+            if roster.contacts[u].kind is UnitKind.UPPER
+            and u in values
+            and values[u].amount is not None
+        }
     return [
         UnitFigure(
             roster.contacts[u],
             values.get(u),
             unit_counts_towards(plan, indicator, target, values.get(u)),
+            in_area_total=roster.parents.get(u) in totals,
         )
         for u in units
     ]

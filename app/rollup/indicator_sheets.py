@@ -24,7 +24,7 @@ from app.core.workbooks import COUNT_FORMAT, print_setup
 from app.roster import KIND_LABELS, SECTOR_LABELS
 from app.statements import saved_value
 from db import models
-from db.enums import REGISTRATION_STREAM, IndicatorKind
+from db.enums import REGISTRATION_STREAM, IndicatorKind, Levels, UnitKind
 
 #: Rows 3–4 hold the headings of every indicator sheet; units start on row 5.
 FIRST_ROW = 5
@@ -42,6 +42,9 @@ NO = "Không"
 CODE_COL, NAME_COL, KIND_COL, PARENT_COL, CLUSTER_COL, SECTOR_COL = 1, 2, 3, 4, 5, 6
 UNIT_HEADERS = ("Mã đơn vị", "Tên đơn vị", "Loại", "Công đoàn cấp trên", "Cụm thi đua", "Khu vực")
 UNIT_WIDTHS = (12, 40, 10, 30, 14, 11)
+
+#: The heading of an area-total indicator's counted amount (see :class:`StreamColumns`).
+COUNTED_HEADING = "Tính vào tổng (trừ phần đã có trong tổng của CĐ cấp trên)"
 
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -136,6 +139,9 @@ class StreamColumns:
     numerator: int | None = None
     denominator: int | None = None
     ratio: int | None = None  # formula: numerator / denominator
+    #: An area-total indicator's amount as a scope's sum counts it (0 when the unit's
+    #: upper-level union on the sheet reported its area's total): formulas.
+    counted: int | None = None
 
 
 @dataclass(frozen=True)
@@ -160,11 +166,12 @@ class IndicatorSheet:
 def _value_headers(indicator: domain.Indicator) -> list[tuple[str, str]]:
     """(key, heading) of one stream's columns for this kind of indicator."""
     kind = indicator.kind
+    counted = [("counted", COUNTED_HEADING)] if indicator.levels is Levels.AREA_TOTAL else []
     if kind is IndicatorKind.COUNT:
         unit = f" ({indicator.unit_of_measure})" if indicator.unit_of_measure else ""
-        return [("value", f"Số lượng{unit}")]
+        return [("value", f"Số lượng{unit}"), *counted]
     if kind is IndicatorKind.MONEY:
-        return [("value", "Số tiền (đồng)")]
+        return [("value", "Số tiền (đồng)"), *counted]
     if kind is IndicatorKind.RATIO:
         return [
             ("numerator", indicator.numerator_label or "Số đạt"),
@@ -241,6 +248,9 @@ def write_indicator_sheet(
         for stream, columns in streams.items():
             value = values.get((unit.id, stream, indicator.code))
             _write_value(sheet, row, indicator, columns, value, grade_labels)
+            if columns.counted is not None:
+                assert columns.value is not None
+                _write_counted(sheet, row, columns.value, columns.counted, len(units))
 
     if indicator.kind in (IndicatorKind.YES_NO, IndicatorKind.GRADE) and units:
         if indicator.kind is IndicatorKind.YES_NO:
@@ -268,6 +278,24 @@ def write_indicator_sheet(
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=KIND_COL)
     print_setup(sheet, f"{GROUP_ROW}:{HEADER_ROW}")
     return IndicatorSheet(title, indicator, streams, len(units))
+
+
+def _write_counted(sheet: Any, row: int, value: int, counted: int, units: int) -> None:
+    """The amount a scope's sum counts: nothing when the unit's upper-level union, listed
+    on this sheet, reported the stream's value (its area's total holds the unit's)."""
+    from openpyxl.utils import get_column_letter
+
+    def rng(column: int) -> str:
+        letter = get_column_letter(column)
+        return f"${letter}${FIRST_ROW}:${letter}${FIRST_ROW + max(units, 1) - 1}"
+
+    own = f"{get_column_letter(value)}{row}"
+    parent = f"{get_column_letter(PARENT_COL)}{row}"
+    upper = '"' + KIND_LABELS[UnitKind.UPPER].replace('"', '""') + '"'
+    in_parent = (
+        f'SUMPRODUCT(({rng(NAME_COL)}={parent})*({rng(KIND_COL)}={upper})*({rng(value)}<>""))'
+    )
+    formula_cell(sheet, row, counted, f'IF({own}="","",IF({in_parent}>0,0,{own}))', COUNT_FORMAT)
 
 
 def _write_value(

@@ -192,7 +192,8 @@ def stream_terms(
         )
     if measure is Measure.TOTAL:
         assert columns.value
-        return Terms(formulas.total(columns.value), None, formulas.reported(columns.value))
+        summed = columns.counted or columns.value  # an area total counts each unit once
+        return Terms(formulas.total(summed), None, formulas.reported(columns.value))
     if measure is Measure.AVERAGE:
         assert columns.value
         return Terms(

@@ -101,8 +101,15 @@ def write_statement_template(
             sheet,
             row,
             4,
-            "; ".join(figures.target_text(plan, indicator, t) for t in indicator.targets),
-        )
+            "\n".join(
+                part
+                for part in (
+                    "; ".join(figures.target_text(plan, indicator, t) for t in indicator.targets),
+                    figures.unit_goal_text(indicator, vietnamese),
+                )
+                if part
+            ),
+        ).alignment = Alignment(wrap_text=True)
         used = {
             IndicatorKind.COUNT: (5,),
             IndicatorKind.MONEY: (5,),

@@ -326,6 +326,14 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
         unknown = [code for code in details.movements if code not in movement_ids]
         if unknown:
             raise InputError(N_("This movement is not in the plan."), detail=unknown[0])
+        sector_text = get_setting(session, "own_sector")
+        sector = Sector(sector_text) if sector_text else None
+        for movement in plan.movements:
+            if movement.code in details.movements and not movement.offered_to(sector):
+                raise InputError(
+                    N_("The movement “{name}” is not for units of this sector."),
+                    params={"name": movement.name},
+                )
         problems = details_problems(details)
         if problems:
             raise InputError(

@@ -85,6 +85,8 @@ class Movement(Base):
     goal: Mapped[str] = mapped_column(Text, default="")
     #: Comma-separated :class:`Sector` values, empty for every sector.
     sectors: Mapped[str] = mapped_column(String(200), default="")
+    #: A :class:`db.enums.MovementKind` value.
+    kind: Mapped[str] = mapped_column(String(16), default="movement", server_default="movement")
     launched_on: Mapped[dt.date | None] = mapped_column(Date)
     review_on: Mapped[dt.date | None] = mapped_column(Date)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
@@ -132,6 +134,12 @@ class Indicator(Base):
         enum_column(Comparison, "unit_goal_comparison")
     )
     unit_goal_value: Mapped[str | None] = mapped_column(String(32))
+    #: The plan's own words for the unit goal ("80% trở lên công nhân, lao động").
+    unit_goal_wording: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    #: A :class:`db.enums.Levels` value: how a sum counts the levels of the organisation.
+    levels: Mapped[str] = mapped_column(
+        String(16), default="every_unit", server_default="every_unit"
+    )
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     plan: Mapped[Plan] = relationship(back_populates="indicators")

@@ -134,7 +134,11 @@ def test_targets_9a_to_9d_stroke(plan_json: dict[str, Any]) -> None:
         ("reach", 100, ["state_enterprise"]),
         ("at_least", 55, NON_STATE),
     ]
-    assert indicator(plan_json, "9c")["unit_goal"] == {"comparison": "at_least", "value": 80}
+    assert indicator(plan_json, "9c")["unit_goal"] == {
+        "comparison": "at_least",
+        "value": 80,
+        "wording": "80% trở lên công nhân, lao động",
+    }
     assert targets(plan_json, "9d") == [("at_least", 85, [])]
     assert targets(plan_json, "9đ.1") == [("at_least", 70, [])]
     stroke2 = indicator(plan_json, "9đ.2")

@@ -32,7 +32,12 @@ pytestmark = [pytest.mark.both_backends, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 #: Written at import time, not part of what was merged; the roll-up cache's row ids
 #: depend on the order its refreshes ran (its sums must be the same).
-CLOCK_COLUMNS = {"package": ["received_at"], "statement": ["updated_at"], "rollup_cell": ["id"]}
+CLOCK_COLUMNS = {
+    "package": ["received_at"],
+    "statement": ["updated_at"],
+    "rollup_cell": ["id"],
+    "value_flag": ["id", "raised_at"],
+}
 #: The record of each run itself: two runs are not one run.
 BOOKKEEPING = {"import_run", "import_item", "audit_log"}
 

@@ -300,11 +300,18 @@ def _regression_spec() -> ProvinceSpec:
         year[key]["4"] = UnitValue(grade="yeu" if n == 0 else "vung_manh")
     # 2.1, members: 30 per CĐCS, 10 per upper-level union: 18·30 + 8·10 = 620 of 2.000.
     # Registered 50 per CĐCS and 10 per upper; at mid-year 12 per CĐCS (of the
-    # year's 50: 24,0%).
+    # year's 50: 24,0%). 2.1 counts the levels once: an upper-level union reports its
+    # area's total (its own 10 and its CĐCS'), which are then not added again.
     for unit in units:
-        year[unit.key]["2.1"] = UnitValue(amount=10 if unit.kind is UPPER else 30)
-        registration[unit.key]["2.1"] = UnitValue(amount=10 if unit.kind is UPPER else 50)
-        h1[unit.key]["2.1"] = UnitValue(amount=0 if unit.kind is UPPER else 12)
+        members = sum(1 for u in units if u.parent == unit.key)
+        if unit.kind is UPPER:
+            year[unit.key]["2.1"] = UnitValue(amount=10 + 30 * members)
+            registration[unit.key]["2.1"] = UnitValue(amount=10 + 50 * members)
+            h1[unit.key]["2.1"] = UnitValue(amount=12 * members)
+        else:
+            year[unit.key]["2.1"] = UnitValue(amount=30)
+            registration[unit.key]["2.1"] = UnitValue(amount=50)
+            h1[unit.key]["2.1"] = UnitValue(amount=12)
     return ProvinceSpec(
         units,
         ["Cụm 1", "Cụm 2"],
@@ -374,7 +381,7 @@ def test_province_totals_at_an_area_or_cluster_are_contributions(regression: Reg
     _province, readings, _folder = regression
     reading, item, shown, cli = _row(readings, "U1", "2.1", "2.000")
     year = item.figures["year"]
-    # U1 10 + S1 30 + N1 30 = 70 members: 3,5% of the province's 2.000.
+    # U1's area total, 10 + S1 30 + N1 30 = 70 members: 3,5% of the province's 2.000.
     assert (year.numerator, year.verdict) == (70, Verdict.CONTRIBUTION)
     assert shown["year"] == ("70", COLOURS[Verdict.CONTRIBUTION], "3,5%")
     assert cli["streams"]["year"]["attainment_text"] == "bằng 3,5% chỉ tiêu của tỉnh"

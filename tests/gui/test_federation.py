@@ -12,6 +12,7 @@ and deciding the key and the conflict moves the dashboard.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.core import i18n
 from app.core.context import open_context
+from app.core.domain import UnitValue
 from app.core.format import format_number, format_percent, format_vnd
 from app.core.i18n import gettext
 from app.core.preferences import Preferences
@@ -105,6 +107,21 @@ def open_window(qtbot: QtBot, database: Path) -> tuple[MainWindow, FederationWor
 def amount(unit: DemoUnit, stream: str, code: str) -> int:
     value = unit.values.get(stream, {}).get(code)
     return (value.amount or 0) if value is not None else 0
+
+
+def counted(
+    units: list[DemoUnit], stream: str, code: str, instead: dict[str, UnitValue] | None = None
+) -> int:
+    """Σ of an indicator that counts the levels once (2.1, 7.1): a unit whose upper-level
+    union (among ``units``) reported is in that union's area total. ``instead``: values
+    replacing the generated ones, by unit id."""
+    amounts: dict[str, int] = {}
+    for unit in units:
+        value = (instead or {}).get(unit.id, unit.values.get(stream, {}).get(code))
+        if value is not None and value.amount is not None:
+            amounts[unit.id] = value.amount
+    parents = {u.id: u.parent_id for u in units}
+    return sum(a for i, a in amounts.items() if parents[i] not in amounts)
 
 
 def ratio(units: list[DemoUnit], stream: str, code: str) -> tuple[int, int]:
@@ -286,16 +303,17 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     # --- the dashboard against totals computed from the generated values ---
     units = demo.units
 
-    def registration_21() -> int:
-        return sum(amount(u, REGISTRATION_STREAM, "2.1") for u in units if u is not usb.updated) + (
-            usb.updated_registration["2.1"].amount or 0
-        )
+    def registration_21(*more: tuple[DemoUnit, int]) -> int:
+        instead = {usb.updated.id: usb.updated_registration["2.1"]}
+        instead.update({unit.id: UnitValue(amount=value) for unit, value in more})
+        listed = [*units, *(unit for unit, _value in more)]
+        return counted(listed, REGISTRATION_STREAM, "2.1", instead)
 
-    year_21 = sum(amount(u, "year", "2.1") for u in units)
+    year_21 = counted(units, "year", "2.1")
     workspace.show_page("dashboard")
     assert figure(workspace, "2.1", REGISTRATION_STREAM) == format_number(registration_21())
     assert figure(workspace, "2.1", "year") == format_number(year_21)
-    money = sum(amount(u, REGISTRATION_STREAM, "7.1") for u in units)
+    money = counted(units, REGISTRATION_STREAM, "7.1")
     assert figure(workspace, "7.1", REGISTRATION_STREAM) == format_vnd(money)
     enterprises = [u for u in units if u.kind is UnitKind.GRASSROOTS and u.sector in ENTERPRISE]
     numerator, denominator = ratio(enterprises, "h1", "2.3")
@@ -323,7 +341,9 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     # Every unit the roll-up counts for 2.1: the roster's units and the new one; never the
     # federation itself (it sends no package and is no reporting unit).
     assert len(figures) == model.rollup_at(model.row_of("2.1")).applicable_units == UNITS + 1
-    assert sum((f.value.amount or 0) for f in figures if f.value is not None) == year_21
+    assert year_21 == sum(
+        (f.value.amount or 0) for f in figures if f.value is not None and not f.in_area_total
+    )
     dialog.reject()
 
     # Scope: one cluster's totals are its units' sums.
@@ -333,9 +353,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         from app.rollup.dashboard import ScopeKind
 
         workspace.dashboard.choose_scope(ScopeKind.CLUSTER, cluster)
-    assert figure(workspace, "2.1", "year") == format_number(
-        sum(amount(u, "year", "2.1") for u in members)
-    )
+    assert figure(workspace, "2.1", "year") == format_number(counted(members, "year", "2.1"))
     with qtbot.waitSignal(workspace.dashboard.refreshed, timeout=20000):
         workspace.dashboard.choose_scope(ScopeKind.PROVINCE)
 
@@ -397,9 +415,13 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         accept.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert decided.args[0].status == "accepted"
     # (A refresh started by the refusal above may end first: wait for the figure.)
+    # the roster puts it under CT-001 (new_unit_row), whose 2.1 is its area's total
+    ct001 = next(u.id for u in units if u.code == "CT-001")
+    under_ct001 = dataclasses.replace(new_unit, parent_id=ct001)
     qtbot.waitUntil(
         lambda: (
-            figure(workspace, "2.1", REGISTRATION_STREAM) == format_number(registration_21() + 12)
+            figure(workspace, "2.1", REGISTRATION_STREAM)
+            == format_number(registration_21((under_ct001, 12)))
         ),
         timeout=30000,
     )
@@ -441,9 +463,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         confirm = find_dialog(qtbot, QMessageBox, "confirm-keep")
         assert isinstance(confirm, QMessageBox)
         confirm.button(QMessageBox.StandardButton.Yes).click()
-    expected_year = (
-        year_21 - amount(usb.conflicted, "year", "2.1") + (usb.conflict_year["2.1"].amount or 0)
-    )
+    expected_year = counted(units, "year", "2.1", {usb.conflicted.id: usb.conflict_year["2.1"]})
     qtbot.waitUntil(
         lambda: figure(workspace, "2.1", "year") == format_number(expected_year), timeout=20000
     )

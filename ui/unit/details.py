@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.i18n import gettext as _
 from app.unit import StatementDetails
+from db.enums import Sector
 
 
 class _DetailsChange(QUndoCommand):
@@ -317,13 +318,18 @@ class DetailsPanel(QWidget):
 
     # --- loading and saving --------------------------------------------------------------
 
-    def load(self, plan: domain.Plan, details: StatementDetails) -> None:
+    def load(
+        self, plan: domain.Plan, details: StatementDetails, sector: Sector | None = None
+    ) -> None:
+        """Show ``details``; only the movements offered to a unit of ``sector`` are listed."""
         self._loading = True
         self.signed_on.year = plan.year  # typing or the calendar starts in the plan's year
         self.collective_titles.choices = [a.label for a in plan.awards if a.collective]
         self.individual_titles.choices = [a.label for a in plan.awards if a.individual]
         self.movements.clear()
         for movement in plan.movements:
+            if not movement.offered_to(sector) and movement.code not in details.movements:
+                continue
             item = QListWidgetItem(movement.name)
             item.setToolTip(movement.name)
             item.setData(Qt.ItemDataRole.UserRole, movement.code)

@@ -106,7 +106,11 @@ class StreamPage(QWidget):
 
     def load(self, workspace: Workspace) -> None:
         self.model.set_workspace(workspace)
-        self.details.load(workspace.plan, workspace.details.get(self.stream, StatementDetails()))
+        self.details.load(
+            workspace.plan,
+            workspace.details.get(self.stream, StatementDetails()),
+            workspace.unit.sector,
+        )
         if self.stream != REGISTRATION_STREAM:
             # Mid-year there is no verdict to show unless the plan sets a target for the period.
             plan = workspace.plan

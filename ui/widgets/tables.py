@@ -165,9 +165,17 @@ class IndicatorTableModel(RowTableModel["domain.Indicator"]):
             if column is IndicatorColumn.UNIT:
                 return indicator.unit_of_measure
             if column is IndicatorColumn.TARGET:
+                from app.core.figure_display import unit_goal_text
                 from app.core.format import format_target
+                from app.plans import AREA_TOTAL_NOTE
+                from db.enums import Levels
 
-                return "; ".join(format_target(indicator, t) for t in indicator.targets)
+                lines = [
+                    "; ".join(format_target(indicator, t) for t in indicator.targets),
+                    unit_goal_text(indicator),
+                    _(AREA_TOTAL_NOTE) if indicator.levels is Levels.AREA_TOTAL else "",
+                ]
+                return "\n".join(line for line in lines if line)
             return applies_to_text(indicator)
         if role == Qt.ItemDataRole.ToolTipRole and column in (
             IndicatorColumn.TITLE,

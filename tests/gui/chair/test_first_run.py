@@ -16,6 +16,7 @@ from db.enums import Role, Sector, UnitKind
 from tests.gui.typing import type_text
 from tests.gui.unit_helpers import start_window
 from tests.gui.widgets import context_of, standard_button
+from tests.helpers import KEY_PASSPHRASE
 
 CHOICES = [
     pytest.param(
@@ -38,6 +39,11 @@ def test_first_run_with_any_choice_of_every_list_does_not_crash(
     if role is Role.FEDERATION:
         dialog._federation.click()
         type_text(dialog._name, "LĐLĐ tỉnh Tuyên Quang")
+        # The federation chooses its key's passphrase (typed twice) before it can go on.
+        ok = standard_button(dialog, QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()
+        type_text(dialog._passphrase, KEY_PASSPHRASE)
+        type_text(dialog._again, KEY_PASSPHRASE)
     else:
         type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
         type_text(dialog._code, "CS-0001")

@@ -134,7 +134,9 @@ STATEMENTS: dict[str, dict[str, dict[str, UnitValue]]] = {
             "1": ratio(0, 100),  # an upper-level union has no sector
             "4": grade("yeu"),  # grades are for CĐCS only
             "5": amount(10),  # the average is per CĐCS
-            "7.1": amount(30_000_000),  # money: every kind of unit collects
+            # 7.1 counts the levels once: an upper-level union reports its area's total,
+            # S1 50.000.000 + N1 120.500.000 + its own 30.000.000
+            "7.1": amount(200_500_000),
             "9đ.2": ratio(2, 5),
         },
         "U2": {"9đ.2": ratio(3, 10)},

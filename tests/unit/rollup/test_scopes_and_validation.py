@@ -51,7 +51,8 @@ def test_subtree_scope_sees_only_the_upper_level_union_and_its_cdcs(
     # A1 10 + S1 25 + N1 40 = 75: a part of the province's 2.000, never a failure
     assert members.figures["year"].value == Decimal(75)
     assert members.figures["year"].verdict is Verdict.CONTRIBUTION
-    # S1 50.000.000 + N1 120.500.000 + U1 30.000.000 = 200.500.000 đ: 28,6% of 700 triệu
+    # U1's area total 200.500.000 đ (S1's and N1's values are in it, not added again):
+    # 28,6% of 700 triệu
     money = figure(rows, "7.1", "year")
     assert (money.value, money.verdict) == (Decimal(200_500_000), Verdict.CONTRIBUTION)
     assert money.attainment == Fraction(200_500_000 * 100, 700_000_000)

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from app.core.context import AppContext
 from app.core.figures import Measure, Verdict, aggregate_condition
+from app.rollup.query import Scope, rollup
 from tests.unit.rollup.hand_roster import (
     ADM,
     FDI,
     NON_STATE,
+    PLAN,
     STATE,
     Tree,
     build_roster,
@@ -79,7 +81,8 @@ def test_sum_of_money_is_exact_vnd_including_upper_level_unions(
     """7.1 sums integer VND from every kind of unit and meets "từ 700 triệu đồng trở lên"."""
     row = pick(whole(session), "7.1")
     year = row.figures["year"]
-    # S1 50.000.000 + N1 120.500.000 + X1 600.000.000 + U1 30.000.000 = 800.500.000 đ
+    # X1 600.000.000 + U1's area total 200.500.000 = 800.500.000 đ: S1's 50.000.000 and
+    # N1's 120.500.000 are in U1's total (7.1 counts the levels once), not added again
     assert year.value == Decimal(800_500_000)
     assert year.numerator == 800_500_000
     assert year.reporting_units == 4
@@ -163,3 +166,43 @@ def test_ratio_targets_are_judged_on_the_exact_fraction_not_the_rounded_percenta
         attraction = figure(rows, "2.3", "year")
         assert (attraction.numerator, attraction.denominator) == (85_001, 100_000)
         assert attraction.met is True  # 85.001% > 85%
+
+
+def test_an_area_total_counts_each_unit_once_in_every_scope(tree: Tree, session: Session) -> None:
+    """7.1 is an ``area_total`` indicator: where U1 (upper-level) reported, its CĐCS S1
+    and N1 are in its total; a scope without U1 counts S1 and N1 themselves."""
+
+    def money(scope: Scope) -> Decimal | None:
+        return figure(rollup(session, plan_id=PLAN, scope=scope), "7.1", "year").value
+
+    # cluster DN (S1, N1, X1; U1 is in no cluster): 50.000.000 + 120.500.000 + 600.000.000
+    assert money(Scope(cluster_id=tree.clusters["DN"])) == Decimal(770_500_000)
+    # S1 alone: its own value (its parent is not in the scope)
+    assert money(Scope(root_unit_id=tree.units["S1"])) == Decimal(50_000_000)
+    # U1's subtree: its area total only
+    assert money(Scope(root_unit_id=tree.units["U1"])) == Decimal(200_500_000)
+    # U2 reported no 7.1: X1's own value counts under it
+    assert money(Scope(root_unit_id=tree.units["U2"])) == Decimal(600_000_000)
+
+
+def test_an_upper_level_unions_change_reaches_its_members_cells(
+    tree: Tree, ctx: AppContext
+) -> None:
+    """U1 withdraws its 7.1 area total: S1's and N1's values count again at once, read
+    through the cells (stale or refreshed) as from the values."""
+    from app.rollup.cache import refresh_cache
+    from tests.unit.rollup.hand_roster import STATEMENTS
+
+    with ctx.unit_of_work() as session:
+        values = {k: v for k, v in STATEMENTS["year"]["U1"].items() if k != "7.1"}
+        save(session, tree.units["U1"], "year", values)
+    expected = Decimal(50_000_000 + 120_500_000 + 600_000_000)
+    for refreshed in (False, True):
+        if refreshed:
+            refresh_cache(ctx)
+        with ctx.reading() as session:
+            assert figure(whole(session), "7.1", "year").value == expected
+            u1 = rollup(session, plan_id=PLAN, scope=Scope(root_unit_id=tree.units["U1"]))
+            assert figure(u1, "7.1", "year").value == Decimal(170_500_000)
+            dn = rollup(session, plan_id=PLAN, scope=Scope(cluster_id=tree.clusters["DN"]))
+            assert figure(dn, "7.1", "year").value == expected

@@ -23,8 +23,9 @@ from app.demo.province import Demo
 from app.rollup.indicator_sheets import FIRST_ROW
 from app.rollup.query import Scope
 from app.rollup.workbook import SUMMARY_SHEET, export_province_workbook
+from app.roster import KIND_LABELS
 from app.roster.workbook_export import export_roster_workbook
-from db.enums import IndicatorKind
+from db.enums import IndicatorKind, Levels, UnitKind
 from tests.unit.spreadsheets.evaluator import (
     Evaluator,
 )
@@ -68,20 +69,28 @@ def test_formula_shapes_and_the_values_behind_them(
     rows = {summary.cell(r, 1).value: r for r in reversed(summary_rows(workbook))}
     expected = {(r.indicator.code, r.target.wording if r.target else ""): r for r in rollups(fed)}
 
-    # 2.1 (a sum over every unit that reports it): the range holds exactly the demo's values
+    # 2.1 (a sum over every unit that reports it, counting the levels once): the year's
+    # values in K, what the sum counts of each in L (nothing where the unit's upper-level
+    # union reported its area's total)
     sheet = workbook["2.1"]
     reporting = [u for u in demo.units if "2.1" in u.values["year"]]
     last = FIRST_ROW + len(reporting) - 1  # the federation itself is never listed
-    total_range = f"'2.1'!$I${FIRST_ROW}:$I${last}"
+    value_range = f"'2.1'!$K${FIRST_ROW}:$K${last}"
+    counted_range = f"'2.1'!$L${FIRST_ROW}:$L${last}"
     assert summary[f"H{rows['2.1']}"].value == (
-        f'=IF(COUNTA({total_range})=0,"",SUM({total_range}))'
+        f'=IF(COUNTA({value_range})=0,"",SUM({counted_range}))'
     )
-    listed = {sheet.cell(r, 1).value: sheet.cell(r, 9).value for r in range(FIRST_ROW, last + 1)}
+    listed = {sheet.cell(r, 1).value: sheet.cell(r, 11).value for r in range(FIRST_ROW, last + 1)}
     assert {code: amount for code, amount in listed.items() if amount is not None} == {
         u.code: u.values["year"]["2.1"].amount for u in reporting
     }
     figure = expected[("2.1", "2.000 đoàn viên")].figures["year"]
-    assert sum(a for a in listed.values() if a is not None) == figure.numerator
+    counted = Evaluator(workbook)
+    assert sum(counted.cell("2.1", f"L{r}") or 0 for r in range(FIRST_ROW, last + 1)) == (
+        figure.numerator
+    )
+    # an upper-level union's area total holds its CĐCS' values: fewer than all added up
+    assert figure.numerator < sum(a for a in listed.values() if a is not None)
 
     # 9c (share of units meeting the 80% unit goal): the per-unit ratio column is a formula
     sheet = workbook["9c"]
@@ -115,8 +124,13 @@ def test_editing_a_unit_value_on_its_sheet_moves_the_summary(
     row = next(r for r in summary_rows(workbook) if workbook[SUMMARY_SHEET][f"A{r}"].value == "2.1")
     before = Evaluator(workbook).cell(SUMMARY_SHEET, f"H{row}")
     sheet = workbook["2.1"]
-    unit_row = next(r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 9).value)
-    sheet.cell(unit_row, 9).value += 100
+    upper = KIND_LABELS[UnitKind.UPPER]  # an upper-level union's area total always counts
+    unit_row = next(
+        r
+        for r in range(FIRST_ROW, sheet.max_row + 1)
+        if sheet.cell(r, 11).value and sheet.cell(r, 3).value == upper
+    )
+    sheet.cell(unit_row, 11).value += 100
     assert Evaluator(workbook).cell(SUMMARY_SHEET, f"H{row}") == before + 100
 
 
@@ -168,7 +182,9 @@ def test_indicator_sheets_list_every_applicable_unit_with_its_values(
                     value.denominator,
                 )
             elif indicator.kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
-                assert sheet.cell(row, 9).value == value.amount
+                # an area total has two columns per stream (value, counted): year at K
+                year = 11 if indicator.levels is Levels.AREA_TOTAL else 9
+                assert sheet.cell(row, year).value == value.amount
             elif indicator.kind is IndicatorKind.YES_NO:
                 assert sheet.cell(row, 9).value == ("Có" if value.flag else "Không")
 

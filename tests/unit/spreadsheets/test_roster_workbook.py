@@ -198,7 +198,7 @@ def test_demo_values_are_what_the_workbook_shows_after_a_resend(
     row = next(
         r for r in range(FIRST_ROW, sheet.max_row + 1) if sheet.cell(r, 1).value == unit.code
     )
-    assert sheet.cell(row, 9).value == 9_999
+    assert sheet.cell(row, 11).value == 9_999  # 2.1: value and counted per stream, year at K
     evaluator = Evaluator(workbook)
     check_against_rollup(
         lambda cell: evaluator.cell(SUMMARY_SHEET, cell), summary_rows(workbook), rollups(fed)
