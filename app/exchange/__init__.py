@@ -1,5 +1,13 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
+from app.exchange.age_keys import (
+    ensure_identity,
+    export_identity,
+    keep_plan_recipients,
+    own_recipient,
+    seal_for_unit,
+    seal_outgoing,
+)
 from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
 from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
@@ -61,6 +69,7 @@ from app.exchange.keys import (
     create_kept_key,
     ensure_own_key,
     installation_id,
+    installation_unsealer,
     key_directory,
     list_keys,
     own_epoch,
@@ -68,6 +77,7 @@ from app.exchange.keys import (
     own_key_row,
     restore_own_key,
     rotate_own_key,
+    unlocked_own_key,
 )
 from app.exchange.keystore import (
     KeyPair,
@@ -90,6 +100,14 @@ from app.exchange.labels import (
 from app.exchange.merge import examine_file, import_packages, iter_package_files
 from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
+from app.exchange.sealing import (
+    NotRecipientError,
+    SealingError,
+    check_recipient,
+    decrypt,
+    encrypt_to,
+    is_encrypted,
+)
 from app.exchange.signing import (
     check_public_key,
     decode_base64_canonical,
@@ -124,28 +142,35 @@ __all__ = [
     "KeyRow",
     "KeyStatus",
     "Kind",
+    "NotRecipientError",
     "Outcome",
     "Package",
     "ParsedStatement",
     "PassphraseRequiredError",
     "PayloadError",
+    "SealingError",
     "UnitHistory",
     "VersionComparison",
     "WrongPassphraseError",
     "backup_own_key",
     "check_label",
     "check_public_key",
+    "check_recipient",
     "compare_versions",
     "conflict_detail",
     "conflict_reason_label",
     "create_kept_key",
     "decide_key",
     "decode_base64_canonical",
+    "decrypt",
+    "encrypt_to",
     "enrolment_to_json",
+    "ensure_identity",
     "ensure_own_key",
     "enter_statement",
     "examine_file",
     "export_backup",
+    "export_identity",
     "export_plan_packages",
     "fingerprint_groups",
     "fingerprint_matches",
@@ -154,7 +179,10 @@ __all__ = [
     "generate_keypair",
     "import_packages",
     "installation_id",
+    "installation_unsealer",
+    "is_encrypted",
     "iter_package_files",
+    "keep_plan_recipients",
     "key_directory",
     "key_id",
     "key_overview",
@@ -176,6 +204,7 @@ __all__ = [
     "own_epoch",
     "own_key_info",
     "own_key_row",
+    "own_recipient",
     "parse_enrolment",
     "parse_payload",
     "parse_receipt",
@@ -191,6 +220,8 @@ __all__ = [
     "same_fingerprint",
     "save_private_key",
     "seal",
+    "seal_for_unit",
+    "seal_outgoing",
     "signed_streams",
     "since_the_run",
     "staff_entered",
@@ -203,6 +234,7 @@ __all__ = [
     "unit_history",
     "unit_names",
     "unlock_key",
+    "unlocked_own_key",
     "unverify_flag",
     "verify_envelope",
     "verify_flag",

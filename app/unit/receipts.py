@@ -44,7 +44,7 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
             raise InputError(
                 N_("Import the federation's plan package first: it says where to send packages.")
             )
-        package = open_from_federation(data, pinned)
+        package = open_from_federation(session, data, pinned)
         header = package.header
         if header.kind not in (Kind.RECEIPT, Kind.RETURN):
             raise PayloadError(N_("This is not a receipt or return from the federation."))
