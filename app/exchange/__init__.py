@@ -62,7 +62,7 @@ from app.exchange.history import (
     compare_versions,
     unit_history,
 )
-from app.exchange.key_services import lock_key, unlock_key
+from app.exchange.key_services import export_identity_file, lock_key, unlock_key
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import (
     backup_own_key,
@@ -171,6 +171,7 @@ __all__ = [
     "examine_file",
     "export_backup",
     "export_identity",
+    "export_identity_file",
     "export_plan_packages",
     "fingerprint_groups",
     "fingerprint_matches",

@@ -137,6 +137,7 @@ def unsealer(session: Session, keypair: KeyPair | None) -> Unsealer:
         identities=tuple(found),
         plain_until=get_setting(session, PLAIN_UNTIL_SETTING),
         today=today_local().isoformat(),
+        locked=keypair is None and bool(get_setting(session, IDENTITY_SETTING)),
     )
 
 

@@ -92,12 +92,16 @@ def encrypt_to(data: bytes, recipients: Sequence[str]) -> bytes:
     return bytes(pyrage.encrypt(data, [x25519.Recipient.from_str(r) for r in unique]))
 
 
-def decrypt(data: bytes, identities: Sequence[x25519.Identity]) -> bytes:
-    """An age file's plaintext; :class:`NotRecipientError` when no identity opens it."""
-    if not identities:
+def decrypt(data: bytes, identities: Sequence[x25519.Identity], *, locked: bool = False) -> bytes:
+    """An age file's plaintext; :class:`NotRecipientError` when no identity opens it
+    (``locked``: the identities are not at hand until the signing key is unlocked)."""
+    if locked:
         raise NotRecipientError(MSG_NO_IDENTITY)
+    # With no identity of its own, a throwaway one still has the header read: a damaged
+    # file is told from one for others.
+    tried = list(identities) or [x25519.Identity.generate()]
     try:
-        return bytes(pyrage.decrypt(data, list(identities)))
+        return bytes(pyrage.decrypt(data, tried))
     except pyrage.DecryptError as exc:
         if "no matching keys" in str(exc).lower():
             raise NotRecipientError(MSG_NOT_RECIPIENT) from None
@@ -115,6 +119,8 @@ class Unsealer:
     identities: tuple[x25519.Identity, ...]
     plain_until: str | None
     today: str
+    #: The signing key is locked: the identities cannot be read yet.
+    locked: bool = False
 
     def __call__(self, data: bytes) -> bytes:
         return unseal(data, self)
@@ -124,7 +130,7 @@ def unseal(data: bytes, policy: Unsealer) -> bytes:
     """The signed envelope inside ``data``: decrypted when it is an age file, as it is
     when plain and the transition still allows it."""
     if is_encrypted(data):
-        return decrypt(data, policy.identities)
+        return decrypt(data, policy.identities, locked=policy.locked)
     if policy.plain_until is not None and policy.today > policy.plain_until:
         raise SealingError(
             MSG_PLAIN_REFUSED, params={"date": short_date(parse_day(policy.plain_until))}
