@@ -105,7 +105,9 @@ from app.exchange.sealing import (
     SealingError,
     check_recipient,
     decrypt,
+    decrypt_with_passphrase,
     encrypt_to,
+    encrypt_with_passphrase,
     is_encrypted,
 )
 from app.exchange.signing import (
@@ -163,7 +165,9 @@ __all__ = [
     "decide_key",
     "decode_base64_canonical",
     "decrypt",
+    "decrypt_with_passphrase",
     "encrypt_to",
+    "encrypt_with_passphrase",
     "enrolment_to_json",
     "ensure_identity",
     "ensure_own_key",

@@ -136,3 +136,28 @@ def unseal(data: bytes, policy: Unsealer) -> bytes:
             MSG_PLAIN_REFUSED, params={"date": short_date(parse_day(policy.plain_until))}
         )
     return data
+
+
+# --- backups: age's scrypt recipient ------------------------------------------------------
+
+MSG_WRONG_BACKUP_PASSPHRASE = N_(
+    "The passphrase does not open this backup's data: check it and type it again."
+)
+
+
+def encrypt_with_passphrase(data: bytes, passphrase: str) -> bytes:
+    """``data`` encrypted with age's scrypt recipient under ``passphrase``."""
+    return bytes(pyrage.passphrase.encrypt(data, passphrase))
+
+
+def decrypt_with_passphrase(data: bytes, passphrase: str) -> bytes:
+    """What :func:`encrypt_with_passphrase` encrypted; :class:`SealingError` saying so
+    when the passphrase is wrong, or the file damaged."""
+    try:
+        return bytes(pyrage.passphrase.decrypt(data, passphrase))
+    except pyrage.DecryptError as exc:
+        if "decryption failed" in str(exc).lower():
+            raise SealingError(MSG_WRONG_BACKUP_PASSPHRASE) from None
+        raise SealingError(MSG_DAMAGED) from None
+    except Exception:
+        raise SealingError(MSG_DAMAGED) from None

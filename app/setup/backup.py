@@ -3,10 +3,14 @@ and its key, to a folder.
 
 A backup folder (on a USB stick) holds a consistent SQLite copy of the database
 (of a file: SQLite's online backup, WAL included; of a shared PostgreSQL database:
-the whole-database move into a new file, proven whole table by table), the signing
-key protected by the passphrase the user chooses (never in clear), and a manifest.
-Restoring puts both back into a file; the key needs the passphrase. A shared
-database is restored by moving the restored file onto an empty server.
+the whole-database move into a new file, proven whole table by table) encrypted with
+age's scrypt recipient under the passphrase the user chooses (``thidua.db.age``; the
+clear copy is made in a temporary folder of this PC, never on the stick), the signing
+key protected by the same passphrase (never in clear), and a manifest. Restoring puts
+both back into a file; both need the passphrase, and a wrong one is said before
+anything is replaced. A backup of an older version (``thidua.db`` in clear) is still
+restored. A shared database is restored by moving the restored file onto an empty
+server.
 """
 
 from __future__ import annotations
@@ -15,15 +19,22 @@ import datetime as dt
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.context import AppContext, open_context, probe_context
 from app.core.errors import N_, InputError, UserError
-from app.core.files import read_limited
+from app.core.files import read_limited, write_output
 from app.core.installation import get_setting, require_installation, set_setting
-from app.exchange import export_backup, restore_backup, save_private_key
+from app.exchange import (
+    decrypt_with_passphrase,
+    encrypt_with_passphrase,
+    export_backup,
+    restore_backup,
+    save_private_key,
+)
 from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.moving import move_database
 from db.engine import copy_sqlite
@@ -31,6 +42,11 @@ from db.transfer import Progress
 
 MANIFEST = "thidua-backup.json"
 BACKUP_FORMAT = "thidua.backup/1"
+#: The database in the backup, encrypted (older backups: ``thidua.db`` in clear).
+SEALED_DATABASE = "thidua.db.age"
+PLAIN_DATABASE = "thidua.db"
+#: The largest database a backup holds (it is encrypted and decrypted in memory).
+MAX_BACKUP_BYTES = 2 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -78,12 +94,14 @@ def backup_installation(
     try:
         folder.mkdir(parents=True)
         export_backup(keypair, folder / "khoa.json", passphrase)
-        if ctx.is_shared:  # a portable file, by the move that proves every table whole
-            move_database(
-                source=ctx.url, target=folder / "thidua.db", progress=progress, cancelled=cancelled
-            )
-        else:
-            copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        with tempfile.TemporaryDirectory(prefix="thidua-backup-") as scratch:
+            clear = Path(scratch) / PLAIN_DATABASE
+            if ctx.is_shared:  # a portable file, by the move that proves every table whole
+                move_database(source=ctx.url, target=clear, progress=progress, cancelled=cancelled)
+            else:
+                copy_sqlite(Path(str(ctx.engine.url.database)), clear)
+            sealed = encrypt_with_passphrase(clear.read_bytes(), passphrase)
+        write_output(folder / SEALED_DATABASE, sealed)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         (folder / MANIFEST).write_text(
             json.dumps(
@@ -191,6 +209,17 @@ def check_backup(folder: Path, passphrase: str) -> BackupInfo:
     return info
 
 
+def _clear_database(folder: Path, passphrase: str, scratch: Path) -> Path:
+    """The backup's database as a clear SQLite file in ``scratch`` (a temporary folder of
+    this PC), decrypted with ``passphrase``; an older backup's clear file as it is."""
+    sealed = folder / SEALED_DATABASE
+    if not sealed.exists():
+        return folder / PLAIN_DATABASE
+    clear = scratch / PLAIN_DATABASE
+    clear.write_bytes(decrypt_with_passphrase(read_limited(sealed, MAX_BACKUP_BYTES), passphrase))
+    return clear
+
+
 @dataclass(frozen=True)
 class RestorePlan:
     """What a restore would do, said before anything is asked or replaced."""
@@ -243,7 +272,8 @@ def restore_installation(
         copy_sqlite(database, previous)
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        copy_sqlite(folder / "thidua.db", database)
+        with tempfile.TemporaryDirectory(prefix="thidua-restore-") as scratch:
+            copy_sqlite(_clear_database(folder, passphrase, Path(scratch)), database)
         restored = open_context(database)  # refuses a damaged or newer database
         try:
             with restored.unit_of_work() as session:

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from app.core.preferences import Preferences, save_preferences
+from app.exchange.sealing import decrypt_with_passphrase
 from app.setup import database_digests_at, move_database
 from tests.gui.typing import type_text
 from tests.gui.widgets import find_dialog, open_federation_window
@@ -97,7 +98,9 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_into_the_file_befor
     usb.mkdir()
     back_up_through_the_dialogs(qtbot, window, usb)
     [backup] = list(usb.iterdir())
-    assert units(backup / "thidua.db") == units(server)
+    clear = tmp_path / "clear.db"
+    clear.write_bytes(decrypt_with_passphrase((backup / "thidua.db.age").read_bytes(), SECRET))
+    assert units(clear) == units(server)
 
     window._preferences = window._preferences.with_changes(local_database=str(local))
     window.choose_restore_folder(usb)
