@@ -16,9 +16,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app import unit
-from app.core import domain
 from app.core.context import AppContext, open_context
-from app.core.installation import get_installation, get_setting, set_setting
+from app.core.installation import get_setting, set_setting
 from app.core.strictjson import loads_strict
 from app.exchange import federation
 from app.exchange.age_keys import (
@@ -41,10 +40,10 @@ from app.exchange.sealing import (
     recipient_of,
 )
 from app.exchange.signing import open_envelope
-from app.statements.records import StatementInput, save_statement
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests.helpers import enrol_unit, federation_with_roster, unit_database
+from tests.unit.test_packages_flow import enter_registration
 
 pytestmark = pytest.mark.both_backends
 
@@ -64,21 +63,14 @@ def province(tmp_path: Path, database_url: str) -> Iterator[tuple[AppContext, Ap
     unit_ctx.close()
 
 
-def enter_registration(unit_ctx: AppContext, members: int) -> None:
-    with unit_ctx.unit_of_work() as session:
-        installation = get_installation(session)
-        assert installation is not None
-        save_statement(
-            session,
-            StatementInput(
-                plan_id=PLAN,
-                unit_id=installation.own_unit_id,
-                stream=REGISTRATION_STREAM,
-                values={"2.1": domain.UnitValue(amount=members)},
-                signer_name="Nguyễn Văn A",
-                signer_title="Chủ tịch",
-            ),
-        )
+@pytest.fixture
+def sent(
+    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+) -> tuple[AppContext, AppContext, Path]:
+    """CS-0001 enrolled, its registration exported (encrypted): (federation, unit, file)."""
+    fed_ctx, unit_ctx, plans = province
+    enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
+    return fed_ctx, unit_ctx, registration(unit_ctx, tmp_path / "out")
 
 
 def registration(unit_ctx: AppContext, folder: Path, members: int = 25) -> Path:
@@ -158,11 +150,9 @@ def test_a_units_files_go_encrypted_and_its_receipts_come_back_encrypted(
 
 
 def test_a_file_for_others_is_not_a_recipient_and_changes_nothing(
-    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+    sent: tuple[AppContext, AppContext, Path], tmp_path: Path
 ) -> None:
-    fed_ctx, unit_ctx, plans = province
-    enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
-    report = registration(unit_ctx, tmp_path / "out")
+    fed_ctx, _unit_ctx, report = sent
     inner = pyrage.decrypt(report.read_bytes(), [federation_identity(fed_ctx)])
     stranger = tmp_path / "stranger.thidua"
     stranger.write_bytes(encrypt_to(inner, [recipient_of(new_identity())]))
@@ -174,11 +164,9 @@ def test_a_file_for_others_is_not_a_recipient_and_changes_nothing(
 
 
 def test_plain_packages_are_accepted_until_the_plans_last_day_then_refused(
-    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+    sent: tuple[AppContext, AppContext, Path], tmp_path: Path
 ) -> None:
-    fed_ctx, unit_ctx, plans = province
-    enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
-    report = registration(unit_ctx, tmp_path / "out")
+    fed_ctx, _unit_ctx, report = sent
     plain = tmp_path / "plain.thidua"
     plain.write_bytes(pyrage.decrypt(report.read_bytes(), [federation_identity(fed_ctx)]))
     with fed_ctx.unit_of_work() as session:
@@ -214,11 +202,9 @@ def test_a_unit_of_an_older_plan_sends_plain_and_is_accepted(
 
 
 def test_bundles_relay_encrypted_packages_byte_for_byte(
-    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+    sent: tuple[AppContext, AppContext, Path], tmp_path: Path
 ) -> None:
-    fed_ctx, unit_ctx, plans = province
-    enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
-    report = registration(unit_ctx, tmp_path / "out")
+    fed_ctx, unit_ctx, report = sent
     bundle = unit.make_bundle(unit_ctx, inputs=[report], out=tmp_path / "bundle.thidua")
     outer = pyrage.decrypt(bundle.path.read_bytes(), [federation_identity(fed_ctx)])
     kind, body = body_of(outer)
@@ -229,11 +215,9 @@ def test_bundles_relay_encrypted_packages_byte_for_byte(
 
 
 def test_rotated_identities_still_open_older_files(
-    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+    sent: tuple[AppContext, AppContext, Path], tmp_path: Path
 ) -> None:
-    fed_ctx, unit_ctx, plans = province
-    enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
-    report = registration(unit_ctx, tmp_path / "out")
+    fed_ctx, _unit_ctx, report = sent
     with fed_ctx.unit_of_work() as session:
         before = own_recipient(session)
         rotate_own_key(session)
