@@ -252,10 +252,15 @@ def unlocked_own_key(session: Session) -> KeyPair | None:
         return None
 
 
-def installation_unsealer(session: Session) -> Unsealer:
+def installation_unsealer(session: Session, passphrase: str | None = None) -> Unsealer:
     """How this installation opens the files it receives (:mod:`app.exchange.sealing`):
-    with its age identities once its signing key is unlocked."""
-    keypair = unlocked_own_key(session) if own_key_row(session) is not None else None
+    with its age identities once its signing key is unlocked (by ``passphrase`` if
+    given: a unit's protected key file)."""
+    keypair: KeyPair | None = None
+    if own_key_row(session) is not None:
+        keypair = unlocked_own_key(session)
+        if keypair is None and passphrase is not None:
+            keypair = ensure_own_key(session, passphrase=passphrase)
     return unsealer(session, keypair)
 
 

@@ -27,13 +27,20 @@ from app.exchange.age_keys import (
     own_recipient,
 )
 from app.exchange.key_custody import forget
-from app.exchange.keys import ensure_own_key, rotate_own_key, unlock_federation_key
+from app.exchange.key_status import KeyStatus
+from app.exchange.keys import (
+    ensure_own_key,
+    list_keys,
+    rotate_own_key,
+    unlock_federation_key,
+)
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import ImportSummary
 from app.exchange.sealing import (
     MSG_NO_IDENTITY,
     MSG_NOT_RECIPIENT,
     MSG_PLAIN_REFUSED,
+    NotRecipientError,
     encrypt_to,
     is_encrypted,
     new_identity,
@@ -42,7 +49,12 @@ from app.exchange.sealing import (
 from app.exchange.signing import open_envelope
 from db import models
 from db.enums import REGISTRATION_STREAM
-from tests.helpers import enrol_unit, federation_with_roster, unit_database
+from tests.helpers import (
+    enrol_unit,
+    federation_fingerprint,
+    federation_with_roster,
+    unit_database,
+)
 from tests.unit.test_packages_flow import enter_registration
 
 pytestmark = pytest.mark.both_backends
@@ -254,3 +266,30 @@ def test_the_federations_identity_is_usable_from_another_staff_pc(
     finally:
         other.close()
         unit_ctx.close()
+
+
+def test_a_unit_with_a_protected_key_reads_its_receipt_with_the_passphrase(
+    province: tuple[AppContext, AppContext, Path], tmp_path: Path
+) -> None:
+    fed_ctx, unit_ctx, plans = province
+    secret = "mật khẩu của chủ tịch công đoàn"
+    unit.import_plan_package(
+        unit_ctx,
+        path=plans / "CS-0001_plan_2017.thidua",
+        confirmed_fingerprint=federation_fingerprint(fed_ctx),
+    )
+    enrolment = unit.export_enrolment(unit_ctx, out=tmp_path / "enrol.thidua", passphrase=secret)
+    enter_registration(unit_ctx, 25)
+    report = unit.export_report(
+        unit_ctx, plan_id=PLAN, stream=REGISTRATION_STREAM, out_dir=tmp_path, passphrase=secret
+    )
+    import_packages(fed_ctx, paths=[enrolment.path, report.path], dry_run=False)
+    with fed_ctx.reading() as session:
+        [pending] = list_keys(session, status="pending")
+    federation.decide_key(fed_ctx, keyid=pending.keyid, decision=KeyStatus.ACCEPTED)
+    [receipt] = federation.write_receipts(fed_ctx, out_dir=tmp_path / "receipts")
+    assert is_encrypted(receipt.read_bytes())
+    with pytest.raises(NotRecipientError) as locked:
+        unit.import_receipt(unit_ctx, path=receipt)
+    assert locked.value.message == MSG_NO_IDENTITY
+    assert unit.import_receipt(unit_ctx, path=receipt, passphrase=secret).status == "received"
