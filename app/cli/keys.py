@@ -146,6 +146,19 @@ def cmd_keys_rotate(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
     return 0
 
 
+def cmd_keys_export_identity(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange import export_identity_file
+
+    recipient = export_identity_file(ctx, out=Path(args.out), passphrase=passphrase(args))
+    out.write(
+        _("Decryption key written to {path} (recipient {recipient}).").format(
+            path=args.out, recipient=recipient
+        )
+        + "\n"
+    )
+    return 0
+
+
 # --- units' keys at the federation ----------------------------------------------------------
 
 
@@ -197,7 +210,8 @@ def _cmd_decide(decision: str) -> Handler:
 
 
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``keys show|backup|restore|rotate|protect`` and ``enrol list|accept|refuse|revoke``."""
+    """Add ``keys show|backup|restore|rotate|protect|export-identity`` and
+    ``enrol list|accept|refuse|revoke``."""
     keys = commands.add_parser("keys", help=_("this installation's signing key")).add_subparsers(
         dest="keys_command", required=True, metavar="ACTION"
     )
@@ -234,7 +248,15 @@ def register(commands: Commands, add: AddCommand) -> None:
         json_flag=False,
     )
     kprotect.set_defaults(unlocks_key=False)
-    for command in (kshow, kbackup, krestore, krotate, kprotect):
+    kidentity = add(
+        keys,
+        "export-identity",
+        cmd_keys_export_identity,
+        _("write the age decryption key, to read packages with age -d -i"),
+        json_flag=False,
+    )
+    kidentity.add_argument("--out", required=True)
+    for command in (kshow, kbackup, krestore, krotate, kprotect, kidentity):
         command.add_argument(
             "--passphrase-env", help=_("environment variable holding the key's passphrase")
         )

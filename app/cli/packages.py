@@ -181,7 +181,7 @@ def cmd_return(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_receipt_import(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     from app.unit import import_receipt, send_status_text
 
-    status = import_receipt(ctx, path=Path(args.file))
+    status = import_receipt(ctx, path=Path(args.file), passphrase=passphrase(args))
     if args.json:
         emit(
             out,
@@ -290,6 +290,7 @@ def register(commands: Commands, add: AddCommand) -> None:
     )
     rimp = add(receipt, "import", cmd_receipt_import, _("import a receipt or return"))
     rimp.add_argument("file", metavar="FILE", help=_("the receipt file from the federation"))
+    rimp.add_argument("--passphrase-env")
     add(commands, "status", cmd_status, _("what was sent and what the federation answered"))
     conflicts = add(commands, "conflicts", cmd_conflicts, _("quarantined packages"))
     conflicts.add_argument("--resolve", type=int, metavar="ID")

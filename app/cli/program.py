@@ -28,6 +28,7 @@ from app.cli.history import register as register_history
 from app.cli.installation import register as register_installation
 from app.cli.keys import register as register_keys
 from app.cli.packages import register as register_packages
+from app.cli.persons import register as register_persons
 from app.cli.plans import register as register_plans
 from app.cli.printing import register as register_printing
 from app.cli.reminders import register as register_reminders
@@ -51,6 +52,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_roster,
     register_database,
     register_backup,
+    register_persons,
     register_reports,
     register_deadlines,
     register_reminders,

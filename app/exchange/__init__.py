@@ -1,5 +1,13 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge."""
 
+from app.exchange.age_keys import (
+    ensure_identity,
+    export_identity,
+    keep_plan_recipients,
+    own_recipient,
+    seal_for_unit,
+    seal_outgoing,
+)
 from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
 from app.exchange.arrivals import first_arrivals
 from app.exchange.bodies import (
@@ -56,6 +64,7 @@ from app.exchange.history import (
 )
 from app.exchange.key_custody import stored_key_text
 from app.exchange.key_services import (
+    export_identity_file,
     key_needs_protection,
     lock_key,
     protect_key,
@@ -68,6 +77,7 @@ from app.exchange.keys import (
     create_kept_key,
     ensure_own_key,
     installation_id,
+    installation_unsealer,
     key_directory,
     list_keys,
     own_epoch,
@@ -75,6 +85,7 @@ from app.exchange.keys import (
     own_key_row,
     restore_own_key,
     rotate_own_key,
+    unlocked_own_key,
 )
 from app.exchange.keystore import (
     KeyPair,
@@ -97,6 +108,16 @@ from app.exchange.labels import (
 from app.exchange.merge import examine_file, import_packages, iter_package_files
 from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
 from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
+from app.exchange.sealing import (
+    NotRecipientError,
+    SealingError,
+    check_recipient,
+    decrypt,
+    decrypt_with_passphrase,
+    encrypt_to,
+    encrypt_with_passphrase,
+    is_encrypted,
+)
 from app.exchange.signing import (
     check_public_key,
     decode_base64_canonical,
@@ -131,28 +152,38 @@ __all__ = [
     "KeyRow",
     "KeyStatus",
     "Kind",
+    "NotRecipientError",
     "Outcome",
     "Package",
     "ParsedStatement",
     "PassphraseRequiredError",
     "PayloadError",
+    "SealingError",
     "UnitHistory",
     "VersionComparison",
     "WrongPassphraseError",
     "backup_own_key",
     "check_label",
     "check_public_key",
+    "check_recipient",
     "compare_versions",
     "conflict_detail",
     "conflict_reason_label",
     "create_kept_key",
     "decide_key",
     "decode_base64_canonical",
+    "decrypt",
+    "decrypt_with_passphrase",
+    "encrypt_to",
+    "encrypt_with_passphrase",
     "enrolment_to_json",
+    "ensure_identity",
     "ensure_own_key",
     "enter_statement",
     "examine_file",
     "export_backup",
+    "export_identity",
+    "export_identity_file",
     "export_plan_packages",
     "fingerprint_groups",
     "fingerprint_matches",
@@ -161,7 +192,10 @@ __all__ = [
     "generate_keypair",
     "import_packages",
     "installation_id",
+    "installation_unsealer",
+    "is_encrypted",
     "iter_package_files",
+    "keep_plan_recipients",
     "key_directory",
     "key_id",
     "key_needs_protection",
@@ -184,6 +218,7 @@ __all__ = [
     "own_epoch",
     "own_key_info",
     "own_key_row",
+    "own_recipient",
     "parse_enrolment",
     "parse_payload",
     "parse_receipt",
@@ -201,6 +236,8 @@ __all__ = [
     "same_fingerprint",
     "save_private_key",
     "seal",
+    "seal_for_unit",
+    "seal_outgoing",
     "signed_streams",
     "since_the_run",
     "staff_entered",
@@ -214,6 +251,7 @@ __all__ = [
     "unit_history",
     "unit_names",
     "unlock_key",
+    "unlocked_own_key",
     "unverify_flag",
     "verify_envelope",
     "verify_flag",

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core import domain
-from app.core.errors import N_
+from app.core.errors import N_, InputError
 from app.core.text import nfc
 from app.core.values import LIMITS, MAX_AMOUNT, MAX_ROWS, Problem, check_value
 from app.exchange.format import PayloadError
+from app.exchange.sealing import check_recipient
 from app.exchange.signing import decode_base64_canonical
 from app.statements import StatementInput
 
@@ -313,6 +314,8 @@ class Enrolment:
     phone: str
     email: str
     replaces: str | None
+    #: The unit's age recipient (files for it are encrypted to it); "" from older versions.
+    age_recipient: str = ""
 
 
 def enrolment_to_json(
@@ -324,17 +327,29 @@ def enrolment_to_json(
     phone: str,
     email: str,
     replaces: str | None,
+    age_recipient: str = "",
 ) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "public_key": public_key_b64,
         "unit": {"name": name, "code": code, "chair": chair, "phone": phone, "email": email},
         "replaces": replaces,
     }
+    if age_recipient:
+        body["age_recipient"] = age_recipient
+    return body
 
 
 def parse_enrolment(body: Mapping[str, Any]) -> Enrolment:
-    if set(body) != _KEY_FIELDS:
+    if set(body) - {"age_recipient"} != _KEY_FIELDS:
         raise _bad("body")
+    recipient = body.get("age_recipient", "")
+    if not isinstance(recipient, str) or len(recipient) > 128:
+        raise _bad("body.age_recipient")
+    if recipient:
+        try:
+            check_recipient(recipient)
+        except InputError as exc:
+            raise _bad("body.age_recipient") from exc
     unit = body["unit"]
     if not isinstance(unit, dict) or set(unit) != _UNIT_FIELDS:
         raise _bad("body.unit")
@@ -358,6 +373,7 @@ def parse_enrolment(body: Mapping[str, Any]) -> Enrolment:
         phone=_text(unit["phone"], "body.unit.phone", 64),
         email=_text(unit["email"], "body.unit.email", 200),
         replaces=replaces,
+        age_recipient=recipient,
     )
 
 

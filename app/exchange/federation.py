@@ -23,6 +23,7 @@ from app.core.files import write_output
 from app.core.format import file_slug
 from app.core.i18n import vietnamese
 from app.core.installation import require_federation_installation
+from app.exchange.age_keys import ensure_identity, plain_until, seal_for_unit, unit_recipient
 from app.exchange.bodies import receipt_to_json
 from app.exchange.flags import refresh_flags
 from app.exchange.format import (
@@ -91,6 +92,8 @@ def export_plan_packages(
         federation_id, federation_name = _federation(session)
         keypair = ensure_own_key(session)
         epoch = own_epoch(session)
+        recipient = ensure_identity(session, keypair)
+        last_plain_day = plain_until(session)
         plan = get_plan(session, plan_id)
         document = plan_document(plan)
         rows = session.execute(
@@ -108,6 +111,12 @@ def export_plan_packages(
                     N_("No unit with code {code} in the roster."),
                     params={"code": sorted(missing)[0]},
                 )
+        # Who else may read a unit's packages: its upper-level union, once enrolled.
+        readers = {
+            unit.id: unit_recipient(session, entry.parent_id)
+            for unit, entry in rows
+            if entry.parent_id
+        }
         parents: dict[str, str | None] = {}
         parent_names: dict[str, str] = {}
         for unit_id, code, name in session.execute(
@@ -153,7 +162,10 @@ def export_plan_packages(
                     "id": federation_id,
                     "name": federation_name,
                     "public_key": base64.b64encode(keypair.public_raw).decode("ascii"),
+                    "age_recipient": recipient,
+                    "plain_until": last_plain_day,
                 },
+                "readers": [r for r in [readers.get(unit.id)] if r],
                 "unit": {
                     "id": unit.id,
                     "code": unit.code or "",
@@ -224,7 +236,8 @@ def _receipt(
         general_comment=general_comment,
         comments=comments,
     )
-    return seal(header, body, [keypair.private_key])
+    data, digest = seal(header, body, [keypair.private_key])
+    return seal_for_unit(session, package.unit_id, data), digest
 
 
 def _owed(session: Session, run_id: int | None = None, *, again: bool = False) -> Select[Any]:

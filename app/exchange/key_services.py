@@ -1,14 +1,23 @@
 """Unlocking and locking the federation's signing key for a context (the screens' and
 the command line's calls; see :mod:`app.exchange.key_custody`), protecting an older
-federation's key file in the database and rotating the key kept there."""
+federation's key file in the database, rotating the key kept there, and writing out the
+installation's age identity (:mod:`app.exchange.age_keys`)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from app.core.audit import utc_now_text
 from app.core.context import AppContext
+from app.core.errors import N_, InputError
+from app.core.files import write_atomically
 from app.core.installation import require_federation_installation
+from app.exchange.age_keys import export_identity, own_recipient
 from app.exchange.key_custody import forget
 from app.exchange.keys import (
     KeyInfo,
+    ensure_own_key,
     key_is_unprotected_file,
     own_key_info,
     protect_federation_key,
@@ -63,3 +72,26 @@ def rotate_federation_key(
         info = own_key_info(session)
     assert info is not None
     return info
+
+
+def export_identity_file(ctx: AppContext, *, out: Path, passphrase: str | None = None) -> str:
+    """Write this installation's age identity as an age identity file (readable by the
+    owner only) for ``age -d -i FILE`` on a PC that must read packages by hand; audited
+    ``age.export``. Returns the identity's public recipient."""
+    with ctx.unit_of_work() as session:
+        identity = export_identity(session, ensure_own_key(session, passphrase=passphrase))
+        recipient = own_recipient(session) or ""
+        text = f"# created: {utc_now_text()}\n# public key: {recipient}\n{identity}\n"
+
+        def fill(temporary: Path) -> None:
+            os.chmod(temporary, 0o600)
+            temporary.write_text(text, encoding="ascii")
+
+        try:
+            write_atomically(out, fill)
+        except OSError as exc:
+            raise InputError(
+                N_("The file cannot be read or written: {detail}"),
+                params={"detail": exc.strerror or str(exc)},
+            ) from exc
+    return recipient

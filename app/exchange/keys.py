@@ -30,6 +30,7 @@ from app.core.installation import (
     set_setting,
 )
 from app.core.paths import user_data_dir
+from app.exchange.age_keys import rewrap_on_rotation, unsealer
 from app.exchange.key_custody import remember, store_key, stored_key_text, unlocked_key
 from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
@@ -43,6 +44,7 @@ from app.exchange.keystore import (
     restore_backup,
     save_private_key,
 )
+from app.exchange.sealing import Unsealer
 from app.exchange.signing import fingerprint_groups, fingerprint_matches
 from db import models
 from db.enums import Role
@@ -259,6 +261,40 @@ def ensure_own_key(session: Session, *, passphrase: str | None = None) -> KeyPai
     )
 
 
+def unlocked_own_key(session: Session) -> KeyPair | None:
+    """This installation's key if it is usable without asking (unlocked earlier in
+    this context, or a file needing no passphrase), else None; writes nothing."""
+    text = stored_key_text(session)
+    if text is not None:
+        cached = unlocked_key(session)
+        if cached is not None:
+            return cached
+        try:
+            return key_from_text(text, None)  # the demo's, unprotected
+        except KeyStoreError:
+            pass
+    if get_setting(session, "installation_id") is None:
+        return None  # without an id no key file was ever named
+    if text is not None:
+        return _own_file_key(session)
+    try:
+        return load_private_key(own_key_path(session), None)
+    except KeyStoreError:
+        return None
+
+
+def installation_unsealer(session: Session, passphrase: str | None = None) -> Unsealer:
+    """How this installation opens the files it receives (:mod:`app.exchange.sealing`):
+    with its age identities once its signing key is unlocked (by ``passphrase`` if
+    given: a unit's protected key file)."""
+    keypair: KeyPair | None = None
+    if own_key_row(session) is not None:
+        keypair = unlocked_own_key(session)
+        if keypair is None and passphrase is not None:
+            keypair = ensure_own_key(session, passphrase=passphrase)
+    return unsealer(session, keypair)
+
+
 def own_epoch(session: Session) -> int:
     return int(get_setting(session, "own_epoch") or "1")
 
@@ -297,6 +333,7 @@ def rotate_own_key(
         .values(status="retired", decided_at=utc_now_text())
     )
     _record_own(session, new, epoch, old.key_id)
+    rewrap_on_rotation(session, old, new)
     audit.record(
         session, action="key.rotate", subject=new.key_id, detail={"old": old.key_id, "epoch": epoch}
     )

@@ -59,6 +59,7 @@ from app.core.files import FoundFile, display_name, package_files, read_limited
 from app.exchange import streams
 from app.exchange.bulk import chunks
 from app.exchange.format import FILE_SUFFIX, MAX_BUNDLE_BYTES, Kind
+from app.exchange.keys import installation_unsealer
 from app.exchange.merge_actions import UNKNOWN_SIGNER, Action, rejection
 from app.exchange.merge_decide import Importer
 from app.exchange.merge_settle import label_settled, settle_streams
@@ -112,6 +113,7 @@ def import_packages(
     with ctx.reading() as session:
         state = MergeState(session)
     importer = Importer(state, writing=not dry_run)
+    importer.unseal = _unsealer(ctx)
     importer.remember = not dry_run
     results: list[ItemResult] = []
     run_id: int | None = None
@@ -419,6 +421,13 @@ def _final_labels(
                 )
 
 
+def _unsealer(ctx: AppContext) -> Callable[[bytes], bytes]:
+    """How this installation opens incoming files (its age identities, once its
+    signing key is unlocked; the plan's transition for plain files)."""
+    with ctx.reading() as session:
+        return installation_unsealer(session)
+
+
 def _read(path: Path) -> bytes:
     """A package file's bytes: a regular file of at most the bundle limit."""
     return read_limited(path, MAX_BUNDLE_BYTES)
@@ -427,9 +436,12 @@ def _read(path: Path) -> bytes:
 def examine_file(ctx: AppContext, path: Path) -> list[ItemResult]:
     """What importing one file would do (``verify`` in the CLI)."""
     data = _read(path)
+    unseal = _unsealer(ctx)
     with ctx.reading() as session:
         state = MergeState(session)
-        actions = Importer(state, writing=False).examine(data, display_name(path))
+        importer = Importer(state, writing=False)
+        importer.unseal = unseal
+        actions = importer.examine(data, display_name(path))
         settle_streams(session, actions, state)
     return [action.result for action in actions]
 

@@ -76,6 +76,9 @@ class Importer:
         #: deciding a batch again under the merge lock repeats none of them.
         self.remember = False
         self._memo: dict[tuple[Any, ...], Any] = {}
+        #: Each file's signed envelope from what was read (decrypts age files):
+        #: :mod:`app.exchange.sealing`; plain files pass through unless set.
+        self.unseal: Callable[[bytes], bytes] | None = None
 
     def forget(self) -> None:
         """Drop the remembered results (after a batch is written)."""
@@ -115,6 +118,11 @@ class Importer:
 
         return self._recall(("statement", package.payload_hash, plan.id), check)
 
+    def _unsealed(self, data: bytes) -> bytes:
+        """The signed envelope inside the file (remembered)."""
+        unseal = self.unseal
+        return data if unseal is None else self._recall(("unseal", data), lambda: unseal(data))
+
     def _envelope(self, data: bytes) -> Any:
         """The file's envelope, in a payload format this version reads (remembered)."""
         envelope = self._recall(
@@ -150,6 +158,7 @@ class Importer:
         """
         state = self.state
         try:
+            data = self._unsealed(data)
             envelope = self._envelope(data)
             key = self._signer(envelope)
             if key is None:
@@ -176,6 +185,7 @@ class Importer:
 
     def examine(self, data: bytes, file_name: str, *, in_bundle: bool = False) -> list[Action]:
         try:
+            data = self._unsealed(data)
             envelope = self._envelope(data)
         except UserError as error:
             return [rejection(file_name, error.message, error.params)]

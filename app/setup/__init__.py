@@ -14,18 +14,23 @@ from app.setup.backup import (
 from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.first_run import initialize, set_up_installation
 from app.setup.moving import MoveCancelled, MoveReport, database_digests_at, move_database
+from app.setup.personal_data import PersonRecord, erase_person, export_person, find_person
 
 __all__ = [
     "BackupInfo",
     "DatabaseSummary",
     "MoveCancelled",
     "MoveReport",
+    "PersonRecord",
     "RestorePlan",
     "backup_installation",
     "check_backup",
     "database_digests_at",
     "describe_database",
+    "erase_person",
+    "export_person",
     "find_backup",
+    "find_person",
     "initialize",
     "last_backup_at",
     "move_database",

@@ -3,10 +3,14 @@ and its key, to a folder.
 
 A backup folder (on a USB stick) holds a consistent SQLite copy of the database
 (of a file: SQLite's online backup, WAL included; of a shared PostgreSQL database:
-the whole-database move into a new file, proven whole table by table), the signing
-key protected by the passphrase the user chooses (never in clear), and a manifest.
-Restoring puts both back into a file; the key needs the passphrase. A shared
-database is restored by moving the restored file onto an empty server.
+the whole-database move into a new file, proven whole table by table) encrypted with
+age's scrypt recipient under the passphrase the user chooses (``thidua.db.age``; the
+clear copy is made in a temporary folder of this PC, never on the stick), the signing
+key protected by the same passphrase (never in clear), and a manifest. Restoring puts
+both back into a file; both need the passphrase, and a wrong one is said before
+anything is replaced. A backup of an older version (``thidua.db`` in clear) is still
+restored. A shared database is restored by moving the restored file onto an empty
+server.
 """
 
 from __future__ import annotations
@@ -15,22 +19,36 @@ import datetime as dt
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from app.core.context import AppContext, open_context, probe_context
 from app.core.errors import N_, InputError, UserError
-from app.core.files import read_limited
+from app.core.files import read_limited, write_output
 from app.core.installation import get_setting, require_installation, set_setting
-from app.exchange import export_backup, restore_backup, save_private_key
+from app.exchange import (
+    decrypt_with_passphrase,
+    encrypt_with_passphrase,
+    export_backup,
+    restore_backup,
+    save_private_key,
+)
 from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.moving import move_database
 from db.engine import copy_sqlite
 from db.transfer import Progress
 
 MANIFEST = "thidua-backup.json"
+#: The signing key kept in a file, exported protected by the backup's passphrase.
+KEY_FILE = "khoa.json"
 BACKUP_FORMAT = "thidua.backup/1"
+#: The database in the backup, encrypted (older backups: ``thidua.db`` in clear).
+SEALED_DATABASE = "thidua.db.age"
+PLAIN_DATABASE = "thidua.db"
+#: The largest database a backup holds (it is encrypted and decrypted in memory).
+MAX_BACKUP_BYTES = 2 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -62,7 +80,7 @@ def backup_installation(
     ``progress`` and ``cancelled`` follow the copy of a shared database (a file is
     copied at once); a cancelled or failed backup leaves no folder behind.
     """
-    from app.exchange import ensure_own_key
+    from app.exchange import ensure_own_key, stored_key_text
     from app.exchange import installation_id as keys_installation_id
     from app.unit import record_backup
 
@@ -70,20 +88,26 @@ def backup_installation(
         raise UserError(N_("Only a database kept in a file or on a server can be backed up."))
     with ctx.unit_of_work() as session:
         installation = require_installation(session)
-        keypair = ensure_own_key(session)
+        # A federation's key kept in its database travels inside the (encrypted) copy,
+        # still locked by its own passphrase: nothing to unlock or export. A key kept
+        # in a file is exported beside it, protected by the backup's passphrase.
+        keypair = None if stored_key_text(session) is not None else ensure_own_key(session)
         installation_id = keys_installation_id(session)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     safe = "".join(c if c.isalnum() else "-" for c in installation.own_unit_name)[:40]
     folder = target / f"ThiDua-sao-luu-{safe}-{stamp}"
     try:
         folder.mkdir(parents=True)
-        export_backup(keypair, folder / "khoa.json", passphrase)
-        if ctx.is_shared:  # a portable file, by the move that proves every table whole
-            move_database(
-                source=ctx.url, target=folder / "thidua.db", progress=progress, cancelled=cancelled
-            )
-        else:
-            copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
+        if keypair is not None:
+            export_backup(keypair, folder / KEY_FILE, passphrase)
+        with tempfile.TemporaryDirectory(prefix="thidua-backup-") as scratch:
+            clear = Path(scratch) / PLAIN_DATABASE
+            if ctx.is_shared:  # a portable file, by the move that proves every table whole
+                move_database(source=ctx.url, target=clear, progress=progress, cancelled=cancelled)
+            else:
+                copy_sqlite(Path(str(ctx.engine.url.database)), clear)
+            sealed = encrypt_with_passphrase(clear.read_bytes(), passphrase)
+        write_output(folder / SEALED_DATABASE, sealed)
         created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         (folder / MANIFEST).write_text(
             json.dumps(
@@ -94,6 +118,8 @@ def backup_installation(
                     "source": ctx.display_url,
                     "installation_id": installation_id,
                     "created_at": created,
+                    # Where the signing key travels: a protected file, or inside the data.
+                    "key": "file" if keypair is not None else "database",
                 },
                 ensure_ascii=False,
             ),
@@ -144,7 +170,7 @@ def read_backup(folder: Path) -> BackupInfo:
         folder,
         str(manifest.get("unit", "")),
         str(manifest.get("created_at", "")),
-        (folder / "khoa.json").exists(),
+        (folder / KEY_FILE).exists() or manifest.get("key") == "database",
         role=str(manifest.get("role", "")),
         source=str(manifest.get("source", "")),
     )
@@ -187,8 +213,23 @@ def check_backup(folder: Path, passphrase: str) -> BackupInfo:
     """The backup in ``folder``, once its key opens with ``passphrase``; nothing is
     touched (a wrong passphrase is said before the open database is closed)."""
     info = find_backup(folder)
-    restore_backup(info.folder / "khoa.json", passphrase)
+    if (info.folder / KEY_FILE).exists():
+        restore_backup(info.folder / KEY_FILE, passphrase)
+    else:  # the key is inside the database: the passphrase must open the database
+        with tempfile.TemporaryDirectory(prefix="thidua-check-") as scratch:
+            _clear_database(info.folder, passphrase, Path(scratch))
     return info
+
+
+def _clear_database(folder: Path, passphrase: str, scratch: Path) -> Path:
+    """The backup's database as a clear SQLite file in ``scratch`` (a temporary folder of
+    this PC), decrypted with ``passphrase``; an older backup's clear file as it is."""
+    sealed = folder / SEALED_DATABASE
+    if not sealed.exists():
+        return folder / PLAIN_DATABASE
+    clear = scratch / PLAIN_DATABASE
+    clear.write_bytes(decrypt_with_passphrase(read_limited(sealed, MAX_BACKUP_BYTES), passphrase))
+    return clear
 
 
 @dataclass(frozen=True)
@@ -227,7 +268,8 @@ def restore_installation(
 
     info = find_backup(folder)
     folder = info.folder
-    keypair = restore_backup(folder / "khoa.json", passphrase)
+    key_file = folder / KEY_FILE
+    keypair = restore_backup(key_file, passphrase) if key_file.exists() else None
     if onto and probe_context(onto).state != "empty":
         raise InputError(
             N_(
@@ -243,7 +285,8 @@ def restore_installation(
         copy_sqlite(database, previous)
     database.parent.mkdir(parents=True, exist_ok=True)
     try:
-        copy_sqlite(folder / "thidua.db", database)
+        with tempfile.TemporaryDirectory(prefix="thidua-restore-") as scratch:
+            copy_sqlite(_clear_database(folder, passphrase, Path(scratch)), database)
         restored = open_context(database)  # refuses a damaged or newer database
         try:
             with restored.unit_of_work() as session:
@@ -257,6 +300,8 @@ def restore_installation(
             copy_sqlite(previous, database)
         raise
     if not key_in_database:
+        if keypair is None:
+            raise InputError(N_("The backup holds no signing key: it is incomplete."))
         save_private_key(
             keypair,
             key_directory(),

@@ -20,11 +20,13 @@ from app.core.installation import get_setting, require_unit_installation, set_se
 from app.exchange import (
     Kind,
     enrolment_to_json,
+    ensure_identity,
     ensure_own_key,
     fingerprint_groups,
     own_key_row,
     rotate_own_key,
     seal,
+    seal_outgoing,
     suggested_file_name,
 )
 from app.unit.sending import Export, export_report, unit_header
@@ -85,10 +87,11 @@ def _write_enrolment(
         phone=unit.phone,
         email=unit.email,
         replaces=replaces,
+        age_recipient=ensure_identity(session, keypair),
     )
     payload_data, digest = seal(header, body, signers)
     path = out or Path(suggested_file_name(header))
-    write_output(path, payload_data)
+    write_output(path, seal_outgoing(session, payload_data))
     audit.record(
         session,
         action="enrolment.export",

@@ -14,6 +14,7 @@ from app.core.files import display_name
 from app.exchange import (
     MAX_PACKAGE_BYTES,
     Package,
+    installation_unsealer,
     open_envelope,
     parse_payload,
     payload_format_version,
@@ -31,8 +32,12 @@ def pinned_federation_key(session: Session) -> models.SigningKey | None:
     )
 
 
-def open_from_federation(data: bytes, pinned: models.SigningKey) -> Package:
-    """A package the pinned federation key signed, verified before it is parsed."""
+def open_from_federation(
+    session: Session, data: bytes, pinned: models.SigningKey, *, passphrase: str | None = None
+) -> Package:
+    """A package the pinned federation key signed, decrypted when it came encrypted
+    to this unit (``passphrase``: of a protected key), verified before it is parsed."""
+    data = installation_unsealer(session, passphrase)(data)
     envelope = open_envelope(data, max_size=MAX_PACKAGE_BYTES)
     payload_format_version(envelope.payload_type)
     return parse_payload(verify_envelope(envelope, pinned.public_key), data)

@@ -25,9 +25,11 @@ from app.exchange import (
     Kind,
     PayloadError,
     check_public_key,
+    check_recipient,
     decode_base64_canonical,
     fingerprint_groups,
     fingerprint_matches,
+    keep_plan_recipients,
     key_id,
     open_envelope,
     parse_payload,
@@ -99,6 +101,10 @@ class _PlanBody:
     unit_kind: UnitKind
     sector: Sector | None
     keys: list[dict[str, str]]
+    #: Who may read the unit's packages: the federation's age recipient ("" for a plan
+    #: of an older version: packages then go plain) and the further readers allowed.
+    age_recipient: str = ""
+    readers: tuple[str, ...] = ()
 
 
 def _body_text(
@@ -143,7 +149,19 @@ def _parse_plan_body(body: dict[str, Any]) -> _PlanBody:
                 "status": _body_text(key, "status", "body.keys", 32),
             }
         )
+    readers = body.get("readers", [])
+    if not isinstance(readers, list) or len(readers) > 8:
+        raise bad("body.readers")
+    try:
+        recipient = _body_text(federation, "age_recipient", "body.federation", 128)
+        checked_readers = tuple(check_recipient(r) for r in readers)
+        if recipient:
+            check_recipient(recipient)
+    except InputError as exc:
+        raise bad("body.readers" if readers else "body.federation.age_recipient") from exc
     return _PlanBody(
+        age_recipient=recipient,
+        readers=checked_readers,
         plan=body["plan"],
         federation_id=_body_text(federation, "id", "body.federation", 64, empty=False),
         federation_name=_body_text(federation, "name", "body.federation", 300),
@@ -291,6 +309,7 @@ def import_plan_package(
             set_setting(session, "own_sector", body.sector.value)
         set_setting(session, "federation_id", body.federation_id)
         set_setting(session, "federation_name", body.federation_name)
+        keep_plan_recipients(session, body.age_recipient, list(body.readers))
         if not info.federation_pinned:
             session.add(
                 models.SigningKey(
@@ -375,7 +394,7 @@ def federation_file_kind(ctx: AppContext, *, path: Path) -> tuple[str, PlanPacka
         pinned = pinned_federation_key(session)
         if pinned is None:
             return "plan", _read_plan_package(session, data)[3]
-        package = open_from_federation(data, pinned)
+        package = open_from_federation(session, data, pinned)
         if package.header.kind is Kind.PLAN:
             return "plan", _read_plan_package(session, data)[3]
         if package.header.kind in (Kind.RECEIPT, Kind.RETURN):

@@ -34,8 +34,9 @@ class StreamStatus:
     comments: dict[str, str]
 
 
-def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
-    """Apply the federation's receipt or return to the stream's status."""
+def import_receipt(ctx: AppContext, *, path: Path, passphrase: str | None = None) -> StreamStatus:
+    """Apply the federation's receipt or return to the stream's status (``passphrase``
+    unlocks a protected key, whose decryption key opens an encrypted receipt)."""
     data = read_limited(path, MAX_PACKAGE_BYTES)
     with ctx.unit_of_work() as session:
         installation = require_unit_installation(session)
@@ -44,7 +45,7 @@ def import_receipt(ctx: AppContext, *, path: Path) -> StreamStatus:
             raise InputError(
                 N_("Import the federation's plan package first: it says where to send packages.")
             )
-        package = open_from_federation(data, pinned)
+        package = open_from_federation(session, data, pinned, passphrase=passphrase)
         header = package.header
         if header.kind not in (Kind.RECEIPT, Kind.RETURN):
             raise PayloadError(N_("This is not a receipt or return from the federation."))

@@ -30,6 +30,7 @@ from app.exchange import (
     now_text,
     own_epoch,
     seal,
+    seal_outgoing,
     statement_to_json,
     suggested_file_name,
 )
@@ -152,7 +153,7 @@ def export_report(
         data, digest = seal(header, body, [keypair.private_key])
         path = out or (out_dir or Path(".")) / suggested_file_name(header)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_output(path, data)
+        write_output(path, seal_outgoing(session, data))
         outbox.revision = revision
         outbox.epoch = epoch
         outbox.last_hash = digest
@@ -193,7 +194,7 @@ def make_bundle(
         assert unit is not None
         header = unit_header(session, unit, keypair, kind=Kind.BUNDLE, stream="bundle")
         data, digest = seal(header, {"items": items}, [keypair.private_key])
-        write_output(out, data)
+        write_output(out, seal_outgoing(session, data))
         audit.record(session, action="bundle.export", detail={"items": len(items)})
     return Export(out, digest, 1, keypair.fingerprint, Kind.BUNDLE.value, "bundle")
 

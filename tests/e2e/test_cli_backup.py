@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.exchange.sealing import decrypt_with_passphrase
 from app.setup import database_digests_at
 from tests.e2e.test_database_move import as_json, cli
 from tests.postgres import PostgresServer
@@ -80,7 +81,10 @@ def test_a_shared_federation_backs_up_and_restores_onto_an_empty_server(
         "--backup-passphrase-env", "BACKUP_SECRET",
     )  # fmt: skip
     assert made["source"].startswith("postgresql://")
-    assert _digests(Path(made["folder"]) / "thidua.db") == _digests(server)
+    clear = tmp_path / "clear.db"
+    sealed = (Path(made["folder"]) / "thidua.db.age").read_bytes()
+    clear.write_bytes(decrypt_with_passphrase(sealed, SECRET))
+    assert _digests(clear) == _digests(server)
 
     new_home = tmp_path / "home-new"
     new_db = tmp_path / "new" / "thidua.db"

@@ -7,6 +7,7 @@ a portable file and the restore goes into the file that was open before the serv
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
 from app.core.preferences import Preferences, save_preferences
+from app.exchange.sealing import decrypt_with_passphrase
 from app.setup import database_digests_at, move_database
 from tests.gui.typing import type_text
 from tests.gui.widgets import find_dialog, open_federation_window
@@ -68,8 +70,13 @@ def test_the_federation_backs_up_and_restores_from_the_file_menu(
     assert window.backup_box is not None and str(usb) in window.backup_box.text()
     assert not window.backup_reminder.isVisible(), "the reminder goes once backed up"
     [backup] = list(usb.iterdir())
-    key = json.loads((backup / "khoa.json").read_text(encoding="utf-8"))
-    assert "seed" not in key, "the key only passphrase-protected"
+    # The key travels inside the encrypted data, still locked by its own passphrase.
+    assert not (backup / "khoa.json").exists()
+    clear = tmp_path / "clear.db"
+    clear.write_bytes(decrypt_with_passphrase((backup / "thidua.db.age").read_bytes(), SECRET))
+    with sqlite3.connect(clear) as conn:
+        [(text,)] = conn.execute("SELECT value FROM setting WHERE key = 'federation_key'")
+    assert "seed" not in json.loads(text), "the key only passphrase-protected"
 
     window.choose_restore_folder(usb)
     ask = find_dialog(qtbot, PassphraseDialog, "restore-passphrase")
@@ -97,7 +104,9 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_into_the_file_befor
     usb.mkdir()
     back_up_through_the_dialogs(qtbot, window, usb)
     [backup] = list(usb.iterdir())
-    assert units(backup / "thidua.db") == units(server)
+    clear = tmp_path / "clear.db"
+    clear.write_bytes(decrypt_with_passphrase((backup / "thidua.db.age").read_bytes(), SECRET))
+    assert units(clear) == units(server)
 
     window._preferences = window._preferences.with_changes(local_database=str(local))
     window.choose_restore_folder(usb)

@@ -116,5 +116,7 @@ def test_receipts_on_a_pc_without_the_key_ask_its_passphrase(
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     assert done.args[0].startswith("Đã ghi 1 giấy báo nhận")
     [receipt] = (tmp_path / "receipts").iterdir()
+    # The unit reads it on its own PC (its key, and so its decryption key, are there).
+    monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "pc1"))
     assert unit.import_receipt(chair, path=receipt).status == "received"
     window.close()

@@ -6,6 +6,8 @@ database is restored by moving the restored file onto an empty server."""
 from __future__ import annotations
 
 import json
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from app.core.errors import InputError
 from app.exchange import unlock_key
 from app.exchange.keys import ensure_own_key
 from app.exchange.keystore import WrongPassphraseError
+from app.exchange.sealing import decrypt_with_passphrase
 from app.setup import (
     MoveCancelled,
     backup_installation,
@@ -47,13 +50,21 @@ def _federation_file(tmp_path: Path) -> tuple[Path, str]:
 
 
 def _key_is_sealed(folder: Path) -> None:
-    document = json.loads((folder / "khoa.json").read_text(encoding="utf-8"))
+    """The federation's key travels only inside the encrypted data, still locked by its
+    own passphrase: no key file beside it, no seed in the data once decrypted."""
+    assert sorted(p.name for p in folder.iterdir()) == ["thidua-backup.json", "thidua.db.age"]
+    with tempfile.TemporaryDirectory() as scratch:
+        clear = clear_copy(folder, Path(scratch) / "clear.db")
+        with sqlite3.connect(clear) as conn:
+            [(text,)] = conn.execute("SELECT value FROM setting WHERE key = 'federation_key'")
+    document = json.loads(text)
     assert document["protection"] != "none" and "seed" not in document
-    assert not [
-        p
-        for p in folder.iterdir()
-        if p.name not in ("khoa.json", "thidua.db", "thidua-backup.json")
-    ]
+
+
+def clear_copy(folder: Path, out: Path) -> Path:
+    """The backup's database decrypted with the passphrase, as a file at ``out``."""
+    out.write_bytes(decrypt_with_passphrase((folder / "thidua.db.age").read_bytes(), PASSPHRASE))
+    return out
 
 
 def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
@@ -68,7 +79,9 @@ def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
         ctx.close()
     assert info.role == "federation" and info.unit_name == "LĐLĐ tỉnh Tuyên Quang"
     _key_is_sealed(info.folder)
-    assert _without_settings(info.folder / "thidua.db") == _without_settings(db)
+    assert _without_settings(clear_copy(info.folder, tmp_path / "clear.db")) == _without_settings(
+        db
+    )
 
     plan = plan_restore(tmp_path / "usb", db)
     assert plan.backup.folder == info.folder and plan.backup.role == "federation"
@@ -116,7 +129,9 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_onto_an_empty_serve
     assert seen and seen[-1][0] == seen[-1][1], "the copy reported its progress"
     assert info.source == display_url(database_url(server)), "named, never with its password"
     _key_is_sealed(info.folder)
-    assert _without_settings(info.folder / "thidua.db") == _without_settings(server)
+    assert _without_settings(clear_copy(info.folder, tmp_path / "clear.db")) == _without_settings(
+        server
+    )
     assert describe_database(server).role == "federation"
 
     monkeypatch.setenv("THIDUA_HOME", str(tmp_path / "new-home"))
