@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core.context import open_context
 from app.core.format import format_number
@@ -182,4 +183,39 @@ def test_from_the_conflicts_page_the_conflicts_unit_and_report(
     other = counts_of(province.demo, CONFLICTED)[0]
     assert table(dialog) == [[f"{other.code} {other.title}", "10", "11"]]
     dialog.close()
+    window.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+def test_opened_from_the_modal_late_list_it_answers_clicks(
+    qtbot: QtBot, province: Province
+) -> None:
+    """The late list is window-modal: the history it opens belongs to it (modal over it),
+    so its report chooser and its Close button respond to the mouse."""
+    window, workspace = open_window(qtbot, province.database)
+    late = workspace.dashboard.show_late()
+    assert late is not None
+    qtbot.waitExposed(late)
+    late.view.setCurrentIndex(late.proxy.index(0, 0))
+    with qtbot.waitSignal(workspace.dashboard.history_shown, timeout=5000) as shown:
+        QTest.mouseClick(late.history_button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, UnitHistoryDialog)
+    assert dialog.parent() is late and dialog.isModal()
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    qtbot.waitExposed(dialog)
+    # A click gives the chooser the focus (a blocked window would not take it), then
+    # the keyboard picks another report.
+    QTest.mouseClick(dialog.stream, Qt.MouseButton.LeftButton)
+    dialog.stream.hidePopup()
+    before = dialog.stream.currentIndex()
+    QTest.keyClick(dialog.stream, Qt.Key.Key_Down if before == 0 else Qt.Key.Key_Up)
+    assert dialog.stream.currentIndex() != before
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    close = buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close.text() == "Đóng"
+    QTest.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and late.isVisible()
+    late.close()
     window.close()

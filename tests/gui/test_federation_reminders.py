@@ -260,7 +260,7 @@ def test_from_the_late_list_with_its_report_and_the_dates_default(
     with qtbot.waitSignal(page.reminders_shown, timeout=5000) as shown:
         QTest.mouseClick(late.remind_button, Qt.MouseButton.LeftButton)
     dialog = shown.args[0]
-    assert isinstance(dialog, ReminderDialog) and dialog.parent() is page
+    assert isinstance(dialog, ReminderDialog) and dialog.parent() is late
     assert dialog.stream.currentData() == "year"
     assert [dialog.stream.itemData(i) for i in range(dialog.stream.count())] == list(
         province.demo.plan.streams

@@ -21,7 +21,7 @@ from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
-from ui.widgets.dialogs import file_dialog
+from ui.widgets.dialogs import file_dialog, opener
 from ui.widgets.pages import Page
 
 
@@ -36,7 +36,7 @@ def open_entry(
     """Enter a unit's report on its behalf; ``saved`` after each entry."""
     plan_id = plan.id if plan else None
     dialog = EntryDialog(
-        page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=page
+        page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=opener(page)
     )
     dialog.saved.connect(lambda _text: saved())
     dialog.open()
@@ -77,7 +77,7 @@ def open_reminders(
         scope_index=scope_index,
         stream=stream,
         as_of=as_of,
-        parent=page,
+        parent=opener(page),
     )
     dialog.open()
     return dialog

@@ -52,7 +52,7 @@ from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
-from ui.widgets.dialogs import ending_in
+from ui.widgets.dialogs import ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -481,7 +481,7 @@ class DashboardPage(Page):
             )
 
         def done(rows: list[UnitFigure]) -> None:
-            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, self)
+            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(self))
             dialog.open()
             self.behind_shown.emit(dialog)
 

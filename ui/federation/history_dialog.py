@@ -31,7 +31,7 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 from app.exchange import HistoryEntry, UnitHistory, VersionComparison
 
-from ui.widgets.dialogs import translate_buttons
+from ui.widgets.dialogs import opener, show_over, translate_buttons
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import ModelIndex, RowTableModel
@@ -378,12 +378,13 @@ def show_unit_history(
     plan_id: str | None = None,
     stream: str | None = None,
 ) -> UnitHistoryDialog:
-    """Open a unit's history over ``parent`` (non-modal) and return it."""
+    """Open a unit's history over ``parent`` (non-modal; modal over the dialog that
+    asked for it, if one is in front) and return it."""
     dialog = UnitHistoryDialog(
-        ctx, runner, unit_code, plan_id=plan_id, stream=stream, parent=parent
+        ctx, runner, unit_code, plan_id=plan_id, stream=stream, parent=opener(parent)
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
+    show_over(dialog, parent)
     return dialog
 
 

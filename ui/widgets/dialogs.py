@@ -9,12 +9,40 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 from app.core.i18n import gettext as _
 from app.core.preferences import last_folder, recent_folder, remember_folder
 
 from ui.widgets.folders import name_the_folder_filter, removable_folders
+
+
+def opener(parent: QWidget) -> QWidget:
+    """The window a new dialog belongs to: the modal dialog in front (when a dialog is
+    opened from another dialog, e.g. a history from the late list), else ``parent``.
+
+    A dialog parented to the page behind a window-modal dialog would be blocked by
+    it: its buttons would not respond.
+    """
+    modal = QApplication.activeModalWidget()
+    return modal if modal is not None else parent
+
+
+def show_over(dialog: QWidget, parent: QWidget) -> None:
+    """Show a non-modal ``dialog`` opened for ``parent`` (see :func:`opener`): modal
+    over the dialog that opened it, if any, else beside ``parent``'s window."""
+    if dialog.parentWidget() is not parent and isinstance(dialog, QDialog):
+        dialog.open()
+    else:
+        dialog.show()
 
 
 def file_dialog(
