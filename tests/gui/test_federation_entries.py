@@ -207,3 +207,40 @@ def test_unit_workbook_entered_from_the_roster_page(
     )
     assert _archived(database, "year") == []
     dialog.close()
+
+
+def test_the_day_received_is_kept_and_bounded(qtbot: QtBot, province: Demo) -> None:
+    """The paper form came on 10/07/2017: the entry arrives that day (the on-time rate
+    counts from it), whatever day staff type it; the field allows no day after today
+    nor before the plan's year."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtTest import QTest
+
+    from app.core.days import local_day, today_local
+
+    database = province.database
+    _window, workspace = open_window(qtbot, database)
+    dialog = workspace.dashboard.enter_for(UNIT, "h1")
+    qtbot.waitUntil(lambda: dialog.entry is not None and dialog.isEnabled(), timeout=20000)
+    today = today_local()
+    assert dialog.received_on() == today
+    assert dialog.received.maximumDate() == QDate(today.year, today.month, today.day)
+    assert dialog.received.minimumDate() == QDate(2017, 1, 1)
+    dialog.received.setFocus()
+    dialog.received.setDate(QDate(2017, 7, 9))
+    QTest.keyClick(dialog.received, Qt.Key.Key_Up)  # the day section: the 10th
+    assert dialog.received_on() == dt.date(2017, 7, 10)
+    _type(dialog, _count_code(province), "7")
+    _save(qtbot, dialog)
+    ctx = open_context(database)
+    try:
+        with ctx.reading() as session:
+            received = session.scalars(
+                select(models.Package.received_at).where(models.Package.stream == "h1")
+            ).all()
+    finally:
+        ctx.close()
+    assert [local_day(r) for r in received] == [dt.date(2017, 7, 10)]
+    dialog.close()
