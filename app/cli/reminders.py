@@ -68,8 +68,9 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
                                 "days_late": u.days_late,
                                 "extended": u.extended,
                             }
-                            for u in letter.units
+                            for u in letter.reminded
                         ],
+                        "own": letter.own.unit.code if letter.own is not None else None,
                     }
                     for letter in found.letters
                 ],
