@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import audit, domain
@@ -88,6 +88,7 @@ class EntryResult:
     received_at: str  # when the paper form or file reached the federation
     file_name: str
     values: int  # how many values it holds
+    flags: int = 0  # suspicious values of the report not yet checked, once entered
 
 
 def _unit(session: Session, unit_code: str, year: int) -> models.Unit:
@@ -330,6 +331,17 @@ def enter_statement(
         )
         session.flush()
         settle_and_write(session, [], MergeState(session), extra=[key])
+        flag = models.ValueFlag
+        flags = session.scalar(
+            select(func.count())
+            .select_from(flag)
+            .where(
+                flag.plan_id == plan.id,
+                flag.unit_id == unit.id,
+                flag.stream == stream,
+                flag.verified_at == "",
+            )
+        )
         audit.record(
             session,
             action="statement.enter",
@@ -362,6 +374,7 @@ def enter_statement(
             received_at=received_at,
             file_name=file_name,
             values=count,
+            flags=flags or 0,
         )
 
 

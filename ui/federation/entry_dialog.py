@@ -34,6 +34,7 @@ from app.core.context import AppContext
 from app.core.days import today_local
 from app.core.errors import N_, UserError
 from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.unit import (
     SIGNED,
     EntryPreview,
@@ -320,6 +321,12 @@ class EntryDialog(QDialog):
                 else result.stream,
                 code=result.unit_code,
             )
+            if result.flags:
+                text += " " + ngettext(
+                    "{count} suspicious value: see the “Suspicious values” tab.",
+                    "{count} suspicious values: see the “Suspicious values” tab.",
+                    result.flags,
+                ).format(count=result.flags)
             self.message.setText(text)
             self.saved.emit(text)
             self._wanted = result.stream
