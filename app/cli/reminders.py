@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.printing import print_reminders
+    from app.printing import check_reminder_files, print_reminders, reminder_files
     from app.rollup import ReminderRequest, export_reminder_workbook, read_reminders
 
     plan_id = default_plan(ctx, args.plan)
@@ -36,6 +36,9 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         ),
     )
     found.require_letters()
+    # Files that exist are refused (unless --replace) before anything is written.
+    targets = reminder_files(found, Path(args.out), single_file=args.single_file)
+    check_reminder_files(targets + ([Path(args.xlsx)] if args.xlsx else []), replace=args.replace)
     # The workbook first: a path it refuses stops before any letter is printed.
     workbook = export_reminder_workbook(found, Path(args.xlsx)) if args.xlsx else None
     result = print_reminders(
@@ -44,6 +47,7 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         out=Path(args.out),
         single_file=args.single_file,
         reply_by=args.reply_by,
+        replace=args.replace,
     )
     if args.json:
         emit(
@@ -124,5 +128,8 @@ def register(commands: Commands, add: AddCommand) -> None:
         "--out", required=True, help=_("folder (one file per letter) or the PDF file")
     )
     remind.add_argument("--xlsx", help=_("also write the list as this workbook"))
+    remind.add_argument(
+        "--replace", action="store_true", help=_("replace files that already exist")
+    )
     remind.add_argument("--plan", help=_("plan id (default: newest plan)"))
     scope_arguments(remind)

@@ -16,12 +16,14 @@ from app.printing.batch import (
 )
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
+    check_reminder_files,
     print_cluster_covenant,
     print_plan,
     print_province_summary,
     print_registration_form,
     print_reminders,
     print_results_report,
+    reminder_files,
 )
 from app.printing.furniture import (
     body,
@@ -52,6 +54,7 @@ __all__ = [
     "body",
     "body_plain",
     "build_pdf",
+    "check_reminder_files",
     "covenant_story",
     "data_table",
     "header_block",
@@ -66,6 +69,7 @@ __all__ = [
     "print_registration_form",
     "print_reminders",
     "print_results_report",
+    "reminder_files",
     "section_heading",
     "signature_block",
     "styles",

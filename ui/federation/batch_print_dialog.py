@@ -39,7 +39,7 @@ from app.core.i18n import gettext as _
 from app.printing import DOCUMENT_LABELS, BatchDocument, BatchResult, OutputExists, print_batch
 from app.rollup import Scope, ScopeChoice, ScopeKind
 
-from ui.widgets.dialogs import confirm, ending_in, file_dialog
+from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
@@ -333,13 +333,13 @@ class BatchPrintDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._running(False)
         if isinstance(error, OutputExists):
-            confirm(
+            confirm_replace(
                 self,
                 name="batch-print-replace",
                 title=_("Print in batch"),
-                text=error.translated() + "\n" + _("Replace them?"),
+                text=error.translated(),
+                count=len(error.paths),
                 on_yes=lambda: self.start(replace=True),
-                danger=True,
             )
             return
         self.summary.setText(report_failure(self, error, name="batch-print-failed"))

@@ -127,6 +127,24 @@ def confirm(
     return box
 
 
+def confirm_replace(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    count: int,
+    on_yes: Callable[[], None],
+) -> QMessageBox:
+    """Ask before replacing ``count`` files that exist (``text`` names them): the one
+    question every screen that writes files asks."""
+    # Not ngettext: Vietnamese has one plural form, but says "this file" and "these files".
+    question = _("Replace this file?") if count == 1 else _("Replace them?")
+    return confirm(
+        parent, name=name, title=title, text=f"{text}\n{question}", on_yes=on_yes, danger=True
+    )
+
+
 def translate_buttons(buttons: QDialogButtonBox) -> None:
     """Our words on the standard buttons (Qt's own catalogue is not loaded)."""
     labels = {
