@@ -272,8 +272,8 @@ class DeadlinesDialog(QDialog):
         ctx, plan_id, day = self._ctx, self.plan.id, day_of(self.date_edits[stream])
         self._change(
             lambda: save_deadline(ctx, plan_id=plan_id, stream=stream, due_on=day),
-            _("Deadline of {stream} ({plan}): {date}.").format(
-                stream=stream_label(stream, self.plan), plan=self.plan.id, date=short_date(day)
+            _("Deadline of {stream} (the {year} plan): {date}.").format(
+                stream=stream_label(stream, self.plan), year=self.plan.year, date=short_date(day)
             ),
         )
 
@@ -283,8 +283,8 @@ class DeadlinesDialog(QDialog):
         ctx, plan_id = self._ctx, self.plan.id
         self._change(
             lambda: remove_deadline(ctx, plan_id=plan_id, stream=stream),
-            _("Deadline of {stream} ({plan}) cleared.").format(
-                stream=stream_label(stream, self.plan), plan=self.plan.id
+            _("Deadline of {stream} (the {year} plan) cleared.").format(
+                stream=stream_label(stream, self.plan), year=self.plan.year
             ),
         )
 
