@@ -15,8 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -39,7 +38,7 @@ from app.core.i18n import gettext as _
 from app.printing import DOCUMENT_LABELS, BatchDocument, BatchResult, OutputExists, print_batch
 from app.rollup import Scope, ScopeChoice, ScopeKind
 
-from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog
+from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog, open_in_viewer
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
@@ -374,7 +373,7 @@ class BatchPrintDialog(QDialog):
     @Slot()
     def open_output(self) -> None:
         """Open what was printed: the PDF, or the folder of files."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output())))
+        open_in_viewer(self, self.output())
 
     def reject(self) -> None:
         if self.task is not None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -167,6 +168,21 @@ def translate_buttons(buttons: QDialogButtonBox) -> None:
 def translate_input(dialog: QInputDialog) -> None:
     dialog.setOkButtonText(_("OK"))
     dialog.setCancelButtonText(_("Cancel"))
+
+
+def open_in_viewer(parent: QWidget, path: Path) -> bool:
+    """Open a file in its program, or a folder in the file manager (every "Open"
+    button); when nothing on this computer opens it, say so with its path."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    warn(
+        parent,
+        _("No program on this computer could open {path}. Open it from the file manager.").format(
+            path=path
+        ),
+        name="open-failed",
+    )
+    return False
 
 
 def warn(parent: QWidget | None, text: str, *, name: str = "warning") -> QMessageBox:
