@@ -76,6 +76,10 @@ def test_from_the_dashboard_r1_to_r2_shows_exactly_the_changed_values(
         QTest.mouseClick(panel.history_button, Qt.MouseButton.LeftButton)
     dialog = shown.args[0]
     assert isinstance(dialog, UnitHistoryDialog)
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    # At the row's report first: the registration, nothing received.
+    assert dialog.stream.currentText().startswith("Đăng ký thi đua (0 ")
+    dialog.stream.setCurrentIndex(dialog.stream.findText("6 tháng đầu năm 2017 (2 bản)"))
     wait_compared(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.stream.currentText() == "6 tháng đầu năm 2017 (2 bản)"
@@ -218,4 +222,41 @@ def test_opened_from_the_modal_late_list_it_answers_clicks(
     QTest.mouseClick(close, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible() and late.isVisible()
     late.close()
+    window.close()
+
+
+@pytest.mark.parametrize("origin", ["missing", "late"])
+def test_opened_for_a_row_it_shows_that_rows_report_with_every_header_whole(
+    qtbot: QtBot, province: Province, origin: str
+) -> None:
+    """Asked from a row of the year's report (the "not sent" panel or the late list),
+    the history shows the year's report, not the registration; no header is cut."""
+    window, workspace = open_window(qtbot, province.database)
+    page = workspace.dashboard
+    if origin == "missing":
+        panel = page.missing
+        rows = [panel.proxy.mapToSource(panel.proxy.index(r, 0)).row()
+                for r in range(panel.proxy.rowCount())]  # fmt: skip
+        row = next(r for r in rows if panel.model.row_at(r).stream == "year")
+        panel.view.setCurrentIndex(panel.proxy.mapFromSource(panel.model.index(row, 0)))
+        button = panel.history_button
+    else:
+        late = page.show_late()
+        assert late is not None
+        late.stream.setCurrentIndex(late.stream.findData("year"))
+        late.view.setCurrentIndex(late.proxy.index(0, 0))
+        button = late.history_button
+    with qtbot.waitSignal(page.history_shown, timeout=5000) as shown:
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, UnitHistoryDialog)
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    assert dialog.history is not None
+    chosen = dialog.history.streams[dialog.stream.currentData()]
+    assert chosen.stream == "year"
+    dialog.resize(1366, 728)
+    header = dialog.versions_view.horizontalHeader()
+    for column in VersionColumn:
+        assert header.sectionSize(column) >= header.sectionSizeFromContents(column).width()
+    dialog.close()
     window.close()

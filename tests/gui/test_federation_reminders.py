@@ -339,3 +339,23 @@ def test_files_that_exist_are_replaced_only_when_asked_and_the_folder_is_remembe
     assert shown.args[0].folder.text() == str(out)
     shown.args[0].close()
     window.close()
+
+
+def test_from_the_late_list_over_every_report_the_rows_report(
+    qtbot: QtBot, province: Province
+) -> None:
+    window, workspace = open_window(qtbot, province.database)
+    page = workspace.dashboard
+    late = page.show_late()
+    assert late is not None and late.stream.currentData() is None  # every report
+    rows = late.shown_rows()
+    last = len(rows) - 1
+    late.view.setCurrentIndex(late.proxy.index(last, 0))
+    with qtbot.waitSignal(page.reminders_shown, timeout=5000) as shown:
+        QTest.mouseClick(late.remind_button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, ReminderDialog)
+    assert dialog.stream.currentData() == rows[last].stream
+    dialog.close()
+    late.close()
+    window.close()

@@ -19,6 +19,7 @@ from app.rollup import Dashboard, Scope
 
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.widgets.dialogs import file_dialog, opener
@@ -43,12 +44,22 @@ def open_entry(
     return dialog
 
 
+def open_history(
+    page: Page, unit_code: str, *, plan: domain.Plan | None, stream: str
+) -> UnitHistoryDialog:
+    """A unit's report history, at ``stream`` (the report of the row it was asked from)."""
+    plan_id = plan.id if plan else None
+    return show_unit_history(
+        page, page.context, page.runner, unit_code, plan_id=plan_id, stream=stream or None
+    )
+
+
 def open_late(
     page: Page,
     board: Dashboard,
     scope: str,
     *,
-    history: Callable[[str], object],
+    history: Callable[[str, str], object],
     remind: Callable[[str], object],
 ) -> LateUnitsDialog:
     """The units late or not sent, from the last refresh (no second read)."""

@@ -43,6 +43,10 @@ def version_text(entry: HistoryEntry) -> str:
     return f"r{entry.revision} · {entry.status_label} · {entry.received_local}"
 
 
+#: The widest a column of the versions grows to fit its texts, in pixels.
+WIDEST = 260
+
+
 class VersionColumn(IntEnum):
     REVISION = 0
     SOURCE = 1
@@ -168,18 +172,6 @@ class UnitHistoryDialog(QDialog):
         self.versions_view.setModel(self.versions)
         self.versions_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.versions_view.verticalHeader().setVisible(False)
-        self.versions_view.horizontalHeader().setStretchLastSection(True)
-        for column, width in (
-            (VersionColumn.REVISION, 60),
-            (VersionColumn.SOURCE, 120),
-            (VersionColumn.STATUS, 170),
-            (VersionColumn.RECEIVED, 130),
-            (VersionColumn.MADE, 130),
-            (VersionColumn.SIGNER, 170),
-            (VersionColumn.FILE, 170),
-            (VersionColumn.RETURNED, 110),
-        ):
-            self.versions_view.setColumnWidth(column, width)
         self.note = QLabel()
         self.note.setObjectName("history-note")
         self.note.setWordWrap(True)
@@ -264,11 +256,23 @@ class UnitHistoryDialog(QDialog):
         self._stream_chosen(self.stream.currentIndex())
         self.loaded.emit(history)
 
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and texts (a long file name at most
+        :data:`WIDEST` pixels, shown whole in its tooltip); the table scrolls sideways
+        rather than cut a header."""
+        view = self.versions_view
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for column in VersionColumn:
+            least = header.sectionSizeFromContents(column).width()
+            view.setColumnWidth(column, max(least, min(view.columnWidth(column), WIDEST)))
+
     def _first_stream(self, history: UnitHistory) -> int:
-        """The stream asked for, else the one that received a version last."""
+        """The stream asked for (even with nothing received yet: that is what was
+        asked about), else the one that received a version last."""
         streams = history.streams
         for index, item in enumerate(streams):
-            if item.stream == self._wanted_stream and item.entries:
+            if item.stream == self._wanted_stream:
                 return index
         latest = [
             (max(e.received_at for e in item.entries), index)
@@ -288,6 +292,7 @@ class UnitHistoryDialog(QDialog):
     def _stream_chosen(self, _index: int) -> None:
         entries = self.entries()
         self.versions.set_rows(entries)
+        self.fit_columns()
         for combo in (self.first, self.second):
             combo.blockSignals(True)
             combo.clear()
