@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.core import audit
 from app.core.context import AppContext, open_context, probe_context
 from app.core.errors import N_, InputError, UserError
 from app.core.files import read_limited
@@ -80,7 +81,11 @@ def backup_installation(
         export_backup(keypair, folder / "khoa.json", passphrase)
         if ctx.is_shared:  # a portable file, by the move that proves every table whole
             move_database(
-                source=ctx.url, target=folder / "thidua.db", progress=progress, cancelled=cancelled
+                source=ctx.url,
+                target=folder / "thidua.db",
+                progress=progress,
+                cancelled=cancelled,
+                audited=False,
             )
         else:
             copy_sqlite(Path(str(ctx.engine.url.database)), folder / "thidua.db")
@@ -109,6 +114,10 @@ def backup_installation(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     record_backup(ctx)
+    with ctx.unit_of_work() as session:  # in the database backed up, after the copy
+        audit.record(
+            session, action="database.backup", subject=folder.name, detail={"folder": str(folder)}
+        )
     return BackupInfo(
         folder,
         installation.own_unit_name,
