@@ -8,6 +8,7 @@ The public operations live in :mod:`app.printing.documents`.
 
 from app.printing.batch import (
     DOCUMENT_LABELS,
+    FILE_WORDS,
     BatchDocument,
     BatchResult,
     OutputExists,
@@ -42,6 +43,7 @@ from app.printing.typesetting import markup, styles, text
 
 __all__ = [
     "DOCUMENT_LABELS",
+    "FILE_WORDS",
     "BatchDocument",
     "BatchResult",
     "Column",

@@ -228,6 +228,23 @@ def test_an_existing_file_is_replaced_only_after_yes(
     assert pdf_text(out).count(HEADINGS[BatchDocument.REGISTRATION]) == 6
 
 
+@pytest.mark.parametrize("document", list(BatchDocument))
+def test_the_suggested_name_is_in_vietnamese(
+    workspace: FederationWorkspace, document: BatchDocument
+) -> None:
+    dialog = workspace.ask_batch_print()
+    assert dialog is not None
+    dialog.choose(dialog.document_combo, document.value)
+    words = {
+        BatchDocument.REGISTRATION: "dang-ky",
+        BatchDocument.RESULTS_H1: "ket-qua-6-thang",
+        BatchDocument.RESULTS_YEAR: "ket-qua-nam",
+        BatchDocument.KEY_CARD: "the-khoa",
+    }
+    assert Path(dialog.path_edit.text()).name == f"in-{words[document]}-2017.pdf"
+    dialog.close()
+
+
 def test_open_says_so_when_no_program_opens_the_file(
     qtbot: QtBot, workspace: FederationWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,9 +27,11 @@ from db import models
 from db.enums import IndicatorKind
 from tests.gui.test_federation_deadlines import open_window
 
+from ui.federation.common import BANNER_STYLE
 from ui.federation.entry_dialog import EntryDialog
 from ui.unit.import_preview import ImportPreviewDialog
 from ui.unit.statement_rows import Column
+from ui.widgets.styles import NOTE_STYLE
 
 pytestmark = pytest.mark.gui
 
@@ -106,6 +108,7 @@ def test_paper_unit_entered_then_its_signed_r1_takes_over(
         dialog.stream.setCurrentIndex(index)
         assert dialog.stack.currentWidget() is dialog.pages[choices[index]]
         assert "bản giấy" in dialog.banner.text() and dialog.save_button.isEnabled()
+        assert dialog.banner.styleSheet() == NOTE_STYLE  # a note, not red like an error
     dialog.stream.setCurrentIndex(choices.index(stream))
     dialog.resize(1366, 728)
     dialog.grab().save(str(tmp_path / "entry.png"))
@@ -162,6 +165,7 @@ def test_paper_unit_entered_then_its_signed_r1_takes_over(
     again = page.enter_for(UNIT, stream)
     qtbot.waitUntil(lambda: again.entry is not None and again.isEnabled(), timeout=20000)
     assert "có chữ ký" in again.banner.text()
+    assert again.banner.styleSheet() == BANNER_STYLE  # cannot be entered: red
     assert not again.save_button.isEnabled() and not again.excel_button.isEnabled()
     again.close()
     QApplication.processEvents()

@@ -35,7 +35,14 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.printing import DOCUMENT_LABELS, BatchDocument, BatchResult, OutputExists, print_batch
+from app.printing import (
+    DOCUMENT_LABELS,
+    FILE_WORDS,
+    BatchDocument,
+    BatchResult,
+    OutputExists,
+    print_batch,
+)
 from app.rollup import Scope, ScopeChoice, ScopeKind
 
 from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog, open_in_viewer
@@ -240,7 +247,7 @@ class BatchPrintDialog(QDialog):
         """A name after the document and year, in the home folder, unless one was typed."""
         if self.path_edit.text() not in ("", self._default_path):
             return
-        name = f"in-{self.document().value.replace('_', '-')}-{self.plan.year}"
+        name = f"in-{FILE_WORDS[self.document()]}-{self.plan.year}"
         single = self.layout_choice() is Layout.SINGLE
         self._default_path = str(Path.home() / (f"{name}.pdf" if single else name))
         self.path_edit.setText(self._default_path)

@@ -48,6 +48,7 @@ from ui.unit.stream_page import StreamPage
 from ui.widgets.dates import date_edit, day_of, qdate
 from ui.widgets.errors import error_text, report_failure
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import CancelToken, Runner
 
 #: What the banner says of each report's source.
@@ -195,6 +196,8 @@ class EntryDialog(QDialog):
         source = self.entry.sources.get(stream, "")
         self.banner.setText(_(_SOURCE_TEXT[source]))
         signed = source == SIGNED
+        # Red only when the report cannot be entered; otherwise a note, not an error.
+        self.banner.setStyleSheet(BANNER_STYLE if signed else NOTE_STYLE)
         page.setEnabled(not signed)
         self.save_button.setEnabled(not signed)
         self.excel_button.setEnabled(not signed)
