@@ -15,6 +15,7 @@ from app.demo.province import make_demo, write_report
 from app.unit.template import write_statement_template
 from db.enums import IndicatorKind
 from tests.e2e.test_cli_deadlines import as_json, cli
+from tests.helpers import plain_count
 
 #: Subprocesses and a whole province: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -119,12 +120,7 @@ def test_enter_with_the_day_received(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("THIDUA_HOME", str(home))
     demo = make_demo(out_dir=tmp_path / "demo", units=4, seed=17, streams=())
     db = demo.database
-    unit = demo.unit(UNIT)
-    code = next(
-        i.code
-        for i in demo.plan.indicators
-        if i.kind is IndicatorKind.COUNT and i.applies_to(unit.kind, unit.sector)
-    )
+    code = plain_count(demo, UNIT)
     refused = cli(home, db, "enter", UNIT, "--stream", "h1", "--set", f"{code}=5",
                   "--received", "01/01/2999", status=1)  # fmt: skip
     assert "Ngày nhận 01/01/2999 sau hôm nay" in refused.stderr

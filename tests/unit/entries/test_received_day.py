@@ -18,7 +18,7 @@ from app.core.errors import InputError
 from app.exchange import enter_statement, first_arrivals, unit_history
 from app.rollup import read_timeliness, save_deadline
 from db import models
-from tests.helpers import GoldenProvince
+from tests.helpers import GoldenProvince, plain_count
 
 pytestmark = pytest.mark.both_backends
 
@@ -28,12 +28,7 @@ STAFF = "Trần Thị Bình"
 
 
 def _enter(ctx: AppContext, golden: GoldenProvince, received_on: dt.date | None) -> str:
-    unit = golden.demo.unit(UNIT)
-    code = next(
-        i.code
-        for i in golden.demo.plan.indicators
-        if i.kind.value == "count" and i.applies_to(unit.kind, unit.sector)
-    )
+    code = plain_count(golden.demo, UNIT)
     result = enter_statement(
         ctx,
         unit_code=UNIT,
