@@ -64,6 +64,13 @@ class AuditRow:
 
         if self.action == "import" and self.subject.startswith("run "):
             return _("Import run {number}").format(number=self.subject[4:])
+        if self.action == "statement.enter":
+            # The subject is the entry's hash: the unit and its report say more.
+            return " · ".join(
+                _text(self.detail.get(k)) for k in ("unit", "stream") if k in self.detail
+            )
+        if self.unit_label and self.action.startswith("deadline."):
+            return f"{self.subject.rsplit('/', 1)[0]} · {self.unit_label}"
         return self.subject
 
     def detail_text(self) -> str:
@@ -292,7 +299,65 @@ def describe(row: AuditRow) -> str:
         return _("Key enrolment package written: {file}.").format(file=_text(d.get("file")))
     if action == "bundle.export":
         return _("Bundle of {count} member packages written.").format(count=_number(d.get("items")))
-    return ", ".join(f"{key}: {_text(value)}" for key, value in d.items())
+    if action in ("deadline.set", "deadline.clear", "deadline.extend", "deadline.withdraw"):
+        return _deadline_sentence(row)
+    if action == "statement.enter":
+        return _(
+            "Version {revision} of {stream} entered for {unit} from {source} ({count} values)."
+        ).format(
+            revision=_text(d.get("revision")),
+            stream=_text(d.get("stream")),
+            unit=unit,
+            source=_("the paper form") if d.get("source") == "paper" else _("the Excel file"),
+            count=_number(d.get("values")),
+        )
+    return fields_text(row)
+
+
+def _day_text(value: object) -> str:
+    """An ISO day as ``15/07/2017`` (anything else as written)."""
+    from app.core.days import short_date
+
+    try:
+        return short_date(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return _text(value)
+
+
+def _deadline_sentence(row: AuditRow) -> str:
+    from app.core.i18n import gettext as _
+
+    d = row.detail
+    due, before = _day_text(d.get("due_on")), _day_text(d.get("before")) if d.get("before") else ""
+    if row.action == "deadline.set":
+        if before:
+            return _("Deadline moved from {before} to {date}.").format(before=before, date=due)
+        return _("Deadline set: {date}.").format(date=due)
+    if row.action == "deadline.clear":
+        return _("Deadline cleared (it was {before}).").format(before=before or "—")
+    unit = row.unit_label or _text(d.get("unit"))
+    if row.action == "deadline.extend":
+        return _("{unit} has until {date}: {reason}").format(
+            unit=unit, date=due, reason=_text(d.get("reason"))
+        )
+    return _("Extension of {unit} withdrawn.").format(unit=unit)
+
+
+def fields_text(row: AuditRow) -> str:
+    """An entry's detail as "field: value" in words, a unit by code and name, a day
+    as DD/MM/YYYY: for the actions that have no sentence of their own."""
+    from app.audit.labels import field_label
+
+    parts = []
+    for key, value in row.detail.items():
+        if key == "unit" and row.unit_label:
+            text = row.unit_label
+        elif key in ("due_on", "before") and value:
+            text = _day_text(value)
+        else:
+            text = _text(value) or "—"
+        parts.append(f"{field_label(key)}: {text}")
+    return ", ".join(parts)
 
 
 def list_audit(
@@ -365,4 +430,4 @@ def _with_unit_labels(session: Session, rows: list[AuditRow]) -> list[AuditRow]:
     ]
 
 
-__all__ = ["ActionGroup", "AuditRow", "action_group", "describe", "list_audit"]
+__all__ = ["ActionGroup", "AuditRow", "action_group", "describe", "fields_text", "list_audit"]

@@ -74,9 +74,11 @@ def _print(result: EntryResult, out: TextIO) -> None:
 
 
 def cmd_enter(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.core.days import parse_day
     from app.exchange import EXCEL, PAPER, enter_statement, statement_from_json, typed_values
 
     plan_id = default_plan(ctx, args.plan)
+    received_on = parse_day(args.received) if args.received else None
     given = [bool(args.from_xlsx), bool(args.values), bool(args.set)]
     if sum(given) != 1:
         raise InputError(N_("Give exactly one of --from-xlsx, --values or --set."))
@@ -92,6 +94,7 @@ def cmd_enter(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             plan_id=plan_id,
             path=Path(args.from_xlsx),
             stream=args.stream,
+            received_on=received_on,
         )
         if not args.json:
             report_legacy(preview.legacy, out)
@@ -113,6 +116,7 @@ def cmd_enter(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
             values=values,
             details=details,
             only_these=bool(args.set),
+            received_on=received_on,
         )
     if args.json:
         data: dict[str, Any] = asdict(result)
@@ -150,6 +154,14 @@ def register(commands: Commands, add: AddCommand) -> None:
         "--source",
         choices=("paper", "excel"),
         help=_("what it is entered from (default: paper; excel for --from-xlsx)"),
+    )
+    enter.add_argument(
+        "--received",
+        metavar="DD/MM/YYYY",
+        help=_(
+            "the day the paper form or file reached the federation (default: today); "
+            "the on-time rate counts it from that day"
+        ),
     )
     enter.add_argument("--from-xlsx", metavar="FILE", help=_("the unit's filled Excel template"))
     enter.add_argument(

@@ -24,9 +24,13 @@ def _entry_line(entry: HistoryEntry) -> str:
         f"r{entry.revision}",
         entry.status_label,
         _("received {time}").format(time=entry.received_local),
-        _("made {time} (the unit's clock)").format(time=entry.made_local),
+        _("made {time} (the unit's clock)").format(time=entry.made_local)
+        if not entry.entered
+        else entry.made_text,
         entry.source_label,
-        _("key {fingerprint}").format(fingerprint=entry.fingerprint or "?"),
+        _("key {fingerprint}").format(fingerprint=entry.fingerprint or "?")
+        if not entry.entered
+        else entry.signer_text,
     ]
     if entry.returned_at:
         parts.append(_("returned {time}").format(time=entry.returned_local))

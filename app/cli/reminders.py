@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.printing import print_reminders
+    from app.printing import check_reminder_files, print_reminders, reminder_files
     from app.rollup import ReminderRequest, export_reminder_workbook, read_reminders
 
     plan_id = default_plan(ctx, args.plan)
@@ -37,6 +37,9 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         ),
     )
     found.require_letters()
+    # Files that exist are refused (unless --replace) before anything is written.
+    targets = reminder_files(found, Path(args.out), single_file=args.single_file)
+    check_reminder_files(targets + ([Path(args.xlsx)] if args.xlsx else []), replace=args.replace)
     # The workbook first: a path it refuses stops before any letter is printed.
     workbook = export_reminder_workbook(found, Path(args.xlsx)) if args.xlsx else None
     result = print_reminders(
@@ -45,6 +48,7 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
         out=output_file(args.out) if args.single_file else Path(args.out),
         single_file=args.single_file,
         reply_by=args.reply_by,
+        replace=args.replace,
     )
     if args.json:
         emit(
@@ -69,8 +73,9 @@ def cmd_remind(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
                                 "days_late": u.days_late,
                                 "extended": u.extended,
                             }
-                            for u in letter.units
+                            for u in letter.reminded
                         ],
+                        "own": letter.own.unit.code if letter.own is not None else None,
                     }
                     for letter in found.letters
                 ],
@@ -124,5 +129,8 @@ def register(commands: Commands, add: AddCommand) -> None:
         "--out", required=True, help=_("folder (one file per letter) or the PDF file")
     )
     remind.add_argument("--xlsx", help=_("also write the list as this workbook"))
+    remind.add_argument(
+        "--replace", action="store_true", help=_("replace files that already exist")
+    )
     remind.add_argument("--plan", help=_("plan id (default: newest plan)"))
     scope_arguments(remind)

@@ -55,6 +55,13 @@ def local_day(utc_text: str) -> dt.date | None:
     return moment.astimezone(LOCAL_ZONE).date()
 
 
+def day_start_utc_text(day: dt.date) -> str:
+    """The first moment of ``day`` in the federation's calendar, stored as the
+    application stores moments (UTC text: 15/07/2017 is ``2017-07-14T17:00:00+00:00``)."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_ZONE)
+    return start.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
 def today_local() -> dt.date:
     """Today in the federation's calendar."""
     return dt.datetime.now(LOCAL_ZONE).date()
@@ -65,4 +72,11 @@ def short_date(date: dt.date) -> str:
     return f"{date.day:02d}/{date.month:02d}/{date.year}"
 
 
-__all__ = ["LOCAL_ZONE", "local_day", "parse_day", "short_date", "today_local"]
+__all__ = [
+    "LOCAL_ZONE",
+    "day_start_utc_text",
+    "local_day",
+    "parse_day",
+    "short_date",
+    "today_local",
+]

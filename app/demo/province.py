@@ -23,6 +23,7 @@ from sqlalchemy import insert
 from app.core import domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext, open_context
+from app.core.errors import N_, InputError
 from app.core.text import nfc
 from app.exchange import (
     FILE_SUFFIX,
@@ -162,12 +163,21 @@ def make_demo(
     seed: int = 2017,
     streams: tuple[str, ...] = (REGISTRATION_STREAM, "h1", "year"),
 ) -> Demo:
-    """Build the synthetic province under ``out_dir`` (see the module docstring)."""
+    """Build the synthetic province under ``out_dir`` (see the module docstring).
+
+    Refused, before anything is written, when ``out_dir`` already holds a demo (its
+    database, or packages): a second province would clash with the first.
+    """
     rng = random.Random(seed)
-    out_dir.mkdir(parents=True, exist_ok=True)
     packages_dir = out_dir / "packages"
-    packages_dir.mkdir(exist_ok=True)
     database = out_dir / "federation.db"
+    if database.exists() or (packages_dir.is_dir() and any(packages_dir.iterdir())):
+        raise InputError(
+            N_("The folder already holds demo data: {path}; choose another folder or delete it."),
+            params={"path": str(out_dir)},
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    packages_dir.mkdir(exist_ok=True)
     ctx = open_context(database)
     try:
         return _populate(ctx, rng, database, packages_dir, units, streams)

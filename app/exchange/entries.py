@@ -4,7 +4,8 @@ from the unit's filled Excel template, for a unit that does not run the program.
 Design. An entry is archived like a report, in the one archive every downstream
 surface already reads: a ``package`` row of kind ``report`` whose ``source`` says
 what it was entered from (``paper`` | ``excel``), with who entered it
-(``entered_by``: the audit log's actor) and when (``received_at``), no signer
+(``entered_by``: the audit log's actor) and when (``created_at``), the day the paper
+form or file reached the federation (``received_at``: see :func:`received_moment`), no signer
 (``keyid`` empty) and, as ``raw``, the canonical entry (:mod:`app.exchange.archived`:
 its metadata and the statement body exactly as a unit's package carries it). It
 sits at epoch 0, below any key epoch of the unit, and each correction names the
@@ -22,16 +23,18 @@ unit's name.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import audit, domain
 from app.core.audit import utc_now_text
 from app.core.context import AppContext
+from app.core.days import day_start_utc_text, short_date, today_local
 from app.core.errors import N_, InputError, NotFoundError
 from app.core.files import read_limited
 from app.core.installation import require_federation_installation
@@ -82,8 +85,10 @@ class EntryResult:
     source: str  # paper | excel
     entered_by: str
     entered_at: str
+    received_at: str  # when the paper form or file reached the federation
     file_name: str
     values: int  # how many values it holds
+    flags: int = 0  # suspicious values of the report not yet checked, once entered
 
 
 def _unit(session: Session, unit_code: str, year: int) -> models.Unit:
@@ -200,6 +205,32 @@ def statement_from_json(path: Path) -> tuple[dict[str, domain.UnitValue], Statem
     return dict(parsed.values), details_of(parsed)
 
 
+def received_moment(received_on: dt.date | None, *, year: int, now: str) -> str:
+    """When an entry's paper form or file reached the federation, as ``received_at``.
+
+    The on-time rate counts a report by the day it first arrived
+    (:mod:`app.exchange.arrivals`), so an entry is counted by the day staff say
+    the paper came, not the day they typed it. Received today (or no day given):
+    the moment of entry, ``now``. An earlier day: that day's first moment in the
+    federation's calendar (00:00, UTC+7), whose local day is exactly that day.
+    Refused after today, or before the plan's year began.
+    """
+    today = today_local()
+    if received_on is None or received_on == today:
+        return now
+    if received_on > today:
+        raise InputError(
+            N_("The day received, {date}, is after today: it cannot be in the future."),
+            params={"date": short_date(received_on)},
+        )
+    if received_on.year < year:
+        raise InputError(
+            N_("The day received, {date}, is before the plan's year {year}."),
+            params={"date": short_date(received_on), "year": str(year)},
+        )
+    return day_start_utc_text(received_on)
+
+
 def enter_statement(
     ctx: AppContext,
     *,
@@ -211,6 +242,7 @@ def enter_statement(
     details: StatementDetails | None = None,
     file_name: str = "",
     only_these: bool = False,
+    received_on: dt.date | None = None,
 ) -> EntryResult:
     """Enter (or correct) a unit's statement on its behalf from its paper form
     (``source="paper"``) or its Excel file (``"excel"``; ``file_name`` its name).
@@ -219,8 +251,9 @@ def enter_statement(
     changed since the last entry, or when the stream already holds the unit's own
     signed report. ``details`` None: those of the entry it corrects (none for a
     first entry). ``only_these``: ``values`` change only the indicators they name,
-    the entry it corrects gives the others. One transaction, audited
-    (``statement.enter``).
+    the entry it corrects gives the others. ``received_on``: the day the paper form
+    or file reached the federation (:func:`received_moment`; None: today). One
+    transaction, audited (``statement.enter``).
     """
     if source not in ENTRY_SOURCES:
         raise InputError(
@@ -258,6 +291,7 @@ def enter_statement(
         revision = previous.revision + 1 if previous is not None else 1
         supersedes = previous.hash if previous is not None else None
         now = utc_now_text()
+        received_at = received_moment(received_on, year=plan.year, now=now)
         actor = audit.current_actor()
         meta = {
             "unit": unit.id,
@@ -268,6 +302,7 @@ def enter_statement(
             "source": source,
             "entered_by": actor,
             "entered_at": now,
+            "received_at": received_at,
             "file": file_name,
         }
         raw = entry_bytes(meta, body)
@@ -287,7 +322,7 @@ def enter_statement(
                 supersedes=supersedes,
                 keyid="",
                 status=SUPERSEDED,
-                received_at=now,
+                received_at=received_at,
                 file_name=file_name[:400],
                 created_at=now,
                 source=source,
@@ -296,6 +331,17 @@ def enter_statement(
         )
         session.flush()
         settle_and_write(session, [], MergeState(session), extra=[key])
+        flag = models.ValueFlag
+        flags = session.scalar(
+            select(func.count())
+            .select_from(flag)
+            .where(
+                flag.plan_id == plan.id,
+                flag.unit_id == unit.id,
+                flag.stream == stream,
+                flag.verified_at == "",
+            )
+        )
         audit.record(
             session,
             action="statement.enter",
@@ -309,6 +355,7 @@ def enter_statement(
                 "supersedes": supersedes,
                 "values": count,
                 "file": file_name,
+                "received_at": received_at,
             },
             actor=actor,
         )
@@ -324,8 +371,10 @@ def enter_statement(
             source=source,
             entered_by=actor,
             entered_at=now,
+            received_at=received_at,
             file_name=file_name,
             values=count,
+            flags=flags or 0,
         )
 
 
@@ -333,6 +382,7 @@ __all__ = [
     "EntryResult",
     "details_of",
     "enter_statement",
+    "received_moment",
     "signed_streams",
     "statement_from_json",
     "typed_values",

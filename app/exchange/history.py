@@ -75,6 +75,30 @@ class HistoryEntry:
     receipt_at: str
     receipt_local: str
 
+    @property
+    def entered(self) -> bool:
+        """Whether staff entered it on the unit's behalf (no signature)."""
+        return self.source != SIGNED_PACKAGE
+
+    @property
+    def made_text(self) -> str:
+        """Who made it and when: the unit's PC clock for a package; for an entry, the
+        staff member who entered it and when ("Cán bộ X nhập lúc …")."""
+        if not self.entered:
+            return self.made_local
+        if self.entered_by:
+            return _("Entered by {staff} at {time}").format(
+                staff=self.entered_by, time=self.made_local
+            )
+        return _("Entered by staff at {time}").format(time=self.made_local)
+
+    @property
+    def signer_text(self) -> str:
+        """The signing key's fingerprint; an entry has no signature (not a warning)."""
+        if self.entered:
+            return _("No signature (entered on the unit's behalf)")
+        return self.fingerprint or _("(unknown key)")
+
 
 @dataclass(frozen=True)
 class StreamHistory:

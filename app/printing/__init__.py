@@ -9,6 +9,7 @@ The public operations live in :mod:`app.printing.documents`.
 
 from app.printing.batch import (
     DOCUMENT_LABELS,
+    FILE_WORDS,
     BatchDocument,
     BatchResult,
     OutputExists,
@@ -17,12 +18,14 @@ from app.printing.batch import (
 )
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
+    check_reminder_files,
     print_cluster_covenant,
     print_plan,
     print_province_summary,
     print_registration_form,
     print_reminders,
     print_results_report,
+    reminder_files,
 )
 from app.printing.fonts import printing_font
 from app.printing.form_parts import plan_reference
@@ -43,6 +46,7 @@ from app.printing.typesetting import markup, styles, text
 
 __all__ = [
     "DOCUMENT_LABELS",
+    "FILE_WORDS",
     "BatchDocument",
     "BatchResult",
     "Column",
@@ -55,6 +59,7 @@ __all__ = [
     "body",
     "body_plain",
     "build_pdf",
+    "check_reminder_files",
     "covenant_story",
     "data_table",
     "header_block",
@@ -71,6 +76,7 @@ __all__ = [
     "print_reminders",
     "print_results_report",
     "printing_font",
+    "reminder_files",
     "section_heading",
     "signature_block",
     "styles",

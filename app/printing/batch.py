@@ -72,7 +72,8 @@ DOCUMENT_LABELS: dict[BatchDocument, str] = {
 }
 
 #: The end of each unit's file name, before the year.
-_FILE_NAMES = {
+#: Each document's word in file names (Vietnamese, as the per-unit files are named).
+FILE_WORDS = {
     BatchDocument.REGISTRATION: "dang-ky",
     BatchDocument.RESULTS_H1: "ket-qua-6-thang",
     BatchDocument.RESULTS_YEAR: "ket-qua-nam",
@@ -239,7 +240,7 @@ def print_batch(
         )
     stems = file_stems([(job.unit_code, job.unit_id) for job in jobs])
     named = [
-        replace_field(job, file_name=f"{stem}_{_FILE_NAMES[kind]}-{plan.year}.pdf")
+        replace_field(job, file_name=f"{stem}_{FILE_WORDS[kind]}-{plan.year}.pdf")
         for job, stem in zip(jobs, stems, strict=True)
     ]
     return print_jobs(

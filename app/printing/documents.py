@@ -29,6 +29,7 @@ from app.core.text import natural_key
 from app.plans import get_plan, plan_or_newest
 from app.printing.batch import (
     BatchResult,
+    OutputExists,
     file_stems,
     plan_period,
     registration_job,
@@ -177,6 +178,31 @@ def print_plan(ctx: AppContext, *, plan_id: str | None = None, out: Path) -> Pat
 REPLY_DAYS = 7
 
 
+def reminder_files(reminders: Reminders, out: Path, *, single_file: bool = True) -> list[Path]:
+    """The PDF files :func:`print_reminders` writes: ``out``, or one per letter in it."""
+    if single_file:
+        return [out]
+    stems = file_stems([(x.recipient.code, x.recipient.id) for x in reminders.letters])
+    return [out / f"{stem}_don-doc-{reminders.stream}.pdf" for stem in stems]
+
+
+def check_reminder_files(paths: list[Path], *, replace: bool = False) -> None:
+    """:class:`OutputExists` (nothing written) when any of ``paths`` exists, unless
+    ``replace``; worded as batch printing words it."""
+    clashes = [path for path in paths if path.exists()]
+    if not clashes or replace:
+        return
+    if len(clashes) == 1:
+        raise OutputExists(
+            N_("The file {path} already exists."), paths=clashes, params={"path": clashes[0]}
+        )
+    raise OutputExists(
+        N_("The folder {path} already holds {count} of these files, such as {name}."),
+        paths=clashes,
+        params={"path": clashes[0].parent, "count": len(clashes), "name": clashes[0].name},
+    )
+
+
 def print_reminders(
     ctx: AppContext,
     *,
@@ -184,6 +210,7 @@ def print_reminders(
     out: Path,
     single_file: bool = True,
     reply_by: dt.date | None = None,
+    replace: bool = False,
 ) -> BatchResult:
     """The reminder letters (công văn đôn đốc) of ``reminders``
     (:func:`app.rollup.read_reminders`), asking to send by ``reply_by`` (default a
@@ -192,9 +219,11 @@ def print_reminders(
     ``single_file``: one PDF at ``out``, one letter after another (page numbers
     restart with each); otherwise one PDF per letter in the folder ``out``, named
     ``CODE_don-doc-STREAM.pdf`` after the recipient. Nothing to remind is an
-    :class:`InputError`, and no file is written.
+    :class:`InputError`, and files that exist an :class:`OutputExists` unless
+    ``replace``: no file is written.
     """
     reminders.require_letters()
+    check_reminder_files(reminder_files(reminders, out, single_file=single_file), replace=replace)
     reply = reply_by or reminders.as_of + dt.timedelta(days=REPLY_DAYS)
     if reply <= reminders.as_of:
         raise InputError(
@@ -208,15 +237,15 @@ def print_reminders(
     total = len(forms)
     if not single_file:
         out.mkdir(parents=True, exist_ok=True)
-        stems = file_stems([(f.letter.recipient.code, f.letter.recipient.id) for f in forms])
+        files = reminder_files(reminders, out, single_file=False)
         paths = tuple(
             build_pdf(
-                out / f"{stem}_don-doc-{reminders.stream}.pdf",
+                path,
                 reminder_story(form),
                 title=f"{title} - {form.letter.recipient.name}",
                 author=fed,
             )
-            for form, stem in zip(forms, stems, strict=True)
+            for form, path in zip(forms, files, strict=True)
         )
         return BatchResult(paths, total, total, False)
     numbering = PageNumbering()

@@ -22,7 +22,7 @@ from app.printing.form_parts import authority_for, plan_reference
 from app.printing.furniture import addressee_block, body, header_block, signature_block
 from app.printing.tables import Column, data_table
 from app.printing.values import DASH
-from app.rollup import NOT_DUE, LateUnit, ReminderLetter, Reminders
+from app.rollup import LateUnit, ReminderLetter, Reminders, not_overdue_words
 from db.enums import REGISTRATION_STREAM, UnitKind
 
 #: Số và ký hiệu: numbered by the clerk; drafted by the policy and legal department.
@@ -55,8 +55,8 @@ def board(unit_kind: UnitKind, name: str) -> str:
 
 
 def overdue_text(unit: LateUnit) -> str:
-    """``5 ngày`` past the unit's last day, or ``Chưa đến hạn``."""
-    return f"{unit.days_late} ngày" if unit.days_late > 0 else NOT_DUE
+    """``5 ngày`` past the unit's last day, else ``Chưa đến hạn`` / ``Chưa đặt hạn``."""
+    return f"{unit.days_late} ngày" if unit.days_late > 0 else not_overdue_words(unit)
 
 
 def _due_text(unit: LateUnit) -> str:
@@ -121,12 +121,13 @@ def reminder_story(form: ReminderForm) -> list[Flowable]:
     send_by = f"gửi {report} về {fed} chậm nhất ngày {short_date(form.reply_by)}./."
     as_of = short_date(found.as_of)
     if letter.for_area:
+        itself = " và báo cáo của chính đơn vị" if letter.own is not None else ""
         story += [
             body(
                 f"Đến hết ngày {as_of}, {fed} chưa nhận được {report} của "
-                f"{len(letter.units)} đơn vị thuộc {recipient.name}, cụ thể như sau:"
+                f"{len(letter.units)} đơn vị thuộc {recipient.name}{itself}, cụ thể như sau:"
             ),
-            _units_table(letter.units),
+            _units_table(letter.reminded),
             body(
                 f"Ban Thường vụ {fed} đề nghị {addressed} đôn đốc các đơn vị trên "
                 f"khẩn trương hoàn thành, {send_by}"

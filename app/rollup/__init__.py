@@ -14,7 +14,14 @@ from app.rollup.dashboard import (
 from app.rollup.deadlines import Extension, StreamDeadline
 from app.rollup.query import Scope, TargetRollup, describe_scope, resolve_scope, rollup, scope_units
 from app.rollup.reminder_workbook import export_reminder_workbook
-from app.rollup.reminders import NOT_DUE, ReminderLetter, ReminderRequest, Reminders
+from app.rollup.reminders import (
+    NO_DEADLINE,
+    NOT_DUE,
+    ReminderLetter,
+    ReminderRequest,
+    Reminders,
+    not_overdue_words,
+)
 from app.rollup.services import (
     fresh_dashboard,
     read_cluster_standing,
@@ -35,6 +42,7 @@ from app.rollup.workbook import export_province_workbook
 
 __all__ = [
     "NOT_DUE",
+    "NO_DEADLINE",
     "ClusterFigure",
     "Dashboard",
     "EnteredUnit",
@@ -56,6 +64,7 @@ __all__ = [
     "export_province_workbook",
     "export_reminder_workbook",
     "fresh_dashboard",
+    "not_overdue_words",
     "read_cluster_standing",
     "read_deadlines",
     "read_reminders",

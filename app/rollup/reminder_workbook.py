@@ -18,7 +18,7 @@ from app.core.sheets import put
 from app.core.workbooks import WorkbookExport, print_setup, save_workbook
 from app.exchange import stream_label
 from app.rollup.indicator_sheets import header_cell
-from app.rollup.reminders import NOT_DUE, Reminders
+from app.rollup.reminders import NO_DEADLINE, Reminders, not_overdue_words
 
 SHEET = "Đôn đốc"
 #: Heading and width of each column.
@@ -54,8 +54,8 @@ def export_reminder_workbook(reminders: Reminders, path: Path) -> WorkbookExport
     put(sheet, 1, 1, f"DANH SÁCH ĐƠN VỊ CHƯA GỬI BÁO CÁO: {report.upper()}").font = Font(
         bold=True, size=14
     )
-    due = short_date(reminders.due_on) if reminders.due_on else "chưa đặt"
-    put(sheet, 2, 1, f"{plan.title} — hạn gửi: {due}; đến hết ngày {short_date(reminders.as_of)}")
+    due = f"hạn gửi: {short_date(reminders.due_on)}" if reminders.due_on else NO_DEADLINE.lower()
+    put(sheet, 2, 1, f"{plan.title} — {due}; đến hết ngày {short_date(reminders.as_of)}")
     for column, (heading, width) in enumerate(COLUMNS, start=1):
         header_cell(sheet, HEADER_ROW, column, heading)
         sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = width
@@ -70,7 +70,7 @@ def export_reminder_workbook(reminders: Reminders, path: Path) -> WorkbookExport
             report,
             reminders.due_on,
             late.due_on if late.extended else None,
-            late.days_late if late.days_late > 0 else NOT_DUE,
+            late.days_late if late.days_late > 0 else not_overdue_words(late),
             unit.chair or None,
             unit.phone or None,
             unit.email or None,

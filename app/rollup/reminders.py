@@ -6,7 +6,9 @@ nothing received by the end of ``as_of``), by default only those past their last
 day (the deadline, or their extension when later). Each goes into one letter:
 
 * to its upper-level union, listing every unit of that union's area behind with
-  the report (an upper-level union behind with its own report is in its letter);
+  the report (an upper-level union behind with its own report is named apart in
+  its letter, ``own``, not counted among its units; alone, it gets a letter of its
+  own as a unit does);
 * to the unit itself when it is directly under the federation, or when one letter
   per unit is asked for (its upper-level union is then copied in).
 
@@ -35,8 +37,17 @@ from app.rollup.scope_roster import ScopeRoster, UnitContact, in_scope, read_sco
 from app.rollup.timeliness import LateUnit, streams_timeliness
 from db.enums import UnitKind
 
-#: The words a printed list says of a unit whose last day has not passed.
+#: The words a printed list says of a unit whose last day has not passed…
 NOT_DUE = "Chưa đến hạn"
+#: … and of a unit whose report has no deadline set.
+NO_DEADLINE = "Chưa đặt hạn"
+
+
+def not_overdue_words(unit: LateUnit) -> str:
+    """What the letters, the workbook and the screens print in "Số ngày quá hạn" for
+    a unit not past its last day: ``Chưa đặt hạn`` without a deadline, else
+    ``Chưa đến hạn``."""
+    return NO_DEADLINE if unit.due_on is None else NOT_DUE
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,15 @@ class ReminderLetter:
     for_area: bool
     #: For a letter to a unit: its upper-level union (copied in); None directly under us.
     upper: UnitContact | None
+    #: The units reminded (for an area: those of the area, never the recipient itself).
     units: tuple[LateUnit, ...]
+    #: In a letter to an upper-level union about its area: its own report, when missing.
+    own: LateUnit | None = None
+
+    @property
+    def reminded(self) -> tuple[LateUnit, ...]:
+        """Every report the letter asks for: its units, then the recipient's own."""
+        return self.units + ((self.own,) if self.own is not None else ())
 
 
 @dataclass(frozen=True)
@@ -79,7 +98,7 @@ class Reminders:
     @property
     def units(self) -> tuple[tuple[ReminderLetter, LateUnit], ...]:
         """Every unit reminded, with its letter, in the letters' order."""
-        return tuple((letter, unit) for letter in self.letters for unit in letter.units)
+        return tuple((letter, unit) for letter in self.letters for unit in letter.reminded)
 
     def require_letters(self) -> None:
         """:class:`InputError` saying why when there is no unit to remind."""
@@ -90,6 +109,15 @@ class Reminders:
             raise InputError(
                 N_("Every unit in scope had sent {report} by {date}: there is nothing to remind."),
                 params=params,
+            )
+        if self.due_on is None:
+            raise InputError(
+                N_(
+                    "No deadline is set for {report}: no unit can be past it ({count} units "
+                    "have not sent it). Set one with “Deadlines…”, or tick “Also remind the "
+                    "units whose deadline has not passed”."
+                ),
+                params={**params, "count": self.missing},
             )
         raise InputError(
             N_(
@@ -113,22 +141,30 @@ def _letters(
     roster: ScopeRoster, units: list[LateUnit], per_unit: bool
 ) -> tuple[ReminderLetter, ...]:
     letters: dict[str, tuple[UnitContact, bool, UnitContact | None, list[LateUnit]]] = {}
+    own: dict[str, LateUnit] = {}  # an upper-level union's own missing report
     for late in units:
         upper = _upper(roster, late.unit.id)
+        if not per_unit and late.unit.kind is UnitKind.UPPER:
+            own[late.unit.id] = late
+            letters.setdefault(late.unit.id, (late.unit, True, None, []))
+            continue
         if per_unit:
             recipient, for_area = late.unit, False
-        elif late.unit.kind is UnitKind.UPPER:
-            recipient, for_area, upper = late.unit, True, None
         elif upper is not None:
             recipient, for_area, upper = upper, True, None
         else:
             recipient, for_area = late.unit, False
         letters.setdefault(recipient.id, (recipient, for_area, upper, []))[3].append(late)
     ordered = sorted(letters.values(), key=lambda item: roster.order[item[0].id])
-    return tuple(
-        ReminderLetter(recipient, for_area, upper, tuple(listed))
-        for recipient, for_area, upper, listed in ordered
-    )
+    made: list[ReminderLetter] = []
+    for recipient, for_area, upper, listed in ordered:
+        mine = own.get(recipient.id)
+        if mine is not None and not listed:
+            # Only its own report is missing: a letter to it as to any unit.
+            made.append(ReminderLetter(recipient, False, _upper(roster, recipient.id), (mine,)))
+        else:
+            made.append(ReminderLetter(recipient, for_area, upper, tuple(listed), mine))
+    return tuple(made)
 
 
 def reminders(session: Session, request: ReminderRequest) -> Reminders:
@@ -152,4 +188,12 @@ def reminders(session: Session, request: ReminderRequest) -> Reminders:
     )
 
 
-__all__ = ["NOT_DUE", "ReminderLetter", "ReminderRequest", "Reminders", "reminders"]
+__all__ = [
+    "NOT_DUE",
+    "NO_DEADLINE",
+    "ReminderLetter",
+    "ReminderRequest",
+    "Reminders",
+    "not_overdue_words",
+    "reminders",
+]

@@ -216,7 +216,9 @@ class VetoHit:
     code: str
     label: str
     no_award: bool
-    max_grade: str | None
+    max_grade: str | None  # the grade's code in the plan
+    #: The grade's name, as the plan's grade levels call it ("Yếu").
+    max_grade_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,7 +285,9 @@ class UnitScore:
             if veto.no_award:
                 effects.append(_("not ranked, no commendation"))
             if veto.max_grade:
-                effects.append(_("grade at most {grade}").format(grade=veto.max_grade))
+                effects.append(
+                    _("grade at most {grade}").format(grade=veto.max_grade_label or veto.max_grade)
+                )
             lines.append(
                 _("Veto: {label} ({effects}).").format(label=veto.label, effects="; ".join(effects))
             )
@@ -455,6 +459,7 @@ def _score_indicator(
 
 def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit, ...]:
     ranks = {g.code: g.rank for g in plan.grade_levels}
+    labels = {g.code: g.label for g in plan.grade_levels}
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
@@ -471,7 +476,8 @@ def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit,
                 and ranks[value.grade or ""] >= ranks[veto.at_or_below or ""]
             )
         if hit:
-            hits.append(VetoHit(veto.code, veto.label, veto.no_award, veto.max_grade))
+            label = labels.get(veto.max_grade or "", veto.max_grade or "")
+            hits.append(VetoHit(veto.code, veto.label, veto.no_award, veto.max_grade, label))
     return tuple(hits)
 
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from app.core import audit
 from app.core.context import AppContext, open_context, probe_context
 from app.core.errors import N_, InputError, UserError
 from app.core.files import read_limited, write_output
@@ -103,7 +104,13 @@ def backup_installation(
         with tempfile.TemporaryDirectory(prefix="thidua-backup-") as scratch:
             clear = Path(scratch) / PLAIN_DATABASE
             if ctx.is_shared:  # a portable file, by the move that proves every table whole
-                move_database(source=ctx.url, target=clear, progress=progress, cancelled=cancelled)
+                move_database(
+                    source=ctx.url,
+                    target=clear,
+                    progress=progress,
+                    cancelled=cancelled,
+                    audited=False,
+                )
             else:
                 copy_sqlite(Path(str(ctx.engine.url.database)), clear)
             sealed = encrypt_with_passphrase(clear.read_bytes(), passphrase)
@@ -135,6 +142,10 @@ def backup_installation(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     record_backup(ctx)
+    with ctx.unit_of_work() as session:  # in the database backed up, after the copy
+        audit.record(
+            session, action="database.backup", subject=folder.name, detail={"folder": str(folder)}
+        )
     return BackupInfo(
         folder,
         installation.own_unit_name,

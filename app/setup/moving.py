@@ -18,7 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
-from app.core.context import database_url, schema_error
+from app.core import audit
+from app.core.context import database_url, open_context, schema_error
 from app.core.errors import N_, DatabaseError, InputError, UserError
 from db.engine import SchemaError, display_url, open_database, probe_database
 from db.schema import HEAD_REVISION
@@ -116,9 +117,15 @@ def move_database(
     target: str | Path,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    audited: bool = True,
 ) -> MoveReport:
     """Copy everything from ``source`` into the empty ``target`` and prove it whole
-    (see the module docstring). Raises :class:`MoveCancelled` when ``cancelled``."""
+    (see the module docstring). Raises :class:`MoveCancelled` when ``cancelled``.
+
+    ``audited``: once the copy is proven (every table's count and digest compared),
+    the target's audit log says the data was moved in, and from where — an entry
+    added after the comparison, so it never counts as a difference. A backup's copy
+    (``audited=False``) stays exactly the source."""
     source_url = _open_source(source)
     target_url = database_url(target)
     if _same_database(source_url, target_url):
@@ -167,7 +174,25 @@ def move_database(
             target_engine.dispose()
     finally:
         source_engine.dispose()
-    return MoveReport(display_url(source_url), display_url(target_url), tables)
+    report = MoveReport(display_url(source_url), display_url(target_url), tables)
+    if audited:
+        _record_move(target_url, report)
+    return report
+
+
+def _record_move(target_url: str, report: MoveReport) -> None:
+    """The move, in the target's audit log (written after the copy was proven)."""
+    ctx = open_context(target_url)
+    try:
+        with ctx.unit_of_work() as session:
+            audit.record(
+                session,
+                action="database.move",
+                subject=report.source,
+                detail={"source_database": report.source, "count": report.rows},
+            )
+    finally:
+        ctx.close()
 
 
 def _same_database(first: str, second: str) -> bool:

@@ -12,6 +12,7 @@ and audits it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,8 +103,11 @@ def preview_entry_workbook(
     )
 
 
-def apply_entry_workbook(ctx: AppContext, *, preview: EntryPreview) -> EntryResult:
-    """Enter the statement a preview showed, on the unit's behalf (source ``excel``).
+def apply_entry_workbook(
+    ctx: AppContext, *, preview: EntryPreview, received_on: dt.date | None = None
+) -> EntryResult:
+    """Enter the statement a preview showed, on the unit's behalf (source ``excel``),
+    received at the federation on ``received_on`` (None: today).
 
     Refused (nothing written) when what the federation holds for the unit changed
     since the preview, or when the preview changes nothing.
@@ -135,17 +139,24 @@ def apply_entry_workbook(ctx: AppContext, *, preview: EntryPreview) -> EntryResu
         source=EXCEL,
         values=values,
         file_name=display_name(preview.path.name),
+        received_on=received_on,
     )
 
 
 def enter_from_workbook(
-    ctx: AppContext, *, unit_code: str, plan_id: str, path: Path, stream: str | None = None
+    ctx: AppContext,
+    *,
+    unit_code: str,
+    plan_id: str,
+    path: Path,
+    stream: str | None = None,
+    received_on: dt.date | None = None,
 ) -> tuple[EntryPreview, EntryResult]:
     """Enter a unit's filled template at once (the CLI): the preview and the entry."""
     preview = preview_entry_workbook(
         ctx, unit_code=unit_code, plan_id=plan_id, path=path, stream=stream
     )
-    return preview, apply_entry_workbook(ctx, preview=preview)
+    return preview, apply_entry_workbook(ctx, preview=preview, received_on=received_on)
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from app.demo.province import make_demo, write_report
 from app.unit.template import write_statement_template
 from db.enums import IndicatorKind
 from tests.e2e.test_cli_deadlines import as_json, cli
+from tests.helpers import plain_count
 
 #: Subprocesses and a whole province: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
@@ -110,3 +111,23 @@ def test_enter_from_paper_and_excel_then_the_unit_takes_over(
         assert words in bad.stderr
     assert as_json(home, db, "history", "CS-00003")["streams"] == []
     assert before[0] == db.stat().st_size
+
+
+def test_enter_with_the_day_received(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--received DD/MM/YYYY`: the entry arrived that day; a day after today is refused
+    in Vietnamese, nothing entered."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("THIDUA_HOME", str(home))
+    demo = make_demo(out_dir=tmp_path / "demo", units=4, seed=17, streams=())
+    db = demo.database
+    code = plain_count(demo, UNIT)
+    refused = cli(home, db, "enter", UNIT, "--stream", "h1", "--set", f"{code}=5",
+                  "--received", "01/01/2999", status=1)  # fmt: skip
+    assert "Ngày nhận 01/01/2999 sau hôm nay" in refused.stderr
+    entered = as_json(home, db, "enter", UNIT, "--stream", "h1", "--set", f"{code}=5",
+                      "--received", "10/07/2017")  # fmt: skip
+    assert entered["received_at"] == "2017-07-09T17:00:00+00:00"
+    cli(home, db, "deadlines", "set", "h1", "15/07/2017")
+    late = as_json(home, db, "late", "--stream", "h1", "--as-of", "20/07/2017")
+    (h1,) = late["streams"]
+    assert (h1["received"], h1["on_time"]) == (1, 1)

@@ -43,6 +43,13 @@ def test_remind(tmp_path: Path) -> None:
         "--out", str(letters), "--xlsx", str(tmp_path / "nhac.xlsx"),
     )  # fmt: skip
     assert found["files"] == [str(letters)] and found["due_on"] == "2017-07-15"
+    # Again into the same files: refused before anything is written, unless --replace.
+    again = ["remind", "--stream", "h1", "--as-of", "20/07/2017", "--single-file",
+             "--out", str(letters), "--xlsx", str(tmp_path / "nhac.xlsx")]  # fmt: skip
+    before = letters.read_bytes()
+    refused = cli(home, db, *again, status=1)
+    assert "đã có 2 tệp trùng tên" in refused.stderr and letters.read_bytes() == before
+    assert as_json(home, db, *again, "--replace")["files"] == [str(letters)]
     # Not received by the end of 20/07 (UTC+7): arrived on 30/07.
     behind = {"CS-00004", "CS-00005", "CT-001"}
     listed = {u["code"]: u["days_late"] for x in found["letters"] for u in x["units"]}

@@ -221,11 +221,49 @@ def test_an_existing_file_is_replaced_only_after_yes(
     dialog.path_edit.setText(str(tmp_path / "forms"))  # ".pdf" is added
     QTest.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     box = find_dialog(qtbot, QMessageBox, "batch-print-replace")
-    assert f"Tệp {out} đã có." in box.text()
+    assert box.text() == f"Tệp {out} đã có.\nGhi đè lên tệp này?"
     assert out.read_bytes() == b"mine"
     with qtbot.waitSignal(dialog.printed, timeout=60000):
         box.button(QMessageBox.StandardButton.Yes).click()
     assert pdf_text(out).count(HEADINGS[BatchDocument.REGISTRATION]) == 6
+
+
+@pytest.mark.parametrize("document", list(BatchDocument))
+def test_the_suggested_name_is_in_vietnamese(
+    workspace: FederationWorkspace, document: BatchDocument
+) -> None:
+    dialog = workspace.ask_batch_print()
+    assert dialog is not None
+    dialog.choose(dialog.document_combo, document.value)
+    words = {
+        BatchDocument.REGISTRATION: "dang-ky",
+        BatchDocument.RESULTS_H1: "ket-qua-6-thang",
+        BatchDocument.RESULTS_YEAR: "ket-qua-nam",
+        BatchDocument.KEY_CARD: "the-khoa",
+    }
+    assert Path(dialog.path_edit.text()).name == f"in-{words[document]}-2017.pdf"
+    dialog.close()
+
+
+def test_open_says_so_when_no_program_opens_the_file(
+    qtbot: QtBot, workspace: FederationWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "Mở tệp" when the computer has no PDF viewer (Qt's openUrl fails): a message in
+    Vietnamese with the file's path, not silence."""
+    from PySide6.QtGui import QDesktopServices
+
+    dialog = workspace.ask_batch_print()
+    assert dialog is not None
+    out = tmp_path / "forms.pdf"
+    dialog.path_edit.setText(str(out))
+    run(qtbot, dialog)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    QTest.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    box = find_dialog(qtbot, QMessageBox, "open-failed")
+    assert box.text() == (
+        f"Không có chương trình nào trên máy này mở được {out}. Hãy mở nó từ trình quản lý tệp."
+    )
+    box.close()
 
 
 def test_bad_output_is_a_message_and_nothing_written(

@@ -218,6 +218,11 @@ def test_deadlines_set_in_the_dialog_and_rates_on_the_dashboard(
     assert stored(database)[0] == {}
     set_date(dialog.date_edits["h1"], DUE)
     change(qtbot, dialog, dialog.set_buttons["h1"])
+    # Said in the status bar for a while, by the plan's year (never its id); the
+    # database and role come back after it.
+    message = _window.statusBar().currentMessage()
+    assert message == "Hạn nộp 6 tháng đầu năm 2017 (kế hoạch năm 2017): 15/07/2017."
+    assert province.plan.id not in message
 
     # --- more bad input once the deadline is set ---
     before = stored(database)

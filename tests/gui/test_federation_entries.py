@@ -27,9 +27,11 @@ from db import models
 from db.enums import IndicatorKind
 from tests.gui.test_federation_deadlines import open_window
 
+from ui.federation.common import BANNER_STYLE
 from ui.federation.entry_dialog import EntryDialog
 from ui.unit.import_preview import ImportPreviewDialog
 from ui.unit.statement_rows import Column
+from ui.widgets.styles import NOTE_STYLE
 
 pytestmark = pytest.mark.gui
 
@@ -106,6 +108,7 @@ def test_paper_unit_entered_then_its_signed_r1_takes_over(
         dialog.stream.setCurrentIndex(index)
         assert dialog.stack.currentWidget() is dialog.pages[choices[index]]
         assert "bản giấy" in dialog.banner.text() and dialog.save_button.isEnabled()
+        assert dialog.banner.styleSheet() == NOTE_STYLE  # a note, not red like an error
     dialog.stream.setCurrentIndex(choices.index(stream))
     dialog.resize(1366, 728)
     dialog.grab().save(str(tmp_path / "entry.png"))
@@ -162,6 +165,7 @@ def test_paper_unit_entered_then_its_signed_r1_takes_over(
     again = page.enter_for(UNIT, stream)
     qtbot.waitUntil(lambda: again.entry is not None and again.isEnabled(), timeout=20000)
     assert "có chữ ký" in again.banner.text()
+    assert again.banner.styleSheet() == BANNER_STYLE  # cannot be entered: red
     assert not again.save_button.isEnabled() and not again.excel_button.isEnabled()
     again.close()
     QApplication.processEvents()
@@ -206,4 +210,41 @@ def test_unit_workbook_entered_from_the_roster_page(
         lambda: dialog.isEnabled() and "kỳ báo cáo khác" in dialog.message.text(), timeout=20000
     )
     assert _archived(database, "year") == []
+    dialog.close()
+
+
+def test_the_day_received_is_kept_and_bounded(qtbot: QtBot, province: Demo) -> None:
+    """The paper form came on 10/07/2017: the entry arrives that day (the on-time rate
+    counts from it), whatever day staff type it; the field allows no day after today
+    nor before the plan's year."""
+    import datetime as dt
+
+    from PySide6.QtCore import QDate
+    from PySide6.QtTest import QTest
+
+    from app.core.days import local_day, today_local
+
+    database = province.database
+    _window, workspace = open_window(qtbot, database)
+    dialog = workspace.dashboard.enter_for(UNIT, "h1")
+    qtbot.waitUntil(lambda: dialog.entry is not None and dialog.isEnabled(), timeout=20000)
+    today = today_local()
+    assert dialog.received_on() == today
+    assert dialog.received.maximumDate() == QDate(today.year, today.month, today.day)
+    assert dialog.received.minimumDate() == QDate(2017, 1, 1)
+    dialog.received.setFocus()
+    dialog.received.setDate(QDate(2017, 7, 9))
+    QTest.keyClick(dialog.received, Qt.Key.Key_Up)  # the day section: the 10th
+    assert dialog.received_on() == dt.date(2017, 7, 10)
+    _type(dialog, _count_code(province), "7")
+    _save(qtbot, dialog)
+    ctx = open_context(database)
+    try:
+        with ctx.reading() as session:
+            received = session.scalars(
+                select(models.Package.received_at).where(models.Package.stream == "h1")
+            ).all()
+    finally:
+        ctx.close()
+    assert [local_day(r) for r in received] == [dt.date(2017, 7, 10)]
     dialog.close()

@@ -188,3 +188,30 @@ def test_the_thresholds_edited_on_the_plan_page(
     for box in window.findChildren(QMessageBox):
         box.close()
     window.close()
+
+
+def test_an_entry_that_raises_a_flag_shows_it_at_once(qtbot: QtBot, province: Demo) -> None:
+    """Nhập hộ of a value far above the registration: the "Giá trị bất thường" tab and
+    its count show it without "Làm mới", and the entry dialog says so."""
+    from PySide6.QtCore import Qt
+
+    from ui.federation.entry_dialog import EntryDialog
+    from ui.unit.statement_rows import Column
+
+    _window, workspace = open_window(qtbot, province.database)
+    page = workspace.flags
+    tab = workspace.tabs.indexOf(page)
+    qtbot.waitUntil(lambda: workspace.tabs.tabText(tab) == "Giá trị bất thường", timeout=20000)
+    dialog = workspace.dashboard.enter_for(UNIT, "h1")
+    assert isinstance(dialog, EntryDialog)
+    qtbot.waitUntil(lambda: dialog.entry is not None and dialog.isEnabled(), timeout=20000)
+    table = dialog.pages["h1"].model
+    index = table.index(table.row_of(_code(province)), Column.VALUE)
+    assert table.setData(index, "301", Qt.ItemDataRole.EditRole)
+    with qtbot.waitSignal(page.loaded, timeout=30000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30000)
+    assert workspace.tabs.tabText(tab) == "Giá trị bất thường (1)"
+    qtbot.waitUntil(lambda: "bất thường" in dialog.message.text(), timeout=20000)
+    assert "1 giá trị bất thường, xem tab “Giá trị bất thường”." in dialog.message.text()
+    dialog.close()

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.core.context import open_context
 from app.core.format import format_number
@@ -75,6 +76,10 @@ def test_from_the_dashboard_r1_to_r2_shows_exactly_the_changed_values(
         QTest.mouseClick(panel.history_button, Qt.MouseButton.LeftButton)
     dialog = shown.args[0]
     assert isinstance(dialog, UnitHistoryDialog)
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    # At the row's report first: the registration, nothing received.
+    assert dialog.stream.currentText().startswith("Đăng ký thi đua (0 ")
+    dialog.stream.setCurrentIndex(dialog.stream.findText("6 tháng đầu năm 2017 (2 bản)"))
     wait_compared(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.stream.currentText() == "6 tháng đầu năm 2017 (2 bản)"
@@ -181,5 +186,77 @@ def test_from_the_conflicts_page_the_conflicts_unit_and_report(
     assert [r[VersionColumn.REVISION] for r in versions(dialog)] == ["r1", "r1"]
     other = counts_of(province.demo, CONFLICTED)[0]
     assert table(dialog) == [[f"{other.code} {other.title}", "10", "11"]]
+    dialog.close()
+    window.close()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing)")
+def test_opened_from_the_modal_late_list_it_answers_clicks(
+    qtbot: QtBot, province: Province
+) -> None:
+    """The late list is window-modal: the history it opens belongs to it (modal over it),
+    so its report chooser and its Close button respond to the mouse."""
+    window, workspace = open_window(qtbot, province.database)
+    late = workspace.dashboard.show_late()
+    assert late is not None
+    qtbot.waitExposed(late)
+    late.view.setCurrentIndex(late.proxy.index(0, 0))
+    with qtbot.waitSignal(workspace.dashboard.history_shown, timeout=5000) as shown:
+        QTest.mouseClick(late.history_button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, UnitHistoryDialog)
+    assert dialog.parent() is late and dialog.isModal()
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    qtbot.waitExposed(dialog)
+    # A click gives the chooser the focus (a blocked window would not take it), then
+    # the keyboard picks another report.
+    QTest.mouseClick(dialog.stream, Qt.MouseButton.LeftButton)
+    dialog.stream.hidePopup()
+    before = dialog.stream.currentIndex()
+    QTest.keyClick(dialog.stream, Qt.Key.Key_Down if before == 0 else Qt.Key.Key_Up)
+    assert dialog.stream.currentIndex() != before
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None
+    close = buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close.text() == "Đóng"
+    QTest.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible() and late.isVisible()
+    late.close()
+    window.close()
+
+
+@pytest.mark.parametrize("origin", ["missing", "late"])
+def test_opened_for_a_row_it_shows_that_rows_report_with_every_header_whole(
+    qtbot: QtBot, province: Province, origin: str
+) -> None:
+    """Asked from a row of the year's report (the "not sent" panel or the late list),
+    the history shows the year's report, not the registration; no header is cut."""
+    window, workspace = open_window(qtbot, province.database)
+    page = workspace.dashboard
+    if origin == "missing":
+        panel = page.missing
+        rows = [panel.proxy.mapToSource(panel.proxy.index(r, 0)).row()
+                for r in range(panel.proxy.rowCount())]  # fmt: skip
+        row = next(r for r in rows if panel.model.row_at(r).stream == "year")
+        panel.view.setCurrentIndex(panel.proxy.mapFromSource(panel.model.index(row, 0)))
+        button = panel.history_button
+    else:
+        late = page.show_late()
+        assert late is not None
+        late.stream.setCurrentIndex(late.stream.findData("year"))
+        late.view.setCurrentIndex(late.proxy.index(0, 0))
+        button = late.history_button
+    with qtbot.waitSignal(page.history_shown, timeout=5000) as shown:
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, UnitHistoryDialog)
+    qtbot.waitUntil(lambda: dialog.history is not None, timeout=30000)
+    assert dialog.history is not None
+    chosen = dialog.history.streams[dialog.stream.currentData()]
+    assert chosen.stream == "year"
+    dialog.resize(1366, 728)
+    header = dialog.versions_view.horizontalHeader()
+    for column in VersionColumn:
+        assert header.sectionSize(column) >= header.sectionSizeFromContents(column).width()
     dialog.close()
     window.close()

@@ -260,7 +260,7 @@ def test_from_the_late_list_with_its_report_and_the_dates_default(
     with qtbot.waitSignal(page.reminders_shown, timeout=5000) as shown:
         QTest.mouseClick(late.remind_button, Qt.MouseButton.LeftButton)
     dialog = shown.args[0]
-    assert isinstance(dialog, ReminderDialog) and dialog.parent() is page
+    assert isinstance(dialog, ReminderDialog) and dialog.parent() is late
     assert dialog.stream.currentData() == "year"
     assert [dialog.stream.itemData(i) for i in range(dialog.stream.count())] == list(
         province.demo.plan.streams
@@ -292,4 +292,70 @@ def test_both_dialogs_fit_the_screen(
     qtbot.waitExposed(history)
     check(history, "unit history")
     history.close()
+    window.close()
+
+
+def test_files_that_exist_are_replaced_only_when_asked_and_the_folder_is_remembered(
+    qtbot: QtBot, province: Province, tmp_path: Path
+) -> None:
+    window, workspace = open_window(qtbot, province.database)
+    out = tmp_path / "out"
+    out.mkdir()
+    dialog = open_dialog(qtbot, workspace, out, "h1")
+    dialog.outputs.setCurrentIndex(1)  # the letters only: one PDF
+    first = write(qtbot, dialog)
+    close_previews(dialog)
+    (pdf,) = first.letters
+    pdf.write_bytes(b"an earlier letter")
+    QTest.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: dialog.findChild(QMessageBox, "remind-replace") is not None, timeout=30000
+    )
+    question = dialog.findChild(QMessageBox, "remind-replace")
+    assert question is not None
+    assert question.text() == f"Tệp {pdf} đã có.\nGhi đè lên tệp này?"
+    assert pdf.read_bytes() == b"an earlier letter"  # nothing written before the answer
+    question.button(QMessageBox.StandardButton.Cancel).click()
+    assert pdf.read_bytes() == b"an earlier letter"
+    question.deleteLater()
+    qtbot.waitUntil(lambda: dialog.findChild(QMessageBox, "remind-replace") is None)
+    with qtbot.waitSignal(dialog.written, timeout=60000):
+        QTest.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: (
+                (box := dialog.findChild(QMessageBox, "remind-replace")) is not None
+                and box.isVisible()
+            ),
+            timeout=30000,
+        )
+        again = dialog.findChild(QMessageBox, "remind-replace")
+        assert again is not None
+        again.button(QMessageBox.StandardButton.Yes).click()
+    close_previews(dialog, shown=2)  # the first one's is only closed, not deleted
+    assert pdf.read_bytes().startswith(b"%PDF")
+    dialog.close()
+    with qtbot.waitSignal(workspace.dashboard.reminders_shown, timeout=5000) as shown:
+        workspace.dashboard.ask_reminders("h1")
+    assert shown.args[0].folder.text() == str(out)
+    shown.args[0].close()
+    window.close()
+
+
+def test_from_the_late_list_over_every_report_the_rows_report(
+    qtbot: QtBot, province: Province
+) -> None:
+    window, workspace = open_window(qtbot, province.database)
+    page = workspace.dashboard
+    late = page.show_late()
+    assert late is not None and late.stream.currentData() is None  # every report
+    rows = late.shown_rows()
+    last = len(rows) - 1
+    late.view.setCurrentIndex(late.proxy.index(last, 0))
+    with qtbot.waitSignal(page.reminders_shown, timeout=5000) as shown:
+        QTest.mouseClick(late.remind_button, Qt.MouseButton.LeftButton)
+    dialog = shown.args[0]
+    assert isinstance(dialog, ReminderDialog)
+    assert dialog.stream.currentData() == rows[last].stream
+    dialog.close()
+    late.close()
     window.close()

@@ -63,7 +63,7 @@ def test_an_older_federations_key_file_is_protected_from_the_file_menu(
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: not window.key_warning.isVisible(), timeout=20000)
     assert not window._protect_action.isVisible()
-    assert "đã được bảo vệ" in window._status.text()
+    assert "đã được bảo vệ" in window.statusBar().currentMessage()
     window.grab().save(str(tmp_path / "protected.png"))
     window.close()
     check = open_context(database)

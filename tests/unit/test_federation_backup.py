@@ -36,7 +36,9 @@ PASSPHRASE = "mật khẩu của liên đoàn"
 
 def _without_settings(location: str | Path) -> dict[str, object]:
     """Every table's rows and digest but the settings (a backup records its own date)."""
-    return {name: d for name, d in database_digests_at(location).items() if name != "setting"}
+    # The backup (source) and the move (target) are audited after the copy is proven.
+    skipped = ("setting", "audit_log")
+    return {name: d for name, d in database_digests_at(location).items() if name not in skipped}
 
 
 def _federation_file(tmp_path: Path) -> tuple[Path, str]:
@@ -67,6 +69,20 @@ def clear_copy(folder: Path, out: Path) -> Path:
     return out
 
 
+def _actions(location: str | Path) -> list[str]:
+    from sqlalchemy import select
+
+    from db import models
+
+    ctx = open_context(location)
+    try:
+        with ctx.reading() as session:
+            entry = models.AuditEntry
+            return list(session.scalars(select(entry.action).order_by(entry.id)))
+    finally:
+        ctx.close()
+
+
 def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,9 +95,11 @@ def test_a_federation_file_backs_up_and_restores_on_a_new_pc(
         ctx.close()
     assert info.role == "federation" and info.unit_name == "LĐLĐ tỉnh Tuyên Quang"
     _key_is_sealed(info.folder)
-    assert _without_settings(clear_copy(info.folder, tmp_path / "clear.db")) == _without_settings(
-        db
-    )
+    clear = clear_copy(info.folder, tmp_path / "clear.db")
+    assert _without_settings(clear) == _without_settings(db)
+    # The backup is in the audit log of the database backed up, not in its copy.
+    assert _actions(db)[-1] == "database.backup"
+    assert "database.backup" not in _actions(clear)
 
     plan = plan_restore(tmp_path / "usb", db)
     assert plan.backup.folder == info.folder and plan.backup.role == "federation"
@@ -114,6 +132,8 @@ def test_a_shared_federation_backs_up_to_a_file_and_restores_onto_an_empty_serve
     db, key_id = _federation_file(tmp_path)
     server = postgres_server.empty()
     move_database(source=db, target=server)
+    # The move is in the target's audit log, after the copy was proven whole.
+    assert _actions(server)[-1] == "database.move" and "database.move" not in _actions(db)
     ctx = open_context(server)
     unlock_key(ctx, passphrase=KEY_PASSPHRASE)  # the key is in the database
     try:

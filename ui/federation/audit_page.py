@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audit import ActionGroup, AuditRow
+from app.audit import ActionGroup, AuditRow, action_label
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
 
@@ -34,46 +34,6 @@ from ui.federation.common import local_time
 from ui.widgets.pages import Page
 from ui.widgets.tables import ModelIndex, RowTableModel
 from ui.widgets.tasks import CancelToken, Runner
-
-
-def action_label(action: str) -> str:
-    return {
-        "init": _("Database set up"),
-        "import": _("Packages imported"),
-        "conflict.resolve": _("Conflict resolved"),
-        "package.return": _("Package returned for correction"),
-        "key.create": _("Own key created"),
-        "key.rotate": _("Own key replaced"),
-        "key.backup": _("Own key backed up"),
-        "key.restore": _("Own key restored"),
-        "key.accepted": _("Unit key accepted"),
-        "key.refused": _("Unit key refused"),
-        "key.revoked": _("Unit key revoked"),
-        "roster.import": _("Roster imported"),
-        "plan.export": _("Plan packages written"),
-        "plan.clone": _("Plan copied for another year"),
-        "plan.edit": _("Plan header edited"),
-        "plan.import": _("Plan received"),
-        "plan.indicator.add": _("Indicator added"),
-        "plan.indicator.edit": _("Indicator changed"),
-        "plan.indicator.remove": _("Indicator removed"),
-        "roster.leader": _("Cluster leader changed"),
-        "roster.unit.add": _("Unit added to the roster"),
-        "roster.unit.edit": _("Unit changed in the roster"),
-        "roster.unit.retire": _("Unit taken out of the roster"),
-        "scoring.rules.save": _("Scoring rules saved"),
-        "scoring.rules.reset": _("Scoring rules reset"),
-        "scoring.flag.set": _("Scoring flag set"),
-        "scoring.flag.clear": _("Scoring flag cleared"),
-        "proposal.set": _("Commendation proposed"),
-        "proposal.clear": _("Commendation proposal withdrawn"),
-        "receipt.export": _("Receipts written"),
-        "rebuild": _("Merged data rebuilt from the archive"),
-        "value_flag.verify": _("Suspicious value verified"),
-        "value_flag.unverify": _("Suspicious value opened again"),
-        "value_checks.save": _("Checks for suspicious values saved"),
-        "value_checks.reset": _("Checks for suspicious values reset"),
-    }.get(action, action)
 
 
 def group_label(group: ActionGroup | None) -> str:

@@ -15,8 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,10 +35,17 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.printing import DOCUMENT_LABELS, BatchDocument, BatchResult, OutputExists, print_batch
+from app.printing import (
+    DOCUMENT_LABELS,
+    FILE_WORDS,
+    BatchDocument,
+    BatchResult,
+    OutputExists,
+    print_batch,
+)
 from app.rollup import Scope, ScopeChoice, ScopeKind
 
-from ui.widgets.dialogs import confirm, ending_in, file_dialog
+from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog, open_in_viewer
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
@@ -241,7 +247,7 @@ class BatchPrintDialog(QDialog):
         """A name after the document and year, in the home folder, unless one was typed."""
         if self.path_edit.text() not in ("", self._default_path):
             return
-        name = f"in-{self.document().value.replace('_', '-')}-{self.plan.year}"
+        name = f"in-{FILE_WORDS[self.document()]}-{self.plan.year}"
         single = self.layout_choice() is Layout.SINGLE
         self._default_path = str(Path.home() / (f"{name}.pdf" if single else name))
         self.path_edit.setText(self._default_path)
@@ -333,13 +339,13 @@ class BatchPrintDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._running(False)
         if isinstance(error, OutputExists):
-            confirm(
+            confirm_replace(
                 self,
                 name="batch-print-replace",
                 title=_("Print in batch"),
-                text=error.translated() + "\n" + _("Replace them?"),
+                text=error.translated(),
+                count=len(error.paths),
                 on_yes=lambda: self.start(replace=True),
-                danger=True,
             )
             return
         self.summary.setText(report_failure(self, error, name="batch-print-failed"))
@@ -374,7 +380,7 @@ class BatchPrintDialog(QDialog):
     @Slot()
     def open_output(self) -> None:
         """Open what was printed: the PDF, or the folder of files."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.output())))
+        open_in_viewer(self, self.output())
 
     def reject(self) -> None:
         if self.task is not None:

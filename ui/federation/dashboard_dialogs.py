@@ -19,9 +19,10 @@ from app.rollup import Dashboard, Scope
 
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
+from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
-from ui.widgets.dialogs import file_dialog
+from ui.widgets.dialogs import file_dialog, opener
 from ui.widgets.pages import Page
 
 
@@ -36,11 +37,21 @@ def open_entry(
     """Enter a unit's report on its behalf; ``saved`` after each entry."""
     plan_id = plan.id if plan else None
     dialog = EntryDialog(
-        page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=page
+        page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=opener(page)
     )
     dialog.saved.connect(lambda _text: saved())
     dialog.open()
     return dialog
+
+
+def open_history(
+    page: Page, unit_code: str, *, plan: domain.Plan | None, stream: str
+) -> UnitHistoryDialog:
+    """A unit's report history, at ``stream`` (the report of the row it was asked from)."""
+    plan_id = plan.id if plan else None
+    return show_unit_history(
+        page, page.context, page.runner, unit_code, plan_id=plan_id, stream=stream or None
+    )
 
 
 def open_late(
@@ -48,7 +59,7 @@ def open_late(
     board: Dashboard,
     scope: str,
     *,
-    history: Callable[[str], object],
+    history: Callable[[str, str], object],
     remind: Callable[[str], object],
 ) -> LateUnitsDialog:
     """The units late or not sent, from the last refresh (no second read)."""
@@ -77,7 +88,7 @@ def open_reminders(
         scope_index=scope_index,
         stream=stream,
         as_of=as_of,
-        parent=page,
+        parent=opener(page),
     )
     dialog.open()
     return dialog

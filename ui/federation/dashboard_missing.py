@@ -40,8 +40,8 @@ class MissingPanel(QWidget):
     """See the module docstring; ``done`` says how many rows were copied."""
 
     done = Signal(str)
-    #: The code of the unit whose history is asked for.
-    history_requested = Signal(str)
+    #: The unit whose history is asked for: (unit code, the row's report).
+    history_requested = Signal(str, str)
     #: The stream chosen in the panel ("" for every stream): write reminder letters.
     remind_requested = Signal(str)
     #: Enter a unit's report on its behalf: (unit code, stream).
@@ -187,9 +187,11 @@ class MissingPanel(QWidget):
 
     @Slot()
     def ask_history(self) -> None:
-        code = self.selected_code()
-        if code:
-            self.history_requested.emit(code)
+        """The history of the unit on the current row, at that row's report."""
+        current = self.view.currentIndex()
+        if current.isValid():
+            item = self.model.row_at(self.proxy.mapToSource(current).row())
+            self.history_requested.emit(item.unit.code, item.stream)
 
     @Slot()
     def copy_rows(self) -> None:

@@ -48,11 +48,11 @@ from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.entry_dialog import EntryDialog
-from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
+from ui.federation.history_dialog import UnitHistoryDialog
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
-from ui.widgets.dialogs import ending_in
+from ui.widgets.dialogs import ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -416,10 +416,9 @@ class DashboardPage(Page):
         self.late_shown.emit(dialog)
         return dialog
 
-    @Slot(str)
-    def show_history(self, unit_code: str) -> UnitHistoryDialog:
-        plan_id = self.plan.id if self.plan else None
-        dialog = show_unit_history(self, self._ctx, self._runner, unit_code, plan_id=plan_id)
+    @Slot(str, str)
+    def show_history(self, unit_code: str, stream: str = "") -> UnitHistoryDialog:
+        dialog = dashboard_dialogs.open_history(self, unit_code, plan=self.plan, stream=stream)
         self.history_shown.emit(dialog)
         return dialog
 
@@ -481,7 +480,7 @@ class DashboardPage(Page):
             )
 
         def done(rows: list[UnitFigure]) -> None:
-            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, self)
+            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(self))
             dialog.open()
             self.behind_shown.emit(dialog)
 

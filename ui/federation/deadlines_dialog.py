@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -43,30 +43,11 @@ from app.rollup import StreamDeadline
 from db.enums import UnitKind
 
 from ui.federation.common import BANNER_STYLE, stream_label
+from ui.widgets.dates import date_edit, day_of, qdate
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.errors import error_text, report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner
-
-#: How a day is shown and typed in the date edits.
-DATE_FORMAT = "dd/MM/yyyy"
-
-
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _day(edit: QDateEdit) -> dt.date:
-    date = edit.date()
-    return dt.date(date.year(), date.month(), date.day())
-
-
-def _date_edit(name: str, day: dt.date) -> QDateEdit:
-    edit = QDateEdit(_qdate(day))
-    edit.setObjectName(name)
-    edit.setDisplayFormat(DATE_FORMAT)
-    edit.setCalendarPopup(True)
-    return edit
 
 
 class DeadlinesDialog(QDialog):
@@ -107,7 +88,7 @@ class DeadlinesDialog(QDialog):
         self.set_buttons: dict[str, QPushButton] = {}
         self.clear_buttons: dict[str, QPushButton] = {}
         for row, stream in enumerate(plan.streams):
-            edit = _date_edit(f"deadline-{stream}", default)
+            edit = date_edit(f"deadline-{stream}", default)
             now = QLabel()
             now.setObjectName(f"deadline-now-{stream}")
             set_button = QPushButton(_("Set"))
@@ -135,7 +116,7 @@ class DeadlinesDialog(QDialog):
         self.extension_unit = QComboBox()
         self.extension_unit.setObjectName("extension-unit")
         self.extension_unit.setMinimumWidth(280)
-        self.extension_date = _date_edit("extension-date", default + dt.timedelta(days=7))
+        self.extension_date = date_edit("extension-date", default + dt.timedelta(days=7))
         self.extension_reason = QLineEdit()
         self.extension_reason.setObjectName("extension-reason")
         self.extension_reason.setPlaceholderText(_("Reason (required)"))
@@ -242,7 +223,7 @@ class DeadlinesDialog(QDialog):
                 label.setText(_("no deadline"))
             else:
                 label.setText(_("due {date}").format(date=short_date(item.due_on)))
-                self.date_edits[item.stream].setDate(_qdate(item.due_on))
+                self.date_edits[item.stream].setDate(qdate(item.due_on))
             self.clear_buttons[item.stream].setEnabled(item.due_on is not None)
         granted = [(item, e) for item in deadlines for e in item.extensions]
         self.extension_table.setRowCount(len(granted))
@@ -288,11 +269,11 @@ class DeadlinesDialog(QDialog):
     def set_deadline(self, stream: str) -> None:
         from app.rollup import save_deadline
 
-        ctx, plan_id, day = self._ctx, self.plan.id, _day(self.date_edits[stream])
+        ctx, plan_id, day = self._ctx, self.plan.id, day_of(self.date_edits[stream])
         self._change(
             lambda: save_deadline(ctx, plan_id=plan_id, stream=stream, due_on=day),
-            _("Deadline of {stream} ({plan}): {date}.").format(
-                stream=stream_label(stream, self.plan), plan=self.plan.id, date=short_date(day)
+            _("Deadline of {stream} (the {year} plan): {date}.").format(
+                stream=stream_label(stream, self.plan), year=self.plan.year, date=short_date(day)
             ),
         )
 
@@ -302,8 +283,8 @@ class DeadlinesDialog(QDialog):
         ctx, plan_id = self._ctx, self.plan.id
         self._change(
             lambda: remove_deadline(ctx, plan_id=plan_id, stream=stream),
-            _("Deadline of {stream} ({plan}) cleared.").format(
-                stream=stream_label(stream, self.plan), plan=self.plan.id
+            _("Deadline of {stream} (the {year} plan) cleared.").format(
+                stream=stream_label(stream, self.plan), year=self.plan.year
             ),
         )
 
@@ -314,7 +295,7 @@ class DeadlinesDialog(QDialog):
         ctx, plan_id = self._ctx, self.plan.id
         stream = str(self.extension_stream.currentData())
         unit = str(self.extension_unit.currentData() or "")
-        day, reason = _day(self.extension_date), self.extension_reason.text()
+        day, reason = day_of(self.extension_date), self.extension_reason.text()
         self._change(
             lambda: save_extension(
                 ctx, plan_id=plan_id, stream=stream, unit=unit, due_on=day, reason=reason

@@ -11,6 +11,7 @@ be entered. ``saved`` is emitted with the message of each entry saved.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +31,10 @@ from PySide6.QtWidgets import (
 
 from app.core import domain
 from app.core.context import AppContext
+from app.core.days import today_local
 from app.core.errors import N_, UserError
 from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.unit import (
     SIGNED,
     EntryPreview,
@@ -42,8 +45,10 @@ from app.unit import (
 from ui.federation.common import BANNER_STYLE, stream_label
 from ui.unit.import_preview import ImportPreviewDialog
 from ui.unit.stream_page import StreamPage
+from ui.widgets.dates import date_edit, day_of, qdate
 from ui.widgets.errors import error_text, report_failure
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import CancelToken, Runner
 
 #: What the banner says of each report's source.
@@ -93,6 +98,14 @@ class EntryDialog(QDialog):
         self.stream.setObjectName("entry-stream")
         self.stream.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.stream.currentIndexChanged.connect(self._stream_chosen)
+        # The day the paper form or file reached the federation: the on-time rate
+        # counts the entry from it (app.exchange.received_moment).
+        today = today_local()
+        self.received = date_edit("entry-received", today)
+        self.received.setMaximumDate(qdate(today))
+        self.received.setToolTip(
+            _("The day the unit's paper form or Excel file reached the federation.")
+        )
         self.banner = QLabel()
         self.banner.setObjectName("entry-banner")
         self.banner.setWordWrap(True)
@@ -114,6 +127,10 @@ class EntryDialog(QDialog):
         top.addWidget(self.title, 1)
         top.addWidget(QLabel(_("Report:")))
         top.addWidget(self.stream)
+        received_label = QLabel(_("Received on:"))
+        received_label.setBuddy(self.received)
+        top.addWidget(received_label)
+        top.addWidget(self.received)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.excel_button)
@@ -148,6 +165,7 @@ class EntryDialog(QDialog):
         plan = workspace.plan
         self._plan_id = plan.id
         self.title.setText(f"<b>{workspace.unit.code} — {workspace.unit.name}</b> · {plan.title}")
+        self.received.setMinimumDate(qdate(dt.date(plan.year, 1, 1)))
         current = self.stream.currentData() or self._wanted or plan.streams[0]
         self.values = {s: dict(workspace.values.get(s, {})) for s in plan.streams}
         self.details = {s: workspace.details.get(s, StatementDetails()) for s in plan.streams}
@@ -178,9 +196,15 @@ class EntryDialog(QDialog):
         source = self.entry.sources.get(stream, "")
         self.banner.setText(_(_SOURCE_TEXT[source]))
         signed = source == SIGNED
+        # Red only when the report cannot be entered; otherwise a note, not an error.
+        self.banner.setStyleSheet(BANNER_STYLE if signed else NOTE_STYLE)
         page.setEnabled(not signed)
         self.save_button.setEnabled(not signed)
         self.excel_button.setEnabled(not signed)
+
+    def received_on(self) -> dt.date:
+        """The day the paper form or file reached the federation, as chosen."""
+        return day_of(self.received)
 
     def current_stream(self) -> str | None:
         data = self.stream.currentData()
@@ -212,6 +236,7 @@ class EntryDialog(QDialog):
             c: v for c, v in self.values.get(stream, {}).items() if not v.is_empty() or v.note
         }
         details = self.details.get(stream, StatementDetails())
+        received_on = self.received_on()
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             return enter_statement(
@@ -222,6 +247,7 @@ class EntryDialog(QDialog):
                 source=PAPER,
                 values=values,
                 details=details,
+                received_on=received_on,
             )
 
         self._run(job)
@@ -279,10 +305,10 @@ class EntryDialog(QDialog):
     def _enter_workbook(self, preview: EntryPreview) -> None:
         from app.unit import apply_entry_workbook
 
-        ctx = self._ctx
+        ctx, received_on = self._ctx, self.received_on()
 
         def job(_progress: Any, _token: CancelToken) -> Any:
-            return apply_entry_workbook(ctx, preview=preview)
+            return apply_entry_workbook(ctx, preview=preview, received_on=received_on)
 
         self._run(job)
 
@@ -298,6 +324,12 @@ class EntryDialog(QDialog):
                 else result.stream,
                 code=result.unit_code,
             )
+            if result.flags:
+                text += " " + ngettext(
+                    "{count} suspicious value: see the “Suspicious values” tab.",
+                    "{count} suspicious values: see the “Suspicious values” tab.",
+                    result.flags,
+                ).format(count=result.flags)
             self.message.setText(text)
             self.saved.emit(text)
             self._wanted = result.stream

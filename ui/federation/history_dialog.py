@@ -31,7 +31,7 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 from app.exchange import HistoryEntry, UnitHistory, VersionComparison
 
-from ui.widgets.dialogs import translate_buttons
+from ui.widgets.dialogs import opener, show_over, translate_buttons
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import ModelIndex, RowTableModel
@@ -41,6 +41,10 @@ from ui.widgets.tasks import CancelToken, Runner
 def version_text(entry: HistoryEntry) -> str:
     """``r2 · Đã gộp · 12/07/2017 10:30``: a version as the choosers name it."""
     return f"r{entry.revision} · {entry.status_label} · {entry.received_local}"
+
+
+#: The widest a column of the versions grows to fit its texts, in pixels.
+WIDEST = 260
 
 
 class VersionColumn(IntEnum):
@@ -60,7 +64,7 @@ class VersionColumn(IntEnum):
             VersionColumn.SOURCE: _("How it came"),
             VersionColumn.STATUS: _("Status"),
             VersionColumn.RECEIVED: _("Received at"),
-            VersionColumn.MADE: _("Made by the unit at"),
+            VersionColumn.MADE: _("Made or entered at"),
             VersionColumn.SIGNER: _("Signing key"),
             VersionColumn.FILE: _("File"),
             VersionColumn.RETURNED: _("Returned"),
@@ -80,8 +84,8 @@ class VersionsModel(RowTableModel[HistoryEntry]):
             VersionColumn.SOURCE: entry.source_label,
             VersionColumn.STATUS: entry.status_label,
             VersionColumn.RECEIVED: entry.received_local,
-            VersionColumn.MADE: entry.made_local,
-            VersionColumn.SIGNER: entry.fingerprint or _("(unknown key)"),
+            VersionColumn.MADE: entry.made_text,
+            VersionColumn.SIGNER: entry.signer_text,
             VersionColumn.FILE: entry.file_name,
             VersionColumn.RETURNED: entry.returned_local if entry.returned_at else "",
             VersionColumn.RECEIPT: entry.receipt_local if entry.receipt_at else "",
@@ -168,18 +172,6 @@ class UnitHistoryDialog(QDialog):
         self.versions_view.setModel(self.versions)
         self.versions_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.versions_view.verticalHeader().setVisible(False)
-        self.versions_view.horizontalHeader().setStretchLastSection(True)
-        for column, width in (
-            (VersionColumn.REVISION, 60),
-            (VersionColumn.SOURCE, 120),
-            (VersionColumn.STATUS, 170),
-            (VersionColumn.RECEIVED, 130),
-            (VersionColumn.MADE, 130),
-            (VersionColumn.SIGNER, 170),
-            (VersionColumn.FILE, 170),
-            (VersionColumn.RETURNED, 110),
-        ):
-            self.versions_view.setColumnWidth(column, width)
         self.note = QLabel()
         self.note.setObjectName("history-note")
         self.note.setWordWrap(True)
@@ -264,11 +256,23 @@ class UnitHistoryDialog(QDialog):
         self._stream_chosen(self.stream.currentIndex())
         self.loaded.emit(history)
 
+    def fit_columns(self) -> None:
+        """Each column as wide as its header and texts (a long file name at most
+        :data:`WIDEST` pixels, shown whole in its tooltip); the table scrolls sideways
+        rather than cut a header."""
+        view = self.versions_view
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for column in VersionColumn:
+            least = header.sectionSizeFromContents(column).width()
+            view.setColumnWidth(column, max(least, min(view.columnWidth(column), WIDEST)))
+
     def _first_stream(self, history: UnitHistory) -> int:
-        """The stream asked for, else the one that received a version last."""
+        """The stream asked for (even with nothing received yet: that is what was
+        asked about), else the one that received a version last."""
         streams = history.streams
         for index, item in enumerate(streams):
-            if item.stream == self._wanted_stream and item.entries:
+            if item.stream == self._wanted_stream:
                 return index
         latest = [
             (max(e.received_at for e in item.entries), index)
@@ -288,6 +292,7 @@ class UnitHistoryDialog(QDialog):
     def _stream_chosen(self, _index: int) -> None:
         entries = self.entries()
         self.versions.set_rows(entries)
+        self.fit_columns()
         for combo in (self.first, self.second):
             combo.blockSignals(True)
             combo.clear()
@@ -378,12 +383,13 @@ def show_unit_history(
     plan_id: str | None = None,
     stream: str | None = None,
 ) -> UnitHistoryDialog:
-    """Open a unit's history over ``parent`` (non-modal) and return it."""
+    """Open a unit's history over ``parent`` (non-modal; modal over the dialog that
+    asked for it, if one is in front) and return it."""
     dialog = UnitHistoryDialog(
-        ctx, runner, unit_code, plan_id=plan_id, stream=stream, parent=parent
+        ctx, runner, unit_code, plan_id=plan_id, stream=stream, parent=opener(parent)
     )
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.show()
+    show_over(dialog, parent)
     return dialog
 
 

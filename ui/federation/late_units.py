@@ -172,8 +172,8 @@ class LateUnitsDialog(QDialog):
     """The units late or not sent, by report, as of the dashboard's day (non-modal);
     the selected unit's history and the reminder letters are asked for from here."""
 
-    #: The code of the unit whose history is asked for.
-    history_requested = Signal(str)
+    #: The unit whose history is asked for: (unit code, the row's report).
+    history_requested = Signal(str, str)
     #: The report chosen ("" for every report): write reminder letters.
     remind_requested = Signal(str)
 
@@ -240,7 +240,7 @@ class LateUnitsDialog(QDialog):
         self.remind_button = QPushButton(_("Reminder letters…"))
         self.remind_button.setObjectName("late-remind")
         self.remind_button.clicked.connect(
-            lambda: self.remind_requested.emit(self.stream.currentData() or "")
+            lambda: self.remind_requested.emit(self.stream.currentData() or self._row_stream())
         )
         for button in (self.history_button, self.remind_button):
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -271,13 +271,23 @@ class LateUnitsDialog(QDialog):
             )
         )
 
+    def _current(self) -> LateUnit | None:
+        current = self.view.currentIndex()
+        if not current.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(current).row())
+
+    def _row_stream(self) -> str:
+        """The report of the current row ("" when none is chosen)."""
+        late = self._current()
+        return late.stream if late is not None else ""
+
     @Slot()
     def ask_history(self) -> None:
-        """The history of the unit on the current row."""
-        current = self.view.currentIndex()
-        if current.isValid():
-            row = self.proxy.mapToSource(current).row()
-            self.history_requested.emit(self.model.row_at(row).unit.code)
+        """The history of the unit on the current row, at that row's report."""
+        late = self._current()
+        if late is not None:
+            self.history_requested.emit(late.unit.code, late.stream)
 
     def shown_rows(self) -> list[LateUnit]:
         """The rows in the order the table shows them."""

@@ -39,10 +39,11 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
+from app.core.preferences import last_folder, remember_folder
 from app.rollup import ReminderRequest, Scope
 
 from ui.federation.common import stream_label
-from ui.widgets.dialogs import file_dialog, translate_buttons, warn
+from ui.widgets.dialogs import confirm_replace, file_dialog, translate_buttons, warn
 from ui.widgets.errors import report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task
@@ -68,6 +69,10 @@ def _day(edit: QDateEdit) -> dt.date:
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+#: Under what the folder the letters go into is remembered (ui.widgets.dialogs).
+FOLDER_PURPOSE = "reminder-letters"
 
 
 class ReminderDialog(QDialog):
@@ -139,7 +144,9 @@ class ReminderDialog(QDialog):
         self.outputs.currentIndexChanged.connect(
             lambda index: self.files.setEnabled(OUTPUTS[index][0])
         )
-        self.folder = QLineEdit(str(folder or Path.home()))
+        # The folder the letters were last written into (or last browsed to).
+        start = folder or last_folder(FOLDER_PURPOSE) or Path.home()
+        self.folder = QLineEdit(str(start))
         self.folder.setObjectName("remind-folder")
         browse = QPushButton(_("Browse…"))
         browse.clicked.connect(self._browse)
@@ -160,7 +167,7 @@ class ReminderDialog(QDialog):
         self.write_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.write_button.setText(_("Write"))
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.start)
+        self.buttons.accepted.connect(lambda: self.start())
         self.buttons.rejected.connect(self.cancel)
 
         form = QFormLayout()
@@ -186,6 +193,7 @@ class ReminderDialog(QDialog):
         file_dialog(
             self,
             name="remind-folder-dialog",
+            remember_as=FOLDER_PURPOSE,
             title=_("Where to write the reminder letters"),
             mode=QFileDialog.FileMode.Directory,
             on_chosen=lambda paths: self.folder.setText(str(paths[0])),
@@ -226,10 +234,10 @@ class ReminderDialog(QDialog):
             return None
         return folder
 
-    @Slot()
-    def start(self) -> None:
-        """Check the choices, then write on the worker (the dialog stays open until done)."""
-        from app.printing import print_reminders
+    def start(self, replace: bool = False) -> None:
+        """Check the choices, then write on the worker (the dialog stays open until done);
+        files that exist are replaced only with ``replace`` (asked first)."""
+        from app.printing import check_reminder_files, print_reminders, reminder_files
         from app.rollup import export_reminder_workbook, read_reminders
 
         if self.task is not None:
@@ -250,6 +258,8 @@ class ReminderDialog(QDialog):
             progress(0, 3)
             found = read_reminders(ctx, request)
             found.require_letters()
+            targets = reminder_files(found, pdf, single_file=single) if letters else []
+            check_reminder_files(targets + ([xlsx] if xlsx else []), replace=replace)
             if token.cancelled:
                 return None  # nothing written yet
             progress(1, 3)
@@ -259,11 +269,17 @@ class ReminderDialog(QDialog):
             paths: tuple[Path, ...] = ()
             if letters:
                 paths = print_reminders(
-                    ctx, reminders=found, out=pdf, single_file=single, reply_by=reply_by
+                    ctx,
+                    reminders=found,
+                    out=pdf,
+                    single_file=single,
+                    reply_by=reply_by,
+                    replace=replace,
                 ).paths
             progress(3, 3)
             return ReminderOutput(paths, book, len(found.letters), len(found.units))
 
+        remember_folder(FOLDER_PURPOSE, folder)
         self._set_busy(True)
         self.status.setText(_("Writing the reminder letters…"))
         self.task = self._runner.run(job, self._finished, self._failed, self._progressed)
@@ -294,8 +310,21 @@ class ReminderDialog(QDialog):
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:
+        from app.printing import OutputExists
+
         self.task = None
         self._set_busy(False)
+        if isinstance(error, OutputExists):
+            self.status.clear()
+            confirm_replace(
+                self,
+                name="remind-replace",
+                title=_("Reminder letters (công văn đôn đốc)"),
+                text=error.translated(),
+                count=len(error.paths),
+                on_yes=lambda: self.start(replace=True),
+            )
+            return
         text = report_failure(self, error)
         self.status.setText(text)
         self.refused.emit(text)

@@ -41,7 +41,7 @@ from ui.federation.entry_dialog import EntryDialog
 from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
 from ui.federation.roster_models import RosterColumn, RosterFilter, RosterTreeModel
-from ui.widgets.dialogs import confirm, ending_in
+from ui.widgets.dialogs import confirm, ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tables import sector_label
 from ui.widgets.tasks import CancelToken, Runner
@@ -367,7 +367,7 @@ class RosterPage(Page):
         unit = self.selected_unit()
         if unit is None or not unit.code:
             return None
-        dialog = EntryDialog(self._ctx, self._runner, unit.code, parent=self)
+        dialog = EntryDialog(self._ctx, self._runner, unit.code, parent=opener(self))
         dialog.saved.connect(lambda _text: self.data_changed.emit())
         dialog.open()
         self.entry_shown.emit(dialog)

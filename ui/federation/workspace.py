@@ -151,6 +151,11 @@ class FederationWorkspace(Page):
         self.conflicts.returned.connect(lambda _path: self.audit.reload())
         self.conflicts.loaded.connect(self._retitle_tabs)
         self.flags.loaded.connect(self._retitle_tabs)
+        # An entry on a unit's behalf changes merged data as an import does.
+        for page in (self.dashboard, self.roster):
+            page.entry_shown.connect(
+                lambda dialog: dialog.saved.connect(lambda _text: self._data_changed())
+            )
         self.flags.changed.connect(self.audit.reload)
         self.roster.data_changed.connect(self._roster_changed)
         self.plan_page.plans_changed.connect(self.reload)

@@ -73,6 +73,7 @@ class DatabaseMenu:
         def _opened(self, result: Any) -> None: ...
         def _close_database(self) -> None: ...
         def _show_error(self, error: BaseException) -> None: ...
+        def say(self, text: str) -> None: ...
 
     # --- a shared database, moving the data ------------------------------------------
 
@@ -96,17 +97,19 @@ class DatabaseMenu:
 
         dialog = MoveDialog(self._database, self._runner, self._window(), server=server)
         self.move_dialog = dialog
-        dialog.moved.connect(self.switch_database)
+        source = shown_location(self._database)
+        dialog.moved.connect(lambda target: self.switch_database(target, moved_from=source))
         dialog.open()
         return dialog
 
-    def switch_database(self, location: str) -> None:
+    def switch_database(self, location: str, *, moved_from: str = "") -> None:
         """Open ``location`` ("" = the file that was open before the server, else the
         embedded database) and keep it if it opens.
 
         The preferences are saved only once the new database is open; when it
         cannot be opened the message says why and the previous one is reopened,
-        so nothing changes.
+        so nothing changes. ``moved_from``: the data was just moved here from it
+        (said once the new database is open).
         """
         from app.core.paths import default_database_path
 
@@ -128,6 +131,12 @@ class DatabaseMenu:
             save_preferences(self._preferences)
             self._opened(result)
             self.database_switched.emit(shown_location(target))
+            if moved_from:
+                self.say(
+                    _("The data was moved from {source} to {target}, which is now in use.").format(
+                        source=moved_from, target=shown_location(target)
+                    )
+                )
 
         def failed(error: BaseException) -> None:
             self._database = previous

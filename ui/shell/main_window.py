@@ -50,6 +50,9 @@ if TYPE_CHECKING:
     from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.workspace import UnitWorkspace
 
+#: How long a message of what was just done stays in the status bar.
+MESSAGE_MS = 15000
+
 
 class MainWindow(DatabaseMenu, QMainWindow):
     """Shell of both modes: role, plan chooser and the plan's indicators."""
@@ -267,6 +270,12 @@ class MainWindow(DatabaseMenu, QMainWindow):
             ),
         )
 
+    @Slot(str)
+    def say(self, text: str) -> None:
+        """A message of what was just done, in the status bar for a while; the
+        database and role shown there come back after it."""
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
     def _update_status(self) -> None:
         if self._installation is None:
             self._status.setText(
@@ -368,8 +377,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
             assert self._ctx is not None
             workspace = UnitWorkspace(self._ctx, self._runner, self)
-            workspace.done.connect(lambda text: self._status.setText(text))
-            workspace.failed.connect(lambda text: self._status.setText(text))
+            workspace.done.connect(self.say)
+            workspace.failed.connect(self.say)
             self._pages.addWidget(workspace)
             self.unit_workspace = workspace
         self._pages.setCurrentWidget(self.unit_workspace)
@@ -387,8 +396,8 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
             assert self._ctx is not None
             workspace = FederationWorkspace(self._ctx, self._runner, self)
-            workspace.done.connect(lambda text: self._status.setText(text))
-            workspace.failed.connect(lambda text: self._status.setText(text))
+            workspace.done.connect(self.say)
+            workspace.failed.connect(self.say)
             workspace.loaded.connect(self.plan_shown)
             self._file_menu.insertActions(self._restore_action, workspace.file_actions())
             self._file_menu.insertSeparator(self._restore_action)
@@ -420,7 +429,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         from ui.shell.key_protection import ask_protect_key
 
         def done(text: str) -> None:
-            self._status.setText(text)
+            self.say(text)
             self._show_key_protection()
 
         self.protect_key_dialog = ask_protect_key(self, self._ctx, self._runner, done)
@@ -443,11 +452,10 @@ class MainWindow(DatabaseMenu, QMainWindow):
         name = clean_staff_name(text)
         self._preferences = self._preferences.with_changes(staff_name=name)
         save_preferences(self._preferences)
-        self.statusBar().showMessage(
+        self.say(
             _("From now on the audit log names {name}.").format(name=name)
             if name
-            else _("From now on the audit log names the computer's account."),
-            8000,
+            else _("From now on the audit log names the computer's account.")
         )
 
     def _close_database(self) -> None:

@@ -117,6 +117,8 @@ class MoveDialog(QDialog):
     @Slot()
     def _enable(self) -> None:
         server = self.to_server.isChecked()
+        if self.task is None:
+            self.result_label.clear()  # a message about the other choice no longer holds
         self.fields.setEnabled(server)
         self.file_path.setEnabled(not server)
         self.browse_button.setEnabled(not server)

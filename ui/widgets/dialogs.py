@@ -9,12 +9,41 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
-from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 from app.core.i18n import gettext as _
 from app.core.preferences import last_folder, recent_folder, remember_folder
 
 from ui.widgets.folders import name_the_folder_filter, removable_folders
+
+
+def opener(parent: QWidget) -> QWidget:
+    """The window a new dialog belongs to: the modal dialog in front (when a dialog is
+    opened from another dialog, e.g. a history from the late list), else ``parent``.
+
+    A dialog parented to the page behind a window-modal dialog would be blocked by
+    it: its buttons would not respond.
+    """
+    modal = QApplication.activeModalWidget()
+    return modal if modal is not None else parent
+
+
+def show_over(dialog: QWidget, parent: QWidget) -> None:
+    """Show a non-modal ``dialog`` opened for ``parent`` (see :func:`opener`): modal
+    over the dialog that opened it, if any, else beside ``parent``'s window."""
+    if dialog.parentWidget() is not parent and isinstance(dialog, QDialog):
+        dialog.open()
+    else:
+        dialog.show()
 
 
 def file_dialog(
@@ -99,6 +128,24 @@ def confirm(
     return box
 
 
+def confirm_replace(
+    parent: QWidget,
+    *,
+    name: str,
+    title: str,
+    text: str,
+    count: int,
+    on_yes: Callable[[], None],
+) -> QMessageBox:
+    """Ask before replacing ``count`` files that exist (``text`` names them): the one
+    question every screen that writes files asks."""
+    # Not ngettext: Vietnamese has one plural form, but says "this file" and "these files".
+    question = _("Replace this file?") if count == 1 else _("Replace them?")
+    return confirm(
+        parent, name=name, title=title, text=f"{text}\n{question}", on_yes=on_yes, danger=True
+    )
+
+
 def translate_buttons(buttons: QDialogButtonBox) -> None:
     """Our words on the standard buttons (Qt's own catalogue is not loaded)."""
     labels = {
@@ -121,6 +168,21 @@ def translate_buttons(buttons: QDialogButtonBox) -> None:
 def translate_input(dialog: QInputDialog) -> None:
     dialog.setOkButtonText(_("OK"))
     dialog.setCancelButtonText(_("Cancel"))
+
+
+def open_in_viewer(parent: QWidget, path: Path) -> bool:
+    """Open a file in its program, or a folder in the file manager (every "Open"
+    button); when nothing on this computer opens it, say so with its path."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    warn(
+        parent,
+        _("No program on this computer could open {path}. Open it from the file manager.").format(
+            path=path
+        ),
+        name="open-failed",
+    )
+    return False
 
 
 def warn(parent: QWidget | None, text: str, *, name: str = "warning") -> QMessageBox:

@@ -91,7 +91,10 @@ def test_one_letter_per_upper_level_union(fed: AppContext, tmp_path: Path) -> No
         ("CS-00005", False),
         ("CT-001", True),
     ]
-    assert [u.unit.code for u in found.letters[1].units] == ["CS-00002", "CS-00004", "CT-001"]
+    # The upper-level union's own report is named apart, not counted among its units.
+    assert [u.unit.code for u in found.letters[1].units] == ["CS-00002", "CS-00004"]
+    own = found.letters[1].own
+    assert own is not None and own.unit.code == "CT-001"
     assert {u.days_late for _l, u in found.units} == {5}
 
     result = print_reminders(fed, reminders=found, out=tmp_path / "nhac.pdf")
@@ -117,7 +120,10 @@ def test_one_letter_per_upper_level_union(fed: AppContext, tmp_path: Path) -> No
         assert "TM. BAN THƯỜNG VỤ" in letter and "Như Kính gửi;" in letter
         assert "Lưu: VT, CS-PL." in letter
     assert "Kính gửi: Ban Thường vụ Công đoàn cấp trên số 1" in first
-    assert "chưa nhận được báo cáo kết quả thi đua 6 tháng đầu năm 2017 của 3 đơn vị" in first
+    assert (
+        "chưa nhận được báo cáo kết quả thi đua 6 tháng đầu năm 2017 của 2 đơn vị thuộc "
+        "Công đoàn cấp trên số 1 và báo cáo của chính đơn vị, cụ thể như sau" in first
+    )
     for listed in ("CT-001", "CS-00002", "Công đoàn cơ sở số 2", "CS-00004", HOSTILE):
         assert listed in first
     assert "5 ngày" in first
@@ -169,6 +175,30 @@ def test_nothing_to_remind_writes_nothing(fed: AppContext, tmp_path: Path) -> No
     with pytest.raises(InputError):
         print_reminders(fed, reminders=early, out=out, reply_by=dt.date(2017, 7, 9))
     assert not out.exists()
+
+
+def test_no_deadline_set_says_so(fed: AppContext, tmp_path: Path) -> None:
+    """Registration has no deadline: the refusal says so and where to set one; asked
+    for anyway, the letters and the workbook print "Chưa đặt hạn", never "Chưa đến hạn"."""
+    from app.core import i18n
+
+    i18n.set_language("vi")
+    found = read_reminders(fed, _request(stream="registration"))
+    with pytest.raises(InputError) as raised:
+        found.require_letters()
+    text = raised.value.translated()
+    assert "Chưa đặt hạn nộp" in text and "“Hạn nộp…”" in text
+    assert "Đôn đốc cả các đơn vị chưa đến hạn" in text and "chưa đến hạn nộp" not in text
+    anyway = read_reminders(fed, _request(stream="registration", include_not_due=True))
+    result = print_reminders(fed, reminders=anyway, out=tmp_path / "dk.pdf")
+    printed = all_text(read_pdf(result.paths[0]))
+    assert "Chưa đặt hạn" in printed and "Chưa đến hạn" not in printed
+    written = export_reminder_workbook(anyway, tmp_path / "dk.xlsx")
+    sheet = load_workbook(written.path).active
+    assert sheet is not None
+    assert "chưa đặt hạn" in str(sheet.cell(row=2, column=1).value)
+    days = {row[6] for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert days == {"Chưa đặt hạn"}
 
 
 def test_the_workbook_lists_the_same_units(fed: AppContext, tmp_path: Path) -> None:

@@ -188,6 +188,12 @@ def test_vetoes_bar_ranking_and_cap_the_grade(cluster: AppContext) -> None:
     assert [v.code for v in h.vetoes] == ["weak"]
     assert (h.grade_by_score, h.grade) == ("trung_binh", "yeu")
     assert board.suggestion(f.unit.id) is None
+    # The explanation names the grade as the plan does, never by its code.
+    assert "Veto: Xếp loại yếu (not ranked, no commendation; grade at most Yếu)." in h.explain()
+    assert (
+        "Veto: Tai nạn lao động chết người (not ranked, no commendation; grade at most Khá)."
+        in (f.explain())
+    )
 
 
 def test_ranking_within_an_upper_level_union(cluster: AppContext) -> None:
