@@ -213,5 +213,5 @@ def test_an_entry_that_raises_a_flag_shows_it_at_once(qtbot: QtBot, province: De
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30000)
     assert workspace.tabs.tabText(tab) == "Giá trị bất thường (1)"
     qtbot.waitUntil(lambda: "bất thường" in dialog.message.text(), timeout=20000)
-    assert "1 giá trị bất thường, xem tab “Giá trị bất thường”." in dialog.message.text()
+    assert "1 giá trị bất thường, xem thẻ “Giá trị bất thường”." in dialog.message.text()
     dialog.close()
