@@ -398,6 +398,7 @@ def assert_surfaces_agree(province: Province, readings: list[ScopeReading], fold
 def assert_units_agree(province: Province, folder: Path, unit_keys: Sequence[str]) -> None:
     """Each unit's results: scoring's attainment, the printed results report and the
     one reading (:func:`app.core.figures.read_unit_result`) agree, in every period."""
+    folder.mkdir(parents=True, exist_ok=True)  # forms are printed only into a folder that exists
     from app.plans.reading import get_plan
     from app.plans.rules import Method
     from app.printing.documents import print_results_report

@@ -21,7 +21,7 @@ from securesystemslib.signer import SSlibKey
 from app.core.context import open_context
 from app.exchange.signing import key_id
 from tests.digest import changed_tables, table_digests
-from tests.e2e.test_cli_packages import Cli
+from tests.e2e.test_cli_packages import FEDERATION_KEY, Cli
 
 pytestmark = [pytest.mark.both_backends, pytest.mark.slow]
 
@@ -81,7 +81,7 @@ def enrol(fed: Cli, unit: Cli, plan: Path, fingerprint: str, out: Path) -> dict[
 def test_age_and_dsse_tools_read_what_the_federation_may_read(
     tmp_path: Path, database_url: str
 ) -> None:
-    fed = Cli(tmp_path / "fed-home", database_url)
+    fed = Cli(tmp_path / "fed-home", database_url, key=FEDERATION_KEY)
     union = Cli(tmp_path / "union-home", tmp_path / "union.db")
     member = Cli(tmp_path / "unit-home", tmp_path / "unit.db")
     fed.run("init", "--role", "federation", "--name", "LĐLĐ tỉnh Tuyên Quang")
@@ -135,7 +135,7 @@ def test_age_and_dsse_tools_read_what_the_federation_may_read(
     member.run("receipt", "import", str(receipt))
 
     # Another federation is not a recipient: refused as such, its database unchanged.
-    other = Cli(tmp_path / "other-home", tmp_path / "other.db")
+    other = Cli(tmp_path / "other-home", tmp_path / "other.db", key=FEDERATION_KEY)
     other.run("init", "--role", "federation", "--name", "LĐLĐ tỉnh Hà Giang")
     other.run("keys", "show")
     other_ctx = open_context(tmp_path / "other.db")

@@ -131,6 +131,7 @@ def test_registration_words_are_never_split_across_lines(
         vocabulary |= _words(module.read_text(encoding="utf-8"))
     for indicator in plan.indicators:
         vocabulary |= _words(figures.measure_text(indicator, vietnamese))
+        vocabulary |= _words(figures.unit_goal_text(indicator, vietnamese))
     for statement in statements.values():
         vocabulary |= _words(repr(statement))
     vocabulary |= _words(vn_upper(" ".join(sorted(vocabulary))))
