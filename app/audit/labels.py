@@ -60,6 +60,11 @@ ACTION_LABELS: dict[str, str] = {
     "cluster.member.trust": N_("Cluster member's key trusted"),
     "database.backup": N_("Database backed up"),
     "database.move": N_("Data moved into this database"),
+    "age.create": N_("Decryption key created"),
+    "age.export": N_("Decryption key written to a file"),
+    "person.export": N_("A person's data exported on request"),
+    "person.erase": N_("A person's data erased on request"),
+    "plan.number": N_("Plan number and date set"),
 }
 
 #: The fields of an entry's detail the log shows most, in words.

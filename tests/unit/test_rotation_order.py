@@ -20,12 +20,13 @@ from sqlalchemy import select
 
 from app import unit
 from app.core.context import AppContext, open_context
+from app.exchange import unlock_key
 from app.exchange.keys import list_keys
 from app.exchange.merge import import_packages
 from app.exchange.outcomes import Outcome
 from db import models
 from db.enums import REGISTRATION_STREAM
-from tests.helpers import enrol_unit, federation_with_roster, unit_database
+from tests.helpers import KEY_PASSPHRASE, enrol_unit, federation_with_roster, unit_database
 from tests.unit.test_packages_flow import PLAN, enter_registration
 
 
@@ -88,6 +89,9 @@ def rotated(tmp_path: Path) -> tuple[Callable[[], AppContext], Path, Path, Path]
         path = tmp_path / f"copy{len(opened)}.db"
         shutil.copyfile(golden, path)
         opened.append(open_context(str(path)))
+        # The federation's key (and the identity that opens encrypted files) is locked
+        # in a newly opened database until staff unlock it.
+        unlock_key(opened[-1], passphrase=KEY_PASSPHRASE)
         return opened[-1]
 
     return fresh, first.path, rotation.path, second.path

@@ -50,6 +50,7 @@ from app.exchange.signing import open_envelope
 from db import models
 from db.enums import REGISTRATION_STREAM
 from tests.helpers import (
+    KEY_PASSPHRASE,
     enrol_unit,
     federation_fingerprint,
     federation_with_roster,
@@ -232,7 +233,7 @@ def test_rotated_identities_still_open_older_files(
     fed_ctx, _unit_ctx, report = sent
     with fed_ctx.unit_of_work() as session:
         before = own_recipient(session)
-        rotate_own_key(session)
+        rotate_own_key(session, passphrase=KEY_PASSPHRASE)
         after = own_recipient(session)
     assert before != after
     assert [o for o, _ in outcomes(import_packages(fed_ctx, paths=[report], dry_run=True))] == [
@@ -247,7 +248,7 @@ def test_the_federations_identity_is_usable_from_another_staff_pc(
     second PC (another home folder) reads encrypted files once it unlocks the key."""
     fed_ctx, plans = federation_with_roster(database_url, tmp_path)
     with fed_ctx.unit_of_work() as session:
-        unlock_federation_key(session, "mật khẩu chung của LĐLĐ 2017")
+        unlock_federation_key(session, KEY_PASSPHRASE)
     federation.export_plan_packages(fed_ctx, plan_id=PLAN, out_dir=plans)
     unit_ctx = unit_database(tmp_path / "unit.db", name="CĐ Xi măng Tân Quang", code="CS-0001")
     enrol_unit(fed_ctx, unit_ctx, plans, tmp_path)
@@ -259,7 +260,7 @@ def test_the_federations_identity_is_usable_from_another_staff_pc(
         locked = import_packages(other, paths=[report], dry_run=True)
         assert outcomes(locked) == [("rejected", MSG_NO_IDENTITY)]
         with other.unit_of_work() as session:
-            unlock_federation_key(session, "mật khẩu chung của LĐLĐ 2017")
+            unlock_federation_key(session, KEY_PASSPHRASE)
         opened = import_packages(other, paths=[report], dry_run=True)
         assert [o for o, _ in outcomes(opened)] == ["new"]
         forget(other.engine)
