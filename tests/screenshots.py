@@ -45,7 +45,12 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     i18n.set_language("vi")
     fed = open_context(work / "fed.db")
     with fed.unit_of_work() as session:
-        initialize(session, role=Role.FEDERATION, name="LĐLĐ tỉnh Tuyên Quang")
+        initialize(
+            session,
+            role=Role.FEDERATION,
+            name="LĐLĐ tỉnh Tuyên Quang",
+            key_passphrase="mật khẩu ảnh chụp màn hình",
+        )
         fingerprint = fingerprint_groups(ensure_own_key(session).public_raw)
     write_roster_template(work / "roster.xlsx")
     with fed.unit_of_work() as session:
