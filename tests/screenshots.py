@@ -17,6 +17,45 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+#: Every picture this script writes (the user guide may show only these; main() checks
+#: that the list and the script agree).
+SHOTS = (
+    "federation-audit.png",
+    "federation-batch-print.png",
+    "federation-conflicts.png",
+    "federation-dashboard-chart.png",
+    "federation-dashboard-cluster.png",
+    "federation-dashboard-clusters.png",
+    "federation-dashboard.png",
+    "federation-deadlines.png",
+    "federation-enrolment-accept.png",
+    "federation-enrolment.png",
+    "federation-entry.png",
+    "federation-import-dry-run.png",
+    "federation-import-summary.png",
+    "federation-key-passphrase.png",
+    "federation-late-units.png",
+    "federation-move-database.png",
+    "federation-plan-editor.png",
+    "federation-plan-indicator.png",
+    "federation-plan-target.png",
+    "federation-plan.png",
+    "federation-protect-key.png",
+    "federation-reminders.png",
+    "federation-roster-unit.png",
+    "federation-roster.png",
+    "federation-shared-database.png",
+    "federation-suspicious-values.png",
+    "federation-unit-history.png",
+    "federation-value-checks.png",
+    "first-run-federation-key.png",
+    "unit-import-old-fonts.png",
+    "unit-registration.png",
+    "unit-results-h1.png",
+    "unit-sending.png",
+)
+
+
 def settle(seconds: float = 0.3) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -232,6 +271,14 @@ def main(argv: list[str]) -> int:
         app.quit()
     for shot in shots:
         print(shot)
+    unlisted = sorted({shot.name for shot in shots} - set(SHOTS))
+    if unlisted:
+        print(f"not in SHOTS: {', '.join(unlisted)}", file=sys.stderr)
+        return 1
+    missing = sorted(set(SHOTS) - {shot.name for shot in shots})
+    if missing:
+        print(f"listed in SHOTS but not taken: {', '.join(missing)}", file=sys.stderr)
+        return 1
     return 0
 
 
