@@ -9,7 +9,7 @@ MO := $(PO:.po=.mo)
 PYINSTALLER := pyinstaller>=6.10,<7
 
 .PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-readme bench-national screenshots bundle \
-	bundle-test
+	bundle-test guide
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ catalog: $(STAMP)
 ## PNGs of each main screen (offscreen) into docs/screenshots/.
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.screenshots docs/screenshots
+
+## The user guide (docs/guide) as a printable A4 PDF with a table of contents.
+guide: $(STAMP)
+	mkdir -p build/guide
+	$(BIN)/thidua-cli guide --out build/guide/huong-dan-su-dung.pdf
 
 $(BUNDLE_TOOLS): $(STAMP)
 	$(BIN)/python -m pip install --quiet '$(PYINSTALLER)'

@@ -24,6 +24,7 @@ from app.cli.deadlines import register as register_deadlines
 from app.cli.demo import register as register_demo
 from app.cli.entries import register as register_entries
 from app.cli.flags import register as register_flags
+from app.cli.guide import register as register_guide
 from app.cli.history import register as register_history
 from app.cli.installation import register as register_installation
 from app.cli.keys import register as register_keys
@@ -65,6 +66,7 @@ GROUPS: tuple[Callable[[Commands, AddCommand], None], ...] = (
     register_demo,
     register_printing,
     register_scoring,
+    register_guide,
 )
 
 

@@ -40,6 +40,7 @@ from app.printing.furniture import (
 )
 from app.printing.key_card import print_key_card
 from app.printing.layout import build_pdf
+from app.printing.manual import MANUAL_NAME, write_manual
 from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import markup, styles, text
@@ -47,6 +48,7 @@ from app.printing.typesetting import markup, styles, text
 __all__ = [
     "DOCUMENT_LABELS",
     "FILE_WORDS",
+    "MANUAL_NAME",
     "BatchDocument",
     "BatchResult",
     "Column",
@@ -82,4 +84,5 @@ __all__ = [
     "styles",
     "text",
     "title_block",
+    "write_manual",
 ]
