@@ -1,8 +1,8 @@
 """Ed25519 signing keys of a unit or federation: generation, storage, backup.
 
-Each installation generates its key at first run (README, "Signed packages"). The private
-key never leaves the PC except as a passphrase-protected backup, so this
-module stores it in one of two small versioned JSON files:
+Each installation generates its key at first run (docs/reference.md, "Signed
+packages"). The private key never leaves the PC except as a passphrase-protected
+backup, so this module stores it in one of two small versioned JSON files:
 
 Key file (:data:`KEY_FILE_NAME` in the user data directory, mode 0600), with
 ``"protection"`` either

@@ -279,7 +279,8 @@ def _b64encode(raw: bytes) -> str:
 
 
 def key_id(public_raw: bytes) -> str:
-    """Lowercase hex SHA-256 of the raw 32-byte public key (README, "Signed packages").
+    """Lowercase hex SHA-256 of the raw 32-byte public key (docs/reference.md, "Signed
+    packages").
 
     Does not judge the key (a refused key still needs a name in an error
     message); raises :class:`WeakKeyError` only for a length other than 32.

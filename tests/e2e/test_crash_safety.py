@@ -1,4 +1,5 @@
-"""Crash safety of import and merge (README, "Import and merge"): SIGKILL at random points.
+"""Crash safety of import and merge (docs/reference.md, "Import and merge"): SIGKILL at
+random points.
 
 A demo province of 170 units (510 report packages, plus revision-2 packages
 that supersede some and same-revision copies that must be quarantined) is
