@@ -13,8 +13,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from ui.shell.main_window import MainWindow
 
 
 #: Every picture this script writes (the user guide may show only these; main() checks
@@ -49,9 +55,13 @@ SHOTS = (
     "federation-unit-history.png",
     "federation-value-checks.png",
     "first-run-federation-key.png",
+    "unit-backup.png",
+    "unit-first-run.png",
     "unit-import-old-fonts.png",
+    "unit-plan-fingerprint.png",
     "unit-registration.png",
     "unit-results-h1.png",
+    "unit-review.png",
     "unit-sending.png",
 )
 
@@ -184,7 +194,50 @@ def unit_screens(out: Path, work: Path) -> list[Path]:
     dialog.grab().save(str(path))
     shots.append(path)
     dialog.close()
+    shots.extend(unit_dialog_screens(out, window, fingerprint))
     window.close()
+    return shots
+
+
+def unit_dialog_screens(out: Path, window: MainWindow, fingerprint: str) -> list[Path]:
+    """The chair's dialogs the guide walks through: the first run, the federation's
+    fingerprint typed from its letter, the review before sending, the backup's passphrase."""
+    from ui.shell.first_run import FirstRunDialog
+    from ui.unit.fingerprint import FingerprintDialog
+    from ui.widgets.backup import ask_backup_passphrase
+
+    shots: list[Path] = []
+
+    def take(widget: QWidget, name: str) -> None:
+        settle()
+        path = out / name
+        widget.grab().save(str(path))
+        shots.append(path)
+
+    first_run = FirstRunDialog()
+    first_run._name.setText("Công đoàn Công ty CP Xi măng Tân Quang")
+    first_run._code.setText("CS-0001")
+    first_run._sector.setCurrentIndex(3)
+    first_run.show()
+    take(first_run, "unit-first-run.png")
+    first_run.close()
+    confirm = FingerprintDialog("LĐLĐ tỉnh Tuyên Quang", fingerprint)
+    confirm.typed.setText(fingerprint[:14])
+    confirm.show()
+    take(confirm, "unit-plan-fingerprint.png")
+    confirm.close()
+    workspace = window.unit_workspace
+    assert workspace is not None
+    workspace.tabs.setCurrentWidget(workspace.page("registration"))
+    settle()
+    workspace.export_current()
+    review = workspace.review_dialog
+    assert review is not None
+    take(review, "unit-review.png")
+    review.reject()
+    passphrase = ask_backup_passphrase(window, lambda _text: None)
+    take(passphrase, "unit-backup.png")
+    passphrase.reject()
     return shots
 
 

@@ -282,6 +282,10 @@ class _Builder:
                 shallow.extend(child for child in item if child.tag not in ("ol", "ul"))
                 words = _inline(shallow)
             self.story.append(Paragraph(words, style, bulletText=bullet))
+            for child in item:
+                if child.tag not in ("ol", "ul"):
+                    for image in [child] if child.tag == "img" else child.iter("img"):
+                        self.picture(image)
             for sub in nested:
                 self.items(sub, numbered=sub.tag == "ol", depth=depth + 1)
 

@@ -4,6 +4,7 @@ for chairs and federation staff is told as numbered steps."""
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 import pytest
@@ -89,3 +90,11 @@ def test_each_task_is_told_as_numbered_steps(anchor: str) -> None:
     following = html.find("<h", start + 1)
     section = html[start : following if following != -1 else len(html)]
     assert "<ol>" in section, f"#{anchor} has no numbered steps"
+
+
+def test_no_numbered_step_falls_out_of_its_list() -> None:
+    """A step written after a picture or a paragraph indented wrongly reads as plain text
+    ("4. Bấm…" inside a paragraph): each step stays an item of its list."""
+    for chapter in installed_guide().chapters:
+        for paragraph in re.findall(r"<p>(.*?)</p>", chapter.html, flags=re.DOTALL):
+            assert not re.search(r"^\s*\d+\. ", paragraph, flags=re.MULTILINE), paragraph[:80]

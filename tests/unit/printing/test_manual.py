@@ -82,6 +82,7 @@ def test_a_small_guide_with_lists_tables_and_pictures(tmp_path: Path) -> None:
     (folder / "01-a.md").write_text(
         "# Chương một {#one}\n\nĐoạn & <văn>bản, 3 < 5.\n\n"
         "1. Bước một\n    - ý phụ\n2. Bước **hai**\n\n"
+        f"    ![Ảnh trong bước]({shots / 'unit-review.png'})\n\n"
         "| Cột | Giá trị |\n|---|---|\n| a | b |\n\n"
         f"![Ảnh chụp]({shots / 'unit-sending.png'})\n\n## Mục hai {{#two}}\n",
         encoding="utf-8",
@@ -94,10 +95,13 @@ def test_a_small_guide_with_lists_tables_and_pictures(tmp_path: Path) -> None:
         "1. Bước một",
         "• ý phụ",
         "Giá trị",
+        "Ảnh trong bước",
         "Ảnh chụp",
     ):
         assert words in text, words
-    assert re.search(r"Mục hai(?: \.)+ 3", text)
+    pages = layout_pages(out)
+    listed = re.search(r"Mục hai(?: \.)+ (\d+)", pages[1])
+    assert listed and pages[int(listed.group(1)) - 1].endswith("Mục hai")
 
 
 def test_a_manual_into_a_missing_folder_is_refused(tmp_path: Path) -> None:
