@@ -594,7 +594,9 @@ def federation_screens(out_dir: Path, *, units: int = 66, language: str = "vi") 
         wait(lambda: bool(cloned))
         page = workspace.plan_page
         wait(lambda: page.plan is not None and page.plan.id == cloned[0] and page.lock_text == "")
-        page.select_indicator("9a.2")
+        # The copy's plan reloads after it is made, which may clear a selection made earlier.
+        settle()
+        wait(lambda: page.select_indicator("9a.2") and page._selected_indicator() is not None)
         shot("plan-editor")
         editor = page.ask_indicator()
         if editor is not None:
