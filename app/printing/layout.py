@@ -89,8 +89,13 @@ def build_pdf(
     subject: str = "",
     wide: bool = False,
     numbering: PageNumbering | None = None,
+    document: type[BaseDocTemplate] = BaseDocTemplate,
+    passes: bool = False,
 ) -> Path:
     """Lay ``story`` out on A4 (landscape when ``wide``) and write ``path``.
+
+    ``document`` may be a template of one's own (the manual's reports its headings);
+    ``passes`` lays the story out until its page references settle (a table of contents).
 
     The file is written whole (:func:`app.core.files.write_atomically`), so a
     failed or cancelled print never leaves half a file; ``path`` passes
@@ -107,7 +112,7 @@ def build_pdf(
     path = check_output(path)
 
     def write(temporary: Path) -> None:
-        doc = BaseDocTemplate(
+        doc = document(
             str(temporary),
             pagesize=page,
             leftMargin=MARGIN_LEFT,
@@ -136,7 +141,10 @@ def build_pdf(
             id="body",
         )
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=numbering)])
-        doc.build(story)
+        if passes:
+            doc.multiBuild(story)
+        else:
+            doc.build(story)
 
     write_atomically(path, write)
     return path

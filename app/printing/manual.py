@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
@@ -27,11 +26,9 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
-    Frame,
     Image,
     KeepTogether,
     PageBreak,
-    PageTemplate,
     Paragraph,
     Spacer,
     Table,
@@ -39,11 +36,10 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from app.core.files import check_output, write_atomically
 from app.core.text import nfc
 from app.guide import Guide, installed_guide
 from app.printing.fonts import BOLD, BOLD_ITALIC, ITALIC, REGULAR, register_fonts
-from app.printing.layout import PageNumbering
+from app.printing.layout import build_pdf
 from app.printing.typesetting import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -355,45 +351,16 @@ def manual_story(guide: Guide, width: float, height: float) -> list[Flowable]:
 def write_manual(path: Path, guide: Guide | None = None) -> Path:
     """Write the guide (the installed one by default) to ``path`` as an A4 PDF.
 
-    The file is written whole (:func:`app.core.files.write_atomically`); a folder that
-    does not exist is refused (:func:`app.core.files.check_output`).
+    Written whole, into a folder that exists (:func:`app.printing.layout.build_pdf`).
     """
-    guide = guide or installed_guide()
-    register_fonts()
-    rl_config.useA85 = 0
-    path = check_output(path)
     width = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
     height = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
-
-    def write(temporary: Path) -> None:
-        doc = ManualTemplate(
-            str(temporary),
-            pagesize=PAGE_SIZE,
-            leftMargin=MARGIN_LEFT,
-            rightMargin=MARGIN_RIGHT,
-            topMargin=MARGIN_TOP,
-            bottomMargin=MARGIN_BOTTOM,
-            title=nfc(DOCUMENT_TITLE),
-            author="Thi Đua",
-            subject=nfc(SUBTITLE),
-            creator="Thi Đua",
-            invariant=True,
-            initialFontName=REGULAR,
-            initialFontSize=BODY,
-        )
-        frame = Frame(
-            MARGIN_LEFT,
-            MARGIN_BOTTOM,
-            width,
-            height,
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-            id="body",
-        )
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=PageNumbering())])
-        doc.multiBuild(manual_story(guide, width, height))
-
-    write_atomically(path, write)
-    return path
+    return build_pdf(
+        path,
+        manual_story(guide or installed_guide(), width, height),
+        title=DOCUMENT_TITLE,
+        author="Thi Đua",
+        subject=SUBTITLE,
+        document=ManualTemplate,
+        passes=True,
+    )
