@@ -55,6 +55,8 @@ Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs 
 [Icons]
 Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+; The printed manual the spec builds from docs/guide (make guide), to read or print.
+Name: "{autoprograms}\Hướng dẫn sử dụng {#AppName}"; Filename: "{app}\_internal\docs\huong-dan-su-dung.pdf"
 
 [Registry]
 ; .thidua -> ThiDua.Package, opened with thidua.exe "<file>" (per user, or per machine

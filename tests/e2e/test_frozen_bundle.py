@@ -34,7 +34,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
-INPUT_FOLDERS = ("app", "db", "ui", "resources")
+INPUT_FOLDERS = ("app", "db", "ui", "resources", "docs/guide", "docs/screenshots")
 INPUT_FILES = ("build_installer.spec", "pyproject.toml")
 CACHE_PREFIX = "thidua-bundle-"
 STALE_SECONDS = 3600
@@ -155,6 +155,13 @@ def test_bundle_holds_both_programs_and_the_resources(bundle: Path) -> None:
     revisions = {p.name for p in (ROOT / "db" / "migrations" / "versions").glob("0*.py")}
     bundled = {p.name for p in (internal / "db" / "migrations" / "versions").glob("0*.py")}
     assert revisions and bundled == revisions
+    # The user guide for the help window, and the printed manual built from it by the spec.
+    assert (internal / "docs" / "guide" / "01-chung.md").is_file()
+    manual = internal / "docs" / "huong-dan-su-dung.pdf"
+    text = subprocess.run(
+        ["pdftotext", str(manual), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "MỤC LỤC" in text and "Dành cho Chủ tịch công đoàn cơ sở" in text
     unwanted = [p.name for p in internal.rglob("*") if "WebEngine" in p.name or "Quick" in p.name]
     assert unwanted == []
     print(f"\nbundle size: {_size_mib(bundle):.0f} MiB")
