@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
@@ -191,3 +198,20 @@ class IndicatorTableModel(RowTableModel["domain.Indicator"]):
                 self.index(0, IndicatorColumn.APPLIES),
                 self.index(len(self._rows) - 1, IndicatorColumn.APPLIES),
             )
+
+
+@contextmanager
+def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
+    """Change a proxy's row filter inside the block; the proxy re-filters after it.
+
+    Qt 6.10+ wants ``beginFilterChange``/``endFilterChange`` (``invalidateRowsFilter``
+    is deprecated there); older Qt only has the latter.
+    """
+    begin = getattr(proxy, "beginFilterChange", None)
+    if begin is None:
+        yield
+        proxy.invalidateRowsFilter()
+        return
+    begin()
+    yield
+    proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
