@@ -60,6 +60,7 @@ QT_STRINGS: dict[tuple[str, str], str] = {
     ("QFileDialog", "&Rename"): N_("&Rename"),
     ("QFileDialog", "&Delete"): N_("&Delete"),
     ("QFileDialog", "Show &hidden files"): N_("Show &hidden files"),
+    ("QFileDialog", "Show "): N_("Show "),  # "Show Size": a column of the header's menu
     ("QFileDialog", "All Files (*)"): N_("All Files (*)"),
     ("QFileDialog", "Files"): N_("Files"),
     ("QFileDialog", "Directory:"): N_("Directory:"),
