@@ -103,6 +103,8 @@ class FlagsPage(Page):
     loaded = Signal(object)  # list of FlagInfo
     #: A flag was verified or opened again (the audit log has a new entry).
     changed = Signal()
+    #: The selected value's unit and report: open its history (a double click, Enter).
+    history_requested = Signal(str, str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -128,6 +130,7 @@ class FlagsPage(Page):
         ):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.activated.connect(lambda _index: self.ask_history())
         self.filter_label = QLabel()
         self.filter_combo = QComboBox()
         self.filter_combo.setObjectName("flags-filter")
@@ -142,6 +145,9 @@ class FlagsPage(Page):
         self.unverify_button = QPushButton()
         self.unverify_button.setObjectName("flags-unverify")
         self.unverify_button.clicked.connect(self.unverify_selected)
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("flags-history")
+        self.history_button.clicked.connect(self.ask_history)
         self.note.returnPressed.connect(self.verify_button.click)
         self.count = QLabel()
         self.intro = QLabel()
@@ -152,6 +158,7 @@ class FlagsPage(Page):
         top.addWidget(self.filter_combo)
         top.addStretch(1)
         top.addWidget(self.count)
+        top.addWidget(self.history_button)
         actions = QHBoxLayout()
         actions.addWidget(self.note, 1)
         actions.addWidget(self.verify_button)
@@ -183,6 +190,7 @@ class FlagsPage(Page):
         self.verify_button.setText(_("&Verified"))
         self.verify_button.setToolTip(_("Mark the selected value as checked with the unit"))
         self.unverify_button.setText(_("&Open again"))
+        self.history_button.setText(_("Report history…"))
         self.model.retranslate()
 
     def set_plan(self, plan: domain.Plan | None) -> None:
@@ -230,6 +238,14 @@ class FlagsPage(Page):
         self.verify_button.setEnabled(flag is not None and not flag.verified)
         self.note.setEnabled(flag is not None and not flag.verified)
         self.unverify_button.setEnabled(flag is not None and flag.verified)
+        self.history_button.setEnabled(flag is not None)
+
+    @Slot()
+    def ask_history(self) -> None:
+        """The selected value's unit: its report's history, as the other lists open it."""
+        flag = self.selected()
+        if flag is not None:
+            self.history_requested.emit(flag.unit_code, flag.stream)
 
     @Slot()
     def verify_selected(self) -> None:

@@ -246,6 +246,8 @@ class ScoreboardView(QWidget):
         self._plan_label.setText(_("Plan:"))
         self._scope_label.setText(_("Ranking:"))
         self.search.setPlaceholderText(_("Find a unit by code or name"))
+        metrics = self.search.fontMetrics()  # the whole hint shows, in any language
+        self.search.setMinimumWidth(metrics.horizontalAdvance(self.search.placeholderText()) + 40)
         self.banner_button.setText(_("Review the rules…"))
         self.banner.setText(
             _(
@@ -374,6 +376,16 @@ class ScoreboardView(QWidget):
         if 0 <= index < len(self._plan_ids):
             self._chosen_plan = self._plan_ids[index]
             self.reload()
+
+    def follow_host_plan(self, plan_id: str | None) -> None:
+        """Score the plan the window hosting this screen chose: its chooser is the only one
+        shown (a tab of the federation's workspace showed two choosers of the plan)."""
+        self._plan_label.hide()
+        self.plan_combo.hide()
+        if plan_id and plan_id != self._chosen_plan:
+            self._chosen_plan = plan_id
+            if self.board is not None:  # shown already: score the new plan
+                self.reload()
 
     # --- selection and "why" -------------------------------------------------------------------
 
