@@ -313,3 +313,73 @@ def test_each_dialog_in_vietnamese(
     qtbot.waitExposed(widget)
     qtbot.wait(300)
     check(shown_texts(widget))
+
+
+@pytest.mark.parametrize("kind", ["about", "question", "warning"])
+def test_message_boxes_in_vietnamese(qtbot: QtBot, unit_window: MainWindow, kind: str) -> None:
+    """A message box as the app shows one, its standard buttons included (Qt has no
+    Vietnamese catalogue: ours answers them)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.core.i18n import gettext as _
+
+    seen: dict[str, str] = {}
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        seen.update(shown_texts(box))
+        box.done(0)
+
+    QTimer.singleShot(200, read_and_close)
+    if kind == "about":
+        unit_window._about()
+    elif kind == "question":
+        buttons = QMessageBox.StandardButton
+        QMessageBox.question(
+            unit_window,
+            _("Open the file"),
+            _("Cancel"),
+            buttons.Yes | buttons.No | buttons.Cancel | buttons.Save | buttons.Discard,
+        )
+    else:
+        QMessageBox.warning(unit_window, _("Open the file"), _("Cancel"))
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    check(seen)
+    buttons_shown = {text.replace("&", "") for text in seen}
+    assert kind != "question" or {"Có", "Không", "Hủy"} <= buttons_shown
+
+
+def test_the_print_dialog_in_vietnamese(
+    qtbot: QtBot,
+    tmp_path: Path,
+    catalogue: dict[str, Callable[[], QWidget]],
+) -> None:
+    """The print dialog Qt draws (on Linux; Windows shows its own, in Windows's language),
+    opened from a PDF's preview: its page, its options and its buttons. Only its
+    "Properties" sub-dialog (paper sizes by their international names) is Qt's."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QPushButton
+
+    preview = catalogue["pdf preview"]()
+    qtbot.addWidget(preview)
+    preview.show()
+    seen: dict[str, str] = {}
+
+    def read_and_close() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QPrintDialog)
+        options = [b for b in dialog.findChildren(QPushButton) if b.text().startswith("&Tùy")]
+        for button in options:
+            button.click()  # the options shown too
+        QApplication.processEvents()
+        seen.update(shown_texts(dialog))
+        dialog.reject()
+
+    QTimer.singleShot(300, read_and_close)
+    preview._print()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert any("Số bản" in text for text in seen)  # the options were read
+    check(seen)
