@@ -143,12 +143,13 @@ def test_a_flag_opens_its_units_history(
     page = workspace.flags
     workspace.show_page("flags")
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30000)
+    window.grab().save(str(tmp_path / "flags.png"))
     assert not page.history_button.isEnabled()  # nothing chosen yet
-    page.view.setCurrentIndex(page.model.index(0, 1))
+    page.view.setCurrentIndex(page.proxy.index(0, 1))
     assert page.history_button.isEnabled()
     with qtbot.waitSignal(workspace.dashboard.history_shown, timeout=10000) as shown:
         if how == "double click":
-            rect = page.view.visualRect(page.model.index(0, 1))
+            rect = page.view.visualRect(page.proxy.index(0, 1))
             viewport = page.view.viewport()
             QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
             QTest.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
@@ -185,3 +186,21 @@ def test_the_scoring_tab_has_one_plan_chooser(
     assert choosers == [workspace.plan_combo]
     assert screen.board is not None and workspace.plan is not None
     assert screen.board.plan.id == workspace.plan.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "rows"),
+    [("cong doan co so so 1", 1), ("CÔNG ĐOÀN CƠ SỞ", 1), ("cs-00001", 1), ("cs-00002", 0)],
+)
+def test_the_flags_list_is_searched_without_diacritics(
+    qtbot: QtBot, tmp_path: Path, flagged: Path, typed: str, rows: int
+) -> None:
+    window = open_copy(qtbot, tmp_path, flagged)
+    workspace = window.federation_workspace
+    assert workspace is not None
+    page = workspace.flags
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30000)
+    page.search.setText(typed)
+    assert page.proxy.rowCount() == rows
+    page.search.clear()
+    assert page.proxy.rowCount() == 1

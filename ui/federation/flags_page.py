@@ -28,7 +28,7 @@ from app.exchange import FlagInfo, check_label, flag_values_text
 
 from ui.federation.common import GOOD, WARN, local_time, stream_label
 from ui.widgets.pages import Page
-from ui.widgets.tables import ModelIndex, RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel, WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
 
 
@@ -112,7 +112,9 @@ class FlagsPage(Page):
         self.model = FlagsModel(self)
         self.view = QTableView()
         self.view.setObjectName("flags-table")
-        self.view.setModel(self.model)
+        self.proxy = WordsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view.setModel(self.proxy)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -136,6 +138,10 @@ class FlagsPage(Page):
         self.filter_combo.setObjectName("flags-filter")
         self.filter_label.setBuddy(self.filter_combo)
         self.filter_combo.currentIndexChanged.connect(self.reload)
+        self.search = QLineEdit()
+        self.search.setObjectName("flags-search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_words)
         self.note = QLineEdit()
         self.note.setObjectName("flags-note")
         self.note.setMaxLength(2000)
@@ -156,7 +162,7 @@ class FlagsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.filter_label)
         top.addWidget(self.filter_combo)
-        top.addStretch(1)
+        top.addWidget(self.search, 1)
         top.addWidget(self.count)
         top.addWidget(self.history_button)
         actions = QHBoxLayout()
@@ -187,6 +193,7 @@ class FlagsPage(Page):
             )
         )
         self.note.setPlaceholderText(_("Note on the verification (optional)"))
+        self.search.setPlaceholderText(_("Search unit, indicator or check…"))
         self.verify_button.setText(_("&Verified"))
         self.verify_button.setToolTip(_("Mark the selected value as checked with the unit"))
         self.unverify_button.setText(_("&Open again"))
@@ -203,7 +210,7 @@ class FlagsPage(Page):
 
     def selected(self) -> FlagInfo | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
     @Slot()
     def reload(self) -> None:
@@ -228,7 +235,7 @@ class FlagsPage(Page):
         if chosen is not None:
             for row, flag in enumerate(flags):
                 if flag.id == chosen.id:
-                    self.view.selectRow(row)
+                    self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
         self._selection_changed()
         self.loaded.emit(flags)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
+from app.core.text import fold
 from db.enums import SECTOR_GROUPS, Sector, UnitKind
 
 if TYPE_CHECKING:
@@ -215,3 +217,26 @@ def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
     begin()
     yield
     proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+
+class WordsFilter(QSortFilterProxyModel):
+    """The rows whose shown texts (every column) contain the words typed, in any case and
+    with diacritics optional (:func:`app.core.text.fold`): a list's search box."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._words = ""
+
+    def set_words(self, text: str) -> None:
+        with rows_refiltered(self):
+            self._words = fold(text)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        texts = (
+            model.index(source_row, column, source_parent).data()
+            for column in range(model.columnCount(source_parent))
+        )
+        return self._words in fold(" ".join(str(text) for text in texts if text is not None))
