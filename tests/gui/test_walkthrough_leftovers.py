@@ -186,6 +186,11 @@ def test_the_scoring_tab_has_one_plan_chooser(
     assert choosers == [workspace.plan_combo]
     assert screen.board is not None and workspace.plan is not None
     assert screen.board.plan.id == workspace.plan.id
+    # Its search box, diacritics optional (code, name or cluster).
+    screen.search.setText("CONG DOAN CAP TREN")
+    assert screen.proxy.rowCount() == 1
+    screen.search.setText("cum 1")
+    assert screen.proxy.rowCount() == screen.model.rowCount() > 1
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.core.text import fold
 from app.scoring import Placing, Scoreboard, UnitScore
 
 from ui.scoring.models import (
@@ -43,30 +42,17 @@ from ui.scoring.models import (
 )
 from ui.widgets.errors import report_failure
 from ui.widgets.styles import NOTE_STYLE
-from ui.widgets.tables import ModelIndex, rows_refiltered
+from ui.widgets.tables import WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
 
 
-class ScoreFilter(QSortFilterProxyModel):
+class ScoreFilter(WordsFilter):
     """Sorts by each column's value (numbers as numbers) and filters by code, name or
-    cluster, without regard to case or diacritics (:func:`app.core.text.fold`)."""
+    cluster, without regard to case or diacritics."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, columns=(ScoreColumn.CODE, ScoreColumn.NAME, ScoreColumn.CLUSTER))
         self.setSortRole(SORT_ROLE)
-        self._words = ""
-
-    def set_text(self, text: str) -> None:
-        with rows_refiltered(self):
-            self._words = fold(text)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        if not self._words:
-            return True
-        model = self.sourceModel()
-        columns = (ScoreColumn.CODE, ScoreColumn.NAME, ScoreColumn.CLUSTER)
-        texts = (model.index(source_row, c, source_parent).data() or "" for c in columns)
-        return self._words in fold(" ".join(str(t) for t in texts))
 
 
 class ScoreboardView(QWidget):
@@ -149,7 +135,7 @@ class ScoreboardView(QWidget):
         self.model = ScoreTableModel(self)
         self.proxy = ScoreFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.search.textChanged.connect(self.proxy.set_text)
+        self.search.textChanged.connect(self.proxy.set_words)
         self.table = QTableView()
         self.table.setObjectName("scoring-table")
         self.table.setModel(self.proxy)

@@ -220,12 +220,15 @@ def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
 
 
 class WordsFilter(QSortFilterProxyModel):
-    """The rows whose shown texts (every column) contain the words typed, in any case and
-    with diacritics optional (:func:`app.core.text.fold`): a list's search box."""
+    """The rows whose shown texts (of ``columns``, or every column) contain the words typed,
+    in any case and with diacritics optional (:func:`app.core.text.fold`): a search box's."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, columns: Iterable[int] | None = None
+    ) -> None:
         super().__init__(parent)
         self._words = ""
+        self._columns = None if columns is None else tuple(columns)
 
     def set_words(self, text: str) -> None:
         with rows_refiltered(self):
@@ -235,8 +238,6 @@ class WordsFilter(QSortFilterProxyModel):
         if not self._words:
             return True
         model = self.sourceModel()
-        texts = (
-            model.index(source_row, column, source_parent).data()
-            for column in range(model.columnCount(source_parent))
-        )
+        columns = self._columns or range(model.columnCount(source_parent))
+        texts = (model.index(source_row, column, source_parent).data() for column in columns)
         return self._words in fold(" ".join(str(text) for text in texts if text is not None))
