@@ -2,8 +2,8 @@
 
 The log is append-only (:mod:`app.core.audit`); this module only reads it. The
 filters are the ones staff ask for: a group of actions (imports, decisions
-on conflicts and returns, key events, roster and plan changes), words in the
-subject, actor or detail, and a date range.
+on conflicts and returns, key events, roster and plan changes), words (any
+case, diacritics optional) in the subject, actor, action or detail, and a date range.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.core.text import fold
 from db import models
 
 
@@ -375,17 +376,7 @@ def list_audit(
         query = query.where(models.AuditEntry.at >= since.isoformat())
     if until is not None:
         query = query.where(models.AuditEntry.at < (until + dt.timedelta(days=1)).isoformat())
-    words = text.strip()
-    if words:
-        pattern = f"%{words}%"
-        query = query.where(
-            or_(
-                models.AuditEntry.subject.ilike(pattern),
-                models.AuditEntry.actor.ilike(pattern),
-                models.AuditEntry.action.ilike(pattern),
-                models.AuditEntry.detail_json.ilike(pattern),
-            )
-        )
+    words = fold(text)
     rows: list[AuditRow] = []
     for entry in session.scalars(query):
         if groups is not None and action_group(entry.action) not in groups:
@@ -404,9 +395,23 @@ def list_audit(
                 detail=detail if isinstance(detail, dict) else {"detail": detail},
             )
         )
-        if len(rows) >= limit:
+        if not words and len(rows) >= limit:
             break
-    return _with_unit_labels(session, rows)
+    if not words:
+        return _with_unit_labels(session, rows)
+    # Words are matched on what the log shows and holds, folded (any case, diacritics
+    # optional: "nhap ho" finds "nhập hộ"), so the search runs here and not in SQL.
+    rows = [r for r in _with_unit_labels(session, rows) if words in _searched_text(r)]
+    return rows[:limit]
+
+
+def _searched_text(row: AuditRow) -> str:
+    """Everything a search of the log looks in, folded (:func:`app.core.text.fold`)."""
+    from app.audit.labels import action_label
+
+    shown = (row.actor, row.action, action_label(row.action), row.subject, row.subject_text())
+    stored = json.dumps(row.detail, ensure_ascii=False)
+    return fold(" ".join((*shown, row.unit_label, describe(row), stored)))
 
 
 def _with_unit_labels(session: Session, rows: list[AuditRow]) -> list[AuditRow]:

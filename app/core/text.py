@@ -20,6 +20,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def fold(text: str) -> str:
+    """The key every search box matches on: lower case, without diacritics, "đ" as "d",
+    so "nong thi hoa" finds "Nông Thị Hoa" and "cong doan" finds "Công đoàn"."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return " ".join(
+        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+    )
+
+
 def lower_first(value: str) -> str:
     """A title or period name inside a sentence: its first letter in lower case
     ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm", "Thực hiện năm 2017")."""

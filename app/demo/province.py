@@ -122,8 +122,8 @@ def accepted_key_rows(units: Sequence[DemoUnit], now: str) -> list[dict[str, Any
             "role": "unit",
             "received_at": now,
             "decided_at": now,
-            "decided_by": "demo",
-            "evidence": "demo",
+            "decided_by": "dữ liệu mẫu",  # stored data, Vietnamese as the demo's names
+            "evidence": "dữ liệu mẫu",
             "replaces": None,
             "package_hash": None,
         }

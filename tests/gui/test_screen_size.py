@@ -91,6 +91,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
     """Every dialog and secondary window, built on real values of the province."""
     from app.core import domain
     from app.core.crashlog import Incident
+    from app.exchange import stream_label
     from app.exchange.conflicts import conflict_detail, list_conflict_rows
     from app.exchange.enrolment import key_overview
     from app.plans.reading import get_plan
@@ -164,7 +165,7 @@ def dialogs(demo: Any, ctx: AppContext, tmp: Path) -> dict[str, Callable[[], QWi
         "indicator": lambda: IndicatorDialog(plan, {}),
         "units behind": lambda: UnitsBehindDialog(plan, item, "year", "Toàn tỉnh", behind),
         "return": lambda: ReturnDialog(detail, tmp),
-        "excel import": lambda: ImportPreviewDialog(plan, preview, lambda s: s),
+        "excel import": lambda: ImportPreviewDialog(plan, preview, lambda s: stream_label(s, plan)),
         "pdf preview": lambda: PdfPreviewDialog(pdf),
         "scoring": lambda: ScoringWindow(ctx, runner),
         "scoring rules": lambda: RulesDialog(plan, rules),

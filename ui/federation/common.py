@@ -6,11 +6,7 @@ Every label is looked up at call time through gettext so a language switch
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,6 +27,7 @@ from app.exchange import outcome_label as outcome_label
 from app.exchange import stream_label as stream_label
 from app.rollup import ScopeChoice, ScopeKind
 
+from ui.widgets.tables import rows_refiltered as rows_refiltered
 from ui.widgets.tables import verdict_brush as verdict_brush
 
 
@@ -56,23 +53,6 @@ BANNER_STYLE = (
 
 
 _monospace: list[QFont] = []
-
-
-@contextmanager
-def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
-    """Change a proxy's row filter inside the block; the proxy re-filters after it.
-
-    Qt 6.10+ wants ``beginFilterChange``/``endFilterChange`` (``invalidateRowsFilter``
-    is deprecated there); older Qt only has the latter.
-    """
-    begin = getattr(proxy, "beginFilterChange", None)
-    if begin is None:
-        yield
-        proxy.invalidateRowsFilter()
-        return
-    begin()
-    yield
-    proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
 
 def monospace() -> QFont:
@@ -117,13 +97,6 @@ def outcome_brush(outcome: Outcome) -> QBrush | None:
         Outcome.REJECTED: BAD,
         Outcome.SKIPPED: MUTED,
     }.get(outcome)
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, so "cong doan" finds "Công đoàn"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def figure_text(indicator: domain.Indicator, figure: Figure | None) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,6 +61,7 @@ class MissingPanel(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.horizontalHeader().setStretchLastSection(True)
+        self._keep_rows_visible()
         for column, width in (
             (MissingColumn.STREAM, 130),
             (MissingColumn.CODE, 90),
@@ -112,6 +113,17 @@ class MissingPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.entered_label)
+
+    def _keep_rows_visible(self, rows: int = 6) -> None:
+        """Room for ``rows`` units at the least, whatever the text size."""
+        header = self.view.horizontalHeader().sizeHint().height()
+        row = self.view.verticalHeader().defaultSectionSize()
+        self.view.setMinimumHeight(header + rows * row + 2 * self.view.frameWidth() + 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._keep_rows_visible()
 
     def translateUI(self) -> None:
         self.show_count()

@@ -28,7 +28,7 @@ from app.exchange import FlagInfo, check_label, flag_values_text
 
 from ui.federation.common import GOOD, WARN, local_time, stream_label
 from ui.widgets.pages import Page
-from ui.widgets.tables import ModelIndex, RowTableModel
+from ui.widgets.tables import ModelIndex, RowTableModel, WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
 
 
@@ -103,6 +103,8 @@ class FlagsPage(Page):
     loaded = Signal(object)  # list of FlagInfo
     #: A flag was verified or opened again (the audit log has a new entry).
     changed = Signal()
+    #: The selected value's unit and report: open its history (a double click, Enter).
+    history_requested = Signal(str, str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
@@ -110,7 +112,9 @@ class FlagsPage(Page):
         self.model = FlagsModel(self)
         self.view = QTableView()
         self.view.setObjectName("flags-table")
-        self.view.setModel(self.model)
+        self.proxy = WordsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.view.setModel(self.proxy)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -128,11 +132,16 @@ class FlagsPage(Page):
         ):
             self.view.setColumnWidth(column, width)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.activated.connect(lambda _index: self.ask_history())
         self.filter_label = QLabel()
         self.filter_combo = QComboBox()
         self.filter_combo.setObjectName("flags-filter")
         self.filter_label.setBuddy(self.filter_combo)
         self.filter_combo.currentIndexChanged.connect(self.reload)
+        self.search = QLineEdit()
+        self.search.setObjectName("flags-search")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_words)
         self.note = QLineEdit()
         self.note.setObjectName("flags-note")
         self.note.setMaxLength(2000)
@@ -142,6 +151,9 @@ class FlagsPage(Page):
         self.unverify_button = QPushButton()
         self.unverify_button.setObjectName("flags-unverify")
         self.unverify_button.clicked.connect(self.unverify_selected)
+        self.history_button = QPushButton()
+        self.history_button.setObjectName("flags-history")
+        self.history_button.clicked.connect(self.ask_history)
         self.note.returnPressed.connect(self.verify_button.click)
         self.count = QLabel()
         self.intro = QLabel()
@@ -150,8 +162,9 @@ class FlagsPage(Page):
         top = QHBoxLayout()
         top.addWidget(self.filter_label)
         top.addWidget(self.filter_combo)
-        top.addStretch(1)
+        top.addWidget(self.search, 1)
         top.addWidget(self.count)
+        top.addWidget(self.history_button)
         actions = QHBoxLayout()
         actions.addWidget(self.note, 1)
         actions.addWidget(self.verify_button)
@@ -180,9 +193,11 @@ class FlagsPage(Page):
             )
         )
         self.note.setPlaceholderText(_("Note on the verification (optional)"))
+        self.search.setPlaceholderText(_("Search unit, indicator or check…"))
         self.verify_button.setText(_("&Verified"))
         self.verify_button.setToolTip(_("Mark the selected value as checked with the unit"))
         self.unverify_button.setText(_("&Open again"))
+        self.history_button.setText(_("Report history…"))
         self.model.retranslate()
 
     def set_plan(self, plan: domain.Plan | None) -> None:
@@ -195,7 +210,7 @@ class FlagsPage(Page):
 
     def selected(self) -> FlagInfo | None:
         rows = self.view.selectionModel().selectedRows()
-        return self.model.row_at(rows[0].row()) if rows else None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
 
     @Slot()
     def reload(self) -> None:
@@ -220,7 +235,7 @@ class FlagsPage(Page):
         if chosen is not None:
             for row, flag in enumerate(flags):
                 if flag.id == chosen.id:
-                    self.view.selectRow(row)
+                    self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
         self._selection_changed()
         self.loaded.emit(flags)
 
@@ -230,6 +245,14 @@ class FlagsPage(Page):
         self.verify_button.setEnabled(flag is not None and not flag.verified)
         self.note.setEnabled(flag is not None and not flag.verified)
         self.unverify_button.setEnabled(flag is not None and flag.verified)
+        self.history_button.setEnabled(flag is not None)
+
+    @Slot()
+    def ask_history(self) -> None:
+        """The selected value's unit: its report's history, as the other lists open it."""
+        flag = self.selected()
+        if flag is not None:
+            self.history_requested.emit(flag.unit_code, flag.stream)
 
     @Slot()
     def verify_selected(self) -> None:

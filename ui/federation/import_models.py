@@ -12,10 +12,10 @@ from PySide6.QtWidgets import QWidget
 
 from app.core import domain
 from app.core.i18n import gettext as _
+from app.core.text import fold
 from app.exchange import ItemResult, Outcome
 
 from ui.federation.common import (
-    fold,
     kind_label,
     monospace,
     outcome_brush,

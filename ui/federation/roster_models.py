@@ -21,9 +21,10 @@ from PySide6.QtWidgets import QWidget
 from app.core import domain
 from app.core.format import format_number
 from app.core.i18n import gettext as _
+from app.core.text import fold
 from db.enums import Sector, UnitKind
 
-from ui.federation.common import fold, rows_refiltered
+from ui.federation.common import rows_refiltered
 from ui.widgets.tables import ModelIndex, kind_label, sector_label
 
 
@@ -111,10 +112,10 @@ class RosterTreeModel(QAbstractItemModel):
         return self._children[parent.internalId() if parent.isValid() else -1][row]
 
     def matching(self, words: str, sector: Sector | None, cluster: str | None) -> frozenset[int]:
-        """Positions of the units whose folded code and name contain ``words`` (already
+        """Positions of the units whose folded code, name and chair contain ``words`` (already
         folded) and that have the sector and the cluster, when given."""
         if self._folded is None:
-            self._folded = [fold(f"{u.code or ''} {u.name}") for u in self._units]
+            self._folded = [fold(f"{u.code or ''} {u.name} {u.chair}") for u in self._units]
         folded = self._folded
         return frozenset(
             n

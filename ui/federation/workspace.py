@@ -157,6 +157,7 @@ class FederationWorkspace(Page):
                 lambda dialog: dialog.saved.connect(lambda _text: self._data_changed())
             )
         self.flags.changed.connect(self.audit.reload)
+        self.flags.history_requested.connect(self.dashboard.show_history)
         self.roster.data_changed.connect(self._roster_changed)
         self.plan_page.plans_changed.connect(self.reload)
         self.tabs.currentChanged.connect(self._tab_changed)

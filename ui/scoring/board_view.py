@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,17 +42,17 @@ from ui.scoring.models import (
 )
 from ui.widgets.errors import report_failure
 from ui.widgets.styles import NOTE_STYLE
+from ui.widgets.tables import WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
 
 
-class ScoreFilter(QSortFilterProxyModel):
-    """Sorts by each column's value (numbers as numbers) and filters by code or name."""
+class ScoreFilter(WordsFilter):
+    """Sorts by each column's value (numbers as numbers) and filters by code, name or
+    cluster, without regard to case or diacritics."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, columns=(ScoreColumn.CODE, ScoreColumn.NAME, ScoreColumn.CLUSTER))
         self.setSortRole(SORT_ROLE)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterKeyColumn(-1)
 
 
 class ScoreboardView(QWidget):
@@ -135,7 +135,7 @@ class ScoreboardView(QWidget):
         self.model = ScoreTableModel(self)
         self.proxy = ScoreFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.proxy.set_words)
         self.table = QTableView()
         self.table.setObjectName("scoring-table")
         self.table.setModel(self.proxy)
@@ -232,6 +232,8 @@ class ScoreboardView(QWidget):
         self._plan_label.setText(_("Plan:"))
         self._scope_label.setText(_("Ranking:"))
         self.search.setPlaceholderText(_("Find a unit by code or name"))
+        metrics = self.search.fontMetrics()  # the whole hint shows, in any language
+        self.search.setMinimumWidth(metrics.horizontalAdvance(self.search.placeholderText()) + 40)
         self.banner_button.setText(_("Review the rules…"))
         self.banner.setText(
             _(
@@ -360,6 +362,16 @@ class ScoreboardView(QWidget):
         if 0 <= index < len(self._plan_ids):
             self._chosen_plan = self._plan_ids[index]
             self.reload()
+
+    def follow_host_plan(self, plan_id: str | None) -> None:
+        """Score the plan the window hosting this screen chose: its chooser is the only one
+        shown (a tab of the federation's workspace showed two choosers of the plan)."""
+        self._plan_label.hide()
+        self.plan_combo.hide()
+        if plan_id and plan_id != self._chosen_plan:
+            self._chosen_plan = plan_id
+            if self.board is not None:  # shown already: score the new plan
+                self.reload()
 
     # --- selection and "why" -------------------------------------------------------------------
 

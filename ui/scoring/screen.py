@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import SignalInstance, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
 
@@ -376,9 +377,14 @@ def live(screen: ScoringScreen | None) -> ScoringScreen | None:
 
 
 class TabbedWorkspace(Protocol):
-    """A workspace the scoring screen can be a tab of (the federation's)."""
+    """A workspace the scoring screen can be a tab of (the federation's): its tabs, the
+    plan it shows, and its signal of a plan chosen (the plan's id)."""
 
     tabs: QTabWidget
+    plan: domain.Plan | None
+
+    @property
+    def loaded(self) -> SignalInstance: ...
 
 
 def open_scoring_screen(
@@ -395,6 +401,9 @@ def open_scoring_screen(
         if workspace is not None:
             screen = ScoringScreen(ctx, runner)
             workspace.tabs.addTab(screen, "")
+            # One plan chooser: the workspace's, which the tab follows.
+            screen.follow_host_plan(workspace.plan.id if workspace.plan else None)
+            workspace.loaded.connect(screen.follow_host_plan)
         else:
             screen = ScoringWindow(ctx, runner, owner).screen_widget
         status = owner.statusBar()

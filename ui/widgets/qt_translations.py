@@ -10,6 +10,12 @@ catalogue: one catalogue, checked complete by ``tests/unit/test_i18n.py``.
 It looks the text up at each call, so a language switch applies to every
 dialog opened afterwards. Qt's own ``qtbase_<lang>.qm`` is loaded as well
 when Qt has one for the language (it covers the strings not listed here).
+
+The print dialog Qt draws itself on Linux is listed too (its page, copies and
+options; a msgid may differ from Qt's text where our catalogue already has that
+English word in another sense: "to" of a page range). Its "Properties" sub-dialog
+(hundreds of paper sizes by their international names) stays Qt's. On Windows the
+print dialog is the system's own, in the language of Windows.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ QT_STRINGS: dict[tuple[str, str], str] = {
     ("QFileDialog", "&Rename"): N_("&Rename"),
     ("QFileDialog", "&Delete"): N_("&Delete"),
     ("QFileDialog", "Show &hidden files"): N_("Show &hidden files"),
+    ("QFileDialog", "Show "): N_("Show "),  # "Show Size": a column of the header's menu
     ("QFileDialog", "All Files (*)"): N_("All Files (*)"),
     ("QFileDialog", "Files"): N_("Files"),
     ("QFileDialog", "Directory:"): N_("Directory:"),
@@ -89,6 +96,53 @@ QT_STRINGS: dict[tuple[str, str], str] = {
     ("QFileSystemModel", "Computer"): N_("Computer"),
     ("QAbstractFileIconProvider", "Folder"): N_("Folder"),
     ("QAbstractFileIconProvider", "Drive"): N_("Drive"),
+    # The print dialog Qt draws itself (Linux; Windows shows its own, in its language).
+    ("QPrintDialog", "Print"): N_("Print"),
+    ("QPrintDialog", "&Print"): N_("&Print"),
+    ("QPrintDialog", "&Options >>"): N_("&Options >>"),
+    ("QPrintDialog", "&Options <<"): N_("&Options <<"),
+    ("QPrintDialog", "All Pages"): N_("All Pages"),
+    ("QPrintDialog", "Odd Pages"): N_("Odd Pages"),
+    ("QPrintDialog", "Even Pages"): N_("Even Pages"),
+    ("QPrintDialog", "Local file"): N_("Local file"),
+    ("QPrintDialog", "Write PDF file"): N_("Write PDF file"),
+    ("QPrintDialog", "Print to File (PDF)"): N_("Print to File (PDF)"),
+    ("QPrintWidget", "Printer"): N_("Printer"),
+    ("QPrintWidget", "&Name:"): N_("&Name:"),
+    ("QPrintWidget", "P&roperties"): N_("P&roperties"),
+    ("QPrintWidget", "Location:"): N_("Location:"),
+    ("QPrintWidget", "Preview"): N_("Preview"),
+    ("QPrintWidget", "Type:"): N_("Type:"),
+    ("QPrintWidget", "Output &file:"): N_("Output &file:"),
+    ("QPrintSettingsOutput", "Copies"): N_("Copies"),
+    ("QPrintSettingsOutput", "Copies:"): N_("Copies:"),
+    ("QPrintSettingsOutput", "Collate"): N_("Collate"),
+    ("QPrintSettingsOutput", "Reverse"): N_("Reverse"),
+    ("QPrintSettingsOutput", "Options"): N_("Options"),
+    ("QPrintSettingsOutput", "Color Mode"): N_("Color Mode"),
+    ("QPrintSettingsOutput", "Color"): N_("Color"),
+    ("QPrintSettingsOutput", "Grayscale"): N_("Grayscale"),
+    ("QPrintSettingsOutput", "Double Sided Printing"): N_("Double Sided Printing"),
+    ("QPrintSettingsOutput", "Off"): N_("Off (one side)"),
+    ("QPrintSettingsOutput", "Long side binding"): N_("Long side binding"),
+    ("QPrintSettingsOutput", "Short side binding"): N_("Short side binding"),
+    ("QPrintSettingsOutput", "Output Settings"): N_("Output Settings"),
+    ("QPrintSettingsOutput", "Page &Set:"): N_("Page &Set:"),
+    ("QPrintSettingsOutput", "Pages"): N_("Pages"),
+    ("QPrintSettingsOutput", "Pages from"): N_("Pages from"),
+    ("QPrintSettingsOutput", "to"): N_("to (the last page)"),
+    ("QPrintSettingsOutput", "Print all"): N_("Print all"),
+    ("QPrintSettingsOutput", "Print range"): N_("Print range"),
+    ("QPrintSettingsOutput", "Selection"): N_("Selection"),
+    ("QPrintSettingsOutput", "Current Page"): N_("Current Page"),
+    (
+        "QPrintSettingsOutput",
+        "Specify pages or ranges separated by commas. Ranges are specified by two "
+        "numbers separated by a hyphen. E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9.",
+    ): N_(
+        "Specify pages or ranges separated by commas. Ranges are specified by two "
+        "numbers separated by a hyphen. E.g: 3,5-7,9 prints pages 3, 5, 6, 7 and 9."
+    ),
     ("QLineEdit", "&Undo"): N_("&Undo"),
     ("QLineEdit", "&Redo"): N_("&Redo"),
     ("QLineEdit", "Cu&t"): N_("Cu&t"),

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
+from app.core.text import fold
 from db.enums import SECTOR_GROUPS, Sector, UnitKind
 
 if TYPE_CHECKING:
@@ -191,3 +200,44 @@ class IndicatorTableModel(RowTableModel["domain.Indicator"]):
                 self.index(0, IndicatorColumn.APPLIES),
                 self.index(len(self._rows) - 1, IndicatorColumn.APPLIES),
             )
+
+
+@contextmanager
+def rows_refiltered(proxy: QSortFilterProxyModel) -> Iterator[None]:
+    """Change a proxy's row filter inside the block; the proxy re-filters after it.
+
+    Qt 6.10+ wants ``beginFilterChange``/``endFilterChange`` (``invalidateRowsFilter``
+    is deprecated there); older Qt only has the latter.
+    """
+    begin = getattr(proxy, "beginFilterChange", None)
+    if begin is None:
+        yield
+        proxy.invalidateRowsFilter()
+        return
+    begin()
+    yield
+    proxy.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+
+class WordsFilter(QSortFilterProxyModel):
+    """The rows whose shown texts (of ``columns``, or every column) contain the words typed,
+    in any case and with diacritics optional (:func:`app.core.text.fold`): a search box's."""
+
+    def __init__(
+        self, parent: QObject | None = None, *, columns: Iterable[int] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._words = ""
+        self._columns = None if columns is None else tuple(columns)
+
+    def set_words(self, text: str) -> None:
+        with rows_refiltered(self):
+            self._words = fold(text)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        columns = self._columns or range(model.columnCount(source_parent))
+        texts = (model.index(source_row, column, source_parent).data() for column in columns)
+        return self._words in fold(" ".join(str(text) for text in texts if text is not None))
