@@ -13,9 +13,9 @@ from app.setup.backup import (
 )
 from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.first_run import initialize, set_up_installation
+from app.setup.first_steps import QuickStart, Step, quick_start
 from app.setup.moving import MoveCancelled, MoveReport, database_digests_at, move_database
 from app.setup.personal_data import PersonRecord, erase_person, export_person, find_person
-from app.setup.quick_start import QuickStart, Step, quick_start
 
 __all__ = [
     "BackupInfo",
