@@ -72,6 +72,9 @@ class BatchPrintDialog(QDialog):
     that ended (cancelled or not); ``unit_codes`` pre-chooses the roster's selection,
     ``scope`` the dashboard's."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-batch-print"
+
     printed = Signal(object)
 
     def __init__(

@@ -63,6 +63,13 @@ _SOURCE_TEXT = {
 class EntryDialog(QDialog):
     """See the module docstring."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-entry"
+
+    def help_anchor_of(self, _stream: str) -> str:
+        """Its report's tab is explained with the entry itself."""
+        return self.help_anchor
+
     #: The message of each entry saved.
     saved = Signal(str)
     #: Emitted once the unit's statements are on screen.
