@@ -4,34 +4,15 @@ them done, in text and in JSON, each naming the guide's section."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.guide import installed_guide
+from tests.e2e.test_cli_deadlines import cli
 
 #: Subprocesses: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def cli(home: Path, db: Path, *args: str, status: int = 0) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, THIDUA_HOME=str(home), THIDUA_LANG="vi")
-    result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "--db", str(db), *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-    )
-    assert result.returncode == status, result.stderr
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def test_a_chair_s_quick_start_on_the_command_line(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import importlib
 import inspect
 import pkgutil
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,10 +18,17 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QMainWindow,
+    QPushButton,
+    QWidget,
+)
 
 from app.core import domain
-from app.core.crashlog import app_version
+from app.core.crashlog import app_version, record_unexpected
 from app.core.i18n import gettext as _
 from app.core.paths import user_data_dir
 from app.core.preferences import Preferences, load_preferences
@@ -33,14 +40,20 @@ from tests.gui.widgets import context_of, open_federation_window
 from tests.helpers import federation_with_roster
 
 import ui
+from ui.federation.dashboard_dialogs import open_entry
+from ui.federation.workspace import FederationWorkspace
 from ui.shell.about import AboutDialog
+from ui.shell.first_run import FirstRunDialog
 from ui.shell.main_window import MainWindow
 from ui.shell.quick_start import QuickStartDialog
+from ui.shell.shared_database import SharedDatabaseDialog
 from ui.unit.fingerprint import FingerprintDialog
+from ui.widgets.errors import CrashDialog
 from ui.widgets.help import help_button, help_window, own_anchor
 from ui.widgets.help_window import HelpWindow
 from ui.widgets.pages import Page
 from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.tasks import TaskRunner
 
 #: Classes that name no section, and why.
 WITHOUT_SECTION = {"ui.widgets.pages.Page": "the base of the pages, never shown by itself"}
@@ -189,6 +202,76 @@ def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) ->
     press_f1(qtbot, about)
     shown_at(qtbot, "about")
     about.reject()
+    # Another language: the help window's and the checklist's words follow.
+    window.set_language("en")
+    try:
+        assert help_window().find_button.text() == "Find next"
+        assert dialog.windowTitle() == "Quick start"
+        assert window.guide_action.text() == "&User guide"
+    finally:
+        window.set_language("vi")
+    assert help_window().find_button.text() == "Tìm tiếp"
+
+
+def nothing() -> None:
+    """What an entry saved does here: nothing more."""
+
+
+#: Dialogs of the federation's pages, as staff open them: (name, how).
+FEDERATION_DIALOGS: list[tuple[str, Callable[[FederationWorkspace], QDialog | None]]] = [
+    ("deadlines", lambda w: w.dashboard.ask_deadlines()),
+    ("reminders", lambda w: w.dashboard.ask_reminders()),
+    ("history", lambda w: w.dashboard.show_history("CS-0001")),
+    (
+        "entry",
+        lambda w: open_entry(
+            w.dashboard, "CS-0001", plan=w.plan, stream="registration", saved=nothing
+        ),
+    ),
+    ("plan-packages", lambda w: w.plan_page.ask_export()),
+    ("roster-unit", lambda w: w.roster.ask_add()),
+    ("batch-print", lambda w: w.ask_batch_print()),
+]
+
+
+@pytest.mark.parametrize(
+    "how", [h for _n, h in FEDERATION_DIALOGS], ids=[n for n, _h in FEDERATION_DIALOGS]
+)
+def test_f1_and_help_on_a_federation_dialog(
+    qtbot: QtBot,
+    tmp_path: Path,
+    federation_file: Path,
+    how: Callable[[FederationWorkspace], QDialog | None],
+) -> None:
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    _window, workspace = open_federation_window(qtbot, database)
+    qtbot.waitUntil(lambda: workspace.dashboard.plan is not None, timeout=10000)
+    dialog = how(workspace)
+    assert isinstance(dialog, QDialog)
+    # Shown, and done loading (a dialog that loads is disabled until then).
+    qtbot.waitUntil(lambda: dialog.isVisible() and dialog.isEnabled(), timeout=10000)
+    anchor = type(dialog).help_anchor  # type: ignore[attr-defined]
+    press_f1(qtbot, dialog)
+    shown_at(qtbot, anchor)
+    help_window().hide()
+    help_window().current_anchor = ""
+    button = dialog.findChild(QPushButton, "dialog-help")
+    assert button is not None and button.window() is dialog
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    shown_at(qtbot, anchor)
+    dialog.reject()
+
+
+def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file: Path) -> None:
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    window, workspace = open_federation_window(qtbot, database)
+    window.open_scoring()
+    screen = window.scoring_screen
+    assert screen is not None and workspace.tabs.currentWidget() is screen
+    press_f1(qtbot, screen)
+    shown_at(qtbot, "fed-scoring")
 
 
 # --- the chair's pages and the quick start ------------------------------------------------
@@ -272,10 +355,16 @@ def dialogs(parent: QWidget) -> list[QDialog]:
         ),
         FingerprintDialog("LĐLĐ tỉnh Tuyên Quang", "ABCD EFGH", parent),
         AboutDialog(str(Path("thidua.db")), parent),
+        FirstRunDialog(parent),
+        SharedDatabaseDialog("", TaskRunner(parent), parent),
+        CrashDialog(record_unexpected(RuntimeError("thử"), where="test"), parent),
     ]
 
 
-@pytest.mark.parametrize("which", range(3), ids=["passphrase", "fingerprint", "about"])
+DIALOG_NAMES = ["passphrase", "fingerprint", "about", "first-run", "shared-database", "crash"]
+
+
+@pytest.mark.parametrize("which", range(len(DIALOG_NAMES)), ids=DIALOG_NAMES)
 def test_f1_and_the_help_button_on_a_dialog(qtbot: QtBot, which: int) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -293,7 +382,9 @@ def test_f1_and_the_help_button_on_a_dialog(qtbot: QtBot, which: int) -> None:
     window.current_anchor = ""
     box = [b for b in dialog.findChildren(QDialogButtonBox) if b.window() is dialog][-1]
     role = QDialogButtonBox.ButtonRole.HelpRole
-    help_buttons = [b for b in box.buttons() if box.buttonRole(b) is role]
+    help_buttons = [
+        b for b in box.buttons() if box.buttonRole(b) is role and b.objectName() == "dialog-help"
+    ]
     assert [b.text() for b in help_buttons] == [_("Help")]
     QTest.mouseClick(help_buttons[0], Qt.MouseButton.LeftButton)
     assert dialog.isVisible(), "Help does not close the dialog"

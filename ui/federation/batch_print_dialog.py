@@ -47,6 +47,7 @@ from app.rollup import Scope, ScopeChoice, ScopeKind
 
 from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog, open_in_viewer
 from ui.widgets.errors import report_failure
+from ui.widgets.help import dialog_help_button
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
@@ -157,6 +158,7 @@ class BatchPrintDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)
+        buttons.addWidget(dialog_help_button(self))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.cancel_button)

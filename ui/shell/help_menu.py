@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QMenu, QStackedWidget, QWidget
 from app.core.i18n import gettext as _
 from app.core.preferences import Preferences, save_preferences
 
-from ui.widgets.help import anchor_in, bring_to_front, own_anchor, show_help
+from ui.widgets.help import anchor_in, bring_to_front, own_anchor, retranslate_help, show_help
 from ui.widgets.help_window import HelpWindow
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ class HelpMenu:
         self.guide_action.setText(_("&User guide"))
         self.quick_start_action.setText(_("&Quick start"))
         self.glossary_action.setText(_("&Glossary"))
+        retranslate_help()
         if self.quick_start_dialog is not None:
             self.quick_start_dialog.translateUI()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QMessageBox,
+    QPushButton,
     QToolButton,
     QWidget,
 )
@@ -73,8 +74,11 @@ def anchor_at(widget: QWidget | None) -> str:
 
 
 def anchor_in(window: QWidget) -> str:
-    """The section for F1 in ``window``: where its keyboard focus is, else the window's."""
+    """The section for F1 in ``window``: a dialog's own (the pages it may hold are
+    explained with it), else the section where the window's keyboard focus is."""
     focus = QApplication.focusWidget()
+    if isinstance(window, QDialog):
+        return anchor_at(window)
     if focus is not None and focus.window() is window:
         return anchor_at(focus)
     return anchor_at(window)
@@ -86,6 +90,12 @@ def help_window() -> HelpWindow:
     if _window is None or not isValid(_window):
         _window = HelpWindow(installed_guide())
     return _window
+
+
+def retranslate_help() -> None:
+    """The help window's own words in the language now chosen (the guide is Vietnamese)."""
+    if _window is not None and isValid(_window):
+        _window.translateUI()
 
 
 def show_help(anchor: str) -> HelpWindow:
@@ -127,19 +137,29 @@ def help_button(anchor_of: QWidget, parent: QWidget | None = None) -> QToolButto
 
 
 def add_help_button(dialog: QDialog) -> bool:
-    """Give ``dialog``'s button box a "Help" button (once); False when it has none."""
+    """Give ``dialog``'s button box a "Help" button (once); False when it has neither
+    a button box nor a Help button of its own (:func:`dialog_help_button`)."""
+    if dialog.findChild(QPushButton, "dialog-help") is not None:
+        return True
     boxes = [b for b in dialog.findChildren(QDialogButtonBox) if b.window() is dialog]
     if not boxes:
         return False
-    box = boxes[-1]
-    for button in box.buttons():
-        if box.buttonRole(button) is QDialogButtonBox.ButtonRole.HelpRole:
-            return True
-    button = box.addButton(_("Help"), QDialogButtonBox.ButtonRole.HelpRole)
+    button = boxes[-1].addButton(_("Help"), QDialogButtonBox.ButtonRole.HelpRole)
+    _wire(button, dialog)
+    return True
+
+
+def dialog_help_button(dialog: QDialog) -> QPushButton:
+    """A "Help" button for a dialog whose buttons are a row of its own (no button box)."""
+    button = QPushButton(_("Help"), dialog)
+    _wire(button, dialog)
+    return button
+
+
+def _wire(button: QPushButton, dialog: QDialog) -> None:
     button.setObjectName("dialog-help")
     button.setAutoDefault(False)
     button.clicked.connect(lambda: show_help(anchor_in(dialog)))
-    return True
 
 
 def install_help_key(window: QWidget) -> QShortcut:
