@@ -433,3 +433,18 @@ def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:
     assert window.minimumSizeHint().width() <= 1366
     assert window.minimumSizeHint().height() <= 768
     assert window.width() <= 1366 and window.height() <= 768
+
+
+def test_quick_start_and_about_at_1366_by_768(
+    qtbot: QtBot, tmp_path: Path, federation_file: Path, scale: float
+) -> None:
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    window, _workspace = open_federation_window(qtbot, database)
+    for dialog in (window.open_quick_start(), window.open_about()):
+        assert dialog is not None
+        qtbot.waitUntil(dialog.isVisible)
+        hint = dialog.minimumSizeHint()
+        assert hint.width() <= 1366 and hint.height() <= 768, type(dialog).__name__
+        assert dialog.width() <= 1366 and dialog.height() <= 768
+        dialog.close()
