@@ -299,6 +299,39 @@ def key_protection_screens(out: Path, work: Path) -> list[Path]:
     return shots
 
 
+def help_screens(out: Path, work: Path) -> list[Path]:
+    """The help window opened at the chair's registration, and the chair's quick start
+    (run after :func:`unit_screens`, on its unit's database)."""
+    from PySide6.QtWidgets import QWidget
+
+    from app.core.context import open_context
+    from app.core.i18n import set_language
+
+    from ui.shell.quick_start import QuickStartDialog
+    from ui.widgets.help import show_help
+
+    set_language("vi")
+    window = show_help("unit-registration")
+    window.resize(1366, 768)
+    settle()
+    window.show_anchor("unit-registration")
+    settle()
+    shots = [out / "help-window.png"]
+    window.grab().save(str(shots[0]))
+    window.hide()
+    ctx = open_context(work / "unit.db")
+    parent = QWidget()
+    parent.resize(1366, 768)
+    dialog = QuickStartDialog(ctx, parent, hidden=False)
+    dialog.show()
+    settle()
+    shots.append(out / "quick-start.png")
+    dialog.grab().save(str(shots[1]))
+    dialog.close()
+    ctx.close()
+    return shots
+
+
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -312,7 +345,11 @@ def main(argv: list[str]) -> int:
 
         load_bundled_fonts()
         install_qt_translations(app)  # standard buttons in the screenshot's language
+        from ui.widgets.help import install_help
+
+        install_help(app)  # F1 and the Help buttons, as the application has them
         shots = unit_screens(out, Path(folder))
+        shots.extend(help_screens(out, Path(folder)))
         shots.extend(key_unlock_screen(out, Path(folder)))
         shots.extend(key_protection_screens(out, Path(folder)))
         try:

@@ -65,6 +65,8 @@ ACTION_LABELS: dict[str, str] = {
     "person.export": N_("A person's data exported on request"),
     "person.erase": N_("A person's data erased on request"),
     "plan.number": N_("Plan number and date set"),
+    "print.registration": N_("Registration form printed"),
+    "print.key_card": N_("Key card printed"),
 }
 
 #: The fields of an entry's detail the log shows most, in words.

@@ -1,4 +1,5 @@
-"""``thidua-cli init``: set up a database for the federation or a unit."""
+"""``thidua-cli init``: set up a database for the federation or a unit; ``thidua-cli
+quick-start``: its first steps, each ticked once done, with the guide's section."""
 
 from __future__ import annotations
 
@@ -55,8 +56,39 @@ def cmd_init(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_quick_start(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
+    from app.setup import quick_start
+
+    state = quick_start(ctx)
+    if args.json:
+        emit(
+            out,
+            {
+                "role": state.role.value,
+                "done": state.done_count,
+                "total": len(state.steps),
+                "steps": [
+                    {"key": s.key, "text": _(s.label), "guide": s.anchor, "done": s.done}
+                    for s in state.steps
+                ],
+            },
+        )
+        return 0
+    out.write(
+        _("Quick start: {done} of {total} steps done.").format(
+            done=state.done_count, total=len(state.steps)
+        )
+        + "\n"
+    )
+    for number, step in enumerate(state.steps, start=1):
+        mark = "[x]" if step.done else "[ ]"
+        guide = _("guide: #{anchor}").format(anchor=step.anchor)
+        out.write(f"{mark} {number}. {_(step.label)} ({guide})\n")
+    return 0
+
+
 def register(commands: Commands, add: AddCommand) -> None:
-    """Add ``init``."""
+    """Add ``init`` and ``quick-start``."""
     init = add(commands, "init", cmd_init, _("set up a database for the federation or a unit"))
     init.add_argument("--role", required=True, choices=[r.value for r in Role])
     init.add_argument("--name", required=True, help=_("name of the union"))
@@ -65,3 +97,9 @@ def register(commands: Commands, add: AddCommand) -> None:
     init.add_argument("--sector", choices=[s.value for s in Sector])
     # --key-passphrase-env names the new federation key's passphrase here, not one to unlock.
     init.set_defaults(unlocks_key=False)
+    add(
+        commands,
+        "quick-start",
+        cmd_quick_start,
+        _("the first steps of this database's chair or staff, each ticked once done"),
+    )

@@ -32,9 +32,16 @@ class Preferences:
     #: The database file that was open before a shared database was chosen: File →
     #: Shared database… → *Use the embedded database* goes back to it.
     local_database: str = ""
+    #: The quick start at each start while steps remain: "" until the first run shows it,
+    #: then "shown"; "hidden" once the user asked not to see it again.
+    quick_start: str = ""
 
     def with_changes(self, **changes: object) -> Preferences:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+#: What :attr:`Preferences.quick_start` may say.
+QUICK_START_STATES = ("", "shown", "hidden")
 
 
 def preferences_path() -> Path:
@@ -55,6 +62,7 @@ def load_preferences() -> Preferences:
     geometry = raw.get("window_geometry")
     staff = raw.get("staff_name")
     local = raw.get("local_database")
+    quick = raw.get("quick_start")
     return Preferences(
         language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         database=database if isinstance(database, str) else "",
@@ -62,6 +70,7 @@ def load_preferences() -> Preferences:
         window_geometry=geometry if isinstance(geometry, str) and len(geometry) < 4096 else "",
         staff_name=clean_staff_name(staff) if isinstance(staff, str) else "",
         local_database=local if isinstance(local, str) and "://" not in local else "",
+        quick_start=quick if quick in QUICK_START_STATES else "",
     )
 
 

@@ -13,6 +13,7 @@ from app.setup.backup import (
 )
 from app.setup.describing import DatabaseSummary, describe_database
 from app.setup.first_run import initialize, set_up_installation
+from app.setup.first_steps import QuickStart, Step, quick_start
 from app.setup.moving import MoveCancelled, MoveReport, database_digests_at, move_database
 from app.setup.personal_data import PersonRecord, erase_person, export_person, find_person
 
@@ -22,7 +23,9 @@ __all__ = [
     "MoveCancelled",
     "MoveReport",
     "PersonRecord",
+    "QuickStart",
     "RestorePlan",
+    "Step",
     "backup_installation",
     "check_backup",
     "database_digests_at",
@@ -35,6 +38,7 @@ __all__ = [
     "last_backup_at",
     "move_database",
     "plan_restore",
+    "quick_start",
     "restore_installation",
     "set_up_installation",
 ]

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from ui.widgets.fonts import apply_font_scale
+from ui.widgets.help import install_help
 
 
 @pytest.fixture(params=(1.0, 1.25), ids=["100%", "125%"])
@@ -17,3 +18,9 @@ def scale(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[float]
     apply_font_scale(request.param)
     yield request.param
     apply_font_scale(1.0)
+
+
+@pytest.fixture(autouse=True)
+def help_everywhere(qapp: QApplication) -> None:
+    """F1 and the Help buttons, as the application installs them (ui.widgets.help)."""
+    install_help(qapp)

@@ -28,6 +28,9 @@ from ui.widgets.dialogs import translate_buttons
 class AcceptKeyDialog(QDialog):
     """Type the fingerprint from the stamped form; name the evidence; confirm a change."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-keys"
+
     def __init__(self, row: KeyRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accept-key")

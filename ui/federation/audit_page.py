@@ -99,6 +99,8 @@ class AuditModel(RowTableModel[AuditRow]):
 
 
 class AuditPage(Page):
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-audit"
     loaded = Signal(object)  # list of AuditRow
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:

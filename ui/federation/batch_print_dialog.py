@@ -47,6 +47,7 @@ from app.rollup import Scope, ScopeChoice, ScopeKind
 
 from ui.widgets.dialogs import confirm_replace, ending_in, file_dialog, open_in_viewer
 from ui.widgets.errors import report_failure
+from ui.widgets.help import dialog_help_button
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
@@ -71,6 +72,9 @@ class BatchPrintDialog(QDialog):
     """See the module docstring. ``printed`` carries the :class:`BatchResult` of a run
     that ended (cancelled or not); ``unit_codes`` pre-chooses the roster's selection,
     ``scope`` the dashboard's."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-batch-print"
 
     printed = Signal(object)
 
@@ -154,6 +158,7 @@ class BatchPrintDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress, 1)
         buttons.addStretch(0)
+        buttons.addWidget(dialog_help_button(self))
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.cancel_button)

@@ -95,6 +95,9 @@ def per_worker_data(text: str) -> dict[str, str]:
 class ValueChecksDialog(QDialog):
     """Edit the plan's thresholds; :meth:`data` is what to save."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
+
     def __init__(self, checks: ValueChecks, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("value-checks")

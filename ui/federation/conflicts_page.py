@@ -48,6 +48,8 @@ from ui.widgets.tasks import CancelToken, Runner
 
 
 class ConflictsPage(Page):
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-conflicts"
     loaded = Signal()
     detail_shown = Signal(object)  # ConflictDetail
     resolved = Signal(object)  # ConflictInfo

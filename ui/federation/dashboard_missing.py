@@ -39,6 +39,9 @@ from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFi
 class MissingPanel(QWidget):
     """See the module docstring; ``done`` says how many rows were copied."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-dashboard"
+
     done = Signal(str)
     #: The unit whose history is asked for: (unit code, the row's report).
     history_requested = Signal(str, str)

@@ -58,6 +58,7 @@ from ui.widgets.tasks import CancelToken, Runner
 
 
 class DashboardPage(Page):
+    help_anchor = "fed-dashboard"  # its section of the user guide (ui.widgets.help)
     #: Emitted with the :class:`Dashboard` once it is on screen.
     refreshed = Signal(object)
     clusters_shown = Signal(object)

@@ -53,6 +53,9 @@ from ui.widgets.tasks import CancelToken, Runner
 class DeadlinesDialog(QDialog):
     """See the module docstring."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-deadlines"
+
     #: Emitted with the message of each change saved.
     changed = Signal(str)
     #: Emitted once the deadlines and the roster's units are on screen.

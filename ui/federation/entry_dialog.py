@@ -47,6 +47,7 @@ from ui.unit.import_preview import ImportPreviewDialog
 from ui.unit.stream_page import StreamPage
 from ui.widgets.dates import date_edit, day_of, qdate
 from ui.widgets.errors import error_text, report_failure
+from ui.widgets.help import dialog_help_button
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import CancelToken, Runner
@@ -62,6 +63,13 @@ _SOURCE_TEXT = {
 
 class EntryDialog(QDialog):
     """See the module docstring."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-entry"
+
+    def help_anchor_of(self, _stream: str) -> str:
+        """Its report's tab is explained with the entry itself."""
+        return self.help_anchor
 
     #: The message of each entry saved.
     saved = Signal(str)
@@ -136,6 +144,7 @@ class EntryDialog(QDialog):
         buttons.addWidget(self.excel_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.close_button)
+        buttons.addWidget(dialog_help_button(self))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.banner)

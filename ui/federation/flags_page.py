@@ -100,6 +100,9 @@ class FlagsModel(RowTableModel[FlagInfo]):
 class FlagsPage(Page):
     """The flags of the plan chosen in the workspace."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-flags"
+
     loaded = Signal(object)  # list of FlagInfo
     #: A flag was verified or opened again (the audit log has a new entry).
     changed = Signal()

@@ -138,6 +138,9 @@ class ChangesModel(RowTableModel[tuple[str, str, str]]):
 class UnitHistoryDialog(QDialog):
     """See the module docstring (non-modal; ``stream``: the one to show first)."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-history"
+
     loaded = Signal(object)  # UnitHistory
     compared = Signal(object)  # VersionComparison, or None when nothing to compare
 

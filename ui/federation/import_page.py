@@ -49,6 +49,7 @@ from ui.federation.import_feed import ItemFeed, throttled
 from ui.federation.import_models import FILTERS, ImportColumn, ImportFilter, ImportModel
 from ui.federation.import_status import status_text
 from ui.widgets.dialogs import confirm, ending_in, file_dialog, warn
+from ui.widgets.help import set_help
 from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
@@ -56,6 +57,9 @@ from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
 class ImportPage(Page):
     """Check, apply, review; see the module docstring."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-import"
 
     #: A check or a run has filled the table (tests wait for these).
     checked = Signal(object)  # ImportSummary of the dry run
@@ -529,7 +533,7 @@ class ImportPage(Page):
     def choose_receipts_folder(self) -> None:
         if self.owed_receipts() == 0:
             # Said in a box, not only the status bar; and the lost USB stick has a way out.
-            confirm(
+            box = confirm(
                 self,
                 name="receipts-again",
                 title=_("Receipts"),
@@ -540,18 +544,20 @@ class ImportPage(Page):
                 ),
                 on_yes=lambda: self._choose_folder(again=True),
             )
+            set_help(box, "fed-receipts")
             self.done.emit(_("No receipt is owed: every merged report's receipt is written."))
             return
         self._choose_folder(again=False)
 
     def _choose_folder(self, *, again: bool) -> None:
-        file_dialog(
+        dialog = file_dialog(
             self,
             name="receipts-folder",
             title=_("Folder for the receipts"),
             mode=QFileDialog.FileMode.Directory,
             on_chosen=lambda paths: self.write_receipts(paths[0], again=again),
         )
+        set_help(dialog, "fed-receipts")
 
     def write_receipts(self, folder: Path, *, again: bool = False) -> None:
         """A signed receipt for every merged report still owed one (``again``: every

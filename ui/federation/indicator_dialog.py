@@ -220,6 +220,9 @@ class TargetModel(RowTableModel[TargetInput]):
 class TargetDialog(QDialog):
     """One target: comparison and value, for which units, how it is counted."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
+
     def __init__(
         self,
         plan: domain.Plan,
@@ -329,6 +332,9 @@ class TargetDialog(QDialog):
 
 class IndicatorDialog(QDialog):
     """Add or change one indicator; ``submitted`` carries what was typed."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
 
     submitted = Signal(object)  # IndicatorInput
     #: A target dialog opened (tests fill it in).

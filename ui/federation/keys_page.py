@@ -47,6 +47,9 @@ from ui.widgets.tasks import CancelToken, Runner
 class KeysPage(Page):
     """Pending keys first; accept / refuse / revoke with confirmation."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-keys"
+
     loaded = Signal()
     decided = Signal(object)  # KeyInfo after a decision
     data_changed = Signal()

@@ -172,6 +172,9 @@ class LateUnitsDialog(QDialog):
     """The units late or not sent, by report, as of the dashboard's day (non-modal);
     the selected unit's history and the reminder letters are asked for from here."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-dashboard"
+
     #: The unit whose history is asked for: (unit code, the row's report).
     history_requested = Signal(str, str)
     #: The report chosen ("" for every report): write reminder letters.

@@ -37,6 +37,9 @@ from ui.widgets.dialogs import file_dialog, translate_buttons
 class ExportPlanDialog(QDialog):
     """Which units (all, a cluster, a subtree) and which folder."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
+
     def __init__(
         self, plan: domain.Plan, choices: list[ScopeChoice], parent: QWidget | None = None
     ) -> None:
@@ -123,6 +126,9 @@ class ExportPlanDialog(QDialog):
 
 class EditPlanDialog(QDialog):
     """The plan's header: number, date issued, title and theme."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
 
     def __init__(
         self, plan: domain.Plan, parent: QWidget | None = None, *, only_number: bool = False

@@ -48,6 +48,8 @@ from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
 
 class PlanPage(Page):
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-plan"
     exported = Signal(object)  # list of ExportedFile
     cloned = Signal(str)  # the new plan's id
     edited = Signal(str)

@@ -79,6 +79,9 @@ class ReminderDialog(QDialog):
     """See the module docstring. ``scopes``: (label, scope) pairs, ``scope_index`` the
     one chosen first; ``stream``: the report chosen first ("" for the first)."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-history"
+
     written = Signal(object)  # ReminderOutput
     refused = Signal(str)  # the message shown
 

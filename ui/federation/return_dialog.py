@@ -34,6 +34,9 @@ from ui.widgets.screen_fit import fit_to_screen
 class ReturnDialog(QDialog):
     """Comments for the unit (general and per indicator) and where to write the return."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-conflicts"
+
     def __init__(self, detail: ConflictDetail, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("return-package")

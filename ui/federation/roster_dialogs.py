@@ -96,6 +96,9 @@ class CellsDialog(QDialog):
     """A roster workbook's cells by row and column, with an introduction: the
     problems of a workbook refused, or the cells an import read differently."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-roster"
+
     def __init__(
         self,
         *,
@@ -181,6 +184,9 @@ class RosterUnitDialog(QDialog):
     The values go through the workbook's own checks in the core; a refusal
     is shown in the dialog, which stays open with everything typed.
     """
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-roster"
 
     def __init__(
         self,

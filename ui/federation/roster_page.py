@@ -48,6 +48,8 @@ from ui.widgets.tasks import CancelToken, Runner
 
 
 class RosterPage(Page):
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-roster"
     loaded = Signal()
     imported = Signal(object)  # RosterImportResult
     import_failed = Signal(object)  # RowErrorsDialog or the error text

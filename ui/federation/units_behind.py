@@ -81,6 +81,9 @@ class UnitsBehindModel(RowTableModel[UnitFigure]):
 class UnitsBehindDialog(QDialog):
     """The units one figure counts, with their own values (non-modal, resizable)."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-dashboard"
+
     def __init__(
         self,
         plan: domain.Plan,

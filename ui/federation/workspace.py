@@ -39,6 +39,7 @@ from ui.federation.import_page import ImportPage
 from ui.federation.keys_page import KeysPage
 from ui.federation.plan_page import PlanPage
 from ui.federation.roster_page import RosterPage
+from ui.widgets.help import help_button, own_anchor
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
@@ -56,6 +57,14 @@ def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[
 
 class FederationWorkspace(Page):
     """See the module docstring. ``loaded`` carries the plan id once it is on screen."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "federation"
+
+    def current_help_anchor(self) -> str:
+        """The section of the tab shown."""
+        page = self.tabs.currentWidget()
+        return own_anchor(page) if page is not None else ""
 
     loaded = Signal(str)
     done = Signal(str)
@@ -162,6 +171,7 @@ class FederationWorkspace(Page):
         self.plan_page.plans_changed.connect(self.reload)
         self.tabs.currentChanged.connect(self._tab_changed)
 
+        self.tabs.setCornerWidget(help_button(self), Qt.Corner.TopRightCorner)
         header = QHBoxLayout()
         header.addWidget(self.plan_label)
         header.addWidget(self.plan_combo, 1)

@@ -58,6 +58,9 @@ class ScoreFilter(WordsFilter):
 class ScoreboardView(QWidget):
     """See the module docstring. ``loaded`` is emitted each time a scoreboard is shown."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
+
     loaded = Signal()
     failed = Signal(str)
     done = Signal(str)

@@ -28,6 +28,9 @@ from ui.widgets.tables import kind_label, sector_label
 class ProposeDialog(QDialog):
     """An award and/or a grade for one unit, with its achievement summary."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
+
     def __init__(self, board: Scoreboard, score: UnitScore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("propose-unit")
@@ -109,6 +112,9 @@ class ProposeDialog(QDialog):
 class FlagsDialog(QDialog):
     """The rules' custom flags for one unit, each with a note."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
+
     def __init__(
         self,
         board: Scoreboard,
@@ -168,6 +174,9 @@ class FlagsDialog(QDialog):
 
 class TrustMemberDialog(QDialog):
     """Confirm a member's key: the fingerprint read on its stamped form, its kind and sector."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
 
     def __init__(self, code: str, name: str, fingerprint: str, parent: QWidget | None = None):
         super().__init__(parent)

@@ -140,6 +140,9 @@ class RulesDialog(QDialog):
     ``accept()``.
     """
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
+
     save_requested = Signal(dict)
     reset_requested = Signal()
 

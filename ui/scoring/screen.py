@@ -356,6 +356,9 @@ class ScoringScreen(ScoreboardView):
 class ScoringWindow(QMainWindow):
     """The scoring screen in its own window (opened from the main window's menu)."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-scoring"
+
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("scoring-window")

@@ -43,6 +43,9 @@ class FirstRunChoice:
 class FirstRunDialog(QDialog):
     """Asks who uses this computer: the federation or a reporting unit."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "first-start"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setModal(True)

@@ -30,9 +30,11 @@ from app.core.location import shown_location
 from app.core.preferences import Preferences, load_preferences, save_preferences
 
 from ui.shell.database_menu import DatabaseMenu, Opened, open_database
+from ui.shell.help_menu import HelpMenu
 from ui.shell.key_protection import key_warning_text
 from ui.shell.plan_view import PlanView
 from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
+from ui.widgets.help import install_help
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import IndicatorTableModel
 from ui.widgets.tasks import CancelToken, TaskRunner
@@ -45,8 +47,10 @@ if TYPE_CHECKING:
 
     from ui.federation.workspace import FederationWorkspace
     from ui.scoring.screen import ScoringScreen
+    from ui.shell.about import AboutDialog
     from ui.shell.first_run import FirstRunChoice, FirstRunDialog
     from ui.shell.move_dialog import MoveDialog
+    from ui.shell.quick_start import QuickStartDialog
     from ui.shell.shared_database import SharedDatabaseDialog
     from ui.unit.workspace import UnitWorkspace
 
@@ -54,8 +58,11 @@ if TYPE_CHECKING:
 MESSAGE_MS = 15000
 
 
-class MainWindow(DatabaseMenu, QMainWindow):
+class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
     """Shell of both modes: role, plan chooser and the plan's indicators."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "intro"
 
     #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
     plan_shown = Signal(str)
@@ -102,6 +109,9 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self.statusBar().addPermanentWidget(self.key_warning)
         self.key_warning.hide()
         self.protect_key_dialog: QDialog | None = None  # once asked
+        self.quick_start_dialog: QuickStartDialog | None = None  # once opened
+        self.about_dialog: AboutDialog | None = None  # once opened
+        install_help()  # F1 and a Help button on every window from now on
 
         self._build_menus()
         if not (
@@ -170,11 +180,13 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._view_menu.addAction(self._zoom_out)
         self._view_menu.addAction(self._zoom_reset)
         self._help_menu = bar.addMenu("")
+        self._build_help_menu(self._help_menu, self)
         self._report_action = QAction(self)
         self._report_action.triggered.connect(self.save_error_report)
         self._help_menu.addAction(self._report_action)
         self._about_action = QAction(self)
-        self._about_action.triggered.connect(self._about)
+        self._about_action.setObjectName("help-about")
+        self._about_action.triggered.connect(lambda: self.open_about())
         self._help_menu.addAction(self._about_action)
 
     def translateUI(self) -> None:
@@ -204,6 +216,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
         self._help_menu.setTitle(_("&Help"))
         self._about_action.setText(_("&About Thi Đua"))
         self._report_action.setText(_("Save error report…"))
+        self._translate_help_menu()
         self._plan_page.translateUI()
         if self.unit_workspace is not None:
             self.unit_workspace.translateUI()
@@ -259,24 +272,15 @@ class MainWindow(DatabaseMenu, QMainWindow):
 
         return ask_report_file(self, suggested="thidua-bao-cao-loi.txt", on_chosen=chosen)
 
-    @Slot()
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            _("About Thi Đua"),
-            _(
-                "Thi Đua works offline: registrations, results and signed packages "
-                "for the trade-union emulation movement."
-            ),
-        )
-
     @Slot(str)
     def say(self, text: str) -> None:
         """A message of what was just done, in the status bar for a while; the
         database and role shown there come back after it."""
         self.statusBar().showMessage(text, MESSAGE_MS)
+        self.refresh_quick_start()
 
     def _update_status(self) -> None:
+        self.quick_start_action.setEnabled(self._installation is not None)
         if self._installation is None:
             self._status.setText(
                 _("Database: {path}").format(path=shown_location(self._database))
@@ -316,6 +320,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self._ask_first_run()
         else:
             self._load_plans()
+            self.show_quick_start_at_start(first_run=False)
 
     def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
         from ui.shell.first_run import FirstRunDialog
@@ -352,6 +357,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self._installation = installation
             self._update_status()
             self._load_plans()
+            self.show_quick_start_at_start(first_run=True)
 
         def failed(error: BaseException) -> None:
             # Nothing was set up: ask again, with what was typed and what went wrong.
@@ -476,6 +482,7 @@ class MainWindow(DatabaseMenu, QMainWindow):
             self._ctx.close()
             self._ctx = None
         self._installation = None
+        self._forget_quick_start()
         self._backup_action.setVisible(False)
         self.backup_reminder.hide()
         self._protect_action.setVisible(False)

@@ -41,6 +41,9 @@ from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 class MoveDialog(QDialog):
     """Choose the target, move, and hand it over when proven whole (module docstring)."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-shared-database"
+
     #: The target's location, once every row is there and checked.
     moved = Signal(str)
     #: The translated outcome (moved, refused, failed or cancelled); tests wait for it.

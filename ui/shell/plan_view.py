@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 class PlanView(QWidget):
     """The chosen plan's indicators; ``shown`` carries its id once they are on screen."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-plan"
+
     shown = Signal(str)
 
     def __init__(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.i18n import gettext as _
 
+from ui.widgets.help import set_help
 from ui.widgets.passphrase import PassphraseDialog
 
 
@@ -36,6 +37,7 @@ def ask_passphrase(
         + _("The replaced file is kept beside it. Type the backup's passphrase:"),
         ok_text=_("Restore"),
     )
+    set_help(dialog, "backup")
     dialog.chosen.connect(on_typed)
     dialog.open()
     return dialog
@@ -52,6 +54,7 @@ def say_restored(parent: QWidget, info: Any) -> QMessageBox:
         text += " " + _("The data it replaced is kept in {path}.").format(path=info.kept_aside)
     box = QMessageBox(QMessageBox.Icon.Information, _("Restore"), text, parent=parent)
     box.setObjectName("restore-done")
+    set_help(box, "backup")
     box.open()
     return box
 

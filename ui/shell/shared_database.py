@@ -37,6 +37,9 @@ from ui.widgets.tasks import CancelToken, Runner
 class SharedDatabaseDialog(QDialog):
     """Enter, test and choose a shared database; see the module docstring."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "fed-shared-database"
+
     #: The URL to switch to (a server's), or "" for the embedded database.
     chosen = Signal(str)
     #: The (empty) server database to move the data in use to.

@@ -9,11 +9,14 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from app.core.i18n import gettext as _
 
+from ui.widgets.help import set_help
+
 
 def ask_staff_name(parent: QWidget, current: str, on_typed: Callable[[str], None]) -> QInputDialog:
     """Ask for the name (non-blocking); ``on_typed`` gets what was typed on Save."""
     dialog = QInputDialog(parent)
     dialog.setObjectName("staff-name")
+    set_help(dialog, "fed-shared-database")
     dialog.setWindowTitle(_("Who uses this computer"))
     dialog.setLabelText(
         _(

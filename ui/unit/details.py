@@ -176,6 +176,9 @@ class _TitleDelegate(QStyledItemDelegate):
 class DetailsPanel(QWidget):
     """The non-indicator parts of a statement."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-details"
+
     def __init__(
         self,
         *,

@@ -21,6 +21,9 @@ from ui.widgets.styles import ERROR_TEXT_STYLE
 class FingerprintDialog(QDialog):
     """Type the federation's fingerprint; ``confirmed`` carries it once it matches."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-fingerprint"
+
     confirmed = Signal(str)
 
     def __init__(self, federation_name: str, expected: str, parent: QWidget | None = None) -> None:

@@ -31,6 +31,7 @@ from app.core.i18n import gettext as _
 from app.core.legacy_repair import LegacyReport
 from app.unit import ValueChange
 
+from ui.widgets.help import anchor_at
 from ui.widgets.legacy_cells import LegacyCellsBox
 from ui.widgets.screen_fit import fit_to_screen
 
@@ -76,6 +77,14 @@ def _shown(plan: domain.Plan, code: str, value: domain.UnitValue | None) -> str:
 
 class ImportPreviewDialog(QDialog):
     """What importing a workbook would change; OK imports, Cancel changes nothing."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-registration"
+
+    def current_help_anchor(self) -> str:
+        """At the federation, opened from an entry on a unit's behalf: that section."""
+        parent = self.parentWidget()
+        return "fed-entry" if parent is not None and anchor_at(parent) == "fed-entry" else ""
 
     def __init__(
         self,

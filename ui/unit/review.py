@@ -36,6 +36,9 @@ from ui.widgets.styles import NOTE_STYLE
 class ReviewDialog(QDialog):
     """Review before sending; OK ("Send") writes the package, Cancel changes nothing."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-sending"
+
     def __init__(
         self,
         plan: domain.Plan,

@@ -31,9 +31,18 @@ class PageOwner(Protocol):
 
     def save_details(self, stream: str, details: StatementDetails) -> None: ...
 
+    def help_anchor_of(self, stream: str) -> str: ...
+
 
 class StreamPage(QWidget):
     """One stream: the indicator table beside the details panel."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit-registration"
+
+    def current_help_anchor(self) -> str:
+        """Registration, results, or a report the federation returned (the workspace knows)."""
+        return self._owner.help_anchor_of(self.stream)
 
     def __init__(self, stream: str, workspace_widget: PageOwner) -> None:
         super().__init__()

@@ -34,6 +34,7 @@ from db.enums import REGISTRATION_STREAM
 from ui.unit.stream_page import StreamPage
 from ui.widgets.dialogs import warn
 from ui.widgets.errors import report_failure
+from ui.widgets.help import help_button
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tasks import Runner
 
@@ -41,6 +42,21 @@ from ui.widgets.tasks import Runner
 class WorkspaceView(QWidget):
     """The chair's screen for the unit's current plan; :class:`~ui.unit.workspace.UnitWorkspace`
     adds what its toolbar's actions do."""
+
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "unit"
+
+    def current_help_anchor(self) -> str:
+        """The section of the tab shown (the sending tab: sending)."""
+        page = self.tabs.currentWidget()
+        return self.help_anchor_of(page.stream) if isinstance(page, StreamPage) else "unit-sending"
+
+    def help_anchor_of(self, stream: str) -> str:
+        """A report's section: returned for correction, else registration or results."""
+        state = self.workspace.states.get(stream) if self.workspace is not None else None
+        if state is not None and state.status == "returned":
+            return "unit-returns"
+        return "unit-registration" if stream == REGISTRATION_STREAM else "unit-results"
 
     #: Emitted after the workspace is (re)loaded from the database.
     loaded = Signal()
@@ -126,6 +142,7 @@ class WorkspaceView(QWidget):
         send_layout.addWidget(self.status_table)
         self._send_page = send_page
 
+        self.tabs.setCornerWidget(help_button(self), Qt.Corner.TopRightCorner)
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(self._header)

@@ -11,18 +11,21 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.core.i18n import gettext as _
 
 from ui.widgets.dialogs import file_dialog
+from ui.widgets.help import set_help
 from ui.widgets.passphrase import PassphraseDialog
 
 
 def ask_backup_folder(parent: QWidget, on_chosen: Callable[[Path], object]) -> QFileDialog:
     """The folder to back up to (non-blocking)."""
-    return file_dialog(
+    dialog = file_dialog(
         parent,
         name="backup-folder",
         title=_("Folder for the backup (a USB stick)"),
         mode=QFileDialog.FileMode.Directory,
         on_chosen=lambda paths: on_chosen(paths[0]),
     )
+    set_help(dialog, "backup")
+    return dialog
 
 
 def ask_backup_passphrase(parent: QWidget, on_typed: Callable[[str], object]) -> PassphraseDialog:
@@ -38,6 +41,7 @@ def ask_backup_passphrase(parent: QWidget, on_typed: Callable[[str], object]) ->
         ok_text=_("Back up"),
         twice=True,
     )
+    set_help(dialog, "backup")
     dialog.chosen.connect(on_typed)
     dialog.open()
     return dialog

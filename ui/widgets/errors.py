@@ -54,6 +54,9 @@ def error_text(error: BaseException) -> str:
 class CrashDialog(QDialog):
     """An unexpected failure: what failed, that work can go on, and a report to save."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "problems"
+
     def __init__(self, incident: Incident, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crash-dialog")

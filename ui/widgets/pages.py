@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 class Page(QWidget):
     """A workspace or one of its pages (see the module docstring)."""
 
+    #: Its section of the user guide (ui.widgets.help): every page names its own.
+    help_anchor = ""
+
     #: The text of a failure, once the user has been shown it.
     failed = Signal(str)
 

@@ -33,6 +33,9 @@ class PassphraseDialog(QDialog):
     once it is accepted. ``name`` is the ``objectName`` tests find it by, ``intro`` the
     text above the fields and ``ok_text`` the word on its OK button."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "key-passphrase"
+
     chosen = Signal(str)
 
     def __init__(

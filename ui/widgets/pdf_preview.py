@@ -52,6 +52,9 @@ def font_note(family: str) -> str:
 class PdfPreviewDialog(QDialog):
     """Shows the document as it will print; Save PDF keeps the file, Print prints it."""
 
+    #: Its section of the user guide (ui.widgets.help).
+    help_anchor = "printing"
+
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pdf-preview")
