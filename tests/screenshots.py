@@ -55,6 +55,8 @@ SHOTS = (
     "federation-unit-history.png",
     "federation-value-checks.png",
     "first-run-federation-key.png",
+    "help-window.png",
+    "quick-start.png",
     "unit-backup.png",
     "unit-first-run.png",
     "unit-import-old-fonts.png",
