@@ -18,7 +18,7 @@ from app.core.i18n import gettext as _
 from app.core.text import natural_key
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
-from app.scoring.numbers import number_text, rounded_fraction, score_text
+from app.scoring.numbers import number_text, score_text
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _breaker_text(breaker: TieBreaker, value: Fraction) -> str:
 def _breaker_value(score: UnitScore, breaker: TieBreaker) -> Fraction:
     if breaker is TieBreaker.INDICATORS_ATTAINED:
         return Fraction(score.attained_count)
-    return rounded_fraction(score.bonus)
+    return score.shown_bonus
 
 
 def _others(codes: list[str], own: str) -> list[str]:
@@ -90,9 +90,9 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     others = [s for s in scores if not s.eligible]
 
     def key(s: UnitScore) -> tuple[Fraction, ...]:
-        assert s.exact is not None
+        assert s.shown_exact is not None
         return (
-            -rounded_fraction(s.exact),
+            -s.shown_exact,
             *(-_breaker_value(s, b) for b in rules.tie_breakers),
         )
 
