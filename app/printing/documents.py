@@ -34,8 +34,8 @@ from app.printing.batch import (
     plan_period,
     registration_job,
     results_job,
-    story_of,
 )
+from app.printing.batch_layout import story_of
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.layout import FormStart, PageNumbering, build_pdf
 from app.printing.plan_form import plan_story
