@@ -279,10 +279,12 @@ def print_jobs(
         return BatchResult(paths, printed, total, stopped, tuple(skipped))
 
     def started(index: int) -> None:
-        if cancelled is not None and cancelled():
-            raise Cancelled([])
+        # The documents finished are reported first: a cancel asked meanwhile stops the
+        # batch before the next one.
         if progress is not None and index > 0:
             progress(index, total)
+        if cancelled is not None and cancelled():
+            raise Cancelled([])
 
     written: tuple[Path, ...]
     try:

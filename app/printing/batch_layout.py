@@ -7,7 +7,7 @@ the :class:`PrintJob` objects given (no database).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,16 +53,29 @@ def single_pdf(
     author: str,
     on_start: Callable[[int], None],
 ) -> Path:
-    """Every job's document in one PDF at ``out``, each on new pages with its own page
-    numbers. ``on_start(index)`` runs as each document starts (it may raise
+    """Every job's document in one PDF at ``out`` (:func:`joined_pdf`)."""
+    stories = (story_of(job.form) for job in jobs)
+    return joined_pdf(stories, out, title=title, author=author, on_start=on_start)
+
+
+def joined_pdf(
+    stories: Iterable[list[Flowable]],
+    out: Path,
+    *,
+    title: str,
+    author: str,
+    on_start: Callable[[int], None] | None = None,
+) -> Path:
+    """Several documents' stories in one PDF at ``out``, each on new pages with its own
+    page numbers. ``on_start(index)`` runs as each document starts (it may raise
     :class:`Cancelled`; then nothing is written)."""
     numbering = PageNumbering()
     story: list[Flowable] = []
-    for index, job in enumerate(jobs):
+    for index, document in enumerate(stories):
         if index:
             story.append(PageBreak())
         story.append(FormStart(numbering, index, on_start))
-        story += story_of(job.form)
+        story += document
     return build_pdf(out, story, title=title, author=author, numbering=numbering)
 
 
