@@ -253,14 +253,19 @@ class UnitScore:
         return rounded(self.exact) if self.exact is not None else None
 
     @functools.cached_property
-    def shown_exact(self) -> Fraction | None:
-        """:attr:`score` as a Fraction: what ranking compares."""
-        return Fraction(self.score) if self.score is not None else None
+    def score_cents(self) -> int | None:
+        """:attr:`score` in hundredths of a point: what ranking compares."""
+        return int(self.score.scaleb(2)) if self.score is not None else None
 
     @functools.cached_property
     def shown_bonus(self) -> Fraction:
         """The weighted bonus points as shown (two decimals, half up), exact again."""
         return rounded_fraction(self.bonus)
+
+    @functools.cached_property
+    def bonus_cents(self) -> int:
+        """:attr:`shown_bonus` in hundredths of a point."""
+        return int(self.shown_bonus * 100)
 
     @property
     def eligible(self) -> bool:
