@@ -11,7 +11,6 @@ display, and every figure is explained ("why this score").
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +20,8 @@ from fractions import Fraction
 from app.core import domain, figures
 from app.core.figures import Special
 from app.core.i18n import gettext as _
-from app.plans import Band, GroupRule, IndicatorRule, Method, Rules, VetoCondition
+from app.plans import Band, IndicatorRule, Method, Rules, VetoCondition
+from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
 from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
 from db.enums import IndicatorKind, Sector, UnitKind
 
@@ -362,50 +362,6 @@ def _attainment(
     return Status.SCORED, progress, ""
 
 
-@dataclass(frozen=True)
-class _CompiledRule:
-    """One indicator rule with what scoring it needs, looked up once per scoring run."""
-
-    group: GroupRule
-    rule: IndicatorRule
-    indicator: domain.Indicator
-    #: The attainment bands, best first, each with its points (``share`` % of the rule's)
-    #: and its start's numerator and denominator.
-    bands: tuple[tuple[Band, Fraction, int, int], ...]
-    #: A grade's (share, points) for the ``grade`` method.
-    grades: dict[str, tuple[Fraction, Fraction]]
-
-
-#: Each group's compiled rules and the common denominator of every points figure they
-#: can give (so that a unit's points add up as integers).
-_Compiled = tuple[tuple[tuple[_CompiledRule, ...], int], ...]
-
-
-def _compile(plan: domain.Plan, rules: Rules) -> _Compiled:
-    """The rules' groups of compiled indicator rules (once for every unit scored)."""
-    by_code = {i.code: i for i in plan.indicators}
-    result = []
-    for group in rules.groups:
-        compiled = tuple(
-            _CompiledRule(
-                group=group,
-                rule=rule,
-                indicator=by_code[rule.code],
-                bands=tuple(
-                    (b, _share_of(rule.points, b.share), b.start.numerator, b.start.denominator)
-                    for b in rules.bands_of(rule)
-                ),
-                grades={g: (s, _share_of(rule.points, s)) for g, s in rule.grade_shares},
-            )
-            for rule in group.indicators
-        )
-        figures_given = [c.rule.points for c in compiled]
-        figures_given += [band[1] for c in compiled for band in c.bands]
-        figures_given += [p for c in compiled for _s, p in c.grades.values()]
-        result.append((compiled, math.lcm(1, *(f.denominator for f in figures_given))))
-    return tuple(result)
-
-
 def _at_least(value: Fraction, threshold: Fraction) -> bool:
     """``value >= threshold`` in integers (Fractions keep positive denominators)."""
     return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
@@ -416,13 +372,13 @@ _Outcome = tuple[
     Status, Fraction | None, Fraction | None, Band | None, Fraction, Fraction, Fraction, str
 ]
 #: One indicator of one unit: (its rule, registered, achieved, outcome).
-_Detail = tuple[_CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
+_Detail = tuple[CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
 _NOT_APPLICABLE: _Outcome = (Status.NOT_APPLICABLE, None, None, None, ZERO, ZERO, ZERO, "")
 _NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "")
 
 
 def _outcome(
-    compiled: _CompiledRule,
+    compiled: CompiledRule,
     unit: UnitFacts,
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue | None,
@@ -457,11 +413,11 @@ def _outcome(
 
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     """Score one unit under ``rules`` (:mod:`app.plans.rules` says what they mean)."""
-    return _score(plan, rules, _compile(plan, rules), item)
+    return _score(plan, rules, compile_rules(plan, rules), item)
 
 
 def _score(
-    plan: domain.Plan, rules: Rules, compiled_rules: _Compiled, item: ScoreInput
+    plan: domain.Plan, rules: Rules, compiled_rules: Compiled, item: ScoreInput
 ) -> UnitScore:
     unit = item.unit
     details: list[_Detail] = []
@@ -532,12 +488,6 @@ def _score(
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _share_of(points: Fraction, share: Fraction) -> Fraction:
-    """``share`` % of ``points``."""
-    return points * share / 100
-
-
 def _indicator_score(
     grade_levels: tuple[domain.GradeLevel, ...], detail: _Detail
 ) -> IndicatorScore:
@@ -604,5 +554,5 @@ def _grade_for(rules: Rules, score: Fraction | None) -> str | None:
 
 def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -> list[UnitScore]:
     """Score every unit given, in the order given."""
-    compiled = _compile(plan, rules)
+    compiled = compile_rules(plan, rules)
     return [_score(plan, rules, compiled, item) for item in inputs]
