@@ -21,6 +21,7 @@ Environment switches, for smoke tests and benchmarks:
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 import time
@@ -91,6 +92,9 @@ class _VersionAction(argparse.Action):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A frozen program's print workers (app.printing.batch_pool) start as this program:
+    # they run their task here and exit. Does nothing otherwise.
+    multiprocessing.freeze_support()
     preferences = load_preferences()
     i18n.set_language(preferences.language)
     i18n.translate_argparse()

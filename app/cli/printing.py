@@ -12,6 +12,7 @@ from app.cli.common import (
     chosen_scope,
     default_plan,
     emit,
+    positive_int,
     scope_arguments,
     unit_codes,
 )
@@ -111,6 +112,7 @@ def cmd_print_batch(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> i
         scope=scope,
         replace=args.replace,
         progress=progress,
+        workers=args.workers,
     )
     if args.json:
         from app.printing import printing_font
@@ -192,6 +194,12 @@ def register(commands: Commands, add: AddCommand) -> None:
     pbatch.add_argument("--cluster", help=_("code or name of a cluster: its units only"))
     pbatch.add_argument(
         "--replace", action="store_true", help=_("replace files that already exist")
+    )
+    pbatch.add_argument(
+        "--workers",
+        type=positive_int,
+        metavar="N",
+        help=_("processes laying the forms out (default: every core for a large batch)"),
     )
     for command in (pregistration, presults, pcovenant, psummary, pbatch):
         command.add_argument("--plan", help=_("plan id (default: newest plan)"))

@@ -20,7 +20,6 @@ from dataclasses import replace as replace_field
 from enum import StrEnum
 from pathlib import Path
 
-from reportlab.platypus import Flowable, PageBreak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,10 +31,11 @@ from app.core.installation import require_installation
 from app.core.text import natural_key
 from app.exchange import fingerprint_groups
 from app.plans import get_plan, plan_or_newest
-from app.printing.key_card import KeyCard, key_card_story
-from app.printing.layout import FormStart, PageNumbering, build_pdf
-from app.printing.registration_form import RegistrationForm, registration_story
-from app.printing.results_report import ResultsReport, results_story
+from app.printing.batch_layout import Cancelled, PrintJob, each_pdf, single_pdf
+from app.printing.batch_pool import print_in_pool, workers_for
+from app.printing.key_card import KeyCard
+from app.printing.registration_form import RegistrationForm
+from app.printing.results_report import ResultsReport
 from app.printing.sources import (
     StatementDoc,
     UnitInfo,
@@ -109,38 +109,12 @@ class BatchResult:
     skipped: tuple[SkippedUnit, ...] = ()
 
 
-@dataclass(frozen=True)
-class PrintJob:
-    """One document to make: whose it is, its PDF title and author, the form's data, and
-    its file name in a folder of one file each."""
-
-    unit_code: str
-    unit_id: str
-    title: str
-    author: str
-    form: RegistrationForm | ResultsReport | KeyCard
-    file_name: str = ""
-
-
 class OutputExists(InputError):
     """The batch would replace files that exist (``replace=True`` allows it)."""
 
     def __init__(self, message: str, *, paths: Sequence[Path], params: dict[str, object]) -> None:
         super().__init__(message, params=params)
         self.paths = tuple(paths)
-
-
-class _Cancelled(Exception):
-    """Raised inside the layout to stop a cancelled single file."""
-
-
-def story_of(form: RegistrationForm | ResultsReport | KeyCard) -> list[Flowable]:
-    """The laid-out story of one form."""
-    if isinstance(form, RegistrationForm):
-        return registration_story(form)
-    if isinstance(form, ResultsReport):
-        return results_story(form)
-    return key_card_story(form)
 
 
 def registration_job(
@@ -196,6 +170,7 @@ def print_batch(
     replace: bool = False,
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
+    workers: int | None = None,
 ) -> BatchResult:
     """``document`` for the units of ``unit_codes``, or of ``scope`` (default: every unit
     of the plan year's roster but the federation), at the federation.
@@ -204,7 +179,8 @@ def print_batch(
     otherwise one PDF per unit in the folder ``out``, named after the unit's code made
     safe (``CODE_dang-ky-YEAR.pdf``). Existing files are an :class:`OutputExists` unless
     ``replace``. A cancelled single file is not written at all; cancelled separate files
-    keep the documents already finished.
+    keep the documents already finished. ``workers``: as :func:`print_jobs` says (a
+    large batch is laid out on every core).
     """
     try:
         kind = BatchDocument(document)
@@ -253,6 +229,7 @@ def print_batch(
         progress=progress,
         cancelled=cancelled,
         skipped=skipped,
+        workers=workers,
     )
 
 
@@ -267,10 +244,16 @@ def print_jobs(
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
     skipped: Sequence[SkippedUnit] = (),
+    workers: int | None = None,
 ) -> BatchResult:
     """Lay ``jobs`` out: in one PDF at ``out``, or one PDF each (``job.file_name``) in the
     folder ``out``, checked first (:func:`check_output`). ``progress(done, total)`` runs
-    as each document is finished; ``cancelled()`` is polled before each one."""
+    as documents are finished; ``cancelled()`` is polled as they start.
+
+    ``workers``: how many processes share the documents out
+    (:mod:`app.printing.batch_pool`); None: every usable core for a large batch, this
+    process alone for a small one; 1: this process alone.
+    """
     out = Path(out)
     check_output(out, None if single_file else [job.file_name for job in jobs], replace=replace)
     total = len(jobs)
@@ -278,37 +261,43 @@ def print_jobs(
         # The folder of one file per unit is made, as plan export makes its folder; a
         # single file's folder must exist (app.core.files.check_output).
         out.mkdir(parents=True, exist_ok=True)
-        paths: list[Path] = []
-        for job in jobs:
-            if cancelled is not None and cancelled():
-                return BatchResult(tuple(paths), len(paths), total, True, tuple(skipped))
-            path = out / job.file_name
-            paths.append(build_pdf(path, story_of(job.form), title=job.title, author=job.author))
-            if progress is not None:
-                progress(len(paths), total)
-        return BatchResult(tuple(paths), len(paths), total, False, tuple(skipped))
-
-    numbering = PageNumbering()
+    processes = workers_for(total, workers)
+    if processes > 1:
+        paths, stopped = print_in_pool(
+            jobs,
+            out=out,
+            single_file=single_file,
+            title=title,
+            author=author,
+            workers=processes,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        if not stopped and progress is not None:
+            progress(total, total)
+        printed = total if single_file and not stopped else len(paths)
+        return BatchResult(paths, printed, total, stopped, tuple(skipped))
 
     def started(index: int) -> None:
-        if cancelled is not None and cancelled():
-            raise _Cancelled
+        # The documents finished are reported first: a cancel asked meanwhile stops the
+        # batch before the next one.
         if progress is not None and index > 0:
             progress(index, total)
+        if cancelled is not None and cancelled():
+            raise Cancelled([])
 
-    story: list[Flowable] = []
-    for index, job in enumerate(jobs):
-        if index:
-            story.append(PageBreak())
-        story.append(FormStart(numbering, index, started))
-        story += story_of(job.form)
+    written: tuple[Path, ...]
     try:
-        path = build_pdf(out, story, title=title, author=author, numbering=numbering)
-    except _Cancelled:
-        return BatchResult((), 0, total, True, tuple(skipped))
+        if single_file:
+            written = (single_pdf(jobs, out, title=title, author=author, on_start=started),)
+        else:
+            written = tuple(each_pdf(jobs, out, on_start=started))
+    except Cancelled as stop:
+        finished: tuple[Path, ...] = () if single_file else tuple(stop.args[0])
+        return BatchResult(finished, len(finished), total, True, tuple(skipped))
     if progress is not None:
         progress(total, total)
-    return BatchResult((path,), total, total, False, tuple(skipped))
+    return BatchResult(written, total, total, False, tuple(skipped))
 
 
 def check_output(out: Path, file_names: Sequence[str] | None, *, replace: bool = False) -> None:

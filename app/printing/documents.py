@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reportlab.platypus import Flowable, PageBreak
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -34,10 +33,10 @@ from app.printing.batch import (
     plan_period,
     registration_job,
     results_job,
-    story_of,
 )
+from app.printing.batch_layout import joined_pdf, story_of
 from app.printing.covenant import Covenant, covenant_story
-from app.printing.layout import FormStart, PageNumbering, build_pdf
+from app.printing.layout import build_pdf
 from app.printing.plan_form import plan_story
 from app.printing.province_summary import CoverageRow, Summary, summary_story
 from app.printing.reminder import ReminderForm, reminder_story, report_name
@@ -252,14 +251,8 @@ def print_reminders(
             for form, path in zip(forms, files, strict=True)
         )
         return BatchResult(paths, total, total, False)
-    numbering = PageNumbering()
-    story: list[Flowable] = []
-    for index, form in enumerate(forms):
-        if index:
-            story.append(PageBreak())
-        story.append(FormStart(numbering, index, None))
-        story += reminder_story(form)
-    path = build_pdf(out, story, title=title, author=fed, numbering=numbering)
+    stories = (reminder_story(form) for form in forms)
+    path = joined_pdf(stories, out, title=title, author=fed)
     return BatchResult((path,), total, total, False)
 
 

@@ -20,8 +20,9 @@ from fractions import Fraction
 from app.core import domain, figures
 from app.core.figures import Special
 from app.core.i18n import gettext as _
-from app.plans import Band, GroupRule, IndicatorRule, Method, Rules, VetoCondition
-from app.scoring.numbers import number_text, percent_text, rounded
+from app.plans import Band, IndicatorRule, Method, Rules, VetoCondition
+from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
+from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
 from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
@@ -224,7 +225,8 @@ class VetoHit:
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts
-    indicators: tuple[IndicatorScore, ...]
+    #: Each indicator's outcome, in the rules' order (:attr:`indicators` explains them).
+    details: tuple[_Detail, ...]
     groups: tuple[GroupScore, ...]
     earned: Fraction  # weighted
     possible: Fraction  # weighted
@@ -237,11 +239,33 @@ class UnitScore:
     attained_count: int  # indicators attained in full
     counted_count: int  # indicators counted (those that apply and can be measured)
     bonus: Fraction  # weighted bonus points
+    grade_levels: tuple[domain.GradeLevel, ...] = ()
 
-    @property
+    @functools.cached_property
+    def indicators(self) -> tuple[IndicatorScore, ...]:
+        """Each indicator's points with their explanation, in the rules' order (made
+        when first asked: a scoreboard needs only the totals)."""
+        return tuple(_indicator_score(self.grade_levels, d) for d in self.details)
+
+    @functools.cached_property
     def score(self) -> Decimal | None:
         """The score as shown and compared: two decimals, half up."""
         return rounded(self.exact) if self.exact is not None else None
+
+    @functools.cached_property
+    def score_cents(self) -> int | None:
+        """:attr:`score` in hundredths of a point: what ranking compares."""
+        return int(self.score.scaleb(2)) if self.score is not None else None
+
+    @functools.cached_property
+    def shown_bonus(self) -> Fraction:
+        """The weighted bonus points as shown (two decimals, half up), exact again."""
+        return rounded_fraction(self.bonus)
+
+    @functools.cached_property
+    def bonus_cents(self) -> int:
+        """:attr:`shown_bonus` in hundredths of a point."""
+        return int(self.shown_bonus * 100)
 
     @property
     def eligible(self) -> bool:
@@ -338,21 +362,96 @@ def _attainment(
     return Status.SCORED, progress, ""
 
 
+def _at_least(value: Fraction, threshold: Fraction) -> bool:
+    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
+    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
+
+
+#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special).
+_Outcome = tuple[
+    Status, Fraction | None, Fraction | None, Band | None, Fraction, Fraction, Fraction, str
+]
+#: One indicator of one unit: (its rule, registered, achieved, outcome).
+_Detail = tuple[CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
+_NOT_APPLICABLE: _Outcome = (Status.NOT_APPLICABLE, None, None, None, ZERO, ZERO, ZERO, "")
+_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "")
+
+
+def _outcome(
+    compiled: CompiledRule,
+    unit: UnitFacts,
+    registered: domain.UnitValue | None,
+    achieved: domain.UnitValue | None,
+) -> _Outcome:
+    """How one indicator stands for one unit (its values already emptied of blanks)."""
+    rule = compiled.rule
+    if not compiled.indicator.applies_to(unit.kind, unit.sector):
+        return _NOT_APPLICABLE
+    if achieved is None:
+        return _NOT_REPORTED
+    if rule.method is Method.REPORTED:
+        return (Status.SCORED, None, None, None, HUNDRED, rule.points, ZERO, "")
+    if rule.method is Method.GRADE:
+        share, base = compiled.grades.get(achieved.grade or "", (ZERO, ZERO))
+        return (Status.SCORED, None, None, None, share, base, ZERO, "")
+    status, attainment, special = _attainment(compiled.indicator, rule, registered, achieved)
+    if status is not Status.SCORED or attainment is None:
+        return (status, attainment, None, None, ZERO, ZERO, ZERO, special)
+    band, base = None, ZERO
+    numerator, denominator = attainment.numerator, attainment.denominator
+    for candidate, points, start_n, start_d in compiled.bands:
+        if numerator * start_d >= start_n * denominator:  # attainment >= the band's start
+            band, base = candidate, points
+            break
+    counted = attainment if _at_least(rule.cap, attainment) else rule.cap
+    bonus = ZERO
+    if not _at_least(HUNDRED, counted):
+        bonus = (counted - HUNDRED) * rule.bonus_per_percent
+    share = band.share if band is not None else ZERO
+    return (status, attainment, counted, band, share, base, bonus, special)
+
+
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     """Score one unit under ``rules`` (:mod:`app.plans.rules` says what they mean)."""
+    return _score(plan, rules, compile_rules(plan, rules), item)
+
+
+def _score(
+    plan: domain.Plan, rules: Rules, compiled_rules: Compiled, item: ScoreInput
+) -> UnitScore:
     unit = item.unit
-    by_code = {i.code: i for i in plan.indicators}
-    results: list[IndicatorScore] = []
+    details: list[_Detail] = []
     groups: list[GroupScore] = []
-    for group in rules.groups:
-        earned = possible = Fraction(0)
-        for rule in group.indicators:
-            indicator = by_code[rule.code]
-            result = _score_indicator(plan, rules, group, rule, indicator, item)
-            results.append(result)
-            if result.counts:
-                earned += result.points
-                possible += result.max_points
+    attained = counted_count = 0
+    bonus_w = ZERO
+    for group, (group_rules, scale) in zip(rules.groups, compiled_rules, strict=True):
+        earned = ZERO  # the bonus points
+        earned_n = possible_n = 0  # the rest, in 1/scale
+        for compiled in group_rules:
+            code = compiled.rule.code
+            registered = item.registered.get(code)
+            achieved = item.achieved.get(code)
+            if registered is not None and registered.is_empty():
+                registered = None
+            if achieved is not None and achieved.is_empty():
+                achieved = None
+            outcome = _outcome(compiled, unit, registered, achieved)
+            details.append((compiled, registered, achieved, outcome))
+            status, share, base, bonus = outcome[0], outcome[4], outcome[5], outcome[6]
+            if status is Status.NOT_APPLICABLE or status is Status.NO_BASE:
+                continue
+            counted_count += 1
+            points = compiled.rule.points
+            possible_n += points.numerator * scale // points.denominator
+            if base:
+                earned_n += base.numerator * scale // base.denominator
+            if bonus:
+                earned += bonus
+                bonus_w += bonus * group.weight
+            if status is Status.SCORED and _at_least(share, HUNDRED):
+                attained += 1
+        earned += Fraction(earned_n, scale)
+        possible = Fraction(possible_n, scale)
         groups.append(GroupScore(group.code, group.title, group.weight, earned, possible))
     earned_w = sum((g.weighted_earned for g in groups), ZERO)
     possible_w = sum((g.weighted_possible for g in groups), ZERO)
@@ -366,13 +465,13 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     vetoes = _vetoes(plan, rules, item)
     grade_by_score = _grade_for(rules, exact)
     grade = grade_by_score
-    ranks = {g.code: g.rank for g in plan.grade_levels}
+    ranks = {g.code: g.rank for g in plan.grade_levels} if vetoes else {}
     for veto in vetoes:
         if veto.max_grade and (grade is None or ranks[grade] < ranks[veto.max_grade]):
             grade = veto.max_grade if exact is not None else grade
     return UnitScore(
         unit=unit,
-        indicators=tuple(results),
+        details=tuple(details),
         groups=tuple(groups),
         earned=earned_w,
         possible=possible_w,
@@ -382,69 +481,32 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
         grade_by_score=grade_by_score,
         grade=grade,
         reported=item.reported,
-        attained_count=sum(1 for i in results if i.attained),
-        counted_count=sum(1 for i in results if i.counts),
-        bonus=sum((i.bonus * i.weight for i in results if i.bonus), ZERO),
+        attained_count=attained,
+        counted_count=counted_count,
+        bonus=bonus_w,
+        grade_levels=plan.grade_levels,
     )
 
 
-@functools.lru_cache(maxsize=4096)
-def _share_of(points: Fraction, share: Fraction) -> Fraction:
-    """``share`` % of ``points`` (a pure function of the rules: memoised, as a whole
-    province has only a few distinct pairs)."""
-    return points * share / 100
-
-
-def _score_indicator(
-    plan: domain.Plan,
-    rules: Rules,
-    group: GroupRule,
-    rule: IndicatorRule,
-    indicator: domain.Indicator,
-    item: ScoreInput,
+def _indicator_score(
+    grade_levels: tuple[domain.GradeLevel, ...], detail: _Detail
 ) -> IndicatorScore:
-    registered = item.registered.get(rule.code)
-    achieved = item.achieved.get(rule.code)
-    if registered is not None and registered.is_empty():
-        registered = None
-    if achieved is not None and achieved.is_empty():
-        achieved = None
-    status = Status.SCORED
-    attainment: Fraction | None = None
-    counted: Fraction | None = None
-    band: Band | None = None
-    share = base = bonus = ZERO
-    special = ""
-    if not indicator.applies_to(item.unit.kind, item.unit.sector):
-        status = Status.NOT_APPLICABLE
-    elif achieved is None:
-        status = Status.NOT_REPORTED
-    elif rule.method is Method.REPORTED:
-        share, base = HUNDRED, rule.points
-    elif rule.method is Method.GRADE:
-        share = dict(rule.grade_shares).get(achieved.grade or "", ZERO)
-        base = _share_of(rule.points, share)
-    else:
-        status, attainment, special = _attainment(indicator, rule, registered, achieved)
-        if status is Status.SCORED and attainment is not None:
-            band = next((b for b in rules.bands_of(rule) if attainment >= b.start), None)
-            share = band.share if band is not None else ZERO
-            counted = min(attainment, rule.cap)
-            if counted > HUNDRED:
-                bonus = (counted - HUNDRED) * rule.bonus_per_percent
-            base = _share_of(rule.points, share)
+    """One indicator's score, with everything needed to explain it, from its outcome."""
+    compiled, registered, achieved, outcome = detail
+    status, attainment, counted, band, share, base, bonus, special = outcome
+    rule = compiled.rule
     return IndicatorScore(
         code=rule.code,
-        title=indicator.title,
-        group_code=group.code,
-        kind=indicator.kind,
+        title=compiled.indicator.title,
+        group_code=compiled.group.code,
+        kind=compiled.indicator.kind,
         method=rule.method,
         status=status,
         registered=registered,
         achieved=achieved,
-        grade_levels=plan.grade_levels,
+        grade_levels=grade_levels,
         max_points=rule.points,
-        weight=group.weight,
+        weight=compiled.group.weight,
         attainment=attainment,
         counted=counted,
         band=band,
@@ -492,4 +554,5 @@ def _grade_for(rules: Rules, score: Fraction | None) -> str | None:
 
 def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -> list[UnitScore]:
     """Score every unit given, in the order given."""
-    return [score_unit(plan, rules, item) for item in inputs]
+    compiled = compile_rules(plan, rules)
+    return [_score(plan, rules, compiled, item) for item in inputs]

@@ -18,7 +18,7 @@ from app.core.i18n import gettext as _
 from app.core.text import natural_key
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
-from app.scoring.numbers import number_text, rounded_fraction, score_text
+from app.scoring.numbers import number_text, score_text
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,14 @@ def _breaker_text(breaker: TieBreaker, value: Fraction) -> str:
 def _breaker_value(score: UnitScore, breaker: TieBreaker) -> Fraction:
     if breaker is TieBreaker.INDICATORS_ATTAINED:
         return Fraction(score.attained_count)
-    return rounded_fraction(score.bonus)
+    return score.shown_bonus
+
+
+def _breaker_cents(score: UnitScore, breaker: TieBreaker) -> int:
+    """A tie-breaker's value (:func:`_breaker_value`) in hundredths, for comparing."""
+    if breaker is TieBreaker.INDICATORS_ATTAINED:
+        return score.attained_count * 100
+    return score.bonus_cents
 
 
 def _others(codes: list[str], own: str) -> list[str]:
@@ -89,23 +96,21 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     ranked = [s for s in scores if s.eligible]
     others = [s for s in scores if not s.eligible]
 
-    def key(s: UnitScore) -> tuple[Fraction, ...]:
-        assert s.exact is not None
-        return (
-            -rounded_fraction(s.exact),
-            *(-_breaker_value(s, b) for b in rules.tie_breakers),
-        )
+    def key(s: UnitScore) -> tuple[int, ...]:
+        """The score as shown, then each tie-breaker, in hundredths (more is better)."""
+        assert s.score_cents is not None
+        return (-s.score_cents, *(-_breaker_cents(s, b) for b in rules.tie_breakers))
 
     ranked.sort(key=lambda s: (key(s), natural_key(s.unit.code), s.unit.id))
     keys = {id(s): key(s) for s in ranked}
-    by_score: dict[Fraction, list[str]] = defaultdict(list)
-    by_key: dict[tuple[Fraction, ...], list[str]] = defaultdict(list)
+    by_score: dict[int, list[str]] = defaultdict(list)
+    by_key: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for s in ranked:
         by_score[keys[id(s)][0]].append(s.unit.code)
         by_key[keys[id(s)]].append(s.unit.code)
     placings: list[Placing] = []
     rank = 0
-    previous: tuple[Fraction, ...] | None = None
+    previous: tuple[int, ...] | None = None
     for position, score in enumerate(ranked, start=1):
         current = keys[id(score)]
         if current != previous:

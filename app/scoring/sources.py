@@ -28,19 +28,30 @@ from db.enums import REGISTRATION_STREAM, Role, UnitKind
 
 
 def _stream_values(
-    session: Session, plan: domain.Plan, stream: str, unit_ids: Sequence[str] | None
-) -> tuple[dict[str, dict[str, domain.UnitValue]], set[str]]:
-    """(unit → indicator code → value, units with a statement) for one stream."""
+    session: Session, plan: domain.Plan, streams: Sequence[str], unit_ids: Sequence[str] | None
+) -> dict[str, tuple[dict[str, dict[str, domain.UnitValue]], set[str]]]:
+    """Each stream's (unit → indicator code → value, units with a statement).
+
+    Two plain queries for all the streams (rows, no ORM objects): scoring a
+    province reads tens of thousands of values.
+    """
     value = models.StatementValue
     statement = models.Statement
-    conditions = [statement.plan_id == plan.id, statement.stream == stream]
+    conditions = [statement.plan_id == plan.id, statement.stream.in_(list(streams))]
     if unit_ids is not None:
         conditions.append(statement.unit_id.in_(list(unit_ids)))
-    with_statement = set(session.scalars(select(statement.unit_id).where(*conditions)))
+    connection = session.connection()
+    result: dict[str, tuple[dict[str, dict[str, domain.UnitValue]], set[str]]] = {
+        stream: (defaultdict(dict), set()) for stream in streams
+    }
+    for stream, unit_id in connection.execute(
+        select(statement.stream, statement.unit_id).where(*conditions)
+    ):
+        result[stream][1].add(unit_id)
     codes = {i.id: i.code for i in plan.indicators}
-    values: dict[str, dict[str, domain.UnitValue]] = defaultdict(dict)
-    rows = session.execute(
+    rows = connection.execute(
         select(
+            statement.stream,
             statement.unit_id,
             value.indicator_id,
             value.amount,
@@ -54,17 +65,23 @@ def _stream_values(
         .join(statement, statement.id == value.statement_id)
         .where(*conditions)
     )
-    for unit_id, indicator_id, amount, numerator, denominator, flag, grade, text, note in rows:
-        values[unit_id][codes.get(indicator_id, indicator_id)] = domain.UnitValue(
-            amount=amount,
-            numerator=numerator,
-            denominator=denominator,
-            flag=flag,
-            grade=grade,
-            text=text,
-            note=note,
+    unit_value = domain.UnitValue
+    for (
+        stream,
+        unit_id,
+        indicator_id,
+        amount,
+        numerator,
+        denominator,
+        flag,
+        grade,
+        text,
+        note,
+    ) in rows:
+        result[stream][0][unit_id][codes.get(indicator_id, indicator_id)] = unit_value(
+            amount, numerator, denominator, flag, grade, text, note
         )
-    return values, with_statement
+    return result
 
 
 def roster_facts(
@@ -72,32 +89,43 @@ def roster_facts(
 ) -> list[UnitFacts]:
     """The plan year's reporting units (the federation itself aside), by code."""
     entry = models.RosterEntry
+    unit = models.Unit
     query = (
-        select(models.Unit, entry)
-        .join(entry, entry.unit_id == models.Unit.id)
-        .where(entry.year == plan.year, models.Unit.kind != UnitKind.FEDERATION)
+        select(
+            unit.id,
+            unit.code,
+            unit.name,
+            unit.kind,
+            entry.sector,
+            entry.parent_id,
+            entry.cluster_id,
+        )
+        .join(entry, entry.unit_id == unit.id)
+        .where(entry.year == plan.year, unit.kind != UnitKind.FEDERATION)
     )
     if unit_ids is not None:
-        query = query.where(models.Unit.id.in_(list(unit_ids)))
-    rows = session.execute(query).all()
-    names = dict(session.execute(select(models.Unit.id, models.Unit.name)).all())
-    clusters = {
-        c.id: c.name
-        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == plan.year))
-    }
+        query = query.where(unit.id.in_(list(unit_ids)))
+    connection = session.connection()
+    rows = connection.execute(query).all()
+    names = dict(connection.execute(select(unit.id, unit.name)).all())
+    clusters = dict(
+        connection.execute(
+            select(models.Cluster.id, models.Cluster.name).where(models.Cluster.year == plan.year)
+        ).all()
+    )
     facts = [
         UnitFacts(
-            id=unit.id,
-            code=unit.code or "",
-            name=unit.name,
-            kind=unit.kind,
-            sector=row.sector,
-            parent_id=row.parent_id,
-            parent_name=names.get(row.parent_id or "", ""),
-            cluster_id=row.cluster_id,
-            cluster_name=clusters.get(row.cluster_id or "", ""),
+            id=unit_id,
+            code=code or "",
+            name=name,
+            kind=kind,
+            sector=sector,
+            parent_id=parent_id,
+            parent_name=names.get(parent_id or "", ""),
+            cluster_id=cluster_id,
+            cluster_name=clusters.get(cluster_id or "", ""),
         )
-        for unit, row in rows
+        for unit_id, code, name, kind, sector, parent_id, cluster_id in rows
     ]
     facts.sort(key=lambda f: natural_key(f.code))
     return facts
@@ -109,8 +137,9 @@ def federation_inputs(
     """What to score at the federation: the roster and the merged statements."""
     facts = roster_facts(session, plan, unit_ids)
     ids = [f.id for f in facts] if unit_ids is not None else None
-    registered, _registered_units = _stream_values(session, plan, REGISTRATION_STREAM, ids)
-    achieved, reported = _stream_values(session, plan, rules.period, ids)
+    streams = _stream_values(session, plan, (REGISTRATION_STREAM, rules.period), ids)
+    registered, _registered_units = streams[REGISTRATION_STREAM]
+    achieved, reported = streams[rules.period]
     flags = load_flags(session, plan.id)
     return [
         ScoreInput(
