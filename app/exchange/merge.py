@@ -53,6 +53,7 @@ from sqlalchemy import delete, select, update
 
 from app.core import audit
 from app.core.audit import current_actor, utc_now_text
+from app.core.collection import fewer_collections
 from app.core.context import AppContext
 from app.core.errors import N_, InputError
 from app.core.files import FoundFile, display_name, package_files, read_limited
@@ -109,6 +110,28 @@ def import_packages(
     20,000 packages ~9% faster than 200 did, for ~30 MB more memory and
     under a second more before a cancel takes effect.
     """
+    with fewer_collections():  # the run's many small objects: see app.core.collection
+        return _import_packages(
+            ctx,
+            paths=paths,
+            dry_run=dry_run,
+            progress=progress,
+            cancelled=cancelled,
+            batch_size=batch_size,
+            on_item=on_item,
+        )
+
+
+def _import_packages(
+    ctx: AppContext,
+    *,
+    paths: list[Path],
+    dry_run: bool,
+    progress: ProgressCallback | None,
+    cancelled: Callable[[], bool] | None,
+    batch_size: int,
+    on_item: Callable[[ItemResult], None] | None,
+) -> ImportSummary:
     files = list(iter_package_files(paths))
     with ctx.reading() as session:
         state = MergeState(session)
