@@ -43,14 +43,7 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
         return
     connection = session.connection()
     table = model.__table__
-    keys = tuple(rows[0])
-    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
-    if cache_key in _PREPARED_INSERTS:
-        prepared = _PREPARED_INSERTS[cache_key]
-    else:
-        prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(
-            table, connection.dialect, keys
-        )
+    prepared = _prepared(connection, table, tuple(rows[0]))
     if prepared is None:
         session.execute(insert(table), rows)
     else:
@@ -69,17 +62,20 @@ def insert_tuples(
         return
     connection = session.connection()
     table = model.__table__
-    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, columns)
-    if cache_key in _PREPARED_INSERTS:
-        prepared = _PREPARED_INSERTS[cache_key]
-    else:
-        prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(
-            table, connection.dialect, columns
-        )
+    prepared = _prepared(connection, table, columns)
     if prepared is None:
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
     else:
         connection.exec_driver_sql(prepared.sql, prepared.tuple_parameters(columns, rows))
+
+
+def _prepared(connection: Any, table: Any, keys: tuple[str, ...]) -> _PreparedInsert | None:
+    """The insert of ``keys`` into ``table`` for this connection's dialect (made once)."""
+    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
+    if cache_key in _PREPARED_INSERTS:
+        return _PREPARED_INSERTS[cache_key]
+    prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(table, connection.dialect, keys)
+    return prepared
 
 
 class _PreparedInsert:
