@@ -43,18 +43,39 @@ def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> Non
         return
     connection = session.connection()
     table = model.__table__
-    keys = tuple(rows[0])
-    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
-    if cache_key in _PREPARED_INSERTS:
-        prepared = _PREPARED_INSERTS[cache_key]
-    else:
-        prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(
-            table, connection.dialect, keys
-        )
+    prepared = _prepared(connection, table, tuple(rows[0]))
     if prepared is None:
         session.execute(insert(table), rows)
     else:
         connection.exec_driver_sql(prepared.sql, prepared.parameters(rows))
+
+
+def insert_tuples(
+    session: Session, model: Any, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """:func:`insert_rows` for rows given as tuples in ``columns`` order.
+
+    For the most numerous rows (statement values): no dict is built per row
+    where the driver takes tuples; elsewhere each row becomes the dict Core expects.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    table = model.__table__
+    prepared = _prepared(connection, table, columns)
+    if prepared is None:
+        session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+    else:
+        connection.exec_driver_sql(prepared.sql, prepared.tuple_parameters(columns, rows))
+
+
+def _prepared(connection: Any, table: Any, keys: tuple[str, ...]) -> _PreparedInsert | None:
+    """The insert of ``keys`` into ``table`` for this connection's dialect (made once)."""
+    cache_key = (table, connection.dialect.name, connection.dialect.paramstyle, keys)
+    if cache_key in _PREPARED_INSERTS:
+        return _PREPARED_INSERTS[cache_key]
+    prepared = _PREPARED_INSERTS[cache_key] = _PreparedInsert.make(table, connection.dialect, keys)
+    return prepared
 
 
 class _PreparedInsert:
@@ -64,6 +85,8 @@ class _PreparedInsert:
         self, sql: str, names: tuple[str, ...], processors: list[tuple[int, Callable[[Any], Any]]]
     ) -> None:
         self.sql = sql
+        #: The parameters' column names, in the statement's order.
+        self.names = names
         self._get = operator.itemgetter(*names)
         self._processors = processors
 
@@ -100,8 +123,28 @@ class _PreparedInsert:
             result.append(tuple(values))
         return result
 
+    def tuple_parameters(
+        self, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Rows in ``columns`` order as the driver's parameters (bind processing applied)."""
+        if columns != self.names:
+            order = operator.itemgetter(*(columns.index(name) for name in self.names))
+            rows = [order(row) for row in rows]
+        if not self._processors:
+            return rows
+        processors = self._processors
+        result = []
+        for row in rows:
+            values = list(row)
+            for index, process in processors:
+                value = values[index]
+                if value is not None:  # a bind processor keeps None as it is
+                    values[index] = process(value)
+            result.append(tuple(values))
+        return result
+
 
 _PREPARED_INSERTS: dict[tuple[Any, str, str, tuple[str, ...]], _PreparedInsert | None] = {}
 
 
-__all__ = ["CHUNK", "chunks", "insert_rows"]
+__all__ = ["CHUNK", "chunks", "insert_rows", "insert_tuples"]

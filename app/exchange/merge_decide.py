@@ -177,6 +177,9 @@ class Importer:
                 count += self.prepare(inner, f"{file_name}#{index}", in_bundle=True)
             return count
         state.archived.get(package.payload_hash)
+        # Deciding compares the header's unit code with the unit's: without this
+        # note every batch was decided twice (its units read but not reloaded).
+        state.units.get(header.unit_id)
         plan = state.plans.get(header.plan_id)
         if plan is not None and header.kind is Kind.REPORT:
             with contextlib.suppress(UserError):

@@ -49,6 +49,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from app.core.errors import N_, InputError
 from app.core.strictjson import dumps_canonical, loads_strict
+from app.exchange.legendre import legendre
 
 __all__ = [
     "CURRENT_FORMAT_VERSION",
@@ -361,7 +362,7 @@ def check_public_key(public_raw: bytes) -> None:
     # in the blocklists above, so only a non-square x² remains to refuse.
     y2 = y * y % _P
     x2 = (y2 - 1) * pow(_D * y2 + 1, -1, _P) % _P
-    if x2 != 0 and pow(x2, (_P - 1) // 2, _P) != 1:  # Euler's criterion
+    if x2 != 0 and legendre(x2, _P) != 1:  # not a square: no x
         raise WeakKeyError(MSG_KEY_NOT_ON_CURVE, detail=public_raw.hex())
 
 

@@ -53,12 +53,19 @@ def _factor(value: Fraction) -> int | str:
 
 
 def _against(value: int, reference: int, ratio: Ratio, *, below: bool) -> str | None:
-    """ "above"/"below" when ``value`` is out of ``ratio`` of ``reference``, else None."""
-    if ratio.factor is None or reference <= 0 or reference < ratio.minimum:
+    """ "above"/"below" when ``value`` is out of ``ratio`` of ``reference``, else None.
+
+    In integers (a factor is a positive fraction n/d: ``value > n/d × reference``
+    is ``value × d > n × reference``): this runs for every amount merged, and
+    ``Fraction`` arithmetic cost more than the rest of the checks together.
+    """
+    factor = ratio.factor
+    if factor is None or reference <= 0 or reference < ratio.minimum:
         return None
-    if value > ratio.factor * reference:
+    n, d = factor.numerator, factor.denominator
+    if value * d > n * reference:
         return "above"
-    if below and value * ratio.factor < reference:
+    if below and value * n < reference * d:
         return "below"
     return None
 
@@ -89,6 +96,8 @@ def find_suspicious(
                 (("members", size.members), ("workers", size.workers)),
             )
         )
+    #: Unit of measure → the checks' limit per worker (looked up once per unit of measure).
+    limits: dict[str, Fraction | None] = {}
     for indicator in plan.indicators:
         value = amounts.get(indicator.code)
         if value is None or indicator.kind not in AMOUNT_KINDS:
@@ -112,8 +121,18 @@ def find_suspicious(
                         ),
                     )
                 )
-        limit = checks.per_worker_limit(indicator.unit_of_measure)
-        if limit is not None and size is not None and 0 < size.workers < value / limit:
+        measure = indicator.unit_of_measure
+        if measure in limits:
+            limit = limits[measure]
+        else:
+            limit = limits[measure] = checks.per_worker_limit(measure)
+        # workers < value / limit, in integers (a limit is a positive fraction)
+        if (
+            limit is not None
+            and size is not None
+            and size.workers > 0
+            and size.workers * limit.numerator < value * limit.denominator
+        ):
             found.append(
                 Finding(
                     code,
