@@ -96,7 +96,11 @@ def test_reimport_with_khong_clears_the_leader(
     from openpyxl import load_workbook
 
     demo, page = roster_page
-    unit = next(u for u in page.model.units() if u.cluster_code and u.kind is UnitKind.GRASSROOTS)
+    unit = next(
+        u
+        for u in page.model.units()
+        if u.cluster_code and u.kind is UnitKind.GRASSROOTS and not u.leader
+    )
     cluster = unit.cluster_code or ""
     assert page.select_unit(unit.code or "")
     with qtbot.waitSignal(page.loaded, timeout=20000):
