@@ -140,24 +140,10 @@ def test_the_editor_refuses_what_the_workbook_refuses(
 
 def test_moving_an_upper_level_under_its_own_unit_is_a_loop(roster: AppContext) -> None:
     # LDH-01 moved under a unit that sits under it would close a loop.
-    save(
-        roster,
-        creating=True,
-        code="LDH-03",
-        kind="Cấp trên",
-        sector="",
-        parent="LDH-01",
-        cluster="Cụm 1",
-    )
+    upper = {"kind": "Cấp trên", "sector": "", "cluster": "Cụm 1"}  # Cụm 1: upper-level unions
+    save(roster, creating=True, code="LDH-03", parent="LDH-01", **upper)
     loop = refused_save(
-        roster,
-        creating=False,
-        code="LDH-01",
-        name="LĐLĐ huyện Yên Sơn",
-        kind="Cấp trên",
-        sector="",
-        parent="LDH-03",
-        cluster="Cụm 1",
+        roster, creating=False, code="LDH-01", name="LĐLĐ huyện Yên Sơn", parent="LDH-03", **upper
     )
     assert any("loop" in e.message for e in loop.errors)
 

@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.core import domain
 from app.core.context import AppContext, open_context
 from app.core.errors import InputError
 from app.demo.province import Demo, make_demo
 from app.exchange import import_packages
-from app.plans import get_plan, own_grade, parse_rules, scale_of
+from app.plans import Rules, get_plan, own_grade, parse_rules, scale_of
 from app.scoring import print_ranking, scoreboard
 from app.scoring.rules import get_rules
 from db import models
@@ -92,13 +93,16 @@ def test_an_upper_level_cluster_is_ranked_on_the_upper_scale(
     assert "Vững mạnh" not in text
 
 
+def _plan_and_rules(ctx: AppContext) -> tuple[domain.Plan, Rules]:
+    with ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+        return plan, get_rules(session, plan).rules
+
+
 def test_a_veto_caps_an_upper_level_union_on_its_own_scale(
     province: tuple[Demo, AppContext],
 ) -> None:
-    _demo, ctx = province
-    with ctx.reading() as session:
-        plan = get_plan(session, PLAN)
-        rules = get_rules(session, plan).rules
+    plan, rules = _plan_and_rules(province[1])
     assert own_grade(plan, rules, UnitKind.UPPER, "kha") == "hoan_thanh_tot"
     assert own_grade(plan, rules, UnitKind.GRASSROOTS, "kha") == "kha"
 
@@ -106,10 +110,8 @@ def test_a_veto_caps_an_upper_level_union_on_its_own_scale(
 def test_an_upper_scale_of_the_wrong_length_is_refused(
     province: tuple[Demo, AppContext],
 ) -> None:
-    _demo, ctx = province
-    with ctx.reading() as session:
-        plan = get_plan(session, PLAN)
-        document = get_rules(session, plan).rules.to_document()
+    plan, rules = _plan_and_rules(province[1])
+    document = rules.to_document()
     assert parse_rules(document, plan).upper_grades[0].min_score == Fraction(85)
     document["upper_grades"] = document["upper_grades"][:3]
     with pytest.raises(InputError, match="needs 4 levels"):
