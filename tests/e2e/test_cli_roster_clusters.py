@@ -21,7 +21,7 @@ def test_a_cluster_mixing_levels_is_refused_in_vietnamese(tmp_path: Path) -> Non
     said = " ".join((refused.stdout + refused.stderr).split())
     assert f"{NEXT_ROW}" in said
     assert (
-        "cụm Cụm 1 gồm các công đoàn cấp trên trực tiếp cơ sở: "
+        "“Cụm 1” gồm các công đoàn cấp trên trực tiếp cơ sở: "
         "không thể xếp công đoàn cơ sở vào cụm này"
     ) in said, said
     assert json.loads(fed.run("roster", "list", "--json").stdout) == []
