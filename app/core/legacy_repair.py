@@ -27,9 +27,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from app.core.common_syllables import all_common
 from app.core.errors import N_
 from app.core.legacy_tables import LEGACY_CHARS, Encoding
 from app.core.legacy_text import (
+    Reading,
     convert_with_font,
     in_legacy_range,
     legacy_font,
@@ -69,17 +71,50 @@ _SPACES = re.compile(r"(\s+)")
 _WORD = re.compile(r"\w+")
 
 
-def _decide(text: str, hint: Encoding | None) -> tuple[Encoding | None, str]:
-    """(encoding to convert ``text`` from, or None and why; "" when it is not legacy)."""
+def _reading_of(text: str, encoding: Encoding, caps: bool) -> str:
+    """``text`` read in ``encoding``; among capitals (``caps``) TCVN3 codes are capitals."""
+    return to_unicode(
+        text, encoding, capitals=True if caps and encoding is Encoding.TCVN3 else None
+    )
+
+
+def _reads_commonly(text: str, encoding: Encoding) -> bool:
+    """Whether every word of ``text`` holding a code of ``encoding`` reads as a common
+    syllable in it ("Löu" is "Lưu" in VNI, "Lửu" in TCVN3)."""
+    words = [word for word in text.split() if any(c in LEGACY_CHARS[encoding] for c in word)]
+    return bool(words) and all(
+        all_common(to_unicode(word, encoding, capitals=None)) for word in words
+    )
+
+
+def _break_tie(text: str, readings: Sequence[Reading], caps: bool) -> Reading | None:
+    """The one reading of a tie that comes out in capitals among capitals, or else the one
+    made of common syllables; None when that does not single one out."""
+    if caps:
+        upper = [r for r in readings if _reading_of(text, r.encoding, caps).isupper()]
+        if len(upper) == 1:
+            return upper[0]
+    common = [r for r in readings if _reads_commonly(text, r.encoding)]
+    return common[0] if len(common) == 1 else None
+
+
+def _decide(
+    text: str, hint: Encoding | None, *, caps: bool = False, lenient: bool = False
+) -> tuple[Encoding | None, str]:
+    """(encoding to convert ``text`` from, or None and why; "" when it is not legacy).
+
+    ``caps``: the text stands among words in capitals; ``lenient``: thin evidence
+    suffices (a span of words that are no Unicode syllables, inside Unicode text).
+    """
     readings = legacy_readings(text)
     if not readings:
         return None, ""
     best = readings[0]
-    tie = len(readings) > 1 and (best.strength, best.weight) == (
-        readings[1].strength,
-        readings[1].weight,
-    )
-    clear = best.strong and not tie
+    tied = [r for r in readings if (r.strength, r.weight) == (best.strength, best.weight)]
+    tie = len(tied) > 1
+    if tie and (chosen := _break_tie(text, tied, caps)) is not None:
+        best, tie = chosen, False
+    clear = (best.strong or lenient) and not tie
     if any(r.encoding is hint for r in readings) and not (clear and best.encoding is not hint):
         return hint, ""
     if clear:
@@ -106,14 +141,29 @@ def _converts(token: str, encoding: Encoding) -> bool:
 
 def _anchor(token: str) -> bool:
     """A token that is Unicode text: beyond the legacy range, or valid as it stands and
-    in no legacy encoding."""
+    in no legacy encoding, or common as it stands and not in any legacy encoding."""
     if not in_legacy_range(token):
         return True
-    return (
-        not token.isascii()
-        and _reads_as_unicode(token)
-        and not any(_converts(token, encoding) for encoding in Encoding)
-    )
+    if token.isascii() or not _reads_as_unicode(token):
+        return False
+    # Valid both ways ("tháng" is "thỏng" in TCVN3): the common reading wins.
+    readings = [to_unicode(token, e, capitals=None) for e in Encoding if _converts(token, e)]
+    readings = [reading for reading in readings if reading != token]
+    return not readings or (all_common(token) and not any(map(all_common, readings)))
+
+
+def _legacy_parts(parts: list[str]) -> list[bool]:
+    """Which parts of a text split at spaces may be legacy (not :func:`_anchor`).
+
+    A word that reads as Unicode but converts ("gì" is "gỡ" in TCVN3) between two
+    legacy words goes with them.
+    """
+    legacy = [not _anchor(part) for part in parts]
+    words = [i for i, part in enumerate(parts) if not part.isascii()]
+    for before, here, after in zip(words, words[1:], words[2:], strict=False):
+        if legacy[before] and legacy[after] and not legacy[here] and in_legacy_range(parts[here]):
+            legacy[here] = any(_converts(parts[here], encoding) for encoding in Encoding)
+    return legacy
 
 
 def _extend(run: list[str], start: int, end: int, encoding: Encoding) -> tuple[int, int]:
@@ -145,10 +195,26 @@ def _split_run(tokens: list[str], after_unicode: bool, before_unicode: bool) -> 
     return start, end
 
 
+def _among_capitals(parts: list[str], legacy: list[bool], start: int, stop: int) -> bool:
+    """Whether the nearest Unicode words around ``parts[start:stop]`` are in capitals
+    (and the run has no lower-case ASCII letter): "IV- Tæ CHỨC" is "IV- TỔ CHỨC"."""
+    if any("a" <= char <= "z" for char in "".join(parts[start:stop])):
+        return False
+    near = [
+        next((p for p in reversed(parts[:start]) if any(c.isalpha() for c in p)), None),
+        next((p for p in parts[stop:] if any(c.isalpha() for c in p)), None),
+    ]
+    words = [word for word in near if word is not None]
+    return bool(words) and all(word.isupper() and len(word) >= 2 for word in words)
+
+
 def _repair_spans(text: str, hint: Encoding | None) -> tuple[str, Encoding | None, str]:
     """Repair each run of legacy-range words of a text that also holds Unicode words."""
     parts = _SPACES.split(text)
-    legacy = [not _anchor(part) for part in parts]
+    legacy = _legacy_parts(parts)
+    # Inside text beyond the legacy range, words that are no syllables as they stand
+    # ("Tæ", "TOÅ") are legacy on thin evidence.
+    unicode_text = not in_legacy_range(text)
     out: list[str] = []
     found: list[Encoding] = []
     reasons: list[str] = []
@@ -164,7 +230,11 @@ def _repair_spans(text: str, hint: Encoding | None) -> tuple[str, Encoding | Non
         run = parts[index:stop]
         start, end = _split_run(run, index > 0, stop < len(parts))
         core = "".join(run[start:end]).strip()
-        encoding, why = _decide(core, hint) if core else (None, "")
+        caps = _among_capitals(parts, legacy, index, stop)
+        lenient = unicode_text and not any(
+            _reads_as_unicode(token) for token in core.split() if not token.isascii()
+        )
+        encoding, why = _decide(core, hint, caps=caps, lenient=lenient) if core else (None, "")
         if encoding is None:
             reasons.append(why)
             out.extend(run)
@@ -173,7 +243,7 @@ def _repair_spans(text: str, hint: Encoding | None) -> tuple[str, Encoding | Non
             # Words valid both ways next to the legacy words go with them.
             start, end = _extend(run, start, end, encoding)
             out.extend(run[:start])
-            out.append(to_unicode("".join(run[start:end]), encoding, capitals=None))
+            out.append(_reading_of("".join(run[start:end]), encoding, caps))
             out.extend(run[end:])
         index = stop
     if not found:

@@ -2,7 +2,8 @@
 
 ``make_demo`` builds a federation database on the 2017 plan with a roster of
 ``units`` reporting unions (upper-level unions and CĐCS of every sector, some
-directly under the federation, grouped in clusters), gives each unit a key
+directly under the federation; the upper-level unions grouped in clusters of their
+own, as the seed's, the CĐCS in theirs), gives each unit a key
 the federation has already accepted, and writes each unit's signed
 registration, 6-month and annual report packages. The values are random but
 plausible and reproducible from ``seed``; they are returned too, so a test
@@ -200,7 +201,9 @@ def _populate(
         plan = get_plan(session, DEMO_PLAN)
     n_upper = max(1, count // 25)
     n_clusters = max(1, (n_upper + 4) // 5)
+    # As in the seed, clusters group upper-level unions; the CĐCS have clusters of their own.
     clusters = [(str(uuid.uuid4()), f"Cụm {i + 1}") for i in range(n_clusters)]
+    grassroots_clusters = [(str(uuid.uuid4()), f"Cụm CĐCS {i + 1}") for i in range(n_clusters)]
     demo_units: list[DemoUnit] = []
     for index in range(min(n_upper, count)):
         demo_units.append(
@@ -232,7 +235,7 @@ def _populate(
                 kind=UnitKind.GRASSROOTS,
                 sector=rng.choices(sectors, weights)[0],
                 parent_id=parent,
-                cluster_code=rng.choice(clusters)[1],
+                cluster_code=rng.choice(grassroots_clusters)[1],
                 members=int(workers * rng.uniform(0.6, 1.0)),
                 workers=workers,
                 keypair=generate_keypair(),
@@ -240,7 +243,11 @@ def _populate(
         )
 
     now = utc_now_text()
-    cluster_ids = {name: cid for cid, name in clusters}
+    cluster_ids = {name: cid for cid, name in [*clusters, *grassroots_clusters]}
+    leaders = {
+        name: next((u.id for u in demo_units if u.cluster_code == name), None)
+        for _cid, name in [*clusters, *grassroots_clusters]
+    }
     with ctx.unit_of_work() as session:
         session.execute(
             insert(models.Unit),
@@ -266,9 +273,9 @@ def _populate(
                     "year": plan.year,
                     "code": name,
                     "name": name,
-                    "leader_unit_id": uppers[i % len(uppers)].id,
+                    "leader_unit_id": leaders[name],
                 }
-                for i, (cid, name) in enumerate(clusters)
+                for cid, name in [*clusters, *grassroots_clusters]
             ],
         )
         session.execute(

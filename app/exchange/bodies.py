@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from app.exchange.format import PayloadError
 from app.exchange.sealing import check_recipient
 from app.exchange.signing import decode_base64_canonical
 from app.statements import StatementInput
+from db.enums import Sector
 
 _VALUE_FIELDS = frozenset({"amount", "numerator", "denominator", "flag", "grade", "text", "note"})
 _MAX_TEXT = 4000
@@ -270,12 +271,30 @@ class PlanChecks:
         )
 
 
+#: A movement the plan limits to some sectors, joined by a unit of another (English msgid).
+MOVEMENT_NOT_FOR_SECTOR = N_("The movement “{name}” is not for units of this sector.")
+
+
+def movements_not_offered(
+    plan: domain.Plan, codes: Iterable[str], sector: Sector | None
+) -> list[domain.Movement]:
+    """The plan's movements among ``codes`` it does not offer to a unit of ``sector``
+    (LĐG-HCSN to an enterprise's union); a unit of no known sector is offered all."""
+    wanted = set(codes)
+    return [m for m in plan.movements if m.code in wanted and not m.offered_to(sector)]
+
+
 def statement_problems(
-    plan: domain.Plan, statement: ParsedStatement, checks: PlanChecks | None = None
+    plan: domain.Plan,
+    statement: ParsedStatement,
+    checks: PlanChecks | None = None,
+    *,
+    sector: Sector | None = None,
 ) -> list[Problem]:
     """Every value checked against the plan, as the screen checks it.
 
-    ``checks`` is ``PlanChecks.of(plan)``, when the caller keeps one.
+    ``checks`` is ``PlanChecks.of(plan)``, when the caller keeps one;
+    ``sector`` the unit's sector that year (its movements must be offered to it).
     """
     if checks is None:
         checks = PlanChecks.of(plan)
@@ -295,6 +314,10 @@ def statement_problems(
         Problem(code, N_("This movement is not in the plan."))
         for code in statement.movements
         if code not in movement_codes
+    )
+    problems.extend(
+        Problem(movement.code, MOVEMENT_NOT_FOR_SECTOR, (("name", movement.name),))
+        for movement in movements_not_offered(plan, statement.movements, sector)
     )
     return problems
 

@@ -65,6 +65,7 @@ from app.statements import (
     statement_input,
 )
 from db import models
+from db.enums import Sector
 
 #: Statuses of a unit's signed report that close its stream to staff entries.
 _SIGNED_KEPT = (APPLIED, SUPERSEDED, QUARANTINED, "pending_key")
@@ -153,11 +154,14 @@ def details_of(statement: ParsedStatement) -> StatementDetails:
     )
 
 
-def _checked_body(plan: domain.Plan, statement: StatementInput) -> tuple[dict[str, object], int]:
-    """The statement body as a package carries it, every value and text checked."""
+def _checked_body(
+    plan: domain.Plan, statement: StatementInput, sector: Sector | None
+) -> tuple[dict[str, object], int]:
+    """The statement body as a package carries it, every value and text checked (its
+    movements against the unit's ``sector``, as an import checks them)."""
     body: dict[str, object] = {"statement": statement_to_json(statement)}
     parsed = parse_statement(body)
-    problems = statement_problems(plan, parsed) + details_problems(statement)
+    problems = statement_problems(plan, parsed, sector=sector) + details_problems(statement)
     if problems:
         raise InputError(
             N_("The statement has {count} invalid values; nothing was saved."),
@@ -283,7 +287,12 @@ def enter_statement(
         statement = statement_input(
             plan_id=plan.id, unit_id=unit.id, stream=stream, values=dict(values), details=details
         )
-        body, count = _checked_body(plan, statement)
+        sector = session.scalar(
+            select(models.RosterEntry.sector).where(
+                models.RosterEntry.year == plan.year, models.RosterEntry.unit_id == unit.id
+            )
+        )
+        body, count = _checked_body(plan, statement, sector)
         if previous is not None and archived_statement(previous) == parse_statement(body):
             raise InputError(
                 N_("Nothing differs from the statement already entered; nothing was saved.")

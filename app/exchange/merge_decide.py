@@ -19,6 +19,7 @@ from app.core.errors import N_, UserError
 from app.exchange import streams
 from app.exchange.bodies import (
     PlanChecks,
+    movements_not_offered,
     parse_enrolment,
     parse_statement,
     statement_problems,
@@ -53,6 +54,7 @@ from app.exchange.signing import (
     verifying_key,
 )
 from app.exchange.statement_rows import statement_rows
+from app.roster import SECTOR_LABELS
 from db.enums import REGISTRATION_STREAM
 
 #: Clock skew tolerated before a creation time is called "in the future".
@@ -442,6 +444,16 @@ class Importer:
                         "code": first.indicator_code,
                         "problem": first.message,
                     },
+                )
+            sector = state.sector_of(plan, header.unit_id)
+            not_offered = movements_not_offered(plan, statement.movements, sector)
+            if sector is not None and not_offered:
+                raise Rejected(
+                    N_(
+                        "The package registers the movement “{name}”, which the plan does not "
+                        "offer to units of sector {sector}: nothing in it was imported."
+                    ),
+                    {"name": not_offered[0].name, "sector": SECTOR_LABELS[sector]},
                 )
         except Rejected as rejected:
             return Action(

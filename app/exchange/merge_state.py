@@ -22,7 +22,7 @@ from app.exchange.bulk import chunks
 from app.exchange.key_status import KeyStatus
 from app.plans import get_plan
 from db import models
-from db.enums import Role
+from db.enums import Role, Sector
 
 StreamKey = tuple[str, str, str]  # unit id, plan id, stream
 
@@ -151,6 +151,23 @@ class MergeState:
             self.plans[plan_id] = get_plan(session, plan_id)
         #: Per plan, what checking a statement looks up (made on first use).
         self.plan_checks: dict[str, PlanChecks] = {}
+        #: Per year of a plan limiting movements to sectors, each unit's sector that year.
+        self.sectors: dict[int, dict[str, Sector]] = {
+            year: {
+                unit_id: sector
+                for unit_id, sector in session.execute(
+                    select(models.RosterEntry.unit_id, models.RosterEntry.sector).where(
+                        models.RosterEntry.year == year, models.RosterEntry.sector.is_not(None)
+                    )
+                )
+                if sector is not None
+            }
+            for year in {
+                plan.year
+                for plan in self.plans.values()
+                if any(movement.sectors for movement in plan.movements)
+            }
+        }
         self.units: Tracked[str, str] = Tracked(
             (unit_id, code or "")
             for unit_id, code in session.execute(select(models.Unit.id, models.Unit.code))
@@ -170,6 +187,11 @@ class MergeState:
         #: Per stream touched by the run, its head before the run (for the labels).
         self.run_heads: dict[StreamKey, str | None] = {}
         self.now = dt.datetime.now(dt.UTC)
+
+    def sector_of(self, plan: domain.Plan, unit_id: str) -> Sector | None:
+        """The unit's sector in the plan's year (None: unknown, or the plan limits no
+        movement to sectors)."""
+        return self.sectors.get(plan.year, {}).get(unit_id)
 
     def _tracked(self) -> tuple[Tracked[Any, Any], ...]:
         return (self.keys, self.units, self.archived)

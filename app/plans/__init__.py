@@ -41,10 +41,19 @@ from app.plans.rules import (
     Method,
     Rules,
     TieBreaker,
+    UpperGrade,
     VetoCondition,
 )
 from app.plans.rules_default import default_rules_document
 from app.plans.rules_parse import parse_rules
+from app.plans.scales import (
+    grade_labels,
+    grade_ranks,
+    on_upper_scale,
+    own_grade,
+    scale_of,
+    thresholds_of,
+)
 from app.plans.services import available_plans, read_plan, read_plan_editing
 
 __all__ = [
@@ -65,6 +74,7 @@ __all__ = [
     "Rules",
     "TargetInput",
     "TieBreaker",
+    "UpperGrade",
     "ValueChecks",
     "VetoCondition",
     "available_plans",
@@ -74,6 +84,8 @@ __all__ = [
     "edit_plan_header",
     "get_checks",
     "get_plan",
+    "grade_labels",
+    "grade_ranks",
     "input_of",
     "install_builtin_plans",
     "install_plan_document",
@@ -83,6 +95,8 @@ __all__ = [
     "movement_kind_heading",
     "movements_by_kind",
     "newest_plan_id",
+    "on_upper_scale",
+    "own_grade",
     "parse_checks",
     "parse_rules",
     "plan_document",
@@ -97,5 +111,7 @@ __all__ = [
     "reset_value_checks",
     "save_indicator",
     "save_value_checks",
+    "scale_of",
     "set_plan_number",
+    "thresholds_of",
 ]

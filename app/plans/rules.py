@@ -32,6 +32,10 @@ adopts its own):
   period. A veto may bar the unit from commendation (``no_award``: it is
   then not ranked) and/or cap its grade (``max_grade``).
 - *Grades*: the year's grade scale with a minimum score for each level.
+  ``upper_grades`` (optional) gives the upper-level unions (công đoàn cấp trên
+  trực tiếp cơ sở) a scale of their own — code, name, minimum score, as many
+  levels as the plan's, best first ("Hoàn thành xuất sắc nhiệm vụ" …); its
+  n-th level counts as the plan's n-th grade for awards and vetoes.
 - *Awards*: Cờ thi đua, Bằng khen, Giấy khen with the minimum score, grade
   and rank in the cluster that make the software *suggest* them; the
   federation decides (proposals are audited).
@@ -142,6 +146,19 @@ class GradeThreshold:
 
 
 @dataclass(frozen=True)
+class UpperGrade:
+    """A level of the upper-level unions' own scale ("Hoàn thành xuất sắc nhiệm vụ").
+
+    The n-th level stands where the plan's n-th grade stands, so awards and
+    vetoes naming a plan grade compare with it.
+    """
+
+    grade: str
+    label: str
+    min_score: Fraction
+
+
+@dataclass(frozen=True)
 class AwardRule:
     code: str
     label: str
@@ -166,6 +183,8 @@ class Rules:
     grades: tuple[GradeThreshold, ...]
     awards: tuple[AwardRule, ...]
     tie_breakers: tuple[TieBreaker, ...]
+    #: The upper-level unions' scale, as long as the plan's; empty: they are graded on it.
+    upper_grades: tuple[UpperGrade, ...] = ()
 
     def find(self, code: str) -> tuple[GroupRule, IndicatorRule] | None:
         for group in self.groups:
@@ -249,7 +268,16 @@ class Rules:
             ],
             "awards": [award(a) for a in self.awards],
             "tie_breakers": [t.value for t in self.tie_breakers],
-        }
+        } | (
+            {
+                "upper_grades": [
+                    {"grade": g.grade, "label": g.label, "min_score": json_number(g.min_score)}
+                    for g in self.upper_grades
+                ]
+            }
+            if self.upper_grades
+            else {}
+        )
 
     @property
     def content_hash(self) -> str:

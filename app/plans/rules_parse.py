@@ -30,6 +30,7 @@ from app.plans.rules import (
     Method,
     Rules,
     TieBreaker,
+    UpperGrade,
     VetoCondition,
     VetoRule,
 )
@@ -236,6 +237,8 @@ def parse_rules(document: Mapping[str, Any], plan: domain.Plan) -> Rules:
                 params={"grade": better.grade},
             )
 
+    upper_grades = _upper_grades(document, len(grade_codes), set(grade_codes))
+
     awards: list[AwardRule] = []
     for item in _list(document, "awards"):
         code = _code(item.get("code"), "awards.code")
@@ -291,7 +294,42 @@ def parse_rules(document: Mapping[str, Any], plan: domain.Plan) -> Rules:
         grades=tuple(grades),
         awards=tuple(awards),
         tie_breakers=tie_breakers,
+        upper_grades=upper_grades,
     )
+
+
+def _upper_grades(
+    document: Mapping[str, Any], levels: int, plan_codes: set[str]
+) -> tuple[UpperGrade, ...]:
+    """The upper-level unions' scale: as many levels as the plan's, best first."""
+    items = _list(document, "upper_grades")
+    if not items:
+        return ()
+    if len(items) != levels:
+        raise InputError(
+            N_("The upper-level unions' scale needs {count} levels, as the plan's grades."),
+            params={"count": levels},
+        )
+    grades: list[UpperGrade] = []
+    for item in items:
+        code = _code(item.get("grade"), "upper_grades.grade")
+        if code in plan_codes or any(g.grade == code for g in grades):
+            raise _bad("upper_grades.grade")
+        where = f"upper_grades[{code}]"
+        grades.append(
+            UpperGrade(
+                code,
+                _label(item, "label", f"{where}.label"),
+                _fraction(item.get("min_score"), f"{where}.min_score"),
+            )
+        )
+    for better, worse in itertools.pairwise(grades):
+        if better.min_score <= worse.min_score:
+            raise InputError(
+                N_("Each grade must need a higher score than the next one ({grade})."),
+                params={"grade": better.grade},
+            )
+    return tuple(grades)
 
 
 def _indicator_rule(

@@ -1,4 +1,5 @@
-"""What roster rows can get wrong together: upper levels, loops, leaders, twin codes.
+"""What roster rows can get wrong together: upper levels, loops, leaders, twin codes,
+clusters mixing levels.
 
 Checked against the other rows and the units already in the year's roster,
 before anything is written.
@@ -55,6 +56,7 @@ def relation_errors(session: Session, rows: list[RosterRow], year: int) -> list[
     errors.extend(_cycles(rows, _roster_parents(session, year)))
     errors.extend(_double_leaders(rows))
     errors.extend(_case_twins(session, rows))
+    errors.extend(_mixed_clusters(session, rows, year))
     return errors
 
 
@@ -161,4 +163,42 @@ def _double_leaders(rows: list[RosterRow]) -> list[RowError]:
             )
         else:
             first[cluster_key(row.cluster)] = row.row
+    return errors
+
+
+#: A cluster groups units of one level (the seed's clusters are of upper-level unions).
+_JOINS_OTHER_LEVEL = {
+    UnitKind.UPPER: N_(
+        "cluster {cluster} groups upper-level unions: a grassroots union cannot join it"
+    ),
+    UnitKind.GRASSROOTS: N_(
+        "cluster {cluster} groups grassroots unions: an upper-level union cannot join it"
+    ),
+}
+
+
+def _mixed_clusters(session: Session, rows: list[RosterRow], year: int) -> list[RowError]:
+    """Rows that would put upper-level unions and grassroots unions in one cluster.
+
+    A cluster's level is its members' outside these rows, else its first row's.
+    """
+    moving = {row.code for row in rows}
+    levels: dict[str, UnitKind] = {}
+    for code, kind, cluster in session.execute(
+        select(models.Unit.code, models.Unit.kind, models.Cluster.code)
+        .join(models.RosterEntry, models.RosterEntry.unit_id == models.Unit.id)
+        .join(models.Cluster, models.Cluster.id == models.RosterEntry.cluster_id)
+        .where(models.RosterEntry.year == year)
+    ):
+        if code not in moving and kind in _JOINS_OTHER_LEVEL:
+            levels.setdefault(cluster_key(cluster), kind)
+    errors: list[RowError] = []
+    for row in rows:
+        if not row.cluster or row.kind not in _JOINS_OTHER_LEVEL:
+            continue
+        level = levels.setdefault(cluster_key(row.cluster), row.kind)
+        if row.kind is not level:
+            errors.append(
+                RowError(row.row, "cluster", _JOINS_OTHER_LEVEL[level], (("cluster", row.cluster),))
+            )
     return errors

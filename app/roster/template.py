@@ -14,7 +14,10 @@ _INSTRUCTIONS = {
     "kind": "Bắt buộc. Chọn trong danh sách: CĐCS hoặc Cấp trên.",
     "sector": "Bắt buộc với CĐCS. Chọn: HCSN, DNNN, NGOÀI NN hoặc FDI.",
     "parent": "Mã của công đoàn cấp trên trực tiếp; để trống nếu trực thuộc LĐLĐ tỉnh.",
-    "cluster": "Tên cụm thi đua của đơn vị (tối đa 120 ký tự); để trống nếu chưa xếp cụm.",
+    "cluster": (
+        "Tên cụm thi đua của đơn vị (tối đa 120 ký tự); để trống nếu chưa xếp cụm. Một cụm "
+        "chỉ gồm đơn vị cùng cấp: công đoàn cấp trên trực tiếp cơ sở, hoặc công đoàn cơ sở."
+    ),
     "leader": "Ghi x nếu đơn vị là cụm trưởng; ghi “không” để bỏ cụm trưởng.",
     "members": "Số nguyên từ 0 đến 10.000.000, không dùng dấu chấm ngăn cách.",
     "workers": "Số nguyên từ 0 đến 10.000.000, không dùng dấu chấm ngăn cách.",
@@ -75,7 +78,7 @@ def write_roster_template(path: Path, example: bool = True) -> None:
                 "CĐCS",
                 "NGOÀI NN",
                 "LDH-01",
-                "Cụm 1",
+                "Cụm 2",
                 "",
                 350,
                 420,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from app.core import domain
 from app.core.errors import N_, NotFoundError
 from app.core.text import natural_key
-from app.plans import AwardRule
+from app.plans import AwardRule, grade_labels, grade_ranks
 from app.scoring.engine import ScoreInput, UnitScore, score_units
 from app.scoring.numbers import rounded_fraction
 from app.scoring.ranking import Placing, rank_units
@@ -84,7 +84,7 @@ class Scoreboard:
         if not score.eligible or score.exact is None:
             return None
         placing = self.cluster_placing(unit_id)
-        ranks = {g.code: g.rank for g in self.plan.grade_levels}
+        ranks = grade_ranks(self.plan, self.rules.rules)
         for award in self.rules.rules.awards:
             if award.min_score is not None and rounded_fraction(score.exact) < award.min_score:
                 continue
@@ -130,7 +130,7 @@ class Scoreboard:
     def grade_label(self, code: str | None) -> str:
         if code is None:
             return "—"
-        return next((g.label for g in self.plan.grade_levels if g.code == code), code)
+        return grade_labels(self.plan, self.rules.rules).get(code, code)
 
 
 def _find(placings: list[Placing], unit_id: str) -> Placing | None:

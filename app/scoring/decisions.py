@@ -18,7 +18,7 @@ from app.core.errors import N_, InputError, NotFoundError, UserError
 from app.core.format import cluster_label
 from app.core.i18n import gettext as _
 from app.core.text import nfc
-from app.plans import get_plan
+from app.plans import get_plan, scale_of
 from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.engine import HUNDRED
 from app.scoring.numbers import percent_text, score_text
@@ -103,7 +103,8 @@ def set_proposal(
             raise InputError(
                 N_("The scoring rules have no award {award}."), params={"award": award}
             )
-        if grade is not None and grade not in {g.code for g in plan.grade_levels}:
+        scale = {code for code, _label in scale_of(plan, rules, row_unit.kind)}
+        if grade is not None and grade not in scale:
             raise InputError(N_("Choose a grade from the year's scale."))
         if not award and grade is None:
             raise InputError(N_("Choose an award or a grade to propose."))

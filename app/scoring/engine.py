@@ -20,7 +20,17 @@ from fractions import Fraction
 from app.core import domain, figures
 from app.core.figures import Special
 from app.core.i18n import gettext as _
-from app.plans import Band, IndicatorRule, Method, Rules, VetoCondition
+from app.plans import (
+    Band,
+    IndicatorRule,
+    Method,
+    Rules,
+    VetoCondition,
+    grade_labels,
+    grade_ranks,
+    own_grade,
+    thresholds_of,
+)
 from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
 from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
 from db.enums import IndicatorKind, Sector, UnitKind
@@ -217,8 +227,8 @@ class VetoHit:
     code: str
     label: str
     no_award: bool
-    max_grade: str | None  # the grade's code in the plan
-    #: The grade's name, as the plan's grade levels call it ("Yếu").
+    max_grade: str | None  # the grade's code on the unit's scale
+    #: The grade's name, as the unit's scale calls it ("Yếu").
     max_grade_label: str = ""
 
 
@@ -463,9 +473,10 @@ def _score(
     else:
         exact = earned_w
     vetoes = _vetoes(plan, rules, item)
-    grade_by_score = _grade_for(rules, exact)
+    # An upper-level union is graded on its own scale when the rules give one.
+    grade_by_score = _grade_for(thresholds_of(rules, unit.kind), exact)
     grade = grade_by_score
-    ranks = {g.code: g.rank for g in plan.grade_levels} if vetoes else {}
+    ranks = grade_ranks(plan, rules) if vetoes else {}
     for veto in vetoes:
         if veto.max_grade and (grade is None or ranks[grade] < ranks[veto.max_grade]):
             grade = veto.max_grade if exact is not None else grade
@@ -521,7 +532,7 @@ def _indicator_score(
 
 def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit, ...]:
     ranks = {g.code: g.rank for g in plan.grade_levels}
-    labels = {g.code: g.label for g in plan.grade_levels}
+    labels = grade_labels(plan, rules)
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
@@ -538,17 +549,18 @@ def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit,
                 and ranks[value.grade or ""] >= ranks[veto.at_or_below or ""]
             )
         if hit:
-            label = labels.get(veto.max_grade or "", veto.max_grade or "")
-            hits.append(VetoHit(veto.code, veto.label, veto.no_award, veto.max_grade, label))
+            cap = own_grade(plan, rules, item.unit.kind, veto.max_grade) if veto.max_grade else None
+            label = labels.get(cap or "", cap or "")
+            hits.append(VetoHit(veto.code, veto.label, veto.no_award, cap, label))
     return tuple(hits)
 
 
-def _grade_for(rules: Rules, score: Fraction | None) -> str | None:
+def _grade_for(thresholds: tuple[tuple[str, Fraction], ...], score: Fraction | None) -> str | None:
     if score is None:
         return None
-    for threshold in rules.grades:
-        if score >= threshold.min_score:
-            return threshold.grade
+    for grade, min_score in thresholds:
+        if score >= min_score:
+            return grade
     return None
 
 

@@ -18,7 +18,7 @@ from app.exchange import MAX_PACKAGE_BYTES, parse_statement
 from app.plans import get_plan
 from app.statements import StatementInput, save_statement, statement_values
 from app.unit.template import read_statement_workbook, write_statement_template
-from app.unit.workspace import check_stream, set_values
+from app.unit.workspace import check_stream, refuse_movements_not_offered, set_values
 from db import models
 from db.enums import Sector
 
@@ -36,6 +36,9 @@ def fill_from_json(ctx: AppContext, *, path: Path) -> str:
     parsed = parse_statement({"statement": document["statement"]})
     with ctx.unit_of_work() as session:
         installation = require_unit_installation(session)
+        refuse_movements_not_offered(
+            session, get_plan(session, str(document["plan"])), parsed.movements
+        )
         return save_statement(
             session,
             StatementInput(

@@ -316,6 +316,19 @@ def set_values(
         _mark_changed(session, plan_id, stream)
 
 
+def refuse_movements_not_offered(session: Session, plan: domain.Plan, codes: Sequence[str]) -> None:
+    """:class:`InputError` when ``codes`` name a movement the plan does not offer to this
+    unit's sector (LĐG-HCSN to an enterprise's union), as the federation's import would."""
+    sector_text = get_setting(session, "own_sector")
+    sector = Sector(sector_text) if sector_text else None
+    for movement in plan.movements:
+        if movement.code in codes and not movement.offered_to(sector):
+            raise InputError(
+                N_("The movement “{name}” is not for units of this sector."),
+                params={"name": movement.name},
+            )
+
+
 def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: StatementDetails) -> None:
     """Save signer, date, place, notes, movements, titles and works of a statement."""
     with ctx.unit_of_work() as session:
@@ -326,14 +339,7 @@ def set_details(ctx: AppContext, *, plan_id: str, stream: str, details: Statemen
         unknown = [code for code in details.movements if code not in movement_ids]
         if unknown:
             raise InputError(N_("This movement is not in the plan."), detail=unknown[0])
-        sector_text = get_setting(session, "own_sector")
-        sector = Sector(sector_text) if sector_text else None
-        for movement in plan.movements:
-            if movement.code in details.movements and not movement.offered_to(sector):
-                raise InputError(
-                    N_("The movement “{name}” is not for units of this sector."),
-                    params={"name": movement.name},
-                )
+        refuse_movements_not_offered(session, plan, details.movements)
         problems = details_problems(details)
         if problems:
             raise InputError(

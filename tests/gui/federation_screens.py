@@ -92,14 +92,14 @@ def tamper(source: Path, out: Path) -> Path:
 
 
 def new_unit_row() -> list[object]:
-    """The roster workbook row of a unit new this year (under CT-001, in Cụm 1)."""
+    """The roster workbook row of a unit new this year (under CT-001, in Cụm CĐCS 1)."""
     return [
         NEW_UNIT_CODE,
         NEW_UNIT_NAME,
         "CĐCS",
         "NGOÀI NN",
         "CT-001",
-        "Cụm 1",
+        "Cụm CĐCS 1",
         "",
         40,
         52,
@@ -137,7 +137,7 @@ def new_demo_unit(demo: Demo, unit_id: str) -> DemoUnit:
         kind=UnitKind.GRASSROOTS,
         sector=Sector.NON_STATE_ENTERPRISE,
         parent_id="",
-        cluster_code="Cụm 1",
+        cluster_code="Cụm CĐCS 1",
         members=40,
         workers=52,
         keypair=generate_keypair(),

@@ -347,7 +347,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     dialog.reject()
 
     # Scope: one cluster's totals are its units' sums.
-    cluster = "Cụm 1"
+    cluster = "Cụm CĐCS 1"
     members = [u for u in units if u.cluster_code == cluster]
     with qtbot.waitSignal(workspace.dashboard.refreshed, timeout=20000):
         from app.rollup.dashboard import ScopeKind

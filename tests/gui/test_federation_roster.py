@@ -96,7 +96,11 @@ def test_reimport_with_khong_clears_the_leader(
     from openpyxl import load_workbook
 
     demo, page = roster_page
-    unit = next(u for u in page.model.units() if u.cluster_code and u.kind is UnitKind.GRASSROOTS)
+    unit = next(
+        u
+        for u in page.model.units()
+        if u.cluster_code and u.kind is UnitKind.GRASSROOTS and not u.leader
+    )
     cluster = unit.cluster_code or ""
     assert page.select_unit(unit.code or "")
     with qtbot.waitSignal(page.loaded, timeout=20000):
@@ -125,3 +129,48 @@ def test_reimport_with_khong_clears_the_leader(
         page.import_workbook(path)
     assert imported.args[0].leaders_cleared == (cluster,)
     assert cluster not in leaders(demo)
+
+
+@pytest.mark.parametrize(("kind", "choice"), [(k, c) for k in (0, 1) for c in range(3)])
+def test_the_unit_dialog_keeps_each_cluster_to_one_level(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage], tmp_path: Path, kind: int, choice: int
+) -> None:
+    """Each cluster choice for a new CĐCS (kind 0) and upper-level union (kind 1): the
+    demo's "Cụm 1" groups upper-level unions, "Cụm CĐCS 1" grassroots unions; a unit
+    put in the other level's cluster is refused in the dialog, which keeps what was typed."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tests.gui.typing import type_text
+
+    _demo, page = roster_page
+    dialog = page.ask_add()
+    assert [dialog.cluster.itemText(i) for i in range(dialog.cluster.count())] == [
+        "",
+        "Cụm 1",
+        "Cụm CĐCS 1",
+    ]
+    type_text(dialog.code, "CS-T01")
+    type_text(dialog.name, "CĐCS thử")
+    dialog.kind.setCurrentIndex(kind)
+    dialog.sector.setCurrentIndex(1 if kind == 0 else 0)
+    dialog.cluster.setCurrentIndex(choice)
+    cluster = dialog.cluster.currentText()
+    upper = dialog.kind.currentData() == "Cấp trên"
+    assert upper is (kind == 1)
+    refused = (cluster == "Cụm 1" and not upper) or (cluster == "Cụm CĐCS 1" and upper)
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    if refused:
+        save.click()
+        qtbot.waitUntil(lambda: not dialog.problems.isHidden(), timeout=10000)
+        said = " ".join(dialog.problems.text().split())
+        level = "công đoàn cấp trên trực tiếp cơ sở" if not upper else "công đoàn cơ sở"
+        assert f"“{cluster}” gồm các {level}" in said, said
+        assert dialog.isVisible() and dialog.name.text() == "CĐCS thử"
+        dialog.grab().save(str(tmp_path / "refused.png"))
+        dialog.reject()
+        assert "CS-T01" not in [u.code for u in page.model.units()]
+    else:
+        with qtbot.waitSignal(page.unit_saved, timeout=20000):
+            save.click()
+        assert not dialog.isVisible()
+        qtbot.waitUntil(lambda: page.select_unit("CS-T01"), timeout=20000)

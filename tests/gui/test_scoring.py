@@ -294,3 +294,60 @@ def test_explanation_rows_shrink_when_the_pane_widens(qtbot: QtBot, federation: 
     narrow = max(heights())
     splitter.setSizes([total // 5, total - total // 5])  # then dragged wide
     qtbot.waitUntil(lambda: fitted() and max(heights()) < narrow, timeout=5000)
+
+
+@pytest.fixture(scope="module")
+def upper_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[AppContext, Any]]:
+    from app.demo.province import make_demo
+    from app.exchange import import_packages
+    from app.scoring import scoreboard
+
+    demo = make_demo(out_dir=tmp_path_factory.mktemp("upper") / "demo", units=30, seed=3)
+    ctx = open_context(demo.database)
+    import_packages(ctx, paths=[demo.packages_dir], dry_run=False)
+    yield ctx, scoreboard(ctx, plan_id="tuyen-quang-2017")
+    ctx.close()
+
+
+UPPER_LABELS = [
+    "Hoàn thành xuất sắc nhiệm vụ",
+    "Hoàn thành tốt nhiệm vụ",
+    "Hoàn thành nhiệm vụ",
+    "Không hoàn thành nhiệm vụ",
+]
+
+
+@pytest.mark.parametrize("kind", [UnitKind.UPPER, UnitKind.GRASSROOTS])
+@pytest.mark.parametrize("choice", range(1, 5))
+def test_the_proposal_grades_a_unit_on_its_levels_scale(
+    qtbot: QtBot, upper_board: tuple[AppContext, Any], kind: UnitKind, choice: int
+) -> None:
+    """An upper-level union is proposed on its own scale, a CĐCS on the plan's: each grade
+    choice of the dialog is one the core takes for that unit."""
+    from app.scoring import set_proposal
+
+    ctx, board = upper_board
+    score = next(s for s in board.scores if s.unit.kind is kind)
+    dialog = ProposeDialog(board, score)
+    qtbot.addWidget(dialog)
+    labels = [dialog.grade.itemText(i) for i in range(1, dialog.grade.count())]
+    expected = UPPER_LABELS if kind is UnitKind.UPPER else ["Vững mạnh", "Khá", "Trung bình", "Yếu"]
+    assert labels == expected
+    dialog.grade.setCurrentIndex(choice)
+    proposal = set_proposal(
+        ctx, plan_id="tuyen-quang-2017", unit=score.unit.code, grade=dialog.grade.currentData()
+    )
+    assert board.grade_label(proposal.grade) == expected[choice - 1]
+    dialog.reject()
+
+
+def test_a_grassroots_grade_is_refused_for_an_upper_level_union(
+    upper_board: tuple[AppContext, Any],
+) -> None:
+    from app.core.errors import InputError
+    from app.scoring import set_proposal
+
+    ctx, board = upper_board
+    score = next(s for s in board.scores if s.unit.kind is UnitKind.UPPER)
+    with pytest.raises(InputError, match="year's scale"):
+        set_proposal(ctx, plan_id="tuyen-quang-2017", unit=score.unit.code, grade="kha")

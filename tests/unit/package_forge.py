@@ -223,6 +223,16 @@ def header(env: Env, unit: DemoUnit, **changes: Any) -> Header:
     return replace(base, **changes)
 
 
+def offered_movements(env: Env, unit: DemoUnit) -> tuple[str, ...]:
+    """The codes of the first three movements the plan offers to ``unit``'s sector."""
+    return tuple(m.code for m in env.plan.movements if m.offered_to(unit.sector))[:3]
+
+
+def movement_for_another_sector(env: Env, unit: DemoUnit) -> str:
+    """The code of a movement the plan limits to sectors other than ``unit``'s."""
+    return next(m.code for m in env.plan.movements if not m.offered_to(unit.sector))
+
+
 def body(
     env: Env, unit: DemoUnit, values: dict[str, domain.UnitValue] | None = None
 ) -> dict[str, Any]:
@@ -233,7 +243,7 @@ def body(
         values=unit.values[REGISTRATION_STREAM] if values is None else values,
         signer_name="Nguyễn Văn An",
         signer_title="Chủ tịch",
-        movement_codes=tuple(m.code for m in env.plan.movements[:3]),
+        movement_codes=offered_movements(env, unit),
     )
     return {"statement": statement_to_json(statement)}
 

@@ -71,6 +71,35 @@ def test_an_enterprise_cannot_join_the_administrative_units_movement(
     assert saved.movements == ("LDG-DN", "NTM")
 
 
+def test_a_statement_file_joining_another_sectors_movement_is_refused(
+    enterprise: AppContext, tmp_path: Path
+) -> None:
+    """The unit's own statement file (``fill_from_json``) is checked as the screen is."""
+    import json
+
+    from app.exchange.bodies import statement_to_json
+    from app.statements import StatementInput
+    from app.unit import fill_from_json
+
+    before = load_workspace(enterprise, plan_id=PLAN).details.get(REGISTRATION_STREAM)
+    path = tmp_path / "registration.json"
+    statement = statement_to_json(
+        StatementInput(
+            plan_id=PLAN,
+            unit_id="u",
+            stream=REGISTRATION_STREAM,
+            values={},
+            movement_codes=("LDG-HCSN",),
+        )
+    )
+    document = {"plan": PLAN, "stream": REGISTRATION_STREAM, "statement": statement}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        fill_from_json(enterprise, path=path)
+    assert "Trung thành, sáng tạo, tận tụy, gương mẫu" in raised.value.translated()
+    assert load_workspace(enterprise, plan_id=PLAN).details.get(REGISTRATION_STREAM) == before
+
+
 def test_titles_and_texts_as_the_seed_writes_them(enterprise: AppContext) -> None:
     with enterprise.reading() as session:
         plan = get_plan(session, PLAN)

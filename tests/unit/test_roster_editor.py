@@ -83,12 +83,12 @@ def test_a_unit_is_added_changed_moved_and_retired_on_screen(roster: AppContext)
         31,
     )
     # Changed: the chair and the count; moved: another upper level and cluster.
-    changed = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 1")
+    changed = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 2")
     assert (changed.created, changed.updated) == (0, 1)
     parent_ids = {u.code: u.id for u in by_code(roster).values()}
     unit = by_code(roster)["CS-0100"]
-    assert (unit.parent_id, unit.cluster_code) == (parent_ids["LDH-02"], "Cụm 1")
-    same = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 1")
+    assert (unit.parent_id, unit.cluster_code) == (parent_ids["LDH-02"], "Cụm 2")
+    same = save(roster, creating=False, chair="Đỗ Văn Hùng", parent="LDH-02", cluster="Cụm 2")
     assert (same.updated, same.unchanged) == (0, 1)
     with roster.unit_of_work() as session:
         retire_roster_unit(session, year=YEAR, code="CS-0100")
@@ -123,6 +123,12 @@ def test_a_unit_is_added_changed_moved_and_retired_on_screen(roster: AppContext)
         ({"email": "kimphu@"}, True, "email", "not an e-mail address (“kimphu@”)"),
         ({"name": "x" * 301}, True, "name", "longer than 300 characters"),
         ({"leader": "x", "cluster": ""}, True, "leader", "a cluster leader needs its cluster"),
+        (
+            {"cluster": "Cụm 1"},
+            True,
+            "cluster",
+            "cluster Cụm 1 groups upper-level unions: a grassroots union cannot join it",
+        ),
     ],
 )
 def test_the_editor_refuses_what_the_workbook_refuses(
@@ -134,16 +140,10 @@ def test_the_editor_refuses_what_the_workbook_refuses(
 
 def test_moving_an_upper_level_under_its_own_unit_is_a_loop(roster: AppContext) -> None:
     # LDH-01 moved under a unit that sits under it would close a loop.
-    save(roster, creating=True, code="LDH-03", kind="Cấp trên", sector="", parent="LDH-01")
+    upper = {"kind": "Cấp trên", "sector": "", "cluster": "Cụm 1"}  # Cụm 1: upper-level unions
+    save(roster, creating=True, code="LDH-03", parent="LDH-01", **upper)
     loop = refused_save(
-        roster,
-        creating=False,
-        code="LDH-01",
-        name="LĐLĐ huyện Yên Sơn",
-        kind="Cấp trên",
-        sector="",
-        parent="LDH-03",
-        cluster="Cụm 1",
+        roster, creating=False, code="LDH-01", name="LĐLĐ huyện Yên Sơn", parent="LDH-03", **upper
     )
     assert any("loop" in e.message for e in loop.errors)
 

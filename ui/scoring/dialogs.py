@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import gettext as _
+from app.plans import scale_of
 from app.scoring import ProposalInfo, Scoreboard, UnitScore, achievement_summary, score_text
 from db.enums import Sector, UnitKind
 
@@ -45,8 +46,9 @@ class ProposeDialog(QDialog):
         self.grade = QComboBox()
         self.grade.setObjectName("propose-grade")
         self.grade.addItem("", None)
-        for level in board.plan.grade_levels:
-            self.grade.addItem(level.label, level.code)
+        # An upper-level union is graded on its own scale when the rules give one.
+        for code, label in scale_of(board.plan, board.rules.rules, score.unit.kind):
+            self.grade.addItem(label, code)
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("propose-summary")
         if proposal is not None:

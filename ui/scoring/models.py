@@ -46,7 +46,6 @@ class ScoreRow:
 
 def score_rows(board: Scoreboard, placings: list[Placing] | None) -> list[ScoreRow]:
     """Rows in ranking order (``placings``), or every unit by code with its cluster place."""
-    grades = {g.code: g.label for g in board.plan.grade_levels}
     rules_hash = board.rules.content_hash
 
     def row(score: UnitScore, placing: Placing | None) -> ScoreRow:
@@ -57,14 +56,14 @@ def score_rows(board: Scoreboard, placings: list[Placing] | None) -> list[ScoreR
             if proposal.award_label:
                 what.append(proposal.award_label)
             if proposal.grade:
-                what.append(grades.get(proposal.grade, proposal.grade))
+                what.append(board.grade_label(proposal.grade))
         changed = proposal is not None and (
             proposal.rules_hash != rules_hash or proposal.score != score_text(score.score)
         )
         return ScoreRow(
             score=score,
             placing=placing,
-            grade_label=grades.get(score.grade or "", "—"),
+            grade_label=board.grade_label(score.grade),
             suggestion=suggestion.label if suggestion else "",
             proposal=proposal,
             proposal_text=", ".join(what),

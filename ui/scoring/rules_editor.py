@@ -576,6 +576,8 @@ class RulesDialog(QDialog):
             "grades": grades,
             "awards": awards,
             "tie_breakers": list(self.tie_breakers.currentData()),
+            # The upper-level unions' scale is not edited here: kept as it was.
+            **{k: v for k, v in self._rules.to_document().items() if k == "upper_grades"},
         }
 
     @Slot()

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from app.core import domain
+from app.core.i18n import translator
+from app.roster import SECTOR_LABELS
 from db.enums import REGISTRATION_STREAM
 from tests.unit.package_forge import (
     MSG_INVALID,
@@ -19,6 +21,8 @@ from tests.unit.package_forge import (
     edit,
     expect_rejected,
     invalid,
+    movement_for_another_sector,
+    offered_movements,
     payload_text,
     report,
     resign,
@@ -44,7 +48,7 @@ def with_value(code: str, value: domain.UnitValue, unit_code: str = "CS-00001") 
 def unknown_movement(env: Env) -> bytes:
     unit = env.unit("CS-00001")
     text = payload_text(env, unit)
-    first = env.plan.movements[0].code
+    first = offered_movements(env, unit)[0]
     return resign(unit, edit(text, f'"movements":["{first}"', '"movements":["PT-99"'))
 
 
@@ -101,3 +105,30 @@ def test_invalid_values_in_a_signed_report(
     env: Env, build: Any, reason: str, params: dict[str, Any]
 ) -> None:
     expect_rejected(env, env.write("bad.thidua", build(env)), reason, params)
+
+
+MSG_NOT_FOR_SECTOR = (
+    "The package registers the movement “{name}”, which the plan does not offer to units "
+    "of sector {sector}: nothing in it was imported."
+)
+
+
+def test_a_movement_not_for_the_units_sector_refuses_the_whole_package(env: Env) -> None:
+    """A correctly signed registration joining a movement the plan limits to other sectors
+    (LĐG-HCSN for an enterprise's union, LĐG-DN for an office's): refused whole, its
+    values with it, the reason naming the movement and the unit's sector."""
+    unit = env.unit("CS-00001")
+    assert unit.sector is not None
+    other = movement_for_another_sector(env, unit)
+    text = payload_text(env, unit)
+    first = offered_movements(env, unit)[0]
+    data = resign(unit, edit(text, f'"movements":["{first}"', f'"movements":["{other}"'))
+    name = next(m.name for m in env.plan.movements if m.code == other)
+    item = expect_rejected(
+        env,
+        env.write("other-sector.thidua", data),
+        MSG_NOT_FOR_SECTOR,
+        {"name": name, "sector": SECTOR_LABELS[unit.sector]},
+    )
+    said = item.reason_text(translator("vi"))
+    assert f"phong trào “{name}”" in said and SECTOR_LABELS[unit.sector] in said, said

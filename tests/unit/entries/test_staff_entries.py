@@ -311,3 +311,36 @@ def test_bad_input_is_refused_and_changes_nothing(
     _vietnamese(refused)
     assert _archive(fed.ctx) == archive
     assert _merged(fed.ctx, UNIT, "h1") == {}
+
+
+def _registration(fed: Federation, source: str, movements: tuple[str, ...]) -> EntryResult:
+    """Enter CS-00001's registration joining ``movements``, from ``source``."""
+    return _enter(
+        fed,
+        (1, 2, 3),
+        stream="registration",
+        source=source,
+        details=StatementDetails(movements=movements),
+        file_name="CS-00001.xlsx" if source == "excel" else "",
+    )
+
+
+@pytest.mark.parametrize("source", ["paper", "excel"])
+def test_an_entry_joining_a_movement_not_for_the_units_sector_is_refused(
+    fed: Federation, source: str
+) -> None:
+    """Entered on the unit's behalf (paper form or Excel file), a registration joining a
+    movement the plan limits to other sectors is refused as its import would be."""
+    unit = fed.demo.unit(UNIT)
+    other = next(m for m in fed.demo.plan.movements if not m.offered_to(unit.sector))
+    archive = _archive(fed.ctx)
+    with pytest.raises(InputError) as refused:
+        _registration(fed, source, (other.code,))
+    _vietnamese(refused)
+    detail = refused.value.detail or ""
+    assert other.code in detail and f"“{other.name}”" in detail and "sector" in detail
+    assert _archive(fed.ctx) == archive
+    assert _merged(fed.ctx, UNIT, "registration") == {}
+    # The movements offered to its sector are entered.
+    offered = tuple(m.code for m in fed.demo.plan.movements if m.offered_to(unit.sector))[:2]
+    assert _registration(fed, source, offered).revision == 1

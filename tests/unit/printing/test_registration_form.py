@@ -50,7 +50,7 @@ def test_registration_form_reads_back_with_every_vietnamese_string(unit_side: Un
         "Thực hiện Kế hoạch số …/KH-LĐLĐ ngày 07/02/2017",
         "Kính gửi:",
         "Ban Thường vụ LĐLĐ tỉnh Tuyên Quang;",
-        "Cụm 1.",
+        "Cụm 2.",
         "Lao động giỏi, lao động sáng tạo",
         "Giỏi việc nước, đảm việc nhà",
         "15.000.000 đ",

@@ -52,7 +52,7 @@ def test_template_with_its_example_rows_imports(ctx: AppContext, tmp_path: Path)
     path = tmp_path / "template.xlsx"
     write_roster_template(path)
     result = run_import(ctx, path)
-    assert (result.created, result.updated, result.clusters) == (2, 0, 1)
+    assert (result.created, result.updated, result.clusters) == (2, 0, 2)
 
 
 def test_good_workbook_imports_units_parents_clusters_and_counts(
@@ -312,3 +312,39 @@ def test_parent_cannot_be_a_grassroots_union_already_in_the_roster(
     assert isinstance(error, RosterError)
     assert [(e.row, e.column) for e in error.errors] == [(2, "parent")]
     assert "CS-0001" in error.errors[0].translated()
+
+
+def test_a_cluster_mixing_levels_is_refused_with_its_level(ctx: AppContext, tmp_path: Path) -> None:
+    """Cụm 1 groups upper-level unions (rows 3, 4): a CĐCS put in it is refused, and an
+    upper-level union put in a CĐCS cluster too; nothing is written."""
+    rows = [
+        *GOOD,
+        ["CS-0100", "CĐCS A", "CĐCS", "DNNN", "LDH-01", "Cụm 1"],
+        ["LDH-08", "Công đoàn ngành Y tế", "Cấp trên", "", "", "cụm 2"],
+    ]
+    error = refused(ctx, write_workbook(tmp_path / "bad.xlsx", rows))
+    assert isinstance(error, RosterError)
+    assert [(e.row, e.column) for e in error.errors] == [
+        (NEXT_ROW, "cluster"),
+        (NEXT_ROW + 1, "cluster"),
+    ]
+    first, second = (e.translated() for e in error.errors)
+    assert "Cụm 1" in first and "upper-level unions" in first
+    assert "cụm 2" in second and "grassroots unions" in second
+
+
+def test_a_cluster_keeps_the_level_of_its_members_in_the_roster(
+    ctx: AppContext, tmp_path: Path, imported: RosterImportResult
+) -> None:
+    """A later workbook cannot add a CĐCS to Cụm 1, whose upper-level unions are already in
+    the roster; moving every member out and a CĐCS in is another cluster's business."""
+    path = write_workbook(
+        tmp_path / "more.xlsx", [["CS-0100", "CĐCS A", "CĐCS", "DNNN", "LDH-01", "Cụm 1"]]
+    )
+    error = refused(ctx, path)
+    assert isinstance(error, RosterError)
+    assert [(e.row, e.column) for e in error.errors] == [(2, "cluster")]
+    rows = [list(row) for row in GOOD]
+    rows[1][5] = rows[2][5] = "Cụm 9"  # LDH-01 and LDH-02 leave Cụm 1 …
+    rows[3][5] = "Cụm 1"  # … and CS-0001 may take it over
+    run_import(ctx, write_workbook(tmp_path / "moved.xlsx", rows))
