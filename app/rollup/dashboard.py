@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,43 +26,18 @@ from app.core.figures import is_verdict, unit_counts_towards
 from app.core.text import natural_key
 from app.exchange import staff_entered
 from app.plans import get_plan
-from app.rollup.query import Scope, TargetRollup, covers, rollup
+from app.rollup.query import Scope, TargetRollup, covers, rollup, scope_units
 from app.rollup.scope_roster import (
     UnitContact,
     in_scope,
     read_scope_roster,
     scope_contacts,
-    subtree,
 )
+from app.rollup.scopes import ScopeChoice, ScopeKind, scope_choices
 from app.rollup.timeliness import StreamTimeliness, streams_timeliness
 from app.statements import saved_value
 from db import models
 from db.enums import Levels, UnitKind
-
-
-class ScopeKind(StrEnum):
-    PROVINCE = "province"
-    CLUSTER = "cluster"
-    SUBTREE = "subtree"
-
-
-@dataclass(frozen=True)
-class ScopeChoice:
-    """One entry of the scope chooser."""
-
-    kind: ScopeKind
-    id: str | None  # cluster id or subtree root unit id
-    code: str
-    name: str
-    units: int  # reporting units in scope
-
-    @property
-    def scope(self) -> Scope:
-        if self.kind is ScopeKind.CLUSTER:
-            return Scope(cluster_id=self.id)
-        if self.kind is ScopeKind.SUBTREE:
-            return Scope(root_unit_id=self.id)
-        return Scope()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,38 +103,14 @@ class UnitFigure:
     in_area_total: bool = False
 
 
-def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
-    """The whole province, then each cluster, then each unit that has units under it."""
-    roster = read_scope_roster(session, year)
-    everyone = in_scope(roster, Scope())
-    choices = [ScopeChoice(ScopeKind.PROVINCE, None, "", "", len(everyone))]
-    counts: dict[str, int] = defaultdict(int)
-    for unit_id in everyone:
-        cluster = roster.cluster_of.get(unit_id)
-        if cluster is not None:
-            counts[cluster] += 1
-    for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
-    ):
-        choices.append(ScopeChoice(ScopeKind.CLUSTER, cluster_id, code, name, counts[cluster_id]))
-    has_children = [
-        p for p in roster.children if p and p != roster.federation_id and p in roster.contacts
-    ]
-    for unit_id in sorted(has_children, key=lambda u: natural_key(roster.contacts[u].code)):
-        contact = roster.contacts[unit_id]
-        size = len(subtree(roster, unit_id) - {roster.federation_id})
-        choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
-    return choices
-
-
-def _received(session: Session, plan_id: str) -> dict[str, set[str]]:
-    """stream → units whose statement is merged."""
+def _received(session: Session, plan: domain.Plan, scope: Scope) -> dict[str, set[str]]:
+    """stream → units of ``scope`` whose statement is merged."""
+    statement = models.Statement
+    query = select(statement.unit_id, statement.stream).where(statement.plan_id == plan.id)
+    if scope.root_unit_id is not None or scope.cluster_id is not None:
+        query = query.where(statement.unit_id.in_(scope_units(plan.year, scope)))
     result: dict[str, set[str]] = defaultdict(set)
-    for unit_id, stream in session.execute(
-        select(models.Statement.unit_id, models.Statement.stream).where(
-            models.Statement.plan_id == plan_id
-        )
-    ):
+    for unit_id, stream in session.execute(query):
         result[stream].add(unit_id)
     return result
 
@@ -203,9 +153,9 @@ def dashboard(
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
     day = as_of or today_local()
-    roster = read_scope_roster(session, plan.year)
+    roster = read_scope_roster(session, plan.year, scope)
     units = in_scope(roster, scope)
-    received = _received(session, plan.id)
+    received = _received(session, plan, scope)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
     by_staff = staff_entered(session, plan.id)
@@ -269,7 +219,7 @@ def units_behind(
     its merged value in ``stream`` (None when it has not sent it)."""
     plan = get_plan(session, plan_id)
     indicator = plan.indicator(indicator_code)
-    roster = read_scope_roster(session, plan.year)
+    roster = read_scope_roster(session, plan.year, scope)
     scoped = list(in_scope(roster, scope or Scope()))
     units = [u for u in scoped if _covers(indicator, target, roster.contacts[u])]
     value = models.StatementValue
@@ -328,7 +278,7 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
     """Per cluster of the plan year: how many of the targets judged at a cluster it meets."""
     plan = get_plan(session, plan_id)
     roster = read_scope_roster(session, plan.year)
-    received = _received(session, plan.id).get(stream, set())
+    received = _received(session, plan, Scope()).get(stream, set())
     result = []
     for cluster_id, (code, name) in sorted(
         roster.clusters.items(), key=lambda item: natural_key(item[1][0])

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from app.core.installation import get_installation
 from app.core.text import natural_key
-from app.rollup.query import Scope
+from app.rollup.query import Scope, scope_units
 from db import models
 from db.enums import Sector, UnitKind
+
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +52,9 @@ class ScopeRoster:
     order: dict[str, int]
 
 
-def read_scope_roster(session: Session, year: int) -> ScopeRoster:
-    """The year's roster, read once and indexed for every scope.
+def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -> ScopeRoster:
+    """The year's roster, read once and indexed for every scope; only the units of
+    ``scope`` when given (a province of a national roster reads its own rows).
 
     At national size (126,000 units) this is the dashboard's largest cost
     after the roll-up, so it reads plain columns (the enums are converted
@@ -78,9 +82,10 @@ def read_scope_roster(session: Session, year: int) -> ScopeRoster:
             type_coerce(entry.sector, String),
         )
         .join(entry, entry.unit_id == unit.id)
-        .where(entry.year == year)
+        .where(entry.year == year, *_within(year, scope))
     ).all()
     names = {row[0]: row[2] for row in rows}
+    names.update(_names_outside(session, {row[7] for row in rows if row[7]} - names.keys()))
     kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
     sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
     sectors.update({None: None, "": None})
@@ -115,6 +120,28 @@ def read_scope_roster(session: Session, year: int) -> ScopeRoster:
     )
 
 
+def _within(year: int, scope: Scope | None) -> list[ColumnElement[bool]]:
+    """The roster rows of ``scope`` (none to add for the whole roster)."""
+    if scope is None or (scope.root_unit_id is None and scope.cluster_id is None):
+        return []
+    if scope.root_unit_id is not None:  # the whole subtree: in_scope walks it from the root
+        scope = Scope(root_unit_id=scope.root_unit_id)
+    return [models.RosterEntry.unit_id.in_(scope_units(year, scope))]
+
+
+def _names_outside(session: Session, unit_ids: set[str]) -> dict[str, str]:
+    """Names of upper levels outside the scope read (a subtree root's own parent)."""
+    wanted = sorted(unit_ids)
+    names: dict[str, str] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        rows = session.execute(
+            select(models.Unit.id, models.Unit.name).where(models.Unit.id.in_(chunk))
+        )
+        names.update({unit_id: name for unit_id, name in rows})
+    return names
+
+
 def subtree(roster: ScopeRoster, root: str) -> set[str]:
     """``root`` and every unit under it (a cycle in bad data ends the walk)."""
     units: set[str] = set()
@@ -146,7 +173,7 @@ def in_scope(roster: ScopeRoster, scope: Scope) -> list[str]:
 def scope_contacts(session: Session, *, year: int, scope: Scope) -> list[UnitContact]:
     """The reporting units in scope, as the dashboard counts them: every unit of the
     ``year`` roster in scope but the federation, in the natural order of their codes."""
-    roster = read_scope_roster(session, year)
+    roster = read_scope_roster(session, year, scope)
     return [roster.contacts[u] for u in in_scope(roster, scope)]
 
 
