@@ -32,9 +32,10 @@ from app.rollup.scope_roster import (
     in_scope,
     read_scope_roster,
     scope_contacts,
+    scope_members,
 )
 from app.rollup.scopes import ScopeChoice, ScopeKind, scope_choices
-from app.rollup.timeliness import StreamTimeliness, streams_timeliness
+from app.rollup.timeliness import StreamTimeliness, units_timeliness
 from app.statements import saved_value
 from db import models
 from db.enums import Levels, UnitKind
@@ -154,7 +155,8 @@ def dashboard(
     scope = scope or Scope()
     day = as_of or today_local()
     roster = read_scope_roster(session, plan.year, scope)
-    units = in_scope(roster, scope)
+    units = scope_members(roster, scope)
+    in_it = set(units)
     received = _received(session, plan, scope)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
@@ -165,14 +167,12 @@ def dashboard(
     entered: list[EnteredUnit] = []
     contacts = roster.contacts
     for stream in streams:
-        got = received.get(stream, set())
+        got = received.get(stream, set()) & in_it
         # A statement returned for correction is owed again: not counted as sent.
-        back = [u for u in units if u in got and (u, stream) in returned]
-        absent = [u for u in units if u not in got or (u, stream) in returned]
-        typed = [u for u in units if u in got and (u, stream) in by_staff]
-        coverage.append(
-            Coverage(stream, len(units), len(units) - len(absent), len(back), len(typed))
-        )
+        back = {u for u, s in returned if s == stream and u in got}
+        absent = roster.ordered([u for u in units if u not in got] + sorted(back))
+        typed = roster.ordered(u for u, s in by_staff if s == stream and u in got)
+        coverage.append(Coverage(stream, len(units), len(got) - len(back), len(back), len(typed)))
         entered.extend(EnteredUnit(contacts[u], stream, by_staff[(u, stream)]) for u in typed)
         missing.extend(
             MissingUnit(
@@ -183,7 +183,7 @@ def dashboard(
             for u in absent
         )
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
-    on_time = streams_timeliness(session, plan, [contacts[u] for u in units], day)
+    on_time = units_timeliness(session, plan, units, roster, day)
     return Dashboard(
         plan,
         scope,
@@ -284,12 +284,12 @@ def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[Clu
         roster.clusters.items(), key=lambda item: natural_key(item[1][0])
     ):
         scope = Scope(cluster_id=cluster_id)
-        units = in_scope(roster, scope)
+        units = scope_members(roster, scope)
         if not units:
             continue  # a cluster nobody belongs to any more (every unit moved out)
         figures = [
             r.figures[stream]
-            for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream])
+            for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream], plan=plan)
         ]
         judged = [f for f in figures if is_verdict(f.verdict)]
         result.append(

@@ -154,16 +154,20 @@ def federation_unit_id(session: Session) -> str:
 
 
 def _unit_counts(
-    session: Session, plan: domain.Plan, units: Select[str], federation_id: str
+    session: Session, plan: domain.Plan, units: Select[str] | None, federation_id: str
 ) -> dict[tuple[Sector | None, UnitKind], int]:
-    """Reporting units in scope by (sector, kind); the federation is not one."""
+    """Reporting units in scope (``units``; None: the whole roster of the plan year) by
+    (sector, kind); the federation is not one."""
     entry = models.RosterEntry
-    rows = session.execute(
+    query = (
         select(entry.sector, models.Unit.kind, func.count())
         .join(models.Unit, models.Unit.id == entry.unit_id)
-        .where(entry.year == plan.year, entry.unit_id.in_(units), entry.unit_id != federation_id)
+        .where(entry.year == plan.year, entry.unit_id != federation_id)
         .group_by(entry.sector, models.Unit.kind)
     )
+    if units is not None:
+        query = query.where(entry.unit_id.in_(units))
+    rows = session.execute(query)
     return {
         (Sector(sector) if sector else None, UnitKind(kind)): int(count)
         for sector, kind, count in rows
@@ -302,7 +306,7 @@ def rollup(
     groups_by_indicator: dict[str, list[Group]] = defaultdict(list)
     for group in all_groups:
         groups_by_indicator[group.indicator_id].append(group)
-    unit_counts = _unit_counts(session, plan, units, federation_id)
+    unit_counts = _unit_counts(session, plan, None if whole else units, federation_id)
 
     result: list[TargetRollup] = []
     for indicator in plan.indicators:
