@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.core import domain
@@ -26,7 +27,18 @@ from app.core.figures import is_verdict, unit_counts_towards
 from app.core.text import natural_key
 from app.exchange import staff_entered
 from app.plans import get_plan
-from app.rollup.query import Scope, TargetRollup, covers, rollup, scope_units
+from app.rollup.cache import cluster_groups
+from app.rollup.query import (
+    Scope,
+    TargetRollup,
+    cluster_unit_counts,
+    covers,
+    each_unit_meeting,
+    federation_unit_id,
+    judged_rollups,
+    rollup,
+    scope_units,
+)
 from app.rollup.scope_roster import (
     UnitContact,
     in_scope,
@@ -275,34 +287,87 @@ class ClusterFigure:
 
 
 def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[ClusterFigure]:
-    """Per cluster of the plan year: how many of the targets judged at a cluster it meets."""
+    """Per cluster of the plan year: how many of the targets judged at a cluster it meets.
+
+    Every cluster whose cells are fresh is judged from one read of all the cluster
+    cells, one count of the roster per cluster and one query per each-unit target;
+    a stale cluster is rolled up on its own (from its values).
+    """
     plan = get_plan(session, plan_id)
-    roster = read_scope_roster(session, plan.year)
-    received = _received(session, plan, Scope()).get(stream, set())
+    federation_id = federation_unit_id(session)
+    fresh, stale = cluster_groups(session, plan_id=plan.id, year=plan.year, stream=stream)
+    counts = cluster_unit_counts(session, plan, federation_id, per_cluster=True)
+    members = _cluster_members(session, plan, stream, federation_id)
+    meetings: dict[tuple[str, int], dict[str | None, dict[str, int]]] = {}
+
+    def meeting_in(cluster_id: str) -> Callable[[domain.Indicator, domain.Target], dict[str, int]]:
+        def meeting(indicator: domain.Indicator, target: domain.Target) -> dict[str, int]:
+            key = (indicator.id, id(target))
+            if key not in meetings:
+                meetings[key] = each_unit_meeting(
+                    session, plan, indicator, target, [stream], per_cluster=True
+                )
+            return meetings[key].get(cluster_id, {})
+
+        return meeting
+
     result = []
-    for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
-    ):
+    clusters = session.execute(
+        select(models.Cluster.id, models.Cluster.code, models.Cluster.name).where(
+            models.Cluster.year == plan.year
+        )
+    ).all()
+    for cluster_id, code, name in sorted(clusters, key=lambda row: natural_key(row[1])):
         scope = Scope(cluster_id=cluster_id)
-        units = scope_members(roster, scope)
+        units, received = members.get(cluster_id, (0, 0))
         if not units:
             continue  # a cluster nobody belongs to any more (every unit moved out)
-        figures = [
-            r.figures[stream]
-            for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream], plan=plan)
-        ]
-        judged = [f for f in figures if is_verdict(f.verdict)]
+        if stale is None or cluster_id in stale:
+            rows = rollup(session, plan_id=plan.id, scope=scope, streams=[stream], plan=plan)
+        else:
+            rows = judged_rollups(
+                plan,
+                scope,
+                [stream],
+                fresh.get(cluster_id, []),
+                counts.get(cluster_id, {}),
+                meeting_in(cluster_id),
+            )
+        judged = [f for f in (r.figures[stream] for r in rows) if is_verdict(f.verdict)]
         result.append(
             ClusterFigure(
                 cluster_id=cluster_id,
                 name=name or code,
-                units=len(units),
-                received=sum(1 for u in units if u in received),
+                units=units,
+                received=received,
                 met=sum(1 for f in judged if f.met),
                 judged=len(judged),
             )
         )
     return result
+
+
+def _cluster_members(
+    session: Session, plan: domain.Plan, stream: str, federation_id: str
+) -> dict[str, tuple[int, int]]:
+    """cluster id → (reporting units, of them those whose ``stream`` is merged)."""
+    entry, statement = models.RosterEntry, models.Statement
+    rows = session.execute(
+        select(entry.cluster_id, func.count(), func.count(statement.id))
+        .outerjoin(
+            statement,
+            and_(
+                statement.unit_id == entry.unit_id,
+                statement.plan_id == plan.id,
+                statement.stream == stream,
+            ),
+        )
+        .where(
+            entry.year == plan.year, entry.cluster_id.is_not(None), entry.unit_id != federation_id
+        )
+        .group_by(entry.cluster_id)
+    )
+    return {str(cluster_id): (int(units), int(sent)) for cluster_id, units, sent in rows}
 
 
 def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:

@@ -80,3 +80,22 @@ def _plan_id(session: Session) -> str:
     plan_id = session.scalar(select(models.Plan.id).where(models.Plan.year == YEAR))
     assert plan_id is not None
     return plan_id
+
+
+def test_the_clusters_standing_read_at_once_is_each_clusters_own_rollup(
+    tree: Tree, session: Session
+) -> None:
+    from app.core.figures import is_verdict
+    from app.rollup.dashboard import cluster_standing
+    from app.rollup.query import rollup
+
+    plan_id = _plan_id(session)
+    for stream in ("registration", "h1", "year"):
+        standing = {
+            f.cluster_id: f for f in cluster_standing(session, plan_id=plan_id, stream=stream)
+        }
+        assert set(standing) == set(tree.clusters.values())
+        for cluster_id, figure in standing.items():
+            rows = rollup(session, plan_id=plan_id, scope=Scope(cluster_id=cluster_id), live=True)
+            judged = [r.figures[stream] for r in rows if is_verdict(r.figures[stream].verdict)]
+            assert (figure.met, figure.judged) == (sum(1 for f in judged if f.met), len(judged))
