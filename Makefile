@@ -8,8 +8,8 @@ PO := $(wildcard resources/locale/*/LC_MESSAGES/thidua.po)
 MO := $(PO:.po=.mo)
 PYINSTALLER := pyinstaller>=6.10,<7
 
-.PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-readme bench-national screenshots bundle \
-	bundle-test guide
+.PHONY: run test test-fast lint typecheck pytest catalog clean-venv bench bench-readme bench-national \
+	bench-national-readme screenshots bundle bundle-test guide
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -90,6 +90,10 @@ bench-readme: bench
 bench-national: $(STAMP) $(MO)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench/test_bench_national.py -s \
 		-p no:cacheprovider --override-ini addopts=
+
+## `make bench-national`, then the README's national table rewritten from its output.
+bench-national-readme: bench-national
+	$(BIN)/python tests/bench/readme.py --national build/bench/national.json
 
 clean-venv:
 	rm -rf $(VENV)

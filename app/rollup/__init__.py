@@ -7,8 +7,6 @@ from app.rollup.dashboard import (
     Dashboard,
     EnteredUnit,
     MissingUnit,
-    ScopeChoice,
-    ScopeKind,
     UnitFigure,
 )
 from app.rollup.deadlines import Extension, StreamDeadline
@@ -22,6 +20,7 @@ from app.rollup.reminders import (
     Reminders,
     not_overdue_words,
 )
+from app.rollup.scopes import ScopeChoice, ScopeKind
 from app.rollup.services import (
     fresh_dashboard,
     read_cluster_standing,

@@ -363,6 +363,25 @@ def groups(
     return _combine(session.execute(cached), live_rows)
 
 
+def cluster_groups(
+    session: Session, *, plan_id: str, year: int, stream: str
+) -> tuple[dict[str, list[Group]], frozenset[str] | None]:
+    """Every fresh cluster's groups in ``stream`` from its cells in one read, and the
+    stale clusters (None: the whole plan is stale), which the caller rolls up one by one."""
+    stale = _stale(session, plan_id, year)
+    if stale.whole:
+        return {}, None
+    cell = models.RollupCell
+    query = _cells(
+        plan_id, "cluster", cell.stream == stream, cell.bucket_id.not_in(sorted(stale.clusters))
+    )
+    query = query.add_columns(cell.bucket_id).group_by(cell.bucket_id)
+    rows: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in session.execute(query):
+        rows[row[-1]].append(tuple(row[:-1]))
+    return {c: _combine(r, []) for c, r in rows.items()}, stale.clusters
+
+
 def _combine(cached: Iterable[Any], live: list[Group]) -> list[Group]:
     """Add up rows of cells and live groups that share the roll-up's keys."""
     combined: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])

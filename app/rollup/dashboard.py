@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.core import domain
@@ -27,43 +27,30 @@ from app.core.figures import is_verdict, unit_counts_towards
 from app.core.text import natural_key
 from app.exchange import staff_entered
 from app.plans import get_plan
-from app.rollup.query import Scope, TargetRollup, covers, rollup
+from app.rollup.cache import cluster_groups
+from app.rollup.query import (
+    Scope,
+    TargetRollup,
+    cluster_unit_counts,
+    covers,
+    each_unit_meeting,
+    federation_unit_id,
+    judged_rollups,
+    rollup,
+    scope_units,
+)
 from app.rollup.scope_roster import (
     UnitContact,
     in_scope,
     read_scope_roster,
     scope_contacts,
-    subtree,
+    scope_members,
 )
-from app.rollup.timeliness import StreamTimeliness, streams_timeliness
+from app.rollup.scopes import ScopeChoice, ScopeKind, scope_choices
+from app.rollup.timeliness import StreamTimeliness, units_timeliness
 from app.statements import saved_value
 from db import models
 from db.enums import Levels, UnitKind
-
-
-class ScopeKind(StrEnum):
-    PROVINCE = "province"
-    CLUSTER = "cluster"
-    SUBTREE = "subtree"
-
-
-@dataclass(frozen=True)
-class ScopeChoice:
-    """One entry of the scope chooser."""
-
-    kind: ScopeKind
-    id: str | None  # cluster id or subtree root unit id
-    code: str
-    name: str
-    units: int  # reporting units in scope
-
-    @property
-    def scope(self) -> Scope:
-        if self.kind is ScopeKind.CLUSTER:
-            return Scope(cluster_id=self.id)
-        if self.kind is ScopeKind.SUBTREE:
-            return Scope(root_unit_id=self.id)
-        return Scope()
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,38 +116,14 @@ class UnitFigure:
     in_area_total: bool = False
 
 
-def scope_choices(session: Session, *, year: int) -> list[ScopeChoice]:
-    """The whole province, then each cluster, then each unit that has units under it."""
-    roster = read_scope_roster(session, year)
-    everyone = in_scope(roster, Scope())
-    choices = [ScopeChoice(ScopeKind.PROVINCE, None, "", "", len(everyone))]
-    counts: dict[str, int] = defaultdict(int)
-    for unit_id in everyone:
-        cluster = roster.cluster_of.get(unit_id)
-        if cluster is not None:
-            counts[cluster] += 1
-    for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
-    ):
-        choices.append(ScopeChoice(ScopeKind.CLUSTER, cluster_id, code, name, counts[cluster_id]))
-    has_children = [
-        p for p in roster.children if p and p != roster.federation_id and p in roster.contacts
-    ]
-    for unit_id in sorted(has_children, key=lambda u: natural_key(roster.contacts[u].code)):
-        contact = roster.contacts[unit_id]
-        size = len(subtree(roster, unit_id) - {roster.federation_id})
-        choices.append(ScopeChoice(ScopeKind.SUBTREE, unit_id, contact.code, contact.name, size))
-    return choices
-
-
-def _received(session: Session, plan_id: str) -> dict[str, set[str]]:
-    """stream → units whose statement is merged."""
+def _received(session: Session, plan: domain.Plan, scope: Scope) -> dict[str, set[str]]:
+    """stream → units of ``scope`` whose statement is merged."""
+    statement = models.Statement
+    query = select(statement.unit_id, statement.stream).where(statement.plan_id == plan.id)
+    if scope.root_unit_id is not None or scope.cluster_id is not None:
+        query = query.where(statement.unit_id.in_(scope_units(plan.year, scope)))
     result: dict[str, set[str]] = defaultdict(set)
-    for unit_id, stream in session.execute(
-        select(models.Statement.unit_id, models.Statement.stream).where(
-            models.Statement.plan_id == plan_id
-        )
-    ):
+    for unit_id, stream in session.execute(query):
         result[stream].add(unit_id)
     return result
 
@@ -203,9 +166,10 @@ def dashboard(
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
     day = as_of or today_local()
-    roster = read_scope_roster(session, plan.year)
-    units = in_scope(roster, scope)
-    received = _received(session, plan.id)
+    roster = read_scope_roster(session, plan.year, scope)
+    units = scope_members(roster, scope)
+    in_it = set(units)
+    received = _received(session, plan, scope)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
     by_staff = staff_entered(session, plan.id)
@@ -215,14 +179,12 @@ def dashboard(
     entered: list[EnteredUnit] = []
     contacts = roster.contacts
     for stream in streams:
-        got = received.get(stream, set())
+        got = received.get(stream, set()) & in_it
         # A statement returned for correction is owed again: not counted as sent.
-        back = [u for u in units if u in got and (u, stream) in returned]
-        absent = [u for u in units if u not in got or (u, stream) in returned]
-        typed = [u for u in units if u in got and (u, stream) in by_staff]
-        coverage.append(
-            Coverage(stream, len(units), len(units) - len(absent), len(back), len(typed))
-        )
+        back = {u for u, s in returned if s == stream and u in got}
+        absent = roster.ordered([u for u in units if u not in got] + sorted(back))
+        typed = roster.ordered(u for u, s in by_staff if s == stream and u in got)
+        coverage.append(Coverage(stream, len(units), len(got) - len(back), len(back), len(typed)))
         entered.extend(EnteredUnit(contacts[u], stream, by_staff[(u, stream)]) for u in typed)
         missing.extend(
             MissingUnit(
@@ -233,7 +195,7 @@ def dashboard(
             for u in absent
         )
     rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
-    on_time = streams_timeliness(session, plan, [contacts[u] for u in units], day)
+    on_time = units_timeliness(session, plan, units, roster, day)
     return Dashboard(
         plan,
         scope,
@@ -269,7 +231,7 @@ def units_behind(
     its merged value in ``stream`` (None when it has not sent it)."""
     plan = get_plan(session, plan_id)
     indicator = plan.indicator(indicator_code)
-    roster = read_scope_roster(session, plan.year)
+    roster = read_scope_roster(session, plan.year, scope)
     scoped = list(in_scope(roster, scope or Scope()))
     units = [u for u in scoped if _covers(indicator, target, roster.contacts[u])]
     value = models.StatementValue
@@ -325,34 +287,87 @@ class ClusterFigure:
 
 
 def cluster_standing(session: Session, *, plan_id: str, stream: str) -> list[ClusterFigure]:
-    """Per cluster of the plan year: how many of the targets judged at a cluster it meets."""
+    """Per cluster of the plan year: how many of the targets judged at a cluster it meets.
+
+    Every cluster whose cells are fresh is judged from one read of all the cluster
+    cells, one count of the roster per cluster and one query per each-unit target;
+    a stale cluster is rolled up on its own (from its values).
+    """
     plan = get_plan(session, plan_id)
-    roster = read_scope_roster(session, plan.year)
-    received = _received(session, plan.id).get(stream, set())
+    federation_id = federation_unit_id(session)
+    fresh, stale = cluster_groups(session, plan_id=plan.id, year=plan.year, stream=stream)
+    counts = cluster_unit_counts(session, plan, federation_id, per_cluster=True)
+    members = _cluster_members(session, plan, stream, federation_id)
+    meetings: dict[tuple[str, int], dict[str | None, dict[str, int]]] = {}
+
+    def meeting_in(cluster_id: str) -> Callable[[domain.Indicator, domain.Target], dict[str, int]]:
+        def meeting(indicator: domain.Indicator, target: domain.Target) -> dict[str, int]:
+            key = (indicator.id, id(target))
+            if key not in meetings:
+                meetings[key] = each_unit_meeting(
+                    session, plan, indicator, target, [stream], per_cluster=True
+                )
+            return meetings[key].get(cluster_id, {})
+
+        return meeting
+
     result = []
-    for cluster_id, (code, name) in sorted(
-        roster.clusters.items(), key=lambda item: natural_key(item[1][0])
-    ):
+    clusters = session.execute(
+        select(models.Cluster.id, models.Cluster.code, models.Cluster.name).where(
+            models.Cluster.year == plan.year
+        )
+    ).all()
+    for cluster_id, code, name in sorted(clusters, key=lambda row: natural_key(row[1])):
         scope = Scope(cluster_id=cluster_id)
-        units = in_scope(roster, scope)
+        units, received = members.get(cluster_id, (0, 0))
         if not units:
             continue  # a cluster nobody belongs to any more (every unit moved out)
-        figures = [
-            r.figures[stream]
-            for r in rollup(session, plan_id=plan.id, scope=scope, streams=[stream])
-        ]
-        judged = [f for f in figures if is_verdict(f.verdict)]
+        if stale is None or cluster_id in stale:
+            rows = rollup(session, plan_id=plan.id, scope=scope, streams=[stream], plan=plan)
+        else:
+            rows = judged_rollups(
+                plan,
+                scope,
+                [stream],
+                fresh.get(cluster_id, []),
+                counts.get(cluster_id, {}),
+                meeting_in(cluster_id),
+            )
+        judged = [f for f in (r.figures[stream] for r in rows) if is_verdict(f.verdict)]
         result.append(
             ClusterFigure(
                 cluster_id=cluster_id,
                 name=name or code,
-                units=len(units),
-                received=sum(1 for u in units if u in received),
+                units=units,
+                received=received,
                 met=sum(1 for f in judged if f.met),
                 judged=len(judged),
             )
         )
     return result
+
+
+def _cluster_members(
+    session: Session, plan: domain.Plan, stream: str, federation_id: str
+) -> dict[str, tuple[int, int]]:
+    """cluster id → (reporting units, of them those whose ``stream`` is merged)."""
+    entry, statement = models.RosterEntry, models.Statement
+    rows = session.execute(
+        select(entry.cluster_id, func.count(), func.count(statement.id))
+        .outerjoin(
+            statement,
+            and_(
+                statement.unit_id == entry.unit_id,
+                statement.plan_id == plan.id,
+                statement.stream == stream,
+            ),
+        )
+        .where(
+            entry.year == plan.year, entry.cluster_id.is_not(None), entry.unit_id != federation_id
+        )
+        .group_by(entry.cluster_id)
+    )
+    return {str(cluster_id): (int(units), int(sent)) for cluster_id, units, sent in rows}
 
 
 def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:

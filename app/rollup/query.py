@@ -23,8 +23,9 @@ a few thousand cells rather than every value of the province.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -154,20 +155,39 @@ def federation_unit_id(session: Session) -> str:
 
 
 def _unit_counts(
-    session: Session, plan: domain.Plan, units: Select[str], federation_id: str
+    session: Session, plan: domain.Plan, units: Select[str] | None, federation_id: str
 ) -> dict[tuple[Sector | None, UnitKind], int]:
-    """Reporting units in scope by (sector, kind); the federation is not one."""
+    """Reporting units in scope (``units``; None: the whole roster of the plan year) by
+    (sector, kind); the federation is not one."""
+    return cluster_unit_counts(session, plan, federation_id, units=units).get(None, {})
+
+
+def cluster_unit_counts(
+    session: Session,
+    plan: domain.Plan,
+    federation_id: str,
+    *,
+    units: Select[str] | None = None,
+    per_cluster: bool = False,
+) -> dict[str | None, dict[tuple[Sector | None, UnitKind], int]]:
+    """:func:`_unit_counts` per cluster of the plan year (``per_cluster``), else under None."""
     entry = models.RosterEntry
-    rows = session.execute(
-        select(entry.sector, models.Unit.kind, func.count())
+    keys: list[Any] = [entry.sector, models.Unit.kind]
+    if per_cluster:
+        keys.append(entry.cluster_id)
+    query = (
+        select(*keys, func.count())
         .join(models.Unit, models.Unit.id == entry.unit_id)
-        .where(entry.year == plan.year, entry.unit_id.in_(units), entry.unit_id != federation_id)
-        .group_by(entry.sector, models.Unit.kind)
+        .where(entry.year == plan.year, entry.unit_id != federation_id)
+        .group_by(*keys)
     )
-    return {
-        (Sector(sector) if sector else None, UnitKind(kind)): int(count)
-        for sector, kind, count in rows
-    }
+    if units is not None:
+        query = query.where(entry.unit_id.in_(units))
+    result: dict[str | None, dict[tuple[Sector | None, UnitKind], int]] = defaultdict(dict)
+    for row in session.execute(query):
+        sector, kind, cluster = row[0], row[1], row[2] if per_cluster else None
+        result[cluster][(Sector(sector) if sector else None, UnitKind(kind))] = int(row[-1])
+    return result
 
 
 def _each_unit_meeting(
@@ -178,7 +198,23 @@ def _each_unit_meeting(
     target: domain.Target,
     streams: Iterable[str],
 ) -> dict[str, int]:
-    """For an each-unit target: per stream, how many applicable units meet it.
+    """For an each-unit target: per stream, how many applicable units meet it."""
+    counts = each_unit_meeting(session, plan, indicator, target, streams, units=units)
+    return counts.get(None, {})
+
+
+def each_unit_meeting(
+    session: Session,
+    plan: domain.Plan,
+    indicator: domain.Indicator,
+    target: domain.Target,
+    streams: Iterable[str],
+    *,
+    units: Select[str] | None = None,
+    per_cluster: bool = False,
+) -> dict[str | None, dict[str, int]]:
+    """For an each-unit target: per stream, how many applicable units of ``units`` (every
+    unit when None) meet it, per cluster when ``per_cluster`` (else under None).
 
     The condition is :func:`app.core.figures.unit_value_meets`' own, in SQL.
     """
@@ -194,25 +230,31 @@ def _each_unit_meeting(
         )
     else:
         condition = amount_condition(target.comparison, target.value, value.amount)
+    keys: list[Any] = [statement.stream, entry.sector, models.Unit.kind]
+    if per_cluster:
+        keys.append(entry.cluster_id)
     query = (
-        select(statement.stream, entry.sector, models.Unit.kind, func.count())
+        select(*keys, func.count())
         .select_from(value)
         .join(statement, statement.id == value.statement_id)
         .join(models.Unit, models.Unit.id == statement.unit_id)
         .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == plan.year))
         .where(
             statement.plan_id == plan.id,
-            statement.unit_id.in_(units),
             statement.stream.in_(list(streams)),
             value.indicator_id == indicator.id,
             condition,
         )
-        .group_by(statement.stream, entry.sector, models.Unit.kind)
+        .group_by(*keys)
     )
-    result: dict[str, int] = defaultdict(int)
-    for stream, sector, kind, count in session.execute(query):
+    if units is not None:
+        query = query.where(statement.unit_id.in_(units))
+    result: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in session.execute(query):
+        stream, sector, kind = row[0], row[1], row[2]
+        cluster = row[3] if per_cluster else None
         if covers(indicator, target, Sector(sector) if sector else None, UnitKind(kind)):
-            result[stream] += int(count)
+            result[cluster][stream] += int(row[-1])
     return result
 
 
@@ -299,11 +341,29 @@ def rollup(
             ),
             cluster_id=scope.cluster_id,
         )
+    unit_counts = _unit_counts(session, plan, None if whole else units, federation_id)
+
+    def meeting(indicator: domain.Indicator, target: domain.Target) -> dict[str, int]:
+        return _each_unit_meeting(session, plan, units, indicator, target, stream_list)
+
+    return judged_rollups(plan, scope, stream_list, all_groups, unit_counts, meeting)
+
+
+def judged_rollups(
+    plan: domain.Plan,
+    scope: Scope,
+    stream_list: list[str],
+    all_groups: Iterable[Group],
+    unit_counts: dict[tuple[Sector | None, UnitKind], int],
+    meeting_of: Callable[[domain.Indicator, domain.Target], dict[str, int]],
+) -> list[TargetRollup]:
+    """Every target of ``plan`` judged over ``scope`` from its groups, its reporting units
+    by (sector, kind) and, for each-unit targets, ``meeting_of`` (per stream, the units
+    meeting it): :func:`rollup` once its figures are read."""
+    whole = scope.root_unit_id is None and scope.cluster_id is None
     groups_by_indicator: dict[str, list[Group]] = defaultdict(list)
     for group in all_groups:
         groups_by_indicator[group.indicator_id].append(group)
-    unit_counts = _unit_counts(session, plan, units, federation_id)
-
     result: list[TargetRollup] = []
     for indicator in plan.indicators:
         for target, own in scope_targets(indicator, scope):
@@ -319,7 +379,7 @@ def rollup(
             ]
             meeting: dict[str, int] = {}
             if target is not None and target.scope is TargetScope.EACH_UNIT:
-                meeting = _each_unit_meeting(session, plan, units, indicator, target, stream_list)
+                meeting = meeting_of(indicator, target)
             figures = {
                 stream: _figure(
                     plan,
@@ -396,9 +456,12 @@ __all__ = [
     "Figure",
     "Scope",
     "TargetRollup",
+    "cluster_unit_counts",
     "covers",
     "describe_scope",
+    "each_unit_meeting",
     "federation_unit_id",
+    "judged_rollups",
     "resolve_scope",
     "rollup",
     "scope_targets",

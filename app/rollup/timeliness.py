@@ -27,7 +27,8 @@ missing unit (days past its last day as of ``as_of``, 0 while not yet due).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ from app.exchange import first_arrivals
 from app.plans import get_plan
 from app.rollup.deadlines import StreamDeadline, check_stream, stored_deadlines
 from app.rollup.query import Scope
-from app.rollup.scope_roster import UnitContact, scope_contacts
+from app.rollup.scope_roster import ScopeRoster, UnitContact, scope_contacts
 
 
 @dataclass(frozen=True)
@@ -105,22 +106,25 @@ def _percent(rate: Fraction | None) -> str:
 
 def _stream(
     deadline: StreamDeadline,
-    contacts: list[UnitContact],
+    unit_ids: list[str],
+    contacts: Mapping[str, UnitContact],
     arrivals: dict[tuple[str, str], str],
     as_of: dt.date,
 ) -> StreamTimeliness:
     received = on_time = late = 0
     units: list[LateUnit] = []
     extended = {e.unit_id for e in deadline.extensions}
-    for contact in contacts:
-        due = deadline.due_for(contact.id)
-        arrived = local_day(arrivals.get((contact.id, deadline.stream), ""))
+    stream = deadline.stream
+    for unit_id in unit_ids:
+        due = deadline.due_for(unit_id) if unit_id in extended else deadline.due_on
+        arrived_at = arrivals.get((unit_id, stream))
+        arrived = local_day(arrived_at) if arrived_at else None
         if arrived is not None and arrived > as_of:
             arrived = None  # not yet arrived on the day asked about
-        has_extension = contact.id in extended and due is not None
+        has_extension = unit_id in extended and due is not None
         if arrived is None:
             overdue = 0 if due is None else max(0, (as_of - due).days)
-            units.append(LateUnit(contact, deadline.stream, due, None, overdue, has_extension))
+            units.append(LateUnit(contacts[unit_id], stream, due, None, overdue, has_extension))
             continue
         received += 1
         if due is None:
@@ -131,18 +135,18 @@ def _stream(
             late += 1
             units.append(
                 LateUnit(
-                    contact, deadline.stream, due, arrived, (arrived - due).days, has_extension
+                    contacts[unit_id], stream, due, arrived, (arrived - due).days, has_extension
                 )
             )
     return StreamTimeliness(
-        stream=deadline.stream,
+        stream=stream,
         due_on=deadline.due_on,
-        expected=len(contacts),
+        expected=len(unit_ids),
         received=received,
         on_time=on_time,
         late=late,
-        missing=len(contacts) - received,
-        extensions=sum(1 for c in contacts if c.id in extended),
+        missing=len(unit_ids) - received,
+        extensions=sum(1 for u in unit_ids if u in extended),
         units=tuple(units),
     )
 
@@ -156,13 +160,43 @@ def streams_timeliness(
 ) -> tuple[StreamTimeliness, ...]:
     """The counts, rates and late units of each stream of ``plan`` (or of ``stream``
     only) over the units ``contacts``, as of the end of ``as_of``: for a caller that
-    has read the scope's units already (the dashboard)."""
+    has read the scope's units already (the reminders)."""
+    by_id = {c.id: c for c in contacts}
+    return _timeliness(session, plan, list(by_id), by_id, as_of, stream)
+
+
+def units_timeliness(
+    session: Session,
+    plan: domain.Plan,
+    unit_ids: list[str],
+    roster: ScopeRoster,
+    as_of: dt.date,
+) -> tuple[StreamTimeliness, ...]:
+    """:func:`streams_timeliness` of the units ``unit_ids`` of ``roster`` in any order,
+    each stream's late and missing units listed in the natural order of their codes
+    (the dashboard: only the units it lists are named and sorted)."""
+    result = []
+    for each in _timeliness(session, plan, unit_ids, roster.contacts, as_of, None):
+        listed = {late.unit.id: late for late in each.units}
+        ordered = tuple(listed[u] for u in roster.ordered(listed))
+        result.append(replace(each, units=ordered))
+    return tuple(result)
+
+
+def _timeliness(
+    session: Session,
+    plan: domain.Plan,
+    unit_ids: list[str],
+    contacts: Mapping[str, UnitContact],
+    as_of: dt.date,
+    stream: str | None,
+) -> tuple[StreamTimeliness, ...]:
     deadlines = stored_deadlines(session, plan)
     if stream is not None:
         check_stream(plan, stream)
         deadlines = [d for d in deadlines if d.stream == stream]
     arrivals = first_arrivals(session, plan_id=plan.id)
-    return tuple(_stream(d, contacts, arrivals, as_of) for d in deadlines)
+    return tuple(_stream(d, unit_ids, contacts, arrivals, as_of) for d in deadlines)
 
 
 def timeliness(
@@ -183,4 +217,11 @@ def timeliness(
     return Timeliness(plan.id, scope, day, streams_timeliness(session, plan, contacts, day, stream))
 
 
-__all__ = ["LateUnit", "StreamTimeliness", "Timeliness", "streams_timeliness", "timeliness"]
+__all__ = [
+    "LateUnit",
+    "StreamTimeliness",
+    "Timeliness",
+    "streams_timeliness",
+    "timeliness",
+    "units_timeliness",
+]

@@ -1,11 +1,15 @@
-"""Regenerate the README's import figures from ``make bench`` output (``make bench-readme``).
+"""Regenerate the README's benchmark figures from the benchmarks' output.
 
 Reads the JSON that ``test_bench_import`` writes (``build/bench/import.json``,
 or the path given) and replaces what lies between the markers
-``<!-- bench:import -->`` and ``<!-- /bench:import -->`` in ``README.md``:
-no figure in that section is ever copied by hand.
+``<!-- bench:import -->`` and ``<!-- /bench:import -->`` in ``README.md``
+(``make bench-readme``); with ``--national``, the JSON of
+``test_bench_national`` (``build/bench/national.json``) and the markers
+``<!-- bench:national -->`` … ``<!-- /bench:national -->`` (``make
+bench-national-readme``): no figure in those sections is ever copied by hand.
 
     python tests/bench/readme.py [IMPORT_JSON]
+    python tests/bench/readme.py --national [NATIONAL_JSON]
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 START, END = "<!-- bench:import -->", "<!-- /bench:import -->"
+NATIONAL = ("<!-- bench:national -->", "<!-- /bench:national -->")
 
 
 def import_table(figures: dict[str, Any]) -> str:
@@ -48,22 +53,62 @@ def import_table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def rewrite(readme: str, block: str) -> str:
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
+
+
+def national_table(figures: dict[str, Any]) -> str:
+    """One row per figure, a column pair (time, × its floor) per backend measured."""
+    backends = [b for b in ("SQLite", "PostgreSQL") if b in figures]
+    first = figures[backends[0]]
+    header = (
+        "| | " + " | ".join(f"{b} | × floor" for b in backends) + " | floor (bare query) | goal |"
+    )
+    lines = [header, "|---|" + "---:|---:|" * len(backends) + "---|---:|"]
+    for index, row in enumerate(first["figures"]):
+        cells = []
+        for backend in backends:
+            each = figures[backend]["figures"][index]
+            cells.append(f"{_ms(each['seconds'])} | {each['seconds'] / each['floor']:.2f}")
+        floors = ", ".join(_ms(figures[b]["figures"][index]["floor"]) for b in backends)
+        goal = f"≤ {row['goal']:g} s" if row["goal"] is not None else ""
+        lines.append(
+            f"| {row['name'].strip()} | {' | '.join(cells)} | {row['floor_name']}: {floors} "
+            f"| {goal} |"
+        )
+    lines.append("")
+    lines.append(
+        f"{first['units']:,} units, {first['statements']:,} statements, {first['values']:,} "
+        f"values, {first['clusters']} clusters, {first['scopes']:,} scopes "
+        f"({', '.join(backends)})."
+    )
+    return "\n".join(lines)
+
+
+def rewrite(readme: str, block: str, markers: tuple[str, str] = (START, END)) -> str:
     """``readme`` with the text between the markers replaced by ``block``."""
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.DOTALL)
+    start, end = markers
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(readme):
-        raise SystemExit(f"README.md has no {START} … {END} section")
-    return pattern.sub(lambda _m: f"{START}\n{block}\n{END}", readme, count=1)
+        raise SystemExit(f"README.md has no {start} … {end} section")
+    return pattern.sub(lambda _m: f"{start}\n{block}\n{end}", readme, count=1)
 
 
 def main(argv: list[str]) -> None:
-    source = Path(argv[0]) if argv else ROOT / "build" / "bench" / "import.json"
+    national = argv[:1] == ["--national"]
+    if national:
+        argv = argv[1:]
+    name = "national.json" if national else "import.json"
+    source = Path(argv[0]) if argv else ROOT / "build" / "bench" / name
     figures = json.loads(source.read_text(encoding="utf-8"))
     readme = ROOT / "README.md"
-    readme.write_text(
-        rewrite(readme.read_text(encoding="utf-8"), import_table(figures)), encoding="utf-8"
-    )
-    print(f"README.md: import figures from {source}")
+    text = readme.read_text(encoding="utf-8")
+    if national:
+        text = rewrite(text, national_table(figures), NATIONAL)
+    else:
+        text = rewrite(text, import_table(figures))
+    readme.write_text(text, encoding="utf-8")
+    print(f"README.md: {'national' if national else 'import'} figures from {source}")
 
 
 if __name__ == "__main__":
