@@ -2,11 +2,9 @@
 the reporting and on-time rates of each report with who is late, charts, and the
 units behind any figure; the plan's deadlines set from here.
 
-One background read (:func:`app.rollup.fresh_dashboard`, the on-time rates
-included) per refresh; the GUI thread only resets two models. The charts are
-rebuilt when their tab is shown, not on every refresh. A double click on a figure opens the list of
-the units it counts (:func:`app.rollup.read_units_behind`).
-"""
+One background read (:func:`app.rollup.fresh_dashboard`, on-time rates included) per
+refresh; the GUI thread resets two models; charts are rebuilt when their tab is shown. A double
+click on a figure lists the units it counts (:func:`app.rollup.read_units_behind`)."""
 
 from __future__ import annotations
 
