@@ -10,7 +10,8 @@ hang directly under their provincial federation, so the depth varies from one
 to three levels below the root, as in the real tree. A CĐCS's sector follows
 its parent (schools under the education union, enterprises under the
 industrial-zone union…); each province's upper-level unions are grouped in
-clusters, a CĐCS sits in its parent's cluster.
+clusters, and the CĐCS under a cluster's unions in a cluster of CĐCS of their own
+(a cluster holds one level, as the seed plan's), led by its first member.
 
 Every unit gets an accepted key (Ed25519 key generation costs ~25 µs), but
 signed packages are written only for a sample: ``packages`` reports from
@@ -389,8 +390,8 @@ class _Builder:
                 workers = rng.randint(15, 1500)
             cluster = (
                 parent.cluster_code if parent is not federation else rng.choice(cluster_codes[:-1])
-            )
-            self._unit(
+            ) + "-CS"
+            unit = self._unit(
                 code=f"CS{code}-{serial:05d}",
                 name=f"Công đoàn cơ sở {workplace} số {serial}",
                 kind=UnitKind.GRASSROOTS,
@@ -400,6 +401,10 @@ class _Builder:
                 members=int(workers * rng.uniform(0.6, 1.0)),
                 workers=workers,
             )
+            if cluster not in self.clusters:
+                upper_name = self.clusters[cluster[:-3]][0]
+                label = upper_name.replace("Cụm thi đua", "Cụm thi đua công đoàn cơ sở", 1)
+                self.clusters[cluster] = (label, unit.id)
         self.provinces.append(
             NationalProvince(
                 unit_id=federation.id,

@@ -104,6 +104,20 @@ def test_every_unit_has_a_cluster_and_every_cluster_a_leader(national: NationalD
         "WHERE c.code LIKE 'V%' GROUP BY c.code",
     )
     assert sum(count for _code, count in regional) == 63
+    # A cluster holds one level (the seed's clusters are of upper-level unions), and its
+    # leader is one of its members.
+    mixed = _rows(
+        national,
+        "SELECT c.code FROM cluster c JOIN roster_entry r ON r.cluster_id = c.id "
+        "JOIN unit u ON u.id = r.unit_id GROUP BY c.code HAVING count(DISTINCT u.kind) > 1",
+    )
+    assert mixed == []
+    outside = _rows(
+        national,
+        "SELECT c.code FROM cluster c LEFT JOIN roster_entry r"
+        " ON r.cluster_id = c.id AND r.unit_id = c.leader_unit_id WHERE r.unit_id IS NULL",
+    )
+    assert outside == []
     # Every unit has an accepted key.
     [(keys,)] = _rows(
         national,
