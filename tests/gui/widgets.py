@@ -103,15 +103,16 @@ def open_federation_window(
     size: tuple[int, int] | None = None,
     timeout: int = 20000,
 ) -> tuple[MainWindow, FederationWorkspace]:
-    """A main window on a federation's ``database``, started and showing its plan, in
-    ``language`` and (when given) resized to ``size``; with its federation workspace."""
+    """A main window on a federation's ``database``, started and showing its plan, its
+    after-start chores done (backup reminder, key warning), in ``language`` and (when
+    given) resized to ``size``; with its federation workspace."""
     i18n.set_language(language)
     window = MainWindow(database, Preferences(language=language))
     qtbot.addWidget(window)
     if size is not None:
         window.resize(*size)
     window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=timeout):
+    with qtbot.waitSignals([window.plan_shown, window.settled], timeout=timeout):
         window.start()
     workspace = window.federation_workspace
     assert workspace is not None

@@ -175,6 +175,8 @@ def federation_window(
     workspace = window.federation_workspace
     assert workspace is not None
     qtbot.waitUntil(lambda: workspace.dashboard.board is not None, timeout=30000)
+    # The other pages are built (and load) after the plan is shown.
+    qtbot.waitUntil(lambda: bool(workspace.roster.model.units()), timeout=30000)
     return window
 
 

@@ -5,12 +5,18 @@ Files and folders dropped anywhere on the workspace go to the import page
 and are checked at once. Every page loads through the shared task runner;
 after anything that changes the merged data (an import, a key decision, a
 conflict resolved) the pages that show it reload.
+
+Only the dashboard (the first tab) is built with the workspace; the other
+pages are imported and built once the plan is shown, one per turn of the
+event loop, or earlier when first used (``ui.widgets.lazy_tabs``). Each is
+wired and handed what is already loaded when it is built.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
@@ -19,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -28,23 +33,29 @@ from PySide6.QtWidgets import (
 from app.core import domain
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.rollup import ScopeChoice
 
-from ui.federation.audit_page import AuditPage
 from ui.federation.common import BANNER_STYLE
-from ui.federation.conflicts_page import ConflictsPage
 from ui.federation.dashboard_page import DashboardPage
-from ui.federation.flags_page import FlagsPage
-from ui.federation.import_page import ImportPage
-from ui.federation.keys_page import KeysPage
-from ui.federation.plan_page import PlanPage
-from ui.federation.roster_page import RosterPage
 from ui.widgets.help import help_button, own_anchor
+from ui.widgets.lazy_tabs import LazyTabs
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:
+    # Imported when their page is built, after the plan is shown (see the module docstring).
+    from app.rollup import ScopeChoice
+
+    from ui.federation.audit_page import AuditPage
     from ui.federation.batch_print_dialog import BatchPrintDialog
+    from ui.federation.conflicts_page import ConflictsPage
+    from ui.federation.flags_page import FlagsPage
+    from ui.federation.import_page import ImportPage
+    from ui.federation.keys_page import KeysPage
+    from ui.federation.plan_page import PlanPage
+    from ui.federation.roster_page import RosterPage
+
+#: The pages' names, in the order of their tabs (``show_page`` also takes "import", "plan").
+PAGE_NAMES = ("dashboard", "importer", "keys", "conflicts", "flags", "roster", "plan_page", "audit")
 
 
 def dropped_paths(event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[Path]:
@@ -67,6 +78,8 @@ class FederationWorkspace(Page):
         return own_anchor(page) if page is not None else ""
 
     loaded = Signal(str)
+    #: Emitted when a reload (``reload``) has delivered, after ``loaded``.
+    reloaded = Signal()
     done = Signal(str)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
@@ -75,6 +88,8 @@ class FederationWorkspace(Page):
         self.plans: dict[str, domain.Plan] = {}
         self.scope_choices: list[ScopeChoice] = []
         self._summaries: list[domain.PlanSummary] = []
+        self._unit_names: dict[str, str] = {}
+        self._loaded_once = False  # the plans were read once: a page built now loads too
         self.setAcceptDrops(True)
 
         self.toolbar = QToolBar()
@@ -114,62 +129,21 @@ class FederationWorkspace(Page):
         self.banner_button = QPushButton()
         self.banner_button.hide()
 
-        self.dashboard = DashboardPage(ctx, runner)
-        self.importer = ImportPage(ctx, runner)
-        self.keys = KeysPage(ctx, runner)
-        self.conflicts = ConflictsPage(ctx, runner)
-        self.flags = FlagsPage(ctx, runner)
-        self.roster = RosterPage(ctx, runner)
-        self.plan_page = PlanPage(ctx, runner)
-        self.audit = AuditPage(ctx, runner)
-        #: The pages, in the order of their tabs.
-        self._pages: tuple[Page, ...] = (
-            self.dashboard,
-            self.importer,
-            self.keys,
-            self.conflicts,
-            self.flags,
-            self.roster,
-            self.plan_page,
-            self.audit,
+        self.tabs = LazyTabs(
+            [(name, partial(self._build_page, name)) for name in PAGE_NAMES],
+            self._page_built,
         )
-        self.tabs = QTabWidget()
         self.tabs.setObjectName("federation-tabs")
-        for page in self._pages:
-            self.tabs.addTab(page, "")
-            page.failed.connect(self.failed)
-            if hasattr(page, "done"):
-                page.done.connect(self.done)
 
         self.import_files_action.triggered.connect(self._import_files)
         self.import_folder_action.triggered.connect(self._import_folder)
         self.export_plan_action.triggered.connect(self._export_plan)
         self.receipts_action.triggered.connect(self._receipts)
         self.batch_print_action.triggered.connect(lambda: self.ask_batch_print())
-        self.roster.batch_print.connect(lambda codes: self.ask_batch_print(unit_codes=codes))
-        self.dashboard.batch_print.connect(lambda choice: self.ask_batch_print(scope=choice))
         self.refresh_action.triggered.connect(self.refresh_all)
         self.banner_button.clicked.connect(lambda: self.show_page("keys"))
-        self.importer.data_changed.connect(self._data_changed)
-        self.importer.owed_changed.connect(self._owed_changed)
-        self.importer.show_page.connect(self.show_page)
-        self.keys.data_changed.connect(self._data_changed)
-        self.keys.loaded.connect(self._retitle_tabs)
-        self.keys.changed_keys.connect(self._show_changed_keys)
-        self.conflicts.data_changed.connect(self._data_changed)
-        self.conflicts.returned.connect(lambda _path: self.audit.reload())
-        self.conflicts.loaded.connect(self._retitle_tabs)
-        self.flags.loaded.connect(self._retitle_tabs)
-        # An entry on a unit's behalf changes merged data as an import does.
-        for page in (self.dashboard, self.roster):
-            page.entry_shown.connect(
-                lambda dialog: dialog.saved.connect(lambda _text: self._data_changed())
-            )
-        self.flags.changed.connect(self.audit.reload)
-        self.flags.history_requested.connect(self.dashboard.show_history)
-        self.roster.data_changed.connect(self._roster_changed)
-        self.plan_page.plans_changed.connect(self.reload)
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.page("dashboard")  # the first tab, shown at once
 
         self.tabs.setCornerWidget(help_button(self), Qt.Corner.TopRightCorner)
         header = QHBoxLayout()
@@ -202,8 +176,8 @@ class FederationWorkspace(Page):
         self.refresh_action.setText(_("Refresh"))
         self.plan_label.setText(_("Plan:"))
         self.banner_button.setText(_("Review the keys"))
-        for page in self._pages:
-            page.translateUI()
+        for page in self.tabs.built_pages():
+            cast(Page, page).translateUI()
         self._retitle_tabs()
 
     def file_actions(self) -> list[QAction]:
@@ -216,37 +190,167 @@ class FederationWorkspace(Page):
             self.batch_print_action,
         ]
 
+    # --- the pages, built when first needed ---------------------------------------------------
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        return cast(DashboardPage, self.tabs.page("dashboard"))
+
+    @property
+    def importer(self) -> ImportPage:
+        return cast("ImportPage", self.tabs.page("importer"))
+
+    @property
+    def keys(self) -> KeysPage:
+        return cast("KeysPage", self.tabs.page("keys"))
+
+    @property
+    def conflicts(self) -> ConflictsPage:
+        return cast("ConflictsPage", self.tabs.page("conflicts"))
+
+    @property
+    def flags(self) -> FlagsPage:
+        return cast("FlagsPage", self.tabs.page("flags"))
+
+    @property
+    def roster(self) -> RosterPage:
+        return cast("RosterPage", self.tabs.page("roster"))
+
+    @property
+    def plan_page(self) -> PlanPage:
+        return cast("PlanPage", self.tabs.page("plan_page"))
+
+    @property
+    def audit(self) -> AuditPage:
+        return cast("AuditPage", self.tabs.page("audit"))
+
+    def _build_page(self, name: str) -> Page:
+        """Import and build the page ``name`` (see ``_page_built`` for its wiring)."""
+        ctx, runner = self._ctx, self._runner
+        if name == "dashboard":
+            return DashboardPage(ctx, runner)
+        if name == "importer":
+            from ui.federation.import_page import ImportPage
+
+            return ImportPage(ctx, runner)
+        if name == "keys":
+            from ui.federation.keys_page import KeysPage
+
+            return KeysPage(ctx, runner)
+        if name == "conflicts":
+            from ui.federation.conflicts_page import ConflictsPage
+
+            return ConflictsPage(ctx, runner)
+        if name == "flags":
+            from ui.federation.flags_page import FlagsPage
+
+            return FlagsPage(ctx, runner)
+        if name == "roster":
+            from ui.federation.roster_page import RosterPage
+
+            return RosterPage(ctx, runner)
+        if name == "plan_page":
+            from ui.federation.plan_page import PlanPage
+
+            return PlanPage(ctx, runner)
+        from ui.federation.audit_page import AuditPage
+
+        return AuditPage(ctx, runner)
+
+    def _page_built(self, name: str, widget: QWidget) -> None:
+        """Wire a page just built, and hand it what the workspace has loaded."""
+        page = cast(Page, widget)
+        page.failed.connect(self.failed)
+        if hasattr(page, "done"):
+            page.done.connect(self.done)
+        if name in ("dashboard", "roster"):  # an entry on a unit's behalf changes merged data
+            page.entry_shown.connect(  # type: ignore[attr-defined]
+                lambda dialog: dialog.saved.connect(lambda _text: self._data_changed())
+            )
+        if name in ("importer", "keys", "conflicts"):
+            page.data_changed.connect(self._data_changed)  # type: ignore[attr-defined]
+        if name in ("keys", "conflicts", "flags"):
+            page.loaded.connect(self._retitle_tabs)  # type: ignore[attr-defined]
+        plan, loaded = self.plan, self._loaded_once
+        if name == "dashboard":
+            self.dashboard.batch_print.connect(lambda choice: self.ask_batch_print(scope=choice))
+            if plan is not None:
+                self.dashboard.set_plan(plan)
+        elif name == "importer":
+            self.importer.owed_changed.connect(self._owed_changed)
+            self.importer.show_page.connect(self.show_page)
+            self.importer.owed_receipts()  # it told before it was wired
+            if loaded:
+                self.importer.set_plans(self.plans, self._unit_names)
+                self.importer.refresh_history()
+        elif name == "keys":
+            self.keys.changed_keys.connect(self._show_changed_keys)
+            if loaded:
+                self.keys.reload()
+        elif name == "conflicts":
+            self.conflicts.returned.connect(lambda _path: self._reload_audit())
+            if loaded:
+                self.conflicts.set_plans(self.plans)
+                self.conflicts.reload()
+        elif name == "flags":
+            self.flags.changed.connect(self._reload_audit)
+            self.flags.history_requested.connect(self.dashboard.show_history)
+            if plan is not None:
+                self.flags.set_plan(plan)
+        elif name == "roster":
+            self.roster.data_changed.connect(self._roster_changed)
+            self.roster.batch_print.connect(lambda codes: self.ask_batch_print(unit_codes=codes))
+            if plan is not None:
+                self.roster.set_year(plan.year)
+        elif name == "plan_page":
+            self.plan_page.plans_changed.connect(self.reload)
+            if plan is not None:
+                self.plan_page.set_plan(plan, self.scope_choices or None)
+        elif name == "audit" and loaded:
+            self.audit.reload()
+        self._retitle_tabs()
+
+    def _built(self, name: str) -> Any:
+        """The page ``name`` if built (else it loads what is current when it is)."""
+        return self.tabs.built(name)
+
+    @Slot()
+    def _reload_audit(self) -> None:
+        if (audit := self._built("audit")) is not None:
+            audit.reload()
+
     @Slot()
     def _retitle_tabs(self) -> None:
-        pending = self.keys.pending_count()
-        conflicts = self.conflicts.open_count()
-        flags = self.flags.open_count()
-        changed = any(r.changed_key for r in self.keys.model.rows())
+        keys, conflict_page, flag_page = (self._built(n) for n in ("keys", "conflicts", "flags"))
+        pending = keys.pending_count() if keys is not None else 0
+        conflicts = conflict_page.open_count() if conflict_page is not None else 0
+        flags = flag_page.open_count() if flag_page is not None else 0
+        changed = keys is not None and any(r.changed_key for r in keys.model.rows())
         titles = (
-            (self.dashboard, _("Dashboard")),
-            (self.importer, _("Import")),
+            ("dashboard", _("Dashboard")),
+            ("importer", _("Import")),
             (
-                self.keys,
+                "keys",
                 _("Keys ({count})").format(count=pending) + (" ⚠" if changed else "")
                 if pending
                 else _("Keys"),
             ),
             (
-                self.conflicts,
+                "conflicts",
                 _("Conflicts ({count})").format(count=conflicts) if conflicts else _("Conflicts"),
             ),
             (
-                self.flags,
+                "flags",
                 _("Suspicious values ({count})").format(count=flags)
                 if flags
                 else _("Suspicious values"),
             ),
-            (self.roster, _("Roster")),
-            (self.plan_page, _("Plan")),
-            (self.audit, _("Audit log")),
+            ("roster", _("Roster")),
+            ("plan_page", _("Plan")),
+            ("audit", _("Audit log")),
         )
-        for page, title in titles:
-            self.tabs.setTabText(self.tabs.indexOf(page), title)
+        for name, title in titles:
+            self.tabs.setTabText(self.tabs.index_of(name), title)
 
     @Slot(object)
     def _show_changed_keys(self, rows: list[Any]) -> None:
@@ -265,17 +369,9 @@ class FederationWorkspace(Page):
         self.banner_button.show()
 
     def show_page(self, name: str) -> None:
-        pages: dict[str, QWidget] = {
-            "dashboard": self.dashboard,
-            "import": self.importer,
-            "keys": self.keys,
-            "conflicts": self.conflicts,
-            "flags": self.flags,
-            "roster": self.roster,
-            "plan": self.plan_page,
-            "audit": self.audit,
-        }
-        self.tabs.setCurrentWidget(pages[name])
+        """Show the tab ``name`` (one of ``PAGE_NAMES``, or "import", "plan")."""
+        name = {"import": "importer", "plan": "plan_page"}.get(name, name)
+        self.tabs.setCurrentWidget(self.tabs.page(name))
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -296,8 +392,13 @@ class FederationWorkspace(Page):
             summaries, plans, names = result
             self._summaries = summaries
             self.plans = plans
-            self.importer.set_plans(plans, names)
-            self.conflicts.set_plans(plans)
+            self._unit_names = names
+            first = not self._loaded_once
+            self._loaded_once = True
+            if (importer := self._built("importer")) is not None:
+                importer.set_plans(plans, names)
+            if (conflicts := self._built("conflicts")) is not None:
+                conflicts.set_plans(plans)
             self.plan_combo.blockSignals(True)
             self.plan_combo.clear()
             for summary in summaries:
@@ -306,10 +407,17 @@ class FederationWorkspace(Page):
             self.plan_combo.setCurrentIndex(max(0, found))
             self.plan_combo.blockSignals(False)
             self._plan_chosen(self.plan_combo.currentIndex())
-            self.keys.reload()
-            self.conflicts.reload()
-            self.importer.refresh_history()
-            self.audit.reload()
+            for name, load in (
+                ("keys", "reload"),
+                ("conflicts", "reload"),
+                ("importer", "refresh_history"),
+                ("audit", "reload"),
+            ):
+                if (page := self._built(name)) is not None:
+                    getattr(page, load)()
+            if first:  # the plan is on screen: now the other pages
+                self.tabs.build_rest_soon()
+            self.reloaded.emit()
 
         self._runner.run(job, done, self._failed)
 
@@ -321,10 +429,13 @@ class FederationWorkspace(Page):
             return
         self.plan = self.plans[plan_id]
         plan = self.plan
-        self.roster.set_year(plan.year)
-        self.plan_page.set_plan(plan)
+        if (roster := self._built("roster")) is not None:
+            roster.set_year(plan.year)
+        if (plan_page := self._built("plan_page")) is not None:
+            plan_page.set_plan(plan)
         self.dashboard.set_plan(plan)
-        self.flags.set_plan(plan)
+        if (flags := self._built("flags")) is not None:
+            flags.set_plan(plan)
         self._load_choices(plan)
         self.loaded.emit(plan.id)
 
@@ -338,7 +449,8 @@ class FederationWorkspace(Page):
 
         def done(choices: list[ScopeChoice]) -> None:
             self.scope_choices = choices
-            self.plan_page.set_plan(plan, choices)
+            if (plan_page := self._built("plan_page")) is not None:
+                plan_page.set_plan(plan, choices)
 
         self._runner.run(job, done, self._failed)
 
@@ -350,24 +462,24 @@ class FederationWorkspace(Page):
     def _data_changed(self) -> None:
         """Merged data, keys or conflicts changed: reload what shows them."""
         self.dashboard.refresh()
-        self.keys.reload()
-        self.conflicts.reload()
-        self.flags.reload()
-        self.audit.reload()
-        self.importer.owed_receipts()
-        self.importer.refresh_since()
+        for name in ("keys", "conflicts", "flags", "audit"):
+            if (page := self._built(name)) is not None:
+                page.reload()
+        if (importer := self._built("importer")) is not None:
+            importer.owed_receipts()
+            importer.refresh_since()
 
     @Slot()
     def _roster_changed(self) -> None:
         if self.plan is not None:
             self.dashboard.set_plan(self.plan)
             self._load_choices(self.plan)
-        self.audit.reload()
+        self._reload_audit()
 
     @Slot(int)
     def _tab_changed(self, _index: int) -> None:
-        if self.tabs.currentWidget() is self.audit:
-            self.audit.reload()
+        if self.tabs.currentIndex() == self.tabs.index_of("audit"):
+            self._reload_audit()
 
     # --- import -----------------------------------------------------------------------------
 

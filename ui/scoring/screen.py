@@ -383,8 +383,10 @@ class TabbedWorkspace(Protocol):
     """A workspace the scoring screen can be a tab of (the federation's): its tabs, the
     plan it shows, and its signal of a plan chosen (the plan's id)."""
 
-    tabs: QTabWidget
     plan: domain.Plan | None
+
+    @property
+    def tabs(self) -> QTabWidget: ...
 
     @property
     def loaded(self) -> SignalInstance: ...

@@ -1,7 +1,9 @@
 """The main window: opens the database off the GUI thread, then shows the plan.
 
 The window is painted before the database (and SQLAlchemy) is touched; the
-data appears when the background task delivers it.
+data appears when the background task delivers it. What is not needed for the
+first view (the backup reminder, the key protection warning, the quick start
+checklist) waits until the plan is on screen (``settled`` says it is done).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Signal, Slot
+from PySide6.QtCore import QByteArray, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -66,6 +68,8 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
     #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
     plan_shown = Signal(str)
+    #: Emitted once the chores after the start (reminders, checklist) ran, after the plan.
+    settled = Signal()
     #: Emitted when opening or setting up failed; the text is already translated.
     failed = Signal(str)
     #: Emitted with the backup folder after a restore, before the database reopens.
@@ -319,8 +323,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         if self._installation is None:
             self._ask_first_run()
         else:
-            self._load_plans()
-            self.show_quick_start_at_start(first_run=False)
+            self._load_plans(first_run=False)
 
     def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
         from ui.shell.first_run import FirstRunDialog
@@ -356,8 +359,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self.first_run_dialog = None
             self._installation = installation
             self._update_status()
-            self._load_plans()
-            self.show_quick_start_at_start(first_run=True)
+            self._load_plans(first_run=True)
 
         def failed(error: BaseException) -> None:
             # Nothing was set up: ask again, with what was typed and what went wrong.
@@ -368,14 +370,25 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
         self._runner.run(job, done, failed)
 
-    def _load_plans(self) -> None:
+    def _load_plans(self, *, first_run: bool) -> None:
+        """Show the role's workspace, then (after its plan) the chores of a start."""
+        if self._installation is not None and self._installation.role.value == "federation":
+            self._show_federation_workspace(first_run=first_run)
+            return
         if self._installation is not None and self._installation.role.value == "unit":
             self._show_unit_workspace()
-            return
-        if self._installation is not None and self._installation.role.value == "federation":
-            self._show_federation_workspace()
-            return
-        self._plan_page.load()
+        else:
+            self._plan_page.load()
+        self._after_start(first_run)
+
+    def _after_start(self, first_run: bool) -> None:
+        """The chores of a start, once the plan is on screen: the federation's backup
+        reminder and key warning, and the quick start checklist."""
+        if self.federation_workspace is not None:
+            self.remind_backup()
+            self._show_key_protection()
+        self.show_quick_start_at_start(first_run=first_run)
+        self.settled.emit()
 
     def _show_unit_workspace(self) -> None:
         if self.unit_workspace is None:
@@ -396,7 +409,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         assert self.unit_workspace.workspace is not None
         self.plan_shown.emit(self.unit_workspace.workspace.plan.id)
 
-    def _show_federation_workspace(self) -> None:
+    def _show_federation_workspace(self, *, first_run: bool) -> None:
         if self.federation_workspace is None:
             from ui.federation.workspace import FederationWorkspace
 
@@ -414,10 +427,15 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             if not (self._preferences.staff_name or staff_name()):  # first use: ask who it is
                 self.ask_staff_name()
         self._pages.setCurrentWidget(self.federation_workspace)
-        self.federation_workspace.reload()
+        workspace = self.federation_workspace
+
+        def reloaded() -> None:  # the plan is shown: the chores on the next turn
+            workspace.reloaded.disconnect(reloaded)
+            QTimer.singleShot(0, workspace, lambda: self._after_start(first_run))
+
+        workspace.reloaded.connect(reloaded)
+        workspace.reload()
         self._backup_action.setVisible(True)
-        self.remind_backup()
-        self._show_key_protection()
 
     def _show_key_protection(self) -> None:
         """The protect action and the warning, while the federation's key is a file."""
