@@ -1,10 +1,14 @@
-"""The window shows the plan without the printing, spreadsheet and scoring code.
+"""The window shows the plan without the printing, spreadsheet and scoring code, nor the
+federation's pages other than its dashboard.
 
 Start-up pays only for what the first screen needs: reportlab, openpyxl and pypdf,
 and the ``app.printing`` and ``app.scoring`` packages, are imported when something is
-printed, exported or scored. Checked in a fresh interpreter: the application (as the
-``thidua`` entry point starts it, offscreen) on a new federation database, stopped when
-the plan is on screen, lists what it had imported by then.
+printed, exported or scored; the federation workspace's other pages (and the dashboard's
+entry dialog, which pulls in the unit's screens) after the plan is shown, as
+``app.setup`` (the backup reminder and the quick start checklist ask it). Checked in a
+fresh interpreter: the application (as the ``thidua`` entry point starts it, offscreen)
+on a new federation database, stopped when the plan is on screen, lists what it had
+imported by then.
 """
 
 from __future__ import annotations
@@ -16,7 +20,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFERRED = ("reportlab", "openpyxl", "pypdf", "app.printing", "app.scoring")
+DEFERRED = (
+    *("reportlab", "openpyxl", "pypdf", "app.printing", "app.scoring", "app.setup"),
+    *(f"ui.federation.{page}_page" for page in ("import", "keys", "conflicts", "flags")),
+    *(f"ui.federation.{page}_page" for page in ("roster", "plan", "audit")),
+    *("ui.federation.entry_dialog", "ui.unit"),
+)
 
 #: Starts the application; when the plan is shown, prints the deferred modules loaded.
 SCRIPT = """

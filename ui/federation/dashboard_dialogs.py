@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog
 
@@ -17,13 +18,15 @@ from app.core import domain
 from app.core.i18n import gettext as _
 from app.rollup import Dashboard, Scope
 
-from ui.federation.deadlines_dialog import DeadlinesDialog
-from ui.federation.entry_dialog import EntryDialog
 from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.widgets.dialogs import file_dialog, opener
 from ui.widgets.pages import Page
+
+if TYPE_CHECKING:  # loaded when first opened, not with the dashboard
+    from ui.federation.deadlines_dialog import DeadlinesDialog
+    from ui.federation.entry_dialog import EntryDialog
 
 
 def open_entry(
@@ -35,6 +38,8 @@ def open_entry(
     saved: Callable[[], None],
 ) -> EntryDialog:
     """Enter a unit's report on its behalf; ``saved`` after each entry."""
+    from ui.federation.entry_dialog import EntryDialog
+
     plan_id = plan.id if plan else None
     dialog = EntryDialog(
         page.context, page.runner, unit_code, plan_id=plan_id, stream=stream, parent=opener(page)
@@ -98,6 +103,8 @@ def open_deadlines(
     page: Page, plan: domain.Plan, changed: Callable[[str], None]
 ) -> DeadlinesDialog:
     """The plan's deadlines and extensions; ``changed`` with each change's message."""
+    from ui.federation.deadlines_dialog import DeadlinesDialog
+
     dialog = DeadlinesDialog(page.context, page.runner, plan, page)
     dialog.changed.connect(changed)
     dialog.open()

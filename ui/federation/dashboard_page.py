@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarSet, QChartView
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
@@ -44,8 +44,6 @@ from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
-from ui.federation.deadlines_dialog import DeadlinesDialog
-from ui.federation.entry_dialog import EntryDialog
 from ui.federation.history_dialog import UnitHistoryDialog
 from ui.federation.late_units import LateUnitsDialog, behind, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
@@ -54,11 +52,14 @@ from ui.widgets.dialogs import ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
+if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
+    from ui.federation.deadlines_dialog import DeadlinesDialog
+    from ui.federation.entry_dialog import EntryDialog
+
 
 class DashboardPage(Page):
     help_anchor = "fed-dashboard"  # its section of the user guide (ui.widgets.help)
-    #: Emitted with the :class:`Dashboard` once it is on screen.
-    refreshed = Signal(object)
+    refreshed = Signal(object)  # the Dashboard, once it is on screen
     clusters_shown = Signal(object)
     behind_shown = Signal(object)  # UnitsBehindDialog
     late_shown = Signal(object)  # LateUnitsDialog
@@ -67,8 +68,7 @@ class DashboardPage(Page):
     reminders_shown = Signal(object)  # ReminderDialog
     entry_shown = Signal(object)  # EntryDialog
     done = Signal(str)
-    #: "Print in batch" asked for the scope shown (the ScopeChoice, or None).
-    batch_print = Signal(object)
+    batch_print = Signal(object)  # "Print in batch" for the scope shown (ScopeChoice or None)
 
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
