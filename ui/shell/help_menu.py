@@ -15,7 +15,6 @@ from app.core.i18n import gettext as _
 from app.core.preferences import Preferences, save_preferences
 
 from ui.widgets.help import anchor_in, bring_to_front, own_anchor, retranslate_help, show_help
-from ui.widgets.help_window import HelpWindow
 
 if TYPE_CHECKING:
     from app.core import domain
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 
     from ui.shell.about import AboutDialog
     from ui.shell.quick_start import QuickStartDialog
+    from ui.widgets.help_window import HelpWindow
 
 
 class HelpMenu:

@@ -15,6 +15,8 @@ is forgotten. Pages get their "?" in the header of their workspace
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -29,9 +31,9 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app.core.i18n import gettext as _
-from app.guide import installed_guide
 
-from ui.widgets.help_window import HelpWindow
+if TYPE_CHECKING:  # the guide and its window load on the first F1, not with the window
+    from ui.widgets.help_window import HelpWindow
 
 #: The section shown when nothing on screen names one.
 DEFAULT_ANCHOR = "intro"
@@ -88,6 +90,10 @@ def help_window() -> HelpWindow:
     """The one help window (made on first use, again if Qt deleted it with a dialog)."""
     global _window
     if _window is None or not isValid(_window):
+        from app.guide import installed_guide
+
+        from ui.widgets.help_window import HelpWindow
+
         _window = HelpWindow(installed_guide())
     return _window
 
