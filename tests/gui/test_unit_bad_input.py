@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.unit.template import META_SHEET
 from tests.digest import file_digest
@@ -63,21 +63,24 @@ def test_a_plan_package_from_an_unknown_federation_key_is_refused(
     )
 
 
-def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
-    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+def test_a_plan_package_meant_for_another_unit_is_refused_before_any_question(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    fed, plans, _fingerprint = make_federation(tmp_path / "fed")
     fed.close()
     db = tmp_path / "unit.db"
     window = open_unit_window(qtbot, db)
     workspace = workspace_of(window)
-    before = file_digest(db)
-    with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
-        workspace.import_file(plans / "LDH-01_plan_2017.thidua")
-        ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
-        assert isinstance(ask, FingerprintDialog)
-        ask.setTextValue(fingerprint)
-        ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert "Gói kế hoạch này dành cho đơn vị khác (LDH-01)." in failure.args[0]
-    assert file_digest(db) == before
+    expect_failure(
+        qtbot,
+        workspace,
+        db,
+        lambda: workspace.import_file(plans / "LDH-01_plan_2017.thidua"),
+        "Gói kế hoạch này dành cho đơn vị khác (LDH-01). Hãy đề nghị Liên đoàn gửi đúng gói "
+        "kế hoạch của đơn vị mình",
+    )
+    # Refused when the package was first read: the fingerprint was never asked.
+    assert not window.findChildren(FingerprintDialog)
 
 
 def test_a_corrupt_excel_file_is_refused(
