@@ -88,10 +88,16 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     assert column(screen, ScoreColumn.CODE) == list("ACEDUBFGH")
     assert column(screen, ScoreColumn.RANK) == ["1", "2=", "2=", "4", "5", "6", "—", "—", "—"]
     assert column(screen, ScoreColumn.SCORE)[:2] == ["103,33", "83,33"]
+    # "Score out of 100" with scores above it: the bonus points are said in words.
+    assert screen.scale_label.text() == (
+        "Scores are on a 100 scale, plus bonus points for indicators exceeded: "
+        "some units have more than 100."
+    )
 
     choose_scope(qtbot, screen, "Upper-level union: Công đoàn U")
     assert column(screen, ScoreColumn.CODE) == list("CED")
     assert column(screen, ScoreColumn.RANK) == ["1=", "1=", "3"]
+    assert screen.scale_label.text() == "Scores are on a 100 scale."
     choose_scope(qtbot, screen, "Directly under the federation")
     assert column(screen, ScoreColumn.CODE)[:2] == ["A", "U"]
     choose_scope(qtbot, screen, "Cụm A")
