@@ -274,6 +274,40 @@ def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppC
     dialog.reject()
 
 
+def test_the_rules_editor_headers_read_whole_and_its_bands_are_said_in_words(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    """Regression: at 1366×768 the Indicators tab showed "hóm", "Điển", "ổng", and the
+    default bands were a bare "100:100; 90:80; …"."""
+    from app.core import i18n
+
+    i18n.set_language("vi")
+    screen = open_screen(qtbot, federation)
+    screen.resize(1366, 768)
+    screen.rules_action.trigger()
+    dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+    assert isinstance(dialog, RulesDialog)
+    for table in (dialog.indicators, dialog.vetoes, dialog.awards):
+        header = table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(table.columnCount() - 1):  # the last one stretches
+            item = table.horizontalHeaderItem(column)
+            assert item is not None
+            widest = max(metrics.horizontalAdvance(line) for line in item.text().splitlines())
+            assert header.sectionSize(column) >= widest, item.text()
+            assert item.toolTip() == " ".join(item.text().split())
+    assert dialog.bands_words.text().startswith(
+        "Điểm của một chỉ tiêu: đạt từ 100% so với đăng ký → 100% số điểm; "
+        "đạt từ 90% so với đăng ký → 80% số điểm"
+    )
+    assert dialog.bands_words.text().endswith("dưới mọi mức: 0 điểm.")
+    dialog.default_bands.setText("100:100; 90")
+    assert dialog.bands_words.text() == (
+        "Không đọc được “90”: hãy ghi từng cặp mức đạt:tỷ lệ điểm, ví dụ 100:100; 90:80."
+    )
+    dialog.reject()
+
+
 def test_explanation_rows_shrink_when_the_pane_widens(qtbot: QtBot, federation: AppContext) -> None:
     """Regression: rows measured while the pane was narrow stayed 300 px tall."""
     from PySide6.QtWidgets import QSplitter
