@@ -144,3 +144,26 @@ def test_print_preview_shows_the_registration_form(
     assert "BẢN ĐĂNG KÝ THI ĐUA" in text.upper()
     assert "Xi măng Tân Quang" in text
     preview.reject()
+
+
+def test_the_key_card_is_named_like_the_units_other_papers(
+    qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    """Regression: it was "the-khoa.pdf"; named as a batch names it, code and year."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.widgets.pdf_preview import PdfPreviewDialog
+
+    window, _db, _plans = pinned
+    workspace = workspace_of(window)
+    workspace.key_card_action.trigger()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, PdfPreviewDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=30000,
+    )
+    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
+    assert preview.path.name == "CS-0001_the-khoa-2017.pdf"
+    preview.reject()
