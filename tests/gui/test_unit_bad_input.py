@@ -167,3 +167,27 @@ def test_the_key_card_is_named_like_the_units_other_papers(
     preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
     assert preview.path.name == "CS-0001_the-khoa-2017.pdf"
     preview.reject()
+
+
+def test_the_sending_tab_shows_each_reports_name_whole(
+    qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    """Regression: "Kết quả: 6 tháng đầu nă…" cut off at 1366×768."""
+    window, _db, _plans = pinned
+    window.resize(1366, 768)
+    workspace = workspace_of(window)
+    workspace.tabs.setCurrentIndex(workspace.tabs.count() - 1)
+    table = workspace.status_table
+    qtbot.waitUntil(table.isVisible, timeout=5000)
+    assert table.rowCount() >= 2
+    metrics = table.fontMetrics()
+    for column in range(3):
+        needed = max(
+            metrics.horizontalAdvance(item.text())
+            for row in range(table.rowCount())
+            if (item := table.item(row, column)) is not None
+        )
+        assert table.columnWidth(column) >= needed, column
+    names = [table.item(row, 0).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+    assert any(name.startswith("Kết quả") for name in names), names
+    assert table.viewport().width() >= sum(table.columnWidth(c) for c in range(3))
