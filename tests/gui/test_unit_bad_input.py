@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.unit.template import META_SHEET
 from tests.digest import file_digest
@@ -18,6 +19,7 @@ from tests.gui.widgets import find_dialog
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
+from ui.widgets.pdf_preview import PdfPreviewDialog
 
 
 def workspace_of(window: MainWindow) -> UnitWorkspace:
@@ -36,6 +38,19 @@ def expect_failure(
     assert isinstance(box, QMessageBox) and message in box.text()
     box.accept()
     assert file_digest(db) == before
+
+
+def open_preview(qtbot: QtBot, action: QAction) -> PdfPreviewDialog:
+    """Trigger a print action and wait for its PDF preview."""
+    action.trigger()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, PdfPreviewDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=30000,
+    )
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
 
 
 @pytest.fixture
@@ -122,21 +137,8 @@ def test_a_workbook_for_another_plan_is_refused(
 def test_print_preview_shows_the_registration_form(
     qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
 ) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from ui.widgets.pdf_preview import PdfPreviewDialog
-
     window, _db, _plans = pinned
-    workspace = workspace_of(window)
-    workspace.print_action.trigger()
-    qtbot.waitUntil(
-        lambda: any(
-            isinstance(w, PdfPreviewDialog) and w.isVisible()
-            for w in QApplication.topLevelWidgets()
-        ),
-        timeout=30000,
-    )
-    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
+    preview = open_preview(qtbot, workspace_of(window).print_action)
     assert preview.page_count() >= 1
     import pypdfium2
 
@@ -150,21 +152,8 @@ def test_the_key_card_is_named_like_the_units_other_papers(
     qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
 ) -> None:
     """Regression: it was "the-khoa.pdf"; named as a batch names it, code and year."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui.widgets.pdf_preview import PdfPreviewDialog
-
     window, _db, _plans = pinned
-    workspace = workspace_of(window)
-    workspace.key_card_action.trigger()
-    qtbot.waitUntil(
-        lambda: any(
-            isinstance(w, PdfPreviewDialog) and w.isVisible()
-            for w in QApplication.topLevelWidgets()
-        ),
-        timeout=30000,
-    )
-    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
+    preview = open_preview(qtbot, workspace_of(window).key_card_action)
     assert preview.path.name == "CS-0001_the-khoa-2017.pdf"
     preview.reject()
 
