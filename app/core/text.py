@@ -22,11 +22,18 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """The key every search box matches on: lower case, without diacritics, "đ" as "d",
-    so "nong thi hoa" finds "Nông Thị Hoa" and "cong doan" finds "Công đoàn"."""
+    punctuation (quote marks, dots, dashes) read as spaces, so "nong thi hoa" finds
+    "Nông Thị Hoa", "cong doan" finds "Công đoàn" and "quy mai" finds Quỹ "Mái ấm"."""
     text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     return " ".join(
-        "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split()
+        "".join(
+            " " if unicodedata.category(c).startswith("P") else c
+            for c in decomposed
+            if not unicodedata.combining(c)
+        )
+        .casefold()
+        .split()
     )
 
 

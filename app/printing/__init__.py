@@ -15,6 +15,7 @@ from app.printing.batch import (
     OutputExists,
     SkippedUnit,
     print_batch,
+    unit_file_name,
 )
 from app.printing.covenant import Covenant, covenant_story
 from app.printing.documents import (
@@ -84,5 +85,6 @@ __all__ = [
     "styles",
     "text",
     "title_block",
+    "unit_file_name",
     "write_manual",
 ]

@@ -216,7 +216,7 @@ def print_batch(
         )
     stems = file_stems([(job.unit_code, job.unit_id) for job in jobs])
     named = [
-        replace_field(job, file_name=f"{stem}_{FILE_WORDS[kind]}-{plan.year}.pdf")
+        replace_field(job, file_name=document_file_name(stem, kind, plan.year))
         for job, stem in zip(jobs, stems, strict=True)
     ]
     return print_jobs(
@@ -420,6 +420,17 @@ def _key_card_jobs(session: Session, plan: domain.Plan, units: list[UnitInfo]) -
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10))} | {
     f"LPT{i}" for i in range(10)
 }
+
+
+def document_file_name(stem: str, kind: BatchDocument, year: int | None) -> str:
+    """A unit's document as a file, named the same wherever it is printed:
+    ``CS-0001_the-khoa-2017.pdf`` (the stem from :func:`file_stems`)."""
+    return f"{stem}_{FILE_WORDS[kind]}{f'-{year}' if year else ''}.pdf"
+
+
+def unit_file_name(code: str, unit_id: str, kind: BatchDocument, year: int | None) -> str:
+    """One unit's document as a file, as a batch would name it (:func:`document_file_name`)."""
+    return document_file_name(file_stems([(code, unit_id)])[0], kind, year)
 
 
 def file_stems(units: Sequence[tuple[str, str]]) -> list[str]:

@@ -32,12 +32,14 @@ from app.scoring.rules import (
     save_rules,
     write_rules_file,
 )
+from app.scoring.scale import ScoreScale, scale_words, score_scale
 from app.scoring.sources import default_plan_id, scoreboard
 
 __all__ = [
     "IndicatorScore",
     "Placing",
     "ProposalInfo",
+    "ScoreScale",
     "Scoreboard",
     "Status",
     "UnitScore",
@@ -60,7 +62,9 @@ __all__ = [
     "read_rules_file",
     "reset_rules",
     "save_rules",
+    "scale_words",
     "score_json",
+    "score_scale",
     "score_text",
     "scoreboard",
     "set_flag",

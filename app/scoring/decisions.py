@@ -23,6 +23,7 @@ from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.engine import HUNDRED
 from app.scoring.numbers import percent_text, score_text
 from app.scoring.rules import RulesInfo, get_rules
+from app.scoring.scale import above_hundred
 from app.scoring.sources import federation_inputs, load_proposals, role_of
 from db import models
 from db.enums import Role
@@ -204,6 +205,8 @@ def achievement_summary(board: Scoreboard, unit_id: str) -> str:
     parts: list[str] = []
     if score.score is not None:
         text = f"Đạt {score_text(score.score)} điểm"
+        if above_hundred(score.score, normalised=score.normalised):
+            text += " (thang 100, cộng điểm thưởng cho chỉ tiêu vượt mức)"
         if placing is not None and placing.rank is not None and score.unit.cluster_name:
             text += (
                 f", xếp thứ {placing.rank}/{placing.ranked_units} "

@@ -33,6 +33,7 @@ from app.plans import (
 )
 from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
 from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
+from app.scoring.scale import above_hundred
 from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
@@ -235,7 +236,7 @@ class VetoHit:
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts
-    #: Each indicator's outcome, in the rules' order (:attr:`indicators` explains them).
+    #: Each indicator's outcome, in the plan's order (:attr:`indicators` explains them).
     details: tuple[_Detail, ...]
     groups: tuple[GroupScore, ...]
     earned: Fraction  # weighted
@@ -253,7 +254,7 @@ class UnitScore:
 
     @functools.cached_property
     def indicators(self) -> tuple[IndicatorScore, ...]:
-        """Each indicator's points with their explanation, in the rules' order (made
+        """Each indicator's points with their explanation, in the plan's order (made
         when first asked: a scoreboard needs only the totals)."""
         return tuple(_indicator_score(self.grade_levels, d) for d in self.details)
 
@@ -313,6 +314,13 @@ class UnitScore:
         else:
             lines.append(
                 _("Score = the weighted points = {score}.").format(score=number_text(self.exact))
+            )
+        if above_hundred(self.score, normalised=self.normalised):
+            lines.append(
+                _(
+                    "Above 100 on the 100 scale: bonus points for indicators exceeded "
+                    "are added to it."
+                )
             )
         for veto in self.vetoes:
             effects = []
@@ -472,6 +480,9 @@ def _score(
         exact = earned_w * 100 / possible_w
     else:
         exact = earned_w
+    # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
+    order = {indicator.code: index for index, indicator in enumerate(plan.indicators)}
+    details.sort(key=lambda detail: order.get(detail[0].rule.code, len(order)))
     vetoes = _vetoes(plan, rules, item)
     # An upper-level union is graded on its own scale when the rules give one.
     grade_by_score = _grade_for(thresholds_of(rules, unit.kind), exact)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from app.core import domain
 from app.scoring.engine import UnitScore
+from app.scoring.scale import ScoreScale, score_scale
 
 TIE_RULE = (
     "các đơn vị bằng điểm được xếp theo số chỉ tiêu hoàn thành, rồi điểm thưởng; bằng nhau "
@@ -18,17 +19,18 @@ TIE_RULE = (
 def scale_note(scores: Sequence[UnitScore], *, normalised: bool) -> str:
     """The sentence saying on what scale the scores shown are, true of those shown:
     a score above 100 is never called "thang 100" without its bonus points."""
-    shown = [s.score for s in scores if s.score is not None]
-    if not normalised:
-        scale = "Điểm là tổng điểm có trọng số theo quy tắc chấm điểm của Liên đoàn"
-    elif any(score > 100 for score in shown):
-        scale = (
-            "Điểm là điểm quy đổi thang 100 theo quy tắc chấm điểm của Liên đoàn, cộng điểm "
-            "thưởng cho các chỉ tiêu vượt mức, nên có đơn vị trên 100 điểm"
-        )
-    else:
-        scale = "Điểm là điểm quy đổi thang 100 theo quy tắc chấm điểm của Liên đoàn"
-    return f"{scale}; {TIE_RULE}."
+    scale = score_scale((s.score for s in scores), normalised=normalised)
+    return f"{_SCALE_WORDS[scale]}; {TIE_RULE}."
+
+
+_SCALE_WORDS = {
+    ScoreScale.WEIGHTED: "Điểm là tổng điểm có trọng số theo quy tắc chấm điểm của Liên đoàn",
+    ScoreScale.HUNDRED_WITH_BONUS: (
+        "Điểm là điểm quy đổi thang 100 theo quy tắc chấm điểm của Liên đoàn, cộng điểm "
+        "thưởng cho các chỉ tiêu vượt mức, nên có đơn vị trên 100 điểm"
+    ),
+    ScoreScale.HUNDRED: "Điểm là điểm quy đổi thang 100 theo quy tắc chấm điểm của Liên đoàn",
+}
 
 
 def award_with_level(plan: domain.Plan, label: str, federation: str) -> str:

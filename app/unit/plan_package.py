@@ -22,6 +22,7 @@ from app.core.strictjson import loads_strict
 from app.core.text import nfc
 from app.exchange import (
     MAX_PACKAGE_BYTES,
+    Header,
     Kind,
     PayloadError,
     check_public_key,
@@ -230,7 +231,48 @@ def _read_plan_package(
         plan_title=plan_title if isinstance(plan_title, str) else "",
         practice_values=practice_values(session) if pinned is None else 0,
     )
+    _check_addressed_here(session, package.header, body, pinned=pinned is not None)
     return package, body, federation_key, info
+
+
+def _check_addressed_here(
+    session: Session, header: Header, body: _PlanBody, *, pinned: bool
+) -> None:
+    """Refuse a package meant for another unit or from another federation.
+
+    Checked when the package is first read, before the chair is asked to
+    confirm a fingerprint or about practice values.
+    """
+    installation = require_unit_installation(session)
+    own = session.get(models.Unit, installation.own_unit_id)
+    assert own is not None
+    if header.audience != installation.own_unit_id and (
+        get_setting(session, "federation_id") is not None
+        or (own.code and own.code != body.unit_code)
+    ):
+        code = body.unit_code or header.unit_code
+        if own.code:
+            raise InputError(
+                N_(
+                    "This plan package is meant for another unit ({code}). Ask the federation "
+                    "to send the plan package of your own unit (code {own})."
+                ),
+                params={"code": code, "own": own.code},
+            )
+        raise InputError(
+            N_(
+                "This plan package is meant for another unit ({code}). Ask the federation "
+                "to send the plan package of your own unit."
+            ),
+            params={"code": code},
+        )
+    if pinned and body.federation_id != get_setting(session, "federation_id"):
+        raise InputError(
+            N_(
+                "The plan package comes from another federation. Ask your own federation "
+                "for its plan package."
+            )
+        )
 
 
 def inspect_plan_package(ctx: AppContext, *, path: Path) -> PlanPackageInfo:
@@ -279,21 +321,9 @@ def import_plan_package(
                     )
                 )
         header = package.header
-        own = session.get(models.Unit, installation.own_unit_id)
-        assert own is not None
         if discard_practice and not info.federation_pinned:
             _discard_practice(session)
         adopting = header.audience != installation.own_unit_id
-        if adopting and (
-            get_setting(session, "federation_id") is not None
-            or (own.code and own.code != body.unit_code)
-        ):
-            raise InputError(
-                N_("This plan package is meant for another unit ({code})."),
-                params={"code": body.unit_code or header.unit_code},
-            )
-        if info.federation_pinned and body.federation_id != get_setting(session, "federation_id"):
-            raise InputError(N_("The plan package comes from another federation."))
         existing_plan = session.get(models.Plan, header.plan_id)
         if existing_plan is None or existing_plan.content_hash != header.plan_ref:
             install_plan_document(session, body.plan, known_hash=header.plan_ref)

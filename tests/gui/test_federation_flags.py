@@ -82,6 +82,13 @@ def test_a_suspicious_value_flagged_on_import_and_verified(
     assert row[FlagColumn.STATUS] == "Chưa xác minh"
     assert not page.verify_button.isEnabled()
     page.grab().save(str(tmp_path / "flags.png"))
+    # The counter counts what the search shows; the search ignores punctuation.
+    assert page.count.text() == "1 giá trị."
+    page.search.setText("không có giá trị này")
+    assert page.count.text() == "0/1 giá trị."
+    page.search.setText("301 hon 3 lan so dang ky 100")  # "301: hơn 3 lần số đăng ký (100)"
+    assert page.proxy.rowCount() == 1 and page.count.text() == "1 giá trị."
+    page.search.clear()
 
     page.view.selectRow(0)
     assert page.verify_button.isEnabled() and page.verify_button.text() == "Đã &xác minh"

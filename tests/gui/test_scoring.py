@@ -88,10 +88,16 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     assert column(screen, ScoreColumn.CODE) == list("ACEDUBFGH")
     assert column(screen, ScoreColumn.RANK) == ["1", "2=", "2=", "4", "5", "6", "—", "—", "—"]
     assert column(screen, ScoreColumn.SCORE)[:2] == ["103,33", "83,33"]
+    # "Score out of 100" with scores above it: the bonus points are said in words.
+    assert screen.scale_label.text() == (
+        "Scores are on a 100 scale, plus bonus points for indicators exceeded: "
+        "some units have more than 100."
+    )
 
     choose_scope(qtbot, screen, "Upper-level union: Công đoàn U")
     assert column(screen, ScoreColumn.CODE) == list("CED")
     assert column(screen, ScoreColumn.RANK) == ["1=", "1=", "3"]
+    assert screen.scale_label.text() == "Scores are on a 100 scale."
     choose_scope(qtbot, screen, "Directly under the federation")
     assert column(screen, ScoreColumn.CODE)[:2] == ["A", "U"]
     choose_scope(qtbot, screen, "Cụm A")
@@ -265,6 +271,40 @@ def test_the_rules_editor_speaks_words_not_tokens(qtbot: QtBot, federation: AppC
 
     assert by_code(back) == by_code(saved), "the words read back to the same rules"
     assert (back.vetoes, back.flags, back.awards) == (saved.vetoes, saved.flags, saved.awards)
+    dialog.reject()
+
+
+def test_the_rules_editor_headers_read_whole_and_its_bands_are_said_in_words(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    """Regression: at 1366×768 the Indicators tab showed "hóm", "Điển", "ổng", and the
+    default bands were a bare "100:100; 90:80; …"."""
+    from app.core import i18n
+
+    i18n.set_language("vi")
+    screen = open_screen(qtbot, federation)
+    screen.resize(1366, 768)
+    screen.rules_action.trigger()
+    dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+    assert isinstance(dialog, RulesDialog)
+    for table in (dialog.indicators, dialog.vetoes, dialog.awards):
+        header = table.horizontalHeader()
+        metrics = header.fontMetrics()
+        for column in range(table.columnCount() - 1):  # the last one stretches
+            item = table.horizontalHeaderItem(column)
+            assert item is not None
+            widest = max(metrics.horizontalAdvance(line) for line in item.text().splitlines())
+            assert header.sectionSize(column) >= widest, item.text()
+            assert item.toolTip() == " ".join(item.text().split())
+    assert dialog.bands_words.text().startswith(
+        "Điểm của một chỉ tiêu: đạt từ 100% so với đăng ký → 100% số điểm; "
+        "đạt từ 90% so với đăng ký → 80% số điểm"
+    )
+    assert dialog.bands_words.text().endswith("dưới mọi mức: 0 điểm.")
+    dialog.default_bands.setText("100:100; 90")
+    assert dialog.bands_words.text() == (
+        "Không đọc được “90”: hãy ghi từng cặp mức đạt:tỷ lệ điểm, ví dụ 100:100; 90:80."
+    )
     dialog.reject()
 
 

@@ -8,7 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.unit.template import META_SHEET
 from tests.digest import file_digest
@@ -18,6 +19,7 @@ from tests.gui.widgets import find_dialog
 from ui.shell.main_window import MainWindow
 from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
+from ui.widgets.pdf_preview import PdfPreviewDialog
 
 
 def workspace_of(window: MainWindow) -> UnitWorkspace:
@@ -36,6 +38,19 @@ def expect_failure(
     assert isinstance(box, QMessageBox) and message in box.text()
     box.accept()
     assert file_digest(db) == before
+
+
+def open_preview(qtbot: QtBot, action: QAction) -> PdfPreviewDialog:
+    """Trigger a print action and wait for its PDF preview."""
+    action.trigger()
+    qtbot.waitUntil(
+        lambda: any(
+            isinstance(w, PdfPreviewDialog) and w.isVisible()
+            for w in QApplication.topLevelWidgets()
+        ),
+        timeout=30000,
+    )
+    return next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
 
 
 @pytest.fixture
@@ -63,21 +78,24 @@ def test_a_plan_package_from_an_unknown_federation_key_is_refused(
     )
 
 
-def test_a_plan_package_meant_for_another_unit_is_refused(qtbot: QtBot, tmp_path: Path) -> None:
-    fed, plans, fingerprint = make_federation(tmp_path / "fed")
+def test_a_plan_package_meant_for_another_unit_is_refused_before_any_question(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    fed, plans, _fingerprint = make_federation(tmp_path / "fed")
     fed.close()
     db = tmp_path / "unit.db"
     window = open_unit_window(qtbot, db)
     workspace = workspace_of(window)
-    before = file_digest(db)
-    with qtbot.waitSignal(workspace.failed, timeout=20000) as failure:
-        workspace.import_file(plans / "LDH-01_plan_2017.thidua")
-        ask = find_dialog(qtbot, FingerprintDialog, "confirm-fingerprint")
-        assert isinstance(ask, FingerprintDialog)
-        ask.setTextValue(fingerprint)
-        ask.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert "Gói kế hoạch này dành cho đơn vị khác (LDH-01)." in failure.args[0]
-    assert file_digest(db) == before
+    expect_failure(
+        qtbot,
+        workspace,
+        db,
+        lambda: workspace.import_file(plans / "LDH-01_plan_2017.thidua"),
+        "Gói kế hoạch này dành cho đơn vị khác (LDH-01). Hãy đề nghị Liên đoàn gửi đúng gói "
+        "kế hoạch của đơn vị mình",
+    )
+    # Refused when the package was first read: the fingerprint was never asked.
+    assert not window.findChildren(FingerprintDialog)
 
 
 def test_a_corrupt_excel_file_is_refused(
@@ -119,21 +137,8 @@ def test_a_workbook_for_another_plan_is_refused(
 def test_print_preview_shows_the_registration_form(
     qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
 ) -> None:
-    from PySide6.QtWidgets import QApplication
-
-    from ui.widgets.pdf_preview import PdfPreviewDialog
-
     window, _db, _plans = pinned
-    workspace = workspace_of(window)
-    workspace.print_action.trigger()
-    qtbot.waitUntil(
-        lambda: any(
-            isinstance(w, PdfPreviewDialog) and w.isVisible()
-            for w in QApplication.topLevelWidgets()
-        ),
-        timeout=30000,
-    )
-    preview = next(w for w in QApplication.topLevelWidgets() if isinstance(w, PdfPreviewDialog))
+    preview = open_preview(qtbot, workspace_of(window).print_action)
     assert preview.page_count() >= 1
     import pypdfium2
 
@@ -141,3 +146,37 @@ def test_print_preview_shows_the_registration_form(
     assert "BẢN ĐĂNG KÝ THI ĐUA" in text.upper()
     assert "Xi măng Tân Quang" in text
     preview.reject()
+
+
+def test_the_key_card_is_named_like_the_units_other_papers(
+    qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    """Regression: it was "the-khoa.pdf"; named as a batch names it, code and year."""
+    window, _db, _plans = pinned
+    preview = open_preview(qtbot, workspace_of(window).key_card_action)
+    assert preview.path.name == "CS-0001_the-khoa-2017.pdf"
+    preview.reject()
+
+
+def test_the_sending_tab_shows_each_reports_name_whole(
+    qtbot: QtBot, pinned: tuple[MainWindow, Path, Path]
+) -> None:
+    """Regression: "Kết quả: 6 tháng đầu nă…" cut off at 1366×768."""
+    window, _db, _plans = pinned
+    window.resize(1366, 768)
+    workspace = workspace_of(window)
+    workspace.tabs.setCurrentIndex(workspace.tabs.count() - 1)
+    table = workspace.status_table
+    qtbot.waitUntil(table.isVisible, timeout=5000)
+    assert table.rowCount() >= 2
+    metrics = table.fontMetrics()
+    for column in range(3):
+        needed = max(
+            metrics.horizontalAdvance(item.text())
+            for row in range(table.rowCount())
+            if (item := table.item(row, column)) is not None
+        )
+        assert table.columnWidth(column) >= needed, column
+    names = [table.item(row, 0).text() for row in range(table.rowCount())]  # type: ignore[union-attr]
+    assert any(name.startswith("Kết quả") for name in names), names
+    assert table.viewport().width() >= sum(table.columnWidth(c) for c in range(3))

@@ -306,6 +306,12 @@ def test_plan_package_needs_the_confirmed_fingerprint_and_the_right_unit(
             confirmed_fingerprint="1111-2222-3333-4444-5555-6666",
         )
     fingerprint = federation_fingerprint(fed_ctx)
+    # Another unit's package is refused when first opened, before any fingerprint is asked,
+    # saying what to do next.
+    for read in (unit.inspect_plan_package, unit.federation_file_kind, unit.import_plan_package):
+        with pytest.raises(InputError, match="meant for another unit") as refused:
+            read(unit_ctx, path=plans / "LDH-01_plan_2017.thidua")
+        assert "your own unit (code CS-0001)" in str(refused.value)
     with pytest.raises(InputError, match="meant for another unit"):
         unit.import_plan_package(
             unit_ctx, path=plans / "LDH-01_plan_2017.thidua", confirmed_fingerprint=fingerprint

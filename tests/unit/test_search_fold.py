@@ -23,6 +23,10 @@ pytestmark = pytest.mark.both_backends
         ("hoa", "Hòa"),
         ("hoa", "Hoà"),  # the older tone placement, decomposed or not
         ("thuy", "Thủy"),
+        ("quy mai", 'Vận động ủng hộ Quỹ "Mái ấm Công đoàn"'),  # quote marks ignored
+        ("quy mai", "Quỹ “Mái ấm…”"),
+        ("9a.1", "chỉ tiêu 9a.1:"),
+        ("cs-0042", "CS-0042"),
     ],
 )
 def test_fold_matches_without_diacritics(typed: str, text: str) -> None:

@@ -98,6 +98,10 @@ class MissingPanel(QWidget):
         self.enter_button = QPushButton()
         self.enter_button.setObjectName("missing-enter")
         self.enter_button.clicked.connect(self.enter_chosen)
+        self.all_sent = QLabel()  # said instead of an empty list
+        self.all_sent.setObjectName("missing-all-sent")
+        self.all_sent.hide()
+        self._loaded = False  # nothing to say before the first refresh
         self.entered_label = QLabel()
         self.entered_label.setObjectName("entered-units")
         self.entered_label.setWordWrap(True)
@@ -114,6 +118,7 @@ class MissingPanel(QWidget):
         top.addWidget(self.enter_button)
         top.addWidget(self.copy_button)
         layout.addLayout(top)
+        layout.addWidget(self.all_sent)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.entered_label)
 
@@ -147,6 +152,7 @@ class MissingPanel(QWidget):
     ) -> None:
         self.model.set_missing(list(rows), plan)
         self._entered = list(entered)
+        self._loaded = True
         self.show_count()
         self._current_changed()
 
@@ -177,6 +183,15 @@ class MissingPanel(QWidget):
             )
         )
         self.enter_button.setEnabled(bool(shown))
+        # Nothing to remind of or copy when every unit has sent: said in words.
+        self.remind_button.setEnabled(bool(shown))
+        self.copy_button.setEnabled(bool(shown))
+        self.all_sent.setText(
+            _("Every unit has sent this report.")
+            if stream is not None
+            else _("Every unit has sent every report.")
+        )
+        self.all_sent.setVisible(self._loaded and not shown)
         typed = [e for e in self._entered if stream is None or e.stream == stream]
         sources = {"paper": _("paper form"), "excel": _("Excel file")}
         self.entered_label.setText(

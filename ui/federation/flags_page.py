@@ -145,6 +145,7 @@ class FlagsPage(Page):
         self.search.setObjectName("flags-search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self.proxy.set_words)
+        self.search.textChanged.connect(self._show_count)
         self.note = QLineEdit()
         self.note.setObjectName("flags-note")
         self.note.setMaxLength(2000)
@@ -234,13 +235,23 @@ class FlagsPage(Page):
     def _loaded(self, flags: list[FlagInfo]) -> None:
         chosen = self.selected()
         self.model.set_rows(flags)
-        self.count.setText(_("{count} values.").format(count=len(flags)))
+        self._show_count()
         if chosen is not None:
             for row, flag in enumerate(flags):
                 if flag.id == chosen.id:
                     self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
         self._selection_changed()
         self.loaded.emit(flags)
+
+    @Slot()
+    def _show_count(self) -> None:
+        """How many values, and how many of them the search shows when it hides some."""
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(
+            _("{count} values.").format(count=total)
+            if shown == total
+            else _("{shown}/{total} values.").format(shown=shown, total=total)
+        )
 
     @Slot()
     def _selection_changed(self, *_args: Any) -> None:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
-from app.scoring import Placing, Scoreboard, UnitScore
+from app.scoring import Placing, Scoreboard, UnitScore, scale_words, score_scale
 
 from ui.scoring.models import (
     SORT_ROLE,
@@ -152,6 +152,9 @@ class ScoreboardView(QWidget):
         )
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
+        self.scale_label = QLabel()  # on what scale the scores shown are, in words
+        self.scale_label.setObjectName("scoring-scale")
+        self.scale_label.setWordWrap(True)
         self.unit_header = QLabel()
         self.unit_header.setObjectName("scoring-unit")
         self.unit_header.setWordWrap(True)
@@ -186,8 +189,13 @@ class ScoreboardView(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.unit_header)
         right_layout.addWidget(self.why, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.scale_label)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.table)
+        splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -350,7 +358,12 @@ class ScoreboardView(QWidget):
             placings = board.by_cluster.get(scope_id, [])
         elif kind == "upper":
             placings = board.by_parent.get(scope_id, [])
-        self.model.set_rows(score_rows(board, placings))
+        rows = score_rows(board, placings)
+        self.model.set_rows(rows)
+        scale = score_scale(
+            (row.score.score for row in rows), normalised=board.rules.rules.normalise
+        )
+        self.scale_label.setText(scale_words(scale))
         # A ranking shows in its order (ties listed by code); all units by code.
         column = ScoreColumn.CODE if placings is None else ScoreColumn.RANK
         self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)

@@ -9,7 +9,6 @@ separator ("0,1", "1.5", "120").
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -33,10 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import domain
-from app.core.errors import N_
 from app.core.i18n import gettext as _
-from app.plans import SCORING_FORMAT, Band, Method, Rules, TieBreaker, VetoCondition
+from app.plans import SCORING_FORMAT, Method, Rules, TieBreaker, VetoCondition
 
+from ui.scoring.rules_cells import (
+    bands_text,
+    bands_words,
+    condition_code,
+    condition_word,
+    number_cell,
+    number_value,
+    parse_bands,
+    reported_word,
+    set_headers,
+)
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.styles import ERROR_TEXT_STYLE, NOTE_STYLE
 
@@ -50,73 +59,11 @@ TIE_BREAKER_CHOICES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def number_cell(value: Fraction | int | None) -> str:
-    """A number as typed in the tables: comma for decimals, no thousands separator."""
-    if value is None:
-        return ""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    text = f"{float(value):.6f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
-
-
-def number_value(text: str) -> str | None:
-    """What a number cell holds, for the document (the core validates it); None if empty."""
-    cleaned = text.strip().replace(" ", "").replace(",", ".")
-    return cleaned or None
-
-
-def bands_text(bands: tuple[Band, ...]) -> str:
-    """``100:100; 90:80; 0:0`` — attainment from : share of the points."""
-    return "; ".join(f"{number_cell(b.start)}:{number_cell(b.share)}" for b in bands)
-
-
-def parse_bands(text: str) -> list[dict[str, str]] | str:
-    """The bands of a cell, or the offending part when it cannot be read."""
-    bands: list[dict[str, str]] = []
-    for part in text.replace("\n", ";").split(";"):
-        if not part.strip():
-            continue
-        start, sep, share = part.partition(":")
-        first, second = number_value(start), number_value(share)
-        if not sep or first is None or second is None:
-            return part.strip()
-        bands.append({"from": first, "share": second})
-    return bands
-
-
 def _item(text: str, *, editable: bool = True) -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     if not editable:
         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     return item
-
-
-_CONDITIONS = {
-    VetoCondition.FLAG: N_("a flag"),
-    VetoCondition.GRADE: N_("an indicator's grade"),
-    VetoCondition.NO_REPORT: N_("no report"),
-}
-
-
-def condition_word(condition: VetoCondition) -> str:
-    """How the table shows a veto's condition: words, not ``no_report``."""
-    return _(_CONDITIONS[condition])
-
-
-def condition_code(text: str) -> str:
-    """The condition typed as its words or its code (the core refuses anything else)."""
-    wanted = text.strip().casefold()
-    for condition, msgid in _CONDITIONS.items():
-        if wanted in (condition.value, _(msgid).casefold()):
-            return condition.value
-    return text.strip()
-
-
-def reported_word() -> str:
-    """The method "points as reported", in words."""
-    return _("as reported")
 
 
 def _text(table: QTableWidget, row: int, column: int) -> str:
@@ -163,6 +110,15 @@ class RulesDialog(QDialog):
         self.normalise.setChecked(rules.normalise)
         self.example.setChecked(rules.example)
         self.default_bands = QLineEdit(bands_text(rules.default_bands))
+        self.bands_words = QLabel()  # what the bands typed mean, in words
+        self.bands_words.setObjectName("rules-bands-words")
+        self.bands_words.setWordWrap(True)
+        self.default_bands.textChanged.connect(self._show_bands_words)
+        bands_box = QWidget()
+        bands_layout = QVBoxLayout(bands_box)
+        bands_layout.setContentsMargins(0, 0, 0, 0)
+        bands_layout.addWidget(self.default_bands)
+        bands_layout.addWidget(self.bands_words)
         self.tie_breakers = QComboBox()
         current = tuple(t.value for t in rules.tie_breakers)
         for choice in TIE_BREAKER_CHOICES:
@@ -183,7 +139,7 @@ class RulesDialog(QDialog):
                 self.note,
                 self.period,
                 self.normalise,
-                self.default_bands,
+                bands_box,
                 self.tie_breakers,
             ),
             strict=True,
@@ -355,6 +311,9 @@ class RulesDialog(QDialog):
                 )
             ):
                 self.awards.setItem(row, column, _item(text))
+
+    def _fit_columns(self) -> None:
+        """Columns as wide as their contents and their (wrapped) headers, once both are set."""
         for table in (
             self.indicators,
             self.groups,
@@ -424,7 +383,8 @@ class RulesDialog(QDialog):
             )
         ):
             self.tabs.setTabText(index, title)
-        self.indicators.setHorizontalHeaderLabels(
+        set_headers(
+            self.indicators,
             [
                 _("Group"),
                 _("Code"),
@@ -434,11 +394,12 @@ class RulesDialog(QDialog):
                 _("Counted up to (%)"),
                 _("Bonus per % above 100"),
                 _("Grade shares / method"),
-            ]
+            ],
         )
-        self.groups.setHorizontalHeaderLabels([_("Group"), _("Group name"), _("Weight")])
-        self.grades.setHorizontalHeaderLabels([_("Grade"), _("Minimum score")])
-        self.vetoes.setHorizontalHeaderLabels(
+        set_headers(self.groups, [_("Group"), _("Group name"), _("Weight")])
+        set_headers(self.grades, [_("Grade"), _("Minimum score")])
+        set_headers(
+            self.vetoes,
             [
                 _("Code"),
                 _("Label"),
@@ -447,11 +408,12 @@ class RulesDialog(QDialog):
                 _("At or below grade"),
                 _("No commendation"),
                 _("Grade at most"),
-            ]
+            ],
         )
-        self.flags.setHorizontalHeaderLabels([_("Code"), _("Label")])
-        self.awards.setHorizontalHeaderLabels(
-            [_("Code"), _("Label"), _("Minimum score"), _("Minimum grade"), _("Rank in cluster ≤")]
+        set_headers(self.flags, [_("Code"), _("Label")])
+        set_headers(
+            self.awards,
+            [_("Code"), _("Label"), _("Minimum score"), _("Minimum grade"), _("Rank in cluster ≤")],
         )
         for button in self._add_buttons:
             button.setText(_("Add a row"))
@@ -459,6 +421,12 @@ class RulesDialog(QDialog):
             button.setText(_("Remove the row"))
         self._add_group.setText(_("Add a group"))
         self._reset_button.setText(_("Back to the default rules"))
+        self._show_bands_words()
+        self._fit_columns()
+
+    @Slot()
+    def _show_bands_words(self) -> None:
+        self.bands_words.setText(bands_words(self.default_bands.text()))
 
     # --- the document --------------------------------------------------------------------------
 

@@ -394,10 +394,17 @@ class UnitWorkspace(WorkspaceView):
 
     @Slot()
     def print_key_card(self) -> None:
-        from app.printing import print_key_card
+        from app.printing import BatchDocument, print_key_card, unit_file_name
 
         ctx = self._ctx
-        self._preview("the-khoa.pdf", lambda target: print_key_card(ctx, out=target))
+        unit, plan = (self.workspace.unit, self.workspace.plan) if self.workspace else (None, None)
+        name = unit_file_name(
+            unit.code if unit else "",
+            unit.id if unit else "don-vi",
+            BatchDocument.KEY_CARD,
+            plan.year if plan else None,
+        )
+        self._preview(name, lambda target: print_key_card(ctx, out=target))
 
     def _preview(self, name: str, write: Callable[[Path], Path]) -> None:
         preview_pdf(self, self._runner, name, write, self._error, shown=self._printed)

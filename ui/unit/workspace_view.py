@@ -89,6 +89,7 @@ class WorkspaceView(QWidget):
         self.status_table = QTableWidget(0, 4)
         self.status_table.verticalHeader().setVisible(False)
         self.status_table.horizontalHeader().setStretchLastSection(True)
+        self.status_table.setWordWrap(True)
         self.status_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
 
         self.toolbar = QToolBar()
@@ -324,7 +325,13 @@ class WorkspaceView(QWidget):
                     comments.strip(),
                 )
             ):
-                self.status_table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.status_table.setItem(row, column, item)
+        # The report's name, revision and status whole; the comments take what is left.
+        for column in range(3):
+            self.status_table.resizeColumnToContents(column)
+        self.status_table.resizeRowsToContents()
 
     # --- saving (every edit) ---------------------------------------------------------------------
 

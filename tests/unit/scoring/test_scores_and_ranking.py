@@ -71,6 +71,7 @@ def test_each_indicator_is_explained_with_its_arithmetic(cluster: AppContext) ->
         "Nhóm 1: 22 of 20 points × weight 1 = 22.",
         "Nhóm 2: 20 of 20 points × weight 2 = 40.",
         "Score = 100 × 62 / 60 = 103,33.",
+        "Above 100 on the 100 scale: bonus points for indicators exceeded are added to it.",
     ]
 
 
@@ -114,6 +115,20 @@ def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> 
     # G1: 2.1 0/10, 9a.1 0/10; G2: 4 khá 7/10 (6.2 left out) → (0 + 2 × 7) / (20 + 2 × 10)
     assert score.exact == Fraction(100 * 14, 40)
     assert score.score == Decimal("35.00")
+
+
+def test_a_units_indicators_are_listed_in_the_plans_order(ctx: AppContext) -> None:
+    with ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+    document = rules_document()
+    document["groups"].reverse()  # the rules' groups in another order than the plan's
+    rules = parse_rules(document, plan)
+    ruled = [r.code for g in rules.groups for r in g.indicators]
+    unit = UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
+    score = score_unit(plan, rules, ScoreInput(unit, {}, {}, reported=True))
+    in_plan = [i.code for i in plan.indicators if i.code in ruled]
+    assert ruled != in_plan
+    assert [i.code for i in score.indicators] == in_plan
 
 
 def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> None:
