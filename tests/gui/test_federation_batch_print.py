@@ -152,7 +152,11 @@ def test_every_way_of_choosing_the_units(
         expected = below
     else:
         workspace.batch_print_action.trigger()
-        expected = sorted(u.code for u in demo.units) if units is Units.CLUSTER else below
+        expected = below
+    # A cluster holds one level: the CĐCS' own cluster is chosen.
+    cluster = next(u.cluster_code for u in demo.units if u.code == "CS-00001")
+    if units is Units.CLUSTER:
+        expected = sorted(u.code for u in demo.units if u.cluster_code == cluster)
     dialog = find_dialog(qtbot, BatchPrintDialog, "batch-print")
     if units in (Units.SELECTED, Units.SCOPE):
         assert dialog.units() is units, "the page's choice comes pre-chosen"
@@ -160,6 +164,8 @@ def test_every_way_of_choosing_the_units(
     assert dialog.target_combo.isVisible() == (units in (Units.CLUSTER, Units.UNION))
     if units is Units.UNION:
         dialog.choose(dialog.target_combo, upper.id)
+    if units is Units.CLUSTER:
+        dialog.choose(dialog.target_combo, next(c.id for c in dialog.clusters if c.code == cluster))
     dialog.choose(dialog.document_combo, BatchDocument.REGISTRATION.value)
     dialog.choose(dialog.layout_combo, Layout.EACH.value)
     folder = tmp_path / "each"
