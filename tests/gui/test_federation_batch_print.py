@@ -165,7 +165,9 @@ def test_every_way_of_choosing_the_units(
     if units is Units.UNION:
         dialog.choose(dialog.target_combo, upper.id)
     if units is Units.CLUSTER:
-        dialog.choose(dialog.target_combo, next(c.id for c in dialog.clusters if c.code == cluster))
+        cluster_id = next(c.id for c in dialog.clusters if c.code == cluster)
+        assert cluster_id is not None
+        dialog.choose(dialog.target_combo, cluster_id)
     dialog.choose(dialog.document_combo, BatchDocument.REGISTRATION.value)
     dialog.choose(dialog.layout_combo, Layout.EACH.value)
     folder = tmp_path / "each"
