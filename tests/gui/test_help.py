@@ -16,13 +16,19 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QLabel,
+    QLineEdit,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
@@ -42,6 +48,7 @@ from tests.helpers import federation_with_roster
 import ui
 from ui.federation.dashboard_dialogs import open_entry
 from ui.federation.workspace import FederationWorkspace
+from ui.scoring.rules_editor import RulesDialog
 from ui.shell.about import AboutDialog
 from ui.shell.first_run import FirstRunDialog
 from ui.shell.main_window import MainWindow
@@ -118,6 +125,30 @@ def press_f1(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.waitUntil(window.isActiveWindow, timeout=5000)
     widget.setFocus()
     QTest.keyClick(widget, Qt.Key.Key_F1)
+
+
+#: The kinds of widget F1 must work from, whatever has the focus in a dialog.
+FOCUS_KINDS = (QAbstractItemView, QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton)
+
+
+def f1_from_every_kind(qtbot: QtBot, dialog: QDialog, anchor: str) -> int:
+    """F1 with the focus in the first visible widget of each kind in ``dialog`` opens
+    ``anchor``; how many kinds the dialog had."""
+    tried = 0
+    for kind in FOCUS_KINDS:
+        shown = [
+            w for w in dialog.findChildren(kind) if w.isVisibleTo(dialog) and w.window() is dialog
+        ]
+        if not shown:
+            continue
+        help_window().hide()
+        help_window().current_anchor = ""
+        press_f1(qtbot, shown[0])
+        shown_at(qtbot, anchor)
+        tried += 1
+    help_window().hide()
+    help_window().current_anchor = ""
+    return tried
 
 
 # --- the federation's pages ---------------------------------------------------------------
@@ -254,8 +285,7 @@ def test_f1_and_help_on_a_federation_dialog(
     anchor = type(dialog).help_anchor  # type: ignore[attr-defined]
     press_f1(qtbot, dialog)
     shown_at(qtbot, anchor)
-    help_window().hide()
-    help_window().current_anchor = ""
+    assert f1_from_every_kind(qtbot, dialog, anchor) >= 1
     button = dialog.findChild(QPushButton, "dialog-help")
     assert button is not None and button.window() is dialog
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -272,6 +302,52 @@ def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file:
     assert screen is not None and workspace.tabs.currentWidget() is screen
     press_f1(qtbot, screen)
     shown_at(qtbot, "fed-scoring")
+
+
+@pytest.mark.parametrize("example", [True, False], ids=["example-rules", "own-rules"])
+def test_f1_in_the_scoring_rules_whatever_has_the_focus(
+    qtbot: QtBot, tmp_path: Path, federation_file: Path, example: bool
+) -> None:
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    window, _workspace = open_federation_window(qtbot, database)
+    window.open_scoring()
+    screen = window.scoring_screen
+    assert screen is not None
+    qtbot.waitUntil(lambda: screen.board is not None, timeout=10000)
+    screen.open_rules_editor()
+    dialog = screen.rules_dialog
+    assert isinstance(dialog, RulesDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.example.setChecked(example)
+    # One F1 key in the dialog: a second (of a part once shown alone) silences both.
+    keys = [s for s in dialog.findChildren(QShortcut, "help-key") if s.isEnabled()]
+    assert len(keys) == 1
+    assert f1_from_every_kind(qtbot, dialog, "fed-scoring") == len(FOCUS_KINDS) - 1
+    # Each table's tab, with the focus in its table (the general tab has none).
+    for index in range(1, dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        assert f1_from_every_kind(qtbot, dialog, "fed-scoring") >= 2, dialog.tabs.tabText(index)
+    dialog.reject()
+
+
+def test_a_part_shown_alone_then_put_in_a_dialog_gives_its_f1_back(qtbot: QtBot) -> None:
+    part = QLabel("một phần")
+    qtbot.addWidget(part)
+    part.show()  # a window for a moment: it gets an F1 key of its own
+    qtbot.waitUntil(part.isVisible)
+    assert part.findChildren(QShortcut, "help-key")
+    dialog = FingerprintDialog("LĐLĐ tỉnh Tuyên Quang", "ABCD EFGH")
+    qtbot.addWidget(dialog)
+    layout = dialog.layout()
+    assert layout is not None
+    layout.addWidget(part)
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    keys = [s for s in dialog.findChildren(QShortcut, "help-key") if s.isEnabled()]
+    assert [k.parent() for k in keys] == [dialog]
+    press_f1(qtbot, part)
+    shown_at(qtbot, FingerprintDialog.help_anchor)
 
 
 # --- the chair's pages and the quick start ------------------------------------------------
