@@ -55,6 +55,7 @@ from ui.shell.main_window import MainWindow
 from ui.shell.quick_start import QuickStartDialog
 from ui.shell.shared_database import SharedDatabaseDialog
 from ui.unit.fingerprint import FingerprintDialog
+from ui.unit.workspace import UnitWorkspace
 from ui.widgets.errors import CrashDialog
 from ui.widgets.help import help_button, help_window, own_anchor
 from ui.widgets.help_window import HelpWindow
@@ -419,6 +420,66 @@ def test_a_later_start_shows_the_quick_start_unless_hidden(qtbot: QtBot, tmp_pat
             again.start()
         assert (again.quick_start_dialog is not None) is shown, remembered
         again.close()
+
+
+#: The file dialogs and previews a chair opens, each with the section of its task:
+#: (name, how on the workspace and window, the dialog's objectName, its section).
+UNIT_DIALOGS: list[tuple[str, Callable[[UnitWorkspace, MainWindow], object], str, str]] = [
+    (
+        "package-from-federation",
+        lambda w, _m: w.import_from_federation(),
+        "open-package",
+        "unit-plan",
+    ),
+    ("key-card-preview", lambda w, _m: w.print_key_card(), "pdf-preview", "unit-fingerprint"),
+    ("registration-preview", lambda w, _m: w.print_current(), "pdf-preview", "printing"),
+    ("backup-folder", lambda w, _m: w.backup(), "backup-folder", "backup"),
+    ("restore-folder", lambda _w, m: m._restore_action.trigger(), "restore-folder", "backup"),
+    ("error-report", lambda _w, m: m.save_error_report(), "save-error-report-file", "problems"),
+]
+
+
+@pytest.mark.parametrize(
+    ("how", "name", "anchor"),
+    [(h, n, a) for _i, h, n, a in UNIT_DIALOGS],
+    ids=[i for i, _h, _n, _a in UNIT_DIALOGS],
+)
+def test_a_unit_file_dialog_or_preview_opens_the_section_of_its_task(
+    qtbot: QtBot,
+    tmp_path: Path,
+    how: Callable[[UnitWorkspace, MainWindow], object],
+    name: str,
+    anchor: str,
+) -> None:
+    window = open_unit_window(qtbot, tmp_path / "unit.db")
+    workspace = window.unit_workspace
+    assert workspace is not None
+    if window.quick_start_dialog is not None:
+        window.quick_start_dialog.close()
+    workspace.tabs.setCurrentIndex(0)  # the registration: its own section is another
+    how(workspace, window)
+    found: list[QDialog] = []
+
+    def opened() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w.objectName() == name and w.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(opened, timeout=15000)
+    dialog = found[0]
+    press_f1(qtbot, dialog)
+    shown_at(qtbot, anchor)
+    help_window().hide()
+    help_window().current_anchor = ""
+    assert f1_from_every_kind(qtbot, dialog, anchor) >= 1
+    button = dialog.findChild(QPushButton, "dialog-help")
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    shown_at(qtbot, anchor)
+    dialog.reject()
 
 
 # --- dialogs ------------------------------------------------------------------------------

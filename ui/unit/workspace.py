@@ -124,6 +124,7 @@ class UnitWorkspace(WorkspaceView):
             name_filter=_("Thi Đua packages (*.thidua)"),
             suggested=name,
             remember_as="packages",
+            help="unit-sending",
             on_chosen=lambda paths: self._export_to(paths[0], stream),
         )
 
@@ -164,6 +165,7 @@ class UnitWorkspace(WorkspaceView):
             mode=QFileDialog.FileMode.ExistingFile,
             name_filter=_("Thi Đua packages (*.thidua)"),
             remember_as="packages",
+            help="unit-plan",
             on_chosen=lambda paths: self.import_file(paths[0]),
         )
 
@@ -397,10 +399,12 @@ class UnitWorkspace(WorkspaceView):
         from app.printing import print_key_card
 
         ctx = self._ctx
-        self._preview("the-khoa.pdf", lambda target: print_key_card(ctx, out=target))
+        self._preview(
+            "the-khoa.pdf", lambda target: print_key_card(ctx, out=target), "unit-fingerprint"
+        )
 
-    def _preview(self, name: str, write: Callable[[Path], Path]) -> None:
-        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed)
+    def _preview(self, name: str, write: Callable[[Path], Path], help: str = "") -> None:
+        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed, help=help)
 
     def _printed(self, path: Path) -> None:
         self.last_pdf = path

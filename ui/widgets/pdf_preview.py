@@ -33,6 +33,7 @@ from app.core.i18n import gettext as _
 from app.printing import printing_font
 
 from ui.widgets.dialogs import file_dialog
+from ui.widgets.help import set_help
 from ui.widgets.screen_fit import fit_to_screen
 
 #: What a real printer receives: sharp text without hundreds of megabytes of pixels.
@@ -55,9 +56,11 @@ class PdfPreviewDialog(QDialog):
     #: Its section of the user guide (ui.widgets.help).
     help_anchor = "printing"
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, path: Path, parent: QWidget | None = None, *, help: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("pdf-preview")
+        if help:  # what is printed has a section of its own
+            set_help(self, help)
         self.path = path
         self.saved: Path | None = None
         self.document = QPdfDocument(self)
