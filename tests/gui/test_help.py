@@ -38,7 +38,7 @@ from app.core.crashlog import app_version, record_unexpected
 from app.core.i18n import gettext as _
 from app.core.paths import user_data_dir
 from app.core.preferences import Preferences, load_preferences
-from app.guide import installed_guide
+from app.guide import installed_guide, load_guide
 from app.printing import print_registration_form
 from db.enums import REGISTRATION_STREAM
 from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
@@ -561,6 +561,58 @@ def test_the_help_window_contents_back_forward_and_find(qtbot: QtBot) -> None:
     window.find_box.setText("zzzkhôngcóđâuzzz")
     QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
     assert window.find_result.text() == _("Not found")
+
+
+FIND_GUIDE = """# Chung {#chung}
+
+Lời mở đầu.
+
+## Khóa {#khoa}
+
+Giữ khóa ký cẩn thận.
+
+### Chi tiết {#khoa-chi-tiet}
+
+Đây là phần sâu hơn: KHÓA   KÝ viết hoa.
+
+## Gửi {#gui}
+
+Gửi gói cho Liên đoàn; khoá ký cũ vẫn dùng được.
+"""
+
+
+def test_find_in_the_guide_without_diacritics_or_case(qtbot: QtBot, tmp_path: Path) -> None:
+    (tmp_path / "01-chung.md").write_text(FIND_GUIDE, encoding="utf-8")
+    window = HelpWindow(load_guide(tmp_path))
+    qtbot.addWidget(window)
+    window.show_anchor("chung")
+    window.show()
+    window.find_box.setText("  khoa KY ")
+    written: list[tuple[str, str]] = []
+    for _time in range(4):  # each place in turn, then the first again
+        QTest.keyClick(window.find_box, Qt.Key.Key_Return)
+        current = window.contents.currentItem()
+        assert current is not None
+        written.append(
+            (
+                window.browser.textCursor().selectedText(),
+                current.data(0, Qt.ItemDataRole.UserRole),
+            )
+        )
+    # "khoá" is written with its mark on the "a" (the old way): found all the same.
+    assert written == [
+        ("khóa ký", "khoa"),
+        ("KHÓA KÝ", "khoa"),  # a deeper heading: its section in the contents
+        ("khoá ký", "gui"),
+        ("khóa ký", "khoa"),
+    ]
+    assert window.find_result.text() == ""
+    window.find_box.setText("khoa ky la")
+    QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
+    assert window.find_result.text() == _("Not found")
+    window.find_box.setText("")
+    QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
+    assert window.find_result.text() == ""
 
 
 def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:

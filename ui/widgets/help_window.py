@@ -8,9 +8,10 @@ it is not modal, so the guide stays open beside the screen it explains.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import gettext as _
+from app.core.text import fold, fold_with_positions, written_span
 from app.guide import Guide
 
 from ui.widgets.screen_fit import fit_to_screen
@@ -52,6 +54,9 @@ class HelpWindow(QWidget):
         self._position = -1
         #: The section shown (its anchor).
         self.current_anchor = ""
+        #: The document's text folded for find, and where each heading begins.
+        self._folded: tuple[str, list[int]] | None = None
+        self._headings: list[tuple[int, str]] | None = None
 
         self.contents = QTreeWidget()
         self.contents.setObjectName("help-contents")
@@ -199,17 +204,53 @@ class HelpWindow(QWidget):
 
     @Slot()
     def find_next(self) -> bool:
-        """Select the next place the find box's words appear (from the top again after
-        the last); say so when the guide has none."""
-        words = self.find_box.text().strip()
+        """Select the next place the find box's words appear, without regard to case
+        or diacritics ("khoa ky" finds "khóa ký"; from the top again after the last),
+        and the section holding it in the contents; say so when the guide has none."""
+        words = fold(self.find_box.text())
         if not words:
             self.find_result.clear()
             return False
-        found = self.browser.find(words)
-        if not found:  # from the beginning again
-            cursor = self.browser.textCursor()
-            cursor.movePosition(cursor.MoveOperation.Start)
-            self.browser.setTextCursor(cursor)
-            found = self.browser.find(words)
-        self.find_result.setText("" if found else _("Not found"))
-        return bool(found)
+        if self._folded is None:
+            self._folded = fold_with_positions(self.browser.document().toRawText())
+        folded, where = self._folded
+        cursor = self.browser.textCursor()
+        found = folded.find(words, bisect_left(where, cursor.selectionEnd()))
+        if found < 0:  # from the beginning again
+            found = folded.find(words)
+        if found < 0:
+            self.find_result.setText(_("Not found"))
+            return False
+        start, end = written_span(self.browser.document().toRawText(), where, found, len(words))
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        heading = self._heading_before(start)
+        item = self._items.get(self._section_of(heading)) if heading else None
+        if item is not None:
+            self.contents.setCurrentItem(item)
+        self.find_result.clear()
+        return True
+
+    def _heading_before(self, position: int) -> str:
+        """The anchor of the last heading at or before ``position`` in the document."""
+        if self._headings is None:
+            self._headings = []
+            anchors = set(self._guide.anchors)
+            block = self.browser.document().begin()
+            while block.isValid():
+                iterator = block.begin()
+                while not iterator.atEnd():
+                    fragment = iterator.fragment()
+                    for name in fragment.charFormat().anchorNames():
+                        if name in anchors:
+                            self._headings.append((fragment.position(), name))
+                    iterator += 1
+                block = block.next()
+        found = ""
+        for at, name in self._headings:
+            if at > position:
+                break
+            found = name
+        return found
