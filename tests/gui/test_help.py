@@ -9,14 +9,15 @@ import importlib
 import inspect
 import pkgutil
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QShortcut
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QPixmap, QShortcut, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.core import domain
 from app.core.crashlog import app_version, record_unexpected
@@ -58,9 +60,10 @@ from ui.unit.fingerprint import FingerprintDialog
 from ui.unit.workspace import UnitWorkspace
 from ui.widgets.errors import CrashDialog
 from ui.widgets.help import help_button, help_window, own_anchor
-from ui.widgets.help_window import HelpWindow
+from ui.widgets.help_window import PICTURE_WIDTH, HelpWindow
 from ui.widgets.pages import Page
 from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.picture_viewer import PictureViewer
 from ui.widgets.tasks import TaskRunner
 
 #: Classes that name no section, and why.
@@ -613,6 +616,72 @@ def test_find_in_the_guide_without_diacritics_or_case(qtbot: QtBot, tmp_path: Pa
     window.find_box.setText("")
     QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
     assert window.find_result.text() == ""
+
+
+def first_picture(window: HelpWindow) -> QTextCursor:
+    """A cursor on the first picture of the guide shown in ``window``."""
+    document = window.browser.document()
+    block = document.begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().isImageFormat():
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                return cursor
+            iterator += 1
+        block = block.next()
+    raise AssertionError("the guide has no picture")
+
+
+def test_a_click_on_a_picture_opens_it_full_size(qtbot: QtBot, scale: float) -> None:
+    window = help_window()
+    window.show_anchor("intro")
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    cursor = first_picture(window)
+    window.browser.setTextCursor(cursor)
+    window.browser.ensureCursorVisible()
+    shown = cursor.charFormat().toImageFormat()
+    assert shown.width() == PICTURE_WIDTH
+    name = shown.name()
+    # The one on screen is small; a click opens it at its own size.
+    cursor.movePosition(QTextCursor.MoveOperation.Right)
+    rect = window.browser.cursorRect(cursor)
+    spot = QPoint(rect.left() - PICTURE_WIDTH // 2, rect.top() + rect.height() // 2)
+    QTest.mouseClick(window.browser.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    viewer = window.picture_viewer
+    assert isinstance(viewer, PictureViewer)
+    qtbot.waitUntil(viewer.isVisible)
+    assert viewer.path == (installed_guide().folder / name).resolve()
+    full = QPixmap(str(viewer.path))
+    assert full.width() > PICTURE_WIDTH
+    pixmap = viewer.picture.pixmap()
+    assert pixmap.size() == full.size(), "shown at its own size"
+    assert viewer.windowTitle() and viewer.caption.text() == viewer.windowTitle()
+    # It fits a 1366×768 screen and scrolls; Esc closes it.
+    assert viewer.width() <= 1366 and viewer.height() <= 768
+    hint = viewer.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
+    bar = viewer.scroller.horizontalScrollBar()
+    assert bar.maximum() >= 0
+    viewer.grab().save(str(Path(tempfile.gettempdir()) / f"guide-picture-{scale}.png"))
+    QTest.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not isValid(viewer) or not viewer.isVisible())
+    # From the keyboard: Tab to the picture's link, Enter.
+    window.show_anchor("intro")
+    window.browser.setFocus()
+    window.browser.setTextCursor(QTextCursor(window.browser.document()))
+    for _i in range(40):
+        QTest.keyClick(window.browser, Qt.Key.Key_Tab)
+        if window.browser.textCursor().charFormat().anchorHref().startswith("picture:"):
+            break
+    QTest.keyClick(window.browser, Qt.Key.Key_Return)
+    again = window.picture_viewer
+    assert again is not None and again is not viewer
+    qtbot.waitUntil(again.isVisible)
+    again.reject()
 
 
 def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:

@@ -7,6 +7,7 @@ it is not modal, so the guide stays open beside the screen it explains.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_left
 
@@ -29,15 +30,33 @@ from app.core.i18n import gettext as _
 from app.core.text import fold, fold_with_positions, written_span
 from app.guide import Guide
 
+from ui.widgets.picture_viewer import PictureViewer
 from ui.widgets.screen_fit import fit_to_screen
 
-#: Pictures are shown at most this wide (the screenshots are taken at 1366 pixels).
+#: Pictures are shown at most this wide (the screenshots are taken at 1366 pixels); a
+#: click on one opens it at full size.
 PICTURE_WIDTH = 640
+#: The scheme of the links around the pictures: ``picture:<its src>``.
+PICTURE_SCHEME = "picture"
+
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_SOURCE = re.compile(r'\bsrc="([^"]*)"')
 
 
 def readable_html(guide: Guide) -> str:
-    """The guide's HTML with its pictures scaled to fit beside the contents."""
-    return re.sub(r"<img (?![^>]*\bwidth=)", f'<img width="{PICTURE_WIDTH}" ', guide.html())
+    """The guide's HTML with its pictures scaled to fit beside the contents, each a link
+    that opens it full size."""
+
+    def picture(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not re.search(r"\bwidth=", tag):
+            tag = tag.replace("<img", f'<img width="{PICTURE_WIDTH}"', 1)
+        source = _SOURCE.search(tag)
+        if source is None:
+            return tag
+        return f'<a href="{PICTURE_SCHEME}:{source.group(1)}">{tag}</a>'
+
+    return _IMAGE.sub(picture, guide.html())
 
 
 class HelpWindow(QWidget):
@@ -57,6 +76,8 @@ class HelpWindow(QWidget):
         #: The document's text folded for find, and where each heading begins.
         self._folded: tuple[str, list[int]] | None = None
         self._headings: list[tuple[int, str]] | None = None
+        #: The picture opened last at full size.
+        self.picture_viewer: PictureViewer | None = None
 
         self.contents = QTreeWidget()
         self.contents.setObjectName("help-contents")
@@ -195,10 +216,24 @@ class HelpWindow(QWidget):
 
     @Slot(QUrl)
     def _link_clicked(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https", "mailto"):
+        if url.scheme() == PICTURE_SCHEME:
+            self.show_picture(url.path())
+        elif url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
         elif url.hasFragment():
             self.show_anchor(url.fragment())
+
+    def show_picture(self, source: str) -> PictureViewer:
+        """Open the picture ``source`` (as the guide's HTML names it) at full size."""
+        path = (self._guide.folder / source).resolve()
+        captions = re.findall(
+            rf'<img\b[^>]*\balt="([^"]*)"[^>]*\bsrc="{re.escape(source)}"', self._guide.html()
+        )
+        viewer = PictureViewer(path, html.unescape(captions[0]) if captions else "", self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        self.picture_viewer = viewer
+        return viewer
 
     # --- finding ----------------------------------------------------------------------
 
