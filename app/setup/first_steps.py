@@ -1,9 +1,10 @@
 """The quick start: the first steps of a chair (or of federation staff), each ticked once
 the database shows it was done, each pointing at its section of the user guide.
 
-What was done is read from the data itself and from the audit log (prints of the unit's
-own registration form and key card are recorded there too), so the list ticks itself as
-the work goes on, whichever screen or command did it.
+What was done is read from the data itself and from the audit log (the unit's own
+registration form and key card are recorded there when printed or saved from their
+preview, or written from the command line — not when merely previewed), so the list ticks
+itself as the work goes on, whichever screen or command did it.
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ def _unit_steps(ctx: AppContext, actions: set[str]) -> tuple[Step, ...]:
             "details",
             N_("Fill in who signs, the date and the place"),
             "unit-details",
-            details is not None and bool(details.signer_name.strip()),
+            details is not None
+            and bool(details.signer_name.strip())
+            and details.signed_on is not None
+            and bool(details.place.strip()),
         ),
         Step(
             "plan",

@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QPixmap, QShortcut, QTextCursor
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -41,10 +42,9 @@ from app.core.i18n import gettext as _
 from app.core.paths import user_data_dir
 from app.core.preferences import Preferences, load_preferences
 from app.guide import installed_guide, load_guide
-from app.printing import print_registration_form
 from db.enums import REGISTRATION_STREAM
 from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
-from tests.gui.widgets import context_of, open_federation_window
+from tests.gui.widgets import open_federation_window
 from tests.helpers import federation_with_roster
 
 import ui
@@ -63,6 +63,7 @@ from ui.widgets.help import help_button, help_window, own_anchor
 from ui.widgets.help_window import PICTURE_WIDTH, HelpWindow
 from ui.widgets.pages import Page
 from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.pdf_preview import PdfPreviewDialog
 from ui.widgets.picture_viewer import PictureViewer
 from ui.widgets.tasks import TaskRunner
 
@@ -357,6 +358,21 @@ def test_a_part_shown_alone_then_put_in_a_dialog_gives_its_f1_back(qtbot: QtBot)
 # --- the chair's pages and the quick start ------------------------------------------------
 
 
+def wait_for_preview(qtbot: QtBot) -> PdfPreviewDialog:
+    found: list[PdfPreviewDialog] = []
+
+    def shown() -> bool:
+        found[:] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, PdfPreviewDialog) and w.isVisible()
+        ]
+        return bool(found)
+
+    qtbot.waitUntil(shown, timeout=15000)
+    return found[0]
+
+
 def test_unit_pages_and_the_quick_start_ticking(qtbot: QtBot, tmp_path: Path) -> None:
     fed, plans, fingerprint = make_federation(tmp_path / "fed")
     fed.close()
@@ -380,9 +396,34 @@ def test_unit_pages_and_the_quick_start_ticking(qtbot: QtBot, tmp_path: Path) ->
     qtbot.waitUntil(lambda: dialog.ticked()[1], timeout=5000)  # ticked by "done"
 
     workspace.save_value(REGISTRATION_STREAM, "2.1", domain.UnitValue(amount=30))
-    print_registration_form(context_of(window), out=tmp_path / "dang-ky.pdf")
-    dialog.activateWindow()  # back to the list: it looks again
-    qtbot.waitUntil(lambda: dialog.ticked()[2:4] == [True, True], timeout=5000)
+    # The form and the key card previewed: not printed yet.
+    for how in (workspace.print_current, workspace.print_key_card):
+        workspace.tabs.setCurrentIndex(0)
+        how()
+        preview = wait_for_preview(qtbot)
+        dialog.activateWindow()  # back to the list: it looks again
+        qtbot.waitUntil(lambda: dialog.ticked()[2], timeout=5000)
+        assert dialog.ticked()[3:5] == [False, False]
+        preview.reject()
+    # Saved from its preview: the form is printed (the key card still is not).
+    workspace.tabs.setCurrentIndex(0)
+    workspace.print_current()
+    preview = wait_for_preview(qtbot)
+    assert preview.save_to(tmp_path / "dang-ky.pdf") is not None
+    preview.reject()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.ticked()[2:5] == [True, True, False], timeout=5000)
+    # Printed from its preview (to a PDF file, as a print dialog may): the key card is.
+    workspace.print_key_card()
+    preview = wait_for_preview(qtbot)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "the-khoa.pdf"))
+    preview.print_to(printer)
+    assert (tmp_path / "the-khoa.pdf").stat().st_size > 0
+    preview.reject()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.ticked()[2:5] == [True, True, True], timeout=5000)
 
     # F1 on each of the chair's tabs; on the details, their own section.
     for index in range(workspace.tabs.count()):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.context import AppContext
 from app.core.errors import N_
 from app.core.i18n import gettext as _
+from app.printing import PrintedForm, record_printed
 from db.enums import REGISTRATION_STREAM
 
 from ui.unit.workspace_view import WorkspaceView
@@ -392,7 +393,8 @@ class UnitWorkspace(WorkspaceView):
                 return print_registration_form(ctx, out=target)
             return print_results_report(ctx, period=stream, out=target)
 
-        self._preview(f"{self._file_stem(stream)}.pdf", write)
+        form = PrintedForm.REGISTRATION if stream == REGISTRATION_STREAM else None
+        self._preview(f"{self._file_stem(stream)}.pdf", write, printed=form)
 
     @Slot()
     def print_key_card(self) -> None:
@@ -400,11 +402,41 @@ class UnitWorkspace(WorkspaceView):
 
         ctx = self._ctx
         self._preview(
-            "the-khoa.pdf", lambda target: print_key_card(ctx, out=target), "unit-fingerprint"
+            "the-khoa.pdf",
+            lambda target: print_key_card(ctx, out=target),
+            help="unit-fingerprint",
+            printed=PrintedForm.KEY_CARD,
         )
 
-    def _preview(self, name: str, write: Callable[[Path], Path], help: str = "") -> None:
-        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed, help=help)
+    def _preview(
+        self,
+        name: str,
+        write: Callable[[Path], Path],
+        *,
+        help: str = "",
+        printed: PrintedForm | None = None,
+    ) -> None:
+        """The preview of ``write``'s PDF; printing or saving a form to sign and stamp
+        (``printed``) records it (the quick start ticks it then, not on a mere look)."""
+        kept = None if printed is None else (lambda: self.record_printed(printed))
+        preview_pdf(
+            self, self._runner, name, write, self._error, shown=self._printed, help=help, kept=kept
+        )
+
+    def record_printed(self, form: PrintedForm) -> None:
+        """Record that ``form`` was printed or saved from its preview."""
+        ctx = self._ctx
+        plan_id = self.workspace.plan.id if self.workspace is not None else None
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            record_printed(ctx, form=form, plan_id=plan_id)
+
+        said = (
+            _("The registration form is recorded as printed.")
+            if form is PrintedForm.REGISTRATION
+            else _("The key card is recorded as printed.")
+        )
+        self._runner.run(job, lambda _result: self.done.emit(said), self._error)
 
     def _printed(self, path: Path) -> None:
         self.last_pdf = path

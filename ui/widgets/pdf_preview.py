@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Slot
@@ -56,9 +57,18 @@ class PdfPreviewDialog(QDialog):
     #: Its section of the user guide (ui.widgets.help).
     help_anchor = "printing"
 
-    def __init__(self, path: Path, parent: QWidget | None = None, *, help: str = "") -> None:
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        *,
+        help: str = "",
+        kept: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("pdf-preview")
+        #: Called when the document was printed or saved (a form to sign is recorded).
+        self._kept = kept
         if help:  # what is printed has a section of its own
             set_help(self, help)
         self.path = path
@@ -138,7 +148,12 @@ class PdfPreviewDialog(QDialog):
                 temporary.unlink(missing_ok=True)
         self.saved = target
         self.status.setText(_("PDF saved: {path}").format(path=target))
+        self._was_kept()
         return target
+
+    def _was_kept(self) -> None:
+        if self._kept is not None:
+            self._kept()
 
     # --- printing -----------------------------------------------------------------------------
 
@@ -174,6 +189,7 @@ class PdfPreviewDialog(QDialog):
         finally:
             painter.end()
         self.status.setText(_("Sent to the printer."))
+        self._was_kept()
 
 
 __all__ = ["PdfPreviewDialog"]
