@@ -215,8 +215,12 @@ def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) ->
     assert dialog.ticked()[0], "the roster is imported"
     assert dialog.steps.count() == 6
 
+    # The menu names "about" as the guide's section does.
+    assert window._about_action.text().replace("&", "") == installed_guide().title_of("about")
     window._about_action.trigger()
     about = window.about_dialog
+    assert about is not None
+    assert about.windowTitle() == installed_guide().title_of("about")
     assert isinstance(about, AboutDialog) and about.isVisible()
     assert about.version.text() == app_version()
     assert about.folder_label.text() == str(user_data_dir())
