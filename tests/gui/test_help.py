@@ -44,7 +44,7 @@ from app.core.preferences import Preferences, load_preferences
 from app.guide import installed_guide, load_guide
 from db.enums import REGISTRATION_STREAM
 from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
-from tests.gui.widgets import open_federation_window
+from tests.gui.widgets import find_dialog, open_federation_window
 from tests.helpers import federation_with_roster
 
 import ui
@@ -159,6 +159,15 @@ def f1_from_every_kind(qtbot: QtBot, dialog: QDialog, anchor: str) -> int:
 # --- the federation's pages ---------------------------------------------------------------
 
 
+def open_federation_copy(
+    qtbot: QtBot, tmp_path: Path, federation_file: Path
+) -> tuple[MainWindow, FederationWorkspace]:
+    """The federation's window on a copy of the module's database."""
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    return open_federation_window(qtbot, database)
+
+
 @pytest.fixture(scope="module")
 def federation_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("help-federation")
@@ -183,9 +192,7 @@ FEDERATION_PAGES = [
 def test_f1_on_a_federation_page_opens_its_section(
     qtbot: QtBot, tmp_path: Path, federation_file: Path, page: str, anchor: str
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, workspace = open_federation_window(qtbot, database)
+    window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     shown = getattr(workspace, page)
     workspace.tabs.setCurrentWidget(shown)
     press_f1(qtbot, shown)
@@ -203,9 +210,7 @@ def test_f1_on_a_federation_page_opens_its_section(
 
 
 def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, _workspace = open_federation_window(qtbot, database)
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     window.glossary_action.trigger()
     shown_at(qtbot, "glossary")
 
@@ -224,7 +229,7 @@ def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) ->
     assert isinstance(about, AboutDialog) and about.isVisible()
     assert about.version.text() == app_version()
     assert about.folder_label.text() == str(user_data_dir())
-    assert about.database.text() == str(database)
+    assert about.database.text() == str(tmp_path / "fed.db")
     opened: list[QUrl] = []
 
     class Catch(QObject):
@@ -283,9 +288,7 @@ def test_f1_and_help_on_a_federation_dialog(
     federation_file: Path,
     how: Callable[[FederationWorkspace], QDialog | None],
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    _window, workspace = open_federation_window(qtbot, database)
+    _window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     qtbot.waitUntil(lambda: workspace.dashboard.plan is not None, timeout=10000)
     dialog = how(workspace)
     assert isinstance(dialog, QDialog)
@@ -303,9 +306,7 @@ def test_f1_and_help_on_a_federation_dialog(
 
 
 def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file: Path) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, workspace = open_federation_window(qtbot, database)
+    window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     window.open_scoring()
     screen = window.scoring_screen
     assert screen is not None and workspace.tabs.currentWidget() is screen
@@ -317,9 +318,7 @@ def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file:
 def test_f1_in_the_scoring_rules_whatever_has_the_focus(
     qtbot: QtBot, tmp_path: Path, federation_file: Path, example: bool
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, _workspace = open_federation_window(qtbot, database)
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     window.open_scoring()
     screen = window.scoring_screen
     assert screen is not None
@@ -363,18 +362,7 @@ def test_a_part_shown_alone_then_put_in_a_dialog_gives_its_f1_back(qtbot: QtBot)
 
 
 def wait_for_preview(qtbot: QtBot) -> PdfPreviewDialog:
-    found: list[PdfPreviewDialog] = []
-
-    def shown() -> bool:
-        found[:] = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, PdfPreviewDialog) and w.isVisible()
-        ]
-        return bool(found)
-
-    qtbot.waitUntil(shown, timeout=15000)
-    return found[0]
+    return find_dialog(qtbot, PdfPreviewDialog, "pdf-preview")
 
 
 def test_unit_pages_and_the_quick_start_ticking(qtbot: QtBot, tmp_path: Path) -> None:
@@ -506,18 +494,7 @@ def test_a_unit_file_dialog_or_preview_opens_the_section_of_its_task(
         window.quick_start_dialog.close()
     workspace.tabs.setCurrentIndex(0)  # the registration: its own section is another
     how(workspace, window)
-    found: list[QDialog] = []
-
-    def opened() -> bool:
-        found[:] = [
-            w
-            for w in QApplication.topLevelWidgets()
-            if isinstance(w, QDialog) and w.objectName() == name and w.isVisible()
-        ]
-        return bool(found)
-
-    qtbot.waitUntil(opened, timeout=15000)
-    dialog = found[0]
+    dialog = find_dialog(qtbot, QDialog, name)
     press_f1(qtbot, dialog)
     shown_at(qtbot, anchor)
     help_window().hide()
@@ -741,9 +718,7 @@ def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:
 def test_quick_start_and_about_at_1366_by_768(
     qtbot: QtBot, tmp_path: Path, federation_file: Path, scale: float
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, _workspace = open_federation_window(qtbot, database)
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     for dialog in (window.open_quick_start(), window.open_about()):
         assert dialog is not None
         qtbot.waitUntil(dialog.isVisible)
