@@ -55,6 +55,7 @@ SHOTS = (
     "federation-unit-history.png",
     "federation-value-checks.png",
     "first-run-federation-key.png",
+    "guide-picture.png",
     "help-window.png",
     "quick-start.png",
     "unit-backup.png",
@@ -320,6 +321,11 @@ def help_screens(out: Path, work: Path) -> list[Path]:
     settle()
     shots = [out / "help-window.png"]
     window.grab().save(str(shots[0]))
+    viewer = window.show_picture("../screenshots/unit-first-run.png")  # a click on it
+    settle()
+    shots.append(out / "guide-picture.png")
+    viewer.grab().save(str(shots[-1]))
+    viewer.close()
     window.hide()
     ctx = open_context(work / "unit.db")
     parent = QWidget()
@@ -328,7 +334,7 @@ def help_screens(out: Path, work: Path) -> list[Path]:
     dialog.show()
     settle()
     shots.append(out / "quick-start.png")
-    dialog.grab().save(str(shots[1]))
+    dialog.grab().save(str(shots[-1]))
     dialog.close()
     ctx.close()
     return shots

@@ -40,11 +40,13 @@ def _printed(args: argparse.Namespace, out: TextIO, path: Path) -> int:
 
 
 def cmd_print_registration(ctx: AppContext, args: argparse.Namespace, out: TextIO) -> int:
-    from app.printing import print_registration_form
+    from app.printing import PrintedForm, print_registration_form, record_printed
 
     path = print_registration_form(
         ctx, plan_id=args.plan, unit=args.unit, out=output_file(args.out)
     )
+    if args.unit is None:  # the unit's own form, kept to sign and stamp
+        record_printed(ctx, form=PrintedForm.REGISTRATION, plan_id=args.plan)
     return _printed(args, out, path)
 
 

@@ -37,6 +37,34 @@ def fold(text: str) -> str:
     )
 
 
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as :func:`fold` folds it, character by character, with the
+    position in ``text`` each folded character comes from: a match of ``fold(words)``
+    in the folded text maps back to the words as written ("khoa ky" → "khóa ký")."""
+    folded: list[str] = []
+    where: list[int] = []
+    for position, character in enumerate(text):
+        if character.isspace():  # a run of blanks as one space, as fold says
+            if folded and folded[-1] != " ":
+                folded.append(" ")
+                where.append(position)
+            continue
+        for piece in fold(character):
+            folded.append(piece)
+            where.append(position)
+    return "".join(folded), where
+
+
+def written_span(text: str, where: list[int], index: int, length: int) -> tuple[int, int]:
+    """Where in ``text`` the ``length`` folded characters from ``index`` come from
+    (``where`` from :func:`fold_with_positions`): start and end, the end taking in the
+    marks a decomposed letter carries after it."""
+    start, end = where[index], where[index + length - 1] + 1
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return start, end
+
+
 def lower_first(value: str) -> str:
     """A title or period name inside a sentence: its first letter in lower case
     ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm", "Thực hiện năm 2017")."""

@@ -42,6 +42,7 @@ from app.printing.furniture import (
 from app.printing.key_card import print_key_card
 from app.printing.layout import build_pdf
 from app.printing.manual import MANUAL_NAME, write_manual
+from app.printing.printed import PrintedForm, record_printed
 from app.printing.sources import StatementDoc, Title, UnitInfo, load_statements
 from app.printing.tables import Column, data_table
 from app.printing.typesetting import markup, styles, text
@@ -55,6 +56,7 @@ __all__ = [
     "Column",
     "Covenant",
     "OutputExists",
+    "PrintedForm",
     "SkippedUnit",
     "StatementDoc",
     "Title",
@@ -79,6 +81,7 @@ __all__ = [
     "print_reminders",
     "print_results_report",
     "printing_font",
+    "record_printed",
     "reminder_files",
     "section_heading",
     "signature_block",

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core import audit, domain
+from app.core import domain
 from app.core.context import AppContext
 from app.core.days import short_date
 from app.core.errors import N_, InputError, UserError
@@ -86,11 +86,9 @@ def print_registration_form(
         statement = load_statements(session, plan, REGISTRATION_STREAM, [unit_id]).get(unit_id)
         check = load_verifications(session, plan, units)[unit_id]
     job = registration_job(plan, info, statement, check)
-    written = build_pdf(out, story_of(job.form), title=job.title, author=job.author)
-    if unit is None:  # the unit's own form, to sign and stamp (the quick start ticks it)
-        with ctx.unit_of_work() as session:
-            audit.record(session, action="print.registration", subject=plan.id)
-    return written
+    # Made, not yet printed: the preview or the command line records that
+    # (app.printing.printed), when the chair prints or keeps it.
+    return build_pdf(out, story_of(job.form), title=job.title, author=job.author)
 
 
 def print_results_report(

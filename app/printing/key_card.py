@@ -14,7 +14,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 from sqlalchemy.orm import Session
 
-from app.core import audit
 from app.core.context import AppContext
 from app.core.days import today_local
 from app.core.installation import require_installation
@@ -76,10 +75,8 @@ def print_key_card(ctx: AppContext, *, out: Path) -> Path:
             federation=federation_unit,
             place=place,
         )
-    written = build_pdf(out, key_card_story(card), title=card.title, author=unit.name)
-    with ctx.unit_of_work() as session:  # the quick start ticks it
-        audit.record(session, action="print.key_card", subject=card.keyid)
-    return written
+    # Made, not yet printed: the preview records that (app.printing.printed).
+    return build_pdf(out, key_card_story(card), title=card.title, author=unit.name)
 
 
 def _parent_and_place(session: Session, unit_id: str, federation_name: str) -> tuple[str, str]:

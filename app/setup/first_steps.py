@@ -1,9 +1,10 @@
 """The quick start: the first steps of a chair (or of federation staff), each ticked once
 the database shows it was done, each pointing at its section of the user guide.
 
-What was done is read from the data itself and from the audit log (prints of the unit's
-own registration form and key card are recorded there too), so the list ticks itself as
-the work goes on, whichever screen or command did it.
+What was done is read from the data itself and from the audit log (the unit's own
+registration form and key card are recorded there when printed or saved from their
+preview, or written from the command line — not when merely previewed), so the list ticks
+itself as the work goes on, whichever screen or command did it.
 """
 
 from __future__ import annotations
@@ -66,75 +67,61 @@ def _actions(session: Session) -> set[str]:
     return set(session.scalars(select(models.AuditEntry.action).distinct()))
 
 
+#: A chair's steps in order: key, words (an English msgid), the guide's section. The
+#: guide's "Bắt đầu nhanh" lists the same, in the same order and words.
+UNIT_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("details", N_("Fill in who signs, the date and the place"), "unit-details"),
+    ("plan", N_("Import the plan package the federation sent"), "unit-plan"),
+    ("registration", N_("Enter the registration"), "unit-registration"),
+    ("registration-form", N_("Print the registration form, sign and stamp it"), "printing"),
+    ("key-card", N_("Print the key card, sign and stamp it"), "unit-fingerprint"),
+    ("sent", N_("Send the package to the federation"), "unit-sending"),
+    ("backup", N_("Back up to a USB stick"), "backup"),
+)
+#: Federation staff's steps, the same way.
+FEDERATION_STEPS: tuple[tuple[str, str, str], ...] = (
+    ("roster", N_("Import the roster of units"), "fed-roster"),
+    ("plan", N_("Issue the plan: its number, date and targets"), "fed-plan"),
+    ("plan-packages", N_("Write the plan packages for the units"), "fed-plan"),
+    ("keys", N_("Accept the units' keys"), "fed-keys"),
+    ("import", N_("Import the first packages"), "fed-import"),
+    ("backup", N_("Back up the database"), "backup"),
+)
+
+
+def _steps(table: tuple[tuple[str, str, str], ...], done: dict[str, bool]) -> tuple[Step, ...]:
+    return tuple(Step(key, label, anchor, done[key]) for key, label, anchor in table)
+
+
 def _unit_steps(ctx: AppContext, actions: set[str]) -> tuple[Step, ...]:
     workspace = load_workspace(ctx)
     details = workspace.details.get(REGISTRATION_STREAM)
     values = workspace.values.get(REGISTRATION_STREAM, {})
-    return (
-        Step(
-            "details",
-            N_("Fill in who signs, the date and the place"),
-            "unit-details",
-            details is not None and bool(details.signer_name.strip()),
-        ),
-        Step(
-            "plan",
-            N_("Import the plan package the federation sent"),
-            "unit-plan",
-            workspace.federation_pinned,
-        ),
-        Step(
-            "registration",
-            N_("Enter the registration"),
-            "unit-registration",
-            any(not value.is_empty() for value in values.values()),
-        ),
-        Step(
-            "registration-form",
-            N_("Print the registration form, sign and stamp it"),
-            "printing",
-            "print.registration" in actions,
-        ),
-        Step(
-            "key-card",
-            N_("Print the key card, sign and stamp it"),
-            "unit-fingerprint",
-            "print.key_card" in actions,
-        ),
-        Step(
-            "sent",
-            N_("Send the package to the federation"),
-            "unit-sending",
-            "report.export" in actions,
-        ),
-        Step(
-            "backup",
-            N_("Back up to a USB stick"),
-            "backup",
-            bool(workspace.last_backup_at),
-        ),
-    )
+    done = {
+        "details": details is not None
+        and bool(details.signer_name.strip())
+        and details.signed_on is not None
+        and bool(details.place.strip()),
+        "plan": workspace.federation_pinned,
+        "registration": any(not value.is_empty() for value in values.values()),
+        "registration-form": "print.registration" in actions,
+        "key-card": "print.key_card" in actions,
+        "sent": "report.export" in actions,
+        "backup": bool(workspace.last_backup_at),
+    }
+    return _steps(UNIT_STEPS, done)
 
 
 def _federation_steps(actions: set[str]) -> tuple[Step, ...]:
-    return (
-        Step("roster", N_("Import the roster of units"), "fed-roster", "roster.import" in actions),
-        Step(
-            "plan",
-            N_("Issue the plan: its number, date and targets"),
-            "fed-plan",
-            bool(actions & PLAN_ISSUING),
-        ),
-        Step(
-            "plan-packages",
-            N_("Write the plan packages for the units"),
-            "fed-plan",
-            "plan.export" in actions,
-        ),
-        Step("keys", N_("Accept the units' keys"), "fed-keys", "key.accepted" in actions),
-        Step("import", N_("Import the first packages"), "fed-import", "import" in actions),
-        Step("backup", N_("Back up the database"), "backup", "database.backup" in actions),
-    )
+    done = {
+        "roster": "roster.import" in actions,
+        "plan": bool(actions & PLAN_ISSUING),
+        "plan-packages": "plan.export" in actions,
+        "keys": "key.accepted" in actions,
+        "import": "import" in actions,
+        "backup": "database.backup" in actions,
+    }
+    return _steps(FEDERATION_STEPS, done)
 
 
 def quick_start(ctx: AppContext) -> QuickStart:

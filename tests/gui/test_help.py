@@ -9,50 +9,62 @@ import importlib
 import inspect
 import pkgutil
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QPixmap, QShortcut, QTextCursor
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QLabel,
+    QLineEdit,
     QMainWindow,
+    QPlainTextEdit,
     QPushButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.core import domain
 from app.core.crashlog import app_version, record_unexpected
 from app.core.i18n import gettext as _
 from app.core.paths import user_data_dir
 from app.core.preferences import Preferences, load_preferences
-from app.guide import installed_guide
-from app.printing import print_registration_form
+from app.guide import installed_guide, load_guide
 from db.enums import REGISTRATION_STREAM
 from tests.gui.unit_helpers import import_plan, make_federation, open_unit_window
-from tests.gui.widgets import context_of, open_federation_window
+from tests.gui.widgets import find_dialog, open_federation_window
 from tests.helpers import federation_with_roster
 
 import ui
 from ui.federation.dashboard_dialogs import open_entry
 from ui.federation.workspace import FederationWorkspace
+from ui.scoring.rules_editor import RulesDialog
 from ui.shell.about import AboutDialog
 from ui.shell.first_run import FirstRunDialog
 from ui.shell.main_window import MainWindow
 from ui.shell.quick_start import QuickStartDialog
 from ui.shell.shared_database import SharedDatabaseDialog
 from ui.unit.fingerprint import FingerprintDialog
+from ui.unit.workspace import UnitWorkspace
 from ui.widgets.errors import CrashDialog
 from ui.widgets.help import help_button, help_window, own_anchor
-from ui.widgets.help_window import HelpWindow
+from ui.widgets.help_window import PICTURE_WIDTH, HelpWindow
 from ui.widgets.pages import Page
 from ui.widgets.passphrase import PassphraseDialog
+from ui.widgets.pdf_preview import PdfPreviewDialog
+from ui.widgets.picture_viewer import PictureViewer
 from ui.widgets.tasks import TaskRunner
 
 #: Classes that name no section, and why.
@@ -120,7 +132,40 @@ def press_f1(qtbot: QtBot, widget: QWidget) -> None:
     QTest.keyClick(widget, Qt.Key.Key_F1)
 
 
+#: The kinds of widget F1 must work from, whatever has the focus in a dialog.
+FOCUS_KINDS = (QAbstractItemView, QLineEdit, QPlainTextEdit, QComboBox, QAbstractButton)
+
+
+def f1_from_every_kind(qtbot: QtBot, dialog: QDialog, anchor: str) -> int:
+    """F1 with the focus in the first visible widget of each kind in ``dialog`` opens
+    ``anchor``; how many kinds the dialog had."""
+    tried = 0
+    for kind in FOCUS_KINDS:
+        shown = [
+            w for w in dialog.findChildren(kind) if w.isVisibleTo(dialog) and w.window() is dialog
+        ]
+        if not shown:
+            continue
+        help_window().hide()
+        help_window().current_anchor = ""
+        press_f1(qtbot, shown[0])
+        shown_at(qtbot, anchor)
+        tried += 1
+    help_window().hide()
+    help_window().current_anchor = ""
+    return tried
+
+
 # --- the federation's pages ---------------------------------------------------------------
+
+
+def open_federation_copy(
+    qtbot: QtBot, tmp_path: Path, federation_file: Path
+) -> tuple[MainWindow, FederationWorkspace]:
+    """The federation's window on a copy of the module's database."""
+    database = tmp_path / "fed.db"
+    shutil.copy(federation_file, database)
+    return open_federation_window(qtbot, database)
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +192,7 @@ FEDERATION_PAGES = [
 def test_f1_on_a_federation_page_opens_its_section(
     qtbot: QtBot, tmp_path: Path, federation_file: Path, page: str, anchor: str
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, workspace = open_federation_window(qtbot, database)
+    window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     shown = getattr(workspace, page)
     workspace.tabs.setCurrentWidget(shown)
     press_f1(qtbot, shown)
@@ -167,9 +210,7 @@ def test_f1_on_a_federation_page_opens_its_section(
 
 
 def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, _workspace = open_federation_window(qtbot, database)
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     window.glossary_action.trigger()
     shown_at(qtbot, "glossary")
 
@@ -179,12 +220,16 @@ def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) ->
     assert dialog.ticked()[0], "the roster is imported"
     assert dialog.steps.count() == 6
 
+    # The menu names "about" as the guide's section does.
+    assert window._about_action.text().replace("&", "") == installed_guide().title_of("about")
     window._about_action.trigger()
     about = window.about_dialog
+    assert about is not None
+    assert about.windowTitle() == installed_guide().title_of("about")
     assert isinstance(about, AboutDialog) and about.isVisible()
     assert about.version.text() == app_version()
     assert about.folder_label.text() == str(user_data_dir())
-    assert about.database.text() == str(database)
+    assert about.database.text() == str(tmp_path / "fed.db")
     opened: list[QUrl] = []
 
     class Catch(QObject):
@@ -243,9 +288,7 @@ def test_f1_and_help_on_a_federation_dialog(
     federation_file: Path,
     how: Callable[[FederationWorkspace], QDialog | None],
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    _window, workspace = open_federation_window(qtbot, database)
+    _window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     qtbot.waitUntil(lambda: workspace.dashboard.plan is not None, timeout=10000)
     dialog = how(workspace)
     assert isinstance(dialog, QDialog)
@@ -254,8 +297,7 @@ def test_f1_and_help_on_a_federation_dialog(
     anchor = type(dialog).help_anchor  # type: ignore[attr-defined]
     press_f1(qtbot, dialog)
     shown_at(qtbot, anchor)
-    help_window().hide()
-    help_window().current_anchor = ""
+    assert f1_from_every_kind(qtbot, dialog, anchor) >= 1
     button = dialog.findChild(QPushButton, "dialog-help")
     assert button is not None and button.window() is dialog
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
@@ -264,9 +306,7 @@ def test_f1_and_help_on_a_federation_dialog(
 
 
 def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file: Path) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, workspace = open_federation_window(qtbot, database)
+    window, workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     window.open_scoring()
     screen = window.scoring_screen
     assert screen is not None and workspace.tabs.currentWidget() is screen
@@ -274,7 +314,55 @@ def test_f1_on_the_scoring_screen(qtbot: QtBot, tmp_path: Path, federation_file:
     shown_at(qtbot, "fed-scoring")
 
 
+@pytest.mark.parametrize("example", [True, False], ids=["example-rules", "own-rules"])
+def test_f1_in_the_scoring_rules_whatever_has_the_focus(
+    qtbot: QtBot, tmp_path: Path, federation_file: Path, example: bool
+) -> None:
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
+    window.open_scoring()
+    screen = window.scoring_screen
+    assert screen is not None
+    qtbot.waitUntil(lambda: screen.board is not None, timeout=10000)
+    screen.open_rules_editor()
+    dialog = screen.rules_dialog
+    assert isinstance(dialog, RulesDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.example.setChecked(example)
+    # One F1 key in the dialog: a second (of a part once shown alone) silences both.
+    keys = [s for s in dialog.findChildren(QShortcut, "help-key") if s.isEnabled()]
+    assert len(keys) == 1
+    assert f1_from_every_kind(qtbot, dialog, "fed-scoring") == len(FOCUS_KINDS) - 1
+    # Each table's tab, with the focus in its table (the general tab has none).
+    for index in range(1, dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        assert f1_from_every_kind(qtbot, dialog, "fed-scoring") >= 2, dialog.tabs.tabText(index)
+    dialog.reject()
+
+
+def test_a_part_shown_alone_then_put_in_a_dialog_gives_its_f1_back(qtbot: QtBot) -> None:
+    part = QLabel("một phần")
+    qtbot.addWidget(part)
+    part.show()  # a window for a moment: it gets an F1 key of its own
+    qtbot.waitUntil(part.isVisible)
+    assert part.findChildren(QShortcut, "help-key")
+    dialog = FingerprintDialog("LĐLĐ tỉnh Tuyên Quang", "ABCD EFGH")
+    qtbot.addWidget(dialog)
+    layout = dialog.layout()
+    assert layout is not None
+    layout.addWidget(part)
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    keys = [s for s in dialog.findChildren(QShortcut, "help-key") if s.isEnabled()]
+    assert [k.parent() for k in keys] == [dialog]
+    press_f1(qtbot, part)
+    shown_at(qtbot, FingerprintDialog.help_anchor)
+
+
 # --- the chair's pages and the quick start ------------------------------------------------
+
+
+def wait_for_preview(qtbot: QtBot) -> PdfPreviewDialog:
+    return find_dialog(qtbot, PdfPreviewDialog, "pdf-preview")
 
 
 def test_unit_pages_and_the_quick_start_ticking(qtbot: QtBot, tmp_path: Path) -> None:
@@ -300,9 +388,34 @@ def test_unit_pages_and_the_quick_start_ticking(qtbot: QtBot, tmp_path: Path) ->
     qtbot.waitUntil(lambda: dialog.ticked()[1], timeout=5000)  # ticked by "done"
 
     workspace.save_value(REGISTRATION_STREAM, "2.1", domain.UnitValue(amount=30))
-    print_registration_form(context_of(window), out=tmp_path / "dang-ky.pdf")
-    dialog.activateWindow()  # back to the list: it looks again
-    qtbot.waitUntil(lambda: dialog.ticked()[2:4] == [True, True], timeout=5000)
+    # The form and the key card previewed: not printed yet.
+    for how in (workspace.print_current, workspace.print_key_card):
+        workspace.tabs.setCurrentIndex(0)
+        how()
+        preview = wait_for_preview(qtbot)
+        dialog.activateWindow()  # back to the list: it looks again
+        qtbot.waitUntil(lambda: dialog.ticked()[2], timeout=5000)
+        assert dialog.ticked()[3:5] == [False, False]
+        preview.reject()
+    # Saved from its preview: the form is printed (the key card still is not).
+    workspace.tabs.setCurrentIndex(0)
+    workspace.print_current()
+    preview = wait_for_preview(qtbot)
+    assert preview.save_to(tmp_path / "dang-ky.pdf") is not None
+    preview.reject()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.ticked()[2:5] == [True, True, False], timeout=5000)
+    # Printed from its preview (to a PDF file, as a print dialog may): the key card is.
+    workspace.print_key_card()
+    preview = wait_for_preview(qtbot)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "the-khoa.pdf"))
+    preview.print_to(printer)
+    assert (tmp_path / "the-khoa.pdf").stat().st_size > 0
+    preview.reject()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.ticked()[2:5] == [True, True, True], timeout=5000)
 
     # F1 on each of the chair's tabs; on the details, their own section.
     for index in range(workspace.tabs.count()):
@@ -343,6 +456,55 @@ def test_a_later_start_shows_the_quick_start_unless_hidden(qtbot: QtBot, tmp_pat
             again.start()
         assert (again.quick_start_dialog is not None) is shown, remembered
         again.close()
+
+
+#: The file dialogs and previews a chair opens, each with the section of its task:
+#: (name, how on the workspace and window, the dialog's objectName, its section).
+UNIT_DIALOGS: list[tuple[str, Callable[[UnitWorkspace, MainWindow], object], str, str]] = [
+    (
+        "package-from-federation",
+        lambda w, _m: w.import_from_federation(),
+        "open-package",
+        "unit-plan",
+    ),
+    ("key-card-preview", lambda w, _m: w.print_key_card(), "pdf-preview", "unit-fingerprint"),
+    ("registration-preview", lambda w, _m: w.print_current(), "pdf-preview", "printing"),
+    ("backup-folder", lambda w, _m: w.backup(), "backup-folder", "backup"),
+    ("restore-folder", lambda _w, m: m._restore_action.trigger(), "restore-folder", "backup"),
+    ("error-report", lambda _w, m: m.save_error_report(), "save-error-report-file", "problems"),
+]
+
+
+@pytest.mark.parametrize(
+    ("how", "name", "anchor"),
+    [(h, n, a) for _i, h, n, a in UNIT_DIALOGS],
+    ids=[i for i, _h, _n, _a in UNIT_DIALOGS],
+)
+def test_a_unit_file_dialog_or_preview_opens_the_section_of_its_task(
+    qtbot: QtBot,
+    tmp_path: Path,
+    how: Callable[[UnitWorkspace, MainWindow], object],
+    name: str,
+    anchor: str,
+) -> None:
+    window = open_unit_window(qtbot, tmp_path / "unit.db")
+    workspace = window.unit_workspace
+    assert workspace is not None
+    if window.quick_start_dialog is not None:
+        window.quick_start_dialog.close()
+    workspace.tabs.setCurrentIndex(0)  # the registration: its own section is another
+    how(workspace, window)
+    dialog = find_dialog(qtbot, QDialog, name)
+    press_f1(qtbot, dialog)
+    shown_at(qtbot, anchor)
+    help_window().hide()
+    help_window().current_anchor = ""
+    assert f1_from_every_kind(qtbot, dialog, anchor) >= 1
+    button = dialog.findChild(QPushButton, "dialog-help")
+    assert button is not None
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    shown_at(qtbot, anchor)
+    dialog.reject()
 
 
 # --- dialogs ------------------------------------------------------------------------------
@@ -426,6 +588,124 @@ def test_the_help_window_contents_back_forward_and_find(qtbot: QtBot) -> None:
     assert window.find_result.text() == _("Not found")
 
 
+FIND_GUIDE = """# Chung {#chung}
+
+Lời mở đầu.
+
+## Khóa {#khoa}
+
+Giữ khóa ký cẩn thận.
+
+### Chi tiết {#khoa-chi-tiet}
+
+Đây là phần sâu hơn: KHÓA   KÝ viết hoa.
+
+## Gửi {#gui}
+
+Gửi gói cho Liên đoàn; khoá ký cũ vẫn dùng được.
+"""
+
+
+def test_find_in_the_guide_without_diacritics_or_case(qtbot: QtBot, tmp_path: Path) -> None:
+    (tmp_path / "01-chung.md").write_text(FIND_GUIDE, encoding="utf-8")
+    window = HelpWindow(load_guide(tmp_path))
+    qtbot.addWidget(window)
+    window.show_anchor("chung")
+    window.show()
+    window.find_box.setText("  khoa KY ")
+    written: list[tuple[str, str]] = []
+    for _time in range(4):  # each place in turn, then the first again
+        QTest.keyClick(window.find_box, Qt.Key.Key_Return)
+        current = window.contents.currentItem()
+        assert current is not None
+        written.append(
+            (
+                window.browser.textCursor().selectedText(),
+                current.data(0, Qt.ItemDataRole.UserRole),
+            )
+        )
+    # "khoá" is written with its mark on the "a" (the old way): found all the same.
+    assert written == [
+        ("khóa ký", "khoa"),
+        ("KHÓA KÝ", "khoa"),  # a deeper heading: its section in the contents
+        ("khoá ký", "gui"),
+        ("khóa ký", "khoa"),
+    ]
+    assert window.find_result.text() == ""
+    window.find_box.setText("khoa ky la")
+    QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
+    assert window.find_result.text() == _("Not found")
+    window.find_box.setText("")
+    QTest.mouseClick(window.find_button, Qt.MouseButton.LeftButton)
+    assert window.find_result.text() == ""
+
+
+def first_picture(window: HelpWindow) -> QTextCursor:
+    """A cursor on the first picture of the guide shown in ``window``."""
+    document = window.browser.document()
+    block = document.begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().isImageFormat():
+                cursor = QTextCursor(document)
+                cursor.setPosition(fragment.position())
+                return cursor
+            iterator += 1
+        block = block.next()
+    raise AssertionError("the guide has no picture")
+
+
+def test_a_click_on_a_picture_opens_it_full_size(qtbot: QtBot, scale: float) -> None:
+    window = help_window()
+    window.show_anchor("intro")
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    cursor = first_picture(window)
+    window.browser.setTextCursor(cursor)
+    window.browser.ensureCursorVisible()
+    shown = cursor.charFormat().toImageFormat()
+    assert shown.width() == PICTURE_WIDTH
+    name = shown.name()
+    # The one on screen is small; a click opens it at its own size.
+    cursor.movePosition(QTextCursor.MoveOperation.Right)
+    rect = window.browser.cursorRect(cursor)
+    spot = QPoint(rect.left() - PICTURE_WIDTH // 2, rect.top() + rect.height() // 2)
+    QTest.mouseClick(window.browser.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    viewer = window.picture_viewer
+    assert isinstance(viewer, PictureViewer)
+    qtbot.waitUntil(viewer.isVisible)
+    assert viewer.path == (installed_guide().folder / name).resolve()
+    full = QPixmap(str(viewer.path))
+    assert full.width() > PICTURE_WIDTH
+    pixmap = viewer.picture.pixmap()
+    assert pixmap.size() == full.size(), "shown at its own size"
+    assert viewer.windowTitle() and viewer.caption.text() == viewer.windowTitle()
+    # It fits a 1366×768 screen and scrolls; Esc closes it.
+    assert viewer.width() <= 1366 and viewer.height() <= 768
+    hint = viewer.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 768
+    bar = viewer.scroller.horizontalScrollBar()
+    assert bar.maximum() >= 0
+    viewer.grab().save(str(Path(tempfile.gettempdir()) / f"guide-picture-{scale}.png"))
+    QTest.keyClick(viewer, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not isValid(viewer) or not viewer.isVisible())
+    # From the keyboard: Tab to the picture's link, Enter.
+    window.show_anchor("intro")
+    window.browser.setFocus()
+    window.browser.setTextCursor(QTextCursor(window.browser.document()))
+    for _i in range(40):
+        QTest.keyClick(window.browser, Qt.Key.Key_Tab)
+        if window.browser.textCursor().charFormat().anchorHref().startswith("picture:"):
+            break
+    QTest.keyClick(window.browser, Qt.Key.Key_Return)
+    again = window.picture_viewer
+    assert again is not None and again is not viewer
+    qtbot.waitUntil(again.isVisible)
+    again.reject()
+
+
 def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:
     window = help_window()
     window.show_anchor("intro")
@@ -438,9 +718,7 @@ def test_the_help_window_at_1366_by_768(qtbot: QtBot, scale: float) -> None:
 def test_quick_start_and_about_at_1366_by_768(
     qtbot: QtBot, tmp_path: Path, federation_file: Path, scale: float
 ) -> None:
-    database = tmp_path / "fed.db"
-    shutil.copy(federation_file, database)
-    window, _workspace = open_federation_window(qtbot, database)
+    window, _workspace = open_federation_copy(qtbot, tmp_path, federation_file)
     for dialog in (window.open_quick_start(), window.open_about()):
         assert dialog is not None
         qtbot.waitUntil(dialog.isVisible)

@@ -5,16 +5,20 @@ backup), and federation staff's (roster, plan issued, plan packages, keys, impor
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
+
+from sqlalchemy import select
 
 from app import unit
 from app.core import domain
-from app.exchange import federation
+from app.exchange import federation, own_key_info
 from app.guide import installed_guide
 from app.plans import set_plan_number
-from app.printing import print_key_card, print_registration_form
+from app.printing import PrintedForm, print_key_card, print_registration_form, record_printed
 from app.setup import QuickStart, backup_installation, quick_start
 from app.unit import StatementDetails
+from db import models
 from db.enums import REGISTRATION_STREAM, Role
 from tests.helpers import (
     PLAN,
@@ -67,12 +71,18 @@ def test_a_chair_s_steps_tick_as_they_are_done(tmp_path: Path) -> None:
             details=StatementDetails(signer_name="   "),
         )
         assert ticked(quick_start(chair)) == ["plan"], "a blank name is no signer"
-        unit.set_details(
-            chair,
-            plan_id=PLAN,
-            stream=REGISTRATION_STREAM,
-            details=StatementDetails(signer_name="Nguyễn Thị Lan"),
+        # The signer, the date and the place: each missing one leaves the step open.
+        whole = StatementDetails(
+            signer_name="Nguyễn Thị Lan", signed_on=dt.date(2017, 2, 10), place="Kim Phú"
         )
+        for partial in (
+            replace(whole, signed_on=None),
+            replace(whole, place="  "),
+            replace(whole, signer_name=""),
+        ):
+            unit.set_details(chair, plan_id=PLAN, stream=REGISTRATION_STREAM, details=partial)
+            assert ticked(quick_start(chair)) == ["plan"], partial
+        unit.set_details(chair, plan_id=PLAN, stream=REGISTRATION_STREAM, details=whole)
         assert ticked(quick_start(chair)) == ["details", "plan"]
 
         unit.set_value(
@@ -84,10 +94,24 @@ def test_a_chair_s_steps_tick_as_they_are_done(tmp_path: Path) -> None:
         )
         assert ticked(quick_start(chair)) == ["details", "plan", "registration"]
 
+        # Made for the preview: not printed yet. Printed or saved: recorded.
         print_registration_form(chair, out=tmp_path / "dang-ky.pdf")
-        assert ticked(quick_start(chair))[-1] == "registration-form"
         print_key_card(chair, out=tmp_path / "the-khoa.pdf")
+        assert ticked(quick_start(chair))[-1] == "registration"
+        record_printed(chair, form=PrintedForm.REGISTRATION)
+        assert ticked(quick_start(chair))[-1] == "registration-form"
+        record_printed(chair, form=PrintedForm.KEY_CARD)
         assert ticked(quick_start(chair))[-1] == "key-card"
+        with chair.reading() as session:
+            key = own_key_info(session)
+            printed = {
+                e.action: e.subject
+                for e in session.scalars(
+                    select(models.AuditEntry).where(models.AuditEntry.action.like("print.%"))
+                )
+            }
+        assert key is not None
+        assert printed == {"print.registration": PLAN, "print.key_card": key.keyid}
 
         unit.export_report(chair, plan_id=PLAN, stream=REGISTRATION_STREAM, out_dir=tmp_path)
         assert ticked(quick_start(chair))[-1] == "sent"

@@ -193,7 +193,7 @@ class RulesDialog(QDialog):
             layout.addLayout(buttons)
             self._pages.append(page)
             self.tabs.addTab(page, "")
-        self.example_banner = QLabel()
+        self.example_banner = QLabel(self)  # a child at once: shown parentless it would be a window
         self.example_banner.setWordWrap(True)
         self.example_banner.setStyleSheet(NOTE_STYLE)
         self.example_banner.setVisible(rules.example)

@@ -209,6 +209,7 @@ class DatabaseMenu:
             name="restore-folder",
             title=_("The backup folder (on the USB stick)"),
             mode=QFileDialog.FileMode.Directory,
+            help="backup",
             on_chosen=lambda paths: self.choose_restore_folder(paths[0]),
         )
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from app.core.context import AppContext
 from app.core.errors import N_
 from app.core.i18n import gettext as _
+from app.printing import PrintedForm, record_printed
 from db.enums import REGISTRATION_STREAM
 
 from ui.unit.workspace_view import WorkspaceView
@@ -124,6 +125,7 @@ class UnitWorkspace(WorkspaceView):
             name_filter=_("Thi Đua packages (*.thidua)"),
             suggested=name,
             remember_as="packages",
+            help="unit-sending",
             on_chosen=lambda paths: self._export_to(paths[0], stream),
         )
 
@@ -164,6 +166,7 @@ class UnitWorkspace(WorkspaceView):
             mode=QFileDialog.FileMode.ExistingFile,
             name_filter=_("Thi Đua packages (*.thidua)"),
             remember_as="packages",
+            help="unit-plan",
             on_chosen=lambda paths: self.import_file(paths[0]),
         )
 
@@ -390,7 +393,8 @@ class UnitWorkspace(WorkspaceView):
                 return print_registration_form(ctx, out=target)
             return print_results_report(ctx, period=stream, out=target)
 
-        self._preview(f"{self._file_stem(stream)}.pdf", write)
+        form = PrintedForm.REGISTRATION if stream == REGISTRATION_STREAM else None
+        self._preview(f"{self._file_stem(stream)}.pdf", write, printed=form)
 
     @Slot()
     def print_key_card(self) -> None:
@@ -404,10 +408,42 @@ class UnitWorkspace(WorkspaceView):
             BatchDocument.KEY_CARD,
             plan.year if plan else None,
         )
-        self._preview(name, lambda target: print_key_card(ctx, out=target))
+        self._preview(
+            name,
+            lambda target: print_key_card(ctx, out=target),
+            help="unit-fingerprint",
+            printed=PrintedForm.KEY_CARD,
+        )
 
-    def _preview(self, name: str, write: Callable[[Path], Path]) -> None:
-        preview_pdf(self, self._runner, name, write, self._error, shown=self._printed)
+    def _preview(
+        self,
+        name: str,
+        write: Callable[[Path], Path],
+        *,
+        help: str = "",
+        printed: PrintedForm | None = None,
+    ) -> None:
+        """The preview of ``write``'s PDF; printing or saving a form to sign and stamp
+        (``printed``) records it (the quick start ticks it then, not on a mere look)."""
+        kept = None if printed is None else (lambda: self.record_printed(printed))
+        preview_pdf(
+            self, self._runner, name, write, self._error, shown=self._printed, help=help, kept=kept
+        )
+
+    def record_printed(self, form: PrintedForm) -> None:
+        """Record that ``form`` was printed or saved from its preview."""
+        ctx = self._ctx
+        plan_id = self.workspace.plan.id if self.workspace is not None else None
+
+        def job(_progress: Any, _token: CancelToken) -> Any:
+            record_printed(ctx, form=form, plan_id=plan_id)
+
+        said = (
+            _("The registration form is recorded as printed.")
+            if form is PrintedForm.REGISTRATION
+            else _("The key card is recorded as printed.")
+        )
+        self._runner.run(job, lambda _result: self.done.emit(said), self._error)
 
     def _printed(self, path: Path) -> None:
         self.last_pdf = path

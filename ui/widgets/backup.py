@@ -22,9 +22,9 @@ def ask_backup_folder(parent: QWidget, on_chosen: Callable[[Path], object]) -> Q
         name="backup-folder",
         title=_("Folder for the backup (a USB stick)"),
         mode=QFileDialog.FileMode.Directory,
+        help="backup",
         on_chosen=lambda paths: on_chosen(paths[0]),
     )
-    set_help(dialog, "backup")
     return dialog
 
 

@@ -24,6 +24,7 @@ from app.core.i18n import gettext as _
 from app.core.preferences import last_folder, recent_folder, remember_folder
 
 from ui.widgets.folders import name_the_folder_filter, removable_folders
+from ui.widgets.help import set_help
 
 
 def opener(parent: QWidget) -> QWidget:
@@ -56,15 +57,20 @@ def file_dialog(
     name_filter: str = "",
     suggested: str = "",
     remember_as: str = "",
+    help: str = "",
     on_chosen: Callable[[list[Path]], object],
 ) -> QFileDialog:
     """A non-native, non-blocking file dialog with USB sticks first in its sidebar.
 
     ``objectName`` is ``name`` so tests find it; ``on_chosen`` gets the
-    selected paths when the user accepts.
+    selected paths when the user accepts. ``help`` is the guide's section of the task
+    it serves, when not the one of ``parent`` (a tab of the unit's workspace that
+    imports the plan, a menu of the window).
     """
     dialog = QFileDialog(parent, title)
     dialog.setObjectName(name)
+    if help:
+        set_help(dialog, help)
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setFileMode(mode)
     name_the_folder_filter(dialog)

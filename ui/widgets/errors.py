@@ -148,6 +148,7 @@ def ask_report_file(
         save=True,
         name_filter=_("Text files (*.txt)"),
         suggested=suggested,
+        help="problems",
         on_chosen=lambda paths: on_chosen(paths[0]),
     )
 

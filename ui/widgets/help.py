@@ -177,6 +177,16 @@ def install_help_key(window: QWidget) -> QShortcut:
     return shortcut
 
 
+def undecorate(widget: QWidget) -> None:
+    """Take F1 back from a widget decorated as a window that is a window no more (shown
+    before it was put in a layout): two F1 keys in one window would both stay silent."""
+    for shortcut in widget.findChildren(QShortcut, "help-key"):
+        if shortcut.parent() is widget:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+    widget.setProperty(INSTALLED_PROPERTY, False)
+
+
 def decorate(window: QWidget) -> None:
     """F1 and, for a dialog, a "Help" button: once per window."""
     if window.property(INSTALLED_PROPERTY):
@@ -190,10 +200,18 @@ def decorate(window: QWidget) -> None:
 
 
 class HelpFilter(QObject):
-    """Decorates every window when it is first shown (see the module docstring)."""
+    """Decorates every window when it is first shown (see the module docstring), and
+    undecorates one put inside another window."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (
+            event.type() == QEvent.Type.ParentChange
+            and isinstance(watched, QWidget)
+            and not watched.isWindow()
+            and watched.property(INSTALLED_PROPERTY)
+        ):
+            undecorate(watched)
+        elif (
             event.type() == QEvent.Type.Show
             and isinstance(watched, QWidget)
             and watched.isWindow()

@@ -7,10 +7,12 @@ it is not modal, so the guide stays open beside the screen it explains.
 
 from __future__ import annotations
 
+import html
 import re
+from bisect import bisect_left
 
 from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,17 +27,36 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.i18n import gettext as _
+from app.core.text import fold, fold_with_positions, written_span
 from app.guide import Guide
 
+from ui.widgets.picture_viewer import PictureViewer
 from ui.widgets.screen_fit import fit_to_screen
 
-#: Pictures are shown at most this wide (the screenshots are taken at 1366 pixels).
+#: Pictures are shown at most this wide (the screenshots are taken at 1366 pixels); a
+#: click on one opens it at full size.
 PICTURE_WIDTH = 640
+#: The scheme of the links around the pictures: ``picture:<its src>``.
+PICTURE_SCHEME = "picture"
+
+_IMAGE = re.compile(r"<img\b[^>]*>")
+_SOURCE = re.compile(r'\bsrc="([^"]*)"')
 
 
 def readable_html(guide: Guide) -> str:
-    """The guide's HTML with its pictures scaled to fit beside the contents."""
-    return re.sub(r"<img (?![^>]*\bwidth=)", f'<img width="{PICTURE_WIDTH}" ', guide.html())
+    """The guide's HTML with its pictures scaled to fit beside the contents, each a link
+    that opens it full size."""
+
+    def picture(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        if not re.search(r"\bwidth=", tag):
+            tag = tag.replace("<img", f'<img width="{PICTURE_WIDTH}"', 1)
+        source = _SOURCE.search(tag)
+        if source is None:
+            return tag
+        return f'<a href="{PICTURE_SCHEME}:{source.group(1)}">{tag}</a>'
+
+    return _IMAGE.sub(picture, guide.html())
 
 
 class HelpWindow(QWidget):
@@ -52,6 +73,11 @@ class HelpWindow(QWidget):
         self._position = -1
         #: The section shown (its anchor).
         self.current_anchor = ""
+        #: The document's text folded for find, and where each heading begins.
+        self._folded: tuple[str, list[int]] | None = None
+        self._headings: list[tuple[int, str]] | None = None
+        #: The picture opened last at full size.
+        self.picture_viewer: PictureViewer | None = None
 
         self.contents = QTreeWidget()
         self.contents.setObjectName("help-contents")
@@ -190,26 +216,76 @@ class HelpWindow(QWidget):
 
     @Slot(QUrl)
     def _link_clicked(self, url: QUrl) -> None:
-        if url.scheme() in ("http", "https", "mailto"):
+        if url.scheme() == PICTURE_SCHEME:
+            self.show_picture(url.path())
+        elif url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
         elif url.hasFragment():
             self.show_anchor(url.fragment())
+
+    def show_picture(self, source: str) -> PictureViewer:
+        """Open the picture ``source`` (as the guide's HTML names it) at full size."""
+        path = (self._guide.folder / source).resolve()
+        captions = re.findall(
+            rf'<img\b[^>]*\balt="([^"]*)"[^>]*\bsrc="{re.escape(source)}"', self._guide.html()
+        )
+        viewer = PictureViewer(path, html.unescape(captions[0]) if captions else "", self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        self.picture_viewer = viewer
+        return viewer
 
     # --- finding ----------------------------------------------------------------------
 
     @Slot()
     def find_next(self) -> bool:
-        """Select the next place the find box's words appear (from the top again after
-        the last); say so when the guide has none."""
-        words = self.find_box.text().strip()
+        """Select the next place the find box's words appear, without regard to case
+        or diacritics ("khoa ky" finds "khóa ký"; from the top again after the last),
+        and the section holding it in the contents; say so when the guide has none."""
+        words = fold(self.find_box.text())
         if not words:
             self.find_result.clear()
             return False
-        found = self.browser.find(words)
-        if not found:  # from the beginning again
-            cursor = self.browser.textCursor()
-            cursor.movePosition(cursor.MoveOperation.Start)
-            self.browser.setTextCursor(cursor)
-            found = self.browser.find(words)
-        self.find_result.setText("" if found else _("Not found"))
-        return bool(found)
+        if self._folded is None:
+            self._folded = fold_with_positions(self.browser.document().toRawText())
+        folded, where = self._folded
+        cursor = self.browser.textCursor()
+        found = folded.find(words, bisect_left(where, cursor.selectionEnd()))
+        if found < 0:  # from the beginning again
+            found = folded.find(words)
+        if found < 0:
+            self.find_result.setText(_("Not found"))
+            return False
+        start, end = written_span(self.browser.document().toRawText(), where, found, len(words))
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        heading = self._heading_before(start)
+        item = self._items.get(self._section_of(heading)) if heading else None
+        if item is not None:
+            self.contents.setCurrentItem(item)
+        self.find_result.clear()
+        return True
+
+    def _heading_before(self, position: int) -> str:
+        """The anchor of the last heading at or before ``position`` in the document."""
+        if self._headings is None:
+            self._headings = []
+            anchors = set(self._guide.anchors)
+            block = self.browser.document().begin()
+            while block.isValid():
+                iterator = block.begin()
+                while not iterator.atEnd():
+                    fragment = iterator.fragment()
+                    for name in fragment.charFormat().anchorNames():
+                        if name in anchors:
+                            self._headings.append((fragment.position(), name))
+                    iterator += 1
+                block = block.next()
+        found = ""
+        for at, name in self._headings:
+            if at > position:
+                break
+            found = name
+        return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, Slot
@@ -33,6 +34,7 @@ from app.core.i18n import gettext as _
 from app.printing import printing_font
 
 from ui.widgets.dialogs import file_dialog
+from ui.widgets.help import set_help
 from ui.widgets.screen_fit import fit_to_screen
 
 #: What a real printer receives: sharp text without hundreds of megabytes of pixels.
@@ -55,9 +57,20 @@ class PdfPreviewDialog(QDialog):
     #: Its section of the user guide (ui.widgets.help).
     help_anchor = "printing"
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        parent: QWidget | None = None,
+        *,
+        help: str = "",
+        kept: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("pdf-preview")
+        #: Called when the document was printed or saved (a form to sign is recorded).
+        self._kept = kept
+        if help:  # what is printed has a section of its own
+            set_help(self, help)
         self.path = path
         self.saved: Path | None = None
         self.document = QPdfDocument(self)
@@ -135,7 +148,12 @@ class PdfPreviewDialog(QDialog):
                 temporary.unlink(missing_ok=True)
         self.saved = target
         self.status.setText(_("PDF saved: {path}").format(path=target))
+        self._was_kept()
         return target
+
+    def _was_kept(self) -> None:
+        if self._kept is not None:
+            self._kept()
 
     # --- printing -----------------------------------------------------------------------------
 
@@ -171,6 +189,7 @@ class PdfPreviewDialog(QDialog):
         finally:
             painter.end()
         self.status.setText(_("Sent to the printer."))
+        self._was_kept()
 
 
 __all__ = ["PdfPreviewDialog"]

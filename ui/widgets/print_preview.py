@@ -25,11 +25,15 @@ def preview_pdf(
     failed: Callable[[BaseException], None],
     *,
     shown: Callable[[Path], None] | None = None,
+    help: str = "",
+    kept: Callable[[], None] | None = None,
 ) -> None:
     """Write a PDF called ``name`` into a new temporary folder on ``runner``'s worker
     (``write`` gets the file to write and returns the file written), then show it
     in the preview over ``owner``. ``shown`` gets the file before the preview opens;
-    a failure goes to ``failed``."""
+    a failure goes to ``failed``. ``help`` is the guide's section of what is printed
+    when not the preview's own (the key card is explained with the fingerprint);
+    ``kept`` is called each time the user prints the PDF or saves it."""
     target = Path(tempfile.mkdtemp(prefix="thidua-")) / name
 
     def job(_progress: Any, _token: CancelToken) -> Any:
@@ -42,7 +46,7 @@ def preview_pdf(
         written = Path(path)
         if shown is not None:
             shown(written)
-        PdfPreviewDialog(written, owner).open()
+        PdfPreviewDialog(written, owner, help=help, kept=kept).open()
 
     runner.run(job, done, failed)
 

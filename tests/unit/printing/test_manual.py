@@ -38,7 +38,7 @@ def test_every_chapter_and_section_is_printed(manual: Path) -> None:
     for section in installed_guide().sections:
         assert flat(section.title) in text, section.title
     # Prose, numbered steps and a table's cells come through in Vietnamese.
-    assert "Bấm Xuất gói gửi Liên đoàn, ghi gói ra USB" in text
+    assert "Gửi gói cho Liên đoàn: bấm Xuất gói gửi Liên đoàn, ghi gói ra USB" in text
     assert "Chờ xác nhận khóa" in text
 
 
