@@ -228,6 +228,20 @@ def test_frozen_cli_init_plan_demo_import(bundle: Path, tmp_path: Path) -> None:
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and b"LiberationSerif" in data
 
+    # Every unit's registration form, with its verification box's QR code (reportlab's
+    # barcode modules are imported by name), laid out by two spawned worker processes
+    # of the frozen program and joined in order.
+    forms = tmp_path / "dang-ky.pdf"
+    batch = run_json(
+        *("--db", federation_db, "print", "batch", "--single-file"),
+        *("--workers", "2", "--out", str(forms)),
+    )
+    assert batch["printed"] == 20, batch
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() or "" for page in PdfReader(forms).pages)
+    assert text.count("Mã đơn vị") >= 20
+
 
 def test_frozen_gui_shows_its_first_window(bundle: Path, tmp_path: Path) -> None:
     gui = bundle / f"thidua{EXE_SUFFIX}"
