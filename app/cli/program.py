@@ -171,6 +171,22 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             + "\n"
         )
         return 1
+    except Exception as error:  # a fault of ours: said in words, its traceback in the log
+        from app.core.crashlog import configure_logging, record_unexpected
+
+        incident = record_unexpected(error, where="thidua-cli " + " ".join(argv[:2]))
+        sys.stderr.write(
+            _("Error: {message}").format(
+                message=_(
+                    N_(
+                        "an unexpected error stopped the command (incident {reference}); the "
+                        "details are in {log}. Send that file to whoever supports Thi Đua."
+                    )
+                ).format(reference=incident.reference, log=configure_logging())
+            )
+            + "\n"
+        )
+        return 2
     finally:
         if args.staff is not None:
             restore_variable("THIDUA_STAFF_NAME", named)
