@@ -217,8 +217,9 @@ def test_help_menu_items(qtbot: QtBot, tmp_path: Path, federation_file: Path) ->
     window.quick_start_action.trigger()
     dialog = window.quick_start_dialog
     assert isinstance(dialog, QuickStartDialog) and dialog.isVisible()
+    # Read on the window's worker, not on the GUI thread.
+    qtbot.waitUntil(lambda: dialog.steps.count() == 6, timeout=5000)
     assert dialog.ticked()[0], "the roster is imported"
-    assert dialog.steps.count() == 6
 
     # The menu names "about" as the guide's section does.
     assert window._about_action.text().replace("&", "") == installed_guide().title_of("about")
@@ -452,7 +453,7 @@ def test_a_later_start_shows_the_quick_start_unless_hidden(qtbot: QtBot, tmp_pat
         again = MainWindow(tmp_path / "unit.db", Preferences(language="vi", quick_start=remembered))
         qtbot.addWidget(again)
         again.show()
-        with qtbot.waitSignal(again.plan_shown, timeout=15000):
+        with qtbot.waitSignals([again.plan_shown, again.settled], timeout=15000):
             again.start()
         assert (again.quick_start_dialog is not None) is shown, remembered
         again.close()

@@ -50,7 +50,8 @@ def open_unit_window(qtbot: QtBot, db: Path, *, code: str = "CS-0001") -> MainWi
     type_text(dialog._name, "Công đoàn Công ty CP Xi măng Tân Quang")
     type_text(dialog._code, code)
     dialog._sector.setCurrentIndex(dialog._sector.index_of(Sector.NON_STATE_ENTERPRISE))
-    with qtbot.waitSignal(window.plan_shown, timeout=15000):
+    # Settled: the start's chores done (the quick start read on the worker and shown).
+    with qtbot.waitSignals([window.plan_shown, window.settled], timeout=15000):
         standard_button(dialog, QDialogButtonBox.StandardButton.Ok).click()
     return window
 

@@ -5,6 +5,7 @@ quick start, the glossary, saving an error report and About. A mixin of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
@@ -15,10 +16,12 @@ from app.core.i18n import gettext as _
 from app.core.preferences import Preferences, save_preferences
 
 from ui.widgets.help import anchor_in, bring_to_front, own_anchor, retranslate_help, show_help
+from ui.widgets.tasks import CancelToken, TaskRunner
 
 if TYPE_CHECKING:
     from app.core import domain
     from app.core.context import AppContext
+    from app.setup import QuickStart
 
     from ui.shell.about import AboutDialog
     from ui.shell.quick_start import QuickStartDialog
@@ -33,6 +36,7 @@ class HelpMenu:
     _ctx: AppContext | None
     _installation: domain.Installation | None
     _pages: QStackedWidget
+    _runner: TaskRunner
     quick_start_dialog: QuickStartDialog | None
     about_dialog: AboutDialog | None
 
@@ -73,8 +77,9 @@ class HelpMenu:
         assert isinstance(self, QWidget)
         return show_help(anchor_in(self))
 
-    def open_quick_start(self) -> QuickStartDialog | None:
-        """Help → Quick start: the checklist, ticked from the database (once it is set up)."""
+    def open_quick_start(self, state: QuickStart | None = None) -> QuickStartDialog | None:
+        """Help → Quick start: the checklist, ticked from the database (once it is set up);
+        ``state``: the checklist already read."""
         if self._ctx is None or self._installation is None:
             return None
         from ui.shell.quick_start import QuickStartDialog
@@ -82,7 +87,11 @@ class HelpMenu:
         if self.quick_start_dialog is None:
             assert isinstance(self, QWidget)
             dialog = QuickStartDialog(
-                self._ctx, self, hidden=self._preferences.quick_start == "hidden"
+                self._ctx,
+                self,
+                hidden=self._preferences.quick_start == "hidden",
+                runner=self._runner,
+                state=state,
             )
             dialog.hidden_changed.connect(self._quick_start_hidden)
             self.quick_start_dialog = dialog
@@ -100,19 +109,37 @@ class HelpMenu:
     def _quick_start_hidden(self, hidden: bool) -> None:
         self._remember_quick_start("hidden" if hidden else "shown")
 
-    def show_quick_start_at_start(self, *, first_run: bool) -> None:
+    def show_quick_start_at_start(self, *, first_run: bool, then: Callable[[], None]) -> None:
         """The checklist after the first run, and at each later start while steps remain
-        (unless the user asked not to see it again)."""
-        if self._preferences.quick_start == "hidden" or self._ctx is None:
+        (unless the user asked not to see it again); read on the runner's worker, then
+        ``then`` is called."""
+        ctx = self._ctx
+        if self._preferences.quick_start == "hidden" or ctx is None:
+            then()
             return
         if first_run:
             self._remember_quick_start("shown")
         elif self._preferences.quick_start != "shown":
+            then()
             return
         from app.setup import quick_start
 
-        if not quick_start(self._ctx).finished:
-            self.open_quick_start()
+        def job(_progress: object, _token: CancelToken) -> QuickStart:
+            return quick_start(ctx)
+
+        def read(state: QuickStart) -> None:
+            if not state.finished and self._ctx is ctx:
+                self.open_quick_start(state)
+            then()
+
+        def not_read(error: BaseException) -> None:
+            from app.core.crashlog import logger
+
+            logger().warning("quick start not read: %s", error)
+            then()
+
+        assert isinstance(self, QWidget)
+        self._runner.bound(self).run(job, read, not_read)
 
     def refresh_quick_start(self) -> None:
         """Something was done: tick it on the checklist, if open."""

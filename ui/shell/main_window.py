@@ -387,8 +387,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         if self.federation_workspace is not None:
             self.remind_backup()
             self._show_key_protection()
-        self.show_quick_start_at_start(first_run=first_run)
-        self.settled.emit()
+        self.show_quick_start_at_start(first_run=first_run, then=self.settled.emit)
 
     def _show_unit_workspace(self) -> None:
         if self.unit_workspace is None:

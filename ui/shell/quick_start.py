@@ -27,20 +27,37 @@ from db.enums import Role
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.help import show_help
 from ui.widgets.screen_fit import fit_to_screen
+from ui.widgets.tasks import CancelToken, Runner
 
 
 class QuickStartDialog(QDialog):
-    """The checklist (non-modal); ``hidden_changed`` carries "do not show it again"."""
+    """The checklist (non-modal); ``hidden_changed`` carries "do not show it again".
+
+    With a ``runner`` the database is read on its worker (a shared server may be slow)
+    and ``state`` (already read, e.g. at start-up) is shown at once; without one
+    (a picture of the screen) it is read where it is asked for.
+    """
 
     help_anchor = "quick-start"
 
     hidden_changed = Signal(bool)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, hidden: bool) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        hidden: bool,
+        runner: Runner | None = None,
+        state: QuickStart | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("quick-start")
         self._ctx = ctx
-        self.state: QuickStart | None = None
+        self._runner = runner.bound(self) if runner is not None else None
+        self._reading = False
+        self._read_again = False
+        self.state: QuickStart | None = state
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.steps = QListWidget()
@@ -75,12 +92,43 @@ class QuickStartDialog(QDialog):
         self.read_button.setText(_("&Read how to do this step"))
         self.hide_box.setText(_("&Do not show this list when the program starts"))
         translate_buttons(self.buttons)
-        self.refresh()
+        if self.state is not None:
+            self._show(self.state)
+        else:
+            self.refresh()
 
     @Slot()
     def refresh(self) -> None:
-        """Tick what the database now shows done."""
-        state = quick_start(self._ctx)
+        """Tick what the database now shows done (read on the runner's worker)."""
+        if self._runner is None:
+            self._show(quick_start(self._ctx))
+            return
+        if self._reading:  # one read at a time; the latest request is read after it
+            self._read_again = True
+            return
+        self._reading = True
+        ctx = self._ctx
+
+        def job(_progress: object, _token: CancelToken) -> QuickStart:
+            return quick_start(ctx)
+
+        self._runner.run(job, self._read, self._not_read)
+
+    def _read(self, state: QuickStart) -> None:
+        self._reading = False
+        self._show(state)
+        if self._read_again:
+            self._read_again = False
+            self.refresh()
+
+    def _not_read(self, error: BaseException) -> None:
+        # A courtesy list: the window reports database trouble where the work is done.
+        self._reading = self._read_again = False
+        from app.core.crashlog import logger
+
+        logger().warning("quick start not read: %s", error)
+
+    def _show(self, state: QuickStart) -> None:
         self.state = state
         self.intro.setText(
             _(
