@@ -391,3 +391,72 @@ def test_a_grassroots_grade_is_refused_for_an_upper_level_union(
     score = next(s for s in board.scores if s.unit.kind is UnitKind.UPPER)
     with pytest.raises(InputError, match="year's scale"):
         set_proposal(ctx, plan_id="tuyen-quang-2017", unit=score.unit.code, grade="kha")
+
+
+def test_the_rules_editor_edits_the_upper_level_scale(qtbot: QtBot, federation: AppContext) -> None:
+    """The grades tab holds the upper-level unions' own scale beside the plan's: typed in
+    it is saved, renamed a level keeps its code, a level left half empty is refused in
+    words with nothing saved, and emptied whole the upper-level unions are graded on the
+    plan's scale again."""
+    from app.scoring.rules import load_rules
+
+    def rules() -> Any:
+        return load_rules(federation, plan_id="tuyen-quang-2017").rules
+
+    screen = open_screen(qtbot, federation)
+    assert rules().upper_grades == ()
+
+    def open_rules() -> RulesDialog:
+        screen.rules_action.trigger()
+        dialog = wait_dialog(qtbot, RulesDialog, "scoring-rules")
+        assert isinstance(dialog, RulesDialog)
+        return dialog
+
+    def save(dialog: RulesDialog) -> None:
+        with qtbot.waitSignal(screen.loaded, timeout=20000):
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+        assert not dialog.isVisible()
+
+    dialog = open_rules()
+    grades = dialog.grades
+    assert [cell(grades, r, 2).text() for r in range(4)] == [""] * 4
+    for row, (label, score) in enumerate(zip(UPPER_LABELS, ("85", "70", "50", "0"), strict=True)):
+        cell(grades, row, 2).setText(label)
+        cell(grades, row, 3).setText(score)
+    save(dialog)
+    upper = rules().upper_grades
+    assert [(g.label, g.min_score) for g in upper] == list(
+        zip(UPPER_LABELS, (85, 70, 50, 0), strict=True)
+    )
+    codes = [g.grade for g in upper]
+
+    dialog = open_rules()
+    assert [cell(dialog.grades, r, 2).text() for r in range(4)] == UPPER_LABELS
+    assert [cell(dialog.grades, r, 3).text() for r in range(4)] == ["85", "70", "50", "0"]
+    cell(dialog.grades, 0, 2).setText("Hoàn thành xuất sắc")
+    cell(dialog.grades, 0, 3).setText("90")
+    save(dialog)
+    upper = rules().upper_grades
+    assert (upper[0].label, upper[0].min_score) == ("Hoàn thành xuất sắc", 90)
+    assert [g.grade for g in upper] == codes, "a renamed level keeps its code"
+
+    dialog = open_rules()
+    cell(dialog.grades, 2, 3).setText("")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    assert dialog.message.text() == (
+        "Give every level of the upper-level unions' scale its name and minimum score, "
+        "or leave both columns empty."
+    )
+    assert dialog.isVisible()
+    dialog.reject()
+    assert rules().upper_grades == upper, "nothing saved"
+
+    dialog = open_rules()
+    for row in range(dialog.grades.rowCount()):
+        cell(dialog.grades, row, 2).setText("")
+        cell(dialog.grades, row, 3).setText("")
+    save(dialog)
+    assert rules().upper_grades == ()
+    dialog = open_rules()
+    assert [cell(dialog.grades, r, 2).text() for r in range(4)] == [""] * 4
+    dialog.reject()

@@ -150,7 +150,7 @@ class RulesDialog(QDialog):
         self.indicators.setObjectName("rules-indicators")
         self.groups = _table(3)
         self.groups.setObjectName("rules-groups")
-        self.grades = _table(2)
+        self.grades = _table(4)  # the plan's scale; the upper-level unions' own beside it
         self.grades.setObjectName("rules-grades")
         self.vetoes = _table(7)
         self.vetoes.setObjectName("rules-vetoes")
@@ -271,9 +271,12 @@ class RulesDialog(QDialog):
                 self.groups.setItem(row, column, _item(text))
         thresholds = {g.grade: g.min_score for g in rules.grades}
         self.grades.setRowCount(len(plan.grade_levels))
+        upper = rules.upper_grades
         for row, level in enumerate(plan.grade_levels):
             self.grades.setItem(row, 0, _item(level.label, editable=False))
             self.grades.setItem(row, 1, _item(number_cell(thresholds.get(level.code))))
+            self.grades.setItem(row, 2, _item(upper[row].label if upper else ""))
+            self.grades.setItem(row, 3, _item(number_cell(upper[row].min_score) if upper else ""))
         self.vetoes.setRowCount(len(rules.vetoes))
         for row, veto in enumerate(rules.vetoes):
             flag_labels = {f.code: f.label for f in rules.flags}
@@ -327,6 +330,7 @@ class RulesDialog(QDialog):
         for table in (self.vetoes, self.flags, self.awards, self.groups):
             table.setColumnWidth(1, 340)
         self.groups.setColumnWidth(1, 520)
+        self.grades.setColumnWidth(2, 380)
 
     def _remove_row(self, table: QTableWidget) -> None:
         row = table.currentRow()
@@ -397,7 +401,15 @@ class RulesDialog(QDialog):
             ],
         )
         set_headers(self.groups, [_("Group"), _("Group name"), _("Weight")])
-        set_headers(self.grades, [_("Grade"), _("Minimum score")])
+        set_headers(
+            self.grades,
+            [
+                _("Grade"),
+                _("Minimum score"),
+                _("Grade of the upper-level unions\n(empty: graded as the grassroots)"),
+                _("Minimum score\n(upper-level unions)"),
+            ],
+        )
         set_headers(
             self.vetoes,
             [
@@ -544,9 +556,31 @@ class RulesDialog(QDialog):
             "grades": grades,
             "awards": awards,
             "tie_breakers": list(self.tie_breakers.currentData()),
-            # The upper-level unions' scale is not edited here: kept as it was.
-            **{k: v for k, v in self._rules.to_document().items() if k == "upper_grades"},
+            **self._upper_grades(),
         }
+
+    def _upper_grades(self) -> dict[str, Any]:
+        """The upper-level unions' scale as typed: none when every cell is empty (they are
+        then graded on the plan's scale); a level keeps its code, a new one is numbered."""
+        rows = [
+            (_text(self.grades, row, 2), _text(self.grades, row, 3))
+            for row in range(self.grades.rowCount())
+        ]
+        if not any(label or score for label, score in rows):
+            return {}
+        if not all(label and score for label, score in rows):
+            raise ValueError(
+                _(
+                    "Give every level of the upper-level unions' scale its name and minimum "
+                    "score, or leave both columns empty."
+                )
+            )
+        old = self._rules.upper_grades
+        levels = []
+        for row, (label, score) in enumerate(rows):
+            code = old[row].grade if row < len(old) else f"cap_tren_{row + 1}"
+            levels.append({"grade": code, "label": label, "min_score": number_value(score)})
+        return {"upper_grades": levels}
 
     @Slot()
     def _save(self) -> None:
