@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -92,6 +93,49 @@ def _amounts(
     return found
 
 
+def _plan_amounts(
+    session: Session,
+    plan: domain.Plan,
+    unit_ids: list[str],
+    written: Mapping[str, Sequence[tuple[Any, ...]]],
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """:func:`_amounts` of ``plan`` for these units, the statements just ``written``
+    taken from their rows in memory rather than read back; the others are read."""
+    if not written:
+        return _amounts(session, [plan.id], unit_ids)
+    codes = {i.id: i.code for i in plan.indicators}
+    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+    unread: list[str] = []
+    for sid, unit_id, stream in session.execute(
+        select(models.Statement.id, models.Statement.unit_id, models.Statement.stream).where(
+            models.Statement.plan_id == plan.id, models.Statement.unit_id.in_(unit_ids)
+        )
+    ):
+        rows = written.get(sid)
+        if rows is None:
+            unread.append(sid)
+            continue
+        for row in rows:  # VALUE_COLUMNS order: statement, indicator, amount, …
+            amount = row[2]
+            if amount is not None:
+                found[plan.id, unit_id].setdefault(stream, {})[codes[row[1]]] = amount
+    for chunk in chunks(unread):
+        for unit_id, stream, code, amount in session.execute(
+            select(
+                models.Statement.unit_id,
+                models.Statement.stream,
+                models.Indicator.code,
+                models.StatementValue.amount,
+            )
+            .join(models.StatementValue, models.StatementValue.statement_id == models.Statement.id)
+            .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
+            .where(models.Statement.id.in_(chunk), models.StatementValue.amount.is_not(None))
+        ):
+            if amount is not None:
+                found[plan.id, unit_id].setdefault(stream, {})[code] = amount
+    return found
+
+
 def _streams(session: Session, plan_id: str, unit_ids: list[str]) -> dict[str, dict[str, str]]:
     """unit → stream → the package hash of its merged statement."""
     found: dict[str, dict[str, str]] = defaultdict(dict)
@@ -146,10 +190,19 @@ def _findings_json(finding: Finding) -> str:
     return json.dumps(dict(finding.values), ensure_ascii=False, sort_keys=True)
 
 
-def refresh_flags(session: Session, touched: Iterable[Touched]) -> None:
+def refresh_flags(
+    session: Session,
+    touched: Iterable[Touched],
+    *,
+    written: Mapping[str, Sequence[tuple[Any, ...]]] | None = None,
+) -> None:
     """Recompute the flags of every (plan, unit) with a statement in ``touched``
     (and of those units in the next year's plans), inside the caller's transaction.
-    A flag names the package of the statement holding the suspicious value."""
+    A flag names the package of the statement holding the suspicious value.
+
+    ``written``: the value rows (``VALUE_COLUMNS`` order) of the statements the
+    caller has just written, by statement id; their amounts are taken from these
+    rather than read back (a merge passes every statement it wrote)."""
     by_plan: dict[str, set[str]] = defaultdict(set)
     for plan_id, unit_id, _stream, _package_hash in touched:
         by_plan[plan_id].add(unit_id)
@@ -173,7 +226,7 @@ def refresh_flags(session: Session, touched: Iterable[Touched]) -> None:
         plan = get_plan(session, plan_id)
         checks = get_checks(session, plan_id)
         for chunk in chunks(sorted(units)):
-            amounts = _amounts(session, [plan_id], chunk)
+            amounts = _plan_amounts(session, plan, chunk, written or {})
             streams = _streams(session, plan_id, chunk)
             sizes = _sizes(session, plan.year, chunk)
             last_year = _last_year(session, plan, chunk)
