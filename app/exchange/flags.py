@@ -66,12 +66,10 @@ class FlagInfo:
 # --- recomputing ----------------------------------------------------------------
 
 
-def _amounts(
-    session: Session, plan_ids: list[str], unit_ids: list[str]
-) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
-    """(plan, unit) → stream → indicator code → amount, for these plans and units."""
-    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
-    rows = session.execute(
+def _amount_rows(session: Session, *where: Any) -> Iterable[Any]:
+    """(plan, unit, stream, indicator code, amount) of the merged values with an
+    amount, of the statements ``where`` picks."""
+    return session.execute(
         select(
             models.Statement.plan_id,
             models.Statement.unit_id,
@@ -81,11 +79,17 @@ def _amounts(
         )
         .join(models.StatementValue, models.StatementValue.statement_id == models.Statement.id)
         .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
-        .where(
-            models.Statement.plan_id.in_(plan_ids),
-            models.Statement.unit_id.in_(unit_ids),
-            models.StatementValue.amount.is_not(None),
-        )
+        .where(*where, models.StatementValue.amount.is_not(None))
+    )
+
+
+def _amounts(
+    session: Session, plan_ids: list[str], unit_ids: list[str]
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """(plan, unit) → stream → indicator code → amount, for these plans and units."""
+    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+    rows = _amount_rows(
+        session, models.Statement.plan_id.in_(plan_ids), models.Statement.unit_id.in_(unit_ids)
     )
     for plan_id, unit_id, stream, code, amount in rows:
         if amount is not None:
@@ -120,19 +124,11 @@ def _plan_amounts(
             if amount is not None:
                 found[plan.id, unit_id].setdefault(stream, {})[codes[row[1]]] = amount
     for chunk in chunks(unread):
-        for unit_id, stream, code, amount in session.execute(
-            select(
-                models.Statement.unit_id,
-                models.Statement.stream,
-                models.Indicator.code,
-                models.StatementValue.amount,
-            )
-            .join(models.StatementValue, models.StatementValue.statement_id == models.Statement.id)
-            .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
-            .where(models.Statement.id.in_(chunk), models.StatementValue.amount.is_not(None))
+        for plan_id, unit_id, stream, code, amount in _amount_rows(
+            session, models.Statement.id.in_(chunk)
         ):
             if amount is not None:
-                found[plan.id, unit_id].setdefault(stream, {})[code] = amount
+                found[plan_id, unit_id].setdefault(stream, {})[code] = amount
     return found
 
 
