@@ -16,6 +16,8 @@ from db.enums import IndicatorKind
 
 MAX_AMOUNT = 10**15  # VND; far above any union's fund, far below int64
 MAX_COUNT = 10**9
+#: The largest amount of each amount kind (a count of people or things, a sum of money).
+AMOUNT_LIMITS = {IndicatorKind.COUNT: MAX_COUNT, IndicatorKind.MONEY: MAX_AMOUNT}
 MAX_TEXT = 4000
 #: The longest each free text of a statement may be: the screen, the Excel fill,
 #: the package reader and the printed form all hold to these.
@@ -90,7 +92,7 @@ def check_value(
     message: str | None = None
     if expected == "amount":
         if amount is not None:
-            limit = MAX_AMOUNT if kind is IndicatorKind.MONEY else MAX_COUNT
+            limit = AMOUNT_LIMITS[kind]
             if amount < 0:
                 message = N_("The value cannot be negative.")
             elif amount > limit:

@@ -16,16 +16,18 @@ from typing import Any
 from app.core import domain
 from app.core.errors import N_, InputError
 from app.core.text import nfc
-from app.core.values import LIMITS, MAX_AMOUNT, MAX_ROWS, Problem, check_value
+from app.core.values import AMOUNT_LIMITS, LIMITS, MAX_AMOUNT, MAX_ROWS, Problem, check_value
 from app.exchange.format import PayloadError
 from app.exchange.sealing import check_recipient
 from app.exchange.signing import decode_base64_canonical
 from app.statements import StatementInput
-from db.enums import Sector
+from db.enums import IndicatorKind, Sector
 
 _VALUE_FIELDS = frozenset({"amount", "numerator", "denominator", "flag", "grade", "text", "note"})
 _MAX_TEXT = 4000
 _MAX_ROWS = MAX_ROWS
+#: The longest indicator code, and grade code, a value may name.
+MAX_CODE = 32
 
 
 def _bad(field: str) -> PayloadError:
@@ -125,20 +127,21 @@ def parse_values(raw_values: Any) -> dict[str, domain.UnitValue]:
     """The values of a statement as a package carries them (``statement.values``)."""
     if not isinstance(raw_values, dict) or len(raw_values) > _MAX_ROWS:
         raise _bad("statement.values")
-    return {code: _parse_value(code, item) for code, item in raw_values.items()}
+    return {code: parse_value(code, item) for code, item in raw_values.items()}
 
 
-def _parse_value(code: str, item: Any) -> domain.UnitValue:
+def parse_value(code: str, item: Any) -> domain.UnitValue:
     """One value of ``statement.values``; the field names of errors are made
-    only when one is raised (this runs for every value of every package)."""
-    if not isinstance(item, dict) or not _VALUE_FIELDS.issuperset(item) or len(code) > 32:
+    only when one is raised. An import reads most values through
+    :func:`app.exchange.statement_rows.value_rows` and only the others here."""
+    if not isinstance(item, dict) or not _VALUE_FIELDS.issuperset(item) or len(code) > MAX_CODE:
         raise _bad(f"statement.values[{code}]")
     get = item.get
     flag = get("flag")
     if flag is not None and not isinstance(flag, bool):
         raise _bad(f"statement.values[{code}].flag")
     grade = get("grade")
-    if grade is not None and (not isinstance(grade, str) or len(grade) > 32):
+    if grade is not None and (not isinstance(grade, str) or len(grade) > MAX_CODE):
         raise _bad(f"statement.values[{code}].grade")
     amount = get("amount")
     numerator = get("numerator")
@@ -172,7 +175,12 @@ def _parse_value(code: str, item: Any) -> domain.UnitValue:
     )
 
 
-def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
+def parse_statement(body: Mapping[str, Any], *, values: bool = True) -> ParsedStatement:
+    """The statement of a report's body, strictly read.
+
+    ``values=False`` leaves ``values`` empty, unread: for a caller that has read
+    and checked them already as rows (:func:`app.exchange.statement_rows.value_rows`).
+    """
     if set(body) != {"statement"} or not isinstance(body["statement"], dict):
         raise _bad("body")
     data = body["statement"]
@@ -189,7 +197,7 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
             shortcomings=_text(raw["shortcomings"], "statement.narrative.shortcomings", _MAX_TEXT),
             direction=_text(raw["direction"], "statement.narrative.direction", _MAX_TEXT),
         )
-    values = parse_values(data["values"])
+    read_values = parse_values(data["values"]) if values else {}
     signed_on = data["signed_on"]
     parsed_date: dt.date | None = None
     if signed_on is not None:
@@ -237,7 +245,7 @@ def parse_statement(body: Mapping[str, Any]) -> ParsedStatement:
             )
         )
     return ParsedStatement(
-        values=values,
+        values=read_values,
         signer_name=_text(data["signer_name"], "statement.signer_name", LIMITS["signer_name"]),
         signer_title=_text(data["signer_title"], "statement.signer_title", LIMITS["signer_title"]),
         signed_on=parsed_date,
@@ -261,6 +269,9 @@ class PlanChecks:
     indicators: dict[str, domain.Indicator]
     grade_codes: tuple[str, ...]
     movement_codes: frozenset[str]
+    #: Indicator code → (its id, its kind, its amount limit or 0): how
+    #: :func:`app.exchange.statement_rows.value_rows` reads its plain values.
+    plain: dict[str, tuple[str, IndicatorKind, int]]
 
     @classmethod
     def of(cls, plan: domain.Plan) -> PlanChecks:
@@ -268,6 +279,11 @@ class PlanChecks:
             indicators={i.code: i for i in plan.indicators},
             grade_codes=tuple(g.code for g in plan.grade_levels),
             movement_codes=frozenset(m.code for m in plan.movements),
+            plain={
+                i.code: (i.id, i.kind, AMOUNT_LIMITS.get(i.kind, 0))
+                for i in plan.indicators
+                if len(i.code) <= MAX_CODE  # a longer code is refused: parse_value says so
+            },
         )
 
 

@@ -133,7 +133,17 @@ class _PreparedInsert:
         if not self._processors:
             return rows
         processors = self._processors
-        result = []
+        result: list[tuple[Any, ...]] = []
+        if len(processors) == 1:  # statement values: only ``flag``, mostly None
+            ((index, process),) = processors
+            append = result.append
+            for row in rows:
+                value = row[index]
+                if value is None:  # a bind processor keeps None as it is
+                    append(row)
+                else:
+                    append((*row[:index], process(value), *row[index + 1 :]))
+            return result
         for row in rows:
             values = list(row)
             for index, process in processors:

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -65,12 +66,10 @@ class FlagInfo:
 # --- recomputing ----------------------------------------------------------------
 
 
-def _amounts(
-    session: Session, plan_ids: list[str], unit_ids: list[str]
-) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
-    """(plan, unit) → stream → indicator code → amount, for these plans and units."""
-    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
-    rows = session.execute(
+def _amount_rows(session: Session, *where: Any) -> Iterable[Any]:
+    """(plan, unit, stream, indicator code, amount) of the merged values with an
+    amount, of the statements ``where`` picks."""
+    return session.execute(
         select(
             models.Statement.plan_id,
             models.Statement.unit_id,
@@ -80,15 +79,56 @@ def _amounts(
         )
         .join(models.StatementValue, models.StatementValue.statement_id == models.Statement.id)
         .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
-        .where(
-            models.Statement.plan_id.in_(plan_ids),
-            models.Statement.unit_id.in_(unit_ids),
-            models.StatementValue.amount.is_not(None),
-        )
+        .where(*where, models.StatementValue.amount.is_not(None))
+    )
+
+
+def _amounts(
+    session: Session, plan_ids: list[str], unit_ids: list[str]
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """(plan, unit) → stream → indicator code → amount, for these plans and units."""
+    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+    rows = _amount_rows(
+        session, models.Statement.plan_id.in_(plan_ids), models.Statement.unit_id.in_(unit_ids)
     )
     for plan_id, unit_id, stream, code, amount in rows:
         if amount is not None:
             found[plan_id, unit_id].setdefault(stream, {})[code] = amount
+    return found
+
+
+def _plan_amounts(
+    session: Session,
+    plan: domain.Plan,
+    unit_ids: list[str],
+    written: Mapping[str, Sequence[tuple[Any, ...]]],
+) -> dict[tuple[str, str], dict[str, dict[str, int]]]:
+    """:func:`_amounts` of ``plan`` for these units, the statements just ``written``
+    taken from their rows in memory rather than read back; the others are read."""
+    if not written:
+        return _amounts(session, [plan.id], unit_ids)
+    codes = {i.id: i.code for i in plan.indicators}
+    found: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(dict)
+    unread: list[str] = []
+    for sid, unit_id, stream in session.execute(
+        select(models.Statement.id, models.Statement.unit_id, models.Statement.stream).where(
+            models.Statement.plan_id == plan.id, models.Statement.unit_id.in_(unit_ids)
+        )
+    ):
+        rows = written.get(sid)
+        if rows is None:
+            unread.append(sid)
+            continue
+        for row in rows:  # VALUE_COLUMNS order: statement, indicator, amount, …
+            amount = row[2]
+            if amount is not None:
+                found[plan.id, unit_id].setdefault(stream, {})[codes[row[1]]] = amount
+    for chunk in chunks(unread):
+        for plan_id, unit_id, stream, code, amount in _amount_rows(
+            session, models.Statement.id.in_(chunk)
+        ):
+            if amount is not None:
+                found[plan_id, unit_id].setdefault(stream, {})[code] = amount
     return found
 
 
@@ -146,10 +186,19 @@ def _findings_json(finding: Finding) -> str:
     return json.dumps(dict(finding.values), ensure_ascii=False, sort_keys=True)
 
 
-def refresh_flags(session: Session, touched: Iterable[Touched]) -> None:
+def refresh_flags(
+    session: Session,
+    touched: Iterable[Touched],
+    *,
+    written: Mapping[str, Sequence[tuple[Any, ...]]] | None = None,
+) -> None:
     """Recompute the flags of every (plan, unit) with a statement in ``touched``
     (and of those units in the next year's plans), inside the caller's transaction.
-    A flag names the package of the statement holding the suspicious value."""
+    A flag names the package of the statement holding the suspicious value.
+
+    ``written``: the value rows (``VALUE_COLUMNS`` order) of the statements the
+    caller has just written, by statement id; their amounts are taken from these
+    rather than read back (a merge passes every statement it wrote)."""
     by_plan: dict[str, set[str]] = defaultdict(set)
     for plan_id, unit_id, _stream, _package_hash in touched:
         by_plan[plan_id].add(unit_id)
@@ -173,7 +222,7 @@ def refresh_flags(session: Session, touched: Iterable[Touched]) -> None:
         plan = get_plan(session, plan_id)
         checks = get_checks(session, plan_id)
         for chunk in chunks(sorted(units)):
-            amounts = _amounts(session, [plan_id], chunk)
+            amounts = _plan_amounts(session, plan, chunk, written or {})
             streams = _streams(session, plan_id, chunk)
             sizes = _sizes(session, plan.year, chunk)
             last_year = _last_year(session, plan, chunk)

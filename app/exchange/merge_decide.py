@@ -53,7 +53,7 @@ from app.exchange.signing import (
     verify_envelope,
     verifying_key,
 )
-from app.exchange.statement_rows import statement_rows
+from app.exchange.statement_rows import statement_id, statement_rows, value_rows
 from app.roster import SECTOR_LABELS
 from db.enums import REGISTRATION_STREAM
 
@@ -107,16 +107,24 @@ class Importer:
 
         return self._recall(("verify", envelope, public_raw), verify)
 
-    def _checked_statement(self, package: Package, plan: domain.Plan) -> tuple[Any, Any]:
-        """The package's statement and its problems against the plan (remembered)."""
+    def _checked_statement(self, package: Package, plan: domain.Plan) -> tuple[Any, Any, Any]:
+        """The package's statement, its problems against the plan and, when it
+        has none, its value rows (remembered).
+
+        The values are read and checked straight into rows (``value_rows``); only
+        a statement with a value that is wrong is read whole, to say what is.
+        """
         state = self.state
         checks = state.plan_checks.get(plan.id)
         if checks is None:
             checks = state.plan_checks[plan.id] = PlanChecks.of(plan)
+        header = package.header
 
-        def check() -> tuple[Any, Any]:
-            parsed = parse_statement(package.body)
-            return parsed, statement_problems(plan, parsed, checks)
+        def check() -> tuple[Any, Any, Any]:
+            sid = statement_id(plan.id, header.unit_id, header.stream)
+            rows = value_rows(package.body, checks, sid)
+            parsed = parse_statement(package.body, values=rows is None)
+            return parsed, statement_problems(plan, parsed, checks), rows
 
         return self._recall(("statement", package.payload_hash, plan.id), check)
 
@@ -434,7 +442,7 @@ class Importer:
                 raise Rejected(N_("Unknown reporting period {period}."), {"period": header.stream})
             if header.revision < 1:
                 raise Rejected(N_("The package has no revision number."))
-            statement, problems = self._checked_statement(package, plan)
+            statement, problems, values = self._checked_statement(package, plan)
             if problems:
                 first = problems[0]
                 raise Rejected(
@@ -486,10 +494,16 @@ class Importer:
         retired = key.status is KeyStatus.RETIRED and (
             not key.retired_since or streams.utc_created(header.created_at) > key.retired_since
         )
-        return self._candidate(package, statement, result, retired=retired)
+        return self._candidate(package, statement, values, result, retired=retired)
 
     def _candidate(
-        self, package: Package, statement: Any, result: ItemResult, *, retired: bool
+        self,
+        package: Package,
+        statement: Any,
+        values: Any,
+        result: ItemResult,
+        *,
+        retired: bool,
     ) -> Action:
         """A report that passed every check: its stream decides what it becomes
         (:func:`~app.exchange.merge_settle.settle_streams`), with every other
@@ -506,6 +520,7 @@ class Importer:
                     header.revision,
                     statement,
                     self.state.plans[header.plan_id],
+                    values=values,
                 ),
             )
             if self.writing

@@ -161,6 +161,7 @@ def _write_changes(session: Session, changes: StreamChanges, now: str) -> None:
             (rows[0]["plan_id"], rows[0]["unit_id"], rows[0]["stream"], package_hash)
             for package_hash, rows in changes.statements.items()
         ),
+        written={rows[0]["id"]: rows[1] for rows in changes.statements.values()},
     )
 
 

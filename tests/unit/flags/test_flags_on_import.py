@@ -233,3 +233,28 @@ def test_a_big_jump_from_last_years_plan(fed: Federation) -> None:
     assert flag.values == {"value": 121, "reference": 40, "factor": 3}
     _last_year_statement(fed, earlier, 41)  # last year's value corrected: this year's rejudged
     assert list_flags(fed.ctx) == []
+
+
+@pytest.mark.parametrize("batch_size", [1, 1000])
+def test_a_registration_and_its_result_in_one_import(fed: Federation, batch_size: int) -> None:
+    """The amounts of statements merged in the same batch come from the rows just
+    written, the others from the database: the same flag either way."""
+    unit = fed.demo.unit(UNIT)
+    folder = fed.folder / "both"
+    folder.mkdir()
+    for stream, amount in ((REG, 100), ("h1", 301)):
+        write_report(
+            unit,
+            fed.demo.plan,
+            fed.demo.federation_id,
+            stream,
+            {fed.code: domain.UnitValue(amount=amount)},
+            folder,
+            revision=1,
+            file_name=f"{stream}.thidua",
+        )
+    summary = import_packages(fed.ctx, paths=[folder], dry_run=False, batch_size=batch_size)
+    assert summary.counts["new"] == 2
+    (flag,) = list_flags(fed.ctx)
+    assert (flag.stream, flag.kind) == ("h1", CheckKind.ABOVE_REGISTRATION)
+    assert flag.values == {"value": 301, "reference": 100, "factor": 3}
