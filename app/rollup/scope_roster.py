@@ -9,6 +9,7 @@ they count the same units.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,36 +45,74 @@ class UnitContact:
 #: A roster row as read: code, name, kind, chair, phone, email, parent, cluster, sector.
 _Row = tuple[Any, ...]
 
+#: The natural orders last computed (a roster's sort texts → each unit's position):
+#: a dashboard refreshed over the same roster sorts its codes once per process.
+_ORDERS: list[tuple[dict[str, str], dict[str, int]]] = []
+_ORDERS_KEPT = 4
+
+
+def natural_order(sort_text: dict[str, str]) -> dict[str, int]:
+    """unit id → its position in the natural order of ``sort_text`` (code, else name);
+    the last few orders are kept and reused while the texts are the same."""
+    for texts, order in _ORDERS:
+        if texts == sort_text:
+            return order
+    ordered = sorted(sort_text, key=lambda u: natural_key(sort_text[u]))
+    order = {unit_id: index for index, unit_id in enumerate(ordered)}
+    _ORDERS.insert(0, (dict(sort_text), order))
+    del _ORDERS[_ORDERS_KEPT:]
+    return order
+
 
 class _Contacts(Mapping[str, UnitContact]):
     """The scope's contacts, each made from its row the first time it is asked for
-    (a national dashboard names a few hundred units of 126,000)."""
+    (a national dashboard names a few hundred units of 126,000). The rows are read
+    when first needed: those of a few units (:meth:`preload`), else all at once."""
 
-    def __init__(self, rows: dict[str, _Row], make: Callable[[str, _Row], UnitContact]) -> None:
-        self._rows = rows
+    def __init__(
+        self,
+        units: Iterable[str],
+        read: Callable[[list[str] | None], dict[str, _Row]],
+        make: Callable[[str, _Row], UnitContact],
+    ) -> None:
+        self._units = units if isinstance(units, dict) else dict.fromkeys(units)
+        self._read = read
+        self._rows: dict[str, _Row] = {}
+        self._complete = False
         self._make = make
         self._made: dict[str, UnitContact] = {}
+
+    def preload(self, unit_ids: Iterable[str]) -> None:
+        """Read the rows of ``unit_ids`` (the few a caller will name) in a few queries."""
+        wanted = [u for u in unit_ids if u in self._units and u not in self._rows]
+        if wanted and not self._complete:
+            self._rows.update(self._read(wanted))
 
     def __getitem__(self, unit_id: str) -> UnitContact:
         contact = self._made.get(unit_id)
         if contact is None:
+            if unit_id not in self._units:
+                raise KeyError(unit_id)
+            if unit_id not in self._rows and not self._complete:
+                self._rows.update(self._read(None))
+                self._complete = True
             contact = self._made[unit_id] = self._make(unit_id, self._rows[unit_id])
         return contact
 
     def __contains__(self, unit_id: object) -> bool:
-        return unit_id in self._rows
+        return unit_id in self._units
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        return iter(self._units)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._units)
 
 
 @dataclass
 class ScopeRoster:
     federation_id: str
-    contacts: Mapping[str, UnitContact]
+    contacts: _Contacts
     parents: dict[str, str | None]
     clusters: dict[str, tuple[str, str]]  # id → (code, name)
     cluster_of: dict[str, str | None]
@@ -86,10 +125,9 @@ class ScopeRoster:
     @property
     def order(self) -> dict[str, int]:
         """unit id → its position in the natural order of codes (names when no code);
-        sorted the first time it is asked for."""
+        sorted the first time it is asked for (:func:`natural_order`)."""
         if self._order is None:
-            ordered = sorted(self.sort_text, key=lambda u: natural_key(self.sort_text[u]))
-            self._order = {unit_id: index for index, unit_id in enumerate(ordered)}
+            self._order = natural_order(self.sort_text)
         return self._order
 
     def ordered(self, unit_ids: Iterable[str]) -> list[str]:
@@ -101,25 +139,53 @@ class ScopeRoster:
         position = {unit_id: index for index, unit_id in enumerate(self.sort_text)}
         return sorted(wanted, key=lambda u: (natural_key(self.sort_text[u]), position[u]))
 
+    def first(self, unit_ids: Iterable[str], count: int | None) -> list[str]:
+        """The first ``count`` of ``unit_ids`` in the natural order of their codes
+        (all when ``count`` is None)."""
+        wanted = list(unit_ids)
+        if count is None or len(wanted) <= count:
+            return self.ordered(wanted)
+        if len(wanted) * 4 <= len(self.sort_text) and self._order is None:
+            return self.ordered(wanted)[:count]
+        return heapq.nsmallest(count, wanted, key=self.order.__getitem__)
+
 
 def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -> ScopeRoster:
     """The year's roster, read once and indexed for every scope; only the units of
     ``scope`` when given (a province of a national roster reads its own rows).
 
-    At national size (126,000 units) this is the dashboard's largest cost
-    after the roll-up, so it reads plain columns (the enums are converted
-    through a small cache, not per row) and sorts the codes once.
+    At national size (126,000 units) this is the dashboard's largest cost after the
+    roll-up, so it reads the tree and the codes only; the contacts (name, kind,
+    chair, phone, e-mail, sector) are read when first asked for: those of the few
+    units a caller names (:meth:`_Contacts.preload`), else all in one query.
     """
     installation = get_installation(session)
     federation_id = installation.own_unit_id if installation is not None else ""
     entry = models.RosterEntry
     unit = models.Unit
     clusters = {
-        c.id: (c.code, c.name)
-        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
+        cluster_id: (code, name)
+        for cluster_id, code, name in session.execute(
+            select(models.Cluster.id, models.Cluster.code, models.Cluster.name).where(
+                models.Cluster.year == year
+            )
+        )
     }
+    within = _within(year, scope)
     rows = session.execute(
-        select(
+        select(unit.id, unit.code, unit.name, entry.parent_id, entry.cluster_id)
+        .join(entry, entry.unit_id == unit.id)
+        .where(entry.year == year, *within)
+    ).all()
+    names = {row[0]: row[2] for row in rows}
+    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
+    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
+    sectors.update({None: None, "": None})
+    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
+    outside: dict[str, str] = {}
+
+    def read(unit_ids: list[str] | None) -> dict[str, _Row]:
+        query = select(
             unit.id,
             unit.code,
             unit.name,
@@ -130,16 +196,20 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
             entry.parent_id,
             entry.cluster_id,
             type_coerce(entry.sector, String),
-        )
-        .join(entry, entry.unit_id == unit.id)
-        .where(entry.year == year, *_within(year, scope))
-    ).all()
-    names = {row[0]: row[2] for row in rows}
-    names.update(_names_outside(session, {row[7] for row in rows if row[7]} - names.keys()))
-    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
-    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
-    sectors.update({None: None, "": None})
-    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
+        ).join(entry, entry.unit_id == unit.id)
+        if unit_ids is None:
+            read_rows = session.execute(query.where(entry.year == year, *within)).all()
+        else:
+            read_rows = []
+            for start in range(0, len(unit_ids), _CHUNK):
+                chunk = unit_ids[start : start + _CHUNK]
+                read_rows.extend(
+                    session.execute(query.where(entry.year == year, unit.id.in_(chunk))).all()
+                )
+        result = {row[0]: row[1:] for row in read_rows}
+        wanted = {row[7] for row in read_rows if row[7]} - names.keys() - outside.keys()
+        outside.update(_names_outside(session, wanted))
+        return result
 
     def make(unit_id: str, row: _Row) -> UnitContact:
         code, name, kind, chair, phone, email, parent, cluster, sector = row
@@ -151,21 +221,18 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
             sector=sectors[sector],
             cluster=cluster_names.get(cluster, "") if cluster else "",
             # Units directly under the federation name it (a blank read as "no upper level").
-            parent_name=names.get(parent or "", ""),
+            parent_name=names.get(parent or "", outside.get(parent or "", "")),
             chair=chair or "",
             phone=phone or "",
             email=email or "",
         )
 
-    by_id: dict[str, _Row] = {}
     parents: dict[str, str | None] = {}
     cluster_of: dict[str, str | None] = {}
     children: dict[str | None, list[str]] = defaultdict(list)
     members: dict[str | None, list[str]] = defaultdict(list)
     sort_text: dict[str, str] = {}
-    for row in rows:
-        unit_id, code, name, parent, cluster = row[0], row[1], row[2], row[7], row[8]
-        by_id[unit_id] = row[1:]
+    for unit_id, code, name, parent, cluster in rows:
         parents[unit_id] = parent
         children[parent].append(unit_id)
         cluster_of[unit_id] = cluster
@@ -173,7 +240,7 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
         sort_text[unit_id] = code or name
     return ScopeRoster(
         federation_id,
-        _Contacts(by_id, make),
+        _Contacts(sort_text, read, make),
         parents,
         clusters,
         cluster_of,
@@ -251,6 +318,7 @@ __all__ = [
     "ScopeRoster",
     "UnitContact",
     "in_scope",
+    "natural_order",
     "read_scope_roster",
     "scope_contacts",
     "scope_members",

@@ -27,8 +27,8 @@ missing unit (days past its last day as of ``as_of``, 0 while not yet due).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy.orm import Session
@@ -73,6 +73,11 @@ class StreamTimeliness:
     units: tuple[LateUnit, ...]
 
     @property
+    def unlisted(self) -> int:
+        """Late or missing units counted but not listed in ``units`` (a bounded list)."""
+        return self.late + self.missing - len(self.units)
+
+    @property
     def reporting_rate(self) -> Fraction | None:
         return Fraction(self.received, self.expected) if self.expected else None
 
@@ -110,21 +115,28 @@ def _stream(
     contacts: Mapping[str, UnitContact],
     arrivals: dict[tuple[str, str], str],
     as_of: dt.date,
+    pick: Callable[[list[str]], list[str]] | None = None,
 ) -> StreamTimeliness:
+    """The stream's counts over ``unit_ids``; its late and missing units listed in the
+    order of ``unit_ids``, or only those ``pick`` chooses of them, in its order."""
     received = on_time = late = 0
-    units: list[LateUnit] = []
+    behind: list[str] = []
     extended = {e.unit_id for e in deadline.extensions}
     stream = deadline.stream
-    for unit_id in unit_ids:
+
+    def when(unit_id: str) -> tuple[dt.date | None, dt.date | None]:
+        """The unit's last day and the day its report arrived (None: not by ``as_of``)."""
         due = deadline.due_for(unit_id) if unit_id in extended else deadline.due_on
         arrived_at = arrivals.get((unit_id, stream))
         arrived = local_day(arrived_at) if arrived_at else None
         if arrived is not None and arrived > as_of:
             arrived = None  # not yet arrived on the day asked about
-        has_extension = unit_id in extended and due is not None
+        return due, arrived
+
+    for unit_id in unit_ids:
+        due, arrived = when(unit_id)
         if arrived is None:
-            overdue = 0 if due is None else max(0, (as_of - due).days)
-            units.append(LateUnit(contacts[unit_id], stream, due, None, overdue, has_extension))
+            behind.append(unit_id)
             continue
         received += 1
         if due is None:
@@ -133,11 +145,18 @@ def _stream(
             on_time += 1
         else:
             late += 1
-            units.append(
-                LateUnit(
-                    contacts[unit_id], stream, due, arrived, (arrived - due).days, has_extension
-                )
-            )
+            behind.append(unit_id)
+    units: list[LateUnit] = []
+    for unit_id in behind if pick is None else pick(behind):
+        due, arrived = when(unit_id)
+        has_extension = unit_id in extended and due is not None
+        if arrived is None:
+            overdue = 0 if due is None else max(0, (as_of - due).days)
+            units.append(LateUnit(contacts[unit_id], stream, due, None, overdue, has_extension))
+        else:
+            assert due is not None  # listed as late: it has a last day
+            days = (arrived - due).days
+            units.append(LateUnit(contacts[unit_id], stream, due, arrived, days, has_extension))
     return StreamTimeliness(
         stream=stream,
         due_on=deadline.due_on,
@@ -171,16 +190,19 @@ def units_timeliness(
     unit_ids: list[str],
     roster: ScopeRoster,
     as_of: dt.date,
+    limit: int | None = None,
 ) -> tuple[StreamTimeliness, ...]:
     """:func:`streams_timeliness` of the units ``unit_ids`` of ``roster`` in any order,
-    each stream's late and missing units listed in the natural order of their codes
-    (the dashboard: only the units it lists are named and sorted)."""
-    result = []
-    for each in _timeliness(session, plan, unit_ids, roster.contacts, as_of, None):
-        listed = {late.unit.id: late for late in each.units}
-        ordered = tuple(listed[u] for u in roster.ordered(listed))
-        result.append(replace(each, units=ordered))
-    return tuple(result)
+    each stream's late and missing units listed in the natural order of their codes,
+    the first ``limit`` of them only when given (the dashboard: only the units it lists
+    are named and sorted; the counts are of every unit)."""
+
+    def pick(behind: list[str]) -> list[str]:
+        chosen = roster.first(behind, limit)
+        roster.contacts.preload(chosen)
+        return chosen
+
+    return _timeliness(session, plan, unit_ids, roster.contacts, as_of, None, pick)
 
 
 def _timeliness(
@@ -190,13 +212,14 @@ def _timeliness(
     contacts: Mapping[str, UnitContact],
     as_of: dt.date,
     stream: str | None,
+    pick: Callable[[list[str]], list[str]] | None = None,
 ) -> tuple[StreamTimeliness, ...]:
     deadlines = stored_deadlines(session, plan)
     if stream is not None:
         check_stream(plan, stream)
         deadlines = [d for d in deadlines if d.stream == stream]
     arrivals = first_arrivals(session, plan_id=plan.id)
-    return tuple(_stream(d, unit_ids, contacts, arrivals, as_of) for d in deadlines)
+    return tuple(_stream(d, unit_ids, contacts, arrivals, as_of, pick) for d in deadlines)
 
 
 def timeliness(
