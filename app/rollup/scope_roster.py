@@ -9,7 +9,6 @@ they count the same units.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,23 +44,25 @@ class UnitContact:
 #: A roster row as read: code, name, kind, chair, phone, email, parent, cluster, sector.
 _Row = tuple[Any, ...]
 
-#: The natural orders last computed (a roster's sort texts → each unit's position):
-#: a dashboard refreshed over the same roster sorts its codes once per process.
-_ORDERS: list[tuple[dict[str, str], dict[str, int]]] = []
+#: The natural orders last computed (a roster's sort texts → its units in order, and
+#: each unit's position): a dashboard refreshed over the same roster sorts its codes
+#: once per process.
+_ORDERS: list[tuple[dict[str, str], list[str], dict[str, int]]] = []
 _ORDERS_KEPT = 4
 
 
-def natural_order(sort_text: dict[str, str]) -> dict[str, int]:
-    """unit id → its position in the natural order of ``sort_text`` (code, else name);
-    the last few orders are kept and reused while the texts are the same."""
-    for texts, order in _ORDERS:
+def natural_order(sort_text: dict[str, str]) -> tuple[list[str], dict[str, int]]:
+    """The units of ``sort_text`` in the natural order of their texts (code, else name),
+    and unit id → its position in it; the last few orders are kept and reused while
+    the texts are the same."""
+    for texts, ordered, order in _ORDERS:
         if texts == sort_text:
-            return order
+            return ordered, order
     ordered = sorted(sort_text, key=lambda u: natural_key(sort_text[u]))
     order = {unit_id: index for index, unit_id in enumerate(ordered)}
-    _ORDERS.insert(0, (dict(sort_text), order))
+    _ORDERS.insert(0, (dict(sort_text), ordered, order))
     del _ORDERS[_ORDERS_KEPT:]
-    return order
+    return ordered, order
 
 
 class _Contacts(Mapping[str, UnitContact]):
@@ -121,13 +122,14 @@ class ScopeRoster:
     #: unit id → (code or name); what the natural order sorts by
     sort_text: dict[str, str]
     _order: dict[str, int] | None = field(default=None, repr=False)
+    _ordered: list[str] = field(default_factory=list, repr=False)
 
     @property
     def order(self) -> dict[str, int]:
         """unit id → its position in the natural order of codes (names when no code);
         sorted the first time it is asked for (:func:`natural_order`)."""
         if self._order is None:
-            self._order = natural_order(self.sort_text)
+            self._ordered, self._order = natural_order(self.sort_text)
         return self._order
 
     def ordered(self, unit_ids: Iterable[str]) -> list[str]:
@@ -147,7 +149,15 @@ class ScopeRoster:
             return self.ordered(wanted)
         if len(wanted) * 4 <= len(self.sort_text) and self._order is None:
             return self.ordered(wanted)[:count]
-        return heapq.nsmallest(count, wanted, key=self.order.__getitem__)
+        if self._order is None:
+            self._ordered, self._order = natural_order(self.sort_text)
+        chosen, first = set(wanted), []
+        for unit_id in self._ordered:  # many wanted: the first are met early
+            if unit_id in chosen:
+                first.append(unit_id)
+                if len(first) == count:
+                    break
+        return first
 
 
 def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -> ScopeRoster:
