@@ -265,7 +265,14 @@ def dashboard(
     units = scope_members(roster, scope)
     streams = list(plan.streams)
     sent = _sent(session, plan, scope, roster, units, streams, limit)
-    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
+    # The units counted from the roster read (one query less; the federation's own
+    # subtree is the roll-up's whole roster, counted there).
+    counts = roster.unit_counts(units) if scope.root_unit_id != roster.federation_id else None
+    rollups = tuple(
+        rollup(
+            session, plan_id=plan.id, scope=scope, streams=streams, plan=plan, unit_counts=counts
+        )
+    )
     on_time = units_timeliness(session, plan, units, roster, day, limit)
     return Dashboard(
         plan,
