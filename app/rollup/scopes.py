@@ -47,6 +47,19 @@ class ScopeChoice:
         return Scope()
 
 
+def _top_down(parents: dict[str, str | None]) -> tuple[dict[str, list[str]], list[str]]:
+    """The members of each unit of ``parents`` (unit → its upper level), and the units
+    breadth-first from the tops (a unit of a cycle in bad data is never reached)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for unit_id, parent in parents.items():
+        if parent is not None and parent in parents:
+            children[parent].append(unit_id)
+    order = [u for u, p in parents.items() if p is None or p not in parents]
+    for unit_id in order:  # grows while it is walked: breadth-first
+        order.extend(children.get(unit_id, ()))
+    return children, order
+
+
 def _subtree_sizes(parents: dict[str, str | None], federation_id: str) -> dict[str, int]:
     """Units at or below each unit that has children, the federation never counted,
     from every (unit, parent) pair of the tree.
@@ -55,13 +68,7 @@ def _subtree_sizes(parents: dict[str, str | None], federation_id: str) -> dict[s
     reverse); a unit of a cycle in bad data is reached from no top and is
     counted by walking its subtree instead.
     """
-    children: dict[str, list[str]] = defaultdict(list)
-    for unit_id, parent in parents.items():
-        if parent is not None and parent in parents:
-            children[parent].append(unit_id)
-    order = [u for u, p in parents.items() if p is None or p not in parents]
-    for unit_id in order:  # grows while it is walked: breadth-first
-        order.extend(children.get(unit_id, ()))
+    children, order = _top_down(parents)
     size = {u: 0 if u == federation_id else 1 for u in parents}
     for unit_id in reversed(order):
         parent = parents[unit_id]
@@ -99,13 +106,7 @@ def _upper_sizes(session: Session, year: int, federation_id: str) -> dict[str, i
     federation_parent = session.scalar(
         select(entry.parent_id).where(entry.year == year, entry.unit_id == federation_id)
     )
-    inner: dict[str, list[str]] = defaultdict(list)  # upper level → its upper-level members
-    for unit_id, parent in uppers.items():
-        if parent is not None and parent in uppers:
-            inner[parent].append(unit_id)
-    order = [u for u, p in uppers.items() if p is None or p not in uppers]
-    for unit_id in order:  # grows while it is walked: breadth-first
-        order.extend(inner.get(unit_id, ()))
+    inner, order = _top_down(uppers)  # upper level → its upper-level members
     if len(order) < len(uppers):  # a cycle: counted unit by unit
         return _subtree_sizes(_tree(session, year), federation_id)
     size: dict[str, int] = {}
