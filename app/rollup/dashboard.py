@@ -156,7 +156,7 @@ def _not_received(
         query = select(entry.unit_id).where(entry.year == plan.year, ~sent)
         if scope.root_unit_id is not None or scope.cluster_id is not None:
             query = query.where(entry.unit_id.in_(scope_units(plan.year, scope)))
-        result[stream] = list(session.scalars(query))
+        result[stream] = list(session.connection().scalars(query).all())
     return result
 
 

@@ -140,8 +140,11 @@ class ScopeRoster:
         wanted = list(unit_ids)
         if self._order is not None or len(wanted) * 4 > len(self.sort_text):
             return sorted(wanted, key=self.order.__getitem__)
+        keys = {u: natural_key(self.sort_text[u]) for u in wanted}
+        if len(set(keys.values())) == len(keys):  # no two alike: the roster's order not needed
+            return sorted(wanted, key=keys.__getitem__)
         position = {unit_id: index for index, unit_id in enumerate(self.sort_text)}
-        return sorted(wanted, key=lambda u: (natural_key(self.sort_text[u]), position[u]))
+        return sorted(wanted, key=lambda u: (keys[u], position[u]))
 
     def unit_counts(self, unit_ids: Iterable[str]) -> dict[tuple[Sector | None, UnitKind], int]:
         """``unit_ids`` counted by (sector, kind), as
@@ -291,16 +294,17 @@ def _tree_rows(
                 .where(entry.year == year, *within)
             )
         ]
+    connection = session.connection()  # plain rows, without the ORM's per-row work
     units = {
         unit_id: (code, name, unit_kind)
-        for unit_id, code, name, unit_kind in session.execute(
+        for unit_id, code, name, unit_kind in connection.execute(
             select(unit.id, unit.code, unit.name, kind)
-        )
+        ).all()
     }
     rows = []
-    for unit_id, parent, cluster, unit_sector in session.execute(
+    for unit_id, parent, cluster, unit_sector in connection.execute(
         select(entry.unit_id, entry.parent_id, entry.cluster_id, sector).where(entry.year == year)
-    ):
+    ).all():
         found = units.get(unit_id)
         if found is not None:
             code, name, unit_kind = found
