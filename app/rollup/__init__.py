@@ -3,6 +3,7 @@ workbook, deadlines with who reported on time, and the units to remind."""
 
 from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
+    LISTED,
     ClusterFigure,
     Dashboard,
     EnteredUnit,
@@ -25,6 +26,7 @@ from app.rollup.services import (
     fresh_dashboard,
     read_cluster_standing,
     read_deadlines,
+    read_not_sent,
     read_reminders,
     read_scope_choices,
     read_scope_unit_codes,
@@ -40,6 +42,7 @@ from app.rollup.timeliness import LateUnit, StreamTimeliness, Timeliness
 from app.rollup.workbook import export_province_workbook
 
 __all__ = [
+    "LISTED",
     "NOT_DUE",
     "NO_DEADLINE",
     "ClusterFigure",
@@ -66,6 +69,7 @@ __all__ = [
     "not_overdue_words",
     "read_cluster_standing",
     "read_deadlines",
+    "read_not_sent",
     "read_reminders",
     "read_scope_choices",
     "read_scope_unit_codes",

@@ -14,7 +14,6 @@ own values.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from app.core.text import natural_key
 from app.exchange import staff_entered
 from app.plans import get_plan
 from app.rollup.cache import cluster_groups
+from app.rollup.deadlines import check_stream
 from app.rollup.query import (
     Scope,
     TargetRollup,
@@ -40,6 +40,7 @@ from app.rollup.query import (
     scope_units,
 )
 from app.rollup.scope_roster import (
+    ScopeRoster,
     UnitContact,
     in_scope,
     read_scope_roster,
@@ -51,6 +52,11 @@ from app.rollup.timeliness import StreamTimeliness, units_timeliness
 from app.statements import saved_value
 from db import models
 from db.enums import Levels, UnitKind
+
+#: How many units the dashboard names per stream in each list (who has not sent, who
+#: is late); the counts are of every unit. A list of 377,000 units helps nobody: the
+#: rest are read on demand (:func:`not_sent`, :func:`app.rollup.timeliness.timeliness`).
+LISTED = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,19 @@ class Dashboard:
     timeliness: tuple[StreamTimeliness, ...]
     #: Units counted as sent whose statement staff entered (paper form, Excel file).
     entered: tuple[EnteredUnit, ...] = ()
+    #: How many units each list names per stream at most (None: every unit).
+    limit: int | None = None
+
+    @property
+    def missing_total(self) -> int:
+        """Reports not sent (or returned for correction), over every stream: all of them,
+        ``missing`` names the first of each stream only."""
+        return sum(c.expected - c.received for c in self.coverage)
+
+    @property
+    def unlisted(self) -> int:
+        """Reports not sent that ``missing`` does not name (a bounded list)."""
+        return self.missing_total - len(self.missing)
 
     @property
     def streams(self) -> list[str]:
@@ -116,15 +135,28 @@ class UnitFigure:
     in_area_total: bool = False
 
 
-def _received(session: Session, plan: domain.Plan, scope: Scope) -> dict[str, set[str]]:
-    """stream → units of ``scope`` whose statement is merged."""
-    statement = models.Statement
-    query = select(statement.unit_id, statement.stream).where(statement.plan_id == plan.id)
-    if scope.root_unit_id is not None or scope.cluster_id is not None:
-        query = query.where(statement.unit_id.in_(scope_units(plan.year, scope)))
-    result: dict[str, set[str]] = defaultdict(set)
-    for unit_id, stream in session.execute(query):
-        result[stream].add(unit_id)
+def _not_received(
+    session: Session, plan: domain.Plan, scope: Scope, streams: list[str]
+) -> dict[str, list[str]]:
+    """stream → units of the plan year's roster in ``scope`` that have no statement of it,
+    found in the database (through the statement's unique index): a complete year reads
+    next to nothing, and the units that have sent are never read one by one."""
+    entry, statement = models.RosterEntry, models.Statement
+    result: dict[str, list[str]] = {}
+    for stream in streams:
+        sent = (
+            select(statement.id)
+            .where(
+                statement.plan_id == plan.id,
+                statement.unit_id == entry.unit_id,
+                statement.stream == stream,
+            )
+            .exists()
+        )
+        query = select(entry.unit_id).where(entry.year == plan.year, ~sent)
+        if scope.root_unit_id is not None or scope.cluster_id is not None:
+            query = query.where(entry.unit_id.in_(scope_units(plan.year, scope)))
+        result[stream] = list(session.connection().scalars(query).all())
     return result
 
 
@@ -158,55 +190,119 @@ def _returned(session: Session, plan_id: str) -> set[tuple[str, str]]:
     }
 
 
-def dashboard(
-    session: Session, *, plan_id: str, scope: Scope | None = None, as_of: dt.date | None = None
-) -> Dashboard:
-    """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read), its
-    on-time rates counted to the end of ``as_of`` (default today)."""
-    plan = get_plan(session, plan_id)
-    scope = scope or Scope()
-    day = as_of or today_local()
-    roster = read_scope_roster(session, plan.year, scope)
-    units = scope_members(roster, scope)
+@dataclass(frozen=True)
+class _Sent:
+    coverage: tuple[Coverage, ...]
+    missing: tuple[MissingUnit, ...]
+    entered: tuple[EnteredUnit, ...]
+
+
+def _sent(
+    session: Session,
+    plan: domain.Plan,
+    scope: Scope,
+    roster: ScopeRoster,
+    units: list[str],
+    streams: list[str],
+    limit: int | None,
+) -> _Sent:
+    """Per stream of ``streams``: how many of ``units`` have sent it, and the first
+    ``limit`` of those that have not (all when None) in the natural order of codes."""
     in_it = set(units)
-    received = _received(session, plan, scope)
+    absent_by_stream = _not_received(session, plan, scope, streams)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
     by_staff = staff_entered(session, plan.id)
-    streams = list(plan.streams)
     coverage = []
-    missing: list[MissingUnit] = []
-    entered: list[EnteredUnit] = []
-    contacts = roster.contacts
+    missing: list[tuple[str, str]] = []
+    entered: list[tuple[str, str]] = []
     for stream in streams:
-        got = received.get(stream, set()) & in_it
+        none = {u for u in absent_by_stream.get(stream, ()) if u in in_it}
+        got = len(in_it) - len(none)
         # A statement returned for correction is owed again: not counted as sent.
-        back = {u for u, s in returned if s == stream and u in got}
-        absent = roster.ordered([u for u in units if u not in got] + sorted(back))
-        typed = roster.ordered(u for u, s in by_staff if s == stream and u in got)
-        coverage.append(Coverage(stream, len(units), len(got) - len(back), len(back), len(typed)))
-        entered.extend(EnteredUnit(contacts[u], stream, by_staff[(u, stream)]) for u in typed)
-        missing.extend(
+        back = [u for u, s in returned if s == stream and u in in_it and u not in none]
+        typed = roster.ordered(
+            u for u, s in by_staff if s == stream and u in in_it and u not in none
+        )
+        coverage.append(Coverage(stream, len(units), got - len(back), len(back), len(typed)))
+        entered.extend((u, stream) for u in typed)
+        missing.extend((u, stream) for u in roster.first([*none, *back], limit))
+    roster.contacts.preload(u for u, _stream in [*missing, *entered])
+    contacts = roster.contacts
+    return _Sent(
+        tuple(coverage),
+        tuple(
             MissingUnit(
                 contacts[u],
                 stream,
                 "returned" if (u, stream) in returned else held.get((u, stream), ""),
             )
-            for u in absent
+            for u, stream in missing
+        ),
+        tuple(EnteredUnit(contacts[u], stream, by_staff[(u, stream)]) for u, stream in entered),
+    )
+
+
+def dashboard(
+    session: Session,
+    *,
+    plan_id: str,
+    scope: Scope | None = None,
+    as_of: dt.date | None = None,
+    limit: int | None = LISTED,
+) -> Dashboard:
+    """Everything the dashboard shows for ``plan_id`` over ``scope`` (one read), its
+    on-time rates counted to the end of ``as_of`` (default today).
+
+    The counts are of every unit in scope; the lists (who has not sent, who is late)
+    name the first ``limit`` units of each stream in the natural order of codes (every
+    unit when None): :func:`not_sent` and :func:`app.rollup.timeliness.timeliness`
+    give the whole lists."""
+    plan = get_plan(session, plan_id)
+    scope = scope or Scope()
+    day = as_of or today_local()
+    roster = read_scope_roster(session, plan.year, scope)
+    units = scope_members(roster, scope)
+    streams = list(plan.streams)
+    sent = _sent(session, plan, scope, roster, units, streams, limit)
+    # The units counted from the roster read (one query less; the federation's own
+    # subtree is the roll-up's whole roster, counted there).
+    counts = roster.unit_counts(units) if scope.root_unit_id != roster.federation_id else None
+    rollups = tuple(
+        rollup(
+            session, plan_id=plan.id, scope=scope, streams=streams, plan=plan, unit_counts=counts
         )
-    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
-    on_time = units_timeliness(session, plan, units, roster, day)
+    )
+    on_time = units_timeliness(session, plan, units, roster, day, limit)
     return Dashboard(
         plan,
         scope,
         len(units),
         rollups,
-        tuple(coverage),
-        tuple(missing),
+        sent.coverage,
+        sent.missing,
         day,
         on_time,
-        tuple(entered),
+        sent.entered,
+        limit,
     )
+
+
+def not_sent(
+    session: Session, *, plan_id: str, scope: Scope | None = None, stream: str | None = None
+) -> list[MissingUnit]:
+    """Every unit in ``scope`` that has not sent ``stream`` (every stream when None),
+    stream by stream in the natural order of codes: the whole list the dashboard
+    counts and names the first of (an export, "see all")."""
+    plan = get_plan(session, plan_id)
+    streams = list(plan.streams)
+    if stream is not None:
+        check_stream(plan, stream)
+        streams = [stream]
+    scope = scope or Scope()
+    roster = read_scope_roster(session, plan.year, scope)
+    units = scope_members(roster, scope)
+    return list(_sent(session, plan, scope, roster, units, streams, None).missing)
 
 
 # --- the units behind a figure -----------------------------------------------------------
@@ -376,6 +472,7 @@ def scope_unit_codes(session: Session, *, year: int, scope: Scope) -> list[str]:
 
 
 __all__ = [
+    "LISTED",
     "ClusterFigure",
     "Coverage",
     "Dashboard",
@@ -386,6 +483,7 @@ __all__ = [
     "UnitFigure",
     "cluster_standing",
     "dashboard",
+    "not_sent",
     "scope_choices",
     "scope_unit_codes",
     "units_behind",

@@ -300,6 +300,7 @@ def rollup(
     streams: Iterable[str] | None = None,
     live: bool = False,
     plan: domain.Plan | None = None,
+    unit_counts: dict[tuple[Sector | None, UnitKind], int] | None = None,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``, judged.
 
@@ -309,7 +310,9 @@ def rollup(
     The sums come from the maintained cells (``app.rollup.cache``), exact
     even when they have not been refreshed; ``live=True`` computes them from
     the values alone (the reference the cells are tested against). A caller
-    that has just read the plan may pass it as ``plan``.
+    that has just read the plan may pass it as ``plan``, and one that has read the
+    scope's roster its units counted by (sector, kind) as ``unit_counts``
+    (:meth:`app.rollup.scope_roster.ScopeRoster.unit_counts`).
     """
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)
@@ -341,7 +344,8 @@ def rollup(
             ),
             cluster_id=scope.cluster_id,
         )
-    unit_counts = _unit_counts(session, plan, None if whole else units, federation_id)
+    if unit_counts is None:
+        unit_counts = _unit_counts(session, plan, None if whole else units, federation_id)
 
     def meeting(indicator: domain.Indicator, target: domain.Target) -> dict[str, int]:
         return _each_unit_meeting(session, plan, units, indicator, target, stream_list)

@@ -9,7 +9,7 @@ they count the same units.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,36 +44,76 @@ class UnitContact:
 #: A roster row as read: code, name, kind, chair, phone, email, parent, cluster, sector.
 _Row = tuple[Any, ...]
 
+#: The natural orders last computed (a roster's sort texts → its units in order, and
+#: each unit's position): a dashboard refreshed over the same roster sorts its codes
+#: once per process.
+_ORDERS: list[tuple[dict[str, str], list[str], dict[str, int]]] = []
+_ORDERS_KEPT = 4
+
+
+def natural_order(sort_text: dict[str, str]) -> tuple[list[str], dict[str, int]]:
+    """The units of ``sort_text`` in the natural order of their texts (code, else name),
+    and unit id → its position in it; the last few orders are kept and reused while
+    the texts are the same."""
+    for texts, ordered, order in _ORDERS:
+        if texts == sort_text:
+            return ordered, order
+    ordered = sorted(sort_text, key=lambda u: natural_key(sort_text[u]))
+    order = {unit_id: index for index, unit_id in enumerate(ordered)}
+    _ORDERS.insert(0, (dict(sort_text), ordered, order))
+    del _ORDERS[_ORDERS_KEPT:]
+    return ordered, order
+
 
 class _Contacts(Mapping[str, UnitContact]):
     """The scope's contacts, each made from its row the first time it is asked for
-    (a national dashboard names a few hundred units of 126,000)."""
+    (a national dashboard names a few hundred units of 126,000). The rows are read
+    when first needed: those of a few units (:meth:`preload`), else all at once."""
 
-    def __init__(self, rows: dict[str, _Row], make: Callable[[str, _Row], UnitContact]) -> None:
-        self._rows = rows
+    def __init__(
+        self,
+        units: Iterable[str],
+        read: Callable[[list[str] | None], dict[str, _Row]],
+        make: Callable[[str, _Row], UnitContact],
+    ) -> None:
+        self._units = units if isinstance(units, dict) else dict.fromkeys(units)
+        self._read = read
+        self._rows: dict[str, _Row] = {}
+        self._complete = False
         self._make = make
         self._made: dict[str, UnitContact] = {}
+
+    def preload(self, unit_ids: Iterable[str]) -> None:
+        """Read the rows of ``unit_ids`` (the few a caller will name) in a few queries."""
+        wanted = [u for u in unit_ids if u in self._units and u not in self._rows]
+        if wanted and not self._complete:
+            self._rows.update(self._read(wanted))
 
     def __getitem__(self, unit_id: str) -> UnitContact:
         contact = self._made.get(unit_id)
         if contact is None:
+            if unit_id not in self._units:
+                raise KeyError(unit_id)
+            if unit_id not in self._rows and not self._complete:
+                self._rows.update(self._read(None))
+                self._complete = True
             contact = self._made[unit_id] = self._make(unit_id, self._rows[unit_id])
         return contact
 
     def __contains__(self, unit_id: object) -> bool:
-        return unit_id in self._rows
+        return unit_id in self._units
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        return iter(self._units)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._units)
 
 
 @dataclass
 class ScopeRoster:
     federation_id: str
-    contacts: Mapping[str, UnitContact]
+    contacts: _Contacts
     parents: dict[str, str | None]
     clusters: dict[str, tuple[str, str]]  # id → (code, name)
     cluster_of: dict[str, str | None]
@@ -81,15 +121,17 @@ class ScopeRoster:
     members: dict[str | None, list[str]]  # cluster id → its units
     #: unit id → (code or name); what the natural order sorts by
     sort_text: dict[str, str]
+    #: unit id → (sector, kind) as stored: what the roll-up counts units by
+    groups: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False)
     _order: dict[str, int] | None = field(default=None, repr=False)
+    _ordered: list[str] = field(default_factory=list, repr=False)
 
     @property
     def order(self) -> dict[str, int]:
         """unit id → its position in the natural order of codes (names when no code);
-        sorted the first time it is asked for."""
+        sorted the first time it is asked for (:func:`natural_order`)."""
         if self._order is None:
-            ordered = sorted(self.sort_text, key=lambda u: natural_key(self.sort_text[u]))
-            self._order = {unit_id: index for index, unit_id in enumerate(ordered)}
+            self._ordered, self._order = natural_order(self.sort_text)
         return self._order
 
     def ordered(self, unit_ids: Iterable[str]) -> list[str]:
@@ -98,28 +140,72 @@ class ScopeRoster:
         wanted = list(unit_ids)
         if self._order is not None or len(wanted) * 4 > len(self.sort_text):
             return sorted(wanted, key=self.order.__getitem__)
+        keys = {u: natural_key(self.sort_text[u]) for u in wanted}
+        if len(set(keys.values())) == len(keys):  # no two alike: the roster's order not needed
+            return sorted(wanted, key=keys.__getitem__)
         position = {unit_id: index for index, unit_id in enumerate(self.sort_text)}
-        return sorted(wanted, key=lambda u: (natural_key(self.sort_text[u]), position[u]))
+        return sorted(wanted, key=lambda u: (keys[u], position[u]))
+
+    def unit_counts(self, unit_ids: Iterable[str]) -> dict[tuple[Sector | None, UnitKind], int]:
+        """``unit_ids`` counted by (sector, kind), as
+        :func:`app.rollup.query.cluster_unit_counts` counts them in SQL."""
+        counted = Counter(self.groups[u] for u in unit_ids)
+        return {
+            (Sector(sector) if sector else None, UnitKind(kind)): count
+            for (sector, kind), count in counted.items()
+        }
+
+    def first(self, unit_ids: Iterable[str], count: int | None) -> list[str]:
+        """The first ``count`` of ``unit_ids`` in the natural order of their codes
+        (all when ``count`` is None)."""
+        wanted = list(unit_ids)
+        if count is None or len(wanted) <= count:
+            return self.ordered(wanted)
+        if len(wanted) * 4 <= len(self.sort_text) and self._order is None:
+            return self.ordered(wanted)[:count]
+        if self._order is None:
+            self._ordered, self._order = natural_order(self.sort_text)
+        chosen, first = set(wanted), []
+        for unit_id in self._ordered:  # many wanted: the first are met early
+            if unit_id in chosen:
+                first.append(unit_id)
+                if len(first) == count:
+                    break
+        return first
 
 
 def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -> ScopeRoster:
     """The year's roster, read once and indexed for every scope; only the units of
     ``scope`` when given (a province of a national roster reads its own rows).
 
-    At national size (126,000 units) this is the dashboard's largest cost
-    after the roll-up, so it reads plain columns (the enums are converted
-    through a small cache, not per row) and sorts the codes once.
+    At national size (126,000 units) this is the dashboard's largest cost after the
+    roll-up, so it reads the tree and the codes only; the contacts (name, kind,
+    chair, phone, e-mail, sector) are read when first asked for: those of the few
+    units a caller names (:meth:`_Contacts.preload`), else all in one query.
     """
     installation = get_installation(session)
     federation_id = installation.own_unit_id if installation is not None else ""
     entry = models.RosterEntry
     unit = models.Unit
     clusters = {
-        c.id: (c.code, c.name)
-        for c in session.scalars(select(models.Cluster).where(models.Cluster.year == year))
+        cluster_id: (code, name)
+        for cluster_id, code, name in session.execute(
+            select(models.Cluster.id, models.Cluster.code, models.Cluster.name).where(
+                models.Cluster.year == year
+            )
+        )
     }
-    rows = session.execute(
-        select(
+    within = _within(year, scope)
+    rows = _tree_rows(session, year, within)
+    names = {row[0]: row[2] for row in rows}
+    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
+    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
+    sectors.update({None: None, "": None})
+    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
+    outside: dict[str, str] = {}
+
+    def read(unit_ids: list[str] | None) -> dict[str, _Row]:
+        query = select(
             unit.id,
             unit.code,
             unit.name,
@@ -130,16 +216,20 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
             entry.parent_id,
             entry.cluster_id,
             type_coerce(entry.sector, String),
-        )
-        .join(entry, entry.unit_id == unit.id)
-        .where(entry.year == year, *_within(year, scope))
-    ).all()
-    names = {row[0]: row[2] for row in rows}
-    names.update(_names_outside(session, {row[7] for row in rows if row[7]} - names.keys()))
-    kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
-    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
-    sectors.update({None: None, "": None})
-    cluster_names = {cid: name for cid, (_code, name) in clusters.items()}
+        ).join(entry, entry.unit_id == unit.id)
+        if unit_ids is None:
+            read_rows = session.execute(query.where(entry.year == year, *within)).all()
+        else:
+            read_rows = []
+            for start in range(0, len(unit_ids), _CHUNK):
+                chunk = unit_ids[start : start + _CHUNK]
+                read_rows.extend(
+                    session.execute(query.where(entry.year == year, unit.id.in_(chunk))).all()
+                )
+        result = {row[0]: row[1:] for row in read_rows}
+        wanted = {row[7] for row in read_rows if row[7]} - names.keys() - outside.keys()
+        outside.update(_names_outside(session, wanted))
+        return result
 
     def make(unit_id: str, row: _Row) -> UnitContact:
         code, name, kind, chair, phone, email, parent, cluster, sector = row
@@ -151,21 +241,20 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
             sector=sectors[sector],
             cluster=cluster_names.get(cluster, "") if cluster else "",
             # Units directly under the federation name it (a blank read as "no upper level").
-            parent_name=names.get(parent or "", ""),
+            parent_name=names.get(parent or "", outside.get(parent or "", "")),
             chair=chair or "",
             phone=phone or "",
             email=email or "",
         )
 
-    by_id: dict[str, _Row] = {}
     parents: dict[str, str | None] = {}
     cluster_of: dict[str, str | None] = {}
     children: dict[str | None, list[str]] = defaultdict(list)
     members: dict[str | None, list[str]] = defaultdict(list)
     sort_text: dict[str, str] = {}
-    for row in rows:
-        unit_id, code, name, parent, cluster = row[0], row[1], row[2], row[7], row[8]
-        by_id[unit_id] = row[1:]
+    groups: dict[str, tuple[str | None, str]] = {}
+    for unit_id, code, name, parent, cluster, sector, kind in rows:
+        groups[unit_id] = (sector, kind)
         parents[unit_id] = parent
         children[parent].append(unit_id)
         cluster_of[unit_id] = cluster
@@ -173,14 +262,54 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
         sort_text[unit_id] = code or name
     return ScopeRoster(
         federation_id,
-        _Contacts(by_id, make),
+        _Contacts(sort_text, read, make),
         parents,
         clusters,
         cluster_of,
         children,
         members,
         sort_text,
+        groups,
     )
+
+
+def _tree_rows(
+    session: Session, year: int, within: list[ColumnElement[bool]]
+) -> list[tuple[Any, ...]]:
+    """(id, code, name, parent, cluster, sector, kind) of the roster's units in scope.
+
+    The whole roster is read as two plain scans joined here: at national size a
+    join looks every one of 126,000 units up by its id, twice as slow.
+    """
+    entry, unit = models.RosterEntry, models.Unit
+    sector, kind = type_coerce(entry.sector, String), type_coerce(unit.kind, String)
+    if within:
+        return [
+            tuple(row)
+            for row in session.execute(
+                select(
+                    unit.id, unit.code, unit.name, entry.parent_id, entry.cluster_id, sector, kind
+                )
+                .join(entry, entry.unit_id == unit.id)
+                .where(entry.year == year, *within)
+            )
+        ]
+    connection = session.connection()  # plain rows, without the ORM's per-row work
+    units = {
+        unit_id: (code, name, unit_kind)
+        for unit_id, code, name, unit_kind in connection.execute(
+            select(unit.id, unit.code, unit.name, kind)
+        ).all()
+    }
+    rows = []
+    for unit_id, parent, cluster, unit_sector in connection.execute(
+        select(entry.unit_id, entry.parent_id, entry.cluster_id, sector).where(entry.year == year)
+    ).all():
+        found = units.get(unit_id)
+        if found is not None:
+            code, name, unit_kind = found
+            rows.append((unit_id, code, name, parent, cluster, unit_sector, unit_kind))
+    return rows
 
 
 def _within(year: int, scope: Scope | None) -> list[ColumnElement[bool]]:
@@ -251,6 +380,7 @@ __all__ = [
     "ScopeRoster",
     "UnitContact",
     "in_scope",
+    "natural_order",
     "read_scope_roster",
     "scope_contacts",
     "scope_members",

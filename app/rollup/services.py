@@ -18,10 +18,12 @@ from app.rollup.cache import refresh_if_possible
 from app.rollup.dashboard import (
     ClusterFigure,
     Dashboard,
+    MissingUnit,
     ScopeChoice,
     UnitFigure,
     cluster_standing,
     dashboard,
+    not_sent,
     scope_choices,
     scope_unit_codes,
     units_behind,
@@ -62,6 +64,15 @@ def fresh_dashboard(
     refresh_if_possible(ctx)
     with ctx.reading() as session:
         return dashboard(session, plan_id=plan_id, scope=scope, as_of=as_of)
+
+
+def read_not_sent(
+    ctx: AppContext, *, plan_id: str, scope: Scope, stream: str | None = None
+) -> list[MissingUnit]:
+    """Every unit in ``scope`` that has not sent ``stream`` (every stream when None):
+    the whole list the dashboard names the first of (:func:`not_sent`)."""
+    with ctx.reading() as session:
+        return not_sent(session, plan_id=plan_id, scope=scope, stream=stream)
 
 
 def read_units_behind(
@@ -159,6 +170,7 @@ __all__ = [
     "fresh_dashboard",
     "read_cluster_standing",
     "read_deadlines",
+    "read_not_sent",
     "read_reminders",
     "read_scope_choices",
     "read_scope_unit_codes",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from app.core.context import AppContext, open_context
 from app.core.days import local_day, parse_day
 from app.core.errors import InputError, NotFoundError, UserError
+from app.core.text import natural_key
 from app.demo.province import write_report
 from app.rollup import (
     read_deadlines,
@@ -28,6 +30,9 @@ from app.rollup import (
     save_deadline,
     save_extension,
 )
+from app.rollup.dashboard import dashboard, not_sent
+from app.rollup.query import Scope
+from app.rollup.timeliness import timeliness
 from app.setup import initialize
 from db import models
 from db.enums import Role
@@ -212,6 +217,42 @@ def test_scope_and_streams_without_deadline(fed: AppContext) -> None:
         }
     (scoped,) = read_timeliness(fed, plan_id=PLAN, scope=scope, stream="h1").streams
     assert scoped.expected == len(subtree)
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_the_dashboard_names_the_first_units_and_counts_every_one(
+    fed: AppContext, limit: int
+) -> None:
+    """The lists are bounded (the first ``limit`` of each stream, in the order of codes);
+    the counts are of every unit, and the whole lists are read on demand."""
+    save_deadline(fed, plan_id=PLAN, stream="h1", due_on=DUE)
+    with fed.reading() as session:
+        subtree = resolve_scope(session, year=2017, unit="CT-001")
+        for scope in (Scope(), subtree):
+            whole = dashboard(session, plan_id=PLAN, scope=scope, as_of=AS_OF, limit=None)
+            short = dashboard(session, plan_id=PLAN, scope=scope, as_of=AS_OF, limit=limit)
+            assert short.coverage == whole.coverage
+            assert short.missing_total == whole.missing_total == len(whole.missing) > limit
+            assert (whole.unlisted, short.unlisted) == (0, len(whole.missing) - len(short.missing))
+            assert not_sent(session, plan_id=PLAN, scope=scope) == list(whole.missing)
+            for coverage in whole.coverage:
+                listed = [m for m in whole.missing if m.stream == coverage.stream]
+                codes = [m.unit.code for m in listed]
+                assert codes == sorted(codes, key=natural_key)
+                assert coverage.expected - coverage.received == len(listed)
+                assert [m for m in short.missing if m.stream == coverage.stream] == listed[:limit]
+                assert not_sent(session, plan_id=PLAN, scope=scope, stream=coverage.stream) == (
+                    listed
+                )
+            apart = timeliness(session, plan_id=PLAN, scope=scope, as_of=AS_OF).streams
+            for long, brief, alone in zip(whole.timeliness, short.timeliness, apart, strict=True):
+                assert long == alone  # the whole list, as the deadlines report reads it
+                assert replace(brief, units=()) == replace(long, units=())
+                assert brief.units == long.units[:limit]
+                assert long.late + long.missing == len(long.units)
+                assert (long.unlisted, brief.unlisted) == (0, len(long.units) - len(brief.units))
+        with pytest.raises(InputError):
+            not_sent(session, plan_id=PLAN, stream="h9")
 
 
 def _digest(ctx: AppContext) -> tuple[int, ...]:

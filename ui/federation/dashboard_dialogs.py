@@ -16,13 +16,15 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.core import domain
 from app.core.i18n import gettext as _
-from app.rollup import Dashboard, Scope
+from app.rollup import Dashboard, Scope, Timeliness
 
 from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.widgets.dialogs import file_dialog, opener
+from ui.widgets.errors import report_failure
 from ui.widgets.pages import Page
+from ui.widgets.tasks import CancelToken
 
 if TYPE_CHECKING:  # loaded when first opened, not with the dashboard
     from ui.federation.deadlines_dialog import DeadlinesDialog
@@ -67,10 +69,26 @@ def open_late(
     history: Callable[[str, str], object],
     remind: Callable[[str], object],
 ) -> LateUnitsDialog:
-    """The units late or not sent, from the last refresh (no second read)."""
+    """The units late or not sent, from the last refresh (no second read); "Show all"
+    reads the whole lists on the worker (:func:`app.rollup.read_timeliness`)."""
     dialog = LateUnitsDialog(board.plan, board.timeliness, board.as_of, scope, page)
     dialog.history_requested.connect(history)
     dialog.remind_requested.connect(remind)
+    ctx = page.context
+
+    def read_all() -> None:
+        from app.rollup import read_timeliness
+
+        def job(_progress: object, _token: CancelToken) -> Timeliness:
+            return read_timeliness(ctx, plan_id=board.plan.id, scope=board.scope, as_of=board.as_of)
+
+        def failed(error: BaseException) -> None:
+            dialog.set_streams(dialog.streams)
+            report_failure(dialog, error)
+
+        page.runner.bound(dialog).run(job, lambda t: dialog.set_streams(t.streams), failed)
+
+    dialog.all_requested.connect(read_all)
     dialog.open()
     return dialog
 

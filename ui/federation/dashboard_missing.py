@@ -4,16 +4,20 @@ and copied as text for an e-mail or a sheet. "Nhập hộ…" asks to enter the 
 unit's report on its behalf (``enter_requested``), and a line lists the reports
 counted as sent that staff entered (paper form, Excel file), never signed by the unit.
 
-The page fills it after each refresh (:meth:`MissingPanel.show_missing`) and
+The page fills it after each refresh (:meth:`MissingPanel.show_board`) and
 fills its stream chooser with the chart's (``stream``); its texts are set by
 :meth:`MissingPanel.translateUI`, which the page calls. The selected unit's
 history and the reminder letters are asked for here (``history_requested``,
 ``remind_requested``) and opened by the page.
+
+The dashboard names the first units of each report only (:data:`app.rollup.LISTED`);
+the title counts every one, a line says how many more there are, and "Show all"
+reads the whole list on the worker (:func:`app.rollup.read_not_sent`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -29,11 +33,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import domain
+from app.core.context import AppContext
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import EnteredUnit, MissingUnit
+from app.rollup import Dashboard, EnteredUnit, MissingUnit, Scope
 
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
+from ui.widgets.errors import report_failure
+from ui.widgets.tasks import BoundRunner, CancelToken
 
 
 class MissingPanel(QWidget):
@@ -50,8 +57,18 @@ class MissingPanel(QWidget):
     #: Enter a unit's report on its behalf: (unit code, stream).
     enter_requested = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext | None = None,
+        runner: BoundRunner | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._ctx = ctx
+        self._runner = runner
+        #: Reports not sent per stream, all of them (None: the rows are the whole list).
+        self._totals: dict[str, int] | None = None
+        self._source: tuple[domain.Plan, Scope] | None = None  # what "Show all" reads
         self.model = MissingModel(self)
         self.proxy = StreamFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -102,6 +119,13 @@ class MissingPanel(QWidget):
         self.all_sent.setObjectName("missing-all-sent")
         self.all_sent.hide()
         self._loaded = False  # nothing to say before the first refresh
+        self.more = QLabel()  # "… and 1,234 more": the list is the first units only
+        self.more.setObjectName("missing-more")
+        self.more.hide()
+        self.all_button = QPushButton()
+        self.all_button.setObjectName("missing-all")
+        self.all_button.clicked.connect(self.load_all)
+        self.all_button.hide()
         self.entered_label = QLabel()
         self.entered_label.setObjectName("entered-units")
         self.entered_label.setWordWrap(True)
@@ -120,6 +144,11 @@ class MissingPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.all_sent)
         layout.addWidget(self.view, 1)
+        more = QHBoxLayout()
+        more.addWidget(self.more)
+        more.addWidget(self.all_button)
+        more.addStretch(1)
+        layout.addLayout(more)
         layout.addWidget(self.entered_label)
 
     def _keep_rows_visible(self, rows: int = 6) -> None:
@@ -136,6 +165,8 @@ class MissingPanel(QWidget):
     def translateUI(self) -> None:
         self.show_count()
         self.copy_button.setText(_("Copy the list"))
+        self.all_button.setText(_("Show all"))
+        self.all_button.setToolTip(_("Read every unit that has not sent (may take a moment)"))
         self.history_button.setText(_("Report history…"))
         self.remind_button.setText(_("Reminder letters…"))
         self.enter_button.setText(_("Enter on its behalf…"))
@@ -144,17 +175,55 @@ class MissingPanel(QWidget):
         )
         self.model.retranslate()
 
+    def show_board(self, board: Dashboard) -> None:
+        """The not-sent units of a refresh: its first units of each report, every one counted."""
+        self._source = (board.plan, board.scope)
+        totals = {c.stream: c.expected - c.received for c in board.coverage}
+        self.show_missing(board.missing, board.plan, board.entered, totals)
+
     def show_missing(
         self,
         rows: Iterable[MissingUnit],
         plan: domain.Plan | None,
         entered: Iterable[EnteredUnit] = (),
+        totals: Mapping[str, int] | None = None,
     ) -> None:
-        self.model.set_missing(list(rows), plan)
+        """``rows`` shown; ``totals`` (reports not sent per stream) when they are the
+        first units of each stream only."""
+        rows = list(rows)
+        self.model.set_missing(rows, plan)
         self._entered = list(entered)
+        bounded = totals is not None and sum(totals.values()) > len(rows)
+        self._totals = dict(totals) if totals is not None and bounded else None
         self._loaded = True
+        self.all_button.setEnabled(True)
         self.show_count()
         self._current_changed()
+
+    @Slot()
+    def load_all(self) -> None:
+        """Read every unit that has not sent, on the worker, and show them all."""
+        if self._source is None or self._ctx is None or self._runner is None:
+            return
+        (plan, scope), ctx, entered = self._source, self._ctx, list(self._entered)
+        self.all_button.setEnabled(False)
+        self.more.setText(_("Reading every unit that has not sent…"))
+
+        def job(_progress: object, _token: CancelToken) -> list[MissingUnit]:
+            from app.rollup import read_not_sent
+
+            return read_not_sent(ctx, plan_id=plan.id, scope=scope)
+
+        def done(rows: list[MissingUnit]) -> None:
+            self.show_missing(rows, plan, entered)
+            self.done.emit(_("Every unit that has not sent is listed."))
+
+        def failed(error: BaseException) -> None:
+            self.all_button.setEnabled(True)
+            self.show_count()
+            report_failure(self, error)
+
+        self._runner.run(job, done, failed)
 
     @Slot()
     def enter_chosen(self) -> None:
@@ -176,12 +245,28 @@ class MissingPanel(QWidget):
         shown = [
             m for m in self.model.rows() if stream is None or m.stream == stream
         ]  # what the filter shows, counted from the rows (no view calls per row)
-        self.title.setText(
-            _("Not sent (chưa nộp): {reports} reports from {units} units").format(
-                reports=format_number(len(shown)),
-                units=format_number(len({m.unit.id for m in shown})),
+        totals = self._totals or {}
+        total = totals.get(stream, len(shown)) if stream else sum(totals.values())
+        unlisted = max(0, total - len(shown)) if self._totals is not None else 0
+        if unlisted:  # the first units only: every report counted, the units cannot be
+            self.title.setText(
+                _("Not sent (chưa nộp): {reports} reports").format(reports=format_number(total))
             )
-        )
+            more = (
+                _("… and {count} more units not listed here.")
+                if stream
+                else _("… and {count} more reports not listed here.")
+            )
+            self.more.setText(more.format(count=format_number(unlisted)))
+        else:
+            self.title.setText(
+                _("Not sent (chưa nộp): {reports} reports from {units} units").format(
+                    reports=format_number(len(shown)),
+                    units=format_number(len({m.unit.id for m in shown})),
+                )
+            )
+        self.more.setVisible(bool(unlisted))
+        self.all_button.setVisible(bool(unlisted) and self._runner is not None)
         self.enter_button.setEnabled(bool(shown))
         # Nothing to remind of or copy when every unit has sent: said in words.
         self.remind_button.setEnabled(bool(shown))

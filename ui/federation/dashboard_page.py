@@ -45,7 +45,7 @@ from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_c
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.history_dialog import UnitHistoryDialog
-from ui.federation.late_units import LateUnitsDialog, behind, rates_text
+from ui.federation.late_units import LateUnitsDialog, behind_count, rates_text
 from ui.federation.reminder_dialog import ReminderDialog
 from ui.federation.units_behind import UnitsBehindDialog
 from ui.widgets.dialogs import ending_in, opener
@@ -154,7 +154,7 @@ class DashboardPage(Page):
         self.tabs.addTab(cluster_page, "")
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.missing = MissingPanel()
+        self.missing = MissingPanel(ctx, self.runner)
         self.missing.done.connect(self.done)
         self.missing.history_requested.connect(self.show_history)
         self.missing.remind_requested.connect(self.ask_reminders)
@@ -358,7 +358,7 @@ class DashboardPage(Page):
             self.view.setColumnWidth(
                 column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
             )
-        self.missing.show_missing(board.missing, board.plan, board.entered)
+        self.missing.show_board(board)
         self._show_coverage()
         self._charts_dirty = True
         self._tab_changed(self.tabs.currentIndex())
@@ -392,8 +392,8 @@ class DashboardPage(Page):
         scope = _scope_text(self.current_choice())
         self.coverage.setText(f"<b>{scope}</b> — " + " · ".join(parts))
         self.on_time.setText("\n".join(rates_text(item, board.plan) for item in board.timeliness))
-        late = behind(board.timeliness)
-        self.late_button.setText(_("Late or not sent ({count})…").format(count=len(late)))
+        late = behind_count(board.timeliness)
+        self.late_button.setText(_("Late or not sent ({count})…").format(count=late))
         self.late_button.setEnabled(bool(late))
 
     @Slot(str, str)

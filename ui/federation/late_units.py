@@ -3,7 +3,10 @@ rates per report, and the dialog listing the units late or not sent of each
 report that has a deadline (sortable, their extension shown).
 
 Both are drawn from what the dashboard's own refresh read
-(:attr:`app.rollup.Dashboard.timeliness`); nothing here reads the database.
+(:attr:`app.rollup.Dashboard.timeliness`); nothing here reads the database. The
+refresh names the first units of each report only: the dialog counts every one,
+says how many are not listed, and asks for the whole list (``all_requested``;
+:func:`ui.federation.dashboard_dialogs.open_late` reads it on the worker).
 """
 
 from __future__ import annotations
@@ -64,6 +67,12 @@ def rates_text(item: StreamTimeliness, plan: domain.Plan | None) -> str:
 def behind(streams: tuple[StreamTimeliness, ...]) -> list[LateUnit]:
     """The units late or not sent with the reports that have a deadline."""
     return [unit for item in streams if item.due_on is not None for unit in item.units]
+
+
+def behind_count(streams: tuple[StreamTimeliness, ...]) -> int:
+    """How many units are late or not sent with the reports that have a deadline, all
+    of them (:func:`behind` lists the first of each report only)."""
+    return sum(item.late + item.missing for item in streams if item.due_on is not None)
 
 
 def status_text(unit: LateUnit, as_of: dt.date) -> str:
@@ -179,6 +188,8 @@ class LateUnitsDialog(QDialog):
     history_requested = Signal(str, str)
     #: The report chosen ("" for every report): write reminder letters.
     remind_requested = Signal(str)
+    #: "Show all": the whole list is asked for (:meth:`set_streams` shows it).
+    all_requested = Signal()
 
     def __init__(
         self,
@@ -192,6 +203,7 @@ class LateUnitsDialog(QDialog):
         self.setObjectName("late-units")
         self.setWindowTitle(_("Late or not sent · {scope}").format(scope=scope_text))
         self.model = LateUnitsModel(plan, as_of, self)
+        self._streams = streams
         self.model.set_rows(behind(streams))
         self.proxy = LateFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -225,6 +237,12 @@ class LateUnitsDialog(QDialog):
         self.stream.currentIndexChanged.connect(self._stream_chosen)
         self.count = QLabel()
         self.count.setObjectName("late-count")
+        self.more = QLabel()  # "… and 1,234 more": the refresh named the first units only
+        self.more.setObjectName("late-more")
+        self.all_button = QPushButton(_("Show all"))
+        self.all_button.setObjectName("late-all")
+        self.all_button.setToolTip(_("Read every unit late or not sent (may take a moment)"))
+        self.all_button.clicked.connect(self._ask_all)
         summary = QLabel(
             "<br>".join(rates_text(item, plan) for item in streams)
             + "<br>"
@@ -256,23 +274,53 @@ class LateUnitsDialog(QDialog):
         layout.addWidget(summary)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        more = QHBoxLayout()
+        more.addWidget(self.more)
+        more.addWidget(self.all_button)
+        more.addStretch(1)
+        layout.addLayout(more)
         layout.addWidget(buttons)
         self._show_count()
         fit_to_screen(self, 1100, 560)
+
+    @property
+    def streams(self) -> tuple[StreamTimeliness, ...]:
+        return self._streams
 
     @Slot(int)
     def _stream_chosen(self, _index: int) -> None:
         self.proxy.set_stream(self.stream.currentData())
         self._show_count()
 
+    def set_streams(self, streams: tuple[StreamTimeliness, ...]) -> None:
+        """Show these streams' units (the whole lists, once read)."""
+        self._streams = streams
+        self.model.set_rows(behind(streams))
+        self.all_button.setEnabled(True)
+        self._show_count()
+
+    @Slot()
+    def _ask_all(self) -> None:
+        self.all_button.setEnabled(False)
+        self.more.setText(_("Reading every unit late or not sent…"))
+        self.all_requested.emit()
+
     def _show_count(self) -> None:
-        rows = self.shown_rows()
+        """Every unit counted (the stream's counts), the rows shown being maybe the first."""
+        wanted = self.stream.currentData()
+        chosen = [s for s in self._streams if s.due_on is not None and wanted in (None, s.stream)]
         self.count.setText(
             _("{late} late, {missing} not sent").format(
-                late=format_number(sum(1 for r in rows if r.arrived_on is not None)),
-                missing=format_number(sum(1 for r in rows if r.arrived_on is None)),
+                late=format_number(sum(s.late for s in chosen)),
+                missing=format_number(sum(s.missing for s in chosen)),
             )
         )
+        unlisted = sum(s.unlisted for s in chosen)
+        self.more.setText(
+            _("… and {count} more units not listed here.").format(count=format_number(unlisted))
+        )
+        self.more.setVisible(bool(unlisted))
+        self.all_button.setVisible(bool(unlisted))
 
     def _current(self) -> LateUnit | None:
         current = self.view.currentIndex()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.core.context import AppContext
 from app.rollup.dashboard import dashboard
 from app.rollup.query import Scope
 from app.rollup.scope_roster import in_scope, read_scope_roster
@@ -99,3 +100,33 @@ def test_the_clusters_standing_read_at_once_is_each_clusters_own_rollup(
             rows = rollup(session, plan_id=plan_id, scope=Scope(cluster_id=cluster_id), live=True)
             judged = [r.figures[stream] for r in rows if is_verdict(r.figures[stream].verdict)]
             assert (figure.met, figure.judged) == (sum(1 for f in judged if f.met), len(judged))
+
+
+def test_the_chooser_counts_a_cycle_in_bad_data_as_the_whole_tree_does(
+    ctx: AppContext, tree: Tree
+) -> None:
+    """Two upper levels under each other (bad data): reached from no top, each counted by
+    walking the tree, as the sizes added up from every (unit, parent) pair count them."""
+    from sqlalchemy import update
+
+    from app.rollup.scopes import _subtree_sizes, _tree
+    from db import models
+
+    units = tree.units
+    with ctx.unit_of_work() as writing:
+        writing.execute(
+            update(models.RosterEntry)
+            .where(models.RosterEntry.year == YEAR, models.RosterEntry.unit_id == units["U1"])
+            .values(parent_id=units["U2"])
+        )
+        writing.execute(
+            update(models.RosterEntry)
+            .where(models.RosterEntry.year == YEAR, models.RosterEntry.unit_id == units["U2"])
+            .values(parent_id=units["U1"])
+        )
+    with ctx.reading() as session:
+        sizes = _subtree_sizes(_tree(session, YEAR), units["F"])
+        choices = scope_choices(session, year=YEAR)
+    subtrees = {c.id: c.units for c in choices if c.kind is ScopeKind.SUBTREE}
+    assert subtrees[units["U1"]] == subtrees[units["U2"]] == 8  # U1, U2 and their six
+    assert subtrees == {u: n for u, n in sizes.items() if u != units["F"]}
