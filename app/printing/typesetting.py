@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -187,12 +188,30 @@ def styles() -> Styles:
 
 
 class SetParagraph(Paragraph):  # type: ignore[misc]
-    """A paragraph that keeps how it broke into lines at each width it was given.
+    """A paragraph that keeps how it broke into lines at each width it was given,
+    and what it drew.
 
     A table measures its cells, then measures each again as it draws it (and again
     on every page its repeated header row is drawn); a paragraph's lines depend
     only on its text, its style and the width, so the second time costs nothing.
+    Drawn again with the same lines on the same canvas (a batch's forms repeat their
+    headings, indicators and targets), it repeats the operators it wrote the first
+    time: they are relative to where it stands, set their own font and colour
+    whatever the canvas's state, and name glyphs already in the document's fonts.
     """
+
+    def draw(self) -> None:
+        canvas = self.canv
+        state = self.__dict__
+        lines = state["blPara"]
+        last = state.get("_drawn")
+        if last is not None and last[0]() is canvas and last[1] is lines:
+            canvas._code.extend(last[2])
+            return
+        code: list[str] = canvas._code
+        start = len(code)
+        super().draw()
+        state["_drawn"] = (weakref.ref(canvas), lines, code[start:])
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         if avail_width < 1e-6:  # reportlab's answer for no room at all

@@ -5,8 +5,10 @@ measured and drawn at changing widths, and a table cell's paragraph is one per t
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from app.printing import qr
+from app.printing.fonts import BOLD, REGULAR
 from app.printing.typesetting import SetParagraph, cell_markup, cell_para, styles
 from tests.unit.printing.pdf_reading import read_pdf
 
@@ -95,3 +98,38 @@ def test_cell_paragraphs_are_kept_per_thread() -> None:
     thread.start()
     thread.join()
     assert other[0] is not first and other[0].text == first.text
+
+
+def _operators(paragraphs: list[Paragraph]) -> list[bytes]:
+    """Two documents, each drawing every paragraph (measured once) four times with
+    the canvas in changing states, the second in the reverse order (its fonts number
+    the glyphs otherwise): the pages' operators, uncompressed."""
+    pages = []
+    for order in (paragraphs, paragraphs[::-1]):
+        out = BytesIO()
+        canvas = Canvas(out, invariant=True, pageCompression=0)
+        y = 800.0
+        for paragraph in order:
+            _w, height = paragraph.wrap(200, 10_000)
+            for color, font in [
+                ("black", REGULAR),
+                ("red", REGULAR),
+                ("red", BOLD),
+                ("black", REGULAR),
+            ]:
+                canvas.setFillColor(color)
+                canvas.setFont(font, 12)
+                y -= height + 2
+                paragraph.drawOn(canvas, 40, y)
+        canvas.showPage()
+        canvas.save()
+        pages += re.findall(rb"stream\r?\n(.*?)endstream", out.getvalue(), re.DOTALL)
+    return pages
+
+
+def test_a_set_paragraph_drawn_again_draws_what_a_paragraph_draws() -> None:
+    texts = ["Số đoàn viên phát triển <b>tăng thêm</b> thực tế", "Đăng ký: 4.000.000 đ"]
+    style = styles().cell
+    plain = _operators([Paragraph(text, style) for text in texts])
+    assert b"1 0 0 rg" in b"".join(plain) and plain[0] != plain[1]
+    assert _operators([SetParagraph(text, style) for text in texts]) == plain
