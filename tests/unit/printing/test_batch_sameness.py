@@ -6,28 +6,12 @@ The demo province of the folder's conftest (12 units) is only read."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pypdfium2 as pdfium
-
 from app.core.text import natural_key
 from app.printing import BatchDocument, documents, print_batch
-from tests.unit.printing.pdf_reading import PLAN, layout_pages
+from tests.unit.printing.pdf_reading import PLAN, layout_pages, page_pixels
 from tests.unit.printing.setups import Province
 
 HEADING = "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017"
-
-
-def _pixels(path: Path) -> list[bytes]:
-    """Each page rendered (grey, 50 dpi), as bytes."""
-    document = pdfium.PdfDocument(path)
-    try:
-        return [
-            document[index].render(scale=50 / 72, grayscale=True).to_pil().tobytes()
-            for index in range(len(document))
-        ]
-    finally:
-        document.close()
 
 
 def test_each_form_of_a_batch_is_the_form_printed_alone(province: Province) -> None:
@@ -35,7 +19,7 @@ def test_each_form_of_a_batch_is_the_form_printed_alone(province: Province) -> N
     print_batch(
         province.ctx, document=BatchDocument.REGISTRATION, plan_id=PLAN, out=batch, workers=1
     )
-    words, pixels = layout_pages(batch), _pixels(batch)
+    words, pixels = layout_pages(batch), page_pixels(batch)
     assert len(words) == len(pixels)
     starts = [i for i, page in enumerate(words) if HEADING in page]
     units = sorted(province.demo.units, key=lambda u: natural_key(u.code))
@@ -44,4 +28,4 @@ def test_each_form_of_a_batch_is_the_form_printed_alone(province: Province) -> N
         alone = province.out / f"alone-{unit.code}.pdf"
         documents.print_registration_form(province.ctx, plan_id=PLAN, unit=unit.code, out=alone)
         assert layout_pages(alone) == words[start:end], unit.code
-        assert _pixels(alone) == pixels[start:end], unit.code
+        assert page_pixels(alone) == pixels[start:end], unit.code
