@@ -136,15 +136,25 @@ def _height(row: Sequence[str], widths: Sequence[float], style: ParagraphStyle) 
     for value, width in zip(row, widths, strict=False):
         if not isinstance(value, str):
             continue
-        room = max(width - 6, 10.0)
-        lines = sum(
-            max(1, math.ceil(stringWidth(line, style.fontName, style.fontSize) / room))
-            for line in value.replace("\x1f", "\n").split("\n")
-        )
+        lines = _lines(value, style.fontName, style.fontSize, max(width - 6, 10.0))
         tallest = max(tallest, lines * style.leading)
     return tallest
 
 
+#: Cell texts measured, kept: a batch's forms repeat most of theirs.
+_KEPT = 4096
+
+
+@lru_cache(maxsize=_KEPT)
+def _lines(value: str, font: str, size: float, room: float) -> int:
+    """How many lines ``value`` takes in ``room`` points, at least (its words unbroken)."""
+    return sum(
+        max(1, math.ceil(stringWidth(line, font, size) / room))
+        for line in value.replace("\x1f", "\n").split("\n")
+    )
+
+
+@lru_cache(maxsize=_KEPT)
 def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     """``style``, smaller if a word of ``value`` (never broken) is wider than ``room``.
 
