@@ -1,7 +1,6 @@
 """Package exchange: signing, keys, package formats, and the federation's import and merge.
 
-The names are loaded on first use (:func:`app.core.lazy.lazy_exports`): the
-window shows the plan without the package's modules it does not need yet.
+Its names load on first use (:mod:`app.core.lazy`).
 """
 
 from __future__ import annotations

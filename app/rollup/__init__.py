@@ -1,8 +1,7 @@
 """Roll-up: totals over the roster, their maintained cells, the dashboard, the province
 workbook, deadlines with who reported on time, and the units to remind.
 
-The names are loaded on first use (:func:`app.core.lazy.lazy_exports`): the
-window shows the plan without the package's modules it does not need yet.
+Its names load on first use (:mod:`app.core.lazy`).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAZY = ["app.exchange", "app.rollup"]
+LAZY = ["app.exchange", "app.plans", "app.rollup", "app.roster", "app.statements"]
 
 
 def _type_checking_imports(package: str) -> dict[str, tuple[str, ...]]:
