@@ -1,135 +1,320 @@
-"""Package exchange: signing, keys, package formats, and the federation's import and merge."""
+"""Package exchange: signing, keys, package formats, and the federation's import and merge.
 
-from app.exchange.age_keys import (
-    ensure_identity,
-    export_identity,
-    keep_plan_recipients,
-    own_recipient,
-    seal_for_unit,
-    seal_outgoing,
-)
-from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
-from app.exchange.arrivals import first_arrivals
-from app.exchange.bodies import (
-    ParsedStatement,
-    enrolment_to_json,
-    parse_enrolment,
-    parse_receipt,
-    parse_statement,
-    parse_values,
-    statement_to_json,
-)
-from app.exchange.conflicts import ConflictDetail, ConflictRow, conflict_detail, list_conflict_rows
-from app.exchange.enrolment import KeyRow, key_overview
-from app.exchange.entries import (
-    EntryResult,
-    enter_statement,
-    signed_streams,
-    statement_from_json,
-    typed_values,
-)
-from app.exchange.federation import (
-    decide_key,
-    export_plan_packages,
-    list_conflicts,
-    owed_receipts,
-    rebuild,
-    resolve_conflict,
-    return_package,
-    write_receipts,
-)
-from app.exchange.flag_text import check_label, flag_values_text
-from app.exchange.flags import FlagInfo, list_flags, unverify_flag, verify_flag
-from app.exchange.format import (
-    FILE_SUFFIX,
-    MAX_BUNDLE_BYTES,
-    MAX_ENROLMENT_BYTES,
-    MAX_PACKAGE_BYTES,
-    Header,
-    Kind,
-    Package,
-    PayloadError,
-    new_package_id,
-    now_text,
-    parse_payload,
-    seal,
-    suggested_file_name,
-)
-from app.exchange.history import (
-    HistoryEntry,
-    UnitHistory,
-    VersionComparison,
-    compare_versions,
-    unit_history,
-)
-from app.exchange.key_custody import stored_key_text
-from app.exchange.key_services import (
-    export_identity_file,
-    key_needs_protection,
-    lock_key,
-    protect_key,
-    rotate_federation_key,
-    unlock_key,
-)
-from app.exchange.key_status import KeyStatus
-from app.exchange.keys import (
-    backup_own_key,
-    create_kept_key,
-    ensure_own_key,
-    installation_id,
-    installation_unsealer,
-    key_directory,
-    list_keys,
-    own_epoch,
-    own_key_info,
-    own_key_row,
-    restore_own_key,
-    rotate_own_key,
-    unlocked_own_key,
-)
-from app.exchange.keystore import (
-    KeyPair,
-    PassphraseRequiredError,
-    WrongPassphraseError,
-    export_backup,
-    generate_keypair,
-    restore_backup,
-    save_private_key,
-)
-from app.exchange.labels import (
-    CONFLICT_REASONS,
-    conflict_reason_label,
-    key_status_label,
-    kind_label,
-    local_time,
-    outcome_label,
-    stream_label,
-)
-from app.exchange.merge import examine_file, import_packages, iter_package_files
-from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
-from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
-from app.exchange.sealing import (
-    NotRecipientError,
-    SealingError,
-    check_recipient,
-    decrypt,
-    decrypt_with_passphrase,
-    encrypt_to,
-    encrypt_with_passphrase,
-    is_encrypted,
-)
-from app.exchange.signing import (
-    check_public_key,
-    decode_base64_canonical,
-    fingerprint_groups,
-    fingerprint_matches,
-    key_id,
-    open_envelope,
-    payload_format_version,
-    same_fingerprint,
-    verify_envelope,
-)
-from app.exchange.statement_rows import statement_id
+Its names load on first use (:mod:`app.core.lazy`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.core.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from app.exchange.age_keys import (
+        ensure_identity,
+        export_identity,
+        keep_plan_recipients,
+        own_recipient,
+        seal_for_unit,
+        seal_outgoing,
+    )
+    from app.exchange.archived import ENTRY_SOURCES, EXCEL, PAPER, staff_entered
+    from app.exchange.arrivals import first_arrivals
+    from app.exchange.bodies import (
+        ParsedStatement,
+        enrolment_to_json,
+        parse_enrolment,
+        parse_receipt,
+        parse_statement,
+        parse_values,
+        statement_to_json,
+    )
+    from app.exchange.conflicts import (
+        ConflictDetail,
+        ConflictRow,
+        conflict_detail,
+        list_conflict_rows,
+    )
+    from app.exchange.enrolment import KeyRow, key_overview
+    from app.exchange.entries import (
+        EntryResult,
+        enter_statement,
+        signed_streams,
+        statement_from_json,
+        typed_values,
+    )
+    from app.exchange.federation import (
+        decide_key,
+        export_plan_packages,
+        list_conflicts,
+        owed_receipts,
+        rebuild,
+        resolve_conflict,
+        return_package,
+        write_receipts,
+    )
+    from app.exchange.flag_text import check_label, flag_values_text
+    from app.exchange.flags import FlagInfo, list_flags, unverify_flag, verify_flag
+    from app.exchange.format import (
+        FILE_SUFFIX,
+        MAX_BUNDLE_BYTES,
+        MAX_ENROLMENT_BYTES,
+        MAX_PACKAGE_BYTES,
+        Header,
+        Kind,
+        Package,
+        PayloadError,
+        new_package_id,
+        now_text,
+        parse_payload,
+        seal,
+        suggested_file_name,
+    )
+    from app.exchange.history import (
+        HistoryEntry,
+        UnitHistory,
+        VersionComparison,
+        compare_versions,
+        unit_history,
+    )
+    from app.exchange.key_custody import stored_key_text
+    from app.exchange.key_services import (
+        export_identity_file,
+        key_needs_protection,
+        lock_key,
+        protect_key,
+        rotate_federation_key,
+        unlock_key,
+    )
+    from app.exchange.key_status import KeyStatus
+    from app.exchange.keys import (
+        backup_own_key,
+        create_kept_key,
+        ensure_own_key,
+        installation_id,
+        installation_unsealer,
+        key_directory,
+        list_keys,
+        own_epoch,
+        own_key_info,
+        own_key_row,
+        restore_own_key,
+        rotate_own_key,
+        unlocked_own_key,
+    )
+    from app.exchange.keystore import (
+        KeyPair,
+        PassphraseRequiredError,
+        WrongPassphraseError,
+        export_backup,
+        generate_keypair,
+        restore_backup,
+        save_private_key,
+    )
+    from app.exchange.labels import (
+        CONFLICT_REASONS,
+        conflict_reason_label,
+        key_status_label,
+        kind_label,
+        local_time,
+        outcome_label,
+        stream_label,
+    )
+    from app.exchange.merge import examine_file, import_packages, iter_package_files
+    from app.exchange.outcomes import ImportSummary, ItemResult, Outcome
+    from app.exchange.runs import list_import_runs, load_import_run, since_the_run, unit_names
+    from app.exchange.sealing import (
+        NotRecipientError,
+        SealingError,
+        check_recipient,
+        decrypt,
+        decrypt_with_passphrase,
+        encrypt_to,
+        encrypt_with_passphrase,
+        is_encrypted,
+    )
+    from app.exchange.signing import (
+        check_public_key,
+        decode_base64_canonical,
+        fingerprint_groups,
+        fingerprint_matches,
+        key_id,
+        open_envelope,
+        payload_format_version,
+        same_fingerprint,
+        verify_envelope,
+    )
+    from app.exchange.statement_rows import statement_id
+
+#: Where each name is defined (a test checks it against the imports above).
+_SOURCES: dict[str, tuple[str, ...]] = {
+    "app.exchange.age_keys": (
+        "ensure_identity",
+        "export_identity",
+        "keep_plan_recipients",
+        "own_recipient",
+        "seal_for_unit",
+        "seal_outgoing",
+    ),
+    "app.exchange.archived": (
+        "ENTRY_SOURCES",
+        "EXCEL",
+        "PAPER",
+        "staff_entered",
+    ),
+    "app.exchange.arrivals": ("first_arrivals",),
+    "app.exchange.bodies": (
+        "ParsedStatement",
+        "enrolment_to_json",
+        "parse_enrolment",
+        "parse_receipt",
+        "parse_statement",
+        "parse_values",
+        "statement_to_json",
+    ),
+    "app.exchange.conflicts": (
+        "ConflictDetail",
+        "ConflictRow",
+        "conflict_detail",
+        "list_conflict_rows",
+    ),
+    "app.exchange.enrolment": (
+        "KeyRow",
+        "key_overview",
+    ),
+    "app.exchange.entries": (
+        "EntryResult",
+        "enter_statement",
+        "signed_streams",
+        "statement_from_json",
+        "typed_values",
+    ),
+    "app.exchange.federation": (
+        "decide_key",
+        "export_plan_packages",
+        "list_conflicts",
+        "owed_receipts",
+        "rebuild",
+        "resolve_conflict",
+        "return_package",
+        "write_receipts",
+    ),
+    "app.exchange.flag_text": (
+        "check_label",
+        "flag_values_text",
+    ),
+    "app.exchange.flags": (
+        "FlagInfo",
+        "list_flags",
+        "unverify_flag",
+        "verify_flag",
+    ),
+    "app.exchange.format": (
+        "FILE_SUFFIX",
+        "MAX_BUNDLE_BYTES",
+        "MAX_ENROLMENT_BYTES",
+        "MAX_PACKAGE_BYTES",
+        "Header",
+        "Kind",
+        "Package",
+        "PayloadError",
+        "new_package_id",
+        "now_text",
+        "parse_payload",
+        "seal",
+        "suggested_file_name",
+    ),
+    "app.exchange.history": (
+        "HistoryEntry",
+        "UnitHistory",
+        "VersionComparison",
+        "compare_versions",
+        "unit_history",
+    ),
+    "app.exchange.key_custody": ("stored_key_text",),
+    "app.exchange.key_services": (
+        "export_identity_file",
+        "key_needs_protection",
+        "lock_key",
+        "protect_key",
+        "rotate_federation_key",
+        "unlock_key",
+    ),
+    "app.exchange.key_status": ("KeyStatus",),
+    "app.exchange.keys": (
+        "backup_own_key",
+        "create_kept_key",
+        "ensure_own_key",
+        "installation_id",
+        "installation_unsealer",
+        "key_directory",
+        "list_keys",
+        "own_epoch",
+        "own_key_info",
+        "own_key_row",
+        "restore_own_key",
+        "rotate_own_key",
+        "unlocked_own_key",
+    ),
+    "app.exchange.keystore": (
+        "KeyPair",
+        "PassphraseRequiredError",
+        "WrongPassphraseError",
+        "export_backup",
+        "generate_keypair",
+        "restore_backup",
+        "save_private_key",
+    ),
+    "app.exchange.labels": (
+        "CONFLICT_REASONS",
+        "conflict_reason_label",
+        "key_status_label",
+        "kind_label",
+        "local_time",
+        "outcome_label",
+        "stream_label",
+    ),
+    "app.exchange.merge": (
+        "examine_file",
+        "import_packages",
+        "iter_package_files",
+    ),
+    "app.exchange.outcomes": (
+        "ImportSummary",
+        "ItemResult",
+        "Outcome",
+    ),
+    "app.exchange.runs": (
+        "list_import_runs",
+        "load_import_run",
+        "since_the_run",
+        "unit_names",
+    ),
+    "app.exchange.sealing": (
+        "NotRecipientError",
+        "SealingError",
+        "check_recipient",
+        "decrypt",
+        "decrypt_with_passphrase",
+        "encrypt_to",
+        "encrypt_with_passphrase",
+        "is_encrypted",
+    ),
+    "app.exchange.signing": (
+        "check_public_key",
+        "decode_base64_canonical",
+        "fingerprint_groups",
+        "fingerprint_matches",
+        "key_id",
+        "open_envelope",
+        "payload_format_version",
+        "same_fingerprint",
+        "verify_envelope",
+    ),
+    "app.exchange.statement_rows": ("statement_id",),
+}
+
+__getattr__ = lazy_exports(__name__, _SOURCES)
 
 __all__ = [
     "CONFLICT_REASONS",

@@ -3,7 +3,8 @@
 The jobs are cut into runs of consecutive documents; each worker lays its runs out
 (:mod:`app.printing.batch_layout`) into a temporary PDF of its own, or straight into
 the folder of one file per unit. The pieces of a single file are then joined, in
-order, into the output (written whole, :func:`app.core.files.write_atomically`).
+order, into the output (:mod:`app.printing.pdf_join`, their objects copied as bytes;
+written whole, :func:`app.core.files.write_atomically`).
 
 Workers are started with ``spawn`` (as on Windows, and under PyInstaller, where the
 programs' entry points call :func:`multiprocessing.freeze_support`). They count the
@@ -28,6 +29,7 @@ from app.core.errors import N_, UserError
 from app.core.files import write_atomically
 from app.core.text import nfc
 from app.printing.batch_layout import Cancelled, PrintJob, each_pdf, single_pdf
+from app.printing.pdf_join import UnexpectedPdf, join_pieces
 
 #: Below this many documents a batch is laid out in this process: starting a worker
 #: (importing the printing code, loading the fonts) costs about as much as ~50 forms.
@@ -196,11 +198,29 @@ def _follow(
 
 
 def _join(pieces: Sequence[Path], out: Path, *, title: str, author: str) -> None:
-    """The pieces' pages, in order, as one PDF at ``out``."""
+    """The pieces' pages, in order, as one PDF at ``out``
+    (:func:`app.printing.pdf_join.join_pieces`; pypdf for pieces of another shape)."""
+
+    def write(temporary: Path) -> None:
+        with temporary.open("wb") as stream:
+            join_pieces(pieces, stream, title=title, author=author)
+
+    try:
+        write_atomically(out, write)
+    except UnexpectedPdf:
+        _join_with_pypdf(pieces, out, title=title, author=author)
+
+
+def _join_with_pypdf(pieces: Sequence[Path], out: Path, *, title: str, author: str) -> None:
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for piece in pieces:
         writer.append(str(piece))
     writer.add_metadata({"/Title": nfc(title), "/Author": nfc(author), "/Creator": "Thi Đua"})
-    write_atomically(out, lambda temporary: writer.write(str(temporary)))
+
+    def write(temporary: Path) -> None:
+        with temporary.open("wb") as stream:
+            writer.write(stream)
+
+    write_atomically(out, write)

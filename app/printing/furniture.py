@@ -36,6 +36,7 @@ from app.core.text import nfc
 from app.printing.fonts import BOLD, REGULAR
 from app.printing.typesetting import (
     BODY_SIZE,
+    cell_para,
     format_vn_date,
     frame_width,
     para,
@@ -116,29 +117,29 @@ def header_block(
     left_width = HEADER_LEFT_WIDTH + (30 * mm if wide else 0)
     right_width = total - left_width - HEADER_GAP
     issuer_text = unbroken_name(vn_upper(issuer))
-    issuer_para = para(issuer_text, s.issuer)
+    issuer_para = cell_para(issuer_text, s.issuer)
     size = 13
     if issuer_para.wrap(left_width, 10**6)[1] > 2 * s.issuer.leading + 0.1:
         # A long name: 12 pt (the decree allows 12–13) rather than three lines.
         size = 12
-        issuer_para = para(issuer_text, s.issuer_small)
+        issuer_para = cell_para(issuer_text, s.issuer_small)
     issuer_line = min(stringWidth(issuer_text, BOLD, size), left_width - 4)
     left: list[Flowable] = []
     if parent:
-        left.append(para(unbroken_name(vn_upper(parent)), s.parent))
+        left.append(cell_para(unbroken_name(vn_upper(parent)), s.parent))
     left += [
         issuer_para,
         Rule(issuer_line * 0.4, space_before=4, space_after=5),
-        para(f"Số: {number}" if number else "Số: …", s.number),
+        cell_para(f"Số: {number}" if number else "Số: …", s.number),
     ]
     if subject:
-        left.append(para(subject, s.number))
+        left.append(cell_para(subject, s.number))
     motto_width = stringWidth(MOTTO, BOLD, 14)
     right: list[Flowable] = [
-        para(NATIONAL_NAME, s.national),
-        para(MOTTO, s.motto),
+        cell_para(NATIONAL_NAME, s.national),
+        cell_para(MOTTO, s.motto),
         Rule(motto_width, space_before=4, space_after=8),
-        para(format_vn_date(place, date, year=year), s.dateline),
+        cell_para(format_vn_date(place, date, year=year), s.dateline),
     ]
     table = Table(
         [[left, "", right]],
@@ -169,15 +170,15 @@ def addressee_block(recipients: Sequence[str], *, wide: bool = False) -> Flowabl
     label = "Kính gửi:"
     label_width = stringWidth(label, REGULAR, BODY_SIZE) + 6
     if len(items) == 1:
-        lines = [para(items[0], s.addressee)]
+        lines = [cell_para(items[0], s.addressee)]
         widest = stringWidth(items[0], REGULAR, BODY_SIZE)
     else:
-        lines = [para(f"- {item}", s.addressee) for item in items]
+        lines = [cell_para(f"- {item}", s.addressee) for item in items]
         widest = max((stringWidth(f"- {i}", REGULAR, BODY_SIZE) for i in items), default=0)
     available = frame_width(wide=wide) - 20 * mm
     list_width = min(widest + 6, available - label_width)
     table = Table(
-        [[para(label, s.addressee), lines]],
+        [[cell_para(label, s.addressee), lines]],
         colWidths=[label_width, list_width],
         hAlign="CENTER",
         style=_unruled(("BOTTOMPADDING", (0, 0), (-1, -1), 6)),
@@ -208,10 +209,10 @@ def signature_block(
     left_width = total - right_width
     right: list[Flowable] = []
     if authority:
-        right.append(para(vn_upper(authority), s.sign_authority))
-    right.append(para(vn_upper(title or "CHỦ TỊCH"), s.sign_authority))
+        right.append(cell_para(vn_upper(authority), s.sign_authority))
+    right.append(cell_para(vn_upper(title or "CHỦ TỊCH"), s.sign_authority))
     right.append(Spacer(1, 28 * mm))
-    right.append(para(signer_name, s.sign_name) if signer_name else Spacer(1, 14))
+    right.append(cell_para(signer_name, s.sign_name) if signer_name else Spacer(1, 14))
     left = _recipients(recipients, left_width)
     table = Table(
         [[left, right]],
@@ -230,9 +231,11 @@ def _recipients(recipients: Sequence[tuple[str, str]], width: float) -> list[Flo
     s = styles()
     if not recipients:
         return []
-    left: list[Flowable] = [para("Nơi nhận:", s.recipients_label)]
+    left: list[Flowable] = [cell_para("Nơi nhận:", s.recipients_label)]
     if any(note for _t, note in recipients):
-        rows = [[para(f"- {t}", s.recipients), para(n, s.recipients)] for t, n in recipients]
+        rows = [
+            [cell_para(f"- {t}", s.recipients), cell_para(n, s.recipients)] for t, n in recipients
+        ]
         left.append(
             Table(
                 rows,
@@ -246,7 +249,7 @@ def _recipients(recipients: Sequence[tuple[str, str]], width: float) -> list[Flo
             )
         )
     else:
-        left += [para(f"- {t}", s.recipients) for t, _n in recipients]
+        left += [cell_para(f"- {t}", s.recipients) for t, _n in recipients]
     return left
 
 

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -22,7 +23,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from app.printing.fonts import REGULAR
-from app.printing.typesetting import frame_width, markup, para, styles, text
+from app.printing.typesetting import cell_markup, cell_para, frame_width, styles, text
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def data_table(
     widths = _room_for_figures(
         widths, columns, [r for i, r in enumerate(rows) if i not in groups], plain
     )
-    data: list[list[Any]] = [[para(c.heading, head) for c in columns]]
+    data: list[list[Any]] = [[cell_para(c.heading, head) for c in columns]]
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("FONTNAME", (0, 0), (-1, -1), REGULAR),
@@ -82,8 +83,8 @@ def data_table(
         if index in groups:
             code = row[0] if row else ""
             label = row[1] if len(row) > 1 else ""
-            cells: list[Any] = [markup(f"<b>{text(code)}</b>", aligned["center"])]
-            cells.append(markup(f"<i>{text(label)}</i>", plain))
+            cells: list[Any] = [cell_markup(f"<b>{text(code)}</b>", aligned["center"])]
+            cells.append(cell_markup(f"<i>{text(label)}</i>", plain))
             cells += [""] * (len(columns) - 2)
             data.append(cells)
             commands.append(("SPAN", (1, index + 1), (-1, index + 1)))
@@ -135,15 +136,25 @@ def _height(row: Sequence[str], widths: Sequence[float], style: ParagraphStyle) 
     for value, width in zip(row, widths, strict=False):
         if not isinstance(value, str):
             continue
-        room = max(width - 6, 10.0)
-        lines = sum(
-            max(1, math.ceil(stringWidth(line, style.fontName, style.fontSize) / room))
-            for line in value.replace("\x1f", "\n").split("\n")
-        )
+        lines = _lines(value, style.fontName, style.fontSize, max(width - 6, 10.0))
         tallest = max(tallest, lines * style.leading)
     return tallest
 
 
+#: Cell texts measured, kept: a batch's forms repeat most of theirs.
+_KEPT = 4096
+
+
+@lru_cache(maxsize=_KEPT)
+def _lines(value: str, font: str, size: float, room: float) -> int:
+    """How many lines ``value`` takes in ``room`` points, at least (its words unbroken)."""
+    return sum(
+        max(1, math.ceil(stringWidth(line, font, size) / room))
+        for line in value.replace("\x1f", "\n").split("\n")
+    )
+
+
+@lru_cache(maxsize=_KEPT)
 def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     """``style``, smaller if a word of ``value`` (never broken) is wider than ``room``.
 
@@ -158,7 +169,13 @@ def _fitted(value: str, style: ParagraphStyle, room: float) -> ParagraphStyle:
     widest = max(stringWidth(w, style.fontName, style.fontSize) for w in words)
     if widest <= room:
         return style
-    size = style.fontSize * room / widest
+    return _smaller(style, style.fontSize * room / widest)
+
+
+@lru_cache(maxsize=256)
+def _smaller(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    """``style`` at ``size`` points, the same style each time (its cells are then the
+    same paragraphs, :func:`app.printing.typesetting.cell_markup`)."""
     if size < MIN_FITTED_SIZE:
         # Not a figure but a run of letters no cell can hold (validation allows a
         # 4,000-character word): break it across lines at the usual size.
@@ -215,7 +232,7 @@ def _room_for_figures(
 def _cell(value: str, style: ParagraphStyle, room: float) -> Paragraph:
     style = _fitted(value, style, room)
     if "\n" not in value and "\x1f" not in value:
-        return para(value, style)
+        return cell_para(value, style)
     main, _sep, small = value.partition("\x1f")
     content = "<br/>".join(text(line) for line in main.split("\n"))
     if small:
@@ -223,4 +240,4 @@ def _cell(value: str, style: ParagraphStyle, room: float) -> Paragraph:
         # figures are never below its table size), in italics to set it apart.
         lines = "<br/>".join(text(line) for line in small.split("\n"))
         content += f"<br/><i>{lines}</i>"
-    return Paragraph(content, style)
+    return cell_markup(content, style)

@@ -14,8 +14,10 @@ sentence is :func:`app.core.days.short_date`).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import weakref
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -185,11 +187,79 @@ def styles() -> Styles:
     )
 
 
+class SetParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph that keeps how it broke into lines at each width it was given,
+    and what it drew.
+
+    A table measures its cells, then measures each again as it draws it (and again
+    on every page its repeated header row is drawn); a paragraph's lines depend
+    only on its text, its style and the width, so the second time costs nothing.
+    Drawn again with the same lines on the same canvas (a batch's forms repeat their
+    headings, indicators and targets), it repeats the operators it wrote the first
+    time: they are relative to where it stands, set their own font and colour
+    whatever the canvas's state, and name glyphs already in the document's fonts.
+    """
+
+    def draw(self) -> None:
+        canvas = self.canv
+        state = self.__dict__
+        lines = state["blPara"]
+        last = state.get("_drawn")
+        if last is not None and last[0]() is canvas and last[1] is lines:
+            canvas._code.extend(last[2])
+            return
+        code: list[str] = canvas._code
+        start = len(code)
+        super().draw()
+        state["_drawn"] = (weakref.ref(canvas), lines, code[start:])
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if avail_width < 1e-6:  # reportlab's answer for no room at all
+            return super().wrap(avail_width, avail_height)  # type: ignore[no-any-return]
+        state = self.__dict__
+        widths: dict[float, tuple[tuple[float, float], Any, Any]]
+        widths = state.setdefault("_set_at", {})
+        known = widths.get(avail_width)
+        if known is None:
+            size: tuple[float, float] = super().wrap(avail_width, avail_height)
+            widths[avail_width] = (size, state["blPara"], state["_wrapWidths"])
+            return size
+        size, state["blPara"], state["_wrapWidths"] = known
+        state["width"], state["height"] = size
+        return size
+
+
 def para(value: object, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped, NFC)."""
-    return Paragraph(text(value), style)
+    return SetParagraph(text(value), style)
 
 
 def markup(value: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of markup the caller built with :func:`text` pieces."""
-    return Paragraph(value, style)
+    return SetParagraph(value, style)
+
+
+#: Paragraphs kept for :func:`cell_markup`, per thread (a laid-out paragraph holds
+#: the lines of its last measure, so two threads must not share one).
+_KEPT_CELLS = 4096
+_threads = threading.local()
+
+
+def cell_markup(value: str, style: ParagraphStyle) -> Paragraph:
+    """The paragraph of markup ``value`` in ``style`` for a table cell, the same one
+    each time this thread asks: the headings, indicators and targets a batch of
+    forms repeats on every form are parsed and broken into lines once.
+
+    For table cells only: a cell is measured and drawn where it stands, while the
+    page layout marks the paragraphs of the story itself as it places them.
+    """
+    kept = getattr(_threads, "cells", None)
+    if kept is None:
+        kept = _threads.cells = lru_cache(maxsize=_KEPT_CELLS)(SetParagraph)
+    paragraph: Paragraph = kept(value, style)
+    return paragraph
+
+
+def cell_para(value: object, style: ParagraphStyle) -> Paragraph:
+    """:func:`cell_markup` of plain text (escaped, NFC)."""
+    return cell_markup(text(value), style)

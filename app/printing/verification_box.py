@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from app.printing.fonts import REGULAR
 from app.printing.qr import QrCode
 from app.printing.sources import Verification
-from app.printing.typesetting import frame_width, markup, para, styles
+from app.printing.typesetting import cell_markup, cell_para, frame_width, styles
 from app.printing.values import DASH
 
 
@@ -22,22 +22,22 @@ def verification_box(check: Verification, *, kind: str = "đăng ký") -> list[F
     """Key fingerprint and package hash as text and QR, to match paper and package."""
     s = styles()
     lines = [
-        markup("<b>XÁC THỰC GÓI DỮ LIỆU ĐIỆN TỬ</b>", s.note),
-        para(f"Mã đơn vị: {check.unit_code or DASH}", s.note),
-        para(
+        cell_markup("<b>XÁC THỰC GÓI DỮ LIỆU ĐIỆN TỬ</b>", s.note),
+        cell_para(f"Mã đơn vị: {check.unit_code or DASH}", s.note),
+        cell_para(
             f"Dấu vân tay khóa của đơn vị: {check.fingerprint or 'Chưa tạo khóa'}",
             s.note,
         ),
     ]
     if check.package_hash:
         lines += [
-            para(f"Gói {kind} đã xuất: lần thứ {check.revision}", s.note),
-            para(f"Mã gói (SHA-256): {_grouped_hex(check.package_hash)}", s.note),
+            cell_para(f"Gói {kind} đã xuất: lần thứ {check.revision}", s.note),
+            cell_para(f"Mã gói (SHA-256): {_grouped_hex(check.package_hash)}", s.note),
         ]
     else:
-        lines.append(para(f"Gói {kind}: Chưa xuất gói", s.note))
+        lines.append(cell_para(f"Gói {kind}: Chưa xuất gói", s.note))
     lines.append(
-        para(
+        cell_para(
             "Cán bộ tiếp nhận đối chiếu dấu vân tay và mã gói trên bản giấy có dấu "
             "với gói dữ liệu nhận được.",
             s.note,

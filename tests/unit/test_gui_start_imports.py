@@ -5,10 +5,11 @@ Start-up pays only for what the first screen needs: reportlab, openpyxl and pypd
 and the ``app.printing`` and ``app.scoring`` packages, are imported when something is
 printed, exported or scored; the federation workspace's other pages (and the dashboard's
 entry dialog, which pulls in the unit's screens) after the plan is shown, as
-``app.setup`` (the backup reminder and the quick start checklist ask it). Checked in a
-fresh interpreter: the application (as the ``thidua`` entry point starts it, offscreen)
-on a new federation database, stopped when the plan is on screen, lists what it had
-imported by then.
+``app.setup`` (the backup reminder and the quick start checklist ask it); nor the
+import engine, whose package (``app.exchange``) hands out the few names the first
+screen needs without loading it. Checked in a fresh interpreter: the application (as
+the ``thidua`` entry point starts it, offscreen) on a new federation database, stopped
+when the plan is on screen, lists what it had imported by then.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ DEFERRED = (
     *(f"ui.federation.{page}_page" for page in ("import", "keys", "conflicts", "flags")),
     *(f"ui.federation.{page}_page" for page in ("roster", "plan", "audit")),
     *("ui.federation.entry_dialog", "ui.unit"),
+    # The import engine and the federation's package work (app.exchange loads its
+    # names on first use, app.core.lazy).
+    *("app.exchange.merge", "app.exchange.federation", "app.exchange.entries"),
 )
 
 #: Starts the application; when the plan is shown, prints the deferred modules loaded.

@@ -102,6 +102,18 @@ def read_pdf(path: Path) -> list[Page]:
     return pages
 
 
+def page_pixels(path: Path) -> list[bytes]:
+    """Each page rendered (grey, 50 dpi), as bytes: two PDFs that print the same."""
+    document = pdfium.PdfDocument(path)
+    try:
+        return [
+            document[index].render(scale=50 / 72, grayscale=True).to_pil().tobytes()
+            for index in range(len(document))
+        ]
+    finally:
+        document.close()
+
+
 def layout_pages(path: Path) -> list[str]:
     """Each page's text as ``pdftotext -layout`` reads it, whitespace runs as one space."""
     out = subprocess.run(

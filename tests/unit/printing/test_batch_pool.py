@@ -16,7 +16,13 @@ import pytest
 from app.core.text import natural_key
 from app.printing import BatchDocument, print_batch
 from app.printing.batch_pool import MIN_POOLED, workers_for
-from tests.unit.printing.pdf_reading import PLAN, assert_page_numbers, layout_pages, read_pdf
+from tests.unit.printing.pdf_reading import (
+    PLAN,
+    assert_page_numbers,
+    layout_pages,
+    page_pixels,
+    read_pdf,
+)
 from tests.unit.printing.setups import Province
 
 HEADING = "BẢN ĐĂNG KÝ THI ĐUA NĂM 2017"
@@ -50,8 +56,9 @@ def test_pooled_single_file_has_every_unit_in_order(province: Province, own_temp
     print_batch(
         province.ctx, document=BatchDocument.REGISTRATION, plan_id=PLAN, out=alone, workers=1
     )
-    # The same pages, word for word, in the same order (pdftotext).
+    # The same pages, word for word, in the same order (pdftotext), and pixel for pixel.
     assert layout_pages(pooled) == layout_pages(alone)
+    assert page_pixels(pooled) == page_pixels(alone)
     pages = read_pdf(pooled)
     starts = [i for i, p in enumerate(pages) if HEADING in p.flat]
     assert len(starts) == total

@@ -1,0 +1,135 @@
+"""What makes a batch of forms cheaper gives what reportlab gives: the Reed–Solomon
+replacements of :mod:`app.printing.qr` the same QR codes as reportlab's own methods, a
+:class:`~app.printing.typesetting.SetParagraph` the same page as a plain paragraph,
+measured and drawn at changing widths, and a table cell's paragraph is one per thread."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from reportlab.graphics.barcode import qrencoder
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from app.printing import qr
+from app.printing.fonts import BOLD, REGULAR
+from app.printing.typesetting import SetParagraph, cell_markup, cell_para, styles
+from tests.unit.printing.pdf_reading import read_pdf
+
+PAYLOADS = [
+    f"thidua:v1;unit=CS-{n:04d};rev={n % 9};hash={n * 7919**7:064x}"[:110] + ";key=AB12-CD34"
+    for n in range(40)
+] + ["x" * size for size in range(1, 400, 13)]
+
+
+def _modules(payload: str) -> list[list[bool]]:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.version = code.calculate_version()
+    code.makeImpl(False, 0)
+    return [[bool(m) for m in row] for row in code.modules]
+
+
+def test_qr_codes_are_reportlabs(monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = [_modules(p) for p in PAYLOADS]
+    monkeypatch.setattr(
+        qrencoder.QRUtil, "getErrorCorrectPolynomial", staticmethod(qr.REPORTLAB_GENERATOR)
+    )
+    monkeypatch.setattr(qrencoder.QRPolynomial, "mod", qr.REPORTLAB_MOD)
+    assert ours == [_modules(p) for p in PAYLOADS]
+    assert qr.QrCode(PAYLOADS[0], 80).modules == ours[0]
+
+
+Glyph = tuple[str, float, float, str, float]
+
+
+def _drawn(make: Callable[[str], Paragraph], widths: list[float], path: Path) -> list[Glyph]:
+    """The page of paragraphs measured and drawn one below another at ``widths``, each
+    measured at every width first (as a table measures its cells before drawing), read
+    back: each glyph, where it stands (to a hundredth of a point), its font and size.
+    Not the PDF's bytes: reportlab itself cuts a line's text into operators
+    differently after measuring a paragraph twice."""
+    canvas = Canvas(str(path), invariant=True)
+    texts = [
+        "Đoàn viên, người lao động được học tập, quán triệt các chỉ thị, nghị quyết",
+        "<b>9a</b> 100% cơ quan <i>hành chính</i> nhà nước",
+        "4.000.000\u00a0đ",
+    ]
+    y = 800.0
+    for text in texts:
+        paragraph = make(text)
+        for width in widths:
+            paragraph.wrap(width, 10_000)
+        for width in widths:
+            _w, height = paragraph.wrap(width, 10_000)
+            y -= height + 4
+            paragraph.drawOn(canvas, 40, y)
+    canvas.showPage()
+    canvas.save()
+    (page,) = read_pdf(path)
+    return [
+        (c.char, round(c.left, 2), round(c.bottom, 2), c.font, c.size)
+        for c in page.chars
+        if not c.char.isspace()
+    ]
+
+
+@pytest.mark.parametrize("widths", [[300.0, 120.0, 300.0, 45.0, 120.0], [120.0, 45.0], [45.0]])
+def test_a_set_paragraph_draws_as_a_paragraph(tmp_path: Path, widths: list[float]) -> None:
+    style = styles().body
+    plain = _drawn(lambda text: Paragraph(text, style), widths, tmp_path / "plain.pdf")
+    assert len(plain) >= 90
+    assert _drawn(lambda text: SetParagraph(text, style), widths, tmp_path / "set.pdf") == plain
+    assert _drawn(lambda text: cell_markup(text, style), widths, tmp_path / "cell.pdf") == plain
+
+
+def test_cell_paragraphs_are_kept_per_thread() -> None:
+    style = styles().cell
+    first = cell_para("Chỉ tiêu giao", style)
+    assert cell_para("Chỉ tiêu giao", style) is first
+    assert cell_markup("Chỉ tiêu giao", styles().cell_head) is not first
+    other: list[Paragraph] = []
+    thread = threading.Thread(target=lambda: other.append(cell_para("Chỉ tiêu giao", style)))
+    thread.start()
+    thread.join()
+    assert other[0] is not first and other[0].text == first.text
+
+
+def _operators(paragraphs: list[Paragraph]) -> list[bytes]:
+    """Two documents, each drawing every paragraph (measured once) four times with
+    the canvas in changing states, the second in the reverse order (its fonts number
+    the glyphs otherwise): the pages' operators, uncompressed."""
+    pages = []
+    for order in (paragraphs, paragraphs[::-1]):
+        out = BytesIO()
+        canvas = Canvas(out, invariant=True, pageCompression=0)
+        y = 800.0
+        for paragraph in order:
+            _w, height = paragraph.wrap(200, 10_000)
+            for color, font in [
+                ("black", REGULAR),
+                ("red", REGULAR),
+                ("red", BOLD),
+                ("black", REGULAR),
+            ]:
+                canvas.setFillColor(color)
+                canvas.setFont(font, 12)
+                y -= height + 2
+                paragraph.drawOn(canvas, 40, y)
+        canvas.showPage()
+        canvas.save()
+        pages += re.findall(rb"stream\r?\n(.*?)endstream", out.getvalue(), re.DOTALL)
+    return pages
+
+
+def test_a_set_paragraph_drawn_again_draws_what_a_paragraph_draws() -> None:
+    texts = ["Số đoàn viên phát triển <b>tăng thêm</b> thực tế", "Đăng ký: 4.000.000 đ"]
+    style = styles().cell
+    plain = _operators([Paragraph(text, style) for text in texts])
+    assert b"1 0 0 rg" in b"".join(plain) and plain[0] != plain[1]
+    assert _operators([SetParagraph(text, style) for text in texts]) == plain
