@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from app.core import domain
 from app.plans import Band, GroupRule, IndicatorRule, Rules
+from db.enums import Sector, UnitKind
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,20 @@ class CompiledRule:
     bands: tuple[tuple[Band, Fraction, int, int], ...]
     #: A grade's (share, points) for the ``grade`` method.
     grades: dict[str, tuple[Fraction, Fraction]]
+    #: The rule's cap on the attainment counted, % as (numerator, denominator).
+    cap: tuple[int, int]
+    #: Whether the indicator applies to a (unit kind, sector), as the units come.
+    applies: dict[tuple[UnitKind, Sector | None], bool] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def applies_to(self, kind: UnitKind, sector: Sector | None) -> bool:
+        """:meth:`app.core.domain.Indicator.applies_to`, asked once per kind and sector."""
+        key = (kind, sector)
+        known = self.applies.get(key)
+        if known is None:
+            known = self.applies[key] = self.indicator.applies_to(kind, sector)
+        return known
 
 
 #: Each group's compiled rules and the common denominator of every points figure they
@@ -47,6 +62,7 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
                     for b in rules.bands_of(rule)
                 ),
                 grades={g: (s, share_of(rule.points, s)) for g, s in rule.grade_shares},
+                cap=(rule.cap.numerator, rule.cap.denominator),
             )
             for rule in group.indicators
         )

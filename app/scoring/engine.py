@@ -18,11 +18,10 @@ from enum import StrEnum
 from fractions import Fraction
 
 from app.core import domain, figures
-from app.core.figures import Special
+from app.core.figures import ProgressParts, Special
 from app.core.i18n import gettext as _
 from app.plans import (
     Band,
-    IndicatorRule,
     Method,
     Rules,
     VetoCondition,
@@ -346,33 +345,30 @@ def _value_text(
 
 
 def _attainment(
-    indicator: domain.Indicator,
-    rule: IndicatorRule,
+    compiled: CompiledRule,
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue,
-) -> tuple[Status, Fraction | None, str]:
-    """(status, attainment %, special case) of an attainment-scored indicator.
+) -> tuple[Status, ProgressParts | None, str]:
+    """(status, attainment % as integers, special case) of an attainment-scored indicator.
 
     The attainment is :func:`app.core.figures.commitment_progress` — the same
     percentage of the registered value the unit's screen and its printed
-    report show; only what scoring does with the special cases is its own.
+    report show (here in integers, :func:`app.core.figures.commitment_progress_parts`);
+    only what scoring does with the special cases is its own.
     """
-    progress, special, _reaches = figures.commitment_progress(indicator, registered, achieved)
-    if indicator.kind is IndicatorKind.YES_NO:
-        return Status.SCORED, progress or Fraction(0), ""
+    kind = compiled.indicator.kind
+    progress, special, _reaches = figures.commitment_progress_parts(kind, registered, achieved)
+    if kind is IndicatorKind.YES_NO:
+        return Status.SCORED, progress or (0, 1), ""
     if special is Special.NO_BASE:
         return Status.NO_BASE, None, ""
-    if indicator.kind is IndicatorKind.RATIO and (
-        achieved.numerator is None or achieved.denominator is None
-    ):
+    if kind is IndicatorKind.RATIO and (achieved.numerator is None or achieved.denominator is None):
         return Status.NOT_REPORTED, None, ""
     if special is Special.REGISTERED_ZERO:
         got_nothing = (
-            not achieved.numerator
-            if indicator.kind is IndicatorKind.RATIO
-            else not (achieved.amount or 0)
+            not achieved.numerator if kind is IndicatorKind.RATIO else not (achieved.amount or 0)
         )
-        return Status.SCORED, (HUNDRED if got_nothing else rule.cap), special.value
+        return Status.SCORED, ((100, 1) if got_nothing else compiled.cap), special.value
     if special is Special.REGISTERED_TOTAL_ZERO:
         return Status.SCORED, progress, special.value
     if progress is None:
@@ -385,9 +381,21 @@ def _at_least(value: Fraction, threshold: Fraction) -> bool:
     return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
 
 
-#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special).
+def _fraction(parts: ProgressParts | None) -> Fraction | None:
+    return None if parts is None else Fraction(*parts)
+
+
+#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special);
+#: the attainment and the attainment as counted in integers (made Fractions when shown).
 _Outcome = tuple[
-    Status, Fraction | None, Fraction | None, Band | None, Fraction, Fraction, Fraction, str
+    Status,
+    ProgressParts | None,
+    ProgressParts | None,
+    Band | None,
+    Fraction,
+    Fraction,
+    Fraction,
+    str,
 ]
 #: One indicator of one unit: (its rule, registered, achieved, outcome).
 _Detail = tuple[CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
@@ -397,14 +405,12 @@ _NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZE
 
 def _outcome(
     compiled: CompiledRule,
-    unit: UnitFacts,
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue | None,
 ) -> _Outcome:
-    """How one indicator stands for one unit (its values already emptied of blanks)."""
+    """How one indicator stands for one unit that it applies to (its values already
+    emptied of blanks)."""
     rule = compiled.rule
-    if not compiled.indicator.applies_to(unit.kind, unit.sector):
-        return _NOT_APPLICABLE
     if achieved is None:
         return _NOT_REPORTED
     if rule.method is Method.REPORTED:
@@ -412,20 +418,20 @@ def _outcome(
     if rule.method is Method.GRADE:
         share, base = compiled.grades.get(achieved.grade or "", (ZERO, ZERO))
         return (Status.SCORED, None, None, None, share, base, ZERO, "")
-    status, attainment, special = _attainment(compiled.indicator, rule, registered, achieved)
+    status, attainment, special = _attainment(compiled, registered, achieved)
     if status is not Status.SCORED or attainment is None:
         return (status, attainment, None, None, ZERO, ZERO, ZERO, special)
-    band, base = None, ZERO
-    numerator, denominator = attainment.numerator, attainment.denominator
+    band, share, base = None, ZERO, ZERO
+    numerator, denominator = attainment
     for candidate, points, start_n, start_d in compiled.bands:
         if numerator * start_d >= start_n * denominator:  # attainment >= the band's start
-            band, base = candidate, points
+            band, share, base = candidate, candidate.share, points
             break
-    counted = attainment if _at_least(rule.cap, attainment) else rule.cap
+    cap_n, cap_d = compiled.cap
+    counted = attainment if cap_n * denominator >= numerator * cap_d else compiled.cap
     bonus = ZERO
-    if not _at_least(HUNDRED, counted):
-        bonus = (counted - HUNDRED) * rule.bonus_per_percent
-    share = band.share if band is not None else ZERO
+    if counted[0] > 100 * counted[1] and rule.bonus_per_percent:  # counted above 100%
+        bonus = (Fraction(*counted) - HUNDRED) * rule.bonus_per_percent
     return (status, attainment, counted, band, share, base, bonus, special)
 
 
@@ -453,7 +459,11 @@ def _score(
                 registered = None
             if achieved is not None and achieved.is_empty():
                 achieved = None
-            outcome = _outcome(compiled, unit, registered, achieved)
+            outcome = (
+                _outcome(compiled, registered, achieved)
+                if compiled.applies_to(unit.kind, unit.sector)
+                else _NOT_APPLICABLE
+            )
             details.append((compiled, registered, achieved, outcome))
             status, share, base, bonus = outcome[0], outcome[4], outcome[5], outcome[6]
             if status is Status.NOT_APPLICABLE or status is Status.NO_BASE:
@@ -529,8 +539,8 @@ def _indicator_score(
         grade_levels=grade_levels,
         max_points=rule.points,
         weight=compiled.group.weight,
-        attainment=attainment,
-        counted=counted,
+        attainment=_fraction(attainment),
+        counted=_fraction(counted),
         band=band,
         share=share,
         base=base,
