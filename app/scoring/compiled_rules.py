@@ -1,6 +1,7 @@
 """A plan's scoring rules compiled for scoring many units: each indicator rule with its
-indicator, its bands' and grades' points worked out once, and each group's common
-denominator (so that :mod:`app.scoring.engine` adds a unit's points as integers)."""
+indicator, its bands' and grades' points worked out once, each group's common
+denominator and the whole score's (so that :mod:`app.scoring.engine` adds a unit's
+points, weighted, as integers)."""
 
 from __future__ import annotations
 
@@ -42,15 +43,33 @@ class CompiledRule:
         return known
 
 
-#: Each group's compiled rules and the common denominator of every points figure they
-#: can give (so that a unit's points add up as integers).
-Compiled = tuple[tuple[tuple[CompiledRule, ...], int], ...]
+@dataclass(frozen=True)
+class CompiledGroup:
+    """A group's compiled rules; its points figures in ``1/scale`` (a common denominator of
+    every figure they can give), and ``factor``: a point in ``1/scale`` of the group,
+    weighted, in ``1/Compiled.scale`` of the whole score."""
+
+    group: GroupRule
+    rules: tuple[CompiledRule, ...]
+    scale: int
+    factor: int = 1
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The rules compiled once for every unit scored: the groups, the common denominator
+    of every weighted points figure (``scale``), and where each indicator of the rules'
+    order stands in the plan's order (``plan_order``)."""
+
+    groups: tuple[CompiledGroup, ...]
+    scale: int
+    plan_order: tuple[int, ...]
 
 
 def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
     """The rules' groups of compiled indicator rules (once for every unit scored)."""
     by_code = {i.code: i for i in plan.indicators}
-    result = []
+    groups = []
     for group in rules.groups:
         compiled = tuple(
             CompiledRule(
@@ -69,8 +88,26 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
         figures_given = [c.rule.points for c in compiled]
         figures_given += [band[1] for c in compiled for band in c.bands]
         figures_given += [p for c in compiled for _s, p in c.grades.values()]
-        result.append((compiled, math.lcm(1, *(f.denominator for f in figures_given))))
-    return tuple(result)
+        groups.append((group, compiled, math.lcm(1, *(f.denominator for f in figures_given))))
+    # A group's point in 1/scale weighs weight/scale: all of them over one denominator.
+    scale = math.lcm(1, *(s * g.weight.denominator for g, _c, s in groups))
+    # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
+    order = {indicator.code: index for index, indicator in enumerate(plan.indicators)}
+    flat = [c.rule.code for _g, compiled, _s in groups for c in compiled]
+    plan_order = sorted(range(len(flat)), key=lambda i: order.get(flat[i], len(order)))
+    return Compiled(
+        groups=tuple(
+            CompiledGroup(
+                g,
+                compiled,
+                s,
+                scale // (s * g.weight.denominator) * g.weight.numerator,
+            )
+            for g, compiled, s in groups
+        ),
+        scale=scale,
+        plan_order=tuple(plan_order),
+    )
 
 
 @functools.lru_cache(maxsize=4096)

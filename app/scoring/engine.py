@@ -14,11 +14,11 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
 from app.core import domain, figures
 from app.core.figures import ProgressParts, Special
+from app.core.format import half_up_units
 from app.core.i18n import gettext as _
 from app.plans import (
     Band,
@@ -31,22 +31,13 @@ from app.plans import (
     thresholds_of,
 )
 from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
-from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
+from app.scoring.indicator_score import IndicatorScore, Status
+from app.scoring.numbers import number_text, rounded, rounded_fraction
 from app.scoring.scale import above_hundred
 from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
 ZERO = Fraction(0)
-
-
-class Status(StrEnum):
-    """How one indicator stands for one unit."""
-
-    SCORED = "scored"
-    NOT_APPLICABLE = "not_applicable"  # not the unit's kind or sector: not counted
-    NO_BASE = "no_base"  # a ratio with an achieved total of 0: not counted
-    NOT_REGISTERED = "not_registered"  # 0 of the maximum
-    NOT_REPORTED = "not_reported"  # 0 of the maximum
 
 
 @dataclass(frozen=True)
@@ -71,138 +62,6 @@ class ScoreInput:
     achieved: Mapping[str, domain.UnitValue]
     reported: bool  # a results statement exists for the scored period
     flags: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class IndicatorScore:
-    """One indicator's points for one unit, with everything needed to explain them."""
-
-    code: str
-    title: str
-    group_code: str
-    kind: IndicatorKind
-    method: Method
-    status: Status
-    registered: domain.UnitValue | None
-    achieved: domain.UnitValue | None
-    grade_levels: tuple[domain.GradeLevel, ...]
-    max_points: Fraction
-    weight: Fraction
-    attainment: Fraction | None = None  # %
-    counted: Fraction | None = None  # attainment as counted (capped), %
-    band: Band | None = None
-    share: Fraction = Fraction(0)  # % of the points
-    base: Fraction = Fraction(0)
-    bonus: Fraction = Fraction(0)
-    special: str = ""  # registered_zero | registered_total_zero
-    cap: Fraction = HUNDRED
-    bonus_per_percent: Fraction = Fraction(0)
-
-    @property
-    def points(self) -> Fraction:
-        return self.base + self.bonus
-
-    @property
-    def registered_text(self) -> str:
-        return _value_text(self.kind, self.grade_levels, self.registered)
-
-    @property
-    def achieved_text(self) -> str:
-        return _value_text(self.kind, self.grade_levels, self.achieved)
-
-    @property
-    def counts(self) -> bool:
-        """Whether the indicator is in the unit's possible points."""
-        return self.status not in (Status.NOT_APPLICABLE, Status.NO_BASE)
-
-    @property
-    def attained(self) -> bool:
-        """Attained in full (100% of the registered value, a full-share grade, yes)."""
-        return self.status is Status.SCORED and self.share >= HUNDRED
-
-    def explain(self) -> str:
-        """Why this many points, in the current language, with the arithmetic."""
-        maximum = number_text(self.max_points)
-        if self.status is Status.NOT_APPLICABLE:
-            return _("Does not apply to this unit's kind or sector: not counted.")
-        if self.status is Status.NO_BASE:
-            return _("The total achieved is 0, so there is nothing to measure: not counted.")
-        if self.status is Status.NOT_REGISTERED:
-            return _("Nothing registered: 0 of {maximum} points.").format(maximum=maximum)
-        if self.status is Status.NOT_REPORTED:
-            return _("No result reported: 0 of {maximum} points.").format(maximum=maximum)
-        if self.method is Method.REPORTED:
-            return _("Reported: all {maximum} points.").format(maximum=maximum)
-        if self.method is Method.GRADE:
-            return _("Grade {grade}: {share} of {maximum} points = {points}.").format(
-                grade=self.achieved_text,
-                share=percent_text(self.share, 0),
-                maximum=maximum,
-                points=number_text(self.points),
-            )
-        parts: list[str] = []
-        if self.kind is IndicatorKind.YES_NO:
-            parts.append(
-                _("Achieved {achieved}: counted as {attainment}.").format(
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        elif self.special == "registered_zero":
-            parts.append(
-                _(
-                    "Registered {registered}, achieved {achieved}: more than a registered 0 "
-                    "counts as {attainment}."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        elif self.special == "registered_total_zero":
-            parts.append(
-                _(
-                    "Registered {registered} (a total of 0, compared against 100%), "
-                    "achieved {achieved}: {attainment}."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        else:
-            parts.append(
-                _(
-                    "Registered {registered}, achieved {achieved}: {attainment} of the registered."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        if self.band is not None:
-            parts.append(
-                _("Band from {start}: {share} of {maximum} points = {base}.").format(
-                    start=percent_text(self.band.start, 0),
-                    share=percent_text(self.share, 0),
-                    maximum=maximum,
-                    base=number_text(self.base),
-                )
-            )
-        else:
-            parts.append(_("Below every band: 0 of {maximum} points.").format(maximum=maximum))
-        if self.bonus:
-            parts.append(
-                _(
-                    "Bonus: ({counted} − 100) × {per} = {bonus} points (counted up to {cap})."
-                ).format(
-                    counted=number_text(self.counted or HUNDRED),
-                    per=number_text(self.bonus_per_percent, 3),
-                    bonus=number_text(self.bonus),
-                    cap=percent_text(self.cap, 0),
-                )
-            )
-        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -237,9 +96,12 @@ class UnitScore:
     unit: UnitFacts
     #: Each indicator's outcome, in the plan's order (:attr:`indicators` explains them).
     details: tuple[_Detail, ...]
-    groups: tuple[GroupScore, ...]
-    earned: Fraction  # weighted
-    possible: Fraction  # weighted
+    #: The rules compiled, and each group's (earned, possible) in its ``1/scale`` (bonus
+    #: points aside) and its bonus points: :attr:`groups` says them.
+    compiled: Compiled
+    points: tuple[tuple[int, int, Fraction], ...]
+    #: (earned, possible) weighted, in ``1/compiled.scale``, the bonus points aside.
+    weighted: tuple[int, int]
     exact: Fraction | None  # the score, exact
     normalised: bool
     vetoes: tuple[VetoHit, ...]
@@ -250,6 +112,30 @@ class UnitScore:
     counted_count: int  # indicators counted (those that apply and can be measured)
     bonus: Fraction  # weighted bonus points
     grade_levels: tuple[domain.GradeLevel, ...] = ()
+
+    @functools.cached_property
+    def groups(self) -> tuple[GroupScore, ...]:
+        """Each group's points (made when first asked: ranking needs only the score)."""
+        return tuple(
+            GroupScore(
+                c.group.code,
+                c.group.title,
+                c.group.weight,
+                bonus + Fraction(earned, c.scale),
+                Fraction(possible, c.scale),
+            )
+            for c, (earned, possible, bonus) in zip(self.compiled.groups, self.points, strict=True)
+        )
+
+    @functools.cached_property
+    def earned(self) -> Fraction:
+        """The weighted points earned."""
+        return Fraction(self.weighted[0], self.compiled.scale) + self.bonus
+
+    @functools.cached_property
+    def possible(self) -> Fraction:
+        """The weighted maximum of the indicators that count."""
+        return Fraction(self.weighted[1], self.compiled.scale)
 
     @functools.cached_property
     def indicators(self) -> tuple[IndicatorScore, ...]:
@@ -265,7 +151,7 @@ class UnitScore:
     @functools.cached_property
     def score_cents(self) -> int | None:
         """:attr:`score` in hundredths of a point: what ranking compares."""
-        return int(self.score.scaleb(2)) if self.score is not None else None
+        return half_up_units(self.exact, 2) if self.exact is not None else None
 
     @functools.cached_property
     def shown_bonus(self) -> Fraction:
@@ -275,7 +161,7 @@ class UnitScore:
     @functools.cached_property
     def bonus_cents(self) -> int:
         """:attr:`shown_bonus` in hundredths of a point."""
-        return int(self.shown_bonus * 100)
+        return half_up_units(self.bonus, 2)
 
     @property
     def eligible(self) -> bool:
@@ -333,15 +219,6 @@ class UnitScore:
                 _("Veto: {label} ({effects}).").format(label=veto.label, effects="; ".join(effects))
             )
         return lines
-
-
-def _value_text(
-    kind: IndicatorKind,
-    grade_levels: tuple[domain.GradeLevel, ...],
-    value: domain.UnitValue | None,
-) -> str:
-    """A unit's value as :func:`app.core.figures.value_text` reads it; "—" for none."""
-    return figures.value_text_of(kind, grade_levels, value) or "—"
 
 
 def _attainment(
@@ -440,19 +317,19 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     return _score(plan, rules, compile_rules(plan, rules), item)
 
 
-def _score(
-    plan: domain.Plan, rules: Rules, compiled_rules: Compiled, item: ScoreInput
-) -> UnitScore:
+def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput) -> UnitScore:
     unit = item.unit
     details: list[_Detail] = []
-    groups: list[GroupScore] = []
+    points: list[tuple[int, int, Fraction]] = []
     attained = counted_count = 0
+    earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
     bonus_w = ZERO
-    for group, (group_rules, scale) in zip(rules.groups, compiled_rules, strict=True):
-        earned = ZERO  # the bonus points
-        earned_n = possible_n = 0  # the rest, in 1/scale
-        for compiled in group_rules:
-            code = compiled.rule.code
+    for group in compiled.groups:
+        bonus_g = ZERO
+        earned_n = possible_n = 0  # in 1/group.scale
+        scale = group.scale
+        for rule in group.rules:
+            code = rule.rule.code
             registered = item.registered.get(code)
             achieved = item.achieved.get(code)
             if registered is not None and registered.is_empty():
@@ -460,40 +337,38 @@ def _score(
             if achieved is not None and achieved.is_empty():
                 achieved = None
             outcome = (
-                _outcome(compiled, registered, achieved)
-                if compiled.applies_to(unit.kind, unit.sector)
+                _outcome(rule, registered, achieved)
+                if rule.applies_to(unit.kind, unit.sector)
                 else _NOT_APPLICABLE
             )
-            details.append((compiled, registered, achieved, outcome))
+            details.append((rule, registered, achieved, outcome))
             status, share, base, bonus = outcome[0], outcome[4], outcome[5], outcome[6]
             if status is Status.NOT_APPLICABLE or status is Status.NO_BASE:
                 continue
             counted_count += 1
-            points = compiled.rule.points
-            possible_n += points.numerator * scale // points.denominator
+            maximum = rule.rule.points
+            possible_n += maximum.numerator * scale // maximum.denominator
             if base:
                 earned_n += base.numerator * scale // base.denominator
             if bonus:
-                earned += bonus
-                bonus_w += bonus * group.weight
+                bonus_g += bonus
+                bonus_w += bonus * group.group.weight
             if status is Status.SCORED and _at_least(share, HUNDRED):
                 attained += 1
-        earned += Fraction(earned_n, scale)
-        possible = Fraction(possible_n, scale)
-        groups.append(GroupScore(group.code, group.title, group.weight, earned, possible))
-    earned_w = sum((g.weighted_earned for g in groups), ZERO)
-    possible_w = sum((g.weighted_possible for g in groups), ZERO)
+        points.append((earned_n, possible_n, bonus_g))
+        earned_all += earned_n * group.factor
+        possible_all += possible_n * group.factor
     exact: Fraction | None
-    if possible_w == 0:
+    if possible_all == 0:
         exact = None
     elif rules.normalise:
-        exact = earned_w * 100 / possible_w
+        if bonus_w:
+            exact = (bonus_w * compiled.scale + earned_all) * 100 / possible_all
+        else:
+            exact = Fraction(earned_all * 100, possible_all)
     else:
-        exact = earned_w
-    # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
-    order = {indicator.code: index for index, indicator in enumerate(plan.indicators)}
-    details.sort(key=lambda detail: order.get(detail[0].rule.code, len(order)))
-    vetoes = _vetoes(plan, rules, item)
+        exact = Fraction(earned_all, compiled.scale) + bonus_w
+    vetoes = _vetoes(plan, rules, item) if rules.vetoes else ()
     # An upper-level union is graded on its own scale when the rules give one.
     grade_by_score = _grade_for(thresholds_of(rules, unit.kind), exact)
     grade = grade_by_score
@@ -503,10 +378,11 @@ def _score(
             grade = veto.max_grade if exact is not None else grade
     return UnitScore(
         unit=unit,
-        details=tuple(details),
-        groups=tuple(groups),
-        earned=earned_w,
-        possible=possible_w,
+        # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
+        details=tuple([details[i] for i in compiled.plan_order]),
+        compiled=compiled,
+        points=tuple(points),
+        weighted=(earned_all, possible_all),
         exact=exact,
         normalised=rules.normalise,
         vetoes=vetoes,

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from app.core import domain, figures
 from app.core.figures import Special
+from app.core.format import half_up, half_up_units
 from db.enums import IndicatorKind, Rollup
 
 HUNDRED = Fraction(100)
@@ -104,3 +105,12 @@ def test_zero_and_negative_commitments_read_as_before() -> None:
         domain.UnitValue(numerator=3, denominator=0),
         domain.UnitValue(numerator=3, denominator=2),
     ) == ((300, 2), Special.REGISTERED_TOTAL_ZERO, True)
+
+
+@settings(max_examples=2000)
+@given(huge, st.one_of(small, huge).filter(bool), st.integers(min_value=0, max_value=4))
+def test_half_up_in_units_is_half_up(numerator: int, denominator: int, places: int) -> None:
+    value = Fraction(numerator, denominator)
+    if abs(value) >= 10**20:  # beyond a Decimal's 28 digits: half_up itself rounds
+        value = Fraction(value.numerator % 10**20, value.denominator)
+    assert half_up_units(value, places) == int(half_up(value, places).scaleb(places))
