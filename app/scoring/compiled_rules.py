@@ -1,7 +1,7 @@
 """A plan's scoring rules compiled for scoring many units: each indicator rule with its
 indicator, its bands' and grades' points worked out once, each group's common
 denominator and the whole score's (so that :mod:`app.scoring.engine` adds a unit's
-points, weighted, as integers)."""
+points, weighted, as integers), and the grade scales looked up once."""
 
 from __future__ import annotations
 
@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from app.core import domain
-from app.plans import Band, GroupRule, IndicatorRule, Rules
+from app.plans import Band, GroupRule, IndicatorRule, Rules, grade_labels, grade_ranks
+from app.plans import thresholds_of as plan_thresholds
 from db.enums import Sector, UnitKind
+
+HUNDRED = Fraction(100)
+
+#: A share of a rule's points: (share %, points, points in ``1/scale`` of the group,
+#: whether the share is the full 100%).
+Share = tuple[Fraction, Fraction, int, bool]
 
 
 @dataclass(frozen=True)
@@ -22,25 +29,15 @@ class CompiledRule:
     group: GroupRule
     rule: IndicatorRule
     indicator: domain.Indicator
-    #: The attainment bands, best first, each with its points (``share`` % of the rule's)
-    #: and its start's numerator and denominator.
-    bands: tuple[tuple[Band, Fraction, int, int], ...]
-    #: A grade's (share, points) for the ``grade`` method.
-    grades: dict[str, tuple[Fraction, Fraction]]
+    #: The rule's points in ``1/scale`` of its group.
+    points: int
+    #: The attainment bands, best first, each with its start's numerator and denominator
+    #: and its share of the rule's points.
+    bands: tuple[tuple[Band, int, int, Share], ...]
+    #: A grade's share of the points, for the ``grade`` method.
+    grades: dict[str, Share]
     #: The rule's cap on the attainment counted, % as (numerator, denominator).
     cap: tuple[int, int]
-    #: Whether the indicator applies to a (unit kind, sector), as the units come.
-    applies: dict[tuple[UnitKind, Sector | None], bool] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def applies_to(self, kind: UnitKind, sector: Sector | None) -> bool:
-        """:meth:`app.core.domain.Indicator.applies_to`, asked once per kind and sector."""
-        key = (kind, sector)
-        known = self.applies.get(key)
-        if known is None:
-            known = self.applies[key] = self.indicator.applies_to(kind, sector)
-        return known
 
 
 @dataclass(frozen=True)
@@ -58,12 +55,52 @@ class CompiledGroup:
 @dataclass(frozen=True)
 class Compiled:
     """The rules compiled once for every unit scored: the groups, the common denominator
-    of every weighted points figure (``scale``), and where each indicator of the rules'
-    order stands in the plan's order (``plan_order``)."""
+    of every weighted points figure (``scale``), where each indicator of the rules'
+    order stands in the plan's order (``plan_order``), and the grade scales."""
 
     groups: tuple[CompiledGroup, ...]
     scale: int
     plan_order: tuple[int, ...]
+    #: Every grade code of both scales → its place, and → its name.
+    ranks: dict[str, int]
+    labels: dict[str, str]
+    rules: Rules
+    #: Which rules of each group apply to a (unit kind, sector), as the units come.
+    applies: dict[tuple[UnitKind, Sector | None], tuple[tuple[bool, ...], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    by_kind: dict[UnitKind, tuple[tuple[str, Fraction], ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @functools.cached_property
+    def flat(self) -> tuple[CompiledRule, ...]:
+        """Every rule, in the rules' order."""
+        return tuple(rule for group in self.groups for rule in group.rules)
+
+    def applicable(self, kind: UnitKind, sector: Sector | None) -> tuple[tuple[bool, ...], ...]:
+        """Per group, whether each rule's indicator applies to a unit of this kind and sector
+        (:meth:`app.core.domain.Indicator.applies_to`, asked once per kind and sector)."""
+        key = (kind, sector)
+        known = self.applies.get(key)
+        if known is None:
+            known = self.applies[key] = tuple(
+                tuple(r.indicator.applies_to(kind, sector) for r in group.rules)
+                for group in self.groups
+            )
+        return known
+
+    def thresholds_of(self, kind: UnitKind) -> tuple[tuple[str, Fraction], ...]:
+        """:func:`app.plans.thresholds_of`, once per unit kind."""
+        known = self.by_kind.get(kind)
+        if known is None:
+            known = self.by_kind[kind] = plan_thresholds(self.rules, kind)
+        return known
+
+
+def _share(points: Fraction, share: Fraction, scale: int) -> Share:
+    given = share_of(points, share)
+    return (share, given, given.numerator * scale // given.denominator, share >= HUNDRED)
 
 
 def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
@@ -71,24 +108,28 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
     by_code = {i.code: i for i in plan.indicators}
     groups = []
     for group in rules.groups:
+        figures_given = []
+        for rule in group.indicators:
+            figures_given.append(rule.points)
+            figures_given += [share_of(rule.points, b.share) for b in rules.bands_of(rule)]
+            figures_given += [share_of(rule.points, s) for _g, s in rule.grade_shares]
+        scale = math.lcm(1, *(f.denominator for f in figures_given))
         compiled = tuple(
             CompiledRule(
                 group=group,
                 rule=rule,
                 indicator=by_code[rule.code],
+                points=rule.points.numerator * scale // rule.points.denominator,
                 bands=tuple(
-                    (b, share_of(rule.points, b.share), b.start.numerator, b.start.denominator)
+                    (b, b.start.numerator, b.start.denominator, _share(rule.points, b.share, scale))
                     for b in rules.bands_of(rule)
                 ),
-                grades={g: (s, share_of(rule.points, s)) for g, s in rule.grade_shares},
+                grades={g: _share(rule.points, s, scale) for g, s in rule.grade_shares},
                 cap=(rule.cap.numerator, rule.cap.denominator),
             )
             for rule in group.indicators
         )
-        figures_given = [c.rule.points for c in compiled]
-        figures_given += [band[1] for c in compiled for band in c.bands]
-        figures_given += [p for c in compiled for _s, p in c.grades.values()]
-        groups.append((group, compiled, math.lcm(1, *(f.denominator for f in figures_given))))
+        groups.append((group, compiled, scale))
     # A group's point in 1/scale weighs weight/scale: all of them over one denominator.
     scale = math.lcm(1, *(s * g.weight.denominator for g, _c, s in groups))
     # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
@@ -107,6 +148,9 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
         ),
         scale=scale,
         plan_order=tuple(plan_order),
+        ranks=grade_ranks(plan, rules),
+        labels=grade_labels(plan, rules),
+        rules=rules,
     )
 
 

@@ -25,10 +25,7 @@ from app.plans import (
     Method,
     Rules,
     VetoCondition,
-    grade_labels,
-    grade_ranks,
     own_grade,
-    thresholds_of,
 )
 from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
 from app.scoring.indicator_score import IndicatorScore, Status
@@ -94,8 +91,11 @@ class VetoHit:
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts
-    #: Each indicator's outcome, in the plan's order (:attr:`indicators` explains them).
-    details: tuple[_Detail, ...]
+    #: Each indicator's outcome, in the rules' order (:attr:`indicators` explains them),
+    #: and the unit's values it was worked out from.
+    outcomes: tuple[_Outcome, ...]
+    registered: Mapping[str, domain.UnitValue]
+    achieved: Mapping[str, domain.UnitValue]
     #: The rules compiled, and each group's (earned, possible) in its ``1/scale`` (bonus
     #: points aside) and its bonus points: :attr:`groups` says them.
     compiled: Compiled
@@ -141,7 +141,17 @@ class UnitScore:
     def indicators(self) -> tuple[IndicatorScore, ...]:
         """Each indicator's points with their explanation, in the plan's order (made
         when first asked: a scoreboard needs only the totals)."""
-        return tuple(_indicator_score(self.grade_levels, d) for d in self.details)
+        flat = self.compiled.flat
+        return tuple(
+            _indicator_score(
+                self.grade_levels,
+                flat[i],
+                _filled(self.registered.get(flat[i].rule.code)),
+                _filled(self.achieved.get(flat[i].rule.code)),
+                self.outcomes[i],
+            )
+            for i in self.compiled.plan_order
+        )
 
     @functools.cached_property
     def score(self) -> Decimal | None:
@@ -253,17 +263,17 @@ def _attainment(
     return Status.SCORED, progress, ""
 
 
-def _at_least(value: Fraction, threshold: Fraction) -> bool:
-    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
-    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
+def _filled(value: domain.UnitValue | None) -> domain.UnitValue | None:
+    return None if value is None or value.is_empty() else value
 
 
 def _fraction(parts: ProgressParts | None) -> Fraction | None:
     return None if parts is None else Fraction(*parts)
 
 
-#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special);
-#: the attainment and the attainment as counted in integers (made Fractions when shown).
+#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special,
+#: base in ``1/scale`` of its group, attained in full); the attainment and the attainment
+#: as counted in integers (made Fractions when shown).
 _Outcome = tuple[
     Status,
     ProgressParts | None,
@@ -273,43 +283,64 @@ _Outcome = tuple[
     Fraction,
     Fraction,
     str,
+    int,
+    bool,
 ]
-#: One indicator of one unit: (its rule, registered, achieved, outcome).
-_Detail = tuple[CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
-_NOT_APPLICABLE: _Outcome = (Status.NOT_APPLICABLE, None, None, None, ZERO, ZERO, ZERO, "")
-_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "")
+_NOT_APPLICABLE: _Outcome = (
+    Status.NOT_APPLICABLE,
+    None,
+    None,
+    None,
+    ZERO,
+    ZERO,
+    ZERO,
+    "",
+    0,
+    False,
+)
+_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "", 0, False)
+_NO_GRADE = (ZERO, ZERO, 0, False)
 
 
 def _outcome(
     compiled: CompiledRule,
     registered: domain.UnitValue | None,
-    achieved: domain.UnitValue | None,
+    achieved: domain.UnitValue,
 ) -> _Outcome:
-    """How one indicator stands for one unit that it applies to (its values already
-    emptied of blanks)."""
+    """How one indicator stands for one unit that it applies to and that reported it."""
     rule = compiled.rule
-    if achieved is None:
-        return _NOT_REPORTED
     if rule.method is Method.REPORTED:
-        return (Status.SCORED, None, None, None, HUNDRED, rule.points, ZERO, "")
+        return (
+            Status.SCORED,
+            None,
+            None,
+            None,
+            HUNDRED,
+            rule.points,
+            ZERO,
+            "",
+            compiled.points,
+            True,
+        )
     if rule.method is Method.GRADE:
-        share, base = compiled.grades.get(achieved.grade or "", (ZERO, ZERO))
-        return (Status.SCORED, None, None, None, share, base, ZERO, "")
+        share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
+        return (Status.SCORED, None, None, None, share, base, ZERO, "", base_n, full)
     status, attainment, special = _attainment(compiled, registered, achieved)
     if status is not Status.SCORED or attainment is None:
-        return (status, attainment, None, None, ZERO, ZERO, ZERO, special)
-    band, share, base = None, ZERO, ZERO
+        return (status, attainment, None, None, ZERO, ZERO, ZERO, special, 0, False)
+    band, given = None, _NO_GRADE
     numerator, denominator = attainment
-    for candidate, points, start_n, start_d in compiled.bands:
+    for candidate, start_n, start_d, band_share in compiled.bands:
         if numerator * start_d >= start_n * denominator:  # attainment >= the band's start
-            band, share, base = candidate, candidate.share, points
+            band, given = candidate, band_share
             break
     cap_n, cap_d = compiled.cap
     counted = attainment if cap_n * denominator >= numerator * cap_d else compiled.cap
     bonus = ZERO
     if counted[0] > 100 * counted[1] and rule.bonus_per_percent:  # counted above 100%
         bonus = (Fraction(*counted) - HUNDRED) * rule.bonus_per_percent
-    return (status, attainment, counted, band, share, base, bonus, special)
+    share, base, base_n, full = given
+    return (status, attainment, counted, band, share, base, bonus, special, base_n, full)
 
 
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
@@ -319,42 +350,39 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
 
 def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput) -> UnitScore:
     unit = item.unit
-    details: list[_Detail] = []
+    registered_of, achieved_of = item.registered.get, item.achieved.get
+    outcomes: list[_Outcome] = []
     points: list[tuple[int, int, Fraction]] = []
     attained = counted_count = 0
     earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
     bonus_w = ZERO
-    for group in compiled.groups:
+    for group, applies in zip(
+        compiled.groups, compiled.applicable(unit.kind, unit.sector), strict=True
+    ):
         bonus_g = ZERO
         earned_n = possible_n = 0  # in 1/group.scale
-        scale = group.scale
-        for rule in group.rules:
+        for rule, applicable in zip(group.rules, applies, strict=True):
+            if not applicable:
+                outcomes.append(_NOT_APPLICABLE)
+                continue
             code = rule.rule.code
-            registered = item.registered.get(code)
-            achieved = item.achieved.get(code)
-            if registered is not None and registered.is_empty():
-                registered = None
-            if achieved is not None and achieved.is_empty():
-                achieved = None
-            outcome = (
-                _outcome(rule, registered, achieved)
-                if rule.applies_to(unit.kind, unit.sector)
-                else _NOT_APPLICABLE
-            )
-            details.append((rule, registered, achieved, outcome))
-            status, share, base, bonus = outcome[0], outcome[4], outcome[5], outcome[6]
-            if status is Status.NOT_APPLICABLE or status is Status.NO_BASE:
+            achieved = achieved_of(code)
+            if achieved is None or achieved.is_empty():
+                outcome = _NOT_REPORTED
+            else:
+                outcome = _outcome(rule, registered_of(code), achieved)
+            outcomes.append(outcome)
+            if outcome[0] is Status.NO_BASE:
                 continue
             counted_count += 1
-            maximum = rule.rule.points
-            possible_n += maximum.numerator * scale // maximum.denominator
-            if base:
-                earned_n += base.numerator * scale // base.denominator
+            possible_n += rule.points
+            earned_n += outcome[8]
+            if outcome[9]:
+                attained += 1
+            bonus = outcome[6]
             if bonus:
                 bonus_g += bonus
                 bonus_w += bonus * group.group.weight
-            if status is Status.SCORED and _at_least(share, HUNDRED):
-                attained += 1
         points.append((earned_n, possible_n, bonus_g))
         earned_all += earned_n * group.factor
         possible_all += possible_n * group.factor
@@ -368,18 +396,19 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
             exact = Fraction(earned_all * 100, possible_all)
     else:
         exact = Fraction(earned_all, compiled.scale) + bonus_w
-    vetoes = _vetoes(plan, rules, item) if rules.vetoes else ()
+    vetoes = _vetoes(plan, compiled, item) if rules.vetoes else ()
     # An upper-level union is graded on its own scale when the rules give one.
-    grade_by_score = _grade_for(thresholds_of(rules, unit.kind), exact)
+    grade_by_score = _grade_for(compiled.thresholds_of(unit.kind), exact)
     grade = grade_by_score
-    ranks = grade_ranks(plan, rules) if vetoes else {}
+    ranks = compiled.ranks
     for veto in vetoes:
         if veto.max_grade and (grade is None or ranks[grade] < ranks[veto.max_grade]):
             grade = veto.max_grade if exact is not None else grade
     return UnitScore(
         unit=unit,
-        # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
-        details=tuple([details[i] for i in compiled.plan_order]),
+        outcomes=tuple(outcomes),
+        registered=item.registered,
+        achieved=item.achieved,
         compiled=compiled,
         points=tuple(points),
         weighted=(earned_all, possible_all),
@@ -397,11 +426,14 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
 
 
 def _indicator_score(
-    grade_levels: tuple[domain.GradeLevel, ...], detail: _Detail
+    grade_levels: tuple[domain.GradeLevel, ...],
+    compiled: CompiledRule,
+    registered: domain.UnitValue | None,
+    achieved: domain.UnitValue | None,
+    outcome: _Outcome,
 ) -> IndicatorScore:
     """One indicator's score, with everything needed to explain it, from its outcome."""
-    compiled, registered, achieved, outcome = detail
-    status, attainment, counted, band, share, base, bonus, special = outcome
+    status, attainment, counted, band, share, base, bonus, special, _n, _full = outcome
     rule = compiled.rule
     return IndicatorScore(
         code=rule.code,
@@ -427,9 +459,9 @@ def _indicator_score(
     )
 
 
-def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit, ...]:
+def _vetoes(plan: domain.Plan, compiled: Compiled, item: ScoreInput) -> tuple[VetoHit, ...]:
+    rules = compiled.rules
     ranks = {g.code: g.rank for g in plan.grade_levels}
-    labels = grade_labels(plan, rules)
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
@@ -447,7 +479,7 @@ def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit,
             )
         if hit:
             cap = own_grade(plan, rules, item.unit.kind, veto.max_grade) if veto.max_grade else None
-            label = labels.get(cap or "", cap or "")
+            label = compiled.labels.get(cap or "", cap or "")
             hits.append(VetoHit(veto.code, veto.label, veto.no_award, cap, label))
     return tuple(hits)
 
