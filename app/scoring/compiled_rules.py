@@ -36,8 +36,10 @@ class CompiledRule:
     bands: tuple[tuple[Band, int, int, Share], ...]
     #: A grade's share of the points, for the ``grade`` method.
     grades: dict[str, Share]
-    #: The rule's cap on the attainment counted, % as (numerator, denominator).
+    #: The rule's cap on the attainment counted, % as (numerator, denominator), and its
+    #: bonus points per % above 100.
     cap: tuple[int, int]
+    bonus_per_percent: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class CompiledGroup:
     rules: tuple[CompiledRule, ...]
     scale: int
     factor: int = 1
+
+    @property
+    def weight(self) -> tuple[int, int]:
+        """The group's weight as (numerator, denominator)."""
+        return self.group.weight.numerator, self.group.weight.denominator
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,10 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
                 ),
                 grades={g: _share(rule.points, s, scale) for g, s in rule.grade_shares},
                 cap=(rule.cap.numerator, rule.cap.denominator),
+                bonus_per_percent=(
+                    rule.bonus_per_percent.numerator,
+                    rule.bonus_per_percent.denominator,
+                ),
             )
             for rule in group.indicators
         )

@@ -20,6 +20,7 @@ from app.core import domain, figures
 from app.core.figures import ProgressParts, Special
 from app.core.format import half_up_units
 from app.core.i18n import gettext as _
+from app.core.text import natural_key
 from app.plans import (
     Band,
     Method,
@@ -50,6 +51,12 @@ class UnitFacts:
     parent_name: str = ""
     cluster_id: str | None = None
     cluster_name: str = ""
+
+    @functools.cached_property
+    def order(self) -> tuple[tuple[tuple[int, int | str], ...], str]:
+        """Where the unit is listed: by code, digits read as numbers (``CS-2`` before
+        ``CS-10``, :func:`app.core.text.natural_key`), then by id."""
+        return natural_key(self.code), self.id
 
 
 @dataclass(frozen=True)
@@ -97,9 +104,10 @@ class UnitScore:
     registered: Mapping[str, domain.UnitValue]
     achieved: Mapping[str, domain.UnitValue]
     #: The rules compiled, and each group's (earned, possible) in its ``1/scale`` (bonus
-    #: points aside) and its bonus points: :attr:`groups` says them.
+    #: points aside) and its bonus points as (numerator, denominator): :attr:`groups`
+    #: says them.
     compiled: Compiled
-    points: tuple[tuple[int, int, Fraction], ...]
+    points: tuple[tuple[int, int, int, int], ...]
     #: (earned, possible) weighted, in ``1/compiled.scale``, the bonus points aside.
     weighted: tuple[int, int]
     exact: Fraction | None  # the score, exact
@@ -110,7 +118,8 @@ class UnitScore:
     reported: bool
     attained_count: int  # indicators attained in full
     counted_count: int  # indicators counted (those that apply and can be measured)
-    bonus: Fraction  # weighted bonus points
+    #: The weighted bonus points as (numerator, denominator), not reduced: :attr:`bonus`.
+    bonus_parts: tuple[int, int]
     grade_levels: tuple[domain.GradeLevel, ...] = ()
 
     @functools.cached_property
@@ -121,10 +130,12 @@ class UnitScore:
                 c.group.code,
                 c.group.title,
                 c.group.weight,
-                bonus + Fraction(earned, c.scale),
+                Fraction(bonus_n, bonus_d) + Fraction(earned, c.scale),
                 Fraction(possible, c.scale),
             )
-            for c, (earned, possible, bonus) in zip(self.compiled.groups, self.points, strict=True)
+            for c, (earned, possible, bonus_n, bonus_d) in zip(
+                self.compiled.groups, self.points, strict=True
+            )
         )
 
     @functools.cached_property
@@ -162,6 +173,11 @@ class UnitScore:
     def score_cents(self) -> int | None:
         """:attr:`score` in hundredths of a point: what ranking compares."""
         return half_up_units(self.exact, 2) if self.exact is not None else None
+
+    @functools.cached_property
+    def bonus(self) -> Fraction:
+        """The weighted bonus points."""
+        return Fraction(*self.bonus_parts)
 
     @functools.cached_property
     def shown_bonus(self) -> Fraction:
@@ -281,7 +297,7 @@ _Outcome = tuple[
     Band | None,
     Fraction,
     Fraction,
-    Fraction,
+    ProgressParts | None,
     str,
     int,
     bool,
@@ -293,12 +309,12 @@ _NOT_APPLICABLE: _Outcome = (
     None,
     ZERO,
     ZERO,
-    ZERO,
+    None,
     "",
     0,
     False,
 )
-_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "", 0, False)
+_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, None, "", 0, False)
 _NO_GRADE = (ZERO, ZERO, 0, False)
 
 
@@ -310,24 +326,14 @@ def _outcome(
     """How one indicator stands for one unit that it applies to and that reported it."""
     rule = compiled.rule
     if rule.method is Method.REPORTED:
-        return (
-            Status.SCORED,
-            None,
-            None,
-            None,
-            HUNDRED,
-            rule.points,
-            ZERO,
-            "",
-            compiled.points,
-            True,
-        )
+        full = compiled.points
+        return (Status.SCORED, None, None, None, HUNDRED, rule.points, None, "", full, True)
     if rule.method is Method.GRADE:
         share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
-        return (Status.SCORED, None, None, None, share, base, ZERO, "", base_n, full)
+        return (Status.SCORED, None, None, None, share, base, None, "", base_n, full)
     status, attainment, special = _attainment(compiled, registered, achieved)
     if status is not Status.SCORED or attainment is None:
-        return (status, attainment, None, None, ZERO, ZERO, ZERO, special, 0, False)
+        return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
     band, given = None, _NO_GRADE
     numerator, denominator = attainment
     for candidate, start_n, start_d, band_share in compiled.bands:
@@ -336,9 +342,10 @@ def _outcome(
             break
     cap_n, cap_d = compiled.cap
     counted = attainment if cap_n * denominator >= numerator * cap_d else compiled.cap
-    bonus = ZERO
-    if counted[0] > 100 * counted[1] and rule.bonus_per_percent:  # counted above 100%
-        bonus = (Fraction(*counted) - HUNDRED) * rule.bonus_per_percent
+    bonus: ProgressParts | None = None
+    per_n, per_d = compiled.bonus_per_percent
+    if per_n and counted[0] > 100 * counted[1]:  # counted above 100%: (counted − 100) × per
+        bonus = ((counted[0] - 100 * counted[1]) * per_n, counted[1] * per_d)
     share, base, base_n, full = given
     return (status, attainment, counted, band, share, base, bonus, special, base_n, full)
 
@@ -352,14 +359,14 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
     unit = item.unit
     registered_of, achieved_of = item.registered.get, item.achieved.get
     outcomes: list[_Outcome] = []
-    points: list[tuple[int, int, Fraction]] = []
+    points: list[tuple[int, int, int, int]] = []
     attained = counted_count = 0
     earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
-    bonus_w = ZERO
+    bonus_n, bonus_d = 0, 1  # weighted, not reduced
     for group, applies in zip(
         compiled.groups, compiled.applicable(unit.kind, unit.sector), strict=True
     ):
-        bonus_g = ZERO
+        group_n, group_d = 0, 1  # the group's bonus, not reduced
         earned_n = possible_n = 0  # in 1/group.scale
         for rule, applicable in zip(group.rules, applies, strict=True):
             if not applicable:
@@ -380,22 +387,25 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
             if outcome[9]:
                 attained += 1
             bonus = outcome[6]
-            if bonus:
-                bonus_g += bonus
-                bonus_w += bonus * group.group.weight
-        points.append((earned_n, possible_n, bonus_g))
+            if bonus is not None:
+                group_n, group_d = group_n * bonus[1] + bonus[0] * group_d, group_d * bonus[1]
+        if group_n:
+            weight_n, weight_d = group.weight
+            bonus_n = bonus_n * group_d * weight_d + group_n * weight_n * bonus_d
+            bonus_d *= group_d * weight_d
+        points.append((earned_n, possible_n, group_n, group_d))
         earned_all += earned_n * group.factor
         possible_all += possible_n * group.factor
     exact: Fraction | None
     if possible_all == 0:
         exact = None
     elif rules.normalise:
-        if bonus_w:
-            exact = (bonus_w * compiled.scale + earned_all) * 100 / possible_all
-        else:
-            exact = Fraction(earned_all * 100, possible_all)
+        # 100 × (earned_all / scale + bonus) / (possible_all / scale)
+        exact = Fraction(
+            (earned_all * bonus_d + bonus_n * compiled.scale) * 100, possible_all * bonus_d
+        )
     else:
-        exact = Fraction(earned_all, compiled.scale) + bonus_w
+        exact = Fraction(earned_all * bonus_d + bonus_n * compiled.scale, compiled.scale * bonus_d)
     vetoes = _vetoes(plan, compiled, item) if rules.vetoes else ()
     # An upper-level union is graded on its own scale when the rules give one.
     grade_by_score = _grade_for(compiled.thresholds_of(unit.kind), exact)
@@ -420,7 +430,7 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
         reported=item.reported,
         attained_count=attained,
         counted_count=counted_count,
-        bonus=bonus_w,
+        bonus_parts=(bonus_n, bonus_d),
         grade_levels=plan.grade_levels,
     )
 
@@ -452,7 +462,7 @@ def _indicator_score(
         band=band,
         share=share,
         base=base,
-        bonus=bonus,
+        bonus=_fraction(bonus) or ZERO,
         special=special,
         cap=rule.cap,
         bonus_per_percent=rule.bonus_per_percent,

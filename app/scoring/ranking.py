@@ -15,7 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.core.i18n import gettext as _
-from app.core.text import natural_key
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import number_text, score_text
@@ -101,7 +100,7 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
         assert s.score_cents is not None
         return (-s.score_cents, *(-_breaker_cents(s, b) for b in rules.tie_breakers))
 
-    ranked.sort(key=lambda s: (key(s), natural_key(s.unit.code), s.unit.id))
+    ranked.sort(key=lambda s: (key(s), s.unit.order))
     keys = {id(s): key(s) for s in ranked}
     by_score: dict[int, list[str]] = defaultdict(list)
     by_key: dict[tuple[int, ...], list[str]] = defaultdict(list)
@@ -134,7 +133,7 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
                 ),
             )
         )
-    others.sort(key=lambda s: (natural_key(s.unit.code), s.unit.id))
+    others.sort(key=lambda s: s.unit.order)
     for score in others:
         placings.append(
             Placing(

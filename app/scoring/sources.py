@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.context import AppContext
 from app.core.installation import require_installation
-from app.core.text import natural_key
 from app.plans import Rules, get_plan, plan_or_newest
 from app.scoring.board import ProposalInfo, Scoreboard, build_scoreboard
 from app.scoring.cluster_leader import leader_inputs
@@ -25,6 +24,7 @@ from app.scoring.engine import ScoreInput, UnitFacts
 from app.scoring.rules import get_rules
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, UnitKind
+from db.plain_rows import plain_rows
 
 
 def _stream_values(
@@ -49,7 +49,7 @@ def _stream_values(
     ):
         result[stream][1].add(unit_id)
     codes = {i.id: i.code for i in plan.indicators}
-    rows = connection.execute(
+    query = (
         select(
             statement.stream,
             statement.unit_id,
@@ -77,9 +77,15 @@ def _stream_values(
         grade,
         text,
         note,
-    ) in rows:
+    ) in plain_rows(connection, query):
         result[stream][0][unit_id][codes.get(indicator_id, indicator_id)] = unit_value(
-            amount, numerator, denominator, flag, grade, text, note
+            amount,
+            numerator,
+            denominator,
+            None if flag is None else bool(flag),  # 0/1 on SQLite
+            grade,
+            text,
+            note,
         )
     return result
 
@@ -127,7 +133,7 @@ def roster_facts(
         )
         for unit_id, code, name, kind, sector, parent_id, cluster_id in rows
     ]
-    facts.sort(key=lambda f: natural_key(f.code))
+    facts.sort(key=lambda f: f.order[0])
     return facts
 
 
