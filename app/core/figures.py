@@ -326,6 +326,21 @@ def _signed(numerator: int, denominator: int) -> ProgressParts:
     return (-numerator, -denominator) if denominator < 0 else (numerator, denominator)
 
 
+# Looked up once: an enum member read from its class costs ten times a global.
+_YES_NO, _COUNT, _MONEY, _RATIO = (
+    IndicatorKind.YES_NO,
+    IndicatorKind.COUNT,
+    IndicatorKind.MONEY,
+    IndicatorKind.RATIO,
+)
+_NONE, _NO_BASE, _REGISTERED_ZERO, _REGISTERED_TOTAL_ZERO = (
+    Special.NONE,
+    Special.NO_BASE,
+    Special.REGISTERED_ZERO,
+    Special.REGISTERED_TOTAL_ZERO,
+)
+
+
 def commitment_progress_parts(
     kind: IndicatorKind,
     registered: domain.UnitValue | None,
@@ -340,37 +355,39 @@ def commitment_progress_parts(
     if registered is not None and registered.is_empty():
         registered = None
     if achieved is None or achieved.is_empty():
-        return None, Special.NONE, None
-    if kind is IndicatorKind.YES_NO:
-        if achieved.flag is None:
-            return None, Special.NONE, None
-        return ((100, 1) if achieved.flag else (0, 1)), Special.NONE, bool(achieved.flag)
-    if kind is IndicatorKind.COUNT or kind is IndicatorKind.MONEY:
+        return None, _NONE, None
+    if kind is _COUNT or kind is _MONEY:
         if registered is None or registered.amount is None or achieved.amount is None:
-            return None, Special.NONE, None
+            return None, _NONE, None
         if registered.amount == 0:
-            return None, Special.REGISTERED_ZERO, True
+            return None, _REGISTERED_ZERO, True
         parts = _signed(achieved.amount * 100, registered.amount)
-        return parts, Special.NONE, achieved.amount >= registered.amount
-    if kind is IndicatorKind.RATIO:
+        return parts, _NONE, achieved.amount >= registered.amount
+    if kind is _RATIO:
         got_n, got_d = achieved.numerator, achieved.denominator
         if got_n is None or got_d is None:
-            return None, Special.NONE, None
+            return None, _NONE, None
         if got_d == 0:
-            return None, Special.NO_BASE, None
-        got_n, got_d = _signed(got_n, got_d)
+            return None, _NO_BASE, None
+        if got_d < 0:
+            got_n, got_d = -got_n, -got_d
         if registered is None or registered.numerator is None or registered.denominator is None:
-            return None, Special.NONE, None
+            return None, _NONE, None
         want_n, want_d = registered.numerator, registered.denominator
         if want_d == 0:
-            return (got_n * 100, got_d), Special.REGISTERED_TOTAL_ZERO, got_n >= got_d
-        want_n, want_d = _signed(want_n, want_d)
+            return (got_n * 100, got_d), _REGISTERED_TOTAL_ZERO, got_n >= got_d
+        if want_d < 0:
+            want_n, want_d = -want_n, -want_d
         if want_n == 0:
-            return None, Special.REGISTERED_ZERO, True
+            return None, _REGISTERED_ZERO, True
         # got / want × 100, and got >= want by cross-multiplying (denominators > 0).
         parts = _signed(got_n * want_d * 100, got_d * want_n)
-        return parts, Special.NONE, got_n * want_d >= want_n * got_d
-    return None, Special.NONE, None
+        return parts, _NONE, got_n * want_d >= want_n * got_d
+    if kind is _YES_NO:
+        if achieved.flag is None:
+            return None, _NONE, None
+        return ((100, 1) if achieved.flag else (0, 1)), _NONE, bool(achieved.flag)
+    return None, _NONE, None
 
 
 def commitment_progress(

@@ -42,7 +42,7 @@ def half_up_units(value: Fraction, places: int) -> int:
     """:func:`half_up` of ``value`` in units of ``10**-places`` (``int(half_up(v, 2) * 100)``),
     in integers: for comparing many rounded figures (ranking scores as shown)."""
     whole = _half_up_whole(value, places)
-    return -whole if value < 0 else whole
+    return -whole if value.numerator < 0 else whole
 
 
 def format_number(

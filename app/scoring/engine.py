@@ -36,6 +36,15 @@ from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
 ZERO = Fraction(0)
+# Looked up once: an enum member read from its class costs ten times a global.
+_SCORED, _NO_BASE, _NOT_REPORTED_S, _NOT_REGISTERED = (
+    Status.SCORED,
+    Status.NO_BASE,
+    Status.NOT_REPORTED,
+    Status.NOT_REGISTERED,
+)
+_REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
+_YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
 
 
 @dataclass(frozen=True)
@@ -261,22 +270,20 @@ def _attainment(
     """
     kind = compiled.indicator.kind
     progress, special, _reaches = figures.commitment_progress_parts(kind, registered, achieved)
-    if kind is IndicatorKind.YES_NO:
-        return Status.SCORED, progress or (0, 1), ""
+    if special is _PLAIN:
+        if progress is not None:
+            return _SCORED, progress, ""
+        if kind is _YES_NO:
+            return _SCORED, (0, 1), ""
+        if kind is _RATIO and (achieved.numerator is None or achieved.denominator is None):
+            return _NOT_REPORTED_S, None, ""
+        return _NOT_REGISTERED, None, ""
     if special is Special.NO_BASE:
         return Status.NO_BASE, None, ""
-    if kind is IndicatorKind.RATIO and (achieved.numerator is None or achieved.denominator is None):
-        return Status.NOT_REPORTED, None, ""
     if special is Special.REGISTERED_ZERO:
-        got_nothing = (
-            not achieved.numerator if kind is IndicatorKind.RATIO else not (achieved.amount or 0)
-        )
-        return Status.SCORED, ((100, 1) if got_nothing else compiled.cap), special.value
-    if special is Special.REGISTERED_TOTAL_ZERO:
-        return Status.SCORED, progress, special.value
-    if progress is None:
-        return Status.NOT_REGISTERED, None, ""
-    return Status.SCORED, progress, ""
+        got_nothing = not achieved.numerator if kind is _RATIO else not (achieved.amount or 0)
+        return _SCORED, ((100, 1) if got_nothing else compiled.cap), special.value
+    return _SCORED, progress, special.value  # registered a total of 0
 
 
 def _filled(value: domain.UnitValue | None) -> domain.UnitValue | None:
@@ -325,14 +332,15 @@ def _outcome(
 ) -> _Outcome:
     """How one indicator stands for one unit that it applies to and that reported it."""
     rule = compiled.rule
-    if rule.method is Method.REPORTED:
+    method = rule.method
+    if method is _REPORTED:
         full = compiled.points
-        return (Status.SCORED, None, None, None, HUNDRED, rule.points, None, "", full, True)
-    if rule.method is Method.GRADE:
+        return (_SCORED, None, None, None, HUNDRED, rule.points, None, "", full, True)
+    if method is _GRADE:
         share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
-        return (Status.SCORED, None, None, None, share, base, None, "", base_n, full)
+        return (_SCORED, None, None, None, share, base, None, "", base_n, full)
     status, attainment, special = _attainment(compiled, registered, achieved)
-    if status is not Status.SCORED or attainment is None:
+    if status is not _SCORED or attainment is None:
         return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
     band, given = None, _NO_GRADE
     numerator, denominator = attainment
@@ -379,7 +387,7 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
             else:
                 outcome = _outcome(rule, registered_of(code), achieved)
             outcomes.append(outcome)
-            if outcome[0] is Status.NO_BASE:
+            if outcome[0] is _NO_BASE:
                 continue
             counted_count += 1
             possible_n += rule.points
@@ -498,9 +506,14 @@ def _grade_for(thresholds: tuple[tuple[str, Fraction], ...], score: Fraction | N
     if score is None:
         return None
     for grade, min_score in thresholds:
-        if score >= min_score:
+        if _at_least(score, min_score):
             return grade
     return None
+
+
+def _at_least(value: Fraction, threshold: Fraction) -> bool:
+    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
+    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
 
 
 def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -> list[UnitScore]:
