@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain
+from app.core.collection import fewer_collections
 from app.core.context import AppContext
 from app.core.installation import require_installation
 from app.plans import Rules, get_plan, plan_or_newest
@@ -203,16 +204,19 @@ def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:
     """
     plan = get_plan(session, plan_id)
     info = get_rules(session, plan)
-    if role_of(session) is Role.UNIT:
-        inputs = leader_inputs(session, plan, info.rules)
-        return build_scoreboard(plan, info, inputs, source="cluster_leader")
-    return build_scoreboard(
-        plan,
-        info,
-        federation_inputs(session, plan, info.rules),
-        proposals=load_proposals(session, plan.id),
-        flags=load_flags(session, plan.id),
-    )
+    # Hundreds of thousands of small acyclic objects at national scale (values, scores,
+    # placings): the collector scanning them again and again cost a third of the time.
+    with fewer_collections():
+        if role_of(session) is Role.UNIT:
+            inputs = leader_inputs(session, plan, info.rules)
+            return build_scoreboard(plan, info, inputs, source="cluster_leader")
+        return build_scoreboard(
+            plan,
+            info,
+            federation_inputs(session, plan, info.rules),
+            proposals=load_proposals(session, plan.id),
+            flags=load_flags(session, plan.id),
+        )
 
 
 def scoreboard(ctx: AppContext, *, plan_id: str) -> Scoreboard:
