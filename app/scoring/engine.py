@@ -201,7 +201,9 @@ class UnitScore:
     @property
     def eligible(self) -> bool:
         """Ranked and eligible for commendation: a score and no barring veto."""
-        return self.exact is not None and not any(v.no_award for v in self.vetoes)
+        if self.exact is None:
+            return False
+        return not self.vetoes or not any(v.no_award for v in self.vetoes)
 
     def indicator(self, code: str) -> IndicatorScore:
         return next(i for i in self.indicators if i.code == code)
