@@ -27,6 +27,8 @@ from db import models
 from db.enums import REGISTRATION_STREAM, Role, UnitKind
 from db.plain_rows import plain_rows
 
+NO_FLAGS: frozenset[str] = frozenset()
+
 
 def _stream_values(
     session: Session, plan: domain.Plan, streams: Sequence[str], unit_ids: Sequence[str] | None
@@ -67,6 +69,7 @@ def _stream_values(
         .where(*conditions)
     )
     unit_value = domain.UnitValue
+    values_of = {stream: result[stream][0] for stream in streams}
     for (
         stream,
         unit_id,
@@ -79,7 +82,7 @@ def _stream_values(
         text,
         note,
     ) in plain_rows(connection, query):
-        result[stream][0][unit_id][codes.get(indicator_id, indicator_id)] = unit_value(
+        values_of[stream][unit_id][codes.get(indicator_id, indicator_id)] = unit_value(
             amount,
             numerator,
             denominator,
@@ -154,7 +157,7 @@ def federation_inputs(
             registered=registered.get(f.id, {}),
             achieved=achieved.get(f.id, {}),
             reported=f.id in reported,
-            flags=frozenset(flags.get(f.id, {})),
+            flags=frozenset(flags[f.id]) if f.id in flags else NO_FLAGS,
         )
         for f in facts
     ]
