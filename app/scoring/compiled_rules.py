@@ -11,9 +11,17 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from app.core import domain
-from app.plans import Band, GroupRule, IndicatorRule, Rules, grade_labels, grade_ranks
+from app.plans import (
+    Band,
+    GroupRule,
+    IndicatorRule,
+    Method,
+    Rules,
+    grade_labels,
+    grade_ranks,
+)
 from app.plans import thresholds_of as plan_thresholds
-from db.enums import Sector, UnitKind
+from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
 
@@ -29,6 +37,10 @@ class CompiledRule:
     group: GroupRule
     rule: IndicatorRule
     indicator: domain.Indicator
+    #: The rule's indicator code and method, and the indicator's kind (read for every unit).
+    code: str
+    method: Method
+    kind: IndicatorKind
     #: The rule's points in ``1/scale`` of its group.
     points: int
     #: The attainment bands, best first, each with its start's numerator and denominator
@@ -126,6 +138,9 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
                 group=group,
                 rule=rule,
                 indicator=by_code[rule.code],
+                code=rule.code,
+                method=rule.method,
+                kind=by_code[rule.code].kind,
                 points=rule.points.numerator * scale // rule.points.denominator,
                 bands=tuple(
                     (b, b.start.numerator, b.start.denominator, _share(rule.points, b.share, scale))

@@ -258,20 +258,15 @@ class UnitScore:
         return lines
 
 
-def _attainment(
+def _special_attainment(
     compiled: CompiledRule,
-    registered: domain.UnitValue | None,
+    progress: ProgressParts | None,
+    special: Special,
     achieved: domain.UnitValue,
 ) -> tuple[Status, ProgressParts | None, str]:
-    """(status, attainment % as integers, special case) of an attainment-scored indicator.
-
-    The attainment is :func:`app.core.figures.commitment_progress` — the same
-    percentage of the registered value the unit's screen and its printed
-    report show (here in integers, :func:`app.core.figures.commitment_progress_parts`);
-    only what scoring does with the special cases is its own.
-    """
-    kind = compiled.indicator.kind
-    progress, special, _reaches = figures.commitment_progress_parts(kind, registered, achieved)
+    """(status, attainment % as integers, special case) of an attainment-scored indicator
+    whose progress is not a plain percentage (:func:`_outcome` takes that one itself)."""
+    kind = compiled.kind
     if special is _PLAIN:
         if progress is not None:
             return _SCORED, progress, ""
@@ -332,16 +327,28 @@ def _outcome(
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue,
 ) -> _Outcome:
-    """How one indicator stands for one unit that it applies to and that reported it."""
-    rule = compiled.rule
-    method = rule.method
+    """How one indicator stands for one unit that it applies to and that reported it.
+
+    The attainment is :func:`app.core.figures.commitment_progress` — the same
+    percentage of the registered value the unit's screen and its printed
+    report show (here in integers, :func:`app.core.figures.commitment_progress_parts`);
+    only what scoring does with the special cases is its own.
+    """
+    method = compiled.method
     if method is _REPORTED:
         full = compiled.points
-        return (_SCORED, None, None, None, HUNDRED, rule.points, None, "", full, True)
+        return (_SCORED, None, None, None, HUNDRED, compiled.rule.points, None, "", full, True)
     if method is _GRADE:
         share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
         return (_SCORED, None, None, None, share, base, None, "", base_n, full)
-    status, attainment, special = _attainment(compiled, registered, achieved)
+    progress, plain, _reaches = figures.commitment_progress_parts(
+        compiled.kind, registered, achieved
+    )
+    status, attainment, special = (
+        (_SCORED, progress, "")
+        if progress is not None and plain is _PLAIN
+        else _special_attainment(compiled, progress, plain, achieved)
+    )
     if status is not _SCORED or attainment is None:
         return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
     band, given = None, _NO_GRADE
@@ -382,7 +389,7 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
             if not applicable:
                 outcomes.append(_NOT_APPLICABLE)
                 continue
-            code = rule.rule.code
+            code = rule.code
             achieved = achieved_of(code)
             if achieved is None or achieved.is_empty():
                 outcome = _NOT_REPORTED
