@@ -47,8 +47,8 @@ def _stream_values(
     result: dict[str, tuple[dict[str, dict[str, domain.UnitValue]], set[str]]] = {
         stream: (defaultdict(dict), set()) for stream in streams
     }
-    for stream, unit_id in connection.execute(
-        select(statement.stream, statement.unit_id).where(*conditions)
+    for stream, unit_id in plain_rows(
+        connection, select(statement.stream, statement.unit_id).where(*conditions)
     ):
         result[stream][1].add(unit_id)
     codes = {i.id: i.code for i in plan.indicators}
