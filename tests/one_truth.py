@@ -403,7 +403,7 @@ def assert_units_agree(province: Province, folder: Path, unit_keys: Sequence[str
     from app.plans.rules import Method
     from app.printing.documents import print_results_report
     from app.printing.values import format_unit_value, verdict_word
-    from app.scoring.engine import Status
+    from app.scoring.indicator_score import Status
     from app.scoring.sources import scoreboard
     from app.statements.records import statement_values
 

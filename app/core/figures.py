@@ -316,6 +316,80 @@ def _filled(value: domain.UnitValue | None) -> domain.UnitValue | None:
     return None if value is None or value.is_empty() else value
 
 
+#: A progress percentage as integers (numerator, denominator > 0), not reduced: what
+#: :func:`commitment_progress_parts` gives and :func:`commitment_progress` makes a Fraction of.
+ProgressParts = tuple[int, int]
+
+
+def _signed(numerator: int, denominator: int) -> ProgressParts:
+    """``numerator / denominator`` with the denominator made positive (it is never 0)."""
+    return (-numerator, -denominator) if denominator < 0 else (numerator, denominator)
+
+
+# Looked up once: an enum member read from its class costs ten times a global.
+_YES_NO, _COUNT, _MONEY, _RATIO = (
+    IndicatorKind.YES_NO,
+    IndicatorKind.COUNT,
+    IndicatorKind.MONEY,
+    IndicatorKind.RATIO,
+)
+_NONE, _NO_BASE, _REGISTERED_ZERO, _REGISTERED_TOTAL_ZERO = (
+    Special.NONE,
+    Special.NO_BASE,
+    Special.REGISTERED_ZERO,
+    Special.REGISTERED_TOTAL_ZERO,
+)
+
+
+def commitment_progress_parts(
+    kind: IndicatorKind,
+    registered: domain.UnitValue | None,
+    achieved: domain.UnitValue | None,
+) -> tuple[ProgressParts | None, Special, bool | None]:
+    """:func:`commitment_progress` in integers: the progress % as (numerator, denominator),
+    the denominator positive, the fraction not reduced (no gcd, no Fraction built).
+
+    For scoring many units: compare it by cross-multiplying, and make the
+    Fraction (``Fraction(*parts)``) only when the figure is shown.
+    """
+    if registered is not None and registered.is_empty():
+        registered = None
+    if achieved is None or achieved.is_empty():
+        return None, _NONE, None
+    if kind is _COUNT or kind is _MONEY:
+        if registered is None or registered.amount is None or achieved.amount is None:
+            return None, _NONE, None
+        if registered.amount == 0:
+            return None, _REGISTERED_ZERO, True
+        parts = _signed(achieved.amount * 100, registered.amount)
+        return parts, _NONE, achieved.amount >= registered.amount
+    if kind is _RATIO:
+        got_n, got_d = achieved.numerator, achieved.denominator
+        if got_n is None or got_d is None:
+            return None, _NONE, None
+        if got_d == 0:
+            return None, _NO_BASE, None
+        if got_d < 0:
+            got_n, got_d = -got_n, -got_d
+        if registered is None or registered.numerator is None or registered.denominator is None:
+            return None, _NONE, None
+        want_n, want_d = registered.numerator, registered.denominator
+        if want_d == 0:
+            return (got_n * 100, got_d), _REGISTERED_TOTAL_ZERO, got_n >= got_d
+        if want_d < 0:
+            want_n, want_d = -want_n, -want_d
+        if want_n == 0:
+            return None, _REGISTERED_ZERO, True
+        # got / want × 100, and got >= want by cross-multiplying (denominators > 0).
+        parts = _signed(got_n * want_d * 100, got_d * want_n)
+        return parts, _NONE, got_n * want_d >= want_n * got_d
+    if kind is _YES_NO:
+        if achieved.flag is None:
+            return None, _NONE, None
+        return ((100, 1) if achieved.flag else (0, 1)), _NONE, bool(achieved.flag)
+    return None, _NONE, None
+
+
 def commitment_progress(
     indicator: domain.Indicator,
     registered: domain.UnitValue | None,
@@ -324,38 +398,11 @@ def commitment_progress(
     """(progress %, special case, whether achieved reaches the commitment).
 
     The last is None when there is nothing to compare (nothing registered or
-    achieved, a grade or a text).
+    achieved, a grade or a text). Worked out in integers by
+    :func:`commitment_progress_parts`.
     """
-    registered, achieved = _filled(registered), _filled(achieved)
-    if achieved is None:
-        return None, Special.NONE, None
-    kind = indicator.kind
-    if kind is IndicatorKind.YES_NO:
-        if achieved.flag is None:
-            return None, Special.NONE, None
-        return (HUNDRED if achieved.flag else Fraction(0)), Special.NONE, bool(achieved.flag)
-    if kind in (IndicatorKind.COUNT, IndicatorKind.MONEY):
-        if registered is None or registered.amount is None or achieved.amount is None:
-            return None, Special.NONE, None
-        if registered.amount == 0:
-            return None, Special.REGISTERED_ZERO, True
-        progress = Fraction(achieved.amount * 100, registered.amount)
-        return progress, Special.NONE, achieved.amount >= registered.amount
-    if kind is IndicatorKind.RATIO:
-        if achieved.numerator is None or achieved.denominator is None:
-            return None, Special.NONE, None
-        if achieved.denominator == 0:
-            return None, Special.NO_BASE, None
-        got = Fraction(achieved.numerator, achieved.denominator)
-        if registered is None or registered.numerator is None or registered.denominator is None:
-            return None, Special.NONE, None
-        if registered.denominator == 0:
-            return got * 100, Special.REGISTERED_TOTAL_ZERO, got >= 1
-        want = Fraction(registered.numerator, registered.denominator)
-        if want == 0:
-            return None, Special.REGISTERED_ZERO, True
-        return got / want * 100, Special.NONE, got >= want
-    return None, Special.NONE, None
+    parts, special, reaches = commitment_progress_parts(indicator.kind, registered, achieved)
+    return (None if parts is None else Fraction(*parts)), special, reaches
 
 
 def _grade_reaches(
@@ -474,6 +521,7 @@ __all__ = [
     "Figure",
     "Formula",
     "Measure",
+    "ProgressParts",
     "Special",
     "Verdict",
     "aggregate_condition",
@@ -481,6 +529,7 @@ __all__ = [
     "attainment_text",
     "basis_text",
     "commitment_progress",
+    "commitment_progress_parts",
     "commitment_progress_text",
     "condition",
     "figure_attainment_text",

@@ -26,11 +26,23 @@ def half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     ``81.3`` at one place; so is a Decimal (``Decimal("81.25")`` → ``81.3``).
     """
     if isinstance(value, Fraction):
-        scaled = abs(value) * 10**places
-        whole = (scaled.numerator * 2 + scaled.denominator) // (2 * scaled.denominator)
-        result = Decimal(whole).scaleb(-places)
+        result = Decimal(_half_up_whole(value, places)).scaleb(-places)
         return -result if value < 0 else result
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _half_up_whole(value: Fraction, places: int) -> int:
+    """``abs(value)`` rounded half up to ``places`` decimals, in units of ``10**-places``."""
+    power: int = 10**places
+    numerator, denominator = abs(value.numerator) * power, value.denominator
+    return (numerator * 2 + denominator) // (2 * denominator)
+
+
+def half_up_units(value: Fraction, places: int) -> int:
+    """:func:`half_up` of ``value`` in units of ``10**-places`` (``int(half_up(v, 2) * 100)``),
+    in integers: for comparing many rounded figures (ranking scores as shown)."""
+    whole = _half_up_whole(value, places)
+    return -whole if value.numerator < 0 else whole
 
 
 def format_number(

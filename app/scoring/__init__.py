@@ -21,7 +21,8 @@ from app.scoring.documents import (
     print_ranking,
     proposal_groups,
 )
-from app.scoring.engine import IndicatorScore, Status, UnitScore
+from app.scoring.engine import UnitScore
+from app.scoring.indicator_score import IndicatorScore, Status
 from app.scoring.json_output import ranking_json, score_json
 from app.scoring.numbers import number_text, percent_text, score_text
 from app.scoring.ranking import Placing

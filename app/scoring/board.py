@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError
-from app.core.text import natural_key
 from app.plans import AwardRule, grade_labels, grade_ranks
 from app.scoring.engine import ScoreInput, UnitScore, score_units
 from app.scoring.numbers import rounded_fraction
@@ -148,7 +147,7 @@ def build_scoreboard(
 ) -> Scoreboard:
     """Score every unit and rank them within each cluster and each upper-level union."""
     scores = score_units(plan, rules.rules, inputs)
-    scores.sort(key=lambda s: (natural_key(s.unit.code), s.unit.id))
+    scores.sort(key=lambda s: s.unit.order)
     clusters: dict[str | None, list[UnitScore]] = defaultdict(list)
     parents: dict[str | None, list[UnitScore]] = defaultdict(list)
     cluster_names: dict[str | None, str] = {}

@@ -14,40 +14,37 @@ import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
 from fractions import Fraction
 
 from app.core import domain, figures
-from app.core.figures import Special
+from app.core.figures import ProgressParts, Special
+from app.core.format import half_up_units
 from app.core.i18n import gettext as _
+from app.core.text import natural_key
 from app.plans import (
     Band,
-    IndicatorRule,
     Method,
     Rules,
     VetoCondition,
-    grade_labels,
-    grade_ranks,
     own_grade,
-    thresholds_of,
 )
 from app.scoring.compiled_rules import Compiled, CompiledRule, compile_rules
-from app.scoring.numbers import number_text, percent_text, rounded, rounded_fraction
+from app.scoring.indicator_score import IndicatorScore, Status
+from app.scoring.numbers import number_text, rounded, rounded_fraction
 from app.scoring.scale import above_hundred
 from db.enums import IndicatorKind, Sector, UnitKind
 
 HUNDRED = Fraction(100)
 ZERO = Fraction(0)
-
-
-class Status(StrEnum):
-    """How one indicator stands for one unit."""
-
-    SCORED = "scored"
-    NOT_APPLICABLE = "not_applicable"  # not the unit's kind or sector: not counted
-    NO_BASE = "no_base"  # a ratio with an achieved total of 0: not counted
-    NOT_REGISTERED = "not_registered"  # 0 of the maximum
-    NOT_REPORTED = "not_reported"  # 0 of the maximum
+# Looked up once: an enum member read from its class costs ten times a global.
+_SCORED, _NO_BASE, _NOT_REPORTED_S, _NOT_REGISTERED = (
+    Status.SCORED,
+    Status.NO_BASE,
+    Status.NOT_REPORTED,
+    Status.NOT_REGISTERED,
+)
+_REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
+_YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
 
 
 @dataclass(frozen=True)
@@ -64,6 +61,12 @@ class UnitFacts:
     cluster_id: str | None = None
     cluster_name: str = ""
 
+    @functools.cached_property
+    def order(self) -> tuple[tuple[tuple[int, int | str], ...], str]:
+        """Where the unit is listed: by code, digits read as numbers (``CS-2`` before
+        ``CS-10``, :func:`app.core.text.natural_key`), then by id."""
+        return natural_key(self.code), self.id
+
 
 @dataclass(frozen=True)
 class ScoreInput:
@@ -72,138 +75,6 @@ class ScoreInput:
     achieved: Mapping[str, domain.UnitValue]
     reported: bool  # a results statement exists for the scored period
     flags: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class IndicatorScore:
-    """One indicator's points for one unit, with everything needed to explain them."""
-
-    code: str
-    title: str
-    group_code: str
-    kind: IndicatorKind
-    method: Method
-    status: Status
-    registered: domain.UnitValue | None
-    achieved: domain.UnitValue | None
-    grade_levels: tuple[domain.GradeLevel, ...]
-    max_points: Fraction
-    weight: Fraction
-    attainment: Fraction | None = None  # %
-    counted: Fraction | None = None  # attainment as counted (capped), %
-    band: Band | None = None
-    share: Fraction = Fraction(0)  # % of the points
-    base: Fraction = Fraction(0)
-    bonus: Fraction = Fraction(0)
-    special: str = ""  # registered_zero | registered_total_zero
-    cap: Fraction = HUNDRED
-    bonus_per_percent: Fraction = Fraction(0)
-
-    @property
-    def points(self) -> Fraction:
-        return self.base + self.bonus
-
-    @property
-    def registered_text(self) -> str:
-        return _value_text(self.kind, self.grade_levels, self.registered)
-
-    @property
-    def achieved_text(self) -> str:
-        return _value_text(self.kind, self.grade_levels, self.achieved)
-
-    @property
-    def counts(self) -> bool:
-        """Whether the indicator is in the unit's possible points."""
-        return self.status not in (Status.NOT_APPLICABLE, Status.NO_BASE)
-
-    @property
-    def attained(self) -> bool:
-        """Attained in full (100% of the registered value, a full-share grade, yes)."""
-        return self.status is Status.SCORED and self.share >= HUNDRED
-
-    def explain(self) -> str:
-        """Why this many points, in the current language, with the arithmetic."""
-        maximum = number_text(self.max_points)
-        if self.status is Status.NOT_APPLICABLE:
-            return _("Does not apply to this unit's kind or sector: not counted.")
-        if self.status is Status.NO_BASE:
-            return _("The total achieved is 0, so there is nothing to measure: not counted.")
-        if self.status is Status.NOT_REGISTERED:
-            return _("Nothing registered: 0 of {maximum} points.").format(maximum=maximum)
-        if self.status is Status.NOT_REPORTED:
-            return _("No result reported: 0 of {maximum} points.").format(maximum=maximum)
-        if self.method is Method.REPORTED:
-            return _("Reported: all {maximum} points.").format(maximum=maximum)
-        if self.method is Method.GRADE:
-            return _("Grade {grade}: {share} of {maximum} points = {points}.").format(
-                grade=self.achieved_text,
-                share=percent_text(self.share, 0),
-                maximum=maximum,
-                points=number_text(self.points),
-            )
-        parts: list[str] = []
-        if self.kind is IndicatorKind.YES_NO:
-            parts.append(
-                _("Achieved {achieved}: counted as {attainment}.").format(
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        elif self.special == "registered_zero":
-            parts.append(
-                _(
-                    "Registered {registered}, achieved {achieved}: more than a registered 0 "
-                    "counts as {attainment}."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        elif self.special == "registered_total_zero":
-            parts.append(
-                _(
-                    "Registered {registered} (a total of 0, compared against 100%), "
-                    "achieved {achieved}: {attainment}."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        else:
-            parts.append(
-                _(
-                    "Registered {registered}, achieved {achieved}: {attainment} of the registered."
-                ).format(
-                    registered=self.registered_text,
-                    achieved=self.achieved_text,
-                    attainment=percent_text(self.attainment or Fraction(0)),
-                )
-            )
-        if self.band is not None:
-            parts.append(
-                _("Band from {start}: {share} of {maximum} points = {base}.").format(
-                    start=percent_text(self.band.start, 0),
-                    share=percent_text(self.share, 0),
-                    maximum=maximum,
-                    base=number_text(self.base),
-                )
-            )
-        else:
-            parts.append(_("Below every band: 0 of {maximum} points.").format(maximum=maximum))
-        if self.bonus:
-            parts.append(
-                _(
-                    "Bonus: ({counted} − 100) × {per} = {bonus} points (counted up to {cap})."
-                ).format(
-                    counted=number_text(self.counted or HUNDRED),
-                    per=number_text(self.bonus_per_percent, 3),
-                    bonus=number_text(self.bonus),
-                    cap=percent_text(self.cap, 0),
-                )
-            )
-        return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -236,11 +107,18 @@ class VetoHit:
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts
-    #: Each indicator's outcome, in the plan's order (:attr:`indicators` explains them).
-    details: tuple[_Detail, ...]
-    groups: tuple[GroupScore, ...]
-    earned: Fraction  # weighted
-    possible: Fraction  # weighted
+    #: Each indicator's outcome, in the rules' order (:attr:`indicators` explains them),
+    #: and the unit's values it was worked out from.
+    outcomes: tuple[_Outcome, ...]
+    registered: Mapping[str, domain.UnitValue]
+    achieved: Mapping[str, domain.UnitValue]
+    #: The rules compiled, and each group's (earned, possible) in its ``1/scale`` (bonus
+    #: points aside) and its bonus points as (numerator, denominator): :attr:`groups`
+    #: says them.
+    compiled: Compiled
+    points: tuple[tuple[int, int, int, int], ...]
+    #: (earned, possible) weighted, in ``1/compiled.scale``, the bonus points aside.
+    weighted: tuple[int, int]
     exact: Fraction | None  # the score, exact
     normalised: bool
     vetoes: tuple[VetoHit, ...]
@@ -249,14 +127,51 @@ class UnitScore:
     reported: bool
     attained_count: int  # indicators attained in full
     counted_count: int  # indicators counted (those that apply and can be measured)
-    bonus: Fraction  # weighted bonus points
+    #: The weighted bonus points as (numerator, denominator), not reduced: :attr:`bonus`.
+    bonus_parts: tuple[int, int]
     grade_levels: tuple[domain.GradeLevel, ...] = ()
+
+    @functools.cached_property
+    def groups(self) -> tuple[GroupScore, ...]:
+        """Each group's points (made when first asked: ranking needs only the score)."""
+        return tuple(
+            GroupScore(
+                c.group.code,
+                c.group.title,
+                c.group.weight,
+                Fraction(bonus_n, bonus_d) + Fraction(earned, c.scale),
+                Fraction(possible, c.scale),
+            )
+            for c, (earned, possible, bonus_n, bonus_d) in zip(
+                self.compiled.groups, self.points, strict=True
+            )
+        )
+
+    @functools.cached_property
+    def earned(self) -> Fraction:
+        """The weighted points earned."""
+        return Fraction(self.weighted[0], self.compiled.scale) + self.bonus
+
+    @functools.cached_property
+    def possible(self) -> Fraction:
+        """The weighted maximum of the indicators that count."""
+        return Fraction(self.weighted[1], self.compiled.scale)
 
     @functools.cached_property
     def indicators(self) -> tuple[IndicatorScore, ...]:
         """Each indicator's points with their explanation, in the plan's order (made
         when first asked: a scoreboard needs only the totals)."""
-        return tuple(_indicator_score(self.grade_levels, d) for d in self.details)
+        flat = self.compiled.flat
+        return tuple(
+            _indicator_score(
+                self.grade_levels,
+                flat[i],
+                _filled(self.registered.get(flat[i].rule.code)),
+                _filled(self.achieved.get(flat[i].rule.code)),
+                self.outcomes[i],
+            )
+            for i in self.compiled.plan_order
+        )
 
     @functools.cached_property
     def score(self) -> Decimal | None:
@@ -266,7 +181,12 @@ class UnitScore:
     @functools.cached_property
     def score_cents(self) -> int | None:
         """:attr:`score` in hundredths of a point: what ranking compares."""
-        return int(self.score.scaleb(2)) if self.score is not None else None
+        return half_up_units(self.exact, 2) if self.exact is not None else None
+
+    @functools.cached_property
+    def bonus(self) -> Fraction:
+        """The weighted bonus points."""
+        return Fraction(*self.bonus_parts)
 
     @functools.cached_property
     def shown_bonus(self) -> Fraction:
@@ -276,12 +196,14 @@ class UnitScore:
     @functools.cached_property
     def bonus_cents(self) -> int:
         """:attr:`shown_bonus` in hundredths of a point."""
-        return int(self.shown_bonus * 100)
+        return half_up_units(self.bonus, 2)
 
     @property
     def eligible(self) -> bool:
         """Ranked and eligible for commendation: a score and no barring veto."""
-        return self.exact is not None and not any(v.no_award for v in self.vetoes)
+        if self.exact is None:
+            return False
+        return not self.vetoes or not any(v.no_award for v in self.vetoes)
 
     def indicator(self, code: str) -> IndicatorScore:
         return next(i for i in self.indicators if i.code == code)
@@ -336,97 +258,113 @@ class UnitScore:
         return lines
 
 
-def _value_text(
-    kind: IndicatorKind,
-    grade_levels: tuple[domain.GradeLevel, ...],
-    value: domain.UnitValue | None,
-) -> str:
-    """A unit's value as :func:`app.core.figures.value_text` reads it; "—" for none."""
-    return figures.value_text_of(kind, grade_levels, value) or "—"
-
-
-def _attainment(
-    indicator: domain.Indicator,
-    rule: IndicatorRule,
-    registered: domain.UnitValue | None,
+def _special_attainment(
+    compiled: CompiledRule,
+    progress: ProgressParts | None,
+    special: Special,
     achieved: domain.UnitValue,
-) -> tuple[Status, Fraction | None, str]:
-    """(status, attainment %, special case) of an attainment-scored indicator.
-
-    The attainment is :func:`app.core.figures.commitment_progress` — the same
-    percentage of the registered value the unit's screen and its printed
-    report show; only what scoring does with the special cases is its own.
-    """
-    progress, special, _reaches = figures.commitment_progress(indicator, registered, achieved)
-    if indicator.kind is IndicatorKind.YES_NO:
-        return Status.SCORED, progress or Fraction(0), ""
+) -> tuple[Status, ProgressParts | None, str]:
+    """(status, attainment % as integers, special case) of an attainment-scored indicator
+    whose progress is not a plain percentage (:func:`_outcome` takes that one itself)."""
+    kind = compiled.kind
+    if special is _PLAIN:
+        if progress is not None:
+            return _SCORED, progress, ""
+        if kind is _YES_NO:
+            return _SCORED, (0, 1), ""
+        if kind is _RATIO and (achieved.numerator is None or achieved.denominator is None):
+            return _NOT_REPORTED_S, None, ""
+        return _NOT_REGISTERED, None, ""
     if special is Special.NO_BASE:
         return Status.NO_BASE, None, ""
-    if indicator.kind is IndicatorKind.RATIO and (
-        achieved.numerator is None or achieved.denominator is None
-    ):
-        return Status.NOT_REPORTED, None, ""
     if special is Special.REGISTERED_ZERO:
-        got_nothing = (
-            not achieved.numerator
-            if indicator.kind is IndicatorKind.RATIO
-            else not (achieved.amount or 0)
-        )
-        return Status.SCORED, (HUNDRED if got_nothing else rule.cap), special.value
-    if special is Special.REGISTERED_TOTAL_ZERO:
-        return Status.SCORED, progress, special.value
-    if progress is None:
-        return Status.NOT_REGISTERED, None, ""
-    return Status.SCORED, progress, ""
+        got_nothing = not achieved.numerator if kind is _RATIO else not (achieved.amount or 0)
+        return _SCORED, ((100, 1) if got_nothing else compiled.cap), special.value
+    return _SCORED, progress, special.value  # registered a total of 0
 
 
-def _at_least(value: Fraction, threshold: Fraction) -> bool:
-    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
-    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
+def _filled(value: domain.UnitValue | None) -> domain.UnitValue | None:
+    return None if value is None or value.is_empty() else value
 
 
-#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special).
+def _fraction(parts: ProgressParts | None) -> Fraction | None:
+    return None if parts is None else Fraction(*parts)
+
+
+#: One indicator's outcome: (status, attainment, counted, band, share, base, bonus, special,
+#: base in ``1/scale`` of its group, attained in full); the attainment and the attainment
+#: as counted in integers (made Fractions when shown).
 _Outcome = tuple[
-    Status, Fraction | None, Fraction | None, Band | None, Fraction, Fraction, Fraction, str
+    Status,
+    ProgressParts | None,
+    ProgressParts | None,
+    Band | None,
+    Fraction,
+    Fraction,
+    ProgressParts | None,
+    str,
+    int,
+    bool,
 ]
-#: One indicator of one unit: (its rule, registered, achieved, outcome).
-_Detail = tuple[CompiledRule, domain.UnitValue | None, domain.UnitValue | None, _Outcome]
-_NOT_APPLICABLE: _Outcome = (Status.NOT_APPLICABLE, None, None, None, ZERO, ZERO, ZERO, "")
-_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, ZERO, "")
+_NOT_APPLICABLE: _Outcome = (
+    Status.NOT_APPLICABLE,
+    None,
+    None,
+    None,
+    ZERO,
+    ZERO,
+    None,
+    "",
+    0,
+    False,
+)
+_NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, None, "", 0, False)
+_NO_GRADE = (ZERO, ZERO, 0, False)
 
 
 def _outcome(
     compiled: CompiledRule,
-    unit: UnitFacts,
     registered: domain.UnitValue | None,
-    achieved: domain.UnitValue | None,
+    achieved: domain.UnitValue,
 ) -> _Outcome:
-    """How one indicator stands for one unit (its values already emptied of blanks)."""
-    rule = compiled.rule
-    if not compiled.indicator.applies_to(unit.kind, unit.sector):
-        return _NOT_APPLICABLE
-    if achieved is None:
-        return _NOT_REPORTED
-    if rule.method is Method.REPORTED:
-        return (Status.SCORED, None, None, None, HUNDRED, rule.points, ZERO, "")
-    if rule.method is Method.GRADE:
-        share, base = compiled.grades.get(achieved.grade or "", (ZERO, ZERO))
-        return (Status.SCORED, None, None, None, share, base, ZERO, "")
-    status, attainment, special = _attainment(compiled.indicator, rule, registered, achieved)
-    if status is not Status.SCORED or attainment is None:
-        return (status, attainment, None, None, ZERO, ZERO, ZERO, special)
-    band, base = None, ZERO
-    numerator, denominator = attainment.numerator, attainment.denominator
-    for candidate, points, start_n, start_d in compiled.bands:
+    """How one indicator stands for one unit that it applies to and that reported it.
+
+    The attainment is :func:`app.core.figures.commitment_progress` — the same
+    percentage of the registered value the unit's screen and its printed
+    report show (here in integers, :func:`app.core.figures.commitment_progress_parts`);
+    only what scoring does with the special cases is its own.
+    """
+    method = compiled.method
+    if method is _REPORTED:
+        full = compiled.points
+        return (_SCORED, None, None, None, HUNDRED, compiled.rule.points, None, "", full, True)
+    if method is _GRADE:
+        share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
+        return (_SCORED, None, None, None, share, base, None, "", base_n, full)
+    progress, plain, _reaches = figures.commitment_progress_parts(
+        compiled.kind, registered, achieved
+    )
+    status, attainment, special = (
+        (_SCORED, progress, "")
+        if progress is not None and plain is _PLAIN
+        else _special_attainment(compiled, progress, plain, achieved)
+    )
+    if status is not _SCORED or attainment is None:
+        return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
+    band, given = None, _NO_GRADE
+    numerator, denominator = attainment
+    for candidate, start_n, start_d, band_share in compiled.bands:
         if numerator * start_d >= start_n * denominator:  # attainment >= the band's start
-            band, base = candidate, points
+            band, given = candidate, band_share
             break
-    counted = attainment if _at_least(rule.cap, attainment) else rule.cap
-    bonus = ZERO
-    if not _at_least(HUNDRED, counted):
-        bonus = (counted - HUNDRED) * rule.bonus_per_percent
-    share = band.share if band is not None else ZERO
-    return (status, attainment, counted, band, share, base, bonus, special)
+    cap_n, cap_d = compiled.cap
+    counted = attainment if cap_n * denominator >= numerator * cap_d else compiled.cap
+    bonus: ProgressParts | None = None
+    per_n, per_d = compiled.bonus_per_percent
+    if per_n and counted[0] > 100 * counted[1]:  # counted above 100%: (counted − 100) × per
+        bonus = ((counted[0] - 100 * counted[1]) * per_n, counted[1] * per_d)
+    share, base, base_n, full = given
+    return (status, attainment, counted, band, share, base, bonus, special, base_n, full)
 
 
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
@@ -434,69 +372,73 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     return _score(plan, rules, compile_rules(plan, rules), item)
 
 
-def _score(
-    plan: domain.Plan, rules: Rules, compiled_rules: Compiled, item: ScoreInput
-) -> UnitScore:
+def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput) -> UnitScore:
     unit = item.unit
-    details: list[_Detail] = []
-    groups: list[GroupScore] = []
+    registered_of, achieved_of = item.registered.get, item.achieved.get
+    outcomes: list[_Outcome] = []
+    points: list[tuple[int, int, int, int]] = []
     attained = counted_count = 0
-    bonus_w = ZERO
-    for group, (group_rules, scale) in zip(rules.groups, compiled_rules, strict=True):
-        earned = ZERO  # the bonus points
-        earned_n = possible_n = 0  # the rest, in 1/scale
-        for compiled in group_rules:
-            code = compiled.rule.code
-            registered = item.registered.get(code)
-            achieved = item.achieved.get(code)
-            if registered is not None and registered.is_empty():
-                registered = None
-            if achieved is not None and achieved.is_empty():
-                achieved = None
-            outcome = _outcome(compiled, unit, registered, achieved)
-            details.append((compiled, registered, achieved, outcome))
-            status, share, base, bonus = outcome[0], outcome[4], outcome[5], outcome[6]
-            if status is Status.NOT_APPLICABLE or status is Status.NO_BASE:
+    earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
+    bonus_n, bonus_d = 0, 1  # weighted, not reduced
+    for group, applies in zip(
+        compiled.groups, compiled.applicable(unit.kind, unit.sector), strict=True
+    ):
+        group_n, group_d = 0, 1  # the group's bonus, not reduced
+        earned_n = possible_n = 0  # in 1/group.scale
+        for rule, applicable in zip(group.rules, applies, strict=True):
+            if not applicable:
+                outcomes.append(_NOT_APPLICABLE)
+                continue
+            code = rule.code
+            achieved = achieved_of(code)
+            if achieved is None or achieved.is_empty():
+                outcome = _NOT_REPORTED
+            else:
+                outcome = _outcome(rule, registered_of(code), achieved)
+            outcomes.append(outcome)
+            if outcome[0] is _NO_BASE:
                 continue
             counted_count += 1
-            points = compiled.rule.points
-            possible_n += points.numerator * scale // points.denominator
-            if base:
-                earned_n += base.numerator * scale // base.denominator
-            if bonus:
-                earned += bonus
-                bonus_w += bonus * group.weight
-            if status is Status.SCORED and _at_least(share, HUNDRED):
+            possible_n += rule.points
+            earned_n += outcome[8]
+            if outcome[9]:
                 attained += 1
-        earned += Fraction(earned_n, scale)
-        possible = Fraction(possible_n, scale)
-        groups.append(GroupScore(group.code, group.title, group.weight, earned, possible))
-    earned_w = sum((g.weighted_earned for g in groups), ZERO)
-    possible_w = sum((g.weighted_possible for g in groups), ZERO)
+            bonus = outcome[6]
+            if bonus is not None:
+                group_n, group_d = group_n * bonus[1] + bonus[0] * group_d, group_d * bonus[1]
+        if group_n:
+            weight_n, weight_d = group.weight
+            bonus_n = bonus_n * group_d * weight_d + group_n * weight_n * bonus_d
+            bonus_d *= group_d * weight_d
+        points.append((earned_n, possible_n, group_n, group_d))
+        earned_all += earned_n * group.factor
+        possible_all += possible_n * group.factor
     exact: Fraction | None
-    if possible_w == 0:
+    if possible_all == 0:
         exact = None
     elif rules.normalise:
-        exact = earned_w * 100 / possible_w
+        # 100 × (earned_all / scale + bonus) / (possible_all / scale)
+        exact = Fraction(
+            (earned_all * bonus_d + bonus_n * compiled.scale) * 100, possible_all * bonus_d
+        )
     else:
-        exact = earned_w
-    # Shown as the plan lists them (1, 2.1, 2.2, 3.1), whatever the rules' groups.
-    order = {indicator.code: index for index, indicator in enumerate(plan.indicators)}
-    details.sort(key=lambda detail: order.get(detail[0].rule.code, len(order)))
-    vetoes = _vetoes(plan, rules, item)
+        exact = Fraction(earned_all * bonus_d + bonus_n * compiled.scale, compiled.scale * bonus_d)
+    vetoes = _vetoes(plan, compiled, item) if rules.vetoes else ()
     # An upper-level union is graded on its own scale when the rules give one.
-    grade_by_score = _grade_for(thresholds_of(rules, unit.kind), exact)
+    grade_by_score = _grade_for(compiled.thresholds_of(unit.kind), exact)
     grade = grade_by_score
-    ranks = grade_ranks(plan, rules) if vetoes else {}
+    ranks = compiled.ranks
     for veto in vetoes:
         if veto.max_grade and (grade is None or ranks[grade] < ranks[veto.max_grade]):
             grade = veto.max_grade if exact is not None else grade
     return UnitScore(
         unit=unit,
-        details=tuple(details),
-        groups=tuple(groups),
-        earned=earned_w,
-        possible=possible_w,
+        outcomes=tuple(outcomes),
+        registered=item.registered,
+        achieved=item.achieved,
+        compiled=compiled,
+        points=tuple(points),
+        weighted=(earned_all, possible_all),
         exact=exact,
         normalised=rules.normalise,
         vetoes=vetoes,
@@ -505,17 +447,20 @@ def _score(
         reported=item.reported,
         attained_count=attained,
         counted_count=counted_count,
-        bonus=bonus_w,
+        bonus_parts=(bonus_n, bonus_d),
         grade_levels=plan.grade_levels,
     )
 
 
 def _indicator_score(
-    grade_levels: tuple[domain.GradeLevel, ...], detail: _Detail
+    grade_levels: tuple[domain.GradeLevel, ...],
+    compiled: CompiledRule,
+    registered: domain.UnitValue | None,
+    achieved: domain.UnitValue | None,
+    outcome: _Outcome,
 ) -> IndicatorScore:
     """One indicator's score, with everything needed to explain it, from its outcome."""
-    compiled, registered, achieved, outcome = detail
-    status, attainment, counted, band, share, base, bonus, special = outcome
+    status, attainment, counted, band, share, base, bonus, special, _n, _full = outcome
     rule = compiled.rule
     return IndicatorScore(
         code=rule.code,
@@ -529,21 +474,21 @@ def _indicator_score(
         grade_levels=grade_levels,
         max_points=rule.points,
         weight=compiled.group.weight,
-        attainment=attainment,
-        counted=counted,
+        attainment=_fraction(attainment),
+        counted=_fraction(counted),
         band=band,
         share=share,
         base=base,
-        bonus=bonus,
+        bonus=_fraction(bonus) or ZERO,
         special=special,
         cap=rule.cap,
         bonus_per_percent=rule.bonus_per_percent,
     )
 
 
-def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit, ...]:
+def _vetoes(plan: domain.Plan, compiled: Compiled, item: ScoreInput) -> tuple[VetoHit, ...]:
+    rules = compiled.rules
     ranks = {g.code: g.rank for g in plan.grade_levels}
-    labels = grade_labels(plan, rules)
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
@@ -561,7 +506,7 @@ def _vetoes(plan: domain.Plan, rules: Rules, item: ScoreInput) -> tuple[VetoHit,
             )
         if hit:
             cap = own_grade(plan, rules, item.unit.kind, veto.max_grade) if veto.max_grade else None
-            label = labels.get(cap or "", cap or "")
+            label = compiled.labels.get(cap or "", cap or "")
             hits.append(VetoHit(veto.code, veto.label, veto.no_award, cap, label))
     return tuple(hits)
 
@@ -570,9 +515,14 @@ def _grade_for(thresholds: tuple[tuple[str, Fraction], ...], score: Fraction | N
     if score is None:
         return None
     for grade, min_score in thresholds:
-        if score >= min_score:
+        if _at_least(score, min_score):
             return grade
     return None
+
+
+def _at_least(value: Fraction, threshold: Fraction) -> bool:
+    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
+    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
 
 
 def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -> list[UnitScore]:

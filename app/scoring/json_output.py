@@ -7,7 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from app.scoring.board import Scoreboard
-from app.scoring.engine import IndicatorScore, UnitScore
+from app.scoring.engine import UnitScore
+from app.scoring.indicator_score import IndicatorScore
 from app.scoring.numbers import rounded
 from app.scoring.ranking import Placing
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.core.i18n import gettext as _
-from app.core.text import natural_key
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import number_text, score_text
@@ -93,16 +92,19 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     the rank (1, 2, 2, 4). Ties are listed by unit code, so the order is
     the same on every run and machine.
     """
-    ranked = [s for s in scores if s.eligible]
-    others = [s for s in scores if not s.eligible]
+    ranked: list[UnitScore] = []
+    others: list[UnitScore] = []
+    for s in scores:
+        (ranked if s.eligible else others).append(s)
+    breakers = rules.tie_breakers
 
     def key(s: UnitScore) -> tuple[int, ...]:
         """The score as shown, then each tie-breaker, in hundredths (more is better)."""
         assert s.score_cents is not None
-        return (-s.score_cents, *(-_breaker_cents(s, b) for b in rules.tie_breakers))
+        return (-s.score_cents, *[-_breaker_cents(s, b) for b in breakers])
 
-    ranked.sort(key=lambda s: (key(s), natural_key(s.unit.code), s.unit.id))
     keys = {id(s): key(s) for s in ranked}
+    ranked.sort(key=lambda s: (keys[id(s)], s.unit.order))
     by_score: dict[int, list[str]] = defaultdict(list)
     by_key: dict[tuple[int, ...], list[str]] = defaultdict(list)
     for s in ranked:
@@ -134,7 +136,7 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
                 ),
             )
         )
-    others.sort(key=lambda s: (natural_key(s.unit.code), s.unit.id))
+    others.sort(key=lambda s: s.unit.order)
     for score in others:
         placings.append(
             Placing(

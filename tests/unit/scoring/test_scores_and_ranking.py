@@ -12,7 +12,8 @@ from fractions import Fraction
 from app.core.context import AppContext
 from app.plans.reading import get_plan
 from app.plans.rules_parse import parse_rules
-from app.scoring.engine import ScoreInput, Status, UnitFacts, score_unit
+from app.scoring.engine import ScoreInput, UnitFacts, score_unit
+from app.scoring.indicator_score import Status
 from app.scoring.ranking import rank_units
 from app.scoring.rules import save_rules
 from db.enums import UnitKind
