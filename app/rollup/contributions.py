@@ -18,19 +18,16 @@ any write lock), :func:`apply_changes` writes what it computed, briefly.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 from fractions import Fraction
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     String,
-    Table,
     and_,
-    bindparam,
     case,
     delete,
     func,
@@ -38,7 +35,6 @@ from sqlalchemy import (
     literal,
     select,
     type_coerce,
-    update,
 )
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement, Select
@@ -213,16 +209,18 @@ def _contributions(
     query = query.where(statement.plan_id == plan_id)
     if units is not None:
         query = query.where(statement.unit_id.in_(units))
+    # One value per (statement, indicator) and at most one reported row per value: each
+    # value is its own row, no grouping needed.
     return query.with_only_columns(
         *keys,
-        func.count(),
-        func.count(value.amount),
-        func.coalesce(func.sum(parent_amount), 0),
-        func.coalesce(func.sum(cluster_amount), 0),
-        func.coalesce(func.sum(value.numerator), 0),
-        func.coalesce(func.sum(value.denominator), 0),
-        func.coalesce(func.sum(case((value.flag.is_(True), 1), else_=0)), 0),
-    ).group_by(*keys)
+        literal(1),
+        case((value.amount.is_not(None), 1), else_=0),
+        func.coalesce(parent_amount, 0),
+        func.coalesce(cluster_amount, 0),
+        func.coalesce(value.numerator, 0),
+        func.coalesce(value.denominator, 0),
+        case((value.flag.is_(True), 1), else_=0),
+    )
 
 
 def rebuild(session: Session, plan_id: str, year: int | None) -> int:
@@ -283,20 +281,16 @@ def rebuild(session: Session, plan_id: str, year: int | None) -> int:
     return cells
 
 
-def _text(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
-
-
 @dataclass
 class Changes:
     """What a refresh of one plan's marked units writes (computed by reading only)."""
 
     plan_id: str
-    old_rows: list[int] = field(default_factory=list)
-    new_rows: list[dict[str, Any]] = field(default_factory=list)
-    updated: list[dict[str, Any]] = field(default_factory=list)
-    inserted: list[dict[str, Any]] = field(default_factory=list)
-    deleted: list[int] = field(default_factory=list)
+    old_rows: list[int] = field(default_factory=list)  # unit rows' ids
+    new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as _UNIT_COLUMNS
+    updated: list[tuple[Any, ...]] = field(default_factory=list)  # figures, then the id
+    inserted: list[tuple[Any, ...]] = field(default_factory=list)  # plan, key, figures
+    deleted: list[int] = field(default_factory=list)  # cells' ids
     buckets: int = 0
 
     @property
@@ -304,40 +298,57 @@ class Changes:
         return len(self.updated) + len(self.inserted) + len(self.deleted)
 
 
-def _old_rows(session: Session, plan_id: str, units: list[str]) -> list[dict[str, Any]]:
+#: A unit row as read and written: the values of ``_UNIT_COLUMNS``, in order.
+UnitRow = tuple[Any, ...]
+#: Only the rows of these streams (None: every stream) and indicators (None: every row).
+_Only = tuple[list[str] | None, list[str]] | None
+
+
+def _old_rows(
+    session: Session, plan_id: str, units: list[str], only: _Only = None
+) -> list[tuple[int, UnitRow]]:
     unit_row = models.RollupUnit
-    columns = [getattr(unit_row, c) for c in ("id", *_UNIT_COLUMNS[1:])]
-    rows: list[dict[str, Any]] = []
+    columns = [getattr(unit_row, c) for c in _UNIT_COLUMNS]
+    rows: list[tuple[int, UnitRow]] = []
     for start in range(0, len(units), _CHUNK):
         chunk = units[start : start + _CHUNK]
-        query = select(*columns).where(unit_row.plan_id == plan_id, unit_row.unit_id.in_(chunk))
-        rows.extend(dict(row._mapping) for row in session.execute(query))
+        query = select(unit_row.id, *columns).where(
+            unit_row.plan_id == plan_id, unit_row.unit_id.in_(chunk)
+        )
+        if only is not None:
+            query = query.where(unit_row.indicator_id.in_(only[1]))
+            if only[0] is not None:
+                query = query.where(unit_row.stream.in_(only[0]))
+        rows.extend((row[0], tuple(row[1:])) for row in session.execute(query))
     return rows
 
 
-def _new_rows(session: Session, plan_id: str, year: int, units: list[str]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+def _new_rows(
+    session: Session, plan_id: str, year: int, units: list[str], only: _Only = None
+) -> list[UnitRow]:
+    rows: list[UnitRow] = []
     for start in range(0, len(units), _CHUNK):
         chunk = units[start : start + _CHUNK]
-        for row in session.execute(_contributions(session, plan_id, year, chunk)):
-            values = (plan_id, *(_text(v) for v in row))
-            record = dict(zip(_UNIT_COLUMNS, values, strict=True))
-            record["goal_met"] = int(record["goal_met"])
-            for name in _UNIT_COLUMNS[10:]:
-                record[name] = int(record[name] or 0)
-            rows.append(record)
+        query = _contributions(session, plan_id, year, chunk)
+        if only is not None:
+            query = query.where(models.StatementValue.indicator_id.in_(only[1]))
+            if only[0] is not None:
+                query = query.where(models.Statement.stream.in_(only[0]))
+        for row in session.execute(query):
+            rows.append((plan_id, *row[:9], *(int(f or 0) for f in row[9:])))
     return rows
 
 
 def _reported_sets(
-    rows: Iterable[dict[str, Any]], totals: set[str]
+    rows: Iterable[UnitRow], totals: set[str]
 ) -> dict[str, frozenset[tuple[str, str]]]:
     """unit → the (stream, indicator) area totals it reported as an upper-level union."""
-    reported: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    reported: dict[str, set[tuple[str, str]]] = {}
+    upper = UnitKind.UPPER.value
     for row in rows:
-        reported.setdefault(row["unit_id"], set())
-        if row["kind"] == UnitKind.UPPER.value and row["indicator_id"] in totals and row["amounts"]:
-            reported[row["unit_id"]].add((row["stream"], row["indicator_id"]))
+        pairs = reported.setdefault(row[1], set())
+        if row[5] == upper and row[7] in totals and row[11]:
+            pairs.add((row[6], row[7]))
     return {unit: frozenset(pairs) for unit, pairs in reported.items()}
 
 
@@ -354,6 +365,30 @@ def _children(session: Session, year: int, parents: list[str]) -> list[str]:
     return children
 
 
+def _flips(
+    units: list[str], old: list[UnitRow], new: list[UnitRow], totals: set[str]
+) -> tuple[list[str], _Only]:
+    """The marked units whose reported area totals changed, and the streams and indicators
+    of their children's rows that may change with them."""
+    before, after = _reported_sets(old, totals), _reported_sets(new, totals)
+    flipped: list[str] = []
+    streams: set[str] | None = set()
+    indicators: set[str] = set()
+    for unit in units:
+        was, now = before.get(unit), after.get(unit)
+        if was is None:  # no rows to tell what it reported: any area total may flip
+            flipped.append(unit)
+            streams = None
+            indicators.update(totals)
+        elif was != now:
+            flipped.append(unit)
+            for stream, indicator in was ^ (now or frozenset()):
+                if streams is not None:
+                    streams.add(stream)
+                indicators.add(indicator)
+    return flipped, (None if streams is None else sorted(streams), sorted(indicators))
+
+
 def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str]) -> Changes:
     """The unit rows and cells to write for ``marked`` units of a plan, by reading only."""
     units = sorted(set(marked))
@@ -361,29 +396,39 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
     new = _new_rows(session, plan_id, year, units)
     totals = set(area_totals(session, plan_id))
     if totals:
-        before, after = _reported_sets(old, totals), _reported_sets(new, totals)
-        # A parent whose reported area totals changed (or that has no rows to tell) flips
-        # its children's parts.
-        flipped = [u for u in units if before.get(u) is None or before.get(u) != after.get(u)]
+        flipped, only = _flips(units, [row for _id, row in old], new, totals)
         others = sorted(set(_children(session, year, flipped)) - set(units))
-        old += _old_rows(session, plan_id, others)
-        new += _new_rows(session, plan_id, year, others)
-    changes = Changes(plan_id, old_rows=[row.pop("id") for row in old], new_rows=new)
+        if others and only is not None and only[1]:
+            old += _old_rows(session, plan_id, others, only)
+            new += _new_rows(session, plan_id, year, others, only)
+    # Rows that did not change are neither rewritten nor applied.
+    kept = Counter(new)
+    changes = Changes(plan_id)
+    removed: list[UnitRow] = []
+    for row_id, row in old:
+        if kept[row] > 0:
+            kept[row] -= 1
+        else:
+            changes.old_rows.append(row_id)
+            removed.append(row)
+    added = list(kept.elements())
+    changes.new_rows = added
     deltas: dict[CellKey, list[int]] = defaultdict(lambda: [0] * len(_FIGURES))
-    for rows, sign in ((old, -1), (new, 1)):
+    for rows, sign in ((removed, -1), (added, 1)):
         for row in rows:
-            common = (row["stream"], row["indicator_id"], row["sector"], row["kind"])
-            tail = (row["grade"], int(row["goal_met"]))
-            parts = [("parent", row["bucket_id"], row["amount"]), ("plan", "", row["amount"])]
-            if row["cluster_id"] is not None:
-                parts.append(("cluster", row["cluster_id"], row["cluster_amount"]))
-            for family, bucket, amount in parts:
-                delta = deltas[(family, bucket, *common, *tail)]
-                delta[0] += sign * row["units"]
-                delta[1] += sign * amount
-                delta[2] += sign * row["numerator"]
-                delta[3] += sign * row["denominator"]
-                delta[4] += sign * row["yes"]
+            _, _, bucket, cluster, sector, kind, stream, indicator, grade, goal = row[:10]
+            units_n, _amounts, amount, cluster_amount, numerator, denominator, yes = row[10:]
+            common = (stream, indicator, sector, kind, grade, int(goal))
+            parts = [("parent", bucket, amount), ("plan", "", amount)]
+            if cluster is not None:
+                parts.append(("cluster", cluster, cluster_amount))
+            for family, where, figure in parts:
+                delta = deltas[(family, where, *common)]
+                delta[0] += sign * units_n
+                delta[1] += sign * figure
+                delta[2] += sign * numerator
+                delta[3] += sign * denominator
+                delta[4] += sign * yes
     changed = {key: delta for key, delta in deltas.items() if any(delta)}
     _cell_writes(session, changes, changed)
     return changes
@@ -398,9 +443,8 @@ def _cell_writes(session: Session, changes: Changes, deltas: dict[CellKey, list[
         by_family[family].add(bucket)
         streams.add(stream)
     changes.buckets = len(by_family["parent"]) + len(by_family["cluster"])
-    present: dict[CellKey, tuple[int, list[int]]] = {}
+    present: dict[tuple[Any, ...], Any] = {}
     columns = (
-        cell.id,
         cell.family,
         cell.bucket_id,
         cell.stream,
@@ -409,6 +453,7 @@ def _cell_writes(session: Session, changes: Changes, deltas: dict[CellKey, list[
         cell.kind,
         cell.grade,
         cell.goal_met,
+        cell.id,
         *(getattr(cell, f) for f in _FIGURES),
     )
     for family, buckets in by_family.items():
@@ -421,34 +466,26 @@ def _cell_writes(session: Session, changes: Changes, deltas: dict[CellKey, list[
                 cell.stream.in_(sorted(streams)),
             )
             for row in session.execute(query):
-                key: CellKey = (*row[1:8], int(row[8]))
-                present[key] = (row[0], [int(f) for f in row[9:]])
+                present[tuple(row[:8])] = row
     for key, delta in deltas.items():
-        figures = dict(zip(_FIGURES, delta, strict=True))
         found = present.get(key)
         if found is None:
-            family, bucket, stream, indicator, sector, kind, grade, goal_met = key
-            changes.inserted.append(
-                {
-                    "plan_id": changes.plan_id,
-                    "family": family,
-                    "bucket_id": bucket,
-                    "stream": stream,
-                    "indicator_id": indicator,
-                    "sector": sector,
-                    "kind": kind,
-                    "grade": grade,
-                    "goal_met": goal_met,
-                    **figures,
-                }
-            )
+            changes.inserted.append((changes.plan_id, *key, *delta))
             continue
-        cell_id, old = found
-        total = {name: old[n] + delta[n] for n, name in enumerate(_FIGURES)}
-        if total["units"] == 0:
-            changes.deleted.append(cell_id)
+        total = [found[9 + n] + figure for n, figure in enumerate(delta)]
+        if total[0] == 0:
+            changes.deleted.append(found[8])
         else:
-            changes.updated.append({"cell_id": cell_id, **total})
+            changes.updated.append((*total, found[8]))
+
+
+def _many(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """``sql`` (with ``?`` placeholders) run for every row, straight through the driver."""
+    if not rows:
+        return
+    if session.get_bind().dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    session.connection().exec_driver_sql(sql, rows)
 
 
 def apply_changes(session: Session, changes: Changes) -> None:
@@ -461,16 +498,19 @@ def apply_changes(session: Session, changes: Changes) -> None:
     for start in range(0, len(changes.deleted), _CHUNK):
         chunk = changes.deleted[start : start + _CHUNK]
         session.execute(delete(cell).where(cell.id.in_(chunk)))
-    connection = session.connection()
-    if changes.new_rows:
-        connection.execute(insert(cast(Table, unit_row.__table__)), changes.new_rows)
-    table = cast(Table, cell.__table__)
-    if changes.inserted:
-        connection.execute(insert(table), changes.inserted)
-    if changes.updated:
-        connection.execute(
-            update(table)
-            .where(table.c.id == bindparam("cell_id"))
-            .values({name: bindparam(name) for name in _FIGURES}),
-            changes.updated,
-        )
+    marks = ", ".join("?" for _ in _UNIT_COLUMNS)
+    _many(
+        session,
+        f"INSERT INTO rollup_unit ({', '.join(_UNIT_COLUMNS)}) VALUES ({marks})",
+        changes.new_rows,
+    )
+    names: tuple[str, ...] = ("plan_id", "family", "bucket_id", "stream", "indicator_id")
+    names = (*names, "sector", "kind", "grade", "goal_met", *_FIGURES)
+    marks = ", ".join("?" for _ in names)
+    _many(
+        session,
+        f"INSERT INTO rollup_cell ({', '.join(names)}) VALUES ({marks})",
+        changes.inserted,
+    )
+    figures = ", ".join(f"{name} = ?" for name in _FIGURES)
+    _many(session, f"UPDATE rollup_cell SET {figures} WHERE id = ?", changes.updated)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
@@ -469,3 +471,62 @@ def test_a_write_during_the_computation_is_not_lost(
         still = _dirty(session)
     assert still == (set() if backend == "sqlite" else {(demo.plan.id, unit.id)})
     assert_agree_before_and_after_refresh(ctx, demo)
+
+
+_WRITES = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("save"),
+            st.integers(min_value=0, max_value=10_000),  # which unit
+            st.sampled_from(["year", "h1"]),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=10**9)),  # an area total
+            st.integers(min_value=0, max_value=100),  # a ratio's numerator (of 100)
+        ),
+        st.tuples(st.just("delete"), st.integers(min_value=0, max_value=10_000)),
+        st.tuples(st.just("refresh")),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(writes=_WRITES)
+def test_random_writes_and_refreshes_keep_the_cells_exact(
+    imported: tuple[AppContext, Demo], writes: list[tuple[Any, ...]]
+) -> None:
+    """Any sequence of saves (upper-level unions' area totals included), deletions and
+    refreshes: the cells equal a rebuild's and the roll-up equals the live one."""
+    ctx, demo = imported
+    total = _area_total_codes(demo)[0]
+    ratio = next(i.code for i in demo.plan.indicators if i.unit_goal_value is not None)
+    for write in writes:
+        if write[0] == "refresh":
+            refresh_cache(ctx)
+            continue
+        unit = demo.units[write[1] % len(demo.units)]
+        if write[0] == "delete":
+            with ctx.unit_of_work() as session:
+                statement = models.Statement
+                ids = select(statement.id).where(statement.unit_id == unit.id)
+                session.execute(
+                    delete(models.StatementValue).where(models.StatementValue.statement_id.in_(ids))
+                )
+                session.execute(delete(statement).where(statement.unit_id == unit.id))
+            continue
+        _, _, stream, amount, numerator = write
+        values = {ratio: UnitValue(numerator=numerator, denominator=100)}
+        if amount is not None:
+            values[total] = UnitValue(amount=amount)
+        _save(ctx, demo, unit.id, stream, values)
+    refresh_cache(ctx)
+    assert_same_as_rebuilt(ctx, demo)
+    with ctx.reading() as session:
+        for scope in _scopes(session, demo)[:3]:
+            cached = rollup(session, plan_id=demo.plan.id, scope=scope)
+            computed = rollup(session, plan_id=demo.plan.id, scope=scope, live=True)
+            assert _figures(cached) == _figures(computed), scope
