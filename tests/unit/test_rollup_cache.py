@@ -362,6 +362,17 @@ def _save(
         )
 
 
+def _delete_statements(ctx: AppContext, unit_id: str) -> None:
+    """Every statement of the unit removed by direct deletes (no writer of ours)."""
+    with ctx.unit_of_work() as session:
+        statement = models.Statement
+        ids = select(statement.id).where(statement.unit_id == unit_id)
+        session.execute(
+            delete(models.StatementValue).where(models.StatementValue.statement_id.in_(ids))
+        )
+        session.execute(delete(statement).where(statement.unit_id == unit_id))
+
+
 def _area_total_codes(demo: Demo) -> list[str]:
     codes = [i.code for i in demo.plan.indicators if i.levels is Levels.AREA_TOTAL]
     assert codes
@@ -383,14 +394,7 @@ def test_scattered_changes_are_applied_as_differences(imported: tuple[AppContext
     for n, unit in enumerate(grassroots[:: max(len(grassroots) // 8, 1)]):
         _save(ctx, demo, unit.id, "year", {totals[0]: UnitValue(amount=n * 97 + 1)})
     _save(ctx, demo, _upper_with_children(demo), "h1", {totals[0]: UnitValue(amount=5_000)})
-    gone = grassroots[-1]
-    with ctx.unit_of_work() as session:
-        statement = models.Statement
-        ids = select(statement.id).where(statement.unit_id == gone.id)
-        session.execute(
-            delete(models.StatementValue).where(models.StatementValue.statement_id.in_(ids))
-        )
-        session.execute(delete(statement).where(statement.unit_id == gone.id))
+    _delete_statements(ctx, grassroots[-1].id)
     assert_cells_agree(ctx, demo)
     result = refresh_cache(ctx)
     assert result.whole_plans == 0 and result.buckets > 2 and result.cells > 0
@@ -510,13 +514,7 @@ def test_random_writes_and_refreshes_keep_the_cells_exact(
             continue
         unit = demo.units[write[1] % len(demo.units)]
         if write[0] == "delete":
-            with ctx.unit_of_work() as session:
-                statement = models.Statement
-                ids = select(statement.id).where(statement.unit_id == unit.id)
-                session.execute(
-                    delete(models.StatementValue).where(models.StatementValue.statement_id.in_(ids))
-                )
-                session.execute(delete(statement).where(statement.unit_id == unit.id))
+            _delete_statements(ctx, unit.id)
             continue
         _, _, stream, amount, numerator = write
         values = {ratio: UnitValue(numerator=numerator, denominator=100)}
