@@ -248,29 +248,35 @@ def rebuild(session: Session, plan_id: str, year: int | None) -> int:
         unit_row.goal_met,
     )
     for family in ("parent", "cluster", "plan"):
+        # The plan's bucket is added up from the parent buckets' cells (every unit is in
+        # one), not from the unit rows again.
+        source: Any = cell if family == "plan" else unit_row
         bucket: Any = {
             "parent": unit_row.bucket_id,
             "cluster": unit_row.cluster_id,
             "plan": literal(""),
         }[family]
-        amount = unit_row.cluster_amount if family == "cluster" else unit_row.amount
+        columns = [getattr(source, k.key) for k in keys]
+        amount = unit_row.cluster_amount if family == "cluster" else source.amount
         query = (
             select(
                 literal(plan_id),
                 literal(family),
                 bucket,
-                *keys,
-                func.sum(unit_row.units),
+                *columns,
+                func.sum(source.units),
                 func.sum(amount),
-                func.sum(unit_row.numerator),
-                func.sum(unit_row.denominator),
-                func.sum(unit_row.yes),
+                func.sum(source.numerator),
+                func.sum(source.denominator),
+                func.sum(source.yes),
             )
-            .where(unit_row.plan_id == plan_id)
-            .group_by(bucket, *keys)
+            .where(source.plan_id == plan_id)
+            .group_by(bucket, *columns)
         )
         if family == "cluster":
             query = query.where(unit_row.cluster_id.is_not(None))
+        if family == "plan":
+            query = query.where(cell.family == "parent")
         result = session.execute(
             insert(cell).from_select(
                 ["plan_id", "family", "bucket_id", *[k.key for k in keys], *_FIGURES], query
