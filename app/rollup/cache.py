@@ -21,8 +21,13 @@ How the cells stay right:
   are computed from the values themselves, the rest is read from the
   cells, so a roll-up is exact whenever it runs, refreshed or not;
 - :func:`refresh` (run after an import and before the dashboard reads)
-  takes the marks and recomputes just the buckets of the marked units, then
-  the plan's bucket from the parents' cells.
+  applies the marked units' old → new differences to the cells through
+  their rows in ``rollup_unit`` (:mod:`app.rollup.contributions`), and
+  rebuilds a whole-marked plan. :func:`refresh_cache` computes before it
+  writes: SQLite's write lock is taken only to write (and the refresh is
+  computed again under it if another connection committed meanwhile); on
+  PostgreSQL an advisory lock serialises refreshes and a mark re-marked
+  during the computation is left for the next refresh.
 
 Levels counted once (an indicator's ``levels`` is ``area_total``, e.g. 2.1, 7.1 and
 7.2 of the 2017 plan): an upper-level union reports its area's total, so a unit whose
@@ -40,18 +45,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import (
     and_,
     case,
-    delete,
     false,
     func,
-    insert,
-    literal,
+    literal_column,
+    null,
     or_,
     select,
     text,
@@ -61,9 +63,17 @@ from sqlalchemy.sql import ColumnElement, Select
 
 from app.core.context import AppContext
 from app.core.errors import DatabaseError
-from app.core.figures import percent_condition
+from app.rollup.contributions import (
+    Changes,
+    apply_changes,
+    area_totals,
+    goal_met_expression,
+    plan_changes,
+    rebuild,
+    unit_goals,
+)
 from db import models
-from db.enums import Comparison, IndicatorKind, Levels, Sector, UnitKind
+from db.enums import Sector, UnitKind
 
 #: ``rollup_dirty.unit_id`` that marks a whole plan for recomputation.
 WHOLE_PLAN = "*"
@@ -95,63 +105,6 @@ class RefreshResult:
     buckets: int
     whole_plans: int
     cells: int
-
-
-def _unit_goals(session: Session, plan_id: str) -> dict[str, tuple[Comparison, Fraction]]:
-    """indicator id → (comparison, exact goal %) of the plan's ratios with a unit goal."""
-    indicator = models.Indicator
-    rows = session.execute(
-        select(indicator.id, indicator.unit_goal_comparison, indicator.unit_goal_value).where(
-            indicator.plan_id == plan_id,
-            indicator.kind == IndicatorKind.RATIO,
-            indicator.unit_goal_value.is_not(None),
-        )
-    )
-    goals: dict[str, tuple[Comparison, Fraction]] = {}
-    for indicator_id, comparison, value in rows:
-        try:
-            exact = Fraction(Decimal(str(value)))
-        except (InvalidOperation, ValueError):
-            continue  # not a number: no unit meets it (plans are checked on load)
-        if comparison is None or comparison is Comparison.NONE:
-            comparison = Comparison.AT_LEAST  # as app.core.figures.unit_goal_comparison reads it
-        goals[indicator_id] = (Comparison(comparison), exact)
-    return goals
-
-
-def goal_met_expression(goals: dict[str, tuple[Comparison, Fraction]]) -> ColumnElement[int]:
-    """1 when a ratio value meets its indicator's unit goal, else 0.
-
-    The test is :func:`app.core.figures.percent_condition` in SQL: integers
-    cross-multiplied, exact, the same as every other surface.
-    """
-    value = models.StatementValue
-    whens = [
-        (
-            and_(
-                value.indicator_id == indicator_id,
-                value.denominator > 0,
-                percent_condition(comparison, exact, value.numerator, value.denominator),
-            ),
-            1,
-        )
-        for indicator_id, (comparison, exact) in sorted(goals.items())
-    ]
-    if not whens:
-        return literal(0)
-    return case(*whens, else_=0)
-
-
-def _area_totals(session: Session, plan_id: str) -> list[str]:
-    """Ids of the plan's indicators whose upper-level unions report their area's total."""
-    indicator = models.Indicator
-    return sorted(
-        session.scalars(
-            select(indicator.id).where(
-                indicator.plan_id == plan_id, indicator.levels == Levels.AREA_TOTAL.value
-            )
-        )
-    )
 
 
 def _counted_once(
@@ -207,8 +160,8 @@ def _value_groups(
     value = models.StatementValue
     statement = models.Statement
     entry = models.RosterEntry
-    goal_met = goal_met_expression(_unit_goals(session, plan_id))
-    once = _counted_once(plan_id, year, _area_totals(session, plan_id), parent_within)
+    goal_met = goal_met_expression(unit_goals(session, plan_id))
+    once = _counted_once(plan_id, year, area_totals(session, plan_id), parent_within)
     keys: list[Any] = [
         statement.stream,
         value.indicator_id,
@@ -410,64 +363,109 @@ def _combine(cached: Iterable[Any], live: list[Group]) -> list[Group]:
     return [_group((*key, *totals)) for key, totals in combined.items()]
 
 
-def refresh(session: Session) -> RefreshResult:
-    """Recompute the buckets holding marked units; clear the marks.
-
-    Runs in the caller's transaction. On PostgreSQL refreshes are serialised
-    with an advisory lock so two never rewrite the same bucket at once; on
-    SQLite the first write (taking the marks) holds the database's lock.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+def _marks(session: Session) -> list[tuple[str, str, str | None]]:
+    """Every mark: (plan, unit, its row version on PostgreSQL)."""
     dirty = models.RollupDirty
-    taken = session.execute(delete(dirty).returning(dirty.plan_id, dirty.unit_id)).all()
-    if not taken:
-        return RefreshResult(0, 0, 0, 0)
+    if session.get_bind().dialect.name == "postgresql":
+        version: ColumnElement[Any] = literal_column("xmin::text")
+    else:
+        version = null()
+    rows = session.execute(select(dirty.plan_id, dirty.unit_id, version))
+    return [(str(p), str(u), v) for p, u, v in rows]
+
+
+@dataclass
+class _Work:
+    """A refresh computed by reading: the marks it answers, the plans rebuilt whole and
+    the differences of the others."""
+
+    marks: list[tuple[str, str, str | None]]
+    whole: list[tuple[str, int | None]]
+    changes: list[Changes]
+
+
+def _compute(session: Session) -> _Work:
+    marks = _marks(session)
     marked: dict[str, set[str]] = defaultdict(set)
-    for plan_id, unit_id in taken:
+    for plan_id, unit_id, _version in marks:
         marked[plan_id].add(unit_id)
-    cell = models.RollupCell
-    entry = models.RosterEntry
-    buckets = whole = cells = 0
-    for plan_id, unit_ids in marked.items():
+    work = _Work(marks, [], [])
+    for plan_id, unit_ids in sorted(marked.items()):
         year = session.scalar(select(models.Plan.year).where(models.Plan.id == plan_id))
         if year is None or WHOLE_PLAN in unit_ids:
-            session.execute(delete(cell).where(cell.plan_id == plan_id))
-            if year is not None:
-                whole += 1
-                cells += _fill(session, plan_id, year, "parent", None)
-                cells += _fill(session, plan_id, year, "cluster", None)
-                cells += _fill_plan(session, plan_id)
-            continue
-        parents, clusters = _buckets_of(session, year, sorted(unit_ids))
-        buckets += len(parents) + len(clusters)
-        for family, ids in (("parent", sorted(parents)), ("cluster", sorted(clusters))):
-            for start in range(0, len(ids), _CHUNK):
-                chunk = ids[start : start + _CHUNK]
-                session.execute(
-                    delete(cell).where(
-                        cell.plan_id == plan_id, cell.family == family, cell.bucket_id.in_(chunk)
-                    )
-                )
-                members: ColumnElement[bool]
-                if family == "cluster":
-                    members = entry.cluster_id.in_(chunk)
-                else:
-                    named = [p for p in chunk if p]
-                    members = or_(
-                        entry.parent_id.in_(named),
-                        entry.parent_id.is_(None) if "" in chunk else false(),
-                    )
-                units = select(entry.unit_id).where(entry.year == year, members)
-                cells += _fill(session, plan_id, year, family, units)
-        session.execute(delete(cell).where(cell.plan_id == plan_id, cell.family == "plan"))
-        cells += _fill_plan(session, plan_id)
-    return RefreshResult(len(marked), buckets, whole, cells)
+            work.whole.append((plan_id, year))
+        else:
+            work.changes.append(plan_changes(session, plan_id, year, unit_ids))
+    return work
+
+
+def _write(session: Session, work: _Work) -> RefreshResult:
+    """Write a computed refresh and clear the marks it answered.
+
+    On PostgreSQL a mark is cleared only if no writer re-marked it since it was read
+    (its row version): a unit changed during the computation stays marked, and the
+    next refresh applies the difference from what this one wrote.
+    """
+    cells = whole = buckets = 0
+    for plan_id, year in work.whole:
+        cells += rebuild(session, plan_id, year)
+        whole += year is not None
+    for changes in work.changes:
+        apply_changes(session, changes)
+        cells += changes.cells
+        buckets += changes.buckets
+    if work.marks:
+        marks = [{"plan_id": p, "unit_id": u, "version": v} for p, u, v in work.marks]
+        sql = "DELETE FROM rollup_dirty WHERE plan_id = :plan_id AND unit_id = :unit_id"
+        if session.get_bind().dialect.name == "postgresql":
+            sql += " AND xmin::text = :version"
+        session.connection().execute(text(sql), marks)
+    return RefreshResult(len({p for p, _u, _v in work.marks}), buckets, whole, cells)
+
+
+def _lock(session: Session) -> None:
+    """On PostgreSQL, refreshes are serialised by an advisory lock (writers are not held)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+
+
+def refresh(session: Session) -> RefreshResult:
+    """Apply the marked units' differences to the cells (rebuild whole-marked plans);
+    clear the marks. Runs in the caller's transaction."""
+    _lock(session)
+    return _write(session, _compute(session))
+
+
+def data_version(session: Session) -> int:
+    """SQLite's count of commits by other connections, as this connection sees it."""
+    return int(session.execute(text("PRAGMA data_version")).scalar_one())
+
+
+def compute_then_write(session: Session) -> RefreshResult:
+    """A SQLite refresh that computes before it takes the write lock.
+
+    The reads hold no lock; the write lock is then taken and, if another
+    connection committed anything meanwhile (``PRAGMA data_version``), the
+    refresh is computed again under the lock, so no mark is ever cleared for
+    values it did not see.
+    """
+    version = data_version(session)
+    work = _compute(session)
+    if not work.marks:
+        return RefreshResult(0, 0, 0, 0)
+    # Any write takes SQLite's write lock for the rest of the transaction.
+    session.execute(text("DELETE FROM rollup_dirty WHERE plan_id IS NULL"))
+    if data_version(session) != version:
+        work = _compute(session)
+    return _write(session, work)
 
 
 def refresh_cache(ctx: AppContext) -> RefreshResult:
-    """:func:`refresh` in its own transaction (after an import, before a dashboard)."""
+    """:func:`refresh` in its own transaction (after an import, before a dashboard),
+    computed before SQLite's write lock is taken."""
     with ctx.unit_of_work() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            return compute_then_write(session)
         return refresh(session)
 
 
@@ -511,74 +509,3 @@ def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[s
             if cluster_id is not None:
                 clusters.add(cluster_id)
     return parents, clusters
-
-
-_CELL_COLUMNS = (
-    "plan_id",
-    "family",
-    "bucket_id",
-    "stream",
-    "indicator_id",
-    "sector",
-    "kind",
-    "grade",
-    "goal_met",
-    "units",
-    "amount",
-    "numerator",
-    "denominator",
-    "yes",
-)
-
-
-#: An INSERT … SELECT's row count is kept only when asked for (psycopg's is -1 otherwise).
-_COUNT_ROWS = {"preserve_rowcount": True}
-
-
-def _fill(
-    session: Session,
-    plan_id: str,
-    year: int,
-    family: str,
-    units: Select[str] | None,
-) -> int:
-    """Insert the cells of a family's buckets: those of ``units``, or every one.
-
-    The values are reached from ``units`` (the roster's year/parent and
-    year/cluster indexes, then each unit's statements by the plan's index),
-    so refreshing a few buckets reads their units' values, not the plan's.
-    """
-    entry = models.RosterEntry
-    bucket: ColumnElement[Any] = (
-        func.coalesce(entry.parent_id, "") if family == "parent" else entry.cluster_id.expression
-    )
-    query = _value_groups(
-        session,
-        plan_id,
-        year,
-        bucket=bucket,
-        parent_within="cluster" if family == "cluster" else None,
-    )
-    if family == "cluster":
-        query = query.where(entry.cluster_id.is_not(None))
-    if units is not None:
-        query = query.where(models.Statement.unit_id.in_(units.subquery().select()))
-    columns = [literal(plan_id), literal(family), *query.selected_columns]
-    cell = models.RollupCell
-    result = session.execute(
-        insert(cell).from_select(list(_CELL_COLUMNS), query.with_only_columns(*columns)),
-        execution_options=_COUNT_ROWS,
-    )
-    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
-
-
-def _fill_plan(session: Session, plan_id: str) -> int:
-    """The plan year's bucket, added up from the parent buckets (every unit is in one)."""
-    cell = models.RollupCell
-    parents = _cells(plan_id, "parent")
-    columns = [literal(plan_id), literal("plan"), literal(""), *parents.selected_columns]
-    result = session.execute(
-        insert(cell).from_select(list(_CELL_COLUMNS), parents.with_only_columns(*columns)),
-        execution_options=_COUNT_ROWS,
-    )
-    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]

@@ -30,7 +30,7 @@ from db.models.exchange import (
 from db.models.flags import ValueCheckSettings, ValueFlag
 from db.models.installation import Setting
 from db.models.plans import GradeLevel, Indicator, IndicatorGroup, Movement, Period, Plan, Target
-from db.models.rollup import RollupCell, RollupDirty
+from db.models.rollup import RollupCell, RollupDirty, RollupUnit
 from db.models.roster import Cluster, RosterEntry, Unit
 from db.models.scoring import (
     CommendationProposal,
@@ -70,6 +70,7 @@ __all__ = [
     "Plan",
     "RollupCell",
     "RollupDirty",
+    "RollupUnit",
     "RosterEntry",
     "ScoringFlag",
     "ScoringRules",

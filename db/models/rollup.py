@@ -53,3 +53,39 @@ class RollupDirty(Base):
 
     plan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     unit_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
+class RollupUnit(Base):
+    """What one unit adds to the roll-up cells, per (stream, indicator, grade, goal met).
+
+    Derived like :class:`RollupCell`, one level finer: the cells are the sums of
+    these rows (a parent bucket's over its children, a cluster's over its members,
+    the plan's over all), so a refresh subtracts a changed unit's old rows and adds
+    its new ones. ``bucket_id``, ``cluster_id``, ``sector`` and ``kind`` are what the
+    rows were applied under; ``amount`` is the unit's part in its parent's bucket
+    and the plan's, ``cluster_amount`` in its cluster's (they differ when the parent
+    reported the indicator's area total); ``amounts`` counts its values with an
+    amount (what makes an upper-level union's area total reported).
+    """
+
+    __tablename__ = "rollup_unit"
+    __table_args__ = (Index("ix_rollup_unit_unit", "plan_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    plan_id: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[str] = mapped_column(String(36))
+    bucket_id: Mapped[str] = mapped_column(String(36))
+    cluster_id: Mapped[str | None] = mapped_column(String(36))
+    sector: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    stream: Mapped[str] = mapped_column(String(32))
+    indicator_id: Mapped[str] = mapped_column(String(36))
+    grade: Mapped[str | None] = mapped_column(String(32))
+    goal_met: Mapped[int] = mapped_column(Integer)  # 0 or 1
+    units: Mapped[int] = mapped_column(BigInteger)
+    amounts: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    cluster_amount: Mapped[int] = mapped_column(BigInteger)
+    numerator: Mapped[int] = mapped_column(BigInteger)
+    denominator: Mapped[int] = mapped_column(BigInteger)
+    yes: Mapped[int] = mapped_column(BigInteger)

@@ -7,26 +7,34 @@ equal the roll-up computed from the values alone, for the whole province,
 every upper-level union's subtree, every cluster, a cluster inside a subtree
 and a single CĐCS, both before and after the cells are refreshed; and the
 triggers must have marked the change (or, for an irrelevant edit, nothing).
+A refresh applies old → new differences: after each one the cells and the
+units' rows must equal those a whole rebuild computes. Every test runs on
+SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select, update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 
 from app.core.context import AppContext, open_context
 from app.core.domain import UnitValue
 from app.demo.province import Demo, make_demo, write_report
 from app.exchange.merge import import_packages
-from app.rollup.cache import WHOLE_PLAN, refresh_cache
+from app.rollup.cache import WHOLE_PLAN, refresh, refresh_cache
 from app.rollup.query import Scope, TargetRollup, rollup
 from app.statements.records import StatementInput, save_statement
 from db import models
-from db.enums import UnitKind
+from db.enums import Levels, UnitKind
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.fixture(scope="module")
@@ -35,13 +43,15 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 
 @pytest.fixture
-def imported(demo_source: Demo, tmp_path: Path) -> Iterator[tuple[AppContext, Demo]]:
-    """A fresh copy of the demo federation with every package imported."""
+def imported(
+    demo_source: Demo, tmp_path: Path, on_backend: Callable[[Path], str]
+) -> Iterator[tuple[AppContext, Demo]]:
+    """A fresh copy of the demo federation (on the test's backend), every package imported."""
     from db.engine import copy_sqlite
 
     database = tmp_path / "federation.db"
     copy_sqlite(demo_source.database, database)
-    ctx = open_context(database)
+    ctx = open_context(on_backend(database))
     summary = import_packages(ctx, paths=[demo_source.packages_dir], dry_run=False)
     assert summary.counts["new"] == len(demo_source.files)
     yield ctx, demo_source
@@ -94,12 +104,33 @@ def assert_cells_agree(ctx: AppContext, demo: Demo) -> None:
             assert _figures(cached) == _figures(computed), scope
 
 
+def _derived(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Every cell and every unit row, without their ids, in order."""
+    cell = models.RollupCell
+    unit_row = models.RollupUnit
+    cells = session.execute(select(*(c for c in cell.__table__.c if c.name != "id"))).all()
+    rows = session.execute(select(*(c for c in unit_row.__table__.c if c.name != "id"))).all()
+    return sorted(map(tuple, cells), key=repr), sorted(map(tuple, rows), key=repr)
+
+
+def assert_same_as_rebuilt(ctx: AppContext, demo: Demo) -> None:
+    """The cells and unit rows the differences left equal a whole rebuild's."""
+    with ctx.reading() as session:  # rolled back: the rebuild is only compared
+        kept = _derived(session)
+        session.add(models.RollupDirty(plan_id=demo.plan.id, unit_id=WHOLE_PLAN))
+        session.flush()
+        assert refresh(session).whole_plans == 1
+        rebuilt = _derived(session)
+    assert kept == rebuilt
+
+
 def assert_agree_before_and_after_refresh(ctx: AppContext, demo: Demo) -> None:
     assert_cells_agree(ctx, demo)
     refresh_cache(ctx)
     with ctx.reading() as session:
         assert _dirty(session) == set()
     assert_cells_agree(ctx, demo)
+    assert_same_as_rebuilt(ctx, demo)
 
 
 def test_an_import_marks_its_units_and_the_refreshed_cells_agree(
@@ -319,3 +350,181 @@ def test_a_second_save_in_the_same_second_is_marked(
     with ctx.reading() as session:
         assert _dirty(session) == {(demo.plan.id, unit.id)}
     assert_agree_before_and_after_refresh(ctx, demo)
+
+
+def _save(
+    ctx: AppContext, demo: Demo, unit_id: str, stream: str, values: dict[str, UnitValue]
+) -> None:
+    with ctx.unit_of_work() as session:
+        save_statement(
+            session,
+            StatementInput(plan_id=demo.plan.id, unit_id=unit_id, stream=stream, values=values),
+        )
+
+
+def _delete_statements(ctx: AppContext, unit_id: str) -> None:
+    """Every statement of the unit removed by direct deletes (no writer of ours)."""
+    with ctx.unit_of_work() as session:
+        statement = models.Statement
+        ids = select(statement.id).where(statement.unit_id == unit_id)
+        session.execute(
+            delete(models.StatementValue).where(models.StatementValue.statement_id.in_(ids))
+        )
+        session.execute(delete(statement).where(statement.unit_id == unit_id))
+
+
+def _area_total_codes(demo: Demo) -> list[str]:
+    codes = [i.code for i in demo.plan.indicators if i.levels is Levels.AREA_TOTAL]
+    assert codes
+    return codes
+
+
+def _upper_with_children(demo: Demo) -> str:
+    children = {u.parent_id for u in demo.units if u.kind is UnitKind.GRASSROOTS}
+    return next(u.id for u in demo.units if u.kind is UnitKind.UPPER and u.id in children)
+
+
+def test_scattered_changes_are_applied_as_differences(imported: tuple[AppContext, Demo]) -> None:
+    """Saves, a deletion and a revised import over several buckets: one refresh applies
+    them all as differences (no whole plan), and equals a rebuild and the live roll-up."""
+    ctx, demo = imported
+    refresh_cache(ctx)
+    grassroots = [u for u in demo.units if u.kind is UnitKind.GRASSROOTS]
+    totals = _area_total_codes(demo)
+    for n, unit in enumerate(grassroots[:: max(len(grassroots) // 8, 1)]):
+        _save(ctx, demo, unit.id, "year", {totals[0]: UnitValue(amount=n * 97 + 1)})
+    _save(ctx, demo, _upper_with_children(demo), "h1", {totals[0]: UnitValue(amount=5_000)})
+    _delete_statements(ctx, grassroots[-1].id)
+    assert_cells_agree(ctx, demo)
+    result = refresh_cache(ctx)
+    assert result.whole_plans == 0 and result.buckets > 2 and result.cells > 0
+    assert_cells_agree(ctx, demo)
+    assert_same_as_rebuilt(ctx, demo)
+    # Nothing changed since: a refresh has nothing to do.
+    assert refresh_cache(ctx) == refresh_cache(ctx)
+    with ctx.reading() as session:
+        assert _dirty(session) == set()
+
+
+@pytest.mark.parametrize("stream", ["year", "h1"])
+def test_a_parents_area_total_appearing_and_disappearing_flips_its_children(
+    imported: tuple[AppContext, Demo], stream: str
+) -> None:
+    ctx, demo = imported
+    refresh_cache(ctx)
+    upper = _upper_with_children(demo)
+    total = _area_total_codes(demo)[0]
+    # A child reports the indicator, so counted once matters to its bucket and cluster.
+    child = next(u for u in demo.units if u.parent_id == upper and u.kind is UnitKind.GRASSROOTS)
+    _save(ctx, demo, child.id, stream, {total: UnitValue(amount=321)})
+    assert_agree_before_and_after_refresh(ctx, demo)
+    for values in (
+        {total: UnitValue(amount=9_999)},  # appears: the children's amounts leave its scopes
+        {total: UnitValue(amount=10_000)},  # changes: the children stay as they were
+        {"9a.2": UnitValue(flag=True)},  # disappears: the children's amounts count again
+    ):
+        _save(ctx, demo, upper, stream, values)
+        with ctx.reading() as session:
+            assert _dirty(session) == {(demo.plan.id, upper)}
+        assert_agree_before_and_after_refresh(ctx, demo)
+
+
+def test_an_interrupted_refresh_leaves_cells_and_marks(imported: tuple[AppContext, Demo]) -> None:
+    ctx, demo = imported
+    refresh_cache(ctx)
+    unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+    _save(ctx, demo, unit.id, "year", {"2.1": UnitValue(amount=4_242)})
+    with ctx.reading() as session:
+        before = (_derived(session), _dirty(session))
+    with pytest.raises(RuntimeError), ctx.unit_of_work() as session:
+        assert refresh(session).cells > 0
+        raise RuntimeError("interrupted")
+    with ctx.reading() as session:
+        assert (_derived(session), _dirty(session)) == before
+    assert_agree_before_and_after_refresh(ctx, demo)
+
+
+def test_a_write_during_the_computation_is_not_lost(
+    imported: tuple[AppContext, Demo], backend: str
+) -> None:
+    """Another connection saves a marked unit again while the refresh computes: the refresh
+    must not clear that mark for values it did not see (SQLite computes again under its
+    write lock; PostgreSQL keeps the re-marked unit marked)."""
+    ctx, demo = imported
+    refresh_cache(ctx)
+    unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+    _save(ctx, demo, unit.id, "year", {"2.1": UnitValue(amount=1)})
+    other = open_context(ctx.url)
+    # SQLite: just before the refresh takes its write lock; PostgreSQL: before it clears marks.
+    cue = "DELETE FROM rollup_dirty WHERE plan_id " + ("IS NULL" if backend == "sqlite" else "=")
+    written: list[bool] = []
+
+    def interleave(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(cue) and not written:
+            written.append(True)
+            _save(other, demo, unit.id, "year", {"2.1": UnitValue(amount=2)})
+
+    event.listen(ctx.engine, "before_cursor_execute", interleave)
+    try:
+        refresh_cache(ctx)
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", interleave)
+        other.close()
+    assert written
+    with ctx.reading() as session:
+        still = _dirty(session)
+    assert still == (set() if backend == "sqlite" else {(demo.plan.id, unit.id)})
+    assert_agree_before_and_after_refresh(ctx, demo)
+
+
+_WRITES = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("save"),
+            st.integers(min_value=0, max_value=10_000),  # which unit
+            st.sampled_from(["year", "h1"]),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=10**9)),  # an area total
+            st.integers(min_value=0, max_value=100),  # a ratio's numerator (of 100)
+        ),
+        st.tuples(st.just("delete"), st.integers(min_value=0, max_value=10_000)),
+        st.tuples(st.just("refresh")),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(writes=_WRITES)
+def test_random_writes_and_refreshes_keep_the_cells_exact(
+    imported: tuple[AppContext, Demo], writes: list[tuple[Any, ...]]
+) -> None:
+    """Any sequence of saves (upper-level unions' area totals included), deletions and
+    refreshes: the cells equal a rebuild's and the roll-up equals the live one."""
+    ctx, demo = imported
+    total = _area_total_codes(demo)[0]
+    ratio = next(i.code for i in demo.plan.indicators if i.unit_goal_value is not None)
+    for write in writes:
+        if write[0] == "refresh":
+            refresh_cache(ctx)
+            continue
+        unit = demo.units[write[1] % len(demo.units)]
+        if write[0] == "delete":
+            _delete_statements(ctx, unit.id)
+            continue
+        _, _, stream, amount, numerator = write
+        values = {ratio: UnitValue(numerator=numerator, denominator=100)}
+        if amount is not None:
+            values[total] = UnitValue(amount=amount)
+        _save(ctx, demo, unit.id, stream, values)
+    refresh_cache(ctx)
+    assert_same_as_rebuilt(ctx, demo)
+    with ctx.reading() as session:
+        for scope in _scopes(session, demo)[:3]:
+            cached = rollup(session, plan_id=demo.plan.id, scope=scope)
+            computed = rollup(session, plan_id=demo.plan.id, scope=scope, live=True)
+            assert _figures(cached) == _figures(computed), scope

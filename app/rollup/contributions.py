@@ -1,0 +1,534 @@
+"""Each unit's part of the roll-up cells, and the cells kept up by differences.
+
+A unit adds to three cells per (stream, indicator, grade, goal met): its
+parent's bucket, its cluster's and the plan's. ``rollup_unit`` keeps those
+parts (:class:`db.models.RollupUnit`), so the cells are always the sums of
+the unit rows. A refresh of a few marked units reads their old rows, computes
+their new ones from their values (reached by the unit → statement index),
+and applies new − old to the cells: every figure is an integer, so the
+difference is exact. A unit's values also decide its children's parts (the
+levels counted once, see :mod:`app.rollup.cache`): the children of a marked
+upper-level union are recomputed when the set of area totals it reported
+changed. A whole-plan mark rebuilds the plan's unit rows and cells with a few
+INSERT … SELECT statements.
+
+The work is split in two: :func:`plan_changes` only reads (it may run without
+any write lock), :func:`apply_changes` writes what it computed, briefly.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql import ColumnElement, Select
+
+from app.core.figures import percent_condition
+from db import models
+from db.enums import Comparison, IndicatorKind, Levels, UnitKind
+
+_CHUNK = 500
+#: Figures of a cell, in order.
+_FIGURES = ("units", "amount", "numerator", "denominator", "yes")
+#: Key of a cell: (family, bucket, stream, indicator, sector, kind, grade, goal met).
+CellKey = tuple[str, str, str, str, str | None, str, str | None, int]
+
+_UNIT_COLUMNS = (
+    "plan_id",
+    "unit_id",
+    "bucket_id",
+    "cluster_id",
+    "sector",
+    "kind",
+    "stream",
+    "indicator_id",
+    "grade",
+    "goal_met",
+    "units",
+    "amounts",
+    "amount",
+    "cluster_amount",
+    "numerator",
+    "denominator",
+    "yes",
+)
+
+#: An INSERT … SELECT's row count is kept only when asked for (psycopg's is -1 otherwise).
+_COUNT_ROWS = {"preserve_rowcount": True}
+
+
+def unit_goals(session: Session, plan_id: str) -> dict[str, tuple[Comparison, Fraction]]:
+    """indicator id → (comparison, exact goal %) of the plan's ratios with a unit goal."""
+    indicator = models.Indicator
+    rows = session.execute(
+        select(indicator.id, indicator.unit_goal_comparison, indicator.unit_goal_value).where(
+            indicator.plan_id == plan_id,
+            indicator.kind == IndicatorKind.RATIO,
+            indicator.unit_goal_value.is_not(None),
+        )
+    )
+    goals: dict[str, tuple[Comparison, Fraction]] = {}
+    for indicator_id, comparison, value in rows:
+        try:
+            exact = Fraction(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            continue  # not a number: no unit meets it (plans are checked on load)
+        if comparison is None or comparison is Comparison.NONE:
+            comparison = Comparison.AT_LEAST  # as app.core.figures.unit_goal_comparison reads it
+        goals[indicator_id] = (Comparison(comparison), exact)
+    return goals
+
+
+def goal_met_expression(goals: dict[str, tuple[Comparison, Fraction]]) -> ColumnElement[int]:
+    """1 when a ratio value meets its indicator's unit goal, else 0.
+
+    The test is :func:`app.core.figures.percent_condition` in SQL: integers
+    cross-multiplied, exact, the same as every other surface.
+    """
+    value = models.StatementValue
+    whens = [
+        (
+            and_(
+                value.indicator_id == indicator_id,
+                value.denominator > 0,
+                percent_condition(comparison, exact, value.numerator, value.denominator),
+            ),
+            1,
+        )
+        for indicator_id, (comparison, exact) in sorted(goals.items())
+    ]
+    if not whens:
+        return literal(0)
+    return case(*whens, else_=0)
+
+
+def area_totals(session: Session, plan_id: str) -> list[str]:
+    """Ids of the plan's indicators whose upper-level unions report their area's total."""
+    indicator = models.Indicator
+    return sorted(
+        session.scalars(
+            select(indicator.id).where(
+                indicator.plan_id == plan_id, indicator.levels == Levels.AREA_TOTAL.value
+            )
+        )
+    )
+
+
+def _reported(plan_id: str, year: int, totals: list[str], units: Sequence[str] | None) -> Any:
+    """(parent, stream, indicator, the parent's cluster) of every area total an upper-level
+    union reported: the parents of ``units``, or every one. Joined once, not asked per value."""
+    value = aliased(models.StatementValue)
+    statement = aliased(models.Statement)
+    unit = aliased(models.Unit)
+    entry = aliased(models.RosterEntry)
+    query = (
+        select(
+            statement.unit_id.label("parent_id"),
+            statement.stream.label("stream"),
+            value.indicator_id.label("indicator_id"),
+            entry.cluster_id.label("cluster_id"),
+        )
+        .distinct()
+        .join(value, value.statement_id == statement.id)
+        .join(unit, unit.id == statement.unit_id)
+        .outerjoin(entry, and_(entry.unit_id == statement.unit_id, entry.year == year))
+        .where(
+            statement.plan_id == plan_id,
+            value.indicator_id.in_(totals),
+            value.amount.is_not(None),
+            unit.kind == UnitKind.UPPER,
+        )
+    )
+    if units is not None:
+        child = aliased(models.RosterEntry)
+        parents = select(child.parent_id).where(child.year == year, child.unit_id.in_(units))
+        query = query.where(statement.unit_id.in_(parents))
+    return query.subquery("reported")
+
+
+def _contributions(
+    session: Session, plan_id: str, year: int, units: Sequence[str] | None
+) -> Select[Any]:
+    """The unit rows of ``units`` (every unit of the plan year when None), from their values."""
+    value = models.StatementValue
+    statement = models.Statement
+    entry = models.RosterEntry
+    goal_met = goal_met_expression(unit_goals(session, plan_id))
+    totals = area_totals(session, plan_id)
+    keys: list[Any] = [
+        statement.unit_id,
+        func.coalesce(entry.parent_id, ""),
+        entry.cluster_id,
+        type_coerce(entry.sector, String),
+        type_coerce(models.Unit.kind, String),
+        statement.stream,
+        value.indicator_id,
+        value.grade,
+        goal_met,
+    ]
+    parent_amount: Any = value.amount
+    cluster_amount: Any = value.amount
+    query = (
+        select()
+        .select_from(value)
+        .join(statement, statement.id == value.statement_id)
+        .join(models.Indicator, models.Indicator.id == value.indicator_id)
+        .join(models.Unit, models.Unit.id == statement.unit_id)
+        .join(entry, and_(entry.unit_id == statement.unit_id, entry.year == year))
+    )
+    if totals:
+        reported = _reported(plan_id, year, totals, units)
+        query = query.outerjoin(
+            reported,
+            and_(
+                reported.c.parent_id == entry.parent_id,
+                reported.c.stream == statement.stream,
+                reported.c.indicator_id == value.indicator_id,
+            ),
+        )
+        once = reported.c.parent_id.is_not(None)
+        parent_amount = case((once, 0), else_=value.amount)
+        in_cluster = and_(once, reported.c.cluster_id == entry.cluster_id)
+        cluster_amount = case((in_cluster, 0), else_=value.amount)
+    query = query.where(statement.plan_id == plan_id)
+    if units is not None:
+        query = query.where(statement.unit_id.in_(units))
+    # One value per (statement, indicator) and at most one reported row per value: each
+    # value is its own row, no grouping needed.
+    return query.with_only_columns(
+        *keys,
+        literal(1),
+        case((value.amount.is_not(None), 1), else_=0),
+        func.coalesce(parent_amount, 0),
+        func.coalesce(cluster_amount, 0),
+        func.coalesce(value.numerator, 0),
+        func.coalesce(value.denominator, 0),
+        case((value.flag.is_(True), 1), else_=0),
+    )
+
+
+def rebuild(session: Session, plan_id: str, year: int | None) -> int:
+    """Every unit row and cell of a plan recomputed (a whole-plan mark); the cells written."""
+    unit_row = models.RollupUnit
+    cell = models.RollupCell
+    session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
+    session.execute(delete(cell).where(cell.plan_id == plan_id))
+    if year is None:
+        return 0
+    rows = _contributions(session, plan_id, year, None)
+    session.execute(
+        insert(unit_row).from_select(
+            list(_UNIT_COLUMNS),
+            rows.with_only_columns(literal(plan_id), *rows.selected_columns),
+        )
+    )
+    cells = 0
+    keys = (
+        unit_row.stream,
+        unit_row.indicator_id,
+        unit_row.sector,
+        unit_row.kind,
+        unit_row.grade,
+        unit_row.goal_met,
+    )
+    for family in ("parent", "cluster", "plan"):
+        # The plan's bucket is added up from the parent buckets' cells (every unit is in
+        # one), not from the unit rows again.
+        source: Any = cell if family == "plan" else unit_row
+        bucket: Any = {
+            "parent": unit_row.bucket_id,
+            "cluster": unit_row.cluster_id,
+            "plan": literal(""),
+        }[family]
+        columns = [getattr(source, k.key) for k in keys]
+        amount = unit_row.cluster_amount if family == "cluster" else source.amount
+        query = (
+            select(
+                literal(plan_id),
+                literal(family),
+                bucket,
+                *columns,
+                func.sum(source.units),
+                func.sum(amount),
+                func.sum(source.numerator),
+                func.sum(source.denominator),
+                func.sum(source.yes),
+            )
+            .where(source.plan_id == plan_id)
+            .group_by(bucket, *columns)
+        )
+        if family == "cluster":
+            query = query.where(unit_row.cluster_id.is_not(None))
+        if family == "plan":
+            query = query.where(cell.family == "parent")
+        result = session.execute(
+            insert(cell).from_select(
+                ["plan_id", "family", "bucket_id", *[k.key for k in keys], *_FIGURES], query
+            ),
+            execution_options=_COUNT_ROWS,
+        )
+        cells += max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+    return cells
+
+
+@dataclass
+class Changes:
+    """What a refresh of one plan's marked units writes (computed by reading only)."""
+
+    plan_id: str
+    old_rows: list[int] = field(default_factory=list)  # unit rows' ids
+    new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as _UNIT_COLUMNS
+    updated: list[tuple[Any, ...]] = field(default_factory=list)  # figures, then the id
+    inserted: list[tuple[Any, ...]] = field(default_factory=list)  # plan, key, figures
+    deleted: list[int] = field(default_factory=list)  # cells' ids
+    buckets: int = 0
+
+    @property
+    def cells(self) -> int:
+        return len(self.updated) + len(self.inserted) + len(self.deleted)
+
+
+#: A unit row as read and written: the values of ``_UNIT_COLUMNS``, in order.
+UnitRow = tuple[Any, ...]
+#: Only the rows of these streams (None: every stream) and indicators (None: every row).
+_Only = tuple[list[str] | None, list[str]] | None
+
+
+def _old_rows(
+    session: Session, plan_id: str, units: list[str], only: _Only = None
+) -> list[tuple[int, UnitRow]]:
+    unit_row = models.RollupUnit
+    columns = [getattr(unit_row, c) for c in _UNIT_COLUMNS]
+    rows: list[tuple[int, UnitRow]] = []
+    for start in range(0, len(units), _CHUNK):
+        chunk = units[start : start + _CHUNK]
+        query = select(unit_row.id, *columns).where(
+            unit_row.plan_id == plan_id, unit_row.unit_id.in_(chunk)
+        )
+        if only is not None:
+            query = query.where(unit_row.indicator_id.in_(only[1]))
+            if only[0] is not None:
+                query = query.where(unit_row.stream.in_(only[0]))
+        rows.extend((row[0], tuple(row[1:])) for row in session.execute(query))
+    return rows
+
+
+def _new_rows(
+    session: Session, plan_id: str, year: int, units: list[str], only: _Only = None
+) -> list[UnitRow]:
+    rows: list[UnitRow] = []
+    for start in range(0, len(units), _CHUNK):
+        chunk = units[start : start + _CHUNK]
+        query = _contributions(session, plan_id, year, chunk)
+        if only is not None:
+            query = query.where(models.StatementValue.indicator_id.in_(only[1]))
+            if only[0] is not None:
+                query = query.where(models.Statement.stream.in_(only[0]))
+        for row in session.execute(query):
+            rows.append((plan_id, *row[:9], *(int(f or 0) for f in row[9:])))
+    return rows
+
+
+def _reported_sets(
+    rows: Iterable[UnitRow], totals: set[str]
+) -> dict[str, frozenset[tuple[str, str]]]:
+    """unit → the (stream, indicator) area totals it reported as an upper-level union."""
+    reported: dict[str, set[tuple[str, str]]] = {}
+    upper = UnitKind.UPPER.value
+    for row in rows:
+        pairs = reported.setdefault(row[1], set())
+        if row[5] == upper and row[7] in totals and row[11]:
+            pairs.add((row[6], row[7]))
+    return {unit: frozenset(pairs) for unit, pairs in reported.items()}
+
+
+def _children(session: Session, year: int, parents: list[str]) -> list[str]:
+    entry = models.RosterEntry
+    children: list[str] = []
+    for start in range(0, len(parents), _CHUNK):
+        chunk = parents[start : start + _CHUNK]
+        children.extend(
+            session.scalars(
+                select(entry.unit_id).where(entry.year == year, entry.parent_id.in_(chunk))
+            )
+        )
+    return children
+
+
+def _flips(
+    units: list[str], old: list[UnitRow], new: list[UnitRow], totals: set[str]
+) -> tuple[list[str], _Only]:
+    """The marked units whose reported area totals changed, and the streams and indicators
+    of their children's rows that may change with them."""
+    before, after = _reported_sets(old, totals), _reported_sets(new, totals)
+    flipped: list[str] = []
+    streams: set[str] | None = set()
+    indicators: set[str] = set()
+    for unit in units:
+        was, now = before.get(unit), after.get(unit)
+        if was is None:  # no rows to tell what it reported: any area total may flip
+            flipped.append(unit)
+            streams = None
+            indicators.update(totals)
+        elif was != now:
+            flipped.append(unit)
+            for stream, indicator in was ^ (now or frozenset()):
+                if streams is not None:
+                    streams.add(stream)
+                indicators.add(indicator)
+    return flipped, (None if streams is None else sorted(streams), sorted(indicators))
+
+
+def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str]) -> Changes:
+    """The unit rows and cells to write for ``marked`` units of a plan, by reading only."""
+    units = sorted(set(marked))
+    old = _old_rows(session, plan_id, units)
+    new = _new_rows(session, plan_id, year, units)
+    totals = set(area_totals(session, plan_id))
+    if totals:
+        flipped, only = _flips(units, [row for _id, row in old], new, totals)
+        others = sorted(set(_children(session, year, flipped)) - set(units))
+        if others and only is not None and only[1]:
+            old += _old_rows(session, plan_id, others, only)
+            new += _new_rows(session, plan_id, year, others, only)
+    # Rows that did not change are neither rewritten nor applied.
+    kept = Counter(new)
+    changes = Changes(plan_id)
+    removed: list[UnitRow] = []
+    for row_id, row in old:
+        if kept[row] > 0:
+            kept[row] -= 1
+        else:
+            changes.old_rows.append(row_id)
+            removed.append(row)
+    added = list(kept.elements())
+    changes.new_rows = added
+    deltas: dict[CellKey, list[int]] = defaultdict(lambda: [0] * len(_FIGURES))
+    for rows, sign in ((removed, -1), (added, 1)):
+        for row in rows:
+            _, _, bucket, cluster, sector, kind, stream, indicator, grade, goal = row[:10]
+            units_n, _amounts, amount, cluster_amount, numerator, denominator, yes = row[10:]
+            common = (stream, indicator, sector, kind, grade, int(goal))
+            parts = [("parent", bucket, amount), ("plan", "", amount)]
+            if cluster is not None:
+                parts.append(("cluster", cluster, cluster_amount))
+            for family, where, figure in parts:
+                delta = deltas[(family, where, *common)]
+                delta[0] += sign * units_n
+                delta[1] += sign * figure
+                delta[2] += sign * numerator
+                delta[3] += sign * denominator
+                delta[4] += sign * yes
+    changed = {key: delta for key, delta in deltas.items() if any(delta)}
+    _cell_writes(session, changes, changed)
+    return changes
+
+
+def _cell_writes(session: Session, changes: Changes, deltas: dict[CellKey, list[int]]) -> None:
+    """Turn the differences into updates, inserts and deletes of the present cells."""
+    cell = models.RollupCell
+    by_family: dict[str, set[str]] = defaultdict(set)
+    streams: set[str] = set()
+    for family, bucket, stream, *_ in deltas:
+        by_family[family].add(bucket)
+        streams.add(stream)
+    changes.buckets = len(by_family["parent"]) + len(by_family["cluster"])
+    present: dict[tuple[Any, ...], Any] = {}
+    columns = (
+        cell.family,
+        cell.bucket_id,
+        cell.stream,
+        cell.indicator_id,
+        cell.sector,
+        cell.kind,
+        cell.grade,
+        cell.goal_met,
+        cell.id,
+        *(getattr(cell, f) for f in _FIGURES),
+    )
+    for family, buckets in by_family.items():
+        ordered = sorted(buckets)
+        for start in range(0, len(ordered), _CHUNK):
+            query = select(*columns).where(
+                cell.plan_id == changes.plan_id,
+                cell.family == family,
+                cell.bucket_id.in_(ordered[start : start + _CHUNK]),
+                cell.stream.in_(sorted(streams)),
+            )
+            for row in session.execute(query):
+                present[tuple(row[:8])] = row
+    for key, delta in deltas.items():
+        found = present.get(key)
+        if found is None:
+            changes.inserted.append((changes.plan_id, *key, *delta))
+            continue
+        total = [found[9 + n] + figure for n, figure in enumerate(delta)]
+        if total[0] == 0:
+            changes.deleted.append(found[8])
+        else:
+            changes.updated.append((*total, found[8]))
+
+
+def _many(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """``sql`` (with ``?`` placeholders) run for every row, straight through the driver."""
+    if not rows:
+        return
+    if session.get_bind().dialect.paramstyle != "qmark":
+        sql = sql.replace("?", "%s")
+    session.connection().exec_driver_sql(sql, rows)
+
+
+def apply_changes(session: Session, changes: Changes) -> None:
+    """Write what :func:`plan_changes` computed: unit rows replaced, cells adjusted."""
+    unit_row = models.RollupUnit
+    cell = models.RollupCell
+    for start in range(0, len(changes.old_rows), _CHUNK):
+        chunk = changes.old_rows[start : start + _CHUNK]
+        session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
+    for start in range(0, len(changes.deleted), _CHUNK):
+        chunk = changes.deleted[start : start + _CHUNK]
+        session.execute(delete(cell).where(cell.id.in_(chunk)))
+    marks = ", ".join("?" for _ in _UNIT_COLUMNS)
+    _many(
+        session,
+        f"INSERT INTO rollup_unit ({', '.join(_UNIT_COLUMNS)}) VALUES ({marks})",
+        changes.new_rows,
+    )
+    names: tuple[str, ...] = ("plan_id", "family", "bucket_id", "stream", "indicator_id")
+    names = (*names, "sector", "kind", "grade", "goal_met", *_FIGURES)
+    marks = ", ".join("?" for _ in names)
+    _many(
+        session,
+        f"INSERT INTO rollup_cell ({', '.join(names)}) VALUES ({marks})",
+        changes.inserted,
+    )
+    if session.get_bind().dialect.name != "postgresql":
+        figures = ", ".join(f"{name} = ?" for name in _FIGURES)
+        _many(session, f"UPDATE rollup_cell SET {figures} WHERE id = ?", changes.updated)
+        return
+    # PostgreSQL: a thousand cells per statement (a statement per row costs a round trip).
+    figures = ", ".join(f"{name} = v.{name}" for name in _FIGURES)
+    row = "(" + ", ".join(["%s::bigint"] * (len(_FIGURES) + 1)) + ")"
+    for start in range(0, len(changes.updated), 1000):
+        cells = changes.updated[start : start + 1000]
+        session.connection().exec_driver_sql(
+            f"UPDATE rollup_cell AS c SET {figures} FROM (VALUES {', '.join([row] * len(cells))}) "
+            f"AS v({', '.join(_FIGURES)}, id) WHERE c.id = v.id",
+            tuple(figure for cell in cells for figure in cell),
+        )
