@@ -20,6 +20,7 @@ from app.core import domain, figures
 from app.core.figures import ProgressParts, Special
 from app.core.format import half_up_units
 from app.core.i18n import gettext as _
+from app.core.records import quick_init
 from app.core.text import natural_key
 from app.plans import (
     Band,
@@ -47,6 +48,7 @@ _REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
 _YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
 
 
+@quick_init
 @dataclass(frozen=True)
 class UnitFacts:
     """A scored unit: who it is and where it sits in the plan year."""
@@ -68,6 +70,7 @@ class UnitFacts:
         return natural_key(self.code), self.id
 
 
+@quick_init
 @dataclass(frozen=True)
 class ScoreInput:
     unit: UnitFacts
@@ -104,6 +107,7 @@ class VetoHit:
     max_grade_label: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts

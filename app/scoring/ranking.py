@@ -15,11 +15,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from app.core.i18n import gettext as _
+from app.core.records import quick_init
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import number_text, score_text
 
 
+@quick_init
 @dataclass(frozen=True)
 class Placing:
     """A unit's place in one ranking (a cluster, an upper-level union)."""
