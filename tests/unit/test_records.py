@@ -7,7 +7,7 @@ import inspect
 
 import pytest
 
-from app.core.records import quick_init
+from app.core.records import cached, quick_init
 
 
 @quick_init
@@ -57,3 +57,28 @@ def test_refuses_what_it_cannot_build() -> None:
     for cls in (Open, Factory, Checked):
         with pytest.raises(TypeError):
             quick_init(cls)
+
+
+@quick_init
+@dataclasses.dataclass(frozen=True)
+class Counted:
+    x: int
+    reads: list[int]
+
+    @cached
+    def doubled(self) -> int:
+        """Twice x."""
+        self.reads.append(self.x)
+        return self.x * 2
+
+
+def test_cached_works_out_once_per_instance() -> None:
+    reads: list[int] = []
+    one, two = Counted(1, reads), Counted(2, reads)
+    assert (one.doubled, one.doubled, two.doubled, one.doubled) == (2, 2, 4, 2)
+    assert reads == [1, 2]
+    assert one == Counted(1, reads)  # the kept value is no field
+    assert [f.name for f in dataclasses.fields(Counted)] == ["x", "reads"]
+    assert Counted.doubled.__doc__ == "Twice x."
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.x = 3  # type: ignore[misc]
