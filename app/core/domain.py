@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from app.core.records import quick_init
 from db.enums import (
     REGISTRATION_STREAM,
     SECTOR_GROUPS,
@@ -266,7 +267,8 @@ class Narrative:
         return not (self.assessment.strip() or self.shortcomings.strip() or self.direction.strip())
 
 
-@dataclass(frozen=True, init=False)
+@quick_init  # an import builds 60 per package
+@dataclass(frozen=True)
 class UnitValue:
     """A unit's value for one indicator; the fields used depend on the kind."""
 
@@ -277,30 +279,6 @@ class UnitValue:
     grade: str | None = None
     text: str | None = None
     note: str = ""
-
-    def __init__(
-        self,
-        amount: int | None = None,
-        numerator: int | None = None,
-        denominator: int | None = None,
-        flag: bool | None = None,
-        grade: str | None = None,
-        text: str | None = None,
-        note: str = "",
-    ) -> None:
-        # The fields above, in their order and with their defaults. The
-        # generated __init__ of a frozen dataclass sets each field through
-        # object.__setattr__, which made building the values of an import
-        # (60 per package) cost more than parsing the packages' JSON: the
-        # instance's dict is filled directly instead (still frozen after).
-        fill = self.__dict__
-        fill["amount"] = amount
-        fill["numerator"] = numerator
-        fill["denominator"] = denominator
-        fill["flag"] = flag
-        fill["grade"] = grade
-        fill["text"] = text
-        fill["note"] = note
 
     def is_empty(self) -> bool:
         return (

@@ -10,7 +10,6 @@ display, and every figure is explained ("why this score").
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +19,7 @@ from app.core import domain, figures
 from app.core.figures import ProgressParts, Special
 from app.core.format import half_up_units
 from app.core.i18n import gettext as _
+from app.core.records import cached, quick_init
 from app.core.text import natural_key
 from app.plans import (
     Band,
@@ -47,6 +47,7 @@ _REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
 _YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
 
 
+@quick_init
 @dataclass(frozen=True)
 class UnitFacts:
     """A scored unit: who it is and where it sits in the plan year."""
@@ -61,13 +62,14 @@ class UnitFacts:
     cluster_id: str | None = None
     cluster_name: str = ""
 
-    @functools.cached_property
+    @cached
     def order(self) -> tuple[tuple[tuple[int, int | str], ...], str]:
         """Where the unit is listed: by code, digits read as numbers (``CS-2`` before
         ``CS-10``, :func:`app.core.text.natural_key`), then by id."""
         return natural_key(self.code), self.id
 
 
+@quick_init
 @dataclass(frozen=True)
 class ScoreInput:
     unit: UnitFacts
@@ -104,6 +106,7 @@ class VetoHit:
     max_grade_label: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class UnitScore:
     unit: UnitFacts
@@ -131,7 +134,7 @@ class UnitScore:
     bonus_parts: tuple[int, int]
     grade_levels: tuple[domain.GradeLevel, ...] = ()
 
-    @functools.cached_property
+    @cached
     def groups(self) -> tuple[GroupScore, ...]:
         """Each group's points (made when first asked: ranking needs only the score)."""
         return tuple(
@@ -147,17 +150,17 @@ class UnitScore:
             )
         )
 
-    @functools.cached_property
+    @cached
     def earned(self) -> Fraction:
         """The weighted points earned."""
         return Fraction(self.weighted[0], self.compiled.scale) + self.bonus
 
-    @functools.cached_property
+    @cached
     def possible(self) -> Fraction:
         """The weighted maximum of the indicators that count."""
         return Fraction(self.weighted[1], self.compiled.scale)
 
-    @functools.cached_property
+    @cached
     def indicators(self) -> tuple[IndicatorScore, ...]:
         """Each indicator's points with their explanation, in the plan's order (made
         when first asked: a scoreboard needs only the totals)."""
@@ -173,27 +176,27 @@ class UnitScore:
             for i in self.compiled.plan_order
         )
 
-    @functools.cached_property
+    @cached
     def score(self) -> Decimal | None:
         """The score as shown and compared: two decimals, half up."""
         return rounded(self.exact) if self.exact is not None else None
 
-    @functools.cached_property
+    @cached
     def score_cents(self) -> int | None:
         """:attr:`score` in hundredths of a point: what ranking compares."""
         return half_up_units(self.exact, 2) if self.exact is not None else None
 
-    @functools.cached_property
+    @cached
     def bonus(self) -> Fraction:
         """The weighted bonus points."""
         return Fraction(*self.bonus_parts)
 
-    @functools.cached_property
+    @cached
     def shown_bonus(self) -> Fraction:
         """The weighted bonus points as shown (two decimals, half up), exact again."""
         return rounded_fraction(self.bonus)
 
-    @functools.cached_property
+    @cached
     def bonus_cents(self) -> int:
         """:attr:`shown_bonus` in hundredths of a point."""
         return half_up_units(self.bonus, 2)

@@ -13,13 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 
 from app.core.i18n import gettext as _
+from app.core.records import quick_init
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import number_text, score_text
 
 
+@quick_init
 @dataclass(frozen=True)
 class Placing:
     """A unit's place in one ranking (a cluster, an upper-level union)."""
@@ -78,6 +81,9 @@ def _breaker_cents(score: UnitScore, breaker: TieBreaker) -> int:
     return score.bonus_cents
 
 
+_KEY_AND_ORDER = itemgetter(0, 1)
+
+
 def _others(codes: list[str], own: str) -> list[str]:
     result = list(codes)
     result.remove(own)
@@ -103,29 +109,32 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
         assert s.score_cents is not None
         return (-s.score_cents, *[-_breaker_cents(s, b) for b in breakers])
 
-    keys = {id(s): key(s) for s in ranked}
-    ranked.sort(key=lambda s: (keys[id(s)], s.unit.order))
+    # Each unit's key worked out once, sorted with it (the unit's order breaks ties).
+    keyed = [(key(s), s.unit.order, s) for s in ranked]
+    keyed.sort(key=_KEY_AND_ORDER)
     by_score: dict[int, list[str]] = defaultdict(list)
     by_key: dict[tuple[int, ...], list[str]] = defaultdict(list)
-    for s in ranked:
-        by_score[keys[id(s)][0]].append(s.unit.code)
-        by_key[keys[id(s)]].append(s.unit.code)
+    for current, _order, s in keyed:
+        by_score[current[0]].append(s.unit.code)
+        by_key[current].append(s.unit.code)
     placings: list[Placing] = []
     rank = 0
     previous: tuple[int, ...] | None = None
-    for position, score in enumerate(ranked, start=1):
-        current = keys[id(score)]
+    for position, (current, _order, score) in enumerate(keyed, start=1):
         if current != previous:
             rank = position
             previous = current
-        same_score = _others(by_score[current[0]], score.unit.code)
-        shared = _others(by_key[current], score.unit.code)
+        code = score.unit.code
+        same = by_score[current[0]]
+        # Units sharing a rank have the same score: no tie, no sharing.
+        same_score = _others(same, code) if len(same) > 1 else []
+        shared = _others(by_key[current], code) if same_score else []
         placings.append(
             Placing(
                 unit_id=score.unit.id,
-                code=score.unit.code,
+                code=code,
                 rank=rank,
-                ranked_units=len(ranked),
+                ranked_units=len(keyed),
                 score=score.score,
                 tied_with=tuple(same_score),
                 shared_with=tuple(shared),

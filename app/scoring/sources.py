@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,17 +46,22 @@ def _stream_values(
         conditions.append(statement.unit_id.in_(list(unit_ids)))
     connection = session.connection()
     result: dict[str, tuple[dict[str, dict[str, domain.UnitValue]], set[str]]] = {
-        stream: (defaultdict(dict), set()) for stream in streams
+        stream: ({}, set()) for stream in streams
     }
-    for stream, unit_id in plain_rows(
-        connection, select(statement.stream, statement.unit_id).where(*conditions)
+    # Each statement's values go straight to its unit's dict: the values' query then
+    # reads the statement's id alone (not its stream and unit, text repeated per value).
+    values_of: dict[str, dict[str, domain.UnitValue]] = {}
+    for statement_id, stream, unit_id in plain_rows(
+        connection,
+        select(statement.id, statement.stream, statement.unit_id).where(*conditions),
     ):
-        result[stream][1].add(unit_id)
+        units, reported = result[stream]
+        reported.add(unit_id)
+        values_of[statement_id] = units.setdefault(unit_id, {})
     codes = {i.id: i.code for i in plan.indicators}
     query = (
         select(
-            statement.stream,
-            statement.unit_id,
+            value.statement_id,
             value.indicator_id,
             value.amount,
             value.numerator,
@@ -68,29 +74,27 @@ def _stream_values(
         .join(statement, statement.id == value.statement_id)
         .where(*conditions)
     )
+    # Values are frozen: units that gave the same figures share one object (a
+    # province's tens of thousands of values hold a third as many distinct ones).
     unit_value = domain.UnitValue
-    values_of = {stream: result[stream][0] for stream in streams}
-    for (
-        stream,
-        unit_id,
-        indicator_id,
-        amount,
-        numerator,
-        denominator,
-        flag,
-        grade,
-        text,
-        note,
-    ) in plain_rows(connection, query):
-        values_of[stream][unit_id][codes.get(indicator_id, indicator_id)] = unit_value(
-            amount,
-            numerator,
-            denominator,
-            None if flag is None else bool(flag),  # 0/1 on SQLite
-            grade,
-            text,
-            note,
-        )
+    shared: dict[tuple[Any, ...], domain.UnitValue] = {}
+    known = shared.get
+    for row in plain_rows(connection, query):
+        figures = row[2:]
+        made = known(figures)
+        if made is None:
+            amount, numerator, denominator, flag, grade, text, note = figures
+            made = shared[figures] = unit_value(
+                amount,
+                numerator,
+                denominator,
+                None if flag is None else bool(flag),  # 0/1 on SQLite
+                grade,
+                text,
+                note,
+            )
+        indicator_id = row[1]
+        values_of[row[0]][codes.get(indicator_id, indicator_id)] = made
     return result
 
 

@@ -1,5 +1,5 @@
-"""UnitValue's hand-written constructor (it fills the frozen instance's dict
-directly, for speed) behaves as the dataclass's generated one would."""
+"""UnitValue's constructor (app.core.records.quick_init: it fills the frozen
+instance's dict directly, for speed) behaves as the dataclass's generated one would."""
 
 from __future__ import annotations
 
