@@ -24,6 +24,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0015_value_flags",
     "0016_staff_entries",
     "0017_plan_content",
+    "0019_unit_code_order",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from db import natural
 from db.enums import Sector, UnitKind
 from db.models.base import Base, enum_column, new_id
 
@@ -19,12 +20,23 @@ class Unit(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: The code's natural order as text (:func:`db.natural.code_order`): the database
+    #: lists the first units of a scope by it. Kept by :meth:`_order_code` (ORM writes)
+    #: and the column default (Core inserts); nothing updates ``code`` through Core.
+    code_order: Mapped[str | None] = mapped_column(
+        String(200), default=natural.code_order_default, index=True
+    )
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "unit_kind"))
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     chair_name: Mapped[str] = mapped_column(String(200), default="")
+
+    @validates("code")
+    def _order_code(self, _key: str, code: str | None) -> str | None:
+        self.code_order = natural.code_order(code)
+        return code
 
 
 class Cluster(Base):
