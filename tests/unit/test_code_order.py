@@ -19,12 +19,11 @@ from db.enums import UnitKind
 from db.natural import code_order
 from tests.helpers import enrol_unit, federation_with_roster, unit_database
 from tests.unit.roster.workbooks import GOOD, YEAR, run_import, write_workbook
+from tests.unit.test_roster_editor import unit_values
 
 #: Text a unit's code or name may hold (app.core.text refuses the rest), digits of
 #: every script included.
-_CHARACTERS = st.characters(exclude_categories=["Cs"]).filter(
-    lambda c: FORBIDDEN.match(c) is None
-)
+_CHARACTERS = st.characters(exclude_categories=["Cs"]).filter(lambda c: FORBIDDEN.match(c) is None)
 _PIECES = st.one_of(
     st.text(_CHARACTERS, max_size=4),
     st.integers(0, 10**12).map(str),
@@ -84,20 +83,7 @@ def test_roster_import_and_unit_edit_keep_the_order(ctx: AppContext, tmp_path: P
         save_roster_unit(
             session,
             year=YEAR,
-            values={
-                "code": "CS-0100",
-                "name": "CĐCS Trường Tiểu học Kim Phú",
-                "kind": "CĐCS",
-                "sector": "HCSN",
-                "parent": "LDH-01",
-                "cluster": "Cụm 3",
-                "leader": "",
-                "members": 31,
-                "workers": 33,
-                "chair": "",
-                "phone": "",
-                "email": "",
-            },
+            values=unit_values(code="CS-0100"),
             creating=True,
         )
     assert _assert_kept(ctx)["CS-0100"] == natural_text("CS-0100")
@@ -109,11 +95,10 @@ def test_the_database_orders_codes_as_the_natural_key(ctx: AppContext) -> None:
     with ctx.unit_of_work() as session:
         session.add_all(models.Unit(code=c, name=c, kind=UnitKind.GRASSROOTS) for c in codes)
     with ctx.reading() as session:
-        order = models.Unit.code_order
-        if session.get_bind().dialect.name == "postgresql":
-            order = order.collate("C")  # type: ignore[assignment]
         listed = session.scalars(
-            select(models.Unit.code).where(models.Unit.code.in_(codes)).order_by(order)
+            select(models.Unit.code)
+            .where(models.Unit.code.in_(codes))
+            .order_by(models.Unit.code_order)
         ).all()
     assert listed == sorted(codes, key=natural_key)
 
