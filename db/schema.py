@@ -25,6 +25,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0016_staff_entries",
     "0017_plan_content",
     "0018_rollup_units",
+    "0019_unit_code_order",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

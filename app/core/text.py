@@ -14,6 +14,8 @@ import re
 import unicodedata
 from typing import Any
 
+from db.natural import natural_key, natural_text
+
 
 def nfc(text: str) -> str:
     """Unicode NFC: decomposed Vietnamese breaks PDFs and comparisons."""
@@ -69,15 +71,6 @@ def lower_first(value: str) -> str:
     """A title or period name inside a sentence: its first letter in lower case
     ("về việc tổ chức phong trào…", "thi đua 6 tháng đầu năm", "Thực hiện năm 2017")."""
     return f"{value[:1].lower()}{value[1:]}"
-
-
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key reading digit runs as numbers: ``CS-2`` before ``CS-10``."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.casefold())
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
 
 
 #: Characters never accepted in stored text.
@@ -173,4 +166,5 @@ __all__ = [
     "forbidden_character",
     "inert_csv",
     "natural_key",
+    "natural_text",
 ]

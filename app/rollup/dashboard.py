@@ -39,9 +39,10 @@ from app.rollup.query import (
     rollup,
     scope_units,
 )
+from app.rollup.scope_listing import ScopeListing
 from app.rollup.scope_roster import (
-    ScopeRoster,
     UnitContact,
+    UnitOrder,
     in_scope,
     read_scope_roster,
     scope_contacts,
@@ -201,7 +202,7 @@ def _sent(
     session: Session,
     plan: domain.Plan,
     scope: Scope,
-    roster: ScopeRoster,
+    roster: UnitOrder,
     units: list[str],
     streams: list[str],
     limit: int | None,
@@ -261,19 +262,14 @@ def dashboard(
     plan = get_plan(session, plan_id)
     scope = scope or Scope()
     day = as_of or today_local()
-    roster = read_scope_roster(session, plan.year, scope)
-    units = scope_members(roster, scope)
+    # The scope's units without its roster read: the roll-up counts them by sector and
+    # kind in SQL, the database orders the few listed (unit.code_order).
+    listing = ScopeListing(session, plan.year, scope)
+    units = listing.units
     streams = list(plan.streams)
-    sent = _sent(session, plan, scope, roster, units, streams, limit)
-    # The units counted from the roster read (one query less; the federation's own
-    # subtree is the roll-up's whole roster, counted there).
-    counts = roster.unit_counts(units) if scope.root_unit_id != roster.federation_id else None
-    rollups = tuple(
-        rollup(
-            session, plan_id=plan.id, scope=scope, streams=streams, plan=plan, unit_counts=counts
-        )
-    )
-    on_time = units_timeliness(session, plan, units, roster, day, limit)
+    sent = _sent(session, plan, scope, listing, units, streams, limit)
+    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
+    on_time = units_timeliness(session, plan, units, listing, day, limit)
     return Dashboard(
         plan,
         scope,

@@ -310,9 +310,8 @@ def rollup(
     The sums come from the maintained cells (``app.rollup.cache``), exact
     even when they have not been refreshed; ``live=True`` computes them from
     the values alone (the reference the cells are tested against). A caller
-    that has just read the plan may pass it as ``plan``, and one that has read the
-    scope's roster its units counted by (sector, kind) as ``unit_counts``
-    (:meth:`app.rollup.scope_roster.ScopeRoster.unit_counts`).
+    that has just read the plan may pass it as ``plan``, and one that has counted the
+    scope's units by (sector, kind) as ``unit_counts``.
     """
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)

@@ -9,10 +9,10 @@ they count the same units.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -110,6 +110,21 @@ class _Contacts(Mapping[str, UnitContact]):
         return len(self._units)
 
 
+class UnitOrder(Protocol):
+    """What lists the first units of a scope: the roster read (:class:`ScopeRoster`),
+    or the database's order of codes (:class:`app.rollup.scope_listing.ScopeListing`)."""
+
+    contacts: _Contacts
+
+    def ordered(self, unit_ids: Iterable[str]) -> list[str]:
+        """``unit_ids`` in the natural order of their codes."""
+        ...
+
+    def first(self, unit_ids: Iterable[str], count: int | None) -> list[str]:
+        """The first ``count`` of ``unit_ids`` in that order (all when None)."""
+        ...
+
+
 @dataclass
 class ScopeRoster:
     federation_id: str
@@ -121,8 +136,6 @@ class ScopeRoster:
     members: dict[str | None, list[str]]  # cluster id → its units
     #: unit id → (code or name); what the natural order sorts by
     sort_text: dict[str, str]
-    #: unit id → (sector, kind) as stored: what the roll-up counts units by
-    groups: dict[str, tuple[str | None, str]] = field(default_factory=dict, repr=False)
     _order: dict[str, int] | None = field(default=None, repr=False)
     _ordered: list[str] = field(default_factory=list, repr=False)
 
@@ -145,15 +158,6 @@ class ScopeRoster:
             return sorted(wanted, key=keys.__getitem__)
         position = {unit_id: index for index, unit_id in enumerate(self.sort_text)}
         return sorted(wanted, key=lambda u: (keys[u], position[u]))
-
-    def unit_counts(self, unit_ids: Iterable[str]) -> dict[tuple[Sector | None, UnitKind], int]:
-        """``unit_ids`` counted by (sector, kind), as
-        :func:`app.rollup.query.cluster_unit_counts` counts them in SQL."""
-        counted = Counter(self.groups[u] for u in unit_ids)
-        return {
-            (Sector(sector) if sector else None, UnitKind(kind)): count
-            for (sector, kind), count in counted.items()
-        }
 
     def first(self, unit_ids: Iterable[str], count: int | None) -> list[str]:
         """The first ``count`` of ``unit_ids`` in the natural order of their codes
@@ -185,19 +189,60 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
     """
     installation = get_installation(session)
     federation_id = installation.own_unit_id if installation is not None else ""
-    entry = models.RosterEntry
-    unit = models.Unit
-    clusters = {
-        cluster_id: (code, name)
-        for cluster_id, code, name in session.execute(
-            select(models.Cluster.id, models.Cluster.code, models.Cluster.name).where(
-                models.Cluster.year == year
-            )
-        )
-    }
     within = _within(year, scope)
     rows = _tree_rows(session, year, within)
     names = {row[0]: row[2] for row in rows}
+    clusters = _clusters(session, year)
+    parents: dict[str, str | None] = {}
+    cluster_of: dict[str, str | None] = {}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    members: dict[str | None, list[str]] = defaultdict(list)
+    sort_text: dict[str, str] = {}
+    for unit_id, code, name, parent, cluster in rows:
+        parents[unit_id] = parent
+        children[parent].append(unit_id)
+        cluster_of[unit_id] = cluster
+        members[cluster].append(unit_id)
+        sort_text[unit_id] = code or name
+    return ScopeRoster(
+        federation_id,
+        scope_contact_rows(session, year, scope, sort_text, clusters, names),
+        parents,
+        clusters,
+        cluster_of,
+        children,
+        members,
+        sort_text,
+    )
+
+
+def _clusters(session: Session, year: int) -> dict[str, tuple[str, str]]:
+    """The year's clusters: id → (code, name)."""
+    cluster = models.Cluster
+    return {
+        cluster_id: (code, name)
+        for cluster_id, code, name in session.execute(
+            select(cluster.id, cluster.code, cluster.name).where(cluster.year == year)
+        )
+    }
+
+
+def scope_contact_rows(
+    session: Session,
+    year: int,
+    scope: Scope | None,
+    units: Iterable[str],
+    clusters: dict[str, tuple[str, str]] | None = None,
+    names: dict[str, str] | None = None,
+) -> _Contacts:
+    """The contacts of ``units`` (of ``scope``'s roster), each row read when first needed
+    (``names``: the upper levels' names already read; the others are read with the rows)."""
+    entry = models.RosterEntry
+    unit = models.Unit
+    within = _within(year, scope)
+    known = names or {}
+    if clusters is None:
+        clusters = _clusters(session, year)
     kinds = {k.value: k for k in UnitKind}  # stored by value (db.models.base.enum_column)
     sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
     sectors.update({None: None, "": None})
@@ -227,7 +272,7 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
                     session.execute(query.where(entry.year == year, unit.id.in_(chunk))).all()
                 )
         result = {row[0]: row[1:] for row in read_rows}
-        wanted = {row[7] for row in read_rows if row[7]} - names.keys() - outside.keys()
+        wanted = {row[7] for row in read_rows if row[7]} - known.keys() - outside.keys()
         outside.update(_names_outside(session, wanted))
         return result
 
@@ -241,74 +286,46 @@ def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -
             sector=sectors[sector],
             cluster=cluster_names.get(cluster, "") if cluster else "",
             # Units directly under the federation name it (a blank read as "no upper level").
-            parent_name=names.get(parent or "", outside.get(parent or "", "")),
+            parent_name=known.get(parent or "", outside.get(parent or "", "")),
             chair=chair or "",
             phone=phone or "",
             email=email or "",
         )
 
-    parents: dict[str, str | None] = {}
-    cluster_of: dict[str, str | None] = {}
-    children: dict[str | None, list[str]] = defaultdict(list)
-    members: dict[str | None, list[str]] = defaultdict(list)
-    sort_text: dict[str, str] = {}
-    groups: dict[str, tuple[str | None, str]] = {}
-    for unit_id, code, name, parent, cluster, sector, kind in rows:
-        groups[unit_id] = (sector, kind)
-        parents[unit_id] = parent
-        children[parent].append(unit_id)
-        cluster_of[unit_id] = cluster
-        members[cluster].append(unit_id)
-        sort_text[unit_id] = code or name
-    return ScopeRoster(
-        federation_id,
-        _Contacts(sort_text, read, make),
-        parents,
-        clusters,
-        cluster_of,
-        children,
-        members,
-        sort_text,
-        groups,
-    )
+    return _Contacts(units, read, make)
 
 
 def _tree_rows(
     session: Session, year: int, within: list[ColumnElement[bool]]
 ) -> list[tuple[Any, ...]]:
-    """(id, code, name, parent, cluster, sector, kind) of the roster's units in scope.
+    """(id, code, name, parent, cluster) of the roster's units in scope.
 
     The whole roster is read as two plain scans joined here: at national size a
     join looks every one of 126,000 units up by its id, twice as slow.
     """
     entry, unit = models.RosterEntry, models.Unit
-    sector, kind = type_coerce(entry.sector, String), type_coerce(unit.kind, String)
     if within:
         return [
             tuple(row)
             for row in session.execute(
-                select(
-                    unit.id, unit.code, unit.name, entry.parent_id, entry.cluster_id, sector, kind
-                )
+                select(unit.id, unit.code, unit.name, entry.parent_id, entry.cluster_id)
                 .join(entry, entry.unit_id == unit.id)
                 .where(entry.year == year, *within)
             )
         ]
     connection = session.connection()  # plain rows, without the ORM's per-row work
     units = {
-        unit_id: (code, name, unit_kind)
-        for unit_id, code, name, unit_kind in connection.execute(
-            select(unit.id, unit.code, unit.name, kind)
-        ).all()
+        unit_id: (code, name)
+        for unit_id, code, name in connection.execute(select(unit.id, unit.code, unit.name)).all()
     }
     rows = []
-    for unit_id, parent, cluster, unit_sector in connection.execute(
-        select(entry.unit_id, entry.parent_id, entry.cluster_id, sector).where(entry.year == year)
+    for unit_id, parent, cluster in connection.execute(
+        select(entry.unit_id, entry.parent_id, entry.cluster_id).where(entry.year == year)
     ).all():
         found = units.get(unit_id)
         if found is not None:
-            code, name, unit_kind = found
-            rows.append((unit_id, code, name, parent, cluster, unit_sector, unit_kind))
+            code, name = found
+            rows.append((unit_id, code, name, parent, cluster))
     return rows
 
 
@@ -379,9 +396,11 @@ def scope_contacts(session: Session, *, year: int, scope: Scope) -> list[UnitCon
 __all__ = [
     "ScopeRoster",
     "UnitContact",
+    "UnitOrder",
     "in_scope",
     "natural_order",
     "read_scope_roster",
+    "scope_contact_rows",
     "scope_contacts",
     "scope_members",
     "subtree",

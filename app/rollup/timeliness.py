@@ -40,7 +40,7 @@ from app.exchange import first_arrivals
 from app.plans import get_plan
 from app.rollup.deadlines import StreamDeadline, check_stream, stored_deadlines
 from app.rollup.query import Scope
-from app.rollup.scope_roster import ScopeRoster, UnitContact, scope_contacts
+from app.rollup.scope_roster import UnitContact, UnitOrder, scope_contacts
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def units_timeliness(
     session: Session,
     plan: domain.Plan,
     unit_ids: list[str],
-    roster: ScopeRoster,
+    roster: UnitOrder,
     as_of: dt.date,
     limit: int | None = None,
 ) -> tuple[StreamTimeliness, ...]:

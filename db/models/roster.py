@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from db import natural
 from db.enums import Sector, UnitKind
 from db.models.base import Base, enum_column, new_id
+
+#: The column type of a stored order (:mod:`db.natural`): compared character by
+#: character on PostgreSQL as on SQLite (binary), whatever the database's collation.
+ORDER_TYPE = String(200).with_variant(String(200, collation="C"), "postgresql")
 
 
 class Unit(Base):
@@ -16,15 +21,29 @@ class Unit(Base):
     """
 
     __tablename__ = "unit"
+    #: Each roster row's unit kind read from the index alone (0019_unit_code_order).
+    __table_args__ = (Index("ix_unit_id_kind", "id", "kind"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    #: The code's natural order as text (:func:`db.natural.code_order`): the database
+    #: lists the first units of a scope by it. Kept by :meth:`_order_code` (ORM writes)
+    #: and the column default (Core inserts); nothing updates ``code`` through Core.
+    #: Compared character by character on PostgreSQL too (collation "C").
+    code_order: Mapped[str | None] = mapped_column(
+        ORDER_TYPE, default=natural.code_order_default, index=True
+    )
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[UnitKind] = mapped_column(enum_column(UnitKind, "unit_kind"))
     phone: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     chair_name: Mapped[str] = mapped_column(String(200), default="")
+
+    @validates("code")
+    def _order_code(self, _key: str, code: str | None) -> str | None:
+        self.code_order = natural.code_order(code)
+        return code
 
 
 class Cluster(Base):
@@ -53,6 +72,9 @@ class RosterEntry(Base):
         Index("ix_roster_entry_year_parent", "year", "parent_id"),
         #: A cluster's roll-up counts its units (0007_roster_cluster_index).
         Index("ix_roster_entry_year_cluster", "year", "cluster_id"),
+        #: The dashboard counts a year's units by sector and kind from the index alone;
+        #: never parent or cluster: SQLite would walk the tree over it (0019_unit_code_order).
+        Index("ix_roster_entry_cover", "year", "unit_id", "sector"),
         CheckConstraint("member_count >= 0", name="member_count"),
         CheckConstraint("worker_count >= 0", name="worker_count"),
         CheckConstraint("parent_id IS NULL OR parent_id <> unit_id", name="not_own_parent"),
