@@ -1,59 +1,139 @@
 """A QR code drawn as one filled path: the verification box and the key card.
 
-reportlab's encoder computes each code's Reed–Solomon error correction in pure
-Python, rebuilding the generator polynomial for every block and dividing by it
-one recursive step (and one new list) per byte: about 3 ms of a form's 20. Two of
-its methods are replaced, once, by equivalents giving the same codes
-(:func:`faster_reed_solomon`; tests/unit/printing compare them with reportlab's).
+reportlab's encoder is used for what a code holds (its data segments, the version
+that fits them, its block table, the generator polynomials) and, once per version,
+for the code's fixed patterns. What is done for every code is done here: the bits
+gathered in one integer, the Reed–Solomon error correction by long division in one
+list, and the data laid on the version's template by flipping the modules of its
+set bits. reportlab builds the same matrix with a bit list, a recursive division
+that makes a new list per byte and a generator walk over every module (about a
+third of a form's time); tests/unit/printing compare every module with reportlab's
+own matrix.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from itertools import chain, zip_longest
 from typing import Any
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-#: reportlab's own methods, kept for the tests that compare.
-REPORTLAB_GENERATOR = qrencoder.QRUtil.getErrorCorrectPolynomial
-REPORTLAB_MOD = qrencoder.QRPolynomial.mod
+#: Error correction level M (15%).
+LEVEL = qrencoder.QRErrorCorrectLevel.M
+#: The mask every code uses (any mask is valid for a reader).
+MASK = 0
+
+Matrix = list[list[bool]]
+
+
+class _Bits:
+    """The bits of a code's data in one integer; its ``put`` is what reportlab's data
+    segments write themselves with."""
+
+    __slots__ = ("length", "value")
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def put(self, number: int, length: int) -> None:
+        self.value = (self.value << length) | (number & ((1 << length) - 1))
+        self.length += length
+
+    def to_bytes(self) -> list[int]:
+        size = -(-self.length // 8)
+        return list((self.value << (size * 8 - self.length)).to_bytes(size, "big"))
 
 
 @cache
-def _generator(length: int) -> Any:
-    """The generator polynomial of ``length`` error correction bytes (made once)."""
-    return REPORTLAB_GENERATOR(length)
+def _generator(count: int) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """The generator polynomial of ``count`` correction bytes: the logarithm of its
+    leading coefficient, and (place, logarithm) of its other non-zero ones."""
+    coefficients: list[int] = qrencoder.QRUtil.getErrorCorrectPolynomial(count).num
+    log = qrencoder.LOG_TABLE
+    terms = tuple((j, log[c]) for j, c in enumerate(coefficients) if c and j)
+    return log[coefficients[0]], terms
 
 
-def _remainder(self: Any, divisor: Any) -> Any:
-    """``self`` modulo ``divisor`` over GF(256), as reportlab's ``QRPolynomial.mod``
-    computes it, by long division in one list."""
+def _correction(data: list[int], count: int) -> list[int]:
+    """The ``count`` Reed–Solomon bytes of a block: the remainder of ``data`` × x^count
+    divided by the generator over GF(256)."""
     exp, log = qrencoder.EXP_TABLE, qrencoder.LOG_TABLE
-    num: list[int] = list(self.num)
-    divisor_num: list[int] = divisor.num
-    size = len(divisor_num)
-    if len(num) < size:
-        return self
-    lead = log[divisor_num[0]]
-    terms = [(j, log[c]) for j, c in enumerate(divisor_num) if c and j]
-    for i in range(len(num) - size + 1):
-        coefficient = num[i]
+    lead, terms = _generator(count)
+    remainder = [*data, *([0] * count)]
+    for i in range(len(data)):
+        coefficient = remainder[i]
         if coefficient:
             ratio = log[coefficient] - lead
             for j, term in terms:
-                num[i + j] ^= exp[(term + ratio) % 255]
-    return qrencoder.QRPolynomial(num[len(num) - size + 1 :] or [0], 0)
+                remainder[i + j] ^= exp[(term + ratio) % 255]
+    return remainder[len(data) :]
 
 
-def faster_reed_solomon() -> None:
-    """Install the equivalents of reportlab's generator and remainder (idempotent)."""
-    qrencoder.QRUtil.getErrorCorrectPolynomial = staticmethod(_generator)
-    qrencoder.QRPolynomial.mod = _remainder
+def codewords(version: int, segments: list[Any]) -> list[int]:
+    """The code's bytes in their final order: the data (ended, padded) and its error
+    correction, block by block interleaved."""
+    blocks = qrencoder.QRRSBlock.getRSBlocks(version, LEVEL)
+    capacity = sum(block.dataCount for block in blocks) * 8
+    bits = _Bits()
+    for segment in segments:
+        segment.write(bits, version)
+    if bits.length > capacity:
+        raise ValueError(f"QR data too long: {bits.length} > {capacity} bits")
+    if bits.length + 4 <= capacity:
+        bits.put(0, 4)
+    bits.put(0, -bits.length % 8)
+    for index in range((capacity - bits.length) // 8):
+        bits.put(0xEC if index % 2 == 0 else 0x11, 8)
+    data = bits.to_bytes()
+    offset = 0
+    data_blocks: list[list[int]] = []
+    correction_blocks: list[list[int]] = []
+    for block in blocks:
+        part = data[offset : offset + block.dataCount]
+        offset += block.dataCount
+        data_blocks.append(part)
+        correction_blocks.append(_correction(part, block.totalCount - block.dataCount))
+    return [
+        byte
+        for column in chain(zip_longest(*data_blocks), zip_longest(*correction_blocks))
+        for byte in column
+        if byte is not None
+    ]
 
 
-faster_reed_solomon()
+@cache
+def _template(version: int) -> tuple[tuple[tuple[bool, ...], ...], tuple[tuple[int, int], ...]]:
+    """A version's matrix with no data (its fixed patterns, format and version
+    information, the mask on every data module) and its data modules in the order
+    the bits are laid, as (row, column): made once by reportlab."""
+    blocks = qrencoder.QRRSBlock.getRSBlocks(version, LEVEL)
+    code = qrencoder.QRCode(version, LEVEL)
+    code.dataCache = [0] * sum(block.totalCount for block in blocks)
+    code.makeImpl(False, MASK)
+    rows = tuple(tuple(bool(module) for module in row) for row in code.modules)
+    return rows, tuple((row, column) for column, row in code.dataPosIterator())
+
+
+def qr_matrix(payload: str) -> Matrix:
+    """The modules of ``payload``'s QR code (level M, mask 0), dark True: the same
+    matrix as reportlab's ``QRCode.makeImpl(False, 0)``."""
+    code = qrencoder.QRCode(None, LEVEL)
+    code.addData(payload)
+    version = code.calculate_version()
+    template, places = _template(version)
+    modules = [list(row) for row in template]
+    place = 0
+    for byte in codewords(version, code.dataList):
+        for shift in (7, 6, 5, 4, 3, 2, 1, 0):
+            if byte >> shift & 1:
+                row, column = places[place]
+                modules[row][column] = not modules[row][column]
+            place += 1
+    return modules
 
 
 class QrCode(Flowable):  # type: ignore[misc]
@@ -68,11 +148,7 @@ class QrCode(Flowable):  # type: ignore[misc]
 
     def __init__(self, payload: str, size: float) -> None:
         super().__init__()
-        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        code.addData(payload)
-        code.version = code.calculate_version()
-        code.makeImpl(False, 0)
-        self.modules: list[list[bool]] = [[bool(m) for m in row] for row in code.modules]
+        self.modules: Matrix = qr_matrix(payload)
         self.payload = payload
         self.size = size
         self.width = self.height = size
