@@ -15,6 +15,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from dataclasses import replace as replace_field
 from enum import StrEnum
@@ -32,7 +33,7 @@ from app.core.text import natural_key
 from app.exchange import fingerprint_groups
 from app.plans import get_plan, plan_or_newest
 from app.printing.batch_layout import Cancelled, PrintJob, each_pdf, single_pdf
-from app.printing.batch_pool import print_in_pool, workers_for
+from app.printing.batch_pool import Workers, print_in_pool, workers_for
 from app.printing.key_card import KeyCard
 from app.printing.registration_form import RegistrationForm
 from app.printing.results_report import ResultsReport
@@ -190,47 +191,55 @@ def print_batch(
         ) from None
     if unit_codes is not None and scope is not None:
         raise InputError(N_("Choose the units either by code or by a part of the province."))
-    with ctx.reading() as session:
-        installation = require_installation(session)
-        if installation.role is not Role.FEDERATION:
-            raise UserError(N_("This needs a federation database."))
-        plan = get_plan(session, plan_or_newest(session, plan_id))
-        unit_ids = _chosen_units(session, plan, installation.own_unit_id, unit_codes, scope)
-        loaded = load_units(session, plan, unit_ids)
-        units = sorted(loaded.values(), key=lambda u: natural_key(u.code or u.name))
-        if kind is BatchDocument.REGISTRATION:
-            jobs, skipped = _registration_jobs(session, plan, units)
-            title = f"Bản đăng ký thi đua năm {plan.year}"
-        elif kind is BatchDocument.KEY_CARD:
-            jobs, skipped = _key_card_jobs(session, plan, units)
-            title = "Thẻ khóa xác thực"
-        else:
-            period = plan_period(plan, _PERIODS[kind])
-            jobs, skipped = _results_jobs(session, plan, units, period)
-            title = f"Báo cáo kết quả thi đua {period.name}"
-        author = federation_name(session, plan)
-    if not jobs:
-        raise InputError(
-            N_("None of the {count} units chosen has this document to print."),
-            params={"count": len(units)},
+    # A large batch's workers start as soon as the number of units is known: they load
+    # the printing code while the units are read.
+    pool: Workers | None = None
+    with ExitStack() as stack:
+        with ctx.reading() as session:
+            installation = require_installation(session)
+            if installation.role is not Role.FEDERATION:
+                raise UserError(N_("This needs a federation database."))
+            plan = get_plan(session, plan_or_newest(session, plan_id))
+            unit_ids = _chosen_units(session, plan, installation.own_unit_id, unit_codes, scope)
+            processes = workers_for(len(unit_ids), workers)
+            if processes > 1:
+                pool = stack.enter_context(Workers(processes))
+            loaded = load_units(session, plan, unit_ids)
+            units = sorted(loaded.values(), key=lambda u: natural_key(u.code or u.name))
+            if kind is BatchDocument.REGISTRATION:
+                jobs, skipped = _registration_jobs(session, plan, units)
+                title = f"Bản đăng ký thi đua năm {plan.year}"
+            elif kind is BatchDocument.KEY_CARD:
+                jobs, skipped = _key_card_jobs(session, plan, units)
+                title = "Thẻ khóa xác thực"
+            else:
+                period = plan_period(plan, _PERIODS[kind])
+                jobs, skipped = _results_jobs(session, plan, units, period)
+                title = f"Báo cáo kết quả thi đua {period.name}"
+            author = federation_name(session, plan)
+        if not jobs:
+            raise InputError(
+                N_("None of the {count} units chosen has this document to print."),
+                params={"count": len(units)},
+            )
+        stems = file_stems([(job.unit_code, job.unit_id) for job in jobs])
+        named = [
+            replace_field(job, file_name=document_file_name(stem, kind, plan.year))
+            for job, stem in zip(jobs, stems, strict=True)
+        ]
+        return print_jobs(
+            named,
+            out=out,
+            single_file=single_file,
+            title=title,
+            author=author,
+            replace=replace,
+            progress=progress,
+            cancelled=cancelled,
+            skipped=skipped,
+            workers=workers,
+            pool=pool,
         )
-    stems = file_stems([(job.unit_code, job.unit_id) for job in jobs])
-    named = [
-        replace_field(job, file_name=document_file_name(stem, kind, plan.year))
-        for job, stem in zip(jobs, stems, strict=True)
-    ]
-    return print_jobs(
-        named,
-        out=out,
-        single_file=single_file,
-        title=title,
-        author=author,
-        replace=replace,
-        progress=progress,
-        cancelled=cancelled,
-        skipped=skipped,
-        workers=workers,
-    )
 
 
 def print_jobs(
@@ -245,6 +254,7 @@ def print_jobs(
     cancelled: Callable[[], bool] | None = None,
     skipped: Sequence[SkippedUnit] = (),
     workers: int | None = None,
+    pool: Workers | None = None,
 ) -> BatchResult:
     """Lay ``jobs`` out: in one PDF at ``out``, or one PDF each (``job.file_name``) in the
     folder ``out``, checked first (:func:`check_output`). ``progress(done, total)`` runs
@@ -252,7 +262,8 @@ def print_jobs(
 
     ``workers``: how many processes share the documents out
     (:mod:`app.printing.batch_pool`); None: every usable core for a large batch, this
-    process alone for a small one; 1: this process alone.
+    process alone for a small one; 1: this process alone. ``pool``: workers already
+    started for this batch (they lay it out whatever its size; the caller ends them).
     """
     out = Path(out)
     check_output(out, None if single_file else [job.file_name for job in jobs], replace=replace)
@@ -261,18 +272,20 @@ def print_jobs(
         # The folder of one file per unit is made, as plan export makes its folder; a
         # single file's folder must exist (app.core.files.check_output).
         out.mkdir(parents=True, exist_ok=True)
-    processes = workers_for(total, workers)
+    processes = pool.count if pool is not None else workers_for(total, workers)
     if processes > 1:
-        paths, stopped = print_in_pool(
-            jobs,
-            out=out,
-            single_file=single_file,
-            title=title,
-            author=author,
-            workers=processes,
-            progress=progress,
-            cancelled=cancelled,
-        )
+        with ExitStack() as stack:
+            running = pool or stack.enter_context(Workers(processes))
+            paths, stopped = print_in_pool(
+                jobs,
+                out=out,
+                single_file=single_file,
+                title=title,
+                author=author,
+                workers=running,
+                progress=progress,
+                cancelled=cancelled,
+            )
         if not stopped and progress is not None:
             progress(total, total)
         printed = total if single_file and not stopped else len(paths)

@@ -6,7 +6,9 @@ the folder of one file per unit. The pieces of a single file are then joined, in
 order, into the output (:mod:`app.printing.pdf_join`, their objects copied as bytes;
 written whole, :func:`app.core.files.write_atomically`).
 
-Workers are started with ``spawn`` (as on Windows, and under PyInstaller, where the
+The workers are started (:class:`Workers`) as soon as the batch's size is known, before
+its units are read: each loads the printing code and the fonts meanwhile. They are
+started with ``spawn`` (as on Windows, and under PyInstaller, where the
 programs' entry points call :func:`multiprocessing.freeze_support`). They count the
 documents they finish in a shared counter (the progress) and stop at the next
 document once the shared cancel event is set: a cancelled single file leaves no
@@ -29,6 +31,7 @@ from app.core.errors import N_, UserError
 from app.core.files import write_atomically
 from app.core.text import nfc
 from app.printing.batch_layout import Cancelled, PrintJob, each_pdf, single_pdf
+from app.printing.fonts import register_fonts
 from app.printing.pdf_join import UnexpectedPdf, join_pieces
 
 #: Below this many documents a batch is laid out in this process: starting a worker
@@ -62,6 +65,39 @@ def workers_for(total: int, workers: int | None) -> int:
 def _start_worker(cancel: Event, done: Synchronized[int]) -> None:
     global _cancel, _done
     _cancel, _done = cancel, done
+
+
+def _warm_up() -> None:
+    """A worker's first task: the fonts loaded before its first document."""
+    register_fonts()
+
+
+class Workers:
+    """The worker processes of one batch, started at once (a context manager: on exit a
+    cancel is signalled if an error is leaving, and the processes are ended)."""
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.count = count
+        self.cancel: Event = context.Event()
+        self.done: Synchronized[int] = context.Value("i", 0)
+        self.executor = ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.cancel, self.done),
+        )
+        # The executor starts a process per task submitted while none is idle.
+        for _ in range(count):
+            self.executor.submit(_warm_up)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        if kind is not None:
+            self.cancel.set()
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _count_one() -> None:
@@ -112,40 +148,31 @@ def print_in_pool(
     single_file: bool,
     title: str,
     author: str,
-    workers: int,
+    workers: Workers,
     progress: Callable[[int, int], None] | None,
     cancelled: Callable[[], bool] | None,
 ) -> tuple[tuple[Path, ...], bool]:
-    """Lay ``jobs`` out with ``workers`` processes: (the files written, whether cancelled).
+    """Lay ``jobs`` out on ``workers``: (the files written, whether cancelled).
 
     The output was checked by the caller; the folder of one file per unit exists.
     ``progress(done, total)`` runs in this thread as documents are finished;
     ``cancelled()`` is polled every :data:`POLL` seconds.
     """
-    context = multiprocessing.get_context("spawn")
-    cancel = context.Event()
-    done: Synchronized[int] = context.Value("i", 0)
-    runs = _runs(jobs, workers)
+    runs = _runs(jobs, workers.count)
     total = len(jobs)
     with tempfile.TemporaryDirectory(prefix="thidua-batch-") as pieces_dir:
         pieces = [Path(pieces_dir) / f"{index:05d}.pdf" for index in range(len(runs))]
-        executor = ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(cancel, done),
-        )
         futures: list[Future[object]] = []
         stopped = False
         try:
             for run, piece in zip(runs, pieces, strict=True):
                 if single_file:
-                    futures.append(executor.submit(_single_run, run, piece, title, author))
+                    futures.append(workers.executor.submit(_single_run, run, piece, title, author))
                 else:
-                    futures.append(executor.submit(_each_run, run, out))
-            stopped = _follow(futures, done, total, progress, cancelled)
+                    futures.append(workers.executor.submit(_each_run, run, out))
+            stopped = _follow(futures, workers.done, total, progress, cancelled)
         except BrokenProcessPool:
-            cancel.set()
+            workers.cancel.set()
             raise UserError(
                 N_(
                     "Printing stopped: one of its processes ended unexpectedly. "
@@ -153,12 +180,12 @@ def print_in_pool(
                 )
             ) from None
         except BaseException:
-            cancel.set()
+            workers.cancel.set()
             raise
         finally:
             if stopped:
-                cancel.set()
-            executor.shutdown(wait=True, cancel_futures=True)
+                workers.cancel.set()
+            workers.executor.shutdown(wait=True, cancel_futures=True)
         if not single_file:
             paths = [
                 path

@@ -8,13 +8,14 @@ forces the pool (a batch this small is otherwise laid out in this process)."""
 
 from __future__ import annotations
 
+import multiprocessing
 import tempfile
 from pathlib import Path
 
 import pytest
 
 from app.core.text import natural_key
-from app.printing import BatchDocument, print_batch
+from app.printing import BatchDocument, OutputExists, print_batch
 from app.printing.batch_pool import MIN_POOLED, workers_for
 from tests.unit.printing.pdf_reading import (
     PLAN,
@@ -137,3 +138,23 @@ def test_cancelled_pooled_separate_files_keep_only_whole_files(
 )
 def test_how_many_workers(total: int, asked: int | None, expected: int) -> None:
     assert workers_for(total, asked) == expected
+
+
+def test_workers_started_ahead_end_when_the_batch_is_refused(
+    province: Province, own_temp: Path
+) -> None:
+    """The workers start before the output is checked; a refused batch ends them and
+    leaves the existing file as it was."""
+    existing = province.out / "exists.pdf"
+    existing.write_bytes(b"%PDF-1.4 kept")
+    with pytest.raises(OutputExists):
+        print_batch(
+            province.ctx,
+            document=BatchDocument.REGISTRATION,
+            plan_id=PLAN,
+            out=existing,
+            workers=2,
+        )
+    assert multiprocessing.active_children() == []
+    assert existing.read_bytes() == b"%PDF-1.4 kept"
+    assert list(own_temp.iterdir()) == []
