@@ -35,6 +35,7 @@ from app.core.i18n import gettext as _
 from app.core.location import chosen_database
 from app.core.preferences import load_preferences
 
+import ui.widgets.import_scan  # noqa: F401  (first: PySide6's per-import scan off)
 from ui.shell.main_window import MainWindow
 from ui.widgets.fonts import apply_font_scale, load_bundled_fonts
 from ui.widgets.qt_translations import install_qt_translations
