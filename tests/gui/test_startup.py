@@ -90,3 +90,34 @@ def test_without_the_switch_pyside_reads_each_source(tmp_path: Path) -> None:
     )
     out = _run(code, tmp_path)
     assert out.strip().splitlines()[-1] == "True"
+
+
+#: What the federation's workspace must not import before its plan is shown: the
+#: dashboard's figures, dialogs and the package format are loaded by the task runner
+#: or when first used.
+NOT_BEFORE_THE_PLAN = (
+    "app.exchange.bodies",
+    "app.rollup.dashboard",
+    "app.rollup.services",
+    "app.rollup.timeliness",
+    "cryptography",
+    "openpyxl",
+    "reportlab",
+    "ui.federation.dashboard_dialogs",
+    "ui.federation.history_dialog",
+    "ui.federation.reminder_dialog",
+    "ui.federation.units_behind",
+)
+
+
+def test_the_federation_workspace_module_leaves_the_dashboard_services_to_the_runner(
+    tmp_path: Path,
+) -> None:
+    """The GUI thread imports the workspace between opening the database and the plan."""
+    code = (
+        "import sys\n"
+        "import ui.federation.workspace\n"
+        f"print(sorted(m for m in {NOT_BEFORE_THE_PLAN!r} if m in sys.modules))\n"
+    )
+    out = _run(code, tmp_path)
+    assert out.strip().splitlines()[-1] == "[]"

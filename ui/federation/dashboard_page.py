@@ -35,26 +35,27 @@ from app.core.context import AppContext
 from app.core.figures import percent_of, percent_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, UnitFigure
+from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
-from ui.federation import dashboard_dialogs
 from ui.federation.common import fit_width, stream_label
 from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
-from ui.federation.history_dialog import UnitHistoryDialog
-from ui.federation.late_units import LateUnitsDialog, behind_count, rates_text
-from ui.federation.reminder_dialog import ReminderDialog
-from ui.federation.units_behind import UnitsBehindDialog
+from ui.federation.late_units import behind_count, rates_text
 from ui.widgets.dialogs import ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
+    from app.rollup import ClusterFigure, Dashboard, ScopeChoice, UnitFigure
+
     from ui.federation.deadlines_dialog import DeadlinesDialog
     from ui.federation.entry_dialog import EntryDialog
+    from ui.federation.history_dialog import UnitHistoryDialog
+    from ui.federation.late_units import LateUnitsDialog
+    from ui.federation.reminder_dialog import ReminderDialog
 
 
 class DashboardPage(Page):
@@ -255,14 +256,15 @@ class DashboardPage(Page):
     # --- loading ----------------------------------------------------------------------------
 
     def set_plan(self, plan: domain.Plan) -> None:
-        """Load the scopes of the plan's year, then refresh."""
-        from app.rollup import read_scope_choices
-
+        """Load the scopes of the plan's year, then refresh (the roll-up's services are
+        imported by the job: the plan is on screen before they load)."""
         self.plan = plan
         self._clusters = None
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
+            from app.rollup import read_scope_choices
+
             return read_scope_choices(ctx, year=year)
 
         def done(choices: list[ScopeChoice]) -> None:
@@ -399,6 +401,8 @@ class DashboardPage(Page):
     @Slot(str, str)
     def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
         """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
+        from ui.federation import dashboard_dialogs
+
         dialog = dashboard_dialogs.open_entry(
             self, unit_code, plan=self.plan, stream=stream, saved=self.refresh
         )
@@ -409,6 +413,8 @@ class DashboardPage(Page):
 
     @Slot()
     def show_late(self) -> LateUnitsDialog | None:
+        from ui.federation import dashboard_dialogs
+
         if self.board is None:
             return None
         scope = _scope_text(self.current_choice())
@@ -420,12 +426,16 @@ class DashboardPage(Page):
 
     @Slot(str, str)
     def show_history(self, unit_code: str, stream: str = "") -> UnitHistoryDialog:
+        from ui.federation import dashboard_dialogs
+
         dialog = dashboard_dialogs.open_history(self, unit_code, plan=self.plan, stream=stream)
         self.history_shown.emit(dialog)
         return dialog
 
     @Slot(str)
     def ask_reminders(self, stream: str = "") -> ReminderDialog | None:
+        from ui.federation import dashboard_dialogs
+
         if self.plan is None:
             return None
         dialog = dashboard_dialogs.open_reminders(
@@ -441,6 +451,8 @@ class DashboardPage(Page):
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
+        from ui.federation import dashboard_dialogs
+
         if self.plan is None:
             return None
         dialog = dashboard_dialogs.open_deadlines(self, self.plan, self._deadline_changed)
@@ -482,6 +494,8 @@ class DashboardPage(Page):
             )
 
         def done(rows: list[UnitFigure]) -> None:
+            from ui.federation.units_behind import UnitsBehindDialog
+
             dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(self))
             dialog.open()
             self.behind_shown.emit(dialog)
@@ -565,6 +579,8 @@ class DashboardPage(Page):
 
     @Slot()
     def choose_workbook(self) -> None:
+        from ui.federation import dashboard_dialogs
+
         if self.plan is not None:
             dashboard_dialogs.ask_workbook(self, self.plan.year, self.export_workbook)
 

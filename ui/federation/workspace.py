@@ -376,14 +376,15 @@ class FederationWorkspace(Page):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self, plan_id: str | None = None) -> None:
-        """Load the plans (keeping the chosen one, or ``plan_id``), then every page."""
-        from app.exchange import unit_names
-        from app.plans import available_plans, read_plan
-
+        """Load the plans (keeping the chosen one, or ``plan_id``), then every page; the
+        services are imported on the task runner, never by the GUI thread."""
         ctx = self._ctx
         wanted = plan_id or (self.plan.id if self.plan is not None else None)
 
         def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.exchange import unit_names
+            from app.plans import available_plans, read_plan
+
             summaries = available_plans(ctx)
             plans = {s.id: read_plan(ctx, plan_id=s.id) for s in summaries}
             return summaries, plans, unit_names(ctx)
@@ -440,11 +441,11 @@ class FederationWorkspace(Page):
         self.loaded.emit(plan.id)
 
     def _load_choices(self, plan: domain.Plan) -> None:
-        from app.rollup import read_scope_choices
-
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.rollup import read_scope_choices
+
             return read_scope_choices(ctx, year=plan.year)
 
         def done(choices: list[ScopeChoice]) -> None:
