@@ -93,8 +93,8 @@ def test_without_the_switch_pyside_reads_each_source(tmp_path: Path) -> None:
 
 
 #: What the federation's workspace must not import before its plan is shown: the
-#: dashboard's figures, dialogs and the package format are loaded by the task runner
-#: or when first used.
+#: dashboard's figures, its dialogs and the package format are loaded by the task
+#: runner or when first used.
 NOT_BEFORE_THE_PLAN = (
     "app.exchange.bodies",
     "app.rollup.dashboard",
@@ -103,7 +103,6 @@ NOT_BEFORE_THE_PLAN = (
     "cryptography",
     "openpyxl",
     "reportlab",
-    "ui.federation.dashboard_dialogs",
     "ui.federation.history_dialog",
     "ui.federation.reminder_dialog",
     "ui.federation.units_behind",

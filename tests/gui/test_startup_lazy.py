@@ -101,3 +101,31 @@ def test_a_page_clicked_before_it_is_built_is_built_and_loads(
         assert workspace.plan_page.plan is not None
         assert workspace.plan_page.plan.id == workspace.plan_combo.currentData()
     window.close()
+
+
+def test_the_plan_s_figures_come_before_the_other_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    """The dashboard's first figures are delivered before any other page is built (the GUI
+    thread builds them one per turn after), then every page follows."""
+    i18n.set_language("vi")
+    window = MainWindow(federation(tmp_path), Preferences(language="vi", staff_name="An"))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.plan_shown, timeout=20000):
+        window.start()
+    workspace = window.federation_workspace
+    assert workspace is not None
+    at_figures: list[str] = []
+
+    def figures(_board: object) -> None:
+        at_figures.extend(name for name in PAGE_NAMES if workspace.tabs.built(name) is not None)
+
+    workspace.dashboard.refreshed.connect(figures)
+    with qtbot.waitSignal(workspace.dashboard.refreshed, timeout=20000):
+        pass
+    assert at_figures == ["dashboard"]
+    assert workspace.dashboard.model.rowCount() > 0, "the plan's indicators with their figures"
+    qtbot.waitUntil(
+        lambda: all(workspace.tabs.built(name) is not None for name in PAGE_NAMES),
+        timeout=20000,
+    )
+    window.close()

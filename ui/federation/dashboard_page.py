@@ -38,18 +38,19 @@ from app.core.i18n import gettext as _
 from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
+from ui.federation import dashboard_dialogs
 from ui.federation.common import fit_width, stream_label
 from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.federation.late_units import behind_count, rates_text
-from ui.widgets.dialogs import ending_in, opener
+from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
-    from app.rollup import ClusterFigure, Dashboard, ScopeChoice, UnitFigure
+    from app.rollup import ClusterFigure, Dashboard, ScopeChoice
 
     from ui.federation.deadlines_dialog import DeadlinesDialog
     from ui.federation.entry_dialog import EntryDialog
@@ -306,8 +307,6 @@ class DashboardPage(Page):
     @Slot()
     def refresh(self) -> None:
         """Recompute on the worker; a refresh asked while one runs runs once after it."""
-        from app.rollup import fresh_dashboard
-
         if self.plan is None:
             return
         if self._refreshing:
@@ -318,6 +317,8 @@ class DashboardPage(Page):
         started = time.perf_counter()
 
         def job(_progress: Any, _token: CancelToken) -> Dashboard:
+            from app.rollup import fresh_dashboard  # its services load on the worker
+
             return fresh_dashboard(ctx, plan_id=plan_id, scope=scope, as_of=as_of)
 
         def finished(board: Dashboard) -> None:
@@ -401,8 +402,6 @@ class DashboardPage(Page):
     @Slot(str, str)
     def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
         """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
-        from ui.federation import dashboard_dialogs
-
         dialog = dashboard_dialogs.open_entry(
             self, unit_code, plan=self.plan, stream=stream, saved=self.refresh
         )
@@ -413,8 +412,6 @@ class DashboardPage(Page):
 
     @Slot()
     def show_late(self) -> LateUnitsDialog | None:
-        from ui.federation import dashboard_dialogs
-
         if self.board is None:
             return None
         scope = _scope_text(self.current_choice())
@@ -426,16 +423,12 @@ class DashboardPage(Page):
 
     @Slot(str, str)
     def show_history(self, unit_code: str, stream: str = "") -> UnitHistoryDialog:
-        from ui.federation import dashboard_dialogs
-
         dialog = dashboard_dialogs.open_history(self, unit_code, plan=self.plan, stream=stream)
         self.history_shown.emit(dialog)
         return dialog
 
     @Slot(str)
     def ask_reminders(self, stream: str = "") -> ReminderDialog | None:
-        from ui.federation import dashboard_dialogs
-
         if self.plan is None:
             return None
         dialog = dashboard_dialogs.open_reminders(
@@ -451,8 +444,6 @@ class DashboardPage(Page):
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
-        from ui.federation import dashboard_dialogs
-
         if self.plan is None:
             return None
         dialog = dashboard_dialogs.open_deadlines(self, self.plan, self._deadline_changed)
@@ -475,32 +466,17 @@ class DashboardPage(Page):
         self.show_units_behind(index.row(), stream)
 
     def show_units_behind(self, row: int, stream: str) -> None:
-        from app.rollup import read_units_behind
-
-        if self.plan is None:
-            return
-        item = self.model.rollup_at(row)
-        ctx, plan, scope = self._ctx, self.plan, self.scope()
-        scope_text = _scope_text(self.current_choice())
-
-        def job(_progress: Any, _token: CancelToken) -> list[UnitFigure]:
-            return read_units_behind(
-                ctx,
-                plan_id=plan.id,
-                indicator_code=item.indicator.code,
-                target=item.target,
-                stream=stream,
-                scope=scope,
+        """The units a figure counts (a double click on it), in their dialog."""
+        if self.plan is not None:
+            dashboard_dialogs.open_units_behind(
+                self,
+                self.plan,
+                self.model.rollup_at(row),
+                stream,
+                (self.scope(), _scope_text(self.current_choice())),
+                shown=self.behind_shown.emit,
+                failed=self._failed,
             )
-
-        def done(rows: list[UnitFigure]) -> None:
-            from ui.federation.units_behind import UnitsBehindDialog
-
-            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(self))
-            dialog.open()
-            self.behind_shown.emit(dialog)
-
-        self._runner.run(job, done, self._failed)
 
     # --- charts -----------------------------------------------------------------------------
 
@@ -579,8 +555,6 @@ class DashboardPage(Page):
 
     @Slot()
     def choose_workbook(self) -> None:
-        from ui.federation import dashboard_dialogs
-
         if self.plan is not None:
             dashboard_dialogs.ask_workbook(self, self.plan.year, self.export_workbook)
 

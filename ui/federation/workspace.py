@@ -416,11 +416,27 @@ class FederationWorkspace(Page):
             ):
                 if (page := self._built(name)) is not None:
                     getattr(page, load)()
-            if first:  # the plan is on screen: now the other pages
-                self.tabs.build_rest_soon()
+            if first:  # the plan is on screen: its figures, then the other pages
+                self._build_rest_after_figures()
             self.reloaded.emit()
 
         self._runner.run(job, done, self._failed)
+
+    def _build_rest_after_figures(self) -> None:
+        """Build the other pages once the dashboard shows its first figures (or says why it
+        cannot): until then the GUI thread delivers the figures, not the pages."""
+        dashboard = self.dashboard
+        if self.plan is None:  # no plan, no figures to wait for
+            self.tabs.build_rest_soon()
+            return
+
+        def then(*_args: object) -> None:
+            dashboard.refreshed.disconnect(then)
+            dashboard.failed.disconnect(then)
+            self.tabs.build_rest_soon()
+
+        dashboard.refreshed.connect(then)
+        dashboard.failed.connect(then)
 
     @Slot(int)
     def _plan_chosen(self, index: int) -> None:
