@@ -63,8 +63,9 @@ JSON_OUT = Path(
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
 TIMEOUT = 60.0
 
-#: The baseline: the same trace line as the application's, from a bare window.
-BARE_SCRIPT = """
+#: A bare ``QMainWindow`` of the main window's size calling ``after_paint()`` once painted;
+#: a script is ``WINDOW_HEAD``, its ``after_paint`` and ``WINDOW_TAIL``.
+WINDOW_HEAD = """
 import sys, time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -73,14 +74,11 @@ class FirstPaint(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, report)
+            QTimer.singleShot(0, after_paint)
         return False
-
-def report():
-    print(f"startup first-paint {time.monotonic():.6f} heavy=-", flush=True)
-    app.quit()
-
-app = QApplication(sys.argv)
+"""
+WINDOW_TAIL = """
+app = QApplication(sys.argv[:1])
 window = QMainWindow()
 window.setWindowTitle("bare")
 window.resize(1100, 700)
@@ -90,22 +88,25 @@ window.show()
 app.exec()
 """
 
+#: The baseline: the same trace line as the application's, from a bare window.
+BARE_SCRIPT = (
+    WINDOW_HEAD
+    + """
+def after_paint():
+    print(f"startup first-paint {time.monotonic():.6f} heavy=-", flush=True)
+    app.quit()
+"""
+    + WINDOW_TAIL
+)
+
 #: The floor of "plan shown": the bare window, then (after its first paint, as the
 #: application does) SQLAlchemy's ORM, one mapped class and one read of the plans.
-ORM_FLOOR_SCRIPT = """
-import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
-class FirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, show_plan)
-        return False
-
-def show_plan():
+ORM_FLOOR_SCRIPT = (
+    WINDOW_HEAD
+    + """
+def after_paint():
     print(f"startup first-paint {time.monotonic():.6f} heavy=-", flush=True)
+    from PySide6.QtWidgets import QLabel
     from sqlalchemy import String, create_engine, select
     from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -122,16 +123,9 @@ def show_plan():
     window.setCentralWidget(QLabel("\\n".join(titles)))
     print(f"startup data-shown {time.monotonic():.6f}", flush=True)
     app.quit()
-
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-window.setWindowTitle("bare")
-window.resize(1100, 700)
-first_paint = FirstPaint()
-window.installEventFilter(first_paint)
-window.show()
-app.exec()
 """
+    + WINDOW_TAIL
+)
 
 #: The application exactly as the ``thidua`` entry point starts it.
 APP_SCRIPT = "import sys\nfrom ui.main import main\nsys.exit(main(sys.argv[1:]))\n"
