@@ -128,7 +128,15 @@ def startup_table(figures: dict[str, Any]) -> str:
             f"| {filled / bare:.2f} | {filled / floor:.2f} |"
         )
     lines.append("")
-    lines.append(f"Medians of {figures['runs']} runs each, alternating, in one run of the bench.")
+    load = figures.get("load")
+    machine = (
+        f" (load average {load:.1f} on {figures.get('cores')} cores as they ended)"
+        if load is not None
+        else ""
+    )
+    lines.append(
+        f"Medians of {figures['runs']} runs each, alternating, in one run of the bench{machine}."
+    )
     return "\n".join(lines)
 
 

@@ -310,6 +310,14 @@ def test_bench_startup(tmp_path: Path) -> None:
             "plan_shown": data_median,
             "figures_shown": filled_median,
         }
-    figures = {"runs": RUNS, "bare": medians, "orm_floor": floor_median, "programs": shown}
+    figures = {
+        "runs": RUNS,
+        "bare": medians,
+        "orm_floor": floor_median,
+        "programs": shown,
+        "cores": os.cpu_count(),
+        # the machine's load when the runs ended (None where the system keeps none)
+        "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    }
     JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
     JSON_OUT.write_text(json.dumps(figures, indent=1), encoding="utf-8")
