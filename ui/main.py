@@ -3,7 +3,8 @@
 Start-up order matters on old PCs: the window is shown and painted first;
 only after its first paint is the database opened on a worker thread
 (SQLAlchemy, Alembic, reportlab and openpyxl are imported only there or on
-first use; ``tests/gui/test_startup.py`` checks it).
+first use; ``tests/gui/test_startup.py`` checks it). PySide6's scan of the source of every
+module imported after it is turned off first (:mod:`ui.widgets.import_scan`).
 
 Environment switches, for smoke tests and benchmarks:
 
@@ -11,7 +12,9 @@ Environment switches, for smoke tests and benchmarks:
     print ``window-shown: <title>`` shortly after the window is shown, then quit.
 ``THIDUA_TRACE_STARTUP``
     print ``startup first-paint <t> heavy=<modules>`` when the first window has
-    been painted and ``startup data-shown <t>`` when the data is on screen, where
+    been painted, ``startup data-shown <t>`` when the plan is chosen on screen and
+    ``startup figures-shown <t>`` when its figures are (the federation's dashboard
+    filled; a unit's workspace shows them with its plan), where
     ``<t>`` is ``time.monotonic()`` (one clock for every process on the machine,
     so a parent can subtract its own launch time) and ``<modules>`` lists which
     of SQLAlchemy, Alembic, reportlab and openpyxl were already imported
@@ -35,6 +38,7 @@ from app.core.i18n import gettext as _
 from app.core.location import chosen_database
 from app.core.preferences import load_preferences
 
+import ui.widgets.import_scan  # noqa: F401  (first: PySide6's per-import scan off)
 from ui.shell.main_window import MainWindow
 from ui.widgets.fonts import apply_font_scale, load_bundled_fonts
 from ui.widgets.qt_translations import install_qt_translations
@@ -156,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         nonlocal opened_packages
         if trace and not opened_packages:
             trace_startup("data-shown")
+            trace_figures_shown(window)
         if not opened_packages:
             opened_packages = True
             open_packages(window, args.packages)
@@ -172,6 +177,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         QTimer.singleShot(200, report)
     return app.exec()
+
+
+def trace_figures_shown(window: MainWindow) -> None:
+    """``startup figures-shown`` once the plan's figures are on screen: the federation's
+    dashboard fills them after its plan (its own reads); a unit's come with its plan."""
+    workspace = window.federation_workspace
+    if workspace is None:
+        trace_startup("figures-shown")
+        return
+    dashboard = workspace.dashboard
+
+    def shown(_board: object) -> None:
+        dashboard.refreshed.disconnect(shown)
+        trace_startup("figures-shown")
+
+    dashboard.refreshed.connect(shown)
 
 
 def open_packages(window: MainWindow, packages: Sequence[Path]) -> None:

@@ -6,10 +6,14 @@ or the path given) and replaces what lies between the markers
 (``make bench-readme``); with ``--national``, the JSON of
 ``test_bench_national`` (``build/bench/national.json``) and the markers
 ``<!-- bench:national -->`` … ``<!-- /bench:national -->`` (``make
-bench-national-readme``): no figure in those sections is ever copied by hand.
+bench-national-readme``); with ``--startup``, the JSON of ``test_bench_startup``
+(``build/bench/startup.json``) and the markers ``<!-- bench:startup -->`` …
+``<!-- /bench:startup -->`` (``make bench-readme`` too): no figure in those sections
+is ever copied by hand.
 
     python tests/bench/readme.py [IMPORT_JSON]
     python tests/bench/readme.py --national [NATIONAL_JSON]
+    python tests/bench/readme.py --startup [STARTUP_JSON]
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 START, END = "<!-- bench:import -->", "<!-- /bench:import -->"
 NATIONAL = ("<!-- bench:national -->", "<!-- /bench:national -->")
+STARTUP = ("<!-- bench:startup -->", "<!-- /bench:startup -->")
+#: The start-up figures' rows: the program's name in the JSON, and in the table.
+STARTUP_ROWS = {
+    "thidua": "`thidua` (source tree, compiled catalogue)",
+    "thidua (frozen)": "`thidua` frozen (the bundle)",
+}
 
 
 def import_table(figures: dict[str, Any]) -> str:
@@ -85,6 +95,51 @@ def national_table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def startup_table(figures: dict[str, Any]) -> str:
+    """The start-up table: each first paint, plan shown and figures shown against the bare
+    window, and the last two against their floor (the bare window, SQLAlchemy's ORM and
+    one read)."""
+    bare = figures["bare"]["bare QMainWindow"]
+    floor = figures["orm_floor"]
+    lines = [
+        "| | first paint | × bare | plan shown | × bare | × its floor "
+        "| figures shown | × bare | × the floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| bare PySide6 `QMainWindow` (the baseline) | {_ms(bare)} | 1 | | | | | | |",
+    ]
+    frozen_bare = figures["bare"].get("bare QMainWindow (frozen)")
+    if frozen_bare is not None:
+        lines.append(
+            f"| bare `QMainWindow` frozen by PyInstaller | {_ms(frozen_bare)} "
+            f"| {frozen_bare / bare:.2f} | | | | | | |"
+        )
+    lines.append(
+        f"| floor: the bare window, then SQLAlchemy's ORM, one mapped class, one read "
+        f"| | | {_ms(floor)} | {floor / bare:.2f} | 1 | | | |"
+    )
+    for name, each in figures["programs"].items():
+        paint, shown, filled = each["first_paint"], each["plan_shown"], each["figures_shown"]
+        paint_ratio = f"**{paint / bare:.2f}**"
+        if frozen_bare is not None and "frozen" in name:
+            paint_ratio += f" (**{paint / frozen_bare:.2f}** × the frozen bare)"
+        lines.append(
+            f"| {STARTUP_ROWS.get(name, name)} | {_ms(paint)} | {paint_ratio} | {_ms(shown)} "
+            f"| **{shown / bare:.2f}** | {shown / floor:.2f} | {_ms(filled)} "
+            f"| {filled / bare:.2f} | {filled / floor:.2f} |"
+        )
+    lines.append("")
+    load = figures.get("load")
+    machine = (
+        f" (load average {load:.1f} on {figures.get('cores')} cores as they ended)"
+        if load is not None
+        else ""
+    )
+    lines.append(
+        f"Medians of {figures['runs']} runs each, alternating, in one run of the bench{machine}."
+    )
+    return "\n".join(lines)
+
+
 def rewrite(readme: str, block: str, markers: tuple[str, str] = (START, END)) -> str:
     """``readme`` with the text between the markers replaced by ``block``."""
     start, end = markers
@@ -95,20 +150,21 @@ def rewrite(readme: str, block: str, markers: tuple[str, str] = (START, END)) ->
 
 
 def main(argv: list[str]) -> None:
-    national = argv[:1] == ["--national"]
-    if national:
-        argv = argv[1:]
-    name = "national.json" if national else "import.json"
-    source = Path(argv[0]) if argv else ROOT / "build" / "bench" / name
+    kind = "import"
+    if argv[:1] in (["--national"], ["--startup"]):
+        kind, argv = argv[0].removeprefix("--"), argv[1:]
+    source = Path(argv[0]) if argv else ROOT / "build" / "bench" / f"{kind}.json"
     figures = json.loads(source.read_text(encoding="utf-8"))
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
-    if national:
+    if kind == "national":
         text = rewrite(text, national_table(figures), NATIONAL)
+    elif kind == "startup":
+        text = rewrite(text, startup_table(figures), STARTUP)
     else:
         text = rewrite(text, import_table(figures))
     readme.write_text(text, encoding="utf-8")
-    print(f"README.md: {'national' if national else 'import'} figures from {source}")
+    print(f"README.md: {kind} figures from {source}")
 
 
 if __name__ == "__main__":

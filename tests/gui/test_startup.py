@@ -61,3 +61,62 @@ def test_the_first_paint_comes_before_the_heavy_imports(tmp_path: Path) -> None:
     assert len(paint) == 1, out
     assert paint[0].split()[-1] == "heavy=-", paint[0]
     assert "window-shown: " in out
+
+
+def test_modules_imported_after_pyside_are_not_read_as_source(tmp_path: Path) -> None:
+    """PySide6 reads the source of every module imported after it (its ``__feature__``
+    scan, ~200 ms of CPU at start-up); ``ui.main`` turns the scan off before the
+    screens' modules, so no source of theirs, SQLAlchemy's or the models' is read."""
+    code = (
+        "import linecache, pathlib\n"
+        "import ui.main\n"
+        "import sqlalchemy, db.models\n"
+        "from ui.widgets.import_scan import feature_scan_skipped\n"
+        "files = [pathlib.Path(f).as_posix() for f in linecache.cache if f.endswith('.py')]\n"
+        "read = [f for f in files if 'sqlalchemy/' in f or 'ui/shell/' in f or 'db/models/' in f]\n"
+        "print(feature_scan_skipped(), len(read))\n"
+    )
+    out = _run(code, tmp_path)
+    assert out.strip().splitlines()[-1] == "True 0"
+
+
+def test_without_the_switch_pyside_reads_each_source(tmp_path: Path) -> None:
+    """The check above can fail: PySide6 alone reads an imported module's source."""
+    code = (
+        "import linecache, pathlib\n"
+        "import PySide6.QtWidgets\n"
+        "import db.models\n"
+        "print(any('db/models/' in pathlib.Path(f).as_posix() for f in linecache.cache))\n"
+    )
+    out = _run(code, tmp_path)
+    assert out.strip().splitlines()[-1] == "True"
+
+
+#: What the federation's workspace must not import before its plan is shown: the
+#: dashboard's figures, its dialogs and the package format are loaded by the task
+#: runner or when first used.
+NOT_BEFORE_THE_PLAN = (
+    "app.exchange.bodies",
+    "app.rollup.dashboard",
+    "app.rollup.services",
+    "app.rollup.timeliness",
+    "cryptography",
+    "openpyxl",
+    "reportlab",
+    "ui.federation.history_dialog",
+    "ui.federation.reminder_dialog",
+    "ui.federation.units_behind",
+)
+
+
+def test_the_federation_workspace_module_leaves_the_dashboard_services_to_the_runner(
+    tmp_path: Path,
+) -> None:
+    """The GUI thread imports the workspace between opening the database and the plan."""
+    code = (
+        "import sys\n"
+        "import ui.federation.workspace\n"
+        f"print(sorted(m for m in {NOT_BEFORE_THE_PLAN!r} if m in sys.modules))\n"
+    )
+    out = _run(code, tmp_path)
+    assert out.strip().splitlines()[-1] == "[]"

@@ -16,7 +16,7 @@ from app.core.preferences import Preferences
 from app.setup import initialize
 from db.enums import Role
 
-from ui.federation.workspace import PAGE_NAMES
+from ui.federation.workspace import PAGE_NAMES, FederationWorkspace
 from ui.shell.main_window import MainWindow
 
 TITLES = {
@@ -61,6 +61,19 @@ def started(qtbot: QtBot, database: Path) -> tuple[MainWindow, list[str | None]]
     return window, at_plan
 
 
+def to_the_plan(qtbot: QtBot, tmp_path: Path) -> tuple[MainWindow, FederationWorkspace]:
+    """A federation's window started, once its plan is shown."""
+    i18n.set_language("vi")
+    window = MainWindow(federation(tmp_path), Preferences(language="vi", staff_name="An"))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.plan_shown, timeout=20000):
+        window.start()
+    workspace = window.federation_workspace
+    assert workspace is not None
+    return window, workspace
+
+
 def test_the_plan_comes_first_then_the_pages_and_the_chores(qtbot: QtBot, tmp_path: Path) -> None:
     window, at_plan = started(qtbot, federation(tmp_path))
     assert at_plan == ["dashboard", None], "only the dashboard, no reminder yet"
@@ -82,14 +95,7 @@ def test_the_plan_comes_first_then_the_pages_and_the_chores(qtbot: QtBot, tmp_pa
 def test_a_page_clicked_before_it_is_built_is_built_and_loads(
     qtbot: QtBot, tmp_path: Path, name: str
 ) -> None:
-    i18n.set_language("vi")
-    window = MainWindow(federation(tmp_path), Preferences(language="vi", staff_name="An"))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.plan_shown, timeout=20000):
-        window.start()
-    workspace = window.federation_workspace
-    assert workspace is not None
+    window, workspace = to_the_plan(qtbot, tmp_path)
     index = workspace.tabs.index_of(name)
     assert workspace.tabs.built(name) is None, "not built with the plan"
     workspace.tabs.tabBar().setCurrentIndex(index)  # as a click on the tab does
@@ -100,4 +106,25 @@ def test_a_page_clicked_before_it_is_built_is_built_and_loads(
     if name == "plan_page":  # handed the plan shown
         assert workspace.plan_page.plan is not None
         assert workspace.plan_page.plan.id == workspace.plan_combo.currentData()
+    window.close()
+
+
+def test_the_plan_s_figures_come_before_the_other_pages(qtbot: QtBot, tmp_path: Path) -> None:
+    """The dashboard's first figures are delivered before any other page is built (the GUI
+    thread builds them one per turn after), then every page follows."""
+    window, workspace = to_the_plan(qtbot, tmp_path)
+    at_figures: list[str] = []
+
+    def figures(_board: object) -> None:
+        at_figures.extend(name for name in PAGE_NAMES if workspace.tabs.built(name) is not None)
+
+    workspace.dashboard.refreshed.connect(figures)
+    with qtbot.waitSignal(workspace.dashboard.refreshed, timeout=20000):
+        pass
+    assert at_figures == ["dashboard"]
+    assert workspace.dashboard.model.rowCount() > 0, "the plan's indicators with their figures"
+    qtbot.waitUntil(
+        lambda: all(workspace.tabs.built(name) is not None for name in PAGE_NAMES),
+        timeout=20000,
+    )
     window.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -25,10 +26,12 @@ from PySide6.QtGui import QColor, QPen
 from app.core import domain
 from app.core.figures import Verdict, percent_text
 from app.core.i18n import gettext as _
-from app.rollup import ClusterFigure, Dashboard
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation.common import stream_label
+
+if TYPE_CHECKING:
+    from app.rollup import ClusterFigure, Dashboard
 
 #: Attainment bars are cut here so one runaway figure does not flatten the rest.
 CHART_CAP = 200.0

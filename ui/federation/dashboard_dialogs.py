@@ -16,19 +16,22 @@ from PySide6.QtWidgets import QFileDialog
 
 from app.core import domain
 from app.core.i18n import gettext as _
-from app.rollup import Dashboard, Scope, Timeliness
+from app.rollup import Scope
 
-from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.late_units import LateUnitsDialog
-from ui.federation.reminder_dialog import ReminderDialog
 from ui.widgets.dialogs import file_dialog, opener
 from ui.widgets.errors import report_failure
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken
 
 if TYPE_CHECKING:  # loaded when first opened, not with the dashboard
+    from app.rollup import Dashboard, TargetRollup, Timeliness, UnitFigure
+
     from ui.federation.deadlines_dialog import DeadlinesDialog
     from ui.federation.entry_dialog import EntryDialog
+    from ui.federation.history_dialog import UnitHistoryDialog
+    from ui.federation.reminder_dialog import ReminderDialog
+    from ui.federation.units_behind import UnitsBehindDialog
 
 
 def open_entry(
@@ -55,6 +58,8 @@ def open_history(
     page: Page, unit_code: str, *, plan: domain.Plan | None, stream: str
 ) -> UnitHistoryDialog:
     """A unit's report history, at ``stream`` (the report of the row it was asked from)."""
+    from ui.federation.history_dialog import show_unit_history
+
     plan_id = plan.id if plan else None
     return show_unit_history(
         page, page.context, page.runner, unit_code, plan_id=plan_id, stream=stream or None
@@ -103,6 +108,8 @@ def open_reminders(
     as_of: dt.date | None,
 ) -> ReminderDialog:
     """The reminder letters over the scopes offered, counted to the dashboard's day."""
+    from ui.federation.reminder_dialog import ReminderDialog
+
     dialog = ReminderDialog(
         page.context,
         page.runner,
@@ -115,6 +122,43 @@ def open_reminders(
     )
     dialog.open()
     return dialog
+
+
+def open_units_behind(
+    page: Page,
+    plan: domain.Plan,
+    item: TargetRollup,
+    stream: str,
+    scope: tuple[Scope, str],
+    *,
+    shown: Callable[[UnitsBehindDialog], None],
+    failed: Callable[[BaseException], None],
+) -> None:
+    """The units behind a figure of ``item`` (read on the worker), with ``scope`` as the
+    dashboard has it and says it; ``shown`` with the dialog once it is open, ``failed``
+    with what went wrong."""
+    ctx, (where, scope_text) = page.context, scope
+
+    def job(_progress: object, _token: CancelToken) -> list[UnitFigure]:
+        from app.rollup import read_units_behind
+
+        return read_units_behind(
+            ctx,
+            plan_id=plan.id,
+            indicator_code=item.indicator.code,
+            target=item.target,
+            stream=stream,
+            scope=where,
+        )
+
+    def done(rows: list[UnitFigure]) -> None:
+        from ui.federation.units_behind import UnitsBehindDialog
+
+        dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(page))
+        dialog.open()
+        shown(dialog)
+
+    page.runner.run(job, done, failed)
 
 
 def open_deadlines(

@@ -18,6 +18,7 @@ reads the whole list on the worker (:func:`app.rollup.read_not_sent`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
@@ -36,11 +37,14 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import Dashboard, EnteredUnit, MissingUnit, Scope
+from app.rollup import Scope
 
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
 from ui.widgets.errors import report_failure
 from ui.widgets.tasks import BoundRunner, CancelToken
+
+if TYPE_CHECKING:
+    from app.rollup import Dashboard, EnteredUnit, MissingUnit
 
 
 class MissingPanel(QWidget):

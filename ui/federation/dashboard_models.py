@@ -5,7 +5,7 @@ units that have not sent ("chưa nộp") with their contact, filtered by stream.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -18,11 +18,14 @@ from app.core import domain
 from app.core.figures import figure_attainment_text, percent_text, target_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import Dashboard, MissingUnit, TargetRollup
+from app.rollup import TargetRollup
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation.common import WARN, figure_text, rows_refiltered, stream_label, verdict_brush
 from ui.widgets.tables import ModelIndex, RowTableModel
+
+if TYPE_CHECKING:
+    from app.rollup import Dashboard, MissingUnit
 
 
 class DashboardColumn(IntEnum):
@@ -182,7 +185,7 @@ def held_text(held: str) -> str:
     }.get(held, "")
 
 
-class MissingModel(RowTableModel[MissingUnit]):
+class MissingModel(RowTableModel["MissingUnit"]):
     """Units that have not sent a stream ("chưa nộp"), with their contact."""
 
     columns = MissingColumn

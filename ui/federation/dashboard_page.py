@@ -35,7 +35,7 @@ from app.core.context import AppContext
 from app.core.figures import percent_of, percent_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import ClusterFigure, Dashboard, Scope, ScopeChoice, ScopeKind, UnitFigure
+from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation import dashboard_dialogs
@@ -44,17 +44,19 @@ from ui.federation.common import scope_text as _scope_text
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
-from ui.federation.history_dialog import UnitHistoryDialog
-from ui.federation.late_units import LateUnitsDialog, behind_count, rates_text
-from ui.federation.reminder_dialog import ReminderDialog
-from ui.federation.units_behind import UnitsBehindDialog
-from ui.widgets.dialogs import ending_in, opener
+from ui.federation.late_units import behind_count, rates_text
+from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
+    from app.rollup import ClusterFigure, Dashboard, ScopeChoice
+
     from ui.federation.deadlines_dialog import DeadlinesDialog
     from ui.federation.entry_dialog import EntryDialog
+    from ui.federation.history_dialog import UnitHistoryDialog
+    from ui.federation.late_units import LateUnitsDialog
+    from ui.federation.reminder_dialog import ReminderDialog
 
 
 class DashboardPage(Page):
@@ -255,14 +257,15 @@ class DashboardPage(Page):
     # --- loading ----------------------------------------------------------------------------
 
     def set_plan(self, plan: domain.Plan) -> None:
-        """Load the scopes of the plan's year, then refresh."""
-        from app.rollup import read_scope_choices
-
+        """Load the scopes of the plan's year, then refresh (the roll-up's services are
+        imported by the job: the plan is on screen before they load)."""
         self.plan = plan
         self._clusters = None
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
+            from app.rollup import read_scope_choices
+
             return read_scope_choices(ctx, year=year)
 
         def done(choices: list[ScopeChoice]) -> None:
@@ -304,8 +307,6 @@ class DashboardPage(Page):
     @Slot()
     def refresh(self) -> None:
         """Recompute on the worker; a refresh asked while one runs runs once after it."""
-        from app.rollup import fresh_dashboard
-
         if self.plan is None:
             return
         if self._refreshing:
@@ -316,6 +317,8 @@ class DashboardPage(Page):
         started = time.perf_counter()
 
         def job(_progress: Any, _token: CancelToken) -> Dashboard:
+            from app.rollup import fresh_dashboard  # its services load on the worker
+
             return fresh_dashboard(ctx, plan_id=plan_id, scope=scope, as_of=as_of)
 
         def finished(board: Dashboard) -> None:
@@ -463,30 +466,17 @@ class DashboardPage(Page):
         self.show_units_behind(index.row(), stream)
 
     def show_units_behind(self, row: int, stream: str) -> None:
-        from app.rollup import read_units_behind
-
-        if self.plan is None:
-            return
-        item = self.model.rollup_at(row)
-        ctx, plan, scope = self._ctx, self.plan, self.scope()
-        scope_text = _scope_text(self.current_choice())
-
-        def job(_progress: Any, _token: CancelToken) -> list[UnitFigure]:
-            return read_units_behind(
-                ctx,
-                plan_id=plan.id,
-                indicator_code=item.indicator.code,
-                target=item.target,
-                stream=stream,
-                scope=scope,
+        """The units a figure counts (a double click on it), in their dialog."""
+        if self.plan is not None:
+            dashboard_dialogs.open_units_behind(
+                self,
+                self.plan,
+                self.model.rollup_at(row),
+                stream,
+                (self.scope(), _scope_text(self.current_choice())),
+                shown=self.behind_shown.emit,
+                failed=self._failed,
             )
-
-        def done(rows: list[UnitFigure]) -> None:
-            dialog = UnitsBehindDialog(plan, item, stream, scope_text, rows, opener(self))
-            dialog.open()
-            self.behind_shown.emit(dialog)
-
-        self._runner.run(job, done, self._failed)
 
     # --- charts -----------------------------------------------------------------------------
 

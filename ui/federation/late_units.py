@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -33,12 +33,14 @@ from app.core import domain
 from app.core.days import short_date
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.rollup import LateUnit, StreamTimeliness
 
 from ui.federation.common import BAD, WARN, rows_refiltered, stream_label
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import ModelIndex, RowTableModel
+
+if TYPE_CHECKING:
+    from app.rollup import LateUnit, StreamTimeliness
 
 #: The role the sortable tables sort by: dates and days as values, not as text.
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -110,7 +112,7 @@ class LateColumn(IntEnum):
         }[self]
 
 
-class LateUnitsModel(RowTableModel[LateUnit]):
+class LateUnitsModel(RowTableModel["LateUnit"]):
     """One row per unit late with, or not having sent, a report with a deadline."""
 
     columns = LateColumn

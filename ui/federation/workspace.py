@@ -376,14 +376,15 @@ class FederationWorkspace(Page):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self, plan_id: str | None = None) -> None:
-        """Load the plans (keeping the chosen one, or ``plan_id``), then every page."""
-        from app.exchange import unit_names
-        from app.plans import available_plans, read_plan
-
+        """Load the plans (keeping the chosen one, or ``plan_id``), then every page; the
+        services are imported on the task runner, never by the GUI thread."""
         ctx = self._ctx
         wanted = plan_id or (self.plan.id if self.plan is not None else None)
 
         def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.exchange import unit_names
+            from app.plans import available_plans, read_plan
+
             summaries = available_plans(ctx)
             plans = {s.id: read_plan(ctx, plan_id=s.id) for s in summaries}
             return summaries, plans, unit_names(ctx)
@@ -415,11 +416,27 @@ class FederationWorkspace(Page):
             ):
                 if (page := self._built(name)) is not None:
                     getattr(page, load)()
-            if first:  # the plan is on screen: now the other pages
-                self.tabs.build_rest_soon()
+            if first:  # the plan is on screen: its figures, then the other pages
+                self._build_rest_after_figures()
             self.reloaded.emit()
 
         self._runner.run(job, done, self._failed)
+
+    def _build_rest_after_figures(self) -> None:
+        """Build the other pages once the dashboard shows its first figures (or says why it
+        cannot): until then the GUI thread delivers the figures, not the pages."""
+        dashboard = self.dashboard
+        if self.plan is None:  # no plan, no figures to wait for
+            self.tabs.build_rest_soon()
+            return
+
+        def then(*_args: object) -> None:
+            dashboard.refreshed.disconnect(then)
+            dashboard.failed.disconnect(then)
+            self.tabs.build_rest_soon()
+
+        dashboard.refreshed.connect(then)
+        dashboard.failed.connect(then)
 
     @Slot(int)
     def _plan_chosen(self, index: int) -> None:
@@ -440,11 +457,11 @@ class FederationWorkspace(Page):
         self.loaded.emit(plan.id)
 
     def _load_choices(self, plan: domain.Plan) -> None:
-        from app.rollup import read_scope_choices
-
         ctx = self._ctx
 
         def job(_progress: Any, _token: CancelToken) -> Any:
+            from app.rollup import read_scope_choices
+
             return read_scope_choices(ctx, year=plan.year)
 
         def done(choices: list[ScopeChoice]) -> None:
