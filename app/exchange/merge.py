@@ -114,7 +114,7 @@ def import_packages(
     """
     files = list(iter_package_files(paths))
     with ctx.reading() as session:
-        state = MergeState(session)
+        state = MergeState(session, reading=ctx.reading, files=len(files))
     importer = Importer(state, writing=not dry_run)
     importer.unseal = _unsealer(ctx)
     importer.remember = not dry_run

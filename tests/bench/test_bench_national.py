@@ -16,7 +16,8 @@ from a sample of ~6,700 units drawn across the country (20,000 packages,
     refresh the next dashboard makes is timed apart). Prints wall and CPU
     time, per-package cost and ratios to the floor; whether the per-package
     cost grows as the database fills (first batch against last; one run of
-    all 20,000 against ten of 2,000); and the national figure projected linearly
+    all 20,000 against ten of 2,000); a USB stick of 30 packages in one run (what
+    a run costs when its files are few); and the national figure projected linearly
     (every unit × 3 streams). Then the dashboard on that database: the early
     weeks of a year, when most units have not sent and the list of who has
     not is ~360,000 rows long.
@@ -110,6 +111,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GRASSROOTS = int(os.environ.get("BENCH_NATIONAL_UNITS", "125000"))
 PACKAGES = int(os.environ.get("BENCH_NATIONAL_PACKAGES", "20000"))
 BATCH = 2_000
+#: The packages on the USB stick of one small run.
+STICK = 30
 REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
 STREAMS = (REGISTRATION_STREAM, "h1", "year")
 GOAL_SECONDS = 2.0
@@ -227,6 +230,15 @@ def test_import_sample_and_project(national: National, tmp_path: Path) -> None:
     [whole] = _run_child(one_run, [demo.packages_dir])
     assert whole["counts"].get("new") == count
     Path(one_run).unlink()
+    # A USB stick of a few packages: what a run costs when its files are few.
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for path in sorted(national.batches[0].iterdir())[:STICK]:
+        shutil.copyfile(path, stick / path.name)
+    stick_run = _copy_sqlite(demo.database, tmp_path / "stick.db")
+    [small] = _run_child(stick_run, [stick])
+    assert small["counts"].get("new") == STICK
+    Path(stick_run).unlink()
     database = _copy_sqlite(demo.database, tmp_path / "import.db")
     report = _run_child(database, national.batches)
     assert sum(r["counts"].get("new", 0) for r in report) == count
@@ -258,6 +270,8 @@ def test_import_sample_and_project(national: National, tmp_path: Path) -> None:
         f"({whole['seconds'] / floor:.2f}× floor), {whole['cpu']:.2f} s CPU "
         f"({whole['cpu'] / floor_cpu:.2f}× floor); {whole['seconds'] / count * 1000:.3f} "
         f"ms/package; so each run costs ~{fixed:.2f} s whatever its size\n"
+        f"  a USB stick of {STICK} packages into the national database, one run: "
+        f"{small['seconds']:.2f} s wall, {small['cpu']:.2f} s CPU\n"
         f"  projected national import ({len(demo.units):,} units × {len(STREAMS)} streams = "
         f"{national_packages:,} packages, at the larger of the mean and the last batch's "
         f"cost): {_duration(projected)}; in one run at its cost "
