@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError
@@ -159,7 +159,44 @@ def _unit_counts(
 ) -> dict[tuple[Sector | None, UnitKind], int]:
     """Reporting units in scope (``units``; None: the whole roster of the plan year) by
     (sector, kind); the federation is not one."""
+    if units is None:
+        return _year_unit_counts(session, plan.year, federation_id)
     return cluster_unit_counts(session, plan, federation_id, units=units).get(None, {})
+
+
+#: The kinds of the few units that are not CĐCS (the federation, the upper levels).
+_FEW_KINDS = [kind for kind in UnitKind if kind is not UnitKind.GRASSROOTS]
+
+
+def _year_unit_counts(
+    session: Session, year: int, federation_id: str
+) -> dict[tuple[Sector | None, UnitKind], int]:
+    """:func:`_unit_counts` of the whole roster of ``year``: every unit counted by sector
+    from the roster's index alone, the few that are not CĐCS (found through the index on
+    ``unit.kind``, kind by kind) counted apart, the CĐCS the rest: the whole country's
+    roster is never joined unit by unit."""
+    entry, unit = models.RosterEntry, models.Unit
+
+    def by_sector(*where: ColumnElement[bool]) -> dict[Sector | None, int]:
+        rows = session.execute(
+            select(entry.sector, func.count())
+            .where(entry.year == year, entry.unit_id != federation_id, *where)
+            .group_by(entry.sector)
+        )
+        return {Sector(sector) if sector else None: int(count) for sector, count in rows}
+
+    grassroots = by_sector()
+    result: dict[tuple[Sector | None, UnitKind], int] = {}
+    for kind in _FEW_KINDS:
+        for sector, count in by_sector(
+            entry.unit_id.in_(select(unit.id).where(unit.kind == kind))
+        ).items():
+            result[(sector, kind)] = count
+            grassroots[sector] -= count
+    for sector, count in grassroots.items():
+        if count:
+            result[(sector, UnitKind.GRASSROOTS)] = count
+    return result
 
 
 def cluster_unit_counts(
