@@ -338,6 +338,7 @@ def rollup(
     live: bool = False,
     plan: domain.Plan | None = None,
     unit_counts: dict[tuple[Sector | None, UnitKind], int] | None = None,
+    scope_ids: Select[str] | None = None,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``, judged.
 
@@ -348,7 +349,9 @@ def rollup(
     even when they have not been refreshed; ``live=True`` computes them from
     the values alone (the reference the cells are tested against). A caller
     that has just read the plan may pass it as ``plan``, and one that has counted the
-    scope's units by (sector, kind) as ``unit_counts``.
+    scope's units by (sector, kind) as ``unit_counts``; one that has read the ids of a
+    scope (not the whole roster) as ``scope_ids`` (:func:`app.core.id_sets.id_set`),
+    so its subtree is not walked again.
     """
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)
@@ -356,6 +359,7 @@ def rollup(
     federation_id = federation_unit_id(session)
     if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
         scope = Scope(cluster_id=scope.cluster_id)
+        scope_ids = None  # the ids of the subtree read, not of this scope
     whole = scope.root_unit_id is None and scope.cluster_id is None
     stream_list = (
         list(streams)
@@ -365,7 +369,11 @@ def rollup(
             *(p.code for p in plan.periods),
         ]
     )
-    units = scope_units(plan.year, scope)
+    units = scope_units(plan.year, scope) if whole or scope_ids is None else scope_ids
+    subtree: Select[str] | None = None
+    if scope.root_unit_id is not None:
+        given = scope_ids is not None and scope.cluster_id is None
+        subtree = units if given else _subtree(plan.year, scope.root_unit_id)
     if live:
         all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
     else:
@@ -375,9 +383,7 @@ def rollup(
             year=plan.year,
             units=units,
             root_unit_id=scope.root_unit_id,
-            subtree=(
-                _subtree(plan.year, scope.root_unit_id) if scope.root_unit_id is not None else None
-            ),
+            subtree=subtree,
             cluster_id=scope.cluster_id,
         )
     if unit_counts is None:
