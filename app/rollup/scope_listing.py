@@ -94,7 +94,7 @@ class ScopeListing:
         unit = models.Unit
         rows = self._session.execute(
             select(unit.id, unit.code_order)
-            .where(unit.id.in_(id_set(self._session, unit_ids)))
+            .where(unit.id.in_(unit_ids))  # at most _SMALL: a bound value each
             .order_by(unit.code_order)
         ).all()
         keys = [key for _unit_id, key in rows]
