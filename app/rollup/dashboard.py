@@ -144,11 +144,10 @@ def _not_received(
     session: Session, plan: domain.Plan, within: Select[str] | None, streams: list[str]
 ) -> dict[str, list[str]]:
     """stream → units of the plan year's roster ``within`` the scope's units (None: every
-    unit) that have no statement of it,
-    found in the database in one pass over the roster for every stream: each unit's
-    statements are one range of the statement's unique index (plan, unit, stream), and
-    only the units that miss a stream are returned (a complete year reads next to
-    nothing, and the units that have sent every stream are never read one by one)."""
+    unit) that have no statement of it, found in one pass over the roster for every
+    stream: each unit's statements are one range of the statement's unique index (plan,
+    unit, stream), and only the units that miss a stream come back (a complete year
+    returns next to nothing)."""
     entry, statement = models.RosterEntry, models.Statement
     if not streams:
         return {}
