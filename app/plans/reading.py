@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError, UserError
@@ -48,7 +48,9 @@ def plan_or_newest(session: Session, plan_id: str | None) -> str:
 
 def get_plan(session: Session, plan_id: str) -> domain.Plan:
     """The whole plan as domain values; :class:`NotFoundError` if unknown."""
-    row = session.get(models.Plan, plan_id)
+    # The indicators and their targets in two queries, not one per indicator.
+    every_target = selectinload(models.Plan.indicators).selectinload(models.Indicator.targets)
+    row = session.get(models.Plan, plan_id, options=[every_target])
     if row is None:
         raise NotFoundError(
             N_("There is no plan with the id {plan_id}."), params={"plan_id": plan_id}

@@ -14,11 +14,14 @@ own values.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from app.core import domain
 from app.core.days import today_local
@@ -53,6 +56,7 @@ from app.rollup.timeliness import StreamTimeliness, units_timeliness
 from app.statements import saved_value
 from db import models
 from db.enums import Levels, UnitKind
+from db.plain_rows import plain_rows
 
 #: How many units the dashboard names per stream in each list (who has not sent, who
 #: is late); the counts are of every unit. A list of 377,000 units helps nobody: the
@@ -137,27 +141,32 @@ class UnitFigure:
 
 
 def _not_received(
-    session: Session, plan: domain.Plan, scope: Scope, streams: list[str]
+    session: Session, plan: domain.Plan, within: Select[str] | None, streams: list[str]
 ) -> dict[str, list[str]]:
-    """stream → units of the plan year's roster in ``scope`` that have no statement of it,
-    found in the database (through the statement's unique index): a complete year reads
-    next to nothing, and the units that have sent are never read one by one."""
+    """stream → units of the plan year's roster ``within`` the scope's units (None: every
+    unit) that have no statement of it, found in one pass over the roster for every
+    stream: each unit's statements are one range of the statement's unique index (plan,
+    unit, stream), and only the units that miss a stream come back (a complete year
+    returns next to nothing)."""
     entry, statement = models.RosterEntry, models.Statement
-    result: dict[str, list[str]] = {}
-    for stream in streams:
-        sent = (
-            select(statement.id)
-            .where(
-                statement.plan_id == plan.id,
-                statement.unit_id == entry.unit_id,
-                statement.stream == stream,
-            )
-            .exists()
+    if not streams:
+        return {}
+    flags = [func.max(case((statement.stream == stream, 1), else_=0)) for stream in streams]
+    query = (
+        select(entry.unit_id, *flags)
+        .outerjoin(
+            statement, and_(statement.plan_id == plan.id, statement.unit_id == entry.unit_id)
         )
-        query = select(entry.unit_id).where(entry.year == plan.year, ~sent)
-        if scope.root_unit_id is not None or scope.cluster_id is not None:
-            query = query.where(entry.unit_id.in_(scope_units(plan.year, scope)))
-        result[stream] = list(session.connection().scalars(query).all())
+        .where(entry.year == plan.year)
+        .group_by(entry.unit_id)
+        .having(reduce(operator.add, flags) < len(streams))
+    )
+    if within is not None:
+        query = query.where(entry.unit_id.in_(within))
+    result: dict[str, list[str]] = {stream: [] for stream in streams}
+    rows = plain_rows(session.connection(), query)
+    for index, stream in enumerate(streams, start=1):
+        result[stream] = [row[0] for row in rows if not row[index]]
     return result
 
 
@@ -201,7 +210,7 @@ class _Sent:
 def _sent(
     session: Session,
     plan: domain.Plan,
-    scope: Scope,
+    within: Select[str] | None,
     roster: UnitOrder,
     units: list[str],
     streams: list[str],
@@ -210,7 +219,7 @@ def _sent(
     """Per stream of ``streams``: how many of ``units`` have sent it, and the first
     ``limit`` of those that have not (all when None) in the natural order of codes."""
     in_it = set(units)
-    absent_by_stream = _not_received(session, plan, scope, streams)
+    absent_by_stream = _not_received(session, plan, within, streams)
     held = _held(session, plan.id)
     returned = _returned(session, plan.id)
     by_staff = staff_entered(session, plan.id)
@@ -267,8 +276,17 @@ def dashboard(
     listing = ScopeListing(session, plan.year, scope)
     units = listing.units
     streams = list(plan.streams)
-    sent = _sent(session, plan, scope, listing, units, streams, limit)
-    rollups = tuple(rollup(session, plan_id=plan.id, scope=scope, streams=streams, plan=plan))
+    sent = _sent(session, plan, listing.scope_units, listing, units, streams, limit)
+    rollups = tuple(
+        rollup(
+            session,
+            plan_id=plan.id,
+            scope=scope,
+            streams=streams,
+            plan=plan,
+            scope_ids=listing.scope_units,
+        )
+    )
     on_time = units_timeliness(session, plan, units, listing, day, limit)
     return Dashboard(
         plan,
@@ -298,7 +316,9 @@ def not_sent(
     scope = scope or Scope()
     roster = read_scope_roster(session, plan.year, scope)
     units = scope_members(roster, scope)
-    return list(_sent(session, plan, scope, roster, units, streams, None).missing)
+    whole = scope.root_unit_id is None and scope.cluster_id is None
+    within = None if whole else scope_units(plan.year, scope)
+    return list(_sent(session, plan, within, roster, units, streams, None).missing)
 
 
 # --- the units behind a figure -----------------------------------------------------------

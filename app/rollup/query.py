@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError
@@ -159,7 +159,44 @@ def _unit_counts(
 ) -> dict[tuple[Sector | None, UnitKind], int]:
     """Reporting units in scope (``units``; None: the whole roster of the plan year) by
     (sector, kind); the federation is not one."""
+    if units is None:
+        return _year_unit_counts(session, plan.year, federation_id)
     return cluster_unit_counts(session, plan, federation_id, units=units).get(None, {})
+
+
+#: The kinds of the few units that are not CĐCS (the federation, the upper levels).
+_FEW_KINDS = [kind for kind in UnitKind if kind is not UnitKind.GRASSROOTS]
+
+
+def _year_unit_counts(
+    session: Session, year: int, federation_id: str
+) -> dict[tuple[Sector | None, UnitKind], int]:
+    """:func:`_unit_counts` of the whole roster of ``year``: every unit counted by sector
+    from the roster's index alone, the few that are not CĐCS (found through the index on
+    ``unit.kind``, kind by kind) counted apart, the CĐCS the rest: the whole country's
+    roster is never joined unit by unit."""
+    entry, unit = models.RosterEntry, models.Unit
+
+    def by_sector(*where: ColumnElement[bool]) -> dict[Sector | None, int]:
+        rows = session.execute(
+            select(entry.sector, func.count())
+            .where(entry.year == year, entry.unit_id != federation_id, *where)
+            .group_by(entry.sector)
+        )
+        return {Sector(sector) if sector else None: int(count) for sector, count in rows}
+
+    grassroots = by_sector()
+    result: dict[tuple[Sector | None, UnitKind], int] = {}
+    for kind in _FEW_KINDS:
+        for sector, count in by_sector(
+            entry.unit_id.in_(select(unit.id).where(unit.kind == kind))
+        ).items():
+            result[(sector, kind)] = count
+            grassroots[sector] -= count
+    for sector, count in grassroots.items():
+        if count:
+            result[(sector, UnitKind.GRASSROOTS)] = count
+    return result
 
 
 def cluster_unit_counts(
@@ -301,6 +338,7 @@ def rollup(
     live: bool = False,
     plan: domain.Plan | None = None,
     unit_counts: dict[tuple[Sector | None, UnitKind], int] | None = None,
+    scope_ids: Select[str] | None = None,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``, judged.
 
@@ -311,7 +349,9 @@ def rollup(
     even when they have not been refreshed; ``live=True`` computes them from
     the values alone (the reference the cells are tested against). A caller
     that has just read the plan may pass it as ``plan``, and one that has counted the
-    scope's units by (sector, kind) as ``unit_counts``.
+    scope's units by (sector, kind) as ``unit_counts``; one that has read the ids of a
+    scope (not the whole roster) as ``scope_ids`` (:func:`app.core.id_sets.id_set`),
+    so its subtree is not walked again.
     """
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)
@@ -319,6 +359,7 @@ def rollup(
     federation_id = federation_unit_id(session)
     if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
         scope = Scope(cluster_id=scope.cluster_id)
+        scope_ids = None  # the ids of the subtree read, not of this scope
     whole = scope.root_unit_id is None and scope.cluster_id is None
     stream_list = (
         list(streams)
@@ -328,7 +369,11 @@ def rollup(
             *(p.code for p in plan.periods),
         ]
     )
-    units = scope_units(plan.year, scope)
+    units = scope_units(plan.year, scope) if whole or scope_ids is None else scope_ids
+    subtree: Select[str] | None = None
+    if scope.root_unit_id is not None:
+        given = scope_ids is not None and scope.cluster_id is None
+        subtree = units if given else _subtree(plan.year, scope.root_unit_id)
     if live:
         all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
     else:
@@ -338,9 +383,7 @@ def rollup(
             year=plan.year,
             units=units,
             root_unit_id=scope.root_unit_id,
-            subtree=(
-                _subtree(plan.year, scope.root_unit_id) if scope.root_unit_id is not None else None
-            ),
+            subtree=subtree,
             cluster_id=scope.cluster_id,
         )
     if unit_counts is None:

@@ -15,12 +15,15 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
+from app.core.id_sets import id_set
 from app.core.installation import get_installation
 from app.core.text import natural_key
 from app.rollup.query import Scope, scope_units
 from app.rollup.scope_roster import ScopeRoster, read_scope_roster, scope_contact_rows
 from db import models
+from db.plain_rows import plain_rows
 
 #: At most this many units are ordered from their own codes; more, from the database's
 #: order of every code.
@@ -39,12 +42,21 @@ class ScopeListing:
         self._scope = scope
         installation = get_installation(session)
         self.federation_id = installation.own_unit_id if installation is not None else ""
-        ids = session.connection().scalars(scope_units(year, scope)).all()
+        ids = [unit_id for (unit_id,) in plain_rows(session.connection(), scope_units(year, scope))]
         #: The units in scope, in no particular order.
         self.units = [u for u in ids if u != self.federation_id]
+        #: SELECT of the scope's ids as read here (the federation too when in scope), for
+        #: the dashboard's other queries: the subtree is walked once (None: the whole roster).
+        self.scope_units: Select[str] | None = None
+        if scope.root_unit_id is not None or scope.cluster_id is not None:
+            self.scope_units = id_set(session, ids)
         self.contacts = scope_contact_rows(session, year, scope, self.units)
         self._roster: ScopeRoster | None = None
         self._scope_order: list[tuple[str, str]] | None = None
+        self._uncoded: set[str] | None = None
+        #: The first rows of every unit's order of codes read so far, and whether all are.
+        self._walked: list[tuple[str, str]] = []
+        self._walk_done = False
 
     def _read_roster(self) -> ScopeRoster:
         """The scope's roster read as :func:`read_scope_roster` reads it (ties, names)."""
@@ -57,6 +69,9 @@ class ScopeListing:
         wanted = list(unit_ids)
         if len(wanted) > _SMALL:
             return self._read_roster().ordered(wanted)
+        in_order = self._stored_order(wanted)
+        if in_order is not None:
+            return in_order
         texts = self._sort_texts(wanted)
         keys = {u: natural_key(texts[u]) for u in wanted}
         if len(set(keys.values())) < len(keys):  # two alike: the roster's order decides
@@ -70,6 +85,22 @@ class ScopeListing:
             return self.ordered(wanted)[:count]
         first = self._first_in_order(set(wanted), count)
         return first if first is not None else self._read_roster().first(wanted, count)
+
+    def _stored_order(self, unit_ids: list[str]) -> list[str] | None:
+        """``unit_ids`` sorted by the database on their stored order of codes, in one
+        query; None when one has no code or two sort alike (the texts decide then)."""
+        if len(set(unit_ids)) < len(unit_ids):
+            return None
+        unit = models.Unit
+        rows = self._session.execute(
+            select(unit.id, unit.code_order)
+            .where(unit.id.in_(unit_ids))  # at most _SMALL: a bound value each
+            .order_by(unit.code_order)
+        ).all()
+        keys = [key for _unit_id, key in rows]
+        if len(rows) != len(unit_ids) or not all(keys) or len(set(keys)) < len(keys):
+            return None
+        return [unit_id for unit_id, _key in rows]
 
     def _sort_texts(self, unit_ids: list[str]) -> dict[str, str]:
         unit = models.Unit
@@ -87,8 +118,10 @@ class ScopeListing:
         codes (the scope's, else every unit's); None when a wanted unit has no code or
         two codes met sort alike."""
         unit = models.Unit
-        uncoded = self._session.scalars(select(unit.id).where(unit.code_order.is_(None)))
-        if not wanted.isdisjoint(uncoded):
+        if self._uncoded is None:
+            uncoded = select(unit.id).where(unit.code_order.is_(None))
+            self._uncoded = set(self._session.scalars(uncoded))
+        if not wanted.isdisjoint(self._uncoded):
             return None
         chosen: list[str] = []
         previous: str | None = None
@@ -108,20 +141,42 @@ class ScopeListing:
         unit's, read as far as the caller walks."""
         unit = models.Unit
         query = select(unit.id, unit.code_order).where(unit.code_order.is_not(None))
-        if self._scope.root_unit_id is not None or self._scope.cluster_id is not None:
+        if self.scope_units is not None:
             if self._scope_order is None:
-                in_scope = query.where(unit.id.in_(scope_units(self._year, self._scope)))
-                rows = self._session.execute(in_scope.order_by(unit.code_order))
-                self._scope_order = [(unit_id, str(key)) for unit_id, key in rows]
+                # Found by their ids and sorted here: the database would walk every
+                # unit's order of codes to find them.
+                in_scope = select(unit.id, unit.code_order).where(unit.id.in_(self.scope_units))
+                rows = plain_rows(self._session.connection(), in_scope)
+                self._scope_order = sorted(
+                    ((unit_id, str(key)) for unit_id, key in rows if key is not None),
+                    key=lambda row: row[1],
+                )
             yield from self._scope_order
             return
-        result = self._session.connection().execute(query.order_by(unit.code_order))
-        try:
-            while batch := result.fetchmany(_BATCH):
-                for unit_id, key in batch:
-                    yield unit_id, str(key)
-        finally:
-            result.close()
+        walked = 0
+        while True:
+            yield from self._walked[walked:]
+            walked = len(self._walked)
+            if self._walk_done:
+                return
+            self._walk_page(query)
+
+    def _walk_page(self, query: Select[str, str | None]) -> None:
+        """Read the next rows of every unit's order of codes (kept: the lists of each
+        stream walk the same first rows), a page from the last key read: the database
+        never sends more of the country's 126,000 rows than the walks reach."""
+        unit = models.Unit
+        if self._walked:
+            # From the last key again: its own row is dropped, a tie with it is kept.
+            query = query.where(unit.code_order >= self._walked[-1][1])
+        rows = plain_rows(
+            self._session.connection(),
+            query.order_by(unit.code_order).limit(_BATCH + (1 if self._walked else 0)),
+        )
+        if self._walked:
+            rows = rows[1:]
+        self._walk_done = len(rows) < _BATCH
+        self._walked.extend((unit_id, str(key)) for unit_id, key in rows)
 
 
 __all__ = ["ScopeListing"]

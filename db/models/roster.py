@@ -21,8 +21,12 @@ class Unit(Base):
     """
 
     __tablename__ = "unit"
-    #: Each roster row's unit kind read from the index alone (0019_unit_code_order).
-    __table_args__ = (Index("ix_unit_id_kind", "id", "kind"),)
+    __table_args__ = (
+        #: Each roster row's unit kind read from the index alone (0019_unit_code_order).
+        Index("ix_unit_id_kind", "id", "kind"),
+        #: The few units that are not CĐCS found without the others (0020_unit_kind_index).
+        Index("ix_unit_kind", "kind"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     code: Mapped[str | None] = mapped_column(String(32), unique=True)
