@@ -9,13 +9,25 @@ only plain values (text, numbers).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Select
 
+#: Rows asked of the driver at a time by :func:`each_plain_row`.
+_BATCH = 10_000
+
 
 def plain_rows(connection: Connection, query: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Every row of ``query`` on ``connection`` (in its transaction), as plain tuples."""
+    return list(each_plain_row(connection, query))
+
+
+def each_plain_row(
+    connection: Connection, query: Select[*tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``query`` one by one, as plain tuples: for millions of rows read once
+    (every value of the country), so that they are never all held at once."""
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -26,6 +38,7 @@ def plain_rows(connection: Connection, query: Select[*tuple[Any, ...]]) -> list[
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, arguments)
-        return list(cursor.fetchall())
+        while rows := cursor.fetchmany(_BATCH):
+            yield from rows
     finally:
         cursor.close()
