@@ -45,6 +45,11 @@ _SCORED, _NO_BASE, _NOT_REPORTED_S, _NOT_REGISTERED = (
 )
 _REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
 _YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
+_FLAG, _NO_REPORT, _GRADE_AT_MOST = (
+    VetoCondition.FLAG,
+    VetoCondition.NO_REPORT,
+    VetoCondition.GRADE,
+)
 
 
 @quick_init
@@ -395,6 +400,7 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
         registered, achieved_values = _without_empty(registered), _without_empty(achieved_values)
     registered_of, achieved_of = registered.get, achieved_values.get
     outcomes: list[_Outcome] = []
+    add = outcomes.append
     points: list[tuple[int, int, int, int]] = []
     attained = counted_count = 0
     earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
@@ -406,15 +412,17 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
         earned_n = possible_n = 0  # in 1/group.scale
         for rule, applicable in zip(group.rules, applies, strict=True):
             if not applicable:
-                outcomes.append(_NOT_APPLICABLE)
+                add(_NOT_APPLICABLE)
                 continue
             code = rule.code
             achieved = achieved_of(code)
-            if achieved is None:
-                outcome = _NOT_REPORTED
-            else:
-                outcome = _outcome(rule, registered_of(code), achieved)
-            outcomes.append(outcome)
+            if achieved is None:  # not reported: counted, no points
+                add(_NOT_REPORTED)
+                counted_count += 1
+                possible_n += rule.points
+                continue
+            outcome = _outcome(rule, registered_of(code), achieved)
+            add(outcome)
             if outcome[0] is _NO_BASE:
                 continue
             counted_count += 1
@@ -517,11 +525,12 @@ def _vetoes(
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
-        if veto.when is VetoCondition.FLAG:
+        when = veto.when
+        if when is _FLAG:
             hit = veto.flag in item.flags
-        elif veto.when is VetoCondition.NO_REPORT:
+        elif when is _NO_REPORT:
             hit = not item.reported
-        elif veto.when is VetoCondition.GRADE and veto.indicator:
+        elif when is _GRADE_AT_MOST and veto.indicator:
             value = achieved.get(veto.indicator)
             hit = bool(
                 value is not None
