@@ -14,20 +14,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Select
 
-#: Rows asked of the driver at a time by :func:`each_plain_row`.
-_BATCH = 10_000
-
 
 def plain_rows(connection: Connection, query: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Every row of ``query`` on ``connection`` (in its transaction), as plain tuples."""
-    return list(each_plain_row(connection, query))
+    return [row for rows in plain_row_batches(connection, query) for row in rows]
 
 
-def each_plain_row(
-    connection: Connection, query: Select[*tuple[Any, ...]]
-) -> Iterator[tuple[Any, ...]]:
-    """The rows of ``query`` one by one, as plain tuples: for millions of rows read once
-    (every value of the country), so that they are never all held at once."""
+def plain_row_batches(
+    connection: Connection, query: Select[*tuple[Any, ...]], size: int = 10_000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``query`` as plain tuples, ``size`` at a time: for millions of rows
+    read once (every value of the country), so that they are never all held at once."""
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -38,7 +35,7 @@ def each_plain_row(
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, arguments)
-        while rows := cursor.fetchmany(_BATCH):
-            yield from rows
+        while rows := cursor.fetchmany(size):
+            yield list(rows)
     finally:
         cursor.close()

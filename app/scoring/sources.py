@@ -26,9 +26,13 @@ from app.scoring.engine import ScoreInput, UnitFacts
 from app.scoring.rules import get_rules
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
-from db.plain_rows import each_plain_row, plain_rows
+from db.plain_rows import plain_row_batches, plain_rows
 
 NO_FLAGS: frozenset[str] = frozenset()
+
+#: Allocations between young-generation collections while scoring: the country makes
+#: millions of values, scores and rows, none of them in a cycle.
+SCORING_THRESHOLD = 1_000_000
 
 
 def _stream_values(
@@ -83,17 +87,18 @@ def _stream_values(
     known = shared.get
     last_id: str | None = None
     into: dict[str, domain.UnitValue] = {}
-    for row in each_plain_row(connection, query):  # millions at national scale: one by one
-        figures = row[2:]
-        made = known(figures, _UNSEEN)
-        if made is _UNSEEN:
-            made = shared[figures] = _unit_value(figures)
-        if made is not None:
-            if row[0] != last_id:
-                last_id = row[0]
-                into = values_of[last_id]
-            indicator_id = row[1]
-            into[codes.get(indicator_id, indicator_id)] = made
+    for rows in plain_row_batches(connection, query):  # millions at national scale
+        for row in rows:
+            figures = row[2:]
+            made = known(figures, _UNSEEN)
+            if made is _UNSEEN:
+                made = shared[figures] = _unit_value(figures)
+            if made is not None:
+                if row[0] != last_id:
+                    last_id = row[0]
+                    into = values_of[last_id]
+                indicator_id = row[1]
+                into[codes.get(indicator_id, indicator_id)] = made
     return result
 
 
@@ -247,7 +252,7 @@ def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:
     info = get_rules(session, plan)
     # Hundreds of thousands of small acyclic objects at national scale (values, scores,
     # placings): the collector scanning them again and again cost a third of the time.
-    with fewer_collections():
+    with fewer_collections(SCORING_THRESHOLD):
         if role_of(session) is Role.UNIT:
             inputs = leader_inputs(session, plan, info.rules)
             return build_scoreboard(plan, info, inputs, source="cluster_leader")
