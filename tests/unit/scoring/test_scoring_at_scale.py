@@ -10,15 +10,13 @@ from sqlalchemy import delete, select, update
 
 from app.core.context import AppContext
 from app.core.domain import UnitValue
-from app.plans.reading import get_plan
-from app.plans.rules_parse import parse_rules
 from app.scoring.engine import ScoreInput, UnitFacts, score_unit
 from app.scoring.indicator_score import Status
 from app.scoring.ranking import Rankings
 from db import models
 from db.enums import UnitKind
 from db.natural import natural_key
-from tests.unit.scoring.cluster import ADMIN, PLAN, board_of, count, rules_document, yes
+from tests.unit.scoring.cluster import ADMIN, PLAN, board_of, count, plan_with_rules, yes
 
 
 def _achieved_value(ctx: AppContext, code: str, indicator: str) -> tuple[str, str]:
@@ -59,9 +57,7 @@ def test_an_empty_value_stored_scores_as_a_value_not_given(cluster: AppContext) 
 
 
 def test_empty_values_given_to_the_engine_score_as_values_not_given(ctx: AppContext) -> None:
-    with ctx.reading() as session:
-        plan = get_plan(session, PLAN)
-    rules = parse_rules(rules_document(), plan)
+    plan, rules = plan_with_rules(ctx)
     unit = UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
     given = ScoreInput(
         unit,
