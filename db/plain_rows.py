@@ -9,6 +9,7 @@ only plain values (text, numbers).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Select
@@ -16,6 +17,14 @@ from sqlalchemy import Connection, Select
 
 def plain_rows(connection: Connection, query: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Every row of ``query`` on ``connection`` (in its transaction), as plain tuples."""
+    return [row for rows in plain_row_batches(connection, query) for row in rows]
+
+
+def plain_row_batches(
+    connection: Connection, query: Select[*tuple[Any, ...]], size: int = 10_000
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``query`` as plain tuples, ``size`` at a time: for millions of rows
+    read once (every value of the country), so that they are never all held at once."""
     compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
@@ -26,6 +35,7 @@ def plain_rows(connection: Connection, query: Select[*tuple[Any, ...]]) -> list[
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, arguments)
-        return list(cursor.fetchall())
+        while rows := cursor.fetchmany(size):
+            yield list(rows)
     finally:
         cursor.close()

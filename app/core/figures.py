@@ -356,13 +356,26 @@ def commitment_progress_parts(
         registered = None
     if achieved is None or achieved.is_empty():
         return None, _NONE, None
+    return filled_progress_parts(kind, registered, achieved)
+
+
+def filled_progress_parts(
+    kind: IndicatorKind,
+    registered: domain.UnitValue | None,
+    achieved: domain.UnitValue,
+) -> tuple[ProgressParts | None, Special, bool | None]:
+    """:func:`commitment_progress_parts` of values already known to be filled: ``achieved``
+    not empty, ``registered`` None or not empty (scoring the country looks once)."""
     if kind is _COUNT or kind is _MONEY:
-        if registered is None or registered.amount is None or achieved.amount is None:
+        if registered is None:
             return None, _NONE, None
-        if registered.amount == 0:
+        want, got = registered.amount, achieved.amount
+        if want is None or got is None:
+            return None, _NONE, None
+        if want == 0:
             return None, _REGISTERED_ZERO, True
-        parts = _signed(achieved.amount * 100, registered.amount)
-        return parts, _NONE, achieved.amount >= registered.amount
+        parts = (got * 100, want) if want > 0 else (-got * 100, -want)
+        return parts, _NONE, got >= want
     if kind is _RATIO:
         got_n, got_d = achieved.numerator, achieved.denominator
         if got_n is None or got_d is None:
@@ -371,9 +384,11 @@ def commitment_progress_parts(
             return None, _NO_BASE, None
         if got_d < 0:
             got_n, got_d = -got_n, -got_d
-        if registered is None or registered.numerator is None or registered.denominator is None:
+        if registered is None:
             return None, _NONE, None
         want_n, want_d = registered.numerator, registered.denominator
+        if want_n is None or want_d is None:
+            return None, _NONE, None
         if want_d == 0:
             return (got_n * 100, got_d), _REGISTERED_TOTAL_ZERO, got_n >= got_d
         if want_d < 0:
@@ -536,6 +551,7 @@ __all__ = [
     "figure_text",
     "figure_verdict_text",
     "figure_with_basis",
+    "filled_progress_parts",
     "goal",
     "grade_counts",
     "is_absolute_total",

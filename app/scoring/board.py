@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from app.core import domain
 from app.core.errors import N_, NotFoundError
+from app.core.records import cached
 from app.plans import AwardRule, grade_labels, grade_ranks
 from app.scoring.engine import ScoreInput, UnitScore, score_units
 from app.scoring.numbers import rounded_fraction
-from app.scoring.ranking import Placing, rank_units
+from app.scoring.ranking import Placing, Rankings
 from app.scoring.rules import RulesInfo
 
 
@@ -42,7 +43,8 @@ class Scoreboard:
     """Every unit's score under one plan's rules, with its rankings.
 
     ``by_cluster`` and ``by_parent`` map a cluster id / upper-level union id
-    (None: no cluster / directly under the federation) to its ranking.
+    (None: no cluster / directly under the federation) to its ranking (each made
+    when first read: :class:`app.scoring.ranking.Rankings`).
     """
 
     plan: domain.Plan
@@ -50,17 +52,21 @@ class Scoreboard:
     scores: tuple[UnitScore, ...]
     cluster_names: dict[str | None, str]
     parent_names: dict[str | None, str]
-    by_cluster: dict[str | None, list[Placing]]
-    by_parent: dict[str | None, list[Placing]]
+    by_cluster: Mapping[str | None, list[Placing]]
+    by_parent: Mapping[str | None, list[Placing]]
     proposals: dict[str, ProposalInfo] = field(default_factory=dict)
     flags: dict[str, dict[str, str]] = field(default_factory=dict)  # unit → flag → note
     source: str = "federation"  # federation | cluster_leader
 
+    @cached
+    def _by_id(self) -> dict[str, UnitScore]:
+        return {score.unit.id: score for score in self.scores}
+
     def score_of(self, unit_id: str) -> UnitScore:
-        for score in self.scores:
-            if score.unit.id == unit_id:
-                return score
-        raise NotFoundError(N_("Unknown unit."), detail=unit_id)
+        score = self._by_id.get(unit_id)
+        if score is None:
+            raise NotFoundError(N_("Unknown unit."), detail=unit_id)
+        return score
 
     def by_code(self, code: str) -> UnitScore:
         wanted = code.strip().casefold()
@@ -163,8 +169,8 @@ def build_scoreboard(
         scores=tuple(scores),
         cluster_names=cluster_names,
         parent_names=parent_names,
-        by_cluster={k: rank_units(v, rules.rules) for k, v in clusters.items()},
-        by_parent={k: rank_units(v, rules.rules) for k, v in parents.items()},
+        by_cluster=Rankings(dict(clusters), rules.rules),
+        by_parent=Rankings(dict(parents), rules.rules),
         proposals=dict(proposals or {}),
         flags={k: dict(v) for k, v in (flags or {}).items()},
         source=source,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from app.core import domain
+from app.core.records import cached
 from app.plans import (
     Band,
     GroupRule,
@@ -65,7 +66,7 @@ class CompiledGroup:
     scale: int
     factor: int = 1
 
-    @property
+    @cached
     def weight(self) -> tuple[int, int]:
         """The group's weight as (numerator, denominator)."""
         return self.group.weight.numerator, self.group.weight.denominator
@@ -84,11 +85,13 @@ class Compiled:
     ranks: dict[str, int]
     labels: dict[str, str]
     rules: Rules
+    #: The plan's own grades → their place (a graded value's scale).
+    plan_ranks: dict[str, int] = field(default_factory=dict)
     #: Which rules of each group apply to a (unit kind, sector), as the units come.
     applies: dict[tuple[UnitKind, Sector | None], tuple[tuple[bool, ...], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    by_kind: dict[UnitKind, tuple[tuple[str, Fraction], ...]] = field(
+    by_kind: dict[UnitKind, tuple[tuple[str, int, int], ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -109,11 +112,15 @@ class Compiled:
             )
         return known
 
-    def thresholds_of(self, kind: UnitKind) -> tuple[tuple[str, Fraction], ...]:
-        """:func:`app.plans.thresholds_of`, once per unit kind."""
+    def floors_of(self, kind: UnitKind) -> tuple[tuple[str, int, int], ...]:
+        """:func:`app.plans.thresholds_of`, once per unit kind: each grade with its minimum
+        score as (numerator, denominator)."""
         known = self.by_kind.get(kind)
         if known is None:
-            known = self.by_kind[kind] = plan_thresholds(self.rules, kind)
+            known = self.by_kind[kind] = tuple(
+                (grade, least.numerator, least.denominator)
+                for grade, least in plan_thresholds(self.rules, kind)
+            )
         return known
 
 
@@ -177,6 +184,7 @@ def compile_rules(plan: domain.Plan, rules: Rules) -> Compiled:
         ranks=grade_ranks(plan, rules),
         labels=grade_labels(plan, rules),
         rules=rules,
+        plan_ranks={g.code: g.rank for g in plan.grade_levels},
     )
 
 

@@ -11,7 +11,7 @@ display, and every figure is explained ("why this score").
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -20,7 +20,7 @@ from app.core.figures import ProgressParts, Special
 from app.core.format import half_up_units
 from app.core.i18n import gettext as _
 from app.core.records import cached, quick_init
-from app.core.text import natural_key
+from app.core.text import natural_text
 from app.plans import (
     Band,
     Method,
@@ -45,6 +45,11 @@ _SCORED, _NO_BASE, _NOT_REPORTED_S, _NOT_REGISTERED = (
 )
 _REPORTED, _GRADE, _PLAIN = Method.REPORTED, Method.GRADE, Special.NONE
 _YES_NO, _RATIO = IndicatorKind.YES_NO, IndicatorKind.RATIO
+_FLAG, _NO_REPORT, _GRADE_AT_MOST = (
+    VetoCondition.FLAG,
+    VetoCondition.NO_REPORT,
+    VetoCondition.GRADE,
+)
 
 
 @quick_init
@@ -61,12 +66,16 @@ class UnitFacts:
     parent_name: str = ""
     cluster_id: str | None = None
     cluster_name: str = ""
+    #: The code's natural order as text, when read with the unit (``unit.code_order``).
+    code_order: str | None = field(default=None, compare=False, repr=False)
 
     @cached
-    def order(self) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    def order(self) -> tuple[str, str]:
         """Where the unit is listed: by code, digits read as numbers (``CS-2`` before
-        ``CS-10``, :func:`app.core.text.natural_key`), then by id."""
-        return natural_key(self.code), self.id
+        ``CS-10``: :func:`app.core.text.natural_text`, which sorts as
+        :func:`app.core.text.natural_key`), then by id."""
+        code_order = self.code_order
+        return (natural_text(self.code) if code_order is None else code_order), self.id
 
 
 @quick_init
@@ -77,6 +86,9 @@ class ScoreInput:
     achieved: Mapping[str, domain.UnitValue]
     reported: bool  # a results statement exists for the scored period
     flags: frozenset[str] = frozenset()
+    #: Whether the values hold no empty one (read so: an empty value is left out), so
+    #: that scoring need not look at each.
+    filled: bool = False
 
 
 @dataclass(frozen=True)
@@ -330,7 +342,8 @@ def _outcome(
     registered: domain.UnitValue | None,
     achieved: domain.UnitValue,
 ) -> _Outcome:
-    """How one indicator stands for one unit that it applies to and that reported it.
+    """How one indicator stands for one unit that it applies to and that reported it
+    (``achieved`` not empty, ``registered`` None or not empty).
 
     The attainment is :func:`app.core.figures.commitment_progress` — the same
     percentage of the registered value the unit's screen and its printed
@@ -344,9 +357,7 @@ def _outcome(
     if method is _GRADE:
         share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
         return (_SCORED, None, None, None, share, base, None, "", base_n, full)
-    progress, plain, _reaches = figures.commitment_progress_parts(
-        compiled.kind, registered, achieved
-    )
+    progress, plain, _reaches = figures.filled_progress_parts(compiled.kind, registered, achieved)
     status, attainment, special = (
         (_SCORED, progress, "")
         if progress is not None and plain is _PLAIN
@@ -375,10 +386,21 @@ def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:
     return _score(plan, rules, compile_rules(plan, rules), item)
 
 
+def _without_empty(values: Mapping[str, domain.UnitValue]) -> Mapping[str, domain.UnitValue]:
+    """The values that are not empty (scoring reads an empty value as one not given)."""
+    if all(not v.is_empty() for v in values.values()):
+        return values
+    return {code: v for code, v in values.items() if not v.is_empty()}
+
+
 def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput) -> UnitScore:
     unit = item.unit
-    registered_of, achieved_of = item.registered.get, item.achieved.get
+    registered, achieved_values = item.registered, item.achieved
+    if not item.filled:
+        registered, achieved_values = _without_empty(registered), _without_empty(achieved_values)
+    registered_of, achieved_of = registered.get, achieved_values.get
     outcomes: list[_Outcome] = []
+    add = outcomes.append
     points: list[tuple[int, int, int, int]] = []
     attained = counted_count = 0
     earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
@@ -390,15 +412,17 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
         earned_n = possible_n = 0  # in 1/group.scale
         for rule, applicable in zip(group.rules, applies, strict=True):
             if not applicable:
-                outcomes.append(_NOT_APPLICABLE)
+                add(_NOT_APPLICABLE)
                 continue
             code = rule.code
             achieved = achieved_of(code)
-            if achieved is None or achieved.is_empty():
-                outcome = _NOT_REPORTED
-            else:
-                outcome = _outcome(rule, registered_of(code), achieved)
-            outcomes.append(outcome)
+            if achieved is None:  # not reported: counted, no points
+                add(_NOT_REPORTED)
+                counted_count += 1
+                possible_n += rule.points
+                continue
+            outcome = _outcome(rule, registered_of(code), achieved)
+            add(outcome)
             if outcome[0] is _NO_BASE:
                 continue
             counted_count += 1
@@ -416,19 +440,20 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
         points.append((earned_n, possible_n, group_n, group_d))
         earned_all += earned_n * group.factor
         possible_all += possible_n * group.factor
-    exact: Fraction | None
-    if possible_all == 0:
-        exact = None
-    elif rules.normalise:
-        # 100 × (earned_all / scale + bonus) / (possible_all / scale)
-        exact = Fraction(
-            (earned_all * bonus_d + bonus_n * compiled.scale) * 100, possible_all * bonus_d
-        )
-    else:
-        exact = Fraction(earned_all * bonus_d + bonus_n * compiled.scale, compiled.scale * bonus_d)
-    vetoes = _vetoes(plan, compiled, item) if rules.vetoes else ()
-    # An upper-level union is graded on its own scale when the rules give one.
-    grade_by_score = _grade_for(compiled.thresholds_of(unit.kind), exact)
+    exact: Fraction | None = None
+    grade_by_score: str | None = None
+    if possible_all:
+        if rules.normalise:
+            # 100 × (earned_all / scale + bonus) / (possible_all / scale)
+            score_n = (earned_all * bonus_d + bonus_n * compiled.scale) * 100
+            score_d = possible_all * bonus_d
+        else:
+            score_n = earned_all * bonus_d + bonus_n * compiled.scale
+            score_d = compiled.scale * bonus_d
+        exact = Fraction(score_n, score_d)
+        # An upper-level union is graded on its own scale when the rules give one.
+        grade_by_score = _grade_for(compiled.floors_of(unit.kind), score_n, score_d)
+    vetoes = _vetoes(plan, compiled, item, achieved_values) if rules.vetoes else ()
     grade = grade_by_score
     ranks = compiled.ranks
     for veto in vetoes:
@@ -437,8 +462,8 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
     return UnitScore(
         unit=unit,
         outcomes=tuple(outcomes),
-        registered=item.registered,
-        achieved=item.achieved,
+        registered=registered,
+        achieved=achieved_values,
         compiled=compiled,
         points=tuple(points),
         weighted=(earned_all, possible_all),
@@ -489,18 +514,24 @@ def _indicator_score(
     )
 
 
-def _vetoes(plan: domain.Plan, compiled: Compiled, item: ScoreInput) -> tuple[VetoHit, ...]:
+def _vetoes(
+    plan: domain.Plan,
+    compiled: Compiled,
+    item: ScoreInput,
+    achieved: Mapping[str, domain.UnitValue],
+) -> tuple[VetoHit, ...]:
     rules = compiled.rules
-    ranks = {g.code: g.rank for g in plan.grade_levels}
+    ranks = compiled.plan_ranks
     hits: list[VetoHit] = []
     for veto in rules.vetoes:
         hit = False
-        if veto.when is VetoCondition.FLAG:
+        when = veto.when
+        if when is _FLAG:
             hit = veto.flag in item.flags
-        elif veto.when is VetoCondition.NO_REPORT:
+        elif when is _NO_REPORT:
             hit = not item.reported
-        elif veto.when is VetoCondition.GRADE and veto.indicator:
-            value = item.achieved.get(veto.indicator)
+        elif when is _GRADE_AT_MOST and veto.indicator:
+            value = achieved.get(veto.indicator)
             hit = bool(
                 value is not None
                 and value.grade in ranks
@@ -514,18 +545,13 @@ def _vetoes(plan: domain.Plan, compiled: Compiled, item: ScoreInput) -> tuple[Ve
     return tuple(hits)
 
 
-def _grade_for(thresholds: tuple[tuple[str, Fraction], ...], score: Fraction | None) -> str | None:
-    if score is None:
-        return None
-    for grade, min_score in thresholds:
-        if _at_least(score, min_score):
+def _grade_for(floors: tuple[tuple[str, int, int], ...], score_n: int, score_d: int) -> str | None:
+    """The first grade whose minimum the score ``score_n / score_d`` (``score_d > 0``)
+    reaches, compared in integers (the minimums' denominators are positive)."""
+    for grade, min_n, min_d in floors:
+        if score_n * min_d >= min_n * score_d:
             return grade
     return None
-
-
-def _at_least(value: Fraction, threshold: Fraction) -> bool:
-    """``value >= threshold`` in integers (Fractions keep positive denominators)."""
-    return value.numerator * threshold.denominator >= threshold.numerator * value.denominator
 
 
 def score_units(plan: domain.Plan, rules: Rules, inputs: Iterable[ScoreInput]) -> list[UnitScore]:

@@ -9,7 +9,7 @@ bars from commendation, or with nothing to score, are not ranked.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -158,3 +158,32 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
             )
         )
     return placings
+
+
+class Rankings(Mapping[str | None, list[Placing]]):
+    """Each group's ranking (a cluster's, an upper-level union's), keyed by the group's id,
+    each ranked by :func:`rank_units` when first read: a screen shows one group at a time,
+    and the country has thousands of them."""
+
+    def __init__(self, groups: Mapping[str | None, Sequence[UnitScore]], rules: Rules) -> None:
+        self._groups = groups
+        self._rules = rules
+        self._ranked: dict[str | None, list[Placing]] = {}
+
+    def __getitem__(self, key: str | None) -> list[Placing]:
+        placings = self._ranked.get(key)
+        if placings is None:
+            placings = self._ranked[key] = rank_units(self._groups[key], self._rules)
+        return placings
+
+    def __iter__(self) -> Iterator[str | None]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._groups
+
+    def __repr__(self) -> str:
+        return f"Rankings({len(self._groups)} groups)"

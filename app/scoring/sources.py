@@ -25,10 +25,14 @@ from app.scoring.cluster_leader import leader_inputs
 from app.scoring.engine import ScoreInput, UnitFacts
 from app.scoring.rules import get_rules
 from db import models
-from db.enums import REGISTRATION_STREAM, Role, UnitKind
-from db.plain_rows import plain_rows
+from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+from db.plain_rows import plain_row_batches, plain_rows
 
 NO_FLAGS: frozenset[str] = frozenset()
+
+#: Allocations between young-generation collections while scoring: the country makes
+#: millions of values, scores and rows, none of them in a cycle.
+SCORING_THRESHOLD = 1_000_000
 
 
 def _stream_values(
@@ -69,41 +73,64 @@ def _stream_values(
             value.flag,
             value.grade,
             value.text,
-            value.note,
         )
         .join(statement, statement.id == value.statement_id)
         .where(*conditions)
     )
     # Values are frozen: units that gave the same figures share one object (a
     # province's tens of thousands of values hold a third as many distinct ones).
-    unit_value = domain.UnitValue
-    shared: dict[tuple[Any, ...], domain.UnitValue] = {}
+    # An empty value is left out, as scoring reads a value it lacks; no note is
+    # read, as scoring shows none.
+    # A statement's values come one after another as the database reads them (not
+    # relied on: it only spares looking the statement up again).
+    shared: dict[tuple[Any, ...], domain.UnitValue | None] = {}
     known = shared.get
-    for row in plain_rows(connection, query):
-        figures = row[2:]
-        made = known(figures)
-        if made is None:
-            amount, numerator, denominator, flag, grade, text, note = figures
-            made = shared[figures] = unit_value(
-                amount,
-                numerator,
-                denominator,
-                None if flag is None else bool(flag),  # 0/1 on SQLite
-                grade,
-                text,
-                note,
-            )
-        indicator_id = row[1]
-        values_of[row[0]][codes.get(indicator_id, indicator_id)] = made
+    last_id: str | None = None
+    into: dict[str, domain.UnitValue] = {}
+    for rows in plain_row_batches(connection, query):  # millions at national scale
+        for row in rows:
+            figures = row[2:]
+            made = known(figures, _UNSEEN)
+            if made is _UNSEEN:
+                made = shared[figures] = _unit_value(figures)
+            if made is not None:
+                if row[0] != last_id:
+                    last_id = row[0]
+                    into = values_of[last_id]
+                indicator_id = row[1]
+                into[codes.get(indicator_id, indicator_id)] = made
     return result
+
+
+#: What a value's figures are mapped to before they are first seen.
+_UNSEEN: Any = object()
+
+
+def _unit_value(figures: tuple[Any, ...]) -> domain.UnitValue | None:
+    """A value from its figures as read, None when empty."""
+    amount, numerator, denominator, flag, grade, text = figures
+    made = domain.UnitValue(
+        amount,
+        numerator,
+        denominator,
+        None if flag is None else bool(flag),  # 0/1 on SQLite
+        grade,
+        text,
+    )
+    return None if made.is_empty() else made
 
 
 def roster_facts(
     session: Session, plan: domain.Plan, unit_ids: Sequence[str] | None = None
 ) -> list[UnitFacts]:
-    """The plan year's reporting units (the federation itself aside), by code."""
+    """The plan year's reporting units (the federation itself aside), in their order.
+
+    Plain rows (a country has 126,000 units), with each unit's stored code order
+    and the names of the parents and clusters alone.
+    """
     entry = models.RosterEntry
     unit = models.Unit
+    in_year = entry.year == plan.year
     query = (
         select(
             unit.id,
@@ -113,36 +140,47 @@ def roster_facts(
             entry.sector,
             entry.parent_id,
             entry.cluster_id,
+            unit.code_order,
         )
         .join(entry, entry.unit_id == unit.id)
-        .where(entry.year == plan.year, unit.kind != UnitKind.FEDERATION)
+        .where(in_year, unit.kind != UnitKind.FEDERATION.value)
     )
     if unit_ids is not None:
         query = query.where(unit.id.in_(list(unit_ids)))
     connection = session.connection()
-    rows = connection.execute(query).all()
-    names = dict(connection.execute(select(unit.id, unit.name)).all())
+    rows = plain_rows(connection, query)
+    parents = select(entry.parent_id).where(in_year, entry.parent_id.is_not(None))
+    names = dict(plain_rows(connection, select(unit.id, unit.name).where(unit.id.in_(parents))))
     clusters = dict(
-        connection.execute(
-            select(models.Cluster.id, models.Cluster.name).where(models.Cluster.year == plan.year)
-        ).all()
+        plain_rows(
+            connection,
+            select(models.Cluster.id, models.Cluster.name).where(models.Cluster.year == plan.year),
+        )
     )
+    kinds = {k.value: k for k in UnitKind}
+    sectors: dict[str | None, Sector | None] = {s.value: s for s in Sector}
+    sectors[None] = None
     facts = [
         UnitFacts(
-            id=unit_id,
-            code=code or "",
-            name=name,
-            kind=kind,
-            sector=sector,
-            parent_id=parent_id,
-            parent_name=names.get(parent_id or "", ""),
-            cluster_id=cluster_id,
-            cluster_name=clusters.get(cluster_id or "", ""),
+            unit_id,
+            code or "",
+            name,
+            kinds[kind],
+            sectors[sector],
+            parent_id,
+            names.get(parent_id, "") if parent_id else "",
+            cluster_id,
+            clusters.get(cluster_id, "") if cluster_id else "",
+            code_order,
         )
-        for unit_id, code, name, kind, sector, parent_id, cluster_id in rows
+        for unit_id, code, name, kind, sector, parent_id, cluster_id, code_order in rows
     ]
-    facts.sort(key=lambda f: f.order[0])
+    facts.sort(key=_order)
     return facts
+
+
+def _order(facts: UnitFacts) -> tuple[str, str]:
+    return facts.order
 
 
 def federation_inputs(
@@ -162,6 +200,7 @@ def federation_inputs(
             achieved=achieved.get(f.id, {}),
             reported=f.id in reported,
             flags=frozenset(flags[f.id]) if f.id in flags else NO_FLAGS,
+            filled=True,  # read without the empty values
         )
         for f in facts
     ]
@@ -213,7 +252,7 @@ def scoreboard_in(session: Session, plan_id: str) -> Scoreboard:
     info = get_rules(session, plan)
     # Hundreds of thousands of small acyclic objects at national scale (values, scores,
     # placings): the collector scanning them again and again cost a third of the time.
-    with fewer_collections():
+    with fewer_collections(SCORING_THRESHOLD):
         if role_of(session) is Role.UNIT:
             inputs = leader_inputs(session, plan, info.rules)
             return build_scoreboard(plan, info, inputs, source="cluster_leader")

@@ -32,9 +32,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.cli import main as cli_main
+from app.core import domain
 from app.core.context import AppContext
 from app.core.domain import UnitValue
+from app.plans import Rules
+from app.plans.reading import get_plan
 from app.plans.rules import SCORING_FORMAT
+from app.plans.rules_parse import parse_rules
 from app.scoring.board import Scoreboard
 from app.scoring.decisions import set_flag
 from app.scoring.rules import save_rules
@@ -232,6 +236,13 @@ def make_cluster(ctx: AppContext) -> AppContext:
     save_rules(ctx, plan_id=PLAN, document=rules_document())
     set_flag(ctx, plan_id=PLAN, unit="F", flag="fatal_accident", note="1 người chết")
     return ctx
+
+
+def plan_with_rules(ctx: AppContext) -> tuple[domain.Plan, Rules]:
+    """The plan and the cluster's rules (:func:`rules_document`), parsed, not saved."""
+    with ctx.reading() as session:
+        plan = get_plan(session, PLAN)
+    return plan, parse_rules(rules_document(), plan)
 
 
 def board_of(ctx: AppContext) -> Scoreboard:

@@ -24,6 +24,7 @@ from tests.unit.scoring.cluster import (
     cluster_ranking,
     count,
     grade,
+    plan_with_rules,
     ratio,
     rules_document,
 )
@@ -95,9 +96,7 @@ def test_indicators_that_do_not_apply_are_left_out_of_the_possible_points(
 
 
 def test_not_registered_not_reported_and_nothing_to_measure(ctx: AppContext) -> None:
-    with ctx.reading() as session:
-        plan = get_plan(session, PLAN)
-    rules = parse_rules(rules_document(), plan)
+    plan, rules = plan_with_rules(ctx)
     unit = UnitFacts("x", "X", "X", UnitKind.GRASSROOTS, ADMIN)
     score = score_unit(
         plan,
@@ -133,9 +132,7 @@ def test_a_units_indicators_are_listed_in_the_plans_order(ctx: AppContext) -> No
 
 
 def test_a_registered_zero_counts_as_the_cap_when_exceeded(ctx: AppContext) -> None:
-    with ctx.reading() as session:
-        plan = get_plan(session, PLAN)
-    rules = parse_rules(rules_document(), plan)
+    plan, rules = plan_with_rules(ctx)
     unit = UnitFacts("x", "X", "X", UnitKind.UPPER, None)
     score = score_unit(
         plan,
