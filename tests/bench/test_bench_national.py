@@ -609,12 +609,14 @@ def _complete_year(national: National, database: str, label: str, analyze: bool)
         whole_floor = _dashboard_floor(ctx, plan_id, year, None)
         province_floor = _dashboard_floor(ctx, plan_id, year, largest.unit_id)
         started = time.perf_counter()
-        board = scoreboard(ctx, plan_id=plan_id)
+        scores = scoreboard(ctx, plan_id=plan_id)
         # Every ranking read, as the year's results publish them (Rankings makes each
         # group's when first read).
-        placed = sum(map(len, board.by_cluster.values())) + sum(map(len, board.by_parent.values()))
+        placed = sum(map(len, scores.by_cluster.values())) + sum(
+            map(len, scores.by_parent.values())
+        )
         scoring_s = time.perf_counter() - started
-        board_size = len(board.scores)
+        board_size = len(scores.scores)
         assert placed > 0
         bare = "bare GROUP BY over statement_value"
         rows = [
