@@ -26,6 +26,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0017_plan_content",
     "0018_rollup_units",
     "0019_unit_code_order",
+    "0020_rollup_cell_key",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
