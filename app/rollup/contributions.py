@@ -224,12 +224,36 @@ def _contributions(
     )
 
 
+def _alone(session: Session, column: Any, plan_id: str) -> bool:
+    """Whether no other plan has rows in ``column``'s table (two seeks of its index)."""
+    before = select(column).where(column < plan_id).limit(1)
+    after = select(column).where(column > plan_id).limit(1)
+    return session.scalar(before) is None and session.scalar(after) is None
+
+
+def _clear(session: Session, plan_id: str) -> None:
+    """A plan's unit rows and cells deleted. When no other plan has any, the tables are
+    emptied whole: SQLite then frees their pages instead of deleting row by row, and
+    PostgreSQL truncates the unit rows (only a refresh reads them, under its lock; the
+    cells, which the dashboards read meanwhile, are deleted as rows)."""
+    unit_row = models.RollupUnit
+    cell = models.RollupCell
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if _alone(session, unit_row.plan_id, plan_id):
+        session.execute(text("DELETE FROM rollup_unit" if sqlite else "TRUNCATE rollup_unit"))
+    else:
+        session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
+    if sqlite and _alone(session, cell.plan_id, plan_id):
+        session.execute(text("DELETE FROM rollup_cell"))
+    else:
+        session.execute(delete(cell).where(cell.plan_id == plan_id))
+
+
 def rebuild(session: Session, plan_id: str, year: int | None) -> int:
     """Every unit row and cell of a plan recomputed (a whole-plan mark); the cells written."""
     unit_row = models.RollupUnit
     cell = models.RollupCell
-    session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
-    session.execute(delete(cell).where(cell.plan_id == plan_id))
+    _clear(session, plan_id)
     if year is None:
         return 0
     rows = _contributions(session, plan_id, year, None)
