@@ -27,6 +27,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0018_rollup_units",
     "0019_unit_code_order",
     "0020_unit_kind_index",
+    "0021_rollup_cell_key",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
     insert,
     literal,
     select,
+    text,
     type_coerce,
 )
 from sqlalchemy.orm import Session, aliased
@@ -223,12 +224,36 @@ def _contributions(
     )
 
 
+def _alone(session: Session, column: Any, plan_id: str) -> bool:
+    """Whether no other plan has rows in ``column``'s table (two seeks of its index)."""
+    before = select(column).where(column < plan_id).limit(1)
+    after = select(column).where(column > plan_id).limit(1)
+    return session.scalar(before) is None and session.scalar(after) is None
+
+
+def _clear(session: Session, plan_id: str) -> None:
+    """A plan's unit rows and cells deleted. When no other plan has any, the tables are
+    emptied whole: SQLite then frees their pages instead of deleting row by row, and
+    PostgreSQL truncates the unit rows (only a refresh reads them, under its lock; the
+    cells, which the dashboards read meanwhile, are deleted as rows)."""
+    unit_row = models.RollupUnit
+    cell = models.RollupCell
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if _alone(session, unit_row.plan_id, plan_id):
+        session.execute(text("DELETE FROM rollup_unit" if sqlite else "TRUNCATE rollup_unit"))
+    else:
+        session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
+    if sqlite and _alone(session, cell.plan_id, plan_id):
+        session.execute(text("DELETE FROM rollup_cell"))
+    else:
+        session.execute(delete(cell).where(cell.plan_id == plan_id))
+
+
 def rebuild(session: Session, plan_id: str, year: int | None) -> int:
     """Every unit row and cell of a plan recomputed (a whole-plan mark); the cells written."""
     unit_row = models.RollupUnit
     cell = models.RollupCell
-    session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
-    session.execute(delete(cell).where(cell.plan_id == plan_id))
+    _clear(session, plan_id)
     if year is None:
         return 0
     rows = _contributions(session, plan_id, year, None)
@@ -284,6 +309,10 @@ def rebuild(session: Session, plan_id: str, year: int | None) -> int:
             execution_options=_COUNT_ROWS,
         )
         cells += max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+    if session.get_bind().dialect.name == "postgresql":
+        # Both tables were rewritten: without fresh statistics the planner reads a plan's
+        # whole index for a few hundred units (the next refresh's reads).
+        session.execute(text("ANALYZE rollup_unit, rollup_cell"))
     return cells
 
 
@@ -294,14 +323,13 @@ class Changes:
     plan_id: str
     old_rows: list[int] = field(default_factory=list)  # unit rows' ids
     new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as _UNIT_COLUMNS
-    updated: list[tuple[Any, ...]] = field(default_factory=list)  # figures, then the id
-    inserted: list[tuple[Any, ...]] = field(default_factory=list)  # plan, key, figures
-    deleted: list[int] = field(default_factory=list)  # cells' ids
+    deltas: list[tuple[Any, ...]] = field(default_factory=list)  # as _DELTA_COLUMNS
     buckets: int = 0
 
     @property
     def cells(self) -> int:
-        return len(self.updated) + len(self.inserted) + len(self.deleted)
+        """The cells the differences change (updated, added or emptied)."""
+        return len(self.deltas)
 
 
 #: A unit row as read and written: the values of ``_UNIT_COLUMNS``, in order.
@@ -325,7 +353,7 @@ def _old_rows(
             query = query.where(unit_row.indicator_id.in_(only[1]))
             if only[0] is not None:
                 query = query.where(unit_row.stream.in_(only[0]))
-        rows.extend((row[0], tuple(row[1:])) for row in session.execute(query))
+        rows.extend((row[0], tuple(row[1:])) for row in session.connection().execute(query).all())
     return rows
 
 
@@ -340,7 +368,7 @@ def _new_rows(
             query = query.where(models.StatementValue.indicator_id.in_(only[1]))
             if only[0] is not None:
                 query = query.where(models.Statement.stream.in_(only[0]))
-        for row in session.execute(query):
+        for row in session.connection().execute(query).all():
             rows.append((plan_id, *row[:9], *(int(f or 0) for f in row[9:])))
     return rows
 
@@ -435,100 +463,102 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
                 delta[2] += sign * numerator
                 delta[3] += sign * denominator
                 delta[4] += sign * yes
-    changed = {key: delta for key, delta in deltas.items() if any(delta)}
-    _cell_writes(session, changes, changed)
+    changes.deltas = [(*key, *delta) for key, delta in deltas.items() if any(delta)]
+    changes.buckets = len({row[:2] for row in changes.deltas if row[0] != "plan"})
     return changes
 
 
-def _cell_writes(session: Session, changes: Changes, deltas: dict[CellKey, list[int]]) -> None:
-    """Turn the differences into updates, inserts and deletes of the present cells."""
-    cell = models.RollupCell
-    by_family: dict[str, set[str]] = defaultdict(set)
-    streams: set[str] = set()
-    for family, bucket, stream, *_ in deltas:
-        by_family[family].add(bucket)
-        streams.add(stream)
-    changes.buckets = len(by_family["parent"]) + len(by_family["cluster"])
-    present: dict[tuple[Any, ...], Any] = {}
-    columns = (
-        cell.family,
-        cell.bucket_id,
-        cell.stream,
-        cell.indicator_id,
-        cell.sector,
-        cell.kind,
-        cell.grade,
-        cell.goal_met,
-        cell.id,
-        *(getattr(cell, f) for f in _FIGURES),
-    )
-    for family, buckets in by_family.items():
-        ordered = sorted(buckets)
-        for start in range(0, len(ordered), _CHUNK):
-            query = select(*columns).where(
-                cell.plan_id == changes.plan_id,
-                cell.family == family,
-                cell.bucket_id.in_(ordered[start : start + _CHUNK]),
-                cell.stream.in_(sorted(streams)),
-            )
-            for row in session.execute(query):
-                present[tuple(row[:8])] = row
-    for key, delta in deltas.items():
-        found = present.get(key)
-        if found is None:
-            changes.inserted.append((changes.plan_id, *key, *delta))
-            continue
-        total = [found[9 + n] + figure for n, figure in enumerate(delta)]
-        if total[0] == 0:
-            changes.deleted.append(found[8])
-        else:
-            changes.updated.append((*total, found[8]))
+#: A cell's key, then the differences of its figures (the temporary ``rollup_delta``).
+_DELTA_COLUMNS = (
+    "family",
+    "bucket_id",
+    "stream",
+    "indicator_id",
+    "sector",
+    "kind",
+    "grade",
+    "goal_met",
+    *_FIGURES,
+)
 
 
-def _many(session: Session, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """``sql`` (with ``?`` placeholders) run for every row, straight through the driver."""
+def _load(
+    session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """``rows`` written into ``table``: one COPY on PostgreSQL, one executemany on SQLite."""
     if not rows:
         return
-    if session.get_bind().dialect.paramstyle != "qmark":
-        sql = sql.replace("?", "%s")
-    session.connection().exec_driver_sql(sql, rows)
+    names = ", ".join(columns)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+def _delta_table(session: Session) -> None:
+    """An empty temporary ``rollup_delta`` (this connection's own; gone at commit on
+    PostgreSQL, emptied before each use on SQLite)."""
+    connection = session.connection()
+    figures = ", ".join(f"{name} BIGINT" for name in _FIGURES)
+    at_commit = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS rollup_delta (family VARCHAR(8), "
+        "bucket_id VARCHAR(36), stream VARCHAR(32), indicator_id VARCHAR(36), "
+        "sector VARCHAR(32), kind VARCHAR(32), grade VARCHAR(32), goal_met INTEGER, "
+        f"{figures}, cell_id INTEGER){at_commit}"
+    )
+    connection.exec_driver_sql("DELETE FROM rollup_delta")
+
+
+def _apply_deltas(session: Session, plan_id: str, deltas: list[tuple[Any, ...]]) -> None:
+    """The differences added to the cells in four set-based statements: each difference
+    finds its cell (by the key's index), the found cells are added to, the others
+    inserted, and the cells left with no unit deleted."""
+    if not deltas:
+        return
+    _delta_table(session)
+    _load(session, "rollup_delta", _DELTA_COLUMNS, deltas)
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    same = "IS NOT DISTINCT FROM" if postgresql else "IS"
+    matched = " AND ".join(
+        f"c.{name} {same if name in ('sector', 'grade') else '='} d.{name}"
+        for name in _DELTA_COLUMNS[:8]
+    )
+    figures = ", ".join(f"{name} = rollup_cell.{name} + d.{name}" for name in _FIGURES)
+    added = ", ".join(_DELTA_COLUMNS)
+    if postgresql:
+        # PostgreSQL joins the two (its size known); SQLite looks each cell up by the key.
+        session.execute(text("ANALYZE rollup_delta"))
+        find = "UPDATE rollup_delta AS d SET cell_id = c.id FROM rollup_cell AS c WHERE "
+    else:
+        find = "UPDATE rollup_delta AS d SET cell_id = (SELECT c.id FROM rollup_cell AS c WHERE "
+    for sql in (
+        f"{find}c.plan_id = :plan AND {matched}{'' if postgresql else ')'}",
+        f"UPDATE rollup_cell SET {figures} FROM rollup_delta AS d WHERE rollup_cell.id = d.cell_id",
+        f"INSERT INTO rollup_cell (plan_id, {added}) SELECT :plan, {added} FROM rollup_delta "
+        "WHERE cell_id IS NULL",
+        "DELETE FROM rollup_cell WHERE units = 0 AND id IN "
+        "(SELECT cell_id FROM rollup_delta WHERE cell_id IS NOT NULL)",
+    ):
+        session.execute(text(sql), {"plan": plan_id} if ":plan" in sql else {})
 
 
 def apply_changes(session: Session, changes: Changes) -> None:
     """Write what :func:`plan_changes` computed: unit rows replaced, cells adjusted."""
-    unit_row = models.RollupUnit
-    cell = models.RollupCell
-    for start in range(0, len(changes.old_rows), _CHUNK):
-        chunk = changes.old_rows[start : start + _CHUNK]
-        session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
-    for start in range(0, len(changes.deleted), _CHUNK):
-        chunk = changes.deleted[start : start + _CHUNK]
-        session.execute(delete(cell).where(cell.id.in_(chunk)))
-    marks = ", ".join("?" for _ in _UNIT_COLUMNS)
-    _many(
-        session,
-        f"INSERT INTO rollup_unit ({', '.join(_UNIT_COLUMNS)}) VALUES ({marks})",
-        changes.new_rows,
-    )
-    names: tuple[str, ...] = ("plan_id", "family", "bucket_id", "stream", "indicator_id")
-    names = (*names, "sector", "kind", "grade", "goal_met", *_FIGURES)
-    marks = ", ".join("?" for _ in names)
-    _many(
-        session,
-        f"INSERT INTO rollup_cell ({', '.join(names)}) VALUES ({marks})",
-        changes.inserted,
-    )
-    if session.get_bind().dialect.name != "postgresql":
-        figures = ", ".join(f"{name} = ?" for name in _FIGURES)
-        _many(session, f"UPDATE rollup_cell SET {figures} WHERE id = ?", changes.updated)
-        return
-    # PostgreSQL: a thousand cells per statement (a statement per row costs a round trip).
-    figures = ", ".join(f"{name} = v.{name}" for name in _FIGURES)
-    row = "(" + ", ".join(["%s::bigint"] * (len(_FIGURES) + 1)) + ")"
-    for start in range(0, len(changes.updated), 1000):
-        cells = changes.updated[start : start + 1000]
-        session.connection().exec_driver_sql(
-            f"UPDATE rollup_cell AS c SET {figures} FROM (VALUES {', '.join([row] * len(cells))}) "
-            f"AS v({', '.join(_FIGURES)}, id) WHERE c.id = v.id",
-            tuple(figure for cell in cells for figure in cell),
+    connection = session.connection()
+    if changes.old_rows and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "DELETE FROM rollup_unit WHERE id = ANY(%s)", (changes.old_rows,)
         )
+    else:
+        unit_row = models.RollupUnit
+        for start in range(0, len(changes.old_rows), _CHUNK):
+            chunk = changes.old_rows[start : start + _CHUNK]
+            session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
+    _load(session, "rollup_unit", _UNIT_COLUMNS, changes.new_rows)
+    _apply_deltas(session, changes.plan_id, changes.deltas)

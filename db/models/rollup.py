@@ -23,7 +23,10 @@ class RollupCell(Base):
     """
 
     __tablename__ = "rollup_cell"
-    __table_args__ = (Index("ix_rollup_cell_bucket", "plan_id", "family", "bucket_id"),)
+    #: A bucket's cells (the dashboard's reads), and one cell found by its key (a refresh).
+    __table_args__ = (
+        Index("ix_rollup_cell_key", "plan_id", "family", "bucket_id", "stream", "indicator_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     plan_id: Mapped[str] = mapped_column(String(64))
