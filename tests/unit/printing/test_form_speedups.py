@@ -170,6 +170,42 @@ def test_a_set_paragraph_drawn_again_leaves_the_canvas_as_a_paragraph_does() -> 
     assert after(SetParagraph(text, styles().cell)) == plain
 
 
+def _rects_drawn(code: qr.QrCode) -> list[str]:
+    """What reportlab's own path writes for the code's dark runs, one ``rect`` each."""
+    canvas = Canvas(BytesIO())
+    count = len(code.modules)
+    module = code.size / (count + 8)
+    path = canvas.beginPath()
+    for r, row in enumerate(code.modules):
+        y = code.size - (r + 5) * module
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                path.rect((start + 4) * module, y, (c - start) * module, module * 1.02)
+            else:
+                c += 1
+    canvas.setFillColor("black")
+    canvas.drawPath(path, stroke=0, fill=1)
+    return list(canvas._code)
+
+
+@pytest.mark.parametrize("size", [64.0, 80.0, 97.3])
+def test_a_qr_code_writes_what_reportlabs_path_writes(size: float) -> None:
+    """Every payload's code, at sizes whose numbers round differently: the same
+    operators, byte for byte, as a ``path.rect`` per dark run."""
+    for payload in PAYLOADS[::5]:
+        code = qr.QrCode(payload, size)
+        canvas = Canvas(BytesIO())
+        code.drawOn(canvas, 0, 0)
+        drawn = canvas._code
+        assert drawn[0] == "q" and drawn[-1] == "Q"
+        assert drawn[2:-1] == _rects_drawn(code)
+        assert drawn[3].count(" re") > len(code.modules)
+
+
 def test_a_set_paragraph_is_spaced_and_measured_as_a_paragraph() -> None:
     style = styles().body  # 6 points after, none before
     assert not hasattr(Paragraph, "spaceBefore") and not hasattr(Paragraph, "spaceAfter")
