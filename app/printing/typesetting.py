@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph
@@ -199,6 +200,46 @@ class SetParagraph(Paragraph):  # type: ignore[misc]
     time: they are relative to where it stands, set their own font and colour
     whatever the canvas's state, and name glyphs already in the document's fonts.
     """
+
+    def wrapOn(self, canv: Any, avail_width: float, avail_height: float) -> tuple[float, float]:
+        # Already set at this width: no need to lend it the canvas (reportlab's wrapOn).
+        if avail_width in self.__dict__.get("_set_at", ()):
+            return self.wrap(avail_width, avail_height)
+        return super().wrapOn(canv, avail_width, avail_height)  # type: ignore[no-any-return]
+
+    # A table asks each cell for these as it measures it and as it draws it: the
+    # answers of reportlab's (its own attribute if set, else its style's) without
+    # looking for attributes a paragraph does not have.
+    def getSpaceBefore(self) -> float:
+        spacing: float = self.__dict__.get("spaceBefore", self.style.spaceBefore)
+        return spacing
+
+    def getSpaceAfter(self) -> float:
+        spacing: float = self.__dict__.get("spaceAfter", self.style.spaceAfter)
+        return spacing
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+        """Where it is drawn again (a table cell, once per form), what reportlab's
+        ``drawOn`` writes, written straight: the state saved (``q``), the origin moved
+        to ``x, y`` (``cm``), the operators it drew the first time, the state restored
+        (``Q``); the canvas's own record of its state is left as it was, as
+        ``restoreState`` would leave it."""
+        state = self.__dict__
+        last = state.get("_drawn")
+        if (
+            last is None
+            or last[0]() is not canvas
+            or last[1] is not state["blPara"]
+            or state.get("_showBoundary")
+        ):
+            super().drawOn(canvas, x, y, _sW)
+            return
+        x = self._hAlignAdjust(x, _sW)
+        code: list[str] = canvas._code
+        code.append("q")
+        code.append(f"{fp_str(1, 0, 0, 1, x, y)} cm")
+        code.extend(last[2])
+        code.append("Q")
 
     def draw(self) -> None:
         canvas = self.canv

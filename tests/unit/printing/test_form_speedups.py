@@ -147,3 +147,75 @@ def test_a_set_paragraph_drawn_again_draws_what_a_paragraph_draws() -> None:
     plain = _operators([Paragraph(text, style) for text in texts])
     assert b"1 0 0 rg" in b"".join(plain) and plain[0] != plain[1]
     assert _operators([SetParagraph(text, style) for text in texts]) == plain
+
+
+def test_a_set_paragraph_drawn_again_leaves_the_canvas_as_a_paragraph_does() -> None:
+    """Drawn again, a set paragraph writes its operators straight (no saveState):
+    the canvas's record of its state after it is what reportlab's drawOn leaves."""
+
+    def after(paragraph: Paragraph) -> tuple[list[str], dict[str, object], int]:
+        canvas = Canvas(BytesIO(), invariant=True, pageCompression=0)
+        paragraph.wrap(200, 10_000)
+        canvas.translate(5, 7)
+        for y in (700.0, 650.5, 600.25):
+            canvas.setFont(BOLD, 9)
+            paragraph.drawOn(canvas, 40.125, y)
+        state = {name: canvas.__dict__[name] for name in Canvas.STATE_ATTRIBUTES}
+        state.pop("_extgstate")
+        return canvas._code, state, len(canvas.state_stack)
+
+    text = "Số đoàn viên <b>tăng thêm</b> thực tế, cả năm"
+    plain = after(Paragraph(text, styles().cell))
+    assert plain[0].count("q") >= 3
+    assert after(SetParagraph(text, styles().cell)) == plain
+
+
+def _rects_drawn(code: qr.QrCode) -> list[str]:
+    """What reportlab's own path writes for the code's dark runs, one ``rect`` each."""
+    canvas = Canvas(BytesIO())
+    count = len(code.modules)
+    module = code.size / (count + 8)
+    path = canvas.beginPath()
+    for r, row in enumerate(code.modules):
+        y = code.size - (r + 5) * module
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                path.rect((start + 4) * module, y, (c - start) * module, module * 1.02)
+            else:
+                c += 1
+    canvas.setFillColor("black")
+    canvas.drawPath(path, stroke=0, fill=1)
+    return list(canvas._code)
+
+
+@pytest.mark.parametrize("size", [64.0, 80.0, 97.3])
+def test_a_qr_code_writes_what_reportlabs_path_writes(size: float) -> None:
+    """Every payload's code, at sizes whose numbers round differently: the same
+    operators, byte for byte, as a ``path.rect`` per dark run."""
+    for payload in PAYLOADS[::5]:
+        code = qr.QrCode(payload, size)
+        canvas = Canvas(BytesIO())
+        code.drawOn(canvas, 0, 0)
+        drawn = canvas._code
+        assert drawn[0] == "q" and drawn[-1] == "Q"
+        assert drawn[2:-1] == _rects_drawn(code)
+        assert drawn[3].count(" re") > len(code.modules)
+
+
+def test_a_set_paragraph_is_spaced_and_measured_as_a_paragraph() -> None:
+    style = styles().body  # 6 points after, none before
+    assert not hasattr(Paragraph, "spaceBefore") and not hasattr(Paragraph, "spaceAfter")
+    for make in (Paragraph, SetParagraph):
+        spaced = make("Đoàn viên", style)
+        assert (spaced.getSpaceBefore(), spaced.getSpaceAfter()) == (0, 6)
+        spaced.spaceBefore, spaced.spaceAfter = 3, 0
+        assert (spaced.getSpaceBefore(), spaced.getSpaceAfter()) == (3, 0)
+        canvas = Canvas(BytesIO())
+        first = spaced.wrapOn(canvas, 150, 1000)
+        assert spaced.wrapOn(canvas, 150, 1000) == first == spaced.wrap(150, 1000)
+        assert spaced.wrapOn(canvas, 60, 1000)[1] > first[1]
+        assert not hasattr(spaced, "canv")
