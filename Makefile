@@ -81,10 +81,13 @@ bench: $(STAMP) $(MO)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/bench -s -p no:cacheprovider \
 		--override-ini addopts= --ignore=tests/bench/test_bench_national.py
 
-## `make bench`, then the README's import and start-up figures rewritten from its output.
+## `make bench`, then the README's import, start-up, scoring and printing figures rewritten
+## from its output.
 bench-readme: bench
 	$(BIN)/python tests/bench/readme.py build/bench/import.json
 	$(BIN)/python tests/bench/readme.py --startup build/bench/startup.json
+	$(BIN)/python tests/bench/readme.py --scoring build/bench/scoring.json
+	$(BIN)/python tests/bench/readme.py --printing build/bench/printing.json
 
 ## The country: 125,000 CĐCS, a 20,000-package import, the roll-up of ~5.5 million values
 ## (~10 min; PostgreSQL too when THIDUA_BENCH_POSTGRES_URL is set, see the test's docstring).

@@ -8,12 +8,16 @@ or the path given) and replaces what lies between the markers
 ``<!-- bench:national -->`` … ``<!-- /bench:national -->`` (``make
 bench-national-readme``); with ``--startup``, the JSON of ``test_bench_startup``
 (``build/bench/startup.json``) and the markers ``<!-- bench:startup -->`` …
-``<!-- /bench:startup -->`` (``make bench-readme`` too): no figure in those sections
-is ever copied by hand.
+``<!-- /bench:startup -->``; with ``--scoring`` and ``--printing``, those of
+``test_bench_scoring`` and ``test_bench_printing`` (``build/bench/scoring.json``,
+``printing.json``; markers ``bench:scoring`` and ``bench:printing``; ``make bench-readme``
+writes all four): no figure in those sections is ever copied by hand.
 
     python tests/bench/readme.py [IMPORT_JSON]
     python tests/bench/readme.py --national [NATIONAL_JSON]
     python tests/bench/readme.py --startup [STARTUP_JSON]
+    python tests/bench/readme.py --scoring [SCORING_JSON]
+    python tests/bench/readme.py --printing [PRINTING_JSON]
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 START, END = "<!-- bench:import -->", "<!-- /bench:import -->"
 NATIONAL = ("<!-- bench:national -->", "<!-- /bench:national -->")
 STARTUP = ("<!-- bench:startup -->", "<!-- /bench:startup -->")
+SCORING = ("<!-- bench:scoring -->", "<!-- /bench:scoring -->")
+PRINTING = ("<!-- bench:printing -->", "<!-- /bench:printing -->")
 #: The start-up figures' rows: the program's name in the JSON, and in the table.
 STARTUP_ROWS = {
     "thidua": "`thidua` (source tree, compiled catalogue)",
@@ -140,6 +146,57 @@ def startup_table(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _machine(figures: dict[str, Any]) -> str:
+    load = figures.get("load")
+    if load is None:
+        return ""
+    return f" (load average {load:.1f} on {figures.get('cores')} cores as it ended)"
+
+
+def scoring_table(figures: dict[str, Any]) -> str:
+    """The scoring table: the scoreboard (read, score, every ranking) beside its floor."""
+    floor, board = figures["floor"], figures["scoreboard"]
+    return "\n".join(
+        [
+            "| scoring one province | wall | CPU | × floor (wall / CPU) | goal |",
+            "|---|---:|---:|---:|---:|",
+            f"| floor: bare `sqlite3` read of the values and roster, one sort per cluster "
+            f"| {_ms(floor['wall'])} | {_ms(floor['cpu'])} | 1 | |",
+            f"| `app.scoring.scoreboard`, {figures['units']:,} units, every ranking read "
+            f"| {_ms(board['wall'])} | {_ms(board['cpu'])} "
+            f"| **{board['wall'] / floor['wall']:.2f}** / **{board['cpu'] / floor['cpu']:.2f}** "
+            f"| ≤ 300 ms |",
+            "",
+            f"Best of {figures['repeat']} runs each, in one run of the bench{_machine(figures)}.",
+        ]
+    )
+
+
+def printing_table(figures: dict[str, Any]) -> str:
+    """The printing table: one form and the batch beside the bare reportlab floor."""
+    units, cores, base = figures["units"], figures["cores"], figures["baseline"]
+    batch, alone = figures["batch"], figures["one_core"]
+    lines = [
+        "| printing | wall | CPU | per form | × floor | goal |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| floor: a bare reportlab PDF of one paragraph, same font | {base * 1000:.1f} ms "
+        f"| | | 1 | |",
+        f"| one registration form, warm (median of 20) | {_ms(figures['one_form'])} | "
+        f"| | {figures['one_form'] / base:.1f} | ≤ 200 ms |",
+        f"| {units:,} forms in one PDF on {cores} cores (floor: the bare PDF × forms ÷ cores, "
+        f"{figures['floor']:.1f} s) | **{batch['wall']:.1f} s** | {batch['cpu']:.1f} s "
+        f"| {batch['cpu'] / units * 1000:.1f} ms CPU | {batch['wall'] / figures['floor']:.1f} "
+        f"| ≤ 20 s |",
+        f"| the same on one core | {alone['wall']:.1f} s | {alone['cpu']:.1f} s "
+        f"| {alone['cpu'] / units * 1000:.1f} ms CPU | | |",
+        f"| {units:,} separate PDFs on {cores} cores | {figures['separate']['wall']:.1f} s "
+        f"| | | | |",
+        "",
+        f"One run of the bench{_machine(figures)}; the one PDF is {batch['bytes'] / 1e6:.1f} MB.",
+    ]
+    return "\n".join(lines)
+
+
 def rewrite(readme: str, block: str, markers: tuple[str, str] = (START, END)) -> str:
     """``readme`` with the text between the markers replaced by ``block``."""
     start, end = markers
@@ -151,7 +208,7 @@ def rewrite(readme: str, block: str, markers: tuple[str, str] = (START, END)) ->
 
 def main(argv: list[str]) -> None:
     kind = "import"
-    if argv[:1] in (["--national"], ["--startup"]):
+    if argv[:1] in (["--national"], ["--startup"], ["--scoring"], ["--printing"]):
         kind, argv = argv[0].removeprefix("--"), argv[1:]
     source = Path(argv[0]) if argv else ROOT / "build" / "bench" / f"{kind}.json"
     figures = json.loads(source.read_text(encoding="utf-8"))
@@ -161,6 +218,10 @@ def main(argv: list[str]) -> None:
         text = rewrite(text, national_table(figures), NATIONAL)
     elif kind == "startup":
         text = rewrite(text, startup_table(figures), STARTUP)
+    elif kind == "scoring":
+        text = rewrite(text, scoring_table(figures), SCORING)
+    elif kind == "printing":
+        text = rewrite(text, printing_table(figures), PRINTING)
     else:
         text = rewrite(text, import_table(figures))
     readme.write_text(text, encoding="utf-8")

@@ -44,6 +44,9 @@ from db.enums import REGISTRATION_STREAM
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVINCE = 2_000
+JSON_OUT = Path(
+    os.environ.get("BENCH_PRINTING_JSON", str(ROOT / "build" / "bench" / "printing.json"))
+)
 UNITS = int(os.environ.get("BENCH_PRINT_UNITS", str(PROVINCE)))
 
 COLD_SCRIPT = """
@@ -220,3 +223,16 @@ def test_bench_printing(tmp_path: Path) -> None:
     _row("pages per form (c)", str(pages))
     _row("goal (d) ≤ 20 s for 2,000 forms", "met" if batch * PROVINCE / UNITS <= 20 else "NOT met")
     ctx.close()
+    figures = {
+        "units": UNITS,
+        "cores": cores,
+        "baseline": baseline,
+        "one_form": one,
+        "batch": {"wall": batch, "cpu": batch_cpu, "bytes": size},
+        "floor": floor,
+        "one_core": {"wall": one_core, "cpu": one_core_cpu},
+        "separate": {"wall": each},
+        "load": os.getloadavg()[0],
+    }
+    JSON_OUT.parent.mkdir(parents=True, exist_ok=True)
+    JSON_OUT.write_text(json.dumps(figures, indent=1), encoding="utf-8")
