@@ -486,6 +486,9 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
     )
     [axis] = [a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QValueAxis)]
     assert axis.max() >= min(highest, 1000.0), "no bar is cut at 200%"
+    # At most six round steps: more labels are elided to "…" on a short chart (walkthrough).
+    assert axis.tickCount() <= 6
+    assert axis.max() / (axis.tickCount() - 1) in (50.0, 100.0, 200.0)
     categories = chart.axes(Qt.Orientation.Horizontal)[0]
     assert categories.labelsAngle() == -90, "codes turned upright: none cut"
     assert len(board.chart_tips) == bars.barSets()[0].count()

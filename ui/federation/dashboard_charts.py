@@ -113,11 +113,15 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
     categories = QBarCategoryAxis()
     categories.append(labels)
     categories.setLabelsAngle(-90)  # every code readable, however many indicators
-    # The axis reaches the highest figure (7.2 at 573% shows as 573%), in steps of 50%.
-    top = max(CHART_CAP, min(CHART_LIMIT, 50.0 * math.ceil(highest / 50.0)))
+    # The axis reaches the highest figure (7.2 at 573% shows as 573%) in at most six
+    # round steps: more labels than that are elided to "…" on a short chart (1366×768,
+    # 125% text).
+    top = max(CHART_CAP, min(CHART_LIMIT, highest))
+    step = 50.0 if top <= 200 else 100.0 if top <= 500 else 200.0
+    top = step * math.ceil(top / step)
     values = QValueAxis()
     values.setRange(0, top)
-    values.setTickCount(int(top // 50) + 1 if top <= 400 else int(top // 100) + 1)
+    values.setTickCount(int(top // step) + 1)
     values.setLabelFormat("%d%%")
     values.setTitleText(_("% of the target"))  # "100% = reached" is the dashed line
     chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)

@@ -46,6 +46,9 @@ from ui.widgets.tasks import BoundRunner, CancelToken
 if TYPE_CHECKING:
     from app.rollup import Dashboard, EnteredUnit, MissingUnit
 
+#: Qt's "no maximum" for a widget's height (QWIDGETSIZE_MAX).
+MAX_HEIGHT = (1 << 24) - 1
+
 
 class MissingPanel(QWidget):
     """See the module docstring; ``done`` says how many rows were copied."""
@@ -249,6 +252,9 @@ class MissingPanel(QWidget):
         shown = [
             m for m in self.model.rows() if stream is None or m.stream == stream
         ]  # what the filter shows, counted from the rows (no view calls per row)
+        if not self._loaded:  # no "0 reports from 0 units" before the first count
+            self.title.setText(_("Not sent (chưa nộp): counting…"))
+            return
         totals = self._totals or {}
         total = totals.get(stream, len(shown)) if stream else sum(totals.values())
         unlisted = max(0, total - len(shown)) if self._totals is not None else 0
@@ -281,6 +287,9 @@ class MissingPanel(QWidget):
             else _("Every unit has sent every report.")
         )
         self.all_sent.setVisible(self._loaded and not shown)
+        # An empty list gives its height to the targets and charts above it.
+        self.view.setVisible(bool(shown) or not self._loaded)
+        self.setMaximumHeight(self.sizeHint().height() if self.view.isHidden() else MAX_HEIGHT)
         typed = [e for e in self._entered if stream is None or e.stream == stream]
         sources = {"paper": _("paper form"), "excel": _("Excel file")}
         self.entered_label.setText(
