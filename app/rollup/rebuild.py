@@ -77,6 +77,8 @@ def stage(session: Session, plans: Iterable[tuple[str, int | None]]) -> None:
         if year is not None:
             _stage_plan(session, plan_id, year)
         _differences(session, plan_id)
+    for table in (_UNITS, _CELLS):  # dropped now, not under the write lock (SQLite: seconds)
+        connection.exec_driver_sql(f"DROP TABLE {table.name}")
 
 
 def _stage_plan(session: Session, plan_id: str, year: int) -> None:
@@ -135,6 +137,11 @@ def _differences(session: Session, plan_id: str) -> None:
         joined = " AND ".join(
             f"s.{c} {same if c in ('sector', 'grade') else '='} g.{c}" for c in key
         )
+        none = f"SELECT 1 FROM {table} WHERE plan_id = :plan LIMIT 1"
+        if session.execute(text(none), {"plan": plan_id}).first() is None:  # a first build
+            copied = f"INSERT INTO {table}_added ({names}) {staged}"
+            session.execute(text(copied), {"plan": plan_id})
+            continue
         for sql in (
             f"INSERT INTO {table}_added ({names}) {staged} EXCEPT {stored}",
             f"INSERT INTO {table}_gone (id) SELECT s.id FROM {table} AS s "
@@ -161,7 +168,7 @@ def swap(session: Session) -> int:
         for s in sql
     ]
     connection = session.connection()
-    for table in _TABLES:
+    for table in _TABLES[2:]:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table.name}")
     if connection.dialect.name == "postgresql" and sum(written) > _ANALYZE_AFTER:
         # Without fresh statistics after so many rows the planner reads a plan's whole
