@@ -251,15 +251,22 @@ class FlagsPage(Page):
         self.loaded.emit(flags)
 
     def _fit_columns(self) -> None:
-        """The code, report, check and status columns as wide as their longest text (cut
-        at 40 characters, whole in its tooltip: a status's long note), the figures the
-        room left: who verified a value and when show at 1366×768, at 125% too."""
-        widest = self.view.fontMetrics().averageCharWidth() * 40
-        for column in (FlagColumn.CODE, FlagColumn.REPORT, FlagColumn.CHECK, FlagColumn.STATUS):
+        """Each column but the figures as wide as its longest text, up to a number of
+        characters (whole in its tooltip: a long title, a status's long note), the figures
+        the room left: who verified a value and when show at 1366×768, at 125% too."""
+        char = self.view.fontMetrics().averageCharWidth()
+        for column, most in (
+            (FlagColumn.CODE, 12),
+            (FlagColumn.UNIT, 30),
+            (FlagColumn.STATUS, 40),
+            (FlagColumn.REPORT, 24),
+            (FlagColumn.INDICATOR, 36),
+            (FlagColumn.CHECK, 36),
+        ):
             texts = [column.header()] + [
                 self.model.text(row, column) for row in range(self.model.rowCount())
             ]
-            self.view.setColumnWidth(column, min(widest, fit_width(self.view, texts)))
+            self.view.setColumnWidth(column, min(most * char, fit_width(self.view, texts)))
         self.figures_column.fit()
 
     @Slot()
