@@ -63,6 +63,17 @@ def status_text(flag: FlagInfo) -> str:
     return f"{text}: {flag.note}" if flag.note else text
 
 
+#: Each column but the figures at most this many characters wide (whole in the tooltip).
+WIDEST = {
+    FlagColumn.CODE: 12,
+    FlagColumn.UNIT: 30,
+    FlagColumn.STATUS: 40,
+    FlagColumn.REPORT: 24,
+    FlagColumn.INDICATOR: 36,
+    FlagColumn.CHECK: 36,
+}
+
+
 class FlagsModel(RowTableModel[FlagInfo]):
     """One row per flagged value."""
 
@@ -125,21 +136,12 @@ class FlagsPage(Page):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        char = self.view.fontMetrics().averageCharWidth()  # widths follow the text size
-        for column, chars in (
-            (FlagColumn.CODE, 10),
-            (FlagColumn.UNIT, 22),
-            (FlagColumn.REPORT, 16),
-            (FlagColumn.INDICATOR, 26),
-            (FlagColumn.CHECK, 30),
-            (FlagColumn.STATUS, 22),
-        ):
-            self.view.setColumnWidth(column, chars * char)
         # The status next to the unit, where it is seen at any width (at 125% it was
         # past the right edge), as wide as its text (_fit_columns); the figures take the
         # room left, the table scrolling sideways below 28 characters.
         self.figures_column = LeftoverColumn(self.view, FlagColumn.FIGURES, 28)
         self.view.horizontalHeader().moveSection(FlagColumn.STATUS, FlagColumn.UNIT + 1)
+        self._fit_columns()  # to the headers until the values come
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(lambda _index: self.ask_history())
         self.filter_label = QLabel()
@@ -254,15 +256,8 @@ class FlagsPage(Page):
         """Each column but the figures as wide as its longest text, up to a number of
         characters (whole in its tooltip: a long title, a status's long note), the figures
         the room left: who verified a value and when show at 1366×768, at 125% too."""
-        char = self.view.fontMetrics().averageCharWidth()
-        for column, most in (
-            (FlagColumn.CODE, 12),
-            (FlagColumn.UNIT, 30),
-            (FlagColumn.STATUS, 40),
-            (FlagColumn.REPORT, 24),
-            (FlagColumn.INDICATOR, 36),
-            (FlagColumn.CHECK, 36),
-        ):
+        char = self.view.fontMetrics().averageCharWidth()  # widths follow the text size
+        for column, most in WIDEST.items():
             texts = [column.header()] + [
                 self.model.text(row, column) for row in range(self.model.rowCount())
             ]
