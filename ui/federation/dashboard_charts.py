@@ -48,10 +48,15 @@ def replace_chart(view: QChartView, chart: QChart) -> None:
 
 
 def new_chart() -> QChart:
-    """An empty chart as the dashboard draws them: no animation, thin margins."""
+    """An empty chart as the dashboard draws them: no animation, thin margins, no frame
+    around it (each pixel of height goes to the plot on a 768-pixel screen)."""
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    layout = chart.layout()
+    if layout is not None:
+        layout.setContentsMargins(0, 0, 0, 0)
     return chart
 
 
@@ -145,7 +150,7 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
     reached.attachAxis(line_axis)
     reached.attachAxis(values)
     chart.setTitle(_("Attainment by indicator — {scope}").format(scope=scope))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
     return IndicatorChart(chart, series, rows, tips)
 
 
@@ -177,5 +182,5 @@ def cluster_chart(figures: list[ClusterFigure], stream: str, plan: domain.Plan |
     if figures and not any(f.judged for f in figures):
         title += " — " + _("no target is judged in this period yet")
     chart.setTitle(title)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
     return chart

@@ -63,6 +63,8 @@ class MissingPanel(QWidget):
     remind_requested = Signal(str)
     #: Enter a unit's report on its behalf: (unit code, stream).
     enter_requested = Signal(str, str)
+    #: Reports not sent in the stream shown, after each count (-1: not counted yet).
+    counted = Signal(int)
 
     def __init__(
         self,
@@ -138,8 +140,7 @@ class MissingPanel(QWidget):
         self.entered_label.setWordWrap(True)
         self._entered: list[EnteredUnit] = []
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # a tab of the dashboard: the margins of a page
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.stream)
@@ -158,7 +159,7 @@ class MissingPanel(QWidget):
         layout.addLayout(more)
         layout.addWidget(self.entered_label)
 
-    def _keep_rows_visible(self, rows: int = 6) -> None:
+    def _keep_rows_visible(self, rows: int = 4) -> None:
         """Room for ``rows`` units at the least, whatever the text size."""
         header = self.view.horizontalHeader().sizeHint().height()
         row = self.view.verticalHeader().defaultSectionSize()
@@ -254,6 +255,7 @@ class MissingPanel(QWidget):
         ]  # what the filter shows, counted from the rows (no view calls per row)
         if not self._loaded:  # no "0 reports from 0 units" before the first count
             self.title.setText(_("Not sent (chưa nộp): counting…"))
+            self.counted.emit(-1)
             return
         totals = self._totals or {}
         total = totals.get(stream, len(shown)) if stream else sum(totals.values())
@@ -287,7 +289,7 @@ class MissingPanel(QWidget):
             else _("Every unit has sent every report.")
         )
         self.all_sent.setVisible(self._loaded and not shown)
-        # An empty list gives its height to the targets and charts above it.
+        # No empty list kept on screen: the words say it.
         self.view.setVisible(bool(shown) or not self._loaded)
         self.setMaximumHeight(self.sizeHint().height() if self.view.isHidden() else MAX_HEIGHT)
         typed = [e for e in self._entered if stream is None or e.stream == stream]
@@ -300,6 +302,7 @@ class MissingPanel(QWidget):
             else ""
         )
         self.entered_label.setVisible(bool(typed))
+        self.counted.emit(total if self._totals is not None else len(shown))
 
     def selected_code(self) -> str:
         """The code of the unit on the current row ("" when none)."""

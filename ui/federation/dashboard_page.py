@@ -19,11 +19,8 @@ from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
@@ -39,11 +36,12 @@ from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation import dashboard_dialogs
-from ui.federation.common import fit_width, stream_label
 from ui.federation.common import scope_text as _scope_text
+from ui.federation.common import stream_label
 from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
 from ui.federation.dashboard_missing import MissingPanel
-from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
+from ui.federation.dashboard_models import DashboardModel
+from ui.federation.dashboard_table import TargetsTable
 from ui.federation.late_units import behind_count, rates_text
 from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
@@ -60,6 +58,8 @@ if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's scr
 
 
 class DashboardPage(Page):
+    #: The page's tabs, in their order.
+    TARGETS, NOT_SENT, BY_INDICATOR, BY_CLUSTER = range(4)
     help_anchor = "fed-dashboard"  # its section of the user guide (ui.widgets.help)
     refreshed = Signal(object)  # the Dashboard, once it is on screen
     clusters_shown = Signal(object)
@@ -115,15 +115,7 @@ class DashboardPage(Page):
         self.deadlines_button.clicked.connect(self.ask_deadlines)
 
         self.model = DashboardModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("dashboard-table")
-        self.view.setModel(self.model)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view = TargetsTable(self.model)
         self.view.doubleClicked.connect(self._figure_clicked)
         self.view.activated.connect(self._figure_clicked)
 
@@ -135,28 +127,23 @@ class DashboardPage(Page):
         self.cluster_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_stream_combo = QComboBox()
         self.chart_stream_combo.currentIndexChanged.connect(self._chart_stream_chosen)
-        chart_page = QWidget()
-        chart_layout = QVBoxLayout(chart_page)
-        stream_row = QHBoxLayout()
+        # Which report the charts compare: beside the tabs while a chart is shown, so the
+        # plot has the height a row of its own took.
+        self.chart_streams = QWidget()
+        stream_row = QHBoxLayout(self.chart_streams)
+        stream_row.setContentsMargins(0, 0, 0, 0)
         self.chart_stream_label = QLabel()
+        self.chart_stream_label.setBuddy(self.chart_stream_combo)
         stream_row.addWidget(self.chart_stream_label)
         stream_row.addWidget(self.chart_stream_combo)
-        stream_row.addStretch(1)
-        chart_layout.addLayout(stream_row)
-        chart_layout.addWidget(self.indicator_chart, 1)
         cluster_page = QWidget()
         cluster_layout = QVBoxLayout(cluster_page)
         self.cluster_note = QLabel()
         self.cluster_note.setWordWrap(True)
         cluster_layout.addWidget(self.cluster_note)
         cluster_layout.addWidget(self.cluster_chart, 1)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.view, "")
-        self.tabs.addTab(chart_page, "")
-        self.tabs.addTab(cluster_page, "")
-        self.tabs.currentChanged.connect(self._tab_changed)
-
         self.missing = MissingPanel(ctx, self.runner)
+        self.missing.counted.connect(self._missing_counted)
         self.missing.done.connect(self.done)
         self.missing.history_requested.connect(self.show_history)
         self.missing.remind_requested.connect(self.ask_reminders)
@@ -165,6 +152,15 @@ class DashboardPage(Page):
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
         self.missing_title = self.missing.title
+        # Each part has the page's whole height in its own tab: on a 1366×768 screen at
+        # 125% the targets, the not-sent list and a chart one above the other left the
+        # chart ~30 pixels of plot (walkthrough).
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboard-tabs")
+        for widget in (self.view, self.missing, self.indicator_chart, cluster_page):
+            self.tabs.addTab(widget, "")
+        self.tabs.setCornerWidget(self.chart_streams, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         top = QHBoxLayout()
         top.addWidget(self.scope_label)
@@ -174,14 +170,6 @@ class DashboardPage(Page):
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
         top.addWidget(self.batch_button)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.missing)
-        # The targets and the "not sent" list share the height about evenly: on a
-        # 1366×768 screen the list showed 2–3 units (5:2); neither can be collapsed away.
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.coverage)
@@ -190,7 +178,7 @@ class DashboardPage(Page):
         on_time_row.addWidget(self.late_button)
         on_time_row.addWidget(self.deadlines_button)
         layout.addLayout(on_time_row)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
         self.translateUI()
 
     # --- language ---------------------------------------------------------------------------
@@ -203,9 +191,9 @@ class DashboardPage(Page):
         self.batch_button.setText(_("Print in batch…"))
         self.batch_button.setToolTip(_("Forms, reports or key cards for the units of this scope"))
         self.deadlines_button.setText(_("Deadlines…"))
-        self.tabs.setTabText(0, _("Targets"))
-        self.tabs.setTabText(1, _("Chart by indicator"))
-        self.tabs.setTabText(2, _("Chart by cluster"))
+        self.tabs.setTabText(self.TARGETS, _("Targets"))
+        self.tabs.setTabText(self.BY_INDICATOR, _("Chart by indicator"))
+        self.tabs.setTabText(self.BY_CLUSTER, _("Chart by cluster"))
         self.chart_stream_label.setText(_("Compare with the target:"))
         self.cluster_note.setText(
             _(
@@ -213,7 +201,7 @@ class DashboardPage(Page):
                 "share of the province's targets its units meet together."
             )
         )
-        self.missing.translateUI()
+        self.missing.translateUI()  # its tab's title too (_missing_counted)
         self.model.retranslate()
         self._fill_scopes()
         self._fill_streams()
@@ -343,24 +331,7 @@ class DashboardPage(Page):
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
         self.model.set_dashboard(board)
-        # Figures such as 1.268.000.000 đ are shown whole, never cut to "1.268.000.0…".
-        for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
-            self.view.resizeColumnToContents(column)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(DashboardColumn.INDICATOR, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(DashboardColumn.CODE, 55)
-        self.view.setColumnWidth(DashboardColumn.TARGET, 230)
-        self.view.setColumnWidth(DashboardColumn.UNITS, 60)
-        for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
-            # As wide as its title and its widest figure ("950.000.000 đ" is never cut).
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            figures = [
-                str(self.model.index(row, column).data() or "")
-                for row in range(self.model.rowCount())
-            ]
-            self.view.setColumnWidth(
-                column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
-            )
+        self.view.size_columns()  # figures whole, the indicator's title readable
         self.missing.show_board(board)
         self._show_coverage()
         self._charts_dirty = True
@@ -398,6 +369,11 @@ class DashboardPage(Page):
         late = behind_count(board.timeliness)
         self.late_button.setText(_("Late or not sent ({count})…").format(count=late))
         self.late_button.setEnabled(bool(late))
+
+    @Slot(int)
+    def _missing_counted(self, count: int) -> None:
+        title = _("Not sent") if count < 0 else _("Not sent ({count})").format(count=count)
+        self.tabs.setTabText(self.NOT_SENT, title)
 
     @Slot(str, str)
     def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
@@ -482,10 +458,11 @@ class DashboardPage(Page):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        if index == 1 and self._charts_dirty:
+        self.chart_streams.setVisible(index in (self.BY_INDICATOR, self.BY_CLUSTER))
+        if index == self.BY_INDICATOR and self._charts_dirty:
             self._build_indicator_chart()
             self._charts_dirty = False
-        elif index == 2:
+        elif index == self.BY_CLUSTER:
             if self._clusters is None:
                 self._load_clusters()
             else:

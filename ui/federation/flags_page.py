@@ -26,7 +26,8 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 from app.exchange import FlagInfo, check_label, flag_values_text
 
-from ui.federation.common import GOOD, WARN, local_time, stream_label
+from ui.federation.common import GOOD, WARN, fit_width, local_time, stream_label
+from ui.widgets.leftover_column import LeftoverColumn
 from ui.widgets.pages import Page
 from ui.widgets.tables import ModelIndex, RowTableModel, WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
@@ -60,6 +61,17 @@ def status_text(flag: FlagInfo) -> str:
         who=flag.verified_by, when=local_time(flag.verified_at)
     )
     return f"{text}: {flag.note}" if flag.note else text
+
+
+#: Each column but the figures at most this many characters wide (whole in the tooltip).
+WIDEST = {
+    FlagColumn.CODE: 12,
+    FlagColumn.UNIT: 30,
+    FlagColumn.STATUS: 40,
+    FlagColumn.REPORT: 24,
+    FlagColumn.INDICATOR: 36,
+    FlagColumn.CHECK: 36,
+}
 
 
 class FlagsModel(RowTableModel[FlagInfo]):
@@ -123,17 +135,13 @@ class FlagsPage(Page):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (FlagColumn.CODE, 80),
-            (FlagColumn.UNIT, 180),
-            (FlagColumn.REPORT, 140),
-            (FlagColumn.INDICATOR, 200),
-            (FlagColumn.CHECK, 220),
-            (FlagColumn.FIGURES, 340),
-        ):
-            self.view.setColumnWidth(column, width)
+        # The status next to the unit, where it is seen at any width (at 125% it was
+        # past the right edge), as wide as its text (_fit_columns); the figures take the
+        # room left, the table scrolling sideways below 28 characters.
+        self.figures_column = LeftoverColumn(self.view, FlagColumn.FIGURES, 28)
+        self.view.horizontalHeader().moveSection(FlagColumn.STATUS, FlagColumn.UNIT + 1)
+        self._fit_columns()  # to the headers until the values come
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(lambda _index: self.ask_history())
         self.filter_label = QLabel()
@@ -235,6 +243,7 @@ class FlagsPage(Page):
     def _loaded(self, flags: list[FlagInfo]) -> None:
         chosen = self.selected()
         self.model.set_rows(flags)
+        self._fit_columns()
         self._show_count()
         if chosen is not None:
             for row, flag in enumerate(flags):
@@ -242,6 +251,18 @@ class FlagsPage(Page):
                     self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
         self._selection_changed()
         self.loaded.emit(flags)
+
+    def _fit_columns(self) -> None:
+        """Each column but the figures as wide as its longest text, up to a number of
+        characters (whole in its tooltip: a long title, a status's long note), the figures
+        the room left: who verified a value and when show at 1366×768, at 125% too."""
+        char = self.view.fontMetrics().averageCharWidth()  # widths follow the text size
+        for column, most in WIDEST.items():
+            texts = [column.header()] + [
+                self.model.text(row, column) for row in range(self.model.rowCount())
+            ]
+            self.view.setColumnWidth(column, min(most * char, fit_width(self.view, texts)))
+        self.figures_column.fit()
 
     @Slot()
     def _show_count(self) -> None:
