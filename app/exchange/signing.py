@@ -249,9 +249,6 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     return b"DSSEv1 %d %b %d %b" % (len(type_bytes), type_bytes, len(payload), payload)
 
 
-_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-
-
 def decode_base64_canonical(text: str) -> bytes:
     """Decode standard, padded base64 that is in its one canonical form.
 
@@ -260,15 +257,22 @@ def decode_base64_canonical(text: str) -> bytes:
     exactly one accepted text and a file cannot be altered without changing
     its meaning. Raises ``ValueError``; callers turn it into their own
     user-facing error.
+
+    The decoder's strict mode refuses every character outside the alphabet and
+    any padding that is not at the very end; only the last group of four can
+    then hide padding bits, so it alone is encoded again and compared (every
+    other group of four letters stands for exactly three bytes).
     """
-    if len(text) % 4 or not _BASE64_TEXT.fullmatch(text):
+    if len(text) % 4:
         raise ValueError("not standard padded base64")
     try:
-        raw = base64.b64decode(text, validate=True)
-    except binascii.Error as exc:
+        raw = binascii.a2b_base64(text, strict_mode=True)
+    except (binascii.Error, ValueError) as exc:  # ValueError: not ASCII
         raise ValueError(str(exc)) from None
-    if base64.b64encode(raw).decode("ascii") != text:
-        raise ValueError("non-canonical base64 (padding bits set)")
+    if raw:
+        last = len(raw) % 3 or 3
+        if binascii.b2a_base64(raw[-last:], newline=False) != text[-4:].encode("ascii"):
+            raise ValueError("non-canonical base64 (padding bits set)")
     return raw
 
 
