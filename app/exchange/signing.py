@@ -256,12 +256,8 @@ def decode_base64_canonical(text: str) -> bytes:
     nonzero padding bits (``"QR=="`` for ``"QQ=="``), so one byte string has
     exactly one accepted text and a file cannot be altered without changing
     its meaning. Raises ``ValueError``; callers turn it into their own
-    user-facing error.
-
-    The decoder's strict mode refuses every character outside the alphabet and
-    any padding that is not at the very end; only the last group of four can
-    then hide padding bits, so it alone is encoded again and compared (every
-    other group of four letters stands for exactly three bytes).
+    user-facing error. Strict mode refuses any other character and padding not
+    at the end; then only the last group of four can hide padding bits.
     """
     if len(text) % 4:
         raise ValueError("not standard padded base64")
