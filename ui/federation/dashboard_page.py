@@ -412,11 +412,17 @@ class DashboardPage(Page):
             self.plan,
             [(_scope_text(choice), choice.scope) for choice in self._choices],
             scope_index=max(self.scope_combo.currentIndex(), 0),
-            stream=stream,
+            stream=stream or self._first_missing_stream(),
             as_of=self.as_of,
         )
         self.reminders_shown.emit(dialog)
         return dialog
+
+    def _first_missing_stream(self) -> str:
+        """The first report some unit in scope has not sent ("": none, or not counted)."""
+        if self.board is None:
+            return ""
+        return next((c.stream for c in self.board.coverage if c.expected > c.received), "")
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
