@@ -38,7 +38,15 @@ from db.enums import REGISTRATION_STREAM
 from ui.federation import dashboard_dialogs
 from ui.federation.common import scope_text as _scope_text
 from ui.federation.common import stream_label
-from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
+from ui.federation.dashboard_charts import (
+    cluster_chart,
+    cluster_note,
+    indicator_chart,
+    latest_sent,
+    new_chart,
+    progress_only,
+    replace_chart,
+)
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import DashboardModel
 from ui.federation.dashboard_table import TargetsTable
@@ -79,6 +87,8 @@ class DashboardPage(Page):
         self._choices: list[ScopeChoice] = []
         self._charts_dirty = True
         self._clusters: list[ClusterFigure] | None = None
+        #: The user chose the report the charts compare (else: the latest one sent).
+        self._chart_stream_picked = False
         self._pending_refresh = False
         self._refreshing = False
         #: The day the on-time rates are counted to; None: today.
@@ -195,12 +205,6 @@ class DashboardPage(Page):
         self.tabs.setTabText(self.BY_INDICATOR, _("Chart by indicator"))
         self.tabs.setTabText(self.BY_CLUSTER, _("Chart by cluster"))
         self.chart_stream_label.setText(_("Compare with the target:"))
-        self.cluster_note.setText(
-            _(
-                "For each cluster: the share of its units that sent the chosen stream, and the "
-                "share of the province's targets its units meet together."
-            )
-        )
         self.missing.translateUI()  # its tab's title too (_missing_counted)
         self.model.retranslate()
         self._fill_scopes()
@@ -249,6 +253,7 @@ class DashboardPage(Page):
         imported by the job: the plan is on screen before they load)."""
         self.plan = plan
         self._clusters = None
+        self._chart_stream_picked = False
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
@@ -330,6 +335,8 @@ class DashboardPage(Page):
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
+        if not self._chart_stream_picked:
+            self._compare_latest_sent(board)
         self.model.set_dashboard(board)
         self.view.size_columns()  # figures whole, the indicator's title readable
         self.missing.show_board(board)
@@ -474,8 +481,20 @@ class DashboardPage(Page):
             else:
                 self._build_cluster_chart()
 
+    def _compare_latest_sent(self, board: Dashboard) -> None:
+        """The charts compare the latest report some unit in scope sent (the year's results
+        in July compare nothing): until the user picks one."""
+        latest = latest_sent(board)
+        found = self.chart_stream_combo.findData(latest)
+        if latest is not None and found >= 0 and found != self.chart_stream_combo.currentIndex():
+            self.chart_stream_combo.blockSignals(True)
+            self.chart_stream_combo.setCurrentIndex(found)
+            self.chart_stream_combo.blockSignals(False)
+            self._clusters = None
+
     @Slot(int)
     def _chart_stream_chosen(self, _index: int) -> None:
+        self._chart_stream_picked = True
         self._charts_dirty = True
         self._clusters = None
         self._tab_changed(self.tabs.currentIndex())
@@ -531,8 +550,11 @@ class DashboardPage(Page):
         self._runner.run(job, done, self._failed)
 
     def _build_cluster_chart(self) -> None:
-        chart = cluster_chart(self._clusters or [], self.chart_stream(), self.plan)
+        stream = self.chart_stream()
+        progress = progress_only(self.board, stream)
+        chart = cluster_chart(self._clusters or [], stream, self.plan, progress=progress)
         replace_chart(self.cluster_chart, chart)
+        self.cluster_note.setText(cluster_note(progress=progress))
 
     # --- exports ----------------------------------------------------------------------------
 
