@@ -53,6 +53,7 @@ from ui.federation.dashboard_table import TargetsTable
 from ui.federation.late_units import behind_count, rates_text
 from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
+from ui.widgets.tab_keys import ring_focused_tab
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
@@ -167,6 +168,7 @@ class DashboardPage(Page):
         # chart ~30 pixels of plot (walkthrough).
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboard-tabs")
+        ring_focused_tab(self.tabs)
         for widget in (self.view, self.missing, self.indicator_chart, cluster_page):
             self.tabs.addTab(widget, "")
         self.tabs.setCornerWidget(self.chart_streams, Qt.Corner.TopRightCorner)
