@@ -9,6 +9,7 @@ report's progress).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -116,4 +117,34 @@ def test_the_cluster_chart_says_it_ignores_the_scope(qtbot: QtBot, database: str
         board.choose_scope(ScopeKind.CLUSTER, cluster.name)
     cluster_title(qtbot, board)
     assert "tất cả các cụm trong tỉnh, không theo phạm vi đang chọn" in (board.cluster_note.text())
+    window.close()
+
+
+def shows(text: str) -> bool:
+    from PySide6.QtWidgets import QToolTip
+
+    return QToolTip.text().startswith(text)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip, offscreen
+@pytest.mark.parametrize("which", [0, 1], ids=["units-sent", "targets-met"])
+def test_a_cluster_bar_says_its_figure_under_the_pointer(
+    qtbot: QtBot, database: str, which: int
+) -> None:
+    window, workspace = open_window(qtbot, database)
+    board = workspace.dashboard
+    cluster_title(qtbot, board)
+    figures = board._clusters
+    assert figures
+    bars = next(s for s in board.cluster_chart.chart().series() if isinstance(s, QBarSeries))
+    bar_set = bars.barSets()[which]
+    for index, figure in enumerate(figures):
+        bar_set.hovered.emit(True, index)
+        expected = (
+            f"{figure.name}: {figure.received}/{figure.units} đơn vị đã nộp ("
+            if which == 0
+            else f"{figure.name}: chưa có chỉ tiêu nào được đánh giá"  # h1: progress only
+        )
+        qtbot.waitUntil(partial(shows, expected))
+    bar_set.hovered.emit(False, 0)
     window.close()

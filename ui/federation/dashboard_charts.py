@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
@@ -21,10 +22,12 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QCursor, QPen
+from PySide6.QtWidgets import QToolTip
 
 from app.core import domain
 from app.core.figures import Verdict, is_verdict, percent_text
+from app.core.format import format_number
 from app.core.i18n import gettext as _
 from db.enums import REGISTRATION_STREAM
 
@@ -225,4 +228,38 @@ def cluster_chart(
         )
     chart.setTitle(title)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
+    tips = cluster_tips(figures)
+    # A bar's figure in words under the pointer (the bars had no value anywhere).
+    for which, bars in enumerate((received, met)):
+        bars.hovered.connect(
+            lambda inside, index, which=which: (
+                QToolTip.showText(QCursor.pos(), tips[index][which])
+                if inside and 0 <= index < len(tips)
+                else QToolTip.hideText()
+            )
+        )
     return chart
+
+
+def cluster_tips(figures: list[ClusterFigure]) -> list[tuple[str, str]]:
+    """Per cluster: its two bars' figures in words (units that sent, targets met)."""
+    tips = []
+    for figure in figures:
+        sent = _("{cluster}: {count}/{units} units sent ({percent})").format(
+            cluster=figure.name,
+            count=format_number(figure.received),
+            units=format_number(figure.units),
+            percent=percent_text(Fraction(100 * figure.received, figure.units or 1)),
+        )
+        met = (
+            _("{cluster}: {count}/{judged} targets met ({percent})").format(
+                cluster=figure.name,
+                count=format_number(figure.met),
+                judged=format_number(figure.judged),
+                percent=percent_text(Fraction(100 * figure.met, figure.judged)),
+            )
+            if figure.judged
+            else _("{cluster}: no target judged").format(cluster=figure.name)
+        )
+        tips.append((sent, met))
+    return tips
