@@ -7,7 +7,6 @@ its text on one line, the header's arrow beside it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,26 +15,14 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle, QTableView
 
-from tests.gui.history_province import Province, build, open_window
-from tests.helpers import GoldenProvince, golden_province
+from tests.gui.history_province import Province, open_window
+from tests.gui.test_federation_reminders import golden, province  # noqa: F401 (fixtures)
 
 from ui.federation.dashboard_missing import FITTED as NOT_SENT_FITTED
 from ui.federation.dashboard_models import MissingColumn
 from ui.federation.late_units import FITTED, LateColumn
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> GoldenProvince:
-    return golden_province(tmp_path_factory, "gui-lists-fit", units=6, seed=17, streams=())
-
-
-@pytest.fixture
-def province(
-    golden: GoldenProvince, fresh_copy: Callable[[Path, Path], str], tmp_path: Path
-) -> Province:
-    return build(golden, fresh_copy(golden.database, golden.keys), tmp_path / "files")
 
 
 def whole(view: QTableView, column: int) -> None:
@@ -54,7 +41,10 @@ def whole(view: QTableView, column: int) -> None:
 
 
 def test_the_not_sent_list_keeps_the_report_on_one_line(
-    qtbot: QtBot, province: Province, tmp_path: Path, scale: float
+    qtbot: QtBot,
+    province: Province,  # noqa: F811
+    tmp_path: Path,
+    scale: float,
 ) -> None:
     window, workspace = open_window(qtbot, province.database)
     board = workspace.dashboard
@@ -75,7 +65,11 @@ def test_the_not_sent_list_keeps_the_report_on_one_line(
 
 @pytest.mark.parametrize("choice", [0, 1, 2, 3], ids=["every", "registration", "h1", "year"])
 def test_the_late_list_shows_the_cluster_and_the_days_whole(
-    qtbot: QtBot, province: Province, tmp_path: Path, scale: float, choice: int
+    qtbot: QtBot,
+    province: Province,  # noqa: F811
+    tmp_path: Path,
+    scale: float,
+    choice: int,
 ) -> None:
     window, workspace = open_window(qtbot, province.database)
     late = workspace.dashboard.show_late()
