@@ -39,6 +39,7 @@ from app.core.format import format_number
 from app.core.i18n import gettext as _
 from app.rollup import Scope
 
+from ui.federation.common import fit_columns_to_text
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
 from ui.widgets.errors import report_failure
 from ui.widgets.tasks import BoundRunner, CancelToken
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 #: Qt's "no maximum" for a widget's height (QWIDGETSIZE_MAX).
 MAX_HEIGHT = (1 << 24) - 1
+#: The columns as wide as their text on one line (the report's name wrapped in two).
+FITTED = (MissingColumn.STREAM, MissingColumn.CODE, MissingColumn.CLUSTER, MissingColumn.PHONE)
 
 
 class MissingPanel(QWidget):
@@ -200,6 +203,7 @@ class MissingPanel(QWidget):
         first units of each stream only."""
         rows = list(rows)
         self.model.set_missing(rows, plan)
+        fit_columns_to_text(self.view, FITTED)
         self._entered = list(entered)
         bounded = totals is not None and sum(totals.values()) > len(rows)
         self._totals = dict(totals) if totals is not None and bounded else None

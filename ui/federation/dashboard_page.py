@@ -38,13 +38,22 @@ from db.enums import REGISTRATION_STREAM
 from ui.federation import dashboard_dialogs
 from ui.federation.common import scope_text as _scope_text
 from ui.federation.common import stream_label
-from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
+from ui.federation.dashboard_charts import (
+    cluster_chart,
+    cluster_note,
+    indicator_chart,
+    latest_sent,
+    new_chart,
+    progress_only,
+    replace_chart,
+)
 from ui.federation.dashboard_missing import MissingPanel
 from ui.federation.dashboard_models import DashboardModel
 from ui.federation.dashboard_table import TargetsTable
 from ui.federation.late_units import behind_count, rates_text
 from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
+from ui.widgets.tab_keys import ring_focused_tab
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
@@ -79,6 +88,8 @@ class DashboardPage(Page):
         self._choices: list[ScopeChoice] = []
         self._charts_dirty = True
         self._clusters: list[ClusterFigure] | None = None
+        #: The user chose the report the charts compare (else: the latest one sent).
+        self._chart_stream_picked = False
         self._pending_refresh = False
         self._refreshing = False
         #: The day the on-time rates are counted to; None: today.
@@ -157,6 +168,7 @@ class DashboardPage(Page):
         # chart ~30 pixels of plot (walkthrough).
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboard-tabs")
+        ring_focused_tab(self.tabs)
         for widget in (self.view, self.missing, self.indicator_chart, cluster_page):
             self.tabs.addTab(widget, "")
         self.tabs.setCornerWidget(self.chart_streams, Qt.Corner.TopRightCorner)
@@ -195,12 +207,6 @@ class DashboardPage(Page):
         self.tabs.setTabText(self.BY_INDICATOR, _("Chart by indicator"))
         self.tabs.setTabText(self.BY_CLUSTER, _("Chart by cluster"))
         self.chart_stream_label.setText(_("Compare with the target:"))
-        self.cluster_note.setText(
-            _(
-                "For each cluster: the share of its units that sent the chosen stream, and the "
-                "share of the province's targets its units meet together."
-            )
-        )
         self.missing.translateUI()  # its tab's title too (_missing_counted)
         self.model.retranslate()
         self._fill_scopes()
@@ -249,6 +255,7 @@ class DashboardPage(Page):
         imported by the job: the plan is on screen before they load)."""
         self.plan = plan
         self._clusters = None
+        self._chart_stream_picked = False
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
@@ -330,6 +337,8 @@ class DashboardPage(Page):
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
+        if not self._chart_stream_picked:
+            self._compare_latest_sent(board)
         self.model.set_dashboard(board)
         self.view.size_columns()  # figures whole, the indicator's title readable
         self.missing.show_board(board)
@@ -412,11 +421,17 @@ class DashboardPage(Page):
             self.plan,
             [(_scope_text(choice), choice.scope) for choice in self._choices],
             scope_index=max(self.scope_combo.currentIndex(), 0),
-            stream=stream,
+            stream=stream or self._first_missing_stream(),
             as_of=self.as_of,
         )
         self.reminders_shown.emit(dialog)
         return dialog
+
+    def _first_missing_stream(self) -> str:
+        """The first report some unit in scope has not sent ("": none, or not counted)."""
+        if self.board is None:
+            return ""
+        return next((c.stream for c in self.board.coverage if c.expected > c.received), "")
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
@@ -468,8 +483,20 @@ class DashboardPage(Page):
             else:
                 self._build_cluster_chart()
 
+    def _compare_latest_sent(self, board: Dashboard) -> None:
+        """The charts compare the latest report some unit in scope sent (the year's results
+        in July compare nothing): until the user picks one."""
+        latest = latest_sent(board)
+        found = self.chart_stream_combo.findData(latest)
+        if latest is not None and found >= 0 and found != self.chart_stream_combo.currentIndex():
+            self.chart_stream_combo.blockSignals(True)
+            self.chart_stream_combo.setCurrentIndex(found)
+            self.chart_stream_combo.blockSignals(False)
+            self._clusters = None
+
     @Slot(int)
     def _chart_stream_chosen(self, _index: int) -> None:
+        self._chart_stream_picked = True
         self._charts_dirty = True
         self._clusters = None
         self._tab_changed(self.tabs.currentIndex())
@@ -525,8 +552,11 @@ class DashboardPage(Page):
         self._runner.run(job, done, self._failed)
 
     def _build_cluster_chart(self) -> None:
-        chart = cluster_chart(self._clusters or [], self.chart_stream(), self.plan)
+        stream = self.chart_stream()
+        progress = progress_only(self.board, stream)
+        chart = cluster_chart(self._clusters or [], stream, self.plan, progress=progress)
         replace_chart(self.cluster_chart, chart)
+        self.cluster_note.setText(cluster_note(progress=progress))
 
     # --- exports ----------------------------------------------------------------------------
 

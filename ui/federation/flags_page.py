@@ -63,15 +63,28 @@ def status_text(flag: FlagInfo) -> str:
     return f"{text}: {flag.note}" if flag.note else text
 
 
-#: Each column but the figures at most this many characters wide (whole in the tooltip).
+#: Each column but the indicator at most this many characters wide (whole in the
+#: tooltip); the report's and the figures' are wide enough for their whole text (the
+#: year told periods apart, the figures are what is checked).
 WIDEST = {
     FlagColumn.CODE: 12,
     FlagColumn.UNIT: 30,
+    FlagColumn.FIGURES: 90,
     FlagColumn.STATUS: 40,
-    FlagColumn.REPORT: 24,
-    FlagColumn.INDICATOR: 36,
+    FlagColumn.REPORT: 48,
     FlagColumn.CHECK: 36,
 }
+#: The columns left to right: the figures checked beside the unit, where they are seen
+#: at any width (at Windows 125% scaling they were past the right edge), then the status.
+ORDER = (
+    FlagColumn.CODE,
+    FlagColumn.UNIT,
+    FlagColumn.FIGURES,
+    FlagColumn.STATUS,
+    FlagColumn.REPORT,
+    FlagColumn.INDICATOR,
+    FlagColumn.CHECK,
+)
 
 
 class FlagsModel(RowTableModel[FlagInfo]):
@@ -116,6 +129,8 @@ class FlagsPage(Page):
     help_anchor = "fed-flags"
 
     loaded = Signal(object)  # list of FlagInfo
+    #: What a click did, for the status bar.
+    done = Signal(str)
     #: A flag was verified or opened again (the audit log has a new entry).
     changed = Signal()
     #: The selected value's unit and report: open its history (a double click, Enter).
@@ -136,11 +151,13 @@ class FlagsPage(Page):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # The status next to the unit, where it is seen at any width (at 125% it was
-        # past the right edge), as wide as its text (_fit_columns); the figures take the
-        # room left, the table scrolling sideways below 28 characters.
-        self.figures_column = LeftoverColumn(self.view, FlagColumn.FIGURES, 28)
-        self.view.horizontalHeader().moveSection(FlagColumn.STATUS, FlagColumn.UNIT + 1)
+        # The figures and the status next to the unit (ORDER), each as wide as its text
+        # (_fit_columns); the indicator takes the room left, the table scrolling sideways
+        # below 24 characters.
+        self.indicator_column = LeftoverColumn(self.view, FlagColumn.INDICATOR, 24)
+        header = self.view.horizontalHeader()
+        for place, column in enumerate(ORDER):
+            header.moveSection(header.visualIndex(column), place)
         self._fit_columns()  # to the headers until the values come
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(lambda _index: self.ask_history())
@@ -168,6 +185,12 @@ class FlagsPage(Page):
         self.history_button.clicked.connect(self.ask_history)
         self.note.returnPressed.connect(self.verify_button.click)
         self.count = QLabel()
+        #: Instead of the table when it has no row (every value verified, say).
+        self.empty = QLabel()
+        self.empty.setObjectName("flags-empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
 
@@ -185,6 +208,7 @@ class FlagsPage(Page):
         layout.addWidget(self.intro)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(actions)
         self.translateUI()
         self._selection_changed()
@@ -262,17 +286,32 @@ class FlagsPage(Page):
                 self.model.text(row, column) for row in range(self.model.rowCount())
             ]
             self.view.setColumnWidth(column, min(most * char, fit_width(self.view, texts)))
-        self.figures_column.fit()
+        self.indicator_column.fit()
 
     @Slot()
     def _show_count(self) -> None:
         """How many values, and how many of them the search shows when it hides some."""
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self._show_empty(total == 0)
         self.count.setText(
             _("{count} values.").format(count=total)
             if shown == total
             else _("{shown}/{total} values.").format(shown=shown, total=total)
         )
+
+    def _show_empty(self, empty: bool) -> None:
+        """Say so when there is no value to show, rather than an empty table."""
+        verified_too = bool(self.filter_combo.currentData())
+        self.empty.setText(
+            _("The plan has no suspicious value.")
+            if verified_too
+            else _(
+                "Every suspicious value is verified: nothing is left to check. "
+                "Show “{all}” to see them again."
+            ).format(all=_("All, verified too"))
+        )
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
 
     @Slot()
     def _selection_changed(self, *_args: Any) -> None:
@@ -301,7 +340,10 @@ class FlagsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> None:
             verify_flag(ctx, flag_id=flag.id, note=note)
 
-        self._runner.run(job, self._done, self._failed)
+        said = _("Verified: {unit}, {indicator}.").format(
+            unit=flag.unit_name or flag.unit_code, indicator=flag.indicator_code or "—"
+        )
+        self._runner.run(job, lambda _result: self._done(said), self._failed)
 
     @Slot()
     def unverify_selected(self) -> None:
@@ -315,10 +357,13 @@ class FlagsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> None:
             unverify_flag(ctx, flag_id=flag.id)
 
-        self._runner.run(job, self._done, self._failed)
+        said = _("To check again: {unit}, {indicator}.").format(
+            unit=flag.unit_name or flag.unit_code, indicator=flag.indicator_code or "—"
+        )
+        self._runner.run(job, lambda _result: self._done(said), self._failed)
 
-    @Slot(object)
-    def _done(self, _result: object) -> None:
+    def _done(self, said: str) -> None:
         self.note.clear()
         self.changed.emit()
+        self.done.emit(said)
         self.reload()
