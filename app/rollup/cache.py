@@ -212,14 +212,17 @@ def live_groups(
     *,
     plan_id: str,
     year: int,
-    units: Select[str],
+    units: Select[str] | list[str],
     scope: Select[str] | None = None,
 ) -> list[Group]:
-    """The groups computed from the values of ``units`` (the reference roll-up), in a
-    roll-up of ``scope`` (``units`` themselves when not given)."""
-    query = _value_groups(
-        session, plan_id, year, parent_within=scope if scope is not None else units
-    ).where(models.Statement.unit_id.in_(units))
+    """The groups computed from the values of ``units`` (the reference roll-up; a few
+    ids of the plan year's roster as a list), in a roll-up of ``scope`` (``units``
+    themselves when not given)."""
+    within = scope if scope is not None else units
+    assert not isinstance(within, list), "a list of units is given with its scope"
+    query = _value_groups(session, plan_id, year, parent_within=within).where(
+        models.Statement.unit_id.in_(units)
+    )
     return [_group(tuple(row)) for row in session.execute(query)]
 
 
@@ -302,16 +305,20 @@ def groups(
     if stale.parents:
         stale_parents = sorted(stale.parents)
         conditions.append(cell.bucket_id.not_in(stale_parents))
-        live.append(func.coalesce(entry.parent_id, "").in_(stale_parents))
+        live.append(
+            and_(func.coalesce(entry.parent_id, "").in_(stale_parents), entry.unit_id.in_(units))
+        )
     if subtree is not None:
         conditions.append(cell.bucket_id.in_(subtree))
-        live.append(entry.unit_id == root_unit_id)
+        live.append(entry.unit_id == root_unit_id)  # the root is in its scope
     cached = _cells(plan_id, "parent", *conditions)
     live_rows: list[Group] = []
     if live:
-        live_units = select(entry.unit_id).where(
-            entry.year == year, entry.unit_id.in_(units), or_(*live)
+        live_units: Select[str] | list[str] = select(entry.unit_id).where(
+            entry.year == year, or_(*live)
         )
+        if not stale.parents:  # the root alone: its statements found by their index
+            live_units = [root_unit_id or ""]
         live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units, scope=units)
     return _combine(session.execute(cached), live_rows)
 
