@@ -32,6 +32,7 @@ SHOTS = (
     "federation-dashboard-chart.png",
     "federation-dashboard-cluster.png",
     "federation-dashboard-clusters.png",
+    "federation-dashboard-not-sent.png",
     "federation-dashboard.png",
     "federation-deadlines.png",
     "federation-enrolment-accept.png",

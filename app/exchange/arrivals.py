@@ -28,6 +28,7 @@ from app.exchange.key_status import KeyStatus
 from app.exchange.outcomes import Outcome
 from app.exchange.streams import APPLIED, QUARANTINED, SUPERSEDED
 from db import models
+from db.plain_rows import plain_rows
 
 #: Archive statuses of a report package that arrived and is kept.
 ARRIVED_STATUSES = (APPLIED, SUPERSEDED, QUARANTINED, "discarded", Outcome.PENDING_KEY.value)
@@ -38,7 +39,7 @@ def first_arrivals(session: Session, *, plan_id: str) -> dict[tuple[str, str], s
     as :func:`app.core.audit.utc_now_text` writes it, so the earliest is the least)."""
     package, key = models.Package, models.SigningKey
     refused = select(key.keyid).where(key.status == KeyStatus.REFUSED.value)
-    rows = session.execute(
+    query = (
         select(package.unit_id, package.stream, func.min(package.received_at))
         .where(
             package.plan_id == plan_id,
@@ -55,6 +56,8 @@ def first_arrivals(session: Session, *, plan_id: str) -> dict[tuple[str, str], s
         # Sent: the federation holds the statement (one version of it is merged).
         .having(func.max(case((package.status == APPLIED, 1), else_=0)) == 1)
     )
+    # Plain driver rows: a year's arrivals are one row per unit and stream (378,000).
+    rows = plain_rows(session.connection(), query)
     return {(unit_id, stream): first for unit_id, stream, first in rows}
 
 

@@ -249,9 +249,6 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     return b"DSSEv1 %d %b %d %b" % (len(type_bytes), type_bytes, len(payload), payload)
 
 
-_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/]*={0,2}")
-
-
 def decode_base64_canonical(text: str) -> bytes:
     """Decode standard, padded base64 that is in its one canonical form.
 
@@ -259,16 +256,19 @@ def decode_base64_canonical(text: str) -> bytes:
     nonzero padding bits (``"QR=="`` for ``"QQ=="``), so one byte string has
     exactly one accepted text and a file cannot be altered without changing
     its meaning. Raises ``ValueError``; callers turn it into their own
-    user-facing error.
+    user-facing error. Strict mode refuses any other character and padding not
+    at the end; then only the last group of four can hide padding bits.
     """
-    if len(text) % 4 or not _BASE64_TEXT.fullmatch(text):
+    if len(text) % 4:
         raise ValueError("not standard padded base64")
     try:
-        raw = base64.b64decode(text, validate=True)
-    except binascii.Error as exc:
+        raw = binascii.a2b_base64(text, strict_mode=True)
+    except (binascii.Error, ValueError) as exc:  # ValueError: not ASCII
         raise ValueError(str(exc)) from None
-    if base64.b64encode(raw).decode("ascii") != text:
-        raise ValueError("non-canonical base64 (padding bits set)")
+    if raw:
+        last = len(raw) % 3 or 3
+        if binascii.b2a_base64(raw[-last:], newline=False) != text[-4:].encode("ascii"):
+            raise ValueError("non-canonical base64 (padding bits set)")
     return raw
 
 

@@ -5,6 +5,7 @@ conflicts, rebuild)."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from typing import Any, cast
@@ -48,9 +49,22 @@ StatementRows = tuple[
 ]
 
 
+_NAMESPACE_BYTES = STATEMENT_NAMESPACE.bytes
+#: The variant's hex digit (RFC 4122: bits 10xx) for each value of the hash's two low bits.
+_VARIANT_DIGITS = "89ab"
+
+
+def row_id(name: str) -> str:
+    """``str(uuid.uuid5(STATEMENT_NAMESPACE, name))``, made from the hash's hex digits
+    directly (a third of the cost: several ids per statement merged)."""
+    h = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).hexdigest()
+    variant = _VARIANT_DIGITS[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
+
+
 def statement_id(plan_id: str, unit_id: str, stream: str) -> str:
     """The same statement row id wherever a stream is merged."""
-    return str(uuid.uuid5(STATEMENT_NAMESPACE, f"{plan_id}|{unit_id}|{stream}"))
+    return row_id(f"{plan_id}|{unit_id}|{stream}")
 
 
 def value_rows(body: Any, checks: PlanChecks, sid: str) -> list[tuple[Any, ...]] | None:
@@ -179,7 +193,7 @@ def statement_rows(
     ]
     title_rows = [
         {
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|t|{n}")),
+            "id": row_id(f"{sid}|t|{n}"),
             "statement_id": sid,
             "collective": c,
             "person_name": p,
@@ -191,7 +205,7 @@ def statement_rows(
     ]
     work_rows = [
         {
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{sid}|w|{n}")),
+            "id": row_id(f"{sid}|w|{n}"),
             "statement_id": sid,
             "name": name,
             "occasion": occasion,
@@ -260,6 +274,7 @@ __all__ = [
     "StatementRows",
     "archived_statement_rows",
     "replace_statements",
+    "row_id",
     "statement_id",
     "statement_rows",
     "value_rows",

@@ -38,7 +38,7 @@ Every family is such a scope or none: a parent bucket's units all have the bucke
 parent in any subtree that reads the bucket, a cluster bucket holds the parent only
 when it is in the same cluster, and a live read is given its scope. A unit's values
 therefore also decide its children's buckets: a marked unit marks the bucket of its
-children and their clusters as well (:func:`_buckets_of`).
+children and their clusters as well (:func:`app.rollup.marked_buckets.buckets_of`).
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ from app.rollup.contributions import (
     plan_changes,
     unit_goals,
 )
+from app.rollup.marked_buckets import buckets_of
 from app.rollup.rebuild import stage, swap
 from db import models
 from db.enums import Sector, UnitKind
@@ -219,14 +220,17 @@ def live_groups(
     *,
     plan_id: str,
     year: int,
-    units: Select[str],
+    units: Select[str] | list[str],
     scope: Select[str] | None = None,
 ) -> list[Group]:
-    """The groups computed from the values of ``units`` (the reference roll-up), in a
-    roll-up of ``scope`` (``units`` themselves when not given)."""
-    query = _value_groups(
-        session, plan_id, year, parent_within=scope if scope is not None else units
-    ).where(models.Statement.unit_id.in_(units))
+    """The groups computed from the values of ``units`` (the reference roll-up; a few
+    ids of the plan year's roster as a list), in a roll-up of ``scope`` (``units``
+    themselves when not given)."""
+    within = scope if scope is not None else units
+    assert not isinstance(within, list), "a list of units is given with its scope"
+    query = _value_groups(session, plan_id, year, parent_within=within).where(
+        models.Statement.unit_id.in_(units)
+    )
     return [_group(tuple(row)) for row in session.execute(query)]
 
 
@@ -254,7 +258,7 @@ def _stale(session: Session, plan_id: str, year: int) -> _Stale:
         return _Stale(True, len(marked), frozenset(), frozenset())
     if not marked:
         return _Stale(False, 0, frozenset(), frozenset())
-    parents, clusters = _buckets_of(session, year, marked)
+    parents, clusters = buckets_of(session, year, [u for u in marked if u != WHOLE_PLAN])
     return _Stale(False, len(marked), frozenset(parents), frozenset(clusters))
 
 
@@ -310,16 +314,20 @@ def groups(
     if stale.parents:
         stale_parents = sorted(stale.parents)
         conditions.append(cell.bucket_id.not_in(stale_parents))
-        live.append(func.coalesce(entry.parent_id, "").in_(stale_parents))
+        live.append(
+            and_(func.coalesce(entry.parent_id, "").in_(stale_parents), entry.unit_id.in_(units))
+        )
     if subtree is not None:
         conditions.append(cell.bucket_id.in_(subtree))
-        live.append(entry.unit_id == root_unit_id)
+        live.append(entry.unit_id == root_unit_id)  # the root is in its scope
     cached = _cells(plan_id, "parent", *conditions)
     live_rows: list[Group] = []
     if live:
-        live_units = select(entry.unit_id).where(
-            entry.year == year, entry.unit_id.in_(units), or_(*live)
+        live_units: Select[str] | list[str] = select(entry.unit_id).where(
+            entry.year == year, or_(*live)
         )
+        if not stale.parents:  # the root alone: its statements found by their index
+            live_units = [root_unit_id or ""]
         live_rows = live_groups(session, plan_id=plan_id, year=year, units=live_units, scope=units)
     return _combine(session.execute(cached), live_rows)
 
@@ -569,32 +577,3 @@ def refresh_if_possible(ctx: AppContext) -> bool:
     except DatabaseError:
         return False
     return True
-
-
-def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[str], set[str]]:
-    """The parent buckets ("" for the top) and clusters of units in the plan year, and
-    those of their children (whose values a parent's area total may leave out)."""
-    entry = models.RosterEntry
-    parents: set[str] = set()
-    clusters: set[str] = set()
-    for start in range(0, len(unit_ids), _CHUNK):
-        chunk = unit_ids[start : start + _CHUNK]
-        rows = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.unit_id.in_(chunk)
-            )
-        )
-        for parent_id, cluster_id in rows:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
-        children = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.parent_id.in_([u for u in chunk if u != WHOLE_PLAN])
-            )
-        )
-        for parent_id, cluster_id in children:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
-    return parents, clusters

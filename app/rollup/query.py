@@ -34,6 +34,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.core import domain
 from app.core.errors import N_, NotFoundError
 from app.core.figures import Figure, Measure, grade_counts, judge_figure, measure_of
+from app.core.id_sets import id_set
 from app.core.installation import get_installation
 from app.plans import get_plan
 from app.rollup import cache as rollup_cache
@@ -373,7 +374,10 @@ def rollup(
     subtree: Select[str] | None = None
     if scope.root_unit_id is not None:
         given = scope_ids is not None and scope.cluster_id is None
-        subtree = units if given else _subtree(plan.year, scope.root_unit_id)
+        if given:
+            subtree = _parents_within(session, plan.year, units, scope.root_unit_id)
+        else:
+            subtree = _subtree(plan.year, scope.root_unit_id)
     if live:
         all_groups = rollup_cache.live_groups(session, plan_id=plan.id, year=plan.year, units=units)
     else:
@@ -393,6 +397,26 @@ def rollup(
         return _each_unit_meeting(session, plan, units, indicator, target, stream_list)
 
     return judged_rollups(plan, scope, stream_list, all_groups, unit_counts, meeting)
+
+
+def _parents_within(
+    session: Session, year: int, units: Select[str], root_unit_id: str
+) -> Select[str]:
+    """The root of the subtree ``units`` and every unit of it with a child in it: the
+    buckets of parent cells a subtree reads (a province's few dozen, looked up by the
+    cells' index, not its 21,000 units sought in every cell)."""
+    entry = models.RosterEntry
+    parents = session.scalars(
+        select(entry.parent_id)
+        .distinct()
+        .where(
+            entry.year == year,
+            entry.unit_id.in_(units),
+            entry.unit_id != root_unit_id,
+            entry.parent_id.is_not(None),
+        )
+    )
+    return id_set(session, sorted({root_unit_id, *parents}))
 
 
 def judged_rollups(

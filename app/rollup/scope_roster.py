@@ -10,7 +10,7 @@ they count the same units.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -110,6 +110,18 @@ class _Contacts(Mapping[str, UnitContact]):
         return len(self._units)
 
 
+class Outside(Container[str]):
+    """The units of a set that are not in another, tested one by one (never made: a
+    national scope holds 126,000 units)."""
+
+    def __init__(self, members: Container[str], excluded: Container[str]) -> None:
+        self._members = members
+        self._excluded = excluded
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._members and unit_id not in self._excluded
+
+
 class UnitOrder(Protocol):
     """What lists the first units of a scope: the roster read (:class:`ScopeRoster`),
     or the database's order of codes (:class:`app.rollup.scope_listing.ScopeListing`)."""
@@ -122,6 +134,12 @@ class UnitOrder(Protocol):
 
     def first(self, unit_ids: Iterable[str], count: int | None) -> list[str]:
         """The first ``count`` of ``unit_ids`` in that order (all when None)."""
+        ...
+
+    def first_outside(
+        self, unit_ids: list[str], excluded: Collection[str], count: int | None
+    ) -> list[str]:
+        """:meth:`first` of the ``unit_ids`` not in ``excluded`` (a set or dict)."""
         ...
 
 
@@ -176,6 +194,12 @@ class ScopeRoster:
                 if len(first) == count:
                     break
         return first
+
+    def first_outside(
+        self, unit_ids: list[str], excluded: Collection[str], count: int | None
+    ) -> list[str]:
+        """:meth:`first` of the ``unit_ids`` not in ``excluded``."""
+        return self.first([u for u in unit_ids if u not in excluded], count)
 
 
 def read_scope_roster(session: Session, year: int, scope: Scope | None = None) -> ScopeRoster:
@@ -394,6 +418,7 @@ def scope_contacts(session: Session, *, year: int, scope: Scope) -> list[UnitCon
 
 
 __all__ = [
+    "Outside",
     "ScopeRoster",
     "UnitContact",
     "UnitOrder",

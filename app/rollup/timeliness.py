@@ -115,11 +115,13 @@ def _stream(
     contacts: Mapping[str, UnitContact],
     arrivals: dict[str, str],
     as_of: dt.date,
-    pick: Callable[[list[str]], list[str]] | None = None,
+    pick: Callable[[set[str]], list[str]] | None = None,
+    members: set[str] | None = None,
 ) -> StreamTimeliness:
     """The stream's counts over ``unit_ids`` (``arrivals``: unit → its first arrival of
-    the stream); its late and missing units listed in the order of ``unit_ids``, or
-    only those ``pick`` chooses of them, in its order."""
+    the stream; ``members``: ``unit_ids`` as a set, when the caller has made it); its
+    late and missing units listed in the order of ``unit_ids``, or only those ``pick``
+    chooses of them (given the units that are neither), in its order."""
     received = on_time = late = 0
     extended = {e.unit_id for e in deadline.extensions}
     stream = deadline.stream
@@ -134,9 +136,12 @@ def _stream(
         return due, arrived
 
     # Only the units whose report arrived are looked at one by one: at national size
-    # most of 126,000 units are counted by a set difference.
+    # most of 126,000 units are counted by a difference, and only the first of those
+    # behind are met (``pick``).
     done: set[str] = set()  # received by ``as_of``, on time or with no deadline
-    for unit_id in [u for u in unit_ids if u in arrivals]:
+    if members is None:
+        members = set(unit_ids)
+    for unit_id in [u for u in arrivals if u in members]:
         due, arrived = when(unit_id)
         if arrived is None:
             continue
@@ -147,9 +152,8 @@ def _stream(
             done.add(unit_id)
         else:
             late += 1
-    behind = [u for u in unit_ids if u not in done]
     units: list[LateUnit] = []
-    for unit_id in behind if pick is None else pick(behind):
+    for unit_id in [u for u in unit_ids if u not in done] if pick is None else pick(done):
         due, arrived = when(unit_id)
         has_extension = unit_id in extended and due is not None
         if arrived is None:
@@ -193,18 +197,20 @@ def units_timeliness(
     roster: UnitOrder,
     as_of: dt.date,
     limit: int | None = None,
+    members: set[str] | None = None,
 ) -> tuple[StreamTimeliness, ...]:
     """:func:`streams_timeliness` of the units ``unit_ids`` of ``roster`` in any order,
     each stream's late and missing units listed in the natural order of their codes,
     the first ``limit`` of them only when given (the dashboard: only the units it lists
-    are named and sorted; the counts are of every unit)."""
+    are named and sorted; the counts are of every unit); ``members``: ``unit_ids`` as a
+    set when the caller has made it."""
 
-    def pick(behind: list[str]) -> list[str]:
-        chosen = roster.first(behind, limit)
+    def pick(done: set[str]) -> list[str]:
+        chosen = roster.first_outside(unit_ids, done, limit)
         roster.contacts.preload(chosen)
         return chosen
 
-    return _timeliness(session, plan, unit_ids, roster.contacts, as_of, None, pick)
+    return _timeliness(session, plan, unit_ids, roster.contacts, as_of, None, pick, members)
 
 
 def _timeliness(
@@ -214,7 +220,8 @@ def _timeliness(
     contacts: Mapping[str, UnitContact],
     as_of: dt.date,
     stream: str | None,
-    pick: Callable[[list[str]], list[str]] | None = None,
+    pick: Callable[[set[str]], list[str]] | None = None,
+    members: set[str] | None = None,
 ) -> tuple[StreamTimeliness, ...]:
     deadlines = stored_deadlines(session, plan)
     if stream is not None:
@@ -224,8 +231,10 @@ def _timeliness(
     for (unit_id, arrived_stream), arrived_at in first_arrivals(session, plan_id=plan.id).items():
         if arrived_stream in by_stream:
             by_stream[arrived_stream][unit_id] = arrived_at
+    if members is None:
+        members = set(unit_ids)
     return tuple(
-        _stream(d, unit_ids, contacts, by_stream[d.stream], as_of, pick) for d in deadlines
+        _stream(d, unit_ids, contacts, by_stream[d.stream], as_of, pick, members) for d in deadlines
     )
 
 

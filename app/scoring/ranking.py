@@ -8,15 +8,14 @@ bars from commendation, or with nothing to score, are not ranked.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
 
 from app.core.i18n import gettext as _
-from app.core.records import quick_init
+from app.core.records import cached, quick_init
 from app.plans import Rules, TieBreaker
 from app.scoring.engine import UnitScore
 from app.scoring.numbers import number_text, score_text
@@ -25,17 +24,46 @@ from app.scoring.numbers import number_text, score_text
 @quick_init
 @dataclass(frozen=True)
 class Placing:
-    """A unit's place in one ranking (a cluster, an upper-level union)."""
+    """A unit's place in one ranking (a cluster, an upper-level union).
+
+    Units with the same score as shown share one tuple of their codes
+    (``same_score``, this unit's at ``score_index``), and those sharing the rank
+    one of theirs (``same_rank``, at ``rank_index``): a large tie is listed once,
+    not once per unit; :attr:`tied_with` and :attr:`shared_with` leave the unit out.
+    """
 
     unit_id: str
     code: str
     rank: int | None  # None: not ranked (veto or no score)
     ranked_units: int
     score: Decimal | None
-    tied_with: tuple[str, ...] = ()  # codes with the same score as shown
-    shared_with: tuple[str, ...] = ()  # codes sharing the rank
-    breaker_values: tuple[tuple[TieBreaker, Fraction], ...] = ()
+    same_score: tuple[str, ...] = ()
+    score_index: int = 0
+    same_rank: tuple[str, ...] = ()
+    rank_index: int = 0
+    #: The rules' tie-breakers, and the unit's score they are read from.
+    breakers: tuple[TieBreaker, ...] = ()
+    source: UnitScore | None = field(default=None, compare=False, repr=False)
     reasons: tuple[str, ...] = ()  # veto labels when not ranked
+
+    @cached
+    def tied_with(self) -> tuple[str, ...]:
+        """The codes of the other units with the same score as shown."""
+        same, index = self.same_score, self.score_index
+        return same[:index] + same[index + 1 :] if len(same) > 1 else ()
+
+    @cached
+    def shared_with(self) -> tuple[str, ...]:
+        """The codes of the other units sharing the rank (equal on every tie-breaker too)."""
+        same, index = self.same_rank, self.rank_index
+        return same[:index] + same[index + 1 :] if len(same) > 1 else ()
+
+    @cached
+    def breaker_values(self) -> tuple[tuple[TieBreaker, Fraction], ...]:
+        """Each tie-breaker's value, when the unit is tied on its score."""
+        if not self.tied_with or self.source is None:
+            return ()
+        return tuple((b, _breaker_value(self.source, b)) for b in self.breakers)
 
     def explain(self) -> str:
         """Why this place, in the current language."""
@@ -84,12 +112,6 @@ def _breaker_cents(score: UnitScore, breaker: TieBreaker) -> int:
 _KEY_AND_ORDER = itemgetter(0, 1)
 
 
-def _others(codes: list[str], own: str) -> list[str]:
-    result = list(codes)
-    result.remove(own)
-    return result
-
-
 def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     """Rank ``scores`` (one cluster or one upper-level union): best first, then the unranked.
 
@@ -112,39 +134,49 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     # Each unit's key worked out once, sorted with it (the unit's order breaks ties).
     keyed = [(key(s), s.unit.order, s) for s in ranked]
     keyed.sort(key=_KEY_AND_ORDER)
-    by_score: dict[int, list[str]] = defaultdict(list)
-    by_key: dict[tuple[int, ...], list[str]] = defaultdict(list)
-    for current, _order, s in keyed:
-        by_score[current[0]].append(s.unit.code)
-        by_key[current].append(s.unit.code)
+    total = len(keyed)
     placings: list[Placing] = []
-    rank = 0
-    previous: tuple[int, ...] | None = None
-    for position, (current, _order, score) in enumerate(keyed, start=1):
-        if current != previous:
-            rank = position
-            previous = current
-        code = score.unit.code
-        same = by_score[current[0]]
-        # Units sharing a rank have the same score: no tie, no sharing.
-        same_score = _others(same, code) if len(same) > 1 else []
-        shared = _others(by_key[current], code) if same_score else []
-        placings.append(
-            Placing(
-                unit_id=score.unit.id,
-                code=code,
-                rank=rank,
-                ranked_units=len(keyed),
-                score=score.score,
-                tied_with=tuple(same_score),
-                shared_with=tuple(shared),
-                breaker_values=(
-                    tuple((b, _breaker_value(score, b)) for b in rules.tie_breakers)
-                    if same_score
-                    else ()
-                ),
-            )
-        )
+    add = placings.append
+    start = 0
+    while start < total:  # each run of units with the same score as shown
+        cents = keyed[start][0][0]
+        end = start + 1
+        while end < total and keyed[end][0][0] == cents:
+            end += 1
+        if end == start + 1:  # alone on its score: no tie, no sharing
+            score = keyed[start][2]
+            unit = score.unit
+            add(Placing(unit.id, unit.code, start + 1, total, score.score))
+            start = end
+            continue
+        same = tuple(k[2].unit.code for k in keyed[start:end])
+        first = start
+        while first < end:  # each run equal on every tie-breaker too: one rank
+            current = keyed[first][0]
+            last = first + 1
+            while last < end and keyed[last][0] == current:
+                last += 1
+            shared = same[first - start : last - start] if last - first > 1 else ()
+            for position in range(first, last):
+                score = keyed[position][2]
+                unit = score.unit
+                add(
+                    Placing(
+                        unit.id,
+                        unit.code,
+                        first + 1,
+                        total,
+                        score.score,
+                        same,
+                        position - start,
+                        shared,
+                        position - first,
+                        breakers,
+                        score,
+                    )
+                )
+            first = last
+        start = end
     others.sort(key=lambda s: s.unit.order)
     for score in others:
         placings.append(

@@ -36,6 +36,7 @@ def _bounded_page(qtbot: QtBot, database: Path) -> DashboardPage:
     with page.context.reading() as session:
         board = dashboard(session, plan_id=PLAN, scope=page.scope(), as_of=AS_OF, limit=1)
     page.show_dashboard(board)
+    page.tabs.setCurrentIndex(page.NOT_SENT)  # the list has a tab of its own
     return page
 
 

@@ -97,17 +97,26 @@ def test_a_suspicious_value_flagged_on_import_and_verified(
         page.verify_button.click()  # one click
     assert page.model.rowCount() == 0  # the open ones only
     assert workspace.tabs.tabText(tab) == "Giá trị bất thường"
+    # Said in the status bar, as "Sao chép danh sách" says what it copied; nothing left
+    # to check is said instead of an empty table.
+    said = f"{province.unit(UNIT).name}, {_code(province)}."
+    assert window.statusBar().currentMessage() == f"Đã xác minh: {said}"
+    assert page.empty.isVisible() and not page.view.isVisible()
+    assert page.empty.text().startswith("Mọi giá trị bất thường đã được xác minh")
+    page.grab().save(str(tmp_path / "flags-empty.png"))
 
     with qtbot.waitSignal(page.loaded, timeout=30000):
         page.filter_combo.setCurrentIndex(page.filter_combo.findData(True))
     (flag,) = page.model.rows()
     assert flag.verified and flag.note == "Đã gọi điện cho chủ tịch"
+    assert page.view.isVisible() and not page.empty.isVisible()
     assert page.model.text(0, FlagColumn.STATUS).endswith(": Đã gọi điện cho chủ tịch")
     page.view.selectRow(0)
     assert page.unverify_button.isEnabled() and not page.verify_button.isEnabled()
     with qtbot.waitSignal(page.loaded, timeout=30000):
         page.unverify_button.click()
     assert not page.model.rows()[0].verified
+    assert window.statusBar().currentMessage() == f"Đã mở lại: {said}"
     with qtbot.waitSignal(page.loaded, timeout=30000):
         page.filter_combo.setCurrentIndex(page.filter_combo.findData(False))
     assert page.model.rowCount() == 1
@@ -141,6 +150,16 @@ def test_the_filter_offers_open_and_all(qtbot: QtBot, province: Demo, choice: bo
         with qtbot.waitSignal(page.loaded, timeout=30000):
             page.filter_combo.setCurrentIndex(index)
     assert page.filter_combo.currentData() is choice
+    # No value at all: said for either choice, the empty table hidden.
+    assert page.model.rowCount() == 0
+    qtbot.waitUntil(lambda: not page.empty.isHidden(), timeout=30000)
+    assert page.view.isHidden()
+    assert page.empty.text() == (
+        "Kế hoạch này không có giá trị bất thường nào."
+        if choice
+        else "Mọi giá trị bất thường đã được xác minh: không còn gì cần kiểm tra. "
+        "Chọn Hiện “Tất cả, kể cả đã xác minh” để xem lại."
+    )
     window.close()
 
 

@@ -471,7 +471,7 @@ def test_the_chart_reads_every_code_shows_every_value_and_clicks_through(
             for r in range(board.model.rowCount())
         )
         assert board.view.columnWidth(column) >= widest
-    board.tabs.setCurrentIndex(1)
+    board.tabs.setCurrentIndex(board.BY_INDICATOR)
     chart = board.indicator_chart.chart()
     qtbot.waitUntil(lambda: bool(board.indicator_chart.chart().series()), timeout=20000)
     chart = board.indicator_chart.chart()

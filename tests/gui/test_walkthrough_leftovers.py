@@ -51,6 +51,7 @@ def test_the_not_sent_list_has_room_at_1366x768(
     workspace = window.federation_workspace
     assert workspace is not None
     workspace.show_page("dashboard")
+    workspace.dashboard.tabs.setCurrentIndex(workspace.dashboard.NOT_SENT)  # its own tab
     qtbot.wait(200)
     panel = workspace.dashboard.missing
     window.grab().save(str(tmp_path / f"dashboard-{scale}.png"))

@@ -6,12 +6,16 @@ Every label is looked up at call time through gettext so a language switch
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QWidget,
 )
 
@@ -70,6 +74,26 @@ def fit_width(widget: QWidget, texts: list[str], *, font: QFont | None = None) -
     """A column width that shows the longest of ``texts`` (labels differ by language)."""
     metrics = QFontMetrics(font) if font is not None else widget.fontMetrics()
     return max((metrics.horizontalAdvance(t) for t in texts), default=40) + 24
+
+
+def fit_columns_to_text(view: QTableView, columns: Iterable[int]) -> None:
+    """Each of ``columns`` of ``view`` as wide as its longest text and its header with the
+    sort arrow beside it (a report's name wrapped onto two lines, "Số ngày trễ" ran into
+    the arrow); the rows stay on one line."""
+    model = view.model()
+    if model is None:
+        return
+    view.setWordWrap(False)
+    arrow = view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 12
+    header = view.horizontalHeader()
+    for column in columns:
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        texts = [str(model.index(row, column).data() or "") for row in range(model.rowCount())]
+        width = max(
+            fit_width(view, texts),
+            fit_width(header, [title]) + (arrow if view.isSortingEnabled() else 0),
+        )
+        view.setColumnWidth(column, width)
 
 
 def fingerprint_width(widget: QWidget) -> int:

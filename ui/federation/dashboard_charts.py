@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
@@ -21,10 +22,12 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QCursor, QPen
+from PySide6.QtWidgets import QToolTip
 
 from app.core import domain
-from app.core.figures import Verdict, percent_text
+from app.core.figures import Verdict, is_verdict, percent_text
+from app.core.format import format_number
 from app.core.i18n import gettext as _
 from db.enums import REGISTRATION_STREAM
 
@@ -48,10 +51,15 @@ def replace_chart(view: QChartView, chart: QChart) -> None:
 
 
 def new_chart() -> QChart:
-    """An empty chart as the dashboard draws them: no animation, thin margins."""
+    """An empty chart as the dashboard draws them: no animation, thin margins, no frame
+    around it (each pixel of height goes to the plot on a 768-pixel screen)."""
     chart = QChart()
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    layout = chart.layout()
+    if layout is not None:
+        layout.setContentsMargins(0, 0, 0, 0)
     return chart
 
 
@@ -145,13 +153,51 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
     reached.attachAxis(line_axis)
     reached.attachAxis(values)
     chart.setTitle(_("Attainment by indicator — {scope}").format(scope=scope))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
     return IndicatorChart(chart, series, rows, tips)
 
 
-def cluster_chart(figures: list[ClusterFigure], stream: str, plan: domain.Plan | None) -> QChart:
-    """Per cluster: the share of its units that sent ``stream`` and the share of the
-    targets judged at a cluster that its units meet."""
+def progress_only(board: Dashboard | None, stream: str) -> bool:
+    """Whether ``stream`` comes before the report the targets are judged in: its figures
+    are progress (the chart by indicator draws them), none is met or not met yet."""
+    if board is None:
+        return False
+    verdicts = [r.figures[stream].verdict for r in board.rollups if stream in r.figures]
+    return Verdict.PROGRESS in verdicts and not any(is_verdict(v) for v in verdicts)
+
+
+def latest_sent(board: Dashboard) -> str | None:
+    """The latest report (the plan's order) some unit in the board's scope sent."""
+    received = {c.stream: c.received for c in board.coverage}
+    return next((s for s in reversed(board.streams) if received.get(s, 0) > 0), None)
+
+
+def cluster_note(*, progress: bool) -> str:
+    """What the cluster chart shows, above it; ``progress`` as :func:`cluster_chart`'s."""
+    note = [
+        _(
+            "For each cluster: the share of its units that sent the chosen stream, and the "
+            "share of the province's targets its units meet together."
+        ),
+        _("Every cluster in the province is shown, whatever the scope."),
+    ]
+    if progress:
+        note.append(
+            _(
+                "A target is judged met or not in the report it is set for; until then the "
+                "chart by indicator shows the progress towards it."
+            )
+        )
+    return " ".join(note)
+
+
+def cluster_chart(
+    figures: list[ClusterFigure], stream: str, plan: domain.Plan | None, *, progress: bool = False
+) -> QChart:
+    """Per cluster of the province (whatever the dashboard's scope): the share of its
+    units that sent ``stream`` and the share of the targets judged at a cluster that its
+    units meet; ``progress``: the stream's figures are progress only
+    (:func:`progress_only`)."""
     chart = new_chart()
     received = QBarSet(_("Units that sent (%)"))
     met = QBarSet(_("Targets met (%)"))
@@ -173,9 +219,47 @@ def cluster_chart(figures: list[ClusterFigure], stream: str, plan: domain.Plan |
     chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
     series.attachAxis(categories)
     series.attachAxis(values)
-    title = _("Clusters — {stream}").format(stream=stream_label(stream, plan))
+    title = _("Every cluster in the province — {stream}").format(stream=stream_label(stream, plan))
     if figures and not any(f.judged for f in figures):
-        title += " — " + _("no target is judged in this period yet")
+        title += " — " + (
+            _("its targets are judged in a later report")
+            if progress
+            else _("no target is judged in this period yet")
+        )
     chart.setTitle(title)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
+    tips = cluster_tips(figures)
+    # A bar's figure in words under the pointer (the bars had no value anywhere).
+    for which, bars in enumerate((received, met)):
+        bars.hovered.connect(
+            lambda inside, index, which=which: (
+                QToolTip.showText(QCursor.pos(), tips[index][which])
+                if inside and 0 <= index < len(tips)
+                else QToolTip.hideText()
+            )
+        )
     return chart
+
+
+def cluster_tips(figures: list[ClusterFigure]) -> list[tuple[str, str]]:
+    """Per cluster: its two bars' figures in words (units that sent, targets met)."""
+    tips = []
+    for figure in figures:
+        sent = _("{cluster}: {count}/{units} units sent ({percent})").format(
+            cluster=figure.name,
+            count=format_number(figure.received),
+            units=format_number(figure.units),
+            percent=percent_text(Fraction(100 * figure.received, figure.units or 1)),
+        )
+        met = (
+            _("{cluster}: {count}/{judged} targets met ({percent})").format(
+                cluster=figure.name,
+                count=format_number(figure.met),
+                judged=format_number(figure.judged),
+                percent=percent_text(Fraction(100 * figure.met, figure.judged)),
+            )
+            if figure.judged
+            else _("{cluster}: no target judged").format(cluster=figure.name)
+        )
+        tips.append((sent, met))
+    return tips

@@ -39,6 +39,7 @@ from app.core.format import format_number
 from app.core.i18n import gettext as _
 from app.rollup import Scope
 
+from ui.federation.common import fit_columns_to_text
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
 from ui.widgets.errors import report_failure
 from ui.widgets.tasks import BoundRunner, CancelToken
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 #: Qt's "no maximum" for a widget's height (QWIDGETSIZE_MAX).
 MAX_HEIGHT = (1 << 24) - 1
+#: The columns as wide as their text on one line (the report's name wrapped in two).
+FITTED = (MissingColumn.STREAM, MissingColumn.CODE, MissingColumn.CLUSTER, MissingColumn.PHONE)
 
 
 class MissingPanel(QWidget):
@@ -63,6 +66,8 @@ class MissingPanel(QWidget):
     remind_requested = Signal(str)
     #: Enter a unit's report on its behalf: (unit code, stream).
     enter_requested = Signal(str, str)
+    #: Reports not sent in the stream shown, after each count (-1: not counted yet).
+    counted = Signal(int)
 
     def __init__(
         self,
@@ -138,8 +143,7 @@ class MissingPanel(QWidget):
         self.entered_label.setWordWrap(True)
         self._entered: list[EnteredUnit] = []
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)  # a tab of the dashboard: the margins of a page
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addWidget(self.stream)
@@ -158,7 +162,7 @@ class MissingPanel(QWidget):
         layout.addLayout(more)
         layout.addWidget(self.entered_label)
 
-    def _keep_rows_visible(self, rows: int = 6) -> None:
+    def _keep_rows_visible(self, rows: int = 4) -> None:
         """Room for ``rows`` units at the least, whatever the text size."""
         header = self.view.horizontalHeader().sizeHint().height()
         row = self.view.verticalHeader().defaultSectionSize()
@@ -199,6 +203,7 @@ class MissingPanel(QWidget):
         first units of each stream only."""
         rows = list(rows)
         self.model.set_missing(rows, plan)
+        fit_columns_to_text(self.view, FITTED)
         self._entered = list(entered)
         bounded = totals is not None and sum(totals.values()) > len(rows)
         self._totals = dict(totals) if totals is not None and bounded else None
@@ -254,6 +259,7 @@ class MissingPanel(QWidget):
         ]  # what the filter shows, counted from the rows (no view calls per row)
         if not self._loaded:  # no "0 reports from 0 units" before the first count
             self.title.setText(_("Not sent (chưa nộp): counting…"))
+            self.counted.emit(-1)
             return
         totals = self._totals or {}
         total = totals.get(stream, len(shown)) if stream else sum(totals.values())
@@ -287,7 +293,7 @@ class MissingPanel(QWidget):
             else _("Every unit has sent every report.")
         )
         self.all_sent.setVisible(self._loaded and not shown)
-        # An empty list gives its height to the targets and charts above it.
+        # No empty list kept on screen: the words say it.
         self.view.setVisible(bool(shown) or not self._loaded)
         self.setMaximumHeight(self.sizeHint().height() if self.view.isHidden() else MAX_HEIGHT)
         typed = [e for e in self._entered if stream is None or e.stream == stream]
@@ -300,6 +306,7 @@ class MissingPanel(QWidget):
             else ""
         )
         self.entered_label.setVisible(bool(typed))
+        self.counted.emit(total if self._totals is not None else len(shown))
 
     def selected_code(self) -> str:
         """The code of the unit on the current row ("" when none)."""

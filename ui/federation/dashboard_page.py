@@ -19,11 +19,8 @@ from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QToolTip,
     QVBoxLayout,
@@ -39,14 +36,24 @@ from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
 from ui.federation import dashboard_dialogs
-from ui.federation.common import fit_width, stream_label
 from ui.federation.common import scope_text as _scope_text
-from ui.federation.dashboard_charts import cluster_chart, indicator_chart, new_chart, replace_chart
+from ui.federation.common import stream_label
+from ui.federation.dashboard_charts import (
+    cluster_chart,
+    cluster_note,
+    indicator_chart,
+    latest_sent,
+    new_chart,
+    progress_only,
+    replace_chart,
+)
 from ui.federation.dashboard_missing import MissingPanel
-from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
+from ui.federation.dashboard_models import DashboardModel
+from ui.federation.dashboard_table import TargetsTable
 from ui.federation.late_units import behind_count, rates_text
 from ui.widgets.dialogs import ending_in
 from ui.widgets.pages import Page
+from ui.widgets.tab_keys import ring_focused_tab
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's screens)
@@ -60,6 +67,8 @@ if TYPE_CHECKING:  # loaded when first opened (the entry pulls in the unit's scr
 
 
 class DashboardPage(Page):
+    #: The page's tabs, in their order.
+    TARGETS, NOT_SENT, BY_INDICATOR, BY_CLUSTER = range(4)
     help_anchor = "fed-dashboard"  # its section of the user guide (ui.widgets.help)
     refreshed = Signal(object)  # the Dashboard, once it is on screen
     clusters_shown = Signal(object)
@@ -79,6 +88,8 @@ class DashboardPage(Page):
         self._choices: list[ScopeChoice] = []
         self._charts_dirty = True
         self._clusters: list[ClusterFigure] | None = None
+        #: The user chose the report the charts compare (else: the latest one sent).
+        self._chart_stream_picked = False
         self._pending_refresh = False
         self._refreshing = False
         #: The day the on-time rates are counted to; None: today.
@@ -115,15 +126,7 @@ class DashboardPage(Page):
         self.deadlines_button.clicked.connect(self.ask_deadlines)
 
         self.model = DashboardModel(self)
-        self.view = QTableView()
-        self.view.setObjectName("dashboard-table")
-        self.view.setModel(self.model)
-        self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
-        self.view.verticalHeader().setVisible(False)
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view = TargetsTable(self.model)
         self.view.doubleClicked.connect(self._figure_clicked)
         self.view.activated.connect(self._figure_clicked)
 
@@ -135,28 +138,23 @@ class DashboardPage(Page):
         self.cluster_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_stream_combo = QComboBox()
         self.chart_stream_combo.currentIndexChanged.connect(self._chart_stream_chosen)
-        chart_page = QWidget()
-        chart_layout = QVBoxLayout(chart_page)
-        stream_row = QHBoxLayout()
+        # Which report the charts compare: beside the tabs while a chart is shown, so the
+        # plot has the height a row of its own took.
+        self.chart_streams = QWidget()
+        stream_row = QHBoxLayout(self.chart_streams)
+        stream_row.setContentsMargins(0, 0, 0, 0)
         self.chart_stream_label = QLabel()
+        self.chart_stream_label.setBuddy(self.chart_stream_combo)
         stream_row.addWidget(self.chart_stream_label)
         stream_row.addWidget(self.chart_stream_combo)
-        stream_row.addStretch(1)
-        chart_layout.addLayout(stream_row)
-        chart_layout.addWidget(self.indicator_chart, 1)
         cluster_page = QWidget()
         cluster_layout = QVBoxLayout(cluster_page)
         self.cluster_note = QLabel()
         self.cluster_note.setWordWrap(True)
         cluster_layout.addWidget(self.cluster_note)
         cluster_layout.addWidget(self.cluster_chart, 1)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.view, "")
-        self.tabs.addTab(chart_page, "")
-        self.tabs.addTab(cluster_page, "")
-        self.tabs.currentChanged.connect(self._tab_changed)
-
         self.missing = MissingPanel(ctx, self.runner)
+        self.missing.counted.connect(self._missing_counted)
         self.missing.done.connect(self.done)
         self.missing.history_requested.connect(self.show_history)
         self.missing.remind_requested.connect(self.ask_reminders)
@@ -165,6 +163,16 @@ class DashboardPage(Page):
         self.missing_model = self.missing.model
         self.missing_proxy = self.missing.proxy
         self.missing_title = self.missing.title
+        # Each part has the page's whole height in its own tab: on a 1366×768 screen at
+        # 125% the targets, the not-sent list and a chart one above the other left the
+        # chart ~30 pixels of plot (walkthrough).
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboard-tabs")
+        ring_focused_tab(self.tabs)
+        for widget in (self.view, self.missing, self.indicator_chart, cluster_page):
+            self.tabs.addTab(widget, "")
+        self.tabs.setCornerWidget(self.chart_streams, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         top = QHBoxLayout()
         top.addWidget(self.scope_label)
@@ -174,14 +182,6 @@ class DashboardPage(Page):
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
         top.addWidget(self.batch_button)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.tabs)
-        splitter.addWidget(self.missing)
-        # The targets and the "not sent" list share the height about evenly: on a
-        # 1366×768 screen the list showed 2–3 units (5:2); neither can be collapsed away.
-        splitter.setChildrenCollapsible(False)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.coverage)
@@ -190,7 +190,7 @@ class DashboardPage(Page):
         on_time_row.addWidget(self.late_button)
         on_time_row.addWidget(self.deadlines_button)
         layout.addLayout(on_time_row)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.tabs, 1)
         self.translateUI()
 
     # --- language ---------------------------------------------------------------------------
@@ -203,17 +203,11 @@ class DashboardPage(Page):
         self.batch_button.setText(_("Print in batch…"))
         self.batch_button.setToolTip(_("Forms, reports or key cards for the units of this scope"))
         self.deadlines_button.setText(_("Deadlines…"))
-        self.tabs.setTabText(0, _("Targets"))
-        self.tabs.setTabText(1, _("Chart by indicator"))
-        self.tabs.setTabText(2, _("Chart by cluster"))
+        self.tabs.setTabText(self.TARGETS, _("Targets"))
+        self.tabs.setTabText(self.BY_INDICATOR, _("Chart by indicator"))
+        self.tabs.setTabText(self.BY_CLUSTER, _("Chart by cluster"))
         self.chart_stream_label.setText(_("Compare with the target:"))
-        self.cluster_note.setText(
-            _(
-                "For each cluster: the share of its units that sent the chosen stream, and the "
-                "share of the province's targets its units meet together."
-            )
-        )
-        self.missing.translateUI()
+        self.missing.translateUI()  # its tab's title too (_missing_counted)
         self.model.retranslate()
         self._fill_scopes()
         self._fill_streams()
@@ -261,6 +255,7 @@ class DashboardPage(Page):
         imported by the job: the plan is on screen before they load)."""
         self.plan = plan
         self._clusters = None
+        self._chart_stream_picked = False
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
@@ -342,25 +337,10 @@ class DashboardPage(Page):
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
+        if not self._chart_stream_picked:
+            self._compare_latest_sent(board)
         self.model.set_dashboard(board)
-        # Figures such as 1.268.000.000 đ are shown whole, never cut to "1.268.000.0…".
-        for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
-            self.view.resizeColumnToContents(column)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(DashboardColumn.INDICATOR, QHeaderView.ResizeMode.Stretch)
-        self.view.setColumnWidth(DashboardColumn.CODE, 55)
-        self.view.setColumnWidth(DashboardColumn.TARGET, 230)
-        self.view.setColumnWidth(DashboardColumn.UNITS, 60)
-        for column in range(FIRST_STREAM_COLUMN, self.model.columnCount()):
-            # As wide as its title and its widest figure ("950.000.000 đ" is never cut).
-            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            figures = [
-                str(self.model.index(row, column).data() or "")
-                for row in range(self.model.rowCount())
-            ]
-            self.view.setColumnWidth(
-                column, max(75, fit_width(self, [*title.split("\n"), *figures]) + 12)
-            )
+        self.view.size_columns()  # figures whole, the indicator's title readable
         self.missing.show_board(board)
         self._show_coverage()
         self._charts_dirty = True
@@ -399,6 +379,11 @@ class DashboardPage(Page):
         self.late_button.setText(_("Late or not sent ({count})…").format(count=late))
         self.late_button.setEnabled(bool(late))
 
+    @Slot(int)
+    def _missing_counted(self, count: int) -> None:
+        title = _("Not sent") if count < 0 else _("Not sent ({count})").format(count=count)
+        self.tabs.setTabText(self.NOT_SENT, title)
+
     @Slot(str, str)
     def enter_for(self, unit_code: str, stream: str) -> EntryDialog:
         """Enter a unit's report on its behalf; the dashboard refreshes after each entry."""
@@ -436,11 +421,17 @@ class DashboardPage(Page):
             self.plan,
             [(_scope_text(choice), choice.scope) for choice in self._choices],
             scope_index=max(self.scope_combo.currentIndex(), 0),
-            stream=stream,
+            stream=stream or self._first_missing_stream(),
             as_of=self.as_of,
         )
         self.reminders_shown.emit(dialog)
         return dialog
+
+    def _first_missing_stream(self) -> str:
+        """The first report some unit in scope has not sent ("": none, or not counted)."""
+        if self.board is None:
+            return ""
+        return next((c.stream for c in self.board.coverage if c.expected > c.received), "")
 
     @Slot()
     def ask_deadlines(self) -> DeadlinesDialog | None:
@@ -482,17 +473,30 @@ class DashboardPage(Page):
 
     @Slot(int)
     def _tab_changed(self, index: int) -> None:
-        if index == 1 and self._charts_dirty:
+        self.chart_streams.setVisible(index in (self.BY_INDICATOR, self.BY_CLUSTER))
+        if index == self.BY_INDICATOR and self._charts_dirty:
             self._build_indicator_chart()
             self._charts_dirty = False
-        elif index == 2:
+        elif index == self.BY_CLUSTER:
             if self._clusters is None:
                 self._load_clusters()
             else:
                 self._build_cluster_chart()
 
+    def _compare_latest_sent(self, board: Dashboard) -> None:
+        """The charts compare the latest report some unit in scope sent (the year's results
+        in July compare nothing): until the user picks one."""
+        latest = latest_sent(board)
+        found = self.chart_stream_combo.findData(latest)
+        if latest is not None and found >= 0 and found != self.chart_stream_combo.currentIndex():
+            self.chart_stream_combo.blockSignals(True)
+            self.chart_stream_combo.setCurrentIndex(found)
+            self.chart_stream_combo.blockSignals(False)
+            self._clusters = None
+
     @Slot(int)
     def _chart_stream_chosen(self, _index: int) -> None:
+        self._chart_stream_picked = True
         self._charts_dirty = True
         self._clusters = None
         self._tab_changed(self.tabs.currentIndex())
@@ -548,8 +552,11 @@ class DashboardPage(Page):
         self._runner.run(job, done, self._failed)
 
     def _build_cluster_chart(self) -> None:
-        chart = cluster_chart(self._clusters or [], self.chart_stream(), self.plan)
+        stream = self.chart_stream()
+        progress = progress_only(self.board, stream)
+        chart = cluster_chart(self._clusters or [], stream, self.plan, progress=progress)
         replace_chart(self.cluster_chart, chart)
+        self.cluster_note.setText(cluster_note(progress=progress))
 
     # --- exports ----------------------------------------------------------------------------
 

@@ -26,7 +26,8 @@ from app.core.context import AppContext
 from app.core.i18n import gettext as _
 from app.exchange import FlagInfo, check_label, flag_values_text
 
-from ui.federation.common import GOOD, WARN, local_time, stream_label
+from ui.federation.common import GOOD, WARN, fit_width, local_time, stream_label
+from ui.widgets.leftover_column import LeftoverColumn
 from ui.widgets.pages import Page
 from ui.widgets.tables import ModelIndex, RowTableModel, WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
@@ -60,6 +61,30 @@ def status_text(flag: FlagInfo) -> str:
         who=flag.verified_by, when=local_time(flag.verified_at)
     )
     return f"{text}: {flag.note}" if flag.note else text
+
+
+#: Each column but the indicator at most this many characters wide (whole in the
+#: tooltip); the report's and the figures' are wide enough for their whole text (the
+#: year told periods apart, the figures are what is checked).
+WIDEST = {
+    FlagColumn.CODE: 12,
+    FlagColumn.UNIT: 30,
+    FlagColumn.FIGURES: 90,
+    FlagColumn.STATUS: 40,
+    FlagColumn.REPORT: 48,
+    FlagColumn.CHECK: 36,
+}
+#: The columns left to right: the figures checked beside the unit, where they are seen
+#: at any width (at Windows 125% scaling they were past the right edge), then the status.
+ORDER = (
+    FlagColumn.CODE,
+    FlagColumn.UNIT,
+    FlagColumn.FIGURES,
+    FlagColumn.STATUS,
+    FlagColumn.REPORT,
+    FlagColumn.INDICATOR,
+    FlagColumn.CHECK,
+)
 
 
 class FlagsModel(RowTableModel[FlagInfo]):
@@ -104,6 +129,8 @@ class FlagsPage(Page):
     help_anchor = "fed-flags"
 
     loaded = Signal(object)  # list of FlagInfo
+    #: What a click did, for the status bar.
+    done = Signal(str)
     #: A flag was verified or opened again (the audit log has a new entry).
     changed = Signal()
     #: The selected value's unit and report: open its history (a double click, Enter).
@@ -123,17 +150,15 @@ class FlagsPage(Page):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (FlagColumn.CODE, 80),
-            (FlagColumn.UNIT, 180),
-            (FlagColumn.REPORT, 140),
-            (FlagColumn.INDICATOR, 200),
-            (FlagColumn.CHECK, 220),
-            (FlagColumn.FIGURES, 340),
-        ):
-            self.view.setColumnWidth(column, width)
+        # The figures and the status next to the unit (ORDER), each as wide as its text
+        # (_fit_columns); the indicator takes the room left, the table scrolling sideways
+        # below 24 characters.
+        self.indicator_column = LeftoverColumn(self.view, FlagColumn.INDICATOR, 24)
+        header = self.view.horizontalHeader()
+        for place, column in enumerate(ORDER):
+            header.moveSection(header.visualIndex(column), place)
+        self._fit_columns()  # to the headers until the values come
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.view.activated.connect(lambda _index: self.ask_history())
         self.filter_label = QLabel()
@@ -160,6 +185,12 @@ class FlagsPage(Page):
         self.history_button.clicked.connect(self.ask_history)
         self.note.returnPressed.connect(self.verify_button.click)
         self.count = QLabel()
+        #: Instead of the table when it has no row (every value verified, say).
+        self.empty = QLabel()
+        self.empty.setObjectName("flags-empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
         self.intro = QLabel()
         self.intro.setWordWrap(True)
 
@@ -177,6 +208,7 @@ class FlagsPage(Page):
         layout.addWidget(self.intro)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
         layout.addLayout(actions)
         self.translateUI()
         self._selection_changed()
@@ -235,6 +267,7 @@ class FlagsPage(Page):
     def _loaded(self, flags: list[FlagInfo]) -> None:
         chosen = self.selected()
         self.model.set_rows(flags)
+        self._fit_columns()
         self._show_count()
         if chosen is not None:
             for row, flag in enumerate(flags):
@@ -243,15 +276,42 @@ class FlagsPage(Page):
         self._selection_changed()
         self.loaded.emit(flags)
 
+    def _fit_columns(self) -> None:
+        """Each column but the figures as wide as its longest text, up to a number of
+        characters (whole in its tooltip: a long title, a status's long note), the figures
+        the room left: who verified a value and when show at 1366×768, at 125% too."""
+        char = self.view.fontMetrics().averageCharWidth()  # widths follow the text size
+        for column, most in WIDEST.items():
+            texts = [column.header()] + [
+                self.model.text(row, column) for row in range(self.model.rowCount())
+            ]
+            self.view.setColumnWidth(column, min(most * char, fit_width(self.view, texts)))
+        self.indicator_column.fit()
+
     @Slot()
     def _show_count(self) -> None:
         """How many values, and how many of them the search shows when it hides some."""
         shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self._show_empty(total == 0)
         self.count.setText(
             _("{count} values.").format(count=total)
             if shown == total
             else _("{shown}/{total} values.").format(shown=shown, total=total)
         )
+
+    def _show_empty(self, empty: bool) -> None:
+        """Say so when there is no value to show, rather than an empty table."""
+        verified_too = bool(self.filter_combo.currentData())
+        self.empty.setText(
+            _("The plan has no suspicious value.")
+            if verified_too
+            else _(
+                "Every suspicious value is verified: nothing is left to check. "
+                "Show “{all}” to see them again."
+            ).format(all=_("All, verified too"))
+        )
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
 
     @Slot()
     def _selection_changed(self, *_args: Any) -> None:
@@ -280,7 +340,10 @@ class FlagsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> None:
             verify_flag(ctx, flag_id=flag.id, note=note)
 
-        self._runner.run(job, self._done, self._failed)
+        said = _("Verified: {unit}, {indicator}.").format(
+            unit=flag.unit_name or flag.unit_code, indicator=flag.indicator_code or "—"
+        )
+        self._runner.run(job, lambda _result: self._done(said), self._failed)
 
     @Slot()
     def unverify_selected(self) -> None:
@@ -294,10 +357,13 @@ class FlagsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> None:
             unverify_flag(ctx, flag_id=flag.id)
 
-        self._runner.run(job, self._done, self._failed)
+        said = _("To check again: {unit}, {indicator}.").format(
+            unit=flag.unit_name or flag.unit_code, indicator=flag.indicator_code or "—"
+        )
+        self._runner.run(job, lambda _result: self._done(said), self._failed)
 
-    @Slot(object)
-    def _done(self, _result: object) -> None:
+    def _done(self, said: str) -> None:
         self.note.clear()
         self.changed.emit()
+        self.done.emit(said)
         self.reload()

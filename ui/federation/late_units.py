@@ -34,7 +34,7 @@ from app.core.days import short_date
 from app.core.format import format_number
 from app.core.i18n import gettext as _
 
-from ui.federation.common import BAD, WARN, rows_refiltered, stream_label
+from ui.federation.common import BAD, WARN, fit_columns_to_text, rows_refiltered, stream_label
 from ui.widgets.dialogs import translate_buttons
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import ModelIndex, RowTableModel
@@ -110,6 +110,18 @@ class LateColumn(IntEnum):
             LateColumn.STATUS: _("Status"),
             LateColumn.PHONE: _("Phone"),
         }[self]
+
+
+#: The columns as wide as their text (a cluster's name wrapped and was cut).
+FITTED = (
+    LateColumn.STREAM,
+    LateColumn.CODE,
+    LateColumn.CLUSTER,
+    LateColumn.DUE,
+    LateColumn.EXTENSION,
+    LateColumn.ARRIVED,
+    LateColumn.DAYS,
+)
 
 
 class LateUnitsModel(RowTableModel["LateUnit"]):
@@ -230,6 +242,7 @@ class LateUnitsDialog(QDialog):
             (LateColumn.STATUS, 150),
         ):
             self.view.setColumnWidth(column, width)
+        self._fit_columns()
         self.stream = QComboBox()
         self.stream.setObjectName("late-stream")
         self.stream.addItem(_("Every report with a deadline"), None)
@@ -298,8 +311,13 @@ class LateUnitsDialog(QDialog):
         """Show these streams' units (the whole lists, once read)."""
         self._streams = streams
         self.model.set_rows(behind(streams))
+        self._fit_columns()
         self.all_button.setEnabled(True)
         self._show_count()
+
+    def _fit_columns(self) -> None:
+        """The short columns as wide as their text, the header's sort arrow beside it."""
+        fit_columns_to_text(self.view, FITTED)
 
     @Slot()
     def _ask_all(self) -> None:

@@ -173,6 +173,14 @@ class ReminderDialog(QDialog):
         self.buttons.accepted.connect(lambda: self.start())
         self.buttons.rejected.connect(self.cancel)
 
+        # A message about earlier choices (a refusal, the files written) goes stale as
+        # soon as a choice changes.
+        for combo in (self.stream, self.per_unit, self.scope, self.outputs, self.files):
+            combo.currentIndexChanged.connect(self._choice_changed)
+        self.as_of.dateChanged.connect(self._choice_changed)
+        self.not_due.toggled.connect(self._choice_changed)
+        self.folder.textChanged.connect(self._choice_changed)
+
         form = QFormLayout()
         form.addRow(_("Report:"), self.stream)
         form.addRow(_("Letters:"), self.per_unit)
@@ -201,6 +209,11 @@ class ReminderDialog(QDialog):
             mode=QFileDialog.FileMode.Directory,
             on_chosen=lambda paths: self.folder.setText(str(paths[0])),
         )
+
+    @Slot()
+    def _choice_changed(self) -> None:
+        if self.task is None:
+            self.status.clear()
 
     def request(self) -> ReminderRequest:
         """What the choices ask for."""
@@ -349,6 +362,8 @@ class ReminderDialog(QDialog):
         if output.workbook is not None:
             lines.append(_("The list is in {path}.").format(path=output.workbook))
         self.status.setText("\n".join(lines))
+        # Nothing left to cancel: the button closes the dialog, the files stay.
+        self.cancel_button.setText(_("Close"))
         self.written.emit(output)
         if len(output.letters) == 1:
             # The preview pulls in QtPdf: loaded the first time something is printed.

@@ -39,6 +39,7 @@ from ui.federation.dashboard_page import DashboardPage
 from ui.widgets.help import help_button, own_anchor
 from ui.widgets.lazy_tabs import LazyTabs
 from ui.widgets.pages import Page
+from ui.widgets.tab_keys import ring_focused_tab, switch_main_tabs_by_keys
 from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:
@@ -134,6 +135,8 @@ class FederationWorkspace(Page):
             self._page_built,
         )
         self.tabs.setObjectName("federation-tabs")
+        switch_main_tabs_by_keys(self.tabs)  # Ctrl+PageDown / Ctrl+PageUp from anywhere
+        ring_focused_tab(self.tabs)
 
         self.import_files_action.triggered.connect(self._import_files)
         self.import_folder_action.triggered.connect(self._import_folder)

@@ -3,7 +3,8 @@
 A page is built on first access (``page``), when its tab is first shown, or
 one by one once the window is idle (``build_rest_soon``): a screen of many
 pages shows its first one without importing and building the others first.
-Until then its tab holds an empty placeholder with the same title.
+Until then its tab holds an empty placeholder with the same title. The tables of
+a page built here leave Ctrl+Tab to the tabs (:func:`leave_ctrl_tab_to_tabs`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,19 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTabWidget, QWidget
 
 #: Builds one page.
 Factory = Callable[[], QWidget]
+
+
+def leave_ctrl_tab_to_tabs(page: QWidget) -> None:
+    """The tables and lists of ``page`` let Ctrl+Tab and Ctrl+Shift+Tab reach the tabs
+    around them (a table moving its current cell on Tab swallowed them); Tab leaves a
+    table for the next control, the arrow keys move within it. For read-only tables:
+    a table typed into keeps Tab for its next cell."""
+    for view in page.findChildren(QAbstractItemView):
+        view.setTabKeyNavigation(False)
 
 
 class LazyTabs(QTabWidget):
@@ -62,6 +72,7 @@ class LazyTabs(QTabWidget):
         finally:
             self.blockSignals(False)
         placeholder.deleteLater()
+        leave_ctrl_tab_to_tabs(page)
         self._on_built(name, page)
         return page
 

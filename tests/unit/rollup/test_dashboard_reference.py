@@ -18,6 +18,8 @@ from app.core.id_sets import id_set
 from app.core.installation import get_installation
 from app.core.text import natural_key
 from app.plans import get_plan
+from app.rollup import dashboard as dashboard_module
+from app.rollup import scope_listing
 from app.rollup.dashboard import dashboard, not_sent
 from app.rollup.query import Scope, cluster_unit_counts, covers, federation_unit_id, rollup
 from app.rollup.query import _unit_counts as unit_counts
@@ -131,10 +133,17 @@ def _scopes(drawn: list[Drawn]) -> list[tuple[int | None, str | None]]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.parametrize("reads", ["owed", "senders"])
 @given(drawn=rosters())
 def test_the_dashboard_counts_and_lists_as_a_plain_computation(
-    ctx: AppContext, drawn: list[Drawn]
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch, reads: str, drawn: list[Drawn]
 ) -> None:
+    """Both ways of finding who has not sent: the few owed read (a complete year), and
+    who has sent read, the others met walking the order of codes (early in the year:
+    here every list past its bound, of any length)."""
+    if reads == "senders":
+        monkeypatch.setattr(dashboard_module, "_MANY_MISSING", 0)
+        monkeypatch.setattr(scope_listing, "_SMALL", 0)
     with ctx.unit_of_work() as session:
         ids, clusters = _store(session, drawn)
     with ctx.reading() as session:
@@ -163,6 +172,14 @@ def test_the_dashboard_counts_and_lists_as_a_plain_computation(
                 assert board.missing_total == sum(
                     1 for i in members for s in STREAMS if s not in drawn[i].sent
                 )
+                for timely in board.timeliness:  # nothing arrived as a package: all behind
+                    assert (timely.expected, timely.received, timely.missing) == (
+                        len(members),
+                        0,
+                        len(members),
+                    )
+                    listed_late = [late.unit.id for late in timely.units]
+                    assert listed_late == [ids[i] for i in by_code][:limit]
             listed = [(m.unit.id, m.stream) for m in not_sent(session, plan_id=PLAN, scope=scope)]
             assert listed == [
                 (ids[i], s) for s in STREAMS for i in by_code if s not in drawn[i].sent

@@ -6,10 +6,12 @@ The cluster, its rules and hand-computed scores are described in ``cluster.py``;
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 from app.core.context import AppContext
+from app.plans import TieBreaker
 from app.plans.reading import get_plan
 from app.plans.rules_parse import parse_rules
 from app.scoring.engine import ScoreInput, UnitFacts, score_unit
@@ -184,6 +186,28 @@ def test_the_ranking_is_the_same_whatever_the_input_order(cluster: AppContext) -
     first = rank_units(scores, board.rules.rules)
     again = rank_units(list(reversed(scores)), board.rules.rules)
     assert first == again
+
+
+def test_a_large_tie_is_listed_once_for_all_its_units(cluster: AppContext) -> None:
+    """300 units equal on everything share rank 1; their codes are one tuple, not one copy
+    per unit (copying them per unit was quadratic in the tie's size)."""
+    board = board_of(cluster)
+    c = board.by_code("C")
+    tied = [
+        replace(c, unit=replace(c.unit, id=f"id-{n}", code=f"T{n}", code_order=None))
+        for n in reversed(range(300))
+    ]
+    placings = rank_units(tied, board.rules.rules)
+    assert [p.code for p in placings] == [f"T{n}" for n in range(300)]  # T2 before T10
+    assert {(p.rank, p.ranked_units) for p in placings} == {(1, 300)}
+    assert all(p.same_score is placings[0].same_score for p in placings)
+    assert all(p.same_rank is placings[0].same_rank for p in placings)
+    others = tuple(f"T{n}" for n in range(300) if n != 10)
+    assert placings[10].tied_with == others and placings[10].shared_with == others
+    assert placings[10].breaker_values == (
+        (TieBreaker.INDICATORS_ATTAINED, Fraction(3)),
+        (TieBreaker.BONUS_POINTS, Fraction(0)),
+    )
 
 
 def test_vetoes_bar_ranking_and_cap_the_grade(cluster: AppContext) -> None:
