@@ -85,7 +85,6 @@ WHOLE_PLAN = "*"
 CLAIMED = "~"
 #: pg_advisory_xact_lock key serialising refreshes on a shared database ("TDrc").
 _PG_LOCK_KEY = 0x54447263
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
