@@ -29,6 +29,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0020_unit_kind_index",
     "0021_rollup_cell_key",
     "0022_value_indicator_by_plan",
+    "0023_rollup_cell_unique",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

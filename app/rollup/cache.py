@@ -23,11 +23,12 @@ How the cells stay right:
 - :func:`refresh` (run after an import and before the dashboard reads)
   applies the marked units' old → new differences to the cells through
   their rows in ``rollup_unit`` (:mod:`app.rollup.contributions`), and
-  rebuilds a whole-marked plan. :func:`refresh_cache` computes before it
-  writes: SQLite's write lock is taken only to write (and the refresh is
+  rebuilds a whole-marked plan (:mod:`app.rollup.rebuild`: staged in
+  temporary tables, then swapped in). :func:`refresh_cache` computes before
+  it writes: SQLite's write lock is taken only to write (the differences are
   computed again under it if another connection committed meanwhile); on
-  PostgreSQL an advisory lock serialises refreshes and a mark re-marked
-  during the computation is left for the next refresh.
+  PostgreSQL an advisory lock serialises refreshes. A mark made during the
+  computation is left to the next refresh (a rebuild runs one at once).
 
 Levels counted once (an indicator's ``levels`` is ``area_total``, e.g. 2.1, 7.1 and
 7.2 of the 2017 plan): an upper-level union reports its area's total, so a unit whose
@@ -37,14 +38,15 @@ Every family is such a scope or none: a parent bucket's units all have the bucke
 parent in any subtree that reads the bucket, a cluster bucket holds the parent only
 when it is in the same cluster, and a live read is given its scope. A unit's values
 therefore also decide its children's buckets: a marked unit marks the bucket of its
-children and their clusters as well (:func:`_buckets_of`).
+children and their clusters as well (:func:`app.rollup.marked_buckets.buckets_of`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from time import perf_counter
 from typing import Any
 
 from sqlalchemy import (
@@ -69,17 +71,20 @@ from app.rollup.contributions import (
     area_totals,
     goal_met_expression,
     plan_changes,
-    rebuild,
     unit_goals,
 )
+from app.rollup.marked_buckets import buckets_of
+from app.rollup.rebuild import stage, swap
 from db import models
 from db.enums import Sector, UnitKind
 
 #: ``rollup_dirty.unit_id`` that marks a whole plan for recomputation.
 WHOLE_PLAN = "*"
+#: Prefix of a mark claimed by a SQLite rebuild (``~*``, ``~<unit>``): the same mark to
+#: every reader; a writer's new mark is then a row of its own (see :func:`_claim`).
+CLAIMED = "~"
 #: pg_advisory_xact_lock key serialising refreshes on a shared database ("TDrc").
 _PG_LOCK_KEY = 0x54447263
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ class RefreshResult:
     buckets: int
     whole_plans: int
     cells: int
+    #: Seconds from the first write to the commit (SQLite's write lock), by refresh_cache.
+    locked: float = field(default=0.0, compare=False)
 
 
 def _counted_once(
@@ -244,12 +251,13 @@ _STALE_UNITS_LIMIT = 5000
 
 def _stale(session: Session, plan_id: str, year: int) -> _Stale:
     dirty = models.RollupDirty
-    marked = list(session.scalars(select(dirty.unit_id).where(dirty.plan_id == plan_id)))
+    stored = session.scalars(select(dirty.unit_id).where(dirty.plan_id == plan_id))
+    marked = sorted({_unclaimed(unit_id) for unit_id in stored})
     if WHOLE_PLAN in marked or len(marked) > _STALE_UNITS_LIMIT:
         return _Stale(True, len(marked), frozenset(), frozenset())
     if not marked:
         return _Stale(False, 0, frozenset(), frozenset())
-    parents, clusters = _buckets_of(session, year, marked)
+    parents, clusters = buckets_of(session, year, [u for u in marked if u != WHOLE_PLAN])
     return _Stale(False, len(marked), frozenset(parents), frozenset(clusters))
 
 
@@ -371,7 +379,7 @@ def _combine(cached: Iterable[Any], live: list[Group]) -> list[Group]:
 
 
 def _marks(session: Session) -> list[tuple[str, str, str | None]]:
-    """Every mark: (plan, unit, its row version on PostgreSQL)."""
+    """Every mark: (plan, unit as stored, its row version on PostgreSQL)."""
     dirty = models.RollupDirty
     if session.get_bind().dialect.name == "postgresql":
         version: ColumnElement[Any] = literal_column("xmin::text")
@@ -381,42 +389,57 @@ def _marks(session: Session) -> list[tuple[str, str, str | None]]:
     return [(str(p), str(u), v) for p, u, v in rows]
 
 
+def _unclaimed(unit_id: str) -> str:
+    return unit_id.removeprefix(CLAIMED)  # a claimed mark is the mark it was
+
+
 @dataclass
 class _Work:
-    """A refresh computed by reading: the marks it answers, the plans rebuilt whole and
-    the differences of the others."""
+    """A refresh computed by reading: the marks it answers, the plans rebuilt whole
+    (``staged`` once computed), the others' differences; its first write's time, result."""
 
     marks: list[tuple[str, str, str | None]]
     whole: list[tuple[str, int | None]]
     changes: list[Changes]
+    staged: bool = False
+    written_at: float = 0.0
+    result: RefreshResult = RefreshResult(0, 0, 0, 0)
 
 
-def _compute(session: Session) -> _Work:
-    marks = _marks(session)
+def _compute(session: Session, *, whole: bool = True, skip: Iterable[str] = ()) -> _Work:
+    """What the marks ask for; whole-marked plans left for later unless ``whole``, the
+    plans in ``skip`` left alone."""
+    marks = [m for m in _marks(session) if m[0] not in set(skip)]
     marked: dict[str, set[str]] = defaultdict(set)
     for plan_id, unit_id, _version in marks:
-        marked[plan_id].add(unit_id)
-    work = _Work(marks, [], [])
+        marked[plan_id].add(_unclaimed(unit_id))
+    work = _Work([], [], [])
     for plan_id, unit_ids in sorted(marked.items()):
         year = session.scalar(select(models.Plan.year).where(models.Plan.id == plan_id))
-        if year is None or WHOLE_PLAN in unit_ids:
+        if year is not None and WHOLE_PLAN not in unit_ids:
+            work.changes.append(plan_changes(session, plan_id, year, unit_ids))
+        elif whole:
             work.whole.append((plan_id, year))
         else:
-            work.changes.append(plan_changes(session, plan_id, year, unit_ids))
+            continue
+        work.marks.extend(m for m in marks if m[0] == plan_id)
     return work
 
 
 def _write(session: Session, work: _Work) -> RefreshResult:
-    """Write a computed refresh and clear the marks it answered.
+    """Write a computed refresh (the rebuilt plans staged first if they are not yet) and
+    clear the marks it answered.
 
     On PostgreSQL a mark is cleared only if no writer re-marked it since it was read
     (its row version): a unit changed during the computation stays marked, and the
     next refresh applies the difference from what this one wrote.
     """
-    cells = whole = buckets = 0
-    for plan_id, year in work.whole:
-        cells += rebuild(session, plan_id, year)
-        whole += year is not None
+    if work.whole and not work.staged:
+        stage(session, work.whole)
+    work.written_at = work.written_at or perf_counter()
+    cells = buckets = 0
+    if work.whole:
+        cells += swap(session)
     for changes in work.changes:
         apply_changes(session, changes)
         cells += changes.cells
@@ -427,7 +450,9 @@ def _write(session: Session, work: _Work) -> RefreshResult:
         if session.get_bind().dialect.name == "postgresql":
             sql += " AND xmin::text = :version"
         session.connection().execute(text(sql), marks)
-    return RefreshResult(len({p for p, _u, _v in work.marks}), buckets, whole, cells)
+    whole = sum(year is not None for _plan, year in work.whole)
+    work.result = RefreshResult(len({p for p, _u, _v in work.marks}), buckets, whole, cells)
+    return work.result
 
 
 def _lock(session: Session) -> None:
@@ -443,37 +468,101 @@ def refresh(session: Session) -> RefreshResult:
     return _write(session, _compute(session))
 
 
-def data_version(session: Session) -> int:
+def _data_version(session: Session) -> int:
     """SQLite's count of commits by other connections, as this connection sees it."""
     return int(session.execute(text("PRAGMA data_version")).scalar_one())
 
 
-def compute_then_write(session: Session) -> RefreshResult:
+def _commit_now(session: Session) -> None:
+    """End SQLite's transaction on the session's connection now (the session keeps the
+    connection, and with it its temporary tables; its next write begins anew)."""
+    session.connection().connection.driver_connection.commit()  # type: ignore[union-attr]
+
+
+def _claim(session: Session, work: _Work) -> None:
+    """SQLite: the marks of the plans to rebuild renamed ``~…`` and committed, so that a
+    writer's mark made while the rebuild computes is a row of its own, left for the
+    refresh after the swap. Readers take a claimed mark for the mark it was."""
+    plans = sorted({plan_id for plan_id, _year in work.whole})
+    claim = (
+        "INSERT OR IGNORE INTO rollup_dirty (plan_id, unit_id) SELECT plan_id, :claimed || "
+        "unit_id FROM rollup_dirty WHERE plan_id = :plan AND unit_id NOT LIKE :pattern",
+        "DELETE FROM rollup_dirty WHERE plan_id = :plan AND unit_id NOT LIKE :pattern",
+    )
+    for plan_id in plans:
+        for sql in claim:
+            session.execute(
+                text(sql), {"plan": plan_id, "claimed": CLAIMED, "pattern": CLAIMED + "%"}
+            )
+    dirty = models.RollupDirty
+    claimed = session.execute(select(dirty.plan_id, dirty.unit_id).where(dirty.plan_id.in_(plans)))
+    work.marks = [m for m in work.marks if m[0] not in plans]
+    work.marks += [(str(p), str(u), None) for p, u in claimed]
+    _commit_now(session)
+
+
+def _sqlite_refresh(session: Session, *, whole: bool = True) -> _Work:
     """A SQLite refresh that computes before it takes the write lock.
 
-    The reads hold no lock; the write lock is then taken and, if another
-    connection committed anything meanwhile (``PRAGMA data_version``), the
-    refresh is computed again under the lock, so no mark is ever cleared for
-    values it did not see.
+    The reads hold no lock; plans to rebuild are claimed (a moment's write) and staged
+    in temporary tables (which take no lock). The write lock is then taken and, if
+    another connection committed anything meanwhile (``PRAGMA data_version``), the
+    differences are computed again under the lock, so no mark is ever cleared for
+    values it did not see; marks made while a plan was staged stay for the next refresh.
     """
-    version = data_version(session)
-    work = _compute(session)
+    version = _data_version(session)
+    work = _compute(session, whole=whole)
     if not work.marks:
-        return RefreshResult(0, 0, 0, 0)
+        return work
+    if work.whole:
+        _claim(session, work)
+        stage(session, work.whole)
+        _commit_now(session)
+        work.staged = True
     # Any write takes SQLite's write lock for the rest of the transaction.
     session.execute(text("DELETE FROM rollup_dirty WHERE plan_id IS NULL"))
-    if data_version(session) != version:
-        work = _compute(session)
-    return _write(session, work)
+    work.written_at = perf_counter()
+    staged = [plan_id for plan_id, _year in work.whole]
+    claims = select(models.RollupDirty.plan_id).where(
+        models.RollupDirty.plan_id.in_(staged), models.RollupDirty.unit_id == CLAIMED + WHOLE_PLAN
+    )
+    if not {p for p, y in work.whole if y is not None} <= set(session.scalars(claims)):
+        # Another rebuild swapped its own in meanwhile: this one's difference is stale.
+        work.whole, work.marks = [], [m for m in work.marks if m[0] not in staged]
+    if _data_version(session) != version:
+        again = _compute(session, whole=False, skip=staged)
+        work.changes = again.changes
+        work.marks = [m for m in work.marks if m[0] in staged] + again.marks
+    _write(session, work)
+    return work
+
+
+def _refresh_once(ctx: AppContext, *, whole: bool) -> RefreshResult:
+    with ctx.unit_of_work() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            work = _sqlite_refresh(session, whole=whole)
+        else:
+            _lock(session)
+            work = _compute(session, whole=whole)
+            _write(session, work)
+    locked = perf_counter() - work.written_at if work.written_at else 0.0
+    return replace(work.result, locked=locked)
 
 
 def refresh_cache(ctx: AppContext) -> RefreshResult:
-    """:func:`refresh` in its own transaction (after an import, before a dashboard),
-    computed before SQLite's write lock is taken."""
-    with ctx.unit_of_work() as session:
-        if session.get_bind().dialect.name == "sqlite":
-            return compute_then_write(session)
-        return refresh(session)
+    """:func:`refresh` in its own transaction, computed before SQLite's write lock is taken;
+    the marks made while a plan was rebuilt are applied by a second, ordinary refresh."""
+    result = _refresh_once(ctx, whole=True)
+    if not result.whole_plans:
+        return result
+    after = _refresh_once(ctx, whole=False)
+    return RefreshResult(
+        result.plans,
+        result.buckets + after.buckets,
+        result.whole_plans,
+        result.cells + after.cells,
+        result.locked + after.locked,
+    )
 
 
 def refresh_if_possible(ctx: AppContext) -> bool:
@@ -487,32 +576,3 @@ def refresh_if_possible(ctx: AppContext) -> bool:
     except DatabaseError:
         return False
     return True
-
-
-def _buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[str], set[str]]:
-    """The parent buckets ("" for the top) and clusters of units in the plan year, and
-    those of their children (whose values a parent's area total may leave out)."""
-    entry = models.RosterEntry
-    parents: set[str] = set()
-    clusters: set[str] = set()
-    for start in range(0, len(unit_ids), _CHUNK):
-        chunk = unit_ids[start : start + _CHUNK]
-        rows = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.unit_id.in_(chunk)
-            )
-        )
-        for parent_id, cluster_id in rows:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
-        children = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.parent_id.in_([u for u in chunk if u != WHOLE_PLAN])
-            )
-        )
-        for parent_id, cluster_id in children:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
-    return parents, clusters

@@ -9,8 +9,8 @@ and applies new − old to the cells: every figure is an integer, so the
 difference is exact. A unit's values also decide its children's parts (the
 levels counted once, see :mod:`app.rollup.cache`): the children of a marked
 upper-level union are recomputed when the set of area totals it reported
-changed. A whole-plan mark rebuilds the plan's unit rows and cells with a few
-INSERT … SELECT statements.
+changed. A whole-plan mark rebuilds the plan's unit rows and cells
+(:mod:`app.rollup.rebuild`) from :func:`unit_rows_query`.
 
 The work is split in two: :func:`plan_changes` only reads (it may run without
 any write lock), :func:`apply_changes` writes what it computed, briefly.
@@ -31,7 +31,6 @@ from sqlalchemy import (
     case,
     delete,
     func,
-    insert,
     literal,
     select,
     text,
@@ -46,11 +45,11 @@ from db.enums import Comparison, IndicatorKind, Levels, UnitKind
 
 _CHUNK = 500
 #: Figures of a cell, in order.
-_FIGURES = ("units", "amount", "numerator", "denominator", "yes")
+FIGURES = ("units", "amount", "numerator", "denominator", "yes")
 #: Key of a cell: (family, bucket, stream, indicator, sector, kind, grade, goal met).
 CellKey = tuple[str, str, str, str, str | None, str, str | None, int]
 
-_UNIT_COLUMNS = (
+UNIT_COLUMNS = (
     "plan_id",
     "unit_id",
     "bucket_id",
@@ -69,9 +68,6 @@ _UNIT_COLUMNS = (
     "denominator",
     "yes",
 )
-
-#: An INSERT … SELECT's row count is kept only when asked for (psycopg's is -1 otherwise).
-_COUNT_ROWS = {"preserve_rowcount": True}
 
 
 def unit_goals(session: Session, plan_id: str) -> dict[str, tuple[Comparison, Fraction]]:
@@ -163,7 +159,7 @@ def _reported(plan_id: str, year: int, totals: list[str], units: Sequence[str] |
     return query.subquery("reported")
 
 
-def _contributions(
+def unit_rows_query(
     session: Session, plan_id: str, year: int, units: Sequence[str] | None
 ) -> Select[Any]:
     """The unit rows of ``units`` (every unit of the plan year when None), from their values."""
@@ -224,105 +220,13 @@ def _contributions(
     )
 
 
-def _alone(session: Session, column: Any, plan_id: str) -> bool:
-    """Whether no other plan has rows in ``column``'s table (two seeks of its index)."""
-    before = select(column).where(column < plan_id).limit(1)
-    after = select(column).where(column > plan_id).limit(1)
-    return session.scalar(before) is None and session.scalar(after) is None
-
-
-def _clear(session: Session, plan_id: str) -> None:
-    """A plan's unit rows and cells deleted. When no other plan has any, the tables are
-    emptied whole: SQLite then frees their pages instead of deleting row by row, and
-    PostgreSQL truncates the unit rows (only a refresh reads them, under its lock; the
-    cells, which the dashboards read meanwhile, are deleted as rows)."""
-    unit_row = models.RollupUnit
-    cell = models.RollupCell
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if _alone(session, unit_row.plan_id, plan_id):
-        session.execute(text("DELETE FROM rollup_unit" if sqlite else "TRUNCATE rollup_unit"))
-    else:
-        session.execute(delete(unit_row).where(unit_row.plan_id == plan_id))
-    if sqlite and _alone(session, cell.plan_id, plan_id):
-        session.execute(text("DELETE FROM rollup_cell"))
-    else:
-        session.execute(delete(cell).where(cell.plan_id == plan_id))
-
-
-def rebuild(session: Session, plan_id: str, year: int | None) -> int:
-    """Every unit row and cell of a plan recomputed (a whole-plan mark); the cells written."""
-    unit_row = models.RollupUnit
-    cell = models.RollupCell
-    _clear(session, plan_id)
-    if year is None:
-        return 0
-    rows = _contributions(session, plan_id, year, None)
-    session.execute(
-        insert(unit_row).from_select(
-            list(_UNIT_COLUMNS),
-            rows.with_only_columns(literal(plan_id), *rows.selected_columns),
-        )
-    )
-    cells = 0
-    keys = (
-        unit_row.stream,
-        unit_row.indicator_id,
-        unit_row.sector,
-        unit_row.kind,
-        unit_row.grade,
-        unit_row.goal_met,
-    )
-    for family in ("parent", "cluster", "plan"):
-        # The plan's bucket is added up from the parent buckets' cells (every unit is in
-        # one), not from the unit rows again.
-        source: Any = cell if family == "plan" else unit_row
-        bucket: Any = {
-            "parent": unit_row.bucket_id,
-            "cluster": unit_row.cluster_id,
-            "plan": literal(""),
-        }[family]
-        columns = [getattr(source, k.key) for k in keys]
-        amount = unit_row.cluster_amount if family == "cluster" else source.amount
-        query = (
-            select(
-                literal(plan_id),
-                literal(family),
-                bucket,
-                *columns,
-                func.sum(source.units),
-                func.sum(amount),
-                func.sum(source.numerator),
-                func.sum(source.denominator),
-                func.sum(source.yes),
-            )
-            .where(source.plan_id == plan_id)
-            .group_by(bucket, *columns)
-        )
-        if family == "cluster":
-            query = query.where(unit_row.cluster_id.is_not(None))
-        if family == "plan":
-            query = query.where(cell.family == "parent")
-        result = session.execute(
-            insert(cell).from_select(
-                ["plan_id", "family", "bucket_id", *[k.key for k in keys], *_FIGURES], query
-            ),
-            execution_options=_COUNT_ROWS,
-        )
-        cells += max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
-    if session.get_bind().dialect.name == "postgresql":
-        # Both tables were rewritten: without fresh statistics the planner reads a plan's
-        # whole index for a few hundred units (the next refresh's reads).
-        session.execute(text("ANALYZE rollup_unit, rollup_cell"))
-    return cells
-
-
 @dataclass
 class Changes:
     """What a refresh of one plan's marked units writes (computed by reading only)."""
 
     plan_id: str
     old_rows: list[int] = field(default_factory=list)  # unit rows' ids
-    new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as _UNIT_COLUMNS
+    new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as UNIT_COLUMNS
     deltas: list[tuple[Any, ...]] = field(default_factory=list)  # as _DELTA_COLUMNS
     buckets: int = 0
 
@@ -332,7 +236,7 @@ class Changes:
         return len(self.deltas)
 
 
-#: A unit row as read and written: the values of ``_UNIT_COLUMNS``, in order.
+#: A unit row as read and written: the values of ``UNIT_COLUMNS``, in order.
 UnitRow = tuple[Any, ...]
 #: Only the rows of these streams (None: every stream) and indicators (None: every row).
 _Only = tuple[list[str] | None, list[str]] | None
@@ -342,7 +246,7 @@ def _old_rows(
     session: Session, plan_id: str, units: list[str], only: _Only = None
 ) -> list[tuple[int, UnitRow]]:
     unit_row = models.RollupUnit
-    columns = [getattr(unit_row, c) for c in _UNIT_COLUMNS]
+    columns = [getattr(unit_row, c) for c in UNIT_COLUMNS]
     rows: list[tuple[int, UnitRow]] = []
     for start in range(0, len(units), _CHUNK):
         chunk = units[start : start + _CHUNK]
@@ -363,7 +267,7 @@ def _new_rows(
     rows: list[UnitRow] = []
     for start in range(0, len(units), _CHUNK):
         chunk = units[start : start + _CHUNK]
-        query = _contributions(session, plan_id, year, chunk)
+        query = unit_rows_query(session, plan_id, year, chunk)
         if only is not None:
             query = query.where(models.StatementValue.indicator_id.in_(only[1]))
             if only[0] is not None:
@@ -447,7 +351,7 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
             removed.append(row)
     added = list(kept.elements())
     changes.new_rows = added
-    deltas: dict[CellKey, list[int]] = defaultdict(lambda: [0] * len(_FIGURES))
+    deltas: dict[CellKey, list[int]] = defaultdict(lambda: [0] * len(FIGURES))
     for rows, sign in ((removed, -1), (added, 1)):
         for row in rows:
             _, _, bucket, cluster, sector, kind, stream, indicator, grade, goal = row[:10]
@@ -469,17 +373,7 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
 
 
 #: A cell's key, then the differences of its figures (the temporary ``rollup_delta``).
-_DELTA_COLUMNS = (
-    "family",
-    "bucket_id",
-    "stream",
-    "indicator_id",
-    "sector",
-    "kind",
-    "grade",
-    "goal_met",
-    *_FIGURES,
-)
+_DELTA_COLUMNS = (*models.RollupCell.KEY[1:], *FIGURES)
 
 
 def _load(
@@ -504,7 +398,7 @@ def _delta_table(session: Session) -> None:
     """An empty temporary ``rollup_delta`` (this connection's own; gone at commit on
     PostgreSQL, emptied before each use on SQLite)."""
     connection = session.connection()
-    figures = ", ".join(f"{name} BIGINT" for name in _FIGURES)
+    figures = ", ".join(f"{name} BIGINT" for name in FIGURES)
     at_commit = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
     connection.exec_driver_sql(
         "CREATE TEMP TABLE IF NOT EXISTS rollup_delta (family VARCHAR(8), "
@@ -516,29 +410,41 @@ def _delta_table(session: Session) -> None:
 
 
 def _apply_deltas(session: Session, plan_id: str, deltas: list[tuple[Any, ...]]) -> None:
-    """The differences added to the cells in four set-based statements: each difference
-    finds its cell (by the key's index), the found cells are added to, the others
-    inserted, and the cells left with no unit deleted."""
+    """The differences added to the cells, set-based. PostgreSQL: one INSERT … ON CONFLICT
+    DO UPDATE (each cell found by the unique index on its whole key while it is written;
+    no join to plan, no statistics to gather), then the cells left with no unit deleted.
+    SQLite: each difference finds its cell by the key's index, the found cells are added
+    to, the others inserted, the emptied ones deleted."""
     if not deltas:
         return
     _delta_table(session)
     _load(session, "rollup_delta", _DELTA_COLUMNS, deltas)
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    same = "IS NOT DISTINCT FROM" if postgresql else "IS"
+    added = ", ".join(_DELTA_COLUMNS)
+    if session.get_bind().dialect.name == "postgresql":
+        key = ", ".join(("plan_id", *_DELTA_COLUMNS[:8]))
+        figures = ", ".join(f"{name} = rollup_cell.{name} + EXCLUDED.{name}" for name in FIGURES)
+        emptied = session.scalars(
+            text(
+                f"WITH changed AS (INSERT INTO rollup_cell (plan_id, {added}) "
+                f"SELECT :plan, {added} FROM rollup_delta ON CONFLICT ({key}) "
+                f"DO UPDATE SET {figures} RETURNING id, units) "
+                "SELECT id FROM changed WHERE units = 0"
+            ),
+            {"plan": plan_id},
+        ).all()
+        if emptied:
+            session.connection().exec_driver_sql(
+                "DELETE FROM rollup_cell WHERE id = ANY(%s)", (list(emptied),)
+            )
+        return
     matched = " AND ".join(
-        f"c.{name} {same if name in ('sector', 'grade') else '='} d.{name}"
+        f"c.{name} {'IS' if name in ('sector', 'grade') else '='} d.{name}"
         for name in _DELTA_COLUMNS[:8]
     )
-    figures = ", ".join(f"{name} = rollup_cell.{name} + d.{name}" for name in _FIGURES)
-    added = ", ".join(_DELTA_COLUMNS)
-    if postgresql:
-        # PostgreSQL joins the two (its size known); SQLite looks each cell up by the key.
-        session.execute(text("ANALYZE rollup_delta"))
-        find = "UPDATE rollup_delta AS d SET cell_id = c.id FROM rollup_cell AS c WHERE "
-    else:
-        find = "UPDATE rollup_delta AS d SET cell_id = (SELECT c.id FROM rollup_cell AS c WHERE "
+    figures = ", ".join(f"{name} = rollup_cell.{name} + d.{name}" for name in FIGURES)
     for sql in (
-        f"{find}c.plan_id = :plan AND {matched}{'' if postgresql else ')'}",
+        "UPDATE rollup_delta AS d SET cell_id = (SELECT c.id FROM rollup_cell AS c WHERE "
+        f"c.plan_id = :plan AND {matched})",
         f"UPDATE rollup_cell SET {figures} FROM rollup_delta AS d WHERE rollup_cell.id = d.cell_id",
         f"INSERT INTO rollup_cell (plan_id, {added}) SELECT :plan, {added} FROM rollup_delta "
         "WHERE cell_id IS NULL",
@@ -560,5 +466,5 @@ def apply_changes(session: Session, changes: Changes) -> None:
         for start in range(0, len(changes.old_rows), _CHUNK):
             chunk = changes.old_rows[start : start + _CHUNK]
             session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
-    _load(session, "rollup_unit", _UNIT_COLUMNS, changes.new_rows)
+    _load(session, "rollup_unit", UNIT_COLUMNS, changes.new_rows)
     _apply_deltas(session, changes.plan_id, changes.deltas)

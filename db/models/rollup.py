@@ -3,6 +3,8 @@ what changed since they were computed."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlalchemy import BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,9 +25,15 @@ class RollupCell(Base):
     """
 
     __tablename__ = "rollup_cell"
-    #: A bucket's cells (the dashboard's reads), and one cell found by its key (a refresh).
+    #: A cell's whole key: one cell per key.
+    KEY: ClassVar[tuple[str, ...]] = (
+        *("plan_id", "family", "bucket_id", "stream", "indicator_id"),
+        *("sector", "kind", "grade", "goal_met"),
+    )
+    #: A bucket's cells (the dashboard's reads), and one cell found by its whole key (a
+    #: refresh; on PostgreSQL its INSERT … ON CONFLICT, a missing sector or grade one value).
     __table_args__ = (
-        Index("ix_rollup_cell_key", "plan_id", "family", "bucket_id", "stream", "indicator_id"),
+        Index("ix_rollup_cell_key", *KEY, unique=True, postgresql_nulls_not_distinct=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

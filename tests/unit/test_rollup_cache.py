@@ -528,3 +528,113 @@ def test_random_writes_and_refreshes_keep_the_cells_exact(
             cached = rollup(session, plan_id=demo.plan.id, scope=scope)
             computed = rollup(session, plan_id=demo.plan.id, scope=scope, live=True)
             assert _figures(cached) == _figures(computed), scope
+
+
+def _during_staging(ctx: AppContext, write: Callable[[], None]) -> Callable[[], None]:
+    """``write`` run (once) when the rebuild starts computing its staged rows; returns
+    the function that stops listening and tells whether it ran."""
+    done: list[bool] = []
+
+    def interleave(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith("INSERT INTO rollup_unit_next") and not done:
+            done.append(True)
+            write()
+
+    event.listen(ctx.engine, "before_cursor_execute", interleave)
+
+    def stop() -> None:
+        event.remove(ctx.engine, "before_cursor_execute", interleave)
+        assert done
+
+    return stop
+
+
+def _mark_whole_plan(ctx: AppContext, demo: Demo) -> None:
+    with ctx.unit_of_work() as session:
+        session.add(models.RollupDirty(plan_id=demo.plan.id, unit_id=WHOLE_PLAN))
+
+
+def test_another_connection_writes_while_a_rebuild_computes(
+    imported: tuple[AppContext, Demo],
+) -> None:
+    """A whole-plan rebuild computes into temporary tables: another connection saves a
+    unit's values meanwhile (on SQLite it would wait for the write lock and fail after
+    its busy timeout if the rebuild held it), and that change is in the cells after the
+    refresh (applied by the ordinary refresh that follows the swap)."""
+    ctx, demo = imported
+    refresh_cache(ctx)
+    unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+    _mark_whole_plan(ctx, demo)
+    other = open_context(ctx.url)
+    stop = _during_staging(
+        ctx, lambda: _save(other, demo, unit.id, "year", {"2.1": UnitValue(amount=31_337)})
+    )
+    try:
+        result = refresh_cache(ctx)
+    finally:
+        stop()
+        other.close()
+    assert result.whole_plans == 1 and result.locked > 0
+    with ctx.reading() as session:
+        assert _dirty(session) == set()
+    assert_cells_agree(ctx, demo)
+    assert_same_as_rebuilt(ctx, demo)
+
+
+def test_a_roster_edit_while_a_rebuild_computes_stays_marked(
+    imported: tuple[AppContext, Demo],
+) -> None:
+    """The plan is marked whole again while its rebuild computes (a roster edit on another
+    connection): the rebuild clears only the mark it saw, the new one waits for the next
+    refresh, and the roll-up is exact all along."""
+    ctx, demo = imported
+    refresh_cache(ctx)
+    _mark_whole_plan(ctx, demo)
+    other = open_context(ctx.url)
+
+    def move_a_unit() -> None:
+        with other.unit_of_work() as session:
+            entry = _grassroots_entry(session, demo)
+            entry.sector = None if entry.sector else _grassroots_entry(session, demo, 1).sector
+
+    stop = _during_staging(ctx, move_a_unit)
+    try:
+        assert refresh_cache(ctx).whole_plans == 1
+    finally:
+        stop()
+        other.close()
+    with ctx.reading() as session:
+        assert _dirty(session) == {(demo.plan.id, WHOLE_PLAN)}
+    assert_agree_before_and_after_refresh(ctx, demo)
+
+
+def test_an_interrupted_rebuild_leaves_cells_and_marks(
+    imported: tuple[AppContext, Demo], backend: str
+) -> None:
+    """A rebuild that fails while it computes changes no cell; the marks it had claimed
+    (SQLite) still count as marks, and the next refresh rebuilds."""
+    ctx, demo = imported
+    refresh_cache(ctx)
+    unit = next(u for u in demo.units if u.kind is UnitKind.GRASSROOTS)
+    _save(ctx, demo, unit.id, "year", {"2.1": UnitValue(amount=777)})
+    _mark_whole_plan(ctx, demo)
+    with ctx.reading() as session:
+        before = _derived(session)
+
+    def fail() -> None:
+        raise RuntimeError("interrupted")
+
+    stop = _during_staging(ctx, fail)
+    try:
+        with pytest.raises(RuntimeError):
+            refresh_cache(ctx)
+    finally:
+        stop()
+    with ctx.reading() as session:
+        assert _derived(session) == before
+        stored = {u for _p, u in _dirty(session)}
+    claimed = {"~*", "~" + unit.id} if backend == "sqlite" else {WHOLE_PLAN, unit.id}
+    assert stored == claimed
+    assert_cells_agree(ctx, demo)
+    assert refresh_cache(ctx).whole_plans == 1
+    assert_agree_before_and_after_refresh(ctx, demo)
