@@ -28,8 +28,7 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0019_unit_code_order",
     "0020_unit_kind_index",
     "0021_rollup_cell_key",
-    "0022_value_indicator_by_plan",
-    "0023_rollup_cell_unique",
+    "0022_rollup_cell_unique",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -69,19 +69,15 @@ class StatementValue(Base):
             "(numerator >= 0 AND denominator >= 0 AND numerator <= denominator)",
             name="ratio_bounds",
         ),
-        # SQLite: the rows kept in the primary key's order, without a separate rowid
-        # table (small rows, always found by statement): half the size, fewer pages
-        # written per value imported.
-        {"sqlite_with_rowid": False},
+        Index("ix_statement_value_indicator", "indicator_id"),
     )
 
     statement_id: Mapped[str] = mapped_column(
         ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
     )
-    #: The indicator's id, not a foreign key: the value goes with its statement, which
-    #: goes with its plan (the only way an indicator is deleted). Neither a key
-    #: checked per row nor the index its cascade needed slow the import's writes.
-    indicator_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    )
     amount: Mapped[int | None] = mapped_column(BigInteger)
     numerator: Mapped[int | None] = mapped_column(BigInteger)
     denominator: Mapped[int | None] = mapped_column(BigInteger)

@@ -68,7 +68,7 @@ class Federation:
             return session.scalar(
                 select(models.StatementValue.amount)
                 .join(models.Statement)
-                .join(models.Indicator, models.Indicator.id == models.StatementValue.indicator_id)
+                .join(models.Indicator)
                 .where(models.Statement.stream == stream, models.Indicator.code == self.code)
             )
 

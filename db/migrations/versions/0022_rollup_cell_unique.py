@@ -7,16 +7,16 @@ where a missing sector or grade is one value like any other). The same prefix se
 every read of a bucket's cells; PostgreSQL finds the cell of each difference through
 the index itself while it writes, instead of a join planned from fresh statistics.
 
-Revision ID: 0023_rollup_cell_unique
-Revises: 0022_value_indicator_by_plan
+Revision ID: 0022_rollup_cell_unique
+Revises: 0021_rollup_cell_key
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0023_rollup_cell_unique"
-down_revision = "0022_value_indicator_by_plan"
+revision = "0022_rollup_cell_unique"
+down_revision = "0021_rollup_cell_key"
 branch_labels = None
 depends_on = None
 
