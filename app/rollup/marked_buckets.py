@@ -22,22 +22,15 @@ def buckets_of(session: Session, year: int, unit_ids: list[str]) -> tuple[set[st
     clusters: set[str] = set()
     for start in range(0, len(unit_ids), _CHUNK):
         chunk = unit_ids[start : start + _CHUNK]
-        rows = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.unit_id.in_(chunk)
+        # The units themselves, then their children.
+        for column in (entry.unit_id, entry.parent_id):
+            rows = session.execute(
+                select(entry.parent_id, entry.cluster_id).where(
+                    entry.year == year, column.in_(chunk)
+                )
             )
-        )
-        for parent_id, cluster_id in rows:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
-        children = session.execute(
-            select(entry.parent_id, entry.cluster_id).where(
-                entry.year == year, entry.parent_id.in_(chunk)
-            )
-        )
-        for parent_id, cluster_id in children:
-            parents.add(parent_id or "")
-            if cluster_id is not None:
-                clusters.add(cluster_id)
+            for parent_id, cluster_id in rows:
+                parents.add(parent_id or "")
+                if cluster_id is not None:
+                    clusters.add(cluster_id)
     return parents, clusters
