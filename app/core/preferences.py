@@ -35,6 +35,8 @@ class Preferences:
     #: The quick start at each start while steps remain: "" until the first run shows it,
     #: then "shown"; "hidden" once the user asked not to see it again.
     quick_start: str = ""
+    #: The dashboard's tab last shown (one of :data:`DASHBOARD_TABS`; "" for the first).
+    dashboard_tab: str = ""
 
     def with_changes(self, **changes: object) -> Preferences:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -42,6 +44,9 @@ class Preferences:
 
 #: What :attr:`Preferences.quick_start` may say.
 QUICK_START_STATES = ("", "shown", "hidden")
+
+#: What :attr:`Preferences.dashboard_tab` may say, in the dashboard's order of tabs.
+DASHBOARD_TABS = ("targets", "not-sent", "by-indicator", "by-cluster")
 
 
 def preferences_path() -> Path:
@@ -63,6 +68,7 @@ def load_preferences() -> Preferences:
     staff = raw.get("staff_name")
     local = raw.get("local_database")
     quick = raw.get("quick_start")
+    tab = raw.get("dashboard_tab")
     return Preferences(
         language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
         database=database if isinstance(database, str) else "",
@@ -71,6 +77,7 @@ def load_preferences() -> Preferences:
         staff_name=clean_staff_name(staff) if isinstance(staff, str) else "",
         local_database=local if isinstance(local, str) and "://" not in local else "",
         quick_start=quick if quick in QUICK_START_STATES else "",
+        dashboard_tab=tab if tab in DASHBOARD_TABS else "",
     )
 
 
@@ -89,6 +96,18 @@ def clean_staff_name(text: str) -> str:
 def save_preferences(preferences: Preferences) -> None:
     """Write atomically so a power cut never leaves a half-written file."""
     _write_private_json(preferences_path(), asdict(preferences))
+
+
+def update_preferences(**changes: object) -> Preferences:
+    """The file's preferences with ``changes`` applied, written back and returned.
+
+    Each window changes only what it was asked to: a value another part of the
+    application saved since this one read the file (the dashboard's tab, the window's
+    size) is kept, not overwritten by a stale copy.
+    """
+    preferences = load_preferences().with_changes(**changes)
+    save_preferences(preferences)
+    return preferences
 
 
 def _write_private_json(path: Path, data: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ click on a figure lists the units it counts (:func:`app.rollup.read_units_behind
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ from app.core.context import AppContext
 from app.core.figures import percent_of, percent_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
+from app.core.preferences import DASHBOARD_TABS, load_preferences, update_preferences
 from app.rollup import Scope, ScopeKind
 from db.enums import REGISTRATION_STREAM
 
@@ -172,7 +174,13 @@ class DashboardPage(Page):
         for widget in (self.view, self.missing, self.indicator_chart, cluster_page):
             self.tabs.addTab(widget, "")
         self.tabs.setCornerWidget(self.chart_streams, Qt.Corner.TopRightCorner)
+        # The tab the user looked at last opens again (a chair who follows the not-sent
+        # list every morning need not pick it each time).
+        remembered = load_preferences().dashboard_tab
+        if remembered in DASHBOARD_TABS:
+            self.tabs.setCurrentIndex(DASHBOARD_TABS.index(remembered))
         self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.currentChanged.connect(self._remember_tab)
 
         top = QHBoxLayout()
         top.addWidget(self.scope_label)
@@ -192,6 +200,12 @@ class DashboardPage(Page):
         layout.addLayout(on_time_row)
         layout.addWidget(self.tabs, 1)
         self.translateUI()
+
+    @Slot(int)
+    def _remember_tab(self, index: int) -> None:
+        if 0 <= index < len(DASHBOARD_TABS):
+            with contextlib.suppress(OSError):  # a read-only profile: the first tab next time
+                update_preferences(dashboard_tab=DASHBOARD_TABS[index])
 
     # --- language ---------------------------------------------------------------------------
 

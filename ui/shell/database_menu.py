@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.core.location import is_server, kept_location, shown_location
-from app.core.preferences import Preferences, save_preferences
+from app.core.preferences import Preferences, update_preferences
 
 from ui.shell.restore import ask_passphrase, say_restored
 from ui.widgets.backup import ask_backup_folder, ask_backup_passphrase
@@ -125,10 +125,9 @@ class DatabaseMenu:
 
         def done(result: Any) -> None:
             self._database = target
-            self._preferences = self._preferences.with_changes(
+            self._preferences = update_preferences(
                 database=kept_location(location), local_database=remembered
             )
-            save_preferences(self._preferences)
             self._opened(result)
             self.database_switched.emit(shown_location(target))
             if moved_from:

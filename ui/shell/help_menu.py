@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QStackedWidget, QWidget
 
 from app.core.i18n import gettext as _
-from app.core.preferences import Preferences, save_preferences
+from app.core.preferences import Preferences, update_preferences
 
 from ui.widgets.help import anchor_in, bring_to_front, own_anchor, retranslate_help, show_help
 from ui.widgets.tasks import CancelToken, TaskRunner
@@ -102,8 +102,7 @@ class HelpMenu:
 
     def _remember_quick_start(self, state: str) -> None:
         if self._preferences.quick_start != state:
-            self._preferences = self._preferences.with_changes(quick_start=state)
-            save_preferences(self._preferences)
+            self._preferences = update_preferences(quick_start=state)
 
     @Slot(bool)
     def _quick_start_hidden(self, hidden: bool) -> None:

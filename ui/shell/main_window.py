@@ -29,7 +29,7 @@ from app.core import i18n
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.core.location import shown_location
-from app.core.preferences import Preferences, load_preferences, save_preferences
+from app.core.preferences import Preferences, update_preferences
 
 from ui.shell.database_menu import DatabaseMenu, Opened, open_database
 from ui.shell.help_menu import HelpMenu
@@ -235,8 +235,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install_qt_translations(app, language)  # Qt's own dialogs and calendars too
-        self._preferences = self._preferences.with_changes(language=language)
-        save_preferences(self._preferences)
+        self._preferences = update_preferences(language=language)
         self._language_actions[language].setChecked(True)
         self.translateUI()
         if self.first_run_dialog is not None:
@@ -245,8 +244,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
     def _zoom(self, factor: float) -> None:
         """Text larger or smaller by ``factor``; 0 goes back to the system's size."""
         scale = 1.0 if factor == 0 else min(2.5, max(0.8, self._preferences.font_scale * factor))
-        self._preferences = self._preferences.with_changes(font_scale=scale)
-        save_preferences(self._preferences)
+        self._preferences = update_preferences(font_scale=scale)
         from ui.widgets.fonts import apply_font_scale
 
         apply_font_scale(scale)
@@ -473,8 +471,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         from app.core.preferences import clean_staff_name
 
         name = clean_staff_name(text)
-        self._preferences = self._preferences.with_changes(staff_name=name)
-        save_preferences(self._preferences)
+        self._preferences = update_preferences(staff_name=name)
         self.say(
             _("From now on the audit log names {name}.").format(name=name)
             if name
@@ -522,7 +519,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         # Only the geometry changes: what the file says (language, database) stays.
         geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         with contextlib.suppress(OSError):  # a read-only profile: default size next time
-            save_preferences(load_preferences().with_changes(window_geometry=geometry))
+            update_preferences(window_geometry=geometry)
         self._runner.wait()
         if self._ctx is not None:
             self._ctx.close()
