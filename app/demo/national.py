@@ -44,6 +44,7 @@ from app.demo.province import (
     DEMO_PLAN,
     DemoUnit,
     accepted_key_rows,
+    demo_chair_name,
     random_value,
     roster_entry_rows,
     write_report,
@@ -474,9 +475,9 @@ def make_national_demo(
                         "phone": "024 3942 0000",
                         "email": f"{u.code.lower()}@congdoan.example.vn",
                         "address": "",
-                        "chair_name": "",
+                        "chair_name": demo_chair_name(index),
                     }
-                    for u in units
+                    for index, u in enumerate(units)
                 ],
             )
             _insert(

@@ -109,6 +109,30 @@ def roster_entry_rows(
     ]
 
 
+#: Parts of the demo chairs' names (stored data: Vietnamese, as the demo's unit names).
+_FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương")
+#: (middle names, given names) of men, then of women.
+_NAMES = (
+    (("Văn", "Đức", "Hữu", "Minh", "Quang"),
+     ("Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn",
+      "Thắng", "Tuấn", "Vinh")),
+    (("Thị", "Ngọc", "Thu", "Thanh"),
+     ("Dung", "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Phương",
+      "Thảo", "Thủy", "Trang", "Vân", "Yến")),
+)  # fmt: skip
+
+
+def demo_chair_name(index: int) -> str:
+    """A made-up chair's name for the demo's ``index``-th unit (the roster's "Chủ tịch"
+    column was empty in every demo). Drawn from the index, not the demo's random
+    generator, so the demo's figures stay what their seeds give."""
+    middles, givens = _NAMES[index % 2]
+    family = _FAMILY[(index // 2) % len(_FAMILY)]
+    middle = middles[(index // 3) % len(middles)]
+    given = givens[(index * 5 + index // 7) % len(givens)]
+    return nfc(f"{family} {middle} {given}")
+
+
 def accepted_key_rows(units: Sequence[DemoUnit], now: str) -> list[dict[str, Any]]:
     """Every demo unit's key, accepted by the federation at ``now``."""
     return [
@@ -260,9 +284,9 @@ def _populate(
                     "phone": "0207 3822 000",
                     "email": f"{u.code.lower()}@example.vn",
                     "address": "",
-                    "chair_name": "",
+                    "chair_name": demo_chair_name(index),
                 }
-                for u in demo_units
+                for index, u in enumerate(demo_units)
             ],
         )
         session.execute(

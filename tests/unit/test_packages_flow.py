@@ -23,7 +23,7 @@ from app.roster.template import write_roster_template
 from app.roster.workbook_import import import_roster
 from app.setup.first_run import initialize
 from app.statements.records import StatementInput, save_statement, statement_values
-from db.enums import REGISTRATION_STREAM, Role
+from db.enums import REGISTRATION_STREAM, Role, UnitKind
 from tests.helpers import (
     KEY_PASSPHRASE,
     bump,
@@ -59,6 +59,18 @@ def fed(demo: Demo, on_backend: Callable[[Path], str]) -> Iterator[AppContext]:
 def merged(ctx: AppContext, unit_id: str, stream: str) -> dict[str, domain.UnitValue]:
     with ctx.reading() as session:
         return statement_values(session, plan_id=PLAN, unit_id=unit_id, stream=stream)
+
+
+def test_every_demo_unit_has_a_chair(fed: AppContext, demo: Demo) -> None:
+    """The roster's "Chủ tịch" column was empty in every demo (walkthrough)."""
+    from app.roster.tree import list_roster
+
+    with fed.reading() as session:
+        units = list_roster(session, year=2017)
+    assert len(units) > 8
+    chairs = [u.chair for u in units if u.kind is not UnitKind.FEDERATION]
+    assert all(len(c.split()) == 3 for c in chairs), chairs
+    assert len(set(chairs)) == len(chairs)
 
 
 # --- outcomes -----------------------------------------------------------------------------
