@@ -210,3 +210,30 @@ def test_the_flags_list_is_searched_without_diacritics(
     assert page.proxy.rowCount() == rows
     page.search.clear()
     assert page.proxy.rowCount() == 1
+
+
+def test_the_roster_rows_have_room(
+    qtbot: QtBot,
+    tmp_path: Path,
+    province: tuple[Any, AppContext],  # noqa: F811
+    scale: float,
+) -> None:
+    """The roster's rows were drawn at the bare text height (walkthrough: "dense"): as tall
+    as the dashboard's, at 100 % and 125 %, and its chairs named in the demo."""
+    demo, _ctx = province
+    window = open_copy(qtbot, tmp_path, demo.database, scale)
+    workspace = window.federation_workspace
+    assert workspace is not None
+    workspace.show_page("roster")
+    roster = workspace.roster
+    qtbot.waitUntil(lambda: len(roster.visible_codes()) > 5, timeout=20000)
+    roster.view.expandAll()
+    qtbot.wait(100)
+    window.grab().save(str(tmp_path / f"roster-{scale}.png"))
+    text_height = roster.view.fontMetrics().height()
+    first = roster.proxy.index(0, 0)
+    child = roster.proxy.index(0, 0, first)
+    for index in (first, child):
+        assert roster.view.visualRect(index).height() >= text_height + 10
+    board = workspace.dashboard.view
+    assert roster.view.visualRect(child).height() >= board.verticalHeader().defaultSectionSize()

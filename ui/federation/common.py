@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QApplication,
@@ -108,6 +108,18 @@ class MiddleElided(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+class RoomyRows(QStyledItemDelegate):
+    """Rows as tall as the dashboard's (the text's height and 10 pixels): the roster's
+    tree drew them at the bare text height, dense and hard to follow across 9 columns
+    (walkthrough). Scales with the font, so 125 % and Ctrl++ keep the same room."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 10))
 
 
 def outcome_brush(outcome: Outcome) -> QBrush | None:

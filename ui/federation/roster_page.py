@@ -37,6 +37,7 @@ from app.roster import RosterError
 from db.enums import Sector, UnitKind
 
 from ui.federation import roster_actions
+from ui.federation.common import RoomyRows
 from ui.federation.entry_dialog import EntryDialog
 from ui.federation.history_dialog import UnitHistoryDialog, show_unit_history
 from ui.federation.roster_dialogs import RosterNotesDialog, RosterUnitDialog, RowErrorsDialog
@@ -77,6 +78,7 @@ class RosterPage(Page):
         self.view.setObjectName("roster-tree")
         self.view.setModel(self.proxy)
         self.view.setUniformRowHeights(True)
+        self.view.setItemDelegate(RoomyRows(self.view))
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSortingEnabled(True)
