@@ -36,6 +36,7 @@ from ui.widgets.dialogs import warn
 from ui.widgets.errors import report_failure
 from ui.widgets.help import help_button
 from ui.widgets.styles import NOTE_STYLE
+from ui.widgets.tab_keys import ring_focused_tab, switch_main_tabs_by_keys
 from ui.widgets.tasks import Runner
 
 
@@ -84,6 +85,11 @@ class WorkspaceView(QWidget):
         banner_row.addWidget(self._banner_button)
 
         self.tabs = QTabWidget()
+        self.tabs.setObjectName("unit-tabs")
+        # As in the federation's window: Ctrl+PageDown / Ctrl+PageUp from anywhere (the
+        # value table included), and the focused tab ringed where it can be seen.
+        switch_main_tabs_by_keys(self.tabs)
+        ring_focused_tab(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.pages: dict[str, StreamPage] = {}
         self.status_table = QTableWidget(0, 4)
