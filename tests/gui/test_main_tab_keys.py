@@ -172,3 +172,28 @@ def test_the_focused_tab_is_ringed(
     width = bar.tabRect(bar.currentIndex()).width()
     assert focused - unfocused >= 2 * RING * (width - 8), (focused, unfocused, width)
     window.close()
+
+
+def test_tab_does_not_stop_on_the_charts(
+    qtbot: QtBot,
+    tmp_path: Path,
+    flagged: Path,  # noqa: F811
+) -> None:
+    """The charts take no keys (their figures are the table's): Tab went into them and the
+    focus was lost from sight; from the chart's report chooser Tab goes on elsewhere."""
+    window = open_on(qtbot, tmp_path, flagged)
+    board = workspace_of(window).dashboard
+    for tab, chart_view in (
+        (board.BY_INDICATOR, board.indicator_chart),
+        (board.BY_CLUSTER, board.cluster_chart),
+    ):
+        board.tabs.setCurrentIndex(tab)
+        board.tabs.tabBar().setFocus()
+        qtbot.waitUntil(board.tabs.tabBar().hasFocus, timeout=5000)
+        visited = []
+        for _ in range(60):  # round the whole window's chain
+            QTest.keyClick(window.focusWidget() or window, Qt.Key.Key_Tab)
+            visited.append(window.focusWidget())
+        assert board.chart_stream_combo in visited  # the walk went past the charts
+        assert chart_view not in visited
+    window.close()

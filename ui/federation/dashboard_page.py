@@ -138,6 +138,10 @@ class DashboardPage(Page):
         self.cluster_chart = QChartView()
         self.cluster_chart.setObjectName("cluster-chart")
         self.cluster_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # The charts take no keyboard input (their figures are the table's): Tab went to
+        # them and the focus vanished from sight (walkthrough); a click still gives it.
+        for chart_view in (self.indicator_chart, self.cluster_chart):
+            chart_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.chart_stream_combo = QComboBox()
         self.chart_stream_combo.currentIndexChanged.connect(self._chart_stream_chosen)
         # Which report the charts compare: beside the tabs while a chart is shown, so the
