@@ -96,7 +96,14 @@ def test_the_plan_is_named_before_the_core_then_the_workspace_shows_it(
     assert not window._plan_page._plan_combo.isEnabled(), "the chooser waits"
     assert waiting_actions(window) == [False] * 4
     name = "LĐLĐ tỉnh Tuyên Quang" if role is Role.FEDERATION else "CĐCS Trường Tiểu học Kim Phú"
-    assert window._status.text().startswith(name + " — ")
+    role_text = {Role.FEDERATION: "Liên đoàn Lao động tỉnh", Role.UNIT: "Đơn vị"}
+    assert window._status.text().startswith(f"{name} — {role_text[role]} — ")
+    assert "Đang mở cơ sở dữ liệu…" in window._plan_page._title.text(), "visibly waiting"
+    window.set_language("en")  # the menus work while it opens, and the look follows
+    role_text = {Role.FEDERATION: "Provincial federation", Role.UNIT: "Reporting unit"}
+    assert window._status.text().startswith(f"{name} — {role_text[role]} — ")
+    assert "Opening the database…" in window._plan_page._title.text()
+    assert window._plan_page.first_look is look
     with qtbot.waitSignal(window.plan_shown, timeout=30000):
         pass
     assert shown == [plan_id], "the workspace shows the plan named"
