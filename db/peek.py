@@ -5,8 +5,9 @@ the first paint it reads, through :mod:`sqlite3` alone, who the database belongs
 and its plans, while the task runner imports SQLAlchemy and opens the database the
 one real way (:func:`db.engine.open_database`).
 
-The look changes nothing and trusts nothing: the file is opened read-only
-(``mode=ro``, so a missing file is not created), and anything but a Thi Đua
+The look changes no data and trusts nothing: the file is opened read-only
+(``mode=ro``, so a missing file is not created; SQLite may leave the WAL side files a
+reader needs, which the open that follows makes anyway), and anything but a Thi Đua
 database at exactly this version's schema (``db.schema.HEAD_REVISION``, which
 ``tests/unit/test_database.py`` pins against the migrations), with an installation
 and no unfinished move, gives ``None``; so does any SQLite error (locked, corrupt,
