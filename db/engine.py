@@ -30,10 +30,8 @@ from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.schema import HEAD_REVISION, KNOWN_REVISIONS, MOVE_MARKER
+from db.schema import APPLICATION_ID, HEAD_REVISION, KNOWN_REVISIONS, MOVE_MARKER
 
-#: PRAGMA application_id of every Thi Đua SQLite file ("TDua").
-APPLICATION_ID = 0x54447561
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -32,6 +32,9 @@ KNOWN_REVISIONS: tuple[str, ...] = (
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
+#: PRAGMA application_id of every Thi Đua SQLite file ("TDua").
+APPLICATION_ID = 0x54447561
+
 #: The ``setting`` key that marks a database whose move into it has not finished
 #: (``db.transfer``); such a database is refused when opened.
 MOVE_MARKER = "database_move_unfinished"

@@ -12,7 +12,9 @@ Environment switches, for smoke tests and benchmarks:
     print ``window-shown: <title>`` shortly after the window is shown, then quit.
 ``THIDUA_TRACE_STARTUP``
     print ``startup first-paint <t> heavy=<modules>`` when the first window has
-    been painted, ``startup data-shown <t>`` when the plan is chosen on screen and
+    been painted, ``startup data-shown <t>`` when the plan is named on screen (by
+    the first look, ``MainWindow.plan_previewed``, else by the workspace),
+    ``startup workspace-shown <t>`` when the workspace shows it (``plan_shown``) and
     ``startup figures-shown <t>`` when its figures are (the federation's dashboard
     filled; a unit's workspace shows them with its plan), where
     ``<t>`` is ``time.monotonic()`` (one clock for every process on the machine,
@@ -155,17 +157,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     first_paint = FirstPaint(painted)
     window.installEventFilter(first_paint)
     opened_packages = False
+    named = False
 
-    def data_shown(_plan_id: str) -> None:
-        nonlocal opened_packages
-        if trace and not opened_packages:
+    def plan_named(_plan_id: str) -> None:
+        nonlocal named
+        if trace and not named:
             trace_startup("data-shown")
-            trace_figures_shown(window)
-        if not opened_packages:
-            opened_packages = True
-            open_packages(window, args.packages)
+        named = True
 
-    window.plan_shown.connect(data_shown)
+    def workspace_shown(plan_id: str) -> None:
+        nonlocal opened_packages
+        if opened_packages:
+            return
+        plan_named(plan_id)
+        if trace:
+            trace_startup("workspace-shown")
+            trace_figures_shown(window)
+        opened_packages = True
+        open_packages(window, args.packages)
+
+    window.plan_previewed.connect(plan_named)
+    window.plan_shown.connect(workspace_shown)
     window.show()
     QTimer.singleShot(START_FALLBACK_MS, start)
     if os.environ.get("THIDUA_EXIT_AFTER_SHOW"):

@@ -11,7 +11,8 @@ keeps it between runs (rebuilt when missing), ``BENCH_MEMORY_UNITS`` sets
 another size.
 
 Each figure is a fresh process started as the ``thidua`` entry point starts
-it, with ``THIDUA_TRACE_STARTUP=1``: once it reports ``data-shown``, its
+it, with ``THIDUA_TRACE_STARTUP=1``: once it reports ``workspace-shown`` (the
+workspace showing the plan; the bare window reports ``data-shown``), its
 ``VmRSS`` is sampled every 0.2 s until it has stayed within 1 MiB for 3 s (the
 screens go on loading in the background), and the peak (``VmHWM``) and
 settled RSS are kept. A last process (``VISIT_SCRIPT``) opens the same main
@@ -131,8 +132,8 @@ def _status_kib(pid: int) -> dict[str, int]:
         }
 
 
-def measure(command: list[str], env: dict[str, str]) -> Memory:
-    """Peak and settled RSS of ``command`` once it has shown its data."""
+def measure(command: list[str], env: dict[str, str], until: str = "data-shown") -> Memory:
+    """Peak and settled RSS of ``command`` once it has reported ``until``."""
     started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
@@ -141,7 +142,7 @@ def measure(command: list[str], env: dict[str, str]) -> Memory:
         assert process.stdout is not None
         shown = None
         for line in process.stdout:
-            if line.startswith("startup data-shown "):
+            if line.startswith(f"startup {until} "):
                 shown = time.monotonic() - started
                 break
         assert shown is not None, f"{command[-1]!r} exited without showing its data"
@@ -215,8 +216,9 @@ def test_bench_memory_of_the_federation_gui(tmp_path: Path) -> None:
     )
 
     bare = measure([sys.executable, "-c", BARE_SCRIPT], env)
-    plan_only = measure([sys.executable, "-c", APP_SCRIPT, "--db", str(empty)], env)
-    loaded = measure([sys.executable, "-c", APP_SCRIPT, "--db", str(database)], env)
+    app = (sys.executable, "-c", APP_SCRIPT, "--db")
+    plan_only = measure([*app, str(empty)], env, "workspace-shown")
+    loaded = measure([*app, str(database)], env, "workspace-shown")
     visited = measure([sys.executable, "-c", VISIT_SCRIPT, str(database)], env)
 
     print()

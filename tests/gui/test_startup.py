@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("sqlalchemy", "alembic", "reportlab", "openpyxl")
 
@@ -61,6 +63,47 @@ def test_the_first_paint_comes_before_the_heavy_imports(tmp_path: Path) -> None:
     assert len(paint) == 1, out
     assert paint[0].split()[-1] == "heavy=-", paint[0]
     assert "window-shown: " in out
+
+
+#: Starts the application traced; prints the heavy modules imported at each event.
+TRACED = """
+import sys
+import ui.main
+from PySide6.QtWidgets import QApplication
+
+def trace(event, detail=""):
+    heavy = sorted(m for m in {heavy!r} if m in sys.modules)
+    print("EVENT", event, ",".join(heavy) or "-", flush=True)
+    if event == "workspace-shown":
+        QApplication.instance().quit()
+
+ui.main.trace_startup = trace
+ui.main.main(["--db", sys.argv[1]])
+"""
+
+
+@pytest.mark.parametrize("role", ["federation", "unit"])
+def test_the_plan_is_named_before_sqlalchemy_loads(tmp_path: Path, role: str) -> None:
+    """The first look (``app.core.first_look``) names the plan right after the first
+    paint, before SQLAlchemy or Alembic is imported; the workspace shows it after."""
+    database = tmp_path / f"{role}.db"
+    options = ["--role", role, "--name", "LĐLĐ tỉnh Tuyên Quang"]
+    if role == "unit":
+        options = ["--role", role, "--name", "CĐCS Trường Tiểu học Kim Phú", "--kind", "grassroots"]
+    environment = dict(os.environ, THIDUA_HOME=str(tmp_path))
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "--db", str(database), "init", *options],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    code = TRACED.format(heavy=("sqlalchemy", "alembic"))
+    out = _run(code, tmp_path, str(database), THIDUA_TRACE_STARTUP="1")
+    events = [line.split()[1:] for line in out.splitlines() if line.startswith("EVENT ")]
+    assert events[:2] == [["first-paint", "-"], ["data-shown", "-"]], out
+    assert events[2] == ["workspace-shown", "sqlalchemy"], out
 
 
 def test_modules_imported_after_pyside_are_not_read_as_source(tmp_path: Path) -> None:

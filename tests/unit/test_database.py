@@ -16,9 +16,9 @@ from alembic.script import ScriptDirectory
 
 from app.core.context import open_context
 from app.core.errors import DatabaseError
-from db.engine import APPLICATION_ID, MIGRATIONS_DIR
+from db.engine import MIGRATIONS_DIR
 from db.models import Base
-from db.schema import HEAD_REVISION, KNOWN_REVISIONS
+from db.schema import APPLICATION_ID, HEAD_REVISION, KNOWN_REVISIONS
 
 if TYPE_CHECKING:
     from tests.postgres import PostgresServer

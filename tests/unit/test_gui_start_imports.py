@@ -9,7 +9,8 @@ entry dialog, which pulls in the unit's screens) after the plan is shown, as
 import engine, whose package (``app.exchange``) hands out the few names the first
 screen needs without loading it. Checked in a fresh interpreter: the application (as
 the ``thidua`` entry point starts it, offscreen) on a new federation database, stopped
-when the plan is on screen, lists what it had imported by then.
+when its workspace shows the plan (``workspace-shown``; the first look names it
+earlier, with less imported), lists what it had imported by then.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ DEFERRED = (
     *("app.exchange.merge", "app.exchange.federation", "app.exchange.entries"),
 )
 
-#: Starts the application; when the plan is shown, prints the deferred modules loaded.
+#: Starts the application; when the workspace shows the plan, prints the deferred modules
+#: loaded.
 SCRIPT = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 import ui.main
 
 def trace(event, detail=""):
-    if event == "data-shown":
+    if event == "workspace-shown":
         loaded = sorted(
             {{name for name in {deferred!r} for module in list(sys.modules)
              if module == name or module.startswith(name + ".")}}

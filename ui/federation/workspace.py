@@ -44,6 +44,7 @@ from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:
     # Imported when their page is built, after the plan is shown (see the module docstring).
+    from app.core.first_look import FirstLook
     from app.rollup import ScopeChoice
 
     from ui.federation.audit_page import AuditPage
@@ -378,6 +379,19 @@ class FederationWorkspace(Page):
 
     # --- loading ----------------------------------------------------------------------------
 
+    def show_first_look(self, look: FirstLook) -> None:
+        """Name the plans and the plan shown next (:mod:`app.core.first_look`) until the
+        first reload delivers them; the chooser waits (disabled) until then."""
+        from app.core.first_look import plan_label
+
+        self.plan_combo.blockSignals(True)
+        self.plan_combo.clear()
+        for plan in look.plans:
+            self.plan_combo.addItem(plan_label(plan), plan.id)
+        self.plan_combo.setCurrentIndex(max(0, self.plan_combo.findData(look.plan.id)))
+        self.plan_combo.blockSignals(False)
+        self.plan_combo.setEnabled(False)
+
     def reload(self, plan_id: str | None = None) -> None:
         """Load the plans (keeping the chosen one, or ``plan_id``), then every page; the
         services are imported on the task runner, never by the GUI thread."""
@@ -410,6 +424,7 @@ class FederationWorkspace(Page):
             found = self.plan_combo.findData(wanted) if wanted else -1
             self.plan_combo.setCurrentIndex(max(0, found))
             self.plan_combo.blockSignals(False)
+            self.plan_combo.setEnabled(True)
             self._plan_chosen(self.plan_combo.currentIndex())
             for name, load in (
                 ("keys", "reload"),
@@ -423,7 +438,11 @@ class FederationWorkspace(Page):
                 self._build_rest_after_figures()
             self.reloaded.emit()
 
-        self._runner.run(job, done, self._failed)
+        def failed(error: BaseException) -> None:
+            self.plan_combo.setEnabled(True)  # no longer waiting
+            self._failed(error)
+
+        self._runner.run(job, done, failed)
 
     def _build_rest_after_figures(self) -> None:
         """Build the other pages once the dashboard shows its first figures (or says why it

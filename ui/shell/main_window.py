@@ -1,9 +1,13 @@
 """The main window: opens the database off the GUI thread, then shows the plan.
 
-The window is painted before the database (and SQLAlchemy) is touched; the
-data appears when the background task delivers it. What is not needed for the
-first view (the backup reminder, the key protection warning, the quick start
-checklist) waits until the plan is on screen (``settled`` says it is done).
+The window is painted before the database (and SQLAlchemy) is touched. Right after
+the first paint it names the plan it will show from a read-only first look at the
+embedded database with the standard library (:mod:`app.core.first_look`;
+``plan_previewed``), while the background task opens the database the real way; the
+workspace replaces it when the task delivers. Until then what needs the open
+database waits, visibly: its menu entries and the plan chooser are disabled. What is
+not needed for the first view (the backup reminder, the key protection warning, the
+quick start checklist) waits until the plan is on screen (``settled`` says it is done).
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
     #: Emitted when the plan's indicators are on screen (tests and benchmarks wait for it).
     plan_shown = Signal(str)
+    #: Emitted with the plan's id once the first look (before the database is open) names
+    #: it on screen; ``plan_shown`` follows when the workspace shows it.
+    plan_previewed = Signal(str)
     #: Emitted once the chores after the start (reminders, checklist) ran, after the plan.
     settled = Signal()
     #: Emitted when opening or setting up failed; the text is already translated.
@@ -283,45 +290,78 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
     def _update_status(self) -> None:
         self.quick_start_action.setEnabled(self._installation is not None)
-        if self._installation is None:
+        if self._installation is not None:
+            name, role_value = self._installation.own_unit_name, self._installation.role.value
+        elif self._ctx is None and (look := self._plan_page.first_look) is not None:
+            name, role_value = look.own_unit_name, look.role.value  # while it opens
+        else:
             self._status.setText(
                 _("Database: {path}").format(path=shown_location(self._database))
                 if self._ctx is not None
                 else _("Opening the database…")
             )
             return
-        role = (
-            _("Provincial federation")
-            if self._installation.role.value == "federation"
-            else _("Reporting unit")
-        )
+        role = _("Provincial federation") if role_value == "federation" else _("Reporting unit")
         self._status.setText(
             _("{name} — {role} — database: {path}").format(
-                name=self._installation.own_unit_name,
-                role=role,
-                path=shown_location(self._database),
+                name=name, role=role, path=shown_location(self._database)
             )
         )
 
     # --- loading ------------------------------------------------------------------
 
     def start(self) -> None:
-        """Open the database in the background; call after ``show()``."""
+        """Open the database in the background; call after ``show()`` (after the first
+        paint: the first look and the open import what the paint must not wait for).
+
+        An embedded database at this version's schema is first looked at with the
+        standard library only, and its plan named on screen at once
+        (``plan_previewed``); anything else waits for the open, as before.
+        """
+        from app.core.first_look import first_look
+
         database = self._database
+        self._set_opening(True)
+        look = first_look(database)
+        if look is not None:
+            self._plan_page.show_first_look(look)
+            self._pages.setCurrentWidget(self._plan_page)
+            self._update_status()
+            self.repaint()  # on screen before the task runner takes the interpreter
+            self.plan_previewed.emit(look.plan.id)
 
         def job(_progress: Any, _token: CancelToken) -> Opened:
             return open_database(database)
 
-        self._runner.run(job, self._opened, self._show_error)
+        def failed(error: BaseException) -> None:
+            self._set_opening(False)
+            self._plan_page.forget_first_look()
+            self._update_status()
+            self._show_error(error)
+
+        self._runner.run(job, self._opened, failed)
+
+    def _set_opening(self, opening: bool) -> None:
+        """While the database opens, what needs it waits (disabled, so no click is lost)."""
+        for action in (
+            self._scoring_action,
+            self._shared_action,
+            self._move_action,
+            self._restore_action,
+        ):
+            action.setEnabled(not opening)
 
     @Slot(object)
     def _opened(self, result: Opened) -> None:
         self._ctx, self._installation = result
+        self._set_opening(False)
         self._update_status()
         if self._installation is None:
+            self._plan_page.forget_first_look()
             self._ask_first_run()
         else:
-            self._load_plans(first_run=False)
+            self._load_plans(first_run=False)  # the workspace takes over the first look
+            self._plan_page.forget_first_look()
 
     def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
         from ui.shell.first_run import FirstRunDialog
@@ -419,6 +459,8 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._file_menu.insertSeparator(self._restore_action)
             self._pages.addWidget(workspace)
             self.federation_workspace = workspace
+            if (look := self._plan_page.first_look) is not None:
+                workspace.show_first_look(look)  # its plan stays named while it loads
             from app.core.audit import staff_name
 
             if not (self._preferences.staff_name or staff_name()):  # first use: ask who it is
@@ -496,6 +538,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._ctx.close()
             self._ctx = None
         self._installation = None
+        self._plan_page.forget_first_look()
         self._forget_quick_start()
         self._backup_action.setVisible(False)
         self.backup_reminder.hide()
