@@ -36,8 +36,12 @@ def display_name(path: Path | str, *, base: Path | None = None) -> str:
     target = Path(path)
     if base is not None and target.is_relative_to(base):
         target = target.relative_to(base)
-    raw = os.fsencode(target)
-    text = raw.decode("utf-8", errors="replace")
+    return _shown(os.fspath(target))
+
+
+def _shown(name: str) -> str:
+    """A path's text as :func:`display_name` shows it."""
+    text = os.fsencode(name).decode("utf-8", errors="replace")
     # Line breaks and tabs too: a name must not print a line of its own in a summary.
     return FORBIDDEN.sub("\ufffd", text).translate(_LINE_BREAKS)
 
@@ -139,10 +143,12 @@ def package_files(paths: Iterable[Path], suffix: str) -> Iterator[FoundFile]:
         if not is_dir:
             yield FoundFile(given, display_name(given.name))
             continue
-        pending = [given]
+        # Each folder with its name relative to ``given`` ("" for ``given``, else ending
+        # in a separator): an entry's shown name is that and its own name.
+        pending: list[tuple[Path, str]] = [(given, "")]
         found: list[FoundFile] = []
         while pending:
-            folder = pending.pop()
+            folder, prefix = pending.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError:
@@ -155,26 +161,33 @@ def package_files(paths: Iterable[Path], suffix: str) -> Iterator[FoundFile]:
                 )
                 continue
             for entry in entries:
-                path = Path(entry.path)
+                name = prefix + entry.name
                 try:
+                    if entry.is_file(follow_symlinks=False):
+                        # A regular file, as the folder itself says (no call to the
+                        # system per file): the common case, with nothing to report.
+                        if _has_suffix(entry.name, suffix):
+                            found.append(FoundFile(Path(entry.path), _shown(name)))
+                        continue
+                    path = Path(entry.path)
                     if entry.is_dir(follow_symlinks=False):
-                        pending.append(path)
+                        pending.append((path, name + os.sep))
                         continue
                     if entry.is_symlink() and _points_to_folder(path):
                         if _has_suffix(entry.name, suffix):
                             found.append(
                                 FoundFile(
                                     path,
-                                    display_name(path, base=given),
+                                    _shown(name),
                                     N_("This is a link to a folder; it was not followed."),
                                 )
                             )
                         continue
                 except OSError:
-                    pass
+                    path = Path(entry.path)
                 if not _has_suffix(entry.name, suffix):
                     continue
-                found.append(FoundFile(path, display_name(path, base=given), _problem(path)))
+                found.append(FoundFile(path, _shown(name), _problem(path)))
         yield from sorted(found, key=lambda f: os.fsencode(f.path))
 
 

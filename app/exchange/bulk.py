@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Boolean, insert
 from sqlalchemy.orm import Session
 
 #: Values per ``IN (...)`` list (a batch reloading its state, a stream's packages).
@@ -89,6 +89,8 @@ class _PreparedInsert:
         self.names = names
         self._get = operator.itemgetter(*names)
         self._processors = processors
+        #: Whether the one processor is a boolean column's that a bool or None skips.
+        self.bools_as_they_are = False
 
     @classmethod
     def make(cls, table: Any, dialect: Any, keys: tuple[str, ...]) -> _PreparedInsert | None:
@@ -104,11 +106,18 @@ class _PreparedInsert:
         if compiled.insert_prefetch or compiled.postfetch or sorted(names) != sorted(keys):
             return None  # Python-side defaults or renamed parameters: leave it to Core
         processors = []
+        booleans = 0
         for index, name in enumerate(names):
-            process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            column_type = table.c[name].type
+            process = column_type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 processors.append((index, process))
-        return cls(compiled.string, names, processors)
+                booleans += isinstance(column_type, Boolean)
+        prepared = cls(compiled.string, names, processors)
+        # The sqlite3 driver binds True/False as 1/0 itself, all that SQLite's boolean
+        # processor makes of them (a yes/no on each statement value).
+        prepared.bools_as_they_are = dialect.name == "sqlite" and booleans == len(processors) == 1
+        return prepared
 
     def parameters(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         get = self._get
@@ -136,14 +145,15 @@ class _PreparedInsert:
         result: list[tuple[Any, ...]] = []
         if len(processors) == 1:  # statement values: only ``flag``, mostly None
             ((index, process),) = processors
-            append = result.append
-            for row in rows:
-                value = row[index]
-                if value is None:  # a bind processor keeps None as it is
-                    append(row)
-                else:
-                    append((*row[:index], process(value), *row[index + 1 :]))
-            return result
+            if self.bools_as_they_are:
+                # The rows go as they are: only a value neither None nor a bool meets
+                # the processor (which refuses it, or makes 0/1 of a 0/1).
+                for row in rows:
+                    value = row[index]
+                    if value is not None and type(value) is not bool:
+                        return self._processed(rows, index, process)
+                return rows
+            return self._processed(rows, index, process)
         for row in rows:
             values = list(row)
             for index, process in processors:
@@ -151,6 +161,21 @@ class _PreparedInsert:
                 if value is not None:  # a bind processor keeps None as it is
                     values[index] = process(value)
             result.append(tuple(values))
+        return result
+
+    @staticmethod
+    def _processed(
+        rows: list[tuple[Any, ...]], index: int, process: Callable[[Any], Any]
+    ) -> list[tuple[Any, ...]]:
+        """``rows`` with the one processed column at ``index`` processed."""
+        result: list[tuple[Any, ...]] = []
+        append = result.append
+        for row in rows:
+            value = row[index]
+            if value is None:  # a bind processor keeps None as it is
+                append(row)
+            else:
+                append((*row[:index], process(value), *row[index + 1 :]))
         return result
 
 

@@ -25,7 +25,7 @@ from app.core.audit import utc_now_text
 from app.core.context import AppContext
 from app.core.errors import N_, InputError, NotFoundError
 from app.exchange.bulk import chunks, insert_rows
-from app.exchange.value_checks import Finding, UnitSize, find_suspicious
+from app.exchange.value_checks import Finding, UnitSize, amount_indicators, find_suspicious
 from app.plans import CheckKind, get_checks, get_plan
 from db import models
 from db.enums import IndicatorKind
@@ -221,6 +221,7 @@ def refresh_flags(
     for plan_id, units in sorted(by_plan.items(), key=lambda item: item[0]):
         plan = get_plan(session, plan_id)
         checks = get_checks(session, plan_id)
+        indicators = amount_indicators(plan, checks)
         for chunk in chunks(sorted(units)):
             amounts = _plan_amounts(session, plan, chunk, written or {})
             streams = _streams(session, plan_id, chunk)
@@ -246,6 +247,7 @@ def refresh_flags(
                         registration=mine.get(domain.REGISTRATION_STREAM, {}),
                         last_year=last_year.get(unit_id, {}).get(stream, {}),
                         size=sizes.get(unit_id),
+                        indicators=indicators,
                     )
                     for finding in findings:
                         key = (unit_id, stream, finding.indicator_code, finding.kind.value)

@@ -73,6 +73,8 @@ class Importer:
         self.writing = writing
         #: Trusted keys checked and loaded once per run, not once per package.
         self._verifying_keys: dict[bytes, VerifyingKey] = {}
+        #: The signers' fingerprints, as each package's row shows them.
+        self._fingerprints: dict[bytes, str] = {}
         #: Results of the costly, state-free steps (envelope, signature, parsing,
         #: value checks) by their input, kept while ``remember`` is on, so that
         #: deciding a batch again under the merge lock repeats none of them.
@@ -239,7 +241,8 @@ class Importer:
         if action.package is not None:
             # Only the header, hash and raw bytes are written: let the parsed
             # body go now rather than hold it until the batch is committed.
-            action.package = replace(action.package, body={})
+            kept = action.package
+            action.package = Package(kept.header, {}, kept.payload_hash, kept.raw)
         return [action]
 
     def _unknown_signer(self, envelope: Any, data: bytes, file_name: str) -> Action:
@@ -396,7 +399,10 @@ class Importer:
     def _decide(self, package: Package, key: KnownKey, file_name: str) -> Action:
         header = package.header
         state = self.state
-        result = package_result(file_name, package, fingerprint=fingerprint_groups(key.public_key))
+        fingerprint = self._fingerprints.get(key.public_key)
+        if fingerprint is None:  # once per signer, not once per package
+            fingerprint = self._fingerprints[key.public_key] = fingerprint_groups(key.public_key)
+        result = package_result(file_name, package, fingerprint=fingerprint)
         try:
             if header.kind is Kind.ENROLMENT:
                 if package.payload_hash in state.archived:
@@ -475,7 +481,8 @@ class Importer:
             )
 
         warning = self._clock_warning(header.created_at)
-        result = replace(result, warning=warning)
+        if warning:
+            result = replace(result, warning=warning)
         if package.payload_hash in state.archived:
             return Action(
                 replace(result, outcome=Outcome.DUPLICATE, reason=N_("Already imported."))

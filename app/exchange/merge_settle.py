@@ -317,6 +317,8 @@ def label_settled(
         outcome = Outcome.NEW if state.run_heads.get(key) is None else Outcome.UPDATED
         if result.reason in _TAKEOVER_MESSAGES.values():  # it stays the one that took over
             return replace(result, outcome=Outcome.UPDATED)
+        if result.outcome is outcome and not result.reason and not result.params:
+            return result  # labelled so already (a run's last look at its reports)
         return replace(result, outcome=outcome, reason="", params={})
     if status == streams.SUPERSEDED:
         return replace(

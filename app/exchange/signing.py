@@ -360,9 +360,11 @@ def check_public_key(public_raw: bytes) -> None:
     # square). x² = 0 only for y = ±1, the identity and the order-2 point:
     # all their encodings (including "-0", x = 0 with the sign bit set) are
     # in the blocklists above, so only a non-square x² remains to refuse.
+    # x² = u / v is a square exactly when u·v is (u·v = x²·v², and v ≠ 0): one
+    # Legendre symbol and no modular inverse (a 255-bit exponentiation) per key.
     y2 = y * y % _P
-    x2 = (y2 - 1) * pow(_D * y2 + 1, -1, _P) % _P
-    if x2 != 0 and legendre(x2, _P) != 1:  # not a square: no x
+    u = (y2 - 1) % _P
+    if u != 0 and legendre(u * (_D * y2 + 1) % _P, _P) != 1:  # not a square: no x
         raise WeakKeyError(MSG_KEY_NOT_ON_CURVE, detail=public_raw.hex())
 
 

@@ -70,6 +70,25 @@ def _against(value: int, reference: int, ratio: Ratio, *, below: bool) -> str | 
     return None
 
 
+#: A plan's count and money indicators in order, each with its unit of measure's
+#: limit per worker under the plan's checks (None: no limit).
+AmountIndicators = tuple[tuple[str, Fraction | None], ...]
+
+
+def amount_indicators(plan: domain.Plan, checks: ValueChecks) -> AmountIndicators:
+    """What :func:`find_suspicious` compares, worked out once for many units."""
+    limits: dict[str, Fraction | None] = {}
+    found = []
+    for indicator in plan.indicators:
+        if indicator.kind not in AMOUNT_KINDS:
+            continue
+        measure = indicator.unit_of_measure
+        if measure not in limits:
+            limits[measure] = checks.per_worker_limit(measure)
+        found.append((indicator.code, limits[measure]))
+    return tuple(found)
+
+
 def find_suspicious(
     plan: domain.Plan,
     checks: ValueChecks,
@@ -79,8 +98,12 @@ def find_suspicious(
     registration: Mapping[str, int],
     last_year: Mapping[str, int],
     size: UnitSize | None,
+    indicators: AmountIndicators | None = None,
 ) -> list[Finding]:
-    """The suspicious values of one stream of one unit, in the plan's indicator order."""
+    """The suspicious values of one stream of one unit, in the plan's indicator order.
+
+    ``indicators``: :func:`amount_indicators` of the plan and checks, when the caller
+    looks at many units (worked out here otherwise)."""
     found: list[Finding] = []
     is_registration = stream == domain.REGISTRATION_STREAM
     if (
@@ -96,13 +119,14 @@ def find_suspicious(
                 (("members", size.members), ("workers", size.workers)),
             )
         )
-    #: Unit of measure → the checks' limit per worker (looked up once per unit of measure).
-    limits: dict[str, Fraction | None] = {}
-    for indicator in plan.indicators:
-        value = amounts.get(indicator.code)
-        if value is None or indicator.kind not in AMOUNT_KINDS:
+    if indicators is None:
+        indicators = amount_indicators(plan, checks)
+    if not amounts:
+        return found
+    for code, limit in indicators:
+        value = amounts.get(code)
+        if value is None:
             continue
-        code = indicator.code
         registered = registration.get(code)
         if not is_registration and registered is not None:
             ratio = checks.registration
@@ -121,11 +145,6 @@ def find_suspicious(
                         ),
                     )
                 )
-        measure = indicator.unit_of_measure
-        if measure in limits:
-            limit = limits[measure]
-        else:
-            limit = limits[measure] = checks.per_worker_limit(measure)
         # workers < value / limit, in integers (a limit is a positive fraction)
         if (
             limit is not None
@@ -159,4 +178,11 @@ def find_suspicious(
     return found
 
 
-__all__ = ["AMOUNT_KINDS", "Finding", "UnitSize", "find_suspicious"]
+__all__ = [
+    "AMOUNT_KINDS",
+    "AmountIndicators",
+    "Finding",
+    "UnitSize",
+    "amount_indicators",
+    "find_suspicious",
+]
