@@ -120,6 +120,9 @@ def create_db_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10.0})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    from db.models.rollup import add_postgresql_options
+
+    add_postgresql_options()
     return create_engine(
         url,
         pool_pre_ping=True,
