@@ -15,7 +15,12 @@ from pytestqt.qtbot import QtBot
 from PySide6.QtCharts import QBarSeries
 
 from app.core.context import open_context
-from app.core.preferences import DASHBOARD_TABS, load_preferences, preferences_path
+from app.core.preferences import (
+    DASHBOARD_TABS,
+    load_preferences,
+    preferences_path,
+    update_preferences,
+)
 from app.exchange import import_packages
 from tests.gui.history_province import open_window
 from tests.helpers import GoldenProvince, golden_province
@@ -88,4 +93,23 @@ def test_an_unknown_tab_in_the_file_opens_the_first(qtbot: QtBot, database: str)
     assert load_preferences().dashboard_tab == ""
     window, workspace = open_window(qtbot, database)
     assert workspace.dashboard.tabs.currentIndex() == workspace.dashboard.TARGETS
+    window.close()
+
+
+@pytest.mark.parametrize("tab", ["by-indicator", "by-cluster"])
+def test_the_report_chooser_is_whole_when_opened_on_a_chart(
+    qtbot: QtBot, database: str, tab: str
+) -> None:
+    """Reopened on a chart, "So với chỉ tiêu" showed "Năm 201": the corner was laid out
+    while its chooser was still empty (walkthrough)."""
+    update_preferences(dashboard_tab=tab)
+    window, workspace = open_window(qtbot, database)
+    combo = workspace.dashboard.chart_stream_combo
+    qtbot.waitUntil(lambda: combo.count() > 0 and combo.isVisible(), timeout=20000)
+    qtbot.wait(50)
+    for index in range(combo.count()):
+        combo.setCurrentIndex(index)
+        qtbot.wait(20)
+        text = combo.fontMetrics().horizontalAdvance(combo.currentText())
+        assert combo.width() >= text + 24, (combo.currentText(), combo.width(), text)
     window.close()

@@ -64,6 +64,11 @@ def test_the_federation_backs_up_and_restores_from_the_file_menu(
         window.backup_reminder.isVisible()
         and "Chưa có bản sao lưu" in window.backup_reminder.text()
     )
+    # It follows a change of language (it stayed Vietnamese until a restart: walkthrough).
+    window.set_language("en")
+    assert window.backup_reminder.text().startswith("No backup yet")
+    window.set_language("vi")
+    assert "Chưa có bản sao lưu" in window.backup_reminder.text()
     usb = tmp_path / "usb"
     usb.mkdir()
     back_up_through_the_dialogs(qtbot, window, usb)

@@ -143,6 +143,9 @@ class DashboardPage(Page):
         for chart_view in (self.indicator_chart, self.cluster_chart):
             chart_view.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.chart_stream_combo = QComboBox()
+        # As wide as its longest report's name whenever it is filled: the page may open on
+        # a chart, its chooser shown while still empty ("Năm 201", walkthrough).
+        self.chart_stream_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.chart_stream_combo.currentIndexChanged.connect(self._chart_stream_chosen)
         # Which report the charts compare: beside the tabs while a chart is shown, so the
         # plot has the height a row of its own took.

@@ -218,6 +218,10 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self._backup_action.setText(_("&Back up…"))
         self._protect_action.setText(_("Protect the key for every staff computer…"))
         self.key_warning.setText(key_warning_text())
+        if self.backup_reminder.text():  # set once the database says it has no backup
+            self.backup_reminder.setText(
+                _("No backup yet: back up the database and the key to a USB stick (Ctrl+B).")
+            )
         self._staff_action.setText(_("Who uses this computer…"))
         self._view_menu.setTitle(_("&View"))
         self._language_menu.setTitle(_("&Language"))
