@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton
 
 from app.core import i18n
@@ -237,3 +238,10 @@ def test_the_roster_rows_have_room(
         assert roster.view.visualRect(index).height() >= text_height + 10
     board = workspace.dashboard.view
     assert roster.view.visualRect(child).height() >= board.verticalHeader().defaultSectionSize()
+    # The chair has a column of its own (the search found units by a name not shown).
+    header = [
+        roster.proxy.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(roster.proxy.columnCount())
+    ]
+    chair = header.index("Chủ tịch")
+    assert len(str(child.siblingAtColumn(chair).data()).split()) == 3

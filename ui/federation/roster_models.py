@@ -36,8 +36,9 @@ class RosterColumn(IntEnum):
     CLUSTER = 4
     MEMBERS = 5
     WORKERS = 6
-    PHONE = 7
-    EMAIL = 8
+    CHAIR = 7
+    PHONE = 8
+    EMAIL = 9
 
     def header(self) -> str:
         return {
@@ -48,6 +49,7 @@ class RosterColumn(IntEnum):
             RosterColumn.CLUSTER: _("Cluster"),
             RosterColumn.MEMBERS: _("Members"),
             RosterColumn.WORKERS: _("Workers"),
+            RosterColumn.CHAIR: _("Chair"),
             RosterColumn.PHONE: _("Phone"),
             RosterColumn.EMAIL: _("E-mail"),
         }[self]
@@ -184,6 +186,7 @@ class RosterTreeModel(QAbstractItemModel):
                 ),
                 format_number(unit.member_count) if unit.member_count else "",
                 format_number(unit.worker_count) if unit.worker_count else "",
+                unit.chair,
                 unit.phone,
                 unit.email,
             )
@@ -213,7 +216,7 @@ class RosterTreeModel(QAbstractItemModel):
 
 
 class RosterFilter(QSortFilterProxyModel):
-    """Words in name or code (without diacritics), sector, cluster; ancestors kept.
+    """Words in name, code or chair (without diacritics), sector, cluster; ancestors kept.
 
     The matching units are found once per change in a plain loop over the
     model's values; the proxy then only looks each row up in that set.

@@ -86,13 +86,14 @@ class RosterPage(Page):
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.header().setStretchLastSection(True)
         for column, width in (
-            (RosterColumn.CODE, 150),
+            (RosterColumn.CODE, 120),
             (RosterColumn.NAME, 320),
             (RosterColumn.KIND, 200),
             (RosterColumn.SECTOR, 210),
             (RosterColumn.CLUSTER, 170),
             (RosterColumn.MEMBERS, 100),
             (RosterColumn.WORKERS, 120),
+            (RosterColumn.CHAIR, 170),
             (RosterColumn.PHONE, 110),
         ):
             self.view.setColumnWidth(column, width)
