@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from math import gcd
 
 from app.core import domain, figures
 from app.core.figures import ProgressParts, Special
@@ -142,7 +143,8 @@ class UnitScore:
     reported: bool
     attained_count: int  # indicators attained in full
     counted_count: int  # indicators counted (those that apply and can be measured)
-    #: The weighted bonus points as (numerator, denominator), not reduced: :attr:`bonus`.
+    #: The weighted bonus points as (numerator, denominator > 0), over the least common
+    #: multiple of the indicators' bonus denominators (not always reduced): :attr:`bonus`.
     bonus_parts: tuple[int, int]
     grade_levels: tuple[domain.GradeLevel, ...] = ()
 
@@ -210,8 +212,12 @@ class UnitScore:
 
     @cached
     def bonus_cents(self) -> int:
-        """:attr:`shown_bonus` in hundredths of a point."""
-        return half_up_units(self.bonus, 2)
+        """:attr:`shown_bonus` in hundredths of a point (from :attr:`bonus_parts` in
+        integers, as :func:`app.core.format.half_up_units` rounds: no Fraction per unit
+        ranked)."""
+        numerator, denominator = self.bonus_parts
+        whole = (abs(numerator) * 200 + denominator) // (2 * denominator)
+        return -whole if numerator < 0 else whole
 
     @property
     def eligible(self) -> bool:
@@ -404,11 +410,11 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
     points: list[tuple[int, int, int, int]] = []
     attained = counted_count = 0
     earned_all = possible_all = 0  # weighted, in 1/compiled.scale, the bonus aside
-    bonus_n, bonus_d = 0, 1  # weighted, not reduced
+    bonus_n, bonus_d = 0, 1  # weighted, over the denominators' least common multiple
     for group, applies in zip(
         compiled.groups, compiled.applicable(unit.kind, unit.sector), strict=True
     ):
-        group_n, group_d = 0, 1  # the group's bonus, not reduced
+        group_n, group_d = 0, 1  # the group's bonus, over the least common denominator
         earned_n = possible_n = 0  # in 1/group.scale
         for rule, applicable in zip(group.rules, applies, strict=True):
             if not applicable:
@@ -431,12 +437,20 @@ def _score(plan: domain.Plan, rules: Rules, compiled: Compiled, item: ScoreInput
             if outcome[9]:
                 attained += 1
             bonus = outcome[6]
-            if bonus is not None:
-                group_n, group_d = group_n * bonus[1] + bonus[0] * group_d, group_d * bonus[1]
+            if bonus is not None:  # added over the least common denominator
+                add_n, add_d = bonus
+                if add_d == group_d:
+                    group_n += add_n
+                else:
+                    common = gcd(group_d, add_d)
+                    group_n = group_n * (add_d // common) + add_n * (group_d // common)
+                    group_d = group_d // common * add_d
         if group_n:
             weight_n, weight_d = group.weight
-            bonus_n = bonus_n * group_d * weight_d + group_n * weight_n * bonus_d
-            bonus_d *= group_d * weight_d
+            add_n, add_d = group_n * weight_n, group_d * weight_d
+            common = gcd(bonus_d, add_d)
+            bonus_n = bonus_n * (add_d // common) + add_n * (bonus_d // common)
+            bonus_d = bonus_d // common * add_d
         points.append((earned_n, possible_n, group_n, group_d))
         earned_all += earned_n * group.factor
         possible_all += possible_n * group.factor
