@@ -45,6 +45,21 @@ class Preferences:
 #: What :attr:`Preferences.quick_start` may say.
 QUICK_START_STATES = ("", "shown", "hidden")
 
+#: The text sizes View → Larger / Smaller text steps through (125 % among them, as
+#: Windows offers it: ×1.1 steps went 1.1, 1.21, … and never reached it).
+TEXT_SCALES = (0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5)
+
+
+def next_text_scale(current: float, step: int) -> float:
+    """The text size one step larger (``step`` > 0) or smaller than ``current`` among
+    :data:`TEXT_SCALES`; the largest or smallest stays; 0 gives the normal size."""
+    if step == 0:
+        return 1.0
+    if step > 0:
+        return next((s for s in TEXT_SCALES if s > current + 1e-6), TEXT_SCALES[-1])
+    return next((s for s in reversed(TEXT_SCALES) if s < current - 1e-6), TEXT_SCALES[0])
+
+
 #: What :attr:`Preferences.dashboard_tab` may say, in the dashboard's order of tabs.
 DASHBOARD_TABS = ("targets", "not-sent", "by-indicator", "by-cluster")
 

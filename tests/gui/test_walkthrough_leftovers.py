@@ -245,3 +245,26 @@ def test_the_roster_rows_have_room(
     ]
     chair = header.index("Chủ tịch")
     assert len(str(child.siblingAtColumn(chair).data()).split()) == 3
+
+
+def test_the_dashboard_rows_grow_with_larger_text(
+    qtbot: QtBot,
+    tmp_path: Path,
+    province: tuple[Any, AppContext],  # noqa: F811
+) -> None:
+    """After Ctrl++ the dashboard's rows kept their height until a restart (walkthrough)."""
+    from ui.widgets.fonts import apply_font_scale
+
+    demo, _ctx = province
+    window = open_copy(qtbot, tmp_path, demo.database)
+    workspace = window.federation_workspace
+    assert workspace is not None
+    view = workspace.dashboard.view
+    before = view.verticalHeader().defaultSectionSize()
+    try:
+        window._zoom_in.trigger()
+        window._zoom_in.trigger()
+        qtbot.waitUntil(lambda: view.verticalHeader().defaultSectionSize() > before, timeout=5000)
+        assert view.verticalHeader().defaultSectionSize() == view.fontMetrics().height() + 10
+    finally:
+        apply_font_scale(1.0)

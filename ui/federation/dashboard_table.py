@@ -8,7 +8,7 @@ column was squeezed to "…"; now the table scrolls sideways.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from ui.federation.common import fit_width
@@ -31,9 +31,17 @@ class TargetsTable(QTableView):
         self.setWordWrap(False)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self._size_rows()
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.indicator = LeftoverColumn(self, DashboardColumn.INDICATOR, INDICATOR_CHARS)
+
+    def _size_rows(self) -> None:
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # Ctrl++: the rows grow with the text
+            self._size_rows()
 
     def size_columns(self) -> None:
         """Codes and counts narrow, each figure as wide as its title and widest value

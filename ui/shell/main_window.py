@@ -180,10 +180,10 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._language_actions[code] = action
         self._zoom_in = QAction(self)
         self._zoom_in.setShortcut(QKeySequence.StandardKey.ZoomIn)
-        self._zoom_in.triggered.connect(lambda: self._zoom(1.1))
+        self._zoom_in.triggered.connect(lambda: self._zoom(1))
         self._zoom_out = QAction(self)
         self._zoom_out.setShortcut(QKeySequence.StandardKey.ZoomOut)
-        self._zoom_out.triggered.connect(lambda: self._zoom(1 / 1.1))
+        self._zoom_out.triggered.connect(lambda: self._zoom(-1))
         self._zoom_reset = QAction(self)
         self._zoom_reset.setShortcut(QKeySequence("Ctrl+0"))
         self._zoom_reset.triggered.connect(lambda: self._zoom(0))
@@ -252,9 +252,11 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         if self.first_run_dialog is not None:
             self.first_run_dialog.translateUI()
 
-    def _zoom(self, factor: float) -> None:
-        """Text larger or smaller by ``factor``; 0 goes back to the system's size."""
-        scale = 1.0 if factor == 0 else min(2.5, max(0.8, self._preferences.font_scale * factor))
+    def _zoom(self, step: int) -> None:
+        """Text one size larger (1) or smaller (-1); 0 goes back to the system's size."""
+        from app.core.preferences import next_text_scale
+
+        scale = next_text_scale(self._preferences.font_scale, step)
         self._preferences = update_preferences(font_scale=scale)
         from ui.widgets.fonts import apply_font_scale
 

@@ -192,6 +192,7 @@ def test_text_size_goes_back_to_normal(unit_window: MainWindow) -> None:
         unit_window._zoom_in.trigger()
         unit_window._zoom_in.trigger()
         assert QApplication.font().pointSizeF() > normal
+        assert unit_window._preferences.font_scale == 1.25  # Windows' 125 %, reachable
         assert unit_window._zoom_reset.text() == "Cỡ chữ bình thường"
         unit_window._zoom_reset.trigger()
         assert QApplication.font().pointSizeF() == normal
