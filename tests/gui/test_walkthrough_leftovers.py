@@ -268,3 +268,28 @@ def test_the_dashboard_rows_grow_with_larger_text(
         assert view.verticalHeader().defaultSectionSize() == view.fontMetrics().height() + 10
     finally:
         apply_font_scale(1.0)
+
+
+def test_the_status_bar_shortens_a_long_path_beside_the_reminder(
+    qtbot: QtBot,
+    tmp_path: Path,
+    province: tuple[Any, AppContext],  # noqa: F811
+    scale: float,
+) -> None:
+    """At 110 % and above the database's path ran under the backup reminder (walkthrough):
+    it is shortened in the middle, its file name kept, the whole path in the tooltip."""
+    demo, _ctx = province
+    deep = tmp_path / ("thư mục dữ liệu rất dài của liên đoàn lao động tỉnh " * 2).strip()
+    deep.mkdir()
+    window = open_copy(qtbot, deep, demo.database, scale)
+    qtbot.waitUntil(window.backup_reminder.isVisible, timeout=20000)
+    from ui.widgets.elided_label import ElidedLabel
+
+    status = window._status
+    assert isinstance(status, ElidedLabel)
+    qtbot.waitUntil(lambda: "federation.db" in status.text(), timeout=20000)
+    window.grab().save(str(tmp_path / f"status-{scale}.png"))
+    assert status.geometry().right() < window.backup_reminder.geometry().left()
+    shown = status.shown_text()
+    assert shown != status.text() and "…" in shown and shown.endswith("federation.db")
+    assert status.fontMetrics().horizontalAdvance(shown) <= status.contentsRect().width()

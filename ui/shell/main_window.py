@@ -39,6 +39,7 @@ from ui.shell.database_menu import DatabaseMenu, Opened, open_database
 from ui.shell.help_menu import HelpMenu
 from ui.shell.key_protection import key_warning_text
 from ui.shell.plan_view import PlanView
+from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
 from ui.widgets.help import install_help
 from ui.widgets.screen_fit import fit_to_screen
@@ -109,7 +110,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self.setCentralWidget(self._pages)
         self.unit_workspace: UnitWorkspace | None = None
         self.federation_workspace: FederationWorkspace | None = None
-        self._status = QLabel()
+        self._status = ElidedLabel()
         self.statusBar().addWidget(self._status, 1)
         self.backup_reminder = QLabel()  # the federation's, while it has no backup
         self.backup_reminder.setObjectName("backup-reminder")
