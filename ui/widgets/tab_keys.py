@@ -27,6 +27,9 @@ def switch_main_tabs_by_keys(tabs: QTabWidget) -> tuple[QShortcut, QShortcut]:
     def step(by: int) -> None:
         if tabs.count():
             tabs.setCurrentIndex((tabs.currentIndex() + by) % tabs.count())
+            # The focus on the tab just shown, ringed: it stayed in the hidden page, out of
+            # sight, and the next Tab skipped the page's first control (walkthrough).
+            tabs.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     keys = []
     for key, by in ((Qt.Key.Key_PageDown, 1), (Qt.Key.Key_PageUp, -1)):

@@ -54,3 +54,26 @@ def test_the_focused_report_tab_is_ringed(qtbot: QtBot, unit_window: MainWindow)
     focused = ringed(bar.grab().toImage(), colour)
     width = bar.tabRect(bar.currentIndex()).width()
     assert focused - unfocused >= 2 * RING * (width - 8), (focused, unfocused, width)
+
+
+def test_after_ctrl_page_down_the_focus_is_on_the_tab_shown(
+    qtbot: QtBot, unit_window: MainWindow
+) -> None:
+    """The focus stayed in the page left behind, out of sight (walkthrough): it is on the
+    tab bar, ringed, and Tab goes on into the page shown."""
+    workspace = workspace_of(unit_window)
+    registration = workspace.page(REGISTRATION_STREAM)
+    workspace.tabs.setCurrentWidget(registration)
+    unit_window.activateWindow()
+    registration.view.setFocus()
+    qtbot.waitUntil(registration.view.hasFocus, timeout=5000)
+    QTest.keyClick(registration.view, Qt.Key.Key_PageDown, CTRL)
+    bar = workspace.tabs.tabBar()
+    assert unit_window.focusWidget() is bar
+    page = workspace.tabs.currentWidget()
+    reached = []
+    for _ in range(3):  # past the tabs' own "?" button, if it comes first
+        QTest.keyClick(unit_window.focusWidget() or unit_window, Qt.Key.Key_Tab)
+        focused = unit_window.focusWidget()
+        reached.append(focused is not None and page.isAncestorOf(focused))
+    assert any(reached), "Tab went on into the page shown"
