@@ -34,9 +34,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -79,7 +82,7 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from app import i18n
+from app.core import i18n
 from app.core.preferences import Preferences
 from ui.shell.main_window import MainWindow
 
@@ -132,35 +135,64 @@ def _status_kib(pid: int) -> dict[str, int]:
         }
 
 
-def measure(command: list[str], env: dict[str, str], until: str = "data-shown") -> Memory:
-    """Peak and settled RSS of ``command`` once it has reported ``until``."""
+def measure(
+    label: str, command: list[str], env: dict[str, str], until: str = "data-shown"
+) -> Memory:
+    """Peak and settled RSS of ``command`` once it has reported ``until``.
+
+    A process that ends (or is still silent after ``TIMEOUT``) without the line
+    fails with ``label``, its exit status and the end of its stderr: the cause.
+    """
     started = time.monotonic()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    try:
-        assert process.stdout is not None
-        shown = None
-        for line in process.stdout:
-            if line.startswith(f"startup {until} "):
-                shown = time.monotonic() - started
-                break
-        assert shown is not None, f"{command[-1]!r} exited without showing its data"
-        samples = [_status_kib(process.pid)["VmRSS"]]
-        steady_since = time.monotonic()
-        while time.monotonic() - started < TIMEOUT:
-            time.sleep(0.2)
-            rss = _status_kib(process.pid)["VmRSS"]
-            if abs(rss - samples[-1]) > 1024:
-                steady_since = time.monotonic()
-            samples.append(rss)
-            if time.monotonic() - steady_since >= SETTLE_SECONDS:
-                break
-        final = _status_kib(process.pid)
-        return Memory(final["VmHWM"] / 1024, final["VmRSS"] / 1024, shown)
-    finally:
-        process.kill()
-        process.wait()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as stderr:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
+        )
+        deadline = threading.Timer(TIMEOUT, process.kill)  # ends a silent, hung child
+        deadline.start()
+        try:
+            return _sample(label, process, stderr, deadline, until, started)
+        finally:
+            deadline.cancel()
+            process.kill()
+            process.wait()
+
+
+def _sample(
+    label: str,
+    process: subprocess.Popen[str],
+    stderr: IO[str],
+    deadline: threading.Timer,
+    until: str,
+    started: float,
+) -> Memory:
+    """``measure`` once the process runs: wait for its line, then sample its RSS."""
+    assert process.stdout is not None
+    shown = None
+    for line in process.stdout:
+        if line.startswith(f"startup {until} "):
+            shown = time.monotonic() - started
+            break
+    if shown is None:
+        status = process.wait()
+        stderr.seek(0)
+        raise AssertionError(
+            f"{label}: ended (exit status {status}) without reporting {until!r}; "
+            f"its stderr ends:\n{stderr.read()[-4000:]}"
+        )
+    deadline.cancel()  # the sampling below keeps to TIMEOUT by itself
+    samples = [_status_kib(process.pid)["VmRSS"]]
+    steady_since = time.monotonic()
+    while time.monotonic() - started < TIMEOUT:
+        time.sleep(0.2)
+        rss = _status_kib(process.pid)["VmRSS"]
+        if abs(rss - samples[-1]) > 1024:
+            steady_since = time.monotonic()
+        samples.append(rss)
+        if time.monotonic() - steady_since >= SETTLE_SECONDS:
+            break
+    final = _status_kib(process.pid)
+    return Memory(final["VmHWM"] / 1024, final["VmRSS"] / 1024, shown)
 
 
 def _province(folder: Path, units: int) -> Path:
@@ -215,11 +247,13 @@ def test_bench_memory_of_the_federation_gui(tmp_path: Path) -> None:
         capture_output=True,
     )
 
-    bare = measure([sys.executable, "-c", BARE_SCRIPT], env)
+    bare = measure("bare QMainWindow", [sys.executable, "-c", BARE_SCRIPT], env)
     app = (sys.executable, "-c", APP_SCRIPT, "--db")
-    plan_only = measure([*app, str(empty)], env, "workspace-shown")
-    loaded = measure([*app, str(database)], env, "workspace-shown")
-    visited = measure([sys.executable, "-c", VISIT_SCRIPT, str(database)], env)
+    plan_only = measure("thidua, plan only", [*app, str(empty)], env, "workspace-shown")
+    loaded = measure(f"thidua, {UNITS:,} units", [*app, str(database)], env, "workspace-shown")
+    visited = measure(
+        "VISIT_SCRIPT, every page", [sys.executable, "-c", VISIT_SCRIPT, str(database)], env
+    )
 
     print()
     print(f"memory of the federation GUI (peak VmHWM / settled VmRSS), {UNITS:,} units:")
