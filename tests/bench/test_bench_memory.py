@@ -13,9 +13,11 @@ another size.
 Each figure is a fresh process started as the ``thidua`` entry point starts
 it, with ``THIDUA_TRACE_STARTUP=1``: once it reports ``workspace-shown`` (the
 workspace showing the plan; the bare window reports ``data-shown``), its
-``VmRSS`` is sampled every 0.2 s until it has stayed within 1 MiB for 3 s (the
-screens go on loading in the background), and the peak (``VmHWM``) and
-settled RSS are kept. A last process (``VISIT_SCRIPT``) opens the same main
+``VmRSS`` is sampled every 0.2 s until it has settled: idle (under 5 % of a core,
+from ``/proc/PID/stat``) with its RSS within 1 MiB for 3 s. The screens go on
+loading in the background, and a job waiting on a long query keeps the RSS flat
+while it works: the RSS alone settled seconds too early. The peak (``VmHWM``)
+and settled RSS are kept. A last process (``VISIT_SCRIPT``) opens the same main
 window, waits until its background work is done, then shows every page of
 the federation workspace in turn (the roster tree, the keys, the dashboard…),
 waiting for each to finish loading, and reports the same two figures.
@@ -47,6 +49,9 @@ ROOT = Path(__file__).resolve().parents[2]
 UNITS = int(os.environ.get("BENCH_MEMORY_UNITS", "20000"))
 LIMIT_MIB = 300
 SETTLE_SECONDS = 3.0
+#: Settled means idle too: at most this share of a core over ``SETTLE_SECONDS``.
+IDLE_SHARE = 0.05
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 TIMEOUT = 300.0
 
 #: The application exactly as the ``thidua`` entry point starts it.
@@ -135,6 +140,13 @@ def _status_kib(pid: int) -> dict[str, int]:
         }
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used (``/proc/PID/stat``)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()  # from field 3, the state
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def measure(
     label: str, command: list[str], env: dict[str, str], until: str = "data-shown"
 ) -> Memory:
@@ -182,14 +194,16 @@ def _sample(
         )
     deadline.cancel()  # the sampling below keeps to TIMEOUT by itself
     samples = [_status_kib(process.pid)["VmRSS"]]
-    steady_since = time.monotonic()
+    steady_since, cpu_since = time.monotonic(), _cpu_seconds(process.pid)
     while time.monotonic() - started < TIMEOUT:
         time.sleep(0.2)
         rss = _status_kib(process.pid)["VmRSS"]
-        if abs(rss - samples[-1]) > 1024:
-            steady_since = time.monotonic()
+        cpu, now = _cpu_seconds(process.pid), time.monotonic()
+        busy = cpu - cpu_since > IDLE_SHARE * max(now - steady_since, SETTLE_SECONDS)
+        if abs(rss - samples[-1]) > 1024 or busy:
+            steady_since, cpu_since = now, cpu
         samples.append(rss)
-        if time.monotonic() - steady_since >= SETTLE_SECONDS:
+        if now - steady_since >= SETTLE_SECONDS:
             break
     final = _status_kib(process.pid)
     return Memory(final["VmHWM"] / 1024, final["VmRSS"] / 1024, shown)
