@@ -89,6 +89,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from app.core import i18n
 from app.core.preferences import Preferences
+import ui.widgets.import_scan  # as ui.main: PySide6's source scan off before the screens
 from ui.shell.main_window import MainWindow
 
 sys.stdout.reconfigure(line_buffering=True)
