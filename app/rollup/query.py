@@ -340,6 +340,7 @@ def rollup(
     plan: domain.Plan | None = None,
     unit_counts: dict[tuple[Sector | None, UnitKind], int] | None = None,
     scope_ids: Select[str] | None = None,
+    subtree_parents: list[str] | None = None,
 ) -> list[TargetRollup]:
     """Roll up every indicator target of the plan over ``scope``, judged.
 
@@ -352,7 +353,9 @@ def rollup(
     that has just read the plan may pass it as ``plan``, and one that has counted the
     scope's units by (sector, kind) as ``unit_counts``; one that has read the ids of a
     scope (not the whole roster) as ``scope_ids`` (:func:`app.core.id_sets.id_set`),
-    so its subtree is not walked again.
+    so its subtree is not walked again, and with them, for a subtree, its root and every
+    unit of it with a child in it as ``subtree_parents`` (the buckets of parent cells it
+    reads), so they are not sought among those ids.
     """
     if plan is None or plan.id != plan_id:
         plan = get_plan(session, plan_id)
@@ -360,7 +363,8 @@ def rollup(
     federation_id = federation_unit_id(session)
     if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
         scope = Scope(cluster_id=scope.cluster_id)
-        scope_ids = None  # the ids of the subtree read, not of this scope
+        # What was read of the subtree, not of this scope (the whole roster).
+        scope_ids, subtree_parents, unit_counts = None, None, None
     whole = scope.root_unit_id is None and scope.cluster_id is None
     stream_list = (
         list(streams)
@@ -374,7 +378,9 @@ def rollup(
     subtree: Select[str] | None = None
     if scope.root_unit_id is not None:
         given = scope_ids is not None and scope.cluster_id is None
-        if given:
+        if given and subtree_parents is not None:
+            subtree = id_set(session, subtree_parents)
+        elif given:
             subtree = _parents_within(session, plan.year, units, scope.root_unit_id)
         else:
             subtree = _subtree(plan.year, scope.root_unit_id)
