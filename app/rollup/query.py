@@ -285,7 +285,13 @@ def each_unit_meeting(
         )
         .group_by(*keys)
     )
-    if units is not None:
+    if units is not None and session.get_bind().dialect.name == "postgresql":
+        # Joined (a scope's ids are distinct): PostgreSQL then counts them, hashes them
+        # and reads the indicator's values; as ``IN`` it takes a set of ids for 200 and
+        # looks up every statement of a province's 21,000 units (0.4 s).
+        ids = units.subquery("scope_ids")
+        query = query.join(ids, ids.c[0] == statement.unit_id)
+    elif units is not None:
         query = query.where(statement.unit_id.in_(units))
     result: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in session.execute(query):

@@ -11,12 +11,12 @@ after all, so the order never differs.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Container, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, select, union_all
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import Select
 
 from app.core.id_sets import id_set
@@ -61,7 +61,7 @@ class ScopeListing:
             query = scope_units(year, scope)
             ids = [unit_id for (unit_id,) in plain_rows(session.connection(), query)]
         else:
-            ids = self._read_scope(_scope_rows(year, scope))
+            ids = self._read_scope(_scope_rows(session, year, scope))
             self.scope_units = id_set(session, ids)
         #: The units in scope, in no particular order.
         self.units = [u for u in ids if u != self.federation_id]
@@ -235,34 +235,48 @@ class ScopeListing:
         self._walked.extend((unit_id, str(key)) for unit_id, key in rows)
 
 
-def _scope_rows(year: int, scope: Scope) -> Select[*tuple[Any, ...]]:
+def _scope_rows(session: Session, year: int, scope: Scope) -> Select[*tuple[Any, ...]]:
     """(unit, parent, sector, kind, code order) of the ``year`` roster's rows in
-    ``scope`` (a subtree and/or a cluster, not the whole roster): a subtree walked down
-    from its root by the (year, parent) index, each row carrying what the dashboard
-    counts, then each unit's kind and order of codes by its id."""
+    ``scope`` (a subtree and/or a cluster, not the whole roster).
+
+    A subtree is found from its parents: the year's units that have members (~1,400 in
+    the country, each with its own parent) are read and walked down from the root
+    here, then the rows under those of the subtree are read by the (year, parent)
+    index, a range each. A recursive walk looked every one of a province's 21,000
+    units up as a parent, and PostgreSQL, misjudging its size, then read every unit to
+    join them."""
     entry, unit = models.RosterEntry, models.Unit
-    if scope.root_unit_id is None:
-        rows = (
-            select(entry.unit_id, entry.parent_id, entry.sector)
-            .where(entry.year == year, entry.cluster_id == scope.cluster_id)
-            .subquery("rows")
+    columns = (entry.unit_id, entry.parent_id, entry.sector, unit.kind, unit.code_order)
+    rows = select(*columns).join(unit, unit.id == entry.unit_id).where(entry.year == year)
+    if scope.cluster_id is not None:
+        rows = rows.where(entry.cluster_id == scope.cluster_id)
+    root = scope.root_unit_id
+    if root is None:
+        return rows
+    has_members = select(entry.parent_id).where(entry.year == year, entry.parent_id.is_not(None))
+    members: dict[str, list[str]] = defaultdict(list)
+    for unit_id, parent in session.execute(
+        select(entry.unit_id, entry.parent_id).where(
+            entry.year == year, entry.unit_id.in_(has_members)
         )
-    else:
-        columns = (entry.unit_id, entry.parent_id, entry.sector, entry.cluster_id)
-        tree = (
-            select(*columns)
-            .where(entry.year == year, entry.unit_id == scope.root_unit_id)
-            .cte("tree", recursive=True)
-        )
-        child = select(*columns).where(entry.year == year, entry.parent_id == tree.c.unit_id)
-        tree = tree.union_all(child)
-        within = select(tree.c.unit_id, tree.c.parent_id, tree.c.sector)
-        if scope.cluster_id is not None:
-            within = within.where(tree.c.cluster_id == scope.cluster_id)
-        rows = within.subquery("rows")
-    return select(rows.c.unit_id, rows.c.parent_id, rows.c.sector, unit.kind, unit.code_order).join(
-        unit, unit.id == rows.c.unit_id
+    ):
+        if parent is not None:
+            members[parent].append(unit_id)
+    parents, stack = {root}, [root]
+    while stack:  # a cycle in bad data ends the walk
+        for member in members.get(stack.pop(), ()):
+            if member not in parents:
+                parents.add(member)
+                stack.append(member)
+    # The units under the root only when the root is in the year's roster itself (as a
+    # walk from it finds them), and never the root again (a cycle in bad data).
+    root_entry = aliased(models.RosterEntry)
+    in_roster = exists().where(root_entry.year == year, root_entry.unit_id == root)
+    below = rows.where(
+        entry.parent_id.in_(id_set(session, sorted(parents))), entry.unit_id != root, in_roster
     )
+    both = union_all(rows.where(entry.unit_id == root), below).subquery("scope_rows")
+    return select(*both.c)
 
 
 __all__ = ["ScopeListing"]
