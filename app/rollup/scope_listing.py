@@ -11,18 +11,16 @@ after all, so the order never differs.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from collections.abc import Collection, Container, Iterable, Iterator
-from typing import Any
 
-from sqlalchemy import exists, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from app.core.id_sets import id_set
 from app.core.installation import get_installation
 from app.core.text import natural_key
-from app.rollup.query import Scope, scope_units
+from app.rollup.query import Scope, scope_rows, scope_units
 from app.rollup.scope_roster import Outside, ScopeRoster, read_scope_roster, scope_contact_rows
 from db import models
 from db.enums import Sector, UnitKind
@@ -61,7 +59,7 @@ class ScopeListing:
             query = scope_units(year, scope)
             ids = [unit_id for (unit_id,) in plain_rows(session.connection(), query)]
         else:
-            ids = self._read_scope(_scope_rows(session, year, scope))
+            ids = self._read_scope()
             self.scope_units = id_set(session, ids)
         #: The units in scope, in no particular order.
         self.units = [u for u in ids if u != self.federation_id]
@@ -73,29 +71,21 @@ class ScopeListing:
         self._walk_done = False
         self._members: set[str] | None = None
 
-    def _read_scope(self, query: Select[*tuple[Any, ...]]) -> list[str]:
-        """The ids of a scope's roster rows (``query``: :func:`_scope_rows`), and from the
-        same rows its units counted by (sector, kind), a subtree's parents, and its
-        order of codes: each would otherwise send the ids back to the database (a
+    def _read_scope(self) -> list[str]:
+        """The ids of the scope's roster rows (:func:`app.rollup.query.scope_rows`), and
+        from the same rows its units counted by (sector, kind), a subtree's parents, and
+        its order of codes: each would otherwise send the ids back to the database (a
         province's 21,000)."""
-        rows = plain_rows(self._session.connection(), query)
-        root = self._scope.root_unit_id
-        counts: Counter[tuple[str | None, str]] = Counter(
-            (sector or None, kind)
-            for unit_id, _parent, sector, kind, _key in rows
-            if unit_id != self.federation_id
-        )
-        self.unit_counts = {
-            (Sector(sector) if sector else None, UnitKind(kind)): count
-            for (sector, kind), count in counts.items()
-        }
-        if root is not None and self._scope.cluster_id is None:
-            parents = {parent for unit_id, parent, *_rest in rows if unit_id != root and parent}
-            self.parents = sorted({root, *parents})
+        rows = scope_rows(self._session, self._year, self._scope)
+        self.unit_counts = rows.unit_counts(self.federation_id)
+        if self._scope.cluster_id is None:
+            self.parents = rows.parents()
         self._scope_codes = [
-            (unit_id, str(key)) for unit_id, _parent, _sector, _kind, key in rows if key is not None
+            (unit_id, str(key))
+            for unit_id, _parent, _sector, _kind, key in rows.rows
+            if key is not None
         ]
-        return [row[0] for row in rows]
+        return rows.ids
 
     def _read_roster(self) -> ScopeRoster:
         """The scope's roster read as :func:`read_scope_roster` reads it (ties, names)."""
@@ -233,50 +223,6 @@ class ScopeListing:
             rows = rows[1:]
         self._walk_done = len(rows) < _BATCH
         self._walked.extend((unit_id, str(key)) for unit_id, key in rows)
-
-
-def _scope_rows(session: Session, year: int, scope: Scope) -> Select[*tuple[Any, ...]]:
-    """(unit, parent, sector, kind, code order) of the ``year`` roster's rows in
-    ``scope`` (a subtree and/or a cluster, not the whole roster).
-
-    A subtree is found from its parents: the year's units that have members (~1,400 in
-    the country, each with its own parent) are read and walked down from the root
-    here, then the rows under those of the subtree are read by the (year, parent)
-    index, a range each. A recursive walk looked every one of a province's 21,000
-    units up as a parent, and PostgreSQL, misjudging its size, then read every unit to
-    join them."""
-    entry, unit = models.RosterEntry, models.Unit
-    columns = (entry.unit_id, entry.parent_id, entry.sector, unit.kind, unit.code_order)
-    rows = select(*columns).join(unit, unit.id == entry.unit_id).where(entry.year == year)
-    if scope.cluster_id is not None:
-        rows = rows.where(entry.cluster_id == scope.cluster_id)
-    root = scope.root_unit_id
-    if root is None:
-        return rows
-    has_members = select(entry.parent_id).where(entry.year == year, entry.parent_id.is_not(None))
-    members: dict[str, list[str]] = defaultdict(list)
-    for unit_id, parent in session.execute(
-        select(entry.unit_id, entry.parent_id).where(
-            entry.year == year, entry.unit_id.in_(has_members)
-        )
-    ):
-        if parent is not None:
-            members[parent].append(unit_id)
-    parents, stack = {root}, [root]
-    while stack:  # a cycle in bad data ends the walk
-        for member in members.get(stack.pop(), ()):
-            if member not in parents:
-                parents.add(member)
-                stack.append(member)
-    # The units under the root only when the root is in the year's roster itself (as a
-    # walk from it finds them), and never the root again (a cycle in bad data).
-    root_entry = aliased(models.RosterEntry)
-    in_roster = exists().where(root_entry.year == year, root_entry.unit_id == root)
-    below = rows.where(
-        entry.parent_id.in_(id_set(session, sorted(parents))), entry.unit_id != root, in_roster
-    )
-    both = union_all(rows.where(entry.unit_id == root), below).subquery("scope_rows")
-    return select(*both.c)
 
 
 __all__ = ["ScopeListing"]
