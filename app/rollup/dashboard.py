@@ -222,23 +222,34 @@ def _received_counts(
     streams: list[str],
     federation_id: str,
 ) -> dict[str, int]:
-    """stream → units of the plan year's roster ``within`` the scope (None: every unit),
-    never the federation, that have a statement of it: counted by the database."""
+    """stream → units of the plan year's roster ``within`` the scope (None: every unit;
+    else ids of that roster), never the federation, that have a statement of it:
+    counted by the database."""
     entry, statement = models.RosterEntry, models.Statement
-    # From the roster, each unit's statements one range of their unique index (as
-    # _not_received reads them): a third of the look-ups of joining every statement.
+    if not streams:
+        return {}
     counts = [func.count(case((statement.stream == stream, 1))) for stream in streams]
-    query = (
-        select(*counts)
-        .select_from(entry)
-        .outerjoin(
-            statement, and_(statement.plan_id == plan.id, statement.unit_id == entry.unit_id)
-        )
-        .where(entry.year == plan.year, entry.unit_id != federation_id)
-    )
     if within is not None:
-        query = query.where(entry.unit_id.in_(within))
-    row = session.execute(query).one() if streams else ()
+        # The scope's ids are the roster's already: each one's statements are one range
+        # of their unique index (plan, unit, stream), the roster never joined.
+        query = select(*counts).where(
+            statement.plan_id == plan.id,
+            statement.unit_id.in_(within),
+            statement.unit_id != federation_id,
+        )
+    else:
+        # From the roster, each unit's statements one range of their unique index (as
+        # _not_received reads them): a third of the look-ups of joining every statement.
+        query = (
+            select(*counts)
+            .select_from(entry)
+            .outerjoin(
+                statement,
+                and_(statement.plan_id == plan.id, statement.unit_id == entry.unit_id),
+            )
+            .where(entry.year == plan.year, entry.unit_id != federation_id)
+        )
+    row = session.execute(query).one()
     return {stream: int(count) for stream, count in zip(streams, row, strict=True)}
 
 
@@ -356,7 +367,9 @@ def dashboard(
             scope=scope,
             streams=streams,
             plan=plan,
+            unit_counts=listing.unit_counts,
             scope_ids=listing.scope_units,
+            subtree_parents=listing.parents,
         )
     )
     on_time = units_timeliness(session, plan, units, listing, day, limit, members)

@@ -20,9 +20,10 @@ from sqlalchemy.sql import Select
 from app.core.id_sets import id_set
 from app.core.installation import get_installation
 from app.core.text import natural_key
-from app.rollup.query import Scope, scope_units
+from app.rollup.query import Scope, scope_rows, scope_units
 from app.rollup.scope_roster import Outside, ScopeRoster, read_scope_roster, scope_contact_rows
 from db import models
+from db.enums import Sector, UnitKind
 from db.plain_rows import plain_rows
 
 #: At most this many units are ordered from their own codes; more, from the database's
@@ -42,22 +43,49 @@ class ScopeListing:
         self._scope = scope
         installation = get_installation(session)
         self.federation_id = installation.own_unit_id if installation is not None else ""
-        ids = [unit_id for (unit_id,) in plain_rows(session.connection(), scope_units(year, scope))]
-        #: The units in scope, in no particular order.
-        self.units = [u for u in ids if u != self.federation_id]
+        #: The scope's units by (sector, kind), never the federation (None: not counted
+        #: here, the whole roster: the roll-up counts it from the roster's index).
+        self.unit_counts: dict[tuple[Sector | None, UnitKind], int] | None = None
+        #: A subtree's root and every unit of it with a child in it: the buckets of
+        #: parent cells its roll-up reads (None: not a subtree alone).
+        self.parents: list[str] | None = None
         #: SELECT of the scope's ids as read here (the federation too when in scope), for
         #: the dashboard's other queries: the subtree is walked once (None: the whole roster).
         self.scope_units: Select[str] | None = None
-        if scope.root_unit_id is not None or scope.cluster_id is not None:
+        #: A scope's (unit, code order) as read, and sorted when first walked.
+        self._scope_codes: list[tuple[str, str]] | None = None
+        self._scope_order: list[tuple[str, str]] | None = None
+        if scope.root_unit_id is None and scope.cluster_id is None:
+            query = scope_units(year, scope)
+            ids = [unit_id for (unit_id,) in plain_rows(session.connection(), query)]
+        else:
+            ids = self._read_scope()
             self.scope_units = id_set(session, ids)
+        #: The units in scope, in no particular order.
+        self.units = [u for u in ids if u != self.federation_id]
         self.contacts = scope_contact_rows(session, year, scope, self.units)
         self._roster: ScopeRoster | None = None
-        self._scope_order: list[tuple[str, str]] | None = None
         self._uncoded: set[str] | None = None
         #: The first rows of every unit's order of codes read so far, and whether all are.
         self._walked: list[tuple[str, str]] = []
         self._walk_done = False
         self._members: set[str] | None = None
+
+    def _read_scope(self) -> list[str]:
+        """The ids of the scope's roster rows (:func:`app.rollup.query.scope_rows`), and
+        from the same rows its units counted by (sector, kind), a subtree's parents, and
+        its order of codes: each would otherwise send the ids back to the database (a
+        province's 21,000)."""
+        rows = scope_rows(self._session, self._year, self._scope)
+        self.unit_counts = rows.unit_counts(self.federation_id)
+        if self._scope.cluster_id is None:
+            self.parents = rows.parents()
+        self._scope_codes = [
+            (unit_id, str(key))
+            for unit_id, _parent, _sector, _kind, key in rows.rows
+            if key is not None
+        ]
+        return rows.ids
 
     def _read_roster(self) -> ScopeRoster:
         """The scope's roster read as :func:`read_scope_roster` reads it (ties, names)."""
@@ -160,21 +188,15 @@ class ScopeListing:
         return chosen
 
     def _in_order(self) -> Iterator[tuple[str, str]]:
-        """(unit, its code order) in that order: the scope's units, read once (a
-        province's codes sit together, far into the country's order), else every
-        unit's, read as far as the caller walks."""
+        """(unit, its code order) in that order: the scope's units (their codes read
+        with their ids), else every unit's, read as far as the caller walks."""
         unit = models.Unit
         query = select(unit.id, unit.code_order).where(unit.code_order.is_not(None))
-        if self.scope_units is not None:
+        if self._scope_codes is not None:  # a scope's codes, read with its units
             if self._scope_order is None:
-                # Found by their ids and sorted here: the database would walk every
-                # unit's order of codes to find them.
-                in_scope = select(unit.id, unit.code_order).where(unit.id.in_(self.scope_units))
-                rows = plain_rows(self._session.connection(), in_scope)
-                self._scope_order = sorted(
-                    ((unit_id, str(key)) for unit_id, key in rows if key is not None),
-                    key=lambda row: row[1],
-                )
+                # Sorted here: the database would walk every unit's order of codes to
+                # find a province's, which sit together far into the country's order.
+                self._scope_order = sorted(self._scope_codes, key=lambda row: row[1])
             yield from self._scope_order
             return
         walked = 0

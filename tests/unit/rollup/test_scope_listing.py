@@ -7,8 +7,16 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.core.context import AppContext
+from app.plans import get_plan
 from app.rollup import scope_listing
-from app.rollup.query import Scope
+from app.rollup.query import (
+    Scope,
+    _parents_within,
+    cluster_unit_counts,
+    federation_unit_id,
+    scope_rows,
+    scope_units,
+)
 from app.rollup.scope_listing import ScopeListing
 from app.rollup.scope_roster import read_scope_roster, scope_members
 from db import models
@@ -82,3 +90,38 @@ def test_the_listing_walks_the_database_order_when_no_two_codes_sort_alike(
         assert listing._roster is None, "ordered without the roster read"
         assert first == roster.first(scope_members(roster, Scope()), 4)
         assert len(first) == 4 and tree.units["F"] not in first
+
+
+@pytest.mark.both_backends
+def test_a_scope_read_once_holds_the_units_counts_and_parents_sql_finds(ctx: AppContext) -> None:
+    """The rows of a subtree or cluster read once (the parents walked in Python) hold
+    the units the recursive walk finds, counted by (sector, kind) and naming the parent
+    buckets as the queries over their ids do; a root outside the year's roster (a unit
+    dissolved the year before) has none."""
+    with ctx.unit_of_work() as session:
+        tree = build_roster(session)
+    with ctx.reading() as session:
+        plan = get_plan(session, "tuyen-quang-2017")
+        assert plan.year == YEAR
+        federation_id = federation_unit_id(session)
+        roots = list(tree.units.values())
+        scopes = [
+            *(Scope(root_unit_id=u) for u in roots),
+            *(Scope(cluster_id=c) for c in tree.clusters.values()),
+            *(Scope(root_unit_id=u, cluster_id=c) for u in roots for c in tree.clusters.values()),
+        ]
+        for scope in scopes:
+            rows = scope_rows(session, YEAR, scope)
+            walked = session.scalars(scope_units(YEAR, scope)).all()
+            assert sorted(rows.ids) == sorted(walked), scope
+            counted = cluster_unit_counts(
+                session, plan, federation_id, units=scope_units(YEAR, scope)
+            )
+            assert rows.unit_counts(federation_id) == counted.get(None, {}), scope
+            if scope.root_unit_id is not None and scope.cluster_id is None:
+                within = _parents_within(
+                    session, YEAR, scope_units(YEAR, scope), scope.root_unit_id
+                )
+                assert rows.parents() == sorted(session.scalars(within)), scope
+        assert scope_rows(session, YEAR, Scope(root_unit_id=tree.units["OLD"])).ids == []
+        assert len(scope_rows(session, YEAR, Scope(root_unit_id=tree.units["F"])).ids) > 3
