@@ -36,6 +36,7 @@ from app.core.i18n import gettext as _
 
 from ui.federation.common import BANNER_STYLE
 from ui.federation.dashboard_page import DashboardPage
+from ui.federation.file_actions import file_action_texts, receipts_text
 from ui.widgets.help import help_button, own_anchor
 from ui.widgets.lazy_tabs import LazyTabs
 from ui.widgets.pages import Page
@@ -166,13 +167,11 @@ class FederationWorkspace(Page):
     # --- language ---------------------------------------------------------------------------
 
     def translateUI(self) -> None:
-        self.import_files_action.setText(_("Import packages…"))
+        for action, text in zip(self.file_actions(), file_action_texts(), strict=True):
+            action.setText(text)
         self.import_files_action.setToolTip(
             _("Check and import unit packages (or drop them on the window)")
         )
-        self.import_folder_action.setText(_("Import a folder (USB)…"))
-        self.export_plan_action.setText(_("Plan packages…"))
-        self.batch_print_action.setText(_("Print in batch…"))
         self.batch_print_action.setToolTip(
             _("Registration forms, results reports or key cards for many units")
         )
@@ -568,9 +567,7 @@ class FederationWorkspace(Page):
     def _owed_changed(self, owed: int) -> None:
         """The toolbar and the File menu say how many receipts are owed."""
         self._owed = owed
-        self.receipts_action.setText(
-            _("Receipts ({count})…").format(count=owed) if owed else _("Receipts…")
-        )
+        self.receipts_action.setText(receipts_text(owed))
 
     @Slot()
     def _receipts(self) -> None:

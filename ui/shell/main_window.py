@@ -3,9 +3,11 @@
 The window is painted before the database (and SQLAlchemy) is touched. Right after
 the first paint it names the plan it will show from a read-only first look at the
 embedded database with the standard library (:mod:`app.core.first_look`;
-``plan_previewed``), while the background task opens the database the real way; the
-workspace replaces it when the task delivers. Until then what needs the open
-database waits, visibly: its menu entries and the plan chooser are disabled. What is
+``plan_previewed``) on a page in the frame of the role's workspace
+(:mod:`ui.shell.opening_page`), while the background task opens the database the real
+way; the workspace replaces it when the task delivers. Until then what needs the open
+database waits, visibly: its menu entries (all there from the start, so none moves
+under the pointer) and the plan chooser are disabled. What is
 not needed for the first view (the backup reminder, the key protection warning, the
 quick start checklist) waits until the plan is on screen (``settled`` says it is done).
 """
@@ -38,6 +40,7 @@ from app.core.preferences import Preferences, update_preferences
 from ui.shell.database_menu import DatabaseMenu, Opened, open_database
 from ui.shell.help_menu import HelpMenu
 from ui.shell.key_protection import key_warning_text
+from ui.shell.opening_page import OpeningPage
 from ui.shell.plan_view import PlanView
 from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.errors import ask_report_file, error_text, report_failure, write_error_report
@@ -105,7 +108,10 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._runner, context=lambda: self._ctx, on_error=self._show_error
         )
         self._plan_page.shown.connect(self.plan_shown)
+        #: What shows while the database opens (the workspace replaces it).
+        self.opening_page = OpeningPage()
         self._pages = QStackedWidget()
+        self._pages.addWidget(self.opening_page)
         self._pages.addWidget(self._plan_page)
         self.setCentralWidget(self._pages)
         self.unit_workspace: UnitWorkspace | None = None
@@ -156,6 +162,8 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self._protect_action.setVisible(False)
         self._protect_action.triggered.connect(self.ask_protect_key)
         self._file_menu.addAction(self._protect_action)
+        #: The federation's entries, disabled, while its database opens (see ``start``).
+        self._file_placeholders: list[QAction] = []
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -234,6 +242,8 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self._report_action.setText(_("Save error report…"))
         self._translate_help_menu()
         self._plan_page.translateUI()
+        self.opening_page.translateUI()
+        self._name_file_placeholders()
         if self.unit_workspace is not None:
             self.unit_workspace.translateUI()
         if self.federation_workspace is not None:
@@ -299,7 +309,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self.quick_start_action.setEnabled(self._installation is not None)
         if self._installation is not None:
             name, role_value = self._installation.own_unit_name, self._installation.role.value
-        elif self._ctx is None and (look := self._plan_page.first_look) is not None:
+        elif self._ctx is None and (look := self.opening_page.first_look) is not None:
             name, role_value = look.own_unit_name, look.role.value  # while it opens
         else:
             self._status.setText(
@@ -326,13 +336,16 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         (``plan_previewed``); anything else waits for the open, as before.
         """
         from app.core.first_look import first_look
+        from db.enums import Role
 
         database = self._database
         self._set_opening(True)
         look = first_look(database)
+        self.opening_page.show_opening(look)
+        self._pages.setCurrentWidget(self.opening_page)
         if look is not None:
-            self._plan_page.show_first_look(look)
-            self._pages.setCurrentWidget(self._plan_page)
+            if look.role is Role.FEDERATION:
+                self._add_file_placeholders()
             self._update_status()
             self.repaint()  # on screen before the task runner takes the interpreter
             self.plan_previewed.emit(look.plan.id)
@@ -342,7 +355,8 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
         def failed(error: BaseException) -> None:
             self._set_opening(False)
-            self._plan_page.forget_first_look()
+            self._remove_file_placeholders()
+            self.opening_page.show_message(error_text(error))
             self._update_status()
             self._show_error(error)
 
@@ -354,9 +368,54 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._scoring_action,
             self._shared_action,
             self._move_action,
+            self._backup_action,
             self._restore_action,
         ):
             action.setEnabled(not opening)
+
+    # The File menu never changes under the pointer: a click must hit the entry that was
+    # under it when pressed. The federation's entries are there (disabled) from the
+    # first look on, and are replaced in place; any other change closes the menu first.
+
+    def _file_menu_changes(self) -> None:
+        """Call before entries of the File menu appear or go: an open menu is closed."""
+        if self._file_menu.isVisible():
+            self._file_menu.close()
+
+    def _add_file_placeholders(self) -> None:
+        """The federation's entries and its Back up…, disabled, while its database opens."""
+        if self._file_placeholders or self.federation_workspace is not None:
+            return
+        self._file_menu_changes()
+        from ui.federation.file_actions import file_action_texts
+
+        for _text in file_action_texts():
+            placeholder = QAction(self)
+            placeholder.setEnabled(False)
+            self._file_placeholders.append(placeholder)
+        self._file_menu.insertActions(self._restore_action, self._file_placeholders)
+        self._file_placeholders.append(self._file_menu.insertSeparator(self._restore_action))
+        self._name_file_placeholders()
+        self._backup_action.setVisible(True)
+
+    def _name_file_placeholders(self) -> None:
+        if not self._file_placeholders:
+            return
+        from ui.federation.file_actions import file_action_texts
+
+        for placeholder, text in zip(self._file_placeholders, file_action_texts(), strict=False):
+            placeholder.setText(text)
+
+    def _remove_file_placeholders(self) -> None:
+        """The database did not open as the first look said: back to the short menu."""
+        if not self._file_placeholders:
+            return
+        self._file_menu_changes()
+        for placeholder in self._file_placeholders:
+            self._file_menu.removeAction(placeholder)
+        self._file_placeholders = []
+        if self.federation_workspace is None:
+            self._backup_action.setVisible(False)
 
     @Slot(object)
     def _opened(self, result: Opened) -> None:
@@ -364,11 +423,13 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self._set_opening(False)
         self._update_status()
         if self._installation is None:
-            self._plan_page.forget_first_look()
+            self._remove_file_placeholders()
+            self.opening_page.show_message(_("First start: set up Thi Đua in the window shown."))
             self._ask_first_run()
         else:
             self._load_plans(first_run=False)  # the workspace takes over the first look
-            self._plan_page.forget_first_look()
+            self._remove_file_placeholders()  # not a federation's after all (or replaced)
+            self.opening_page.show_opening(None)
 
     def _ask_first_run(self, previous: FirstRunChoice | None = None, message: str = "") -> None:
         from ui.shell.first_run import FirstRunDialog
@@ -423,6 +484,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         if self._installation is not None and self._installation.role.value == "unit":
             self._show_unit_workspace()
         else:
+            self._pages.setCurrentWidget(self._plan_page)
             self._plan_page.load()
         self._after_start(first_run)
 
@@ -462,11 +524,10 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             workspace.done.connect(self.say)
             workspace.failed.connect(self.say)
             workspace.loaded.connect(self.plan_shown)
-            self._file_menu.insertActions(self._restore_action, workspace.file_actions())
-            self._file_menu.insertSeparator(self._restore_action)
+            self._put_file_actions(workspace.file_actions())
             self._pages.addWidget(workspace)
             self.federation_workspace = workspace
-            if (look := self._plan_page.first_look) is not None:
+            if (look := self.opening_page.first_look) is not None:
                 workspace.show_first_look(look)  # its plan stays named while it loads
             from app.core.audit import staff_name
 
@@ -481,13 +542,32 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
 
         workspace.reloaded.connect(reloaded)
         workspace.reload()
-        self._backup_action.setVisible(True)
+        if not self._backup_action.isVisible():
+            self._file_menu_changes()
+            self._backup_action.setVisible(True)
+
+    def _put_file_actions(self, actions: list[QAction]) -> None:
+        """The federation workspace's entries in the File menu: in place of the
+        placeholders (same places, so an open menu keeps its entries where they were),
+        else added to a closed menu."""
+        if len(self._file_placeholders) == len(actions) + 1:  # the last is the separator
+            for placeholder, action in zip(self._file_placeholders, actions, strict=False):
+                self._file_menu.insertAction(placeholder, action)
+                self._file_menu.removeAction(placeholder)
+            self._file_placeholders = []  # the separator before Restore stays
+            return
+        self._remove_file_placeholders()
+        self._file_menu_changes()
+        self._file_menu.insertActions(self._restore_action, actions)
+        self._file_menu.insertSeparator(self._restore_action)
 
     def _show_key_protection(self) -> None:
         """The protect action and the warning, while the federation's key is a file."""
         from app.exchange import key_needs_protection
 
         needed = self._ctx is not None and key_needs_protection(self._ctx)
+        if needed != self._protect_action.isVisible():
+            self._file_menu_changes()
         self._protect_action.setVisible(needed)
         self.key_warning.setVisible(needed)
 
@@ -545,8 +625,10 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._ctx.close()
             self._ctx = None
         self._installation = None
-        self._plan_page.forget_first_look()
+        self.opening_page.show_opening(None)
         self._forget_quick_start()
+        self._file_menu_changes()
+        self._remove_file_placeholders()
         self._backup_action.setVisible(False)
         self.backup_reminder.hide()
         self._protect_action.setVisible(False)
@@ -559,7 +641,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._pages.removeWidget(self.federation_workspace)
             self.federation_workspace.deleteLater()
             self.federation_workspace = None
-        self._pages.setCurrentWidget(self._plan_page)
+        self._pages.setCurrentWidget(self.opening_page)
 
     # --- shutdown -----------------------------------------------------------------
 

@@ -1,15 +1,13 @@
-"""The main window's first page: a plan's indicators, read-only, and a chooser of the plans.
+"""A page of the main window: a plan's indicators, read-only, and a chooser of the plans.
 
-Shown while the database opens, and for a database that is neither a
-federation's nor a unit's; the plans are read on the task runner. While the
-database opens it may show the first look (:mod:`app.core.first_look`): the plan
-the workspace will show, its chooser waiting (disabled) until the workspace comes.
+Shown for a database that is neither a federation's nor a unit's; the plans are
+read on the task runner. While the database opens the window shows
+:mod:`ui.shell.opening_page` instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -30,7 +28,6 @@ from ui.widgets.tasks import CancelToken, Runner
 
 if TYPE_CHECKING:
     from app.core.context import AppContext
-    from app.core.first_look import FirstLook
 
 
 class PlanView(QWidget):
@@ -54,7 +51,6 @@ class PlanView(QWidget):
         self._context = context
         self._on_error = on_error
         self._plan_ids: list[str] = []
-        self._first_look: FirstLook | None = None
         self._title = QLabel()
         self._title.setWordWrap(True)
         self._title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -87,57 +83,11 @@ class PlanView(QWidget):
     def translateUI(self) -> None:
         self._plan_label.setText(_("Plan:"))
         self.model.retranslate()
-        if self._first_look is not None:
-            self._title.setText(self._first_look_text(self._first_look))
-
-    def show_first_look(self, look: FirstLook) -> None:
-        """Name the plan the workspace will show, before the database is open; the
-        chooser waits (disabled) until :meth:`forget_first_look`."""
-        from app.core.first_look import plan_label
-
-        self._first_look = look
-        self._plan_combo.blockSignals(True)
-        self._plan_combo.clear()
-        self._plan_ids = [plan.id for plan in look.plans]
-        for plan in look.plans:
-            self._plan_combo.addItem(plan_label(plan), plan.id)
-        self._plan_combo.setCurrentIndex(self._plan_ids.index(look.plan.id))
-        self._plan_combo.blockSignals(False)
-        self._plan_combo.setEnabled(False)
-        self.model.set_plan(None)
-        self._title.setText(self._first_look_text(look))
-
-    def forget_first_look(self) -> None:
-        """Back to an empty page (the workspace came, or the database did not open)."""
-        if self._first_look is None:
-            return
-        self._first_look = None
-        self._plan_combo.blockSignals(True)
-        self._plan_combo.clear()
-        self._plan_ids = []
-        self._plan_combo.blockSignals(False)
-        self._plan_combo.setEnabled(True)
-        self._title.clear()
-
-    @property
-    def first_look(self) -> FirstLook | None:
-        """The first look shown, if any (until the workspace comes)."""
-        return self._first_look
-
-    @staticmethod
-    def _first_look_text(look: FirstLook) -> str:
-        plan = look.plan
-        lines = [f"<b>{escape(plan.issuer)}</b> — {escape(plan.number)}", escape(plan.title)]
-        if plan.theme:
-            lines.append(_("Theme: {theme}").format(theme=escape(plan.theme)))
-        lines.append("<i>" + _("Opening the database…") + "</i>")
-        return "<br>".join(lines)
 
     def load(self) -> None:
         """Read the database's plans and show the first (off the GUI thread)."""
         ctx = self._context()
         assert ctx is not None, "plans are read from an open database"
-        self.forget_first_look()
 
         def job(_progress: Any, _token: CancelToken) -> Any:
             from app.plans import available_plans, read_plan
