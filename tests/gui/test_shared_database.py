@@ -82,6 +82,15 @@ def fill(dialog: SharedDatabaseDialog, fields: dict[str, object], password: str)
     type_text(dialog.password, password)
 
 
+def file_menu(window: MainWindow) -> list[str]:
+    """The File menu's entries as shown ("---" for a separator), the hidden ones left out."""
+    return [
+        "---" if action.isSeparator() else action.text()
+        for action in window._file_menu.actions()
+        if action.isVisible()
+    ]
+
+
 def test_url_fields_round_trip_with_characters_that_need_quoting() -> None:
     url = build_url(host="db.lan", port=5433, database="thi dua", user="cán bộ", password=SECRET)
     assert split_url(url) == {
@@ -100,6 +109,7 @@ def test_shared_database_is_tested_switched_to_and_left(
     url, fields, password = shared_copy(postgres_server, tmp_path)
     window = open_window(qtbot, federation_file(tmp_path / "local.db", "LĐLĐ tỉnh trên máy"))
     assert "LĐLĐ tỉnh trên máy" in window._status.text()
+    menu_before = file_menu(window)
 
     window._shared_action.trigger()
     dialog = window.shared_database_dialog
@@ -137,6 +147,9 @@ def test_shared_database_is_tested_switched_to_and_left(
     with qtbot.waitSignal(window.database_switched, timeout=20000):
         QTest.mouseClick(dialog.embedded_button, Qt.MouseButton.LeftButton)
     assert load_preferences().database == ""
+    qtbot.waitUntil(lambda: window.federation_workspace is not None, timeout=20000)
+    # The File menu as it was: a separator was added at each switch and never removed.
+    qtbot.waitUntil(lambda: file_menu(window) == menu_before, timeout=20000)
 
 
 def test_an_unreachable_server_changes_nothing(

@@ -164,6 +164,9 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self._file_menu.addAction(self._protect_action)
         #: The federation's entries, disabled, while its database opens (see ``start``).
         self._file_placeholders: list[QAction] = []
+        #: The separator after the federation workspace's entries (the menu's own: it
+        #: outlives the workspace's actions and goes with the workspace).
+        self._workspace_separator: QAction | None = None
         self._restore_action = QAction(self)
         self._restore_action.triggered.connect(self._ask_restore_folder)
         self._file_menu.addAction(self._restore_action)
@@ -554,12 +557,13 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             for placeholder, action in zip(self._file_placeholders, actions, strict=False):
                 self._file_menu.insertAction(placeholder, action)
                 self._file_menu.removeAction(placeholder)
-            self._file_placeholders = []  # the separator before Restore stays
+            self._workspace_separator = self._file_placeholders[-1]  # stays before Restore
+            self._file_placeholders = []
             return
         self._remove_file_placeholders()
         self._file_menu_changes()
         self._file_menu.insertActions(self._restore_action, actions)
-        self._file_menu.insertSeparator(self._restore_action)
+        self._workspace_separator = self._file_menu.insertSeparator(self._restore_action)
 
     def _show_key_protection(self) -> None:
         """The protect action and the warning, while the federation's key is a file."""
@@ -641,6 +645,9 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._pages.removeWidget(self.federation_workspace)
             self.federation_workspace.deleteLater()
             self.federation_workspace = None
+        if self._workspace_separator is not None:  # one more at each switch, else
+            self._file_menu.removeAction(self._workspace_separator)
+            self._workspace_separator = None
         self._pages.setCurrentWidget(self.opening_page)
 
     # --- shutdown -----------------------------------------------------------------
