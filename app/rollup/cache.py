@@ -22,7 +22,8 @@ How the cells stay right:
   cells, so a roll-up is exact whenever it runs, refreshed or not;
 - :func:`refresh` (run after an import and before the dashboard reads)
   applies the marked units' old → new differences to the cells through
-  their rows in ``rollup_unit`` (:mod:`app.rollup.contributions`), and
+  their rows in ``rollup_unit`` (:mod:`app.rollup.contributions`; on PostgreSQL
+  compared and added up by the server, :mod:`app.rollup.server_changes`), and
   rebuilds a whole-marked plan (:mod:`app.rollup.rebuild`: staged in
   temporary tables, then swapped in). :func:`refresh_cache` computes before
   it writes: SQLite's write lock is taken only to write (the differences are
@@ -75,6 +76,7 @@ from app.rollup.contributions import (
 )
 from app.rollup.marked_buckets import buckets_of
 from app.rollup.rebuild import stage, swap
+from app.rollup.server_changes import apply_staged, plan_staged
 from db import models
 from db.enums import Sector, UnitKind
 
@@ -414,10 +416,12 @@ def _compute(session: Session, *, whole: bool = True, skip: Iterable[str] = ()) 
     for plan_id, unit_id, _version in marks:
         marked[plan_id].add(_unclaimed(unit_id))
     work = _Work([], [], [])
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for plan_id, unit_ids in sorted(marked.items()):
         year = session.scalar(select(models.Plan.year).where(models.Plan.id == plan_id))
         if year is not None and WHOLE_PLAN not in unit_ids:
-            work.changes.append(plan_changes(session, plan_id, year, unit_ids))
+            compute = plan_staged if postgresql else plan_changes
+            work.changes.append(compute(session, plan_id, year, unit_ids))
         elif whole:
             work.whole.append((plan_id, year))
         else:
@@ -441,7 +445,7 @@ def _write(session: Session, work: _Work) -> RefreshResult:
     if work.whole:
         cells += swap(session)
     for changes in work.changes:
-        apply_changes(session, changes)
+        (apply_staged if changes.staged else apply_changes)(session, changes)
         cells += changes.cells
         buckets += changes.buckets
     if work.marks:

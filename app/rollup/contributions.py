@@ -13,7 +13,9 @@ changed. A whole-plan mark rebuilds the plan's unit rows and cells
 (:mod:`app.rollup.rebuild`) from :func:`unit_rows_query`.
 
 The work is split in two: :func:`plan_changes` only reads (it may run without
-any write lock), :func:`apply_changes` writes what it computed, briefly.
+any write lock), :func:`apply_changes` writes what it computed, briefly. This is
+SQLite's refresh, computed in Python before SQLite's one write lock is taken;
+PostgreSQL computes the same differences in SQL (:mod:`app.rollup.server_changes`).
 """
 
 from __future__ import annotations
@@ -227,23 +229,27 @@ class Changes:
     plan_id: str
     old_rows: list[int] = field(default_factory=list)  # unit rows' ids
     new_rows: list[tuple[Any, ...]] = field(default_factory=list)  # as UNIT_COLUMNS
-    deltas: list[tuple[Any, ...]] = field(default_factory=list)  # as _DELTA_COLUMNS
+    deltas: list[tuple[Any, ...]] = field(default_factory=list)  # as DELTA_COLUMNS
     buckets: int = 0
+    #: True when the differences wait in this transaction's temporary tables instead
+    #: (PostgreSQL, :mod:`app.rollup.server_changes`); ``staged_cells`` counts them.
+    staged: bool = False
+    staged_cells: int = 0
 
     @property
     def cells(self) -> int:
         """The cells the differences change (updated, added or emptied)."""
-        return len(self.deltas)
+        return self.staged_cells if self.staged else len(self.deltas)
 
 
 #: A unit row as read and written: the values of ``UNIT_COLUMNS``, in order.
 UnitRow = tuple[Any, ...]
 #: Only the rows of these streams (None: every stream) and indicators (None: every row).
-_Only = tuple[list[str] | None, list[str]] | None
+Only = tuple[list[str] | None, list[str]] | None
 
 
 def _old_rows(
-    session: Session, plan_id: str, units: list[str], only: _Only = None
+    session: Session, plan_id: str, units: list[str], only: Only = None
 ) -> list[tuple[int, UnitRow]]:
     unit_row = models.RollupUnit
     columns = [getattr(unit_row, c) for c in UNIT_COLUMNS]
@@ -262,7 +268,7 @@ def _old_rows(
 
 
 def _new_rows(
-    session: Session, plan_id: str, year: int, units: list[str], only: _Only = None
+    session: Session, plan_id: str, year: int, units: list[str], only: Only = None
 ) -> list[UnitRow]:
     rows: list[UnitRow] = []
     for start in range(0, len(units), _CHUNK):
@@ -277,9 +283,11 @@ def _new_rows(
     return rows
 
 
-def _reported_sets(
-    rows: Iterable[UnitRow], totals: set[str]
-) -> dict[str, frozenset[tuple[str, str]]]:
+#: unit → the (stream, indicator) area totals it reported, for every unit with rows.
+Reported = dict[str, frozenset[tuple[str, str]]]
+
+
+def _reported_sets(rows: Iterable[UnitRow], totals: set[str]) -> Reported:
     """unit → the (stream, indicator) area totals it reported as an upper-level union."""
     reported: dict[str, set[tuple[str, str]]] = {}
     upper = UnitKind.UPPER.value
@@ -290,25 +298,26 @@ def _reported_sets(
     return {unit: frozenset(pairs) for unit, pairs in reported.items()}
 
 
-def _children(session: Session, year: int, parents: list[str]) -> list[str]:
+def children(session: Session, year: int, parents: list[str]) -> list[str]:
+    """The units whose parent is one of ``parents`` in the plan year."""
     entry = models.RosterEntry
-    children: list[str] = []
+    found: list[str] = []
     for start in range(0, len(parents), _CHUNK):
         chunk = parents[start : start + _CHUNK]
-        children.extend(
+        found.extend(
             session.scalars(
                 select(entry.unit_id).where(entry.year == year, entry.parent_id.in_(chunk))
             )
         )
-    return children
+    return found
 
 
-def _flips(
-    units: list[str], old: list[UnitRow], new: list[UnitRow], totals: set[str]
-) -> tuple[list[str], _Only]:
-    """The marked units whose reported area totals changed, and the streams and indicators
-    of their children's rows that may change with them."""
-    before, after = _reported_sets(old, totals), _reported_sets(new, totals)
+def flips(
+    units: list[str], before: Reported, after: Reported, totals: set[str]
+) -> tuple[list[str], Only]:
+    """The marked units whose reported area totals changed (``before`` and ``after`` the
+    change), and the streams and indicators of their children's rows that may change
+    with them."""
     flipped: list[str] = []
     streams: set[str] | None = set()
     indicators: set[str] = set()
@@ -334,8 +343,9 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
     new = _new_rows(session, plan_id, year, units)
     totals = set(area_totals(session, plan_id))
     if totals:
-        flipped, only = _flips(units, [row for _id, row in old], new, totals)
-        others = sorted(set(_children(session, year, flipped)) - set(units))
+        before = _reported_sets((row for _id, row in old), totals)
+        flipped, only = flips(units, before, _reported_sets(new, totals), totals)
+        others = sorted(set(children(session, year, flipped)) - set(units))
         if others and only is not None and only[1]:
             old += _old_rows(session, plan_id, others, only)
             new += _new_rows(session, plan_id, year, others, only)
@@ -373,73 +383,46 @@ def plan_changes(session: Session, plan_id: str, year: int, marked: Iterable[str
 
 
 #: A cell's key, then the differences of its figures (the temporary ``rollup_delta``).
-_DELTA_COLUMNS = (*models.RollupCell.KEY[1:], *FIGURES)
+DELTA_COLUMNS = (*models.RollupCell.KEY[1:], *FIGURES)
 
 
 def _load(
     session: Session, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """``rows`` written into ``table``: one COPY on PostgreSQL, one executemany on SQLite."""
+    """``rows`` written into ``table`` by one executemany."""
     if not rows:
         return
-    names = ", ".join(columns)
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
     marks = ", ".join("?" for _ in columns)
-    connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+    session.connection().exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+    )
 
 
 def _delta_table(session: Session) -> None:
-    """An empty temporary ``rollup_delta`` (this connection's own; gone at commit on
-    PostgreSQL, emptied before each use on SQLite)."""
-    connection = session.connection()
+    """An empty temporary ``rollup_delta`` (this connection's own, emptied before each use)."""
     figures = ", ".join(f"{name} BIGINT" for name in FIGURES)
-    at_commit = " ON COMMIT DROP" if connection.dialect.name == "postgresql" else ""
+    connection = session.connection()
     connection.exec_driver_sql(
         "CREATE TEMP TABLE IF NOT EXISTS rollup_delta (family VARCHAR(8), "
         "bucket_id VARCHAR(36), stream VARCHAR(32), indicator_id VARCHAR(36), "
         "sector VARCHAR(32), kind VARCHAR(32), grade VARCHAR(32), goal_met INTEGER, "
-        f"{figures}, cell_id INTEGER){at_commit}"
+        f"{figures}, cell_id INTEGER)"
     )
     connection.exec_driver_sql("DELETE FROM rollup_delta")
 
 
 def _apply_deltas(session: Session, plan_id: str, deltas: list[tuple[Any, ...]]) -> None:
-    """The differences added to the cells, set-based. PostgreSQL: one INSERT … ON CONFLICT
-    DO UPDATE (each cell found by the unique index on its whole key while it is written;
-    no join to plan, no statistics to gather), then the cells left with no unit deleted.
-    SQLite: each difference finds its cell by the key's index, the found cells are added
-    to, the others inserted, the emptied ones deleted."""
+    """The differences added to the cells, set-based: each difference finds its cell by
+    the key's index, the found cells are added to, the others inserted, the emptied ones
+    deleted."""
     if not deltas:
         return
     _delta_table(session)
-    _load(session, "rollup_delta", _DELTA_COLUMNS, deltas)
-    added = ", ".join(_DELTA_COLUMNS)
-    if session.get_bind().dialect.name == "postgresql":
-        key = ", ".join(("plan_id", *_DELTA_COLUMNS[:8]))
-        figures = ", ".join(f"{name} = rollup_cell.{name} + EXCLUDED.{name}" for name in FIGURES)
-        emptied = session.scalars(
-            text(
-                f"WITH changed AS (INSERT INTO rollup_cell (plan_id, {added}) "
-                f"SELECT :plan, {added} FROM rollup_delta ON CONFLICT ({key}) "
-                f"DO UPDATE SET {figures} RETURNING id, units) "
-                "SELECT id FROM changed WHERE units = 0"
-            ),
-            {"plan": plan_id},
-        ).all()
-        if emptied:
-            session.connection().exec_driver_sql(
-                "DELETE FROM rollup_cell WHERE id = ANY(%s)", (list(emptied),)
-            )
-        return
+    _load(session, "rollup_delta", DELTA_COLUMNS, deltas)
+    added = ", ".join(DELTA_COLUMNS)
     matched = " AND ".join(
         f"c.{name} {'IS' if name in ('sector', 'grade') else '='} d.{name}"
-        for name in _DELTA_COLUMNS[:8]
+        for name in DELTA_COLUMNS[:8]
     )
     figures = ", ".join(f"{name} = rollup_cell.{name} + d.{name}" for name in FIGURES)
     for sql in (
@@ -456,15 +439,9 @@ def _apply_deltas(session: Session, plan_id: str, deltas: list[tuple[Any, ...]])
 
 def apply_changes(session: Session, changes: Changes) -> None:
     """Write what :func:`plan_changes` computed: unit rows replaced, cells adjusted."""
-    connection = session.connection()
-    if changes.old_rows and connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "DELETE FROM rollup_unit WHERE id = ANY(%s)", (changes.old_rows,)
-        )
-    else:
-        unit_row = models.RollupUnit
-        for start in range(0, len(changes.old_rows), _CHUNK):
-            chunk = changes.old_rows[start : start + _CHUNK]
-            session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
+    unit_row = models.RollupUnit
+    for start in range(0, len(changes.old_rows), _CHUNK):
+        chunk = changes.old_rows[start : start + _CHUNK]
+        session.execute(delete(unit_row).where(unit_row.id.in_(chunk)))
     _load(session, "rollup_unit", UNIT_COLUMNS, changes.new_rows)
     _apply_deltas(session, changes.plan_id, changes.deltas)
