@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu
 
 from app.core import i18n
@@ -264,3 +264,20 @@ def test_a_first_start_shows_no_plan_behind_its_dialog(qtbot: QtBot, tmp_path: P
     assert window.first_run_dialog is not None
     window.first_run_dialog.close()
     window.close()
+
+
+@pytest.mark.parametrize("message", ['Không mở được "dữ liệu & khóa" <cũ>', "a < b & c"])
+def test_the_opening_page_shows_a_message_as_written(qtbot: QtBot, message: str) -> None:
+    """An escaped message with no tag was guessed plain text: "&quot;" and "&amp;" showed
+    as typed."""
+    from PySide6.QtGui import QTextDocument
+
+    from ui.shell.opening_page import OpeningPage
+
+    page = OpeningPage()
+    qtbot.addWidget(page)
+    page.show_message(message)
+    assert page.text.textFormat() is Qt.TextFormat.RichText
+    document = QTextDocument()
+    document.setHtml(page.text.text())
+    assert document.toPlainText() == message

@@ -65,6 +65,10 @@ class OpeningPage(QWidget):
         self.header.setWordWrap(True)
         self.text = QLabel()
         self.text.setObjectName("opening-text")
+        # Always rich text: what they show is escaped, and an escaped message with no tag
+        # would otherwise be guessed plain and show "&quot;" and "&amp;" as typed.
+        for label in (self.header, self.text):
+            label.setTextFormat(Qt.TextFormat.RichText)
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
