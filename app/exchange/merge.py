@@ -78,6 +78,8 @@ def iter_package_files(paths: Iterable[Path]) -> Iterator[FoundFile]:
 
 # --- the service ----------------------------------------------------------------------
 
+_REPORT = Kind.REPORT.value
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -136,6 +138,10 @@ def import_packages(
     #: Files refused for an unknown key, by name: read again if a key comes in.
     unknown: dict[str, Path] = {}
     enrolled = False
+    #: Apply: the batch that first reported each stream, and the streams that more
+    #: than one batch reported (only their labels can have moved since).
+    first_batch: dict[StreamKey, int] = {}
+    spread: set[StreamKey] = set()
 
     def examine(file_name: str, data: bytes | InputError) -> list[Action]:
         if isinstance(data, InputError):
@@ -147,7 +153,12 @@ def import_packages(
         for action in actions:
             if action.new_key is not None:
                 enrolled = True
-            results.append(action.result)
+            result = action.result
+            results.append(result)
+            if result.kind == _REPORT:
+                key = (result.unit_id, result.plan_id, result.stream)
+                if first_batch.setdefault(key, batches) != batches:
+                    spread.add(key)
             if on_item is not None:
                 on_item(action.result)
 
@@ -248,8 +259,8 @@ def import_packages(
                 take(name, error)
         flush()
         settle_waiting()
-    if not dry_run and batches > 1:
-        _final_labels(ctx, run_id, results, state)
+    if not dry_run and spread:
+        _final_labels(ctx, run_id, results, state, spread)
     _prefer_plain_names(ctx, run_id, results)
     summary = ImportSummary(run_id, dry_run, tuple(results), cancelled=stopped)
     if not dry_run:
@@ -354,14 +365,25 @@ _COPY_IN_RUN = N_("A copy of {file} in this same import.")
 
 
 def _final_labels(
-    ctx: AppContext, run_id: int | None, results: list[ItemResult], state: MergeState
+    ctx: AppContext,
+    run_id: int | None,
+    results: list[ItemResult],
+    state: MergeState,
+    spread: set[StreamKey],
 ) -> None:
-    """Label again the reports of a run whose streams later batches settled further."""
+    """Label again the reports of a run whose streams later batches settled further.
+
+    Only the streams in ``spread`` (reported by more than one batch) are read: a
+    stream one batch settled keeps the labels that batch gave it.
+    """
     settled = (Outcome.NEW, Outcome.UPDATED, Outcome.OLDER, Outcome.CONFLICT)
     indexes = [
         i
         for i, r in enumerate(results)
-        if r.outcome in settled and r.kind == Kind.REPORT.value and r.package_hash
+        if r.outcome in settled
+        and r.kind == _REPORT
+        and r.package_hash
+        and (r.unit_id, r.plan_id, r.stream) in spread
     ]
     if not indexes:
         return
