@@ -130,6 +130,14 @@ def first_unclean(document: Any, path: str = "") -> tuple[str, str] | None:
 _UNCLEAN_ESCAPE = re.compile(r"\\[ubf]")
 
 
+#: The bytes a :data:`FORBIDDEN` character is, or starts with, in UTF-8: the control
+#: bytes, and the lead bytes of U+0080-U+009F (C2), U+202A-U+202E and U+2066-U+2069
+#: (E2), U+FEFF (EF) and of the surrogates (ED, never in strict UTF-8).
+_SUSPECT_BYTES = {*range(0x20), 0x7F, 0xC2, 0xE2, 0xED, 0xEF} - {0x09, 0x0A, 0x0D}
+#: Every other byte (deleted by ``bytes.translate`` to leave the suspects).
+_INNOCENT_BYTES = bytes(byte for byte in range(256) if byte not in _SUSPECT_BYTES)
+
+
 def first_unclean_json(json_text: str | bytes, document: Any) -> tuple[str, str] | None:
     """:func:`first_unclean` of ``document``, the value parsed from ``json_text``.
 
@@ -137,9 +145,16 @@ def first_unclean_json(json_text: str | bytes, document: Any) -> tuple[str, str]
     string can only hold a forbidden character that is in the text as it is
     or comes from an escape (strict JSON refuses raw control characters in
     strings, and whitespace between tokens is never forbidden). Otherwise the
-    document is walked to say where.
+    document is walked to say where. Strict UTF-8 bytes (a package's payload)
+    are first read as they are: with none of the bytes a forbidden character
+    starts with, and no escape, they are clean without being decoded again.
     """
-    text = json_text.decode("utf-8") if isinstance(json_text, bytes) else json_text
+    if isinstance(json_text, bytes):
+        if not json_text.translate(None, _INNOCENT_BYTES) and b"\\" not in json_text:
+            return None
+        text = json_text.decode("utf-8")
+    else:
+        text = json_text
     if FORBIDDEN.search(text) is None and _UNCLEAN_ESCAPE.search(text) is None:
         return None
     return first_unclean(document)

@@ -59,3 +59,17 @@ def test_clean_text_with_harmless_escapes() -> None:
     text = '{"a": "tab\\there \\\\b and \\n"}'
     document = json.loads(text)
     assert first_unclean_json(text, document) is None
+
+
+def test_the_bytes_of_every_character_say_what_the_text_says() -> None:
+    """Each character alone in a payload, as UTF-8 bytes: forbidden exactly when the
+    decoded text says so (control, C1, bidirectional and byte-order characters)."""
+    points = [*range(0x3000), *range(0xFE00, 0x10000), 0x1EA0, 0x1F600, 0x10FFFF]
+    for point in points:
+        if 0xD800 <= point <= 0xDFFF:
+            continue  # no UTF-8 for a surrogate: only an escape makes one
+        document = {"a": f"Công {chr(point)} đoàn"}
+        text = json.dumps(document, ensure_ascii=False)
+        expected = first_unclean(document)
+        assert first_unclean_json(text.encode(), document) == expected, hex(point)
+        assert first_unclean_json(text, document) == expected, hex(point)
