@@ -197,6 +197,17 @@ def test_brackets_inside_strings_do_not_count() -> None:
     assert loads_strict(text, max_bytes=LIMIT) == ["[{" * 1000 + '"' + "[" * 10]
 
 
+def test_brackets_inside_strings_neither_hide_nor_add_depth() -> None:
+    """What the text's brackets say of the depth leaves out those inside strings."""
+    hiding = b'["]]]]]]]]",' + b"[" * 5 + b"]" * 5 + b"]"
+    assert rejected(hiding, max_depth=5).params == {"limit": 5}
+    assert loads_strict(hiding, max_bytes=LIMIT, max_depth=6) is not None
+    assert loads_strict(b'["[[[[[[[[","{{{{{{"]', max_bytes=LIMIT, max_depth=1) is not None
+    # Counting the strings' brackets too would pair them with real ones: depth 3, not 4.
+    pairing = b'["]", 1, [[["]", ["x", 1]], "[["], "x"]]'
+    assert rejected(pairing, max_depth=3).params == {"limit": 3}
+
+
 def test_string_length_limit_counts_characters() -> None:
     assert loads_strict('["ệệệ"]'.encode(), max_bytes=LIMIT, max_string=3) == ["ệệệ"]
     error = rejected('["ệệệệ"]'.encode(), max_string=3)
@@ -265,6 +276,27 @@ def test_canonical_round_trip(value: Any) -> None:
     assert dumps_canonical(loads_strict(encoded, max_bytes=LIMIT)) == encoded
     # agrees with the standard library
     assert json.loads(encoded) == value
+
+
+bracket_texts = st.text(alphabet='[]{}"\\aệ', max_size=6)
+nested_values = st.recursive(
+    st.integers() | bracket_texts,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(bracket_texts, children, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300)
+@given(nested_values, st.integers(1, 6), st.integers(1, 6), st.booleans())
+def test_the_brackets_never_pass_what_the_walk_refuses(
+    value: Any, max_depth: int, max_items: int, ascii_only: bool
+) -> None:
+    """The text's brackets let a value through only when the walk of it would."""
+    data = json.dumps(value, ensure_ascii=ascii_only).encode()
+    if strictjson._within_limits(data, max_depth=max_depth, max_items=max_items):
+        strictjson._check_containers(value, max_depth=max_depth, max_items=max_items)
 
 
 @given(st.dictionaries(st.text(max_size=5), st.integers(), min_size=2, max_size=8))
