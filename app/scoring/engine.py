@@ -219,9 +219,10 @@ class UnitScore:
         whole = (abs(numerator) * 200 + denominator) // (2 * denominator)
         return -whole if numerator < 0 else whole
 
-    @property
+    @cached
     def eligible(self) -> bool:
-        """Ranked and eligible for commendation: a score and no barring veto."""
+        """Ranked and eligible for commendation: a score and no barring veto (read by both
+        rankings of every unit)."""
         if self.exact is None:
             return False
         return not self.vetoes or not any(v.no_award for v in self.vetoes)
