@@ -27,7 +27,9 @@ def half_up(value: Fraction | Decimal | int, places: int) -> Decimal:
     """
     if isinstance(value, Fraction):
         result = Decimal(_half_up_whole(value, places)).scaleb(-places)
-        return -result if value < 0 else result
+        # The sign from the numerator (a Fraction's denominator is positive): comparing
+        # the Fraction with 0 costs as much as the rounding, for every score ranked.
+        return -result if value.numerator < 0 else result
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 

@@ -219,9 +219,10 @@ class UnitScore:
         whole = (abs(numerator) * 200 + denominator) // (2 * denominator)
         return -whole if numerator < 0 else whole
 
-    @property
+    @cached
     def eligible(self) -> bool:
-        """Ranked and eligible for commendation: a score and no barring veto."""
+        """Ranked and eligible for commendation: a score and no barring veto (read by both
+        rankings of every unit)."""
         if self.exact is None:
             return False
         return not self.vetoes or not any(v.no_award for v in self.vetoes)
@@ -339,6 +340,8 @@ _NOT_APPLICABLE: _Outcome = (
     0,
     False,
 )
+#: The one definition of attainment (the screen's, the paper's and the workbook's too).
+_progress_parts = figures.filled_progress_parts
 _NOT_REPORTED: _Outcome = (Status.NOT_REPORTED, None, None, None, ZERO, ZERO, None, "", 0, False)
 _NO_GRADE = (ZERO, ZERO, 0, False)
 
@@ -363,28 +366,27 @@ def _outcome(
     if method is _GRADE:
         share, base, base_n, full = compiled.grades.get(achieved.grade or "", _NO_GRADE)
         return (_SCORED, None, None, None, share, base, None, "", base_n, full)
-    progress, plain, _reaches = figures.filled_progress_parts(compiled.kind, registered, achieved)
-    status, attainment, special = (
-        (_SCORED, progress, "")
-        if progress is not None and plain is _PLAIN
-        else _special_attainment(compiled, progress, plain, achieved)
-    )
-    if status is not _SCORED or attainment is None:
-        return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
+    progress, plain, _reaches = _progress_parts(compiled.kind, registered, achieved)
+    special = ""
+    if progress is None or plain is not _PLAIN:  # not a plain percentage (most values are)
+        status, attainment, special = _special_attainment(compiled, progress, plain, achieved)
+        if status is not _SCORED or attainment is None:
+            return (status, attainment, None, None, ZERO, ZERO, None, special, 0, False)
+        progress = attainment
     band, given = None, _NO_GRADE
-    numerator, denominator = attainment
+    numerator, denominator = progress
     for candidate, start_n, start_d, band_share in compiled.bands:
         if numerator * start_d >= start_n * denominator:  # attainment >= the band's start
             band, given = candidate, band_share
             break
     cap_n, cap_d = compiled.cap
-    counted = attainment if cap_n * denominator >= numerator * cap_d else compiled.cap
+    counted = progress if cap_n * denominator >= numerator * cap_d else compiled.cap
     bonus: ProgressParts | None = None
     per_n, per_d = compiled.bonus_per_percent
     if per_n and counted[0] > 100 * counted[1]:  # counted above 100%: (counted − 100) × per
         bonus = ((counted[0] - 100 * counted[1]) * per_n, counted[1] * per_d)
     share, base, base_n, full = given
-    return (status, attainment, counted, band, share, base, bonus, special, base_n, full)
+    return (_SCORED, progress, counted, band, share, base, bonus, special, base_n, full)
 
 
 def score_unit(plan: domain.Plan, rules: Rules, item: ScoreInput) -> UnitScore:

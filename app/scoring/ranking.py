@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from app.core.i18n import gettext as _
 from app.core.records import cached, quick_init
@@ -109,7 +109,7 @@ def _breaker_cents(score: UnitScore, breaker: TieBreaker) -> int:
     return score.bonus_cents
 
 
-_KEY_AND_ORDER = itemgetter(0, 1)
+_ORDER, _CENTS, _FIRST = attrgetter("unit.order"), attrgetter("score_cents"), itemgetter(0)
 
 
 def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
@@ -125,50 +125,50 @@ def rank_units(scores: Sequence[UnitScore], rules: Rules) -> list[Placing]:
     for s in scores:
         (ranked if s.eligible else others).append(s)
     breakers = rules.tie_breakers
-
-    def key(s: UnitScore) -> tuple[int, ...]:
-        """The score as shown, then each tie-breaker, in hundredths (more is better)."""
-        assert s.score_cents is not None
-        return (-s.score_cents, *[-_breaker_cents(s, b) for b in breakers])
-
-    # Each unit's key worked out once, sorted with it (the unit's order breaks ties).
-    keyed = [(key(s), s.unit.order, s) for s in ranked]
-    keyed.sort(key=_KEY_AND_ORDER)
-    total = len(keyed)
+    # In the units' order first (already so on a scoreboard: then in one pass), then best
+    # score as shown first: the sort is stable, so units tied on it stay in their order.
+    ranked.sort(key=_ORDER)
+    ranked.sort(key=_CENTS, reverse=True)
+    total = len(ranked)
     placings: list[Placing] = []
     add = placings.append
     start = 0
     while start < total:  # each run of units with the same score as shown
-        cents = keyed[start][0][0]
+        cents = ranked[start].score_cents
         end = start + 1
-        while end < total and keyed[end][0][0] == cents:
+        while end < total and ranked[end].score_cents == cents:
             end += 1
         if end == start + 1:  # alone on its score: no tie, no sharing
-            score = keyed[start][2]
+            score = ranked[start]
             unit = score.unit
             add(Placing(unit.id, unit.code, start + 1, total, score.score))
             start = end
             continue
-        same = tuple(k[2].unit.code for k in keyed[start:end])
-        first = start
-        while first < end:  # each run equal on every tie-breaker too: one rank
-            current = keyed[first][0]
+        # The tie-breakers, worked out for the units tied on the score alone (more is
+        # better; equal ones stay in the units' order).
+        tied = [(tuple([_breaker_cents(s, b) for b in breakers]), s) for s in ranked[start:end]]
+        tied.sort(key=_FIRST, reverse=True)
+        same = tuple(k[1].unit.code for k in tied)
+        count = end - start
+        first = 0
+        while first < count:  # each run equal on every tie-breaker too: one rank
+            current = tied[first][0]
             last = first + 1
-            while last < end and keyed[last][0] == current:
+            while last < count and tied[last][0] == current:
                 last += 1
-            shared = same[first - start : last - start] if last - first > 1 else ()
+            shared = same[first:last] if last - first > 1 else ()
             for position in range(first, last):
-                score = keyed[position][2]
+                score = tied[position][1]
                 unit = score.unit
                 add(
                     Placing(
                         unit.id,
                         unit.code,
-                        first + 1,
+                        start + first + 1,
                         total,
                         score.score,
                         same,
-                        position - start,
+                        position,
                         shared,
                         position - first,
                         breakers,

@@ -1,4 +1,5 @@
-"""fewer_collections raises the collector's first threshold and puts it back."""
+"""fewer_collections raises the collector's first threshold and puts it back; kept_objects
+pauses the collector and moves what the block made to the oldest generation."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.collection import BULK_THRESHOLD, fewer_collections
+from app.core.collection import BULK_THRESHOLD, fewer_collections, kept_objects
 from app.exchange.merge import import_packages
 from tests.helpers import federation_with_roster
 
@@ -44,3 +45,46 @@ def test_the_import_runs_with_fewer_collections(tmp_path: Path) -> None:
     assert summary.counts["rejected"] == 1
     assert seen == [(max(BULK_THRESHOLD, before[0]), *before[1:])]
     assert gc.get_threshold() == before
+
+
+class _Kept:
+    """A tracked object, found again by identity among the collector's generations."""
+
+
+def _generation_of(thing: object) -> int | None:
+    return next(
+        (g for g in range(3) if any(o is thing for o in gc.get_objects(generation=g))), None
+    )
+
+
+def test_kept_objects_pauses_the_collector_and_keeps_what_it_made_old() -> None:
+    assert gc.isenabled()
+    with kept_objects():
+        assert not gc.isenabled()
+        made = _Kept()
+        assert _generation_of(made) == 0
+    assert gc.isenabled()
+    assert _generation_of(made) == 2
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), kept_objects():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+
+
+def test_kept_objects_leaves_a_paused_collector_and_frozen_objects_alone() -> None:
+    gc.disable()
+    try:
+        with kept_objects():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with kept_objects():
+            young = _Kept()
+        assert gc.get_freeze_count() == frozen
+        assert _generation_of(young) == 0
+    finally:
+        gc.unfreeze()

@@ -58,6 +58,9 @@ def test_half_up_rounds_the_exact_value() -> None:
     assert half_up(Fraction(113 * 100, 2000), 1) == Decimal("5.7")  # 5,65, a float says 5,6499…
     assert half_up(Fraction(1, 3), 2) == Decimal("0.33")
     assert half_up(Decimal("0.125"), 2) == Decimal("0.13")
+    # Away from zero below it too; a negative figure rounded to zero reads 0.00, not -0.00.
+    assert str(half_up(Fraction(-13 * 100, 16), 1)) == "-81.3"
+    assert str(half_up(Fraction(-1, 1000), 2)) == "0.00"
     assert format_percent(Fraction(89)) == "89,0%"
     assert format_number(Fraction(3, 2), 2, fixed=True) == "1,50"
     assert format_number(1_263_000_000) == "1.263.000.000"
