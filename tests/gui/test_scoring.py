@@ -460,3 +460,24 @@ def test_the_rules_editor_edits_the_upper_level_scale(qtbot: QtBot, federation: 
     dialog = open_rules()
     assert [cell(dialog.grades, r, 2).text() for r in range(4)] == [""] * 4
     dialog.reject()
+
+
+def test_every_units_rows_are_made_with_the_board_on_the_worker(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    """On the national database the GUI thread spent ~40 s reading every unit's place in
+    its cluster after the board arrived, the window frozen: the job now makes those rows
+    with the board, and the table shows that very list (the same row objects)."""
+    screen = open_screen(qtbot, federation)
+    board = screen.board
+    assert board is not None
+    made = screen._every_unit  # what the job returned with the board
+    assert made is not None and made[0] is board
+    assert screen.scope()[0] == "all"
+    shown = screen.model.rows()
+    assert len(shown) == len(board.scores) > 0
+    assert {id(row) for row in shown} == {id(row) for row in made[1]}
+    assert [r.placing for r in shown] == [board.cluster_placing(r.score.unit.id) for r in shown]
+    choose_scope(qtbot, screen, screen.scope_combo.itemText(1))
+    assert screen.scope()[0] == "cluster"
+    assert {id(row) for row in screen.model.rows()}.isdisjoint(id(row) for row in made[1])
