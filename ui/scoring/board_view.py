@@ -55,6 +55,15 @@ class ScoreFilter(WordsFilter):
         super().__init__(parent, columns=(ScoreColumn.CODE, ScoreColumn.NAME, ScoreColumn.CLUSTER))
         self.setSortRole(SORT_ROLE)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The table model sorts its rows itself (:class:`ScoreTableModel`): this proxy
+        only filters, in the model's order."""
+        model = self.sourceModel()
+        if isinstance(model, ScoreTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
+
 
 class ScoreboardView(QWidget):
     """See the module docstring. ``loaded`` is emitted each time a scoreboard is shown."""
