@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTabWidget,
     QToolTip,
@@ -106,6 +107,16 @@ class DashboardPage(Page):
         self.scope_combo.currentIndexChanged.connect(self._scope_chosen)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
+        # A sign of life while the figures are computed: the first refresh of a national
+        # database builds every roll-up cell (about a minute and a half), the table empty.
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("dashboard-busy")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # no count to show: it only moves
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_label.hide()
+        self.busy_bar.hide()
         self.workbook_button = QPushButton()
         self.workbook_button.clicked.connect(self.choose_workbook)
         self.print_button = QPushButton()
@@ -193,6 +204,8 @@ class DashboardPage(Page):
         top.addWidget(self.scope_label)
         top.addWidget(self.scope_combo)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.busy_bar)
+        top.addWidget(self.busy_label)
         top.addStretch(1)
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
@@ -219,6 +232,7 @@ class DashboardPage(Page):
     def translateUI(self) -> None:
         self.scope_label.setText(_("Scope:"))
         self.refresh_button.setText(_("Refresh"))
+        self.busy_label.setText(_("Computing the figures…"))
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
         self.batch_button.setText(_("Print in batch…"))
@@ -329,6 +343,7 @@ class DashboardPage(Page):
             self._pending_refresh = True
             return
         self._refreshing = True
+        self._show_busy(True)
         ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
@@ -344,6 +359,7 @@ class DashboardPage(Page):
                 self._pending_refresh = False
                 self.refresh()
                 return
+            self._show_busy(False)
             self.show_dashboard(board)
             now = time.perf_counter()
             self.last_timing = (now - started, now - gui_started)
@@ -352,9 +368,18 @@ class DashboardPage(Page):
         def failed(error: BaseException) -> None:
             self._refreshing = False
             self._pending_refresh = False
+            self._show_busy(False)
             self._failed(error)
 
         self._runner.run(job, finished, failed)
+
+    def _show_busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.busy_bar.setVisible(busy)
+
+    def is_busy(self) -> bool:
+        """Whether the page says it is computing (a refresh is running)."""
+        return not self.busy_label.isHidden()
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
