@@ -49,3 +49,22 @@ def test_a_refresh_shows_it_is_computing_until_the_figures_are_in(
     # "refreshed" comes once, when the second refresh has shown its figures.
     assert page.busy_label.isHidden() and page.busy_bar.isHidden()
     assert page.coverage.text()
+
+
+def test_writing_the_workbook_is_said_until_it_is_written(
+    qtbot: QtBot, workspace: FederationWorkspace, tmp_path: Path
+) -> None:
+    """The whole country's workbook took over a minute with nothing on screen."""
+    page = workspace.dashboard
+    qtbot.waitUntil(lambda: page.board is not None and not page.is_busy(), timeout=20000)
+    out = tmp_path / "tong-hop.xlsx"
+    with qtbot.waitSignal(page.done, timeout=60000) as said:
+        page.export_workbook(out)
+        assert page.is_busy()
+        assert page.busy_label.text() == "Đang ghi bảng tính Excel…"
+        page.refresh()  # a refresh meanwhile: the latest work is named
+        assert page.busy_label.text() == "Đang tính các số liệu…"
+    assert out.stat().st_size > 0
+    assert str(out) in str(said.args[0])
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
+    assert page.busy_bar.isHidden()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core import domain
 from app.core.context import AppContext
+from app.core.errors import N_
 from app.core.figures import percent_of, percent_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
@@ -117,6 +118,8 @@ class DashboardPage(Page):
         self.busy_bar.setMaximumWidth(120)
         self.busy_label.hide()
         self.busy_bar.hide()
+        #: What the page is doing on the worker (its message, not translated yet).
+        self._busy: dict[str, str] = {}
         self.workbook_button = QPushButton()
         self.workbook_button.clicked.connect(self.choose_workbook)
         self.print_button = QPushButton()
@@ -232,7 +235,7 @@ class DashboardPage(Page):
     def translateUI(self) -> None:
         self.scope_label.setText(_("Scope:"))
         self.refresh_button.setText(_("Refresh"))
-        self.busy_label.setText(_("Computing the figures…"))
+        self._show_busy()
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
         self.batch_button.setText(_("Print in batch…"))
@@ -343,7 +346,7 @@ class DashboardPage(Page):
             self._pending_refresh = True
             return
         self._refreshing = True
-        self._show_busy(True)
+        self._set_busy("refresh", N_("Computing the figures…"))
         ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
@@ -359,7 +362,7 @@ class DashboardPage(Page):
                 self._pending_refresh = False
                 self.refresh()
                 return
-            self._show_busy(False)
+            self._set_busy("refresh", None)
             self.show_dashboard(board)
             now = time.perf_counter()
             self.last_timing = (now - started, now - gui_started)
@@ -368,17 +371,27 @@ class DashboardPage(Page):
         def failed(error: BaseException) -> None:
             self._refreshing = False
             self._pending_refresh = False
-            self._show_busy(False)
+            self._set_busy("refresh", None)
             self._failed(error)
 
         self._runner.run(job, finished, failed)
 
-    def _show_busy(self, busy: bool) -> None:
-        self.busy_label.setVisible(busy)
-        self.busy_bar.setVisible(busy)
+    def _set_busy(self, what: str, message: str | None) -> None:
+        """Say (``message``) or stop saying what the page does on the worker."""
+        if message is None:
+            self._busy.pop(what, None)
+        else:
+            self._busy[what] = message
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        latest = next(reversed(self._busy.values()), None)
+        self.busy_label.setText(_(latest) if latest is not None else "")
+        self.busy_label.setVisible(latest is not None)
+        self.busy_bar.setVisible(latest is not None)
 
     def is_busy(self) -> bool:
-        """Whether the page says it is computing (a refresh is running)."""
+        """Whether the page says it is working (a refresh, a workbook being written)."""
         return not self.busy_label.isHidden()
 
     def show_dashboard(self, board: Dashboard) -> None:
@@ -622,13 +635,17 @@ class DashboardPage(Page):
         def job(_progress: Any, _token: CancelToken) -> Any:
             return save_province_workbook(ctx, plan_id=plan_id, path=path, scope=scope)
 
-        self._runner.run(
-            job,
-            lambda result: self.done.emit(
-                _("Workbook written to {path}.").format(path=result.path)
-            ),
-            self._failed,
-        )
+        def written(result: Any) -> None:
+            self._set_busy("workbook", None)
+            self.done.emit(_("Workbook written to {path}.").format(path=result.path))
+
+        def failed(error: BaseException) -> None:
+            self._set_busy("workbook", None)
+            self._failed(error)
+
+        # The whole country's workbook takes minutes: said on the page meanwhile.
+        self._set_busy("workbook", N_("Writing the Excel workbook…"))
+        self._runner.run(job, written, failed)
 
     @Slot()
     def print_summary(self) -> None:
