@@ -22,21 +22,35 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _FoldTable(dict[int, str | None]):
+    """``str.translate``'s table for :func:`fold`, filled the first time a character is
+    met: combining marks dropped, punctuation read as a space, anything else kept."""
+
+    def __missing__(self, code: int) -> str | None:
+        char = chr(code)
+        if unicodedata.combining(char):
+            folded: str | None = None
+        elif unicodedata.category(char).startswith("P"):
+            folded = " "
+        else:
+            folded = char
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable({ord("đ"): "d", ord("Đ"): "D"})
+
+
 def fold(text: str) -> str:
     """The key every search box matches on: lower case, without diacritics, "đ" as "d",
     punctuation (quote marks, dots, dashes) read as spaces, so "nong thi hoa" finds
-    "Nông Thị Hoa", "cong doan" finds "Công đoàn" and "quy mai" finds Quỹ "Mái ấm"."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return " ".join(
-        "".join(
-            " " if unicodedata.category(c).startswith("P") else c
-            for c in decomposed
-            if not unicodedata.combining(c)
-        )
-        .casefold()
-        .split()
-    )
+    "Nông Thị Hoa", "cong doan" finds "Công đoàn" and "quy mai" finds Quỹ "Mái ấm".
+
+    One ``str.translate`` over the decomposed text (each character judged once per
+    process, not once per occurrence): a roster of 126,000 units folds in a fraction
+    of the time a character-by-character loop took."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join(decomposed.translate(_FOLD_TABLE).casefold().split())
 
 
 def fold_with_positions(text: str) -> tuple[str, list[int]]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         save_roster_workbook,
     )
     from app.roster.template import write_roster_template
-    from app.roster.tree import default_year, list_roster
+    from app.roster.tree import default_year, list_roster, search_keys
     from app.roster.unit_edit import set_cluster_leader
     from app.roster.workbook_export import export_roster_workbook
     from app.roster.workbook_import import import_roster
@@ -51,6 +51,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
     "app.roster.tree": (
         "default_year",
         "list_roster",
+        "search_keys",
     ),
     "app.roster.unit_edit": ("set_cluster_leader",),
     "app.roster.workbook_export": ("export_roster_workbook",),
@@ -77,6 +78,7 @@ __all__ = [
     "retire_roster_unit",
     "save_roster_unit",
     "save_roster_workbook",
+    "search_keys",
     "set_cluster_leader",
     "write_roster_template",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core import domain
+from app.core.text import fold
 from db import models
 
 
@@ -37,6 +38,13 @@ def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
         )
         for unit, entry, cluster_code, leader_id in rows
     ]
+
+
+def search_keys(units: list[domain.RosterUnit]) -> list[str]:
+    """What a roster search matches each unit on, in the order of ``units``: its code,
+    name and chair folded (:func:`app.core.text.fold`). Made where the roster is read
+    (a worker), not on the first keystroke: the country's 126,000 units take seconds."""
+    return [fold(f"{u.code or ''} {u.name} {u.chair}") for u in units]
 
 
 def default_year(session: Session) -> int:

@@ -75,13 +75,32 @@ class Scoreboard:
                 return score
         raise NotFoundError(N_("No unit with code {code}."), params={"code": code})
 
+    @cached
+    def _places(self) -> dict[tuple[str, str | None], dict[str, Placing]]:
+        """Each ranking read so far, by unit id (filled as rankings are read)."""
+        return {}
+
+    def _placing(
+        self, family: str, rankings: Mapping[str | None, list[Placing]], group: str | None
+    ) -> dict[str, Placing]:
+        # Looked up by id, not searched: every unit of the country asks for its place,
+        # and a scan of its cluster's ranking each time (thousands of units in the
+        # largest) kept the scoring screen busy for tens of seconds.
+        places = self._places.get((family, group))
+        if places is None:
+            places = {}
+            for placing in rankings.get(group, []):
+                places.setdefault(placing.unit_id, placing)
+            self._places[(family, group)] = places
+        return places
+
     def cluster_placing(self, unit_id: str) -> Placing | None:
         cluster = self.score_of(unit_id).unit.cluster_id
-        return _find(self.by_cluster.get(cluster, []), unit_id)
+        return self._placing("cluster", self.by_cluster, cluster).get(unit_id)
 
     def parent_placing(self, unit_id: str) -> Placing | None:
         parent = self.score_of(unit_id).unit.parent_id
-        return _find(self.by_parent.get(parent, []), unit_id)
+        return self._placing("parent", self.by_parent, parent).get(unit_id)
 
     def suggestion(self, unit_id: str) -> AwardRule | None:
         """The most prestigious award the rules would suggest (a hint, not a decision)."""
@@ -136,10 +155,6 @@ class Scoreboard:
         if code is None:
             return "—"
         return grade_labels(self.plan, self.rules.rules).get(code, code)
-
-
-def _find(placings: list[Placing], unit_id: str) -> Placing | None:
-    return next((p for p in placings if p.unit_id == unit_id), None)
 
 
 def build_scoreboard(

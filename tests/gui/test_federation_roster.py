@@ -174,3 +174,41 @@ def test_the_unit_dialog_keeps_each_cluster_to_one_level(
             save.click()
         assert not dialog.isVisible()
         qtbot.waitUntil(lambda: page.select_unit("CS-T01"), timeout=20000)
+
+
+def test_the_search_keys_come_with_the_roster_from_the_worker(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage]
+) -> None:
+    """The country's 126,000 units took ~5 s to fold on the first keystroke, the window
+    frozen: the keys are now made by the job that reads the roster, so the model holds
+    them as soon as the units arrive, before any search, and a search uses them."""
+    _demo, page = roster_page
+    assert page.model.has_search_keys()
+    unit = next(u for u in page.model.units() if u.kind is UnitKind.GRASSROOTS)
+    with qtbot.waitSignal(page.loaded, timeout=20000):
+        page.reload()
+    assert page.model.has_search_keys()
+    page.search_for(unit.name.upper())
+    shown: list[str] = []
+    rows = [page.proxy.index(r, 0) for r in range(page.proxy.rowCount())]
+    while rows:
+        index = rows.pop()
+        shown.append(page.proxy.index(index.row(), RosterColumn.CODE, index.parent()).data())
+        rows += [page.proxy.index(r, 0, index) for r in range(page.proxy.rowCount(index))]
+    assert unit.code in shown
+    assert all(u.code in shown for u in page.model.units() if u.name == unit.name), (
+        "every unit of that name found, its ancestors kept"
+    )
+
+
+def test_a_roster_set_without_keys_folds_them_on_the_first_search(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage]
+) -> None:
+    _demo, page = roster_page
+    units = page.model.units()
+    page.model.set_units(units)
+    assert not page.model.has_search_keys()
+    page.search_for("cong doan")
+    assert page.model.has_search_keys() and page.proxy.rowCount() > 0
+    with pytest.raises(ValueError, match="one search key per unit"):
+        page.model.set_units(units, ["only one"])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QTableWidget
 
 from app.core.context import AppContext, open_context
@@ -460,3 +461,55 @@ def test_the_rules_editor_edits_the_upper_level_scale(qtbot: QtBot, federation: 
     dialog = open_rules()
     assert [cell(dialog.grades, r, 2).text() for r in range(4)] == [""] * 4
     dialog.reject()
+
+
+def test_every_units_rows_are_made_with_the_board_on_the_worker(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    """On the national database the GUI thread spent ~40 s reading every unit's place in
+    its cluster after the board arrived, the window frozen: the job now makes those rows
+    with the board, and the table shows that very list (the same row objects)."""
+    screen = open_screen(qtbot, federation)
+    board = screen.board
+    assert board is not None
+    made = screen._every_unit  # what the job returned with the board
+    assert made is not None and made[0] is board
+    assert screen.scope()[0] == "all"
+    shown = screen.model.rows()
+    assert len(shown) == len(board.scores) > 0
+    assert {id(row) for row in shown} == {id(row) for row in made[1]}
+    assert [r.placing for r in shown] == [board.cluster_placing(r.score.unit.id) for r in shown]
+    choose_scope(qtbot, screen, screen.scope_combo.itemText(1))
+    assert screen.scope()[0] == "cluster"
+    assert {id(row) for row in screen.model.rows()}.isdisjoint(id(row) for row in made[1])
+
+
+def test_the_table_model_sorts_its_rows_and_the_selection_follows(
+    qtbot: QtBot, federation: AppContext
+) -> None:
+    """The rows are sorted by the model (a sorting proxy asked ``data`` millions of times
+    for the country's units); a header click sorts them stably, the selected unit stays
+    selected, and the search still filters in that order."""
+    screen = open_screen(qtbot, federation)
+    codes = column(screen, ScoreColumn.CODE)
+    assert codes == sorted(codes) and len(codes) > 3
+    assert screen.proxy.sortColumn() == -1, "the proxy itself does not sort"
+    assert screen.model.sort_order() == (ScoreColumn.CODE, Qt.SortOrder.AscendingOrder)
+    picked = codes[1]
+    assert screen.select_unit(picked)
+    screen.table.horizontalHeader().setSortIndicator(
+        ScoreColumn.SCORE, Qt.SortOrder.DescendingOrder
+    )
+    rows = [
+        screen.model.row_at(screen.proxy.mapToSource(screen.proxy.index(r, 0)).row())
+        for r in range(screen.proxy.rowCount())
+    ]
+    scores = [float(r.score.score) if r.score.score is not None else -1.0 for r in rows]
+    assert scores == sorted(scores, reverse=True)
+    for n in range(len(rows) - 1):
+        if scores[n] == scores[n + 1]:
+            assert rows[n].score.unit.code < rows[n + 1].score.unit.code, "ties: given order"
+    selected = screen.selected_score()
+    assert selected is not None and selected.unit.code == picked
+    screen.search.setText(picked)
+    assert column(screen, ScoreColumn.CODE) == [picked]

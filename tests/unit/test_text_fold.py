@@ -42,3 +42,23 @@ def test_decomposed_text_folds_too() -> None:
     folded, where = fold_with_positions(text)
     assert folded == "khoa ky"
     assert written_span(text, where, 0, len(folded)) == (0, len(text))
+
+
+def test_fold_judges_every_character_as_its_definition_says() -> None:
+    """Per character, as :func:`fold`'s docstring defines it (its translation table is
+    filled lazily, so each character is checked alone and in one long text)."""
+    import unicodedata
+
+    def by_definition(text: str) -> str:
+        decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+        kept = (
+            " " if unicodedata.category(c).startswith("P") else c
+            for c in decomposed
+            if not unicodedata.combining(c)
+        )
+        return " ".join("".join(kept).casefold().split())
+
+    characters = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    assert [fold(c) for c in characters] == [by_definition(c) for c in characters]
+    text = "".join(characters)
+    assert fold(text) == by_definition(text)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTabWidget,
     QToolTip,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.core import domain
 from app.core.context import AppContext
+from app.core.errors import N_
 from app.core.figures import percent_of, percent_text
 from app.core.format import format_number
 from app.core.i18n import gettext as _
@@ -106,6 +108,18 @@ class DashboardPage(Page):
         self.scope_combo.currentIndexChanged.connect(self._scope_chosen)
         self.refresh_button = QPushButton()
         self.refresh_button.clicked.connect(self.refresh)
+        # A sign of life while the figures are computed: the first refresh of a national
+        # database builds every roll-up cell (about a minute and a half), the table empty.
+        self.busy_label = QLabel()
+        self.busy_label.setObjectName("dashboard-busy")
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # no count to show: it only moves
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_label.hide()
+        self.busy_bar.hide()
+        #: What the page is doing on the worker (its message, not translated yet).
+        self._busy: dict[str, str] = {}
         self.workbook_button = QPushButton()
         self.workbook_button.clicked.connect(self.choose_workbook)
         self.print_button = QPushButton()
@@ -193,6 +207,8 @@ class DashboardPage(Page):
         top.addWidget(self.scope_label)
         top.addWidget(self.scope_combo)
         top.addWidget(self.refresh_button)
+        top.addWidget(self.busy_bar)
+        top.addWidget(self.busy_label)
         top.addStretch(1)
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
@@ -219,6 +235,7 @@ class DashboardPage(Page):
     def translateUI(self) -> None:
         self.scope_label.setText(_("Scope:"))
         self.refresh_button.setText(_("Refresh"))
+        self._show_busy()
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
         self.batch_button.setText(_("Print in batch…"))
@@ -329,6 +346,7 @@ class DashboardPage(Page):
             self._pending_refresh = True
             return
         self._refreshing = True
+        self._set_busy("refresh", N_("Computing the figures…"))
         ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
@@ -344,6 +362,7 @@ class DashboardPage(Page):
                 self._pending_refresh = False
                 self.refresh()
                 return
+            self._set_busy("refresh", None)
             self.show_dashboard(board)
             now = time.perf_counter()
             self.last_timing = (now - started, now - gui_started)
@@ -352,9 +371,28 @@ class DashboardPage(Page):
         def failed(error: BaseException) -> None:
             self._refreshing = False
             self._pending_refresh = False
+            self._set_busy("refresh", None)
             self._failed(error)
 
         self._runner.run(job, finished, failed)
+
+    def _set_busy(self, what: str, message: str | None) -> None:
+        """Say (``message``) or stop saying what the page does on the worker."""
+        if message is None:
+            self._busy.pop(what, None)
+        else:
+            self._busy[what] = message
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        latest = next(reversed(self._busy.values()), None)
+        self.busy_label.setText(_(latest) if latest is not None else "")
+        self.busy_label.setVisible(latest is not None)
+        self.busy_bar.setVisible(latest is not None)
+
+    def is_busy(self) -> bool:
+        """Whether the page says it is working (a refresh, a workbook being written)."""
+        return not self.busy_label.isHidden()
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
@@ -597,13 +635,17 @@ class DashboardPage(Page):
         def job(_progress: Any, _token: CancelToken) -> Any:
             return save_province_workbook(ctx, plan_id=plan_id, path=path, scope=scope)
 
-        self._runner.run(
-            job,
-            lambda result: self.done.emit(
-                _("Workbook written to {path}.").format(path=result.path)
-            ),
-            self._failed,
-        )
+        def written(result: Any) -> None:
+            self._set_busy("workbook", None)
+            self.done.emit(_("Workbook written to {path}.").format(path=result.path))
+
+        def failed(error: BaseException) -> None:
+            self._set_busy("workbook", None)
+            self._failed(error)
+
+        # The whole country's workbook takes minutes: said on the page meanwhile.
+        self._set_busy("workbook", N_("Writing the Excel workbook…"))
+        self._runner.run(job, written, failed)
 
     @Slot()
     def print_summary(self) -> None:

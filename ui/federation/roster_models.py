@@ -77,15 +77,21 @@ class RosterTreeModel(QAbstractItemModel):
         self._children: dict[int, list[int]] = {}
         self._row: list[int] = []  # row under its parent
         self._texts: dict[int, tuple[str, ...]] = {}
-        self._folded: list[str] | None = None  # code and name without diacritics
+        self._folded: list[str] | None = None  # code, name and chair without diacritics
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_units(self, units: list[domain.RosterUnit]) -> None:
+    def set_units(
+        self, units: list[domain.RosterUnit], search_keys: list[str] | None = None
+    ) -> None:
+        """Show ``units``; ``search_keys`` (:func:`app.roster.search_keys`, made on the
+        worker with the roster) spare the first search folding every unit here."""
         self.beginResetModel()
         self._units = list(units)
         self._texts = {}
-        self._folded = None
+        self._folded = list(search_keys) if search_keys is not None else None
+        if self._folded is not None and len(self._folded) != len(self._units):
+            raise ValueError("one search key per unit")
         position = {u.id: n for n, u in enumerate(self._units)}
         self._parent = [position.get(u.parent_id or "", -1) for u in self._units]
         # A loop in bad data must not hang the view: cut it at the first repeat.
@@ -117,7 +123,9 @@ class RosterTreeModel(QAbstractItemModel):
         """Positions of the units whose folded code, name and chair contain ``words`` (already
         folded) and that have the sector and the cluster, when given."""
         if self._folded is None:
-            self._folded = [fold(f"{u.code or ''} {u.name} {u.chair}") for u in self._units]
+            from app.roster import search_keys  # its module reads the database (SQLAlchemy)
+
+            self._folded = search_keys(self._units)
         folded = self._folded
         return frozenset(
             n
@@ -126,6 +134,10 @@ class RosterTreeModel(QAbstractItemModel):
             and (cluster is None or unit.cluster_code == cluster)
             and (not words or words in folded[n])
         )
+
+    def has_search_keys(self) -> bool:
+        """Whether a search can match without folding the units first."""
+        return self._folded is not None
 
     def unit(self, index: ModelIndex) -> domain.RosterUnit:
         return self._units[index.internalId()]

@@ -256,19 +256,21 @@ class RosterPage(Page):
             self.set_year(self.year_spin.value())
 
     def reload(self) -> None:
-        from app.roster import read_roster
+        from app.roster import read_roster, search_keys
 
         ctx, year = self._ctx, self.year
 
-        def job(_progress: Any, _token: CancelToken) -> list[domain.RosterUnit]:
-            return read_roster(ctx, year=year)
+        def job(_progress: Any, _token: CancelToken) -> tuple[list[domain.RosterUnit], list[str]]:
+            units = read_roster(ctx, year=year)
+            return units, search_keys(units)  # folded here, not on the first keystroke
 
         self._runner.run(job, self._loaded, self._failed)
 
     @Slot(object)
-    def _loaded(self, units: list[domain.RosterUnit]) -> None:
+    def _loaded(self, loaded: tuple[list[domain.RosterUnit], list[str]]) -> None:
+        units, keys = loaded
         selected = self.selected_unit()
-        self.model.set_units(units)
+        self.model.set_units(units, keys)
         self._fill_clusters()
         self._show_summary()
         self._expand_top()

@@ -35,6 +35,7 @@ from app.scoring import Placing, Scoreboard, UnitScore, scale_words, score_scale
 from ui.scoring.models import (
     SORT_ROLE,
     ScoreColumn,
+    ScoreRow,
     ScoreTableModel,
     WhyColumn,
     WhyModel,
@@ -53,6 +54,15 @@ class ScoreFilter(WordsFilter):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, columns=(ScoreColumn.CODE, ScoreColumn.NAME, ScoreColumn.CLUSTER))
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The table model sorts its rows itself (:class:`ScoreTableModel`): this proxy
+        only filters, in the model's order."""
+        model = self.sourceModel()
+        if isinstance(model, ScoreTableModel):
+            model.sort(column, order)
+        else:
+            super().sort(column, order)
 
 
 class ScoreboardView(QWidget):
@@ -73,6 +83,8 @@ class ScoreboardView(QWidget):
         self._ctx = ctx
         self._runner = runner.bound(self)
         self.board: Scoreboard | None = None
+        #: The rows of every unit of a board, made with it on the worker.
+        self._every_unit: tuple[Scoreboard, list[ScoreRow]] | None = None
         self.role = ""
         self.last_pdf: Path | None = None
         self._plan_ids: list[str] = []
@@ -274,12 +286,15 @@ class ScoreboardView(QWidget):
             summaries = available_plans(ctx)
             plan_id = chosen if chosen in {s.id for s in summaries} else None
             board = scoreboard(ctx, plan_id=plan_id or default_plan_id(ctx))
-            return installation, summaries, board
+            # Every unit's row (its cluster's ranking read) made here, not on the GUI
+            # thread: for the country's 126,358 units that froze the window.
+            return installation, summaries, board, score_rows(board, None)
 
         self._runner.run(job, self._loaded, self._error)
 
-    def _loaded(self, result: tuple[Any, list[Any], Scoreboard]) -> None:
-        installation, summaries, board = result
+    def _loaded(self, result: tuple[Any, list[Any], Scoreboard, list[ScoreRow]]) -> None:
+        installation, summaries, board, every_unit = result
+        self._every_unit = (board, every_unit)
         self.role = installation.role.value if installation is not None else ""
         leader = self.role == "unit"
         for action in self._federation_actions:
@@ -358,7 +373,11 @@ class ScoreboardView(QWidget):
             placings = board.by_cluster.get(scope_id, [])
         elif kind == "upper":
             placings = board.by_parent.get(scope_id, [])
-        rows = score_rows(board, placings)
+        ready = self._every_unit
+        if placings is None and ready is not None and ready[0] is board:
+            rows = ready[1]
+        else:
+            rows = score_rows(board, placings)
         self.model.set_rows(rows)
         scale = score_scale(
             (row.score.score for row in rows), normalised=board.rules.rules.normalise
