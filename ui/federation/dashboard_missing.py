@@ -235,7 +235,7 @@ class MissingPanel(QWidget):
             self.show_count()
             report_failure(self, error)
 
-        self._runner.run(job, done, failed)
+        self._runner.run(job, done, failed, reads=True)
 
     @Slot()
     def enter_chosen(self) -> None:

@@ -293,7 +293,7 @@ class DashboardPage(Page):
             self._fill_streams()
             self.refresh()
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     def current_choice(self) -> ScopeChoice | None:
         index = self.scope_combo.currentData()
@@ -354,7 +354,7 @@ class DashboardPage(Page):
             self._pending_refresh = False
             self._failed(error)
 
-        self._runner.run(job, finished, failed)
+        self._runner.run(job, finished, failed, reads=True)
 
     def show_dashboard(self, board: Dashboard) -> None:
         self.board = board
@@ -570,7 +570,7 @@ class DashboardPage(Page):
             self._build_cluster_chart()
             self.clusters_shown.emit(figures)
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     def _build_cluster_chart(self) -> None:
         stream = self.chart_stream()

@@ -263,7 +263,7 @@ class RosterPage(Page):
         def job(_progress: Any, _token: CancelToken) -> list[domain.RosterUnit]:
             return read_roster(ctx, year=year)
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @Slot(object)
     def _loaded(self, units: list[domain.RosterUnit]) -> None:
