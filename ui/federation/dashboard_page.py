@@ -94,6 +94,8 @@ class DashboardPage(Page):
         self._chart_stream_picked = False
         self._pending_refresh = False
         self._refreshing = False
+        #: The last refresh failed while no figures were on screen (the tables say so).
+        self._figures_failed = False
         #: The day the on-time rates are counted to; None: today.
         self.as_of: dt.date | None = None
         #: Seconds of the last refresh: whole (request → on screen) and on the GUI thread.
@@ -277,6 +279,11 @@ class DashboardPage(Page):
         self.plan = plan
         self._clusters = None
         self._chart_stream_picked = False
+        if self.board is not None and self.board.plan.id != plan.id:
+            # Another plan: its figures are computed, not the last plan's shown under it.
+            self.board = None
+            self.model.set_dashboard(None)
+            self._show_coverage()
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
@@ -329,6 +336,9 @@ class DashboardPage(Page):
             self._pending_refresh = True
             return
         self._refreshing = True
+        if self._figures_failed:  # computing again: the tables say so, not the failure
+            self._figures_failed = False
+            self._show_coverage()
         ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
@@ -352,6 +362,9 @@ class DashboardPage(Page):
         def failed(error: BaseException) -> None:
             self._refreshing = False
             self._pending_refresh = False
+            if self.board is None:
+                self._figures_failed = True
+                self._show_coverage()
             self._failed(error)
 
         self._runner.run(job, finished, failed, reads=True)
@@ -370,11 +383,23 @@ class DashboardPage(Page):
     def _show_coverage(self) -> None:
         board = self.board
         if board is None:
-            self.coverage.setText("")
+            # Never an empty grid that reads as "no data": the figures are on their way
+            # (from the first paint of the workspace on), or could not be computed.
+            waiting = (
+                _("The figures could not be computed. Press Refresh to try again.")
+                if self._figures_failed
+                else _("Computing the plan's figures…")
+            )
+            self.coverage.setText(waiting)
+            self.view.set_placeholder(waiting)
+            self.view.size_columns()  # the headers readable, as they will be with figures
+            self.missing.view.set_placeholder(waiting)
             self.on_time.setText("")
             self.late_button.setText(_("Late or not sent…"))
             self.late_button.setEnabled(False)
             return
+        self.view.set_placeholder("")
+        self.missing.view.set_placeholder("")
         parts = []
         for item in board.coverage:
             share = percent_text(percent_of(item.received, item.expected))
