@@ -152,3 +152,78 @@ def test_closing_waits_for_a_write_and_says_what_for(
     finally:
         check.close()
     assert value == "written"
+
+
+#: A window whose write never ends: closing gives up after a short wait and the process
+#: ends (ui.main.leave) with the write's transaction still open.
+ABANDONED_WRITE = """
+import sys, threading
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
+from app.core.preferences import Preferences
+import ui.main
+from ui.shell import main_window
+
+main_window.WRITE_WAIT_MS = 300
+app = QApplication([])
+window = main_window.MainWindow(sys.argv[1], Preferences(language="en"))
+window.show()
+started = threading.Event()
+
+def write(_progress, _token):
+    with window._ctx.unit_of_work() as session:
+        session.execute(text("INSERT INTO setting (key, value) VALUES ('abandoned', 'half')"))
+        print("row inserted, not committed", flush=True)
+        started.set()
+        threading.Event().wait()  # never ends
+
+def settled():
+    window.runner.run(write, print, print)
+    started.wait(30)
+    print("close accepted at once:", window.close(), flush=True)
+
+window.settled.connect(settled)
+window.start()
+code = ui.main.leave(window, app.exec())
+print("not reached: the process ends in leave()", flush=True)
+sys.exit(code)
+"""
+
+
+@pytest.mark.slow
+def test_a_write_that_never_ends_is_undone_by_the_database(
+    ctx: AppContext, database_url: str, tmp_path: Path
+) -> None:
+    """Past the wait, the program ends with the write's transaction open: the database
+    rolls it back (SQLite from its log when next opened, PostgreSQL when the connection
+    drops); nothing half written is kept and the database opens as before."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    environment = dict(os.environ, QT_QPA_PLATFORM="offscreen", THIDUA_STAFF_NAME="Test")
+    result = subprocess.run(
+        [sys.executable, "-c", ABANDONED_WRITE, database_url],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=root,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "row inserted, not committed" in lines, result.stdout
+    assert "close accepted at once: False" in lines  # it waited for the write first
+    assert not any(line.startswith("not reached") for line in lines)
+    check = open_context(database_url)
+    try:
+        with check.reading() as session:
+            value = session.execute(
+                text("SELECT value FROM setting WHERE key = 'abandoned'")
+            ).scalar()
+            role = session.execute(text("SELECT value FROM setting WHERE key = 'role'")).scalar()
+    finally:
+        check.close()
+    assert value is None
+    assert role is not None  # what was committed before is all there
