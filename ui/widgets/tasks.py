@@ -11,6 +11,8 @@ dropped once the screen is gone (closed window, another database opened)
 instead of reaching a deleted widget.
 
 A job that only reads says so (``reads=True``); any other job is taken to write.
+A read may refresh a cache in one transaction of its own (the dashboard's roll-up
+cells): interrupted, the database rolls it back and the cache stays marked stale.
 Quitting (:meth:`TaskRunner.shutdown`) must not wait for reads nor abandon a write:
 queued reads are dropped, the running one is stopped (its token cancelled and the
 database told to interrupt it), while writes, running or queued, are left to
