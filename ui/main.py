@@ -185,8 +185,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Smoke test of `make run`: report the first window, then quit.
         def report() -> None:
             print(f"window-shown: {window.windowTitle()}", flush=True)
-            window.close()
-            app.quit()
+            if window.close():
+                app.quit()
+            else:  # the database is still being opened (a write): quit once it is done
+                window.runner.writes_done.connect(app.quit)
 
         QTimer.singleShot(200, report)
     return leave(window, app.exec())

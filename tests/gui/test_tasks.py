@@ -80,3 +80,27 @@ def test_shutdown_drops_queued_reads_and_keeps_writes(qtbot: QtBot) -> None:
     late: list[Any] = []
     task = runner.run(lambda _p, _t: late.append(True), late.append, late.append)
     assert task.token.cancelled and not runner.busy()
+
+
+def test_a_result_arriving_after_shutdown_is_released(qtbot: QtBot) -> None:
+    """An opened database delivered as the window quits is closed by ``on_dropped``,
+    never handed to a screen that is going."""
+    runner = TaskRunner()
+    running = threading.Event()
+    release = threading.Event()
+    shown: list[Any] = []
+    released: list[Any] = []
+
+    def job(_progress: Any, _token: CancelToken) -> str:
+        running.set()
+        release.wait(10)
+        return "opened"
+
+    runner.run(job, shown.append, shown.append, on_dropped=released.append)
+    assert running.wait(10)
+    runner.shutdown()
+    release.set()
+    with qtbot.waitSignal(runner.writes_done, timeout=10000):
+        pass
+    assert shown == []
+    assert released == ["opened"]

@@ -142,7 +142,7 @@ class DatabaseMenu:
             self._show_error(error)
             self.start()  # keep working on the database as it was
 
-        self._runner.run(job, done, failed)
+        self._runner.run(job, done, failed, on_dropped=lambda opened: opened[0].close())
 
     # --- backup (the federation's) ---------------------------------------------------
 

@@ -397,7 +397,14 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._update_status()
             self._show_error(error)
 
-        self._runner.run(job, self._opened, failed)
+        # Opened as the window quits: closed again (else its connections outlive the run).
+        self._runner.run(
+            job,
+            self._opened,
+            failed,
+            doing=_("opening the database"),
+            on_dropped=lambda opened: opened[0].close(),
+        )
 
     def _set_opening(self, opening: bool) -> None:
         """While the database opens, what needs it waits (disabled, so no click is lost)."""

@@ -103,15 +103,17 @@ class TaskRunner(QObject):
         *,
         reads: bool = False,
         doing: str = "",
+        on_dropped: Callable[[Any], None] | None = None,
     ) -> Task:
         """Queue ``job``; ``reads=True`` when it changes nothing (see the module docstring),
         ``doing`` names what a writing job does. After :meth:`shutdown` the job never
-        starts and its callbacks are never called."""
+        starts and its callbacks are never called; a result that arrives after it goes
+        to ``on_dropped`` instead, which releases what it holds (an opened database)."""
         task = Task(job, CancelToken(), reads=reads, doing=doing)
         if self._closed:
             task.token.cancel()
             return task
-        task.signals.finished.connect(self._open_only(on_done))
+        task.signals.finished.connect(self._open_only(on_done, dropped=on_dropped))
         task.signals.failed.connect(self._open_only(on_error, task=task))
         if on_progress is not None:
             task.signals.progress.connect(self._open_only(on_progress))
@@ -122,14 +124,20 @@ class TaskRunner(QObject):
         return task
 
     def _open_only(
-        self, callback: Callable[..., None], *, task: Task | None = None
+        self,
+        callback: Callable[..., None],
+        *,
+        task: Task | None = None,
+        dropped: Callable[[Any], None] | None = None,
     ) -> Callable[..., None]:
         """``callback``, called only until :meth:`shutdown` (the screens are going); a
-        writing ``task``'s failure after it goes to the log instead."""
+        result after it goes to ``dropped``, a writing ``task``'s failure to the log."""
 
         def deliver(*args: Any) -> None:
             if not self._closed:
                 callback(*args)
+            elif dropped is not None:
+                dropped(*args)
             elif task is not None and not task.reads:
                 logging.getLogger(__name__).error(
                     "a background job failed while quitting: %s\n%s",
@@ -226,6 +234,7 @@ class BoundRunner:
         *,
         reads: bool = False,
         doing: str = "",
+        on_dropped: Callable[[Any], None] | None = None,
     ) -> Task:
         return self._runner.run(
             job,
@@ -234,6 +243,7 @@ class BoundRunner:
             self._guard(on_progress) if on_progress is not None else None,
             reads=reads,
             doing=doing,
+            on_dropped=on_dropped,
         )
 
     def wait(self, msecs: int = 30000) -> bool:
