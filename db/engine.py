@@ -18,8 +18,10 @@ start does not pay for it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -354,6 +356,43 @@ def open_database(url: str, *, moving_into: bool = False) -> tuple[Engine, Schem
     except BaseException:
         engine.dispose()
         raise
+
+
+class ConnectionsInUse:
+    """The connections ``engine``'s pool has handed out, so that what runs on them can
+    be interrupted from another thread (quitting stops a read under way instead of
+    waiting for it).
+
+    :meth:`interrupt` asks each of them to abort its statement: SQLite's
+    ``interrupt()``, PostgreSQL's cancel request. The statement fails with an
+    error and its transaction is rolled back by the database; a connection with
+    no statement running is not affected. Only call it when what runs only reads.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._out: set[Any] = set()
+        event.listen(engine, "checkout", self._checked_out)
+        event.listen(engine, "checkin", self._checked_in)
+
+    def _checked_out(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        with self._lock:
+            self._out.add(dbapi_connection)
+
+    def _checked_in(self, dbapi_connection: Any, _record: Any) -> None:
+        with self._lock:
+            self._out.discard(dbapi_connection)
+
+    def interrupt(self) -> int:
+        """Interrupt the statement running on each connection in use; how many there were."""
+        with self._lock:
+            connections = list(self._out)
+        for connection in connections:
+            stop = getattr(connection, "interrupt", None) or getattr(connection, "cancel", None)
+            if stop is not None:
+                with contextlib.suppress(Exception):  # closed meanwhile: nothing to stop
+                    stop()
+        return len(connections)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.errors import N_, DatabaseError, InputError
 from db.engine import (
+    ConnectionsInUse,
     SchemaError,
     SchemaState,
     display_url,
@@ -67,6 +68,8 @@ class AppContext:
     sessions: sessionmaker[Session]
     schema: SchemaState
     url: str
+    #: The connections handed out (see :meth:`interrupt_reads`); None: not tracked.
+    in_use: ConnectionsInUse | None = field(default=None, repr=False)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -99,6 +102,14 @@ class AppContext:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def interrupt_reads(self) -> None:
+        """Abort the statement each connection in use is running (another thread may
+        call it). For quitting while a read runs: the read fails at once instead of
+        being waited for. Never while something writes: its transaction would be
+        rolled back."""
+        if self.in_use is not None:
+            self.in_use.interrupt()
 
     @property
     def is_shared(self) -> bool:
@@ -178,7 +189,9 @@ def open_context(path_or_url: str | Path) -> AppContext:
         raise schema_error(exc, path_or_url, url) from exc
     sessions = session_factory(engine)
     event.listen(sessions, "before_flush", _check_text_lengths)
-    return AppContext(engine=engine, sessions=sessions, schema=state, url=url)
+    return AppContext(
+        engine=engine, sessions=sessions, schema=state, url=url, in_use=ConnectionsInUse(engine)
+    )
 
 
 def _check_text_lengths(session: Session, _context: object, _instances: object) -> None:

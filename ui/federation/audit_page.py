@@ -196,7 +196,7 @@ class AuditPage(Page):
         def job(_progress: Any, _token: CancelToken) -> list[AuditRow]:
             return read_audit(ctx, groups=groups, text=text, since=since, until=until)
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @staticmethod
     def _day(edit: QDateEdit) -> dt.date:

@@ -172,7 +172,7 @@ class ConflictsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> list[ConflictRow]:
             return list_conflict_rows(ctx)
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @Slot(object)
     def _loaded(self, rows: list[ConflictRow]) -> None:
@@ -201,7 +201,7 @@ class ConflictsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> ConflictDetail:
             return conflict_detail(ctx, conflict_id=conflict_id)
 
-        self._runner.run(job, self._show_detail, self._failed)
+        self._runner.run(job, self._show_detail, self._failed, reads=True)
 
     @Slot(object)
     def _show_detail(self, detail: ConflictDetail | None) -> None:

@@ -42,6 +42,7 @@ from app.rollup import Scope
 from ui.federation.common import fit_columns_to_text
 from ui.federation.dashboard_models import MissingColumn, MissingModel, StreamFilter
 from ui.widgets.errors import report_failure
+from ui.widgets.placeholder_table import PlaceholderTable
 from ui.widgets.tasks import BoundRunner, CancelToken
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class MissingPanel(QWidget):
         self.model = MissingModel(self)
         self.proxy = StreamFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = PlaceholderTable()  # says the list is being read until it is
         self.view.setObjectName("missing-table")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -235,7 +236,7 @@ class MissingPanel(QWidget):
             self.show_count()
             report_failure(self, error)
 
-        self._runner.run(job, done, failed)
+        self._runner.run(job, done, failed, reads=True)
 
     @Slot()
     def enter_chosen(self) -> None:

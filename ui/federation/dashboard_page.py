@@ -96,6 +96,8 @@ class DashboardPage(Page):
         self._chart_stream_picked = False
         self._pending_refresh = False
         self._refreshing = False
+        #: The last refresh failed while no figures were on screen (the tables say so).
+        self._figures_failed = False
         #: The day the on-time rates are counted to; None: today.
         self.as_of: dt.date | None = None
         #: Seconds of the last refresh: whole (request → on screen) and on the GUI thread.
@@ -294,6 +296,11 @@ class DashboardPage(Page):
         self.plan = plan
         self._clusters = None
         self._chart_stream_picked = False
+        if self.board is not None and self.board.plan.id != plan.id:
+            # Another plan: its figures are computed, not the last plan's shown under it.
+            self.board = None
+            self.model.set_dashboard(None)
+            self._show_coverage()
         ctx, year = self._ctx, plan.year
 
         def job(_progress: Any, _token: CancelToken) -> list[ScopeChoice]:
@@ -310,7 +317,7 @@ class DashboardPage(Page):
             self._fill_streams()
             self.refresh()
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     def current_choice(self) -> ScopeChoice | None:
         index = self.scope_combo.currentData()
@@ -347,6 +354,9 @@ class DashboardPage(Page):
             return
         self._refreshing = True
         self._set_busy("refresh", N_("Computing the figures…"))
+        if self._figures_failed:  # computing again: the tables say so, not the failure
+            self._figures_failed = False
+            self._show_coverage()
         ctx, plan_id, scope, as_of = self._ctx, self.plan.id, self.scope(), self.as_of
         started = time.perf_counter()
 
@@ -372,9 +382,12 @@ class DashboardPage(Page):
             self._refreshing = False
             self._pending_refresh = False
             self._set_busy("refresh", None)
+            if self.board is None:
+                self._figures_failed = True
+                self._show_coverage()
             self._failed(error)
 
-        self._runner.run(job, finished, failed)
+        self._runner.run(job, finished, failed, reads=True)
 
     def _set_busy(self, what: str, message: str | None) -> None:
         """Say (``message``) or stop saying what the page does on the worker."""
@@ -408,11 +421,23 @@ class DashboardPage(Page):
     def _show_coverage(self) -> None:
         board = self.board
         if board is None:
-            self.coverage.setText("")
+            # Never an empty grid that reads as "no data": the figures are on their way
+            # (from the first paint of the workspace on), or could not be computed.
+            waiting = (
+                _("The figures could not be computed. Press Refresh to try again.")
+                if self._figures_failed
+                else _("Computing the plan's figures…")
+            )
+            self.coverage.setText(waiting)
+            self.view.set_placeholder(waiting)
+            self.view.size_columns()  # the headers readable, as they will be with figures
+            self.missing.view.set_placeholder(waiting)
             self.on_time.setText("")
             self.late_button.setText(_("Late or not sent…"))
             self.late_button.setEnabled(False)
             return
+        self.view.set_placeholder("")
+        self.missing.view.set_placeholder("")
         parts = []
         for item in board.coverage:
             share = percent_text(percent_of(item.received, item.expected))
@@ -608,7 +633,7 @@ class DashboardPage(Page):
             self._build_cluster_chart()
             self.clusters_shown.emit(figures)
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     def _build_cluster_chart(self) -> None:
         stream = self.chart_stream()

@@ -9,18 +9,20 @@ column was squeezed to "…"; now the table scrolls sideways.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from ui.federation.common import fit_width
 from ui.federation.dashboard_models import FIRST_STREAM_COLUMN, DashboardColumn, DashboardModel
 from ui.widgets.leftover_column import LeftoverColumn
+from ui.widgets.placeholder_table import PlaceholderTable
 
 #: The indicator's title keeps room for about this many characters.
 INDICATOR_CHARS = 30
 
 
-class TargetsTable(QTableView):
-    """The targets with their figures per stream (:class:`DashboardModel`)."""
+class TargetsTable(PlaceholderTable):
+    """The targets with their figures per stream (:class:`DashboardModel`); until they
+    come, what it waits for (:meth:`set_placeholder`)."""
 
     def __init__(self, model: DashboardModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -261,7 +261,7 @@ class FlagsPage(Page):
         def job(_progress: Any, _token: CancelToken) -> list[FlagInfo]:
             return list_flags(ctx, plan_id=plan_id, include_verified=include_verified)
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @Slot(object)
     def _loaded(self, flags: list[FlagInfo]) -> None:

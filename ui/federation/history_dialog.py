@@ -233,7 +233,7 @@ class UnitHistoryDialog(QDialog):
         def job(_progress: Any, _token: CancelToken) -> UnitHistory:
             return unit_history(ctx, unit_code=unit_code, plan_id=plan_id)
 
-        self._runner.run(job, self._show_history, self._failed)
+        self._runner.run(job, self._show_history, self._failed, reads=True)
 
     @Slot(object)
     def _failed(self, error: BaseException) -> None:

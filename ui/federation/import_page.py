@@ -340,6 +340,8 @@ class ImportPage(Page):
             self._checked if dry_run else self._applied,
             self._failed,
             self._progress,
+            reads=dry_run,  # a dry run only reads: quitting stops it
+            doing=_("importing the packages"),
         )
 
     @Slot(int, int)
@@ -433,7 +435,7 @@ class ImportPage(Page):
             self._runs = runs
             self._refill_history()
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     def _refill_history(self) -> None:
         self.history.blockSignals(True)

@@ -171,7 +171,7 @@ class KeysPage(Page):
         def job(_progress: Any, _token: CancelToken) -> list[KeyRow]:
             return key_overview(ctx)
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @Slot(object)
     def _loaded(self, rows: list[KeyRow]) -> None:

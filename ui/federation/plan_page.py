@@ -208,7 +208,7 @@ class PlanPage(Page):
             self._enable_editing()
             self.editing_loaded.emit()
 
-        self._runner.run(job, loaded, self._failed)
+        self._runner.run(job, loaded, self._failed, reads=True)
 
     @Slot()
     def _enable_editing(self) -> None:

@@ -264,7 +264,7 @@ class RosterPage(Page):
             units = read_roster(ctx, year=year)
             return units, search_keys(units)  # folded here, not on the first keystroke
 
-        self._runner.run(job, self._loaded, self._failed)
+        self._runner.run(job, self._loaded, self._failed, reads=True)
 
     @Slot(object)
     def _loaded(self, loaded: tuple[list[domain.RosterUnit], list[str]]) -> None:

@@ -441,7 +441,7 @@ class FederationWorkspace(Page):
             self.plan_combo.setEnabled(True)  # no longer waiting
             self._failed(error)
 
-        self._runner.run(job, done, failed)
+        self._runner.run(job, done, failed, reads=True)
 
     def _build_rest_after_figures(self) -> None:
         """Build the other pages once the dashboard shows its first figures (or says why it
@@ -490,7 +490,7 @@ class FederationWorkspace(Page):
             if (plan_page := self._built("plan_page")) is not None:
                 plan_page.set_plan(plan, choices)
 
-        self._runner.run(job, done, self._failed)
+        self._runner.run(job, done, self._failed, reads=True)
 
     @Slot()
     def refresh_all(self) -> None:

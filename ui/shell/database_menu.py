@@ -142,7 +142,7 @@ class DatabaseMenu:
             self._show_error(error)
             self.start()  # keep working on the database as it was
 
-        self._runner.run(job, done, failed)
+        self._runner.run(job, done, failed, on_dropped=lambda opened: opened[0].close())
 
     # --- backup (the federation's) ---------------------------------------------------
 
@@ -188,7 +188,7 @@ class DatabaseMenu:
         def progress(done_: int, total: int) -> None:
             self._status.setText(_("Backing up… {done} / {total}").format(done=done_, total=total))
 
-        self._runner.run(job, done, self._show_error, progress)
+        self._runner.run(job, done, self._show_error, progress, doing=_("the backup"))
 
     def remind_backup(self) -> None:
         """The federation's reminder while it has never been backed up (as the unit's)."""

@@ -138,7 +138,7 @@ class HelpMenu:
             then()
 
         assert isinstance(self, QWidget)
-        self._runner.bound(self).run(job, read, not_read)
+        self._runner.bound(self).run(job, read, not_read, reads=True)
 
     def refresh_quick_start(self) -> None:
         """Something was done: tick it on the checklist, if open."""

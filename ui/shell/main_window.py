@@ -18,7 +18,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,7 +28,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from app.core import i18n
@@ -47,7 +50,7 @@ from ui.widgets.errors import ask_report_file, error_text, report_failure, write
 from ui.widgets.help import install_help
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tables import IndicatorTableModel
-from ui.widgets.tasks import CancelToken, TaskRunner
+from ui.widgets.tasks import CancelToken, Task, TaskRunner
 
 if TYPE_CHECKING:
     # Imported on first use: they are not needed for the first paint, and the workspaces
@@ -66,6 +69,32 @@ if TYPE_CHECKING:
 
 #: How long a message of what was just done stays in the status bar.
 MESSAGE_MS = 15000
+#: Quitting waits at most this long for a write under way (see ``closeEvent``).
+WRITE_WAIT_MS = 60000
+#: The notice of what quitting waits for shows once it has waited this long.
+NOTICE_DELAY_MS = 400
+#: Quitting waits at most this long for an interrupted read to end (see ``closeEvent``).
+READ_STOP_MS = 5000
+
+
+def closing_notice(parent: QWidget) -> QDialog:
+    """The notice shown while quitting waits for a write: its text (a QLabel named
+    ``closing-text``) and a busy bar, since how long is not known; no button."""
+    notice = QDialog(parent)
+    notice.setObjectName("closing-notice")
+    notice.setWindowTitle(_("Closing Thi Đua"))
+    notice.setWindowModality(Qt.WindowModality.WindowModal)
+    layout = QVBoxLayout(notice)
+    label = QLabel()
+    label.setObjectName("closing-text")
+    label.setWordWrap(True)
+    label.setMinimumWidth(notice.fontMetrics().averageCharWidth() * 50)
+    layout.addWidget(label)
+    bar = QProgressBar()
+    bar.setRange(0, 0)
+    bar.setTextVisible(False)
+    layout.addWidget(bar)
+    return notice
 
 
 class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
@@ -103,6 +132,11 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self.move_dialog: MoveDialog | None = None  # once opened
         self.restore_box: QMessageBox | None = None  # what a restore did, once done
         self.backup_box: QMessageBox | None = None  # where a backup went, once done
+        #: What quitting waits for, while a write still runs (``closeEvent``).
+        self.closing_notice: QDialog | None = None
+        #: Set when closing: every background job ended (False: one was left running).
+        self.stopped_cleanly = False
+        self._gave_up = False  # a write outlasted WRITE_WAIT_MS
 
         self._plan_page = PlanView(
             self._runner, context=lambda: self._ctx, on_error=self._show_error
@@ -363,7 +397,14 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             self._update_status()
             self._show_error(error)
 
-        self._runner.run(job, self._opened, failed)
+        # Opened as the window quits: closed again (else its connections outlive the run).
+        self._runner.run(
+            job,
+            self._opened,
+            failed,
+            doing=_("opening the database"),
+            on_dropped=lambda opened: opened[0].close(),
+        )
 
     def _set_opening(self, opening: bool) -> None:
         """While the database opens, what needs it waits (disabled, so no click is lost)."""
@@ -653,19 +694,76 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
     # --- shutdown -----------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.unit_workspace is not None:
-            self.unit_workspace.flush()  # a note still being typed is saved, not lost
-        # Only the geometry changes: what the file says (language, database) stays.
-        geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        with contextlib.suppress(OSError):  # a read-only profile: default size next time
-            update_preferences(window_geometry=geometry)
-        self._runner.wait()
-        if self._ctx is not None:
+        """Quit without waiting for reads, never leaving a write half done.
+
+        The runner is shut down (:meth:`TaskRunner.shutdown`): queued reads are
+        dropped and a read under way is interrupted by the database, so closing
+        does not wait for the figures being computed. A write under way or queued
+        (an import, a backup, a save) is waited for, with a notice saying what it
+        is; after :data:`WRITE_WAIT_MS` the program quits anyway and the database
+        rolls back the transaction left open (``ui.main`` ends the process then).
+        """
+        if not self._runner.closed:
+            if self.unit_workspace is not None:
+                self.unit_workspace.flush()  # a note still being typed is saved, not lost
+            # Only the geometry changes: what the file says (language, database) stays.
+            geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+            with contextlib.suppress(OSError):  # a read-only profile: default size next time
+                update_preferences(window_geometry=geometry)
+            ctx = self._ctx
+            self._runner.shutdown(ctx.interrupt_reads if ctx is not None else None)
+        writing = self._runner.writing()
+        if writing and not self._gave_up:
+            event.ignore()
+            self._wait_for_writes(writing)
+            return
+        self.stopped_cleanly = self._runner.finish(READ_STOP_MS) and not self._gave_up
+        if self.closing_notice is not None:
+            self.closing_notice.close()
+        if self._ctx is not None and self.stopped_cleanly:
             self._ctx.close()
             self._ctx = None
         super().closeEvent(event)
 
+    def _wait_for_writes(self, writing: list[Task]) -> None:
+        """Tell the user what quitting waits for, and close once it is done (at most
+        :data:`WRITE_WAIT_MS`)."""
+        doing = next((task.doing for task in writing if task.doing), "")
+        text = _(
+            "Thi Đua will close once {work} has finished or stopped at a safe point "
+            "(at most {seconds} seconds). What is not finished by then is undone by "
+            "the database."
+        ).format(work=doing or _("saving the changes"), seconds=WRITE_WAIT_MS // 1000)
+        if self.closing_notice is None:
+            self.closing_notice = closing_notice(self)
+            self._runner.writes_done.connect(self.close)
+            QTimer.singleShot(WRITE_WAIT_MS, self, self._give_up)
+            # A short save ends before the notice would only flash.
+            QTimer.singleShot(NOTICE_DELAY_MS, self, self._show_closing_notice)
+        else:  # closed again: say it at once
+            self._show_closing_notice()
+        label = self.closing_notice.findChild(QLabel, "closing-text")
+        if label is not None:
+            label.setText(text)
+
+    @Slot()
+    def _show_closing_notice(self) -> None:
+        if self.closing_notice is not None and self._runner.writing():
+            self.closing_notice.show()
+
+    @Slot()
+    def _give_up(self) -> None:
+        """The write did not end in time: quit anyway (the database undoes it)."""
+        if self._runner.writing():
+            self._gave_up = True
+            self.close()
+
     # --- for tests ----------------------------------------------------------------
+
+    @property
+    def runner(self) -> TaskRunner:
+        """The window's background runner (tests check how quitting stopped it)."""
+        return self._runner
 
     @property
     def indicator_model(self) -> IndicatorTableModel:

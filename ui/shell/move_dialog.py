@@ -200,7 +200,11 @@ class MoveDialog(QDialog):
             )
 
         self.task = self._runner.run(
-            job, done, failed, lambda done_, total: show_count(self.progress, done_, total)
+            job,
+            done,
+            failed,
+            lambda done_, total: show_count(self.progress, done_, total),
+            doing=_("moving the data"),
         )
 
     @Slot()

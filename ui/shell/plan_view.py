@@ -96,7 +96,7 @@ class PlanView(QWidget):
             first = read_plan(ctx, plan_id=summaries[0].id) if summaries else None
             return summaries, first
 
-        self._runner.run(job, self._plans_loaded, self._on_error)
+        self._runner.run(job, self._plans_loaded, self._on_error, reads=True)
 
     @Slot(object)
     def _plans_loaded(self, result: tuple[list[Any], Any]) -> None:
@@ -121,7 +121,7 @@ class PlanView(QWidget):
 
             return read_plan(ctx, plan_id=plan_id)
 
-        self._runner.run(job, self._show_plan, self._on_error)
+        self._runner.run(job, self._show_plan, self._on_error, reads=True)
 
     def _show_plan(self, plan: Any) -> None:
         self.model.set_plan(plan)

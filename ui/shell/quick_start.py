@@ -112,7 +112,7 @@ class QuickStartDialog(QDialog):
         def job(_progress: object, _token: CancelToken) -> QuickStart:
             return quick_start(ctx)
 
-        self._runner.run(job, self._read, self._not_read)
+        self._runner.run(job, self._read, self._not_read, reads=True)
 
     def _read(self, state: QuickStart) -> None:
         self._reading = False
