@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.core.text import fold
+from app.core.text import fold, found, search_words
 from db import models
 
 
@@ -376,7 +376,7 @@ def list_audit(
         query = query.where(models.AuditEntry.at >= since.isoformat())
     if until is not None:
         query = query.where(models.AuditEntry.at < (until + dt.timedelta(days=1)).isoformat())
-    words = fold(text)
+    words = search_words(text)
     rows: list[AuditRow] = []
     for entry in session.scalars(query):
         if groups is not None and action_group(entry.action) not in groups:
@@ -401,7 +401,7 @@ def list_audit(
         return _with_unit_labels(session, rows)
     # Words are matched on what the log shows and holds, folded (any case, diacritics
     # optional: "nhap ho" finds "nhập hộ"), so the search runs here and not in SQL.
-    rows = [r for r in _with_unit_labels(session, rows) if words in _searched_text(r)]
+    rows = [r for r in _with_unit_labels(session, rows) if found(words, _searched_text(r))]
     return rows[:limit]
 
 

@@ -53,6 +53,18 @@ def fold(text: str) -> str:
     return " ".join(decomposed.translate(_FOLD_TABLE).casefold().split())
 
 
+def search_words(text: str) -> tuple[str, ...]:
+    """The words of what was typed in a search box, folded (:func:`fold`)."""
+    return tuple(fold(text).split())
+
+
+def found(words: tuple[str, ...], folded: str) -> bool:
+    """Whether a search for ``words`` (:func:`search_words`) finds ``folded`` (a text
+    folded by :func:`fold`): every word is in it, in any order and anywhere, so "cong
+    doan co so 12" finds "Công đoàn cơ sở số 12". The one rule of every search box."""
+    return all(word in folded for word in words)
+
+
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
     """``text`` folded as :func:`fold` folds it, character by character, with the
     position in ``text`` each folded character comes from: a match of ``fold(words)``
@@ -192,8 +204,11 @@ __all__ = [
     "FORMULA_START",
     "first_unclean",
     "first_unclean_json",
+    "fold",
     "forbidden_character",
+    "found",
     "inert_csv",
     "natural_key",
     "natural_text",
+    "search_words",
 ]

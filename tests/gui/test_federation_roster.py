@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app.audit.view import list_audit
 from app.core.context import open_context
+from app.core.text import fold
 from app.demo.province import Demo, make_demo
 from app.roster.columns import COLUMNS
 from app.roster.tree import list_roster
@@ -199,6 +200,24 @@ def test_the_search_keys_come_with_the_roster_from_the_worker(
     assert all(u.code in shown for u in page.model.units() if u.name == unit.name), (
         "every unit of that name found, its ancestors kept"
     )
+
+
+def test_a_search_finds_the_words_typed_in_any_order(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage]
+) -> None:
+    """A new user typed "cong doan co so 12" for "Công đoàn cơ sở số 12" and found
+    nothing: the words had to follow one another. Every word found anywhere is enough."""
+    _demo, page = roster_page
+    unit = next(u for u in page.model.units() if u.kind is UnitKind.GRASSROOTS)
+    words = fold(unit.name).split()
+    page.search_for(" ".join(reversed(words)))  # e.g. "12 so co so doan cong"
+    shown: list[str] = []
+    rows = [page.proxy.index(r, 0) for r in range(page.proxy.rowCount())]
+    while rows:
+        index = rows.pop()
+        shown.append(page.proxy.index(index.row(), RosterColumn.CODE, index.parent()).data())
+        rows += [page.proxy.index(r, 0, index) for r in range(page.proxy.rowCount(index))]
+    assert len(words) > 1 and unit.code in shown
 
 
 def test_a_roster_set_without_keys_folds_them_on_the_first_search(

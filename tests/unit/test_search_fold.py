@@ -8,7 +8,7 @@ import pytest
 from app.audit import read_audit
 from app.core import audit
 from app.core.context import AppContext
-from app.core.text import fold
+from app.core.text import fold, found, search_words
 
 pytestmark = pytest.mark.both_backends
 
@@ -53,3 +53,24 @@ def test_audit_search_without_diacritics(ctx: AppContext) -> None:
         assert [row.subject for row in found] == ["CS-0042"], typed
     assert read_audit(ctx, text="khong co ai") == []
     assert {row.subject for row in read_audit(ctx, text="")} >= {"CS-0042", "CS-0043"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("cong doan co so 12", "Công đoàn cơ sở số 12"),  # a word between the typed ones
+        ("12 cong doan", "Công đoàn cơ sở số 12"),  # in another order
+        ("hoa nong", "Nông Thị Hoa"),
+        ("  ", "anything"),  # nothing typed: everything found
+    ],
+)
+def test_a_search_finds_every_word_anywhere(typed: str, text: str) -> None:
+    assert found(search_words(typed), fold(text))
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [("cong doan 13", "Công đoàn cơ sở số 12"), ("hoa hong", "Nông Thị Hoa")],
+)
+def test_a_search_needs_every_word(typed: str, text: str) -> None:
+    assert not found(search_words(typed), fold(text))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.core import domain
 from app.core.i18n import gettext as _
-from app.core.text import fold
+from app.core.text import fold, found, search_words
 from app.exchange import ItemResult, Outcome
 
 from ui.federation.common import (
@@ -175,7 +175,7 @@ class ImportFilter(QSortFilterProxyModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._outcomes: frozenset[Outcome] = frozenset()
-        self._words = ""
+        self._words: tuple[str, ...] = ()
 
     def set_outcomes(self, outcomes: frozenset[Outcome]) -> None:
         with rows_refiltered(self):
@@ -183,7 +183,7 @@ class ImportFilter(QSortFilterProxyModel):
 
     def set_text(self, text: str) -> None:
         with rows_refiltered(self):
-            self._words = fold(text.strip())
+            self._words = search_words(text)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
@@ -193,7 +193,7 @@ class ImportFilter(QSortFilterProxyModel):
             return False
         if self._words:
             haystack = fold(f"{item.file_name} {model.unit_text(item)} {item.unit_code}")
-            return self._words in haystack
+            return found(self._words, haystack)
         return True
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:

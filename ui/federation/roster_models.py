@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from app.core import domain
 from app.core.format import format_number
 from app.core.i18n import gettext as _
-from app.core.text import fold
+from app.core.text import found, search_words
 from db.enums import Sector, UnitKind
 
 from ui.federation.common import rows_refiltered
@@ -119,9 +119,12 @@ class RosterTreeModel(QAbstractItemModel):
         """The position (internal id) of the unit at ``row`` under ``parent``."""
         return self._children[parent.internalId() if parent.isValid() else -1][row]
 
-    def matching(self, words: str, sector: Sector | None, cluster: str | None) -> frozenset[int]:
-        """Positions of the units whose folded code, name and chair contain ``words`` (already
-        folded) and that have the sector and the cluster, when given."""
+    def matching(
+        self, words: tuple[str, ...], sector: Sector | None, cluster: str | None
+    ) -> frozenset[int]:
+        """Positions of the units whose folded code, name and chair a search for ``words``
+        (:func:`app.core.text.search_words`) finds, and that have the sector and the
+        cluster, when given."""
         if self._folded is None:
             from app.roster import search_keys  # its module reads the database (SQLAlchemy)
 
@@ -132,7 +135,7 @@ class RosterTreeModel(QAbstractItemModel):
             for n, unit in enumerate(self._units)
             if (sector is None or unit.sector is sector)
             and (cluster is None or unit.cluster_code == cluster)
-            and (not words or words in folded[n])
+            and (not words or found(words, folded[n]))
         )
 
     def has_search_keys(self) -> bool:
@@ -237,7 +240,7 @@ class RosterFilter(QSortFilterProxyModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
-        self._words = ""
+        self._words: tuple[str, ...] = ()
         self._sector: Sector | None = None
         self._cluster: str | None = None
         self._matches: frozenset[int] | None = None  # None: no filter
@@ -251,7 +254,7 @@ class RosterFilter(QSortFilterProxyModel):
     ) -> None:
         with rows_refiltered(self):
             if words is not None:
-                self._words = fold(words.strip())
+                self._words = search_words(words)
             if sector is not ...:
                 self._sector = sector
             if cluster is not ...:

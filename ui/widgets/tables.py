@@ -18,7 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
-from app.core.text import fold
+from app.core.text import fold, found, search_words
 from db.enums import SECTOR_GROUPS, Sector, UnitKind
 
 if TYPE_CHECKING:
@@ -227,12 +227,12 @@ class WordsFilter(QSortFilterProxyModel):
         self, parent: QObject | None = None, *, columns: Iterable[int] | None = None
     ) -> None:
         super().__init__(parent)
-        self._words = ""
+        self._words: tuple[str, ...] = ()
         self._columns = None if columns is None else tuple(columns)
 
     def set_words(self, text: str) -> None:
         with rows_refiltered(self):
-            self._words = fold(text)
+            self._words = search_words(text)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         if not self._words:
@@ -240,4 +240,4 @@ class WordsFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         columns = self._columns or range(model.columnCount(source_parent))
         texts = (model.index(source_row, column, source_parent).data() for column in columns)
-        return self._words in fold(" ".join(str(text) for text in texts if text is not None))
+        return found(self._words, fold(" ".join(str(text) for text in texts if text is not None)))
