@@ -202,6 +202,8 @@ def test_cancel_keeps_the_files_finished(
         QTest.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
         task = dialog.task
         assert task is not None and dialog.cancel_button.text() == "Hủy"
+        # Quitting meanwhile waits for it, and its notice says what it waits for.
+        assert not task.reads and task.doing == "việc in các văn bản"
         assert not dialog.print_button.isEnabled() and dialog.progress.isVisible()
         task.signals.progress.connect(hold, Qt.ConnectionType.DirectConnection)
         pool_free.set()

@@ -304,7 +304,9 @@ class BatchPrintDialog(QDialog):
             )
 
         self._running(True)
-        self.task = self._runner.run(job, self._finished, self._failed, self._progress)
+        self.task = self._runner.run(
+            job, self._finished, self._failed, self._progress, doing=_("printing the documents")
+        )
 
     def _running(self, running: bool) -> None:
         for widget in (

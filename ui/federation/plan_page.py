@@ -415,7 +415,9 @@ class PlanPage(Page):
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.export_button.setEnabled(False)
-        self.export_task = self._runner.run(job, finished, failed, self._progress)
+        self.export_task = self._runner.run(
+            job, finished, failed, self._progress, doing=_("writing the plan packages")
+        )
 
     @Slot()
     def cancel_export(self) -> None:

@@ -298,7 +298,13 @@ class ReminderDialog(QDialog):
         remember_folder(FOLDER_PURPOSE, folder)
         self._set_busy(True)
         self.status.setText(_("Writing the reminder letters…"))
-        self.task = self._runner.run(job, self._finished, self._failed, self._progressed)
+        self.task = self._runner.run(
+            job,
+            self._finished,
+            self._failed,
+            self._progressed,
+            doing=_("writing the reminder letters"),
+        )
 
     def _set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
