@@ -218,6 +218,20 @@ def test_a_search_finds_the_words_typed_in_any_order(
         shown.append(page.proxy.index(index.row(), RosterColumn.CODE, index.parent()).data())
         rows += [page.proxy.index(r, 0, index) for r in range(page.proxy.rowCount(index))]
     assert len(words) > 1 and unit.code in shown
+    assert page.summary.text().startswith("Tìm thấy ")
+
+
+def test_a_search_that_finds_nothing_says_so(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage]
+) -> None:
+    """An empty tree after a search must not read as an empty roster."""
+    _demo, page = roster_page
+    whole = page.summary.text()
+    page.search_for("khong co don vi nao ten nhu the nay")
+    assert page.proxy.rowCount() == 0
+    assert page.summary.text().startswith("Không có đơn vị nào khớp với nội dung tìm và bộ lọc.")
+    page.search_for("")
+    assert page.summary.text() == whole
 
 
 def test_a_roster_set_without_keys_folds_them_on_the_first_search(

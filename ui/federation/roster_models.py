@@ -271,6 +271,11 @@ class RosterFilter(QSortFilterProxyModel):
     def active(self) -> bool:
         return bool(self._words) or self._sector is not None or self._cluster is not None
 
+    def matched(self) -> int | None:
+        """How many units the search and filters find (their ancestors, shown to place
+        them, aside); None when nothing filters."""
+        return None if self._matches is None else len(self._matches)
+
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         if self._matches is None:
             return True

@@ -231,17 +231,23 @@ class RosterPage(Page):
         upper = sum(1 for u in units if u.kind is UnitKind.UPPER)
         grassroots = sum(1 for u in units if u.kind is UnitKind.GRASSROOTS)
         clusters = len({u.cluster_code for u in units if u.cluster_code})
-        self.summary.setText(
-            _(
-                "{year}: {upper} upper-level unions, {grassroots} grassroots unions, "
-                "{clusters} clusters."
-            ).format(
-                year=self.year,
-                upper=format_number(upper),
-                grassroots=format_number(grassroots),
-                clusters=clusters,
-            )
+        text = _(
+            "{year}: {upper} upper-level unions, {grassroots} grassroots unions, "
+            "{clusters} clusters."
+        ).format(
+            year=self.year,
+            upper=format_number(upper),
+            grassroots=format_number(grassroots),
+            clusters=clusters,
         )
+        matched = self.proxy.matched()
+        if matched == 0:  # an empty tree must not read as an empty roster
+            text = _("No unit matches the search and filters. {roster}").format(roster=text)
+        elif matched is not None:
+            text = _("{count} units found. {roster}").format(
+                count=format_number(matched), roster=text
+            )
+        self.summary.setText(text)
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -291,6 +297,7 @@ class RosterPage(Page):
         self._search_timer.stop()
         self.proxy.set_filters(words=self.search.text())
         self._expand_top()
+        self._show_summary()
 
     def search_for(self, text: str) -> None:
         """Type ``text`` in the search box and filter at once (no typing pause)."""
@@ -301,11 +308,13 @@ class RosterPage(Page):
     def _sector_chosen(self, _index: int) -> None:
         self.proxy.set_filters(sector=self.sector_combo.currentData())
         self._expand_top()
+        self._show_summary()
 
     @Slot(int)
     def _cluster_chosen(self, _index: int) -> None:
         self.proxy.set_filters(cluster=self.cluster_combo.currentData())
         self._expand_top()
+        self._show_summary()
 
     def visible_codes(self) -> list[str]:
         """Codes of the units the filter shows (depth first), for tests."""
