@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -42,6 +41,7 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.widgets.errors import report_failure
+from ui.widgets.placeholder_table import PlaceholderTable
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
@@ -89,6 +89,8 @@ class ScoreboardView(QWidget):
         self.last_pdf: Path | None = None
         self._plan_ids: list[str] = []
         self._chosen_plan: str | None = None
+        #: The last load failed while no scores were on screen (the tables say so).
+        self._load_failed = False
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -111,6 +113,14 @@ class ScoreboardView(QWidget):
             self.print_proposals_action,
         )
         self._leader_actions = (self.trust_action, self.import_members_action, self.covenant_action)
+        # Each role's actions appear once the role is known (the first load): before it
+        # the federation saw the cluster leader's buttons, gone when the scores came.
+        for action in (*self._federation_actions, *self._leader_actions):
+            action.setVisible(False)
+        #: What needs a scoreboard on screen, enabled once one is.
+        self._board_actions = (self.rules_action, self.export_action, self.print_ranking_action)
+        for action in self._board_actions:
+            action.setEnabled(False)
         self.refresh_action.triggered.connect(self.reload)
         for action in (
             self.refresh_action,
@@ -151,7 +161,9 @@ class ScoreboardView(QWidget):
         self.proxy = ScoreFilter(self)
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_words)
-        self.table = QTableView()
+        # Both tables say the scores are being computed (or could not be) while they
+        # have no rows: an empty grid read as "no data" (walkthrough).
+        self.table = PlaceholderTable()
         self.table.setObjectName("scoring-table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -172,7 +184,7 @@ class ScoreboardView(QWidget):
         self.unit_header.setWordWrap(True)
         self.unit_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_model = WhyModel(self)
-        self.why = QTableView()
+        self.why = PlaceholderTable()
         self.why.setObjectName("scoring-why")
         self.why.setModel(self.why_model)
         self.why.setWordWrap(True)
@@ -266,9 +278,23 @@ class ScoreboardView(QWidget):
         )
         self.model.retranslate()
         self.why_model.retranslate()
+        self._show_waiting()
         if self.board is not None:
             self._fill_scopes()
         self._show_selected()
+
+    def _show_waiting(self) -> None:
+        """Until a scoreboard is on screen, say it is being computed, or that it could not
+        be and how to try again (the tables, the ranking chooser and the unit's header)."""
+        if self.board is not None:
+            text = ""
+        elif self._load_failed:
+            text = _("The scores could not be computed. Press Refresh to try again.")
+        else:
+            text = _("Computing the scores…")
+        self.table.set_placeholder(text)
+        self.why.set_placeholder(text)
+        self.scope_combo.setPlaceholderText(text)
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -290,7 +316,18 @@ class ScoreboardView(QWidget):
             # thread: for the country's 126,358 units that froze the window.
             return installation, summaries, board, score_rows(board, None)
 
-        self._runner.run(job, self._loaded, self._error)
+        if self._load_failed:  # computing again: the tables say so, not the failure
+            self._load_failed = False
+            self._show_waiting()
+            self._show_selected()
+        self._runner.run(job, self._loaded, self._load_error)
+
+    def _load_error(self, error: BaseException) -> None:
+        if self.board is None:
+            self._load_failed = True
+            self._show_waiting()
+            self._show_selected()
+        self._error(error)
 
     def _loaded(self, result: tuple[Any, list[Any], Scoreboard, list[ScoreRow]]) -> None:
         installation, summaries, board, every_unit = result
@@ -301,6 +338,8 @@ class ScoreboardView(QWidget):
             action.setVisible(not leader)
         for action in self._leader_actions:
             action.setVisible(leader)
+        for action in self._board_actions:
+            action.setEnabled(True)
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         self._plan_ids = [s.id for s in summaries]
@@ -314,6 +353,8 @@ class ScoreboardView(QWidget):
     def show_board(self, board: Scoreboard) -> None:
         selected = self.selected_score()
         self.board = board
+        self._load_failed = False
+        self._show_waiting()
         self.banner.setVisible(board.rules.rules.example)
         self.banner_button.setVisible(board.rules.rules.example)
         self._fill_scopes()
@@ -435,7 +476,10 @@ class ScoreboardView(QWidget):
         score = self.selected_score()
         board = self.board
         self.why_model.set_score(score)
-        if score is None or board is None:
+        if board is None:  # the tables say why they are empty
+            self.unit_header.setText("")
+            return
+        if score is None:
             self.unit_header.setText(_("Choose a unit to see why it has its score."))
             return
         lines = [f"<b>{score.unit.code} — {score.unit.name}</b>"]
