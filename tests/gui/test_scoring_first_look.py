@@ -2,7 +2,9 @@
 
 - while the scores are computed the tables and the ranking chooser say so (an empty
   grid read as "no data"), a failure says how to try again, and no role's actions show
-  before the role is known (the cluster leader's buttons showed at the federation).
+  before the role is known (the cluster leader's buttons showed at the federation);
+- at 100% and 125% the score is wholly visible in the list, the explanation column
+  has the room the pane leaves and no row fills the explanation table.
 
 The worker is held (a job queued before the scoreboard's) so the waiting state is
 looked at for certain, whatever the machine's speed.
@@ -17,16 +19,19 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QSplitter
 
 from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.setup.first_run import initialize
+from db import models
 from db.enums import Role
 from tests.unit.scoring.cluster import make_cluster
 
+from ui.scoring.models import ScoreColumn, WhyColumn
 from ui.scoring.screen import ScoringScreen
 from ui.widgets.placeholder_table import PlaceholderTable
 from ui.widgets.tasks import TaskRunner
@@ -152,3 +157,51 @@ def test_a_failed_load_says_so_and_refresh_tries_again(
         assert screen.table.placeholder() == WAITING, "computing again, not the failure"
     assert not screen.table.showing_placeholder()
     assert screen.model.rowCount() > 0
+
+
+def test_the_score_and_the_explanation_are_readable(
+    qtbot: QtBot,
+    federation: AppContext,
+    held: tuple[ScoringScreen, threading.Event],
+    scale: float,
+    tmp_path: Path,
+) -> None:
+    screen, release = held
+    with federation.unit_of_work() as session:  # names as long as real ones
+        for unit in session.scalars(select(models.Unit).where(models.Unit.code != "")):
+            unit.name = f"Công đoàn cơ sở Công ty Cổ phần Xi măng Tân Quang số {unit.code}"
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        release.set()
+    splitter = screen.findChild(QSplitter)
+    assert splitter is not None
+    assert sum(splitter.sizes()) <= screen.width()
+
+    # The score wholly visible in the list, as wide as its widest figure.
+    table = screen.table
+    header = table.horizontalHeader()
+    right = header.sectionViewportPosition(ScoreColumn.SCORE) + header.sectionSize(
+        ScoreColumn.SCORE
+    )
+    assert header.sectionViewportPosition(ScoreColumn.SCORE) >= 0
+    assert right <= table.viewport().width(), (right, table.viewport().width())
+    assert header.sectionSize(ScoreColumn.SCORE) >= table.sizeHintForColumn(ScoreColumn.SCORE)
+
+    # The explanation has the room the pane leaves; no row fills the table.
+    assert screen.select_unit("A")
+    why = screen.why
+    rows = screen.why_model.rowCount()
+    assert rows > 0
+
+    def fitted() -> bool:
+        least = why.verticalHeader().minimumSectionSize()
+        return all(why.rowHeight(r) == max(least, why.sizeHintForRow(r)) for r in range(rows))
+
+    qtbot.waitUntil(fitted, timeout=5000)
+    width = why.viewport().width()
+    widths = [why.columnWidth(c) for c in WhyColumn]
+    assert widths[WhyColumn.WHY] == max(widths), widths  # the widest column
+    assert widths[WhyColumn.WHY] >= 0.3 * width, (widths, width)
+    tallest = max(why.rowHeight(r) for r in range(rows))
+    assert tallest <= why.viewport().height() / 3, (tallest, why.viewport().height())
+    qtbot.wait(50)  # laid out as the user sees it
+    screen.grab().save(str(tmp_path / f"scoring-why-{int(scale * 100)}.png"))

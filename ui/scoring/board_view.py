@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -171,9 +171,13 @@ class ScoreboardView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        # The score, the key figure, right after the unit's name: it was the fifth
+        # column, cut at the splitter at 125% (walkthrough). The name takes what the
+        # pane leaves (:meth:`_fit_score_columns`).
+        header.moveSection(header.visualIndex(ScoreColumn.SCORE), ScoreColumn.NAME + 1)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.scale_label = QLabel()  # on what scale the scores shown are, in words
@@ -198,8 +202,12 @@ class ScoreboardView(QWidget):
             WhyColumn.POINTS,
         ):
             why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.ResizeToContents)
+        # The indicator and the two values get a share of the width, the explanation the
+        # rest (:meth:`_fit_why_columns`): with the values as wide as their text, the
+        # explanation had ~70 px at 125% and wrapped one word a line (walkthrough).
+        for why_column in (WhyColumn.INDICATOR, WhyColumn.REGISTERED, WhyColumn.ACHIEVED):
+            why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.Interactive)
         why_header.setSectionResizeMode(WhyColumn.WHY, QHeaderView.ResizeMode.Stretch)
-        self.why.setColumnWidth(WhyColumn.INDICATOR, 190)
         # Row heights follow the width the explanation has now, not the one it had
         # when the unit was chosen (rows 300 px tall stayed after the pane widened).
         self._rows_fit = QTimer(self)
@@ -223,6 +231,17 @@ class ScoreboardView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        self._splitter = splitter
+        #: The user dragged the splitter: the split is theirs, no longer fitted.
+        self._split_by_user = False
+        splitter.splitterMoved.connect(self._split_moved)
+        # After the splitter shared out a new width itself (its own resize comes after).
+        self._split_fit = QTimer(self)
+        self._split_fit.setSingleShot(True)
+        self._split_fit.setInterval(0)
+        self._split_fit.timeout.connect(self._fit_split)
+        for watched in (splitter, self.table.viewport(), self.why.viewport()):
+            watched.installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(self._plan_label)
@@ -428,10 +447,87 @@ class ScoreboardView(QWidget):
         column = ScoreColumn.CODE if placings is None else ScoreColumn.RANK
         self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(
-            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
-        )
+        self._names_width = self.table.columnWidth(ScoreColumn.NAME)
+        self._fit_split()
+        self._fit_score_columns()
         self._show_selected()
+
+    # --- sizes ------------------------------------------------------------------------------------
+
+    _names_width = 0  # the unit names' widest text in the table (its column's width fitted)
+
+    def _em(self) -> int:
+        return max(1, self.table.fontMetrics().horizontalAdvance("M"))
+
+    def _list_width(self, name_width: int) -> int:
+        """The left pane's width showing rank, code, a name ``name_width`` wide and the score."""
+        table = self.table
+        columns = (ScoreColumn.RANK, ScoreColumn.CODE, ScoreColumn.SCORE)
+        return (
+            sum(table.columnWidth(c) for c in columns)
+            + name_width
+            + table.verticalScrollBar().sizeHint().width()
+            + 2 * table.frameWidth()
+            + 4
+        )
+
+    def _fit_split(self) -> None:
+        """Until the user drags it: the list as wide as rank, code, a readable name and the
+        score need (at most 45% of the width), the explanation the rest."""
+        splitter = self._splitter
+        total = sum(splitter.sizes())
+        if self._split_by_user or total <= 0:
+            return
+        wanted = self._list_width(min(self._names_width or 0, 18 * self._em()))
+        left = max(min(wanted, total * 45 // 100), 1)
+        splitter.setSizes([left, total - left])
+
+    @Slot(int, int)
+    def _split_moved(self, _position: int, _index: int) -> None:
+        self._split_by_user = True
+
+    def _fit_score_columns(self) -> None:
+        """The unit's name as wide as the list leaves once rank, code and score are shown
+        (never under 8 em, never wider than the widest name): the score is wholly visible."""
+        table = self.table
+        shown = (ScoreColumn.RANK, ScoreColumn.CODE, ScoreColumn.SCORE)
+        room = table.viewport().width() - sum(table.columnWidth(c) for c in shown)
+        width = max(8 * self._em(), min(self._names_width or room, room))
+        if table.columnWidth(ScoreColumn.NAME) != width:
+            table.setColumnWidth(ScoreColumn.NAME, width)
+
+    def _fit_why_columns(self) -> None:
+        """Code, attainment and points as wide as their text; the indicator up to 30% and
+        each value up to 15% of what is left; the explanation the rest (44% at least)."""
+        why = self.why
+        header = why.horizontalHeader()
+        fixed = sum(
+            header.sectionSize(c) for c in (WhyColumn.CODE, WhyColumn.ATTAINMENT, WhyColumn.POINTS)
+        )
+        rest = max(why.viewport().width() - fixed, 0)
+        em = self._em()
+
+        def content(column: WhyColumn) -> int:
+            return max(why.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        for column, share, least in (
+            (WhyColumn.INDICATOR, 30, 8 * em),
+            (WhyColumn.REGISTERED, 13, 4 * em),
+            (WhyColumn.ACHIEVED, 13, 4 * em),
+        ):
+            width = min(content(column), max(rest * share // 100, least))
+            if header.sectionSize(column) != width:
+                why.setColumnWidth(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            if watched is self._splitter:
+                self._split_fit.start()
+            elif watched is self.table.viewport():
+                self._fit_score_columns()
+            elif watched is self.why.viewport():
+                self._fit_why_columns()
+        return super().eventFilter(watched, event)
 
     @Slot(int)
     def _plan_chosen(self, index: int) -> None:
@@ -501,6 +597,7 @@ class ScoreboardView(QWidget):
         grade = board.grade_label(score.grade)
         lines.append(_("Grade: {grade}.").format(grade=grade))
         self.unit_header.setText("<br>".join(lines))
+        self._fit_why_columns()
         self.why.resizeRowsToContents()
 
     # --- errors -----------------------------------------------------------------------------------
