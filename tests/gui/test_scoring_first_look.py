@@ -4,7 +4,9 @@
   grid read as "no data"), a failure says how to try again, and no role's actions show
   before the role is known (the cluster leader's buttons showed at the federation);
 - at 100% and 125% the score is wholly visible in the list, the explanation column
-  has the room the pane leaves and no row fills the explanation table.
+  has the room the pane leaves and no row fills the explanation table;
+- every unit is listed cluster by cluster in rank order, clusters in natural order,
+  and the score's first header click lists the best first.
 
 The worker is held (a job queued before the scoreboard's) so the waiting state is
 looked at for certain, whatever the machine's speed.
@@ -21,7 +23,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QSplitter
 
 from app.core import i18n
@@ -29,7 +33,7 @@ from app.core.context import AppContext, open_context
 from app.setup.first_run import initialize
 from db import models
 from db.enums import Role
-from tests.unit.scoring.cluster import make_cluster
+from tests.unit.scoring.cluster import YEAR, make_cluster
 
 from ui.scoring.models import ScoreColumn, WhyColumn
 from ui.scoring.screen import ScoringScreen
@@ -205,3 +209,59 @@ def test_the_score_and_the_explanation_are_readable(
     assert tallest <= why.viewport().height() / 3, (tallest, why.viewport().height())
     qtbot.wait(50)  # laid out as the user sees it
     screen.grab().save(str(tmp_path / f"scoring-why-{int(scale * 100)}.png"))
+
+
+@pytest.fixture
+def clusters(federation: AppContext) -> AppContext:
+    """Units G, H and U moved to "Cụm 10", "Cụm 2" and "Cụm 1"."""
+    with federation.unit_of_work() as session:
+        for code, name in (("G", "Cụm 10"), ("H", "Cụm 2"), ("U", "Cụm 1")):
+            cluster = models.Cluster(year=YEAR, code=name, name=name)
+            session.add(cluster)
+            session.flush()
+            unit = session.scalar(select(models.Unit).where(models.Unit.code == code))
+            assert unit is not None
+            entry = session.scalar(
+                select(models.RosterEntry).where(
+                    models.RosterEntry.unit_id == unit.id, models.RosterEntry.year == YEAR
+                )
+            )
+            assert entry is not None
+            entry.cluster_id = cluster.id
+    return federation
+
+
+def test_units_open_in_rank_order_and_the_score_sorts_best_first(
+    qtbot: QtBot, clusters: AppContext
+) -> None:
+    i18n.set_language("vi")
+    runner = TaskRunner()
+    screen = ScoringScreen(clusters, runner)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    with qtbot.waitSignal(screen.loaded, timeout=20000):
+        screen.reload()
+    scopes = [screen.scope_combo.itemText(i) for i in range(1, 5)]
+    assert scopes == ["Cụm 1", "Cụm 2", "Cụm 10", "Cụm A"], "natural order"
+
+    proxy = screen.proxy
+
+    def shown(column: ScoreColumn) -> list[str]:
+        return [str(proxy.index(r, column).data()) for r in range(proxy.rowCount())]
+
+    # Every unit, cluster by cluster, each in its rank: the ranks read 1, 2, 3…
+    assert shown(ScoreColumn.CLUSTER) == ["Cụm 1", "Cụm 2", "Cụm 10"] + ["Cụm A"] * 6
+    assert shown(ScoreColumn.RANK)[3:] == ["1", "2=", "2=", "4", "5", "—"]
+
+    header = screen.table.horizontalHeader()
+    x = (
+        header.sectionViewportPosition(ScoreColumn.SCORE)
+        + header.sectionSize(ScoreColumn.SCORE) // 2
+    )
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorSection() == ScoreColumn.SCORE
+    rows = [screen.model.row_at(proxy.mapToSource(proxy.index(r, 0)).row()) for r in range(9)]
+    scores = [float(r.score.score) if r.score.score is not None else -1.0 for r in rows]
+    assert scores == sorted(scores, reverse=True), "best first on the first click"
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=20000)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
+from app.core.text import natural_key
 from app.scoring import Placing, Scoreboard, UnitScore, scale_words, score_scale
 
 from ui.scoring.models import (
@@ -389,8 +390,9 @@ class ScoreboardView(QWidget):
         self.scope_combo.clear()
         if board.source == "federation":
             self.scope_combo.addItem(_("All units (rank in their cluster)"), "all:")
+        # Natural order, as the dashboard's scopes: Cụm 2 before Cụm 10.
         for cluster_id, name in sorted(
-            board.cluster_names.items(), key=lambda item: (item[0] is None, item[1])
+            board.cluster_names.items(), key=lambda item: (item[0] is None, natural_key(item[1]))
         ):
             if cluster_id is None:
                 continue
@@ -404,7 +406,7 @@ class ScoreboardView(QWidget):
             uppers = {s.unit.id for s in board.scores}
             for parent_id, name in sorted(
                 board.parent_names.items(),
-                key=lambda item: (item[0] not in uppers, (item[1] or "").casefold()),
+                key=lambda item: (item[0] not in uppers, natural_key(item[1] or "")),
             ):
                 text = (
                     _("Upper-level union: {name}").format(name=name)
@@ -443,9 +445,9 @@ class ScoreboardView(QWidget):
             (row.score.score for row in rows), normalised=board.rules.rules.normalise
         )
         self.scale_label.setText(scale_words(scale))
-        # A ranking shows in its order (ties listed by code); all units by code.
-        column = ScoreColumn.CODE if placings is None else ScoreColumn.RANK
-        self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        # A ranking shows in its order (ties listed by code); all units cluster by
+        # cluster, each in its rank (by code, the ranks read 29, 1, 63…: walkthrough).
+        self.table.sortByColumn(ScoreColumn.RANK, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
         self._names_width = self.table.columnWidth(ScoreColumn.NAME)
         self._fit_split()
