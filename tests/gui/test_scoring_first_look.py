@@ -116,6 +116,8 @@ def test_the_scores_are_said_to_be_coming_and_no_role_shows_before_its_own(
         assert _painted(table)
     assert screen.scope_combo.currentIndex() == -1
     assert screen.scope_combo.placeholderText() == WAITING
+    assert screen.plan_combo.currentIndex() == -1
+    assert screen.plan_combo.placeholderText() == WAITING
     assert _role_actions(screen) == [], "no role's actions before the role is known"
     assert not screen.rules_action.isEnabled()
     screen.grab().save(str(tmp_path / f"scoring-loading-{int(scale * 100)}.png"))

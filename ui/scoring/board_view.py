@@ -305,7 +305,7 @@ class ScoreboardView(QWidget):
 
     def _show_waiting(self) -> None:
         """Until a scoreboard is on screen, say it is being computed, or that it could not
-        be and how to try again (the tables, the ranking chooser and the unit's header)."""
+        be and how to try again (the tables and the plan and ranking choosers)."""
         if self.board is not None:
             text = ""
         elif self._load_failed:
@@ -315,6 +315,7 @@ class ScoreboardView(QWidget):
         self.table.set_placeholder(text)
         self.why.set_placeholder(text)
         self.scope_combo.setPlaceholderText(text)
+        self.plan_combo.setPlaceholderText(text)
 
     # --- loading ----------------------------------------------------------------------------------
 
