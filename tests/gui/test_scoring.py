@@ -81,8 +81,8 @@ def test_scoring_screen_ranks_explains_rescores_proposes_and_prints(
     qtbot: QtBot, federation: AppContext
 ) -> None:
     screen = open_screen(qtbot, federation)
-    # All units by code, each with its place in its cluster.
-    assert column(screen, ScoreColumn.CODE) == list("ABCDEFGHU")
+    # All units cluster by cluster, each in its rank (ties by code), then those unranked.
+    assert column(screen, ScoreColumn.CODE) == list("ACEDUBFGH")
     assert screen.banner.isHidden()  # the federation's own rules, not the example
 
     choose_scope(qtbot, screen, "Cụm A")
@@ -491,10 +491,11 @@ def test_the_table_model_sorts_its_rows_and_the_selection_follows(
     for the country's units); a header click sorts them stably, the selected unit stays
     selected, and the search still filters in that order."""
     screen = open_screen(qtbot, federation)
+    assert screen.proxy.sortColumn() == -1, "the proxy itself does not sort"
+    assert screen.model.sort_order() == (ScoreColumn.RANK, Qt.SortOrder.AscendingOrder)
+    screen.table.horizontalHeader().setSortIndicator(ScoreColumn.CODE, Qt.SortOrder.AscendingOrder)
     codes = column(screen, ScoreColumn.CODE)
     assert codes == sorted(codes) and len(codes) > 3
-    assert screen.proxy.sortColumn() == -1, "the proxy itself does not sort"
-    assert screen.model.sort_order() == (ScoreColumn.CODE, Qt.SortOrder.AscendingOrder)
     picked = codes[1]
     assert screen.select_unit(picked)
     screen.table.horizontalHeader().setSortIndicator(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.context import AppContext
 from app.core.i18n import gettext as _
+from app.core.text import natural_key
 from app.scoring import Placing, Scoreboard, UnitScore, scale_words, score_scale
 
 from ui.scoring.models import (
@@ -42,6 +42,7 @@ from ui.scoring.models import (
     score_rows,
 )
 from ui.widgets.errors import report_failure
+from ui.widgets.placeholder_table import PlaceholderTable
 from ui.widgets.styles import NOTE_STYLE
 from ui.widgets.tables import WordsFilter
 from ui.widgets.tasks import CancelToken, Runner
@@ -89,6 +90,8 @@ class ScoreboardView(QWidget):
         self.last_pdf: Path | None = None
         self._plan_ids: list[str] = []
         self._chosen_plan: str | None = None
+        #: The last load failed while no scores were on screen (the tables say so).
+        self._load_failed = False
 
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -111,6 +114,14 @@ class ScoreboardView(QWidget):
             self.print_proposals_action,
         )
         self._leader_actions = (self.trust_action, self.import_members_action, self.covenant_action)
+        # Each role's actions appear once the role is known (the first load): before it
+        # the federation saw the cluster leader's buttons, gone when the scores came.
+        for action in (*self._federation_actions, *self._leader_actions):
+            action.setVisible(False)
+        #: What needs a scoreboard on screen, enabled once one is.
+        self._board_actions = (self.rules_action, self.export_action, self.print_ranking_action)
+        for action in self._board_actions:
+            action.setEnabled(False)
         self.refresh_action.triggered.connect(self.reload)
         for action in (
             self.refresh_action,
@@ -151,7 +162,9 @@ class ScoreboardView(QWidget):
         self.proxy = ScoreFilter(self)
         self.proxy.setSourceModel(self.model)
         self.search.textChanged.connect(self.proxy.set_words)
-        self.table = QTableView()
+        # Both tables say the scores are being computed (or could not be) while they
+        # have no rows: an empty grid read as "no data" (walkthrough).
+        self.table = PlaceholderTable()
         self.table.setObjectName("scoring-table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -159,9 +172,13 @@ class ScoreboardView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        # The score, the key figure, right after the unit's name: it was the fifth
+        # column, cut at the splitter at 125% (walkthrough). The name takes what the
+        # pane leaves (:meth:`_fit_score_columns`).
+        header.moveSection(header.visualIndex(ScoreColumn.SCORE), ScoreColumn.NAME + 1)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.scale_label = QLabel()  # on what scale the scores shown are, in words
@@ -172,7 +189,7 @@ class ScoreboardView(QWidget):
         self.unit_header.setWordWrap(True)
         self.unit_header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.why_model = WhyModel(self)
-        self.why = QTableView()
+        self.why = PlaceholderTable()
         self.why.setObjectName("scoring-why")
         self.why.setModel(self.why_model)
         self.why.setWordWrap(True)
@@ -186,8 +203,12 @@ class ScoreboardView(QWidget):
             WhyColumn.POINTS,
         ):
             why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.ResizeToContents)
+        # The indicator and the two values get a share of the width, the explanation the
+        # rest (:meth:`_fit_why_columns`): with the values as wide as their text, the
+        # explanation had ~70 px at 125% and wrapped one word a line (walkthrough).
+        for why_column in (WhyColumn.INDICATOR, WhyColumn.REGISTERED, WhyColumn.ACHIEVED):
+            why_header.setSectionResizeMode(why_column, QHeaderView.ResizeMode.Interactive)
         why_header.setSectionResizeMode(WhyColumn.WHY, QHeaderView.ResizeMode.Stretch)
-        self.why.setColumnWidth(WhyColumn.INDICATOR, 190)
         # Row heights follow the width the explanation has now, not the one it had
         # when the unit was chosen (rows 300 px tall stayed after the pane widened).
         self._rows_fit = QTimer(self)
@@ -211,6 +232,17 @@ class ScoreboardView(QWidget):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        self._splitter = splitter
+        #: The user dragged the splitter: the split is theirs, no longer fitted.
+        self._split_by_user = False
+        splitter.splitterMoved.connect(self._split_moved)
+        # After the splitter shared out a new width itself (its own resize comes after).
+        self._split_fit = QTimer(self)
+        self._split_fit.setSingleShot(True)
+        self._split_fit.setInterval(0)
+        self._split_fit.timeout.connect(self._fit_split)
+        for watched in (splitter, self.table.viewport(), self.why.viewport()):
+            watched.installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(self._plan_label)
@@ -266,9 +298,24 @@ class ScoreboardView(QWidget):
         )
         self.model.retranslate()
         self.why_model.retranslate()
+        self._show_waiting()
         if self.board is not None:
             self._fill_scopes()
         self._show_selected()
+
+    def _show_waiting(self) -> None:
+        """Until a scoreboard is on screen, say it is being computed, or that it could not
+        be and how to try again (the tables and the plan and ranking choosers)."""
+        if self.board is not None:
+            text = ""
+        elif self._load_failed:
+            text = _("The scores could not be computed. Press Refresh to try again.")
+        else:
+            text = _("Computing the scores…")
+        self.table.set_placeholder(text)
+        self.why.set_placeholder(text)
+        self.scope_combo.setPlaceholderText(text)
+        self.plan_combo.setPlaceholderText(text)
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -290,7 +337,18 @@ class ScoreboardView(QWidget):
             # thread: for the country's 126,358 units that froze the window.
             return installation, summaries, board, score_rows(board, None)
 
-        self._runner.run(job, self._loaded, self._error)
+        if self._load_failed:  # computing again: the tables say so, not the failure
+            self._load_failed = False
+            self._show_waiting()
+            self._show_selected()
+        self._runner.run(job, self._loaded, self._load_error)
+
+    def _load_error(self, error: BaseException) -> None:
+        if self.board is None:
+            self._load_failed = True
+            self._show_waiting()
+            self._show_selected()
+        self._error(error)
 
     def _loaded(self, result: tuple[Any, list[Any], Scoreboard, list[ScoreRow]]) -> None:
         installation, summaries, board, every_unit = result
@@ -301,6 +359,8 @@ class ScoreboardView(QWidget):
             action.setVisible(not leader)
         for action in self._leader_actions:
             action.setVisible(leader)
+        for action in self._board_actions:
+            action.setEnabled(True)
         self.plan_combo.blockSignals(True)
         self.plan_combo.clear()
         self._plan_ids = [s.id for s in summaries]
@@ -314,6 +374,8 @@ class ScoreboardView(QWidget):
     def show_board(self, board: Scoreboard) -> None:
         selected = self.selected_score()
         self.board = board
+        self._load_failed = False
+        self._show_waiting()
         self.banner.setVisible(board.rules.rules.example)
         self.banner_button.setVisible(board.rules.rules.example)
         self._fill_scopes()
@@ -329,8 +391,9 @@ class ScoreboardView(QWidget):
         self.scope_combo.clear()
         if board.source == "federation":
             self.scope_combo.addItem(_("All units (rank in their cluster)"), "all:")
+        # Natural order, as the dashboard's scopes: Cụm 2 before Cụm 10.
         for cluster_id, name in sorted(
-            board.cluster_names.items(), key=lambda item: (item[0] is None, item[1])
+            board.cluster_names.items(), key=lambda item: (item[0] is None, natural_key(item[1]))
         ):
             if cluster_id is None:
                 continue
@@ -344,7 +407,7 @@ class ScoreboardView(QWidget):
             uppers = {s.unit.id for s in board.scores}
             for parent_id, name in sorted(
                 board.parent_names.items(),
-                key=lambda item: (item[0] not in uppers, (item[1] or "").casefold()),
+                key=lambda item: (item[0] not in uppers, natural_key(item[1] or "")),
             ):
                 text = (
                     _("Upper-level union: {name}").format(name=name)
@@ -383,14 +446,91 @@ class ScoreboardView(QWidget):
             (row.score.score for row in rows), normalised=board.rules.rules.normalise
         )
         self.scale_label.setText(scale_words(scale))
-        # A ranking shows in its order (ties listed by code); all units by code.
-        column = ScoreColumn.CODE if placings is None else ScoreColumn.RANK
-        self.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+        # A ranking shows in its order (ties listed by code); all units cluster by
+        # cluster, each in its rank (by code, the ranks read 29, 1, 63…: walkthrough).
+        self.table.sortByColumn(ScoreColumn.RANK, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(
-            ScoreColumn.NAME, QHeaderView.ResizeMode.Stretch
-        )
+        self._names_width = self.table.columnWidth(ScoreColumn.NAME)
+        self._fit_split()
+        self._fit_score_columns()
         self._show_selected()
+
+    # --- sizes ------------------------------------------------------------------------------------
+
+    _names_width = 0  # the unit names' widest text in the table (its column's width fitted)
+
+    def _em(self) -> int:
+        return max(1, self.table.fontMetrics().horizontalAdvance("M"))
+
+    def _list_width(self, name_width: int) -> int:
+        """The left pane's width showing rank, code, a name ``name_width`` wide and the score."""
+        table = self.table
+        columns = (ScoreColumn.RANK, ScoreColumn.CODE, ScoreColumn.SCORE)
+        return (
+            sum(table.columnWidth(c) for c in columns)
+            + name_width
+            + table.verticalScrollBar().sizeHint().width()
+            + 2 * table.frameWidth()
+            + 4
+        )
+
+    def _fit_split(self) -> None:
+        """Until the user drags it: the list as wide as rank, code, a readable name and the
+        score need (at most 45% of the width), the explanation the rest."""
+        splitter = self._splitter
+        total = sum(splitter.sizes())
+        if self._split_by_user or total <= 0:
+            return
+        wanted = self._list_width(min(self._names_width or 0, 18 * self._em()))
+        left = max(min(wanted, total * 45 // 100), 1)
+        splitter.setSizes([left, total - left])
+
+    @Slot(int, int)
+    def _split_moved(self, _position: int, _index: int) -> None:
+        self._split_by_user = True
+
+    def _fit_score_columns(self) -> None:
+        """The unit's name as wide as the list leaves once rank, code and score are shown
+        (never under 8 em, never wider than the widest name): the score is wholly visible."""
+        table = self.table
+        shown = (ScoreColumn.RANK, ScoreColumn.CODE, ScoreColumn.SCORE)
+        room = table.viewport().width() - sum(table.columnWidth(c) for c in shown)
+        width = max(8 * self._em(), min(self._names_width or room, room))
+        if table.columnWidth(ScoreColumn.NAME) != width:
+            table.setColumnWidth(ScoreColumn.NAME, width)
+
+    def _fit_why_columns(self) -> None:
+        """Code, attainment and points as wide as their text; the indicator up to 30% and
+        each value up to 15% of what is left; the explanation the rest (44% at least)."""
+        why = self.why
+        header = why.horizontalHeader()
+        fixed = sum(
+            header.sectionSize(c) for c in (WhyColumn.CODE, WhyColumn.ATTAINMENT, WhyColumn.POINTS)
+        )
+        rest = max(why.viewport().width() - fixed, 0)
+        em = self._em()
+
+        def content(column: WhyColumn) -> int:
+            return max(why.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        for column, share, least in (
+            (WhyColumn.INDICATOR, 30, 8 * em),
+            (WhyColumn.REGISTERED, 13, 4 * em),
+            (WhyColumn.ACHIEVED, 13, 4 * em),
+        ):
+            width = min(content(column), max(rest * share // 100, least))
+            if header.sectionSize(column) != width:
+                why.setColumnWidth(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            if watched is self._splitter:
+                self._split_fit.start()
+            elif watched is self.table.viewport():
+                self._fit_score_columns()
+            elif watched is self.why.viewport():
+                self._fit_why_columns()
+        return super().eventFilter(watched, event)
 
     @Slot(int)
     def _plan_chosen(self, index: int) -> None:
@@ -435,7 +575,10 @@ class ScoreboardView(QWidget):
         score = self.selected_score()
         board = self.board
         self.why_model.set_score(score)
-        if score is None or board is None:
+        if board is None:  # the tables say why they are empty
+            self.unit_header.setText("")
+            return
+        if score is None:
             self.unit_header.setText(_("Choose a unit to see why it has its score."))
             return
         lines = [f"<b>{score.unit.code} — {score.unit.name}</b>"]
@@ -457,6 +600,7 @@ class ScoreboardView(QWidget):
         grade = board.grade_label(score.grade)
         lines.append(_("Grade: {grade}.").format(grade=grade))
         self.unit_header.setText("<br>".join(lines))
+        self._fit_why_columns()
         self.why.resizeRowsToContents()
 
     # --- errors -----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.core.i18n import gettext as _
+from app.core.text import natural_key
 from app.scoring import (
     IndicatorScore,
     Placing,
@@ -43,13 +44,17 @@ class ScoreRow:
     proposal_text: str
     changed_since_proposed: bool
     flags: tuple[str, ...]
+    #: Orders the rows before their rank: the place of the unit's cluster in the natural
+    #: order of their names (no cluster last) when every unit is listed with its place in
+    #: its cluster; 0 within one ranking.
+    rank_group: int = 0
 
 
 def score_rows(board: Scoreboard, placings: list[Placing] | None) -> list[ScoreRow]:
     """Rows in ranking order (``placings``), or every unit by code with its cluster place."""
     rules_hash = board.rules.content_hash
 
-    def row(score: UnitScore, placing: Placing | None) -> ScoreRow:
+    def row(score: UnitScore, placing: Placing | None, group: int = 0) -> ScoreRow:
         proposal = board.proposals.get(score.unit.id)
         suggestion = board.suggestion(score.unit.id)
         what: list[str] = []
@@ -70,10 +75,19 @@ def score_rows(board: Scoreboard, placings: list[Placing] | None) -> list[ScoreR
             proposal_text=", ".join(what),
             changed_since_proposed=changed,
             flags=tuple(sorted(board.flags.get(score.unit.id, {}))),
+            rank_group=group,
         )
 
     if placings is None:
-        return [row(s, board.cluster_placing(s.unit.id)) for s in board.scores]
+        names = sorted(
+            {s.unit.cluster_name or "" for s in board.scores},
+            key=lambda name: (not name, natural_key(name)),
+        )
+        group = {name: n for n, name in enumerate(names)}
+        return [
+            row(s, board.cluster_placing(s.unit.id), group[s.unit.cluster_name or ""])
+            for s in board.scores
+        ]
     return [row(board.score_of(p.unit_id), p) for p in placings]
 
 
@@ -159,6 +173,19 @@ class ScoreTableModel(RowTableModel[ScoreRow]):
             reverse=order is Qt.SortOrder.DescendingOrder,
         )
 
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        # A figure's first click on its header sorts it best first (it listed the worst
+        # units first); a second click turns it round, as for any column.
+        if (
+            role == Qt.ItemDataRole.InitialSortOrderRole
+            and orientation is Qt.Orientation.Horizontal
+            and section in (ScoreColumn.SCORE, ScoreColumn.ATTAINED)
+        ):
+            return Qt.SortOrder.DescendingOrder
+        return super().headerData(section, orientation, role)
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
@@ -221,9 +248,11 @@ class ScoreTableModel(RowTableModel[ScoreRow]):
 
     def _sort_value(self, row: ScoreRow, column: ScoreColumn) -> Any:
         score = row.score
-        if column is ScoreColumn.RANK:
+        if column is ScoreColumn.RANK:  # every unit: cluster by cluster, each by its rank
             rank = row.placing.rank if row.placing is not None else None
-            return rank if rank is not None else 10**9
+            # One int, not a tuple: sorting the country's 126,358 units by a tuple of the
+            # cluster's natural key and the rank took 0.28 s of CPU, by this 0.05 s.
+            return row.rank_group * (10**9 + 1) + (rank if rank is not None else 10**9)
         if column is ScoreColumn.SCORE:
             return float(score.score) if score.score is not None else -1.0
         if column is ScoreColumn.ATTAINED:
