@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,9 @@ from app.core.format import format_target
 from app.core.sheets import put
 from app.core.workbooks import COUNT_FORMAT, print_setup
 from app.roster import KIND_LABELS, SECTOR_LABELS
-from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Levels, UnitKind
+from db.plain_rows import plain_row_batches
 
 #: Rows 3–4 hold the headings of every indicator sheet; units start on row 5.
 FIRST_ROW = 5
@@ -115,17 +115,47 @@ def header_cell(sheet: Any, row: int, column: int, text: str) -> None:
 Values = dict[tuple[str, str, str], domain.UnitValue]  # (unit id, stream, indicator code)
 
 
-def statement_values(session: Session, plan_id: str) -> Values:
-    """Every unit's current value of the plan, in one query."""
+def statement_values(session: Session, plan_id: str, unit_ids: Collection[str]) -> Values:
+    """The current values of the plan for ``unit_ids``, read as plain rows.
+
+    The values are read in batches and only those of ``unit_ids`` are kept: a
+    province's workbook never holds the rest of the country's ~5 million values
+    (read as ORM objects they took gigabytes)."""
     value = models.StatementValue
     statement = models.Statement
-    rows = session.execute(
-        select(statement.unit_id, statement.stream, models.Indicator.code, value)
+    query = (
+        select(
+            statement.unit_id,
+            statement.stream,
+            models.Indicator.code,
+            value.amount,
+            value.numerator,
+            value.denominator,
+            value.flag,
+            value.grade,
+            value.text,
+            value.note,
+        )
         .join(statement, statement.id == value.statement_id)
         .join(models.Indicator, models.Indicator.id == value.indicator_id)
         .where(statement.plan_id == plan_id)
     )
-    return {(unit_id, stream, code): saved_value(v) for unit_id, stream, code, v in rows}
+    wanted = unit_ids if isinstance(unit_ids, set | frozenset) else set(unit_ids)
+    values: Values = {}
+    for batch in plain_row_batches(session.connection(), query):
+        for unit_id, stream, code, amount, numerator, denominator, flag, grade, text, note in batch:
+            if unit_id in wanted:
+                values[unit_id, stream, code] = domain.UnitValue(
+                    amount=amount,
+                    numerator=numerator,
+                    denominator=denominator,
+                    # SQLite's driver gives a boolean column as 0/1
+                    flag=None if flag is None else bool(flag),
+                    grade=grade,
+                    text=text,
+                    note=note,
+                )
+    return values
 
 
 # --- one indicator's sheet ----------------------------------------------------------------
