@@ -112,7 +112,10 @@ def header_cell(sheet: Any, row: int, column: int, text: str) -> None:
 
 # --- the values listed -------------------------------------------------------------------
 
-Values = dict[tuple[str, str, str], domain.UnitValue]  # (unit id, stream, indicator code)
+#: (amount, numerator, denominator, flag, grade, text, note): the fields of a
+#: :class:`~app.core.domain.UnitValue` in order, held as a tuple (~40% of the memory).
+SavedValue = tuple[int | None, int | None, int | None, bool | None, str | None, str | None, str]
+Values = dict[tuple[str, str, str], SavedValue]  # (unit id, stream, indicator code)
 
 
 def statement_values(session: Session, plan_id: str, unit_ids: Collection[str]) -> Values:
@@ -145,15 +148,16 @@ def statement_values(session: Session, plan_id: str, unit_ids: Collection[str]) 
     for batch in plain_row_batches(session.connection(), query):
         for unit_id, stream, code, amount, numerator, denominator, flag, grade, text, note in batch:
             if unit_id in wanted:
-                values[unit_id, stream, code] = domain.UnitValue(
-                    amount=amount,
-                    numerator=numerator,
-                    denominator=denominator,
-                    # SQLite's driver gives a boolean column as 0/1
-                    flag=None if flag is None else bool(flag),
-                    grade=grade,
-                    text=text,
-                    note=note,
+                # SQLite's driver gives a boolean column as 0/1
+                saved = None if flag is None else bool(flag)
+                values[unit_id, stream, code] = (
+                    amount,
+                    numerator,
+                    denominator,
+                    saved,
+                    grade,
+                    text,
+                    note,
                 )
     return values
 
@@ -276,7 +280,8 @@ def write_indicator_sheet(
         put(sheet, row, CLUSTER_COL, unit.cluster_code)
         put(sheet, row, SECTOR_COL, SECTOR_LABELS[unit.sector] if unit.sector else None)
         for stream, columns in streams.items():
-            value = values.get((unit.id, stream, indicator.code))
+            saved = values.get((unit.id, stream, indicator.code))
+            value = domain.UnitValue(*saved) if saved is not None else None
             _write_value(sheet, row, indicator, columns, value, grade_labels)
             if columns.counted is not None:
                 assert columns.value is not None
