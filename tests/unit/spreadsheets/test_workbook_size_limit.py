@@ -80,7 +80,7 @@ def test_a_scope_of_the_limit_is_written_and_one_more_unit_is_refused(
     text = translator("vi")(refused.value.message).format(**refused.value.params)
     assert text != refused.value.message.format(**refused.value.params), "not translated"
     assert f"{count} đơn vị" in text and str(count - 1) in text
-    assert "một tỉnh" in text and "công đoàn cấp trên" in text
+    assert "một tỉnh" in text and "công đoàn cấp trên trực tiếp cơ sở" in text
     assert path.read_bytes() == b"the previous workbook"
     assert [p.name for p in out.iterdir()] == ["tong-hop.xlsx"]
 
