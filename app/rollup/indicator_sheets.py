@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,9 @@ from app.core.format import format_target
 from app.core.sheets import put
 from app.core.workbooks import COUNT_FORMAT, print_setup
 from app.roster import KIND_LABELS, SECTOR_LABELS
-from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Levels, UnitKind
+from db.plain_rows import plain_row_batches
 
 #: Rows 3–4 hold the headings of every indicator sheet; units start on row 5.
 FIRST_ROW = 5
@@ -112,20 +112,54 @@ def header_cell(sheet: Any, row: int, column: int, text: str) -> None:
 
 # --- the values listed -------------------------------------------------------------------
 
-Values = dict[tuple[str, str, str], domain.UnitValue]  # (unit id, stream, indicator code)
+#: (amount, numerator, denominator, flag, grade, text, note): the fields of a
+#: :class:`~app.core.domain.UnitValue` in order, held as a tuple (~40% of the memory).
+SavedValue = tuple[int | None, int | None, int | None, bool | None, str | None, str | None, str]
+Values = dict[tuple[str, str, str], SavedValue]  # (unit id, stream, indicator code)
 
 
-def statement_values(session: Session, plan_id: str) -> Values:
-    """Every unit's current value of the plan, in one query."""
+def statement_values(session: Session, plan_id: str, unit_ids: Collection[str]) -> Values:
+    """The current values of the plan for ``unit_ids``, read as plain rows.
+
+    The values are read in batches and only those of ``unit_ids`` are kept: a
+    province's workbook never holds the rest of the country's ~5 million values
+    (read as ORM objects they took gigabytes)."""
     value = models.StatementValue
     statement = models.Statement
-    rows = session.execute(
-        select(statement.unit_id, statement.stream, models.Indicator.code, value)
+    query = (
+        select(
+            statement.unit_id,
+            statement.stream,
+            models.Indicator.code,
+            value.amount,
+            value.numerator,
+            value.denominator,
+            value.flag,
+            value.grade,
+            value.text,
+            value.note,
+        )
         .join(statement, statement.id == value.statement_id)
         .join(models.Indicator, models.Indicator.id == value.indicator_id)
         .where(statement.plan_id == plan_id)
     )
-    return {(unit_id, stream, code): saved_value(v) for unit_id, stream, code, v in rows}
+    wanted = unit_ids if isinstance(unit_ids, set | frozenset) else set(unit_ids)
+    values: Values = {}
+    for batch in plain_row_batches(session.connection(), query):
+        for unit_id, stream, code, amount, numerator, denominator, flag, grade, text, note in batch:
+            if unit_id in wanted:
+                # SQLite's driver gives a boolean column as 0/1
+                saved = None if flag is None else bool(flag)
+                values[unit_id, stream, code] = (
+                    amount,
+                    numerator,
+                    denominator,
+                    saved,
+                    grade,
+                    text,
+                    note,
+                )
+    return values
 
 
 # --- one indicator's sheet ----------------------------------------------------------------
@@ -246,7 +280,8 @@ def write_indicator_sheet(
         put(sheet, row, CLUSTER_COL, unit.cluster_code)
         put(sheet, row, SECTOR_COL, SECTOR_LABELS[unit.sector] if unit.sector else None)
         for stream, columns in streams.items():
-            value = values.get((unit.id, stream, indicator.code))
+            saved = values.get((unit.id, stream, indicator.code))
+            value = domain.UnitValue(*saved) if saved is not None else None
             _write_value(sheet, row, indicator, columns, value, grade_labels)
             if columns.counted is not None:
                 assert columns.value is not None

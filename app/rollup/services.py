@@ -8,6 +8,7 @@ take a session (:mod:`app.rollup.dashboard`, :mod:`app.rollup.workbook`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from app.core import domain
@@ -103,11 +104,20 @@ def read_cluster_standing(ctx: AppContext, *, plan_id: str, stream: str) -> list
 
 
 def save_province_workbook(
-    ctx: AppContext, *, plan_id: str, path: Path, scope: Scope
+    ctx: AppContext,
+    *,
+    plan_id: str,
+    path: Path,
+    scope: Scope,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WorkbookExport:
-    """Write the province workbook of ``plan_id`` over ``scope`` to ``path``."""
+    """Write the province workbook of ``plan_id`` over ``scope`` to ``path``
+    (:func:`export_province_workbook`: a scope of more than
+    :data:`~app.rollup.workbook.MAX_WORKBOOK_UNITS` units is refused first)."""
     with ctx.reading() as session:
-        return export_province_workbook(session, plan_id=plan_id, path=path, scope=scope)
+        return export_province_workbook(
+            session, plan_id=plan_id, path=path, scope=scope, progress=progress
+        )
 
 
 # --- deadlines and timeliness ----------------------------------------------------------

@@ -13,19 +13,24 @@ does. Ranges cover exactly the listed units: insert rows inside a list, not
 below it, and Excel widens the formulas.
 
 It is saved whole (:func:`app.core.workbooks.save_workbook`), so a failure
-never leaves a partial workbook.
+never leaves a partial workbook. A scope of more than :data:`MAX_WORKBOOK_UNITS`
+units (the whole country) is refused before anything is read or written.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core import domain, figures
+from app.core.errors import N_, InputError
 from app.core.files import check_output
+from app.core.format import format_number
 from app.core.sheets import put
 from app.core.text import lower_first
 from app.core.workbooks import COUNT_FORMAT, WorkbookExport, print_setup, save_workbook
@@ -44,7 +49,13 @@ from app.rollup.indicator_sheets import (
     stream_names,
     write_indicator_sheet,
 )
-from app.rollup.query import Scope, describe_scope, federation_unit_id, scope_targets
+from app.rollup.query import (
+    Scope,
+    describe_scope,
+    federation_unit_id,
+    scope_targets,
+    scope_units,
+)
 from app.rollup.summary_formulas import (
     Formulas,
     Terms,
@@ -72,6 +83,15 @@ SUMMARY_HEADERS = (
 )
 TARGET_VALUE_COL = 4
 UNITS_COL = 5
+
+#: The most units one province workbook lists. Every indicator sheet has a row per
+#: unit, so the whole country (126,358 units, 21 indicators) would be ~2.7 million
+#: rows and ~27 million cells: openpyxl held 7.8 GB and was still growing, and Excel
+#: (32-bit: 2 GB) or LibreOffice could not open it. An area-total indicator's
+#: "counted" column also looks each unit's upper-level union up in the whole list, so
+#: recomputing a sheet costs the square of its rows. The largest province (Hồ Chí
+#: Minh City, 21,485 units) is within the limit.
+MAX_WORKBOOK_UNITS = 25_000
 
 
 def _units_in_scope(
@@ -203,14 +223,54 @@ def _write_summary(
     return row - FIRST_ROW
 
 
+def scope_unit_count(session: Session, *, year: int, scope: Scope) -> int:
+    """How many units a workbook of ``scope`` lists (the federation itself never): one
+    count in SQL, so that a scope too big is refused before anything is read."""
+    units = scope_units(year, scope).subquery()
+    unit_id = units.c[0]
+    query = select(func.count()).select_from(units)
+    federation_id = federation_unit_id(session)
+    if federation_id:
+        query = query.where(unit_id != federation_id)
+    return int(session.scalar(query) or 0)
+
+
+def check_workbook_size(
+    session: Session, *, year: int, scope: Scope, limit: int = MAX_WORKBOOK_UNITS
+) -> int:
+    """The number of units in ``scope``; :class:`InputError` if more than ``limit``."""
+    count = scope_unit_count(session, year=year, scope=scope)
+    if count > limit:
+        raise InputError(
+            N_(
+                "The Excel workbook would list {count} units, more than the {limit} a "
+                "workbook can hold: each indicator sheet has one row per unit, and a "
+                "workbook that large cannot be opened or recalculated on an office "
+                "computer. Choose a province, an upper-level union or a cluster and write "
+                "its workbook; the figures of the whole scope are on the dashboard and in "
+                "the printed summary."
+            ),
+            params={"count": format_number(count), "limit": format_number(limit)},
+        )
+    return count
+
+
 def export_province_workbook(
-    session: Session, *, plan_id: str, path: Path, scope: Scope | None = None
+    session: Session,
+    *,
+    plan_id: str,
+    path: Path,
+    scope: Scope | None = None,
+    limit: int = MAX_WORKBOOK_UNITS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> WorkbookExport:
     """Write the province workbook of ``plan_id`` over ``scope`` (default: everything).
 
     Raises :class:`NotFoundError` for an unknown plan and :class:`InputError`
     for an output path that is a folder, lies in a missing folder or does not
-    end in .xlsx; nothing is written then.
+    end in .xlsx, and for a scope of more than ``limit`` units
+    (:func:`check_workbook_size`); nothing is read or written then.
+    ``progress(done, total)`` is told of each sheet written and of the saving.
     """
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
@@ -221,40 +281,55 @@ def export_province_workbook(
     federation_id = federation_unit_id(session)
     if scope.root_unit_id is not None and scope.root_unit_id == federation_id:
         scope = Scope(cluster_id=scope.cluster_id)
+    check_workbook_size(session, year=plan.year, scope=scope, limit=limit)
     whole = scope.root_unit_id is None and scope.cluster_id is None
     roster = list_roster(session, year=plan.year)
     units = [u for u in _units_in_scope(session, plan.year, scope, roster) if u.id != federation_id]
     names = {u.id: u.name for u in roster}
-    values = statement_values(session, plan.id)
+    values = statement_values(session, plan.id, {u.id for u in units})
+    # a step per indicator sheet, one for the summary and one for the saving
+    total = len(plan.indicators) + 2
 
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(done, total)
+
+    report(0)
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None
     summary.title = SUMMARY_SHEET
     used = {SUMMARY_SHEET.casefold(), "history"}
-    sheets = [
-        write_indicator_sheet(
-            workbook,
-            sheet_title(indicator.code, used),
-            plan,
-            indicator,
-            [u for u in units if indicator.applies_to(u.kind, u.sector)],
-            names,
-            values,
+    sheets = []
+    for number, indicator in enumerate(plan.indicators, start=1):
+        sheets.append(
+            write_indicator_sheet(
+                workbook,
+                sheet_title(indicator.code, used),
+                plan,
+                indicator,
+                [u for u in units if indicator.applies_to(u.kind, u.sector)],
+                names,
+                values,
+            )
         )
-        for indicator in plan.indicators
-    ]
+        report(number)
     rows = _write_summary(
         summary, plan, sheets, scope, describe_scope(session, year=plan.year, scope=scope), whole
     )
+    report(total - 1)
     workbook.calculation = CalcProperties(fullCalcOnLoad=True)
     workbook.properties.title = f"Tổng hợp thi đua năm {plan.year}"
     workbook.properties.creator = "Thi Đua"
     save_workbook(workbook, path)
+    report(total)
     return WorkbookExport(path, tuple(workbook.sheetnames), rows)
 
 
 __all__ = [
+    "MAX_WORKBOOK_UNITS",
     "SUMMARY_SHEET",
+    "check_workbook_size",
     "export_province_workbook",
+    "scope_unit_count",
 ]

@@ -122,6 +122,7 @@ class DashboardPage(Page):
         self.busy_bar.hide()
         #: What the page is doing on the worker (its message, not translated yet).
         self._busy: dict[str, str] = {}
+        self._workbook_steps: tuple[int, int] | None = None  # (done, total) of the workbook
         self.workbook_button = QPushButton()
         self.workbook_button.clicked.connect(self.choose_workbook)
         self.print_button = QPushButton()
@@ -402,6 +403,17 @@ class DashboardPage(Page):
         self.busy_label.setText(_(latest) if latest is not None else "")
         self.busy_label.setVisible(latest is not None)
         self.busy_bar.setVisible(latest is not None)
+        steps = self._workbook_steps
+        if next(reversed(self._busy), None) == "workbook" and steps is not None:
+            done, total = steps
+            self.busy_bar.setRange(0, total)  # the workbook counts its sheets
+            self.busy_bar.setValue(done)
+        else:
+            self.busy_bar.setRange(0, 0)  # no count to show: it only moves
+
+    def _workbook_progress(self, done: int, total: int) -> None:
+        self._workbook_steps = (done, total)
+        self._show_busy()
 
     def is_busy(self) -> bool:
         """Whether the page says it is working (a refresh, a workbook being written)."""
@@ -657,20 +669,27 @@ class DashboardPage(Page):
         ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
         path = ending_in(path, ".xlsx")
 
-        def job(_progress: Any, _token: CancelToken) -> Any:
-            return save_province_workbook(ctx, plan_id=plan_id, path=path, scope=scope)
+        def job(progress: Any, _token: CancelToken) -> Any:
+            return save_province_workbook(
+                ctx, plan_id=plan_id, path=path, scope=scope, progress=progress
+            )
 
         def written(result: Any) -> None:
+            self._workbook_steps = None
             self._set_busy("workbook", None)
             self.done.emit(_("Workbook written to {path}.").format(path=result.path))
 
         def failed(error: BaseException) -> None:
+            self._workbook_steps = None
             self._set_busy("workbook", None)
             self._failed(error)
 
-        # The whole country's workbook takes minutes: said on the page meanwhile.
+        # The workbook of a province of 20,000 units takes minutes: said on the page
+        # meanwhile, the bar counting its sheets; the whole country is refused at once
+        # (app.rollup.workbook.MAX_WORKBOOK_UNITS).
+        self._workbook_steps = None
         self._set_busy("workbook", N_("Writing the Excel workbook…"))
-        self._runner.run(job, written, failed)
+        self._runner.run(job, written, failed, self._workbook_progress)
 
     @Slot()
     def print_summary(self) -> None:
