@@ -62,6 +62,8 @@ def test_writing_the_workbook_is_said_until_it_is_written(
         page.export_workbook(out)
         assert page.is_busy()
         assert page.busy_label.text() == "Đang ghi bảng tính Excel…"
+        # Quitting meanwhile waits for it, and its notice says what it waits for.
+        assert [t.doing for t in page.runner._runner.writing()] == ["việc ghi bảng tính Excel"]
         page.refresh()  # a refresh meanwhile: the latest work is named
         assert page.busy_label.text() == "Đang tính các số liệu…"
     assert out.stat().st_size > 0

@@ -689,7 +689,9 @@ class DashboardPage(Page):
         # (app.rollup.workbook.MAX_WORKBOOK_UNITS).
         self._workbook_steps = None
         self._set_busy("workbook", N_("Writing the Excel workbook…"))
-        self._runner.run(job, written, failed, self._workbook_progress)
+        self._runner.run(
+            job, written, failed, self._workbook_progress, doing=_("writing the Excel workbook")
+        )
 
     @Slot()
     def print_summary(self) -> None:
