@@ -39,3 +39,8 @@ def plain_row_batches(
             yield list(rows)
     finally:
         cursor.close()
+
+
+def plain_flag(raw: object) -> bool | None:
+    """A Boolean column as a plain row holds it (SQLite's driver gives 0/1) made a bool."""
+    return None if raw is None else bool(raw)

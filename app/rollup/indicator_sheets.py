@@ -24,7 +24,7 @@ from app.core.workbooks import COUNT_FORMAT, print_setup
 from app.roster import KIND_LABELS, SECTOR_LABELS
 from db import models
 from db.enums import REGISTRATION_STREAM, IndicatorKind, Levels, UnitKind
-from db.plain_rows import plain_row_batches
+from db.plain_rows import plain_flag, plain_row_batches
 
 #: Rows 3–4 hold the headings of every indicator sheet; units start on row 5.
 FIRST_ROW = 5
@@ -148,13 +148,11 @@ def statement_values(session: Session, plan_id: str, unit_ids: Collection[str]) 
     for batch in plain_row_batches(session.connection(), query):
         for unit_id, stream, code, amount, numerator, denominator, flag, grade, text, note in batch:
             if unit_id in wanted:
-                # SQLite's driver gives a boolean column as 0/1
-                saved = None if flag is None else bool(flag)
                 values[unit_id, stream, code] = (
                     amount,
                     numerator,
                     denominator,
-                    saved,
+                    plain_flag(flag),
                     grade,
                     text,
                     note,

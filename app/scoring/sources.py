@@ -26,7 +26,7 @@ from app.scoring.engine import ScoreInput, UnitFacts
 from app.scoring.rules import get_rules
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
-from db.plain_rows import plain_row_batches, plain_rows
+from db.plain_rows import plain_flag, plain_row_batches, plain_rows
 
 NO_FLAGS: frozenset[str] = frozenset()
 
@@ -109,7 +109,7 @@ def _unit_value(figures: tuple[Any, ...]) -> domain.UnitValue | None:
         amount,
         numerator,
         denominator,
-        None if flag is None else bool(flag),  # 0/1 on SQLite
+        plain_flag(flag),
         grade,
         text,
     )
