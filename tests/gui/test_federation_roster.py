@@ -9,6 +9,7 @@ the database is read back through the core each time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from app.audit.view import list_audit
 from app.core.context import open_context
 from app.core.text import fold
 from app.demo.province import Demo, make_demo
+from app.roster import search_keys
 from app.roster.columns import COLUMNS
 from app.roster.tree import list_roster
 from app.roster.workbook_export import export_roster_workbook
@@ -25,7 +27,7 @@ from db.enums import UnitKind
 from tests.gui.widgets import open_federation_window
 
 from ui.federation.roster_models import RosterColumn
-from ui.federation.roster_page import RosterPage
+from ui.federation.roster_page import CODE_WIDTH, RosterPage
 
 YEAR = 2017
 
@@ -239,3 +241,36 @@ def test_a_roster_set_without_keys_folds_them_on_the_first_search(
     assert page.model.has_search_keys() and page.proxy.rowCount() > 0
     with pytest.raises(ValueError, match="one search key per unit"):
         page.model.set_units(units, ["only one"])
+
+
+def test_the_code_column_fits_the_longest_code_at_its_depth(
+    qtbot: QtBot, roster_page: tuple[Demo, RosterPage]
+) -> None:
+    """A unit of an upper-level union sits two levels in: its code must not be cut."""
+    _demo, page = roster_page
+    units = page.model.units()
+    member = next(u for u in units if u.kind is UnitKind.GRASSROOTS and u.parent_id)
+    long_code = "CĐCS-2017-00012345"
+    longer = [replace(u, code=long_code) if u.id == member.id else u for u in units]
+    page._loaded((longer, search_keys(longer)))
+    index = page.model.index_of(long_code)
+    depth = 0
+    parent = index.parent()
+    while parent.isValid():
+        depth += 1
+        parent = parent.parent()
+    assert depth >= 1
+    needed = page.view.indentation() * (depth + 1) + page.view.fontMetrics().horizontalAdvance(
+        long_code
+    )
+    assert page.view.columnWidth(RosterColumn.CODE) >= needed
+    font = page.font()
+    font.setPointSizeF(font.pointSizeF() * 1.5)  # the text made larger: the column follows
+    page.setFont(font)
+    larger = page.view.indentation() * (depth + 1) + page.view.fontMetrics().horizontalAdvance(
+        long_code
+    )
+    assert larger > needed
+    qtbot.waitUntil(lambda: page.view.columnWidth(RosterColumn.CODE) >= larger, timeout=5000)
+    page._loaded((units, search_keys(units)))
+    assert page.view.columnWidth(RosterColumn.CODE) >= CODE_WIDTH

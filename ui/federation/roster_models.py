@@ -138,6 +138,25 @@ class RosterTreeModel(QAbstractItemModel):
             and (not words or found(words, folded[n]))
         )
 
+    def longest_codes(self, per_level: int = 8) -> list[tuple[int, str]]:
+        """(depth, code) of the longest codes at each depth of the tree (0: top level), a
+        few each: what the code column must fit, measured without every unit's text."""
+        depth = [0] * len(self._units)
+        for n in range(len(self._units)):
+            level, current = 0, self._parent[n]
+            while current != -1:  # no loop left: cut in set_units
+                level += 1
+                current = self._parent[current]
+            depth[n] = level
+        by_level: dict[int, list[str]] = {}
+        for n, unit in enumerate(self._units):
+            by_level.setdefault(depth[n], []).append(unit.code or "")
+        return [
+            (level, code)
+            for level, codes in by_level.items()
+            for code in sorted(codes, key=len, reverse=True)[:per_level]
+        ]
+
     def has_search_keys(self) -> bool:
         """Whether a search can match without folding the units first."""
         return self._folded is not None

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -46,6 +46,9 @@ from ui.widgets.dialogs import confirm, ending_in, opener
 from ui.widgets.pages import Page
 from ui.widgets.tables import sector_label
 from ui.widgets.tasks import CancelToken, Runner
+
+#: The code column's width as the page opens (pixels at 100 %); wider when a code needs it.
+CODE_WIDTH = 120
 
 
 class RosterPage(Page):
@@ -86,7 +89,7 @@ class RosterPage(Page):
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.header().setStretchLastSection(True)
         for column, width in (
-            (RosterColumn.CODE, 120),
+            (RosterColumn.CODE, CODE_WIDTH),
             (RosterColumn.NAME, 320),
             (RosterColumn.KIND, 200),
             (RosterColumn.SECTOR, 210),
@@ -277,6 +280,7 @@ class RosterPage(Page):
         units, keys = loaded
         selected = self.selected_unit()
         self.model.set_units(units, keys)
+        self._fit_code_column()
         self._fill_clusters()
         self._show_summary()
         self._expand_top()
@@ -284,6 +288,29 @@ class RosterPage(Page):
             self.select_unit(selected.code)
         self._selection_changed()
         self.loaded.emit()
+
+    def _fit_code_column(self) -> None:
+        """Widen the code column to the longest code at its depth in the tree (each level
+        indented), never narrower than it opens: a fixed width cut "CS-01919" under a unit
+        of an upper-level union with a real font (walkthrough)."""
+        metrics = self.view.fontMetrics()
+        step = self.view.indentation()
+        needed = max(
+            (
+                step * (depth + 1) + metrics.horizontalAdvance(code)
+                for depth, code in self.model.longest_codes()
+            ),
+            default=0,
+        )
+        # The cell's own margins and the sort arrow's room in the header.
+        needed += 2 * metrics.averageCharWidth() + 8
+        self.view.setColumnWidth(RosterColumn.CODE, max(CODE_WIDTH, needed))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() is QEvent.Type.FontChange:
+            # Once the tree has its new font (Ctrl++, 125 %): the codes grew with it.
+            QTimer.singleShot(0, self, self._fit_code_column)  # dropped with the page
 
     def _expand_top(self) -> None:
         """Open the federation's level so the upper-level unions are in sight."""
