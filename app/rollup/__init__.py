@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         save_province_workbook,
     )
     from app.rollup.timeliness import LateUnit, StreamTimeliness, Timeliness
-    from app.rollup.workbook import MAX_WORKBOOK_UNITS, export_province_workbook
+    from app.rollup.workbook import MAX_WORKBOOK_UNITS, WorkbookStopped, export_province_workbook
 
 #: Where each name is defined (a test checks it against the imports above).
 _SOURCES: dict[str, tuple[str, ...]] = {
@@ -115,7 +115,7 @@ _SOURCES: dict[str, tuple[str, ...]] = {
         "StreamTimeliness",
         "Timeliness",
     ),
-    "app.rollup.workbook": ("MAX_WORKBOOK_UNITS", "export_province_workbook"),
+    "app.rollup.workbook": ("MAX_WORKBOOK_UNITS", "WorkbookStopped", "export_province_workbook"),
 }
 
 __getattr__ = lazy_exports(__name__, _SOURCES)
@@ -142,6 +142,7 @@ __all__ = [
     "TargetRollup",
     "Timeliness",
     "UnitFigure",
+    "WorkbookStopped",
     "describe_scope",
     "export_province_workbook",
     "export_reminder_workbook",

@@ -110,13 +110,15 @@ def save_province_workbook(
     path: Path,
     scope: Scope,
     progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> WorkbookExport:
     """Write the province workbook of ``plan_id`` over ``scope`` to ``path``
     (:func:`export_province_workbook`: a scope of more than
-    :data:`~app.rollup.workbook.MAX_WORKBOOK_UNITS` units is refused first)."""
+    :data:`~app.rollup.workbook.MAX_WORKBOOK_UNITS` units is refused first; ``stop``
+    stops it before anything is saved)."""
     with ctx.reading() as session:
         return export_province_workbook(
-            session, plan_id=plan_id, path=path, scope=scope, progress=progress
+            session, plan_id=plan_id, path=path, scope=scope, progress=progress, stop=stop
         )
 
 

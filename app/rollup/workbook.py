@@ -255,6 +255,10 @@ def check_workbook_size(
     return count
 
 
+class WorkbookStopped(Exception):
+    """The workbook was stopped, as asked, before it was saved: no file was written."""
+
+
 def export_province_workbook(
     session: Session,
     *,
@@ -263,6 +267,7 @@ def export_province_workbook(
     scope: Scope | None = None,
     limit: int = MAX_WORKBOOK_UNITS,
     progress: Callable[[int, int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> WorkbookExport:
     """Write the province workbook of ``plan_id`` over ``scope`` (default: everything).
 
@@ -270,7 +275,9 @@ def export_province_workbook(
     for an output path that is a folder, lies in a missing folder or does not
     end in .xlsx, and for a scope of more than ``limit`` units
     (:func:`check_workbook_size`); nothing is read or written then.
-    ``progress(done, total)`` is told of each sheet written and of the saving.
+    ``progress(done, total)`` is told of each sheet written and of the saving;
+    ``stop()`` is asked after each sheet: when it says so, :class:`WorkbookStopped` is
+    raised before anything is saved (a file already at ``path`` is left as it was).
     """
     from openpyxl import Workbook
     from openpyxl.workbook.properties import CalcProperties
@@ -291,6 +298,8 @@ def export_province_workbook(
     total = len(plan.indicators) + 2
 
     def report(done: int) -> None:
+        if done < total and stop is not None and stop():  # never once the file is saved
+            raise WorkbookStopped
         if progress is not None:
             progress(done, total)
 
@@ -329,6 +338,7 @@ def export_province_workbook(
 __all__ = [
     "MAX_WORKBOOK_UNITS",
     "SUMMARY_SHEET",
+    "WorkbookStopped",
     "check_workbook_size",
     "export_province_workbook",
     "scope_unit_count",

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from PySide6.QtCore import Qt
+
 from app.demo.province import make_demo
 from tests.gui.widgets import open_federation_window
 
@@ -70,3 +72,33 @@ def test_writing_the_workbook_is_said_until_it_is_written(
     assert str(out) in str(said.args[0])
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
     assert page.busy_bar.isHidden()
+
+
+def test_the_workbook_can_be_stopped_and_then_writes_nothing(
+    qtbot: QtBot, workspace: FederationWorkspace, tmp_path: Path
+) -> None:
+    """A large province's workbook takes minutes: "Dừng" ends it, the old file untouched."""
+    page = workspace.dashboard
+    qtbot.waitUntil(lambda: page.board is not None and not page.is_busy(), timeout=20000)
+    assert page.workbook_stop.isHidden()
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "tong-hop.xlsx"
+    out.write_bytes(b"last year's workbook")
+    with qtbot.waitSignal(page.done, timeout=60000) as said:
+        page.export_workbook(out)
+        assert page.workbook_stop.isVisible() and page.workbook_stop.text() == "Dừng"
+        qtbot.mouseClick(page.workbook_stop, Qt.MouseButton.LeftButton)
+        assert not page.workbook_stop.isEnabled()
+        assert page.busy_label.text() == "Đang dừng…"
+    assert said.args[0] == "Đã dừng ghi bảng tính: không có tệp nào được ghi."
+    assert out.read_bytes() == b"last year's workbook"
+    assert [p.name for p in folder.iterdir()] == ["tong-hop.xlsx"], "nothing left beside it"
+    qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
+    assert page.workbook_stop.isHidden()
+
+    with qtbot.waitSignal(page.done, timeout=60000) as said:  # and it still writes after
+        page.export_workbook(out)
+        assert page.workbook_stop.isEnabled()
+    assert str(out) in str(said.args[0])
+    assert out.read_bytes()[:2] == b"PK"

@@ -120,6 +120,12 @@ class DashboardPage(Page):
         self.busy_bar.setMaximumWidth(120)
         self.busy_label.hide()
         self.busy_bar.hide()
+        # The workbook of a large province takes a minute or more: it can be stopped.
+        self.workbook_stop = QPushButton()
+        self.workbook_stop.setObjectName("workbook-stop")
+        self.workbook_stop.clicked.connect(self._stop_workbook)
+        self.workbook_stop.hide()
+        self._workbook_token: CancelToken | None = None
         #: What the page is doing on the worker (its message, not translated yet).
         self._busy: dict[str, str] = {}
         self._workbook_steps: tuple[int, int] | None = None  # (done, total) of the workbook
@@ -212,6 +218,7 @@ class DashboardPage(Page):
         top.addWidget(self.refresh_button)
         top.addWidget(self.busy_bar)
         top.addWidget(self.busy_label)
+        top.addWidget(self.workbook_stop)
         top.addStretch(1)
         top.addWidget(self.workbook_button)
         top.addWidget(self.print_button)
@@ -238,6 +245,8 @@ class DashboardPage(Page):
     def translateUI(self) -> None:
         self.scope_label.setText(_("Scope:"))
         self.refresh_button.setText(_("Refresh"))
+        self.workbook_stop.setText(_("Stop"))
+        self.workbook_stop.setToolTip(_("Stop writing the workbook: no file is written"))
         self._show_busy()
         self.workbook_button.setText(_("Excel workbook…"))
         self.print_button.setText(_("Print the summary…"))
@@ -404,7 +413,9 @@ class DashboardPage(Page):
         self.busy_label.setVisible(latest is not None)
         self.busy_bar.setVisible(latest is not None)
         steps = self._workbook_steps
-        if next(reversed(self._busy), None) == "workbook" and steps is not None:
+        writing = next(reversed(self._busy), None) == "workbook"
+        self.workbook_stop.setVisible(writing and self._workbook_token is not None)
+        if writing and steps is not None:
             done, total = steps
             self.busy_bar.setRange(0, total)  # the workbook counts its sheets
             self.busy_bar.setValue(done)
@@ -662,36 +673,57 @@ class DashboardPage(Page):
             dashboard_dialogs.ask_workbook(self, self.plan.year, self.export_workbook)
 
     def export_workbook(self, path: Path) -> None:
-        from app.rollup import save_province_workbook
+        from app.rollup import WorkbookStopped, save_province_workbook
 
         if self.plan is None:
             return
         ctx, plan_id, scope = self._ctx, self.plan.id, self.scope()
         path = ending_in(path, ".xlsx")
 
-        def job(progress: Any, _token: CancelToken) -> Any:
+        def job(progress: Any, token: CancelToken) -> Any:
             return save_province_workbook(
-                ctx, plan_id=plan_id, path=path, scope=scope, progress=progress
+                ctx,
+                plan_id=plan_id,
+                path=path,
+                scope=scope,
+                progress=progress,
+                stop=lambda: token.cancelled,
             )
 
-        def written(result: Any) -> None:
+        def ended() -> None:
             self._workbook_steps = None
+            self._workbook_token = None
             self._set_busy("workbook", None)
+
+        def written(result: Any) -> None:
+            ended()
             self.done.emit(_("Workbook written to {path}.").format(path=result.path))
 
         def failed(error: BaseException) -> None:
-            self._workbook_steps = None
-            self._set_busy("workbook", None)
-            self._failed(error)
+            ended()
+            if isinstance(error, WorkbookStopped):
+                self.done.emit(_("Writing the workbook was stopped: no file was written."))
+            else:
+                self._failed(error)
 
         # The workbook of a province of 20,000 units takes minutes: said on the page
         # meanwhile, the bar counting its sheets; the whole country is refused at once
         # (app.rollup.workbook.MAX_WORKBOOK_UNITS).
         self._workbook_steps = None
-        self._set_busy("workbook", N_("Writing the Excel workbook…"))
-        self._runner.run(
+        task = self._runner.run(
             job, written, failed, self._workbook_progress, doing=_("writing the Excel workbook")
         )
+        self._workbook_token = task.token
+        self.workbook_stop.setEnabled(True)
+        self._set_busy("workbook", N_("Writing the Excel workbook…"))
+
+    @Slot()
+    def _stop_workbook(self) -> None:
+        """Stop the workbook after the sheet being written; nothing is saved."""
+        if self._workbook_token is not None:
+            self._workbook_token.cancel()
+            self.workbook_stop.setEnabled(False)
+            self._set_busy("workbook", N_("Stopping…"))
 
     @Slot()
     def print_summary(self) -> None:

@@ -20,7 +20,12 @@ from app.demo.province import Demo
 from app.rollup import MAX_WORKBOOK_UNITS
 from app.rollup.indicator_sheets import CODE_COL, FIRST_ROW
 from app.rollup.query import Scope
-from app.rollup.workbook import SUMMARY_SHEET, export_province_workbook, scope_unit_count
+from app.rollup.workbook import (
+    SUMMARY_SHEET,
+    WorkbookStopped,
+    export_province_workbook,
+    scope_unit_count,
+)
 from tests.unit.spreadsheets.evaluator import Evaluator
 from tests.unit.spreadsheets.workbooks import (
     PLAN,
@@ -115,6 +120,39 @@ def test_the_export_tells_its_progress_sheet_by_sheet(
         )
     total = len(demo.plan.indicators) + 2  # each sheet, the summary, the saving
     assert told == [(done, total) for done in range(total + 1)]
+
+
+@pytest.mark.parametrize("after", [0, 3, "summary"])
+def test_a_stopped_export_writes_nothing(
+    demo: Demo, fed: AppContext, tmp_path: Path, after: int | str
+) -> None:
+    """Stopped before the first sheet, after a few, or while the summary is written (the
+    file about to be saved): no file, and one already there is left as it was; asked once
+    it is saved, it is too late."""
+    total = len(demo.plan.indicators) + 2
+    last = total - 2 if after == "summary" else int(after)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "tong-hop.xlsx"
+    path.write_bytes(b"last year's workbook")
+    told: list[int] = []
+    with fed.reading() as session, pytest.raises(WorkbookStopped):
+        export_province_workbook(
+            session,
+            plan_id=PLAN,
+            path=path,
+            progress=lambda done, _total: told.append(done),
+            stop=lambda: bool(told) and told[-1] >= last,
+        )
+    assert told == list(range(last + 1))
+    assert path.read_bytes() == b"last year's workbook"
+    assert [p.name for p in folder.iterdir()] == ["tong-hop.xlsx"]
+
+    with fed.reading() as session:  # a stop that comes with the last step: written
+        export_province_workbook(
+            session, plan_id=PLAN, path=path, stop=lambda: bool(told) and told[-1] >= total
+        )
+    assert path.read_bytes()[:2] == b"PK"
 
 
 def test_a_refused_scope_tells_no_progress(fed: AppContext, tmp_path: Path) -> None:
