@@ -14,6 +14,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from app.demo.province import make_demo
 from tests.gui.widgets import open_federation_window
@@ -88,7 +89,7 @@ def test_the_workbook_can_be_stopped_and_then_writes_nothing(
     with qtbot.waitSignal(page.done, timeout=60000) as said:
         page.export_workbook(out)
         assert page.workbook_stop.isVisible() and page.workbook_stop.text() == "Dừng"
-        qtbot.mouseClick(page.workbook_stop, Qt.MouseButton.LeftButton)
+        QTest.mouseClick(page.workbook_stop, Qt.MouseButton.LeftButton)
         assert not page.workbook_stop.isEnabled()
         assert page.busy_label.text() == "Đang dừng…"
     assert said.args[0] == "Đã dừng ghi bảng tính: không có tệp nào được ghi."
