@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -34,8 +33,6 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.schema import APPLICATION_ID, HEAD_REVISION, KNOWN_REVISIONS, MOVE_MARKER
-
-_log = logging.getLogger("thidua.db")  # under the application's log (app.core.crashlog)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -256,20 +253,13 @@ COMPACT_FREE_SHARE = 0.25
 
 def _compact(engine: Engine) -> None:
     """``VACUUM`` an upgraded SQLite file that is mostly free pages (a backup was made
-    before the upgrade; ``VACUUM`` itself is all or nothing).
-
-    Only a saving of room: when it cannot be done (a disk too full for the copy it
-    writes, another program reading the file) the upgraded file opens as it is.
-    """
+    before the upgrade; ``VACUUM`` itself is all or nothing)."""
     with engine.connect() as conn:
         free = int(conn.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
         pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
     if pages and free > pages * COMPACT_FREE_SHARE:
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM")
-        except SADatabaseError:
-            _log.warning("the upgraded database was not compacted", exc_info=True)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
 
 
 def probe_database(url: str) -> tuple[str, str]:
