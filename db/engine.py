@@ -241,25 +241,6 @@ def upgrade(engine: Engine) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-    if engine.dialect.name == "sqlite":
-        _compact(engine)
-
-
-#: Share of a SQLite file's pages left free above which an upgrade rewrites the file: a
-#: migration that rebuilds a table (0023: the statement values) leaves the old table's
-#: pages free, and the file as large as both until it is compacted.
-COMPACT_FREE_SHARE = 0.25
-
-
-def _compact(engine: Engine) -> None:
-    """``VACUUM`` an upgraded SQLite file that is mostly free pages (a backup was made
-    before the upgrade; ``VACUUM`` itself is all or nothing)."""
-    with engine.connect() as conn:
-        free = int(conn.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
-        pages = int(conn.exec_driver_sql("PRAGMA page_count").scalar() or 0)
-    if pages and free > pages * COMPACT_FREE_SHARE:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM")
 
 
 def probe_database(url: str) -> tuple[str, str]:

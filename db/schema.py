@@ -29,7 +29,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0020_unit_kind_index",
     "0021_rollup_cell_key",
     "0022_rollup_cell_unique",
-    "0023_values_without_rowid",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

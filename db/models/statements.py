@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -60,14 +59,6 @@ class StatementValue(Base):
     Which columns are used depends on the indicator's kind: ``amount`` for
     count and money, ``numerator``/``denominator`` for ratios, ``flag`` for
     yes/no, ``grade`` for grades, ``text`` for text commitments.
-
-    On SQLite (migration 0023) the table is its primary key's B-tree alone
-    (``WITHOUT ROWID``): a statement's values lie together, read and written
-    in one place, with no second copy of the key in an index, nor an index by
-    indicator, nor a foreign key to ``indicator`` — SQLite would scan every
-    value of every year for each indicator a draft plan's edit deletes. A
-    trigger (``statement_value_indicator_delete``) deletes an indicator's
-    values through its plan's statements instead. PostgreSQL keeps both.
     """
 
     __tablename__ = "statement_value"
@@ -78,17 +69,15 @@ class StatementValue(Base):
             "(numerator >= 0 AND denominator >= 0 AND numerator <= denominator)",
             name="ratio_bounds",
         ),
-        ForeignKeyConstraint(["indicator_id"], ["indicator.id"], ondelete="CASCADE").ddl_if(
-            dialect="postgresql"
-        ),
-        Index("ix_statement_value_indicator", "indicator_id").ddl_if(dialect="postgresql"),
-        {"sqlite_with_rowid": False},
+        Index("ix_statement_value_indicator", "indicator_id"),
     )
 
     statement_id: Mapped[str] = mapped_column(
         ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True
     )
-    indicator_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    indicator_id: Mapped[str] = mapped_column(
+        ForeignKey("indicator.id", ondelete="CASCADE"), primary_key=True
+    )
     amount: Mapped[int | None] = mapped_column(BigInteger)
     numerator: Mapped[int | None] = mapped_column(BigInteger)
     denominator: Mapped[int | None] = mapped_column(BigInteger)

@@ -38,13 +38,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-#: Columns of the value table, as the import writes them, in the layout the import's is
-#: on SQLite (migration 0023: the key's B-tree alone, the cheapest to fill).
+#: Columns of the value table, as the import writes them.
 TABLE_SQL = (
     "CREATE TABLE statement_value (statement_id VARCHAR(36) NOT NULL,"
     " indicator_id VARCHAR(36) NOT NULL, amount BIGINT, numerator BIGINT,"
     " denominator BIGINT, flag BOOLEAN, grade VARCHAR(32), text TEXT, note TEXT NOT NULL,"
-    " PRIMARY KEY (statement_id, indicator_id)) WITHOUT ROWID"
+    " PRIMARY KEY (statement_id, indicator_id))"
 )
 
 #: Starts a command and reports its wall time and CPU (user + system, from
