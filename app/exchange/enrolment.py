@@ -68,9 +68,17 @@ def _declared(raw: bytes | None) -> tuple[str, str, str, str, str]:
 
 
 def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
-    """Unit keys (all, or those with ``status``), pending first, then newest first."""
+    """Unit keys (all, or those with ``status``), pending first, then newest first.
+
+    With a ``status`` only the keys of the same units are read besides (an accepted
+    one that accepting would retire, one a key replaces): a country's federation holds
+    126,000 keys, and the keys waiting for a decision are read after every import.
+    """
     with ctx.reading() as session:
-        every = list_keys(session)
+        if status is None:
+            every = list_keys(session)
+        else:
+            every = list_keys(session, units={k.unit_id for k in list_keys(session, status=status)})
         by_id = {k.keyid: k for k in every}
         accepted_by_unit: dict[str, list[KeyInfo]] = {}
         for key in every:

@@ -12,7 +12,7 @@ rows with role ``own``) so the history of rotations survives.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from app.core.installation import (
 )
 from app.core.paths import user_data_dir
 from app.exchange.age_keys import rewrap_on_rotation, unsealer
+from app.exchange.bulk import chunks
 from app.exchange.key_custody import remember, store_key, stored_key_text, unlocked_key
 from app.exchange.key_status import KeyStatus
 from app.exchange.keystore import (
@@ -389,12 +390,23 @@ def own_key_info(session: Session) -> KeyInfo | None:
 # --- the federation's decisions -------------------------------------------------------
 
 
-def list_keys(session: Session, *, status: str | None = None) -> list[KeyInfo]:
-    query = select(models.SigningKey).where(models.SigningKey.role == "unit")
+def list_keys(
+    session: Session, *, status: str | None = None, units: Iterable[str] | None = None
+) -> list[KeyInfo]:
+    """The unit keys (those with ``status``, those of ``units``), oldest first."""
+    conditions = [models.SigningKey.role == "unit"]
     if status:
-        query = query.where(models.SigningKey.status == status)
+        conditions.append(models.SigningKey.status == status)
     order = (models.SigningKey.received_at, models.SigningKey.unit_code, models.SigningKey.keyid)
-    return [_info(row) for row in session.scalars(query.order_by(*order))]
+    if units is None:
+        query = select(models.SigningKey).where(*conditions).order_by(*order)
+        return [_info(row) for row in session.scalars(query)]
+    found: list[KeyInfo] = []
+    for chunk in chunks(sorted(set(units))):  # a country's first season: 100,000 units
+        query = select(models.SigningKey).where(*conditions, models.SigningKey.unit_id.in_(chunk))
+        found.extend(_info(row) for row in session.scalars(query))
+    found.sort(key=lambda k: (k.received_at, k.unit_code, k.keyid))
+    return found
 
 
 def _find_key(session: Session, keyid: str) -> models.SigningKey:

@@ -228,6 +228,8 @@ def test_enrolment_overview_flags_a_changed_key(
     assert first.in_roster and not first.name_differs
     assert sum(1 for r in rows if r.key.status == "accepted") == len(demo.units)
     assert [r.key.keyid for r in key_overview(ctx, status="pending")] == [first.key.keyid]
+    for status in ("pending", "accepted", "refused"):  # read with their units' keys alone
+        assert key_overview(ctx, status=status) == [r for r in rows if r.key.status == status]
     federation.decide_key(ctx, keyid=first.key.keyid, decision=KeyStatus.REFUSED, evidence="x")
     refused = next(r for r in key_overview(ctx) if r.key.keyid == first.key.keyid)
     assert refused.key.status == "refused" and refused.changed_key is False

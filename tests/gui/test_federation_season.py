@@ -201,6 +201,33 @@ def test_the_call_back_number_is_the_rosters_not_the_packages(
     window.close()
 
 
+def test_keys_out_of_sight_are_read_waiting_only_and_all_when_shown(
+    qtbot: QtBot, tmp_path: Path, demo: Demo
+) -> None:
+    """A country's 126,000 keys were read again after every import, holding the worker for
+    seconds: out of sight the keys page reads those waiting for a decision alone (the tab's
+    count and the changed-key warning need no more), and all of them once it is shown."""
+    impostor = generate_keypair()
+    path = enrolment_file(demo, demo.units[1], impostor, tmp_path / "in" / "enrol.thidua")
+    window, workspace = open_window(qtbot, demo.database)
+    keys = workspace.keys
+    assert not keys.isVisible(), "the dashboard is in sight"
+    apply_folder(qtbot, workspace, path)
+    qtbot.waitUntil(lambda: keys.pending_count() == 1, timeout=20000)
+    assert keys.waiting_only()
+    assert [r.key.keyid for r in keys.model.rows()] == [impostor.key_id]
+    title = workspace.tabs.tabText(workspace.tabs.indexOf(keys))
+    assert "(1)" in title and "⚠" in title, "a changed key: the unit has an accepted one"
+    assert not workspace.banner.isHidden()
+
+    workspace.show_page("keys")
+    qtbot.waitUntil(lambda: len(keys.model.rows()) == UNITS + 1, timeout=20000)
+    assert not keys.waiting_only()
+    assert keys.pending_count() == 1 and keys.select(impostor.key_id)
+    assert not keys.banner.isHidden()
+    window.close()
+
+
 def test_return_then_correction_closes_the_conflict_on_screen(
     qtbot: QtBot, tmp_path: Path, demo: Demo
 ) -> None:

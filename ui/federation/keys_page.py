@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -60,6 +61,7 @@ class KeysPage(Page):
     def __init__(self, ctx: AppContext, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(ctx, runner, parent)
         self.model = KeyModel(self)
+        self._waiting_only = False  # the last read was of the waiting keys alone
         self.proxy = KeyFilter(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTableView()
@@ -164,14 +166,30 @@ class KeysPage(Page):
     # --- loading ----------------------------------------------------------------------------
 
     def reload(self) -> None:
+        """Read the keys again: all of them when the page is in sight; when it is not, the
+        keys waiting for a decision alone (what the tab's count and the changed-key warning
+        need), and all of them when it is next shown. A country's federation holds 126,000
+        keys: reading them after every import kept the one worker seconds."""
         from app.exchange import key_overview
 
         ctx = self._ctx
+        self._waiting_only = not self.isVisible()
+        status = KeyStatus.PENDING.value if self._waiting_only else None
 
         def job(_progress: Any, _token: CancelToken) -> list[KeyRow]:
-            return key_overview(ctx)
+            return key_overview(ctx, status=status)
 
         self._runner.run(job, self._loaded, self._failed, reads=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._waiting_only:
+            self.reload()
+
+    def waiting_only(self) -> bool:
+        """Whether the list holds only the keys waiting for a decision (the page was not
+        in sight when they were read)."""
+        return self._waiting_only
 
     @Slot(object)
     def _loaded(self, rows: list[KeyRow]) -> None:
