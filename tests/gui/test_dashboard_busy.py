@@ -89,6 +89,7 @@ def test_the_workbook_can_be_stopped_and_then_writes_nothing(
     with qtbot.waitSignal(page.done, timeout=60000) as said:
         page.export_workbook(out)
         assert page.workbook_stop.isVisible() and page.workbook_stop.text() == "Dừng"
+        assert not page.workbook_button.isEnabled(), "one workbook at a time"
         QTest.mouseClick(page.workbook_stop, Qt.MouseButton.LeftButton)
         assert not page.workbook_stop.isEnabled()
         assert page.busy_label.text() == "Đang dừng…"
@@ -96,7 +97,7 @@ def test_the_workbook_can_be_stopped_and_then_writes_nothing(
     assert out.read_bytes() == b"last year's workbook"
     assert [p.name for p in folder.iterdir()] == ["tong-hop.xlsx"], "nothing left beside it"
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
-    assert page.workbook_stop.isHidden()
+    assert page.workbook_stop.isHidden() and page.workbook_button.isEnabled()
 
     with qtbot.waitSignal(page.done, timeout=60000) as said:  # and it still writes after
         page.export_workbook(out)

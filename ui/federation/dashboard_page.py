@@ -693,6 +693,7 @@ class DashboardPage(Page):
         def ended() -> None:
             self._workbook_steps = None
             self._workbook_token = None
+            self.workbook_button.setEnabled(True)
             self._set_busy("workbook", None)
 
         def written(result: Any) -> None:
@@ -715,6 +716,7 @@ class DashboardPage(Page):
         )
         self._workbook_token = task.token
         self.workbook_stop.setEnabled(True)
+        self.workbook_button.setEnabled(False)  # one workbook at a time: one to stop
         self._set_busy("workbook", N_("Writing the Excel workbook…"))
 
     @Slot()
