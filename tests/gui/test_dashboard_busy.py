@@ -7,6 +7,7 @@ behind the roster and keys loads at start, even a quick refresh waited seconds s
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def test_the_workbook_can_be_stopped_and_then_writes_nothing(
     with qtbot.waitSignal(page.done, timeout=60000) as said:
         page.export_workbook(out)
         assert page.workbook_stop.isVisible() and page.workbook_stop.text() == "Dừng"
-        assert not page.workbook_button.isEnabled(), "one workbook at a time"
+        assert page.workbook_button.isHidden(), "one workbook at a time: Dừng in its place"
         QTest.mouseClick(page.workbook_stop, Qt.MouseButton.LeftButton)
         assert not page.workbook_stop.isEnabled()
         assert page.busy_label.text() == "Đang dừng…"
@@ -97,10 +98,38 @@ def test_the_workbook_can_be_stopped_and_then_writes_nothing(
     assert out.read_bytes() == b"last year's workbook"
     assert [p.name for p in folder.iterdir()] == ["tong-hop.xlsx"], "nothing left beside it"
     qtbot.waitUntil(lambda: not page.is_busy(), timeout=20000)
-    assert page.workbook_stop.isHidden() and page.workbook_button.isEnabled()
+    assert page.workbook_stop.isHidden() and page.workbook_button.isVisible()
 
     with qtbot.waitSignal(page.done, timeout=60000) as said:  # and it still writes after
         page.export_workbook(out)
         assert page.workbook_stop.isEnabled()
     assert str(out) in str(said.args[0])
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_once_the_workbook_is_being_saved_it_is_said_and_no_longer_stoppable(
+    qtbot: QtBot, workspace: FederationWorkspace, tmp_path: Path
+) -> None:
+    """Walkthrough: Dừng was taken ("Đang dừng…") during the last seconds, the saving, and
+    the workbook was written anyway with nothing said."""
+    page = workspace.dashboard
+    qtbot.waitUntil(lambda: page.board is not None and not page.is_busy(), timeout=20000)
+    out = tmp_path / "tong-hop.xlsx"
+    with qtbot.waitSignal(page.done, timeout=60000) as said:
+        page.export_workbook(out)
+        token = page._workbook_token
+        assert token is not None
+        deadline = time.monotonic() + 30
+        while not out.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # the worker writes on; this thread delivers nothing meanwhile
+        assert out.exists(), "saved by the worker"
+        token.cancel()  # a stop asked as the file is saved: too late, said so
+    assert said.args[0] == f"Bảng tính đã đang được lưu nên vẫn được ghi xong vào {out}."
+    assert out.read_bytes()[:2] == b"PK"
+
+    with qtbot.waitSignal(page.done, timeout=60000):
+        page.export_workbook(out)
+        total = len(page.board.plan.indicators) + 2 if page.board is not None else 0
+        page._workbook_progress(total - 1, total)  # as the worker tells it: saving now
+        assert page.busy_label.text() == "Đang lưu tệp bảng tính…"
+        assert page.workbook_stop.isVisible() and not page.workbook_stop.isEnabled()

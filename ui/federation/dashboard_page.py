@@ -118,6 +118,11 @@ class DashboardPage(Page):
         self.busy_bar.setRange(0, 0)  # no count to show: it only moves
         self.busy_bar.setTextVisible(False)
         self.busy_bar.setMaximumWidth(120)
+        # Never wider than the room beside the scope: at 125% on a 1366-pixel screen the bar
+        # and its words at full width pushed the window past the screen, for good (a window
+        # does not shrink back). The words are cut then, and whole in the tooltip.
+        self.busy_bar.setMinimumWidth(40)
+        self.busy_label.setMinimumWidth(1)
         self.busy_label.hide()
         self.busy_bar.hide()
         # The workbook of a large province takes a minute or more: it can be stopped.
@@ -218,9 +223,9 @@ class DashboardPage(Page):
         top.addWidget(self.refresh_button)
         top.addWidget(self.busy_bar)
         top.addWidget(self.busy_label)
-        top.addWidget(self.workbook_stop)
         top.addStretch(1)
         top.addWidget(self.workbook_button)
+        top.addWidget(self.workbook_stop)  # in the workbook button's place while it is written
         top.addWidget(self.print_button)
         top.addWidget(self.batch_button)
         layout = QVBoxLayout(self)
@@ -410,11 +415,14 @@ class DashboardPage(Page):
     def _show_busy(self) -> None:
         latest = next(reversed(self._busy.values()), None)
         self.busy_label.setText(_(latest) if latest is not None else "")
+        self.busy_label.setToolTip(self.busy_label.text())
         self.busy_label.setVisible(latest is not None)
         self.busy_bar.setVisible(latest is not None)
         steps = self._workbook_steps
         writing = next(reversed(self._busy), None) == "workbook"
-        self.workbook_stop.setVisible(writing and self._workbook_token is not None)
+        stoppable = self._workbook_token is not None
+        self.workbook_stop.setVisible(stoppable)
+        self.workbook_button.setVisible(not stoppable)
         if writing and steps is not None:
             done, total = steps
             self.busy_bar.setRange(0, total)  # the workbook counts its sheets
@@ -424,6 +432,11 @@ class DashboardPage(Page):
 
     def _workbook_progress(self, done: int, total: int) -> None:
         self._workbook_steps = (done, total)
+        if done >= total - 1 and "workbook" in self._busy:
+            # Every sheet written: the file is being saved (seconds for a large province),
+            # which is never stopped half way — said so, and Dừng no longer offered.
+            self.workbook_stop.setEnabled(False)
+            self._busy["workbook"] = N_("Saving the workbook file…")
         self._show_busy()
 
     def is_busy(self) -> bool:
@@ -693,12 +706,19 @@ class DashboardPage(Page):
         def ended() -> None:
             self._workbook_steps = None
             self._workbook_token = None
-            self.workbook_button.setEnabled(True)
             self._set_busy("workbook", None)
 
         def written(result: Any) -> None:
+            late = self._workbook_token is not None and self._workbook_token.cancelled
             ended()
-            self.done.emit(_("Workbook written to {path}.").format(path=result.path))
+            if late:  # asked as the file was being saved: it was saved whole
+                self.done.emit(
+                    _("The workbook was already being saved: it was written to {path}.").format(
+                        path=result.path
+                    )
+                )
+            else:
+                self.done.emit(_("Workbook written to {path}.").format(path=result.path))
 
         def failed(error: BaseException) -> None:
             ended()
@@ -715,8 +735,7 @@ class DashboardPage(Page):
             job, written, failed, self._workbook_progress, doing=_("writing the Excel workbook")
         )
         self._workbook_token = task.token
-        self.workbook_stop.setEnabled(True)
-        self.workbook_button.setEnabled(False)  # one workbook at a time: one to stop
+        self.workbook_stop.setEnabled(True)  # shown in the workbook button's place: one at a time
         self._set_busy("workbook", N_("Writing the Excel workbook…"))
 
     @Slot()
