@@ -228,6 +228,23 @@ def test_keys_out_of_sight_are_read_waiting_only_and_all_when_shown(
     window.close()
 
 
+def test_an_empty_list_of_keys_says_what_it_means(qtbot: QtBot, demo: Demo) -> None:
+    """Walkthrough: the keys page opened on an empty "waiting for a decision" grid that a
+    new user took for a broken page."""
+    window, workspace = open_window(qtbot, demo.database)
+    workspace.show_page("keys")
+    keys = workspace.keys
+    qtbot.waitUntil(lambda: len(keys.model.rows()) == UNITS, timeout=20000)
+    assert keys.proxy.rowCount() == 0 and keys.view.showing_placeholder()
+    assert keys.view.placeholder().startswith("Không có khóa nào đang chờ quyết định.")
+    keys.show_status(None)  # "Tất cả các khóa": the keys, no words over them
+    assert keys.proxy.rowCount() == UNITS and not keys.view.showing_placeholder()
+    keys.show_status("refused")
+    assert keys.view.placeholder() == "Không có khóa nào ở trạng thái này."
+    assert keys.view.showing_placeholder()
+    window.close()
+
+
 def test_return_then_correction_closes_the_conflict_on_screen(
     qtbot: QtBot, tmp_path: Path, demo: Demo
 ) -> None:

@@ -42,6 +42,7 @@ from ui.federation.common import (
 from ui.federation.key_models import KeyColumn, KeyFilter, KeyModel, warning_text
 from ui.widgets.dialogs import translate_input
 from ui.widgets.pages import Page
+from ui.widgets.placeholder_table import PlaceholderTable
 from ui.widgets.tasks import CancelToken, Runner
 
 
@@ -64,7 +65,7 @@ class KeysPage(Page):
         self._waiting_only = False  # the last read was of the waiting keys alone
         self.proxy = KeyFilter(self)
         self.proxy.setSourceModel(self.model)
-        self.view = QTableView()
+        self.view = PlaceholderTable()  # says "none waiting" rather than an empty grid
         self.view.setObjectName("keys-table")
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -154,11 +155,27 @@ class KeysPage(Page):
         self.view.setColumnWidth(KeyColumn.HELD, fit_width(self, [KeyColumn.HELD.header()]))
         self._show_banner()
         self._show_details()
+        self._show_placeholder()
 
     @Slot(int)
     def _status_chosen(self, index: int) -> None:
         self.proxy.set_status(self.status_combo.itemData(index))
         self._select_first()
+        self._show_placeholder()
+
+    def _show_placeholder(self) -> None:
+        """What an empty list means (walkthrough: an empty grid read as a broken page)."""
+        status = self.status_combo.currentData()
+        if status == KeyStatus.PENDING.value:
+            text = _(
+                "No key is waiting for a decision. A unit's new key appears here when its "
+                "enrolment package is imported."
+            )
+        elif status is None:
+            text = _("No unit has sent its key yet.")
+        else:
+            text = _("No key with this status.")
+        self.view.set_placeholder(text)
 
     def show_status(self, status: str | None) -> None:
         self.status_combo.setCurrentIndex(self.status_combo.findData(status))
