@@ -237,11 +237,14 @@ def test_an_empty_list_of_keys_says_what_it_means(qtbot: QtBot, demo: Demo) -> N
     qtbot.waitUntil(lambda: len(keys.model.rows()) == UNITS, timeout=20000)
     assert keys.proxy.rowCount() == 0 and keys.view.showing_placeholder()
     assert keys.view.placeholder().startswith("Không có khóa nào đang chờ quyết định.")
-    keys.show_status(None)  # "Tất cả các khóa": the keys, no words over them
-    assert keys.proxy.rowCount() == UNITS and not keys.view.showing_placeholder()
-    keys.show_status("refused")
-    assert keys.view.placeholder() == "Không có khóa nào ở trạng thái này."
-    assert keys.view.showing_placeholder()
+    for index in range(keys.status_combo.count()):  # every choice of the filter
+        keys.status_combo.setCurrentIndex(index)
+        status = keys.status_combo.itemData(index)
+        expected = {None: UNITS, "accepted": UNITS}.get(status, 0)  # every key accepted
+        assert keys.proxy.rowCount() == expected, status
+        assert keys.view.showing_placeholder() == (expected == 0), status
+        if status not in ("pending", None):
+            assert keys.view.placeholder() == "Không có khóa nào ở trạng thái này.", status
     window.close()
 
 
