@@ -342,6 +342,12 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
         self.statusBar().showMessage(text, MESSAGE_MS)
         self.refresh_quick_start()
 
+    @Slot(int)
+    def _forget_message(self, _index: int) -> None:
+        """Another tab shown: what was said of the last one's work goes (a message
+        such as "the workbook was stopped" read beside other work misleads)."""
+        self.statusBar().clearMessage()
+
     def _update_status(self) -> None:
         self.quick_start_action.setEnabled(self._installation is not None)
         if self._installation is not None:
@@ -548,6 +554,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             workspace = UnitWorkspace(self._ctx, self._runner, self)
             workspace.done.connect(self.say)
             workspace.failed.connect(self.say)
+            workspace.tabs.currentChanged.connect(self._forget_message)
             self._pages.addWidget(workspace)
             self.unit_workspace = workspace
         self._pages.setCurrentWidget(self.unit_workspace)
@@ -567,6 +574,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             workspace = FederationWorkspace(self._ctx, self._runner, self)
             workspace.done.connect(self.say)
             workspace.failed.connect(self.say)
+            workspace.tabs.currentChanged.connect(self._forget_message)
             workspace.loaded.connect(self.plan_shown)
             self._put_file_actions(workspace.file_actions())
             self._pages.addWidget(workspace)
