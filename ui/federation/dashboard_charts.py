@@ -19,7 +19,9 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QLineSeries,
+    QScatterSeries,
     QValueAxis,
+    QXYSeries,
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QCursor, QPen
@@ -38,7 +40,8 @@ if TYPE_CHECKING:
 
 #: Attainment bars are cut here so one runaway figure does not flatten the rest.
 CHART_CAP = 200.0
-#: A figure above this is drawn at it (its value stays in the tooltip and the table).
+#: A figure above this is drawn at it, a mark on its top saying the figure (and the
+#: tooltip and the table too).
 CHART_LIMIT = 1000.0
 
 
@@ -66,12 +69,14 @@ def new_chart() -> QChart:
 @dataclass
 class IndicatorChart:
     """The attainment chart, its bars, and per bar group the board row it shows
-    and its two figures as text (the tooltip)."""
+    and its two figures as text (the tooltip); ``cut`` marks the bars drawn at
+    :data:`CHART_LIMIT` (None when none is)."""
 
     chart: QChart
     bars: QBarSeries
     rows: list[int]
     tips: list[str]
+    cut: QScatterSeries | None = None
 
 
 def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart:
@@ -91,6 +96,8 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
         targets_of[item.indicator.code] = targets_of.get(item.indicator.code, 0) + 1
     seen: dict[str, int] = {}
     highest = 0.0
+    # The bars drawn at the limit: (bar group, bar set: 0 registered, 1 achieved, figure).
+    cut: list[tuple[int, int, Fraction]] = []
     for row, item in enumerate(board.rollups):
         code = item.indicator.code
         seen[code] = seen.get(code, 0) + 1
@@ -107,6 +114,9 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
         highest = max(highest, reg_value, got_value)
         registered.append(min(reg_value, CHART_LIMIT))
         achieved.append(min(got_value, CHART_LIMIT))
+        for which, figure in enumerate((reg, got) if stream != REGISTRATION_STREAM else (reg,)):
+            if figure is not None and float(figure) > CHART_LIMIT:
+                cut.append((len(labels) - 1, which, figure))
         wording = item.target.wording if item.target else ""
         tip = [f"{labels[-1]} — {item.indicator.title}", wording]
         tip.append(_("Registered: {figure} of the target").format(figure=percent_text(reg)))
@@ -128,8 +138,14 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
     step = 50.0 if top <= 200 else 100.0 if top <= 500 else 200.0
     top = step * math.ceil(top / step)
     values = QValueAxis()
-    values.setRange(0, top)
-    values.setTickCount(int(top // step) + 1)
+    if cut:  # room above the limit for the cut bars' figures (under the chart's title)
+        values.setRange(0, top + step / 2)
+        values.setTickType(QValueAxis.TickType.TicksDynamic)
+        values.setTickAnchor(0.0)
+        values.setTickInterval(step)
+    else:
+        values.setRange(0, top)
+        values.setTickCount(int(top // step) + 1)
     values.setLabelFormat("%d%%")
     values.setTitleText(_("% of the target"))  # "100% = reached" is the dashed line
     chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
@@ -152,9 +168,43 @@ def indicator_chart(board: Dashboard, stream: str, scope: str) -> IndicatorChart
     chart.addAxis(line_axis, Qt.AlignmentFlag.AlignTop)
     reached.attachAxis(line_axis)
     reached.attachAxis(values)
+    marks = _cut_marks(chart, series, cut, (line_axis, values)) if cut else None
     chart.setTitle(_("Attainment by indicator — {scope}").format(scope=scope))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)  # beside: the height is the plot's
-    return IndicatorChart(chart, series, rows, tips)
+    return IndicatorChart(chart, series, rows, tips, marks)
+
+
+def _cut_marks(
+    chart: QChart,
+    bars: QBarSeries,
+    cut: list[tuple[int, int, Fraction]],
+    axes: tuple[QValueAxis, QValueAxis],
+) -> QScatterSeries:
+    """A triangle on top of each bar cut at :data:`CHART_LIMIT`, its figure written
+    above it (a walkthrough read a cut bar as exactly 1000%)."""
+    marks = QScatterSeries()
+    marks.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
+    marks.setMarkerSize(9.0)
+    marks.setColor(QColor("#424242"))
+    marks.setBorderColor(QColor("#424242"))
+    sets = bars.count()
+    width = bars.barWidth() / sets  # each set's bar within its group, side by side
+    for group, which, _figure in cut:
+        marks.append(group - bars.barWidth() / 2 + width * (which + 0.5), CHART_LIMIT)
+    marks.setPointLabelsClipping(False)  # the figure may stand above the plot
+    marks.setPointLabelsVisible(True)
+    config = QXYSeries.PointConfiguration
+    for index, (_group, _which, figure) in enumerate(cut):
+        # A label format is read for @-tags only: a figure has none.
+        marks.setPointConfiguration(
+            index, {config.LabelFormat: percent_text(figure), config.LabelVisibility: True}
+        )
+    chart.addSeries(marks)
+    for axis in axes:
+        marks.attachAxis(axis)
+    for marker in chart.legend().markers(marks):
+        marker.setVisible(False)  # a mark, not a series
+    return marks
 
 
 def progress_only(board: Dashboard | None, stream: str) -> bool:
