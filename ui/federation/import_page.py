@@ -212,11 +212,10 @@ class ImportPage(Page):
         self._refill_history()
         self._show_status()
 
-    def _refill_filter(self) -> None:
+    def _filter_texts(self) -> list[tuple[str, str]]:
+        """Each filter's key and its words with how many rows it shows now."""
         counts = self.model.outcome_counts()
-        current = max(0, self.filter_combo.currentIndex())
-        self.filter_combo.blockSignals(True)
-        self.filter_combo.clear()
+        texts = []
         for key, outcomes in FILTERS:
             if key == "all":
                 label = _("All outcomes")
@@ -227,9 +226,24 @@ class ImportPage(Page):
             count = (
                 sum(counts.get(o.value, 0) for o in outcomes) if outcomes else sum(counts.values())
             )
-            self.filter_combo.addItem(f"{label} ({count})", key)
+            texts.append((key, f"{label} ({count})"))
+        return texts
+
+    def _refill_filter(self) -> None:
+        current = max(0, self.filter_combo.currentIndex())
+        self.filter_combo.blockSignals(True)
+        self.filter_combo.clear()
+        for key, text in self._filter_texts():
+            self.filter_combo.addItem(text, key)
         self.filter_combo.setCurrentIndex(current)
         self.filter_combo.blockSignals(False)
+
+    def _recount_filter(self) -> None:
+        """The filters' counts as rows arrive: their words only (the list stays open
+        and the choice stays as it is; it said "(0)" while a check listed rows)."""
+        for index, (key, text) in enumerate(self._filter_texts()):
+            if self.filter_combo.itemData(index) == key:
+                self.filter_combo.setItemText(index, text)
 
     @Slot(int)
     def _filter_chosen(self, index: int) -> None:
@@ -346,7 +360,10 @@ class ImportPage(Page):
 
     @Slot(int, int)
     def _progress(self, done: int, total: int) -> None:
-        self.model.append(self._feed.take())
+        arrived = self._feed.take()
+        if arrived:
+            self.model.append(arrived)
+            self._recount_filter()
         show_count(self.progress, done, total)
         if self._mode == "checking":
             self.status.setText(_("Checking {count} packages…").format(count=total))
