@@ -134,6 +134,8 @@ def clear_deadline(session: Session, *, plan_id: str, stream: str) -> None:
 
 def _roster_unit(session: Session, plan: domain.Plan, unit: str) -> models.Unit:
     """The unit with code (or id) ``unit`` in the plan year's roster, not the federation."""
+    if not unit.strip():
+        raise InputError(N_("Choose the unit."))
     installation = require_federation_installation(session)
     entry = models.RosterEntry
     row = session.scalar(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication
 from app.core import i18n
 from app.core.context import open_context
 from app.core.preferences import Preferences
+from app.core.text import fold
 from app.demo.province import Demo, make_demo, write_report
 from app.exchange import import_packages
 from db import models
@@ -310,3 +311,41 @@ def test_deadlines_set_in_the_dialog_and_rates_on_the_dashboard(
     assert extended == [""] * len(behind)
     late.close()
     QApplication.processEvents()
+
+
+def test_the_unit_list_narrows_as_words_are_typed(qtbot: QtBot, province: Demo) -> None:
+    """Thousands of units in one combo box: typed words (code or name, any order,
+    diacritics optional) narrow it; the chosen unit stays while listed; nothing found
+    chooses nothing and a grant then says so, nothing stored."""
+    _window, workspace = open_window(qtbot, province.database)
+    dialog = open_deadlines(qtbot, workspace)
+    combo, search = dialog.extension_unit, dialog.extension_search
+    every = [combo.itemData(i) for i in range(combo.count())]
+    assert len(every) == len(province.units)
+    assert search.placeholderText() == "Tìm theo tên hoặc mã (gõ có dấu hoặc không dấu)…"
+    unit = province.unit("CS-00003")
+    combo.setCurrentIndex(combo.findData("CS-00002"))
+    # A name's words, folded and shuffled, find it: "Công đoàn …" as "doan cong …".
+    words = fold(unit.name).split()
+    search.setText(" ".join([words[1], words[0], *words[2:]]).upper())
+    listed = [combo.itemData(i) for i in range(combo.count())]
+    assert "CS-00003" in listed and len(listed) < len(every)
+    assert combo.currentData() == listed[0]  # CS-00002 not listed: the first is chosen
+    search.setText("00003")
+    assert [combo.itemData(i) for i in range(combo.count())] == ["CS-00003"]
+    assert combo.currentText() == f"CS-00003 — {unit.name}"
+    search.setText("cs-0000")  # CS-00003 still listed: it stays chosen
+    assert combo.currentData() == "CS-00003" and combo.count() == len(every) - 1  # CT-001
+    search.setText("không có đơn vị này")
+    assert combo.count() == 0 and combo.currentIndex() == -1
+    assert combo.currentText() == "" and combo.placeholderText() == "Không tìm thấy đơn vị nào."
+    set_date(dialog.date_edits["h1"], DUE)
+    change(qtbot, dialog, dialog.set_buttons["h1"])
+    before = stored(province.database)
+    dialog.extension_stream.setCurrentIndex(dialog.extension_stream.findData("h1"))
+    set_date(dialog.extension_date, AS_OF)
+    dialog.extension_reason.setText("Mất điện")
+    refused(qtbot, dialog, dialog.grant_button, "Hãy chọn đơn vị")
+    assert stored(province.database) == before
+    search.clear()
+    assert [combo.itemData(i) for i in range(combo.count())] == every

@@ -345,6 +345,15 @@ def test_bad_input_is_refused_and_changes_nothing(fed: AppContext) -> None:
             ),
         ),
         (NotFoundError, lambda: remove_extension(fed, plan_id=PLAN, stream="h1", unit="CS-00003")),
+        *(
+            (
+                InputError,
+                lambda blank=blank: save_extension(
+                    fed, plan_id=PLAN, stream="h1", unit=blank, due_on=EXTENDED_TO, reason="Bão"
+                ),
+            )
+            for blank in ("", "   ")  # no unit chosen (a search that found none)
+        ),
     ]
     for kind, attempt in refused:
         with pytest.raises(kind):

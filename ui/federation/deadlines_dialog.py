@@ -48,6 +48,7 @@ from ui.widgets.dialogs import translate_buttons
 from ui.widgets.errors import error_text, report_failure
 from ui.widgets.screen_fit import fit_to_screen
 from ui.widgets.tasks import CancelToken, Runner
+from ui.widgets.unit_list import UnitRow, searchable, unit_rows
 
 
 class DeadlinesDialog(QDialog):
@@ -119,6 +120,19 @@ class DeadlinesDialog(QDialog):
         self.extension_unit = QComboBox()
         self.extension_unit.setObjectName("extension-unit")
         self.extension_unit.setMinimumWidth(280)
+        # Sized by the room it has, not by the longest of thousands of names.
+        self.extension_unit.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.extension_unit.setPlaceholderText(_("No unit found."))
+        self.extension_search = QLineEdit()
+        self.extension_search.setObjectName("extension-search")
+        self.extension_search.setClearButtonEnabled(True)
+        self.extension_search.setMinimumWidth(self.fontMetrics().averageCharWidth() * 22)
+        self.extension_search.setPlaceholderText(_("Search by name or code (diacritics optional)…"))
+        self.extension_search.setToolTip(self.extension_search.placeholderText())
+        # A province lists thousands of units: typed words narrow the list.
+        self.units = searchable(self.extension_unit, self.extension_search)
         self.extension_date = date_edit("extension-date", default + dt.timedelta(days=7))
         self.extension_reason = QLineEdit()
         self.extension_reason.setObjectName("extension-reason")
@@ -149,7 +163,10 @@ class DeadlinesDialog(QDialog):
         choose.addWidget(QLabel(_("Report:")), 0, 0)
         choose.addWidget(self.extension_stream, 0, 1)
         choose.addWidget(QLabel(_("Unit:")), 0, 2)
-        choose.addWidget(self.extension_unit, 0, 3)
+        unit_row = QHBoxLayout()
+        unit_row.addWidget(self.extension_search, 2)  # typed first, then chosen
+        unit_row.addWidget(self.extension_unit, 3)
+        choose.addLayout(unit_row, 0, 3)
         choose.addWidget(QLabel(_("Until:")), 1, 0)
         choose.addWidget(self.extension_date, 1, 1)
         choose.addWidget(QLabel(_("Reason:")), 1, 2)
@@ -199,11 +216,11 @@ class DeadlinesDialog(QDialog):
 
         def job(
             _progress: Any, _token: CancelToken
-        ) -> tuple[list[StreamDeadline], list[domain.RosterUnit] | None]:
-            units = read_roster(ctx, year=plan.year) if with_units else None
+        ) -> tuple[list[StreamDeadline], list[UnitRow] | None]:
+            units = _unit_rows(read_roster(ctx, year=plan.year)) if with_units else None
             return read_deadlines(ctx, plan_id=plan.id), units
 
-        def done(result: tuple[list[StreamDeadline], list[domain.RosterUnit] | None]) -> None:
+        def done(result: tuple[list[StreamDeadline], list[UnitRow] | None]) -> None:
             deadlines, units = result
             if units is not None:
                 self._fill_units(units)
@@ -212,11 +229,10 @@ class DeadlinesDialog(QDialog):
 
         self._runner.run(job, done, self._refused)
 
-    def _fill_units(self, units: list[domain.RosterUnit]) -> None:
-        self.extension_unit.clear()
-        for unit in units:
-            if unit.kind is not UnitKind.FEDERATION and unit.code:
-                self.extension_unit.addItem(f"{unit.code} — {unit.name}", unit.code)
+    def _fill_units(self, units: list[UnitRow]) -> None:
+        self.units.set_units(units)
+        self.units.narrow(self.extension_search.text())
+        self.extension_unit.setCurrentIndex(0 if self.units.rowCount() else -1)
 
     def _show(self, deadlines: list[StreamDeadline]) -> None:
         self.deadlines = deadlines
@@ -330,3 +346,12 @@ class DeadlinesDialog(QDialog):
         self.note.setText("")
         self.message.setText(text)
         self.message.show()
+
+
+def _unit_rows(units: list[domain.RosterUnit]) -> list[UnitRow]:
+    """The units an extension can be granted to, as the unit list shows them."""
+    return unit_rows(
+        (f"{unit.code} — {unit.name}", unit.code)
+        for unit in units
+        if unit.kind is not UnitKind.FEDERATION and unit.code
+    )
