@@ -11,7 +11,7 @@ from app.core import domain
 from app.core.context import AppContext
 from app.core.workbooks import WorkbookExport
 from app.roster.rows import RosterImportResult
-from app.roster.tree import default_year, list_roster
+from app.roster.tree import default_year, list_roster, unit_labels
 from app.roster.workbook_export import export_roster_workbook
 from app.roster.workbook_import import import_roster
 
@@ -20,6 +20,12 @@ def read_roster(ctx: AppContext, *, year: int) -> list[domain.RosterUnit]:
     """The ``year`` roster, every unit of its tree (:func:`list_roster`)."""
     with ctx.reading() as session:
         return list_roster(session, year=year)
+
+
+def read_unit_labels(ctx: AppContext, *, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the ``year`` roster's reporting units (:func:`unit_labels`)."""
+    with ctx.reading() as session:
+        return unit_labels(session, year=year)
 
 
 def save_roster_workbook(ctx: AppContext, *, year: int, path: Path) -> WorkbookExport:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core import domain
 from app.core.text import fold
 from db import models
+from db.enums import UnitKind
 
 
 def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
@@ -38,6 +39,25 @@ def list_roster(session: Session, *, year: int) -> list[domain.RosterUnit]:
         )
         for unit, entry, cluster_code, leader_id in rows
     ]
+
+
+def unit_labels(session: Session, *, year: int) -> list[tuple[str, str]]:
+    """(code, name) of the ``year`` roster's reporting units (the federation aside, a unit
+    with a code only), in the order :func:`list_roster` lists them: a unit list to choose
+    from, read as plain rows (a country's 126,000 units in a fraction of a full read)."""
+    unit = models.Unit
+    rows = session.execute(
+        select(unit.code, unit.name)
+        .join(models.RosterEntry, models.RosterEntry.unit_id == unit.id)
+        .where(
+            models.RosterEntry.year == year,
+            unit.kind != UnitKind.FEDERATION.value,
+            unit.code.is_not(None),
+            unit.code != "",
+        )
+        .order_by(unit.code)
+    )
+    return [(code or "", name) for code, name in rows]  # never None: filtered above
 
 
 def search_keys(units: list[domain.RosterUnit]) -> list[str]:

@@ -40,7 +40,6 @@ from app.core.days import short_date
 from app.core.errors import UserError
 from app.core.i18n import gettext as _
 from app.rollup import StreamDeadline
-from db.enums import UnitKind
 
 from ui.federation.common import BANNER_STYLE, stream_label
 from ui.widgets.dates import date_edit, day_of, qdate
@@ -210,14 +209,17 @@ class DeadlinesDialog(QDialog):
     def load(self, *, with_units: bool = False) -> None:
         """Read the deadlines (and, the first time, the roster's units) on the worker."""
         from app.rollup import read_deadlines
-        from app.roster import read_roster
+        from app.roster import read_unit_labels
 
         ctx, plan = self._ctx, self.plan
 
         def job(
             _progress: Any, _token: CancelToken
         ) -> tuple[list[StreamDeadline], list[UnitRow] | None]:
-            units = _unit_rows(read_roster(ctx, year=plan.year)) if with_units else None
+            units = None
+            if with_units:
+                labels = read_unit_labels(ctx, year=plan.year)
+                units = unit_rows((f"{code} — {name}", code) for code, name in labels)
             return read_deadlines(ctx, plan_id=plan.id), units
 
         def done(result: tuple[list[StreamDeadline], list[UnitRow] | None]) -> None:
@@ -346,12 +348,3 @@ class DeadlinesDialog(QDialog):
         self.note.setText("")
         self.message.setText(text)
         self.message.show()
-
-
-def _unit_rows(units: list[domain.RosterUnit]) -> list[UnitRow]:
-    """The units an extension can be granted to, as the unit list shows them."""
-    return unit_rows(
-        (f"{unit.code} — {unit.name}", unit.code)
-        for unit in units
-        if unit.kind is not UnitKind.FEDERATION and unit.code
-    )
