@@ -63,7 +63,17 @@ class SchemaState:
     created: bool
 
 
+#: Parameters one SQLite statement may bind: the default of SQLite builds since 3.32
+#: (Python's own on Windows). Set on every connection so that a statement binding more
+#: (an ``IN`` list of a country's units) fails on the machine it is tested on too, not
+#: only on a user's, where this Linux build's 250,000 would have let it pass.
+SQLITE_MAX_PARAMETERS = 32_766
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    limit = getattr(dbapi_connection, "setlimit", None)  # sqlite3.Connection (Python 3.11+)
+    if limit is not None:
+        limit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, SQLITE_MAX_PARAMETERS)
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")

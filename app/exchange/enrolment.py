@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from app.core.context import AppContext
 from app.core.errors import UserError
 from app.exchange.bodies import parse_enrolment
+from app.exchange.bulk import chunks
 from app.exchange.format import MAX_ENROLMENT_BYTES, parse_payload
 from app.exchange.key_status import KeyStatus
 from app.exchange.keys import KeyInfo, list_keys
@@ -85,21 +86,27 @@ def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
             if key.status == KeyStatus.ACCEPTED.value:
                 accepted_by_unit.setdefault(key.unit_id, []).append(key)
         wanted = [k for k in every if status is None or k.status == status]
-        package_hashes = dict(
-            session.execute(
-                select(models.SigningKey.keyid, models.SigningKey.package_hash).where(
-                    models.SigningKey.keyid.in_([k.keyid for k in wanted]),
-                    models.SigningKey.package_hash.is_not(None),
-                )
-            ).all()
-        )
-        raws = dict(
-            session.execute(
-                select(models.Package.hash, models.Package.raw).where(
-                    models.Package.hash.in_([h for h in package_hashes.values() if h])
-                )
-            ).all()
-        )
+        # Each list bound in chunks: a country's 126,000 keys are more than the 32,766
+        # parameters one SQLite statement takes where the driver is built by default.
+        package_hashes: dict[str, str | None] = {}
+        for chunk in chunks(k.keyid for k in wanted):
+            package_hashes.update(
+                session.execute(
+                    select(models.SigningKey.keyid, models.SigningKey.package_hash).where(
+                        models.SigningKey.keyid.in_(chunk),
+                        models.SigningKey.package_hash.is_not(None),
+                    )
+                ).all()
+            )
+        raws: dict[str, bytes] = {}
+        for chunk in chunks({h for h in package_hashes.values() if h}):
+            raws.update(
+                session.execute(
+                    select(models.Package.hash, models.Package.raw).where(
+                        models.Package.hash.in_(chunk)
+                    )
+                ).all()
+            )
         held = dict(
             session.execute(
                 select(models.Package.keyid, func.count())
@@ -107,8 +114,8 @@ def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
                 .group_by(models.Package.keyid)
             ).all()
         )
-        roster = {
-            unit_id: (name, chair or "", phone or "", email or "")
+        roster: dict[str, tuple[str, str, str, str]] = {}
+        for chunk in chunks({k.unit_id for k in wanted}):
             for unit_id, name, chair, phone, email in session.execute(
                 select(
                     models.Unit.id,
@@ -116,9 +123,9 @@ def key_overview(ctx: AppContext, *, status: str | None = None) -> list[KeyRow]:
                     models.Unit.chair_name,
                     models.Unit.phone,
                     models.Unit.email,
-                ).where(models.Unit.id.in_({k.unit_id for k in wanted}))
-            )
-        }
+                ).where(models.Unit.id.in_(chunk))
+            ):
+                roster[unit_id] = (name, chair or "", phone or "", email or "")
     rows = []
     for key in wanted:
         name, code, chair, phone, email = _declared(raws.get(package_hashes.get(key.keyid) or ""))
