@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.core.text import fold, found, search_words
 from db import models
+from db.parameters import in_chunks
 
 
 class ActionGroup(StrEnum):
@@ -421,9 +422,10 @@ def _with_unit_labels(session: Session, rows: list[AuditRow]) -> list[AuditRow]:
         return rows
     labels = {
         unit_id: f"{code} {name}".strip() if code else name
+        for chunk in in_chunks(sorted(ids))
         for unit_id, code, name in session.execute(
             select(models.Unit.id, models.Unit.code, models.Unit.name).where(
-                models.Unit.id.in_(sorted(ids))
+                models.Unit.id.in_(chunk)
             )
         )
     }

@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import Boolean, insert
 from sqlalchemy.orm import Session
 
+from db.parameters import IN_CHUNK, in_chunks
+
 #: Values per ``IN (...)`` list (a batch reloading its state, a stream's packages).
-CHUNK = 500
+CHUNK = IN_CHUNK
 
 
 def chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
     """``values`` in lists of at most :data:`CHUNK`, for one ``IN (...)`` each."""
-    items = list(values)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+    return in_chunks(values, CHUNK)
 
 
 def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:

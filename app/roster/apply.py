@@ -10,17 +10,18 @@ from sqlalchemy.orm import Session
 from app.roster.columns import cluster_key
 from app.roster.rows import RosterRow
 from db import models
+from db.parameters import in_chunks
 
 
 def apply_rows(
     session: Session, rows: list[RosterRow], year: int, root_id: str
 ) -> tuple[int, int, int, int, list[str]]:
     """Write checked rows: (created, updated, unchanged, clusters, leaders cleared)."""
+    # Each list bound in chunks (a country's roster: 126,000 codes).
     existing_units = {
         u.code: u
-        for u in session.scalars(
-            select(models.Unit).where(models.Unit.code.in_([r.code for r in rows]))
-        )
+        for chunk in in_chunks(r.code for r in rows)
+        for u in session.scalars(select(models.Unit).where(models.Unit.code.in_(chunk)))
         if u.code is not None
     }
     created = 0
@@ -51,10 +52,10 @@ def apply_rows(
     clusters, cleared = _clusters(session, year, rows, units)
     entries = {
         e.unit_id: e
+        for chunk in in_chunks(u.id for u in units.values())
         for e in session.scalars(
             select(models.RosterEntry).where(
-                models.RosterEntry.year == year,
-                models.RosterEntry.unit_id.in_([u.id for u in units.values()]),
+                models.RosterEntry.year == year, models.RosterEntry.unit_id.in_(chunk)
             )
         )
     }
@@ -108,8 +109,9 @@ def _parent_ids(
     outside = {r.parent for r in rows if r.parent and r.parent not in units}
     lookup = {
         code: unit_id
+        for chunk in in_chunks(outside)
         for code, unit_id in session.execute(
-            select(models.Unit.code, models.Unit.id).where(models.Unit.code.in_(list(outside)))
+            select(models.Unit.code, models.Unit.id).where(models.Unit.code.in_(chunk))
         )
     }
     result: dict[str, str] = {}
@@ -131,11 +133,16 @@ def _clusters(
     cleared: list[str] = []
     placed = {units[r.code].id: r for r in rows}
     # A leader the workbook moves out of its cluster (or marks "không") stops leading it.
-    for led in session.scalars(
-        select(models.Cluster).where(
-            models.Cluster.year == year, models.Cluster.leader_unit_id.in_(list(placed))
+    led_clusters = [
+        led
+        for chunk in in_chunks(placed)
+        for led in session.scalars(
+            select(models.Cluster).where(
+                models.Cluster.year == year, models.Cluster.leader_unit_id.in_(chunk)
+            )
         )
-    ):
+    ]
+    for led in led_clusters:
         row = placed[led.leader_unit_id or ""]
         if cluster_key(row.cluster or "") != cluster_key(led.code) or row.leader is False:
             led.leader_unit_id = None

@@ -21,6 +21,7 @@ from app.core.workbooks import COUNT_FORMAT, WorkbookExport, print_setup, save_w
 from app.roster.columns import COLUMNS, KIND_LABELS, ROSTER_SHEET, SECTOR_LABELS, listing_order
 from app.roster.tree import list_roster
 from db import models
+from db.parameters import in_chunks
 
 
 def _roster_row(
@@ -75,13 +76,13 @@ def export_roster_workbook(session: Session, *, year: int, path: Path) -> Workbo
             )
         ).all()
     )
-    chairs = dict(
-        session.execute(
-            select(models.Unit.id, models.Unit.chair_name).where(
-                models.Unit.id.in_([u.id for u in units])
-            )
-        ).all()
-    )
+    chairs = {
+        unit_id: chair
+        for chunk in in_chunks(u.id for u in units)  # a country's 126,000 units
+        for unit_id, chair in session.execute(
+            select(models.Unit.id, models.Unit.chair_name).where(models.Unit.id.in_(chunk))
+        )
+    }
 
     workbook = Workbook()
     sheet = workbook.active
