@@ -51,6 +51,7 @@ from app.printing.sources import (
 from app.rollup import Scope, scope_units
 from db import models
 from db.enums import REGISTRATION_STREAM, Role
+from db.parameters import in_chunks
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -402,8 +403,9 @@ def _key_card_jobs(session: Session, plan: domain.Plan, units: list[UnitInfo]) -
     keys = accepted_unit_keys(session, ids)
     chairs: dict[str, str] = {
         unit_id: chair
+        for chunk in in_chunks(ids)
         for unit_id, chair in session.execute(
-            select(models.Unit.id, models.Unit.chair_name).where(models.Unit.id.in_(ids))
+            select(models.Unit.id, models.Unit.chair_name).where(models.Unit.id.in_(chunk))
         )
     }
     jobs = []

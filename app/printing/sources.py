@@ -24,6 +24,7 @@ from app.exchange import staff_entered
 from app.statements import saved_value
 from db import models
 from db.enums import REGISTRATION_STREAM, Role, Sector, UnitKind
+from db.parameters import IN_CHUNK, in_chunks
 
 
 @dataclass(frozen=True)
@@ -171,15 +172,19 @@ def load_units(
         .outerjoin(entry, (entry.unit_id == models.Unit.id) & (entry.year == plan.year))
         .order_by(models.Unit.code)
     )
-    if unit_ids is not None:
-        query = query.where(models.Unit.id.in_(list(unit_ids)))
-    rows = session.execute(query).all()
+    if unit_ids is None:
+        rows = list(session.execute(query).all())
+    else:  # bound in chunks: a batch may name a country's units
+        rows = [
+            row
+            for chunk in in_chunks(unit_ids)
+            for row in session.execute(query.where(models.Unit.id.in_(chunk))).all()
+        ]
     names = {
         uid: name
+        for chunk in in_chunks({r[2] for r in rows if r[2]})
         for uid, name in session.execute(
-            select(models.Unit.id, models.Unit.name).where(
-                models.Unit.id.in_({r[2] for r in rows if r[2]})
-            )
+            select(models.Unit.id, models.Unit.name).where(models.Unit.id.in_(chunk))
         )
     }
     clusters = {
@@ -222,7 +227,13 @@ def load_units(
 def load_statements(
     session: Session, plan: domain.Plan, stream: str, unit_ids: Collection[str] | None = None
 ) -> dict[str, StatementDoc]:
-    """Every statement of ``stream`` (of the units given), by unit id, in five queries."""
+    """Every statement of ``stream`` (of the units given), by unit id, in five queries
+    (five per chunk of the units given)."""
+    if unit_ids is not None and len(unit_ids) > IN_CHUNK:
+        found: dict[str, StatementDoc] = {}
+        for chunk in in_chunks(unit_ids):
+            found.update(load_statements(session, plan, stream, chunk))
+        return found
     statement = models.Statement
     conditions = [statement.plan_id == plan.id, statement.stream == stream]
     if unit_ids is not None:
@@ -311,23 +322,23 @@ def load_verifications(
     entered = staff_entered(session, plan.id)
     heads = {
         head.unit_id: head
+        for chunk in in_chunks(units)
         for head in session.scalars(
             select(models.StreamHead).where(
                 models.StreamHead.plan_id == plan.id,
                 models.StreamHead.stream == REGISTRATION_STREAM,
-                models.StreamHead.unit_id.in_(list(units)),
+                models.StreamHead.unit_id.in_(chunk),
             )
         )
         if (head.unit_id, REGISTRATION_STREAM) not in entered
     }
     # The key that signed the merged package; else the unit's accepted key.
     signers: dict[str, bytes] = {}
-    head_hashes = [h.package_hash for h in heads.values()]
-    if head_hashes:
+    for chunk in in_chunks(h.package_hash for h in heads.values()):
         for unit_id, public_key in session.execute(
             select(models.Package.unit_id, models.SigningKey.public_key)
             .join(models.SigningKey, models.SigningKey.keyid == models.Package.keyid)
-            .where(models.Package.hash.in_(head_hashes))
+            .where(models.Package.hash.in_(chunk))
         ):
             signers[unit_id] = public_key
     accepted = accepted_unit_keys(session, units)
@@ -357,11 +368,16 @@ def accepted_unit_keys(session: Session, unit_ids: Collection[str]) -> dict[str,
     """The newest accepted key (highest epoch) of each unit given that has one."""
     key = models.SigningKey
     accepted: dict[str, AcceptedKey] = {}
-    for unit_id, keyid, epoch, public_key in session.execute(
-        select(key.unit_id, key.keyid, key.epoch, key.public_key).where(
-            key.role == "unit", key.status == "accepted", key.unit_id.in_(list(unit_ids))
+    found = (
+        row
+        for chunk in in_chunks(unit_ids)
+        for row in session.execute(
+            select(key.unit_id, key.keyid, key.epoch, key.public_key).where(
+                key.role == "unit", key.status == "accepted", key.unit_id.in_(chunk)
+            )
         )
-    ):
+    )
+    for unit_id, keyid, epoch, public_key in found:
         if unit_id not in accepted or epoch > accepted[unit_id].epoch:
             accepted[unit_id] = AcceptedKey(keyid, epoch, public_key)
     return accepted

@@ -11,10 +11,19 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from app.core.context import open_context
-from app.exchange import key_overview
+from app.demo.province import make_demo
+from app.exchange import import_packages, key_overview
 from app.exchange.key_status import KeyStatus
+from app.plans import get_plan
+from app.printing.sources import (
+    accepted_unit_keys,
+    load_statements,
+    load_units,
+    load_verifications,
+)
 from db import models
 from db.engine import SQLITE_MAX_PARAMETERS
+from db.enums import REGISTRATION_STREAM
 from tests.helpers import federation_with_roster_only
 
 KEYS = SQLITE_MAX_PARAMETERS + 1_234
@@ -65,5 +74,28 @@ def test_a_country_of_keys_is_read_in_chunks(tmp_path: Path) -> None:
             r.key.keyid for r in every if r.key.status == KeyStatus.PENDING.value
         }
         assert not any(r.in_roster for r in every)  # none of these units is in the roster
+    finally:
+        ctx.close()
+
+
+def test_printing_reads_a_country_of_units_in_chunks(tmp_path: Path) -> None:
+    """A batch naming more units than one statement binds (a country's registration
+    forms): each unit's roster facts, statement, signing key and package read alike."""
+    demo = make_demo(out_dir=tmp_path / "demo", units=6, seed=11)
+    ctx = open_context(demo.database)
+    try:
+        import_packages(ctx, paths=demo.files, dry_run=False)
+        with ctx.reading() as session:
+            plan = get_plan(session, demo.plan.id)
+            real = list(load_units(session, plan))
+            ids = real + [f"absent-{n:06}" for n in range(SQLITE_MAX_PARAMETERS + 100)]
+            units = load_units(session, plan, ids)
+            assert set(units) == set(real)
+            few = load_statements(session, plan, REGISTRATION_STREAM, real)
+            assert few and load_statements(session, plan, REGISTRATION_STREAM, ids) == few
+            assert accepted_unit_keys(session, ids) == accepted_unit_keys(session, real)
+            assert load_verifications(session, plan, units) == load_verifications(
+                session, plan, {u: units[u] for u in real}
+            )
     finally:
         ctx.close()
