@@ -24,6 +24,7 @@ from app.core.errors import N_, InputError, NotFoundError
 from app.core.installation import require_federation_installation
 from app.core.text import natural_key, nfc
 from app.core.values import text_problem
+from app.exchange import stream_label
 from app.plans import get_plan
 from db import models
 
@@ -120,7 +121,7 @@ def clear_deadline(session: Session, *, plan_id: str, stream: str) -> None:
     if row is None:
         raise NotFoundError(
             N_("The report {stream} of the plan {plan} has no deadline."),
-            params={"stream": stream, "plan": plan.id},
+            params={"stream": stream_label(stream, plan), "plan": plan.year},
         )
     before = row.due_on
     session.delete(row)
@@ -179,7 +180,7 @@ def grant_extension(
     if deadline is None:
         raise InputError(
             N_("Set the deadline of the report {stream} before granting an extension."),
-            params={"stream": stream},
+            params={"stream": stream_label(stream, plan)},
         )
     if day <= deadline.due_on:
         raise InputError(

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select, update
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.core import i18n
 from app.core.context import open_context
@@ -24,6 +25,7 @@ from app.core.text import fold
 from app.demo.province import Demo, make_demo, write_report
 from app.exchange import import_packages
 from db import models
+from db.enums import REGISTRATION_STREAM
 
 from ui.federation.deadlines_dialog import DeadlinesDialog
 from ui.federation.late_units import LateColumn, LateUnitsDialog
@@ -201,7 +203,10 @@ def test_deadlines_set_in_the_dialog_and_rates_on_the_dashboard(
     dialog.extension_unit.setCurrentIndex(dialog.extension_unit.findData("CS-00003"))
     set_date(dialog.extension_date, AS_OF)
     dialog.extension_reason.setText("Mất điện")
-    refused(qtbot, dialog, dialog.grant_button, "Hãy đặt hạn nộp báo cáo h1 trước khi gia hạn")
+    refused(
+        qtbot, dialog, dialog.grant_button,
+        "Hãy đặt hạn nộp báo cáo 6 tháng đầu năm 2017 trước khi gia hạn",
+    )  # fmt: skip
     set_date(dialog.date_edits["h1"], dt.date(2030, 1, 1))
     refused(qtbot, dialog, dialog.set_buttons["h1"], "phải nằm trong khoảng từ năm 2016")
     assert not dialog.withdraw_button.isEnabled()  # nothing to withdraw yet
@@ -349,3 +354,39 @@ def test_the_unit_list_narrows_as_words_are_typed(qtbot: QtBot, province: Demo) 
     assert stored(province.database) == before
     search.clear()
     assert [combo.itemData(i) for i in range(combo.count())] == every
+
+
+def test_enter_changes_nothing_and_a_refusal_goes_with_its_cause(
+    qtbot: QtBot, province: Demo
+) -> None:
+    """Enter in the dialog sets no deadline (the first date's "Đặt hạn" was the default
+    button: a walkthrough set one unasked); the report offered for an extension is one
+    that has a deadline; a refusal's words go when the user changes what it was about."""
+    _window, workspace = open_window(qtbot, province.database)
+    dialog = open_deadlines(qtbot, workspace)
+    before = stored(province.database)
+    first = dialog.date_edits[REGISTRATION_STREAM]
+    first.setFocus()
+    QTest.keyClick(first, Qt.Key.Key_Return)
+    QTest.keyClick(dialog, Qt.Key.Key_Enter)
+    qtbot.wait(500)
+    assert stored(province.database) == before and dialog.isVisible()
+    buttons = dialog.findChildren(QPushButton)
+    assert buttons and not any(b.autoDefault() or b.isDefault() for b in buttons)
+    assert dialog.extension_stream.currentData() == REGISTRATION_STREAM  # none has one yet
+    set_date(dialog.date_edits["h1"], DUE)
+    change(qtbot, dialog, dialog.set_buttons["h1"])
+    assert dialog.extension_stream.currentData() == "h1"  # the one with a deadline
+    # A report the user picks stays picked, deadline or not.
+    year = dialog.extension_stream.findData("year")
+    dialog.extension_stream.setCurrentIndex(year)
+    dialog.extension_stream.activated.emit(year)
+    dialog.extension_reason.setText("Bão")
+    set_date(dialog.extension_date, AS_OF)
+    refused(qtbot, dialog, dialog.grant_button, "Hãy đặt hạn nộp báo cáo Năm 2017")
+    dialog.extension_search.setText("cs")
+    assert not dialog.message.isVisible()
+    change(qtbot, dialog, dialog.clear_buttons["h1"])
+    set_date(dialog.date_edits["h1"], DUE)
+    change(qtbot, dialog, dialog.set_buttons["h1"])
+    assert dialog.extension_stream.currentData() == "year"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.core import i18n
 from app.core.context import AppContext, open_context
 from app.core.days import local_day, parse_day
 from app.core.errors import InputError, NotFoundError, UserError
@@ -396,3 +397,17 @@ def test_days_typed_and_local_days() -> None:
     assert local_day("2017-07-15T17:00:00+00:00") == dt.date(2017, 7, 16)
     assert local_day("2017-07-15T23:30:00+07:00") == DUE
     assert local_day("not a time") is None
+
+
+def test_refusals_name_the_report_as_users_know_it(fed: AppContext) -> None:
+    """The report and the plan as the screens name them, never the stream's code or the
+    plan's id ("Hãy đặt hạn nộp báo cáo registration…" was shown)."""
+    i18n.set_language("vi")
+    with pytest.raises(InputError) as refused:
+        save_extension(
+            fed, plan_id=PLAN, stream="year", unit="CS-00003", due_on=EXTENDED_TO, reason="Bão"
+        )
+    assert str(refused.value) == "Hãy đặt hạn nộp báo cáo Năm 2017 trước khi gia hạn."
+    with pytest.raises(NotFoundError) as missing:
+        remove_deadline(fed, plan_id=PLAN, stream="h1")
+    assert str(missing.value) == ("Báo cáo 6 tháng đầu năm 2017 của kế hoạch 2017 chưa có hạn nộp.")

@@ -201,6 +201,19 @@ class DeadlinesDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.note)
         layout.addWidget(self.buttons)
+        # Enter in a date or a reason changes nothing: each change is its own button's
+        # click (Enter on the dialog's first date set a deadline unasked).
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        # A refusal's words go once what they were about is changed.
+        self.extension_search.textChanged.connect(self._forget_refusal)
+        self.extension_unit.currentIndexChanged.connect(self._forget_refusal)
+        self.extension_stream.currentIndexChanged.connect(self._forget_refusal)
+        self.extension_reason.textChanged.connect(self._forget_refusal)
+        self.extension_date.dateChanged.connect(self._forget_refusal)
+        self._stream_chosen = False
+        self.extension_stream.activated.connect(self._remember_stream_choice)
         fit_to_screen(self, 820, 600)
         self.load(with_units=True)
 
@@ -258,6 +271,22 @@ class DeadlinesDialog(QDialog):
             for column, text in enumerate(cells):
                 self.extension_table.setItem(row, column, QTableWidgetItem(text))
         self.withdraw_button.setEnabled(bool(granted))
+        if not self._stream_chosen:
+            # Extensions are for a report with a deadline: the first that has one is
+            # offered (the registration, listed first, may have none).
+            with_deadline = [item.stream for item in deadlines if item.due_on is not None]
+            current = self.extension_stream.currentData()
+            if with_deadline and current not in with_deadline:
+                self.extension_stream.setCurrentIndex(
+                    self.extension_stream.findData(with_deadline[0])
+                )
+
+    @Slot(int)
+    def _remember_stream_choice(self, _index: int) -> None:
+        self._stream_chosen = True  # the user's choice stays as it is
+
+    def _forget_refusal(self, *_changed: object) -> None:
+        self.message.hide()
 
     # --- changes ----------------------------------------------------------------------------
 
