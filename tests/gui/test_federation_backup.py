@@ -71,8 +71,15 @@ def test_the_federation_backs_up_and_restores_from_the_file_menu(
     assert "Chưa có bản sao lưu" in window.backup_reminder.text()
     usb = tmp_path / "usb"
     usb.mkdir()
+    shown = window._status.text()  # the database and the role
     back_up_through_the_dialogs(qtbot, window, usb)
     assert window.backup_box is not None and str(usb) in window.backup_box.text()
+    # Said for a while in the status bar; the database and role come back after it, and
+    # another tab clears it (it stayed on across tabs, read as the latest thing done).
+    assert window.statusBar().currentMessage().startswith(f"Đã ghi bản sao lưu vào {usb}")
+    assert window._status.text() == shown
+    _workspace.tabs.setCurrentIndex(1)
+    assert window.statusBar().currentMessage() == ""
     assert not window.backup_reminder.isVisible(), "the reminder goes once backed up"
     [backup] = list(usb.iterdir())
     # The key travels inside the encrypted data, still locked by its own passphrase.

@@ -74,6 +74,7 @@ class DatabaseMenu:
         def _close_database(self) -> None: ...
         def _show_error(self, error: BaseException) -> None: ...
         def say(self, text: str) -> None: ...
+        def _update_status(self) -> None: ...
 
     # --- a shared database, moving the data ------------------------------------------
 
@@ -176,7 +177,10 @@ class DatabaseMenu:
 
         def done(info: Any) -> None:
             text = _("Backup written to {path}.").format(path=info.folder)
-            self._status.setText(text)
+            # Said for a while; the database and role come back after it (it stayed on
+            # across tabs and later work, read as the latest thing done).
+            self._update_status()
+            self.say(text)
             self.backup_reminder.hide()
             box = QMessageBox(
                 QMessageBox.Icon.Information, _("Back up"), text, parent=self._window()

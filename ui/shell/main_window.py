@@ -331,7 +331,7 @@ class MainWindow(HelpMenu, DatabaseMenu, QMainWindow):
             except UserError as error:
                 self._show_error(error)
                 return
-            self._status.setText(_("Error report saved: {path}").format(path=written))
+            self.say(_("Error report saved: {path}").format(path=written))
 
         return ask_report_file(self, suggested="thidua-bao-cao-loi.txt", on_chosen=chosen)
 
