@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core import strictjson
+from app.core import i18n, strictjson
+from app.core.i18n import gettext
 from app.core.strictjson import (
     SAFE_INTEGER_MAX,
     MalformedJSONError,
@@ -70,6 +71,11 @@ def test_rejects_invalid_utf8(data: bytes) -> None:
     error = rejected(data)
     assert error.message == "The file is not valid UTF-8 text."
     assert error.detail.startswith("byte offset ")
+    # Said to staff as a damaged file, as a file that is not JSON is (a walkthrough did not
+    # know what "UTF-8" meant).
+    i18n.set_language("vi")
+    said = gettext(error.message)
+    assert "UTF" not in said and said.startswith("Tệp bị hỏng hoặc chưa chép hết")
 
 
 @pytest.mark.parametrize(
