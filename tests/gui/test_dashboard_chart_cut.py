@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCharts import QBarSeries, QScatterSeries, QValueAxis, QXYSeries
+from PySide6.QtWidgets import QToolTip
 
 from app.core import domain
 from app.core.context import open_context
@@ -52,6 +53,7 @@ def _label(marks: QScatterSeries, index: int) -> str:
     return str(config[QXYSeries.PointConfiguration.LabelFormat])
 
 
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # the tooltip, offscreen
 def test_a_cut_bar_says_its_figure(qtbot: QtBot, tmp_path: Path, province: Demo) -> None:
     window, workspace = open_window(qtbot, province.database)
     page = workspace.dashboard
@@ -88,7 +90,14 @@ def test_a_cut_bar_says_its_figure(qtbot: QtBot, tmp_path: Path, province: Demo)
     page.tabs.setCurrentIndex(page.BY_INDICATOR)
     qtbot.waitUntil(lambda: bool(page.indicator_chart.chart().series()), timeout=20000)
     shown = page.indicator_chart.chart().series()
-    assert any(isinstance(s, QScatterSeries) and s.count() for s in shown)
+    (marks,) = [s for s in shown if isinstance(s, QScatterSeries)]
+    assert marks.count()
+    # Hovering a mark tells what hovering its bar tells (its figures, its target).
+    point = marks.at(0)
+    marks.hovered.emit(point, True)
+    group = round(point.x())
+    assert QToolTip.text() == page.chart_tips[group] and "30.000.000,0%" in QToolTip.text()
+    marks.hovered.emit(point, False)
     qtbot.wait(100)  # the corner's report chooser placed
     window.grab().save(str(tmp_path / "chart-cut.png"))
 

@@ -184,7 +184,7 @@ def _cut_marks(
     above it (a walkthrough read a cut bar as exactly 1000%)."""
     marks = QScatterSeries()
     marks.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
-    marks.setMarkerSize(9.0)
+    marks.setMarkerSize(7.0)  # its tip clear of the figure written above it
     marks.setColor(QColor("#424242"))
     marks.setBorderColor(QColor("#424242"))
     sets = bars.count()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCharts import QBarSet, QChartView
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QCursor, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -636,14 +636,23 @@ class DashboardPage(Page):
         self.chart_tips: list[str] = built.tips
         built.bars.hovered.connect(self._bar_hovered)
         built.bars.clicked.connect(self._bar_clicked)
+        if built.cut is not None:  # a cut bar's mark says what its bar says
+            built.cut.hovered.connect(self._mark_hovered)
         replace_chart(self.indicator_chart, built.chart)
 
     @Slot(bool, int, QBarSet)
     def _bar_hovered(self, inside: bool, index: int, _bars: QBarSet) -> None:
+        self._show_tip(inside, index)
+
+    def _show_tip(self, inside: bool, index: int) -> None:
         if inside and 0 <= index < len(self.chart_tips):
             QToolTip.showText(QCursor.pos(), self.chart_tips[index], self.indicator_chart)
         else:
             QToolTip.hideText()
+
+    @Slot(QPointF, bool)
+    def _mark_hovered(self, point: QPointF, inside: bool) -> None:
+        self._show_tip(inside, round(point.x()))
 
     @Slot(int, QBarSet)
     def _bar_clicked(self, index: int, bars: QBarSet) -> None:
