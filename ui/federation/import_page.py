@@ -54,6 +54,9 @@ from ui.widgets.key_unlock import unlock_or_fail
 from ui.widgets.pages import Page
 from ui.widgets.tasks import CancelToken, Runner, Task, show_count
 
+#: Characters the reason column is made wide for (a longer reason is in its tooltip).
+REASON_CHARACTERS = 44
+
 
 class ImportPage(Page):
     """Check, apply, review; see the module docstring."""
@@ -106,13 +109,16 @@ class ImportPage(Page):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.view.setColumnWidth(ImportColumn.FILE, 260)
+        self.view.setColumnWidth(ImportColumn.FILE, 220)
         # "Huyện Sơn Dương/CS-00005_r1.thidua": both the sub-folder and the name show.
         self.file_delegate = MiddleElided(self.view)
         self.view.setItemDelegateForColumn(ImportColumn.FILE, self.file_delegate)
-        self.view.setColumnWidth(ImportColumn.UNIT, 210)
+        self.view.setColumnWidth(ImportColumn.UNIT, 190)
         self.view.setColumnWidth(ImportColumn.STREAM, 130)
         self.view.setColumnWidth(ImportColumn.FINGERPRINT, fingerprint_width(self))
+        # The outcome and its reason beside the file, the signer's key after them (shown
+        # last, it no longer pushes the reason off a 1366-pixel screen at 125% text).
+        header.moveSection(header.visualIndex(ImportColumn.FINGERPRINT), len(ImportColumn) - 1)
 
         self.hint = QLabel()
         self.hint.setWordWrap(True)
@@ -208,6 +214,11 @@ class ImportPage(Page):
             (ImportColumn.OUTCOME, [outcome_label(o) for o in Outcome]),
         ):
             self.view.setColumnWidth(column, fit_width(self, [*texts, column.header()]))
+        # Room for most reasons whole ("Đã nhập trước đó: cùng nội dung."); a longer one
+        # is in its tooltip.
+        self.view.setColumnWidth(
+            ImportColumn.REASON, self.fontMetrics().averageCharWidth() * REASON_CHARACTERS
+        )
         self._refill_filter()
         self._refill_history()
         self._show_status()
