@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from app.core import domain
+from app.core import domain, i18n
 from app.core.crashlog import app_version, record_unexpected
 from app.core.i18n import gettext as _
 from app.core.paths import user_data_dir
@@ -727,3 +727,27 @@ def test_quick_start_and_about_at_1366_by_768(
         assert hint.width() <= 1366 and hint.height() <= 768, type(dialog).__name__
         assert dialog.width() <= 1366 and dialog.height() <= 768
         dialog.close()
+
+
+def test_the_guide_closes_by_its_button_and_by_esc(qtbot: QtBot) -> None:
+    """A new user looked for a way to close the guide inside it: "Đóng", and Esc."""
+    window = help_window()
+    i18n.set_language("vi")
+    window.translateUI()
+    try:
+        for close in ("button", "escape"):
+            window.show_anchor("about")
+            window.show()
+            qtbot.waitUntil(window.isVisible, timeout=5000)
+            assert window.close_button.text() == "Đóng"
+            if close == "button":
+                QTest.mouseClick(window.close_button, Qt.MouseButton.LeftButton)
+            else:
+                window.activateWindow()
+                qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+                window.find_box.setFocus()
+                QTest.keyClick(window.find_box, Qt.Key.Key_Escape)
+            qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    finally:
+        i18n.set_language("en")
+        window.translateUI()

@@ -124,6 +124,11 @@ class HelpWindow(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.find_box.setFocus)
         self.find_result = QLabel()
         self.find_result.setObjectName("help-find-result")
+        # Closed from inside as a dialog is (a new user looked for a button, then Esc).
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("help-close")
+        self.close_button.clicked.connect(self.close)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
 
         bar = QHBoxLayout()
         bar.addWidget(self.back_button)
@@ -133,6 +138,7 @@ class HelpWindow(QWidget):
         bar.addWidget(self.find_box, 2)
         bar.addWidget(self.find_button)
         bar.addWidget(self.find_result)
+        bar.addWidget(self.close_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -157,6 +163,8 @@ class HelpWindow(QWidget):
         self.find_label.setText(_("&Find:"))
         self.find_box.setPlaceholderText(_("a word in the guide (Ctrl+F)"))
         self.find_button.setText(_("Find next"))
+        self.close_button.setText(_("Close"))
+        self.close_button.setToolTip(_("Close the guide (Esc)"))
         self._refresh_buttons()
 
     # --- going to a section -------------------------------------------------------------
