@@ -55,7 +55,7 @@ from tests.gui.widgets import drop_files, find_dialog
 from ui.federation.accept_key_dialog import AcceptKeyDialog
 from ui.federation.conflict_models import CompareColumn
 from ui.federation.import_models import ImportColumn
-from ui.federation.units_behind import UnitsBehindDialog
+from ui.federation.units_behind import BehindColumn, UnitsBehindDialog
 from ui.federation.workspace import FederationWorkspace
 from ui.shell.main_window import MainWindow
 
@@ -344,6 +344,16 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     assert year_21 == sum(
         (f.value.amount or 0) for f in figures if f.value is not None and not f.in_area_total
     )
+    # The list says which values the Σ does not add again (within an upper-level union's
+    # area total: the walkthrough's list "did not add up"), and hides the per-unit verdict
+    # a total has none of.
+    within = [r for r, f in enumerate(figures) if f.in_area_total and f.value is not None]
+    assert within, "the demo's upper-level unions report 2.1 for their areas"
+    for r in range(len(figures)):
+        text = dialog.model.data(dialog.model.index(r, BehindColumn.VALUE))
+        assert ("nằm trong tổng của công đoàn cấp trên" in text) == (r in within), text
+    assert dialog.view.isColumnHidden(BehindColumn.VERDICT)
+    assert f"{len(within)} giá trị trong danh sách nằm trong tổng" in dialog.summary.text()
     dialog.reject()
 
     # Scope: one cluster's totals are its units' sums.

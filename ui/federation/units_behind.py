@@ -65,7 +65,10 @@ class UnitsBehindModel(RowTableModel[UnitFigure]):
             if column is BehindColumn.CLUSTER:
                 return row.unit.cluster
             if column is BehindColumn.VALUE:
-                return value_text(self._plan, self._item.indicator, row.value) or _("not sent")
+                text = value_text(self._plan, self._item.indicator, row.value) or _("not sent")
+                if row.in_area_total and row.value is not None:
+                    return _("{value} (in its upper-level union's total)").format(value=text)
+                return text
             if column is BehindColumn.VERDICT:
                 return met_label(row.meets)
             return row.unit.phone
@@ -73,8 +76,14 @@ class UnitsBehindModel(RowTableModel[UnitFigure]):
             if row.meets is None:
                 return None
             return GOOD if row.meets else BAD
-        if role == Qt.ItemDataRole.ForegroundRole and row.value is None:
+        if role == Qt.ItemDataRole.ForegroundRole and (row.value is None or row.in_area_total):
             return QColor("#8a8a8a")
+        within = row.in_area_total and row.value is not None
+        if role == Qt.ItemDataRole.ToolTipRole and column is BehindColumn.VALUE and within:
+            return _(
+                "Its upper-level union reported the total of its whole area: this value "
+                "is within that total and is not added again."
+            )
         return None
 
 
@@ -108,6 +117,9 @@ class UnitsBehindDialog(QDialog):
         self.view.setColumnWidth(BehindColumn.VALUE, 170)
         self.view.setColumnWidth(BehindColumn.VERDICT, 150)
         sent = sum(1 for r in rows if r.value is not None)
+        within = sum(1 for r in rows if r.in_area_total and r.value is not None)
+        # A figure with no verdict per unit (a total, a share) leaves the column empty.
+        self.view.setColumnHidden(BehindColumn.VERDICT, all(r.meets is None for r in rows))
         title = f"{item.indicator.code} · {stream_label(stream, plan)} · {scope_text}"
         self.setWindowTitle(title)
         summary = QLabel(
@@ -115,8 +127,18 @@ class UnitsBehindDialog(QDialog):
             + (target_text(plan, item.indicator, item.target) if item.target is not None else "")
             + "<br>"
             + _("{units} applicable units; {sent} sent a value.").format(units=len(rows), sent=sent)
+            + (
+                "<br>"
+                + _(
+                    "{count} of these values are within the totals their upper-level unions "
+                    "reported for their areas (shown in grey): the figure adds each of them once."
+                ).format(count=within)
+                if within
+                else ""
+            )
         )
         summary.setWordWrap(True)
+        self.summary = summary
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         translate_buttons(buttons)
         buttons.rejected.connect(self.reject)
