@@ -123,7 +123,6 @@ class DeadlinesDialog(QDialog):
         self.extension_unit.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.extension_unit.setPlaceholderText(_("No unit found."))
         self.extension_search = QLineEdit()
         self.extension_search.setObjectName("extension-search")
         self.extension_search.setClearButtonEnabled(True)
@@ -245,6 +244,8 @@ class DeadlinesDialog(QDialog):
         self._runner.run(job, done, self._refused)
 
     def _fill_units(self, units: list[UnitRow]) -> None:
+        # Said only once the list is read (not while it is read: a country's takes a while).
+        self.extension_unit.setPlaceholderText(_("No unit found."))
         self.units.set_units(units)
         self.units.narrow(self.extension_search.text())
         self.extension_unit.setCurrentIndex(0 if self.units.rowCount() else -1)
