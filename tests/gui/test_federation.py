@@ -334,7 +334,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     model = workspace.dashboard.model
     index = model.index(model.row_of("2.1"), model.figure_column("year"))
     with qtbot.waitSignal(workspace.dashboard.behind_shown, timeout=20000) as behind:
-        workspace.dashboard.view.doubleClicked.emit(index)
+        workspace.dashboard.view.activated.emit(index)
     dialog = behind.args[0]
     assert isinstance(dialog, UnitsBehindDialog)
     figures = [dialog.model.row_at(r) for r in range(dialog.model.rowCount())]

@@ -157,7 +157,9 @@ class DashboardPage(Page):
 
         self.model = DashboardModel(self)
         self.view = TargetsTable(self.model)
-        self.view.doubleClicked.connect(self._figure_clicked)
+        # A double click (or Enter) activates a figure: "activated" alone, as a double
+        # click emits both it and "doubleClicked" (connected to both, one double click
+        # opened the same list twice).
         self.view.activated.connect(self._figure_clicked)
 
         self.indicator_chart = QChartView()
