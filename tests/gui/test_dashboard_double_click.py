@@ -25,7 +25,7 @@ def test_one_double_click_one_list(qtbot: QtBot, tmp_path: Path) -> None:
     demo = make_demo(out_dir=tmp_path / "demo", units=4, seed=7, streams=())
     _window, workspace = open_window(qtbot, demo.database)
     page = workspace.dashboard
-    shown: list[object] = []
+    shown: list[UnitsBehindDialog] = []
     page.behind_shown.connect(shown.append)
     model, view = page.model, page.view
     index = model.index(model.row_of("2.1"), model.figure_column(REGISTRATION_STREAM))
@@ -38,11 +38,11 @@ def test_one_double_click_one_list(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: len(shown) >= 1, timeout=20000)
     qtbot.wait(500)  # a second list would have come by now
     assert len(shown) == 1 and isinstance(shown[0], UnitsBehindDialog)
-    shown[0].reject()  # type: ignore[attr-defined]
+    shown[0].reject()
     view.setCurrentIndex(index)
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(shown) >= 2, timeout=20000)
     qtbot.wait(500)
     assert len(shown) == 2
-    shown[1].reject()  # type: ignore[attr-defined]
+    shown[1].reject()
