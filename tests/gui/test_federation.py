@@ -353,6 +353,10 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
         text = dialog.model.data(dialog.model.index(r, BehindColumn.VALUE))
         assert ("nằm trong tổng của công đoàn cấp trên" in text) == (r in within), text
     assert dialog.view.isColumnHidden(BehindColumn.VERDICT)
+    metrics = dialog.view.fontMetrics()
+    for r in within:  # on one line, whole
+        text = dialog.model.data(dialog.model.index(r, BehindColumn.VALUE))
+        assert metrics.horizontalAdvance(text) < dialog.view.columnWidth(BehindColumn.VALUE)
     assert f"{len(within)} giá trị trong danh sách nằm trong tổng" in dialog.summary.text()
     dialog.reject()
 

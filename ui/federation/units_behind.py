@@ -120,6 +120,15 @@ class UnitsBehindDialog(QDialog):
         within = sum(1 for r in rows if r.in_area_total and r.value is not None)
         # A figure with no verdict per unit (a total, a share) leaves the column empty.
         self.view.setColumnHidden(BehindColumn.VERDICT, all(r.meets is None for r in rows))
+        # One line a row; a value within an area total reads whole (it wrapped, cut).
+        self.view.setWordWrap(False)
+        if within:
+            metrics = self.view.fontMetrics()
+            wide = max(
+                metrics.horizontalAdvance(self.model.data(self.model.index(r, BehindColumn.VALUE)))
+                for r in range(len(rows))
+            )
+            self.view.setColumnWidth(BehindColumn.VALUE, max(170, wide + 24))
         title = f"{item.indicator.code} · {stream_label(stream, plan)} · {scope_text}"
         self.setWindowTitle(title)
         summary = QLabel(
