@@ -351,7 +351,7 @@ def test_federation_imports_a_usb_folder_and_follows_the_plan(
     assert within, "the demo's upper-level unions report 2.1 for their areas"
     for r in range(len(figures)):
         text = dialog.model.data(dialog.model.index(r, BehindColumn.VALUE))
-        assert ("nằm trong tổng của công đoàn cấp trên" in text) == (r in within), text
+        assert ("nằm trong tổng của công đoàn cấp trên trực tiếp cơ sở" in text) == (r in within)
     assert dialog.view.isColumnHidden(BehindColumn.VERDICT)
     metrics = dialog.view.fontMetrics()
     for r in within:  # on one line, whole
