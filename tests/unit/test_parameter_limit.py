@@ -41,8 +41,8 @@ def test_every_connection_takes_the_lower_limit(tmp_path: Path) -> None:
 
 
 def test_a_country_of_keys_is_read_in_chunks(tmp_path: Path) -> None:
-    """More unit keys than one statement may bind: every one listed, with the package it
-    came in (a third of them) and its unit's name from the roster where it has one."""
+    """More unit keys than one statement may bind (a third naming a package, every one a
+    unit): each listed, the waiting ones alone when asked for, none of them in the roster."""
     ctx = federation_with_roster_only(tmp_path / "federation.db", tmp_path)
     ctx.close()
     ctx = open_context(tmp_path / "federation.db")
