@@ -11,10 +11,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.context import AppContext
-from tests.gui.screen_size import screen_for
+from tests.gui.test_dashboard_fit import on_screen
 from tests.gui.test_federation import drop
 from tests.gui.test_screen_size import province  # noqa: F401 (a fixture)
-from tests.gui.test_walkthrough_leftovers import open_copy
 
 from ui.federation.import_models import ImportColumn
 
@@ -28,8 +27,7 @@ def test_the_outcome_and_its_reason_are_in_view(
     scale: float,
 ) -> None:
     demo, _ctx = province
-    window = open_copy(qtbot, tmp_path, demo.database, scale)
-    window.resize(*screen_for(window))
+    window = on_screen(qtbot, tmp_path, demo.database, scale)
     workspace = window.federation_workspace
     assert workspace is not None
     workspace.tabs.setCurrentWidget(workspace.importer)

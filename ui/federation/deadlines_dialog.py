@@ -246,8 +246,7 @@ class DeadlinesDialog(QDialog):
     def _fill_units(self, units: list[UnitRow]) -> None:
         # Said only once the list is read (not while it is read: a country's takes a while).
         self.extension_unit.setPlaceholderText(_("No unit found."))
-        self.units.set_units(units)
-        self.units.narrow(self.extension_search.text())
+        self.units.set_units(units)  # narrowed by what is typed already, if anything
         self.extension_unit.setCurrentIndex(0 if self.units.rowCount() else -1)
 
     def _show(self, deadlines: list[StreamDeadline]) -> None:

@@ -56,9 +56,6 @@ class UnitListModel(QAbstractListModel):
             return self._all
         return [row for row in self._all if found(words, row[2])]
 
-    def total(self) -> int:
-        return len(self._all)
-
     def row_of(self, code: str) -> int:
         """The row listing ``code``, -1 when it is not listed."""
         for row, (_label, listed, _folded) in enumerate(self._shown):
